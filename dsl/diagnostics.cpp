@@ -1,0 +1,86 @@
+// The diagnostic table and the one function that renders a located message.
+#include "dsl/diagnostics.hpp"
+
+#include <array>
+
+namespace migc {
+namespace {
+
+struct KindInfo {
+  std::string_view name;
+  Severity severity;
+  std::string_view format;
+};
+
+constexpr std::array kind_table = {
+#define MIGC_DIAGNOSTIC(kind, severity, message) KindInfo{#kind, Severity::severity, message},
+#include "dsl/diagnostics.def"
+#undef MIGC_DIAGNOSTIC
+};
+
+std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::note: return "note";
+  }
+  return "error";
+}
+
+std::string format_place(const Location& where) {
+  if (where.file == nullptr) return "migc";
+  const LineColumn lc = where.file->line_column(where.span.begin);
+  return fmt::format("{}:{}:{}", where.file->path(), lc.line, lc.column);
+}
+
+// The source line and a caret under the span. Tabs are kept in the caret line's indentation
+// so that the caret lines up whatever the terminal's tab width.
+std::string format_excerpt(const Location& where) {
+  const LineColumn lc = where.file->line_column(where.span.begin);
+  const std::string_view line = where.file->line_text(lc.line);
+  const std::string number = std::to_string(lc.line);
+  std::string out = fmt::format("{:>5} | {}\n{:>5} | ", number, line, "");
+  const std::size_t column = lc.column - 1;
+  for (std::size_t i = 0; i < column && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
+  out += '^';
+  const std::size_t span_length = where.span.end > where.span.begin ? where.span.end - where.span.begin : 1;
+  const std::size_t room = line.size() > column ? line.size() - column : 1;
+  out.append(std::min(span_length, room) - 1, '~');
+  out += '\n';
+  return out;
+}
+
+}  // namespace
+
+std::string_view kind_name(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].name; }
+Severity kind_severity(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].severity; }
+std::string_view kind_format(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].format; }
+
+std::vector<DiagnosticKind> all_diagnostic_kinds() {
+  std::vector<DiagnosticKind> kinds;
+  for (std::size_t i = 0; i < kind_table.size(); ++i) kinds.push_back(static_cast<DiagnosticKind>(i));
+  return kinds;
+}
+
+Diagnostic& Diagnostics::add(DiagnosticKind kind, Location where, std::string message) {
+  const Severity severity = kind_severity(kind);
+  if (severity == Severity::error) ++error_count_;
+  return diagnostics_.emplace_back(Diagnostic{kind, severity, where, std::move(message), {}});
+}
+
+std::string format_diagnostic(const Diagnostic& diagnostic) {
+  std::string out = fmt::format("{}: {}: {} [{}]\n", format_place(diagnostic.where),
+                                severity_name(diagnostic.severity), diagnostic.message,
+                                kind_name(diagnostic.kind));
+  if (diagnostic.where.file != nullptr) out += format_excerpt(diagnostic.where);
+  for (const Note& note : diagnostic.notes) {
+    if (note.where.file != nullptr) {
+      out += fmt::format("{}: note: {}\n", format_place(note.where), note.message);
+    } else {
+      out += fmt::format("note: {}\n", note.message);
+    }
+  }
+  return out;
+}
+
+}  // namespace migc

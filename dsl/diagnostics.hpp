@@ -1,0 +1,65 @@
+// Named diagnostics, collected rather than printed, so that a stage can go on after an error
+// and later stages can ask hadErrors() before doing work an earlier error already explains.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/source.hpp"
+
+namespace migc {
+
+enum class DiagnosticKind {
+#define MIGC_DIAGNOSTIC(kind, severity, message) kind,
+#include "dsl/diagnostics.def"
+#undef MIGC_DIAGNOSTIC
+};
+
+enum class Severity { error, warning, note };
+
+std::string_view kind_name(DiagnosticKind kind);
+Severity kind_severity(DiagnosticKind kind);
+std::string_view kind_format(DiagnosticKind kind);
+std::vector<DiagnosticKind> all_diagnostic_kinds();
+
+struct Note {
+  Location where;  // file may be null: a hint without a place
+  std::string message;
+};
+
+struct Diagnostic {
+  DiagnosticKind kind;
+  Severity severity;
+  Location where;
+  std::string message;
+  std::vector<Note> notes;
+};
+
+class Diagnostics {
+ public:
+  template <typename... Args>
+  Diagnostic& report(DiagnosticKind kind, Location where, const Args&... args) {
+    return add(kind, where, fmt::format(fmt::runtime(kind_format(kind)), args...));
+  }
+
+  bool had_errors() const { return error_count_ > 0; }
+  std::size_t error_count() const { return error_count_; }
+  const std::vector<Diagnostic>& all() const { return diagnostics_; }
+
+ private:
+  Diagnostic& add(DiagnosticKind kind, Location where, std::string message);
+
+  std::vector<Diagnostic> diagnostics_;
+  std::size_t error_count_ = 0;
+};
+
+// Renders one diagnostic the way compilers do: `file:line:col: error: message [Kind]`, the source
+// line, a caret under the span, then the notes.
+std::string format_diagnostic(const Diagnostic& diagnostic);
+
+}  // namespace migc

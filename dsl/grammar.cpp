@@ -1,0 +1,105 @@
+// Instantiates the grammar and drives it one statement at a time, so that a syntax error is
+// reported where it happens and parsing resumes at the next `;`.
+#include "dsl/grammar.hpp"
+
+#include "dsl/grammar_def.hpp"
+
+namespace migc {
+namespace {
+
+namespace x3 = boost::spirit::x3;
+using Iterator = std::string::const_iterator;
+
+std::uint32_t offset_of(const SourceFile& source, Iterator it) {
+  return static_cast<std::uint32_t>(it - source.text().begin());
+}
+
+// What stands at `it`, for "got ..." in a message: a word, a quoted token, or one character.
+std::pair<std::string, Span> describe_token(const SourceFile& source, Iterator it) {
+  const Iterator end = source.text().end();
+  const std::uint32_t begin = offset_of(source, it);
+  if (it == end) return {"end of file", {begin, begin}};
+  Iterator stop = it;
+  if (grammar::is_word_char(*stop)) {
+    while (stop != end && grammar::is_word_char(*stop)) ++stop;
+  } else {
+    ++stop;
+  }
+  std::string text(it, stop);
+  return {"`" + text + "`", {begin, offset_of(source, stop)}};
+}
+
+Iterator skip_blanks(Iterator it, Iterator end) {
+  x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(grammar::skipper));
+  return it;
+}
+
+// Moves past the next `;` that is not inside a string, quoted name, dollar quote or comment.
+Iterator recover_after_statement(Iterator it, Iterator end) {
+  while (it != end) {
+    const char c = *it;
+    if (c == ';') return it + 1;
+    if (c == '\'' || c == '"') {
+      for (++it; it != end && *it != c; ++it) {}
+      if (it != end) ++it;
+    } else if (c == '-' && std::next(it) != end && *std::next(it) == '-') {
+      while (it != end && *it != '\n') ++it;
+    } else if (c == '$') {
+      Iterator tag_end = std::next(it);
+      while (tag_end != end && grammar::is_word_char(*tag_end) && *tag_end != '$') ++tag_end;
+      if (tag_end != end && *tag_end == '$') {
+        const std::string delimiter(it, std::next(tag_end));
+        const std::string_view rest(&*tag_end + 1, static_cast<std::size_t>(end - tag_end - 1));
+        const auto close = rest.find(delimiter);
+        it = close == std::string_view::npos ? end : std::next(tag_end) + static_cast<std::ptrdiff_t>(close + delimiter.size());
+      } else {
+        ++it;
+      }
+    } else {
+      ++it;
+    }
+  }
+  return end;
+}
+
+template <typename Rule, typename Attribute>
+bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribute& attribute,
+               Diagnostics& diagnostics) {
+  const Iterator begin = source.text().begin();
+  const Iterator end = source.text().end();
+  const auto parser = x3::with<grammar::source_begin_tag>(begin)[rule];
+  try {
+    if (x3::phrase_parse(it, end, parser, grammar::skipper, attribute)) return true;
+    const auto [got, span] = describe_token(source, skip_blanks(it, end));
+    diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, x3::what(rule), got);
+  } catch (const x3::expectation_failure<Iterator>& failure) {
+    const auto [got, span] = describe_token(source, skip_blanks(failure.where(), end));
+    if (failure.which().rfind("closing $", 0) == 0) {
+      diagnostics.report(DiagnosticKind::UnterminatedString, {&source, span}, "dollar-quoted string");
+    } else {
+      diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, failure.which(), got);
+    }
+    it = failure.where();
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
+  const Iterator end = source.text().end();
+  Iterator it = source.text().begin();
+  ast::File file;
+  if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
+  for (it = skip_blanks(it, end); it != end; it = skip_blanks(it, end)) {
+    ast::Statement statement;
+    if (parse_one(source, it, grammar::statement, statement, diagnostics)) {
+      file.statements.push_back(std::move(statement));
+    } else {
+      it = recover_after_statement(it, end);
+    }
+  }
+  return file;
+}
+
+}  // namespace migc

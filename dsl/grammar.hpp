@@ -1,0 +1,18 @@
+// The parser's one entry point. Boost.Spirit stays behind this plain function: only
+// grammar.cpp instantiates the grammar, so no other translation unit pays for it.
+#pragma once
+
+#include <optional>
+
+#include "dsl/ast.hpp"
+#include "dsl/diagnostics.hpp"
+#include "dsl/source.hpp"
+
+namespace migc {
+
+// Parses a whole revision file. Syntax errors are reported to `diagnostics`, and parsing resumes
+// at the next statement, so one file can yield several errors. Returns no file when the header
+// itself cannot be read.
+std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics);
+
+}  // namespace migc

@@ -1,0 +1,366 @@
+// The revision grammar, as Boost.Spirit X3 rules. Included only by grammar.cpp.
+// Rules fill their attribute through semantic actions on `_val`, not through fusion adaptation:
+// the AST stays plain structs and every field is set in exactly one visible place.
+#pragma once
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "dsl/ast.hpp"
+
+namespace migc::grammar {
+
+namespace x3 = boost::spirit::x3;
+
+// The start of the source text, so that on_success can turn iterators into byte offsets.
+struct source_begin_tag;
+
+// located[p]: parses p and records the span it covered on the enclosing rule's attribute (`_val`).
+// X3's on_success cannot do this here: rules whose bodies expose no attribute get `unused` there.
+template <typename Subject>
+struct located_directive : x3::unary_parser<Subject, located_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, located_directive<Subject>>;
+  using attribute_type = x3::unused_type;
+  static constexpr bool has_attribute = false;
+
+  constexpr explicit located_directive(const Subject& subject) : base_type(subject) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& node, Attribute&) const {
+    x3::skip_over(first, last, context);
+    const Iterator start = first;
+    if (!this->subject.parse(first, last, context, node, x3::unused)) return false;
+    const Iterator& begin = x3::get<source_begin_tag>(context);
+    node.span = {static_cast<std::uint32_t>(start - begin), static_cast<std::uint32_t>(first - begin)};
+    return true;
+  }
+};
+
+struct located_gen {
+  template <typename Subject>
+  constexpr auto operator[](const Subject& subject) const {
+    return located_directive<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(subject));
+  }
+};
+constexpr located_gen located{};
+
+inline bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// A case-insensitive keyword that must not run on into a longer word; prints as `word`.
+struct keyword_parser : x3::parser<keyword_parser> {
+  using attribute_type = x3::unused_type;
+  static constexpr bool has_attribute = false;
+
+  constexpr explicit keyword_parser(std::string_view w) : word(w) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
+    x3::skip_over(first, last, context);
+    Iterator it = first;
+    for (char expected : word) {
+      if (it == last || std::tolower(static_cast<unsigned char>(*it)) != expected) return false;
+      ++it;
+    }
+    if (it != last && is_word_char(*it)) return false;
+    first = it;
+    return true;
+  }
+
+  std::string_view word;
+};
+
+constexpr keyword_parser kw(std::string_view word) { return keyword_parser(word); }
+
+// $$...$$ or $tag$...$tag$, as in PostgreSQL; the attribute is the text between the delimiters.
+struct dollar_quoted_parser : x3::parser<dollar_quoted_parser> {
+  using attribute_type = std::string;
+  static constexpr bool has_attribute = true;
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute& attribute) const {
+    x3::skip_over(first, last, context);
+    Iterator it = first;
+    if (it == last || *it != '$') return false;
+    std::string delimiter = "$";
+    for (++it; it != last && *it != '$'; ++it) {
+      if (!is_word_char(*it) || *it == '$') return false;
+      delimiter += *it;
+    }
+    if (it == last) return false;
+    delimiter += '$';
+    ++it;
+    const std::string_view rest(&*it, static_cast<std::size_t>(last - it));
+    const auto close = rest.find(delimiter);
+    if (close == std::string_view::npos) {
+      throw x3::expectation_failure<Iterator>(first, "closing " + delimiter);
+    }
+    x3::traits::move_to(std::string(rest.substr(0, close)), attribute);
+    first = it + static_cast<std::ptrdiff_t>(close + delimiter.size());
+    return true;
+  }
+};
+
+constexpr dollar_quoted_parser dollar_quoted{};
+
+// Semantic-action helpers: each names the one AST field it sets.
+template <typename Member>
+auto assign(Member member) {
+  return [member](auto& context) { (x3::_val(context).*member) = std::move(x3::_attr(context)); };
+}
+template <typename Member>
+auto append(Member member) {
+  return [member](auto& context) { (x3::_val(context).*member).push_back(std::move(x3::_attr(context))); };
+}
+template <typename Member, typename Value>
+auto set(Member member, Value value) {
+  return [member, value](auto& context) { (x3::_val(context).*member) = value; };
+}
+inline auto set_text(const char* text) {
+  return [text](auto& context) { x3::_val(context) = text; };
+}
+inline auto assign_val() {
+  return [](auto& context) { x3::_val(context) = std::move(x3::_attr(context)); };
+}
+
+struct AlterTable {
+  ast::Name table;
+  ast::Statement action;
+};
+
+// Rules. The name in quotes is what an "expected ..." message prints.
+using x3::lit;
+using x3::omit;
+
+struct identifier_id;
+struct name_id;
+struct string_literal_id;
+struct sql_body_id;
+struct type_ref_id;
+struct type_name_id;
+struct expression_id;
+struct operand_id;
+struct referential_action_id;
+struct references_id;
+struct column_definition_id;
+struct constraint_body_id;
+struct table_constraint_id;
+struct column_list_id;
+struct create_table_id;
+struct create_index_id;
+struct create_type_id;
+struct create_target_id;
+struct drop_table_id;
+struct drop_index_id;
+struct drop_type_id;
+struct drop_target_id;
+struct alter_table_id;
+struct alter_action_id;
+struct execute_sql_id;
+struct statement_id;
+struct header_id;
+
+const x3::rule<identifier_id, std::string> identifier = "identifier";
+const x3::rule<name_id, ast::Name> name = "identifier";
+const x3::rule<string_literal_id, ast::StringLiteral> string_literal = "string literal";
+const x3::rule<sql_body_id, ast::StringLiteral> sql_body = "dollar-quoted SQL ($$ ... $$)";
+const x3::rule<type_ref_id, ast::TypeRef> type_ref = "type";
+const x3::rule<type_name_id, std::string> type_name = "type name";
+const x3::rule<expression_id, ast::Expression> expression = "expression";
+const x3::rule<operand_id> operand = "expression";
+const x3::rule<referential_action_id, ast::ReferentialAction> referential_action =
+    "`cascade`, `restrict`, `set null`, `set default` or `no action`";
+const x3::rule<references_id, ast::References> references = "`references`";
+const x3::rule<column_definition_id, ast::ColumnDefinition> column_definition = "column definition";
+const x3::rule<constraint_body_id, ast::TableConstraint> constraint_body =
+    "`primary key`, `unique` or `foreign key`";
+const x3::rule<table_constraint_id, ast::TableConstraint> table_constraint = "table constraint";
+const x3::rule<column_list_id, std::vector<ast::Name>> column_list = "column list";
+const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
+const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
+const x3::rule<create_type_id, ast::CreateEnum> create_type = "`type`";
+const x3::rule<create_target_id, ast::Statement> create_target = "`table`, `index`, `unique index` or `type`";
+const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
+const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
+const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
+const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index` or `type`";
+
+const x3::rule<alter_action_id, ast::Statement> alter_action = "`add column` or `drop column`";
+const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
+const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
+const x3::rule<statement_id, ast::Statement> statement = "statement (`create`, `drop`, `alter` or `execute`)";
+const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
+
+// Gives an inline parser a fixed attribute type, so X3 builds e.g. a string from characters.
+template <typename Attribute, typename Parser>
+auto as(const char* what, const Parser& parser) {
+  return x3::rule<struct as_id, Attribute>{what} = parser;
+}
+
+// Lexical pieces.
+const auto fold_case = [](auto& context) {
+  std::string text = std::move(x3::_attr(context));
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  x3::_val(context) = std::move(text);
+};
+const auto unquoted_identifier =
+    as<std::string>("identifier", x3::lexeme[x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_$")]);
+const auto quoted_identifier = as<std::string>(
+    "quoted identifier", x3::lexeme[lit('"') >> +((lit("\"\"") >> x3::attr('"')) | ~x3::char_('"')) > lit('"')]);
+const auto identifier_def = unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
+const auto name_def = located[identifier[assign(&ast::Name::text)]];
+
+const auto quoted_string = as<std::string>(
+    "string literal", x3::lexeme[lit('\'') >> *((lit("''") >> x3::attr('\'')) | ~x3::char_('\'')) > lit('\'')]);
+const auto string_literal_def = located[quoted_string[assign(&ast::StringLiteral::value)]];
+const auto sql_body_def = located[dollar_quoted[assign(&ast::StringLiteral::value)]];
+
+// Types.
+const auto time_zone_suffix = as<std::string>("`with time zone` or `without time zone`", (kw("with") > kw("time") > kw("zone") > x3::attr(std::string(" with time zone"))) |
+                              (kw("without") > kw("time") > kw("zone") > x3::attr(std::string(" without time zone"))));
+const auto append_suffix = [](auto& context) { x3::_val(context) += x3::_attr(context); };
+const auto type_name_def =
+    (kw("double") > kw("precision"))[set_text("double precision")] |
+    (kw("character") >> kw("varying"))[set_text("character varying")] |
+    (kw("timestamp")[set_text("timestamp")] >> -time_zone_suffix[append_suffix]) |
+    (kw("time")[set_text("time")] >> -time_zone_suffix[append_suffix]) |
+    identifier[assign_val()];
+const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimensions; };
+const auto type_ref_def =
+    located[type_name[assign(&ast::TypeRef::name)] >>
+         -(lit('(') > (x3::int_ % ',')[assign(&ast::TypeRef::modifiers)] > lit(')')) >>
+         *(lit('[') > lit(']'))[count_dimension]];
+
+// Expressions: literals, function calls, casts and parentheses; enough for defaults, and
+// strict enough that the text can be handed to PostgreSQL as written.
+const auto number = x3::lexeme[+x3::digit >> -(lit('.') >> *x3::digit)];
+const auto operand_def = -lit('-') >> (quoted_string | number | (lit('(') > expression > lit(')')) |
+                                       (identifier >> -(lit('(') > -(expression % ',') > lit(')'))));
+const auto expression_def = located[operand >> *(lit("::") > type_ref)];
+
+// Constraints.
+const auto referential_action_def =
+    kw("cascade") > x3::attr(ast::ReferentialAction::cascade) |
+    kw("restrict") > x3::attr(ast::ReferentialAction::restrict) |
+    (kw("set") > ((kw("null") > x3::attr(ast::ReferentialAction::set_null)) |
+                  (kw("default") > x3::attr(ast::ReferentialAction::set_default)))) |
+    (kw("no") > kw("action") > x3::attr(ast::ReferentialAction::no_action));
+const auto column_list_def = lit('(') > (name % ',') > lit(')');
+const auto references_def = located[
+    kw("references") > name[assign(&ast::References::table)] >> -column_list[assign(&ast::References::columns)] >>
+    *(kw("on") > ((kw("delete") > referential_action[assign(&ast::References::on_delete)]) |
+                  (kw("update") > referential_action[assign(&ast::References::on_update)])))];
+
+const auto column_definition_def = located[
+    name[assign(&ast::ColumnDefinition::name)] > type_ref[assign(&ast::ColumnDefinition::type)] >>
+    *((kw("not") > kw("null"))[set(&ast::ColumnDefinition::not_null, true)] |
+      kw("null")[set(&ast::ColumnDefinition::not_null, false)] |
+      (kw("default") > expression)[assign(&ast::ColumnDefinition::default_value)] |
+      (kw("primary") > kw("key"))[set(&ast::ColumnDefinition::primary_key, true)] |
+      kw("unique")[set(&ast::ColumnDefinition::unique, true)] |
+      references[assign(&ast::ColumnDefinition::references)])];
+
+const auto constraint_body_def = located[
+    ((kw("primary") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::primary_key)] >
+     column_list[assign(&ast::TableConstraint::columns)]) |
+    (kw("unique")[set(&ast::TableConstraint::kind, ast::ConstraintKind::unique)] >
+     column_list[assign(&ast::TableConstraint::columns)]) |
+    ((kw("foreign") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::foreign_key)] >
+     column_list[assign(&ast::TableConstraint::columns)] > references[assign(&ast::TableConstraint::references)])];
+const auto keep_constraint_name = [](auto& context) {
+  auto constraint_name = std::move(x3::_val(context).name);
+  x3::_val(context) = std::move(x3::_attr(context));
+  x3::_val(context).name = std::move(constraint_name);
+};
+const auto table_constraint_def = located[
+    (kw("constraint") > name[assign(&ast::TableConstraint::name)] > constraint_body[keep_constraint_name]) |
+    constraint_body[keep_constraint_name]];
+
+// Statements.
+const auto create_table_def = located[
+    kw("table") > name[assign(&ast::CreateTable::name)] > lit('(') >
+    ((table_constraint[append(&ast::CreateTable::constraints)] |
+      column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
+const auto create_index_def = located[
+    -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") > name[assign(&ast::CreateIndex::name)] >
+    kw("on") > name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
+    column_list[assign(&ast::CreateIndex::columns)]];
+const auto create_type_def = located[
+    kw("type") > name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
+    (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
+const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()]];
+
+const auto drop_table_def = located[
+    kw("table") > name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
+const auto drop_index_def = located[kw("index") > name[assign(&ast::DropIndex::name)]];
+const auto drop_type_def = located[
+    kw("type") > name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
+const auto drop_target_def = omit[drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()]];
+
+// `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
+const auto alter_action_def = omit[
+    (kw("add") > kw("column") > column_definition[([](auto& context) {
+       ast::AddColumn node;
+       node.span = x3::_attr(context).span;
+       node.column = std::move(x3::_attr(context));
+       x3::_val(context) = std::move(node);
+     })]) |
+    (kw("drop") > kw("column") > name[([](auto& context) {
+       ast::DropColumn node;
+       node.span = x3::_attr(context).span;
+       node.column = std::move(x3::_attr(context));
+       x3::_val(context) = std::move(node);
+     })])];
+const auto alter_table_def =
+    omit[kw("table") > name[assign(&AlterTable::table)] > alter_action[assign(&AlterTable::action)]];
+const auto finish_alter = [](auto& context) {
+  AlterTable& parts = x3::_attr(context);
+  std::visit([&](auto& node) {
+    if constexpr (requires { node.table; }) node.table = std::move(parts.table);
+  }, parts.action);
+  x3::_val(context) = std::move(parts.action);
+};
+
+const auto execute_sql_def = located[
+    kw("execute") > sql_body[assign(&ast::ExecuteSql::up)] >
+    ((kw("down") > sql_body[assign(&ast::ExecuteSql::down)]) |
+     kw("irreversible")[set(&ast::ExecuteSql::irreversible, true)])];
+
+const auto statement_def = omit[
+    ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
+     (kw("alter") > alter_table[finish_alter]) | execute_sql[assign_val()]) > lit(';')];
+
+const auto header_def = located[
+    kw("revision") > string_literal[assign(&ast::Header::id)] >
+    ((kw("revises") > (kw("base") | string_literal[append(&ast::Header::parents)])) |
+     (kw("merges") > (string_literal % ',')[assign(&ast::Header::parents)])) >>
+    -(kw("message") > string_literal[assign(&ast::Header::message)]) > lit(';')];
+
+BOOST_SPIRIT_DEFINE(identifier, name, string_literal, sql_body, type_ref, type_name, expression, operand,
+                    referential_action, references, column_definition, constraint_body, table_constraint,
+                    column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,
+                    drop_type, drop_target, alter_table, alter_action, execute_sql, statement, header)
+
+// Whitespace and `--` comments.
+const auto skipper = x3::space | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi));
+
+}  // namespace migc::grammar
+
+namespace boost::spirit::x3 {
+// A parser with a semantic action describes itself as its subject does.
+template <typename Subject, typename Action>
+struct get_info<action<Subject, Action>> {
+  using result_type = std::string;
+  std::string operator()(const action<Subject, Action>& parser) const { return what(parser.subject); }
+};
+
+template <>
+struct get_info<migc::grammar::keyword_parser> {
+  using result_type = std::string;
+  std::string operator()(const migc::grammar::keyword_parser& parser) const {
+    return "`" + std::string(parser.word) + "`";
+  }
+};
+}  // namespace boost::spirit::x3
