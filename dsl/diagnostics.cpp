@@ -1,6 +1,7 @@
 // The diagnostic table and the one function that renders a located message.
 #include "dsl/diagnostics.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace migc {
@@ -81,6 +82,35 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
     }
   }
   return out;
+}
+
+}  // namespace migc
+
+namespace migc {
+
+std::string closest_match(const std::string& name, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+  std::vector<std::size_t> row;
+  for (const auto& candidate : candidates) {
+    // Levenshtein distance, one row at a time.
+    row.resize(candidate.size() + 1);
+    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= name.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= candidate.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[candidate.size()] < best_distance) {
+      best_distance = row[candidate.size()];
+      best = candidate;
+    }
+  }
+  return best;
 }
 
 }  // namespace migc

@@ -63,3 +63,10 @@ class Diagnostics {
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
 }  // namespace migc
+
+namespace migc {
+
+// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
+std::string closest_match(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace migc

@@ -242,8 +242,8 @@ const auto expression_def = located[operand >> *(lit("::") > type_ref)];
 
 // Constraints.
 const auto referential_action_def =
-    kw("cascade") > x3::attr(ast::ReferentialAction::cascade) |
-    kw("restrict") > x3::attr(ast::ReferentialAction::restrict) |
+    (kw("cascade") > x3::attr(ast::ReferentialAction::cascade)) |
+    (kw("restrict") > x3::attr(ast::ReferentialAction::restrict)) |
     (kw("set") > ((kw("null") > x3::attr(ast::ReferentialAction::set_null)) |
                   (kw("default") > x3::attr(ast::ReferentialAction::set_default)))) |
     (kw("no") > kw("action") > x3::attr(ast::ReferentialAction::no_action));

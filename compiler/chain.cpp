@@ -1,0 +1,121 @@
+// The compiler pipeline over a chain of revision files.
+#include "compiler/chain.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "compiler/revision_graph.hpp"
+#include "dsl/grammar.hpp"
+
+namespace migc {
+namespace {
+
+struct ParsedFile {
+  const SourceFile* file;
+  ast::File syntax;
+};
+
+bool is_reserved_id(const std::string& id) {
+  return id == "base" || id == "head" || id == "heads" || id.empty() || id.find_first_of("+-:@ ") != std::string::npos;
+}
+
+void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
+  const std::string stem = std::filesystem::path(parsed.file->path()).stem().string();
+  const std::string& id = parsed.syntax.header.id.value;
+  if (stem == id || stem.starts_with(id + "_")) return;
+  auto& diagnostic = diagnostics.report(DiagnosticKind::FileNameMismatch, {parsed.file, parsed.syntax.header.id.span},
+                                        std::filesystem::path(parsed.file->path()).filename().string(), id);
+  diagnostic.notes.push_back({{}, fmt::format("name the file `{}_<slug>.mig`", id)});
+}
+
+}  // namespace
+
+std::string checksum_of(const LoweredRevision& lowered) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  const auto mix = [&](std::string_view text) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 0x100000001b3ULL;
+    }
+    hash ^= 0xff;  // a separator no SQL text contains, so ["ab"] and ["a","b"] differ
+    hash *= 0x100000001b3ULL;
+  };
+  for (const auto& step : lowered.up) mix(step.sql);
+  mix(lowered.irreversible ? "down: irreversible" : "down:");
+  for (const auto& step : lowered.down) mix(step.sql);
+  return fmt::format("{:016x}", hash);
+}
+
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  std::vector<ParsedFile> parsed;
+  for (const auto& file : files) {
+    if (auto syntax = parse_revision_file(file, diagnostics)) parsed.push_back({&file, std::move(*syntax)});
+  }
+  if (files.empty()) {
+    diagnostics.report(DiagnosticKind::NoRevisions, {}, "the given files");
+    return std::nullopt;
+  }
+  // A file without a readable header would show up again as an unknown parent of its children.
+  if (parsed.size() != files.size()) return std::nullopt;
+  const bool syntax_errors = diagnostics.had_errors();
+
+  std::vector<RevisionHeader> headers;
+  for (const auto& file : parsed) {
+    check_file_name(file, diagnostics);
+    const auto& header = file.syntax.header;
+    if (is_reserved_id(header.id.value)) {
+      diagnostics.report(DiagnosticKind::ReservedRevisionId, {file.file, header.id.span}, header.id.value);
+    }
+    RevisionHeader node{header.id.value, {file.file, header.id.span}, {}, {}};
+    for (const auto& parent : header.parents) {
+      node.parents.push_back(parent.value);
+      node.parent_locations.push_back({file.file, parent.span});
+    }
+    headers.push_back(std::move(node));
+  }
+  const RevisionGraph graph = RevisionGraph::build(headers, diagnostics);
+  // Simulating a revision with a statement missing would report what the syntax error explains.
+  if (graph.order().empty() || syntax_errors) return std::nullopt;
+
+  std::vector<RevisionSource> sources;
+  for (const auto& file : parsed) sources.push_back({file.syntax.header.id.value, file.file, &file.syntax});
+  const CreationSites sites = find_creation_sites(sources);
+
+  CompiledChain chain;
+  Schema schema;
+  std::map<std::size_t, Schema> branch_points;  // schema after each revision with several children
+  std::optional<std::size_t> previous;
+  for (const std::size_t revision : graph.order()) {
+    const auto& parents = graph.parents(revision);
+    if (parents.size() == 1 && parents[0] != previous) {
+      schema = branch_points.at(parents[0]);
+    } else if (parents.size() > 1) {
+      // A merge: replay every ancestor in order. Their diagnostics were reported already.
+      schema = Schema{};
+      Diagnostics replayed;
+      for (const std::size_t ancestor : graph.ancestry(revision)) {
+        if (ancestor != revision) simulate_revision(sources[ancestor], schema, sites, replayed);
+      }
+    }
+    CompiledRevision compiled;
+    const auto& header = parsed[revision].syntax.header;
+    compiled.id = header.id.value;
+    compiled.parents = header.parents.empty() ? std::vector<std::string>{} : headers[revision].parents;
+    compiled.message = header.message ? header.message->value : "";
+    compiled.file = parsed[revision].file;
+    compiled.line = compiled.file->line_column(header.span.begin).line;
+    compiled.lowered = simulate_revision(sources[revision], schema, sites, diagnostics);
+    compiled.checksum = checksum_of(compiled.lowered);
+    chain.revisions.push_back(std::move(compiled));
+    if (graph.children(revision).size() > 1) branch_points[revision] = schema;
+    previous = revision;
+  }
+  if (diagnostics.had_errors()) return std::nullopt;
+  chain.head = std::move(schema);
+  return chain;
+}
+
+}  // namespace migc

@@ -1,0 +1,37 @@
+// Compiling a whole chain: parse every file, check the revision graph, simulate the schema
+// through every revision in order and lower each one. No file or database I/O here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/schema.hpp"
+#include "compiler/simulator.hpp"
+#include "dsl/diagnostics.hpp"
+#include "dsl/source.hpp"
+
+namespace migc {
+
+struct CompiledRevision {
+  std::string id;
+  std::vector<std::string> parents;
+  std::string message;
+  const SourceFile* file = nullptr;
+  std::uint32_t line = 0;
+  LoweredRevision lowered;
+  std::string checksum;  // of the lowered SQL: reformatting a file does not change it
+};
+
+struct CompiledChain {
+  std::vector<CompiledRevision> revisions;  // parents before children
+  Schema head;
+};
+
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
+
+// A stable 64-bit FNV-1a digest, as 16 hex digits.
+std::string checksum_of(const LoweredRevision& lowered);
+
+}  // namespace migc

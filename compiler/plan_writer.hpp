@@ -1,0 +1,20 @@
+// Emits a compiled chain as C++ source: constant arrays that the runtime reads as a Plan.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "compiler/chain.hpp"
+
+namespace migc {
+
+// `source_root` is stripped from file paths so the output holds no absolute path.
+std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root);
+
+// A C++ string literal for `text`, with an `sv` suffix (see STACK.md: plain literals in large
+// constexpr arrays hit GCC's constexpr operation limit).
+std::string cpp_string_literal(std::string_view text);
+
+std::string relative_source_path(std::string_view path, std::string_view source_root);
+
+}  // namespace migc

@@ -1,0 +1,221 @@
+// Rendering of schema objects as PostgreSQL DDL, and PostgreSQL's own default-name rules.
+#include "compiler/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/sql_text.hpp"
+
+namespace migc {
+namespace {
+
+constexpr std::size_t max_identifier_bytes = 63;
+
+std::string_view action_sql(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::no_action: return "NO ACTION";
+    case ReferentialAction::restrict: return "RESTRICT";
+    case ReferentialAction::cascade: return "CASCADE";
+    case ReferentialAction::set_null: return "SET NULL";
+    case ReferentialAction::set_default: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+std::string joined_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) {
+    if (!out.empty()) out += '_';
+    out += name;
+  }
+  return out;
+}
+
+// Shortens to at most `bytes` without splitting a UTF-8 sequence, as pg_mbcliplen() does.
+std::string clip_utf8(const std::string& text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return text.substr(0, bytes);
+}
+
+}  // namespace
+
+std::string ColumnType::sql() const {
+  std::string out;
+  const auto with_modifiers = [&](std::string_view base) {
+    std::string text(base);
+    if (!modifiers.empty()) {
+      text += '(';
+      for (std::size_t i = 0; i < modifiers.size(); ++i) text += (i ? "," : "") + std::to_string(modifiers[i]);
+      text += ')';
+    }
+    return text;
+  };
+  if (user_defined) {
+    out = quote_identifier(name);
+  } else if (name.starts_with("timestamp ") || name.starts_with("time ")) {
+    // format_type() puts the precision between the word and its time zone suffix.
+    const auto space = name.find(' ');
+    out = with_modifiers(name.substr(0, space)) + name.substr(space);
+  } else {
+    out = with_modifiers(name);
+  }
+  for (std::uint32_t i = 0; i < array_dimensions; ++i) out += "[]";
+  return out;
+}
+
+const Column* Table::find_column(const std::string& column) const {
+  const auto it = std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == column; });
+  return it == columns.end() ? nullptr : &*it;
+}
+
+const Constraint* Table::primary_key() const {
+  const auto it = std::find_if(constraints.begin(), constraints.end(),
+                               [](const Constraint& c) { return c.kind == ConstraintKind::primary_key; });
+  return it == constraints.end() ? nullptr : &*it;
+}
+
+const char* Schema::relation_kind(const std::string& name) const {
+  if (tables.contains(name)) return "table";
+  if (indexes.contains(name)) return "index";
+  for (const auto& [_, table] : tables) {
+    for (const auto& column : table.columns) {
+      if (column.owned_sequence == name) return "sequence";
+    }
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind != ConstraintKind::foreign_key && constraint.name == name) return "index";
+    }
+  }
+  return nullptr;
+}
+
+bool Schema::constraint_name_taken(const std::string& name) const {
+  for (const auto& [_, table] : tables) {
+    for (const auto& constraint : table.constraints) {
+      if (constraint.name == name) return true;
+    }
+  }
+  return false;
+}
+
+std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
+  std::size_t overhead = 0;
+  if (!name2.empty()) overhead += 1;
+  if (!label.empty()) overhead += label.size() + 1;
+  std::size_t name1_bytes = name1.size();
+  std::size_t name2_bytes = name2.size();
+  const std::size_t available = max_identifier_bytes - overhead;
+  while (name1_bytes + name2_bytes > available) {
+    if (name1_bytes > name2_bytes) {
+      --name1_bytes;
+    } else {
+      --name2_bytes;
+    }
+  }
+  std::string result = clip_utf8(name1, name1_bytes);
+  if (!name2.empty()) result += "_" + clip_utf8(name2, name2_bytes);
+  if (!label.empty()) result += "_" + label;
+  return result;
+}
+
+std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint) {
+  std::string addition;
+  std::string label;
+  bool needs_relation_name = true;  // pkey and unique constraints create an index of that name
+  switch (constraint.kind) {
+    case ConstraintKind::primary_key: label = "pkey"; break;
+    case ConstraintKind::unique: addition = joined_names(constraint.columns); label = "key"; break;
+    case ConstraintKind::foreign_key:
+      addition = joined_names(constraint.columns);
+      label = "fkey";
+      needs_relation_name = false;
+      break;
+  }
+  const auto taken = [&](const std::string& candidate) {
+    for (const auto& other : table.constraints) {
+      if (other.name == candidate) return true;
+    }
+    return schema.constraint_name_taken(candidate) || (needs_relation_name && schema.relation_kind(candidate));
+  };
+  std::string candidate = make_object_name(table.name, addition, label);
+  for (int pass = 1; taken(candidate); ++pass) {
+    candidate = make_object_name(table.name, addition, label + std::to_string(pass));
+  }
+  return candidate;
+}
+
+std::string column_sql(const Column& column) {
+  if (!column.owned_sequence.empty()) {
+    const std::string_view serial = column.type.name == "bigint" ? "bigserial" : column.type.name == "smallint" ? "smallserial" : "serial";
+    return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
+  }
+  std::string out = quote_identifier(column.name) + " " + column.type.sql();
+  if (column.default_sql) out += " DEFAULT " + *column.default_sql;
+  if (column.not_null) out += " NOT NULL";
+  return out;
+}
+
+std::string constraint_sql(const Constraint& constraint) {
+  std::string out = "CONSTRAINT " + quote_identifier(constraint.name) + " ";
+  switch (constraint.kind) {
+    case ConstraintKind::primary_key: return out + "PRIMARY KEY (" + quote_identifiers(constraint.columns) + ")";
+    case ConstraintKind::unique: return out + "UNIQUE (" + quote_identifiers(constraint.columns) + ")";
+    case ConstraintKind::foreign_key:
+      out += fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", quote_identifiers(constraint.columns),
+                         quote_identifier(constraint.referenced_table),
+                         quote_identifiers(constraint.referenced_columns));
+      if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
+      if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
+      return out;
+  }
+  return out;
+}
+
+std::string create_table_sql(const Table& table, bool with_foreign_keys) {
+  std::string out = "CREATE TABLE " + quote_identifier(table.name) + " (";
+  bool first = true;
+  const auto element = [&](const std::string& text) {
+    out += first ? "\n    " : ",\n    ";
+    out += text;
+    first = false;
+  };
+  for (const auto& column : table.columns) element(column_sql(column));
+  for (const auto& constraint : table.constraints) {
+    if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;
+    element(constraint_sql(constraint));
+  }
+  return out + "\n)";
+}
+
+std::string add_constraint_sql(const std::string& table, const Constraint& constraint) {
+  return "ALTER TABLE " + quote_identifier(table) + " ADD " + constraint_sql(constraint);
+}
+
+std::string create_index_sql(const Index& index) {
+  return fmt::format("CREATE {}INDEX {} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
+                     quote_identifier(index.name), quote_identifier(index.table), index.method,
+                     quote_identifiers(index.columns));
+}
+
+std::string create_enum_sql(const EnumType& type) {
+  std::string values;
+  for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
+  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_identifier(type.name), values);
+}
+
+std::string schema_sql(const Schema& schema) {
+  std::string out;
+  for (const auto& [_, type] : schema.enums) out += create_enum_sql(type) + ";\n\n";
+  for (const auto& [_, table] : schema.tables) out += create_table_sql(table, false) + ";\n\n";
+  for (const auto& [_, index] : schema.indexes) out += create_index_sql(index) + ";\n\n";
+  for (const auto& [_, table] : schema.tables) {
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind == ConstraintKind::foreign_key) out += add_constraint_sql(table.name, constraint) + ";\n\n";
+    }
+  }
+  if (out.ends_with("\n\n")) out.pop_back();
+  return out;
+}
+
+}  // namespace migc

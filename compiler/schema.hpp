@@ -1,0 +1,103 @@
+// The schema as the compiler sees it at one point of the chain, and the SQL that creates each
+// object. Lowering, the derived downs and generated/schema.sql all render objects through here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "dsl/source.hpp"
+
+namespace migc {
+
+// Where an object was defined: the revision, and the place in its file.
+struct Origin {
+  std::string revision;
+  Location where;
+};
+
+struct ColumnType {
+  std::string name;  // canonical: "character varying", "timestamp without time zone", an enum's name
+  std::vector<std::int32_t> modifiers;
+  std::uint32_t array_dimensions = 0;
+  bool user_defined = false;
+
+  std::string sql() const;  // as PostgreSQL's format_type() prints it
+  bool operator==(const ColumnType&) const = default;
+};
+
+struct Column {
+  std::string name;
+  ColumnType type;
+  bool not_null = false;
+  std::optional<std::string> default_sql;
+  std::string owned_sequence;  // set for serial columns: the sequence PostgreSQL creates for them
+};
+
+using ConstraintKind = ast::ConstraintKind;
+using ReferentialAction = ast::ReferentialAction;
+
+struct Constraint {
+  std::string name;
+  ConstraintKind kind = ConstraintKind::primary_key;
+  std::vector<std::string> columns;
+  std::string referenced_table;
+  std::vector<std::string> referenced_columns;
+  ReferentialAction on_delete = ReferentialAction::no_action;
+  ReferentialAction on_update = ReferentialAction::no_action;
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;
+  std::vector<Constraint> constraints;
+  Origin origin;
+
+  const Column* find_column(const std::string& column) const;
+  const Constraint* primary_key() const;
+};
+
+struct Index {
+  std::string name;
+  std::string table;
+  bool unique = false;
+  std::string method = "btree";
+  std::vector<std::string> columns;
+  Origin origin;
+};
+
+struct EnumType {
+  std::string name;
+  std::vector<std::string> values;
+  Origin origin;
+};
+
+struct Schema {
+  std::map<std::string, Table> tables;
+  std::map<std::string, Index> indexes;
+  std::map<std::string, EnumType> enums;
+
+  // Relations share one namespace in PostgreSQL: tables, indexes, and the indexes behind
+  // primary key and unique constraints. Returns what holds `name`, or null.
+  const char* relation_kind(const std::string& name) const;
+  bool constraint_name_taken(const std::string& name) const;
+};
+
+// PostgreSQL's makeObjectName(): "name1_name2_label", shortened to fit 63 bytes the way the server does.
+std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
+// PostgreSQL's ChooseRelationName()/ChooseConstraintName(): the first of name, name1, name2... not taken.
+std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint);
+
+std::string column_sql(const Column& column);
+std::string constraint_sql(const Constraint& constraint);
+std::string create_table_sql(const Table& table, bool with_foreign_keys);
+std::string add_constraint_sql(const std::string& table, const Constraint& constraint);
+std::string create_index_sql(const Index& index);
+std::string create_enum_sql(const EnumType& type);
+// The whole schema as one SQL script, in dependency order: types, tables, indexes, foreign keys.
+std::string schema_sql(const Schema& schema);
+
+}  // namespace migc

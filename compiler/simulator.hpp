@@ -1,0 +1,46 @@
+// Applies a revision's statements to a simulated schema, rejecting what PostgreSQL would reject,
+// and lowers each statement to SQL: its up, and its down derived from the schema it changed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/schema.hpp"
+#include "dsl/ast.hpp"
+#include "dsl/diagnostics.hpp"
+
+namespace migc {
+
+struct LoweredStep {
+  std::string sql;
+  std::uint32_t line = 0;  // of the statement it came from, for runtime error messages
+};
+
+struct LoweredRevision {
+  std::vector<LoweredStep> up;
+  std::vector<LoweredStep> down;
+  bool irreversible = false;  // some step has no down: downgrading past it must refuse
+};
+
+// Where each named object is first created anywhere in the chain, to explain a reference to
+// something that exists, but not at the revision that uses it.
+struct CreationSites {
+  std::map<std::string, Origin> relations;
+  std::map<std::string, Origin> types;
+};
+
+struct RevisionSource {
+  std::string id;
+  const SourceFile* file = nullptr;
+  const ast::File* syntax = nullptr;
+};
+
+CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions);
+
+// Applies `revision` to `schema` in place. Statements that fail a check are reported and skipped.
+LoweredRevision simulate_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
+                                  Diagnostics& diagnostics);
+
+}  // namespace migc

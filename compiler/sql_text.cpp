@@ -1,0 +1,71 @@
+// Quoting rules for generated SQL.
+#include "compiler/sql_text.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace migc {
+namespace {
+
+// PostgreSQL 15's keywords that are not UNRESERVED_KEYWORD: quote_ident() quotes these.
+// Quoting a word needlessly is harmless; missing one is not, so the list errs on the long side.
+constexpr std::string_view quoted_keywords[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character",
+    "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create",
+    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct",
+    "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign",
+    "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in",
+    "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull",
+    "join", "json", "json_array", "json_arrayagg", "json_object", "json_objectagg", "lateral",
+    "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national", "natural",
+    "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on",
+    "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing", "position", "precision",
+    "primary", "real", "references", "returning", "right", "row", "select", "session_user", "setof",
+    "similar", "smallint", "some", "substring", "symmetric", "system_user", "table", "tablesample",
+    "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique", "user",
+    "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+    "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
+    "xmlroot", "xmlserialize", "xmltable",
+};
+
+bool is_plain_word(std::string_view name) {
+  if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+  });
+}
+
+}  // namespace
+
+std::string quote_identifier(std::string_view name) {
+  const bool keyword = std::find(std::begin(quoted_keywords), std::end(quoted_keywords), name) != std::end(quoted_keywords);
+  if (is_plain_word(name) && !keyword) return std::string(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string quote_identifiers(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) {
+    if (!out.empty()) out += ", ";
+    out += quote_identifier(name);
+  }
+  return out;
+}
+
+std::string quote_literal(std::string_view value) {
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + '\'';
+}
+
+}  // namespace migc

@@ -1,0 +1,17 @@
+// The only places where names and values become SQL text: every identifier and literal in
+// generated SQL goes through these, so user text is always quoted.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migc {
+
+// As PostgreSQL's quote_ident(): bare when it is a plain lower-case word and not a keyword.
+std::string quote_identifier(std::string_view name);
+std::string quote_identifiers(const std::vector<std::string>& names);  // "a, b, c"
+// As PostgreSQL's quote_literal() for standard_conforming_strings = on.
+std::string quote_literal(std::string_view value);
+
+}  // namespace migc
