@@ -1,2 +1,118 @@
-function(add_migrations)
+# add_migrations(): turns a chain of .mig revision files into a migration plan, a migrator
+# executable that carries it, and CTest round trips against a throwaway PostgreSQL server.
+#
+#   add_migrations(<name>
+#     DIRECTORY <dir> | SOURCES <file>...   the revisions (a directory is globbed for *.mig)
+#     [MIGRATOR <target>]                   the migrator executable (default: <name>-migrate)
+#     [SCHEMA_SQL <file>]                   checked-in head schema, verified by every build;
+#                                           `<name>-update-generated` refreshes it
+#     [TESTS <bool>])                       register round-trip tests (label `postgres`)
+#
+# Creates: <name>_plan (a static library holding the plan), the migrator, and with TESTS the
+# <name>-roundtrip checker, one test per revision and one for the whole chain.
+include_guard(GLOBAL)
+
+set(MIGC_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+# One throwaway server per ctest run, shared by every chain's tests through the fixture
+# `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE.
+function(_migc_test_postgres)
+  if(TEST migc.postgres.start)
+    return()
+  endif()
+  set(state ${CMAKE_BINARY_DIR}/test-postgres/conninfo)
+  add_test(NAME migc.postgres.start COMMAND bash ${MIGC_CMAKE_DIR}/pg-throwaway.sh start ${state})
+  add_test(NAME migc.postgres.stop COMMAND bash ${MIGC_CMAKE_DIR}/pg-throwaway.sh stop ${state})
+  set_tests_properties(migc.postgres.start PROPERTIES FIXTURES_SETUP migc_postgres LABELS postgres)
+  set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres)
+  set_property(GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE ${state})
+endfunction()
+
+function(add_migrations name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY;MIGRATOR;SCHEMA_SQL;TESTS" "SOURCES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_DIRECTORY AND NOT arg_SOURCES)
+    message(FATAL_ERROR "add_migrations(${name}): give DIRECTORY <dir> or SOURCES <file>...")
+  endif()
+  if(arg_DIRECTORY AND arg_SOURCES)
+    message(FATAL_ERROR "add_migrations(${name}): give DIRECTORY or SOURCES, not both")
+  endif()
+  if(NOT TARGET migc)
+    message(FATAL_ERROR "add_migrations(${name}): the `migc` compiler target is not defined")
+  endif()
+  if(NOT arg_MIGRATOR)
+    set(arg_MIGRATOR ${name}-migrate)
+  endif()
+
+  set(sources ${arg_SOURCES})
+  if(arg_DIRECTORY)
+    get_filename_component(arg_DIRECTORY ${arg_DIRECTORY} ABSOLUTE)
+    # CONFIGURE_DEPENDS: adding or deleting a revision file re-globs on the next build.
+    file(GLOB sources CONFIGURE_DEPENDS ${arg_DIRECTORY}/*.mig)
+    list(SORT sources)
+  endif()
+  if(NOT sources)
+    message(FATAL_ERROR "add_migrations(${name}): no .mig files in ${arg_DIRECTORY}")
+  endif()
+
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations)
+  set(plan_cpp ${out}/${name}_plan.cpp)
+  set(revisions_txt ${out}/${name}_revisions.txt)
+  set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
+  set(schema_args)
+  set(schema_depends)
+  if(arg_SCHEMA_SQL)
+    get_filename_component(arg_SCHEMA_SQL ${arg_SCHEMA_SQL} ABSOLUTE)
+    set(schema_args --schema-sql ${arg_SCHEMA_SQL} --update-target ${name}-update-generated)
+    # A missing file is migc's to report (with the fix), not Ninja's.
+    if(EXISTS ${arg_SCHEMA_SQL})
+      set(schema_depends ${arg_SCHEMA_SQL})
+    endif()
+  endif()
+
+  add_custom_command(
+    OUTPUT ${plan_cpp} ${revisions_txt}
+    COMMAND migc compile ${common_args} ${schema_args} --out-dir ${out} ${sources}
+    DEPENDS migc ${sources} ${schema_depends}
+    COMMENT "migc: compiling ${name} migrations"
+    VERBATIM)
+  add_custom_target(${name}-update-generated
+    COMMAND migc compile ${common_args} ${schema_args} --update-generated ${sources}
+    DEPENDS migc ${sources}
+    COMMENT "migc: refreshing the checked-in files of ${name}"
+    VERBATIM)
+
+  add_library(${name}_plan STATIC ${plan_cpp})
+  target_link_libraries(${name}_plan PUBLIC migc_runtime)
+
+  add_executable(${arg_MIGRATOR} $<TARGET_OBJECTS:migc_runtime_main>)
+  target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc_runtime)
+  set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+
+  if(arg_TESTS)
+    _migc_test_postgres()
+    get_property(url_file GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE)
+    set(checker ${name}-roundtrip)
+    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main>)
+    target_link_libraries(${checker} PRIVATE ${name}_plan migc_runtime)
+
+    add_test(NAME ${name}.chain COMMAND ${checker} --url-file ${url_file} --chain)
+    set_tests_properties(${name}.chain PROPERTIES FIXTURES_REQUIRED migc_postgres LABELS postgres)
+    # Revision ids are known only after migc has run, so ctest reads them from its output.
+    set(test_script ${out}/${name}_tests.cmake)
+    file(GENERATE OUTPUT ${test_script} CONTENT "\
+if(EXISTS \"${revisions_txt}\")
+  file(STRINGS \"${revisions_txt}\" ids)
+  foreach(id IN LISTS ids)
+    add_test(\"${name}.roundtrip.\${id}\" \"$<TARGET_FILE:${checker}>\" --url-file \"${url_file}\" --revision \"\${id}\")
+    set_tests_properties(\"${name}.roundtrip.\${id}\" PROPERTIES FIXTURES_REQUIRED migc_postgres LABELS postgres)
+  endforeach()
+else()
+  add_test(${name}.roundtrip.not-built \"${CMAKE_COMMAND}\" -E false)
+endif()
+")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${test_script})
+  endif()
 endfunction()

@@ -1,0 +1,62 @@
+// Catalog queries for schema snapshots.
+#include "runtime/catalog.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace migc::runtime {
+namespace {
+
+constexpr std::string_view snapshot_sql = R"sql(
+WITH user_namespace AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%'
+    AND nspname NOT LIKE 'pg\_temp%'
+), user_class AS (
+  SELECT c.*, n.nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
+  WHERE c.relname NOT LIKE 'migc\_%'
+)
+SELECT format('type %I.%I enum (%s)', n.nspname, t.typname,
+              string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder))
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+  GROUP BY n.nspname, t.typname
+UNION ALL
+SELECT format('relation %I.%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i')
+UNION ALL
+SELECT format('column %I.%I.%I %s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+              CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
+              COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), ''))
+  FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+UNION ALL
+SELECT format('constraint %I.%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid))
+  FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
+UNION ALL
+SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+  FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
+UNION ALL
+SELECT format('sequence %I.%I %s start %s increment %s owned by %s', c.nspname, c.relname,
+              format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+              COALESCE((SELECT format('%I.%I', oc.relname, a.attname) FROM pg_depend dep
+                          JOIN pg_class oc ON oc.oid = dep.refobjid
+                          JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
+                        WHERE dep.objid = c.oid AND dep.classid = 'pg_class'::regclass AND dep.deptype = 'a'),
+                       'nothing'))
+  FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
+)sql";
+
+}  // namespace
+
+std::string catalog_snapshot(Connection& connection) {
+  const Result result = connection.execute(snapshot_sql);
+  std::vector<std::string> lines;
+  for (int row = 0; row < result.rows(); ++row) lines.emplace_back(result.value(row, 0));
+  std::sort(lines.begin(), lines.end());
+  std::string snapshot;
+  for (const auto& line : lines) snapshot += line + "\n";
+  return snapshot;
+}
+
+}  // namespace migc::runtime

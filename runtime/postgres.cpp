@@ -1,0 +1,116 @@
+// libpq wrappers.
+#include "runtime/postgres.hpp"
+
+#include <regex>
+
+namespace migc::runtime {
+
+std::string mask_password(std::string_view conninfo) {
+  std::string text(conninfo);
+  // URL form: scheme://user:password@host
+  static const std::regex url_password(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@/]*@)");
+  text = std::regex_replace(text, url_password, "$1:***@");
+  // URL query parameter or key=value form: password=..., possibly quoted
+  static const std::regex keyword_password(R"((^|[\s?&])password\s*=\s*('([^'\\]|\\.)*'|[^\s&]*))");
+  return std::regex_replace(text, keyword_password, "$1password=***");
+}
+
+DatabaseError::DatabaseError(std::string sqlstate, std::string message, std::string detail, std::string hint,
+                             std::string statement)
+    : std::runtime_error(std::move(message)),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      hint_(std::move(hint)),
+      statement_(std::move(statement)) {}
+
+namespace {
+
+std::string field(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+void ignore_notice(void*, const char*) {}
+
+}  // namespace
+
+Connection::Connection(const std::string& conninfo) : connection_(PQconnectdb(conninfo.c_str())) {
+  check_connected();
+}
+
+Connection::Connection(const std::string& conninfo, const std::string& database) {
+  // With expand_dbname, the first dbname is read as the whole conninfo and the second overrides it.
+  const char* keywords[] = {"dbname", "dbname", nullptr};
+  const char* values[] = {conninfo.c_str(), database.c_str(), nullptr};
+  connection_.reset(PQconnectdbParams(keywords, values, 1));
+  check_connected();
+}
+
+void Connection::check_connected() {
+  if (!connection_) throw ConnectionError("out of memory allocating a libpq connection");
+  if (PQstatus(connection_.get()) != CONNECTION_OK) {
+    throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+  }
+  // Server notices ("relation already exists, skipping") are not the user's business here.
+  PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
+}
+
+Result Connection::check(PGresult* raw, std::string_view sql) {
+  Result result(raw);  // owned before any status check, so no path leaks it
+  const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return result;
+  if (raw == nullptr || PQstatus(connection_.get()) == CONNECTION_BAD) {
+    throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+  }
+  throw DatabaseError(field(raw, PG_DIAG_SQLSTATE), trimmed(field(raw, PG_DIAG_MESSAGE_PRIMARY)),
+                      field(raw, PG_DIAG_MESSAGE_DETAIL), field(raw, PG_DIAG_MESSAGE_HINT), std::string(sql));
+}
+
+Result Connection::execute(std::string_view sql) {
+  const std::string text(sql);
+  return check(PQexecParams(connection_.get(), text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), sql);
+}
+
+Result Connection::execute(std::string_view sql, const std::vector<std::optional<std::string>>& parameters) {
+  const std::string text(sql);
+  std::vector<const char*> values;
+  for (const auto& parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
+  return check(PQexecParams(connection_.get(), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                            nullptr, nullptr, 0),
+               sql);
+}
+
+void Connection::execute_script(std::string_view sql) {
+  const std::string text(sql);
+  check(PQexec(connection_.get(), text.c_str()), sql);
+}
+
+Transaction::Transaction(Connection& connection) : connection_(connection) { connection_.execute("BEGIN"); }
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  // A failed ROLLBACK means the connection is gone, and the server rolls back on its own.
+  PGresult* result = PQexec(connection_.native(), "ROLLBACK");
+  PQclear(result);
+}
+
+void Transaction::commit() {
+  open_ = false;
+  connection_.execute("COMMIT");
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+}  // namespace migc::runtime

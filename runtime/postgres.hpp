@@ -1,0 +1,98 @@
+// libpq behind RAII owners: connections, results, and errors that carry the server's SQLSTATE,
+// message, detail and hint together with the statement that failed.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migc::runtime {
+
+// A connection string with any password replaced by ***, safe to print.
+std::string mask_password(std::string_view conninfo);
+
+class DatabaseError : public std::runtime_error {
+ public:
+  DatabaseError(std::string sqlstate, std::string message, std::string detail, std::string hint, std::string statement);
+
+  const std::string& sqlstate() const { return sqlstate_; }
+  const std::string& detail() const { return detail_; }
+  const std::string& hint() const { return hint_; }
+  const std::string& statement() const { return statement_; }
+
+ private:
+  std::string sqlstate_;
+  std::string detail_;
+  std::string hint_;
+  std::string statement_;
+};
+
+class ConnectionError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+
+class Result {
+ public:
+  explicit Result(PGresult* result) : result_(result) {}
+  int rows() const { return PQntuples(result_.get()); }
+  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+  std::string_view value(int row, int column) const {
+    return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+  }
+
+ private:
+  std::unique_ptr<PGresult, ResultDeleter> result_;
+};
+
+class Connection {
+ public:
+  // Connects with a libpq conninfo string or URL; empty means libpq's defaults and PG* variables.
+  explicit Connection(const std::string& conninfo);
+  // The same server and credentials as `conninfo` (URL or key=value), but database `database`.
+  Connection(const std::string& conninfo, const std::string& database);
+
+  Result execute(std::string_view sql);
+  Result execute(std::string_view sql, const std::vector<std::optional<std::string>>& parameters);
+  // Statements whose text is fixed by the plan (multi-statement allowed): the simple protocol.
+  void execute_script(std::string_view sql);
+
+  std::string database() const { return PQdb(connection_.get()); }
+  PGconn* native() const { return connection_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(PGconn* connection) const { PQfinish(connection); }
+  };
+  Result check(PGresult* result, std::string_view sql);
+  void check_connected();
+
+  std::unique_ptr<PGconn, Deleter> connection_;
+};
+
+// Rolls back unless committed: a revision that throws leaves the database as it was.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool open_ = true;
+};
+
+// The one function that quotes an identifier for SQL the runtime writes itself.
+std::string quote_identifier(std::string_view name);
+
+}  // namespace migc::runtime
