@@ -33,6 +33,19 @@ void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
 
 }  // namespace
 
+void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,
+                          Diagnostics& diagnostics) {
+  if (checked_in.text() == expected) return;
+  // Point at the first line that differs, which is where a reviewer would look.
+  std::size_t offset = 0;
+  while (offset < checked_in.text().size() && offset < expected.size() && checked_in.text()[offset] == expected[offset]) ++offset;
+  const auto line_start = checked_in.text().rfind('\n', offset == 0 ? 0 : offset - 1);
+  const auto begin = static_cast<std::uint32_t>(line_start == std::string::npos || offset == 0 ? 0 : line_start + 1);
+  auto& diagnostic = diagnostics.report(DiagnosticKind::StaleGenerated, {&checked_in, {begin, begin}},
+                                        std::filesystem::path(checked_in.path()).filename().string());
+  diagnostic.notes.push_back({{}, fmt::format("refresh it with `{}` and commit the result", refresh_command)});
+}
+
 std::string checksum_of(const LoweredRevision& lowered) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   const auto mix = [&](std::string_view text) {

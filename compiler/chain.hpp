@@ -31,6 +31,10 @@ struct CompiledChain {
 
 std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
 
+// Reports StaleGenerated unless the checked-in file holds exactly `expected`.
+void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,
+                          Diagnostics& diagnostics);
+
 // A stable 64-bit FNV-1a digest, as 16 hex digits.
 std::string checksum_of(const LoweredRevision& lowered);
 

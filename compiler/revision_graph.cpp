@@ -98,10 +98,8 @@ RevisionGraph RevisionGraph::build(const std::vector<RevisionHeader>& headers, D
     diagnostic.notes.push_back({headers[roots[0]].id_location, fmt::format("`{}` is the first root", headers[roots[0]].id)});
   }
 
+  // Every revision has a parent when there is no root, so a chain without one has a cycle.
   const bool cycle = report_cycles(headers, graph.parents_, diagnostics);
-  if (roots.empty() && !unknown_parent && !cycle && count > 0) {
-    diagnostics.report(DiagnosticKind::NoRoot, headers[0].id_location);
-  }
   if (unknown_parent || cycle) return graph;
 
   // Kahn's algorithm; among revisions ready at once, the one whose file sorts first.
@@ -112,19 +110,18 @@ RevisionGraph RevisionGraph::build(const std::vector<RevisionHeader>& headers, D
     waiting[i] = graph.parents_[i].size();
     if (waiting[i] == 0) ready.insert(i);
   }
-  graph.position_.assign(count, count);
   while (!ready.empty()) {
     const std::size_t next = *ready.begin();
     ready.erase(ready.begin());
-    graph.position_[next] = graph.order_.size();
     graph.order_.push_back(next);
     for (std::size_t child : graph.children_[next]) {
       if (--waiting[child] == 0) ready.insert(child);
     }
   }
 
+  // Several roots already explain several heads.
   const auto heads = graph.heads();
-  if (heads.size() > 1) {
+  if (heads.size() > 1 && roots.size() <= 1) {
     auto& diagnostic = diagnostics.report(DiagnosticKind::MultipleHeads, headers[heads.back()].id_location,
                                           heads.size(), quoted_list(headers, heads));
     for (std::size_t head : heads) {

@@ -38,7 +38,6 @@ class RevisionGraph {
   std::vector<std::vector<std::size_t>> parents_;
   std::vector<std::vector<std::size_t>> children_;
   std::vector<std::size_t> order_;
-  std::vector<std::size_t> position_;  // position_[revision] = its place in order_
 };
 
 }  // namespace migc

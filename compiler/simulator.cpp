@@ -53,6 +53,13 @@ bool is_serial(const ast::TypeRef& type) {
                      [&](const BuiltinType& t) { return t.serial && t.spelling == type.name; });
 }
 
+// Raw SQL as written, without the blank lines and indentation around it in the dollar quotes.
+std::string trimmed(const std::string& sql) {
+  const auto begin = sql.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return {};
+  return sql.substr(begin, sql.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
 std::vector<std::string> keys_of(const auto& map) {
   std::vector<std::string> keys;
   for (const auto& [key, _] : map) keys.push_back(key);
@@ -280,9 +287,9 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::ExecuteSql& node) {
-    up(node.up.value);
+    up(trimmed(node.up.value));
     if (node.down) {
-      down(node.down->value);
+      down(trimmed(node.down->value));
     } else {
       lowered_.irreversible = true;
     }
@@ -315,6 +322,15 @@ class RevisionSimulation {
     if (const auto i = schema_.indexes.find(name.text); i != schema_.indexes.end()) origin = &i->second.origin;
     if (origin != nullptr) {
       diagnostic.notes.push_back({origin->where, fmt::format("first created here, by revision {}", origin->revision)});
+    }
+    for (const auto& [table_name, table] : schema_.tables) {
+      for (const auto& constraint : table.constraints) {
+        if (constraint.name == name.text && constraint.kind != ConstraintKind::foreign_key) {
+          diagnostic.notes.push_back({table.origin.where, fmt::format("it is the index of a {} constraint of table `{}`",
+                                                                      constraint.kind == ConstraintKind::primary_key ? "primary key" : "unique",
+                                                                      table_name)});
+        }
+      }
     }
     return false;
   }

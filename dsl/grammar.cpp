@@ -4,6 +4,8 @@
 
 #include "dsl/grammar_def.hpp"
 
+#include <regex>
+
 namespace migc {
 namespace {
 
@@ -27,6 +29,12 @@ std::pair<std::string, Span> describe_token(const SourceFile& source, Iterator i
   }
   std::string text(it, stop);
   return {"`" + text + "`", {begin, offset_of(source, stop)}};
+}
+
+// X3 describes literals as 'x' and "::"; messages quote code as `x`.
+std::string readable(const std::string& which) {
+  static const std::regex literal(R"('(.)'|\"([^\"]+)\")");
+  return std::regex_replace(which, literal, "`$1$2`");
 }
 
 Iterator skip_blanks(Iterator it, Iterator end) {
@@ -77,7 +85,7 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
     if (failure.which().rfind("closing $", 0) == 0) {
       diagnostics.report(DiagnosticKind::UnterminatedString, {&source, span}, "dollar-quoted string");
     } else {
-      diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, failure.which(), got);
+      diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, readable(failure.which()), got);
     }
     it = failure.where();
   }

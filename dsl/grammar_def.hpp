@@ -356,6 +356,26 @@ struct get_info<action<Subject, Action>> {
   std::string operator()(const action<Subject, Action>& parser) const { return what(parser.subject); }
 };
 
+// "expected `down` or `irreversible`": alternatives list their branches, and a sequence is
+// described by what it starts with.
+template <typename Left, typename Right>
+struct get_info<alternative<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const alternative<Left, Right>& parser) const {
+    return what(parser.left) + " or " + what(parser.right);
+  }
+};
+template <typename Left, typename Right>
+struct get_info<sequence<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const sequence<Left, Right>& parser) const { return what(parser.left); }
+};
+template <typename Left, typename Right>
+struct get_info<expect_directive<sequence<Left, Right>>> {
+  using result_type = std::string;
+  std::string operator()(const expect_directive<sequence<Left, Right>>& parser) const { return what(parser.subject); }
+};
+
 template <>
 struct get_info<migc::grammar::keyword_parser> {
   using result_type = std::string;

@@ -94,12 +94,15 @@ int move(const Plan& plan, const Options& options, Direction direction) {
   if (options.sql) {
     // Offline: the starting point comes from the target (`from:to`), not from a database.
     auto [from, to] = split_range(options.target);
-    std::vector<bool> applied(plan.revisions.size(), false);
-    if (!from.empty() && from != "base") applied = ancestry(plan, {find_revision(plan, from)});
     if (direction == Direction::down && from.empty()) {
       throw UsageError("downgrade --sql needs a starting revision: write <from>:<to>, e.g. head:base");
     }
-    if (from == "head" || from == "heads") applied = ancestry(plan, plan_heads(plan));
+    std::vector<bool> applied(plan.revisions.size(), false);
+    if (from == "head" || from == "heads") {
+      applied = ancestry(plan, plan_heads(plan));
+    } else if (!from.empty() && from != "base") {
+      applied = ancestry(plan, {find_revision(plan, from)});
+    }
     const auto revisions = direction == Direction::up ? upgrade_revisions(plan, applied, to)
                                                       : downgrade_revisions(plan, applied, to);
     if (direction == Direction::down) require_reversible(plan, revisions);
