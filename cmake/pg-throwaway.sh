@@ -47,7 +47,7 @@ case "$command" in
       -o "-c listen_addresses='' -k $dir -c unix_socket_permissions=0777 -c fsync=off -c full_page_writes=off -c max_connections=60" \
       >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     mkdir -p "$(dirname "$state")"
-    echo "host=$dir port=5432 user=postgres dbname=postgres" >"$state"
+    echo "host=$dir port=5432 user=postgres" >"$state"
     echo "$dir" >"$state.dir"
     echo "pg-throwaway: PostgreSQL ($("$bindir/postgres" --version | awk '{print $3}')) on socket $dir"
     ;;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing migc needs, from Debian's packages, when something is
+# missing. As root it runs apt-get; otherwise it says what to install.
+set -euo pipefail
+
+packages=(g++ cmake ninja-build libboost-dev libfmt-dev libpq-dev postgresql-15 postgresql-client-15
+          libcli11-dev libgtest-dev util-linux)
+
+have_everything() {
+  command -v g++ >/dev/null && command -v cmake >/dev/null && command -v ninja >/dev/null &&
+    command -v psql >/dev/null && command -v setpriv >/dev/null &&
+    [ -f /usr/include/boost/spirit/home/x3.hpp ] && [ -f /usr/include/fmt/format.h ] &&
+    [ -f /usr/include/postgresql/libpq-fe.h ] && [ -f /usr/include/CLI/CLI.hpp ] &&
+    [ -f /usr/include/gtest/gtest.h ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+if have_everything; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing build or test dependencies; as root, run:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${packages[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${packages[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+have_everything || { echo "install-deps: packages installed, but something is still missing" >&2; exit 1; }
