@@ -90,6 +90,8 @@ function(add_migrations name)
   add_executable(${arg_MIGRATOR} $<TARGET_OBJECTS:migc_runtime_main>)
   target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc_runtime)
   set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  # Self-contained: only libpq (and libc) are needed where the migrator runs.
+  target_link_options(${arg_MIGRATOR} PRIVATE -static-libstdc++ -static-libgcc)
 
   if(arg_TESTS)
     _migc_test_postgres()
