@@ -6,7 +6,8 @@
 #     [MIGRATOR <target>]                   the migrator executable (default: <name>-migrate)
 #     [SCHEMA_SQL <file>]                   checked-in head schema, verified by every build;
 #                                           `<name>-update-generated` refreshes it
-#     [TESTS <bool>])                       register round-trip tests (label `postgres`)
+#     [TESTS <bool>]                        register round-trip tests (label `postgres`)
+#     [CHECKER])                            build <name>-roundtrip without registering tests
 #
 # Creates: <name>_plan (a static library holding the plan), the migrator, and with TESTS the
 # <name>-roundtrip checker, one test per revision and one for the whole chain.
@@ -29,7 +30,10 @@ function(_migc_test_postgres)
 endfunction()
 
 function(add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DIRECTORY;MIGRATOR;SCHEMA_SQL;TESTS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;TESTS" "SOURCES")
+  if(arg_TESTS)
+    set(arg_CHECKER TRUE)
+  endif()
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -60,7 +64,14 @@ function(add_migrations name)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations)
   set(plan_cpp ${out}/${name}_plan.cpp)
   set(revisions_txt ${out}/${name}_revisions.txt)
+  set(schemas_cpp ${out}/${name}_schemas.cpp)
   set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
+  set(outputs ${plan_cpp} ${revisions_txt})
+  set(test_args)
+  if(arg_CHECKER)
+    list(APPEND outputs ${schemas_cpp})
+    set(test_args --revision-schemas)
+  endif()
   set(schema_args)
   set(schema_depends)
   if(arg_SCHEMA_SQL)
@@ -73,8 +84,8 @@ function(add_migrations name)
   endif()
 
   add_custom_command(
-    OUTPUT ${plan_cpp} ${revisions_txt}
-    COMMAND migc compile ${common_args} ${schema_args} --out-dir ${out} ${sources}
+    OUTPUT ${outputs}
+    COMMAND migc compile ${common_args} ${schema_args} ${test_args} --out-dir ${out} ${sources}
     DEPENDS migc ${sources} ${schema_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
@@ -93,12 +104,14 @@ function(add_migrations name)
   # Self-contained: only libpq (and libc) are needed where the migrator runs.
   target_link_options(${arg_MIGRATOR} PRIVATE -static-libstdc++ -static-libgcc)
 
+  if(arg_CHECKER)
+    set(checker ${name}-roundtrip)
+    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main> ${schemas_cpp})
+    target_link_libraries(${checker} PRIVATE ${name}_plan migc_runtime)
+  endif()
   if(arg_TESTS)
     _migc_test_postgres()
     get_property(url_file GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE)
-    set(checker ${name}-roundtrip)
-    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main>)
-    target_link_libraries(${checker} PRIVATE ${name}_plan migc_runtime)
 
     add_test(NAME ${name}.chain COMMAND ${checker} --url-file ${url_file} --chain)
     set_tests_properties(${name}.chain PROPERTIES FIXTURES_REQUIRED migc_postgres LABELS postgres)

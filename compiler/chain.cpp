@@ -56,13 +56,14 @@ std::string checksum_of(const LoweredRevision& lowered) {
     hash ^= 0xff;  // a separator no SQL text contains, so ["ab"] and ["a","b"] differ
     hash *= 0x100000001b3ULL;
   };
-  for (const auto& step : lowered.up) mix(step.sql);
+  for (const auto& step : lowered.up) mix(step.transactional ? step.sql : "outside a transaction: " + step.sql);
   mix(lowered.irreversible ? "down: irreversible" : "down:");
-  for (const auto& step : lowered.down) mix(step.sql);
+  for (const auto& step : lowered.down) mix(step.transactional ? step.sql : "outside a transaction: " + step.sql);
   return fmt::format("{:016x}", hash);
 }
 
-std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics,
+                                           const CompileOptions& options) {
   std::vector<ParsedFile> parsed;
   for (const auto& file : files) {
     if (auto syntax = parse_revision_file(file, diagnostics)) parsed.push_back({&file, std::move(*syntax)});
@@ -122,6 +123,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.line = compiled.file->line_column(header.span.begin).line;
     compiled.lowered = simulate_revision(sources[revision], schema, sites, diagnostics);
     compiled.checksum = checksum_of(compiled.lowered);
+    if (options.keep_revision_schemas) compiled.schema_after = schema_sql(schema);
     chain.revisions.push_back(std::move(compiled));
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;
     previous = revision;

@@ -21,7 +21,13 @@ struct CompiledRevision {
   const SourceFile* file = nullptr;
   std::uint32_t line = 0;
   LoweredRevision lowered;
-  std::string checksum;  // of the lowered SQL: reformatting a file does not change it
+  std::string checksum;      // of the lowered SQL: reformatting a file does not change it
+  std::string schema_after;  // the predicted schema as SQL, when CompileOptions asks for it
+};
+
+struct CompileOptions {
+  // Rendering the schema after every revision costs O(revisions x schema); tests want it.
+  bool keep_revision_schemas = false;
 };
 
 struct CompiledChain {
@@ -29,7 +35,8 @@ struct CompiledChain {
   Schema head;
 };
 
-std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics,
+                                           const CompileOptions& options = {});
 
 // Reports StaleGenerated unless the checked-in file holds exactly `expected`.
 void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,

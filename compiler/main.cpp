@@ -27,6 +27,7 @@ struct Options {
   std::string schema_sql;
   std::string update_target;
   bool update_generated = false;
+  bool revision_schemas = false;
 };
 
 std::string read_file(const std::string& path) {
@@ -70,7 +71,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 std::optional<migc::CompiledChain> compile(const Options& options, std::vector<migc::SourceFile>& sources) {
   for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
-  auto chain = migc::compile_chain(sources, diagnostics);
+  auto chain = migc::compile_chain(sources, diagnostics, {options.revision_schemas});
   for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
   if (diagnostics.had_errors()) {
     std::cerr << fmt::format("migc: {} error(s); nothing generated\n", diagnostics.error_count());
@@ -99,6 +100,9 @@ int run_compile(const Options& options) {
     std::string ids;
     for (const auto& revision : chain->revisions) ids += revision.id + "\n";
     write_if_changed(out / (options.name + "_revisions.txt"), ids);
+    if (options.revision_schemas) {
+      write_if_changed(out / (options.name + "_schemas.cpp"), migc::write_revision_schemas_cpp(*chain, options.name));
+    }
   }
   if (!options.schema_sql.empty()) {
     const std::string expected = schema_file_text(*chain, options);
@@ -138,6 +142,8 @@ int main(int argc, char** argv) {
   compile_command->add_option("--schema-sql", options.schema_sql, "checked-in head schema to verify (or refresh)");
   compile_command->add_option("--update-target", options.update_target, "the build target that refreshes generated files");
   compile_command->add_flag("--update-generated", options.update_generated, "rewrite the checked-in generated files");
+  compile_command->add_flag("--revision-schemas", options.revision_schemas,
+                            "also write <name>_schemas.cpp: the predicted schema after each revision");
 
   auto* check_command = app.add_subcommand("check", "check the chain; generate nothing");
   check_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "compiler/sql_text.hpp"
 
@@ -65,6 +66,41 @@ std::string ColumnType::sql() const {
   return out;
 }
 
+bool mentions_identifier(std::string_view sql, const std::string& identifier) {
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    if (c == '\'') {
+      i = sql.find('\'', i + 1);
+      if (i == std::string_view::npos) return false;
+      ++i;
+    } else if (c == '"') {
+      const std::size_t end = sql.find('"', i + 1);
+      if (end == std::string_view::npos) return false;
+      if (sql.substr(i + 1, end - i - 1) == identifier) return true;
+      i = end + 1;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t end = i;
+      std::string word;
+      while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_' || sql[end] == '$')) {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[end])));
+        ++end;
+      }
+      if (word == identifier) return true;
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
+
+bool Index::uses_column(const std::string& column) const {
+  for (const auto& key : keys) {
+    if (key.column == column || (!key.expression.empty() && mentions_identifier(key.expression, column))) return true;
+  }
+  return !where_sql.empty() && mentions_identifier(where_sql, column);
+}
+
 const Column* Table::find_column(const std::string& column) const {
   const auto it = std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == column; });
   return it == columns.end() ? nullptr : &*it;
@@ -84,7 +120,10 @@ const char* Schema::relation_kind(const std::string& name) const {
       if (column.owned_sequence == name) return "sequence";
     }
     for (const auto& constraint : table.constraints) {
-      if (constraint.kind != ConstraintKind::foreign_key && constraint.name == name) return "index";
+      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) &&
+        constraint.name == name) {
+      return "index";
+    }
     }
   }
   return nullptr;
@@ -131,6 +170,12 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
       label = "fkey";
       needs_relation_name = false;
       break;
+    case ConstraintKind::check:
+      // PostgreSQL names a check after its column only when the expression uses exactly one.
+      if (constraint.columns.size() == 1) addition = constraint.columns[0];
+      label = "check";
+      needs_relation_name = false;
+      break;
   }
   const auto taken = [&](const std::string& candidate) {
     for (const auto& other : table.constraints) {
@@ -144,6 +189,20 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
   }
   return candidate;
 }
+
+namespace {
+
+// `serial` makes PostgreSQL name the sequence after the table; a sequence that kept its name
+// through a table rename has to be spelled out.
+bool serial_shorthand_fits(const std::string& table, const Column& column) {
+  return column.owned_sequence == make_object_name(table, column.name, "seq");
+}
+
+std::string nextval_sql(const std::string& sequence) {
+  return "nextval(" + quote_literal(quote_identifier(sequence)) + "::regclass)";
+}
+
+}  // namespace
 
 std::string column_sql(const Column& column) {
   if (!column.owned_sequence.empty()) {
@@ -168,11 +227,14 @@ std::string constraint_sql(const Constraint& constraint) {
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
       return out;
+    case ConstraintKind::check: return out + "CHECK " + constraint.check_sql;
   }
   return out;
 }
 
 std::string create_table_sql(const Table& table, bool with_foreign_keys) {
+  std::string before;  // statements the table needs first
+  std::string after;   // and those that complete it
   std::string out = "CREATE TABLE " + quote_identifier(table.name) + " (";
   bool first = true;
   const auto element = [&](const std::string& text) {
@@ -180,22 +242,47 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     out += text;
     first = false;
   };
-  for (const auto& column : table.columns) element(column_sql(column));
+  for (const auto& column : table.columns) {
+    if (column.owned_sequence.empty() || serial_shorthand_fits(table.name, column)) {
+      element(column_sql(column));
+      continue;
+    }
+    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_identifier(column.owned_sequence), column.type.sql());
+    element(fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(),
+                        nextval_sql(column.owned_sequence)));
+    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_identifier(column.owned_sequence),
+                         quote_identifier(table.name), quote_identifier(column.name));
+  }
   for (const auto& constraint : table.constraints) {
     if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;
+    // CREATE TABLE ignores NOT VALID (an empty table satisfies anything), so such a constraint
+    // is added afterwards to come back as it was.
+    if (constraint.not_valid) {
+      after += ";\n" + add_constraint_sql(table.name, constraint);
+      continue;
+    }
     element(constraint_sql(constraint));
   }
-  return out + "\n)";
+  return before + out + "\n)" + after;
 }
 
 std::string add_constraint_sql(const std::string& table, const Constraint& constraint) {
-  return "ALTER TABLE " + quote_identifier(table) + " ADD " + constraint_sql(constraint);
+  return "ALTER TABLE " + quote_identifier(table) + " ADD " + constraint_sql(constraint) +
+         (constraint.not_valid ? " NOT VALID" : "");
 }
 
-std::string create_index_sql(const Index& index) {
-  return fmt::format("CREATE {}INDEX {} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
-                     quote_identifier(index.name), quote_identifier(index.table), index.method,
-                     quote_identifiers(index.columns));
+std::string create_index_sql(const Index& index, bool concurrently) {
+  std::string keys;
+  for (const auto& key : index.keys) {
+    if (!keys.empty()) keys += ", ";
+    keys += key.column.empty() ? key.expression : quote_identifier(key.column);
+    if (key.descending) keys += " DESC";
+  }
+  std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
+                                concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name),
+                                quote_identifier(index.table), index.method, keys);
+  if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
+  return sql;
 }
 
 std::string create_enum_sql(const EnumType& type) {

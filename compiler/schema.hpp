@@ -48,6 +48,8 @@ struct Constraint {
   std::vector<std::string> referenced_columns;
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
+  std::string check_sql;  // for check constraints: the expression, in its parentheses
+  bool not_valid = false;
 };
 
 struct Table {
@@ -55,9 +57,16 @@ struct Table {
   std::vector<Column> columns;
   std::vector<Constraint> constraints;
   Origin origin;
+  bool has_rows = false;  // some revision inserted rows (raw SQL is not looked into)
 
   const Column* find_column(const std::string& column) const;
   const Constraint* primary_key() const;
+};
+
+struct IndexKey {
+  std::string column;      // a column, or
+  std::string expression;  // an expression, in its parentheses
+  bool descending = false;
 };
 
 struct Index {
@@ -65,8 +74,11 @@ struct Index {
   std::string table;
   bool unique = false;
   std::string method = "btree";
-  std::vector<std::string> columns;
+  std::vector<IndexKey> keys;
+  std::string where_sql;  // a partial index's predicate, in its parentheses
   Origin origin;
+
+  bool uses_column(const std::string& column) const;
 };
 
 struct EnumType {
@@ -86,6 +98,9 @@ struct Schema {
   bool constraint_name_taken(const std::string& name) const;
 };
 
+// Whether an SQL expression's text names `identifier` (outside string literals).
+bool mentions_identifier(std::string_view sql, const std::string& identifier);
+
 // PostgreSQL's makeObjectName(): "name1_name2_label", shortened to fit 63 bytes the way the server does.
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
 // PostgreSQL's ChooseRelationName()/ChooseConstraintName(): the first of name, name1, name2... not taken.
@@ -95,7 +110,7 @@ std::string column_sql(const Column& column);
 std::string constraint_sql(const Constraint& constraint);
 std::string create_table_sql(const Table& table, bool with_foreign_keys);
 std::string add_constraint_sql(const std::string& table, const Constraint& constraint);
-std::string create_index_sql(const Index& index);
+std::string create_index_sql(const Index& index, bool concurrently = false);
 std::string create_enum_sql(const EnumType& type);
 // The whole schema as one SQL script, in dependency order: types, tables, indexes, foreign keys.
 std::string schema_sql(const Schema& schema);

@@ -74,6 +74,7 @@ class RevisionSimulation {
       : revision_(revision), schema_(schema), sites_(sites), diagnostics_(diagnostics) {}
 
   LoweredRevision run() {
+    check_concurrently_alone();
     std::vector<std::vector<LoweredStep>> downs;
     for (const auto& statement : revision_.syntax->statements) {
       line_ = std::visit([&](const auto& node) { return line_of(node.span); }, statement);
@@ -105,6 +106,7 @@ class RevisionSimulation {
     }
     for (const auto& constraint : node.constraints) pending.push_back({&constraint, constraint.kind, {}});
     if (!add_constraints(table, pending)) return;
+    for (auto& constraint : table.constraints) constraint.not_valid = false;  // as PostgreSQL: a new table is valid
     up(create_table_sql(table, true));
     down("DROP TABLE " + quote_identifier(table.name));
     schema_.tables.emplace(table.name, std::move(table));
@@ -163,12 +165,20 @@ class RevisionSimulation {
                           "`" + index.method + "`");
       return;
     }
-    for (const auto& column : node.columns) {
-      if (!find_column(*table, column)) return;
-      index.columns.push_back(column.text);
+    for (const auto& element : node.elements) {
+      IndexKey key;
+      if (element.column) {
+        if (!find_column(*table, *element.column)) return;
+        key.column = element.column->text;
+      } else {
+        key.expression = text_of(*element.expression);
+      }
+      key.descending = element.descending;
+      index.keys.push_back(std::move(key));
     }
-    up(create_index_sql(index));
-    down("DROP INDEX " + quote_identifier(index.name));
+    if (node.where) index.where_sql = text_of(*node.where);
+    up(create_index_sql(index, node.concurrently), !node.concurrently);
+    down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index.name), !node.concurrently);
     schema_.indexes.emplace(index.name, std::move(index));
   }
 
@@ -178,8 +188,9 @@ class RevisionSimulation {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, keys_of(schema_.indexes), sites_.relations);
       return;
     }
-    up("DROP INDEX " + quote_identifier(index->second.name));
-    down(create_index_sql(index->second));
+    up((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index->second.name),
+       !node.concurrently);
+    down(create_index_sql(index->second, node.concurrently), !node.concurrently);
     schema_.indexes.erase(index);
   }
 
@@ -237,6 +248,12 @@ class RevisionSimulation {
     Table table = *found;
     std::vector<PendingConstraint> pending;
     if (!add_column(table, node.column, pending) || !add_constraints(table, pending)) return;
+    const Column& added = table.columns.back();
+    if (table.has_rows && added.not_null && !added.default_sql && added.owned_sequence.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullWithoutDefault, at(node.column.name.span), added.name, table.name);
+      diagnostic.notes.push_back({{}, "add it with a default, or nullable, fill it, then `alter column ... set not null`"});
+      return;
+    }
     std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(table.name), column_sql(table.columns.back()));
     for (std::size_t i = found->constraints.size(); i < table.constraints.size(); ++i) {
       sql += ", ADD " + constraint_sql(table.constraints[i]);
@@ -268,15 +285,18 @@ class RevisionSimulation {
     };
     const Column dropped = *table.find_column(column);
     std::erase_if(table.columns, [&](const Column& c) { return c.name == column; });
+    const auto constraint_uses_column = [&](const Constraint& c) {
+      return uses_column(c.columns) || (!c.check_sql.empty() && mentions_identifier(c.check_sql, column));
+    };
     std::string restore = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(table.name), column_sql(dropped));
     for (const auto& constraint : found->constraints) {
-      if (uses_column(constraint.columns)) restore += ", ADD " + constraint_sql(constraint);
+      if (constraint_uses_column(constraint)) restore += ", ADD " + constraint_sql(constraint);
     }
-    std::erase_if(table.constraints, [&](const Constraint& c) { return uses_column(c.columns); });
+    std::erase_if(table.constraints, constraint_uses_column);
     up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_identifier(table.name), quote_identifier(column)));
     down(restore);
     for (auto it = schema_.indexes.begin(); it != schema_.indexes.end();) {
-      if (it->second.table == table.name && uses_column(it->second.columns)) {
+      if (it->second.table == table.name && it->second.uses_column(column)) {
         down(create_index_sql(it->second));
         it = schema_.indexes.erase(it);
       } else {
@@ -284,6 +304,263 @@ class RevisionSimulation {
       }
     }
     schema_.tables[table.name] = std::move(table);
+  }
+
+  void operator()(const ast::RenameTable& node) {
+    const Table* found = find_table(node.table);
+    if (found == nullptr || !check_name(node.new_name) || !check_new_relation(node.new_name, DiagnosticKind::DuplicateTable)) return;
+    const std::string old_name = found->name;
+    const std::string& new_name = node.new_name.text;
+    if (const auto type = schema_.enums.find(new_name); type != schema_.enums.end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
+      diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
+      return;
+    }
+    Table table = *found;
+    table.name = new_name;
+    schema_.tables.erase(old_name);
+    // Constraint, index and sequence names stay what they were, as in PostgreSQL.
+    for (auto& [_, other] : schema_.tables) {
+      for (auto& constraint : other.constraints) {
+        if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
+      }
+    }
+    for (auto& constraint : table.constraints) {
+      if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
+    }
+    for (auto& [_, index] : schema_.indexes) {
+      if (index.table == old_name) index.table = new_name;
+    }
+    schema_.tables.emplace(new_name, std::move(table));
+    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(old_name), quote_identifier(new_name)));
+    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(new_name), quote_identifier(old_name)));
+  }
+
+  void operator()(const ast::RenameColumn& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr || !find_column(*table, node.column) || !check_name(node.new_name)) return;
+    const std::string& from = node.column.text;
+    const std::string& to = node.new_name.text;
+    if (table->find_column(to) != nullptr) {
+      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.new_name.span), to, table->name);
+      return;
+    }
+    // Expressions are kept as text, so a column they name cannot be renamed under them.
+    if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
+    const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), from, to); };
+    for (auto& column : table->columns) {
+      if (column.name == from) column.name = to;
+    }
+    for (auto& constraint : table->constraints) rename(constraint.columns);
+    for (auto& [_, other] : schema_.tables) {
+      for (auto& constraint : other.constraints) {
+        if (constraint.referenced_table == table->name) rename(constraint.referenced_columns);
+      }
+    }
+    for (auto& [_, index] : schema_.indexes) {
+      if (index.table != table->name) continue;
+      for (auto& key : index.keys) {
+        if (key.column == from) key.column = to;
+      }
+    }
+    up(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_identifier(table->name), quote_identifier(from), quote_identifier(to)));
+    down(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_identifier(table->name), quote_identifier(to), quote_identifier(from)));
+  }
+
+  void operator()(const ast::AlterColumnType& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    Column* column = find_mutable_column(*table, node.column);
+    if (column == nullptr) return;
+    auto type = resolve_type(node.type);
+    if (!type) return;
+    if (!column->owned_sequence.empty()) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
+                          fmt::format("column `{}` is a serial column; change its type by adding a new column", column->name));
+      return;
+    }
+    const std::string table_sql = quote_identifier(table->name);
+    const std::string column_name = quote_identifier(column->name);
+    std::string sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {}", table_sql, column_name, type->sql());
+    if (node.using_expression) sql += " USING " + text_of(*node.using_expression);
+    up(sql);
+    // Back through an explicit cast, which exists wherever the way up had one.
+    down(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}", table_sql, column_name, column->type.sql(),
+                     column_name, column->type.sql()));
+    column->type = std::move(*type);
+  }
+
+  void operator()(const ast::SetNotNull& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    Column* column = find_mutable_column(*table, node.column);
+    if (column == nullptr) return;
+    const Constraint* key = table->primary_key();
+    if (!node.not_null && key != nullptr &&
+        std::find(key->columns.begin(), key->columns.end(), column->name) != key->columns.end()) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
+                          fmt::format("column `{}` is in the primary key of `{}`, which keeps it not null", column->name, table->name));
+      return;
+    }
+    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table->name), quote_identifier(column->name));
+    up(prefix + (node.not_null ? "SET NOT NULL" : "DROP NOT NULL"));
+    // Setting what already holds changes nothing, and its down must change nothing either.
+    if (column->not_null != node.not_null) down(prefix + (node.not_null ? "DROP NOT NULL" : "SET NOT NULL"));
+    column->not_null = node.not_null;
+  }
+
+  void operator()(const ast::SetDefault& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    Column* column = find_mutable_column(*table, node.column);
+    if (column == nullptr) return;
+    if (!column->owned_sequence.empty()) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
+                          fmt::format("column `{}` is a serial column: its default is its sequence", column->name));
+      return;
+    }
+    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table->name), quote_identifier(column->name));
+    std::optional<std::string> value;
+    if (node.value) value = text_of(*node.value);
+    up(prefix + (value ? "SET DEFAULT " + *value : "DROP DEFAULT"));
+    down(prefix + (column->default_sql ? "SET DEFAULT " + *column->default_sql : "DROP DEFAULT"));
+    column->default_sql = value;
+  }
+
+  void operator()(const ast::AddConstraint& node) {
+    Table* found = find_mutable_table(node.table);
+    if (found == nullptr) return;
+    Table table = *found;
+    if (!add_constraints(table, {{&node.constraint, node.constraint.kind, nullptr}})) return;
+    const Constraint& added = table.constraints.back();
+    up(add_constraint_sql(table.name, added));
+    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table.name), quote_identifier(added.name)));
+    *found = std::move(table);
+  }
+
+  void operator()(const ast::DropConstraint& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
+                                 [&](const Constraint& c) { return c.name == node.name.text; });
+    if (it == table->constraints.end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownConstraint, at(node.name.span), node.name.text, table->name, revision_.id);
+      std::vector<std::string> names;
+      for (const auto& constraint : table->constraints) names.push_back(constraint.name);
+      if (const std::string guess = closest_match(node.name.text, names); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      return;
+    }
+    if (it->kind == ConstraintKind::primary_key || it->kind == ConstraintKind::unique) {
+      for (const auto& [name, other] : schema_.tables) {
+        for (const auto& constraint : other.constraints) {
+          if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name &&
+              same_columns(constraint.referenced_columns, it->columns)) {
+            diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "constraint", it->name,
+                                fmt::format("foreign key `{}` on table `{}`", constraint.name, name));
+            return;
+          }
+        }
+      }
+    }
+    up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table->name), quote_identifier(it->name)));
+    down(add_constraint_sql(table->name, *it));
+    table->constraints.erase(it);
+  }
+
+  void operator()(const ast::AddEnumValue& node) {
+    EnumType* type = find_enum(node.type);
+    if (type == nullptr) return;
+    auto& values = type->values;
+    if (std::find(values.begin(), values.end(), node.value.value) != values.end()) {
+      diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.value.span), node.value.value, type->name);
+      return;
+    }
+    const ast::StringLiteral* anchor = node.before ? &*node.before : node.after ? &*node.after : nullptr;
+    auto position = values.end();
+    if (anchor != nullptr) {
+      position = std::find(values.begin(), values.end(), anchor->value);
+      if (position == values.end()) {
+        diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(anchor->span), type->name, anchor->value, revision_.id);
+        return;
+      }
+      if (node.after) ++position;
+    }
+    std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", quote_identifier(type->name), quote_literal(node.value.value));
+    if (node.before) sql += " BEFORE " + quote_literal(node.before->value);
+    if (node.after) sql += " AFTER " + quote_literal(node.after->value);
+    up(sql);
+    // PostgreSQL cannot remove an enum value; the way back rebuilds the type without it. It fails,
+    // and changes nothing, while some row still holds the value.
+    const EnumType before = *type;
+    values.insert(position, node.value.value);
+    for (const auto& step : rebuild_enum_sql(before)) down(step);
+  }
+
+  void operator()(const ast::RenameEnumValue& node) {
+    EnumType* type = find_enum(node.type);
+    if (type == nullptr) return;
+    auto& values = type->values;
+    const auto it = std::find(values.begin(), values.end(), node.value.value);
+    if (it == values.end()) {
+      diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(node.value.span), type->name, node.value.value, revision_.id);
+      return;
+    }
+    if (std::find(values.begin(), values.end(), node.new_value.value) != values.end()) {
+      diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
+      return;
+    }
+    const std::string type_sql = quote_identifier(type->name);
+    up(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.value.value), quote_literal(node.new_value.value)));
+    down(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.new_value.value), quote_literal(node.value.value)));
+    *it = node.new_value.value;
+    // Defaults hold the value itself, so they follow the rename.
+    for (auto& [_, table] : schema_.tables) {
+      for (auto& column : table.columns) {
+        if (column.type.user_defined && column.type.name == type->name && column.default_sql &&
+            *column.default_sql == quote_literal(node.value.value)) {
+          column.default_sql = quote_literal(node.new_value.value);
+        }
+      }
+    }
+  }
+
+  void operator()(const ast::DropEnumValue& node) {
+    EnumType* type = find_enum(node.type);
+    if (type == nullptr) return;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::EnumValueRemoval, at(node.value.span), node.value.value, type->name);
+    diagnostic.notes.push_back({{}, fmt::format("rewrite the type instead: create a new enum type without '{}', move each column "
+                                                "to it with `alter table ... alter column ... type <new> using (<column>::text::<new>)`, "
+                                                "then drop `{}` and rename the new type",
+                                                node.value.value, type->name)});
+  }
+
+  void operator()(const ast::InsertRows& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    for (const auto& column : node.columns) {
+      if (!find_column(*table, column)) return;
+    }
+    std::string values;
+    for (const auto& row : node.rows) {
+      if (row.size() != node.columns.size()) {
+        diagnostics_.report(DiagnosticKind::InsertArity, at(row.empty() ? node.span : row.front().span), row.size(), node.columns.size());
+        return;
+      }
+      std::string row_sql;
+      for (const auto& value : row) row_sql += (row_sql.empty() ? "" : ", ") + text_of(value);
+      values += (values.empty() ? "(" : ", (") + row_sql + ")";
+    }
+    std::vector<std::string> columns;
+    for (const auto& column : node.columns) columns.push_back(column.text);
+    up(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_identifier(table->name), quote_identifiers(columns), values));
+    if (node.down) {
+      down(trimmed(node.down->value));
+    } else {
+      lowered_.irreversible = true;
+    }
+    table->has_rows = true;
   }
 
   void operator()(const ast::ExecuteSql& node) {
@@ -302,10 +579,97 @@ class RevisionSimulation {
     const ast::ColumnDefinition* column = nullptr;
   };
 
+  // A step outside any transaction cannot share its revision: a failure after it would leave
+  // the revision half applied.
+  void check_concurrently_alone() {
+    const auto& statements = revision_.syntax->statements;
+    if (statements.size() < 2) return;
+    for (const auto& statement : statements) {
+      Span span;
+      bool concurrently = false;
+      if (const auto* create = std::get_if<ast::CreateIndex>(&statement)) {
+        concurrently = create->concurrently;
+        span = create->name.span;
+      } else if (const auto* drop = std::get_if<ast::DropIndex>(&statement)) {
+        concurrently = drop->concurrently;
+        span = drop->name.span;
+      }
+      if (concurrently) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::ConcurrentlyNotAlone, at(span));
+        diagnostic.notes.push_back({{}, "move it into a revision of its own"});
+        return;
+      }
+    }
+  }
+
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
-  void up(std::string sql) { lowered_.up.push_back({std::move(sql), line_}); }
-  void down(std::string sql) { down_.push_back({std::move(sql), line_}); }
+  std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
+  void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional}); }
+  void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional}); }
+
+  static bool same_columns(std::vector<std::string> a, std::vector<std::string> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+  }
+
+  Table* find_mutable_table(const ast::Name& name) {
+    const Table* table = find_table(name);
+    return table == nullptr ? nullptr : &schema_.tables.at(table->name);
+  }
+
+  Column* find_mutable_column(Table& table, const ast::Name& name) {
+    if (find_column(table, name) == nullptr) return nullptr;
+    return &*std::find_if(table.columns.begin(), table.columns.end(), [&](const Column& c) { return c.name == name.text; });
+  }
+
+  EnumType* find_enum(const ast::Name& name) {
+    const auto type = schema_.enums.find(name.text);
+    if (type != schema_.enums.end()) return &type->second;
+    report_unknown(DiagnosticKind::UnknownType, name, keys_of(schema_.enums), sites_.types);
+    return nullptr;
+  }
+
+  // Reports ExpressionUsesColumn when a check constraint or index expression names the column.
+  bool check_not_in_expressions(const Table& table, const std::string& column, Span span, std::string_view fix) {
+    for (const auto& constraint : table.constraints) {
+      if (!constraint.check_sql.empty() && mentions_identifier(constraint.check_sql, column)) {
+        diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column,
+                            fmt::format("check constraint `{}`", constraint.name), fix);
+        return false;
+      }
+    }
+    for (const auto& [name, index] : schema_.indexes) {
+      if (index.table != table.name) continue;
+      const bool in_expression = std::any_of(index.keys.begin(), index.keys.end(), [&](const IndexKey& key) {
+        return !key.expression.empty() && mentions_identifier(key.expression, column);
+      });
+      if (in_expression || (!index.where_sql.empty() && mentions_identifier(index.where_sql, column))) {
+        diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("index `{}`", name), fix);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The way back from adding an enum value: the type rebuilt as it was, every column moved to it.
+  std::vector<std::string> rebuild_enum_sql(const EnumType& type) {
+    const std::string name = quote_identifier(type.name);
+    const std::string old_name = quote_identifier(type.name + "__migc_old");
+    std::vector<std::string> sql{fmt::format("ALTER TYPE {} RENAME TO {}", name, old_name), create_enum_sql(type)};
+    for (const auto& [table_name, table] : schema_.tables) {
+      for (const auto& column : table.columns) {
+        if (!column.type.user_defined || column.type.name != type.name) continue;
+        const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table_name), quote_identifier(column.name));
+        if (column.default_sql) sql.push_back(prefix + "DROP DEFAULT");
+        sql.push_back(prefix + fmt::format("TYPE {} USING {}::text::{}", column.type.sql(), quote_identifier(column.name), column.type.sql()));
+        if (column.default_sql) sql.push_back(prefix + "SET DEFAULT " + *column.default_sql);
+      }
+    }
+    sql.push_back("DROP TYPE " + old_name);
+    return sql;
+  }
 
   bool check_name(const ast::Name& name) {
     if (name.text.size() <= max_identifier_bytes) return true;
@@ -455,6 +819,14 @@ class RevisionSimulation {
           }
           references = item.syntax->references ? &*item.syntax->references : nullptr;
           span = item.syntax->span;
+          if (item.syntax->check) {
+            constraint.check_sql = text_of(*item.syntax->check);
+            // The columns a check names decide its default name, as in PostgreSQL.
+            for (const auto& column : table.columns) {
+              if (mentions_identifier(constraint.check_sql, column.name)) constraint.columns.push_back(column.name);
+            }
+          }
+          constraint.not_valid = item.syntax->not_valid;
         }
         if (item.kind == ConstraintKind::primary_key) {
           if (table.primary_key() != nullptr) {
@@ -472,6 +844,15 @@ class RevisionSimulation {
         if (item.syntax != nullptr && item.syntax->name) {
           if (!check_name(*item.syntax->name)) return false;
           constraint.name = item.syntax->name->text;
+          const bool taken = std::any_of(table.constraints.begin(), table.constraints.end(),
+                                         [&](const Constraint& c) { return c.name == constraint.name; });
+          if (taken) {
+            diagnostics_.report(DiagnosticKind::DuplicateConstraint, at(item.syntax->name->span), constraint.name, table.name);
+            return false;
+          }
+          if (constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) {
+            if (!check_new_relation(*item.syntax->name, DiagnosticKind::DuplicateIndex)) return false;
+          }
         } else {
           constraint.name = choose_constraint_name(schema_, table, constraint);
         }
@@ -479,6 +860,25 @@ class RevisionSimulation {
       }
     }
     return true;
+  }
+
+  bool is_unique_key(const Table& table, const std::vector<std::string>& columns) const {
+    for (const auto& constraint : table.constraints) {
+      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) &&
+          same_columns(constraint.columns, columns)) {
+        return true;
+      }
+    }
+    for (const auto& [_, index] : schema_.indexes) {
+      if (index.table != table.name || !index.unique || !index.where_sql.empty()) continue;
+      std::vector<std::string> keys;
+      for (const auto& key : index.keys) {
+        if (key.column.empty()) break;
+        keys.push_back(key.column);
+      }
+      if (keys.size() == index.keys.size() && same_columns(keys, columns)) return true;
+    }
+    return false;
   }
 
   bool resolve_references(const Table& table, const ast::References& references, Constraint& constraint) {
@@ -501,6 +901,28 @@ class RevisionSimulation {
     if (constraint.referenced_columns.size() != constraint.columns.size()) {
       diagnostics_.report(DiagnosticKind::ForeignKeyArity, at(references.span), constraint.columns.size(),
                           constraint.referenced_columns.size());
+      return false;
+    }
+    for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
+      const Column* local = table.find_column(constraint.columns[i]);
+      const Column* remote = target->find_column(constraint.referenced_columns[i]);
+      // Stricter than PostgreSQL, which accepts any pair with an equality operator: a key and
+      // its reference should be the same type (lengths and precisions aside).
+      if (local->type.name != remote->type.name || local->type.array_dimensions != remote->type.array_dimensions) {
+        ColumnType local_type = local->type;
+        ColumnType remote_type = remote->type;
+        local_type.modifiers.clear();
+        remote_type.modifiers.clear();
+        diagnostics_.report(DiagnosticKind::ForeignKeyTypeMismatch, at(references.span), local->name, local_type.sql(),
+                            target->name, remote->name, remote_type.sql());
+        return false;
+      }
+    }
+    if (!is_unique_key(*target, constraint.referenced_columns)) {
+      std::string columns;
+      for (const auto& column : constraint.referenced_columns) columns += (columns.empty() ? "" : ", ") + column;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ForeignKeyNotUnique, at(references.span), target->name, columns);
+      diagnostic.notes.push_back({{}, fmt::format("add `unique ({})` to `{}`, or reference its primary key", columns, target->name)});
       return false;
     }
     constraint.on_delete = references.on_delete;

@@ -15,7 +15,8 @@ namespace migc {
 
 struct LoweredStep {
   std::string sql;
-  std::uint32_t line = 0;  // of the statement it came from, for runtime error messages
+  std::uint32_t line = 0;      // of the statement it came from, for runtime error messages
+  bool transactional = true;  // false for `concurrently`, which PostgreSQL runs outside a transaction
 };
 
 struct LoweredRevision {

@@ -33,7 +33,9 @@ struct TypeRef : Located {
   std::uint32_t array_dimensions = 0;
 };
 
-// An SQL expression (a default, say). The grammar checks its shape; its text is the source span.
+// An SQL expression (a default, a check, an index predicate). The grammar checks its shape
+// (simple literals, calls and casts, or anything inside balanced parentheses); its text is the
+// source span, handed to PostgreSQL as written.
 struct Expression : Located {};
 
 enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
@@ -55,13 +57,15 @@ struct ColumnDefinition : Located {
   std::optional<References> references;
 };
 
-enum class ConstraintKind { primary_key, unique, foreign_key };
+enum class ConstraintKind { primary_key, unique, foreign_key, check };
 
 struct TableConstraint : Located {
   std::optional<Name> name;
   ConstraintKind kind = ConstraintKind::primary_key;
   std::vector<Name> columns;
   std::optional<References> references;
+  std::optional<Expression> check;
+  bool not_valid = false;
 };
 
 struct CreateTable : Located {
@@ -75,15 +79,25 @@ struct DropTable : Located {
   bool cascade = false;
 };
 
+// An index key: a column, or an expression in parentheses.
+struct IndexElement : Located {
+  std::optional<Name> column;
+  std::optional<Expression> expression;
+  bool descending = false;
+};
+
 struct CreateIndex : Located {
   bool unique = false;
+  bool concurrently = false;
   Name name;
   Name table;
   std::optional<Name> method;
-  std::vector<Name> columns;
+  std::vector<IndexElement> elements;
+  std::optional<Expression> where;
 };
 
 struct DropIndex : Located {
+  bool concurrently = false;
   Name name;
 };
 
@@ -107,6 +121,74 @@ struct DropColumn : Located {
   Name column;
 };
 
+struct RenameTable : Located {
+  Name table;
+  Name new_name;
+};
+
+struct RenameColumn : Located {
+  Name table;
+  Name column;
+  Name new_name;
+};
+
+// alter table t alter column c ...: one change per statement.
+struct AlterColumnType : Located {
+  Name table;
+  Name column;
+  TypeRef type;
+  std::optional<Expression> using_expression;
+};
+
+struct SetNotNull : Located {
+  Name table;
+  Name column;
+  bool not_null = true;  // false: drop not null
+};
+
+struct SetDefault : Located {
+  Name table;
+  Name column;
+  std::optional<Expression> value;  // none: drop default
+};
+
+struct AddConstraint : Located {
+  Name table;
+  TableConstraint constraint;
+};
+
+struct DropConstraint : Located {
+  Name table;
+  Name name;
+};
+
+struct AddEnumValue : Located {
+  Name type;
+  StringLiteral value;
+  std::optional<StringLiteral> before;
+  std::optional<StringLiteral> after;
+};
+
+struct RenameEnumValue : Located {
+  Name type;
+  StringLiteral value;
+  StringLiteral new_value;
+};
+
+// Accepted so that the compiler can explain why PostgreSQL has no such thing.
+struct DropEnumValue : Located {
+  Name type;
+  StringLiteral value;
+};
+
+struct InsertRows : Located {
+  Name table;
+  std::vector<Name> columns;
+  std::vector<std::vector<Expression>> rows;
+  std::optional<StringLiteral> down;
+  bool irreversible = false;
+};
+
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
 struct ExecuteSql : Located {
   StringLiteral up;
@@ -114,8 +196,10 @@ struct ExecuteSql : Located {
   bool irreversible = false;
 };
 
-using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType,
-                               AddColumn, DropColumn, ExecuteSql>;
+using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
+                               DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault,
+                               AddConstraint, DropConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
+                               InsertRows, ExecuteSql>;
 
 struct Header : Located {
   StringLiteral id;

@@ -105,6 +105,39 @@ struct dollar_quoted_parser : x3::parser<dollar_quoted_parser> {
 
 constexpr dollar_quoted_parser dollar_quoted{};
 
+// `( ... )` with anything inside but unbalanced parentheses: SQL the compiler passes through
+// (check constraints, index expressions and predicates). Strings, quoted names and comments
+// inside may hold parentheses of their own.
+struct parenthesized_parser : x3::parser<parenthesized_parser> {
+  using attribute_type = x3::unused_type;
+  static constexpr bool has_attribute = false;
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
+    x3::skip_over(first, last, context);
+    if (first == last || *first != '(') return false;
+    int depth = 0;
+    for (Iterator it = first; it != last; ++it) {
+      const char c = *it;
+      if (c == '\'' || c == '"') {
+        for (++it; it != last && *it != c; ++it) {}
+        if (it == last) break;
+      } else if (c == '-' && std::next(it) != last && *std::next(it) == '-') {
+        while (it != last && *it != '\n') ++it;
+        if (it == last) break;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        first = std::next(it);
+        return true;
+      }
+    }
+    throw x3::expectation_failure<Iterator>(first, "closing )");
+  }
+};
+
+constexpr parenthesized_parser parenthesized{};
+
 // Semantic-action helpers: each names the one AST field it sets.
 template <typename Member>
 auto assign(Member member) {
@@ -125,6 +158,7 @@ inline auto assign_val() {
   return [](auto& context) { x3::_val(context) = std::move(x3::_attr(context)); };
 }
 
+// `alter <kind> <name> <action>`: the action is parsed into its own node, then given the name.
 struct AlterTable {
   ast::Name table;
   ast::Statement action;
@@ -148,6 +182,15 @@ struct column_definition_id;
 struct constraint_body_id;
 struct table_constraint_id;
 struct column_list_id;
+struct parenthesized_expression_id;
+struct index_element_id;
+struct rename_column_id;
+struct alter_column_id;
+struct add_enum_value_id;
+struct rename_enum_value_id;
+struct drop_enum_value_id;
+struct alter_type_id;
+struct insert_rows_id;
 struct create_table_id;
 struct create_index_id;
 struct create_type_id;
@@ -175,9 +218,23 @@ const x3::rule<referential_action_id, ast::ReferentialAction> referential_action
 const x3::rule<references_id, ast::References> references = "`references`";
 const x3::rule<column_definition_id, ast::ColumnDefinition> column_definition = "column definition";
 const x3::rule<constraint_body_id, ast::TableConstraint> constraint_body =
-    "`primary key`, `unique` or `foreign key`";
+    "`primary key`, `unique`, `foreign key` or `check`";
 const x3::rule<table_constraint_id, ast::TableConstraint> table_constraint = "table constraint";
 const x3::rule<column_list_id, std::vector<ast::Name>> column_list = "column list";
+const x3::rule<parenthesized_expression_id, ast::Expression> parenthesized_expression = "parenthesized expression";
+const x3::rule<index_element_id, ast::IndexElement> index_element = "column or (expression)";
+const x3::rule<rename_column_id, ast::RenameColumn> rename_column = "`column`";
+const x3::rule<alter_column_id, ast::Statement> alter_column =
+    "`type`, `set not null`, `drop not null`, `set default` or `drop default`";
+const x3::rule<add_enum_value_id, ast::AddEnumValue> add_enum_value = "`add value`";
+const x3::rule<rename_enum_value_id, ast::RenameEnumValue> rename_enum_value = "`rename value`";
+const x3::rule<drop_enum_value_id, ast::DropEnumValue> drop_enum_value = "`drop value`";
+struct alter_type_target_id;
+struct alter_column_clause_id;
+const x3::rule<alter_type_target_id, AlterTable> alter_type_target = "`type`";
+const x3::rule<alter_column_clause_id, AlterTable> alter_column_clause = "`column`";
+const x3::rule<alter_type_id, ast::Statement> alter_type = "`add value`, `rename value` or `drop value`";
+const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
 const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
 const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
 const x3::rule<create_type_id, ast::CreateEnum> create_type = "`type`";
@@ -187,10 +244,12 @@ const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index` or `type`";
 
-const x3::rule<alter_action_id, ast::Statement> alter_action = "`add column` or `drop column`";
+const x3::rule<alter_action_id, ast::Statement> alter_action =
+    "`add column`, `add constraint`, `drop column`, `drop constraint`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
-const x3::rule<statement_id, ast::Statement> statement = "statement (`create`, `drop`, `alter` or `execute`)";
+const x3::rule<statement_id, ast::Statement> statement =
+    "statement (`create`, `drop`, `alter`, `insert` or `execute`)";
 const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
 
 // Gives an inline parser a fixed attribute type, so X3 builds e.g. a string from characters.
@@ -231,13 +290,15 @@ const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimen
 const auto type_ref_def =
     located[type_name[assign(&ast::TypeRef::name)] >>
          -(lit('(') > (x3::int_ % ',')[assign(&ast::TypeRef::modifiers)] > lit(')')) >>
+         -time_zone_suffix[([](auto& context) { x3::_val(context).name += x3::_attr(context); })] >>  // timestamp(3) with time zone
          *(lit('[') > lit(']'))[count_dimension]];
 
 // Expressions: literals, function calls, casts and parentheses; enough for defaults, and
 // strict enough that the text can be handed to PostgreSQL as written.
 const auto number = x3::lexeme[+x3::digit >> -(lit('.') >> *x3::digit)];
-const auto operand_def = -lit('-') >> (quoted_string | number | (lit('(') > expression > lit(')')) |
+const auto operand_def = -lit('-') >> (quoted_string | number | parenthesized |
                                        (identifier >> -(lit('(') > -(expression % ',') > lit(')'))));
+const auto parenthesized_expression_def = located[parenthesized];
 const auto expression_def = located[operand >> *(lit("::") > type_ref)];
 
 // Constraints.
@@ -263,12 +324,15 @@ const auto column_definition_def = located[
       references[assign(&ast::ColumnDefinition::references)])];
 
 const auto constraint_body_def = located[
-    ((kw("primary") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::primary_key)] >
+    (((kw("primary") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::primary_key)] >
      column_list[assign(&ast::TableConstraint::columns)]) |
     (kw("unique")[set(&ast::TableConstraint::kind, ast::ConstraintKind::unique)] >
      column_list[assign(&ast::TableConstraint::columns)]) |
     ((kw("foreign") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::foreign_key)] >
-     column_list[assign(&ast::TableConstraint::columns)] > references[assign(&ast::TableConstraint::references)])];
+     column_list[assign(&ast::TableConstraint::columns)] > references[assign(&ast::TableConstraint::references)]) |
+    (kw("check")[set(&ast::TableConstraint::kind, ast::ConstraintKind::check)] >
+     parenthesized_expression[assign(&ast::TableConstraint::check)])) >>
+    -(kw("not") >> kw("valid"))[set(&ast::TableConstraint::not_valid, true)]];
 const auto keep_constraint_name = [](auto& context) {
   auto constraint_name = std::move(x3::_val(context).name);
   x3::_val(context) = std::move(x3::_attr(context));
@@ -283,10 +347,15 @@ const auto create_table_def = located[
     kw("table") > name[assign(&ast::CreateTable::name)] > lit('(') >
     ((table_constraint[append(&ast::CreateTable::constraints)] |
       column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
+const auto index_element_def = located[
+    (name[assign(&ast::IndexElement::column)] | parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
+    -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)])];
 const auto create_index_def = located[
-    -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") > name[assign(&ast::CreateIndex::name)] >
+    -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") >
+    -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] > name[assign(&ast::CreateIndex::name)] >
     kw("on") > name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
-    column_list[assign(&ast::CreateIndex::columns)]];
+    lit('(') > (index_element % ',')[assign(&ast::CreateIndex::elements)] > lit(')') >>
+    -(kw("where") > parenthesized_expression[assign(&ast::CreateIndex::where)])];
 const auto create_type_def = located[
     kw("type") > name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
     (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
@@ -294,25 +363,87 @@ const auto create_target_def = omit[create_table[assign_val()] | create_index[as
 
 const auto drop_table_def = located[
     kw("table") > name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
-const auto drop_index_def = located[kw("index") > name[assign(&ast::DropIndex::name)]];
+const auto drop_index_def = located[kw("index") > -kw("concurrently")[set(&ast::DropIndex::concurrently, true)] >
+                                    name[assign(&ast::DropIndex::name)]];
 const auto drop_type_def = located[
     kw("type") > name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
 const auto drop_target_def = omit[drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()]];
 
 // `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
+template <typename Node>
+auto as_statement() {
+  return [](auto& context) {
+    Node node = std::move(x3::_attr(context));
+    x3::_val(context) = std::move(node);
+  };
+}
+// Builds a statement node from a name (the column or constraint an action is about).
+template <typename Node, typename Member>
+auto named(Member member) {
+  return [member](auto& context) {
+    Node node;
+    node.span = x3::_attr(context).span;
+    node.*member = std::move(x3::_attr(context));
+    x3::_val(context) = std::move(node);
+  };
+}
+// `alter column c <change>`: the change's node learns its column afterwards, as an alter
+// action learns its table.
+const auto alter_column_clause_def =
+    omit[kw("column") > name[assign(&AlterTable::table)] > alter_column[assign(&AlterTable::action)]];
+const auto finish_alter_column = [](auto& context) {
+  AlterTable& parts = x3::_attr(context);
+  std::visit([&](auto& node) {
+    if constexpr (requires { node.column = parts.table; }) {
+      if (node.span.end == 0) node.span = parts.table.span;
+      node.column = std::move(parts.table);
+    }
+  }, parts.action);
+  x3::_val(context) = std::move(parts.action);
+};
+const auto rename_column_def = located[kw("column") > name[assign(&ast::RenameColumn::column)] > kw("to") >
+                                       name[assign(&ast::RenameColumn::new_name)]];
+const auto alter_column_def = omit[
+    (kw("type") > type_ref[([](auto& context) {
+       ast::AlterColumnType node;
+       node.span = x3::_attr(context).span;
+       node.type = std::move(x3::_attr(context));
+       x3::_val(context) = std::move(node);
+     })] >>
+     -(kw("using") > parenthesized_expression[([](auto& context) {
+         std::get<ast::AlterColumnType>(x3::_val(context)).using_expression = std::move(x3::_attr(context));
+       })])) |
+    (kw("set") > ((kw("not") > kw("null"))[([](auto& context) { x3::_val(context) = ast::SetNotNull{}; })] |
+                  (kw("default") > expression[([](auto& context) {
+                     ast::SetDefault node;
+                     node.span = x3::_attr(context).span;
+                     node.value = std::move(x3::_attr(context));
+                     x3::_val(context) = std::move(node);
+                   })]))) |
+    (kw("drop") > ((kw("not") > kw("null"))[([](auto& context) {
+                     ast::SetNotNull node;
+                     node.not_null = false;
+                     x3::_val(context) = std::move(node);
+                   })] |
+                   kw("default")[([](auto& context) { x3::_val(context) = ast::SetDefault{}; })]))];
 const auto alter_action_def = omit[
-    (kw("add") > kw("column") > column_definition[([](auto& context) {
-       ast::AddColumn node;
-       node.span = x3::_attr(context).span;
-       node.column = std::move(x3::_attr(context));
-       x3::_val(context) = std::move(node);
-     })]) |
-    (kw("drop") > kw("column") > name[([](auto& context) {
-       ast::DropColumn node;
-       node.span = x3::_attr(context).span;
-       node.column = std::move(x3::_attr(context));
-       x3::_val(context) = std::move(node);
-     })])];
+    (kw("add") > ((kw("column") > column_definition[([](auto& context) {
+                     ast::AddColumn node;
+                     node.span = x3::_attr(context).span;
+                     node.column = std::move(x3::_attr(context));
+                     x3::_val(context) = std::move(node);
+                   })]) |
+                  table_constraint[([](auto& context) {
+                    ast::AddConstraint node;
+                    node.span = x3::_attr(context).span;
+                    node.constraint = std::move(x3::_attr(context));
+                    x3::_val(context) = std::move(node);
+                  })])) |
+    (kw("drop") > ((kw("column") > name[named<ast::DropColumn>(&ast::DropColumn::column)]) |
+                   (kw("constraint") > name[named<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
+    (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
+                     rename_column[as_statement<ast::RenameColumn>()])) |
+    (kw("alter") > alter_column_clause[finish_alter_column])];
 const auto alter_table_def =
     omit[kw("table") > name[assign(&AlterTable::table)] > alter_action[assign(&AlterTable::action)]];
 const auto finish_alter = [](auto& context) {
@@ -323,6 +454,35 @@ const auto finish_alter = [](auto& context) {
   x3::_val(context) = std::move(parts.action);
 };
 
+const auto add_enum_value_def = located[
+    kw("add") > kw("value") > string_literal[assign(&ast::AddEnumValue::value)] >>
+    -((kw("before") > string_literal[assign(&ast::AddEnumValue::before)]) |
+      (kw("after") > string_literal[assign(&ast::AddEnumValue::after)]))];
+const auto rename_enum_value_def = located[
+    kw("rename") > kw("value") > string_literal[assign(&ast::RenameEnumValue::value)] > kw("to") >
+    string_literal[assign(&ast::RenameEnumValue::new_value)]];
+const auto drop_enum_value_def = located[kw("drop") > kw("value") > string_literal[assign(&ast::DropEnumValue::value)]];
+const auto alter_type_def = omit[
+    add_enum_value[as_statement<ast::AddEnumValue>()] | rename_enum_value[as_statement<ast::RenameEnumValue>()] |
+    drop_enum_value[as_statement<ast::DropEnumValue>()]];
+const auto finish_alter_type = [](auto& context) {
+  AlterTable& parts = x3::_attr(context);
+  std::visit([&](auto& node) {
+    if constexpr (requires { node.type = parts.table; }) node.type = std::move(parts.table);
+  }, parts.action);
+  x3::_val(context) = std::move(parts.action);
+};
+
+const auto alter_type_target_def =
+    omit[kw("type") > name[assign(&AlterTable::table)] > alter_type[assign(&AlterTable::action)]];
+
+const auto insert_rows_def = located[
+    kw("insert") > kw("into") > name[assign(&ast::InsertRows::table)] >
+    column_list[assign(&ast::InsertRows::columns)] > kw("values") >
+    ((lit('(') > (expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
+    ((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
+     kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
+
 const auto execute_sql_def = located[
     kw("execute") > sql_body[assign(&ast::ExecuteSql::up)] >
     ((kw("down") > sql_body[assign(&ast::ExecuteSql::down)]) |
@@ -330,7 +490,8 @@ const auto execute_sql_def = located[
 
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
-     (kw("alter") > alter_table[finish_alter]) | execute_sql[assign_val()]) > lit(';')];
+     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type])) |
+     insert_rows[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
 const auto header_def = located[
     kw("revision") > string_literal[assign(&ast::Header::id)] >
@@ -338,6 +499,8 @@ const auto header_def = located[
      (kw("merges") > (string_literal % ',')[assign(&ast::Header::parents)])) >>
     -(kw("message") > string_literal[assign(&ast::Header::message)]) > lit(';')];
 
+BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
+                    rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows)
 BOOST_SPIRIT_DEFINE(identifier, name, string_literal, sql_body, type_ref, type_name, expression, operand,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,

@@ -110,7 +110,17 @@ std::vector<std::size_t> Migrator::recorded_heads() {
 
 void Migrator::run(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied) {
   const Revision& meta = plan_.revisions[revision];
-  const auto steps = direction == Direction::up ? plan_.up(revision) : plan_.down(revision);
+  auto steps = direction == Direction::up ? plan_.up(revision) : plan_.down(revision);
+  // A step that cannot run in a transaction runs first, on its own; the version row follows
+  // in a transaction of its own once it succeeded.
+  while (!steps.empty() && !steps.front().transactional) {
+    try {
+      connection_.execute_script(steps.front().sql);
+    } catch (const DatabaseError& error) {
+      throw MigrationError(meta, direction, &steps.front(), error);
+    }
+    steps = steps.subspan(1);
+  }
   Transaction transaction(connection_);
   // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and
   // the last flush makes them all durable (a crash before it loses whole revisions, never part).
@@ -166,11 +176,15 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
   script += std::string(version_table_sql) + ";\n\n";
   for (std::size_t revision : revisions) {
     const Revision& meta = plan.revisions[revision];
-    script += fmt::format("-- {} {}: {} ({}:{})\nBEGIN;\n\n", direction == Direction::up ? "Running upgrade" : "Running downgrade",
+    script += fmt::format("-- {} {}: {} ({}:{})\n\n", direction == Direction::up ? "Running upgrade" : "Running downgrade",
                           meta.id, meta.message, meta.source, meta.line);
+    bool in_transaction = false;
     for (const Step& step : direction == Direction::up ? plan.up(revision) : plan.down(revision)) {
+      if (step.transactional && !in_transaction) script += "BEGIN;\n\n";
+      in_transaction = in_transaction || step.transactional;
       script += std::string(step.sql) + ";\n\n";
     }
+    if (!in_transaction) script += "BEGIN;\n\n";
     for (const auto& sql : version_updates(plan, revision, direction, applied)) script += sql + ";\n";
     script += "\nCOMMIT;\n\n";
     applied[revision] = direction == Direction::up;

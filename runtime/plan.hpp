@@ -11,6 +11,8 @@ namespace migc::runtime {
 struct Step {
   std::string_view sql;
   std::uint32_t line;  // of the statement in the revision's source file
+  bool transactional;  // false: PostgreSQL refuses to run it in a transaction (`concurrently`);
+                       // the compiler makes such a step the only one of its revision
 };
 
 struct Revision {

@@ -16,6 +16,10 @@
 #include "runtime/targets.hpp"
 
 namespace migc::runtime {
+
+// Generated beside the plan for checkers only: the predicted schema after each revision.
+std::span<const std::string_view> linked_revision_schemas();
+
 namespace {
 
 class CheckFailed : public std::runtime_error {
@@ -60,6 +64,13 @@ void expect_same(const std::string& what, const std::string& expected, const std
 
 void quiet(const Progress&) {}
 
+// The catalog of a fresh database holding only `schema_sql`: what the compiler predicts.
+std::string predicted_catalog(const std::string& conninfo, const std::string& name, std::string_view schema_sql) {
+  const auto database = fresh_database(conninfo, name);
+  database->execute_script(schema_sql);
+  return catalog_snapshot(*database);
+}
+
 void check_revision(const Plan& plan, const std::string& conninfo, const std::string& id) {
   const std::size_t revision = find_revision(plan, id);
   const auto database = fresh_database(conninfo, database_name(plan.name, id));
@@ -73,6 +84,9 @@ void check_revision(const Plan& plan, const std::string& conninfo, const std::st
   migrator.upgrade({revision}, quiet);
   const std::string after = catalog_snapshot(*database);
   std::cout << fmt::format("ok: revision {} upgrades\n", id);
+  expect_same(fmt::format("revision {}: the database matches the compiler's schema, column by column, index by index", id),
+              predicted_catalog(conninfo, database_name(plan.name, id + "_predicted"), linked_revision_schemas()[revision]),
+              after);
   if (plan.revisions[revision].irreversible) {
     std::cout << fmt::format("ok: revision {} is irreversible: its down is not checked\n", id);
     return;
@@ -86,9 +100,7 @@ void check_revision(const Plan& plan, const std::string& conninfo, const std::st
 }
 
 void check_chain(const Plan& plan, const std::string& conninfo) {
-  const auto predicted_database = fresh_database(conninfo, database_name(plan.name, "predicted"));
-  predicted_database->execute_script(plan.head_schema_sql);
-  const std::string predicted = catalog_snapshot(*predicted_database);
+  const std::string predicted = predicted_catalog(conninfo, database_name(plan.name, "predicted"), plan.head_schema_sql);
 
   const auto database = fresh_database(conninfo, database_name(plan.name, "chain"));
   const std::string empty = catalog_snapshot(*database);

@@ -127,6 +127,102 @@ TEST(Lowering, LongNamesAreShortenedAsPostgresDoes) {
       << sql.up[0];
 }
 
+TEST(Lowering, RenamesAndTheirInverse) {
+  const auto sql = lower("create table session (id integer primary key, operator text);",
+                         "alter table session rename to acquisition_session;\n"
+                         "alter table acquisition_session rename column operator to operator_name;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE session RENAME TO acquisition_session",
+                         "ALTER TABLE acquisition_session RENAME COLUMN operator TO operator_name"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE acquisition_session RENAME COLUMN operator_name TO operator",
+                           "ALTER TABLE acquisition_session RENAME TO session"}));
+}
+
+TEST(Lowering, ColumnAlterations) {
+  const auto sql = lower("create table grid (id integer primary key, size smallint default 1, note text);",
+                         "alter table grid alter column size type integer using (size::integer);\n"
+                         "alter table grid alter column size set default 2;\n"
+                         "alter table grid alter column note set not null;\n"
+                         "alter table grid alter column size drop default;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE grid ALTER COLUMN size TYPE integer USING (size::integer)",
+                         "ALTER TABLE grid ALTER COLUMN size SET DEFAULT 2",
+                         "ALTER TABLE grid ALTER COLUMN note SET NOT NULL",
+                         "ALTER TABLE grid ALTER COLUMN size DROP DEFAULT"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE grid ALTER COLUMN size SET DEFAULT 2",
+                           "ALTER TABLE grid ALTER COLUMN note DROP NOT NULL",
+                           "ALTER TABLE grid ALTER COLUMN size SET DEFAULT 1",
+                           "ALTER TABLE grid ALTER COLUMN size TYPE smallint USING size::smallint"}));
+}
+
+TEST(Lowering, SettingWhatAlreadyHoldsHasNoDown) {
+  const auto sql = lower("create table grid (id integer primary key, name text not null);",
+                         "alter table grid alter column name set not null;");
+  EXPECT_EQ(sql.up, Sql{"ALTER TABLE grid ALTER COLUMN name SET NOT NULL"});
+  EXPECT_EQ(sql.down, Sql{});
+}
+
+TEST(Lowering, ConstraintsByName) {
+  const auto sql = lower("create table grid (id integer primary key, size integer, name text);",
+                         "alter table grid add check (size > 0) not valid;\n"
+                         "alter table grid add constraint grid_name_key unique (name);\n"
+                         "alter table grid drop constraint grid_name_key;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE grid ADD CONSTRAINT grid_size_check CHECK (size > 0) NOT VALID",
+                         "ALTER TABLE grid ADD CONSTRAINT grid_name_key UNIQUE (name)",
+                         "ALTER TABLE grid DROP CONSTRAINT grid_name_key"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE grid ADD CONSTRAINT grid_name_key UNIQUE (name)",
+                           "ALTER TABLE grid DROP CONSTRAINT grid_name_key",
+                           "ALTER TABLE grid DROP CONSTRAINT grid_size_check"}));
+}
+
+TEST(Lowering, EnumValueAddedIsRemovedByRebuildingTheType) {
+  const auto sql = lower("create type state as enum ('a', 'c');\n"
+                         "create table job (id integer primary key, state state not null default 'a');",
+                         "alter type state add value 'b' before 'c';");
+  EXPECT_EQ(sql.up, Sql{"ALTER TYPE state ADD VALUE 'b' BEFORE 'c'"});
+  EXPECT_EQ(sql.down, (Sql{"ALTER TYPE state RENAME TO state__migc_old", "CREATE TYPE state AS ENUM ('a', 'c')",
+                           "ALTER TABLE job ALTER COLUMN state DROP DEFAULT",
+                           "ALTER TABLE job ALTER COLUMN state TYPE state USING state::text::state",
+                           "ALTER TABLE job ALTER COLUMN state SET DEFAULT 'a'", "DROP TYPE state__migc_old"}));
+}
+
+TEST(Lowering, EnumValueRename) {
+  const auto sql = lower("create type state as enum ('done');", "alter type state rename value 'done' to 'completed';");
+  EXPECT_EQ(sql.up, Sql{"ALTER TYPE state RENAME VALUE 'done' TO 'completed'"});
+  EXPECT_EQ(sql.down, Sql{"ALTER TYPE state RENAME VALUE 'completed' TO 'done'"});
+}
+
+TEST(Lowering, InsertRowsWithTheirDown) {
+  const auto sql = lower("create table user_preferences (id integer primary key, user_id varchar, value jsonb);",
+                         "insert into user_preferences (id, user_id, value)\n"
+                         "  values (1, 'system', '{\"theme\": \"light\"}'::jsonb), (2, 'o''brien', null)\n"
+                         "  down $$ delete from user_preferences where id in (1, 2) $$;");
+  EXPECT_EQ(sql.up, Sql{"INSERT INTO user_preferences (id, user_id, value) VALUES (1, 'system', "
+                        "'{\"theme\": \"light\"}'::jsonb), (2, 'o''brien', null)"});
+  EXPECT_EQ(sql.down, Sql{"delete from user_preferences where id in (1, 2)"});
+}
+
+TEST(Lowering, PartialExpressionAndConcurrentIndexes) {
+  const auto sql = lower("create table session (id integer primary key, state text, started timestamp, name text);",
+                         "create index idx_active on session (started desc) where (state <> 'done');\n"
+                         "create index idx_lower on session using btree ((lower(name)));");
+  EXPECT_EQ(sql.up, (Sql{"CREATE INDEX idx_active ON session USING btree (started DESC) WHERE (state <> 'done')",
+                         "CREATE INDEX idx_lower ON session USING btree ((lower(name)))"}));
+  const auto concurrent = lower("create table session (id integer primary key, name text);",
+                                "create index concurrently idx_name on session (name);");
+  EXPECT_EQ(concurrent.up, Sql{"CREATE INDEX CONCURRENTLY idx_name ON session USING btree (name)"});
+  EXPECT_EQ(concurrent.down, Sql{"DROP INDEX CONCURRENTLY idx_name"});
+}
+
+TEST(Lowering, RenamedTableKeepsItsSequenceOnTheWayBack) {
+  const auto sql = lower("create table session (id bigserial primary key);\nalter table session rename to run;",
+                         "drop table run;");
+  EXPECT_EQ(sql.down, Sql{"CREATE SEQUENCE session_id_seq AS bigint;\n"
+                          "CREATE TABLE run (\n"
+                          "    id bigint DEFAULT nextval('session_id_seq'::regclass) NOT NULL,\n"
+                          "    CONSTRAINT session_pkey PRIMARY KEY (id)\n"
+                          ");\n"
+                          "ALTER SEQUENCE session_id_seq OWNED BY run.id"});
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");
