@@ -6,6 +6,8 @@
 #     [MIGRATOR <target>]                   the migrator executable (default: <name>-migrate)
 #     [SCHEMA_SQL <file>]                   checked-in head schema, verified by every build;
 #                                           `<name>-update-generated` refreshes it
+#     [LOCK_FILE <file>]                    released revisions, which every build checks have
+#                                           not changed; `<name>-lock-revisions` adds new ones
 #     [TESTS <bool>]                        register round-trip tests (label `postgres`)
 #     [CHECKER])                            build <name>-roundtrip without registering tests
 #
@@ -30,7 +32,7 @@ function(_migc_test_postgres)
 endfunction()
 
 function(add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;TESTS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;TESTS" "SOURCES")
   if(arg_TESTS)
     set(arg_CHECKER TRUE)
   endif()
@@ -67,6 +69,15 @@ function(add_migrations name)
   set(schemas_cpp ${out}/${name}_schemas.cpp)
   set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
   set(outputs ${plan_cpp} ${revisions_txt})
+  set(lock_args)
+  set(lock_depends)
+  if(arg_LOCK_FILE)
+    get_filename_component(arg_LOCK_FILE ${arg_LOCK_FILE} ABSOLUTE)
+    set(lock_args --lock-file ${arg_LOCK_FILE} --lock-target ${name}-lock-revisions)
+    if(EXISTS ${arg_LOCK_FILE})
+      set(lock_depends ${arg_LOCK_FILE})
+    endif()
+  endif()
   set(test_args)
   if(arg_CHECKER)
     list(APPEND outputs ${schemas_cpp})
@@ -85,8 +96,8 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND migc compile ${common_args} ${schema_args} ${test_args} --out-dir ${out} ${sources}
-    DEPENDS migc ${sources} ${schema_depends}
+    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} ${test_args} --out-dir ${out} ${sources}
+    DEPENDS migc ${sources} ${schema_depends} ${lock_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
   add_custom_target(${name}-update-generated
@@ -94,6 +105,13 @@ function(add_migrations name)
     DEPENDS migc ${sources}
     COMMENT "migc: refreshing the checked-in files of ${name}"
     VERBATIM)
+  if(arg_LOCK_FILE)
+    add_custom_target(${name}-lock-revisions
+      COMMAND migc compile ${common_args} ${lock_args} --update-lock ${sources}
+      DEPENDS migc ${sources}
+      COMMENT "migc: locking the new revisions of ${name}"
+      VERBATIM)
+  endif()
 
   add_library(${name}_plan STATIC ${plan_cpp})
   target_link_libraries(${name}_plan PUBLIC migc_runtime)

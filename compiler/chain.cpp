@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "compiler/revision_graph.hpp"
 #include "dsl/grammar.hpp"
@@ -44,6 +45,72 @@ void check_generated_file(const SourceFile& checked_in, const std::string& expec
   auto& diagnostic = diagnostics.report(DiagnosticKind::StaleGenerated, {&checked_in, {begin, begin}},
                                         std::filesystem::path(checked_in.path()).filename().string());
   diagnostic.notes.push_back({{}, fmt::format("refresh it with `{}` and commit the result", refresh_command)});
+}
+
+namespace {
+
+struct LockEntry {
+  std::string id;  // empty for a malformed line
+  std::string checksum;
+  Span span;
+};
+
+std::vector<LockEntry> read_lock(const SourceFile& lock) {
+  std::vector<LockEntry> entries;
+  const std::string& text = lock.text();
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(begin, end - begin);
+    if (!line.empty() && line[0] != '#') {
+      const auto space = line.find(' ');
+      const Span span{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
+      if (space == std::string::npos || space == 0 || line.find(' ', space + 1) != std::string::npos) {
+        entries.push_back({"", line, span});
+      } else {
+        entries.push_back({line.substr(0, space), line.substr(space + 1), span});
+      }
+    }
+    begin = end + 1;
+  }
+  return entries;
+}
+
+}  // namespace
+
+void check_lock_file(const SourceFile& lock, const CompiledChain& chain, Diagnostics& diagnostics) {
+  std::map<std::string, const CompiledRevision*> by_id;
+  for (const auto& revision : chain.revisions) by_id[revision.id] = &revision;
+  for (const auto& entry : read_lock(lock)) {
+    if (entry.id.empty()) {
+      diagnostics.report(DiagnosticKind::MalformedLockFile, {&lock, entry.span}, entry.checksum);
+      continue;
+    }
+    const auto found = by_id.find(entry.id);
+    if (found == by_id.end()) {
+      auto& diagnostic = diagnostics.report(DiagnosticKind::LockedRevisionMissing, {&lock, entry.span}, entry.id);
+      diagnostic.notes.push_back({{}, "a released revision may be deployed somewhere: restore its file"});
+      continue;
+    }
+    const CompiledRevision& revision = *found->second;
+    if (revision.checksum == entry.checksum) continue;
+    auto& diagnostic = diagnostics.report(DiagnosticKind::LockedRevisionChanged, {revision.file, revision.id_span}, revision.id, entry.checksum, revision.checksum);
+    diagnostic.notes.push_back({{&lock, entry.span}, "locked here"});
+    diagnostic.notes.push_back({{}, "a released revision must not change: undo the edit and write a new revision; "
+                                    "if it was never deployed anywhere, delete its line from the lock file"});
+  }
+}
+
+std::string updated_lock_file(const SourceFile& lock, const CompiledChain& chain, std::string_view header) {
+  std::string text = lock.text().empty() ? std::string(header) : lock.text();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  std::set<std::string> locked;
+  for (const auto& entry : read_lock(lock)) locked.insert(entry.id);
+  for (const auto& revision : chain.revisions) {
+    if (!locked.contains(revision.id)) text += revision.id + " " + revision.checksum + "\n";
+  }
+  return text;
 }
 
 std::string checksum_of(const LoweredRevision& lowered) {
@@ -121,6 +188,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.message = header.message ? header.message->value : "";
     compiled.file = parsed[revision].file;
     compiled.line = compiled.file->line_column(header.span.begin).line;
+    compiled.id_span = header.id.span;
     compiled.lowered = simulate_revision(sources[revision], schema, sites, diagnostics);
     compiled.checksum = checksum_of(compiled.lowered);
     if (options.keep_revision_schemas) compiled.schema_after = schema_sql(schema);

@@ -19,6 +19,7 @@ struct CompiledRevision {
   std::vector<std::string> parents;
   std::string message;
   const SourceFile* file = nullptr;
+  Span id_span;  // the id in the header, where diagnostics about the whole revision point
   std::uint32_t line = 0;
   LoweredRevision lowered;
   std::string checksum;      // of the lowered SQL: reformatting a file does not change it
@@ -41,6 +42,12 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
 // Reports StaleGenerated unless the checked-in file holds exactly `expected`.
 void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,
                           Diagnostics& diagnostics);
+
+// The lock file: one `<revision id> <checksum>` line per released revision. Reports a locked
+// revision whose lowered SQL changed, or that disappeared.
+void check_lock_file(const SourceFile& lock, const CompiledChain& chain, Diagnostics& diagnostics);
+// The lock file with a line added for every revision it does not list yet; locked lines stay.
+std::string updated_lock_file(const SourceFile& lock, const CompiledChain& chain, std::string_view header);
 
 // A stable 64-bit FNV-1a digest, as 16 hex digits.
 std::string checksum_of(const LoweredRevision& lowered);

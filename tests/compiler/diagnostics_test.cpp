@@ -74,6 +74,59 @@ TEST(Diagnostics, StaleGeneratedFilePointsAtTheFirstDifference) {
             "note: refresh it with `cmake --build build --target x-update-generated` and commit the result\n");
 }
 
+std::optional<CompiledChain> two_revisions(std::vector<SourceFile>& files) {
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate table a (id integer);\n");
+  files.emplace_back("002_next.mig", "revision '002' revises '001';\ncreate table b (id integer);\n");
+  Diagnostics diagnostics;
+  return compile_chain(files, diagnostics);
+}
+
+std::string lock_diagnostics(const SourceFile& lock, const CompiledChain& chain) {
+  Diagnostics diagnostics;
+  check_lock_file(lock, chain, diagnostics);
+  std::string out;
+  for (const auto& diagnostic : diagnostics.all()) out += format_diagnostic(diagnostic);
+  return out;
+}
+
+TEST(LockFile, AcceptsUnchangedRevisionsAndLocksNewOnes) {
+  std::vector<SourceFile> files;
+  const auto chain = two_revisions(files);
+  ASSERT_TRUE(chain);
+  const SourceFile lock("revisions.lock", "# header\n001 " + chain->revisions[0].checksum + "\n");
+  EXPECT_EQ(lock_diagnostics(lock, *chain), "");
+  EXPECT_EQ(updated_lock_file(lock, *chain, "# new\n"),
+            "# header\n001 " + chain->revisions[0].checksum + "\n002 " + chain->revisions[1].checksum + "\n");
+}
+
+TEST(LockFile, ChangedRevisionPointsAtBothPlaces) {
+  std::vector<SourceFile> files;
+  const auto chain = two_revisions(files);
+  const SourceFile lock("revisions.lock", "001 0000000000000000\n");
+  EXPECT_EQ(lock_diagnostics(lock, *chain),
+            "001_root.mig:1:10: error: revision `001` changed after it was locked (its SQL's checksum was "
+            "0000000000000000, now " + chain->revisions[0].checksum + ") [LockedRevisionChanged]\n"
+            "    1 | revision '001' revises base;\n"
+            "      |          ^~~~~\n"
+            "revisions.lock:1:1: note: locked here\n"
+            "note: a released revision must not change: undo the edit and write a new revision; if it was never "
+            "deployed anywhere, delete its line from the lock file\n");
+}
+
+TEST(LockFile, MissingAndMalformedLines) {
+  std::vector<SourceFile> files;
+  const auto chain = two_revisions(files);
+  const SourceFile lock("revisions.lock", "003 0123456789abcdef\nnot a line\n");
+  EXPECT_EQ(lock_diagnostics(lock, *chain),
+            "revisions.lock:1:1: error: revision `003` is locked, but no file defines it any more [LockedRevisionMissing]\n"
+            "    1 | 003 0123456789abcdef\n"
+            "      | ^~~~~~~~~~~~~~~~~~~~\n"
+            "note: a released revision may be deployed somewhere: restore its file\n"
+            "revisions.lock:2:1: error: expected `<revision id> <checksum>`, got `not a line` [MalformedLockFile]\n"
+            "    2 | not a line\n"
+            "      | ^~~~~~~~~~\n");
+}
+
 TEST(Diagnostics, UpToDateGeneratedFileIsAccepted) {
   const SourceFile checked_in("generated/schema.sql", "same\n");
   Diagnostics diagnostics;
