@@ -31,6 +31,7 @@ struct Options {
   std::string lock_file;
   std::string lock_target;
   bool update_lock = false;
+  bool werror = false;
 };
 
 std::string read_file(const std::string& path) {
@@ -74,6 +75,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 std::optional<migc::CompiledChain> compile(const Options& options, std::vector<migc::SourceFile>& sources) {
   for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
+  if (options.werror) diagnostics.treat_warnings_as_errors();
   auto chain = migc::compile_chain(sources, diagnostics, {options.revision_schemas});
   for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
   if (diagnostics.had_errors()) {
@@ -154,6 +156,7 @@ int main(int argc, char** argv) {
 
   auto* compile_command = app.add_subcommand("compile", "check the chain and generate the plan");
   compile_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  compile_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
   compile_command->add_option("--name", options.name, "the chain's name, used in generated file names");
   compile_command->add_option("--out-dir", options.out_dir, "where to write <name>_plan.cpp and <name>_revisions.txt");
   compile_command->add_option("--source-root", options.source_root, "paths in the plan are relative to this");
@@ -168,6 +171,7 @@ int main(int argc, char** argv) {
 
   auto* check_command = app.add_subcommand("check", "check the chain; generate nothing");
   check_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  check_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
 
   auto* schema_command = app.add_subcommand("schema", "print the schema at the head of the chain as SQL");
   schema_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();

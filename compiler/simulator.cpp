@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 
 #include "compiler/sql_text.hpp"
@@ -76,10 +77,13 @@ class RevisionSimulation {
   LoweredRevision run() {
     check_concurrently_alone();
     std::vector<std::vector<LoweredStep>> downs;
-    for (const auto& statement : revision_.syntax->statements) {
-      line_ = std::visit([&](const auto& node) { return line_of(node.span); }, statement);
+    const auto& statements = revision_.syntax->statements;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      line_ = std::visit([&](const auto& node) { return line_of(node.span); }, statements[i]);
+      allowed_ = i < revision_.syntax->allowed.size() ? &revision_.syntax->allowed[i] : nullptr;
+      check_allowances();
       down_.clear();
-      std::visit(*this, statement);
+      std::visit(*this, statements[i]);
       downs.push_back(std::move(down_));
     }
     // The revision's down undoes its statements last to first.
@@ -109,6 +113,7 @@ class RevisionSimulation {
     for (auto& constraint : table.constraints) constraint.not_valid = false;  // as PostgreSQL: a new table is valid
     up(create_table_sql(table, true));
     down("DROP TABLE " + quote_identifier(table.name));
+    created_here_.insert(table.name);
     schema_.tables.emplace(table.name, std::move(table));
   }
 
@@ -177,6 +182,9 @@ class RevisionSimulation {
       index.keys.push_back(std::move(key));
     }
     if (node.where) index.where_sql = text_of(*node.where);
+    if (!node.concurrently && existed_before(table->name)) {
+      lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
+    }
     up(create_index_sql(index, node.concurrently), !node.concurrently);
     down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index.name), !node.concurrently);
     schema_.indexes.emplace(index.name, std::move(index));
@@ -311,6 +319,7 @@ class RevisionSimulation {
     if (found == nullptr || !check_name(node.new_name) || !check_new_relation(node.new_name, DiagnosticKind::DuplicateTable)) return;
     const std::string old_name = found->name;
     const std::string& new_name = node.new_name.text;
+    if (existed_before(old_name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", old_name);
     if (const auto type = schema_.enums.find(new_name); type != schema_.enums.end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
       diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
@@ -347,6 +356,7 @@ class RevisionSimulation {
     }
     // Expressions are kept as text, so a column they name cannot be renamed under them.
     if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
+    if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", table->name + "." + from);
     const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), from, to); };
     for (auto& column : table->columns) {
       if (column.name == from) column.name = to;
@@ -379,6 +389,9 @@ class RevisionSimulation {
                           fmt::format("column `{}` is a serial column; change its type by adding a new column", column->name));
       return;
     }
+    if (existed_before(table->name) && rewrites_table(column->type, *type)) {
+      lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
+    }
     const std::string table_sql = quote_identifier(table->name);
     const std::string column_name = quote_identifier(column->name);
     std::string sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {}", table_sql, column_name, type->sql());
@@ -401,6 +414,9 @@ class RevisionSimulation {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is in the primary key of `{}`, which keeps it not null", column->name, table->name));
       return;
+    }
+    if (node.not_null && !column->not_null && existed_before(table->name) && !has_not_null_check(*table, column->name)) {
+      lint(DiagnosticKind::NotNullWithoutCheck, node.column.span, table->name, column->name);
     }
     const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table->name), quote_identifier(column->name));
     up(prefix + (node.not_null ? "SET NOT NULL" : "DROP NOT NULL"));
@@ -433,6 +449,11 @@ class RevisionSimulation {
     Table table = *found;
     if (!add_constraints(table, {{&node.constraint, node.constraint.kind, nullptr}})) return;
     const Constraint& added = table.constraints.back();
+    if ((added.kind == ConstraintKind::foreign_key || added.kind == ConstraintKind::check) && !added.not_valid &&
+        existed_before(table.name)) {
+      lint(DiagnosticKind::ConstraintWithoutNotValid, node.constraint.span,
+           added.kind == ConstraintKind::check ? "check constraint" : "foreign key", added.name, table.name);
+    }
     up(add_constraint_sql(table.name, added));
     down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table.name), quote_identifier(added.name)));
     *found = std::move(table);
@@ -467,6 +488,24 @@ class RevisionSimulation {
     up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table->name), quote_identifier(it->name)));
     down(add_constraint_sql(table->name, *it));
     table->constraints.erase(it);
+  }
+
+  void operator()(const ast::ValidateConstraint& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
+                                 [&](const Constraint& c) { return c.name == node.name.text; });
+    if (it == table->constraints.end()) {
+      diagnostics_.report(DiagnosticKind::UnknownConstraint, at(node.name.span), node.name.text, table->name, revision_.id);
+      return;
+    }
+    const std::string table_sql = quote_identifier(table->name);
+    up(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table_sql, quote_identifier(it->name)));
+    if (!it->not_valid) return;  // validating a valid constraint changes nothing
+    // No statement un-validates a constraint; putting it back unvalidated does.
+    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table_sql, quote_identifier(it->name)));
+    down(add_constraint_sql(table->name, *it));
+    it->not_valid = false;
   }
 
   void operator()(const ast::AddEnumValue& node) {
@@ -602,11 +641,93 @@ class RevisionSimulation {
     }
   }
 
+  void check_allowances() {
+    if (allowed_ == nullptr) return;
+    for (const auto& name : *allowed_) {
+      const DiagnosticKind* kind = find_kind(name.text);
+      if (kind == nullptr || kind_severity(*kind) != Severity::warning) {
+        const std::string written(revision_.file->slice(name.span));
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownLint, at(name.span), written);
+        std::vector<std::string> lints;
+        for (const DiagnosticKind candidate : all_diagnostic_kinds()) {
+          if (kind_severity(candidate) == Severity::warning) lints.emplace_back(kind_name(candidate));
+        }
+        if (const std::string guess = closest_match(written, lints); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+      }
+    }
+  }
+
+  // Reports a lint unless the statement carries `@allow(<kind>)`.
+  static std::string_view safer_way(DiagnosticKind kind) {
+    switch (kind) {
+      case DiagnosticKind::LockingIndexBuild: return "build it with `create index concurrently`, alone in its revision";
+      case DiagnosticKind::ConstraintWithoutNotValid:
+        return "add it `not valid`, and `validate constraint` it in a later revision: that scan blocks no writes";
+      case DiagnosticKind::TableRewrite: return "add a new column, fill it in batches, then switch to it";
+      case DiagnosticKind::NotNullWithoutCheck:
+        return "first add `check (<column> is not null) not valid` and validate it: then setting not null needs no scan";
+      case DiagnosticKind::RenameInUse: return "add the new name beside the old one, move the code over, then drop the old name";
+      default: return "";
+    }
+  }
+
+  template <typename... Args>
+  void lint(DiagnosticKind kind, Span span, const Args&... args) {
+    if (allowed_ != nullptr) {
+      for (const auto& name : *allowed_) {
+        const DiagnosticKind* allowed = find_kind(name.text);
+        if (allowed != nullptr && *allowed == kind) return;
+      }
+    }
+    auto& diagnostic = diagnostics_.report(kind, at(span), args...);
+    diagnostic.notes.push_back({{}, std::string(safer_way(kind))});
+    diagnostic.notes.push_back({{}, fmt::format("or, where that is acceptable, put `@allow({})` before the statement", kind_name(kind))});
+  }
+
+  // Lints are about tables that may already hold data and traffic: those of earlier revisions.
+  bool existed_before(const std::string& table) const { return !created_here_.contains(table); }
+
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
   std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
   void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional}); }
   void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional}); }
+
+  // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
+  // dropping a varchar's limit, rewrites.
+  static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
+    if (from.array_dimensions != to.array_dimensions) return true;
+    if (from.name == "character varying" && to.name == "text") return false;
+    if (from.name != to.name) return true;
+    if (to.modifiers.empty()) return from.name == "numeric" && !from.modifiers.empty();
+    if (from.modifiers.empty()) return true;
+    if (from.name == "numeric") {
+      const auto scale = [](const ColumnType& t) { return t.modifiers.size() > 1 ? t.modifiers[1] : 0; };
+      return scale(from) != scale(to) || to.modifiers[0] < from.modifiers[0];
+    }
+    return to.modifiers[0] < from.modifiers[0] || from.name.starts_with("time");
+  }
+
+  // A validated `check (c is not null)` lets PostgreSQL skip the scan when setting not null.
+  static bool has_not_null_check(const Table& table, const std::string& column) {
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind != ConstraintKind::check || constraint.not_valid) continue;
+      std::string text;
+      for (char c : constraint.check_sql) {
+        if (c == '(' || c == ')' || c == '"') continue;
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          if (!text.empty() && text.back() != ' ') text += ' ';
+          continue;
+        }
+        text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      if (text == column + " is not null") return true;
+    }
+    return false;
+  }
 
   static bool same_columns(std::vector<std::string> a, std::vector<std::string> b) {
     std::sort(a.begin(), a.end());
@@ -937,6 +1058,8 @@ class RevisionSimulation {
   LoweredRevision lowered_;
   std::vector<LoweredStep> down_;
   std::uint32_t line_ = 0;
+  const std::vector<ast::Name>* allowed_ = nullptr;
+  std::set<std::string> created_here_;  // tables created by this revision
 };
 
 }  // namespace

@@ -162,6 +162,12 @@ struct DropConstraint : Located {
   Name name;
 };
 
+// Checks the rows of a `not valid` constraint, without blocking writes while it does.
+struct ValidateConstraint : Located {
+  Name table;
+  Name name;
+};
+
 struct AddEnumValue : Located {
   Name type;
   StringLiteral value;
@@ -198,7 +204,7 @@ struct ExecuteSql : Located {
 
 using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
                                DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault,
-                               AddConstraint, DropConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
+                               AddConstraint, DropConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
                                InsertRows, ExecuteSql>;
 
 struct Header : Located {
@@ -210,6 +216,8 @@ struct Header : Located {
 struct File {
   Header header;
   std::vector<Statement> statements;
+  // allowed[i]: the lints `@allow(...)` silences for statements[i].
+  std::vector<std::vector<Name>> allowed;
 };
 
 }  // namespace migc::ast

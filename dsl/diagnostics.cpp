@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace migc {
 namespace {
@@ -63,9 +64,24 @@ std::vector<DiagnosticKind> all_diagnostic_kinds() {
   return kinds;
 }
 
+const DiagnosticKind* find_kind(std::string_view name) {
+  static const std::vector<DiagnosticKind> kinds = all_diagnostic_kinds();
+  for (const DiagnosticKind& kind : kinds) {
+    const std::string_view candidate = kind_name(kind);
+    if (candidate.size() == name.size() &&
+        std::equal(candidate.begin(), candidate.end(), name.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+      return &kind;
+    }
+  }
+  return nullptr;
+}
+
 Diagnostic& Diagnostics::add(DiagnosticKind kind, Location where, std::string message) {
-  const Severity severity = kind_severity(kind);
+  Severity severity = kind_severity(kind);
+  if (severity == Severity::warning && warnings_are_errors_) severity = Severity::error;
   if (severity == Severity::error) ++error_count_;
+  if (severity == Severity::warning) ++warning_count_;
   return diagnostics_.emplace_back(Diagnostic{kind, severity, where, std::move(message), {}});
 }
 

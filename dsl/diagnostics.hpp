@@ -23,6 +23,8 @@ enum class DiagnosticKind {
 enum class Severity { error, warning, note };
 
 std::string_view kind_name(DiagnosticKind kind);
+// The kind whose name is `name`, compared without regard to case; null when there is none.
+const DiagnosticKind* find_kind(std::string_view name);
 Severity kind_severity(DiagnosticKind kind);
 std::string_view kind_format(DiagnosticKind kind);
 std::vector<DiagnosticKind> all_diagnostic_kinds();
@@ -49,6 +51,9 @@ class Diagnostics {
 
   bool had_errors() const { return error_count_ > 0; }
   std::size_t error_count() const { return error_count_; }
+  std::size_t warning_count() const { return warning_count_; }
+  // --werror: every warning reported from now on is an error.
+  void treat_warnings_as_errors() { warnings_are_errors_ = true; }
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
 
  private:
@@ -56,6 +61,8 @@ class Diagnostics {
 
   std::vector<Diagnostic> diagnostics_;
   std::size_t error_count_ = 0;
+  std::size_t warning_count_ = 0;
+  bool warnings_are_errors_ = false;
 };
 
 // Renders one diagnostic the way compilers do: `file:line:col: error: message [Kind]`, the source

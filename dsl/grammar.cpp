@@ -100,9 +100,18 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
   ast::File file;
   if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
   for (it = skip_blanks(it, end); it != end; it = skip_blanks(it, end)) {
+    std::vector<ast::Name> allowed;
+    bool annotations_parsed = true;
+    while (annotations_parsed && it != end && *it == '@') {
+      std::vector<ast::Name> names;
+      annotations_parsed = parse_one(source, it, grammar::allow, names, diagnostics);
+      allowed.insert(allowed.end(), names.begin(), names.end());
+      it = skip_blanks(it, end);
+    }
     ast::Statement statement;
-    if (parse_one(source, it, grammar::statement, statement, diagnostics)) {
+    if (annotations_parsed && parse_one(source, it, grammar::statement, statement, diagnostics)) {
       file.statements.push_back(std::move(statement));
+      file.allowed.push_back(std::move(allowed));
     } else {
       it = recover_after_statement(it, end);
     }

@@ -245,11 +245,13 @@ const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index` or `type`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
-    "`add column`, `add constraint`, `drop column`, `drop constraint`, `rename` or `alter column`";
+    "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
     "statement (`create`, `drop`, `alter`, `insert` or `execute`)";
+struct allow_id;
+const x3::rule<allow_id, std::vector<ast::Name>> allow = "`@allow(...)`";
 const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
 
 // Gives an inline parser a fixed attribute type, so X3 builds e.g. a string from characters.
@@ -441,6 +443,7 @@ const auto alter_action_def = omit[
                   })])) |
     (kw("drop") > ((kw("column") > name[named<ast::DropColumn>(&ast::DropColumn::column)]) |
                    (kw("constraint") > name[named<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
+    (kw("validate") > kw("constraint") > name[named<ast::ValidateConstraint>(&ast::ValidateConstraint::name)]) |
     (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
                      rename_column[as_statement<ast::RenameColumn>()])) |
     (kw("alter") > alter_column_clause[finish_alter_column])];
@@ -493,6 +496,9 @@ const auto statement_def = omit[
      (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type])) |
      insert_rows[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
+// `@allow(LockingIndexBuild)` before a statement silences that lint for it.
+const auto allow_def = lit('@') >> kw("allow") > lit('(') > (name % ',') > lit(')');
+
 const auto header_def = located[
     kw("revision") > string_literal[assign(&ast::Header::id)] >
     ((kw("revises") > (kw("base") | string_literal[append(&ast::Header::parents)])) |
@@ -504,7 +510,7 @@ BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alte
 BOOST_SPIRIT_DEFINE(identifier, name, string_literal, sql_body, type_ref, type_name, expression, operand,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,
-                    drop_type, drop_target, alter_table, alter_action, execute_sql, statement, header)
+                    drop_type, drop_target, alter_table, alter_action, execute_sql, statement, allow, header)
 
 // Whitespace and `--` comments.
 const auto skipper = x3::space | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi));
