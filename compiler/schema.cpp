@@ -115,6 +115,7 @@ const Constraint* Table::primary_key() const {
 const char* Schema::relation_kind(const std::string& name) const {
   if (tables.contains(name)) return "table";
   if (indexes.contains(name)) return "index";
+  if (sequences.contains(name)) return "sequence";
   for (const auto& [_, table] : tables) {
     for (const auto& column : table.columns) {
       if (column.owned_sequence == name) return "sequence";
@@ -205,6 +206,10 @@ std::string nextval_sql(const std::string& sequence) {
 }  // namespace
 
 std::string column_sql(const Column& column) {
+  if (column.identity != Identity::none) {
+    return fmt::format("{} {} GENERATED {} AS IDENTITY NOT NULL", quote_identifier(column.name), column.type.sql(),
+                       column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT");
+  }
   if (!column.owned_sequence.empty()) {
     const std::string_view serial = column.type.name == "bigint" ? "bigserial" : column.type.name == "smallint" ? "smallserial" : "serial";
     return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
@@ -243,8 +248,15 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     first = false;
   };
   for (const auto& column : table.columns) {
+    if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
     if (column.owned_sequence.empty() || serial_shorthand_fits(table.name, column)) {
       element(column_sql(column));
+      continue;
+    }
+    if (column.identity != Identity::none) {
+      element(fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
+                          column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT",
+                          quote_identifier(column.owned_sequence)));
       continue;
     }
     before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_identifier(column.owned_sequence), column.type.sql());
@@ -263,6 +275,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     }
     element(constraint_sql(constraint));
   }
+  if (table.comment) after = ";\n" + comment_sql(table.name, nullptr, table.comment) + after;
   return before + out + "\n)" + after;
 }
 
@@ -291,9 +304,22 @@ std::string create_enum_sql(const EnumType& type) {
   return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_identifier(type.name), values);
 }
 
+std::string create_sequence_sql(const Sequence& sequence) {
+  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_identifier(sequence.name), sequence.type,
+                     sequence.increment, sequence.start);
+}
+
+std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text) {
+  const std::string target = column == nullptr ? "TABLE " + quote_identifier(table)
+                                               : "COLUMN " + quote_identifier(table) + "." + quote_identifier(*column);
+  return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
+}
+
 std::string schema_sql(const Schema& schema) {
   std::string out;
+  for (const auto& [name, _] : schema.extensions) out += "CREATE EXTENSION " + quote_identifier(name) + ";\n\n";
   for (const auto& [_, type] : schema.enums) out += create_enum_sql(type) + ";\n\n";
+  for (const auto& [_, sequence] : schema.sequences) out += create_sequence_sql(sequence) + ";\n\n";
   for (const auto& [_, table] : schema.tables) out += create_table_sql(table, false) + ";\n\n";
   for (const auto& [_, index] : schema.indexes) out += create_index_sql(index) + ";\n\n";
   for (const auto& [_, table] : schema.tables) {

@@ -29,12 +29,16 @@ struct ColumnType {
   bool operator==(const ColumnType&) const = default;
 };
 
+using Identity = ast::Identity;
+
 struct Column {
   std::string name;
   ColumnType type;
   bool not_null = false;
   std::optional<std::string> default_sql;
-  std::string owned_sequence;  // set for serial columns: the sequence PostgreSQL creates for them
+  std::string owned_sequence;  // serial and identity columns: the sequence PostgreSQL creates for them
+  Identity identity = Identity::none;
+  std::optional<std::string> comment;
 };
 
 using ConstraintKind = ast::ConstraintKind;
@@ -58,6 +62,7 @@ struct Table {
   std::vector<Constraint> constraints;
   Origin origin;
   bool has_rows = false;  // some revision inserted rows (raw SQL is not looked into)
+  std::optional<std::string> comment;
 
   const Column* find_column(const std::string& column) const;
   const Constraint* primary_key() const;
@@ -87,10 +92,25 @@ struct EnumType {
   Origin origin;
 };
 
+struct Sequence {
+  std::string name;
+  std::string type = "bigint";
+  std::int64_t increment = 1;
+  std::int64_t start = 1;
+  Origin origin;
+};
+
+struct Extension {
+  std::string name;
+  Origin origin;
+};
+
 struct Schema {
   std::map<std::string, Table> tables;
   std::map<std::string, Index> indexes;
   std::map<std::string, EnumType> enums;
+  std::map<std::string, Sequence> sequences;
+  std::map<std::string, Extension> extensions;
 
   // Relations share one namespace in PostgreSQL: tables, indexes, and the indexes behind
   // primary key and unique constraints. Returns what holds `name`, or null.
@@ -112,6 +132,9 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys);
 std::string add_constraint_sql(const std::string& table, const Constraint& constraint);
 std::string create_index_sql(const Index& index, bool concurrently = false);
 std::string create_enum_sql(const EnumType& type);
+std::string create_sequence_sql(const Sequence& sequence);
+// COMMENT ON TABLE/COLUMN; `text` none removes the comment.
+std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text);
 // The whole schema as one SQL script, in dependency order: types, tables, indexes, foreign keys.
 std::string schema_sql(const Schema& schema);
 

@@ -602,6 +602,76 @@ class RevisionSimulation {
     table->has_rows = true;
   }
 
+  void operator()(const ast::CreateExtension& node) {
+    if (!check_name(node.name)) return;
+    if (const auto existing = schema_.extensions.find(node.name.text); existing != schema_.extensions.end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateExtension, at(node.name.span), node.name.text, revision_.id);
+      diagnostic.notes.push_back({existing->second.origin.where, fmt::format("installed here, by revision {}", existing->second.origin.revision)});
+      return;
+    }
+    up("CREATE EXTENSION " + quote_identifier(node.name.text));
+    down("DROP EXTENSION " + quote_identifier(node.name.text));
+    schema_.extensions.emplace(node.name.text, Extension{node.name.text, {revision_.id, at(node.name.span)}});
+  }
+
+  void operator()(const ast::DropExtension& node) {
+    const auto existing = schema_.extensions.find(node.name.text);
+    if (existing == schema_.extensions.end()) {
+      report_unknown(DiagnosticKind::UnknownExtension, node.name, keys_of(schema_.extensions), {});
+      return;
+    }
+    up("DROP EXTENSION " + quote_identifier(node.name.text));
+    down("CREATE EXTENSION " + quote_identifier(node.name.text));
+    schema_.extensions.erase(existing);
+  }
+
+  void operator()(const ast::CreateSequence& node) {
+    if (!check_name(node.name) || !check_new_relation(node.name, DiagnosticKind::DuplicateSequence)) return;
+    Sequence sequence{node.name.text, "bigint", node.increment.value_or(1), node.start.value_or(1), {revision_.id, at(node.name.span)}};
+    if (node.type) {
+      const auto type = resolve_type(*node.type);
+      if (!type) return;
+      if (type->name != "integer" && type->name != "bigint" && type->name != "smallint") {
+        diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(node.type->span), node.type->name,
+                            "cannot back a sequence: use smallint, integer or bigint");
+        return;
+      }
+      sequence.type = type->name;
+    }
+    up(create_sequence_sql(sequence));
+    down("DROP SEQUENCE " + quote_identifier(sequence.name));
+    schema_.sequences.emplace(sequence.name, std::move(sequence));
+  }
+
+  void operator()(const ast::DropSequence& node) {
+    const auto sequence = schema_.sequences.find(node.name.text);
+    if (sequence == schema_.sequences.end()) {
+      report_unknown(DiagnosticKind::UnknownSequence, node.name, keys_of(schema_.sequences), sites_.relations);
+      return;
+    }
+    up("DROP SEQUENCE " + quote_identifier(sequence->first));
+    down(create_sequence_sql(sequence->second));
+    schema_.sequences.erase(sequence);
+  }
+
+  void operator()(const ast::Comment& node) {
+    Table* table = find_mutable_table(node.table);
+    if (table == nullptr) return;
+    std::optional<std::string>* slot = &table->comment;
+    const std::string* column_name = nullptr;
+    if (node.column) {
+      Column* column = find_mutable_column(*table, *node.column);
+      if (column == nullptr) return;
+      slot = &column->comment;
+      column_name = &column->name;
+    }
+    std::optional<std::string> text;
+    if (node.text) text = node.text->value;
+    up(comment_sql(table->name, column_name, text));
+    down(comment_sql(table->name, column_name, *slot));
+    *slot = text;
+  }
+
   void operator()(const ast::ExecuteSql& node) {
     up(trimmed(node.up.value));
     if (node.down) {
@@ -898,7 +968,15 @@ class RevisionSimulation {
     if (!type) return false;
     Column column{syntax.name.text, std::move(*type), syntax.not_null, std::nullopt, {}};
     if (syntax.default_value) column.default_sql = std::string(revision_.file->slice(syntax.default_value->span));
-    if (is_serial(syntax.type)) {
+    column.identity = syntax.identity;
+    if (syntax.identity != Identity::none &&
+        (syntax.default_value || is_serial(syntax.type) ||
+         (column.type.name != "integer" && column.type.name != "bigint" && column.type.name != "smallint"))) {
+      diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.type.span), syntax.type.name,
+                          "cannot be an identity column: identity needs smallint, integer or bigint, and no default");
+      return false;
+    }
+    if (is_serial(syntax.type) || syntax.identity != Identity::none) {
       if (syntax.default_value || syntax.type.array_dimensions > 0) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.type.span), syntax.type.name,
                             "cannot have a default or be an array: it is a sequence-backed integer");

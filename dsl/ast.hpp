@@ -47,9 +47,12 @@ struct References : Located {
   ReferentialAction on_update = ReferentialAction::no_action;
 };
 
+enum class Identity { none, always, by_default };
+
 struct ColumnDefinition : Located {
   Name name;
   TypeRef type;
+  Identity identity = Identity::none;
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;
@@ -195,6 +198,32 @@ struct InsertRows : Located {
   bool irreversible = false;
 };
 
+struct CreateExtension : Located {
+  Name name;
+};
+
+struct DropExtension : Located {
+  Name name;
+};
+
+struct CreateSequence : Located {
+  Name name;
+  std::optional<TypeRef> type;
+  std::optional<std::int64_t> increment;
+  std::optional<std::int64_t> start;
+};
+
+struct DropSequence : Located {
+  Name name;
+};
+
+// comment on table t is '...'; comment on column t.c is '...' (or `is null` to remove it).
+struct Comment : Located {
+  Name table;
+  std::optional<Name> column;
+  std::optional<StringLiteral> text;
+};
+
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
 struct ExecuteSql : Located {
   StringLiteral up;
@@ -205,7 +234,8 @@ struct ExecuteSql : Located {
 using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
                                DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault,
                                AddConstraint, DropConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
-                               InsertRows, ExecuteSql>;
+                               InsertRows, CreateExtension, DropExtension, CreateSequence, DropSequence, Comment,
+                               ExecuteSql>;
 
 struct Header : Located {
   StringLiteral id;

@@ -164,6 +164,23 @@ struct AlterTable {
   ast::Statement action;
 };
 
+template <typename Node>
+auto as_statement() {
+  return [](auto& context) {
+    Node node = std::move(x3::_attr(context));
+    x3::_val(context) = std::move(node);
+  };
+}
+// Builds a statement node from a name (the column or constraint an action is about).
+template <typename Node, typename Member>
+auto named(Member member) {
+  return [member](auto& context) {
+    Node node;
+    node.span = x3::_attr(context).span;
+    node.*member = std::move(x3::_attr(context));
+    x3::_val(context) = std::move(node);
+  };
+}
 // Rules. The name in quotes is what an "expected ..." message prints.
 using x3::lit;
 using x3::omit;
@@ -191,6 +208,9 @@ struct rename_enum_value_id;
 struct drop_enum_value_id;
 struct alter_type_id;
 struct insert_rows_id;
+struct create_extension_id;
+struct create_sequence_id;
+struct comment_id;
 struct create_table_id;
 struct create_index_id;
 struct create_type_id;
@@ -235,21 +255,25 @@ const x3::rule<alter_type_target_id, AlterTable> alter_type_target = "`type`";
 const x3::rule<alter_column_clause_id, AlterTable> alter_column_clause = "`column`";
 const x3::rule<alter_type_id, ast::Statement> alter_type = "`add value`, `rename value` or `drop value`";
 const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
+const x3::rule<create_extension_id, ast::CreateExtension> create_extension = "`extension`";
+const x3::rule<create_sequence_id, ast::CreateSequence> create_sequence = "`sequence`";
+const x3::rule<comment_id, ast::Comment> comment = "`comment on`";
 const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
 const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
 const x3::rule<create_type_id, ast::CreateEnum> create_type = "`type`";
-const x3::rule<create_target_id, ast::Statement> create_target = "`table`, `index`, `unique index` or `type`";
+const x3::rule<create_target_id, ast::Statement> create_target =
+    "`table`, `index`, `unique index`, `type`, `sequence` or `extension`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
-const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index` or `type`";
+const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index`, `type`, `sequence` or `extension`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
-    "statement (`create`, `drop`, `alter`, `insert` or `execute`)";
+    "statement (`create`, `drop`, `alter`, `insert`, `comment` or `execute`)";
 struct allow_id;
 const x3::rule<allow_id, std::vector<ast::Name>> allow = "`@allow(...)`";
 const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
@@ -323,6 +347,9 @@ const auto column_definition_def = located[
       (kw("default") > expression)[assign(&ast::ColumnDefinition::default_value)] |
       (kw("primary") > kw("key"))[set(&ast::ColumnDefinition::primary_key, true)] |
       kw("unique")[set(&ast::ColumnDefinition::unique, true)] |
+      (kw("generated") > ((kw("always")[set(&ast::ColumnDefinition::identity, ast::Identity::always)]) |
+                          (kw("by") > kw("default"))[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)]) >
+       kw("as") > kw("identity")) |
       references[assign(&ast::ColumnDefinition::references)])];
 
 const auto constraint_body_def = located[
@@ -361,7 +388,18 @@ const auto create_index_def = located[
 const auto create_type_def = located[
     kw("type") > name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
     (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
-const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()]];
+const auto create_extension_def = located[kw("extension") > name[assign(&ast::CreateExtension::name)]];
+const auto create_sequence_def = located[
+    kw("sequence") > name[assign(&ast::CreateSequence::name)] >> -(kw("as") > type_ref[assign(&ast::CreateSequence::type)]) >>
+    *((kw("increment") > -kw("by") > x3::int64[assign(&ast::CreateSequence::increment)]) |
+      (kw("start") > -kw("with") > x3::int64[assign(&ast::CreateSequence::start)]))];
+const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()] |
+                                    create_extension[assign_val()] | create_sequence[assign_val()]];
+const auto comment_def = located[
+    kw("comment") > kw("on") >
+    ((kw("table") > name[assign(&ast::Comment::table)]) |
+     (kw("column") > name[assign(&ast::Comment::table)] > lit('.') > name[assign(&ast::Comment::column)])) >
+    kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
 const auto drop_table_def = located[
     kw("table") > name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
@@ -369,26 +407,12 @@ const auto drop_index_def = located[kw("index") > -kw("concurrently")[set(&ast::
                                     name[assign(&ast::DropIndex::name)]];
 const auto drop_type_def = located[
     kw("type") > name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
-const auto drop_target_def = omit[drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()]];
+const auto drop_target_def = omit[
+    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] |
+    (kw("extension") > name[named<ast::DropExtension>(&ast::DropExtension::name)]) |
+    (kw("sequence") > name[named<ast::DropSequence>(&ast::DropSequence::name)])];
 
 // `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
-template <typename Node>
-auto as_statement() {
-  return [](auto& context) {
-    Node node = std::move(x3::_attr(context));
-    x3::_val(context) = std::move(node);
-  };
-}
-// Builds a statement node from a name (the column or constraint an action is about).
-template <typename Node, typename Member>
-auto named(Member member) {
-  return [member](auto& context) {
-    Node node;
-    node.span = x3::_attr(context).span;
-    node.*member = std::move(x3::_attr(context));
-    x3::_val(context) = std::move(node);
-  };
-}
 // `alter column c <change>`: the change's node learns its column afterwards, as an alter
 // action learns its table.
 const auto alter_column_clause_def =
@@ -494,7 +518,7 @@ const auto execute_sql_def = located[
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
      (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type])) |
-     insert_rows[assign_val()] | execute_sql[assign_val()]) > lit(';')];
+     insert_rows[assign_val()] | comment[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
 const auto allow_def = lit('@') >> kw("allow") > lit('(') > (name % ',') > lit(')');
@@ -506,7 +530,8 @@ const auto header_def = located[
     -(kw("message") > string_literal[assign(&ast::Header::message)]) > lit(';')];
 
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
-                    rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows)
+                    rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
+                    create_extension, create_sequence, comment)
 BOOST_SPIRIT_DEFINE(identifier, name, string_literal, sql_body, type_ref, type_name, expression, operand,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,

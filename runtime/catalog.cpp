@@ -24,12 +24,19 @@ UNION ALL
 SELECT format('relation %I.%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i')
 UNION ALL
-SELECT format('column %I.%I.%I %s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+SELECT format('column %I.%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
-              COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), ''))
+              COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
+              CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
+              COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), ''))
   FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+UNION ALL
+SELECT format('comment on %I.%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class')))
+  FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL
+UNION ALL
+SELECT format('extension %I', e.extname) FROM pg_extension e WHERE e.extname <> 'plpgsql'
 UNION ALL
 SELECT format('constraint %I.%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid))
   FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
