@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "compiler/revision_graph.hpp"
@@ -147,6 +148,12 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   for (const auto& file : parsed) {
     check_file_name(file, diagnostics);
     const auto& header = file.syntax.header;
+    for (const auto* timeout : {&header.lock_timeout, &header.statement_timeout}) {
+      static const std::regex interval(R"(\d+\s*(ms|s|min|h|d)?)");
+      if (*timeout && !std::regex_match((*timeout)->value, interval)) {
+        diagnostics.report(DiagnosticKind::InvalidTimeout, {file.file, (*timeout)->span}, (*timeout)->value);
+      }
+    }
     if (is_reserved_id(header.id.value)) {
       diagnostics.report(DiagnosticKind::ReservedRevisionId, {file.file, header.id.span}, header.id.value);
     }
@@ -186,6 +193,8 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.id = header.id.value;
     compiled.parents = header.parents.empty() ? std::vector<std::string>{} : headers[revision].parents;
     compiled.message = header.message ? header.message->value : "";
+    if (header.lock_timeout) compiled.lock_timeout = header.lock_timeout->value;
+    if (header.statement_timeout) compiled.statement_timeout = header.statement_timeout->value;
     compiled.file = parsed[revision].file;
     compiled.line = compiled.file->line_column(header.span.begin).line;
     compiled.id_span = header.id.span;

@@ -18,6 +18,8 @@ struct CompiledRevision {
   std::string id;
   std::vector<std::string> parents;
   std::string message;
+  std::string lock_timeout;       // from the header; empty: the migrator's default
+  std::string statement_timeout;
   const SourceFile* file = nullptr;
   Span id_span;  // the id in the header, where diagnostics about the whole revision point
   std::uint32_t line = 0;

@@ -63,12 +63,13 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
     };
     const std::size_t up_begin = emit_steps(revision.lowered.up);
     const std::size_t down_begin = emit_steps(revision.lowered.down);
-    revisions += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}},\n",
+    revisions += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}},\n",
                              cpp_string_literal(revision.id), cpp_string_literal(revision.message),
                              cpp_string_literal(relative_source_path(revision.file->path(), source_root)),
                              revision.line, parents_begin, revision.parents.size(), up_begin,
                              revision.lowered.up.size(), down_begin, revision.lowered.down.size(),
-                             revision.lowered.irreversible ? "true" : "false", cpp_string_literal(revision.checksum));
+                             revision.lowered.irreversible ? "true" : "false", cpp_string_literal(revision.checksum),
+                             cpp_string_literal(revision.lock_timeout), cpp_string_literal(revision.statement_timeout));
   }
   // Zero-length arrays are not C++: keep one unused element where a chain has none.
   if (parents.empty()) parents = "    0,  // unused\n";

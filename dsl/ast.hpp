@@ -241,6 +241,8 @@ struct Header : Located {
   StringLiteral id;
   std::vector<StringLiteral> parents;  // empty: the root (`revises base`)
   std::optional<StringLiteral> message;
+  std::optional<StringLiteral> lock_timeout;       // `lock timeout '30s'`: overrides the migrator's
+  std::optional<StringLiteral> statement_timeout;  // `statement timeout '1h'`
 };
 
 struct File {

@@ -527,7 +527,10 @@ const auto header_def = located[
     kw("revision") > string_literal[assign(&ast::Header::id)] >
     ((kw("revises") > (kw("base") | string_literal[append(&ast::Header::parents)])) |
      (kw("merges") > (string_literal % ',')[assign(&ast::Header::parents)])) >>
-    -(kw("message") > string_literal[assign(&ast::Header::message)]) > lit(';')];
+    *((kw("message") > string_literal[assign(&ast::Header::message)]) |
+      (kw("lock") > kw("timeout") > string_literal[assign(&ast::Header::lock_timeout)]) |
+      (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
+    lit(';')];
 
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,

@@ -1,17 +1,23 @@
 // Verbs of the migrator, named as Alembic names them: upgrade, downgrade, current, history,
-// heads, show, stamp; `--sql` prints what upgrade or downgrade would run instead of running it.
+// heads, branches, show, stamp; `--sql` prints what upgrade or downgrade would run instead.
 #include "runtime/cli.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include "runtime/migrator.hpp"
+#include "runtime/output.hpp"
 #include "runtime/postgres.hpp"
 #include "runtime/targets.hpp"
+
+#ifndef MIGC_VERSION
+#define MIGC_VERSION "unknown"
+#endif
 
 namespace migc::runtime {
 namespace {
@@ -20,17 +26,18 @@ struct Options {
   std::string url;
   double lock_wait_seconds = 60;
   std::string target = "head";
+  std::string range;
   bool sql = false;
   bool verbose = false;
   bool indicate_current = false;
   bool purge = false;
+  bool json = false;
+  RunSettings settings;
 };
 
 class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string program_name;
 
 // --url, then DATABASE_URL, then whatever libpq finds in PG* variables and service files.
 std::string conninfo(const Options& options) {
@@ -45,12 +52,18 @@ std::string conninfo(const Options& options) {
 std::string describe_database(const Options& options) {
   const std::string info = conninfo(options);
   if (!info.empty()) return mask_password(info);
-  const auto env = [](const char* name, const char* fallback) {
+  const auto env = [](const char* name, const std::string& fallback) {
     const char* value = std::getenv(name);
-    return std::string(value != nullptr && *value != '\0' ? value : fallback);
+    return value != nullptr && *value != '\0' ? std::string(value) : fallback;
   };
-  return fmt::format("database `{}` on {} (from PG* variables)", env("PGDATABASE", env("PGUSER", "(default)").c_str()),
+  return fmt::format("database `{}` on {} (from PG* variables)", env("PGDATABASE", env("PGUSER", "(default)")),
                      env("PGHOST", "the default socket"));
+}
+
+std::vector<std::string> ids(const Plan& plan, const std::vector<std::size_t>& revisions) {
+  std::vector<std::string> out;
+  for (std::size_t revision : revisions) out.emplace_back(plan.revisions[revision].id);
+  return out;
 }
 
 std::string heads_text(const Plan& plan, const std::vector<std::size_t>& heads) {
@@ -70,18 +83,10 @@ std::string parents_text(const Plan& plan, std::size_t revision) {
   return text.empty() ? "<base>" : text;
 }
 
-void print_progress(const Plan& plan, const Progress& progress) {
-  const Revision& revision = plan.revisions[progress.revision];
-  std::cout << fmt::format("  {} {:<14} {:<58} {:>9.1f} ms", progress.direction == Direction::up ? "+" : "-",
-                           revision.id, revision.message, progress.elapsed.count());
-  if (progress.total >= 20) std::cout << fmt::format("  [{}/{}]", progress.done, progress.total);
-  std::cout << "\n" << std::flush;
-}
-
 struct Session {
   Connection connection;
   Migrator migrator;
-  Session(const Plan& plan, const Options& options) : connection(conninfo(options)), migrator(plan, connection) {}
+  Session(const Plan& plan, const Options& options) : connection(conninfo(options)), migrator(plan, connection, options.settings) {}
 };
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
@@ -90,120 +95,202 @@ std::pair<std::string, std::string> split_range(const std::string& target) {
   return {target.substr(0, colon), target.substr(colon + 1)};
 }
 
-int move(const Plan& plan, const Options& options, Direction direction) {
-  if (options.sql) {
-    // Offline: the starting point comes from the target (`from:to`), not from a database.
-    auto [from, to] = split_range(options.target);
-    if (direction == Direction::down && from.empty()) {
-      throw UsageError("downgrade --sql needs a starting revision: write <from>:<to>, e.g. head:base");
-    }
-    std::vector<bool> applied(plan.revisions.size(), false);
-    if (from == "head" || from == "heads") {
-      applied = ancestry(plan, plan_heads(plan));
-    } else if (!from.empty() && from != "base") {
-      applied = ancestry(plan, {find_revision(plan, from)});
-    }
-    const auto revisions = direction == Direction::up ? upgrade_revisions(plan, applied, to)
-                                                      : downgrade_revisions(plan, applied, to);
-    if (direction == Direction::down) require_reversible(plan, revisions);
-    std::cout << offline_script(plan, revisions, direction, applied);
-    return exit_ok;
+std::vector<bool> applied_at(const Plan& plan, const std::string& from) {
+  if (from.empty() || from == "base") return std::vector<bool>(plan.revisions.size(), false);
+  if (from == "head" || from == "heads") return ancestry(plan, plan_heads(plan));
+  return ancestry(plan, {find_revision(plan, from)});
+}
+
+int offline(const Plan& plan, const Options& options, Direction direction, Output& out) {
+  // The starting point comes from the target (`from:to`), not from a database.
+  const auto [from, to] = split_range(options.target);
+  if (direction == Direction::down && from.empty()) {
+    throw UsageError("downgrade --sql needs a starting revision: write <from>:<to>, e.g. head:base");
   }
+  const std::vector<bool> applied = applied_at(plan, from);
+  const auto revisions = direction == Direction::up ? upgrade_revisions(plan, applied, to) : downgrade_revisions(plan, applied, to);
+  if (direction == Direction::down) require_reversible(plan, revisions);
+  out.raw(offline_script(plan, revisions, direction, applied, options.settings));
+  return exit_ok;
+}
+
+int move(const Plan& plan, const Options& options, Direction direction, Output& out) {
+  if (options.sql) return offline(plan, options, direction, out);
   Session session(plan, options);
   session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
-  session.migrator.ensure_version_table();
+  if (const auto adopted = session.migrator.prepare(); !adopted.empty()) {
+    out.note(fmt::format("adopted a database migrated by Alembic, at {}; alembic_version stays up to date",
+                         fmt::join(adopted, ", ")));
+  }
   // Read under the lock: a migrator that waited sees what the one before it did.
-  const std::vector<bool> applied = applied_from_heads(plan, session.migrator.recorded_heads());
+  const std::vector<bool> applied = session.migrator.applied();
+  if (options.settings.ignore_checksums) {
+    try {
+      session.migrator.validate_checksums();
+    } catch (const StateError& error) {
+      out.warning(std::string(error.what()) + "\n  running anyway, as --ignore-checksums asks");
+    }
+  } else {
+    session.migrator.validate_checksums();
+  }
   const auto revisions = direction == Direction::up ? upgrade_revisions(plan, applied, options.target)
                                                     : downgrade_revisions(plan, applied, options.target);
-  const auto current = heads_text(plan, applied_heads(plan, applied));
+  const auto current = applied_heads(plan, applied);
   if (revisions.empty()) {
-    std::cout << fmt::format("{}: {} is at {}; nothing to do\n", program_name, describe_database(options), current);
+    out.summary(fmt::format("{} is at {}; nothing to do", describe_database(options), heads_text(plan, current)),
+                {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, current)}});
     return exit_ok;
   }
-  std::cout << fmt::format("{}: {} {} from {} ({} revision{})\n", program_name,
-                           direction == Direction::up ? "upgrading" : "downgrading", describe_database(options), current,
-                           revisions.size(), revisions.size() == 1 ? "" : "s");
-  const auto report = [&](const Progress& progress) { print_progress(plan, progress); };
+  if (direction == Direction::up) session.migrator.check_interrupted_indexes(revisions);
+  out.note(fmt::format("{} {} from {} ({} revision{})", direction == Direction::up ? "upgrading" : "downgrading",
+                       describe_database(options), heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"));
+  const auto report = [&](const Progress& progress) {
+    const Revision& revision = plan.revisions[progress.revision];
+    out.step(progress.direction == Direction::up, revision.id, revision.message, progress.elapsed.count(), progress.retries,
+             progress.done, progress.total);
+  };
   if (direction == Direction::up) {
     session.migrator.upgrade(revisions, report);
   } else {
     session.migrator.downgrade(revisions, report);
   }
-  std::cout << fmt::format("{}: now at {}\n", program_name, heads_text(plan, session.migrator.recorded_heads()));
+  const auto now = applied_heads(plan, session.migrator.applied());
+  out.summary(fmt::format("now at {}", heads_text(plan, now)),
+              {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, now)}});
   return exit_ok;
 }
 
-int current(const Plan& plan, const Options& options) {
+int current(const Plan& plan, const Options& options, Output& out) {
   Session session(plan, options);
-  const auto heads = session.migrator.recorded_heads();
-  if (!options.verbose) {
-    std::cout << heads_text(plan, heads) << "\n";
+  const auto recorded = session.migrator.recorded();
+  const auto heads = applied_heads(plan, session.migrator.applied());
+  if (out.json()) {
+    std::vector<JsonObject> rows;
+    for (const auto& row : recorded) {
+      rows.push_back({{"revision", row.revision}, {"checksum", row.checksum}, {"applied_at", row.applied_at},
+                      {"duration_ms", row.duration_ms}, {"migrator", row.migrator}});
+    }
+    out.object({{"heads", ids(plan, heads)}, {"applied", rows}});
     return exit_ok;
   }
-  std::cout << fmt::format("Database: {}\n", describe_database(options));
-  if (heads.empty()) std::cout << "Current revision: base (nothing applied)\n";
+  if (!options.verbose) {
+    out.line(heads_text(plan, heads));
+    return exit_ok;
+  }
+  out.line(fmt::format("Database: {}", describe_database(options)));
+  if (heads.empty()) out.line("Current revision: base (nothing applied)");
   for (std::size_t head : heads) {
     const Revision& revision = plan.revisions[head];
-    std::cout << fmt::format("Current revision: {}\nParent: {}\nPath: {}:{}\n\n    {}\n", heads_text(plan, {head}),
-                             parents_text(plan, head), revision.source, revision.line, revision.message);
+    const auto row = std::find_if(recorded.begin(), recorded.end(), [&](const AppliedRevision& r) { return r.revision == revision.id; });
+    out.line(fmt::format("Current revision: {}\nParent: {}\nPath: {}:{}\nApplied: {} by {} in {:.1f} ms\n\n    {}",
+                         heads_text(plan, {head}), parents_text(plan, head), revision.source, revision.line,
+                         row->applied_at, row->migrator, row->duration_ms, revision.message));
   }
   return exit_ok;
 }
 
-void print_revision_line(const Plan& plan, std::size_t revision, const std::vector<bool>* applied_heads_mask) {
-  const auto heads = plan_heads(plan);
-  const bool is_head = std::find(heads.begin(), heads.end(), revision) != heads.end();
-  std::string marks;
-  if (is_head) marks += " (head)";
-  if (applied_heads_mask != nullptr && (*applied_heads_mask)[revision]) marks += " (current)";
-  std::cout << fmt::format("{} -> {}{}, {}\n", parents_text(plan, revision), plan.revisions[revision].id, marks,
-                           plan.revisions[revision].message);
+// The revisions `-r start:end` selects, newest first: end and its ancestors that come after start.
+std::vector<std::size_t> history_range(const Plan& plan, const std::string& range) {
+  const auto [from, to] = split_range(range.empty() ? ":" : range);
+  const std::vector<bool> upper = to.empty() || to == "head" || to == "heads" ? ancestry(plan, plan_heads(plan))
+                                                                              : ancestry(plan, {find_revision(plan, to)});
+  std::vector<bool> below(plan.revisions.size(), false);
+  if (!from.empty() && from != "base") {
+    below = ancestry(plan, {find_revision(plan, from)});
+    below[find_revision(plan, from)] = false;  // the range includes its start
+  }
+  std::vector<std::size_t> selected;
+  for (std::size_t i = plan.revisions.size(); i-- > 0;) {
+    if (upper[i] && !below[i]) selected.push_back(i);
+  }
+  return selected;
 }
 
-int history(const Plan& plan, const Options& options) {
-  std::vector<bool> current_mask;
+int history(const Plan& plan, const Options& options, Output& out) {
+  std::vector<bool> current(plan.revisions.size(), false);
   if (options.indicate_current) {
     Session session(plan, options);
-    current_mask.assign(plan.revisions.size(), false);
-    for (std::size_t head : session.migrator.recorded_heads()) current_mask[head] = true;
+    for (std::size_t head : applied_heads(plan, session.migrator.applied())) current[head] = true;
   }
-  for (std::size_t i = plan.revisions.size(); i-- > 0;) {
-    if (!options.verbose) {
-      print_revision_line(plan, i, options.indicate_current ? &current_mask : nullptr);
-      continue;
-    }
+  const auto heads = plan_heads(plan);
+  std::vector<JsonObject> rows;
+  for (std::size_t i : history_range(plan, options.range)) {
     const Revision& revision = plan.revisions[i];
-    std::cout << fmt::format("Rev: {}{}\nParent: {}\nPath: {}:{}\nChecksum: {}\n\n    {}\n\n", revision.id,
-                             (options.indicate_current && current_mask[i]) ? " (current)" : "", parents_text(plan, i),
-                             revision.source, revision.line, revision.checksum, revision.message);
+    const bool is_head = std::find(heads.begin(), heads.end(), i) != heads.end();
+    std::vector<std::string> parents;
+    for (std::uint32_t parent : plan.parents_of(i)) parents.emplace_back(plan.revisions[parent].id);
+    rows.push_back({{"revision", std::string(revision.id)}, {"parents", parents}, {"message", std::string(revision.message)},
+                    {"source", std::string(revision.source)}, {"line", static_cast<double>(revision.line)},
+                    {"checksum", std::string(revision.checksum)}, {"head", is_head}, {"current", current[i] ? true : false}});
+    if (out.json()) continue;
+    const std::string marks = std::string(is_head ? " (head)" : "") + (current[i] ? " (current)" : "");
+    if (!options.verbose) {
+      out.line(fmt::format("{} -> {}{}, {}", parents_text(plan, i), out.bold(revision.id), marks, revision.message));
+    } else {
+      out.line(fmt::format("Rev: {}{}\nParent: {}\nPath: {}:{}\nChecksum: {}{}\n\n    {}\n", out.bold(revision.id), marks,
+                           parents_text(plan, i), revision.source, revision.line, revision.checksum,
+                           revision.irreversible ? "\nIrreversible: yes" : "", revision.message));
+    }
   }
+  if (out.json()) out.array(rows);
   return exit_ok;
 }
 
-int heads(const Plan& plan, const Options&) {
-  for (std::size_t head : plan_heads(plan)) std::cout << heads_text(plan, {head}) << "\n";
+int heads(const Plan& plan, const Options&, Output& out) {
+  if (out.json()) {
+    out.object({{"heads", ids(plan, plan_heads(plan))}});
+    return exit_ok;
+  }
+  for (std::size_t head : plan_heads(plan)) out.line(heads_text(plan, {head}));
   return exit_ok;
 }
 
-int show(const Plan& plan, const Options& options) {
+// Branch points: revisions with more than one child, where parallel work split off.
+int branches(const Plan& plan, const Options&, Output& out) {
+  std::vector<JsonObject> rows;
+  for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
+    std::vector<std::string> children;
+    for (std::size_t j = i + 1; j < plan.revisions.size(); ++j) {
+      for (std::uint32_t parent : plan.parents_of(j)) {
+        if (parent == i) children.emplace_back(plan.revisions[j].id);
+      }
+    }
+    if (children.size() < 2) continue;
+    rows.push_back({{"revision", std::string(plan.revisions[i].id)}, {"children", children}});
+    if (!out.json()) out.line(fmt::format("{} (branchpoint) -> {}", plan.revisions[i].id, fmt::join(children, ", ")));
+  }
+  if (out.json()) out.array(rows);
+  return exit_ok;
+}
+
+int show(const Plan& plan, const Options& options, Output& out) {
   const std::size_t index = find_revision(plan, options.target);
   const Revision& revision = plan.revisions[index];
-  std::cout << fmt::format("Rev: {}\nParent: {}\nPath: {}:{}\nChecksum: {}\nReversible: {}\n\n    {}\n\n-- up\n",
-                           heads_text(plan, {index}), parents_text(plan, index), revision.source, revision.line,
-                           revision.checksum, revision.irreversible ? "no" : "yes", revision.message);
-  for (const Step& step : plan.up(index)) std::cout << step.sql << ";\n";
-  std::cout << "\n-- down\n";
-  if (revision.irreversible) std::cout << "-- irreversible\n";
-  for (const Step& step : plan.down(index)) std::cout << step.sql << ";\n";
+  std::vector<std::string> up;
+  std::vector<std::string> down;
+  for (const Step& step : plan.up(index)) up.emplace_back(step.sql);
+  for (const Step& step : plan.down(index)) down.emplace_back(step.sql);
+  if (out.json()) {
+    out.object({{"revision", std::string(revision.id)}, {"message", std::string(revision.message)},
+                {"source", std::string(revision.source)}, {"line", static_cast<double>(revision.line)},
+                {"checksum", std::string(revision.checksum)}, {"reversible", !revision.irreversible}, {"up", up}, {"down", down}});
+    return exit_ok;
+  }
+  out.line(fmt::format("Rev: {}\nParent: {}\nPath: {}:{}\nChecksum: {}\nReversible: {}\n\n    {}\n\n-- up",
+                       heads_text(plan, {index}), parents_text(plan, index), revision.source, revision.line,
+                       revision.checksum, revision.irreversible ? "no" : "yes", revision.message));
+  for (const auto& sql : up) out.line(sql + ";");
+  out.line("\n-- down");
+  if (revision.irreversible) out.line("-- irreversible");
+  for (const auto& sql : down) out.line(sql + ";");
   return exit_ok;
 }
 
-int stamp(const Plan& plan, const Options& options) {
+int stamp(const Plan& plan, const Options& options, Output& out) {
   Session session(plan, options);
   session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
-  session.migrator.ensure_version_table();
-  if (!options.purge) session.migrator.recorded_heads();  // refuses unknown recorded revisions
+  session.migrator.prepare();
+  if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
   std::vector<std::size_t> heads;
   if (options.target == "head" || options.target == "heads") {
     heads = plan_heads(plan);
@@ -211,88 +298,106 @@ int stamp(const Plan& plan, const Options& options) {
     heads = {find_revision(plan, options.target)};
   }
   session.migrator.stamp(heads);
-  std::cout << fmt::format("{}: stamped {} as {}; no SQL was run\n", program_name, describe_database(options),
-                           heads_text(plan, heads));
+  out.summary(fmt::format("stamped {} as {}; no SQL was run", describe_database(options), heads_text(plan, heads)),
+              {{"database", describe_database(options)}, {"to", ids(plan, heads)}});
   return exit_ok;
 }
 
-int report_migration_error(const MigrationError& error, const Plan& plan) {
+int report_migration_error(const MigrationError& error, Output& out) {
   const Revision& revision = error.revision();
   const auto& cause = error.cause();
-  std::cerr << fmt::format("{}: error: revision {} ({}:{}): {} {}\n", program_name, revision.id, revision.source,
-                           error.line(), cause.sqlstate(), cause.what());
-  if (!cause.detail().empty()) std::cerr << fmt::format("  detail: {}\n", cause.detail());
-  if (!cause.hint().empty()) std::cerr << fmt::format("  hint: {}\n", cause.hint());
-  if (!cause.statement().empty()) std::cerr << fmt::format("  statement: {}\n", cause.statement());
-  std::cerr << fmt::format("  the {} of revision {} was rolled back; the database is where it was before it\n",
-                           error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
-  (void)plan;
+  std::string text = fmt::format("revision {} ({}:{}): {} {}", revision.id, revision.source, error.line(), cause.sqlstate(), cause.what());
+  if (!cause.detail().empty()) text += fmt::format("\n  detail: {}", cause.detail());
+  if (!cause.hint().empty()) text += fmt::format("\n  hint: {}", cause.hint());
+  if (!cause.statement().empty()) text += fmt::format("\n  statement: {}", cause.statement());
+  text += fmt::format("\n  the {} of revision {} was rolled back; the database is where it was before it",
+                      error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
+  out.error(text, exit_migration_failed);
   return exit_migration_failed;
 }
 
 }  // namespace
 
 int run_migrator(const Plan& plan, int argc, char** argv) {
-  program_name = std::filesystem::path(argc > 0 ? argv[0] : "migrate").filename().string();
+  const std::string program = std::filesystem::path(argc > 0 ? argv[0] : "migrate").filename().string();
   CLI::App app{fmt::format("Migrates a PostgreSQL database along the `{}` chain ({} revisions, built in)", plan.name,
                            plan.revisions.size())};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("{} (migc {})", program, MIGC_VERSION));
   Options options;
   app.add_option("--url", options.url, "libpq connection URL or conninfo (default: DATABASE_URL, then PG* variables)");
-  app.add_option("--lock-wait", options.lock_wait_seconds, "seconds to wait for another migrator's lock")
+  app.add_option("--lock-wait", options.lock_wait_seconds, "seconds to wait for another migrator's lock")->capture_default_str();
+  app.add_option("--lock-timeout", options.settings.lock_timeout,
+                 "how long a statement may queue behind a conflicting lock (PostgreSQL interval)")->capture_default_str();
+  app.add_option("--statement-timeout", options.settings.statement_timeout, "longest a statement may run; 0: no limit")
       ->capture_default_str();
+  app.add_option("--retries", options.settings.lock_retries, "attempts after a lock timeout, 0.5 s, 1 s, 2 s... apart")
+      ->capture_default_str();
+  app.add_flag("--json", options.json, "machine-readable output");
 
   auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to a target (default: head)");
-  upgrade->add_option("target", options.target, "head, a revision id or prefix, +N; with --sql also from:to")
+  upgrade->add_option("target", options.target, "head, a revision id or prefix, +N, <rev>+N; with --sql also from:to")
       ->capture_default_str();
   upgrade->add_flag("--sql", options.sql, "print the SQL instead of running it (no database needed)");
+  upgrade->add_flag("--single-transaction", options.settings.single_transaction, "run the whole upgrade in one transaction");
+  upgrade->add_flag("--ignore-checksums", options.settings.ignore_checksums, "run although applied revisions were edited");
   auto* downgrade = app.add_subcommand("downgrade", "revert revisions back to a target");
-  downgrade->add_option("target", options.target, "base, a revision id or prefix, -N; with --sql from:to")->required();
+  downgrade->add_option("target", options.target, "base, a revision id or prefix, -N, <rev>-N; with --sql from:to")->required();
   downgrade->add_flag("--sql", options.sql, "print the SQL instead of running it (no database needed)");
+  downgrade->add_flag("--single-transaction", options.settings.single_transaction, "run the whole downgrade in one transaction");
+  downgrade->add_flag("--ignore-checksums", options.settings.ignore_checksums, "run although applied revisions were edited");
   auto* current_command = app.add_subcommand("current", "show the database's revision");
-  current_command->add_flag("-v,--verbose", options.verbose, "show parents, file and message");
+  current_command->add_flag("-v,--verbose", options.verbose, "show parents, file, message and when it was applied");
   auto* history_command = app.add_subcommand("history", "list the chain's revisions, newest first");
   history_command->add_flag("-v,--verbose", options.verbose, "show every revision in full");
   history_command->add_flag("-i,--indicate-current", options.indicate_current, "mark the database's revision");
+  history_command->add_option("-r,--rev-range", options.range, "only start:end (either side may be left out)");
   auto* heads_command = app.add_subcommand("heads", "show the chain's head revision(s)");
+  auto* branches_command = app.add_subcommand("branches", "show where the chain branched");
   auto* show_command = app.add_subcommand("show", "show a revision: message, parents, source, up and down SQL");
   show_command->add_option("revision", options.target, "a revision id or unique prefix")->required();
   auto* stamp_command = app.add_subcommand("stamp", "record a revision as applied without running anything");
   stamp_command->add_option("revision", options.target, "a revision id or prefix, head, or base")->required();
   stamp_command->add_flag("--purge", options.purge, "replace whatever the database records, even unknown revisions");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? exit_ok : exit_usage;
   }
+  options.settings.migrator_build = fmt::format("{} (migc {})", program, MIGC_VERSION);
+  Output out(program, options.json);
   try {
-    if (*upgrade) return move(plan, options, Direction::up);
-    if (*downgrade) return move(plan, options, Direction::down);
-    if (*current_command) return current(plan, options);
-    if (*history_command) return history(plan, options);
-    if (*heads_command) return heads(plan, options);
-    if (*show_command) return show(plan, options);
-    if (*stamp_command) return stamp(plan, options);
+    if (*upgrade) return move(plan, options, Direction::up, out);
+    if (*downgrade) return move(plan, options, Direction::down, out);
+    if (*current_command) return current(plan, options, out);
+    if (*history_command) return history(plan, options, out);
+    if (*heads_command) return heads(plan, options, out);
+    if (*branches_command) return branches(plan, options, out);
+    if (*show_command) return show(plan, options, out);
+    if (*stamp_command) return stamp(plan, options, out);
   } catch (const MigrationError& error) {
-    return report_migration_error(error, plan);
+    return report_migration_error(error, out);
   } catch (const UsageError& error) {
-    std::cerr << fmt::format("{}: error: {}\n", program_name, error.what());
+    out.error(error.what(), exit_usage);
     return exit_usage;
   } catch (const ConnectionError& error) {
-    std::cerr << fmt::format("{}: error: cannot connect to {}: {}\n", program_name, describe_database(options),
-                             mask_password(error.what()));
+    out.error(fmt::format("cannot connect to {}: {}", describe_database(options), mask_password(error.what())), exit_connection);
     return exit_connection;
   } catch (const LockTimeout& error) {
-    std::cerr << fmt::format("{}: error: {}\n", program_name, error.what());
+    out.error(error.what(), exit_lock_timeout);
     return exit_lock_timeout;
+  } catch (const CommitInDoubt& error) {
+    out.error(error.what(), exit_in_doubt);
+    return exit_in_doubt;
   } catch (const TargetError& error) {
-    std::cerr << fmt::format("{}: error: {}\n", program_name, error.what());
+    out.error(error.what(), exit_target);
     return exit_target;
   } catch (const StateError& error) {
-    std::cerr << fmt::format("{}: error: {}\n", program_name, error.what());
+    out.error(error.what(), exit_target);
     return exit_target;
   } catch (const DatabaseError& error) {
-    std::cerr << fmt::format("{}: error: {} {}\n", program_name, error.sqlstate(), error.what());
+    out.error(fmt::format("{} {}", error.sqlstate(), error.what()), exit_migration_failed);
     return exit_migration_failed;
   }
   return exit_usage;

@@ -12,7 +12,9 @@ enum ExitStatus : int {
   exit_usage = 2,
   exit_connection = 3,
   exit_lock_timeout = 4,
-  exit_target = 5,  // unknown or ambiguous target, irreversible step, unknown recorded revision
+  exit_target = 5,  // unknown or ambiguous target, irreversible step, unknown recorded revision,
+                    // edited applied revision, interrupted concurrent index
+  exit_in_doubt = 6,  // the connection dropped during COMMIT: the revision may or may not be applied
 };
 
 int run_migrator(const Plan& plan, int argc, char** argv);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "runtime/targets.hpp"
 
@@ -12,16 +13,24 @@ namespace {
 
 // "migc_loc" as a 64-bit key: every migc migrator on a database contends for this one lock.
 constexpr std::int64_t advisory_lock_key = 0x6d6967635f6c6f63;
+constexpr std::string_view lock_not_available = "55P03";
 
 constexpr std::string_view version_table_sql =
-    "CREATE TABLE IF NOT EXISTS migc_version (revision text PRIMARY KEY);\n"
+    "CREATE TABLE IF NOT EXISTS migc_version (\n"
+    "    revision text PRIMARY KEY,\n"
+    "    checksum text NOT NULL,\n"
+    "    applied_at timestamp with time zone NOT NULL DEFAULT now(),\n"
+    "    duration_ms double precision,\n"
+    "    migrator text NOT NULL\n"
+    ");\n"
     "CREATE TABLE IF NOT EXISTS migc_history (\n"
     "    id bigserial PRIMARY KEY,\n"
     "    revision text NOT NULL,\n"
     "    operation text NOT NULL,\n"
     "    checksum text NOT NULL,\n"
-    "    applied_at timestamp with time zone NOT NULL DEFAULT now(),\n"
-    "    duration_ms double precision\n"
+    "    at timestamp with time zone NOT NULL DEFAULT now(),\n"
+    "    duration_ms double precision,\n"
+    "    migrator text NOT NULL\n"
     ")";
 
 std::string sql_literal(std::string_view value) {
@@ -33,33 +42,22 @@ std::string sql_literal(std::string_view value) {
   return quoted + '\'';
 }
 
-// The version-table statements that record `revision` moving in `direction`, given what is
-// applied before the move; shared by the live run and the offline script.
-std::vector<std::string> version_updates(const Plan& plan, std::size_t revision, Direction direction,
+std::string_view operation_name(Direction direction) { return direction == Direction::up ? "upgrade" : "downgrade"; }
+
+// Alembic's alembic_version holds only heads: after a move, the heads of the new applied set.
+std::vector<std::string> alembic_updates(const Plan& plan, std::size_t revision, Direction direction,
                                          const std::vector<bool>& applied_before) {
-  std::vector<std::string> sql;
-  const Revision& moved = plan.revisions[revision];
-  if (direction == Direction::up) {
-    for (std::uint32_t parent : plan.parents_of(revision)) {
-      sql.push_back("DELETE FROM migc_version WHERE revision = " + sql_literal(plan.revisions[parent].id));
-    }
-    sql.push_back("INSERT INTO migc_version (revision) VALUES (" + sql_literal(moved.id) + ")");
-  } else {
-    sql.push_back("DELETE FROM migc_version WHERE revision = " + sql_literal(moved.id));
-    std::vector<bool> after = applied_before;
-    after[revision] = false;
-    const auto heads = applied_heads(plan, after);
-    for (std::uint32_t parent : plan.parents_of(revision)) {
-      if (std::find(heads.begin(), heads.end(), parent) != heads.end()) {
-        sql.push_back("INSERT INTO migc_version (revision) VALUES (" + sql_literal(plan.revisions[parent].id) +
-                      ") ON CONFLICT DO NOTHING");
-      }
-    }
+  std::vector<bool> after = applied_before;
+  after[revision] = direction == Direction::up;
+  std::vector<std::string> sql{"DELETE FROM alembic_version"};
+  for (std::size_t head : applied_heads(plan, after)) {
+    sql.push_back("INSERT INTO alembic_version (version_num) VALUES (" + sql_literal(plan.revisions[head].id) + ")");
   }
-  sql.push_back(fmt::format("INSERT INTO migc_history (revision, operation, checksum) VALUES ({}, '{}', {})",
-                            sql_literal(moved.id), direction == Direction::up ? "upgrade" : "downgrade",
-                            sql_literal(moved.checksum)));
   return sql;
+}
+
+bool has_table(Connection& connection, std::string_view table) {
+  return connection.execute("SELECT to_regclass($1) IS NOT NULL", {std::string(table)}).value(0, 0) == "t";
 }
 
 }  // namespace
@@ -74,12 +72,13 @@ MigrationError::MigrationError(const Revision& revision, Direction direction, co
 
 void Migrator::lock(std::chrono::milliseconds wait) {
   // An advisory lock wait obeys lock_timeout, which bounds how long we queue behind another migrator.
-  connection_.execute(fmt::format("SET lock_timeout = {}", std::max<long long>(1, wait.count())));
+  connection_.execute("SELECT set_config('lock_timeout', $1, false)", {std::to_string(std::max<long long>(1, wait.count()))});
   try {
     connection_.execute(fmt::format("SELECT pg_advisory_lock({})", advisory_lock_key));
   } catch (const DatabaseError& error) {
-    if (error.sqlstate() == "55P03") {
-      throw LockTimeout(fmt::format("another migrator holds the migration lock on database `{}`; gave up after {} ms",
+    if (error.sqlstate() == lock_not_available) {
+      throw LockTimeout(fmt::format("another migrator holds the migration lock on database `{}`; gave up after {} ms "
+                                    "(--lock-wait)",
                                     connection_.database(), wait.count()));
     }
     throw;
@@ -87,105 +86,252 @@ void Migrator::lock(std::chrono::milliseconds wait) {
   connection_.execute("RESET lock_timeout");
 }
 
-void Migrator::ensure_version_table() { connection_.execute_script(version_table_sql); }
-
-std::vector<std::size_t> Migrator::recorded_heads() {
-  const Result exists = connection_.execute("SELECT to_regclass('migc_version') IS NOT NULL");
-  if (exists.value(0, 0) != "t") return {};
-  const Result rows = connection_.execute("SELECT revision FROM migc_version ORDER BY revision");
-  std::vector<std::size_t> heads;
-  for (int row = 0; row < rows.rows(); ++row) {
-    const std::string_view id = rows.value(row, 0);
-    const auto it = std::find_if(plan_.revisions.begin(), plan_.revisions.end(),
-                                 [&](const Revision& revision) { return revision.id == id; });
-    if (it == plan_.revisions.end()) {
-      throw StateError(fmt::format("the database records revision `{}`, which this migrator's plan does not contain "
-                                   "(was it applied by a newer build?); stamp with --purge to override",
-                                   id));
-    }
-    heads.push_back(static_cast<std::size_t>(it - plan_.revisions.begin()));
-  }
-  return heads;
+bool Migrator::alembic_table() {
+  if (!alembic_) alembic_ = has_table(connection_, "alembic_version");
+  return *alembic_;
 }
 
-void Migrator::run(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied) {
-  const Revision& meta = plan_.revisions[revision];
-  auto steps = direction == Direction::up ? plan_.up(revision) : plan_.down(revision);
-  // A step that cannot run in a transaction runs first, on its own; the version row follows
-  // in a transaction of its own once it succeeded.
-  while (!steps.empty() && !steps.front().transactional) {
-    try {
-      connection_.execute_script(steps.front().sql);
-    } catch (const DatabaseError& error) {
-      throw MigrationError(meta, direction, &steps.front(), error);
+std::vector<std::string> Migrator::prepare() {
+  const bool existed = has_table(connection_, "migc_version");
+  connection_.execute_script(version_table_sql);
+  if (existed || !alembic_table()) return {};
+  // A database Alembic migrated: take it over at the revision it records.
+  const Result rows = connection_.execute("SELECT version_num FROM alembic_version ORDER BY version_num");
+  std::vector<std::size_t> heads;
+  std::vector<std::string> adopted;
+  for (int row = 0; row < rows.rows(); ++row) {
+    const std::string id(rows.value(row, 0));
+    const auto found = std::find_if(plan_.revisions.begin(), plan_.revisions.end(), [&](const Revision& r) { return r.id == id; });
+    if (found == plan_.revisions.end()) {
+      throw StateError(fmt::format("alembic_version records revision `{}`, which this plan does not contain; "
+                                   "this database cannot be adopted at that revision",
+                                   id));
     }
-    steps = steps.subspan(1);
+    heads.push_back(static_cast<std::size_t>(found - plan_.revisions.begin()));
+    adopted.push_back(id);
   }
-  Transaction transaction(connection_);
-  // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and
-  // the last flush makes them all durable (a crash before it loses whole revisions, never part).
-  if (!durable) connection_.execute("SET LOCAL synchronous_commit = off");
+  if (!heads.empty()) stamp(heads);
+  return adopted;
+}
+
+std::vector<AppliedRevision> Migrator::recorded() {
+  if (!has_table(connection_, "migc_version")) return {};
+  const Result rows = connection_.execute(
+      "SELECT revision, checksum, applied_at::text, COALESCE(duration_ms, 0), migrator FROM migc_version "
+      "ORDER BY applied_at, revision");
+  std::vector<AppliedRevision> revisions;
+  for (int row = 0; row < rows.rows(); ++row) {
+    revisions.push_back({std::string(rows.value(row, 0)), std::string(rows.value(row, 1)), std::string(rows.value(row, 2)),
+                         std::stod(std::string(rows.value(row, 3))), std::string(rows.value(row, 4))});
+  }
+  return revisions;
+}
+
+std::vector<bool> Migrator::applied() {
+  std::vector<bool> applied(plan_.revisions.size(), false);
+  for (const auto& row : recorded()) {
+    const auto found = std::find_if(plan_.revisions.begin(), plan_.revisions.end(),
+                                    [&](const Revision& revision) { return revision.id == row.revision; });
+    if (found == plan_.revisions.end()) {
+      throw StateError(fmt::format("the database records revision `{}`, which this migrator's plan does not contain "
+                                   "(a newer migrator applied it?); `stamp --purge` overrides",
+                                   row.revision));
+    }
+    applied[static_cast<std::size_t>(found - plan_.revisions.begin())] = true;
+  }
+  return applied;
+}
+
+void Migrator::validate_checksums() {
+  std::string mismatches;
+  for (const auto& row : recorded()) {
+    for (const Revision& revision : plan_.revisions) {
+      if (revision.id != row.revision || revision.checksum == row.checksum) continue;
+      mismatches += fmt::format("\n  revision {} ({}:{}) was applied as {}, but this plan has {}", revision.id,
+                                revision.source, revision.line, row.checksum, revision.checksum);
+    }
+  }
+  if (mismatches.empty()) return;
+  throw StateError("applied revisions were edited since they ran:" + mismatches +
+                   "\n  an applied revision must not change: restore it and write a new revision"
+                   " (--ignore-checksums runs anyway)");
+}
+
+void Migrator::check_interrupted_indexes(const std::vector<std::size_t>& pending) {
+  const Result invalid = connection_.execute(
+      "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid");
+  for (int row = 0; row < invalid.rows(); ++row) {
+    const std::string name(invalid.value(row, 0));
+    for (std::size_t revision : pending) {
+      for (const Step& step : plan_.up(revision)) {
+        if (step.transactional || step.sql.find(" " + name + " ON ") == std::string_view::npos) continue;
+        throw StateError(fmt::format(
+            "index `{}` is INVALID: an earlier `create index concurrently` of revision {} ({}:{}) was interrupted; "
+            "drop it with `DROP INDEX CONCURRENTLY {};` and run the upgrade again",
+            name, plan_.revisions[revision].id, plan_.revisions[revision].source, step.line, name));
+      }
+    }
+  }
+}
+
+void Migrator::run_steps(std::size_t revision, Direction direction) {
+  const Revision& meta = plan_.revisions[revision];
   const Step* current = nullptr;
   try {
-    for (const Step& step : steps) {
+    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
+      if (!step.transactional) continue;  // run before the transaction, see move()
       current = &step;
       connection_.execute_script(step.sql);
     }
-    current = nullptr;
-    for (const auto& sql : version_updates(plan_, revision, direction, applied)) connection_.execute(sql);
   } catch (const DatabaseError& error) {
     throw MigrationError(meta, direction, current, error);
   }
-  transaction.commit();
+}
+
+void Migrator::record(std::size_t revision, Direction direction, std::vector<bool>& applied, double duration_ms) {
+  const Revision& meta = plan_.revisions[revision];
+  const std::string id(meta.id);
+  const std::string checksum(meta.checksum);
+  if (direction == Direction::up) {
+    connection_.execute("INSERT INTO migc_version (revision, checksum, duration_ms, migrator) VALUES ($1, $2, $3, $4)",
+                        {id, checksum, std::to_string(duration_ms), settings_.migrator_build});
+  } else {
+    connection_.execute("DELETE FROM migc_version WHERE revision = $1", {id});
+  }
+  connection_.execute("INSERT INTO migc_history (revision, operation, checksum, duration_ms, migrator) VALUES ($1, $2, $3, $4, $5)",
+                      {id, std::string(operation_name(direction)), checksum, std::to_string(duration_ms), settings_.migrator_build});
+  // Kept current so that a team can go back to Alembic.
+  if (alembic_table()) {
+    for (const auto& sql : alembic_updates(plan_, revision, direction, applied)) connection_.execute(sql);
+  }
   applied[revision] = direction == Direction::up;
 }
 
-void Migrator::upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report) {
-  std::vector<bool> applied = applied_from_heads(plan_, recorded_heads());
+void Migrator::move(const std::vector<std::size_t>& revisions, Direction direction,
+                    const std::function<void(const Progress&)>& report) {
+  std::vector<bool> applied = this->applied();
+  std::optional<Transaction> whole_run;
+  if (settings_.single_transaction) whole_run.emplace(connection_);
   for (std::size_t i = 0; i < revisions.size(); ++i) {
+    const std::size_t revision = revisions[i];
+    const Revision& meta = plan_.revisions[revision];
     const auto start = std::chrono::steady_clock::now();
-    run(revisions[i], Direction::up, i + 1 == revisions.size(), applied);
-    report({revisions[i], Direction::up, i + 1, revisions.size(), std::chrono::steady_clock::now() - start});
+    // A step that cannot run in a transaction runs first, on its own; the compiler makes it the
+    // revision's only step. Not retried: a failed concurrent build leaves an index to drop first.
+    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
+      if (step.transactional) continue;
+      try {
+        connection_.execute_script(step.sql);
+      } catch (const DatabaseError& error) {
+        throw MigrationError(meta, direction, &step, error);
+      }
+    }
+    int retries = 0;
+    for (;;) {
+      const std::string savepoint = "migc_revision";
+      std::optional<Transaction> transaction;
+      if (whole_run) {
+        connection_.execute("SAVEPOINT " + savepoint);
+      } else {
+        transaction.emplace(connection_);
+      }
+      connection_.execute("SELECT set_config('lock_timeout', $1, true)",
+                          {meta.lock_timeout.empty() ? settings_.lock_timeout : std::string(meta.lock_timeout)});
+      connection_.execute("SELECT set_config('statement_timeout', $1, true)",
+                          {meta.statement_timeout.empty() ? settings_.statement_timeout : std::string(meta.statement_timeout)});
+      // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and
+      // the last flush makes them all durable (a crash before it loses whole revisions, never part).
+      if (!whole_run && i + 1 < revisions.size()) connection_.execute("SET LOCAL synchronous_commit = off");
+      try {
+        run_steps(revision, direction);
+        const double duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        record(revision, direction, applied, duration_ms);
+        if (whole_run) {
+          connection_.execute("RELEASE SAVEPOINT " + savepoint);
+        } else {
+          try {
+            transaction->commit();
+          } catch (const ConnectionError& error) {
+            throw CommitInDoubt(fmt::format(
+                "the connection was lost while committing revision {} ({}): it may or may not be applied; run `current` "
+                "to see where the database is, then run the command again",
+                meta.id, error.what()));
+          }
+        }
+        break;
+      } catch (const MigrationError& error) {
+        if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
+        if (whole_run) connection_.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+        // Give the conflicting transaction time to finish: 0.5 s, 1 s, 2 s, ...
+        std::this_thread::sleep_for(std::chrono::milliseconds(500 << retries));
+        ++retries;
+      }
+    }
+    report({revision, direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
   }
+  if (whole_run) whole_run->commit();
+}
+
+void Migrator::upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report) {
+  move(revisions, Direction::up, report);
 }
 
 void Migrator::downgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report) {
-  std::vector<bool> applied = applied_from_heads(plan_, recorded_heads());
   require_reversible(plan_, revisions);
-  for (std::size_t i = 0; i < revisions.size(); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run(revisions[i], Direction::down, i + 1 == revisions.size(), applied);
-    report({revisions[i], Direction::down, i + 1, revisions.size(), std::chrono::steady_clock::now() - start});
-  }
+  move(revisions, Direction::down, report);
 }
 
 void Migrator::stamp(const std::vector<std::size_t>& heads) {
+  const std::vector<bool> applied = ancestry(plan_, heads);
   Transaction transaction(connection_);
   connection_.execute("DELETE FROM migc_version");
+  const std::string migrator = settings_.migrator_build + " (stamp)";
+  for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
+    if (!applied[i]) continue;
+    const std::string id(plan_.revisions[i].id);
+    const std::string checksum(plan_.revisions[i].checksum);
+    connection_.execute("INSERT INTO migc_version (revision, checksum, migrator) VALUES ($1, $2, $3)", {id, checksum, migrator});
+  }
   for (std::size_t head : heads) {
-    connection_.execute("INSERT INTO migc_version (revision) VALUES ($1)", {std::string(plan_.revisions[head].id)});
-    connection_.execute("INSERT INTO migc_history (revision, operation, checksum) VALUES ($1, 'stamp', $2)",
-                        {std::string(plan_.revisions[head].id), std::string(plan_.revisions[head].checksum)});
+    connection_.execute("INSERT INTO migc_history (revision, operation, checksum, migrator) VALUES ($1, 'stamp', $2, $3)",
+                        {std::string(plan_.revisions[head].id), std::string(plan_.revisions[head].checksum), migrator});
+  }
+  if (alembic_table()) {
+    connection_.execute("DELETE FROM alembic_version");
+    for (std::size_t head : heads) {
+      connection_.execute("INSERT INTO alembic_version (version_num) VALUES ($1)", {std::string(plan_.revisions[head].id)});
+    }
   }
   transaction.commit();
 }
 
 std::string offline_script(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction,
-                           std::vector<bool> applied) {
-  std::string script = fmt::format("-- {} of chain `{}`, generated by its migrator\n\n", direction == Direction::up ? "Upgrade" : "Downgrade", plan.name);
+                           std::vector<bool> applied, const RunSettings& settings) {
+  std::string script = fmt::format("-- {} of chain `{}`, written by its migrator for review; run with psql -1 -f or as is\n\n",
+                                   direction == Direction::up ? "Upgrade" : "Downgrade", plan.name);
   script += std::string(version_table_sql) + ";\n\n";
   for (std::size_t revision : revisions) {
     const Revision& meta = plan.revisions[revision];
-    script += fmt::format("-- {} {}: {} ({}:{})\n\n", direction == Direction::up ? "Running upgrade" : "Running downgrade",
-                          meta.id, meta.message, meta.source, meta.line);
-    bool in_transaction = false;
-    for (const Step& step : direction == Direction::up ? plan.up(revision) : plan.down(revision)) {
-      if (step.transactional && !in_transaction) script += "BEGIN;\n\n";
-      in_transaction = in_transaction || step.transactional;
-      script += std::string(step.sql) + ";\n\n";
+    script += fmt::format("-- Running {} {}: {} ({}:{})\n\n", operation_name(direction), meta.id, meta.message,
+                          meta.source, meta.line);
+    const auto steps = direction == Direction::up ? plan.up(revision) : plan.down(revision);
+    for (const Step& step : steps) {
+      if (!step.transactional) script += std::string(step.sql) + ";\n\n";
     }
-    if (!in_transaction) script += "BEGIN;\n\n";
-    for (const auto& sql : version_updates(plan, revision, direction, applied)) script += sql + ";\n";
+    script += fmt::format("BEGIN;\nSET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
+                          sql_literal(meta.lock_timeout.empty() ? settings.lock_timeout : std::string(meta.lock_timeout)),
+                          sql_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
+    for (const Step& step : steps) {
+      if (step.transactional) script += std::string(step.sql) + ";\n\n";
+    }
+    if (direction == Direction::up) {
+      script += fmt::format("INSERT INTO migc_version (revision, checksum, migrator) VALUES ({}, {}, 'offline script');\n",
+                            sql_literal(meta.id), sql_literal(meta.checksum));
+    } else {
+      script += fmt::format("DELETE FROM migc_version WHERE revision = {};\n", sql_literal(meta.id));
+    }
+    script += fmt::format("INSERT INTO migc_history (revision, operation, checksum, migrator) VALUES ({}, '{}', {}, 'offline script');\n",
+                          sql_literal(meta.id), operation_name(direction), sql_literal(meta.checksum));
     script += "\nCOMMIT;\n\n";
     applied[revision] = direction == Direction::up;
   }

@@ -1,9 +1,11 @@
 // Applies and reverts revisions of a plan on one database: the version table, the advisory
-// lock, and one transaction per revision with its version row written inside it.
+// lock, checksum validation, timeouts with retries, and one transaction per revision with its
+// version row written inside it.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,12 +35,18 @@ class MigrationError : public std::runtime_error {
   DatabaseError cause_;
 };
 
+// The connection was lost while COMMIT was in flight: the revision may or may not be applied.
+class CommitInDoubt : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Another migrator held the lock for longer than the caller was willing to wait.
 class LockTimeout : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The database records revisions this plan does not know, or the plan forbids the move.
+// The database and the plan disagree: an unknown recorded revision, an edited applied revision,
+// an interrupted concurrent index build.
 class StateError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -49,33 +57,65 @@ struct Progress {
   std::size_t done;   // revisions finished so far in this run, this one included
   std::size_t total;  // revisions this run will apply or revert
   std::chrono::duration<double, std::milli> elapsed;
+  int retries;        // lock timeouts survived on the way
+};
+
+struct RunSettings {
+  std::string lock_timeout = "5s";       // per statement: how long to queue behind a conflicting lock
+  std::string statement_timeout = "0";   // 0: no limit; revisions may set their own
+  int lock_retries = 3;                  // attempts after a lock timeout, with growing pauses
+  bool single_transaction = false;       // the whole run in one transaction
+  bool ignore_checksums = false;         // run although applied revisions differ from the plan
+  std::string migrator_build;            // recorded with each applied revision
+};
+
+// What the version table says about one revision.
+struct AppliedRevision {
+  std::string revision;
+  std::string checksum;
+  std::string applied_at;
+  double duration_ms = 0;
+  std::string migrator;
 };
 
 class Migrator {
  public:
-  Migrator(const Plan& plan, Connection& connection) : plan_(plan), connection_(connection) {}
+  Migrator(const Plan& plan, Connection& connection, RunSettings settings = {})
+      : plan_(plan), connection_(connection), settings_(std::move(settings)) {}
 
   // Holds a session-level advisory lock until the connection closes, waiting at most `wait`.
   void lock(std::chrono::milliseconds wait);
-  // Creates the version and history tables when they are missing.
-  void ensure_version_table();
-  // The revisions the database records as its heads; empty at base or with no version table.
-  std::vector<std::size_t> recorded_heads();
+  // Creates the version and history tables when missing, adopting an Alembic database when
+  // `alembic_version` names a revision of the plan. Returns the adopted revisions, if any.
+  std::vector<std::string> prepare();
+  // Every revision the version table records, in the order they were applied.
+  std::vector<AppliedRevision> recorded();
+  // The applied set; throws StateError for a recorded revision the plan does not know.
+  std::vector<bool> applied();
+  // Throws StateError naming every applied revision whose checksum differs from the plan's.
+  void validate_checksums();
+  // Throws StateError when a pending `create index concurrently` left an INVALID index behind.
+  void check_interrupted_indexes(const std::vector<std::size_t>& pending);
 
   void upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report);
   void downgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report);
-  // Records `heads` as the database's revisions without running anything.
+  // Records exactly `revisions` (with their ancestors) as applied, without running anything.
   void stamp(const std::vector<std::size_t>& heads);
 
  private:
-  void run(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied);
+  void move(const std::vector<std::size_t>& revisions, Direction direction, const std::function<void(const Progress&)>& report);
+  void run_steps(std::size_t revision, Direction direction);
+  void record(std::size_t revision, Direction direction, std::vector<bool>& applied, double duration_ms);
+  bool alembic_table();
 
   const Plan& plan_;
   Connection& connection_;
+  RunSettings settings_;
+  std::optional<bool> alembic_;
 };
 
 // The SQL an upgrade or downgrade would run, version-table updates included, for review.
 std::string offline_script(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction,
-                           std::vector<bool> applied);
+                           std::vector<bool> applied, const RunSettings& settings);
 
 }  // namespace migc::runtime

@@ -25,6 +25,8 @@ struct Revision {
   std::uint32_t down_begin, down_count;        // into Plan::steps
   bool irreversible;                           // downgrading past it must refuse
   std::string_view checksum;
+  std::string_view lock_timeout;       // the revision's own, or empty for the run's
+  std::string_view statement_timeout;  // likewise
 };
 
 struct Plan {

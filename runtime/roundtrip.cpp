@@ -75,10 +75,9 @@ void check_revision(const Plan& plan, const std::string& conninfo, const std::st
   const std::size_t revision = find_revision(plan, id);
   const auto database = fresh_database(conninfo, database_name(plan.name, id));
   Migrator migrator(plan, *database);
-  migrator.ensure_version_table();
+  migrator.prepare();
   for (std::uint32_t parent : plan.parents_of(revision)) {
-    const auto applied = applied_from_heads(plan, migrator.recorded_heads());
-    migrator.upgrade(upgrade_revisions(plan, applied, plan.revisions[parent].id), quiet);
+    migrator.upgrade(upgrade_revisions(plan, migrator.applied(), plan.revisions[parent].id), quiet);
   }
   const std::string before = catalog_snapshot(*database);
   migrator.upgrade({revision}, quiet);
@@ -105,14 +104,13 @@ void check_chain(const Plan& plan, const std::string& conninfo) {
   const auto database = fresh_database(conninfo, database_name(plan.name, "chain"));
   const std::string empty = catalog_snapshot(*database);
   Migrator migrator(plan, *database);
-  migrator.ensure_version_table();
+  migrator.prepare();
   const auto none = std::vector<bool>(plan.revisions.size(), false);
   migrator.upgrade(upgrade_revisions(plan, none, "head"), quiet);
   const std::string head = catalog_snapshot(*database);
   expect_same("the compiler's head schema is the database's after upgrade head", predicted, head);
 
-  const auto all = applied_from_heads(plan, migrator.recorded_heads());
-  const auto down = downgrade_revisions(plan, all, "base");
+  const auto down = downgrade_revisions(plan, migrator.applied(), "base");
   const bool reversible = std::none_of(down.begin(), down.end(), [&](std::size_t r) { return plan.revisions[r].irreversible; });
   if (!reversible) {
     std::cout << "ok: the chain has irreversible revisions: head -> base is not checked\n";

@@ -17,6 +17,35 @@ std::optional<std::size_t> relative_count(std::string_view target, char sign) {
   return count;
 }
 
+// `<rev>+N` / `<rev>-N`: N steps from a revision along its only child or parent.
+std::optional<std::size_t> relative_to_revision(const Plan& plan, std::string_view target, char sign) {
+  const auto at = target.rfind(sign);
+  if (at == std::string_view::npos || at == 0) return std::nullopt;
+  std::size_t count = 0;
+  const auto [end, error] = std::from_chars(target.data() + at + 1, target.data() + target.size(), count);
+  if (error != std::errc() || end != target.data() + target.size()) return std::nullopt;
+  std::size_t revision = find_revision(plan, target.substr(0, at));
+  for (std::size_t step = 0; step < count; ++step) {
+    std::vector<std::size_t> next;
+    if (sign == '-') {
+      for (std::uint32_t parent : plan.parents_of(revision)) next.push_back(parent);
+    } else {
+      for (std::size_t i = revision + 1; i < plan.revisions.size(); ++i) {
+        for (std::uint32_t parent : plan.parents_of(i)) {
+          if (parent == revision) next.push_back(i);
+        }
+      }
+    }
+    if (next.size() != 1) {
+      throw TargetError("`" + std::string(target) + "` is ambiguous or out of range: revision `" +
+                        std::string(plan.revisions[revision].id) + "` has " + std::to_string(next.size()) +
+                        (sign == '-' ? " parents" : " children"));
+    }
+    revision = next[0];
+  }
+  return revision;
+}
+
 }  // namespace
 
 std::size_t find_revision(const Plan& plan, std::string_view id_or_prefix) {
@@ -87,6 +116,7 @@ std::vector<std::size_t> upgrade_revisions(const Plan& plan, const std::vector<b
     pending.resize(*count);
     return pending;
   }
+  if (const auto relative = relative_to_revision(plan, target, '+')) return missing_from(ancestry(plan, {*relative}));
   return missing_from(ancestry(plan, {find_revision(plan, target)}));
 }
 
@@ -106,7 +136,8 @@ std::vector<std::size_t> downgrade_revisions(const Plan& plan, const std::vector
     newest_first.resize(*count);
     return newest_first;
   }
-  const std::size_t revision = find_revision(plan, target);
+  const auto relative = relative_to_revision(plan, target, '-');
+  const std::size_t revision = relative ? *relative : find_revision(plan, target);
   if (!applied[revision]) {
     throw TargetError("revision `" + std::string(plan.revisions[revision].id) +
                       "` is not applied; downgrade goes back to an applied revision");

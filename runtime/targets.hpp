@@ -35,8 +35,8 @@ inline std::vector<bool> applied_from_heads(const Plan& plan, const std::vector<
 // The most recent applied revisions (those no applied revision builds on).
 std::vector<std::size_t> applied_heads(const Plan& plan, const std::vector<bool>& applied);
 
-// Targets: `head`/`heads`, a revision id or unique prefix, `+N` (upgrade) and, for downgrade,
-// `base` and `-N`. Upgrade order is parents first; downgrade order is children first.
+// Targets: `head`/`heads`, a revision id or unique prefix, `+N` and `<rev>+N` (upgrade) and,
+// for downgrade, `base`, `-N` and `<rev>-N`. Upgrade order is parents first; downgrade order is children first.
 std::vector<std::size_t> upgrade_revisions(const Plan& plan, const std::vector<bool>& applied, std::string_view target);
 std::vector<std::size_t> downgrade_revisions(const Plan& plan, const std::vector<bool>& applied, std::string_view target);
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The migrator's verbs against the throwaway server: upgrade, downgrade, current, history,
 # show, stamp, --sql, failure handling, and two migrators racing on one database.
-# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <conninfo-file>
+# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <every_operation-migrate> <conninfo-file>
 set -u
 migrate=$1
 failing=$2
-server=$(cat "$3")
+every=$3
+server=$(cat "$4")
+bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 failures=0
 
 check() {  # check <description> <expected substring> <actual>
@@ -65,7 +67,7 @@ check "stamp ran no SQL" "0" "$(sql migc_cli "SELECT count(*) FROM pg_tables WHE
 offline=$(env -u DATABASE_URL "$migrate" upgrade head --sql 2>&1); status=$?
 check_status "upgrade --sql needs no database" 0 $status
 check "upgrade --sql prints the DDL" "CREATE TABLE user_preferences" "$offline"
-check "upgrade --sql records versions" "INSERT INTO migc_version (revision) VALUES ('004')" "$offline"
+check "upgrade --sql records versions" "INSERT INTO migc_version (revision, checksum, migrator) VALUES ('004'" "$offline"
 check "downgrade --sql needs a start" "needs a starting revision" "$(env -u DATABASE_URL "$migrate" downgrade base --sql 2>&1)"
 check "downgrade --sql from:to" "DROP TABLE agentsession" "$(env -u DATABASE_URL "$migrate" downgrade head:base --sql 2>&1)"
 
@@ -96,5 +98,108 @@ check_status "the first racing migrator succeeds" 0 $first
 check_status "the second racing migrator succeeds" 0 $second
 check "each revision ran exactly once" "5" "$(sql migc_cli_race "SELECT count(*) FROM migc_history WHERE operation = 'upgrade'")"
 rm -f /tmp/migc_race_1.$$ /tmp/migc_race_2.$$
+
+# The version table records every applied revision with its checksum and the migrator build.
+check "the version table records checksums" "$("$migrate" show 004 | sed -n 's/^Checksum: //p')" \
+  "$(sql migc_cli_race "SELECT checksum FROM migc_version WHERE revision = '004'")"
+check "the version table records the build" "smartem-migrate (migc" "$(sql migc_cli_race "SELECT DISTINCT migrator FROM migc_version")"
+
+# An applied revision whose SQL differs from the plan's is refused, by name, unless overridden.
+sql migc_cli_race "UPDATE migc_version SET checksum = 'edited' WHERE revision = '002'"
+out=$(DATABASE_URL="$server dbname=migc_cli_race" "$migrate" upgrade head 2>&1); status=$?
+check_status "an edited applied revision is refused" 5 $status
+check "the edited revision is named" "revision 002 (migrations/002_add_acquisition_time_index.mig:3) was applied as edited" "$out"
+out=$(DATABASE_URL="$server dbname=migc_cli_race" "$migrate" upgrade head --ignore-checksums 2>&1); status=$?
+check_status "--ignore-checksums overrides" 0 $status
+check "--ignore-checksums says so loudly" "warning: applied revisions were edited" "$out"
+
+# A database the plan has never heard of at its recorded revision is refused.
+sql migc_cli_race "INSERT INTO migc_version (revision, checksum, migrator) VALUES ('999', 'x', 'newer')"
+out=$(DATABASE_URL="$server dbname=migc_cli_race" "$migrate" upgrade head 2>&1); status=$?
+check_status "an unknown recorded revision is refused" 5 $status
+check "the unknown revision is named" 'records revision `999`, which this migrator'"'"'s plan does not contain' "$out"
+
+# Adopting an Alembic database: alembic_version at 002, schema built by Alembic (here: by us).
+fresh migc_cli_alembic
+alembic_db="$server dbname=migc_cli_alembic"
+"$migrate" --url "$alembic_db" upgrade 002 >/dev/null 2>&1
+sql migc_cli_alembic "DROP TABLE migc_version; DROP TABLE migc_history; CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('002')"
+out=$("$migrate" --url "$alembic_db" upgrade head 2>&1); status=$?
+check_status "an Alembic database is adopted" 0 $status
+check "adoption is announced" "adopted a database migrated by Alembic, at 002" "$out"
+check "adoption applies only what Alembic had not" "from 002 (2 revisions)" "$out"
+check "alembic_version is kept up to date" "004" "$(sql migc_cli_alembic "SELECT version_num FROM alembic_version")"
+"$migrate" --url "$alembic_db" downgrade -1 >/dev/null 2>&1
+check "alembic_version follows a downgrade" "003" "$(sql migc_cli_alembic "SELECT version_num FROM alembic_version")"
+
+# The offline script, run by psql in one transaction, builds the same schema as upgrade.
+fresh migc_cli_offline
+env -u DATABASE_URL "$migrate" upgrade head --sql >/tmp/migc_offline.$$.sql
+psql "$server dbname=migc_cli_offline" -X -q -1 -v ON_ERROR_STOP=1 -f /tmp/migc_offline.$$.sql >/dev/null 2>&1
+check_status "psql -1 -f runs the offline script" 0 $?
+dump() { "$bindir/pg_dump" --schema-only --no-owner --exclude-table='migc_*' "$server dbname=$1" | grep -v -E '^\\(un)?restrict|^--'; }
+fresh migc_cli_online
+"$migrate" --url "$server dbname=migc_cli_online" upgrade head >/dev/null 2>&1
+if [ "$(dump migc_cli_offline)" = "$(dump migc_cli_online)" ]; then
+  echo "ok: the offline script and upgrade build the same schema"
+else
+  echo "FAILED: the offline script and upgrade build different schemas"; failures=$((failures + 1))
+fi
+check "the offline script records every revision" "5" "$(sql migc_cli_offline "SELECT count(*) FROM migc_version")"
+rm -f /tmp/migc_offline.$$.sql
+
+# Relative targets from a revision, history ranges, branches, JSON.
+fresh migc_cli_more
+more="$server dbname=migc_cli_more"
+"$migrate" --url "$more" upgrade 001+2 >/dev/null 2>&1
+check "upgrade <rev>+N" "002" "$("$migrate" --url "$more" current)"
+"$migrate" --url "$more" downgrade 002-1 >/dev/null 2>&1
+check "downgrade <rev>-N" "6e6302f1ccb6" "$("$migrate" --url "$more" current)"
+range=$("$migrate" history -r 002:003)
+check "history -r start:end" "$(printf '002 -> 003, Seed system configuration\n6e6302f1ccb6 -> 002, Add composite index for acquisition datetime queries')" "$range"
+check "branches: none in a linear chain" "" "$("$migrate" branches)"
+check "current --json" '{"heads": ["6e6302f1ccb6"], "applied": [{"revision": "001"' "$("$migrate" --url "$more" --json current)"
+check "upgrade --json" '"to": ["004"], "steps": [{"revision": "002", "operation": "upgrade"' "$("$migrate" --url "$more" --json upgrade head)"
+check "errors in --json" '{"error": "no revision `nope` in this plan", "exit": 5}' "$("$migrate" --url "$more" --json upgrade nope 2>&1)"
+"$migrate" --url "$more" downgrade base --single-transaction >/dev/null 2>&1
+check "downgrade --single-transaction" "base" "$("$migrate" --url "$more" current)"
+
+# A conflicting lock: the lock timeout fires, and the migrator retries within its bound.
+fresh migc_cli_locks
+locks="$server dbname=migc_cli_locks"
+"$migrate" --url "$locks" upgrade 6e6302f1ccb6 >/dev/null 2>&1
+psql "$locks" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+out=$("$migrate" --url "$locks" --lock-timeout 100ms --retries 0 upgrade +1 2>&1); status=$?
+check_status "with no retries, a lock timeout fails the revision" 1 $status
+check "the lock timeout is named" "55P03 canceling statement due to lock timeout" "$out"
+check "nothing was applied" "6e6302f1ccb6" "$("$migrate" --url "$locks" current)"
+out=$("$migrate" --url "$locks" --lock-timeout 200ms --retries 4 upgrade +1 2>&1); status=$?
+check_status "with retries, the revision goes through once the lock is released" 0 $status
+check "the retries are reported" "lock retr" "$out"
+wait $holder
+
+# An interrupted `create index concurrently` leaves an INVALID index; the next upgrade says what to do.
+fresh migc_cli_invalid
+invalid="$server dbname=migc_cli_invalid"
+"$every" --url "$invalid" upgrade 007 >/dev/null 2>&1
+sql migc_cli_invalid "CREATE INDEX idx_session_operator ON acquisition_session (operator_name); UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'idx_session_operator'::regclass"
+out=$("$every" --url "$invalid" upgrade head 2>&1); status=$?
+check_status "an interrupted concurrent index stops the upgrade" 5 $status
+check "the fix is given" 'drop it with `DROP INDEX CONCURRENTLY idx_session_operator;`' "$out"
+
+# The migrator alone in an empty directory: no migration files, nothing beside it.
+alone=$(mktemp -d)
+cp "$migrate" "$alone/"
+(cd "$alone" && ./smartem-migrate history >/dev/null && ./smartem-migrate upgrade --sql >/dev/null)
+check_status "the migrator runs alone in an empty directory" 0 $?
+libraries=$(ldd "$alone/smartem-migrate")
+if grep -qE 'libfmt|libstdc\+\+|libgcc_s' <<<"$libraries"; then
+  echo "FAILED: the migrator needs more than libc and libpq:"; echo "$libraries"; failures=$((failures + 1))
+else
+  echo "ok: the migrator needs only libc and libpq (and libpq's own libraries)"
+fi
+rm -rf "$alone"
 
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
