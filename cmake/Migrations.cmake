@@ -66,7 +66,6 @@ function(add_migrations name)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations)
   set(plan_cpp ${out}/${name}_plan.cpp)
   set(revisions_txt ${out}/${name}_revisions.txt)
-  set(schemas_cpp ${out}/${name}_schemas.cpp)
   set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
   set(outputs ${plan_cpp} ${revisions_txt})
   set(lock_args)
@@ -77,11 +76,6 @@ function(add_migrations name)
     if(EXISTS ${arg_LOCK_FILE})
       set(lock_depends ${arg_LOCK_FILE})
     endif()
-  endif()
-  set(test_args)
-  if(arg_CHECKER)
-    list(APPEND outputs ${schemas_cpp})
-    set(test_args --revision-schemas)
   endif()
   set(schema_args)
   set(schema_depends)
@@ -96,7 +90,7 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} ${test_args} --out-dir ${out} ${sources}
+    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} --out-dir ${out} ${sources}
     DEPENDS migc ${sources} ${schema_depends} ${lock_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
@@ -124,7 +118,7 @@ function(add_migrations name)
 
   if(arg_CHECKER)
     set(checker ${name}-roundtrip)
-    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main> ${schemas_cpp})
+    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main>)
     target_link_libraries(${checker} PRIVATE ${name}_plan migc_runtime)
   endif()
   if(arg_TESTS)

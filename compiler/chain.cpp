@@ -33,6 +33,51 @@ void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
   diagnostic.notes.push_back({{}, fmt::format("name the file `{}_<slug>.mig`", id)});
 }
 
+// The names a revision's statements mention, by kind. An index is looked up in `before` to
+// find its table, which dropping it changes too.
+Touched touched_by(const ast::File& file, const Schema& before) {
+  Touched touched;
+  for (const auto& statement : file.statements) {
+    std::visit(
+        [&](const auto& node) {
+          using Node = std::decay_t<decltype(node)>;
+          if constexpr (requires { node.table; }) touched.tables.insert(node.table.text);
+          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
+            touched.tables.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
+            touched.tables.insert(node.new_name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateIndex> || std::is_same_v<Node, ast::DropIndex>) {
+            touched.indexes.insert(node.name.text);
+            if (const auto index = before.indexes.find(node.name.text); index != before.indexes.end()) {
+              touched.tables.insert(index->second.table);
+            }
+          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
+            touched.types.insert(node.name.text);
+          } else if constexpr (requires { node.type.text; }) {
+            touched.types.insert(node.type.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
+            touched.sequences.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
+            touched.extensions.insert(node.name.text);
+          }
+        },
+        statement);
+  }
+  return touched;
+}
+
+std::vector<std::pair<std::string, std::string>> schema_changes(const SchemaObjects& before, const SchemaObjects& after) {
+  std::vector<std::pair<std::string, std::string>> changes;
+  for (const auto& [key, sql] : before) {
+    if (!after.contains(key)) changes.emplace_back(key, "");
+  }
+  for (const auto& [key, sql] : after) {
+    const auto old = before.find(key);
+    if (old == before.end() || old->second != sql) changes.emplace_back(key, sql);
+  }
+  return changes;
+}
+
 }  // namespace
 
 void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,
@@ -130,8 +175,7 @@ std::string checksum_of(const LoweredRevision& lowered) {
   return fmt::format("{:016x}", hash);
 }
 
-std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics,
-                                           const CompileOptions& options) {
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
   std::vector<ParsedFile> parsed;
   for (const auto& file : files) {
     if (auto syntax = parse_revision_file(file, diagnostics)) parsed.push_back({&file, std::move(*syntax)});
@@ -198,9 +242,11 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.file = parsed[revision].file;
     compiled.line = compiled.file->line_column(header.span.begin).line;
     compiled.id_span = header.id.span;
+    const Touched touched = touched_by(*sources[revision].syntax, schema);
+    const SchemaObjects before = schema_objects(schema, touched);
     compiled.lowered = simulate_revision(sources[revision], schema, sites, diagnostics);
     compiled.checksum = checksum_of(compiled.lowered);
-    if (options.keep_revision_schemas) compiled.schema_after = schema_sql(schema);
+    compiled.schema_changes = schema_changes(before, schema_objects(schema, touched));
     chain.revisions.push_back(std::move(compiled));
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;
     previous = revision;

@@ -25,12 +25,9 @@ struct CompiledRevision {
   std::uint32_t line = 0;
   LoweredRevision lowered;
   std::string checksum;      // of the lowered SQL: reformatting a file does not change it
-  std::string schema_after;  // the predicted schema as SQL, when CompileOptions asks for it
-};
-
-struct CompileOptions {
-  // Rendering the schema after every revision costs O(revisions x schema); tests want it.
-  bool keep_revision_schemas = false;
+  // The schema objects this revision changed: key -> SQL, empty SQL for an object it removed.
+  // Replayed in order, they rebuild the predicted schema at any revision.
+  std::vector<std::pair<std::string, std::string>> schema_changes;
 };
 
 struct CompiledChain {
@@ -38,8 +35,7 @@ struct CompiledChain {
   Schema head;
 };
 
-std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics,
-                                           const CompileOptions& options = {});
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
 
 // Reports StaleGenerated unless the checked-in file holds exactly `expected`.
 void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,

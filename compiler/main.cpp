@@ -27,7 +27,6 @@ struct Options {
   std::string schema_sql;
   std::string update_target;
   bool update_generated = false;
-  bool revision_schemas = false;
   std::string lock_file;
   std::string lock_target;
   bool update_lock = false;
@@ -76,7 +75,7 @@ std::optional<migc::CompiledChain> compile(const Options& options, std::vector<m
   for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
   if (options.werror) diagnostics.treat_warnings_as_errors();
-  auto chain = migc::compile_chain(sources, diagnostics, {options.revision_schemas});
+  auto chain = migc::compile_chain(sources, diagnostics);
   for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
   if (diagnostics.had_errors()) {
     std::cerr << fmt::format("migc: {} error(s); nothing generated\n", diagnostics.error_count());
@@ -105,9 +104,6 @@ int run_compile(const Options& options) {
     std::string ids;
     for (const auto& revision : chain->revisions) ids += revision.id + "\n";
     write_if_changed(out / (options.name + "_revisions.txt"), ids);
-    if (options.revision_schemas) {
-      write_if_changed(out / (options.name + "_schemas.cpp"), migc::write_revision_schemas_cpp(*chain, options.name));
-    }
   }
   if (!options.lock_file.empty()) {
     const migc::SourceFile lock(options.lock_file, fs::exists(options.lock_file) ? read_file(options.lock_file) : "");
@@ -166,8 +162,6 @@ int main(int argc, char** argv) {
   compile_command->add_option("--lock-file", options.lock_file, "revisions.lock: released revisions that must not change");
   compile_command->add_option("--lock-target", options.lock_target, "the build target that locks new revisions");
   compile_command->add_flag("--update-lock", options.update_lock, "add every revision not yet in the lock file to it");
-  compile_command->add_flag("--revision-schemas", options.revision_schemas,
-                            "also write <name>_schemas.cpp: the predicted schema after each revision");
 
   auto* check_command = app.add_subcommand("check", "check the chain; generate nothing");
   check_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();

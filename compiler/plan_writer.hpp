@@ -11,9 +11,6 @@ namespace migc {
 // `source_root` is stripped from file paths so the output holds no absolute path.
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root);
 
-// The predicted schema after each revision, for round-trip checkers (needs keep_revision_schemas).
-std::string write_revision_schemas_cpp(const CompiledChain& chain, std::string_view name);
-
 // A C++ string literal for `text`, with an `sv` suffix (see STACK.md: plain literals in large
 // constexpr arrays hit GCC's constexpr operation limit).
 std::string cpp_string_literal(std::string_view text);

@@ -315,18 +315,80 @@ std::string comment_sql(const std::string& table, const std::string* column, con
   return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
 }
 
-std::string schema_sql(const Schema& schema) {
-  std::string out;
-  for (const auto& [name, _] : schema.extensions) out += "CREATE EXTENSION " + quote_identifier(name) + ";\n\n";
-  for (const auto& [_, type] : schema.enums) out += create_enum_sql(type) + ";\n\n";
-  for (const auto& [_, sequence] : schema.sequences) out += create_sequence_sql(sequence) + ";\n\n";
-  for (const auto& [_, table] : schema.tables) out += create_table_sql(table, false) + ";\n\n";
-  for (const auto& [_, index] : schema.indexes) out += create_index_sql(index) + ";\n\n";
-  for (const auto& [_, table] : schema.tables) {
-    for (const auto& constraint : table.constraints) {
-      if (constraint.kind == ConstraintKind::foreign_key) out += add_constraint_sql(table.name, constraint) + ";\n\n";
+namespace {
+
+void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
+  objects["3 table " + table.name] = create_table_sql(table, false);
+  for (const auto& constraint : table.constraints) {
+    if (constraint.kind == ConstraintKind::foreign_key) {
+      objects["5 foreign key " + table.name + " " + constraint.name] = add_constraint_sql(table.name, constraint);
     }
   }
+  for (const auto& [name, index] : schema.indexes) {
+    if (index.table == table.name) objects["4 index " + name] = create_index_sql(index);
+  }
+}
+
+}  // namespace
+
+SchemaObjects schema_objects(const Schema& schema) {
+  SchemaObjects objects;
+  // IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
+  for (const auto& [name, _] : schema.extensions) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
+  for (const auto& [name, type] : schema.enums) objects["1 type " + name] = create_enum_sql(type);
+  for (const auto& [name, sequence] : schema.sequences) objects["2 sequence " + name] = create_sequence_sql(sequence);
+  for (const auto& [_, table] : schema.tables) add_table_objects(schema, table, objects);
+  return objects;
+}
+
+SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
+  SchemaObjects objects;
+  for (const auto& name : touched.extensions) {
+    if (schema.extensions.contains(name)) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
+  }
+  std::set<std::string> tables = touched.tables;
+  for (const auto& name : touched.types) {
+    if (const auto type = schema.enums.find(name); type != schema.enums.end()) objects["1 type " + name] = create_enum_sql(type->second);
+    for (const auto& [table_name, table] : schema.tables) {
+      for (const auto& column : table.columns) {
+        if (column.type.user_defined && column.type.name == name) tables.insert(table_name);
+      }
+    }
+  }
+  for (const auto& name : touched.sequences) {
+    if (const auto sequence = schema.sequences.find(name); sequence != schema.sequences.end()) {
+      objects["2 sequence " + name] = create_sequence_sql(sequence->second);
+    }
+  }
+  for (const auto& name : touched.indexes) {
+    if (const auto index = schema.indexes.find(name); index != schema.indexes.end()) {
+      objects["4 index " + name] = create_index_sql(index->second);
+      tables.insert(index->second.table);
+    }
+  }
+  // A touched table's foreign keys, and those of other tables that point at it.
+  std::set<std::string> referencing;
+  for (const auto& [name, table] : schema.tables) {
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind == ConstraintKind::foreign_key && tables.contains(constraint.referenced_table)) referencing.insert(name);
+    }
+  }
+  for (const auto& name : tables) {
+    if (const auto table = schema.tables.find(name); table != schema.tables.end()) add_table_objects(schema, table->second, objects);
+  }
+  for (const auto& name : referencing) {
+    for (const auto& constraint : schema.tables.at(name).constraints) {
+      if (constraint.kind == ConstraintKind::foreign_key) {
+        objects["5 foreign key " + name + " " + constraint.name] = add_constraint_sql(name, constraint);
+      }
+    }
+  }
+  return objects;
+}
+
+std::string schema_sql(const Schema& schema) {
+  std::string out;
+  for (const auto& [_, sql] : schema_objects(schema)) out += sql + ";\n\n";
   if (out.ends_with("\n\n")) out.pop_back();
   return out;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -135,7 +136,19 @@ std::string create_enum_sql(const EnumType& type);
 std::string create_sequence_sql(const Sequence& sequence);
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text);
-// The whole schema as one SQL script, in dependency order: types, tables, indexes, foreign keys.
+// The schema as named SQL statements, keyed so that key order is a valid creation order:
+// extensions, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
+using SchemaObjects = std::map<std::string, std::string>;
+
+// Names a revision's statements touch; schema_objects() widens them to every object whose SQL
+// could have changed with them (a table's indexes and foreign keys, the tables using a type).
+struct Touched {
+  std::set<std::string> tables, indexes, types, sequences, extensions;
+};
+
+SchemaObjects schema_objects(const Schema& schema);
+SchemaObjects schema_objects(const Schema& schema, const Touched& touched);
+// The whole schema as one SQL script, in that order.
 std::string schema_sql(const Schema& schema);
 
 }  // namespace migc

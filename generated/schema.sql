@@ -315,11 +315,11 @@ ALTER TABLE gridsquare ADD CONSTRAINT gridsquare_grid_uuid_fkey FOREIGN KEY (gri
 
 ALTER TABLE micrograph ADD CONSTRAINT micrograph_foilhole_uuid_fkey FOREIGN KEY (foilhole_uuid) REFERENCES foilhole (uuid) ON DELETE CASCADE;
 
-ALTER TABLE qualityprediction ADD CONSTRAINT qualityprediction_prediction_model_name_fkey FOREIGN KEY (prediction_model_name) REFERENCES qualitypredictionmodel (name) ON DELETE CASCADE;
-
 ALTER TABLE qualityprediction ADD CONSTRAINT qualityprediction_foilhole_uuid_fkey FOREIGN KEY (foilhole_uuid) REFERENCES foilhole (uuid) ON DELETE CASCADE;
 
 ALTER TABLE qualityprediction ADD CONSTRAINT qualityprediction_gridsquare_uuid_fkey FOREIGN KEY (gridsquare_uuid) REFERENCES gridsquare (uuid) ON DELETE CASCADE;
+
+ALTER TABLE qualityprediction ADD CONSTRAINT qualityprediction_prediction_model_name_fkey FOREIGN KEY (prediction_model_name) REFERENCES qualitypredictionmodel (name) ON DELETE CASCADE;
 
 ALTER TABLE qualitypredictionmodelparameter ADD CONSTRAINT qualitypredictionmodelparameter_grid_uuid_fkey FOREIGN KEY (grid_uuid) REFERENCES grid (uuid) ON DELETE CASCADE;
 

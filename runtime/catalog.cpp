@@ -9,22 +9,26 @@ namespace {
 
 constexpr std::string_view snapshot_sql = R"sql(
 WITH user_namespace AS (
-  SELECT oid, nspname FROM pg_namespace
-  WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%'
-    AND nspname NOT LIKE 'pg\_temp%'
+  SELECT oid, CASE WHEN $1::text IS NULL THEN quote_ident(nspname) || '.' ELSE '' END AS nspname,
+         nspname AS real_nspname
+  FROM pg_namespace
+  WHERE CASE WHEN $1::text IS NULL
+             THEN nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%'
+                  AND nspname NOT LIKE 'pg\_temp%' AND nspname <> 'migc_check'
+             ELSE nspname = $1::text END
 ), user_class AS (
-  SELECT c.*, n.nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
-  WHERE c.relname NOT LIKE 'migc\_%'
+  SELECT c.*, n.nspname, n.real_nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
+  WHERE c.relname NOT LIKE 'migc\_%' AND c.relname NOT LIKE 'alembic\_version%'
 )
-SELECT format('type %I.%I enum (%s)', n.nspname, t.typname,
+SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
               string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder))
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
   GROUP BY n.nspname, t.typname
 UNION ALL
-SELECT format('relation %I.%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
+SELECT format('relation %s%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i')
 UNION ALL
-SELECT format('column %I.%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+SELECT format('column %s%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
               COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
               CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
@@ -33,18 +37,21 @@ SELECT format('column %I.%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, for
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 UNION ALL
-SELECT format('comment on %I.%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class')))
+SELECT format('comment on %s%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class')))
   FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL
 UNION ALL
 SELECT format('extension %I', e.extname) FROM pg_extension e WHERE e.extname <> 'plpgsql'
 UNION ALL
-SELECT format('constraint %I.%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid))
+SELECT format('constraint %s%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid))
   FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
 UNION ALL
-SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+-- pg_get_indexdef() always qualifies the table; a one-schema snapshot leaves names bare.
+SELECT format('index %s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.indexrelid)
+                          ELSE replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ')
+                          END)
   FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
 UNION ALL
-SELECT format('sequence %I.%I %s start %s increment %s owned by %s', c.nspname, c.relname,
+SELECT format('sequence %s%I %s start %s increment %s owned by %s', c.nspname, c.relname,
               format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
               COALESCE((SELECT format('%I.%I', oc.relname, a.attname) FROM pg_depend dep
                           JOIN pg_class oc ON oc.oid = dep.refobjid
@@ -56,8 +63,8 @@ SELECT format('sequence %I.%I %s start %s increment %s owned by %s', c.nspname, 
 
 }  // namespace
 
-std::string catalog_snapshot(Connection& connection) {
-  const Result result = connection.execute(snapshot_sql);
+std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema) {
+  const Result result = connection.execute(snapshot_sql, {only_schema});
   std::vector<std::string> lines;
   for (int row = 0; row < result.rows(); ++row) lines.emplace_back(result.value(row, 0));
   std::sort(lines.begin(), lines.end());

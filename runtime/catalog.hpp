@@ -3,13 +3,15 @@
 // have the same schema (column order aside: PostgreSQL cannot put a re-added column back).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "runtime/postgres.hpp"
 
 namespace migc::runtime {
 
-// migc's own tables (migc_*) are left out: they record the schema, they are not part of it.
-std::string catalog_snapshot(Connection& connection);
+// migc's own tables (migc_*) and Alembic's alembic_version are left out: they record the
+// schema, they are not part of it. With `only_schema`, just that schema, its names unqualified.
+std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
 }  // namespace migc::runtime

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "runtime/drift.hpp"
 #include "runtime/migrator.hpp"
 #include "runtime/output.hpp"
 #include "runtime/postgres.hpp"
@@ -286,6 +287,24 @@ int show(const Plan& plan, const Options& options, Output& out) {
   return exit_ok;
 }
 
+int check(const Plan& plan, const Options& options, Output& out) {
+  Session session(plan, options);
+  const std::vector<bool> applied = session.migrator.applied();
+  const std::string at = heads_text(plan, applied_heads(plan, applied));
+  const Drift drift = find_drift(session.connection, plan, applied);
+  if (out.json()) {
+    out.object({{"revision", ids(plan, applied_heads(plan, applied))}, {"drift", !drift.empty()},
+                {"missing", drift.missing}, {"unexpected", drift.unexpected}});
+  } else if (drift.empty()) {
+    out.note(fmt::format("{} matches the schema of revision {}: no drift", describe_database(options), at));
+  } else {
+    out.note(fmt::format("{} differs from the schema of revision {}:", describe_database(options), at));
+    for (const auto& line : drift.missing) out.line("  missing     " + line);
+    for (const auto& line : drift.unexpected) out.line("  unexpected  " + line);
+  }
+  return drift.empty() ? exit_ok : exit_drift;
+}
+
 int stamp(const Plan& plan, const Options& options, Output& out) {
   Session session(plan, options);
   session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
@@ -356,6 +375,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   auto* branches_command = app.add_subcommand("branches", "show where the chain branched");
   auto* show_command = app.add_subcommand("show", "show a revision: message, parents, source, up and down SQL");
   show_command->add_option("revision", options.target, "a revision id or unique prefix")->required();
+  auto* check_command = app.add_subcommand("check", "compare the live schema with the plan's at the database's revision");
   auto* stamp_command = app.add_subcommand("stamp", "record a revision as applied without running anything");
   stamp_command->add_option("revision", options.target, "a revision id or prefix, head, or base")->required();
   stamp_command->add_flag("--purge", options.purge, "replace whatever the database records, even unknown revisions");
@@ -376,6 +396,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     if (*branches_command) return branches(plan, options, out);
     if (*show_command) return show(plan, options, out);
     if (*stamp_command) return stamp(plan, options, out);
+    if (*check_command) return check(plan, options, out);
   } catch (const MigrationError& error) {
     return report_migration_error(error, out);
   } catch (const UsageError& error) {

@@ -15,6 +15,7 @@ enum ExitStatus : int {
   exit_target = 5,  // unknown or ambiguous target, irreversible step, unknown recorded revision,
                     // edited applied revision, interrupted concurrent index
   exit_in_doubt = 6,  // the connection dropped during COMMIT: the revision may or may not be applied
+  exit_drift = 7,     // `check` found the live schema different from the plan's
 };
 
 int run_migrator(const Plan& plan, int argc, char** argv);

@@ -15,6 +15,12 @@ struct Step {
                        // the compiler makes such a step the only one of its revision
 };
 
+// One schema object a revision created, changed (`sql` is its new SQL) or removed (`sql` empty).
+struct SchemaChange {
+  std::string_view key;  // keys sort in a valid creation order
+  std::string_view sql;
+};
+
 struct Revision {
   std::string_view id;
   std::string_view message;
@@ -27,6 +33,7 @@ struct Revision {
   std::string_view checksum;
   std::string_view lock_timeout;       // the revision's own, or empty for the run's
   std::string_view statement_timeout;  // likewise
+  std::uint32_t changes_begin, changes_count;  // into Plan::schema_changes
 };
 
 struct Plan {
@@ -35,6 +42,7 @@ struct Plan {
   std::span<const std::uint32_t> parents;
   std::span<const Step> steps;
   std::string_view head_schema_sql;
+  std::span<const SchemaChange> schema_changes;
 
   std::span<const std::uint32_t> parents_of(std::size_t revision) const {
     return parents.subspan(revisions[revision].parents_begin, revisions[revision].parents_count);
@@ -44,6 +52,9 @@ struct Plan {
   }
   std::span<const Step> down(std::size_t revision) const {
     return steps.subspan(revisions[revision].down_begin, revisions[revision].down_count);
+  }
+  std::span<const SchemaChange> changes(std::size_t revision) const {
+    return schema_changes.subspan(revisions[revision].changes_begin, revisions[revision].changes_count);
   }
 };
 

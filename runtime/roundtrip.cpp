@@ -11,14 +11,12 @@
 #include <sstream>
 
 #include "runtime/catalog.hpp"
+#include "runtime/drift.hpp"
 #include "runtime/migrator.hpp"
 #include "runtime/postgres.hpp"
 #include "runtime/targets.hpp"
 
 namespace migc::runtime {
-
-// Generated beside the plan for checkers only: the predicted schema after each revision.
-std::span<const std::string_view> linked_revision_schemas();
 
 namespace {
 
@@ -84,7 +82,8 @@ void check_revision(const Plan& plan, const std::string& conninfo, const std::st
   const std::string after = catalog_snapshot(*database);
   std::cout << fmt::format("ok: revision {} upgrades\n", id);
   expect_same(fmt::format("revision {}: the database matches the compiler's schema, column by column, index by index", id),
-              predicted_catalog(conninfo, database_name(plan.name, id + "_predicted"), linked_revision_schemas()[revision]),
+              predicted_catalog(conninfo, database_name(plan.name, id + "_predicted"),
+                                predicted_schema_sql(plan, ancestry(plan, {revision}))),
               after);
   if (plan.revisions[revision].irreversible) {
     std::cout << fmt::format("ok: revision {} is irreversible: its down is not checked\n", id);
@@ -100,6 +99,9 @@ void check_revision(const Plan& plan, const std::string& conninfo, const std::st
 
 void check_chain(const Plan& plan, const std::string& conninfo) {
   const std::string predicted = predicted_catalog(conninfo, database_name(plan.name, "predicted"), plan.head_schema_sql);
+  expect_same("the schema changes of all revisions rebuild the head schema",
+              predicted, predicted_catalog(conninfo, database_name(plan.name, "rebuilt"),
+                                           predicted_schema_sql(plan, std::vector<bool>(plan.revisions.size(), true))));
 
   const auto database = fresh_database(conninfo, database_name(plan.name, "chain"));
   const std::string empty = catalog_snapshot(*database);

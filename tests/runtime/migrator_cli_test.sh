@@ -148,6 +148,23 @@ fi
 check "the offline script records every revision" "5" "$(sql migc_cli_offline "SELECT count(*) FROM migc_version")"
 rm -f /tmp/migc_offline.$$.sql
 
+# check: the live schema against the plan's at the recorded revision.
+online="$server dbname=migc_cli_online"
+out=$("$migrate" --url "$online" check 2>&1); status=$?
+check_status "check on an untouched database" 0 $status
+check "check says there is no drift" "matches the schema of revision 004 (head): no drift" "$out"
+sql migc_cli_online "DROP INDEX idx_micrograph_acquisition_datetime; ALTER TABLE grid ADD COLUMN notes text;
+  ALTER TABLE atlas ALTER COLUMN name TYPE text; ALTER TYPE gridstatus ADD VALUE 'ARCHIVED'"
+out=$("$migrate" --url "$online" check 2>&1); status=$?
+check_status "check exits 7 on drift" 7 $status
+check "a missing index" "missing     index CREATE INDEX idx_micrograph_acquisition_datetime ON micrograph USING btree (acquisition_datetime)" "$out"
+check "an extra column" "unexpected  column grid.notes text" "$out"
+check "a changed type (expected)" "missing     column atlas.name character varying not null default ''::character varying" "$out"
+check "a changed type (found)" "unexpected  column atlas.name text not null default ''::character varying" "$out"
+check "an enum with other values" "unexpected  type gridstatus enum ('NONE', 'SCAN_STARTED', 'SCAN_COMPLETED', 'GRID_SQUARES_DECISION_STARTED', 'GRID_SQUARES_DECISION_COMPLETED', 'ARCHIVED')" "$out"
+check "check --json" '"drift": true, "missing": [' "$("$migrate" --url "$online" --json check 2>&1)"
+check "check changed nothing" "0" "$(sql migc_cli_online "SELECT count(*) FROM pg_namespace WHERE nspname = 'migc_check'")"
+
 # Relative targets from a revision, history ranges, branches, JSON.
 fresh migc_cli_more
 more="$server dbname=migc_cli_more"

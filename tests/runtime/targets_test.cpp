@@ -10,18 +10,18 @@ using namespace std::string_view_literals;
 
 // root -> a -> b (linear), and a diamond: root -> x, root -> y, m merges x and y.
 constexpr Revision linear_revisions[] = {
-    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
-    {"a1"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
-    {"b1"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, true, ""sv, ""sv, ""sv},
+    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+    {"a1"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+    {"b1"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, true, ""sv, ""sv, ""sv, 0, 0},
 };
 constexpr std::uint32_t linear_parents[] = {0, 1};
 constexpr Plan linear{"linear"sv, linear_revisions, linear_parents, {}, ""sv};
 
 constexpr Revision diamond_revisions[] = {
-    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
-    {"x"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
-    {"y"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
-    {"m"sv, ""sv, ""sv, 1, 2, 2, 0, 0, 0, 0, false, ""sv, ""sv, ""sv},
+    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+    {"x"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+    {"y"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+    {"m"sv, ""sv, ""sv, 1, 2, 2, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
 };
 constexpr std::uint32_t diamond_parents[] = {0, 0, 1, 2};
 constexpr Plan diamond{"diamond"sv, diamond_revisions, diamond_parents, {}, ""sv};

@@ -1,0 +1,63 @@
+// Drift detection.
+#include "runtime/drift.hpp"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "runtime/catalog.hpp"
+
+namespace migc::runtime {
+namespace {
+
+std::set<std::string> lines_of(const std::string& text) {
+  std::set<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.insert(line);
+  return lines;
+}
+
+}  // namespace
+
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied) {
+  std::map<std::string_view, std::string_view> objects;
+  for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
+    if (!applied[i]) continue;
+    for (const SchemaChange& change : plan.changes(i)) {
+      if (change.sql.empty()) {
+        objects.erase(change.key);
+      } else {
+        objects[change.key] = change.sql;
+      }
+    }
+  }
+  std::string sql;
+  for (const auto& [_, statement] : objects) sql += std::string(statement) + ";\n";
+  return sql;
+}
+
+Drift compare_snapshots(const std::string& predicted, const std::string& live) {
+  const auto expected = lines_of(predicted);
+  const auto actual = lines_of(live);
+  Drift drift;
+  for (const auto& line : expected) {
+    if (!actual.contains(line)) drift.missing.push_back(line);
+  }
+  for (const auto& line : actual) {
+    if (!expected.contains(line)) drift.unexpected.push_back(line);
+  }
+  return drift;
+}
+
+Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied) {
+  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
+  Transaction scratch(connection);  // never committed
+  // The live snapshot comes first: the scratch schema may add extensions to the database.
+  const std::string live = catalog_snapshot(connection, live_schema);
+  connection.execute("CREATE SCHEMA migc_check");
+  connection.execute("SELECT set_config('search_path', 'migc_check, ' || quote_ident($1), true)", {live_schema});
+  connection.execute_script(predicted_schema_sql(plan, applied));
+  return compare_snapshots(catalog_snapshot(connection, std::string("migc_check")), live);
+}
+
+}  // namespace migc::runtime

@@ -1,0 +1,29 @@
+// `check`: the live schema against the schema the plan predicts at the database's revision.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/plan.hpp"
+#include "runtime/postgres.hpp"
+
+namespace migc::runtime {
+
+// The schema the compiler predicts once `applied` revisions have run, as one SQL script,
+// rebuilt from each revision's schema changes.
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied);
+
+struct Drift {
+  std::vector<std::string> missing;     // predicted, not in the database
+  std::vector<std::string> unexpected;  // in the database, not predicted
+  bool empty() const { return missing.empty() && unexpected.empty(); }
+};
+
+// Builds the predicted schema in a scratch schema inside a transaction that is always rolled
+// back, and compares catalogs. Changes nothing; needs the right to create a schema.
+Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied);
+
+// Catalog lines present in one snapshot and not the other.
+Drift compare_snapshots(const std::string& predicted, const std::string& live);
+
+}  // namespace migc::runtime
