@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "runtime/drift.hpp"
+#include "runtime/ephemeral.hpp"
 #include "runtime/migrator.hpp"
 #include "runtime/output.hpp"
 #include "runtime/postgres.hpp"
@@ -33,6 +34,7 @@ struct Options {
   bool indicate_current = false;
   bool purge = false;
   bool json = false;
+  bool ephemeral = false;
   RunSettings settings;
 };
 
@@ -353,6 +355,8 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   app.add_option("--retries", options.settings.lock_retries, "attempts after a lock timeout, 0.5 s, 1 s, 2 s... apart")
       ->capture_default_str();
   app.add_flag("--json", options.json, "machine-readable output");
+  app.add_flag("--ephemeral", options.ephemeral,
+               "run against a throwaway local PostgreSQL, started for this command and deleted after it");
 
   auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to a target (default: head)");
   upgrade->add_option("target", options.target, "head, a revision id or prefix, +N, <rev>+N; with --sql also from:to")
@@ -387,7 +391,14 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   }
   options.settings.migrator_build = fmt::format("{} (migc {})", program, MIGC_VERSION);
   Output out(program, options.json);
+  std::optional<EphemeralServer> server;
   try {
+    if (options.ephemeral) {
+      server.emplace();
+      options.url = server->conninfo();
+      out.note(fmt::format("started a throwaway PostgreSQL {} on {}; it is deleted when this command ends",
+                           server->version(), server->directory()));
+    }
     if (*upgrade) return move(plan, options, Direction::up, out);
     if (*downgrade) return move(plan, options, Direction::down, out);
     if (*current_command) return current(plan, options, out);
@@ -420,6 +431,9 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   } catch (const DatabaseError& error) {
     out.error(fmt::format("{} {}", error.sqlstate(), error.what()), exit_migration_failed);
     return exit_migration_failed;
+  } catch (const std::runtime_error& error) {
+    out.error(error.what(), exit_usage);
+    return exit_usage;
   }
   return exit_usage;
 }

@@ -206,6 +206,15 @@ out=$("$every" --url "$invalid" upgrade head 2>&1); status=$?
 check_status "an interrupted concurrent index stops the upgrade" 5 $status
 check "the fix is given" 'drop it with `DROP INDEX CONCURRENTLY idx_session_operator;`' "$out"
 
+# --ephemeral: a throwaway server for one command, gone afterwards.
+before=$(ls -d "${TMPDIR:-/tmp}"/migc-ephemeral.* 2>/dev/null | wc -l)
+out=$(env -u DATABASE_URL "$migrate" --ephemeral upgrade 2>&1); status=$?
+check_status "--ephemeral upgrade" 0 $status
+check "--ephemeral says what it did" "started a throwaway PostgreSQL" "$out"
+check "--ephemeral upgrades to head" "now at 004 (head)" "$out"
+after=$(ls -d "${TMPDIR:-/tmp}"/migc-ephemeral.* 2>/dev/null | wc -l)
+check_status "--ephemeral leaves no directory behind" "$before" "$after"
+
 # The migrator alone in an empty directory: no migration files, nothing beside it.
 alone=$(mktemp -d)
 cp "$migrate" "$alone/"
