@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "runtime/targets.hpp"
@@ -250,6 +251,10 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
           connection_.execute("RELEASE SAVEPOINT " + savepoint);
         } else {
           try {
+            // Fault injection for tests: the server goes away just as this revision commits.
+            if (const char* fault = std::getenv("MIGC_FAULT_DROP_AT_COMMIT"); fault != nullptr && meta.id == fault) {
+              connection_.execute("SELECT pg_terminate_backend(pg_backend_pid())");
+            }
             transaction->commit();
           } catch (const ConnectionError& error) {
             throw CommitInDoubt(fmt::format(

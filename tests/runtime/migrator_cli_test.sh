@@ -206,6 +206,22 @@ out=$("$every" --url "$invalid" upgrade head 2>&1); status=$?
 check_status "an interrupted concurrent index stops the upgrade" 5 $status
 check "the fix is given" 'drop it with `DROP INDEX CONCURRENTLY idx_session_operator;`' "$out"
 
+# The connection drops while COMMIT is in flight: the migrator cannot know, and says so.
+fresh migc_cli_doubt
+doubt="$server dbname=migc_cli_doubt"
+out=$(MIGC_FAULT_DROP_AT_COMMIT=002 "$migrate" --url "$doubt" upgrade head 2>&1); status=$?
+check_status "a connection lost at COMMIT exits 6" 6 $status
+check "it is reported as in doubt" "the connection was lost while committing revision 002" "$out"
+check "current tells where the database is" "6e6302f1ccb6" "$("$migrate" --url "$doubt" current)"
+check "running again completes the upgrade" "now at 004 (head)" "$("$migrate" --url "$doubt" upgrade head 2>&1)"
+
+# stamp --purge replaces records the plan does not know; heads shows the chain's head.
+sql migc_cli_doubt "INSERT INTO migc_version (revision, checksum, migrator) VALUES ('999', 'x', 'newer')"
+check_status "plain stamp refuses an unknown record" 5 "$("$migrate" --url "$doubt" stamp 003 >/dev/null 2>&1; echo $?)"
+"$migrate" --url "$doubt" stamp --purge 003 >/dev/null 2>&1
+check "stamp --purge" "003" "$("$migrate" --url "$doubt" current)"
+check "heads" "004 (head)" "$("$migrate" heads)"
+
 # --ephemeral: a throwaway server for one command, gone afterwards.
 before=$(ls -d "${TMPDIR:-/tmp}"/migc-ephemeral.* 2>/dev/null | wc -l)
 out=$(env -u DATABASE_URL "$migrate" --ephemeral upgrade 2>&1); status=$?
