@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The migrator's verbs against the throwaway server: upgrade, downgrade, current, history,
 # show, stamp, --sql, failure handling, and two migrators racing on one database.
-# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <every_operation-migrate> <conninfo-file>
+# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <every_operation-migrate> <branched-migrate> <conninfo-file>
 set -u
 migrate=$1
 failing=$2
 every=$3
-server=$(cat "$4")
+branched=$4
+server=$(cat "$5")
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 failures=0
 
@@ -230,6 +231,36 @@ check "--ephemeral says what it did" "started a throwaway PostgreSQL" "$out"
 check "--ephemeral upgrades to head" "now at 004 (head)" "$out"
 after=$(ls -d "${TMPDIR:-/tmp}"/migc-ephemeral.* 2>/dev/null | wc -l)
 check_status "--ephemeral leaves no directory behind" "$before" "$after"
+
+# Another migrator holding the lock: wait up to --lock-wait, then a clear message and exit 4.
+psql "$doubt" -Xq -c "SELECT pg_advisory_lock(7883946299189129059); SELECT pg_sleep(2);" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+out=$("$migrate" --url "$doubt" --lock-wait 0.3 upgrade head 2>&1); status=$?
+check_status "a migrator that cannot get the lock exits 4" 4 $status
+check "the lock wait is explained" "another migrator holds the migration lock on database \`migc_cli_doubt\`; gave up after 300 ms" "$out"
+wait $holder
+check "current -v" "Applied: " "$("$migrate" --url "$doubt" current -v)"
+
+# A revision's own timeouts, from its header.
+script=$(env -u DATABASE_URL "$every" upgrade 008:009 --sql)
+check "a revision's lock timeout" "SET LOCAL lock_timeout = '2s';" "$script"
+check "a revision's statement timeout" "SET LOCAL statement_timeout = '10min';" "$script"
+
+# Branches and merges: one branch at a time, two heads at once, then the merge.
+fresh migc_cli_branches
+branches="$server dbname=migc_cli_branches"
+check "branches shows the branch point" "001 (branchpoint) -> 002, 003" "$("$branched" branches)"
+"$branched" --url "$branches" upgrade 002 >/dev/null 2>&1
+check "one branch applied" "002" "$("$branched" --url "$branches" current)"
+"$branched" --url "$branches" upgrade 003 >/dev/null 2>&1
+check "both branches applied: two current revisions" "002, 003" "$("$branched" --url "$branches" current)"
+"$branched" --url "$branches" upgrade head >/dev/null 2>&1
+check "the merge applied" "004 (head)" "$("$branched" --url "$branches" current)"
+"$branched" --url "$branches" downgrade -1 >/dev/null 2>&1
+check "reverting the merge leaves both branches" "002, 003" "$("$branched" --url "$branches" current)"
+"$branched" --url "$branches" downgrade 002 >/dev/null 2>&1
+check "downgrading to one branch reverts the other" "002" "$("$branched" --url "$branches" current)"
 
 # The migrator alone in an empty directory: no migration files, nothing beside it.
 alone=$(mktemp -d)
