@@ -202,9 +202,14 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
       diagnostics.report(DiagnosticKind::ReservedRevisionId, {file.file, header.id.span}, header.id.value);
     }
     RevisionHeader node{header.id.value, {file.file, header.id.span}, {}, {}};
+    // A dependency orders and gates like a parent: it is applied first and reverted last.
     for (const auto& parent : header.parents) {
       node.parents.push_back(parent.value);
       node.parent_locations.push_back({file.file, parent.span});
+    }
+    for (const auto& dependency : header.dependencies) {
+      node.parents.push_back(dependency.value);
+      node.parent_locations.push_back({file.file, dependency.span});
     }
     headers.push_back(std::move(node));
   }
@@ -235,7 +240,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     CompiledRevision compiled;
     const auto& header = parsed[revision].syntax.header;
     compiled.id = header.id.value;
-    compiled.parents = header.parents.empty() ? std::vector<std::string>{} : headers[revision].parents;
+    compiled.parents = headers[revision].parents;
     compiled.message = header.message ? header.message->value : "";
     if (header.lock_timeout) compiled.lock_timeout = header.lock_timeout->value;
     if (header.statement_timeout) compiled.statement_timeout = header.statement_timeout->value;

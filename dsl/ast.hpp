@@ -240,6 +240,9 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, C
 struct Header : Located {
   StringLiteral id;
   std::vector<StringLiteral> parents;  // empty: the root (`revises base`)
+  // `depends on 'x'`: x must be applied first, though this revision does not build on it
+  // (Alembic's depends_on, typically a revision on another branch).
+  std::vector<StringLiteral> dependencies;
   std::optional<StringLiteral> message;
   std::optional<StringLiteral> lock_timeout;       // `lock timeout '30s'`: overrides the migrator's
   std::optional<StringLiteral> statement_timeout;  // `statement timeout '1h'`

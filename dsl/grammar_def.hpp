@@ -528,6 +528,7 @@ const auto header_def = located[
     ((kw("revises") > (kw("base") | string_literal[append(&ast::Header::parents)])) |
      (kw("merges") > (string_literal % ',')[assign(&ast::Header::parents)])) >>
     *((kw("message") > string_literal[assign(&ast::Header::message)]) |
+      (kw("depends") > kw("on") > (string_literal % ',')[assign(&ast::Header::dependencies)]) |
       (kw("lock") > kw("timeout") > string_literal[assign(&ast::Header::lock_timeout)]) |
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];

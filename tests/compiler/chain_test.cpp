@@ -1,0 +1,59 @@
+// Whole chains compiled in memory: ordering across branches, dependencies, merges.
+#include <gtest/gtest.h>
+
+#include "compiler/chain.hpp"
+
+namespace migc {
+namespace {
+
+std::vector<std::string> order_of(const CompiledChain& chain) {
+  std::vector<std::string> ids;
+  for (const auto& revision : chain.revisions) ids.push_back(revision.id);
+  return ids;
+}
+
+TEST(Chain, DependsOnOrdersAcrossBranches) {
+  // b1 sits on its own branch but needs a table of a2, so it must come after a2.
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\n");
+  files.emplace_back("a1_x.mig", "revision 'a1' revises '001';\n");
+  files.emplace_back("a2_x.mig", "revision 'a2' revises 'a1';\ncreate table agent (id integer primary key);\n");
+  files.emplace_back("b1_x.mig", "revision 'b1' revises '001' depends on 'a2';\n"
+                                 "create table metric (id integer primary key, agent_id integer references agent (id));\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a2', 'b1';\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  std::string errors;
+  for (const auto& diagnostic : diagnostics.all()) errors += format_diagnostic(diagnostic);
+  ASSERT_TRUE(chain) << errors;
+  EXPECT_EQ(order_of(*chain), (std::vector<std::string>{"001", "a1", "a2", "b1", "m"}));
+  EXPECT_EQ(chain->revisions[3].parents, (std::vector<std::string>{"001", "a2"}));
+}
+
+TEST(Chain, WithoutTheDependencyTheTableIsUnknown) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\n");
+  files.emplace_back("a2_x.mig", "revision 'a2' revises '001';\ncreate table agent (id integer primary key);\n");
+  files.emplace_back("b1_x.mig", "revision 'b1' revises '001';\n"
+                                 "create table metric (id integer primary key, agent_id integer references agent (id));\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a2', 'b1';\n");
+  Diagnostics diagnostics;
+  EXPECT_FALSE(compile_chain(files, diagnostics));
+  ASSERT_EQ(diagnostics.all().size(), 1u);
+  EXPECT_EQ(diagnostics.all()[0].kind, DiagnosticKind::UnknownTable);
+}
+
+TEST(Chain, MergeSeesBothBranches) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\ncreate table x (id integer primary key);\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\ncreate table y (id integer primary key);\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'b';\ncreate table z (x integer references x, y integer references y);\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  ASSERT_TRUE(chain);
+  EXPECT_EQ(chain->head.tables.size(), 3u);
+}
+
+}  // namespace
+}  // namespace migc
