@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL server on a private unix socket, for tests and demos.
 #   pg-throwaway.sh start <state-file>   starts one; writes its conninfo to <state-file>
 #   pg-throwaway.sh stop  <state-file>   stops it and removes its directory
+# PG_THROWAWAY_OPTIONS adds server options (e.g. "-c max_locks_per_transaction=4096").
 # The server runs as an unprivileged account when we are root (PostgreSQL refuses root),
 # listens on no TCP port, and trusts only its own socket directory.
 set -euo pipefail
@@ -44,7 +45,7 @@ case "$command" in
       -D "$dir/data" >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # Durability is not wanted from a server that is deleted after the run.
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-      -o "-c listen_addresses='' -k $dir -c unix_socket_permissions=0777 -c fsync=off -c full_page_writes=off -c max_connections=60" \
+      -o "-c listen_addresses='' -k $dir -c unix_socket_permissions=0777 -c fsync=off -c full_page_writes=off -c max_connections=60 ${PG_THROWAWAY_OPTIONS:-}" \
       >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     mkdir -p "$(dirname "$state")"
     echo "host=$dir port=5432 user=postgres" >"$state"

@@ -94,28 +94,39 @@ bool Migrator::alembic_table() {
 
 std::vector<std::string> Migrator::prepare() {
   const bool existed = has_table(connection_, "migc_version");
+  if (existed) return {};
   connection_.execute_script(version_table_sql);
-  if (existed || !alembic_table()) return {};
+  if (!alembic_table()) return {};
   // A database Alembic migrated: take it over at the revision it records.
   const Result rows = connection_.execute("SELECT version_num FROM alembic_version ORDER BY version_num");
   std::vector<std::size_t> heads;
   std::vector<std::string> adopted;
   for (int row = 0; row < rows.rows(); ++row) {
     const std::string id(rows.value(row, 0));
-    const auto found = std::find_if(plan_.revisions.begin(), plan_.revisions.end(), [&](const Revision& r) { return r.id == id; });
-    if (found == plan_.revisions.end()) {
+    const auto found = index_of(id);
+    if (!found) {
       throw StateError(fmt::format("alembic_version records revision `{}`, which this plan does not contain; "
                                    "this database cannot be adopted at that revision",
                                    id));
     }
-    heads.push_back(static_cast<std::size_t>(found - plan_.revisions.begin()));
+    heads.push_back(*found);
     adopted.push_back(id);
   }
   if (!heads.empty()) stamp(heads);
   return adopted;
 }
 
+std::optional<std::size_t> Migrator::index_of(std::string_view id) {
+  if (index_.empty()) {
+    for (std::size_t i = 0; i < plan_.revisions.size(); ++i) index_.emplace(plan_.revisions[i].id, i);
+  }
+  const auto found = index_.find(id);
+  if (found == index_.end()) return std::nullopt;
+  return found->second;
+}
+
 std::vector<AppliedRevision> Migrator::recorded() {
+  if (recorded_) return *recorded_;
   if (!has_table(connection_, "migc_version")) return {};
   const Result rows = connection_.execute(
       "SELECT revision, checksum, applied_at::text, COALESCE(duration_ms, 0), migrator FROM migc_version "
@@ -125,20 +136,20 @@ std::vector<AppliedRevision> Migrator::recorded() {
     revisions.push_back({std::string(rows.value(row, 0)), std::string(rows.value(row, 1)), std::string(rows.value(row, 2)),
                          std::stod(std::string(rows.value(row, 3))), std::string(rows.value(row, 4))});
   }
+  recorded_ = revisions;
   return revisions;
 }
 
 std::vector<bool> Migrator::applied() {
   std::vector<bool> applied(plan_.revisions.size(), false);
   for (const auto& row : recorded()) {
-    const auto found = std::find_if(plan_.revisions.begin(), plan_.revisions.end(),
-                                    [&](const Revision& revision) { return revision.id == row.revision; });
-    if (found == plan_.revisions.end()) {
+    const auto found = index_of(row.revision);
+    if (!found) {
       throw StateError(fmt::format("the database records revision `{}`, which this migrator's plan does not contain "
                                    "(a newer migrator applied it?); `stamp --purge` overrides",
                                    row.revision));
     }
-    applied[static_cast<std::size_t>(found - plan_.revisions.begin())] = true;
+    applied[*found] = true;
   }
   return applied;
 }
@@ -146,11 +157,11 @@ std::vector<bool> Migrator::applied() {
 void Migrator::validate_checksums() {
   std::string mismatches;
   for (const auto& row : recorded()) {
-    for (const Revision& revision : plan_.revisions) {
-      if (revision.id != row.revision || revision.checksum == row.checksum) continue;
-      mismatches += fmt::format("\n  revision {} ({}:{}) was applied as {}, but this plan has {}", revision.id,
-                                revision.source, revision.line, row.checksum, revision.checksum);
-    }
+    const auto found = index_of(row.revision);
+    if (!found || plan_.revisions[*found].checksum == row.checksum) continue;
+    const Revision& revision = plan_.revisions[*found];
+    mismatches += fmt::format("\n  revision {} ({}:{}) was applied as {}, but this plan has {}", revision.id,
+                              revision.source, revision.line, row.checksum, revision.checksum);
   }
   if (mismatches.empty()) return;
   throw StateError("applied revisions were edited since they ran:" + mismatches +
@@ -211,6 +222,26 @@ void Migrator::record(std::size_t revision, Direction direction, std::vector<boo
 void Migrator::move(const std::vector<std::size_t>& revisions, Direction direction,
                     const std::function<void(const Progress&)>& report) {
   std::vector<bool> applied = this->applied();
+  recorded_.reset();  // the run changes it
+  if (!settings_.single_transaction) {
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      int retries = 0;
+      for (;;) {
+        try {
+          run_as_one_message(revisions[i], direction, i + 1 == revisions.size(), applied);
+          break;
+        } catch (const MigrationError& error) {
+          if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
+          // Give the conflicting transaction time to finish: 0.5 s, 1 s, 2 s, ...
+          std::this_thread::sleep_for(std::chrono::milliseconds(500 << retries));
+          ++retries;
+        }
+      }
+      report({revisions[i], direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
+    }
+    return;
+  }
   std::optional<Transaction> whole_run;
   if (settings_.single_transaction) whole_run.emplace(connection_);
   for (std::size_t i = 0; i < revisions.size(); ++i) {
@@ -277,6 +308,92 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
   if (whole_run) whole_run->commit();
 }
 
+std::string Migrator::settings_sql(const Revision& revision, bool durable) const {
+  std::string sql = fmt::format(
+      "SET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n",
+      sql_literal(revision.lock_timeout.empty() ? settings_.lock_timeout : std::string(revision.lock_timeout)),
+      sql_literal(revision.statement_timeout.empty() ? settings_.statement_timeout : std::string(revision.statement_timeout)));
+  // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and the
+  // last flush makes them all durable (a crash before it loses whole revisions, never part).
+  if (!durable) sql += "SET LOCAL synchronous_commit = off;\n";
+  return sql;
+}
+
+void Migrator::run_as_one_message(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied) {
+  const Revision& meta = plan_.revisions[revision];
+  const auto steps = direction == Direction::up ? plan_.up(revision) : plan_.down(revision);
+  // A step PostgreSQL refuses inside a transaction runs first, on its own; the compiler makes it
+  // the revision's only step. Not retried: a failed concurrent build leaves an index to drop first.
+  for (const Step& step : steps) {
+    if (step.transactional) continue;
+    try {
+      connection_.execute_script(step.sql);
+    } catch (const DatabaseError& error) {
+      throw MigrationError(meta, direction, &step, error);
+    }
+  }
+  // One round trip for the whole revision. The version rows are written in the same
+  // transaction; the duration is the server's, from BEGIN to the row.
+  std::string message = "BEGIN;\n" + settings_sql(meta, durable);
+  for (const Step& step : steps) {
+    if (step.transactional) message += std::string(step.sql) + ";\n";
+  }
+  const std::string id = sql_literal(meta.id);
+  const std::string checksum = sql_literal(meta.checksum);
+  const std::string build = sql_literal(settings_.migrator_build);
+  const std::string duration = "1000 * extract(epoch FROM clock_timestamp() - now())";
+  if (direction == Direction::up) {
+    message += fmt::format("INSERT INTO migc_version (revision, checksum, duration_ms, migrator) VALUES ({}, {}, {}, {});\n",
+                           id, checksum, duration, build);
+  } else {
+    message += fmt::format("DELETE FROM migc_version WHERE revision = {};\n", id);
+  }
+  message += fmt::format("INSERT INTO migc_history (revision, operation, checksum, duration_ms, migrator) VALUES ({}, '{}', {}, {}, {});\n",
+                         id, operation_name(direction), checksum, duration, build);
+  // Kept current so that a team can go back to Alembic.
+  if (alembic_table()) {
+    for (const auto& sql : alembic_updates(plan_, revision, direction, applied)) message += sql + ";\n";
+  }
+  // Fault injection for tests: the server goes away just as this revision commits.
+  if (const char* fault = std::getenv("MIGC_FAULT_DROP_AT_COMMIT"); fault != nullptr && meta.id == fault) {
+    message += "SELECT pg_terminate_backend(pg_backend_pid());\n";
+  }
+  message += "COMMIT;";
+  try {
+    connection_.execute_script(message);
+  } catch (const DatabaseError& error) {
+    connection_.execute("ROLLBACK");
+    const Step* step = failing_step(revision, direction);
+    // The server's error, told against the statement that caused it rather than the whole message.
+    throw MigrationError(meta, direction, step,
+                         DatabaseError(error.sqlstate(), error.what(), error.detail(), error.hint(),
+                                       step != nullptr ? std::string(step->sql) : std::string()));
+  } catch (const ConnectionError& error) {
+    // The message ends in COMMIT: the server may have committed before the connection went.
+    throw CommitInDoubt(fmt::format(
+        "the connection was lost while running and committing revision {} ({}): it may or may not be applied; run "
+        "`current` to see where the database is, then run the command again",
+        meta.id, error.what()));
+  }
+  applied[revision] = direction == Direction::up;
+}
+
+const Step* Migrator::failing_step(std::size_t revision, Direction direction) {
+  const Step* failing = nullptr;
+  try {
+    Transaction probe(connection_);  // never committed
+    connection_.execute_script(settings_sql(plan_.revisions[revision], true));
+    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
+      if (!step.transactional) continue;
+      failing = &step;
+      connection_.execute_script(step.sql);
+    }
+    failing = nullptr;  // every step ran: the failure was in the version rows, or transient
+  } catch (const DatabaseError&) {
+  }
+  return failing;
+}
+
 void Migrator::upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report) {
   move(revisions, Direction::up, report);
 }
@@ -287,6 +404,7 @@ void Migrator::downgrade(const std::vector<std::size_t>& revisions, const std::f
 }
 
 void Migrator::stamp(const std::vector<std::size_t>& heads) {
+  recorded_.reset();
   const std::vector<bool> applied = ancestry(plan_, heads);
   Transaction transaction(connection_);
   connection_.execute("DELETE FROM migc_version");

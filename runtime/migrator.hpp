@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -106,12 +107,20 @@ class Migrator {
   void move(const std::vector<std::size_t>& revisions, Direction direction, const std::function<void(const Progress&)>& report);
   void run_steps(std::size_t revision, Direction direction);
   void record(std::size_t revision, Direction direction, std::vector<bool>& applied, double duration_ms);
+  // One revision as one message: BEGIN, its settings, its steps, its version rows, COMMIT.
+  void run_as_one_message(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied);
+  // After a failed message: which step fails, found by running them one by one and rolling back.
+  const Step* failing_step(std::size_t revision, Direction direction);
+  std::string settings_sql(const Revision& revision, bool durable) const;
+  std::optional<std::size_t> index_of(std::string_view id);
   bool alembic_table();
 
   const Plan& plan_;
   Connection& connection_;
   RunSettings settings_;
   std::optional<bool> alembic_;
+  std::unordered_map<std::string_view, std::size_t> index_;  // revision id -> plan position
+  std::optional<std::vector<AppliedRevision>> recorded_;      // read once per run
 };
 
 // The SQL an upgrade or downgrade would run, version-table updates included, for review.

@@ -212,7 +212,7 @@ fresh migc_cli_doubt
 doubt="$server dbname=migc_cli_doubt"
 out=$(MIGC_FAULT_DROP_AT_COMMIT=002 "$migrate" --url "$doubt" upgrade head 2>&1); status=$?
 check_status "a connection lost at COMMIT exits 6" 6 $status
-check "it is reported as in doubt" "the connection was lost while committing revision 002" "$out"
+check "it is reported as in doubt" "the connection was lost while running and committing revision 002" "$out"
 check "current tells where the database is" "6e6302f1ccb6" "$("$migrate" --url "$doubt" current)"
 check "running again completes the upgrade" "now at 004 (head)" "$("$migrate" --url "$doubt" upgrade head 2>&1)"
 
