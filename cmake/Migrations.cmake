@@ -114,7 +114,9 @@ function(add_migrations name)
   target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc_runtime)
   set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   # Self-contained: only libpq (and libc) are needed where the migrator runs.
-  target_link_options(${arg_MIGRATOR} PRIVATE -static-libstdc++ -static-libgcc)
+  if(NOT DEFINED MIGC_STATIC_RUNTIME OR MIGC_STATIC_RUNTIME)
+    target_link_options(${arg_MIGRATOR} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
 
   if(arg_CHECKER)
     set(checker ${name}-roundtrip)

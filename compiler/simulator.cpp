@@ -966,7 +966,10 @@ class RevisionSimulation {
     }
     auto type = resolve_type(syntax.type);
     if (!type) return false;
-    Column column{syntax.name.text, std::move(*type), syntax.not_null, std::nullopt, {}};
+    Column column;
+    column.name = syntax.name.text;
+    column.type = std::move(*type);
+    column.not_null = syntax.not_null;
     if (syntax.default_value) column.default_sql = std::string(revision_.file->slice(syntax.default_value->span));
     column.identity = syntax.identity;
     if (syntax.identity != Identity::none &&

@@ -95,6 +95,12 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
 }  // namespace
 
 std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
+  // libpq ends SQL text at a NUL: whatever followed one would silently vanish.
+  if (const auto nul = source.text().find('\0'); nul != std::string::npos) {
+    const auto at = static_cast<std::uint32_t>(nul);
+    diagnostics.report(DiagnosticKind::NulByte, {&source, {at, at + 1}});
+    return std::nullopt;
+  }
   const Iterator end = source.text().end();
   Iterator it = source.text().begin();
   ast::File file;
