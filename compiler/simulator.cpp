@@ -147,8 +147,8 @@ class RevisionSimulation {
     }
     for (const auto& [name, constraint] : referencing) {
       down(add_constraint_sql(name, constraint));
-      auto& constraints = schema_.tables.at(name).constraints;
-      std::erase_if(constraints, [&](const Constraint& c) { return c.name == constraint.name; });
+      const std::string& dropped = constraint.name;  // a named copy: lambdas cannot capture bindings before C++20 in clang 14
+      std::erase_if(schema_.tables.at(name).constraints, [&](const Constraint& c) { return c.name == dropped; });
     }
     schema_.tables.erase(table->name);
   }
