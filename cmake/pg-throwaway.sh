@@ -43,6 +43,10 @@ case "$command" in
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
     as_owner "$bindir/initdb" --no-sync --auth=trust --username=postgres --encoding=UTF8 --locale=C \
       -D "$dir/data" >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # The superuser gets in without a password; any other role must give one, so that tests
+    # can show what a wrong password does.
+    printf 'local all postgres trust\nlocal all all scram-sha-256\n' >"$dir/data/pg_hba.conf"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/data/pg_hba.conf"
     # Durability is not wanted from a server that is deleted after the run.
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
       -o "-c listen_addresses='' -k $dir -c unix_socket_permissions=0777 -c fsync=off -c full_page_writes=off -c max_connections=60 ${PG_THROWAWAY_OPTIONS:-}" \

@@ -227,10 +227,12 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   std::optional<std::size_t> previous;
   for (const std::size_t revision : graph.order()) {
     const auto& parents = graph.parents(revision);
-    if (parents.size() == 1 && parents[0] != previous) {
-      schema = branch_points.at(parents[0]);
-    } else if (parents.size() > 1) {
-      // A merge: replay every ancestor in order. Their diagnostics were reported already.
+    const auto saved = parents.size() == 1 ? branch_points.find(parents[0]) : branch_points.end();
+    if (parents.size() == 1 && parents[0] != previous && saved != branch_points.end()) {
+      schema = saved->second;
+    } else if (parents.size() > 1 || (parents.size() == 1 && parents[0] != previous)) {
+      // A merge, or a revision whose parent was followed by another branch's revisions: replay
+      // every ancestor in order. Their diagnostics were reported already.
       schema = Schema{};
       Diagnostics replayed;
       for (const std::size_t ancestor : graph.ancestry(revision)) {

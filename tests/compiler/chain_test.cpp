@@ -55,5 +55,22 @@ TEST(Chain, MergeSeesBothBranches) {
   EXPECT_EQ(chain->head.tables.size(), 3u);
 }
 
+TEST(Chain, ParentFollowedByAnotherBranchBeforeItsChild) {
+  // Order: 001, a, b, c, m. c's parent a has one child, but b runs between them: c must still
+  // start from a's schema (found by the fuzzer, tests/fuzz/regressions/branch_between_parent_and_child).
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\ncreate table x (id integer primary key);\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\ncreate table y (id integer primary key);\n");
+  files.emplace_back("c_x.mig", "revision 'c' revises 'a';\nalter table x add column note text;\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'b', 'c';\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  ASSERT_TRUE(chain);
+  EXPECT_EQ(order_of(*chain), (std::vector<std::string>{"001", "a", "b", "c", "m"}));
+  EXPECT_NE(chain->head.tables.at("x").find_column("note"), nullptr);
+  EXPECT_EQ(chain->head.tables.size(), 2u);
+}
+
 }  // namespace
 }  // namespace migc

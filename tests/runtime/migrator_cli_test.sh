@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The migrator's verbs against the throwaway server: upgrade, downgrade, current, history,
 # show, stamp, --sql, failure handling, and two migrators racing on one database.
-# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <every_operation-migrate> <branched-migrate> <conninfo-file>
+# usage: migrator_cli_test.sh <smartem-migrate> <failing-migrate> <every_operation-migrate> <branched-migrate>
+#                              <irreversible-migrate> <conninfo-file>
 set -u
 migrate=$1
 failing=$2
 every=$3
 branched=$4
-server=$(cat "$5")
+irreversible=$5
+server=$(cat "$6")
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 failures=0
 
@@ -198,6 +200,33 @@ check_status "with retries, the revision goes through once the lock is released"
 check "the retries are reported" "lock retr" "$out"
 wait $holder
 
+# Live traffic is never blocked for longer than the migrator's lock timeout. A reader holds
+# `session` for 3 s; the migrator queues for its exclusive lock; a second reader queues behind
+# the migrator. When the migrator's 300 ms lock timeout fires it steps aside, and the second
+# reader gets through long before the first lets go.
+fresh migc_cli_traffic
+traffic="$server dbname=migc_cli_traffic"
+"$every" --url "$traffic" upgrade 001 >/dev/null 2>&1
+psql "$traffic" -Xq -c "BEGIN; SELECT count(*) FROM session; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
+reader=$!
+sleep 0.3
+"$every" --url "$traffic" --lock-timeout 300ms --retries 0 upgrade +1 >/tmp/migc_traffic.$$ 2>&1 &
+migrator=$!
+sleep 0.1
+start=$(date +%s%N)
+psql "$traffic" -XAtq -c "SELECT count(*) FROM session" >/dev/null
+blocked_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+wait $migrator; migrator_status=$?
+wait $reader
+check_status "the migrator gave up on the lock and changed nothing" 1 $migrator_status
+check "nothing was applied" "001" "$("$every" --url "$traffic" current)"
+if [ "$blocked_ms" -lt 2000 ]; then
+  echo "ok: the other client waited $blocked_ms ms behind the migrator, not the 3 s the table was held"
+else
+  echo "FAILED: the other client was blocked for $blocked_ms ms"; failures=$((failures + 1))
+fi
+rm -f /tmp/migc_traffic.$$
+
 # An interrupted `create index concurrently` leaves an INVALID index; the next upgrade says what to do.
 fresh migc_cli_invalid
 invalid="$server dbname=migc_cli_invalid"
@@ -261,6 +290,31 @@ check "the merge applied" "004 (head)" "$("$branched" --url "$branches" current)
 check "reverting the merge leaves both branches" "002, 003" "$("$branched" --url "$branches" current)"
 "$branched" --url "$branches" downgrade 002 >/dev/null 2>&1
 check "downgrading to one branch reverts the other" "002" "$("$branched" --url "$branches" current)"
+
+# Bad runtime input: each gets one clear line, a documented exit status, and changes nothing.
+sql postgres "DROP ROLE IF EXISTS migc_pw; CREATE ROLE migc_pw LOGIN PASSWORD 'right-one'"
+socket=$(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server")
+out=$("$migrate" --url "postgresql://migc_pw:wrong-one@/postgres?host=$socket" current 2>&1); status=$?
+check_status "a wrong password is a connection error" 3 $status
+check "the failure is named" 'password authentication failed for user "migc_pw"' "$out"
+if grep -q "wrong-one" <<<"$out"; then echo "FAILED: the wrong password was printed"; failures=$((failures + 1)); else echo "ok: the wrong password is masked"; fi
+check "one line" "1" "$(grep -c 'error:' <<<"$out")"
+
+fresh migc_cli_readonly
+sql migc_cli_readonly "ALTER DATABASE migc_cli_readonly SET default_transaction_read_only = on"
+out=$("$migrate" --url "$server dbname=migc_cli_readonly" upgrade head 2>&1); status=$?
+check_status "a read-only database fails cleanly" 1 $status
+check "the read-only failure is named" "25006 cannot execute CREATE TABLE in a read-only transaction" "$out"
+check "nothing was created" "0" "$(sql migc_cli_readonly "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
+
+fresh migc_cli_irreversible
+irr="$server dbname=migc_cli_irreversible"
+"$irreversible" --url "$irr" upgrade head >/dev/null 2>&1
+out=$("$irreversible" --url "$irr" downgrade base 2>&1); status=$?
+check_status "a downgrade past an irreversible revision is refused" 5 $status
+check "the irreversible revision is named" "revision 002 (tests/chains/irreversible/002_normalise.mig:1) is irreversible: nothing was downgraded" "$out"
+check "nothing was downgraded" "002 (head)" "$("$irreversible" --url "$irr" current)"
+check "show says so" "Reversible: no" "$("$irreversible" show 002)"
 
 # The migrator alone in an empty directory: no migration files, nothing beside it.
 alone=$(mktemp -d)
