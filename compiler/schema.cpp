@@ -112,32 +112,84 @@ const Constraint* Table::primary_key() const {
   return it == constraints.end() ? nullptr : &*it;
 }
 
+void Schema::index(const Table& table, int delta) {
+  for (const auto& constraint : table.constraints) {
+    if ((constraint_names_[constraint.name] += delta) == 0) constraint_names_.erase(constraint.name);
+    if (constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) {
+      if (delta > 0) {
+        constraint_indexes_.insert(constraint.name);
+      } else {
+        constraint_indexes_.erase(constraint.name);
+      }
+    }
+    if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table != table.name) {
+      auto& tables = referencing_[constraint.referenced_table];
+      if (delta > 0) {
+        tables.insert(table.name);
+      } else {
+        tables.erase(table.name);
+      }
+    }
+  }
+  for (const auto& column : table.columns) {
+    if (column.owned_sequence.empty()) continue;
+    if (delta > 0) {
+      owned_sequences_.insert(column.owned_sequence);
+    } else {
+      owned_sequences_.erase(column.owned_sequence);
+    }
+  }
+}
+
+void Schema::put_table(Table table) {
+  erase_table(table.name);
+  index(table, +1);
+  const std::string name = table.name;
+  tables.emplace(name, std::move(table));
+}
+
+void Schema::erase_table(const std::string& name) {
+  const auto table = tables.find(name);
+  if (table == tables.end()) return;
+  index(table->second, -1);
+  tables.erase(table);
+}
+
+const std::set<std::string>& Schema::referencing(const std::string& table) const {
+  static const std::set<std::string> none;
+  const auto found = referencing_.find(table);
+  return found == referencing_.end() ? none : found->second;
+}
+
+void Schema::put_index(Index index) {
+  erase_index(index.name);
+  indexes_by_table_[index.table].insert(index.name);
+  const std::string name = index.name;
+  indexes.emplace(name, std::move(index));
+}
+
+void Schema::erase_index(const std::string& name) {
+  const auto index = indexes.find(name);
+  if (index == indexes.end()) return;
+  indexes_by_table_[index->second.table].erase(name);
+  indexes.erase(index);
+}
+
+const std::set<std::string>& Schema::indexes_of(const std::string& table) const {
+  static const std::set<std::string> none;
+  const auto found = indexes_by_table_.find(table);
+  return found == indexes_by_table_.end() ? none : found->second;
+}
+
 const char* Schema::relation_kind(const std::string& name) const {
   if (tables.contains(name)) return "table";
   if (indexes.contains(name)) return "index";
-  if (sequences.contains(name)) return "sequence";
-  for (const auto& [_, table] : tables) {
-    for (const auto& column : table.columns) {
-      if (column.owned_sequence == name) return "sequence";
-    }
-    for (const auto& constraint : table.constraints) {
-      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) &&
-        constraint.name == name) {
-      return "index";
-    }
-    }
-  }
+  if (sequences.contains(name) || owned_sequences_.contains(name)) return "sequence";
+  if (constraint_indexes_.contains(name)) return "index";
   return nullptr;
 }
 
-bool Schema::constraint_name_taken(const std::string& name) const {
-  for (const auto& [_, table] : tables) {
-    for (const auto& constraint : table.constraints) {
-      if (constraint.name == name) return true;
-    }
-  }
-  return false;
-}
+bool Schema::constraint_name_taken(const std::string& name) const { return constraint_names_.contains(name); }
 
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
   std::size_t overhead = 0;
@@ -324,9 +376,7 @@ void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& 
       objects["5 foreign key " + table.name + " " + constraint.name] = add_constraint_sql(table.name, constraint);
     }
   }
-  for (const auto& [name, index] : schema.indexes) {
-    if (index.table == table.name) objects["4 index " + name] = create_index_sql(index);
-  }
+  for (const auto& name : schema.indexes_of(table.name)) objects["4 index " + name] = create_index_sql(schema.indexes.at(name));
 }
 
 }  // namespace
@@ -368,10 +418,9 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   }
   // A touched table's foreign keys, and those of other tables that point at it.
   std::set<std::string> referencing;
-  for (const auto& [name, table] : schema.tables) {
-    for (const auto& constraint : table.constraints) {
-      if (constraint.kind == ConstraintKind::foreign_key && tables.contains(constraint.referenced_table)) referencing.insert(name);
-    }
+  for (const auto& name : tables) {
+    const auto& others = schema.referencing(name);
+    referencing.insert(others.begin(), others.end());
   }
   for (const auto& name : tables) {
     if (const auto table = schema.tables.find(name); table != schema.tables.end()) add_table_objects(schema, table->second, objects);

@@ -114,16 +114,16 @@ class RevisionSimulation {
     up(create_table_sql(table, true));
     down("DROP TABLE " + quote_identifier(table.name));
     created_here_.insert(table.name);
-    schema_.tables.emplace(table.name, std::move(table));
+    schema_.put_table(std::move(table));
   }
 
   void operator()(const ast::DropTable& node) {
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
     std::vector<std::pair<std::string, Constraint>> referencing;
-    for (const auto& [name, other] : schema_.tables) {
-      for (const auto& constraint : other.constraints) {
-        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name && name != table->name) {
+    for (const auto& name : schema_.referencing(table->name)) {
+      for (const auto& constraint : schema_.tables.at(name).constraints) {
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name) {
           referencing.emplace_back(name, constraint);
         }
       }
@@ -137,20 +137,19 @@ class RevisionSimulation {
     }
     up("DROP TABLE " + quote_identifier(table->name) + (node.cascade ? " CASCADE" : ""));
     down(create_table_sql(*table, true));
-    for (auto it = schema_.indexes.begin(); it != schema_.indexes.end();) {
-      if (it->second.table == table->name) {
-        down(create_index_sql(it->second));
-        it = schema_.indexes.erase(it);
-      } else {
-        ++it;
-      }
+    for (const std::string& name : std::set<std::string>(schema_.indexes_of(table->name))) {
+      down(create_index_sql(schema_.indexes.at(name)));
+      schema_.erase_index(name);
     }
+    const std::string dropped_table = table->name;
     for (const auto& [name, constraint] : referencing) {
       down(add_constraint_sql(name, constraint));
-      const std::string& dropped = constraint.name;  // a named copy: lambdas cannot capture bindings before C++20 in clang 14
-      std::erase_if(schema_.tables.at(name).constraints, [&](const Constraint& c) { return c.name == dropped; });
+      Table other = schema_.tables.at(name);
+      const std::string& dropped = constraint.name;  // a named copy: clang 14 lambdas cannot capture bindings
+      std::erase_if(other.constraints, [&](const Constraint& c) { return c.name == dropped; });
+      schema_.put_table(std::move(other));
     }
-    schema_.tables.erase(table->name);
+    schema_.erase_table(dropped_table);
   }
 
   void operator()(const ast::CreateIndex& node) {
@@ -187,7 +186,7 @@ class RevisionSimulation {
     }
     up(create_index_sql(index, node.concurrently), !node.concurrently);
     down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index.name), !node.concurrently);
-    schema_.indexes.emplace(index.name, std::move(index));
+    schema_.put_index(std::move(index));
   }
 
   void operator()(const ast::DropIndex& node) {
@@ -199,7 +198,7 @@ class RevisionSimulation {
     up((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index->second.name),
        !node.concurrently);
     down(create_index_sql(index->second, node.concurrently), !node.concurrently);
-    schema_.indexes.erase(index);
+    schema_.erase_index(node.name.text);
   }
 
   void operator()(const ast::CreateEnum& node) {
@@ -268,17 +267,17 @@ class RevisionSimulation {
     }
     up(sql);
     down(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_identifier(table.name), quote_identifier(node.column.name.text)));
-    schema_.tables[table.name] = std::move(table);
+    schema_.put_table(std::move(table));
   }
 
   void operator()(const ast::DropColumn& node) {
     const Table* found = find_table(node.table);
     if (found == nullptr || !find_column(*found, node.column)) return;
     const std::string& column = node.column.text;
-    for (const auto& [name, other] : schema_.tables) {
-      for (const auto& constraint : other.constraints) {
+    for (const auto& name : schema_.referencing(found->name)) {
+      for (const auto& constraint : schema_.tables.at(name).constraints) {
         const auto& referenced = constraint.referenced_columns;
-        if (name != found->name && constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == found->name &&
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == found->name &&
             std::find(referenced.begin(), referenced.end(), column) != referenced.end()) {
           diagnostics_.report(DiagnosticKind::StillReferenced, at(node.column.span), "column", column,
                               fmt::format("foreign key `{}` on table `{}`", constraint.name, name));
@@ -303,15 +302,12 @@ class RevisionSimulation {
     std::erase_if(table.constraints, constraint_uses_column);
     up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_identifier(table.name), quote_identifier(column)));
     down(restore);
-    for (auto it = schema_.indexes.begin(); it != schema_.indexes.end();) {
-      if (it->second.table == table.name && it->second.uses_column(column)) {
-        down(create_index_sql(it->second));
-        it = schema_.indexes.erase(it);
-      } else {
-        ++it;
-      }
+    for (const std::string& name : std::set<std::string>(schema_.indexes_of(table.name))) {
+      if (!schema_.indexes.at(name).uses_column(column)) continue;
+      down(create_index_sql(schema_.indexes.at(name)));
+      schema_.erase_index(name);
     }
-    schema_.tables[table.name] = std::move(table);
+    schema_.put_table(std::move(table));
   }
 
   void operator()(const ast::RenameTable& node) {
@@ -327,20 +323,25 @@ class RevisionSimulation {
     }
     Table table = *found;
     table.name = new_name;
-    schema_.tables.erase(old_name);
+    const std::set<std::string> referencing = schema_.referencing(old_name);
+    schema_.erase_table(old_name);
     // Constraint, index and sequence names stay what they were, as in PostgreSQL.
-    for (auto& [_, other] : schema_.tables) {
+    for (const auto& name : referencing) {
+      Table other = schema_.tables.at(name);
       for (auto& constraint : other.constraints) {
         if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
       }
+      schema_.put_table(std::move(other));
     }
     for (auto& constraint : table.constraints) {
       if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
     }
-    for (auto& [_, index] : schema_.indexes) {
-      if (index.table == old_name) index.table = new_name;
+    for (const std::string& name : std::set<std::string>(schema_.indexes_of(old_name))) {
+      Index index = schema_.indexes.at(name);
+      index.table = new_name;
+      schema_.put_index(std::move(index));
     }
-    schema_.tables.emplace(new_name, std::move(table));
+    schema_.put_table(std::move(table));
     up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(old_name), quote_identifier(new_name)));
     down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(new_name), quote_identifier(old_name)));
   }
@@ -367,9 +368,8 @@ class RevisionSimulation {
         if (constraint.referenced_table == table->name) rename(constraint.referenced_columns);
       }
     }
-    for (auto& [_, index] : schema_.indexes) {
-      if (index.table != table->name) continue;
-      for (auto& key : index.keys) {
+    for (const std::string& name : schema_.indexes_of(table->name)) {
+      for (auto& key : schema_.indexes.at(name).keys) {
         if (key.column == from) key.column = to;
       }
     }
@@ -456,7 +456,7 @@ class RevisionSimulation {
     }
     up(add_constraint_sql(table.name, added));
     down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table.name), quote_identifier(added.name)));
-    *found = std::move(table);
+    schema_.put_table(std::move(table));
   }
 
   void operator()(const ast::DropConstraint& node) {
@@ -474,8 +474,8 @@ class RevisionSimulation {
       return;
     }
     if (it->kind == ConstraintKind::primary_key || it->kind == ConstraintKind::unique) {
-      for (const auto& [name, other] : schema_.tables) {
-        for (const auto& constraint : other.constraints) {
+      for (const auto& name : schema_.referencing(table->name)) {
+        for (const auto& constraint : schema_.tables.at(name).constraints) {
           if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name &&
               same_columns(constraint.referenced_columns, it->columns)) {
             diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "constraint", it->name,
@@ -487,7 +487,9 @@ class RevisionSimulation {
     }
     up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table->name), quote_identifier(it->name)));
     down(add_constraint_sql(table->name, *it));
-    table->constraints.erase(it);
+    Table changed = *table;
+    changed.constraints.erase(changed.constraints.begin() + (it - table->constraints.begin()));
+    schema_.put_table(std::move(changed));
   }
 
   void operator()(const ast::ValidateConstraint& node) {
@@ -831,8 +833,8 @@ class RevisionSimulation {
         return false;
       }
     }
-    for (const auto& [name, index] : schema_.indexes) {
-      if (index.table != table.name) continue;
+    for (const auto& name : schema_.indexes_of(table.name)) {
+      const Index& index = schema_.indexes.at(name);
       const bool in_expression = std::any_of(index.keys.begin(), index.keys.end(), [&](const IndexKey& key) {
         return !key.expression.empty() && mentions_identifier(key.expression, column);
       });
@@ -1071,8 +1073,9 @@ class RevisionSimulation {
         return true;
       }
     }
-    for (const auto& [_, index] : schema_.indexes) {
-      if (index.table != table.name || !index.unique || !index.where_sql.empty()) continue;
+    for (const auto& name : schema_.indexes_of(table.name)) {
+      const Index& index = schema_.indexes.at(name);
+      if (!index.unique || !index.where_sql.empty()) continue;
       std::vector<std::string> keys;
       for (const auto& key : index.keys) {
         if (key.column.empty()) break;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_set>
 
 namespace migc {
 namespace {
@@ -37,11 +38,15 @@ bool is_plain_word(std::string_view name) {
   });
 }
 
+bool is_keyword(std::string_view name) {
+  static const std::unordered_set<std::string_view> keywords(std::begin(quoted_keywords), std::end(quoted_keywords));
+  return keywords.contains(name);
+}
+
 }  // namespace
 
 std::string quote_identifier(std::string_view name) {
-  const bool keyword = std::find(std::begin(quoted_keywords), std::end(quoted_keywords), name) != std::end(quoted_keywords);
-  if (is_plain_word(name) && !keyword) return std::string(name);
+  if (is_plain_word(name) && !is_keyword(name)) return std::string(name);
   std::string quoted = "\"";
   for (char c : name) {
     if (c == '"') quoted += '"';
