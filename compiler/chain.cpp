@@ -10,6 +10,7 @@
 #include <set>
 
 #include "compiler/revision_graph.hpp"
+#include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
 
 namespace migc {
@@ -24,10 +25,13 @@ bool is_reserved_id(const std::string& id) {
   return id == "base" || id == "head" || id == "heads" || id.empty() || id.find_first_of("+-:@ ") != std::string::npos;
 }
 
+// `<id>`, `<id>_<slug>`, or `<date>-<id>_<slug>` as `migc revision` writes it.
 void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
   const std::string stem = std::filesystem::path(parsed.file->path()).stem().string();
   const std::string& id = parsed.syntax.header.id.value;
-  if (stem == id || stem.starts_with(id + "_")) return;
+  const auto dash = stem.find('-');
+  const std::string named = dash == std::string::npos ? stem : stem.substr(dash + 1);
+  if (named == id || named.starts_with(id + "_")) return;
   auto& diagnostic = diagnostics.report(DiagnosticKind::FileNameMismatch, {parsed.file, parsed.syntax.header.id.span},
                                         std::filesystem::path(parsed.file->path()).filename().string(), id);
   diagnostic.notes.push_back({{}, fmt::format("name the file `{}_<slug>.mig`", id)});
@@ -45,9 +49,14 @@ Touched touched_by(const ast::File& file, const Schema& before) {
           if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
             touched.tables.insert(node.name.text);
           } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
-            touched.tables.insert(node.new_name.text);
+            touched.tables.insert(in_schema_of(node.table.text, node.new_name.text));  // renamed within its schema
           } else if constexpr (std::is_same_v<Node, ast::CreateIndex> || std::is_same_v<Node, ast::DropIndex>) {
-            touched.indexes.insert(node.name.text);
+            // An index is created by bare name beside its table, and dropped by its full name.
+            if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
+              touched.indexes.insert(in_schema_of(node.table.text, node.name.text));
+            } else {
+              touched.indexes.insert(node.name.text);
+            }
             if (const auto index = before.indexes.find(node.name.text); index != before.indexes.end()) {
               touched.tables.insert(index->second.table);
             }
@@ -59,6 +68,8 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             touched.sequences.insert(node.name.text);
           } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
             touched.extensions.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
+            touched.schemas.insert(node.name.text);
           }
         },
         statement);

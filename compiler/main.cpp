@@ -7,7 +7,10 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <chrono>
+#include <cstdlib>
 
+#include "compiler/authoring.hpp"
 #include "compiler/chain.hpp"
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
@@ -31,6 +34,12 @@ struct Options {
   std::string lock_target;
   bool update_lock = false;
   bool werror = false;
+  std::string message;
+  std::string directory = "migrations";
+  std::string id;
+  std::string at;
+  std::string svg;
+  std::vector<std::string> merge_parents;
 };
 
 std::string read_file(const std::string& path) {
@@ -139,7 +148,99 @@ int run_schema(const Options& options) {
   std::vector<migc::SourceFile> sources;
   const auto chain = compile(options, sources);
   if (!chain) return exit_chain_errors;
-  std::cout << migc::schema_sql(chain->head);
+  std::cout << (options.at.empty() ? migc::schema_sql(chain->head) : migc::schema_sql_at(*chain, options.at));
+  return 0;
+}
+
+// Writes a new revision file into the migrations directory; refuses to overwrite anything.
+int write_revision(const Options& options, const std::vector<std::string>& parents) {
+  const std::string id = options.id.empty() ? migc::new_revision_id() : options.id;
+  const fs::path path = fs::path(options.directory) / migc::revision_file_name(id, options.message, std::chrono::system_clock::now());
+  if (fs::exists(path)) throw std::runtime_error(fmt::format("{} exists already", path.string()));
+  std::ofstream(path) << migc::revision_file_text(id, parents, options.message);
+  std::cout << fmt::format("migc: wrote {} (revision {}, after {})\n", path.string(), id,
+                           parents.empty() ? std::string("base") : fmt::format("{}", fmt::join(parents, ", ")));
+  return 0;
+}
+
+int run_revision(Options options) {
+  options.files = {options.directory};
+  std::vector<migc::SourceFile> sources;
+  for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
+  if (sources.empty()) return write_revision(options, {});
+  migc::Diagnostics diagnostics;
+  const auto chain = migc::compile_chain(sources, diagnostics);
+  for (const auto& diagnostic : diagnostics.all()) {
+    if (diagnostic.kind != migc::DiagnosticKind::MultipleHeads) continue;
+    std::cerr << migc::format_diagnostic(diagnostic);
+    std::cerr << "migc: error: a new revision needs one head to follow; merge the heads first: "
+                 "migc merge <rev> <rev> -m \"...\"\n";
+    return exit_chain_errors;
+  }
+  if (!chain) {
+    for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+    std::cerr << "migc: error: fix the chain before adding to it\n";
+    return exit_chain_errors;
+  }
+  return write_revision(options, migc::chain_heads(*chain));
+}
+
+int run_merge(Options options) {
+  if (options.merge_parents.size() < 2) throw std::runtime_error("a merge needs two revisions or more");
+  options.files = {options.directory};
+  std::vector<migc::SourceFile> sources;
+  for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
+  migc::Diagnostics diagnostics;
+  migc::compile_chain(sources, diagnostics);
+  // The chain is expected to have several heads here: that is what a merge is for.
+  bool other_errors = false;
+  for (const auto& diagnostic : diagnostics.all()) {
+    if (diagnostic.kind == migc::DiagnosticKind::MultipleHeads) continue;
+    std::cerr << migc::format_diagnostic(diagnostic);
+    other_errors = other_errors || diagnostic.severity == migc::Severity::error;
+  }
+  if (other_errors) return exit_chain_errors;
+  return write_revision(options, options.merge_parents);
+}
+
+int run_heads(const Options& options) {
+  std::vector<migc::SourceFile> sources;
+  const auto chain = compile(options, sources);
+  if (!chain) return exit_chain_errors;
+  for (const auto& head : migc::chain_heads(*chain)) std::cout << head << " (head)\n";
+  return 0;
+}
+
+int run_history(const Options& options) {
+  std::vector<migc::SourceFile> sources;
+  const auto chain = compile(options, sources);
+  if (!chain) return exit_chain_errors;
+  for (auto it = chain->revisions.rbegin(); it != chain->revisions.rend(); ++it) {
+    const std::string parents = it->parents.empty() ? std::string("<base>") : fmt::format("{}", fmt::join(it->parents, ", "));
+    std::cout << fmt::format("{} -> {}, {}  ({})\n", parents, it->id, it->message,
+                             migc::relative_source_path(it->file->path(), options.source_root));
+  }
+  return 0;
+}
+
+int run_graph(const Options& options) {
+  std::vector<migc::SourceFile> sources;
+  const auto chain = compile(options, sources);
+  if (!chain) return exit_chain_errors;
+  const std::string dot = migc::graph_dot(*chain);
+  if (options.svg.empty()) {
+    std::cout << dot;
+    return 0;
+  }
+  const fs::path dot_file = fs::path(options.svg).replace_extension(".dot");
+  write_if_changed(dot_file, dot);
+  // The SVG needs Graphviz; the dot file is there either way.
+  const std::string command = fmt::format("dot -Tsvg -o '{}' '{}'", options.svg, dot_file.string());
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << fmt::format("migc: wrote {}; install Graphviz (`dot`) for the SVG\n", dot_file.string());
+    return exit_usage;
+  }
+  std::cout << fmt::format("migc: wrote {}\n", options.svg);
   return 0;
 }
 
@@ -167,8 +268,28 @@ int main(int argc, char** argv) {
   check_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
   check_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
 
-  auto* schema_command = app.add_subcommand("schema", "print the schema at the head of the chain as SQL");
+  auto* schema_command = app.add_subcommand("schema", "print the schema at the head (or --at a revision) as SQL");
   schema_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  schema_command->add_option("--at", options.at, "the revision whose schema to print");
+
+  auto* revision_command = app.add_subcommand("revision", "write a new, empty revision after the head");
+  revision_command->add_option("-m,--message", options.message, "what the revision does")->required();
+  revision_command->add_option("--dir", options.directory, "the migrations directory")->capture_default_str();
+  revision_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
+
+  auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
+  merge_command->add_option("revisions", options.merge_parents, "the revisions to merge")->required();
+  merge_command->add_option("-m,--message", options.message, "what the merge joins")->required();
+  merge_command->add_option("--dir", options.directory, "the migrations directory")->capture_default_str();
+  merge_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
+
+  auto* heads_command = app.add_subcommand("heads", "print the chain's head revision(s)");
+  heads_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  auto* history_command = app.add_subcommand("history", "list the revisions, newest first");
+  history_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  auto* graph_command = app.add_subcommand("graph", "print the revision graph as Graphviz dot");
+  graph_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  graph_command->add_option("--svg", options.svg, "write an SVG there instead (needs Graphviz's dot)");
 
   try {
     app.parse(argc, argv);
@@ -178,6 +299,11 @@ int main(int argc, char** argv) {
   try {
     if (*compile_command || *check_command) return run_compile(options);
     if (*schema_command) return run_schema(options);
+    if (*revision_command) return run_revision(options);
+    if (*merge_command) return run_merge(options);
+    if (*heads_command) return run_heads(options);
+    if (*history_command) return run_history(options);
+    if (*graph_command) return run_graph(options);
   } catch (const std::exception& error) {
     std::cerr << "migc: error: " << error.what() << "\n";
     return exit_usage;

@@ -54,7 +54,7 @@ std::string ColumnType::sql() const {
     return text;
   };
   if (user_defined) {
-    out = quote_identifier(name);
+    out = quote_qualified(name);
   } else if (name.starts_with("timestamp ") || name.starts_with("time ")) {
     // format_type() puts the precision between the word and its time zone suffix.
     const auto space = name.find(' ');
@@ -114,12 +114,14 @@ const Constraint* Table::primary_key() const {
 
 void Schema::index(const Table& table, int delta) {
   for (const auto& constraint : table.constraints) {
-    if ((constraint_names_[constraint.name] += delta) == 0) constraint_names_.erase(constraint.name);
+    // Constraint names are kept per schema, as PostgreSQL chooses them.
+    const std::string key = in_schema_of(table.name, constraint.name);
+    if ((constraint_names_[key] += delta) == 0) constraint_names_.erase(key);
     if (constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) {
       if (delta > 0) {
-        constraint_indexes_.insert(constraint.name);
+        constraint_indexes_.insert(key);
       } else {
-        constraint_indexes_.erase(constraint.name);
+        constraint_indexes_.erase(key);
       }
     }
     if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table != table.name) {
@@ -234,11 +236,13 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
     for (const auto& other : table.constraints) {
       if (other.name == candidate) return true;
     }
-    return schema.constraint_name_taken(candidate) || (needs_relation_name && schema.relation_kind(candidate));
+    const std::string key = in_schema_of(table.name, candidate);
+    return schema.constraint_name_taken(key) || (needs_relation_name && schema.relation_kind(key));
   };
-  std::string candidate = make_object_name(table.name, addition, label);
+  const std::string table_name = bare_name(table.name);
+  std::string candidate = make_object_name(table_name, addition, label);
   for (int pass = 1; taken(candidate); ++pass) {
-    candidate = make_object_name(table.name, addition, label + std::to_string(pass));
+    candidate = make_object_name(table_name, addition, label + std::to_string(pass));
   }
   return candidate;
 }
@@ -248,11 +252,11 @@ namespace {
 // `serial` makes PostgreSQL name the sequence after the table; a sequence that kept its name
 // through a table rename has to be spelled out.
 bool serial_shorthand_fits(const std::string& table, const Column& column) {
-  return column.owned_sequence == make_object_name(table, column.name, "seq");
+  return column.owned_sequence == in_schema_of(table, make_object_name(bare_name(table), column.name, "seq"));
 }
 
 std::string nextval_sql(const std::string& sequence) {
-  return "nextval(" + quote_literal(quote_identifier(sequence)) + "::regclass)";
+  return "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)";
 }
 
 }  // namespace
@@ -279,7 +283,7 @@ std::string constraint_sql(const Constraint& constraint) {
     case ConstraintKind::unique: return out + "UNIQUE (" + quote_identifiers(constraint.columns) + ")";
     case ConstraintKind::foreign_key:
       out += fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", quote_identifiers(constraint.columns),
-                         quote_identifier(constraint.referenced_table),
+                         quote_qualified(constraint.referenced_table),
                          quote_identifiers(constraint.referenced_columns));
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
@@ -292,7 +296,7 @@ std::string constraint_sql(const Constraint& constraint) {
 std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   std::string before;  // statements the table needs first
   std::string after;   // and those that complete it
-  std::string out = "CREATE TABLE " + quote_identifier(table.name) + " (";
+  std::string out = "CREATE TABLE " + quote_qualified(table.name) + " (";
   bool first = true;
   const auto element = [&](const std::string& text) {
     out += first ? "\n    " : ",\n    ";
@@ -308,14 +312,14 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     if (column.identity != Identity::none) {
       element(fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
                           column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT",
-                          quote_identifier(column.owned_sequence)));
+                          quote_qualified(column.owned_sequence)));
       continue;
     }
-    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_identifier(column.owned_sequence), column.type.sql());
+    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_qualified(column.owned_sequence), column.type.sql());
     element(fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(),
                         nextval_sql(column.owned_sequence)));
-    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_identifier(column.owned_sequence),
-                         quote_identifier(table.name), quote_identifier(column.name));
+    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_qualified(column.owned_sequence),
+                         quote_qualified(table.name), quote_identifier(column.name));
   }
   for (const auto& constraint : table.constraints) {
     if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;
@@ -332,7 +336,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
 }
 
 std::string add_constraint_sql(const std::string& table, const Constraint& constraint) {
-  return "ALTER TABLE " + quote_identifier(table) + " ADD " + constraint_sql(constraint) +
+  return "ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) +
          (constraint.not_valid ? " NOT VALID" : "");
 }
 
@@ -344,8 +348,8 @@ std::string create_index_sql(const Index& index, bool concurrently) {
     if (key.descending) keys += " DESC";
   }
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
-                                concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name),
-                                quote_identifier(index.table), index.method, keys);
+                                concurrently ? "CONCURRENTLY " : "", quote_identifier(bare_name(index.name)),
+                                quote_qualified(index.table), index.method, keys);
   if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
   return sql;
 }
@@ -353,17 +357,17 @@ std::string create_index_sql(const Index& index, bool concurrently) {
 std::string create_enum_sql(const EnumType& type) {
   std::string values;
   for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
-  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_identifier(type.name), values);
+  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values);
 }
 
 std::string create_sequence_sql(const Sequence& sequence) {
-  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_identifier(sequence.name), sequence.type,
+  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_qualified(sequence.name), sequence.type,
                      sequence.increment, sequence.start);
 }
 
 std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text) {
-  const std::string target = column == nullptr ? "TABLE " + quote_identifier(table)
-                                               : "COLUMN " + quote_identifier(table) + "." + quote_identifier(*column);
+  const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
+                                               : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
   return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
 }
 
@@ -383,6 +387,7 @@ void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& 
 
 SchemaObjects schema_objects(const Schema& schema) {
   SchemaObjects objects;
+  for (const auto& [name, _] : schema.schemas) objects["0 schema " + name] = "CREATE SCHEMA " + quote_identifier(name);
   // IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
   for (const auto& [name, _] : schema.extensions) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
   for (const auto& [name, type] : schema.enums) objects["1 type " + name] = create_enum_sql(type);
@@ -393,6 +398,9 @@ SchemaObjects schema_objects(const Schema& schema) {
 
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   SchemaObjects objects;
+  for (const auto& name : touched.schemas) {
+    if (schema.schemas.contains(name)) objects["0 schema " + name] = "CREATE SCHEMA " + quote_identifier(name);
+  }
   for (const auto& name : touched.extensions) {
     if (schema.extensions.contains(name)) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
   }

@@ -117,6 +117,7 @@ struct Schema {
   std::map<std::string, EnumType> enums;
   std::map<std::string, Sequence> sequences;
   std::map<std::string, Extension> extensions;
+  std::map<std::string, Origin> schemas;  // beside `public`, which always exists
 
   void put_table(Table table);
   void erase_table(const std::string& name);
@@ -166,7 +167,7 @@ using SchemaObjects = std::map<std::string, std::string>;
 // Names a revision's statements touch; schema_objects() widens them to every object whose SQL
 // could have changed with them (a table's indexes and foreign keys, the tables using a type).
 struct Touched {
-  std::set<std::string> tables, indexes, types, sequences, extensions;
+  std::set<std::string> tables, indexes, types, sequences, extensions, schemas;
 };
 
 SchemaObjects schema_objects(const Schema& schema);

@@ -112,7 +112,7 @@ class RevisionSimulation {
     if (!add_constraints(table, pending)) return;
     for (auto& constraint : table.constraints) constraint.not_valid = false;  // as PostgreSQL: a new table is valid
     up(create_table_sql(table, true));
-    down("DROP TABLE " + quote_identifier(table.name));
+    down("DROP TABLE " + quote_qualified(table.name));
     created_here_.insert(table.name);
     schema_.put_table(std::move(table));
   }
@@ -135,7 +135,7 @@ class RevisionSimulation {
       diagnostic.notes.push_back({{}, "drop that foreign key first, or write `drop table ... cascade`"});
       return;
     }
-    up("DROP TABLE " + quote_identifier(table->name) + (node.cascade ? " CASCADE" : ""));
+    up("DROP TABLE " + quote_qualified(table->name) + (node.cascade ? " CASCADE" : ""));
     down(create_table_sql(*table, true));
     for (const std::string& name : std::set<std::string>(schema_.indexes_of(table->name))) {
       down(create_index_sql(schema_.indexes.at(name)));
@@ -155,9 +155,11 @@ class RevisionSimulation {
   void operator()(const ast::CreateIndex& node) {
     if (!check_name(node.name)) return;
     const Table* table = find_table(node.table);
-    if (table == nullptr || !check_new_relation(node.name, DiagnosticKind::DuplicateIndex)) return;
+    if (table == nullptr) return;
+    const std::string key = in_schema_of(table->name, node.name.text);  // an index lives beside its table
+    if (!check_new_relation(node.name, DiagnosticKind::DuplicateIndex, key)) return;
     Index index;
-    index.name = node.name.text;
+    index.name = key;
     index.table = table->name;
     index.unique = node.unique;
     index.origin = {revision_.id, at(node.name.span)};
@@ -185,7 +187,7 @@ class RevisionSimulation {
       lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
     }
     up(create_index_sql(index, node.concurrently), !node.concurrently);
-    down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index.name), !node.concurrently);
+    down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_qualified(index.name), !node.concurrently);
     schema_.put_index(std::move(index));
   }
 
@@ -195,7 +197,7 @@ class RevisionSimulation {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, keys_of(schema_.indexes), sites_.relations);
       return;
     }
-    up((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_identifier(index->second.name),
+    up((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_qualified(index->second.name),
        !node.concurrently);
     down(create_index_sql(index->second, node.concurrently), !node.concurrently);
     schema_.erase_index(node.name.text);
@@ -224,7 +226,7 @@ class RevisionSimulation {
       type.values.push_back(value.value);
     }
     up(create_enum_sql(type));
-    down("DROP TYPE " + quote_identifier(name));
+    down("DROP TYPE " + quote_qualified(name));
     schema_.enums.emplace(name, std::move(type));
   }
 
@@ -244,7 +246,7 @@ class RevisionSimulation {
         }
       }
     }
-    up("DROP TYPE " + quote_identifier(type->first));
+    up("DROP TYPE " + quote_qualified(type->first));
     down(create_enum_sql(type->second));
     schema_.enums.erase(type);
   }
@@ -261,12 +263,12 @@ class RevisionSimulation {
       diagnostic.notes.push_back({{}, "add it with a default, or nullable, fill it, then `alter column ... set not null`"});
       return;
     }
-    std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(table.name), column_sql(table.columns.back()));
+    std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), column_sql(table.columns.back()));
     for (std::size_t i = found->constraints.size(); i < table.constraints.size(); ++i) {
       sql += ", ADD " + constraint_sql(table.constraints[i]);
     }
     up(sql);
-    down(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_identifier(table.name), quote_identifier(node.column.name.text)));
+    down(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(node.column.name.text)));
     schema_.put_table(std::move(table));
   }
 
@@ -295,12 +297,12 @@ class RevisionSimulation {
     const auto constraint_uses_column = [&](const Constraint& c) {
       return uses_column(c.columns) || (!c.check_sql.empty() && mentions_identifier(c.check_sql, column));
     };
-    std::string restore = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(table.name), column_sql(dropped));
+    std::string restore = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), column_sql(dropped));
     for (const auto& constraint : found->constraints) {
       if (constraint_uses_column(constraint)) restore += ", ADD " + constraint_sql(constraint);
     }
     std::erase_if(table.constraints, constraint_uses_column);
-    up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_identifier(table.name), quote_identifier(column)));
+    up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(column)));
     down(restore);
     for (const std::string& name : std::set<std::string>(schema_.indexes_of(table.name))) {
       if (!schema_.indexes.at(name).uses_column(column)) continue;
@@ -312,9 +314,13 @@ class RevisionSimulation {
 
   void operator()(const ast::RenameTable& node) {
     const Table* found = find_table(node.table);
-    if (found == nullptr || !check_name(node.new_name) || !check_new_relation(node.new_name, DiagnosticKind::DuplicateTable)) return;
+    // RENAME TO takes a bare name: the table stays in its schema.
+    const std::string new_name = in_schema_of(found == nullptr ? "" : found->name, node.new_name.text);
+    if (found == nullptr || !check_name(node.new_name) ||
+        !check_new_relation(node.new_name, DiagnosticKind::DuplicateTable, new_name)) {
+      return;
+    }
     const std::string old_name = found->name;
-    const std::string& new_name = node.new_name.text;
     if (existed_before(old_name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", old_name);
     if (const auto type = schema_.enums.find(new_name); type != schema_.enums.end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
@@ -342,8 +348,8 @@ class RevisionSimulation {
       schema_.put_index(std::move(index));
     }
     schema_.put_table(std::move(table));
-    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(old_name), quote_identifier(new_name)));
-    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_identifier(new_name), quote_identifier(old_name)));
+    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(old_name), quote_identifier(bare_name(new_name))));
+    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(new_name), quote_identifier(bare_name(old_name))));
   }
 
   void operator()(const ast::RenameColumn& node) {
@@ -373,8 +379,8 @@ class RevisionSimulation {
         if (key.column == from) key.column = to;
       }
     }
-    up(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_identifier(table->name), quote_identifier(from), quote_identifier(to)));
-    down(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_identifier(table->name), quote_identifier(to), quote_identifier(from)));
+    up(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(table->name), quote_identifier(from), quote_identifier(to)));
+    down(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(table->name), quote_identifier(to), quote_identifier(from)));
   }
 
   void operator()(const ast::AlterColumnType& node) {
@@ -392,7 +398,7 @@ class RevisionSimulation {
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
-    const std::string table_sql = quote_identifier(table->name);
+    const std::string table_sql = quote_qualified(table->name);
     const std::string column_name = quote_identifier(column->name);
     std::string sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {}", table_sql, column_name, type->sql());
     if (node.using_expression) sql += " USING " + text_of(*node.using_expression);
@@ -418,7 +424,7 @@ class RevisionSimulation {
     if (node.not_null && !column->not_null && existed_before(table->name) && !has_not_null_check(*table, column->name)) {
       lint(DiagnosticKind::NotNullWithoutCheck, node.column.span, table->name, column->name);
     }
-    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table->name), quote_identifier(column->name));
+    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table->name), quote_identifier(column->name));
     up(prefix + (node.not_null ? "SET NOT NULL" : "DROP NOT NULL"));
     // Setting what already holds changes nothing, and its down must change nothing either.
     if (column->not_null != node.not_null) down(prefix + (node.not_null ? "DROP NOT NULL" : "SET NOT NULL"));
@@ -435,7 +441,7 @@ class RevisionSimulation {
                           fmt::format("column `{}` is a serial column: its default is its sequence", column->name));
       return;
     }
-    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table->name), quote_identifier(column->name));
+    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table->name), quote_identifier(column->name));
     std::optional<std::string> value;
     if (node.value) value = text_of(*node.value);
     up(prefix + (value ? "SET DEFAULT " + *value : "DROP DEFAULT"));
@@ -455,7 +461,7 @@ class RevisionSimulation {
            added.kind == ConstraintKind::check ? "check constraint" : "foreign key", added.name, table.name);
     }
     up(add_constraint_sql(table.name, added));
-    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table.name), quote_identifier(added.name)));
+    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_qualified(table.name), quote_identifier(added.name)));
     schema_.put_table(std::move(table));
   }
 
@@ -485,7 +491,7 @@ class RevisionSimulation {
         }
       }
     }
-    up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_identifier(table->name), quote_identifier(it->name)));
+    up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_qualified(table->name), quote_identifier(it->name)));
     down(add_constraint_sql(table->name, *it));
     Table changed = *table;
     changed.constraints.erase(changed.constraints.begin() + (it - table->constraints.begin()));
@@ -501,7 +507,7 @@ class RevisionSimulation {
       diagnostics_.report(DiagnosticKind::UnknownConstraint, at(node.name.span), node.name.text, table->name, revision_.id);
       return;
     }
-    const std::string table_sql = quote_identifier(table->name);
+    const std::string table_sql = quote_qualified(table->name);
     up(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table_sql, quote_identifier(it->name)));
     if (!it->not_valid) return;  // validating a valid constraint changes nothing
     // No statement un-validates a constraint; putting it back unvalidated does.
@@ -528,7 +534,7 @@ class RevisionSimulation {
       }
       if (node.after) ++position;
     }
-    std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", quote_identifier(type->name), quote_literal(node.value.value));
+    std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", quote_qualified(type->name), quote_literal(node.value.value));
     if (node.before) sql += " BEFORE " + quote_literal(node.before->value);
     if (node.after) sql += " AFTER " + quote_literal(node.after->value);
     up(sql);
@@ -552,7 +558,7 @@ class RevisionSimulation {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
       return;
     }
-    const std::string type_sql = quote_identifier(type->name);
+    const std::string type_sql = quote_qualified(type->name);
     up(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.value.value), quote_literal(node.new_value.value)));
     down(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.new_value.value), quote_literal(node.value.value)));
     *it = node.new_value.value;
@@ -595,13 +601,50 @@ class RevisionSimulation {
     }
     std::vector<std::string> columns;
     for (const auto& column : node.columns) columns.push_back(column.text);
-    up(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_identifier(table->name), quote_identifiers(columns), values));
+    up(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(table->name), quote_identifiers(columns), values));
     if (node.down) {
       down(trimmed(node.down->value));
     } else {
       lowered_.irreversible = true;
     }
     table->has_rows = true;
+  }
+
+  void operator()(const ast::CreateSchema& node) {
+    if (!check_name(node.name)) return;
+    const std::string& name = node.name.text;
+    if (name == "public" || schema_.schemas.contains(name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateSchema, at(node.name.span), name, revision_.id);
+      if (const auto existing = schema_.schemas.find(name); existing != schema_.schemas.end()) {
+        diagnostic.notes.push_back({existing->second.where, fmt::format("created here, by revision {}", existing->second.revision)});
+      }
+      return;
+    }
+    up("CREATE SCHEMA " + quote_identifier(name));
+    down("DROP SCHEMA " + quote_identifier(name));
+    schema_.schemas.emplace(name, Origin{revision_.id, at(node.name.span)});
+  }
+
+  void operator()(const ast::DropSchema& node) {
+    const std::string& name = node.name.text;
+    if (!schema_.schemas.contains(name)) {
+      report_unknown(DiagnosticKind::UnknownSchema, node.name, keys_of(schema_.schemas), {});
+      return;
+    }
+    const std::string prefix = name + ".";
+    const auto first_in = [&](const auto& map, std::string_view kind) -> std::string {
+      const auto it = map.lower_bound(prefix);
+      return it != map.end() && it->first.starts_with(prefix) ? fmt::format("{} `{}`", kind, it->first) : "";
+    };
+    for (const std::string& object : {first_in(schema_.tables, "table"), first_in(schema_.enums, "type"),
+                                      first_in(schema_.sequences, "sequence"), first_in(schema_.indexes, "index")}) {
+      if (object.empty()) continue;
+      diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
+      return;
+    }
+    up("DROP SCHEMA " + quote_identifier(name));
+    down("CREATE SCHEMA " + quote_identifier(name));
+    schema_.schemas.erase(name);
   }
 
   void operator()(const ast::CreateExtension& node) {
@@ -641,7 +684,7 @@ class RevisionSimulation {
       sequence.type = type->name;
     }
     up(create_sequence_sql(sequence));
-    down("DROP SEQUENCE " + quote_identifier(sequence.name));
+    down("DROP SEQUENCE " + quote_qualified(sequence.name));
     schema_.sequences.emplace(sequence.name, std::move(sequence));
   }
 
@@ -651,7 +694,7 @@ class RevisionSimulation {
       report_unknown(DiagnosticKind::UnknownSequence, node.name, keys_of(schema_.sequences), sites_.relations);
       return;
     }
-    up("DROP SEQUENCE " + quote_identifier(sequence->first));
+    up("DROP SEQUENCE " + quote_qualified(sequence->first));
     down(create_sequence_sql(sequence->second));
     schema_.sequences.erase(sequence);
   }
@@ -848,13 +891,14 @@ class RevisionSimulation {
 
   // The way back from adding an enum value: the type rebuilt as it was, every column moved to it.
   std::vector<std::string> rebuild_enum_sql(const EnumType& type) {
-    const std::string name = quote_identifier(type.name);
-    const std::string old_name = quote_identifier(type.name + "__migc_old");
-    std::vector<std::string> sql{fmt::format("ALTER TYPE {} RENAME TO {}", name, old_name), create_enum_sql(type)};
+    const std::string old_bare = bare_name(type.name) + "__migc_old";
+    const std::string old_name = quote_qualified(in_schema_of(type.name, old_bare));
+    std::vector<std::string> sql{fmt::format("ALTER TYPE {} RENAME TO {}", quote_qualified(type.name), quote_identifier(old_bare)),
+                                 create_enum_sql(type)};
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& column : table.columns) {
         if (!column.type.user_defined || column.type.name != type.name) continue;
-        const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_identifier(table_name), quote_identifier(column.name));
+        const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table_name), quote_identifier(column.name));
         if (column.default_sql) sql.push_back(prefix + "DROP DEFAULT");
         sql.push_back(prefix + fmt::format("TYPE {} USING {}::text::{}", column.type.sql(), quote_identifier(column.name), column.type.sql()));
         if (column.default_sql) sql.push_back(prefix + "SET DEFAULT " + *column.default_sql);
@@ -865,24 +909,36 @@ class RevisionSimulation {
   }
 
   bool check_name(const ast::Name& name) {
-    if (name.text.size() <= max_identifier_bytes) return true;
-    diagnostics_.report(DiagnosticKind::IdentifierTooLong, at(name.span), name.text, name.text.size());
-    return false;
+    for (const std::string& part : {schema_of(name.text), bare_name(name.text)}) {
+      if (part.size() <= max_identifier_bytes) continue;
+      diagnostics_.report(DiagnosticKind::IdentifierTooLong, at(name.span), part, part.size());
+      return false;
+    }
+    const std::string schema = schema_of(name.text);
+    if (!schema.empty() && !schema_.schemas.contains(schema)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownSchema, at(name.span), schema, revision_.id);
+      diagnostic.notes.push_back({{}, fmt::format("create it first: `create schema {};`", schema)});
+      return false;
+    }
+    return true;
   }
 
-  bool check_new_relation(const ast::Name& name, DiagnosticKind kind) {
-    const char* existing = schema_.relation_kind(name.text);
+  // `key`: the name as it will be stored, when it differs from what was written (an index
+  // lives in its table's schema).
+  bool check_new_relation(const ast::Name& name, DiagnosticKind kind, std::string key = "") {
+    if (key.empty()) key = name.text;
+    const char* existing = schema_.relation_kind(key);
     if (existing == nullptr) return true;
-    auto& diagnostic = diagnostics_.report(kind, at(name.span), existing, name.text, revision_.id);
+    auto& diagnostic = diagnostics_.report(kind, at(name.span), existing, key, revision_.id);
     const Origin* origin = nullptr;
-    if (const auto t = schema_.tables.find(name.text); t != schema_.tables.end()) origin = &t->second.origin;
-    if (const auto i = schema_.indexes.find(name.text); i != schema_.indexes.end()) origin = &i->second.origin;
+    if (const auto t = schema_.tables.find(key); t != schema_.tables.end()) origin = &t->second.origin;
+    if (const auto i = schema_.indexes.find(key); i != schema_.indexes.end()) origin = &i->second.origin;
     if (origin != nullptr) {
       diagnostic.notes.push_back({origin->where, fmt::format("first created here, by revision {}", origin->revision)});
     }
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& constraint : table.constraints) {
-        if (constraint.name == name.text && constraint.kind != ConstraintKind::foreign_key) {
+        if (in_schema_of(table_name, constraint.name) == key && constraint.kind != ConstraintKind::foreign_key) {
           diagnostic.notes.push_back({table.origin.where, fmt::format("it is the index of a {} constraint of table `{}`",
                                                                       constraint.kind == ConstraintKind::primary_key ? "primary key" : "unique",
                                                                       table_name)});
@@ -988,9 +1044,10 @@ class RevisionSimulation {
         return false;
       }
       // As PostgreSQL does: a sequence named by ChooseRelationName(table, column, "seq").
-      std::string sequence = make_object_name(table.name, column.name, "seq");
+      const std::string table_name = bare_name(table.name);
+      std::string sequence = in_schema_of(table.name, make_object_name(table_name, column.name, "seq"));
       for (int pass = 1; schema_.relation_kind(sequence) != nullptr; ++pass) {
-        sequence = make_object_name(table.name, column.name, "seq" + std::to_string(pass));
+        sequence = in_schema_of(table.name, make_object_name(table_name, column.name, "seq" + std::to_string(pass)));
       }
       column.not_null = true;
       column.owned_sequence = sequence;

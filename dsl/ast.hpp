@@ -17,6 +17,7 @@ struct Located {
 };
 
 // An SQL identifier: unquoted ones are folded to lower case, quoted ones kept as written.
+// Object names may be schema-qualified: `text` is then `schema.name` (`public.` is dropped).
 struct Name : Located {
   std::string text;
 };
@@ -198,6 +199,14 @@ struct InsertRows : Located {
   bool irreversible = false;
 };
 
+struct CreateSchema : Located {
+  Name name;
+};
+
+struct DropSchema : Located {
+  Name name;
+};
+
 struct CreateExtension : Located {
   Name name;
 };
@@ -234,7 +243,7 @@ struct ExecuteSql : Located {
 using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
                                DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault,
                                AddConstraint, DropConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
-                               InsertRows, CreateExtension, DropExtension, CreateSequence, DropSequence, Comment,
+                               InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, DropSequence, Comment,
                                ExecuteSql>;
 
 struct Header : Located {

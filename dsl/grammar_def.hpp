@@ -187,6 +187,7 @@ using x3::omit;
 
 struct identifier_id;
 struct name_id;
+struct qualified_name_id;
 struct string_literal_id;
 struct sql_body_id;
 struct type_ref_id;
@@ -227,6 +228,7 @@ struct header_id;
 
 const x3::rule<identifier_id, std::string> identifier = "identifier";
 const x3::rule<name_id, ast::Name> name = "identifier";
+const x3::rule<qualified_name_id, ast::Name> qualified_name = "name";
 const x3::rule<string_literal_id, ast::StringLiteral> string_literal = "string literal";
 const x3::rule<sql_body_id, ast::StringLiteral> sql_body = "dollar-quoted SQL ($$ ... $$)";
 const x3::rule<type_ref_id, ast::TypeRef> type_ref = "type";
@@ -262,11 +264,12 @@ const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
 const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
 const x3::rule<create_type_id, ast::CreateEnum> create_type = "`type`";
 const x3::rule<create_target_id, ast::Statement> create_target =
-    "`table`, `index`, `unique index`, `type`, `sequence` or `extension`";
+    "`table`, `index`, `unique index`, `type`, `sequence`, `extension` or `schema`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
-const x3::rule<drop_target_id, ast::Statement> drop_target = "`table`, `index`, `type`, `sequence` or `extension`";
+const x3::rule<drop_target_id, ast::Statement> drop_target =
+    "`table`, `index`, `type`, `sequence`, `extension` or `schema`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
@@ -296,6 +299,16 @@ const auto quoted_identifier = as<std::string>(
     "quoted identifier", x3::lexeme[lit('"') >> +((lit("\"\"") >> x3::attr('"')) | ~x3::char_('"')) > lit('"')]);
 const auto identifier_def = unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
 const auto name_def = located[identifier[assign(&ast::Name::text)]];
+// `schema.name`, kept as one text; a name in `public` is the bare name.
+const auto qualify = [](auto& context) {
+  auto& text = x3::_val(context).text;
+  if (text == "public") {
+    text = x3::_attr(context);
+  } else {
+    text += "." + x3::_attr(context);
+  }
+};
+const auto qualified_name_def = located[identifier[assign(&ast::Name::text)] >> -(lit('.') >> identifier[qualify])];
 
 const auto quoted_string = as<std::string>(
     "string literal", x3::lexeme[lit('\'') >> *((lit("''") >> x3::attr('\'')) | ~x3::char_('\'')) > lit('\'')]);
@@ -311,7 +324,13 @@ const auto type_name_def =
     (kw("character") >> kw("varying"))[set_text("character varying")] |
     (kw("timestamp")[set_text("timestamp")] >> -time_zone_suffix[append_suffix]) |
     (kw("time")[set_text("time")] >> -time_zone_suffix[append_suffix]) |
-    identifier[assign_val()];
+    (identifier[assign_val()] >> -(lit('.') >> identifier[([](auto& context) {
+       if (x3::_val(context) == "public") {
+         x3::_val(context) = x3::_attr(context);
+       } else {
+         x3::_val(context) += "." + x3::_attr(context);
+       }
+     })]));
 const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimensions; };
 const auto type_ref_def =
     located[type_name[assign(&ast::TypeRef::name)] >>
@@ -336,7 +355,7 @@ const auto referential_action_def =
     (kw("no") > kw("action") > x3::attr(ast::ReferentialAction::no_action));
 const auto column_list_def = lit('(') > (name % ',') > lit(')');
 const auto references_def = located[
-    kw("references") > name[assign(&ast::References::table)] >> -column_list[assign(&ast::References::columns)] >>
+    kw("references") > qualified_name[assign(&ast::References::table)] >> -column_list[assign(&ast::References::columns)] >>
     *(kw("on") > ((kw("delete") > referential_action[assign(&ast::References::on_delete)]) |
                   (kw("update") > referential_action[assign(&ast::References::on_update)])))];
 
@@ -373,7 +392,7 @@ const auto table_constraint_def = located[
 
 // Statements.
 const auto create_table_def = located[
-    kw("table") > name[assign(&ast::CreateTable::name)] > lit('(') >
+    kw("table") > qualified_name[assign(&ast::CreateTable::name)] > lit('(') >
     ((table_constraint[append(&ast::CreateTable::constraints)] |
       column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
 const auto index_element_def = located[
@@ -382,35 +401,48 @@ const auto index_element_def = located[
 const auto create_index_def = located[
     -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") >
     -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] > name[assign(&ast::CreateIndex::name)] >
-    kw("on") > name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
+    kw("on") > qualified_name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
     lit('(') > (index_element % ',')[assign(&ast::CreateIndex::elements)] > lit(')') >>
     -(kw("where") > parenthesized_expression[assign(&ast::CreateIndex::where)])];
 const auto create_type_def = located[
-    kw("type") > name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
+    kw("type") > qualified_name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
     (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
 const auto create_extension_def = located[kw("extension") > name[assign(&ast::CreateExtension::name)]];
 const auto create_sequence_def = located[
-    kw("sequence") > name[assign(&ast::CreateSequence::name)] >> -(kw("as") > type_ref[assign(&ast::CreateSequence::type)]) >>
+    kw("sequence") > qualified_name[assign(&ast::CreateSequence::name)] >> -(kw("as") > type_ref[assign(&ast::CreateSequence::type)]) >>
     *((kw("increment") > -kw("by") > x3::int64[assign(&ast::CreateSequence::increment)]) |
       (kw("start") > -kw("with") > x3::int64[assign(&ast::CreateSequence::start)]))];
 const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()] |
-                                    create_extension[assign_val()] | create_sequence[assign_val()]];
+                                    create_extension[assign_val()] | create_sequence[assign_val()] |
+                                    (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
 const auto comment_def = located[
     kw("comment") > kw("on") >
-    ((kw("table") > name[assign(&ast::Comment::table)]) |
-     (kw("column") > name[assign(&ast::Comment::table)] > lit('.') > name[assign(&ast::Comment::column)])) >
+    ((kw("table") > qualified_name[assign(&ast::Comment::table)]) |
+     (kw("column") > (name % '.')[([](auto& context) {
+        // table.column or schema.table.column
+        auto& parts = x3::_attr(context);
+        auto& node = x3::_val(context);
+        if (parts.size() < 2 || parts.size() > 3) {
+          x3::_pass(context) = false;
+          return;
+        }
+        node.column = parts.back();
+        node.table = parts[parts.size() - 2];
+        if (parts.size() == 3 && parts[0].text != "public") node.table.text = parts[0].text + "." + node.table.text;
+      })])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
 const auto drop_table_def = located[
-    kw("table") > name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
+    kw("table") > qualified_name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
 const auto drop_index_def = located[kw("index") > -kw("concurrently")[set(&ast::DropIndex::concurrently, true)] >
-                                    name[assign(&ast::DropIndex::name)]];
+                                    qualified_name[assign(&ast::DropIndex::name)]];
 const auto drop_type_def = located[
-    kw("type") > name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
+    kw("type") > qualified_name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
 const auto drop_target_def = omit[
     drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] |
     (kw("extension") > name[named<ast::DropExtension>(&ast::DropExtension::name)]) |
-    (kw("sequence") > name[named<ast::DropSequence>(&ast::DropSequence::name)])];
+    (kw("sequence") > qualified_name[named<ast::DropSequence>(&ast::DropSequence::name)]) |
+    (kw("schema") > name[named<ast::DropSchema>(&ast::DropSchema::name)])];
 
 // `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
 // `alter column c <change>`: the change's node learns its column afterwards, as an alter
@@ -472,7 +504,7 @@ const auto alter_action_def = omit[
                      rename_column[as_statement<ast::RenameColumn>()])) |
     (kw("alter") > alter_column_clause[finish_alter_column])];
 const auto alter_table_def =
-    omit[kw("table") > name[assign(&AlterTable::table)] > alter_action[assign(&AlterTable::action)]];
+    omit[kw("table") > qualified_name[assign(&AlterTable::table)] > alter_action[assign(&AlterTable::action)]];
 const auto finish_alter = [](auto& context) {
   AlterTable& parts = x3::_attr(context);
   std::visit([&](auto& node) {
@@ -501,10 +533,10 @@ const auto finish_alter_type = [](auto& context) {
 };
 
 const auto alter_type_target_def =
-    omit[kw("type") > name[assign(&AlterTable::table)] > alter_type[assign(&AlterTable::action)]];
+    omit[kw("type") > qualified_name[assign(&AlterTable::table)] > alter_type[assign(&AlterTable::action)]];
 
 const auto insert_rows_def = located[
-    kw("insert") > kw("into") > name[assign(&ast::InsertRows::table)] >
+    kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
     column_list[assign(&ast::InsertRows::columns)] > kw("values") >
     ((lit('(') > (expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
     ((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
@@ -536,7 +568,7 @@ const auto header_def = located[
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
                     create_extension, create_sequence, comment)
-BOOST_SPIRIT_DEFINE(identifier, name, string_literal, sql_body, type_ref, type_name, expression, operand,
+BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, type_ref, type_name, expression, operand,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,
                     drop_type, drop_target, alter_table, alter_action, execute_sql, statement, allow, header)

@@ -19,7 +19,7 @@ std::set<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied) {
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied, bool current_schema_only) {
   std::map<std::string_view, std::string_view> objects;
   for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
     if (!applied[i]) continue;
@@ -32,7 +32,11 @@ std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& appl
     }
   }
   std::string sql;
-  for (const auto& [_, statement] : objects) sql += std::string(statement) + ";\n";
+  for (const auto& [key, statement] : objects) {
+    // Keys name objects in other schemas with a dot (names cannot hold one), and schemas themselves.
+    if (current_schema_only && (key.find('.') != std::string_view::npos || key.starts_with("0 schema "))) continue;
+    sql += std::string(statement) + ";\n";
+  }
   return sql;
 }
 
@@ -56,7 +60,7 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
   const std::string live = catalog_snapshot(connection, live_schema);
   connection.execute("CREATE SCHEMA migc_check");
   connection.execute("SELECT set_config('search_path', 'migc_check, ' || quote_ident($1), true)", {live_schema});
-  connection.execute_script(predicted_schema_sql(plan, applied));
+  connection.execute_script(predicted_schema_sql(plan, applied, true));
   return compare_snapshots(catalog_snapshot(connection, std::string("migc_check")), live);
 }
 

@@ -10,8 +10,8 @@
 namespace migc::runtime {
 
 // The schema the compiler predicts once `applied` revisions have run, as one SQL script,
-// rebuilt from each revision's schema changes.
-std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied);
+// rebuilt from each revision's schema changes; optionally only what lies in the current schema.
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied, bool current_schema_only = false);
 
 struct Drift {
   std::vector<std::string> missing;     // predicted, not in the database
@@ -20,7 +20,8 @@ struct Drift {
 };
 
 // Builds the predicted schema in a scratch schema inside a transaction that is always rolled
-// back, and compares catalogs. Changes nothing; needs the right to create a schema.
+// back, and compares catalogs. Changes nothing; needs the right to create a schema. Objects in
+// other schemas than the current one are not compared.
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied);
 
 // Catalog lines present in one snapshot and not the other.

@@ -112,7 +112,7 @@ TEST(Grammar, RecoversAtTheNextStatement) {
   ASSERT_TRUE(file);
   EXPECT_EQ(diagnostics.error_count(), 2u);
   EXPECT_EQ(file->statements.size(), 2u);
-  EXPECT_EQ(diagnostics.all()[1].message, "expected `table`, `index`, `type`, `sequence` or `extension`, got `frobnicate`");
+  EXPECT_EQ(diagnostics.all()[1].message, "expected `table`, `index`, `type`, `sequence`, `extension` or `schema`, got `frobnicate`");
 }
 
 TEST(Grammar, MissingHeaderIsOneError) {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# migc's authoring commands on a real source tree in a temporary directory.
+# usage: authoring_test.sh <migc> <migrations dir>
+set -u
+migc=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$2" "$work/migrations"
+failures=0
+check() { if grep -qE -- "$2" <<<"$3"; then echo "ok: $1"; else echo "FAILED: $1: [$2] not in:"; echo "$3"; failures=$((failures + 1)); fi; }
+
+out=$("$migc" revision -m "Seed initial user data" --dir "$work/migrations" 2>&1)
+check "revision writes a file after the head" "wrote .*/[0-9]{4}_[0-9]{2}_[0-9]{2}_[0-9]{4}-[0-9a-f]{12}_seed_initial_user_data\.mig \(revision [0-9a-f]{12}, after 004\)" "$out"
+new=$(ls "$work"/migrations/*seed_initial_user_data.mig)
+first=$(sed -n "s/^revision '\([0-9a-f]*\)'.*/\1/p" "$new")
+check "the new revision revises the head" "revision '$first' revises '004'" "$(cat "$new")"
+check "the chain still compiles" "^$" "$("$migc" check "$work/migrations" 2>&1)"
+
+# Somebody else added a revision on 004 too: two heads.
+printf "revision 'b7' revises '004'\n  message 'Quality metrics';\n" >"$work/migrations/b7_quality_metrics.mig"
+out=$("$migc" revision -m "Another" --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 1 ] && echo "ok: revision refuses with two heads" || { echo "FAILED: revision with two heads exited $status"; failures=$((failures + 1)); }
+check "and says to merge" "merge the heads first: migc merge" "$out"
+out=$("$migc" merge "$first" b7 -m "Merge seed and metrics" --id m1 --dir "$work/migrations" 2>&1)
+check "merge writes the merge revision" "wrote .*-m1_merge_seed_and_metrics\.mig \(revision m1, after $first, b7\)" "$out"
+check "merged: one head again" "^m1 \(head\)$" "$("$migc" heads "$work/migrations" 2>&1)"
+check "history lists the merge first" "^$first, b7 -> m1, Merge seed and metrics" "$("$migc" history "$work/migrations" 2>&1 | head -1)"
+check "graph draws the merge" "\"m1\" -> \"b7\";" "$("$migc" graph "$work/migrations" 2>&1)"
+at=$("$migc" schema --at 002 "$work/migrations" 2>&1)
+check "schema --at 002 has 002's index" "CREATE INDEX idx_gridsquare_acquisition_datetime_status" "$at"
+if grep -q agentsession <<<"$at"; then echo "FAILED: schema --at 002 has 004's tables"; failures=$((failures + 1)); else echo "ok: schema --at 002 stops at 002"; fi
+[ $failures -eq 0 ]
