@@ -121,6 +121,14 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
   if (options.sql) return offline(plan, options, direction, out);
   Session session(plan, options);
   session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  // The start-up check of a service already at head: one query, whatever the chain's length.
+  if (direction == Direction::up && (options.target == "head" || options.target == "heads") &&
+      session.migrator.at_plan_head()) {
+    const auto heads = plan_heads(plan);
+    out.summary(fmt::format("{} is at {}; nothing to do", describe_database(options), heads_text(plan, heads)),
+                {{"database", describe_database(options)}, {"from", ids(plan, heads)}, {"to", ids(plan, heads)}});
+    return exit_ok;
+  }
   if (const auto adopted = session.migrator.prepare(); !adopted.empty()) {
     out.note(fmt::format("adopted a database migrated by Alembic, at {}; alembic_version stays up to date",
                          fmt::join(adopted, ", ")));

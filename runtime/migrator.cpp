@@ -22,7 +22,10 @@ constexpr std::string_view version_table_sql =
     "    checksum text NOT NULL,\n"
     "    applied_at timestamp with time zone NOT NULL DEFAULT now(),\n"
     "    duration_ms double precision,\n"
-    "    migrator text NOT NULL\n"
+    "    migrator text NOT NULL,\n"
+    "    -- the checksum's first 60 bits, summed by the start-up check (see at_plan_head)\n"
+    "    checksum_bits bigint GENERATED ALWAYS AS (CASE WHEN checksum ~ '^[0-9a-f]{16}$'\n"
+    "        THEN ('x0' || substr(checksum, 1, 15))::bit(64)::bigint ELSE -1 END) STORED\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS migc_history (\n"
     "    id bigserial PRIMARY KEY,\n"
@@ -167,6 +170,22 @@ void Migrator::validate_checksums() {
   throw StateError("applied revisions were edited since they ran:" + mismatches +
                    "\n  an applied revision must not change: restore it and write a new revision"
                    " (--ignore-checksums runs anyway)");
+}
+
+bool Migrator::at_plan_head() {
+  if (!has_table(connection_, "migc_version")) return false;
+  // The sum of the checksums' first 60 bits: an edited, missing or extra row changes it.
+  const Result row = connection_.execute("SELECT count(*), COALESCE(sum(checksum_bits), 0)::text FROM migc_version");
+  unsigned __int128 sum = 0;
+  for (const Revision& revision : plan_.revisions) {
+    sum += std::stoull(std::string(revision.checksum.substr(0, 15)), nullptr, 16);
+  }
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(sum % 10)));
+    sum /= 10;
+  } while (sum != 0);
+  return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == digits;
 }
 
 void Migrator::check_interrupted_indexes(const std::vector<std::size_t>& pending) {

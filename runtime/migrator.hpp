@@ -95,6 +95,9 @@ class Migrator {
   std::vector<bool> applied();
   // Throws StateError naming every applied revision whose checksum differs from the plan's.
   void validate_checksums();
+  // True when the database holds exactly the plan's revisions with the plan's checksums, read
+  // as one aggregate: a start-up at head costs the same at 10,000 revisions as at 10.
+  bool at_plan_head();
   // Throws StateError when a pending `create index concurrently` left an INVALID index behind.
   void check_interrupted_indexes(const std::vector<std::size_t>& pending);
 
