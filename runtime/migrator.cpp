@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "compiler/sql_text.hpp"
 #include "runtime/targets.hpp"
 
 namespace migc::runtime {
@@ -37,15 +38,6 @@ constexpr std::string_view version_table_sql =
     "    migrator text NOT NULL\n"
     ")";
 
-std::string sql_literal(std::string_view value) {
-  std::string quoted = "'";
-  for (char c : value) {
-    if (c == '\'') quoted += '\'';
-    quoted += c;
-  }
-  return quoted + '\'';
-}
-
 std::string_view operation_name(Direction direction) { return direction == Direction::up ? "upgrade" : "downgrade"; }
 
 // Alembic's alembic_version holds only heads: after a move, the heads of the new applied set.
@@ -55,7 +47,7 @@ std::vector<std::string> alembic_updates(const Plan& plan, std::size_t revision,
   after[revision] = direction == Direction::up;
   std::vector<std::string> sql{"DELETE FROM alembic_version"};
   for (std::size_t head : applied_heads(plan, after)) {
-    sql.push_back("INSERT INTO alembic_version (version_num) VALUES (" + sql_literal(plan.revisions[head].id) + ")");
+    sql.push_back("INSERT INTO alembic_version (version_num) VALUES (" + quote_literal(plan.revisions[head].id) + ")");
   }
   return sql;
 }
@@ -330,8 +322,8 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
 std::string Migrator::settings_sql(const Revision& revision, bool durable) const {
   std::string sql = fmt::format(
       "SET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n",
-      sql_literal(revision.lock_timeout.empty() ? settings_.lock_timeout : std::string(revision.lock_timeout)),
-      sql_literal(revision.statement_timeout.empty() ? settings_.statement_timeout : std::string(revision.statement_timeout)));
+      quote_literal(revision.lock_timeout.empty() ? settings_.lock_timeout : std::string(revision.lock_timeout)),
+      quote_literal(revision.statement_timeout.empty() ? settings_.statement_timeout : std::string(revision.statement_timeout)));
   // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and the
   // last flush makes them all durable (a crash before it loses whole revisions, never part).
   if (!durable) sql += "SET LOCAL synchronous_commit = off;\n";
@@ -357,9 +349,9 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
   for (const Step& step : steps) {
     if (step.transactional) message += std::string(step.sql) + ";\n";
   }
-  const std::string id = sql_literal(meta.id);
-  const std::string checksum = sql_literal(meta.checksum);
-  const std::string build = sql_literal(settings_.migrator_build);
+  const std::string id = quote_literal(meta.id);
+  const std::string checksum = quote_literal(meta.checksum);
+  const std::string build = quote_literal(settings_.migrator_build);
   const std::string duration = "1000 * extract(epoch FROM clock_timestamp() - now())";
   if (direction == Direction::up) {
     message += fmt::format("INSERT INTO migc_version (revision, checksum, duration_ms, migrator) VALUES ({}, {}, {}, {});\n",
@@ -461,19 +453,19 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
       if (!step.transactional) script += std::string(step.sql) + ";\n\n";
     }
     script += fmt::format("BEGIN;\nSET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
-                          sql_literal(meta.lock_timeout.empty() ? settings.lock_timeout : std::string(meta.lock_timeout)),
-                          sql_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
+                          quote_literal(meta.lock_timeout.empty() ? settings.lock_timeout : std::string(meta.lock_timeout)),
+                          quote_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
     for (const Step& step : steps) {
       if (step.transactional) script += std::string(step.sql) + ";\n\n";
     }
     if (direction == Direction::up) {
       script += fmt::format("INSERT INTO migc_version (revision, checksum, migrator) VALUES ({}, {}, 'offline script');\n",
-                            sql_literal(meta.id), sql_literal(meta.checksum));
+                            quote_literal(meta.id), quote_literal(meta.checksum));
     } else {
-      script += fmt::format("DELETE FROM migc_version WHERE revision = {};\n", sql_literal(meta.id));
+      script += fmt::format("DELETE FROM migc_version WHERE revision = {};\n", quote_literal(meta.id));
     }
     script += fmt::format("INSERT INTO migc_history (revision, operation, checksum, migrator) VALUES ({}, '{}', {}, 'offline script');\n",
-                          sql_literal(meta.id), operation_name(direction), sql_literal(meta.checksum));
+                          quote_literal(meta.id), operation_name(direction), quote_literal(meta.checksum));
     script += "\nCOMMIT;\n\n";
     applied[revision] = direction == Direction::up;
   }

@@ -104,13 +104,4 @@ void Transaction::commit() {
   connection_.execute("COMMIT");
 }
 
-std::string quote_identifier(std::string_view name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
 }  // namespace migc::runtime

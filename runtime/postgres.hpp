@@ -92,7 +92,4 @@ class Transaction {
   bool open_ = true;
 };
 
-// The one function that quotes an identifier for SQL the runtime writes itself.
-std::string quote_identifier(std::string_view name);
-
 }  // namespace migc::runtime
