@@ -8,6 +8,8 @@
 #                                           `<name>-update-generated` refreshes it
 #     [LOCK_FILE <file>]                    released revisions, which every build checks have
 #                                           not changed; `<name>-lock-revisions` adds new ones
+#     [MODEL <dir>]                         model files the head schema must equal, or the build
+#                                           fails (`migc revision --autogenerate` writes the fix)
 #     [TESTS <bool>]                        register round-trip tests (label `postgres`)
 #     [CHECKER])                            build <name>-roundtrip without registering tests
 #
@@ -32,7 +34,7 @@ function(_migc_test_postgres)
 endfunction()
 
 function(add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;TESTS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS" "SOURCES")
   if(arg_TESTS)
     set(arg_CHECKER TRUE)
   endif()
@@ -68,6 +70,13 @@ function(add_migrations name)
   set(revisions_txt ${out}/${name}_revisions.txt)
   set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
   set(outputs ${plan_cpp} ${revisions_txt})
+  set(model_args)
+  set(model_depends)
+  if(arg_MODEL)
+    get_filename_component(arg_MODEL ${arg_MODEL} ABSOLUTE)
+    file(GLOB model_depends CONFIGURE_DEPENDS ${arg_MODEL}/*.mig)
+    set(model_args --model ${arg_MODEL})
+  endif()
   set(lock_args)
   set(lock_depends)
   if(arg_LOCK_FILE)
@@ -90,8 +99,8 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} --out-dir ${out} ${sources}
-    DEPENDS migc ${sources} ${schema_depends} ${lock_depends}
+    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
+    DEPENDS migc ${sources} ${schema_depends} ${lock_depends} ${model_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
   add_custom_target(${name}-update-generated

@@ -92,19 +92,17 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
   return false;
 }
 
-}  // namespace
-
-std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
+bool has_nul(const SourceFile& source, Diagnostics& diagnostics) {
   // libpq ends SQL text at a NUL: whatever followed one would silently vanish.
-  if (const auto nul = source.text().find('\0'); nul != std::string::npos) {
-    const auto at = static_cast<std::uint32_t>(nul);
-    diagnostics.report(DiagnosticKind::NulByte, {&source, {at, at + 1}});
-    return std::nullopt;
-  }
+  const auto nul = source.text().find('\0');
+  if (nul == std::string::npos) return false;
+  const auto at = static_cast<std::uint32_t>(nul);
+  diagnostics.report(DiagnosticKind::NulByte, {&source, {at, at + 1}});
+  return true;
+}
+
+void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Diagnostics& diagnostics) {
   const Iterator end = source.text().end();
-  Iterator it = source.text().begin();
-  ast::File file;
-  if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
   for (it = skip_blanks(it, end); it != end; it = skip_blanks(it, end)) {
     std::vector<ast::Name> allowed;
     bool annotations_parsed = true;
@@ -122,6 +120,22 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
       it = recover_after_statement(it, end);
     }
   }
+}
+
+}  // namespace
+
+std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
+  if (has_nul(source, diagnostics)) return std::nullopt;
+  Iterator it = source.text().begin();
+  ast::File file;
+  if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
+  parse_statements(source, it, file, diagnostics);
+  return file;
+}
+
+ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
+  ast::File file;
+  if (!has_nul(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics);
   return file;
 }
 

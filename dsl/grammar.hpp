@@ -15,4 +15,8 @@ namespace migc {
 // itself cannot be read.
 std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics);
 
+// A model file: statements only (the schema a project intends, declared with `create ...`),
+// without a revision header.
+ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics);
+
 }  // namespace migc

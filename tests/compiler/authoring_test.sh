@@ -8,6 +8,7 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$2" "$work/migrations"
 failures=0
 check() { if grep -qE -- "$2" <<<"$3"; then echo "ok: $1"; else echo "FAILED: $1: [$2] not in:"; echo "$3"; failures=$((failures + 1)); fi; }
+check_text() { if grep -qF -- "$2" <<<"$3"; then echo "ok: $1"; else echo "FAILED: $1: [$2] not in:"; echo "$3"; failures=$((failures + 1)); fi; }
 
 out=$("$migc" revision -m "Seed initial user data" --dir "$work/migrations" 2>&1)
 check "revision writes a file after the head" "wrote .*/[0-9]{4}_[0-9]{2}_[0-9]{2}_[0-9]{4}-[0-9a-f]{12}_seed_initial_user_data\.mig \(revision [0-9a-f]{12}, after 004\)" "$out"
@@ -29,4 +30,22 @@ check "graph draws the merge" "\"m1\" -> \"b7\";" "$("$migc" graph "$work/migrat
 at=$("$migc" schema --at 002 "$work/migrations" 2>&1)
 check "schema --at 002 has 002's index" "CREATE INDEX idx_gridsquare_acquisition_datetime_status" "$at"
 if grep -q agentsession <<<"$at"; then echo "FAILED: schema --at 002 has 004's tables"; failures=$((failures + 1)); else echo "ok: schema --at 002 stops at 002"; fi
+# Autogenerate from a model, and the build's check that head and model agree.
+tree=$(mktemp -d)
+mkdir -p "$tree/migrations" "$tree/model"
+printf "revision '001' revises base\n  message 'Grids';\n\ncreate table grid (id integer primary key, name text);\n" >"$tree/migrations/001_grids.mig"
+printf "create table grid (id integer primary key, name text not null default '');\ncreate table square (id integer primary key, grid_id integer references grid (id) on delete cascade);\ncreate index idx_square_grid on square (grid_id);\n" >"$tree/model/app.mig"
+out=$("$migc" compile --model "$tree/model" "$tree/migrations" 2>&1); status=$?
+[ $status -eq 1 ] && echo "ok: the build fails while the head and the model differ" || { echo "FAILED: compile --model exited $status"; failures=$((failures + 1)); }
+check_text "the model drift is named" "error: the head schema differs from the model in $tree/model: 5 statement(s) would make them equal [ModelDrift]" "$out"
+out=$("$migc" revision --autogenerate --model "$tree/model" --dir "$tree/migrations" -m "Add squares" 2>&1)
+check "revision --autogenerate writes the revision" "wrote .*_add_squares\.mig" "$out"
+generated=$(cat "$tree"/migrations/*_add_squares.mig)
+check "it creates the new table" "create table square" "$generated"
+check "it alters the old one" "alter table grid alter column name set not null;" "$generated"
+"$migc" compile --model "$tree/model" "$tree/migrations" >/dev/null 2>&1
+[ $? -eq 0 ] && echo "ok: the chain compiles, and now equals the model" || { echo "FAILED: the chain does not equal the model"; failures=$((failures + 1)); }
+check "a second autogenerate has nothing to do" "already is the model" "$("$migc" revision --autogenerate --model "$tree/model" --dir "$tree/migrations" -m "Again" 2>&1)"
+rm -rf "$tree"
+
 [ $failures -eq 0 ]
