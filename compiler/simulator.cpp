@@ -236,19 +236,33 @@ class RevisionSimulation {
       report_unknown(DiagnosticKind::UnknownType, node.name, keys_of(schema_.enums), sites_.types);
       return;
     }
+    std::vector<std::pair<std::string, std::string>> users;  // (table, column) of the type
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& column : table.columns) {
-        if (column.type.user_defined && column.type.name == type->first) {
-          auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", type->first,
-                                                 fmt::format("column `{}.{}`", table_name, column.name));
-          diagnostic.notes.push_back({{}, "drop or change that column first"});
-          return;
-        }
+        if (column.type.user_defined && column.type.name == type->first) users.emplace_back(table_name, column.name);
       }
     }
-    up("DROP TYPE " + quote_qualified(type->first));
-    down(create_enum_sql(type->second));
-    schema_.enums.erase(type);
+    if (!users.empty() && !node.cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", type->first,
+                                             fmt::format("column `{}.{}`", users[0].first, users[0].second));
+      diagnostic.notes.push_back({{}, "drop or change that column first, or write `drop type ... cascade`"});
+      return;
+    }
+    // cascade: PostgreSQL drops the columns of the type; so does this, one by one, each with
+    // its own way back (its constraints and indexes restored), which must follow the type's.
+    const EnumType dropped = type->second;
+    for (const auto& [table_name, column_name] : users) {
+      ast::DropColumn drop;
+      drop.span = node.span;
+      drop.table.text = table_name;
+      drop.table.span = node.name.span;
+      drop.column.text = column_name;
+      drop.column.span = node.name.span;
+      (*this)(drop);
+    }
+    up("DROP TYPE " + quote_qualified(dropped.name));
+    down_.insert(down_.begin(), {create_enum_sql(dropped), line_, true});
+    schema_.enums.erase(dropped.name);
   }
 
   void operator()(const ast::AddColumn& node) {

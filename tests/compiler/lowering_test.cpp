@@ -255,6 +255,17 @@ TEST(Lowering, ValidateConstraintComesBackUnvalidated) {
                            "ALTER TABLE grid ADD CONSTRAINT grid_size CHECK (size > 0) NOT VALID"}));
 }
 
+TEST(Lowering, DropTypeCascadeDropsItsColumnsFirstAndRestoresThemAfterIt) {
+  const auto sql = lower("create type priority as enum ('low', 'high');\n"
+                         "create table job (id integer primary key, priority priority default 'low');\n"
+                         "create index idx_job_priority on job (priority);",
+                         "drop type priority cascade;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE job DROP COLUMN priority", "DROP TYPE priority"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE TYPE priority AS ENUM ('low', 'high')",
+                           "ALTER TABLE job ADD COLUMN priority priority DEFAULT 'low'",
+                           "CREATE INDEX idx_job_priority ON job USING btree (priority)"}));
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");
