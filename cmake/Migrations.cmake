@@ -22,7 +22,10 @@ set(MIGC_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # One throwaway server per ctest run, shared by every chain's tests through the fixture
 # `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE.
 function(_migc_test_postgres)
-  if(TEST migc.postgres.start)
+  # A global property, not if(TEST): that only sees the current directory, and a second
+  # fixture would start a second server over the same state file, leaving one running.
+  get_property(defined GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE SET)
+  if(defined)
     return()
   endif()
   set(state ${CMAKE_BINARY_DIR}/test-postgres/conninfo)
