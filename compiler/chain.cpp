@@ -37,46 +37,6 @@ void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
   diagnostic.notes.push_back({{}, fmt::format("name the file `{}_<slug>.mig`", id)});
 }
 
-// The names a revision's statements mention, by kind. An index is looked up in `before` to
-// find its table, which dropping it changes too.
-Touched touched_by(const ast::File& file, const Schema& before) {
-  Touched touched;
-  for (const auto& statement : file.statements) {
-    std::visit(
-        [&](const auto& node) {
-          using Node = std::decay_t<decltype(node)>;
-          if constexpr (requires { node.table; }) touched.tables.insert(node.table.text);
-          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
-            touched.tables.insert(node.name.text);
-          } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
-            touched.tables.insert(in_schema_of(node.table.text, node.new_name.text));  // renamed within its schema
-          } else if constexpr (std::is_same_v<Node, ast::CreateIndex> || std::is_same_v<Node, ast::DropIndex>) {
-            // An index is created by bare name beside its table, and dropped by its full name.
-            if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
-              touched.indexes.insert(in_schema_of(node.table.text, node.name.text));
-            } else {
-              touched.indexes.insert(node.name.text);
-            }
-            if (const auto index = before.indexes.find(node.name.text); index != before.indexes.end()) {
-              touched.tables.insert(index->second.table);
-            }
-          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
-            touched.types.insert(node.name.text);
-          } else if constexpr (requires { node.type.text; }) {
-            touched.types.insert(node.type.text);
-          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
-            touched.sequences.insert(node.name.text);
-          } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
-            touched.extensions.insert(node.name.text);
-          } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
-            touched.schemas.insert(node.name.text);
-          }
-        },
-        statement);
-  }
-  return touched;
-}
-
 std::vector<std::pair<std::string, std::string>> schema_changes(const SchemaObjects& before, const SchemaObjects& after) {
   std::vector<std::pair<std::string, std::string>> changes;
   for (const auto& [key, sql] : before) {

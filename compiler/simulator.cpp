@@ -70,11 +70,21 @@ std::vector<std::string> keys_of(const auto& map) {
 // One revision being simulated: the visitor over its statements.
 class RevisionSimulation {
  public:
+  // A hand-written down is simulated as a revision of its own: its statements' ups are the
+  // revision's down, and take no downs themselves.
+  enum class Role { revision, hand_written_down };
+
   RevisionSimulation(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
-                     Diagnostics& diagnostics)
-      : revision_(revision), schema_(schema), sites_(sites), diagnostics_(diagnostics) {}
+                     Diagnostics& diagnostics, Role role = Role::revision)
+      : revision_(revision), schema_(schema), sites_(sites), diagnostics_(diagnostics), role_(role) {}
 
   LoweredRevision run() {
+    if (revision_.syntax->down) return run_with_hand_written_down();
+    return run_statements();
+  }
+
+ private:
+  LoweredRevision run_statements() {
     check_concurrently_alone();
     std::vector<std::vector<LoweredStep>> downs;
     const auto& statements = revision_.syntax->statements;
@@ -93,6 +103,66 @@ class RevisionSimulation {
     return std::move(lowered_);
   }
 
+  // Simulates the up, then the down on a copy of the schema the up left, and requires the
+  // objects either touches to be back as they were (column order aside: PostgreSQL cannot put a
+  // column back where it was, and no catalog comparison of ours looks at it).
+  LoweredRevision run_with_hand_written_down() {
+    const ast::DownBlock& block = *revision_.syntax->down;
+    const Touched touched = touched_by(*revision_.syntax, schema_);
+    const SchemaObjects before = comparable_objects(schema_, touched);
+    const std::size_t errors_before = diagnostics_.error_count();
+    LoweredRevision lowered = run_statements();
+    lowered.down.clear();
+    lowered.irreversible = false;
+
+    ast::File down_syntax;
+    down_syntax.header = revision_.syntax->header;
+    down_syntax.statements = block.statements;
+    down_syntax.allowed = block.allowed;
+    const RevisionSource down_source{revision_.id, revision_.file, &down_syntax};
+    Schema after_down = schema_;
+    lowered.down = RevisionSimulation(down_source, after_down, sites_, diagnostics_, Role::hand_written_down).run().up;
+    if (diagnostics_.error_count() != errors_before) return lowered;
+
+    const SchemaObjects after = comparable_objects(after_down, touched);
+    std::vector<std::string> differences;
+    const auto what = [](const std::string& key) { return key.substr(key.find(' ') + 1); };
+    const auto indented = [](const std::string& sql) {
+      std::string out = "    ";
+      for (const char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
+      return out;
+    };
+    for (const auto& [key, sql] : before) {
+      const auto restored = after.find(key);
+      if (restored == after.end()) {
+        differences.push_back(fmt::format("it does not bring back {}:\n{}", what(key), indented(sql)));
+      } else if (restored->second != sql) {
+        differences.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", what(key),
+                                          indented(restored->second), indented(sql)));
+      }
+    }
+    for (const auto& [key, sql] : after) {
+      if (!before.contains(key)) differences.push_back(fmt::format("it leaves {} behind:\n{}", what(key), indented(sql)));
+    }
+    if (differences.empty()) return lowered;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::DownDoesNotRestore, at(block.span), revision_.id);
+    for (auto& difference : differences) diagnostic.notes.push_back({{}, std::move(difference)});
+    return lowered;
+  }
+
+  static SchemaObjects comparable_objects(const Schema& schema, const Touched& touched) {
+    SchemaObjects objects = schema_objects(schema, touched);
+    for (const auto& name : touched.tables) {
+      const auto table = schema.tables.find(name);
+      if (table == schema.tables.end()) continue;
+      Table sorted = table->second;
+      std::sort(sorted.columns.begin(), sorted.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
+      objects["3 table " + name] = create_table_sql(sorted, false);
+    }
+    return objects;
+  }
+
+ public:
   void operator()(const ast::CreateTable& node) {
     if (!check_name(node.name) || !check_new_relation(node.name, DiagnosticKind::DuplicateTable)) return;
     if (const auto type = schema_.enums.find(node.name.text); type != schema_.enums.end()) {
@@ -616,11 +686,7 @@ class RevisionSimulation {
     std::vector<std::string> columns;
     for (const auto& column : node.columns) columns.push_back(column.text);
     up(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(table->name), quote_identifiers(columns), values));
-    if (node.down) {
-      down(trimmed(node.down->value));
-    } else {
-      lowered_.irreversible = true;
-    }
+    own_down(node);
     table->has_rows = true;
   }
 
@@ -733,11 +799,7 @@ class RevisionSimulation {
 
   void operator()(const ast::ExecuteSql& node) {
     up(trimmed(node.up.value));
-    if (node.down) {
-      down(trimmed(node.down->value));
-    } else {
-      lowered_.irreversible = true;
-    }
+    own_down(node);
   }
 
  private:
@@ -746,6 +808,28 @@ class RevisionSimulation {
     ConstraintKind kind;
     const ast::ColumnDefinition* column = nullptr;
   };
+
+  // A data step's own `down $$...$$` or `irreversible`: what the revision's down runs for it,
+  // unless a `down { }` block says the whole down, or the step is part of one.
+  template <typename DataStep>
+  void own_down(const DataStep& node) {
+    const bool has_own = node.down || node.irreversible;
+    if (role_ == Role::hand_written_down && has_own) {
+      diagnostics_.report(DiagnosticKind::ConflictingDown, at(node.down ? node.down->span : node.span),
+                          "a statement of a `down { }` block is itself a down: it takes no `down` or `irreversible`");
+    } else if (revision_.syntax->down && has_own) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ConflictingDown, at(node.down ? node.down->span : node.span),
+                                             "this step's own down would never run: the revision's `down { }` block replaces it");
+      diagnostic.notes.push_back({at(revision_.syntax->down->span), "the revision's down is written here"});
+    } else if (node.down) {
+      down(trimmed(node.down->value));
+    } else if (node.irreversible) {
+      lowered_.irreversible = true;
+    } else if (role_ == Role::revision && !revision_.syntax->down) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::MissingDown, at(node.span));
+      diagnostic.notes.push_back({{}, "give it `down $$ ... $$`, mark it `irreversible`, or write the revision's down in a `down { }` block"});
+    }
+  }
 
   // A step outside any transaction cannot share its revision: a failure after it would leave
   // the revision half applied.
@@ -804,6 +888,8 @@ class RevisionSimulation {
 
   template <typename... Args>
   void lint(DiagnosticKind kind, Span span, const Args&... args) {
+    // Like derived downs, a hand-written one undoes a change that was itself checked.
+    if (role_ == Role::hand_written_down) return;
     if (allowed_ != nullptr) {
       for (const auto& name : *allowed_) {
         const DiagnosticKind* allowed = find_kind(name.text);
@@ -1210,6 +1296,7 @@ class RevisionSimulation {
   Schema& schema_;
   const CreationSites& sites_;
   Diagnostics& diagnostics_;
+  Role role_;
   LoweredRevision lowered_;
   std::vector<LoweredStep> down_;
   std::uint32_t line_ = 0;
@@ -1218,6 +1305,48 @@ class RevisionSimulation {
 };
 
 }  // namespace
+
+Touched touched_by(const ast::File& file, const Schema& before) {
+  Touched touched;
+  const auto touch = [&](const ast::Statement& statement) {
+    std::visit(
+        [&](const auto& node) {
+          using Node = std::decay_t<decltype(node)>;
+          if constexpr (requires { node.table; }) touched.tables.insert(node.table.text);
+          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
+            touched.tables.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
+            touched.tables.insert(in_schema_of(node.table.text, node.new_name.text));  // renamed within its schema
+          } else if constexpr (std::is_same_v<Node, ast::CreateIndex> || std::is_same_v<Node, ast::DropIndex>) {
+            // An index is created by bare name beside its table, and dropped by its full name.
+            if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
+              touched.indexes.insert(in_schema_of(node.table.text, node.name.text));
+            } else {
+              touched.indexes.insert(node.name.text);
+            }
+            if (const auto index = before.indexes.find(node.name.text); index != before.indexes.end()) {
+              touched.tables.insert(index->second.table);
+            }
+          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
+            touched.types.insert(node.name.text);
+          } else if constexpr (requires { node.type.text; }) {
+            touched.types.insert(node.type.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
+            touched.sequences.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
+            touched.extensions.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
+            touched.schemas.insert(node.name.text);
+          }
+        },
+        statement);
+  };
+  for (const auto& statement : file.statements) touch(statement);
+  if (file.down) {
+    for (const auto& statement : file.down->statements) touch(statement);
+  }
+  return touched;
+}
 
 CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) {
   CreationSites sites;

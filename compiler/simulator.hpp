@@ -40,6 +40,10 @@ struct RevisionSource {
 
 CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions);
 
+// The names a revision's statements (its down block's too) mention, by kind. An index is looked
+// up in `before` to find its table, which dropping it changes too.
+Touched touched_by(const ast::File& file, const Schema& before);
+
 // Applies `revision` to `schema` in place. Statements that fail a check are reported and skipped.
 LoweredRevision simulate_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                   Diagnostics& diagnostics);

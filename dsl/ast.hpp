@@ -257,11 +257,21 @@ struct Header : Located {
   std::optional<StringLiteral> statement_timeout;  // `statement timeout '1h'`
 };
 
+// `down { ... }` after a revision's statements: its down written by hand, in the DSL rather than
+// as raw SQL, so that the compiler can simulate it after the up and check that it gives back the
+// schema the up started from. It replaces every derived down; its statements run as written.
+// The span is the `down` keyword's.
+struct DownBlock : Located {
+  std::vector<Statement> statements;
+  std::vector<std::vector<Name>> allowed;
+};
+
 struct File {
   Header header;
   std::vector<Statement> statements;
   // allowed[i]: the lints `@allow(...)` silences for statements[i].
   std::vector<std::vector<Name>> allowed;
+  std::optional<DownBlock> down;
 };
 
 }  // namespace migc::ast

@@ -101,9 +101,40 @@ bool has_nul(const SourceFile& source, Diagnostics& diagnostics) {
   return true;
 }
 
-void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Diagnostics& diagnostics) {
+// Moves `it` past `down {`, the start of a revision's hand-written down, if it stands there.
+bool skip_down_block_start(Iterator& it, Iterator end) {
+  Iterator probe = it;
+  if (!x3::phrase_parse(probe, end, grammar::kw("down") >> x3::lit('{'), grammar::skipper)) return false;
+  it = probe;
+  return true;
+}
+
+enum class FileKind { revision, model };
+
+void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Diagnostics& diagnostics, FileKind kind) {
   const Iterator end = source.text().end();
+  std::vector<ast::Statement>* statements = &file.statements;
+  std::vector<std::vector<ast::Name>>* allowed_lists = &file.allowed;
+  bool in_down = false;
   for (it = skip_blanks(it, end); it != end; it = skip_blanks(it, end)) {
+    if (in_down && *it == '}') {
+      in_down = false;
+      it = skip_blanks(it + 1, end);
+      if (it != end) {
+        const auto [got, span] = describe_token(source, it);
+        diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, "end of file after the `down { }` block", got);
+      }
+      return;
+    }
+    const std::uint32_t start = offset_of(source, it);
+    if (kind == FileKind::revision && !in_down && !file.down && skip_down_block_start(it, end)) {
+      ast::DownBlock& down = file.down.emplace();
+      down.span = {start, start + 4};
+      statements = &down.statements;
+      allowed_lists = &down.allowed;
+      in_down = true;
+      continue;
+    }
     std::vector<ast::Name> allowed;
     bool annotations_parsed = true;
     while (annotations_parsed && it != end && *it == '@') {
@@ -114,12 +145,14 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
     }
     ast::Statement statement;
     if (annotations_parsed && parse_one(source, it, grammar::statement, statement, diagnostics)) {
-      file.statements.push_back(std::move(statement));
-      file.allowed.push_back(std::move(allowed));
+      statements->push_back(std::move(statement));
+      allowed_lists->push_back(std::move(allowed));
     } else {
       it = recover_after_statement(it, end);
     }
   }
+  // Pointing at the block's start says which block, where the end of the file would not.
+  if (in_down) diagnostics.report(DiagnosticKind::SyntaxError, {&source, file.down->span}, "`}` closing this `down {` block", "end of file");
 }
 
 }  // namespace
@@ -129,13 +162,13 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
   Iterator it = source.text().begin();
   ast::File file;
   if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
-  parse_statements(source, it, file, diagnostics);
+  parse_statements(source, it, file, diagnostics, FileKind::revision);
   return file;
 }
 
 ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
   ast::File file;
-  if (!has_nul(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics);
+  if (!has_nul(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics, FileKind::model);
   return file;
 }
 

@@ -539,13 +539,13 @@ const auto insert_rows_def = located[
     kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
     column_list[assign(&ast::InsertRows::columns)] > kw("values") >
     ((lit('(') > (expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
-    ((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
-     kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
+    -((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
+      kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
 
 const auto execute_sql_def = located[
     kw("execute") > sql_body[assign(&ast::ExecuteSql::up)] >
-    ((kw("down") > sql_body[assign(&ast::ExecuteSql::down)]) |
-     kw("irreversible")[set(&ast::ExecuteSql::irreversible, true)])];
+    -((kw("down") > sql_body[assign(&ast::ExecuteSql::down)]) |
+      kw("irreversible")[set(&ast::ExecuteSql::irreversible, true)])];
 
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |

@@ -116,6 +116,20 @@ TEST(Lowering, ExecuteUsesItsOwnDown) {
   EXPECT_EQ(sql.down, Sql{"select 2"});
 }
 
+TEST(Lowering, HandWrittenDownRunsAsWrittenInsteadOfTheDerivedOne) {
+  const auto sql = lower("create table grid (id integer primary key, size integer);",
+                         "@allow(TableRewrite)\n"
+                         "alter table grid alter column size type text;\n"
+                         "execute $$ update grid set size = '0' || size $$;\n"
+                         "down {\n"
+                         "  execute $$ update grid set size = ltrim(size, '0') $$;\n"
+                         "  alter table grid alter column size type integer using (size::integer);\n"
+                         "}\n");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE grid ALTER COLUMN size TYPE text", "update grid set size = '0' || size"}));
+  EXPECT_EQ(sql.down, (Sql{"update grid set size = ltrim(size, '0')",
+                           "ALTER TABLE grid ALTER COLUMN size TYPE integer USING (size::integer)"}));
+}
+
 TEST(Lowering, LongNamesAreShortenedAsPostgresDoes) {
   // makeObjectName(): the longer part gives way until "table_column_label" fits in 63 bytes.
   const std::string table(40, 't');
