@@ -56,13 +56,13 @@ std::string constraint_dsl(const Constraint& constraint) {
   switch (constraint.kind) {
     case ConstraintKind::primary_key: return out + "primary key (" + names(constraint.columns) + ")";
     case ConstraintKind::unique: return out + "unique (" + names(constraint.columns) + ")";
-    case ConstraintKind::check: return out + "check " + constraint.check_sql;
+    case ConstraintKind::check: return out + "check " + constraint.check_sql + (constraint.not_valid ? " not valid" : "");
     case ConstraintKind::foreign_key:
       out += fmt::format("foreign key ({}) references {} ({})", names(constraint.columns),
                          quote_qualified(constraint.referenced_table), names(constraint.referenced_columns));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" on delete {}", action_dsl(constraint.on_delete));
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" on update {}", action_dsl(constraint.on_update));
-      return out;
+      return constraint.not_valid ? out + " not valid" : out;
   }
   return out;
 }
@@ -110,13 +110,15 @@ class Differ {
       std::string body;
       for (const auto& column : table.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_dsl(column);
       for (const auto& constraint : table.constraints) {
-        if (constraint.kind == ConstraintKind::foreign_key) {
+        // A table is created with its constraints valid: one that is not comes afterwards.
+        if (constraint.kind == ConstraintKind::foreign_key || constraint.not_valid) {
           foreign_keys.push_back(fmt::format("alter table {} add {};", quote_qualified(name), constraint_dsl(constraint)));
         } else {
           body += ",\n  " + constraint_dsl(constraint);
         }
       }
       add(fmt::format("create table {} ({}\n);", quote_qualified(name), body));
+      comments(nullptr, table);
     }
     for (const auto& [name, table] : model_.tables) {
       if (const auto old = head_.tables.find(name); old != head_.tables.end()) alter_table(old->second, table, foreign_keys);
@@ -177,6 +179,19 @@ class Differ {
     }
   }
 
+  // Comments the model gives `table` (and its columns) that `old` does not have, or removes.
+  void comments(const Table* old, const Table& table) {
+    const std::string name = quote_qualified(table.name);
+    const auto comment = [](const std::optional<std::string>& text) { return text ? quote_literal(*text) : std::string("null"); };
+    if (table.comment != (old ? old->comment : std::nullopt)) add(fmt::format("comment on table {} is {};", name, comment(table.comment)));
+    for (const auto& column : table.columns) {
+      const Column* before = old ? old->find_column(column.name) : nullptr;
+      if (column.comment != (before ? before->comment : std::nullopt)) {
+        add(fmt::format("comment on column {}.{} is {};", name, quote_identifier(column.name), comment(column.comment)));
+      }
+    }
+  }
+
   void alter_table(const Table& old, const Table& table, std::vector<std::string>& foreign_keys) {
     const std::string name = quote_qualified(table.name);
     // Constraints that change or go are dropped first: they may hold on to columns that go.
@@ -215,6 +230,7 @@ class Differ {
         dropped.push_back(column.name);
       }
     }
+    comments(&old, table);
     if (!added.empty() && !dropped.empty()) {
       warn(fmt::format("table `{}` drops {} and adds {}: if that is a rename, write `alter table {} rename column "
                        "<old> to <new>` instead, which keeps the data",
@@ -223,7 +239,12 @@ class Differ {
     for (const auto& constraint : table.constraints) {
       const auto before = std::find_if(old.constraints.begin(), old.constraints.end(),
                                        [&](const Constraint& c) { return c.name == constraint.name; });
-      if (before != old.constraints.end() && same_constraint(*before, constraint)) continue;
+      if (before != old.constraints.end() && same_constraint(*before, constraint)) {
+        if (before->not_valid && !constraint.not_valid) {
+          add(fmt::format("alter table {} validate constraint {};", name, quote_identifier(constraint.name)));
+        }
+        continue;
+      }
       const std::string statement = fmt::format("alter table {} add {};", name, constraint_dsl(constraint));
       if (constraint.kind == ConstraintKind::foreign_key) {
         foreign_keys.push_back(statement);  // after every table it may point at exists

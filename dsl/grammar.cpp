@@ -172,4 +172,15 @@ ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
   return file;
 }
 
+bool is_expression(const std::string& text) {
+  Iterator it = text.begin();
+  ast::Expression expression;
+  const auto parser = x3::with<grammar::source_begin_tag>(text.begin())[grammar::expression >> x3::eoi];
+  try {
+    return x3::phrase_parse(it, text.end(), parser, grammar::skipper, expression);
+  } catch (const x3::expectation_failure<Iterator>&) {
+    return false;
+  }
+}
+
 }  // namespace migc

@@ -19,4 +19,8 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
 // without a revision header.
 ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics);
 
+// Whether `text` is, whole, one expression as the language writes them (a default, say): SQL
+// read back from a database's catalog that is not must be put in parentheses to be one.
+bool is_expression(const std::string& text);
+
 }  // namespace migc

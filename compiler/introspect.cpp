@@ -1,0 +1,372 @@
+// Catalog queries into the schema model. Each query reads one kind of object for every table at
+// once: the number of round trips does not grow with the schema.
+#include "compiler/introspect.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "compiler/sql_text.hpp"
+#include "dsl/grammar.hpp"
+
+namespace migc {
+namespace {
+
+// $1: the one schema to read, or NULL for every user schema. Objects owned by an extension are
+// the extension's: `create extension` brings them back.
+constexpr std::string_view user_objects = R"sql(
+WITH user_namespace AS (
+  SELECT n.oid, n.nspname FROM pg_namespace n
+  WHERE CASE WHEN $1::text IS NULL
+             THEN n.nspname NOT IN ('pg_catalog', 'information_schema', 'migc_check', 'migc_scratch')
+                  AND n.nspname NOT LIKE 'pg\_%'
+             ELSE n.nspname = $1::text END
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+), user_class AS (
+  SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
+  WHERE c.relname NOT LIKE 'migc\_%' AND c.relname NOT LIKE 'alembic\_version%'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+), user_table AS (
+  SELECT * FROM user_class WHERE relkind IN ('r', 'p')
+)
+)sql";
+
+constexpr std::string_view schemas_sql = "SELECT nspname FROM user_namespace WHERE nspname <> 'public' ORDER BY 1";
+
+constexpr std::string_view extensions_sql = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1";
+
+constexpr std::string_view enums_sql = R"sql(
+SELECT n.nspname, t.typname, e.enumlabel
+FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY n.nspname, t.typname, e.enumsortorder
+)sql";
+
+// Sequences of their own: not those behind serial and identity columns.
+constexpr std::string_view sequences_sql = R"sql(
+SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart
+FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+ORDER BY 1, 2
+)sql";
+
+constexpr std::string_view tables_sql = R"sql(
+SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispartition FROM user_table ORDER BY 2, 3
+)sql";
+
+constexpr std::string_view columns_sql = R"sql(
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid),
+       a.attidentity, col_description(a.attrelid, a.attnum), et.typtype, etn.nspname, et.typname, seq.nspname,
+       seq.relname, a.attgenerated
+FROM pg_attribute a
+JOIN user_table ut ON ut.oid = a.attrelid
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_namespace etn ON etn.oid = et.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN LATERAL (
+  SELECT sn.nspname, s.relname FROM pg_depend dep
+  JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+  WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+    AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
+  LIMIT 1) seq ON true
+WHERE a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum
+)sql";
+
+// Column lists are joined with U+001F, a control character no real identifier holds.
+constexpr std::string_view constraints_sql = R"sql(
+SELECT co.conrelid, co.conname, co.contype,
+       (SELECT string_agg(a.attname, chr(31) ORDER BY k.i) FROM unnest(co.conkey) WITH ORDINALITY k(num, i)
+          JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num),
+       rn.nspname, rc.relname,
+       (SELECT string_agg(a.attname, chr(31) ORDER BY k.i) FROM unnest(co.confkey) WITH ORDINALITY k(num, i)
+          JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num),
+       co.confdeltype, co.confupdtype, co.convalidated, pg_get_constraintdef(co.oid),
+       rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid)
+FROM pg_constraint co
+JOIN user_table ut ON ut.oid = co.conrelid
+LEFT JOIN pg_class rc ON rc.oid = co.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+ORDER BY co.conrelid, CASE co.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'c' THEN 2 ELSE 3 END, co.conname
+)sql";
+
+// Indexes of their own: not those behind primary key, unique and exclusion constraints.
+constexpr std::string_view indexes_sql = R"sql(
+SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_expr(i.indpred, i.indrelid),
+       i.indnkeyatts < i.indnatts, k.i, k.num, COALESCE(a.attname, ''), pg_get_indexdef(i.indexrelid, k.i::int, true),
+       (i.indoption[k.i - 1] & 1) = 1, (i.indoption[k.i - 1] & 2) = 2
+FROM pg_index i
+JOIN user_table ut ON ut.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, i)
+LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0
+WHERE k.i <= i.indnkeyatts
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
+                                                  AND co.contype IN ('p', 'u', 'x'))
+ORDER BY ic.relname, k.i
+)sql";
+
+// What the language cannot say yet, named for the user.
+constexpr std::string_view left_out_sql = R"sql(
+SELECT format('%s %I.%I', CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END,
+              nspname, relname)
+  FROM user_class WHERE relkind IN ('v', 'm', 'f')
+UNION ALL
+SELECT format('function %I.%s(%s)', n.nspname, quote_ident(p.proname), pg_get_function_identity_arguments(p.oid))
+  FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
+  WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+UNION ALL
+SELECT format('trigger %I on %I.%I', t.tgname, ut.nspname, ut.relname)
+  FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinternal
+UNION ALL
+SELECT format('%s type %I.%I', CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range' ELSE 'composite' END,
+              n.nspname, t.typname)
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+  WHERE (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+UNION ALL
+SELECT format('exclusion constraint %I on %I.%I', co.conname, ut.nspname, ut.relname)
+  FROM pg_constraint co JOIN user_table ut ON ut.oid = co.conrelid WHERE co.contype = 'x'
+ORDER BY 1
+)sql";
+
+std::vector<std::string> split_names(std::string_view joined) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  for (std::size_t at; (at = joined.find('\x1f', begin)) != std::string_view::npos; begin = at + 1) {
+    names.emplace_back(joined.substr(begin, at - begin));
+  }
+  names.emplace_back(joined.substr(begin));
+  return names;
+}
+
+ReferentialAction action_of(char code) {
+  switch (code) {
+    case 'r': return ReferentialAction::restrict;
+    case 'c': return ReferentialAction::cascade;
+    case 'n': return ReferentialAction::set_null;
+    case 'd': return ReferentialAction::set_default;
+    default: return ReferentialAction::no_action;
+  }
+}
+
+// "character varying(20)[]" -> character varying, {20}, one dimension; format_type() puts a
+// time type's precision before its zone: "timestamp(3) with time zone".
+ColumnType parse_builtin_type(std::string text) {
+  ColumnType type;
+  while (text.ends_with("[]")) {
+    text.resize(text.size() - 2);
+    ++type.array_dimensions;
+  }
+  const auto open = text.find('(');
+  const auto close = text.find(')', open);
+  if (open != std::string::npos && close != std::string::npos) {
+    std::string_view list(text.data() + open + 1, close - open - 1);
+    for (std::size_t begin = 0; begin <= list.size();) {
+      const auto comma = std::min(list.find(',', begin), list.size());
+      type.modifiers.push_back(std::stoi(std::string(list.substr(begin, comma - begin))));
+      begin = comma + 1;
+    }
+    text = text.substr(0, open) + text.substr(close + 1);
+  }
+  type.name = text;
+  return type;
+}
+
+// SQL read back from the catalog, made a valid expression of the language.
+std::string as_expression(std::string sql) {
+  return is_expression(sql) ? sql : "(" + sql + ")";
+}
+
+class Reader {
+ public:
+  Reader(runtime::Connection& connection, const std::optional<std::string>& only_schema)
+      : connection_(connection), only_schema_(only_schema) {}
+
+  Introspected run() {
+    if (!only_schema_) {
+      for (const auto& row : rows(schemas_sql)) result_.schema.schemas.emplace(row[0], Origin{});
+    }
+    for (const auto& row : rows(extensions_sql, false)) result_.schema.extensions.emplace(row[0], Extension{row[0], {}});
+    for (const auto& row : rows(enums_sql)) {
+      EnumType& type = result_.schema.enums[name_in(row[0], row[1])];
+      type.name = name_in(row[0], row[1]);
+      type.values.push_back(row[2]);
+    }
+    for (const auto& row : rows(sequences_sql)) {
+      Sequence sequence;
+      sequence.name = name_in(row[0], row[1]);
+      sequence.type = row[2];
+      sequence.increment = std::stoll(row[3]);
+      sequence.start = std::stoll(row[4]);
+      result_.schema.sequences.emplace(sequence.name, sequence);
+    }
+    read_tables();
+    read_indexes();
+    for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
+    return std::move(result_);
+  }
+
+ private:
+  using Row = std::vector<std::string>;  // NULL reads as empty: no column below tells them apart
+
+  std::vector<Row> rows(std::string_view query, bool in_user_objects = true) {
+    const std::string sql = in_user_objects ? std::string(user_objects) + std::string(query) : std::string(query);
+    const runtime::Result result = in_user_objects ? connection_.execute(sql, {only_schema_}) : connection_.execute(sql);
+    std::vector<Row> out(static_cast<std::size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) {
+      for (int column = 0; column < result.columns(); ++column) out[static_cast<std::size_t>(row)].emplace_back(result.value(row, column));
+    }
+    return out;
+  }
+
+  // The compiler's names: `public` objects unqualified, others as schema.name.
+  std::string name_in(const std::string& schema, const std::string& name) const {
+    return only_schema_ || schema == "public" ? name : schema + "." + name;
+  }
+
+  void left_out(std::string what) { result_.left_out.push_back(std::move(what)); }
+
+  void read_tables() {
+    for (const auto& row : rows(tables_sql)) {
+      Table table;
+      table.name = name_in(row[1], row[2]);
+      if (!row[3].empty()) table.comment = row[3];
+      if (row[4] == "p" || row[5] == "t") left_out(fmt::format("partitioning of table {}", table.name));
+      table_oids_[row[0]] = table.name;
+      tables_.emplace(row[0], std::move(table));
+    }
+    for (const auto& row : rows(columns_sql)) read_column(tables_.at(row[0]), row);
+    for (const auto& row : rows(constraints_sql)) read_constraint(tables_.at(row[0]), row);
+    for (auto& [_, table] : tables_) result_.schema.put_table(std::move(table));
+  }
+
+  void read_column(Table& table, const Row& row) {
+    Column column;
+    column.name = row[1];
+    const std::string& printed = row[2];
+    if (row[7] == "e") {
+      column.type.name = name_in(row[8], row[9]);
+      column.type.user_defined = true;
+      for (std::string_view rest = printed; rest.ends_with("[]"); rest.remove_suffix(2)) ++column.type.array_dimensions;
+    } else {
+      column.type = parse_builtin_type(printed);
+      if (row[8] != "pg_catalog" || column.type.sql() != printed) {
+        left_out(fmt::format("the type of {}.{} ({}): the language has no such type; the column is written with it as is",
+                             table.name, column.name, printed));
+      }
+    }
+    column.not_null = row[3] == "t";
+    const std::string& default_sql = row[4];
+    const std::string sequence = row[11].empty() ? "" : name_in(row[10], row[11]);
+    if (row[5] == "a" || row[5] == "d") {
+      column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
+      column.owned_sequence = sequence;
+    } else if (!sequence.empty() && default_sql == "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)") {
+      column.owned_sequence = sequence;
+      if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
+      column.not_null = true;
+    } else if (!default_sql.empty()) {
+      column.default_sql = as_expression(default_sql);
+    }
+    if (!row[12].empty()) left_out(fmt::format("the generation expression of column {}.{}", table.name, column.name));
+    if (!row[6].empty()) column.comment = row[6];
+    table.columns.push_back(std::move(column));
+  }
+
+  void read_constraint(Table& table, const Row& row) {
+    Constraint constraint;
+    constraint.name = row[1];
+    const char kind = row[2].empty() ? ' ' : row[2][0];
+    if (kind != 'p' && kind != 'u' && kind != 'f' && kind != 'c') return;  // exclusion constraints are named in left_out
+    if (!row[3].empty()) constraint.columns = split_names(row[3]);
+    constraint.not_valid = row[9] == "f";
+    switch (kind) {
+      case 'p': constraint.kind = ConstraintKind::primary_key; break;
+      case 'u': constraint.kind = ConstraintKind::unique; break;
+      case 'f':
+        if (row[11] != "t") {
+          left_out(fmt::format("foreign key {} of {}: it references {}.{}, outside what was read", constraint.name, table.name, row[4], row[5]));
+          return;
+        }
+        constraint.kind = ConstraintKind::foreign_key;
+        constraint.referenced_table = name_in(row[4], row[5]);
+        constraint.referenced_columns = split_names(row[6]);
+        constraint.on_delete = action_of(row[7].empty() ? 'a' : row[7][0]);
+        constraint.on_update = action_of(row[8].empty() ? 'a' : row[8][0]);
+        break;
+      default: {
+        constraint.kind = ConstraintKind::check;
+        std::string definition = row[10];
+        if (definition.ends_with(" NOT VALID")) definition.resize(definition.size() - std::string_view(" NOT VALID").size());
+        if (definition.starts_with("CHECK ")) definition = definition.substr(6);
+        if (definition.ends_with(" NO INHERIT")) {
+          left_out(fmt::format("NO INHERIT of check constraint {} on {}", constraint.name, table.name));
+          definition.resize(definition.size() - std::string_view(" NO INHERIT").size());
+        }
+        constraint.check_sql = definition;
+      }
+    }
+    table.constraints.push_back(std::move(constraint));
+  }
+
+  void read_indexes() {
+    std::map<std::string, Index> indexes;  // by oid, keys in order
+    for (const auto& row : rows(indexes_sql)) {
+      Index& index = indexes[row[0]];
+      if (index.name.empty()) {
+        index.table = table_oids_.at(row[1]);
+        index.name = in_schema_of(index.table, row[2]);
+        index.unique = row[3] == "t";
+        index.method = row[4];
+        if (!row[5].empty()) index.where_sql = "(" + row[5] + ")";
+        if (row[6] == "t") left_out(fmt::format("the INCLUDE columns of index {}", index.name));
+      }
+      IndexKey key;
+      if (row[8] != "0") {
+        key.column = row[9];
+      } else {
+        key.expression = "(" + row[10] + ")";
+      }
+      key.descending = row[11] == "t";
+      // NULLS FIRST is the default for descending keys only.
+      if ((row[12] == "t") != key.descending) left_out(fmt::format("the NULLS FIRST/LAST order of index {}", index.name));
+      index.keys.push_back(std::move(key));
+    }
+    for (auto& [_, index] : indexes) result_.schema.put_index(std::move(index));
+  }
+
+  runtime::Connection& connection_;
+  const std::optional<std::string>& only_schema_;
+  Introspected result_;
+  std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read
+  std::map<std::string, std::string> table_oids_;  // oid -> name
+};
+
+}  // namespace
+
+Introspected introspect(runtime::Connection& connection, const std::optional<std::string>& only_schema) {
+  return Reader(connection, only_schema).run();
+}
+
+Schema normalised_by_server(runtime::Connection& connection, const Schema& head) {
+  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
+  runtime::Transaction scratch(connection);  // never committed
+  connection.execute("CREATE SCHEMA migc_scratch");
+  connection.execute("SELECT set_config('search_path', 'migc_scratch, ' || quote_ident($1), true)", {live_schema});
+  std::string sql;
+  for (const auto& [key, statement] : schema_objects(head)) {
+    // Keys name objects in other schemas with a dot (names cannot hold one), and schemas themselves.
+    if (key.find('.') != std::string::npos || key.starts_with("0 schema ")) continue;
+    sql += statement + ";\n";
+  }
+  connection.execute_script(sql);
+  Schema normalised = introspect(connection, std::string("migc_scratch")).schema;
+  normalised.extensions = head.extensions;
+  return normalised;
+}
+
+}  // namespace migc
