@@ -98,7 +98,16 @@ class Differ {
     }
     enums();
     for (const auto& [name, sequence] : model_.sequences) {
-      if (!head_.sequences.contains(name)) {
+      const auto old = head_.sequences.find(name);
+      const bool changed = old != head_.sequences.end() && create_sequence_sql(old->second) != create_sequence_sql(sequence);
+      if (changed) {
+        // The language has no `alter sequence`: recreating it is exact for the schema, not for its position.
+        warn(fmt::format("sequence `{}` changed in the model; it is dropped and created again, which restarts its "
+                         "numbering: keep the old one and write `execute $$ alter sequence ... $$` if that matters",
+                         name));
+        add("drop sequence " + quote_qualified(name) + ";");
+      }
+      if (old == head_.sequences.end() || changed) {
         add(fmt::format("create sequence {} as {} increment by {} start with {};", quote_qualified(name), sequence.type,
                         sequence.increment, sequence.start));
       }

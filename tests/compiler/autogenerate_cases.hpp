@@ -26,7 +26,11 @@ struct Case {
   std::vector<std::pair<std::string, std::string>> replacements;  // applied to `base` to get the model
   std::string appended;                                            // added to the model's end
   std::string expected_warning;                                    // part of a warning, if one is expected
+  std::string only_in_head;                                        // added to the chain's base, not the model
 };
+
+// The chain whose head the case's model is diffed against.
+inline std::string head_text(const Case& c) { return "revision '001' revises base;\n" + base + c.only_in_head; }
 
 inline std::string model_text(const Case& c) {
   std::string text = base;
@@ -73,6 +77,15 @@ inline std::vector<Case> model_changes() {
       Case{"comment_table_and_column", {}, "comment on table grid is 'A grid, as loaded';\ncomment on column square.note is 'Free text';\n", ""},
       Case{"comment_new_table", {}, "create table atlas (id integer primary key);\ncomment on table atlas is 'Atlas';\ncomment on column atlas.id is 'Key';\n", ""},
       Case{"add_check_not_valid", {}, "alter table grid add constraint grid_size_positive check (size > 0) not valid;\n", ""},
+      Case{"drop_sequence", {}, "", "", "create sequence old_ticket;\n"},
+      Case{"change_sequence", {}, "create sequence ticket as bigint increment by 10 start with 1000;\n", "restarts",
+           "create sequence ticket as integer;\n"},
+      Case{"drop_extension", {}, "", "", "create extension pgcrypto;\n"},
+      Case{"drop_schema_and_its_table", {}, "", "", "create schema archive;\ncreate table archive.old_grid (id integer primary key);\n"},
+      Case{"drop_enum", {}, "", "", "create type unused as enum ('x');\n"},
+      Case{"remove_comment", {}, "", "", "comment on table grid is 'Soon gone';\n"},
+      Case{"validate_constraint", {}, "alter table grid add constraint grid_size_positive check (size > 0);\n", "",
+           "alter table grid add constraint grid_size_positive check (size > 0) not valid;\n"},
       Case{"rename_looks_like_drop_and_add", {{"note text", "remark text"}}, "", "if that is a rename"}};
 }
 

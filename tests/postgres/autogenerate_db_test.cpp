@@ -30,7 +30,7 @@ TEST_P(AutogenerateOnServer, TheRevisionMakesTheDatabaseTheModel) {
   ASSERT_TRUE(model) << errors_of(model_diagnostics);
 
   std::vector<SourceFile> files;
-  files.emplace_back("001_base.mig", "revision '001' revises base;\n" + base);
+  files.emplace_back("001_base.mig", head_text(c));
   Diagnostics diagnostics;
   const auto before = compile_chain(files, diagnostics);
   ASSERT_TRUE(before) << errors_of(diagnostics);
