@@ -67,6 +67,65 @@ std::vector<std::string> keys_of(const auto& map) {
   return keys;
 }
 
+// The first words of each SQL statement in `sql`, lower-cased, past strings, quoted names,
+// comments and dollar quotes: "create unique index", "alter table", ...
+std::vector<std::vector<std::string>> statement_openings(std::string_view sql, std::size_t words = 3) {
+  std::vector<std::vector<std::string>> openings(1);
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    if (c == ';') {
+      openings.emplace_back();
+      ++i;
+    } else if (c == '\'' || c == '"') {
+      const auto close = sql.find(c, i + 1);
+      i = close == std::string_view::npos ? sql.size() : close + 1;
+    } else if (sql.substr(i, 2) == "--") {
+      const auto end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      const auto end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else if (c == '$' && i + 1 < sql.size() && (sql[i + 1] == '$' || std::isalpha(static_cast<unsigned char>(sql[i + 1])))) {
+      const auto tag_end = sql.find('$', i + 1);
+      if (tag_end == std::string_view::npos) break;
+      const std::string_view tag = sql.substr(i, tag_end - i + 1);
+      const auto close = sql.find(tag, tag_end + 1);
+      i = close == std::string_view::npos ? sql.size() : close + tag.size();
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t end = i;
+      while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
+      if (openings.back().size() < words) {
+        std::string word(sql.substr(i, end - i));
+        std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        openings.back().push_back(std::move(word));
+      }
+      i = end;
+    } else {
+      if (!std::isspace(static_cast<unsigned char>(c)) && !openings.back().empty() && openings.back().size() < words) {
+        openings.back().resize(words, "");  // a statement's opening words are over at the first symbol
+      }
+      ++i;
+    }
+  }
+  return openings;
+}
+
+// Raw SQL that changes an object the compiler models, which its simulation cannot see. Views,
+// functions, triggers and the like are not modelled: `execute` is their proper place.
+std::string modelled_ddl(std::string_view sql) {
+  static const std::set<std::string_view> objects = {"table", "index", "type", "sequence", "schema", "extension"};
+  for (const auto& words : statement_openings(sql)) {
+    if (words.size() < 2) continue;
+    const std::string& verb = words[0];
+    if (verb == "create" && words[1] == "unique" && words.size() > 2 && words[2] == "index") return "create unique index";
+    if ((verb == "create" || verb == "alter" || verb == "drop") && objects.contains(words[1])) return verb + " " + words[1];
+    if (verb == "comment" && words[1] == "on" && words.size() > 2 && (words[2] == "table" || words[2] == "column")) {
+      return "comment on " + words[2];
+    }
+  }
+  return "";
+}
+
 // One revision being simulated: the visitor over its statements.
 class RevisionSimulation {
  public:
@@ -798,6 +857,7 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::ExecuteSql& node) {
+    if (const std::string ddl = modelled_ddl(node.up.value); !ddl.empty()) lint(DiagnosticKind::OpaqueSchemaChange, node.up.span, ddl);
     up(trimmed(node.up.value));
     own_down(node);
   }
@@ -882,6 +942,8 @@ class RevisionSimulation {
       case DiagnosticKind::NotNullWithoutCheck:
         return "first add `check (<column> is not null) not valid` and validate it: then setting not null needs no scan";
       case DiagnosticKind::RenameInUse: return "add the new name beside the old one, move the code over, then drop the old name";
+      case DiagnosticKind::OpaqueSchemaChange:
+        return "write it as a statement of the language, which the compiler checks, tracks and inverts";
       default: return "";
     }
   }
