@@ -6,21 +6,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/autogenerate.hpp"
-#include "compiler/chain.hpp"
 #include "compiler/introspect.hpp"
+#include "tests/compiler/autogenerate_cases.hpp"
 #include "tests/postgres/scratch_database.hpp"
 
 namespace migc {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string errors_of(const Diagnostics& diagnostics) {
-  std::string out;
-  for (const auto& diagnostic : diagnostics.all()) out += format_diagnostic(diagnostic);
-  return out;
-}
+using testing_cases::errors_of;
 
 std::vector<SourceFile> chain_files(const fs::path& directory) {
   std::vector<fs::path> paths;
@@ -49,24 +43,30 @@ void upgrade(testing::ScratchDatabase& database, const CompiledChain& chain) {
   for (const auto& revision : chain.revisions) database.run(revision.lowered.up);
 }
 
+// Introspects `original`, compiles the root revision written from it, applies that to an empty
+// database, and expects the same catalog, with nothing left out and no warning.
+void expect_rebuilt_alike(testing::ScratchDatabase& original, const std::string& name) {
+  const auto introspected = introspect(original.connection());
+  EXPECT_TRUE(introspected.left_out.empty()) << introspected.left_out.front();
+  std::vector<SourceFile> files;
+  files.emplace_back("adopted_root.mig", root_revision(introspected.schema));
+  Diagnostics diagnostics;
+  const auto adopted = compile_chain(files, diagnostics);
+  ASSERT_TRUE(adopted) << errors_of(diagnostics) << files[0].text();
+  EXPECT_EQ(diagnostics.warning_count(), 0u) << errors_of(diagnostics);
+
+  testing::ScratchDatabase rebuilt(name + "_rebuilt");
+  upgrade(rebuilt, *adopted);
+  EXPECT_EQ(rebuilt.snapshot(), original.snapshot()) << files[0].text();
+}
+
 TEST(Introspect, TheSmartEmDatabaseReadBackRebuildsTheSameCatalog) {
   Diagnostics diagnostics;
   const auto smartem = compile_chain(chain_files(fs::path(MIGC_SOURCE_DIR) / "migrations"), diagnostics);
   ASSERT_TRUE(smartem) << errors_of(diagnostics);
   testing::ScratchDatabase original("smartem");
   upgrade(original, *smartem);
-
-  const auto introspected = introspect(original.connection());
-  EXPECT_TRUE(introspected.left_out.empty()) << introspected.left_out.front();
-  std::vector<SourceFile> files;
-  files.emplace_back("adopted_root.mig", root_revision(introspected.schema));
-  const auto adopted = compile_chain(files, diagnostics);
-  ASSERT_TRUE(adopted) << errors_of(diagnostics) << files[0].text();
-  EXPECT_EQ(diagnostics.warning_count(), 0u) << errors_of(diagnostics);
-
-  testing::ScratchDatabase rebuilt("smartem_rebuilt");
-  upgrade(rebuilt, *adopted);
-  EXPECT_EQ(rebuilt.snapshot(), original.snapshot()) << files[0].text();
+  expect_rebuilt_alike(original, "smartem");
 }
 
 TEST(Introspect, EveryKindOfObjectSurvivesTheRoundTrip) {
@@ -103,18 +103,7 @@ TEST(Introspect, EveryKindOfObjectSurvivesTheRoundTrip) {
     CREATE INDEX idx_grid_tags ON grid USING gin (tags);
     CREATE INDEX idx_square_grid ON archive.square (grid_id DESC, size);
   )sql");
-
-  const auto introspected = introspect(original.connection());
-  EXPECT_TRUE(introspected.left_out.empty()) << introspected.left_out.front();
-  std::vector<SourceFile> files;
-  files.emplace_back("adopted_root.mig", root_revision(introspected.schema));
-  Diagnostics diagnostics;
-  const auto adopted = compile_chain(files, diagnostics);
-  ASSERT_TRUE(adopted) << errors_of(diagnostics) << files[0].text();
-
-  testing::ScratchDatabase rebuilt("every_kind_rebuilt");
-  upgrade(rebuilt, *adopted);
-  EXPECT_EQ(rebuilt.snapshot(), original.snapshot()) << files[0].text();
+  expect_rebuilt_alike(original, "every_kind");
 }
 
 TEST(Introspect, NamesWhatTheLanguageCannotSay) {
