@@ -15,9 +15,15 @@
 #
 # Creates: <name>_plan (a static library holding the plan), the migrator, and with TESTS the
 # <name>-roundtrip checker, one test per revision and one for the whole chain.
+#
+# Works with migc built in the same tree (add_subdirectory, FetchContent) and with an installed
+# migc (find_package(migc)): it uses the targets migc::migc, migc::runtime, migc::runtime_main
+# and migc::roundtrip_main, which both provide.
 include_guard(GLOBAL)
 
-set(MIGC_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+# A global property, not a variable: add_migrations() may be called from any directory, while
+# a variable set here is seen only below the directory that included this file.
+set_property(GLOBAL PROPERTY MIGC_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # One throwaway server per ctest run, shared by every chain's tests through the fixture
 # `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE.
@@ -29,8 +35,9 @@ function(_migc_test_postgres)
     return()
   endif()
   set(state ${CMAKE_BINARY_DIR}/test-postgres/conninfo)
-  add_test(NAME migc.postgres.start COMMAND bash ${MIGC_CMAKE_DIR}/pg-throwaway.sh start ${state})
-  add_test(NAME migc.postgres.stop COMMAND bash ${MIGC_CMAKE_DIR}/pg-throwaway.sh stop ${state})
+  get_property(cmake_dir GLOBAL PROPERTY MIGC_CMAKE_DIR)
+  add_test(NAME migc.postgres.start COMMAND bash ${cmake_dir}/pg-throwaway.sh start ${state})
+  add_test(NAME migc.postgres.stop COMMAND bash ${cmake_dir}/pg-throwaway.sh stop ${state})
   set_tests_properties(migc.postgres.start PROPERTIES FIXTURES_SETUP migc_postgres LABELS postgres)
   set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres)
   set_property(GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE ${state})
@@ -50,8 +57,14 @@ function(add_migrations name)
   if(arg_DIRECTORY AND arg_SOURCES)
     message(FATAL_ERROR "add_migrations(${name}): give DIRECTORY or SOURCES, not both")
   endif()
-  if(NOT TARGET migc)
-    message(FATAL_ERROR "add_migrations(${name}): the `migc` compiler target is not defined")
+  if(NOT TARGET migc::migc)
+    message(FATAL_ERROR "add_migrations(${name}): no migc compiler: find_package(migc) or add_subdirectory() migc first")
+  endif()
+  # The real target where migc is built here (a target-level dependency then orders the build);
+  # the imported one where it is installed.
+  get_target_property(compiler migc::migc ALIASED_TARGET)
+  if(NOT compiler)
+    set(compiler migc::migc)
   endif()
   if(NOT arg_MIGRATOR)
     set(arg_MIGRATOR ${name}-migrate)
@@ -102,28 +115,28 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND migc compile ${common_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
-    DEPENDS migc ${sources} ${schema_depends} ${lock_depends} ${model_depends}
+    COMMAND ${compiler} compile ${common_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
+    DEPENDS ${compiler} ${sources} ${schema_depends} ${lock_depends} ${model_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
   add_custom_target(${name}-update-generated
-    COMMAND migc compile ${common_args} ${schema_args} --update-generated ${sources}
-    DEPENDS migc ${sources}
+    COMMAND ${compiler} compile ${common_args} ${schema_args} --update-generated ${sources}
+    DEPENDS ${compiler} ${sources}
     COMMENT "migc: refreshing the checked-in files of ${name}"
     VERBATIM)
   if(arg_LOCK_FILE)
     add_custom_target(${name}-lock-revisions
-      COMMAND migc compile ${common_args} ${lock_args} --update-lock ${sources}
-      DEPENDS migc ${sources}
+      COMMAND ${compiler} compile ${common_args} ${lock_args} --update-lock ${sources}
+      DEPENDS ${compiler} ${sources}
       COMMENT "migc: locking the new revisions of ${name}"
       VERBATIM)
   endif()
 
   add_library(${name}_plan STATIC ${plan_cpp})
-  target_link_libraries(${name}_plan PUBLIC migc_runtime)
+  target_link_libraries(${name}_plan PUBLIC migc::runtime)
 
-  add_executable(${arg_MIGRATOR} $<TARGET_OBJECTS:migc_runtime_main>)
-  target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc_runtime)
+  add_executable(${arg_MIGRATOR} $<TARGET_OBJECTS:migc::runtime_main>)
+  target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc::runtime)
   set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   # Self-contained: only libpq (and libc) are needed where the migrator runs. Not
   # position-independent: the plan's tables hold a pointer per string, which a PIE relocates at
@@ -135,8 +148,8 @@ function(add_migrations name)
 
   if(arg_CHECKER)
     set(checker ${name}-roundtrip)
-    add_executable(${checker} $<TARGET_OBJECTS:migc_roundtrip_main>)
-    target_link_libraries(${checker} PRIVATE ${name}_plan migc_runtime)
+    add_executable(${checker} $<TARGET_OBJECTS:migc::roundtrip_main>)
+    target_link_libraries(${checker} PRIVATE ${name}_plan migc::runtime)
   endif()
   if(arg_TESTS)
     _migc_test_postgres()
