@@ -69,6 +69,20 @@ TEST(Introspect, TheSmartEmDatabaseReadBackRebuildsTheSameCatalog) {
   expect_rebuilt_alike(original, "smartem");
 }
 
+// Chains built to be awkward: every operation of the language, and hostile names and values.
+class IntrospectChain : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(IntrospectChain, ItsDatabaseReadBackRebuildsTheSameCatalog) {
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(chain_files(fs::path(MIGC_SOURCE_DIR) / "tests" / "chains" / GetParam()), diagnostics);
+  ASSERT_TRUE(chain) << errors_of(diagnostics);
+  testing::ScratchDatabase original(GetParam());
+  upgrade(original, *chain);
+  expect_rebuilt_alike(original, GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Chains, IntrospectChain, ::testing::Values("every_operation", "hostile"));
+
 TEST(Introspect, EveryKindOfObjectSurvivesTheRoundTrip) {
   testing::ScratchDatabase original("every_kind");
   original.connection().execute_script(R"sql(
