@@ -35,6 +35,7 @@ struct Options {
   bool purge = false;
   bool json = false;
   bool ephemeral = false;
+  bool rehearse = false;  // run it all in one transaction, and roll that back
   RunSettings settings;
 };
 
@@ -118,9 +119,14 @@ int offline(const Plan& plan, const Options& options, Direction direction, Outpu
 }
 
 int move(const Plan& plan, const Options& options, Direction direction, Output& out) {
+  if (options.sql && options.rehearse) throw UsageError("--rehearse runs the SQL and rolls it back; --sql only prints it: give one");
   if (options.sql) return offline(plan, options, direction, out);
   Session session(plan, options);
   session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  // Everything from here on, the version tables and an Alembic adoption included, happens in
+  // this transaction, which a rehearsal never commits.
+  std::optional<Transaction> rehearsal;
+  if (options.rehearse) rehearsal.emplace(session.connection);
   // The start-up check of a service already at head: one query, whatever the chain's length.
   if (direction == Direction::up && (options.target == "head" || options.target == "heads") &&
       session.migrator.at_plan_head()) {
@@ -166,6 +172,14 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
     session.migrator.downgrade(revisions, report);
   }
   const auto now = applied_heads(plan, session.migrator.applied());
+  if (rehearsal) {
+    rehearsal.reset();  // rolls everything back
+    out.summary(fmt::format("rehearsal done: every revision from {} to {} ran; all of it was rolled back, and {} is still at {}",
+                            heads_text(plan, current), heads_text(plan, now), describe_database(options), heads_text(plan, current)),
+                {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, current)},
+                 {"rehearsed_to", ids(plan, now)}});
+    return exit_ok;
+  }
   out.summary(fmt::format("now at {}", heads_text(plan, now)),
               {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, now)}});
   return exit_ok;
@@ -332,15 +346,19 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   return exit_ok;
 }
 
-int report_migration_error(const MigrationError& error, Output& out) {
+int report_migration_error(const MigrationError& error, bool rehearsal, Output& out) {
   const Revision& revision = error.revision();
   const auto& cause = error.cause();
   std::string text = fmt::format("revision {} ({}:{}): {} {}", revision.id, revision.source, error.line(), cause.sqlstate(), cause.what());
   if (!cause.detail().empty()) text += fmt::format("\n  detail: {}", cause.detail());
   if (!cause.hint().empty()) text += fmt::format("\n  hint: {}", cause.hint());
   if (!cause.statement().empty()) text += fmt::format("\n  statement: {}", cause.statement());
-  text += fmt::format("\n  the {} of revision {} was rolled back; the database is where it was before it",
-                      error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
+  if (rehearsal) {
+    text += "\n  this was a rehearsal: everything it ran was rolled back, and the database is as it was before it";
+  } else {
+    text += fmt::format("\n  the {} of revision {} was rolled back; the database is where it was before it",
+                        error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
+  }
   out.error(text, exit_migration_failed);
   return exit_migration_failed;
 }
@@ -371,11 +389,15 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
       ->capture_default_str();
   upgrade->add_flag("--sql", options.sql, "print the SQL instead of running it (no database needed)");
   upgrade->add_flag("--single-transaction", options.settings.single_transaction, "run the whole upgrade in one transaction");
+  upgrade->add_flag("--rehearse", options.rehearse,
+                    "run it in one transaction against the real data, report, and roll it all back");
   upgrade->add_flag("--ignore-checksums", options.settings.ignore_checksums, "run although applied revisions were edited");
   auto* downgrade = app.add_subcommand("downgrade", "revert revisions back to a target");
   downgrade->add_option("target", options.target, "base, a revision id or prefix, -N, <rev>-N; with --sql from:to")->required();
   downgrade->add_flag("--sql", options.sql, "print the SQL instead of running it (no database needed)");
   downgrade->add_flag("--single-transaction", options.settings.single_transaction, "run the whole downgrade in one transaction");
+  downgrade->add_flag("--rehearse", options.rehearse,
+                      "run it in one transaction against the real data, report, and roll it all back");
   downgrade->add_flag("--ignore-checksums", options.settings.ignore_checksums, "run although applied revisions were edited");
   auto* current_command = app.add_subcommand("current", "show the database's revision");
   current_command->add_flag("-v,--verbose", options.verbose, "show parents, file, message and when it was applied");
@@ -398,6 +420,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     return app.exit(error) == 0 ? exit_ok : exit_usage;
   }
   options.settings.migrator_build = fmt::format("{} (migc {})", program, MIGC_VERSION);
+  options.settings.in_callers_transaction = options.rehearse;
   Output out(program, options.json);
   std::optional<EphemeralServer> server;
   try {
@@ -417,7 +440,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     if (*stamp_command) return stamp(plan, options, out);
     if (*check_command) return check(plan, options, out);
   } catch (const MigrationError& error) {
-    return report_migration_error(error, out);
+    return report_migration_error(error, options.rehearse, out);
   } catch (const UsageError& error) {
     out.error(error.what(), exit_usage);
     return exit_usage;

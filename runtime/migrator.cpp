@@ -234,7 +234,8 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
                     const std::function<void(const Progress&)>& report) {
   std::vector<bool> applied = this->applied();
   recorded_.reset();  // the run changes it
-  if (!settings_.single_transaction) {
+  const bool one_transaction = settings_.single_transaction || settings_.in_callers_transaction;
+  if (!one_transaction) {
     for (std::size_t i = 0; i < revisions.size(); ++i) {
       const auto start = std::chrono::steady_clock::now();
       int retries = 0;
@@ -253,62 +254,39 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     }
     return;
   }
+  // PostgreSQL runs `concurrently` only outside a transaction block: refuse before changing anything.
+  for (const std::size_t revision : revisions) {
+    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
+      if (step.transactional) continue;
+      throw StateError(fmt::format("revision {} builds or drops an index `concurrently`, which PostgreSQL runs only outside "
+                                   "a transaction, so it cannot be part of a run in one transaction (--single-transaction, "
+                                   "--rehearse); stop at the revision before it",
+                                   plan_.revisions[revision].id));
+    }
+  }
   std::optional<Transaction> whole_run;
-  if (settings_.single_transaction) whole_run.emplace(connection_);
+  if (settings_.single_transaction && !settings_.in_callers_transaction) whole_run.emplace(connection_);
   for (std::size_t i = 0; i < revisions.size(); ++i) {
     const std::size_t revision = revisions[i];
     const Revision& meta = plan_.revisions[revision];
     const auto start = std::chrono::steady_clock::now();
-    // A step that cannot run in a transaction runs first, on its own; the compiler makes it the
-    // revision's only step. Not retried: a failed concurrent build leaves an index to drop first.
-    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
-      if (step.transactional) continue;
-      try {
-        connection_.execute_script(step.sql);
-      } catch (const DatabaseError& error) {
-        throw MigrationError(meta, direction, &step, error);
-      }
-    }
     int retries = 0;
     for (;;) {
       const std::string savepoint = "migc_revision";
-      std::optional<Transaction> transaction;
-      if (whole_run) {
-        connection_.execute("SAVEPOINT " + savepoint);
-      } else {
-        transaction.emplace(connection_);
-      }
+      connection_.execute("SAVEPOINT " + savepoint);
       connection_.execute("SELECT set_config('lock_timeout', $1, true)",
                           {meta.lock_timeout.empty() ? settings_.lock_timeout : std::string(meta.lock_timeout)});
       connection_.execute("SELECT set_config('statement_timeout', $1, true)",
                           {meta.statement_timeout.empty() ? settings_.statement_timeout : std::string(meta.statement_timeout)});
-      // Only the run's last commit waits for the disk: earlier ones stay atomic and ordered, and
-      // the last flush makes them all durable (a crash before it loses whole revisions, never part).
-      if (!whole_run && i + 1 < revisions.size()) connection_.execute("SET LOCAL synchronous_commit = off");
       try {
         run_steps(revision, direction);
         const double duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         record(revision, direction, applied, duration_ms);
-        if (whole_run) {
-          connection_.execute("RELEASE SAVEPOINT " + savepoint);
-        } else {
-          try {
-            // Fault injection for tests: the server goes away just as this revision commits.
-            if (const char* fault = std::getenv("MIGC_FAULT_DROP_AT_COMMIT"); fault != nullptr && meta.id == fault) {
-              connection_.execute("SELECT pg_terminate_backend(pg_backend_pid())");
-            }
-            transaction->commit();
-          } catch (const ConnectionError& error) {
-            throw CommitInDoubt(fmt::format(
-                "the connection was lost while committing revision {} ({}): it may or may not be applied; run `current` "
-                "to see where the database is, then run the command again",
-                meta.id, error.what()));
-          }
-        }
+        connection_.execute("RELEASE SAVEPOINT " + savepoint);
         break;
       } catch (const MigrationError& error) {
         if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
-        if (whole_run) connection_.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+        connection_.execute("ROLLBACK TO SAVEPOINT " + savepoint);
         // Give the conflicting transaction time to finish: 0.5 s, 1 s, 2 s, ...
         std::this_thread::sleep_for(std::chrono::milliseconds(500 << retries));
         ++retries;

@@ -66,6 +66,9 @@ struct RunSettings {
   std::string statement_timeout = "0";   // 0: no limit; revisions may set their own
   int lock_retries = 3;                  // attempts after a lock timeout, with growing pauses
   bool single_transaction = false;       // the whole run in one transaction
+  // Inside a transaction the caller opened and will roll back: each revision in a savepoint,
+  // nothing committed. What `--rehearse` runs.
+  bool in_callers_transaction = false;
   bool ignore_checksums = false;         // run although applied revisions differ from the plan
   std::string migrator_build;            // recorded with each applied revision
 };

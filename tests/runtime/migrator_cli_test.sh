@@ -184,6 +184,30 @@ check "errors in --json" '{"error": "no revision `nope` in this plan", "exit": 5
 "$migrate" --url "$more" downgrade base --single-transaction >/dev/null 2>&1
 check "downgrade --single-transaction" "base" "$("$migrate" --url "$more" current)"
 
+# Rehearsals: the whole run against the real data, then rolled back.
+fresh migc_cli_rehearse
+rehearse="$server dbname=migc_cli_rehearse"
+out=$("$migrate" --url "$rehearse" upgrade --rehearse 2>&1); status=$?
+check_status "a rehearsal on an empty database succeeds" 0 $status
+check "it reports every revision" "+ 004" "$out"
+check "and says it rolled back" "rehearsal done: every revision from base to 004 (head) ran; all of it was rolled back" "$out"
+check "it leaves not even the version tables behind" "0" "$(sql migc_cli_rehearse "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
+"$migrate" --url "$rehearse" upgrade 002 >/dev/null 2>&1
+sql migc_cli_rehearse "INSERT INTO user_preferences (id, user_id, preference_key) VALUES (1, 'someone', 'theme')"
+out=$("$migrate" --url "$rehearse" upgrade --rehearse 2>&1); status=$?
+check_status "a rehearsal that meets conflicting data fails" 1 $status
+check "naming the revision and the server's error" "revision 003 (migrations/003_seed_system_config.mig:6): 23505 duplicate key value" "$out"
+check "and saying nothing was changed" "this was a rehearsal: everything it ran was rolled back" "$out"
+check "the database is still where it was" "002" "$("$migrate" --url "$rehearse" current)"
+check "with its rows" "1" "$(sql migc_cli_rehearse "SELECT count(*) FROM user_preferences")"
+out=$("$migrate" --url "$rehearse" downgrade base --rehearse 2>&1); status=$?
+check_status "downgrades rehearse too" 0 $status
+check "and stay where they were" "002" "$("$migrate" --url "$rehearse" current)"
+fresh migc_cli_rehearse_every
+out=$("$every" --url "$server dbname=migc_cli_rehearse_every" upgrade --rehearse 2>&1); status=$?
+check_status "a rehearsal refuses a concurrent index build" 5 $status
+check "and says why" "revision 008 builds or drops an index \`concurrently\`" "$out"
+
 # A conflicting lock: the lock timeout fires, and the migrator retries within its bound.
 fresh migc_cli_locks
 locks="$server dbname=migc_cli_locks"
