@@ -264,6 +264,7 @@ class RevisionSimulation {
       diagnostic.notes.push_back({{}, "drop that foreign key first, or write `drop table ... cascade`"});
       return;
     }
+    if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
     up("DROP TABLE " + quote_qualified(table->name) + (node.cascade ? " CASCADE" : ""));
     down(create_table_sql(*table, true));
     for (const std::string& name : std::set<std::string>(schema_.indexes_of(table->name))) {
@@ -429,6 +430,9 @@ class RevisionSimulation {
           return;
         }
       }
+    }
+    if (existed_before(found->name)) {
+      lint(DiagnosticKind::DataLoss, node.column.span, "column", found->name + "." + column, "values", "column");
     }
     // PostgreSQL drops the column's own constraints and indexes with it; the down restores them.
     Table table = *found;
@@ -942,6 +946,8 @@ class RevisionSimulation {
       case DiagnosticKind::NotNullWithoutCheck:
         return "first add `check (<column> is not null) not valid` and validate it: then setting not null needs no scan";
       case DiagnosticKind::RenameInUse: return "add the new name beside the old one, move the code over, then drop the old name";
+      case DiagnosticKind::DataLoss:
+        return "stop using it in one release and drop it in a later one, copying the data aside first if it may be wanted back";
       case DiagnosticKind::OpaqueSchemaChange:
         return "write it as a statement of the language, which the compiler checks, tracks and inverts";
       default: return "";
