@@ -70,6 +70,19 @@ void write_if_changed(const fs::path& path, const std::string& content) {
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
 }
 
+// On GitHub Actions, each diagnostic is also an annotation on the pull request's diff.
+void print_diagnostic(const migc::Diagnostic& diagnostic) {
+  std::cerr << migc::format_diagnostic(diagnostic);
+  if (const char* actions = std::getenv("GITHUB_ACTIONS"); actions != nullptr && std::string_view(actions) == "true") {
+    const char* workspace = std::getenv("GITHUB_WORKSPACE");
+    std::cout << migc::format_github_annotation(diagnostic, workspace != nullptr ? workspace : "") << std::flush;
+  }
+}
+
+void print_diagnostics(const migc::Diagnostics& diagnostics) {
+  for (const auto& diagnostic : diagnostics.all()) print_diagnostic(diagnostic);
+}
+
 // Expands directories into their *.mig files, sorted, so the order never depends on the file system.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> files;
@@ -93,7 +106,7 @@ std::optional<migc::CompiledChain> compile(const Options& options, std::vector<m
   migc::Diagnostics diagnostics;
   if (options.werror) diagnostics.treat_warnings_as_errors();
   auto chain = migc::compile_chain(sources, diagnostics);
-  for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+  print_diagnostics(diagnostics);
   if (diagnostics.had_errors()) {
     std::cerr << fmt::format("migc: {} error(s); nothing generated\n", diagnostics.error_count());
     return std::nullopt;
@@ -115,7 +128,7 @@ std::optional<migc::Schema> compile_model_dir(const std::string& directory, std:
   for (const auto& path : expand_inputs({directory})) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
   auto model = migc::compile_model(sources, diagnostics);
-  for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+  print_diagnostics(diagnostics);
   return model;
 }
 
@@ -142,7 +155,7 @@ int run_compile(const Options& options) {
         diagnostic.notes.push_back({{}, "needed: " + generated.statements[i].substr(0, generated.statements[i].find('\n'))});
       }
       diagnostic.notes.push_back({{}, "write the revision with `migc revision --autogenerate --model " + options.model + " -m \"...\"`"});
-      for (const auto& each : diagnostics.all()) std::cerr << migc::format_diagnostic(each);
+      print_diagnostics(diagnostics);
       return exit_chain_errors;
     }
   }
@@ -158,7 +171,7 @@ int run_compile(const Options& options) {
     }
     migc::Diagnostics diagnostics;
     migc::check_lock_file(lock, *chain, diagnostics);
-    for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+    print_diagnostics(diagnostics);
     if (diagnostics.had_errors()) return exit_chain_errors;
   }
   if (!options.schema_sql.empty()) {
@@ -169,7 +182,7 @@ int run_compile(const Options& options) {
       const migc::SourceFile checked_in(options.schema_sql, fs::exists(options.schema_sql) ? read_file(options.schema_sql) : "");
       migc::Diagnostics diagnostics;
       migc::check_generated_file(checked_in, expected, refresh_command(options), diagnostics);
-      for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+      print_diagnostics(diagnostics);
       if (diagnostics.had_errors()) return exit_chain_errors;
     }
   }
@@ -204,13 +217,13 @@ int run_revision(Options options) {
   const auto chain = migc::compile_chain(sources, diagnostics);
   for (const auto& diagnostic : diagnostics.all()) {
     if (diagnostic.kind != migc::DiagnosticKind::MultipleHeads) continue;
-    std::cerr << migc::format_diagnostic(diagnostic);
+    print_diagnostic(diagnostic);
     std::cerr << "migc: error: a new revision needs one head to follow; merge the heads first: "
                  "migc merge <rev> <rev> -m \"...\"\n";
     return exit_chain_errors;
   }
   if (!chain) {
-    for (const auto& diagnostic : diagnostics.all()) std::cerr << migc::format_diagnostic(diagnostic);
+    print_diagnostics(diagnostics);
     std::cerr << "migc: error: fix the chain before adding to it\n";
     return exit_chain_errors;
   }
@@ -288,7 +301,7 @@ int run_merge(Options options) {
   bool other_errors = false;
   for (const auto& diagnostic : diagnostics.all()) {
     if (diagnostic.kind == migc::DiagnosticKind::MultipleHeads) continue;
-    std::cerr << migc::format_diagnostic(diagnostic);
+    print_diagnostic(diagnostic);
     other_errors = other_errors || diagnostic.severity == migc::Severity::error;
   }
   if (other_errors) return exit_chain_errors;

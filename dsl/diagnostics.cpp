@@ -100,6 +100,47 @@ std::string format_diagnostic(const Diagnostic& diagnostic) {
   return out;
 }
 
+namespace {
+
+// Workflow commands end at a newline and split properties at `,` and `:`.
+std::string escape_command_data(std::string_view text, bool property) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      case ':': out += property ? "%3A" : ":"; break;
+      case ',': out += property ? "%2C" : ","; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_github_annotation(const Diagnostic& diagnostic, std::string_view workspace) {
+  std::string properties;
+  if (diagnostic.where.file != nullptr) {
+    std::string_view path = diagnostic.where.file->path();
+    if (!workspace.empty() && path.starts_with(workspace) && path.size() > workspace.size() && path[workspace.size()] == '/') {
+      path.remove_prefix(workspace.size() + 1);
+    }
+    const auto begin = diagnostic.where.file->line_column(diagnostic.where.span.begin);
+    const auto end = diagnostic.where.file->line_column(diagnostic.where.span.end);
+    properties = fmt::format("file={},line={},col={}", escape_command_data(path, true), begin.line, begin.column);
+    // GitHub takes an end column (the last one, inclusive) only on the same line.
+    if (end.line == begin.line && end.column > begin.column + 1) properties += fmt::format(",endColumn={}", end.column - 1);
+    properties += ",";
+  }
+  properties += "title=" + escape_command_data(fmt::format("migc {}", kind_name(diagnostic.kind)), true);
+  std::string message = diagnostic.message;
+  for (const Note& note : diagnostic.notes) message += "\nnote: " + note.message;
+  return fmt::format("::{} {}::{}\n", diagnostic.severity == Severity::error ? "error" : "warning", properties,
+                     escape_command_data(message, false));
+}
+
 }  // namespace migc
 
 namespace migc {

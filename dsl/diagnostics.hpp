@@ -69,6 +69,11 @@ class Diagnostics {
 // line, a caret under the span, then the notes.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
+// The same as a GitHub Actions workflow command (`::error file=...,line=...::message`), which
+// the runner turns into an annotation on the pull request's diff. Paths under `workspace` are
+// made relative to it, as annotations want.
+std::string format_github_annotation(const Diagnostic& diagnostic, std::string_view workspace);
+
 }  // namespace migc
 
 namespace migc {

@@ -48,4 +48,13 @@ check "it alters the old one" "alter table grid alter column name set not null;"
 check "a second autogenerate has nothing to do" "already is the model" "$("$migc" revision --autogenerate --model "$tree/model" --dir "$tree/migrations" -m "Again" 2>&1)"
 rm -rf "$tree"
 
+# On GitHub Actions, diagnostics also become annotations on the diff (workflow commands on stdout).
+broken=$(mktemp -d)
+printf "revision '001' revises base;\n\ncreate index idx_x on nowhere (x);\n" >"$broken/001_root.mig"
+out=$(GITHUB_ACTIONS=true GITHUB_WORKSPACE="$broken" "$migc" check "$broken" 2>/dev/null)
+check_text "an error is an annotation, its path relative to the workspace" \
+  "::error file=001_root.mig,line=3,col=23,endColumn=29,title=migc UnknownTable::table \`nowhere\` does not exist at revision 001" "$out"
+check "and only there" "^$" "$("$migc" check "$broken" 2>/dev/null)"
+rm -rf "$broken"
+
 [ $failures -eq 0 ]
