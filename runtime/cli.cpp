@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "compiler/sql_text.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/ephemeral.hpp"
 #include "runtime/migrator.hpp"
@@ -36,6 +37,8 @@ struct Options {
   bool json = false;
   bool ephemeral = false;
   bool rehearse = false;  // run it all in one transaction, and roll that back
+  std::string schema;     // the schema the chain lives in (default: the connection's current schema)
+  std::string role;       // SET ROLE to this before anything: objects are created owned by it
   RunSettings settings;
 };
 
@@ -53,7 +56,7 @@ std::string conninfo(const Options& options) {
   throw UsageError("no database configured: pass --url, or set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE, ...)");
 }
 
-std::string describe_database(const Options& options) {
+std::string describe_database_connection(const Options& options) {
   const std::string info = conninfo(options);
   if (!info.empty()) return mask_password(info);
   const auto env = [](const char* name, const std::string& fallback) {
@@ -62,6 +65,13 @@ std::string describe_database(const Options& options) {
   };
   return fmt::format("database `{}` on {} (from PG* variables)", env("PGDATABASE", env("PGUSER", "(default)")),
                      env("PGHOST", "the default socket"));
+}
+
+std::string describe_database(const Options& options) {
+  std::string out = describe_database_connection(options);
+  if (!options.schema.empty()) out += fmt::format(" (schema {})", options.schema);
+  if (!options.role.empty()) out += fmt::format(" as role {}", options.role);
+  return out;
 }
 
 std::vector<std::string> ids(const Plan& plan, const std::vector<std::size_t>& revisions) {
@@ -87,10 +97,34 @@ std::string parents_text(const Plan& plan, std::size_t revision) {
   return text.empty() ? "<base>" : text;
 }
 
+// Before anything else runs on the connection: the role objects are created as, and the schema
+// the chain, its version tables included, lives in.
+Connection connect(const Options& options) {
+  Connection connection(conninfo(options));
+  if (!options.role.empty()) connection.execute("SET ROLE " + quote_identifier(options.role));
+  if (!options.schema.empty()) {
+    if (connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", {options.schema}).rows() == 0) {
+      throw UsageError(fmt::format("schema `{}` does not exist in {}; create it first (CREATE SCHEMA {})", options.schema,
+                                   describe_database_connection(options), quote_identifier(options.schema)));
+    }
+    // PostgreSQL skips a schema without USAGE on the search path, and then says only that no
+    // schema has been selected.
+    if (connection.execute("SELECT has_schema_privilege($1, 'USAGE')", {options.schema}).value(0, 0) != "t") {
+      throw UsageError(fmt::format("{} may not use schema `{}`: GRANT USAGE, CREATE ON SCHEMA {} TO {}",
+                                   options.role.empty() ? "this user" : "role " + options.role, options.schema,
+                                   quote_identifier(options.schema), options.role.empty() ? "<user>" : quote_identifier(options.role)));
+    }
+    // The schema alone: with another one on the path, a missing version table would be found
+    // there, and the chain taken to be at that schema's revision.
+    connection.execute("SELECT set_config('search_path', quote_ident($1), false)", {options.schema});
+  }
+  return connection;
+}
+
 struct Session {
   Connection connection;
   Migrator migrator;
-  Session(const Plan& plan, const Options& options) : connection(conninfo(options)), migrator(plan, connection, options.settings) {}
+  Session(const Plan& plan, const Options& options) : connection(connect(options)), migrator(plan, connection, options.settings) {}
 };
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
@@ -380,6 +414,8 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--retries", options.settings.lock_retries, "attempts after a lock timeout, 0.5 s, 1 s, 2 s... apart")
       ->capture_default_str();
+  app.add_option("--schema", options.schema, "the schema the chain lives in, one per tenant say (default: the current schema)");
+  app.add_option("--role", options.role, "SET ROLE to this first, so that what the chain creates is owned by it");
   app.add_flag("--json", options.json, "machine-readable output");
   app.add_flag("--ephemeral", options.ephemeral,
                "run against a throwaway local PostgreSQL, started for this command and deleted after it");

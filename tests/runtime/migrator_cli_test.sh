@@ -208,6 +208,26 @@ out=$("$every" --url "$server dbname=migc_cli_rehearse_every" upgrade --rehearse
 check_status "a rehearsal refuses a concurrent index build" 5 $status
 check "and says why" "revision 008 builds or drops an index \`concurrently\`" "$out"
 
+# One chain per tenant schema, owned by a role of its own.
+fresh migc_cli_tenants
+tenants="$server dbname=migc_cli_tenants"
+sql migc_cli_tenants "CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b; DROP ROLE IF EXISTS migc_cli_owner; CREATE ROLE migc_cli_owner; GRANT CREATE ON SCHEMA tenant_a TO migc_cli_owner"
+out=$("$migrate" --url "$tenants" --schema tenant_a --role migc_cli_owner upgrade 2>&1); status=$?
+check_status "a role without USAGE on the schema is refused" 2 $status
+check "with the GRANT that fixes it" "role migc_cli_owner may not use schema \`tenant_a\`: GRANT USAGE, CREATE ON SCHEMA tenant_a TO migc_cli_owner" "$out"
+sql migc_cli_tenants "GRANT USAGE ON SCHEMA tenant_a TO migc_cli_owner"
+check "tenant a upgrades to head, as its owner" "now at 004 (head)" "$("$migrate" --url "$tenants" --schema tenant_a --role migc_cli_owner upgrade 2>&1)"
+check "tenant b upgrades to 002 only" "now at 002" "$("$migrate" --url "$tenants" --schema tenant_b upgrade 002 2>&1)"
+check "each tenant has its own revision" "002" "$("$migrate" --url "$tenants" --schema tenant_b current 2>&1)"
+check "and its own tables" "tenant_a|migc_cli_owner|19 tenant_b|postgres|15" "$(sql migc_cli_tenants "SELECT schemaname, tableowner, count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%' GROUP BY 1, 2 ORDER BY 1" | tr '\n' ' ')"
+check "nothing went to public" "0" "$(sql migc_cli_tenants "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
+check "check compares the tenant's schema" "(schema tenant_a) matches the schema of revision 004 (head): no drift" \
+  "$("$migrate" --url "$tenants" --schema tenant_a check 2>&1)"
+out=$("$migrate" --url "$tenants" --schema tenant_c current 2>&1); status=$?
+check_status "a missing schema is refused" 2 $status
+check "and named" "schema \`tenant_c\` does not exist" "$out"
+sql migc_cli_tenants "DROP OWNED BY migc_cli_owner; DROP ROLE migc_cli_owner" >/dev/null 2>&1
+
 # A conflicting lock: the lock timeout fires, and the migrator retries within its bound.
 fresh migc_cli_locks
 locks="$server dbname=migc_cli_locks"
