@@ -168,7 +168,8 @@ bool Migrator::at_plan_head() {
   if (!has_table(connection_, "migc_version")) return false;
   // The sum of the checksums' first 60 bits: an edited, missing or extra row changes it.
   const Result row = connection_.execute("SELECT count(*), COALESCE(sum(checksum_bits), 0)::text FROM migc_version");
-  unsigned __int128 sum = 0;
+  __extension__ using Sum = unsigned __int128;  // 10,000 checksums of 60 bits overflow 64
+  Sum sum = 0;
   for (const Revision& revision : plan_.revisions) {
     sum += std::stoull(std::string(revision.checksum.substr(0, 15)), nullptr, 16);
   }

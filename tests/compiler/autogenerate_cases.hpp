@@ -33,9 +33,9 @@ create index idx_square_grid on square (grid_id);
 struct Case {
   std::string name;
   std::vector<std::pair<std::string, std::string>> replacements;  // applied to `base` to get the model
-  std::string appended;                                            // added to the model's end
-  std::string expected_warning;                                    // part of a warning, if one is expected
-  std::string only_in_head;                                        // added to the chain's base, not the model
+  std::string appended = {};                                       // added to the model's end
+  std::string expected_warning = {};                               // part of a warning, if one is expected
+  std::string only_in_head = {};                                   // added to the chain's base, not the model
 };
 
 // The chain whose head the case's model is diffed against.
