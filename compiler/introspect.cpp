@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
@@ -24,7 +25,8 @@ WITH user_namespace AS (
              ELSE n.nspname = $1::text END
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 ), user_class AS (
-  SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
+  SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, n.nspname
+  FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
   WHERE c.relname NOT LIKE 'migc\_%' AND c.relname NOT LIKE 'alembic\_version%'
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ), user_table AS (
@@ -43,11 +45,12 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclas
 ORDER BY n.nspname, t.typname, e.enumsortorder
 )sql";
 
-// Sequences of their own: not those behind serial and identity columns.
+// Every sequence: those behind serial and identity columns are taken out again once the
+// columns that own them are read.
 constexpr std::string_view sequences_sql = R"sql(
-SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart
+SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart,
+       EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a')
 FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
-WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
 ORDER BY 1, 2
 )sql";
 
@@ -58,7 +61,7 @@ SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispa
 constexpr std::string_view columns_sql = R"sql(
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid),
        a.attidentity, col_description(a.attrelid, a.attnum), et.typtype, etn.nspname, et.typname, seq.nspname,
-       seq.relname, a.attgenerated
+       seq.relname, a.attgenerated, a.attcollation <> 0 AND a.attcollation <> t.typcollation
 FROM pg_attribute a
 JOIN user_table ut ON ut.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -84,7 +87,8 @@ SELECT co.conrelid, co.conname, co.contype,
        (SELECT string_agg(a.attname, chr(31) ORDER BY k.i) FROM unnest(co.confkey) WITH ORDINALITY k(num, i)
           JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num),
        co.confdeltype, co.confupdtype, co.convalidated, pg_get_constraintdef(co.oid),
-       rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid)
+       rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid),
+       co.condeferrable, co.confmatchtype
 FROM pg_constraint co
 JOIN user_table ut ON ut.oid = co.conrelid
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid
@@ -96,7 +100,9 @@ ORDER BY co.conrelid, CASE co.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'c' T
 constexpr std::string_view indexes_sql = R"sql(
 SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_expr(i.indpred, i.indrelid),
        i.indnkeyatts < i.indnatts, k.i, k.num, COALESCE(a.attname, ''), pg_get_indexdef(i.indexrelid, k.i::int, true),
-       (i.indoption[k.i - 1] & 1) = 1, (i.indoption[k.i - 1] & 2) = 2
+       (i.indoption[k.i - 1] & 1) = 1, (i.indoption[k.i - 1] & 2) = 2,
+       NOT (SELECT opc.opcdefault FROM pg_opclass opc WHERE opc.oid = i.indclass[k.i - 1])
+       OR i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1])
 FROM pg_index i
 JOIN user_table ut ON ut.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -130,6 +136,15 @@ SELECT format('%s type %I.%I', CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' TH
 UNION ALL
 SELECT format('exclusion constraint %I on %I.%I', co.conname, ut.nspname, ut.relname)
   FROM pg_constraint co JOIN user_table ut ON ut.oid = co.conrelid WHERE co.contype = 'x'
+UNION ALL
+SELECT format('inheritance of table %I.%I', ut.nspname, ut.relname)
+  FROM pg_inherits i JOIN user_table ut ON ut.oid = i.inhrelid WHERE NOT ut.relispartition
+UNION ALL
+SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class WHERE relacl IS NOT NULL
+UNION ALL
+SELECT format('row level security of %I.%I', nspname, relname) FROM user_table WHERE relrowsecurity
+UNION ALL
+SELECT format('policy %I on %I.%I', p.polname, ut.nspname, ut.relname) FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
 ORDER BY 1
 )sql";
 
@@ -187,6 +202,7 @@ class Reader {
       : connection_(connection), only_schema_(only_schema) {}
 
   Introspected run() {
+    std::set<std::string> owned_sequences;  // OWNED BY a column
     if (!only_schema_) {
       for (const auto& row : rows(schemas_sql)) result_.schema.schemas.emplace(row[0], Origin{});
     }
@@ -202,9 +218,19 @@ class Reader {
       sequence.type = row[2];
       sequence.increment = std::stoll(row[3]);
       sequence.start = std::stoll(row[4]);
+      if (row[5] == "t") owned_sequences.insert(sequence.name);
       result_.schema.sequences.emplace(sequence.name, sequence);
     }
     read_tables();
+    // A sequence behind a serial or identity column comes back with the column.
+    for (const auto& [_, table] : result_.schema.tables) {
+      for (const auto& column : table.columns) {
+        if (!column.owned_sequence.empty()) result_.schema.sequences.erase(column.owned_sequence);
+      }
+    }
+    for (const auto& name : owned_sequences) {
+      if (result_.schema.sequences.contains(name)) left_out(fmt::format("OWNED BY of sequence {} (not a column's default)", name));
+    }
     read_indexes();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
     return std::move(result_);
@@ -273,6 +299,7 @@ class Reader {
       column.default_sql = as_expression(default_sql);
     }
     if (!row[12].empty()) left_out(fmt::format("the generation expression of column {}.{}", table.name, column.name));
+    if (row[13] == "t") left_out(fmt::format("the collation of column {}.{}", table.name, column.name));
     if (!row[6].empty()) column.comment = row[6];
     table.columns.push_back(std::move(column));
   }
@@ -284,6 +311,8 @@ class Reader {
     if (kind != 'p' && kind != 'u' && kind != 'f' && kind != 'c') return;  // exclusion constraints are named in left_out
     if (!row[3].empty()) constraint.columns = split_names(row[3]);
     constraint.not_valid = row[9] == "f";
+    if (row[12] == "t") left_out(fmt::format("DEFERRABLE of constraint {} on {}", constraint.name, table.name));
+    if (row[13] == "f") left_out(fmt::format("MATCH FULL of foreign key {} on {}", constraint.name, table.name));
     switch (kind) {
       case 'p': constraint.kind = ConstraintKind::primary_key; break;
       case 'u': constraint.kind = ConstraintKind::unique; break;
@@ -326,6 +355,7 @@ class Reader {
         if (row[6] == "t") left_out(fmt::format("the INCLUDE columns of index {}", index.name));
       }
       IndexKey key;
+      if (row[13] == "t") left_out(fmt::format("the operator class or collation of a key of index {}", index.name));
       if (row[8] != "0") {
         key.column = row[9];
       } else {

@@ -128,6 +128,13 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER grid_touch BEFORE UPDATE ON grid FOR EACH ROW EXECUTE FUNCTION touch();
     CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+    CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) DEFERRABLE);
+    CREATE INDEX idx_tag_prefix ON tag (name text_pattern_ops);
+    CREATE TABLE special_grid () INHERITS (grid);
+    ALTER TABLE grid ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY grid_all ON grid USING (true);
+    GRANT SELECT ON grid TO PUBLIC;
+    CREATE SEQUENCE orphan OWNED BY tag.name;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -136,6 +143,13 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_NE(left_out.find("function public.touch()"), std::string::npos) << left_out;
   EXPECT_NE(left_out.find("trigger grid_touch on public.grid"), std::string::npos) << left_out;
   EXPECT_NE(left_out.find("domain type public.positive"), std::string::npos) << left_out;
+  for (const char* expected : {"the collation of column tag.name", "DEFERRABLE of constraint tag_grid_id_fkey on tag",
+                               "the operator class or collation of a key of index idx_tag_prefix",
+                               "inheritance of table public.special_grid", "row level security of public.grid",
+                               "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
+                               "OWNED BY of sequence orphan"}) {
+    EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
+  }
   EXPECT_TRUE(introspected.schema.tables.contains("grid"));
 }
 
