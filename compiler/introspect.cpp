@@ -370,7 +370,7 @@ class Reader {
   }
 
   runtime::Connection& connection_;
-  const std::optional<std::string>& only_schema_;
+  const std::optional<std::string> only_schema_;
   Introspected result_;
   std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read
   std::map<std::string, std::string> table_oids_;  // oid -> name
@@ -378,15 +378,39 @@ class Reader {
 
 }  // namespace
 
+namespace {
+
+// The catalog prints names relative to the search path (a default's `'new'::state`, a serial's
+// sequence, an extension's function): `search_path` is what they are printed against.
+Introspected introspect_on_path(runtime::Connection& connection, const std::string& only_schema, const std::string& search_path) {
+  const std::string saved(connection.execute("SELECT current_setting('search_path')").value(0, 0));
+  connection.execute("SELECT set_config('search_path', $1, false)", {search_path});
+  try {
+    Introspected result = Reader(connection, only_schema).run();
+    connection.execute("SELECT set_config('search_path', $1, false)", {saved});
+    return result;
+  } catch (...) {
+    connection.execute("SELECT set_config('search_path', $1, false)", {saved});
+    throw;
+  }
+}
+
+}  // namespace
+
 Introspected introspect(runtime::Connection& connection, const std::optional<std::string>& only_schema) {
-  return Reader(connection, only_schema).run();
+  if (!only_schema) return Reader(connection, only_schema).run();
+  // With the schema alone on the path, its objects come out unqualified, as they are named here.
+  return introspect_on_path(connection, *only_schema, quote_identifier(*only_schema));
 }
 
 Schema normalised_by_server(runtime::Connection& connection, const Schema& head) {
   const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
   runtime::Transaction scratch(connection);  // never committed
   connection.execute("CREATE SCHEMA migc_scratch");
-  connection.execute("SELECT set_config('search_path', 'migc_scratch, ' || quote_ident($1), true)", {live_schema});
+  // The live schema stays on the path behind the scratch one: what lies there (an extension's
+  // functions) prints unqualified on both sides, as it does when the live schema is read.
+  const std::string search_path = "migc_scratch, " + quote_identifier(live_schema);
+  connection.execute("SELECT set_config('search_path', $1, true)", {search_path});
   std::string sql;
   for (const auto& [key, statement] : schema_objects(head)) {
     // Keys name objects in other schemas with a dot (names cannot hold one), and schemas themselves.
@@ -394,7 +418,7 @@ Schema normalised_by_server(runtime::Connection& connection, const Schema& head)
     sql += statement + ";\n";
   }
   connection.execute_script(sql);
-  Schema normalised = introspect(connection, std::string("migc_scratch")).schema;
+  Schema normalised = introspect_on_path(connection, "migc_scratch", search_path).schema;
   normalised.extensions = head.extensions;
   return normalised;
 }

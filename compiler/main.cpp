@@ -48,6 +48,7 @@ struct Options {
   std::string from_db;       // revision --autogenerate --from-db
   std::string url;           // introspect
   std::string output;        // introspect: a file, or - for standard output
+  std::string schema;        // introspect: just this schema, as if it were `public`
 };
 
 std::string read_file(const std::string& path) {
@@ -265,7 +266,9 @@ int run_revision(Options options) {
 // A root revision that recreates a database's schema, for a database that predates migc.
 int run_introspect(Options options) {
   migc::runtime::Connection connection(options.url);
-  const auto database = migc::introspect(connection);
+  std::optional<std::string> only_schema;
+  if (!options.schema.empty()) only_schema = options.schema;
+  const auto database = migc::introspect(connection, only_schema);
   const auto generated = migc::autogenerate(migc::Schema{}, database.schema);
   std::string body = fmt::format("-- Written by `migc introspect` from database `{}`: review before committing.\n", connection.database());
   for (const auto& what : database.left_out) {
@@ -395,6 +398,8 @@ int main(int argc, char** argv) {
   introspect_command->add_option("-o,--output", options.output, "`-`: print the revision instead of writing a file");
   introspect_command->add_option("-m,--message", options.message, "the revision's message");
   introspect_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
+  introspect_command->add_option("--schema", options.schema,
+                                 "read only this schema, its objects unqualified (a tenant's, for the migrator's --schema)");
 
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
   merge_command->add_option("revisions", options.merge_parents, "the revisions to merge")->required();

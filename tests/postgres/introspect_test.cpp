@@ -83,6 +83,32 @@ TEST_P(IntrospectChain, ItsDatabaseReadBackRebuildsTheSameCatalog) {
 
 INSTANTIATE_TEST_SUITE_P(Chains, IntrospectChain, ::testing::Values("every_operation", "hostile"));
 
+// A tenant's schema, read alone: its names come out unqualified, for a chain that the migrator
+// then runs with --schema, in this tenant's schema or any other.
+TEST(Introspect, OneTenantSchemaReadBackRebuildsTheSameCatalog) {
+  Diagnostics diagnostics;
+  const auto smartem = compile_chain(chain_files(fs::path(MIGC_SOURCE_DIR) / "migrations"), diagnostics);
+  ASSERT_TRUE(smartem) << errors_of(diagnostics);
+  testing::ScratchDatabase original("tenant");
+  original.connection().execute_script("CREATE SCHEMA tenant_a; CREATE TABLE public.unrelated (id integer); SET search_path = tenant_a");
+  upgrade(original, *smartem);
+
+  const auto introspected = introspect(original.connection(), std::string("tenant_a"));
+  EXPECT_TRUE(introspected.left_out.empty()) << introspected.left_out.front();
+  EXPECT_FALSE(introspected.schema.tables.contains("unrelated"));
+  std::vector<SourceFile> files;
+  files.emplace_back("adopted_root.mig", root_revision(introspected.schema));
+  const auto adopted = compile_chain(files, diagnostics);
+  ASSERT_TRUE(adopted) << errors_of(diagnostics) << files[0].text();
+
+  testing::ScratchDatabase rebuilt("tenant_rebuilt");
+  rebuilt.connection().execute_script("CREATE SCHEMA tenant_b; SET search_path = tenant_b");
+  upgrade(rebuilt, *adopted);
+  EXPECT_EQ(runtime::catalog_snapshot(rebuilt.connection(), std::string("tenant_b")),
+            runtime::catalog_snapshot(original.connection(), std::string("tenant_a")))
+      << files[0].text();
+}
+
 TEST(Introspect, EveryKindOfObjectSurvivesTheRoundTrip) {
   testing::ScratchDatabase original("every_kind");
   original.connection().execute_script(R"sql(
