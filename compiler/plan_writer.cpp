@@ -37,6 +37,20 @@ std::string relative_source_path(std::string_view path, std::string_view source_
   return relative.empty() ? std::string(path) : relative.generic_string();
 }
 
+// The sum of every revision's checksum_bits, as the migrator's migc_version table computes them
+// from the checksum (its first 15 hex digits), in decimal as PostgreSQL prints a numeric.
+std::string checksum_sum(const CompiledChain& chain) {
+  __extension__ using Sum = unsigned __int128;  // 10,000 checksums of 60 bits overflow 64
+  Sum sum = 0;
+  for (const auto& revision : chain.revisions) sum += std::stoull(revision.checksum.substr(0, 15), nullptr, 16);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(sum % 10)));
+    sum /= 10;
+  } while (sum != 0);
+  return digits;
+}
+
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root) {
   std::string steps;
   std::string parents;
@@ -112,14 +126,14 @@ namespace migc::runtime {{
 const Plan& linked_plan() {{
   static constexpr Plan plan{{{}, revisions, std::span<const std::uint32_t>(parents, {}),
                              std::span<const Step>(steps, {}), head_schema,
-                             std::span<const SchemaChange>(schema_changes, {})}};
+                             std::span<const SchemaChange>(schema_changes, {}), {}}};
   return plan;
 }}
 }}  // namespace migc::runtime
 )",
                      chain.revisions.size(), name, steps, parents, revisions, schema_changes,
                      cpp_string_literal(schema_sql(chain.head)), cpp_string_literal(name), parent_count, step_count,
-                     change_count);
+                     change_count, cpp_string_literal(checksum_sum(chain)));
 }
 
 }  // namespace migc

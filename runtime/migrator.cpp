@@ -168,17 +168,7 @@ bool Migrator::at_plan_head() {
   if (!has_table(connection_, "migc_version")) return false;
   // The sum of the checksums' first 60 bits: an edited, missing or extra row changes it.
   const Result row = connection_.execute("SELECT count(*), COALESCE(sum(checksum_bits), 0)::text FROM migc_version");
-  __extension__ using Sum = unsigned __int128;  // 10,000 checksums of 60 bits overflow 64
-  Sum sum = 0;
-  for (const Revision& revision : plan_.revisions) {
-    sum += std::stoull(std::string(revision.checksum.substr(0, 15)), nullptr, 16);
-  }
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(sum % 10)));
-    sum /= 10;
-  } while (sum != 0);
-  return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == digits;
+  return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == plan_.checksum_sum;
 }
 
 void Migrator::check_interrupted_indexes(const std::vector<std::size_t>& pending) {

@@ -43,6 +43,10 @@ struct Plan {
   std::span<const Step> steps;
   std::string_view head_schema_sql;
   std::span<const SchemaChange> schema_changes;
+  // The sum, in decimal, of every revision's checksum_bits (the first 60 bits of its checksum,
+  // as migc_version computes them): what the start-up check compares, without reading the
+  // revisions themselves.
+  std::string_view checksum_sum;
 
   std::span<const std::uint32_t> parents_of(std::size_t revision) const {
     return parents.subspan(revisions[revision].parents_begin, revisions[revision].parents_count);

@@ -15,7 +15,7 @@ constexpr Revision linear_revisions[] = {
     {"b1"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, true, ""sv, ""sv, ""sv, 0, 0},
 };
 constexpr std::uint32_t linear_parents[] = {0, 1};
-constexpr Plan linear{"linear"sv, linear_revisions, linear_parents, {}, ""sv, {}};
+constexpr Plan linear{"linear"sv, linear_revisions, linear_parents, {}, ""sv, {}, "0"sv};
 
 constexpr Revision diamond_revisions[] = {
     {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
@@ -24,7 +24,7 @@ constexpr Revision diamond_revisions[] = {
     {"m"sv, ""sv, ""sv, 1, 2, 2, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
 };
 constexpr std::uint32_t diamond_parents[] = {0, 0, 1, 2};
-constexpr Plan diamond{"diamond"sv, diamond_revisions, diamond_parents, {}, ""sv, {}};
+constexpr Plan diamond{"diamond"sv, diamond_revisions, diamond_parents, {}, ""sv, {}, "0"sv};
 
 using Steps = std::vector<std::size_t>;
 const std::vector<bool> none(4, false);
