@@ -322,6 +322,7 @@ const auto append_suffix = [](auto& context) { x3::_val(context) += x3::_attr(co
 const auto type_name_def =
     (kw("double") > kw("precision"))[set_text("double precision")] |
     (kw("character") >> kw("varying"))[set_text("character varying")] |
+    (kw("bit") >> kw("varying"))[set_text("bit varying")] |
     (kw("timestamp")[set_text("timestamp")] >> -time_zone_suffix[append_suffix]) |
     (kw("time")[set_text("time")] >> -time_zone_suffix[append_suffix]) |
     (identifier[assign_val()] >> -(lit('.') >> identifier[([](auto& context) {
