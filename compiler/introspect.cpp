@@ -191,6 +191,24 @@ ColumnType parse_builtin_type(std::string text) {
   return type;
 }
 
+// `'light'::character varying` on a varchar column: PostgreSQL prints the cast it added to a
+// literal, and would add it again to the bare literal, which reads better in a revision.
+std::string without_own_cast(const std::string& sql, const std::string& column_type) {
+  if (sql.empty() || sql[0] != '\'') return sql;
+  std::size_t at = 1;
+  while (at < sql.size()) {
+    if (sql[at] == '\'' && at + 1 < sql.size() && sql[at + 1] == '\'') {
+      at += 2;
+    } else if (sql[at] == '\'') {
+      break;
+    } else {
+      ++at;
+    }
+  }
+  if (at >= sql.size() || sql.compare(at + 1, std::string::npos, "::" + column_type) != 0) return sql;
+  return sql.substr(0, at + 1);
+}
+
 // SQL read back from the catalog, made a valid expression of the language.
 std::string as_expression(std::string sql) {
   return is_expression(sql) ? sql : "(" + sql + ")";
@@ -296,7 +314,7 @@ class Reader {
       if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
       column.not_null = true;
     } else if (!default_sql.empty()) {
-      column.default_sql = as_expression(default_sql);
+      column.default_sql = as_expression(without_own_cast(default_sql, column.type.sql()));
     }
     if (!row[12].empty()) left_out(fmt::format("the generation expression of column {}.{}", table.name, column.name));
     if (row[13] == "t") left_out(fmt::format("the collation of column {}.{}", table.name, column.name));
