@@ -345,7 +345,11 @@ int show(const Plan& plan, const Options& options, Output& out) {
   return exit_ok;
 }
 
-int check(const Plan& plan, const Options& options, Output& out) {
+int check(const Plan& plan, const Options& given, Output& out) {
+  // Ownership is not compared, and the scratch schema the comparison builds needs a right that
+  // an owner role often lacks: `check` runs as the login user.
+  Options options = given;
+  options.role.clear();
   Session session(plan, options);
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));

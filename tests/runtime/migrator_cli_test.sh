@@ -221,8 +221,9 @@ check "tenant b upgrades to 002 only" "now at 002" "$("$migrate" --url "$tenants
 check "each tenant has its own revision" "002" "$("$migrate" --url "$tenants" --schema tenant_b current 2>&1)"
 check "and its own tables" "tenant_a|migc_cli_owner|19 tenant_b|postgres|15" "$(sql migc_cli_tenants "SELECT schemaname, tableowner, count(*) FROM pg_tables WHERE schemaname LIKE 'tenant%' GROUP BY 1, 2 ORDER BY 1" | tr '\n' ' ')"
 check "nothing went to public" "0" "$(sql migc_cli_tenants "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
-check "check compares the tenant's schema" "(schema tenant_a) matches the schema of revision 004 (head): no drift" \
-  "$("$migrate" --url "$tenants" --schema tenant_a check 2>&1)"
+check "check compares the tenant's schema, as the login user even with --role" \
+  "(schema tenant_a) matches the schema of revision 004 (head): no drift" \
+  "$("$migrate" --url "$tenants" --schema tenant_a --role migc_cli_owner check 2>&1)"
 out=$("$migrate" --url "$tenants" --schema tenant_c current 2>&1); status=$?
 check_status "a missing schema is refused" 2 $status
 check "and named" "schema \`tenant_c\` does not exist" "$out"
