@@ -3,6 +3,7 @@
 #include "compiler/plan_writer.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <filesystem>
 
@@ -37,12 +38,20 @@ std::string relative_source_path(std::string_view path, std::string_view source_
   return relative.empty() ? std::string(path) : relative.generic_string();
 }
 
-// The sum of every revision's checksum_bits, as the migrator's migc_version table computes them
-// from the checksum (its first 15 hex digits), in decimal as PostgreSQL prints a numeric.
-std::string checksum_sum(const CompiledChain& chain) {
-  __extension__ using Sum = unsigned __int128;  // 10,000 checksums of 60 bits overflow 64
+// The sum of every revision's entry_bits, as the migrator's migc_version table computes them
+// (the first 60 bits of MD5 of "<id> <checksum>"), in decimal as PostgreSQL prints a numeric.
+std::string entry_sum(const CompiledChain& chain) {
+  __extension__ using Sum = unsigned __int128;  // 10,000 numbers of 60 bits overflow 64
   Sum sum = 0;
-  for (const auto& revision : chain.revisions) sum += std::stoull(revision.checksum.substr(0, 15), nullptr, 16);
+  for (const auto& revision : chain.revisions) {
+    const std::string entry = revision.id + " " + revision.checksum;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(entry.data(), entry.size(), digest, &length, EVP_md5(), nullptr);
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits = bits << 8 | digest[i];
+    sum += bits >> 4;  // the first 15 hex digits
+  }
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(sum % 10)));
@@ -71,8 +80,9 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
     const auto emit_steps = [&](const std::vector<LoweredStep>& lowered) {
       const std::size_t begin = step_count;
       for (const auto& step : lowered) {
-        steps += fmt::format("    {{{}, {}, {}}},\n", cpp_string_literal(step.sql), step.line,
-                             step.transactional ? "true" : "false");
+        steps += fmt::format("    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
+                             cpp_string_literal(step.sql), step.line, step.transactional,
+                             cpp_string_literal(step.concurrent_index), step.creates_index);
         ++step_count;
       }
       return begin;
@@ -84,18 +94,20 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
       schema_changes += fmt::format("    {{{}, {}}},\n", cpp_string_literal(key), cpp_string_literal(sql));
       ++change_count;
     }
-    revisions += fmt::format("    {{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}},\n",
-                             cpp_string_literal(revision.id), cpp_string_literal(revision.message),
-                             cpp_string_literal(relative_source_path(revision.file->path(), source_root)),
-                             revision.line, parents_begin, revision.parents.size(), up_begin,
-                             revision.lowered.up.size(), down_begin, revision.lowered.down.size(),
-                             revision.lowered.irreversible ? "true" : "false", cpp_string_literal(revision.checksum),
-                             cpp_string_literal(revision.lock_timeout), cpp_string_literal(revision.statement_timeout),
-                             changes_begin, revision.schema_changes.size());
+    // Designated initializers: a field written to the wrong slot does not compile.
+    revisions += fmt::format(
+        "    {{.id = {}, .message = {}, .source = {}, .line = {}, .parents_begin = {}, .parents_count = {}, "
+        ".up_begin = {}, .up_count = {}, .down_begin = {}, .down_count = {}, .irreversible = {}, .checksum = {}, "
+        ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},\n",
+        cpp_string_literal(revision.id), cpp_string_literal(revision.message),
+        cpp_string_literal(relative_source_path(revision.file->path(), source_root)), revision.line, parents_begin,
+        revision.parents.size(), up_begin, revision.lowered.up.size(), down_begin, revision.lowered.down.size(),
+        revision.lowered.irreversible, cpp_string_literal(revision.checksum), cpp_string_literal(revision.lock_timeout),
+        cpp_string_literal(revision.statement_timeout), changes_begin, revision.schema_changes.size());
   }
   // Zero-length arrays are not C++: keep one unused element where a chain has none.
   if (parents.empty()) parents = "    0,  // unused\n";
-  if (steps.empty()) steps = "    {\"\"sv, 0, true},  // unused\n";
+  if (steps.empty()) steps = "    {.sql = \"\"sv, .line = 0, .transactional = true, .concurrent_index = \"\"sv, .creates_index = false},  // unused\n";
   if (schema_changes.empty()) schema_changes = "    {\"\"sv, \"\"sv},  // unused\n";
 
   return fmt::format(R"(// Generated by migc from the {} revision(s) of chain `{}`. Do not edit: edit the .mig files.
@@ -124,16 +136,16 @@ constexpr std::string_view head_schema = {};
 
 namespace migc::runtime {{
 const Plan& linked_plan() {{
-  static constexpr Plan plan{{{}, revisions, std::span<const std::uint32_t>(parents, {}),
-                             std::span<const Step>(steps, {}), head_schema,
-                             std::span<const SchemaChange>(schema_changes, {}), {}}};
+  static constexpr Plan plan{{.name = {}, .revisions = revisions, .parents = std::span<const std::uint32_t>(parents, {}),
+                             .steps = std::span<const Step>(steps, {}), .head_schema_sql = head_schema,
+                             .schema_changes = std::span<const SchemaChange>(schema_changes, {}), .entry_sum = {}}};
   return plan;
 }}
 }}  // namespace migc::runtime
 )",
                      chain.revisions.size(), name, steps, parents, revisions, schema_changes,
                      cpp_string_literal(schema_sql(chain.head)), cpp_string_literal(name), parent_count, step_count,
-                     change_count, cpp_string_literal(checksum_sum(chain)));
+                     change_count, cpp_string_literal(entry_sum(chain)));
 }
 
 }  // namespace migc

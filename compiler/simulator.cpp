@@ -331,8 +331,13 @@ class RevisionSimulation {
     if (!node.concurrently && existed_before(table->name)) {
       lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
     }
-    up(create_index_sql(index, node.concurrently), !node.concurrently);
-    down((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_qualified(index.name), !node.concurrently);
+    if (node.concurrently) {
+      up_concurrently(create_index_sql(index, true), index.name, true);
+      down_concurrently("DROP INDEX CONCURRENTLY " + quote_qualified(index.name), index.name, false);
+    } else {
+      up(create_index_sql(index, false));
+      down("DROP INDEX " + quote_qualified(index.name));
+    }
     schema_.put_index(std::move(index));
   }
 
@@ -342,9 +347,13 @@ class RevisionSimulation {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, keys_of(schema_.indexes), sites_.relations);
       return;
     }
-    up((node.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + quote_qualified(index->second.name),
-       !node.concurrently);
-    down(create_index_sql(index->second, node.concurrently), !node.concurrently);
+    if (node.concurrently) {
+      up_concurrently("DROP INDEX CONCURRENTLY " + quote_qualified(index->second.name), index->second.name, false);
+      down_concurrently(create_index_sql(index->second, true), index->second.name, true);
+    } else {
+      up("DROP INDEX " + quote_qualified(index->second.name));
+      down(create_index_sql(index->second, false));
+    }
     schema_.erase_index(node.name.text);
   }
 
@@ -406,7 +415,7 @@ class RevisionSimulation {
       (*this)(drop);
     }
     up("DROP TYPE " + quote_qualified(dropped.name));
-    down_.insert(down_.begin(), {create_enum_sql(dropped), line_, true});
+    down_.insert(down_.begin(), {create_enum_sql(dropped), line_, true, {}, false});
     schema_.enums.erase(dropped.name);
   }
 
@@ -990,8 +999,14 @@ class RevisionSimulation {
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
   std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
-  void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional}); }
-  void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional}); }
+  void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional, {}, false}); }
+  void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional, {}, false}); }
+  void up_concurrently(std::string sql, std::string_view index, bool creates) {
+    lowered_.up.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
+  }
+  void down_concurrently(std::string sql, std::string_view index, bool creates) {
+    down_.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
+  }
 
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
   // dropping a varchar's limit, rewrites.

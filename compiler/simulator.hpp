@@ -17,6 +17,11 @@ struct LoweredStep {
   std::string sql;
   std::uint32_t line = 0;      // of the statement it came from, for runtime error messages
   bool transactional = true;  // false for `concurrently`, which PostgreSQL runs outside a transaction
+  // Outside a transaction: the index the step builds (`creates_index`) or drops, as SQL. The
+  // server may finish such a step after the migrator is gone; the migrator's next run looks
+  // the index up by this name to see whether it did.
+  std::string concurrent_index;
+  bool creates_index = false;
 };
 
 struct LoweredRevision {

@@ -13,6 +13,7 @@
 #include "compiler/sql_text.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/ephemeral.hpp"
+#include "runtime/interrupt.hpp"
 #include "runtime/migrator.hpp"
 #include "runtime/output.hpp"
 #include "runtime/postgres.hpp"
@@ -123,8 +124,10 @@ Connection connect(const Options& options) {
 
 struct Session {
   Connection connection;
+  InterruptHandler interrupts;
   Migrator migrator;
-  Session(const Plan& plan, const Options& options) : connection(connect(options)), migrator(plan, connection, options.settings) {}
+  Session(const Plan& plan, const Options& options)
+      : connection(connect(options)), interrupts(connection), migrator(plan, connection, options.settings) {}
 };
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
@@ -192,7 +195,6 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
                 {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, current)}});
     return exit_ok;
   }
-  if (direction == Direction::up) session.migrator.check_interrupted_indexes(revisions);
   out.note(fmt::format("{} {} from {} ({} revision{})", direction == Direction::up ? "upgrading" : "downgrading",
                        describe_database(options), heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"));
   const auto report = [&](const Progress& progress) {
@@ -221,6 +223,9 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
 
 int current(const Plan& plan, const Options& options, Output& out) {
   Session session(plan, options);
+  // Each revision commits whole, so the recorded revision is true now; but it may soon change.
+  const auto migrating = session.migrator.lock_holder();
+  if (migrating) out.warning(fmt::format("a migrator is running on this database now ({}): the revision may change", *migrating));
   const auto recorded = session.migrator.recorded();
   const auto heads = applied_heads(plan, session.migrator.applied());
   if (out.json()) {
@@ -229,7 +234,7 @@ int current(const Plan& plan, const Options& options, Output& out) {
       rows.push_back({{"revision", row.revision}, {"checksum", row.checksum}, {"applied_at", row.applied_at},
                       {"duration_ms", row.duration_ms}, {"migrator", row.migrator}});
     }
-    out.object({{"heads", ids(plan, heads)}, {"applied", rows}});
+    out.object({{"heads", ids(plan, heads)}, {"applied", rows}, {"migration_in_progress", migrating.has_value()}});
     return exit_ok;
   }
   if (!options.verbose) {
@@ -241,9 +246,10 @@ int current(const Plan& plan, const Options& options, Output& out) {
   for (std::size_t head : heads) {
     const Revision& revision = plan.revisions[head];
     const auto row = std::find_if(recorded.begin(), recorded.end(), [&](const AppliedRevision& r) { return r.revision == revision.id; });
-    out.line(fmt::format("Current revision: {}\nParent: {}\nPath: {}:{}\nApplied: {} by {} in {:.1f} ms\n\n    {}",
-                         heads_text(plan, {head}), parents_text(plan, head), revision.source, revision.line,
-                         row->applied_at, row->migrator, row->duration_ms, revision.message));
+    const std::string applied = row->applied_at.empty() ? fmt::format("by {}", row->migrator)
+                                                        : fmt::format("{} by {} in {:.1f} ms", row->applied_at, row->migrator, row->duration_ms);
+    out.line(fmt::format("Current revision: {}\nParent: {}\nPath: {}:{}\nApplied: {}\n\n    {}", heads_text(plan, {head}),
+                         parents_text(plan, head), revision.source, revision.line, applied, revision.message));
   }
   return exit_ok;
 }
@@ -351,6 +357,12 @@ int check(const Plan& plan, const Options& given, Output& out) {
   Options options = given;
   options.role.clear();
   Session session(plan, options);
+  // Not while a migrator is half-way through a revision that runs outside a transaction, or
+  // between its statements: the lock is held for the comparison.
+  if (const auto holder = session.migrator.lock_holder()) {
+    out.note(fmt::format("a migrator is running on this database now ({}); check waits for it (--lock-wait)", *holder));
+  }
+  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
   const Drift drift = find_drift(session.connection, plan, applied);
@@ -368,16 +380,17 @@ int check(const Plan& plan, const Options& given, Output& out) {
 }
 
 int stamp(const Plan& plan, const Options& options, Output& out) {
-  Session session(plan, options);
-  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
-  session.migrator.prepare();
-  if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
+  // The target first: a typo changes nothing, not even the version tables.
   std::vector<std::size_t> heads;
   if (options.target == "head" || options.target == "heads") {
     heads = plan_heads(plan);
   } else if (options.target != "base") {
     heads = {find_revision(plan, options.target)};
   }
+  Session session(plan, options);
+  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
+  session.migrator.prepare(false);  // what it would adopt, the stamp replaces
   session.migrator.stamp(heads);
   out.summary(fmt::format("stamped {} as {}; no SQL was run", describe_database(options), heads_text(plan, heads)),
               {{"database", describe_database(options)}, {"to", ids(plan, heads)}});
@@ -399,6 +412,13 @@ int report_migration_error(const MigrationError& error, bool rehearsal, Output& 
   }
   out.error(text, exit_migration_failed);
   return exit_migration_failed;
+}
+
+// A signal that cancelled a statement outside any revision's work (current, check, history):
+// nothing was being changed.
+int report_interrupted(int signal, Output& out) {
+  out.error(Interrupted(signal, "the running query was cancelled; nothing was changed").what(), 128 + signal);
+  return 128 + signal;
 }
 
 }  // namespace
@@ -479,7 +499,11 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     if (*show_command) return show(plan, options, out);
     if (*stamp_command) return stamp(plan, options, out);
     if (*check_command) return check(plan, options, out);
+  } catch (const Interrupted& error) {
+    out.error(error.what(), 128 + error.signal());
+    return 128 + error.signal();
   } catch (const MigrationError& error) {
+    if (const int signal = interrupted()) return report_interrupted(signal, out);
     return report_migration_error(error, options.rehearse, out);
   } catch (const UsageError& error) {
     out.error(error.what(), exit_usage);
@@ -500,6 +524,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     out.error(error.what(), exit_target);
     return exit_target;
   } catch (const DatabaseError& error) {
+    if (const int signal = interrupted()) return report_interrupted(signal, out);
     out.error(fmt::format("{} {}", error.sqlstate(), error.what()), exit_migration_failed);
     return exit_migration_failed;
   } catch (const std::runtime_error& error) {

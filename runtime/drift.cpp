@@ -53,6 +53,28 @@ Drift compare_snapshots(const std::string& predicted, const std::string& live) {
   return drift;
 }
 
+std::optional<IndexState> find_index(Connection& connection, std::string_view index) {
+  const Result row = connection.execute(
+      "SELECT i.indisvalid, replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(n.nspname) || '.', ' ON '), "
+      "n.nspname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE i.indexrelid = to_regclass($1)",
+      {std::string(index)});
+  if (row.rows() == 0) return std::nullopt;
+  return IndexState{row.value(0, 0) == "t", std::string(row.value(0, 1)), std::string(row.value(0, 2))};
+}
+
+std::optional<std::string> planned_index_definition(Connection& connection, const Plan& plan,
+                                                    const std::vector<bool>& applied, std::string_view index) {
+  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
+  Transaction scratch(connection);  // never committed
+  connection.execute("CREATE SCHEMA migc_check");
+  connection.execute("SELECT set_config('search_path', 'migc_check, ' || quote_ident($1), true)", {live_schema});
+  connection.execute_script(predicted_schema_sql(plan, applied, true));
+  const auto planned = find_index(connection, index);
+  if (!planned || planned->schema != "migc_check") return std::nullopt;
+  return planned->definition;
+}
+
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied) {
   const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
   Transaction scratch(connection);  // never committed

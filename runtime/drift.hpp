@@ -1,7 +1,9 @@
 // `check`: the live schema against the schema the plan predicts at the database's revision.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/plan.hpp"
@@ -23,6 +25,21 @@ struct Drift {
 // back, and compares catalogs. Changes nothing; needs the right to create a schema. Objects in
 // other schemas than the current one are not compared.
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied);
+
+// An index as the catalog has it, looked up by its name as SQL text (resolved on the search
+// path, as the statement that made it was). The definition leaves its own schema out.
+struct IndexState {
+  bool valid;
+  std::string definition;
+  std::string schema;
+};
+std::optional<IndexState> find_index(Connection& connection, std::string_view index);
+
+// The index's definition in the schema the plan predicts once `applied` revisions have run,
+// built in a scratch schema inside a transaction that is rolled back (outside one already);
+// nullopt when the plan has no such index in the chain's schema.
+std::optional<std::string> planned_index_definition(Connection& connection, const Plan& plan,
+                                                    const std::vector<bool>& applied, std::string_view index);
 
 // Catalog lines present in one snapshot and not the other.
 Drift compare_snapshots(const std::string& predicted, const std::string& live);

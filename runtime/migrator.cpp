@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <thread>
 
 #include "compiler/sql_text.hpp"
+#include "runtime/drift.hpp"
+#include "runtime/interrupt.hpp"
 #include "runtime/targets.hpp"
 
 namespace migc::runtime {
@@ -17,6 +20,16 @@ namespace {
 constexpr std::int64_t advisory_lock_key = 0x6d6967635f6c6f63;
 constexpr std::string_view lock_not_available = "55P03";
 
+// The first 60 bits of MD5("<revision> <checksum>") (immutable, as a generated column needs;
+// sha256() of text is not): the compiler sums the same bits of the plan's revisions
+// (plan_writer.cpp), so one aggregate compares the exact set of applied pairs.
+#define ENTRY_BITS_SQL "('x0' || substr(md5(revision || ' ' || checksum), 1, 15))::bit(64)::bigint"
+
+// What an older migrator's version table lacks: the column the start-up check sums.
+constexpr std::string_view version_table_upgrade_sql =
+    "ALTER TABLE migc_version DROP COLUMN IF EXISTS checksum_bits, "
+    "ADD COLUMN IF NOT EXISTS entry_bits bigint GENERATED ALWAYS AS (" ENTRY_BITS_SQL ") STORED";
+
 constexpr std::string_view version_table_sql =
     "CREATE TABLE IF NOT EXISTS migc_version (\n"
     "    revision text PRIMARY KEY,\n"
@@ -24,9 +37,8 @@ constexpr std::string_view version_table_sql =
     "    applied_at timestamp with time zone NOT NULL DEFAULT now(),\n"
     "    duration_ms double precision,\n"
     "    migrator text NOT NULL,\n"
-    "    -- the checksum's first 60 bits, summed by the start-up check (see at_plan_head)\n"
-    "    checksum_bits bigint GENERATED ALWAYS AS (CASE WHEN checksum ~ '^[0-9a-f]{16}$'\n"
-    "        THEN ('x0' || substr(checksum, 1, 15))::bit(64)::bigint ELSE -1 END) STORED\n"
+    "    -- 60 bits of a digest of (revision, checksum), summed by the start-up check (see at_plan_head)\n"
+    "    entry_bits bigint GENERATED ALWAYS AS (" ENTRY_BITS_SQL ") STORED\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS migc_history (\n"
     "    id bigserial PRIMARY KEY,\n"
@@ -52,6 +64,12 @@ std::vector<std::string> alembic_updates(const Plan& plan, std::size_t revision,
   return sql;
 }
 
+std::string foreign_version_table(std::string_view why) {
+  return fmt::format("the version table migc_version is not one a migc migrator made ({}); "
+                     "move it aside, then `stamp` the revision the database is at",
+                     why);
+}
+
 bool has_table(Connection& connection, std::string_view table) {
   return connection.execute("SELECT to_regclass($1) IS NOT NULL", {std::string(table)}).value(0, 0) == "t";
 }
@@ -72,14 +90,30 @@ void Migrator::lock(std::chrono::milliseconds wait) {
   try {
     connection_.execute(fmt::format("SELECT pg_advisory_lock({})", advisory_lock_key));
   } catch (const DatabaseError& error) {
+    if (const int signal = interrupted()) throw Interrupted(signal, "while waiting for the migration lock; nothing was changed");
     if (error.sqlstate() == lock_not_available) {
-      throw LockTimeout(fmt::format("another migrator holds the migration lock on database `{}`; gave up after {} ms "
+      const auto holder = lock_holder();
+      throw LockTimeout(fmt::format("another migrator{} holds the migration lock on database `{}`; gave up after {} ms "
                                     "(--lock-wait)",
-                                    connection_.database(), wait.count()));
+                                    holder ? " (" + *holder + ")" : "", connection_.database(), wait.count()));
     }
     throw;
   }
   connection_.execute("RESET lock_timeout");
+}
+
+std::optional<std::string> Migrator::lock_holder() {
+  // A bigint advisory key is held as classid (high half) and objid (low half), objsubid 1.
+  const Result row = connection_.execute(fmt::format(
+      "SELECT a.pid, a.application_name, a.backend_start::timestamp(0)::text FROM pg_locks l "
+      "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+      "AND l.classid = {} AND l.objid = {} AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+      "AND a.pid <> pg_backend_pid() LIMIT 1",
+      static_cast<std::uint32_t>(advisory_lock_key >> 32), static_cast<std::uint32_t>(advisory_lock_key & 0xffffffff)));
+  if (row.rows() == 0) return std::nullopt;
+  const std::string application(row.value(0, 1));
+  return fmt::format("pid {}{}, connected since {}", row.value(0, 0), application.empty() ? "" : ", " + application,
+                     row.value(0, 2));
 }
 
 bool Migrator::alembic_table() {
@@ -87,27 +121,58 @@ bool Migrator::alembic_table() {
   return *alembic_;
 }
 
-std::vector<std::string> Migrator::prepare() {
-  const bool existed = has_table(connection_, "migc_version");
-  if (existed) return {};
-  connection_.execute_script(version_table_sql);
-  if (!alembic_table()) return {};
-  // A database Alembic migrated: take it over at the revision it records.
-  const Result rows = connection_.execute("SELECT version_num FROM alembic_version ORDER BY version_num");
+std::vector<std::size_t> Migrator::alembic_heads() {
+  const Result rows = connection_.execute("SELECT version_num::text FROM alembic_version ORDER BY 1");
   std::vector<std::size_t> heads;
-  std::vector<std::string> adopted;
   for (int row = 0; row < rows.rows(); ++row) {
-    const std::string id(rows.value(row, 0));
-    const auto found = index_of(id);
+    const auto found = index_of(rows.value(row, 0));
     if (!found) {
       throw StateError(fmt::format("alembic_version records revision `{}`, which this plan does not contain; "
                                    "this database cannot be adopted at that revision",
-                                   id));
+                                   rows.value(row, 0)));
     }
     heads.push_back(*found);
-    adopted.push_back(id);
   }
-  if (!heads.empty()) stamp(heads);
+  return heads;
+}
+
+// Alembic makes version_num varchar(32); a longer id of the plan would not fit.
+void Migrator::widen_alembic_version() {
+  std::size_t longest = 0;
+  for (const Revision& revision : plan_.revisions) longest = std::max(longest, revision.id.size());
+  const Result width = connection_.execute(
+      "SELECT atttypmod - 4 FROM pg_attribute WHERE attrelid = to_regclass('alembic_version') AND attname = 'version_num' "
+      "AND atttypid = 'character varying'::regtype AND atttypmod > 0");
+  if (width.rows() == 0 || std::stoul(std::string(width.value(0, 0))) >= longest) return;
+  connection_.execute(fmt::format("ALTER TABLE alembic_version ALTER COLUMN version_num TYPE varchar({})", longest));
+}
+
+std::vector<std::string> Migrator::prepare(bool adopt_alembic) {
+  version_table_.reset();
+  const bool in_transaction = settings_.in_callers_transaction;
+  std::optional<Transaction> transaction;
+  if (!in_transaction) transaction.emplace(connection_);
+  std::vector<std::string> adopted;
+  if (has_table(connection_, "migc_version")) {
+    const Result columns = connection_.execute(
+        "SELECT count(*) FILTER (WHERE attname IN ('revision', 'checksum', 'applied_at', 'duration_ms', 'migrator')), "
+        "count(*) FILTER (WHERE attname = 'entry_bits') FROM pg_attribute "
+        "WHERE attrelid = to_regclass('migc_version') AND attnum > 0 AND NOT attisdropped");
+    if (columns.value(0, 0) != "5") throw StateError(foreign_version_table("it lacks columns a migc migrator writes"));
+    if (columns.value(0, 1) != "1") connection_.execute(version_table_upgrade_sql);
+    if (alembic_table()) widen_alembic_version();
+  } else {
+    connection_.execute_script(version_table_sql);
+    if (adopt_alembic && alembic_table()) {
+      // A database Alembic migrated: take it over at the revisions it records, or not at all.
+      widen_alembic_version();
+      const auto heads = alembic_heads();
+      for (std::size_t head : heads) adopted.emplace_back(plan_.revisions[head].id);
+      if (!heads.empty()) write_stamp(heads);
+    }
+  }
+  if (transaction) transaction->commit();
+  recorded_.reset();
   return adopted;
 }
 
@@ -122,14 +187,37 @@ std::optional<std::size_t> Migrator::index_of(std::string_view id) {
 
 std::vector<AppliedRevision> Migrator::recorded() {
   if (recorded_) return *recorded_;
-  if (!has_table(connection_, "migc_version")) return {};
-  const Result rows = connection_.execute(
-      "SELECT revision, checksum, applied_at::text, COALESCE(duration_ms, 0), migrator FROM migc_version "
-      "ORDER BY applied_at, revision");
   std::vector<AppliedRevision> revisions;
-  for (int row = 0; row < rows.rows(); ++row) {
-    revisions.push_back({std::string(rows.value(row, 0)), std::string(rows.value(row, 1)), std::string(rows.value(row, 2)),
-                         std::stod(std::string(rows.value(row, 3))), std::string(rows.value(row, 4))});
+  if (!has_table(connection_, "migc_version")) {
+    // Not yet adopted: what Alembic records, as the first run will adopt it.
+    if (alembic_table()) {
+      const auto applied = ancestry(plan_, alembic_heads());
+      for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
+        if (applied[i]) revisions.push_back({std::string(plan_.revisions[i].id), std::string(plan_.revisions[i].checksum), "", 0, "Alembic (not yet adopted by migc)"});
+      }
+    }
+    recorded_ = revisions;
+    return revisions;
+  }
+  std::optional<Result> rows;
+  try {
+    rows.emplace(connection_.execute(
+        "SELECT revision::text, checksum::text, applied_at::text, duration_ms::text, migrator::text FROM migc_version "
+        "ORDER BY applied_at, revision"));
+  } catch (const DatabaseError& error) {
+    throw StateError(foreign_version_table(fmt::format("{} {}", error.sqlstate(), error.what())));
+  }
+  const auto text = [&](int row, int column) { return rows->is_null(row, column) ? std::string() : std::string(rows->value(row, column)); };
+  for (int row = 0; row < rows->rows(); ++row) {
+    if (rows->is_null(row, 0) || rows->is_null(row, 1)) {
+      throw StateError("the version table migc_version has a row without a revision or checksum; it was edited by hand: "
+                       "restore it, or `stamp --purge` the revision the database is at");
+    }
+    // Whatever a hand-edited row holds, a duration is only shown.
+    double duration_ms = 0;
+    const std::string duration = text(row, 3);
+    std::from_chars(duration.data(), duration.data() + duration.size(), duration_ms);
+    revisions.push_back({text(row, 0), text(row, 1), text(row, 2), duration_ms, text(row, 4)});
   }
   recorded_ = revisions;
   return revisions;
@@ -165,27 +253,15 @@ void Migrator::validate_checksums() {
 }
 
 bool Migrator::at_plan_head() {
-  if (!has_table(connection_, "migc_version")) return false;
-  // The sum of the checksums' first 60 bits: an edited, missing or extra row changes it.
-  const Result row = connection_.execute("SELECT count(*), COALESCE(sum(checksum_bits), 0)::text FROM migc_version");
-  return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == plan_.checksum_sum;
-}
-
-void Migrator::check_interrupted_indexes(const std::vector<std::size_t>& pending) {
-  const Result invalid = connection_.execute(
-      "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid");
-  for (int row = 0; row < invalid.rows(); ++row) {
-    const std::string name(invalid.value(row, 0));
-    for (std::size_t revision : pending) {
-      for (const Step& step : plan_.up(revision)) {
-        if (step.transactional || step.sql.find(" " + name + " ON ") == std::string_view::npos) continue;
-        throw StateError(fmt::format(
-            "index `{}` is INVALID: an earlier `create index concurrently` of revision {} ({}:{}) was interrupted; "
-            "drop it with `DROP INDEX CONCURRENTLY {};` and run the upgrade again",
-            name, plan_.revisions[revision].id, plan_.revisions[revision].source, step.line, name));
-      }
-    }
-  }
+  // An older migrator's table has no entry_bits: not the fast path, prepare() brings it up to date.
+  const Result shape = connection_.execute(
+      "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('migc_version') AND attname = 'entry_bits' "
+      "AND NOT attisdropped");
+  if (shape.value(0, 0) != "1") return false;
+  // The sum of 60 bits of a digest of each (revision, checksum): an edited, renamed, missing or
+  // extra row changes it.
+  const Result row = connection_.execute("SELECT count(*), COALESCE(sum(entry_bits), 0)::text FROM migc_version");
+  return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == plan_.entry_sum;
 }
 
 void Migrator::run_steps(std::size_t revision, Direction direction) {
@@ -193,7 +269,7 @@ void Migrator::run_steps(std::size_t revision, Direction direction) {
   const Step* current = nullptr;
   try {
     for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
-      if (!step.transactional) continue;  // run before the transaction, see move()
+      if (!step.transactional) continue;  // refused up front, see move()
       current = &step;
       connection_.execute_script(step.sql);
     }
@@ -221,13 +297,39 @@ void Migrator::record(std::size_t revision, Direction direction, std::vector<boo
   applied[revision] = direction == Direction::up;
 }
 
+void Migrator::throw_if_interrupted(const std::vector<bool>& applied, std::string_view where) {
+  const int signal = interrupted();
+  if (signal == 0) return;
+  std::string heads;
+  for (std::size_t head : applied_heads(plan_, applied)) heads += (heads.empty() ? "" : ", ") + std::string(plan_.revisions[head].id);
+  throw Interrupted(signal, fmt::format("{}; the database is at {}", where, heads.empty() ? "base" : heads));
+}
+
+namespace {
+
+// After a lock timeout, time for the conflicting transaction to finish: 0.5 s, 1 s, 2 s, ...
+// at most a minute; cut short by SIGINT or SIGTERM.
+void pause_before_retry(int retries) {
+  const auto pause = std::chrono::milliseconds(500) * (1LL << std::min(retries, 7));
+  const auto until = std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(pause, std::chrono::minutes(1));
+  while (std::chrono::steady_clock::now() < until && interrupted() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
 void Migrator::move(const std::vector<std::size_t>& revisions, Direction direction,
                     const std::function<void(const Progress&)>& report) {
   std::vector<bool> applied = this->applied();
   recorded_.reset();  // the run changes it
   const bool one_transaction = settings_.single_transaction || settings_.in_callers_transaction;
+  const std::string_view verb = direction == Direction::up ? "upgrade" : "downgrade";
   if (!one_transaction) {
     for (std::size_t i = 0; i < revisions.size(); ++i) {
+      const Revision& meta = plan_.revisions[revisions[i]];
+      throw_if_interrupted(applied, i == 0 ? fmt::format("stopped before revision {}", meta.id)
+                                           : fmt::format("stopped after revision {}", plan_.revisions[revisions[i - 1]].id));
       const auto start = std::chrono::steady_clock::now();
       int retries = 0;
       for (;;) {
@@ -235,9 +337,9 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
           run_as_one_message(revisions[i], direction, i + 1 == revisions.size(), applied);
           break;
         } catch (const MigrationError& error) {
+          throw_if_interrupted(applied, fmt::format("the {} of revision {} was cancelled and rolled back", verb, meta.id));
           if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
-          // Give the conflicting transaction time to finish: 0.5 s, 1 s, 2 s, ...
-          std::this_thread::sleep_for(std::chrono::milliseconds(500 << retries));
+          pause_before_retry(retries);
           ++retries;
         }
       }
@@ -255,11 +357,13 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
                                    plan_.revisions[revision].id));
     }
   }
+  const std::vector<bool> applied_before = applied;
   std::optional<Transaction> whole_run;
   if (settings_.single_transaction && !settings_.in_callers_transaction) whole_run.emplace(connection_);
   for (std::size_t i = 0; i < revisions.size(); ++i) {
     const std::size_t revision = revisions[i];
     const Revision& meta = plan_.revisions[revision];
+    throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
     const auto start = std::chrono::steady_clock::now();
     int retries = 0;
     for (;;) {
@@ -276,15 +380,16 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
         connection_.execute("RELEASE SAVEPOINT " + savepoint);
         break;
       } catch (const MigrationError& error) {
+        throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
         if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
         connection_.execute("ROLLBACK TO SAVEPOINT " + savepoint);
-        // Give the conflicting transaction time to finish: 0.5 s, 1 s, 2 s, ...
-        std::this_thread::sleep_for(std::chrono::milliseconds(500 << retries));
+        pause_before_retry(retries);
         ++retries;
       }
     }
     report({revision, direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
   }
+  throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
   if (whole_run) whole_run->commit();
 }
 
@@ -299,25 +404,59 @@ std::string Migrator::settings_sql(const Revision& revision, bool durable) const
   return sql;
 }
 
+void Migrator::run_concurrently(std::size_t revision, Direction direction, const Step& step,
+                                const std::vector<bool>& applied) {
+  const Revision& meta = plan_.revisions[revision];
+  // The revision's timeouts hold here too, for the session, as no transaction carries them.
+  connection_.execute("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)",
+                      {meta.lock_timeout.empty() ? settings_.lock_timeout : std::string(meta.lock_timeout),
+                       meta.statement_timeout.empty() ? settings_.statement_timeout : std::string(meta.statement_timeout)});
+  try {
+    const auto found = find_index(connection_, step.concurrent_index);
+    if (!step.creates_index) {
+      // Gone already: the server finished the drop after an earlier run was interrupted.
+      if (found) connection_.execute_script(step.sql);
+    } else if (found && found->valid) {
+      // Built already, by an earlier run the server finished after it was interrupted, if it is
+      // the index the plan builds.
+      std::vector<bool> after = applied;
+      after[revision] = direction == Direction::up;
+      const auto planned = planned_index_definition(connection_, plan_, after, step.concurrent_index);
+      if (!planned || *planned != found->definition) {
+        throw StateError(fmt::format(
+            "revision {} ({}:{}) builds index {} in schema `{}`, but a different index of that name is there:\n"
+            "  found:    {}\n  expected: {}\n  drop it (DROP INDEX CONCURRENTLY {}) and run again",
+            meta.id, meta.source, step.line, step.concurrent_index, found->schema, found->definition,
+            planned ? *planned : "(an index of the chain's own schema)", step.concurrent_index));
+      }
+    } else {
+      // An INVALID index is what an interrupted build leaves: it is built again from the start.
+      if (found) connection_.execute_script("DROP INDEX CONCURRENTLY " + std::string(step.concurrent_index));
+      connection_.execute_script(step.sql);
+    }
+  } catch (const DatabaseError& error) {
+    connection_.execute_script("RESET lock_timeout; RESET statement_timeout");
+    throw MigrationError(meta, direction, &step, error);
+  }
+  connection_.execute_script("RESET lock_timeout; RESET statement_timeout");
+}
+
 void Migrator::run_as_one_message(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied) {
   const Revision& meta = plan_.revisions[revision];
   const auto steps = direction == Direction::up ? plan_.up(revision) : plan_.down(revision);
   // A step PostgreSQL refuses inside a transaction runs first, on its own; the compiler makes it
-  // the revision's only step. Not retried: a failed concurrent build leaves an index to drop first.
+  // the revision's only step.
   for (const Step& step : steps) {
-    if (step.transactional) continue;
-    try {
-      connection_.execute_script(step.sql);
-    } catch (const DatabaseError& error) {
-      throw MigrationError(meta, direction, &step, error);
-    }
+    if (!step.transactional) run_concurrently(revision, direction, step, applied);
   }
   // One round trip for the whole revision. The version rows are written in the same
-  // transaction; the duration is the server's, from BEGIN to the row.
+  // transaction; the duration is the server's, from BEGIN to the row. A marker before each step
+  // tells, when one fails, which it was.
   std::string message = "BEGIN;\n" + settings_sql(meta, durable);
-  for (const Step& step : steps) {
-    if (step.transactional) message += std::string(step.sql) + ";\n";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].transactional) message += step_marker(i) + ";\n" + std::string(steps[i].sql) + ";\n";
   }
+  message += step_marker(steps.size()) + ";\n";
   const std::string id = quote_literal(meta.id);
   const std::string checksum = quote_literal(meta.checksum);
   const std::string build = quote_literal(settings_.migrator_build);
@@ -339,11 +478,14 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
     message += "SELECT pg_terminate_backend(pg_backend_pid());\n";
   }
   message += "COMMIT;";
+  std::size_t reached = steps.size();
   try {
-    connection_.execute_script(message);
+    connection_.execute_script(message, [&](std::string_view marker) {
+      std::from_chars(marker.data(), marker.data() + marker.size(), reached);
+    });
   } catch (const DatabaseError& error) {
     connection_.execute("ROLLBACK");
-    const Step* step = failing_step(revision, direction);
+    const Step* step = reached < steps.size() ? &steps[reached] : nullptr;
     // The server's error, told against the statement that caused it rather than the whole message.
     throw MigrationError(meta, direction, step,
                          DatabaseError(error.sqlstate(), error.what(), error.detail(), error.hint(),
@@ -358,22 +500,6 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
   applied[revision] = direction == Direction::up;
 }
 
-const Step* Migrator::failing_step(std::size_t revision, Direction direction) {
-  const Step* failing = nullptr;
-  try {
-    Transaction probe(connection_);  // never committed
-    connection_.execute_script(settings_sql(plan_.revisions[revision], true));
-    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
-      if (!step.transactional) continue;
-      failing = &step;
-      connection_.execute_script(step.sql);
-    }
-    failing = nullptr;  // every step ran: the failure was in the version rows, or transient
-  } catch (const DatabaseError&) {
-  }
-  return failing;
-}
-
 void Migrator::upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report) {
   move(revisions, Direction::up, report);
 }
@@ -384,9 +510,15 @@ void Migrator::downgrade(const std::vector<std::size_t>& revisions, const std::f
 }
 
 void Migrator::stamp(const std::vector<std::size_t>& heads) {
+  std::optional<Transaction> transaction;
+  if (!settings_.in_callers_transaction) transaction.emplace(connection_);
+  write_stamp(heads);
+  if (transaction) transaction->commit();
+}
+
+void Migrator::write_stamp(const std::vector<std::size_t>& heads) {
   recorded_.reset();
   const std::vector<bool> applied = ancestry(plan_, heads);
-  Transaction transaction(connection_);
   connection_.execute("DELETE FROM migc_version");
   const std::string migrator = settings_.migrator_build + " (stamp)";
   for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
@@ -405,7 +537,6 @@ void Migrator::stamp(const std::vector<std::size_t>& heads) {
       connection_.execute("INSERT INTO alembic_version (version_num) VALUES ($1)", {std::string(plan_.revisions[head].id)});
     }
   }
-  transaction.commit();
 }
 
 std::string offline_script(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction,

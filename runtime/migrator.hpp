@@ -89,10 +89,13 @@ class Migrator {
 
   // Holds a session-level advisory lock until the connection closes, waiting at most `wait`.
   void lock(std::chrono::milliseconds wait);
-  // Creates the version and history tables when missing, adopting an Alembic database when
-  // `alembic_version` names a revision of the plan. Returns the adopted revisions, if any.
-  std::vector<std::string> prepare();
-  // Every revision the version table records, in the order they were applied.
+  // Creates the version and history tables when missing (or brings those of an older migrator up
+  // to date), adopting an Alembic database when `alembic_version` names revisions of the plan:
+  // all in one transaction, so that a refusal or a crash leaves nothing behind. Returns the
+  // adopted revisions, if any.
+  std::vector<std::string> prepare(bool adopt_alembic = true);
+  // Every revision the version table records, in the order they were applied; for an Alembic
+  // database not yet adopted, what alembic_version implies.
   std::vector<AppliedRevision> recorded();
   // The applied set; throws StateError for a recorded revision the plan does not know.
   std::vector<bool> applied();
@@ -101,8 +104,8 @@ class Migrator {
   // True when the database holds exactly the plan's revisions with the plan's checksums, read
   // as one aggregate: a start-up at head costs the same at 10,000 revisions as at 10.
   bool at_plan_head();
-  // Throws StateError when a pending `create index concurrently` left an INVALID index behind.
-  void check_interrupted_indexes(const std::vector<std::size_t>& pending);
+  // Who holds the migration lock, if anyone: "pid 123 (smartem-migrate) since ...".
+  std::optional<std::string> lock_holder();
 
   void upgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report);
   void downgrade(const std::vector<std::size_t>& revisions, const std::function<void(const Progress&)>& report);
@@ -110,13 +113,18 @@ class Migrator {
   void stamp(const std::vector<std::size_t>& heads);
 
  private:
+  void write_stamp(const std::vector<std::size_t>& heads);
+  // A step outside a transaction, after looking in the catalog for what an interrupted run left:
+  // a finished index is taken as done, an INVALID one is dropped and built again.
+  void run_concurrently(std::size_t revision, Direction direction, const Step& step, const std::vector<bool>& applied);
+  std::vector<std::size_t> alembic_heads();
+  void widen_alembic_version();
+  void throw_if_interrupted(const std::vector<bool>& applied, std::string_view where);
   void move(const std::vector<std::size_t>& revisions, Direction direction, const std::function<void(const Progress&)>& report);
   void run_steps(std::size_t revision, Direction direction);
   void record(std::size_t revision, Direction direction, std::vector<bool>& applied, double duration_ms);
   // One revision as one message: BEGIN, its settings, its steps, its version rows, COMMIT.
   void run_as_one_message(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied);
-  // After a failed message: which step fails, found by running them one by one and rolling back.
-  const Step* failing_step(std::size_t revision, Direction direction);
   std::string settings_sql(const Revision& revision, bool durable) const;
   std::optional<std::size_t> index_of(std::string_view id);
   bool alembic_table();
@@ -127,6 +135,7 @@ class Migrator {
   std::optional<bool> alembic_;
   std::unordered_map<std::string_view, std::size_t> index_;  // revision id -> plan position
   std::optional<std::vector<AppliedRevision>> recorded_;      // read once per run
+  std::optional<bool> version_table_;
 };
 
 // The SQL an upgrade or downgrade would run, version-table updates included, for review.

@@ -13,6 +13,11 @@ struct Step {
   std::uint32_t line;  // of the statement in the revision's source file
   bool transactional;  // false: PostgreSQL refuses to run it in a transaction (`concurrently`);
                        // the compiler makes such a step the only one of its revision
+  // Outside a transaction, the server may finish a step after the migrator is gone: the index
+  // the step builds (`creates_index`) or drops, as SQL text qualified as the step names it, by
+  // which the next run sees whether it happened.
+  std::string_view concurrent_index;
+  bool creates_index;
 };
 
 // One schema object a revision created, changed (`sql` is its new SQL) or removed (`sql` empty).
@@ -43,10 +48,10 @@ struct Plan {
   std::span<const Step> steps;
   std::string_view head_schema_sql;
   std::span<const SchemaChange> schema_changes;
-  // The sum, in decimal, of every revision's checksum_bits (the first 60 bits of its checksum,
-  // as migc_version computes them): what the start-up check compares, without reading the
-  // revisions themselves.
-  std::string_view checksum_sum;
+  // The sum, in decimal, of every revision's entry_bits (the first 60 bits of MD5 of
+  // "<id> <checksum>", as migc_version computes them): what the start-up check compares with
+  // one aggregate, without reading the revisions themselves.
+  std::string_view entry_sum;
 
   std::span<const std::uint32_t> parents_of(std::size_t revision) const {
     return parents.subspan(revisions[revision].parents_begin, revisions[revision].parents_count);

@@ -85,10 +85,32 @@ Result Connection::execute(std::string_view sql, const std::vector<std::optional
                sql);
 }
 
-void Connection::execute_script(std::string_view sql) {
+void Connection::execute_script(std::string_view sql, const std::function<void(std::string_view)>& on_marker) {
   const std::string text(sql);
-  check(PQexec(connection_.get(), text.c_str()), sql);
+  if (PQsendQuery(connection_.get(), text.c_str()) == 0) throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+  // Every result is read, also after a failure: the connection is not free until the last.
+  std::optional<Result> failed;
+  while (PGresult* raw = PQgetResult(connection_.get())) {
+    Result result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_TUPLES_OK && !failed && on_marker && PQnfields(raw) == 1 && PQntuples(raw) == 1 &&
+        std::string_view(PQfname(raw, 0)) == "migc_step") {
+      on_marker(result.value(0, 0));
+    }
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY && !failed) {
+      failed.emplace(std::move(result));
+    }
+  }
+  if (failed) check(failed->release(), sql);
+  if (PQstatus(connection_.get()) == CONNECTION_BAD) throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
 }
+
+PGcancel* Connection::cancel_handle() {
+  if (!cancel_) cancel_.reset(PQgetCancel(connection_.get()));
+  return cancel_.get();
+}
+
+std::string step_marker(std::size_t index) { return "SELECT " + std::to_string(index) + " AS migc_step"; }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) { connection_.execute("BEGIN"); }
 

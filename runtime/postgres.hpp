@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -49,6 +50,7 @@ class Result {
   std::string_view value(int row, int column) const {
     return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
   }
+  PGresult* release() { return result_.release(); }
 
  private:
   std::unique_ptr<PGresult, ResultDeleter> result_;
@@ -63,8 +65,14 @@ class Connection {
 
   Result execute(std::string_view sql);
   Result execute(std::string_view sql, const std::vector<std::optional<std::string>>& parameters);
-  // Statements whose text is fixed by the plan (multi-statement allowed): the simple protocol.
-  void execute_script(std::string_view sql);
+  // Statements whose text is fixed by the plan (multi-statement allowed): the simple protocol,
+  // one round trip. `on_marker` sees the value of each marker the server passes before a failure:
+  // a one-row, one-column result named `migc_step` (see step_marker), which places the failure
+  // at its statement without running anything again.
+  void execute_script(std::string_view sql, const std::function<void(std::string_view)>& on_marker = {});
+
+  // Asks the server to cancel whatever this connection runs: safe from a signal handler.
+  PGcancel* cancel_handle();
 
   std::string database() const { return PQdb(connection_.get()); }
   PGconn* native() const { return connection_.get(); }
@@ -76,8 +84,15 @@ class Connection {
   Result check(PGresult* result, std::string_view sql);
   void check_connected();
 
+  struct CancelDeleter {
+    void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+  };
   std::unique_ptr<PGconn, Deleter> connection_;
+  std::unique_ptr<PGcancel, CancelDeleter> cancel_;
 };
+
+// The statement that marks, inside a script, that step `index` begins.
+std::string step_marker(std::size_t index);
 
 // Rolls back unless committed: a revision that throws leaves the database as it was.
 class Transaction {

@@ -3,7 +3,7 @@
 # missing. As root it runs apt-get; otherwise it says what to install.
 set -euo pipefail
 
-packages=(g++ cmake ninja-build libboost-dev libfmt-dev libpq-dev postgresql-15 postgresql-client-15
+packages=(g++ cmake ninja-build libboost-dev libfmt-dev libpq-dev libssl-dev postgresql-15 postgresql-client-15
           libcli11-dev libgtest-dev util-linux python3 clang libclang-rt-14-dev)
 
 have_everything() {
@@ -11,7 +11,7 @@ have_everything() {
     command -v psql >/dev/null && command -v setpriv >/dev/null && command -v python3 >/dev/null &&
     command -v clang++ >/dev/null && ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 &&
     [ -f /usr/include/boost/spirit/home/x3.hpp ] && [ -f /usr/include/fmt/format.h ] &&
-    [ -f /usr/include/postgresql/libpq-fe.h ] && [ -f /usr/include/CLI/CLI.hpp ] &&
+    [ -f /usr/include/postgresql/libpq-fe.h ] && [ -f /usr/include/openssl/evp.h ] && [ -f /usr/include/CLI/CLI.hpp ] &&
     [ -f /usr/include/gtest/gtest.h ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
 }
 

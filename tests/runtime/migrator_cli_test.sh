@@ -86,7 +86,8 @@ if grep -q hunter2 <<<"$out"; then echo "FAILED: the password was printed"; fail
 fresh migc_cli_failing
 out=$("$failing" --url "$server dbname=migc_cli_failing" upgrade head 2>&1); status=$?
 check_status "a failing revision exits 1" 1 $status
-check "the error names revision, file, line and SQLSTATE" "error: revision 002 (tests/chains/failing/002_breaks.mig:6): 22012 division by zero" "$out"
+check "the error names revision, file, line and SQLSTATE" "error: revision 002 (tests/chains/failing/002_breaks.mig:7): 22012 division by zero" "$out"
+check "the failing revision ran once, not again to find its statement" "1" "$(sql migc_cli_failing "SELECT last_value FROM attempts")"
 check "the error shows the statement" "statement: insert into keeper values (1 / 0)" "$out"
 check "the database stays at the previous revision" "001" "$("$failing" --url "$server dbname=migc_cli_failing" current 2>&1)"
 check "the failed revision's first statement was rolled back" "" "$(sql migc_cli_failing "SELECT to_regclass('half_done')")"
@@ -272,14 +273,39 @@ else
 fi
 rm -f /tmp/migc_traffic.$$
 
-# An interrupted `create index concurrently` leaves an INVALID index; the next upgrade says what to do.
+# An interrupted `create index concurrently` leaves an INVALID index; the next upgrade builds it again.
 fresh migc_cli_invalid
 invalid="$server dbname=migc_cli_invalid"
 "$every" --url "$invalid" upgrade 007 >/dev/null 2>&1
 sql migc_cli_invalid "CREATE INDEX idx_session_operator ON acquisition_session (operator_name); UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'idx_session_operator'::regclass"
-out=$("$every" --url "$invalid" upgrade head 2>&1); status=$?
-check_status "an interrupted concurrent index stops the upgrade" 5 $status
-check "the fix is given" 'drop it with `DROP INDEX CONCURRENTLY idx_session_operator;`' "$out"
+out=$("$every" --url "$invalid" upgrade 008 2>&1); status=$?
+check_status "an interrupted concurrent index is built again" 0 $status
+check "the index is valid now" "t" "$(sql migc_cli_invalid "SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_session_operator'::regclass")"
+# The server finished the build after the migrator was gone: the next run records it.
+"$every" --url "$invalid" downgrade 007 >/dev/null 2>&1
+sql migc_cli_invalid "CREATE INDEX CONCURRENTLY idx_session_operator ON acquisition_session USING btree (operator_name)"
+out=$("$every" --url "$invalid" upgrade 008 2>&1); status=$?
+check_status "a concurrent index the server finished is taken as built" 0 $status
+check "and recorded" "008" "$("$every" --url "$invalid" current)"
+# An index of that name that is not the plan's is not taken for it.
+"$every" --url "$invalid" downgrade 007 >/dev/null 2>&1
+sql migc_cli_invalid "CREATE INDEX idx_session_operator ON acquisition_session USING btree (operator_name DESC)"
+out=$("$every" --url "$invalid" upgrade 008 2>&1); status=$?
+check_status "another index of the same name stops the upgrade" 5 $status
+check "naming both definitions" "expected: CREATE INDEX idx_session_operator ON acquisition_session USING btree (operator_name)" "$out"
+check "and nothing is recorded" "007" "$("$every" --url "$invalid" current)"
+# A concurrent drop the server finished: the next run records it.
+sql migc_cli_invalid "DROP INDEX idx_session_operator"
+"$every" --url "$invalid" upgrade 008 >/dev/null 2>&1
+sql migc_cli_invalid "DROP INDEX idx_session_operator"
+out=$("$every" --url "$invalid" downgrade 007 2>&1); status=$?
+check_status "a concurrent drop the server finished is taken as done" 0 $status
+check "and recorded" "007" "$("$every" --url "$invalid" current)"
+# The same index name in another tenant's schema is not this chain's.
+sql migc_cli_invalid "CREATE SCHEMA other; CREATE TABLE other.acquisition_session (operator_name text); CREATE INDEX idx_session_operator ON other.acquisition_session (operator_name)"
+out=$("$every" --url "$invalid" upgrade 008 2>&1); status=$?
+check_status "an index of another schema does not count" 0 $status
+check "the chain's own index is built" "public" "$(sql migc_cli_invalid "SELECT schemaname FROM pg_indexes WHERE indexname = 'idx_session_operator' AND schemaname = 'public'")"
 
 # The connection drops while COMMIT is in flight: the migrator cannot know, and says so.
 fresh migc_cli_doubt
@@ -312,7 +338,8 @@ holder=$!
 sleep 0.5
 out=$("$migrate" --url "$doubt" --lock-wait 0.3 upgrade head 2>&1); status=$?
 check_status "a migrator that cannot get the lock exits 4" 4 $status
-check "the lock wait is explained" "another migrator holds the migration lock on database \`migc_cli_doubt\`; gave up after 300 ms" "$out"
+check "the lock wait is explained" "holds the migration lock on database \`migc_cli_doubt\`; gave up after 300 ms" "$out"
+check "naming who holds it" "another migrator (pid " "$out"
 wait $holder
 check "current -v" "Applied: " "$("$migrate" --url "$doubt" current -v)"
 
