@@ -1,83 +1,236 @@
 #!/usr/bin/env bash
-# Crash at any point: a 100-revision chain is upgraded and downgraded while the migrator is
-# killed (SIGKILL) or its connection is terminated by the server, at random moments. After
-# every interruption: `check` finds the live schema exactly the plan's schema at the revision
-# the version table records (never a half-applied revision, never a version row without its
-# schema), a table the chain does not touch (in a schema of its own, which `check` leaves out)
-# keeps every row, and running again completes.
+# Interrupted at any point: a chain is upgraded and downgraded while the migrator is killed
+# (SIGKILL), interrupted (SIGINT, SIGTERM), its connection terminated by the server, or the
+# server restarted (immediate shutdown), at a random moment of the whole run. After every
+# interruption the database is judged without the migrator's help:
+#   - the version table records a prefix of the chain (a revision and all before it), its rows
+#     agree with the history table, and alembic_version (when there is one) names its head;
+#   - pg_dump of the database (schema and data, version tables and sequence positions aside)
+#     equals the dump of a database a clean run took to that revision;
+#   - the only INVALID index allowed is the one of the next revision's interrupted
+#     `create index concurrently`, and the 1,000 rows of a table the chain does not touch are there.
+# After each phase, running again must complete, and the result equal a clean run's.
 #
-# usage: crash_test.sh <migrator> <conninfo-file> <interruptions per phase> [seed]
+# The test runs its own server (a restart would disturb other tests).
+# usage: crash_test.sh <migrator> <interruptions per kind and phase> [--alembic <revision>] [--seed <n>]
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 migrate=$1
-server=$(cat "$2")
-wanted=$3
-seed=${4:-$(date +%s)}
+wanted=$2
+shift 2
+alembic_at=""
+seed=$(date +%s)
+while [ $# -gt 0 ]; do
+  case $1 in
+    --alembic) alembic_at=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
 RANDOM=$seed
-echo "seed $seed (rerun with: crash_test.sh ... $wanted $seed)"
+echo "seed $seed (rerun with: crash_test.sh $migrate $wanted ${alembic_at:+--alembic $alembic_at }--seed $seed)"
 
+bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+work=$(mktemp -d)
+state=$work/server
+cleanup() { bash "$here/../../cmake/pg-throwaway.sh" stop "$state" >/dev/null 2>&1; rm -rf "$work"; }
+trap cleanup EXIT
+bash "$here/../../cmake/pg-throwaway.sh" start "$state" >/dev/null || { echo "FAILED: no server"; exit 1; }
+server=$(cat "$state")
+datadir=$(cat "$state.dir")/data
 psql_real() { psql -XAtq "$@"; }
-db=migc_crash_$$
-psql_real "$server dbname=postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-url="$server dbname=$db application_name=migc_crash"
-psql_real "$url" -c "CREATE SCHEMA app" -c "CREATE TABLE app.user_data (id integer PRIMARY KEY, note text)" \
-                 -c "INSERT INTO app.user_data SELECT g, 'row ' || g FROM generate_series(1, 1000) g"
+sql() { psql_real "$server dbname=$1" -c "$2"; }
+as_owner() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+
+# Chain order, from the migrator itself (history is newest first).
+mapfile -t chain < <("$migrate" history | sed -E 's/^.* -> ([^ ,]+).*/\1/' | tac)
+echo "chain of ${#chain[@]} revisions: ${chain[0]} .. ${chain[-1]}"
+position() {  # index of a revision in the chain, or -1 for base
+  local i
+  for i in "${!chain[@]}"; do [ "${chain[$i]}" = "$1" ] && { echo "$i"; return; }; done
+  echo -1
+}
+
+dump() {
+  "$bindir/pg_dump" --no-owner --no-privileges --exclude-table='migc_*' --exclude-table=alembic_version \
+    --exclude-schema=app "$server dbname=$1" | grep -v -E '^--|^\\(un)?restrict|pg_catalog\.setval|^$'
+}
+
+# Databases are copied from templates with FILE_COPY: its checkpoint makes the copy's sequences
+# log their next value, as they do in any database but one copied a moment before a crash
+# (with the default WAL_LOG strategy the copy's sequences can go back after an immediate restart).
+copy() { sql postgres "CREATE DATABASE $1 TEMPLATE $2 STRATEGY FILE_COPY" >/dev/null; }
+
+# Templates: the starting points, and the clean dump at every revision (made when first needed).
+sql postgres "CREATE DATABASE crash_base" >/dev/null
+sql crash_base "CREATE SCHEMA app; CREATE TABLE app.user_data (id integer PRIMARY KEY, note text);
+                INSERT INTO app.user_data SELECT g, 'row ' || g FROM generate_series(1, 1000) g" >/dev/null
+start_template=crash_base
+if [ -n "$alembic_at" ]; then
+  # A database Alembic left at $alembic_at: the schema, and alembic_version, but no migc tables.
+  copy crash_alembic crash_base
+  "$migrate" --url "$server dbname=crash_alembic" upgrade "$alembic_at" >/dev/null 2>&1 || { echo "FAILED: setup"; exit 1; }
+  sql crash_alembic "DROP TABLE migc_version, migc_history;
+                     CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
+                     INSERT INTO alembic_version VALUES ('$alembic_at')" >/dev/null
+  start_template=crash_alembic
+fi
+copy crash_head $start_template
+"$migrate" --url "$server dbname=crash_head" upgrade head >/dev/null 2>&1 || { echo "FAILED: setup"; exit 1; }
+
+declare -A reference
+ensure_reference() {  # ensure_reference <phase> <position>: the dump of a clean run from the phase's start to it
+  local key="$1:$2" db=crash_ref
+  if [ -z "${reference[$key]+x}" ]; then
+    sql postgres "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+    if [ "$1" = upgrade ]; then
+      copy $db $start_template
+      [ "$2" -ge 0 ] && "$migrate" --url "$server dbname=$db" upgrade "${chain[$2]}" >/dev/null 2>&1
+    else
+      copy $db crash_head
+      if [ "$2" -ge 0 ]; then
+        "$migrate" --url "$server dbname=$db" downgrade "${chain[$2]}" >/dev/null 2>&1
+      else
+        "$migrate" --url "$server dbname=$db" downgrade base >/dev/null 2>&1
+      fi
+    fi
+    reference[$key]=$(dump $db)
+  fi
+}
 
 failures=0
 interruptions=0
-verify() {  # after an interruption: schema == plan at the recorded revision; user data intact
-  local what=$1 out
-  out=$("$migrate" --url "$url" check 2>&1)
-  if [ $? -ne 0 ]; then
-    echo "FAILED after $what: the schema does not match the recorded revision:"; echo "$out" | head -20
-    failures=$((failures + 1))
+fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
+
+# The recorded revision, judged from the tables alone: its position goes to `recorded`.
+recorded_position() {  # recorded_position <db> <what>
+  local db=$1 what=$2 rows count top
+  if [ "$(sql $db "SELECT to_regclass('migc_version') IS NOT NULL")" = f ]; then
+    # Not adopted yet, or never run: alembic_version (or nothing) says where it is.
+    recorded=-1
+    [ -n "$alembic_at" ] && recorded=$(position "$(sql $db "SELECT version_num FROM alembic_version")")
+    return
   fi
-  if [ "$(psql_real "$url" -c "SELECT count(*) FROM app.user_data")" != "1000" ]; then
-    echo "FAILED after $what: rows of user_data were lost"; failures=$((failures + 1))
+  rows=$(sql $db "SELECT revision FROM migc_version")
+  count=$(grep -c . <<<"$rows")
+  top=-1
+  while read -r id; do
+    [ -z "$id" ] && continue
+    local p
+    p=$(position "$id")
+    [ "$p" -lt 0 ] && fail "$what: unknown revision $id recorded"
+    [ "$p" -gt "$top" ] && top=$p
+  done <<<"$rows"
+  [ $count -ne $((top + 1)) ] && fail "$what: the version table is not a prefix of the chain ($count rows, top at $top)"
+  # Every recorded revision's last upgrade/downgrade in the history is an upgrade (or a stamp,
+  # the adoption), and every revision whose last one is an upgrade is recorded.
+  local disagree
+  disagree=$(sql $db "WITH last AS (SELECT DISTINCT ON (revision) revision, operation FROM migc_history ORDER BY revision, id DESC)
+      SELECT count(*) FROM last FULL JOIN migc_version v USING (revision)
+      WHERE (v.revision IS NULL) <> (last.operation = 'downgrade')")
+  [ "$disagree" != 0 ] && fail "$what: migc_version and migc_history disagree on $disagree revision(s)"
+  if [ -n "$alembic_at" ]; then
+    local head=""
+    [ $top -ge 0 ] && head=${chain[$top]}
+    [ "$(sql $db "SELECT coalesce(string_agg(version_num, ','), '') FROM alembic_version")" != "$head" ] &&
+      fail "$what: alembic_version does not name the recorded head $head"
   fi
+  recorded=$top
 }
 
-# Runs `migrate <verb>` and interrupts it after a random 0-149 ms, by `kill -9` or by
-# terminating its backend; returns once the migrator has exited.
-interrupt() {
-  local how=$1; shift
-  "$migrate" --url "$url" "$@" >/dev/null 2>&1 &
+judge() {  # judge <db> <phase> <what>; the recorded position goes to `recorded`
+  local db=$1 phase=$2 what=$3 at
+  recorded_position $db "$what"
+  at=$recorded
+  # An interrupted concurrent build may leave its INVALID index until the next run, which
+  # builds it again; it is left there for that run, and out of the comparison.
+  local invalid leftover=""
+  invalid=$(sql $db "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid")
+  if [ -n "$invalid" ]; then
+    local next=$([ "$phase" = upgrade ] && echo $((at + 1)) || echo "$at")
+    if [ "$next" -lt 0 ] || [ "$next" -ge ${#chain[@]} ] ||
+       ! "$migrate" show "${chain[$next]}" | grep -qE "INDEX CONCURRENTLY $invalid( |;|$)"; then
+      fail "$what: INVALID index $invalid, not one of the next revision's concurrent build"
+    fi
+    leftover=$invalid
+  fi
+  local live
+  live=$(dump $db | { if [ -n "$leftover" ]; then grep -v "INDEX $leftover ON"; else cat; fi; })
+  ensure_reference "$phase" "$at"
+  if [ "$live" != "${reference[$phase:$at]}" ]; then
+    fail "$what: the database differs from a clean run's at ${chain[$at]:-base}:"
+    diff <(printf '%s' "${reference[$phase:$at]}") <(printf '%s' "$live") | head -10
+  fi
+  [ "$(sql $db "SELECT count(*) FROM app.user_data")" = 1000 ] || fail "$what: rows of app.user_data were lost"
+  recorded=$at
+}
+
+# How long a whole run takes, so that interruptions fall anywhere in it.
+copy crash_timing $start_template
+begin=$(date +%s%N)
+"$migrate" --url "$server dbname=crash_timing" upgrade head >/dev/null 2>&1
+run_ms=$(( ($(date +%s%N) - begin) / 1000000 + 20 ))
+sql postgres "DROP DATABASE crash_timing" >/dev/null
+echo "a whole upgrade takes about $run_ms ms"
+
+interrupt() {  # interrupt <how> <db> <verb> <target>
+  local how=$1 db=$2
+  shift 2
+  "$migrate" --url "$server dbname=$db application_name=migc_crash" "$@" >$work/out 2>&1 &
   local pid=$!
-  sleep "0.$(printf '%03d' $((RANDOM % 150)))"
-  if [ "$how" = kill ]; then
-    kill -9 $pid 2>/dev/null
-  else
-    psql_real "$server dbname=postgres" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'migc_crash' AND datname = '$db'" >/dev/null
-  fi
+  local delay=$((RANDOM * 32768 + RANDOM))
+  delay=$((delay % (run_ms * 12 / 10)))
+  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+  case $how in
+    kill) kill -KILL $pid 2>/dev/null ;;
+    int) kill -INT $pid 2>/dev/null ;;
+    term) kill -TERM $pid 2>/dev/null ;;
+    terminate) sql postgres "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'migc_crash'" >/dev/null ;;
+    restart) as_owner "$bindir/pg_ctl" -D "$datadir" -m immediate -w restart >/dev/null 2>&1 || fail "the server did not restart" ;;
+  esac
   wait $pid 2>/dev/null
+  local status=$?
   interruptions=$((interruptions + 1))
+  # A signal the migrator handled must end in its own report, never a crash.
+  if [ "$how" = int ] || [ "$how" = term ]; then
+    case $status in
+      0|130|143) ;;
+      *) fail "$how: exit status $status"; sed 's/^/    /' $work/out ;;
+    esac
+  fi
+  # The server must be taking connections again before the judge looks.
+  for _ in $(seq 100); do sql postgres "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
 }
 
-at() { "$migrate" --url "$url" current 2>/dev/null; }
-
-for how in kill terminate; do
-  for phase in upgrade downgrade; do
+for phase in upgrade downgrade; do
+  from=$([ $phase = upgrade ] && echo "$start_template" || echo crash_head)
+  target=$([ $phase = upgrade ] && echo head || echo base)
+  done_at=$([ $phase = upgrade ] && echo $((${#chain[@]} - 1)) || echo -1)
+  for how in kill int term terminate restart; do
     count=0
+    at=$done_at
+    # Each interruption starts where the last one left the database: what it left is what the
+    # next run must cope with. A finished database starts over.
     while [ $count -lt "$wanted" ]; do
-      if [ $phase = upgrade ]; then
-        [ "$(at)" = "r00100 (head)" ] && "$migrate" --url "$url" downgrade base >/dev/null 2>&1
-        interrupt $how upgrade head
-      else
-        [ "$(at)" = "base" ] && "$migrate" --url "$url" upgrade head >/dev/null 2>&1
-        interrupt $how downgrade base
-      fi
       count=$((count + 1))
-      verify "$how during $phase #$count (at $(at))"
+      if [ "$at" = "$done_at" ]; then
+        sql postgres "DROP DATABASE IF EXISTS crash_work" >/dev/null 2>&1
+        copy crash_work $from
+      fi
+      interrupt $how crash_work $phase $target
+      judge crash_work $phase "$how during $phase #$count"
+      at=$recorded
     done
     # Running again completes what was interrupted.
-    target=$([ $phase = upgrade ] && echo "head" || echo "base")
-    if ! "$migrate" --url "$url" $phase $target >/dev/null 2>&1; then
-      echo "FAILED: $phase $target did not complete after the interruptions"; failures=$((failures + 1))
+    if ! "$migrate" --url "$server dbname=crash_work" $phase $target >$work/out 2>&1; then
+      fail "$phase $target did not complete after $how"; sed 's/^/    /' $work/out
     fi
-    verify "the completed $phase"
-    echo "ok: $count interruptions by $how during $phase; each time the schema matched the recorded revision"
+    judge crash_work $phase "the completed $phase after $how"
+    at=$recorded
+    [ "$at" = "$done_at" ] || fail "the completed $phase after $how is at position $at"
+    echo "ok: $count interruptions by $how during $phase, each judged against a clean run"
   done
 done
 
-psql_real "$server dbname=postgres" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 echo "interruptions survived: $interruptions; failures: $failures"
 [ $failures -eq 0 ]
