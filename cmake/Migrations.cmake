@@ -161,7 +161,7 @@ function(add_migrations name)
     set(test_script ${out}/${name}_tests.cmake)
     file(GENERATE OUTPUT ${test_script} CONTENT "\
 if(EXISTS \"${revisions_txt}\")
-  file(STRINGS \"${revisions_txt}\" ids)
+  file(STRINGS \"${revisions_txt}\" ids ENCODING UTF-8)
   foreach(id IN LISTS ids)
     add_test(\"${name}.roundtrip.\${id}\" \"$<TARGET_FILE:${checker}>\" --url-file \"${url_file}\" --revision \"\${id}\")
     set_tests_properties(\"${name}.roundtrip.\${id}\" PROPERTIES FIXTURES_REQUIRED migc_postgres LABELS postgres)

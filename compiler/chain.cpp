@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -21,8 +22,20 @@ struct ParsedFile {
   ast::File syntax;
 };
 
-bool is_reserved_id(const std::string& id) {
-  return id == "base" || id == "head" || id == "heads" || id.empty() || id.find_first_of("+-:@ ") != std::string::npos;
+bool is_reserved_id(const std::string& id) { return id == "base" || id == "head" || id == "heads"; }
+
+// An id names its file, which CMake globs, and is typed as a migrator target (`<rev>+1`,
+// `from:to`): letters (any script), digits, `_` and `.` are safe in both; the first other
+// character, or the id is fine.
+std::optional<std::string> unsafe_in_id(const std::string& id) {
+  if (id.empty()) return std::string("nothing");
+  for (const char c : id) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '_' || c == '.' || byte >= 0x80) continue;
+    if (byte < 0x20 || byte == 0x7f) return fmt::format("the control character \\x{:02x}", byte);
+    return fmt::format("`{}`", c);
+  }
+  return std::nullopt;
 }
 
 // `<id>`, `<id>_<slug>`, or `<date>-<id>_<slug>` as `migc revision` writes it.
@@ -171,6 +184,8 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     }
     if (is_reserved_id(header.id.value)) {
       diagnostics.report(DiagnosticKind::ReservedRevisionId, {file.file, header.id.span}, header.id.value);
+    } else if (const auto unsafe = unsafe_in_id(header.id.value)) {
+      diagnostics.report(DiagnosticKind::InvalidRevisionId, {file.file, header.id.span}, *unsafe);
     }
     RevisionHeader node{header.id.value, {file.file, header.id.span}, {}, {}};
     // A dependency orders and gates like a parent: it is applied first and reverted last.

@@ -14,7 +14,8 @@ for f in $(find "$root/migrations" "$root/tests" -name '*.mig' | sort); do
 done
 if [ -d "$root/tests/fuzz/regressions" ]; then cp "$root"/tests/fuzz/regressions/* "$corpus"/ 2>/dev/null || true; fi
 artifacts=$(mktemp -d)
-"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+# Inputs up to 1 MB: a chain's size, not libFuzzer's default of the largest seed.
+"$target" -max_total_time="$seconds" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "$corpus" 2>&1 | tail -25
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
