@@ -136,11 +136,11 @@ check "alembic_version is kept up to date" "004" "$(sql migc_cli_alembic "SELECT
 "$migrate" --url "$alembic_db" downgrade -1 >/dev/null 2>&1
 check "alembic_version follows a downgrade" "003" "$(sql migc_cli_alembic "SELECT version_num FROM alembic_version")"
 
-# The offline script, run by psql in one transaction, builds the same schema as upgrade.
+# The offline script, run by psql as its header says, builds the same schema as upgrade.
 fresh migc_cli_offline
 env -u DATABASE_URL "$migrate" upgrade head --sql >/tmp/migc_offline.$$.sql
-psql "$server dbname=migc_cli_offline" -X -q -1 -v ON_ERROR_STOP=1 -f /tmp/migc_offline.$$.sql >/dev/null 2>&1
-check_status "psql -1 -f runs the offline script" 0 $?
+psql "$server dbname=migc_cli_offline" -X -q -v ON_ERROR_STOP=1 -f /tmp/migc_offline.$$.sql >/dev/null 2>&1
+check_status "psql -f runs the offline script" 0 $?
 dump() { "$bindir/pg_dump" --schema-only --no-owner --exclude-table='migc_*' "$server dbname=$1" | grep -v -E '^\\(un)?restrict|^--'; }
 fresh migc_cli_online
 "$migrate" --url "$server dbname=migc_cli_online" upgrade head >/dev/null 2>&1
