@@ -524,10 +524,27 @@ void Migrator::stamp(const std::vector<std::size_t>& heads) {
 void Migrator::write_stamp(const std::vector<std::size_t>& heads) {
   recorded_.reset();
   const std::vector<bool> applied = ancestry(plan_, heads);
-  connection_.execute("DELETE FROM migc_version");
+  // Only the rows that change: a revision recorded before and after keeps when and by what it
+  // was applied.
   const std::string migrator = settings_.migrator_build + " (stamp)";
+  std::vector<bool> recorded(plan_.revisions.size(), false);
+  const Result rows = connection_.execute("SELECT revision, checksum FROM migc_version");
+  for (int row = 0; row < rows.rows(); ++row) {
+    const std::string id(rows.value(row, 0));
+    const auto found = index_of(id);
+    if (!found || !applied[*found]) {
+      connection_.execute("DELETE FROM migc_version WHERE revision = $1", {id});
+      continue;
+    }
+    recorded[*found] = true;
+    // Stamping a revision whose SQL was edited since it ran records the plan's checksum.
+    const std::string checksum(plan_.revisions[*found].checksum);
+    if (rows.value(row, 1) != checksum) {
+      connection_.execute("UPDATE migc_version SET checksum = $2, migrator = $3 WHERE revision = $1", {id, checksum, migrator});
+    }
+  }
   for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
-    if (!applied[i]) continue;
+    if (!applied[i] || recorded[i]) continue;
     const std::string id(plan_.revisions[i].id);
     const std::string checksum(plan_.revisions[i].checksum);
     connection_.execute("INSERT INTO migc_version (revision, checksum, migrator) VALUES ($1, $2, $3)", {id, checksum, migrator});
