@@ -14,6 +14,10 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
 // A C++ string literal for `text`, with an `sv` suffix (see STACK.md: plain literals in large
 // constexpr arrays hit GCC's constexpr operation limit).
 std::string cpp_string_literal(std::string_view text);
+// User text inside a `//` comment of generated C++, written as that literal is written (without
+// the suffix): between quotes, so that no backslash ends the line and splices the next one into
+// the comment, and with no raw line end, control character or `??/` trigraph.
+std::string cpp_comment_text(std::string_view text);
 
 std::string relative_source_path(std::string_view path, std::string_view source_root);
 

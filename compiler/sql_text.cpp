@@ -5,6 +5,10 @@
 #include <iterator>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
+#include "compiler/visible_text.hpp"
+
 namespace migc {
 namespace {
 
@@ -92,6 +96,28 @@ std::string quote_literal(std::string_view value) {
     quoted += c;
   }
   return quoted + '\'';
+}
+
+std::string sql_comment_text(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '\\') {
+      out += "\\\\";
+      ++i;
+    } else if (const std::size_t length = visible_length(text, i); length > 0) {
+      out.append(text, i, length);
+      i += length;
+    } else {
+      switch (text[i]) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      }
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace migc

@@ -397,7 +397,7 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   return exit_ok;
 }
 
-int report_migration_error(const MigrationError& error, bool rehearsal, Output& out) {
+int report_migration_error(const MigrationError& error, bool rehearsal, bool single_transaction, Output& out) {
   const Revision& revision = error.revision();
   const auto& cause = error.cause();
   std::string text = fmt::format("revision {} ({}:{}): {} {}", revision.id, revision.source, error.line(), cause.sqlstate(), cause.what());
@@ -406,6 +406,9 @@ int report_migration_error(const MigrationError& error, bool rehearsal, Output& 
   if (!cause.statement().empty()) text += fmt::format("\n  statement: {}", cause.statement());
   if (rehearsal) {
     text += "\n  this was a rehearsal: everything it ran was rolled back, and the database is as it was before it";
+  } else if (single_transaction) {
+    text += "\n  the run was one transaction (--single-transaction): all of it was rolled back, and the database is where "
+            "it was before the run";
   } else {
     text += fmt::format("\n  the {} of revision {} was rolled back; the database is where it was before it",
                         error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
@@ -504,7 +507,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     return 128 + error.signal();
   } catch (const MigrationError& error) {
     if (const int signal = interrupted()) return report_interrupted(signal, out);
-    return report_migration_error(error, options.rehearse, out);
+    return report_migration_error(error, options.rehearse, options.settings.single_transaction, out);
   } catch (const UsageError& error) {
     out.error(error.what(), exit_usage);
     return exit_usage;

@@ -70,6 +70,20 @@ std::string foreign_version_table(std::string_view why) {
                      why);
 }
 
+// PostgreSQL runs `concurrently` only outside a transaction block: a run in one transaction
+// refuses such a revision before changing anything.
+void require_transactional(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction) {
+  for (const std::size_t revision : revisions) {
+    for (const Step& step : direction == Direction::up ? plan.up(revision) : plan.down(revision)) {
+      if (step.transactional) continue;
+      throw StateError(fmt::format("revision {} builds or drops an index `concurrently`, which PostgreSQL runs only outside "
+                                   "a transaction, so it cannot be part of a run in one transaction (--single-transaction, "
+                                   "--rehearse); stop at the revision before it",
+                                   plan.revisions[revision].id));
+    }
+  }
+}
+
 bool has_table(Connection& connection, std::string_view table) {
   return connection.execute("SELECT to_regclass($1) IS NOT NULL", {std::string(table)}).value(0, 0) == "t";
 }
@@ -347,16 +361,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     }
     return;
   }
-  // PostgreSQL runs `concurrently` only outside a transaction block: refuse before changing anything.
-  for (const std::size_t revision : revisions) {
-    for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
-      if (step.transactional) continue;
-      throw StateError(fmt::format("revision {} builds or drops an index `concurrently`, which PostgreSQL runs only outside "
-                                   "a transaction, so it cannot be part of a run in one transaction (--single-transaction, "
-                                   "--rehearse); stop at the revision before it",
-                                   plan_.revisions[revision].id));
-    }
-  }
+  require_transactional(plan_, revisions, direction);
   const std::vector<bool> applied_before = applied;
   std::optional<Transaction> whole_run;
   if (settings_.single_transaction && !settings_.in_callers_transaction) whole_run.emplace(connection_);
@@ -519,10 +524,27 @@ void Migrator::stamp(const std::vector<std::size_t>& heads) {
 void Migrator::write_stamp(const std::vector<std::size_t>& heads) {
   recorded_.reset();
   const std::vector<bool> applied = ancestry(plan_, heads);
-  connection_.execute("DELETE FROM migc_version");
+  // Only the rows that change: a revision recorded before and after keeps when and by what it
+  // was applied.
   const std::string migrator = settings_.migrator_build + " (stamp)";
+  std::vector<bool> recorded(plan_.revisions.size(), false);
+  const Result rows = connection_.execute("SELECT revision, checksum FROM migc_version");
+  for (int row = 0; row < rows.rows(); ++row) {
+    const std::string id(rows.value(row, 0));
+    const auto found = index_of(id);
+    if (!found || !applied[*found]) {
+      connection_.execute("DELETE FROM migc_version WHERE revision = $1", {id});
+      continue;
+    }
+    recorded[*found] = true;
+    // Stamping a revision whose SQL was edited since it ran records the plan's checksum.
+    const std::string checksum(plan_.revisions[*found].checksum);
+    if (rows.value(row, 1) != checksum) {
+      connection_.execute("UPDATE migc_version SET checksum = $2, migrator = $3 WHERE revision = $1", {id, checksum, migrator});
+    }
+  }
   for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
-    if (!applied[i]) continue;
+    if (!applied[i] || recorded[i]) continue;
     const std::string id(plan_.revisions[i].id);
     const std::string checksum(plan_.revisions[i].checksum);
     connection_.execute("INSERT INTO migc_version (revision, checksum, migrator) VALUES ($1, $2, $3)", {id, checksum, migrator});
@@ -541,18 +563,33 @@ void Migrator::write_stamp(const std::vector<std::size_t>& heads) {
 
 std::string offline_script(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction,
                            std::vector<bool> applied, const RunSettings& settings) {
-  std::string script = fmt::format("-- {} of chain `{}`, written by its migrator for review; run with psql -1 -f or as is\n\n",
-                                   direction == Direction::up ? "Upgrade" : "Downgrade", plan.name);
+  const bool one_transaction = settings.single_transaction;
+  if (one_transaction) require_transactional(plan, revisions, direction);
+  std::string script = fmt::format("-- {} of chain `{}`, written by its migrator for review.\n",
+                                   direction == Direction::up ? "Upgrade" : "Downgrade", sql_comment_text(plan.name));
+  script += one_transaction
+                ? "-- One transaction (--single-transaction): a failure anywhere commits nothing. Run it with\n"
+                  "-- psql -v ON_ERROR_STOP=1 -f <file>.\n"
+                : "-- Each revision commits on its own. Run it with psql -v ON_ERROR_STOP=1 -f <file>, which stops at\n"
+                  "-- the first failure and leaves the database at the revision before it. psql -1 does not make it one\n"
+                  "-- transaction (each revision's COMMIT ends psql's); --single-transaction writes one that is.\n";
+  script += "\n-- The session settings this SQL is written for, whatever the database's or role's defaults.\n";
+  for (const auto& parameter : session_parameters()) {
+    script += fmt::format("SET {} = {};\n", parameter.name, quote_literal(parameter.value));
+  }
+  script += one_transaction ? "\nBEGIN;\n\n" : "\n";
   script += std::string(version_table_sql) + ";\n\n";
   for (std::size_t revision : revisions) {
     const Revision& meta = plan.revisions[revision];
-    script += fmt::format("-- Running {} {}: {} ({}:{})\n\n", operation_name(direction), meta.id, meta.message,
-                          meta.source, meta.line);
+    // What the revision's author wrote is shown, never run: see sql_comment_text().
+    script += fmt::format("-- Running {} {}: {} ({}:{})\n\n", operation_name(direction), sql_comment_text(meta.id),
+                          sql_comment_text(meta.message), sql_comment_text(meta.source), meta.line);
     const auto steps = direction == Direction::up ? plan.up(revision) : plan.down(revision);
     for (const Step& step : steps) {
       if (!step.transactional) script += std::string(step.sql) + ";\n\n";
     }
-    script += fmt::format("BEGIN;\nSET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
+    if (!one_transaction) script += "BEGIN;\n";
+    script += fmt::format("SET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
                           quote_literal(meta.lock_timeout.empty() ? settings.lock_timeout : std::string(meta.lock_timeout)),
                           quote_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
     for (const Step& step : steps) {
@@ -566,9 +603,10 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
     }
     script += fmt::format("INSERT INTO migc_history (revision, operation, checksum, migrator) VALUES ({}, '{}', {}, 'offline script');\n",
                           quote_literal(meta.id), operation_name(direction), quote_literal(meta.checksum));
-    script += "\nCOMMIT;\n\n";
+    script += one_transaction ? "\n" : "\nCOMMIT;\n\n";
     applied[revision] = direction == Direction::up;
   }
+  if (one_transaction) script += "COMMIT;\n";
   return script;
 }
 

@@ -1,9 +1,34 @@
 // libpq wrappers.
 #include "runtime/postgres.hpp"
 
+#include <fmt/format.h>
+
 #include <regex>
 
 namespace migc::runtime {
+
+std::span<const SessionParameter> session_parameters() {
+  static constexpr SessionParameter parameters[] = {
+      // quote_literal() doubles quotes only: with this off, a backslash in a literal is an escape.
+      {"standard_conforming_strings", "on"},
+      // The plan's text is UTF-8; another client encoding would have the server convert it.
+      {"client_encoding", "UTF8"},
+      // How date, time and interval literals are read ('01/02/2026', '-1 2:00'), and how the
+      // catalog prints them back to `check` and `migc introspect`.
+      {"DateStyle", "ISO, MDY"},
+      {"IntervalStyle", "postgres"},
+      // How the catalog prints float and bytea constants back.
+      {"extra_float_digits", "1"},
+      {"bytea_output", "hex"},
+      // How xml and array literals, and `= NULL`, are read.
+      {"xmloption", "content"},
+      {"array_nulls", "on"},
+      {"transform_null_equals", "off"},
+      // A function an `execute` step creates is checked when it is created, on every server alike.
+      {"check_function_bodies", "on"},
+  };
+  return parameters;
+}
 
 std::string mask_password(std::string_view conninfo) {
   std::string text(conninfo);
@@ -58,6 +83,33 @@ void Connection::check_connected() {
   }
   // Server notices ("relation already exists, skipping") are not the user's business here.
   PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
+  set_session_parameters();
+}
+
+void Connection::set_session_parameters() {
+  // One round trip: set_config() returns the value the setting has after it, which is the check.
+  std::string sql = "SELECT ";
+  std::vector<std::optional<std::string>> values;
+  for (const auto& parameter : session_parameters()) {
+    sql += fmt::format("{}set_config(${}, ${}, false)", values.empty() ? "" : ", ", values.size() + 1, values.size() + 2);
+    values.emplace_back(std::string(parameter.name));
+    values.emplace_back(std::string(parameter.value));
+  }
+  const auto set = [&] {
+    try {
+      return execute(sql, values);
+    } catch (const DatabaseError& error) {
+      throw ConnectionError(fmt::format("cannot set the session parameters generated SQL is written for: {} {}",
+                                        error.sqlstate(), error.what()));
+    }
+  }();
+  for (int i = 0; i < set.columns(); ++i) {
+    const SessionParameter& parameter = session_parameters()[static_cast<std::size_t>(i)];
+    if (set.value(0, i) == parameter.value) continue;
+    throw ConnectionError(fmt::format("the server reports {} = {} after this session set it to {}, which the generated "
+                                      "SQL is written for; nothing was run",
+                                      parameter.name, set.value(0, i), parameter.value));
+  }
 }
 
 Result Connection::check(PGresult* raw, std::string_view sql) {

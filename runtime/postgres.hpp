@@ -7,12 +7,23 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace migc::runtime {
+
+// A setting that generated SQL is written for. A database or a role can change any of these
+// (ALTER DATABASE ... SET), and each would change what the plan's text means or how the catalog
+// reads back, so every connection sets them all right after it opens and checks that they took,
+// and the offline script sets them at its top.
+struct SessionParameter {
+  std::string_view name;
+  std::string_view value;
+};
+std::span<const SessionParameter> session_parameters();
 
 // A connection string with any password replaced by ***, safe to print.
 std::string mask_password(std::string_view conninfo);
@@ -83,6 +94,7 @@ class Connection {
   };
   Result check(PGresult* result, std::string_view sql);
   void check_connected();
+  void set_session_parameters();
 
   struct CancelDeleter {
     void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }

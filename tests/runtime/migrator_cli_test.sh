@@ -62,9 +62,20 @@ check "history marks head and current" "003 -> 004 (head), Add agent communicati
 check "show prints the up SQL" "CREATE INDEX idx_gridsquare_acquisition_datetime_status ON gridsquare USING btree (acquisition_datetime, status)" "$("$migrate" show 002 2>&1)"
 check "show prints the derived down" "DROP INDEX idx_micrograph_acquisition_datetime" "$("$migrate" show 002 2>&1)"
 
+applied_rows="SELECT revision || ' ' || applied_at || ' ' || migrator FROM migc_version WHERE revision IN ('001', '6e6302f1ccb6') ORDER BY 1"
+applied_before=$(sql migc_cli "$applied_rows")
 "$migrate" stamp 004 >/dev/null 2>&1
 check "stamp records a revision without running it" "004 (head)" "$("$migrate" current 2>&1)"
 check "stamp ran no SQL" "0" "$(sql migc_cli "SELECT count(*) FROM pg_tables WHERE tablename = 'agentsession'")"
+if [ -n "$applied_before" ] && [ "$applied_before" = "$(sql migc_cli "$applied_rows")" ]; then
+  echo "ok: stamp leaves the rows of revisions that stay applied as they were (when, and by what)"
+else
+  echo "FAILED: stamp rewrote rows it did not change:"; echo "$applied_before"; sql migc_cli "$applied_rows"; failures=$((failures + 1))
+fi
+check "and records the others as stamped" "3" "$(sql migc_cli "SELECT count(*) FROM migc_version WHERE migrator LIKE '%(stamp)'")"
+"$migrate" stamp 001 >/dev/null 2>&1
+check "stamping back removes only the rows that go" "001 smartem-migrate (migc" "$(sql migc_cli "SELECT revision || ' ' || migrator FROM migc_version")"
+check "and keeps the row that stays" "$(head -n 1 <<<"$applied_before")" "$(sql migc_cli "$applied_rows")"
 "$migrate" stamp base >/dev/null 2>&1
 
 offline=$(env -u DATABASE_URL "$migrate" upgrade head --sql 2>&1); status=$?
@@ -91,6 +102,14 @@ check "the failing revision ran once, not again to find its statement" "1" "$(sq
 check "the error shows the statement" "statement: insert into keeper values (1 / 0)" "$out"
 check "the database stays at the previous revision" "001" "$("$failing" --url "$server dbname=migc_cli_failing" current 2>&1)"
 check "the failed revision's first statement was rolled back" "" "$(sql migc_cli_failing "SELECT to_regclass('half_done')")"
+
+# The same in one transaction: the whole run is rolled back, and the message says so.
+fresh migc_cli_failing_one
+out=$("$failing" --url "$server dbname=migc_cli_failing_one" upgrade head --single-transaction 2>&1); status=$?
+check_status "a failing revision in one transaction exits 1" 1 $status
+check "the message says the whole run was rolled back" "the run was one transaction (--single-transaction): all of it was rolled back, and the database is where it was before the run" "$out"
+check "and it was: the database is at base" "base" "$("$failing" --url "$server dbname=migc_cli_failing_one" current 2>&1)"
+check "without the first revision's table" "t" "$(sql migc_cli_failing_one "SELECT to_regclass('keeper') IS NULL")"
 
 # Two migrators at once: the advisory lock serialises them, and every revision runs once.
 fresh migc_cli_race
@@ -136,11 +155,11 @@ check "alembic_version is kept up to date" "004" "$(sql migc_cli_alembic "SELECT
 "$migrate" --url "$alembic_db" downgrade -1 >/dev/null 2>&1
 check "alembic_version follows a downgrade" "003" "$(sql migc_cli_alembic "SELECT version_num FROM alembic_version")"
 
-# The offline script, run by psql in one transaction, builds the same schema as upgrade.
+# The offline script, run by psql as its header says, builds the same schema as upgrade.
 fresh migc_cli_offline
 env -u DATABASE_URL "$migrate" upgrade head --sql >/tmp/migc_offline.$$.sql
-psql "$server dbname=migc_cli_offline" -X -q -1 -v ON_ERROR_STOP=1 -f /tmp/migc_offline.$$.sql >/dev/null 2>&1
-check_status "psql -1 -f runs the offline script" 0 $?
+psql "$server dbname=migc_cli_offline" -X -q -v ON_ERROR_STOP=1 -f /tmp/migc_offline.$$.sql >/dev/null 2>&1
+check_status "psql -f runs the offline script" 0 $?
 dump() { "$bindir/pg_dump" --schema-only --no-owner --exclude-table='migc_*' "$server dbname=$1" | grep -v -E '^\\(un)?restrict|^--'; }
 fresh migc_cli_online
 "$migrate" --url "$server dbname=migc_cli_online" upgrade head >/dev/null 2>&1
