@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Revision ids in the comments of a generated plan: a chain whose ids end in a backslash (which
-# would splice the next line of the plan into the comment and drop a parent), hold a line end,
-# quotes, `*/` or a trigraph, compiled by migc, then by the C++ compiler, and read back.
-# usage: plan_comments_test.sh <migc> <c++ compiler> <project source dir>
+# Revision ids that would be hostile in a generated plan's comments or a build's file lists (a
+# trailing backslash splices the next line of a `//` comment; a line end, quotes, `*/`, a
+# trigraph) are refused by migc, each at its id, and nothing is generated. What ids may hold,
+# letters, digits, `_` and `.`, is safe everywhere; messages and paths, which may hold anything,
+# reach the plan only as string literals (the fuzzed chain, `fuzz.generated_plan`, compiles and
+# runs such a plan).
+# usage: plan_comments_test.sh <migc>
 set -u
 migc=$1
-cxx=$2
-source_dir=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -23,29 +24,16 @@ revision 3 '3"*' "'2\\'"
 revision 4 "4??" "'3\"*'"
 revision 5 $'5\nx' "'4??'"
 revision 6 6 $'\'5\nx\''
-revision 7 7 "'6'"
 
 out=$("$migc" compile --name hostile_ids --out-dir "$work/out" "$work/chain" 2>&1); status=$?
-if [ $status -ne 0 ]; then echo "FAILED: migc compile: $out"; exit 1; fi
-echo "ok: migc compiles the chain"
-if ! out=$("$cxx" -std=c++20 -I"$source_dir" -o "$work/printer" "$work/out/hostile_ids_plan.cpp" \
-      "$source_dir/tests/compiler/plan_printer.cpp" 2>&1); then
-  echo "FAILED: the generated plan does not compile:"; echo "$out"; exit 1
-fi
-echo "ok: the C++ compiler compiles the plan"
-if grep -q "warning" <<<"$out"; then echo "FAILED: warnings:"; echo "$out"; failures=$((failures + 1)); else echo "ok: without a warning"; fi
-
-expected=$(printf '%s\n' '[001] <-' '[2\] <- [001]' '[3"*] <- [2\]' '[4??] <- [3"*]' '[5' 'x] <- [4??]' '[6] <- [5' 'x]' '[7] <- [6]')
-actual=$("$work/printer")
-if [ "$expected" = "$actual" ]; then
-  echo "ok: every revision keeps its id and its parent"
-else
-  echo "FAILED: the compiled plan differs from the chain:"; diff <(echo "$expected") <(echo "$actual"); failures=$((failures + 1))
-fi
-if grep -q '^    [0-9]*,  // "2\\\\"$' "$work/out/hostile_ids_plan.cpp"; then
-  echo "ok: the id ending in a backslash is quoted in its comment"
-else
-  echo "FAILED: no quoted comment for 2\\:"; grep -n '//' "$work/out/hostile_ids_plan.cpp" | head -20; failures=$((failures + 1))
-fi
+if [ $status -eq 0 ]; then echo "FAILED: migc accepted hostile ids"; failures=$((failures + 1)); else echo "ok: migc refuses the chain"; fi
+for unsafe in '`\`' '`"`' '`?`' 'the control character \x0a'; do
+  if grep -qF "a revision id cannot hold $unsafe" <<<"$out"; then
+    echo "ok: an id holding $unsafe is refused"
+  else
+    echo "FAILED: no InvalidRevisionId for $unsafe in:"; echo "$out" | sed 's/^/    /'; failures=$((failures + 1))
+  fi
+done
+if [ -e "$work/out/hostile_ids_plan.cpp" ]; then echo "FAILED: a plan was generated"; failures=$((failures + 1)); else echo "ok: nothing generated"; fi
 
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi

@@ -46,14 +46,14 @@ check_status "upgrade --sql writes the hostile chain's script" 0 $?
 script=$(cat "$work/hostile.sql")
 check "the message stays on its comment's line" \
   '-- Running upgrade 4: Tries to run what follows\nDELETE FROM keeper;\n\\echo migc-comment-escape-failed (tests/chains/hostile/4_hostile_message.mig:4)' "$script"
-check "so does an id with a quote, ? and *" "-- Running upgrade 003'?*: Keeper */ ??/ a message ending in a backslash \\\\ (" "$script"
+check "so does a message like the end of a C comment" "-- Running upgrade 003: Keeper */ ??/ a message ending in a backslash \\\\ (" "$script"
 fresh migc_offline_hostile
 out=$(run_script migc_offline_hostile "$work/hostile.sql"); status=$?
 check_status "psql runs it" 0 $status
 check_absent "no psql command of the message ran" "migc-comment-escape-failed" "$out"
 check "no statement of the message ran: keeper keeps its row" "1" "$(sql migc_offline_hostile "SELECT count(*) FROM keeper")"
 check "every revision is recorded" "4" "$(sql migc_offline_hostile "SELECT count(*) FROM migc_version")"
-check "under its own id" "003'?*" "$(sql migc_offline_hostile "SELECT revision FROM migc_version WHERE revision LIKE '003%'")"
+check "under its own id" "003" "$(sql migc_offline_hostile "SELECT revision FROM migc_version WHERE revision LIKE '003%'")"
 
 # The header tells the truth about transactions.
 check "the header says each revision commits on its own" "-- Each revision commits on its own. Run it with psql -v ON_ERROR_STOP=1 -f <file>" "$script"
