@@ -30,6 +30,10 @@ done
 RANDOM=$seed
 echo "seed $seed (rerun with: crash_test.sh $migrate $wanted ${alembic_at:+--alembic $alembic_at }--seed $seed)"
 
+failures=0
+interruptions=0
+fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
+
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 work=$(mktemp -d)
 state=$work/server
@@ -59,7 +63,10 @@ dump() {
 # Databases are copied from templates with FILE_COPY: its checkpoint makes the copy's sequences
 # log their next value, as they do in any database but one copied a moment before a crash
 # (with the default WAL_LOG strategy the copy's sequences can go back after an immediate restart).
-copy() { sql postgres "CREATE DATABASE $1 TEMPLATE $2 STRATEGY FILE_COPY" >/dev/null; }
+copy() {
+  local out
+  out=$(sql postgres "CREATE DATABASE $1 TEMPLATE $2 STRATEGY FILE_COPY" 2>&1) || fail "copying $2: $out"
+}
 
 # Templates: the starting points, and the clean dump at every revision (made when first needed).
 sql postgres "CREATE DATABASE crash_base" >/dev/null
@@ -80,27 +87,24 @@ copy crash_head $start_template
 
 declare -A reference
 ensure_reference() {  # ensure_reference <phase> <position>: the dump of a clean run from the phase's start to it
-  local key="$1:$2" db=crash_ref
-  if [ -z "${reference[$key]+x}" ]; then
-    sql postgres "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-    if [ "$1" = upgrade ]; then
-      copy $db $start_template
-      [ "$2" -ge 0 ] && "$migrate" --url "$server dbname=$db" upgrade "${chain[$2]}" >/dev/null 2>&1
+  local key="$1:$2" db=crash_ref out
+  [ -n "${reference[$key]+x}" ] && return
+  sql postgres "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  if [ "$1" = upgrade ]; then
+    copy $db $start_template
+    if [ "$2" -ge 0 ]; then out=$("$migrate" --url "$server dbname=$db" upgrade "${chain[$2]}" 2>&1); fi
+  else
+    copy $db crash_head
+    if [ "$2" -ge 0 ]; then
+      out=$("$migrate" --url "$server dbname=$db" downgrade "${chain[$2]}" 2>&1)
     else
-      copy $db crash_head
-      if [ "$2" -ge 0 ]; then
-        "$migrate" --url "$server dbname=$db" downgrade "${chain[$2]}" >/dev/null 2>&1
-      else
-        "$migrate" --url "$server dbname=$db" downgrade base >/dev/null 2>&1
-      fi
+      out=$("$migrate" --url "$server dbname=$db" downgrade base 2>&1)
     fi
-    reference[$key]=$(dump $db)
   fi
+  [ $? -ne 0 ] && fail "the clean run to ${chain[$2]:-base} failed: $out"
+  reference[$key]=$(dump $db)
 }
 
-failures=0
-interruptions=0
-fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
 
 # The recorded revision, judged from the tables alone: its position goes to `recorded`.
 recorded_position() {  # recorded_position <db> <what>
