@@ -351,7 +351,13 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
           run_as_one_message(revisions[i], direction, i + 1 == revisions.size(), applied);
           break;
         } catch (const MigrationError& error) {
-          throw_if_interrupted(applied, fmt::format("the {} of revision {} was cancelled and rolled back", verb, meta.id));
+          const auto steps = direction == Direction::up ? plan_.up(revisions[i]) : plan_.down(revisions[i]);
+          const bool concurrent = std::any_of(steps.begin(), steps.end(), [](const Step& step) { return !step.transactional; });
+          throw_if_interrupted(applied, concurrent ? fmt::format("the {} of revision {} was cancelled; an index it was "
+                                                                 "building or dropping concurrently may be left INVALID, "
+                                                                 "which the next run builds or drops again",
+                                                                 verb, meta.id)
+                                                   : fmt::format("the {} of revision {} was cancelled and rolled back", verb, meta.id));
           if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
           pause_before_retry(retries);
           ++retries;
@@ -395,7 +401,15 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     report({revision, direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
   }
   throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
-  if (whole_run) whole_run->commit();
+  if (!whole_run) return;
+  try {
+    whole_run->commit();
+  } catch (const ConnectionError& error) {
+    throw CommitInDoubt(fmt::format(
+        "the connection was lost while committing the run ({}): all of it or none of it is applied; run `current` to "
+        "see which, then run the command again",
+        error.what()));
+  }
 }
 
 std::string Migrator::settings_sql(const Revision& revision, bool durable) const {
