@@ -472,8 +472,16 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
   // transaction; the duration is the server's, from BEGIN to the row. A marker before each step
   // tells, when one fails, which it was.
   std::string message = "BEGIN;\n" + settings_sql(meta, durable);
+  // Before the first step none is needed: a failure before any marker is in the first step.
+  std::size_t first = steps.size();
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i].transactional) message += step_marker(i) + ";\n" + std::string(steps[i].sql) + ";\n";
+    if (!steps[i].transactional) continue;
+    if (first == steps.size()) {
+      first = i;
+    } else {
+      message += step_marker(i) + ";\n";
+    }
+    message += std::string(steps[i].sql) + ";\n";
   }
   message += step_marker(steps.size()) + ";\n";
   const std::string id = quote_literal(meta.id);
@@ -497,7 +505,7 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
     message += "SELECT pg_terminate_backend(pg_backend_pid());\n";
   }
   message += "COMMIT;";
-  std::size_t reached = steps.size();
+  std::size_t reached = first;
   try {
     connection_.execute_script(message, [&](std::string_view marker) {
       std::from_chars(marker.data(), marker.data() + marker.size(), reached);
