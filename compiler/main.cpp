@@ -470,7 +470,8 @@ int main(int argc, char** argv) {
   auto* throwaway_command = app.add_subcommand("throwaway-postgres", "a throwaway local PostgreSQL server, for tests and demos");
   throwaway_command->require_subcommand(1);
   auto* throwaway_start = throwaway_command->add_subcommand(
-      "start", "start one, reachable only by this account, until `stop` or until the process that ran this ends");
+      "start", "start one, reachable only by this account, until `stop` or until the process that ran this command ends "
+               "(its parent: run it from the script that stops it, not inside $(...))");
   throwaway_start->add_option("state", options.state_file, "a file to write its conninfo to")->required();
   throwaway_start->add_option("--setting", options.server_settings, "a server setting, name=value (repeatable)");
   auto* throwaway_stop = throwaway_command->add_subcommand("stop", "stop it and delete its directory");

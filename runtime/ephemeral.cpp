@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -120,13 +121,11 @@ std::string conf_string(std::string_view text) {
   return out + "'";
 }
 
-// Stops the server in `directory` if it runs and deletes the directory; what failed, or empty.
-// The one way a throwaway server ends: from stop(), from the keeper, from stop_released_server().
-std::string shut_down(const std::string& directory) {
+std::string shut_down_locked(const std::string& directory) {
   std::string failures;
   struct stat owner {};
   const std::string data = directory + "/data";
-  if (stat(directory.c_str(), &owner) != 0) return {};  // already gone
+  if (stat(directory.c_str(), &owner) != 0) return {};  // the other one got there first
   if (fs::exists(data + "/postmaster.pid")) {
     const passwd* account = getpwuid(owner.st_uid);
     const Account as{owner.st_uid, owner.st_gid, account != nullptr ? account->pw_name : ""};
@@ -144,6 +143,19 @@ std::string shut_down(const std::string& directory) {
   std::error_code error;
   fs::remove_all(directory, error);
   if (error) failures += fmt::format("{}cannot delete {}: {}", failures.empty() ? "" : "\n", directory, error.message());
+  return failures;
+}
+
+// Stops the server in `directory` if it runs and deletes the directory; what failed, or empty.
+// The one way a throwaway server ends: from stop(), from the keeper, from stop_released_server().
+std::string shut_down(const std::string& directory) {
+  // One at a time: the keeper's and stop()'s can meet, and each would undo the other's work.
+  const int lock = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0) return {};  // already gone
+  while (flock(lock, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  std::string failures = shut_down_locked(directory);
+  close(lock);
   return failures;
 }
 
