@@ -436,6 +436,19 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   return exit_ok;
 }
 
+struct StopWithWarning {
+  std::optional<EphemeralServer>& server;
+  Output& out;
+  ~StopWithWarning() {
+    if (!server) return;
+    try {
+      server->stop();
+    } catch (const std::exception& error) {
+      out.warning(error.what());
+    }
+  }
+};
+
 int report_migration_error(const MigrationError& error, bool rehearsal, bool single_transaction, Output& out) {
   const Revision& revision = error.revision();
   const auto& cause = error.cause();
@@ -525,6 +538,8 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   options.settings.in_callers_transaction = options.rehearse;
   Output out(program, options.json);
   std::optional<EphemeralServer> server;
+  // Stopped on every way out of here, a stop that fails said so (the keeper covers the rest).
+  const StopWithWarning stop_server{server, out};
   try {
     if (options.ephemeral) {
       server.emplace();
