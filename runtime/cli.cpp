@@ -79,19 +79,21 @@ std::chrono::milliseconds lock_wait(const Options& options) {
 }
 
 // PostgreSQL is the judge of what a timeout may be. Asked before anything runs, a typo is a
-// usage error rather than the first revision failing.
+// usage error rather than the first revision failing. Set locally, the value is gone with the
+// statement that checked it; the defaults are known good and cost no round trip.
 void check_timeouts(Connection& connection, const RunSettings& settings) {
-  const std::tuple<std::string_view, std::string, std::string> timeouts[] = {
-      {"--lock-timeout", "lock_timeout", settings.lock_timeout},
-      {"--statement-timeout", "statement_timeout", settings.statement_timeout}};
-  for (const auto& [option, setting, value] : timeouts) {
+  const RunSettings defaults;
+  const std::tuple<std::string_view, std::string, std::string, std::string> timeouts[] = {
+      {"--lock-timeout", "lock_timeout", settings.lock_timeout, defaults.lock_timeout},
+      {"--statement-timeout", "statement_timeout", settings.statement_timeout, defaults.statement_timeout}};
+  for (const auto& [option, setting, value, default_value] : timeouts) {
+    if (value == default_value) continue;
     try {
-      connection.execute("SELECT set_config($1, $2, false)", {setting, value});
+      connection.execute("SELECT set_config($1, $2, true)", {setting, value});
     } catch (const DatabaseError& error) {
       throw UsageError(fmt::format("{} `{}`: {}{}", option, value, error.what(), error.hint().empty() ? "" : " (" + error.hint() + ")"));
     }
   }
-  connection.execute_script("RESET lock_timeout; RESET statement_timeout");
 }
 
 std::vector<std::string> ids(const Plan& plan, const std::vector<std::size_t>& revisions) {
