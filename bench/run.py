@@ -35,12 +35,12 @@ def timed(cmd, env=None):
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, build):
         self.state = os.path.join(tempfile.mkdtemp(), "conninfo")
         # One transaction over thousands of tables (Alembic's default, psql -1) needs a lock per
         # table: PostgreSQL's default lock table runs out near 1,000 revisions.
-        env = dict(os.environ, PG_THROWAWAY_OPTIONS="-c max_locks_per_transaction=8192")
-        sh(["bash", os.path.join(REPO, "cmake", "pg-throwaway.sh"), "start", self.state], env)
+        self.migc = os.path.join(build, "compiler", "migc")
+        sh([self.migc, "throwaway-postgres", "start", self.state, "--setting", "max_locks_per_transaction=8192"])
         self.conninfo = open(self.state).read().strip()
         self.socket = self.conninfo.split()[0].split("=")[1]
         self.bindir = sh(["pg_config", "--bindir"]).strip()
@@ -59,7 +59,7 @@ class Server:
         return "postgresql+psycopg2://postgres@/%s?host=%s" % (db, self.socket)
 
     def stop(self):
-        sh(["bash", os.path.join(REPO, "cmake", "pg-throwaway.sh"), "stop", self.state])
+        sh([self.migc, "throwaway-postgres", "stop", self.state])
 
 
 def build_migrator(build, chain_dir, work, name):
@@ -181,7 +181,7 @@ def main():
     WORK = tempfile.mkdtemp(prefix="migc-bench.")
     sh(["g++", "-O2", "-I/usr/include/postgresql", os.path.join(REPO, "bench", "exec_script.cpp"), "-lpq", "-o",
         os.path.join(WORK, "exec_script")])
-    server = Server()
+    server = Server(args.build)
     results = []
     try:
         smartem_dir = os.path.join(WORK, "smartem")

@@ -21,13 +21,11 @@
 # and migc::roundtrip_main, which both provide.
 include_guard(GLOBAL)
 
-# A global property, not a variable: add_migrations() may be called from any directory, while
-# a variable set here is seen only below the directory that included this file.
-set_property(GLOBAL PROPERTY MIGC_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
-
 # One throwaway server per ctest run, shared by every chain's tests through the fixture
-# `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE.
-function(_migc_test_postgres)
+# `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE. `migc throwaway-postgres` is
+# the code behind a migrator's --ephemeral: reachable only by the account running ctest, and
+# gone when ctest ends even if the stop test never runs.
+function(_migc_test_postgres compiler)
   # A global property, not if(TEST): that only sees the current directory, and a second
   # fixture would start a second server over the same state file, leaving one running.
   get_property(defined GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE SET)
@@ -35,9 +33,8 @@ function(_migc_test_postgres)
     return()
   endif()
   set(state ${CMAKE_BINARY_DIR}/test-postgres/conninfo)
-  get_property(cmake_dir GLOBAL PROPERTY MIGC_CMAKE_DIR)
-  add_test(NAME migc.postgres.start COMMAND bash ${cmake_dir}/pg-throwaway.sh start ${state})
-  add_test(NAME migc.postgres.stop COMMAND bash ${cmake_dir}/pg-throwaway.sh stop ${state})
+  add_test(NAME migc.postgres.start COMMAND ${compiler} throwaway-postgres start ${state})
+  add_test(NAME migc.postgres.stop COMMAND ${compiler} throwaway-postgres stop ${state})
   set_tests_properties(migc.postgres.start PROPERTIES FIXTURES_SETUP migc_postgres LABELS postgres)
   set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres)
   set_property(GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE ${state})
@@ -152,7 +149,7 @@ function(add_migrations name)
     target_link_libraries(${checker} PRIVATE ${name}_plan migc::runtime)
   endif()
   if(arg_TESTS)
-    _migc_test_postgres()
+    _migc_test_postgres(${compiler})
     get_property(url_file GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE)
 
     add_test(NAME ${name}.chain COMMAND ${checker} --url-file ${url_file} --chain)

@@ -2,11 +2,15 @@
 // 2 usage or internal error.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 
@@ -17,6 +21,7 @@
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
 #include "compiler/sql_text.hpp"
+#include "runtime/ephemeral.hpp"
 
 namespace {
 
@@ -50,6 +55,8 @@ struct Options {
   std::string url;           // introspect
   std::string output;        // introspect: a file, or - for standard output
   std::string schema;        // introspect: just this schema, as if it were `public`
+  std::string state_file;    // throwaway-postgres
+  std::vector<std::string> server_settings;
 };
 
 std::string read_file(const std::string& path) {
@@ -333,6 +340,20 @@ int run_history(const Options& options) {
   return 0;
 }
 
+// Runs a program found on PATH with these arguments, as they are; its exit status, or -1.
+int run_program(const std::vector<std::string>& arguments) {
+  std::vector<char*> argv;
+  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  if (posix_spawnp(&child, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int run_graph(const Options& options) {
   std::vector<migc::SourceFile> sources;
   const auto chain = compile(options, sources);
@@ -344,13 +365,42 @@ int run_graph(const Options& options) {
   }
   const fs::path dot_file = fs::path(options.svg).replace_extension(".dot");
   write_if_changed(dot_file, dot);
-  // The SVG needs Graphviz; the dot file is there either way.
-  const std::string command = fmt::format("dot -Tsvg -o '{}' '{}'", options.svg, dot_file.string());
-  if (std::system(command.c_str()) != 0) {
+  // The SVG needs Graphviz; the dot file is there either way. No shell: a path is any bytes.
+  if (run_program({"dot", "-Tsvg", "-o", options.svg, dot_file.string()}) != 0) {
     std::cerr << fmt::format("migc: wrote {}; install Graphviz (`dot`) for the SVG\n", dot_file.string());
     return exit_usage;
   }
   std::cout << fmt::format("migc: wrote {}\n", options.svg);
+  return 0;
+}
+
+// A throwaway server for whoever runs this (CTest's fixture, a script), stopped by `stop` or,
+// failing that, when that process ends. <state> holds its conninfo; <state>.server what `stop` needs.
+int run_throwaway_start(const Options& options) {
+  const fs::path state(options.state_file);
+  if (state.has_parent_path()) fs::create_directories(state.parent_path());
+  migc::runtime::EphemeralServer server(getppid(), options.server_settings);
+  write_if_changed(state.string() + ".server", fmt::format("{}\n{}\n", server.directory(), server.keeper()));
+  write_if_changed(state, server.conninfo() + "\n");
+  server.release();
+  std::cout << fmt::format("migc: a throwaway PostgreSQL {} on socket {}, until `migc throwaway-postgres stop {}` or process {} ends\n",
+                           server.version(), server.directory(), options.state_file, getppid());
+  return 0;
+}
+
+int run_throwaway_stop(const Options& options) {
+  const std::string record = options.state_file + ".server";
+  std::ifstream in(record);
+  std::string directory;
+  pid_t keeper = 0;
+  if (!std::getline(in, directory) || !(in >> keeper)) {
+    std::cout << fmt::format("migc: no throwaway server is recorded in {}; nothing to stop\n", record);
+    return 0;
+  }
+  in.close();
+  fs::remove(options.state_file);
+  fs::remove(record);
+  migc::runtime::stop_released_server(directory, keeper);
   return 0;
 }
 
@@ -417,6 +467,16 @@ int main(int argc, char** argv) {
   graph_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
   graph_command->add_option("--svg", options.svg, "write an SVG there instead (needs Graphviz's dot)");
 
+  auto* throwaway_command = app.add_subcommand("throwaway-postgres", "a throwaway local PostgreSQL server, for tests and demos");
+  throwaway_command->require_subcommand(1);
+  auto* throwaway_start = throwaway_command->add_subcommand(
+      "start", "start one, reachable only by this account, until `stop` or until the process that ran this command ends "
+               "(its parent: run it from the script that stops it, not inside $(...))");
+  throwaway_start->add_option("state", options.state_file, "a file to write its conninfo to")->required();
+  throwaway_start->add_option("--setting", options.server_settings, "a server setting, name=value (repeatable)");
+  auto* throwaway_stop = throwaway_command->add_subcommand("stop", "stop it and delete its directory");
+  throwaway_stop->add_option("state", options.state_file, "the file `start` was given")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -431,6 +491,12 @@ int main(int argc, char** argv) {
     if (*heads_command) return run_heads(options);
     if (*history_command) return run_history(options);
     if (*graph_command) return run_graph(options);
+    if (*throwaway_start) return run_throwaway_start(options);
+    if (*throwaway_stop) return run_throwaway_stop(options);
+  } catch (const migc::runtime::ConnectionError& error) {
+    std::cerr << fmt::format("migc: error: cannot connect to {}: {}\n", error.database().empty() ? "the database" : error.database(),
+                             error.what());
+    return exit_usage;
   } catch (const std::exception& error) {
     std::cerr << "migc: error: " << error.what() << "\n";
     return exit_usage;

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "compiler/sql_text.hpp"
 #include "runtime/drift.hpp"
@@ -57,22 +59,41 @@ std::string conninfo(const Options& options) {
   throw UsageError("no database configured: pass --url, or set DATABASE_URL or the PG* variables (PGHOST, PGDATABASE, ...)");
 }
 
-std::string describe_database_connection(const Options& options) {
-  const std::string info = conninfo(options);
-  if (!info.empty()) return mask_password(info);
-  const auto env = [](const char* name, const std::string& fallback) {
-    const char* value = std::getenv(name);
-    return value != nullptr && *value != '\0' ? std::string(value) : fallback;
-  };
-  return fmt::format("database `{}` on {} (from PG* variables)", env("PGDATABASE", env("PGUSER", "(default)")),
-                     env("PGHOST", "the default socket"));
+// The database as libpq resolved it (see ConnectionString::describe), and where in it we work.
+std::string describe_database(const Options& options, std::string database) {
+  if (!options.schema.empty()) database += fmt::format(" (schema {})", options.schema);
+  if (!options.role.empty()) database += fmt::format(" as role {}", options.role);
+  return database;
 }
 
-std::string describe_database(const Options& options) {
-  std::string out = describe_database_connection(options);
-  if (!options.schema.empty()) out += fmt::format(" (schema {})", options.schema);
-  if (!options.role.empty()) out += fmt::format(" as role {}", options.role);
-  return out;
+// lock_timeout, which bounds the wait, takes whole milliseconds up to 2^31 - 1.
+constexpr double longest_lock_wait_seconds = 2147483;
+
+std::chrono::milliseconds lock_wait(const Options& options) {
+  if (!std::isfinite(options.lock_wait_seconds) || options.lock_wait_seconds < 0 ||
+      options.lock_wait_seconds > longest_lock_wait_seconds) {
+    throw UsageError(fmt::format("--lock-wait {}: give a number of seconds from 0 to {:.0f} (24 days)",
+                                 options.lock_wait_seconds, longest_lock_wait_seconds));
+  }
+  return std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000));
+}
+
+// PostgreSQL is the judge of what a timeout may be. Asked before anything runs, a typo is a
+// usage error rather than the first revision failing. Set locally, the value is gone with the
+// statement that checked it; the defaults are known good and cost no round trip.
+void check_timeouts(Connection& connection, const RunSettings& settings) {
+  const RunSettings defaults;
+  const std::tuple<std::string_view, std::string, std::string, std::string> timeouts[] = {
+      {"--lock-timeout", "lock_timeout", settings.lock_timeout, defaults.lock_timeout},
+      {"--statement-timeout", "statement_timeout", settings.statement_timeout, defaults.statement_timeout}};
+  for (const auto& [option, setting, value, default_value] : timeouts) {
+    if (value == default_value) continue;
+    try {
+      connection.execute("SELECT set_config($1, $2, true)", {setting, value});
+    } catch (const DatabaseError& error) {
+      throw UsageError(fmt::format("{} `{}`: {}{}", option, value, error.what(), error.hint().empty() ? "" : " (" + error.hint() + ")"));
+    }
+  }
 }
 
 std::vector<std::string> ids(const Plan& plan, const std::vector<std::size_t>& revisions) {
@@ -106,7 +127,7 @@ Connection connect(const Options& options) {
   if (!options.schema.empty()) {
     if (connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", {options.schema}).rows() == 0) {
       throw UsageError(fmt::format("schema `{}` does not exist in {}; create it first (CREATE SCHEMA {})", options.schema,
-                                   describe_database_connection(options), quote_identifier(options.schema)));
+                                   connection.description(), quote_identifier(options.schema)));
     }
     // PostgreSQL skips a schema without USAGE on the search path, and then says only that no
     // schema has been selected.
@@ -126,8 +147,12 @@ struct Session {
   Connection connection;
   InterruptHandler interrupts;
   Migrator migrator;
+  std::string database;  // for messages: as libpq resolved it, whatever named it
   Session(const Plan& plan, const Options& options)
-      : connection(connect(options)), interrupts(connection), migrator(plan, connection, options.settings) {}
+      : connection(connect(options)),
+        interrupts(connection),
+        migrator(plan, connection, options.settings),
+        database(describe_database(options, connection.description())) {}
 };
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
@@ -150,6 +175,12 @@ int offline(const Plan& plan, const Options& options, Direction direction, Outpu
   }
   const std::vector<bool> applied = applied_at(plan, from);
   const auto revisions = direction == Direction::up ? upgrade_revisions(plan, applied, to) : downgrade_revisions(plan, applied, to);
+  // An empty script would look like success.
+  if (revisions.empty() && direction == Direction::up) {
+    throw TargetError(fmt::format("`{}` selects nothing to upgrade: `{}` already includes `{}` (a downgrade script: "
+                                  "downgrade --sql {})", options.target, from, to, options.target));
+  }
+  if (revisions.empty()) throw TargetError(fmt::format("`{}` selects nothing to downgrade: it starts where it ends", options.target));
   if (direction == Direction::down) require_reversible(plan, revisions);
   out.raw(offline_script(plan, revisions, direction, applied, options.settings));
   return exit_ok;
@@ -158,8 +189,10 @@ int offline(const Plan& plan, const Options& options, Direction direction, Outpu
 int move(const Plan& plan, const Options& options, Direction direction, Output& out) {
   if (options.sql && options.rehearse) throw UsageError("--rehearse runs the SQL and rolls it back; --sql only prints it: give one");
   if (options.sql) return offline(plan, options, direction, out);
+  const auto wait = lock_wait(options);
   Session session(plan, options);
-  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  check_timeouts(session.connection, options.settings);
+  session.migrator.lock(wait);
   // Everything from here on, the version tables and an Alembic adoption included, happens in
   // this transaction, which a rehearsal never commits.
   std::optional<Transaction> rehearsal;
@@ -168,8 +201,8 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
   if (direction == Direction::up && (options.target == "head" || options.target == "heads") &&
       session.migrator.at_plan_head()) {
     const auto heads = plan_heads(plan);
-    out.summary(fmt::format("{} is at {}; nothing to do", describe_database(options), heads_text(plan, heads)),
-                {{"database", describe_database(options)}, {"from", ids(plan, heads)}, {"to", ids(plan, heads)}});
+    out.summary(fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, heads)),
+                {{"database", session.database}, {"from", ids(plan, heads)}, {"to", ids(plan, heads)}});
     return exit_ok;
   }
   if (const auto adopted = session.migrator.prepare(); !adopted.empty()) {
@@ -191,12 +224,12 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
                                                     : downgrade_revisions(plan, applied, options.target);
   const auto current = applied_heads(plan, applied);
   if (revisions.empty()) {
-    out.summary(fmt::format("{} is at {}; nothing to do", describe_database(options), heads_text(plan, current)),
-                {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, current)}});
+    out.summary(fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, current)),
+                {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, current)}});
     return exit_ok;
   }
   out.note(fmt::format("{} {} from {} ({} revision{})", direction == Direction::up ? "upgrading" : "downgrading",
-                       describe_database(options), heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"));
+                       session.database, heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"));
   const auto report = [&](const Progress& progress) {
     const Revision& revision = plan.revisions[progress.revision];
     out.step(progress.direction == Direction::up, revision.id, revision.message, progress.elapsed.count(), progress.retries,
@@ -211,13 +244,13 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
   if (rehearsal) {
     rehearsal.reset();  // rolls everything back
     out.summary(fmt::format("rehearsal done: every revision from {} to {} ran; all of it was rolled back, and {} is still at {}",
-                            heads_text(plan, current), heads_text(plan, now), describe_database(options), heads_text(plan, current)),
-                {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, current)},
+                            heads_text(plan, current), heads_text(plan, now), session.database, heads_text(plan, current)),
+                {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, current)},
                  {"rehearsed_to", ids(plan, now)}});
     return exit_ok;
   }
   out.summary(fmt::format("now at {}", heads_text(plan, now)),
-              {{"database", describe_database(options)}, {"from", ids(plan, current)}, {"to", ids(plan, now)}});
+              {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, now)}});
   return exit_ok;
 }
 
@@ -241,7 +274,7 @@ int current(const Plan& plan, const Options& options, Output& out) {
     out.line(heads_text(plan, heads));
     return exit_ok;
   }
-  out.line(fmt::format("Database: {}", describe_database(options)));
+  out.line(fmt::format("Database: {}", session.database));
   if (heads.empty()) out.line("Current revision: base (nothing applied)");
   for (std::size_t head : heads) {
     const Revision& revision = plan.revisions[head];
@@ -261,8 +294,14 @@ std::vector<std::size_t> history_range(const Plan& plan, const std::string& rang
                                                                               : ancestry(plan, {find_revision(plan, to)});
   std::vector<bool> below(plan.revisions.size(), false);
   if (!from.empty() && from != "base") {
-    below = ancestry(plan, {find_revision(plan, from)});
-    below[find_revision(plan, from)] = false;  // the range includes its start
+    const std::size_t start = find_revision(plan, from);
+    // A range that ends before it starts would print nothing, which looks like an empty chain.
+    if (!upper[start]) {
+      throw TargetError(fmt::format("`{}` is an empty range: `{}` does not come after `{}`; a range goes from older to newer",
+                                    range, to.empty() ? "head" : to, from));
+    }
+    below = ancestry(plan, {start});
+    below[start] = false;  // the range includes its start
   }
   std::vector<std::size_t> selected;
   for (std::size_t i = plan.revisions.size(); i-- > 0;) {
@@ -356,13 +395,14 @@ int check(const Plan& plan, const Options& given, Output& out) {
   // an owner role often lacks: `check` runs as the login user.
   Options options = given;
   options.role.clear();
+  const auto wait = lock_wait(options);
   Session session(plan, options);
   // Not while a migrator is half-way through a revision that runs outside a transaction, or
   // between its statements: the lock is held for the comparison.
   if (const auto holder = session.migrator.lock_holder()) {
     out.note(fmt::format("a migrator is running on this database now ({}); check waits for it (--lock-wait)", *holder));
   }
-  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  session.migrator.lock(wait);
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
   const Drift drift = find_drift(session.connection, plan, applied);
@@ -370,9 +410,9 @@ int check(const Plan& plan, const Options& given, Output& out) {
     out.object({{"revision", ids(plan, applied_heads(plan, applied))}, {"drift", !drift.empty()},
                 {"missing", drift.missing}, {"unexpected", drift.unexpected}});
   } else if (drift.empty()) {
-    out.note(fmt::format("{} matches the schema of revision {}: no drift", describe_database(options), at));
+    out.note(fmt::format("{} matches the schema of revision {}: no drift", session.database, at));
   } else {
-    out.note(fmt::format("{} differs from the schema of revision {}:", describe_database(options), at));
+    out.note(fmt::format("{} differs from the schema of revision {}:", session.database, at));
     for (const auto& line : drift.missing) out.line("  missing     " + line);
     for (const auto& line : drift.unexpected) out.line("  unexpected  " + line);
   }
@@ -387,15 +427,29 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   } else if (options.target != "base") {
     heads = {find_revision(plan, options.target)};
   }
+  const auto wait = lock_wait(options);
   Session session(plan, options);
-  session.migrator.lock(std::chrono::milliseconds(static_cast<long long>(options.lock_wait_seconds * 1000)));
+  session.migrator.lock(wait);
   if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
   session.migrator.prepare(false);  // what it would adopt, the stamp replaces
   session.migrator.stamp(heads);
-  out.summary(fmt::format("stamped {} as {}; no SQL was run", describe_database(options), heads_text(plan, heads)),
-              {{"database", describe_database(options)}, {"to", ids(plan, heads)}});
+  out.summary(fmt::format("stamped {} as {}; no SQL was run", session.database, heads_text(plan, heads)),
+              {{"database", session.database}, {"to", ids(plan, heads)}});
   return exit_ok;
 }
+
+struct StopWithWarning {
+  std::optional<EphemeralServer>& server;
+  Output& out;
+  ~StopWithWarning() {
+    if (!server) return;
+    try {
+      server->stop();
+    } catch (const std::exception& error) {
+      out.warning(error.what());
+    }
+  }
+};
 
 int report_migration_error(const MigrationError& error, bool rehearsal, bool single_transaction, Output& out) {
   const Revision& revision = error.revision();
@@ -486,6 +540,8 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   options.settings.in_callers_transaction = options.rehearse;
   Output out(program, options.json);
   std::optional<EphemeralServer> server;
+  // Stopped on every way out of here, a stop that fails said so (the keeper covers the rest).
+  const StopWithWarning stop_server{server, out};
   try {
     if (options.ephemeral) {
       server.emplace();
@@ -512,7 +568,11 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
     out.error(error.what(), exit_usage);
     return exit_usage;
   } catch (const ConnectionError& error) {
-    out.error(fmt::format("cannot connect to {}: {}", describe_database(options), mask_password(error.what())), exit_connection);
+    if (error.database().empty()) {
+      out.error(fmt::format("lost the connection to the database: {}", error.what()), exit_connection);
+    } else {
+      out.error(fmt::format("cannot connect to {}: {}", describe_database(options, error.database()), error.what()), exit_connection);
+    }
     return exit_connection;
   } catch (const LockTimeout& error) {
     out.error(error.what(), exit_lock_timeout);

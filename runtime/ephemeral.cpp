@@ -1,33 +1,77 @@
-// Throwaway server: initdb, pg_ctl start on a socket in a private directory, pg_ctl stop, rm.
+// Throwaway server: a private directory (0700), initdb, pg_ctl start on a socket in it, and a
+// keeper process that deletes it all if the owner dies first.
+//
+// Who can connect: the directory is 0700 and owned by the account the server runs as, so no
+// other local account can reach the socket in it (root can, which is how a migrator running as
+// root connects to a server running as `postgres`). On top of that, superuser `postgres` is let
+// in by peer authentication for the invoking account alone, and every other role needs a
+// password. Nothing listens on TCP.
 #include "runtime/ephemeral.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <pwd.h>
 #include <stdexcept>
-#include <vector>
 
 namespace migc::runtime {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Runs a program without a shell, optionally as another user; returns its exit status.
-int run(const std::vector<std::string>& argv, const passwd* as_user, const std::string& log) {
+// The keeper's name, which stop_released_server() checks before it signals a pid.
+constexpr char keeper_name[] = "migc-keeper";
+constexpr int port = 5432;  // names the socket file only: nothing listens on TCP
+
+struct Account {
+  uid_t uid;
+  gid_t gid;
+  std::string name;
+};
+
+// Who runs the server: whoever we are, except root, which PostgreSQL refuses.
+Account server_account() {
+  if (geteuid() != 0) {
+    const passwd* self = getpwuid(geteuid());
+    if (self == nullptr) throw std::runtime_error(fmt::format("a throwaway server needs a name for user id {} (it has no passwd entry)", geteuid()));
+    return {self->pw_uid, self->pw_gid, self->pw_name};
+  }
+  const passwd* postgres = getpwnam("postgres");
+  if (postgres == nullptr || postgres->pw_uid == 0) {
+    throw std::runtime_error("as root, a throwaway server runs as the `postgres` account, and there is none: install "
+                             "PostgreSQL's server package (it creates the account), or run as an ordinary user");
+  }
+  return {postgres->pw_uid, postgres->pw_gid, postgres->pw_name};
+}
+
+// Runs a program without a shell, as `account` when we are root; returns its exit status.
+int run(const std::vector<std::string>& argv, const Account& account, const std::string& log) {
   const pid_t child = fork();
-  if (child < 0) throw std::runtime_error("cannot fork");
+  if (child < 0) throw std::runtime_error(fmt::format("cannot fork: {}", std::strerror(errno)));
   if (child == 0) {
-    // The user first, so that the log belongs to whoever writes to it later.
-    if (as_user != nullptr && (setgid(as_user->pw_gid) != 0 || setuid(as_user->pw_uid) != 0)) _exit(126);
-    if (!log.empty()) {
-      if (std::freopen(log.c_str(), "a", stdout) == nullptr || std::freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
+    // The account first, so that the log belongs to whoever writes to it later.
+    if (geteuid() == 0 && geteuid() != account.uid &&
+        (initgroups(account.name.c_str(), account.gid) != 0 || setgid(account.gid) != 0 || setuid(account.uid) != 0)) {
+      _exit(126);
     }
+    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    const int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(126);
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
@@ -35,7 +79,9 @@ int run(const std::vector<std::string>& argv, const passwd* as_user, const std::
     _exit(127);
   }
   int status = 0;
-  waitpid(child, &status, 0);
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) return 128;
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -50,8 +96,8 @@ std::string find_bindir() {
   for (const auto& dir : candidates) {
     if (fs::exists(dir / "initdb") && fs::exists(dir / "pg_ctl")) return dir.string();
   }
-  throw std::runtime_error("--ephemeral needs PostgreSQL's server programs (initdb, pg_ctl) in /usr/lib/postgresql/*/bin; "
-                           "install the postgresql package");
+  throw std::runtime_error("a throwaway server needs PostgreSQL's server programs (initdb, pg_ctl) in "
+                           "/usr/lib/postgresql/*/bin; install the postgresql package");
 }
 
 std::string read_log(const std::string& path) {
@@ -59,55 +105,207 @@ std::string read_log(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+void write_file(const std::string& path, const std::string& text, const Account& account) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out || (geteuid() == 0 && chown(path.c_str(), account.uid, account.gid) != 0)) {
+    throw std::runtime_error(fmt::format("cannot write {}", path));
+  }
+}
+
+// A value in postgresql.conf: single-quoted, a quote doubled.
+std::string conf_string(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string shut_down_locked(const std::string& directory) {
+  std::string failures;
+  struct stat owner {};
+  const std::string data = directory + "/data";
+  if (stat(directory.c_str(), &owner) != 0) return {};  // the other one got there first
+  if (fs::exists(data + "/postmaster.pid")) {
+    const passwd* account = getpwuid(owner.st_uid);
+    const Account as{owner.st_uid, owner.st_gid, account != nullptr ? account->pw_name : ""};
+    const std::string log = directory + "/stop.log";
+    try {
+      if (run({find_bindir() + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "60", "stop"}, as, log) != 0) {
+        failures = "pg_ctl stop failed:\n" + read_log(log);
+      }
+    } catch (const std::exception& error) {
+      failures = error.what();
+    }
+  }
+  // Deleted even when the stop failed: a server whose directory is gone shuts itself down
+  // within a minute, when it next checks its lock file.
+  std::error_code error;
+  fs::remove_all(directory, error);
+  if (error) failures += fmt::format("{}cannot delete {}: {}", failures.empty() ? "" : "\n", directory, error.message());
+  return failures;
+}
+
+// Stops the server in `directory` if it runs and deletes the directory; what failed, or empty.
+// The one way a throwaway server ends: from stop(), from the keeper, from stop_released_server().
+std::string shut_down(const std::string& directory) {
+  // One at a time: the keeper's and stop()'s can meet, and each would undo the other's work.
+  const int lock = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0) return {};  // already gone
+  while (flock(lock, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  std::string failures = shut_down_locked(directory);
+  close(lock);
+  return failures;
+}
+
+// The keeper: waits, in a session of its own (so that a Ctrl-C meant for the owner's terminal
+// does not reach it), until the owner ends or someone sends it SIGTERM, then shuts the server down.
+[[noreturn]] void keep(const std::string& directory, int owner) {
+  setsid();
+  prctl(PR_SET_NAME, keeper_name);
+  // Nothing of the owner's held open: a pipe reading its output must see it end with it.
+  const int null = open("/dev/null", O_RDWR);
+  if (null >= 0) {
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+  }
+  dup2(owner, 3);
+  syscall(SYS_close_range, 4U, ~0U, 0U);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) sigaddset(&stop_signals, signal);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int signals = signalfd(-1, &stop_signals, 0);
+  pollfd watched[] = {{3, POLLIN, 0}, {signals, POLLIN, 0}};
+  while (poll(watched, signals >= 0 ? 2 : 1, -1) < 0 && errno == EINTR) {
+  }
+  shut_down(directory);
+  _exit(0);
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0U)); }
+
 }  // namespace
 
-EphemeralServer::EphemeralServer() : bindir_(find_bindir()) {
-  std::string pattern = (fs::temp_directory_path() / "migc-ephemeral.XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a temporary directory");
-  directory_ = pattern;
+EphemeralServer::EphemeralServer(pid_t owner, const std::vector<std::string>& settings) : bindir_(find_bindir()) {
+  const Account account = server_account();
+  const std::string pattern_text = (fs::temp_directory_path() / "migc-ephemeral.XXXXXX").string();
+  // pg_ctl starts the server through a shell, with the paths in double quotes.
+  if (pattern_text.find_first_of("\"$`\\\n") != std::string::npos) {
+    throw std::runtime_error(fmt::format("a throwaway server cannot live under {}: pg_ctl's shell would read its "
+                                         "quotes or `$`; set TMPDIR to another directory",
+                                         fs::temp_directory_path().string()));
+  }
+  // Unix socket paths are limited to 107 bytes.
+  if (pattern_text.size() + std::string_view("/.s.PGSQL.5432").size() > 107) {
+    throw std::runtime_error(fmt::format("a throwaway server's socket under {} would have a path longer than 107 bytes; "
+                                         "set TMPDIR to a shorter directory",
+                                         fs::temp_directory_path().string()));
+  }
+  const int owner_handle = pidfd_open(owner);
+  if (owner_handle < 0) throw std::runtime_error(fmt::format("cannot watch process {}: {}", owner, std::strerror(errno)));
+  std::string pattern = pattern_text;
+  if (mkdtemp(pattern.data()) == nullptr) {
+    close(owner_handle);
+    throw std::runtime_error(fmt::format("cannot create a directory in {}: {}", fs::temp_directory_path().string(), std::strerror(errno)));
+  }
+  directory_ = pattern;  // mkdtemp made it 0700
+  keeper_ = fork();
+  if (keeper_ == 0) keep(directory_, owner_handle);
+  close(owner_handle);
   try {
-    start();
+    if (keeper_ < 0) throw std::runtime_error(fmt::format("cannot fork: {}", std::strerror(errno)));
+    if (geteuid() == 0 && chown(directory_.c_str(), account.uid, account.gid) != 0) {
+      throw std::runtime_error(fmt::format("cannot hand {} to the `{}` account", directory_, account.name));
+    }
+    start(settings);
   } catch (...) {
-    std::error_code error;
-    fs::remove_all(directory_, error);
+    try {
+      stop();
+    } catch (...) {
+      // What failed to start is the error to report.
+    }
     throw;
   }
 }
 
-void EphemeralServer::start() {
-  const passwd* owner = nullptr;
-  if (geteuid() == 0) {
-    owner = getpwnam("postgres");
-    if (owner == nullptr) throw std::runtime_error("--ephemeral as root needs a `postgres` account to run the server as");
-    as_postgres_ = true;
-    if (chown(directory_.c_str(), owner->pw_uid, owner->pw_gid) != 0) throw std::runtime_error("cannot hand the directory to postgres");
-  }
-  fs::permissions(directory_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                  fs::perms::others_read | fs::perms::others_exec);
-  const std::string log = directory_ + "/server.log";
+void EphemeralServer::start(const std::vector<std::string>& settings) {
+  const Account account = server_account();
+  const passwd* invoker = getpwuid(geteuid());
+  if (invoker == nullptr) throw std::runtime_error(fmt::format("user id {} has no passwd entry", geteuid()));
   const std::string data = directory_ + "/data";
   const std::string initdb_log = directory_ + "/initdb.log";
-  if (run({bindir_ + "/initdb", "--no-sync", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D", data},
-          owner, initdb_log) != 0) {
+  if (run({bindir_ + "/initdb", "--no-sync", "--auth-local=peer", "--auth-host=reject", "--username=postgres",
+           "--encoding=UTF8", "--locale=C", "-D", data},
+          account, initdb_log) != 0) {
     throw std::runtime_error("initdb failed:\n" + read_log(initdb_log));
   }
-  const std::string options = fmt::format("-c listen_addresses='' -k {} -c fsync=off", directory_);
-  if (run({bindir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start"}, owner, directory_ + "/pg_ctl.log") != 0) {
+  write_file(data + "/pg_hba.conf",
+             "# Superuser postgres for the account that started this server; any other role gives a password.\n"
+             "local all postgres peer map=starter\n"
+             "local all all scram-sha-256\n",
+             account);
+  write_file(data + "/pg_ident.conf", fmt::format("starter {} postgres\n", invoker->pw_name), account);
+  // Settings go in the configuration file rather than on pg_ctl's command line, which a shell reads.
+  std::string conf = fmt::format(
+      "\n# A throwaway server: no TCP, a socket in its own private directory, durability not wanted.\n"
+      "listen_addresses = ''\nport = {}\nunix_socket_directories = {}\nunix_socket_permissions = 0700\n"
+      "fsync = off\nfull_page_writes = off\nmax_connections = 60\n",
+      port, conf_string(directory_));
+  for (const auto& setting : settings) {
+    const auto equals = setting.find('=');
+    const std::string_view name = std::string_view(setting).substr(0, equals);
+    if (equals == std::string::npos || name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") != std::string_view::npos) {
+      throw std::runtime_error(fmt::format("server setting `{}` is not name=value", setting));
+    }
+    conf += fmt::format("{} = {}\n", setting.substr(0, equals), conf_string(setting.substr(equals + 1)));
+  }
+  std::ofstream config(data + "/postgresql.conf", std::ios::app);
+  config << conf;
+  config.close();
+  if (!config) throw std::runtime_error(fmt::format("cannot write {}/postgresql.conf", data));
+  const std::string log = directory_ + "/server.log";
+  if (run({bindir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start"}, account, directory_ + "/pg_ctl.log") != 0) {
     throw std::runtime_error("the server did not start:\n" + read_log(log));
   }
-  conninfo_ = fmt::format("host={} port=5432 user=postgres dbname=postgres", directory_);
+  conninfo_ = fmt::format("host={} port={} user=postgres dbname=postgres", directory_, port);
   version_ = fs::path(bindir_).parent_path().filename().string();
 }
 
-EphemeralServer::~EphemeralServer() {
-  const passwd* owner = as_postgres_ ? getpwnam("postgres") : nullptr;
-  try {
-    run({bindir_ + "/pg_ctl", "-D", directory_ + "/data", "-m", "immediate", "-w", "stop"}, owner, directory_ + "/stop.log");
-  } catch (...) {
-    // The directory goes regardless; a server without its directory exits by itself.
+void EphemeralServer::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  const std::string failures = shut_down(directory_);
+  // Done: the keeper has nothing left to do.
+  if (keeper_ > 0) {
+    kill(keeper_, SIGKILL);
+    while (waitpid(keeper_, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
-  std::error_code error;
-  fs::remove_all(directory_, error);
+  if (!failures.empty()) throw std::runtime_error(fmt::format("the throwaway server in {} did not stop cleanly: {}", directory_, failures));
+}
+
+EphemeralServer::~EphemeralServer() {
+  if (released_) return;
+  try {
+    stop();
+  } catch (...) {
+    // Nowhere to report it from a destructor; stop() is there for callers who must know.
+  }
+}
+
+void stop_released_server(const std::string& directory, pid_t keeper) {
+  const std::string failures = shut_down(directory);
+  // The keeper only if it still is one: its pid could have been reused since.
+  if (const int handle = pidfd_open(keeper); handle >= 0) {
+    std::string name;
+    std::getline(std::ifstream(fmt::format("/proc/{}/comm", keeper)), name);
+    if (name == keeper_name) syscall(SYS_pidfd_send_signal, handle, SIGKILL, nullptr, 0U);
+    close(handle);
+  }
+  if (!failures.empty()) throw std::runtime_error(fmt::format("the throwaway server in {} did not stop cleanly: {}", directory, failures));
 }
 
 }  // namespace migc::runtime

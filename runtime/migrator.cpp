@@ -500,10 +500,12 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
   if (alembic_table()) {
     for (const auto& sql : alembic_updates(plan_, revision, direction, applied)) message += sql + ";\n";
   }
-  // Fault injection for tests: the server goes away just as this revision commits.
+#ifdef MIGC_FAULT_INJECTION
+  // Fault injection, in test builds only: the server goes away just as this revision commits.
   if (const char* fault = std::getenv("MIGC_FAULT_DROP_AT_COMMIT"); fault != nullptr && meta.id == fault) {
     message += "SELECT pg_terminate_backend(pg_backend_pid());\n";
   }
+#endif
   message += "COMMIT;";
   std::size_t reached = first;
   try {

@@ -3,7 +3,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 namespace migc::runtime {
 
@@ -30,14 +31,158 @@ std::span<const SessionParameter> session_parameters() {
   return parameters;
 }
 
-std::string mask_password(std::string_view conninfo) {
-  std::string text(conninfo);
-  // URL form: scheme://user:password@host
-  static const std::regex url_password(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@/]*@)");
-  text = std::regex_replace(text, url_password, "$1:***@");
-  // URL query parameter or key=value form: password=..., possibly quoted
-  static const std::regex keyword_password(R"((^|[\s?&])password\s*=\s*('([^'\\]|\\.)*'|[^\s&]*))");
-  return std::regex_replace(text, keyword_password, "$1password=***");
+namespace {
+
+constexpr std::string_view spaces = " \t\n\r\f\v";
+
+// "postgresql+psycopg2" of postgresql+psycopg2://..., as RFC 3986 spells a scheme; else empty.
+std::string_view url_scheme(std::string_view text) {
+  const auto end = text.find("://");
+  if (end == std::string_view::npos || end == 0 || std::isalpha(static_cast<unsigned char>(text[0])) == 0) return {};
+  const std::string_view scheme = text.substr(0, end);
+  const bool well_formed = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '.' || c == '-';
+  });
+  return well_formed ? scheme : std::string_view();
+}
+
+std::string lower_case(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// libpq's complaint about a string it cannot read, cut where it starts quoting that string:
+// `missing "=" after "<the whole input>" in ...` keeps `missing "=" after`. A quoted single
+// punctuation mark is libpq's own, saying what it expected.
+std::string before_quoted_input(std::string_view message) {
+  std::size_t at = 0;
+  for (;;) {
+    const auto open = message.find('"', at);
+    if (open == std::string_view::npos) break;
+    const auto close = message.find('"', open + 1);
+    const bool punctuation = close == open + 2 && std::ispunct(static_cast<unsigned char>(message[open + 1])) != 0;
+    if (!punctuation) {
+      message = message.substr(0, open);
+      break;
+    }
+    at = close + 1;
+  }
+  while (!message.empty() && (spaces.find(message.back()) != std::string_view::npos || message.back() == ':')) {
+    message.remove_suffix(1);
+  }
+  return std::string(message);
+}
+
+}  // namespace
+
+ConnectionString::ConnectionString(std::string_view text) {
+  const auto first = text.find_first_not_of(spaces);
+  const std::string_view trimmed =
+      first == std::string_view::npos ? std::string_view() : text.substr(first, text.find_last_not_of(spaces) - first + 1);
+  if (!text.empty()) secrets_.emplace_back(text);
+  if (!trimmed.empty() && trimmed != text) secrets_.emplace_back(trimmed);
+  read(trimmed);
+  // The longest first: the whole text goes before a password inside it.
+  std::sort(secrets_.begin(), secrets_.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  secrets_.erase(std::unique(secrets_.begin(), secrets_.end()), secrets_.end());
+}
+
+void ConnectionString::read(std::string_view trimmed) {
+  libpq_text_ = trimmed;
+  if (const std::string_view scheme = url_scheme(trimmed); !scheme.empty()) {
+    const std::string name = lower_case(scheme);
+    const std::string_view family = std::string_view(name).substr(0, name.find('+'));
+    if (family != "postgresql" && family != "postgres") {
+      unreadable_ = fmt::format("a `{}://` URL is not a PostgreSQL connection string", scheme);
+      return;
+    }
+    // SQLAlchemy's driver suffix means nothing to libpq, and a scheme is case-insensitive.
+    libpq_text_ = "postgresql" + std::string(trimmed.substr(scheme.size()));
+    // libpq ends the user and password at the first `@`, or at a `/` before it: a raw `@` or `/`
+    // in a password leaves the rest of it in the host or the database name, to be printed.
+    const std::string_view rest = std::string_view(libpq_text_).substr(libpq_text_.find("://") + 3);
+    const auto at = rest.find_first_of("@/");
+    const bool has_userinfo = at != std::string_view::npos && rest[at] == '@';
+    if (has_userinfo) {
+      const std::string_view userinfo = rest.substr(0, at);
+      if (const auto colon = userinfo.find(':'); colon != std::string_view::npos && colon + 1 < userinfo.size()) {
+        secrets_.emplace_back(userinfo.substr(colon + 1));  // as written, percent-encoded
+      }
+    }
+    std::string_view after = has_userinfo ? rest.substr(at + 1) : rest;
+    after = after.substr(0, after.find('?'));
+    if (after.find('@') != std::string_view::npos) {
+      unreadable_ = "a URL whose user name or password holds a raw `@` or `/` (write them %40 and %2F)";
+      return;
+    }
+  }
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(libpq_text_.c_str(), &error);
+  if (parsed == nullptr) {
+    unreadable_ = error == nullptr ? "out of memory" : before_quoted_input(error);
+    unreadable_ += " (the connection string is not shown, as it may hold a password; in a URL, write `%`, `@`, `/` and "
+                   "spaces in a password as %25, %40, %2F and %20)";
+    PQfreemem(error);
+    return;
+  }
+  for (const PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || *option->val == '\0') continue;
+    const std::string_view keyword = option->keyword;
+    const std::string_view value = option->val;
+    if (std::string_view(option->dispchar) == "*") {
+      secrets_.emplace_back(value);
+    } else if (keyword == "dbname" && (value.find('=') != std::string_view::npos || !url_scheme(value).empty())) {
+      // A connection string where a database name goes: libpq takes it as a name, and the
+      // server says the name does not exist, password and all.
+      const ConnectionString nested(value);
+      secrets_.insert(secrets_.end(), nested.secrets_.begin(), nested.secrets_.end());
+      // The server quotes the name cut to an identifier's 63 bytes, which can end in the password.
+      secrets_.emplace_back(value.substr(0, 63));
+    } else {
+      options_.emplace_back(keyword, value);
+    }
+  }
+  PQconninfoFree(parsed);
+}
+
+std::string ConnectionString::mask(std::string_view text) const {
+  std::string out(text);
+  for (const auto& secret : secrets_) {
+    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3)) out.replace(at, secret.size(), "***");
+  }
+  return out;
+}
+
+std::string ConnectionString::describe(const PGconn* connection) const {
+  std::string database;
+  std::string user;
+  std::string host;
+  std::string port;
+  if (connection != nullptr && PQdb(connection) != nullptr) {
+    const auto value = [](const char* text) { return text == nullptr ? std::string() : std::string(text); };
+    database = value(PQdb(connection));
+    user = value(PQuser(connection));
+    host = value(PQhost(connection));
+    port = value(PQport(connection));
+  } else if (unreadable_.empty()) {
+    for (const auto& [keyword, value] : options_) {
+      if (keyword == "dbname") database = value;
+      if (keyword == "user") user = value;
+      if (keyword == "host") host = value;
+      if (keyword == "port") port = value;
+    }
+  } else {
+    return "an unparseable connection string";
+  }
+  std::string text = database.empty() ? std::string("the default database") : fmt::format("database `{}`", database);
+  if (!user.empty()) text += fmt::format(" as user `{}`", user);
+  // libpq's own test for a socket directory: an absolute path, or `@` for the abstract namespace.
+  if (!host.empty()) text += (host[0] == '/' || host[0] == '@' ? " via socket in " : " on host ") + host;
+  if (!port.empty()) text += fmt::format(" at port {}", port);
+  return mask(text);
 }
 
 DatabaseError::DatabaseError(std::string sqlstate, std::string message, std::string detail, std::string hint,
@@ -64,22 +209,26 @@ void ignore_notice(void*, const char*) {}
 
 }  // namespace
 
-Connection::Connection(const std::string& conninfo) : connection_(PQconnectdb(conninfo.c_str())) {
+Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
+  if (!conninfo_.unreadable().empty()) throw ConnectionError(conninfo_.unreadable(), conninfo_.describe());
+  connection_.reset(PQconnectdb(conninfo_.libpq_text().c_str()));
   check_connected();
 }
 
-Connection::Connection(const std::string& conninfo, const std::string& database) {
+Connection::Connection(const std::string& conninfo, const std::string& database) : conninfo_(conninfo) {
+  if (!conninfo_.unreadable().empty()) throw ConnectionError(conninfo_.unreadable(), conninfo_.describe());
   // With expand_dbname, the first dbname is read as the whole conninfo and the second overrides it.
   const char* keywords[] = {"dbname", "dbname", nullptr};
-  const char* values[] = {conninfo.c_str(), database.c_str(), nullptr};
+  const char* values[] = {conninfo_.libpq_text().c_str(), database.c_str(), nullptr};
   connection_.reset(PQconnectdbParams(keywords, values, 1));
   check_connected();
 }
 
 void Connection::check_connected() {
-  if (!connection_) throw ConnectionError("out of memory allocating a libpq connection");
+  if (!connection_) throw ConnectionError("out of memory allocating a libpq connection", conninfo_.describe());
   if (PQstatus(connection_.get()) != CONNECTION_OK) {
-    throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+    // libpq's message quotes what it was given: a host, a database name, a socket path.
+    throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))), conninfo_.describe(connection_.get()));
   }
   // Server notices ("relation already exists, skipping") are not the user's business here.
   PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
@@ -100,7 +249,8 @@ void Connection::set_session_parameters() {
       return execute(sql, values);
     } catch (const DatabaseError& error) {
       throw ConnectionError(fmt::format("cannot set the session parameters generated SQL is written for: {} {}",
-                                        error.sqlstate(), error.what()));
+                                        error.sqlstate(), error.what()),
+                            description());
     }
   }();
   for (int i = 0; i < set.columns(); ++i) {
@@ -108,7 +258,8 @@ void Connection::set_session_parameters() {
     if (set.value(0, i) == parameter.value) continue;
     throw ConnectionError(fmt::format("the server reports {} = {} after this session set it to {}, which the generated "
                                       "SQL is written for; nothing was run",
-                                      parameter.name, set.value(0, i), parameter.value));
+                                      parameter.name, set.value(0, i), parameter.value),
+                          description());
   }
 }
 
@@ -117,7 +268,7 @@ Result Connection::check(PGresult* raw, std::string_view sql) {
   const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return result;
   if (raw == nullptr || PQstatus(connection_.get()) == CONNECTION_BAD) {
-    throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+    throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))));
   }
   throw DatabaseError(field(raw, PG_DIAG_SQLSTATE), trimmed(field(raw, PG_DIAG_MESSAGE_PRIMARY)),
                       field(raw, PG_DIAG_MESSAGE_DETAIL), field(raw, PG_DIAG_MESSAGE_HINT), std::string(sql));
@@ -139,7 +290,9 @@ Result Connection::execute(std::string_view sql, const std::vector<std::optional
 
 void Connection::execute_script(std::string_view sql, const std::function<void(std::string_view)>& on_marker) {
   const std::string text(sql);
-  if (PQsendQuery(connection_.get(), text.c_str()) == 0) throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+  if (PQsendQuery(connection_.get(), text.c_str()) == 0) {
+    throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))));
+  }
   // Every result is read, also after a failure: the connection is not free until the last.
   std::optional<Result> failed;
   while (PGresult* raw = PQgetResult(connection_.get())) {
@@ -154,7 +307,7 @@ void Connection::execute_script(std::string_view sql, const std::function<void(s
     }
   }
   if (failed) check(failed->release(), sql);
-  if (PQstatus(connection_.get()) == CONNECTION_BAD) throw ConnectionError(trimmed(PQerrorMessage(connection_.get())));
+  if (PQstatus(connection_.get()) == CONNECTION_BAD) throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))));
 }
 
 PGcancel* Connection::cancel_handle() {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace migc::runtime {
@@ -25,8 +26,35 @@ struct SessionParameter {
 };
 std::span<const SessionParameter> session_parameters();
 
-// A connection string with any password replaced by ***, safe to print.
-std::string mask_password(std::string_view conninfo);
+// A connection string as a user gave it (--url, DATABASE_URL, `migc introspect <url>`), read
+// by libpq's own parser. The one place that decides what of it may be printed: the database,
+// user, host and port, never its password nor the text itself, which may hold one that the
+// parser could not find.
+class ConnectionString {
+ public:
+  explicit ConnectionString(std::string_view text);
+
+  // What libpq is handed: the text without surrounding spaces, with a SQLAlchemy-style scheme
+  // (postgresql+psycopg2://) or an upper-case one as plain postgresql://.
+  const std::string& libpq_text() const { return libpq_text_; }
+  // Why it cannot be used, without quoting it; empty when libpq reads it.
+  const std::string& unreadable() const { return unreadable_; }
+  // `text` with every secret of this connection string replaced by ***: its passwords (as
+  // given and as decoded), a connection string nested in dbname, and the text itself.
+  std::string mask(std::string_view text) const;
+  // "database `x` as user `u` via socket in /dir at port 5432", as libpq resolved it for this
+  // connection (with PG* variables, service files and defaults), or, without one, from the
+  // text's own options; masked.
+  std::string describe(const PGconn* connection = nullptr) const;
+
+ private:
+  void read(std::string_view trimmed);
+
+  std::string libpq_text_;
+  std::string unreadable_;
+  std::vector<std::string> secrets_;  // longest first
+  std::vector<std::pair<std::string, std::string>> options_;  // keyword, value as parsed
+};
 
 class DatabaseError : public std::runtime_error {
  public:
@@ -44,8 +72,16 @@ class DatabaseError : public std::runtime_error {
   std::string statement_;
 };
 
+// A connection that could not be made or was lost. The message is libpq's, masked.
 class ConnectionError : public std::runtime_error {
-  using std::runtime_error::runtime_error;
+ public:
+  explicit ConnectionError(const std::string& message, std::string database = "")
+      : std::runtime_error(message), database_(std::move(database)) {}
+  // Which database it was, safe to print (see ConnectionString::describe); empty once connected.
+  const std::string& database() const { return database_; }
+
+ private:
+  std::string database_;
 };
 
 struct ResultDeleter {
@@ -70,6 +106,7 @@ class Result {
 class Connection {
  public:
   // Connects with a libpq conninfo string or URL; empty means libpq's defaults and PG* variables.
+  // Throws ConnectionError, masked, naming the database as ConnectionString::describe does.
   explicit Connection(const std::string& conninfo);
   // The same server and credentials as `conninfo` (URL or key=value), but database `database`.
   Connection(const std::string& conninfo, const std::string& database);
@@ -85,7 +122,10 @@ class Connection {
   // Asks the server to cancel whatever this connection runs: safe from a signal handler.
   PGcancel* cancel_handle();
 
-  std::string database() const { return PQdb(connection_.get()); }
+  // The database's name, masked: a name can hold a whole connection string.
+  std::string database() const { return conninfo_.mask(PQdb(connection_.get())); }
+  // Where this connection went, as libpq resolved it: safe to print.
+  std::string description() const { return conninfo_.describe(connection_.get()); }
   PGconn* native() const { return connection_.get(); }
 
  private:
@@ -99,6 +139,7 @@ class Connection {
   struct CancelDeleter {
     void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
   };
+  ConnectionString conninfo_;
   std::unique_ptr<PGconn, Deleter> connection_;
   std::unique_ptr<PGcancel, CancelDeleter> cancel_;
 };

@@ -163,8 +163,11 @@ int run_roundtrip(const Plan& plan, int argc, char** argv) {
                              error.revision().source, error.line(), error.cause().sqlstate(), error.what(),
                              error.cause().statement());
     return 1;
+  } catch (const ConnectionError& error) {
+    std::cerr << fmt::format("FAILED: cannot connect to {}: {}\n", error.database().empty() ? "the server" : error.database(), error.what());
+    return 1;
   } catch (const std::exception& error) {
-    std::cerr << "FAILED: " << mask_password(error.what()) << "\n";
+    std::cerr << "FAILED: " << error.what() << "\n";
     return 1;
   }
   return 0;

@@ -4,11 +4,11 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build libboost-dev libfmt-dev libpq-dev libssl-dev postgresql-15 postgresql-client-15
-          libcli11-dev libgtest-dev util-linux python3 clang libclang-rt-14-dev)
+          libcli11-dev libgtest-dev util-linux procps python3 clang libclang-rt-14-dev)
 
 have_everything() {
   command -v g++ >/dev/null && command -v cmake >/dev/null && command -v ninja >/dev/null &&
-    command -v psql >/dev/null && command -v setpriv >/dev/null && command -v python3 >/dev/null &&
+    command -v psql >/dev/null && command -v setpriv >/dev/null && command -v pgrep >/dev/null && command -v python3 >/dev/null &&
     command -v clang++ >/dev/null && ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 &&
     [ -f /usr/include/boost/spirit/home/x3.hpp ] && [ -f /usr/include/fmt/format.h ] &&
     [ -f /usr/include/postgresql/libpq-fe.h ] && [ -f /usr/include/openssl/evp.h ] && [ -f /usr/include/CLI/CLI.hpp ] &&

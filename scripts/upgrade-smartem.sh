@@ -10,9 +10,11 @@ cmake --preset default >/dev/null
 cmake --build --preset default
 
 if [ -z "${DATABASE_URL:-}" ] && [ -z "${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-}" ]; then
+  # The same server as smartem-migrate --ephemeral, kept for the three commands below. Should
+  # this script die before its trap runs, the server goes with it.
   state=$(mktemp -d)/conninfo
-  trap 'bash cmake/pg-throwaway.sh stop "$state"' EXIT
-  bash cmake/pg-throwaway.sh start "$state"
+  trap './build/compiler/migc throwaway-postgres stop "$state"; rm -rf "$(dirname "$state")"' EXIT
+  ./build/compiler/migc throwaway-postgres start "$state"
   psql "$(cat "$state")" -XAtqc "CREATE DATABASE smartem"
   export DATABASE_URL="$(cat "$state") dbname=smartem"
 fi

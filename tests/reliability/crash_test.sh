@@ -12,12 +12,12 @@
 # After each phase, running again must complete, and the result equal a clean run's.
 #
 # The test runs its own server (a restart would disturb other tests).
-# usage: crash_test.sh <migrator> <interruptions per kind and phase> [--alembic <revision>] [--seed <n>]
+# usage: crash_test.sh <migc> <migrator> <interruptions per kind and phase> [--alembic <revision>] [--seed <n>]
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-migrate=$1
-wanted=$2
-shift 2
+migc=$1
+migrate=$2
+wanted=$3
+shift 3
 alembic_at=""
 seed=$(date +%s)
 while [ $# -gt 0 ]; do
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 RANDOM=$seed
-echo "seed $seed (rerun with: crash_test.sh $migrate $wanted ${alembic_at:+--alembic $alembic_at }--seed $seed)"
+echo "seed $seed (rerun with: crash_test.sh $migc $migrate $wanted ${alembic_at:+--alembic $alembic_at }--seed $seed)"
 
 failures=0
 interruptions=0
@@ -37,11 +37,11 @@ fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 work=$(mktemp -d)
 state=$work/server
-cleanup() { bash "$here/../../cmake/pg-throwaway.sh" stop "$state" >/dev/null 2>&1; rm -rf "$work"; }
+cleanup() { "$migc" throwaway-postgres stop "$state" >/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-bash "$here/../../cmake/pg-throwaway.sh" start "$state" >/dev/null || { echo "FAILED: no server"; exit 1; }
+"$migc" throwaway-postgres start "$state" >/dev/null || { echo "FAILED: no server"; exit 1; }
 server=$(cat "$state")
-datadir=$(cat "$state.dir")/data
+datadir=$(head -n 1 "$state.server")/data
 psql_real() { psql -XAtq "$@"; }
 sql() { psql_real "$server dbname=$1" -c "$2"; }
 as_owner() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
