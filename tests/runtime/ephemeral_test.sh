@@ -11,22 +11,9 @@ migc=$3
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-
-check() {  # check <description> <expected substring> <actual>
-  if grep -qF -- "$2" <<<"$3"; then
-    echo "ok: $1"
-  else
-    echo "FAILED: $1: expected to find [$2] in:"
-    printf '%s\n' "$3" | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/checks.sh"
 same() {  # same <description> <expected> <actual>
   if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
-}
-check_status() {  # check_status <description> <expected> <actual>
-  if [ "$2" -eq "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
 }
 fail() { echo "FAILED: $1"; failures=$((failures + 1)); }
 

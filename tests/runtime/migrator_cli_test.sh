@@ -12,22 +12,7 @@ irreversible=$5
 server=$(cat "$6")
 faults=$7  # smartem-migrate with the fault hooks of test builds
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-failures=0
-
-check() {  # check <description> <expected substring> <actual>
-  if grep -qF -- "$2" <<<"$3"; then
-    echo "ok: $1"
-  else
-    echo "FAILED: $1: expected to find [$2] in:"
-    printf '%s\n' "$3" | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
-check_status() {  # check_status <description> <expected> <actual>
-  if [ "$2" -eq "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
-}
-sql() { psql "$server dbname=$1" -XAtqc "$2"; }
-fresh() { sql postgres "DROP DATABASE IF EXISTS $1" && sql postgres "CREATE DATABASE $1"; }
+source "$(dirname "$0")/checks.sh"
 
 fresh migc_cli
 export DATABASE_URL="$server dbname=migc_cli"

@@ -6,21 +6,7 @@ set -u
 migrate=$1
 every=$2
 server=$(cat "$3")
-failures=0
-
-check() {  # check <description> <expected substring> <actual>
-  if grep -qF -- "$2" <<<"$3"; then
-    echo "ok: $1"
-  else
-    echo "FAILED: $1: expected to find [$2] in:"
-    printf '%s\n' "$3" | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
-check_status() {  # check_status <description> <expected> <actual>
-  if [ "$2" -eq "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
-}
-sql() { psql "$server dbname=$1" -XAtqc "$2"; }
+source "$(dirname "$0")/checks.sh"
 # The answer of a query once it settles on `expected` (a backend that lost its client takes a
 # moment to go), or the last answer after five seconds.
 settled() {  # settled <db> <expected> <query>
@@ -32,7 +18,6 @@ settled() {  # settled <db> <expected> <query>
   done
   echo "$answer"
 }
-fresh() { sql postgres "DROP DATABASE IF EXISTS $1" >/dev/null 2>&1; sql postgres "CREATE DATABASE $1"; }
 # Waits until a backend of `application` waits for a lock in database $1.
 wait_for_lock_wait() {
   for _ in $(seq 100); do

@@ -11,17 +11,7 @@ every=$3
 server=$(cat "$4")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-
-check() {  # check <description> <expected substring> <actual>
-  if grep -qF -- "$2" <<<"$3"; then
-    echo "ok: $1"
-  else
-    echo "FAILED: $1: expected to find [$2] in:"
-    printf '%s\n' "$3" | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/checks.sh"
 check_absent() {  # check_absent <description> <unexpected substring> <actual>
   if grep -qF -- "$2" <<<"$3"; then
     echo "FAILED: $1: found [$2] in:"; printf '%s\n' "$3" | sed 's/^/    /'; failures=$((failures + 1))
@@ -29,11 +19,6 @@ check_absent() {  # check_absent <description> <unexpected substring> <actual>
     echo "ok: $1"
   fi
 }
-check_status() {  # check_status <description> <expected> <actual>
-  if [ "$2" -eq "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
-}
-sql() { psql "$server dbname=$1" -XAtqc "$2"; }
-fresh() { sql postgres "DROP DATABASE IF EXISTS $1" && sql postgres "CREATE DATABASE $1"; }
 offline() { env -u DATABASE_URL "$@"; }
 run_script() {  # run_script <database> <file>: as the header says, without -1
   psql "$server dbname=$1" -X -q -v ON_ERROR_STOP=1 -f "$2" 2>&1

@@ -12,21 +12,7 @@ server=$(cat "$4")
 socket=$(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-
-check() {  # check <description> <expected substring> <actual>
-  if grep -qF -- "$2" <<<"$3"; then
-    echo "ok: $1"
-  else
-    echo "FAILED: $1: expected to find [$2] in:"
-    printf '%s\n' "$3" | cut -c1-300 | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
-check_status() {  # check_status <description> <expected> <actual>
-  if [ "$2" -eq "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
-}
-sql() { psql "$server dbname=$1" -XAtqc "$2"; }
+source "$(dirname "$0")/checks.sh"
 
 password=Zq7rightPw$$
 wrong=Wr0ngPw$$
