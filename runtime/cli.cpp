@@ -42,6 +42,7 @@ struct Options {
   bool rehearse = false;  // run it all in one transaction, and roll that back
   std::string schema;     // the schema the chain lives in (default: the connection's current schema)
   std::string role;       // SET ROLE to this before anything: objects are created owned by it
+  std::string program;    // the executable's name: how the connection shows in pg_stat_activity
   RunSettings settings;
 };
 
@@ -122,7 +123,7 @@ std::string parents_text(const Plan& plan, std::size_t revision) {
 // Before anything else runs on the connection: the role objects are created as, and the schema
 // the chain, its version tables included, lives in.
 Connection connect(const Options& options) {
-  Connection connection(conninfo(options));
+  Connection connection(conninfo(options), Connection::As{options.program});
   if (!options.role.empty()) connection.execute("SET ROLE " + quote_identifier(options.role));
   if (!options.schema.empty()) {
     if (connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", {options.schema}).rows() == 0) {
@@ -154,6 +155,16 @@ struct Session {
         migrator(plan, connection, options.settings),
         database(describe_database(options, connection.description())) {}
 };
+
+// Waiting for another migrator is said after a second, with who it is: a deploy that seems to
+// hang otherwise looks like a network problem.
+void lock(Session& session, const Options& options, Output& out) {
+  const auto wait = lock_wait(options);
+  session.migrator.lock(wait, [&](const std::string& holder) {
+    out.note(fmt::format("waiting for the migration lock on {}: another migrator holds it ({}); waiting up to {:.0f} s (--lock-wait)",
+                         session.database, holder, options.lock_wait_seconds));
+  });
+}
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
   const auto colon = target.find(':');
@@ -189,10 +200,10 @@ int offline(const Plan& plan, const Options& options, Direction direction, Outpu
 int move(const Plan& plan, const Options& options, Direction direction, Output& out) {
   if (options.sql && options.rehearse) throw UsageError("--rehearse runs the SQL and rolls it back; --sql only prints it: give one");
   if (options.sql) return offline(plan, options, direction, out);
-  const auto wait = lock_wait(options);
+  lock_wait(options);  // a usage error before connecting
   Session session(plan, options);
   check_timeouts(session.connection, options.settings);
-  session.migrator.lock(wait);
+  lock(session, options, out);
   // Everything from here on, the version tables and an Alembic adoption included, happens in
   // this transaction, which a rehearsal never commits.
   std::optional<Transaction> rehearsal;
@@ -395,14 +406,14 @@ int check(const Plan& plan, const Options& given, Output& out) {
   // an owner role often lacks: `check` runs as the login user.
   Options options = given;
   options.role.clear();
-  const auto wait = lock_wait(options);
+  lock_wait(options);
   Session session(plan, options);
   // Not while a migrator is half-way through a revision that runs outside a transaction, or
   // between its statements: the lock is held for the comparison.
   if (const auto holder = session.migrator.lock_holder()) {
     out.note(fmt::format("a migrator is running on this database now ({}); check waits for it (--lock-wait)", *holder));
   }
-  session.migrator.lock(wait);
+  lock(session, options, out);
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
   const Drift drift = find_drift(session.connection, plan, applied);
@@ -427,9 +438,9 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   } else if (options.target != "base") {
     heads = {find_revision(plan, options.target)};
   }
-  const auto wait = lock_wait(options);
+  lock_wait(options);
   Session session(plan, options);
-  session.migrator.lock(wait);
+  lock(session, options, out);
   if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
   session.migrator.prepare(false);  // what it would adopt, the stamp replaces
   session.migrator.stamp(heads);
@@ -485,8 +496,12 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   CLI::App app{fmt::format("Migrates a PostgreSQL database along the `{}` chain ({} revisions, built in)", plan.name,
                            plan.revisions.size())};
   app.require_subcommand(1);
+  // Global options anywhere on the line, after the verb too (`history --json`), as git does.
+  // Set before the subcommands are added, which inherit it.
+  app.fallthrough();
   app.set_version_flag("--version", fmt::format("{} (migc {})", program, MIGC_VERSION));
   Options options;
+  options.program = program;
   app.add_option("--url", options.url, "libpq connection URL or conninfo (default: DATABASE_URL, then PG* variables)");
   app.add_option("--lock-wait", options.lock_wait_seconds, "seconds to wait for another migrator's lock")->capture_default_str();
   app.add_option("--lock-timeout", options.settings.lock_timeout,

@@ -98,23 +98,37 @@ MigrationError::MigrationError(const Revision& revision, Direction direction, co
       line_(step != nullptr ? step->line : revision.line),
       cause_(cause) {}
 
-void Migrator::lock(std::chrono::milliseconds wait) {
+bool Migrator::try_lock(std::chrono::milliseconds wait) {
   // An advisory lock wait obeys lock_timeout, which bounds how long we queue behind another migrator.
   connection_.execute("SELECT set_config('lock_timeout', $1, false)", {std::to_string(std::max<long long>(1, wait.count()))});
   try {
     connection_.execute(fmt::format("SELECT pg_advisory_lock({})", advisory_lock_key));
   } catch (const DatabaseError& error) {
     if (const int signal = interrupted()) throw Interrupted(signal, "while waiting for the migration lock; nothing was changed");
-    if (error.sqlstate() == lock_not_available) {
-      const auto holder = lock_holder();
-      throw LockTimeout(fmt::format("another migrator{} holds the migration lock on database `{}`; gave up after {} ms "
-                                    "(--lock-wait)",
-                                    holder ? " (" + *holder + ")" : "", connection_.database(), wait.count()));
-    }
+    if (error.sqlstate() == lock_not_available) return false;
     throw;
   }
   connection_.execute("RESET lock_timeout");
+  return true;
 }
+
+void Migrator::lock(std::chrono::milliseconds wait, const std::function<void(const std::string& holder)>& waiting) {
+  constexpr std::chrono::milliseconds quiet(1000);
+  std::chrono::milliseconds rest = wait;
+  if (waiting && wait > quiet) {
+    if (try_lock(quiet)) return;
+    // Gone in between: nobody to name, and the rest of the wait will likely be short.
+    if (const auto holder = lock_holder()) waiting(*holder);
+    rest = wait - quiet;
+  }
+  if (try_lock(rest)) return;
+  const auto holder = lock_holder();
+  throw LockTimeout(fmt::format("another migrator{} holds the migration lock on database `{}`; gave up after {} ms "
+                                "(--lock-wait)",
+                                holder ? " (" + *holder + ")" : "", connection_.database(), wait.count()));
+}
+
+void Migrator::unlock() { connection_.execute(fmt::format("SELECT pg_advisory_unlock({})", advisory_lock_key)); }
 
 std::optional<std::string> Migrator::lock_holder() {
   // A bigint advisory key is held as classid (high half) and objid (low half), objsubid 1.

@@ -88,7 +88,9 @@ class Migrator {
       : plan_(plan), connection_(connection), settings_(std::move(settings)) {}
 
   // Holds a session-level advisory lock until the connection closes, waiting at most `wait`.
-  void lock(std::chrono::milliseconds wait);
+  // A wait longer than a second is not silent: `waiting` hears who holds the lock (see
+  // lock_holder) once that second has passed.
+  void lock(std::chrono::milliseconds wait, const std::function<void(const std::string& holder)>& waiting = {});
   // Creates the version and history tables when missing (or brings those of an older migrator up
   // to date), adopting an Alembic database when `alembic_version` names revisions of the plan:
   // all in one transaction, so that a refusal or a crash leaves nothing behind. Returns the
@@ -104,6 +106,8 @@ class Migrator {
   // True when the database holds exactly the plan's revisions with the plan's checksums, read
   // as one aggregate: a start-up at head costs the same at 10,000 revisions as at 10.
   bool at_plan_head();
+  // Lets the lock go before the connection closes: a service's connection lives on.
+  void unlock();
   // Who holds the migration lock, if anyone: "pid 123 (smartem-migrate) since ...".
   std::optional<std::string> lock_holder();
 
@@ -114,6 +118,8 @@ class Migrator {
 
  private:
   void write_stamp(const std::vector<std::size_t>& heads);
+  // False when another session held the lock for all of `wait`.
+  bool try_lock(std::chrono::milliseconds wait);
   // A step outside a transaction, after looking in the catalog for what an interrupted run left:
   // a finished index is taken as done, an INVALID one is dropped and built again.
   void run_concurrently(std::size_t revision, Direction direction, const Step& step, const std::vector<bool>& applied);

@@ -224,6 +224,22 @@ Connection::Connection(const std::string& conninfo, const std::string& database)
   check_connected();
 }
 
+Connection::Connection(const std::string& conninfo, const As& as) : conninfo_(conninfo) {
+  if (!conninfo_.unreadable().empty()) throw ConnectionError(conninfo_.unreadable(), conninfo_.describe());
+  // With expand_dbname, dbname is read as the whole conninfo; an empty one leaves libpq's defaults.
+  const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {conninfo_.libpq_text().c_str(), as.application_name.c_str(), nullptr};
+  connection_.reset(PQconnectdbParams(keywords, values, 1));
+  check_connected();
+}
+
+Connection::Connection(Borrowed borrowed) : conninfo_(""), connection_(borrowed.connection, Deleter{false}) {
+  if (!connection_ || PQstatus(connection_.get()) != CONNECTION_OK) {
+    throw ConnectionError("the connection given is not open", conninfo_.describe(connection_.get()));
+  }
+  set_session_parameters();
+}
+
 void Connection::check_connected() {
   if (!connection_) throw ConnectionError("out of memory allocating a libpq connection", conninfo_.describe());
   if (PQstatus(connection_.get()) != CONNECTION_OK) {

@@ -98,6 +98,7 @@ class Result {
     return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
   }
   PGresult* release() { return result_.release(); }
+  const PGresult* native() const { return result_.get(); }
 
  private:
   std::unique_ptr<PGresult, ResultDeleter> result_;
@@ -110,6 +111,18 @@ class Connection {
   explicit Connection(const std::string& conninfo);
   // The same server and credentials as `conninfo` (URL or key=value), but database `database`.
   Connection(const std::string& conninfo, const std::string& database);
+  // As a program that names itself in pg_stat_activity (application_name), unless the conninfo
+  // or PGAPPNAME names the connection otherwise.
+  struct As {
+    std::string application_name;
+  };
+  Connection(const std::string& conninfo, const As& as);
+  // A connection someone else opened and will close (a service's own): used, never closed, and
+  // its notice processor left alone.
+  struct Borrowed {
+    PGconn* connection;
+  };
+  explicit Connection(Borrowed borrowed);
 
   Result execute(std::string_view sql);
   Result execute(std::string_view sql, const std::vector<std::optional<std::string>>& parameters);
@@ -130,7 +143,14 @@ class Connection {
 
  private:
   struct Deleter {
-    void operator()(PGconn* connection) const { PQfinish(connection); }
+    // Constructors, not a default member initializer or argument, which would leave it not
+    // default-constructible while Connection is incomplete.
+    Deleter() : owned(true) {}
+    explicit Deleter(bool owns) : owned(owns) {}
+    bool owned;
+    void operator()(PGconn* connection) const {
+      if (owned) PQfinish(connection);
+    }
   };
   Result check(PGresult* result, std::string_view sql);
   void check_connected();

@@ -351,6 +351,30 @@ check "naming who holds it" "another migrator (pid " "$out"
 wait $holder
 check "current -v" "Applied: " "$("$migrate" --url "$doubt" current -v)"
 
+# A longer wait is not silent: after a second the migrator says who holds the lock; and it
+# shows up in pg_stat_activity under its own name.
+fresh migc_cli_wait
+wait_db="$server dbname=migc_cli_wait"
+psql "$wait_db application_name=lock_holder_app" -Xq -c "SELECT pg_advisory_lock(7883946299189129059)" -c "SELECT pg_sleep(120)" \
+  >/dev/null 2>&1 &
+holder=$!
+# Polls until the query answers something other than 0 (at most 30 s): its last answer.
+poll() { local answer; for _ in $(seq 300); do answer=$(sql migc_cli_wait "$1"); [ "$answer" != 0 ] && break; sleep 0.1; done; echo "$answer"; }
+poll "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = 'migc_cli_wait')" >/dev/null
+"$migrate" --url "$wait_db" --lock-wait 60 upgrade head >/tmp/migc_cli_wait.$$ 2>&1 &
+waiter=$!
+for _ in $(seq 300); do grep -q "waiting for the migration lock" /tmp/migc_cli_wait.$$ && break; sleep 0.1; done
+check "the waiting migrator is named in pg_stat_activity" 1 \
+  "$(poll "SELECT count(*) FROM pg_stat_activity WHERE datname = 'migc_cli_wait' AND application_name = 'smartem-migrate' AND wait_event_type = 'Lock'")"
+sql migc_cli_wait "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock_holder_app'" >/dev/null
+wait $waiter; status=$?
+wait $holder
+out=$(cat /tmp/migc_cli_wait.$$); rm -f /tmp/migc_cli_wait.$$
+check_status "the migrator got the lock once it was free" 0 $status
+check "and said who held it while it waited" "waiting for the migration lock on database \`migc_cli_wait\`" "$out"
+check "naming the holder's pid and application" ", lock_holder_app, connected since " "$out"
+check "the upgrade went on after the wait" "now at 004 (head)" "$out"
+
 # A revision's own timeouts, from its header.
 script=$(env -u DATABASE_URL "$every" upgrade 008:009 --sql)
 check "a revision's lock timeout" "SET LOCAL lock_timeout = '2s';" "$script"

@@ -39,6 +39,21 @@ check "naming the option" 'error: --statement-timeout `30d`: invalid value for p
 check "nothing was applied" "base" "$("$migrate" --url "$db" current 2>&1)"
 check "good values run" "now at 004 (head)" "$("$migrate" --url "$db" --lock-timeout 2s --statement-timeout 1min upgrade 2>&1)"
 
+# Global options anywhere on the line, after the verb too, as git and kubectl take them.
+out=$("$migrate" history --json 2>&1); status=$?
+check_status "history --json: an option after the verb" 0 $status
+check "is taken as --json" '"004"' "$out"
+"$migrate" downgrade base --url "$db" >/dev/null 2>&1
+out=$(env -u DATABASE_URL "$migrate" upgrade 002 --url "$db" --lock-wait 5 2>&1); status=$?
+check_status "upgrade 002 --url ... --lock-wait 5: options after the target" 0 $status
+check "the --url after the target is the database upgraded" "002" "$(env -u DATABASE_URL "$migrate" current --url "$db")"
+out=$(env -u DATABASE_URL "$migrate" upgrade --ephemeral 2>&1); status=$?
+check_status "upgrade --ephemeral" 0 $status
+check "runs against a throwaway server" "started a throwaway PostgreSQL" "$out"
+out=$("$migrate" upgrade --bogus 2>&1); status=$?
+check_status "an unknown option is still a usage error" 2 $status
+check "naming it" "--bogus" "$out"
+
 # Ranges that select nothing are said to, not printed as nothing.
 out=$("$migrate" history -r 002:001 2>&1); status=$?
 check_status "history -r backwards exits 5" 5 $status
