@@ -21,7 +21,7 @@
 # and migc::roundtrip_main, which both provide.
 include_guard(GLOBAL)
 
-# One throwaway server per ctest run, shared by every chain's tests through the fixture
+# One throwaway server per ctest run (or the one MIGC_TEST_DATABASE_URL names), shared by every chain's tests through the fixture
 # `migc_postgres`; its conninfo is in MIGC_TEST_POSTGRES_URL_FILE. `migc throwaway-postgres` is
 # the code behind a migrator's --ephemeral: reachable only by the account running ctest, and
 # gone when ctest ends even if the stop test never runs.
@@ -33,7 +33,9 @@ function(_migc_test_postgres compiler)
     return()
   endif()
   set(state ${CMAKE_BINARY_DIR}/test-postgres/conninfo)
-  add_test(NAME migc.postgres.start COMMAND ${compiler} throwaway-postgres start ${state})
+  # MIGC_TEST_DATABASE_URL, read when the tests run, names a server to use instead (a CI's
+  # service container); the tests create and drop databases of their own on it.
+  add_test(NAME migc.postgres.start COMMAND ${compiler} throwaway-postgres start --reuse-from-env MIGC_TEST_DATABASE_URL ${state})
   add_test(NAME migc.postgres.stop COMMAND ${compiler} throwaway-postgres stop ${state})
   set_tests_properties(migc.postgres.start PROPERTIES FIXTURES_SETUP migc_postgres LABELS postgres)
   set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres)
@@ -103,7 +105,7 @@ function(add_migrations name)
   set(schema_depends)
   if(arg_SCHEMA_SQL)
     get_filename_component(arg_SCHEMA_SQL ${arg_SCHEMA_SQL} ABSOLUTE)
-    set(schema_args --schema-sql ${arg_SCHEMA_SQL} --update-target ${name}-update-generated)
+    set(schema_args --schema-sql ${arg_SCHEMA_SQL} --update-target ${name}-update-generated --build-dir ${CMAKE_BINARY_DIR})
     # A missing file is migc's to report (with the fix), not Ninja's.
     if(EXISTS ${arg_SCHEMA_SQL})
       set(schema_depends ${arg_SCHEMA_SQL})

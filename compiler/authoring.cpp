@@ -9,7 +9,9 @@
 #include <random>
 #include <set>
 
+#include "compiler/revision_graph.hpp"
 #include "compiler/sql_text.hpp"
+#include "dsl/grammar.hpp"
 
 namespace migc {
 
@@ -61,6 +63,26 @@ std::vector<std::string> chain_heads(const CompiledChain& chain) {
     if (!parents.contains(revision.id)) heads.push_back(revision.id);
   }
   return heads;
+}
+
+ChainGraph read_graph(const std::vector<SourceFile>& files) {
+  Diagnostics ignored;  // compile_chain reports them
+  std::vector<RevisionHeader> headers;
+  for (const auto& file : files) {
+    const auto syntax = parse_revision_file(file, ignored);
+    if (!syntax) return {};
+    RevisionHeader node{syntax->header.id.value, {}, {}, {}};
+    // A dependency orders like a parent, as in compile_chain.
+    for (const auto& parent : syntax->header.parents) node.parents.push_back(parent.value);
+    for (const auto& dependency : syntax->header.dependencies) node.parents.push_back(dependency.value);
+    node.parent_locations.resize(node.parents.size());
+    headers.push_back(std::move(node));
+  }
+  const RevisionGraph graph = RevisionGraph::build(headers, ignored);
+  ChainGraph out;
+  for (const std::size_t revision : graph.order()) out.ids.push_back(headers[revision].id);
+  for (const std::size_t revision : graph.heads()) out.heads.push_back(headers[revision].id);
+  return out;
 }
 
 std::string graph_dot(const CompiledChain& chain) {

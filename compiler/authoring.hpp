@@ -22,6 +22,15 @@ std::string revision_file_text(std::string_view id, const std::vector<std::strin
 
 // Revisions no other revision builds on.
 std::vector<std::string> chain_heads(const CompiledChain& chain);
+
+// The revision graph from the files' headers alone: what `heads` and `merge` read, as they must
+// work on a chain with several heads, which compile_chain refuses. Both lists in the chain's
+// order; empty when a header cannot be read or the graph has no order (compile_chain says why).
+struct ChainGraph {
+  std::vector<std::string> ids;
+  std::vector<std::string> heads;
+};
+ChainGraph read_graph(const std::vector<SourceFile>& files);
 // The revision graph in Graphviz dot, children pointing at their parents.
 std::string graph_dot(const CompiledChain& chain);
 // The predicted schema once `revision` and its ancestors are applied, as SQL.

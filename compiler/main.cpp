@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,6 +23,11 @@
 #include "compiler/schema.hpp"
 #include "compiler/sql_text.hpp"
 #include "runtime/ephemeral.hpp"
+#include "runtime/postgres.hpp"
+
+#ifndef MIGC_VERSION
+#define MIGC_VERSION "unknown"
+#endif
 
 namespace {
 
@@ -37,13 +43,15 @@ struct Options {
   std::string source_root;
   std::string schema_sql;
   std::string update_target;
+  std::string build_dir;  // the build directory a printed fix names (default: build)
   bool update_generated = false;
   std::string lock_file;
   std::string lock_target;
   bool update_lock = false;
   bool werror = false;
   std::string message;
-  std::string directory = "migrations";
+  std::string directory = "migrations";  // every subcommand's chain, unless files are given
+  std::string chain_name;                // init: the name add_migrations() is given
   std::string id;
   std::string at;
   std::string svg;
@@ -56,6 +64,7 @@ struct Options {
   std::string output;        // introspect: a file, or - for standard output
   std::string schema;        // introspect: just this schema, as if it were `public`
   std::string state_file;    // throwaway-postgres
+  std::string reuse_variable;  // throwaway-postgres start: a variable naming a server to use instead
   std::vector<std::string> server_settings;
 };
 
@@ -110,8 +119,17 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   return files;
 }
 
+// The files given, or else the --dir directory; a directory that is not there is said to be.
+std::vector<std::string> chain_files(const Options& options) {
+  if (options.files.empty() && !fs::is_directory(options.directory)) {
+    throw std::runtime_error(fmt::format("no migrations directory `{}`: give --dir, or start one with `migc init --dir {}`",
+                                         options.directory, options.directory));
+  }
+  return expand_inputs(options.files.empty() ? std::vector<std::string>{options.directory} : options.files);
+}
+
 std::optional<migc::CompiledChain> compile(const Options& options, std::vector<migc::SourceFile>& sources) {
-  for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
+  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
   if (options.werror) diagnostics.treat_warnings_as_errors();
   auto chain = migc::compile_chain(sources, diagnostics);
@@ -123,9 +141,23 @@ std::optional<migc::CompiledChain> compile(const Options& options, std::vector<m
   return chain;
 }
 
-std::string refresh_command(const Options& options) {
-  return options.update_target.empty() ? std::string("migc compile --update-generated ...")
-                                       : fmt::format("cmake --build build --target {}", options.update_target);
+// A path as one word for a POSIX shell, so that the printed fix can be pasted as it is.
+std::string shell_word(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:") == std::string::npos) {
+    return text;
+  }
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The fix for a stale file: in a message, with the build directory this build really uses;
+// in the checked-in file, which must not hold an absolute path, as `build`.
+std::string refresh_command(const Options& options, bool in_message = false) {
+  if (options.update_target.empty()) return "migc compile --update-generated ...";
+  return fmt::format("cmake --build {} --target {}", in_message && !options.build_dir.empty() ? shell_word(options.build_dir) : "build",
+                     options.update_target);
 }
 
 std::string schema_file_text(const migc::CompiledChain& chain, const Options& options) {
@@ -187,10 +219,15 @@ int run_compile(const Options& options) {
     const std::string expected = schema_file_text(*chain, options);
     if (options.update_generated) {
       write_if_changed(options.schema_sql, expected);
+    } else if (!fs::exists(options.schema_sql)) {
+      // A first build: there is nothing to be stale yet. Review starts with the next change.
+      write_if_changed(options.schema_sql, expected);
+      std::cout << fmt::format("migc: created {}, the head schema of chain `{}`: add it to version control\n",
+                               options.schema_sql, options.name);
     } else {
       const migc::SourceFile checked_in(options.schema_sql, fs::exists(options.schema_sql) ? read_file(options.schema_sql) : "");
       migc::Diagnostics diagnostics;
-      migc::check_generated_file(checked_in, expected, refresh_command(options), diagnostics);
+      migc::check_generated_file(checked_in, expected, refresh_command(options, true), diagnostics);
       print_diagnostics(diagnostics);
       if (diagnostics.had_errors()) return exit_chain_errors;
     }
@@ -218,9 +255,9 @@ int write_revision(const Options& options, const std::vector<std::string>& paren
 }
 
 int run_revision(Options options) {
-  options.files = {options.directory};
+  options.files.clear();
   std::vector<migc::SourceFile> sources;
-  for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
+  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
   if (sources.empty()) return write_revision(options, {});
   migc::Diagnostics diagnostics;
   const auto chain = migc::compile_chain(sources, diagnostics);
@@ -228,7 +265,7 @@ int run_revision(Options options) {
     if (diagnostic.kind != migc::DiagnosticKind::MultipleHeads) continue;
     print_diagnostic(diagnostic);
     std::cerr << "migc: error: a new revision needs one head to follow; merge the heads first: "
-                 "migc merge <rev> <rev> -m \"...\"\n";
+                 "migc merge heads -m \"...\"\n";
     return exit_chain_errors;
   }
   if (!chain) {
@@ -302,29 +339,75 @@ int run_introspect(Options options) {
   return 0;
 }
 
-int run_merge(Options options) {
-  if (options.merge_parents.size() < 2) throw std::runtime_error("a merge needs two revisions or more");
-  options.files = {options.directory};
-  std::vector<migc::SourceFile> sources;
-  for (const auto& path : expand_inputs(options.files)) sources.emplace_back(path, read_file(path));
+// The chain's revision graph, even with several heads; nullopt (having said why) when the chain
+// has any other error.
+std::optional<migc::ChainGraph> read_chain_graph(const Options& options, std::vector<migc::SourceFile>& sources) {
+  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
   migc::Diagnostics diagnostics;
   migc::compile_chain(sources, diagnostics);
-  // The chain is expected to have several heads here: that is what a merge is for.
   bool other_errors = false;
   for (const auto& diagnostic : diagnostics.all()) {
     if (diagnostic.kind == migc::DiagnosticKind::MultipleHeads) continue;
     print_diagnostic(diagnostic);
     other_errors = other_errors || diagnostic.severity == migc::Severity::error;
   }
-  if (other_errors) return exit_chain_errors;
-  return write_revision(options, options.merge_parents);
+  if (other_errors) {
+    std::cerr << fmt::format("migc: {} error(s)\n", diagnostics.error_count());
+    return std::nullopt;
+  }
+  return migc::read_graph(sources);
 }
 
+// A revision as the user wrote it (an id or a unique prefix), as the chain's id.
+std::string resolve_revision(const migc::ChainGraph& graph, const std::string& given) {
+  std::vector<std::string> matches;
+  for (const auto& id : graph.ids) {
+    if (id == given) return id;
+    if (id.starts_with(given)) matches.push_back(id);
+  }
+  if (matches.empty()) throw std::runtime_error(fmt::format("no revision `{}` in the chain", given));
+  if (matches.size() > 1) {
+    throw std::runtime_error(fmt::format("`{}` is ambiguous: it starts {}", given, fmt::join(matches, ", ")));
+  }
+  return matches.front();
+}
+
+// `merge heads`, as Alembic's, or the heads named (ids or prefixes): every one a head, two or more.
+int run_merge(Options options) {
+  std::vector<migc::SourceFile> sources;
+  options.files.clear();
+  const auto graph = read_chain_graph(options, sources);
+  if (!graph) return exit_chain_errors;
+  std::vector<std::string> parents;
+  if (options.merge_parents == std::vector<std::string>{"heads"}) {
+    parents = graph->heads;
+  } else {
+    for (const auto& given : options.merge_parents) {
+      const std::string id = resolve_revision(*graph, given);
+      if (std::find(graph->heads.begin(), graph->heads.end(), id) == graph->heads.end()) {
+        throw std::runtime_error(fmt::format("revision `{}` is not a head (the heads: {}); a merge joins heads",
+                                             id, fmt::join(graph->heads, ", ")));
+      }
+      if (std::find(parents.begin(), parents.end(), id) != parents.end()) {
+        throw std::runtime_error(fmt::format("revision `{}` is given twice", id));
+      }
+      parents.push_back(id);
+    }
+  }
+  if (parents.size() < 2) {
+    throw std::runtime_error(fmt::format("a merge joins two heads or more, and {}: nothing to merge",
+                                         graph->heads.size() == 1 ? "the chain has one, " + graph->heads.front()
+                                                                  : fmt::format("{} given", parents.size())));
+  }
+  return write_revision(options, parents);
+}
+
+// Several heads are what `heads` is asked to list, not an error.
 int run_heads(const Options& options) {
   std::vector<migc::SourceFile> sources;
-  const auto chain = compile(options, sources);
-  if (!chain) return exit_chain_errors;
-  for (const auto& head : migc::chain_heads(*chain)) std::cout << head << " (head)\n";
+  const auto graph = read_chain_graph(options, sources);
+  if (!graph) return exit_chain_errors;
+  for (const auto& head : graph->heads) std::cout << head << " (head)\n";
   return 0;
 }
 
@@ -337,6 +420,29 @@ int run_history(const Options& options) {
     std::cout << fmt::format("{} -> {}, {}  ({})\n", parents, it->id, it->message,
                              migc::relative_source_path(it->file->path(), options.source_root));
   }
+  return 0;
+}
+
+// A new project's migrations directory, its first (empty) root revision, and the CMake lines
+// that build its migrator.
+int run_init(Options options) {
+  if (fs::exists(options.directory) && !expand_inputs({options.directory}).empty()) {
+    throw std::runtime_error(fmt::format("{} already holds revisions; `init` starts a chain: add to this one with "
+                                         "`migc revision --dir {} -m \"...\"`", options.directory, options.directory));
+  }
+  fs::create_directories(options.directory);
+  if (options.message.empty()) options.message = "Initial revision";
+  write_revision(options, {});
+  std::string name = options.chain_name;
+  if (name.empty()) name = migc::slug(fs::absolute(options.directory).parent_path().filename().string());
+  const std::string version = MIGC_VERSION;
+  std::cout << fmt::format(
+      "migc: then, in your CMakeLists.txt:\n\n"
+      "find_package(migc {} REQUIRED)\n"
+      "add_migrations({}\n"
+      "  DIRECTORY ${{CMAKE_CURRENT_SOURCE_DIR}}/{}\n"
+      "  MIGRATOR {}-migrate)\n",
+      version.substr(0, version.rfind('.')), name, fs::path(options.directory).lexically_normal().generic_string(), name);
   return 0;
 }
 
@@ -374,11 +480,61 @@ int run_graph(const Options& options) {
   return 0;
 }
 
+// A value in a key=value conninfo: single-quoted, with quotes and backslashes escaped.
+std::string conninfo_value(std::string_view value) {
+  std::string out = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// A server that is running already (CI's service container): its conninfo in key=value form,
+// to which the tests append `dbname=<their own database>`. The state file may hold a password:
+// readable by its owner only. `stop` finds no server record and leaves it running.
+int use_existing_server(const Options& options, const std::string& url) {
+  const migc::runtime::ConnectionString given(url);
+  if (!given.unreadable().empty()) {
+    throw std::runtime_error(fmt::format("{}: {}", options.reuse_variable, given.unreadable()));
+  }
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(given.libpq_text().c_str(), &error);
+  if (parsed == nullptr) {
+    PQfreemem(error);
+    throw std::runtime_error(fmt::format("{} is not a connection string libpq reads", options.reuse_variable));
+  }
+  std::string conninfo;
+  for (const PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || std::string_view(option->keyword) == "dbname") continue;
+    conninfo += fmt::format("{}{}={}", conninfo.empty() ? "" : " ", option->keyword, conninfo_value(option->val));
+  }
+  PQconninfoFree(parsed);
+  // Reachable, and allowed to create the tests' databases: said now rather than by every test.
+  migc::runtime::Connection server(conninfo + " dbname=postgres");
+  if (server.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").value(0, 0) != "t") {
+    throw std::runtime_error(fmt::format("the tests create databases of their own, and {} may not (CREATEDB)", server.description()));
+  }
+  fs::remove(options.state_file + ".server");
+  const mode_t before = umask(077);
+  write_if_changed(options.state_file, conninfo + "\n");
+  umask(before);
+  fs::permissions(options.state_file, fs::perms::owner_read | fs::perms::owner_write);
+  std::cout << fmt::format("migc: the tests use the server {} names ({}), creating and dropping databases of their own on it\n",
+                           options.reuse_variable, server.description());
+  return 0;
+}
+
 // A throwaway server for whoever runs this (CTest's fixture, a script), stopped by `stop` or,
 // failing that, when that process ends. <state> holds its conninfo; <state>.server what `stop` needs.
 int run_throwaway_start(const Options& options) {
   const fs::path state(options.state_file);
   if (state.has_parent_path()) fs::create_directories(state.parent_path());
+  if (!options.reuse_variable.empty()) {
+    if (const char* url = std::getenv(options.reuse_variable.c_str()); url != nullptr && *url != '\0') {
+      return use_existing_server(options, url);
+    }
+  }
   migc::runtime::EphemeralServer server(getppid(), options.server_settings);
   write_if_changed(state.string() + ".server", fmt::format("{}\n{}\n", server.directory(), server.keeper()));
   write_if_changed(state, server.conninfo() + "\n");
@@ -394,6 +550,7 @@ int run_throwaway_stop(const Options& options) {
   std::string directory;
   pid_t keeper = 0;
   if (!std::getline(in, directory) || !(in >> keeper)) {
+    fs::remove(options.state_file);  // a server it did not start (--reuse-from-env) is left running
     std::cout << fmt::format("migc: no throwaway server is recorded in {}; nothing to stop\n", record);
     return 0;
   }
@@ -409,10 +566,15 @@ int run_throwaway_stop(const Options& options) {
 int main(int argc, char** argv) {
   CLI::App app{"migc: compiles a chain of PostgreSQL schema revisions (.mig files) into a migration plan"};
   app.require_subcommand(1);
+  // Global options anywhere on the line, after the subcommand too; set before the subcommands
+  // are added, which inherit it.
+  app.fallthrough();
+  app.set_version_flag("--version", "migc " MIGC_VERSION);
   Options options;
+  app.add_option("--dir", options.directory, "the migrations directory, when no files are given")->capture_default_str();
 
   auto* compile_command = app.add_subcommand("compile", "check the chain and generate the plan");
-  compile_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  compile_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   compile_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
   compile_command->add_option("--name", options.name, "the chain's name, used in generated file names");
   compile_command->add_option("--out-dir", options.out_dir, "where to write <name>_plan.cpp and <name>_revisions.txt");
@@ -420,6 +582,7 @@ int main(int argc, char** argv) {
   compile_command->add_option("--schema-sql", options.schema_sql, "checked-in head schema to verify (or refresh)");
   compile_command->add_option("--update-target", options.update_target, "the build target that refreshes generated files");
   compile_command->add_flag("--update-generated", options.update_generated, "rewrite the checked-in generated files");
+  compile_command->add_option("--build-dir", options.build_dir, "the build directory that fixes printed in messages name");
   compile_command->add_option("--model", options.model, "a directory of model files the head schema must equal")
       ->each([&](const std::string&) { options.check_model = true; });
   compile_command->add_option("--lock-file", options.lock_file, "revisions.lock: released revisions that must not change");
@@ -427,16 +590,15 @@ int main(int argc, char** argv) {
   compile_command->add_flag("--update-lock", options.update_lock, "add every revision not yet in the lock file to it");
 
   auto* check_command = app.add_subcommand("check", "check the chain; generate nothing");
-  check_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  check_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   check_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
 
   auto* schema_command = app.add_subcommand("schema", "print the schema at the head (or --at a revision) as SQL");
-  schema_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  schema_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   schema_command->add_option("--at", options.at, "the revision whose schema to print");
 
   auto* revision_command = app.add_subcommand("revision", "write a new, empty revision after the head");
   revision_command->add_option("-m,--message", options.message, "what the revision does")->required();
-  revision_command->add_option("--dir", options.directory, "the migrations directory")->capture_default_str();
   revision_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
   auto* autogenerate_flag =
       revision_command->add_flag("--autogenerate", options.autogenerate, "fill it with what turns the head schema into the model");
@@ -446,7 +608,6 @@ int main(int argc, char** argv) {
 
   auto* introspect_command = app.add_subcommand("introspect", "write a root revision that recreates a live database's schema");
   introspect_command->add_option("url", options.url, "the database (libpq URL or key=value string)")->required();
-  introspect_command->add_option("--dir", options.directory, "an empty migrations directory to write it into")->capture_default_str();
   introspect_command->add_option("-o,--output", options.output, "`-`: print the revision instead of writing a file");
   introspect_command->add_option("-m,--message", options.message, "the revision's message");
   introspect_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
@@ -454,17 +615,22 @@ int main(int argc, char** argv) {
                                  "read only this schema, its objects unqualified (a tenant's, for the migrator's --schema)");
 
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
-  merge_command->add_option("revisions", options.merge_parents, "the revisions to merge")->required();
+  merge_command->add_option("revisions", options.merge_parents, "`heads`, or the heads to merge (ids or unique prefixes)")
+      ->required();
   merge_command->add_option("-m,--message", options.message, "what the merge joins")->required();
-  merge_command->add_option("--dir", options.directory, "the migrations directory")->capture_default_str();
   merge_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
 
+  auto* init_command = app.add_subcommand("init", "start a chain: the directory, a first root revision, and the CMake lines");
+  init_command->add_option("-m,--message", options.message, "the first revision's message (default: Initial revision)");
+  init_command->add_option("--id", options.id, "the revision id (default: 12 random hex digits)");
+  init_command->add_option("--name", options.chain_name, "the chain's name in add_migrations() (default: the project directory's)");
+
   auto* heads_command = app.add_subcommand("heads", "print the chain's head revision(s)");
-  heads_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  heads_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   auto* history_command = app.add_subcommand("history", "list the revisions, newest first");
-  history_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  history_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   auto* graph_command = app.add_subcommand("graph", "print the revision graph as Graphviz dot");
-  graph_command->add_option("inputs", options.files, ".mig files or directories holding them")->required();
+  graph_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   graph_command->add_option("--svg", options.svg, "write an SVG there instead (needs Graphviz's dot)");
 
   auto* throwaway_command = app.add_subcommand("throwaway-postgres", "a throwaway local PostgreSQL server, for tests and demos");
@@ -474,6 +640,8 @@ int main(int argc, char** argv) {
                "(its parent: run it from the script that stops it, not inside $(...))");
   throwaway_start->add_option("state", options.state_file, "a file to write its conninfo to")->required();
   throwaway_start->add_option("--setting", options.server_settings, "a server setting, name=value (repeatable)");
+  throwaway_start->add_option("--reuse-from-env", options.reuse_variable,
+                              "when this environment variable holds a connection string, use that running server instead");
   auto* throwaway_stop = throwaway_command->add_subcommand("stop", "stop it and delete its directory");
   throwaway_stop->add_option("state", options.state_file, "the file `start` was given")->required();
 
@@ -487,6 +655,7 @@ int main(int argc, char** argv) {
     if (*schema_command) return run_schema(options);
     if (*revision_command) return run_revision(options);
     if (*merge_command) return run_merge(options);
+    if (*init_command) return run_init(options);
     if (*introspect_command) return run_introspect(options);
     if (*heads_command) return run_heads(options);
     if (*history_command) return run_history(options);

@@ -27,6 +27,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 namespace migc::runtime {
@@ -85,19 +86,90 @@ int run(const std::vector<std::string>& argv, const Account& account, const std:
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+// What a program prints on stdout, run without a shell from PATH; nullopt when it cannot run or fails.
+std::optional<std::string> output_of(const std::vector<std::string>& argv) {
+  int pipe_ends[2];
+  if (pipe2(pipe_ends, O_CLOEXEC) != 0) return std::nullopt;
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(pipe_ends[1], 1) < 0 || dup2(null, 2) < 0) _exit(126);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(pipe_ends[1]);
+  std::string out;
+  char buffer[512];
+  for (ssize_t got; child > 0 && (got = read(pipe_ends[0], buffer, sizeof buffer)) != 0;) {
+    if (got > 0) out.append(buffer, static_cast<std::size_t>(got));
+    else if (errno != EINTR) break;
+  }
+  close(pipe_ends[0]);
+  if (child < 0) return std::nullopt;
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) return std::nullopt;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+bool has_server_programs(const fs::path& dir) {
+  std::error_code error;
+  return fs::exists(dir / "initdb", error) && fs::exists(dir / "pg_ctl", error);
+}
+
+// Newest major version first, in directories named after it (postgresql/15, pgsql-16, postgresql@14).
+void add_versioned(std::vector<fs::path>& candidates, const fs::path& parent, std::string_view prefix, const fs::path& below) {
+  std::vector<std::pair<int, fs::path>> found;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(parent, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    found.emplace_back(std::atoi(name.c_str() + prefix.size()), entry.path() / below);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [version, path] : found) candidates.push_back(path);
+}
+
+// Where initdb and pg_ctl are: the bindir pg_config names, then PATH, then the directories
+// distributions install them in (Debian and Ubuntu, Red Hat's packages, Homebrew, a source build).
 std::string find_bindir() {
   std::vector<fs::path> candidates;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", error)) candidates.push_back(entry.path() / "bin");
-  // The newest major version first.
-  std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
-    return std::atoi(a.parent_path().filename().c_str()) > std::atoi(b.parent_path().filename().c_str());
-  });
-  for (const auto& dir : candidates) {
-    if (fs::exists(dir / "initdb") && fs::exists(dir / "pg_ctl")) return dir.string();
+  if (const auto bindir = output_of({"pg_config", "--bindir"})) candidates.emplace_back(*bindir);
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest(path);
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      if (colon != 0) candidates.emplace_back(std::string(rest.substr(0, colon)));
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    }
   }
-  throw std::runtime_error("a throwaway server needs PostgreSQL's server programs (initdb, pg_ctl) in "
-                           "/usr/lib/postgresql/*/bin; install the postgresql package");
+  add_versioned(candidates, "/usr/lib/postgresql", "", "bin");
+  add_versioned(candidates, "/usr", "pgsql-", "bin");
+  add_versioned(candidates, "/opt/homebrew/opt", "postgresql@", "bin");
+  add_versioned(candidates, "/usr/local/opt", "postgresql@", "bin");
+  candidates.emplace_back("/usr/local/pgsql/bin");
+  for (const auto& dir : candidates) {
+    if (has_server_programs(dir)) return dir.string();
+  }
+  throw std::runtime_error("a throwaway server needs PostgreSQL's server programs (initdb, pg_ctl): none in `pg_config "
+                           "--bindir`, on PATH, or in /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin, /usr/local/pgsql/bin; "
+                           "install the PostgreSQL server package");
+}
+
+// "15" from "pg_ctl (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)", "17" from "... 17beta1".
+std::string major_version(const std::string& bindir) {
+  const auto text = output_of({bindir + "/pg_ctl", "--version"});
+  if (!text) return "(unknown version)";
+  const auto at = text->find(") ");
+  if (at == std::string::npos) return *text;
+  const std::string number = text->substr(at + 2);
+  return number.substr(0, number.find_first_not_of("0123456789"));
 }
 
 std::string read_log(const std::string& path) {
@@ -271,7 +343,7 @@ void EphemeralServer::start(const std::vector<std::string>& settings) {
     throw std::runtime_error("the server did not start:\n" + read_log(log));
   }
   conninfo_ = fmt::format("host={} port={} user=postgres dbname=postgres", directory_, port);
-  version_ = fs::path(bindir_).parent_path().filename().string();
+  version_ = major_version(bindir_);
 }
 
 void EphemeralServer::stop() {

@@ -22,9 +22,39 @@ printf "revision 'b7' revises '004'\n  message 'Quality metrics';\n" >"$work/mig
 out=$("$migc" revision -m "Another" --dir "$work/migrations" 2>&1); status=$?
 [ $status -eq 1 ] && echo "ok: revision refuses with two heads" || { echo "FAILED: revision with two heads exited $status"; failures=$((failures + 1)); }
 check "and says to merge" "merge the heads first: migc merge" "$out"
-out=$("$migc" merge "$first" b7 -m "Merge seed and metrics" --id m1 --dir "$work/migrations" 2>&1)
+check "and names the idiom that does it" 'migc merge heads -m' "$out"
+# Two heads are what `heads` lists, not an error.
+out=$("$migc" heads --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 0 ] && echo "ok: heads with two heads exits 0" || { echo "FAILED: heads with two heads exited $status"; failures=$((failures + 1)); }
+check "and lists both" "^$first \(head\)$" "$out"
+check "both" "^b7 \(head\)$" "$out"
+check "and nothing else" "^2$" "$(wc -l <<<"$out")"
+# merge checks what it is given before it writes anything.
+before=$(ls "$work/migrations" | wc -l)
+out=$("$migc" merge nope b7 -m "Bad" --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: merge of an unknown revision exits 2" || { echo "FAILED: merge nope exited $status"; failures=$((failures + 1)); }
+check_text "naming it" "migc: error: no revision \`nope\` in the chain" "$out"
+out=$("$migc" merge 002 b7 -m "Bad" --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: merge of a non-head exits 2" || { echo "FAILED: merge 002 exited $status"; failures=$((failures + 1)); }
+check_text "saying it is not a head" "revision \`002\` is not a head (the heads: $first, b7); a merge joins heads" "$out"
+out=$("$migc" merge b7 b7 -m "Bad" --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: a merge of one head twice exits 2" || { echo "FAILED: merge b7 b7 exited $status"; failures=$((failures + 1)); }
+check "nothing was written by the refused merges" "^$before$" "$(ls "$work/migrations" | wc -l)"
+# A prefix is resolved to the full id: the file names what the build will find.
+out=$("$migc" merge "${first:0:6}" b7 -m "Merge seed and metrics" --id m1 --dir "$work/migrations" 2>&1)
 check "merge writes the merge revision" "wrote .*-m1_merge_seed_and_metrics\.mig \(revision m1, after $first, b7\)" "$out"
 check "merged: one head again" "^m1 \(head\)$" "$("$migc" heads "$work/migrations" 2>&1)"
+check "the merge names the full ids" "revision 'm1' merges '$first', 'b7'" "$(cat "$work"/migrations/*-m1_*.mig)"
+out=$("$migc" merge heads -m "Nothing" --dir "$work/migrations" 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: merge heads with one head exits 2" || { echo "FAILED: merge heads with one head exited $status"; failures=$((failures + 1)); }
+check_text "saying there is nothing to merge" "the chain has one, m1: nothing to merge" "$out"
+# Alembic's idiom: merge heads.
+cp -r "$work/migrations" "$work/idiom"
+printf "revision 'c1' revises 'm1'\n  message 'One';\n" >"$work/idiom/c1.mig"
+printf "revision 'c2' revises 'm1'\n  message 'Two';\n" >"$work/idiom/c2.mig"
+out=$("$migc" merge heads -m "Join" --id j1 --dir "$work/idiom" 2>&1)
+check "merge heads merges every head" "\(revision j1, after c1, c2\)" "$out"
+check "and the chain has one head again" "^j1 \(head\)$" "$("$migc" --dir "$work/idiom" heads 2>&1)"
 check "history lists the merge first" "^$first, b7 -> m1, Merge seed and metrics" "$("$migc" history "$work/migrations" 2>&1 | head -1)"
 check "graph draws the merge" "\"m1\" -> \"b7\";" "$("$migc" graph "$work/migrations" 2>&1)"
 at=$("$migc" schema --at 002 "$work/migrations" 2>&1)
@@ -47,6 +77,39 @@ check "it alters the old one" "alter table grid alter column name set not null;"
 [ $? -eq 0 ] && echo "ok: the chain compiles, and now equals the model" || { echo "FAILED: the chain does not equal the model"; failures=$((failures + 1)); }
 check "a second autogenerate has nothing to do" "already is the model" "$("$migc" revision --autogenerate --model "$tree/model" --dir "$tree/migrations" -m "Again" 2>&1)"
 rm -rf "$tree"
+
+# A new project: migc init, then the usual commands with their default directory.
+project=$(mktemp -d)/shop
+mkdir -p "$project"
+out=$(cd "$project" && "$migc" revision -m "First" 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: revision without a migrations directory exits 2" || { echo "FAILED: exited $status"; failures=$((failures + 1)); }
+check_text "pointing at init" "no migrations directory \`migrations\`: give --dir, or start one with \`migc init --dir migrations\`" "$out"
+out=$(cd "$project" && "$migc" init --id r0 2>&1); status=$?
+[ $status -eq 0 ] && echo "ok: init" || { echo "FAILED: init exited $status: $out"; failures=$((failures + 1)); }
+check "init writes a root revision" "wrote migrations/.*-r0_initial_revision\.mig \(revision r0, after base\)" "$out"
+check_text "and prints the CMake lines" "add_migrations(shop" "$out"
+check_text "with the directory" 'DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/migrations' "$out"
+check "the new chain checks" "^$" "$(cd "$project" && "$migc" check 2>&1)"
+out=$(cd "$project" && "$migc" revision -m "Add items" --id r1 2>&1)
+check "revision follows it" "\(revision r1, after r0\)" "$out"
+check "heads defaults to migrations/ too" "^r1 \(head\)$" "$(cd "$project" && "$migc" heads 2>&1)"
+out=$(cd "$project" && "$migc" init 2>&1); status=$?
+[ $status -eq 2 ] && echo "ok: init refuses a directory with revisions" || { echo "FAILED: second init exited $status"; failures=$((failures + 1)); }
+check_text "saying so" "migrations already holds revisions" "$out"
+# SCHEMA_SQL on a first build: the file is created (and said to be), not reported stale.
+out=$(cd "$project" && "$migc" compile --name shop --schema-sql generated/schema.sql 2>&1); status=$?
+[ $status -eq 0 ] && echo "ok: a first compile with a missing schema.sql succeeds" || { echo "FAILED: exited $status: $out"; failures=$((failures + 1)); }
+check_text "saying it created it" "migc: created generated/schema.sql, the head schema of chain \`shop\`: add it to version control" "$out"
+check "the next compile checks it" "^$" "$(cd "$project" && "$migc" compile --name shop --schema-sql generated/schema.sql 2>&1)"
+echo "-- edited" >>"$project/generated/schema.sql"
+out=$(cd "$project" && "$migc" compile --name shop --schema-sql generated/schema.sql 2>&1)
+check_text "and an edited one is still stale" "is stale" "$out"
+out=$(cd "$project" && "$migc" compile --name shop --schema-sql generated/schema.sql --update-target shop-update-generated \
+  --build-dir "/tmp/my builds/shop" 2>&1)
+check_text "the fix names the real build directory, quoted for a shell" \
+  "cmake --build '/tmp/my builds/shop' --target shop-update-generated" "$out"
+check "--version" "^migc [0-9]+\.[0-9]+\.[0-9]+$" "$("$migc" --version)"
+rm -rf "$(dirname "$project")"
 
 # On GitHub Actions, diagnostics also become annotations on the diff (workflow commands on stdout).
 broken=$(mktemp -d)
