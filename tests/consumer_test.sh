@@ -8,13 +8,20 @@ server=$(cat "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 database=migc_consumer_$$
-trap 'psql "$server dbname=postgres" -XAtqc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null; rm -rf "$work"' EXIT
+admin() { psql "$server dbname=postgres" -XAtqc "$1"; }
+# The consumer's round trips make databases named after its chain.
+drop_round_trip_databases() {
+  for db in $(admin "SELECT datname FROM pg_database WHERE datname LIKE 'migc\_rt\_inventory\_%'"); do
+    admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  done
+}
+trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null; drop_round_trip_databases; rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 echo "ok: migc installs"
 cmake -S "$here/consumer" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
-echo "ok: a project of its own builds its migrator with find_package(migc) and add_migrations()"
+echo "ok: a project of its own builds its migrator with find_package(migc) and add_migrations(), without setting the C++ standard"
 
 psql "$server dbname=postgres" -XAtqc "CREATE DATABASE $database" >/dev/null
 out=$(DATABASE_URL="$server dbname=$database" "$work/build/inventory-migrate" upgrade head 2>&1)
@@ -24,6 +31,51 @@ rows=$(psql "$server dbname=$database" -XAtqc "SELECT label FROM freezer")
 [ "$rows" = "Freezer A" ] || { echo "FAILED: the seeded row is missing: [$rows]"; exit 1; }
 echo "ok: with its data"
 
+# The embedded API: a service migrates its own connection as it starts.
+service_db=${database}_service
+trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null; admin "DROP DATABASE IF EXISTS $service_db WITH (FORCE)" >/dev/null; drop_round_trip_databases; rm -rf "$work"' EXIT
+admin "CREATE DATABASE $service_db" >/dev/null
+expect() {  # expect <description> <expected line> <output>
+  grep -qxF -- "$2" <<<"$3" || { echo "FAILED: $1: no line [$2] in:"; echo "$3"; exit 1; }
+  echo "ok: $1"
+}
+out=$("$work/build/inventory-service" "$server dbname=$service_db" 2>&1) || { echo "FAILED: the service's migration:"; echo "$out"; exit 1; }
+expect "the embedded API upgrades and reports" \
+  "upgraded database \`$service_db\` as user \`postgres\` via socket in $(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server") at port 5432 from base to b2 (2 revisions)" "$out"
+expect "revision by revision" "applied b2: Find samples by freezer" "$out"
+expect "its data is there, on the service's connection" "freezers 1" "$out"
+expect "the service's own settings are as it set them" "statement_timeout 42s" "$out"
+expect "all of them" "DateStyle German, DMY" "$out"
+expect "and the migration lock is released" "advisory locks held 0" "$out"
+recorded=$(psql "$server dbname=$service_db" -XAtqc "SELECT string_agg(revision || ' ' || migrator, ', ' ORDER BY revision) FROM migc_version")
+[ "$recorded" = "a1 inventory-service (migc $(cat "$work/prefix/lib/cmake/migc/migcConfigVersion.cmake" | sed -n 's/^set(PACKAGE_VERSION "\(.*\)")$/\1/p')), b2 inventory-service (migc $(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")$/\1/p' "$work/prefix/lib/cmake/migc/migcConfigVersion.cmake"))" ] \
+  || { echo "FAILED: migc_version does not record the service and the installed version: [$recorded]"; exit 1; }
+echo "ok: the version table records the service as the migrator, with the installed package's version"
+out=$("$work/build/inventory-service" "$server dbname=$service_db" --conninfo 2>&1) || { echo "FAILED: a second start:"; echo "$out"; exit 1; }
+grep -q "is at b2; nothing to do" <<<"$out" || { echo "FAILED: a second start did not find the database at head:"; echo "$out"; exit 1; }
+echo "ok: a second start, on a connection the API opens, has nothing to do"
+psql "$server dbname=$service_db" -XAtqc "UPDATE migc_version SET checksum = 'edited' WHERE revision = 'a1'" >/dev/null
+status=0
+out=$("$work/build/inventory-service" "$server dbname=$service_db" 2>&1) || status=$?
+[ $status -eq 1 ] && grep -q "^migration failed: applied revisions were edited" <<<"$out" &&
+  grep -q "revision a1 (migrations/a1_samples.mig:1) was applied as edited" <<<"$out" || { echo "FAILED: an edited applied revision was not refused ($status):"; echo "$out"; exit 1; }
+echo "ok: an edited applied revision is refused with a message the service can log"
+
 out=$(ctest --test-dir "$work/build" 2>&1) || { echo "FAILED: its own round-trip tests:"; echo "$out"; exit 1; }
 grep -q "inventory.roundtrip.b2" <<<"$out" || { echo "FAILED: no round trip of b2 ran:"; echo "$out"; exit 1; }
 echo "ok: its round-trip tests pass against a throwaway server of their own"
+
+# CI's way: a server that runs already (a service container), named by MIGC_TEST_DATABASE_URL
+# as a URL; the fixture starts none, and the round trips make their databases on that server.
+drop_round_trip_databases
+socket=$(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server")
+url="postgresql://postgres@/postgres?host=$socket&port=5432"
+out=$(MIGC_TEST_DATABASE_URL="$url" ctest --test-dir "$work/build" -V 2>&1) || { echo "FAILED: round trips on an existing server:"; echo "$out"; exit 1; }
+grep -q "the tests use the server MIGC_TEST_DATABASE_URL names" <<<"$out" || { echo "FAILED: the fixture did not say it used the server:"; echo "$out"; exit 1; }
+if grep -q "a throwaway PostgreSQL" <<<"$out"; then echo "FAILED: the fixture started a server anyway:"; echo "$out"; exit 1; fi
+made=$(admin "SELECT count(*) FROM pg_database WHERE datname LIKE 'migc\_rt\_inventory\_%'")
+[ "$made" -gt 0 ] || { echo "FAILED: no round-trip database was made on the server MIGC_TEST_DATABASE_URL names"; exit 1; }
+echo "ok: with MIGC_TEST_DATABASE_URL, its round trips run on that server ($made databases of their own)"
+[ ! -e "$work/build/test-postgres/conninfo" ] || { echo "FAILED: the fixture's stop left the conninfo (it may hold a password)"; exit 1; }
+echo "ok: and the fixture's stop leaves neither the server's conninfo behind nor the server stopped"
+admin "SELECT 1" >/dev/null || { echo "FAILED: the server was stopped"; exit 1; }
