@@ -46,9 +46,11 @@ SELECT format('constraint %s%I.%I %s', c.nspname, c.relname, co.conname, pg_get_
   FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
 UNION ALL
 -- pg_get_indexdef() always qualifies the table; a one-schema snapshot leaves names bare.
-SELECT format('index %s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.indexrelid)
-                          ELSE replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ')
-                          END)
+-- An INVALID index (an interrupted concurrent build or drop) is not the index it would be.
+SELECT format('index %s%s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.indexrelid)
+                            ELSE replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ')
+                            END,
+              CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END)
   FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
 UNION ALL
 SELECT format('sequence %s%I %s start %s increment %s owned by %s', c.nspname, c.relname,

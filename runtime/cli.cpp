@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <iostream>
 #include <tuple>
 
@@ -178,7 +179,22 @@ std::vector<bool> applied_at(const Plan& plan, const std::string& from) {
   return ancestry(plan, {find_revision(plan, from)});
 }
 
+// Without a server to ask: what PostgreSQL takes for a time setting, a number with an optional
+// unit (us, ms, s, min, h, d), so that a script never carries `SET LOCAL lock_timeout = 'bogus'`.
+void check_timeouts_offline(const RunSettings& settings) {
+  static const std::regex timeout(R"(^\s*[0-9]+(\.[0-9]+)?\s*(us|ms|s|min|h|d)?\s*$)");
+  for (const auto& [option, value] : {std::pair<std::string_view, const std::string&>{"--lock-timeout", settings.lock_timeout},
+                                      {"--statement-timeout", settings.statement_timeout}}) {
+    if (value.size() > 64 || !std::regex_match(value, timeout)) {
+      throw UsageError(fmt::format("{} `{}` is not a time PostgreSQL takes: write a number with us, ms, s, min, h or d, "
+                                   "like 30s",
+                                   option, value.size() > 64 ? value.substr(0, 64) + "..." : value));
+    }
+  }
+}
+
 int offline(const Plan& plan, const Options& options, Direction direction, Output& out) {
+  check_timeouts_offline(options.settings);
   // The starting point comes from the target (`from:to`), not from a database.
   const auto [from, to] = split_range(options.target);
   if (direction == Direction::down && from.empty()) {
@@ -442,7 +458,6 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   Session session(plan, options);
   lock(session, options, out);
   if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
-  session.migrator.prepare(false);  // what it would adopt, the stamp replaces
   session.migrator.stamp(heads);
   out.summary(fmt::format("stamped {} as {}; no SQL was run", session.database, heads_text(plan, heads)),
               {{"database", session.database}, {"to", ids(plan, heads)}});
@@ -474,6 +489,14 @@ int report_migration_error(const MigrationError& error, bool rehearsal, bool sin
   } else if (single_transaction) {
     text += "\n  the run was one transaction (--single-transaction): all of it was rolled back, and the database is where "
             "it was before the run";
+  } else if (error.outside_transaction()) {
+    // PostgreSQL rolls back no `concurrently` step: a failed build leaves its index INVALID, and
+    // a failed drop may too.
+    text += fmt::format("\n  revision {} is not recorded as {}; its index `{}` may be left INVALID, and the next {} of it "
+                        "{} it again",
+                        revision.id, error.direction() == Direction::up ? "applied" : "reverted", error.concurrent_index(),
+                        error.direction() == Direction::up ? "upgrade" : "downgrade",
+                        error.creates_index() ? "builds" : "drops");
   } else {
     text += fmt::format("\n  the {} of revision {} was rolled back; the database is where it was before it",
                         error.direction() == Direction::up ? "upgrade" : "downgrade", revision.id);
@@ -487,6 +510,17 @@ int report_migration_error(const MigrationError& error, bool rehearsal, bool sin
 int report_interrupted(int signal, Output& out) {
   out.error(Interrupted(signal, "the running query was cancelled; nothing was changed").what(), 128 + signal);
   return 128 + signal;
+}
+
+// --ephemeral connects to its own server and nothing else: no PG* variable (PGHOSTADDR, a
+// service, PGOPTIONS, ...) may point the connection, or the server's start, anywhere else.
+void forget_libpq_environment() {
+  std::vector<std::string> names;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    const std::string_view entry(*variable);
+    if (entry.starts_with("PG")) names.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  for (const auto& name : names) unsetenv(name.c_str());
 }
 
 }  // namespace
@@ -509,6 +543,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   app.add_option("--statement-timeout", options.settings.statement_timeout, "longest a statement may run; 0: no limit")
       ->capture_default_str();
   app.add_option("--retries", options.settings.lock_retries, "attempts after a lock timeout, 0.5 s, 1 s, 2 s... apart")
+      ->check(CLI::Range(0, 100))
       ->capture_default_str();
   app.add_option("--schema", options.schema, "the schema the chain lives in, one per tenant say (default: the current schema)");
   app.add_option("--role", options.role, "SET ROLE to this first, so that what the chain creates is owned by it");
@@ -559,6 +594,7 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   const StopWithWarning stop_server{server, out};
   try {
     if (options.ephemeral) {
+      forget_libpq_environment();
       server.emplace();
       options.url = server->conninfo();
       out.note(fmt::format("started a throwaway PostgreSQL {} on {}; it is deleted when this command ends",

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +30,7 @@
 #include <fstream>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 namespace migc::runtime {
 namespace {
@@ -212,9 +214,23 @@ std::string shut_down_locked(const std::string& directory) {
   }
   // Deleted even when the stop failed: a server whose directory is gone shuts itself down
   // within a minute, when it next checks its lock file.
+  // An initdb the owner started may still be writing there as it goes (a signal that ended the
+  // owner need not have reached it): deleted again until it stays gone, for up to a minute.
   std::error_code error;
-  fs::remove_all(directory, error);
-  if (error) failures += fmt::format("{}cannot delete {}: {}", failures.empty() ? "" : "\n", directory, error.message());
+  for (int attempt = 0; attempt < 600; ++attempt) {
+    error.clear();
+    fs::remove_all(directory, error);
+    if (!error) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!fs::exists(directory)) break;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  if (error || fs::exists(directory)) {
+    failures += fmt::format("{}cannot delete {}: {}", failures.empty() ? "" : "\n", directory,
+                            error ? error.message() : std::string("something keeps writing there"));
+  }
   return failures;
 }
 
@@ -342,7 +358,8 @@ void EphemeralServer::start(const std::vector<std::string>& settings) {
   if (run({bindir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start"}, account, directory_ + "/pg_ctl.log") != 0) {
     throw std::runtime_error("the server did not start:\n" + read_log(log));
   }
-  conninfo_ = fmt::format("host={} port={} user=postgres dbname=postgres", directory_, port);
+  // hostaddr empty: a PGHOSTADDR would otherwise send the connection over TCP, elsewhere.
+  conninfo_ = fmt::format("host={} hostaddr='' port={} user=postgres dbname=postgres", directory_, port);
   version_ = major_version(bindir_);
 }
 

@@ -19,6 +19,14 @@ namespace {
 // "migc_loc" as a 64-bit key: every migc migrator on a database contends for this one lock.
 constexpr std::int64_t advisory_lock_key = 0x6d6967635f6c6f63;
 constexpr std::string_view lock_not_available = "55P03";
+constexpr std::string_view insufficient_privilege = "42501";
+
+// `CREATE [UNIQUE] INDEX CONCURRENTLY name ...` as the index it builds is printed.
+std::string without_concurrently(std::string_view sql) {
+  std::string text(sql);
+  if (const auto at = text.find(" CONCURRENTLY "); at != std::string::npos) text.erase(at, std::string_view(" CONCURRENTLY").size());
+  return text;
+}
 
 // The first 60 bits of MD5("<revision> <checksum>") (immutable, as a generated column needs;
 // sha256() of text is not): the compiler sums the same bits of the plan's revisions
@@ -95,6 +103,7 @@ MigrationError::MigrationError(const Revision& revision, Direction direction, co
     : std::runtime_error(cause.what()),
       revision_(revision),
       direction_(direction),
+      step_(step),
       line_(step != nullptr ? step->line : revision.line),
       cause_(cause) {}
 
@@ -175,32 +184,43 @@ void Migrator::widen_alembic_version() {
   connection_.execute(fmt::format("ALTER TABLE alembic_version ALTER COLUMN version_num TYPE varchar({})", longest));
 }
 
-std::vector<std::string> Migrator::prepare(bool adopt_alembic) {
-  version_table_.reset();
-  const bool in_transaction = settings_.in_callers_transaction;
-  std::optional<Transaction> transaction;
-  if (!in_transaction) transaction.emplace(connection_);
+bool Migrator::version_table_current() {
+  const Result columns = connection_.execute(
+      "SELECT count(*) FILTER (WHERE attname IN ('applied_at', 'duration_ms', 'migrator') "
+      "  OR attname IN ('revision', 'checksum') AND atttypid = 'text'::regtype), "
+      "count(*) FILTER (WHERE attname = 'entry_bits') FROM pg_attribute "
+      "WHERE attrelid = to_regclass('migc_version') AND attnum > 0 AND NOT attisdropped");
+  if (columns.value(0, 0) != "5") {
+    throw StateError(foreign_version_table("it lacks the columns, or the types, a migc migrator writes"));
+  }
+  return columns.value(0, 1) == "1";
+}
+
+std::vector<std::string> Migrator::prepare_tables(bool adopt_alembic) {
+  // Behind a lock of live traffic on alembic_version, say, for no longer than a revision waits.
+  connection_.execute("SELECT set_config('lock_timeout', $1, true)", {settings_.lock_timeout});
+  if (alembic_table()) widen_alembic_version();
   std::vector<std::string> adopted;
   if (has_table(connection_, "migc_version")) {
-    const Result columns = connection_.execute(
-        "SELECT count(*) FILTER (WHERE attname IN ('revision', 'checksum', 'applied_at', 'duration_ms', 'migrator')), "
-        "count(*) FILTER (WHERE attname = 'entry_bits') FROM pg_attribute "
-        "WHERE attrelid = to_regclass('migc_version') AND attnum > 0 AND NOT attisdropped");
-    if (columns.value(0, 0) != "5") throw StateError(foreign_version_table("it lacks columns a migc migrator writes"));
-    if (columns.value(0, 1) != "1") connection_.execute(version_table_upgrade_sql);
-    if (alembic_table()) widen_alembic_version();
+    if (!version_table_current()) connection_.execute(version_table_upgrade_sql);
   } else {
     connection_.execute_script(version_table_sql);
     if (adopt_alembic && alembic_table()) {
       // A database Alembic migrated: take it over at the revisions it records, or not at all.
-      widen_alembic_version();
       const auto heads = alembic_heads();
       for (std::size_t head : heads) adopted.emplace_back(plan_.revisions[head].id);
       if (!heads.empty()) write_stamp(heads);
     }
   }
-  if (transaction) transaction->commit();
   recorded_.reset();
+  return adopted;
+}
+
+std::vector<std::string> Migrator::prepare(bool adopt_alembic) {
+  std::optional<Transaction> transaction;
+  if (!settings_.in_callers_transaction) transaction.emplace(connection_);
+  auto adopted = prepare_tables(adopt_alembic);
+  if (transaction) transaction->commit();
   return adopted;
 }
 
@@ -227,6 +247,7 @@ std::vector<AppliedRevision> Migrator::recorded() {
     recorded_ = revisions;
     return revisions;
   }
+  version_table_current();  // a table of another shape is refused before it is read
   std::optional<Result> rows;
   try {
     rows.emplace(connection_.execute(
@@ -375,10 +396,14 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
           if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
           pause_before_retry(retries);
           ++retries;
+          throw_if_interrupted(applied, fmt::format("stopped before trying revision {} again", meta.id));
         }
       }
       report({revisions[i], direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
     }
+    // A signal that came as the last revision committed: done, but said.
+    throw_if_interrupted(applied, fmt::format("it came as the run's last revision, {}, committed",
+                                              plan_.revisions[revisions.back()].id));
     return;
   }
   require_transactional(plan_, revisions, direction);
@@ -410,6 +435,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
         connection_.execute("ROLLBACK TO SAVEPOINT " + savepoint);
         pause_before_retry(retries);
         ++retries;
+        throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
       }
     }
     report({revision, direction, i + 1, revisions.size(), std::chrono::steady_clock::now() - start, retries});
@@ -454,7 +480,16 @@ void Migrator::run_concurrently(std::size_t revision, Direction direction, const
       // the index the plan builds.
       std::vector<bool> after = applied;
       after[revision] = direction == Direction::up;
-      const auto planned = planned_index_definition(connection_, plan_, after, step.concurrent_index);
+      std::optional<std::string> planned;
+      try {
+        planned = planned_index_definition(connection_, plan_, after, step.concurrent_index);
+      } catch (const DatabaseError& error) {
+        if (error.sqlstate() != insufficient_privilege) throw;
+        // No right to build the plan's schema in a scratch schema: the statement's own text, as
+        // PostgreSQL prints an index it built, is what such an index looks like in the common
+        // case (columns, no expressions); anything else is refused below, never taken.
+        planned = without_concurrently(step.sql);
+      }
       if (!planned || *planned != found->definition) {
         throw StateError(fmt::format(
             "revision {} ({}:{}) builds index {} in schema `{}`, but a different index of that name is there:\n"
@@ -553,8 +588,11 @@ void Migrator::downgrade(const std::vector<std::size_t>& revisions, const std::f
 }
 
 void Migrator::stamp(const std::vector<std::size_t>& heads) {
+  // The version tables and the stamp in one transaction: an interrupted stamp of an Alembic
+  // database leaves it as Alembic left it, not with empty version tables that read as base.
   std::optional<Transaction> transaction;
   if (!settings_.in_callers_transaction) transaction.emplace(connection_);
+  prepare_tables(false);  // what it would adopt, the stamp replaces
   write_stamp(heads);
   if (transaction) transaction->commit();
 }

@@ -28,10 +28,15 @@ class MigrationError : public std::runtime_error {
   Direction direction() const { return direction_; }
   const DatabaseError& cause() const { return cause_; }
   std::uint32_t line() const { return line_; }
+  // A `concurrently` step failed: nothing rolled it back.
+  bool outside_transaction() const { return step_ != nullptr && !step_->transactional; }
+  std::string_view concurrent_index() const { return step_ != nullptr ? step_->concurrent_index : std::string_view(); }
+  bool creates_index() const { return step_ != nullptr && step_->creates_index; }
 
  private:
   const Revision& revision_;
   Direction direction_;
+  const Step* step_;
   std::uint32_t line_;
   DatabaseError cause_;
 };
@@ -118,6 +123,9 @@ class Migrator {
 
  private:
   void write_stamp(const std::vector<std::size_t>& heads);
+  std::vector<std::string> prepare_tables(bool adopt_alembic);
+  // Throws StateError for a version table migc did not make; false when it lacks entry_bits.
+  bool version_table_current();
   // False when another session held the lock for all of `wait`.
   bool try_lock(std::chrono::milliseconds wait);
   // A step outside a transaction, after looking in the catalog for what an interrupted run left:
@@ -141,7 +149,6 @@ class Migrator {
   std::optional<bool> alembic_;
   std::unordered_map<std::string_view, std::size_t> index_;  // revision id -> plan position
   std::optional<std::vector<AppliedRevision>> recorded_;      // read once per run
-  std::optional<bool> version_table_;
 };
 
 // The SQL an upgrade or downgrade would run, version-table updates included, for review.

@@ -128,24 +128,44 @@ void ConnectionString::read(std::string_view trimmed) {
     PQfreemem(error);
     return;
   }
-  for (const PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+  collect(parsed, true);
+  PQconninfoFree(parsed);
+}
+
+// A value that holds a connection string, where a name goes (dbname, user, host, a service
+// file's or a PG* variable's): libpq takes it as a name, and it or the server quotes the name,
+// password and all, cut to an identifier's 63 bytes.
+static bool holds_connection_string(std::string_view value) {
+  return value.find("://") != std::string_view::npos || value.find('=') != std::string_view::npos ||
+         value.find("password") != std::string_view::npos || value.find("PASSWORD") != std::string_view::npos;
+}
+
+void ConnectionString::collect(const PQconninfoOption* options, bool as_given) {
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
     if (option->val == nullptr || *option->val == '\0') continue;
     const std::string_view keyword = option->keyword;
     const std::string_view value = option->val;
     if (std::string_view(option->dispchar) == "*") {
       secrets_.emplace_back(value);
-    } else if (keyword == "dbname" && (value.find('=') != std::string_view::npos || !url_scheme(value).empty())) {
-      // A connection string where a database name goes: libpq takes it as a name, and the
-      // server says the name does not exist, password and all.
+    } else if (keyword != "options" && holds_connection_string(value)) {
       const ConnectionString nested(value);
       secrets_.insert(secrets_.end(), nested.secrets_.begin(), nested.secrets_.end());
-      // The server quotes the name cut to an identifier's 63 bytes, which can end in the password.
+      secrets_.emplace_back(value);
       secrets_.emplace_back(value.substr(0, 63));
-    } else {
+    } else if (as_given) {
       options_.emplace_back(keyword, value);
     }
   }
-  PQconninfoFree(parsed);
+  std::sort(secrets_.begin(), secrets_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+void ConnectionString::learn(const PGconn* connection) {
+  if (connection == nullptr) return;
+  // What libpq used, PG* variables and service files included: their secrets too.
+  PQconninfoOption* used = PQconninfo(const_cast<PGconn*>(connection));
+  if (used == nullptr) return;
+  collect(used, false);
+  PQconninfoFree(used);
 }
 
 std::string ConnectionString::mask(std::string_view text) const {
@@ -244,6 +264,7 @@ void Connection::check_connected() {
   if (!connection_) throw ConnectionError("out of memory allocating a libpq connection", conninfo_.describe());
   if (PQstatus(connection_.get()) != CONNECTION_OK) {
     // libpq's message quotes what it was given: a host, a database name, a socket path.
+    conninfo_.learn(connection_.get());
     throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))), conninfo_.describe(connection_.get()));
   }
   // Server notices ("relation already exists, skipping") are not the user's business here.

@@ -46,9 +46,13 @@ class ConnectionString {
   // connection (with PG* variables, service files and defaults), or, without one, from the
   // text's own options; masked.
   std::string describe(const PGconn* connection = nullptr) const;
+  // Adds the secrets of what libpq used for `connection`, PG* variables and service files
+  // included, to those `mask` replaces.
+  void learn(const PGconn* connection);
 
  private:
   void read(std::string_view trimmed);
+  void collect(const PQconninfoOption* options, bool as_given);
 
   std::string libpq_text_;
   std::string unreadable_;

@@ -74,7 +74,7 @@ check_status "and then finds no drift" 0 $status
 check "at the revision the migration reached" "matches the schema of revision 004 (head)" "$out"
 wait $pid; wait $holder
 
-# --- A concurrent index build obeys the revision's lock timeout (2s in its header).
+# --- A concurrent index build obeys the lock timeout (without one it would wait 20 s and succeed).
 db=migc_state_concurrent_timeout
 fresh $db
 url="$server dbname=$db"
@@ -82,7 +82,7 @@ url="$server dbname=$db"
 psql "$url" -Xq -c "BEGIN; LOCK TABLE acquisition_session IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;" >/dev/null 2>&1 &
 holder=$!
 sleep 0.3
-out=$("$every" --url "$url" --retries 0 upgrade 008 2>&1); status=$?
+out=$("$every" --url "$url" --lock-timeout 1s --retries 0 upgrade 008 2>&1); status=$?
 check_status "a concurrent index build gives up at its lock timeout" 1 $status
 check "with the lock timeout named" "55P03 canceling statement due to lock timeout" "$out"
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
@@ -167,6 +167,128 @@ fresh $db
 sql $db "ALTER TABLE migc_version DROP COLUMN entry_bits, ADD COLUMN checksum_bits bigint GENERATED ALWAYS AS (('x0' || substr(checksum, 1, 15))::bit(64)::bigint) STORED"
 check "an older version table is upgraded" "now at 004 (head)" "$("$migrate" --url "$url" upgrade head 2>&1)"
 check "the start-up check then takes the fast path" "is at 004 (head); nothing to do" "$("$migrate" --url "$url" upgrade head 2>&1)"
+
+# --- What a hostile review found, each kept from coming back.
+socket=$(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server")
+
+# SIGINT in the pause before a retry stops the run; it does not try again and succeed.
+db=migc_state_retry_signal
+fresh $db
+url="$server dbname=$db"
+"$migrate" --url "$url" upgrade 6e6302f1ccb6 >/dev/null 2>&1
+psql "$url" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.3
+"$migrate" --url "$url" --lock-timeout 300ms --retries 5 upgrade 002 >/tmp/migc_state_retry.$$ 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; status=$?
+wait $holder
+check_status "SIGINT between lock retries exits 130" 130 $status
+check "and stops there" "interrupted by SIGINT" "$(cat /tmp/migc_state_retry.$$)"
+check "nothing was applied, even once the lock was free" "6e6302f1ccb6" "$("$migrate" --url "$url" current 2>&1)"
+rm -f /tmp/migc_state_retry.$$
+
+# A stamp of an Alembic database is one transaction with the version tables: interrupted, it
+# leaves the database as Alembic left it; behind a lock it gives up at the lock timeout.
+alembic migc_state_alembic_stamp 002
+url="$server dbname=migc_state_alembic_stamp"
+psql "$url" -Xq -c "BEGIN; LOCK TABLE alembic_version IN EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.3
+"$migrate" --url "$url" stamp 002 >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid; status=$?
+wait $holder
+check_status "a stamp interrupted behind a lock exits 143" 143 $status
+check "and leaves no version tables" "" "$(sql migc_state_alembic_stamp "SELECT to_regclass('migc_version')")"
+check "the database still reads as Alembic's 002" "002" "$("$migrate" --url "$url" current 2>&1)"
+sql migc_state_alembic_stamp "DELETE FROM alembic_version; ALTER TABLE alembic_version ALTER COLUMN version_num TYPE varchar(3); INSERT INTO alembic_version VALUES ('002')"
+out=$("$migrate" --url "$url" stamp 6e6302f1ccb6 2>&1); status=$?
+check_status "a stamp to a longer id than alembic_version holds widens it" 0 $status
+check "and records it" "6e6302f1ccb6" "$(sql migc_state_alembic_stamp "SELECT version_num FROM alembic_version")"
+
+# A failed concurrent drop says what it may leave; check sees an INVALID index.
+db=migc_state_concurrent_drop
+fresh $db
+url="$server dbname=$db"
+"$every" --url "$url" upgrade 008 >/dev/null 2>&1
+psql "$url" -Xq -c "BEGIN; SELECT count(*) FROM acquisition_session; SELECT pg_sleep(5); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.3
+out=$("$every" --url "$url" --lock-timeout 1s --retries 0 downgrade 007 2>&1); status=$?
+wait $holder
+check_status "a concurrent drop behind a reader fails" 1 $status
+check "saying the index may be left INVALID, not that it was rolled back" "its index \`idx_session_operator\` may be left INVALID, and the next downgrade of it drops it again" "$out"
+if [ "$(sql $db "SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_session_operator'::regclass")" = f ]; then
+  out=$("$every" --url "$url" check 2>&1); status=$?
+  check_status "check sees the INVALID index as drift" 7 $status
+  check "and names it" "(INVALID)" "$out"
+fi
+check "the next downgrade drops it" "now at 007" "$("$every" --url "$url" downgrade 007 2>&1)"
+
+# Finishing a concurrent build without the right to create a scratch schema.
+db=migc_state_concurrent_owner
+fresh $db
+sql postgres "DROP ROLE IF EXISTS migc_state_owner; CREATE ROLE migc_state_owner LOGIN PASSWORD 'owner-pw'" >/dev/null
+sql $db "REVOKE CREATE ON DATABASE $db FROM PUBLIC; ALTER SCHEMA public OWNER TO migc_state_owner"
+owner="postgresql://migc_state_owner:owner-pw@/$db?host=$socket"
+"$every" --url "$owner" upgrade 007 >/dev/null 2>&1
+sql $db "CREATE INDEX CONCURRENTLY idx_session_operator ON acquisition_session USING btree (operator_name)"
+out=$("$every" --url "$owner" upgrade 008 2>&1); status=$?
+check_status "a finished concurrent build is recorded without CREATE on the database" 0 $status
+check "at 008" "008" "$("$every" --url "$owner" current 2>&1)"
+sql postgres "DROP DATABASE $db" >/dev/null; sql postgres "DROP ROLE migc_state_owner" >/dev/null
+
+# --ephemeral connects to its own server whatever PG* says.
+out=$(env -u DATABASE_URL PGHOSTADDR=127.0.0.1 PGPORT=1 PGSERVICE=nowhere PGOPTIONS="-c search_path=elsewhere" \
+      "$migrate" --ephemeral upgrade 2>&1); status=$?
+check_status "--ephemeral ignores PGHOSTADDR, PGSERVICE and PGOPTIONS" 0 $status
+check "and upgrades its own server" "now at 004 (head)" "$out"
+
+# SIGTERM while --ephemeral starts its server: nothing is left behind.
+private_tmp=$(mktemp -d)
+for delay in 0.2 0.5 0.8 1.1 1.4; do
+  TMPDIR=$private_tmp setsid bash -c "exec env -u DATABASE_URL '$migrate' --ephemeral upgrade" >/dev/null 2>&1 &
+  group=$!
+  sleep $delay
+  kill -TERM -- -$group 2>/dev/null
+  wait $group 2>/dev/null
+done
+left=""
+for _ in $(seq 100); do
+  left=$(ls "$private_tmp")
+  [ -z "$left" ] && break
+  sleep 0.1
+done
+check "SIGTERM during --ephemeral's start leaves no directory" "" "$left"
+rm -rf "$private_tmp"
+
+# Passwords that come from PG* variables and service files are never printed either.
+service_file=$(mktemp)
+printf '[migc_state_svc]\nhost=%s\nuser=postgres\ndbname=postgresql://u:SvcPw1234@h/db\n' "$socket" >"$service_file"
+out=$(env -u DATABASE_URL PGHOST="$socket" PGUSER=postgres PGDATABASE='postgresql://u:EnvPw1234@h/db' "$migrate" current 2>&1)
+if grep -q EnvPw1234 <<<"$out"; then echo "FAILED: a password in PGDATABASE was printed: $out"; failures=$((failures + 1)); else echo "ok: a password in PGDATABASE is not printed"; fi
+out=$(env -u DATABASE_URL PGSERVICEFILE="$service_file" PGSERVICE=migc_state_svc "$migrate" --json current 2>&1)
+if grep -q SvcPw1234 <<<"$out"; then echo "FAILED: a password in a service file was printed: $out"; failures=$((failures + 1)); else echo "ok: a password in a service file is not printed"; fi
+out=$("$migrate" --url "user=postgresql://u:UserPw1234@h host=$socket dbname=postgres" --json current 2>&1)
+if grep -q UserPw1234 <<<"$out"; then echo "FAILED: a URL given as the user was printed: $out"; failures=$((failures + 1)); else echo "ok: a URL given as the user is not printed"; fi
+rm -f "$service_file"
+
+# Options checked without a database too; a version table of other types.
+out=$("$migrate" --lock-timeout bogus upgrade --sql 2>&1); status=$?
+check_status "--lock-timeout bogus with --sql is a usage error" 2 $status
+out=$("$migrate" --retries -1 history 2>&1); status=$?
+check_status "--retries -1 is a usage error" 2 $status
+db=migc_state_version_types
+fresh $db
+sql $db "CREATE TABLE migc_version (revision integer, checksum integer, applied_at timestamptz, duration_ms float8, migrator text); INSERT INTO migc_version VALUES (1, 1, now(), 1, 'x')"
+out=$("$migrate" --url "$server dbname=$db" current 2>&1); status=$?
+check_status "a version table of other types exits 5" 5 $status
+check "and says it is not migc's" "the version table migc_version is not one a migc migrator made" "$out"
 
 for db in $(sql postgres "SELECT datname FROM pg_database WHERE datname LIKE 'migc_state_%'"); do sql postgres "DROP DATABASE $db" >/dev/null 2>&1; done
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
