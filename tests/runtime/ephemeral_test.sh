@@ -54,7 +54,7 @@ PGPORT=6543 PGHOST=/nonexistent "$migc" throwaway-postgres start "$state" >"$wor
 check_status "throwaway-postgres start" 0 $status
 dir=$(head -n 1 "$state.server")
 keeper=$(tail -n 1 "$state.server")
-same "its conninfo names port 5432, not PGPORT's" "host=$dir port=5432 user=postgres dbname=postgres" "$(cat "$state")"
+same "its conninfo names port 5432, not PGPORT's" "host=$dir hostaddr='' port=5432 user=postgres dbname=postgres" "$(cat "$state")"
 if [ -S "$dir/.s.PGSQL.5432" ]; then echo "ok: the server listens on port 5432's socket"; else fail "no socket for port 5432 in $dir"; fi
 same "nothing listens on TCP" "" "$("$bindir/psql" "$(cat "$state")" -XAtc "SELECT inet_server_port()" 2>&1)"
 reachable_only_by_us "throwaway-postgres" "$dir"
