@@ -1136,7 +1136,8 @@ class RevisionSimulation {
     }
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& constraint : table.constraints) {
-        if (in_schema_of(table_name, constraint.name) == key && constraint.kind != ConstraintKind::foreign_key) {
+        const bool has_index = constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique;
+        if (has_index && in_schema_of(table_name, constraint.name) == key) {
           diagnostic.notes.push_back({table.origin.where, fmt::format("it is the index of a {} constraint of table `{}`",
                                                                       constraint.kind == ConstraintKind::primary_key ? "primary key" : "unique",
                                                                       table_name)});
