@@ -50,6 +50,27 @@ void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {
   diagnostic.notes.push_back({{}, fmt::format("name the file `{}_<slug>.mig`", id)});
 }
 
+// Whether the parents exist is the graph's to say; that there are two or more, and no repeats,
+// the header alone shows.
+void check_merge_parents(const ParsedFile& parsed, Diagnostics& diagnostics) {
+  const auto& header = parsed.syntax.header;
+  if (header.parents.size() == 1) {
+    auto& diagnostic = diagnostics.report(DiagnosticKind::InvalidMerge, {parsed.file, header.parents[0].span}, header.id.value,
+                                          fmt::format("names only `{}`", header.parents[0].value));
+    diagnostic.notes.push_back({{}, fmt::format("a revision with one parent revises it: revision '{}' revises '{}';",
+                                                header.id.value, header.parents[0].value)});
+    return;
+  }
+  for (std::size_t i = 1; i < header.parents.size(); ++i) {
+    const auto first = std::find_if(header.parents.begin(), header.parents.begin() + static_cast<std::ptrdiff_t>(i),
+                                    [&](const ast::StringLiteral& parent) { return parent.value == header.parents[i].value; });
+    if (first == header.parents.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+    auto& diagnostic = diagnostics.report(DiagnosticKind::InvalidMerge, {parsed.file, header.parents[i].span}, header.id.value,
+                                          fmt::format("names `{}` twice", header.parents[i].value));
+    diagnostic.notes.push_back({{parsed.file, first->span}, "first named here"});
+  }
+}
+
 std::vector<std::pair<std::string, std::string>> schema_changes(const SchemaObjects& before, const SchemaObjects& after) {
   std::vector<std::pair<std::string, std::string>> changes;
   for (const auto& [key, sql] : before) {
@@ -182,6 +203,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
         diagnostics.report(DiagnosticKind::InvalidTimeout, {file.file, (*timeout)->span}, (*timeout)->value);
       }
     }
+    if (header.merge) check_merge_parents(file, diagnostics);
     if (is_reserved_id(header.id.value)) {
       diagnostics.report(DiagnosticKind::ReservedRevisionId, {file.file, header.id.span}, header.id.value);
     } else if (const auto unsafe = unsafe_in_id(header.id.value)) {

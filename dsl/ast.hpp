@@ -249,6 +249,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, C
 struct Header : Located {
   StringLiteral id;
   std::vector<StringLiteral> parents;  // empty: the root (`revises base`)
+  bool merge = false;                  // `merges`: the parents must be two or more distinct revisions
   // `depends on 'x'`: x must be applied first, though this revision does not build on it
   // (Alembic's depends_on, typically a revision on another branch).
   std::vector<StringLiteral> dependencies;

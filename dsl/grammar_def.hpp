@@ -559,7 +559,7 @@ const auto allow_def = lit('@') >> kw("allow") > lit('(') > (name % ',') > lit('
 const auto header_def = located[
     kw("revision") > string_literal[assign(&ast::Header::id)] >
     ((kw("revises") > (kw("base") | string_literal[append(&ast::Header::parents)])) |
-     (kw("merges") > (string_literal % ',')[assign(&ast::Header::parents)])) >>
+     (kw("merges")[set(&ast::Header::merge, true)] > (string_literal % ',')[assign(&ast::Header::parents)])) >>
     *((kw("message") > string_literal[assign(&ast::Header::message)]) |
       (kw("depends") > kw("on") > (string_literal % ',')[assign(&ast::Header::dependencies)]) |
       (kw("lock") > kw("timeout") > string_literal[assign(&ast::Header::lock_timeout)]) |
