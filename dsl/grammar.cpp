@@ -75,7 +75,8 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
                Diagnostics& diagnostics) {
   const Iterator begin = source.text().begin();
   const Iterator end = source.text().end();
-  const auto parser = x3::with<grammar::source_begin_tag>(begin)[rule];
+  int depth = 0;
+  const auto parser = x3::with<grammar::source_begin_tag>(begin)[x3::with<grammar::nesting_depth_tag>(depth)[rule]];
   try {
     if (x3::phrase_parse(it, end, parser, grammar::skipper, attribute)) return true;
     const auto [got, span] = describe_token(source, skip_blanks(it, end));
@@ -88,6 +89,10 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
       diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, readable(failure.which()), got);
     }
     it = failure.where();
+  } catch (const grammar::nesting_too_deep<Iterator>& failure) {
+    const Span span = describe_token(source, failure.where).second;
+    diagnostics.report(DiagnosticKind::NestingTooDeep, {&source, span}, grammar::max_nesting);
+    it = failure.where;
   }
   return false;
 }
@@ -175,11 +180,15 @@ ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
 bool is_expression(const std::string& text) {
   Iterator it = text.begin();
   ast::Expression expression;
-  const auto parser = x3::with<grammar::source_begin_tag>(text.begin())[grammar::expression >> x3::eoi];
+  int depth = 0;
+  const auto parser = x3::with<grammar::source_begin_tag>(text.begin())[
+      x3::with<grammar::nesting_depth_tag>(depth)[grammar::expression >> x3::eoi]];
   try {
     return x3::phrase_parse(it, text.end(), parser, grammar::skipper, expression);
   } catch (const x3::expectation_failure<Iterator>&) {
     return false;
+  } catch (const grammar::nesting_too_deep<Iterator>&) {
+    return false;  // in parentheses, the text is passed through whole
   }
 }
 

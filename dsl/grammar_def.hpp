@@ -138,6 +138,46 @@ struct parenthesized_parser : x3::parser<parenthesized_parser> {
 
 constexpr parenthesized_parser parenthesized{};
 
+// The nesting depth of the expression being parsed, and its bound. Expressions nest by
+// recursion, so without one a default of f(f(f(...))) 50,000 levels deep exhausts the stack.
+struct nesting_depth_tag;
+constexpr int max_nesting = 100;
+
+// Thrown where an expression nests deeper than max_nesting.
+template <typename Iterator>
+struct nesting_too_deep {
+  Iterator where;
+};
+
+// nested[p]: parses p one level of nesting deeper, or throws nesting_too_deep past the bound.
+template <typename Subject>
+struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, nested_directive<Subject>>;
+  using attribute_type = x3::unused_type;
+  static constexpr bool has_attribute = false;
+
+  constexpr explicit nested_directive(const Subject& subject) : base_type(subject) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& rcontext, Attribute&) const {
+    int& depth = x3::get<nesting_depth_tag>(context);
+    if (depth >= max_nesting) throw nesting_too_deep<Iterator>{first};
+    struct Level {
+      int& depth;
+      ~Level() { --depth; }
+    } level{++depth};
+    return this->subject.parse(first, last, context, rcontext, x3::unused);
+  }
+};
+
+struct nested_gen {
+  template <typename Subject>
+  constexpr auto operator[](const Subject& subject) const {
+    return nested_directive<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(subject));
+  }
+};
+constexpr nested_gen nested{};
+
 // Semantic-action helpers: each names the one AST field it sets.
 template <typename Member>
 auto assign(Member member) {
@@ -343,7 +383,7 @@ const auto type_ref_def =
 // strict enough that the text can be handed to PostgreSQL as written.
 const auto number = x3::lexeme[+x3::digit >> -(lit('.') >> *x3::digit)];
 const auto operand_def = -lit('-') >> (quoted_string | number | parenthesized |
-                                       (identifier >> -(lit('(') > -(expression % ',') > lit(')'))));
+                                       (identifier >> -(lit('(') > -(nested[expression] % ',') > lit(')'))));
 const auto parenthesized_expression_def = located[parenthesized];
 const auto expression_def = located[operand >> *(lit("::") > type_ref)];
 

@@ -115,6 +115,45 @@ TEST(Grammar, RecoversAtTheNextStatement) {
   EXPECT_EQ(diagnostics.all()[1].message, "expected `table`, `index`, `type`, `sequence`, `extension` or `schema`, got `frobnicate`");
 }
 
+std::string nested_calls(std::size_t depth) {
+  std::string text;
+  for (std::size_t i = 0; i < depth; ++i) text += "f(";
+  text += "1";
+  return text + std::string(depth, ')');
+}
+
+TEST(Grammar, NestingUpToTheBoundParses) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\ncreate table t (a integer default " + nested_calls(100) + ");",
+                          diagnostics, source);
+  ASSERT_TRUE(file);
+  EXPECT_FALSE(diagnostics.had_errors());
+  EXPECT_EQ(file->statements.size(), 1u);
+}
+
+// f(f(f(...))) recurses in the parser: deep enough, it would exhaust the stack. It is one
+// error instead, and the next statement is read as usual.
+TEST(Grammar, DeepNestingIsAnErrorNotACrash) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\ncreate table t (a integer default " + nested_calls(50'000) +
+                              ");\ncreate table u (b integer);",
+                          diagnostics, source);
+  ASSERT_TRUE(file);
+  ASSERT_EQ(diagnostics.error_count(), 1u);
+  EXPECT_EQ(diagnostics.all()[0].kind, DiagnosticKind::NestingTooDeep);
+  EXPECT_EQ(diagnostics.all()[0].message, "expression nests deeper than 100 levels");
+  EXPECT_EQ(diagnostics.all()[0].where.span.begin, std::string_view("revision '1' revises base;\ncreate table t (a integer default ").size() + 2 * 101);
+  ASSERT_EQ(file->statements.size(), 1u);
+  EXPECT_EQ(std::get<ast::CreateTable>(file->statements[0]).name.text, "u");
+}
+
+TEST(Grammar, DeepNestingIsNoExpression) {
+  EXPECT_TRUE(is_expression(nested_calls(100)));
+  EXPECT_FALSE(is_expression(nested_calls(50'000)));
+}
+
 TEST(Grammar, MissingHeaderIsOneError) {
   Diagnostics diagnostics;
   const SourceFile* source = nullptr;
