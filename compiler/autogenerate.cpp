@@ -285,13 +285,14 @@ class Differ {
 }  // namespace
 
 std::optional<Schema> compile_model(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  const std::size_t errors_before = diagnostics.error_count();
   std::vector<ast::File> parsed;
   for (const auto& file : files) parsed.push_back(parse_model_file(file, diagnostics));
-  if (diagnostics.had_errors()) return std::nullopt;
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
   Schema model;
   const CreationSites sites;
   for (std::size_t i = 0; i < files.size(); ++i) simulate_revision({"model", &files[i], &parsed[i]}, model, sites, diagnostics);
-  if (diagnostics.had_errors()) return std::nullopt;
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
   return model;
 }
 

@@ -26,3 +26,29 @@ output=$("$migc" check --werror "$lint" 2>&1)
 grep -qF "002_index.mig:2:14: error: building index \`t_a\` without \`concurrently\`" <<<"$output" \
   || { echo "FAILED: --werror did not report the lint as an error: $output"; exit 1; }
 echo "ok: --werror turns lints into errors"
+
+# Every check of `compile` reports into one count, and nothing is written while any fails: no
+# plan beside a changed locked revision, a stale schema.sql or a model the head does not match.
+checks=$(mktemp -d)
+trap 'rm -rf "$work" "$lint" "$checks"' EXIT
+mkdir "$checks/migrations" "$checks/model" "$checks/out"
+printf "revision '001' revises base;\ncreate table t (id integer primary key);\n" >"$checks/migrations/001_root.mig"
+printf "create table t (id integer primary key, note text);\n" >"$checks/model/app.mig"
+printf "001 0000000000000000\n" >"$checks/revisions.lock"
+printf "stale\n" >"$checks/schema.sql"
+output=$("$migc" compile --name t --out-dir "$checks/out" --lock-file "$checks/revisions.lock" --schema-sql "$checks/schema.sql" \
+           --model "$checks/model" "$checks/migrations" 2>&1)
+[ $? -eq 1 ] || { echo "FAILED: compile with three failing checks did not exit 1: $output"; exit 1; }
+for kind in LockedRevisionChanged StaleGenerated ModelDrift; do
+  grep -qF "[$kind]" <<<"$output" || { echo "FAILED: $kind is not reported: $output"; exit 1; }
+done
+grep -qxF "migc: 3 error(s); nothing generated" <<<"$output" || { echo "FAILED: the count does not cover every check: $output"; exit 1; }
+[ -z "$(ls -A "$checks/out")" ] || { echo "FAILED: compile wrote $(ls "$checks/out") although checks failed"; exit 1; }
+echo "ok: failing checks are counted together, and nothing is generated"
+
+# Locking new revisions while a locked one changed adds nothing to the lock file.
+printf "revision '002' revises '001';\ncreate table u (id integer);\n" >"$checks/migrations/002_next.mig"
+"$migc" compile --name t --lock-file "$checks/revisions.lock" --update-lock "$checks/migrations" >/dev/null 2>&1
+[ $? -eq 1 ] || { echo "FAILED: --update-lock passed with a changed locked revision"; exit 1; }
+[ "$(cat "$checks/revisions.lock")" = "001 0000000000000000" ] || { echo "FAILED: the lock file was rewritten: $(cat "$checks/revisions.lock")"; exit 1; }
+echo "ok: a lock file is not updated while a locked revision changed"
