@@ -71,14 +71,15 @@ void check_merge_parents(const ParsedFile& parsed, Diagnostics& diagnostics) {
   }
 }
 
+// The objects a revision changed, as the plan carries them: keys serialised.
 std::vector<std::pair<std::string, std::string>> schema_changes(const SchemaObjects& before, const SchemaObjects& after) {
   std::vector<std::pair<std::string, std::string>> changes;
   for (const auto& [key, sql] : before) {
-    if (!after.contains(key)) changes.emplace_back(key, "");
+    if (!after.contains(key)) changes.emplace_back(key.serialised(), "");
   }
   for (const auto& [key, sql] : after) {
     const auto old = before.find(key);
-    if (old == before.end() || old->second != sql) changes.emplace_back(key, sql);
+    if (old == before.end() || old->second != sql) changes.emplace_back(key.serialised(), sql);
   }
   return changes;
 }

@@ -25,8 +25,9 @@ struct CompiledRevision {
   std::uint32_t line = 0;
   LoweredRevision lowered;
   std::string checksum;      // of the lowered SQL: reformatting a file does not change it
-  // The schema objects this revision changed: key -> SQL, empty SQL for an object it removed.
-  // Replayed in order, they rebuild the predicted schema at any revision.
+  // The schema objects this revision changed: serialised key (ObjectKey::serialised) -> SQL,
+  // empty SQL for an object it removed. Replayed in key order, they rebuild the predicted schema
+  // at any revision.
   std::vector<std::pair<std::string, std::string>> schema_changes;
 };
 

@@ -187,7 +187,7 @@ ColumnType parse_builtin_type(std::string text) {
     }
     text = text.substr(0, open) + text.substr(close + 1);
   }
-  type.name = text;
+  type.name.name = text;
   return type;
 }
 
@@ -220,7 +220,7 @@ class Reader {
       : connection_(connection), only_schema_(only_schema) {}
 
   Introspected run() {
-    std::set<std::string> owned_sequences;  // OWNED BY a column
+    std::set<QualifiedName> owned_sequences;  // OWNED BY a column
     if (!only_schema_) {
       for (const auto& row : rows(schemas_sql)) result_.schema.schemas.emplace(row[0], Origin{});
     }
@@ -243,7 +243,7 @@ class Reader {
     // A sequence behind a serial or identity column comes back with the column.
     for (const auto& [_, table] : result_.schema.tables) {
       for (const auto& column : table.columns) {
-        if (!column.owned_sequence.empty()) result_.schema.sequences.erase(column.owned_sequence);
+        if (column.owned_sequence) result_.schema.sequences.erase(*column.owned_sequence);
       }
     }
     for (const auto& name : owned_sequences) {
@@ -267,9 +267,9 @@ class Reader {
     return out;
   }
 
-  // The compiler's names: `public` objects unqualified, others as schema.name.
-  std::string name_in(const std::string& schema, const std::string& name) const {
-    return only_schema_ || schema == "public" ? name : schema + "." + name;
+  // The compiler's names: `public` objects in the default schema, the others in theirs.
+  QualifiedName name_in(const std::string& schema, const std::string& name) const {
+    return {only_schema_ || schema == "public" ? std::string() : schema, name};
   }
 
   void left_out(std::string what) { result_.left_out.push_back(std::move(what)); }
@@ -305,11 +305,12 @@ class Reader {
     }
     column.not_null = row[3] == "t";
     const std::string& default_sql = row[4];
-    const std::string sequence = row[11].empty() ? "" : name_in(row[10], row[11]);
+    std::optional<QualifiedName> sequence;
+    if (!row[11].empty()) sequence = name_in(row[10], row[11]);
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
       column.owned_sequence = sequence;
-    } else if (!sequence.empty() && default_sql == "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)") {
+    } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)") {
       column.owned_sequence = sequence;
       if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
       column.not_null = true;
@@ -364,9 +365,9 @@ class Reader {
     std::map<std::string, Index> indexes;  // by oid, keys in order
     for (const auto& row : rows(indexes_sql)) {
       Index& index = indexes[row[0]];
-      if (index.name.empty()) {
+      if (index.name.name.empty()) {
         index.table = table_oids_.at(row[1]);
-        index.name = in_schema_of(index.table, row[2]);
+        index.name = beside(index.table, row[2]);
         index.unique = row[3] == "t";
         index.method = row[4];
         if (!row[5].empty()) index.where_sql = "(" + row[5] + ")";
@@ -391,7 +392,7 @@ class Reader {
   const std::optional<std::string> only_schema_;
   Introspected result_;
   std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read
-  std::map<std::string, std::string> table_oids_;  // oid -> name
+  std::map<std::string, QualifiedName> table_oids_;  // oid -> name
 };
 
 }  // namespace
@@ -431,8 +432,7 @@ Schema normalised_by_server(runtime::Connection& connection, const Schema& head)
   connection.execute("SELECT set_config('search_path', $1, true)", {search_path});
   std::string sql;
   for (const auto& [key, statement] : schema_objects(head)) {
-    // Keys name objects in other schemas with a dot (names cannot hold one), and schemas themselves.
-    if (key.find('.') != std::string::npos || key.starts_with("0 schema ")) continue;
+    if (key.outside_default_schema()) continue;
     sql += statement + ";\n";
   }
   connection.execute_script(sql);

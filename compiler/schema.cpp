@@ -55,12 +55,12 @@ std::string ColumnType::sql() const {
   };
   if (user_defined) {
     out = quote_qualified(name);
-  } else if (name.starts_with("timestamp ") || name.starts_with("time ")) {
+  } else if (name.name.starts_with("timestamp ") || name.name.starts_with("time ")) {
     // format_type() puts the precision between the word and its time zone suffix.
-    const auto space = name.find(' ');
-    out = with_modifiers(name.substr(0, space)) + name.substr(space);
+    const auto space = name.name.find(' ');
+    out = with_modifiers(name.name.substr(0, space)) + name.name.substr(space);
   } else {
-    out = with_modifiers(name);
+    out = with_modifiers(name.name);
   }
   for (std::uint32_t i = 0; i < array_dimensions; ++i) out += "[]";
   return out;
@@ -115,7 +115,7 @@ const Constraint* Table::primary_key() const {
 void Schema::index(const Table& table, int delta) {
   for (const auto& constraint : table.constraints) {
     // Constraint names are kept per schema, as PostgreSQL chooses them.
-    const std::string key = in_schema_of(table.name, constraint.name);
+    const QualifiedName key = beside(table.name, constraint.name);
     if ((constraint_names_[key] += delta) == 0) constraint_names_.erase(key);
     if (constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) {
       if (delta > 0) {
@@ -134,11 +134,11 @@ void Schema::index(const Table& table, int delta) {
     }
   }
   for (const auto& column : table.columns) {
-    if (column.owned_sequence.empty()) continue;
+    if (!column.owned_sequence) continue;
     if (delta > 0) {
-      owned_sequences_.insert(column.owned_sequence);
+      owned_sequences_.insert(*column.owned_sequence);
     } else {
-      owned_sequences_.erase(column.owned_sequence);
+      owned_sequences_.erase(*column.owned_sequence);
     }
   }
 }
@@ -146,19 +146,19 @@ void Schema::index(const Table& table, int delta) {
 void Schema::put_table(Table table) {
   erase_table(table.name);
   index(table, +1);
-  const std::string name = table.name;
+  const QualifiedName name = table.name;
   tables.emplace(name, std::move(table));
 }
 
-void Schema::erase_table(const std::string& name) {
+void Schema::erase_table(const QualifiedName& name) {
   const auto table = tables.find(name);
   if (table == tables.end()) return;
   index(table->second, -1);
   tables.erase(table);
 }
 
-const std::set<std::string>& Schema::referencing(const std::string& table) const {
-  static const std::set<std::string> none;
+const std::set<QualifiedName>& Schema::referencing(const QualifiedName& table) const {
+  static const std::set<QualifiedName> none;
   const auto found = referencing_.find(table);
   return found == referencing_.end() ? none : found->second;
 }
@@ -166,24 +166,24 @@ const std::set<std::string>& Schema::referencing(const std::string& table) const
 void Schema::put_index(Index index) {
   erase_index(index.name);
   indexes_by_table_[index.table].insert(index.name);
-  const std::string name = index.name;
+  const QualifiedName name = index.name;
   indexes.emplace(name, std::move(index));
 }
 
-void Schema::erase_index(const std::string& name) {
+void Schema::erase_index(const QualifiedName& name) {
   const auto index = indexes.find(name);
   if (index == indexes.end()) return;
   indexes_by_table_[index->second.table].erase(name);
   indexes.erase(index);
 }
 
-const std::set<std::string>& Schema::indexes_of(const std::string& table) const {
-  static const std::set<std::string> none;
+const std::set<QualifiedName>& Schema::indexes_of(const QualifiedName& table) const {
+  static const std::set<QualifiedName> none;
   const auto found = indexes_by_table_.find(table);
   return found == indexes_by_table_.end() ? none : found->second;
 }
 
-const char* Schema::relation_kind(const std::string& name) const {
+const char* Schema::relation_kind(const QualifiedName& name) const {
   if (tables.contains(name)) return "table";
   if (indexes.contains(name)) return "index";
   if (sequences.contains(name) || owned_sequences_.contains(name)) return "sequence";
@@ -191,7 +191,7 @@ const char* Schema::relation_kind(const std::string& name) const {
   return nullptr;
 }
 
-bool Schema::constraint_name_taken(const std::string& name) const { return constraint_names_.contains(name); }
+bool Schema::constraint_name_taken(const QualifiedName& name) const { return constraint_names_.contains(name); }
 
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
   std::size_t overhead = 0;
@@ -236,10 +236,10 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
     for (const auto& other : table.constraints) {
       if (other.name == candidate) return true;
     }
-    const std::string key = in_schema_of(table.name, candidate);
+    const QualifiedName key = beside(table.name, candidate);
     return schema.constraint_name_taken(key) || (needs_relation_name && schema.relation_kind(key));
   };
-  const std::string table_name = bare_name(table.name);
+  const std::string& table_name = table.name.name;
   std::string candidate = make_object_name(table_name, addition, label);
   for (int pass = 1; taken(candidate); ++pass) {
     candidate = make_object_name(table_name, addition, label + std::to_string(pass));
@@ -251,11 +251,11 @@ namespace {
 
 // `serial` makes PostgreSQL name the sequence after the table; a sequence that kept its name
 // through a table rename has to be spelled out.
-bool serial_shorthand_fits(const std::string& table, const Column& column) {
-  return column.owned_sequence == in_schema_of(table, make_object_name(bare_name(table), column.name, "seq"));
+bool serial_shorthand_fits(const QualifiedName& table, const Column& column) {
+  return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq"));
 }
 
-std::string nextval_sql(const std::string& sequence) {
+std::string nextval_sql(const QualifiedName& sequence) {
   return "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)";
 }
 
@@ -266,8 +266,8 @@ std::string column_sql(const Column& column) {
     return fmt::format("{} {} GENERATED {} AS IDENTITY NOT NULL", quote_identifier(column.name), column.type.sql(),
                        column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT");
   }
-  if (!column.owned_sequence.empty()) {
-    const std::string_view serial = column.type.name == "bigint" ? "bigserial" : column.type.name == "smallint" ? "smallserial" : "serial";
+  if (column.owned_sequence) {
+    const std::string_view serial = column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
     return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
   }
   std::string out = quote_identifier(column.name) + " " + column.type.sql();
@@ -305,20 +305,20 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   };
   for (const auto& column : table.columns) {
     if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
-    if (column.owned_sequence.empty() || serial_shorthand_fits(table.name, column)) {
+    if (!column.owned_sequence || serial_shorthand_fits(table.name, column)) {
       element(column_sql(column));
       continue;
     }
     if (column.identity != Identity::none) {
       element(fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
                           column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT",
-                          quote_qualified(column.owned_sequence)));
+                          quote_qualified(*column.owned_sequence)));
       continue;
     }
-    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_qualified(column.owned_sequence), column.type.sql());
+    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_qualified(*column.owned_sequence), column.type.sql());
     element(fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(),
-                        nextval_sql(column.owned_sequence)));
-    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_qualified(column.owned_sequence),
+                        nextval_sql(*column.owned_sequence)));
+    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_qualified(*column.owned_sequence),
                          quote_qualified(table.name), quote_identifier(column.name));
   }
   for (const auto& constraint : table.constraints) {
@@ -335,7 +335,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   return before + out + "\n)" + after;
 }
 
-std::string add_constraint_sql(const std::string& table, const Constraint& constraint) {
+std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
   return "ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) +
          (constraint.not_valid ? " NOT VALID" : "");
 }
@@ -348,7 +348,7 @@ std::string create_index_sql(const Index& index, bool concurrently) {
     if (key.descending) keys += " DESC";
   }
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
-                                concurrently ? "CONCURRENTLY " : "", quote_identifier(bare_name(index.name)),
+                                concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),
                                 quote_qualified(index.table), index.method, keys);
   if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
   return sql;
@@ -365,7 +365,7 @@ std::string create_sequence_sql(const Sequence& sequence) {
                      sequence.increment, sequence.start);
 }
 
-std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text) {
+std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
   const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
                                                : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
   return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
@@ -373,25 +373,76 @@ std::string comment_sql(const std::string& table, const std::string* column, con
 
 namespace {
 
+int creation_rank(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::extension:
+    case ObjectKind::schema: return 0;
+    case ObjectKind::type: return 1;
+    case ObjectKind::sequence: return 2;
+    case ObjectKind::table: return 3;
+    case ObjectKind::index: return 4;
+    case ObjectKind::foreign_key: return 5;
+  }
+  return 5;
+}
+
+std::string_view kind_word(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::extension: return "extension";
+    case ObjectKind::schema: return "schema";
+    case ObjectKind::type: return "type";
+    case ObjectKind::sequence: return "sequence";
+    case ObjectKind::table: return "table";
+    case ObjectKind::index: return "index";
+    case ObjectKind::foreign_key: return "foreign key";
+  }
+  return "object";
+}
+
+ObjectKey key_of(ObjectKind kind, QualifiedName name) { return {kind, std::move(name), {}}; }
+ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, name}, {}}; }
+ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constraint) {
+  return {ObjectKind::foreign_key, table, constraint.name};
+}
+
+std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
+// IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
+std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
+
 void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
-  objects["3 table " + table.name] = create_table_sql(table, false);
+  objects[key_of(ObjectKind::table, table.name)] = create_table_sql(table, false);
   for (const auto& constraint : table.constraints) {
     if (constraint.kind == ConstraintKind::foreign_key) {
-      objects["5 foreign key " + table.name + " " + constraint.name] = add_constraint_sql(table.name, constraint);
+      objects[foreign_key_of(table.name, constraint)] = add_constraint_sql(table.name, constraint);
     }
   }
-  for (const auto& name : schema.indexes_of(table.name)) objects["4 index " + name] = create_index_sql(schema.indexes.at(name));
+  for (const auto& name : schema.indexes_of(table.name)) {
+    objects[key_of(ObjectKind::index, name)] = create_index_sql(schema.indexes.at(name));
+  }
 }
 
 }  // namespace
 
+bool ObjectKey::outside_default_schema() const { return kind == ObjectKind::schema || !name.schema.empty(); }
+
+std::string ObjectKey::description() const {
+  if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
+  return fmt::format("{} {}", kind_word(kind), name);
+}
+
+std::string ObjectKey::serialised() const {
+  std::string out = fmt::format("{}{}{} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', kind_word(kind),
+                                quote_qualified(name));
+  if (kind == ObjectKind::foreign_key) out += " " + quote_identifier(constraint);
+  return out;
+}
+
 SchemaObjects schema_objects(const Schema& schema) {
   SchemaObjects objects;
-  for (const auto& [name, _] : schema.schemas) objects["0 schema " + name] = "CREATE SCHEMA " + quote_identifier(name);
-  // IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
-  for (const auto& [name, _] : schema.extensions) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
-  for (const auto& [name, type] : schema.enums) objects["1 type " + name] = create_enum_sql(type);
-  for (const auto& [name, sequence] : schema.sequences) objects["2 sequence " + name] = create_sequence_sql(sequence);
+  for (const auto& [name, _] : schema.schemas) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
+  for (const auto& [name, _] : schema.extensions) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
+  for (const auto& [name, type] : schema.enums) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
+  for (const auto& [name, sequence] : schema.sequences) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
   for (const auto& [_, table] : schema.tables) add_table_objects(schema, table, objects);
   return objects;
 }
@@ -399,14 +450,14 @@ SchemaObjects schema_objects(const Schema& schema) {
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   SchemaObjects objects;
   for (const auto& name : touched.schemas) {
-    if (schema.schemas.contains(name)) objects["0 schema " + name] = "CREATE SCHEMA " + quote_identifier(name);
+    if (schema.schemas.contains(name)) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
   }
   for (const auto& name : touched.extensions) {
-    if (schema.extensions.contains(name)) objects["0 extension " + name] = "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name);
+    if (schema.extensions.contains(name)) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
   }
-  std::set<std::string> tables = touched.tables;
+  std::set<QualifiedName> tables = touched.tables;
   for (const auto& name : touched.types) {
-    if (const auto type = schema.enums.find(name); type != schema.enums.end()) objects["1 type " + name] = create_enum_sql(type->second);
+    if (const auto type = schema.enums.find(name); type != schema.enums.end()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type->second);
     for (const auto& [table_name, table] : schema.tables) {
       for (const auto& column : table.columns) {
         if (column.type.user_defined && column.type.name == name) tables.insert(table_name);
@@ -415,17 +466,17 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   }
   for (const auto& name : touched.sequences) {
     if (const auto sequence = schema.sequences.find(name); sequence != schema.sequences.end()) {
-      objects["2 sequence " + name] = create_sequence_sql(sequence->second);
+      objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence->second);
     }
   }
   for (const auto& name : touched.indexes) {
     if (const auto index = schema.indexes.find(name); index != schema.indexes.end()) {
-      objects["4 index " + name] = create_index_sql(index->second);
+      objects[key_of(ObjectKind::index, name)] = create_index_sql(index->second);
       tables.insert(index->second.table);
     }
   }
   // A touched table's foreign keys, and those of other tables that point at it.
-  std::set<std::string> referencing;
+  std::set<QualifiedName> referencing;
   for (const auto& name : tables) {
     const auto& others = schema.referencing(name);
     referencing.insert(others.begin(), others.end());
@@ -435,9 +486,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   }
   for (const auto& name : referencing) {
     for (const auto& constraint : schema.tables.at(name).constraints) {
-      if (constraint.kind == ConstraintKind::foreign_key) {
-        objects["5 foreign key " + name + " " + constraint.name] = add_constraint_sql(name, constraint);
-      }
+      if (constraint.kind == ConstraintKind::foreign_key) objects[foreign_key_of(name, constraint)] = add_constraint_sql(name, constraint);
     }
   }
   return objects;

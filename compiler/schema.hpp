@@ -23,12 +23,16 @@ struct Origin {
 };
 
 struct ColumnType {
-  std::string name;  // canonical: "character varying", "timestamp without time zone", an enum's name
+  // A built-in type's canonical name ("character varying", "timestamp without time zone"), in
+  // no schema; or an enum's name.
+  QualifiedName name;
   std::vector<std::int32_t> modifiers;
   std::uint32_t array_dimensions = 0;
   bool user_defined = false;
 
   std::string sql() const;  // as PostgreSQL's format_type() prints it
+  // Whether this is the built-in type of that canonical name.
+  bool is(std::string_view builtin) const { return !user_defined && name.name == builtin; }
   bool operator==(const ColumnType&) const = default;
 };
 
@@ -39,7 +43,7 @@ struct Column {
   ColumnType type;
   bool not_null = false;
   std::optional<std::string> default_sql;
-  std::string owned_sequence;  // serial and identity columns: the sequence PostgreSQL creates for them
+  std::optional<QualifiedName> owned_sequence;  // serial and identity columns: the sequence PostgreSQL creates for them
   Identity identity = Identity::none;
   std::optional<std::string> comment;
 };
@@ -51,7 +55,7 @@ struct Constraint {
   std::string name;
   ConstraintKind kind = ConstraintKind::primary_key;
   std::vector<std::string> columns;
-  std::string referenced_table;
+  QualifiedName referenced_table;
   std::vector<std::string> referenced_columns;
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
@@ -60,7 +64,7 @@ struct Constraint {
 };
 
 struct Table {
-  std::string name;
+  QualifiedName name;
   std::vector<Column> columns;
   std::vector<Constraint> constraints;
   Origin origin;
@@ -78,8 +82,8 @@ struct IndexKey {
 };
 
 struct Index {
-  std::string name;
-  std::string table;
+  QualifiedName name;  // in its table's schema
+  QualifiedName table;
   bool unique = false;
   std::string method = "btree";
   std::vector<IndexKey> keys;
@@ -90,13 +94,13 @@ struct Index {
 };
 
 struct EnumType {
-  std::string name;
+  QualifiedName name;
   std::vector<std::string> values;
   Origin origin;
 };
 
 struct Sequence {
-  std::string name;
+  QualifiedName name;
   std::string type = "bigint";
   std::int64_t increment = 1;
   std::int64_t start = 1;
@@ -112,35 +116,41 @@ struct Schema {
   // Read freely; write through put_/erase_table() and put_/erase_index(), which keep the indexes below
   // current (they make name lookups O(1) where a chain of 10,000 tables would otherwise be
   // scanned for every statement).
-  std::map<std::string, Table> tables;
-  std::map<std::string, Index> indexes;
-  std::map<std::string, EnumType> enums;
-  std::map<std::string, Sequence> sequences;
+  std::map<QualifiedName, Table> tables;
+  std::map<QualifiedName, Index> indexes;
+  std::map<QualifiedName, EnumType> enums;
+  std::map<QualifiedName, Sequence> sequences;
   std::map<std::string, Extension> extensions;
   std::map<std::string, Origin> schemas;  // beside `public`, which always exists
 
   void put_table(Table table);
-  void erase_table(const std::string& name);
+  void erase_table(const QualifiedName& name);
   void put_index(Index index);
-  void erase_index(const std::string& name);
+  void erase_index(const QualifiedName& name);
   // The names of the indexes on `table` (not those behind its constraints).
-  const std::set<std::string>& indexes_of(const std::string& table) const;
+  const std::set<QualifiedName>& indexes_of(const QualifiedName& table) const;
   // The tables whose foreign keys reference `table` (itself excluded).
-  const std::set<std::string>& referencing(const std::string& table) const;
+  const std::set<QualifiedName>& referencing(const QualifiedName& table) const;
 
-  // Relations share one namespace in PostgreSQL: tables, indexes, sequences, and the indexes
-  // behind primary key and unique constraints. Returns what holds `name`, or null.
-  const char* relation_kind(const std::string& name) const;
-  bool constraint_name_taken(const std::string& name) const;
+  // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, and the
+  // indexes behind primary key and unique constraints. Returns what holds `name`, or null.
+  const char* relation_kind(const QualifiedName& name) const;
+  // Constraint names are chosen per schema, as PostgreSQL chooses them: `name` is the
+  // constraint's name in its table's schema.
+  bool constraint_name_taken(const QualifiedName& name) const;
 
  private:
   void index(const Table& table, int delta);
 
-  std::unordered_map<std::string, int> constraint_names_;  // constraint name -> tables using it
-  std::unordered_set<std::string> constraint_indexes_;     // names of primary key and unique indexes
-  std::unordered_set<std::string> owned_sequences_;        // of serial and identity columns
-  std::unordered_map<std::string, std::set<std::string>> referencing_;
-  std::unordered_map<std::string, std::set<std::string>> indexes_by_table_;
+  using NameSet = std::unordered_set<QualifiedName, QualifiedNameHash>;
+  template <typename Value>
+  using NameMap = std::unordered_map<QualifiedName, Value, QualifiedNameHash>;
+
+  NameMap<int> constraint_names_;  // constraint name -> tables using it
+  NameSet constraint_indexes_;     // names of primary key and unique indexes
+  NameSet owned_sequences_;        // of serial and identity columns
+  NameMap<std::set<QualifiedName>> referencing_;
+  NameMap<std::set<QualifiedName>> indexes_by_table_;
 };
 
 // Whether an SQL expression's text names `identifier` (outside string literals).
@@ -150,24 +160,51 @@ bool mentions_identifier(std::string_view sql, const std::string& identifier);
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
 // PostgreSQL's ChooseRelationName()/ChooseConstraintName(): the first of name, name1, name2... not taken.
 std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint);
+// The name of an index or sequence beside `table`: in its schema.
+inline QualifiedName beside(const QualifiedName& table, std::string name) { return {table.schema, std::move(name)}; }
 
 std::string column_sql(const Column& column);
 std::string constraint_sql(const Constraint& constraint);
 std::string create_table_sql(const Table& table, bool with_foreign_keys);
-std::string add_constraint_sql(const std::string& table, const Constraint& constraint);
+std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint);
 std::string create_index_sql(const Index& index, bool concurrently = false);
 std::string create_enum_sql(const EnumType& type);
 std::string create_sequence_sql(const Sequence& sequence);
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
-std::string comment_sql(const std::string& table, const std::string* column, const std::optional<std::string>& text);
-// The schema as named SQL statements, keyed so that key order is a valid creation order:
-// extensions, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
-using SchemaObjects = std::map<std::string, std::string>;
+std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
+
+// The kinds of schema objects, in an order in which they can be created: extensions and
+// schemas, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
+enum class ObjectKind { extension, schema, type, sequence, table, index, foreign_key };
+
+// One schema object. Keys order as the objects can be created, and name them without any
+// string to split: an extension or schema by `name.name`, a foreign key by its table and name.
+struct ObjectKey {
+  ObjectKind kind = ObjectKind::table;
+  QualifiedName name;
+  std::string constraint;  // a foreign key's own name
+
+  friend auto operator<=>(const ObjectKey&, const ObjectKey&) = default;
+
+  // Whether the object is outside the default schema: a schema itself, or an object in one.
+  bool outside_default_schema() const;
+  // What messages call it: "table grid", "foreign key grid_fkey of table square".
+  std::string description() const;
+  // The key as the plan carries it: the creation rank, a flag, the kind, the quoted name.
+  // `"3 table grid"`, `"3*table archive.grid"`: the flag (the second character) is `*` for an
+  // object outside the default schema, so that the migrator's check, which rebuilds the default
+  // schema alone, can skip one without reading names. Keys sort in a valid creation order.
+  std::string serialised() const;
+};
+
+// The schema as named SQL statements, in key order: a valid creation order.
+using SchemaObjects = std::map<ObjectKey, std::string>;
 
 // Names a revision's statements touch; schema_objects() widens them to every object whose SQL
 // could have changed with them (a table's indexes and foreign keys, the tables using a type).
 struct Touched {
-  std::set<std::string> tables, indexes, types, sequences, extensions, schemas;
+  std::set<QualifiedName> tables, indexes, types, sequences;
+  std::set<std::string> extensions, schemas;
 };
 
 SchemaObjects schema_objects(const Schema& schema);

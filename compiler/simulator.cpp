@@ -64,9 +64,16 @@ constexpr std::array builtin_types = {
     BuiltinType{"smallserial", "smallint", 0, true}, BuiltinType{"serial2", "smallint", 0, true},
 };
 
+const BuiltinType* find_builtin(const QualifiedName& name) {
+  if (!name.schema.empty()) return nullptr;
+  const auto builtin = std::find_if(builtin_types.begin(), builtin_types.end(),
+                                    [&](const BuiltinType& t) { return t.spelling == name.name; });
+  return builtin == builtin_types.end() ? nullptr : &*builtin;
+}
+
 bool is_serial(const ast::TypeRef& type) {
-  return std::any_of(builtin_types.begin(), builtin_types.end(),
-                     [&](const BuiltinType& t) { return t.serial && t.spelling == type.name; });
+  const BuiltinType* builtin = find_builtin(type.name);
+  return builtin != nullptr && builtin->serial;
 }
 
 // Raw SQL as written, without the blank lines and indentation around it in the dollar quotes.
@@ -76,10 +83,17 @@ std::string trimmed(const std::string& sql) {
   return sql.substr(begin, sql.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
-std::vector<std::string> keys_of(const auto& map) {
-  std::vector<std::string> keys;
-  for (const auto& [key, _] : map) keys.push_back(key);
-  return keys;
+// The names of a map's objects as messages show them: the candidates of a "did you mean".
+std::vector<std::string> names_of(const auto& map) {
+  std::vector<std::string> names;
+  for (const auto& [key, _] : map) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(key)>, QualifiedName>) {
+      names.push_back(to_string(key));
+    } else {
+      names.push_back(key);
+    }
+  }
+  return names;
 }
 
 // The first words of each SQL statement in `sql`, lower-cased, past strings, quoted names,
@@ -200,7 +214,6 @@ class RevisionSimulation {
 
     const SchemaObjects after = comparable_objects(after_down, touched);
     std::vector<std::string> differences;
-    const auto what = [](const std::string& key) { return key.substr(key.find(' ') + 1); };
     const auto indented = [](const std::string& sql) {
       std::string out = "    ";
       for (const char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
@@ -209,14 +222,14 @@ class RevisionSimulation {
     for (const auto& [key, sql] : before) {
       const auto restored = after.find(key);
       if (restored == after.end()) {
-        differences.push_back(fmt::format("it does not bring back {}:\n{}", what(key), indented(sql)));
+        differences.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
       } else if (restored->second != sql) {
-        differences.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", what(key),
+        differences.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
                                           indented(restored->second), indented(sql)));
       }
     }
     for (const auto& [key, sql] : after) {
-      if (!before.contains(key)) differences.push_back(fmt::format("it leaves {} behind:\n{}", what(key), indented(sql)));
+      if (!before.contains(key)) differences.push_back(fmt::format("it leaves {} behind:\n{}", key.description(), indented(sql)));
     }
     if (differences.empty()) return lowered;
     auto& diagnostic = diagnostics_.report(DiagnosticKind::DownDoesNotRestore, at(block.span), revision_.id);
@@ -231,22 +244,22 @@ class RevisionSimulation {
       if (table == schema.tables.end()) continue;
       Table sorted = table->second;
       std::sort(sorted.columns.begin(), sorted.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
-      objects["3 table " + name] = create_table_sql(sorted, false);
+      objects[ObjectKey{ObjectKind::table, name, {}}] = create_table_sql(sorted, false);
     }
     return objects;
   }
 
  public:
   void operator()(const ast::CreateTable& node) {
-    if (!check_name(node.name) || !check_new_relation(node.name, DiagnosticKind::DuplicateTable)) return;
-    if (const auto type = schema_.enums.find(node.name.text); type != schema_.enums.end()) {
+    if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) return;
+    if (const auto type = schema_.enums.find(node.name); type != schema_.enums.end()) {
       // Every table also defines a row type of its name, so a table cannot share an enum's name.
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), node.name.text, revision_.id);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), node.name, revision_.id);
       diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
       return;
     }
     Table table;
-    table.name = node.name.text;
+    table.name = node.name;
     table.origin = {revision_.id, at(node.name.span)};
     std::vector<PendingConstraint> pending;
     for (const auto& column : node.columns) {
@@ -264,7 +277,7 @@ class RevisionSimulation {
   void operator()(const ast::DropTable& node) {
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
-    std::vector<std::pair<std::string, Constraint>> referencing;
+    std::vector<std::pair<QualifiedName, Constraint>> referencing;
     for (const auto& name : schema_.referencing(table->name)) {
       for (const auto& constraint : schema_.tables.at(name).constraints) {
         if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name) {
@@ -282,11 +295,11 @@ class RevisionSimulation {
     if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
     up("DROP TABLE " + quote_qualified(table->name) + (node.cascade ? " CASCADE" : ""));
     down(create_table_sql(*table, true));
-    for (const std::string& name : std::set<std::string>(schema_.indexes_of(table->name))) {
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table->name))) {
       down(create_index_sql(schema_.indexes.at(name)));
       schema_.erase_index(name);
     }
-    const std::string dropped_table = table->name;
+    const QualifiedName dropped_table = table->name;
     for (const auto& [name, constraint] : referencing) {
       down(add_constraint_sql(name, constraint));
       Table other = schema_.tables.at(name);
@@ -301,8 +314,8 @@ class RevisionSimulation {
     if (!check_name(node.name)) return;
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    const std::string key = in_schema_of(table->name, node.name.text);  // an index lives beside its table
-    if (!check_new_relation(node.name, DiagnosticKind::DuplicateIndex, key)) return;
+    const QualifiedName key = beside(table->name, node.name.text);  // an index lives beside its table
+    if (!check_new_relation(node.name.span, key, DiagnosticKind::DuplicateIndex)) return;
     Index index;
     index.name = key;
     index.table = table->name;
@@ -342,9 +355,9 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::DropIndex& node) {
-    const auto index = schema_.indexes.find(node.name.text);
+    const auto index = schema_.indexes.find(node.name);
     if (index == schema_.indexes.end()) {
-      report_unknown(DiagnosticKind::UnknownIndex, node.name, keys_of(schema_.indexes), sites_.relations);
+      report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes), sites_.relations);
       return;
     }
     if (node.concurrently) {
@@ -354,12 +367,12 @@ class RevisionSimulation {
       up("DROP INDEX " + quote_qualified(index->second.name));
       down(create_index_sql(index->second, false));
     }
-    schema_.erase_index(node.name.text);
+    schema_.erase_index(node.name);
   }
 
   void operator()(const ast::CreateEnum& node) {
     if (!check_name(node.name)) return;
-    const std::string& name = node.name.text;
+    const QualifiedName& name = node.name;
     const Origin* existing = nullptr;
     if (const auto type = schema_.enums.find(name); type != schema_.enums.end()) existing = &type->second.origin;
     if (const auto table = schema_.tables.find(name); table != schema_.tables.end()) existing = &table->second.origin;
@@ -385,12 +398,12 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::DropType& node) {
-    const auto type = schema_.enums.find(node.name.text);
+    const auto type = schema_.enums.find(node.name);
     if (type == schema_.enums.end()) {
-      report_unknown(DiagnosticKind::UnknownType, node.name, keys_of(schema_.enums), sites_.types);
+      report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums), sites_.types);
       return;
     }
-    std::vector<std::pair<std::string, std::string>> users;  // (table, column) of the type
+    std::vector<std::pair<QualifiedName, std::string>> users;  // (table, column) of the type
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& column : table.columns) {
         if (column.type.user_defined && column.type.name == type->first) users.emplace_back(table_name, column.name);
@@ -408,7 +421,7 @@ class RevisionSimulation {
     for (const auto& [table_name, column_name] : users) {
       ast::DropColumn drop;
       drop.span = node.span;
-      drop.table.text = table_name;
+      static_cast<QualifiedName&>(drop.table) = table_name;
       drop.table.span = node.name.span;
       drop.column.text = column_name;
       drop.column.span = node.name.span;
@@ -426,7 +439,7 @@ class RevisionSimulation {
     std::vector<PendingConstraint> pending;
     if (!add_column(table, node.column, pending) || !add_constraints(table, pending)) return;
     const Column& added = table.columns.back();
-    if (table.has_rows && added.not_null && !added.default_sql && added.owned_sequence.empty()) {
+    if (table.has_rows && added.not_null && !added.default_sql && !added.owned_sequence) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullWithoutDefault, at(node.column.name.span), added.name, table.name);
       diagnostic.notes.push_back({{}, "add it with a default, or nullable, fill it, then `alter column ... set not null`"});
       return;
@@ -456,7 +469,7 @@ class RevisionSimulation {
       }
     }
     if (existed_before(found->name)) {
-      lint(DiagnosticKind::DataLoss, node.column.span, "column", found->name + "." + column, "values", "column");
+      lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", found->name, column), "values", "column");
     }
     // PostgreSQL drops the column's own constraints and indexes with it; the down restores them.
     Table table = *found;
@@ -475,7 +488,7 @@ class RevisionSimulation {
     std::erase_if(table.constraints, constraint_uses_column);
     up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(column)));
     down(restore);
-    for (const std::string& name : std::set<std::string>(schema_.indexes_of(table.name))) {
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table.name))) {
       if (!schema_.indexes.at(name).uses_column(column)) continue;
       down(create_index_sql(schema_.indexes.at(name)));
       schema_.erase_index(name);
@@ -485,13 +498,11 @@ class RevisionSimulation {
 
   void operator()(const ast::RenameTable& node) {
     const Table* found = find_table(node.table);
+    if (found == nullptr) return;
     // RENAME TO takes a bare name: the table stays in its schema.
-    const std::string new_name = in_schema_of(found == nullptr ? "" : found->name, node.new_name.text);
-    if (found == nullptr || !check_name(node.new_name) ||
-        !check_new_relation(node.new_name, DiagnosticKind::DuplicateTable, new_name)) {
-      return;
-    }
-    const std::string old_name = found->name;
+    const QualifiedName new_name = beside(found->name, node.new_name.text);
+    if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
+    const QualifiedName old_name = found->name;
     if (existed_before(old_name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", old_name);
     if (const auto type = schema_.enums.find(new_name); type != schema_.enums.end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
@@ -500,7 +511,7 @@ class RevisionSimulation {
     }
     Table table = *found;
     table.name = new_name;
-    const std::set<std::string> referencing = schema_.referencing(old_name);
+    const std::set<QualifiedName> referencing = schema_.referencing(old_name);
     schema_.erase_table(old_name);
     // Constraint, index and sequence names stay what they were, as in PostgreSQL.
     for (const auto& name : referencing) {
@@ -513,14 +524,14 @@ class RevisionSimulation {
     for (auto& constraint : table.constraints) {
       if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
     }
-    for (const std::string& name : std::set<std::string>(schema_.indexes_of(old_name))) {
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(old_name))) {
       Index index = schema_.indexes.at(name);
       index.table = new_name;
       schema_.put_index(std::move(index));
     }
     schema_.put_table(std::move(table));
-    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(old_name), quote_identifier(bare_name(new_name))));
-    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(new_name), quote_identifier(bare_name(old_name))));
+    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(old_name), quote_identifier(new_name.name)));
+    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(new_name), quote_identifier(old_name.name)));
   }
 
   void operator()(const ast::RenameColumn& node) {
@@ -534,7 +545,7 @@ class RevisionSimulation {
     }
     // Expressions are kept as text, so a column they name cannot be renamed under them.
     if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
-    if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", table->name + "." + from);
+    if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", fmt::format("{}.{}", table->name, from));
     const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), from, to); };
     for (auto& column : table->columns) {
       if (column.name == from) column.name = to;
@@ -545,7 +556,7 @@ class RevisionSimulation {
         if (constraint.referenced_table == table->name) rename(constraint.referenced_columns);
       }
     }
-    for (const std::string& name : schema_.indexes_of(table->name)) {
+    for (const QualifiedName& name : schema_.indexes_of(table->name)) {
       for (auto& key : schema_.indexes.at(name).keys) {
         if (key.column == from) key.column = to;
       }
@@ -561,7 +572,7 @@ class RevisionSimulation {
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
-    if (!column->owned_sequence.empty()) {
+    if (column->owned_sequence) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is a serial column; change its type by adding a new column", column->name));
       return;
@@ -607,7 +618,7 @@ class RevisionSimulation {
     if (table == nullptr) return;
     Column* column = find_mutable_column(*table, node.column);
     if (column == nullptr) return;
-    if (!column->owned_sequence.empty()) {
+    if (column->owned_sequence) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is a serial column: its default is its sequence", column->name));
       return;
@@ -795,13 +806,13 @@ class RevisionSimulation {
   void operator()(const ast::DropSchema& node) {
     const std::string& name = node.name.text;
     if (!schema_.schemas.contains(name)) {
-      report_unknown(DiagnosticKind::UnknownSchema, node.name, keys_of(schema_.schemas), {});
+      report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas));
       return;
     }
-    const std::string prefix = name + ".";
+    // Names order by schema first: the first at or after (name, "") is in the schema, if any is.
     const auto first_in = [&](const auto& map, std::string_view kind) -> std::string {
-      const auto it = map.lower_bound(prefix);
-      return it != map.end() && it->first.starts_with(prefix) ? fmt::format("{} `{}`", kind, it->first) : "";
+      const auto it = map.lower_bound(QualifiedName{name, ""});
+      return it != map.end() && it->first.schema == name ? fmt::format("{} `{}`", kind, it->first) : "";
     };
     for (const std::string& object : {first_in(schema_.tables, "table"), first_in(schema_.enums, "type"),
                                       first_in(schema_.sequences, "sequence"), first_in(schema_.indexes, "index")}) {
@@ -829,7 +840,7 @@ class RevisionSimulation {
   void operator()(const ast::DropExtension& node) {
     const auto existing = schema_.extensions.find(node.name.text);
     if (existing == schema_.extensions.end()) {
-      report_unknown(DiagnosticKind::UnknownExtension, node.name, keys_of(schema_.extensions), {});
+      report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions));
       return;
     }
     up("DROP EXTENSION " + quote_identifier(node.name.text));
@@ -838,17 +849,17 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::CreateSequence& node) {
-    if (!check_name(node.name) || !check_new_relation(node.name, DiagnosticKind::DuplicateSequence)) return;
-    Sequence sequence{node.name.text, "bigint", node.increment.value_or(1), node.start.value_or(1), {revision_.id, at(node.name.span)}};
+    if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateSequence)) return;
+    Sequence sequence{node.name, "bigint", node.increment.value_or(1), node.start.value_or(1), {revision_.id, at(node.name.span)}};
     if (node.type) {
       const auto type = resolve_type(*node.type);
       if (!type) return;
-      if (type->name != "integer" && type->name != "bigint" && type->name != "smallint") {
+      if (!type->is("integer") && !type->is("bigint") && !type->is("smallint")) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(node.type->span), node.type->name,
                             "cannot back a sequence: use smallint, integer or bigint");
         return;
       }
-      sequence.type = type->name;
+      sequence.type = type->name.name;
     }
     up(create_sequence_sql(sequence));
     down("DROP SEQUENCE " + quote_qualified(sequence.name));
@@ -856,9 +867,9 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::DropSequence& node) {
-    const auto sequence = schema_.sequences.find(node.name.text);
+    const auto sequence = schema_.sequences.find(node.name);
     if (sequence == schema_.sequences.end()) {
-      report_unknown(DiagnosticKind::UnknownSequence, node.name, keys_of(schema_.sequences), sites_.relations);
+      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences), sites_.relations);
       return;
     }
     up("DROP SEQUENCE " + quote_qualified(sequence->first));
@@ -994,17 +1005,17 @@ class RevisionSimulation {
   }
 
   // Lints are about tables that may already hold data and traffic: those of earlier revisions.
-  bool existed_before(const std::string& table) const { return !created_here_.contains(table); }
+  bool existed_before(const QualifiedName& table) const { return !created_here_.contains(table); }
 
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
   std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
   void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional, {}, false}); }
   void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional, {}, false}); }
-  void up_concurrently(std::string sql, std::string_view index, bool creates) {
+  void up_concurrently(std::string sql, const QualifiedName& index, bool creates) {
     lowered_.up.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
   }
-  void down_concurrently(std::string sql, std::string_view index, bool creates) {
+  void down_concurrently(std::string sql, const QualifiedName& index, bool creates) {
     down_.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
   }
 
@@ -1012,15 +1023,15 @@ class RevisionSimulation {
   // dropping a varchar's limit, rewrites.
   static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
     if (from.array_dimensions != to.array_dimensions) return true;
-    if (from.name == "character varying" && to.name == "text") return false;
-    if (from.name != to.name) return true;
-    if (to.modifiers.empty()) return from.name == "numeric" && !from.modifiers.empty();
+    if (from.is("character varying") && to.is("text")) return false;
+    if (from.name != to.name || from.user_defined != to.user_defined) return true;
+    if (to.modifiers.empty()) return from.is("numeric") && !from.modifiers.empty();
     if (from.modifiers.empty()) return true;
-    if (from.name == "numeric") {
+    if (from.is("numeric")) {
       const auto scale = [](const ColumnType& t) { return t.modifiers.size() > 1 ? t.modifiers[1] : 0; };
       return scale(from) != scale(to) || to.modifiers[0] < from.modifiers[0];
     }
-    return to.modifiers[0] < from.modifiers[0] || from.name.starts_with("time");
+    return to.modifiers[0] < from.modifiers[0] || from.name.name.starts_with("time");
   }
 
   // A validated `check (c is not null)` lets PostgreSQL skip the scan when setting not null.
@@ -1048,7 +1059,7 @@ class RevisionSimulation {
     return a == b;
   }
 
-  Table* find_mutable_table(const ast::Name& name) {
+  Table* find_mutable_table(const ast::ObjectName& name) {
     const Table* table = find_table(name);
     return table == nullptr ? nullptr : &schema_.tables.at(table->name);
   }
@@ -1058,10 +1069,10 @@ class RevisionSimulation {
     return &*std::find_if(table.columns.begin(), table.columns.end(), [&](const Column& c) { return c.name == name.text; });
   }
 
-  EnumType* find_enum(const ast::Name& name) {
-    const auto type = schema_.enums.find(name.text);
+  EnumType* find_enum(const ast::ObjectName& name) {
+    const auto type = schema_.enums.find(name);
     if (type != schema_.enums.end()) return &type->second;
-    report_unknown(DiagnosticKind::UnknownType, name, keys_of(schema_.enums), sites_.types);
+    report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.enums), sites_.types);
     return nullptr;
   }
 
@@ -1089,8 +1100,8 @@ class RevisionSimulation {
 
   // The way back from adding an enum value: the type rebuilt as it was, every column moved to it.
   std::vector<std::string> rebuild_enum_sql(const EnumType& type) {
-    const std::string old_bare = bare_name(type.name) + "__migc_old";
-    const std::string old_name = quote_qualified(in_schema_of(type.name, old_bare));
+    const std::string old_bare = type.name.name + "__migc_old";
+    const std::string old_name = quote_qualified(beside(type.name, old_bare));
     std::vector<std::string> sql{fmt::format("ALTER TYPE {} RENAME TO {}", quote_qualified(type.name), quote_identifier(old_bare)),
                                  create_enum_sql(type)};
     for (const auto& [table_name, table] : schema_.tables) {
@@ -1106,38 +1117,40 @@ class RevisionSimulation {
     return sql;
   }
 
-  bool check_name(const ast::Name& name) {
-    for (const std::string& part : {schema_of(name.text), bare_name(name.text)}) {
-      if (part.size() <= max_identifier_bytes) continue;
-      diagnostics_.report(DiagnosticKind::IdentifierTooLong, at(name.span), part, part.size());
-      return false;
-    }
-    const std::string schema = schema_of(name.text);
-    if (!schema.empty() && !schema_.schemas.contains(schema)) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownSchema, at(name.span), schema, revision_.id);
-      diagnostic.notes.push_back({{}, fmt::format("create it first: `create schema {};`", schema)});
+  bool check_name(const ast::Name& name) { return check_length(name.text, name.span); }
+
+  bool check_name(const ast::ObjectName& name) {
+    if (!check_length(name.schema, name.span) || !check_length(name.name, name.span)) return false;
+    if (!name.schema.empty() && !schema_.schemas.contains(name.schema)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownSchema, at(name.span), name.schema, revision_.id);
+      diagnostic.notes.push_back({{}, fmt::format("create it first: `create schema {};`", quote_identifier(name.schema))});
       return false;
     }
     return true;
   }
 
-  // `key`: the name as it will be stored, when it differs from what was written (an index
+  bool check_length(const std::string& identifier, Span span) {
+    if (identifier.size() <= max_identifier_bytes) return true;
+    diagnostics_.report(DiagnosticKind::IdentifierTooLong, at(span), identifier, identifier.size());
+    return false;
+  }
+
+  // `name`: the relation as it will be stored, written at `span` (an index is named bare, and
   // lives in its table's schema).
-  bool check_new_relation(const ast::Name& name, DiagnosticKind kind, std::string key = "") {
-    if (key.empty()) key = name.text;
-    const char* existing = schema_.relation_kind(key);
+  bool check_new_relation(Span span, const QualifiedName& name, DiagnosticKind kind) {
+    const char* existing = schema_.relation_kind(name);
     if (existing == nullptr) return true;
-    auto& diagnostic = diagnostics_.report(kind, at(name.span), existing, key, revision_.id);
+    auto& diagnostic = diagnostics_.report(kind, at(span), existing, name, revision_.id);
     const Origin* origin = nullptr;
-    if (const auto t = schema_.tables.find(key); t != schema_.tables.end()) origin = &t->second.origin;
-    if (const auto i = schema_.indexes.find(key); i != schema_.indexes.end()) origin = &i->second.origin;
+    if (const auto t = schema_.tables.find(name); t != schema_.tables.end()) origin = &t->second.origin;
+    if (const auto i = schema_.indexes.find(name); i != schema_.indexes.end()) origin = &i->second.origin;
     if (origin != nullptr) {
       diagnostic.notes.push_back({origin->where, fmt::format("first created here, by revision {}", origin->revision)});
     }
     for (const auto& [table_name, table] : schema_.tables) {
       for (const auto& constraint : table.constraints) {
         const bool has_index = constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique;
-        if (has_index && in_schema_of(table_name, constraint.name) == key) {
+        if (has_index && beside(table_name, constraint.name) == name) {
           diagnostic.notes.push_back({table.origin.where, fmt::format("it is the index of a {} constraint of table `{}`",
                                                                       constraint.kind == ConstraintKind::primary_key ? "primary key" : "unique",
                                                                       table_name)});
@@ -1147,22 +1160,32 @@ class RevisionSimulation {
     return false;
   }
 
-  void report_unknown(DiagnosticKind kind, const ast::Name& name, const std::vector<std::string>& candidates,
-                      const std::map<std::string, Origin>& sites) {
-    auto& diagnostic = diagnostics_.report(kind, at(name.span), name.text, revision_.id);
-    if (const auto site = sites.find(name.text); site != sites.end()) {
-      diagnostic.notes.push_back(
-          {site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                           name.text, site->second.revision, revision_.id)});
-    } else if (const std::string guess = closest_match(name.text, candidates); !guess.empty()) {
+  // `site`: where the object is created elsewhere in the chain, if it is.
+  void report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
+                      const Origin* site) {
+    auto& diagnostic = diagnostics_.report(kind, at(span), shown, revision_.id);
+    if (site != nullptr) {
+      diagnostic.notes.push_back({site->where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
+                                                           shown, site->revision, revision_.id)});
+    } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
   }
 
-  const Table* find_table(const ast::Name& name) {
-    const auto table = schema_.tables.find(name.text);
+  void report_unknown(DiagnosticKind kind, const ast::ObjectName& name, const std::vector<std::string>& candidates,
+                      const std::map<QualifiedName, Origin>& sites) {
+    const auto site = sites.find(name);
+    report_unknown(kind, name.span, to_string(name), candidates, site == sites.end() ? nullptr : &site->second);
+  }
+
+  void report_unknown(DiagnosticKind kind, const ast::Name& name, const std::vector<std::string>& candidates) {
+    report_unknown(kind, name.span, name.text, candidates, nullptr);
+  }
+
+  const Table* find_table(const ast::ObjectName& name) {
+    const auto table = schema_.tables.find(name);
     if (table != schema_.tables.end()) return &table->second;
-    report_unknown(DiagnosticKind::UnknownTable, name, keys_of(schema_.tables), sites_.relations);
+    report_unknown(DiagnosticKind::UnknownTable, name, names_of(schema_.tables), sites_.relations);
     return nullptr;
   }
 
@@ -1181,10 +1204,8 @@ class RevisionSimulation {
     ColumnType type;
     type.modifiers = syntax.modifiers;
     type.array_dimensions = syntax.array_dimensions;
-    const auto builtin = std::find_if(builtin_types.begin(), builtin_types.end(),
-                                      [&](const BuiltinType& t) { return t.spelling == syntax.name; });
-    if (builtin != builtin_types.end()) {
-      type.name = builtin->canonical;
+    if (const BuiltinType* builtin = find_builtin(syntax.name)) {
+      type.name.name = builtin->canonical;
       if (syntax.modifiers.size() > builtin->max_modifiers) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.span), syntax.name,
                             builtin->max_modifiers == 0 ? std::string("takes no modifiers")
@@ -1202,16 +1223,11 @@ class RevisionSimulation {
       type.user_defined = true;
       return type;
     }
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(syntax.span), syntax.name, revision_.id);
-    std::vector<std::string> candidates = keys_of(schema_.enums);
+    std::vector<std::string> candidates = names_of(schema_.enums);
     for (const auto& builtin_type : builtin_types) candidates.emplace_back(builtin_type.spelling);
-    if (const auto site = sites_.types.find(syntax.name); site != sites_.types.end()) {
-      diagnostic.notes.push_back(
-          {site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                           syntax.name, site->second.revision, revision_.id)});
-    } else if (const std::string guess = closest_match(syntax.name, candidates); !guess.empty()) {
-      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
-    }
+    const auto site = sites_.types.find(syntax.name);
+    report_unknown(DiagnosticKind::UnknownType, syntax.span, to_string(syntax.name), candidates,
+                   site == sites_.types.end() ? nullptr : &site->second);
     return std::nullopt;
   }
 
@@ -1231,7 +1247,7 @@ class RevisionSimulation {
     column.identity = syntax.identity;
     if (syntax.identity != Identity::none &&
         (syntax.default_value || is_serial(syntax.type) ||
-         (column.type.name != "integer" && column.type.name != "bigint" && column.type.name != "smallint"))) {
+         (!column.type.is("integer") && !column.type.is("bigint") && !column.type.is("smallint")))) {
       diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.type.span), syntax.type.name,
                           "cannot be an identity column: identity needs smallint, integer or bigint, and no default");
       return false;
@@ -1243,10 +1259,9 @@ class RevisionSimulation {
         return false;
       }
       // As PostgreSQL does: a sequence named by ChooseRelationName(table, column, "seq").
-      const std::string table_name = bare_name(table.name);
-      std::string sequence = in_schema_of(table.name, make_object_name(table_name, column.name, "seq"));
+      QualifiedName sequence = beside(table.name, make_object_name(table.name.name, column.name, "seq"));
       for (int pass = 1; schema_.relation_kind(sequence) != nullptr; ++pass) {
-        sequence = in_schema_of(table.name, make_object_name(table_name, column.name, "seq" + std::to_string(pass)));
+        sequence = beside(table.name, make_object_name(table.name.name, column.name, "seq" + std::to_string(pass)));
       }
       column.not_null = true;
       column.owned_sequence = sequence;
@@ -1311,7 +1326,7 @@ class RevisionSimulation {
             return false;
           }
           if (constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) {
-            if (!check_new_relation(*item.syntax->name, DiagnosticKind::DuplicateIndex)) return false;
+            if (!check_new_relation(item.syntax->name->span, beside(table.name, constraint.name), DiagnosticKind::DuplicateIndex)) return false;
           }
         } else {
           constraint.name = choose_constraint_name(schema_, table, constraint);
@@ -1343,7 +1358,7 @@ class RevisionSimulation {
   }
 
   bool resolve_references(const Table& table, const ast::References& references, Constraint& constraint) {
-    const Table* target = references.table.text == table.name ? &table : find_table(references.table);
+    const Table* target = references.table == table.name ? &table : find_table(references.table);
     if (target == nullptr) return false;
     constraint.referenced_table = target->name;
     if (references.columns.empty()) {
@@ -1400,7 +1415,7 @@ class RevisionSimulation {
   std::vector<LoweredStep> down_;
   std::uint32_t line_ = 0;
   const std::vector<ast::Name>* allowed_ = nullptr;
-  std::set<std::string> created_here_;  // tables created by this revision
+  std::set<QualifiedName> created_here_;  // tables created by this revision
 };
 
 }  // namespace
@@ -1411,27 +1426,24 @@ Touched touched_by(const ast::File& file, const Schema& before) {
     std::visit(
         [&](const auto& node) {
           using Node = std::decay_t<decltype(node)>;
-          if constexpr (requires { node.table; }) touched.tables.insert(node.table.text);
+          if constexpr (requires { node.table; }) touched.tables.insert(node.table);
           if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
-            touched.tables.insert(node.name.text);
+            touched.tables.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
-            touched.tables.insert(in_schema_of(node.table.text, node.new_name.text));  // renamed within its schema
-          } else if constexpr (std::is_same_v<Node, ast::CreateIndex> || std::is_same_v<Node, ast::DropIndex>) {
-            // An index is created by bare name beside its table, and dropped by its full name.
-            if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
-              touched.indexes.insert(in_schema_of(node.table.text, node.name.text));
-            } else {
-              touched.indexes.insert(node.name.text);
-            }
-            if (const auto index = before.indexes.find(node.name.text); index != before.indexes.end()) {
+            touched.tables.insert(beside(node.table, node.new_name.text));  // renamed within its schema
+          } else if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
+            touched.indexes.insert(beside(node.table, node.name.text));  // created by bare name beside its table
+          } else if constexpr (std::is_same_v<Node, ast::DropIndex>) {
+            touched.indexes.insert(node.name);
+            if (const auto index = before.indexes.find(node.name); index != before.indexes.end()) {
               touched.tables.insert(index->second.table);
             }
           } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
-            touched.types.insert(node.name.text);
-          } else if constexpr (requires { node.type.text; }) {
-            touched.types.insert(node.type.text);
+            touched.types.insert(node.name);
+          } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
+            touched.types.insert(node.type);
           } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
-            touched.sequences.insert(node.name.text);
+            touched.sequences.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
             touched.extensions.insert(node.name.text);
           } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
@@ -1452,11 +1464,11 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
   for (const auto& revision : revisions) {
     for (const auto& statement : revision.syntax->statements) {
       if (const auto* table = std::get_if<ast::CreateTable>(&statement)) {
-        sites.relations.emplace(table->name.text, Origin{revision.id, {revision.file, table->name.span}});
+        sites.relations.emplace(table->name, Origin{revision.id, {revision.file, table->name.span}});
       } else if (const auto* index = std::get_if<ast::CreateIndex>(&statement)) {
-        sites.relations.emplace(index->name.text, Origin{revision.id, {revision.file, index->name.span}});
+        sites.relations.emplace(beside(index->table, index->name.text), Origin{revision.id, {revision.file, index->name.span}});
       } else if (const auto* type = std::get_if<ast::CreateEnum>(&statement)) {
-        sites.types.emplace(type->name.text, Origin{revision.id, {revision.file, type->name.span}});
+        sites.types.emplace(type->name, Origin{revision.id, {revision.file, type->name.span}});
       }
     }
   }

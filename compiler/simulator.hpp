@@ -33,8 +33,8 @@ struct LoweredRevision {
 // Where each named object is first created anywhere in the chain, to explain a reference to
 // something that exists, but not at the revision that uses it.
 struct CreationSites {
-  std::map<std::string, Origin> relations;
-  std::map<std::string, Origin> types;
+  std::map<QualifiedName, Origin> relations;
+  std::map<QualifiedName, Origin> types;
 };
 
 struct RevisionSource {

@@ -68,25 +68,9 @@ std::string quote_identifiers(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string quote_qualified(std::string_view key) {
-  const auto dot = key.find('.');
-  if (dot == std::string_view::npos) return quote_identifier(key);
-  return quote_identifier(key.substr(0, dot)) + "." + quote_identifier(key.substr(dot + 1));
-}
-
-std::string schema_of(std::string_view key) {
-  const auto dot = key.find('.');
-  return dot == std::string_view::npos ? std::string() : std::string(key.substr(0, dot));
-}
-
-std::string bare_name(std::string_view key) {
-  const auto dot = key.find('.');
-  return std::string(dot == std::string_view::npos ? key : key.substr(dot + 1));
-}
-
-std::string in_schema_of(std::string_view sibling, std::string_view name) {
-  const std::string schema = schema_of(sibling);
-  return schema.empty() ? std::string(name) : schema + "." + std::string(name);
+std::string quote_qualified(const QualifiedName& name) {
+  if (name.schema.empty()) return quote_identifier(name.name);
+  return quote_identifier(name.schema) + "." + quote_identifier(name.name);
 }
 
 std::string quote_literal(std::string_view value) {

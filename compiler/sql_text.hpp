@@ -6,19 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include "dsl/qualified_name.hpp"
+
 namespace migc {
 
 // As PostgreSQL's quote_ident(): bare when it is a plain lower-case word and not a keyword.
 std::string quote_identifier(std::string_view name);
 std::string quote_identifiers(const std::vector<std::string>& names);  // "a, b, c"
-// An object's key is its name, or `schema.name` outside `public` (names cannot hold a dot):
-// quoted part by part.
-std::string quote_qualified(std::string_view key);
-// The parts of a key: "" for the public schema.
-std::string schema_of(std::string_view key);
-std::string bare_name(std::string_view key);
-// The key of `name` in the schema of `sibling` (an index or sequence beside its table).
-std::string in_schema_of(std::string_view sibling, std::string_view name);
+// `name`, or `schema.name` outside the default schema, quoted part by part.
+std::string quote_qualified(const QualifiedName& name);
 // As PostgreSQL's quote_literal() for standard_conforming_strings = on, which every session
 // that runs generated SQL sets (see session_parameters in runtime/postgres.hpp).
 std::string quote_literal(std::string_view value);

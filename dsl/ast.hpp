@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "dsl/qualified_name.hpp"
 #include "dsl/source.hpp"
 
 namespace migc::ast {
@@ -17,19 +18,22 @@ struct Located {
 };
 
 // An SQL identifier: unquoted ones are folded to lower case, quoted ones kept as written.
-// Object names may be schema-qualified: `text` is then `schema.name` (`public.` is dropped).
 struct Name : Located {
   std::string text;
 };
+
+// The name of a table, index, type or sequence, schema-qualified or not: `public.` is dropped,
+// so that a name in the default schema has an empty schema however it was written.
+struct ObjectName : Located, QualifiedName {};
 
 struct StringLiteral : Located {
   std::string value;
 };
 
-// A type as written: `name` holds its words lower-cased and joined by one space
-// ("double precision", "character varying", or a user type's name).
+// A type as written: a built-in type's name holds its words lower-cased and joined by one space
+// ("double precision", "character varying"); a user type's name may be schema-qualified.
 struct TypeRef : Located {
-  std::string name;
+  QualifiedName name;
   std::vector<std::int32_t> modifiers;
   std::uint32_t array_dimensions = 0;
 };
@@ -42,7 +46,7 @@ struct Expression : Located {};
 enum class ReferentialAction { no_action, restrict, cascade, set_null, set_default };
 
 struct References : Located {
-  Name table;
+  ObjectName table;
   std::vector<Name> columns;
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
@@ -73,13 +77,13 @@ struct TableConstraint : Located {
 };
 
 struct CreateTable : Located {
-  Name name;
+  ObjectName name;
   std::vector<ColumnDefinition> columns;
   std::vector<TableConstraint> constraints;
 };
 
 struct DropTable : Located {
-  Name name;
+  ObjectName name;
   bool cascade = false;
 };
 
@@ -93,8 +97,8 @@ struct IndexElement : Located {
 struct CreateIndex : Located {
   bool unique = false;
   bool concurrently = false;
-  Name name;
-  Name table;
+  Name name;  // beside its table, in the table's schema
+  ObjectName table;
   std::optional<Name> method;
   std::vector<IndexElement> elements;
   std::optional<Expression> where;
@@ -102,97 +106,97 @@ struct CreateIndex : Located {
 
 struct DropIndex : Located {
   bool concurrently = false;
-  Name name;
+  ObjectName name;
 };
 
 struct CreateEnum : Located {
-  Name name;
+  ObjectName name;
   std::vector<StringLiteral> values;
 };
 
 struct DropType : Located {
-  Name name;
+  ObjectName name;
   bool cascade = false;
 };
 
 struct AddColumn : Located {
-  Name table;
+  ObjectName table;
   ColumnDefinition column;
 };
 
 struct DropColumn : Located {
-  Name table;
+  ObjectName table;
   Name column;
 };
 
 struct RenameTable : Located {
-  Name table;
+  ObjectName table;
   Name new_name;
 };
 
 struct RenameColumn : Located {
-  Name table;
+  ObjectName table;
   Name column;
   Name new_name;
 };
 
 // alter table t alter column c ...: one change per statement.
 struct AlterColumnType : Located {
-  Name table;
+  ObjectName table;
   Name column;
   TypeRef type;
   std::optional<Expression> using_expression;
 };
 
 struct SetNotNull : Located {
-  Name table;
+  ObjectName table;
   Name column;
   bool not_null = true;  // false: drop not null
 };
 
 struct SetDefault : Located {
-  Name table;
+  ObjectName table;
   Name column;
   std::optional<Expression> value;  // none: drop default
 };
 
 struct AddConstraint : Located {
-  Name table;
+  ObjectName table;
   TableConstraint constraint;
 };
 
 struct DropConstraint : Located {
-  Name table;
+  ObjectName table;
   Name name;
 };
 
 // Checks the rows of a `not valid` constraint, without blocking writes while it does.
 struct ValidateConstraint : Located {
-  Name table;
+  ObjectName table;
   Name name;
 };
 
 struct AddEnumValue : Located {
-  Name type;
+  ObjectName type;
   StringLiteral value;
   std::optional<StringLiteral> before;
   std::optional<StringLiteral> after;
 };
 
 struct RenameEnumValue : Located {
-  Name type;
+  ObjectName type;
   StringLiteral value;
   StringLiteral new_value;
 };
 
 // Accepted so that the compiler can explain why PostgreSQL has no such thing.
 struct DropEnumValue : Located {
-  Name type;
+  ObjectName type;
   StringLiteral value;
 };
 
 struct InsertRows : Located {
-  Name table;
+  ObjectName table;
   std::vector<Name> columns;
   std::vector<std::vector<Expression>> rows;
   std::optional<StringLiteral> down;
@@ -216,19 +220,19 @@ struct DropExtension : Located {
 };
 
 struct CreateSequence : Located {
-  Name name;
+  ObjectName name;
   std::optional<TypeRef> type;
   std::optional<std::int64_t> increment;
   std::optional<std::int64_t> start;
 };
 
 struct DropSequence : Located {
-  Name name;
+  ObjectName name;
 };
 
 // comment on table t is '...'; comment on column t.c is '...' (or `is null` to remove it).
 struct Comment : Located {
-  Name table;
+  ObjectName table;
   std::optional<Name> column;
   std::optional<StringLiteral> text;
 };
@@ -276,3 +280,6 @@ struct File {
 };
 
 }  // namespace migc::ast
+
+template <>
+struct fmt::formatter<migc::ast::ObjectName> : fmt::formatter<migc::QualifiedName> {};

@@ -191,8 +191,8 @@ template <typename Member, typename Value>
 auto set(Member member, Value value) {
   return [member, value](auto& context) { (x3::_val(context).*member) = value; };
 }
-inline auto set_text(const char* text) {
-  return [text](auto& context) { x3::_val(context) = text; };
+inline auto set_name(const char* text) {
+  return [text](auto& context) { x3::_val(context).name = text; };
 }
 inline auto assign_val() {
   return [](auto& context) { x3::_val(context) = std::move(x3::_attr(context)); };
@@ -200,8 +200,13 @@ inline auto assign_val() {
 
 // `alter <kind> <name> <action>`: the action is parsed into its own node, then given the name.
 struct AlterTable {
-  ast::Name table;
+  ast::ObjectName table;
   ast::Statement action;
+};
+// `alter column <column> <change>`: likewise, the change is given its column.
+struct AlterColumn {
+  ast::Name column;
+  ast::Statement change;
 };
 
 template <typename Node>
@@ -268,11 +273,11 @@ struct header_id;
 
 const x3::rule<identifier_id, std::string> identifier = "identifier";
 const x3::rule<name_id, ast::Name> name = "identifier";
-const x3::rule<qualified_name_id, ast::Name> qualified_name = "name";
+const x3::rule<qualified_name_id, ast::ObjectName> qualified_name = "name";
 const x3::rule<string_literal_id, ast::StringLiteral> string_literal = "string literal";
 const x3::rule<sql_body_id, ast::StringLiteral> sql_body = "dollar-quoted SQL ($$ ... $$)";
 const x3::rule<type_ref_id, ast::TypeRef> type_ref = "type";
-const x3::rule<type_name_id, std::string> type_name = "type name";
+const x3::rule<type_name_id, QualifiedName> type_name = "type name";
 const x3::rule<expression_id, ast::Expression> expression = "expression";
 const x3::rule<operand_id> operand = "expression";
 const x3::rule<referential_action_id, ast::ReferentialAction> referential_action =
@@ -294,7 +299,7 @@ const x3::rule<drop_enum_value_id, ast::DropEnumValue> drop_enum_value = "`drop 
 struct alter_type_target_id;
 struct alter_column_clause_id;
 const x3::rule<alter_type_target_id, AlterTable> alter_type_target = "`type`";
-const x3::rule<alter_column_clause_id, AlterTable> alter_column_clause = "`column`";
+const x3::rule<alter_column_clause_id, AlterColumn> alter_column_clause = "`column`";
 const x3::rule<alter_type_id, ast::Statement> alter_type = "`add value`, `rename value` or `drop value`";
 const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
 const x3::rule<create_extension_id, ast::CreateExtension> create_extension = "`extension`";
@@ -339,16 +344,13 @@ const auto quoted_identifier = as<std::string>(
     "quoted identifier", x3::lexeme[lit('"') >> +((lit("\"\"") >> x3::attr('"')) | ~x3::char_('"')) > lit('"')]);
 const auto identifier_def = unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
 const auto name_def = located[identifier[assign(&ast::Name::text)]];
-// `schema.name`, kept as one text; a name in `public` is the bare name.
+// `schema.name`: the name read first was the schema. A name in `public` has no schema.
 const auto qualify = [](auto& context) {
-  auto& text = x3::_val(context).text;
-  if (text == "public") {
-    text = x3::_attr(context);
-  } else {
-    text += "." + x3::_attr(context);
-  }
+  auto& name = x3::_val(context);
+  name.schema = name.name == "public" ? std::string() : std::move(name.name);
+  name.name = std::move(x3::_attr(context));
 };
-const auto qualified_name_def = located[identifier[assign(&ast::Name::text)] >> -(lit('.') >> identifier[qualify])];
+const auto qualified_name_def = located[identifier[assign(&ast::ObjectName::name)] >> -(lit('.') >> identifier[qualify])];
 
 const auto quoted_string = as<std::string>(
     "string literal", x3::lexeme[lit('\'') >> *((lit("''") >> x3::attr('\'')) | ~x3::char_('\'')) > lit('\'')]);
@@ -358,25 +360,19 @@ const auto sql_body_def = located[dollar_quoted[assign(&ast::StringLiteral::valu
 // Types.
 const auto time_zone_suffix = as<std::string>("`with time zone` or `without time zone`", (kw("with") > kw("time") > kw("zone") > x3::attr(std::string(" with time zone"))) |
                               (kw("without") > kw("time") > kw("zone") > x3::attr(std::string(" without time zone"))));
-const auto append_suffix = [](auto& context) { x3::_val(context) += x3::_attr(context); };
+const auto append_suffix = [](auto& context) { x3::_val(context).name += x3::_attr(context); };
 const auto type_name_def =
-    (kw("double") > kw("precision"))[set_text("double precision")] |
-    (kw("character") >> kw("varying"))[set_text("character varying")] |
-    (kw("bit") >> kw("varying"))[set_text("bit varying")] |
-    (kw("timestamp")[set_text("timestamp")] >> -time_zone_suffix[append_suffix]) |
-    (kw("time")[set_text("time")] >> -time_zone_suffix[append_suffix]) |
-    (identifier[assign_val()] >> -(lit('.') >> identifier[([](auto& context) {
-       if (x3::_val(context) == "public") {
-         x3::_val(context) = x3::_attr(context);
-       } else {
-         x3::_val(context) += "." + x3::_attr(context);
-       }
-     })]));
+    (kw("double") > kw("precision"))[set_name("double precision")] |
+    (kw("character") >> kw("varying"))[set_name("character varying")] |
+    (kw("bit") >> kw("varying"))[set_name("bit varying")] |
+    (kw("timestamp")[set_name("timestamp")] >> -time_zone_suffix[append_suffix]) |
+    (kw("time")[set_name("time")] >> -time_zone_suffix[append_suffix]) |
+    (identifier[assign(&QualifiedName::name)] >> -(lit('.') >> identifier[qualify]));
 const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimensions; };
 const auto type_ref_def =
     located[type_name[assign(&ast::TypeRef::name)] >>
          -(lit('(') > (x3::int_ % ',')[assign(&ast::TypeRef::modifiers)] > lit(')')) >>
-         -time_zone_suffix[([](auto& context) { x3::_val(context).name += x3::_attr(context); })] >>  // timestamp(3) with time zone
+         -time_zone_suffix[([](auto& context) { x3::_val(context).name.name += x3::_attr(context); })] >>  // timestamp(3) with time zone
          *(lit('[') > lit(']'))[count_dimension]];
 
 // Expressions: literals, function calls, casts and parentheses; enough for defaults, and
@@ -468,8 +464,10 @@ const auto comment_def = located[
           return;
         }
         node.column = parts.back();
-        node.table = parts[parts.size() - 2];
-        if (parts.size() == 3 && parts[0].text != "public") node.table.text = parts[0].text + "." + node.table.text;
+        const ast::Name& table = parts[parts.size() - 2];
+        node.table.span = table.span;
+        node.table.name = table.text;
+        if (parts.size() == 3 && parts[0].text != "public") node.table.schema = parts[0].text;
       })])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
@@ -489,16 +487,16 @@ const auto drop_target_def = omit[
 // `alter column c <change>`: the change's node learns its column afterwards, as an alter
 // action learns its table.
 const auto alter_column_clause_def =
-    omit[kw("column") > name[assign(&AlterTable::table)] > alter_column[assign(&AlterTable::action)]];
+    omit[kw("column") > name[assign(&AlterColumn::column)] > alter_column[assign(&AlterColumn::change)]];
 const auto finish_alter_column = [](auto& context) {
-  AlterTable& parts = x3::_attr(context);
+  AlterColumn& parts = x3::_attr(context);
   std::visit([&](auto& node) {
-    if constexpr (requires { node.column = parts.table; }) {
-      if (node.span.end == 0) node.span = parts.table.span;
-      node.column = std::move(parts.table);
+    if constexpr (requires { node.column = parts.column; }) {
+      if (node.span.end == 0) node.span = parts.column.span;
+      node.column = std::move(parts.column);
     }
-  }, parts.action);
-  x3::_val(context) = std::move(parts.action);
+  }, parts.change);
+  x3::_val(context) = std::move(parts.change);
 };
 const auto rename_column_def = located[kw("column") > name[assign(&ast::RenameColumn::column)] > kw("to") >
                                        name[assign(&ast::RenameColumn::new_name)]];

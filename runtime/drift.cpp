@@ -33,8 +33,9 @@ std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& appl
   }
   std::string sql;
   for (const auto& [key, statement] : objects) {
-    // Keys name objects in other schemas with a dot (names cannot hold one), and schemas themselves.
-    if (current_schema_only && (key.find('.') != std::string_view::npos || key.starts_with("0 schema "))) continue;
+    // The compiler flags a schema, and an object in one, by the second character of its key
+    // (`"3*table archive.grid"`; `"3 table grid"` is in the default schema): names are not read.
+    if (current_schema_only && key.size() > 1 && key[1] == '*') continue;
     sql += std::string(statement) + ";\n";
   }
   return sql;

@@ -13,7 +13,7 @@ using namespace testing_cases;
 
 std::string schema_text(const Schema& schema) {
   std::string out;
-  for (const auto& [key, sql] : schema_objects(schema)) out += key + ": " + sql + "\n";
+  for (const auto& [key, sql] : schema_objects(schema)) out += key.serialised() + ": " + sql + "\n";
   return out;
 }
 

@@ -68,7 +68,7 @@ TEST(Chain, ParentFollowedByAnotherBranchBeforeItsChild) {
   const auto chain = compile_chain(files, diagnostics);
   ASSERT_TRUE(chain);
   EXPECT_EQ(order_of(*chain), (std::vector<std::string>{"001", "a", "b", "c", "m"}));
-  EXPECT_NE(chain->head.tables.at("x").find_column("note"), nullptr);
+  EXPECT_NE(chain->head.tables.at({"", "x"}).find_column("note"), nullptr);
   EXPECT_EQ(chain->head.tables.size(), 2u);
 }
 

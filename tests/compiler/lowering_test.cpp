@@ -61,6 +61,27 @@ TEST(Lowering, CompositeKeysAndSerials) {
                         ")"});
 }
 
+// A dot inside a quoted name is part of the name: table "a.b" is in public, and its serial's
+// sequence, index and constraints are named after it there.
+TEST(Lowering, QuotedNamesWithDots) {
+  const auto sql = lower("create schema \"s.t\";",
+                         "create table \"a.b\" (id serial primary key);\n"
+                         "create table \"s.t\".\"c.d\" (ab integer references \"a.b\" (id));\n"
+                         "create index \"i.x\" on \"s.t\".\"c.d\" (ab);\n"
+                         "drop index \"s.t\".\"i.x\";");
+  EXPECT_EQ(sql.up, (Sql{"CREATE TABLE \"a.b\" (\n"
+                         "    id serial NOT NULL,\n"
+                         "    CONSTRAINT \"a.b_pkey\" PRIMARY KEY (id)\n"
+                         ")",
+                         "CREATE TABLE \"s.t\".\"c.d\" (\n"
+                         "    ab integer,\n"
+                         "    CONSTRAINT \"c.d_ab_fkey\" FOREIGN KEY (ab) REFERENCES \"a.b\" (id)\n"
+                         ")",
+                         "CREATE INDEX \"i.x\" ON \"s.t\".\"c.d\" USING btree (ab)", "DROP INDEX \"s.t\".\"i.x\""}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE INDEX \"i.x\" ON \"s.t\".\"c.d\" USING btree (ab)", "DROP INDEX \"s.t\".\"i.x\"",
+                           "DROP TABLE \"s.t\".\"c.d\"", "DROP TABLE \"a.b\""}));
+}
+
 TEST(Lowering, DropTableRecreatesTableAndIndexesOnTheWayDown) {
   const auto sql = lower("create table grid (uuid varchar primary key, name varchar);\n"
                          "create index idx_grid_name on grid (name);",

@@ -31,13 +31,17 @@ struct Names {
 Names declared_names(const CompiledChain& chain) {
   Names names;
   const Schema& schema = chain.head;
+  const auto declare = [&](const QualifiedName& name) {
+    if (!name.schema.empty()) names.declared.insert(name.schema);
+    names.declared.insert(name.name);
+  };
   for (const auto& [name, table] : schema.tables) {
-    names.declared.insert(name);
+    declare(name);
     for (const auto& column : table.columns) names.declared.insert(column.name);
     for (const auto& constraint : table.constraints) names.declared.insert(constraint.name);
   }
-  for (const auto& [name, _] : schema.indexes) names.declared.insert(name);
-  for (const auto& [name, _] : schema.enums) names.declared.insert(name);
+  for (const auto& [name, _] : schema.indexes) declare(name);
+  for (const auto& [name, _] : schema.enums) declare(name);
   return names;
 }
 

@@ -51,23 +51,42 @@ create table Grid (
   ASSERT_TRUE(file);
   ASSERT_FALSE(diagnostics.had_errors());
   const auto& table = std::get<ast::CreateTable>(file->statements.at(0));
-  EXPECT_EQ(table.name.text, "grid");  // unquoted names fold to lower case, as in PostgreSQL
+  EXPECT_EQ(table.name.name, "grid");  // unquoted names fold to lower case, as in PostgreSQL
   ASSERT_EQ(table.columns.size(), 4u);
-  EXPECT_EQ(table.columns[0].type.name, "varchar");
+  EXPECT_EQ(table.columns[0].type.name.name, "varchar");
   EXPECT_EQ(table.columns[0].type.modifiers, std::vector<std::int32_t>{36});
   EXPECT_TRUE(table.columns[0].primary_key);
   EXPECT_EQ(table.columns[1].name.text, "Quoted Name");
-  EXPECT_EQ(table.columns[1].type.name, "double precision");
+  EXPECT_EQ(table.columns[1].type.name.name, "double precision");
   EXPECT_EQ(table.columns[1].type.array_dimensions, 1u);
   EXPECT_TRUE(table.columns[1].not_null);
   EXPECT_EQ(source->slice(table.columns[1].default_value->span), "0");
-  EXPECT_EQ(table.columns[2].type.name, "timestamp with time zone");
+  EXPECT_EQ(table.columns[2].type.name.name, "timestamp with time zone");
   EXPECT_EQ(source->slice(table.columns[2].default_value->span), "now()");
   EXPECT_EQ(table.columns[3].references->on_delete, ast::ReferentialAction::cascade);
   EXPECT_EQ(table.columns[3].references->on_update, ast::ReferentialAction::set_null);
   ASSERT_EQ(table.constraints.size(), 1u);
   EXPECT_EQ(table.constraints[0].name->text, "grid_name_key");
   EXPECT_EQ(table.constraints[0].kind, ast::ConstraintKind::unique);
+}
+
+// A name's schema and its name are parts from the start: a quoted name may hold a dot.
+TEST(Grammar, ObjectNamesKeepTheirSchemaApart) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\ncreate table \"a.b\" (id integer);\ncreate table public.\"c.d\" (id integer);\n"
+                          "create table s.\"e.f\" (id s.\"my.type\");\ncomment on column s.\"e.f\".id is 'x';",
+                          diagnostics, source);
+  ASSERT_TRUE(file);
+  ASSERT_FALSE(diagnostics.had_errors());
+  const auto name_of = [&](std::size_t i) -> const QualifiedName& { return std::get<ast::CreateTable>(file->statements.at(i)).name; };
+  EXPECT_EQ(name_of(0), (QualifiedName{"", "a.b"}));
+  EXPECT_EQ(name_of(1), (QualifiedName{"", "c.d"}));
+  EXPECT_EQ(name_of(2), (QualifiedName{"s", "e.f"}));
+  EXPECT_EQ(std::get<ast::CreateTable>(file->statements.at(2)).columns[0].type.name, (QualifiedName{"s", "my.type"}));
+  EXPECT_EQ(static_cast<const QualifiedName&>(std::get<ast::Comment>(file->statements.at(3)).table), (QualifiedName{"s", "e.f"}));
+  EXPECT_EQ(to_string(name_of(0)), "\"a.b\"");
+  EXPECT_EQ(to_string(name_of(2)), "s.\"e.f\"");
 }
 
 TEST(Grammar, DefaultExpressionsKeepTheirText) {
@@ -146,7 +165,7 @@ TEST(Grammar, DeepNestingIsAnErrorNotACrash) {
   EXPECT_EQ(diagnostics.all()[0].message, "expression nests deeper than 100 levels");
   EXPECT_EQ(diagnostics.all()[0].where.span.begin, std::string_view("revision '1' revises base;\ncreate table t (a integer default ").size() + 2 * 101);
   ASSERT_EQ(file->statements.size(), 1u);
-  EXPECT_EQ(std::get<ast::CreateTable>(file->statements[0]).name.text, "u");
+  EXPECT_EQ(std::get<ast::CreateTable>(file->statements[0]).name.name, "u");
 }
 
 TEST(Grammar, DeepNestingIsNoExpression) {
