@@ -228,6 +228,12 @@ class Differ {
       }
       const std::string target = fmt::format("alter table {} alter column {}", name, quote_identifier(column.name));
       if (!(before->type == column.type)) add(fmt::format("{} type {};", target, type_dsl(column.type)));
+      const bool serials = before->owned_sequence && column.owned_sequence && column.identity == Identity::none;
+      if (serials && before->owned_sequence_type != column.owned_sequence_type) {
+        warn(fmt::format("the sequence of serial column `{}.{}` stays {} where the model's is {}: PostgreSQL keeps a "
+                         "serial's sequence type when its column's changes, and the language cannot change it",
+                         table.name, column.name, before->owned_sequence_type, column.owned_sequence_type));
+      }
       if (before->default_sql != column.default_sql && !column.owned_sequence) {
         add(column.default_sql ? fmt::format("{} set default {};", target, *column.default_sql) : target + " drop default;");
       }

@@ -307,12 +307,21 @@ class Reader {
     const std::string& default_sql = row[4];
     std::optional<QualifiedName> sequence;
     if (!row[11].empty()) sequence = name_in(row[10], row[11]);
+    if (sequence) {
+      // Sequences are read before tables: this one is among them until its column takes it.
+      const auto read = result_.schema.sequences.find(*sequence);
+      column.owned_sequence_type = read == result_.schema.sequences.end() ? column.type.name.name : read->second.type;
+    }
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
       column.owned_sequence = sequence;
     } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)") {
       column.owned_sequence = sequence;
       if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
+      if (column.owned_sequence_type != column.type.name.name) {
+        left_out(fmt::format("the type of the sequence of serial column {}.{} ({}; it comes back {}, as the column)", table.name,
+                             column.name, column.owned_sequence_type, column.type.sql()));
+      }
       column.not_null = true;
     } else if (!default_sql.empty()) {
       column.default_sql = as_expression(without_own_cast(default_sql, column.type.sql()));

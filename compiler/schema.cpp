@@ -249,10 +249,12 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
 
 namespace {
 
-// `serial` makes PostgreSQL name the sequence after the table; a sequence that kept its name
-// through a table rename has to be spelled out.
+// `serial` makes PostgreSQL name the sequence after the table, and give it the column's type: a
+// sequence that kept its name through a table rename, or its type through a widening of its
+// column, has to be spelled out. An identity's sequence follows its column's type.
 bool serial_shorthand_fits(const QualifiedName& table, const Column& column) {
-  return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq"));
+  return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq")) &&
+         (column.identity != Identity::none || column.owned_sequence_type == column.type.name.name);
 }
 
 std::string nextval_sql(const QualifiedName& sequence) {
@@ -274,6 +276,20 @@ std::string column_sql(const Column& column) {
   if (column.default_sql) out += " DEFAULT " + *column.default_sql;
   if (column.not_null) out += " NOT NULL";
   return out;
+}
+
+ColumnSql column_parts(const QualifiedName& table, const Column& column) {
+  if (!column.owned_sequence || serial_shorthand_fits(table, column)) return {"", column_sql(column), ""};
+  const std::string sequence = quote_qualified(*column.owned_sequence);
+  if (column.identity != Identity::none) {
+    return {"",
+            fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
+                        column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT", sequence),
+            ""};
+  }
+  return {fmt::format("CREATE SEQUENCE {} AS {};\n", sequence, column.owned_sequence_type),
+          fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(), nextval_sql(*column.owned_sequence)),
+          fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", sequence, quote_qualified(table), quote_identifier(column.name))};
 }
 
 std::string constraint_sql(const Constraint& constraint) {
@@ -305,21 +321,10 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   };
   for (const auto& column : table.columns) {
     if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
-    if (!column.owned_sequence || serial_shorthand_fits(table.name, column)) {
-      element(column_sql(column));
-      continue;
-    }
-    if (column.identity != Identity::none) {
-      element(fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
-                          column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT",
-                          quote_qualified(*column.owned_sequence)));
-      continue;
-    }
-    before += fmt::format("CREATE SEQUENCE {} AS {};\n", quote_qualified(*column.owned_sequence), column.type.sql());
-    element(fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(),
-                        nextval_sql(*column.owned_sequence)));
-    after += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", quote_qualified(*column.owned_sequence),
-                         quote_qualified(table.name), quote_identifier(column.name));
+    const ColumnSql parts = column_parts(table.name, column);
+    before += parts.before;
+    element(parts.definition);
+    after += parts.after;
   }
   for (const auto& constraint : table.constraints) {
     if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;

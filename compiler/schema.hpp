@@ -44,6 +44,9 @@ struct Column {
   bool not_null = false;
   std::optional<std::string> default_sql;
   std::optional<QualifiedName> owned_sequence;  // serial and identity columns: the sequence PostgreSQL creates for them
+  // Its type. An identity's sequence changes type with its column; a serial's keeps the type it
+  // was created with (serial: integer) when the column is widened, as in PostgreSQL.
+  std::string owned_sequence_type;
   Identity identity = Identity::none;
   std::optional<std::string> comment;
 };
@@ -164,6 +167,14 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
 inline QualifiedName beside(const QualifiedName& table, std::string name) { return {table.schema, std::move(name)}; }
 
 std::string column_sql(const Column& column);
+// A column as CREATE TABLE or ADD COLUMN writes it, and the statements it needs before (a
+// sequence that `serial` would not name or type as it is) and after (OWNED BY its column).
+struct ColumnSql {
+  std::string before;      // each statement followed by ";\n"
+  std::string definition;
+  std::string after;       // each statement preceded by ";\n"
+};
+ColumnSql column_parts(const QualifiedName& table, const Column& column);
 std::string constraint_sql(const Constraint& constraint);
 std::string create_table_sql(const Table& table, bool with_foreign_keys);
 std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint);

@@ -481,10 +481,13 @@ class RevisionSimulation {
     const auto constraint_uses_column = [&](const Constraint& c) {
       return uses_column(c.columns) || (!c.check_sql.empty() && mentions_identifier(c.check_sql, column));
     };
-    std::string restore = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), column_sql(dropped));
+    // A serial column whose sequence does not fit the shorthand comes back with that sequence.
+    const ColumnSql parts = column_parts(table.name, dropped);
+    std::string restore = parts.before + fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), parts.definition);
     for (const auto& constraint : found->constraints) {
       if (constraint_uses_column(constraint)) restore += ", ADD " + constraint_sql(constraint);
     }
+    restore += parts.after;
     std::erase_if(table.constraints, constraint_uses_column);
     up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(column)));
     down(restore);
@@ -572,9 +575,10 @@ class RevisionSimulation {
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
-    if (column->owned_sequence) {
-      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
-                          fmt::format("column `{}` is a serial column; change its type by adding a new column", column->name));
+    if (column->owned_sequence && (type->array_dimensions > 0 || (!type->is("smallint") && !type->is("integer") && !type->is("bigint")))) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.type.span),
+                          fmt::format("column `{}` takes its values from a sequence: its type can be smallint, integer or bigint, not {}",
+                                      column->name, type->sql()));
       return;
     }
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
@@ -589,6 +593,8 @@ class RevisionSimulation {
     down(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}", table_sql, column_name, column->type.sql(),
                      column_name, column->type.sql()));
     column->type = std::move(*type);
+    // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
+    if (column->identity != Identity::none) column->owned_sequence_type = column->type.name.name;
   }
 
   void operator()(const ast::SetNotNull& node) {
@@ -1265,6 +1271,7 @@ class RevisionSimulation {
       }
       column.not_null = true;
       column.owned_sequence = sequence;
+      column.owned_sequence_type = column.type.name.name;
     }
     table.columns.push_back(std::move(column));
     if (syntax.primary_key) pending.push_back({nullptr, ConstraintKind::primary_key, &syntax});

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `check` against the schema the compiler predicts, where it is easy to get wrong.
+# usage: check_predicted_schema_test.sh <hostile-migrate> <every_operation-migrate> <conninfo-file>
+set -u
+hostile=$1
+every=$2
+server=$(cat "$3")
+source "$(dirname "$0")/checks.sh"
+
+# check rebuilds the default schema alone and leaves out the other schemas: it tells them apart
+# by the flag in each plan key, not by reading names, so a table named "a.b" in public is
+# compared like any other, while table b of schema a is not.
+fresh migc_dotted >/dev/null
+url="$server dbname=migc_dotted"
+"$hostile" --url "$url" upgrade head >/dev/null 2>&1
+out=$("$hostile" --url "$url" check 2>&1); status=$?
+check_status "no drift at head" 0 $status
+check "and check says so" "no drift" "$out"
+sql migc_dotted 'ALTER TABLE public."a.b" ADD COLUMN added_by_hand integer'
+out=$("$hostile" --url "$url" check 2>&1); status=$?
+check_status "a column added to public.\"a.b\" is drift" 7 $status
+check "and named" 'unexpected  column "a.b".added_by_hand integer' "$out"
+sql migc_dotted 'ALTER TABLE public."a.b" DROP COLUMN added_by_hand; ALTER TABLE a."b.c" ADD COLUMN elsewhere integer'
+out=$("$hostile" --url "$url" check 2>&1); status=$?
+check_status "schema a is not compared" 0 $status
+
+# A widened serial column keeps its integer sequence, in the database as in the prediction.
+fresh migc_widened >/dev/null
+url="$server dbname=migc_widened"
+"$every" --url "$url" upgrade 019 >/dev/null 2>&1
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "no drift after widening a serial column" 0 $status
+sql migc_widened "ALTER SEQUENCE counter_id_seq AS bigint"
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "a sequence widened by hand is drift" 7 $status
+check "its type is compared" "missing     sequence counter_id_seq integer" "$out"
+
+sql postgres "DROP DATABASE migc_dotted" >/dev/null
+sql postgres "DROP DATABASE migc_widened" >/dev/null
+[ $failures -eq 0 ]
