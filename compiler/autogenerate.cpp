@@ -216,13 +216,7 @@ class Differ {
     for (const auto& column : table.columns) {
       const Column* before = old.find_column(column.name);
       if (before == nullptr) {
-        // Added nullable with its default: a not-null constraint follows, as a separate step.
-        Column loose = column;
-        if (!column.owned_sequence && column.identity == Identity::none) loose.not_null = column.not_null && column.default_sql;
-        add(fmt::format("alter table {} add column {};", name, column_dsl(loose)));
-        if (column.not_null && !loose.not_null && !column.owned_sequence && column.identity == Identity::none) {
-          add(fmt::format("alter table {} alter column {} set not null;", name, quote_identifier(column.name)));
-        }
+        add_column(table, column);
         added.push_back(column.name);
         continue;
       }
@@ -269,6 +263,31 @@ class Differ {
     }
   }
 
+  // A column the table did not have. The table has rows wherever it is deployed, so a not null
+  // column without a default is added nullable, filled, then set not null; only the author
+  // knows its values, so the fill is left to write, and until it is the build fails
+  // (NotNullWithoutDefault), where adding it not null at once would fail only at deploy.
+  void add_column(const Table& table, const Column& column) {
+    const std::string name = quote_qualified(table.name);
+    const bool needs_values = column.not_null && !column.default_sql && !column.owned_sequence && column.identity == Identity::none;
+    Column loose = column;
+    if (needs_values) loose.not_null = false;
+    std::string statement = fmt::format("alter table {} add column {};", name, column_dsl(loose));
+    if (!needs_values) {
+      add(std::move(statement));
+      return;
+    }
+    const std::string column_name = quote_identifier(column.name);
+    statement += fmt::format("\n-- todo(fill): give the rows {} already has a value for {}, then uncomment:"
+                             "\n-- execute $$ update {} set {} = ... $$ down $$ update {} set {} = null $$;",
+                             name, column_name, name, column_name, name, column_name);
+    add(std::move(statement));
+    add(fmt::format("alter table {} alter column {} set not null;", name, column_name));
+    warn(fmt::format("column `{}.{}` is not null without a default, and `{}` has rows wherever it is deployed: the revision "
+                     "fills it in a step left to write (`todo(fill)`); until then the build fails",
+                     table.name, column.name, table.name));
+  }
+
   void indexes() {
     for (const auto& [name, index] : head_.indexes) {
       const auto now = model_.indexes.find(name);
@@ -296,8 +315,7 @@ std::optional<Schema> compile_model(const std::vector<SourceFile>& files, Diagno
   for (const auto& file : files) parsed.push_back(parse_model_file(file, diagnostics));
   if (diagnostics.error_count() != errors_before) return std::nullopt;
   Schema model;
-  const CreationSites sites;
-  for (std::size_t i = 0; i < files.size(); ++i) simulate_revision({"model", &files[i], &parsed[i]}, model, sites, diagnostics);
+  for (std::size_t i = 0; i < files.size(); ++i) simulate_model({"model", &files[i], &parsed[i]}, model, diagnostics);
   if (diagnostics.error_count() != errors_before) return std::nullopt;
   return model;
 }

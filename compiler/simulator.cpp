@@ -159,8 +159,9 @@ std::string modelled_ddl(std::string_view sql) {
 class RevisionSimulation {
  public:
   // A hand-written down is simulated as a revision of its own: its statements' ups are the
-  // revision's down, and take no downs themselves.
-  enum class Role { revision, hand_written_down };
+  // revision's down, and take no downs themselves. A model file declares a schema that nothing
+  // deploys: what would fail or hurt at deploy time is not its concern.
+  enum class Role { revision, hand_written_down, model };
 
   RevisionSimulation(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                      Diagnostics& diagnostics, Role role = Role::revision)
@@ -439,11 +440,13 @@ class RevisionSimulation {
     std::vector<PendingConstraint> pending;
     if (!add_column(table, node.column, pending) || !add_constraints(table, pending)) return;
     const Column& added = table.columns.back();
-    if (table.has_rows && added.not_null && !added.default_sql && !added.owned_sequence) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullWithoutDefault, at(node.column.name.span), added.name, table.name);
-      diagnostic.notes.push_back({{}, "add it with a default, or nullable, fill it, then `alter column ... set not null`"});
+    const bool fills_itself = added.default_sql || added.owned_sequence;
+    if (added.not_null && !fills_itself && may_have_rows(table) &&
+        !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.name.span, added.name, table)) {
       return;
     }
+    // Added nullable without a default: every row the table has holds NULL until something fills it.
+    if (!added.not_null && !fills_itself && may_have_rows(table)) unfilled_.insert({table.name, added.name});
     std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), column_sql(table.columns.back()));
     for (std::size_t i = found->constraints.size(); i < table.constraints.size(); ++i) {
       sql += ", ADD " + constraint_sql(table.constraints[i]);
@@ -607,6 +610,10 @@ class RevisionSimulation {
         std::find(key->columns.begin(), key->columns.end(), column->name) != key->columns.end()) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is in the primary key of `{}`, which keeps it not null", column->name, table->name));
+      return;
+    }
+    if (node.not_null && unfilled_.contains({table->name, column->name}) &&
+        !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.span, column->name, *table)) {
       return;
     }
     if (node.not_null && !column->not_null && existed_before(table->name) && !has_not_null_check(*table, column->name)) {
@@ -903,6 +910,8 @@ class RevisionSimulation {
 
   void operator()(const ast::ExecuteSql& node) {
     if (const std::string ddl = modelled_ddl(node.up.value); !ddl.empty()) lint(DiagnosticKind::OpaqueSchemaChange, node.up.span, ddl);
+    // Raw SQL is not read, but SQL that names a column just added empty is taken to fill it.
+    std::erase_if(unfilled_, [&](const auto& added) { return mentions_identifier(node.up.value, added.second); });
     up(trimmed(node.up.value));
     own_down(node);
   }
@@ -963,12 +972,12 @@ class RevisionSimulation {
     if (allowed_ == nullptr) return;
     for (const auto& name : *allowed_) {
       const DiagnosticKind* kind = find_kind(name.text);
-      if (kind == nullptr || kind_severity(*kind) != Severity::warning) {
+      if (kind == nullptr || !allowable(*kind)) {
         const std::string written(revision_.file->slice(name.span));
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownLint, at(name.span), written);
         std::vector<std::string> lints;
         for (const DiagnosticKind candidate : all_diagnostic_kinds()) {
-          if (kind_severity(candidate) == Severity::warning) lints.emplace_back(kind_name(candidate));
+          if (allowable(candidate)) lints.emplace_back(kind_name(candidate));
         }
         if (const std::string guess = closest_match(written, lints); !guess.empty()) {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
@@ -998,17 +1007,44 @@ class RevisionSimulation {
   template <typename... Args>
   void lint(DiagnosticKind kind, Span span, const Args&... args) {
     // Like derived downs, a hand-written one undoes a change that was itself checked.
-    if (role_ == Role::hand_written_down) return;
-    if (allowed_ != nullptr) {
-      for (const auto& name : *allowed_) {
-        const DiagnosticKind* allowed = find_kind(name.text);
-        if (allowed != nullptr && *allowed == kind) return;
-      }
-    }
+    if (role_ == Role::hand_written_down || role_ == Role::model || is_allowed(kind)) return;
     auto& diagnostic = diagnostics_.report(kind, at(span), args...);
     diagnostic.notes.push_back({{}, std::string(safer_way(kind))});
     diagnostic.notes.push_back({{}, fmt::format("or, where that is acceptable, put `@allow({})` before the statement", kind_name(kind))});
   }
+
+  bool is_allowed(DiagnosticKind kind) const {
+    if (allowed_ == nullptr) return false;
+    return std::any_of(allowed_->begin(), allowed_->end(), [&](const ast::Name& name) {
+      const DiagnosticKind* allowed = find_kind(name.text);
+      return allowed != nullptr && *allowed == kind;
+    });
+  }
+
+  // A not null column without a value in rows the table may have: PostgreSQL refuses it. Reports
+  // NotNullWithoutDefault and returns false, unless `@allow` says the table is empty wherever
+  // the revision runs.
+  bool allowed_or_report(DiagnosticKind kind, Span span, const std::string& column, const Table& table) {
+    if (role_ == Role::model || is_allowed(kind)) return true;
+    const std::string why = table.has_rows ? std::string("already has rows")
+                                           : fmt::format("may have rows: revision {} created it", table.origin.revision);
+    auto& diagnostic = diagnostics_.report(kind, at(span), column, table.name, why);
+    if (unfilled_.contains({table.name, column})) {
+      diagnostic.notes.push_back({{}, fmt::format("this revision added it without a default, so each of those rows holds NULL: "
+                                                  "fill it first, with `execute $$ update {} set {} = ... $$` in between",
+                                                  quote_qualified(table.name), quote_identifier(column))});
+    } else {
+      diagnostic.notes.push_back({{}, "PostgreSQL refuses that on a table with rows: add it with a default; or nullable, "
+                                      "then fill it, then `alter column ... set not null`"});
+    }
+    diagnostic.notes.push_back({{}, fmt::format("or, if `{}` is empty wherever this runs, put `@allow({})` before the statement",
+                                                table.name, kind_name(kind))});
+    return false;
+  }
+
+  // Whether a table may hold rows when this statement runs: the chain inserted some, or an
+  // earlier revision created it and it has lived in production since.
+  bool may_have_rows(const Table& table) const { return table.has_rows || existed_before(table.name); }
 
   // Lints are about tables that may already hold data and traffic: those of earlier revisions.
   bool existed_before(const QualifiedName& table) const { return !created_here_.contains(table); }
@@ -1423,6 +1459,9 @@ class RevisionSimulation {
   std::uint32_t line_ = 0;
   const std::vector<ast::Name>* allowed_ = nullptr;
   std::set<QualifiedName> created_here_;  // tables created by this revision
+  // (table, column) added by this revision without a value for the rows the table may have, and
+  // not filled since.
+  std::set<std::pair<QualifiedName, std::string>> unfilled_;
 };
 
 }  // namespace
@@ -1485,6 +1524,11 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
 LoweredRevision simulate_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                   Diagnostics& diagnostics) {
   return RevisionSimulation(revision, schema, sites, diagnostics).run();
+}
+
+void simulate_model(const RevisionSource& file, Schema& schema, Diagnostics& diagnostics) {
+  const CreationSites sites;
+  RevisionSimulation(file, schema, sites, diagnostics, RevisionSimulation::Role::model).run();
 }
 
 }  // namespace migc

@@ -53,4 +53,8 @@ Touched touched_by(const ast::File& file, const Schema& before);
 LoweredRevision simulate_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                   Diagnostics& diagnostics);
 
+// Applies a model file: the schema a project intends, which nothing deploys, so neither lints
+// nor the checks of what would fail on a table with rows apply.
+void simulate_model(const RevisionSource& file, Schema& schema, Diagnostics& diagnostics);
+
 }  // namespace migc

@@ -64,6 +64,10 @@ std::vector<DiagnosticKind> all_diagnostic_kinds() {
   return kinds;
 }
 
+bool allowable(DiagnosticKind kind) {
+  return kind_severity(kind) == Severity::warning || kind == DiagnosticKind::NotNullWithoutDefault;
+}
+
 const DiagnosticKind* find_kind(std::string_view name) {
   static const std::vector<DiagnosticKind> kinds = all_diagnostic_kinds();
   for (const DiagnosticKind& kind : kinds) {

@@ -28,6 +28,9 @@ const DiagnosticKind* find_kind(std::string_view name);
 Severity kind_severity(DiagnosticKind kind);
 std::string_view kind_format(DiagnosticKind kind);
 std::vector<DiagnosticKind> all_diagnostic_kinds();
+// What `@allow(<Kind>)` before a statement can silence: the lints, and the errors that hold
+// unless the author knows better than the compiler (that a table is empty wherever it runs).
+bool allowable(DiagnosticKind kind);
 
 struct Note {
   Location where;  // file may be null: a hint without a place

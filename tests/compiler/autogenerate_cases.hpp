@@ -36,6 +36,8 @@ struct Case {
   std::string appended = {};                                       // added to the model's end
   std::string expected_warning = {};                               // part of a warning, if one is expected
   std::string only_in_head = {};                                   // added to the chain's base, not the model
+  // What the author writes where the generated revision says `todo(fill)`: (text, replacement).
+  std::pair<std::string, std::string> fill = {};
 };
 
 // The chain whose head the case's model is diffed against.
@@ -58,7 +60,8 @@ inline std::vector<Case> model_changes() {
       Case{"drop_referenced_tables", {{"create table grid (", "create table unused ("}, {"create table square (id bigserial primary key, grid_id integer references grid (id) on delete cascade, note text);\ncreate index idx_square_grid on square (grid_id);\n", ""}}, "", ""},
       Case{"add_nullable_column", {{"note text", "note text, area double precision"}}, "", ""},
       Case{"add_column_with_default", {{"note text", "note text, seen boolean not null default false"}}, "", ""},
-      Case{"add_not_null_column", {{"note text", "note text, label varchar(20) not null"}}, "", ""},
+      Case{"add_not_null_column", {{"note text", "note text, label varchar(20) not null"}}, "", "todo(fill)", "",
+           {"-- execute $$ update square set label = ... $$", "execute $$ update square set label = 'none' $$"}},
       Case{"drop_column", {{",\n  size integer default 0", ""}}, "", ""},
       Case{"change_type", {{"size integer default 0", "size bigint default 0"}}, "", ""},
       Case{"set_not_null", {{"note text", "note text not null"}}, "", ""},
@@ -108,6 +111,7 @@ struct Generated {
   std::string revision;
   std::optional<CompiledChain> after;
   std::string errors;
+  std::string unfilled_errors;  // a case with a fill to write: the errors of the revision without it
 };
 
 inline Generated generate(const Case& c) {
@@ -126,6 +130,16 @@ inline Generated generate(const Case& c) {
   out.diff = autogenerate(out.before->head, *out.model);
   out.revision = "revision '002' revises '001';\n";
   for (const auto& statement : out.diff.statements) out.revision += statement + "\n";
+  if (!c.fill.first.empty()) {
+    files.emplace_back("002_generated.mig", out.revision);
+    Diagnostics unfilled;
+    compile_chain(files, unfilled);
+    out.unfilled_errors = errors_of(unfilled);
+    files.pop_back();
+    const auto at = out.revision.find(c.fill.first);
+    EXPECT_NE(at, std::string::npos) << c.name << ": no `" << c.fill.first << "` in\n" << out.revision;
+    if (at != std::string::npos) out.revision.replace(at, c.fill.first.size(), c.fill.second);
+  }
   files.emplace_back("002_generated.mig", out.revision);
   out.after = compile_chain(files, diagnostics);
   out.errors = errors_of(diagnostics) + "\n" + out.revision;
