@@ -278,9 +278,10 @@ class Differ {
       return;
     }
     const std::string column_name = quote_identifier(column.name);
-    statement += fmt::format("\n-- todo(fill): give the rows {} already has a value for {}, then uncomment:"
-                             "\n-- execute $$ update {} set {} = ... $$ down $$ update {} set {} = null $$;",
-                             name, column_name, name, column_name, name, column_name);
+    statement += "\n-- " + sql_comment_text(fmt::format("todo(fill): give the rows {} already has a value for {}, then uncomment:",
+                                                        name, column_name));
+    statement += "\n-- " + sql_comment_text(fmt::format("execute $$ update {} set {} = ... $$ down $$ update {} set {} = null $$;",
+                                                        name, column_name, name, column_name));
     add(std::move(statement));
     add(fmt::format("alter table {} alter column {} set not null;", name, column_name));
     warn(fmt::format("column `{}.{}` is not null without a default, and `{}` has rows wherever it is deployed: the revision "

@@ -4,6 +4,7 @@
 
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
+#include "compiler/sql_text.hpp"
 #include "tests/compiler/autogenerate_cases.hpp"
 
 namespace migc {
@@ -48,6 +49,28 @@ TEST(Autogenerate, NothingToDoWhenTheHeadIsTheModel) {
   const auto model = compile_model(files, diagnostics);
   ASSERT_TRUE(model);
   EXPECT_TRUE(autogenerate(*model, *model).statements.empty());
+}
+
+// The fill left to write names the column in comments: a name holding a line end stays in them.
+TEST(Autogenerate, TheFillToWriteKeepsNamesInsideItsComments) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_base.mig", "revision '001' revises base;\ncreate table grid (id integer);\n");
+  Diagnostics diagnostics;
+  const auto head = compile_chain(files, diagnostics);
+  std::vector<SourceFile> model_files;
+  model_files.emplace_back("model.mig", "create table grid (id integer, \"x\ndrop table grid; --\" text not null);\n");
+  const auto model = compile_model(model_files, diagnostics);
+  ASSERT_TRUE(head && model) << errors_of(diagnostics);
+  const auto generated = autogenerate(head->head, *model);
+  ASSERT_EQ(generated.statements.size(), 2u);
+  const std::string& add = generated.statements[0];
+  const std::string statement = "alter table grid add column " + quote_identifier("x\ndrop table grid; --") + " text;\n";
+  ASSERT_EQ(add.compare(0, statement.size(), statement), 0) << add;
+  for (std::size_t line = statement.size(); line < add.size();) {
+    EXPECT_EQ(add.compare(line, 3, "-- "), 0) << add;
+    const auto next = add.find('\n', line);
+    line = next == std::string::npos ? add.size() : next + 1;
+  }
 }
 
 }  // namespace
