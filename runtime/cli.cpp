@@ -309,7 +309,7 @@ int current(const Plan& plan, const Options& options, Output& out) {
     const std::string applied = row->applied_at.empty() ? fmt::format("by {}", row->migrator)
                                                         : fmt::format("{} by {} in {:.1f} ms", row->applied_at, row->migrator, row->duration_ms);
     out.line(fmt::format("Current revision: {}\nParent: {}\nPath: {}:{}\nApplied: {}\n\n    {}", heads_text(plan, {head}),
-                         parents_text(plan, head), revision.source, revision.line, applied, revision.message));
+                         parents_text(plan, head), revision.source, revision.line, applied, printable(revision.message)));
   }
   return exit_ok;
 }
@@ -356,11 +356,11 @@ int history(const Plan& plan, const Options& options, Output& out) {
     if (out.json()) continue;
     const std::string marks = std::string(is_head ? " (head)" : "") + (current[i] ? " (current)" : "");
     if (!options.verbose) {
-      out.line(fmt::format("{} -> {}{}, {}", parents_text(plan, i), out.bold(revision.id), marks, revision.message));
+      out.line(fmt::format("{} -> {}{}, {}", parents_text(plan, i), out.bold(revision.id), marks, printable(revision.message)));
     } else {
       out.line(fmt::format("Rev: {}{}\nParent: {}\nPath: {}:{}\nChecksum: {}{}\n\n    {}\n", out.bold(revision.id), marks,
                            parents_text(plan, i), revision.source, revision.line, revision.checksum,
-                           revision.irreversible ? "\nIrreversible: yes" : "", revision.message));
+                           revision.irreversible ? "\nIrreversible: yes" : "", printable(revision.message)));
     }
   }
   if (out.json()) out.array(rows);
@@ -409,7 +409,7 @@ int show(const Plan& plan, const Options& options, Output& out) {
   }
   out.line(fmt::format("Rev: {}\nParent: {}\nPath: {}:{}\nChecksum: {}\nReversible: {}\n\n    {}\n\n-- up",
                        heads_text(plan, {index}), parents_text(plan, index), revision.source, revision.line,
-                       revision.checksum, revision.irreversible ? "no" : "yes", revision.message));
+                       revision.checksum, revision.irreversible ? "no" : "yes", printable(revision.message)));
   for (const auto& sql : up) out.line(sql + ";");
   out.line("\n-- down");
   if (revision.irreversible) out.line("-- irreversible");

@@ -100,6 +100,25 @@ void Output::error(const std::string& text, int exit_status) {
   std::cerr << program_ << ": " << paint("error:", "1;31", colour_err_) << " " << text << "\n";
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  return out;
+}
+
 void Output::step(bool up, std::string_view id, std::string_view message, double milliseconds, int retries,
                   std::size_t done, std::size_t total) {
   if (json_) {
@@ -108,7 +127,7 @@ void Output::step(bool up, std::string_view id, std::string_view message, double
     return;
   }
   std::string text = fmt::format("  {} {:<14} {:<58} {:>9.1f} ms", paint(up ? "+" : "-", up ? "32" : "33", colour_out_), id,
-                                 message, milliseconds);
+                                 printable(message), milliseconds);
   if (retries > 0) text += fmt::format("  ({} lock retr{})", retries, retries == 1 ? "y" : "ies");
   if (total >= 20) text += fmt::format("  [{}/{}]", done, total);
   std::cout << text << "\n" << std::flush;

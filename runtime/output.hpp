@@ -26,6 +26,9 @@ struct JsonValue {
 };
 
 std::string to_json(const JsonValue& value);
+// Text a revision's author wrote, for a terminal: a control character (a line end, an escape
+// sequence that would move the cursor or retitle the window) shown as \n, \x1b, ... instead.
+std::string printable(std::string_view text);
 std::string to_json(const JsonObject& object);
 
 class Output {

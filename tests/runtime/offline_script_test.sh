@@ -80,4 +80,9 @@ out=$(offline "$every" upgrade head --sql --single-transaction 2>&1); status=$?
 check_status "a concurrent index build cannot be part of one transaction" 5 $status
 check "and the refusal says which" "revision 008 builds or drops an index \`concurrently\`" "$out"
 
+# On a terminal too, a message's line end or escape sequence is shown, never acted on.
+check "history shows a message's line end as \\n, one line per revision" \
+  'Tries to run what follows\nDELETE FROM keeper;' "$("$hostile" history)"
+check "one line per revision" "$("$hostile" history --json | grep -o '"revision"' | wc -l)" "$("$hostile" history | wc -l)"
+
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
