@@ -18,6 +18,12 @@ settled() {  # settled <db> <expected> <query>
   done
   echo "$answer"
 }
+# Another session holds a lock for a while (its statement, then seconds); `holder` is its pid.
+hold() {
+  psql "$1" -Xq -c "BEGIN; $2; SELECT pg_sleep($3); COMMIT;" >/dev/null 2>&1 &
+  holder=$!
+  sleep 0.3
+}
 # Waits until a backend of `application` waits for a lock in database $1.
 wait_for_lock_wait() {
   for _ in $(seq 100); do
@@ -34,9 +40,7 @@ for signal in INT TERM; do
   url="$server dbname=$db application_name=migc_state_migrator"
   "$migrate" --url "$url" upgrade 6e6302f1ccb6 >/dev/null 2>&1
   # A long transaction holds the table revision 002 indexes: the migrator queues behind it.
-  psql "$server dbname=$db" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
-  holder=$!
-  sleep 0.3
+  hold "$server dbname=$db" "LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE" 30
   "$migrate" --url "$url" --lock-timeout 60s upgrade head >/tmp/migc_state_$signal.$$ 2>&1 &
   pid=$!
   wait_for_lock_wait $db migc_state_migrator
@@ -61,9 +65,7 @@ db=migc_state_inflight
 fresh $db
 url="$server dbname=$db"
 "$migrate" --url "$url" upgrade 6e6302f1ccb6 >/dev/null 2>&1
-psql "$url" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.3
+hold "$url" "LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE" 3
 "$migrate" --url "$url application_name=migc_state_migrator" --lock-timeout 60s upgrade head >/dev/null 2>&1 &
 pid=$!
 wait_for_lock_wait $db migc_state_migrator
@@ -79,9 +81,7 @@ db=migc_state_concurrent_timeout
 fresh $db
 url="$server dbname=$db"
 "$every" --url "$url" upgrade 007 >/dev/null 2>&1
-psql "$url" -Xq -c "BEGIN; LOCK TABLE acquisition_session IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.3
+hold "$url" "LOCK TABLE acquisition_session IN SHARE ROW EXCLUSIVE MODE" 20
 out=$("$every" --url "$url" --lock-timeout 1s --retries 0 upgrade 008 2>&1); status=$?
 check_status "a concurrent index build gives up at its lock timeout" 1 $status
 check "with the lock timeout named" "55P03 canceling statement due to lock timeout" "$out"
@@ -176,9 +176,7 @@ db=migc_state_retry_signal
 fresh $db
 url="$server dbname=$db"
 "$migrate" --url "$url" upgrade 6e6302f1ccb6 >/dev/null 2>&1
-psql "$url" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.3
+hold "$url" "LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE" 4
 "$migrate" --url "$url" --lock-timeout 300ms --retries 5 upgrade 002 >/tmp/migc_state_retry.$$ 2>&1 &
 pid=$!
 sleep 1.5
@@ -194,9 +192,7 @@ rm -f /tmp/migc_state_retry.$$
 # leaves the database as Alembic left it; behind a lock it gives up at the lock timeout.
 alembic migc_state_alembic_stamp 002
 url="$server dbname=migc_state_alembic_stamp"
-psql "$url" -Xq -c "BEGIN; LOCK TABLE alembic_version IN EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.3
+hold "$url" "LOCK TABLE alembic_version IN EXCLUSIVE MODE" 3
 "$migrate" --url "$url" stamp 002 >/dev/null 2>&1 &
 pid=$!
 sleep 0.5
@@ -216,9 +212,7 @@ db=migc_state_concurrent_drop
 fresh $db
 url="$server dbname=$db"
 "$every" --url "$url" upgrade 008 >/dev/null 2>&1
-psql "$url" -Xq -c "BEGIN; SELECT count(*) FROM acquisition_session; SELECT pg_sleep(5); COMMIT;" >/dev/null 2>&1 &
-holder=$!
-sleep 0.3
+hold "$url" "SELECT count(*) FROM acquisition_session" 5
 out=$("$every" --url "$url" --lock-timeout 1s --retries 0 downgrade 007 2>&1); status=$?
 wait $holder
 check_status "a concurrent drop behind a reader fails" 1 $status
