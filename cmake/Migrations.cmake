@@ -42,6 +42,21 @@ function(_migc_test_postgres compiler)
   set_property(GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE ${state})
 endfunction()
 
+# A checked-in file the compile step reads (a lock file, schema.sql) is one of its inputs. One
+# that does not exist yet is migc's to report or create, not Ninja's to miss: until it exists,
+# its directory is watched, so that the build after it appears configures again and depends on it.
+function(_migc_depend_on_checked_in file out_var)
+  if(EXISTS ${file})
+    set(${out_var} ${file} PARENT_SCOPE)
+  else()
+    get_filename_component(directory ${file} DIRECTORY)
+    if(EXISTS ${directory})
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${directory})
+    endif()
+    set(${out_var} "" PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(add_migrations name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS" "SOURCES")
   if(arg_TESTS)
@@ -97,19 +112,14 @@ function(add_migrations name)
   if(arg_LOCK_FILE)
     get_filename_component(arg_LOCK_FILE ${arg_LOCK_FILE} ABSOLUTE)
     set(lock_args --lock-file ${arg_LOCK_FILE} --lock-target ${name}-lock-revisions)
-    if(EXISTS ${arg_LOCK_FILE})
-      set(lock_depends ${arg_LOCK_FILE})
-    endif()
+    _migc_depend_on_checked_in(${arg_LOCK_FILE} lock_depends)
   endif()
   set(schema_args)
   set(schema_depends)
   if(arg_SCHEMA_SQL)
     get_filename_component(arg_SCHEMA_SQL ${arg_SCHEMA_SQL} ABSOLUTE)
     set(schema_args --schema-sql ${arg_SCHEMA_SQL} --update-target ${name}-update-generated --build-dir ${CMAKE_BINARY_DIR})
-    # A missing file is migc's to report (with the fix), not Ninja's.
-    if(EXISTS ${arg_SCHEMA_SQL})
-      set(schema_depends ${arg_SCHEMA_SQL})
-    endif()
+    _migc_depend_on_checked_in(${arg_SCHEMA_SQL} schema_depends)
   endif()
 
   add_custom_command(
@@ -118,11 +128,13 @@ function(add_migrations name)
     DEPENDS ${compiler} ${sources} ${schema_depends} ${lock_depends} ${model_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
-  add_custom_target(${name}-update-generated
-    COMMAND ${compiler} compile ${common_args} ${schema_args} --update-generated ${sources}
-    DEPENDS ${compiler} ${sources}
-    COMMENT "migc: refreshing the checked-in files of ${name}"
-    VERBATIM)
+  if(arg_SCHEMA_SQL)
+    add_custom_target(${name}-update-generated
+      COMMAND ${compiler} compile ${common_args} ${schema_args} --update-generated ${sources}
+      DEPENDS ${compiler} ${sources}
+      COMMENT "migc: refreshing the checked-in files of ${name}"
+      VERBATIM)
+  endif()
   if(arg_LOCK_FILE)
     add_custom_target(${name}-lock-revisions
       COMMAND ${compiler} compile ${common_args} ${lock_args} --update-lock ${sources}

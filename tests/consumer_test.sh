@@ -79,3 +79,25 @@ echo "ok: with MIGC_TEST_DATABASE_URL, its round trips run on that server ($made
 [ ! -e "$work/build/test-postgres/conninfo" ] || { echo "FAILED: the fixture's stop left the conninfo (it may hold a password)"; exit 1; }
 echo "ok: and the fixture's stop leaves neither the server's conninfo behind nor the server stopped"
 admin "SELECT 1" >/dev/null || { echo "FAILED: the server was stopped"; exit 1; }
+
+# A checked-in schema.sql that does not exist when the project is configured: the first build
+# writes it, and from then on it is an input of the build (an edit makes the next one fail as
+# stale), without configuring by hand. Without SCHEMA_SQL there is no -update-generated target.
+cp -r "$here/consumer" "$work/with_schema"
+sed -i 's|add_migrations(inventory DIRECTORY migrations MIGRATOR inventory-migrate TESTS ON)|add_migrations(inventory DIRECTORY migrations MIGRATOR inventory-migrate SCHEMA_SQL ${CMAKE_CURRENT_SOURCE_DIR}/generated/schema.sql)|' \
+  "$work/with_schema/CMakeLists.txt"
+mkdir -p "$work/with_schema/generated"
+cmake -S "$work/with_schema" -B "$work/with_schema_build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/with_schema_build" --target inventory-migrate >/dev/null
+[ -s "$work/with_schema/generated/schema.sql" ] || { echo "FAILED: the first build did not write schema.sql"; exit 1; }
+echo "ok: the first build writes a missing schema.sql"
+echo "-- edited by hand" >>"$work/with_schema/generated/schema.sql"
+if out=$(cmake --build "$work/with_schema_build" --target inventory-migrate 2>&1); then
+  echo "FAILED: an edited schema.sql that appeared after configure did not fail the build:"; echo "$out"; exit 1
+fi
+grep -q "stale" <<<"$out" || { echo "FAILED: the build failed without saying schema.sql is stale:"; echo "$out"; exit 1; }
+echo "ok: schema.sql written after configure is an input of the build from then on"
+if cmake --build "$work/build" --target inventory-update-generated >/dev/null 2>&1; then
+  echo "FAILED: a project without SCHEMA_SQL has an -update-generated target"; exit 1
+fi
+echo "ok: without SCHEMA_SQL there is no -update-generated target"
