@@ -19,8 +19,22 @@ namespace {
 // visible_length() refuses, in octal (the same bytes in a literal; no bidirectional control
 // or line separator in the source, which GCC warns about and a reviewer cannot see).
 std::string cpp_quoted(std::string_view text) {
-  std::string out = "\"";
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
   for (std::size_t i = 0; i < text.size();) {
+    // Plain ASCII, the bulk of any plan, is copied a run at a time.
+    std::size_t plain = i;
+    while (plain < text.size()) {
+      const auto byte = static_cast<unsigned char>(text[plain]);
+      if (byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\' || byte == '?') break;
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(text, i, plain - i);
+      i = plain;
+      continue;
+    }
     const char c = text[i];
     if (c == '"' || c == '\\' || c == '?') {
       out += '\\';
