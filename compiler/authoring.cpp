@@ -1,4 +1,5 @@
 // New revision files and views of the chain.
+#include "compiler/render_sql.hpp"
 #include "compiler/authoring.hpp"
 
 #include <fmt/chrono.h>

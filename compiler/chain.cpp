@@ -71,19 +71,6 @@ void check_merge_parents(const ParsedFile& parsed, Diagnostics& diagnostics) {
   }
 }
 
-// The objects a revision changed, as the plan carries them: keys serialised.
-std::vector<std::pair<std::string, std::string>> schema_changes(const SchemaObjects& before, const SchemaObjects& after) {
-  std::vector<std::pair<std::string, std::string>> changes;
-  for (const auto& [key, sql] : before) {
-    if (!after.contains(key)) changes.emplace_back(key.serialised(), "");
-  }
-  for (const auto& [key, sql] : after) {
-    const auto old = before.find(key);
-    if (old == before.end() || old->second != sql) changes.emplace_back(key.serialised(), sql);
-  }
-  return changes;
-}
-
 }  // namespace
 
 void check_generated_file(const SourceFile& checked_in, const std::string& expected, std::string_view refresh_command,
@@ -245,7 +232,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
       schema = Schema{};
       Diagnostics replayed;
       for (const std::size_t ancestor : graph.ancestry(revision)) {
-        if (ancestor != revision) simulate_revision(sources[ancestor], schema, sites, replayed);
+        if (ancestor != revision) lower_revision(sources[ancestor], schema, sites, replayed);
       }
     }
     CompiledRevision compiled;
@@ -258,11 +245,9 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.file = parsed[revision].file;
     compiled.line = compiled.file->line_column(header.span.begin).line;
     compiled.id_span = header.id.span;
-    const Touched touched = touched_by(*sources[revision].syntax, schema);
-    const SchemaObjects before = schema_objects(schema, touched);
-    compiled.lowered = simulate_revision(sources[revision], schema, sites, diagnostics);
+    compiled.lowered = lower_revision(sources[revision], schema, sites, diagnostics);
     compiled.checksum = checksum_of(compiled.lowered);
-    compiled.schema_changes = schema_changes(before, schema_objects(schema, touched));
+    compiled.schema_changes = std::move(compiled.lowered.schema_changes);
     chain.revisions.push_back(std::move(compiled));
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;
     previous = revision;

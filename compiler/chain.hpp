@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compiler/schema.hpp"
-#include "compiler/simulator.hpp"
+#include "compiler/lowering.hpp"
 #include "dsl/diagnostics.hpp"
 #include "dsl/source.hpp"
 

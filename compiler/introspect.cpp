@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include "compiler/operations.hpp"
+#include "compiler/render_sql.hpp"
 #include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
 
@@ -222,14 +224,16 @@ class Reader {
   Introspected run() {
     std::set<QualifiedName> owned_sequences;  // OWNED BY a column
     if (!only_schema_) {
-      for (const auto& row : rows(schemas_sql)) result_.schema.schemas.emplace(row[0], Origin{});
+      for (const auto& row : rows(schemas_sql)) apply_operation(op::CreateSchema{row[0], Origin{}}, result_.schema);
     }
-    for (const auto& row : rows(extensions_sql, false)) result_.schema.extensions.emplace(row[0], Extension{row[0], {}});
+    for (const auto& row : rows(extensions_sql, false)) apply_operation(op::CreateExtension{Extension{row[0], {}}}, result_.schema);
+    std::map<QualifiedName, EnumType> enums;
     for (const auto& row : rows(enums_sql)) {
-      EnumType& type = result_.schema.enums[name_in(row[0], row[1])];
+      EnumType& type = enums[name_in(row[0], row[1])];
       type.name = name_in(row[0], row[1]);
       type.values.push_back(row[2]);
     }
+    for (auto& [_, type] : enums) apply_operation(op::CreateEnum{std::move(type)}, result_.schema);
     for (const auto& row : rows(sequences_sql)) {
       Sequence sequence;
       sequence.name = name_in(row[0], row[1]);
@@ -237,17 +241,18 @@ class Reader {
       sequence.increment = std::stoll(row[3]);
       sequence.start = std::stoll(row[4]);
       if (row[5] == "t") owned_sequences.insert(sequence.name);
-      result_.schema.sequences.emplace(sequence.name, sequence);
+      sequences_.emplace(sequence.name, sequence);
     }
     read_tables();
     // A sequence behind a serial or identity column comes back with the column.
-    for (const auto& [_, table] : result_.schema.tables) {
+    for (const auto& [_, table] : result_.schema.tables()) {
       for (const auto& column : table.columns) {
-        if (column.owned_sequence) result_.schema.sequences.erase(*column.owned_sequence);
+        if (column.owned_sequence) sequences_.erase(*column.owned_sequence);
       }
     }
-    for (const auto& name : owned_sequences) {
-      if (result_.schema.sequences.contains(name)) left_out(fmt::format("OWNED BY of sequence {} (not a column's default)", name));
+    for (const auto& [name, sequence] : sequences_) {
+      if (owned_sequences.contains(name)) left_out(fmt::format("OWNED BY of sequence {} (not a column's default)", name));
+      apply_operation(op::CreateSequence{sequence}, result_.schema);
     }
     read_indexes();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
@@ -285,7 +290,7 @@ class Reader {
     }
     for (const auto& row : rows(columns_sql)) read_column(tables_.at(row[0]), row);
     for (const auto& row : rows(constraints_sql)) read_constraint(tables_.at(row[0]), row);
-    for (auto& [_, table] : tables_) result_.schema.put_table(std::move(table));
+    for (auto& [_, table] : tables_) apply_operation(op::CreateTable{std::move(table)}, result_.schema);
   }
 
   void read_column(Table& table, const Row& row) {
@@ -309,8 +314,8 @@ class Reader {
     if (!row[11].empty()) sequence = name_in(row[10], row[11]);
     if (sequence) {
       // Sequences are read before tables: this one is among them until its column takes it.
-      const auto read = result_.schema.sequences.find(*sequence);
-      column.owned_sequence_type = read == result_.schema.sequences.end() ? column.type.name.name : read->second.type;
+      const auto read = sequences_.find(*sequence);
+      column.owned_sequence_type = read == sequences_.end() ? column.type.name.name : read->second.type;
     }
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
@@ -394,12 +399,13 @@ class Reader {
       if ((row[12] == "t") != key.descending) left_out(fmt::format("the NULLS FIRST/LAST order of index {}", index.name));
       index.keys.push_back(std::move(key));
     }
-    for (auto& [_, index] : indexes) result_.schema.put_index(std::move(index));
+    for (auto& [_, index] : indexes) apply_operation(op::CreateIndex{std::move(index), false}, result_.schema);
   }
 
   runtime::Connection& connection_;
   const std::optional<std::string> only_schema_;
   Introspected result_;
+  std::map<QualifiedName, Sequence> sequences_;  // read before the columns that may own them
   std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read
   std::map<std::string, QualifiedName> table_oids_;  // oid -> name
 };
@@ -446,7 +452,10 @@ Schema normalised_by_server(runtime::Connection& connection, const Schema& head)
   }
   connection.execute_script(sql);
   Schema normalised = introspect_on_path(connection, "migc_scratch", search_path).schema;
-  normalised.extensions = head.extensions;
+  // Extensions belong to the database, not to the scratch schema: the head's are the ones meant.
+  const auto read = normalised.extensions();
+  for (const auto& [name, _] : read) apply_operation(op::DropExtension{name}, normalised);
+  for (const auto& [_, extension] : head.extensions()) apply_operation(op::CreateExtension{extension}, normalised);
   return normalised;
 }
 

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "compiler/render_sql.hpp"
 #include "compiler/authoring.hpp"
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
@@ -294,7 +295,7 @@ int run_revision(Options options) {
     const std::string current_schema(connection.execute("SELECT current_schema()").value(0, 0));
     const auto database = migc::introspect(connection, current_schema);
     const migc::Schema head = migc::normalised_by_server(connection, chain->head);
-    for (const auto& [name, _] : chain->head.schemas) generated.warnings.push_back(fmt::format("schema `{}` is not compared: --from-db compares the current schema `{}`", name, current_schema));
+    for (const auto& [name, _] : chain->head.schemas()) generated.warnings.push_back(fmt::format("schema `{}` is not compared: --from-db compares the current schema `{}`", name, current_schema));
     for (const auto& what : database.left_out) generated.warnings.push_back("not compared: " + what);
     auto diff = migc::autogenerate(head, database.schema);
     generated.statements = std::move(diff.statements);

@@ -1,4 +1,4 @@
-// Rendering of schema objects as PostgreSQL DDL, and PostgreSQL's own default-name rules.
+// The schema model, its one journal of changes, and PostgreSQL's own default-name rules.
 #include "compiler/schema.hpp"
 
 #include <fmt/format.h>
@@ -12,17 +12,6 @@ namespace migc {
 namespace {
 
 constexpr std::size_t max_identifier_bytes = 63;
-
-std::string_view action_sql(ReferentialAction action) {
-  switch (action) {
-    case ReferentialAction::no_action: return "NO ACTION";
-    case ReferentialAction::restrict: return "RESTRICT";
-    case ReferentialAction::cascade: return "CASCADE";
-    case ReferentialAction::set_null: return "SET NULL";
-    case ReferentialAction::set_default: return "SET DEFAULT";
-  }
-  return "NO ACTION";
-}
 
 std::string joined_names(const std::vector<std::string>& names) {
   std::string out;
@@ -134,6 +123,14 @@ void Schema::index(const Table& table, int delta) {
     }
   }
   for (const auto& column : table.columns) {
+    if (column.type.user_defined) {
+      auto& tables = tables_by_type_[column.type.name];
+      if (delta > 0) {
+        tables.insert(table.name);
+      } else {
+        tables.erase(table.name);
+      }
+    }
     if (!column.owned_sequence) continue;
     if (delta > 0) {
       owned_sequences_.insert(*column.owned_sequence);
@@ -143,18 +140,74 @@ void Schema::index(const Table& table, int delta) {
   }
 }
 
+template <typename Key, typename Value>
+void Schema::remember(const std::map<Key, Value>& map, const Key& key) {
+  if (open_savepoints_ == 0) return;
+  const auto found = map.find(key);
+  journal_.push_back(Previous<Key, Value>{key, found == map.end() ? std::nullopt : std::optional<Value>(found->second)});
+}
+
+Schema::Savepoint Schema::savepoint() {
+  ++open_savepoints_;
+  return {journal_.size()};
+}
+
+void Schema::release(Savepoint savepoint) {
+  if (--open_savepoints_ == 0) journal_.clear();
+  (void)savepoint;
+}
+
+void Schema::roll_back(Savepoint savepoint) {
+  const std::size_t open = open_savepoints_;
+  open_savepoints_ = 0;  // restoring is not itself a change to remember
+  while (journal_.size() > savepoint.position) {
+    std::visit(
+        [&](auto& previous) {
+          using Value = typename std::decay_t<decltype(previous.value)>::value_type;
+          const auto& key = previous.key;
+          if constexpr (std::is_same_v<Value, Table>) {
+            previous.value ? put_table(std::move(*previous.value)) : erase_table(key);
+          } else if constexpr (std::is_same_v<Value, Index>) {
+            previous.value ? put_index(std::move(*previous.value)) : erase_index(key);
+          } else if constexpr (std::is_same_v<Value, EnumType>) {
+            previous.value ? put_enum(std::move(*previous.value)) : erase_enum(key);
+          } else if constexpr (std::is_same_v<Value, Sequence>) {
+            previous.value ? put_sequence(std::move(*previous.value)) : erase_sequence(key);
+          } else if constexpr (std::is_same_v<Value, Extension>) {
+            previous.value ? put_extension(std::move(*previous.value)) : erase_extension(key);
+          } else {
+            previous.value ? put_schema(key, std::move(*previous.value)) : erase_schema(key);
+          }
+        },
+        journal_.back());
+    journal_.pop_back();
+  }
+  open_savepoints_ = open - 1;
+  if (open_savepoints_ == 0) journal_.clear();
+}
+
 void Schema::put_table(Table table) {
-  erase_table(table.name);
+  remember(tables_, table.name);
+  if (const auto old = tables_.find(table.name); old != tables_.end()) {
+    index(old->second, -1);
+    tables_.erase(old);
+  }
   index(table, +1);
   const QualifiedName name = table.name;
-  tables.emplace(name, std::move(table));
+  tables_.emplace(name, std::move(table));
 }
 
 void Schema::erase_table(const QualifiedName& name) {
-  const auto table = tables.find(name);
-  if (table == tables.end()) return;
+  const auto table = tables_.find(name);
+  if (table == tables_.end()) return;
+  remember(tables_, name);
   index(table->second, -1);
-  tables.erase(table);
+  tables_.erase(table);
+}
+
+const Table* Schema::find_table(const QualifiedName& name) const {
+  const auto table = tables_.find(name);
+  return table == tables_.end() ? nullptr : &table->second;
 }
 
 const std::set<QualifiedName>& Schema::referencing(const QualifiedName& table) const {
@@ -163,18 +216,78 @@ const std::set<QualifiedName>& Schema::referencing(const QualifiedName& table) c
   return found == referencing_.end() ? none : found->second;
 }
 
+std::vector<std::pair<QualifiedName, std::string>> Schema::columns_of_type(const QualifiedName& type) const {
+  std::vector<std::pair<QualifiedName, std::string>> columns;
+  const auto tables = tables_by_type_.find(type);
+  if (tables == tables_by_type_.end()) return columns;
+  for (const auto& name : tables->second) {
+    for (const auto& column : tables_.at(name).columns) {
+      if (column.type.user_defined && column.type.name == type) columns.emplace_back(name, column.name);
+    }
+  }
+  return columns;
+}
+
 void Schema::put_index(Index index) {
-  erase_index(index.name);
+  remember(indexes_, index.name);
+  if (const auto old = indexes_.find(index.name); old != indexes_.end()) {
+    indexes_by_table_[old->second.table].erase(old->first);
+    indexes_.erase(old);
+  }
   indexes_by_table_[index.table].insert(index.name);
   const QualifiedName name = index.name;
-  indexes.emplace(name, std::move(index));
+  indexes_.emplace(name, std::move(index));
 }
 
 void Schema::erase_index(const QualifiedName& name) {
-  const auto index = indexes.find(name);
-  if (index == indexes.end()) return;
+  const auto index = indexes_.find(name);
+  if (index == indexes_.end()) return;
+  remember(indexes_, name);
   indexes_by_table_[index->second.table].erase(name);
-  indexes.erase(index);
+  indexes_.erase(index);
+}
+
+void Schema::put_enum(EnumType type) {
+  remember(enums_, type.name);
+  const QualifiedName name = type.name;
+  enums_.insert_or_assign(name, std::move(type));
+}
+
+void Schema::erase_enum(const QualifiedName& name) {
+  remember(enums_, name);
+  enums_.erase(name);
+}
+
+void Schema::put_sequence(Sequence sequence) {
+  remember(sequences_, sequence.name);
+  const QualifiedName name = sequence.name;
+  sequences_.insert_or_assign(name, std::move(sequence));
+}
+
+void Schema::erase_sequence(const QualifiedName& name) {
+  remember(sequences_, name);
+  sequences_.erase(name);
+}
+
+void Schema::put_extension(Extension extension) {
+  remember(extensions_, extension.name);
+  const std::string name = extension.name;
+  extensions_.insert_or_assign(name, std::move(extension));
+}
+
+void Schema::erase_extension(const std::string& name) {
+  remember(extensions_, name);
+  extensions_.erase(name);
+}
+
+void Schema::put_schema(const std::string& name, Origin origin) {
+  remember(schemas_, name);
+  schemas_.insert_or_assign(name, std::move(origin));
+}
+
+void Schema::erase_schema(const std::string& name) {
+  remember(schemas_, name);
+  schemas_.erase(name);
 }
 
 const std::set<QualifiedName>& Schema::indexes_of(const QualifiedName& table) const {
@@ -184,9 +297,9 @@ const std::set<QualifiedName>& Schema::indexes_of(const QualifiedName& table) co
 }
 
 const char* Schema::relation_kind(const QualifiedName& name) const {
-  if (tables.contains(name)) return "table";
-  if (indexes.contains(name)) return "index";
-  if (sequences.contains(name) || owned_sequences_.contains(name)) return "sequence";
+  if (tables_.contains(name)) return "table";
+  if (indexes_.contains(name)) return "index";
+  if (sequences_.contains(name) || owned_sequences_.contains(name)) return "sequence";
   if (constraint_indexes_.contains(name)) return "index";
   return nullptr;
 }
@@ -245,263 +358,6 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
     candidate = make_object_name(table_name, addition, label + std::to_string(pass));
   }
   return candidate;
-}
-
-namespace {
-
-// `serial` makes PostgreSQL name the sequence after the table, and give it the column's type: a
-// sequence that kept its name through a table rename, or its type through a widening of its
-// column, has to be spelled out. An identity's sequence follows its column's type.
-bool serial_shorthand_fits(const QualifiedName& table, const Column& column) {
-  return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq")) &&
-         (column.identity != Identity::none || column.owned_sequence_type == column.type.name.name);
-}
-
-std::string nextval_sql(const QualifiedName& sequence) {
-  return "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)";
-}
-
-}  // namespace
-
-std::string column_sql(const Column& column) {
-  if (column.identity != Identity::none) {
-    return fmt::format("{} {} GENERATED {} AS IDENTITY NOT NULL", quote_identifier(column.name), column.type.sql(),
-                       column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT");
-  }
-  if (column.owned_sequence) {
-    const std::string_view serial = column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
-    return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
-  }
-  std::string out = quote_identifier(column.name) + " " + column.type.sql();
-  if (column.default_sql) out += " DEFAULT " + *column.default_sql;
-  if (column.not_null) out += " NOT NULL";
-  return out;
-}
-
-ColumnSql column_parts(const QualifiedName& table, const Column& column) {
-  if (!column.owned_sequence || serial_shorthand_fits(table, column)) return {"", column_sql(column), ""};
-  const std::string sequence = quote_qualified(*column.owned_sequence);
-  if (column.identity != Identity::none) {
-    return {"",
-            fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
-                        column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT", sequence),
-            ""};
-  }
-  return {fmt::format("CREATE SEQUENCE {} AS {};\n", sequence, column.owned_sequence_type),
-          fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(), nextval_sql(*column.owned_sequence)),
-          fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", sequence, quote_qualified(table), quote_identifier(column.name))};
-}
-
-std::string constraint_sql(const Constraint& constraint) {
-  std::string out = "CONSTRAINT " + quote_identifier(constraint.name) + " ";
-  switch (constraint.kind) {
-    case ConstraintKind::primary_key: return out + "PRIMARY KEY (" + quote_identifiers(constraint.columns) + ")";
-    case ConstraintKind::unique: return out + "UNIQUE (" + quote_identifiers(constraint.columns) + ")";
-    case ConstraintKind::foreign_key:
-      out += fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", quote_identifiers(constraint.columns),
-                         quote_qualified(constraint.referenced_table),
-                         quote_identifiers(constraint.referenced_columns));
-      if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
-      if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
-      return out;
-    case ConstraintKind::check: return out + "CHECK " + constraint.check_sql;
-  }
-  return out;
-}
-
-std::string create_table_sql(const Table& table, bool with_foreign_keys) {
-  std::string before;  // statements the table needs first
-  std::string after;   // and those that complete it
-  std::string out = "CREATE TABLE " + quote_qualified(table.name) + " (";
-  bool first = true;
-  const auto element = [&](const std::string& text) {
-    out += first ? "\n    " : ",\n    ";
-    out += text;
-    first = false;
-  };
-  for (const auto& column : table.columns) {
-    if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
-    const ColumnSql parts = column_parts(table.name, column);
-    before += parts.before;
-    element(parts.definition);
-    after += parts.after;
-  }
-  for (const auto& constraint : table.constraints) {
-    if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;
-    // CREATE TABLE ignores NOT VALID (an empty table satisfies anything), so such a constraint
-    // is added afterwards to come back as it was.
-    if (constraint.not_valid) {
-      after += ";\n" + add_constraint_sql(table.name, constraint);
-      continue;
-    }
-    element(constraint_sql(constraint));
-  }
-  if (table.comment) after = ";\n" + comment_sql(table.name, nullptr, table.comment) + after;
-  return before + out + "\n)" + after;
-}
-
-std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
-  return "ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) +
-         (constraint.not_valid ? " NOT VALID" : "");
-}
-
-std::string create_index_sql(const Index& index, bool concurrently) {
-  std::string keys;
-  for (const auto& key : index.keys) {
-    if (!keys.empty()) keys += ", ";
-    keys += key.column.empty() ? key.expression : quote_identifier(key.column);
-    if (key.descending) keys += " DESC";
-  }
-  std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
-                                concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),
-                                quote_qualified(index.table), index.method, keys);
-  if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
-  return sql;
-}
-
-std::string create_enum_sql(const EnumType& type) {
-  std::string values;
-  for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
-  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values);
-}
-
-std::string create_sequence_sql(const Sequence& sequence) {
-  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_qualified(sequence.name), sequence.type,
-                     sequence.increment, sequence.start);
-}
-
-std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
-  const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
-                                               : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
-  return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
-}
-
-namespace {
-
-int creation_rank(ObjectKind kind) {
-  switch (kind) {
-    case ObjectKind::extension:
-    case ObjectKind::schema: return 0;
-    case ObjectKind::type: return 1;
-    case ObjectKind::sequence: return 2;
-    case ObjectKind::table: return 3;
-    case ObjectKind::index: return 4;
-    case ObjectKind::foreign_key: return 5;
-  }
-  return 5;
-}
-
-std::string_view kind_word(ObjectKind kind) {
-  switch (kind) {
-    case ObjectKind::extension: return "extension";
-    case ObjectKind::schema: return "schema";
-    case ObjectKind::type: return "type";
-    case ObjectKind::sequence: return "sequence";
-    case ObjectKind::table: return "table";
-    case ObjectKind::index: return "index";
-    case ObjectKind::foreign_key: return "foreign key";
-  }
-  return "object";
-}
-
-ObjectKey key_of(ObjectKind kind, QualifiedName name) { return {kind, std::move(name), {}}; }
-ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, name}, {}}; }
-ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constraint) {
-  return {ObjectKind::foreign_key, table, constraint.name};
-}
-
-std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
-// IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
-std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
-
-void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
-  objects[key_of(ObjectKind::table, table.name)] = create_table_sql(table, false);
-  for (const auto& constraint : table.constraints) {
-    if (constraint.kind == ConstraintKind::foreign_key) {
-      objects[foreign_key_of(table.name, constraint)] = add_constraint_sql(table.name, constraint);
-    }
-  }
-  for (const auto& name : schema.indexes_of(table.name)) {
-    objects[key_of(ObjectKind::index, name)] = create_index_sql(schema.indexes.at(name));
-  }
-}
-
-}  // namespace
-
-bool ObjectKey::outside_default_schema() const { return kind == ObjectKind::schema || !name.schema.empty(); }
-
-std::string ObjectKey::description() const {
-  if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
-  return fmt::format("{} {}", kind_word(kind), name);
-}
-
-std::string ObjectKey::serialised() const {
-  std::string out = fmt::format("{}{}{} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', kind_word(kind),
-                                quote_qualified(name));
-  if (kind == ObjectKind::foreign_key) out += " " + quote_identifier(constraint);
-  return out;
-}
-
-SchemaObjects schema_objects(const Schema& schema) {
-  SchemaObjects objects;
-  for (const auto& [name, _] : schema.schemas) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
-  for (const auto& [name, _] : schema.extensions) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
-  for (const auto& [name, type] : schema.enums) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
-  for (const auto& [name, sequence] : schema.sequences) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
-  for (const auto& [_, table] : schema.tables) add_table_objects(schema, table, objects);
-  return objects;
-}
-
-SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
-  SchemaObjects objects;
-  for (const auto& name : touched.schemas) {
-    if (schema.schemas.contains(name)) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
-  }
-  for (const auto& name : touched.extensions) {
-    if (schema.extensions.contains(name)) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
-  }
-  std::set<QualifiedName> tables = touched.tables;
-  for (const auto& name : touched.types) {
-    if (const auto type = schema.enums.find(name); type != schema.enums.end()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type->second);
-    for (const auto& [table_name, table] : schema.tables) {
-      for (const auto& column : table.columns) {
-        if (column.type.user_defined && column.type.name == name) tables.insert(table_name);
-      }
-    }
-  }
-  for (const auto& name : touched.sequences) {
-    if (const auto sequence = schema.sequences.find(name); sequence != schema.sequences.end()) {
-      objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence->second);
-    }
-  }
-  for (const auto& name : touched.indexes) {
-    if (const auto index = schema.indexes.find(name); index != schema.indexes.end()) {
-      objects[key_of(ObjectKind::index, name)] = create_index_sql(index->second);
-      tables.insert(index->second.table);
-    }
-  }
-  // A touched table's foreign keys, and those of other tables that point at it.
-  std::set<QualifiedName> referencing;
-  for (const auto& name : tables) {
-    const auto& others = schema.referencing(name);
-    referencing.insert(others.begin(), others.end());
-  }
-  for (const auto& name : tables) {
-    if (const auto table = schema.tables.find(name); table != schema.tables.end()) add_table_objects(schema, table->second, objects);
-  }
-  for (const auto& name : referencing) {
-    for (const auto& constraint : schema.tables.at(name).constraints) {
-      if (constraint.kind == ConstraintKind::foreign_key) objects[foreign_key_of(name, constraint)] = add_constraint_sql(name, constraint);
-    }
-  }
-  return objects;
-}
-
-std::string schema_sql(const Schema& schema) {
-  std::string out;
-  for (const auto& [_, sql] : schema_objects(schema)) out += sql + ";\n\n";
-  if (out.ends_with("\n\n")) out.pop_back();
-  return out;
 }
 
 }  // namespace migc

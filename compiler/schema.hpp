@@ -1,5 +1,5 @@
-// The schema as the compiler sees it at one point of the chain, and the SQL that creates each
-// object. Lowering, the derived downs and generated/schema.sql all render objects through here.
+// The schema as the compiler sees it at one point of the chain: the model every phase reads,
+// and PostgreSQL's rules for the names it chooses.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -115,25 +117,27 @@ struct Extension {
   Origin origin;
 };
 
-struct Schema {
-  // Read freely; write through put_/erase_table() and put_/erase_index(), which keep the indexes below
-  // current (they make name lookups O(1) where a chain of 10,000 tables would otherwise be
-  // scanned for every statement).
-  std::map<QualifiedName, Table> tables;
-  std::map<QualifiedName, Index> indexes;
-  std::map<QualifiedName, EnumType> enums;
-  std::map<QualifiedName, Sequence> sequences;
-  std::map<std::string, Extension> extensions;
-  std::map<std::string, Origin> schemas;  // beside `public`, which always exists
+class SchemaMutator;
 
-  void put_table(Table table);
-  void erase_table(const QualifiedName& name);
-  void put_index(Index index);
-  void erase_index(const QualifiedName& name);
+// The schema's objects by name. Read freely; only apply_operation() (compiler/operations.hpp) writes, so
+// that every change is an operation and the lookups below (which make name lookups O(1) where
+// a chain of 10,000 tables would otherwise be scanned for every statement) stay current.
+class Schema {
+ public:
+  const std::map<QualifiedName, Table>& tables() const { return tables_; }
+  const std::map<QualifiedName, Index>& indexes() const { return indexes_; }
+  const std::map<QualifiedName, EnumType>& enums() const { return enums_; }
+  const std::map<QualifiedName, Sequence>& sequences() const { return sequences_; }
+  const std::map<std::string, Extension>& extensions() const { return extensions_; }
+  const std::map<std::string, Origin>& schemas() const { return schemas_; }  // beside `public`, which always exists
+
+  const Table* find_table(const QualifiedName& name) const;
   // The names of the indexes on `table` (not those behind its constraints).
   const std::set<QualifiedName>& indexes_of(const QualifiedName& table) const;
   // The tables whose foreign keys reference `table` (itself excluded).
   const std::set<QualifiedName>& referencing(const QualifiedName& table) const;
+  // The (table, column) pairs whose column has the enum type `type`.
+  std::vector<std::pair<QualifiedName, std::string>> columns_of_type(const QualifiedName& type) const;
 
   // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, and the
   // indexes behind primary key and unique constraints. Returns what holds `name`, or null.
@@ -142,8 +146,55 @@ struct Schema {
   // constraint's name in its table's schema.
   bool constraint_name_taken(const QualifiedName& name) const;
 
+  // Changes made after a savepoint can be rolled back, at the cost of the objects they touch
+  // rather than of a copy of the schema: the down proof applies a revision's down and takes it
+  // back. Savepoints nest; release() keeps the changes.
+  struct Savepoint {
+    std::size_t position;
+  };
+  Savepoint savepoint();
+  void roll_back(Savepoint savepoint);
+  void release(Savepoint savepoint);
+
  private:
+  friend class SchemaMutator;
+
+  void put_table(Table table);
+  void erase_table(const QualifiedName& name);
+  void put_index(Index index);
+  void erase_index(const QualifiedName& name);
+  void put_enum(EnumType type);
+  void erase_enum(const QualifiedName& name);
+  void put_sequence(Sequence sequence);
+  void erase_sequence(const QualifiedName& name);
+  void put_extension(Extension extension);
+  void erase_extension(const std::string& name);
+  void put_schema(const std::string& name, Origin origin);
+  void erase_schema(const std::string& name);
+
+  // The object a name held before a change: restored as it was on roll back.
+  template <typename Key, typename Value>
+  struct Previous {
+    Key key;
+    std::optional<Value> value;
+  };
+  using JournalEntry = std::variant<Previous<QualifiedName, Table>, Previous<QualifiedName, Index>,
+                                    Previous<QualifiedName, EnumType>, Previous<QualifiedName, Sequence>,
+                                    Previous<std::string, Extension>, Previous<std::string, Origin>>;
+  template <typename Key, typename Value>
+  void remember(const std::map<Key, Value>& map, const Key& key);
+
   void index(const Table& table, int delta);
+
+  std::map<QualifiedName, Table> tables_;
+  std::map<QualifiedName, Index> indexes_;
+  std::map<QualifiedName, EnumType> enums_;
+  std::map<QualifiedName, Sequence> sequences_;
+  std::map<std::string, Extension> extensions_;
+  std::map<std::string, Origin> schemas_;
+
+  std::vector<JournalEntry> journal_;
+  std::size_t open_savepoints_ = 0;
 
   using NameSet = std::unordered_set<QualifiedName, QualifiedNameHash>;
   template <typename Value>
@@ -154,10 +205,13 @@ struct Schema {
   NameSet owned_sequences_;        // of serial and identity columns
   NameMap<std::set<QualifiedName>> referencing_;
   NameMap<std::set<QualifiedName>> indexes_by_table_;
+  NameMap<std::set<QualifiedName>> tables_by_type_;  // enum type -> tables with a column of it
 };
 
 // Whether an SQL expression's text names `identifier` (outside string literals).
 bool mentions_identifier(std::string_view sql, const std::string& identifier);
+// Whether a constraint is on `column`, or its check names it: PostgreSQL drops it with the column.
+bool constraint_uses_column(const Constraint& constraint, const std::string& column);
 
 // PostgreSQL's makeObjectName(): "name1_name2_label", shortened to fit 63 bytes the way the server does.
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
@@ -165,62 +219,5 @@ std::string make_object_name(const std::string& name1, const std::string& name2,
 std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint);
 // The name of an index or sequence beside `table`: in its schema.
 inline QualifiedName beside(const QualifiedName& table, std::string name) { return {table.schema, std::move(name)}; }
-
-std::string column_sql(const Column& column);
-// A column as CREATE TABLE or ADD COLUMN writes it, and the statements it needs before (a
-// sequence that `serial` would not name or type as it is) and after (OWNED BY its column).
-struct ColumnSql {
-  std::string before;      // each statement followed by ";\n"
-  std::string definition;
-  std::string after;       // each statement preceded by ";\n"
-};
-ColumnSql column_parts(const QualifiedName& table, const Column& column);
-std::string constraint_sql(const Constraint& constraint);
-std::string create_table_sql(const Table& table, bool with_foreign_keys);
-std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint);
-std::string create_index_sql(const Index& index, bool concurrently = false);
-std::string create_enum_sql(const EnumType& type);
-std::string create_sequence_sql(const Sequence& sequence);
-// COMMENT ON TABLE/COLUMN; `text` none removes the comment.
-std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
-
-// The kinds of schema objects, in an order in which they can be created: extensions and
-// schemas, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
-enum class ObjectKind { extension, schema, type, sequence, table, index, foreign_key };
-
-// One schema object. Keys order as the objects can be created, and name them without any
-// string to split: an extension or schema by `name.name`, a foreign key by its table and name.
-struct ObjectKey {
-  ObjectKind kind = ObjectKind::table;
-  QualifiedName name;
-  std::string constraint;  // a foreign key's own name
-
-  friend auto operator<=>(const ObjectKey&, const ObjectKey&) = default;
-
-  // Whether the object is outside the default schema: a schema itself, or an object in one.
-  bool outside_default_schema() const;
-  // What messages call it: "table grid", "foreign key grid_fkey of table square".
-  std::string description() const;
-  // The key as the plan carries it: the creation rank, a flag, the kind, the quoted name.
-  // `"3 table grid"`, `"3*table archive.grid"`: the flag (the second character) is `*` for an
-  // object outside the default schema, so that the migrator's check, which rebuilds the default
-  // schema alone, can skip one without reading names. Keys sort in a valid creation order.
-  std::string serialised() const;
-};
-
-// The schema as named SQL statements, in key order: a valid creation order.
-using SchemaObjects = std::map<ObjectKey, std::string>;
-
-// Names a revision's statements touch; schema_objects() widens them to every object whose SQL
-// could have changed with them (a table's indexes and foreign keys, the tables using a type).
-struct Touched {
-  std::set<QualifiedName> tables, indexes, types, sequences;
-  std::set<std::string> extensions, schemas;
-};
-
-SchemaObjects schema_objects(const Schema& schema);
-SchemaObjects schema_objects(const Schema& schema, const Touched& touched);
-// The whole schema as one SQL script, in that order.
-std::string schema_sql(const Schema& schema);
 
 }  // namespace migc

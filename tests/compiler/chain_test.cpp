@@ -52,7 +52,7 @@ TEST(Chain, MergeSeesBothBranches) {
   Diagnostics diagnostics;
   const auto chain = compile_chain(files, diagnostics);
   ASSERT_TRUE(chain);
-  EXPECT_EQ(chain->head.tables.size(), 3u);
+  EXPECT_EQ(chain->head.tables().size(), 3u);
 }
 
 TEST(Chain, ParentFollowedByAnotherBranchBeforeItsChild) {
@@ -68,8 +68,8 @@ TEST(Chain, ParentFollowedByAnotherBranchBeforeItsChild) {
   const auto chain = compile_chain(files, diagnostics);
   ASSERT_TRUE(chain);
   EXPECT_EQ(order_of(*chain), (std::vector<std::string>{"001", "a", "b", "c", "m"}));
-  EXPECT_NE(chain->head.tables.at({"", "x"}).find_column("note"), nullptr);
-  EXPECT_EQ(chain->head.tables.size(), 2u);
+  EXPECT_NE(chain->head.tables().at({"", "x"}).find_column("note"), nullptr);
+  EXPECT_EQ(chain->head.tables().size(), 2u);
 }
 
 }  // namespace

@@ -35,13 +35,13 @@ Names declared_names(const CompiledChain& chain) {
     if (!name.schema.empty()) names.declared.insert(name.schema);
     names.declared.insert(name.name);
   };
-  for (const auto& [name, table] : schema.tables) {
+  for (const auto& [name, table] : schema.tables()) {
     declare(name);
     for (const auto& column : table.columns) names.declared.insert(column.name);
     for (const auto& constraint : table.constraints) names.declared.insert(constraint.name);
   }
-  for (const auto& [name, _] : schema.indexes) declare(name);
-  for (const auto& [name, _] : schema.enums) declare(name);
+  for (const auto& [name, _] : schema.indexes()) declare(name);
+  for (const auto& [name, _] : schema.enums()) declare(name);
   return names;
 }
 

@@ -95,7 +95,7 @@ TEST(Introspect, OneTenantSchemaReadBackRebuildsTheSameCatalog) {
 
   const auto introspected = introspect(original.connection(), std::string("tenant_a"));
   EXPECT_TRUE(introspected.left_out.empty()) << introspected.left_out.front();
-  EXPECT_FALSE(introspected.schema.tables.contains({"", "unrelated"}));
+  EXPECT_FALSE(introspected.schema.tables().contains({"", "unrelated"}));
   std::vector<SourceFile> files;
   files.emplace_back("adopted_root.mig", root_revision(introspected.schema));
   const auto adopted = compile_chain(files, diagnostics);
@@ -181,7 +181,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the type of the sequence of serial column counter.id (integer; it comes back bigint, as the column)"}) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
   }
-  EXPECT_TRUE(introspected.schema.tables.contains({"", "grid"}));
+  EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));
 }
 
 // The "sync the chain with a database someone changed by hand" case: the revision written from

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "compiler/simulator.hpp"
+#include "compiler/lowering.hpp"
 #include "runtime/catalog.hpp"
 #include "runtime/postgres.hpp"
 #include "compiler/sql_text.hpp"

@@ -1,5 +1,5 @@
-// Schema simulation and lowering, one statement kind at a time.
-#include "compiler/simulator.hpp"
+// Checks of each statement kind against the schema at its revision, resolving it into operations.
+#include "compiler/checker.hpp"
 
 #include <fmt/format.h>
 
@@ -155,105 +155,27 @@ std::string modelled_ddl(std::string_view sql) {
   return "";
 }
 
-// One revision being simulated: the visitor over its statements.
-class RevisionSimulation {
+// One revision's statements being checked: the visitor over them.
+class StatementChecker {
  public:
-  // A hand-written down is simulated as a revision of its own: its statements' ups are the
-  // revision's down, and take no downs themselves. A model file declares a schema that nothing
-  // deploys: what would fail or hurt at deploy time is not its concern.
-  enum class Role { revision, hand_written_down, model };
+  StatementChecker(const RevisionSource& revision, CheckRole role, const Schema& schema, const CreationSites& sites,
+                   Diagnostics& diagnostics, const EmitOperation& emit)
+      : revision_(revision), schema_(schema), sites_(sites), diagnostics_(diagnostics), role_(role), emit_(emit) {}
 
-  RevisionSimulation(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
-                     Diagnostics& diagnostics, Role role = Role::revision)
-      : revision_(revision), schema_(schema), sites_(sites), diagnostics_(diagnostics), role_(role) {}
-
-  LoweredRevision run() {
-    if (revision_.syntax->down) return run_with_hand_written_down();
-    return run_statements();
-  }
-
- private:
-  LoweredRevision run_statements() {
+  void run() {
     check_concurrently_alone();
-    std::vector<std::vector<LoweredStep>> downs;
     const auto& statements = revision_.syntax->statements;
     for (std::size_t i = 0; i < statements.size(); ++i) {
       line_ = std::visit([&](const auto& node) { return line_of(node.span); }, statements[i]);
       allowed_ = i < revision_.syntax->allowed.size() ? &revision_.syntax->allowed[i] : nullptr;
       check_allowances();
-      down_.clear();
       std::visit(*this, statements[i]);
-      downs.push_back(std::move(down_));
     }
-    // The revision's down undoes its statements last to first.
-    for (auto it = downs.rbegin(); it != downs.rend(); ++it) {
-      for (auto& step : *it) lowered_.down.push_back(std::move(step));
-    }
-    return std::move(lowered_);
   }
 
-  // Simulates the up, then the down on a copy of the schema the up left, and requires the
-  // objects either touches to be back as they were (column order aside: PostgreSQL cannot put a
-  // column back where it was, and no catalog comparison of ours looks at it).
-  LoweredRevision run_with_hand_written_down() {
-    const ast::DownBlock& block = *revision_.syntax->down;
-    const Touched touched = touched_by(*revision_.syntax, schema_);
-    const SchemaObjects before = comparable_objects(schema_, touched);
-    const std::size_t errors_before = diagnostics_.error_count();
-    LoweredRevision lowered = run_statements();
-    lowered.down.clear();
-    lowered.irreversible = false;
-
-    ast::File down_syntax;
-    down_syntax.header = revision_.syntax->header;
-    down_syntax.statements = block.statements;
-    down_syntax.allowed = block.allowed;
-    const RevisionSource down_source{revision_.id, revision_.file, &down_syntax};
-    Schema after_down = schema_;
-    lowered.down = RevisionSimulation(down_source, after_down, sites_, diagnostics_, Role::hand_written_down).run().up;
-    if (diagnostics_.error_count() != errors_before) return lowered;
-
-    const SchemaObjects after = comparable_objects(after_down, touched);
-    std::vector<std::string> differences;
-    const auto indented = [](const std::string& sql) {
-      std::string out = "    ";
-      for (const char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
-      return out;
-    };
-    for (const auto& [key, sql] : before) {
-      const auto restored = after.find(key);
-      if (restored == after.end()) {
-        differences.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
-      } else if (restored->second != sql) {
-        differences.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
-                                          indented(restored->second), indented(sql)));
-      }
-    }
-    for (const auto& [key, sql] : after) {
-      if (!before.contains(key)) differences.push_back(fmt::format("it leaves {} behind:\n{}", key.description(), indented(sql)));
-    }
-    if (differences.empty()) return lowered;
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::DownDoesNotRestore, at(block.span), revision_.id);
-    for (auto& difference : differences) diagnostic.notes.push_back({{}, std::move(difference)});
-    return lowered;
-  }
-
-  static SchemaObjects comparable_objects(const Schema& schema, const Touched& touched) {
-    SchemaObjects objects = schema_objects(schema, touched);
-    for (const auto& name : touched.tables) {
-      const auto table = schema.tables.find(name);
-      if (table == schema.tables.end()) continue;
-      Table sorted = table->second;
-      std::sort(sorted.columns.begin(), sorted.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
-      objects[ObjectKey{ObjectKind::table, name, {}}] = create_table_sql(sorted, false);
-    }
-    return objects;
-  }
-
- public:
   void operator()(const ast::CreateTable& node) {
     if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) return;
-    if (const auto type = schema_.enums.find(node.name); type != schema_.enums.end()) {
+    if (const auto type = schema_.enums().find(node.name); type != schema_.enums().end()) {
       // Every table also defines a row type of its name, so a table cannot share an enum's name.
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), node.name, revision_.id);
       diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
@@ -269,46 +191,26 @@ class RevisionSimulation {
     for (const auto& constraint : node.constraints) pending.push_back({&constraint, constraint.kind, {}});
     if (!add_constraints(table, pending)) return;
     for (auto& constraint : table.constraints) constraint.not_valid = false;  // as PostgreSQL: a new table is valid
-    up(create_table_sql(table, true));
-    down("DROP TABLE " + quote_qualified(table.name));
     created_here_.insert(table.name);
-    schema_.put_table(std::move(table));
+    emit(op::CreateTable{std::move(table)});
   }
 
   void operator()(const ast::DropTable& node) {
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
-    std::vector<std::pair<QualifiedName, Constraint>> referencing;
-    for (const auto& name : schema_.referencing(table->name)) {
-      for (const auto& constraint : schema_.tables.at(name).constraints) {
-        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name) {
-          referencing.emplace_back(name, constraint);
+    if (!node.cascade) {
+      for (const auto& name : schema_.referencing(table->name)) {
+        for (const auto& constraint : schema_.tables().at(name).constraints) {
+          if (constraint.kind != ConstraintKind::foreign_key || constraint.referenced_table != table->name) continue;
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "table", table->name,
+                                                 fmt::format("foreign key `{}` on table `{}`", constraint.name, name));
+          diagnostic.notes.push_back({{}, "drop that foreign key first, or write `drop table ... cascade`"});
+          return;
         }
       }
     }
-    if (!referencing.empty() && !node.cascade) {
-      auto& diagnostic = diagnostics_.report(
-          DiagnosticKind::StillReferenced, at(node.name.span), "table", table->name,
-          fmt::format("foreign key `{}` on table `{}`", referencing[0].second.name, referencing[0].first));
-      diagnostic.notes.push_back({{}, "drop that foreign key first, or write `drop table ... cascade`"});
-      return;
-    }
     if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
-    up("DROP TABLE " + quote_qualified(table->name) + (node.cascade ? " CASCADE" : ""));
-    down(create_table_sql(*table, true));
-    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table->name))) {
-      down(create_index_sql(schema_.indexes.at(name)));
-      schema_.erase_index(name);
-    }
-    const QualifiedName dropped_table = table->name;
-    for (const auto& [name, constraint] : referencing) {
-      down(add_constraint_sql(name, constraint));
-      Table other = schema_.tables.at(name);
-      const std::string& dropped = constraint.name;  // a named copy: clang 14 lambdas cannot capture bindings
-      std::erase_if(other.constraints, [&](const Constraint& c) { return c.name == dropped; });
-      schema_.put_table(std::move(other));
-    }
-    schema_.erase_table(dropped_table);
+    emit(op::DropTable{table->name, node.cascade});
   }
 
   void operator()(const ast::CreateIndex& node) {
@@ -345,38 +247,24 @@ class RevisionSimulation {
     if (!node.concurrently && existed_before(table->name)) {
       lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
     }
-    if (node.concurrently) {
-      up_concurrently(create_index_sql(index, true), index.name, true);
-      down_concurrently("DROP INDEX CONCURRENTLY " + quote_qualified(index.name), index.name, false);
-    } else {
-      up(create_index_sql(index, false));
-      down("DROP INDEX " + quote_qualified(index.name));
-    }
-    schema_.put_index(std::move(index));
+    emit(op::CreateIndex{std::move(index), node.concurrently});
   }
 
   void operator()(const ast::DropIndex& node) {
-    const auto index = schema_.indexes.find(node.name);
-    if (index == schema_.indexes.end()) {
-      report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes), sites_.relations);
+    const auto index = schema_.indexes().find(node.name);
+    if (index == schema_.indexes().end()) {
+      report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes()), sites_.relations);
       return;
     }
-    if (node.concurrently) {
-      up_concurrently("DROP INDEX CONCURRENTLY " + quote_qualified(index->second.name), index->second.name, false);
-      down_concurrently(create_index_sql(index->second, true), index->second.name, true);
-    } else {
-      up("DROP INDEX " + quote_qualified(index->second.name));
-      down(create_index_sql(index->second, false));
-    }
-    schema_.erase_index(node.name);
+    emit(op::DropIndex{index->second.name, node.concurrently});
   }
 
   void operator()(const ast::CreateEnum& node) {
     if (!check_name(node.name)) return;
     const QualifiedName& name = node.name;
     const Origin* existing = nullptr;
-    if (const auto type = schema_.enums.find(name); type != schema_.enums.end()) existing = &type->second.origin;
-    if (const auto table = schema_.tables.find(name); table != schema_.tables.end()) existing = &table->second.origin;
+    if (const auto type = schema_.enums().find(name); type != schema_.enums().end()) existing = &type->second.origin;
+    if (const Table* table = schema_.find_table(name)) existing = &table->origin;
     if (existing != nullptr) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), name, revision_.id);
       diagnostic.notes.push_back({existing->where, fmt::format("first created here, by revision {}", existing->revision)});
@@ -393,44 +281,31 @@ class RevisionSimulation {
       }
       type.values.push_back(value.value);
     }
-    up(create_enum_sql(type));
-    down("DROP TYPE " + quote_qualified(name));
-    schema_.enums.emplace(name, std::move(type));
+    emit(op::CreateEnum{std::move(type)});
   }
 
   void operator()(const ast::DropType& node) {
-    const auto type = schema_.enums.find(node.name);
-    if (type == schema_.enums.end()) {
-      report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums), sites_.types);
+    const auto type = schema_.enums().find(node.name);
+    if (type == schema_.enums().end()) {
+      report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums()), sites_.types);
       return;
     }
-    std::vector<std::pair<QualifiedName, std::string>> users;  // (table, column) of the type
-    for (const auto& [table_name, table] : schema_.tables) {
-      for (const auto& column : table.columns) {
-        if (column.type.user_defined && column.type.name == type->first) users.emplace_back(table_name, column.name);
-      }
-    }
+    const QualifiedName dropped = type->first;
+    const auto users = schema_.columns_of_type(dropped);
     if (!users.empty() && !node.cascade) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", type->first,
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", dropped,
                                              fmt::format("column `{}.{}`", users[0].first, users[0].second));
       diagnostic.notes.push_back({{}, "drop or change that column first, or write `drop type ... cascade`"});
       return;
     }
     // cascade: PostgreSQL drops the columns of the type; so does this, one by one, each with
-    // its own way back (its constraints and indexes restored), which must follow the type's.
-    const EnumType dropped = type->second;
-    for (const auto& [table_name, column_name] : users) {
-      ast::DropColumn drop;
-      drop.span = node.span;
-      static_cast<QualifiedName&>(drop.table) = table_name;
-      drop.table.span = node.name.span;
-      drop.column.text = column_name;
-      drop.column.span = node.name.span;
-      (*this)(drop);
+    // the checks of dropping a column and its own way back.
+    for (const auto& [table, column] : users) {
+      if (!check_drop_column(*schema_.find_table(table), column, node.name.span)) return;
+      if (existed_before(table)) lint(DiagnosticKind::DataLoss, node.name.span, "column", fmt::format("{}.{}", table, column), "values", "column");
+      emit(op::DropColumn{table, column});
     }
-    up("DROP TYPE " + quote_qualified(dropped.name));
-    down_.insert(down_.begin(), {create_enum_sql(dropped), line_, true, {}, false});
-    schema_.enums.erase(dropped.name);
+    emit(op::DropType{dropped});
   }
 
   void operator()(const ast::AddColumn& node) {
@@ -447,59 +322,19 @@ class RevisionSimulation {
     }
     // Added nullable without a default: every row the table has holds NULL until something fills it.
     if (!added.not_null && !fills_itself && may_have_rows(table)) unfilled_.insert({table.name, added.name});
-    std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), column_sql(table.columns.back()));
-    for (std::size_t i = found->constraints.size(); i < table.constraints.size(); ++i) {
-      sql += ", ADD " + constraint_sql(table.constraints[i]);
-    }
-    up(sql);
-    down(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(node.column.name.text)));
-    schema_.put_table(std::move(table));
+    std::vector<Constraint> constraints(table.constraints.begin() + static_cast<std::ptrdiff_t>(found->constraints.size()),
+                                        table.constraints.end());
+    emit(op::AddColumn{table.name, added, std::move(constraints)});
   }
 
   void operator()(const ast::DropColumn& node) {
-    const Table* found = find_table(node.table);
-    if (found == nullptr || !find_column(*found, node.column)) return;
-    const std::string& column = node.column.text;
-    for (const auto& name : schema_.referencing(found->name)) {
-      for (const auto& constraint : schema_.tables.at(name).constraints) {
-        const auto& referenced = constraint.referenced_columns;
-        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == found->name &&
-            std::find(referenced.begin(), referenced.end(), column) != referenced.end()) {
-          diagnostics_.report(DiagnosticKind::StillReferenced, at(node.column.span), "column", column,
-                              fmt::format("foreign key `{}` on table `{}`", constraint.name, name));
-          return;
-        }
-      }
+    const Table* table = find_table(node.table);
+    if (table == nullptr || !find_column(*table, node.column)) return;
+    if (!check_drop_column(*table, node.column.text, node.column.span)) return;
+    if (existed_before(table->name)) {
+      lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
-    if (existed_before(found->name)) {
-      lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", found->name, column), "values", "column");
-    }
-    // PostgreSQL drops the column's own constraints and indexes with it; the down restores them.
-    Table table = *found;
-    const auto uses_column = [&](const std::vector<std::string>& columns) {
-      return std::find(columns.begin(), columns.end(), column) != columns.end();
-    };
-    const Column dropped = *table.find_column(column);
-    std::erase_if(table.columns, [&](const Column& c) { return c.name == column; });
-    const auto constraint_uses_column = [&](const Constraint& c) {
-      return uses_column(c.columns) || (!c.check_sql.empty() && mentions_identifier(c.check_sql, column));
-    };
-    // A serial column whose sequence does not fit the shorthand comes back with that sequence.
-    const ColumnSql parts = column_parts(table.name, dropped);
-    std::string restore = parts.before + fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(table.name), parts.definition);
-    for (const auto& constraint : found->constraints) {
-      if (constraint_uses_column(constraint)) restore += ", ADD " + constraint_sql(constraint);
-    }
-    restore += parts.after;
-    std::erase_if(table.constraints, constraint_uses_column);
-    up(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(table.name), quote_identifier(column)));
-    down(restore);
-    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table.name))) {
-      if (!schema_.indexes.at(name).uses_column(column)) continue;
-      down(create_index_sql(schema_.indexes.at(name)));
-      schema_.erase_index(name);
-    }
-    schema_.put_table(std::move(table));
+    emit(op::DropColumn{table->name, node.column.text});
   }
 
   void operator()(const ast::RenameTable& node) {
@@ -508,40 +343,17 @@ class RevisionSimulation {
     // RENAME TO takes a bare name: the table stays in its schema.
     const QualifiedName new_name = beside(found->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
-    const QualifiedName old_name = found->name;
-    if (existed_before(old_name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", old_name);
-    if (const auto type = schema_.enums.find(new_name); type != schema_.enums.end()) {
+    if (existed_before(found->name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", found->name);
+    if (const auto type = schema_.enums().find(new_name); type != schema_.enums().end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
       diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
       return;
     }
-    Table table = *found;
-    table.name = new_name;
-    const std::set<QualifiedName> referencing = schema_.referencing(old_name);
-    schema_.erase_table(old_name);
-    // Constraint, index and sequence names stay what they were, as in PostgreSQL.
-    for (const auto& name : referencing) {
-      Table other = schema_.tables.at(name);
-      for (auto& constraint : other.constraints) {
-        if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
-      }
-      schema_.put_table(std::move(other));
-    }
-    for (auto& constraint : table.constraints) {
-      if (constraint.referenced_table == old_name) constraint.referenced_table = new_name;
-    }
-    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(old_name))) {
-      Index index = schema_.indexes.at(name);
-      index.table = new_name;
-      schema_.put_index(std::move(index));
-    }
-    schema_.put_table(std::move(table));
-    up(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(old_name), quote_identifier(new_name.name)));
-    down(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(new_name), quote_identifier(old_name.name)));
+    emit(op::RenameTable{found->name, node.new_name.text});
   }
 
   void operator()(const ast::RenameColumn& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr || !find_column(*table, node.column) || !check_name(node.new_name)) return;
     const std::string& from = node.column.text;
     const std::string& to = node.new_name.text;
@@ -552,29 +364,13 @@ class RevisionSimulation {
     // Expressions are kept as text, so a column they name cannot be renamed under them.
     if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
     if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", fmt::format("{}.{}", table->name, from));
-    const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), from, to); };
-    for (auto& column : table->columns) {
-      if (column.name == from) column.name = to;
-    }
-    for (auto& constraint : table->constraints) rename(constraint.columns);
-    for (auto& [_, other] : schema_.tables) {
-      for (auto& constraint : other.constraints) {
-        if (constraint.referenced_table == table->name) rename(constraint.referenced_columns);
-      }
-    }
-    for (const QualifiedName& name : schema_.indexes_of(table->name)) {
-      for (auto& key : schema_.indexes.at(name).keys) {
-        if (key.column == from) key.column = to;
-      }
-    }
-    up(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(table->name), quote_identifier(from), quote_identifier(to)));
-    down(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(table->name), quote_identifier(to), quote_identifier(from)));
+    emit(op::RenameColumn{table->name, from, to});
   }
 
   void operator()(const ast::AlterColumnType& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    Column* column = find_mutable_column(*table, node.column);
+    const Column* column = find_column(*table, node.column);
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
@@ -587,23 +383,15 @@ class RevisionSimulation {
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
-    const std::string table_sql = quote_qualified(table->name);
-    const std::string column_name = quote_identifier(column->name);
-    std::string sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {}", table_sql, column_name, type->sql());
-    if (node.using_expression) sql += " USING " + text_of(*node.using_expression);
-    up(sql);
-    // Back through an explicit cast, which exists wherever the way up had one.
-    down(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}", table_sql, column_name, column->type.sql(),
-                     column_name, column->type.sql()));
-    column->type = std::move(*type);
-    // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
-    if (column->identity != Identity::none) column->owned_sequence_type = column->type.name.name;
+    std::optional<std::string> using_sql;
+    if (node.using_expression) using_sql = text_of(*node.using_expression);
+    emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql)});
   }
 
   void operator()(const ast::SetNotNull& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    Column* column = find_mutable_column(*table, node.column);
+    const Column* column = find_column(*table, node.column);
     if (column == nullptr) return;
     const Constraint* key = table->primary_key();
     if (!node.not_null && key != nullptr &&
@@ -619,33 +407,26 @@ class RevisionSimulation {
     if (node.not_null && !column->not_null && existed_before(table->name) && !has_not_null_check(*table, column->name)) {
       lint(DiagnosticKind::NotNullWithoutCheck, node.column.span, table->name, column->name);
     }
-    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table->name), quote_identifier(column->name));
-    up(prefix + (node.not_null ? "SET NOT NULL" : "DROP NOT NULL"));
-    // Setting what already holds changes nothing, and its down must change nothing either.
-    if (column->not_null != node.not_null) down(prefix + (node.not_null ? "DROP NOT NULL" : "SET NOT NULL"));
-    column->not_null = node.not_null;
+    emit(op::SetNotNull{table->name, column->name, node.not_null});
   }
 
   void operator()(const ast::SetDefault& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    Column* column = find_mutable_column(*table, node.column);
+    const Column* column = find_column(*table, node.column);
     if (column == nullptr) return;
     if (column->owned_sequence) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is a serial column: its default is its sequence", column->name));
       return;
     }
-    const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table->name), quote_identifier(column->name));
     std::optional<std::string> value;
     if (node.value) value = text_of(*node.value);
-    up(prefix + (value ? "SET DEFAULT " + *value : "DROP DEFAULT"));
-    down(prefix + (column->default_sql ? "SET DEFAULT " + *column->default_sql : "DROP DEFAULT"));
-    column->default_sql = value;
+    emit(op::SetDefault{table->name, column->name, std::move(value)});
   }
 
   void operator()(const ast::AddConstraint& node) {
-    Table* found = find_mutable_table(node.table);
+    const Table* found = find_table(node.table);
     if (found == nullptr) return;
     Table table = *found;
     if (!add_constraints(table, {{&node.constraint, node.constraint.kind, nullptr}})) return;
@@ -655,13 +436,11 @@ class RevisionSimulation {
       lint(DiagnosticKind::ConstraintWithoutNotValid, node.constraint.span,
            added.kind == ConstraintKind::check ? "check constraint" : "foreign key", added.name, table.name);
     }
-    up(add_constraint_sql(table.name, added));
-    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_qualified(table.name), quote_identifier(added.name)));
-    schema_.put_table(std::move(table));
+    emit(op::AddConstraint{table.name, added});
   }
 
   void operator()(const ast::DropConstraint& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
     const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
                                  [&](const Constraint& c) { return c.name == node.name.text; });
@@ -676,7 +455,7 @@ class RevisionSimulation {
     }
     if (it->kind == ConstraintKind::primary_key || it->kind == ConstraintKind::unique) {
       for (const auto& name : schema_.referencing(table->name)) {
-        for (const auto& constraint : schema_.tables.at(name).constraints) {
+        for (const auto& constraint : schema_.tables().at(name).constraints) {
           if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name &&
               same_columns(constraint.referenced_columns, it->columns)) {
             diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "constraint", it->name,
@@ -686,15 +465,11 @@ class RevisionSimulation {
         }
       }
     }
-    up(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_qualified(table->name), quote_identifier(it->name)));
-    down(add_constraint_sql(table->name, *it));
-    Table changed = *table;
-    changed.constraints.erase(changed.constraints.begin() + (it - table->constraints.begin()));
-    schema_.put_table(std::move(changed));
+    emit(op::DropConstraint{table->name, it->name});
   }
 
   void operator()(const ast::ValidateConstraint& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
     const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
                                  [&](const Constraint& c) { return c.name == node.name.text; });
@@ -702,50 +477,33 @@ class RevisionSimulation {
       diagnostics_.report(DiagnosticKind::UnknownConstraint, at(node.name.span), node.name.text, table->name, revision_.id);
       return;
     }
-    const std::string table_sql = quote_qualified(table->name);
-    up(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table_sql, quote_identifier(it->name)));
-    if (!it->not_valid) return;  // validating a valid constraint changes nothing
-    // No statement un-validates a constraint; putting it back unvalidated does.
-    down(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table_sql, quote_identifier(it->name)));
-    down(add_constraint_sql(table->name, *it));
-    it->not_valid = false;
+    emit(op::ValidateConstraint{table->name, it->name});
   }
 
   void operator()(const ast::AddEnumValue& node) {
-    EnumType* type = find_enum(node.type);
+    const EnumType* type = find_enum(node.type);
     if (type == nullptr) return;
-    auto& values = type->values;
+    const auto& values = type->values;
     if (std::find(values.begin(), values.end(), node.value.value) != values.end()) {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.value.span), node.value.value, type->name);
       return;
     }
     const ast::StringLiteral* anchor = node.before ? &*node.before : node.after ? &*node.after : nullptr;
-    auto position = values.end();
-    if (anchor != nullptr) {
-      position = std::find(values.begin(), values.end(), anchor->value);
-      if (position == values.end()) {
-        diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(anchor->span), type->name, anchor->value, revision_.id);
-        return;
-      }
-      if (node.after) ++position;
+    if (anchor != nullptr && std::find(values.begin(), values.end(), anchor->value) == values.end()) {
+      diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(anchor->span), type->name, anchor->value, revision_.id);
+      return;
     }
-    std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", quote_qualified(type->name), quote_literal(node.value.value));
-    if (node.before) sql += " BEFORE " + quote_literal(node.before->value);
-    if (node.after) sql += " AFTER " + quote_literal(node.after->value);
-    up(sql);
-    // PostgreSQL cannot remove an enum value; the way back rebuilds the type without it. It fails,
-    // and changes nothing, while some row still holds the value.
-    const EnumType before = *type;
-    values.insert(position, node.value.value);
-    for (const auto& step : rebuild_enum_sql(before)) down(step);
+    op::AddEnumValue added{type->name, node.value.value, {}, {}};
+    if (node.before) added.before = node.before->value;
+    if (node.after) added.after = node.after->value;
+    emit(std::move(added));
   }
 
   void operator()(const ast::RenameEnumValue& node) {
-    EnumType* type = find_enum(node.type);
+    const EnumType* type = find_enum(node.type);
     if (type == nullptr) return;
-    auto& values = type->values;
-    const auto it = std::find(values.begin(), values.end(), node.value.value);
-    if (it == values.end()) {
+    const auto& values = type->values;
+    if (std::find(values.begin(), values.end(), node.value.value) == values.end()) {
       diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(node.value.span), type->name, node.value.value, revision_.id);
       return;
     }
@@ -753,23 +511,11 @@ class RevisionSimulation {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
       return;
     }
-    const std::string type_sql = quote_qualified(type->name);
-    up(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.value.value), quote_literal(node.new_value.value)));
-    down(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", type_sql, quote_literal(node.new_value.value), quote_literal(node.value.value)));
-    *it = node.new_value.value;
-    // Defaults hold the value itself, so they follow the rename.
-    for (auto& [_, table] : schema_.tables) {
-      for (auto& column : table.columns) {
-        if (column.type.user_defined && column.type.name == type->name && column.default_sql &&
-            *column.default_sql == quote_literal(node.value.value)) {
-          column.default_sql = quote_literal(node.new_value.value);
-        }
-      }
-    }
+    emit(op::RenameEnumValue{type->name, node.value.value, node.new_value.value});
   }
 
   void operator()(const ast::DropEnumValue& node) {
-    EnumType* type = find_enum(node.type);
+    const EnumType* type = find_enum(node.type);
     if (type == nullptr) return;
     auto& diagnostic = diagnostics_.report(DiagnosticKind::EnumValueRemoval, at(node.value.span), node.value.value, type->name);
     diagnostic.notes.push_back({{}, fmt::format("rewrite the type instead: create a new enum type without '{}', move each column "
@@ -779,47 +525,43 @@ class RevisionSimulation {
   }
 
   void operator()(const ast::InsertRows& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
     for (const auto& column : node.columns) {
       if (!find_column(*table, column)) return;
     }
-    std::string values;
+    op::InsertRows insert{table->name, {}, {}, {}};
     for (const auto& row : node.rows) {
       if (row.size() != node.columns.size()) {
         diagnostics_.report(DiagnosticKind::InsertArity, at(row.empty() ? node.span : row.front().span), row.size(), node.columns.size());
         return;
       }
-      std::string row_sql;
-      for (const auto& value : row) row_sql += (row_sql.empty() ? "" : ", ") + text_of(value);
-      values += (values.empty() ? "(" : ", (") + row_sql + ")";
+      std::vector<std::string> values;
+      for (const auto& value : row) values.push_back(text_of(value));
+      insert.rows.push_back(std::move(values));
     }
-    std::vector<std::string> columns;
-    for (const auto& column : node.columns) columns.push_back(column.text);
-    up(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(table->name), quote_identifiers(columns), values));
-    own_down(node);
-    table->has_rows = true;
+    for (const auto& column : node.columns) insert.columns.push_back(column.text);
+    insert.down = own_down(node);
+    emit(std::move(insert));
   }
 
   void operator()(const ast::CreateSchema& node) {
     if (!check_name(node.name)) return;
     const std::string& name = node.name.text;
-    if (name == "public" || schema_.schemas.contains(name)) {
+    if (name == "public" || schema_.schemas().contains(name)) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateSchema, at(node.name.span), name, revision_.id);
-      if (const auto existing = schema_.schemas.find(name); existing != schema_.schemas.end()) {
+      if (const auto existing = schema_.schemas().find(name); existing != schema_.schemas().end()) {
         diagnostic.notes.push_back({existing->second.where, fmt::format("created here, by revision {}", existing->second.revision)});
       }
       return;
     }
-    up("CREATE SCHEMA " + quote_identifier(name));
-    down("DROP SCHEMA " + quote_identifier(name));
-    schema_.schemas.emplace(name, Origin{revision_.id, at(node.name.span)});
+    emit(op::CreateSchema{name, Origin{revision_.id, at(node.name.span)}});
   }
 
   void operator()(const ast::DropSchema& node) {
     const std::string& name = node.name.text;
-    if (!schema_.schemas.contains(name)) {
-      report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas));
+    if (!schema_.schemas().contains(name)) {
+      report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas()));
       return;
     }
     // Names order by schema first: the first at or after (name, "") is in the schema, if any is.
@@ -827,38 +569,31 @@ class RevisionSimulation {
       const auto it = map.lower_bound(QualifiedName{name, ""});
       return it != map.end() && it->first.schema == name ? fmt::format("{} `{}`", kind, it->first) : "";
     };
-    for (const std::string& object : {first_in(schema_.tables, "table"), first_in(schema_.enums, "type"),
-                                      first_in(schema_.sequences, "sequence"), first_in(schema_.indexes, "index")}) {
+    for (const std::string& object : {first_in(schema_.tables(), "table"), first_in(schema_.enums(), "type"),
+                                      first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index")}) {
       if (object.empty()) continue;
       diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
       return;
     }
-    up("DROP SCHEMA " + quote_identifier(name));
-    down("CREATE SCHEMA " + quote_identifier(name));
-    schema_.schemas.erase(name);
+    emit(op::DropSchema{name});
   }
 
   void operator()(const ast::CreateExtension& node) {
     if (!check_name(node.name)) return;
-    if (const auto existing = schema_.extensions.find(node.name.text); existing != schema_.extensions.end()) {
+    if (const auto existing = schema_.extensions().find(node.name.text); existing != schema_.extensions().end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateExtension, at(node.name.span), node.name.text, revision_.id);
       diagnostic.notes.push_back({existing->second.origin.where, fmt::format("installed here, by revision {}", existing->second.origin.revision)});
       return;
     }
-    up("CREATE EXTENSION " + quote_identifier(node.name.text));
-    down("DROP EXTENSION " + quote_identifier(node.name.text));
-    schema_.extensions.emplace(node.name.text, Extension{node.name.text, {revision_.id, at(node.name.span)}});
+    emit(op::CreateExtension{Extension{node.name.text, {revision_.id, at(node.name.span)}}});
   }
 
   void operator()(const ast::DropExtension& node) {
-    const auto existing = schema_.extensions.find(node.name.text);
-    if (existing == schema_.extensions.end()) {
-      report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions));
+    if (!schema_.extensions().contains(node.name.text)) {
+      report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions()));
       return;
     }
-    up("DROP EXTENSION " + quote_identifier(node.name.text));
-    down("CREATE EXTENSION " + quote_identifier(node.name.text));
-    schema_.extensions.erase(existing);
+    emit(op::DropExtension{node.name.text});
   }
 
   void operator()(const ast::CreateSequence& node) {
@@ -874,49 +609,57 @@ class RevisionSimulation {
       }
       sequence.type = type->name.name;
     }
-    up(create_sequence_sql(sequence));
-    down("DROP SEQUENCE " + quote_qualified(sequence.name));
-    schema_.sequences.emplace(sequence.name, std::move(sequence));
+    emit(op::CreateSequence{std::move(sequence)});
   }
 
   void operator()(const ast::DropSequence& node) {
-    const auto sequence = schema_.sequences.find(node.name);
-    if (sequence == schema_.sequences.end()) {
-      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences), sites_.relations);
+    const auto sequence = schema_.sequences().find(node.name);
+    if (sequence == schema_.sequences().end()) {
+      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
       return;
     }
-    up("DROP SEQUENCE " + quote_qualified(sequence->first));
-    down(create_sequence_sql(sequence->second));
-    schema_.sequences.erase(sequence);
+    emit(op::DropSequence{sequence->first});
   }
 
   void operator()(const ast::Comment& node) {
-    Table* table = find_mutable_table(node.table);
+    const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    std::optional<std::string>* slot = &table->comment;
-    const std::string* column_name = nullptr;
+    std::optional<std::string> column;
     if (node.column) {
-      Column* column = find_mutable_column(*table, *node.column);
-      if (column == nullptr) return;
-      slot = &column->comment;
-      column_name = &column->name;
+      if (find_column(*table, *node.column) == nullptr) return;
+      column = node.column->text;
     }
     std::optional<std::string> text;
     if (node.text) text = node.text->value;
-    up(comment_sql(table->name, column_name, text));
-    down(comment_sql(table->name, column_name, *slot));
-    *slot = text;
+    emit(op::Comment{table->name, std::move(column), std::move(text)});
   }
 
   void operator()(const ast::ExecuteSql& node) {
     if (const std::string ddl = modelled_ddl(node.up.value); !ddl.empty()) lint(DiagnosticKind::OpaqueSchemaChange, node.up.span, ddl);
     // Raw SQL is not read, but SQL that names a column just added empty is taken to fill it.
     std::erase_if(unfilled_, [&](const auto& added) { return mentions_identifier(node.up.value, added.second); });
-    up(trimmed(node.up.value));
-    own_down(node);
+    emit(op::RawSql{trimmed(node.up.value), own_down(node)});
   }
 
  private:
+  void emit(Operation operation) { emit_({std::move(operation), line_}); }
+
+  // What dropping `column` of `table` would break: a foreign key elsewhere that references it.
+  bool check_drop_column(const Table& table, const std::string& column, Span span) {
+    for (const auto& name : schema_.referencing(table.name)) {
+      for (const auto& constraint : schema_.tables().at(name).constraints) {
+        const auto& referenced = constraint.referenced_columns;
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table.name &&
+            std::find(referenced.begin(), referenced.end(), column) != referenced.end()) {
+          diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "column", column,
+                              fmt::format("foreign key `{}` on table `{}`", constraint.name, name));
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   struct PendingConstraint {
     const ast::TableConstraint* syntax = nullptr;  // null for a column's own constraint
     ConstraintKind kind;
@@ -926,9 +669,9 @@ class RevisionSimulation {
   // A data step's own `down $$...$$` or `irreversible`: what the revision's down runs for it,
   // unless a `down { }` block says the whole down, or the step is part of one.
   template <typename DataStep>
-  void own_down(const DataStep& node) {
+  op::DataDown own_down(const DataStep& node) {
     const bool has_own = node.down || node.irreversible;
-    if (role_ == Role::hand_written_down && has_own) {
+    if (role_ == CheckRole::hand_written_down && has_own) {
       diagnostics_.report(DiagnosticKind::ConflictingDown, at(node.down ? node.down->span : node.span),
                           "a statement of a `down { }` block is itself a down: it takes no `down` or `irreversible`");
     } else if (revision_.syntax->down && has_own) {
@@ -936,13 +679,14 @@ class RevisionSimulation {
                                              "this step's own down would never run: the revision's `down { }` block replaces it");
       diagnostic.notes.push_back({at(revision_.syntax->down->span), "the revision's down is written here"});
     } else if (node.down) {
-      down(trimmed(node.down->value));
+      return {trimmed(node.down->value), false};
     } else if (node.irreversible) {
-      lowered_.irreversible = true;
-    } else if (role_ == Role::revision && !revision_.syntax->down) {
+      return {std::nullopt, true};
+    } else if (role_ == CheckRole::revision && !revision_.syntax->down) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::MissingDown, at(node.span));
       diagnostic.notes.push_back({{}, "give it `down $$ ... $$`, mark it `irreversible`, or write the revision's down in a `down { }` block"});
     }
+    return {};
   }
 
   // A step outside any transaction cannot share its revision: a failure after it would leave
@@ -1007,7 +751,7 @@ class RevisionSimulation {
   template <typename... Args>
   void lint(DiagnosticKind kind, Span span, const Args&... args) {
     // Like derived downs, a hand-written one undoes a change that was itself checked.
-    if (role_ == Role::hand_written_down || role_ == Role::model || is_allowed(kind)) return;
+    if (role_ == CheckRole::hand_written_down || role_ == CheckRole::model || is_allowed(kind)) return;
     auto& diagnostic = diagnostics_.report(kind, at(span), args...);
     diagnostic.notes.push_back({{}, std::string(safer_way(kind))});
     diagnostic.notes.push_back({{}, fmt::format("or, where that is acceptable, put `@allow({})` before the statement", kind_name(kind))});
@@ -1025,7 +769,7 @@ class RevisionSimulation {
   // NotNullWithoutDefault and returns false, unless `@allow` says the table is empty wherever
   // the revision runs.
   bool allowed_or_report(DiagnosticKind kind, Span span, const std::string& column, const Table& table) {
-    if (role_ == Role::model || is_allowed(kind)) return true;
+    if (role_ == CheckRole::model || is_allowed(kind)) return true;
     const std::string why = table.has_rows ? std::string("already has rows")
                                            : fmt::format("may have rows: revision {} created it", table.origin.revision);
     auto& diagnostic = diagnostics_.report(kind, at(span), column, table.name, why);
@@ -1052,15 +796,6 @@ class RevisionSimulation {
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
   std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
-  void up(std::string sql, bool transactional = true) { lowered_.up.push_back({std::move(sql), line_, transactional, {}, false}); }
-  void down(std::string sql, bool transactional = true) { down_.push_back({std::move(sql), line_, transactional, {}, false}); }
-  void up_concurrently(std::string sql, const QualifiedName& index, bool creates) {
-    lowered_.up.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
-  }
-  void down_concurrently(std::string sql, const QualifiedName& index, bool creates) {
-    down_.push_back({std::move(sql), line_, false, quote_qualified(index), creates});
-  }
-
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
   // dropping a varchar's limit, rewrites.
   static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
@@ -1101,20 +836,10 @@ class RevisionSimulation {
     return a == b;
   }
 
-  Table* find_mutable_table(const ast::ObjectName& name) {
-    const Table* table = find_table(name);
-    return table == nullptr ? nullptr : &schema_.tables.at(table->name);
-  }
-
-  Column* find_mutable_column(Table& table, const ast::Name& name) {
-    if (find_column(table, name) == nullptr) return nullptr;
-    return &*std::find_if(table.columns.begin(), table.columns.end(), [&](const Column& c) { return c.name == name.text; });
-  }
-
-  EnumType* find_enum(const ast::ObjectName& name) {
-    const auto type = schema_.enums.find(name);
-    if (type != schema_.enums.end()) return &type->second;
-    report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.enums), sites_.types);
+  const EnumType* find_enum(const ast::ObjectName& name) {
+    const auto type = schema_.enums().find(name);
+    if (type != schema_.enums().end()) return &type->second;
+    report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.enums()), sites_.types);
     return nullptr;
   }
 
@@ -1128,7 +853,7 @@ class RevisionSimulation {
       }
     }
     for (const auto& name : schema_.indexes_of(table.name)) {
-      const Index& index = schema_.indexes.at(name);
+      const Index& index = schema_.indexes().at(name);
       const bool in_expression = std::any_of(index.keys.begin(), index.keys.end(), [&](const IndexKey& key) {
         return !key.expression.empty() && mentions_identifier(key.expression, column);
       });
@@ -1140,30 +865,11 @@ class RevisionSimulation {
     return true;
   }
 
-  // The way back from adding an enum value: the type rebuilt as it was, every column moved to it.
-  std::vector<std::string> rebuild_enum_sql(const EnumType& type) {
-    const std::string old_bare = type.name.name + "__migc_old";
-    const std::string old_name = quote_qualified(beside(type.name, old_bare));
-    std::vector<std::string> sql{fmt::format("ALTER TYPE {} RENAME TO {}", quote_qualified(type.name), quote_identifier(old_bare)),
-                                 create_enum_sql(type)};
-    for (const auto& [table_name, table] : schema_.tables) {
-      for (const auto& column : table.columns) {
-        if (!column.type.user_defined || column.type.name != type.name) continue;
-        const std::string prefix = fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table_name), quote_identifier(column.name));
-        if (column.default_sql) sql.push_back(prefix + "DROP DEFAULT");
-        sql.push_back(prefix + fmt::format("TYPE {} USING {}::text::{}", column.type.sql(), quote_identifier(column.name), column.type.sql()));
-        if (column.default_sql) sql.push_back(prefix + "SET DEFAULT " + *column.default_sql);
-      }
-    }
-    sql.push_back("DROP TYPE " + old_name);
-    return sql;
-  }
-
   bool check_name(const ast::Name& name) { return check_length(name.text, name.span); }
 
   bool check_name(const ast::ObjectName& name) {
     if (!check_length(name.schema, name.span) || !check_length(name.name, name.span)) return false;
-    if (!name.schema.empty() && !schema_.schemas.contains(name.schema)) {
+    if (!name.schema.empty() && !schema_.schemas().contains(name.schema)) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownSchema, at(name.span), name.schema, revision_.id);
       diagnostic.notes.push_back({{}, fmt::format("create it first: `create schema {};`", quote_identifier(name.schema))});
       return false;
@@ -1184,12 +890,12 @@ class RevisionSimulation {
     if (existing == nullptr) return true;
     auto& diagnostic = diagnostics_.report(kind, at(span), existing, name, revision_.id);
     const Origin* origin = nullptr;
-    if (const auto t = schema_.tables.find(name); t != schema_.tables.end()) origin = &t->second.origin;
-    if (const auto i = schema_.indexes.find(name); i != schema_.indexes.end()) origin = &i->second.origin;
+    if (const auto t = schema_.tables().find(name); t != schema_.tables().end()) origin = &t->second.origin;
+    if (const auto i = schema_.indexes().find(name); i != schema_.indexes().end()) origin = &i->second.origin;
     if (origin != nullptr) {
       diagnostic.notes.push_back({origin->where, fmt::format("first created here, by revision {}", origin->revision)});
     }
-    for (const auto& [table_name, table] : schema_.tables) {
+    for (const auto& [table_name, table] : schema_.tables()) {
       for (const auto& constraint : table.constraints) {
         const bool has_index = constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique;
         if (has_index && beside(table_name, constraint.name) == name) {
@@ -1225,9 +931,8 @@ class RevisionSimulation {
   }
 
   const Table* find_table(const ast::ObjectName& name) {
-    const auto table = schema_.tables.find(name);
-    if (table != schema_.tables.end()) return &table->second;
-    report_unknown(DiagnosticKind::UnknownTable, name, names_of(schema_.tables), sites_.relations);
+    if (const Table* table = schema_.find_table(name)) return table;
+    report_unknown(DiagnosticKind::UnknownTable, name, names_of(schema_.tables()), sites_.relations);
     return nullptr;
   }
 
@@ -1256,7 +961,7 @@ class RevisionSimulation {
       }
       return type;
     }
-    if (schema_.enums.contains(syntax.name)) {
+    if (schema_.enums().contains(syntax.name)) {
       if (!syntax.modifiers.empty()) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.span), syntax.name, "takes no modifiers");
         return std::nullopt;
@@ -1265,7 +970,7 @@ class RevisionSimulation {
       type.user_defined = true;
       return type;
     }
-    std::vector<std::string> candidates = names_of(schema_.enums);
+    std::vector<std::string> candidates = names_of(schema_.enums());
     for (const auto& builtin_type : builtin_types) candidates.emplace_back(builtin_type.spelling);
     const auto site = sites_.types.find(syntax.name);
     report_unknown(DiagnosticKind::UnknownType, syntax.span, to_string(syntax.name), candidates,
@@ -1388,7 +1093,7 @@ class RevisionSimulation {
       }
     }
     for (const auto& name : schema_.indexes_of(table.name)) {
-      const Index& index = schema_.indexes.at(name);
+      const Index& index = schema_.indexes().at(name);
       if (!index.unique || !index.where_sql.empty()) continue;
       std::vector<std::string> keys;
       for (const auto& key : index.keys) {
@@ -1450,12 +1155,11 @@ class RevisionSimulation {
   }
 
   const RevisionSource& revision_;
-  Schema& schema_;
+  const Schema& schema_;
   const CreationSites& sites_;
   Diagnostics& diagnostics_;
-  Role role_;
-  LoweredRevision lowered_;
-  std::vector<LoweredStep> down_;
+  CheckRole role_;
+  const EmitOperation& emit_;
   std::uint32_t line_ = 0;
   const std::vector<ast::Name>* allowed_ = nullptr;
   std::set<QualifiedName> created_here_;  // tables created by this revision
@@ -1464,45 +1168,12 @@ class RevisionSimulation {
   std::set<std::pair<QualifiedName, std::string>> unfilled_;
 };
 
+
 }  // namespace
 
-Touched touched_by(const ast::File& file, const Schema& before) {
-  Touched touched;
-  const auto touch = [&](const ast::Statement& statement) {
-    std::visit(
-        [&](const auto& node) {
-          using Node = std::decay_t<decltype(node)>;
-          if constexpr (requires { node.table; }) touched.tables.insert(node.table);
-          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
-            touched.tables.insert(node.name);
-          } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
-            touched.tables.insert(beside(node.table, node.new_name.text));  // renamed within its schema
-          } else if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
-            touched.indexes.insert(beside(node.table, node.name.text));  // created by bare name beside its table
-          } else if constexpr (std::is_same_v<Node, ast::DropIndex>) {
-            touched.indexes.insert(node.name);
-            if (const auto index = before.indexes.find(node.name); index != before.indexes.end()) {
-              touched.tables.insert(index->second.table);
-            }
-          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
-            touched.types.insert(node.name);
-          } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
-            touched.types.insert(node.type);
-          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
-            touched.sequences.insert(node.name);
-          } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
-            touched.extensions.insert(node.name.text);
-          } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
-            touched.schemas.insert(node.name.text);
-          }
-        },
-        statement);
-  };
-  for (const auto& statement : file.statements) touch(statement);
-  if (file.down) {
-    for (const auto& statement : file.down->statements) touch(statement);
-  }
-  return touched;
+void check_statements(const RevisionSource& revision, CheckRole role, const Schema& schema, const CreationSites& sites,
+                      Diagnostics& diagnostics, const EmitOperation& emit) {
+  StatementChecker(revision, role, schema, sites, diagnostics, emit).run();
 }
 
 CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) {
@@ -1519,16 +1190,6 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
     }
   }
   return sites;
-}
-
-LoweredRevision simulate_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
-                                  Diagnostics& diagnostics) {
-  return RevisionSimulation(revision, schema, sites, diagnostics).run();
-}
-
-void simulate_model(const RevisionSource& file, Schema& schema, Diagnostics& diagnostics) {
-  const CreationSites sites;
-  RevisionSimulation(file, schema, sites, diagnostics, RevisionSimulation::Role::model).run();
 }
 
 }  // namespace migc

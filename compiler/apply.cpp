@@ -1,0 +1,222 @@
+// The one place a schema changes: each operation's effect on the model.
+#include <algorithm>
+
+#include "compiler/operations.hpp"
+#include "compiler/sql_text.hpp"
+
+namespace migc {
+
+class SchemaMutator {
+ public:
+  explicit SchemaMutator(Schema& schema) : schema_(schema) {}
+
+  void operator()(const op::CreateTable& o) { schema_.put_table(o.table); }
+
+  void operator()(const op::DropTable& o) {
+    const Table* table = schema_.find_table(o.name);
+    if (table == nullptr) return;
+    for (const QualifiedName& index : std::set<QualifiedName>(schema_.indexes_of(o.name))) schema_.erase_index(index);
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.referencing(o.name))) {
+      Table other = schema_.tables().at(name);
+      std::erase_if(other.constraints, [&](const Constraint& c) {
+        return c.kind == ConstraintKind::foreign_key && c.referenced_table == o.name;
+      });
+      schema_.put_table(std::move(other));
+    }
+    schema_.erase_table(o.name);
+  }
+
+  void operator()(const op::RenameTable& o) {
+    const Table* found = schema_.find_table(o.from);
+    if (found == nullptr) return;
+    const QualifiedName to = beside(o.from, o.to);
+    Table table = *found;
+    table.name = to;
+    const std::set<QualifiedName> referencing = schema_.referencing(o.from);
+    schema_.erase_table(o.from);
+    // Constraint, index and sequence names stay what they were, as in PostgreSQL.
+    for (const auto& name : referencing) {
+      Table other = schema_.tables().at(name);
+      for (auto& constraint : other.constraints) {
+        if (constraint.referenced_table == o.from) constraint.referenced_table = to;
+      }
+      schema_.put_table(std::move(other));
+    }
+    for (auto& constraint : table.constraints) {
+      if (constraint.referenced_table == o.from) constraint.referenced_table = to;
+    }
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.from))) {
+      Index index = schema_.indexes().at(name);
+      index.table = to;
+      schema_.put_index(std::move(index));
+    }
+    schema_.put_table(std::move(table));
+  }
+
+  void operator()(const op::AddColumn& o) {
+    change_table(o.table, [&](Table& table) {
+      table.columns.push_back(o.column);
+      for (const auto& constraint : o.constraints) table.constraints.push_back(constraint);
+    });
+  }
+
+  void operator()(const op::DropColumn& o) {
+    const Table* table = schema_.find_table(o.table);
+    if (table == nullptr) return;
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.table))) {
+      if (schema_.indexes().at(name).uses_column(o.column)) schema_.erase_index(name);
+    }
+    change_table(o.table, [&](Table& changed) {
+      std::erase_if(changed.constraints, [&](const Constraint& c) { return constraint_uses_column(c, o.column); });
+      std::erase_if(changed.columns, [&](const Column& c) { return c.name == o.column; });
+    });
+  }
+
+  void operator()(const op::RenameColumn& o) {
+    const Table* table = schema_.find_table(o.table);
+    if (table == nullptr) return;
+    const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), o.from, o.to); };
+    change_table(o.table, [&](Table& changed) {
+      for (auto& column : changed.columns) {
+        if (column.name == o.from) column.name = o.to;
+      }
+      for (auto& constraint : changed.constraints) {
+        rename(constraint.columns);
+        if (constraint.referenced_table == o.table) rename(constraint.referenced_columns);
+      }
+    });
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.referencing(o.table))) {
+      change_table(name, [&](Table& other) {
+        for (auto& constraint : other.constraints) {
+          if (constraint.referenced_table == o.table) rename(constraint.referenced_columns);
+        }
+      });
+    }
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.table))) {
+      Index index = schema_.indexes().at(name);
+      for (auto& key : index.keys) {
+        if (key.column == o.from) key.column = o.to;
+      }
+      schema_.put_index(std::move(index));
+    }
+  }
+
+  void operator()(const op::AlterColumnType& o) {
+    change_column(o.table, o.column, [&](Column& column) {
+      column.type = o.type;
+      // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
+      if (column.identity != Identity::none) column.owned_sequence_type = column.type.name.name;
+    });
+  }
+
+  void operator()(const op::SetNotNull& o) {
+    change_column(o.table, o.column, [&](Column& column) { column.not_null = o.not_null; });
+  }
+
+  void operator()(const op::SetDefault& o) {
+    change_column(o.table, o.column, [&](Column& column) { column.default_sql = o.value; });
+  }
+
+  void operator()(const op::Comment& o) {
+    if (!o.column) {
+      change_table(o.table, [&](Table& table) { table.comment = o.text; });
+    } else {
+      change_column(o.table, *o.column, [&](Column& column) { column.comment = o.text; });
+    }
+  }
+
+  void operator()(const op::AddConstraint& o) {
+    change_table(o.table, [&](Table& table) { table.constraints.push_back(o.constraint); });
+  }
+
+  void operator()(const op::DropConstraint& o) {
+    change_table(o.table, [&](Table& table) {
+      std::erase_if(table.constraints, [&](const Constraint& c) { return c.name == o.name; });
+    });
+  }
+
+  void operator()(const op::ValidateConstraint& o) {
+    change_table(o.table, [&](Table& table) {
+      for (auto& constraint : table.constraints) {
+        if (constraint.name == o.name) constraint.not_valid = false;
+      }
+    });
+  }
+
+  void operator()(const op::CreateIndex& o) { schema_.put_index(o.index); }
+  void operator()(const op::DropIndex& o) { schema_.erase_index(o.name); }
+
+  void operator()(const op::CreateEnum& o) { schema_.put_enum(o.type); }
+  void operator()(const op::DropType& o) { schema_.erase_enum(o.name); }
+
+  void operator()(const op::AddEnumValue& o) {
+    const auto found = schema_.enums().find(o.type);
+    if (found == schema_.enums().end()) return;
+    EnumType type = found->second;
+    auto position = type.values.end();
+    if (o.before || o.after) {
+      position = std::find(type.values.begin(), type.values.end(), o.before ? *o.before : *o.after);
+      if (o.after && position != type.values.end()) ++position;
+    }
+    type.values.insert(position, o.value);
+    schema_.put_enum(std::move(type));
+  }
+
+  void operator()(const op::RenameEnumValue& o) {
+    const auto found = schema_.enums().find(o.type);
+    if (found == schema_.enums().end()) return;
+    EnumType type = found->second;
+    std::replace(type.values.begin(), type.values.end(), o.from, o.to);
+    schema_.put_enum(std::move(type));
+    // Defaults hold the value itself, so they follow the rename.
+    for (const auto& [table, column] : schema_.columns_of_type(o.type)) {
+      change_column(table, column, [&](Column& changed) {
+        if (changed.default_sql == quote_literal(o.from)) changed.default_sql = quote_literal(o.to);
+      });
+    }
+  }
+
+  void operator()(const op::RebuildEnum& o) { schema_.put_enum(o.type); }
+
+  void operator()(const op::CreateSequence& o) { schema_.put_sequence(o.sequence); }
+  void operator()(const op::DropSequence& o) { schema_.erase_sequence(o.name); }
+  void operator()(const op::CreateSchema& o) { schema_.put_schema(o.name, o.origin); }
+  void operator()(const op::DropSchema& o) { schema_.erase_schema(o.name); }
+  void operator()(const op::CreateExtension& o) { schema_.put_extension(o.extension); }
+  void operator()(const op::DropExtension& o) { schema_.erase_extension(o.name); }
+
+  void operator()(const op::InsertRows& o) {
+    change_table(o.table, [](Table& table) { table.has_rows = true; });
+  }
+  void operator()(const op::RawSql&) {}
+
+ private:
+  template <typename Change>
+  void change_table(const QualifiedName& name, Change change) {
+    const Table* found = schema_.find_table(name);
+    if (found == nullptr) return;
+    Table table = *found;
+    change(table);
+    schema_.put_table(std::move(table));
+  }
+
+  template <typename Change>
+  void change_column(const QualifiedName& table, const std::string& column, Change change) {
+    change_table(table, [&](Table& changed) {
+      for (auto& candidate : changed.columns) {
+        if (candidate.name == column) change(candidate);
+      }
+    });
+  }
+
+  Schema& schema_;
+};
+
+bool constraint_uses_column(const Constraint& constraint, const std::string& column) {
+  return std::find(constraint.columns.begin(), constraint.columns.end(), column) != constraint.columns.end() ||
+         (!constraint.check_sql.empty() && mentions_identifier(constraint.check_sql, column));
+}
+
+void apply_operation(const Operation& operation, Schema& schema) { std::visit(SchemaMutator(schema), operation); }
+
+}  // namespace migc

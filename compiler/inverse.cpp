@@ -1,0 +1,182 @@
+// The way back from each operation, as operations: a revision's derived down is the inverses of
+// its operations, last to first, and the down proof applies them to check they restore.
+#include "compiler/operations.hpp"
+#include "compiler/sql_text.hpp"
+
+namespace migc {
+namespace {
+
+class Inverter {
+ public:
+  explicit Inverter(const Schema& before) : before_(before) {}
+
+  Inverse operator()(const op::CreateTable& o) const { return {{op::DropTable{o.table.name, false}}}; }
+
+  // The table, then its indexes, then the foreign keys of other tables that pointed at it.
+  Inverse operator()(const op::DropTable& o) const {
+    const Table* table = before_.find_table(o.name);
+    if (table == nullptr) return {};
+    Inverse way_back{{op::CreateTable{*table}}};
+    for (const QualifiedName& name : before_.indexes_of(o.name)) way_back.operations.push_back(op::CreateIndex{before_.indexes().at(name), false});
+    for (const QualifiedName& name : before_.referencing(o.name)) {
+      for (const auto& constraint : before_.tables().at(name).constraints) {
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == o.name) {
+          way_back.operations.push_back(op::AddConstraint{name, constraint});
+        }
+      }
+    }
+    return way_back;
+  }
+
+  Inverse operator()(const op::RenameTable& o) const { return {{op::RenameTable{beside(o.from, o.to), o.from.name}}}; }
+
+  Inverse operator()(const op::AddColumn& o) const { return {{op::DropColumn{o.table, o.column.name}}}; }
+
+  // The column with its constraints and comment, then the indexes that used it.
+  Inverse operator()(const op::DropColumn& o) const {
+    const Table* table = before_.find_table(o.table);
+    const Column* column = table == nullptr ? nullptr : table->find_column(o.column);
+    if (column == nullptr) return {};
+    op::AddColumn restore{o.table, *column, {}};
+    for (const auto& constraint : table->constraints) {
+      if (constraint_uses_column(constraint, o.column)) restore.constraints.push_back(constraint);
+    }
+    Inverse way_back{{std::move(restore)}};
+    for (const QualifiedName& name : before_.indexes_of(o.table)) {
+      if (before_.indexes().at(name).uses_column(o.column)) way_back.operations.push_back(op::CreateIndex{before_.indexes().at(name), false});
+    }
+    return way_back;
+  }
+
+  Inverse operator()(const op::RenameColumn& o) const { return {{op::RenameColumn{o.table, o.to, o.from}}}; }
+
+  // Back through an explicit cast, which exists wherever the way up had one.
+  Inverse operator()(const op::AlterColumnType& o) const {
+    const Column* column = find_column(o.table, o.column);
+    if (column == nullptr) return {};
+    return {{op::AlterColumnType{o.table, o.column, column->type, quote_identifier(o.column) + "::" + column->type.sql()}}};
+  }
+
+  // Setting what already holds changes nothing, and its way back must change nothing either.
+  Inverse operator()(const op::SetNotNull& o) const {
+    const Column* column = find_column(o.table, o.column);
+    if (column == nullptr || column->not_null == o.not_null) return {};
+    return {{op::SetNotNull{o.table, o.column, column->not_null}}};
+  }
+
+  Inverse operator()(const op::SetDefault& o) const {
+    const Column* column = find_column(o.table, o.column);
+    if (column == nullptr) return {};
+    return {{op::SetDefault{o.table, o.column, column->default_sql}}};
+  }
+
+  Inverse operator()(const op::Comment& o) const {
+    const Table* table = before_.find_table(o.table);
+    if (table == nullptr) return {};
+    if (!o.column) return {{op::Comment{o.table, std::nullopt, table->comment}}};
+    const Column* column = table->find_column(*o.column);
+    if (column == nullptr) return {};
+    return {{op::Comment{o.table, o.column, column->comment}}};
+  }
+
+  Inverse operator()(const op::AddConstraint& o) const { return {{op::DropConstraint{o.table, o.constraint.name}}}; }
+
+  Inverse operator()(const op::DropConstraint& o) const {
+    const Constraint* constraint = find_constraint(o.table, o.name);
+    if (constraint == nullptr) return {};
+    return {{op::AddConstraint{o.table, *constraint}}};
+  }
+
+  // No statement un-validates a constraint; putting it back unvalidated does.
+  Inverse operator()(const op::ValidateConstraint& o) const {
+    const Constraint* constraint = find_constraint(o.table, o.name);
+    if (constraint == nullptr || !constraint->not_valid) return {};
+    return {{op::DropConstraint{o.table, o.name}, op::AddConstraint{o.table, *constraint}}};
+  }
+
+  Inverse operator()(const op::CreateIndex& o) const { return {{op::DropIndex{o.index.name, o.concurrently}}}; }
+
+  Inverse operator()(const op::DropIndex& o) const {
+    const auto index = before_.indexes().find(o.name);
+    if (index == before_.indexes().end()) return {};
+    return {{op::CreateIndex{index->second, o.concurrently}}};
+  }
+
+  Inverse operator()(const op::CreateEnum& o) const { return {{op::DropType{o.type.name}}}; }
+
+  Inverse operator()(const op::DropType& o) const {
+    const auto type = before_.enums().find(o.name);
+    if (type == before_.enums().end()) return {};
+    return {{op::CreateEnum{type->second}}};
+  }
+
+  // PostgreSQL cannot remove an enum value: the way back rebuilds the type without it. It fails,
+  // and changes nothing, while some row still holds the value.
+  Inverse operator()(const op::AddEnumValue& o) const {
+    const auto type = before_.enums().find(o.type);
+    if (type == before_.enums().end()) return {};
+    op::RebuildEnum rebuild{type->second, {}};
+    for (const auto& [table, column] : before_.columns_of_type(o.type)) {
+      rebuild.columns.emplace_back(table, *before_.tables().at(table).find_column(column));
+    }
+    return {{std::move(rebuild)}};
+  }
+
+  Inverse operator()(const op::RenameEnumValue& o) const { return {{op::RenameEnumValue{o.type, o.to, o.from}}}; }
+
+  // Only ever a way back itself.
+  Inverse operator()(const op::RebuildEnum&) const { return {{}, true}; }
+
+  Inverse operator()(const op::CreateSequence& o) const { return {{op::DropSequence{o.sequence.name}}}; }
+
+  Inverse operator()(const op::DropSequence& o) const {
+    const auto sequence = before_.sequences().find(o.name);
+    if (sequence == before_.sequences().end()) return {};
+    return {{op::CreateSequence{sequence->second}}};
+  }
+
+  Inverse operator()(const op::CreateSchema& o) const { return {{op::DropSchema{o.name}}}; }
+
+  Inverse operator()(const op::DropSchema& o) const {
+    const auto schema = before_.schemas().find(o.name);
+    return {{op::CreateSchema{o.name, schema == before_.schemas().end() ? Origin{} : schema->second}}};
+  }
+
+  Inverse operator()(const op::CreateExtension& o) const { return {{op::DropExtension{o.extension.name}}}; }
+
+  Inverse operator()(const op::DropExtension& o) const {
+    const auto extension = before_.extensions().find(o.name);
+    return {{op::CreateExtension{extension == before_.extensions().end() ? Extension{o.name, {}} : extension->second}}};
+  }
+
+  Inverse operator()(const op::InsertRows& o) const { return data_down(o.down); }
+  Inverse operator()(const op::RawSql& o) const { return data_down(o.down); }
+
+ private:
+  static Inverse data_down(const op::DataDown& down) {
+    if (down.sql) return {{op::RawSql{*down.sql, {}}}};
+    return {{}, down.irreversible};
+  }
+
+  const Column* find_column(const QualifiedName& table, const std::string& column) const {
+    const Table* found = before_.find_table(table);
+    return found == nullptr ? nullptr : found->find_column(column);
+  }
+
+  const Constraint* find_constraint(const QualifiedName& table, const std::string& name) const {
+    const Table* found = before_.find_table(table);
+    if (found == nullptr) return nullptr;
+    for (const auto& constraint : found->constraints) {
+      if (constraint.name == name) return &constraint;
+    }
+    return nullptr;
+  }
+
+  const Schema& before_;
+};
+
+}  // namespace
+
+Inverse inverse(const Operation& operation, const Schema& before) { return std::visit(Inverter(before), operation); }
+
+}  // namespace migc

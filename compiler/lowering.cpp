@@ -1,0 +1,161 @@
+// The path of one revision: check, apply, render, invert, prove.
+#include "compiler/lowering.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace migc {
+namespace {
+
+// Objects as the proof compares them: column order aside, as PostgreSQL cannot put a column back
+// where it was, and no catalog comparison of ours looks at it.
+SchemaObjects comparable_objects(const Schema& schema, const Touched& touched) {
+  SchemaObjects objects = schema_objects(schema, touched);
+  for (auto& [key, sql] : objects) {
+    if (key.kind != ObjectKind::table) continue;
+    Table sorted = *schema.find_table(key.name);
+    std::sort(sorted.columns.begin(), sorted.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
+    sql = create_table_sql(sorted, false);
+  }
+  return objects;
+}
+
+std::vector<std::string> differences(const SchemaObjects& before, const SchemaObjects& after) {
+  const auto indented = [](const std::string& sql) {
+    std::string out = "    ";
+    for (const char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
+    return out;
+  };
+  std::vector<std::string> found;
+  for (const auto& [key, sql] : before) {
+    const auto restored = after.find(key);
+    if (restored == after.end()) {
+      found.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
+    } else if (restored->second != sql) {
+      found.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
+                                  indented(restored->second), indented(sql)));
+    }
+  }
+  for (const auto& [key, sql] : after) {
+    if (!before.contains(key)) found.push_back(fmt::format("it leaves {} behind:\n{}", key.description(), indented(sql)));
+  }
+  return found;
+}
+
+std::vector<std::pair<std::string, std::string>> changes(const SchemaObjects& before, const SchemaObjects& after) {
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const auto& [key, sql] : before) {
+    if (!after.contains(key)) changed.emplace_back(key.serialised(), "");
+  }
+  for (const auto& [key, sql] : after) {
+    const auto old = before.find(key);
+    if (old == before.end() || old->second != sql) changed.emplace_back(key.serialised(), sql);
+  }
+  return changed;
+}
+
+}  // namespace
+
+Touched touched_by(const ast::File& file, const Schema& before) {
+  Touched touched;
+  const auto touch = [&](const ast::Statement& statement) {
+    std::visit(
+        [&](const auto& node) {
+          using Node = std::decay_t<decltype(node)>;
+          if constexpr (requires { node.table; }) touched.tables.insert(node.table);
+          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
+            touched.tables.insert(node.name);
+          } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
+            touched.tables.insert(beside(node.table, node.new_name.text));  // renamed within its schema
+          } else if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
+            touched.indexes.insert(beside(node.table, node.name.text));  // created by bare name beside its table
+          } else if constexpr (std::is_same_v<Node, ast::DropIndex>) {
+            touched.indexes.insert(node.name);
+            if (const auto index = before.indexes().find(node.name); index != before.indexes().end()) {
+              touched.tables.insert(index->second.table);
+            }
+          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
+            touched.types.insert(node.name);
+          } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
+            touched.types.insert(node.type);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
+            touched.sequences.insert(node.name);
+          } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
+            touched.extensions.insert(node.name.text);
+          } else if constexpr (std::is_same_v<Node, ast::CreateSchema> || std::is_same_v<Node, ast::DropSchema>) {
+            touched.schemas.insert(node.name.text);
+          }
+        },
+        statement);
+  };
+  for (const auto& statement : file.statements) touch(statement);
+  if (file.down) {
+    for (const auto& statement : file.down->statements) touch(statement);
+  }
+  return touched;
+}
+
+LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
+                               Diagnostics& diagnostics, const InverseOf& inverse_of) {
+  const Touched touched = touched_by(*revision.syntax, schema);
+  const SchemaObjects before = schema_objects(schema, touched);
+  const SchemaObjects comparable_before = comparable_objects(schema, touched);
+  const std::size_t errors_before = diagnostics.error_count();
+
+  LoweredRevision lowered;
+  std::vector<std::vector<PlannedOperation>> inverses;  // of each operation, in the order applied
+  check_statements(revision, CheckRole::revision, schema, sites, diagnostics, [&](PlannedOperation planned) {
+    Inverse way_back = inverse_of(planned.operation, schema);
+    lowered.irreversible = lowered.irreversible || way_back.irreversible;
+    auto& operations = inverses.emplace_back();
+    for (auto& operation : way_back.operations) operations.push_back({std::move(operation), planned.line});
+    apply_operation(planned.operation, schema);
+    render_sql(planned, lowered.up);
+  });
+  lowered.schema_changes = changes(before, schema_objects(schema, touched));
+
+  // The down runs on the schema the up left, and is then taken back.
+  const Schema::Savepoint after_up = schema.savepoint();
+  const ast::DownBlock* hand_written = revision.syntax->down ? &*revision.syntax->down : nullptr;
+  if (hand_written != nullptr) {
+    ast::File down_syntax;
+    down_syntax.header = revision.syntax->header;
+    down_syntax.statements = hand_written->statements;
+    down_syntax.allowed = hand_written->allowed;
+    const RevisionSource down_source{revision.id, revision.file, &down_syntax};
+    lowered.irreversible = false;
+    check_statements(down_source, CheckRole::hand_written_down, schema, sites, diagnostics, [&](PlannedOperation planned) {
+      apply_operation(planned.operation, schema);
+      render_sql(planned, lowered.down);
+    });
+  } else {
+    // The derived down: the inverses, last to first.
+    for (auto operations = inverses.rbegin(); operations != inverses.rend(); ++operations) {
+      for (const auto& planned : *operations) {
+        apply_operation(planned.operation, schema);
+        render_sql(planned, lowered.down);
+      }
+    }
+  }
+  if (diagnostics.error_count() == errors_before) {
+    auto found = differences(comparable_before, comparable_objects(schema, touched));
+    if (!found.empty()) {
+      auto& diagnostic = hand_written != nullptr
+                             ? diagnostics.report(DiagnosticKind::DownDoesNotRestore, {revision.file, hand_written->span}, revision.id)
+                             : diagnostics.report(DiagnosticKind::DerivedDownDoesNotRestore,
+                                                  {revision.file, revision.syntax->header.id.span}, revision.id);
+      for (auto& difference : found) diagnostic.notes.push_back({{}, std::move(difference)});
+    }
+  }
+  schema.roll_back(after_up);
+  return lowered;
+}
+
+void simulate_model(const RevisionSource& file, Schema& schema, Diagnostics& diagnostics) {
+  const CreationSites sites;
+  check_statements(file, CheckRole::model, schema, sites, diagnostics,
+                   [&](PlannedOperation planned) { apply_operation(planned.operation, schema); });
+}
+
+}  // namespace migc

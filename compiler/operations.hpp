@@ -1,0 +1,97 @@
+// Resolved operations: what a checked statement does to the schema, as data. Checking a
+// statement against the schema at its revision produces them (compiler/checker.hpp); applying
+// one to a schema happens in one place, apply_operation(); the way back is data too, inverse(); SQL is
+// one rendering of them (compiler/render_sql.hpp).
+//
+// Adding a statement kind: an AST node and a grammar rule (dsl/), a check that emits an
+// operation (compiler/checker.cpp), and here the operation with its apply, inverse and
+// renderings.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "compiler/schema.hpp"
+
+namespace migc {
+namespace op {
+
+// `cascade` drops the foreign keys of other tables that reference it, as PostgreSQL does; the
+// table's own indexes and constraints go with it either way.
+struct DropTable { QualifiedName name; bool cascade = false; };
+struct CreateTable { Table table; };
+struct RenameTable { QualifiedName from; std::string to; };  // RENAME TO keeps the schema
+
+// A column with the constraints written on it. PostgreSQL drops a column's constraints and
+// indexes with it; so does DropColumn.
+struct AddColumn { QualifiedName table; Column column; std::vector<Constraint> constraints; };
+struct DropColumn { QualifiedName table; std::string column; };
+struct RenameColumn { QualifiedName table; std::string from; std::string to; };
+struct AlterColumnType { QualifiedName table; std::string column; ColumnType type; std::optional<std::string> using_sql; };
+struct SetNotNull { QualifiedName table; std::string column; bool not_null = true; };
+struct SetDefault { QualifiedName table; std::string column; std::optional<std::string> value; };
+// The comment of a table, or of one of its columns; none removes it.
+struct Comment { QualifiedName table; std::optional<std::string> column; std::optional<std::string> text; };
+
+struct AddConstraint { QualifiedName table; Constraint constraint; };
+struct DropConstraint { QualifiedName table; std::string name; };
+struct ValidateConstraint { QualifiedName table; std::string name; };
+
+struct CreateIndex { Index index; bool concurrently = false; };
+struct DropIndex { QualifiedName name; bool concurrently = false; };
+
+struct CreateEnum { EnumType type; };
+struct DropType { QualifiedName name; };
+struct AddEnumValue { QualifiedName type; std::string value; std::optional<std::string> before; std::optional<std::string> after; };
+struct RenameEnumValue { QualifiedName type; std::string from; std::string to; };
+// PostgreSQL cannot remove an enum value: the type is rebuilt with `type.values`, and each
+// column of the type (the `columns` of `tables`, as they are when it runs) moved onto it.
+struct RebuildEnum { EnumType type; std::vector<std::pair<QualifiedName, Column>> columns; };
+
+struct CreateSequence { Sequence sequence; };
+struct DropSequence { QualifiedName name; };
+struct CreateSchema { std::string name; Origin origin; };
+struct DropSchema { std::string name; };
+struct CreateExtension { Extension extension; };
+struct DropExtension { std::string name; };
+
+// What a data step's way back is: its own SQL, nothing it can be undone by, or nothing
+// derived (a `down { }` block says the revision's whole down, or this step is part of one).
+struct DataDown {
+  std::optional<std::string> sql;
+  bool irreversible = false;
+};
+struct InsertRows { QualifiedName table; std::vector<std::string> columns; std::vector<std::vector<std::string>> rows; DataDown down; };
+// Raw SQL, run as written. Its effect on the schema is not modelled.
+struct RawSql { std::string sql; DataDown down; };
+
+}  // namespace op
+
+using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, op::AddColumn, op::DropColumn, op::RenameColumn,
+                               op::AlterColumnType, op::SetNotNull, op::SetDefault, op::Comment, op::AddConstraint,
+                               op::DropConstraint, op::ValidateConstraint, op::CreateIndex, op::DropIndex, op::CreateEnum,
+                               op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence,
+                               op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
+                               op::InsertRows, op::RawSql>;
+
+// An operation and the line of the statement it came from, which runtime errors name.
+struct PlannedOperation {
+  Operation operation;
+  std::uint32_t line = 0;
+};
+
+// Applies `operation` to `schema`: the one place a schema changes. An operation the schema
+// cannot take (an inverse with a bug, say) changes what it can and never fails: the down proof
+// reports the difference.
+void apply_operation(const Operation& operation, Schema& schema);
+
+// The way back from `operation`, applied to the schema it was applied to (`before`).
+struct Inverse {
+  std::vector<Operation> operations;  // to apply in order
+  bool irreversible = false;          // nothing can undo it: a downgrade past it must refuse
+};
+Inverse inverse(const Operation& operation, const Schema& before);
+
+}  // namespace migc

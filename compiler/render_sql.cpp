@@ -1,0 +1,408 @@
+// SQL rendering of the model and of operations.
+#include "compiler/render_sql.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/sql_text.hpp"
+
+namespace migc {
+namespace {
+
+std::string_view action_sql(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::no_action: return "NO ACTION";
+    case ReferentialAction::restrict: return "RESTRICT";
+    case ReferentialAction::cascade: return "CASCADE";
+    case ReferentialAction::set_null: return "SET NULL";
+    case ReferentialAction::set_default: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+}  // namespace
+
+namespace {
+
+// `serial` makes PostgreSQL name the sequence after the table, and give it the column's type: a
+// sequence that kept its name through a table rename, or its type through a widening of its
+// column, has to be spelled out. An identity's sequence follows its column's type.
+bool serial_shorthand_fits(const QualifiedName& table, const Column& column) {
+  return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq")) &&
+         (column.identity != Identity::none || column.owned_sequence_type == column.type.name.name);
+}
+
+std::string nextval_sql(const QualifiedName& sequence) {
+  return "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)";
+}
+
+}  // namespace
+
+std::string column_sql(const Column& column) {
+  if (column.identity != Identity::none) {
+    return fmt::format("{} {} GENERATED {} AS IDENTITY NOT NULL", quote_identifier(column.name), column.type.sql(),
+                       column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT");
+  }
+  if (column.owned_sequence) {
+    const std::string_view serial = column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
+    return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
+  }
+  std::string out = quote_identifier(column.name) + " " + column.type.sql();
+  if (column.default_sql) out += " DEFAULT " + *column.default_sql;
+  if (column.not_null) out += " NOT NULL";
+  return out;
+}
+
+ColumnSql column_parts(const QualifiedName& table, const Column& column) {
+  if (!column.owned_sequence || serial_shorthand_fits(table, column)) return {"", column_sql(column), ""};
+  const std::string sequence = quote_qualified(*column.owned_sequence);
+  if (column.identity != Identity::none) {
+    return {"",
+            fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
+                        column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT", sequence),
+            ""};
+  }
+  return {fmt::format("CREATE SEQUENCE {} AS {};\n", sequence, column.owned_sequence_type),
+          fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(), nextval_sql(*column.owned_sequence)),
+          fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", sequence, quote_qualified(table), quote_identifier(column.name))};
+}
+
+std::string constraint_sql(const Constraint& constraint) {
+  std::string out = "CONSTRAINT " + quote_identifier(constraint.name) + " ";
+  switch (constraint.kind) {
+    case ConstraintKind::primary_key: return out + "PRIMARY KEY (" + quote_identifiers(constraint.columns) + ")";
+    case ConstraintKind::unique: return out + "UNIQUE (" + quote_identifiers(constraint.columns) + ")";
+    case ConstraintKind::foreign_key:
+      out += fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", quote_identifiers(constraint.columns),
+                         quote_qualified(constraint.referenced_table),
+                         quote_identifiers(constraint.referenced_columns));
+      if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
+      if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
+      return out;
+    case ConstraintKind::check: return out + "CHECK " + constraint.check_sql;
+  }
+  return out;
+}
+
+std::string create_table_sql(const Table& table, bool with_foreign_keys) {
+  std::string before;  // statements the table needs first
+  std::string after;   // and those that complete it
+  std::string out = "CREATE TABLE " + quote_qualified(table.name) + " (";
+  bool first = true;
+  const auto element = [&](const std::string& text) {
+    out += first ? "\n    " : ",\n    ";
+    out += text;
+    first = false;
+  };
+  for (const auto& column : table.columns) {
+    if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
+    const ColumnSql parts = column_parts(table.name, column);
+    before += parts.before;
+    element(parts.definition);
+    after += parts.after;
+  }
+  for (const auto& constraint : table.constraints) {
+    if (constraint.kind == ConstraintKind::foreign_key && !with_foreign_keys) continue;
+    // CREATE TABLE ignores NOT VALID (an empty table satisfies anything), so such a constraint
+    // is added afterwards to come back as it was.
+    if (constraint.not_valid) {
+      after += ";\n" + add_constraint_sql(table.name, constraint);
+      continue;
+    }
+    element(constraint_sql(constraint));
+  }
+  if (table.comment) after = ";\n" + comment_sql(table.name, nullptr, table.comment) + after;
+  return before + out + "\n)" + after;
+}
+
+std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
+  return "ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) +
+         (constraint.not_valid ? " NOT VALID" : "");
+}
+
+std::string create_index_sql(const Index& index, bool concurrently) {
+  std::string keys;
+  for (const auto& key : index.keys) {
+    if (!keys.empty()) keys += ", ";
+    keys += key.column.empty() ? key.expression : quote_identifier(key.column);
+    if (key.descending) keys += " DESC";
+  }
+  std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
+                                concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),
+                                quote_qualified(index.table), index.method, keys);
+  if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
+  return sql;
+}
+
+std::string create_enum_sql(const EnumType& type) {
+  std::string values;
+  for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
+  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values);
+}
+
+std::string create_sequence_sql(const Sequence& sequence) {
+  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_qualified(sequence.name), sequence.type,
+                     sequence.increment, sequence.start);
+}
+
+std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
+  const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
+                                               : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
+  return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
+}
+
+namespace {
+
+int creation_rank(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::extension:
+    case ObjectKind::schema: return 0;
+    case ObjectKind::type: return 1;
+    case ObjectKind::sequence: return 2;
+    case ObjectKind::table: return 3;
+    case ObjectKind::index: return 4;
+    case ObjectKind::foreign_key: return 5;
+  }
+  return 5;
+}
+
+std::string_view kind_word(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::extension: return "extension";
+    case ObjectKind::schema: return "schema";
+    case ObjectKind::type: return "type";
+    case ObjectKind::sequence: return "sequence";
+    case ObjectKind::table: return "table";
+    case ObjectKind::index: return "index";
+    case ObjectKind::foreign_key: return "foreign key";
+  }
+  return "object";
+}
+
+ObjectKey key_of(ObjectKind kind, QualifiedName name) { return {kind, std::move(name), {}}; }
+ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, name}, {}}; }
+ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constraint) {
+  return {ObjectKind::foreign_key, table, constraint.name};
+}
+
+std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
+// IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
+std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
+
+void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
+  objects[key_of(ObjectKind::table, table.name)] = create_table_sql(table, false);
+  for (const auto& constraint : table.constraints) {
+    if (constraint.kind == ConstraintKind::foreign_key) {
+      objects[foreign_key_of(table.name, constraint)] = add_constraint_sql(table.name, constraint);
+    }
+  }
+  for (const auto& name : schema.indexes_of(table.name)) {
+    objects[key_of(ObjectKind::index, name)] = create_index_sql(schema.indexes().at(name));
+  }
+}
+
+}  // namespace
+
+bool ObjectKey::outside_default_schema() const { return kind == ObjectKind::schema || !name.schema.empty(); }
+
+std::string ObjectKey::description() const {
+  if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
+  return fmt::format("{} {}", kind_word(kind), name);
+}
+
+std::string ObjectKey::serialised() const {
+  std::string out = fmt::format("{}{}{} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', kind_word(kind),
+                                quote_qualified(name));
+  if (kind == ObjectKind::foreign_key) out += " " + quote_identifier(constraint);
+  return out;
+}
+
+SchemaObjects schema_objects(const Schema& schema) {
+  SchemaObjects objects;
+  for (const auto& [name, _] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
+  for (const auto& [name, _] : schema.extensions()) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
+  for (const auto& [name, type] : schema.enums()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
+  for (const auto& [name, sequence] : schema.sequences()) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
+  for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
+  return objects;
+}
+
+SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
+  SchemaObjects objects;
+  for (const auto& name : touched.schemas) {
+    if (schema.schemas().contains(name)) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
+  }
+  for (const auto& name : touched.extensions) {
+    if (schema.extensions().contains(name)) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
+  }
+  std::set<QualifiedName> tables = touched.tables;
+  for (const auto& name : touched.types) {
+    if (const auto type = schema.enums().find(name); type != schema.enums().end()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type->second);
+    for (const auto& [table, _] : schema.columns_of_type(name)) tables.insert(table);
+  }
+  for (const auto& name : touched.sequences) {
+    if (const auto sequence = schema.sequences().find(name); sequence != schema.sequences().end()) {
+      objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence->second);
+    }
+  }
+  for (const auto& name : touched.indexes) {
+    if (const auto index = schema.indexes().find(name); index != schema.indexes().end()) {
+      objects[key_of(ObjectKind::index, name)] = create_index_sql(index->second);
+      tables.insert(index->second.table);
+    }
+  }
+  // A touched table's foreign keys, and those of other tables that point at it.
+  std::set<QualifiedName> referencing;
+  for (const auto& name : tables) {
+    const auto& others = schema.referencing(name);
+    referencing.insert(others.begin(), others.end());
+  }
+  for (const auto& name : tables) {
+    if (const auto table = schema.tables().find(name); table != schema.tables().end()) add_table_objects(schema, table->second, objects);
+  }
+  for (const auto& name : referencing) {
+    for (const auto& constraint : schema.tables().at(name).constraints) {
+      if (constraint.kind == ConstraintKind::foreign_key) objects[foreign_key_of(name, constraint)] = add_constraint_sql(name, constraint);
+    }
+  }
+  return objects;
+}
+
+std::string schema_sql(const Schema& schema) {
+  std::string out;
+  for (const auto& [_, sql] : schema_objects(schema)) out += sql + ";\n\n";
+  if (out.ends_with("\n\n")) out.pop_back();
+  return out;
+}
+
+namespace {
+
+class SqlRenderer {
+ public:
+  SqlRenderer(std::uint32_t line, std::vector<LoweredStep>& steps) : line_(line), steps_(steps) {}
+
+  void operator()(const op::CreateTable& o) { emit(create_table_sql(o.table, true)); }
+  void operator()(const op::DropTable& o) { emit("DROP TABLE " + quote_qualified(o.name) + (o.cascade ? " CASCADE" : "")); }
+  void operator()(const op::RenameTable& o) {
+    emit(fmt::format("ALTER TABLE {} RENAME TO {}", quote_qualified(o.from), quote_identifier(o.to)));
+  }
+
+  // A serial column whose sequence does not fit the shorthand comes with that sequence; a
+  // constraint ADD COLUMN would make valid is added NOT VALID after it.
+  void operator()(const op::AddColumn& o) {
+    const ColumnSql parts = column_parts(o.table, o.column);
+    std::string sql = parts.before + fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_qualified(o.table), parts.definition);
+    std::string after = parts.after;
+    for (const auto& constraint : o.constraints) {
+      if (constraint.not_valid) {
+        after += ";\n" + add_constraint_sql(o.table, constraint);
+      } else {
+        sql += ", ADD " + constraint_sql(constraint);
+      }
+    }
+    if (o.column.comment) after += ";\n" + comment_sql(o.table, &o.column.name, o.column.comment);
+    emit(sql + after);
+  }
+  void operator()(const op::DropColumn& o) {
+    emit(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(o.table), quote_identifier(o.column)));
+  }
+  void operator()(const op::RenameColumn& o) {
+    emit(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(o.table), quote_identifier(o.from), quote_identifier(o.to)));
+  }
+  void operator()(const op::AlterColumnType& o) {
+    std::string sql = alter_column(o.table, o.column) + "TYPE " + o.type.sql();
+    if (o.using_sql) sql += " USING " + *o.using_sql;
+    emit(sql);
+  }
+  void operator()(const op::SetNotNull& o) { emit(alter_column(o.table, o.column) + (o.not_null ? "SET NOT NULL" : "DROP NOT NULL")); }
+  void operator()(const op::SetDefault& o) {
+    emit(alter_column(o.table, o.column) + (o.value ? "SET DEFAULT " + *o.value : "DROP DEFAULT"));
+  }
+  void operator()(const op::Comment& o) { emit(comment_sql(o.table, o.column ? &*o.column : nullptr, o.text)); }
+
+  void operator()(const op::AddConstraint& o) { emit(add_constraint_sql(o.table, o.constraint)); }
+  void operator()(const op::DropConstraint& o) {
+    emit(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", quote_qualified(o.table), quote_identifier(o.name)));
+  }
+  void operator()(const op::ValidateConstraint& o) {
+    emit(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", quote_qualified(o.table), quote_identifier(o.name)));
+  }
+
+  void operator()(const op::CreateIndex& o) {
+    if (o.concurrently) {
+      steps_.push_back({create_index_sql(o.index, true), line_, false, quote_qualified(o.index.name), true});
+    } else {
+      emit(create_index_sql(o.index, false));
+    }
+  }
+  void operator()(const op::DropIndex& o) {
+    if (o.concurrently) {
+      steps_.push_back({"DROP INDEX CONCURRENTLY " + quote_qualified(o.name), line_, false, quote_qualified(o.name), false});
+    } else {
+      emit("DROP INDEX " + quote_qualified(o.name));
+    }
+  }
+
+  void operator()(const op::CreateEnum& o) { emit(create_enum_sql(o.type)); }
+  void operator()(const op::DropType& o) { emit("DROP TYPE " + quote_qualified(o.name)); }
+  void operator()(const op::AddEnumValue& o) {
+    std::string sql = fmt::format("ALTER TYPE {} ADD VALUE {}", quote_qualified(o.type), quote_literal(o.value));
+    if (o.before) sql += " BEFORE " + quote_literal(*o.before);
+    if (o.after) sql += " AFTER " + quote_literal(*o.after);
+    emit(sql);
+  }
+  void operator()(const op::RenameEnumValue& o) {
+    emit(fmt::format("ALTER TYPE {} RENAME VALUE {} TO {}", quote_qualified(o.type), quote_literal(o.from), quote_literal(o.to)));
+  }
+  // The type renamed aside, created again as it is to be, every column moved onto it through
+  // text (its default dropped around the move, as a default cannot be cast), the old one dropped.
+  void operator()(const op::RebuildEnum& o) {
+    const std::string old_bare = o.type.name.name + "__migc_old";
+    emit(fmt::format("ALTER TYPE {} RENAME TO {}", quote_qualified(o.type.name), quote_identifier(old_bare)));
+    emit(create_enum_sql(o.type));
+    for (const auto& [table, column] : o.columns) {
+      const std::string prefix = alter_column(table, column.name);
+      if (column.default_sql) emit(prefix + "DROP DEFAULT");
+      emit(prefix + fmt::format("TYPE {} USING {}::text::{}", column.type.sql(), quote_identifier(column.name), column.type.sql()));
+      if (column.default_sql) emit(prefix + "SET DEFAULT " + *column.default_sql);
+    }
+    emit("DROP TYPE " + quote_qualified(beside(o.type.name, old_bare)));
+  }
+
+  void operator()(const op::CreateSequence& o) { emit(create_sequence_sql(o.sequence)); }
+  void operator()(const op::DropSequence& o) { emit("DROP SEQUENCE " + quote_qualified(o.name)); }
+  void operator()(const op::CreateSchema& o) { emit("CREATE SCHEMA " + quote_identifier(o.name)); }
+  void operator()(const op::DropSchema& o) { emit("DROP SCHEMA " + quote_identifier(o.name)); }
+  void operator()(const op::CreateExtension& o) { emit("CREATE EXTENSION " + quote_identifier(o.extension.name)); }
+  void operator()(const op::DropExtension& o) { emit("DROP EXTENSION " + quote_identifier(o.name)); }
+
+  void operator()(const op::InsertRows& o) {
+    std::string values;
+    for (const auto& row : o.rows) {
+      std::string row_sql;
+      for (const auto& value : row) row_sql += (row_sql.empty() ? "" : ", ") + value;
+      values += (values.empty() ? "(" : ", (") + row_sql + ")";
+    }
+    emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), values));
+  }
+  void operator()(const op::RawSql& o) { emit(o.sql); }
+
+ private:
+  static std::string alter_column(const QualifiedName& table, const std::string& column) {
+    return fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table), quote_identifier(column));
+  }
+
+  void emit(std::string sql) { steps_.push_back({std::move(sql), line_, true, {}, false}); }
+
+  std::uint32_t line_;
+  std::vector<LoweredStep>& steps_;
+};
+
+}  // namespace
+
+void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps) {
+  std::visit(SqlRenderer(operation.line, steps), operation.operation);
+}
+
+}  // namespace migc

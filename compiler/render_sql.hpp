@@ -1,0 +1,90 @@
+// SQL, one rendering of the model: schema objects as the DDL that creates them (for the plan's
+// catalog snapshots and generated/schema.sql), and operations as the statements that perform
+// them (the revisions' ups and downs).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/operations.hpp"
+#include "compiler/schema.hpp"
+
+namespace migc {
+
+// One statement of a revision's up or down, as the plan carries it.
+struct LoweredStep {
+  std::string sql;
+  std::uint32_t line = 0;      // of the statement it came from, for runtime error messages
+  bool transactional = true;  // false for `concurrently`, which PostgreSQL runs outside a transaction
+  // Outside a transaction: the index the step builds (`creates_index`) or drops, as SQL. The
+  // server may finish such a step after the migrator is gone; the migrator's next run looks
+  // the index up by this name to see whether it did.
+  std::string concurrent_index;
+  bool creates_index = false;
+};
+
+// Appends the statements that perform `operation`.
+void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps);
+
+std::string column_sql(const Column& column);
+// A column as CREATE TABLE or ADD COLUMN writes it, and the statements it needs before (a
+// sequence that `serial` would not name or type as it is) and after (OWNED BY its column).
+struct ColumnSql {
+  std::string before;      // each statement followed by ";\n"
+  std::string definition;
+  std::string after;       // each statement preceded by ";\n"
+};
+ColumnSql column_parts(const QualifiedName& table, const Column& column);
+std::string constraint_sql(const Constraint& constraint);
+std::string create_table_sql(const Table& table, bool with_foreign_keys);
+std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint);
+std::string create_index_sql(const Index& index, bool concurrently = false);
+std::string create_enum_sql(const EnumType& type);
+std::string create_sequence_sql(const Sequence& sequence);
+// COMMENT ON TABLE/COLUMN; `text` none removes the comment.
+std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
+
+// The kinds of schema objects, in an order in which they can be created: extensions and
+// schemas, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
+enum class ObjectKind { extension, schema, type, sequence, table, index, foreign_key };
+
+// One schema object. Keys order as the objects can be created, and name them without any
+// string to split: an extension or schema by `name.name`, a foreign key by its table and name.
+struct ObjectKey {
+  ObjectKind kind = ObjectKind::table;
+  QualifiedName name;
+  std::string constraint;  // a foreign key's own name
+
+  friend auto operator<=>(const ObjectKey&, const ObjectKey&) = default;
+
+  // Whether the object is outside the default schema: a schema itself, or an object in one.
+  bool outside_default_schema() const;
+  // What messages call it: "table grid", "foreign key grid_fkey of table square".
+  std::string description() const;
+  // The key as the plan carries it: the creation rank, a flag, the kind, the quoted name.
+  // `"3 table grid"`, `"3*table archive.grid"`: the flag (the second character) is `*` for an
+  // object outside the default schema, so that the migrator's check, which rebuilds the default
+  // schema alone, can skip one without reading names. Keys sort in a valid creation order.
+  std::string serialised() const;
+};
+
+// The schema as named SQL statements, in key order: a valid creation order.
+using SchemaObjects = std::map<ObjectKey, std::string>;
+
+// Names a revision's statements touch; schema_objects() widens them to every object whose SQL
+// could have changed with them (a table's indexes and foreign keys, the tables using a type).
+struct Touched {
+  std::set<QualifiedName> tables, indexes, types, sequences;
+  std::set<std::string> extensions, schemas;
+};
+
+SchemaObjects schema_objects(const Schema& schema);
+SchemaObjects schema_objects(const Schema& schema, const Touched& touched);
+// The whole schema as one SQL script, in that order.
+std::string schema_sql(const Schema& schema);
+
+}  // namespace migc
