@@ -218,21 +218,32 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   const CreationSites sites = find_creation_sites(sources);
 
   CompiledChain chain;
+  chain.revisions.reserve(graph.order().size());  // `operations` points into it
   Schema schema;
   std::map<std::size_t, Schema> branch_points;  // schema after each revision with several children
+  std::vector<const std::vector<Operation>*> operations(parsed.size());  // of each revision compiled
   std::optional<std::size_t> previous;
   for (const std::size_t revision : graph.order()) {
     const auto& parents = graph.parents(revision);
+    const bool follows_previous = previous && std::find(parents.begin(), parents.end(), *previous) != parents.end();
     const auto saved = parents.size() == 1 ? branch_points.find(parents[0]) : branch_points.end();
-    if (parents.size() == 1 && parents[0] != previous && saved != branch_points.end()) {
+    if (parents.size() == 1 && !follows_previous && saved != branch_points.end()) {
       schema = saved->second;
-    } else if (parents.size() > 1 || (parents.size() == 1 && parents[0] != previous)) {
-      // A merge, or a revision whose parent was followed by another branch's revisions: replay
-      // every ancestor in order. Their diagnostics were reported already.
-      schema = Schema{};
-      Diagnostics replayed;
+    } else if (parents.size() > 1 || (parents.size() == 1 && !follows_previous)) {
+      // A merge, or a revision whose parent was followed by another branch's revisions: the
+      // operations of the ancestors the schema does not have yet are applied again, unchecked
+      // (they were checked in their own revision). From the previous revision when it is a
+      // parent; else from empty.
+      std::set<std::size_t> have;
+      if (follows_previous) {
+        const auto ancestry = graph.ancestry(*previous);
+        have.insert(ancestry.begin(), ancestry.end());
+      } else {
+        schema = Schema{};
+      }
       for (const std::size_t ancestor : graph.ancestry(revision)) {
-        if (ancestor != revision) lower_revision(sources[ancestor], schema, sites, replayed);
+        if (ancestor == revision || have.contains(ancestor)) continue;
+        for (const auto& operation : *operations[ancestor]) apply_operation(operation, schema);
       }
     }
     CompiledRevision compiled;
@@ -249,6 +260,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.checksum = checksum_of(compiled.lowered);
     compiled.schema_changes = std::move(compiled.lowered.schema_changes);
     chain.revisions.push_back(std::move(compiled));
+    operations[revision] = &chain.revisions.back().lowered.operations;
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;
     previous = revision;
   }

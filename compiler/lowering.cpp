@@ -112,6 +112,7 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     for (auto& operation : way_back.operations) operations.push_back({std::move(operation), planned.line});
     apply_operation(planned.operation, schema);
     render_sql(planned, lowered.up);
+    lowered.operations.push_back(std::move(planned.operation));
   });
   lowered.schema_changes = changes(before, schema_objects(schema, touched));
 

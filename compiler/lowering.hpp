@@ -18,6 +18,9 @@ struct LoweredRevision {
   std::vector<LoweredStep> up;
   std::vector<LoweredStep> down;
   bool irreversible = false;  // some step has no down: downgrading past it must refuse
+  // What the up does to the schema: applied again, without checks, where a merge needs the
+  // schema a branch left.
+  std::vector<Operation> operations;
   // The objects the revision changed, as the plan carries them: (serialised key, SQL), the SQL
   // empty for an object it dropped.
   std::vector<std::pair<std::string, std::string>> schema_changes;
