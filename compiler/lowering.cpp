@@ -8,20 +8,16 @@
 namespace migc {
 namespace {
 
-// Objects as the proof compares them: column order aside, as PostgreSQL cannot put a column back
-// where it was, and no catalog comparison of ours looks at it.
-SchemaObjects comparable_objects(const Schema& schema, const Touched& touched) {
-  SchemaObjects objects = schema_objects(schema, touched);
-  for (auto& [key, sql] : objects) {
-    if (key.kind != ObjectKind::table) continue;
-    Table sorted = *schema.find_table(key.name);
-    std::sort(sorted.columns.begin(), sorted.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
-    sql = create_table_sql(sorted, false);
-  }
-  return objects;
+// A table's SQL as the proof compares it: column order aside, as PostgreSQL cannot put a column
+// back where it was, and no catalog comparison of ours looks at it.
+std::string comparable_table_sql(Table table) {
+  std::sort(table.columns.begin(), table.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
+  return create_table_sql(table, false);
 }
 
-std::vector<std::string> differences(const SchemaObjects& before, const SchemaObjects& after) {
+// `before_tables`: the tables of `before` as they were; `schema` holds those of `after`.
+std::vector<std::string> differences(const SchemaObjects& before, const std::map<QualifiedName, Table>& before_tables,
+                                     const SchemaObjects& after, const Schema& schema) {
   const auto indented = [](const std::string& sql) {
     std::string out = "    ";
     for (const char c : sql) out += c == '\n' ? std::string("\n    ") : std::string(1, c);
@@ -32,7 +28,9 @@ std::vector<std::string> differences(const SchemaObjects& before, const SchemaOb
     const auto restored = after.find(key);
     if (restored == after.end()) {
       found.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
-    } else if (restored->second != sql) {
+    } else if (restored->second != sql &&
+               (key.kind != ObjectKind::table ||
+                comparable_table_sql(before_tables.at(key.name)) != comparable_table_sql(*schema.find_table(key.name)))) {
       found.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
                                   indented(restored->second), indented(sql)));
     }
@@ -100,7 +98,10 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
                                Diagnostics& diagnostics, const InverseOf& inverse_of) {
   const Touched touched = touched_by(*revision.syntax, schema);
   const SchemaObjects before = schema_objects(schema, touched);
-  const SchemaObjects comparable_before = comparable_objects(schema, touched);
+  std::map<QualifiedName, Table> before_tables;
+  for (const auto& [key, _] : before) {
+    if (key.kind == ObjectKind::table) before_tables.emplace(key.name, *schema.find_table(key.name));
+  }
   const std::size_t errors_before = diagnostics.error_count();
 
   LoweredRevision lowered;
@@ -140,7 +141,7 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     }
   }
   if (diagnostics.error_count() == errors_before) {
-    auto found = differences(comparable_before, comparable_objects(schema, touched));
+    auto found = differences(before, before_tables, schema_objects(schema, touched), schema);
     if (!found.empty()) {
       auto& diagnostic = hand_written != nullptr
                              ? diagnostics.report(DiagnosticKind::DownDoesNotRestore, {revision.file, hand_written->span}, revision.id)

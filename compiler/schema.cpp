@@ -140,11 +140,12 @@ void Schema::index(const Table& table, int delta) {
   }
 }
 
+// The value about to be replaced or erased moves into the journal: no copy.
 template <typename Key, typename Value>
-void Schema::remember(const std::map<Key, Value>& map, const Key& key) {
+void Schema::remember(std::map<Key, Value>& map, const Key& key) {
   if (open_savepoints_ == 0) return;
   const auto found = map.find(key);
-  journal_.push_back(Previous<Key, Value>{key, found == map.end() ? std::nullopt : std::optional<Value>(found->second)});
+  journal_.push_back(Previous<Key, Value>{key, found == map.end() ? std::nullopt : std::optional<Value>(std::move(found->second))});
 }
 
 Schema::Savepoint Schema::savepoint() {
@@ -187,11 +188,9 @@ void Schema::roll_back(Savepoint savepoint) {
 }
 
 void Schema::put_table(Table table) {
+  if (const auto old = tables_.find(table.name); old != tables_.end()) index(old->second, -1);
   remember(tables_, table.name);
-  if (const auto old = tables_.find(table.name); old != tables_.end()) {
-    index(old->second, -1);
-    tables_.erase(old);
-  }
+  tables_.erase(table.name);
   index(table, +1);
   const QualifiedName name = table.name;
   tables_.emplace(name, std::move(table));
@@ -200,8 +199,8 @@ void Schema::put_table(Table table) {
 void Schema::erase_table(const QualifiedName& name) {
   const auto table = tables_.find(name);
   if (table == tables_.end()) return;
-  remember(tables_, name);
   index(table->second, -1);
+  remember(tables_, name);
   tables_.erase(table);
 }
 
@@ -229,11 +228,9 @@ std::vector<std::pair<QualifiedName, std::string>> Schema::columns_of_type(const
 }
 
 void Schema::put_index(Index index) {
+  if (const auto old = indexes_.find(index.name); old != indexes_.end()) indexes_by_table_[old->second.table].erase(old->first);
   remember(indexes_, index.name);
-  if (const auto old = indexes_.find(index.name); old != indexes_.end()) {
-    indexes_by_table_[old->second.table].erase(old->first);
-    indexes_.erase(old);
-  }
+  indexes_.erase(index.name);
   indexes_by_table_[index.table].insert(index.name);
   const QualifiedName name = index.name;
   indexes_.emplace(name, std::move(index));
@@ -242,8 +239,8 @@ void Schema::put_index(Index index) {
 void Schema::erase_index(const QualifiedName& name) {
   const auto index = indexes_.find(name);
   if (index == indexes_.end()) return;
-  remember(indexes_, name);
   indexes_by_table_[index->second.table].erase(name);
+  remember(indexes_, name);
   indexes_.erase(index);
 }
 

@@ -182,7 +182,7 @@ class Schema {
                                     Previous<QualifiedName, EnumType>, Previous<QualifiedName, Sequence>,
                                     Previous<std::string, Extension>, Previous<std::string, Origin>>;
   template <typename Key, typename Value>
-  void remember(const std::map<Key, Value>& map, const Key& key);
+  void remember(std::map<Key, Value>& map, const Key& key);
 
   void index(const Table& table, int delta);
 
