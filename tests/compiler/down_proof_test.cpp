@@ -92,5 +92,14 @@ TEST(DownProof, ADroppedColumnComesBackWithItsComment) {
   EXPECT_EQ(compiled.second.down[0].sql, "ALTER TABLE grid ADD COLUMN note text;\nCOMMENT ON COLUMN grid.note IS 'kept'");
 }
 
+TEST(DownProof, ADroppedColumnComesBackWithItsUnvalidatedCheck) {
+  const auto compiled = lower_with(setup + "@allow(ConstraintWithoutNotValid)\nalter table grid add constraint note_short check (length(note) < 9) not valid;\n",
+                                   "@allow(DataLoss)\nalter table grid drop column note;\n", inverse);
+  EXPECT_TRUE(compiled.diagnostics.empty());
+  ASSERT_EQ(compiled.second.down.size(), 1u);
+  EXPECT_EQ(compiled.second.down[0].sql,
+            "ALTER TABLE grid ADD COLUMN note text;\nALTER TABLE grid ADD CONSTRAINT note_short CHECK (length(note) < 9) NOT VALID");
+}
+
 }  // namespace
 }  // namespace migc
