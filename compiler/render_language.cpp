@@ -178,13 +178,7 @@ class LanguageRenderer {
   void operator()(const op::DropExtension& o) { add("drop extension " + quote_identifier(o.name) + ";"); }
 
   void operator()(const op::InsertRows& o) {
-    std::string rows;
-    for (const auto& row : o.rows) {
-      std::string values;
-      for (const auto& value : row) values += (values.empty() ? "" : ", ") + value;
-      rows += (rows.empty() ? "(" : ", (") + values + ")";
-    }
-    add(fmt::format("insert into {} ({}) values {}{};", quote_qualified(o.table), names(o.columns), rows, data_down(o.down)));
+    add(fmt::format("insert into {} ({}) values {}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), data_down(o.down)));
   }
   void operator()(const op::RawSql& o) { add("execute " + dollar_quote(o.sql) + data_down(o.down) + ";"); }
 

@@ -378,13 +378,7 @@ class SqlRenderer {
   void operator()(const op::DropExtension& o) { emit("DROP EXTENSION " + quote_identifier(o.name)); }
 
   void operator()(const op::InsertRows& o) {
-    std::string values;
-    for (const auto& row : o.rows) {
-      std::string row_sql;
-      for (const auto& value : row) row_sql += (row_sql.empty() ? "" : ", ") + value;
-      values += (values.empty() ? "(" : ", (") + row_sql + ")";
-    }
-    emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), values));
+    emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows)));
   }
   void operator()(const op::RawSql& o) { emit(o.sql); }
 
@@ -400,6 +394,16 @@ class SqlRenderer {
 };
 
 }  // namespace
+
+std::string rows_sql(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (const auto& row : rows) {
+    std::string values;
+    for (const auto& value : row) values += (values.empty() ? "" : ", ") + value;
+    out += (out.empty() ? "(" : ", (") + values + ")";
+  }
+  return out;
+}
 
 void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps) {
   std::visit(SqlRenderer(operation.line, steps), operation.operation);

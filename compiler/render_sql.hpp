@@ -27,6 +27,9 @@ struct LoweredStep {
   bool creates_index = false;
 };
 
+// The rows of an INSERT as VALUES lists them: `(1, 'a'), (2, 'b')`; the language writes them so too.
+std::string rows_sql(const std::vector<std::vector<std::string>>& rows);
+
 // Appends the statements that perform `operation`.
 void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps);
 
