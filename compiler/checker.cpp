@@ -8,6 +8,7 @@
 #include <cctype>
 #include <set>
 
+#include "compiler/sql_parser.hpp"
 #include "compiler/sql_text.hpp"
 
 namespace migc {
@@ -96,65 +97,6 @@ std::vector<std::string> names_of(const auto& map) {
   return names;
 }
 
-// The first words of each SQL statement in `sql`, lower-cased, past strings, quoted names,
-// comments and dollar quotes: "create unique index", "alter table", ...
-std::vector<std::vector<std::string>> statement_openings(std::string_view sql, std::size_t words = 3) {
-  std::vector<std::vector<std::string>> openings(1);
-  for (std::size_t i = 0; i < sql.size();) {
-    const char c = sql[i];
-    if (c == ';') {
-      openings.emplace_back();
-      ++i;
-    } else if (c == '\'' || c == '"') {
-      const auto close = sql.find(c, i + 1);
-      i = close == std::string_view::npos ? sql.size() : close + 1;
-    } else if (sql.substr(i, 2) == "--") {
-      const auto end = sql.find('\n', i);
-      i = end == std::string_view::npos ? sql.size() : end + 1;
-    } else if (sql.substr(i, 2) == "/*") {
-      const auto end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else if (c == '$' && i + 1 < sql.size() && (sql[i + 1] == '$' || std::isalpha(static_cast<unsigned char>(sql[i + 1])))) {
-      const auto tag_end = sql.find('$', i + 1);
-      if (tag_end == std::string_view::npos) break;
-      const std::string_view tag = sql.substr(i, tag_end - i + 1);
-      const auto close = sql.find(tag, tag_end + 1);
-      i = close == std::string_view::npos ? sql.size() : close + tag.size();
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      std::size_t end = i;
-      while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
-      if (openings.back().size() < words) {
-        std::string word(sql.substr(i, end - i));
-        std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
-        openings.back().push_back(std::move(word));
-      }
-      i = end;
-    } else {
-      if (!std::isspace(static_cast<unsigned char>(c)) && !openings.back().empty() && openings.back().size() < words) {
-        openings.back().resize(words, "");  // a statement's opening words are over at the first symbol
-      }
-      ++i;
-    }
-  }
-  return openings;
-}
-
-// Raw SQL that changes an object the compiler models, which its simulation cannot see. Views,
-// functions, triggers and the like are not modelled: `execute` is their proper place.
-std::string modelled_ddl(std::string_view sql) {
-  static const std::set<std::string_view> objects = {"table", "index", "type", "sequence", "schema", "extension"};
-  for (const auto& words : statement_openings(sql)) {
-    if (words.size() < 2) continue;
-    const std::string& verb = words[0];
-    if (verb == "create" && words[1] == "unique" && words.size() > 2 && words[2] == "index") return "create unique index";
-    if ((verb == "create" || verb == "alter" || verb == "drop") && objects.contains(words[1])) return verb + " " + words[1];
-    if (verb == "comment" && words[1] == "on" && words.size() > 2 && (words[2] == "table" || words[2] == "column")) {
-      return "comment on " + words[2];
-    }
-  }
-  return "";
-}
-
 // One revision's statements being checked: the visitor over them.
 class StatementChecker {
  public:
@@ -238,12 +180,18 @@ class StatementChecker {
         if (!find_column(*table, *element.column)) return;
         key.column = element.column->text;
       } else {
-        key.expression = text_of(*element.expression);
+        const auto expression = expression_sql(*element.expression, "an index expression");
+        if (!expression) return;
+        key.expression = *expression;
       }
       key.descending = element.descending;
       index.keys.push_back(std::move(key));
     }
-    if (node.where) index.where_sql = text_of(*node.where);
+    if (node.where) {
+      const auto predicate = expression_sql(*node.where, "an index predicate");
+      if (!predicate) return;
+      index.where_sql = *predicate;
+    }
     if (!node.concurrently && existed_before(table->name)) {
       lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
     }
@@ -384,7 +332,10 @@ class StatementChecker {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
     std::optional<std::string> using_sql;
-    if (node.using_expression) using_sql = text_of(*node.using_expression);
+    if (node.using_expression) {
+      using_sql = expression_sql(*node.using_expression, "a `using` expression");
+      if (!using_sql) return;
+    }
     emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql)});
   }
 
@@ -421,7 +372,10 @@ class StatementChecker {
       return;
     }
     std::optional<std::string> value;
-    if (node.value) value = text_of(*node.value);
+    if (node.value) {
+      value = expression_sql(*node.value, "a default");
+      if (!value) return;
+    }
     emit(op::SetDefault{table->name, column->name, std::move(value)});
   }
 
@@ -537,10 +491,15 @@ class StatementChecker {
         return;
       }
       std::vector<std::string> values;
-      for (const auto& value : row) values.push_back(text_of(value));
+      for (const auto& value : row) {
+        auto sql = expression_sql(value, "an inserted value");
+        if (!sql) return;
+        values.push_back(std::move(*sql));
+      }
       insert.rows.push_back(std::move(values));
     }
     for (const auto& column : node.columns) insert.columns.push_back(column.text);
+    if (node.down && !check_raw_sql(*node.down, false)) return;
     insert.down = own_down(node);
     emit(std::move(insert));
   }
@@ -635,8 +594,9 @@ class StatementChecker {
   }
 
   void operator()(const ast::ExecuteSql& node) {
-    if (const std::string ddl = modelled_ddl(node.up.value); !ddl.empty()) lint(DiagnosticKind::OpaqueSchemaChange, node.up.span, ddl);
-    // Raw SQL is not read, but SQL that names a column just added empty is taken to fill it.
+    if (!check_raw_sql(node.up, true)) return;
+    if (node.down && !check_raw_sql(*node.down, false)) return;
+    // SQL that names a column just added empty is taken to fill it.
     std::erase_if(unfilled_, [&](const auto& added) { return mentions_identifier(node.up.value, added.second); });
     emit(op::RawSql{trimmed(node.up.value), own_down(node)});
   }
@@ -795,7 +755,62 @@ class StatementChecker {
 
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
-  std::string text_of(const ast::Expression& expression) const { return std::string(revision_.file->slice(expression.span)); }
+  // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
+  // what is written in it, quotes and comments included, cannot reach past it.
+  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what) {
+    std::string text(revision_.file->slice(expression.span));
+    const auto error = check_expression(text);
+    if (!error) return text;
+    diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, error->offset)), what, error->message);
+    return std::nullopt;
+  }
+
+  // A raw step, or its down, read by PostgreSQL's parser: each statement must run inside the
+  // revision's transaction and leave it alone. Changes to modelled objects are a lint.
+  bool check_raw_sql(const ast::StringLiteral& body, bool up) {
+    // The text begins after its opening dollar quote.
+    const std::string_view written = revision_.file->slice(body.span);
+    const Span text{body.span.begin + static_cast<std::uint32_t>(written.find('$', 1) + 1), body.span.end};
+    const ParsedSql parsed = parse_statements(body.value);
+    if (parsed.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(text, parsed.error->offset)), up ? "a raw step" : "a raw step's down",
+                          parsed.error->message);
+      return false;
+    }
+    bool linted = false;
+    for (const auto& statement : parsed.statements) {
+      const std::string_view whole = std::string_view(body.value).substr(statement.offset, statement.length);
+      const std::string shown = trimmed(std::string(whole));
+      const std::size_t lead = shown.empty() ? 0 : whole.find(shown.front());
+      const Span span{within(text, statement.offset + lead).begin,
+                      std::min(text.end, static_cast<std::uint32_t>(within(text, statement.offset + lead).begin + shown.size()))};
+      if (statement.transaction_control) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
+        diagnostic.notes.push_back({{}, "the migrator runs each revision in one transaction, and records the revision in it: "
+                                        "a failure rolls the whole revision back"});
+        return false;
+      }
+      if (!statement.outside_transaction.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::NotInTransaction, at(span), statement.outside_transaction);
+        diagnostic.notes.push_back({{}, statement.outside_transaction.ends_with("index concurrently")
+                                            ? "write it as the language's `create index concurrently` or `drop index concurrently`, "
+                                              "alone in its revision"
+                                            : "run it outside the migration, as a maintenance task"});
+        return false;
+      }
+      if (up && !linted && !statement.modelled_change.empty()) {
+        lint(DiagnosticKind::OpaqueSchemaChange, body.span, statement.modelled_change);
+        linted = true;
+      }
+    }
+    return true;
+  }
+
+  // The place `offset` bytes into `span`, one byte wide, inside it.
+  static Span within(Span span, std::size_t offset) {
+    const auto begin = static_cast<std::uint32_t>(std::min<std::size_t>(span.begin + offset, span.end > span.begin ? span.end - 1 : span.begin));
+    return {begin, std::min(begin + 1, std::max(span.end, begin + 1))};
+  }
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
   // dropping a varchar's limit, rewrites.
   static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
@@ -990,7 +1005,10 @@ class StatementChecker {
     column.name = syntax.name.text;
     column.type = std::move(*type);
     column.not_null = syntax.not_null;
-    if (syntax.default_value) column.default_sql = std::string(revision_.file->slice(syntax.default_value->span));
+    if (syntax.default_value) {
+      column.default_sql = expression_sql(*syntax.default_value, "a default");
+      if (!column.default_sql) return false;
+    }
     column.identity = syntax.identity;
     if (syntax.identity != Identity::none &&
         (syntax.default_value || is_serial(syntax.type) ||
@@ -1043,7 +1061,9 @@ class StatementChecker {
           references = item.syntax->references ? &*item.syntax->references : nullptr;
           span = item.syntax->span;
           if (item.syntax->check) {
-            constraint.check_sql = text_of(*item.syntax->check);
+            const auto check = expression_sql(*item.syntax->check, "a check constraint");
+            if (!check) return false;
+            constraint.check_sql = *check;
             // The columns a check names decide its default name, as in PostgreSQL.
             for (const auto& column : table.columns) {
               if (mentions_identifier(constraint.check_sql, column.name)) constraint.columns.push_back(column.name);

@@ -105,31 +105,86 @@ struct dollar_quoted_parser : x3::parser<dollar_quoted_parser> {
 
 constexpr dollar_quoted_parser dollar_quoted{};
 
-// `( ... )` with anything inside but unbalanced parentheses: SQL the compiler passes through
-// (check constraints, index expressions and predicates). Strings, quoted names and comments
-// inside may hold parentheses of their own.
+// `( ... )` with anything inside but unbalanced parentheses: SQL the compiler hands to
+// PostgreSQL's parser (check constraints, index expressions and predicates), which then requires
+// exactly one expression. PostgreSQL's token rules decide where it ends: strings ('', E'' with
+// backslash escapes), quoted names, `--` and nested `/* */` comments, and dollar quotes may hold
+// parentheses of their own.
 struct parenthesized_parser : x3::parser<parenthesized_parser> {
   using attribute_type = x3::unused_type;
   static constexpr bool has_attribute = false;
+
+  static bool identifier_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  }
 
   template <typename Iterator, typename Context, typename RContext, typename Attribute>
   bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
     x3::skip_over(first, last, context);
     if (first == last || *first != '(') return false;
+    const std::string_view text(&*first, static_cast<std::size_t>(last - first));
     int depth = 0;
-    for (Iterator it = first; it != last; ++it) {
-      const char c = *it;
-      if (c == '\'' || c == '"') {
-        for (++it; it != last && *it != c; ++it) {}
-        if (it == last) break;
-      } else if (c == '-' && std::next(it) != last && *std::next(it) == '-') {
-        while (it != last && *it != '\n') ++it;
-        if (it == last) break;
-      } else if (c == '(') {
-        ++depth;
-      } else if (c == ')' && --depth == 0) {
-        first = std::next(it);
-        return true;
+    std::size_t i = 0;
+    const auto skip_to = [&](std::string_view end) {
+      const auto found = text.find(end, i);
+      i = found == std::string_view::npos ? text.size() : found + end.size();
+    };
+    while (i < text.size()) {
+      const char c = text[i];
+      const char before = i > 0 ? text[i - 1] : ' ';
+      if (c == '\'') {
+        const bool escapes = (before == 'e' || before == 'E') && (i < 2 || !identifier_char(text[i - 2]));
+        for (++i; i < text.size(); ++i) {
+          if (escapes && text[i] == '\\') {
+            ++i;
+          } else if (text[i] == '\'') {
+            if (i + 1 < text.size() && text[i + 1] == '\'') {
+              ++i;
+            } else {
+              break;
+            }
+          }
+        }
+        ++i;
+      } else if (c == '"') {
+        ++i;
+        skip_to("\"");
+      } else if (text.substr(i, 2) == "--") {
+        skip_to("\n");
+      } else if (text.substr(i, 2) == "/*") {
+        int comments = 1;
+        for (i += 2; i < text.size() && comments > 0;) {
+          if (text.substr(i, 2) == "/*") {
+            ++comments;
+            i += 2;
+          } else if (text.substr(i, 2) == "*/") {
+            --comments;
+            i += 2;
+          } else {
+            ++i;
+          }
+        }
+      } else if (c == '$' && !identifier_char(before)) {
+        std::size_t tag_end = i + 1;
+        while (tag_end < text.size() && identifier_char(text[tag_end]) && text[tag_end] != '$' &&
+               !(tag_end == i + 1 && std::isdigit(static_cast<unsigned char>(text[tag_end])))) {
+          ++tag_end;
+        }
+        if (tag_end < text.size() && text[tag_end] == '$') {
+          const std::string_view tag = text.substr(i, tag_end - i + 1);
+          i = tag_end + 1;
+          skip_to(tag);
+        } else {
+          ++i;  // a parameter, $1
+        }
+      } else {
+        if (c == '(') {
+          ++depth;
+        } else if (c == ')' && --depth == 0) {
+          first += static_cast<std::ptrdiff_t>(i + 1);
+          return true;
+        }
+        ++i;
       }
     }
     throw x3::expectation_failure<Iterator>(first, "closing )");

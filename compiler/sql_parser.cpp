@@ -1,0 +1,160 @@
+// libpg_query, read through its JSON parse tree.
+#include "compiler/sql_parser.hpp"
+
+#include <pg_query.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace migc {
+namespace {
+
+using Json = nlohmann::json;
+
+// The parse tree of `sql`, or where it fails.
+struct Tree {
+  Json json;
+  std::optional<SqlError> error;
+};
+
+Tree parse(const std::string& sql) {
+  const PgQueryParseResult result = pg_query_parse(sql.c_str());
+  Tree tree;
+  if (result.error != nullptr) {
+    // cursorpos counts characters from 1; 0 means at the end of the text.
+    const int cursor = result.error->cursorpos;
+    tree.error = SqlError{cursor > 0 ? static_cast<std::size_t>(cursor - 1) : sql.size(), result.error->message};
+  } else {
+    tree.json = Json::parse(result.parse_tree, nullptr, false);
+  }
+  pg_query_free_parse_result(result);
+  return tree;
+}
+
+// A statement's one node: {"CreateStmt": {...}} gives ("CreateStmt", {...}).
+std::pair<std::string, const Json*> node_of(const Json& statement) {
+  const Json& stmt = statement.at("stmt");
+  const auto first = stmt.begin();
+  return {first.key(), &first.value()};
+}
+
+std::string object_word(const std::string& objtype) {
+  static const std::pair<std::string_view, std::string_view> words[] = {
+      {"OBJECT_TABLE", "table"},   {"OBJECT_INDEX", "index"},   {"OBJECT_TYPE", "type"},
+      {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_SCHEMA", "schema"}, {"OBJECT_EXTENSION", "extension"},
+      {"OBJECT_COLUMN", "column"},
+  };
+  for (const auto& [type, word] : words) {
+    if (objtype == type) return std::string(word);
+  }
+  return "";
+}
+
+std::string text_field(const Json& node, const char* field) {
+  const auto found = node.find(field);
+  return found != node.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+bool flag(const Json& node, const char* field) {
+  const auto found = node.find(field);
+  return found != node.end() && found->is_boolean() && found->get<bool>();
+}
+
+// The change to a modelled object (tables, indexes, types, sequences, schemas, extensions and
+// their comments): the kinds the compiler simulates, which raw SQL would change behind its back.
+std::string modelled_change(const std::string& kind, const Json& node) {
+  if (kind == "CreateStmt") return "create table";
+  if (kind == "IndexStmt") return flag(node, "unique") ? "create unique index" : "create index";
+  if (kind == "CreateEnumStmt" || kind == "CompositeTypeStmt" || kind == "CreateDomainStmt") return "create type";
+  if (kind == "AlterEnumStmt") return "alter type";
+  if (kind == "CreateSeqStmt") return "create sequence";
+  if (kind == "AlterSeqStmt") return "alter sequence";
+  if (kind == "CreateSchemaStmt") return "create schema";
+  if (kind == "CreateExtensionStmt") return "create extension";
+  if (kind == "AlterExtensionStmt") return "alter extension";
+  if (kind == "AlterTableStmt") {
+    const std::string word = object_word(text_field(node, "objtype"));
+    return word.empty() ? "" : "alter " + word;
+  }
+  if (kind == "DropStmt") {
+    const std::string word = object_word(text_field(node, "removeType"));
+    return word.empty() || word == "column" ? "" : "drop " + word;
+  }
+  if (kind == "RenameStmt" || kind == "AlterObjectSchemaStmt") {
+    const std::string word = object_word(text_field(node, kind == "RenameStmt" ? "renameType" : "objectType"));
+    return word.empty() ? "" : "alter " + (word == "column" ? std::string("table") : word);
+  }
+  if (kind == "CommentStmt") {
+    const std::string word = object_word(text_field(node, "objtype"));
+    return word == "table" || word == "column" ? "comment on " + word : "";
+  }
+  return "";
+}
+
+// Statements PostgreSQL refuses inside a transaction block.
+std::string outside_transaction(const std::string& kind, const Json& node) {
+  if (kind == "VacuumStmt") return flag(node, "is_vacuumcmd") ? "vacuum" : "analyze";
+  if (kind == "IndexStmt" && flag(node, "concurrent")) return "create index concurrently";
+  if (kind == "DropStmt" && flag(node, "concurrent")) return "drop index concurrently";
+  if (kind == "ReindexStmt") {
+    for (const auto& option : node.value("params", Json::array())) {
+      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "concurrently") return "reindex concurrently";
+    }
+  }
+  if (kind == "CreatedbStmt") return "create database";
+  if (kind == "DropdbStmt") return "drop database";
+  if (kind == "AlterSystemStmt") return "alter system";
+  if (kind == "CreateTableSpaceStmt") return "create tablespace";
+  if (kind == "DropTableSpaceStmt") return "drop tablespace";
+  return "";
+}
+
+}  // namespace
+
+std::optional<SqlError> check_expression(std::string_view text) {
+  // One target of a SELECT, in parentheses of its own: a fragment that closes them early, or
+  // runs past them, or is a statement, does not parse as exactly that. The newline ends a
+  // trailing `--` comment before the closing parenthesis.
+  static constexpr std::string_view prefix = "SELECT (";
+  const std::string sql = std::string(prefix) + std::string(text) + "\n)";
+  const auto in_text = [&](std::size_t offset) { return std::min(offset < prefix.size() ? 0 : offset - prefix.size(), text.size()); };
+  const Tree tree = parse(sql);
+  if (tree.error) return SqlError{in_text(tree.error->offset), tree.error->message};
+  const Json& statements = tree.json.at("stmts");
+  if (statements.size() != 1) {
+    return SqlError{in_text(statements[1].value("stmt_location", std::size_t{0})),
+                    "a second statement begins here: this takes one expression"};
+  }
+  const auto [kind, node] = node_of(statements[0]);
+  const Json& targets = node->value("targetList", Json::array());
+  if (kind != "SelectStmt" || targets.size() != 1) {
+    const std::size_t where = targets.size() > 1 ? targets[1]["ResTarget"].value("location", std::size_t{0}) : 0;
+    return SqlError{in_text(where), "a second expression begins here: this takes one expression"};
+  }
+  for (const auto& [key, _] : node->items()) {
+    if (key != "targetList" && key != "limitOption" && key != "op") return SqlError{0, "a query, where this takes one expression"};
+  }
+  return std::nullopt;
+}
+
+ParsedSql parse_statements(std::string_view sql) {
+  ParsedSql parsed;
+  const Tree tree = parse(std::string(sql));
+  if (tree.error) {
+    parsed.error = tree.error;
+    return parsed;
+  }
+  for (const auto& statement : tree.json.at("stmts")) {
+    const auto [kind, node] = node_of(statement);
+    SqlStatement out;
+    out.offset = statement.value("stmt_location", std::size_t{0});
+    out.length = statement.value("stmt_len", sql.size() - out.offset);
+    out.modelled_change = modelled_change(kind, *node);
+    out.outside_transaction = outside_transaction(kind, *node);
+    out.transaction_control = kind == "TransactionStmt";
+    parsed.statements.push_back(std::move(out));
+  }
+  return parsed;
+}
+
+}  // namespace migc

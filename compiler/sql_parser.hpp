@@ -1,0 +1,42 @@
+// PostgreSQL's own parser (libpg_query) over the SQL a revision holds: the fragments inside the
+// language's statements and the raw `execute` steps. Build time only: the migrator never links it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migc {
+
+// What PostgreSQL's parser said, and where: a byte offset into the text given to it.
+struct SqlError {
+  std::size_t offset = 0;
+  std::string message;
+};
+
+// Whether `text` is exactly one SQL expression, as a default, a check or an index element is:
+// not a syntax error, not two expressions, not a statement, however its quotes and comments lie.
+std::optional<SqlError> check_expression(std::string_view text);
+
+// What a raw statement does, as far as a revision's checks care.
+struct SqlStatement {
+  std::size_t offset = 0;  // into the text given
+  std::size_t length = 0;
+  // The change it makes to an object the compiler models ("create table", "drop index", ...), or empty.
+  std::string modelled_change;
+  // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
+  std::string outside_transaction;
+  bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...
+};
+
+struct ParsedSql {
+  std::vector<SqlStatement> statements;
+  std::optional<SqlError> error;
+};
+
+// Splits `sql` into statements by PostgreSQL's parser and says what each does.
+ParsedSql parse_statements(std::string_view sql);
+
+}  // namespace migc
