@@ -73,7 +73,7 @@ def build_migrator(build, chain_dir, work, name):
     binary = os.path.join(work, name + "-migrate")
     t_link = timed(["g++", plan_o, os.path.join(build, "runtime/CMakeFiles/migc_runtime_main.dir/main.cpp.o"),
                     os.path.join(build, "runtime/libmigc_runtime.a"), os.path.join(build, "runtime/libmigc_postgres.a"),
-                    os.path.join(build, "compiler/libmigc_sql_text.a"),
+                    os.path.join(build, "postgres/libmigc_sql_text.a"),
                     os.path.join(build, "third_party/fmt/libmigc_fmt.a"),
                     "-lpq", "-static-libstdc++", "-static-libgcc", "-no-pie", "-o", binary])
     return binary, {"migc": t_migc, "plan compile": t_compile, "link": t_link, "size": os.path.getsize(binary),

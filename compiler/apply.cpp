@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "compiler/operations.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 

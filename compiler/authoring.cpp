@@ -11,8 +11,8 @@
 #include <set>
 
 #include "compiler/revision_graph.hpp"
-#include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 

@@ -9,8 +9,8 @@
 
 #include "compiler/lowering.hpp"
 #include "compiler/render_language.hpp"
-#include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "compiler/sql_parser.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

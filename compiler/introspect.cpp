@@ -10,8 +10,8 @@
 
 #include "compiler/operations.hpp"
 #include "compiler/render_sql.hpp"
-#include "compiler/sql_text.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -1,7 +1,7 @@
 // The way back from each operation, as operations: a revision's derived down is the inverses of
 // its operations, last to first, and the down proof applies them to check they restore.
 #include "compiler/operations.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -22,7 +22,7 @@
 #include "compiler/introspect.hpp"
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 #include "runtime/ephemeral.hpp"
 #include "runtime/postgres.hpp"
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "compiler/schema.hpp"
-#include "compiler/visible_text.hpp"
+#include "postgres/visible_text.hpp"
 
 namespace migc {
 

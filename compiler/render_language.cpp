@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "compiler/render_sql.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

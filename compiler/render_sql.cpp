@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

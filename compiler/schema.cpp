@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

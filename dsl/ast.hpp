@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
-#include "dsl/qualified_name.hpp"
 #include "dsl/source.hpp"
+#include "postgres/qualified_name.hpp"
 
 namespace migc::ast {
 

@@ -13,7 +13,7 @@
 #include <iostream>
 #include <tuple>
 
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/ephemeral.hpp"
 #include "runtime/interrupt.hpp"

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/interrupt.hpp"
 #include "runtime/targets.hpp"

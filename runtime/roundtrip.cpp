@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 #include "runtime/catalog.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/migrator.hpp"

@@ -4,7 +4,7 @@
 
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 #include "tests/compiler/autogenerate_cases.hpp"
 
 namespace migc {

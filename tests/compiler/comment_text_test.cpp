@@ -5,7 +5,7 @@
 #include <string>
 
 #include "compiler/plan_writer.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/chain.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "compiler/chain.hpp"
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 namespace migc {
 namespace {

@@ -12,9 +12,9 @@
 #include <string>
 
 #include "compiler/lowering.hpp"
+#include "postgres/sql_text.hpp"
 #include "runtime/catalog.hpp"
 #include "runtime/postgres.hpp"
-#include "compiler/sql_text.hpp"
 
 namespace migc::testing {
 

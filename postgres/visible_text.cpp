@@ -1,5 +1,5 @@
 // Classifies user text for comments: printable as is, or to be escaped byte by byte.
-#include "compiler/visible_text.hpp"
+#include "postgres/visible_text.hpp"
 
 namespace migc {
 namespace {

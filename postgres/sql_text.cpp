@@ -1,5 +1,5 @@
 // Quoting rules for generated SQL.
-#include "compiler/sql_text.hpp"
+#include "postgres/sql_text.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/visible_text.hpp"
+#include "postgres/visible_text.hpp"
 
 namespace migc {
 namespace {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/qualified_name.hpp"
+#include "postgres/qualified_name.hpp"
 
 namespace migc {
 
