@@ -72,7 +72,7 @@ def build_migrator(build, chain_dir, work, name):
     t_compile = timed(["g++", "-std=c++20", "-O2", "-I", REPO, "-c", plan_cpp, "-o", plan_o])
     binary = os.path.join(work, name + "-migrate")
     t_link = timed(["g++", plan_o, os.path.join(build, "runtime/CMakeFiles/migc_runtime_main.dir/main.cpp.o"),
-                    os.path.join(build, "runtime/libmigc_runtime.a"), os.path.join(build, "runtime/libmigc_postgres.a"),
+                    os.path.join(build, "runtime/libmigc_runtime.a"), os.path.join(build, "postgres/libmigc_postgres.a"),
                     os.path.join(build, "postgres/libmigc_sql_text.a"),
                     os.path.join(build, "third_party/fmt/libmigc_fmt.a"),
                     "-lpq", "-static-libstdc++", "-static-libgcc", "-no-pie", "-o", binary])

@@ -218,7 +218,7 @@ std::string as_expression(std::string sql) {
 
 class Reader {
  public:
-  Reader(runtime::Connection& connection, const std::optional<std::string>& only_schema)
+  Reader(Connection& connection, const std::optional<std::string>& only_schema)
       : connection_(connection), only_schema_(only_schema) {}
 
   Introspected run() {
@@ -264,7 +264,7 @@ class Reader {
 
   std::vector<Row> rows(std::string_view query, bool in_user_objects = true) {
     const std::string sql = in_user_objects ? std::string(user_objects) + std::string(query) : std::string(query);
-    const runtime::Result result = in_user_objects ? connection_.execute(sql, {only_schema_}) : connection_.execute(sql);
+    const Result result = in_user_objects ? connection_.execute(sql, {only_schema_}) : connection_.execute(sql);
     std::vector<Row> out(static_cast<std::size_t>(result.rows()));
     for (int row = 0; row < result.rows(); ++row) {
       for (int column = 0; column < result.columns(); ++column) out[static_cast<std::size_t>(row)].emplace_back(result.value(row, column));
@@ -402,7 +402,7 @@ class Reader {
     for (auto& [_, index] : indexes) apply_operation(op::CreateIndex{std::move(index), false}, result_.schema);
   }
 
-  runtime::Connection& connection_;
+  Connection& connection_;
   const std::optional<std::string> only_schema_;
   Introspected result_;
   std::map<QualifiedName, Sequence> sequences_;  // read before the columns that may own them
@@ -416,7 +416,7 @@ namespace {
 
 // The catalog prints names relative to the search path (a default's `'new'::state`, a serial's
 // sequence, an extension's function): `search_path` is what they are printed against.
-Introspected introspect_on_path(runtime::Connection& connection, const std::string& only_schema, const std::string& search_path) {
+Introspected introspect_on_path(Connection& connection, const std::string& only_schema, const std::string& search_path) {
   const std::string saved(connection.execute("SELECT current_setting('search_path')").value(0, 0));
   connection.execute("SELECT set_config('search_path', $1, false)", {search_path});
   try {
@@ -431,15 +431,15 @@ Introspected introspect_on_path(runtime::Connection& connection, const std::stri
 
 }  // namespace
 
-Introspected introspect(runtime::Connection& connection, const std::optional<std::string>& only_schema) {
+Introspected introspect(Connection& connection, const std::optional<std::string>& only_schema) {
   if (!only_schema) return Reader(connection, only_schema).run();
   // With the schema alone on the path, its objects come out unqualified, as they are named here.
   return introspect_on_path(connection, *only_schema, quote_identifier(*only_schema));
 }
 
-Schema normalised_by_server(runtime::Connection& connection, const Schema& head) {
+Schema normalised_by_server(Connection& connection, const Schema& head) {
   const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
-  runtime::Transaction scratch(connection);  // never committed
+  Transaction scratch(connection);  // never committed
   connection.execute("CREATE SCHEMA migc_scratch");
   // The live schema stays on the path behind the scratch one: what lies there (an extension's
   // functions) prints unqualified on both sides, as it does when the live schema is read.

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "compiler/schema.hpp"
-#include "runtime/postgres.hpp"
+#include "postgres/connection.hpp"
 
 namespace migc {
 
@@ -21,12 +21,12 @@ struct Introspected {
 // Every user schema, or with `only_schema` just that one, its objects named as if it were
 // `public` (unqualified). migc's own tables and Alembic's alembic_version are not read, nor
 // objects that belong to an extension.
-Introspected introspect(runtime::Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
+Introspected introspect(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
 // The head schema as PostgreSQL itself spells it: built in a scratch schema inside a transaction
 // that is rolled back, then introspected. Defaults, checks and index expressions then read back
 // exactly as the live database's do, so a diff between the two shows real changes only.
 // Only what lies in the current schema (and the extensions) is compared.
-Schema normalised_by_server(runtime::Connection& connection, const Schema& head);
+Schema normalised_by_server(Connection& connection, const Schema& head);
 
 }  // namespace migc

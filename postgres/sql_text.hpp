@@ -16,7 +16,7 @@ std::string quote_identifiers(const std::vector<std::string>& names);  // "a, b,
 // `name`, or `schema.name` outside the default schema, quoted part by part.
 std::string quote_qualified(const QualifiedName& name);
 // As PostgreSQL's quote_literal() for standard_conforming_strings = on, which every session
-// that runs generated SQL sets (see session_parameters in runtime/postgres.hpp).
+// that runs generated SQL sets (see session_parameters in postgres/connection.hpp).
 std::string quote_literal(std::string_view value);
 // User text (a revision id or message, a path, a database's name) made inert inside a `--`
 // comment, of SQL or of a revision file: line ends, control characters and anything that hides

@@ -13,13 +13,13 @@
 #include <iostream>
 #include <tuple>
 
+#include "postgres/connection.hpp"
+#include "postgres/ephemeral.hpp"
 #include "postgres/sql_text.hpp"
 #include "runtime/drift.hpp"
-#include "runtime/ephemeral.hpp"
 #include "runtime/interrupt.hpp"
 #include "runtime/migrator.hpp"
 #include "runtime/output.hpp"
-#include "runtime/postgres.hpp"
 #include "runtime/targets.hpp"
 
 #ifndef MIGC_VERSION

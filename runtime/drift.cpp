@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "runtime/catalog.hpp"
+#include "postgres/catalog.hpp"
 
 namespace migc::runtime {
 namespace {

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "postgres/connection.hpp"
 #include "runtime/plan.hpp"
-#include "runtime/postgres.hpp"
 
 namespace migc::runtime {
 

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "postgres/connection.hpp"
 #include "runtime/migrator.hpp"
-#include "runtime/postgres.hpp"
 #include "runtime/targets.hpp"
 
 #ifndef MIGC_VERSION
@@ -20,7 +20,7 @@ std::vector<std::string> ids(const runtime::Plan& plan, const std::vector<std::s
   return out;
 }
 
-UpgradeResult run_upgrade(const runtime::Plan& plan, runtime::Connection& connection, const UpgradeSettings& settings) {
+UpgradeResult run_upgrade(const runtime::Plan& plan, Connection& connection, const UpgradeSettings& settings) {
   runtime::RunSettings run;
   run.lock_timeout = settings.lock_timeout;
   run.statement_timeout = settings.statement_timeout;
@@ -73,7 +73,7 @@ std::string heads_text(const std::vector<std::string>& heads) { return heads.emp
 // service's connection is as it was.
 std::vector<std::string> changed_settings() {
   std::vector<std::string> names{"lock_timeout", "statement_timeout", "synchronous_commit"};
-  for (const auto& parameter : runtime::session_parameters()) names.emplace_back(parameter.name);
+  for (const auto& parameter : session_parameters()) names.emplace_back(parameter.name);
   return names;
 }
 
@@ -86,7 +86,7 @@ std::string UpgradeResult::summary() const {
 }
 
 UpgradeResult upgrade(const runtime::Plan& plan, PGconn* native, const UpgradeSettings& settings) {
-  if (native == nullptr || PQstatus(native) != CONNECTION_OK) throw runtime::ConnectionError("the connection given is not open");
+  if (native == nullptr || PQstatus(native) != CONNECTION_OK) throw ConnectionError("the connection given is not open");
   if (PQtransactionStatus(native) != PQTRANS_IDLE) {
     throw std::runtime_error("the connection given is inside a transaction: each revision commits in a transaction of its own");
   }
@@ -98,7 +98,7 @@ UpgradeResult upgrade(const runtime::Plan& plan, PGconn* native, const UpgradeSe
     read += fmt::format("{}current_setting(${})", values.empty() ? "" : ", ", values.size() + 1);
     values.push_back(name.c_str());
   }
-  const runtime::Result before(PQexecParams(native, read.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+  const Result before(PQexecParams(native, read.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                                             nullptr, nullptr, 0));
   if (PQresultStatus(before.native()) != PGRES_TUPLES_OK) {
     throw std::runtime_error(fmt::format("cannot read the connection's settings: {}", PQresultErrorMessage(before.native())));
@@ -110,9 +110,9 @@ UpgradeResult upgrade(const runtime::Plan& plan, PGconn* native, const UpgradeSe
     restore.emplace_back(names[i]);
     restore.emplace_back(std::string(before.value(0, static_cast<int>(i))));
   }
-  runtime::Connection connection(runtime::Connection::Borrowed{native});
+  Connection connection(Connection::Borrowed{native});
   struct PutBack {
-    runtime::Connection& connection;
+    Connection& connection;
     const std::string& sql;
     const std::vector<std::optional<std::string>>& values;
     ~PutBack() {
@@ -127,7 +127,7 @@ UpgradeResult upgrade(const runtime::Plan& plan, PGconn* native, const UpgradeSe
 }
 
 UpgradeResult upgrade(const runtime::Plan& plan, const std::string& conninfo, const UpgradeSettings& settings) {
-  runtime::Connection connection(conninfo, runtime::Connection::As{settings.application_name});
+  Connection connection(conninfo, Connection::As{settings.application_name});
   return run_upgrade(plan, connection, settings);
 }
 

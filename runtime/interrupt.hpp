@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "runtime/postgres.hpp"
+#include "postgres/connection.hpp"
 
 namespace migc::runtime {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "postgres/connection.hpp"
 #include "runtime/plan.hpp"
-#include "runtime/postgres.hpp"
 
 namespace migc::runtime {
 

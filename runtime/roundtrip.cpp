@@ -10,11 +10,11 @@
 #include <set>
 #include <sstream>
 
+#include "postgres/catalog.hpp"
+#include "postgres/connection.hpp"
 #include "postgres/sql_text.hpp"
-#include "runtime/catalog.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/migrator.hpp"
-#include "runtime/postgres.hpp"
 #include "runtime/targets.hpp"
 
 namespace migc::runtime {

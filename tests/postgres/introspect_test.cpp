@@ -104,8 +104,8 @@ TEST(Introspect, OneTenantSchemaReadBackRebuildsTheSameCatalog) {
   testing::ScratchDatabase rebuilt("tenant_rebuilt");
   rebuilt.connection().execute_script("CREATE SCHEMA tenant_b; SET search_path = tenant_b");
   upgrade(rebuilt, *adopted);
-  EXPECT_EQ(runtime::catalog_snapshot(rebuilt.connection(), std::string("tenant_b")),
-            runtime::catalog_snapshot(original.connection(), std::string("tenant_a")))
+  EXPECT_EQ(catalog_snapshot(rebuilt.connection(), std::string("tenant_b")),
+            catalog_snapshot(original.connection(), std::string("tenant_a")))
       << files[0].text();
 }
 

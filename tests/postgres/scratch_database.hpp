@@ -12,9 +12,9 @@
 #include <string>
 
 #include "compiler/lowering.hpp"
+#include "postgres/catalog.hpp"
+#include "postgres/connection.hpp"
 #include "postgres/sql_text.hpp"
-#include "runtime/catalog.hpp"
-#include "runtime/postgres.hpp"
 
 namespace migc::testing {
 
@@ -33,14 +33,14 @@ inline std::string server_conninfo() {
 class ScratchDatabase {
  public:
   explicit ScratchDatabase(const std::string& purpose) : name_(unique_name(purpose)) {
-    runtime::Connection admin(server_conninfo(), "postgres");
+    Connection admin(server_conninfo(), "postgres");
     admin.execute("CREATE DATABASE " + quote_identifier(name_));
     connection_.emplace(server_conninfo(), name_);
   }
   ~ScratchDatabase() {
     connection_.reset();
     try {
-      runtime::Connection admin(server_conninfo(), "postgres");
+      Connection admin(server_conninfo(), "postgres");
       admin.execute("DROP DATABASE IF EXISTS " + quote_identifier(name_) + " WITH (FORCE)");
     } catch (...) {
       // The server goes with the fixture anyway.
@@ -49,9 +49,9 @@ class ScratchDatabase {
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
 
-  runtime::Connection& connection() { return *connection_; }
+  Connection& connection() { return *connection_; }
   std::string conninfo() const { return server_conninfo() + " dbname=" + name_; }
-  std::string snapshot() { return runtime::catalog_snapshot(*connection_); }
+  std::string snapshot() { return catalog_snapshot(*connection_); }
 
   void run(const std::vector<LoweredStep>& steps) {
     for (const auto& step : steps) connection_->execute_script(step.sql);
@@ -66,7 +66,7 @@ class ScratchDatabase {
   }
 
   std::string name_;
-  std::optional<runtime::Connection> connection_;
+  std::optional<Connection> connection_;
 };
 
 }  // namespace migc::testing

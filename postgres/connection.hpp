@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace migc::runtime {
+namespace migc {
 
 // A setting that generated SQL is written for. A database or a role can change any of these
 // (ALTER DATABASE ... SET), and each would change what the plan's text means or how the catalog
@@ -185,4 +185,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace migc::runtime
+}  // namespace migc

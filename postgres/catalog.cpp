@@ -1,10 +1,10 @@
 // Catalog queries for schema snapshots.
-#include "runtime/catalog.hpp"
+#include "postgres/catalog.hpp"
 
 #include <algorithm>
 #include <vector>
 
-namespace migc::runtime {
+namespace migc {
 namespace {
 
 constexpr std::string_view snapshot_sql = R"sql(
@@ -75,4 +75,4 @@ std::string catalog_snapshot(Connection& connection, const std::optional<std::st
   return snapshot;
 }
 
-}  // namespace migc::runtime
+}  // namespace migc

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "runtime/postgres.hpp"
+#include "postgres/connection.hpp"
 
-namespace migc::runtime {
+namespace migc {
 namespace {
 
 constexpr std::string_view password = "Hunter2secret";
@@ -139,4 +139,4 @@ TEST(ConnectionString, NothingToMask) {
 }
 
 }  // namespace
-}  // namespace migc::runtime
+}  // namespace migc

@@ -6,7 +6,7 @@
 // root connects to a server running as `postgres`). On top of that, superuser `postgres` is let
 // in by peer authentication for the invoking account alone, and every other role needs a
 // password. Nothing listens on TCP.
-#include "runtime/ephemeral.hpp"
+#include "postgres/ephemeral.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -32,7 +32,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace migc::runtime {
+namespace migc {
 namespace {
 
 namespace fs = std::filesystem;
@@ -397,4 +397,4 @@ void stop_released_server(const std::string& directory, pid_t keeper) {
   if (!failures.empty()) throw std::runtime_error(fmt::format("the throwaway server in {} did not stop cleanly: {}", directory, failures));
 }
 
-}  // namespace migc::runtime
+}  // namespace migc

@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "runtime/postgres.hpp"
+#include "postgres/connection.hpp"
 
-namespace migc::runtime {
+namespace migc {
 
 // migc's own tables (migc_*) and Alembic's alembic_version are left out: they record the
 // schema, they are not part of it. With `only_schema`, just that schema, its names unqualified.
 std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
-}  // namespace migc::runtime
+}  // namespace migc

@@ -1,12 +1,12 @@
 // libpq wrappers.
-#include "runtime/postgres.hpp"
+#include "postgres/connection.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
-namespace migc::runtime {
+namespace migc {
 
 std::span<const SessionParameter> session_parameters() {
   static constexpr SessionParameter parameters[] = {
@@ -368,4 +368,4 @@ void Transaction::commit() {
   connection_.execute("COMMIT");
 }
 
-}  // namespace migc::runtime
+}  // namespace migc

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace migc::runtime {
+namespace migc {
 
 class EphemeralServer {
  public:
@@ -49,4 +49,4 @@ class EphemeralServer {
 // Stops a released server, given its directory and keeper; throws saying what could not be done.
 void stop_released_server(const std::string& directory, pid_t keeper);
 
-}  // namespace migc::runtime
+}  // namespace migc
