@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "compiler/schema.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/source.hpp"
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
 
 namespace migc {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "compiler/schema.hpp"
 #include "compiler/lowering.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/source.hpp"
+#include "compiler/schema.hpp"
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
 
 namespace migc {
 

@@ -10,8 +10,8 @@
 
 #include "compiler/operations.hpp"
 #include "compiler/schema.hpp"
+#include "diagnostics/diagnostic.hpp"
 #include "dsl/ast.hpp"
-#include "dsl/diagnostics.hpp"
 
 namespace migc {
 

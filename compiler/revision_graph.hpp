@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/diagnostics.hpp"
-#include "dsl/source.hpp"
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
 
 namespace migc {
 

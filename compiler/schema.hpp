@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "diagnostics/source.hpp"
 #include "dsl/ast.hpp"
-#include "dsl/source.hpp"
 
 namespace migc {
 

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "dsl/source.hpp"
+#include "diagnostics/source.hpp"
 #include "postgres/qualified_name.hpp"
 
 namespace migc::ast {

@@ -4,9 +4,9 @@
 
 #include <optional>
 
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
 #include "dsl/ast.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/source.hpp"
 
 namespace migc {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/source.hpp"
+#include "diagnostics/source.hpp"
 
 namespace migc::testing {
 

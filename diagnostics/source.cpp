@@ -1,5 +1,5 @@
 // Line table for SourceFile: built once, searched when a location is printed.
-#include "dsl/source.hpp"
+#include "diagnostics/source.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // The diagnostic table and the one function that renders a located message.
-#include "dsl/diagnostics.hpp"
+#include "diagnostics/diagnostic.hpp"
 
 #include <algorithm>
 #include <array>

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/source.hpp"
+#include "diagnostics/source.hpp"
 
 namespace migc {
 
