@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "compiler/diagnostic_kind.hpp"
 #include "compiler/revision_graph.hpp"
 #include "dsl/grammar.hpp"
 #include "postgres/sql_text.hpp"

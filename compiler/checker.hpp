@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "compiler/diagnostic_kind.hpp"
 #include "compiler/operations.hpp"
 #include "compiler/schema.hpp"
-#include "diagnostics/diagnostic.hpp"
 #include "dsl/ast.hpp"
 
 namespace migc {

@@ -19,6 +19,7 @@
 #include "compiler/authoring.hpp"
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
+#include "compiler/diagnostic_kind.hpp"
 #include "compiler/introspect.hpp"
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
@@ -268,7 +269,7 @@ int run_revision(Options options) {
   migc::Diagnostics diagnostics;
   const auto chain = migc::compile_chain(sources, diagnostics);
   for (const auto& diagnostic : diagnostics.all()) {
-    if (diagnostic.kind != migc::DiagnosticKind::MultipleHeads) continue;
+    if (!diagnostic.is(migc::DiagnosticKind::MultipleHeads)) continue;
     print_diagnostic(diagnostic);
     std::cerr << "migc: error: a new revision needs one head to follow; merge the heads first: "
                  "migc merge heads -m \"...\"\n";
@@ -355,7 +356,7 @@ std::optional<migc::ChainGraph> read_chain_graph(const Options& options, std::ve
   migc::compile_chain(sources, diagnostics);
   bool other_errors = false;
   for (const auto& diagnostic : diagnostics.all()) {
-    if (diagnostic.kind == migc::DiagnosticKind::MultipleHeads) continue;
+    if (diagnostic.is(migc::DiagnosticKind::MultipleHeads)) continue;
     print_diagnostic(diagnostic);
     other_errors = other_errors || diagnostic.severity == migc::Severity::error;
   }

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "compiler/diagnostic_kind.hpp"
+
 namespace migc {
 namespace {
 

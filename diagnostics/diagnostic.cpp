@@ -1,24 +1,10 @@
-// The diagnostic table and the one function that renders a located message.
+// The one function that renders a located message, and the sink that counts what it holds.
 #include "diagnostics/diagnostic.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 
 namespace migc {
 namespace {
-
-struct KindInfo {
-  std::string_view name;
-  Severity severity;
-  std::string_view format;
-};
-
-constexpr std::array kind_table = {
-#define MIGC_DIAGNOSTIC(kind, severity, message) KindInfo{#kind, Severity::severity, message},
-#include "dsl/diagnostics.def"
-#undef MIGC_DIAGNOSTIC
-};
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
@@ -54,45 +40,18 @@ std::string format_excerpt(const Location& where) {
 
 }  // namespace
 
-std::string_view kind_name(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].name; }
-Severity kind_severity(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].severity; }
-std::string_view kind_format(DiagnosticKind kind) { return kind_table[static_cast<std::size_t>(kind)].format; }
-
-std::vector<DiagnosticKind> all_diagnostic_kinds() {
-  std::vector<DiagnosticKind> kinds;
-  for (std::size_t i = 0; i < kind_table.size(); ++i) kinds.push_back(static_cast<DiagnosticKind>(i));
-  return kinds;
-}
-
-bool allowable(DiagnosticKind kind) {
-  return kind_severity(kind) == Severity::warning || kind == DiagnosticKind::NotNullWithoutDefault;
-}
-
-const DiagnosticKind* find_kind(std::string_view name) {
-  static const std::vector<DiagnosticKind> kinds = all_diagnostic_kinds();
-  for (const DiagnosticKind& kind : kinds) {
-    const std::string_view candidate = kind_name(kind);
-    if (candidate.size() == name.size() &&
-        std::equal(candidate.begin(), candidate.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
-      return &kind;
-    }
-  }
-  return nullptr;
-}
-
-Diagnostic& Diagnostics::add(DiagnosticKind kind, Location where, std::string message) {
-  Severity severity = kind_severity(kind);
+Diagnostic& Diagnostics::add(const DiagnosticKindInfo& kind, Location where, std::string message) {
+  Severity severity = kind.severity;
   if (severity == Severity::warning && warnings_are_errors_) severity = Severity::error;
   if (severity == Severity::error) ++error_count_;
   if (severity == Severity::warning) ++warning_count_;
-  return diagnostics_.emplace_back(Diagnostic{kind, severity, where, std::move(message), {}});
+  return diagnostics_.emplace_back(Diagnostic{&kind, severity, where, std::move(message), {}});
 }
 
 std::string format_diagnostic(const Diagnostic& diagnostic) {
   std::string out = fmt::format("{}: {}: {} [{}]\n", format_place(diagnostic.where),
                                 severity_name(diagnostic.severity), diagnostic.message,
-                                kind_name(diagnostic.kind));
+                                diagnostic.kind->name);
   if (diagnostic.where.file != nullptr) out += format_excerpt(diagnostic.where);
   for (const Note& note : diagnostic.notes) {
     if (note.where.file != nullptr) {
@@ -138,7 +97,7 @@ std::string format_github_annotation(const Diagnostic& diagnostic, std::string_v
     if (end.line == begin.line && end.column > begin.column + 1) properties += fmt::format(",endColumn={}", end.column - 1);
     properties += ",";
   }
-  properties += "title=" + escape_command_data(fmt::format("migc {}", kind_name(diagnostic.kind)), true);
+  properties += "title=" + escape_command_data(fmt::format("migc {}", diagnostic.kind->name), true);
   std::string message = diagnostic.message;
   for (const Note& note : diagnostic.notes) message += "\nnote: " + note.message;
   return fmt::format("::{} {}::{}\n", diagnostic.severity == Severity::error ? "error" : "warning", properties,

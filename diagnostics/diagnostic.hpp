@@ -1,36 +1,36 @@
 // Named diagnostics, collected rather than printed, so that a stage can go on after an error
 // and later stages can ask hadErrors() before doing work an earlier error already explains.
+// No kind is declared here: each phase declares its own, in a table of its own.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <concepts>
 #include <cstddef>
-#include <iosfwd>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "diagnostics/source.hpp"
 
 namespace migc {
 
-enum class DiagnosticKind {
-#define MIGC_DIAGNOSTIC(kind, severity, message) kind,
-#include "dsl/diagnostics.def"
-#undef MIGC_DIAGNOSTIC
-};
-
 enum class Severity { error, warning, note };
 
-std::string_view kind_name(DiagnosticKind kind);
-// The kind whose name is `name`, compared without regard to case; null when there is none.
-const DiagnosticKind* find_kind(std::string_view name);
-Severity kind_severity(DiagnosticKind kind);
-std::string_view kind_format(DiagnosticKind kind);
-std::vector<DiagnosticKind> all_diagnostic_kinds();
-// What `@allow(<Kind>)` before a statement can silence: the lints, and the errors that hold
-// unless the author knows better than the compiler (that a table is empty wherever it runs).
-bool allowable(DiagnosticKind kind);
+// One row of a phase's table of kinds (an X-macro `.def` file): the name printed in brackets,
+// the severity, and the fmt message its arguments fill in.
+struct DiagnosticKindInfo {
+  std::string_view name;
+  Severity severity;
+  std::string_view format;
+};
+
+// A phase's enum of kinds: kind_info(kind), found by argument-dependent lookup, gives its row.
+template <typename Kind>
+concept DiagnosticKindEnum = std::is_enum_v<Kind> && requires(Kind kind) {
+  { kind_info(kind) } -> std::same_as<const DiagnosticKindInfo&>;
+};
 
 struct Note {
   Location where;  // file may be null: a hint without a place
@@ -38,18 +38,25 @@ struct Note {
 };
 
 struct Diagnostic {
-  DiagnosticKind kind;
-  Severity severity;
+  const DiagnosticKindInfo* kind;  // a row of the table of the phase that reported it
+  Severity severity;  // the kind's, unless --werror made a warning an error
   Location where;
   std::string message;
   std::vector<Note> notes;
+
+  // Whether it is of `other`, a kind of any phase's enum.
+  template <DiagnosticKindEnum Kind>
+  bool is(Kind other) const {
+    return kind == &kind_info(other);
+  }
 };
 
 class Diagnostics {
  public:
-  template <typename... Args>
-  Diagnostic& report(DiagnosticKind kind, Location where, const Args&... args) {
-    return add(kind, where, fmt::format(fmt::runtime(kind_format(kind)), args...));
+  template <DiagnosticKindEnum Kind, typename... Args>
+  Diagnostic& report(Kind kind, Location where, const Args&... args) {
+    const DiagnosticKindInfo& info = kind_info(kind);
+    return add(info, where, fmt::format(fmt::runtime(info.format), args...));
   }
 
   bool had_errors() const { return error_count_ > 0; }
@@ -60,7 +67,7 @@ class Diagnostics {
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
 
  private:
-  Diagnostic& add(DiagnosticKind kind, Location where, std::string message);
+  Diagnostic& add(const DiagnosticKindInfo& kind, Location where, std::string message);
 
   std::vector<Diagnostic> diagnostics_;
   std::size_t error_count_ = 0;

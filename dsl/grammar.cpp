@@ -3,6 +3,7 @@
 #include "dsl/grammar.hpp"
 
 #include "dsl/grammar_def.hpp"
+#include "dsl/syntax_diagnostics.hpp"
 
 #include <regex>
 
@@ -80,18 +81,18 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
   try {
     if (x3::phrase_parse(it, end, parser, grammar::skipper, attribute)) return true;
     const auto [got, span] = describe_token(source, skip_blanks(it, end));
-    diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, x3::what(rule), got);
+    diagnostics.report(SyntaxKind::SyntaxError, {&source, span}, x3::what(rule), got);
   } catch (const x3::expectation_failure<Iterator>& failure) {
     const auto [got, span] = describe_token(source, skip_blanks(failure.where(), end));
     if (failure.which().rfind("closing $", 0) == 0) {
-      diagnostics.report(DiagnosticKind::UnterminatedString, {&source, span}, "dollar-quoted string");
+      diagnostics.report(SyntaxKind::UnterminatedString, {&source, span}, "dollar-quoted string");
     } else {
-      diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, readable(failure.which()), got);
+      diagnostics.report(SyntaxKind::SyntaxError, {&source, span}, readable(failure.which()), got);
     }
     it = failure.where();
   } catch (const grammar::nesting_too_deep<Iterator>& failure) {
     const Span span = describe_token(source, failure.where).second;
-    diagnostics.report(DiagnosticKind::NestingTooDeep, {&source, span}, grammar::max_nesting);
+    diagnostics.report(SyntaxKind::NestingTooDeep, {&source, span}, grammar::max_nesting);
     it = failure.where;
   }
   return false;
@@ -102,7 +103,7 @@ bool has_nul(const SourceFile& source, Diagnostics& diagnostics) {
   const auto nul = source.text().find('\0');
   if (nul == std::string::npos) return false;
   const auto at = static_cast<std::uint32_t>(nul);
-  diagnostics.report(DiagnosticKind::NulByte, {&source, {at, at + 1}});
+  diagnostics.report(SyntaxKind::NulByte, {&source, {at, at + 1}});
   return true;
 }
 
@@ -127,7 +128,7 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
       it = skip_blanks(it + 1, end);
       if (it != end) {
         const auto [got, span] = describe_token(source, it);
-        diagnostics.report(DiagnosticKind::SyntaxError, {&source, span}, "end of file after the `down { }` block", got);
+        diagnostics.report(SyntaxKind::SyntaxError, {&source, span}, "end of file after the `down { }` block", got);
       }
       return;
     }
@@ -157,7 +158,7 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
     }
   }
   // Pointing at the block's start says which block, where the end of the file would not.
-  if (in_down) diagnostics.report(DiagnosticKind::SyntaxError, {&source, file.down->span}, "`}` closing this `down {` block", "end of file");
+  if (in_down) diagnostics.report(SyntaxKind::SyntaxError, {&source, file.down->span}, "`}` closing this `down {` block", "end of file");
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ TEST(Chain, WithoutTheDependencyTheTableIsUnknown) {
   Diagnostics diagnostics;
   EXPECT_FALSE(compile_chain(files, diagnostics));
   ASSERT_EQ(diagnostics.all().size(), 1u);
-  EXPECT_EQ(diagnostics.all()[0].kind, DiagnosticKind::UnknownTable);
+  EXPECT_EQ(diagnostics.all()[0].kind->name, "UnknownTable");
 }
 
 TEST(Chain, MergeSeesBothBranches) {

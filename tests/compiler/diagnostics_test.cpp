@@ -8,6 +8,7 @@
 
 #include "../split_file.hpp"
 #include "compiler/chain.hpp"
+#include "compiler/diagnostic_kind.hpp"
 
 namespace migc {
 namespace {
@@ -58,6 +59,24 @@ TEST(Diagnostics, EveryKindIsPinnedByATest) {
   for (const DiagnosticKind kind : all_diagnostic_kinds()) {
     const std::string tag = "[" + std::string(kind_name(kind)) + "]";
     EXPECT_NE(corpus.find(tag), std::string::npos) << "no test expects " << tag;
+  }
+}
+
+// The grammar declares its kinds, the compiler's enum names them again: both must mean one kind,
+// or `@allow`, the kind counts and the checks on what a chain reported would miss the grammar's.
+TEST(Diagnostics, AGrammarKindIsTheCompilerKindOfItsName) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate tabel a (id integer);\n");
+  Diagnostics diagnostics;
+  compile_chain(files, diagnostics);
+  ASSERT_EQ(diagnostics.all().size(), 1u);
+  EXPECT_EQ(diagnostics.all()[0].kind->name, "SyntaxError");
+  EXPECT_TRUE(diagnostics.all()[0].is(DiagnosticKind::SyntaxError));
+  EXPECT_FALSE(diagnostics.all()[0].is(DiagnosticKind::UnterminatedString));
+  for (const DiagnosticKind kind : all_diagnostic_kinds()) {
+    const DiagnosticKind* found = find_kind(kind_name(kind));
+    ASSERT_NE(found, nullptr) << kind_name(kind);
+    EXPECT_EQ(*found, kind) << kind_name(kind) << " is the name of two kinds";
   }
 }
 
