@@ -1,7 +1,7 @@
 // The migrator's command line, shared by every migrator executable; each links its own plan.
 #pragma once
 
-#include "runtime/plan.hpp"
+#include "plan/plan.hpp"
 
 namespace migc::runtime {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plan/plan.hpp"
 #include "postgres/connection.hpp"
-#include "runtime/plan.hpp"
 
 namespace migc::runtime {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/plan.hpp"
+#include "plan/plan.hpp"
 
 namespace migc {
 

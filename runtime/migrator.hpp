@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "plan/plan.hpp"
 #include "postgres/connection.hpp"
-#include "runtime/plan.hpp"
 
 namespace migc::runtime {
 

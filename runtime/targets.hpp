@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/plan.hpp"
+#include "plan/plan.hpp"
 
 namespace migc::runtime {
 
