@@ -11,6 +11,7 @@
 #include "compiler/operations.hpp"
 #include "compiler/render_sql.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/scratch_schema.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -438,20 +439,14 @@ Introspected introspect(Connection& connection, const std::optional<std::string>
 }
 
 Schema normalised_by_server(Connection& connection, const Schema& head) {
-  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
-  Transaction scratch(connection);  // never committed
-  connection.execute("CREATE SCHEMA migc_scratch");
-  // The live schema stays on the path behind the scratch one: what lies there (an extension's
-  // functions) prints unqualified on both sides, as it does when the live schema is read.
-  const std::string search_path = "migc_scratch, " + quote_identifier(live_schema);
-  connection.execute("SELECT set_config('search_path', $1, true)", {search_path});
+  const ScratchSchema scratch(connection, "migc_scratch");
   std::string sql;
   for (const auto& [key, statement] : schema_objects(head)) {
     if (key.outside_default_schema()) continue;
     sql += statement + ";\n";
   }
   connection.execute_script(sql);
-  Schema normalised = introspect_on_path(connection, "migc_scratch", search_path).schema;
+  Schema normalised = introspect_on_path(connection, "migc_scratch", scratch.search_path()).schema;
   // Extensions belong to the database, not to the scratch schema: the head's are the ones meant.
   const auto read = normalised.extensions();
   for (const auto& [name, _] : read) apply_operation(op::DropExtension{name}, normalised);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "postgres/catalog.hpp"
+#include "postgres/scratch_schema.hpp"
 
 namespace migc::runtime {
 namespace {
@@ -66,10 +67,7 @@ std::optional<IndexState> find_index(Connection& connection, std::string_view in
 
 std::optional<std::string> planned_index_definition(Connection& connection, const Plan& plan,
                                                     const std::vector<bool>& applied, std::string_view index) {
-  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
-  Transaction scratch(connection);  // never committed
-  connection.execute("CREATE SCHEMA migc_check");
-  connection.execute("SELECT set_config('search_path', 'migc_check, ' || quote_ident($1), true)", {live_schema});
+  const ScratchSchema scratch(connection, "migc_check");
   connection.execute_script(predicted_schema_sql(plan, applied, true));
   const auto planned = find_index(connection, index);
   if (!planned || planned->schema != "migc_check") return std::nullopt;
@@ -77,12 +75,10 @@ std::optional<std::string> planned_index_definition(Connection& connection, cons
 }
 
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied) {
-  const std::string live_schema(connection.execute("SELECT current_schema()").value(0, 0));
-  Transaction scratch(connection);  // never committed
-  // The live snapshot comes first: the scratch schema may add extensions to the database.
-  const std::string live = catalog_snapshot(connection, live_schema);
-  connection.execute("CREATE SCHEMA migc_check");
-  connection.execute("SELECT set_config('search_path', 'migc_check, ' || quote_ident($1), true)", {live_schema});
+  // The live snapshot comes first, on the search path the connection has: what the scratch
+  // schema's script creates may add extensions to the database.
+  const std::string live = catalog_snapshot(connection, std::string(connection.execute("SELECT current_schema()").value(0, 0)));
+  const ScratchSchema scratch(connection, "migc_check");
   connection.execute_script(predicted_schema_sql(plan, applied, true));
   return compare_snapshots(catalog_snapshot(connection, std::string("migc_check")), live);
 }
