@@ -180,7 +180,7 @@ class StatementChecker {
         if (!find_column(*table, *element.column)) return;
         key.column = element.column->text;
       } else {
-        const auto expression = expression_sql(*element.expression, "an index expression");
+        const auto expression = expression_sql(*element.expression, "an index expression", table);
         if (!expression) return;
         key.expression = *expression;
       }
@@ -188,7 +188,7 @@ class StatementChecker {
       index.keys.push_back(std::move(key));
     }
     if (node.where) {
-      const auto predicate = expression_sql(*node.where, "an index predicate");
+      const auto predicate = expression_sql(*node.where, "an index predicate", table);
       if (!predicate) return;
       index.where_sql = *predicate;
     }
@@ -333,7 +333,7 @@ class StatementChecker {
     }
     std::optional<std::string> using_sql;
     if (node.using_expression) {
-      using_sql = expression_sql(*node.using_expression, "a `using` expression");
+      using_sql = expression_sql(*node.using_expression, "a `using` expression", table);
       if (!using_sql) return;
     }
     emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql)});
@@ -373,7 +373,7 @@ class StatementChecker {
     }
     std::optional<std::string> value;
     if (node.value) {
-      value = expression_sql(*node.value, "a default");
+      value = expression_sql(*node.value, "a default", nullptr);
       if (!value) return;
     }
     emit(op::SetDefault{table->name, column->name, std::move(value)});
@@ -492,7 +492,7 @@ class StatementChecker {
       }
       std::vector<std::string> values;
       for (const auto& value : row) {
-        auto sql = expression_sql(value, "an inserted value");
+        auto sql = expression_sql(value, "an inserted value", nullptr);
         if (!sql) return;
         values.push_back(std::move(*sql));
       }
@@ -756,13 +756,32 @@ class StatementChecker {
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
   // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
-  // what is written in it, quotes and comments included, cannot reach past it.
-  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what) {
+  // what is written in it, quotes and comments included, cannot reach past it. The columns it
+  // names must be those of `table`; with none (a default, an inserted value), it may name none.
+  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table) {
     std::string text(revision_.file->slice(expression.span));
-    const auto error = check_expression(text);
-    if (!error) return text;
-    diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, error->offset)), what, error->message);
-    return std::nullopt;
+    const ExpressionFacts facts = read_expression(text);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
+      return std::nullopt;
+    }
+    if (!facts.references_columns) return text;
+    for (const auto& reference : column_references(text)) {
+      const Span where{within(expression.span, reference.offset).begin,
+                       std::min(expression.span.end, within(expression.span, reference.offset).begin +
+                                                         static_cast<std::uint32_t>(reference.names.back().size()))};
+      if (table == nullptr) {
+        diagnostics_.report(DiagnosticKind::ColumnNotAllowed, at(where), what, reference.names.back());
+        return std::nullopt;
+      }
+      // `table.column` of another table is PostgreSQL's to refuse; a bare name must be a column here.
+      if (reference.names.size() != 1) continue;
+      ast::Name name;
+      name.text = reference.names[0];
+      name.span = where;
+      if (find_column(*table, name) == nullptr) return std::nullopt;
+    }
+    return text;
   }
 
   // A raw step, or its down, read by PostgreSQL's parser: each statement must run inside the
@@ -1006,7 +1025,7 @@ class StatementChecker {
     column.type = std::move(*type);
     column.not_null = syntax.not_null;
     if (syntax.default_value) {
-      column.default_sql = expression_sql(*syntax.default_value, "a default");
+      column.default_sql = expression_sql(*syntax.default_value, "a default", nullptr);
       if (!column.default_sql) return false;
     }
     column.identity = syntax.identity;
@@ -1061,7 +1080,7 @@ class StatementChecker {
           references = item.syntax->references ? &*item.syntax->references : nullptr;
           span = item.syntax->span;
           if (item.syntax->check) {
-            const auto check = expression_sql(*item.syntax->check, "a check constraint");
+            const auto check = expression_sql(*item.syntax->check, "a check constraint", &table);
             if (!check) return false;
             constraint.check_sql = *check;
             // The columns a check names decide its default name, as in PostgreSQL.

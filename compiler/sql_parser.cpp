@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace migc {
 namespace {
@@ -139,12 +139,14 @@ bool is_one_target_select(std::string_view json) {
 
 }  // namespace
 
-std::optional<SqlError> check_expression(std::string_view text) {
+ExpressionFacts read_expression(std::string_view text) {
   // Chains repeat their short fragments (`now()`, `true`, `0`) in revision after revision: each
   // is parsed once. The compiler is single-threaded.
-  static std::unordered_set<std::string> known_good;
+  static std::unordered_map<std::string, bool> known_good;  // -> whether it names a column
   constexpr std::size_t short_fragment = 128;
-  if (text.size() <= short_fragment && known_good.contains(std::string(text))) return std::nullopt;
+  if (text.size() <= short_fragment) {
+    if (const auto known = known_good.find(std::string(text)); known != known_good.end()) return {std::nullopt, known->second};
+  }
   // One target of a SELECT, in parentheses of its own: a fragment that closes them early, or
   // runs past them, or is a statement, does not parse as exactly that. The newline ends a
   // trailing `--` comment before the closing parenthesis.
@@ -154,29 +156,58 @@ std::optional<SqlError> check_expression(std::string_view text) {
   {
     const PgQueryParseResult result = pg_query_parse(sql.c_str());
     const bool one = result.error == nullptr && is_one_target_select(result.parse_tree);
+    // As a key, never inside a string (whose quotes JSON escapes).
+    const bool references_columns = one && std::string_view(result.parse_tree).find("{\"ColumnRef\":") != std::string_view::npos;
     pg_query_free_parse_result(result);
     if (one) {
-      if (text.size() <= short_fragment && known_good.size() < 100000) known_good.emplace(text);
-      return std::nullopt;
+      if (text.size() <= short_fragment && known_good.size() < 100000) known_good.emplace(text, references_columns);
+      return {std::nullopt, references_columns};
     }
   }
   const Tree tree = parse(sql);
-  if (tree.error) return SqlError{in_text(tree.error->offset), tree.error->message};
+  if (tree.error) return ExpressionFacts{SqlError{in_text(tree.error->offset), tree.error->message}, false};
   const Json& statements = tree.json.at("stmts");
   if (statements.size() != 1) {
-    return SqlError{in_text(statements[1].value("stmt_location", std::size_t{0})),
-                    "a second statement begins here: this takes one expression"};
+    return ExpressionFacts{SqlError{in_text(statements[1].value("stmt_location", std::size_t{0})),
+                    "a second statement begins here: this takes one expression"}, false};
   }
   const auto [kind, node] = node_of(statements[0]);
   const Json& targets = node->value("targetList", Json::array());
   if (kind != "SelectStmt" || targets.size() != 1) {
     const std::size_t where = targets.size() > 1 ? targets[1]["ResTarget"].value("location", std::size_t{0}) : 0;
-    return SqlError{in_text(where), "a second expression begins here: this takes one expression"};
+    return ExpressionFacts{SqlError{in_text(where), "a second expression begins here: this takes one expression"}, false};
   }
   for (const auto& [key, _] : node->items()) {
-    if (key != "targetList" && key != "limitOption" && key != "op") return SqlError{0, "a query, where this takes one expression"};
+    if (key != "targetList" && key != "limitOption" && key != "op") return ExpressionFacts{SqlError{0, "a query, where this takes one expression"}, false};
   }
-  return std::nullopt;
+  return {std::nullopt, tree.json.dump().find("{\"ColumnRef\":") != std::string::npos};
+}
+
+std::vector<SqlColumnReference> column_references(std::string_view text) {
+  static constexpr std::string_view prefix = "SELECT (";
+  const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
+  std::vector<SqlColumnReference> found;
+  if (tree.error) return found;
+  const auto walk = [&](const auto& self, const Json& node) -> void {
+    if (node.is_object()) {
+      if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
+        SqlColumnReference reference;
+        for (const auto& field : ref->value("fields", Json::array())) {
+          if (field.contains("String")) reference.names.push_back(field["String"].value("sval", ""));
+        }
+        const std::size_t location = ref->value("location", prefix.size());
+        reference.offset = location < prefix.size() ? 0 : location - prefix.size();
+        if (!reference.names.empty()) found.push_back(std::move(reference));
+        return;
+      }
+      for (const auto& [_, value] : node.items()) self(self, value);
+    } else if (node.is_array()) {
+      for (const auto& value : node) self(self, value);
+    }
+  };
+  walk(walk, tree.json);
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
+  return found;
 }
 
 ParsedSql parse_statements(std::string_view sql) {

@@ -16,9 +16,24 @@ struct SqlError {
   std::string message;
 };
 
-// Whether `text` is exactly one SQL expression, as a default, a check or an index element is:
-// not a syntax error, not two expressions, not a statement, however its quotes and comments lie.
-std::optional<SqlError> check_expression(std::string_view text);
+// What PostgreSQL's parser makes of one SQL expression, as a default, a check or an index
+// element is: an error where it is not exactly one (a syntax error, two expressions, a
+// statement, however its quotes and comments lie).
+struct ExpressionFacts {
+  std::optional<SqlError> error;
+  bool references_columns = false;
+};
+ExpressionFacts read_expression(std::string_view text);
+inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
+
+// A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
+// its byte offset in the expression.
+struct SqlColumnReference {
+  std::vector<std::string> names;
+  std::size_t offset = 0;
+};
+// The columns a valid expression names, in the order written.
+std::vector<SqlColumnReference> column_references(std::string_view text);
 
 // What a raw statement does, as far as a revision's checks care.
 struct SqlStatement {
