@@ -379,6 +379,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
       const Revision& meta = plan_.revisions[revisions[i]];
       throw_if_interrupted(applied, i == 0 ? fmt::format("stopped before revision {}", meta.id)
                                            : fmt::format("stopped after revision {}", plan_.revisions[revisions[i - 1]].id));
+      report({revisions[i], direction, i + 1, revisions.size(), {}, 0, true});
       const auto start = std::chrono::steady_clock::now();
       int retries = 0;
       for (;;) {
@@ -414,6 +415,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     const std::size_t revision = revisions[i];
     const Revision& meta = plan_.revisions[revision];
     throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
+    report({revision, direction, i + 1, revisions.size(), {}, 0, true});
     const auto start = std::chrono::steady_clock::now();
     int retries = 0;
     for (;;) {

@@ -64,6 +64,8 @@ struct Progress {
   std::size_t total;  // revisions this run will apply or revert
   std::chrono::duration<double, std::milli> elapsed;
   int retries;        // lock timeouts survived on the way
+  // Reported once as the revision begins (elapsed and retries still 0), then again when it is done.
+  bool started = false;
 };
 
 struct RunSettings {
