@@ -29,14 +29,14 @@ class MigrationError : public std::runtime_error {
   const DatabaseError& cause() const { return cause_; }
   std::uint32_t line() const { return line_; }
   // A `concurrently` step failed: nothing rolled it back.
-  bool outside_transaction() const { return step_ != nullptr && !step_->transactional; }
-  std::string_view concurrent_index() const { return step_ != nullptr ? step_->concurrent_index : std::string_view(); }
-  bool creates_index() const { return step_ != nullptr && step_->creates_index; }
+  bool outside_transaction() const { return step_ && !step_->transactional; }
+  std::string_view concurrent_index() const { return step_ ? step_->concurrent_index : std::string_view(); }
+  bool creates_index() const { return step_ && step_->creates_index; }
 
  private:
-  const Revision& revision_;
+  Revision revision_;
   Direction direction_;
-  const Step* step_;
+  std::optional<Step> step_;
   std::uint32_t line_;
   DatabaseError cause_;
 };

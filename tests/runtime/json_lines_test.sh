@@ -102,7 +102,7 @@ psql "$DATABASE_URL application_name=json_lock_holder" -Xq -c "SELECT pg_advisor
   -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 300); do
-  [ "$(sql migc_json "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" != 0 ] && break
+  [ "$(sql migc_json "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" != 0 ] && break
   sleep 0.1
 done
 json upgrade 4 'e["event"] + " " + e.get("holder", "")' "$migrate" --lock-wait 3 upgrade head
