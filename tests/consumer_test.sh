@@ -22,6 +22,12 @@ echo "ok: migc installs"
 cmake -S "$here/consumer" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 echo "ok: a project of its own builds its migrator with find_package(migc) and add_migrations(), without setting the C++ standard"
+grep -q "Type: *DYN" <<<"$(readelf -h "$work/build/inventory-migrate")" || { echo "FAILED: the migrator is not position-independent:"; readelf -h "$work/build/inventory-migrate"; exit 1; }
+echo "ok: the migrator is position-independent (no -no-pie forced on it)"
+if grep -qE 'libstdc\+\+|libgcc_s|libfmt' <<<"$(ldd "$work/build/inventory-migrate")"; then
+  echo "FAILED: by default the migrator needs the C++ runtime or fmt:"; ldd "$work/build/inventory-migrate"; exit 1
+fi
+echo "ok: by default it carries its C++ runtime"
 
 psql "$server dbname=postgres" -XAtqc "CREATE DATABASE $database" >/dev/null
 out=$(DATABASE_URL="$server dbname=$database" "$work/build/inventory-migrate" upgrade head 2>&1)
@@ -101,3 +107,37 @@ if cmake --build "$work/build" --target inventory-update-generated >/dev/null 2>
   echo "FAILED: a project without SCHEMA_SQL has an -update-generated target"; exit 1
 fi
 echo "ok: without SCHEMA_SQL there is no -update-generated target"
+
+# add_migrations()'s keywords: OUTPUT_DIRECTORY, CMake's own output directory when none is given,
+# STATIC_RUNTIME OFF, WERROR; a keyword without its value is an error at configure time.
+cp -r "$here/consumer" "$work/keywords"
+printf "revision 'c3' revises 'b2'\n  message 'Find samples by state';\n\ncreate index idx_sample_state on sample (state);\n" \
+  >"$work/keywords/migrations/c3_sample_state.mig"
+cat >"$work/keywords/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(keywords LANGUAGES CXX)
+find_package(migc 0.2 REQUIRED)
+add_migrations(inventory DIRECTORY migrations MIGRATOR inventory-migrate OUTPUT_DIRECTORY bin STATIC_RUNTIME OFF)
+add_migrations(loose DIRECTORY migrations MIGRATOR loose-migrate)
+add_migrations(strict DIRECTORY migrations MIGRATOR strict-migrate WERROR)
+CMAKE
+cmake -S "$work/keywords" -B "$work/keywords_build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$work/keywords_build/executables" >/dev/null
+out=$(cmake --build "$work/keywords_build" --target inventory-migrate loose-migrate 2>&1) || { echo "FAILED: a lint failed a build without WERROR:"; echo "$out"; exit 1; }
+grep -q "warning: .*\[LockingIndexBuild\]" <<<"$out" || { echo "FAILED: the lint was not shown:"; echo "$out"; exit 1; }
+echo "ok: without WERROR a lint is a warning"
+[ -x "$work/keywords_build/bin/inventory-migrate" ] || { echo "FAILED: OUTPUT_DIRECTORY bin was not used"; ls -R "$work/keywords_build" | head -30; exit 1; }
+echo "ok: OUTPUT_DIRECTORY puts the migrator there"
+[ -x "$work/keywords_build/executables/loose-migrate" ] || { echo "FAILED: without OUTPUT_DIRECTORY, CMAKE_RUNTIME_OUTPUT_DIRECTORY was not used"; exit 1; }
+echo "ok: without it, the migrator goes where CMake puts executables (CMAKE_RUNTIME_OUTPUT_DIRECTORY)"
+grep -q 'libstdc++' <<<"$(ldd "$work/keywords_build/bin/inventory-migrate")" || { echo "FAILED: STATIC_RUNTIME OFF linked the C++ runtime statically"; exit 1; }
+echo "ok: STATIC_RUNTIME OFF leaves the C++ runtime dynamic"
+if out=$(cmake --build "$work/keywords_build" --target strict-migrate 2>&1); then
+  echo "FAILED: WERROR let a lint pass:"; echo "$out"; exit 1
+fi
+grep -q "error: .*\[LockingIndexBuild\]" <<<"$out" || { echo "FAILED: WERROR failed the build without naming the lint:"; echo "$out"; exit 1; }
+echo "ok: WERROR makes the lint an error that fails the build"
+sed -i 's/MIGRATOR strict-migrate WERROR)/MIGRATOR strict-migrate STATIC_RUNTIME)/' "$work/keywords/CMakeLists.txt"
+if out=$(cmake -S "$work/keywords" -B "$work/keywords_build" 2>&1); then echo "FAILED: a keyword without its value was accepted"; exit 1; fi
+grep -q "add_migrations(strict): no value after STATIC_RUNTIME" <<<"$out" || { echo "FAILED: a keyword without a value was not named:"; echo "$out"; exit 1; }
+echo "ok: a keyword without its value is refused by name"
