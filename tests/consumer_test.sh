@@ -2,11 +2,48 @@
 # Another project uses migc the way a user's would: install migc, find_package(migc) from a
 # CMake project of its own, build its migrator, run it, and run its round-trip tests.
 # usage: consumer_test.sh <migc build dir> <server conninfo file>
+#        consumer_test.sh --subproject: the same project with migc's sources as a subproject
 set -euo pipefail
-build=$1
-server=$(cat "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+
+# The service links a fmt of its own beside migc's runtime, which carries its copy in a namespace
+# of its own (fmt::migc_internal): the service's fmt calls go to its fmt, and nothing of migc's
+# copy stands in for it.
+own_fmt_only() {  # own_fmt_only <executable>
+  local strong
+  strong=$(nm -C --defined-only "$1" | grep -E " [TDR] fmt::v9::" || true)
+  [ -z "$strong" ] || { echo "FAILED: $1 defines the fmt::v9 of the project's own fmt:"; head -5 <<<"$strong"; exit 1; }
+  grep -q "fmt::v9::vprint" <<<"$(nm -D -C --undefined-only "$1")" || { echo "FAILED: $1 does not take fmt::vprint from its fmt library"; exit 1; }
+  grep -q "libfmt" <<<"$(ldd "$1")" || { echo "FAILED: $1 does not load its own fmt"; ldd "$1"; exit 1; }
+}
+# `cmake --install` installs what the project asks for (install(TARGETS)), nothing of migc's.
+installs_only_its_own() {  # installs_only_its_own <build dir> <prefix>
+  cmake --install "$1" --prefix "$2" >/dev/null
+  local installed
+  installed=$(cd "$2" && find . -type f -o -type l | sort | tr '\n' ' ')
+  [ "$installed" = "./bin/inventory-migrate ./bin/inventory-service " ] ||
+    { echo "FAILED: the install tree holds more (or less) than the project's migrator and service: $installed"; exit 1; }
+  installed=$("$2/bin/inventory-migrate" history 2>&1) || true
+  grep -q "a1 -> b2 (head)" <<<"$installed" || { echo "FAILED: the installed migrator does not run: $installed"; exit 1; }
+}
+
+if [ "${1:-}" = --subproject ]; then
+  trap 'rm -rf "$work"' EXIT
+  # migc's sources as a subproject (add_subdirectory, as FetchContent_MakeAvailable does): the
+  # project's install tree again holds its own migrator and service only, not migc's compiler,
+  # libraries or fmt, and the service's fmt is still its own.
+  cmake -S "$here/consumer" -B "$work/subproject" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMIGC_SOURCE_DIR="$here/.." >/dev/null
+  cmake --build "$work/subproject" --target inventory-migrate inventory-service >/dev/null
+  own_fmt_only "$work/subproject/inventory-service"
+  echo "ok: as a subproject too, migc's fmt stays out of the service's way"
+  installs_only_its_own "$work/subproject" "$work/subproject_installed"
+  echo "ok: as a subproject, cmake --install installs the project's migrator and service, and nothing of migc's"
+  exit 0
+fi
+
+build=$1
+server=$(cat "$2")
 database=migc_consumer_$$
 admin() { psql "$server dbname=postgres" -XAtqc "$1"; }
 # The consumer's round trips make databases named after its chain.
@@ -66,6 +103,11 @@ out=$("$work/build/inventory-service" "$server dbname=$service_db" 2>&1) || stat
 [ $status -eq 1 ] && grep -q "^migration failed: applied revisions were edited" <<<"$out" &&
   grep -q "revision a1 (migrations/a1_samples.mig:1) was applied as edited" <<<"$out" || { echo "FAILED: an edited applied revision was not refused ($status):"; echo "$out"; exit 1; }
 echo "ok: an edited applied revision is refused with a message the service can log"
+
+own_fmt_only "$work/build/inventory-service"
+echo "ok: the service uses its own fmt, and migc's copy takes none of its symbols"
+installs_only_its_own "$work/build" "$work/installed"
+echo "ok: cmake --install installs the project's migrator (install(TARGETS)), and nothing of migc's"
 
 out=$(ctest --test-dir "$work/build" 2>&1) || { echo "FAILED: its own round-trip tests:"; echo "$out"; exit 1; }
 grep -q "inventory.roundtrip.b2" <<<"$out" || { echo "FAILED: no round trip of b2 ran:"; echo "$out"; exit 1; }
