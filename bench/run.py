@@ -75,7 +75,7 @@ def build_migrator(build, chain_dir, work, name):
                     os.path.join(build, "runtime/libmigc_runtime.a"), os.path.join(build, "postgres/libmigc_postgres.a"),
                     os.path.join(build, "postgres/libmigc_sql_text.a"),
                     os.path.join(build, "third_party/fmt/libmigc_fmt.a"),
-                    "-lpq", "-static-libstdc++", "-static-libgcc", "-no-pie", "-o", binary])
+                    "-lpq", "-static-libstdc++", "-static-libgcc", "-o", binary])
     return binary, {"migc": t_migc, "plan compile": t_compile, "link": t_link, "size": os.path.getsize(binary),
                     "plan bytes": os.path.getsize(plan_cpp)}
 

@@ -11,7 +11,14 @@
 #     [MODEL <dir>]                         model files the head schema must equal, or the build
 #                                           fails (`migc revision --autogenerate` writes the fix)
 #     [TESTS <bool>]                        register round-trip tests (label `postgres`)
-#     [CHECKER])                            build <name>-roundtrip without registering tests
+#     [CHECKER]                             build <name>-roundtrip without registering tests
+#     [WERROR]                              lint warnings fail the build
+#     [OUTPUT_DIRECTORY <dir>]              where the migrator is written (default: CMake's for
+#                                           any executable: CMAKE_RUNTIME_OUTPUT_DIRECTORY, else
+#                                           the current binary directory)
+#     [STATIC_RUNTIME <bool>])              link the C++ runtime into the migrator, so that only
+#                                           libpq and libc are needed where it runs (default ON;
+#                                           GCC and Clang; turn it off under sanitizers)
 #
 # Creates: <name>_plan (a static library holding the plan), the migrator, and with TESTS the
 # <name>-roundtrip checker, one test per revision and one for the whole chain.
@@ -58,12 +65,19 @@ function(_migc_depend_on_checked_in file out_var)
 endfunction()
 
 function(add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER" "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER;WERROR"
+    "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS;OUTPUT_DIRECTORY;STATIC_RUNTIME" "SOURCES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "add_migrations(${name}): no value after ${arg_KEYWORDS_MISSING_VALUES}")
+  endif()
   if(arg_TESTS)
     set(arg_CHECKER TRUE)
   endif()
-  if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  if(NOT DEFINED arg_STATIC_RUNTIME)
+    set(arg_STATIC_RUNTIME ON)
   endif()
   if(NOT arg_DIRECTORY AND NOT arg_SOURCES)
     message(FATAL_ERROR "add_migrations(${name}): give DIRECTORY <dir> or SOURCES <file>...")
@@ -99,6 +113,10 @@ function(add_migrations name)
   set(plan_cpp ${out}/${name}_plan.cpp)
   set(revisions_txt ${out}/${name}_revisions.txt)
   set(common_args --name ${name} --source-root ${PROJECT_SOURCE_DIR})
+  set(werror_args)
+  if(arg_WERROR)
+    set(werror_args --werror)
+  endif()
   set(outputs ${plan_cpp} ${revisions_txt})
   set(model_args)
   set(model_depends)
@@ -124,7 +142,7 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND ${compiler} compile ${common_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
+    COMMAND ${compiler} compile ${common_args} ${werror_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
     DEPENDS ${compiler} ${sources} ${schema_depends} ${lock_depends} ${model_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)
@@ -148,13 +166,14 @@ function(add_migrations name)
 
   add_executable(${arg_MIGRATOR} $<TARGET_OBJECTS:migc::runtime_main>)
   target_link_libraries(${arg_MIGRATOR} PRIVATE ${name}_plan migc::runtime)
-  set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
-  # Self-contained: only libpq (and libc) are needed where the migrator runs. Not
-  # position-independent: the plan's tables hold a pointer per string, which a PIE relocates at
-  # every start (170,000 relocations at 10,000 revisions, a third of a start-up at head). The
-  # price is ASLR for the executable's own image; libraries keep theirs.
-  if(NOT DEFINED MIGC_STATIC_RUNTIME OR MIGC_STATIC_RUNTIME)
-    target_link_options(${arg_MIGRATOR} PRIVATE -static-libstdc++ -static-libgcc -no-pie)
+  if(arg_OUTPUT_DIRECTORY)
+    get_filename_component(arg_OUTPUT_DIRECTORY ${arg_OUTPUT_DIRECTORY} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_BINARY_DIR})
+    set_target_properties(${arg_MIGRATOR} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${arg_OUTPUT_DIRECTORY})
+  endif()
+  # Self-contained: only libpq (and libc) are needed where the migrator runs. Position-independent
+  # as the toolchain makes it: the plan holds no pointers to relocate (see plan/plan.hpp).
+  if(arg_STATIC_RUNTIME)
+    target_link_options(${arg_MIGRATOR} PRIVATE "$<$<LINK_LANG_AND_ID:CXX,GNU,Clang>:-static-libstdc++;-static-libgcc>")
   endif()
 
   if(arg_CHECKER)

@@ -142,6 +142,16 @@ void check_lock_file(const SourceFile& lock, const CompiledChain& chain, Diagnos
   }
 }
 
+std::set<const SourceFile*> released_files(const SourceFile& lock, const CompiledChain& chain) {
+  std::set<std::pair<std::string, std::string>> locked;
+  for (const auto& entry : read_lock(lock)) locked.emplace(entry.id, entry.checksum);
+  std::set<const SourceFile*> files;
+  for (const auto& revision : chain.revisions) {
+    if (locked.contains({revision.id, revision.checksum})) files.insert(revision.file);
+  }
+  return files;
+}
+
 std::string updated_lock_file(const SourceFile& lock, const CompiledChain& chain, std::string_view header) {
   std::string text = lock.text().empty() ? std::string(header) : lock.text();
   if (!text.empty() && text.back() != '\n') text += '\n';

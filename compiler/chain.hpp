@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ void check_generated_file(const SourceFile& checked_in, const std::string& expec
 // The lock file: one `<revision id> <checksum>` line per released revision. Reports a locked
 // revision whose lowered SQL changed, or that disappeared.
 void check_lock_file(const SourceFile& lock, const CompiledChain& chain, Diagnostics& diagnostics);
+// The files of the revisions the lock file lists with the checksum they still have: released,
+// and linted when they were written.
+std::set<const SourceFile*> released_files(const SourceFile& lock, const CompiledChain& chain);
 // The lock file with a line added for every revision it does not list yet; locked lines stay.
 std::string updated_lock_file(const SourceFile& lock, const CompiledChain& chain, std::string_view header);
 

@@ -210,15 +210,18 @@ int run_compile(const Options& options) {
   // A first build: there is nothing to be stale yet. Review starts with the next change.
   const bool first_schema_sql = !options.schema_sql.empty() && !fs::exists(options.schema_sql);
   migc::Diagnostics diagnostics;
-  if (options.werror) diagnostics.treat_warnings_as_errors();
   const auto chain = migc::compile_chain(sources, diagnostics);
   if (chain) {
+    // A released revision was linted while it was written; its warnings, repeated by every
+    // build after, would only teach people to skip warnings. `migc check` still lints it.
+    if (!options.lock_file.empty()) diagnostics.forget_warnings_in(migc::released_files(lock, *chain));
     if (!options.model.empty() && options.check_model) check_model(*chain, options.model, model_sources, diagnostics);
     if (!options.lock_file.empty()) migc::check_lock_file(lock, *chain, diagnostics);
     if (!options.schema_sql.empty() && !options.update_generated && !first_schema_sql) {
       migc::check_generated_file(checked_in, schema_file_text(*chain, options), refresh_command(options, true), diagnostics);
     }
   }
+  if (options.werror) diagnostics.treat_warnings_as_errors();
   print_diagnostics(diagnostics);
   if (!chain || diagnostics.had_errors()) {
     std::cerr << fmt::format("migc: {} error(s); nothing generated\n", diagnostics.error_count());

@@ -90,7 +90,34 @@ std::string entry_sum(const CompiledChain& chain) {
   return digits;
 }
 
+namespace {
+
+// Every string of the plan, one after another in one character array, which the tables point
+// into by offset and size: data without a pointer needs no relocation when the migrator starts.
+class TextBlob {
+ public:
+  // `{offset, size}` of `text`, appended; the empty string is {0, 0}.
+  std::string add(std::string_view text) {
+    if (text.empty()) return "{0, 0}";
+    const std::size_t offset = size_;
+    size_ += text.size();
+    // One literal a string: adjacent literals join into one array, each escaped on its own.
+    literals_ += "    " + cpp_comment_text(text) + "\n";
+    return fmt::format("{{{}, {}}}", offset, text.size());
+  }
+  std::size_t size() const { return size_; }
+  // The array's initializer; a plan with no strings still needs one character.
+  std::string literals() const { return literals_.empty() ? "    \"\"\n" : literals_; }
+
+ private:
+  std::string literals_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root) {
+  TextBlob text;
   std::string steps;
   std::string parents;
   std::string revisions;
@@ -110,55 +137,66 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
     const auto emit_steps = [&](const std::vector<LoweredStep>& lowered) {
       const std::size_t begin = step_count;
       for (const auto& step : lowered) {
+        const std::string sql = text.add(step.sql);
+        const std::string concurrent_index = text.add(step.concurrent_index);
         steps += fmt::format("    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
-                             cpp_string_literal(step.sql), step.line, step.transactional,
-                             cpp_string_literal(step.concurrent_index), step.creates_index);
+                             sql, step.line, step.transactional, concurrent_index, step.creates_index);
         ++step_count;
       }
       return begin;
     };
+    // Strings are added one statement at a time: the order of a call's arguments is unspecified,
+    // and the plan must come out the same whichever compiler built migc. Designated initializers:
+    // a field written to the wrong slot does not compile.
+    const std::string id = text.add(revision.id);
+    const std::string message = text.add(revision.message);
+    const std::string source = text.add(relative_source_path(revision.file->path(), source_root));
+    const std::string checksum = text.add(revision.checksum);
+    const std::string lock_timeout = text.add(revision.lock_timeout);
+    const std::string statement_timeout = text.add(revision.statement_timeout);
     const std::size_t up_begin = emit_steps(revision.lowered.up);
     const std::size_t down_begin = emit_steps(revision.lowered.down);
     const std::size_t changes_begin = change_count;
     for (const auto& [key, sql] : revision.schema_changes) {
-      schema_changes += fmt::format("    {{.key = {}, .sql = {}}},\n", cpp_string_literal(key), cpp_string_literal(sql));
+      const std::string key_text = text.add(key);
+      schema_changes += fmt::format("    {{.key = {}, .sql = {}}},\n", key_text, text.add(sql));
       ++change_count;
     }
-    // Designated initializers: a field written to the wrong slot does not compile.
     revisions += fmt::format(
         "    {{.id = {}, .message = {}, .source = {}, .line = {}, .parents_begin = {}, .parents_count = {}, "
         ".up_begin = {}, .up_count = {}, .down_begin = {}, .down_count = {}, .irreversible = {}, .checksum = {}, "
-        ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},\n",
-        cpp_string_literal(revision.id), cpp_string_literal(revision.message),
-        cpp_string_literal(relative_source_path(revision.file->path(), source_root)), revision.line, parents_begin,
-        revision.parents.size(), up_begin, revision.lowered.up.size(), down_begin, revision.lowered.down.size(),
-        revision.lowered.irreversible, cpp_string_literal(revision.checksum), cpp_string_literal(revision.lock_timeout),
-        cpp_string_literal(revision.statement_timeout), changes_begin, revision.schema_changes.size());
+        ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},  // {}\n",
+        id, message, source, revision.line, parents_begin, revision.parents.size(), up_begin, revision.lowered.up.size(),
+        down_begin, revision.lowered.down.size(), revision.lowered.irreversible, checksum, lock_timeout, statement_timeout,
+        changes_begin, revision.schema_changes.size(), cpp_comment_text(revision.id));
   }
   // Zero-length arrays are not C++: keep one unused element where a chain has none.
   if (parents.empty()) parents = "    0,  // unused\n";
-  if (steps.empty()) steps = "    {.sql = \"\"sv, .line = 0, .transactional = true, .concurrent_index = \"\"sv, .creates_index = false},  // unused\n";
-  if (schema_changes.empty()) schema_changes = "    {.key = \"\"sv, .sql = \"\"sv},  // unused\n";
+  if (steps.empty()) steps = "    {},  // unused\n";
+  if (schema_changes.empty()) schema_changes = "    {},  // unused\n";
 
   return fmt::format(R"(// Generated by migc from the {} revision(s) of chain {}. Do not edit: edit the .mig files.
 #include "plan/plan.hpp"
 
 namespace {{
 using namespace std::string_view_literals;
-using migc::runtime::Revision;
-using migc::runtime::SchemaChange;
-using migc::runtime::Step;
+namespace stored = migc::runtime::stored;
 
-constexpr Step steps[] = {{
+// Every string the tables below name by {{offset, size}}.
+constexpr char text[] =
+{};
+constexpr std::string_view blob(text, {});
+
+constexpr stored::Step steps[] = {{
 {}}};
 
 constexpr std::uint32_t parents[] = {{
 {}}};
 
-constexpr Revision revisions[] = {{
+constexpr stored::Revision revisions[] = {{
 {}}};
 
-constexpr SchemaChange schema_changes[] = {{
+constexpr stored::SchemaChange schema_changes[] = {{
 {}}};
 
 constexpr std::string_view head_schema = {};
@@ -166,16 +204,17 @@ constexpr std::string_view head_schema = {};
 
 namespace migc::runtime {{
 const Plan& linked_plan() {{
-  static constexpr Plan plan{{.name = {}, .revisions = revisions, .parents = std::span<const std::uint32_t>(parents, {}),
-                             .steps = std::span<const Step>(steps, {}), .head_schema_sql = head_schema,
-                             .schema_changes = std::span<const SchemaChange>(schema_changes, {}), .entry_sum = {}}};
+  static constexpr Plan plan{{.name = {}, .revisions = {{blob, revisions}}, .parents = std::span<const std::uint32_t>(parents, {}),
+                             .steps = {{blob, std::span<const stored::Step>(steps, {})}}, .head_schema_sql = head_schema,
+                             .schema_changes = {{blob, std::span<const stored::SchemaChange>(schema_changes, {})}},
+                             .entry_sum = {}}};
   return plan;
 }}
 }}  // namespace migc::runtime
 )",
-                     chain.revisions.size(), cpp_comment_text(name), steps, parents, revisions, schema_changes,
-                     cpp_string_literal(schema_sql(chain.head)), cpp_string_literal(name), parent_count, step_count,
-                     change_count, cpp_string_literal(entry_sum(chain)));
+                     chain.revisions.size(), cpp_comment_text(name), text.literals(), text.size(), steps, parents, revisions,
+                     schema_changes, cpp_string_literal(schema_sql(chain.head)), cpp_string_literal(name), parent_count,
+                     step_count, change_count, cpp_string_literal(entry_sum(chain)));
 }
 
 }  // namespace migc

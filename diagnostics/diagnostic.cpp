@@ -40,6 +40,24 @@ std::string format_excerpt(const Location& where) {
 
 }  // namespace
 
+void Diagnostics::treat_warnings_as_errors() {
+  warnings_are_errors_ = true;
+  for (Diagnostic& diagnostic : diagnostics_) {
+    if (diagnostic.severity != Severity::warning) continue;
+    diagnostic.severity = Severity::error;
+    --warning_count_;
+    ++error_count_;
+  }
+}
+
+void Diagnostics::forget_warnings_in(const std::set<const SourceFile*>& files) {
+  std::erase_if(diagnostics_, [&](const Diagnostic& diagnostic) {
+    if (diagnostic.severity != Severity::warning || !files.contains(diagnostic.where.file)) return false;
+    --warning_count_;
+    return true;
+  });
+}
+
 Diagnostic& Diagnostics::add(const DiagnosticKindInfo& kind, Location where, std::string message) {
   Severity severity = kind.severity;
   if (severity == Severity::warning && warnings_are_errors_) severity = Severity::error;

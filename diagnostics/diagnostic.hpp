@@ -7,6 +7,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -62,8 +63,10 @@ class Diagnostics {
   bool had_errors() const { return error_count_ > 0; }
   std::size_t error_count() const { return error_count_; }
   std::size_t warning_count() const { return warning_count_; }
-  // --werror: every warning reported from now on is an error.
-  void treat_warnings_as_errors() { warnings_are_errors_ = true; }
+  // --werror: every warning, reported so far or from now on, is an error.
+  void treat_warnings_as_errors();
+  // Drops the warnings reported in these files (those of released revisions).
+  void forget_warnings_in(const std::set<const SourceFile*>& files);
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
 
  private:

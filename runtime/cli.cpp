@@ -98,6 +98,8 @@ void check_timeouts(Connection& connection, const RunSettings& settings) {
   }
 }
 
+std::string_view verb_name(Direction direction) { return direction == Direction::up ? "upgrade" : "downgrade"; }
+
 std::vector<std::string> ids(const Plan& plan, const std::vector<std::size_t>& revisions) {
   std::vector<std::string> out;
   for (std::size_t revision : revisions) out.emplace_back(plan.revisions[revision].id);
@@ -163,8 +165,16 @@ void lock(Session& session, const Options& options, Output& out) {
   const auto wait = lock_wait(options);
   session.migrator.lock(wait, [&](const std::string& holder) {
     out.note(fmt::format("waiting for the migration lock on {}: another migrator holds it ({}); waiting up to {:.0f} s (--lock-wait)",
-                         session.database, holder, options.lock_wait_seconds));
+                         session.database, holder, options.lock_wait_seconds),
+             "lock_wait", {{"database", session.database}, {"holder", holder}, {"lock_wait_seconds", options.lock_wait_seconds}});
   });
+}
+
+// The result of an upgrade or downgrade: where the database was and is; a rehearsal's `to` is
+// where it still is, and `rehearsed_to` where the rolled-back run got.
+Json moved(const std::string& database, const std::vector<std::string>& from, const std::vector<std::string>& to,
+           const std::optional<std::vector<std::string>>& rehearsed_to = std::nullopt) {
+  return {{"database", database}, {"from", from}, {"to", to}, {"rehearsed_to", rehearsed_to ? Json(*rehearsed_to) : Json()}};
 }
 
 std::pair<std::string, std::string> split_range(const std::string& target) {
@@ -209,7 +219,9 @@ int offline(const Plan& plan, const Options& options, Direction direction, Outpu
   }
   if (revisions.empty()) throw TargetError(fmt::format("`{}` selects nothing to downgrade: it starts where it ends", options.target));
   if (direction == Direction::down) require_reversible(plan, revisions);
-  out.raw(offline_script(plan, revisions, direction, applied, options.settings));
+  const std::string script = offline_script(plan, revisions, direction, applied, options.settings);
+  if (!out.json()) std::cout << script;
+  out.result(verb_name(direction), "", {{"sql", script}}, exit_ok);
   return exit_ok;
 }
 
@@ -228,13 +240,14 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
   if (direction == Direction::up && (options.target == "head" || options.target == "heads") &&
       session.migrator.at_plan_head()) {
     const auto heads = plan_heads(plan);
-    out.summary(fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, heads)),
-                {{"database", session.database}, {"from", ids(plan, heads)}, {"to", ids(plan, heads)}});
+    out.result(verb_name(direction), fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, heads)),
+               moved(session.database, ids(plan, heads), ids(plan, heads)), exit_ok);
     return exit_ok;
   }
   if (const auto adopted = session.migrator.prepare(); !adopted.empty()) {
     out.note(fmt::format("adopted a database migrated by Alembic, at {}; alembic_version stays up to date",
-                         fmt::join(adopted, ", ")));
+                         fmt::join(adopted, ", ")),
+             "adopted_alembic", {{"database", session.database}, {"revisions", adopted}});
   }
   // Read under the lock: a migrator that waited sees what the one before it did.
   const std::vector<bool> applied = session.migrator.applied();
@@ -251,14 +264,23 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
                                                     : downgrade_revisions(plan, applied, options.target);
   const auto current = applied_heads(plan, applied);
   if (revisions.empty()) {
-    out.summary(fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, current)),
-                {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, current)}});
+    out.result(verb_name(direction), fmt::format("{} is at {}; nothing to do", session.database, heads_text(plan, current)),
+               moved(session.database, ids(plan, current), ids(plan, current)), exit_ok);
     return exit_ok;
   }
   out.note(fmt::format("{} {} from {} ({} revision{})", direction == Direction::up ? "upgrading" : "downgrading",
-                       session.database, heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"));
+                       session.database, heads_text(plan, current), revisions.size(), revisions.size() == 1 ? "" : "s"),
+           "migration_started",
+           {{"operation", verb_name(direction)}, {"database", session.database}, {"from", ids(plan, current)},
+            {"revisions", ids(plan, revisions)}, {"rehearsal", options.rehearse},
+            {"single_transaction", options.settings.single_transaction}});
   const auto report = [&](const Progress& progress) {
     const Revision& revision = plan.revisions[progress.revision];
+    if (progress.started) {
+      out.event("revision_started", {{"revision", revision.id}, {"operation", verb_name(progress.direction)},
+                                     {"position", progress.done}, {"total", progress.total}});
+      return;
+    }
     out.step(progress.direction == Direction::up, revision.id, revision.message, progress.elapsed.count(), progress.retries,
              progress.done, progress.total);
   };
@@ -270,14 +292,14 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
   const auto now = applied_heads(plan, session.migrator.applied());
   if (rehearsal) {
     rehearsal.reset();  // rolls everything back
-    out.summary(fmt::format("rehearsal done: every revision from {} to {} ran; all of it was rolled back, and {} is still at {}",
-                            heads_text(plan, current), heads_text(plan, now), session.database, heads_text(plan, current)),
-                {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, current)},
-                 {"rehearsed_to", ids(plan, now)}});
+    out.result(verb_name(direction),
+               fmt::format("rehearsal done: every revision from {} to {} ran; all of it was rolled back, and {} is still at {}",
+                           heads_text(plan, current), heads_text(plan, now), session.database, heads_text(plan, current)),
+               moved(session.database, ids(plan, current), ids(plan, current), ids(plan, now)), exit_ok);
     return exit_ok;
   }
-  out.summary(fmt::format("now at {}", heads_text(plan, now)),
-              {{"database", session.database}, {"from", ids(plan, current)}, {"to", ids(plan, now)}});
+  out.result(verb_name(direction), fmt::format("now at {}", heads_text(plan, now)),
+             moved(session.database, ids(plan, current), ids(plan, now)), exit_ok);
   return exit_ok;
 }
 
@@ -289,12 +311,13 @@ int current(const Plan& plan, const Options& options, Output& out) {
   const auto recorded = session.migrator.recorded();
   const auto heads = applied_heads(plan, session.migrator.applied());
   if (out.json()) {
-    std::vector<JsonObject> rows;
+    Json rows = Json::array();
     for (const auto& row : recorded) {
       rows.push_back({{"revision", row.revision}, {"checksum", row.checksum}, {"applied_at", row.applied_at},
                       {"duration_ms", row.duration_ms}, {"migrator", row.migrator}});
     }
-    out.object({{"heads", ids(plan, heads)}, {"applied", rows}, {"migration_in_progress", migrating.has_value()}});
+    out.result("current", "", {{"database", session.database}, {"heads", ids(plan, heads)}, {"applied", rows},
+                               {"migration_in_progress", migrating.has_value()}}, exit_ok);
     return exit_ok;
   }
   if (!options.verbose) {
@@ -344,16 +367,17 @@ int history(const Plan& plan, const Options& options, Output& out) {
     for (std::size_t head : applied_heads(plan, session.migrator.applied())) current[head] = true;
   }
   const auto heads = plan_heads(plan);
-  std::vector<JsonObject> rows;
+  Json rows = Json::array();
   for (std::size_t i : history_range(plan, options.range)) {
     const Revision& revision = plan.revisions[i];
     const bool is_head = std::find(heads.begin(), heads.end(), i) != heads.end();
     std::vector<std::string> parents;
     for (std::uint32_t parent : plan.parents_of(i)) parents.emplace_back(plan.revisions[parent].id);
-    rows.push_back({{"revision", std::string(revision.id)}, {"parents", parents}, {"message", std::string(revision.message)},
-                    {"source", std::string(revision.source)}, {"line", static_cast<double>(revision.line)},
-                    {"checksum", std::string(revision.checksum)}, {"head", is_head}, {"current", current[i] ? true : false}});
-    if (out.json()) continue;
+    if (out.json()) {
+      rows.push_back({{"revision", revision.id}, {"parents", parents}, {"message", revision.message}, {"source", revision.source},
+                      {"line", revision.line}, {"checksum", revision.checksum}, {"head", is_head}, {"current", bool(current[i])}});
+      continue;
+    }
     const std::string marks = std::string(is_head ? " (head)" : "") + (current[i] ? " (current)" : "");
     if (!options.verbose) {
       out.line(fmt::format("{} -> {}{}, {}", parents_text(plan, i), out.bold(revision.id), marks, printable(revision.message)));
@@ -363,22 +387,19 @@ int history(const Plan& plan, const Options& options, Output& out) {
                            revision.irreversible ? "\nIrreversible: yes" : "", printable(revision.message)));
     }
   }
-  if (out.json()) out.array(rows);
+  out.result("history", "", {{"revisions", std::move(rows)}}, exit_ok);
   return exit_ok;
 }
 
 int heads(const Plan& plan, const Options&, Output& out) {
-  if (out.json()) {
-    out.object({{"heads", ids(plan, plan_heads(plan))}});
-    return exit_ok;
-  }
   for (std::size_t head : plan_heads(plan)) out.line(heads_text(plan, {head}));
+  out.result("heads", "", {{"heads", ids(plan, plan_heads(plan))}}, exit_ok);
   return exit_ok;
 }
 
 // Branch points: revisions with more than one child, where parallel work split off.
 int branches(const Plan& plan, const Options&, Output& out) {
-  std::vector<JsonObject> rows;
+  Json rows = Json::array();
   for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
     std::vector<std::string> children;
     for (std::size_t j = i + 1; j < plan.revisions.size(); ++j) {
@@ -387,10 +408,10 @@ int branches(const Plan& plan, const Options&, Output& out) {
       }
     }
     if (children.size() < 2) continue;
-    rows.push_back({{"revision", std::string(plan.revisions[i].id)}, {"children", children}});
-    if (!out.json()) out.line(fmt::format("{} (branchpoint) -> {}", plan.revisions[i].id, fmt::join(children, ", ")));
+    rows.push_back({{"revision", plan.revisions[i].id}, {"children", children}});
+    out.line(fmt::format("{} (branchpoint) -> {}", plan.revisions[i].id, fmt::join(children, ", ")));
   }
-  if (out.json()) out.array(rows);
+  out.result("branches", "", {{"branches", std::move(rows)}}, exit_ok);
   return exit_ok;
 }
 
@@ -402,9 +423,11 @@ int show(const Plan& plan, const Options& options, Output& out) {
   for (const Step& step : plan.up(index)) up.emplace_back(step.sql);
   for (const Step& step : plan.down(index)) down.emplace_back(step.sql);
   if (out.json()) {
-    out.object({{"revision", std::string(revision.id)}, {"message", std::string(revision.message)},
-                {"source", std::string(revision.source)}, {"line", static_cast<double>(revision.line)},
-                {"checksum", std::string(revision.checksum)}, {"reversible", !revision.irreversible}, {"up", up}, {"down", down}});
+    std::vector<std::string> parents;
+    for (std::uint32_t parent : plan.parents_of(index)) parents.emplace_back(plan.revisions[parent].id);
+    out.result("show", "", {{"revision", revision.id}, {"parents", parents}, {"message", revision.message},
+                            {"source", revision.source}, {"line", revision.line}, {"checksum", revision.checksum},
+                            {"reversible", !revision.irreversible}, {"up", up}, {"down", down}}, exit_ok);
     return exit_ok;
   }
   out.line(fmt::format("Rev: {}\nParent: {}\nPath: {}:{}\nChecksum: {}\nReversible: {}\n\n    {}\n\n-- up",
@@ -433,9 +456,10 @@ int check(const Plan& plan, const Options& given, Output& out) {
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
   const Drift drift = find_drift(session.connection, plan, applied);
+  const int status = drift.empty() ? exit_ok : exit_drift;
   if (out.json()) {
-    out.object({{"revision", ids(plan, applied_heads(plan, applied))}, {"drift", !drift.empty()},
-                {"missing", drift.missing}, {"unexpected", drift.unexpected}});
+    out.result("check", "", {{"database", session.database}, {"heads", ids(plan, applied_heads(plan, applied))},
+                             {"drift", !drift.empty()}, {"missing", drift.missing}, {"unexpected", drift.unexpected}}, status);
   } else if (drift.empty()) {
     out.note(fmt::format("{} matches the schema of revision {}: no drift", session.database, at));
   } else {
@@ -443,7 +467,7 @@ int check(const Plan& plan, const Options& given, Output& out) {
     for (const auto& line : drift.missing) out.line("  missing     " + line);
     for (const auto& line : drift.unexpected) out.line("  unexpected  " + line);
   }
-  return drift.empty() ? exit_ok : exit_drift;
+  return status;
 }
 
 int stamp(const Plan& plan, const Options& options, Output& out) {
@@ -459,8 +483,8 @@ int stamp(const Plan& plan, const Options& options, Output& out) {
   lock(session, options, out);
   if (!options.purge) session.migrator.applied();  // refuses unknown recorded revisions
   session.migrator.stamp(heads);
-  out.summary(fmt::format("stamped {} as {}; no SQL was run", session.database, heads_text(plan, heads)),
-              {{"database", session.database}, {"to", ids(plan, heads)}});
+  out.result("stamp", fmt::format("stamped {} as {}; no SQL was run", session.database, heads_text(plan, heads)),
+             {{"database", session.database}, {"to", ids(plan, heads)}}, exit_ok);
   return exit_ok;
 }
 
@@ -480,6 +504,11 @@ struct StopWithWarning {
 int report_migration_error(const MigrationError& error, bool rehearsal, bool single_transaction, Output& out) {
   const Revision& revision = error.revision();
   const auto& cause = error.cause();
+  const std::string_view rolled_back = rehearsal || single_transaction ? "run" : error.outside_transaction() ? "nothing" : "revision";
+  out.event("revision_failed", {{"revision", revision.id}, {"operation", verb_name(error.direction())}, {"source", revision.source},
+                                {"line", error.line()}, {"sqlstate", cause.sqlstate()}, {"message", cause.what()},
+                                {"detail", cause.detail()}, {"hint", cause.hint()}, {"statement", cause.statement()},
+                                {"rolled_back", rolled_back}});
   std::string text = fmt::format("revision {} ({}:{}): {} {}", revision.id, revision.source, error.line(), cause.sqlstate(), cause.what());
   if (!cause.detail().empty()) text += fmt::format("\n  detail: {}", cause.detail());
   if (!cause.hint().empty()) text += fmt::format("\n  hint: {}", cause.hint());
@@ -521,6 +550,69 @@ void forget_libpq_environment() {
     if (entry.starts_with("PG")) names.emplace_back(entry.substr(0, entry.find('=')));
   }
   for (const auto& name : names) unsetenv(name.c_str());
+}
+
+// The verb the command line chose, inside the throwaway server of --ephemeral: every error
+// becomes its message and exit status.
+int run_verb(const Plan& plan, Options& options, const CLI::App& app, Output& out) {
+  std::optional<EphemeralServer> server;
+  // Stopped on every way out of here, a stop that fails said so (the keeper covers the rest).
+  const StopWithWarning stop_server{server, out};
+  try {
+    if (options.ephemeral) {
+      forget_libpq_environment();
+      server.emplace();
+      options.url = server->conninfo();
+      out.note(fmt::format("started a throwaway PostgreSQL {} on {}; it is deleted when this command ends",
+                           server->version(), server->directory()),
+               "server_started", {{"version", server->version()}, {"directory", server->directory()}});
+    }
+    if (app.got_subcommand("upgrade")) return move(plan, options, Direction::up, out);
+    if (app.got_subcommand("downgrade")) return move(plan, options, Direction::down, out);
+    if (app.got_subcommand("current")) return current(plan, options, out);
+    if (app.got_subcommand("history")) return history(plan, options, out);
+    if (app.got_subcommand("heads")) return heads(plan, options, out);
+    if (app.got_subcommand("branches")) return branches(plan, options, out);
+    if (app.got_subcommand("show")) return show(plan, options, out);
+    if (app.got_subcommand("stamp")) return stamp(plan, options, out);
+    if (app.got_subcommand("check")) return check(plan, options, out);
+  } catch (const Interrupted& error) {
+    out.error(error.what(), 128 + error.signal());
+    return 128 + error.signal();
+  } catch (const MigrationError& error) {
+    if (const int signal = interrupted()) return report_interrupted(signal, out);
+    return report_migration_error(error, options.rehearse, options.settings.single_transaction, out);
+  } catch (const UsageError& error) {
+    out.error(error.what(), exit_usage);
+    return exit_usage;
+  } catch (const ConnectionError& error) {
+    if (error.database().empty()) {
+      out.error(fmt::format("lost the connection to the database: {}", error.what()), exit_connection);
+    } else {
+      out.error(fmt::format("cannot connect to {}: {}", describe_database(options, error.database()), error.what()), exit_connection);
+    }
+    return exit_connection;
+  } catch (const LockTimeout& error) {
+    out.error(error.what(), exit_lock_timeout);
+    return exit_lock_timeout;
+  } catch (const CommitInDoubt& error) {
+    out.error(error.what(), exit_in_doubt);
+    return exit_in_doubt;
+  } catch (const TargetError& error) {
+    out.error(error.what(), exit_target);
+    return exit_target;
+  } catch (const StateError& error) {
+    out.error(error.what(), exit_target);
+    return exit_target;
+  } catch (const DatabaseError& error) {
+    if (const int signal = interrupted()) return report_interrupted(signal, out);
+    out.error(fmt::format("{} {}", error.sqlstate(), error.what()), exit_migration_failed);
+    return exit_migration_failed;
+  } catch (const std::runtime_error& error) {
+    out.error(error.what(), exit_usage);
+    return exit_usage;
+  }
+  return exit_usage;
 }
 
 }  // namespace
@@ -572,11 +664,11 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   history_command->add_flag("-v,--verbose", options.verbose, "show every revision in full");
   history_command->add_flag("-i,--indicate-current", options.indicate_current, "mark the database's revision");
   history_command->add_option("-r,--rev-range", options.range, "only start:end (either side may be left out)");
-  auto* heads_command = app.add_subcommand("heads", "show the chain's head revision(s)");
-  auto* branches_command = app.add_subcommand("branches", "show where the chain branched");
+  app.add_subcommand("heads", "show the chain's head revision(s)");
+  app.add_subcommand("branches", "show where the chain branched");
   auto* show_command = app.add_subcommand("show", "show a revision: message, parents, source, up and down SQL");
   show_command->add_option("revision", options.target, "a revision id or unique prefix")->required();
-  auto* check_command = app.add_subcommand("check", "compare the live schema with the plan's at the database's revision");
+  app.add_subcommand("check", "compare the live schema with the plan's at the database's revision");
   auto* stamp_command = app.add_subcommand("stamp", "record a revision as applied without running anything");
   stamp_command->add_option("revision", options.target, "a revision id or prefix, head, or base")->required();
   stamp_command->add_flag("--purge", options.purge, "replace whatever the database records, even unknown revisions");
@@ -584,68 +676,19 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    // A program that asked for JSON reads its error as JSON too.
+    if (error.get_exit_code() != 0 && std::any_of(argv, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; })) {
+      write_json_error(error.what(), exit_usage);
+      return exit_usage;
+    }
     return app.exit(error) == 0 ? exit_ok : exit_usage;
   }
   options.settings.migrator_build = fmt::format("{} (migc {})", program, MIGC_VERSION);
   options.settings.in_callers_transaction = options.rehearse;
   Output out(program, options.json);
-  std::optional<EphemeralServer> server;
-  // Stopped on every way out of here, a stop that fails said so (the keeper covers the rest).
-  const StopWithWarning stop_server{server, out};
-  try {
-    if (options.ephemeral) {
-      forget_libpq_environment();
-      server.emplace();
-      options.url = server->conninfo();
-      out.note(fmt::format("started a throwaway PostgreSQL {} on {}; it is deleted when this command ends",
-                           server->version(), server->directory()));
-    }
-    if (*upgrade) return move(plan, options, Direction::up, out);
-    if (*downgrade) return move(plan, options, Direction::down, out);
-    if (*current_command) return current(plan, options, out);
-    if (*history_command) return history(plan, options, out);
-    if (*heads_command) return heads(plan, options, out);
-    if (*branches_command) return branches(plan, options, out);
-    if (*show_command) return show(plan, options, out);
-    if (*stamp_command) return stamp(plan, options, out);
-    if (*check_command) return check(plan, options, out);
-  } catch (const Interrupted& error) {
-    out.error(error.what(), 128 + error.signal());
-    return 128 + error.signal();
-  } catch (const MigrationError& error) {
-    if (const int signal = interrupted()) return report_interrupted(signal, out);
-    return report_migration_error(error, options.rehearse, options.settings.single_transaction, out);
-  } catch (const UsageError& error) {
-    out.error(error.what(), exit_usage);
-    return exit_usage;
-  } catch (const ConnectionError& error) {
-    if (error.database().empty()) {
-      out.error(fmt::format("lost the connection to the database: {}", error.what()), exit_connection);
-    } else {
-      out.error(fmt::format("cannot connect to {}: {}", describe_database(options, error.database()), error.what()), exit_connection);
-    }
-    return exit_connection;
-  } catch (const LockTimeout& error) {
-    out.error(error.what(), exit_lock_timeout);
-    return exit_lock_timeout;
-  } catch (const CommitInDoubt& error) {
-    out.error(error.what(), exit_in_doubt);
-    return exit_in_doubt;
-  } catch (const TargetError& error) {
-    out.error(error.what(), exit_target);
-    return exit_target;
-  } catch (const StateError& error) {
-    out.error(error.what(), exit_target);
-    return exit_target;
-  } catch (const DatabaseError& error) {
-    if (const int signal = interrupted()) return report_interrupted(signal, out);
-    out.error(fmt::format("{} {}", error.sqlstate(), error.what()), exit_migration_failed);
-    return exit_migration_failed;
-  } catch (const std::runtime_error& error) {
-    out.error(error.what(), exit_usage);
-    return exit_usage;
-  }
-  return exit_usage;
+  const int status = run_verb(plan, options, app, out);
+  out.finish();
+  return status;
 }
 
 }  // namespace migc::runtime

@@ -52,6 +52,7 @@ UpgradeResult run_upgrade(const runtime::Plan& plan, Connection& connection, con
   const auto revisions = runtime::upgrade_revisions(plan, applied, settings.target);
   try {
     migrator.upgrade(revisions, [&](const runtime::Progress& progress) {
+      if (progress.started) return;
       const runtime::Revision& revision = plan.revisions[progress.revision];
       result.applied.push_back({std::string(revision.id), std::string(revision.message), progress.elapsed.count(), progress.retries});
     });

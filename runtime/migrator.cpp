@@ -103,7 +103,7 @@ MigrationError::MigrationError(const Revision& revision, Direction direction, co
     : std::runtime_error(cause.what()),
       revision_(revision),
       direction_(direction),
-      step_(step),
+      step_(step != nullptr ? std::optional<Step>(*step) : std::nullopt),
       line_(step != nullptr ? step->line : revision.line),
       cause_(cause) {}
 
@@ -315,15 +315,15 @@ bool Migrator::at_plan_head() {
 
 void Migrator::run_steps(std::size_t revision, Direction direction) {
   const Revision& meta = plan_.revisions[revision];
-  const Step* current = nullptr;
+  std::optional<Step> current;
   try {
     for (const Step& step : direction == Direction::up ? plan_.up(revision) : plan_.down(revision)) {
       if (!step.transactional) continue;  // refused up front, see move()
-      current = &step;
+      current = step;
       connection_.execute_script(step.sql);
     }
   } catch (const DatabaseError& error) {
-    throw MigrationError(meta, direction, current, error);
+    throw MigrationError(meta, direction, current ? &*current : nullptr, error);
   }
 }
 
@@ -379,6 +379,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
       const Revision& meta = plan_.revisions[revisions[i]];
       throw_if_interrupted(applied, i == 0 ? fmt::format("stopped before revision {}", meta.id)
                                            : fmt::format("stopped after revision {}", plan_.revisions[revisions[i - 1]].id));
+      report({revisions[i], direction, i + 1, revisions.size(), {}, 0, true});
       const auto start = std::chrono::steady_clock::now();
       int retries = 0;
       for (;;) {
@@ -414,6 +415,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     const std::size_t revision = revisions[i];
     const Revision& meta = plan_.revisions[revision];
     throw_if_interrupted(applied_before, "the run was cancelled and rolled back as a whole");
+    report({revision, direction, i + 1, revisions.size(), {}, 0, true});
     const auto start = std::chrono::steady_clock::now();
     int retries = 0;
     for (;;) {
@@ -563,11 +565,11 @@ void Migrator::run_as_one_message(std::size_t revision, Direction direction, boo
     });
   } catch (const DatabaseError& error) {
     connection_.execute("ROLLBACK");
-    const Step* step = reached < steps.size() ? &steps[reached] : nullptr;
+    const std::optional<Step> step = reached < steps.size() ? std::optional<Step>(steps[reached]) : std::nullopt;
     // The server's error, told against the statement that caused it rather than the whole message.
-    throw MigrationError(meta, direction, step,
+    throw MigrationError(meta, direction, step ? &*step : nullptr,
                          DatabaseError(error.sqlstate(), error.what(), error.detail(), error.hint(),
-                                       step != nullptr ? std::string(step->sql) : std::string()));
+                                       step ? std::string(step->sql) : std::string()));
   } catch (const ConnectionError& error) {
     // The message ends in COMMIT: the server may have committed before the connection went.
     throw CommitInDoubt(fmt::format(

@@ -29,14 +29,14 @@ class MigrationError : public std::runtime_error {
   const DatabaseError& cause() const { return cause_; }
   std::uint32_t line() const { return line_; }
   // A `concurrently` step failed: nothing rolled it back.
-  bool outside_transaction() const { return step_ != nullptr && !step_->transactional; }
-  std::string_view concurrent_index() const { return step_ != nullptr ? step_->concurrent_index : std::string_view(); }
-  bool creates_index() const { return step_ != nullptr && step_->creates_index; }
+  bool outside_transaction() const { return step_ && !step_->transactional; }
+  std::string_view concurrent_index() const { return step_ ? step_->concurrent_index : std::string_view(); }
+  bool creates_index() const { return step_ && step_->creates_index; }
 
  private:
-  const Revision& revision_;
+  Revision revision_;
   Direction direction_;
-  const Step* step_;
+  std::optional<Step> step_;
   std::uint32_t line_;
   DatabaseError cause_;
 };
@@ -64,6 +64,8 @@ struct Progress {
   std::size_t total;  // revisions this run will apply or revert
   std::chrono::duration<double, std::milli> elapsed;
   int retries;        // lock timeouts survived on the way
+  // Reported once as the revision begins (elapsed and retries still 0), then again when it is done.
+  bool started = false;
 };
 
 struct RunSettings {

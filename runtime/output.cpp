@@ -1,4 +1,4 @@
-// Human and JSON output for the migrator.
+// Human and JSON Lines output for the migrator.
 #include "runtime/output.hpp"
 
 #include <fmt/format.h>
@@ -10,26 +10,6 @@
 namespace migc::runtime {
 namespace {
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 bool wants_colour(int descriptor) {
   const char* no_colour = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
@@ -37,37 +17,22 @@ bool wants_colour(int descriptor) {
          (term == nullptr || std::string_view(term) != "dumb");
 }
 
-}  // namespace
-
-std::string to_json(const JsonValue& value) {
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          return json_string(v);
-        } else if constexpr (std::is_same_v<T, double>) {
-          return fmt::format("{}", v);
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return v ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-          std::string out = "[";
-          for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + json_string(v[i]);
-          return out + "]";
-        } else {
-          std::string out = "[";
-          for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + to_json(v[i]);
-          return out + "]";
-        }
-      },
-      value.value);
+Json with_kind(std::string_view kind, Json fields) {
+  Json event{{"event", kind}};
+  for (auto& [key, value] : fields.items()) event[key] = std::move(value);
+  return event;
 }
 
-std::string to_json(const JsonObject& object) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < object.size(); ++i) {
-    out += (i ? ", " : "") + json_string(object[i].first) + ": " + to_json(object[i].second);
-  }
-  return out + "}";
+// Text from a database or a command line need not be UTF-8: what is not shows as U+FFFD, and a
+// line is always one JSON object, never an exception.
+void write_line(const Json& event) {
+  std::cout << event.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n" << std::flush;
+}
+
+}  // namespace
+
+void write_json_error(const std::string& text, int exit_status) {
+  write_line(Json{{"event", "error"}, {"message", text}, {"exit", exit_status}});
 }
 
 Output::Output(std::string program, bool json)
@@ -80,24 +45,55 @@ std::string Output::paint(std::string_view text, std::string_view code, bool tty
 
 std::string Output::bold(std::string_view text) const { return paint(text, "1", colour_out_ && !json_); }
 
+void Output::write(const Json& event) const { write_line(event); }
+
 void Output::line(const std::string& text) {
   if (!json_) std::cout << text << "\n" << std::flush;
 }
 
-void Output::note(const std::string& text) {
-  if (!json_) std::cout << program_ << ": " << text << "\n" << std::flush;
+void Output::note(const std::string& text) { note(text, "note", Json{{"message", text}}); }
+
+void Output::note(const std::string& text, std::string_view kind, Json fields) {
+  if (json_) {
+    write(with_kind(kind, std::move(fields)));
+  } else {
+    std::cout << program_ << ": " << text << "\n" << std::flush;
+  }
+}
+
+void Output::event(std::string_view kind, Json fields) {
+  if (json_) write(with_kind(kind, std::move(fields)));
 }
 
 void Output::warning(const std::string& text) {
+  if (json_) {
+    write(Json{{"event", "warning"}, {"message", text}});
+    return;
+  }
   std::cerr << program_ << ": " << paint("warning:", "1;33", colour_err_) << " " << text << "\n";
+}
+
+void Output::result(std::string_view verb, const std::string& text, Json fields, int exit_status) {
+  if (!json_) {
+    if (!text.empty()) note(text);
+    return;
+  }
+  Json event{{"event", "result"}, {"verb", verb}, {"exit", exit_status}};
+  for (auto& [key, value] : fields.items()) event[key] = std::move(value);
+  last_ = std::move(event);
 }
 
 void Output::error(const std::string& text, int exit_status) {
   if (json_) {
-    std::cerr << to_json(JsonObject{{"error", text}, {"exit", static_cast<double>(exit_status)}}) << "\n";
+    last_ = Json{{"event", "error"}, {"message", text}, {"exit", exit_status}};
     return;
   }
   std::cerr << program_ << ": " << paint("error:", "1;31", colour_err_) << " " << text << "\n";
+}
+
+void Output::finish() {
+  if (last_) write(*last_);
+  last_.reset();
 }
 
 std::string printable(std::string_view text) {
@@ -122,8 +118,8 @@ std::string printable(std::string_view text) {
 void Output::step(bool up, std::string_view id, std::string_view message, double milliseconds, int retries,
                   std::size_t done, std::size_t total) {
   if (json_) {
-    steps_.push_back({{"revision", std::string(id)}, {"operation", up ? "upgrade" : "downgrade"},
-                      {"duration_ms", milliseconds}, {"lock_retries", static_cast<double>(retries)}});
+    write(Json{{"event", "revision_finished"}, {"revision", id}, {"operation", up ? "upgrade" : "downgrade"},
+               {"position", done}, {"total", total}, {"duration_ms", milliseconds}, {"lock_retries", retries}});
     return;
   }
   std::string text = fmt::format("  {} {:<14} {:<58} {:>9.1f} ms", paint(up ? "+" : "-", up ? "32" : "33", colour_out_), id,
@@ -131,27 +127,6 @@ void Output::step(bool up, std::string_view id, std::string_view message, double
   if (retries > 0) text += fmt::format("  ({} lock retr{})", retries, retries == 1 ? "y" : "ies");
   if (total >= 20) text += fmt::format("  [{}/{}]", done, total);
   std::cout << text << "\n" << std::flush;
-}
-
-void Output::summary(const std::string& text, JsonObject fields) {
-  if (!json_) {
-    note(text);
-    return;
-  }
-  fields.emplace_back("steps", steps_);
-  std::cout << to_json(fields) << "\n";
-}
-
-void Output::object(const JsonObject& object) { std::cout << to_json(object) << "\n"; }
-
-void Output::array(const std::vector<JsonObject>& rows) { std::cout << to_json(JsonValue(rows)) << "\n"; }
-
-void Output::raw(const std::string& text) {
-  if (json_) {
-    std::cout << to_json(JsonObject{{"sql", text}}) << "\n";
-  } else {
-    std::cout << text;
-  }
 }
 
 }  // namespace migc::runtime

@@ -2,11 +2,48 @@
 # Another project uses migc the way a user's would: install migc, find_package(migc) from a
 # CMake project of its own, build its migrator, run it, and run its round-trip tests.
 # usage: consumer_test.sh <migc build dir> <server conninfo file>
+#        consumer_test.sh --subproject: the same project with migc's sources as a subproject
 set -euo pipefail
-build=$1
-server=$(cat "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+
+# The service links a fmt of its own beside migc's runtime, which carries its copy in a namespace
+# of its own (fmt::migc_internal): the service's fmt calls go to its fmt, and nothing of migc's
+# copy stands in for it.
+own_fmt_only() {  # own_fmt_only <executable>
+  local strong
+  strong=$(nm -C --defined-only "$1" | grep -E " [TDR] fmt::v9::" || true)
+  [ -z "$strong" ] || { echo "FAILED: $1 defines the fmt::v9 of the project's own fmt:"; head -5 <<<"$strong"; exit 1; }
+  grep -q "fmt::v9::vprint" <<<"$(nm -D -C --undefined-only "$1")" || { echo "FAILED: $1 does not take fmt::vprint from its fmt library"; exit 1; }
+  grep -q "libfmt" <<<"$(ldd "$1")" || { echo "FAILED: $1 does not load its own fmt"; ldd "$1"; exit 1; }
+}
+# `cmake --install` installs what the project asks for (install(TARGETS)), nothing of migc's.
+installs_only_its_own() {  # installs_only_its_own <build dir> <prefix>
+  cmake --install "$1" --prefix "$2" >/dev/null
+  local installed
+  installed=$(cd "$2" && find . -type f -o -type l | sort | tr '\n' ' ')
+  [ "$installed" = "./bin/inventory-migrate ./bin/inventory-service " ] ||
+    { echo "FAILED: the install tree holds more (or less) than the project's migrator and service: $installed"; exit 1; }
+  installed=$("$2/bin/inventory-migrate" history 2>&1) || true
+  grep -q "a1 -> b2 (head)" <<<"$installed" || { echo "FAILED: the installed migrator does not run: $installed"; exit 1; }
+}
+
+if [ "${1:-}" = --subproject ]; then
+  trap 'rm -rf "$work"' EXIT
+  # migc's sources as a subproject (add_subdirectory, as FetchContent_MakeAvailable does): the
+  # project's install tree again holds its own migrator and service only, not migc's compiler,
+  # libraries or fmt, and the service's fmt is still its own.
+  cmake -S "$here/consumer" -B "$work/subproject" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMIGC_SOURCE_DIR="$here/.." >/dev/null
+  cmake --build "$work/subproject" --target inventory-migrate inventory-service >/dev/null
+  own_fmt_only "$work/subproject/inventory-service"
+  echo "ok: as a subproject too, migc's fmt stays out of the service's way"
+  installs_only_its_own "$work/subproject" "$work/subproject_installed"
+  echo "ok: as a subproject, cmake --install installs the project's migrator and service, and nothing of migc's"
+  exit 0
+fi
+
+build=$1
+server=$(cat "$2")
 database=migc_consumer_$$
 admin() { psql "$server dbname=postgres" -XAtqc "$1"; }
 # The consumer's round trips make databases named after its chain.
@@ -22,6 +59,12 @@ echo "ok: migc installs"
 cmake -S "$here/consumer" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 echo "ok: a project of its own builds its migrator with find_package(migc) and add_migrations(), without setting the C++ standard"
+grep -q "Type: *DYN" <<<"$(readelf -h "$work/build/inventory-migrate")" || { echo "FAILED: the migrator is not position-independent:"; readelf -h "$work/build/inventory-migrate"; exit 1; }
+echo "ok: the migrator is position-independent (no -no-pie forced on it)"
+if grep -qE 'libstdc\+\+|libgcc_s|libfmt' <<<"$(ldd "$work/build/inventory-migrate")"; then
+  echo "FAILED: by default the migrator needs the C++ runtime or fmt:"; ldd "$work/build/inventory-migrate"; exit 1
+fi
+echo "ok: by default it carries its C++ runtime"
 
 psql "$server dbname=postgres" -XAtqc "CREATE DATABASE $database" >/dev/null
 out=$(DATABASE_URL="$server dbname=$database" "$work/build/inventory-migrate" upgrade head 2>&1)
@@ -60,6 +103,11 @@ out=$("$work/build/inventory-service" "$server dbname=$service_db" 2>&1) || stat
 [ $status -eq 1 ] && grep -q "^migration failed: applied revisions were edited" <<<"$out" &&
   grep -q "revision a1 (migrations/a1_samples.mig:1) was applied as edited" <<<"$out" || { echo "FAILED: an edited applied revision was not refused ($status):"; echo "$out"; exit 1; }
 echo "ok: an edited applied revision is refused with a message the service can log"
+
+own_fmt_only "$work/build/inventory-service"
+echo "ok: the service uses its own fmt, and migc's copy takes none of its symbols"
+installs_only_its_own "$work/build" "$work/installed"
+echo "ok: cmake --install installs the project's migrator (install(TARGETS)), and nothing of migc's"
 
 out=$(ctest --test-dir "$work/build" 2>&1) || { echo "FAILED: its own round-trip tests:"; echo "$out"; exit 1; }
 grep -q "inventory.roundtrip.b2" <<<"$out" || { echo "FAILED: no round trip of b2 ran:"; echo "$out"; exit 1; }
@@ -101,3 +149,37 @@ if cmake --build "$work/build" --target inventory-update-generated >/dev/null 2>
   echo "FAILED: a project without SCHEMA_SQL has an -update-generated target"; exit 1
 fi
 echo "ok: without SCHEMA_SQL there is no -update-generated target"
+
+# add_migrations()'s keywords: OUTPUT_DIRECTORY, CMake's own output directory when none is given,
+# STATIC_RUNTIME OFF, WERROR; a keyword without its value is an error at configure time.
+cp -r "$here/consumer" "$work/keywords"
+printf "revision 'c3' revises 'b2'\n  message 'Find samples by state';\n\ncreate index idx_sample_state on sample (state);\n" \
+  >"$work/keywords/migrations/c3_sample_state.mig"
+cat >"$work/keywords/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(keywords LANGUAGES CXX)
+find_package(migc 0.2 REQUIRED)
+add_migrations(inventory DIRECTORY migrations MIGRATOR inventory-migrate OUTPUT_DIRECTORY bin STATIC_RUNTIME OFF)
+add_migrations(loose DIRECTORY migrations MIGRATOR loose-migrate)
+add_migrations(strict DIRECTORY migrations MIGRATOR strict-migrate WERROR)
+CMAKE
+cmake -S "$work/keywords" -B "$work/keywords_build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$work/keywords_build/executables" >/dev/null
+out=$(cmake --build "$work/keywords_build" --target inventory-migrate loose-migrate 2>&1) || { echo "FAILED: a lint failed a build without WERROR:"; echo "$out"; exit 1; }
+grep -q "warning: .*\[LockingIndexBuild\]" <<<"$out" || { echo "FAILED: the lint was not shown:"; echo "$out"; exit 1; }
+echo "ok: without WERROR a lint is a warning"
+[ -x "$work/keywords_build/bin/inventory-migrate" ] || { echo "FAILED: OUTPUT_DIRECTORY bin was not used"; ls -R "$work/keywords_build" | head -30; exit 1; }
+echo "ok: OUTPUT_DIRECTORY puts the migrator there"
+[ -x "$work/keywords_build/executables/loose-migrate" ] || { echo "FAILED: without OUTPUT_DIRECTORY, CMAKE_RUNTIME_OUTPUT_DIRECTORY was not used"; exit 1; }
+echo "ok: without it, the migrator goes where CMake puts executables (CMAKE_RUNTIME_OUTPUT_DIRECTORY)"
+grep -q 'libstdc++' <<<"$(ldd "$work/keywords_build/bin/inventory-migrate")" || { echo "FAILED: STATIC_RUNTIME OFF linked the C++ runtime statically"; exit 1; }
+echo "ok: STATIC_RUNTIME OFF leaves the C++ runtime dynamic"
+if out=$(cmake --build "$work/keywords_build" --target strict-migrate 2>&1); then
+  echo "FAILED: WERROR let a lint pass:"; echo "$out"; exit 1
+fi
+grep -q "error: .*\[LockingIndexBuild\]" <<<"$out" || { echo "FAILED: WERROR failed the build without naming the lint:"; echo "$out"; exit 1; }
+echo "ok: WERROR makes the lint an error that fails the build"
+sed -i 's/MIGRATOR strict-migrate WERROR)/MIGRATOR strict-migrate STATIC_RUNTIME)/' "$work/keywords/CMakeLists.txt"
+if out=$(cmake -S "$work/keywords" -B "$work/keywords_build" 2>&1); then echo "FAILED: a keyword without its value was accepted"; exit 1; fi
+grep -q "add_migrations(strict): no value after STATIC_RUNTIME" <<<"$out" || { echo "FAILED: a keyword without a value was not named:"; echo "$out"; exit 1; }
+echo "ok: a keyword without its value is refused by name"

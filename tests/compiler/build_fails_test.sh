@@ -27,6 +27,30 @@ grep -qF "002_index.mig:2:14: error: building index \`t_a\` without \`concurrent
   || { echo "FAILED: --werror did not report the lint as an error: $output"; exit 1; }
 echo "ok: --werror turns lints into errors"
 
+# A build with a lock file lints only the revisions it does not list: a released revision's
+# warnings were seen while it was written, and are not repeated by every build after.
+released=$(mktemp -d)
+trap 'rm -rf "$work" "$lint" "$released"' EXIT
+mkdir "$released/migrations"
+cp "$lint"/*.mig "$released/migrations/"
+output=$("$migc" compile --name t --lock-file "$released/revisions.lock" --update-lock "$released/migrations" 2>&1)
+grep -qF "002_index.mig:2:14: warning: building index \`t_a\`" <<<"$output" || { echo "FAILED: a revision not yet locked was not linted: $output"; exit 1; }
+grep -q "^002 " "$released/revisions.lock" || { echo "FAILED: 002 was not locked: $(cat "$released/revisions.lock")"; exit 1; }
+echo "ok: a revision not yet locked is linted"
+output=$("$migc" compile --name t --werror --lock-file "$released/revisions.lock" "$released/migrations" 2>&1)
+[ $? -eq 0 ] || { echo "FAILED: --werror failed on the lint of a locked revision: $output"; exit 1; }
+[ -z "$output" ] || { echo "FAILED: a locked revision's lint was repeated: $output"; exit 1; }
+echo "ok: once locked, its lint is not repeated, and --werror passes"
+printf "revision '003' revises '002';\ncreate index t_id_a on t (id, a);\n" >"$released/migrations/003_more.mig"
+output=$("$migc" compile --name t --werror --lock-file "$released/revisions.lock" "$released/migrations" 2>&1)
+[ $? -eq 1 ] || { echo "FAILED: --werror passed a new revision's lint: $output"; exit 1; }
+grep -qF "003_more.mig:2:14: error: building index \`t_id_a\`" <<<"$output" || { echo "FAILED: the new revision's lint is not an error: $output"; exit 1; }
+if grep -qF "002_index.mig" <<<"$output"; then echo "FAILED: the locked revision's lint came back: $output"; exit 1; fi
+echo "ok: a new revision's lint is reported (an error with --werror), the locked one's not"
+output=$("$migc" check "$released/migrations" 2>&1)
+grep -qF "002_index.mig:2:14: warning" <<<"$output" || { echo "FAILED: migc check no longer lints a locked revision: $output"; exit 1; }
+echo "ok: migc check still lints every revision"
+
 # Every check of `compile` reports into one count, and nothing is written while any fails: no
 # plan beside a changed locked revision, a stale schema.sql or a model the head does not match.
 checks=$(mktemp -d)

@@ -1,6 +1,8 @@
 // A service that brings its database to head as it starts, on its own connection (or on one
-// migc opens, with --conninfo), logs what happened, and goes on using that connection.
+// migc opens, with --conninfo), logs what happened with its own fmt, and goes on using that
+// connection.
 // usage: inventory-service <conninfo> [--conninfo]
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <cstring>
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
   settings.application_name = "inventory-service";
   try {
     if (argc > 2 && std::strcmp(argv[2], "--conninfo") == 0) {
-      std::cout << migc::upgrade(migc::runtime::linked_plan(), argv[1], settings).summary() << "\n";
+      fmt::print("{}\n", migc::upgrade(migc::runtime::linked_plan(), argv[1], settings).summary());
       return 0;
     }
     std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(argv[1]), &PQfinish);
@@ -35,8 +37,8 @@ int main(int argc, char** argv) {
     PQclear(PQexec(connection.get(), "SET statement_timeout = '42s'"));
     PQclear(PQexec(connection.get(), "SET DateStyle = 'German, DMY'"));
     const migc::UpgradeResult result = migc::upgrade(migc::runtime::linked_plan(), connection.get(), settings);
-    std::cout << result.summary() << "\n";
-    for (const auto& step : result.applied) std::cout << "applied " << step.revision << ": " << step.message << "\n";
+    fmt::print("{}\n", result.summary());
+    for (const auto& step : result.applied) fmt::print("applied {}: {}\n", step.revision, step.message);
     std::cout << "statement_timeout " << one_value(connection.get(), "SHOW statement_timeout") << "\n";
     std::cout << "DateStyle " << one_value(connection.get(), "SHOW DateStyle") << "\n";
     std::cout << "advisory locks held "

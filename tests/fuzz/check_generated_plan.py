@@ -13,6 +13,11 @@ def run(*args):
     return subprocess.run(list(args), capture_output=True)
 
 
+def result_event(completed):
+    """The `result` event of a --json run: its last line (JSON Lines, see docs/migrator.md)."""
+    return json.loads(completed.stdout.decode("utf-8").splitlines()[-1])
+
+
 def main():
     migrator, expected_path, conninfo_path = sys.argv[1:4]
     expected = json.load(open(expected_path, encoding="utf-8"))
@@ -23,7 +28,7 @@ def main():
     if history.returncode != 0:
         print("FAILED: history exited %d: %s" % (history.returncode, history.stderr.decode(errors="replace")))
         return 1
-    listed = [(row["revision"], row["message"]) for row in reversed(json.loads(history.stdout.decode("utf-8")))]
+    listed = [(row["revision"], row["message"]) for row in reversed(result_event(history)["revisions"])]
     wanted = [(row["revision"], row["message"]) for row in expected]
     if listed != wanted:
         failures += 1
@@ -46,7 +51,7 @@ def main():
             failures += 1
             print("FAILED: %s exited %d: %s" % (" ".join(verb), result.returncode, result.stderr.decode(errors="replace")))
     current = run(migrator, "--url", url, "--json", "current")
-    heads = json.loads(current.stdout.decode("utf-8")).get("heads") if current.returncode == 0 else None
+    heads = result_event(current)["heads"] if current.returncode == 0 else None
     if heads != [expected[-1]["revision"]]:
         failures += 1
         print("FAILED: current is %r, expected %r" % (heads, expected[-1]["revision"]))

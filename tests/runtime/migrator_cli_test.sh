@@ -171,7 +171,7 @@ check "an extra column" "unexpected  column grid.notes text" "$out"
 check "a changed type (expected)" "missing     column atlas.name character varying not null default ''::character varying" "$out"
 check "a changed type (found)" "unexpected  column atlas.name text not null default ''::character varying" "$out"
 check "an enum with other values" "unexpected  type gridstatus enum ('NONE', 'SCAN_STARTED', 'SCAN_COMPLETED', 'GRID_SQUARES_DECISION_STARTED', 'GRID_SQUARES_DECISION_COMPLETED', 'ARCHIVED')" "$out"
-check "check --json" '"drift": true, "missing": [' "$("$migrate" --url "$online" --json check 2>&1)"
+check "check --json" '"drift":true,"missing":[' "$("$migrate" --url "$online" --json check 2>&1)"
 check "check changed nothing" "0" "$(sql migc_cli_online "SELECT count(*) FROM pg_namespace WHERE nspname = 'migc_check'")"
 
 # Relative targets from a revision, history ranges, branches, JSON.
@@ -184,9 +184,9 @@ check "downgrade <rev>-N" "6e6302f1ccb6" "$("$migrate" --url "$more" current)"
 range=$("$migrate" history -r 002:003)
 check "history -r start:end" "$(printf '002 -> 003, Seed system configuration\n6e6302f1ccb6 -> 002, Add composite index for acquisition datetime queries')" "$range"
 check "branches: none in a linear chain" "" "$("$migrate" branches)"
-check "current --json" '{"heads": ["6e6302f1ccb6"], "applied": [{"revision": "001"' "$("$migrate" --url "$more" --json current)"
-check "upgrade --json" '"to": ["004"], "steps": [{"revision": "002", "operation": "upgrade"' "$("$migrate" --url "$more" --json upgrade head)"
-check "errors in --json" '{"error": "no revision `nope` in this plan", "exit": 5}' "$("$migrate" --url "$more" --json upgrade nope 2>&1)"
+check "current --json" '"heads":["6e6302f1ccb6"],"applied":[{"revision":"001"' "$("$migrate" --url "$more" --json current)"
+check "upgrade --json" '{"event":"revision_finished","revision":"002","operation":"upgrade"' "$("$migrate" --url "$more" --json upgrade head)"
+check "errors in --json" '{"event":"error","message":"no revision `nope` in this plan","exit":5}' "$("$migrate" --url "$more" --json upgrade nope 2>&1)"
 "$migrate" --url "$more" downgrade base --single-transaction >/dev/null 2>&1
 check "downgrade --single-transaction" "base" "$("$migrate" --url "$more" current)"
 

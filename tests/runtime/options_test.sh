@@ -76,7 +76,7 @@ check "with PGSERVICE, current -v names the database the service names" \
   "Database: database \`migc_options\` as user \`postgres\` via socket in $socket at port 5432" "$out"
 out=$(env -u DATABASE_URL -u PGHOST -u PGDATABASE -u PGUSER -u PGPORT PGSERVICEFILE="$work/pg_service.conf" PGSERVICE=migc_options \
   "$migrate" --json upgrade 2>&1)
-check "and so does --json" "\"database\": \"database \`migc_options\` as user \`postgres\` via socket in $socket at port 5432\"" "$out"
+check "and so does --json" "\"database\":\"database \`migc_options\` as user \`postgres\` via socket in $socket at port 5432\"" "$out"
 
 # Fault hooks: in the test build only.
 sql postgres "DROP DATABASE IF EXISTS migc_options_faults WITH (FORCE)"

@@ -63,7 +63,7 @@ described="database \`migc_secrets\` as user \`migc_secret\` via socket in $sock
 every_path "a SQLAlchemy URL" "postgresql+psycopg2://migc_secret:$password@/migc_secrets?host=$socket"
 check "a SQLAlchemy URL (an Alembic team's DATABASE_URL) is accepted" "now at 004 (head)" "$outputs"
 check "current -v names the database as libpq resolved it" "Database: $described" "$outputs"
-check "--json names it too" "\"database\": \"$described\"" "$outputs"
+check "--json names it too" "\"database\":\"$described\"" "$outputs"
 check "migc introspect reads it" "revision '" "$outputs"
 check "migc revision --from-db reads it" "the head schema already is the database's" "$outputs"
 every_path "a URL after a space" " postgresql://migc_secret:$password@/migc_secrets?host=$socket"

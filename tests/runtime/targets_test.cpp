@@ -9,22 +9,24 @@ namespace {
 using namespace std::string_view_literals;
 
 // root -> a -> b (linear), and a diamond: root -> x, root -> y, m merges x and y.
-constexpr Revision linear_revisions[] = {
-    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
-    {"a1"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
-    {"b1"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, true, ""sv, ""sv, ""sv, 0, 0},
+constexpr std::string_view linear_text = "roota1b1";
+constexpr stored::Revision linear_revisions[] = {
+    {.id = {0, 4}, .line = 1},
+    {.id = {4, 2}, .line = 1, .parents_begin = 0, .parents_count = 1},
+    {.id = {6, 2}, .line = 1, .parents_begin = 1, .parents_count = 1, .irreversible = true},
 };
 constexpr std::uint32_t linear_parents[] = {0, 1};
-constexpr Plan linear{"linear"sv, linear_revisions, linear_parents, {}, ""sv, {}, "0"sv};
+constexpr Plan linear{.name = "linear"sv, .revisions = {linear_text, linear_revisions}, .parents = linear_parents, .entry_sum = "0"sv};
 
-constexpr Revision diamond_revisions[] = {
-    {"root"sv, ""sv, ""sv, 1, 0, 0, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
-    {"x"sv, ""sv, ""sv, 1, 0, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
-    {"y"sv, ""sv, ""sv, 1, 1, 1, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
-    {"m"sv, ""sv, ""sv, 1, 2, 2, 0, 0, 0, 0, false, ""sv, ""sv, ""sv, 0, 0},
+constexpr std::string_view diamond_text = "rootxym";
+constexpr stored::Revision diamond_revisions[] = {
+    {.id = {0, 4}, .line = 1},
+    {.id = {4, 1}, .line = 1, .parents_begin = 0, .parents_count = 1},
+    {.id = {5, 1}, .line = 1, .parents_begin = 1, .parents_count = 1},
+    {.id = {6, 1}, .line = 1, .parents_begin = 2, .parents_count = 2},
 };
 constexpr std::uint32_t diamond_parents[] = {0, 0, 1, 2};
-constexpr Plan diamond{"diamond"sv, diamond_revisions, diamond_parents, {}, ""sv, {}, "0"sv};
+constexpr Plan diamond{.name = "diamond"sv, .revisions = {diamond_text, diamond_revisions}, .parents = diamond_parents, .entry_sum = "0"sv};
 
 using Steps = std::vector<std::size_t>;
 const std::vector<bool> none(4, false);
