@@ -2,6 +2,7 @@
 #include "compiler/sql_parser.hpp"
 
 #include <pg_query.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -18,8 +19,38 @@ struct Tree {
   std::optional<SqlError> error;
 };
 
+// pg_query_parse(), on a stack deep enough for any input migc reads. PostgreSQL's parser bounds
+// its own recursion, but libpg_query's writer of the tree does not: an expression of 80,000
+// terms (`1+1+...`) overflows the usual 8 MB. Long texts, the only ones that can nest so deep,
+// are parsed on a thread of their own with room to spare (reserved, not committed, memory).
+PgQueryParseResult parse_on_a_deep_stack(const std::string& sql) {
+  constexpr std::size_t short_text = 16 * 1024;
+  if (sql.size() <= short_text) return pg_query_parse(sql.c_str());
+  struct Call {
+    const std::string* sql;
+    PgQueryParseResult result;
+  } call{&sql, {}};
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  // A frame of the tree's writer per term or so: 256 bytes a byte of input is ample.
+  pthread_attr_setstacksize(&attributes, std::max<std::size_t>(64 << 20, sql.size() * 256));
+  pthread_t thread;
+  const int started = pthread_create(
+      &thread, &attributes,
+      [](void* argument) -> void* {
+        auto* c = static_cast<Call*>(argument);
+        c->result = pg_query_parse(c->sql->c_str());
+        return nullptr;
+      },
+      &call);
+  pthread_attr_destroy(&attributes);
+  if (started != 0) return pg_query_parse(sql.c_str());
+  pthread_join(thread, nullptr);
+  return call.result;
+}
+
 Tree parse(const std::string& sql) {
-  const PgQueryParseResult result = pg_query_parse(sql.c_str());
+  const PgQueryParseResult result = parse_on_a_deep_stack(sql);
   Tree tree;
   if (result.error != nullptr) {
     // cursorpos counts characters from 1; 0 means at the end of the text.
@@ -154,7 +185,7 @@ ExpressionFacts read_expression(std::string_view text) {
   const std::string sql = std::string(prefix) + std::string(text) + "\n)";
   const auto in_text = [&](std::size_t offset) { return std::min(offset < prefix.size() ? 0 : offset - prefix.size(), text.size()); };
   {
-    const PgQueryParseResult result = pg_query_parse(sql.c_str());
+    const PgQueryParseResult result = parse_on_a_deep_stack(sql);
     const bool one = result.error == nullptr && is_one_target_select(result.parse_tree);
     // As a key, never inside a string (whose quotes JSON escapes).
     const bool references_columns = one && std::string_view(result.parse_tree).find("{\"ColumnRef\":") != std::string_view::npos;
@@ -180,7 +211,7 @@ ExpressionFacts read_expression(std::string_view text) {
   for (const auto& [key, _] : node->items()) {
     if (key != "targetList" && key != "limitOption" && key != "op") return ExpressionFacts{SqlError{0, "a query, where this takes one expression"}, false};
   }
-  return {std::nullopt, tree.json.dump().find("{\"ColumnRef\":") != std::string::npos};
+  return {std::nullopt, !column_references(text).empty()};
 }
 
 std::vector<SqlColumnReference> column_references(std::string_view text) {
@@ -188,7 +219,11 @@ std::vector<SqlColumnReference> column_references(std::string_view text) {
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
   std::vector<SqlColumnReference> found;
   if (tree.error) return found;
-  const auto walk = [&](const auto& self, const Json& node) -> void {
+  // Without recursion: an expression may nest as deep as its text is long.
+  std::vector<const Json*> pending{&tree.json};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
     if (node.is_object()) {
       if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
         SqlColumnReference reference;
@@ -198,14 +233,13 @@ std::vector<SqlColumnReference> column_references(std::string_view text) {
         const std::size_t location = ref->value("location", prefix.size());
         reference.offset = location < prefix.size() ? 0 : location - prefix.size();
         if (!reference.names.empty()) found.push_back(std::move(reference));
-        return;
+        continue;
       }
-      for (const auto& [_, value] : node.items()) self(self, value);
+      for (const auto& [_, value] : node.items()) pending.push_back(&value);
     } else if (node.is_array()) {
-      for (const auto& value : node) self(self, value);
+      for (const auto& value : node) pending.push_back(&value);
     }
-  };
-  walk(walk, tree.json);
+  }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
   return found;
 }

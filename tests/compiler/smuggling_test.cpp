@@ -77,6 +77,18 @@ TEST(Smuggling, PostgresParserRefusesAFragmentThatIsMoreThanOneExpression) {
   EXPECT_FALSE(check_expression("lower(email) -- trailing comment").has_value());
 }
 
+// Any input gets an answer, never a crash: PostgreSQL's parser bounds its recursion, but the
+// writer of its tree and a reader of it must not overflow the stack on a long flat chain.
+TEST(Smuggling, ExpressionsAsDeepAsTheyAreLongAreRead) {
+  std::string terms = "n";
+  for (int i = 0; i < 80000; ++i) terms += "+1";
+  EXPECT_FALSE(check_expression(terms).has_value());
+  EXPECT_EQ(column_references(terms).size(), 1u);
+  const ParsedSql parsed = parse_statements("select " + terms);
+  EXPECT_FALSE(parsed.error);
+  EXPECT_EQ(parsed.statements.size(), 1u);
+}
+
 TEST(Smuggling, FragmentsThatHidePunctuationInQuotesAndCommentsStillBuild) {
   std::vector<SourceFile> files;
   files.emplace_back("001_setup.mig",
