@@ -56,7 +56,16 @@ function(_migc_depend_on_checked_in file out_var)
   if(EXISTS ${file})
     set(${out_var} ${file} PARENT_SCOPE)
   else()
+    # The nearest directory that exists changes when the file, or a directory on its way, is
+    # created: CMake configures again and the file becomes a dependency.
     get_filename_component(directory ${file} DIRECTORY)
+    while(NOT EXISTS ${directory})
+      get_filename_component(parent ${directory} DIRECTORY)
+      if(parent STREQUAL directory)
+        break()
+      endif()
+      set(directory ${parent})
+    endwhile()
     if(EXISTS ${directory})
       set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${directory})
     endif()
@@ -155,7 +164,7 @@ function(add_migrations name)
   endif()
   if(arg_LOCK_FILE)
     add_custom_target(${name}-lock-revisions
-      COMMAND ${compiler} compile ${common_args} ${lock_args} --update-lock ${sources}
+      COMMAND ${compiler} compile ${common_args} ${werror_args} ${lock_args} --update-lock ${sources}
       DEPENDS ${compiler} ${sources}
       COMMENT "migc: locking the new revisions of ${name}"
       VERBATIM)

@@ -448,13 +448,21 @@ int run_init(Options options) {
   std::string name = options.chain_name;
   if (name.empty()) name = migc::slug(fs::absolute(options.directory).parent_path().filename().string());
   const std::string version = MIGC_VERSION;
+  // A CMake quoted argument: the directory as written, relative to the CMakeLists.txt unless absolute.
+  const fs::path directory = fs::path(options.directory).lexically_normal();
+  std::string quoted = directory.is_absolute() ? "\"" : "\"${CMAKE_CURRENT_SOURCE_DIR}/";
+  for (const char c : directory.generic_string()) {
+    if (c == '\\' || c == '"' || c == '$' || c == ';') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
   std::cout << fmt::format(
       "migc: then, in your CMakeLists.txt:\n\n"
       "find_package(migc {} REQUIRED)\n"
       "add_migrations({}\n"
-      "  DIRECTORY ${{CMAKE_CURRENT_SOURCE_DIR}}/{}\n"
+      "  DIRECTORY {}\n"
       "  MIGRATOR {}-migrate)\n",
-      version.substr(0, version.rfind('.')), name, fs::path(options.directory).lexically_normal().generic_string(), name);
+      version.substr(0, version.rfind('.')), name, quoted, name);
   return 0;
 }
 
@@ -502,8 +510,9 @@ std::string conninfo_value(std::string_view value) {
   return out + "'";
 }
 
-// A server that is running already (CI's service container): its conninfo in key=value form,
-// to which the tests append `dbname=<their own database>`. The state file may hold a password:
+// A server that is running already (CI's service container): its conninfo in key=value form.
+// Its database (the URL's, else `postgres`) is where the tests create and drop databases of their
+// own, which they name in its place. The state file may hold a password:
 // readable by its owner only. `stop` finds no server record and leaves it running.
 int use_existing_server(const Options& options, const std::string& url) {
   const migc::ConnectionString given(url);
@@ -517,13 +526,16 @@ int use_existing_server(const Options& options, const std::string& url) {
     throw std::runtime_error(fmt::format("{} is not a connection string libpq reads", options.reuse_variable));
   }
   std::string conninfo;
+  bool names_database = false;
   for (const PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
-    if (option->val == nullptr || std::string_view(option->keyword) == "dbname") continue;
+    if (option->val == nullptr || *option->val == '\0') continue;
+    names_database = names_database || std::string_view(option->keyword) == "dbname";
     conninfo += fmt::format("{}{}={}", conninfo.empty() ? "" : " ", option->keyword, conninfo_value(option->val));
   }
   PQconninfoFree(parsed);
+  if (!names_database) conninfo += " dbname=postgres";
   // Reachable, and allowed to create the tests' databases: said now rather than by every test.
-  migc::Connection server(conninfo + " dbname=postgres");
+  migc::Connection server(conninfo);
   if (server.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").value(0, 0) != "t") {
     throw std::runtime_error(fmt::format("the tests create databases of their own, and {} may not (CREATEDB)", server.description()));
   }

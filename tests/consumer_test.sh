@@ -52,7 +52,7 @@ drop_round_trip_databases() {
     admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
   done
 }
-trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null; drop_round_trip_databases; rm -rf "$work"' EXIT
+trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null; drop_round_trip_databases; admin "DROP ROLE IF EXISTS migc_ci" >/dev/null; rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 echo "ok: migc installs"
@@ -117,7 +117,11 @@ echo "ok: its round-trip tests pass against a throwaway server of their own"
 # as a URL; the fixture starts none, and the round trips make their databases on that server.
 drop_round_trip_databases
 socket=$(sed 's/.*host=\([^ ]*\).*/\1/' <<<"$server")
-url="postgresql://postgres@/postgres?host=$socket&port=5432"
+# A role of CI's own, not `postgres`: the tests must work in the database the URL names, not
+# in one named after the user.
+admin "DROP ROLE IF EXISTS migc_ci" >/dev/null
+admin "CREATE ROLE migc_ci LOGIN CREATEDB PASSWORD 's3cr3t!'" >/dev/null
+url="postgresql://migc_ci:s3cr3t%21@/postgres?host=$socket&port=5432"
 out=$(MIGC_TEST_DATABASE_URL="$url" ctest --test-dir "$work/build" -V 2>&1) || { echo "FAILED: round trips on an existing server:"; echo "$out"; exit 1; }
 grep -q "the tests use the server MIGC_TEST_DATABASE_URL names" <<<"$out" || { echo "FAILED: the fixture did not say it used the server:"; echo "$out"; exit 1; }
 if grep -q "a throwaway PostgreSQL" <<<"$out"; then echo "FAILED: the fixture started a server anyway:"; echo "$out"; exit 1; fi

@@ -88,7 +88,12 @@ out=$(cd "$project" && "$migc" init --id r0 2>&1); status=$?
 [ $status -eq 0 ] && echo "ok: init" || { echo "FAILED: init exited $status: $out"; failures=$((failures + 1)); }
 check "init writes a root revision" "wrote migrations/.*-r0_initial_revision\.mig \(revision r0, after base\)" "$out"
 check_text "and prints the CMake lines" "add_migrations(shop" "$out"
-check_text "with the directory" 'DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/migrations' "$out"
+check_text "with the directory" 'DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/migrations"' "$out"
+# A directory with a space and a quote, and an absolute one: lines that paste as they are.
+out=$(cd "$project" && "$migc" init --dir 'db "migs' --id d0 2>&1)
+check_text "quoted for CMake" 'DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/db \"migs"' "$out"
+out=$(cd "$project" && "$migc" init --dir "$project/abs migs" --id a0 2>&1)
+check_text "an absolute directory as it is" "DIRECTORY \"$project/abs migs\"" "$out"
 check "the new chain checks" "^$" "$(cd "$project" && "$migc" check 2>&1)"
 out=$(cd "$project" && "$migc" revision -m "Add items" --id r1 2>&1)
 check "revision follows it" "\(revision r1, after r0\)" "$out"
