@@ -125,8 +125,17 @@ class SchemaMutator {
     }
   }
 
+  // A primary key makes its columns NOT NULL, in the catalog as here; dropping it leaves them so.
   void operator()(const op::AddConstraint& o) {
-    change_table(o.table, [&](Table& table) { table.constraints.push_back(o.constraint); });
+    change_table(o.table, [&](Table& table) {
+      table.constraints.push_back(o.constraint);
+      if (o.constraint.kind != ConstraintKind::primary_key) return;
+      for (auto& column : table.columns) {
+        if (std::find(o.constraint.columns.begin(), o.constraint.columns.end(), column.name) != o.constraint.columns.end()) {
+          column.not_null = true;
+        }
+      }
+    });
   }
 
   void operator()(const op::DropConstraint& o) {
@@ -168,10 +177,13 @@ class SchemaMutator {
     EnumType type = found->second;
     std::replace(type.values.begin(), type.values.end(), o.from, o.to);
     schema_.put_enum(std::move(type));
-    // Defaults hold the value itself, so they follow the rename.
+    // Defaults hold the value itself, written alone or cast (`'b'::mood`), so they follow the rename.
+    const std::string from = quote_literal(o.from);
     for (const auto& [table, column] : schema_.columns_of_type(o.type)) {
       change_column(table, column, [&](Column& changed) {
-        if (changed.default_sql == quote_literal(o.from)) changed.default_sql = quote_literal(o.to);
+        if (changed.default_sql && (*changed.default_sql == from || changed.default_sql->starts_with(from + "::"))) {
+          changed.default_sql = quote_literal(o.to) + changed.default_sql->substr(from.size());
+        }
       });
     }
   }

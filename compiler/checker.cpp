@@ -263,7 +263,8 @@ class StatementChecker {
     std::vector<PendingConstraint> pending;
     if (!add_column(table, node.column, pending) || !add_constraints(table, pending)) return;
     const Column& added = table.columns.back();
-    const bool fills_itself = added.default_sql || added.owned_sequence;
+    // A default of NULL gives the rows no value.
+    const bool fills_itself = (added.default_sql && !is_null_constant(*added.default_sql)) || added.owned_sequence;
     if (added.not_null && !fills_itself && may_have_rows(table) &&
         !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.name.span, added.name, table)) {
       return;
@@ -385,6 +386,15 @@ class StatementChecker {
     Table table = *found;
     if (!add_constraints(table, {{&node.constraint, node.constraint.kind, nullptr}})) return;
     const Constraint& added = table.constraints.back();
+    // A primary key sets its columns NOT NULL: one this revision added empty has NULL in every row.
+    if (added.kind == ConstraintKind::primary_key) {
+      for (const auto& column : added.columns) {
+        if (unfilled_.contains({table.name, column}) &&
+            !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.constraint.span, column, table)) {
+          return;
+        }
+      }
+    }
     if ((added.kind == ConstraintKind::foreign_key || added.kind == ConstraintKind::check) && !added.not_valid &&
         existed_before(table.name)) {
       lint(DiagnosticKind::ConstraintWithoutNotValid, node.constraint.span,

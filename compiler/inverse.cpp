@@ -79,7 +79,16 @@ class Inverter {
     return {{op::Comment{o.table, o.column, column->comment}}};
   }
 
-  Inverse operator()(const op::AddConstraint& o) const { return {{op::DropConstraint{o.table, o.constraint.name}}}; }
+  // Dropping a primary key leaves its columns NOT NULL: those that were nullable become so again.
+  Inverse operator()(const op::AddConstraint& o) const {
+    Inverse way_back{{op::DropConstraint{o.table, o.constraint.name}}};
+    if (o.constraint.kind != ConstraintKind::primary_key) return way_back;
+    for (const auto& name : o.constraint.columns) {
+      const Column* column = find_column(o.table, name);
+      if (column != nullptr && !column->not_null) way_back.operations.push_back(op::SetNotNull{o.table, name, false});
+    }
+    return way_back;
+  }
 
   Inverse operator()(const op::DropConstraint& o) const {
     const Constraint* constraint = find_constraint(o.table, o.name);

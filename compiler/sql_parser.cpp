@@ -214,6 +214,23 @@ ExpressionFacts read_expression(std::string_view text) {
   return {std::nullopt, !column_references(text).empty()};
 }
 
+bool is_null_constant(std::string_view text) {
+  const Tree tree = parse("SELECT (" + std::string(text) + "\n)");
+  if (tree.error) return false;
+  const Json* node = &tree.json;
+  for (const char* step : {"stmts", "", "stmt", "SelectStmt", "targetList", "", "ResTarget", "val"}) {
+    if (*step == '\0') {
+      if (!node->is_array() || node->empty()) return false;
+      node = &(*node)[0];
+    } else {
+      if (!node->is_object() || !node->contains(step)) return false;
+      node = &(*node)[step];
+    }
+  }
+  while (node->contains("TypeCast")) node = &(*node)["TypeCast"]["arg"];
+  return node->contains("A_Const") && (*node)["A_Const"].value("isnull", false);
+}
+
 std::vector<SqlColumnReference> column_references(std::string_view text) {
   static constexpr std::string_view prefix = "SELECT (";
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");

@@ -26,6 +26,10 @@ struct ExpressionFacts {
 ExpressionFacts read_expression(std::string_view text);
 inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
 
+// Whether a valid expression is NULL, cast or not (`null`, `(null)`, `null::text`): a default
+// that gives rows no value.
+bool is_null_constant(std::string_view text);
+
 // A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
 // its byte offset in the expression.
 struct SqlColumnReference {
