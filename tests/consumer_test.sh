@@ -162,7 +162,7 @@ printf "revision 'c3' revises 'b2'\n  message 'Find samples by state';\n\ncreate
 cat >"$work/keywords/CMakeLists.txt" <<'CMAKE'
 cmake_minimum_required(VERSION 3.25)
 project(keywords LANGUAGES CXX)
-find_package(migc 0.2 REQUIRED)
+find_package(migc 0.3 REQUIRED)
 add_migrations(inventory DIRECTORY migrations MIGRATOR inventory-migrate OUTPUT_DIRECTORY bin STATIC_RUNTIME OFF)
 add_migrations(loose DIRECTORY migrations MIGRATOR loose-migrate)
 add_migrations(strict DIRECTORY migrations MIGRATOR strict-migrate WERROR)
