@@ -102,8 +102,17 @@ for signal in TERM INT KILL; do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.05
     done
+    # SIGSTOP takes effect after kill returns: wait for the stop (or the end) before judging,
+    # or `wait` below would wait on a stopped process for ever.
     kill -STOP "$pid" 2>/dev/null
-    if [[ "$(ps -o stat= -p "$pid")" == T* ]]; then caught=yes; break; fi
+    state=""
+    for _ in $(seq 200); do
+      state=$(ps -o stat= -p "$pid")
+      [[ -z "$state" || "$state" == T* || "$state" == Z* ]] && break
+      sleep 0.05
+    done
+    if [[ "$state" == T* ]]; then caught=yes; break; fi
+    kill -CONT "$pid" 2>/dev/null
     wait "$pid"
   done
   if [ -z "$caught" ]; then fail "--ephemeral never caught running, for SIG$signal"; continue; fi
