@@ -2,6 +2,7 @@
 #include "compiler/chain.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -179,6 +180,160 @@ std::string checksum_of(const LoweredRevision& lowered) {
   return fmt::format("{:016x}", hash);
 }
 
+namespace {
+
+// The schema at a merge, and whether its branches conflict. Each branch was checked on the
+// schema it forked from; a database may have either applied first (each was a head, and
+// deployable, before the merge), so each branch's revisions are checked again on top of the
+// other's, in both orders, and the two orders must end in the same schema.
+class BranchJoin {
+ public:
+  BranchJoin(const RevisionGraph& graph, const std::vector<RevisionSource>& sources, const CreationSites& sites,
+             const std::vector<const std::vector<Operation>*>& operations, const std::map<std::size_t, Schema>& branch_points)
+      : graph_(graph), sources_(sources), sites_(sites), operations_(operations), branch_points_(branch_points) {
+    position_.assign(sources.size(), sources.size());  // a revision outside the order (a duplicate id) sorts last
+    for (std::size_t i = 0; i < graph.order().size(); ++i) position_[graph.order()[i]] = i;
+  }
+
+  // The schema `revision` leaves: the stored operations of its ancestors (checked in their own
+  // revisions) applied from the fullest schema at hand that holds only ancestors of it.
+  Schema schema_after(std::size_t revision, const Schema& current, std::optional<std::size_t> previous) const {
+    return replay(ancestry_set(revision), current, previous);
+  }
+
+  // `current` is the schema after `previous` (if any revision was compiled yet); `check`, whether
+  // to look for conflicts (not after earlier errors, which they would only repeat).
+  Schema join(std::size_t merge, const Schema& current, std::optional<std::size_t> previous, bool check, Diagnostics& diagnostics) const {
+    std::vector<std::size_t> parents = graph_.parents(merge);
+    // The branch the schema already holds comes first: it needs no replay.
+    if (previous) {
+      const auto found = std::find(parents.begin(), parents.end(), *previous);
+      if (found != parents.end()) std::rotate(parents.begin(), found, found + 1);
+    }
+    std::vector<std::size_t> joined = ancestry_set(parents[0]);
+    Schema schema = previous && parents[0] == *previous ? current : replay(joined, current, previous);
+    for (std::size_t i = 1; i < parents.size(); ++i) {
+      const std::vector<std::size_t> branch = ancestry_set(parents[i]);
+      const std::vector<std::size_t> branch_only = minus(branch, joined);
+      const std::vector<std::size_t> joined_only = minus(joined, branch);
+      if (branch_only.empty()) continue;
+      Schema branch_last = schema;
+      const auto after_joined = recheck(branch_only, branch_last, check);
+      if (check && !joined_only.empty()) {
+        Schema joined_last = replay(branch, current, previous);
+        const auto after_branch = recheck(joined_only, joined_last, true);
+        report(merge, joined_only.back(), branch_only, after_joined, diagnostics);
+        report(merge, branch_only.back(), joined_only, after_branch, diagnostics);
+        if (after_joined.empty() && after_branch.empty()) {
+          const auto differing = differing_objects(branch_last, joined_last);
+          if (!differing.empty()) {
+            const auto& header = sources_[merge].syntax->header;
+            auto& diagnostic = diagnostics.report(DiagnosticKind::MergeConflict, {sources_[merge].file, header.id.span}, header.id.value,
+                                                  "the schema they leave depends on which is applied first");
+            for (const auto& object : differing) diagnostic.notes.push_back({{}, fmt::format("{} differs", object)});
+            diagnostic.notes.push_back({{}, std::string(resolution)});
+          }
+        }
+      }
+      schema = std::move(branch_last);
+      std::vector<std::size_t> both;
+      std::set_union(joined.begin(), joined.end(), branch.begin(), branch.end(), std::back_inserter(both), by_position());
+      joined = std::move(both);
+    }
+    return schema;
+  }
+
+ private:
+  struct ByPosition {
+    const std::vector<std::size_t>* position;
+    bool operator()(std::size_t a, std::size_t b) const { return (*position)[a] < (*position)[b]; }
+  };
+  ByPosition by_position() const { return {&position_}; }
+
+  std::vector<std::size_t> ancestry_set(std::size_t revision) const {
+    std::vector<std::size_t> ancestry = graph_.ancestry(revision);
+    std::sort(ancestry.begin(), ancestry.end(), by_position());
+    return ancestry;
+  }
+
+  std::vector<std::size_t> minus(const std::vector<std::size_t>& from, const std::vector<std::size_t>& without) const {
+    std::vector<std::size_t> left;
+    std::set_difference(from.begin(), from.end(), without.begin(), without.end(), std::back_inserter(left), by_position());
+    return left;
+  }
+
+  // schema_after() for a set of revisions closed under parents.
+  Schema replay(const std::vector<std::size_t>& ancestry, const Schema& current, std::optional<std::size_t> previous) const {
+    const auto within = [&](std::size_t revision) { return std::binary_search(ancestry.begin(), ancestry.end(), revision, by_position()); };
+    const Schema* start = nullptr;
+    std::size_t start_revision = 0;
+    std::size_t start_size = 0;
+    const auto consider = [&](std::size_t revision, const Schema& schema) {
+      if (!within(revision)) return;
+      auto [size, _] = ancestry_sizes_.try_emplace(revision, 0);
+      if (size->second == 0) size->second = graph_.ancestry(revision).size();
+      if (size->second > start_size) {
+        start = &schema;
+        start_revision = revision;
+        start_size = size->second;
+      }
+    };
+    if (previous) consider(*previous, current);
+    for (const auto& [revision, schema] : branch_points_) consider(revision, schema);
+    Schema schema = start != nullptr ? *start : Schema{};
+    const std::vector<std::size_t> have = start != nullptr ? ancestry_set(start_revision) : std::vector<std::size_t>{};
+    for (const std::size_t revision : minus(ancestry, have)) {
+      for (const auto& operation : *operations_[revision]) apply_operation(operation, schema);
+    }
+    return schema;
+  }
+
+  // Applies `revisions` to `schema`: checked again when `check`, else their stored operations.
+  // Returns the errors the check found.
+  std::vector<Diagnostic> recheck(const std::vector<std::size_t>& revisions, Schema& schema, bool check) const {
+    if (!check) {
+      for (const std::size_t revision : revisions) {
+        for (const auto& operation : *operations_[revision]) apply_operation(operation, schema);
+      }
+      return {};
+    }
+    Diagnostics scratch;
+    for (const std::size_t revision : revisions) lower_revision(sources_[revision], schema, sites_, scratch);
+    std::vector<Diagnostic> errors;
+    for (const auto& diagnostic : scratch.all()) {
+      if (diagnostic.severity == Severity::error) errors.push_back(diagnostic);
+    }
+    return errors;
+  }
+
+  // The errors of `rechecked`, one branch's revisions applied after `other`, the other's tip.
+  void report(std::size_t merge, std::size_t other, const std::vector<std::size_t>& rechecked, const std::vector<Diagnostic>& errors,
+              Diagnostics& diagnostics) const {
+    if (errors.empty()) return;
+    const auto& header = sources_[merge].syntax->header;
+    std::vector<std::string> ids;
+    for (const std::size_t revision : rechecked) ids.push_back(fmt::format("`{}`", sources_[revision].id));
+    auto& diagnostic = diagnostics.report(
+        DiagnosticKind::MergeConflict, {sources_[merge].file, header.id.span}, header.id.value,
+        fmt::format("a database at revision `{}` cannot take {}", sources_[other].id, fmt::join(ids, ", ")));
+    for (const auto& error : errors) diagnostic.notes.push_back({error.where, fmt::format("after `{}`: {}", sources_[other].id, error.message)});
+    diagnostic.notes.push_back({{}, std::string(resolution)});
+  }
+
+  static constexpr std::string_view resolution =
+      "make one branch revise the other's head instead of merging, or change a branch so that either order applies";
+
+  const RevisionGraph& graph_;
+  const std::vector<RevisionSource>& sources_;
+  const CreationSites& sites_;
+  const std::vector<const std::vector<Operation>*>& operations_;
+  const std::map<std::size_t, Schema>& branch_points_;
+  std::vector<std::size_t> position_;  // of each revision in graph order
+  mutable std::map<std::size_t, std::size_t> ancestry_sizes_;
+};
+
+}  // namespace
+
 std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
   std::vector<ParsedFile> parsed;
   for (const auto& file : files) {
@@ -234,28 +389,18 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   std::map<std::size_t, Schema> branch_points;  // schema after each revision with several children
   std::vector<const std::vector<Operation>*> operations(parsed.size());  // of each revision compiled
   std::optional<std::size_t> previous;
+  const BranchJoin join(graph, sources, sites, operations, branch_points);
   for (const std::size_t revision : graph.order()) {
     const auto& parents = graph.parents(revision);
     const bool follows_previous = previous && std::find(parents.begin(), parents.end(), *previous) != parents.end();
     const auto saved = parents.size() == 1 ? branch_points.find(parents[0]) : branch_points.end();
     if (parents.size() == 1 && !follows_previous && saved != branch_points.end()) {
       schema = saved->second;
-    } else if (parents.size() > 1 || (parents.size() == 1 && !follows_previous)) {
-      // A merge, or a revision whose parent was followed by another branch's revisions: the
-      // operations of the ancestors the schema does not have yet are applied again, unchecked
-      // (they were checked in their own revision). From the previous revision when it is a
-      // parent; else from empty.
-      std::set<std::size_t> have;
-      if (follows_previous) {
-        const auto ancestry = graph.ancestry(*previous);
-        have.insert(ancestry.begin(), ancestry.end());
-      } else {
-        schema = Schema{};
-      }
-      for (const std::size_t ancestor : graph.ancestry(revision)) {
-        if (ancestor == revision || have.contains(ancestor)) continue;
-        for (const auto& operation : *operations[ancestor]) apply_operation(operation, schema);
-      }
+    } else if (parents.size() > 1) {
+      schema = join.join(revision, schema, previous, !diagnostics.had_errors(), diagnostics);
+    } else if (parents.size() == 1 && !follows_previous) {
+      // Its parent was followed by another branch's revisions, and had one child then.
+      schema = join.schema_after(parents[0], schema, previous);
     }
     CompiledRevision compiled;
     const auto& header = parsed[revision].syntax.header;

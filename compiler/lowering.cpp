@@ -15,6 +15,13 @@ std::string comparable_table_sql(Table table) {
   return create_table_sql(table, false);
 }
 
+bool same_object(const ObjectKey& key, const std::string& sql, const std::string& other_sql,
+                 const std::map<QualifiedName, Table>& tables, const std::map<QualifiedName, Table>& other_tables) {
+  if (sql == other_sql) return true;
+  return key.kind == ObjectKind::table &&
+         comparable_table_sql(tables.at(key.name)) == comparable_table_sql(other_tables.at(key.name));
+}
+
 // `before_tables`: the tables of `before` as they were; `schema` holds those of `after`.
 std::vector<std::string> differences(const SchemaObjects& before, const std::map<QualifiedName, Table>& before_tables,
                                      const SchemaObjects& after, const Schema& schema) {
@@ -28,9 +35,7 @@ std::vector<std::string> differences(const SchemaObjects& before, const std::map
     const auto restored = after.find(key);
     if (restored == after.end()) {
       found.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
-    } else if (restored->second != sql &&
-               (key.kind != ObjectKind::table ||
-                comparable_table_sql(before_tables.at(key.name)) != comparable_table_sql(*schema.find_table(key.name)))) {
+    } else if (!same_object(key, sql, restored->second, before_tables, schema.tables())) {
       found.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
                                   indented(restored->second), indented(sql)));
     }
@@ -54,6 +59,22 @@ std::vector<std::pair<std::string, std::string>> changes(const SchemaObjects& be
 }
 
 }  // namespace
+
+std::vector<std::string> differing_objects(const Schema& one, const Schema& other) {
+  const SchemaObjects one_objects = schema_objects(one);
+  const SchemaObjects other_objects = schema_objects(other);
+  std::vector<std::string> found;
+  for (const auto& [key, sql] : one_objects) {
+    const auto found_other = other_objects.find(key);
+    if (found_other == other_objects.end() || !same_object(key, sql, found_other->second, one.tables(), other.tables())) {
+      found.push_back(key.description());
+    }
+  }
+  for (const auto& [key, sql] : other_objects) {
+    if (!one_objects.contains(key)) found.push_back(key.description());
+  }
+  return found;
+}
 
 Touched touched_by(const ast::File& file, const Schema& before) {
   Touched touched;

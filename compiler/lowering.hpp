@@ -38,6 +38,9 @@ using InverseOf = std::function<Inverse(const Operation&, const Schema&)>;
 LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                Diagnostics& diagnostics, const InverseOf& inverse_of = inverse);
 
+// The objects two schemas disagree on, as the down proof compares them (column order aside).
+std::vector<std::string> differing_objects(const Schema& one, const Schema& other);
+
 // Applies a model file: the schema a project intends, which nothing deploys.
 void simulate_model(const RevisionSource& file, Schema& schema, Diagnostics& diagnostics);
 

@@ -72,5 +72,70 @@ TEST(Chain, ParentFollowedByAnotherBranchBeforeItsChild) {
   EXPECT_EQ(chain->head.tables().size(), 2u);
 }
 
+
+std::vector<std::string> messages_of(const Diagnostics& diagnostics) {
+  std::vector<std::string> messages;
+  for (const auto& diagnostic : diagnostics.all()) {
+    std::string text = diagnostic.message;
+    for (const auto& note : diagnostic.notes) text += " | " + note.message;
+    messages.push_back(text);
+  }
+  return messages;
+}
+
+constexpr const char* resolution =
+    "make one branch revise the other's head instead of merging, or change a branch so that either order applies";
+
+TEST(Chain, BranchesThatCannotFollowEachOtherConflictAtTheMerge) {
+  // Each branch builds on 001 alone; a database that took one of them first cannot take the other.
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate table t (id integer primary key, a integer);\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\ncreate table x (id integer);\n@allow(DataLoss)\nalter table t drop column a;\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\ncreate table x (id integer);\n");
+  files.emplace_back("c_x.mig", "revision 'c' revises 'b';\n@allow(RenameInUse)\nalter table t rename column a to c;\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'c';\n");
+  Diagnostics diagnostics;
+  EXPECT_FALSE(compile_chain(files, diagnostics));
+  EXPECT_EQ(messages_of(diagnostics),
+            (std::vector<std::string>{
+                std::string("the branches merge revision `m` joins conflict: a database at revision `c` cannot take `a` | "
+                            "after `c`: table `x` already exists at revision a | "
+                            "after `c`: column `a` does not exist in table `t` at revision a | ") + resolution,
+                std::string("the branches merge revision `m` joins conflict: a database at revision `a` cannot take `b`, `c` | "
+                            "after `a`: table `x` already exists at revision b | "
+                            "after `a`: column `a` does not exist in table `t` at revision c | ") + resolution}));
+}
+
+TEST(Chain, BranchesWhoseOrderDecidesTheSchemaConflict) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate table t (id integer primary key, b integer);\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\nalter table t alter column b set default 1;\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\nalter table t alter column b set default 2;\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'b';\n");
+  Diagnostics diagnostics;
+  EXPECT_FALSE(compile_chain(files, diagnostics));
+  EXPECT_EQ(messages_of(diagnostics),
+            (std::vector<std::string>{std::string("the branches merge revision `m` joins conflict: the schema they leave depends "
+                                                  "on which is applied first | table t differs | ") + resolution}));
+}
+
+TEST(Chain, BranchesChangingOneTableApartMergeInEitherOrder) {
+  // Column order is all the two orders disagree on, which PostgreSQL cannot keep anyway.
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate table t (id integer primary key);\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\nalter table t add column a integer;\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\nalter table t add column b integer;\n@allow(LockingIndexBuild)\ncreate index t_b on t (b);\n");
+  files.emplace_back("c_x.mig", "revision 'c' revises '001';\ncreate table u (id integer references t);\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'b', 'c';\n");
+  files.emplace_back("n_x.mig", "revision 'n' revises 'm';\nalter table t add column n integer;\n");
+  files.emplace_back("o_x.mig", "revision 'o' revises 'm';\nalter table u add column o integer;\n");
+  files.emplace_back("p_x.mig", "revision 'p' merges 'n', 'o';\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  ASSERT_TRUE(chain) << ::testing::PrintToString(messages_of(diagnostics));
+  EXPECT_EQ(chain->head.tables().at({"", "t"}).columns.size(), 4u);
+  EXPECT_NE(chain->head.tables().at({"", "u"}).find_column("o"), nullptr);
+}
+
 }  // namespace
 }  // namespace migc
