@@ -1,6 +1,10 @@
 // The way back from each operation, as operations: a revision's derived down is the inverses of
 // its operations, last to first, and the down proof applies them to check they restore.
 #include "compiler/operations.hpp"
+
+#include <algorithm>
+#include <set>
+
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -124,9 +128,43 @@ class Inverter {
   Inverse operator()(const op::AddEnumValue& o) const {
     const auto type = before_.enums().find(o.type);
     if (type == before_.enums().end()) return {};
-    op::RebuildEnum rebuild{type->second, {}};
-    for (const auto& [table, column] : before_.columns_of_type(o.type)) {
+    op::RebuildEnum rebuild{type->second, {}, {}, {}};
+    const auto columns = before_.columns_of_type(o.type);
+    std::set<QualifiedName> tables;
+    for (const auto& [table, column] : columns) {
       rebuild.columns.emplace_back(table, *before_.tables().at(table).find_column(column));
+      tables.insert(table);
+    }
+    const auto of_type = [&](const QualifiedName& table, const std::string& column) {
+      return std::find(columns.begin(), columns.end(), std::pair{table, column}) != columns.end();
+    };
+    const auto mentions_one = [&](const QualifiedName& table, const std::string& sql) {
+      return std::any_of(columns.begin(), columns.end(),
+                         [&](const auto& typed) { return typed.first == table && mentions_identifier(sql, typed.second); });
+    };
+    std::set<QualifiedName> with_keys = tables;  // a foreign key of another table can reference a column of the type
+    for (const auto& table : tables) with_keys.insert(before_.referencing(table).begin(), before_.referencing(table).end());
+    for (const auto& name : with_keys) {
+      for (const auto& constraint : before_.tables().at(name).constraints) {
+        bool depends = false;
+        if (constraint.kind == ConstraintKind::check) {
+          depends = mentions_one(name, constraint.check_sql);
+        } else if (constraint.kind == ConstraintKind::foreign_key) {
+          for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
+            depends = depends || of_type(name, constraint.columns[i]) ||
+                      (i < constraint.referenced_columns.size() && of_type(constraint.referenced_table, constraint.referenced_columns[i]));
+          }
+        }
+        if (depends) rebuild.constraints.emplace_back(name, constraint);
+      }
+    }
+    for (const auto& table : tables) {
+      for (const auto& index_name : before_.indexes_of(table)) {
+        const Index& index = before_.indexes().at(index_name);
+        bool depends = !index.where_sql.empty() && mentions_one(table, index.where_sql);
+        for (const auto& key : index.keys) depends = depends || (!key.expression.empty() && mentions_one(table, key.expression));
+        if (depends) rebuild.indexes.push_back(index);
+      }
     }
     return {{std::move(rebuild)}};
   }

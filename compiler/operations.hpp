@@ -48,7 +48,16 @@ struct AddEnumValue { QualifiedName type; std::string value; std::optional<std::
 struct RenameEnumValue { QualifiedName type; std::string from; std::string to; };
 // PostgreSQL cannot remove an enum value: the type is rebuilt with `type.values`, and each
 // column of the type (the `columns` of `tables`, as they are when it runs) moved onto it.
-struct RebuildEnum { EnumType type; std::vector<std::pair<QualifiedName, Column>> columns; };
+// PostgreSQL cannot carry some dependents of those columns across the change of type: a
+// foreign key between two of them (for a moment their types differ), a check, index expression
+// or predicate that compares one with a value (stored as a value of the old type). They are
+// dropped before and made again after, unchanged.
+struct RebuildEnum {
+  EnumType type;
+  std::vector<std::pair<QualifiedName, Column>> columns;
+  std::vector<std::pair<QualifiedName, Constraint>> constraints;
+  std::vector<Index> indexes;
+};
 
 struct CreateSequence { Sequence sequence; };
 struct DropSequence { QualifiedName name; };

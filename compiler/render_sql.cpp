@@ -359,6 +359,8 @@ class SqlRenderer {
   // text (its default dropped around the move, as a default cannot be cast), the old one dropped.
   void operator()(const op::RebuildEnum& o) {
     const std::string old_bare = o.type.name.name + "__migc_old";
+    for (const auto& index : o.indexes) (*this)(op::DropIndex{index.name, false});
+    for (const auto& [table, constraint] : o.constraints) (*this)(op::DropConstraint{table, constraint.name});
     emit(fmt::format("ALTER TYPE {} RENAME TO {}", quote_qualified(o.type.name), quote_identifier(old_bare)));
     emit(create_enum_sql(o.type));
     for (const auto& [table, column] : o.columns) {
@@ -368,6 +370,8 @@ class SqlRenderer {
       if (column.default_sql) emit(prefix + "SET DEFAULT " + *column.default_sql);
     }
     emit("DROP TYPE " + quote_qualified(beside(o.type.name, old_bare)));
+    for (const auto& [table, constraint] : o.constraints) (*this)(op::AddConstraint{table, constraint});
+    for (const auto& index : o.indexes) (*this)(op::CreateIndex{index, false});
   }
 
   void operator()(const op::CreateSequence& o) { emit(create_sequence_sql(o.sequence)); }
