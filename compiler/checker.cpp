@@ -2,12 +2,16 @@
 #include "compiler/checker.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
+#include <span>
 #include <set>
 
+#include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -180,7 +184,7 @@ class StatementChecker {
         if (!find_column(*table, *element.column)) return;
         key.column = element.column->text;
       } else {
-        const auto expression = expression_sql(*element.expression, "an index expression", table);
+        const auto expression = expression_sql(*element.expression, "an index expression", table, true);
         if (!expression) return;
         key.expression = *expression;
       }
@@ -188,7 +192,7 @@ class StatementChecker {
       index.keys.push_back(std::move(key));
     }
     if (node.where) {
-      const auto predicate = expression_sql(*node.where, "an index predicate", table);
+      const auto predicate = expression_sql(*node.where, "an index predicate", table, true);
       if (!predicate) return;
       index.where_sql = *predicate;
     }
@@ -202,6 +206,12 @@ class StatementChecker {
     const auto index = schema_.indexes().find(node.name);
     if (index == schema_.indexes().end()) {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes()), sites_.relations);
+      return;
+    }
+    if (const std::string key = foreign_key_needing(index->second); !key.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "index", index->first, key);
+      diagnostic.notes.push_back({{}, "PostgreSQL checks that foreign key with this unique index: drop the foreign key first, "
+                                      "or make the columns a primary key or unique constraint"});
       return;
     }
     emit(op::DropIndex{index->second.name, node.concurrently});
@@ -240,14 +250,26 @@ class StatementChecker {
     }
     const QualifiedName dropped = type->first;
     const auto users = schema_.columns_of_type(dropped);
+    const auto casts = expressions_using([&](const ExpressionFacts& facts) {
+      return std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& used) { return qualified(used.names) == dropped; });
+    });
+    if (!casts.empty() && !node.cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", dropped, casts[0].owner);
+      diagnostic.notes.push_back({{}, "it casts a value to the type: change or drop that first, or write `drop type ... cascade`"});
+      return;
+    }
     if (!users.empty() && !node.cascade) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", dropped,
                                              fmt::format("column `{}.{}`", users[0].first, users[0].second));
       diagnostic.notes.push_back({{}, "drop or change that column first, or write `drop type ... cascade`"});
       return;
     }
-    // cascade: PostgreSQL drops the columns of the type; so does this, one by one, each with
-    // the checks of dropping a column and its own way back.
+    // cascade: PostgreSQL drops the defaults, checks and indexes that cast to the type, and the
+    // columns of the type; so does this, one by one, each with its own way back.
+    std::set<std::string> removed;
+    for (const auto& cast : casts) {
+      if (removed.insert(cast.owner).second) emit(cast.removal);
+    }
     for (const auto& [table, column] : users) {
       if (!check_drop_column(*schema_.find_table(table), column, node.name.span)) return;
       if (existed_before(table)) lint(DiagnosticKind::DataLoss, node.name.span, "column", fmt::format("{}.{}", table, column), "values", "column");
@@ -562,7 +584,29 @@ class StatementChecker {
       report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions()));
       return;
     }
-    emit(op::DropExtension{node.name.text});
+    // What calls a function only the extension provides; a type of it cast to; a column of one.
+    const std::string& dropped = node.name.text;
+    const auto only_from_dropped = [&](std::span<const CatalogFunction> entries) {
+      bool from_dropped = false;
+      for (const auto& entry : entries) {
+        if (entry.extension.empty() || (entry.extension != dropped && schema_.extensions().contains(std::string(entry.extension)))) return false;
+        from_dropped = from_dropped || entry.extension == dropped;
+      }
+      return from_dropped;
+    };
+    const auto users = expressions_using([&](const ExpressionFacts& facts) {
+      return std::any_of(facts.functions.begin(), facts.functions.end(),
+                         [&](const SqlNameReference& used) { return !sites_.raw_functions.contains(used.names.back()) && only_from_dropped(catalog_functions(used.names.back())); }) ||
+             std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& used) {
+               return !schema_.enums().contains(qualified(used.names)) && extension_of_type(used.names.back()) == dropped;
+             });
+    });
+    if (!users.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "extension", dropped, users[0].owner);
+      diagnostic.notes.push_back({{}, "it uses a function or type of the extension: change or drop that first"});
+      return;
+    }
+    emit(op::DropExtension{dropped});
   }
 
   void operator()(const ast::CreateSequence& node) {
@@ -587,7 +631,17 @@ class StatementChecker {
       report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
       return;
     }
-    emit(op::DropSequence{sequence->first});
+    const QualifiedName dropped = sequence->first;
+    const auto users = expressions_using([&](const ExpressionFacts& facts) {
+      return std::any_of(facts.sequences.begin(), facts.sequences.end(),
+                         [&](const SqlNameReference& used) { return qualified(used.names) == dropped; });
+    });
+    if (!users.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "sequence", dropped, users[0].owner);
+      diagnostic.notes.push_back({{}, "it calls nextval() of it: change or drop that first"});
+      return;
+    }
+    emit(op::DropSequence{dropped});
   }
 
   void operator()(const ast::Comment& node) {
@@ -768,13 +822,16 @@ class StatementChecker {
   // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
   // what is written in it, quotes and comments included, cannot reach past it. The columns it
   // names must be those of `table`; with none (a default, an inserted value), it may name none.
-  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table) {
+  // In an index (`immutable_only`), every function must be immutable, as PostgreSQL demands.
+  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table,
+                                            bool immutable_only = false) {
     std::string text(revision_.file->slice(expression.span));
     const ExpressionFacts facts = read_expression(text);
     if (facts.error) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
       return std::nullopt;
     }
+    if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
     if (!facts.references_columns) return text;
     for (const auto& reference : column_references(text)) {
       const Span where{within(expression.span, reference.offset).begin,
@@ -792,6 +849,208 @@ class StatementChecker {
       if (find_column(*table, name) == nullptr) return std::nullopt;
     }
     return text;
+  }
+
+  // The foreign key (described) that can only be checked with `index`: it references exactly
+  // the index's columns, and no primary key or unique constraint of the table has them.
+  std::string foreign_key_needing(const Index& index) const {
+    if (!index.unique || !index.where_sql.empty()) return "";
+    std::vector<std::string> columns;
+    for (const auto& key : index.keys) {
+      if (key.column.empty()) return "";
+      columns.push_back(key.column);
+    }
+    const auto same_set = [](std::vector<std::string> a, std::vector<std::string> b) {
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      return a == b;
+    };
+    const Table& table = *schema_.find_table(index.table);
+    for (const auto& constraint : table.constraints) {
+      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) && same_set(constraint.columns, columns)) return "";
+    }
+    std::set<QualifiedName> tables = schema_.referencing(index.table);
+    tables.insert(index.table);
+    for (const auto& name : tables) {
+      for (const auto& constraint : schema_.tables().at(name).constraints) {
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == index.table &&
+            same_set(constraint.referenced_columns, columns)) {
+          return fmt::format("foreign key `{}` on table `{}`", constraint.name, name);
+        }
+      }
+    }
+    return "";
+  }
+
+  // An SQL expression the schema holds (a default, a check, an index expression or predicate):
+  // whose it is, and the operation that removes it, as PostgreSQL's `cascade` would.
+  struct StoredExpression {
+    std::string owner;
+    std::string sql;
+    Operation removal;
+  };
+  std::vector<StoredExpression> stored_expressions() const {
+    std::vector<StoredExpression> found;
+    for (const auto& [name, table] : schema_.tables()) {
+      for (const auto& column : table.columns) {
+        if (column.default_sql && !column.owned_sequence) {
+          found.push_back({fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql,
+                           op::SetDefault{name, column.name, std::nullopt}});
+        }
+      }
+      for (const auto& constraint : table.constraints) {
+        if (constraint.kind == ConstraintKind::check) {
+          found.push_back({fmt::format("check `{}` on table `{}`", constraint.name, name), constraint.check_sql,
+                           op::DropConstraint{name, constraint.name}});
+        }
+      }
+    }
+    for (const auto& [name, index] : schema_.indexes()) {
+      for (const auto& key : index.keys) {
+        if (!key.expression.empty()) found.push_back({fmt::format("index `{}`", name), key.expression, op::DropIndex{name, false}});
+      }
+      if (!index.where_sql.empty()) found.push_back({fmt::format("index `{}`", name), index.where_sql, op::DropIndex{name, false}});
+    }
+    return found;
+  }
+
+  // The stored expressions that use what `uses` says of an expression's facts.
+  std::vector<StoredExpression> expressions_using(const std::function<bool(const ExpressionFacts&)>& uses) const {
+    std::vector<StoredExpression> found;
+    for (auto& expression : stored_expressions()) {
+      if (uses(read_expression(expression.sql))) found.push_back(std::move(expression));
+    }
+    return found;
+  }
+
+  // The span of the name at `offset` in an expression's text (its first word, or quoted name).
+  Span name_at(Span expression, std::string_view text, std::size_t offset) const {
+    std::size_t end = offset;
+    if (end < text.size() && text[end] == '"') {
+      end = text.find('"', end + 1);
+      end = end == std::string_view::npos ? text.size() : end + 1;
+    } else {
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.' ||
+                                   text[end] == '\'' || static_cast<unsigned char>(text[end]) >= 0x80)) {
+        ++end;
+      }
+    }
+    const Span start = within(expression, offset);
+    return {start.begin, std::min(expression.end, std::max(start.end, start.begin + static_cast<std::uint32_t>(end - offset)))};
+  }
+
+  // The functions, types and sequences an expression names exist at this revision: built in, from
+  // an extension created by now, or the chain's own (what raw SQL creates is taken at its word).
+  bool names_exist(Span span, std::string_view text, const ExpressionFacts& facts, std::string_view what, bool immutable_only) {
+    bool exist = true;
+    if (immutable_only && facts.value_function) {
+      const Span where = name_at(span, text, *facts.value_function);
+      diagnostics_.report(DiagnosticKind::NotImmutable, at(where), revision_.file->slice(where), what);
+      exist = false;
+    }
+    for (const auto& function : facts.functions) {
+      const FunctionFound found = find_function(function.names);
+      const Span where = name_at(span, text, function.offset);
+      if (!found.exists) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownFunction, at(where), fmt::format("{}", fmt::join(function.names, ".")), revision_.id);
+        if (!found.in_extension.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one",
+                                                      found.in_extension, quote_identifier(found.in_extension))});
+        } else if (const std::string guess = closest_match(function.names.back(), catalog_function_names()); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        exist = false;
+      } else if (immutable_only && !found.immutable) {
+        diagnostics_.report(DiagnosticKind::NotImmutable, at(where), function.names.back(), what);
+        exist = false;
+      }
+    }
+    for (const auto& type : facts.types) {
+      if (type_exists(type.names)) continue;
+      const QualifiedName name = qualified(type.names);
+      const Span where = name_at(span, text, type.offset);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(where), name, revision_.id);
+      const std::string guess = closest_match(to_string(name), names_of(schema_.enums()));
+      if (const auto site = sites_.types.find(name); site != sites_.types.end()) {
+        diagnostic.notes.push_back({site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
+                                                                    name, site->second.revision, revision_.id)});
+      } else if (const auto extension = extension_of_type(type.names.back()); !extension.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one",
+                                                    extension, quote_identifier(extension))});
+      } else if (!guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      exist = false;
+    }
+    for (const auto& sequence : facts.sequences) {
+      const Span where = name_at(span, text, sequence.offset);
+      if (sequence.names.empty()) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(where), what, "this names no sequence");
+        exist = false;
+        continue;
+      }
+      const QualifiedName name = qualified(sequence.names);
+      if (const char* kind = schema_.relation_kind(name); kind != nullptr && std::string_view(kind) == "sequence") continue;
+      report_unknown(DiagnosticKind::UnknownSequence, where, to_string(name), names_of(schema_.sequences()),
+                     sites_.relations.contains(name) ? &sites_.relations.at(name) : nullptr);
+      exist = false;
+    }
+    return exist;
+  }
+
+  // `names` as a name in the default schema, which `public.` means too.
+  static QualifiedName qualified(const std::vector<std::string>& names) {
+    if (names.size() < 2) return {"", names.empty() ? std::string() : names.back()};
+    const std::string& schema = names[names.size() - 2];
+    return {schema == "public" ? std::string() : schema, names.back()};
+  }
+
+  struct FunctionFound {
+    bool exists = false;
+    bool immutable = false;        // some overload is: which one PostgreSQL picks is its to say
+    std::string_view in_extension;  // where an unknown one would come from
+  };
+  FunctionFound find_function(const std::vector<std::string>& names) const {
+    FunctionFound found;
+    const std::string& name = names.back();
+    const std::string schema = names.size() > 1 ? names[names.size() - 2] : std::string();
+    for (const auto& entry : catalog_functions(name)) {
+      const bool available = entry.extension.empty() ? (schema.empty() || schema == "pg_catalog")
+                                                     : (schema.empty() || schema == "public") &&
+                                                           (schema_.extensions().contains(std::string(entry.extension)) ||
+                                                            sites_.raw_extensions.contains(std::string(entry.extension)));
+      if (available) {
+        found.exists = true;
+        found.immutable = found.immutable || entry.some_overload_immutable;
+      } else if (!entry.extension.empty() && found.in_extension.empty()) {
+        found.in_extension = entry.extension;
+      }
+    }
+    if (!found.exists && schema != "pg_catalog" && sites_.raw_functions.contains(name)) {
+      found.exists = true;
+      found.immutable = true;  // its declaration is PostgreSQL's to check
+    }
+    return found;
+  }
+
+  bool type_exists(const std::vector<std::string>& names) const {
+    const QualifiedName name = qualified(names);
+    if (schema_.enums().contains(name) || sites_.raw_types.contains(name.name)) return true;
+    if (!name.schema.empty() && name.schema != "pg_catalog") return false;
+    for (const auto& entry : catalog_types(name.name)) {
+      if (entry.extension.empty() || schema_.extensions().contains(std::string(entry.extension)) ||
+          sites_.raw_extensions.contains(std::string(entry.extension))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static std::string extension_of_type(const std::string& name) {
+    for (const auto& entry : catalog_types(name)) {
+      if (!entry.extension.empty()) return std::string(entry.extension);
+    }
+    return "";
   }
 
   // A raw step, or its down, read by PostgreSQL's parser: each statement must run inside the
@@ -956,7 +1215,9 @@ class StatementChecker {
   void report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
                       const Origin* site) {
     auto& diagnostic = diagnostics_.report(kind, at(span), shown, revision_.id);
-    if (site != nullptr) {
+    if (site != nullptr && site->revision == revision_.id) {
+      diagnostic.notes.push_back({site->where, fmt::format("`{}` would be created here, but that statement failed", shown)});
+    } else if (site != nullptr) {
       diagnostic.notes.push_back({site->where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
                                                            shown, site->revision, revision_.id)});
     } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {
@@ -1235,6 +1496,12 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
         sites.relations.emplace(beside(index->table, index->name.text), Origin{revision.id, {revision.file, index->name.span}});
       } else if (const auto* type = std::get_if<ast::CreateEnum>(&statement)) {
         sites.types.emplace(type->name, Origin{revision.id, {revision.file, type->name.span}});
+      } else if (const auto* raw = std::get_if<ast::ExecuteSql>(&statement)) {
+        for (const auto& created : parse_statements(raw->up.value).statements) {
+          if (!created.created_function.empty()) sites.raw_functions.insert(created.created_function.back());
+          if (!created.created_type.empty()) sites.raw_types.insert(created.created_type.back());
+          if (!created.created_extension.empty()) sites.raw_extensions.insert(created.created_extension.back());
+        }
       }
     }
   }

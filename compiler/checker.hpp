@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct RevisionSource {
 struct CreationSites {
   std::map<QualifiedName, Origin> relations;
   std::map<QualifiedName, Origin> types;
+  // What raw SQL creates anywhere in the chain, by name: its effect is not simulated, so an
+  // expression may use it at any revision.
+  std::set<std::string> raw_functions, raw_types, raw_extensions;
 };
 CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions);
 

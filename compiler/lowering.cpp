@@ -94,8 +94,27 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             if (const auto index = before.indexes().find(node.name); index != before.indexes().end()) {
               touched.tables.insert(index->second.table);
             }
-          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::DropType>) {
+          } else if constexpr (std::is_same_v<Node, ast::CreateEnum>) {
             touched.types.insert(node.name);
+          } else if constexpr (std::is_same_v<Node, ast::DropType>) {
+            touched.types.insert(node.name);
+            // `cascade` takes the defaults, checks and indexes that cast to it.
+            if (node.cascade) {
+              for (const auto& [name, table] : before.tables()) {
+                const bool casts = std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& column) {
+                  return column.default_sql && mentions_identifier(*column.default_sql, node.name.name);
+                }) || std::any_of(table.constraints.begin(), table.constraints.end(), [&](const Constraint& constraint) {
+                  return mentions_identifier(constraint.check_sql, node.name.name);
+                });
+                if (casts) touched.tables.insert(name);
+              }
+              for (const auto& [name, index] : before.indexes()) {
+                const bool casts = mentions_identifier(index.where_sql, node.name.name) ||
+                                   std::any_of(index.keys.begin(), index.keys.end(),
+                                               [&](const IndexKey& key) { return mentions_identifier(key.expression, node.name.name); });
+                if (casts) touched.indexes.insert(name);
+              }
+            }
           } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
             touched.types.insert(node.type);
           } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {

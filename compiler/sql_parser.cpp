@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -168,15 +169,102 @@ bool is_one_target_select(std::string_view json) {
   return depth == 0 && !targets.empty();
 }
 
+std::vector<std::string> string_list(const Json& list) {
+  std::vector<std::string> names;
+  for (const auto& item : list) {
+    if (item.contains("String")) names.push_back(item["String"].value("sval", ""));
+  }
+  return names;
+}
+
+// The string constant `node` is, cast or not, if it is one.
+std::optional<std::string> string_constant(const Json* node) {
+  while (node->is_object() && node->contains("TypeCast")) node = &(*node)["TypeCast"]["arg"];
+  if (!node->is_object() || !node->contains("A_Const")) return std::nullopt;
+  const Json& constant = (*node)["A_Const"];
+  if (!constant.contains("sval")) return std::nullopt;
+  return constant["sval"].value("sval", "");
+}
+
+// The functions, types, sequences and value functions of an expression's tree (that of
+// `SELECT (<expression>)`, `prefix` bytes before the expression). Without recursion: an
+// expression may nest as deep as its text is long.
+void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts) {
+  const auto offset = [&](const Json& node) {
+    const std::size_t location = node.value("location", prefix);
+    return location < prefix ? 0 : location - prefix;
+  };
+  std::vector<const Json*> pending{&root};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_object()) {
+      if (const auto call = node.find("FuncCall"); call != node.end()) {
+        SqlNameReference function{string_list(call->value("funcname", Json::array())), offset(*call)};
+        const std::string& name = function.names.empty() ? std::string() : function.names.back();
+        if ((name == "nextval" || name == "currval" || name == "setval") && call->contains("args") && !(*call)["args"].empty()) {
+          if (const auto text = string_constant(&(*call)["args"][0])) {
+            facts.sequences.push_back({regclass_names(*text), offset((*call)["args"][0].begin().value())});
+          }
+        }
+        facts.functions.push_back(std::move(function));
+      } else if (const auto cast = node.find("TypeCast"); cast != node.end()) {
+        const Json& type = (*cast)["typeName"];
+        auto names = string_list(type.value("names", Json::array()));
+        if (!names.empty() && names[0] != "pg_catalog") facts.types.push_back({std::move(names), offset(type)});
+      } else if (const auto value = node.find("SQLValueFunction"); value != node.end()) {
+        if (!facts.value_function) facts.value_function = offset(*value);
+      }
+      for (const auto& [_, child] : node.items()) pending.push_back(&child);
+    } else if (node.is_array()) {
+      for (const auto& child : node) pending.push_back(&child);
+    }
+  }
+  const auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };
+  std::sort(facts.functions.begin(), facts.functions.end(), by_offset);
+  std::sort(facts.types.begin(), facts.types.end(), by_offset);
+  std::sort(facts.sequences.begin(), facts.sequences.end(), by_offset);
+}
+
+}  // namespace
+
+std::vector<std::string> regclass_names(std::string_view text) {
+  std::vector<std::string> names(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+        names.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == '.' && !quoted) {
+      names.emplace_back();
+    } else {
+      names.back() += quoted ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (quoted || names.size() > 3 || std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); })) return {};
+  return names;
+}
+
+namespace {
+ExpressionFacts failed(SqlError error) {
+  ExpressionFacts facts;
+  facts.error = std::move(error);
+  return facts;
+}
 }  // namespace
 
 ExpressionFacts read_expression(std::string_view text) {
   // Chains repeat their short fragments (`now()`, `true`, `0`) in revision after revision: each
   // is parsed once. The compiler is single-threaded.
-  static std::unordered_map<std::string, bool> known_good;  // -> whether it names a column
+  static std::unordered_map<std::string, ExpressionFacts> known_good;
   constexpr std::size_t short_fragment = 128;
   if (text.size() <= short_fragment) {
-    if (const auto known = known_good.find(std::string(text)); known != known_good.end()) return {std::nullopt, known->second};
+    if (const auto known = known_good.find(std::string(text)); known != known_good.end()) return known->second;
   }
   // One target of a SELECT, in parentheses of its own: a fragment that closes them early, or
   // runs past them, or is a statement, does not parse as exactly that. The newline ends a
@@ -188,30 +276,42 @@ ExpressionFacts read_expression(std::string_view text) {
     const PgQueryParseResult result = parse_on_a_deep_stack(sql);
     const bool one = result.error == nullptr && is_one_target_select(result.parse_tree);
     // As a key, never inside a string (whose quotes JSON escapes).
-    const bool references_columns = one && std::string_view(result.parse_tree).find("{\"ColumnRef\":") != std::string_view::npos;
+    ExpressionFacts facts;
+    if (one) {
+      const std::string_view tree(result.parse_tree);
+      facts.references_columns = tree.find("{\"ColumnRef\":") != std::string_view::npos;
+      // Most fragments are a constant or a column: the tree is read only when it names more.
+      if (tree.find("{\"FuncCall\":") != std::string_view::npos || tree.find("{\"TypeCast\":") != std::string_view::npos ||
+          tree.find("{\"SQLValueFunction\":") != std::string_view::npos) {
+        collect_names(Json::parse(tree, nullptr, false), prefix.size(), facts);
+      }
+    }
     pg_query_free_parse_result(result);
     if (one) {
-      if (text.size() <= short_fragment && known_good.size() < 100000) known_good.emplace(text, references_columns);
-      return {std::nullopt, references_columns};
+      if (text.size() <= short_fragment && known_good.size() < 100000) known_good.emplace(text, facts);
+      return facts;
     }
   }
   const Tree tree = parse(sql);
-  if (tree.error) return ExpressionFacts{SqlError{in_text(tree.error->offset), tree.error->message}, false};
+  if (tree.error) return failed(SqlError{in_text(tree.error->offset), tree.error->message});
   const Json& statements = tree.json.at("stmts");
   if (statements.size() != 1) {
-    return ExpressionFacts{SqlError{in_text(statements[1].value("stmt_location", std::size_t{0})),
-                    "a second statement begins here: this takes one expression"}, false};
+    return failed(SqlError{in_text(statements[1].value("stmt_location", std::size_t{0})),
+                           "a second statement begins here: this takes one expression"});
   }
   const auto [kind, node] = node_of(statements[0]);
   const Json& targets = node->value("targetList", Json::array());
   if (kind != "SelectStmt" || targets.size() != 1) {
     const std::size_t where = targets.size() > 1 ? targets[1]["ResTarget"].value("location", std::size_t{0}) : 0;
-    return ExpressionFacts{SqlError{in_text(where), "a second expression begins here: this takes one expression"}, false};
+    return failed(SqlError{in_text(where), "a second expression begins here: this takes one expression"});
   }
   for (const auto& [key, _] : node->items()) {
-    if (key != "targetList" && key != "limitOption" && key != "op") return ExpressionFacts{SqlError{0, "a query, where this takes one expression"}, false};
+    if (key != "targetList" && key != "limitOption" && key != "op") return failed(SqlError{0, "a query, where this takes one expression"});
   }
-  return {std::nullopt, !column_references(text).empty()};
+  ExpressionFacts facts;
+  facts.references_columns = !column_references(text).empty();
+  collect_names(tree.json, prefix.size(), facts);
+  return facts;
 }
 
 bool is_null_constant(std::string_view text) {
@@ -276,6 +376,17 @@ ParsedSql parse_statements(std::string_view sql) {
     out.modelled_change = modelled_change(kind, *node);
     out.outside_transaction = outside_transaction(kind, *node);
     out.transaction_control = kind == "TransactionStmt";
+    if (kind == "CreateFunctionStmt") {
+      out.created_function = string_list(node->value("funcname", Json::array()));
+    } else if (kind == "CreateExtensionStmt") {
+      out.created_extension = {text_field(*node, "extname")};
+    } else if (kind == "CreateEnumStmt" || kind == "CreateDomainStmt" || kind == "CreateRangeStmt") {
+      out.created_type = string_list(node->value(kind == "CreateDomainStmt" ? "domainname" : "typeName", Json::array()));
+    } else if (kind == "CompositeTypeStmt") {
+      const Json& relation = node->value("typevar", Json::object());
+      if (relation.contains("schemaname")) out.created_type.push_back(text_field(relation, "schemaname"));
+      out.created_type.push_back(text_field(relation, "relname"));
+    }
     parsed.statements.push_back(std::move(out));
   }
   return parsed;

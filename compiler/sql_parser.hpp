@@ -19,9 +19,21 @@ struct SqlError {
 // What PostgreSQL's parser makes of one SQL expression, as a default, a check or an index
 // element is: an error where it is not exactly one (a syntax error, two expressions, a
 // statement, however its quotes and comments lie).
+// A name an expression uses (as PostgreSQL folded it, the schema first when qualified), and its
+// byte offset in the expression.
+struct SqlNameReference {
+  std::vector<std::string> names;
+  std::size_t offset = 0;
+};
 struct ExpressionFacts {
   std::optional<SqlError> error;
   bool references_columns = false;
+  std::vector<SqlNameReference> functions;  // called by name, `lower(x)`, `pg_catalog.now()`
+  std::vector<SqlNameReference> types;      // cast to, other than by SQL's own type names (`::int` is pg_catalog.int4)
+  // Named in the text of `nextval('...')`, `currval` or `setval`, as PostgreSQL reads a regclass.
+  std::vector<SqlNameReference> sequences;
+  // `current_timestamp`, `current_user`, ...: SQL's value functions, stable and never immutable.
+  std::optional<std::size_t> value_function;
 };
 ExpressionFacts read_expression(std::string_view text);
 inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
@@ -39,6 +51,10 @@ struct SqlColumnReference {
 // The columns a valid expression names, in the order written.
 std::vector<SqlColumnReference> column_references(std::string_view text);
 
+// The names a regclass text such as `'public."Q"'` means: split at dots outside double quotes,
+// unquoted parts folded to lower case. Empty when it is not a name.
+std::vector<std::string> regclass_names(std::string_view text);
+
 // What a raw statement does, as far as a revision's checks care.
 struct SqlStatement {
   std::size_t offset = 0;  // into the text given
@@ -48,6 +64,9 @@ struct SqlStatement {
   // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
   std::string outside_transaction;
   bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...
+  // A function or procedure it creates (`create [or replace] function`), or an extension, or a
+  // type of any kind: the names, schema first when qualified.
+  std::vector<std::string> created_function, created_extension, created_type;
 };
 
 struct ParsedSql {
