@@ -1341,7 +1341,8 @@ class StatementChecker {
         Span span;
         if (item.column != nullptr) {
           constraint.columns = {item.column->name.text};
-          references = item.column->references ? &*item.column->references : nullptr;
+          // A column's `references` is its foreign key's, not its primary key's or unique's.
+          if (item.kind == ConstraintKind::foreign_key) references = &*item.column->references;
           span = item.column->name.span;
         } else {
           for (const auto& column : item.syntax->columns) {

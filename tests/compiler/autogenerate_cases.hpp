@@ -98,6 +98,10 @@ inline std::vector<Case> model_changes() {
       Case{"remove_comment", {}, "", "", "comment on table grid is 'Soon gone';\n"},
       Case{"validate_constraint", {}, "alter table grid add constraint grid_size_positive check (size > 0);\n", "",
            "alter table grid add constraint grid_size_positive check (size > 0) not valid;\n"},
+      // Its primary key is only a primary key: it used to carry the foreign key's target, and
+      // was dropped and added again on every run.
+      Case{"primary_key_that_references_an_existing_table", {}, "create table badge (grid_id integer primary key references grid (id));\n", "",
+           "create table badge (grid_id integer primary key);\n"},
       Case{"rename_looks_like_drop_and_add", {{"note text", "remark text"}}, "", "if that is a rename"}};
 }
 
