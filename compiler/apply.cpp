@@ -105,7 +105,31 @@ class SchemaMutator {
     change_column(o.table, o.column, [&](Column& column) {
       column.type = o.type;
       // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
-      if (column.identity != Identity::none) column.owned_sequence_type = column.type.name.name;
+      if (column.identity != Identity::none) column.owned_sequence_options = retyped(column.owned_sequence_options, column.type.name.name);
+    });
+  }
+
+  void operator()(const op::AlterIdentity& o) {
+    change_column(o.table, o.column, [&](Column& column) {
+      column.identity = o.to_identity;
+      column.owned_sequence_options = o.to;
+    });
+  }
+
+  void operator()(const op::AddIdentity& o) {
+    change_column(o.table, o.column, [&](Column& column) {
+      column.identity = o.identity;
+      column.owned_sequence = o.sequence;
+      column.owned_sequence_options = o.options;
+    });
+  }
+
+  void operator()(const op::DropIdentity& o) {
+    change_column(o.table, o.column, [&](Column& column) {
+      if (column.identity == Identity::none) return;
+      column.identity = Identity::none;
+      column.owned_sequence.reset();
+      column.owned_sequence_options = {};
     });
   }
 
@@ -191,6 +215,13 @@ class SchemaMutator {
   void operator()(const op::RebuildEnum& o) { schema_.put_enum(o.type); }
 
   void operator()(const op::CreateSequence& o) { schema_.put_sequence(o.sequence); }
+  void operator()(const op::AlterSequence& o) {
+    const auto found = schema_.sequences().find(o.name);
+    if (found == schema_.sequences().end()) return;
+    Sequence sequence = found->second;
+    static_cast<SequenceOptions&>(sequence) = o.to;
+    schema_.put_sequence(std::move(sequence));
+  }
   void operator()(const op::DropSequence& o) { schema_.erase_sequence(o.name); }
   void operator()(const op::CreateSchema& o) { schema_.put_schema(o.name, o.origin); }
   void operator()(const op::DropSchema& o) { schema_.erase_schema(o.name); }

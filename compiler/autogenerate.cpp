@@ -35,15 +35,12 @@ class Differ {
     enums();
     for (const auto& [name, sequence] : model_.sequences()) {
       const auto old = head_.sequences().find(name);
-      const bool changed = old != head_.sequences().end() && create_sequence_sql(old->second) != create_sequence_sql(sequence);
-      if (changed) {
-        // The language has no `alter sequence`: recreating it is exact for the schema, not for its position.
-        warn(fmt::format("sequence `{}` changed in the model; it is dropped and created again, which restarts its "
-                         "numbering: keep the old one and write `execute $$ alter sequence ... $$` if that matters",
-                         name));
-        add(op::DropSequence{name});
+      if (old == head_.sequences().end()) {
+        add(op::CreateSequence{sequence});
+      } else if (!(static_cast<const SequenceOptions&>(old->second) == sequence)) {
+        add(op::AlterSequence{name, old->second, sequence, false, std::nullopt});
+        warn_if_narrower(fmt::format("{}", name), old->second, sequence);
       }
-      if (old == head_.sequences().end() || changed) add(op::CreateSequence{sequence});
     }
     // New tables first without foreign keys, so that they may point at each other in any order.
     std::vector<Operation> foreign_keys;
@@ -85,6 +82,14 @@ class Differ {
  private:
   void add(const Operation& operation) { render_language(operation, result_.statements); }
   void warn(std::string warning) { result_.warnings.push_back(std::move(warning)); }
+
+  // The server checks a sequence's current value against new bounds; only it knows that value.
+  void warn_if_narrower(const std::string& what, const SequenceOptions& from, const SequenceOptions& to) {
+    if (to.min <= from.min && to.max >= from.max) return;
+    warn(fmt::format("the sequence of `{}` gets narrower bounds: PostgreSQL refuses them if its current value is outside; "
+                     "add `restart with <n>` to the generated statement if it may be",
+                     what));
+  }
 
   void enums() {
     for (const auto& [name, type] : model_.enums()) {
@@ -144,15 +149,30 @@ class Differ {
       }
       if (!(before->type == column.type)) add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt});
       const bool serials = before->owned_sequence && column.owned_sequence && column.identity == Identity::none;
-      if (serials && before->owned_sequence_type != column.owned_sequence_type) {
+      if (serials && before->owned_sequence_options.type != column.owned_sequence_options.type) {
         warn(fmt::format("the sequence of serial column `{}.{}` stays {} where the model's is {}: PostgreSQL keeps a "
                          "serial's sequence type when its column's changes, and the language cannot change it",
-                         table.name, column.name, before->owned_sequence_type, column.owned_sequence_type));
+                         table.name, column.name, before->owned_sequence_options.type, column.owned_sequence_options.type));
       }
       if (before->default_sql != column.default_sql && !column.owned_sequence) {
         add(op::SetDefault{table.name, column.name, column.default_sql});
       }
+      // An identity goes before its column may become nullable, and comes after it is not null.
+      const bool was_identity = before->identity != Identity::none;
+      const bool is_identity = column.identity != Identity::none;
+      if (was_identity && !is_identity) add(op::DropIdentity{table.name, column.name, false});
       if (before->not_null != column.not_null) add(op::SetNotNull{table.name, column.name, column.not_null});
+      if (!was_identity && is_identity && column.owned_sequence) {
+        add(op::AddIdentity{table.name, column.name, column.identity, *column.owned_sequence, column.owned_sequence_options});
+      } else if (was_identity && is_identity) {
+        // A new type has already retyped the sequence, as PostgreSQL does.
+        const SequenceOptions now = retyped(before->owned_sequence_options, column.type.name.name);
+        if (before->identity != column.identity || now != column.owned_sequence_options) {
+          add(op::AlterIdentity{table.name, column.name, before->identity, column.identity, now, column.owned_sequence_options, false,
+                                std::nullopt});
+          warn_if_narrower(fmt::format("{}.{}", table.name, column.name), now, column.owned_sequence_options);
+        }
+      }
     }
     for (const auto& column : old.columns) {
       if (table.find_column(column.name) == nullptr) {

@@ -351,6 +351,13 @@ class StatementChecker {
                                       column->name, type->sql()));
       return;
     }
+    if (column->identity != Identity::none && column->owned_sequence) {
+      // Its sequence takes the new type as ALTER SEQUENCE ... AS would.
+      if (const auto why = bounds_refused(retyped(column->owned_sequence_options, type->name.name))) {
+        diagnostics_.report(DiagnosticKind::InvalidSequenceOptions, at(node.type.span), *column->owned_sequence, *why);
+        return;
+      }
+    }
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
@@ -382,6 +389,57 @@ class StatementChecker {
       lint(DiagnosticKind::NotNullWithoutCheck, node.column.span, table->name, column->name);
     }
     emit(op::SetNotNull{table->name, column->name, node.not_null});
+  }
+
+  void operator()(const ast::AlterIdentity& node) {
+    const Table* table = nullptr;
+    const Column* column = identity_column(node.table, node.column, true, table);
+    if (column == nullptr || !column->owned_sequence) return;
+    auto options = resolve_sequence_options(*column->owned_sequence, column->owned_sequence_options, false, true, node.options,
+                                            node.column.span);
+    if (!options) return;
+    emit(op::AlterIdentity{table->name, column->name, column->identity, node.generated.value_or(column->identity),
+                           column->owned_sequence_options, std::move(*options), node.options.restart, node.options.restart_with});
+  }
+
+  // As PostgreSQL requires: a not null integer column without a default.
+  void operator()(const ast::AddIdentity& node) {
+    const Table* table = nullptr;
+    const Column* column = identity_column(node.table, node.column, false, table);
+    if (column == nullptr) return;
+    std::string refused;
+    if (column->type.array_dimensions > 0 || (!column->type.is("smallint") && !column->type.is("integer") && !column->type.is("bigint"))) {
+      refused = fmt::format("column `{}` is {}: an identity column is smallint, integer or bigint", column->name, column->type.sql());
+    } else if (column->default_sql || column->owned_sequence) {
+      refused = fmt::format("column `{}` has a default already: drop it first", column->name);
+    } else if (!column->not_null) {
+      refused = fmt::format("column `{}` must be not null before it can be an identity column", column->name);
+    }
+    if (!refused.empty()) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span), refused);
+      return;
+    }
+    const QualifiedName sequence = choose_sequence_name(table->name, column->name);
+    SequenceOptions options = default_sequence_options(column->type.name.name);
+    if (node.options) {
+      auto resolved = resolve_sequence_options(sequence, options, true, true, *node.options, node.column.span);
+      if (!resolved) return;
+      options = std::move(*resolved);
+    }
+    emit(op::AddIdentity{table->name, column->name, node.identity, sequence, std::move(options)});
+  }
+
+  void operator()(const ast::DropIdentity& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const Column* column = find_column(*table, node.column);
+    if (column == nullptr) return;
+    if (column->identity == Identity::none && !node.if_exists) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
+                          fmt::format("column `{}` is not an identity column (`drop identity if exists` allows that)", column->name));
+      return;
+    }
+    emit(op::DropIdentity{table->name, column->name, node.if_exists});
   }
 
   void operator()(const ast::SetDefault& node) {
@@ -611,18 +669,25 @@ class StatementChecker {
 
   void operator()(const ast::CreateSequence& node) {
     if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateSequence)) return;
-    Sequence sequence{node.name, "bigint", node.increment.value_or(1), node.start.value_or(1), {revision_.id, at(node.name.span)}};
-    if (node.type) {
-      const auto type = resolve_type(*node.type);
-      if (!type) return;
-      if (!type->is("integer") && !type->is("bigint") && !type->is("smallint")) {
-        diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(node.type->span), node.type->name,
-                            "cannot back a sequence: use smallint, integer or bigint");
-        return;
-      }
-      sequence.type = type->name.name;
-    }
+    auto options = resolve_sequence_options(node.name, SequenceOptions{}, true, false, node.options, node.name.span);
+    if (!options) return;
+    Sequence sequence;
+    static_cast<SequenceOptions&>(sequence) = std::move(*options);
+    sequence.name = node.name;
+    sequence.origin = {revision_.id, at(node.name.span)};
     emit(op::CreateSequence{std::move(sequence)});
+  }
+
+  void operator()(const ast::AlterSequence& node) {
+    const auto sequence = schema_.sequences().find(node.name);
+    if (sequence == schema_.sequences().end()) {
+      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
+      return;
+    }
+    const SequenceOptions& before = sequence->second;
+    auto options = resolve_sequence_options(sequence->first, before, false, false, node.options, node.name.span);
+    if (!options) return;
+    emit(op::AlterSequence{sequence->first, before, std::move(*options), node.options.restart, node.options.restart_with});
   }
 
   void operator()(const ast::DropSequence& node) {
@@ -1283,6 +1348,108 @@ class StatementChecker {
     return std::nullopt;
   }
 
+  // A sequence's options once `syntax` is applied to `options` (a new sequence's defaults where
+  // `created`), by PostgreSQL's rules (init_params() in its sequence.c); none, reported, where it
+  // would refuse them. An identity's sequence has its column's type, and takes no `as`.
+  std::optional<SequenceOptions> resolve_sequence_options(const QualifiedName& name, SequenceOptions options, bool created,
+                                                          bool identity, const ast::SequenceOptions& syntax, Span fallback) {
+    const Span span = syntax.span.end > syntax.span.begin ? syntax.span : fallback;
+    const auto refuse = [&](const std::string& why) {
+      diagnostics_.report(DiagnosticKind::InvalidSequenceOptions, at(span), name, why);
+      return std::nullopt;
+    };
+    // A new type takes its own bound where the sequence had the old type's own.
+    bool reset_min = false;
+    bool reset_max = false;
+    if (syntax.type) {
+      if (identity) return refuse("`as`: an identity's sequence has its column's type");
+      const auto type = resolve_type(*syntax.type);
+      if (!type) return std::nullopt;
+      if (type->array_dimensions > 0 || (!type->is("integer") && !type->is("bigint") && !type->is("smallint"))) {
+        diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.type->span), syntax.type->name,
+                            "cannot back a sequence: use smallint, integer or bigint");
+        return std::nullopt;
+      }
+      if (!created) {
+        reset_max = options.max == sequence_type_max(options.type);
+        reset_min = options.min == sequence_type_min(options.type);
+        options = retyped(options, type->name.name);
+      }
+      options.type = type->name.name;
+    }
+    if (syntax.increment) {
+      if (*syntax.increment == 0) return refuse("increment must not be zero");
+      options.increment = *syntax.increment;
+    }
+    if (syntax.cycle) options.cycle = *syntax.cycle;
+    if (syntax.max) {
+      options.max = *syntax.max;
+    } else if (created || syntax.no_max) {
+      options.max = reset_max ? sequence_type_max(options.type) : default_sequence_max(options.type, options.increment);
+    }
+    if (syntax.min) {
+      options.min = *syntax.min;
+    } else if (created || syntax.no_min) {
+      options.min = reset_min ? sequence_type_min(options.type) : default_sequence_min(options.type, options.increment);
+    }
+    if (const auto why = bounds_refused(options)) return refuse(*why);
+    if (syntax.start) {
+      options.start = *syntax.start;
+    } else if (created) {
+      options.start = options.increment > 0 ? options.min : options.max;
+    }
+    const auto outside = [&](std::string_view what, std::int64_t value) -> std::optional<std::string> {
+      if (value < options.min) return fmt::format("{} ({}) cannot be less than minvalue ({})", what, value, options.min);
+      if (value > options.max) return fmt::format("{} ({}) cannot be greater than maxvalue ({})", what, value, options.max);
+      return std::nullopt;
+    };
+    if (const auto why = outside("start", options.start)) return refuse(*why);
+    if (syntax.restart_with) {
+      if (const auto why = outside("restart", *syntax.restart_with)) return refuse(*why);
+    }
+    if (syntax.cache) {
+      if (*syntax.cache <= 0) return refuse(fmt::format("cache ({}) must be greater than zero", *syntax.cache));
+      options.cache = *syntax.cache;
+    }
+    return options;
+  }
+
+  // Why PostgreSQL would refuse a sequence's bounds, if it would.
+  static std::optional<std::string> bounds_refused(const SequenceOptions& options) {
+    for (const auto& [bound, value] : {std::pair{"maxvalue", options.max}, std::pair{"minvalue", options.min}}) {
+      if (value < sequence_type_min(options.type) || value > sequence_type_max(options.type)) {
+        return fmt::format("{} ({}) is out of range for type {}", bound, value, options.type);
+      }
+    }
+    if (options.min >= options.max) return fmt::format("minvalue ({}) must be less than maxvalue ({})", options.min, options.max);
+    return std::nullopt;
+  }
+
+  // As PostgreSQL names an identity's or serial's sequence: ChooseRelationName(table, column, "seq").
+  QualifiedName choose_sequence_name(const QualifiedName& table, const std::string& column) const {
+    QualifiedName sequence = beside(table, make_object_name(table.name, column, "seq"));
+    for (int pass = 1; schema_.relation_kind(sequence) != nullptr; ++pass) {
+      sequence = beside(table, make_object_name(table.name, column, "seq" + std::to_string(pass)));
+    }
+    return sequence;
+  }
+
+  // The table and column an identity statement is about, if they exist and the column is an
+  // identity column as `identity` asks (or is not, for adding one).
+  const Column* identity_column(const ast::ObjectName& table_name, const ast::Name& column_name, bool identity, const Table*& table) {
+    table = find_table(table_name);
+    if (table == nullptr) return nullptr;
+    const Column* column = find_column(*table, column_name);
+    if (column == nullptr) return nullptr;
+    if ((column->identity != Identity::none) != identity) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(column_name.span),
+                          identity ? fmt::format("column `{}` is not an identity column", column->name)
+                                   : fmt::format("column `{}` is an identity column already", column->name));
+      return nullptr;
+    }
+    return column;
+  }
+
   bool add_column(Table& table, const ast::ColumnDefinition& syntax, std::vector<PendingConstraint>& pending) {
     if (!check_name(syntax.name)) return false;
     if (table.find_column(syntax.name.text) != nullptr) {
@@ -1313,14 +1480,16 @@ class StatementChecker {
                             "cannot have a default or be an array: it is a sequence-backed integer");
         return false;
       }
-      // As PostgreSQL does: a sequence named by ChooseRelationName(table, column, "seq").
-      QualifiedName sequence = beside(table.name, make_object_name(table.name.name, column.name, "seq"));
-      for (int pass = 1; schema_.relation_kind(sequence) != nullptr; ++pass) {
-        sequence = beside(table.name, make_object_name(table.name.name, column.name, "seq" + std::to_string(pass)));
-      }
+      const QualifiedName sequence = choose_sequence_name(table.name, column.name);
       column.not_null = true;
       column.owned_sequence = sequence;
-      column.owned_sequence_type = column.type.name.name;
+      column.owned_sequence_options = default_sequence_options(column.type.name.name);
+      if (syntax.identity_options) {
+        auto options = resolve_sequence_options(sequence, column.owned_sequence_options, true, true, *syntax.identity_options,
+                                                syntax.name.span);
+        if (!options) return false;
+        column.owned_sequence_options = std::move(*options);
+      }
     }
     table.columns.push_back(std::move(column));
     if (syntax.primary_key) pending.push_back({nullptr, ConstraintKind::primary_key, &syntax});

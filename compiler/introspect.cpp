@@ -51,8 +51,8 @@ ORDER BY n.nspname, t.typname, e.enumsortorder
 // Every sequence: those behind serial and identity columns are taken out again once the
 // columns that own them are read.
 constexpr std::string_view sequences_sql = R"sql(
-SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart,
-       EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a')
+SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache,
+       s.seqcycle, EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a')
 FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
 ORDER BY 1, 2
 )sql";
@@ -241,7 +241,11 @@ class Reader {
       sequence.type = row[2];
       sequence.increment = std::stoll(row[3]);
       sequence.start = std::stoll(row[4]);
-      if (row[5] == "t") owned_sequences.insert(sequence.name);
+      sequence.min = std::stoll(row[5]);
+      sequence.max = std::stoll(row[6]);
+      sequence.cache = std::stoll(row[7]);
+      sequence.cycle = row[8] == "t";
+      if (row[9] == "t") owned_sequences.insert(sequence.name);
       sequences_.emplace(sequence.name, sequence);
     }
     read_tables();
@@ -316,7 +320,7 @@ class Reader {
     if (sequence) {
       // Sequences are read before tables: this one is among them until its column takes it.
       const auto read = sequences_.find(*sequence);
-      column.owned_sequence_type = read == sequences_.end() ? column.type.name.name : read->second.type;
+      column.owned_sequence_options = read == sequences_.end() ? default_sequence_options(column.type.name.name) : read->second;
     }
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
@@ -324,9 +328,16 @@ class Reader {
     } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)") {
       column.owned_sequence = sequence;
       if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
-      if (column.owned_sequence_type != column.type.name.name) {
+      if (column.owned_sequence_options.type != column.type.name.name) {
         left_out(fmt::format("the type of the sequence of serial column {}.{} ({}; it comes back {}, as the column)", table.name,
-                             column.name, column.owned_sequence_type, column.type.sql()));
+                             column.name, column.owned_sequence_options.type, column.type.sql()));
+      }
+      // The language gives a serial's sequence PostgreSQL's defaults, and no way to change them.
+      const SequenceOptions defaults = default_sequence_options(column.owned_sequence_options.type);
+      if (column.owned_sequence_options != defaults) {
+        left_out(fmt::format("the options of the sequence of serial column {}.{} (it comes back with PostgreSQL's defaults)",
+                             table.name, column.name));
+        column.owned_sequence_options = defaults;
       }
       column.not_null = true;
     } else if (!default_sql.empty()) {

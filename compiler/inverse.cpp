@@ -74,6 +74,23 @@ class Inverter {
     return {{op::SetDefault{o.table, o.column, column->default_sql}}};
   }
 
+  // The kind and options it had; a restart's position is not restored (see AlterSequence).
+  Inverse operator()(const op::AlterIdentity& o) const {
+    const Column* column = find_column(o.table, o.column);
+    if (column == nullptr || column->identity == Identity::none) return {};
+    if (column->identity == o.to_identity && column->owned_sequence_options == o.to) return {};
+    return {{op::AlterIdentity{o.table, o.column, o.to_identity, column->identity, o.to, column->owned_sequence_options, false, std::nullopt}}};
+  }
+
+  Inverse operator()(const op::AddIdentity& o) const { return {{op::DropIdentity{o.table, o.column, false}}}; }
+
+  // The identity comes back with its sequence's name and options; its position starts over.
+  Inverse operator()(const op::DropIdentity& o) const {
+    const Column* column = find_column(o.table, o.column);
+    if (column == nullptr || column->identity == Identity::none || !column->owned_sequence) return {};
+    return {{op::AddIdentity{o.table, o.column, column->identity, *column->owned_sequence, column->owned_sequence_options}}};
+  }
+
   Inverse operator()(const op::Comment& o) const {
     const Table* table = before_.find_table(o.table);
     if (table == nullptr) return {};
@@ -175,6 +192,16 @@ class Inverter {
   Inverse operator()(const op::RebuildEnum&) const { return {{}, true}; }
 
   Inverse operator()(const op::CreateSequence& o) const { return {{op::DropSequence{o.sequence.name}}}; }
+
+  // The options it had; a restart's position is not restored, as a sequence's position is not
+  // schema (PostgreSQL's own nextval() is not undone by a rollback either).
+  Inverse operator()(const op::AlterSequence& o) const {
+    const auto sequence = before_.sequences().find(o.name);
+    if (sequence == before_.sequences().end()) return {};
+    const SequenceOptions& before = sequence->second;
+    if (before == o.to) return {};
+    return {{op::AlterSequence{o.name, o.to, before, false, std::nullopt}}};
+  }
 
   Inverse operator()(const op::DropSequence& o) const {
     const auto sequence = before_.sequences().find(o.name);

@@ -117,7 +117,8 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             }
           } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
             touched.types.insert(node.type);
-          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::DropSequence>) {
+          } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::AlterSequence> ||
+                               std::is_same_v<Node, ast::DropSequence>) {
             touched.sequences.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::CreateExtension> || std::is_same_v<Node, ast::DropExtension>) {
             touched.extensions.insert(node.name.text);

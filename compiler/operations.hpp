@@ -32,6 +32,21 @@ struct RenameColumn { QualifiedName table; std::string from; std::string to; };
 struct AlterColumnType { QualifiedName table; std::string column; ColumnType type; std::optional<std::string> using_sql; };
 struct SetNotNull { QualifiedName table; std::string column; bool not_null = true; };
 struct SetDefault { QualifiedName table; std::string column; std::optional<std::string> value; };
+// An identity column's kind and its sequence's options, from and to; `restart` as AlterSequence's.
+struct AlterIdentity {
+  QualifiedName table;
+  std::string column;
+  Identity from_identity = Identity::always;
+  Identity to_identity = Identity::always;
+  SequenceOptions from;
+  SequenceOptions to;
+  bool restart = false;
+  std::optional<std::int64_t> restart_with;
+};
+// A not null integer column made an identity column, numbered by a new sequence `sequence`.
+struct AddIdentity { QualifiedName table; std::string column; Identity identity = Identity::always; QualifiedName sequence; SequenceOptions options; };
+// The column keeps its values and its not null; its sequence goes.
+struct DropIdentity { QualifiedName table; std::string column; bool if_exists = false; };
 // The comment of a table, or of one of its columns; none removes it.
 struct Comment { QualifiedName table; std::optional<std::string> column; std::optional<std::string> text; };
 
@@ -60,6 +75,15 @@ struct RebuildEnum {
 };
 
 struct CreateSequence { Sequence sequence; };
+// The options a sequence goes from and to. `restart` moves its position, which is data: the
+// way back restores the options and leaves the position where it is.
+struct AlterSequence {
+  QualifiedName name;
+  SequenceOptions from;
+  SequenceOptions to;
+  bool restart = false;
+  std::optional<std::int64_t> restart_with;  // none: its start
+};
 struct DropSequence { QualifiedName name; };
 struct CreateSchema { std::string name; Origin origin; };
 struct DropSchema { std::string name; };
@@ -79,9 +103,9 @@ struct RawSql { std::string sql; DataDown down; };
 }  // namespace op
 
 using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, op::AddColumn, op::DropColumn, op::RenameColumn,
-                               op::AlterColumnType, op::SetNotNull, op::SetDefault, op::Comment, op::AddConstraint,
+                               op::AlterColumnType, op::SetNotNull, op::SetDefault, op::AlterIdentity, op::AddIdentity, op::DropIdentity, op::Comment, op::AddConstraint,
                                op::DropConstraint, op::ValidateConstraint, op::CreateIndex, op::DropIndex, op::CreateEnum,
-                               op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence,
+                               op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence, op::AlterSequence,
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
                                op::InsertRows, op::RawSql>;
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "postgres/sql_text.hpp"
 
@@ -30,8 +31,10 @@ namespace {
 // column, has to be spelled out. An identity's sequence follows its column's type.
 bool serial_shorthand_fits(const QualifiedName& table, const Column& column) {
   return column.owned_sequence == beside(table, make_object_name(table.name, column.name, "seq")) &&
-         (column.identity != Identity::none || column.owned_sequence_type == column.type.name.name);
+         (column.identity != Identity::none || column.owned_sequence_options.type == column.type.name.name);
 }
+
+std::string_view generated_sql(Identity identity) { return identity == Identity::always ? "ALWAYS" : "BY DEFAULT"; }
 
 std::string nextval_sql(const QualifiedName& sequence) {
   return "nextval(" + quote_literal(quote_qualified(sequence)) + "::regclass)";
@@ -41,8 +44,9 @@ std::string nextval_sql(const QualifiedName& sequence) {
 
 std::string column_sql(const Column& column) {
   if (column.identity != Identity::none) {
-    return fmt::format("{} {} GENERATED {} AS IDENTITY NOT NULL", quote_identifier(column.name), column.type.sql(),
-                       column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT");
+    const std::string options = clauses_sql(new_sequence_clauses(column.owned_sequence_options, true));
+    return fmt::format("{} {} GENERATED {} AS IDENTITY{} NOT NULL", quote_identifier(column.name), column.type.sql(),
+                       generated_sql(column.identity), options.empty() ? "" : " (" + options + ")");
   }
   if (column.owned_sequence) {
     const std::string_view serial = column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
@@ -58,12 +62,13 @@ ColumnSql column_parts(const QualifiedName& table, const Column& column) {
   if (!column.owned_sequence || serial_shorthand_fits(table, column)) return {"", column_sql(column), ""};
   const std::string sequence = quote_qualified(*column.owned_sequence);
   if (column.identity != Identity::none) {
+    const std::string options = clauses_sql(new_sequence_clauses(column.owned_sequence_options, true));
     return {"",
-            fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}) NOT NULL", quote_identifier(column.name),
-                        column.type.sql(), column.identity == Identity::always ? "ALWAYS" : "BY DEFAULT", sequence),
+            fmt::format("{} {} GENERATED {} AS IDENTITY (SEQUENCE NAME {}{}) NOT NULL", quote_identifier(column.name),
+                        column.type.sql(), generated_sql(column.identity), sequence, options.empty() ? "" : " " + options),
             ""};
   }
-  return {fmt::format("CREATE SEQUENCE {} AS {};\n", sequence, column.owned_sequence_type),
+  return {fmt::format("CREATE SEQUENCE {} AS {};\n", sequence, column.owned_sequence_options.type),
           fmt::format("{} {} DEFAULT {} NOT NULL", quote_identifier(column.name), column.type.sql(), nextval_sql(*column.owned_sequence)),
           fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", sequence, quote_qualified(table), quote_identifier(column.name))};
 }
@@ -141,9 +146,74 @@ std::string create_enum_sql(const EnumType& type) {
   return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values);
 }
 
+std::vector<SequenceClause> new_sequence_clauses(const SequenceOptions& options, bool identity) {
+  std::vector<SequenceClause> clauses;
+  if (!identity) clauses.push_back({"as", options.type});
+  if (!identity || options.increment != 1) clauses.push_back({"increment by", std::to_string(options.increment)});
+  const std::int64_t min = default_sequence_min(options.type, options.increment);
+  const std::int64_t max = default_sequence_max(options.type, options.increment);
+  if (options.min != min) clauses.push_back({"minvalue", std::to_string(options.min)});
+  if (options.max != max) clauses.push_back({"maxvalue", std::to_string(options.max)});
+  if (!identity || options.start != (options.increment > 0 ? options.min : options.max)) {
+    clauses.push_back({"start with", std::to_string(options.start)});
+  }
+  if (options.cache != 1) clauses.push_back({"cache", std::to_string(options.cache)});
+  if (options.cycle) clauses.push_back({"cycle", ""});
+  return clauses;
+}
+
+std::vector<SequenceClause> changed_sequence_clauses(const SequenceOptions& from, const SequenceOptions& to, bool restart,
+                                                     std::optional<std::int64_t> restart_with) {
+  std::vector<SequenceClause> clauses;
+  if (from.type != to.type) clauses.push_back({"as", to.type});
+  if (from.increment != to.increment) clauses.push_back({"increment by", std::to_string(to.increment)});
+  if (from.min != to.min) clauses.push_back({"minvalue", std::to_string(to.min)});
+  if (from.max != to.max) clauses.push_back({"maxvalue", std::to_string(to.max)});
+  if (from.start != to.start) clauses.push_back({"start with", std::to_string(to.start)});
+  if (from.cache != to.cache) clauses.push_back({"cache", std::to_string(to.cache)});
+  if (from.cycle != to.cycle) clauses.push_back({to.cycle ? "cycle" : "no cycle", ""});
+  if (restart) {
+    clauses.push_back(restart_with ? SequenceClause{"restart with", std::to_string(*restart_with)} : SequenceClause{"restart", ""});
+  }
+  return clauses;
+}
+
+std::vector<SequenceClause> alter_sequence_clauses(const op::AlterSequence& alter) {
+  auto clauses = changed_sequence_clauses(alter.from, alter.to, alter.restart, alter.restart_with);
+  if (clauses.empty()) clauses.push_back({"increment by", std::to_string(alter.to.increment)});
+  return clauses;
+}
+
+std::vector<SequenceClause> alter_identity_clauses(const op::AlterIdentity& alter) {
+  std::vector<SequenceClause> clauses;
+  if (alter.from_identity != alter.to_identity) {
+    clauses.push_back({"set generated", alter.to_identity == Identity::always ? "always" : "by default"});
+  }
+  for (auto& clause : changed_sequence_clauses(alter.from, alter.to, alter.restart, alter.restart_with)) {
+    if (!clause.keyword.starts_with("restart")) clause.keyword = "set " + clause.keyword;
+    clauses.push_back(std::move(clause));
+  }
+  if (clauses.empty()) clauses.push_back({"set increment by", std::to_string(alter.to.increment)});
+  return clauses;
+}
+
+std::string clauses_sql(const std::vector<SequenceClause>& clauses) {
+  std::string out;
+  for (const auto& clause : clauses) {
+    std::string keyword = clause.keyword;
+    for (char& c : keyword) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    // A value is a number, a type's name or a generated kind: upper case only for the last.
+    std::string value = clause.value;
+    if (clause.keyword == "set generated") {
+      for (char& c : value) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    out += (out.empty() ? "" : " ") + keyword + (value.empty() ? "" : " " + value);
+  }
+  return out;
+}
+
 std::string create_sequence_sql(const Sequence& sequence) {
-  return fmt::format("CREATE SEQUENCE {} AS {} INCREMENT BY {} START WITH {}", quote_qualified(sequence.name), sequence.type,
-                     sequence.increment, sequence.start);
+  return "CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false));
 }
 
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
@@ -319,6 +389,14 @@ class SqlRenderer {
   void operator()(const op::SetDefault& o) {
     emit(alter_column(o.table, o.column) + (o.value ? "SET DEFAULT " + *o.value : "DROP DEFAULT"));
   }
+  void operator()(const op::AlterIdentity& o) { emit(alter_column(o.table, o.column) + clauses_sql(alter_identity_clauses(o))); }
+  void operator()(const op::AddIdentity& o) {
+    std::string options = "SEQUENCE NAME " + quote_qualified(o.sequence);
+    const std::string clauses = clauses_sql(new_sequence_clauses(o.options, true));
+    if (!clauses.empty()) options += " " + clauses;
+    emit(alter_column(o.table, o.column) + fmt::format("ADD GENERATED {} AS IDENTITY ({})", generated_sql(o.identity), options));
+  }
+  void operator()(const op::DropIdentity& o) { emit(alter_column(o.table, o.column) + (o.if_exists ? "DROP IDENTITY IF EXISTS" : "DROP IDENTITY")); }
   void operator()(const op::Comment& o) { emit(comment_sql(o.table, o.column ? &*o.column : nullptr, o.text)); }
 
   void operator()(const op::AddConstraint& o) { emit(add_constraint_sql(o.table, o.constraint)); }
@@ -375,6 +453,9 @@ class SqlRenderer {
   }
 
   void operator()(const op::CreateSequence& o) { emit(create_sequence_sql(o.sequence)); }
+  void operator()(const op::AlterSequence& o) {
+    emit("ALTER SEQUENCE " + quote_qualified(o.name) + " " + clauses_sql(alter_sequence_clauses(o)));
+  }
   void operator()(const op::DropSequence& o) { emit("DROP SEQUENCE " + quote_qualified(o.name)); }
   void operator()(const op::CreateSchema& o) { emit("CREATE SCHEMA " + quote_identifier(o.name)); }
   void operator()(const op::DropSchema& o) { emit("DROP SCHEMA " + quote_identifier(o.name)); }

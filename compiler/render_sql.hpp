@@ -47,6 +47,24 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys);
 std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint);
 std::string create_index_sql(const Index& index, bool concurrently = false);
 std::string create_enum_sql(const EnumType& type);
+// A sequence's options as clauses, in lower case, as the language spells them (SQL upper-cases
+// the keywords).
+struct SequenceClause {
+  std::string keyword;
+  std::string value;  // may be empty: `cycle`
+};
+// A new sequence's: CREATE SEQUENCE states its type, increment and start, and the rest where they
+// are not PostgreSQL's defaults; an identity's sequence, whose type is its column's, only those.
+std::vector<SequenceClause> new_sequence_clauses(const SequenceOptions& options, bool identity);
+// What changes from `from` to `to`, then the restart.
+std::vector<SequenceClause> changed_sequence_clauses(const SequenceOptions& from, const SequenceOptions& to, bool restart,
+                                                     std::optional<std::int64_t> restart_with);
+// ALTER SEQUENCE wants a clause: where nothing changes, one that says what holds.
+std::vector<SequenceClause> alter_sequence_clauses(const op::AlterSequence& alter);
+// SET GENERATED (where it changes), then SET <option> for each option that changes, and the restart;
+// where nothing changes, one option that says what holds.
+std::vector<SequenceClause> alter_identity_clauses(const op::AlterIdentity& alter);
+std::string clauses_sql(const std::vector<SequenceClause>& clauses);
 std::string create_sequence_sql(const Sequence& sequence);
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);

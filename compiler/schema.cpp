@@ -357,4 +357,34 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
   return candidate;
 }
 
+std::int64_t sequence_type_min(const std::string& type) {
+  return type == "smallint" ? INT16_MIN : type == "integer" ? INT32_MIN : INT64_MIN;
+}
+
+std::int64_t sequence_type_max(const std::string& type) {
+  return type == "smallint" ? INT16_MAX : type == "integer" ? INT32_MAX : INT64_MAX;
+}
+
+std::int64_t default_sequence_min(const std::string& type, std::int64_t increment) {
+  return increment < 0 ? sequence_type_min(type) : 1;
+}
+
+std::int64_t default_sequence_max(const std::string& type, std::int64_t increment) {
+  return increment > 0 ? sequence_type_max(type) : -1;
+}
+
+SequenceOptions default_sequence_options(const std::string& type) {
+  SequenceOptions options;
+  options.type = type;
+  options.max = sequence_type_max(type);
+  return options;
+}
+
+SequenceOptions retyped(SequenceOptions options, const std::string& type) {
+  if (options.max == sequence_type_max(options.type)) options.max = sequence_type_max(type);
+  if (options.min == sequence_type_min(options.type)) options.min = sequence_type_min(type);
+  options.type = type;
+  return options;
+}
+
 }  // namespace migc

@@ -38,6 +38,33 @@ struct ColumnType {
   bool operator==(const ColumnType&) const = default;
 };
 
+// A sequence's options as pg_sequence holds them: every one resolved, PostgreSQL's defaults
+// included, so that two sequences compare equal exactly when the server would show them so.
+struct SequenceOptions {
+  std::string type = "bigint";  // smallint, integer or bigint
+  std::int64_t increment = 1;
+  std::int64_t min = 1;
+  std::int64_t max = INT64_MAX;
+  std::int64_t start = 1;
+  std::int64_t cache = 1;
+  bool cycle = false;
+
+  bool operator==(const SequenceOptions&) const = default;
+};
+
+// The bounds of a sequence's type, and PostgreSQL's default bounds for a sequence of it that
+// counts by `increment`: [1, type's max] going up, [type's min, -1] going down.
+std::int64_t sequence_type_min(const std::string& type);
+std::int64_t sequence_type_max(const std::string& type);
+std::int64_t default_sequence_min(const std::string& type, std::int64_t increment);
+std::int64_t default_sequence_max(const std::string& type, std::int64_t increment);
+// A new sequence of `type` with PostgreSQL's defaults.
+SequenceOptions default_sequence_options(const std::string& type);
+// `options` given another type, as ALTER SEQUENCE ... AS does (and ALTER COLUMN ... TYPE on an
+// identity column): a bound that was the old type's own becomes the new type's own; one chosen
+// by the author stays, and may then be out of the new type's range.
+SequenceOptions retyped(SequenceOptions options, const std::string& type);
+
 using Identity = ast::Identity;
 
 struct Column {
@@ -46,9 +73,10 @@ struct Column {
   bool not_null = false;
   std::optional<std::string> default_sql;
   std::optional<QualifiedName> owned_sequence;  // serial and identity columns: the sequence PostgreSQL creates for them
-  // Its type. An identity's sequence changes type with its column; a serial's keeps the type it
-  // was created with (serial: integer) when the column is widened, as in PostgreSQL.
-  std::string owned_sequence_type;
+  // Its options. An identity's sequence changes type with its column; a serial's keeps the type it
+  // was created with (serial: integer) when the column is widened, as in PostgreSQL. A serial's
+  // other options are PostgreSQL's defaults: the language cannot change them.
+  SequenceOptions owned_sequence_options;
   Identity identity = Identity::none;
   std::optional<std::string> comment;
 };
@@ -104,11 +132,8 @@ struct EnumType {
   Origin origin;
 };
 
-struct Sequence {
+struct Sequence : SequenceOptions {
   QualifiedName name;
-  std::string type = "bigint";
-  std::int64_t increment = 1;
-  std::int64_t start = 1;
   Origin origin;
 };
 

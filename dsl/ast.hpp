@@ -52,12 +52,30 @@ struct References : Located {
   ReferentialAction on_update = ReferentialAction::no_action;
 };
 
+// PostgreSQL's sequence options, as written: what is not written keeps its default (create) or
+// its value (alter). `no minvalue`/`no maxvalue` ask for the default bound again.
+struct SequenceOptions : Located {
+  std::optional<TypeRef> type;
+  std::optional<std::int64_t> increment;
+  std::optional<std::int64_t> min;
+  bool no_min = false;
+  std::optional<std::int64_t> max;
+  bool no_max = false;
+  std::optional<std::int64_t> start;
+  std::optional<std::int64_t> cache;
+  std::optional<bool> cycle;
+  // alter only: `restart [with n]` moves the sequence's position (to its start, or n).
+  bool restart = false;
+  std::optional<std::int64_t> restart_with;
+};
+
 enum class Identity { none, always, by_default };
 
 struct ColumnDefinition : Located {
   Name name;
   TypeRef type;
   Identity identity = Identity::none;
+  std::optional<SequenceOptions> identity_options;  // `as identity (...)`
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;
@@ -160,6 +178,30 @@ struct SetDefault : Located {
   std::optional<Expression> value;  // none: drop default
 };
 
+// alter column c [set generated always|by default] [set <sequence option>]... [restart [with n]]:
+// an identity column's kind and its sequence's options.
+struct AlterIdentity : Located {
+  ObjectName table;
+  Name column;
+  std::optional<Identity> generated;
+  SequenceOptions options;
+};
+
+// alter column c add generated always|by default as identity [(...)]
+struct AddIdentity : Located {
+  ObjectName table;
+  Name column;
+  Identity identity = Identity::always;
+  std::optional<SequenceOptions> options;
+};
+
+// alter column c drop identity [if exists]
+struct DropIdentity : Located {
+  ObjectName table;
+  Name column;
+  bool if_exists = false;
+};
+
 struct AddConstraint : Located {
   ObjectName table;
   TableConstraint constraint;
@@ -221,9 +263,12 @@ struct DropExtension : Located {
 
 struct CreateSequence : Located {
   ObjectName name;
-  std::optional<TypeRef> type;
-  std::optional<std::int64_t> increment;
-  std::optional<std::int64_t> start;
+  SequenceOptions options;
+};
+
+struct AlterSequence : Located {
+  ObjectName name;
+  SequenceOptions options;
 };
 
 struct DropSequence : Located {
@@ -245,9 +290,9 @@ struct ExecuteSql : Located {
 };
 
 using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
-                               DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault,
+                               DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault, AlterIdentity, AddIdentity, DropIdentity,
                                AddConstraint, DropConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
-                               InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, DropSequence, Comment,
+                               InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql>;
 
 struct Header : Located {

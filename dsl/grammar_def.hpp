@@ -246,6 +246,23 @@ template <typename Member, typename Value>
 auto set(Member member, Value value) {
   return [member, value](auto& context) { (x3::_val(context).*member) = value; };
 }
+// The sequence options of the node being parsed: the node itself, or its `options`.
+template <typename Node>
+auto& sequence_options_of(Node& node) {
+  if constexpr (std::is_same_v<Node, ast::SequenceOptions>) {
+    return node;
+  } else {
+    return node.options;
+  }
+}
+template <typename Member>
+auto assign_option(Member member) {
+  return [member](auto& context) { (sequence_options_of(x3::_val(context)).*member) = std::move(x3::_attr(context)); };
+}
+template <typename Member, typename Value>
+auto set_option(Member member, Value value) {
+  return [member, value](auto& context) { (sequence_options_of(x3::_val(context)).*member) = value; };
+}
 inline auto set_name(const char* text) {
   return [text](auto& context) { x3::_val(context).name = text; };
 }
@@ -311,6 +328,9 @@ struct alter_type_id;
 struct insert_rows_id;
 struct create_extension_id;
 struct create_sequence_id;
+struct alter_sequence_id;
+struct sequence_options_id;
+struct alter_sequence_options_id;
 struct comment_id;
 struct create_table_id;
 struct create_index_id;
@@ -347,7 +367,8 @@ const x3::rule<parenthesized_expression_id, ast::Expression> parenthesized_expre
 const x3::rule<index_element_id, ast::IndexElement> index_element = "column or (expression)";
 const x3::rule<rename_column_id, ast::RenameColumn> rename_column = "`column`";
 const x3::rule<alter_column_id, ast::Statement> alter_column =
-    "`type`, `set not null`, `drop not null`, `set default` or `drop default`";
+    "`type`, `set not null`, `drop not null`, `set default`, `drop default`, `set generated`, `set <sequence option>`, "
+    "`restart`, `add generated` or `drop identity`";
 const x3::rule<add_enum_value_id, ast::AddEnumValue> add_enum_value = "`add value`";
 const x3::rule<rename_enum_value_id, ast::RenameEnumValue> rename_enum_value = "`rename value`";
 const x3::rule<drop_enum_value_id, ast::DropEnumValue> drop_enum_value = "`drop value`";
@@ -359,6 +380,16 @@ const x3::rule<alter_type_id, ast::Statement> alter_type = "`add value`, `rename
 const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
 const x3::rule<create_extension_id, ast::CreateExtension> create_extension = "`extension`";
 const x3::rule<create_sequence_id, ast::CreateSequence> create_sequence = "`sequence`";
+const x3::rule<alter_sequence_id, ast::AlterSequence> alter_sequence = "`sequence`";
+const x3::rule<sequence_options_id, ast::SequenceOptions> sequence_options = "sequence options";
+struct identity_sequence_options_id;
+struct alter_identity_id;
+struct add_identity_id;
+const x3::rule<identity_sequence_options_id, ast::SequenceOptions> identity_sequence_options = "(sequence options)";
+const x3::rule<alter_identity_id, ast::AlterIdentity> alter_identity = "`set generated`, `set <sequence option>` or `restart`";
+const x3::rule<add_identity_id, ast::AddIdentity> add_identity = "`add generated`";
+const x3::rule<alter_sequence_options_id, ast::SequenceOptions> alter_sequence_options =
+    "`restart`, `as`, `increment`, `minvalue`, `maxvalue`, `start`, `cache`, `cycle` or `no`";
 const x3::rule<comment_id, ast::Comment> comment = "`comment on`";
 const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
 const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
@@ -451,6 +482,26 @@ const auto references_def = located[
     *(kw("on") > ((kw("delete") > referential_action[assign(&ast::References::on_delete)]) |
                   (kw("update") > referential_action[assign(&ast::References::on_update)])))];
 
+// PostgreSQL's sequence options, in any order, for `create sequence`, `alter sequence` and
+// identity columns: each sets a field of the node's own options (sequence_options_of).
+const auto sequence_option =
+    (kw("as") > type_ref[assign_option(&ast::SequenceOptions::type)]) |
+    (kw("increment") > -kw("by") > x3::int64[assign_option(&ast::SequenceOptions::increment)]) |
+    (kw("minvalue") > x3::int64[assign_option(&ast::SequenceOptions::min)]) |
+    (kw("maxvalue") > x3::int64[assign_option(&ast::SequenceOptions::max)]) |
+    (kw("start") > -kw("with") > x3::int64[assign_option(&ast::SequenceOptions::start)]) |
+    (kw("cache") > x3::int64[assign_option(&ast::SequenceOptions::cache)]) |
+    kw("cycle")[set_option(&ast::SequenceOptions::cycle, true)] |
+    (kw("no") > (kw("minvalue")[set_option(&ast::SequenceOptions::no_min, true)] |
+                 kw("maxvalue")[set_option(&ast::SequenceOptions::no_max, true)] |
+                 kw("cycle")[set_option(&ast::SequenceOptions::cycle, false)]));
+// Only where a sequence exists already.
+const auto restart_option = kw("restart")[set_option(&ast::SequenceOptions::restart, true)] >>
+                            -(-kw("with") >> x3::int64[assign_option(&ast::SequenceOptions::restart_with)]);
+const auto sequence_options_def = located[*sequence_option];
+const auto identity_sequence_options_def = located[lit('(') > +sequence_option > lit(')')];
+const auto alter_sequence_options_def = located[+(restart_option | sequence_option)];
+
 const auto column_definition_def = located[
     name[assign(&ast::ColumnDefinition::name)] > type_ref[assign(&ast::ColumnDefinition::type)] >>
     *((kw("not") > kw("null"))[set(&ast::ColumnDefinition::not_null, true)] |
@@ -460,7 +511,7 @@ const auto column_definition_def = located[
       kw("unique")[set(&ast::ColumnDefinition::unique, true)] |
       (kw("generated") > ((kw("always")[set(&ast::ColumnDefinition::identity, ast::Identity::always)]) |
                           (kw("by") > kw("default"))[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)]) >
-       kw("as") > kw("identity")) |
+       kw("as") > kw("identity") >> -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]) |
       references[assign(&ast::ColumnDefinition::references)])];
 
 const auto constraint_body_def = located[
@@ -501,9 +552,10 @@ const auto create_type_def = located[
     (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
 const auto create_extension_def = located[kw("extension") > name[assign(&ast::CreateExtension::name)]];
 const auto create_sequence_def = located[
-    kw("sequence") > qualified_name[assign(&ast::CreateSequence::name)] >> -(kw("as") > type_ref[assign(&ast::CreateSequence::type)]) >>
-    *((kw("increment") > -kw("by") > x3::int64[assign(&ast::CreateSequence::increment)]) |
-      (kw("start") > -kw("with") > x3::int64[assign(&ast::CreateSequence::start)]))];
+    kw("sequence") > qualified_name[assign(&ast::CreateSequence::name)] > sequence_options[assign(&ast::CreateSequence::options)]];
+const auto alter_sequence_def = located[
+    kw("sequence") > qualified_name[assign(&ast::AlterSequence::name)] >
+    alter_sequence_options[assign(&ast::AlterSequence::options)]];
 const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
@@ -555,7 +607,17 @@ const auto finish_alter_column = [](auto& context) {
 };
 const auto rename_column_def = located[kw("column") > name[assign(&ast::RenameColumn::column)] > kw("to") >
                                        name[assign(&ast::RenameColumn::new_name)]];
+const auto generated_when = kw("always")[set(&ast::AlterIdentity::generated, ast::Identity::always)] |
+                            (kw("by") > kw("default"))[set(&ast::AlterIdentity::generated, ast::Identity::by_default)];
+const auto alter_identity_def = located[
+    +(restart_option | (kw("set") >> ((kw("generated") > generated_when) | sequence_option)))];
+const auto add_identity_def = located[
+    kw("add") >> kw("generated") >
+    (kw("always")[set(&ast::AddIdentity::identity, ast::Identity::always)] |
+     (kw("by") > kw("default"))[set(&ast::AddIdentity::identity, ast::Identity::by_default)]) >
+    kw("as") > kw("identity") >> -identity_sequence_options[assign(&ast::AddIdentity::options)]];
 const auto alter_column_def = omit[
+    alter_identity[as_statement<ast::AlterIdentity>()] | add_identity[as_statement<ast::AddIdentity>()] |
     (kw("type") > type_ref[([](auto& context) {
        ast::AlterColumnType node;
        node.span = x3::_attr(context).span;
@@ -577,7 +639,11 @@ const auto alter_column_def = omit[
                      node.not_null = false;
                      x3::_val(context) = std::move(node);
                    })] |
-                   kw("default")[([](auto& context) { x3::_val(context) = ast::SetDefault{}; })]))];
+                   kw("default")[([](auto& context) { x3::_val(context) = ast::SetDefault{}; })] |
+                   (kw("identity")[([](auto& context) { x3::_val(context) = ast::DropIdentity{}; })] >>
+                    -(kw("if") > kw("exists"))[([](auto& context) {
+                      std::get<ast::DropIdentity>(x3::_val(context)).if_exists = true;
+                    })])))];
 const auto alter_action_def = omit[
     (kw("add") > ((kw("column") > column_definition[([](auto& context) {
                      ast::AddColumn node;
@@ -643,7 +709,7 @@ const auto execute_sql_def = located[
 
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
-     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type])) |
+     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_sequence[assign_val()])) |
      insert_rows[assign_val()] | comment[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
@@ -661,7 +727,8 @@ const auto header_def = located[
 
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
-                    create_extension, create_sequence, comment)
+                    create_extension, create_sequence, alter_sequence, sequence_options, alter_sequence_options,
+                    identity_sequence_options, alter_identity, add_identity, comment)
 BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, type_ref, type_name, expression, operand,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,

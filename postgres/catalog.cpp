@@ -53,8 +53,9 @@ SELECT format('index %s%s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.in
               CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END)
   FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
 UNION ALL
-SELECT format('sequence %s%I %s start %s increment %s owned by %s', c.nspname, c.relname,
-              format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+SELECT format('sequence %s%I %s start %s increment %s min %s max %s cache %s%s owned by %s', c.nspname, c.relname,
+              format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
+              CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END,
               COALESCE((SELECT format('%I.%I', oc.relname, a.attname) FROM pg_depend dep
                           JOIN pg_class oc ON oc.oid = dep.refobjid
                           JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid

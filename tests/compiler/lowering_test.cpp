@@ -271,6 +271,29 @@ TEST(Lowering, ExtensionsSequencesComments) {
                            "DROP SEQUENCE ticket_number", "DROP EXTENSION pgcrypto"}));
 }
 
+// A new sequence states its type, increment and start, and its other options where they are
+// not PostgreSQL's defaults for its type and direction.
+TEST(Lowering, SequenceOptions) {
+  const auto sql = lower("", "create sequence countdown as smallint increment by -1;\n"
+                             "create sequence ticket_number as integer minvalue 10 maxvalue 5000 start 20 cache 5 cycle;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE SEQUENCE countdown AS smallint INCREMENT BY -1 START WITH -1",
+                         "CREATE SEQUENCE ticket_number AS integer INCREMENT BY 1 MINVALUE 10 MAXVALUE 5000 START WITH 20 CACHE 5 CYCLE"}));
+}
+
+// An altered sequence says what changes; its down gives back the options it had. A narrower
+// type takes its own bound where the old type's own was; a restart is not undone.
+TEST(Lowering, AlterSequence) {
+  const auto sql = lower("create sequence ticket_number as integer increment by 10 start with 1000;",
+                         "alter sequence ticket_number as smallint maxvalue 30000 no cycle cache 3 restart with 2000;\n"
+                         "alter sequence ticket_number increment by -1 no minvalue;\n"
+                         "alter sequence ticket_number restart;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER SEQUENCE ticket_number AS smallint MAXVALUE 30000 CACHE 3 RESTART WITH 2000",
+                         "ALTER SEQUENCE ticket_number INCREMENT BY -1 MINVALUE -32768",
+                         "ALTER SEQUENCE ticket_number RESTART"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER SEQUENCE ticket_number INCREMENT BY 10 MINVALUE 1",
+                           "ALTER SEQUENCE ticket_number AS integer MAXVALUE 2147483647 CACHE 1"}));
+}
+
 // PostgreSQL widens a serial column and leaves its sequence as it was (an identity's sequence
 // follows its column): a table recreated later spells that sequence out, and a widened serial
 // column dropped comes back with it.
