@@ -84,11 +84,11 @@ class Inverter {
 
   Inverse operator()(const op::AddIdentity& o) const { return {{op::DropIdentity{o.table, o.column, false}}}; }
 
-  // The identity comes back with its sequence's name and options; its position starts over.
+  // The identity comes back with its sequence's name and options, its position past the rows.
   Inverse operator()(const op::DropIdentity& o) const {
     const Column* column = find_column(o.table, o.column);
     if (column == nullptr || column->identity == Identity::none || !column->owned_sequence) return {};
-    return {{op::AddIdentity{o.table, o.column, column->identity, *column->owned_sequence, column->owned_sequence_options}}};
+    return {{op::AddIdentity{o.table, o.column, column->identity, *column->owned_sequence, column->owned_sequence_options, true}}};
   }
 
   Inverse operator()(const op::Comment& o) const {

@@ -44,7 +44,16 @@ struct AlterIdentity {
   std::optional<std::int64_t> restart_with;
 };
 // A not null integer column made an identity column, numbered by a new sequence `sequence`.
-struct AddIdentity { QualifiedName table; std::string column; Identity identity = Identity::always; QualifiedName sequence; SequenceOptions options; };
+// `past_rows`: the sequence then moves past the values the column holds, as the way back from
+// `drop identity` needs, so that the rows it kept do not collide with the next ones.
+struct AddIdentity {
+  QualifiedName table;
+  std::string column;
+  Identity identity = Identity::always;
+  QualifiedName sequence;
+  SequenceOptions options;
+  bool past_rows = false;
+};
 // The column keeps its values and its not null; its sequence goes.
 struct DropIdentity { QualifiedName table; std::string column; bool if_exists = false; };
 // The comment of a table, or of one of its columns; none removes it.

@@ -394,7 +394,14 @@ class SqlRenderer {
     std::string options = "SEQUENCE NAME " + quote_qualified(o.sequence);
     const std::string clauses = clauses_sql(new_sequence_clauses(o.options, true));
     if (!clauses.empty()) options += " " + clauses;
-    emit(alter_column(o.table, o.column) + fmt::format("ADD GENERATED {} AS IDENTITY ({})", generated_sql(o.identity), options));
+    std::string sql = alter_column(o.table, o.column) + fmt::format("ADD GENERATED {} AS IDENTITY ({})", generated_sql(o.identity), options);
+    if (o.past_rows) {
+      // The last value given out is the column's largest (smallest, counting down); none: as new.
+      const std::string column = quote_identifier(o.column);
+      sql += fmt::format(";\nSELECT setval({}, {}({})) FROM {} HAVING count({}) > 0", quote_literal(quote_qualified(o.sequence)),
+                         o.options.increment > 0 ? "max" : "min", column, quote_qualified(o.table), column);
+    }
+    emit(std::move(sql));
   }
   void operator()(const op::DropIdentity& o) { emit(alter_column(o.table, o.column) + (o.if_exists ? "DROP IDENTITY IF EXISTS" : "DROP IDENTITY")); }
   void operator()(const op::Comment& o) { emit(comment_sql(o.table, o.column ? &*o.column : nullptr, o.text)); }
