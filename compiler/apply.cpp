@@ -97,6 +97,7 @@ class SchemaMutator {
       for (auto& key : index.keys) {
         if (key.column == o.from) key.column = o.to;
       }
+      rename(index.include);
       schema_.put_index(std::move(index));
     }
   }
@@ -176,7 +177,23 @@ class SchemaMutator {
     });
   }
 
+  void operator()(const op::RenameConstraint& o) {
+    change_table(o.table, [&](Table& table) {
+      for (auto& constraint : table.constraints) {
+        if (constraint.name == o.from) constraint.name = o.to;
+      }
+    });
+  }
+
   void operator()(const op::CreateIndex& o) { schema_.put_index(o.index); }
+  void operator()(const op::RenameIndex& o) {
+    const auto found = schema_.indexes().find(o.from);
+    if (found == schema_.indexes().end()) return;
+    Index index = found->second;
+    index.name = beside(o.from, o.to);
+    schema_.erase_index(o.from);
+    schema_.put_index(std::move(index));
+  }
   void operator()(const op::DropIndex& o) { schema_.erase_index(o.name); }
 
   void operator()(const op::CreateEnum& o) { schema_.put_enum(o.type); }

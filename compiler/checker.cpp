@@ -142,6 +142,9 @@ class StatementChecker {
   }
 
   void operator()(const ast::DropTable& node) {
+    if (node.if_exists && schema_.find_table(node.name) == nullptr) {
+      return nothing_to_drop(node.name.span, "table", to_string(node.name), names_of(schema_.tables()));
+    }
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
     if (!node.cascade) {
@@ -191,6 +194,28 @@ class StatementChecker {
       key.descending = element.descending;
       index.keys.push_back(std::move(key));
     }
+    if (!node.include.empty()) {
+      constexpr std::array covering = {"btree", "gist", "spgist"};
+      if (std::find(covering.begin(), covering.end(), index.method) == covering.end()) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(node.include.front().span), "include",
+                            fmt::format("cannot be used with index method `{}`: only btree, gist and spgist indexes store "
+                                        "columns beside their keys",
+                                        index.method));
+        return;
+      }
+      for (const auto& column : node.include) {
+        if (!find_column(*table, column)) return;
+        index.include.push_back(column.text);
+      }
+    }
+    if (node.nulls && node.nulls->not_distinct) {
+      if (!node.unique) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(node.nulls->span), "nulls not distinct",
+                            "applies to a unique index only: other indexes compare no values");
+        return;
+      }
+      index.nulls_not_distinct = true;
+    }
     if (node.where) {
       const auto predicate = expression_sql(*node.where, "an index predicate", table, true);
       if (!predicate) return;
@@ -204,6 +229,9 @@ class StatementChecker {
 
   void operator()(const ast::DropIndex& node) {
     const auto index = schema_.indexes().find(node.name);
+    if (index == schema_.indexes().end() && node.if_exists) {
+      return nothing_to_drop(node.name.span, "index", to_string(node.name), names_of(schema_.indexes()));
+    }
     if (index == schema_.indexes().end()) {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes()), sites_.relations);
       return;
@@ -215,6 +243,33 @@ class StatementChecker {
       return;
     }
     emit(op::DropIndex{index->second.name, node.concurrently});
+  }
+
+  // An index behind a primary key or unique constraint is renamed with its constraint, as
+  // PostgreSQL renames both whichever is named.
+  void operator()(const ast::RenameIndex& node) {
+    const auto index = schema_.indexes().find(node.index);
+    const Table* owner = nullptr;
+    if (index == schema_.indexes().end()) owner = table_of_constraint_index(node.index);
+    if (index == schema_.indexes().end() && owner == nullptr) {
+      std::vector<std::string> candidates = names_of(schema_.indexes());
+      for (const auto& [name, table] : schema_.tables()) {
+        for (const auto& constraint : table.constraints) {
+          if (has_index(constraint)) candidates.push_back(to_string(beside(name, constraint.name)));
+        }
+      }
+      report_unknown(DiagnosticKind::UnknownIndex, node.index, candidates, sites_.relations);
+      return;
+    }
+    const QualifiedName from = owner != nullptr ? beside(owner->name, node.index.name) : index->first;
+    const QualifiedName to = beside(from, node.new_name.text);
+    if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, to, DiagnosticKind::DuplicateIndex)) return;
+    if (owner != nullptr) {
+      if (!check_new_constraint_name(*owner, node.new_name)) return;
+      emit(op::RenameConstraint{owner->name, from.name, to.name});
+      return;
+    }
+    emit(op::RenameIndex{from, to.name});
   }
 
   void operator()(const ast::CreateEnum& node) {
@@ -244,6 +299,9 @@ class StatementChecker {
 
   void operator()(const ast::DropType& node) {
     const auto type = schema_.enums().find(node.name);
+    if (type == schema_.enums().end() && node.if_exists) {
+      return nothing_to_drop(node.name.span, "type", to_string(node.name), names_of(schema_.enums()));
+    }
     if (type == schema_.enums().end()) {
       report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums()), sites_.types);
       return;
@@ -300,7 +358,13 @@ class StatementChecker {
 
   void operator()(const ast::DropColumn& node) {
     const Table* table = find_table(node.table);
-    if (table == nullptr || !find_column(*table, node.column)) return;
+    if (table == nullptr) return;
+    if (node.if_exists && table->find_column(node.column.text) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& column : table->columns) names.push_back(column.name);
+      return nothing_to_drop(node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), names, node.column.text);
+    }
+    if (!find_column(*table, node.column)) return;
     if (!check_drop_column(*table, node.column.text, node.column.span)) return;
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
@@ -488,13 +552,14 @@ class StatementChecker {
     if (table == nullptr) return;
     const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
                                  [&](const Constraint& c) { return c.name == node.name.text; });
-    if (it == table->constraints.end()) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownConstraint, at(node.name.span), node.name.text, table->name, revision_.id);
+    if (it == table->constraints.end() && node.if_exists) {
       std::vector<std::string> names;
       for (const auto& constraint : table->constraints) names.push_back(constraint.name);
-      if (const std::string guess = closest_match(node.name.text, names); !guess.empty()) {
-        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
-      }
+      return nothing_to_drop(node.name.span, "constraint", fmt::format("{} of table {}", node.name.text, table->name), names,
+                             node.name.text);
+    }
+    if (it == table->constraints.end()) {
+      report_unknown_constraint(*table, node.name);
       return;
     }
     if (it->kind == ConstraintKind::primary_key || it->kind == ConstraintKind::unique) {
@@ -510,6 +575,23 @@ class StatementChecker {
       }
     }
     emit(op::DropConstraint{table->name, it->name});
+  }
+
+  // A constraint behind an index (primary key, unique) renames its index too, as in PostgreSQL.
+  void operator()(const ast::RenameConstraint& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const auto it = std::find_if(table->constraints.begin(), table->constraints.end(),
+                                 [&](const Constraint& c) { return c.name == node.name.text; });
+    if (it == table->constraints.end()) {
+      report_unknown_constraint(*table, node.name);
+      return;
+    }
+    if (!check_name(node.new_name) || !check_new_constraint_name(*table, node.new_name)) return;
+    if (has_index(*it) && !check_new_relation(node.new_name.span, beside(table->name, node.new_name.text), DiagnosticKind::DuplicateIndex)) {
+      return;
+    }
+    emit(op::RenameConstraint{table->name, it->name, node.new_name.text});
   }
 
   void operator()(const ast::ValidateConstraint& node) {
@@ -609,6 +691,9 @@ class StatementChecker {
 
   void operator()(const ast::DropSchema& node) {
     const std::string& name = node.name.text;
+    if (!schema_.schemas().contains(name) && node.if_exists) {
+      return nothing_to_drop(node.name.span, "schema", name, names_of(schema_.schemas()));
+    }
     if (!schema_.schemas().contains(name)) {
       report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas()));
       return;
@@ -638,6 +723,9 @@ class StatementChecker {
   }
 
   void operator()(const ast::DropExtension& node) {
+    if (!schema_.extensions().contains(node.name.text) && node.if_exists) {
+      return nothing_to_drop(node.name.span, "extension", node.name.text, names_of(schema_.extensions()));
+    }
     if (!schema_.extensions().contains(node.name.text)) {
       report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions()));
       return;
@@ -692,6 +780,9 @@ class StatementChecker {
 
   void operator()(const ast::DropSequence& node) {
     const auto sequence = schema_.sequences().find(node.name);
+    if (sequence == schema_.sequences().end() && node.if_exists) {
+      return nothing_to_drop(node.name.span, "sequence", to_string(node.name), names_of(schema_.sequences()));
+    }
     if (sequence == schema_.sequences().end()) {
       report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
       return;
@@ -732,6 +823,49 @@ class StatementChecker {
 
  private:
   void emit(Operation operation) { emit_({std::move(operation), line_}); }
+
+  // `drop ... if exists` of what does not exist at this revision: it lowers to nothing, and says
+  // so, with the name it may have meant. `written`: the name as the candidates spell it.
+  void nothing_to_drop(Span span, std::string_view kind, const std::string& shown, const std::vector<std::string>& candidates,
+                       const std::string& written = {}) {
+    Diagnostic* diagnostic = lint(DiagnosticKind::NothingToDrop, span, kind, shown, revision_.id);
+    if (diagnostic == nullptr) return;
+    if (const std::string guess = closest_match(written.empty() ? shown : written, candidates); !guess.empty()) {
+      diagnostic->notes.insert(diagnostic->notes.begin(), {{}, fmt::format("did you mean `{}`?", guess)});
+    }
+  }
+
+  void report_unknown_constraint(const Table& table, const ast::Name& name) {
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownConstraint, at(name.span), name.text, table.name, revision_.id);
+    std::vector<std::string> names;
+    for (const auto& constraint : table.constraints) names.push_back(constraint.name);
+    if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+  }
+
+  // PostgreSQL refuses a second constraint of one name on a table.
+  bool check_new_constraint_name(const Table& table, const ast::Name& name) {
+    const bool taken = std::any_of(table.constraints.begin(), table.constraints.end(),
+                                   [&](const Constraint& c) { return c.name == name.text; });
+    if (taken) diagnostics_.report(DiagnosticKind::DuplicateConstraint, at(name.span), name.text, table.name);
+    return !taken;
+  }
+
+  static bool has_index(const Constraint& constraint) {
+    return constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique;
+  }
+
+  // The table whose primary key or unique constraint has the index `name`, if one has.
+  const Table* table_of_constraint_index(const QualifiedName& name) const {
+    for (const auto& [table_name, table] : schema_.tables()) {
+      if (table_name.schema != name.schema) continue;
+      for (const auto& constraint : table.constraints) {
+        if (has_index(constraint) && constraint.name == name.name) return &table;
+      }
+    }
+    return nullptr;
+  }
 
   // What dropping `column` of `table` would break: a foreign key elsewhere that references it.
   bool check_drop_column(const Table& table, const std::string& column, Span span) {
@@ -833,17 +967,21 @@ class StatementChecker {
         return "stop using it in one release and drop it in a later one, copying the data aside first if it may be wanted back";
       case DiagnosticKind::OpaqueSchemaChange:
         return "write it as a statement of the language, which the compiler checks, tracks and inverts";
+      case DiagnosticKind::NothingToDrop:
+        return "the compiler knows what exists at each revision: drop what does, without `if exists`, or remove the statement";
       default: return "";
     }
   }
 
+  // The lint reported, or null where it is not.
   template <typename... Args>
-  void lint(DiagnosticKind kind, Span span, const Args&... args) {
+  Diagnostic* lint(DiagnosticKind kind, Span span, const Args&... args) {
     // Like derived downs, a hand-written one undoes a change that was itself checked.
-    if (role_ == CheckRole::hand_written_down || role_ == CheckRole::model || is_allowed(kind)) return;
+    if (role_ == CheckRole::hand_written_down || role_ == CheckRole::model || is_allowed(kind)) return nullptr;
     auto& diagnostic = diagnostics_.report(kind, at(span), args...);
     diagnostic.notes.push_back({{}, std::string(safer_way(kind))});
     diagnostic.notes.push_back({{}, fmt::format("or, where that is acceptable, put `@allow({})` before the statement", kind_name(kind))});
+    return &diagnostic;
   }
 
   bool is_allowed(DiagnosticKind kind) const {
@@ -1492,9 +1630,7 @@ class StatementChecker {
       }
     }
     table.columns.push_back(std::move(column));
-    if (syntax.primary_key) pending.push_back({nullptr, ConstraintKind::primary_key, &syntax});
-    if (syntax.unique) pending.push_back({nullptr, ConstraintKind::unique, &syntax});
-    if (syntax.references) pending.push_back({nullptr, ConstraintKind::foreign_key, &syntax});
+    for (const auto& constraint : syntax.constraints) pending.push_back({&constraint, constraint.kind, &syntax});
     return true;
   }
 
@@ -1506,31 +1642,26 @@ class StatementChecker {
         if ((item.kind == ConstraintKind::foreign_key) != foreign_keys) continue;
         Constraint constraint;
         constraint.kind = item.kind;
-        const ast::References* references = nullptr;
-        Span span;
-        if (item.column != nullptr) {
-          constraint.columns = {item.column->name.text};
-          // A column's `references` is its foreign key's, not its primary key's or unique's.
-          if (item.kind == ConstraintKind::foreign_key) references = &*item.column->references;
-          span = item.column->name.span;
-        } else {
-          for (const auto& column : item.syntax->columns) {
-            if (!find_column(table, column)) return false;
-            constraint.columns.push_back(column.text);
-          }
-          references = item.syntax->references ? &*item.syntax->references : nullptr;
-          span = item.syntax->span;
-          if (item.syntax->check) {
-            const auto check = expression_sql(*item.syntax->check, "a check constraint", &table);
-            if (!check) return false;
-            constraint.check_sql = *check;
-            // The columns a check names decide its default name, as in PostgreSQL.
-            for (const auto& column : table.columns) {
-              if (mentions_identifier(constraint.check_sql, column.name)) constraint.columns.push_back(column.name);
-            }
-          }
-          constraint.not_valid = item.syntax->not_valid;
+        const ast::References* references = item.syntax->references ? &*item.syntax->references : nullptr;
+        const Span span = item.column != nullptr ? item.column->name.span : item.syntax->span;
+        if (item.column != nullptr && item.kind != ConstraintKind::check) constraint.columns = {item.column->name.text};
+        for (const auto& column : item.syntax->columns) {
+          if (!find_column(table, column)) return false;
+          constraint.columns.push_back(column.text);
         }
+        if (item.syntax->check) {
+          const auto check = expression_sql(*item.syntax->check, "a check constraint", &table);
+          if (!check) return false;
+          constraint.check_sql = *check;
+          // The columns a check names decide its default name, as in PostgreSQL, whether it is
+          // written on a column or on the table.
+          for (const auto& column : table.columns) {
+            if (mentions_identifier(constraint.check_sql, column.name)) constraint.columns.push_back(column.name);
+          }
+        }
+        constraint.not_valid = item.syntax->not_valid;
+        constraint.nulls_not_distinct = item.syntax->nulls && item.syntax->nulls->not_distinct;
+        if (item.syntax->deferral && !resolve_deferral(*item.syntax->deferral, constraint)) return false;
         if (item.kind == ConstraintKind::primary_key) {
           if (table.primary_key() != nullptr) {
             diagnostics_.report(DiagnosticKind::MultiplePrimaryKeys, at(span), table.name);
@@ -1544,7 +1675,7 @@ class StatementChecker {
           }
         }
         if (references != nullptr && !resolve_references(table, *references, constraint)) return false;
-        if (item.syntax != nullptr && item.syntax->name) {
+        if (item.syntax->name) {
           if (!check_name(*item.syntax->name)) return false;
           constraint.name = item.syntax->name->text;
           const bool taken = std::any_of(table.constraints.begin(), table.constraints.end(),
@@ -1565,9 +1696,28 @@ class StatementChecker {
     return true;
   }
 
+  // `deferrable` and `initially` as PostgreSQL reads them: `initially deferred` alone makes a
+  // constraint deferrable; a check is checked at once, always.
+  bool resolve_deferral(const ast::Deferral& deferral, Constraint& constraint) {
+    if (constraint.kind == ConstraintKind::check) {
+      diagnostics_.report(DiagnosticKind::InvalidOption, at(deferral.span), revision_.file->slice(deferral.span),
+                          "does not apply to a check constraint: PostgreSQL checks it on each row as the row changes");
+      return false;
+    }
+    if (deferral.deferrable == false && deferral.initially_deferred == true) {
+      diagnostics_.report(DiagnosticKind::InvalidOption, at(deferral.span), revision_.file->slice(deferral.span),
+                          "contradicts itself: a constraint checked at commit must be `deferrable`");
+      return false;
+    }
+    constraint.initially_deferred = deferral.initially_deferred.value_or(false);
+    constraint.deferrable = deferral.deferrable.value_or(constraint.initially_deferred);
+    return true;
+  }
+
+  // A key a foreign key may reference: PostgreSQL refuses a deferrable one.
   bool is_unique_key(const Table& table, const std::vector<std::string>& columns) const {
     for (const auto& constraint : table.constraints) {
-      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) &&
+      if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) && !constraint.deferrable &&
           same_columns(constraint.columns, columns)) {
         return true;
       }
@@ -1626,6 +1776,13 @@ class StatementChecker {
       std::string columns;
       for (const auto& column : constraint.referenced_columns) columns += (columns.empty() ? "" : ", ") + column;
       auto& diagnostic = diagnostics_.report(DiagnosticKind::ForeignKeyNotUnique, at(references.span), target->name, columns);
+      for (const auto& key : target->constraints) {
+        if (key.deferrable && same_columns(key.columns, constraint.referenced_columns)) {
+          diagnostic.notes.push_back({{}, fmt::format("its key `{}` is deferrable, and PostgreSQL refuses a foreign key to a "
+                                                      "key it may check only at commit",
+                                                      key.name)});
+        }
+      }
       diagnostic.notes.push_back({{}, fmt::format("add `unique ({})` to `{}`, or reference its primary key", columns, target->name)});
       return false;
     }

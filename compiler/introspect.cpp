@@ -91,7 +91,8 @@ SELECT co.conrelid, co.conname, co.contype,
           JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num),
        co.confdeltype, co.confupdtype, co.convalidated, pg_get_constraintdef(co.oid),
        rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid),
-       co.condeferrable, co.confmatchtype
+       co.condeferrable, co.confmatchtype, co.condeferred,
+       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = co.conindid)
 FROM pg_constraint co
 JOIN user_table ut ON ut.oid = co.conrelid
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid
@@ -100,12 +101,16 @@ ORDER BY co.conrelid, CASE co.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'c' T
 )sql";
 
 // Indexes of their own: not those behind primary key, unique and exclusion constraints.
+// indnullsnotdistinct is read through to_jsonb(), which leaves it NULL before PostgreSQL 15.
 constexpr std::string_view indexes_sql = R"sql(
 SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_expr(i.indpred, i.indrelid),
        i.indnkeyatts < i.indnatts, k.i, k.num, COALESCE(a.attname, ''), pg_get_indexdef(i.indexrelid, k.i::int, true),
        (i.indoption[k.i - 1] & 1) = 1, (i.indoption[k.i - 1] & 2) = 2,
        NOT (SELECT opc.opcdefault FROM pg_opclass opc WHERE opc.oid = i.indclass[k.i - 1])
-       OR i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1])
+       OR i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1]),
+       (SELECT string_agg(ia.attname, chr(31) ORDER BY ik.i) FROM unnest(i.indkey::int2[]) WITH ORDINALITY ik(num, i)
+          JOIN pg_attribute ia ON ia.attrelid = i.indrelid AND ia.attnum = ik.num WHERE ik.i > i.indnkeyatts),
+       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = i.indexrelid)
 FROM pg_index i
 JOIN user_table ut ON ut.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -356,7 +361,9 @@ class Reader {
     if (kind != 'p' && kind != 'u' && kind != 'f' && kind != 'c') return;  // exclusion constraints are named in left_out
     if (!row[3].empty()) constraint.columns = split_names(row[3]);
     constraint.not_valid = row[9] == "f";
-    if (row[12] == "t") left_out(fmt::format("DEFERRABLE of constraint {} on {}", constraint.name, table.name));
+    constraint.deferrable = row[12] == "t";
+    constraint.initially_deferred = row[14] == "t";
+    constraint.nulls_not_distinct = row[15] == "true";
     if (row[13] == "f") left_out(fmt::format("MATCH FULL of foreign key {} on {}", constraint.name, table.name));
     switch (kind) {
       case 'p': constraint.kind = ConstraintKind::primary_key; break;
@@ -397,7 +404,8 @@ class Reader {
         index.unique = row[3] == "t";
         index.method = row[4];
         if (!row[5].empty()) index.where_sql = "(" + row[5] + ")";
-        if (row[6] == "t") left_out(fmt::format("the INCLUDE columns of index {}", index.name));
+        if (row[6] == "t") index.include = split_names(row[14]);
+        index.nulls_not_distinct = row[15] == "true";
       }
       IndexKey key;
       if (row[13] == "t") left_out(fmt::format("the operator class or collation of a key of index {}", index.name));

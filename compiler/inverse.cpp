@@ -124,6 +124,10 @@ class Inverter {
     return {{op::DropConstraint{o.table, o.name}, op::AddConstraint{o.table, *constraint}}};
   }
 
+  Inverse operator()(const op::RenameConstraint& o) const { return {{op::RenameConstraint{o.table, o.to, o.from}}}; }
+
+  Inverse operator()(const op::RenameIndex& o) const { return {{op::RenameIndex{beside(o.from, o.to), o.from.name}}}; }
+
   Inverse operator()(const op::CreateIndex& o) const { return {{op::DropIndex{o.index.name, o.concurrently}}}; }
 
   Inverse operator()(const op::DropIndex& o) const {

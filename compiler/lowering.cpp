@@ -94,6 +94,19 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             if (const auto index = before.indexes().find(node.name); index != before.indexes().end()) {
               touched.tables.insert(index->second.table);
             }
+          } else if constexpr (std::is_same_v<Node, ast::RenameIndex>) {
+            // Its own index, or the one behind a constraint of its table: the table covers both.
+            touched.indexes.insert(node.index);
+            touched.indexes.insert(beside(node.index, node.new_name.text));
+            if (const auto index = before.indexes().find(node.index); index != before.indexes().end()) {
+              touched.tables.insert(index->second.table);
+            }
+            for (const auto& [name, table] : before.tables()) {
+              if (name.schema != node.index.schema) continue;
+              for (const auto& constraint : table.constraints) {
+                if (constraint.name == node.index.name) touched.tables.insert(name);
+              }
+            }
           } else if constexpr (std::is_same_v<Node, ast::CreateEnum>) {
             touched.types.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::DropType>) {

@@ -62,9 +62,12 @@ struct Comment { QualifiedName table; std::optional<std::string> column; std::op
 struct AddConstraint { QualifiedName table; Constraint constraint; };
 struct DropConstraint { QualifiedName table; std::string name; };
 struct ValidateConstraint { QualifiedName table; std::string name; };
+// A primary key's or unique constraint's index is renamed with it, as in PostgreSQL.
+struct RenameConstraint { QualifiedName table; std::string from; std::string to; };
 
 struct CreateIndex { Index index; bool concurrently = false; };
 struct DropIndex { QualifiedName name; bool concurrently = false; };
+struct RenameIndex { QualifiedName from; std::string to; };  // RENAME TO keeps the schema
 
 struct CreateEnum { EnumType type; };
 struct DropType { QualifiedName name; };
@@ -112,9 +115,10 @@ struct RawSql { std::string sql; DataDown down; };
 }  // namespace op
 
 using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, op::AddColumn, op::DropColumn, op::RenameColumn,
-                               op::AlterColumnType, op::SetNotNull, op::SetDefault, op::AlterIdentity, op::AddIdentity, op::DropIdentity, op::Comment, op::AddConstraint,
-                               op::DropConstraint, op::ValidateConstraint, op::CreateIndex, op::DropIndex, op::CreateEnum,
-                               op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence, op::AlterSequence,
+                               op::AlterColumnType, op::SetNotNull, op::SetDefault, op::AlterIdentity, op::AddIdentity, op::DropIdentity, op::Comment,
+                               op::AddConstraint, op::DropConstraint, op::ValidateConstraint, op::RenameConstraint, op::CreateIndex, op::DropIndex,
+                               op::RenameIndex, op::CreateEnum, op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence,
+                               op::AlterSequence,
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
                                op::InsertRows, op::RawSql>;
 

@@ -61,20 +61,28 @@ std::string column_dsl(const Column& column) {
   return out;
 }
 
-std::string constraint_dsl(const Constraint& constraint) {
-  std::string out = "constraint " + quote_identifier(constraint.name) + " ";
+// A constraint after `constraint <name>`: on its table, or (`on_column`) on the column it
+// belongs to, where it names no columns of its own.
+std::string constraint_body_dsl(const Constraint& constraint, bool on_column) {
+  const std::string columns = on_column ? "" : " (" + names(constraint.columns) + ")";
+  std::string out;
   switch (constraint.kind) {
-    case ConstraintKind::primary_key: return out + "primary key (" + names(constraint.columns) + ")";
-    case ConstraintKind::unique: return out + "unique (" + names(constraint.columns) + ")";
-    case ConstraintKind::check: return out + "check " + constraint.check_sql + (constraint.not_valid ? " not valid" : "");
+    case ConstraintKind::primary_key: out = "primary key" + columns; break;
+    case ConstraintKind::unique: out = (constraint.nulls_not_distinct ? "unique nulls not distinct" : "unique") + columns; break;
+    case ConstraintKind::check: out = "check " + constraint.check_sql; break;
     case ConstraintKind::foreign_key:
-      out += fmt::format("foreign key ({}) references {} ({})", names(constraint.columns),
-                         quote_qualified(constraint.referenced_table), names(constraint.referenced_columns));
+      out = fmt::format("{}references {} ({})", on_column ? "" : "foreign key" + columns + " ",
+                        quote_qualified(constraint.referenced_table), names(constraint.referenced_columns));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" on delete {}", action_dsl(constraint.on_delete));
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" on update {}", action_dsl(constraint.on_update));
-      return constraint.not_valid ? out + " not valid" : out;
+      break;
   }
-  return out;
+  if (constraint.deferrable) out += constraint.initially_deferred ? " deferrable initially deferred" : " deferrable";
+  return "constraint " + quote_identifier(constraint.name) + " " + out;
+}
+
+std::string constraint_dsl(const Constraint& constraint) {
+  return constraint_body_dsl(constraint, false) + (constraint.not_valid ? " not valid" : "");
 }
 
 std::string index_dsl(const Index& index, bool concurrently) {
@@ -85,6 +93,8 @@ std::string index_dsl(const Index& index, bool concurrently) {
   }
   std::string out = fmt::format("create {}index {}{} on {} using {} ({})", index.unique ? "unique " : "",
                                 concurrently ? "concurrently " : "", quote_identifier(index.name.name), quote_qualified(index.table), index.method, keys);
+  if (!index.include.empty()) out += " include (" + names(index.include) + ")";
+  if (index.nulls_not_distinct) out += " nulls not distinct";
   if (!index.where_sql.empty()) out += " where " + index.where_sql;
   return out + ";";
 }
@@ -116,11 +126,19 @@ class LanguageRenderer {
     add(fmt::format("alter table {} rename to {};", quote_qualified(o.from), quote_identifier(o.to)));
   }
 
+  // Its constraints on the column, as ADD COLUMN adds them; one added `not valid` comes after it
+  // in SQL too.
   void operator()(const op::AddColumn& o) {
     Column column = o.column;
     column.comment.reset();
-    add(fmt::format("alter table {} add column {};", quote_qualified(o.table), column_dsl(column)));
-    for (const auto& constraint : o.constraints) (*this)(op::AddConstraint{o.table, constraint});
+    std::string definition = column_dsl(column);
+    for (const auto& constraint : o.constraints) {
+      if (!constraint.not_valid) definition += " " + constraint_body_dsl(constraint, true);
+    }
+    add(fmt::format("alter table {} add column {};", quote_qualified(o.table), definition));
+    for (const auto& constraint : o.constraints) {
+      if (constraint.not_valid) (*this)(op::AddConstraint{o.table, constraint});
+    }
     if (o.column.comment) (*this)(op::Comment{o.table, o.column.name, o.column.comment});
   }
   void operator()(const op::DropColumn& o) {
@@ -160,6 +178,13 @@ class LanguageRenderer {
   }
   void operator()(const op::ValidateConstraint& o) {
     add(fmt::format("alter table {} validate constraint {};", quote_qualified(o.table), quote_identifier(o.name)));
+  }
+  void operator()(const op::RenameConstraint& o) {
+    add(fmt::format("alter table {} rename constraint {} to {};", quote_qualified(o.table), quote_identifier(o.from),
+                    quote_identifier(o.to)));
+  }
+  void operator()(const op::RenameIndex& o) {
+    add(fmt::format("alter index {} rename to {};", quote_qualified(o.from), quote_identifier(o.to)));
   }
 
   void operator()(const op::CreateIndex& o) { add(index_dsl(o.index, o.concurrently)); }

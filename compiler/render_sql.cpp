@@ -76,17 +76,21 @@ ColumnSql column_parts(const QualifiedName& table, const Column& column) {
 std::string constraint_sql(const Constraint& constraint) {
   std::string out = "CONSTRAINT " + quote_identifier(constraint.name) + " ";
   switch (constraint.kind) {
-    case ConstraintKind::primary_key: return out + "PRIMARY KEY (" + quote_identifiers(constraint.columns) + ")";
-    case ConstraintKind::unique: return out + "UNIQUE (" + quote_identifiers(constraint.columns) + ")";
+    case ConstraintKind::primary_key: out += "PRIMARY KEY (" + quote_identifiers(constraint.columns) + ")"; break;
+    case ConstraintKind::unique:
+      out += std::string(constraint.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (") +
+             quote_identifiers(constraint.columns) + ")";
+      break;
     case ConstraintKind::foreign_key:
       out += fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", quote_identifiers(constraint.columns),
                          quote_qualified(constraint.referenced_table),
                          quote_identifiers(constraint.referenced_columns));
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
-      return out;
+      break;
     case ConstraintKind::check: return out + "CHECK " + constraint.check_sql;
   }
+  if (constraint.deferrable) out += constraint.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return out;
 }
 
@@ -136,6 +140,8 @@ std::string create_index_sql(const Index& index, bool concurrently) {
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
                                 concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),
                                 quote_qualified(index.table), index.method, keys);
+  if (!index.include.empty()) sql += " INCLUDE (" + quote_identifiers(index.include) + ")";
+  if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
   if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
   return sql;
 }
@@ -412,6 +418,13 @@ class SqlRenderer {
   }
   void operator()(const op::ValidateConstraint& o) {
     emit(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", quote_qualified(o.table), quote_identifier(o.name)));
+  }
+  void operator()(const op::RenameConstraint& o) {
+    emit(fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", quote_qualified(o.table), quote_identifier(o.from),
+                     quote_identifier(o.to)));
+  }
+  void operator()(const op::RenameIndex& o) {
+    emit(fmt::format("ALTER INDEX {} RENAME TO {}", quote_qualified(o.from), quote_identifier(o.to)));
   }
 
   void operator()(const op::CreateIndex& o) {

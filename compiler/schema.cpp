@@ -87,6 +87,7 @@ bool Index::uses_column(const std::string& column) const {
   for (const auto& key : keys) {
     if (key.column == column || (!key.expression.empty() && mentions_identifier(key.expression, column))) return true;
   }
+  if (std::find(include.begin(), include.end(), column) != include.end()) return true;
   return !where_sql.empty() && mentions_identifier(where_sql, column);
 }
 

@@ -94,6 +94,10 @@ struct Constraint {
   ReferentialAction on_update = ReferentialAction::no_action;
   std::string check_sql;  // for check constraints: the expression, in its parentheses
   bool not_valid = false;
+  bool nulls_not_distinct = false;  // unique: one NULL at most, as for any other value
+  // Unique, primary key and foreign key constraints only: PostgreSQL checks a check at once.
+  bool deferrable = false;
+  bool initially_deferred = false;
 };
 
 struct Table {
@@ -120,6 +124,8 @@ struct Index {
   bool unique = false;
   std::string method = "btree";
   std::vector<IndexKey> keys;
+  std::vector<std::string> include;  // columns stored in the index without being keys
+  bool nulls_not_distinct = false;
   std::string where_sql;  // a partial index's predicate, in its parentheses
   Origin origin;
 

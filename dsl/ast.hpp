@@ -71,27 +71,40 @@ struct SequenceOptions : Located {
 
 enum class Identity { none, always, by_default };
 
-struct ColumnDefinition : Located {
-  Name name;
-  TypeRef type;
-  Identity identity = Identity::none;
-  std::optional<SequenceOptions> identity_options;  // `as identity (...)`
-  bool not_null = false;
-  bool primary_key = false;
-  bool unique = false;
-  std::optional<Expression> default_value;
-  std::optional<References> references;
+// `deferrable`, `not deferrable`, `initially deferred`, `initially immediate`, as written after a
+// constraint; PostgreSQL takes them on unique, primary key and foreign key constraints.
+struct Deferral : Located {
+  std::optional<bool> deferrable;
+  std::optional<bool> initially_deferred;
+};
+
+// `nulls distinct` (the default) or `nulls not distinct`, of a unique constraint or index.
+struct NullsDistinct : Located {
+  bool not_distinct = false;
 };
 
 enum class ConstraintKind { primary_key, unique, foreign_key, check };
 
+// A table's constraint, or a column's (then `columns` is empty: it is the column's own).
 struct TableConstraint : Located {
   std::optional<Name> name;
   ConstraintKind kind = ConstraintKind::primary_key;
   std::vector<Name> columns;
   std::optional<References> references;
   std::optional<Expression> check;
+  std::optional<NullsDistinct> nulls;
+  std::optional<Deferral> deferral;
   bool not_valid = false;
+};
+
+struct ColumnDefinition : Located {
+  Name name;
+  TypeRef type;
+  Identity identity = Identity::none;
+  std::optional<SequenceOptions> identity_options;  // `as identity (...)`
+  bool not_null = false;
+  std::optional<Expression> default_value;
+  std::vector<TableConstraint> constraints;  // primary key, unique, references, check
 };
 
 struct CreateTable : Located {
@@ -100,8 +113,11 @@ struct CreateTable : Located {
   std::vector<TableConstraint> constraints;
 };
 
+// `if_exists`: PostgreSQL's `if exists`. The compiler knows whether the object exists at the
+// revision, so the statement lowers to the drop, or to nothing.
 struct DropTable : Located {
   ObjectName name;
+  bool if_exists = false;
   bool cascade = false;
 };
 
@@ -119,12 +135,21 @@ struct CreateIndex : Located {
   ObjectName table;
   std::optional<Name> method;
   std::vector<IndexElement> elements;
+  std::vector<Name> include;
+  std::optional<NullsDistinct> nulls;
   std::optional<Expression> where;
 };
 
 struct DropIndex : Located {
   bool concurrently = false;
+  bool if_exists = false;
   ObjectName name;
+};
+
+// alter index i rename to j: j stays in i's schema.
+struct RenameIndex : Located {
+  ObjectName index;
+  Name new_name;
 };
 
 struct CreateEnum : Located {
@@ -134,6 +159,7 @@ struct CreateEnum : Located {
 
 struct DropType : Located {
   ObjectName name;
+  bool if_exists = false;
   bool cascade = false;
 };
 
@@ -145,6 +171,7 @@ struct AddColumn : Located {
 struct DropColumn : Located {
   ObjectName table;
   Name column;
+  bool if_exists = false;
 };
 
 struct RenameTable : Located {
@@ -210,6 +237,13 @@ struct AddConstraint : Located {
 struct DropConstraint : Located {
   ObjectName table;
   Name name;
+  bool if_exists = false;
+};
+
+struct RenameConstraint : Located {
+  ObjectName table;
+  Name name;
+  Name new_name;
 };
 
 // Checks the rows of a `not valid` constraint, without blocking writes while it does.
@@ -251,6 +285,7 @@ struct CreateSchema : Located {
 
 struct DropSchema : Located {
   Name name;
+  bool if_exists = false;
 };
 
 struct CreateExtension : Located {
@@ -259,6 +294,7 @@ struct CreateExtension : Located {
 
 struct DropExtension : Located {
   Name name;
+  bool if_exists = false;
 };
 
 struct CreateSequence : Located {
@@ -273,6 +309,7 @@ struct AlterSequence : Located {
 
 struct DropSequence : Located {
   ObjectName name;
+  bool if_exists = false;
 };
 
 // comment on table t is '...'; comment on column t.c is '...' (or `is null` to remove it).
@@ -289,9 +326,9 @@ struct ExecuteSql : Located {
   bool irreversible = false;
 };
 
-using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, CreateEnum, DropType, AddColumn,
+using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, RenameIndex, CreateEnum, DropType, AddColumn,
                                DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault, AlterIdentity, AddIdentity, DropIdentity,
-                               AddConstraint, DropConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
+                               AddConstraint, DropConstraint, RenameConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql>;
 

@@ -298,6 +298,18 @@ auto named(Member member) {
     x3::_val(context) = std::move(node);
   };
 }
+// `[if exists] <name>`, the name of the column or constraint an action drops.
+template <typename Node, typename Member>
+auto named_if_exists(Member member) {
+  return [member](auto& context) {
+    auto& parts = x3::_attr(context);
+    Node node;
+    node.if_exists = boost::fusion::at_c<0>(parts);
+    node.span = boost::fusion::at_c<1>(parts).span;
+    node.*member = std::move(boost::fusion::at_c<1>(parts));
+    x3::_val(context) = std::move(node);
+  };
+}
 // Rules. The name in quotes is what an "expected ..." message prints.
 using x3::lit;
 using x3::omit;
@@ -315,6 +327,14 @@ struct referential_action_id;
 struct references_id;
 struct column_definition_id;
 struct constraint_body_id;
+struct column_constraint_id;
+struct deferral_id;
+struct nulls_distinct_id;
+struct rename_constraint_id;
+struct drop_sequence_id;
+struct drop_schema_id;
+struct drop_extension_id;
+struct alter_index_target_id;
 struct table_constraint_id;
 struct column_list_id;
 struct parenthesized_expression_id;
@@ -362,6 +382,14 @@ const x3::rule<column_definition_id, ast::ColumnDefinition> column_definition = 
 const x3::rule<constraint_body_id, ast::TableConstraint> constraint_body =
     "`primary key`, `unique`, `foreign key` or `check`";
 const x3::rule<table_constraint_id, ast::TableConstraint> table_constraint = "table constraint";
+const x3::rule<column_constraint_id, ast::TableConstraint> column_constraint = "column constraint";
+const x3::rule<deferral_id, ast::Deferral> deferral = "`deferrable`, `not deferrable` or `initially`";
+const x3::rule<nulls_distinct_id, ast::NullsDistinct> nulls_distinct = "`nulls distinct` or `nulls not distinct`";
+const x3::rule<rename_constraint_id, ast::RenameConstraint> rename_constraint = "`constraint`";
+const x3::rule<drop_sequence_id, ast::DropSequence> drop_sequence = "`sequence`";
+const x3::rule<drop_schema_id, ast::DropSchema> drop_schema = "`schema`";
+const x3::rule<drop_extension_id, ast::DropExtension> drop_extension = "`extension`";
+const x3::rule<alter_index_target_id, ast::RenameIndex> alter_index_target = "`index`";
 const x3::rule<column_list_id, std::vector<ast::Name>> column_list = "column list";
 const x3::rule<parenthesized_expression_id, ast::Expression> parenthesized_expression = "parenthesized expression";
 const x3::rule<index_element_id, ast::IndexElement> index_element = "column or (expression)";
@@ -502,27 +530,49 @@ const auto sequence_options_def = located[*sequence_option];
 const auto identity_sequence_options_def = located[lit('(') > +sequence_option > lit(')')];
 const auto alter_sequence_options_def = located[+(restart_option | sequence_option)];
 
+// `not deferrable` without an expectation after `not`: a column's `not null` may follow.
+const auto deferral_def = located[
+    +(kw("deferrable")[([](auto& context) { x3::_val(context).deferrable = true; })] |
+      (kw("not") >> kw("deferrable"))[([](auto& context) { x3::_val(context).deferrable = false; })] |
+      (kw("initially") > (kw("deferred")[([](auto& context) { x3::_val(context).initially_deferred = true; })] |
+                          kw("immediate")[([](auto& context) { x3::_val(context).initially_deferred = false; })])))];
+const auto nulls_distinct_def = located[
+    kw("nulls") > (kw("distinct") | (kw("not") > kw("distinct"))[set(&ast::NullsDistinct::not_distinct, true)])];
+
+// A column's own constraint: it has no column list, it is on its column.
+const auto column_constraint_def = located[
+    -(kw("constraint") > name[assign(&ast::TableConstraint::name)]) >>
+    ((kw("primary") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::primary_key)] |
+     (kw("unique")[set(&ast::TableConstraint::kind, ast::ConstraintKind::unique)] >>
+      -nulls_distinct[assign(&ast::TableConstraint::nulls)]) |
+     (kw("check")[set(&ast::TableConstraint::kind, ast::ConstraintKind::check)] >
+      parenthesized_expression[assign(&ast::TableConstraint::check)]) |
+     references[([](auto& context) {
+       x3::_val(context).kind = ast::ConstraintKind::foreign_key;
+       x3::_val(context).references = std::move(x3::_attr(context));
+     })]) >>
+    -deferral[assign(&ast::TableConstraint::deferral)]];
+
 const auto column_definition_def = located[
     name[assign(&ast::ColumnDefinition::name)] > type_ref[assign(&ast::ColumnDefinition::type)] >>
     *((kw("not") > kw("null"))[set(&ast::ColumnDefinition::not_null, true)] |
       kw("null")[set(&ast::ColumnDefinition::not_null, false)] |
       (kw("default") > expression)[assign(&ast::ColumnDefinition::default_value)] |
-      (kw("primary") > kw("key"))[set(&ast::ColumnDefinition::primary_key, true)] |
-      kw("unique")[set(&ast::ColumnDefinition::unique, true)] |
       (kw("generated") > ((kw("always")[set(&ast::ColumnDefinition::identity, ast::Identity::always)]) |
                           (kw("by") > kw("default"))[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)]) >
        kw("as") > kw("identity") >> -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]) |
-      references[assign(&ast::ColumnDefinition::references)])];
+      column_constraint[append(&ast::ColumnDefinition::constraints)])];
 
 const auto constraint_body_def = located[
     (((kw("primary") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::primary_key)] >
      column_list[assign(&ast::TableConstraint::columns)]) |
-    (kw("unique")[set(&ast::TableConstraint::kind, ast::ConstraintKind::unique)] >
-     column_list[assign(&ast::TableConstraint::columns)]) |
+    (kw("unique")[set(&ast::TableConstraint::kind, ast::ConstraintKind::unique)] >>
+     -nulls_distinct[assign(&ast::TableConstraint::nulls)] > column_list[assign(&ast::TableConstraint::columns)]) |
     ((kw("foreign") > kw("key"))[set(&ast::TableConstraint::kind, ast::ConstraintKind::foreign_key)] >
      column_list[assign(&ast::TableConstraint::columns)] > references[assign(&ast::TableConstraint::references)]) |
     (kw("check")[set(&ast::TableConstraint::kind, ast::ConstraintKind::check)] >
      parenthesized_expression[assign(&ast::TableConstraint::check)])) >>
+    -deferral[assign(&ast::TableConstraint::deferral)] >>
     -(kw("not") >> kw("valid"))[set(&ast::TableConstraint::not_valid, true)]];
 const auto keep_constraint_name = [](auto& context) {
   auto constraint_name = std::move(x3::_val(context).name);
@@ -546,6 +596,8 @@ const auto create_index_def = located[
     -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] > name[assign(&ast::CreateIndex::name)] >
     kw("on") > qualified_name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
     lit('(') > (index_element % ',')[assign(&ast::CreateIndex::elements)] > lit(')') >>
+    -(kw("include") > column_list[assign(&ast::CreateIndex::include)]) >>
+    -nulls_distinct[assign(&ast::CreateIndex::nulls)] >>
     -(kw("where") > parenthesized_expression[assign(&ast::CreateIndex::where)])];
 const auto create_type_def = located[
     kw("type") > qualified_name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
@@ -578,17 +630,25 @@ const auto comment_def = located[
       })])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
+const auto if_exists = kw("if") > kw("exists");
 const auto drop_table_def = located[
-    kw("table") > qualified_name[assign(&ast::DropTable::name)] >> -kw("cascade")[set(&ast::DropTable::cascade, true)]];
+    kw("table") > -if_exists[set(&ast::DropTable::if_exists, true)] > qualified_name[assign(&ast::DropTable::name)] >>
+    -kw("cascade")[set(&ast::DropTable::cascade, true)]];
 const auto drop_index_def = located[kw("index") > -kw("concurrently")[set(&ast::DropIndex::concurrently, true)] >
+                                    -if_exists[set(&ast::DropIndex::if_exists, true)] >
                                     qualified_name[assign(&ast::DropIndex::name)]];
 const auto drop_type_def = located[
-    kw("type") > qualified_name[assign(&ast::DropType::name)] >> -kw("cascade")[set(&ast::DropType::cascade, true)]];
+    kw("type") > -if_exists[set(&ast::DropType::if_exists, true)] > qualified_name[assign(&ast::DropType::name)] >>
+    -kw("cascade")[set(&ast::DropType::cascade, true)]];
+const auto drop_extension_def = located[
+    kw("extension") > -if_exists[set(&ast::DropExtension::if_exists, true)] > name[assign(&ast::DropExtension::name)]];
+const auto drop_sequence_def = located[
+    kw("sequence") > -if_exists[set(&ast::DropSequence::if_exists, true)] > qualified_name[assign(&ast::DropSequence::name)]];
+const auto drop_schema_def = located[
+    kw("schema") > -if_exists[set(&ast::DropSchema::if_exists, true)] > name[assign(&ast::DropSchema::name)]];
 const auto drop_target_def = omit[
-    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] |
-    (kw("extension") > name[named<ast::DropExtension>(&ast::DropExtension::name)]) |
-    (kw("sequence") > qualified_name[named<ast::DropSequence>(&ast::DropSequence::name)]) |
-    (kw("schema") > name[named<ast::DropSchema>(&ast::DropSchema::name)])];
+    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_extension[assign_val()] |
+    drop_sequence[assign_val()] | drop_schema[assign_val()]];
 
 // `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
 // `alter column c <change>`: the change's node learns its column afterwards, as an alter
@@ -605,6 +665,8 @@ const auto finish_alter_column = [](auto& context) {
   }, parts.change);
   x3::_val(context) = std::move(parts.change);
 };
+const auto rename_constraint_def = located[kw("constraint") > name[assign(&ast::RenameConstraint::name)] > kw("to") >
+                                           name[assign(&ast::RenameConstraint::new_name)]];
 const auto rename_column_def = located[kw("column") > name[assign(&ast::RenameColumn::column)] > kw("to") >
                                        name[assign(&ast::RenameColumn::new_name)]];
 const auto generated_when = kw("always")[set(&ast::AlterIdentity::generated, ast::Identity::always)] |
@@ -657,10 +719,11 @@ const auto alter_action_def = omit[
                     node.constraint = std::move(x3::_attr(context));
                     x3::_val(context) = std::move(node);
                   })])) |
-    (kw("drop") > ((kw("column") > name[named<ast::DropColumn>(&ast::DropColumn::column)]) |
-                   (kw("constraint") > name[named<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
+    (kw("drop") > ((kw("column") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropColumn>(&ast::DropColumn::column)]) |
+                   (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
     (kw("validate") > kw("constraint") > name[named<ast::ValidateConstraint>(&ast::ValidateConstraint::name)]) |
     (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
+                     rename_constraint[as_statement<ast::RenameConstraint>()] |
                      rename_column[as_statement<ast::RenameColumn>()])) |
     (kw("alter") > alter_column_clause[finish_alter_column])];
 const auto alter_table_def =
@@ -692,6 +755,10 @@ const auto finish_alter_type = [](auto& context) {
   x3::_val(context) = std::move(parts.action);
 };
 
+const auto alter_index_target_def = located[
+    kw("index") > qualified_name[assign(&ast::RenameIndex::index)] > kw("rename") > kw("to") >
+    name[assign(&ast::RenameIndex::new_name)]];
+
 const auto alter_type_target_def =
     omit[kw("type") > qualified_name[assign(&AlterTable::table)] > alter_type[assign(&AlterTable::action)]];
 
@@ -709,7 +776,8 @@ const auto execute_sql_def = located[
 
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
-     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_sequence[assign_val()])) |
+     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_sequence[assign_val()] |
+                     alter_index_target[assign_val()])) |
      insert_rows[assign_val()] | comment[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
@@ -725,6 +793,8 @@ const auto header_def = located[
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];
 
+BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
+                    drop_extension, alter_index_target)
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
                     create_extension, create_sequence, alter_sequence, sequence_options, alter_sequence_options,

@@ -363,6 +363,134 @@ TEST(Lowering, DropTypeCascadeDropsItsColumnsFirstAndRestoresThemAfterIt) {
                            "CREATE INDEX idx_job_priority ON job USING btree (priority)"}));
 }
 
+TEST(Lowering, IndexesWithIncludedColumnsAndNullsNotDistinct) {
+  const auto sql = lower("create table shelf (id integer primary key, code text, label text, position integer);",
+                         "@allow(LockingIndexBuild)\n"
+                         "create unique index idx_code on shelf (code) include (label, \"position\") nulls not distinct where (id > 0);\n"
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_position on shelf using gist (position) include (label) nulls distinct;\n"
+                         "alter table shelf add unique nulls not distinct (label);");
+  EXPECT_EQ(sql.up, (Sql{"CREATE UNIQUE INDEX idx_code ON shelf USING btree (code) INCLUDE (label, \"position\") NULLS NOT DISTINCT "
+                         "WHERE (id > 0)",
+                         "CREATE INDEX idx_position ON shelf USING gist (\"position\") INCLUDE (label)",
+                         "ALTER TABLE shelf ADD CONSTRAINT shelf_label_key UNIQUE NULLS NOT DISTINCT (label)"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE shelf DROP CONSTRAINT shelf_label_key", "DROP INDEX idx_position", "DROP INDEX idx_code"}));
+}
+
+// A column an index includes goes with the index, and comes back with it; a rename follows it.
+TEST(Lowering, IncludedColumnsAreColumnsTheIndexUses) {
+  const auto sql = lower("create table shelf (id integer primary key, code text, label text);\n"
+                         "create index idx_code on shelf (code) include (label);",
+                         "alter table shelf rename column code to key;\n"
+                         "alter table shelf drop column label;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE shelf RENAME COLUMN code TO key", "ALTER TABLE shelf DROP COLUMN label"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE shelf ADD COLUMN label text",
+                           "CREATE INDEX idx_code ON shelf USING btree (key) INCLUDE (label)",
+                           "ALTER TABLE shelf RENAME COLUMN key TO code"}));
+}
+
+// Renaming the index of a key renames the key, and renaming the key renames its index: in
+// PostgreSQL they share their name.
+TEST(Lowering, IndexAndConstraintRenames) {
+  const auto sql = lower("create table shelf (id integer primary key, code text unique, size integer check (size > 0));\n"
+                         "create index idx_size on shelf (size);",
+                         "alter index idx_size rename to idx_shelf_size;\n"
+                         "alter index shelf_pkey rename to shelf_primary;\n"
+                         "alter table shelf rename constraint shelf_code_key to shelf_code_unique;\n"
+                         "alter table shelf rename constraint shelf_size_check to shelf_size_positive;\n"
+                         "create index shelf_pkey on shelf (code);");
+  EXPECT_EQ(sql.up, (Sql{"ALTER INDEX idx_size RENAME TO idx_shelf_size",
+                         "ALTER TABLE shelf RENAME CONSTRAINT shelf_pkey TO shelf_primary",
+                         "ALTER TABLE shelf RENAME CONSTRAINT shelf_code_key TO shelf_code_unique",
+                         "ALTER TABLE shelf RENAME CONSTRAINT shelf_size_check TO shelf_size_positive",
+                         "CREATE INDEX shelf_pkey ON shelf USING btree (code)"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP INDEX shelf_pkey",
+                           "ALTER TABLE shelf RENAME CONSTRAINT shelf_size_positive TO shelf_size_check",
+                           "ALTER TABLE shelf RENAME CONSTRAINT shelf_code_unique TO shelf_code_key",
+                           "ALTER TABLE shelf RENAME CONSTRAINT shelf_primary TO shelf_pkey",
+                           "ALTER INDEX idx_shelf_size RENAME TO idx_size"}));
+}
+
+// As PostgreSQL names a check: after its column when its expression names exactly one,
+// wherever it is written.
+TEST(Lowering, ColumnChecksAreNamedAsPostgresDoes) {
+  const auto sql = lower("create table shelf (id integer primary key);",
+                         "create table tray (\n"
+                         "  id integer constraint tray_id_positive check (id > 0),\n"
+                         "  slots integer not null check (slots between 1 and 96),\n"
+                         "  width integer,\n"
+                         "  height integer check (height <= width) check (height > 0)\n"
+                         ");\n"
+                         "alter table shelf add column depth integer check (depth > 0);");
+  EXPECT_EQ(sql.up, (Sql{"CREATE TABLE tray (\n"
+                         "    id integer,\n"
+                         "    slots integer NOT NULL,\n"
+                         "    width integer,\n"
+                         "    height integer,\n"
+                         "    CONSTRAINT tray_id_positive CHECK (id > 0),\n"
+                         "    CONSTRAINT tray_slots_check CHECK (slots between 1 and 96),\n"
+                         "    CONSTRAINT tray_check CHECK (height <= width),\n"
+                         "    CONSTRAINT tray_height_check CHECK (height > 0)\n"
+                         ")",
+                         "ALTER TABLE shelf ADD COLUMN depth integer, ADD CONSTRAINT shelf_depth_check CHECK (depth > 0)"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE shelf DROP COLUMN depth", "DROP TABLE tray"}));
+}
+
+TEST(Lowering, DeferrableConstraints) {
+  const auto sql = lower("create table shelf (id integer primary key, position integer);",
+                         "create table tray (\n"
+                         "  id integer primary key deferrable initially deferred,\n"
+                         "  shelf_id integer references shelf initially deferred,\n"
+                         "  code text unique nulls not distinct deferrable initially immediate,\n"
+                         "  label text unique not deferrable not null\n"
+                         ");\n"
+                         "alter table shelf add unique (position) deferrable;\n"
+                         "@allow(ConstraintWithoutNotValid)\n"
+                         "alter table tray add constraint tray_self_fkey foreign key (shelf_id) references shelf (id) "
+                         "deferrable initially deferred not valid;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE TABLE tray (\n"
+                         "    id integer NOT NULL,\n"
+                         "    shelf_id integer,\n"
+                         "    code text,\n"
+                         "    label text NOT NULL,\n"
+                         "    CONSTRAINT tray_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED,\n"
+                         "    CONSTRAINT tray_code_key UNIQUE NULLS NOT DISTINCT (code) DEFERRABLE,\n"
+                         "    CONSTRAINT tray_label_key UNIQUE (label),\n"
+                         "    CONSTRAINT tray_shelf_id_fkey FOREIGN KEY (shelf_id) REFERENCES shelf (id) DEFERRABLE INITIALLY DEFERRED\n"
+                         ")",
+                         "ALTER TABLE shelf ADD CONSTRAINT shelf_position_key UNIQUE (\"position\") DEFERRABLE",
+                         "ALTER TABLE tray ADD CONSTRAINT tray_self_fkey FOREIGN KEY (shelf_id) REFERENCES shelf (id) "
+                         "DEFERRABLE INITIALLY DEFERRED NOT VALID"}));
+}
+
+// The compiler knows what exists at the revision: `if exists` lowers to the drop, or to nothing.
+TEST(Lowering, DropIfExistsLowersToTheDropOrToNothing) {
+  const auto sql = lower("create extension pgcrypto;\ncreate schema yard;\ncreate type kind as enum ('a');\n"
+                         "create sequence number;\n"
+                         "create table scrap (id integer, note text, constraint scrap_id_check check (id > 0));\n"
+                         "create index idx_note on scrap (note);",
+                         "@allow(NothingToDrop)\ndrop index if exists idx_gone;\n"
+                         "drop index if exists idx_note;\n"
+                         "alter table scrap drop constraint if exists scrap_id_check;\n"
+                         "@allow(NothingToDrop)\nalter table scrap drop constraint if exists scrap_id_check;\n"
+                         "@allow(DataLoss)\nalter table scrap drop column if exists note;\n"
+                         "@allow(NothingToDrop)\nalter table scrap drop column if exists note;\n"
+                         "@allow(DataLoss)\ndrop table if exists scrap;\n"
+                         "@allow(NothingToDrop)\ndrop table if exists scrap cascade;\n"
+                         "drop type if exists kind;\n@allow(NothingToDrop)\ndrop type if exists kind;\n"
+                         "drop sequence if exists number;\n@allow(NothingToDrop)\ndrop sequence if exists number;\n"
+                         "drop schema if exists yard;\n@allow(NothingToDrop)\ndrop schema if exists yard;\n"
+                         "drop extension if exists pgcrypto;\n@allow(NothingToDrop)\ndrop extension if exists pgcrypto;");
+  EXPECT_EQ(sql.up, (Sql{"DROP INDEX idx_note", "ALTER TABLE scrap DROP CONSTRAINT scrap_id_check",
+                         "ALTER TABLE scrap DROP COLUMN note", "DROP TABLE scrap", "DROP TYPE kind", "DROP SEQUENCE number",
+                         "DROP SCHEMA yard", "DROP EXTENSION pgcrypto"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE EXTENSION pgcrypto", "CREATE SCHEMA yard",
+                           "CREATE SEQUENCE number AS bigint INCREMENT BY 1 START WITH 1", "CREATE TYPE kind AS ENUM ('a')",
+                           "CREATE TABLE scrap (\n    id integer\n)", "ALTER TABLE scrap ADD COLUMN note text",
+                           "ALTER TABLE scrap ADD CONSTRAINT scrap_id_check CHECK (id > 0)",
+                           "CREATE INDEX idx_note ON scrap USING btree (note)"}));
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");

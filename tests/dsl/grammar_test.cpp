@@ -55,7 +55,8 @@ create table Grid (
   ASSERT_EQ(table.columns.size(), 4u);
   EXPECT_EQ(table.columns[0].type.name.name, "varchar");
   EXPECT_EQ(table.columns[0].type.modifiers, std::vector<std::int32_t>{36});
-  EXPECT_TRUE(table.columns[0].primary_key);
+  ASSERT_EQ(table.columns[0].constraints.size(), 1u);
+  EXPECT_EQ(table.columns[0].constraints[0].kind, ast::ConstraintKind::primary_key);
   EXPECT_EQ(table.columns[1].name.text, "Quoted Name");
   EXPECT_EQ(table.columns[1].type.name.name, "double precision");
   EXPECT_EQ(table.columns[1].type.array_dimensions, 1u);
@@ -63,8 +64,10 @@ create table Grid (
   EXPECT_EQ(source->slice(table.columns[1].default_value->span), "0");
   EXPECT_EQ(table.columns[2].type.name.name, "timestamp with time zone");
   EXPECT_EQ(source->slice(table.columns[2].default_value->span), "now()");
-  EXPECT_EQ(table.columns[3].references->on_delete, ast::ReferentialAction::cascade);
-  EXPECT_EQ(table.columns[3].references->on_update, ast::ReferentialAction::set_null);
+  ASSERT_EQ(table.columns[3].constraints.size(), 1u);
+  EXPECT_EQ(table.columns[3].constraints[0].kind, ast::ConstraintKind::foreign_key);
+  EXPECT_EQ(table.columns[3].constraints[0].references->on_delete, ast::ReferentialAction::cascade);
+  EXPECT_EQ(table.columns[3].constraints[0].references->on_update, ast::ReferentialAction::set_null);
   ASSERT_EQ(table.constraints.size(), 1u);
   EXPECT_EQ(table.constraints[0].name->text, "grid_name_key");
   EXPECT_EQ(table.constraints[0].kind, ast::ConstraintKind::unique);
