@@ -143,7 +143,8 @@ class StatementChecker {
 
   void operator()(const ast::DropTable& node) {
     if (node.if_exists && schema_.find_table(node.name) == nullptr) {
-      return nothing_to_drop(node.name.span, "table", to_string(node.name), names_of(schema_.tables()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("table `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.tables()));
     }
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
@@ -230,7 +231,8 @@ class StatementChecker {
   void operator()(const ast::DropIndex& node) {
     const auto index = schema_.indexes().find(node.name);
     if (index == schema_.indexes().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span, "index", to_string(node.name), names_of(schema_.indexes()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("index `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.indexes()));
     }
     if (index == schema_.indexes().end()) {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes()), sites_.relations);
@@ -300,7 +302,8 @@ class StatementChecker {
   void operator()(const ast::DropType& node) {
     const auto type = schema_.enums().find(node.name);
     if (type == schema_.enums().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span, "type", to_string(node.name), names_of(schema_.enums()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("type `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.enums()));
     }
     if (type == schema_.enums().end()) {
       report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums()), sites_.types);
@@ -362,7 +365,8 @@ class StatementChecker {
     if (node.if_exists && table->find_column(node.column.text) == nullptr) {
       std::vector<std::string> names;
       for (const auto& column : table->columns) names.push_back(column.name);
-      return nothing_to_drop(node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), names, node.column.text);
+      return nothing_to_drop(node.column.span,
+                             fmt::format("table `{}` has no column `{}`", table->name, node.column.text), node.column.text, names);
     }
     if (!find_column(*table, node.column)) return;
     if (!check_drop_column(*table, node.column.text, node.column.span)) return;
@@ -555,8 +559,8 @@ class StatementChecker {
     if (it == table->constraints.end() && node.if_exists) {
       std::vector<std::string> names;
       for (const auto& constraint : table->constraints) names.push_back(constraint.name);
-      return nothing_to_drop(node.name.span, "constraint", fmt::format("{} of table {}", node.name.text, table->name), names,
-                             node.name.text);
+      return nothing_to_drop(node.name.span,
+                             fmt::format("table `{}` has no constraint `{}`", table->name, node.name.text), node.name.text, names);
     }
     if (it == table->constraints.end()) {
       report_unknown_constraint(*table, node.name);
@@ -692,7 +696,8 @@ class StatementChecker {
   void operator()(const ast::DropSchema& node) {
     const std::string& name = node.name.text;
     if (!schema_.schemas().contains(name) && node.if_exists) {
-      return nothing_to_drop(node.name.span, "schema", name, names_of(schema_.schemas()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("schema `{}` does not exist", name), name, names_of(schema_.schemas()));
     }
     if (!schema_.schemas().contains(name)) {
       report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas()));
@@ -724,7 +729,8 @@ class StatementChecker {
 
   void operator()(const ast::DropExtension& node) {
     if (!schema_.extensions().contains(node.name.text) && node.if_exists) {
-      return nothing_to_drop(node.name.span, "extension", node.name.text, names_of(schema_.extensions()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("extension `{}` does not exist", node.name.text), node.name.text, names_of(schema_.extensions()));
     }
     if (!schema_.extensions().contains(node.name.text)) {
       report_unknown(DiagnosticKind::UnknownExtension, node.name, names_of(schema_.extensions()));
@@ -781,7 +787,8 @@ class StatementChecker {
   void operator()(const ast::DropSequence& node) {
     const auto sequence = schema_.sequences().find(node.name);
     if (sequence == schema_.sequences().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span, "sequence", to_string(node.name), names_of(schema_.sequences()));
+      return nothing_to_drop(node.name.span,
+                             fmt::format("sequence `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.sequences()));
     }
     if (sequence == schema_.sequences().end()) {
       report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
@@ -825,12 +832,11 @@ class StatementChecker {
   void emit(Operation operation) { emit_({std::move(operation), line_}); }
 
   // `drop ... if exists` of what does not exist at this revision: it lowers to nothing, and says
-  // so, with the name it may have meant. `written`: the name as the candidates spell it.
-  void nothing_to_drop(Span span, std::string_view kind, const std::string& shown, const std::vector<std::string>& candidates,
-                       const std::string& written = {}) {
-    Diagnostic* diagnostic = lint(DiagnosticKind::NothingToDrop, span, kind, shown, revision_.id);
+  // so, with the name it may have meant: `written` is the name as `candidates` spell theirs.
+  void nothing_to_drop(Span span, const std::string& what, const std::string& written, const std::vector<std::string>& candidates) {
+    Diagnostic* diagnostic = lint(DiagnosticKind::NothingToDrop, span, what, revision_.id);
     if (diagnostic == nullptr) return;
-    if (const std::string guess = closest_match(written.empty() ? shown : written, candidates); !guess.empty()) {
+    if (const std::string guess = closest_match(written, candidates); !guess.empty()) {
       diagnostic->notes.insert(diagnostic->notes.begin(), {{}, fmt::format("did you mean `{}`?", guess)});
     }
   }
