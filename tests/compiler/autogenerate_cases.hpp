@@ -110,7 +110,15 @@ inline std::vector<Case> model_changes() {
       // was dropped and added again on every run.
       Case{"primary_key_that_references_an_existing_table", {}, "create table badge (grid_id integer primary key references grid (id));\n", "",
            "create table badge (grid_id integer primary key);\n"},
-      Case{"rename_looks_like_drop_and_add", {{"note text", "remark text"}}, "", "if that is a rename"}};
+      Case{"rename_looks_like_drop_and_add", {{"note text", "remark text"}}, "", "if that is a rename"},
+      Case{"add_covering_index", {}, "create unique index idx_grid_name_covering on grid (name) include (size, status) nulls not distinct;\n", ""},
+      Case{"include_a_column_in_an_index", {{"on square (grid_id)", "on square (grid_id) include (note)"}}, "", ""},
+      Case{"unique_nulls_not_distinct", {{"name varchar(100) not null,", "name varchar(100) not null unique nulls not distinct,"}}, "", ""},
+      Case{"add_column_with_its_check", {{"note text", "note text, area integer constraint square_area_positive check (area > 0)"}}, "", ""},
+      Case{"make_a_foreign_key_deferrable", {{"on delete cascade", "on delete cascade deferrable initially deferred"}}, "", ""},
+      Case{"deferrable_keys_and_column_checks_of_a_new_table", {},
+           "create table atlas (\n  id integer primary key deferrable,\n  code text unique nulls not distinct deferrable initially deferred,\n"
+           "  grid_id integer references grid (id) initially deferred,\n  size integer check (size > 0)\n);\n", ""}};
 }
 
 // A case run through the compiler: the model, the old head, the revision autogenerate writes
