@@ -144,6 +144,15 @@ TEST(Introspect, EveryKindOfObjectSurvivesTheRoundTrip) {
     CREATE INDEX idx_grid_taken ON grid USING brin (taken);
     CREATE INDEX idx_grid_tags ON grid USING gin (tags);
     CREATE INDEX idx_square_grid ON archive.square (grid_id DESC, size);
+    CREATE TABLE shelf (
+      id integer PRIMARY KEY DEFERRABLE INITIALLY DEFERRED,
+      code text UNIQUE NULLS NOT DISTINCT DEFERRABLE,
+      grid_id bigint REFERENCES grid (id) DEFERRABLE INITIALLY DEFERRED,
+      width integer CHECK (width > 0),
+      CONSTRAINT shelf_grid_id_width_key UNIQUE NULLS NOT DISTINCT (grid_id, width)
+    );
+    CREATE UNIQUE INDEX idx_shelf_code ON shelf (code) INCLUDE (width, grid_id) NULLS NOT DISTINCT WHERE width > 1;
+    CREATE INDEX idx_shelf_width ON shelf (width DESC) INCLUDE (code);
   )sql");
   expect_rebuilt_alike(original, "every_kind");
 }
@@ -181,7 +190,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER grid_touch BEFORE UPDATE ON grid FOR EACH ROW EXECUTE FUNCTION touch();
     CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
-    CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) DEFERRABLE);
+    CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) MATCH FULL);
     CREATE INDEX idx_tag_prefix ON tag (name text_pattern_ops);
     CREATE TABLE special_grid () INHERITS (grid);
     ALTER TABLE grid ENABLE ROW LEVEL SECURITY;
@@ -199,7 +208,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_NE(left_out.find("function public.touch()"), std::string::npos) << left_out;
   EXPECT_NE(left_out.find("trigger grid_touch on public.grid"), std::string::npos) << left_out;
   EXPECT_NE(left_out.find("domain type public.positive"), std::string::npos) << left_out;
-  for (const char* expected : {"the collation of column tag.name", "DEFERRABLE of constraint tag_grid_id_fkey on tag",
+  for (const char* expected : {"the collation of column tag.name", "MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the operator class or collation of a key of index idx_tag_prefix",
                                "inheritance of table public.special_grid", "row level security of public.grid",
                                "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
