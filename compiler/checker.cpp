@@ -143,8 +143,8 @@ class StatementChecker {
 
   void operator()(const ast::DropTable& node) {
     if (node.if_exists && schema_.find_table(node.name) == nullptr) {
-      return nothing_to_drop(node.name.span,
-                             fmt::format("table `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.tables()));
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("table `{}` does not exist", shown), shown, names_of(schema_.tables()));
     }
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
@@ -231,8 +231,8 @@ class StatementChecker {
   void operator()(const ast::DropIndex& node) {
     const auto index = schema_.indexes().find(node.name);
     if (index == schema_.indexes().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span,
-                             fmt::format("index `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.indexes()));
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("index `{}` does not exist", shown), shown, names_of(schema_.indexes()));
     }
     if (index == schema_.indexes().end()) {
       report_unknown(DiagnosticKind::UnknownIndex, node.name, names_of(schema_.indexes()), sites_.relations);
@@ -302,8 +302,8 @@ class StatementChecker {
   void operator()(const ast::DropType& node) {
     const auto type = schema_.enums().find(node.name);
     if (type == schema_.enums().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span,
-                             fmt::format("type `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.enums()));
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("type `{}` does not exist", shown), shown, names_of(schema_.enums()));
     }
     if (type == schema_.enums().end()) {
       report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums()), sites_.types);
@@ -787,8 +787,8 @@ class StatementChecker {
   void operator()(const ast::DropSequence& node) {
     const auto sequence = schema_.sequences().find(node.name);
     if (sequence == schema_.sequences().end() && node.if_exists) {
-      return nothing_to_drop(node.name.span,
-                             fmt::format("sequence `{}` does not exist", to_string(node.name)), to_string(node.name), names_of(schema_.sequences()));
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("sequence `{}` does not exist", shown), shown, names_of(schema_.sequences()));
     }
     if (sequence == schema_.sequences().end()) {
       report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
@@ -862,8 +862,10 @@ class StatementChecker {
     return constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique;
   }
 
-  // The table whose primary key or unique constraint has the index `name`, if one has.
+  // The table whose primary key or unique constraint has the index `name`, if one has. The
+  // tables are searched only when such an index exists.
   const Table* table_of_constraint_index(const QualifiedName& name) const {
+    if (schema_.relation_kind(name) == nullptr) return nullptr;
     for (const auto& [table_name, table] : schema_.tables()) {
       if (table_name.schema != name.schema) continue;
       for (const auto& constraint : table.constraints) {

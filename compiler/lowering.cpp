@@ -100,11 +100,11 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             touched.indexes.insert(beside(node.index, node.new_name.text));
             if (const auto index = before.indexes().find(node.index); index != before.indexes().end()) {
               touched.tables.insert(index->second.table);
-            }
-            for (const auto& [name, table] : before.tables()) {
-              if (name.schema != node.index.schema) continue;
-              for (const auto& constraint : table.constraints) {
-                if (constraint.name == node.index.name) touched.tables.insert(name);
+            } else if (before.relation_kind(node.index) != nullptr) {
+              for (const auto& [name, table] : before.tables()) {
+                for (const auto& constraint : table.constraints) {
+                  if (name.schema == node.index.schema && constraint.name == node.index.name) touched.tables.insert(name);
+                }
               }
             }
           } else if constexpr (std::is_same_v<Node, ast::CreateEnum>) {
