@@ -92,7 +92,8 @@ SELECT co.conrelid, co.conname, co.contype,
        co.confdeltype, co.confupdtype, co.convalidated, pg_get_constraintdef(co.oid),
        rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid),
        co.condeferrable, co.confmatchtype, co.condeferred,
-       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = co.conindid)
+       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = co.conindid),
+       co.contype IN ('p', 'u') AND (SELECT ix.indnkeyatts < ix.indnatts FROM pg_index ix WHERE ix.indexrelid = co.conindid)
 FROM pg_constraint co
 JOIN user_table ut ON ut.oid = co.conrelid
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid
@@ -364,6 +365,7 @@ class Reader {
     constraint.deferrable = row[12] == "t";
     constraint.initially_deferred = row[14] == "t";
     constraint.nulls_not_distinct = row[15] == "true";
+    if (row[16] == "t") left_out(fmt::format("the INCLUDE columns of constraint {} on {}", constraint.name, table.name));
     if (row[13] == "f") left_out(fmt::format("MATCH FULL of foreign key {} on {}", constraint.name, table.name));
     switch (kind) {
       case 'p': constraint.kind = ConstraintKind::primary_key; break;

@@ -190,7 +190,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER grid_touch BEFORE UPDATE ON grid FOR EACH ROW EXECUTE FUNCTION touch();
     CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
-    CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) MATCH FULL);
+    CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) MATCH FULL,
+                      UNIQUE (grid_id) INCLUDE (name));
     CREATE INDEX idx_tag_prefix ON tag (name text_pattern_ops);
     CREATE TABLE special_grid () INHERITS (grid);
     ALTER TABLE grid ENABLE ROW LEVEL SECURITY;
@@ -209,6 +210,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_NE(left_out.find("trigger grid_touch on public.grid"), std::string::npos) << left_out;
   EXPECT_NE(left_out.find("domain type public.positive"), std::string::npos) << left_out;
   for (const char* expected : {"the collation of column tag.name", "MATCH FULL of foreign key tag_grid_id_fkey on tag",
+                               "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "the operator class or collation of a key of index idx_tag_prefix",
                                "inheritance of table public.special_grid", "row level security of public.grid",
                                "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
