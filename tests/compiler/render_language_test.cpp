@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "compiler/lowering.hpp"
 #include "compiler/render_language.hpp"
@@ -32,8 +33,22 @@ TEST(RenderLanguage, EveryOperationOfTheChainMeansTheSameWrittenBack) {
   for (const auto& entry : fs::directory_iterator(fs::path(MIGC_TESTS_DIR) / "chains" / "every_operation")) {
     if (entry.path().extension() == ".mig") paths.push_back(entry.path());
   }
-  std::sort(paths.begin(), paths.end());  // the chain is linear, in file order
   ASSERT_GE(paths.size(), 20u);
+  // The chain is linear, each revision on its parent, whatever order the files' numbers give.
+  std::map<std::string, std::pair<std::string, fs::path>> child_of;  // parent id ("" for the root) -> (id, file)
+  for (const auto& path : paths) {
+    const SourceFile file(path.filename().string(), read(path));
+    Diagnostics diagnostics;
+    const auto syntax = parse_revision_file(file, diagnostics);
+    ASSERT_TRUE(syntax) << path;
+    const std::string parent = syntax->header.parents.empty() ? "" : syntax->header.parents.front().value;
+    ASSERT_TRUE(child_of.emplace(parent, std::pair{syntax->header.id.value, path}).second) << "two revisions on " << parent;
+  }
+  paths.clear();
+  for (auto child = child_of.find(""); child != child_of.end(); child = child_of.find(child->second.first)) {
+    paths.push_back(child->second.second);
+  }
+  ASSERT_EQ(paths.size(), child_of.size()) << "the chain is not linear";
   Schema schema;
   const CreationSites sites;
   for (const auto& path : paths) {
