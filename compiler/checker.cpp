@@ -11,6 +11,7 @@
 #include <span>
 #include <set>
 
+#include "compiler/constant_values.hpp"
 #include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
@@ -523,7 +524,7 @@ class StatementChecker {
     std::optional<std::string> value;
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
-      if (!value) return;
+      if (!value || !value_fits(*node.value, *value, column->type)) return;
     }
     emit(op::SetDefault{table->name, column->name, std::move(value)});
   }
@@ -623,6 +624,7 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(anchor->span), type->name, anchor->value, revision_.id);
       return;
     }
+    values_added_here_.insert({type->name, node.value.value});
     op::AddEnumValue added{type->name, node.value.value, {}, {}};
     if (node.before) added.before = node.before->value;
     if (node.after) added.after = node.after->value;
@@ -667,9 +669,9 @@ class StatementChecker {
         return;
       }
       std::vector<std::string> values;
-      for (const auto& value : row) {
-        auto sql = expression_sql(value, "an inserted value", nullptr);
-        if (!sql) return;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        auto sql = expression_sql(row[i], "an inserted value", nullptr);
+        if (!sql || !value_fits(row[i], *sql, table->find_column(node.columns[i].text)->type)) return;
         values.push_back(std::move(*sql));
       }
       insert.rows.push_back(std::move(values));
@@ -1132,6 +1134,39 @@ class StatementChecker {
       if (uses(read_expression(expression.sql))) found.push_back(std::move(expression));
     }
     return found;
+  }
+
+  // A constant given to a column (a default, an inserted value) must be a value of its type, as
+  // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
+  // more than a constant is PostgreSQL's to judge.
+  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type) {
+    const auto constant = constant_of(sql);
+    if (!constant || constant->casts.size() > 1) return true;
+    ColumnType type = column_type;
+    if (constant->casts.size() == 1) {
+      const auto& names = constant->casts[0];
+      const BuiltinType* builtin = names.empty() ? nullptr : find_builtin(QualifiedName{"", names.back()});
+      if (builtin != nullptr && (names.size() == 1 || names[0] == "pg_catalog")) {
+        type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+      } else if (schema_.enums().contains(qualified(names))) {
+        type = ColumnType{qualified(names), {}, 0, true};
+      } else {
+        return true;
+      }
+    }
+    const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
+    const std::vector<std::string>* values = found != schema_.enums().end() ? &found->second.values : nullptr;
+    if (auto refused = constant_refused(*constant, type, values)) {
+      diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), type.sql(), *refused);
+      return false;
+    }
+    if (values != nullptr && constant->kind == SqlConstant::Kind::string && values_added_here_.contains({type.name, constant->value})) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), type.sql(),
+                                             "the value is added by this revision, and PostgreSQL cannot use an enum value in the transaction that added it");
+      diagnostic.notes.push_back({{}, "use it in a later revision"});
+      return false;
+    }
+    return true;
   }
 
   // The span of the name at `offset` in an expression's text (its first word, or quoted name).
@@ -1610,7 +1645,7 @@ class StatementChecker {
     column.not_null = syntax.not_null;
     if (syntax.default_value) {
       column.default_sql = expression_sql(*syntax.default_value, "a default", nullptr);
-      if (!column.default_sql) return false;
+      if (!column.default_sql || !value_fits(*syntax.default_value, *column.default_sql, column.type)) return false;
     }
     column.identity = syntax.identity;
     if (syntax.identity != Identity::none &&
@@ -1811,6 +1846,8 @@ class StatementChecker {
   // (table, column) added by this revision without a value for the rows the table may have, and
   // not filled since.
   std::set<std::pair<QualifiedName, std::string>> unfilled_;
+  // Enum values this revision added: PostgreSQL refuses to use them in the same transaction.
+  std::set<std::pair<QualifiedName, std::string>> values_added_here_;
 };
 
 

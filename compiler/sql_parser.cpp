@@ -331,6 +331,49 @@ bool is_null_constant(std::string_view text) {
   return node->contains("A_Const") && (*node)["A_Const"].value("isnull", false);
 }
 
+std::optional<SqlConstant> constant_of(std::string_view text) {
+  const Tree tree = parse("SELECT (" + std::string(text) + "\n)");
+  if (tree.error) return std::nullopt;
+  const Json* node = &tree.json;
+  for (const char* step : {"stmts", "", "stmt", "SelectStmt", "targetList", "", "ResTarget", "val"}) {
+    if (*step == '\0') {
+      if (!node->is_array() || node->empty()) return std::nullopt;
+      node = &(*node)[0];
+    } else {
+      if (!node->is_object() || !node->contains(step)) return std::nullopt;
+      node = &(*node)[step];
+    }
+  }
+  SqlConstant constant;
+  while (node->contains("TypeCast")) {
+    constant.casts.insert(constant.casts.begin(), string_list((*node)["TypeCast"]["typeName"].value("names", Json::array())));
+    node = &(*node)["TypeCast"]["arg"];
+  }
+  if (!node->contains("A_Const")) return std::nullopt;
+  const Json& value = (*node)["A_Const"];
+  using Kind = SqlConstant::Kind;
+  if (value.value("isnull", false)) {
+    constant.kind = Kind::null;
+  } else if (value.contains("sval")) {
+    constant.value = value["sval"].value("sval", "");
+  } else if (value.contains("ival")) {
+    constant.kind = Kind::integer;
+    if (value["ival"].contains("ival")) constant.value = std::to_string(value["ival"]["ival"].get<std::int64_t>());
+  } else if (value.contains("fval")) {
+    constant.kind = Kind::number;
+    constant.value = value["fval"].value("fval", "");
+  } else if (value.contains("boolval")) {
+    constant.kind = Kind::boolean;
+    constant.value = value["boolval"].value("boolval", false) ? "true" : "false";
+  } else if (value.contains("bsval")) {
+    constant.kind = Kind::bits;
+    constant.value = value["bsval"].value("bsval", "");
+  } else {
+    return std::nullopt;
+  }
+  return constant;
+}
+
 std::vector<SqlColumnReference> column_references(std::string_view text) {
   static constexpr std::string_view prefix = "SELECT (";
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");

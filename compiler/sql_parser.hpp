@@ -42,6 +42,17 @@ inline std::optional<SqlError> check_expression(std::string_view text) { return 
 // that gives rows no value.
 bool is_null_constant(std::string_view text);
 
+// A constant, as PostgreSQL's parser reads it: a string, a number, a boolean or NULL, and the
+// types it is cast to (innermost first), e.g. `'a'::grade` or `-1`.
+struct SqlConstant {
+  enum class Kind { string, integer, number, boolean, null, bits };
+  Kind kind = Kind::string;
+  std::string value;  // a string's text, a number as written, "true"/"false"; empty for an integer the tree leaves unnamed (libpg_query writes no value for a negative one)
+  std::vector<std::vector<std::string>> casts;
+};
+// The constant a valid expression is, or nothing when it is more than one.
+std::optional<SqlConstant> constant_of(std::string_view text);
+
 // A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
 // its byte offset in the expression.
 struct SqlColumnReference {

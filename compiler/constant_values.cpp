@@ -1,0 +1,157 @@
+#include "compiler/constant_values.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+namespace migc {
+namespace {
+
+using Kind = SqlConstant::Kind;
+
+std::string trimmed_lower(const std::string& text) {
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  std::string out = text.substr(begin, end - begin);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::integer: return "integer";
+    case Kind::number: return "numeric";
+    case Kind::boolean: return "boolean";
+    case Kind::bits: return "bit";
+    default: return "text";
+  }
+}
+
+std::string invalid_syntax(const std::string& type, const std::string& value) {
+  return fmt::format("invalid input syntax for type {}: \"{}\"", type, value);
+}
+
+// Integers: PostgreSQL's int2in/int4in/int8in (no underscores before 16).
+std::optional<std::string> integer_refused(const SqlConstant& constant, const std::string& type, long double min, long double max) {
+  if (constant.kind == Kind::boolean || constant.kind == Kind::bits) return fmt::format("a {} is not a {}", kind_name(constant.kind), type);
+  if (constant.kind == Kind::integer && constant.value.empty()) return std::nullopt;
+  const std::string text = trimmed_lower(constant.value);
+  if (constant.kind == Kind::string) {
+    static const std::regex digits(R"([+-]?[0-9]+)");
+    if (!std::regex_match(text, digits)) return invalid_syntax(type, constant.value);
+  }
+  const long double value = std::strtold(text.c_str(), nullptr);
+  if (value < min - 0.5L || value >= max + 0.5L) return fmt::format("{} is out of range for type {}", constant.value, type);
+  return std::nullopt;
+}
+
+std::optional<std::string> number_refused(const SqlConstant& constant, const std::string& type) {
+  if (constant.kind == Kind::boolean || constant.kind == Kind::bits) return fmt::format("a {} is not a {}", kind_name(constant.kind), type);
+  if (constant.kind != Kind::string) return std::nullopt;
+  const std::string text = trimmed_lower(constant.value);
+  static const std::regex number(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?)");
+  if (std::regex_match(text, number)) return std::nullopt;
+  for (const char* special : {"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"}) {
+    if (text == special) return std::nullopt;
+  }
+  return invalid_syntax(type, constant.value);
+}
+
+// parse_bool(): a prefix of true/false/yes/no, on/off (two letters at least), 1 or 0.
+std::optional<std::string> boolean_refused(const SqlConstant& constant) {
+  if (constant.kind == Kind::boolean || constant.kind == Kind::null) return std::nullopt;
+  if (constant.kind != Kind::string) return fmt::format("a {} is not a boolean: write true or false", kind_name(constant.kind));
+  const std::string text = trimmed_lower(constant.value);
+  const auto prefix_of = [&](std::string_view word, std::size_t at_least) {
+    return text.size() >= at_least && text.size() <= word.size() && word.substr(0, text.size()) == text;
+  };
+  if (text == "1" || text == "0" || prefix_of("true", 1) || prefix_of("false", 1) || prefix_of("yes", 1) || prefix_of("no", 1) ||
+      prefix_of("on", 2) || prefix_of("off", 2)) {
+    return std::nullopt;
+  }
+  return invalid_syntax("boolean", constant.value);
+}
+
+// uuid_in(): 32 hex digits, in braces or not, a hyphen allowed after any group of four.
+std::optional<std::string> uuid_refused(const SqlConstant& constant) {
+  if (constant.kind != Kind::string) return fmt::format("a {} is not a uuid", kind_name(constant.kind));
+  std::string_view text = constant.value;
+  if (text.size() >= 2 && text.front() == '{' && text.back() == '}') text = text.substr(1, text.size() - 2);
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::isxdigit(static_cast<unsigned char>(text[i]))) {
+      ++digits;
+    } else if (!(text[i] == '-' && digits > 0 && digits % 4 == 0 && digits < 32 && i + 1 < text.size() && text[i + 1] != '-')) {
+      return invalid_syntax("uuid", constant.value);
+    }
+  }
+  if (digits != 32) return invalid_syntax("uuid", constant.value);
+  return std::nullopt;
+}
+
+std::optional<std::string> json_refused(const SqlConstant& constant, const std::string& type) {
+  if (constant.kind != Kind::string) return fmt::format("a {} is not {}: write it as a string, '{}'", kind_name(constant.kind), type, constant.value);
+  if (!nlohmann::json::accept(constant.value)) return invalid_syntax(type, constant.value);
+  return std::nullopt;
+}
+
+// Dates and times take many spellings (and DateStyle decides some): only what no spelling takes
+// is refused: no digit and no special word, or an ISO date with no such day.
+std::optional<std::string> datetime_refused(const SqlConstant& constant, const std::string& type) {
+  if (constant.kind != Kind::string) return fmt::format("a {} is not a {}", kind_name(constant.kind), type);
+  const std::string text = trimmed_lower(constant.value);
+  for (const char* special : {"epoch", "infinity", "-infinity", "now", "today", "tomorrow", "yesterday", "allballs"}) {
+    if (text == special) return std::nullopt;
+  }
+  if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    return invalid_syntax(type, constant.value);
+  }
+  static const std::regex iso(R"(([0-9]{4})-([0-9]{2})-([0-9]{2})([ t].*)?)");
+  std::smatch parts;
+  if (type != "time without time zone" && type != "time with time zone" && std::regex_match(text, parts, iso)) {
+    const int year = std::stoi(parts[1]);
+    const int month = std::stoi(parts[2]);
+    const int day = std::stoi(parts[3]);
+    constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
+      return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
+                                            const std::vector<std::string>* enum_values) {
+  if (constant.kind == Kind::null || type.array_dimensions > 0) return std::nullopt;
+  if (type.user_defined) {
+    if (enum_values == nullptr) return std::nullopt;
+    if (constant.kind != Kind::string) return fmt::format("a {} is not a value of an enum type: write one of its values as a string", kind_name(constant.kind));
+    if (std::find(enum_values->begin(), enum_values->end(), constant.value) == enum_values->end()) {
+      return fmt::format("invalid input value for enum {}: \"{}\"", type.name, constant.value);
+    }
+    return std::nullopt;
+  }
+  const std::string& name = type.name.name;
+  if (name == "smallint") return integer_refused(constant, name, -32768.0L, 32767.0L);
+  if (name == "integer") return integer_refused(constant, name, -2147483648.0L, 2147483647.0L);
+  if (name == "bigint") return integer_refused(constant, name, -9223372036854775808.0L, 9223372036854775807.0L);
+  if (name == "numeric" || name == "real" || name == "double precision") return number_refused(constant, name);
+  if (name == "boolean") return boolean_refused(constant);
+  if (name == "uuid") return uuid_refused(constant);
+  if (name == "json" || name == "jsonb") return json_refused(constant, name);
+  if (name == "date" || name.starts_with("timestamp") || name.starts_with("time ")) return datetime_refused(constant, name);
+  return std::nullopt;
+}
+
+}  // namespace migc

@@ -1,0 +1,20 @@
+// Whether PostgreSQL takes a constant as a value of a type: what its input functions (and the
+// absence of an assignment cast) would refuse at deploy, told at build time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/schema.hpp"
+#include "compiler/sql_parser.hpp"
+
+namespace migc {
+
+// Why PostgreSQL would refuse `constant` as a value of `type`, or nothing when it takes it or
+// this cannot tell (types without a check here take anything). `enum_values`: the type's values
+// when it is an enum type.
+std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
+                                            const std::vector<std::string>* enum_values);
+
+}  // namespace migc
