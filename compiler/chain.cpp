@@ -189,8 +189,8 @@ namespace {
 class BranchJoin {
  public:
   BranchJoin(const RevisionGraph& graph, const std::vector<RevisionSource>& sources, const CreationSites& sites,
-             const std::vector<const std::vector<Operation>*>& operations, const std::map<std::size_t, Schema>& branch_points)
-      : graph_(graph), sources_(sources), sites_(sites), operations_(operations), branch_points_(branch_points) {
+             const std::vector<const LoweredRevision*>& lowered, const std::map<std::size_t, Schema>& branch_points)
+      : graph_(graph), sources_(sources), sites_(sites), lowered_(lowered), branch_points_(branch_points) {
     position_.assign(sources.size(), sources.size());  // a revision outside the order (a duplicate id) sorts last
     for (std::size_t i = 0; i < graph.order().size(); ++i) position_[graph.order()[i]] = i;
   }
@@ -283,31 +283,47 @@ class BranchJoin {
     Schema schema = start != nullptr ? *start : Schema{};
     const std::vector<std::size_t> have = start != nullptr ? ancestry_set(start_revision) : std::vector<std::size_t>{};
     for (const std::size_t revision : minus(ancestry, have)) {
-      for (const auto& operation : *operations_[revision]) apply_operation(operation, schema);
+      for (const auto& operation : lowered_[revision]->operations) apply_operation(operation, schema);
     }
     return schema;
   }
 
   // Applies `revisions` to `schema`: checked again when `check`, else their stored operations.
-  // Returns the errors the check found.
-  std::vector<Diagnostic> recheck(const std::vector<std::size_t>& revisions, Schema& schema, bool check) const {
+  // Returns what the check found.
+  std::vector<Note> recheck(const std::vector<std::size_t>& revisions, Schema& schema, bool check) const {
     if (!check) {
       for (const std::size_t revision : revisions) {
-        for (const auto& operation : *operations_[revision]) apply_operation(operation, schema);
+        for (const auto& operation : lowered_[revision]->operations) apply_operation(operation, schema);
       }
       return {};
     }
     Diagnostics scratch;
-    for (const std::size_t revision : revisions) lower_revision(sources_[revision], schema, sites_, scratch);
-    std::vector<Diagnostic> errors;
-    for (const auto& diagnostic : scratch.all()) {
-      if (diagnostic.severity == Severity::error) errors.push_back(diagnostic);
+    std::vector<Note> problems;
+    for (const std::size_t revision : revisions) {
+      const std::size_t errors_before = scratch.error_count();
+      const LoweredRevision again = lower_revision(sources_[revision], schema, sites_, scratch);
+      // Its down was derived from the schema of its own branch, and runs as built: after the
+      // other branch too, it must still be the way back (an enum rebuilt with the other branch's
+      // values and columns, a type the other branch changed too).
+      const auto sql_of = [](const std::vector<LoweredStep>& steps) {
+        std::vector<std::string> sql;
+        for (const auto& step : steps) sql.push_back(step.sql);
+        return sql;
+      };
+      if (scratch.error_count() == errors_before && sql_of(again.down) != sql_of(lowered_[revision]->down)) {
+        problems.push_back({{sources_[revision].file, sources_[revision].syntax->header.id.span},
+                            fmt::format("the way down of `{}`, built for its own branch, would not give back the schema there",
+                                        sources_[revision].id)});
+      }
     }
-    return errors;
+    for (const auto& diagnostic : scratch.all()) {
+      if (diagnostic.severity == Severity::error) problems.push_back({diagnostic.where, diagnostic.message});
+    }
+    return problems;
   }
 
   // The errors of `rechecked`, one branch's revisions applied after `other`, the other's tip.
-  void report(std::size_t merge, std::size_t other, const std::vector<std::size_t>& rechecked, const std::vector<Diagnostic>& errors,
+  void report(std::size_t merge, std::size_t other, const std::vector<std::size_t>& rechecked, const std::vector<Note>& errors,
               Diagnostics& diagnostics) const {
     if (errors.empty()) return;
     const auto& header = sources_[merge].syntax->header;
@@ -326,7 +342,7 @@ class BranchJoin {
   const RevisionGraph& graph_;
   const std::vector<RevisionSource>& sources_;
   const CreationSites& sites_;
-  const std::vector<const std::vector<Operation>*>& operations_;
+  const std::vector<const LoweredRevision*>& lowered_;
   const std::map<std::size_t, Schema>& branch_points_;
   std::vector<std::size_t> position_;  // of each revision in graph order
   mutable std::map<std::size_t, std::size_t> ancestry_sizes_;
@@ -384,12 +400,12 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   const CreationSites sites = find_creation_sites(sources);
 
   CompiledChain chain;
-  chain.revisions.reserve(graph.order().size());  // `operations` points into it
+  chain.revisions.reserve(graph.order().size());  // `lowered` points into it
   Schema schema;
   std::map<std::size_t, Schema> branch_points;  // schema after each revision with several children
-  std::vector<const std::vector<Operation>*> operations(parsed.size());  // of each revision compiled
+  std::vector<const LoweredRevision*> lowered(parsed.size());  // of each revision compiled
   std::optional<std::size_t> previous;
-  const BranchJoin join(graph, sources, sites, operations, branch_points);
+  const BranchJoin join(graph, sources, sites, lowered, branch_points);
   for (const std::size_t revision : graph.order()) {
     const auto& parents = graph.parents(revision);
     const bool follows_previous = previous && std::find(parents.begin(), parents.end(), *previous) != parents.end();
@@ -416,7 +432,7 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.checksum = checksum_of(compiled.lowered);
     compiled.schema_changes = std::move(compiled.lowered.schema_changes);
     chain.revisions.push_back(std::move(compiled));
-    operations[revision] = &chain.revisions.back().lowered.operations;
+    lowered[revision] = &chain.revisions.back().lowered;
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;
     previous = revision;
   }

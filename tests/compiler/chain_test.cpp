@@ -114,9 +114,14 @@ TEST(Chain, BranchesWhoseOrderDecidesTheSchemaConflict) {
   files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'b';\n");
   Diagnostics diagnostics;
   EXPECT_FALSE(compile_chain(files, diagnostics));
+  // Each order ends with the other's default, and each down puts back the default its own
+  // branch started from.
   EXPECT_EQ(messages_of(diagnostics),
-            (std::vector<std::string>{std::string("the branches merge revision `m` joins conflict: the schema they leave depends "
-                                                  "on which is applied first | table t differs | ") + resolution}));
+            (std::vector<std::string>{
+                std::string("the branches merge revision `m` joins conflict: a database at revision `b` cannot take `a` | "
+                            "after `b`: the way down of `a`, built for its own branch, would not give back the schema there | ") + resolution,
+                std::string("the branches merge revision `m` joins conflict: a database at revision `a` cannot take `b` | "
+                            "after `a`: the way down of `b`, built for its own branch, would not give back the schema there | ") + resolution}));
 }
 
 TEST(Chain, BranchesChangingOneTableApartMergeInEitherOrder) {
@@ -135,6 +140,21 @@ TEST(Chain, BranchesChangingOneTableApartMergeInEitherOrder) {
   ASSERT_TRUE(chain) << ::testing::PrintToString(messages_of(diagnostics));
   EXPECT_EQ(chain->head.tables().at({"", "t"}).columns.size(), 4u);
   EXPECT_NE(chain->head.tables().at({"", "u"}).find_column("o"), nullptr);
+}
+
+TEST(Chain, BranchesWhoseWayDownDependsOnTheOtherConflict) {
+  // b's down rebuilds `color` around the columns b saw; after a, a column of a's uses it too.
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\ncreate type color as enum ('red');\ncreate table u (id integer primary key);\n");
+  files.emplace_back("a_x.mig", "revision 'a' revises '001';\nalter table u add column c color;\n");
+  files.emplace_back("b_x.mig", "revision 'b' revises '001';\nalter type color add value 'blue';\n");
+  files.emplace_back("m_x.mig", "revision 'm' merges 'a', 'b';\n");
+  Diagnostics diagnostics;
+  EXPECT_FALSE(compile_chain(files, diagnostics));
+  EXPECT_EQ(messages_of(diagnostics),
+            (std::vector<std::string>{std::string("the branches merge revision `m` joins conflict: a database at revision `a` cannot take `b` | "
+                                                  "after `a`: the way down of `b`, built for its own branch, would not give back the schema there | ") +
+                                      resolution}));
 }
 
 }  // namespace
