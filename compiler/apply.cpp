@@ -1,5 +1,6 @@
 // The one place a schema changes: each operation's effect on the model.
 #include <algorithm>
+#include <set>
 
 #include "compiler/operations.hpp"
 #include "postgres/sql_text.hpp"
@@ -218,15 +219,40 @@ class SchemaMutator {
     EnumType type = found->second;
     std::replace(type.values.begin(), type.values.end(), o.from, o.to);
     schema_.put_enum(std::move(type));
-    // Defaults hold the value itself, written alone or cast (`'b'::mood`), so they follow the rename.
+    // PostgreSQL stores the value itself, not its label, wherever an expression holds it: the
+    // defaults, checks and index expressions of the tables using the type follow the rename.
     const std::string from = quote_literal(o.from);
-    for (const auto& [table, column] : schema_.columns_of_type(o.type)) {
-      change_column(table, column, [&](Column& changed) {
-        if (changed.default_sql && (*changed.default_sql == from || changed.default_sql->starts_with(from + "::"))) {
-          changed.default_sql = quote_literal(o.to) + changed.default_sql->substr(from.size());
+    const std::string to = quote_literal(o.to);
+    std::set<QualifiedName> tables;
+    for (const auto& [table, column] : schema_.columns_of_type(o.type)) tables.insert(table);
+    for (const auto& table : tables) {
+      change_table(table, [&](Table& changed) {
+        for (auto& column : changed.columns) {
+          if (column.default_sql) column.default_sql = with_literal_renamed(*column.default_sql, from, to);
         }
+        for (auto& constraint : changed.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
       });
+      for (const auto& name : schema_.indexes_of(table)) {
+        Index index = schema_.indexes().at(name);
+        index.where_sql = with_literal_renamed(index.where_sql, from, to);
+        for (auto& key : index.keys) key.expression = with_literal_renamed(key.expression, from, to);
+        schema_.put_index(std::move(index));
+      }
     }
+  }
+
+  // `sql` with each string constant `from` (a whole literal, quotes included) written `to`.
+  static std::string with_literal_renamed(const std::string& sql, const std::string& from, const std::string& to) {
+    std::string out;
+    std::size_t done = 0;
+    for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + 1)) {
+      // A literal of its own: not the end of a longer one (`'a''green'`), nor followed by a quote.
+      const bool whole = (at == 0 || sql[at - 1] != '\'') && (at + from.size() == sql.size() || sql[at + from.size()] != '\'');
+      if (!whole || at < done) continue;
+      out += sql.substr(done, at - done) + to;
+      done = at + from.size();
+    }
+    return out + sql.substr(done);
   }
 
   void operator()(const op::RebuildEnum& o) { schema_.put_enum(o.type); }
