@@ -525,6 +525,8 @@ class StatementChecker {
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
       if (!value || !value_fits(*node.value, *value, column->type)) return;
+      // It is written again after DEFAULT in CREATE TABLE and ADD COLUMN (the schema, a derived down).
+      if (!fits_column_default(*value)) value = "(" + *value + ")";
     }
     emit(op::SetDefault{table->name, column->name, std::move(value)});
   }
@@ -1646,6 +1648,8 @@ class StatementChecker {
     if (syntax.default_value) {
       column.default_sql = expression_sql(*syntax.default_value, "a default", nullptr);
       if (!column.default_sql || !value_fits(*syntax.default_value, *column.default_sql, column.type)) return false;
+      // PostgreSQL's grammar takes less after DEFAULT than the language does (`now() at time zone 'utc'`).
+      if (!fits_column_default(*column.default_sql)) column.default_sql = "(" + *column.default_sql + ")";
     }
     column.identity = syntax.identity;
     if (syntax.identity != Identity::none &&

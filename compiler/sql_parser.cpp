@@ -314,6 +314,28 @@ ExpressionFacts read_expression(std::string_view text) {
   return facts;
 }
 
+namespace {
+bool parses_as_column_default(std::string_view text) {
+  const PgQueryParseResult result = parse_on_a_deep_stack("CREATE TABLE t (c text DEFAULT " + std::string(text) + "\n)");
+  const bool fits = result.error == nullptr;
+  pg_query_free_parse_result(result);
+  return fits;
+}
+}  // namespace
+
+bool fits_column_default(std::string_view text) {
+  // Chains repeat their defaults (`now()`, `0`): each short one is parsed once.
+  static std::unordered_map<std::string, bool> known;
+  constexpr std::size_t short_fragment = 128;
+  if (text.size() <= short_fragment) {
+    if (const auto found = known.find(std::string(text)); found != known.end()) return found->second;
+  }
+  const bool fits = parses_as_column_default(text);
+  if (text.size() <= short_fragment && known.size() < 100000) known.emplace(text, fits);
+  return fits;
+}
+
+
 bool is_null_constant(std::string_view text) {
   const Tree tree = parse("SELECT (" + std::string(text) + "\n)");
   if (tree.error) return false;

@@ -38,6 +38,10 @@ struct ExpressionFacts {
 ExpressionFacts read_expression(std::string_view text);
 inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
 
+// Whether a valid expression can stand as it is after DEFAULT in a column's definition, where
+// PostgreSQL's grammar takes less than elsewhere (no AND, OR, NOT, IS, IN, LIKE, ...).
+bool fits_column_default(std::string_view text);
+
 // Whether a valid expression is NULL, cast or not (`null`, `(null)`, `null::text`): a default
 // that gives rows no value.
 bool is_null_constant(std::string_view text);

@@ -76,8 +76,7 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
                Diagnostics& diagnostics) {
   const Iterator begin = source.text().begin();
   const Iterator end = source.text().end();
-  int depth = 0;
-  const auto parser = x3::with<grammar::source_begin_tag>(begin)[x3::with<grammar::nesting_depth_tag>(depth)[rule]];
+  const auto parser = x3::with<grammar::source_begin_tag>(begin)[rule];
   try {
     if (x3::phrase_parse(it, end, parser, grammar::skipper, attribute)) return true;
     const auto [got, span] = describe_token(source, skip_blanks(it, end));
@@ -181,9 +180,7 @@ ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
 bool is_expression(const std::string& text) {
   Iterator it = text.begin();
   ast::Expression expression;
-  int depth = 0;
-  const auto parser = x3::with<grammar::source_begin_tag>(text.begin())[
-      x3::with<grammar::nesting_depth_tag>(depth)[grammar::expression >> x3::eoi]];
+  const auto parser = x3::with<grammar::source_begin_tag>(text.begin())[grammar::expression >> x3::eoi];
   try {
     return x3::phrase_parse(it, text.end(), parser, grammar::skipper, expression);
   } catch (const x3::expectation_failure<Iterator>&) {

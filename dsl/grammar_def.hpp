@@ -5,7 +5,9 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -110,93 +112,113 @@ constexpr dollar_quoted_parser dollar_quoted{};
 // exactly one expression. PostgreSQL's token rules decide where it ends: strings ('', E'' with
 // backslash escapes), quoted names, `--` and nested `/* */` comments, and dollar quotes may hold
 // parentheses of their own.
-struct parenthesized_parser : x3::parser<parenthesized_parser> {
-  using attribute_type = x3::unused_type;
-  static constexpr bool has_attribute = false;
-
-  static bool identifier_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
-  }
-
-  template <typename Iterator, typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
-    x3::skip_over(first, last, context);
-    if (first == last || *first != '(') return false;
-    const std::string_view text(&*first, static_cast<std::size_t>(last - first));
-    int depth = 0;
-    std::size_t i = 0;
-    const auto skip_to = [&](std::string_view end) {
-      const auto found = text.find(end, i);
-      i = found == std::string_view::npos ? text.size() : found + end.size();
-    };
-    while (i < text.size()) {
-      const char c = text[i];
-      const char before = i > 0 ? text[i - 1] : ' ';
-      if (c == '\'') {
-        const bool escapes = (before == 'e' || before == 'E') && (i < 2 || !identifier_char(text[i - 2]));
-        for (++i; i < text.size(); ++i) {
-          if (escapes && text[i] == '\\') {
-            ++i;
-          } else if (text[i] == '\'') {
-            if (i + 1 < text.size() && text[i + 1] == '\'') {
-              ++i;
-            } else {
-              break;
-            }
-          }
-        }
-        ++i;
-      } else if (c == '"') {
-        ++i;
-        skip_to("\"");
-      } else if (text.substr(i, 2) == "--") {
-        skip_to("\n");
-      } else if (text.substr(i, 2) == "/*") {
-        int comments = 1;
-        for (i += 2; i < text.size() && comments > 0;) {
-          if (text.substr(i, 2) == "/*") {
-            ++comments;
-            i += 2;
-          } else if (text.substr(i, 2) == "*/") {
-            --comments;
-            i += 2;
-          } else {
-            ++i;
-          }
-        }
-      } else if (c == '$' && !identifier_char(before)) {
-        std::size_t tag_end = i + 1;
-        while (tag_end < text.size() && identifier_char(text[tag_end]) && text[tag_end] != '$' &&
-               !(tag_end == i + 1 && std::isdigit(static_cast<unsigned char>(text[tag_end])))) {
-          ++tag_end;
-        }
-        if (tag_end < text.size() && text[tag_end] == '$') {
-          const std::string_view tag = text.substr(i, tag_end - i + 1);
-          i = tag_end + 1;
-          skip_to(tag);
-        } else {
-          ++i;  // a parameter, $1
-        }
-      } else {
-        if (c == '(') {
-          ++depth;
-        } else if (c == ')' && --depth == 0) {
-          first += static_cast<std::ptrdiff_t>(i + 1);
-          return true;
-        }
-        ++i;
-      }
-    }
-    throw x3::expectation_failure<Iterator>(first, "closing )");
-  }
-};
-
-constexpr parenthesized_parser parenthesized{};
-
-// The nesting depth of the expression being parsed, and its bound. Expressions nest by
-// recursion, so without one a default of f(f(f(...))) 50,000 levels deep exhausts the stack.
-struct nesting_depth_tag;
+// The nesting depth past which a fragment is refused: PostgreSQL's own stack would not take
+// much more at deploy.
 constexpr int max_nesting = 100;
+
+// Where SQL that starts `text` ends, by PostgreSQL's token rules: strings ('', E'' with
+// backslash escapes), quoted names, `--` and nested `/* */` comments, and dollar quotes may hold
+// anything. A parenthesized fragment is one balanced `( ... )`; an open one runs, outside
+// parentheses and `case ... end`, up to a `,`, `)` or `;`, or a word of `stops` after its first
+// token. Returns the length, or npos when a parenthesis or quote is left open; `too_deep_at`
+// is where parentheses first nest deeper than max_nesting, or npos.
+inline std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
+                                       std::size_t& too_deep_at) {
+  const auto identifier_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  int depth = 0;
+  int cases = 0;
+  bool any_token = false;
+  std::size_t i = 0;
+  std::size_t token_end = 0;  // the fragment ends where its last token does, blanks and comments left out
+  const auto skip_to = [&](std::string_view end) {
+    const auto found = text.find(end, i);
+    i = found == std::string_view::npos ? std::string_view::npos : found + end.size();
+  };
+  too_deep_at = std::string_view::npos;
+  while (i != std::string_view::npos && i < text.size()) {
+    const char c = text[i];
+    const char before = i > 0 ? text[i - 1] : ' ';
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    const bool top = depth == 0 && cases == 0;
+    if (!parenthesized && depth == 0 && (c == ',' || c == ')' || c == ';')) return any_token ? token_end : std::string_view::npos;
+    if (c == '\'') {
+      const bool escapes = (before == 'e' || before == 'E') && (i < 2 || !identifier_char(text[i - 2]));
+      for (++i; i < text.size(); ++i) {
+        if (escapes && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == '\'') {
+          if (i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;
+          } else {
+            break;
+          }
+        }
+      }
+      if (i >= text.size()) return std::string_view::npos;
+      ++i;
+    } else if (c == '"') {
+      ++i;
+      skip_to("\"");
+    } else if (text.substr(i, 2) == "--") {
+      skip_to("\n");
+      continue;
+    } else if (text.substr(i, 2) == "/*") {
+      int comments = 1;
+      for (i += 2; i < text.size() && comments > 0;) {
+        if (text.substr(i, 2) == "/*") {
+          ++comments;
+          i += 2;
+        } else if (text.substr(i, 2) == "*/") {
+          --comments;
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+      continue;
+    } else if (c == '$' && !identifier_char(before)) {
+      std::size_t tag_end = i + 1;
+      while (tag_end < text.size() && identifier_char(text[tag_end]) && text[tag_end] != '$' &&
+             !(tag_end == i + 1 && std::isdigit(static_cast<unsigned char>(text[tag_end])))) {
+        ++tag_end;
+      }
+      if (tag_end < text.size() && text[tag_end] == '$') {
+        const std::string_view tag = text.substr(i, tag_end - i + 1);
+        i = tag_end + 1;
+        skip_to(tag);
+      } else {
+        ++i;  // a parameter, $1
+      }
+    } else if (identifier_char(c)) {
+      std::size_t end = i;
+      while (end < text.size() && identifier_char(text[end])) ++end;
+      std::string word(text.substr(i, end - i));
+      for (char& letter : word) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+      if (!parenthesized && top && any_token && std::find(stops.begin(), stops.end(), word) != stops.end()) return token_end;
+      if (word == "case") ++cases;
+      if (word == "end" && cases > 0) --cases;
+      i = end;
+    } else if (c == '(') {
+      ++i;
+      if (++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = i;
+    } else if (c == ')') {
+      ++i;
+      if (--depth == 0 && parenthesized) return i;
+    } else {
+      if (parenthesized && depth == 0) return i == 0 ? std::string_view::npos : i;
+      ++i;
+    }
+    any_token = true;
+    token_end = std::min(i, text.size());
+    if (parenthesized && depth == 0 && i > 0 && text[0] != '(') return std::string_view::npos;
+  }
+  return parenthesized || depth > 0 || !any_token ? std::string_view::npos : token_end;
+}
 
 // Thrown where an expression nests deeper than max_nesting.
 template <typename Iterator>
@@ -204,34 +226,39 @@ struct nesting_too_deep {
   Iterator where;
 };
 
-// nested[p]: parses p one level of nesting deeper, or throws nesting_too_deep past the bound.
-template <typename Subject>
-struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
-  using base_type = x3::unary_parser<Subject, nested_directive<Subject>>;
+// `( ... )` with anything inside but unbalanced parentheses (check constraints, index elements),
+// or an open expression (`fragment_parser`, defaults, inserted values, predicates): SQL the
+// compiler hands to PostgreSQL's parser, which then requires exactly one expression.
+template <bool Parenthesized>
+struct sql_fragment_parser : x3::parser<sql_fragment_parser<Parenthesized>> {
   using attribute_type = x3::unused_type;
   static constexpr bool has_attribute = false;
-
-  constexpr explicit nested_directive(const Subject& subject) : base_type(subject) {}
+  std::span<const std::string_view> stops;
 
   template <typename Iterator, typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& rcontext, Attribute&) const {
-    int& depth = x3::get<nesting_depth_tag>(context);
-    if (depth >= max_nesting) throw nesting_too_deep<Iterator>{first};
-    struct Level {
-      int& depth;
-      ~Level() { --depth; }
-    } level{++depth};
-    return this->subject.parse(first, last, context, rcontext, x3::unused);
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
+    x3::skip_over(first, last, context);
+    if (first == last || (Parenthesized && *first != '(')) return false;
+    const std::string_view text(&*first, static_cast<std::size_t>(last - first));
+    std::size_t too_deep_at = 0;
+    const std::size_t length = sql_fragment_length(text, Parenthesized, stops, too_deep_at);
+    if (too_deep_at != std::string_view::npos) throw nesting_too_deep<Iterator>{first + static_cast<std::ptrdiff_t>(too_deep_at)};
+    if (length == std::string_view::npos) {
+      if (!Parenthesized && !text.empty() && (text[0] == ',' || text[0] == ')' || text[0] == ';')) return false;
+      throw x3::expectation_failure<Iterator>(first, Parenthesized ? "closing )" : "the end of the expression");
+    }
+    first += static_cast<std::ptrdiff_t>(length);
+    return true;
   }
 };
 
-struct nested_gen {
-  template <typename Subject>
-  constexpr auto operator[](const Subject& subject) const {
-    return nested_directive<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(subject));
-  }
-};
-constexpr nested_gen nested{};
+constexpr sql_fragment_parser<true> parenthesized{};
+// Words that end an expression written in a column's definition: its next constraint.
+constexpr std::string_view column_constraint_words[] = {"not", "null", "primary", "references", "check", "unique",
+                                                       "constraint", "generated", "default", "deferrable", "initially", "collate"};
+constexpr sql_fragment_parser<false> column_expression_fragment{{}, column_constraint_words};
+constexpr sql_fragment_parser<false> expression_fragment{{}, {}};
+
 
 // Semantic-action helpers: each names the one AST field it sets.
 template <typename Member>
@@ -322,7 +349,7 @@ struct sql_body_id;
 struct type_ref_id;
 struct type_name_id;
 struct expression_id;
-struct operand_id;
+struct open_expression_id;
 struct referential_action_id;
 struct references_id;
 struct column_definition_id;
@@ -374,7 +401,7 @@ const x3::rule<sql_body_id, ast::StringLiteral> sql_body = "dollar-quoted SQL ($
 const x3::rule<type_ref_id, ast::TypeRef> type_ref = "type";
 const x3::rule<type_name_id, QualifiedName> type_name = "type name";
 const x3::rule<expression_id, ast::Expression> expression = "expression";
-const x3::rule<operand_id> operand = "expression";
+const x3::rule<open_expression_id, ast::Expression> open_expression = "expression";
 const x3::rule<referential_action_id, ast::ReferentialAction> referential_action =
     "`cascade`, `restrict`, `set null`, `set default` or `no action`";
 const x3::rule<references_id, ast::References> references = "`references`";
@@ -489,13 +516,12 @@ const auto type_ref_def =
          -time_zone_suffix[([](auto& context) { x3::_val(context).name.name += x3::_attr(context); })] >>  // timestamp(3) with time zone
          *(lit('[') > lit(']'))[count_dimension]];
 
-// Expressions: literals, function calls, casts and parentheses; enough for defaults, and
-// strict enough that the text can be handed to PostgreSQL as written.
-const auto number = x3::lexeme[+x3::digit >> -(lit('.') >> *x3::digit)];
-const auto operand_def = -lit('-') >> (quoted_string | number | parenthesized |
-                                       (identifier >> -(lit('(') > -(nested[expression] % ',') > lit(')'))));
+// Expressions, as PostgreSQL's parser reads them (compiler/sql_parser.cpp): the grammar finds
+// where one ends by PostgreSQL's token rules. In a column's definition it ends at the next
+// constraint's word, as PostgreSQL's own grammar has it; elsewhere at `,`, `)` or `;`.
 const auto parenthesized_expression_def = located[parenthesized];
-const auto expression_def = located[operand >> *(lit("::") > type_ref)];
+const auto expression_def = located[column_expression_fragment];
+const auto open_expression_def = located[expression_fragment];
 
 // Constraints.
 const auto referential_action_def =
@@ -598,7 +624,7 @@ const auto create_index_def = located[
     lit('(') > (index_element % ',')[assign(&ast::CreateIndex::elements)] > lit(')') >>
     -(kw("include") > column_list[assign(&ast::CreateIndex::include)]) >>
     -nulls_distinct[assign(&ast::CreateIndex::nulls)] >>
-    -(kw("where") > parenthesized_expression[assign(&ast::CreateIndex::where)])];
+    -(kw("where") > open_expression[assign(&ast::CreateIndex::where)])];
 const auto create_type_def = located[
     kw("type") > qualified_name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
     (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
@@ -686,11 +712,11 @@ const auto alter_column_def = omit[
        node.type = std::move(x3::_attr(context));
        x3::_val(context) = std::move(node);
      })] >>
-     -(kw("using") > parenthesized_expression[([](auto& context) {
+     -(kw("using") > open_expression[([](auto& context) {
          std::get<ast::AlterColumnType>(x3::_val(context)).using_expression = std::move(x3::_attr(context));
        })])) |
     (kw("set") > ((kw("not") > kw("null"))[([](auto& context) { x3::_val(context) = ast::SetNotNull{}; })] |
-                  (kw("default") > expression[([](auto& context) {
+                  (kw("default") > open_expression[([](auto& context) {
                      ast::SetDefault node;
                      node.span = x3::_attr(context).span;
                      node.value = std::move(x3::_attr(context));
@@ -765,7 +791,7 @@ const auto alter_type_target_def =
 const auto insert_rows_def = located[
     kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
     column_list[assign(&ast::InsertRows::columns)] > kw("values") >
-    ((lit('(') > (expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
+    ((lit('(') > (open_expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
     -((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
       kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
 
@@ -799,7 +825,7 @@ BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alte
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
                     create_extension, create_sequence, alter_sequence, sequence_options, alter_sequence_options,
                     identity_sequence_options, alter_identity, add_identity, comment)
-BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, type_ref, type_name, expression, operand,
+BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, type_ref, type_name, expression, open_expression,
                     referential_action, references, column_definition, constraint_body, table_constraint,
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,
                     drop_type, drop_target, alter_table, alter_action, execute_sql, statement, allow, header)
