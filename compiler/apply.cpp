@@ -1,5 +1,6 @@
 // The one place a schema changes: each operation's effect on the model.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "compiler/operations.hpp"
@@ -143,6 +144,10 @@ class SchemaMutator {
     change_column(o.table, o.column, [&](Column& column) { column.default_sql = o.value; });
   }
 
+  void operator()(const op::DropExpression& o) {
+    change_column(o.table, o.column, [&](Column& column) { column.generated_sql.reset(); });
+  }
+
   void operator()(const op::Comment& o) {
     if (!o.column) {
       change_table(o.table, [&](Table& table) { table.comment = o.text; });
@@ -198,7 +203,70 @@ class SchemaMutator {
   void operator()(const op::DropIndex& o) { schema_.erase_index(o.name); }
 
   void operator()(const op::CreateEnum& o) { schema_.put_enum(o.type); }
-  void operator()(const op::DropType& o) { schema_.erase_enum(o.name); }
+  void operator()(const op::DropType& o) {
+    if (schema_.enums().contains(o.name)) schema_.erase_enum(o.name);
+    if (schema_.composites().contains(o.name)) schema_.erase_composite(o.name);
+  }
+
+  void operator()(const op::CreateDomain& o) { schema_.put_domain(o.domain); }
+  void operator()(const op::DropDomain& o) { schema_.erase_domain(o.name); }
+  void operator()(const op::SetDomainDefault& o) {
+    change_domain(o.domain, [&](Domain& domain) { domain.default_sql = o.value; });
+  }
+  void operator()(const op::SetDomainNotNull& o) {
+    change_domain(o.domain, [&](Domain& domain) { domain.not_null = o.not_null; });
+  }
+  void operator()(const op::AddDomainConstraint& o) {
+    change_domain(o.domain, [&](Domain& domain) { domain.constraints.push_back(o.constraint); });
+  }
+  void operator()(const op::DropDomainConstraint& o) {
+    change_domain(o.domain, [&](Domain& domain) {
+      std::erase_if(domain.constraints, [&](const DomainConstraint& c) { return c.name == o.name; });
+    });
+  }
+
+  // The columns, domains and attributes of the type name it by its new name, as PostgreSQL's
+  // catalog names it by oid.
+  void operator()(const op::RenameDomain& o) {
+    const auto found = schema_.domains().find(o.from);
+    if (found == schema_.domains().end()) return;
+    const QualifiedName to = beside(o.from, o.to);
+    Domain domain = found->second;
+    domain.name = to;
+    schema_.erase_domain(o.from);
+    schema_.put_domain(std::move(domain));
+    const auto renamed = [&](ColumnType& type) {
+      if (type.user_defined && type.name == o.from) type.name = to;
+    };
+    for (const auto& [table, column] : schema_.columns_of_type(o.from)) {
+      change_column(table, column, [&](Column& changed) { renamed(changed.type); });
+    }
+    for (const auto& [name, other] : std::map<QualifiedName, Domain>(schema_.domains())) {
+      if (other.type.user_defined && other.type.name == o.from) change_domain(name, [&](Domain& changed) { renamed(changed.type); });
+    }
+    for (const auto& [name, type] : std::map<QualifiedName, CompositeType>(schema_.composites())) {
+      CompositeType changed = type;
+      for (auto& attribute : changed.attributes) renamed(attribute.type);
+      if (changed.attributes != type.attributes) schema_.put_composite(std::move(changed));
+    }
+  }
+
+  void operator()(const op::CreateComposite& o) { schema_.put_composite(o.type); }
+  void operator()(const op::AddAttribute& o) {
+    change_composite(o.type, [&](CompositeType& type) { type.attributes.push_back(o.attribute); });
+  }
+  void operator()(const op::DropAttribute& o) {
+    change_composite(o.type, [&](CompositeType& type) {
+      std::erase_if(type.attributes, [&](const Attribute& a) { return a.name == o.name; });
+    });
+  }
+  void operator()(const op::RenameAttribute& o) {
+    change_composite(o.type, [&](CompositeType& type) {
+      for (auto& attribute : type.attributes) {
+        if (attribute.name == o.from) attribute.name = o.to;
+      }
+    });
+  }
 
   void operator()(const op::AddEnumValue& o) {
     const auto found = schema_.enums().find(o.type);
@@ -284,6 +352,24 @@ class SchemaMutator {
     Table table = *found;
     change(table);
     schema_.put_table(std::move(table));
+  }
+
+  template <typename Change>
+  void change_domain(const QualifiedName& name, Change change) {
+    const auto found = schema_.domains().find(name);
+    if (found == schema_.domains().end()) return;
+    Domain domain = found->second;
+    change(domain);
+    schema_.put_domain(std::move(domain));
+  }
+
+  template <typename Change>
+  void change_composite(const QualifiedName& name, Change change) {
+    const auto found = schema_.composites().find(name);
+    if (found == schema_.composites().end()) return;
+    CompositeType type = found->second;
+    change(type);
+    schema_.put_composite(std::move(type));
   }
 
   template <typename Change>

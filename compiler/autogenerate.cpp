@@ -34,6 +34,15 @@ class Differ {
       if (!head_.extensions().contains(name)) add(op::CreateExtension{Extension{name, {}}});
     }
     enums();
+    domains();
+    for (const auto& [name, type] : model_.composites()) {
+      const auto old = head_.composites().find(name);
+      if (old == head_.composites().end()) {
+        add(op::CreateComposite{type});
+      } else {
+        attributes(old->second, type);
+      }
+    }
     for (const auto& [name, sequence] : model_.sequences()) {
       const auto old = head_.sequences().find(name);
       if (old == head_.sequences().end()) {
@@ -67,6 +76,12 @@ class Differ {
     }
     for (const auto& [name, _] : head_.sequences()) {
       if (!model_.sequences().contains(name)) add(op::DropSequence{name});
+    }
+    for (const auto& [name, _] : head_.composites()) {
+      if (!model_.composites().contains(name)) add(op::DropType{name});
+    }
+    for (const auto& [name, _] : head_.domains()) {
+      if (!model_.domains().contains(name)) add(op::DropDomain{name});
     }
     for (const auto& [name, _] : head_.enums()) {
       if (!model_.enums().contains(name)) add(op::DropType{name});
@@ -121,6 +136,56 @@ class Differ {
     }
   }
 
+  void domains() {
+    for (const auto& [name, domain] : model_.domains()) {
+      const auto found = head_.domains().find(name);
+      if (found == head_.domains().end()) {
+        add(op::CreateDomain{domain});
+        continue;
+      }
+      const Domain& old = found->second;
+      if (!(old.type == domain.type)) {
+        warn(fmt::format("domain `{}` is {} in the model and {} at the head; PostgreSQL cannot change a domain's type, so "
+                         "nothing was generated for it: create a new domain and move the columns to it by hand",
+                         name, domain.type.sql(), old.type.sql()));
+      }
+      if (old.default_sql != domain.default_sql) add(op::SetDomainDefault{name, domain.default_sql});
+      if (old.not_null != domain.not_null) add(op::SetDomainNotNull{name, domain.not_null});
+      const auto find = [](const Domain& in, const std::string& constraint) -> const DomainConstraint* {
+        for (const auto& candidate : in.constraints) {
+          if (candidate.name == constraint) return &candidate;
+        }
+        return nullptr;
+      };
+      for (const auto& constraint : old.constraints) {
+        const DomainConstraint* now = find(domain, constraint.name);
+        if (now == nullptr || !(*now == constraint)) add(op::DropDomainConstraint{name, constraint.name});
+      }
+      for (const auto& constraint : domain.constraints) {
+        const DomainConstraint* before = find(old, constraint.name);
+        if (before == nullptr || !(*before == constraint)) add(op::AddDomainConstraint{name, constraint});
+      }
+    }
+  }
+
+  // An attribute whose type changes is dropped and added again: no column may use the type then.
+  void attributes(const CompositeType& old, const CompositeType& type) {
+    const auto find = [](const CompositeType& in, const std::string& attribute) -> const Attribute* {
+      for (const auto& candidate : in.attributes) {
+        if (candidate.name == attribute) return &candidate;
+      }
+      return nullptr;
+    };
+    for (const auto& attribute : old.attributes) {
+      const Attribute* now = find(type, attribute.name);
+      if (now == nullptr || !(*now == attribute)) add(op::DropAttribute{type.name, attribute.name});
+    }
+    for (const auto& attribute : type.attributes) {
+      const Attribute* before = find(old, attribute.name);
+      if (before == nullptr || !(*before == attribute)) add(op::AddAttribute{type.name, attribute});
+    }
+  }
+
   // Comments the model gives `table` (and its columns) that `old` does not have, or removes.
   void comments(const Table& old, const Table& table) {
     if (table.comment != old.comment) add(op::Comment{table.name, std::nullopt, table.comment});
@@ -147,6 +212,18 @@ class Differ {
         add_column(table, column);
         added.push_back(column.name);
         continue;
+      }
+      if (before->generated_sql != column.generated_sql) {
+        if (before->generated_sql && !column.generated_sql) {
+          add(op::DropExpression{table.name, column.name});
+        } else {
+          // PostgreSQL 15 cannot give a column an expression: the column is added again.
+          warn(fmt::format("column `{}.{}` has another generation expression in the model; it is dropped and added again",
+                           table.name, column.name));
+          add(op::DropColumn{table.name, column.name});
+          add_column(table, column);
+          continue;
+        }
       }
       if (!(before->type == column.type)) add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt});
       const bool serials = before->owned_sequence && column.owned_sequence && column.identity == Identity::none;
@@ -211,7 +288,8 @@ class Differ {
   // (NotNullWithoutDefault), where adding it not null at once would fail only at deploy.
   void add_column(const Table& table, const Column& column) {
     const std::string name = quote_qualified(table.name);
-    const bool needs_values = column.not_null && !column.default_sql && !column.owned_sequence && column.identity == Identity::none;
+    const bool needs_values = column.not_null && !column.default_sql && !column.owned_sequence &&
+                              column.identity == Identity::none && !column.generated_sql;
     Column loose = column;
     loose.comment.reset();  // comments() gives it
     if (needs_values) loose.not_null = false;

@@ -122,18 +122,18 @@ class StatementChecker {
 
   void operator()(const ast::CreateTable& node) {
     if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) return;
-    if (const auto type = schema_.enums().find(node.name); type != schema_.enums().end()) {
-      // Every table also defines a row type of its name, so a table cannot share an enum's name.
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), node.name, revision_.id);
-      diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
-      return;
-    }
+    // Every table also defines a row type of its name, so a table cannot share a type's name.
+    if (!check_not_a_type(node.name.span, node.name)) return;
     Table table;
     table.name = node.name;
     table.origin = {revision_.id, at(node.name.span)};
     std::vector<PendingConstraint> pending;
     for (const auto& column : node.columns) {
       if (!add_column(table, column, pending)) return;
+    }
+    // A generation expression may name a column written after it.
+    for (const auto& column : node.columns) {
+      if (column.generated && !check_generated(table, column)) return;
     }
     for (const auto& constraint : node.constraints) pending.push_back({&constraint, constraint.kind, {}});
     if (!add_constraints(table, pending)) return;
@@ -278,14 +278,7 @@ class StatementChecker {
   void operator()(const ast::CreateEnum& node) {
     if (!check_name(node.name)) return;
     const QualifiedName& name = node.name;
-    const Origin* existing = nullptr;
-    if (const auto type = schema_.enums().find(name); type != schema_.enums().end()) existing = &type->second.origin;
-    if (const Table* table = schema_.find_table(name)) existing = &table->origin;
-    if (existing != nullptr) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.name.span), name, revision_.id);
-      diagnostic.notes.push_back({existing->where, fmt::format("first created here, by revision {}", existing->revision)});
-      return;
-    }
+    if (!check_new_type(node.name.span, name)) return;
     EnumType type;
     type.name = name;
     type.origin = {revision_.id, at(node.name.span)};
@@ -301,29 +294,47 @@ class StatementChecker {
   }
 
   void operator()(const ast::DropType& node) {
-    const auto type = schema_.enums().find(node.name);
-    if (type == schema_.enums().end() && node.if_exists) {
-      const std::string shown = to_string(node.name);
-      return nothing_to_drop(node.name.span, fmt::format("type `{}` does not exist", shown), shown, names_of(schema_.enums()));
-    }
-    if (type == schema_.enums().end()) {
-      report_unknown(DiagnosticKind::UnknownType, node.name, names_of(schema_.enums()), sites_.types);
+    QualifiedName dropped;
+    if (const auto type = schema_.enums().find(node.name); type != schema_.enums().end()) {
+      dropped = type->first;
+    } else if (const auto composite = schema_.composites().find(node.name); composite != schema_.composites().end()) {
+      dropped = composite->first;
+    } else if (schema_.domains().contains(node.name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::WrongTypeKind, at(node.name.span), node.name, "a domain",
+                                             "an enum or composite type");
+      diagnostic.notes.push_back({{}, "write `drop domain`"});
+      return;
+    } else {
+      std::vector<std::string> candidates = names_of(schema_.enums());
+      for (auto& name : names_of(schema_.composites())) candidates.push_back(std::move(name));
+      if (node.if_exists) {
+        const std::string shown = to_string(node.name);
+        return nothing_to_drop(node.name.span, fmt::format("type `{}` does not exist", shown), shown, candidates);
+      }
+      report_unknown(DiagnosticKind::UnknownType, node.name, candidates, sites_.types);
       return;
     }
-    const QualifiedName dropped = type->first;
+    if (!check_no_type_dependents(node.name.span, "type", dropped)) return;
+    drop_columns_of_type(node.name.span, dropped, node.cascade, "type");
+  }
+
+  // The columns of a type being dropped: refused, or with cascade dropped one by one, each with
+  // the checks of dropping a column and its own way back, as PostgreSQL drops them.
+  void drop_columns_of_type(Span span, const QualifiedName& dropped, bool cascade, std::string_view kind) {
     const auto users = schema_.columns_of_type(dropped);
     const auto casts = expressions_using([&](const ExpressionFacts& facts) {
       return std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& used) { return qualified(used.names) == dropped; });
     });
-    if (!casts.empty() && !node.cascade) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", dropped, casts[0].owner);
-      diagnostic.notes.push_back({{}, "it casts a value to the type: change or drop that first, or write `drop type ... cascade`"});
+    if (!casts.empty() && !cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, dropped, casts[0].owner);
+      diagnostic.notes.push_back(
+          {{}, fmt::format("it casts a value to the type: change or drop that first, or write `drop {} ... cascade`", kind)});
       return;
     }
-    if (!users.empty() && !node.cascade) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "type", dropped,
+    if (!users.empty() && !cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, dropped,
                                              fmt::format("column `{}.{}`", users[0].first, users[0].second));
-      diagnostic.notes.push_back({{}, "drop or change that column first, or write `drop type ... cascade`"});
+      diagnostic.notes.push_back({{}, fmt::format("drop or change that column first, or write `drop {} ... cascade`", kind)});
       return;
     }
     // cascade: PostgreSQL drops the defaults, checks and indexes that cast to the type, and the
@@ -333,11 +344,140 @@ class StatementChecker {
       if (removed.insert(cast.owner).second) emit(cast.removal);
     }
     for (const auto& [table, column] : users) {
-      if (!check_drop_column(*schema_.find_table(table), column, node.name.span)) return;
-      if (existed_before(table)) lint(DiagnosticKind::DataLoss, node.name.span, "column", fmt::format("{}.{}", table, column), "values", "column");
+      if (!check_drop_column(*schema_.find_table(table), column, span)) return;
+      if (existed_before(table)) lint(DiagnosticKind::DataLoss, span, "column", fmt::format("{}.{}", table, column), "values", "column");
       emit(op::DropColumn{table, column});
     }
-    emit(op::DropType{dropped});
+    if (kind == "domain") {
+      emit(op::DropDomain{dropped});
+    } else {
+      emit(op::DropType{dropped});
+    }
+  }
+
+  void operator()(const ast::CreateDomain& node) {
+    if (!check_name(node.name) || !check_new_type(node.name.span, node.name)) return;
+    Domain domain;
+    domain.name = node.name;
+    domain.origin = {revision_.id, at(node.name.span)};
+    if (is_serial(node.type)) {
+      diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(node.type.span), node.type.name,
+                          "cannot be a domain's type: it is a column's shorthand for an integer and its sequence");
+      return;
+    }
+    auto type = resolve_type(node.type);
+    if (!type) return;
+    domain.type = std::move(*type);
+    domain.not_null = node.not_null;
+    if (node.default_value) {
+      domain.default_sql = expression_sql(*node.default_value, "a default", nullptr);
+      if (!domain.default_sql) return;
+    }
+    for (const auto& check : node.checks) {
+      auto constraint = domain_constraint(domain, check);
+      if (!constraint) return;
+      domain.constraints.push_back(std::move(*constraint));
+    }
+    emit(op::CreateDomain{std::move(domain)});
+  }
+
+  void operator()(const ast::DropDomain& node) {
+    const Domain* domain = find_domain(node.name);
+    if (domain == nullptr) return;
+    const QualifiedName dropped = domain->name;
+    if (!check_no_type_dependents(node.name.span, "domain", dropped)) return;
+    drop_columns_of_type(node.name.span, dropped, node.cascade, "domain");
+  }
+
+  void operator()(const ast::SetDomainDefault& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    std::optional<std::string> value;
+    if (node.value) {
+      value = expression_sql(*node.value, "a default", nullptr);
+      if (!value) return;
+    }
+    emit(op::SetDomainDefault{domain->name, std::move(value)});
+  }
+
+  void operator()(const ast::SetDomainNotNull& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    emit(op::SetDomainNotNull{domain->name, node.not_null});
+  }
+
+  void operator()(const ast::AddDomainConstraint& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    auto constraint = domain_constraint(*domain, node.constraint);
+    if (!constraint) return;
+    emit(op::AddDomainConstraint{domain->name, std::move(*constraint)});
+  }
+
+  void operator()(const ast::DropDomainConstraint& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    const bool exists = std::any_of(domain->constraints.begin(), domain->constraints.end(),
+                                    [&](const DomainConstraint& c) { return c.name == node.name.text; });
+    if (!exists) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownDomainConstraint, at(node.name.span), node.name.text,
+                                             domain->name, revision_.id);
+      std::vector<std::string> names;
+      for (const auto& constraint : domain->constraints) names.push_back(constraint.name);
+      if (const std::string guess = closest_match(node.name.text, names); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      return;
+    }
+    emit(op::DropDomainConstraint{domain->name, node.name.text});
+  }
+
+  void operator()(const ast::RenameDomain& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    const QualifiedName new_name = beside(domain->name, node.new_name.text);  // RENAME TO keeps the schema
+    if (!check_name(node.new_name) || !check_new_type(node.new_name.span, new_name)) return;
+    emit(op::RenameDomain{domain->name, node.new_name.text});
+  }
+
+  void operator()(const ast::CreateComposite& node) {
+    if (!check_name(node.name) || !check_new_type(node.name.span, node.name)) return;
+    CompositeType type;
+    type.name = node.name;
+    type.origin = {revision_.id, at(node.name.span)};
+    for (const auto& syntax : node.attributes) {
+      auto attribute = composite_attribute(type, syntax);
+      if (!attribute) return;
+      type.attributes.push_back(std::move(*attribute));
+    }
+    emit(op::CreateComposite{std::move(type)});
+  }
+
+  void operator()(const ast::AddAttribute& node) {
+    const CompositeType* type = find_composite(node.type);
+    if (type == nullptr || !check_type_unused(node.type.span, type->name)) return;
+    auto attribute = composite_attribute(*type, node.attribute);
+    if (!attribute) return;
+    emit(op::AddAttribute{type->name, std::move(*attribute)});
+  }
+
+  void operator()(const ast::DropAttribute& node) {
+    const CompositeType* type = find_composite(node.type);
+    if (type == nullptr || find_attribute(*type, node.attribute) == nullptr) return;
+    if (!check_type_unused(node.attribute.span, type->name)) return;
+    emit(op::DropAttribute{type->name, node.attribute.text});
+  }
+
+  void operator()(const ast::RenameAttribute& node) {
+    const CompositeType* type = find_composite(node.type);
+    if (type == nullptr || find_attribute(*type, node.attribute) == nullptr || !check_name(node.new_name)) return;
+    for (const auto& attribute : type->attributes) {
+      if (attribute.name == node.new_name.text) {
+        diagnostics_.report(DiagnosticKind::DuplicateAttribute, at(node.new_name.span), node.new_name.text, type->name);
+        return;
+      }
+    }
+    emit(op::RenameAttribute{type->name, node.attribute.text, node.new_name.text});
   }
 
   void operator()(const ast::AddColumn& node) {
@@ -346,9 +486,11 @@ class StatementChecker {
     Table table = *found;
     std::vector<PendingConstraint> pending;
     if (!add_column(table, node.column, pending) || !add_constraints(table, pending)) return;
+    if (node.column.generated && !check_generated(table, node.column)) return;
     const Column& added = table.columns.back();
     // A default of NULL gives the rows no value.
-    const bool fills_itself = (added.default_sql && !is_null_constant(*added.default_sql)) || added.owned_sequence;
+    const bool fills_itself =
+        (added.default_sql && !is_null_constant(*added.default_sql)) || added.owned_sequence || added.generated_sql;
     if (added.not_null && !fills_itself && may_have_rows(table) &&
         !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.name.span, added.name, table)) {
       return;
@@ -384,11 +526,7 @@ class StatementChecker {
     const QualifiedName new_name = beside(found->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
     if (existed_before(found->name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", found->name);
-    if (const auto type = schema_.enums().find(new_name); type != schema_.enums().end()) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(node.new_name.span), new_name, revision_.id);
-      diagnostic.notes.push_back({type->second.origin.where, "the enum type is created here"});
-      return;
-    }
+    if (!check_not_a_type(node.new_name.span, new_name)) return;
     emit(op::RenameTable{found->name, node.new_name.text});
   }
 
@@ -414,6 +552,17 @@ class StatementChecker {
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
+    if (column->generated_sql && node.using_expression) {
+      diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.using_expression->span), column->name, table->name,
+                          "takes no `using`: PostgreSQL computes it again from its expression");
+      return;
+    }
+    // PostgreSQL refuses to change a column under a generation expression.
+    if (const Column* generated = generated_user(*table, column->name)) {
+      diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(node.column.span), column->name,
+                          fmt::format("generated column `{}`", generated->name), "drop or recreate");
+      return;
+    }
     if (column->owned_sequence && (type->array_dimensions > 0 || (!type->is("smallint") && !type->is("integer") && !type->is("bigint")))) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.type.span),
                           fmt::format("column `{}` takes its values from a sequence: its type can be smallint, integer or bigint, not {}",
@@ -521,6 +670,12 @@ class StatementChecker {
                           fmt::format("column `{}` is a serial column: its default is its sequence", column->name));
       return;
     }
+    if (column->generated_sql) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.column.span), column->name, table->name,
+                                             "has no default to set or drop");
+      diagnostic.notes.push_back({{}, "`alter column ... drop expression` makes it a plain column, which can have one"});
+      return;
+    }
     std::optional<std::string> value;
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
@@ -529,6 +684,18 @@ class StatementChecker {
       if (!fits_column_default(*value)) value = "(" + *value + ")";
     }
     emit(op::SetDefault{table->name, column->name, std::move(value)});
+  }
+
+  void operator()(const ast::DropExpression& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const Column* column = find_column(*table, node.column);
+    if (column == nullptr) return;
+    if (!column->generated_sql) {
+      diagnostics_.report(DiagnosticKind::NotGeneratedColumn, at(node.column.span), column->name, table->name);
+      return;
+    }
+    emit(op::DropExpression{table->name, column->name});
   }
 
   void operator()(const ast::AddConstraint& node) {
@@ -713,6 +880,7 @@ class StatementChecker {
       return it != map.end() && it->first.schema == name ? fmt::format("{} `{}`", kind, it->first) : "";
     };
     for (const std::string& object : {first_in(schema_.tables(), "table"), first_in(schema_.enums(), "type"),
+                                      first_in(schema_.domains(), "domain"), first_in(schema_.composites(), "type"),
                                       first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index")}) {
       if (object.empty()) continue;
       diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
@@ -881,6 +1049,11 @@ class StatementChecker {
 
   // What dropping `column` of `table` would break: a foreign key elsewhere that references it.
   bool check_drop_column(const Table& table, const std::string& column, Span span) {
+    if (const Column* generated = generated_user(table, column)) {
+      diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("generated column `{}`", generated->name),
+                          "drop");
+      return false;
+    }
     for (const auto& name : schema_.referencing(table.name)) {
       for (const auto& constraint : schema_.tables().at(name).constraints) {
         const auto& referenced = constraint.referenced_columns;
@@ -1049,9 +1222,7 @@ class StatementChecker {
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
     if (!facts.references_columns) return text;
     for (const auto& reference : column_references(text)) {
-      const Span where{within(expression.span, reference.offset).begin,
-                       std::min(expression.span.end, within(expression.span, reference.offset).begin +
-                                                         static_cast<std::uint32_t>(reference.names.back().size()))};
+      const Span where = reference_span(expression, reference);
       if (table == nullptr) {
         diagnostics_.report(DiagnosticKind::ColumnNotAllowed, at(where), what, reference.names.back());
         return std::nullopt;
@@ -1218,7 +1389,10 @@ class StatementChecker {
       const QualifiedName name = qualified(type.names);
       const Span where = name_at(span, text, type.offset);
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(where), name, revision_.id);
-      const std::string guess = closest_match(to_string(name), names_of(schema_.enums()));
+      std::vector<std::string> candidates = names_of(schema_.enums());
+      for (auto& other : names_of(schema_.domains())) candidates.push_back(std::move(other));
+      for (auto& other : names_of(schema_.composites())) candidates.push_back(std::move(other));
+      const std::string guess = closest_match(to_string(name), candidates);
       if (const auto site = sites_.types.find(name); site != sites_.types.end()) {
         diagnostic.notes.push_back({site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
                                                                     name, site->second.revision, revision_.id)});
@@ -1283,7 +1457,7 @@ class StatementChecker {
 
   bool type_exists(const std::vector<std::string>& names) const {
     const QualifiedName name = qualified(names);
-    if (schema_.enums().contains(name) || sites_.raw_types.contains(name.name)) return true;
+    if (type_kind(name) != nullptr || sites_.raw_types.contains(name.name)) return true;
     if (!name.schema.empty() && name.schema != "pg_catalog") return false;
     for (const auto& entry : catalog_types(name.name)) {
       if (entry.extension.empty() || schema_.extensions().contains(std::string(entry.extension)) ||
@@ -1390,12 +1564,218 @@ class StatementChecker {
   const EnumType* find_enum(const ast::ObjectName& name) {
     const auto type = schema_.enums().find(name);
     if (type != schema_.enums().end()) return &type->second;
-    report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.enums()), sites_.types);
+    if (!report_wrong_kind(name, "an enum type")) report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.enums()), sites_.types);
     return nullptr;
+  }
+
+  const Domain* find_domain(const ast::ObjectName& name) {
+    const auto domain = schema_.domains().find(name);
+    if (domain != schema_.domains().end()) return &domain->second;
+    if (!report_wrong_kind(name, "a domain")) report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.domains()), sites_.types);
+    return nullptr;
+  }
+
+  const CompositeType* find_composite(const ast::ObjectName& name) {
+    const auto type = schema_.composites().find(name);
+    if (type != schema_.composites().end()) return &type->second;
+    if (!report_wrong_kind(name, "a composite type")) {
+      report_unknown(DiagnosticKind::UnknownType, name, names_of(schema_.composites()), sites_.types);
+    }
+    return nullptr;
+  }
+
+  const Attribute* find_attribute(const CompositeType& type, const ast::Name& name) {
+    for (const auto& attribute : type.attributes) {
+      if (attribute.name == name.text) return &attribute;
+    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownAttribute, at(name.span), name.text, type.name, revision_.id);
+    std::vector<std::string> names;
+    for (const auto& attribute : type.attributes) names.push_back(attribute.name);
+    if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+    return nullptr;
+  }
+
+  // What kind of type holds `name` ("an enum type", "a domain", "a composite type"), or null.
+  const char* type_kind(const QualifiedName& name) const {
+    if (schema_.enums().contains(name)) return "an enum type";
+    if (schema_.domains().contains(name)) return "a domain";
+    if (schema_.composites().contains(name)) return "a composite type";
+    return nullptr;
+  }
+
+  // Reports WrongTypeKind when `name` is a type, but not `wanted`.
+  bool report_wrong_kind(const ast::ObjectName& name, std::string_view wanted) {
+    const char* kind = type_kind(name);
+    if (kind == nullptr) return false;
+    diagnostics_.report(DiagnosticKind::WrongTypeKind, at(name.span), name, kind, wanted);
+    return true;
+  }
+
+  const Origin* type_origin(const QualifiedName& name) const {
+    if (const auto type = schema_.enums().find(name); type != schema_.enums().end()) return &type->second.origin;
+    if (const auto domain = schema_.domains().find(name); domain != schema_.domains().end()) return &domain->second.origin;
+    if (const auto type = schema_.composites().find(name); type != schema_.composites().end()) return &type->second.origin;
+    return nullptr;
+  }
+
+  // Types and tables share one namespace per schema: a table defines a row type of its name.
+  bool check_new_type(Span span, const QualifiedName& name) {
+    const Origin* existing = type_origin(name);
+    if (const Table* table = schema_.find_table(name)) existing = &table->origin;
+    if (existing == nullptr) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(span), name, revision_.id);
+    diagnostic.notes.push_back({existing->where, fmt::format("first created here, by revision {}", existing->revision)});
+    return false;
+  }
+
+  // A table's name must not be a type's.
+  bool check_not_a_type(Span span, const QualifiedName& name) {
+    const char* kind = type_kind(name);
+    if (kind == nullptr) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateType, at(span), name, revision_.id);
+    const std::string_view noun = std::string_view(kind).substr(std::string_view(kind).find(' ') + 1);
+    diagnostic.notes.push_back({type_origin(name)->where, fmt::format("the {} is created here", noun)});
+    return false;
+  }
+
+  // Domains over `type` and composite types with an attribute of it: PostgreSQL drops them only
+  // with the type, and the language drops no such thing by cascade.
+  bool check_no_type_dependents(Span span, std::string_view kind, const QualifiedName& type) {
+    std::string dependent;
+    for (const auto& [name, domain] : schema_.domains()) {
+      if (dependent.empty() && domain.type.user_defined && domain.type.name == type) dependent = fmt::format("domain `{}`", name);
+    }
+    for (const auto& [name, composite] : schema_.composites()) {
+      for (const auto& attribute : composite.attributes) {
+        if (dependent.empty() && attribute.type.user_defined && attribute.type.name == type) {
+          dependent = fmt::format("attribute `{}` of composite type `{}`", attribute.name, name);
+        }
+      }
+    }
+    if (dependent.empty()) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, type, dependent);
+    diagnostic.notes.push_back({{}, "drop or change it first"});
+    return false;
+  }
+
+  // PostgreSQL changes the attributes of a composite type only while no column uses it.
+  bool check_type_unused(Span span, const QualifiedName& type) {
+    const auto users = schema_.columns_of_type(type);
+    if (users.empty()) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::TypeInUse, at(span), type, fmt::format("{}.{}", users[0].first, users[0].second));
+    diagnostic.notes.push_back({{}, "drop or change that column first, and add it back after"});
+    return false;
+  }
+
+  std::optional<Attribute> composite_attribute(const CompositeType& type, const ast::CompositeAttribute& syntax) {
+    if (!check_name(syntax.name)) return std::nullopt;
+    for (const auto& attribute : type.attributes) {
+      if (attribute.name == syntax.name.text) {
+        diagnostics_.report(DiagnosticKind::DuplicateAttribute, at(syntax.name.span), syntax.name.text, type.name);
+        return std::nullopt;
+      }
+    }
+    if (is_serial(syntax.type)) {
+      diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.type.span), syntax.type.name,
+                          "cannot be an attribute's type: it is a column's shorthand for an integer and its sequence");
+      return std::nullopt;
+    }
+    auto attribute_type = resolve_type(syntax.type);
+    if (!attribute_type) return std::nullopt;
+    return Attribute{syntax.name.text, std::move(*attribute_type)};
+  }
+
+  // A domain's check, named as PostgreSQL names it: `<domain>_check`, then `_check1`... past the
+  // constraint names the domain's schema already holds.
+  std::optional<DomainConstraint> domain_constraint(const Domain& domain, const ast::DomainCheck& syntax) {
+    std::string text(revision_.file->slice(syntax.check.span));
+    const ExpressionFacts facts = read_expression(text);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(syntax.check.span, facts.error->offset)), "a domain's check",
+                          facts.error->message);
+      return std::nullopt;
+    }
+    if (!names_exist(syntax.check.span, text, facts, "a domain's check", false)) return std::nullopt;
+    for (const auto& reference : column_references(text)) {
+      if (reference.names.size() == 1 && reference.names[0] == "value") continue;
+      std::string shown;
+      for (const auto& part : reference.names) shown += (shown.empty() ? "" : ".") + part;
+      const std::uint32_t begin = within(syntax.check.span, reference.offset).begin;
+      const Span where{begin, std::min(syntax.check.span.end, begin + static_cast<std::uint32_t>(shown.size()))};
+      diagnostics_.report(DiagnosticKind::DomainCheckReference, at(where), shown);
+      return std::nullopt;
+    }
+    const auto taken = [&](const std::string& candidate) {
+      for (const auto& constraint : domain.constraints) {
+        if (constraint.name == candidate) return true;
+      }
+      for (const auto& [name, other] : schema_.domains()) {
+        if (name.schema != domain.name.schema || name == domain.name) continue;
+        for (const auto& constraint : other.constraints) {
+          if (constraint.name == candidate) return true;
+        }
+      }
+      return schema_.constraint_name_taken(beside(domain.name, candidate));
+    };
+    DomainConstraint constraint{{}, text};
+    if (syntax.name) {
+      if (!check_name(*syntax.name)) return std::nullopt;
+      constraint.name = syntax.name->text;
+      const bool duplicate = std::any_of(domain.constraints.begin(), domain.constraints.end(),
+                                         [&](const DomainConstraint& c) { return c.name == constraint.name; });
+      if (duplicate) {
+        diagnostics_.report(DiagnosticKind::DuplicateDomainConstraint, at(syntax.name->span), constraint.name, domain.name);
+        return std::nullopt;
+      }
+      return constraint;
+    }
+    constraint.name = make_object_name(domain.name.name, "", "check");
+    for (int pass = 1; taken(constraint.name); ++pass) {
+      constraint.name = make_object_name(domain.name.name, "", "check" + std::to_string(pass));
+    }
+    return constraint;
+  }
+
+  // Another column of `table` whose generation expression names `column`, or null.
+  static const Column* generated_user(const Table& table, const std::string& column) {
+    for (const auto& other : table.columns) {
+      if (other.generated_sql && other.name != column && mentions_identifier(*other.generated_sql, column)) return &other;
+    }
+    return nullptr;
+  }
+
+  // A generated column's expression, once every column of its table is known: one expression
+  // naming only the table's stored columns.
+  bool check_generated(const Table& table, const ast::ColumnDefinition& syntax) {
+    // PostgreSQL requires it immutable, as an index expression.
+    const auto text = expression_sql(*syntax.generated, "a generation expression", &table, true);
+    if (!text) return false;
+    for (const auto& reference : column_references(*text)) {
+      if (reference.names.size() != 1) continue;
+      const Column* used = table.find_column(reference.names[0]);
+      if (used != nullptr && used->generated_sql) {
+        diagnostics_.report(DiagnosticKind::GeneratedFromGenerated, at(reference_span(*syntax.generated, reference)),
+                            syntax.name.text, used->name);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Where a column reference is written in an expression: its last name.
+  Span reference_span(const ast::Expression& expression, const SqlColumnReference& reference) const {
+    const std::uint32_t begin = within(expression.span, reference.offset).begin;
+    return {begin, std::min(expression.span.end, begin + static_cast<std::uint32_t>(reference.names.back().size()))};
   }
 
   // Reports ExpressionUsesColumn when a check constraint or index expression names the column.
   bool check_not_in_expressions(const Table& table, const std::string& column, Span span, std::string_view fix) {
+    if (const Column* generated = generated_user(table, column)) {
+      diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("generated column `{}`", generated->name), fix);
+      return false;
+    }
     for (const auto& constraint : table.constraints) {
       if (!constraint.check_sql.empty() && mentions_identifier(constraint.check_sql, column)) {
         diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column,
@@ -1514,7 +1894,7 @@ class StatementChecker {
       }
       return type;
     }
-    if (schema_.enums().contains(syntax.name)) {
+    if (type_kind(syntax.name) != nullptr) {
       if (!syntax.modifiers.empty()) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.span), syntax.name, "takes no modifiers");
         return std::nullopt;
@@ -1524,6 +1904,8 @@ class StatementChecker {
       return type;
     }
     std::vector<std::string> candidates = names_of(schema_.enums());
+    for (auto& name : names_of(schema_.domains())) candidates.push_back(std::move(name));
+    for (auto& name : names_of(schema_.composites())) candidates.push_back(std::move(name));
     for (const auto& builtin_type : builtin_types) candidates.emplace_back(builtin_type.spelling);
     const auto site = sites_.types.find(syntax.name);
     report_unknown(DiagnosticKind::UnknownType, syntax.span, to_string(syntax.name), candidates,
@@ -1652,6 +2034,18 @@ class StatementChecker {
       if (!fits_column_default(*column.default_sql)) column.default_sql = "(" + *column.default_sql + ")";
     }
     column.identity = syntax.identity;
+    if (syntax.generated) {
+      const char* conflict = syntax.default_value                 ? "have a default"
+                             : syntax.identity != Identity::none ? "an identity column"
+                             : is_serial(syntax.type)            ? "serial, whose default is its sequence"
+                                                                  : nullptr;
+      if (conflict != nullptr) {
+        diagnostics_.report(DiagnosticKind::GeneratedColumnConflict, at(syntax.generated->span), syntax.name.text, conflict);
+        return false;
+      }
+      // Checked by check_generated() once the table's columns are all known.
+      column.generated_sql = std::string(revision_.file->slice(syntax.generated->span));
+    }
     if (syntax.identity != Identity::none &&
         (syntax.default_value || is_serial(syntax.type) ||
          (!column.type.is("integer") && !column.type.is("bigint") && !column.type.is("smallint")))) {
@@ -1878,6 +2272,10 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
           if (!created.created_type.empty()) sites.raw_types.insert(created.created_type.back());
           if (!created.created_extension.empty()) sites.raw_extensions.insert(created.created_extension.back());
         }
+      } else if (const auto* domain = std::get_if<ast::CreateDomain>(&statement)) {
+        sites.types.emplace(domain->name, Origin{revision.id, {revision.file, domain->name.span}});
+      } else if (const auto* composite = std::get_if<ast::CreateComposite>(&statement)) {
+        sites.types.emplace(composite->name, Origin{revision.id, {revision.file, composite->name.span}});
       }
     }
   }

@@ -48,6 +48,39 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclas
 ORDER BY n.nspname, t.typname, e.enumsortorder
 )sql";
 
+// A domain's type, like a column's: its printed name, and the element type's kind and name.
+constexpr std::string_view domains_sql = R"sql(
+SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0),
+       et.typtype, etn.nspname, et.typname
+FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+JOIN pg_type b ON b.oid = t.typbasetype
+JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
+JOIN pg_namespace etn ON etn.oid = et.typnamespace
+WHERE t.typtype = 'd'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY 1, 2
+)sql";
+
+constexpr std::string_view domain_constraints_sql = R"sql(
+SELECT n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid), co.convalidated
+FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
+WHERE co.contype = 'c'
+ORDER BY 1, 2, 3
+)sql";
+
+constexpr std::string_view composites_sql = "SELECT nspname, relname FROM user_class WHERE relkind = 'c' ORDER BY 1, 2";
+
+constexpr std::string_view attributes_sql = R"sql(
+SELECT c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), et.typtype, etn.nspname, et.typname
+FROM user_class c
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_namespace etn ON etn.oid = et.typnamespace
+WHERE c.relkind = 'c'
+ORDER BY c.nspname, c.relname, a.attnum
+)sql";
+
 // Every sequence: those behind serial and identity columns are taken out again once the
 // columns that own them are read.
 constexpr std::string_view sequences_sql = R"sql(
@@ -137,10 +170,9 @@ UNION ALL
 SELECT format('trigger %I on %I.%I', t.tgname, ut.nspname, ut.relname)
   FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinternal
 UNION ALL
-SELECT format('%s type %I.%I', CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range' ELSE 'composite' END,
-              n.nspname, t.typname)
+SELECT format('range type %I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
-  WHERE (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+  WHERE t.typtype = 'r'
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 UNION ALL
 SELECT format('exclusion constraint %I on %I.%I', co.conname, ut.nspname, ut.relname)
@@ -241,6 +273,7 @@ class Reader {
       type.values.push_back(row[2]);
     }
     for (auto& [_, type] : enums) apply_operation(op::CreateEnum{std::move(type)}, result_.schema);
+    read_user_types();
     for (const auto& row : rows(sequences_sql)) {
       Sequence sequence;
       sequence.name = name_in(row[0], row[1]);
@@ -290,6 +323,59 @@ class Reader {
 
   void left_out(std::string what) { result_.left_out.push_back(std::move(what)); }
 
+  // Composite types' names come first: a domain or an attribute may be of one.
+  void read_user_types() {
+    std::map<QualifiedName, CompositeType> composites;
+    for (const auto& row : rows(composites_sql)) {
+      const QualifiedName name = name_in(row[0], row[1]);
+      composites[name].name = name;
+      composite_names_.insert(name);
+    }
+    std::map<QualifiedName, Domain> domains;
+    for (const auto& row : rows(domains_sql)) {
+      Domain& domain = domains[name_in(row[0], row[1])];
+      domain.name = name_in(row[0], row[1]);
+      domain.type = read_type(row[2], row[5], row[6], row[7], fmt::format("domain {}", domain.name));
+      domain.not_null = row[3] == "t";
+      if (!row[4].empty()) domain.default_sql = as_expression(without_own_cast(row[4], domain.type.sql()));
+    }
+    for (const auto& row : rows(domain_constraints_sql)) {
+      const auto domain = domains.find(name_in(row[0], row[1]));
+      if (domain == domains.end()) continue;
+      std::string definition = row[3];
+      if (row[4] == "f") {
+        left_out(fmt::format("NOT VALID of constraint {} on domain {} (it comes back validated)", row[2], domain->first));
+        if (definition.ends_with(" NOT VALID")) definition.resize(definition.size() - std::string_view(" NOT VALID").size());
+      }
+      if (definition.starts_with("CHECK ")) definition = definition.substr(6);
+      domain->second.constraints.push_back({row[2], definition});
+    }
+    for (const auto& row : rows(attributes_sql)) {
+      CompositeType& type = composites.at(name_in(row[0], row[1]));
+      type.attributes.push_back({row[2], read_type(row[3], row[4], row[5], row[6], fmt::format("{}.{}", type.name, row[2]))});
+    }
+    for (auto& [_, domain] : domains) apply_operation(op::CreateDomain{std::move(domain)}, result_.schema);
+    for (auto& [_, type] : composites) apply_operation(op::CreateComposite{std::move(type)}, result_.schema);
+  }
+
+  // A column's, attribute's or domain's type from format_type() and its element type's kind
+  // (`typtype`) and name: enums, domains and composite types by name, the others as built in.
+  ColumnType read_type(const std::string& printed, const std::string& typtype, const std::string& schema,
+                       const std::string& name, const std::string& of) {
+    ColumnType type;
+    if (typtype == "e" || typtype == "d" || (typtype == "c" && composite_names_.contains(name_in(schema, name)))) {
+      type.name = name_in(schema, name);
+      type.user_defined = true;
+      for (std::string_view rest = printed; rest.ends_with("[]"); rest.remove_suffix(2)) ++type.array_dimensions;
+      return type;
+    }
+    type = parse_builtin_type(printed);
+    if (schema != "pg_catalog" || type.sql() != printed) {
+      left_out(fmt::format("the type of {} ({}): the language has no such type; it is written with it as is", of, printed));
+    }
+    return type;
+  }
+
   void read_tables() {
     for (const auto& row : rows(tables_sql)) {
       Table table;
@@ -307,18 +393,7 @@ class Reader {
   void read_column(Table& table, const Row& row) {
     Column column;
     column.name = row[1];
-    const std::string& printed = row[2];
-    if (row[7] == "e") {
-      column.type.name = name_in(row[8], row[9]);
-      column.type.user_defined = true;
-      for (std::string_view rest = printed; rest.ends_with("[]"); rest.remove_suffix(2)) ++column.type.array_dimensions;
-    } else {
-      column.type = parse_builtin_type(printed);
-      if (row[8] != "pg_catalog" || column.type.sql() != printed) {
-        left_out(fmt::format("the type of {}.{} ({}): the language has no such type; the column is written with it as is",
-                             table.name, column.name, printed));
-      }
-    }
+    column.type = read_type(row[2], row[7], row[8], row[9], fmt::format("{}.{}", table.name, column.name));
     column.not_null = row[3] == "t";
     const std::string& default_sql = row[4];
     std::optional<QualifiedName> sequence;
@@ -346,10 +421,12 @@ class Reader {
         column.owned_sequence_options = defaults;
       }
       column.not_null = true;
+    } else if (row[12] == "s") {
+      // The catalog keeps the generation expression where a default would be.
+      column.generated_sql = "(" + default_sql + ")";
     } else if (!default_sql.empty()) {
       column.default_sql = as_expression(without_own_cast(default_sql, column.type.sql()));
     }
-    if (!row[12].empty()) left_out(fmt::format("the generation expression of column {}.{}", table.name, column.name));
     if (row[13] == "t") left_out(fmt::format("the collation of column {}.{}", table.name, column.name));
     if (!row[6].empty()) column.comment = row[6];
     table.columns.push_back(std::move(column));
@@ -428,6 +505,7 @@ class Reader {
   const std::optional<std::string> only_schema_;
   Introspected result_;
   std::map<QualifiedName, Sequence> sequences_;  // read before the columns that may own them
+  std::set<QualifiedName> composite_names_;       // read before any type that may name one
   std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read
   std::map<std::string, QualifiedName> table_oids_;  // oid -> name
 };

@@ -54,11 +54,14 @@ class Inverter {
 
   Inverse operator()(const op::RenameColumn& o) const { return {{op::RenameColumn{o.table, o.to, o.from}}}; }
 
-  // Back through an explicit cast, which exists wherever the way up had one.
+  // Back through an explicit cast, which exists wherever the way up had one; a generated column
+  // takes no cast, as PostgreSQL computes it again.
   Inverse operator()(const op::AlterColumnType& o) const {
     const Column* column = find_column(o.table, o.column);
     if (column == nullptr) return {};
-    return {{op::AlterColumnType{o.table, o.column, column->type, quote_identifier(o.column) + "::" + column->type.sql()}}};
+    std::optional<std::string> cast;
+    if (!column->generated_sql) cast = quote_identifier(o.column) + "::" + column->type.sql();
+    return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast)}}};
   }
 
   // Setting what already holds changes nothing, and its way back must change nothing either.
@@ -89,6 +92,15 @@ class Inverter {
     const Column* column = find_column(o.table, o.column);
     if (column == nullptr || column->identity == Identity::none || !column->owned_sequence) return {};
     return {{op::AddIdentity{o.table, o.column, column->identity, *column->owned_sequence, column->owned_sequence_options, true}}};
+  }
+
+  // PostgreSQL cannot make a plain column generated again: the column is dropped and added back
+  // as it was, with what went with it; its values are computed again from its expression.
+  Inverse operator()(const op::DropExpression& o) const {
+    Inverse way_back = (*this)(op::DropColumn{o.table, o.column});
+    if (way_back.operations.empty()) return way_back;
+    way_back.operations.insert(way_back.operations.begin(), op::DropColumn{o.table, o.column});
+    return way_back;
   }
 
   Inverse operator()(const op::Comment& o) const {
@@ -139,10 +151,61 @@ class Inverter {
   Inverse operator()(const op::CreateEnum& o) const { return {{op::DropType{o.type.name}}}; }
 
   Inverse operator()(const op::DropType& o) const {
-    const auto type = before_.enums().find(o.name);
-    if (type == before_.enums().end()) return {};
-    return {{op::CreateEnum{type->second}}};
+    if (const auto type = before_.enums().find(o.name); type != before_.enums().end()) return {{op::CreateEnum{type->second}}};
+    if (const auto type = before_.composites().find(o.name); type != before_.composites().end()) {
+      return {{op::CreateComposite{type->second}}};
+    }
+    return {};
   }
+
+  Inverse operator()(const op::CreateDomain& o) const { return {{op::DropDomain{o.domain.name}}}; }
+
+  Inverse operator()(const op::DropDomain& o) const {
+    const Domain* domain = find_domain(o.name);
+    if (domain == nullptr) return {};
+    return {{op::CreateDomain{*domain}}};
+  }
+
+  Inverse operator()(const op::SetDomainDefault& o) const {
+    const Domain* domain = find_domain(o.domain);
+    if (domain == nullptr) return {};
+    return {{op::SetDomainDefault{o.domain, domain->default_sql}}};
+  }
+
+  Inverse operator()(const op::SetDomainNotNull& o) const {
+    const Domain* domain = find_domain(o.domain);
+    if (domain == nullptr || domain->not_null == o.not_null) return {};
+    return {{op::SetDomainNotNull{o.domain, domain->not_null}}};
+  }
+
+  Inverse operator()(const op::AddDomainConstraint& o) const { return {{op::DropDomainConstraint{o.domain, o.constraint.name}}}; }
+
+  Inverse operator()(const op::DropDomainConstraint& o) const {
+    const Domain* domain = find_domain(o.domain);
+    if (domain == nullptr) return {};
+    for (const auto& constraint : domain->constraints) {
+      if (constraint.name == o.name) return {{op::AddDomainConstraint{o.domain, constraint}}};
+    }
+    return {};
+  }
+
+  Inverse operator()(const op::RenameDomain& o) const { return {{op::RenameDomain{beside(o.from, o.to), o.from.name}}}; }
+
+  Inverse operator()(const op::CreateComposite& o) const { return {{op::DropType{o.type.name}}}; }
+
+  Inverse operator()(const op::AddAttribute& o) const { return {{op::DropAttribute{o.type, o.attribute.name}}}; }
+
+  // The attribute comes back last: the down proof compares composite types attribute order aside.
+  Inverse operator()(const op::DropAttribute& o) const {
+    const auto type = before_.composites().find(o.type);
+    if (type == before_.composites().end()) return {};
+    for (const auto& attribute : type->second.attributes) {
+      if (attribute.name == o.name) return {{op::AddAttribute{o.type, attribute}}};
+    }
+    return {};
+  }
+
+  Inverse operator()(const op::RenameAttribute& o) const { return {{op::RenameAttribute{o.type, o.to, o.from}}}; }
 
   // PostgreSQL cannot remove an enum value: the way back rebuilds the type without it. It fails,
   // and changes nothing, while some row still holds the value.
@@ -239,6 +302,11 @@ class Inverter {
   const Column* find_column(const QualifiedName& table, const std::string& column) const {
     const Table* found = before_.find_table(table);
     return found == nullptr ? nullptr : found->find_column(column);
+  }
+
+  const Domain* find_domain(const QualifiedName& name) const {
+    const auto found = before_.domains().find(name);
+    return found == before_.domains().end() ? nullptr : &found->second;
   }
 
   const Constraint* find_constraint(const QualifiedName& table, const std::string& name) const {

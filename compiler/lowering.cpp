@@ -15,15 +15,32 @@ std::string comparable_table_sql(Table table) {
   return create_table_sql(table, false);
 }
 
-bool same_object(const ObjectKey& key, const std::string& sql, const std::string& other_sql,
-                 const std::map<QualifiedName, Table>& tables, const std::map<QualifiedName, Table>& other_tables) {
-  if (sql == other_sql) return true;
-  return key.kind == ObjectKind::table &&
-         comparable_table_sql(tables.at(key.name)) == comparable_table_sql(other_tables.at(key.name));
+// A composite type likewise: an attribute dropped and added back comes last.
+std::string comparable_composite_sql(CompositeType type) {
+  std::sort(type.attributes.begin(), type.attributes.end(), [](const Attribute& a, const Attribute& b) { return a.name < b.name; });
+  return create_composite_sql(type);
 }
 
-// `before_tables`: the tables of `before` as they were; `schema` holds those of `after`.
-std::vector<std::string> differences(const SchemaObjects& before, const std::map<QualifiedName, Table>& before_tables,
+// The objects the proof compares order aside, by name: a schema's, or those of `before` as they were.
+struct Unordered {
+  const std::map<QualifiedName, Table>& tables;
+  const std::map<QualifiedName, CompositeType>& composites;
+};
+
+bool same_object(const ObjectKey& key, const std::string& sql, const std::string& other_sql, const Unordered& one,
+                 const Unordered& other) {
+  if (sql == other_sql) return true;
+  if (key.kind == ObjectKind::table) {
+    return comparable_table_sql(one.tables.at(key.name)) == comparable_table_sql(other.tables.at(key.name));
+  }
+  if (key.kind == ObjectKind::composite) {
+    return comparable_composite_sql(one.composites.at(key.name)) == comparable_composite_sql(other.composites.at(key.name));
+  }
+  return false;
+}
+
+// `before_objects`: the tables and composite types of `before` as they were; `schema` holds those of `after`.
+std::vector<std::string> differences(const SchemaObjects& before, const Unordered& before_objects,
                                      const SchemaObjects& after, const Schema& schema) {
   const auto indented = [](const std::string& sql) {
     std::string out = "    ";
@@ -35,7 +52,7 @@ std::vector<std::string> differences(const SchemaObjects& before, const std::map
     const auto restored = after.find(key);
     if (restored == after.end()) {
       found.push_back(fmt::format("it does not bring back {}:\n{}", key.description(), indented(sql)));
-    } else if (!same_object(key, sql, restored->second, before_tables, schema.tables())) {
+    } else if (!same_object(key, sql, restored->second, before_objects, {schema.tables(), schema.composites()})) {
       found.push_back(fmt::format("it leaves {} as\n{}\nwhere the up started from\n{}", key.description(),
                                   indented(restored->second), indented(sql)));
     }
@@ -66,7 +83,8 @@ std::vector<std::string> differing_objects(const Schema& one, const Schema& othe
   std::vector<std::string> found;
   for (const auto& [key, sql] : one_objects) {
     const auto found_other = other_objects.find(key);
-    if (found_other == other_objects.end() || !same_object(key, sql, found_other->second, one.tables(), other.tables())) {
+    if (found_other == other_objects.end() || !same_object(key, sql, found_other->second, {one.tables(), one.composites()},
+                                                                    {other.tables(), other.composites()})) {
       found.push_back(key.description());
     }
   }
@@ -107,9 +125,10 @@ Touched touched_by(const ast::File& file, const Schema& before) {
                 }
               }
             }
-          } else if constexpr (std::is_same_v<Node, ast::CreateEnum>) {
+          } else if constexpr (std::is_same_v<Node, ast::CreateEnum> || std::is_same_v<Node, ast::CreateComposite> ||
+                               std::is_same_v<Node, ast::CreateDomain>) {
             touched.types.insert(node.name);
-          } else if constexpr (std::is_same_v<Node, ast::DropType>) {
+          } else if constexpr (std::is_same_v<Node, ast::DropType> || std::is_same_v<Node, ast::DropDomain>) {
             touched.types.insert(node.name);
             // `cascade` takes the defaults, checks and indexes that cast to it.
             if (node.cascade) {
@@ -128,6 +147,11 @@ Touched touched_by(const ast::File& file, const Schema& before) {
                 if (casts) touched.indexes.insert(name);
               }
             }
+          } else if constexpr (std::is_same_v<Node, ast::RenameDomain>) {
+            touched.types.insert(node.domain);
+            touched.types.insert(beside(node.domain, node.new_name.text));  // renamed within its schema
+          } else if constexpr (requires { { node.domain } -> std::convertible_to<const QualifiedName&>; }) {
+            touched.types.insert(node.domain);
           } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {
             touched.types.insert(node.type);
           } else if constexpr (std::is_same_v<Node, ast::CreateSequence> || std::is_same_v<Node, ast::AlterSequence> ||
@@ -153,8 +177,10 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
   const Touched touched = touched_by(*revision.syntax, schema);
   const SchemaObjects before = schema_objects(schema, touched);
   std::map<QualifiedName, Table> before_tables;
+  std::map<QualifiedName, CompositeType> before_composites;
   for (const auto& [key, _] : before) {
     if (key.kind == ObjectKind::table) before_tables.emplace(key.name, *schema.find_table(key.name));
+    if (key.kind == ObjectKind::composite) before_composites.emplace(key.name, schema.composites().at(key.name));
   }
   const std::size_t errors_before = diagnostics.error_count();
 
@@ -195,7 +221,7 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     }
   }
   if (diagnostics.error_count() == errors_before) {
-    auto found = differences(before, before_tables, schema_objects(schema, touched), schema);
+    auto found = differences(before, {before_tables, before_composites}, schema_objects(schema, touched), schema);
     if (!found.empty()) {
       auto& diagnostic = hand_written != nullptr
                              ? diagnostics.report(DiagnosticKind::DownDoesNotRestore, {revision.file, hand_written->span}, revision.id)

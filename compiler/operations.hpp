@@ -56,6 +56,8 @@ struct AddIdentity {
 };
 // The column keeps its values and its not null; its sequence goes.
 struct DropIdentity { QualifiedName table; std::string column; bool if_exists = false; };
+// A stored generated column becomes a plain one, keeping its values.
+struct DropExpression { QualifiedName table; std::string column; };
 // The comment of a table, or of one of its columns; none removes it.
 struct Comment { QualifiedName table; std::optional<std::string> column; std::optional<std::string> text; };
 
@@ -85,6 +87,21 @@ struct RebuildEnum {
   std::vector<std::pair<QualifiedName, Constraint>> constraints;
   std::vector<Index> indexes;
 };
+
+struct CreateDomain { Domain domain; };
+struct DropDomain { QualifiedName name; };
+struct SetDomainDefault { QualifiedName domain; std::optional<std::string> value; };
+struct SetDomainNotNull { QualifiedName domain; bool not_null = true; };
+struct AddDomainConstraint { QualifiedName domain; DomainConstraint constraint; };
+struct DropDomainConstraint { QualifiedName domain; std::string name; };
+// RENAME TO keeps the schema; the columns, domains and composite types of the type follow.
+struct RenameDomain { QualifiedName from; std::string to; };
+
+// Dropped by DropType, as an enum is.
+struct CreateComposite { CompositeType type; };
+struct AddAttribute { QualifiedName type; Attribute attribute; };
+struct DropAttribute { QualifiedName type; std::string name; };
+struct RenameAttribute { QualifiedName type; std::string from; std::string to; };
 
 struct CreateSequence { Sequence sequence; };
 // The options a sequence goes from and to. `restart` moves its position, which is data: the
@@ -120,7 +137,9 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::RenameIndex, op::CreateEnum, op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence,
                                op::AlterSequence,
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
-                               op::InsertRows, op::RawSql>;
+                               op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
+                               op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,
+                               op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {

@@ -55,6 +55,7 @@ std::string column_dsl(const Column& column) {
     out += column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
   } else {
     out += type_dsl(column.type);
+    if (column.generated_sql) out += " generated always as " + *column.generated_sql + " stored";
     if (column.not_null) out += " not null";
     if (column.default_sql) out += " default " + *column.default_sql;
   }
@@ -97,6 +98,10 @@ std::string index_dsl(const Index& index, bool concurrently) {
   if (index.nulls_not_distinct) out += " nulls not distinct";
   if (!index.where_sql.empty()) out += " where " + index.where_sql;
   return out + ";";
+}
+
+std::string domain_check_dsl(const DomainConstraint& constraint) {
+  return "constraint " + quote_identifier(constraint.name) + " check " + constraint.check_sql;
 }
 
 std::string comment_text(const std::optional<std::string>& text) { return text ? quote_literal(*text) : std::string("null"); }
@@ -162,6 +167,7 @@ class LanguageRenderer {
   void operator()(const op::DropIdentity& o) {
     add(alter_column(o.table, o.column) + (o.if_exists ? "drop identity if exists;" : "drop identity;"));
   }
+  void operator()(const op::DropExpression& o) { add(alter_column(o.table, o.column) + "drop expression;"); }
   void operator()(const op::Comment& o) {
     if (o.column) {
       add(fmt::format("comment on column {}.{} is {};", quote_qualified(o.table), quote_identifier(*o.column), comment_text(o.text)));
@@ -214,6 +220,41 @@ class LanguageRenderer {
     add("execute " + dollar_quote(sql) + " irreversible;");
   }
 
+  void operator()(const op::CreateDomain& o) {
+    std::string out = fmt::format("create domain {} as {}", quote_qualified(o.domain.name), type_dsl(o.domain.type));
+    if (o.domain.default_sql) out += " default " + *o.domain.default_sql;
+    if (o.domain.not_null) out += " not null";
+    for (const auto& constraint : o.domain.constraints) out += " " + domain_check_dsl(constraint);
+    add(out + ";");
+  }
+  void operator()(const op::DropDomain& o) { add("drop domain " + quote_qualified(o.name) + ";"); }
+  void operator()(const op::SetDomainDefault& o) {
+    add(alter_domain(o.domain) + (o.value ? "set default " + *o.value + ";" : "drop default;"));
+  }
+  void operator()(const op::SetDomainNotNull& o) { add(alter_domain(o.domain) + (o.not_null ? "set not null;" : "drop not null;")); }
+  void operator()(const op::AddDomainConstraint& o) { add(alter_domain(o.domain) + "add " + domain_check_dsl(o.constraint) + ";"); }
+  void operator()(const op::DropDomainConstraint& o) { add(alter_domain(o.domain) + "drop constraint " + quote_identifier(o.name) + ";"); }
+  void operator()(const op::RenameDomain& o) { add(alter_domain(o.from) + "rename to " + quote_identifier(o.to) + ";"); }
+
+  void operator()(const op::CreateComposite& o) {
+    std::string attributes;
+    for (const auto& attribute : o.type.attributes) {
+      attributes += (attributes.empty() ? "" : ", ") + quote_identifier(attribute.name) + " " + type_dsl(attribute.type);
+    }
+    add(fmt::format("create type {} as ({});", quote_qualified(o.type.name), attributes));
+  }
+  void operator()(const op::AddAttribute& o) {
+    add(fmt::format("alter type {} add attribute {} {};", quote_qualified(o.type), quote_identifier(o.attribute.name),
+                    type_dsl(o.attribute.type)));
+  }
+  void operator()(const op::DropAttribute& o) {
+    add(fmt::format("alter type {} drop attribute {};", quote_qualified(o.type), quote_identifier(o.name)));
+  }
+  void operator()(const op::RenameAttribute& o) {
+    add(fmt::format("alter type {} rename attribute {} to {};", quote_qualified(o.type), quote_identifier(o.from),
+                    quote_identifier(o.to)));
+  }
+
   void operator()(const op::CreateSequence& o) {
     add("create sequence " + quote_qualified(o.sequence.name) + " " + clauses_dsl(new_sequence_clauses(o.sequence, false)) + ";");
   }
@@ -235,6 +276,7 @@ class LanguageRenderer {
   static std::string alter_column(const QualifiedName& table, const std::string& column) {
     return fmt::format("alter table {} alter column {} ", quote_qualified(table), quote_identifier(column));
   }
+  static std::string alter_domain(const QualifiedName& domain) { return "alter domain " + quote_qualified(domain) + " "; }
   void add(std::string statement) { statements_.push_back(std::move(statement)); }
 
   std::vector<std::string>& statements_;

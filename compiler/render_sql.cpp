@@ -53,6 +53,7 @@ std::string column_sql(const Column& column) {
     return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
   }
   std::string out = quote_identifier(column.name) + " " + column.type.sql();
+  if (column.generated_sql) out += " GENERATED ALWAYS AS " + *column.generated_sql + " STORED";
   if (column.default_sql) out += " DEFAULT " + *column.default_sql;
   if (column.not_null) out += " NOT NULL";
   return out;
@@ -218,6 +219,29 @@ std::string clauses_sql(const std::vector<SequenceClause>& clauses) {
   return out;
 }
 
+std::string domain_constraint_sql(const DomainConstraint& constraint) {
+  return "CONSTRAINT " + quote_identifier(constraint.name) + " CHECK " + constraint.check_sql;
+}
+
+std::string create_domain_sql(const Domain& domain) {
+  std::string sql = fmt::format("CREATE DOMAIN {} AS {}", quote_qualified(domain.name), domain.type.sql());
+  if (domain.default_sql) sql += " DEFAULT " + *domain.default_sql;
+  if (domain.not_null) sql += " NOT NULL";
+  std::vector<const DomainConstraint*> checks;
+  for (const auto& constraint : domain.constraints) checks.push_back(&constraint);
+  std::sort(checks.begin(), checks.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+  for (const auto* constraint : checks) sql += " " + domain_constraint_sql(*constraint);
+  return sql;
+}
+
+std::string create_composite_sql(const CompositeType& type) {
+  std::string attributes;
+  for (const auto& attribute : type.attributes) {
+    attributes += (attributes.empty() ? "" : ", ") + quote_identifier(attribute.name) + " " + attribute.type.sql();
+  }
+  return fmt::format("CREATE TYPE {} AS ({})", quote_qualified(type.name), attributes);
+}
+
 std::string create_sequence_sql(const Sequence& sequence) {
   return "CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false));
 }
@@ -235,12 +259,14 @@ int creation_rank(ObjectKind kind) {
     case ObjectKind::extension:
     case ObjectKind::schema: return 0;
     case ObjectKind::type: return 1;
-    case ObjectKind::sequence: return 2;
-    case ObjectKind::table: return 3;
-    case ObjectKind::index: return 4;
-    case ObjectKind::foreign_key: return 5;
+    case ObjectKind::domain: return 2;
+    case ObjectKind::composite: return 3;
+    case ObjectKind::sequence: return 4;
+    case ObjectKind::table: return 5;
+    case ObjectKind::index: return 6;
+    case ObjectKind::foreign_key: return 7;
   }
-  return 5;
+  return 7;
 }
 
 std::string_view kind_word(ObjectKind kind) {
@@ -248,6 +274,8 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::extension: return "extension";
     case ObjectKind::schema: return "schema";
     case ObjectKind::type: return "type";
+    case ObjectKind::domain: return "domain";
+    case ObjectKind::composite: return "composite type";
     case ObjectKind::sequence: return "sequence";
     case ObjectKind::table: return "table";
     case ObjectKind::index: return "index";
@@ -299,6 +327,8 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [name, _] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
   for (const auto& [name, _] : schema.extensions()) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
   for (const auto& [name, type] : schema.enums()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
+  for (const auto& [name, domain] : schema.domains()) objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain);
+  for (const auto& [name, type] : schema.composites()) objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type);
   for (const auto& [name, sequence] : schema.sequences()) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
   return objects;
@@ -315,6 +345,12 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   std::set<QualifiedName> tables = touched.tables;
   for (const auto& name : touched.types) {
     if (const auto type = schema.enums().find(name); type != schema.enums().end()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type->second);
+    if (const auto domain = schema.domains().find(name); domain != schema.domains().end()) {
+      objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain->second);
+    }
+    if (const auto type = schema.composites().find(name); type != schema.composites().end()) {
+      objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type->second);
+    }
     for (const auto& [table, _] : schema.columns_of_type(name)) tables.insert(table);
   }
   for (const auto& name : touched.sequences) {
@@ -411,6 +447,7 @@ class SqlRenderer {
   }
   void operator()(const op::DropIdentity& o) { emit(alter_column(o.table, o.column) + (o.if_exists ? "DROP IDENTITY IF EXISTS" : "DROP IDENTITY")); }
   void operator()(const op::Comment& o) { emit(comment_sql(o.table, o.column ? &*o.column : nullptr, o.text)); }
+  void operator()(const op::DropExpression& o) { emit(alter_column(o.table, o.column) + "DROP EXPRESSION"); }
 
   void operator()(const op::AddConstraint& o) { emit(add_constraint_sql(o.table, o.constraint)); }
   void operator()(const op::DropConstraint& o) {
@@ -472,6 +509,29 @@ class SqlRenderer {
     for (const auto& index : o.indexes) (*this)(op::CreateIndex{index, false});
   }
 
+  void operator()(const op::CreateDomain& o) { emit(create_domain_sql(o.domain)); }
+  void operator()(const op::DropDomain& o) { emit("DROP DOMAIN " + quote_qualified(o.name)); }
+  void operator()(const op::SetDomainDefault& o) {
+    emit(alter_domain(o.domain) + (o.value ? "SET DEFAULT " + *o.value : "DROP DEFAULT"));
+  }
+  void operator()(const op::SetDomainNotNull& o) { emit(alter_domain(o.domain) + (o.not_null ? "SET NOT NULL" : "DROP NOT NULL")); }
+  void operator()(const op::AddDomainConstraint& o) { emit(alter_domain(o.domain) + "ADD " + domain_constraint_sql(o.constraint)); }
+  void operator()(const op::DropDomainConstraint& o) { emit(alter_domain(o.domain) + "DROP CONSTRAINT " + quote_identifier(o.name)); }
+  void operator()(const op::RenameDomain& o) { emit(alter_domain(o.from) + "RENAME TO " + quote_identifier(o.to)); }
+
+  void operator()(const op::CreateComposite& o) { emit(create_composite_sql(o.type)); }
+  void operator()(const op::AddAttribute& o) {
+    emit(fmt::format("ALTER TYPE {} ADD ATTRIBUTE {} {}", quote_qualified(o.type), quote_identifier(o.attribute.name),
+                     o.attribute.type.sql()));
+  }
+  void operator()(const op::DropAttribute& o) {
+    emit(fmt::format("ALTER TYPE {} DROP ATTRIBUTE {}", quote_qualified(o.type), quote_identifier(o.name)));
+  }
+  void operator()(const op::RenameAttribute& o) {
+    emit(fmt::format("ALTER TYPE {} RENAME ATTRIBUTE {} TO {}", quote_qualified(o.type), quote_identifier(o.from),
+                     quote_identifier(o.to)));
+  }
+
   void operator()(const op::CreateSequence& o) { emit(create_sequence_sql(o.sequence)); }
   void operator()(const op::AlterSequence& o) {
     emit("ALTER SEQUENCE " + quote_qualified(o.name) + " " + clauses_sql(alter_sequence_clauses(o)));
@@ -491,6 +551,8 @@ class SqlRenderer {
   static std::string alter_column(const QualifiedName& table, const std::string& column) {
     return fmt::format("ALTER TABLE {} ALTER COLUMN {} ", quote_qualified(table), quote_identifier(column));
   }
+
+  static std::string alter_domain(const QualifiedName& domain) { return "ALTER DOMAIN " + quote_qualified(domain) + " "; }
 
   void emit(std::string sql) { steps_.push_back({std::move(sql), line_, true, {}, false}); }
 

@@ -65,13 +65,18 @@ std::vector<SequenceClause> alter_sequence_clauses(const op::AlterSequence& alte
 // where nothing changes, one option that says what holds.
 std::vector<SequenceClause> alter_identity_clauses(const op::AlterIdentity& alter);
 std::string clauses_sql(const std::vector<SequenceClause>& clauses);
+// Its checks in name order: PostgreSQL keeps no order of them, and one dropped and added back comes last.
+std::string create_domain_sql(const Domain& domain);
+std::string domain_constraint_sql(const DomainConstraint& constraint);
+std::string create_composite_sql(const CompositeType& type);
 std::string create_sequence_sql(const Sequence& sequence);
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
 
 // The kinds of schema objects, in an order in which they can be created: extensions and
-// schemas, types, sequences, tables, indexes, then foreign keys (which may point anywhere).
-enum class ObjectKind { extension, schema, type, sequence, table, index, foreign_key };
+// schemas, enum types, domains (which may be over an enum), composite types (whose attributes
+// may be of either), sequences, tables, indexes, then foreign keys (which may point anywhere).
+enum class ObjectKind { extension, schema, type, domain, composite, sequence, table, index, foreign_key };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.

@@ -173,6 +173,10 @@ void Schema::roll_back(Savepoint savepoint) {
             previous.value ? put_index(std::move(*previous.value)) : erase_index(key);
           } else if constexpr (std::is_same_v<Value, EnumType>) {
             previous.value ? put_enum(std::move(*previous.value)) : erase_enum(key);
+          } else if constexpr (std::is_same_v<Value, Domain>) {
+            previous.value ? put_domain(std::move(*previous.value)) : erase_domain(key);
+          } else if constexpr (std::is_same_v<Value, CompositeType>) {
+            previous.value ? put_composite(std::move(*previous.value)) : erase_composite(key);
           } else if constexpr (std::is_same_v<Value, Sequence>) {
             previous.value ? put_sequence(std::move(*previous.value)) : erase_sequence(key);
           } else if constexpr (std::is_same_v<Value, Extension>) {
@@ -254,6 +258,28 @@ void Schema::put_enum(EnumType type) {
 void Schema::erase_enum(const QualifiedName& name) {
   remember(enums_, name);
   enums_.erase(name);
+}
+
+void Schema::put_domain(Domain domain) {
+  remember(domains_, domain.name);
+  const QualifiedName name = domain.name;
+  domains_.insert_or_assign(name, std::move(domain));
+}
+
+void Schema::erase_domain(const QualifiedName& name) {
+  remember(domains_, name);
+  domains_.erase(name);
+}
+
+void Schema::put_composite(CompositeType type) {
+  remember(composites_, type.name);
+  const QualifiedName name = type.name;
+  composites_.insert_or_assign(name, std::move(type));
+}
+
+void Schema::erase_composite(const QualifiedName& name) {
+  remember(composites_, name);
+  composites_.erase(name);
 }
 
 void Schema::put_sequence(Sequence sequence) {

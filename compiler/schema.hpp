@@ -26,7 +26,7 @@ struct Origin {
 
 struct ColumnType {
   // A built-in type's canonical name ("character varying", "timestamp without time zone"), in
-  // no schema; or an enum's name.
+  // no schema; or the name of an enum, a domain or a composite type.
   QualifiedName name;
   std::vector<std::int32_t> modifiers;
   std::uint32_t array_dimensions = 0;
@@ -79,6 +79,9 @@ struct Column {
   SequenceOptions owned_sequence_options;
   Identity identity = Identity::none;
   std::optional<std::string> comment;
+  // A stored generated column's expression, in its parentheses: PostgreSQL computes the column
+  // from the other columns of its row, and it has no default.
+  std::optional<std::string> generated_sql;
 };
 
 using ConstraintKind = ast::ConstraintKind;
@@ -138,6 +141,34 @@ struct EnumType {
   Origin origin;
 };
 
+// A domain's check, about `value`; the expression in its parentheses.
+struct DomainConstraint {
+  std::string name;
+  std::string check_sql;
+  bool operator==(const DomainConstraint&) const = default;
+};
+
+struct Domain {
+  QualifiedName name;
+  ColumnType type;
+  std::optional<std::string> default_sql;
+  bool not_null = false;
+  std::vector<DomainConstraint> constraints;
+  Origin origin;
+};
+
+struct Attribute {
+  std::string name;
+  ColumnType type;
+  bool operator==(const Attribute&) const = default;
+};
+
+struct CompositeType {
+  QualifiedName name;
+  std::vector<Attribute> attributes;
+  Origin origin;
+};
+
 struct Sequence : SequenceOptions {
   QualifiedName name;
   Origin origin;
@@ -158,6 +189,8 @@ class Schema {
   const std::map<QualifiedName, Table>& tables() const { return tables_; }
   const std::map<QualifiedName, Index>& indexes() const { return indexes_; }
   const std::map<QualifiedName, EnumType>& enums() const { return enums_; }
+  const std::map<QualifiedName, Domain>& domains() const { return domains_; }
+  const std::map<QualifiedName, CompositeType>& composites() const { return composites_; }
   const std::map<QualifiedName, Sequence>& sequences() const { return sequences_; }
   const std::map<std::string, Extension>& extensions() const { return extensions_; }
   const std::map<std::string, Origin>& schemas() const { return schemas_; }  // beside `public`, which always exists
@@ -167,7 +200,8 @@ class Schema {
   const std::set<QualifiedName>& indexes_of(const QualifiedName& table) const;
   // The tables whose foreign keys reference `table` (itself excluded).
   const std::set<QualifiedName>& referencing(const QualifiedName& table) const;
-  // The (table, column) pairs whose column has the enum type `type`.
+  // The (table, column) pairs whose column has the user-defined type `type` (an enum, a domain,
+  // a composite type), or an array of it.
   std::vector<std::pair<QualifiedName, std::string>> columns_of_type(const QualifiedName& type) const;
 
   // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, and the
@@ -196,6 +230,10 @@ class Schema {
   void erase_index(const QualifiedName& name);
   void put_enum(EnumType type);
   void erase_enum(const QualifiedName& name);
+  void put_domain(Domain domain);
+  void erase_domain(const QualifiedName& name);
+  void put_composite(CompositeType type);
+  void erase_composite(const QualifiedName& name);
   void put_sequence(Sequence sequence);
   void erase_sequence(const QualifiedName& name);
   void put_extension(Extension extension);
@@ -210,7 +248,8 @@ class Schema {
     std::optional<Value> value;
   };
   using JournalEntry = std::variant<Previous<QualifiedName, Table>, Previous<QualifiedName, Index>,
-                                    Previous<QualifiedName, EnumType>, Previous<QualifiedName, Sequence>,
+                                    Previous<QualifiedName, EnumType>, Previous<QualifiedName, Domain>,
+                                    Previous<QualifiedName, CompositeType>, Previous<QualifiedName, Sequence>,
                                     Previous<std::string, Extension>, Previous<std::string, Origin>>;
   template <typename Key, typename Value>
   void remember(std::map<Key, Value>& map, const Key& key);
@@ -220,6 +259,8 @@ class Schema {
   std::map<QualifiedName, Table> tables_;
   std::map<QualifiedName, Index> indexes_;
   std::map<QualifiedName, EnumType> enums_;
+  std::map<QualifiedName, Domain> domains_;
+  std::map<QualifiedName, CompositeType> composites_;
   std::map<QualifiedName, Sequence> sequences_;
   std::map<std::string, Extension> extensions_;
   std::map<std::string, Origin> schemas_;
@@ -236,7 +277,7 @@ class Schema {
   NameSet owned_sequences_;        // of serial and identity columns
   NameMap<std::set<QualifiedName>> referencing_;
   NameMap<std::set<QualifiedName>> indexes_by_table_;
-  NameMap<std::set<QualifiedName>> tables_by_type_;  // enum type -> tables with a column of it
+  NameMap<std::set<QualifiedName>> tables_by_type_;  // user-defined type -> tables with a column of it
 };
 
 // Whether an SQL expression's text names `identifier` (outside string literals).

@@ -105,6 +105,8 @@ struct ColumnDefinition : Located {
   bool not_null = false;
   std::optional<Expression> default_value;
   std::vector<TableConstraint> constraints;  // primary key, unique, references, check
+  // `generated always as (<expression>) stored`: the expression, in its parentheses.
+  std::optional<Expression> generated;
 };
 
 struct CreateTable : Located {
@@ -161,6 +163,79 @@ struct DropType : Located {
   ObjectName name;
   bool if_exists = false;
   bool cascade = false;
+};
+
+// A check of a domain: `[constraint n] check (...)`, about `value`.
+struct DomainCheck : Located {
+  std::optional<Name> name;
+  Expression check;
+};
+
+struct CreateDomain : Located {
+  ObjectName name;
+  TypeRef type;
+  std::optional<Expression> default_value;
+  bool not_null = false;
+  std::vector<DomainCheck> checks;
+};
+
+struct DropDomain : Located {
+  ObjectName name;
+  bool cascade = false;
+};
+
+// alter domain d ...: one change per statement, each naming its domain `domain`.
+struct SetDomainDefault : Located {
+  ObjectName domain;
+  std::optional<Expression> value;  // none: drop default
+};
+
+struct SetDomainNotNull : Located {
+  ObjectName domain;
+  bool not_null = true;  // false: drop not null
+};
+
+struct AddDomainConstraint : Located {
+  ObjectName domain;
+  DomainCheck constraint;
+};
+
+struct DropDomainConstraint : Located {
+  ObjectName domain;
+  Name name;
+};
+
+struct RenameDomain : Located {
+  ObjectName domain;
+  Name new_name;
+};
+
+struct CompositeAttribute : Located {
+  Name name;
+  TypeRef type;
+};
+
+// create type t as (a int, b text)
+struct CreateComposite : Located {
+  ObjectName name;
+  std::vector<CompositeAttribute> attributes;
+};
+
+// alter type t add/drop/rename attribute: `type` names the composite type.
+struct AddAttribute : Located {
+  ObjectName type;
+  CompositeAttribute attribute;
+};
+
+struct DropAttribute : Located {
+  ObjectName type;
+  Name attribute;
+};
+
+struct RenameAttribute : Located {
+  ObjectName type;
+  Name attribute;
+  Name new_name;
 };
 
 struct AddColumn : Located {
@@ -227,6 +302,12 @@ struct DropIdentity : Located {
   ObjectName table;
   Name column;
   bool if_exists = false;
+};
+
+// alter table t alter column c drop expression: a generated column becomes a plain one.
+struct DropExpression : Located {
+  ObjectName table;
+  Name column;
 };
 
 struct AddConstraint : Located {
@@ -330,7 +411,9 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                DropColumn, RenameTable, RenameColumn, AlterColumnType, SetNotNull, SetDefault, AlterIdentity, AddIdentity, DropIdentity,
                                AddConstraint, DropConstraint, RenameConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
-                               ExecuteSql>;
+                               ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
+                               AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
+                               DropAttribute, RenameAttribute>;
 
 struct Header : Located {
   StringLiteral id;

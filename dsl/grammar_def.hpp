@@ -382,6 +382,18 @@ struct comment_id;
 struct create_table_id;
 struct create_index_id;
 struct create_type_id;
+struct type_body_id;
+struct enum_body_id;
+struct composite_body_id;
+struct composite_attribute_id;
+struct domain_check_id;
+struct create_domain_id;
+struct drop_domain_id;
+struct alter_domain_id;
+struct alter_domain_target_id;
+struct add_attribute_id;
+struct drop_attribute_id;
+struct rename_attribute_id;
 struct create_target_id;
 struct drop_table_id;
 struct drop_index_id;
@@ -422,8 +434,8 @@ const x3::rule<parenthesized_expression_id, ast::Expression> parenthesized_expre
 const x3::rule<index_element_id, ast::IndexElement> index_element = "column or (expression)";
 const x3::rule<rename_column_id, ast::RenameColumn> rename_column = "`column`";
 const x3::rule<alter_column_id, ast::Statement> alter_column =
-    "`type`, `set not null`, `drop not null`, `set default`, `drop default`, `set generated`, `set <sequence option>`, "
-    "`restart`, `add generated` or `drop identity`";
+    "`type`, `set not null`, `drop not null`, `set default`, `drop default`, `drop expression`, `set generated`, "
+    "`set <sequence option>`, `restart`, `add generated` or `drop identity`";
 const x3::rule<add_enum_value_id, ast::AddEnumValue> add_enum_value = "`add value`";
 const x3::rule<rename_enum_value_id, ast::RenameEnumValue> rename_enum_value = "`rename value`";
 const x3::rule<drop_enum_value_id, ast::DropEnumValue> drop_enum_value = "`drop value`";
@@ -431,7 +443,8 @@ struct alter_type_target_id;
 struct alter_column_clause_id;
 const x3::rule<alter_type_target_id, AlterTable> alter_type_target = "`type`";
 const x3::rule<alter_column_clause_id, AlterColumn> alter_column_clause = "`column`";
-const x3::rule<alter_type_id, ast::Statement> alter_type = "`add value`, `rename value` or `drop value`";
+const x3::rule<alter_type_id, ast::Statement> alter_type =
+    "`add value`, `rename value`, `drop value`, `add attribute`, `drop attribute` or `rename attribute`";
 const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
 const x3::rule<create_extension_id, ast::CreateExtension> create_extension = "`extension`";
 const x3::rule<create_sequence_id, ast::CreateSequence> create_sequence = "`sequence`";
@@ -448,14 +461,27 @@ const x3::rule<alter_sequence_options_id, ast::SequenceOptions> alter_sequence_o
 const x3::rule<comment_id, ast::Comment> comment = "`comment on`";
 const x3::rule<create_table_id, ast::CreateTable> create_table = "`table`";
 const x3::rule<create_index_id, ast::CreateIndex> create_index = "`index`";
-const x3::rule<create_type_id, ast::CreateEnum> create_type = "`type`";
+const x3::rule<create_type_id, AlterTable> create_type = "`type`";
+const x3::rule<type_body_id, ast::Statement> type_body = "`enum` or (attributes)";
+const x3::rule<enum_body_id, ast::CreateEnum> enum_body = "`enum`";
+const x3::rule<composite_body_id, ast::CreateComposite> composite_body = "(attributes)";
+const x3::rule<composite_attribute_id, ast::CompositeAttribute> composite_attribute = "attribute definition";
+const x3::rule<domain_check_id, ast::DomainCheck> domain_check = "`constraint` or `check`";
+const x3::rule<create_domain_id, ast::CreateDomain> create_domain = "`domain`";
+const x3::rule<drop_domain_id, ast::DropDomain> drop_domain = "`domain`";
+const x3::rule<alter_domain_id, ast::Statement> alter_domain =
+    "`set default`, `drop default`, `set not null`, `drop not null`, `add`, `drop constraint` or `rename to`";
+const x3::rule<alter_domain_target_id, AlterTable> alter_domain_target = "`domain`";
+const x3::rule<add_attribute_id, ast::AddAttribute> add_attribute = "`attribute`";
+const x3::rule<drop_attribute_id, ast::DropAttribute> drop_attribute = "`attribute`";
+const x3::rule<rename_attribute_id, ast::RenameAttribute> rename_attribute = "`attribute`";
 const x3::rule<create_target_id, ast::Statement> create_target =
-    "`table`, `index`, `unique index`, `type`, `sequence`, `extension` or `schema`";
+    "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension` or `schema`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target =
-    "`table`, `index`, `type`, `sequence`, `extension` or `schema`";
+    "`table`, `index`, `type`, `domain`, `sequence`, `extension` or `schema`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
@@ -584,9 +610,15 @@ const auto column_definition_def = located[
     *((kw("not") > kw("null"))[set(&ast::ColumnDefinition::not_null, true)] |
       kw("null")[set(&ast::ColumnDefinition::not_null, false)] |
       (kw("default") > expression)[assign(&ast::ColumnDefinition::default_value)] |
-      (kw("generated") > ((kw("always")[set(&ast::ColumnDefinition::identity, ast::Identity::always)]) |
-                          (kw("by") > kw("default"))[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)]) >
-       kw("as") > kw("identity") >> -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]) |
+      // `generated always as identity [(...)]`, `generated by default as identity [(...)]`, or a
+      // stored generated column: `generated always as (<expression>) stored`.
+      (kw("generated") > ((kw("always") > kw("as") >
+                           ((kw("identity")[set(&ast::ColumnDefinition::identity, ast::Identity::always)] >>
+                             -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]) |
+                            (parenthesized_expression[assign(&ast::ColumnDefinition::generated)] > kw("stored")))) |
+                          (kw("by") > kw("default") > kw("as") >
+                           kw("identity")[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)] >>
+                           -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]))) |
       column_constraint[append(&ast::ColumnDefinition::constraints)])];
 
 const auto constraint_body_def = located[
@@ -625,16 +657,43 @@ const auto create_index_def = located[
     -(kw("include") > column_list[assign(&ast::CreateIndex::include)]) >>
     -nulls_distinct[assign(&ast::CreateIndex::nulls)] >>
     -(kw("where") > open_expression[assign(&ast::CreateIndex::where)])];
-const auto create_type_def = located[
-    kw("type") > qualified_name[assign(&ast::CreateEnum::name)] > kw("as") > kw("enum") > lit('(') >
-    (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
+// `type t as enum (...)` or `type t as (attributes)`: the body is parsed into its own node,
+// then given the name, as an alter action is given its table.
+const auto create_type_def =
+    omit[kw("type") > qualified_name[assign(&AlterTable::table)] > kw("as") > type_body[assign(&AlterTable::action)]];
+const auto enum_body_def = located[kw("enum") > lit('(') > (string_literal % ',')[assign(&ast::CreateEnum::values)] > lit(')')];
+const auto composite_attribute_def = located[
+    name[assign(&ast::CompositeAttribute::name)] > type_ref[assign(&ast::CompositeAttribute::type)]];
+const auto composite_body_def = located[
+    lit('(') > -(composite_attribute % ',')[assign(&ast::CreateComposite::attributes)] > lit(')')];
+const auto type_body_def = omit[enum_body[as_statement<ast::CreateEnum>()] | composite_body[as_statement<ast::CreateComposite>()]];
+const auto finish_create_type = [](auto& context) {
+  AlterTable& parts = x3::_attr(context);
+  std::visit([&](auto& node) {
+    if constexpr (requires { node.name = parts.table; }) {
+      node.span.begin = parts.table.span.begin;
+      node.name = std::move(parts.table);
+    }
+  }, parts.action);
+  x3::_val(context) = std::move(parts.action);
+};
+const auto domain_check_def = located[
+    ((kw("constraint") > name[assign(&ast::DomainCheck::name)] > kw("check")) | kw("check")) >
+    parenthesized_expression[assign(&ast::DomainCheck::check)]];
+const auto create_domain_def = located[
+    kw("domain") > qualified_name[assign(&ast::CreateDomain::name)] > kw("as") > type_ref[assign(&ast::CreateDomain::type)] >>
+    *((kw("not") > kw("null"))[set(&ast::CreateDomain::not_null, true)] |
+      kw("null")[set(&ast::CreateDomain::not_null, false)] |
+      (kw("default") > expression)[assign(&ast::CreateDomain::default_value)] |
+      domain_check[append(&ast::CreateDomain::checks)])];
 const auto create_extension_def = located[kw("extension") > name[assign(&ast::CreateExtension::name)]];
 const auto create_sequence_def = located[
     kw("sequence") > qualified_name[assign(&ast::CreateSequence::name)] > sequence_options[assign(&ast::CreateSequence::options)]];
 const auto alter_sequence_def = located[
     kw("sequence") > qualified_name[assign(&ast::AlterSequence::name)] >
     alter_sequence_options[assign(&ast::AlterSequence::options)]];
-const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[assign_val()] |
+const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
+                                    create_domain[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
 const auto comment_def = located[
@@ -672,8 +731,11 @@ const auto drop_sequence_def = located[
     kw("sequence") > -if_exists[set(&ast::DropSequence::if_exists, true)] > qualified_name[assign(&ast::DropSequence::name)]];
 const auto drop_schema_def = located[
     kw("schema") > -if_exists[set(&ast::DropSchema::if_exists, true)] > name[assign(&ast::DropSchema::name)]];
+const auto drop_domain_def = located[
+    kw("domain") > qualified_name[assign(&ast::DropDomain::name)] >> -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
 const auto drop_target_def = omit[
-    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_extension[assign_val()] |
+    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
+    drop_extension[assign_val()] |
     drop_sequence[assign_val()] | drop_schema[assign_val()]];
 
 // `alter table t <action>`: parsed into AlterTable, then the table name is moved into the action.
@@ -731,7 +793,8 @@ const auto alter_column_def = omit[
                    (kw("identity")[([](auto& context) { x3::_val(context) = ast::DropIdentity{}; })] >>
                     -(kw("if") > kw("exists"))[([](auto& context) {
                       std::get<ast::DropIdentity>(x3::_val(context)).if_exists = true;
-                    })])))];
+                    })]) |
+                   kw("expression")[([](auto& context) { x3::_val(context) = ast::DropExpression{}; })]))];
 const auto alter_action_def = omit[
     (kw("add") > ((kw("column") > column_definition[([](auto& context) {
                      ast::AddColumn node;
@@ -763,16 +826,22 @@ const auto finish_alter = [](auto& context) {
 };
 
 const auto add_enum_value_def = located[
-    kw("add") > kw("value") > string_literal[assign(&ast::AddEnumValue::value)] >>
+    kw("value") > string_literal[assign(&ast::AddEnumValue::value)] >>
     -((kw("before") > string_literal[assign(&ast::AddEnumValue::before)]) |
       (kw("after") > string_literal[assign(&ast::AddEnumValue::after)]))];
 const auto rename_enum_value_def = located[
-    kw("rename") > kw("value") > string_literal[assign(&ast::RenameEnumValue::value)] > kw("to") >
+    kw("value") > string_literal[assign(&ast::RenameEnumValue::value)] > kw("to") >
     string_literal[assign(&ast::RenameEnumValue::new_value)]];
-const auto drop_enum_value_def = located[kw("drop") > kw("value") > string_literal[assign(&ast::DropEnumValue::value)]];
+const auto drop_enum_value_def = located[kw("value") > string_literal[assign(&ast::DropEnumValue::value)]];
+const auto add_attribute_def = located[kw("attribute") > composite_attribute[assign(&ast::AddAttribute::attribute)]];
+const auto drop_attribute_def = located[kw("attribute") > name[assign(&ast::DropAttribute::attribute)]];
+const auto rename_attribute_def = located[
+    kw("attribute") > name[assign(&ast::RenameAttribute::attribute)] > kw("to") > name[assign(&ast::RenameAttribute::new_name)]];
 const auto alter_type_def = omit[
-    add_enum_value[as_statement<ast::AddEnumValue>()] | rename_enum_value[as_statement<ast::RenameEnumValue>()] |
-    drop_enum_value[as_statement<ast::DropEnumValue>()]];
+    (kw("add") > (add_enum_value[as_statement<ast::AddEnumValue>()] | add_attribute[as_statement<ast::AddAttribute>()])) |
+    (kw("rename") > (rename_enum_value[as_statement<ast::RenameEnumValue>()] |
+                     rename_attribute[as_statement<ast::RenameAttribute>()])) |
+    (kw("drop") > (drop_enum_value[as_statement<ast::DropEnumValue>()] | drop_attribute[as_statement<ast::DropAttribute>()]))];
 const auto finish_alter_type = [](auto& context) {
   AlterTable& parts = x3::_attr(context);
   std::visit([&](auto& node) {
@@ -788,6 +857,42 @@ const auto alter_index_target_def = located[
 const auto alter_type_target_def =
     omit[kw("type") > qualified_name[assign(&AlterTable::table)] > alter_type[assign(&AlterTable::action)]];
 
+// `alter domain d <change>`: the change learns its domain afterwards.
+template <typename Node>
+auto domain_change(Node node) {
+  return [node](auto& context) { x3::_val(context) = node; };
+}
+const auto alter_domain_def = omit[
+    (kw("set") > ((kw("default") > expression[([](auto& context) {
+                     ast::SetDomainDefault node;
+                     node.span = x3::_attr(context).span;
+                     node.value = std::move(x3::_attr(context));
+                     x3::_val(context) = std::move(node);
+                   })]) |
+                  (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{})])) |
+    (kw("drop") > (kw("default")[domain_change(ast::SetDomainDefault{})] |
+                   (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{{}, {}, false})] |
+                   (kw("constraint") > name[named<ast::DropDomainConstraint>(&ast::DropDomainConstraint::name)]))) |
+    (kw("add") > domain_check[([](auto& context) {
+       ast::AddDomainConstraint node;
+       node.span = x3::_attr(context).span;
+       node.constraint = std::move(x3::_attr(context));
+       x3::_val(context) = std::move(node);
+     })]) |
+    (kw("rename") > kw("to") > name[named<ast::RenameDomain>(&ast::RenameDomain::new_name)])];
+const auto alter_domain_target_def =
+    omit[kw("domain") > qualified_name[assign(&AlterTable::table)] > alter_domain[assign(&AlterTable::action)]];
+const auto finish_alter_domain = [](auto& context) {
+  AlterTable& parts = x3::_attr(context);
+  std::visit([&](auto& node) {
+    if constexpr (requires { node.domain = parts.table; }) {
+      if (node.span.end == 0) node.span = parts.table.span;
+      node.domain = std::move(parts.table);
+    }
+  }, parts.action);
+  x3::_val(context) = std::move(parts.action);
+};
+
 const auto insert_rows_def = located[
     kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
     column_list[assign(&ast::InsertRows::columns)] > kw("values") >
@@ -802,8 +907,8 @@ const auto execute_sql_def = located[
 
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
-     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_sequence[assign_val()] |
-                     alter_index_target[assign_val()])) |
+     (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_domain_target[finish_alter_domain] |
+                     alter_sequence[assign_val()] | alter_index_target[assign_val()])) |
      insert_rows[assign_val()] | comment[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
@@ -821,6 +926,8 @@ const auto header_def = located[
 
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
                     drop_extension, alter_index_target)
+BOOST_SPIRIT_DEFINE(type_body, enum_body, composite_body, composite_attribute, domain_check, create_domain, drop_domain,
+                    alter_domain, alter_domain_target, add_attribute, drop_attribute, rename_attribute)
 BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
                     create_extension, create_sequence, alter_sequence, sequence_options, alter_sequence_options,

@@ -25,17 +25,26 @@ SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
   GROUP BY n.nspname, t.typname
 UNION ALL
+SELECT format('domain %s%I %s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
+              CASE WHEN t.typnotnull THEN ' not null' ELSE '' END, COALESCE(' default ' || pg_get_expr(t.typdefaultbin, 0), ''))
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd'
+UNION ALL
+SELECT format('constraint on domain %s%I.%I %s', n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid))
+  FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
+UNION ALL
+-- A composite type is a relation of kind c, its attributes its columns.
 SELECT format('relation %s%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i')
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'c')
 UNION ALL
 SELECT format('column %s%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
-              COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
+              COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END
+                       || pg_get_expr(d.adbin, d.adrelid), ''),
               CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
               COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), ''))
   FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
 SELECT format('comment on %s%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class')))
   FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL

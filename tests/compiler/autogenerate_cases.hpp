@@ -118,7 +118,23 @@ inline std::vector<Case> model_changes() {
       Case{"make_a_foreign_key_deferrable", {{"on delete cascade", "on delete cascade deferrable initially deferred"}}, "", ""},
       Case{"deferrable_keys_and_column_checks_of_a_new_table", {},
            "create table atlas (\n  id integer primary key deferrable,\n  code text unique nulls not distinct deferrable initially deferred,\n"
-           "  grid_id integer references grid (id) initially deferred,\n  size integer check (size > 0)\n);\n", ""}};
+           "  grid_id integer references grid (id) initially deferred,\n  size integer check (size > 0)\n);\n", ""},
+      Case{"add_generated_column", {{"note text", "note text, note_length integer generated always as (length(note)) stored"}}, "", ""},
+      Case{"drop_generation_expression", {}, "alter table square add column shout text;\n", "",
+           "alter table square add column shout text generated always as (upper(note)) stored;\n"},
+      Case{"change_generation_expression", {}, "alter table square add column shout text generated always as (lower(note)) stored;\n",
+           "dropped and added again", "alter table square add column shout text generated always as (upper(note)) stored;\n"},
+      Case{"add_domain_and_column",
+           {{"create type status", "create domain positive as integer not null default 1 check (value > 0);\ncreate type status"},
+            {"note text", "note text, quantity positive"}}, "", ""},
+      Case{"change_domain", {}, "create domain code as text default 'x' not null constraint code_long check (length(value) > 1);\n", "",
+           "create domain code as text constraint code_short check (length(value) < 10);\n"},
+      Case{"drop_domain", {}, "", "", "create domain unused_code as text;\n"},
+      Case{"add_composite_type_and_column",
+           {{"create type status", "create type pair as (a integer, b text);\ncreate type status"}, {"note text", "note text, extra pair[]"}},
+           "", ""},
+      Case{"change_composite_type", {}, "create type pair as (a bigint, c text);\n", "", "create type pair as (a integer, b text);\n"},
+      Case{"drop_composite_type", {}, "", "", "create type unused_pair as (a integer);\n"}};
 }
 
 // A case run through the compiler: the model, the old head, the revision autogenerate writes

@@ -491,6 +491,101 @@ TEST(Lowering, DropIfExistsLowersToTheDropOrToNothing) {
                            "CREATE INDEX idx_note ON scrap USING btree (note)"}));
 }
 
+TEST(Lowering, GeneratedColumns) {
+  const auto sql = lower("create table invoice (id integer primary key, net integer);",
+                         "create table line (qty integer, total integer generated always as (qty * price) stored, price integer);\n"
+                         "alter table invoice add column gross integer not null generated always as (net * 2) stored;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE TABLE line (\n"
+                         "    qty integer,\n"
+                         "    total integer GENERATED ALWAYS AS (qty * price) STORED,\n"
+                         "    price integer\n"
+                         ")",
+                         "ALTER TABLE invoice ADD COLUMN gross integer GENERATED ALWAYS AS (net * 2) STORED NOT NULL"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE invoice DROP COLUMN gross", "DROP TABLE line"}));
+}
+
+// PostgreSQL 15 cannot give a column an expression again: the way down adds the column back,
+// with its index, and recomputes its values.
+TEST(Lowering, DropExpressionComesBackAsTheGeneratedColumn) {
+  const auto sql = lower("create table invoice (id integer primary key, net integer, gross integer generated always as (net * 2) stored);\n"
+                         "create index idx_invoice_gross on invoice (gross);",
+                         "alter table invoice alter column gross drop expression;\n"
+                         "@allow(TableRewrite)\n"
+                         "alter table invoice alter column gross type bigint;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE invoice ALTER COLUMN gross DROP EXPRESSION",
+                         "ALTER TABLE invoice ALTER COLUMN gross TYPE bigint"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE invoice ALTER COLUMN gross TYPE integer USING gross::integer",
+                           "ALTER TABLE invoice DROP COLUMN gross",
+                           "ALTER TABLE invoice ADD COLUMN gross integer GENERATED ALWAYS AS (net * 2) STORED",
+                           "CREATE INDEX idx_invoice_gross ON invoice USING btree (gross)"}));
+}
+
+TEST(Lowering, GeneratedColumnChangesTypeWithoutCastBothWays) {
+  const auto sql = lower("create table invoice (net integer, gross integer generated always as (net * 2) stored);",
+                         "@allow(TableRewrite)\nalter table invoice alter column gross type bigint;");
+  EXPECT_EQ(sql.up, Sql{"ALTER TABLE invoice ALTER COLUMN gross TYPE bigint"});
+  EXPECT_EQ(sql.down, Sql{"ALTER TABLE invoice ALTER COLUMN gross TYPE integer"});
+}
+
+TEST(Lowering, Domains) {
+  const auto sql = lower("create type tone as enum ('low', 'high');",
+                         "create domain amount as numeric(10,2) not null default 0 check (value >= 0) check (value < 1000);\n"
+                         "create domain \"Tone Label\" as tone constraint tone_set check (value is not null);\n"
+                         "create table bill (id integer, total amount, tones \"Tone Label\"[]);");
+  EXPECT_EQ(sql.up, (Sql{"CREATE DOMAIN amount AS numeric(10,2) DEFAULT 0 NOT NULL CONSTRAINT amount_check CHECK (value >= 0) "
+                         "CONSTRAINT amount_check1 CHECK (value < 1000)",
+                         "CREATE DOMAIN \"Tone Label\" AS tone CONSTRAINT tone_set CHECK (value is not null)",
+                         "CREATE TABLE bill (\n"
+                         "    id integer,\n"
+                         "    total amount,\n"
+                         "    tones \"Tone Label\"[]\n"
+                         ")"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP TABLE bill", "DROP DOMAIN \"Tone Label\"", "DROP DOMAIN amount"}));
+}
+
+TEST(Lowering, DomainAlterationsAndTheirInverse) {
+  const auto sql = lower("create domain amount as integer not null default 0 constraint amount_positive check (value > 0);",
+                         "alter domain amount drop default;\n"
+                         "alter domain amount drop not null;\n"
+                         "alter domain amount drop constraint amount_positive;\n"
+                         "alter domain amount add check (value < 100);\n"
+                         "alter domain amount set default 1;\n"
+                         "alter domain amount rename to quantity;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER DOMAIN amount DROP DEFAULT", "ALTER DOMAIN amount DROP NOT NULL",
+                         "ALTER DOMAIN amount DROP CONSTRAINT amount_positive",
+                         "ALTER DOMAIN amount ADD CONSTRAINT amount_check CHECK (value < 100)",
+                         "ALTER DOMAIN amount SET DEFAULT 1", "ALTER DOMAIN amount RENAME TO quantity"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER DOMAIN quantity RENAME TO amount", "ALTER DOMAIN amount DROP DEFAULT",
+                           "ALTER DOMAIN amount DROP CONSTRAINT amount_check",
+                           "ALTER DOMAIN amount ADD CONSTRAINT amount_positive CHECK (value > 0)",
+                           "ALTER DOMAIN amount SET NOT NULL", "ALTER DOMAIN amount SET DEFAULT 0"}));
+}
+
+TEST(Lowering, DropDomainCascadeDropsItsColumnsFirst) {
+  const auto sql = lower("create domain amount as integer default 1;\ncreate table bill (id integer, total amount);",
+                         "@allow(DataLoss)\ndrop domain amount cascade;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE bill DROP COLUMN total", "DROP DOMAIN amount"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE DOMAIN amount AS integer DEFAULT 1", "ALTER TABLE bill ADD COLUMN total amount"}));
+}
+
+TEST(Lowering, CompositeTypes) {
+  const auto sql = lower("create type pair as (first integer, second text);",
+                         "alter type pair add attribute third varchar(10);\n"
+                         "alter type pair drop attribute first;\n"
+                         "alter type pair rename attribute second to \"Second\";\n"
+                         "create type empty as ();\n"
+                         "create table grid (id integer, corner pair, corners pair[]);");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TYPE pair ADD ATTRIBUTE third character varying(10)", "ALTER TYPE pair DROP ATTRIBUTE first",
+                         "ALTER TYPE pair RENAME ATTRIBUTE second TO \"Second\"", "CREATE TYPE empty AS ()",
+                         "CREATE TABLE grid (\n"
+                         "    id integer,\n"
+                         "    corner pair,\n"
+                         "    corners pair[]\n"
+                         ")"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP TABLE grid", "DROP TYPE empty", "ALTER TYPE pair RENAME ATTRIBUTE \"Second\" TO second",
+                           "ALTER TYPE pair ADD ATTRIBUTE first integer", "ALTER TYPE pair DROP ATTRIBUTE third"}));
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");
