@@ -403,12 +403,13 @@ class StatementChecker {
   void operator()(const ast::SetDomainNotNull& node) {
     const Domain* domain = find_domain(node.domain);
     if (domain == nullptr) return;
+    if (domain->not_null != node.not_null && !check_domain_unheld(node.span, *domain, node.not_null)) return;
     emit(op::SetDomainNotNull{domain->name, node.not_null});
   }
 
   void operator()(const ast::AddDomainConstraint& node) {
     const Domain* domain = find_domain(node.domain);
-    if (domain == nullptr) return;
+    if (domain == nullptr || !check_domain_unheld(node.span, *domain, true)) return;
     auto constraint = domain_constraint(*domain, node.constraint);
     if (!constraint) return;
     emit(op::AddDomainConstraint{domain->name, std::move(*constraint)});
@@ -429,6 +430,7 @@ class StatementChecker {
       }
       return;
     }
+    if (!check_domain_unheld(node.span, *domain, false)) return;
     emit(op::DropDomainConstraint{domain->name, node.name.text});
   }
 
@@ -1657,6 +1659,20 @@ class StatementChecker {
     if (dependent.empty()) return true;
     auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, type, dependent);
     diagnostic.notes.push_back({{}, "drop or change it first"});
+    return false;
+  }
+
+  // PostgreSQL adds a constraint (or not null) to a domain only while no column holds its values
+  // in an array or a composite type; dropping one is refused then too, as its way down could not
+  // add it back.
+  bool check_domain_unheld(Span span, const Domain& domain, bool adds) {
+    const auto held = schema_.column_holding_domain_in_container(domain.name);
+    if (!held) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::TypeInUse, at(span), domain.name, fmt::format("{}.{}", held->first, held->second));
+    diagnostic.notes.push_back({{}, adds ? "PostgreSQL cannot check the values of the domain that the column holds in an array or a "
+                                           "composite type: change that column first"
+                                         : "the way down would add it back, which PostgreSQL refuses while the column holds values "
+                                           "of the domain in an array or a composite type: change that column first"});
     return false;
   }
 

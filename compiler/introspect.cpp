@@ -54,7 +54,7 @@ SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnu
        et.typtype, etn.nspname, et.typname
 FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
 JOIN pg_type b ON b.oid = t.typbasetype
-JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
+JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typtype <> 'd' THEN b.typelem ELSE b.oid END
 JOIN pg_namespace etn ON etn.oid = et.typnamespace
 WHERE t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
@@ -75,7 +75,7 @@ SELECT c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), et
 FROM user_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid
-JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typtype <> 'd' THEN t.typelem ELSE t.oid END
 JOIN pg_namespace etn ON etn.oid = et.typnamespace
 WHERE c.relkind = 'c'
 ORDER BY c.nspname, c.relname, a.attnum
@@ -101,7 +101,7 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
 FROM pg_attribute a
 JOIN user_table ut ON ut.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
-JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typtype <> 'd' THEN t.typelem ELSE t.oid END
 JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN LATERAL (

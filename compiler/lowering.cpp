@@ -169,6 +169,10 @@ Touched touched_by(const ast::File& file, const Schema& before) {
   if (file.down) {
     for (const auto& statement : file.down->statements) touch(statement);
   }
+  // The tables of a type's columns as they are before: `drop ... cascade` leaves none after.
+  for (const auto& type : touched.types) {
+    for (const auto& [table, _] : before.columns_of_type(type)) touched.tables.insert(table);
+  }
   return touched;
 }
 

@@ -232,6 +232,27 @@ std::vector<std::pair<QualifiedName, std::string>> Schema::columns_of_type(const
   return columns;
 }
 
+std::optional<std::pair<QualifiedName, std::string>> Schema::column_holding_domain_in_container(const QualifiedName& domain) const {
+  for (const auto& [table, column] : columns_of_type(domain)) {
+    if (tables_.at(table).find_column(column)->type.array_dimensions > 0) return std::pair(table, column);
+  }
+  for (const auto& [name, type] : composites_) {
+    for (const auto& attribute : type.attributes) {
+      if (!attribute.type.user_defined || attribute.type.name != domain) continue;
+      if (const auto users = columns_of_type(name); !users.empty()) return users.front();
+    }
+  }
+  for (const auto& [name, other] : domains_) {
+    if (!other.type.user_defined || other.type.name != domain || name == domain) continue;
+    if (other.type.array_dimensions > 0) {
+      if (const auto users = columns_of_type(name); !users.empty()) return users.front();
+    } else if (auto held = column_holding_domain_in_container(name)) {
+      return held;
+    }
+  }
+  return std::nullopt;
+}
+
 void Schema::put_index(Index index) {
   if (const auto old = indexes_.find(index.name); old != indexes_.end()) indexes_by_table_[old->second.table].erase(old->first);
   remember(indexes_, index.name);
@@ -325,6 +346,7 @@ const char* Schema::relation_kind(const QualifiedName& name) const {
   if (indexes_.contains(name)) return "index";
   if (sequences_.contains(name) || owned_sequences_.contains(name)) return "sequence";
   if (constraint_indexes_.contains(name)) return "index";
+  if (composites_.contains(name)) return "composite type";  // a relation of kind c in the catalog
   return nullptr;
 }
 

@@ -203,9 +203,13 @@ class Schema {
   // The (table, column) pairs whose column has the user-defined type `type` (an enum, a domain,
   // a composite type), or an array of it.
   std::vector<std::pair<QualifiedName, std::string>> columns_of_type(const QualifiedName& type) const;
+  // A (table, column) whose values hold values of `domain` inside an array or a composite type
+  // (through other domains too): PostgreSQL cannot check those against a new constraint of the
+  // domain, so it refuses to add one, or `not null`, while such a column exists.
+  std::optional<std::pair<QualifiedName, std::string>> column_holding_domain_in_container(const QualifiedName& domain) const;
 
-  // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, and the
-  // indexes behind primary key and unique constraints. Returns what holds `name`, or null.
+  // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, the
+  // indexes behind primary key and unique constraints, and composite types. Returns what holds `name`, or null.
   const char* relation_kind(const QualifiedName& name) const;
   // Constraint names are chosen per schema, as PostgreSQL chooses them: `name` is the
   // constraint's name in its table's schema.
