@@ -790,6 +790,17 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.value.span), node.value.value, type->name);
       return;
     }
+    // The derived way down rebuilds the type under a new name and drops the old one, which a
+    // domain or composite type over it would keep PostgreSQL from dropping.
+    if (const std::string dependent = type_dependent(type->name);
+        !dependent.empty() && role_ == CheckRole::revision && !revision_.syntax->down) {
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::UnsupportedAlteration, at(node.value.span),
+          fmt::format("the way down from adding '{}' to `{}` rebuilds the type, which {} keeps PostgreSQL from dropping",
+                      node.value.value, type->name, dependent));
+      diagnostic.notes.push_back({{}, "write the revision's down in a `down { }` block"});
+      return;
+    }
     const ast::StringLiteral* anchor = node.before ? &*node.before : node.after ? &*node.after : nullptr;
     if (anchor != nullptr && std::find(values.begin(), values.end(), anchor->value) == values.end()) {
       diagnostics_.report(DiagnosticKind::UnknownEnumValue, at(anchor->span), type->name, anchor->value, revision_.id);
@@ -1645,6 +1656,15 @@ class StatementChecker {
   // Domains over `type` and composite types with an attribute of it: PostgreSQL drops them only
   // with the type, and the language drops no such thing by cascade.
   bool check_no_type_dependents(Span span, std::string_view kind, const QualifiedName& type) {
+    const std::string dependent = type_dependent(type);
+    if (dependent.empty()) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, type, dependent);
+    diagnostic.notes.push_back({{}, "drop or change it first"});
+    return false;
+  }
+
+  // A domain over `type`, or an attribute of a composite type of it, as messages name it; or empty.
+  std::string type_dependent(const QualifiedName& type) const {
     std::string dependent;
     for (const auto& [name, domain] : schema_.domains()) {
       if (dependent.empty() && domain.type.user_defined && domain.type.name == type) dependent = fmt::format("domain `{}`", name);
@@ -1656,10 +1676,7 @@ class StatementChecker {
         }
       }
     }
-    if (dependent.empty()) return true;
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, type, dependent);
-    diagnostic.notes.push_back({{}, "drop or change it first"});
-    return false;
+    return dependent;
   }
 
   // PostgreSQL adds a constraint (or not null) to a domain only while no column holds its values

@@ -92,7 +92,7 @@ struct ObjectKey {
   // What messages call it: "table grid", "foreign key grid_fkey of table square".
   std::string description() const;
   // The key as the plan carries it: the creation rank, a flag, the kind, the quoted name.
-  // `"3 table grid"`, `"3*table archive.grid"`: the flag (the second character) is `*` for an
+  // `"5 table grid"`, `"5*table archive.grid"`: the flag (the second character) is `*` for an
   // object outside the default schema, so that the migrator's check, which rebuilds the default
   // schema alone, can skip one without reading names. Keys sort in a valid creation order.
   std::string serialised() const;

@@ -35,7 +35,7 @@ std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& appl
   std::string sql;
   for (const auto& [key, statement] : objects) {
     // The compiler flags a schema, and an object in one, by the second character of its key
-    // (`"3*table archive.grid"`; `"3 table grid"` is in the default schema): names are not read.
+    // (`"5*table archive.grid"`; `"5 table grid"` is in the default schema): names are not read.
     if (current_schema_only && key.size() > 1 && key[1] == '*') continue;
     sql += std::string(statement) + ";\n";
   }
