@@ -578,6 +578,13 @@ class StatementChecker {
         return;
       }
     }
+    if (column->default_sql && !column->owned_sequence && !default_converts(column->type, *type)) {
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::UnsupportedAlteration, at(node.type.span),
+          fmt::format("the default of column `{}` ({}) cannot be cast to {} automatically", column->name, *column->default_sql, type->sql()));
+      diagnostic.notes.push_back({{}, "drop the default first (`alter column ... drop default`), then set one of the new type after"});
+      return;
+    }
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
@@ -1534,6 +1541,29 @@ class StatementChecker {
     const auto begin = static_cast<std::uint32_t>(std::min<std::size_t>(span.begin + offset, span.end > span.begin ? span.end - 1 : span.begin));
     return {begin, std::min(begin + 1, std::max(span.end, begin + 1))};
   }
+  // Whether PostgreSQL casts a column's default to its new type by itself: only where an
+  // assignment cast exists (among numbers, among dates and times, to a string type, a type to
+  // itself with other modifiers); ALTER ... TYPE refuses the rest, whatever `using` says.
+  static bool default_converts(const ColumnType& from, const ColumnType& to) {
+    if (from.array_dimensions != to.array_dimensions) return false;
+    if (from.name == to.name) return true;
+    const auto family = [](const ColumnType& type) -> std::string_view {
+      if (type.user_defined) return "";
+      for (const std::string_view number : {"smallint", "integer", "bigint", "numeric", "real", "double precision"}) {
+        if (type.is(number)) return "number";
+      }
+      for (const std::string_view text : {"text", "character varying", "character"}) {
+        if (type.is(text)) return "string";
+      }
+      for (const std::string_view time : {"date", "timestamp without time zone", "timestamp with time zone"}) {
+        if (type.is(time)) return "datetime";
+      }
+      return "";
+    };
+    const std::string_view to_family = family(to);
+    return to_family == "string" || (!to_family.empty() && to_family == family(from));
+  }
+
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
   // dropping a varchar's limit, rewrites.
   static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
