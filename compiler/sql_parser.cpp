@@ -251,6 +251,27 @@ std::vector<std::string> regclass_names(std::string_view text) {
 }
 
 namespace {
+
+// Chains repeat their short fragments (`now()`, `true`, `0`) in revision after revision: what is
+// learnt of each is kept, so that each is parsed once per build. The compiler is single-threaded.
+template <typename Fact>
+class ShortFragmentMemo {
+ public:
+  const Fact* find(std::string_view text) const {
+    if (text.size() > short_fragment) return nullptr;
+    const auto found = facts_.find(std::string(text));
+    return found == facts_.end() ? nullptr : &found->second;
+  }
+  void keep(std::string_view text, const Fact& fact) {
+    if (text.size() <= short_fragment && facts_.size() < most) facts_.emplace(text, fact);
+  }
+
+ private:
+  static constexpr std::size_t short_fragment = 128;
+  static constexpr std::size_t most = 100000;
+  std::unordered_map<std::string, Fact> facts_;
+};
+
 ExpressionFacts failed(SqlError error) {
   ExpressionFacts facts;
   facts.error = std::move(error);
@@ -259,13 +280,8 @@ ExpressionFacts failed(SqlError error) {
 }  // namespace
 
 ExpressionFacts read_expression(std::string_view text) {
-  // Chains repeat their short fragments (`now()`, `true`, `0`) in revision after revision: each
-  // is parsed once. The compiler is single-threaded.
-  static std::unordered_map<std::string, ExpressionFacts> known_good;
-  constexpr std::size_t short_fragment = 128;
-  if (text.size() <= short_fragment) {
-    if (const auto known = known_good.find(std::string(text)); known != known_good.end()) return known->second;
-  }
+  static ShortFragmentMemo<ExpressionFacts> known_good;
+  if (const ExpressionFacts* known = known_good.find(text)) return *known;
   // One target of a SELECT, in parentheses of its own: a fragment that closes them early, or
   // runs past them, or is a statement, does not parse as exactly that. The newline ends a
   // trailing `--` comment before the closing parenthesis.
@@ -288,7 +304,7 @@ ExpressionFacts read_expression(std::string_view text) {
     }
     pg_query_free_parse_result(result);
     if (one) {
-      if (text.size() <= short_fragment && known_good.size() < 100000) known_good.emplace(text, facts);
+      known_good.keep(text, facts);
       return facts;
     }
   }
@@ -324,14 +340,10 @@ bool parses_as_column_default(std::string_view text) {
 }  // namespace
 
 bool fits_column_default(std::string_view text) {
-  // Chains repeat their defaults (`now()`, `0`): each short one is parsed once.
-  static std::unordered_map<std::string, bool> known;
-  constexpr std::size_t short_fragment = 128;
-  if (text.size() <= short_fragment) {
-    if (const auto found = known.find(std::string(text)); found != known.end()) return found->second;
-  }
+  static ShortFragmentMemo<bool> known;
+  if (const bool* fits = known.find(text)) return *fits;
   const bool fits = parses_as_column_default(text);
-  if (text.size() <= short_fragment && known.size() < 100000) known.emplace(text, fits);
+  known.keep(text, fits);
   return fits;
 }
 
