@@ -365,7 +365,20 @@ bool is_null_constant(std::string_view text) {
   return node->contains("A_Const") && (*node)["A_Const"].value("isnull", false);
 }
 
+namespace {
+std::optional<SqlConstant> read_constant(std::string_view text);
+}  // namespace
+
 std::optional<SqlConstant> constant_of(std::string_view text) {
+  static ShortFragmentMemo<std::optional<SqlConstant>> known;
+  if (const auto* constant = known.find(text)) return *constant;
+  auto constant = read_constant(text);
+  known.keep(text, constant);
+  return constant;
+}
+
+namespace {
+std::optional<SqlConstant> read_constant(std::string_view text) {
   const Tree tree = parse("SELECT (" + std::string(text) + "\n)");
   if (tree.error) return std::nullopt;
   const Json* node = &tree.json;
@@ -407,6 +420,7 @@ std::optional<SqlConstant> constant_of(std::string_view text) {
   }
   return constant;
 }
+}  // namespace
 
 std::vector<SqlColumnReference> column_references(std::string_view text) {
   static constexpr std::string_view prefix = "SELECT (";
