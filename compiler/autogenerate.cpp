@@ -57,10 +57,11 @@ class Differ {
     for (const auto& [name, table] : model_.tables()) {
       if (head_.tables().contains(name)) continue;
       Table created = table;
+      const QualifiedName& created_name = name;  // a structured binding, which clang 14's lambdas cannot capture
       // A table is created with its constraints valid: one that is not comes afterwards.
       std::erase_if(created.constraints, [&](const Constraint& constraint) {
         if (constraint.kind != ConstraintKind::foreign_key && !constraint.not_valid) return false;
-        foreign_keys.push_back(op::AddConstraint{name, constraint});
+        foreign_keys.push_back(op::AddConstraint{created_name, constraint});
         return true;
       });
       add(op::CreateTable{std::move(created)});

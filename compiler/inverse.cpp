@@ -96,7 +96,23 @@ class Inverter {
 
   // PostgreSQL cannot make a plain column generated again: the column is dropped and added back
   // as it was, with what went with it; its values are computed again from its expression.
+  // PostgreSQL 15 cannot give a column its expression back: the way back drops the column and
+  // adds it again, generated. A foreign key of another table on it would stop that drop, so
+  // then there is no way back.
   Inverse operator()(const op::DropExpression& o) const {
+    std::set<QualifiedName> tables = before_.referencing(o.table);
+    tables.insert(o.table);
+    for (const auto& name : tables) {
+      const Table* table = before_.find_table(name);
+      if (table == nullptr) continue;
+      for (const auto& constraint : table->constraints) {
+        if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == o.table &&
+            std::find(constraint.referenced_columns.begin(), constraint.referenced_columns.end(), o.column) !=
+                constraint.referenced_columns.end()) {
+          return {{}, true};
+        }
+      }
+    }
     Inverse way_back = (*this)(op::DropColumn{o.table, o.column});
     if (way_back.operations.empty()) return way_back;
     way_back.operations.insert(way_back.operations.begin(), op::DropColumn{o.table, o.column});

@@ -224,7 +224,8 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
       }
     }
   }
-  if (diagnostics.error_count() == errors_before) {
+  // A revision with no way back is never downgraded past: there is nothing to prove.
+  if (diagnostics.error_count() == errors_before && !lowered.irreversible) {
     auto found = differences(before, {before_tables, before_composites}, schema_objects(schema, touched), schema);
     if (!found.empty()) {
       auto& diagnostic = hand_written != nullptr

@@ -520,6 +520,23 @@ TEST(Lowering, DropExpressionComesBackAsTheGeneratedColumn) {
                            "CREATE INDEX idx_invoice_gross ON invoice USING btree (gross)"}));
 }
 
+// The way back would drop the column, which another table's foreign key holds: there is none.
+TEST(Lowering, DropExpressionUnderAForeignKeyHasNoWayBack) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_setup.mig", "revision '001' revises base;\n"
+                                      "create table invoice (id integer primary key, net integer, "
+                                      "code integer generated always as (net * 2) stored unique);\n"
+                                      "create table line (code integer references invoice (code));\n");
+  files.emplace_back("002_body.mig", "revision '002' revises '001';\nalter table invoice alter column code drop expression;\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  std::string errors;
+  for (const auto& diagnostic : diagnostics.all()) errors += format_diagnostic(diagnostic);
+  ASSERT_TRUE(chain) << errors;
+  EXPECT_TRUE(chain->revisions.at(1).lowered.irreversible);
+  EXPECT_TRUE(chain->revisions.at(1).lowered.down.empty());
+}
+
 TEST(Lowering, GeneratedColumnChangesTypeWithoutCastBothWays) {
   const auto sql = lower("create table invoice (net integer, gross integer generated always as (net * 2) stored);",
                          "@allow(TableRewrite)\nalter table invoice alter column gross type bigint;");
