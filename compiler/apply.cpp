@@ -291,8 +291,23 @@ class SchemaMutator {
     // defaults, checks and index expressions of the tables using the type follow the rename.
     const std::string from = quote_literal(o.from);
     const std::string to = quote_literal(o.to);
+    // The domains over the type, and over those, hold it as well.
+    std::set<QualifiedName> types{o.type};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [name, domain] : schema_.domains()) {
+        if (domain.type.user_defined && types.contains(domain.type.name) && types.insert(name).second) grew = true;
+      }
+    }
     std::set<QualifiedName> tables;
-    for (const auto& [table, column] : schema_.columns_of_type(o.type)) tables.insert(table);
+    for (const auto& type : types) {
+      for (const auto& [table, column] : schema_.columns_of_type(type)) tables.insert(table);
+      if (type == o.type) continue;
+      Domain domain = schema_.domains().at(type);
+      if (domain.default_sql) domain.default_sql = with_literal_renamed(*domain.default_sql, from, to);
+      for (auto& constraint : domain.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
+      schema_.put_domain(std::move(domain));
+    }
     for (const auto& table : tables) {
       change_table(table, [&](Table& changed) {
         for (auto& column : changed.columns) {

@@ -49,7 +49,7 @@ constexpr std::array builtin_types = {
     BuiltinType{"timetz", "time with time zone", 1},
     BuiltinType{"interval", "interval", 1},        BuiltinType{"json", "json", 0},
     BuiltinType{"jsonb", "jsonb", 0},              BuiltinType{"uuid", "uuid", 0},
-    BuiltinType{"bytea", "bytea", 0},
+    BuiltinType{"bytea", "bytea", 0},              BuiltinType{"\"char\"", "\"char\"", 0},
     // Network addresses, text search, bit strings, geometry, ranges and the rest of the core.
     BuiltinType{"inet", "inet", 0},                BuiltinType{"cidr", "cidr", 0},
     BuiltinType{"macaddr", "macaddr", 0},          BuiltinType{"macaddr8", "macaddr8", 0},
@@ -165,16 +165,17 @@ class StatementChecker {
   }
 
   void operator()(const ast::CreateIndex& node) {
-    if (!check_name(node.name)) return;
+    const bool named = !node.name.text.empty();
+    if (named && !check_name(node.name)) return;
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
-    const QualifiedName key = beside(table->name, node.name.text);  // an index lives beside its table
-    if (!check_new_relation(node.name.span, key, DiagnosticKind::DuplicateIndex)) return;
+    const Span name_span = named ? node.name.span : node.table.span;
+    QualifiedName name = beside(table->name, node.name.text);  // an index lives beside its table
+    if (named && !check_new_relation(node.name.span, name, DiagnosticKind::DuplicateIndex)) return;
     Index index;
-    index.name = key;
     index.table = table->name;
     index.unique = node.unique;
-    index.origin = {revision_.id, at(node.name.span)};
+    index.origin = {revision_.id, at(name_span)};
     if (node.method) index.method = node.method->text;
     constexpr std::array methods = {"btree", "hash", "gist", "gin", "brin", "spgist"};
     if (std::find(methods.begin(), methods.end(), index.method) == methods.end()) {
@@ -196,6 +197,13 @@ class StatementChecker {
       key.descending = element.descending;
       index.keys.push_back(std::move(key));
     }
+    if (!named) {
+      std::vector<std::string> column_names;
+      for (const auto& key : index.keys) column_names.push_back(key.column.empty() ? index_column_name(key.expression) : key.column);
+      for (const auto& column : node.include) column_names.push_back(column.text);
+      name = beside(table->name, choose_index_name(schema_, table->name, column_names));
+    }
+    index.name = name;
     if (!node.include.empty()) {
       constexpr std::array covering = {"btree", "gist", "spgist"};
       if (std::find(covering.begin(), covering.end(), index.method) == covering.end()) {
@@ -224,7 +232,7 @@ class StatementChecker {
       index.where_sql = *predicate;
     }
     if (!node.concurrently && existed_before(table->name)) {
-      lint(DiagnosticKind::LockingIndexBuild, node.name.span, index.name, table->name);
+      lint(DiagnosticKind::LockingIndexBuild, name_span, index.name, table->name);
     }
     emit(op::CreateIndex{std::move(index), node.concurrently});
   }
@@ -859,7 +867,7 @@ class StatementChecker {
       }
       std::vector<std::string> values;
       for (std::size_t i = 0; i < row.size(); ++i) {
-        auto sql = expression_sql(row[i], "an inserted value", nullptr);
+        auto sql = expression_sql(row[i], "an inserted value", nullptr, false, true);
         if (!sql || !value_fits(row[i], *sql, table->find_column(node.columns[i].text)->type)) return;
         values.push_back(std::move(*sql));
       }
@@ -945,6 +953,28 @@ class StatementChecker {
                return !schema_.enums().contains(qualified(used.names)) && extension_of_type(used.names.back()) == dropped;
              });
     });
+    const auto of_dropped = [&](const ColumnType& type) {
+      return !type.user_defined && column_type_source(type.name.name).value_or("") == dropped;
+    };
+    std::string typed;
+    for (const auto& [name, table] : schema_.tables()) {
+      for (const auto& column : table.columns) {
+        if (typed.empty() && of_dropped(column.type)) typed = fmt::format("column `{}.{}`", name, column.name);
+      }
+    }
+    for (const auto& [name, domain] : schema_.domains()) {
+      if (typed.empty() && of_dropped(domain.type)) typed = fmt::format("domain `{}`", name);
+    }
+    for (const auto& [name, composite] : schema_.composites()) {
+      for (const auto& attribute : composite.attributes) {
+        if (typed.empty() && of_dropped(attribute.type)) typed = fmt::format("composite type `{}`", name);
+      }
+    }
+    if (!typed.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "extension", dropped, typed);
+      diagnostic.notes.push_back({{}, "it has a type of the extension: change or drop that first"});
+      return;
+    }
     if (!users.empty()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "extension", dropped, users[0].owner);
       diagnostic.notes.push_back({{}, "it uses a function or type of the extension: change or drop that first"});
@@ -1127,7 +1157,7 @@ class StatementChecker {
       bool concurrently = false;
       if (const auto* create = std::get_if<ast::CreateIndex>(&statement)) {
         concurrently = create->concurrently;
-        span = create->name.span;
+        span = create->name.text.empty() ? create->table.span : create->name.span;
       } else if (const auto* drop = std::get_if<ast::DropIndex>(&statement)) {
         concurrently = drop->concurrently;
         span = drop->name.span;
@@ -1227,16 +1257,32 @@ class StatementChecker {
 
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
+  // Far past anything written by hand, and far below where PostgreSQL's stack runs out (between
+  // 5,000 and 10,000 levels of `1+1+...` at the default max_stack_depth).
+  static constexpr std::size_t most_expression_nesting = 1000;
+
   // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
   // what is written in it, quotes and comments included, cannot reach past it. The columns it
   // names must be those of `table`; with none (a default, an inserted value), it may name none.
   // In an index (`immutable_only`), every function must be immutable, as PostgreSQL demands.
   std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table,
-                                            bool immutable_only = false) {
+                                            bool immutable_only = false, bool subquery_allowed = false) {
     std::string text(revision_.file->slice(expression.span));
     const ExpressionFacts facts = read_expression(text);
     if (facts.error) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
+      return std::nullopt;
+    }
+    if (facts.nesting > most_expression_nesting) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NestingTooDeep, at(expression.span), most_expression_nesting);
+      diagnostic.notes.push_back({{}, "PostgreSQL analyses an expression recursively: at its default max_stack_depth (2 MB) "
+                                      "it fails with `stack depth limit exceeded` a few thousand levels deep"});
+      return std::nullopt;
+    }
+    // Stored expressions are evaluated row by row, in PostgreSQL's executor or in its planner,
+    // where a query cannot run (0A000).
+    if (facts.subquery && !subquery_allowed) {
+      diagnostics_.report(DiagnosticKind::SubqueryNotAllowed, at(within(expression.span, *facts.subquery)), what);
       return std::nullopt;
     }
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
@@ -1393,8 +1439,7 @@ class StatementChecker {
       if (!found.exists) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownFunction, at(where), fmt::format("{}", fmt::join(function.names, ".")), revision_.id);
         if (!found.in_extension.empty()) {
-          diagnostic.notes.push_back({{}, fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one",
-                                                      found.in_extension, quote_identifier(found.in_extension))});
+          diagnostic.notes.push_back({{}, extension_note(found.in_extension)});
         } else if (const std::string guess = closest_match(function.names.back(), catalog_function_names()); !guess.empty()) {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
         }
@@ -1417,8 +1462,7 @@ class StatementChecker {
         diagnostic.notes.push_back({site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
                                                                     name, site->second.revision, revision_.id)});
       } else if (const auto extension = extension_of_type(type.names.back()); !extension.empty()) {
-        diagnostic.notes.push_back({{}, fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one",
-                                                    extension, quote_identifier(extension))});
+        diagnostic.notes.push_back({{}, extension_note(extension)});
       } else if (!guess.empty()) {
         diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
       }
@@ -1486,6 +1530,11 @@ class StatementChecker {
       }
     }
     return false;
+  }
+
+  static std::string extension_note(std::string_view extension) {
+    return fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one", extension,
+                       quote_identifier(extension));
   }
 
   static std::string extension_of_type(const std::string& name) {
@@ -1943,6 +1992,20 @@ class StatementChecker {
     return nullptr;
   }
 
+  // Where a type a column may have comes from: "" built in, or its extension; nothing for a
+  // pseudo-type (`any`, `record`, `trigger`, ...) or no type of PostgreSQL's.
+  static std::optional<std::string> column_type_source(const std::string& name) {
+    static constexpr std::array pseudo = {"any", "anyarray", "anycompatible", "anycompatiblearray", "anycompatiblemultirange",
+                                          "anycompatiblenonarray", "anycompatiblerange", "anyelement", "anyenum", "anymultirange",
+                                          "anynonarray", "anyrange", "cstring", "event_trigger", "fdw_handler", "index_am_handler",
+                                          "internal", "language_handler", "pg_ddl_command", "record", "table_am_handler", "trigger",
+                                          "tsm_handler", "unknown", "void"};
+    if (std::find(pseudo.begin(), pseudo.end(), name) != pseudo.end()) return std::nullopt;
+    const auto entries = catalog_types(name);
+    if (entries.empty()) return std::nullopt;
+    return std::string(entries.front().extension);
+  }
+
   std::optional<ColumnType> resolve_type(const ast::TypeRef& syntax) {
     ColumnType type;
     type.modifiers = syntax.modifiers;
@@ -1965,6 +2028,23 @@ class StatementChecker {
       type.name = syntax.name;
       type.user_defined = true;
       return type;
+    }
+    // The rest of PostgreSQL's own types (`name`, `regclass`, `pg_lsn`, ...) and those of the
+    // extensions the chain creates (`citext`, `hstore`), as format_type() prints them.
+    if (syntax.name.schema.empty() || syntax.name.schema == "pg_catalog") {
+      if (const auto extension = column_type_source(syntax.name.name)) {
+        if (extension->empty() || schema_.extensions().contains(*extension)) {
+          if (!syntax.modifiers.empty()) {
+            diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.span), syntax.name, "takes no modifiers");
+            return std::nullopt;
+          }
+          type.name.name = syntax.name.name;
+          return type;
+        }
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(syntax.span), to_string(syntax.name), revision_.id);
+        diagnostic.notes.push_back({{}, extension_note(*extension)});
+        return std::nullopt;
+      }
     }
     std::vector<std::string> candidates = names_of(schema_.enums());
     for (auto& name : names_of(schema_.domains())) candidates.push_back(std::move(name));
@@ -2325,7 +2405,7 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
     for (const auto& statement : revision.syntax->statements) {
       if (const auto* table = std::get_if<ast::CreateTable>(&statement)) {
         sites.relations.emplace(table->name, Origin{revision.id, {revision.file, table->name.span}});
-      } else if (const auto* index = std::get_if<ast::CreateIndex>(&statement)) {
+      } else if (const auto* index = std::get_if<ast::CreateIndex>(&statement); index != nullptr && !index->name.text.empty()) {
         sites.relations.emplace(beside(index->table, index->name.text), Origin{revision.id, {revision.file, index->name.span}});
       } else if (const auto* type = std::get_if<ast::CreateEnum>(&statement)) {
         sites.types.emplace(type->name, Origin{revision.id, {revision.file, type->name.span}});

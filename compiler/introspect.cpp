@@ -1,6 +1,7 @@
 // Catalog queries into the schema model. Each query reads one kind of object for every table at
 // once: the number of round trips does not grow with the schema.
 #include "compiler/introspect.hpp"
+#include "compiler/postgres_catalog.hpp"
 
 #include <fmt/format.h>
 
@@ -370,7 +371,10 @@ class Reader {
       return type;
     }
     type = parse_builtin_type(printed);
-    if (schema != "pg_catalog" || type.sql() != printed) {
+    // An extension's type where the revision names it bare (`citext`), as the compiler takes it.
+    const auto entries = catalog_types(name);
+    const bool extension_type = !entries.empty() && !entries.front().extension.empty() && type.name.name == name && type.modifiers.empty();
+    if ((schema != "pg_catalog" && !extension_type) || type.sql() != printed) {
       left_out(fmt::format("the type of {} ({}): the language has no such type; it is written with it as is", of, printed));
     }
     return type;

@@ -106,7 +106,8 @@ Touched touched_by(const ast::File& file, const Schema& before) {
           } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
             touched.tables.insert(beside(node.table, node.new_name.text));  // renamed within its schema
           } else if constexpr (std::is_same_v<Node, ast::CreateIndex>) {
-            touched.indexes.insert(beside(node.table, node.name.text));  // created by bare name beside its table
+            // Created by bare name beside its table; one PostgreSQL names is among its table's.
+            if (!node.name.text.empty()) touched.indexes.insert(beside(node.table, node.name.text));
           } else if constexpr (std::is_same_v<Node, ast::DropIndex>) {
             touched.indexes.insert(node.name);
             if (const auto index = before.indexes().find(node.name); index != before.indexes().end()) {

@@ -406,6 +406,31 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
   return candidate;
 }
 
+std::string choose_index_name(const Schema& schema, const QualifiedName& table, const std::vector<std::string>& column_names) {
+  // ChooseIndexColumnNames(): a name met before takes the first number that makes it new.
+  std::vector<std::string> unique_names;
+  for (const auto& original : column_names) {
+    std::string name = original;
+    for (int pass = 1; std::find(unique_names.begin(), unique_names.end(), name) != unique_names.end(); ++pass) {
+      const std::string number = std::to_string(pass);
+      name = clip_utf8(original, max_identifier_bytes - number.size()) + number;
+    }
+    unique_names.push_back(std::move(name));
+  }
+  // ChooseIndexNameAddition(): joined with `_`, up to the first past NAMEDATALEN bytes.
+  std::string addition;
+  for (const auto& name : unique_names) {
+    if (!addition.empty()) addition += '_';
+    addition += name;
+    if (addition.size() > max_identifier_bytes) break;
+  }
+  std::string candidate = make_object_name(table.name, addition, "idx");
+  for (int pass = 1; schema.relation_kind(beside(table, candidate)); ++pass) {
+    candidate = make_object_name(table.name, addition, "idx" + std::to_string(pass));
+  }
+  return candidate;
+}
+
 std::int64_t sequence_type_min(const std::string& type) {
   return type == "smallint" ? INT16_MIN : type == "integer" ? INT32_MIN : INT64_MIN;
 }

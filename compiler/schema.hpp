@@ -293,6 +293,10 @@ bool constraint_uses_column(const Constraint& constraint, const std::string& col
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
 // PostgreSQL's ChooseRelationName()/ChooseConstraintName(): the first of name, name1, name2... not taken.
 std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint);
+// The name PostgreSQL gives an index created without one (ChooseIndexName()): its table's name,
+// its columns' names (keys, then included columns; "expr" or what PostgreSQL makes of an
+// expression), and "idx", made unique among the relations of the table's schema.
+std::string choose_index_name(const Schema& schema, const QualifiedName& table, const std::vector<std::string>& column_names);
 // The name of an index or sequence beside `table`: in its schema.
 inline QualifiedName beside(const QualifiedName& table, std::string name) { return {table.schema, std::move(name)}; }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -144,8 +145,9 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
 // times the parse: the tree of `SELECT (<one expression>)` is one statement whose node holds
-// exactly one target, and nothing after it but the two fields every SELECT has.
-bool is_one_target_select(std::string_view json) {
+// exactly one target, and nothing after it but the two fields every SELECT has. `nesting` is
+// how deep the target's tree nests.
+bool is_one_target_select(std::string_view json, std::size_t& nesting) {
   static constexpr std::string_view head = R"({"version":150001,"stmts":[{"stmt":{"SelectStmt":{"targetList":[)";
   static constexpr std::string_view tail = R"(],"limitOption":"LIMIT_OPTION_DEFAULT","op":"SETOP_NONE"}}}]})";
   if (!json.starts_with(head) || !json.ends_with(tail)) return false;
@@ -159,7 +161,7 @@ bool is_one_target_select(std::string_view json) {
         if (targets[i] == '\\') ++i;
       }
     } else if (c == '{' || c == '[') {
-      ++depth;
+      nesting = std::max(nesting, static_cast<std::size_t>(++depth));
     } else if (c == '}' || c == ']') {
       if (--depth < 0) return false;
     } else if (c == ',' && depth == 0) {
@@ -214,6 +216,8 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts)
         if (!names.empty() && names[0] != "pg_catalog") facts.types.push_back({std::move(names), offset(type)});
       } else if (const auto value = node.find("SQLValueFunction"); value != node.end()) {
         if (!facts.value_function) facts.value_function = offset(*value);
+      } else if (const auto query = node.find("SubLink"); query != node.end()) {
+        facts.subquery = std::min(facts.subquery.value_or(std::numeric_limits<std::size_t>::max()), offset(*query));
       }
       for (const auto& [_, child] : node.items()) pending.push_back(&child);
     } else if (node.is_array()) {
@@ -290,15 +294,18 @@ ExpressionFacts read_expression(std::string_view text) {
   const auto in_text = [&](std::size_t offset) { return std::min(offset < prefix.size() ? 0 : offset - prefix.size(), text.size()); };
   {
     const PgQueryParseResult result = parse_on_a_deep_stack(sql);
-    const bool one = result.error == nullptr && is_one_target_select(result.parse_tree);
-    // As a key, never inside a string (whose quotes JSON escapes).
     ExpressionFacts facts;
+    std::size_t nesting = 0;
+    const bool one = result.error == nullptr && is_one_target_select(result.parse_tree, nesting);
+    // As a key, never inside a string (whose quotes JSON escapes).
     if (one) {
+      // Each level of an expression is two levels of its tree ({"A_Expr":{"lexpr":...}}), or three.
+      facts.nesting = nesting / 2;
       const std::string_view tree(result.parse_tree);
       facts.references_columns = tree.find("{\"ColumnRef\":") != std::string_view::npos;
       // Most fragments are a constant or a column: the tree is read only when it names more.
       if (tree.find("{\"FuncCall\":") != std::string_view::npos || tree.find("{\"TypeCast\":") != std::string_view::npos ||
-          tree.find("{\"SQLValueFunction\":") != std::string_view::npos) {
+          tree.find("{\"SQLValueFunction\":") != std::string_view::npos || tree.find("{\"SubLink\":") != std::string_view::npos) {
         collect_names(Json::parse(tree, nullptr, false), prefix.size(), facts);
       }
     }
@@ -421,6 +428,92 @@ std::optional<SqlConstant> read_constant(std::string_view text) {
   return constant;
 }
 }  // namespace
+
+namespace {
+// FigureColnameInternal() of PostgreSQL's parse_target.c: a name and how sure it is (2 for a
+// name the expression carries, 1 for a type's or `case`, 0 for none).
+int figure_column_name(const Json& node, std::string& name) {
+  if (!node.is_object() || node.empty()) return 0;
+  const auto first = node.begin();
+  const std::string& kind = first.key();
+  const Json& fields = first.value();
+  const auto last_string = [](const Json& list, std::string& found) {
+    bool any = false;
+    for (const auto& item : list) {
+      if (item.contains("String")) {
+        found = item["String"].value("sval", "");
+        any = true;
+      }
+    }
+    return any;
+  };
+  if (kind == "ColumnRef") return last_string(fields.value("fields", Json::array()), name) ? 2 : 0;
+  if (kind == "A_Indirection") {
+    if (last_string(fields.value("indirection", Json::array()), name)) return 2;
+    return figure_column_name(fields.value("arg", Json::object()), name);
+  }
+  if (kind == "FuncCall") return last_string(fields.value("funcname", Json::array()), name) ? 2 : 0;
+  if (kind == "A_Expr") {
+    if (fields.value("kind", "") == "AEXPR_NULLIF") {
+      name = "nullif";
+      return 2;
+    }
+    return 0;
+  }
+  if (kind == "TypeCast") {
+    const int strength = figure_column_name(fields.value("arg", Json::object()), name);
+    if (strength <= 1 && last_string(fields.value("typeName", Json::object()).value("names", Json::array()), name)) return 1;
+    return strength;
+  }
+  if (kind == "CollateClause") return figure_column_name(fields.value("arg", Json::object()), name);
+  if (kind == "SubLink") {
+    const std::string type = fields.value("subLinkType", "");
+    if (type == "EXISTS_SUBLINK") name = "exists";
+    if (type == "ARRAY_SUBLINK") name = "array";
+    return type == "EXISTS_SUBLINK" || type == "ARRAY_SUBLINK" ? 2 : 0;
+  }
+  if (kind == "CaseExpr") {
+    const int strength = figure_column_name(fields.value("defresult", Json::object()), name);
+    if (strength > 1) return strength;
+    name = "case";
+    return 1;
+  }
+  if (kind == "A_ArrayExpr") name = "array";
+  if (kind == "RowExpr") name = "row";
+  if (kind == "CoalesceExpr") name = "coalesce";
+  if (kind == "MinMaxExpr") name = fields.value("op", "") == "IS_GREATEST" ? "greatest" : "least";
+  if (kind == "GroupingFunc") name = "grouping";
+  if (kind == "SQLValueFunction") {
+    static const std::unordered_map<std::string, std::string> names = {
+        {"SVFOP_CURRENT_DATE", "current_date"},     {"SVFOP_CURRENT_TIME", "current_time"},
+        {"SVFOP_CURRENT_TIME_N", "current_time"},   {"SVFOP_CURRENT_TIMESTAMP", "current_timestamp"},
+        {"SVFOP_CURRENT_TIMESTAMP_N", "current_timestamp"}, {"SVFOP_LOCALTIME", "localtime"},
+        {"SVFOP_LOCALTIME_N", "localtime"},         {"SVFOP_LOCALTIMESTAMP", "localtimestamp"},
+        {"SVFOP_LOCALTIMESTAMP_N", "localtimestamp"}, {"SVFOP_CURRENT_ROLE", "current_role"},
+        {"SVFOP_CURRENT_USER", "current_user"},     {"SVFOP_USER", "user"},
+        {"SVFOP_SESSION_USER", "session_user"},     {"SVFOP_CURRENT_CATALOG", "current_catalog"},
+        {"SVFOP_CURRENT_SCHEMA", "current_schema"}};
+    const auto found = names.find(fields.value("op", ""));
+    if (found == names.end()) return 0;
+    name = found->second;
+    return 2;
+  }
+  const bool named = kind == "A_ArrayExpr" || kind == "RowExpr" || kind == "CoalesceExpr" || kind == "MinMaxExpr" || kind == "GroupingFunc";
+  return named ? 2 : 0;
+}
+}  // namespace
+
+std::string index_column_name(std::string_view expression) {
+  const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
+  if (tree.error) return "expr";
+  const Json& statements = tree.json.value("stmts", Json::array());
+  if (statements.size() != 1) return "expr";
+  const auto [kind, node] = node_of(statements[0]);
+  const Json& targets = node->value("targetList", Json::array());
+  if (kind != "SelectStmt" || targets.size() != 1) return "expr";
+  std::string name;
+  return figure_column_name(targets[0]["ResTarget"].value("val", Json::object()), name) > 0 ? name : "expr";
+}
 
 std::vector<SqlColumnReference> column_references(std::string_view text) {
   static constexpr std::string_view prefix = "SELECT (";

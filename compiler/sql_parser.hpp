@@ -34,6 +34,8 @@ struct ExpressionFacts {
   std::vector<SqlNameReference> sequences;
   // `current_timestamp`, `current_user`, ...: SQL's value functions, stable and never immutable.
   std::optional<std::size_t> value_function;
+  std::optional<std::size_t> subquery;  // the first `(select ...)`, `exists (...)`, `in (select ...)`
+  std::size_t nesting = 0;              // how many levels deep its operators and calls nest
 };
 ExpressionFacts read_expression(std::string_view text);
 inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
@@ -56,6 +58,10 @@ struct SqlConstant {
 };
 // The constant a valid expression is, or nothing when it is more than one.
 std::optional<SqlConstant> constant_of(std::string_view text);
+
+// What PostgreSQL names an index's column that is this valid expression (FigureIndexColname()):
+// the function it calls, the column it reads, the type it casts to, ..., or "expr".
+std::string index_column_name(std::string_view expression);
 
 // A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
 // its byte offset in the expression.

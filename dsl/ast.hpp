@@ -133,7 +133,7 @@ struct IndexElement : Located {
 struct CreateIndex : Located {
   bool unique = false;
   bool concurrently = false;
-  Name name;  // beside its table, in the table's schema
+  Name name;  // beside its table, in the table's schema; empty: the one PostgreSQL chooses
   ObjectName table;
   std::optional<Name> method;
   std::vector<IndexElement> elements;

@@ -529,6 +529,8 @@ const auto time_zone_suffix = as<std::string>("`with time zone` or `without time
                               (kw("without") > kw("time") > kw("zone") > x3::attr(std::string(" without time zone"))));
 const auto append_suffix = [](auto& context) { x3::_val(context).name += x3::_attr(context); };
 const auto type_name_def =
+    // PostgreSQL's one-byte internal type, which only the quotes tell from `char`, character(1).
+    lit("\"char\"")[set_name("\"char\"")] |
     (kw("double") > kw("precision"))[set_name("double precision")] |
     (kw("character") >> kw("varying"))[set_name("character varying")] |
     (kw("bit") >> kw("varying"))[set_name("bit varying")] |
@@ -651,7 +653,7 @@ const auto index_element_def = located[
     -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)])];
 const auto create_index_def = located[
     -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") >
-    -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] > name[assign(&ast::CreateIndex::name)] >
+    -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] >> -(!kw("on") >> name[assign(&ast::CreateIndex::name)]) >
     kw("on") > qualified_name[assign(&ast::CreateIndex::table)] >> -(kw("using") > name[assign(&ast::CreateIndex::method)]) >
     lit('(') > (index_element % ',')[assign(&ast::CreateIndex::elements)] > lit(')') >>
     -(kw("include") > column_list[assign(&ast::CreateIndex::include)]) >>
