@@ -15,3 +15,12 @@ check_status() {  # check_status <description> <expected> <actual>
 }
 sql() { psql "$server dbname=$1" -XAtqc "$2"; }
 fresh() { sql postgres "DROP DATABASE IF EXISTS $1" >/dev/null 2>&1; sql postgres "CREATE DATABASE $1"; }
+# Returns once a session of database <conninfo> sleeps in pg_sleep(), holding what it locked
+# before: a fixed pause would not do on a loaded machine.
+wait_for_sleeper() {  # wait_for_sleeper <conninfo>
+  for _ in $(seq 200); do
+    [ "$(psql "$1" -XAtq -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'")" != 0 ] && return 0
+    sleep 0.05
+  done
+  echo "FAILED: no session of [$1] ever slept"; failures=$((failures + 1))
+}

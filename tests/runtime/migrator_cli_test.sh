@@ -241,7 +241,7 @@ locks="$server dbname=migc_cli_locks"
 "$migrate" --url "$locks" upgrade 6e6302f1ccb6 >/dev/null 2>&1
 psql "$locks" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;" >/dev/null 2>&1 &
 holder=$!
-sleep 0.5
+wait_for_sleeper "$locks"
 out=$("$migrate" --url "$locks" --lock-timeout 100ms --retries 0 upgrade +1 2>&1); status=$?
 check_status "with no retries, a lock timeout fails the revision" 1 $status
 check "the lock timeout is named" "55P03 canceling statement due to lock timeout" "$out"
@@ -260,7 +260,7 @@ traffic="$server dbname=migc_cli_traffic"
 "$every" --url "$traffic" upgrade 001 >/dev/null 2>&1
 psql "$traffic" -Xq -c "BEGIN; SELECT count(*) FROM session; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
 reader=$!
-sleep 0.3
+wait_for_sleeper "$traffic"
 "$every" --url "$traffic" --lock-timeout 300ms --retries 0 upgrade +1 >/tmp/migc_traffic.$$ 2>&1 &
 migrator=$!
 sleep 0.1
@@ -343,7 +343,7 @@ fi
 # Another migrator holding the lock: wait up to --lock-wait, then a clear message and exit 4.
 psql "$doubt" -Xq -c "SELECT pg_advisory_lock(7883946299189129059); SELECT pg_sleep(2);" >/dev/null 2>&1 &
 holder=$!
-sleep 0.5
+wait_for_sleeper "$doubt"
 out=$("$migrate" --url "$doubt" --lock-wait 0.3 upgrade head 2>&1); status=$?
 check_status "a migrator that cannot get the lock exits 4" 4 $status
 check "the lock wait is explained" "holds the migration lock on database \`migc_cli_doubt\`; gave up after 300 ms" "$out"

@@ -19,10 +19,11 @@ settled() {  # settled <db> <expected> <query>
   echo "$answer"
 }
 # Another session holds a lock for a while (its statement, then seconds); `holder` is its pid.
+# Returns once it holds it (it sleeps), however loaded the machine.
 hold() {
   psql "$1" -Xq -c "BEGIN; $2; SELECT pg_sleep($3); COMMIT;" >/dev/null 2>&1 &
   holder=$!
-  sleep 0.3
+  wait_for_sleeper "$1"
 }
 # Waits until a backend of `application` waits for a lock in database $1.
 wait_for_lock_wait() {
