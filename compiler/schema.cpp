@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
+#include "dsl/sql_tokens.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -56,31 +58,14 @@ std::string ColumnType::sql() const {
 }
 
 bool mentions_identifier(std::string_view sql, const std::string& identifier) {
-  for (std::size_t i = 0; i < sql.size();) {
-    const char c = sql[i];
-    if (c == '\'') {
-      i = sql.find('\'', i + 1);
-      if (i == std::string_view::npos) return false;
-      ++i;
-    } else if (c == '"') {
-      const std::size_t end = sql.find('"', i + 1);
-      if (end == std::string_view::npos) return false;
-      if (sql.substr(i + 1, end - i - 1) == identifier) return true;
-      i = end + 1;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      std::size_t end = i;
-      std::string word;
-      while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_' || sql[end] == '$')) {
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[end])));
-        ++end;
-      }
-      if (word == identifier) return true;
-      i = end;
-    } else {
-      ++i;
-    }
+  // Schemas hold the same few expressions, asked about again and again: each is lexed once.
+  static std::unordered_map<std::string, std::vector<std::string>> words_of;
+  auto found = words_of.find(std::string(sql));
+  if (found == words_of.end()) {
+    if (words_of.size() > 100000) words_of.clear();
+    found = words_of.emplace(std::string(sql), grammar::sql_words(sql)).first;
   }
-  return false;
+  return std::find(found->second.begin(), found->second.end(), identifier) != found->second.end();
 }
 
 bool Index::uses_column(const std::string& column) const {

@@ -284,7 +284,7 @@ class Schema {
   NameMap<std::set<QualifiedName>> tables_by_type_;  // user-defined type -> tables with a column of it
 };
 
-// Whether an SQL expression's text names `identifier` (outside string literals).
+// Whether SQL text names `identifier` (outside strings and comments), by PostgreSQL's lexer.
 bool mentions_identifier(std::string_view sql, const std::string& identifier);
 // Whether a constraint is on `column`, or its check names it: PostgreSQL drops it with the column.
 bool constraint_uses_column(const Constraint& constraint, const std::string& column);

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "dsl/ast.hpp"
+#include "dsl/sql_tokens.hpp"
 
 namespace migc::grammar {
 
@@ -106,119 +107,6 @@ struct dollar_quoted_parser : x3::parser<dollar_quoted_parser> {
 };
 
 constexpr dollar_quoted_parser dollar_quoted{};
-
-// `( ... )` with anything inside but unbalanced parentheses: SQL the compiler hands to
-// PostgreSQL's parser (check constraints, index expressions and predicates), which then requires
-// exactly one expression. PostgreSQL's token rules decide where it ends: strings ('', E'' with
-// backslash escapes), quoted names, `--` and nested `/* */` comments, and dollar quotes may hold
-// parentheses of their own.
-// The nesting depth past which a fragment is refused: PostgreSQL's own stack would not take
-// much more at deploy.
-constexpr int max_nesting = 100;
-
-// Where SQL that starts `text` ends, by PostgreSQL's token rules: strings ('', E'' with
-// backslash escapes), quoted names, `--` and nested `/* */` comments, and dollar quotes may hold
-// anything. A parenthesized fragment is one balanced `( ... )`; an open one runs, outside
-// parentheses and `case ... end`, up to a `,`, `)` or `;`, or a word of `stops` after its first
-// token. Returns the length, or npos when a parenthesis or quote is left open; `too_deep_at`
-// is where parentheses first nest deeper than max_nesting, or npos.
-inline std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
-                                       std::size_t& too_deep_at) {
-  const auto identifier_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
-  };
-  int depth = 0;
-  int cases = 0;
-  bool any_token = false;
-  std::size_t i = 0;
-  std::size_t token_end = 0;  // the fragment ends where its last token does, blanks and comments left out
-  const auto skip_to = [&](std::string_view end) {
-    const auto found = text.find(end, i);
-    i = found == std::string_view::npos ? std::string_view::npos : found + end.size();
-  };
-  too_deep_at = std::string_view::npos;
-  while (i != std::string_view::npos && i < text.size()) {
-    const char c = text[i];
-    const char before = i > 0 ? text[i - 1] : ' ';
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    }
-    const bool top = depth == 0 && cases == 0;
-    if (!parenthesized && depth == 0 && (c == ',' || c == ')' || c == ';')) return any_token ? token_end : std::string_view::npos;
-    if (c == '\'') {
-      const bool escapes = (before == 'e' || before == 'E') && (i < 2 || !identifier_char(text[i - 2]));
-      for (++i; i < text.size(); ++i) {
-        if (escapes && text[i] == '\\') {
-          ++i;
-        } else if (text[i] == '\'') {
-          if (i + 1 < text.size() && text[i + 1] == '\'') {
-            ++i;
-          } else {
-            break;
-          }
-        }
-      }
-      if (i >= text.size()) return std::string_view::npos;
-      ++i;
-    } else if (c == '"') {
-      ++i;
-      skip_to("\"");
-    } else if (text.substr(i, 2) == "--") {
-      skip_to("\n");
-      continue;
-    } else if (text.substr(i, 2) == "/*") {
-      int comments = 1;
-      for (i += 2; i < text.size() && comments > 0;) {
-        if (text.substr(i, 2) == "/*") {
-          ++comments;
-          i += 2;
-        } else if (text.substr(i, 2) == "*/") {
-          --comments;
-          i += 2;
-        } else {
-          ++i;
-        }
-      }
-      continue;
-    } else if (c == '$' && !identifier_char(before)) {
-      std::size_t tag_end = i + 1;
-      while (tag_end < text.size() && identifier_char(text[tag_end]) && text[tag_end] != '$' &&
-             !(tag_end == i + 1 && std::isdigit(static_cast<unsigned char>(text[tag_end])))) {
-        ++tag_end;
-      }
-      if (tag_end < text.size() && text[tag_end] == '$') {
-        const std::string_view tag = text.substr(i, tag_end - i + 1);
-        i = tag_end + 1;
-        skip_to(tag);
-      } else {
-        ++i;  // a parameter, $1
-      }
-    } else if (identifier_char(c)) {
-      std::size_t end = i;
-      while (end < text.size() && identifier_char(text[end])) ++end;
-      std::string word(text.substr(i, end - i));
-      for (char& letter : word) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
-      if (!parenthesized && top && any_token && std::find(stops.begin(), stops.end(), word) != stops.end()) return token_end;
-      if (word == "case") ++cases;
-      if (word == "end" && cases > 0) --cases;
-      i = end;
-    } else if (c == '(') {
-      ++i;
-      if (++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = i;
-    } else if (c == ')') {
-      ++i;
-      if (--depth == 0 && parenthesized) return i;
-    } else {
-      if (parenthesized && depth == 0) return i == 0 ? std::string_view::npos : i;
-      ++i;
-    }
-    any_token = true;
-    token_end = std::min(i, text.size());
-    if (parenthesized && depth == 0 && i > 0 && text[0] != '(') return std::string_view::npos;
-  }
-  return parenthesized || depth > 0 || !any_token ? std::string_view::npos : token_end;
-}
 
 // Thrown where an expression nests deeper than max_nesting.
 template <typename Iterator>

@@ -1,0 +1,160 @@
+#include "dsl/sql_tokens.hpp"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace migc::grammar {
+namespace {
+
+struct Token {
+  std::size_t start = 0;
+  std::size_t end = 0;
+  PgQuery__Token kind = PG_QUERY__TOKEN__NUL;
+  bool keyword = false;
+};
+
+std::string folded(std::string_view text) {
+  std::string word(text);
+  for (char& letter : word) letter = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+  return word;
+}
+
+// The tokens of `text`; where the lexer fails (an unterminated string or comment), those before
+// the failure, and `complete` false.
+std::vector<Token> scan(std::string_view text, bool& complete) {
+  complete = true;
+  std::string input(text);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const PgQueryScanResult result = pg_query_scan(input.c_str());
+    std::vector<Token> tokens;
+    std::size_t failed_at = std::string::npos;
+    if (result.error != nullptr) {
+      const int cursor = result.error->cursorpos;
+      failed_at = cursor > 0 ? static_cast<std::size_t>(cursor - 1) : 0;
+    } else if (PgQuery__ScanResult* scanned =
+                   pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      tokens.reserve(scanned->n_tokens);
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
+        tokens.push_back({static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end), token.token,
+                          token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD});
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+    pg_query_free_scan_result(result);
+    if (failed_at == std::string::npos || attempt == 1) return tokens;
+    complete = false;
+    // What lies before the failure lexes as it would have; a fragment reaching it is left open.
+    input.resize(std::min(failed_at, input.size()));
+  }
+  return {};
+}
+
+// The last file scanned: the fragments of a file are captured in order, each the rest of the
+// file from where it begins, so one scan serves them all. The grammar runs on one thread.
+struct ScannedFile {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  std::vector<Token> tokens;
+  bool complete = true;  // the lexer reached the end of the file
+};
+thread_local ScannedFile scanned_file;
+
+// The tokens from `text`'s beginning on, and `offset`, that of `text` in what was scanned.
+const ScannedFile& tokens_from(std::string_view text, std::span<const Token>& tokens, std::size_t& offset) {
+  ScannedFile& file = scanned_file;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (file.end == end && file.begin != nullptr && file.begin <= begin) {
+    const std::size_t at = static_cast<std::size_t>(begin - file.begin);
+    const auto first = std::lower_bound(file.tokens.begin(), file.tokens.end(), at,
+                                        [](const Token& token, std::size_t position) { return token.start < position; });
+    // Only where the earlier scan has a token begin here does it lex the rest as this would.
+    if (first != file.tokens.end() && first->start == at) {
+      offset = at;
+      tokens = {&*first, static_cast<std::size_t>(file.tokens.end() - first)};
+      return file;
+    }
+  }
+  file.begin = begin;
+  file.end = end;
+  file.tokens = scan(text, file.complete);
+  offset = 0;
+  tokens = file.tokens;
+  return file;
+}
+
+bool is_stop(std::string_view text, const Token& token, std::span<const std::string_view> stops) {
+  if (!token.keyword) return false;
+  const std::string word = folded(text.substr(token.start, token.end - token.start));
+  return std::find(stops.begin(), stops.end(), word) != stops.end();
+}
+
+}  // namespace
+
+std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
+                                std::size_t& too_deep_at) {
+  too_deep_at = std::string_view::npos;
+  std::size_t offset = 0;
+  std::span<const Token> tokens;
+  const ScannedFile& scanned = tokens_from(text, tokens, offset);
+  const std::string_view file(text.data() - offset, text.size() + offset);
+  int depth = 0;
+  int cases = 0;
+  bool any_token = false;
+  std::size_t fragment_end = 0;
+  for (const Token& token : tokens) {
+    const std::size_t end = token.end - offset;
+    const bool top = depth == 0 && cases == 0;
+    const PgQuery__Token kind = token.kind;
+    if (parenthesized && !any_token && kind != PG_QUERY__TOKEN__ASCII_40) return std::string_view::npos;
+    if (!parenthesized && depth == 0 &&
+        (kind == PG_QUERY__TOKEN__ASCII_44 || kind == PG_QUERY__TOKEN__ASCII_41 || kind == PG_QUERY__TOKEN__ASCII_59)) {
+      return any_token ? fragment_end : std::string_view::npos;
+    }
+    if (!parenthesized && top && any_token && is_stop(file, token, stops)) return fragment_end;
+    if (kind == PG_QUERY__TOKEN__CASE) ++cases;
+    if (kind == PG_QUERY__TOKEN__END_P && cases > 0) --cases;
+    if (kind == PG_QUERY__TOKEN__ASCII_40 && ++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = end;
+    any_token = true;
+    fragment_end = end;
+    if (kind == PG_QUERY__TOKEN__ASCII_41 && --depth == 0 && parenthesized) return end;
+  }
+  return parenthesized || depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : fragment_end;
+}
+
+std::vector<std::string> sql_words(std::string_view sql) {
+  bool complete = true;
+  const std::vector<Token> tokens = scan(sql, complete);
+  std::vector<std::string> words;
+  if (!complete) return words;
+  for (const Token& token : tokens) {
+    const std::string_view text = sql.substr(token.start, token.end - token.start);
+    if (token.kind == PG_QUERY__TOKEN__IDENT && text.starts_with('"') && text.size() >= 2) {
+      std::string name;
+      for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+        name += text[i];
+        if (text[i] == '"') ++i;  // a doubled quote stands for one
+      }
+      words.push_back(std::move(name));
+    } else if (token.kind == PG_QUERY__TOKEN__IDENT || token.keyword) {
+      words.push_back(folded(text));
+    } else if (token.kind == PG_QUERY__TOKEN__SCONST && text.starts_with('$')) {
+      // A dollar-quoted body (a function's, a DO block's) is SQL too, more often than not.
+      const std::size_t tag = text.find('$', 1) + 1;
+      if (tag > 0 && text.size() >= 2 * tag) {
+        for (auto& word : sql_words(text.substr(tag, text.size() - 2 * tag))) words.push_back(std::move(word));
+      }
+    }
+  }
+  return words;
+}
+
+}  // namespace migc::grammar
