@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -545,7 +546,12 @@ class SqlRenderer {
   void operator()(const op::InsertRows& o) {
     emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows)));
   }
-  void operator()(const op::RawSql& o) { emit(o.sql); }
+  void operator()(const op::RawSql& o) {
+    if (!o.outside_transaction) return emit(o.sql);
+    // PostgreSQL runs a message of several statements as one transaction, which `vacuum` and
+    // its kin refuse: each statement is a step of its own, run on its own.
+    for (auto& sql : split_statements(o.sql)) steps_.push_back({std::move(sql), line_, false, {}, false});
+  }
 
  private:
   static std::string alter_column(const QualifiedName& table, const std::string& column) {
