@@ -269,6 +269,15 @@ TEST(Lowering, StepsOutsideATransactionRunStatementByStatement) {
   EXPECT_EQ(with_down.up, (Sql{"update session set name = 'x' where id = 1", "vacuum session"}));
   EXPECT_EQ(with_down.down, (Sql{"update session set name = null where id = 1", "vacuum session"}));
   EXPECT_EQ(with_down.down_in_transaction, (std::vector<bool>{false, false}));
+  // A last line that may end in a comment ends with a line end, so that the `;` written after
+  // the step is not inside the comment.
+  const auto commented = lower("create table session (id integer primary key, name text);",
+                               "execute outside transaction $$ vacuum session; analyze session -- after\n$$;\n");
+  EXPECT_EQ(commented.up, (Sql{"vacuum session", "analyze session -- after\n"}));
+  const auto in_transaction = lower("create table session (id integer primary key, name text);",
+                                    "execute $$ update session set name = '--' $$ down $$ select 1 -- nothing $$;");
+  EXPECT_EQ(in_transaction.up, (Sql{"update session set name = '--'\n"}));
+  EXPECT_EQ(in_transaction.down, (Sql{"select 1 -- nothing\n"}));
   // Undeclared, maintenance that runs in a transaction has nothing to undo either.
   const auto analyze = lower("create table session (id integer primary key);", "execute $$ analyze session $$;");
   EXPECT_EQ(analyze.up, Sql{"analyze session"});
