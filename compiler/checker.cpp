@@ -1586,7 +1586,7 @@ class StatementChecker {
                                               "a failure rolls the whole revision back"});
         return std::nullopt;
       }
-      if (!statement.modelled_change.empty()) {
+      if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
         diagnostic.notes.push_back({{}, statement.language_statement.empty()
                                             ? statement.no_language_statement
@@ -1603,6 +1603,18 @@ class StatementChecker {
       }
     }
     return facts;
+  }
+
+  // Whether a raw statement's change is the compiler's business: it creates, or acts on a
+  // relation the compiler models at this revision (not a view, a materialized view's index, or
+  // a table made outside the chain).
+  bool changes_a_modelled_relation(const SqlStatement& statement) const {
+    if (statement.relations.empty()) return true;
+    return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
+      if (names.empty() || names.size() > 2) return false;
+      const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
+      return schema_.relation_kind(name) != nullptr;
+    });
   }
 
   // The place `offset` bytes into `span`, one byte wide, inside it.

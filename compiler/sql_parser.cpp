@@ -93,14 +93,15 @@ std::string written_names(const std::vector<std::string>& names) {
   return out;
 }
 
-// A RangeVar ({"schemaname", "relname"}) as written.
-std::string relation_name(const Json& node, const char* field = "relation") {
+// A RangeVar ({"schemaname", "relname"}): its names, and as written.
+std::vector<std::string> relation_names(const Json& node, const char* field = "relation") {
   const Json& relation = node.value(field, Json::object());
   std::vector<std::string> names;
   if (relation.contains("schemaname")) names.push_back(text_field(relation, "schemaname"));
   names.push_back(text_field(relation, "relname"));
-  return written_names(names);
+  return names;
 }
+std::string relation_name(const Json& node, const char* field = "relation") { return written_names(relation_names(node, field)); }
 
 // One object of a DROP or COMMENT: a list of names, a type name or a bare name.
 std::string object_name(const Json& object) {
@@ -121,6 +122,9 @@ struct Change {
   std::string what;
   std::string statement;        // the language's, or empty
   std::string no_statement = {};  // why there is none
+  // The relations it acts on by name (a table, an index), where the compiler may not model
+  // them (a view's column, a materialized view's index): empty where the statement creates.
+  std::vector<std::vector<std::string>> relations = {};
 };
 
 const char* const no_statement_kept_apart = "the language has no statement for it, and the compiler's schema would not know of it";
@@ -173,7 +177,7 @@ std::optional<Change> table_change(const std::string& table, const Json& command
 // extensions, comments on tables and columns): the kinds the compiler simulates, which raw SQL
 // would change behind its back. Nothing for views, functions, triggers, policies, grants and
 // the other objects the compiler does not model.
-std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
+std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
   if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
       (kind == "SelectStmt" && node.contains("intoClause"))) {
@@ -295,6 +299,32 @@ std::optional<Change> modelled_change(const std::string& kind, const Json& node)
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+// The relations a change acts on by name.
+std::vector<std::vector<std::string>> relations_of(const std::string& kind, const Json& node) {
+  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt") {
+    if (node.contains("relation")) return {relation_names(node)};
+  }
+  if (kind == "CommentStmt" || kind == "DropStmt") {
+    std::vector<std::vector<std::string>> relations;
+    const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
+    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX") return {};
+    const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
+    for (const auto& object : objects) {
+      auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
+      if (type == "OBJECT_COLUMN" && !names.empty()) names.pop_back();
+      if (!names.empty()) relations.push_back(std::move(names));
+    }
+    return relations;
+  }
+  return {};
+}
+
+std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
+  auto change = change_of(kind, node);
+  if (change) change->relations = relations_of(kind, node);
+  return change;
 }
 
 // Statements PostgreSQL refuses inside a transaction block.
@@ -734,6 +764,7 @@ ParsedSql parse_statements(std::string_view sql) {
       out.modelled_change = std::move(change->what);
       out.language_statement = std::move(change->statement);
       out.no_language_statement = std::move(change->no_statement);
+      out.relations = std::move(change->relations);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
     out.outside_transaction = outside_transaction(kind, *node);

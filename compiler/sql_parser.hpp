@@ -86,6 +86,9 @@ struct SqlStatement {
   std::string modelled_change;
   std::string language_statement;
   std::string no_language_statement;
+  // The relations it changes by name (schema first when qualified), where it acts on existing
+  // ones: a change to a relation the compiler does not model (a view) is none of its business.
+  std::vector<std::vector<std::string>> relations;
   // Maintenance that changes neither schema nor data (vacuum, analyze, reindex, checkpoint):
   // nothing to undo. Not `cluster`, which marks the index it orders by.
   bool maintenance = false;
