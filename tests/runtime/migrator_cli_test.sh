@@ -317,7 +317,7 @@ check "the chain's own index is built" "public" "$(sql migc_cli_invalid "SELECT 
 # the next run runs the step again from its first statement.
 fresh migc_cli_outside
 outside="$server dbname=migc_cli_outside"
-"$every" --url "$outside" upgrade 046 >/dev/null 2>&1
+"$every" --url "$outside" upgrade 071 >/dev/null 2>&1
 index_file="SELECT relfilenode FROM pg_class WHERE relname = 'ledger_open'"
 built=$(sql migc_cli_outside "$index_file")
 sql migc_cli_outside "ALTER TABLE ledger RENAME COLUMN label TO label_away"
@@ -332,7 +332,7 @@ if [ -n "$built" ] && [ "$built" != "$reindexed" ]; then
 else
   echo "FAILED: the index was not rebuilt before the failing statement ($built, $reindexed)"; failures=$((failures + 1))
 fi
-check "the revision is not recorded" "046" "$("$every" --url "$outside" current 2>&1)"
+check "the revision is not recorded" "071" "$("$every" --url "$outside" current 2>&1)"
 sql migc_cli_outside "ALTER TABLE ledger RENAME COLUMN label_away TO label"
 out=$("$every" --url "$outside" upgrade 060 2>&1); status=$?
 check_status "the next upgrade runs the step again" 0 $status
@@ -342,14 +342,14 @@ if [ "$(sql migc_cli_outside "$index_file")" != "$reindexed" ]; then
 else
   echo "FAILED: the reindex did not run again"; failures=$((failures + 1))
 fi
-out=$("$every" --url "$outside" downgrade 046 2>&1); status=$?
+out=$("$every" --url "$outside" downgrade 071 2>&1); status=$?
 check_status "maintenance has an empty down" 0 $status
-check "and is downgraded past" "046" "$("$every" --url "$outside" current 2>&1)"
+check "and is downgraded past" "071" "$("$every" --url "$outside" current 2>&1)"
 out=$("$every" --url "$outside" upgrade 060 --rehearse 2>&1); status=$?
 check_status "a rehearsal refuses a step outside a transaction" 5 $status
 check "and says why" "revision 060 has a step \`outside transaction\`, which PostgreSQL runs only outside a transaction" "$out"
 # The offline script sends each statement on its own before the revision's BEGIN: psql runs it.
-"$every" upgrade --sql 046:060 >/tmp/migc_outside.$$.sql 2>&1
+"$every" upgrade --sql 071:060 >/tmp/migc_outside.$$.sql 2>&1
 psql "$outside" -XqAt -v ON_ERROR_STOP=1 -f /tmp/migc_outside.$$.sql >/dev/null 2>&1; status=$?
 check_status "psql runs the offline script of a step outside a transaction" 0 $status
 check "which records the revision" "060" "$("$every" --url "$outside" current 2>&1)"
