@@ -874,7 +874,7 @@ class StatementChecker {
       insert.rows.push_back(std::move(values));
     }
     for (const auto& column : node.columns) insert.columns.push_back(column.text);
-    if (node.down && !check_raw_sql(*node.down, false)) return;
+    if (node.down && !check_raw_sql(*node.down, false, false)) return;
     insert.down = own_down(node);
     emit(std::move(insert));
   }
@@ -1043,11 +1043,12 @@ class StatementChecker {
   }
 
   void operator()(const ast::ExecuteSql& node) {
-    if (!check_raw_sql(node.up, true)) return;
-    if (node.down && !check_raw_sql(*node.down, false)) return;
+    const auto up = check_raw_sql(node.up, true, node.outside_transaction);
+    if (!up) return;
+    if (node.down && !check_raw_sql(*node.down, false, node.outside_transaction)) return;
     // SQL that names a column just added empty is taken to fill it.
     std::erase_if(unfilled_, [&](const auto& added) { return mentions_identifier(node.up.value, added.second); });
-    emit(op::RawSql{trimmed(node.up.value), own_down(node)});
+    emit(op::RawSql{trimmed(node.up.value), own_down(node, up->maintenance_only), node.outside_transaction});
   }
 
  private:
@@ -1125,9 +1126,10 @@ class StatementChecker {
   };
 
   // A data step's own `down $$...$$` or `irreversible`: what the revision's down runs for it,
-  // unless a `down { }` block says the whole down, or the step is part of one.
+  // unless a `down { }` block says the whole down, or the step is part of one. Maintenance
+  // (`vacuum`, `analyze`, ...) has nothing to undo: without either, its down is empty.
   template <typename DataStep>
-  op::DataDown own_down(const DataStep& node) {
+  op::DataDown own_down(const DataStep& node, bool nothing_to_undo = false) {
     const bool has_own = node.down || node.irreversible;
     if (role_ == CheckRole::hand_written_down && has_own) {
       diagnostics_.report(DiagnosticKind::ConflictingDown, at(node.down ? node.down->span : node.span),
@@ -1140,7 +1142,7 @@ class StatementChecker {
       return {trimmed(node.down->value), false};
     } else if (node.irreversible) {
       return {std::nullopt, true};
-    } else if (role_ == CheckRole::revision && !revision_.syntax->down) {
+    } else if (role_ == CheckRole::revision && !revision_.syntax->down && !nothing_to_undo) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::MissingDown, at(node.span));
       diagnostic.notes.push_back({{}, "give it `down $$ ... $$`, mark it `irreversible`, or write the revision's down in a `down { }` block"});
     }
@@ -1164,6 +1166,14 @@ class StatementChecker {
       }
       if (concurrently) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::ConcurrentlyNotAlone, at(span));
+        diagnostic.notes.push_back({{}, "move it into a revision of its own"});
+        return;
+      }
+      if (const auto* raw = std::get_if<ast::ExecuteSql>(&statement); raw != nullptr && raw->outside_transaction) {
+        const std::string_view written = revision_.file->slice(raw->span);
+        const std::size_t declaration = written.find("transaction");  // `execute outside transaction`
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::OutsideTransactionNotAlone,
+                                               at({raw->span.begin, raw->span.begin + static_cast<std::uint32_t>(declaration + 11)}));
         diagnostic.notes.push_back({{}, "move it into a revision of its own"});
         return;
       }
@@ -1200,8 +1210,6 @@ class StatementChecker {
       case DiagnosticKind::RenameInUse: return "add the new name beside the old one, move the code over, then drop the old name";
       case DiagnosticKind::DataLoss:
         return "stop using it in one release and drop it in a later one, copying the data aside first if it may be wanted back";
-      case DiagnosticKind::OpaqueSchemaChange:
-        return "write it as a statement of the language, which the compiler checks, tracks and inverts";
       case DiagnosticKind::NothingToDrop:
         return "the compiler knows what exists at each revision: drop what does, without `if exists`, or remove the statement";
       default: return "";
@@ -1544,9 +1552,14 @@ class StatementChecker {
     return "";
   }
 
-  // A raw step, or its down, read by PostgreSQL's parser: each statement must run inside the
-  // revision's transaction and leave it alone. Changes to modelled objects are a lint.
-  bool check_raw_sql(const ast::StringLiteral& body, bool up) {
+  // A raw step, or its down, read by PostgreSQL's parser: no statement may control a
+  // transaction, or change an object the compiler models behind its back; one PostgreSQL refuses
+  // inside a transaction needs the step declared `outside transaction`. Whether the text is
+  // maintenance only (nothing to undo), or nothing when it is refused.
+  struct RawFacts {
+    bool maintenance_only = true;
+  };
+  std::optional<RawFacts> check_raw_sql(const ast::StringLiteral& body, bool up, bool outside_transaction) {
     // The text begins after its opening dollar quote.
     const std::string_view written = revision_.file->slice(body.span);
     const Span text{body.span.begin + static_cast<std::uint32_t>(written.find('$', 1) + 1), body.span.end};
@@ -1554,35 +1567,54 @@ class StatementChecker {
     if (parsed.error) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(text, parsed.error->offset)), up ? "a raw step" : "a raw step's down",
                           parsed.error->message);
-      return false;
+      return std::nullopt;
     }
-    bool linted = false;
+    RawFacts facts;
     for (const auto& statement : parsed.statements) {
       const std::string_view whole = std::string_view(body.value).substr(statement.offset, statement.length);
       const std::string shown = trimmed(std::string(whole));
       const std::size_t lead = shown.empty() ? 0 : whole.find(shown.front());
       const Span span{within(text, statement.offset + lead).begin,
                       std::min(text.end, static_cast<std::uint32_t>(within(text, statement.offset + lead).begin + shown.size()))};
+      facts.maintenance_only = facts.maintenance_only && statement.maintenance;
       if (statement.transaction_control) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
-        diagnostic.notes.push_back({{}, "the migrator runs each revision in one transaction, and records the revision in it: "
-                                        "a failure rolls the whole revision back"});
-        return false;
+        diagnostic.notes.push_back({{}, outside_transaction
+                                            ? "each statement of a step outside a transaction runs on its own, and the migrator "
+                                              "records the revision once the last has run"
+                                            : "the migrator runs each revision in one transaction, and records the revision in it: "
+                                              "a failure rolls the whole revision back"});
+        return std::nullopt;
       }
-      if (!statement.outside_transaction.empty()) {
+      if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
+        diagnostic.notes.push_back({{}, statement.language_statement.empty()
+                                            ? statement.no_language_statement
+                                            : fmt::format("write `{};` instead: the language's statement, which the compiler "
+                                                          "checks, follows and inverts",
+                                                          statement.language_statement)});
+        return std::nullopt;
+      }
+      if (!statement.outside_transaction.empty() && !outside_transaction) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::NotInTransaction, at(span), statement.outside_transaction);
-        diagnostic.notes.push_back({{}, statement.outside_transaction.ends_with("index concurrently")
-                                            ? "write it as the language's `create index concurrently` or `drop index concurrently`, "
-                                              "alone in its revision"
-                                            : "run it outside the migration, as a maintenance task"});
-        return false;
-      }
-      if (up && !linted && !statement.modelled_change.empty()) {
-        lint(DiagnosticKind::OpaqueSchemaChange, body.span, statement.modelled_change);
-        linted = true;
+        diagnostic.notes.push_back({{}, "declare the step `execute outside transaction $$ ... $$`: each of its statements then runs "
+                                        "on its own, and the step stands alone in its revision"});
+        return std::nullopt;
       }
     }
-    return true;
+    return facts;
+  }
+
+  // Whether a raw statement's change is the compiler's business: it creates, or acts on a
+  // relation the compiler models at this revision (not a view, a materialized view's index, or
+  // a table made outside the chain).
+  bool changes_a_modelled_relation(const SqlStatement& statement) const {
+    if (statement.relations.empty()) return true;
+    return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
+      if (names.empty() || names.size() > 2) return false;
+      const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
+      return schema_.relation_kind(name) != nullptr;
+    });
   }
 
   // The place `offset` bytes into `span`, one byte wide, inside it.

@@ -306,12 +306,12 @@ class Inverter {
     return {{op::CreateExtension{extension == before_.extensions().end() ? Extension{o.name, {}} : extension->second}}};
   }
 
-  Inverse operator()(const op::InsertRows& o) const { return data_down(o.down); }
-  Inverse operator()(const op::RawSql& o) const { return data_down(o.down); }
+  Inverse operator()(const op::InsertRows& o) const { return data_down(o.down, false); }
+  Inverse operator()(const op::RawSql& o) const { return data_down(o.down, o.outside_transaction); }
 
  private:
-  static Inverse data_down(const op::DataDown& down) {
-    if (down.sql) return {{op::RawSql{*down.sql, {}}}};
+  static Inverse data_down(const op::DataDown& down, bool outside_transaction) {
+    if (down.sql) return {{op::RawSql{*down.sql, {}, outside_transaction}}};
     return {{}, down.irreversible};
   }
 

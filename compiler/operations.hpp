@@ -126,8 +126,9 @@ struct DataDown {
   bool irreversible = false;
 };
 struct InsertRows { QualifiedName table; std::vector<std::string> columns; std::vector<std::vector<std::string>> rows; DataDown down; };
-// Raw SQL, run as written. Its effect on the schema is not modelled.
-struct RawSql { std::string sql; DataDown down; };
+// Raw SQL, run as written. Its effect on the schema is not modelled. Outside a transaction, each
+// of its statements runs on its own, and so does each of its down's.
+struct RawSql { std::string sql; DataDown down; bool outside_transaction = false; };
 
 }  // namespace op
 

@@ -270,7 +270,9 @@ class LanguageRenderer {
   void operator()(const op::InsertRows& o) {
     add(fmt::format("insert into {} ({}) values {}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), data_down(o.down)));
   }
-  void operator()(const op::RawSql& o) { add("execute " + dollar_quote(o.sql) + data_down(o.down) + ";"); }
+  void operator()(const op::RawSql& o) {
+    add(std::string(o.outside_transaction ? "execute outside transaction " : "execute ") + dollar_quote(o.sql) + data_down(o.down) + ";");
+  }
 
  private:
   static std::string alter_column(const QualifiedName& table, const std::string& column) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -545,7 +546,12 @@ class SqlRenderer {
   void operator()(const op::InsertRows& o) {
     emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows)));
   }
-  void operator()(const op::RawSql& o) { emit(o.sql); }
+  void operator()(const op::RawSql& o) {
+    if (!o.outside_transaction) return emit(ended(o.sql));
+    // PostgreSQL runs a message of several statements as one transaction, which `vacuum` and
+    // its kin refuse: each statement is a step of its own, run on its own.
+    for (auto& sql : split_statements(o.sql)) steps_.push_back({ended(std::move(sql)), line_, false, {}, false});
+  }
 
  private:
   static std::string alter_column(const QualifiedName& table, const std::string& column) {
@@ -553,6 +559,14 @@ class SqlRenderer {
   }
 
   static std::string alter_domain(const QualifiedName& domain) { return "ALTER DOMAIN " + quote_qualified(domain) + " "; }
+
+  // Raw SQL whose last line may end in a `--` comment ends with a line end: the `;` the
+  // migrator and the offline script write after each step would be inside the comment.
+  static std::string ended(std::string sql) {
+    const std::size_t last_line = sql.rfind('\n');
+    if (sql.find("--", last_line == std::string::npos ? 0 : last_line) != std::string::npos) sql += '\n';
+    return sql;
+  }
 
   void emit(std::string sql) { steps_.push_back({std::move(sql), line_, true, {}, false}); }
 

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "postgres/sql_text.hpp"
+
 namespace migc {
 namespace {
 
@@ -72,18 +74,6 @@ std::pair<std::string, const Json*> node_of(const Json& statement) {
   return {first.key(), &first.value()};
 }
 
-std::string object_word(const std::string& objtype) {
-  static const std::pair<std::string_view, std::string_view> words[] = {
-      {"OBJECT_TABLE", "table"},   {"OBJECT_INDEX", "index"},   {"OBJECT_TYPE", "type"},
-      {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_SCHEMA", "schema"}, {"OBJECT_EXTENSION", "extension"},
-      {"OBJECT_COLUMN", "column"},
-  };
-  for (const auto& [type, word] : words) {
-    if (objtype == type) return std::string(word);
-  }
-  return "";
-}
-
 std::string text_field(const Json& node, const char* field) {
   const auto found = node.find(field);
   return found != node.end() && found->is_string() ? found->get<std::string>() : std::string();
@@ -94,40 +84,253 @@ bool flag(const Json& node, const char* field) {
   return found != node.end() && found->is_boolean() && found->get<bool>();
 }
 
-// The change to a modelled object (tables, indexes, types, sequences, schemas, extensions and
-// their comments): the kinds the compiler simulates, which raw SQL would change behind its back.
-std::string modelled_change(const std::string& kind, const Json& node) {
-  if (kind == "CreateStmt") return "create table";
-  if (kind == "IndexStmt") return flag(node, "unique") ? "create unique index" : "create index";
-  if (kind == "CreateEnumStmt" || kind == "CompositeTypeStmt" || kind == "CreateDomainStmt") return "create type";
-  if (kind == "AlterEnumStmt") return "alter type";
-  if (kind == "CreateSeqStmt") return "create sequence";
-  if (kind == "AlterSeqStmt") return "alter sequence";
-  if (kind == "CreateSchemaStmt") return "create schema";
-  if (kind == "CreateExtensionStmt") return "create extension";
-  if (kind == "AlterExtensionStmt") return "alter extension";
+std::vector<std::string> string_list(const Json& list);
+
+// Names as the language takes them back: each part quoted where it must be.
+std::string written_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ".") + quote_identifier(name);
+  return out;
+}
+
+// A RangeVar ({"schemaname", "relname"}): its names, and as written.
+std::vector<std::string> relation_names(const Json& node, const char* field = "relation") {
+  const Json& relation = node.value(field, Json::object());
+  std::vector<std::string> names;
+  if (relation.contains("schemaname")) names.push_back(text_field(relation, "schemaname"));
+  names.push_back(text_field(relation, "relname"));
+  return names;
+}
+std::string relation_name(const Json& node, const char* field = "relation") { return written_names(relation_names(node, field)); }
+
+// One object of a DROP or COMMENT: a list of names, a type name or a bare name.
+std::string object_name(const Json& object) {
+  if (object.contains("List")) return written_names(string_list(object["List"].value("items", Json::array())));
+  if (object.contains("TypeName")) return written_names(string_list(object["TypeName"].value("names", Json::array())));
+  if (object.contains("String")) return quote_identifier(object["String"].value("sval", ""));
+  return "...";
+}
+
+std::string object_names(const Json& node) {
+  std::string out;
+  for (const auto& object : node.value("objects", Json::array())) out += (out.empty() ? "" : ", ") + object_name(object);
+  return out;
+}
+
+// A change to a modelled object, and how the language says it.
+struct Change {
+  std::string what;
+  std::string statement;        // the language's, or empty
+  std::string no_statement = {};  // why there is none
+  // The relations it acts on by name (a table, an index), where the compiler may not model
+  // them (a view's column, a materialized view's index): empty where the statement creates.
+  std::vector<std::vector<std::string>> relations = {};
+};
+
+const char* const no_statement_kept_apart = "the language has no statement for it, and the compiler's schema would not know of it";
+
+// One subcommand of ALTER TABLE on a table, or nothing where it changes what the compiler does
+// not model (owner, row security, triggers, storage, statistics, options, tablespace, ...).
+std::optional<Change> table_change(const std::string& table, const Json& command) {
+  const std::string subtype = text_field(command, "subtype");
+  const std::string column = quote_identifier(text_field(command, "name"));
+  const std::string alter_column = "alter table " + table + " alter column " + column + " ";
+  const Json& definition = command.value("def", Json::object());
+  if (subtype == "AT_AddColumn") {
+    const std::string added = quote_identifier(definition.value("ColumnDef", Json::object()).value("colname", ""));
+    return Change{"alter table ... add column", "alter table " + table + " add column " + added + " ..."};
+  }
+  if (subtype == "AT_DropColumn") return Change{"alter table ... drop column", "alter table " + table + " drop column " + column};
+  if (subtype == "AT_AlterColumnType") return Change{"alter table ... alter column type", alter_column + "type ..."};
+  if (subtype == "AT_ColumnDefault") {
+    return definition.empty() ? Change{"alter table ... alter column drop default", alter_column + "drop default"}
+                              : Change{"alter table ... alter column set default", alter_column + "set default ..."};
+  }
+  if (subtype == "AT_SetNotNull") return Change{"alter table ... alter column set not null", alter_column + "set not null"};
+  if (subtype == "AT_DropNotNull") return Change{"alter table ... alter column drop not null", alter_column + "drop not null"};
+  if (subtype == "AT_DropExpression") return Change{"alter table ... alter column drop expression", alter_column + "drop expression"};
+  if (subtype == "AT_AddIdentity") return Change{"alter table ... alter column add generated", alter_column + "add generated ... as identity"};
+  if (subtype == "AT_SetIdentity") return Change{"alter table ... alter column set (identity)", alter_column + "set ..."};
+  if (subtype == "AT_DropIdentity") return Change{"alter table ... alter column drop identity", alter_column + "drop identity"};
+  if (subtype == "AT_AddConstraint") {
+    const std::string name = definition.value("Constraint", Json::object()).value("conname", "");
+    return Change{"alter table ... add constraint",
+                  "alter table " + table + " add " + (name.empty() ? std::string() : "constraint " + quote_identifier(name) + " ") + "..."};
+  }
+  if (subtype == "AT_DropConstraint") {
+    return Change{"alter table ... drop constraint", "alter table " + table + " drop constraint " + column};
+  }
+  if (subtype == "AT_ValidateConstraint") {
+    return Change{"alter table ... validate constraint", "alter table " + table + " validate constraint " + column};
+  }
+  if (subtype == "AT_AlterConstraint") return Change{"alter table ... alter constraint", "", no_statement_kept_apart};
+  if (subtype == "AT_AddIndexConstraint" || subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition" ||
+      subtype == "AT_DetachPartitionFinalize" || subtype == "AT_AddInherit" || subtype == "AT_DropInherit" ||
+      subtype == "AT_AddOf" || subtype == "AT_DropOf" || subtype == "AT_SetLogged" || subtype == "AT_SetUnLogged" ||
+      subtype == "AT_SetCompression" || subtype == "AT_SetAccessMethod") {
+    return Change{"alter table ... (" + subtype.substr(3) + ")", "", no_statement_kept_apart};
+  }
+  return std::nullopt;
+}
+
+// The change to a modelled object (tables, indexes, types, domains, sequences, schemas,
+// extensions, comments on tables and columns): the kinds the compiler simulates, which raw SQL
+// would change behind its back. Nothing for views, functions, triggers, policies, grants and
+// the other objects the compiler does not model.
+std::optional<Change> change_of(const std::string& kind, const Json& node) {
+  if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
+  if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
+      (kind == "SelectStmt" && node.contains("intoClause"))) {
+    const Json& into = node.value(kind == "SelectStmt" ? "intoClause" : "into", Json::object());
+    const std::string table = relation_name(into, "rel");
+    return Change{kind == "SelectStmt" ? "select ... into" : "create table ... as", "",
+                  "the language has no `create table ... as`: write `create table " + table +
+                      " (...);`, then fill it with `execute $$ insert into " + table + " select ... $$`"};
+  }
+  if (kind == "IndexStmt") {
+    const bool unique = flag(node, "unique");
+    const std::string name = text_field(node, "idxname");
+    return Change{unique ? "create unique index" : "create index",
+                  std::string("create ") + (unique ? "unique " : "") + "index " + (flag(node, "concurrent") ? "concurrently " : "") +
+                      (name.empty() ? "<name>" : quote_identifier(name)) + " on " + relation_name(node) + " (...)"};
+  }
+  if (kind == "CreateEnumStmt") {
+    return Change{"create type ... as enum", "create type " + written_names(string_list(node.value("typeName", Json::array()))) + " as enum (...)"};
+  }
+  if (kind == "CompositeTypeStmt") return Change{"create type ... as", "create type " + relation_name(node, "typevar") + " as (...)"};
+  if (kind == "CreateDomainStmt") {
+    return Change{"create domain", "create domain " + written_names(string_list(node.value("domainname", Json::array()))) + " as ..."};
+  }
+  if (kind == "AlterEnumStmt") {
+    const std::string type = written_names(string_list(node.value("typeName", Json::array())));
+    if (node.contains("oldVal")) {
+      return Change{"alter type ... rename value", "alter type " + type + " rename value " + quote_literal(text_field(node, "oldVal")) +
+                                                       " to " + quote_literal(text_field(node, "newVal"))};
+    }
+    return Change{"alter type ... add value", "alter type " + type + " add value " + quote_literal(text_field(node, "newVal"))};
+  }
+  if (kind == "AlterDomainStmt") {
+    const std::string domain = "alter domain " + written_names(string_list(node.value("typeName", Json::array()))) + " ";
+    const std::string subtype = text_field(node, "subtype");
+    if (subtype == "T") return Change{"alter domain ... default", domain + (node.contains("def") ? "set default ..." : "drop default")};
+    if (subtype == "N") return Change{"alter domain ... drop not null", domain + "drop not null"};
+    if (subtype == "O") return Change{"alter domain ... set not null", domain + "set not null"};
+    if (subtype == "C") return Change{"alter domain ... add constraint", domain + "add ..."};
+    if (subtype == "X") return Change{"alter domain ... drop constraint", domain + "drop constraint " + quote_identifier(text_field(node, "name"))};
+    return Change{"alter domain", "", no_statement_kept_apart};
+  }
+  if (kind == "CreateSeqStmt") return Change{"create sequence", "create sequence " + relation_name(node, "sequence") + " ..."};
+  if (kind == "AlterSeqStmt") return Change{"alter sequence", "alter sequence " + relation_name(node, "sequence") + " ..."};
+  if (kind == "CreateSchemaStmt") return Change{"create schema", "create schema " + quote_identifier(text_field(node, "schemaname"))};
+  if (kind == "CreateExtensionStmt") return Change{"create extension", "create extension " + quote_identifier(text_field(node, "extname"))};
   if (kind == "AlterTableStmt") {
-    const std::string word = object_word(text_field(node, "objtype"));
-    return word.empty() ? "" : "alter " + word;
+    const std::string objtype = text_field(node, "objtype");
+    const std::string name = relation_name(node);
+    for (const auto& command : node.value("cmds", Json::array())) {
+      const Json& cmd = command.value("AlterTableCmd", Json::object());
+      const std::string subtype = text_field(cmd, "subtype");
+      if (objtype == "OBJECT_TABLE") {
+        if (auto change = table_change(name, cmd)) return change;
+      } else if (objtype == "OBJECT_TYPE") {
+        const std::string attribute = quote_identifier(text_field(cmd, "name"));
+        if (subtype == "AT_AddColumn") {
+          const std::string added = quote_identifier(cmd.value("def", Json::object()).value("ColumnDef", Json::object()).value("colname", ""));
+          return Change{"alter type ... add attribute", "alter type " + name + " add attribute " + added + " ..."};
+        }
+        if (subtype == "AT_DropColumn") return Change{"alter type ... drop attribute", "alter type " + name + " drop attribute " + attribute};
+        if (subtype == "AT_AlterColumnType") return Change{"alter type ... alter attribute", "", no_statement_kept_apart};
+      }
+    }
+    return std::nullopt;
   }
   if (kind == "DropStmt") {
-    const std::string word = object_word(text_field(node, "removeType"));
-    return word.empty() || word == "column" ? "" : "drop " + word;
+    static const std::pair<std::string_view, std::string_view> drops[] = {
+        {"OBJECT_TABLE", "table"},         {"OBJECT_INDEX", "index"},   {"OBJECT_TYPE", "type"},
+        {"OBJECT_DOMAIN", "domain"},       {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_SCHEMA", "schema"},
+        {"OBJECT_EXTENSION", "extension"},
+    };
+    const std::string type = text_field(node, "removeType");
+    for (const auto& [objtype, word] : drops) {
+      if (type != objtype) continue;
+      std::string statement = "drop " + std::string(word) + (flag(node, "concurrent") ? " concurrently " : " ") +
+                              (flag(node, "missing_ok") ? "if exists " : "") + object_names(node);
+      if (text_field(node, "behavior") == "DROP_CASCADE") statement += " cascade";
+      return Change{"drop " + std::string(word), statement};
+    }
+    return std::nullopt;
   }
-  if (kind == "RenameStmt" || kind == "AlterObjectSchemaStmt") {
-    const std::string word = object_word(text_field(node, kind == "RenameStmt" ? "renameType" : "objectType"));
-    return word.empty() ? "" : "alter " + (word == "column" ? std::string("table") : word);
+  if (kind == "RenameStmt") {
+    const std::string type = text_field(node, "renameType");
+    const std::string to = quote_identifier(text_field(node, "newname"));
+    const std::string from = quote_identifier(text_field(node, "subname"));
+    if (type == "OBJECT_TABLE") return Change{"alter table ... rename to", "alter table " + relation_name(node) + " rename to " + to};
+    if (type == "OBJECT_COLUMN" && text_field(node, "relationType") == "OBJECT_TABLE") {
+      return Change{"alter table ... rename column", "alter table " + relation_name(node) + " rename column " + from + " to " + to};
+    }
+    if (type == "OBJECT_TABCONSTRAINT") {
+      return Change{"alter table ... rename constraint", "alter table " + relation_name(node) + " rename constraint " + from + " to " + to};
+    }
+    if (type == "OBJECT_INDEX") return Change{"alter index ... rename to", "alter index " + relation_name(node) + " rename to " + to};
+    if (type == "OBJECT_DOMAIN") {
+      return Change{"alter domain ... rename to", "alter domain " + object_name(node.value("object", Json::object())) + " rename to " + to};
+    }
+    if (type == "OBJECT_ATTRIBUTE") {
+      return Change{"alter type ... rename attribute", "alter type " + relation_name(node) + " rename attribute " + from + " to " + to};
+    }
+    if (type == "OBJECT_TYPE" || type == "OBJECT_SEQUENCE" || type == "OBJECT_SCHEMA" || type == "OBJECT_DOMCONSTRAINT") {
+      return Change{"rename (" + type.substr(7) + ")", "", no_statement_kept_apart};
+    }
+    return std::nullopt;
+  }
+  if (kind == "AlterObjectSchemaStmt") {
+    const std::string type = text_field(node, "objectType");
+    if (type == "OBJECT_TABLE" || type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN" || type == "OBJECT_SEQUENCE" ||
+        type == "OBJECT_INDEX" || type == "OBJECT_EXTENSION") {
+      return Change{"set schema", "", no_statement_kept_apart};
+    }
+    return std::nullopt;
   }
   if (kind == "CommentStmt") {
-    const std::string word = object_word(text_field(node, "objtype"));
-    return word == "table" || word == "column" ? "comment on " + word : "";
+    const std::string type = text_field(node, "objtype");
+    const std::string text = node.contains("comment") ? quote_literal(text_field(node, "comment")) : "null";
+    const std::string object = object_name(node.value("object", Json::object()));
+    if (type == "OBJECT_TABLE") return Change{"comment on table", "comment on table " + object + " is " + text};
+    if (type == "OBJECT_COLUMN") return Change{"comment on column", "comment on column " + object + " is " + text};
+    return std::nullopt;
   }
-  return "";
+  return std::nullopt;
+}
+
+// The relations a change acts on by name.
+std::vector<std::vector<std::string>> relations_of(const std::string& kind, const Json& node) {
+  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt") {
+    if (node.contains("relation")) return {relation_names(node)};
+  }
+  if (kind == "CommentStmt" || kind == "DropStmt") {
+    std::vector<std::vector<std::string>> relations;
+    const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
+    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX") return {};
+    const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
+    for (const auto& object : objects) {
+      auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
+      if (type == "OBJECT_COLUMN" && !names.empty()) names.pop_back();
+      if (!names.empty()) relations.push_back(std::move(names));
+    }
+    return relations;
+  }
+  return {};
+}
+
+std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
+  auto change = change_of(kind, node);
+  if (change) change->relations = relations_of(kind, node);
+  return change;
 }
 
 // Statements PostgreSQL refuses inside a transaction block.
 std::string outside_transaction(const std::string& kind, const Json& node) {
-  if (kind == "VacuumStmt") return flag(node, "is_vacuumcmd") ? "vacuum" : "analyze";
+  // ANALYZE alone runs in a transaction; VACUUM, with or without it, does not.
+  if (kind == "VacuumStmt") return flag(node, "is_vacuumcmd") ? "vacuum" : "";
   if (kind == "IndexStmt" && flag(node, "concurrent")) return "create index concurrently";
   if (kind == "DropStmt" && flag(node, "concurrent")) return "drop index concurrently";
   if (kind == "ReindexStmt") {
@@ -557,7 +760,13 @@ ParsedSql parse_statements(std::string_view sql) {
     SqlStatement out;
     out.offset = statement.value("stmt_location", std::size_t{0});
     out.length = statement.value("stmt_len", sql.size() - out.offset);
-    out.modelled_change = modelled_change(kind, *node);
+    if (auto change = modelled_change(kind, *node)) {
+      out.modelled_change = std::move(change->what);
+      out.language_statement = std::move(change->statement);
+      out.no_language_statement = std::move(change->no_statement);
+      out.relations = std::move(change->relations);
+    }
+    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
     out.outside_transaction = outside_transaction(kind, *node);
     out.transaction_control = kind == "TransactionStmt";
     if (kind == "CreateFunctionStmt") {
@@ -574,6 +783,18 @@ ParsedSql parse_statements(std::string_view sql) {
     parsed.statements.push_back(std::move(out));
   }
   return parsed;
+}
+
+std::vector<std::string> split_statements(std::string_view sql) {
+  std::vector<std::string> texts;
+  for (const auto& statement : parse_statements(sql).statements) {
+    std::string_view text = sql.substr(statement.offset, statement.length);
+    const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!text.empty() && space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && space(text.back())) text.remove_suffix(1);
+    if (!text.empty()) texts.emplace_back(text);
+  }
+  return texts;
 }
 
 }  // namespace migc

@@ -80,8 +80,18 @@ std::vector<std::string> regclass_names(std::string_view text);
 struct SqlStatement {
   std::size_t offset = 0;  // into the text given
   std::size_t length = 0;
-  // The change it makes to an object the compiler models ("create table", "drop index", ...), or empty.
+  // The change it makes to an object the compiler models ("create table", "alter table ... alter
+  // column type", ...), or empty; and the language's statement that makes it (names filled in
+  // from the tree, `...` for the rest), or why the language has none.
   std::string modelled_change;
+  std::string language_statement;
+  std::string no_language_statement;
+  // The relations it changes by name (schema first when qualified), where it acts on existing
+  // ones: a change to a relation the compiler does not model (a view) is none of its business.
+  std::vector<std::vector<std::string>> relations;
+  // Maintenance that changes neither schema nor data (vacuum, analyze, reindex, checkpoint):
+  // nothing to undo. Not `cluster`, which marks the index it orders by.
+  bool maintenance = false;
   // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
   std::string outside_transaction;
   bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...
@@ -97,5 +107,8 @@ struct ParsedSql {
 
 // Splits `sql` into statements by PostgreSQL's parser and says what each does.
 ParsedSql parse_statements(std::string_view sql);
+
+// The text of each statement of valid `sql`, without the whitespace around it and its `;`.
+std::vector<std::string> split_statements(std::string_view sql);
 
 }  // namespace migc

@@ -401,7 +401,10 @@ struct Comment : Located {
 };
 
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
+// `execute outside transaction $$...$$` runs each of its statements on its own, outside any
+// transaction (for `vacuum` and its kin), and so stands alone in its revision.
 struct ExecuteSql : Located {
+  bool outside_transaction = false;
   StringLiteral up;
   std::optional<StringLiteral> down;
   bool irreversible = false;

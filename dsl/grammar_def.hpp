@@ -791,7 +791,8 @@ const auto insert_rows_def = located[
       kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
 
 const auto execute_sql_def = located[
-    kw("execute") > sql_body[assign(&ast::ExecuteSql::up)] >
+    kw("execute") > -(kw("outside") > kw("transaction"))[set(&ast::ExecuteSql::outside_transaction, true)] >
+    sql_body[assign(&ast::ExecuteSql::up)] >
     -((kw("down") > sql_body[assign(&ast::ExecuteSql::down)]) |
       kw("irreversible")[set(&ast::ExecuteSql::irreversible, true)])];
 

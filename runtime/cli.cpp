@@ -518,6 +518,12 @@ int report_migration_error(const MigrationError& error, bool rehearsal, bool sin
   } else if (single_transaction) {
     text += "\n  the run was one transaction (--single-transaction): all of it was rolled back, and the database is where "
             "it was before the run";
+  } else if (error.outside_transaction() && error.concurrent_index().empty()) {
+    // A statement of an `execute outside transaction` step: those before it are done, for good.
+    text += fmt::format("\n  revision {} is not recorded as {}; the statements of its step outside a transaction before this "
+                        "one ran and stay done, and the next {} of it runs the step again from its first statement",
+                        revision.id, error.direction() == Direction::up ? "applied" : "reverted",
+                        error.direction() == Direction::up ? "upgrade" : "downgrade");
   } else if (error.outside_transaction()) {
     // PostgreSQL rolls back no `concurrently` step: a failed build leaves its index INVALID, and
     // a failed drop may too.

@@ -78,16 +78,17 @@ std::string foreign_version_table(std::string_view why) {
                      why);
 }
 
-// PostgreSQL runs `concurrently` only outside a transaction block: a run in one transaction
-// refuses such a revision before changing anything.
+// PostgreSQL runs `concurrently`, `vacuum` and their kin only outside a transaction block: a run
+// in one transaction refuses such a revision before changing anything.
 void require_transactional(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction) {
   for (const std::size_t revision : revisions) {
     for (const Step& step : direction == Direction::up ? plan.up(revision) : plan.down(revision)) {
       if (step.transactional) continue;
-      throw StateError(fmt::format("revision {} builds or drops an index `concurrently`, which PostgreSQL runs only outside "
-                                   "a transaction, so it cannot be part of a run in one transaction (--single-transaction, "
-                                   "--rehearse); stop at the revision before it",
-                                   plan.revisions[revision].id));
+      throw StateError(fmt::format("revision {} {}, which PostgreSQL runs only outside a transaction, so it cannot be part of "
+                                   "a run in one transaction (--single-transaction, --rehearse); stop at the revision before it",
+                                   plan.revisions[revision].id,
+                                   step.concurrent_index.empty() ? "has a step `outside transaction`"
+                                                                 : "builds or drops an index `concurrently`"));
     }
   }
 }
@@ -388,12 +389,17 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
           break;
         } catch (const MigrationError& error) {
           const auto steps = direction == Direction::up ? plan_.up(revisions[i]) : plan_.down(revisions[i]);
-          const bool concurrent = std::any_of(steps.begin(), steps.end(), [](const Step& step) { return !step.transactional; });
-          throw_if_interrupted(applied, concurrent ? fmt::format("the {} of revision {} was cancelled; an index it was "
-                                                                 "building or dropping concurrently may be left INVALID, "
-                                                                 "which the next run builds or drops again",
-                                                                 verb, meta.id)
-                                                   : fmt::format("the {} of revision {} was cancelled and rolled back", verb, meta.id));
+          const auto outside = std::find_if(steps.begin(), steps.end(), [](const Step& step) { return !step.transactional; });
+          throw_if_interrupted(applied, outside == steps.end() ? fmt::format("the {} of revision {} was cancelled and rolled back", verb, meta.id)
+                                        : (*outside).concurrent_index.empty()
+                                            ? fmt::format("the {} of revision {} was cancelled; the statements of its step outside "
+                                                          "a transaction that ran before stay done, and the next run runs the "
+                                                          "step again from its first statement",
+                                                          verb, meta.id)
+                                            : fmt::format("the {} of revision {} was cancelled; an index it was "
+                                                          "building or dropping concurrently may be left INVALID, "
+                                                          "which the next run builds or drops again",
+                                                          verb, meta.id));
           if (error.cause().sqlstate() != lock_not_available || retries >= settings_.lock_retries) throw;
           pause_before_retry(retries);
           ++retries;
@@ -473,6 +479,13 @@ void Migrator::run_concurrently(std::size_t revision, Direction direction, const
                       {meta.lock_timeout.empty() ? settings_.lock_timeout : std::string(meta.lock_timeout),
                        meta.statement_timeout.empty() ? settings_.statement_timeout : std::string(meta.statement_timeout)});
   try {
+    if (step.concurrent_index.empty()) {
+      // A statement of an `execute outside transaction` step: run again whole by the next run
+      // when this one did not record the revision.
+      connection_.execute_script(step.sql);
+      connection_.execute_script("RESET lock_timeout; RESET statement_timeout");
+      return;
+    }
     const auto found = find_index(connection_, step.concurrent_index);
     if (!step.creates_index) {
       // Gone already: the server finished the drop after an earlier run was interrupted.

@@ -10,6 +10,7 @@ namespace {
 struct Lowered {
   std::vector<std::string> up;
   std::vector<std::string> down;
+  std::vector<bool> up_in_transaction, down_in_transaction;
 };
 
 // Compiles `setup` as revision 001 and `body` as revision 002; returns 002's SQL.
@@ -24,8 +25,14 @@ Lowered lower(const std::string& setup, const std::string& body) {
   EXPECT_TRUE(chain) << errors;
   if (!chain) return {};
   Lowered out;
-  for (const auto& step : chain->revisions.at(1).lowered.up) out.up.push_back(step.sql);
-  for (const auto& step : chain->revisions.at(1).lowered.down) out.down.push_back(step.sql);
+  for (const auto& step : chain->revisions.at(1).lowered.up) {
+    out.up.push_back(step.sql);
+    out.up_in_transaction.push_back(step.transactional);
+  }
+  for (const auto& step : chain->revisions.at(1).lowered.down) {
+    out.down.push_back(step.sql);
+    out.down_in_transaction.push_back(step.transactional);
+  }
   return out;
 }
 
@@ -245,6 +252,37 @@ TEST(Lowering, PartialExpressionAndConcurrentIndexes) {
                                 "create index concurrently idx_name on session (name);");
   EXPECT_EQ(concurrent.up, Sql{"CREATE INDEX CONCURRENTLY idx_name ON session USING btree (name)"});
   EXPECT_EQ(concurrent.down, Sql{"DROP INDEX CONCURRENTLY idx_name"});
+}
+
+// PostgreSQL runs a message of several statements as one transaction, which `vacuum` refuses:
+// a step outside a transaction is one plan step per statement, its down likewise.
+TEST(Lowering, StepsOutsideATransactionRunStatementByStatement) {
+  const auto maintenance = lower("create table session (id integer primary key, name text);",
+                                 "execute outside transaction $$\n  vacuum (analyze) session;\n  -- the index too\n"
+                                 "  reindex table session;;\n  analyze session (name)\n$$;");
+  EXPECT_EQ(maintenance.up, (Sql{"vacuum (analyze) session", "-- the index too\n  reindex table session", "analyze session (name)"}));
+  EXPECT_EQ(maintenance.up_in_transaction, (std::vector<bool>{false, false, false}));
+  EXPECT_EQ(maintenance.down, Sql{});  // maintenance has nothing to undo
+  const auto with_down = lower("create table session (id integer primary key, name text);",
+                               "execute outside transaction $$ update session set name = 'x' where id = 1; vacuum session $$\n"
+                               "  down $$ update session set name = null where id = 1; vacuum session $$;");
+  EXPECT_EQ(with_down.up, (Sql{"update session set name = 'x' where id = 1", "vacuum session"}));
+  EXPECT_EQ(with_down.down, (Sql{"update session set name = null where id = 1", "vacuum session"}));
+  EXPECT_EQ(with_down.down_in_transaction, (std::vector<bool>{false, false}));
+  // A last line that may end in a comment ends with a line end, so that the `;` written after
+  // the step is not inside the comment.
+  const auto commented = lower("create table session (id integer primary key, name text);",
+                               "execute outside transaction $$ vacuum session; analyze session -- after\n$$;\n");
+  EXPECT_EQ(commented.up, (Sql{"vacuum session", "analyze session -- after\n"}));
+  const auto in_transaction = lower("create table session (id integer primary key, name text);",
+                                    "execute $$ update session set name = '--' $$ down $$ select 1 -- nothing $$;");
+  EXPECT_EQ(in_transaction.up, (Sql{"update session set name = '--'\n"}));
+  EXPECT_EQ(in_transaction.down, (Sql{"select 1 -- nothing\n"}));
+  // Undeclared, maintenance that runs in a transaction has nothing to undo either.
+  const auto analyze = lower("create table session (id integer primary key);", "execute $$ analyze session $$;");
+  EXPECT_EQ(analyze.up, Sql{"analyze session"});
+  EXPECT_EQ(analyze.up_in_transaction, std::vector<bool>{true});
+  EXPECT_EQ(analyze.down, Sql{});
 }
 
 TEST(Lowering, RenamedTableKeepsItsSequenceOnTheWayBack) {

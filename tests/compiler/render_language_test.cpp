@@ -72,7 +72,7 @@ TEST(RenderLanguage, EveryOperationOfTheChainMeansTheSameWrittenBack) {
     });
     schema.roll_back(before);
     std::string written = "revision '" + source.id + "' revises base;\n@allow(DataLoss, LockingIndexBuild, RenameInUse, TableRewrite, "
-                          "NotNullWithoutCheck, ConstraintWithoutNotValid, OpaqueSchemaChange, NotNullWithoutDefault)\n";
+                          "NotNullWithoutCheck, ConstraintWithoutNotValid, NotNullWithoutDefault)\n";
     for (const auto& statement : statements) written += statement + "\n";
 
     const SourceFile rewritten("rewritten.mig", written);

@@ -157,6 +157,21 @@ TEST(Grammar, ExecuteTakesDollarQuotedBodies) {
   EXPECT_EQ(first.up.value, " select ';' ");
   EXPECT_EQ(first.down->value, " select 2 ");
   EXPECT_TRUE(std::get<ast::ExecuteSql>(file->statements.at(1)).irreversible);
+  EXPECT_FALSE(first.outside_transaction);
+}
+
+TEST(Grammar, ExecuteOutsideTransactionIsDeclaredBeforeTheBody) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\nEXECUTE Outside Transaction $$ vacuum t $$ down $$ vacuum t $$;",
+                          diagnostics, source);
+  ASSERT_FALSE(diagnostics.had_errors());
+  const auto& step = std::get<ast::ExecuteSql>(file->statements.at(0));
+  EXPECT_TRUE(step.outside_transaction);
+  EXPECT_EQ(step.up.value, " vacuum t ");
+  EXPECT_EQ(step.down->value, " vacuum t ");
+  Diagnostics broken;
+  EXPECT_FALSE(parse("revision '1' revises base;\nexecute outside $$ vacuum t $$;", broken, source) && !broken.had_errors());
 }
 
 TEST(Grammar, CommentsAndKeywordCaseAreIgnored) {

@@ -312,6 +312,49 @@ out=$("$every" --url "$invalid" upgrade 008 2>&1); status=$?
 check_status "an index of another schema does not count" 0 $status
 check "the chain's own index is built" "public" "$(sql migc_cli_invalid "SELECT schemaname FROM pg_indexes WHERE indexname = 'idx_session_operator' AND schemaname = 'public'")"
 
+# A step `outside transaction` (every_operation 060: reindex, vacuum, analyze): each statement
+# runs on its own. One that fails leaves those before it done and the revision unrecorded, and
+# the next run runs the step again from its first statement.
+fresh migc_cli_outside
+outside="$server dbname=migc_cli_outside"
+"$every" --url "$outside" upgrade 071 >/dev/null 2>&1
+index_file="SELECT relfilenode FROM pg_class WHERE relname = 'ledger_open'"
+built=$(sql migc_cli_outside "$index_file")
+sql migc_cli_outside "ALTER TABLE ledger RENAME COLUMN label TO label_away"
+out=$("$every" --url "$outside" upgrade 060 2>&1); status=$?
+check_status "a statement outside a transaction that fails stops the upgrade" 1 $status
+check "naming the revision, its line and the server's error" "060_outside_transaction.mig:5): 42703" "$out"
+check "and the statement" "statement: analyze ledger (label)" "$out"
+check "saying the statements before it stay done" "the statements of its step outside a transaction before this one ran and stay done, and the next upgrade of it runs the step again from its first statement" "$out"
+reindexed=$(sql migc_cli_outside "$index_file")
+if [ -n "$built" ] && [ "$built" != "$reindexed" ]; then
+  echo "ok: the reindex before the failing statement ran, and stayed done"
+else
+  echo "FAILED: the index was not rebuilt before the failing statement ($built, $reindexed)"; failures=$((failures + 1))
+fi
+check "the revision is not recorded" "071" "$("$every" --url "$outside" current 2>&1)"
+sql migc_cli_outside "ALTER TABLE ledger RENAME COLUMN label_away TO label"
+out=$("$every" --url "$outside" upgrade 060 2>&1); status=$?
+check_status "the next upgrade runs the step again" 0 $status
+check "and records it" "060" "$("$every" --url "$outside" current 2>&1)"
+if [ "$(sql migc_cli_outside "$index_file")" != "$reindexed" ]; then
+  echo "ok: the step ran again from its first statement"
+else
+  echo "FAILED: the reindex did not run again"; failures=$((failures + 1))
+fi
+out=$("$every" --url "$outside" downgrade 071 2>&1); status=$?
+check_status "maintenance has an empty down" 0 $status
+check "and is downgraded past" "071" "$("$every" --url "$outside" current 2>&1)"
+out=$("$every" --url "$outside" upgrade 060 --rehearse 2>&1); status=$?
+check_status "a rehearsal refuses a step outside a transaction" 5 $status
+check "and says why" "revision 060 has a step \`outside transaction\`, which PostgreSQL runs only outside a transaction" "$out"
+# The offline script sends each statement on its own before the revision's BEGIN: psql runs it.
+"$every" upgrade --sql 071:060 >/tmp/migc_outside.$$.sql 2>&1
+psql "$outside" -XqAt -v ON_ERROR_STOP=1 -f /tmp/migc_outside.$$.sql >/dev/null 2>&1; status=$?
+check_status "psql runs the offline script of a step outside a transaction" 0 $status
+check "which records the revision" "060" "$("$every" --url "$outside" current 2>&1)"
+rm -f /tmp/migc_outside.$$.sql
+
 # The connection drops while COMMIT is in flight: the migrator cannot know, and says so.
 fresh migc_cli_doubt
 doubt="$server dbname=migc_cli_doubt"
