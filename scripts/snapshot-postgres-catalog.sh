@@ -116,4 +116,5 @@ version=$(psql -c "SHOW server_version")
     ORDER BY 1"
 } >"$out"
 echo "wrote $out: $(grep -c MIGC_FUNCTION "$out") function names, $(grep -c MIGC_TYPE "$out") types," \
-  "$(grep -c MIGC_CAST "$out") casts, $(grep -c MIGC_OPERATOR "$out") operators and classes, $(grep -c MIGC_OVERLOAD "$out") overloads" >&2
+  "$(grep -c "MIGC_CAST(" "$out") casts, $(grep -c "MIGC_OPERATOR(" "$out") operators, $(grep -c "MIGC_OVERLOAD(" "$out") overloads," \
+  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes" >&2
