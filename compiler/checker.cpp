@@ -1442,7 +1442,16 @@ class StatementChecker {
   // A column's type as the type inference knows it: a domain's is its base type's, as
   // PostgreSQL takes it when resolving casts and operators.
   std::optional<SqlType> sql_type(const ColumnType& type, int depth = 0) const {
-    if (!type.user_defined) return SqlType{type.name.name + (type.array_dimensions > 0 ? "[]" : "")};
+    if (!type.user_defined) {
+      // The catalog's name for it, as format_type() prints it (a column of `bpchar` is `character`).
+      std::string name = type.name.name;
+      if (catalog_type_formatted(name) == nullptr) {
+        const auto entries = catalog_types(name);
+        if (entries.empty()) return std::nullopt;
+        name = std::string(entries.front().formatted);
+      }
+      return SqlType{name + (type.array_dimensions > 0 ? "[]" : "")};
+    }
     if (type.array_dimensions > 0 || depth > 16) return std::nullopt;
     if (schema_.enums().contains(type.name)) return SqlType{to_string(type.name), true};
     if (const auto domain = schema_.domains().find(type.name); domain != schema_.domains().end()) return sql_type(domain->second.type, depth + 1);
