@@ -315,7 +315,7 @@ class SchemaMutator {
         }
         for (auto& constraint : changed.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
       });
-      for (const auto& name : schema_.indexes_of(table)) {
+      for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table))) {  // put_index() changes the set
         Index index = schema_.indexes().at(name);
         index.where_sql = with_literal_renamed(index.where_sql, from, to);
         for (auto& key : index.keys) key.expression = with_literal_renamed(key.expression, from, to);

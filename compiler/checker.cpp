@@ -12,6 +12,7 @@
 #include <set>
 
 #include "compiler/constant_values.hpp"
+#include "compiler/expression_types.hpp"
 #include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
@@ -184,16 +185,23 @@ class StatementChecker {
                           "`" + index.method + "`");
       return;
     }
+    if (!method_supports(node, index.method)) return;
     for (const auto& element : node.elements) {
       IndexKey key;
+      std::optional<SqlType> type;
       if (element.column) {
-        if (!find_column(*table, *element.column)) return;
+        const Column* column = find_column(*table, *element.column);
+        if (column == nullptr) return;
         key.column = element.column->text;
+        type = sql_type(column->type);
       } else {
         const auto expression = expression_sql(*element.expression, "an index expression", table, true);
         if (!expression) return;
         key.expression = *expression;
+        type = typing(key.expression, table).type;
       }
+      if (element.operator_class) key.operator_class = element.operator_class->text;
+      if (!operator_class_fits(element, index.method, type)) return;
       key.descending = element.descending;
       index.keys.push_back(std::move(key));
     }
@@ -235,6 +243,112 @@ class StatementChecker {
       lint(DiagnosticKind::LockingIndexBuild, name_span, index.name, table->name);
     }
     emit(op::CreateIndex{std::move(index), node.concurrently});
+  }
+
+  // What the index method itself refuses: unique indexes but btree's, several columns in a hash
+  // or spgist index, `desc` but in btree.
+  bool method_supports(const ast::CreateIndex& node, const std::string& method_name) {
+    const CatalogIndexMethod* method = catalog_index_method(method_name);
+    if (method == nullptr) return true;
+    const Span where = node.method ? node.method->span : node.name.span;
+    if (node.unique && !method->can_unique) {
+      diagnostics_.report(DiagnosticKind::IndexMethodUnsupported, at(where), method_name, "unique indexes");
+      return false;
+    }
+    if (node.elements.size() > 1 && !method->can_multiple_columns) {
+      diagnostics_.report(DiagnosticKind::IndexMethodUnsupported, at(node.elements[1].span), method_name, "more than one key");
+      return false;
+    }
+    for (const auto& element : node.elements) {
+      if (element.descending && !method->can_order) {
+        diagnostics_.report(DiagnosticKind::IndexMethodUnsupported, at(element.span), method_name, "`desc`: it keeps no order");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool extension_available(std::string_view extension) const {
+    return extension.empty() || schema_.extensions().contains(std::string(extension)) ||
+           sites_.raw_extensions.contains(std::string(extension));
+  }
+
+  // Whether an operator class indexes `type` (GetDefaultOpClass() and ResolveOpClass(): the
+  // type itself, a polymorphic type it is one of, or a type it casts to without a function).
+  static bool accepts(const CatalogOperatorClass& operator_class, const SqlType& type) {
+    const std::string_view indexed = operator_class.type;
+    if (indexed == type.name && !type.enumeration) return true;
+    const bool array = type.name.ends_with("[]");
+    if (indexed == "anyenum") return type.enumeration;
+    if (indexed == "anyarray" || indexed == "anycompatiblearray") return array;
+    if (indexed == "anyelement" || indexed == "anycompatible") return true;
+    if (indexed == "anynonarray" || indexed == "anycompatiblenonarray") return !array;
+    if (indexed.starts_with("any") || indexed == "record") {
+      const CatalogType* entry = type.enumeration || array ? nullptr : catalog_type_formatted(type.name);
+      // anyrange, anymultirange: any range or multirange type; record: composites, which have no SqlType.
+      return entry != nullptr && (entry->category == 'R' || indexed == "record");
+    }
+    if (type.enumeration) return false;
+    for (const auto& cast : catalog_casts(type.name)) {
+      if (cast.target == indexed && cast.method == 'b') return true;
+    }
+    return false;
+  }
+
+  // A key's operator class: the one named must exist for the index's method, from PostgreSQL or
+  // an extension the chain has created, and accept the key's type; without one, the method
+  // must have a default for the type. Where the key's type is not known, its type is not judged.
+  bool operator_class_fits(const ast::IndexElement& element, const std::string& method, const std::optional<SqlType>& type) {
+    const auto classes = catalog_operator_classes(method);
+    if (element.operator_class) {
+      const std::string& name = element.operator_class->text;
+      const CatalogOperatorClass* found = nullptr;
+      std::string_view in_extension;
+      for (const auto& operator_class : classes) {
+        if (operator_class.name != name) continue;
+        if (extension_available(operator_class.extension)) {
+          if (found == nullptr || (type && accepts(operator_class, *type))) found = &operator_class;
+        } else if (in_extension.empty()) {
+          in_extension = operator_class.extension;
+        }
+      }
+      if (found == nullptr) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperatorClass, at(element.operator_class->span), name, method, revision_.id);
+        if (!in_extension.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("it belongs to extension `{}`: `create extension {};` in this revision or an earlier one",
+                                                      in_extension, quote_identifier(in_extension))});
+        } else {
+          std::vector<std::string> candidates;
+          for (const auto& operator_class : classes) {
+            if (extension_available(operator_class.extension)) candidates.emplace_back(operator_class.name);
+          }
+          if (const std::string guess = closest_match(name, candidates); !guess.empty()) {
+            diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+          }
+        }
+        return false;
+      }
+      if (type && !accepts(*found, *type)) {
+        diagnostics_.report(DiagnosticKind::OperatorClassMismatch, at(element.operator_class->span), name, method, found->type, type->name);
+        return false;
+      }
+      return true;
+    }
+    if (!type) return true;
+    std::string_view in_extension;
+    for (const auto& operator_class : classes) {
+      if (!operator_class.is_default || !accepts(operator_class, *type)) continue;
+      if (extension_available(operator_class.extension)) return true;
+      if (in_extension.empty()) in_extension = operator_class.extension;
+    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::NoDefaultOperatorClass, at(element.span), type->name, method);
+    if (!in_extension.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("extension `{}` provides one: `create extension {};` in this revision or an earlier one",
+                                                  in_extension, quote_identifier(in_extension))});
+    } else {
+      diagnostic.notes.push_back({{}, "name an operator class of that method for the type after the key, or use another method"});
+    }
+    return false;
   }
 
   void operator()(const ast::DropIndex& node) {
@@ -1294,6 +1408,7 @@ class StatementChecker {
       return std::nullopt;
     }
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
+    if (immutable_only && !casts_and_operators_immutable(expression.span, text, what, table)) return std::nullopt;
     if (!facts.references_columns) return text;
     for (const auto& reference : column_references(text)) {
       const Span where = reference_span(expression, reference);
@@ -1309,6 +1424,61 @@ class StatementChecker {
       if (find_column(*table, name) == nullptr) return std::nullopt;
     }
     return text;
+  }
+
+  // What PostgreSQL knows of an expression's types, where this knows it too: see expression_types.hpp.
+  ExpressionTyping typing(std::string_view text, const Table* table) const {
+    TypingContext context;
+    context.column_type = [&](const std::vector<std::string>& names) -> std::optional<SqlType> {
+      if (table == nullptr || names.size() > 2 || (names.size() == 2 && names[0] != table->name.name)) return std::nullopt;
+      const Column* column = table->find_column(names.back());
+      return column == nullptr ? std::nullopt : sql_type(column->type);
+    };
+    context.chain_type = [&](const std::vector<std::string>& names) -> std::optional<SqlType> {
+      const QualifiedName name = qualified(names);
+      if (schema_.enums().contains(name)) return SqlType{to_string(name), true};
+      if (const auto domain = schema_.domains().find(name); domain != schema_.domains().end()) return sql_type(domain->second.type);
+      return std::nullopt;
+    };
+    context.extension_available = [&](std::string_view extension) {
+      return schema_.extensions().contains(std::string(extension)) || sites_.raw_extensions.contains(std::string(extension));
+    };
+    context.chain_function = [&](const std::string& name) { return sites_.raw_functions.contains(name); };
+    return type_expression(text, context);
+  }
+
+  // A column's type as the type inference knows it: a domain's is its base type's, as
+  // PostgreSQL takes it when resolving casts and operators.
+  std::optional<SqlType> sql_type(const ColumnType& type, int depth = 0) const {
+    if (!type.user_defined) {
+      // The catalog's name for it, as format_type() prints it (a column of `bpchar` is `character`).
+      std::string name = type.name.name;
+      if (catalog_type_formatted(name) == nullptr) {
+        const auto entries = catalog_types(name);
+        if (entries.empty()) return std::nullopt;
+        name = std::string(entries.front().formatted);
+      }
+      return SqlType{name + (type.array_dimensions > 0 ? "[]" : "")};
+    }
+    if (type.array_dimensions > 0 || depth > 16) return std::nullopt;
+    if (schema_.enums().contains(type.name)) return SqlType{to_string(type.name), true};
+    if (const auto domain = schema_.domains().find(type.name); domain != schema_.domains().end()) return sql_type(domain->second.type, depth + 1);
+    return std::nullopt;
+  }
+
+  // The casts, operators and functions PostgreSQL would pick for an index's or a generated
+  // column's expression must be immutable, as for the functions called by name: `ts::date` of
+  // a timestamptz is not, `d + interval '1 day'` of one neither.
+  bool casts_and_operators_immutable(Span span, std::string_view text, std::string_view what, const Table* table) {
+    const ExpressionTyping typed = typing(text, table);
+    for (const auto& part : typed.mutable_parts) {
+      const Span where = part.length == 0 ? name_at(span, text, part.offset)
+                                          : Span{within(span, part.offset).begin,
+                                                 std::min(span.end, within(span, part.offset).begin + static_cast<std::uint32_t>(part.length))};
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotImmutable, at(where), part.what, what);
+      if (!part.why.empty()) diagnostic.notes.push_back({{}, part.why});
+    }
+    return typed.mutable_parts.empty();
   }
 
   // The foreign key (described) that can only be checked with `index`: it references exactly

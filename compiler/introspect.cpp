@@ -145,7 +145,12 @@ SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_ex
        OR i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1]),
        (SELECT string_agg(ia.attname, chr(31) ORDER BY ik.i) FROM unnest(i.indkey::int2[]) WITH ORDINALITY ik(num, i)
           JOIN pg_attribute ia ON ia.attrelid = i.indrelid AND ia.attnum = ik.num WHERE ik.i > i.indnkeyatts),
-       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = i.indexrelid)
+       (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = i.indexrelid),
+       (SELECT opc.opcname FROM pg_opclass opc WHERE opc.oid = i.indclass[k.i - 1]),
+       (SELECT CASE WHEN opc.opcdefault THEN 'default' WHEN opn.nspname IN ('pg_catalog', 'public') THEN 'named' ELSE 'elsewhere' END
+          FROM pg_opclass opc
+          JOIN pg_namespace opn ON opn.oid = opc.opcnamespace WHERE opc.oid = i.indclass[k.i - 1]),
+       i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1])
 FROM pg_index i
 JOIN user_table ut ON ut.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -491,7 +496,11 @@ class Reader {
         index.nulls_not_distinct = row[15] == "true";
       }
       IndexKey key;
-      if (row[13] == "t") left_out(fmt::format("the operator class or collation of a key of index {}", index.name));
+      // A key's operator class is kept where it is not its type's default: the language names
+      // those of PostgreSQL and its extensions, in no schema but theirs.
+      if (row[17] == "named") key.operator_class = row[16];
+      if (row[17] == "elsewhere") left_out(fmt::format("the operator class of a key of index {}", index.name));
+      if (row[18] == "t") left_out(fmt::format("the collation of a key of index {}", index.name));
       if (row[8] != "0") {
         key.column = row[9];
       } else {

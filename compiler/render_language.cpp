@@ -90,6 +90,7 @@ std::string index_dsl(const Index& index, bool concurrently) {
   std::string keys;
   for (const auto& key : index.keys) {
     keys += (keys.empty() ? "" : ", ") + (key.column.empty() ? key.expression : quote_identifier(key.column));
+    if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " desc";
   }
   std::string out = fmt::format("create {}index {}{} on {} using {} ({})", index.unique ? "unique " : "",

@@ -137,6 +137,7 @@ std::string create_index_sql(const Index& index, bool concurrently) {
   for (const auto& key : index.keys) {
     if (!keys.empty()) keys += ", ";
     keys += key.column.empty() ? key.expression : quote_identifier(key.column);
+    if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " DESC";
   }
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",

@@ -118,6 +118,7 @@ struct Table {
 struct IndexKey {
   std::string column;      // a column, or
   std::string expression;  // an expression, in its parentheses
+  std::string operator_class;  // empty: the method's default for the key's type
   bool descending = false;
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -746,6 +747,153 @@ std::vector<SqlColumnReference> column_references(std::string_view text) {
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
   return found;
+}
+
+namespace {
+
+// A parse tree node is an object of one key, the node's type: {"A_Const": {...}}. Other objects
+// (a TypeName, a list's fields) are parts of the node that holds them.
+const Json* node_body(const Json& value, std::string* type) {
+  if (!value.is_object() || value.size() != 1) return nullptr;
+  const auto only = value.begin();
+  if (!only.value().is_object() || only.key().empty() || !std::isupper(static_cast<unsigned char>(only.key()[0]))) return nullptr;
+  *type = only.key();
+  return &only.value();
+}
+
+using NodeKind = SqlExpressionNode::Kind;
+
+// Reads one node of the tree into `node`, and says which parts of it are its children, in order.
+std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, SqlExpressionNode& node) {
+  const auto offset = [&](const Json& where) {
+    const std::size_t location = where.value("location", prefix);
+    return location < prefix ? 0 : location - prefix;
+  };
+  std::vector<const Json*> children;
+  if (type == "ColumnRef") {
+    node.kind = NodeKind::column;
+    for (const auto& field : body.value("fields", Json::array())) {
+      if (!field.contains("String")) {
+        node.kind = NodeKind::other;  // `t.*`
+        return children;
+      }
+      node.names.push_back(field["String"].value("sval", ""));
+    }
+    node.offset = offset(body);
+    return children;
+  }
+  if (type == "A_Const") {
+    node.kind = NodeKind::constant;
+    using Constant = SqlConstant::Kind;
+    if (body.value("isnull", false)) {
+      node.constant = Constant::null;
+    } else if (body.contains("sval")) {
+      node.constant = Constant::string;
+    } else if (body.contains("ival")) {
+      node.constant = Constant::integer;
+    } else if (body.contains("fval")) {
+      node.constant = Constant::number;
+      node.value = body["fval"].value("fval", "");
+    } else if (body.contains("boolval")) {
+      node.constant = Constant::boolean;
+    } else if (body.contains("bsval")) {
+      node.constant = Constant::bits;
+    } else {
+      node.kind = NodeKind::other;
+    }
+    return children;
+  }
+  if (type == "TypeCast") {
+    node.kind = NodeKind::cast;
+    const Json& type_name = body.value("typeName", Json::object());
+    node.names = string_list(type_name.value("names", Json::array()));
+    node.array = type_name.contains("arrayBounds");
+    if (type_name.value("setof", false) || type_name.contains("pct_type")) node.kind = NodeKind::other;
+    node.offset = offset(type_name);
+    if (body.contains("arg")) children.push_back(&body["arg"]);
+    return children;
+  }
+  if (type == "A_Expr") {
+    const std::string kind = text_field(body, "kind");
+    if (kind == "AEXPR_OP" || kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
+      node.kind = NodeKind::operation;
+      node.names = string_list(body.value("name", Json::array()));
+      node.prefix = !body.contains("lexpr");
+      node.offset = offset(body);
+      if (body.contains("lexpr")) children.push_back(&body["lexpr"]);
+      if (body.contains("rexpr")) children.push_back(&body["rexpr"]);
+      if (!body.contains("rexpr")) node.kind = NodeKind::other;
+      return children;
+    }
+    if (kind != "AEXPR_NULLIF") node.kind = NodeKind::boolean;
+  } else if (type == "FuncCall") {
+    node.kind = NodeKind::function;
+    node.names = string_list(body.value("funcname", Json::array()));
+    node.offset = offset(body);
+    for (const char* unusual : {"agg_order", "agg_filter", "over", "agg_within_group", "agg_star", "agg_distinct", "func_variadic"}) {
+      if (body.contains(unusual)) node.kind = NodeKind::other;
+    }
+    if (const auto arguments = body.find("args"); arguments != body.end() && arguments->is_array()) {
+      for (const auto& argument : *arguments) {
+        if (argument.contains("NamedArgExpr")) node.kind = NodeKind::other;
+        children.push_back(&argument);
+      }
+    }
+    if (node.kind == NodeKind::function) return children;
+    children.clear();
+  } else if (type == "BoolExpr" || type == "NullTest" || type == "BooleanTest") {
+    node.kind = NodeKind::boolean;
+  }
+  // Any other node: the expressions anywhere inside it are its children.
+  std::vector<const Json*> pending{&body};
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    std::string inner;
+    if (&value != &body && node_body(value, &inner) != nullptr) {
+      children.push_back(&value);
+    } else if (value.is_object()) {
+      for (const auto& [_, part] : value.items()) pending.push_back(&part);
+    } else if (value.is_array()) {
+      for (const auto& part : value) pending.push_back(&part);
+    }
+  }
+  return children;
+}
+
+}  // namespace
+
+std::vector<SqlExpressionNode> expression_nodes(std::string_view text) {
+  static constexpr std::string_view prefix = "SELECT (";
+  const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
+  std::vector<SqlExpressionNode> nodes;
+  if (tree.error) return nodes;
+  const Json* root = &tree.json;
+  for (const char* step : {"stmts", "", "stmt", "SelectStmt", "targetList", "", "ResTarget", "val"}) {
+    if (*step == '\0') {
+      if (!root->is_array() || root->size() != 1) return nodes;
+      root = &(*root)[0];
+    } else {
+      if (!root->is_object() || !root->contains(step)) return nodes;
+      root = &(*root)[step];
+    }
+  }
+  // Without recursion: an expression may nest as deep as its text is long.
+  std::vector<std::pair<const Json*, std::size_t>> pending{{root, SIZE_MAX}};
+  while (!pending.empty()) {
+    const auto [value, parent] = pending.back();
+    pending.pop_back();
+    std::string type;
+    const Json* body = node_body(*value, &type);
+    if (body == nullptr) continue;
+    const std::size_t index = nodes.size();
+    nodes.emplace_back();
+    if (parent != SIZE_MAX) nodes[parent].children.push_back(index);
+    const auto children = read_node(type, *body, prefix.size(), nodes[index]);
+    // Pushed last first, so that children are numbered in order.
+    for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, index);
+  }
+  return nodes;
 }
 
 ParsedSql parse_statements(std::string_view sql) {

@@ -72,6 +72,32 @@ struct SqlColumnReference {
 // The columns a valid expression names, in the order written.
 std::vector<SqlColumnReference> column_references(std::string_view text);
 
+// An expression's parse tree as the type inference reads it (compiler/expression_types.cpp),
+// flattened: each node's children come after it, so that a walk from the last node to the first
+// meets every child before its parent, however deep the expression nests.
+struct SqlExpressionNode {
+  enum class Kind {
+    column,     // names: `name` or `table.name`
+    constant,   // constant, value
+    cast,       // names: the type cast to; array: to an array of it; children: the value
+    operation,  // names: the operator, schema first when qualified; children: left (unless prefix), right
+    function,   // names: the function; children: the arguments, in order
+    boolean,    // AND, OR, NOT, IS [NOT] NULL, IS [NOT] TRUE, IN, BETWEEN...: a boolean, whatever its parts
+    other,      // anything else: its children are the expressions inside it
+  };
+  Kind kind = Kind::other;
+  std::vector<std::string> names;
+  SqlConstant::Kind constant = SqlConstant::Kind::string;
+  std::string value;  // a number's digits, as written
+  bool array = false;
+  bool prefix = false;
+  std::vector<std::size_t> children;
+  // Where the node is named in the expression's text: a cast's type, an operator, a function.
+  std::size_t offset = 0;
+};
+// The nodes of a valid expression, the whole expression first; none when it is not one.
+std::vector<SqlExpressionNode> expression_nodes(std::string_view text);
+
 // The names a regclass text such as `'public."Q"'` means: split at dots outside double quotes,
 // unquoted parts folded to lower case. Empty when it is not a name.
 std::vector<std::string> regclass_names(std::string_view text);

@@ -123,10 +123,12 @@ struct DropTable : Located {
   bool cascade = false;
 };
 
-// An index key: a column, or an expression in parentheses.
+// An index key: a column, or an expression in parentheses; then the operator class its method
+// compares it with, when not the default for its type (`tags jsonb_path_ops`).
 struct IndexElement : Located {
   std::optional<Name> column;
   std::optional<Expression> expression;
+  std::optional<Name> operator_class;
   bool descending = false;
 };
 

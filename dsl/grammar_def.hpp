@@ -538,6 +538,7 @@ const auto create_table_def = located[
       column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
 const auto index_element_def = located[
     (name[assign(&ast::IndexElement::column)] | parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
+    -(!(kw("asc") | kw("desc")) >> name[assign(&ast::IndexElement::operator_class)]) >>
     -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)])];
 const auto create_index_def = located[
     -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") >

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes compiler/postgres_catalog.inc: the functions and types PostgreSQL provides, built in or
-# through the extensions its server package ships, as read from a real server. The compiler
+# Writes compiler/postgres_catalog.inc: the functions, types, casts, operators, index methods and
+# operator classes PostgreSQL provides, built in or through the extensions its server package
+# ships, as read from a real server. The compiler
 # resolves the names in a revision's SQL against it (plus what the chain creates), so that
 # `lowr(email)` or an index on `now()` fails the build rather than the deploy.
 # usage: scripts/snapshot-postgres-catalog.sh <migc>   (run again when the supported server changes)
@@ -29,14 +30,91 @@ version=$(psql -c "SHOW server_version")
     LEFT JOIN pg_extension e ON e.oid = d.refobjid
     WHERE n.nspname IN ('pg_catalog', 'public') AND p.proname ~ '^[a-z_][a-z0-9_]*\$'
     GROUP BY p.proname, e.extname ORDER BY p.proname, coalesce(e.extname, '')"
-  echo "// MIGC_TYPE(name, extension or \"\" if built in)"
+  echo "// MIGC_TYPE(name, extension or \"\" if built in, name as format_type() prints it, category, preferred in"
+  echo "//           its category, input function immutable, output function immutable)"
   psql -c "
-    SELECT format('MIGC_TYPE(\"%s\", \"%s\")', t.typname, coalesce(e.extname, ''))
+    SELECT format('MIGC_TYPE(\"%s\", \"%s\", \"%s\", ''%s'', %s, %s, %s)', t.typname, coalesce(e.extname, ''),
+                  replace(format_type(t.oid, NULL), '\"', '\\\"'), t.typcategory, t.typispreferred::text,
+                  (i.provolatile = 'i')::text, (o.provolatile = 'i')::text)
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    JOIN pg_proc i ON i.oid = t.typinput JOIN pg_proc o ON o.oid = t.typoutput
     LEFT JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
     LEFT JOIN pg_extension e ON e.oid = d.refobjid
     WHERE n.nspname IN ('pg_catalog', 'public') AND t.typrelid = 0 AND t.typname !~ '^_'
       AND t.typname ~ '^[a-z_][a-z0-9_]*\$'
     ORDER BY t.typname, coalesce(e.extname, '')"
+  # What the type inference of index expressions needs (compiler/expression_types.cpp): which casts,
+  # operators and functions PostgreSQL would pick for given argument types, and whether each is
+  # immutable. Types are named as format_type() prints them (\"timestamp with time zone\", \"integer[]\").
+  echo "// MIGC_CAST(source, target, method: 'f' function, 'b' binary, 'i' through text, immutable, function, extension)"
+  psql -c "
+    SELECT format('MIGC_CAST(\"%s\", \"%s\", ''%s'', %s, \"%s\", \"%s\")',
+                  replace(format_type(c.castsource, NULL), '\"', '\\\"'), replace(format_type(c.casttarget, NULL), '\"', '\\\"'),
+                  c.castmethod, coalesce(p.provolatile = 'i', true)::text, coalesce(p.proname, ''), coalesce(e.extname, ''))
+    FROM pg_cast c LEFT JOIN pg_proc p ON p.oid = c.castfunc
+    LEFT JOIN pg_depend d ON d.classid = 'pg_cast'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+    LEFT JOIN pg_extension e ON e.oid = d.refobjid
+    ORDER BY 1"
+  echo "// MIGC_OPERATOR(name, left type or \"\" if prefix, right type, result type, immutable, extension)"
+  psql -c "
+    SELECT format('MIGC_OPERATOR(\"%s\", \"%s\", \"%s\", \"%s\", %s, \"%s\")', o.oprname,
+                  CASE WHEN o.oprleft = 0 THEN '' ELSE replace(format_type(o.oprleft, NULL), '\"', '\\\"') END,
+                  replace(format_type(o.oprright, NULL), '\"', '\\\"'), replace(format_type(o.oprresult, NULL), '\"', '\\\"'),
+                  (p.provolatile = 'i')::text, coalesce(e.extname, ''))
+    FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace JOIN pg_proc p ON p.oid = o.oprcode
+    LEFT JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+    LEFT JOIN pg_extension e ON e.oid = d.refobjid
+    WHERE n.nspname IN ('pg_catalog', 'public')
+    ORDER BY 1"
+  # Every overload of the functions a call can be resolved to by argument types alone: plain
+  # functions, without variadic or default arguments, sets, or internal types in their signature
+  # (a name with any such overload is left out whole, so that the overloads of a name are all
+  # there or none are). Operators' and types' plumbing (int4pl, date_in, ...) is left out too.
+  echo "// MIGC_OVERLOAD(name, argument types joined by ',', result type, immutable, extension)"
+  psql -c "
+    WITH functions AS (
+      SELECT p.*, coalesce(e.extname, '') AS extension
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      LEFT JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+      LEFT JOIN pg_extension e ON e.oid = d.refobjid
+      WHERE n.nspname IN ('pg_catalog', 'public') AND p.proname ~ '^[a-z_][a-z0-9_]*\$'),
+    plumbing AS (
+      SELECT oprcode AS oid FROM pg_operator UNION SELECT oprrest FROM pg_operator UNION SELECT oprjoin FROM pg_operator
+      UNION SELECT amproc FROM pg_amproc UNION SELECT typinput FROM pg_type UNION SELECT typoutput FROM pg_type
+      UNION SELECT typreceive FROM pg_type UNION SELECT typsend FROM pg_type UNION SELECT typmodin FROM pg_type
+      UNION SELECT typmodout FROM pg_type UNION SELECT typanalyze FROM pg_type),
+    left_out AS (
+      SELECT proname FROM functions f
+      WHERE prokind <> 'f' OR proretset OR provariadic <> 0 OR pronargdefaults > 0
+        OR EXISTS (SELECT 1 FROM unnest(f.proargtypes::oid[] || f.prorettype) a(oid) JOIN pg_type t ON t.oid = a.oid
+                   WHERE t.typtype = 'p' AND t.typname NOT IN ('anyelement', 'anyarray', 'anynonarray', 'anyenum', 'anyrange',
+                     'anymultirange', 'anycompatible', 'anycompatiblearray', 'anycompatiblenonarray', 'anycompatiblerange',
+                     'anycompatiblemultirange', 'void', 'record'))
+      UNION SELECT proname FROM functions GROUP BY proname HAVING bool_and(oid IN (SELECT oid FROM plumbing)))
+    SELECT format('MIGC_OVERLOAD(\"%s\", \"%s\", \"%s\", %s, \"%s\")', f.proname,
+                  (SELECT string_agg(replace(format_type(a.oid, NULL), '\"', '\\\"'), ',' ORDER BY a.n)
+                   FROM unnest(f.proargtypes::oid[]) WITH ORDINALITY a(oid, n)),
+                  replace(format_type(f.prorettype, NULL), '\"', '\\\"'), (f.provolatile = 'i')::text, f.extension)
+    FROM functions f WHERE f.proname NOT IN (SELECT proname FROM left_out)
+    ORDER BY 1"
+  echo "// MIGC_INDEX_METHOD(name, can be unique, can have several columns, can order (asc, desc), extension)"
+  psql -c "
+    SELECT format('MIGC_INDEX_METHOD(\"%s\", %s, %s, %s, \"%s\")', a.amname, pg_indexam_has_property(a.oid, 'can_unique')::text,
+                  pg_indexam_has_property(a.oid, 'can_multi_col')::text, pg_indexam_has_property(a.oid, 'can_order')::text, coalesce(e.extname, ''))
+    FROM pg_am a
+    LEFT JOIN pg_depend d ON d.classid = 'pg_am'::regclass AND d.objid = a.oid AND d.deptype = 'e'
+    LEFT JOIN pg_extension e ON e.oid = d.refobjid
+    WHERE a.amtype = 'i' ORDER BY 1"
+  echo "// MIGC_OPERATOR_CLASS(name, index method, type it indexes, the method's default for that type, extension)"
+  psql -c "
+    SELECT format('MIGC_OPERATOR_CLASS(\"%s\", \"%s\", \"%s\", %s, \"%s\")', o.opcname, a.amname,
+                  replace(format_type(o.opcintype, NULL), '\"', '\\\"'), o.opcdefault::text, coalesce(e.extname, ''))
+    FROM pg_opclass o JOIN pg_am a ON a.oid = o.opcmethod JOIN pg_namespace n ON n.oid = o.opcnamespace
+    LEFT JOIN pg_depend d ON d.classid = 'pg_opclass'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+    LEFT JOIN pg_extension e ON e.oid = d.refobjid
+    WHERE n.nspname IN ('pg_catalog', 'public')
+    ORDER BY 1"
 } >"$out"
-echo "wrote $out: $(grep -c MIGC_FUNCTION "$out") function names, $(grep -c MIGC_TYPE "$out") types" >&2
+echo "wrote $out: $(grep -c MIGC_FUNCTION "$out") function names, $(grep -c MIGC_TYPE "$out") types," \
+  "$(grep -c "MIGC_CAST(" "$out") casts, $(grep -c "MIGC_OPERATOR(" "$out") operators, $(grep -c "MIGC_OVERLOAD(" "$out") overloads," \
+  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes" >&2

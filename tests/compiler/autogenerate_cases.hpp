@@ -113,6 +113,8 @@ inline std::vector<Case> model_changes() {
       Case{"rename_looks_like_drop_and_add", {{"note text", "remark text"}}, "", "if that is a rename"},
       Case{"add_covering_index", {}, "create unique index idx_grid_name_covering on grid (name) include (size, status) nulls not distinct;\n", ""},
       Case{"include_a_column_in_an_index", {{"on square (grid_id)", "on square (grid_id) include (note)"}}, "", ""},
+      Case{"add_index_with_operator_class", {}, "create index idx_grid_name_pattern on grid (name varchar_pattern_ops);\n", ""},
+      Case{"give_an_index_key_an_operator_class", {{"on square (grid_id)", "on square (grid_id, note text_pattern_ops)"}}, "", ""},
       Case{"unique_nulls_not_distinct", {{"name varchar(100) not null,", "name varchar(100) not null unique nulls not distinct,"}}, "", ""},
       Case{"add_column_with_its_check", {{"note text", "note text, area integer constraint square_area_positive check (area > 0)"}}, "", ""},
       Case{"make_a_foreign_key_deferrable", {{"on delete cascade", "on delete cascade deferrable initially deferred"}}, "", ""},

@@ -113,12 +113,12 @@ TEST(Lowering, DropTableCascadeRestoresForeignKeysOfOtherTables) {
 
 TEST(Lowering, IndexesUpAndDown) {
   const auto sql = lower("create table micrograph (uuid varchar, taken timestamp, status text);",
-                         "create unique index idx_m on micrograph using hash (taken);\ndrop index idx_m;\n"
+                         "create index idx_m on micrograph using hash (taken);\ndrop index idx_m;\n"
                          "create index idx_n on micrograph (taken, status);");
-  EXPECT_EQ(sql.up, (Sql{"CREATE UNIQUE INDEX idx_m ON micrograph USING hash (taken)", "DROP INDEX idx_m",
+  EXPECT_EQ(sql.up, (Sql{"CREATE INDEX idx_m ON micrograph USING hash (taken)", "DROP INDEX idx_m",
                          "CREATE INDEX idx_n ON micrograph USING btree (taken, status)"}));
   // Reverse order: the last statement is undone first.
-  EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_n", "CREATE UNIQUE INDEX idx_m ON micrograph USING hash (taken)",
+  EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_n", "CREATE INDEX idx_m ON micrograph USING hash (taken)",
                            "DROP INDEX idx_m"}));
 }
 
@@ -402,7 +402,8 @@ TEST(Lowering, DropTypeCascadeDropsItsColumnsFirstAndRestoresThemAfterIt) {
 }
 
 TEST(Lowering, IndexesWithIncludedColumnsAndNullsNotDistinct) {
-  const auto sql = lower("create table shelf (id integer primary key, code text, label text, position integer);",
+  const auto sql = lower("create extension btree_gist;\n"
+                         "create table shelf (id integer primary key, code text, label text, position integer);",
                          "@allow(LockingIndexBuild)\n"
                          "create unique index idx_code on shelf (code) include (label, \"position\") nulls not distinct where (id > 0);\n"
                          "@allow(LockingIndexBuild)\n"
@@ -413,6 +414,18 @@ TEST(Lowering, IndexesWithIncludedColumnsAndNullsNotDistinct) {
                          "CREATE INDEX idx_position ON shelf USING gist (\"position\") INCLUDE (label)",
                          "ALTER TABLE shelf ADD CONSTRAINT shelf_label_key UNIQUE NULLS NOT DISTINCT (label)"}));
   EXPECT_EQ(sql.down, (Sql{"ALTER TABLE shelf DROP CONSTRAINT shelf_label_key", "DROP INDEX idx_position", "DROP INDEX idx_code"}));
+}
+
+// A key's operator class follows it, quoted as any name; the down drops the index.
+TEST(Lowering, IndexKeysWithOperatorClasses) {
+  const auto sql = lower("create table note (id integer primary key, body jsonb, email text, \"Code\" varchar);",
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_body on note using gin (body jsonb_path_ops);\n"
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_email on note (email text_pattern_ops desc, (lower(\"Code\")) text_pattern_ops);");
+  EXPECT_EQ(sql.up, (Sql{"CREATE INDEX idx_body ON note USING gin (body jsonb_path_ops)",
+                         "CREATE INDEX idx_email ON note USING btree (email text_pattern_ops DESC, (lower(\"Code\")) text_pattern_ops)"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_email", "DROP INDEX idx_body"}));
 }
 
 // A column an index includes goes with the index, and comes back with it; a rename follows it.

@@ -228,6 +228,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE TABLE tag (name text COLLATE "C" PRIMARY KEY, grid_id integer REFERENCES grid (id) MATCH FULL,
                       UNIQUE (grid_id) INCLUDE (name));
     CREATE INDEX idx_tag_prefix ON tag (name text_pattern_ops);
+    CREATE INDEX idx_tag_posix ON tag (name COLLATE "POSIX");
     CREATE TABLE special_grid () INHERITS (grid);
     ALTER TABLE grid ENABLE ROW LEVEL SECURITY;
     CREATE POLICY grid_all ON grid USING (true);
@@ -246,7 +247,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_NE(left_out.find("range type public.floatrange"), std::string::npos) << left_out;
   for (const char* expected : {"the collation of column tag.name", "MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
-                               "the operator class or collation of a key of index idx_tag_prefix",
+                               "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid", "row level security of public.grid",
                                "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
                                "OWNED BY of sequence orphan",
@@ -255,6 +256,11 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
   }
   EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));
+  // A key's operator class is not left out: it comes back with the key.
+  EXPECT_EQ(left_out.find("idx_tag_prefix"), std::string::npos) << left_out;
+  const auto prefix = introspected.schema.indexes().find({"", "idx_tag_prefix"});
+  ASSERT_NE(prefix, introspected.schema.indexes().end());
+  EXPECT_EQ(prefix->second.keys.at(0).operator_class, "text_pattern_ops");
 }
 
 // The "sync the chain with a database someone changed by hand" case: the revision written from

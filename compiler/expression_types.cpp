@@ -1,0 +1,296 @@
+// PostgreSQL's resolution of casts, operators and function calls (parse_coerce.c,
+// parse_oper.c, parse_func.c), for the cases it settles without implicit coercions: an exact
+// match, or the one candidate whose parameters are exactly the arguments' known types once its
+// untyped literals are given their preferred category. Anything else is left unsure.
+#include "compiler/expression_types.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/postgres_catalog.hpp"
+#include "compiler/sql_parser.hpp"
+
+namespace migc {
+namespace {
+
+using NodeKind = SqlExpressionNode::Kind;
+
+// What is known of one node's value: its type; or that it is an untyped literal (a string or
+// NULL), which takes the type its context wants; or nothing.
+struct Typed {
+  enum class State { unsure, literal, known };
+  State state = State::unsure;
+  SqlType type;
+};
+
+Typed known(SqlType type) { return {Typed::State::known, std::move(type)}; }
+
+bool is_array(std::string_view type) { return type.ends_with("[]"); }
+
+// pg_type.typcategory and typispreferred of a parameter's type.
+std::pair<char, bool> category_of(std::string_view type) {
+  if (is_array(type)) return {'A', false};
+  const CatalogType* entry = catalog_type_formatted(type);
+  return entry == nullptr ? std::pair{'\0', false} : std::pair{entry->category, entry->preferred};
+}
+
+std::vector<std::string_view> split_types(std::string_view joined) {
+  std::vector<std::string_view> types;
+  while (!joined.empty()) {
+    const auto comma = joined.find(',');
+    types.push_back(joined.substr(0, comma));
+    joined = comma == std::string_view::npos ? std::string_view() : joined.substr(comma + 1);
+  }
+  return types;
+}
+
+struct Candidate {
+  std::vector<std::string_view> parameters;
+  std::string_view result;
+  bool immutable = false;
+};
+
+bool matches_exactly(const Typed& input, std::string_view parameter) {
+  return input.state == Typed::State::known && !input.type.enumeration && input.type.name == parameter;
+}
+
+// func_select_candidate(), as far as it goes without implicit coercions: the candidates whose
+// parameters are exactly the known arguments' types have the most exact matches; among them,
+// each untyped literal's position prefers the string category, then the category's preferred
+// type. One left is PostgreSQL's choice; more, or none, are beyond this inference.
+const Candidate* choose(const std::vector<Candidate>& candidates, const std::vector<Typed>& inputs) {
+  for (const auto& input : inputs) {
+    if (input.state == Typed::State::unsure) return nullptr;
+  }
+  std::vector<const Candidate*> kept;
+  for (const auto& candidate : candidates) {
+    bool exact = candidate.parameters.size() == inputs.size();
+    for (std::size_t i = 0; exact && i < inputs.size(); ++i) {
+      exact = inputs[i].state == Typed::State::literal || matches_exactly(inputs[i], candidate.parameters[i]);
+    }
+    if (exact) kept.push_back(&candidate);
+  }
+  for (std::size_t i = 0; i < inputs.size() && kept.size() > 1; ++i) {
+    if (inputs[i].state != Typed::State::literal) continue;
+    char chosen = '\0';
+    bool one_category = true;
+    for (const Candidate* candidate : kept) {
+      const char category = category_of(candidate->parameters[i]).first;
+      if (category == '\0') return nullptr;
+      if (category == 'S') chosen = 'S';
+      one_category = one_category && category == category_of(kept.front()->parameters[i]).first;
+    }
+    if (chosen == '\0') {
+      if (!one_category) return nullptr;
+      chosen = category_of(kept.front()->parameters[i]).first;
+    }
+    std::erase_if(kept, [&](const Candidate* c) { return category_of(c->parameters[i]).first != chosen; });
+    const bool some_preferred = std::any_of(kept.begin(), kept.end(), [&](const Candidate* c) { return category_of(c->parameters[i]).second; });
+    if (some_preferred) std::erase_if(kept, [&](const Candidate* c) { return !category_of(c->parameters[i]).second; });
+  }
+  return kept.size() == 1 ? kept.front() : nullptr;
+}
+
+class Inference {
+ public:
+  Inference(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context) : nodes_(nodes), context_(context) {}
+
+  ExpressionTyping run() {
+    std::vector<Typed> typed(nodes_.size());
+    // Children come after their parents: from the last node back, each meets its children typed.
+    for (std::size_t i = nodes_.size(); i-- > 0;) typed[i] = type_of(nodes_[i], typed);
+    ExpressionTyping result;
+    if (!typed.empty() && typed[0].state == Typed::State::known) result.type = typed[0].type;
+    std::sort(found_.begin(), found_.end(), [](const MutablePart& a, const MutablePart& b) { return a.offset < b.offset; });
+    result.mutable_parts = std::move(found_);
+    return result;
+  }
+
+ private:
+  Typed type_of(const SqlExpressionNode& node, const std::vector<Typed>& typed) {
+    std::vector<Typed> inputs;
+    for (const std::size_t child : node.children) inputs.push_back(typed[child]);
+    switch (node.kind) {
+      case NodeKind::column: {
+        const auto type = context_.column_type(node.names);
+        return type ? known(*type) : Typed{};
+      }
+      case NodeKind::constant: return constant(node);
+      case NodeKind::cast: return cast(node, inputs.empty() ? Typed{} : inputs[0]);
+      case NodeKind::operation: return operation(node, inputs);
+      case NodeKind::function: return function(node, inputs);
+      case NodeKind::boolean: return known({"boolean"});
+      case NodeKind::other: return {};
+    }
+    return {};
+  }
+
+  static Typed constant(const SqlExpressionNode& node) {
+    using Constant = SqlConstant::Kind;
+    switch (node.constant) {
+      case Constant::string:
+      case Constant::null: return {Typed::State::literal, {}};
+      case Constant::integer: return known({"integer"});
+      case Constant::boolean: return known({"boolean"});
+      case Constant::bits: return known({"bit"});
+      case Constant::number: {
+        // make_const(): an integer too long for int4 is int8 where it fits, else numeric.
+        const bool integral = !node.value.empty() && node.value.find_first_not_of("0123456789") == std::string::npos;
+        const bool fits_int8 = integral && (node.value.size() < 19 || (node.value.size() == 19 && node.value <= "9223372036854775807"));
+        return known({fits_int8 ? "bigint" : "numeric"});
+      }
+    }
+    return {};
+  }
+
+  bool available(std::string_view extension) const { return extension.empty() || context_.extension_available(extension); }
+
+  // The type a cast names: PostgreSQL's own first (pg_catalog leads the search path), then the chain's.
+  std::optional<SqlType> named_type(const SqlExpressionNode& node) const {
+    const auto& names = node.names;
+    if (names.empty() || names.size() > 2) return std::nullopt;
+    const std::string schema = names.size() == 2 ? names[0] : std::string();
+    const auto suffix = node.array ? "[]" : "";
+    if (schema.empty() || schema == "pg_catalog") {
+      for (const auto& entry : catalog_types(names.back())) {
+        if (entry.extension.empty()) return SqlType{std::string(entry.formatted) + suffix};
+      }
+    }
+    if (auto type = context_.chain_type(names)) {
+      if (node.array && type->enumeration) return std::nullopt;
+      type->name += suffix;
+      return type;
+    }
+    if (schema.empty() || schema == "public") {
+      for (const auto& entry : catalog_types(names.back())) {
+        if (!entry.extension.empty() && available(entry.extension)) return SqlType{std::string(entry.formatted) + suffix};
+      }
+    }
+    return std::nullopt;
+  }
+
+  void report(const SqlExpressionNode& node, std::size_t length, std::string what, std::string why) {
+    found_.push_back({node.offset, length, std::move(what), std::move(why)});
+  }
+
+  Typed cast(const SqlExpressionNode& node, const Typed& input) {
+    const auto target = named_type(node);
+    if (!target) return {};
+    // A literal is read by the target's input function as the expression is parsed: a constant.
+    if (input.state != Typed::State::known) return input.state == Typed::State::literal ? known(*target) : Typed{};
+    const SqlType& source = input.type;
+    if (source == *target) return known(*target);  // at most a length coercion, all immutable
+    if (is_array(source.name) || is_array(target->name)) return known(*target);
+    const std::string what = fmt::format("{}::{}", source.name, target->name);
+    if (!source.enumeration && !target->enumeration) {
+      for (const auto& entry : catalog_casts(source.name)) {
+        if (entry.target != target->name || !available(entry.extension)) continue;
+        if (entry.method == 'f' && !entry.immutable) {
+          report(node, 0, what, fmt::format("the cast calls function `{}`, which is not immutable", entry.function));
+        } else if (entry.method == 'i') {
+          through_text(node, what, source, *target);
+        }
+        return known(*target);
+      }
+    }
+    // Without a cast of its own, PostgreSQL casts to or from a string type through text.
+    const auto category = [](const SqlType& type) { return type.enumeration ? 'E' : category_of(type.name).first; };
+    if (category(*target) == 'S' || category(source) == 'S') through_text(node, what, source, *target);
+    return known(*target);
+  }
+
+  void through_text(const SqlExpressionNode& node, const std::string& what, const SqlType& source, const SqlType& target) {
+    const auto immutable = [](const SqlType& type, bool output) {
+      if (type.enumeration) return false;  // enum_in and enum_out read pg_enum: stable
+      const CatalogType* entry = catalog_type_formatted(type.name);
+      return entry == nullptr || (output ? entry->output_immutable : entry->input_immutable);
+    };
+    if (!immutable(source, true)) {
+      report(node, 0, what, fmt::format("the cast writes the {} as text, and its output function is not immutable", source.name));
+    } else if (!immutable(target, false)) {
+      report(node, 0, what, fmt::format("the cast reads the {} from text, and its input function is not immutable", target.name));
+    }
+  }
+
+  static std::optional<SqlType> result_type(std::string_view result) {
+    // A polymorphic result's type depends on the arguments: beyond this inference.
+    if (result.starts_with("any") || result == "record" || result == "void" || result == "\"any\"") return std::nullopt;
+    return SqlType{std::string(result)};
+  }
+
+  Typed operation(const SqlExpressionNode& node, std::vector<Typed> inputs) {
+    if (node.names.empty() || (node.names.size() == 2 && node.names[0] != "pg_catalog") || node.names.size() > 2) return {};
+    const std::string& name = node.names.back();
+    std::vector<Candidate> candidates;
+    for (const auto& entry : catalog_operators(name)) {
+      if (entry.left.empty() != node.prefix || !available(entry.extension)) continue;
+      Candidate candidate{{}, entry.result, entry.immutable};
+      if (!node.prefix) candidate.parameters.push_back(entry.left);
+      candidate.parameters.push_back(entry.right);
+      candidates.push_back(std::move(candidate));
+    }
+    const Candidate* chosen = nullptr;
+    // binary_oper_exact(): an untyped literal beside a known type is first tried as that type.
+    if (inputs.size() == 2 && (inputs[0].state == Typed::State::literal) != (inputs[1].state == Typed::State::literal)) {
+      const Typed& other = inputs[0].state == Typed::State::literal ? inputs[1] : inputs[0];
+      if (other.state == Typed::State::known && !other.type.enumeration) {
+        for (const auto& candidate : candidates) {
+          if (candidate.parameters[0] == other.type.name && candidate.parameters[1] == other.type.name) chosen = &candidate;
+        }
+      }
+    }
+    if (chosen == nullptr) chosen = choose(candidates, inputs);
+    if (chosen == nullptr) return {};
+    if (!chosen->immutable) {
+      const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
+                                           : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
+      report(node, name.size(), what, "the function behind the operator is not immutable");
+    }
+    const auto type = result_type(chosen->result);
+    return type ? known(*type) : Typed{};
+  }
+
+  Typed function(const SqlExpressionNode& node, const std::vector<Typed>& inputs) {
+    if (node.names.empty() || node.names.size() > 2) return {};
+    const std::string& name = node.names.back();
+    const std::string schema = node.names.size() == 2 ? node.names[0] : std::string();
+    if (schema != "" && schema != "pg_catalog" && schema != "public") return {};
+    if (context_.chain_function(name)) return {};
+    // func_get_detail(): `date('2024-01-01')`, a type's name called on a literal, is a cast of it.
+    if (inputs.size() == 1 && inputs[0].state == Typed::State::literal) {
+      SqlExpressionNode as_cast = node;
+      as_cast.array = false;
+      if (const auto type = named_type(as_cast)) return known(*type);
+    }
+    std::vector<Candidate> candidates;
+    for (const auto& entry : catalog_overloads(name)) {
+      if (!available(entry.extension)) continue;
+      if (schema == "pg_catalog" && !entry.extension.empty()) continue;
+      if (schema == "public" && entry.extension.empty()) continue;
+      candidates.push_back({split_types(entry.arguments), entry.result, entry.immutable});
+    }
+    const Candidate* chosen = choose(candidates, inputs);
+    if (chosen == nullptr) return {};
+    if (!chosen->immutable) {
+      std::string arguments;
+      for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
+      report(node, 0, fmt::format("{}({})", name, arguments), "");
+    }
+    const auto type = result_type(chosen->result);
+    return type ? known(*type) : Typed{};
+  }
+
+  const std::vector<SqlExpressionNode>& nodes_;
+  const TypingContext& context_;
+  std::vector<MutablePart> found_;
+};
+
+}  // namespace
+
+ExpressionTyping type_expression(std::string_view text, const TypingContext& context) {
+  const auto nodes = expression_nodes(text);
+  return Inference(nodes, context).run();
+}
+
+}  // namespace migc

@@ -1,0 +1,52 @@
+// The types of an expression's parts, and whether what PostgreSQL calls for each (a cast, an
+// operator, a function) is immutable, as PostgreSQL would resolve them: from the columns' types
+// and the catalog snapshot. Only where the resolution is certain: where PostgreSQL's choice
+// depends on more than this knows (implicit coercions, polymorphic types, the chain's own
+// functions), the part has no type and nothing is said of it.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migc {
+
+// A type the inference knows: a built-in one (or an extension's), by the name format_type()
+// prints ("timestamp with time zone", "integer[]"), or an enum type of the chain, which
+// PostgreSQL reads and writes through enum_in and enum_out.
+struct SqlType {
+  std::string name;
+  bool enumeration = false;
+  bool operator==(const SqlType&) const = default;
+};
+
+struct TypingContext {
+  // A column's type, or nothing when it is not a type the inference knows (a composite, ...).
+  std::function<std::optional<SqlType>(const std::vector<std::string>& column)> column_type;
+  // The chain's type of that name (names as written), or nothing: PostgreSQL's own come first.
+  std::function<std::optional<SqlType>(const std::vector<std::string>& type)> chain_type;
+  // Whether an extension's casts, operators and functions exist at this revision.
+  std::function<bool(std::string_view extension)> extension_available;
+  // Whether the chain creates a function of that name by raw SQL: calls to it are not resolved.
+  std::function<bool(const std::string& function)> chain_function;
+};
+
+// A cast, operator or function call that is not immutable.
+struct MutablePart {
+  std::size_t offset = 0;  // in the expression's text: the type cast to, the operator, the function
+  std::size_t length = 0;
+  std::string what;  // "timestamp with time zone::date", "to_char(timestamp with time zone, text)"
+  std::string why;   // what PostgreSQL calls for it that is not immutable
+};
+
+struct ExpressionTyping {
+  std::optional<SqlType> type;  // of the whole expression, where certain
+  std::vector<MutablePart> mutable_parts;  // in the order written
+};
+
+ExpressionTyping type_expression(std::string_view text, const TypingContext& context);
+
+}  // namespace migc
