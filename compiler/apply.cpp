@@ -358,6 +358,9 @@ class SchemaMutator {
     change_table(o.table, [](Table& table) { table.has_rows = true; });
   }
   void operator()(const op::RawSql&) {}
+  // A table keeps `has_rows` through a delete: other rows may have come since.
+  void operator()(const op::UpdateRows&) {}
+  void operator()(const op::DeleteRows&) {}
 
  private:
   template <typename Change>

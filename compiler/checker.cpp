@@ -117,6 +117,7 @@ class StatementChecker {
       line_ = std::visit([&](const auto& node) { return line_of(node.span); }, statements[i]);
       allowed_ = i < revision_.syntax->allowed.size() ? &revision_.syntax->allowed[i] : nullptr;
       check_allowances();
+      forget_added_columns(statements[i]);
       std::visit(*this, statements[i]);
     }
   }
@@ -140,6 +141,7 @@ class StatementChecker {
     if (!add_constraints(table, pending)) return;
     for (auto& constraint : table.constraints) constraint.not_valid = false;  // as PostgreSQL: a new table is valid
     created_here_.insert(table.name);
+    for (const auto& column : table.columns) added_here_.insert({table.name, column.name});
     emit(op::CreateTable{std::move(table)});
   }
 
@@ -621,6 +623,7 @@ class StatementChecker {
     }
     // Added nullable without a default: every row the table has holds NULL until something fills it.
     if (!added.not_null && !fills_itself && may_have_rows(table)) unfilled_.insert({table.name, added.name});
+    added_here_.insert({table.name, added.name});
     std::vector<Constraint> constraints(table.constraints.begin() + static_cast<std::ptrdiff_t>(found->constraints.size()),
                                         table.constraints.end());
     emit(op::AddColumn{table.name, added, std::move(constraints)});
@@ -970,10 +973,12 @@ class StatementChecker {
   void operator()(const ast::InsertRows& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    std::set<std::string> given;
     for (const auto& column : node.columns) {
-      if (!find_column(*table, column)) return;
+      const Column* found = find_column(*table, column);
+      if (found == nullptr || !assignable(*table, *found, column, given)) return;
     }
-    op::InsertRows insert{table->name, {}, {}, {}};
+    op::InsertRows insert{table->name, {}, {}, {}, {}, {}};
     for (const auto& row : node.rows) {
       if (row.size() != node.columns.size()) {
         diagnostics_.report(DiagnosticKind::InsertArity, at(row.empty() ? node.span : row.front().span), row.size(), node.columns.size());
@@ -988,9 +993,52 @@ class StatementChecker {
       insert.rows.push_back(std::move(values));
     }
     for (const auto& column : node.columns) insert.columns.push_back(column.text);
+    if (node.on_conflict) {
+      insert.on_conflict = check_on_conflict(*table, *node.on_conflict);
+      if (!insert.on_conflict) return;
+    }
     if (node.down && !check_raw_sql(*node.down, false, false)) return;
-    insert.down = own_down(node);
+    std::string why_not_derived;
+    if (!node.down && !node.irreversible && role_ == CheckRole::revision && !revision_.syntax->down) {
+      insert.key = inserted_key(*table, node, why_not_derived);
+    }
+    if (insert.key.empty()) insert.down = own_down(node, false, why_not_derived);
     emit(std::move(insert));
+  }
+
+  void operator()(const ast::UpdateRows& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    auto assignments = check_assignments(*table, node.assignments, "an updated value", {});
+    if (!assignments) return;
+    std::optional<std::string> where;
+    if (node.where) {
+      where = row_expression_sql(*node.where, "an update's condition", *table, {});
+      if (!where) return;
+    }
+    if (node.down && !check_raw_sql(*node.down, false, false)) return;
+    // Values only in columns this revision added: its down drops them, values and all.
+    const bool only_added = std::all_of(assignments->begin(), assignments->end(), [&](const op::Assignment& assignment) {
+      return added_here_.contains({table->name, assignment.column});
+    });
+    op::DataDown down;
+    if (!only_added || node.down || node.irreversible) {
+      down = own_down(node, false, "the compiler derives the down of an update that sets only columns this revision added, which its down drops");
+    }
+    for (const auto& assignment : *assignments) unfilled_.erase({table->name, assignment.column});
+    emit(op::UpdateRows{table->name, std::move(*assignments), std::move(where), std::move(down)});
+  }
+
+  void operator()(const ast::DeleteRows& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    std::optional<std::string> where;
+    if (node.where) {
+      where = row_expression_sql(*node.where, "a delete's condition", *table, {});
+      if (!where) return;
+    }
+    if (node.down && !check_raw_sql(*node.down, false, false)) return;
+    emit(op::DeleteRows{table->name, std::move(where), own_down(node)});
   }
 
   void operator()(const ast::CreateSchema& node) {
@@ -1239,11 +1287,242 @@ class StatementChecker {
     const ast::ColumnDefinition* column = nullptr;
   };
 
+  // Columns a statement drops or renames, or of a table it drops or renames, are no longer
+  // known to be this revision's own: another may take their name.
+  void forget_added_columns(const ast::Statement& statement) {
+    std::visit([&](const auto& node) {
+      using Node = std::decay_t<decltype(node)>;
+      const ast::ObjectName* table = nullptr;
+      if constexpr (std::is_same_v<Node, ast::DropColumn> || std::is_same_v<Node, ast::RenameColumn> ||
+                    std::is_same_v<Node, ast::RenameTable>) {
+        table = &node.table;
+      } else if constexpr (std::is_same_v<Node, ast::DropTable>) {
+        table = &node.name;
+      }
+      if (table == nullptr) return;
+      const QualifiedName name = *table;
+      std::erase_if(added_here_, [&](const auto& added) { return added.first == name; });
+    }, statement);
+  }
+
+  // A column a data step gives a value: once only, and not one PostgreSQL computes itself.
+  bool assignable(const Table& table, const Column& column, const ast::Name& name, std::set<std::string>& given) {
+    if (!given.insert(column.name).second) {
+      diagnostics_.report(DiagnosticKind::DuplicateAssignment, at(name.span), column.name);
+      return false;
+    }
+    const char* computed = column.generated_sql ? "a generated column"
+                           : column.identity == Identity::always ? "an identity column `generated always`"
+                                                                 : nullptr;
+    if (computed != nullptr) {
+      diagnostics_.report(DiagnosticKind::ColumnNotAssignable, at(name.span), column.name, table.name, computed);
+      return false;
+    }
+    return true;
+  }
+
+  // `column = <expression>`, ...: each column of `table`, each value one expression of its row
+  // (naming its columns, or those of `aliases`' rows) and of its column's type.
+  std::optional<std::vector<op::Assignment>> check_assignments(const Table& table, const std::vector<ast::Assignment>& assignments,
+                                                               std::string_view what, std::span<const std::string_view> aliases) {
+    std::vector<op::Assignment> checked;
+    std::set<std::string> given;
+    for (const auto& assignment : assignments) {
+      const Column* column = find_column(table, assignment.column);
+      if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
+      auto sql = row_expression_sql(assignment.value, what, table, aliases);
+      if (!sql || !value_fits(assignment.value, *sql, column->type)) return std::nullopt;
+      checked.push_back({column->name, std::move(*sql)});
+    }
+    return checked;
+  }
+
+  // An expression about one row of `table` (an updated value, a condition): one expression
+  // whose columns, outside subqueries, are the table's, written bare or after its name (or
+  // after one of `aliases`, as `excluded`); the tables its subqueries read must exist. What a
+  // subquery does with them is PostgreSQL's to judge.
+  std::optional<std::string> row_expression_sql(const ast::Expression& expression, std::string_view what, const Table& table,
+                                                std::span<const std::string_view> aliases) {
+    std::string text(revision_.file->slice(expression.span));
+    const ExpressionFacts facts = read_expression(text);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
+      return std::nullopt;
+    }
+    if (!names_exist(expression.span, text, facts, what, false)) return std::nullopt;
+    const RowExpressionNames names = row_expression_names(text);
+    bool known = true;
+    for (const auto& reference : names.columns) {
+      const std::vector<std::string>& parts = reference.names;
+      const std::string_view qualifier = parts.size() == 2 ? std::string_view(parts[0]) : std::string_view();
+      const bool this_row = parts.size() == 1 || (parts.size() == 2 && (qualifier == table.name.name ||
+                                                                      std::find(aliases.begin(), aliases.end(), qualifier) != aliases.end())) ||
+                            (parts.size() == 3 && parts[0] == (table.name.schema.empty() ? "public" : table.name.schema) &&
+                             parts[1] == table.name.name);
+      if (!this_row) {
+        const std::string shown = fmt::format("{}", fmt::join(parts.begin(), parts.end() - 1, "."));
+        auto& diagnostic = diagnostics_.report(
+            DiagnosticKind::ForeignReference, at(name_at(expression.span, text, reference.offset)), what, table.name,
+            aliases.empty() ? std::string() : fmt::format(" and of `{}`", fmt::join(aliases, "`, `")), shown);
+        diagnostic.notes.push_back({{}, "read another table in a subquery: `(select ... from <table> where ...)`"});
+        known = false;
+        continue;
+      }
+      const std::size_t last = text.find(parts.back(), reference.offset);
+      ast::Name column;
+      column.text = parts.back();
+      column.span = reference_span(expression, {{parts.back()}, last == std::string::npos ? reference.offset : last});
+      if (find_column(table, column) == nullptr) known = false;
+    }
+    for (const auto& read : names.tables) {
+      const QualifiedName name = qualified(read.names);
+      if (schema_.find_table(name) != nullptr || schema_.sequences().contains(name)) continue;
+      const Span where = name_at(expression.span, text, read.offset);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where), name, revision_.id);
+      if (const std::string guess = closest_match(to_string(name), names_of(schema_.tables())); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      diagnostic.notes.push_back({{}, "a view or table made by raw SQL is not known to the compiler: write such a step as `execute $$ ... $$`"});
+      known = false;
+    }
+    if (!known) return std::nullopt;
+    return text;
+  }
+
+  // An insert's `on conflict`: its target names a primary key or unique constraint of the
+  // table, or the columns of one or of a unique index (as PostgreSQL infers it: not partial, no
+  // expressions); PostgreSQL checks none that is deferrable.
+  std::optional<op::OnConflict> check_on_conflict(const Table& table, const ast::OnConflict& node) {
+    op::OnConflict conflict;
+    if (node.constraint) {
+      const auto it = std::find_if(table.constraints.begin(), table.constraints.end(),
+                                   [&](const Constraint& c) { return c.name == node.constraint->text; });
+      if (it == table.constraints.end()) {
+        report_unknown_constraint(table, *node.constraint);
+        return std::nullopt;
+      }
+      const std::string what = fmt::format("constraint `{}` of table `{}`", it->name, table.name);
+      if (!has_index(*it)) {
+        diagnostics_.report(DiagnosticKind::UnusableConflictTarget, at(node.constraint->span), what,
+                            "it is neither a primary key nor a unique constraint");
+        return std::nullopt;
+      }
+      if (!immediate_arbiter(table, *it, node.constraint->span)) return std::nullopt;
+      conflict.constraint = it->name;
+    } else if (!node.columns.empty()) {
+      for (const auto& column : node.columns) {
+        if (find_column(table, column) == nullptr) return std::nullopt;
+        conflict.columns.push_back(column.text);
+      }
+      if (!inferred_arbiter(table, node, conflict.columns)) return std::nullopt;
+    } else if (!node.assignments.empty()) {
+      diagnostics_.report(DiagnosticKind::ConflictTargetRequired, at(node.span));
+      return std::nullopt;
+    } else {
+      // Without a target, every unique constraint of the table is an arbiter.
+      for (const auto& constraint : table.constraints) {
+        if (has_index(constraint) && !immediate_arbiter(table, constraint, node.span)) return std::nullopt;
+      }
+    }
+    constexpr std::array<std::string_view, 1> excluded = {"excluded"};
+    auto assignments = check_assignments(table, node.assignments, "an `on conflict` value", excluded);
+    if (!assignments) return std::nullopt;
+    conflict.assignments = std::move(*assignments);
+    return conflict;
+  }
+
+  // PostgreSQL refuses a deferrable constraint as an arbiter when the insert runs.
+  bool immediate_arbiter(const Table& table, const Constraint& constraint, Span span) {
+    if (!constraint.deferrable) return true;
+    auto& diagnostic = diagnostics_.report(
+        DiagnosticKind::UnusableConflictTarget, at(span), fmt::format("constraint `{}` of table `{}`", constraint.name, table.name),
+        "it is deferrable, and PostgreSQL checks no deferrable constraint for `on conflict`");
+    diagnostic.notes.push_back({{}, "make it `not deferrable`, or write the step as `execute $$ ... $$` with a check of its own"});
+    return false;
+  }
+
+  // The primary key, unique constraint or unique index `on conflict (columns)` finds. Where
+  // none does, the one meant is likely one that shares a column with those written.
+  bool inferred_arbiter(const Table& table, const ast::OnConflict& node, const std::vector<std::string>& columns) {
+    std::vector<std::vector<std::string>> candidates;
+    std::string partial;  // a unique index on those columns that PostgreSQL infers only with its predicate
+    for (const auto& constraint : table.constraints) {
+      if (!has_index(constraint)) continue;
+      if (same_columns(constraint.columns, columns)) return immediate_arbiter(table, constraint, node.columns.front().span);
+      candidates.push_back(constraint.columns);
+    }
+    for (const auto& name : schema_.indexes_of(table.name)) {
+      const Index& index = schema_.indexes().at(name);
+      std::vector<std::string> keys;
+      for (const auto& key : index.keys) keys.push_back(key.column);
+      const bool plain = std::none_of(keys.begin(), keys.end(), [](const std::string& key) { return key.empty(); });
+      if (!index.unique || !plain) continue;
+      if (!index.where_sql.empty()) {
+        if (same_columns(keys, columns)) partial = name.name;
+        continue;
+      }
+      if (same_columns(keys, columns)) return true;
+      candidates.push_back(std::move(keys));
+    }
+    const Span span{node.columns.front().span.begin, node.columns.back().span.end};
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::NoConflictArbiter, at(span), table.name, names_list(columns));
+    if (!partial.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("unique index `{}` is on those columns, but partial: PostgreSQL takes it only with "
+                                                  "its predicate after the columns, which the language does not write; use `execute $$ ... $$`",
+                                                  partial)});
+    }
+    const auto shares = std::find_if(candidates.begin(), candidates.end(), [&](const std::vector<std::string>& candidate) {
+      return std::any_of(candidate.begin(), candidate.end(),
+                         [&](const std::string& column) { return std::find(columns.begin(), columns.end(), column) != columns.end(); });
+    });
+    if (shares != candidates.end()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `({})`?", names_list(*shares))});
+    } else if (candidates.empty() && partial.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("table `{}` has none: add one, or write `on conflict do nothing` without a target", table.name)});
+    }
+    return false;
+  }
+
+  static std::string names_list(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ", ")); }
+
+  // The primary key an insert gives, each of its columns as a constant in every row: then each
+  // row is new (or the insert fails), and its way back deletes those keys. Empty, with why,
+  // where it is not so.
+  std::vector<std::string> inserted_key(const Table& table, const ast::InsertRows& node, std::string& why_not) {
+    const Constraint* key = table.primary_key();
+    const std::string derives = "the compiler derives the down of an insert that gives its table's primary key as constants, without `on conflict`";
+    if (node.on_conflict) {
+      why_not = "with `on conflict`, some rows may have been there before the insert: the compiler cannot tell which it added";
+      return {};
+    }
+    if (key == nullptr) {
+      why_not = fmt::format("{}: table `{}` has no primary key", derives, table.name);
+      return {};
+    }
+    for (const auto& column : key->columns) {
+      const auto given = std::find_if(node.columns.begin(), node.columns.end(), [&](const ast::Name& name) { return name.text == column; });
+      if (given == node.columns.end()) {
+        why_not = fmt::format("{}: this one does not give `{}`", derives, column);
+        return {};
+      }
+      const auto position = static_cast<std::size_t>(given - node.columns.begin());
+      for (const auto& row : node.rows) {
+        const std::string_view value = revision_.file->slice(row[position].span);
+        if (!constant_of(value)) {
+          why_not = fmt::format("{}: `{}` is not a constant", derives, value);
+          return {};
+        }
+      }
+    }
+    return key->columns;
+  }
+
   // A data step's own `down $$...$$` or `irreversible`: what the revision's down runs for it,
   // unless a `down { }` block says the whole down, or the step is part of one. Maintenance
   // (`vacuum`, `analyze`, ...) has nothing to undo: without either, its down is empty.
+  // `why_not_derived`: why the compiler could not derive this step's down, where it could some.
   template <typename DataStep>
-  op::DataDown own_down(const DataStep& node, bool nothing_to_undo = false) {
+  op::DataDown own_down(const DataStep& node, bool nothing_to_undo = false, std::string_view why_not_derived = {}) {
     const bool has_own = node.down || node.irreversible;
     if (role_ == CheckRole::hand_written_down && has_own) {
       diagnostics_.report(DiagnosticKind::ConflictingDown, at(node.down ? node.down->span : node.span),
@@ -1258,6 +1537,7 @@ class StatementChecker {
       return {std::nullopt, true};
     } else if (role_ == CheckRole::revision && !revision_.syntax->down && !nothing_to_undo) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::MissingDown, at(node.span));
+      if (!why_not_derived.empty()) diagnostic.notes.push_back({{}, std::string(why_not_derived)});
       diagnostic.notes.push_back({{}, "give it `down $$ ... $$`, mark it `irreversible`, or write the revision's down in a `down { }` block"});
     }
     return {};
@@ -1359,7 +1639,7 @@ class StatementChecker {
     auto& diagnostic = diagnostics_.report(kind, at(span), column, table.name, why);
     if (unfilled_.contains({table.name, column})) {
       diagnostic.notes.push_back({{}, fmt::format("this revision added it without a default, so each of those rows holds NULL: "
-                                                  "fill it first, with `execute $$ update {} set {} = ... $$` in between",
+                                                  "fill it first, with `update {} set {} = ...;` in between",
                                                   quote_qualified(table.name), quote_identifier(column))});
     } else {
       diagnostic.notes.push_back({{}, "PostgreSQL refuses that on a table with rows: add it with a default; or nullable, "
@@ -2589,6 +2869,9 @@ class StatementChecker {
   // (table, column) added by this revision without a value for the rows the table may have, and
   // not filled since.
   std::set<std::pair<QualifiedName, std::string>> unfilled_;
+  // (table, column) this revision created: its down drops them again. Forgotten once the
+  // revision drops or renames the column or its table.
+  std::set<std::pair<QualifiedName, std::string>> added_here_;
   // Enum values this revision added: PostgreSQL refuses to use them in the same transaction.
   std::set<std::pair<QualifiedName, std::string>> values_added_here_;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "compiler/render_sql.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -306,7 +307,28 @@ class Inverter {
     return {{op::CreateExtension{extension == before_.extensions().end() ? Extension{o.name, {}} : extension->second}}};
   }
 
-  Inverse operator()(const op::InsertRows& o) const { return data_down(o.down, false); }
+  // Its rows, by their keys: each is new, or the insert would have failed.
+  Inverse operator()(const op::InsertRows& o) const {
+    const Table* table = before_.find_table(o.table);
+    if (o.key.empty() || table == nullptr) return data_down(o.down, false);
+    std::vector<std::size_t> positions;
+    std::vector<ColumnType> types;
+    for (const auto& column : o.key) {
+      positions.push_back(static_cast<std::size_t>(std::find(o.columns.begin(), o.columns.end(), column) - o.columns.begin()));
+      const Column* found = table->find_column(column);
+      if (positions.back() == o.columns.size() || found == nullptr) return data_down(o.down, false);
+      types.push_back(found->type);
+    }
+    std::vector<std::vector<std::string>> keys;
+    for (const auto& row : o.rows) {
+      std::vector<std::string> key;
+      for (const std::size_t position : positions) key.push_back(row[position]);
+      keys.push_back(std::move(key));
+    }
+    return {{op::DeleteRows{o.table, key_match_sql(o.key, types, keys), {}}}};
+  }
+  Inverse operator()(const op::UpdateRows& o) const { return data_down(o.down, false); }
+  Inverse operator()(const op::DeleteRows& o) const { return data_down(o.down, false); }
   Inverse operator()(const op::RawSql& o) const { return data_down(o.down, o.outside_transaction); }
 
  private:

@@ -125,7 +125,28 @@ struct DataDown {
   std::optional<std::string> sql;
   bool irreversible = false;
 };
-struct InsertRows { QualifiedName table; std::vector<std::string> columns; std::vector<std::vector<std::string>> rows; DataDown down; };
+// `column = <expression>`: the expression's SQL as written.
+struct Assignment { std::string column; std::string value; };
+// An insert's `on conflict`: its target (columns, a constraint, or none) and, unless it does
+// nothing, what it sets; `excluded` names the row that was not inserted.
+struct OnConflict {
+  std::vector<std::string> columns;
+  std::optional<std::string> constraint;
+  std::vector<Assignment> assignments;  // empty: do nothing
+};
+// `key`: the table's primary key, when the insert gives each of its columns as a constant and
+// has no `on conflict`: each row it inserted is then new, and the way back deletes those keys.
+struct InsertRows {
+  QualifiedName table;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::optional<OnConflict> on_conflict;
+  DataDown down;
+  std::vector<std::string> key;
+};
+// The compiler cannot know the rows an update or delete changes: their way back is their own.
+struct UpdateRows { QualifiedName table; std::vector<Assignment> assignments; std::optional<std::string> where_sql; DataDown down; };
+struct DeleteRows { QualifiedName table; std::optional<std::string> where_sql; DataDown down; };
 // Raw SQL, run as written. Its effect on the schema is not modelled. Outside a transaction, each
 // of its statements runs on its own, and so does each of its down's.
 struct RawSql { std::string sql; DataDown down; bool outside_transaction = false; };
@@ -140,7 +161,8 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,
-                               op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute>;
+                               op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
+                               op::UpdateRows, op::DeleteRows>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {

@@ -269,7 +269,21 @@ class LanguageRenderer {
   void operator()(const op::DropExtension& o) { add("drop extension " + quote_identifier(o.name) + ";"); }
 
   void operator()(const op::InsertRows& o) {
-    add(fmt::format("insert into {} ({}) values {}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), data_down(o.down)));
+    std::string conflict;
+    if (o.on_conflict) {
+      conflict = " on conflict";
+      if (!o.on_conflict->columns.empty()) conflict += " (" + names(o.on_conflict->columns) + ")";
+      if (o.on_conflict->constraint) conflict += " on constraint " + quote_identifier(*o.on_conflict->constraint);
+      conflict += o.on_conflict->assignments.empty() ? " do nothing" : " do update set " + assignments_sql(o.on_conflict->assignments);
+    }
+    add(fmt::format("insert into {} ({}) values {}{}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), conflict,
+                    data_down(o.down)));
+  }
+  void operator()(const op::UpdateRows& o) {
+    add(fmt::format("update {} set {}{}{};", quote_qualified(o.table), assignments_sql(o.assignments), where(o.where_sql), data_down(o.down)));
+  }
+  void operator()(const op::DeleteRows& o) {
+    add(fmt::format("delete from {}{}{};", quote_qualified(o.table), where(o.where_sql), data_down(o.down)));
   }
   void operator()(const op::RawSql& o) {
     add(std::string(o.outside_transaction ? "execute outside transaction " : "execute ") + dollar_quote(o.sql) + data_down(o.down) + ";");
@@ -280,6 +294,7 @@ class LanguageRenderer {
     return fmt::format("alter table {} alter column {} ", quote_qualified(table), quote_identifier(column));
   }
   static std::string alter_domain(const QualifiedName& domain) { return "alter domain " + quote_qualified(domain) + " "; }
+  static std::string where(const std::optional<std::string>& condition) { return condition ? " where " + *condition : ""; }
   void add(std::string statement) { statements_.push_back(std::move(statement)); }
 
   std::vector<std::string>& statements_;

@@ -545,8 +545,19 @@ class SqlRenderer {
   void operator()(const op::DropExtension& o) { emit("DROP EXTENSION " + quote_identifier(o.name)); }
 
   void operator()(const op::InsertRows& o) {
-    emit(fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows)));
+    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows));
+    if (o.on_conflict) {
+      sql += " ON CONFLICT";
+      if (!o.on_conflict->columns.empty()) sql += " (" + quote_identifiers(o.on_conflict->columns) + ")";
+      if (o.on_conflict->constraint) sql += " ON CONSTRAINT " + quote_identifier(*o.on_conflict->constraint);
+      sql += o.on_conflict->assignments.empty() ? " DO NOTHING" : " DO UPDATE SET " + assignments_sql(o.on_conflict->assignments);
+    }
+    emit(std::move(sql));
   }
+  void operator()(const op::UpdateRows& o) {
+    emit(fmt::format("UPDATE {} SET {}{}", quote_qualified(o.table), assignments_sql(o.assignments), where(o.where_sql)));
+  }
+  void operator()(const op::DeleteRows& o) { emit(fmt::format("DELETE FROM {}{}", quote_qualified(o.table), where(o.where_sql))); }
   void operator()(const op::RawSql& o) {
     if (!o.outside_transaction) return emit(ended(o.sql));
     // PostgreSQL runs a message of several statements as one transaction, which `vacuum` and
@@ -560,6 +571,7 @@ class SqlRenderer {
   }
 
   static std::string alter_domain(const QualifiedName& domain) { return "ALTER DOMAIN " + quote_qualified(domain) + " "; }
+  static std::string where(const std::optional<std::string>& condition) { return condition ? " WHERE " + *condition : ""; }
 
   // Raw SQL whose last line may end in a `--` comment ends with a line end: the `;` the
   // migrator and the offline script write after each step would be inside the comment.
@@ -585,6 +597,25 @@ std::string rows_sql(const std::vector<std::vector<std::string>>& rows) {
     out += (out.empty() ? "(" : ", (") + values + ")";
   }
   return out;
+}
+
+std::string assignments_sql(const std::vector<op::Assignment>& assignments) {
+  std::string out;
+  for (const auto& assignment : assignments) out += (out.empty() ? "" : ", ") + quote_identifier(assignment.column) + " = " + assignment.value;
+  return out;
+}
+
+std::string key_match_sql(const std::vector<std::string>& columns, const std::vector<ColumnType>& types,
+                          const std::vector<std::vector<std::string>>& keys) {
+  const auto key_sql = [&](const std::vector<std::string>& key) {
+    std::string values;
+    for (std::size_t i = 0; i < key.size(); ++i) values += fmt::format("{}CAST({} AS {})", i == 0 ? "" : ", ", key[i], types[i].sql());
+    return columns.size() == 1 ? values : "(" + values + ")";
+  };
+  std::string listed;
+  for (const auto& key : keys) listed += (listed.empty() ? "" : ", ") + key_sql(key);
+  const std::string matched = columns.size() == 1 ? quote_identifier(columns[0]) : "(" + quote_identifiers(columns) + ")";
+  return matched + " IN (" + listed + ")";
 }
 
 void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps) {

@@ -29,6 +29,13 @@ struct LoweredStep {
 
 // The rows of an INSERT as VALUES lists them: `(1, 'a'), (2, 'b')`; the language writes them so too.
 std::string rows_sql(const std::vector<std::vector<std::string>>& rows);
+// `"a" = 1, "b" = "b" + 1`, as UPDATE and ON CONFLICT ... DO UPDATE SET list them; the language too.
+std::string assignments_sql(const std::vector<op::Assignment>& assignments);
+// The condition that matches the rows whose key `columns` hold `keys`: `"id" IN (CAST(1 AS
+// integer), ...)`, or `("a", "b") IN ((...), ...)`. Each value is cast to its column's type,
+// as inserting it converted it, so that `1.5` matches the 2 an integer key holds.
+std::string key_match_sql(const std::vector<std::string>& columns, const std::vector<ColumnType>& types,
+                          const std::vector<std::vector<std::string>>& keys);
 
 // Appends the statements that perform `operation`.
 void render_sql(const PlannedOperation& operation, std::vector<LoweredStep>& steps);

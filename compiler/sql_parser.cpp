@@ -946,3 +946,58 @@ std::vector<std::string> split_statements(std::string_view sql) {
 }
 
 }  // namespace migc
+
+namespace migc {
+
+RowExpressionNames row_expression_names(std::string_view text) {
+  static constexpr std::string_view prefix = "SELECT (";
+  const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
+  RowExpressionNames found;
+  if (tree.error) return found;
+  const auto offset = [&](const Json& node) {
+    const std::size_t location = node.value("location", prefix.size());
+    return location < prefix.size() ? 0 : location - prefix.size();
+  };
+  std::vector<std::string> with_queries;
+  // Without recursion: an expression may nest as deep as its text is long.
+  std::vector<std::pair<const Json*, bool>> pending{{&tree.json, false}};  // a node, and whether it is inside a subquery
+  while (!pending.empty()) {
+    const auto [node, inside] = pending.back();
+    pending.pop_back();
+    if (node->is_array()) {
+      for (const auto& child : *node) pending.emplace_back(&child, inside);
+      continue;
+    }
+    if (!node->is_object()) continue;
+    if (const auto ref = node->find("ColumnRef"); ref != node->end() && !inside) {
+      SqlColumnReference reference{string_list(ref->value("fields", Json::array())), offset(*ref)};
+      if (!reference.names.empty() && reference.names.size() == ref->value("fields", Json::array()).size()) {
+        found.columns.push_back(std::move(reference));
+      }
+      continue;
+    }
+    if (const auto range = node->find("RangeVar"); range != node->end()) {
+      SqlNameReference table{{}, offset(*range)};
+      if (range->contains("schemaname")) table.names.push_back(text_field(*range, "schemaname"));
+      table.names.push_back(text_field(*range, "relname"));
+      found.tables.push_back(std::move(table));
+    }
+    if (const auto with = node->find("CommonTableExpr"); with != node->end()) with_queries.push_back(text_field(*with, "ctename"));
+    // `x IN (SELECT ...)`: x is of the row, the query is not.
+    if (const auto sublink = node->find("SubLink"); sublink != node->end()) {
+      if (const auto test = sublink->find("testexpr"); test != sublink->end()) pending.emplace_back(&*test, inside);
+      if (const auto query = sublink->find("subselect"); query != sublink->end()) pending.emplace_back(&*query, true);
+      continue;
+    }
+    for (const auto& [_, child] : node->items()) pending.emplace_back(&child, inside);
+  }
+  std::erase_if(found.tables, [&](const SqlNameReference& table) {
+    return table.names.size() == 1 && std::find(with_queries.begin(), with_queries.end(), table.names[0]) != with_queries.end();
+  });
+  const auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };
+  std::sort(found.columns.begin(), found.columns.end(), by_offset);
+  std::sort(found.tables.begin(), found.tables.end(), by_offset);
+  return found;
+}
+
+}  // namespace migc

@@ -138,3 +138,16 @@ ParsedSql parse_statements(std::string_view sql);
 std::vector<std::string> split_statements(std::string_view sql);
 
 }  // namespace migc
+
+namespace migc {
+
+// What an expression of a data step (an updated value, a condition) names beyond its own row:
+// the columns it names outside any subquery, and the tables and views its subqueries read
+// (other than the names of their own WITH queries), each in the order written.
+struct RowExpressionNames {
+  std::vector<SqlColumnReference> columns;
+  std::vector<SqlNameReference> tables;
+};
+RowExpressionNames row_expression_names(std::string_view text);
+
+}  // namespace migc

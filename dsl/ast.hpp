@@ -354,10 +354,42 @@ struct DropEnumValue : Located {
   StringLiteral value;
 };
 
+// `column = expression`, of `update ... set` and `on conflict ... do update set`.
+struct Assignment : Located {
+  Name column;
+  Expression value;
+};
+
+// `on conflict [(columns) | on constraint name] do nothing | do update set ...`. The span is
+// the `on conflict` clause's, up to its target.
+struct OnConflict : Located {
+  std::vector<Name> columns;
+  std::optional<Name> constraint;
+  std::vector<Assignment> assignments;  // empty: do nothing
+};
+
 struct InsertRows : Located {
   ObjectName table;
   std::vector<Name> columns;
   std::vector<std::vector<Expression>> rows;
+  std::optional<OnConflict> on_conflict;
+  std::optional<StringLiteral> down;
+  bool irreversible = false;
+};
+
+// `update t set c = e, ... [where p]`: a data step, so it says its down.
+struct UpdateRows : Located {
+  ObjectName table;
+  std::vector<Assignment> assignments;
+  std::optional<Expression> where;
+  std::optional<StringLiteral> down;
+  bool irreversible = false;
+};
+
+// `delete from t [where p]`: a data step, so it says its down.
+struct DeleteRows : Located {
+  ObjectName table;
+  std::optional<Expression> where;
   std::optional<StringLiteral> down;
   bool irreversible = false;
 };
@@ -418,7 +450,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
-                               DropAttribute, RenameAttribute>;
+                               DropAttribute, RenameAttribute, UpdateRows, DeleteRows>;
 
 struct Header : Located {
   StringLiteral id;

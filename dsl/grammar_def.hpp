@@ -146,6 +146,12 @@ constexpr std::string_view column_constraint_words[] = {"not", "null", "primary"
                                                        "constraint", "generated", "default", "deferrable", "initially", "collate"};
 constexpr sql_fragment_parser<false> column_expression_fragment{{}, column_constraint_words};
 constexpr sql_fragment_parser<false> expression_fragment{{}, {}};
+// Words that end an expression of a data step: its condition, or its down. (`where` also ends
+// the value of `on conflict ... do update set`, which takes no condition here.)
+constexpr std::string_view assignment_words[] = {"where", "down", "irreversible"};
+constexpr std::string_view condition_words[] = {"down", "irreversible"};
+constexpr sql_fragment_parser<false> assignment_fragment{{}, assignment_words};
+constexpr sql_fragment_parser<false> condition_fragment{{}, condition_words};
 
 
 // Semantic-action helpers: each names the one AST field it sets.
@@ -261,6 +267,12 @@ struct rename_enum_value_id;
 struct drop_enum_value_id;
 struct alter_type_id;
 struct insert_rows_id;
+struct assignment_id;
+struct assigned_value_id;
+struct condition_id;
+struct on_conflict_id;
+struct update_rows_id;
+struct delete_rows_id;
 struct create_extension_id;
 struct create_sequence_id;
 struct alter_sequence_id;
@@ -334,6 +346,12 @@ const x3::rule<alter_column_clause_id, AlterColumn> alter_column_clause = "`colu
 const x3::rule<alter_type_id, ast::Statement> alter_type =
     "`add value`, `rename value`, `drop value`, `add attribute`, `drop attribute` or `rename attribute`";
 const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
+const x3::rule<assignment_id, ast::Assignment> assignment = "`<column> = <expression>`";
+const x3::rule<assigned_value_id, ast::Expression> assigned_value = "expression";
+const x3::rule<condition_id, ast::Expression> condition = "condition";
+const x3::rule<on_conflict_id, ast::OnConflict> on_conflict = "`on conflict`";
+const x3::rule<update_rows_id, ast::UpdateRows> update_rows = "`update`";
+const x3::rule<delete_rows_id, ast::DeleteRows> delete_rows = "`delete from`";
 const x3::rule<create_extension_id, ast::CreateExtension> create_extension = "`extension`";
 const x3::rule<create_sequence_id, ast::CreateSequence> create_sequence = "`sequence`";
 const x3::rule<alter_sequence_id, ast::AlterSequence> alter_sequence = "`sequence`";
@@ -376,7 +394,7 @@ const x3::rule<alter_action_id, ast::Statement> alter_action =
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
-    "statement (`create`, `drop`, `alter`, `insert`, `comment` or `execute`)";
+    "statement (`create`, `drop`, `alter`, `insert`, `update`, `delete`, `comment` or `execute`)";
 struct allow_id;
 const x3::rule<allow_id, std::vector<ast::Name>> allow = "`@allow(...)`";
 const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
@@ -784,12 +802,30 @@ const auto finish_alter_domain = [](auto& context) {
   x3::_val(context) = std::move(parts.action);
 };
 
+// Data steps: what follows their expressions is their own down, or `irreversible`.
+const auto assigned_value_def = located[assignment_fragment];
+const auto condition_def = located[condition_fragment];
+const auto assignment_def = located[name[assign(&ast::Assignment::column)] > lit('=') > assigned_value[assign(&ast::Assignment::value)]];
+const auto on_conflict_def = located[
+    kw("on") > kw("conflict") >>
+    -(column_list[assign(&ast::OnConflict::columns)] | (kw("on") > kw("constraint") > name[assign(&ast::OnConflict::constraint)])) >
+    kw("do") > (kw("nothing") | (kw("update") > kw("set") > (assignment % ',')[assign(&ast::OnConflict::assignments)]))];
+template <typename Node>
+auto data_down() {
+  return -((kw("down") > sql_body[assign(&Node::down)]) | kw("irreversible")[set(&Node::irreversible, true)]);
+}
 const auto insert_rows_def = located[
     kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
     column_list[assign(&ast::InsertRows::columns)] > kw("values") >
-    ((lit('(') > (open_expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >
-    -((kw("down") > sql_body[assign(&ast::InsertRows::down)]) |
-      kw("irreversible")[set(&ast::InsertRows::irreversible, true)])];
+    ((lit('(') > (open_expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >>
+    -on_conflict[assign(&ast::InsertRows::on_conflict)] > data_down<ast::InsertRows>()];
+const auto update_rows_def = located[
+    kw("update") > qualified_name[assign(&ast::UpdateRows::table)] > kw("set") >
+    (assignment % ',')[assign(&ast::UpdateRows::assignments)] >>
+    -(kw("where") > condition[assign(&ast::UpdateRows::where)]) > data_down<ast::UpdateRows>()];
+const auto delete_rows_def = located[
+    kw("delete") > kw("from") > qualified_name[assign(&ast::DeleteRows::table)] >>
+    -(kw("where") > condition[assign(&ast::DeleteRows::where)]) > data_down<ast::DeleteRows>()];
 
 const auto execute_sql_def = located[
     kw("execute") > -(kw("outside") > kw("transaction"))[set(&ast::ExecuteSql::outside_transaction, true)] >
@@ -801,7 +837,8 @@ const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
      (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_domain_target[finish_alter_domain] |
                      alter_sequence[assign_val()] | alter_index_target[assign_val()])) |
-     insert_rows[assign_val()] | comment[assign_val()] | execute_sql[assign_val()]) > lit(';')];
+     insert_rows[assign_val()] | update_rows[assign_val()] | delete_rows[assign_val()] | comment[assign_val()] |
+     execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
 const auto allow_def = lit('@') >> kw("allow") > lit('(') > (name % ',') > lit(')');
@@ -816,6 +853,7 @@ const auto header_def = located[
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];
 
+BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, on_conflict, update_rows, delete_rows)
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
                     drop_extension, alter_index_target)
 BOOST_SPIRIT_DEFINE(type_body, enum_body, composite_body, composite_attribute, domain_check, create_domain, drop_domain,

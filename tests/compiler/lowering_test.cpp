@@ -242,6 +242,44 @@ TEST(Lowering, InsertRowsWithTheirDown) {
   EXPECT_EQ(sql.down, Sql{"delete from user_preferences where id in (1, 2)"});
 }
 
+// Each row an insert without `on conflict` adds is new, or the insert fails: given the primary key
+// as constants, its way back deletes those keys, each cast as inserting it converted it.
+TEST(Lowering, InsertGivingItsKeyDerivesItsDown) {
+  const auto sql = lower("create table reading (id integer primary key, label text);\n"
+                         "create table pair (a integer, b text, primary key (a, b));",
+                         "insert into reading (label, id) values ('a', 1), ('b', 2.6);\n"
+                         "insert into pair (b, a) values ('x', 1), ('y', 2);");
+  EXPECT_EQ(sql.up, (Sql{"INSERT INTO reading (label, id) VALUES ('a', 1), ('b', 2.6)",
+                         "INSERT INTO pair (b, a) VALUES ('x', 1), ('y', 2)"}));
+  EXPECT_EQ(sql.down, (Sql{"DELETE FROM pair WHERE (a, b) IN ((CAST(1 AS integer), CAST('x' AS text)), (CAST(2 AS integer), CAST('y' AS text)))",
+                           "DELETE FROM reading WHERE id IN (CAST(1 AS integer), CAST(2.6 AS integer))"}));
+}
+
+TEST(Lowering, InsertOnConflict) {
+  const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
+                         "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"
+                         "insert into counter (name, hits) values ('a', 1) on conflict (name) do nothing irreversible;\n"
+                         "insert into counter (name, hits) values ('a', 1)\n"
+                         "  on conflict on constraint counter_name do update set hits = counter.hits + excluded.hits, \"name\" = 'b'\n"
+                         "  down $$ update counter set hits = hits - 1 where name = 'a' $$;");
+  EXPECT_EQ(sql.up, (Sql{"INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT DO NOTHING",
+                         "INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT (name) DO NOTHING",
+                         "INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT ON CONSTRAINT counter_name DO UPDATE SET "
+                         "hits = counter.hits + excluded.hits, name = 'b'"}));
+  EXPECT_EQ(sql.down, Sql{"update counter set hits = hits - 1 where name = 'a'"});
+}
+
+TEST(Lowering, UpdateAndDeleteWithTheirDowns) {
+  const auto sql = lower("create table \"Job\" (id integer primary key, \"State\" text, note text);",
+                         "update \"Job\" set \"State\" = 'done', note = upper(note) where id in (select id from \"Job\" where note is null)\n"
+                         "  down $$ update \"Job\" set \"State\" = null $$;\n"
+                         "delete from \"Job\" where \"Job\".\"State\" = 'gone' irreversible;\n"
+                         "delete from \"Job\" down $$ select 1 $$;");
+  EXPECT_EQ(sql.up, (Sql{"UPDATE \"Job\" SET \"State\" = 'done', note = upper(note) WHERE id in (select id from \"Job\" where note is null)",
+                         "DELETE FROM \"Job\" WHERE \"Job\".\"State\" = 'gone'", "DELETE FROM \"Job\""}));
+  EXPECT_EQ(sql.down, (Sql{"select 1", "update \"Job\" set \"State\" = null"}));
+}
+
 TEST(Lowering, PartialExpressionAndConcurrentIndexes) {
   const auto sql = lower("create table session (id integer primary key, state text, started timestamp, name text);",
                          "create index idx_active on session (started desc) where (state <> 'done');\n"

@@ -35,6 +35,10 @@ const std::vector<std::string> positions = {
     "alter table grid add column m integer default @;",
     "insert into grid (id) values (@) down $$ delete from grid $$;",
     "create table other (id integer check (id > @));",
+    "update grid set n = @ down $$ select 1 $$;",
+    "update grid set n = 1 where n > @ down $$ select 1 $$;",
+    "delete from grid where n > @ irreversible;",
+    "insert into grid (id) values (1) on conflict (id) do update set n = @ irreversible;",
 };
 
 TEST(Smuggling, NoSecondStatementGetsThroughAnyPosition) {
