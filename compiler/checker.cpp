@@ -1428,6 +1428,10 @@ class StatementChecker {
     auto assignments = check_assignments(table, node.assignments, "an `on conflict` value", excluded);
     if (!assignments) return std::nullopt;
     conflict.assignments = std::move(*assignments);
+    if (node.where) {
+      conflict.where_sql = row_expression_sql(*node.where, "an `on conflict` condition", table, excluded);
+      if (!conflict.where_sql) return std::nullopt;
+    }
     return conflict;
   }
 

@@ -133,6 +133,7 @@ struct OnConflict {
   std::vector<std::string> columns;
   std::optional<std::string> constraint;
   std::vector<Assignment> assignments;  // empty: do nothing
+  std::optional<std::string> where_sql;  // which conflicting rows `do update` changes
 };
 // `key`: the table's primary key, when the insert gives each of its columns as a constant and
 // has no `on conflict`: each row it inserted is then new, and the way back deletes those keys.

@@ -275,6 +275,7 @@ class LanguageRenderer {
       if (!o.on_conflict->columns.empty()) conflict += " (" + names(o.on_conflict->columns) + ")";
       if (o.on_conflict->constraint) conflict += " on constraint " + quote_identifier(*o.on_conflict->constraint);
       conflict += o.on_conflict->assignments.empty() ? " do nothing" : " do update set " + assignments_sql(o.on_conflict->assignments);
+      conflict += where(o.on_conflict->where_sql);
     }
     add(fmt::format("insert into {} ({}) values {}{}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), conflict,
                     data_down(o.down)));

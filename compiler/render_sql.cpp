@@ -551,6 +551,7 @@ class SqlRenderer {
       if (!o.on_conflict->columns.empty()) sql += " (" + quote_identifiers(o.on_conflict->columns) + ")";
       if (o.on_conflict->constraint) sql += " ON CONSTRAINT " + quote_identifier(*o.on_conflict->constraint);
       sql += o.on_conflict->assignments.empty() ? " DO NOTHING" : " DO UPDATE SET " + assignments_sql(o.on_conflict->assignments);
+      sql += where(o.on_conflict->where_sql);
     }
     emit(std::move(sql));
   }

@@ -360,12 +360,12 @@ struct Assignment : Located {
   Expression value;
 };
 
-// `on conflict [(columns) | on constraint name] do nothing | do update set ...`. The span is
-// the `on conflict` clause's, up to its target.
+// `on conflict [(columns) | on constraint name] do nothing | do update set ... [where ...]`.
 struct OnConflict : Located {
   std::vector<Name> columns;
   std::optional<Name> constraint;
   std::vector<Assignment> assignments;  // empty: do nothing
+  std::optional<Expression> where;      // which conflicting rows `do update` changes
 };
 
 struct InsertRows : Located {

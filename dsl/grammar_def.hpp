@@ -146,8 +146,7 @@ constexpr std::string_view column_constraint_words[] = {"not", "null", "primary"
                                                        "constraint", "generated", "default", "deferrable", "initially", "collate"};
 constexpr sql_fragment_parser<false> column_expression_fragment{{}, column_constraint_words};
 constexpr sql_fragment_parser<false> expression_fragment{{}, {}};
-// Words that end an expression of a data step: its condition, or its down. (`where` also ends
-// the value of `on conflict ... do update set`, which takes no condition here.)
+// Words that end an expression of a data step: its condition, or its down.
 constexpr std::string_view assignment_words[] = {"where", "down", "irreversible"};
 constexpr std::string_view condition_words[] = {"down", "irreversible"};
 constexpr sql_fragment_parser<false> assignment_fragment{{}, assignment_words};
@@ -809,7 +808,8 @@ const auto assignment_def = located[name[assign(&ast::Assignment::column)] > lit
 const auto on_conflict_def = located[
     kw("on") > kw("conflict") >>
     -(column_list[assign(&ast::OnConflict::columns)] | (kw("on") > kw("constraint") > name[assign(&ast::OnConflict::constraint)])) >
-    kw("do") > (kw("nothing") | (kw("update") > kw("set") > (assignment % ',')[assign(&ast::OnConflict::assignments)]))];
+    kw("do") > (kw("nothing") | (kw("update") > kw("set") > (assignment % ',')[assign(&ast::OnConflict::assignments)] >>
+                                 -(kw("where") > condition[assign(&ast::OnConflict::where)])))];
 template <typename Node>
 auto data_down() {
   return -((kw("down") > sql_body[assign(&Node::down)]) | kw("irreversible")[set(&Node::irreversible, true)]);

@@ -261,11 +261,12 @@ TEST(Lowering, InsertOnConflict) {
                          "insert into counter (name, hits) values ('a', 1) on conflict (name) do nothing irreversible;\n"
                          "insert into counter (name, hits) values ('a', 1)\n"
                          "  on conflict on constraint counter_name do update set hits = counter.hits + excluded.hits, \"name\" = 'b'\n"
+                         "  where excluded.hits > 0\n"
                          "  down $$ update counter set hits = hits - 1 where name = 'a' $$;");
   EXPECT_EQ(sql.up, (Sql{"INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT DO NOTHING",
                          "INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT (name) DO NOTHING",
                          "INSERT INTO counter (name, hits) VALUES ('a', 1) ON CONFLICT ON CONSTRAINT counter_name DO UPDATE SET "
-                         "hits = counter.hits + excluded.hits, name = 'b'"}));
+                         "hits = counter.hits + excluded.hits, name = 'b' WHERE excluded.hits > 0"}));
   EXPECT_EQ(sql.down, Sql{"update counter set hits = hits - 1 where name = 'a'"});
 }
 

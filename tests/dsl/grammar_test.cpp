@@ -256,5 +256,46 @@ TEST(Grammar, CaretKeepsTabs) {
             "      | \t      \t                    ^~~\n");
 }
 
+// A data step's expressions end at `,`, `;`, the next clause's word (`where`, `down`,
+// `irreversible`) after their first token, or the next statement; a word inside parentheses,
+// a `case`, or a longer name does not end them.
+TEST(Grammar, DataStepsEndTheirExpressionsAtTheirClauses) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\n"
+                          "update t set a = down, b = (select 1 where true) where down_count > 0 down $$ select 1 $$;\n"
+                          "delete from t where case when a then 1 else 2 end = 1 irreversible;\n"
+                          "delete from t;\n"
+                          "insert into t (a) values (1) on conflict on constraint k do update set a = excluded.a where t.a < 2;\n"
+                          "insert into t (a) values (1) on conflict (a, b) do nothing;",
+                          diagnostics, source);
+  ASSERT_FALSE(diagnostics.had_errors());
+  const auto& update = std::get<ast::UpdateRows>(file->statements.at(0));
+  ASSERT_EQ(update.assignments.size(), 2u);
+  EXPECT_EQ(source->slice(update.assignments[0].value.span), "down");
+  EXPECT_EQ(source->slice(update.assignments[1].value.span), "(select 1 where true)");
+  EXPECT_EQ(source->slice(update.where->span), "down_count > 0");
+  EXPECT_EQ(update.down->value, " select 1 ");
+  const auto& removal = std::get<ast::DeleteRows>(file->statements.at(1));
+  EXPECT_EQ(source->slice(removal.where->span), "case when a then 1 else 2 end = 1");
+  EXPECT_TRUE(removal.irreversible);
+  EXPECT_FALSE(std::get<ast::DeleteRows>(file->statements.at(2)).where);
+  const auto& upsert = std::get<ast::InsertRows>(file->statements.at(3));
+  EXPECT_EQ(upsert.on_conflict->constraint->text, "k");
+  EXPECT_EQ(source->slice(upsert.on_conflict->assignments.at(0).value.span), "excluded.a");
+  EXPECT_EQ(source->slice(upsert.on_conflict->where->span), "t.a < 2");
+  const auto& ignore = std::get<ast::InsertRows>(file->statements.at(4));
+  EXPECT_EQ(ignore.on_conflict->columns.size(), 2u);
+  EXPECT_TRUE(ignore.on_conflict->assignments.empty());
+}
+
+TEST(Grammar, DeleteWithoutFromSaysWhatItExpected) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  parse("revision '1' revises base;\ndelete t;", diagnostics, source);
+  ASSERT_EQ(diagnostics.all().size(), 1u);
+  EXPECT_EQ(diagnostics.all()[0].message, "expected `from`, got `t`");
+}
+
 }  // namespace
 }  // namespace migc
