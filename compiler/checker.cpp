@@ -1344,12 +1344,8 @@ class StatementChecker {
   std::optional<std::string> row_expression_sql(const ast::Expression& expression, std::string_view what, const Table& table,
                                                 std::span<const std::string_view> aliases) {
     std::string text(revision_.file->slice(expression.span));
-    const ExpressionFacts facts = read_expression(text);
-    if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
-      return std::nullopt;
-    }
-    if (!names_exist(expression.span, text, facts, what, false)) return std::nullopt;
+    const auto facts = read_fragment(expression, text, what);
+    if (!facts || !names_exist(expression.span, text, *facts, what, false)) return std::nullopt;
     const RowExpressionNames names = row_expression_names(text);
     bool known = true;
     for (const auto& reference : names.columns) {
@@ -1667,14 +1663,10 @@ class StatementChecker {
   // 5,000 and 10,000 levels of `1+1+...` at the default max_stack_depth).
   static constexpr std::size_t most_expression_nesting = 1000;
 
-  // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
-  // what is written in it, quotes and comments included, cannot reach past it. The columns it
-  // names must be those of `table`; with none (a default, an inserted value), it may name none.
-  // In an index (`immutable_only`), every function must be immutable, as PostgreSQL demands.
-  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table,
-                                            bool immutable_only = false, bool subquery_allowed = false) {
-    std::string text(revision_.file->slice(expression.span));
-    const ExpressionFacts facts = read_expression(text);
+  // What PostgreSQL's parser makes of a fragment (its `text`), if it is one expression the
+  // server can analyse.
+  std::optional<ExpressionFacts> read_fragment(const ast::Expression& expression, std::string_view text, std::string_view what) {
+    ExpressionFacts facts = read_expression(text);
     if (facts.error) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
       return std::nullopt;
@@ -1685,6 +1677,19 @@ class StatementChecker {
                                       "it fails with `stack depth limit exceeded` a few thousand levels deep"});
       return std::nullopt;
     }
+    return facts;
+  }
+
+  // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
+  // what is written in it, quotes and comments included, cannot reach past it. The columns it
+  // names must be those of `table`; with none (a default, an inserted value), it may name none.
+  // In an index (`immutable_only`), every function must be immutable, as PostgreSQL demands.
+  std::optional<std::string> expression_sql(const ast::Expression& expression, std::string_view what, const Table* table,
+                                            bool immutable_only = false, bool subquery_allowed = false) {
+    std::string text(revision_.file->slice(expression.span));
+    const auto read = read_fragment(expression, text, what);
+    if (!read) return std::nullopt;
+    const ExpressionFacts& facts = *read;
     // Stored expressions are evaluated row by row, in PostgreSQL's executor or in its planner,
     // where a query cannot run (0A000).
     if (facts.subquery && !subquery_allowed) {
