@@ -91,9 +91,12 @@ const ScannedFile& tokens_from(std::string_view text, std::span<const Token>& to
   return file;
 }
 
+// A stop is a keyword of PostgreSQL's, or a word of the language's own that PostgreSQL takes as
+// a plain name (`down`, `irreversible`), written unquoted.
 bool is_stop(std::string_view text, const Token& token, std::span<const std::string_view> stops) {
-  if (!token.keyword) return false;
-  const std::string word = folded(text.substr(token.start, token.end - token.start));
+  const std::string_view written = text.substr(token.start, token.end - token.start);
+  if (!token.keyword && (token.kind != PG_QUERY__TOKEN__IDENT || written.starts_with('"'))) return false;
+  const std::string word = folded(written);
   return std::find(stops.begin(), stops.end(), word) != stops.end();
 }
 
