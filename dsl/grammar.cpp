@@ -97,13 +97,57 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
   return false;
 }
 
-bool has_nul(const SourceFile& source, Diagnostics& diagnostics) {
+// Where `text` first stops being UTF-8 (a stray byte, a truncated or overlong sequence, a
+// surrogate, past U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    } else if (byte >= 0xc2 && byte <= 0xdf) {
+      length = 2;
+      code = byte & 0x1f;
+    } else if (byte >= 0xe0 && byte <= 0xef) {
+      length = 3;
+      code = byte & 0x0f;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      length = 4;
+      code = byte & 0x07;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return i;
+      code = (code << 6) | (next & 0x3f);
+    }
+    const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+    if (overlong || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// What no revision may hold, whatever its statements say.
+bool has_forbidden_bytes(const SourceFile& source, Diagnostics& diagnostics) {
   // libpq ends SQL text at a NUL: whatever followed one would silently vanish.
-  const auto nul = source.text().find('\0');
-  if (nul == std::string::npos) return false;
-  const auto at = static_cast<std::uint32_t>(nul);
-  diagnostics.report(SyntaxKind::NulByte, {&source, {at, at + 1}});
-  return true;
+  if (const auto nul = source.text().find('\0'); nul != std::string::npos) {
+    const auto at = static_cast<std::uint32_t>(nul);
+    diagnostics.report(SyntaxKind::NulByte, {&source, {at, at + 1}});
+    return true;
+  }
+  // PostgreSQL refuses SQL text that is not UTF-8 (22021), and the compiler's own readers of it
+  // (libpg_query's tree, as JSON) cannot hold it.
+  if (const auto bad = invalid_utf8_at(source.text()); bad != std::string_view::npos) {
+    const auto at = static_cast<std::uint32_t>(bad);
+    diagnostics.report(SyntaxKind::InvalidUtf8, {&source, {at, at + 1}});
+    return true;
+  }
+  return false;
 }
 
 // Moves `it` past `down {`, the start of a revision's hand-written down, if it stands there.
@@ -163,7 +207,7 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
 }  // namespace
 
 std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
-  if (has_nul(source, diagnostics)) return std::nullopt;
+  if (has_forbidden_bytes(source, diagnostics)) return std::nullopt;
   Iterator it = source.text().begin();
   ast::File file;
   if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
@@ -173,7 +217,7 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
 
 ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
   ast::File file;
-  if (!has_nul(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics, FileKind::model);
+  if (!has_forbidden_bytes(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics, FileKind::model);
   return file;
 }
 
