@@ -63,6 +63,8 @@ Tree parse(const std::string& sql) {
     tree.error = SqlError{cursor > 0 ? static_cast<std::size_t>(cursor - 1) : sql.size(), result.error->message};
   } else {
     tree.json = Json::parse(result.parse_tree, nullptr, false);
+    // libpg_query copies bytes that are not UTF-8 into its JSON, which then does not parse.
+    if (tree.json.is_discarded()) tree.error = SqlError{0, "the text is not UTF-8"};
   }
   pg_query_free_parse_result(result);
   return tree;
