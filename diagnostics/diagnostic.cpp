@@ -23,12 +23,22 @@ std::string format_place(const Location& where) {
 
 // The source line and a caret under the span. Tabs are kept in the caret line's indentation
 // so that the caret lines up whatever the terminal's tab width.
+// A line past `longest_line` bytes is shown as the stretch around the column: an input with many
+// diagnostics on one long line would otherwise print that line again for each.
+constexpr std::size_t longest_line = 4096;
+constexpr std::size_t shown_around = 200;
+
 std::string format_excerpt(const Location& where) {
   const LineColumn lc = where.file->line_column(where.span.begin);
-  const std::string_view line = where.file->line_text(lc.line);
+  std::string_view line = where.file->line_text(lc.line);
+  std::size_t column = lc.column - 1;
+  if (line.size() > longest_line) {
+    const std::size_t from = column > shown_around ? column - shown_around : 0;
+    line = line.substr(from, 2 * shown_around);
+    column -= from;
+  }
   const std::string number = std::to_string(lc.line);
   std::string out = fmt::format("{:>5} | {}\n{:>5} | ", number, line, "");
-  const std::size_t column = lc.column - 1;
   for (std::size_t i = 0; i < column && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
   out += '^';
   const std::size_t span_length = where.span.end > where.span.begin ? where.span.end - where.span.begin : 1;
