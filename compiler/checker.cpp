@@ -2037,6 +2037,12 @@ class StatementChecker {
       const Span span{within(text, statement.offset + lead).begin,
                       std::min(text.end, static_cast<std::uint32_t>(within(text, statement.offset + lead).begin + shown.size()))};
       facts.maintenance_only = facts.maintenance_only && statement.maintenance;
+      if (statement.block_ends_transaction && !outside_transaction) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
+        diagnostic.notes.push_back({{}, "PostgreSQL lets a block commit only outside a transaction block: declare the step "
+                                        "`execute outside transaction $$ ... $$`, where each statement runs on its own"});
+        return std::nullopt;
+      }
       if (statement.transaction_control) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
         diagnostic.notes.push_back({{}, outside_transaction

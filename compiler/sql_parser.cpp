@@ -341,12 +341,62 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
       if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "concurrently") return "reindex concurrently";
     }
   }
+  if (kind == "ReindexStmt") {
+    const std::string object = text_field(node, "kind");
+    if (object == "REINDEX_OBJECT_SCHEMA") return "reindex schema";
+    if (object == "REINDEX_OBJECT_SYSTEM") return "reindex system";
+    if (object == "REINDEX_OBJECT_DATABASE") return "reindex database";
+  }
+  if (kind == "ClusterStmt" && !node.contains("relation")) return "cluster (of every table)";
+  if (kind == "DiscardStmt" && text_field(node, "target") == "DISCARD_ALL") return "discard all";
+  if (kind == "CreateSubscriptionStmt") {
+    // Only creating its replication slot, which it does unless told not to connect or not to.
+    for (const auto& option : node.value("options", Json::array())) {
+      const Json& element = option.value("DefElem", Json::object());
+      const std::string name = element.value("defname", "");
+      const Json& value = element.value("arg", Json::object());
+      // `false` is a string to the grammar, `off` a type name, `0` an integer.
+      std::string given;
+      if (value.contains("String")) given = value["String"].value("sval", "");
+      if (value.contains("TypeName")) {
+        const auto names = string_list(value["TypeName"].value("names", Json::array()));
+        if (!names.empty()) given = names.back();
+      }
+      if (value.contains("Integer")) given = std::to_string(value["Integer"].value("ival", 0));
+      if ((name == "create_slot" || name == "connect") && (given == "false" || given == "off" || given == "0")) return "";
+    }
+    return "create subscription";
+  }
+  if (kind == "DropSubscriptionStmt") return "drop subscription";
+  if (kind == "AlterDatabaseStmt") {
+    for (const auto& option : node.value("options", Json::array())) {
+      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "tablespace") return "alter database ... set tablespace";
+    }
+  }
   if (kind == "CreatedbStmt") return "create database";
   if (kind == "DropdbStmt") return "drop database";
   if (kind == "AlterSystemStmt") return "alter system";
   if (kind == "CreateTableSpaceStmt") return "create tablespace";
   if (kind == "DropTableSpaceStmt") return "drop tablespace";
   return "";
+}
+
+// Whether a DO block commits or rolls back: PostgreSQL refuses that inside a transaction block
+// ("invalid transaction termination") only once the block runs.
+bool block_ends_transaction(const Json& node, std::string_view statement) {
+  for (const auto& argument : node.value("args", Json::array())) {
+    const Json& option = argument.value("DefElem", Json::object());
+    if (option.value("defname", "") == "language" &&
+        option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
+      return false;
+    }
+  }
+  const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(std::string(statement).c_str());
+  const std::string_view tree = result.error == nullptr && result.plpgsql_funcs != nullptr ? result.plpgsql_funcs : "";
+  const bool ends = tree.find("{\"PLpgSQL_stmt_commit\":") != std::string_view::npos ||
+                    tree.find("{\"PLpgSQL_stmt_rollback\":") != std::string_view::npos;
+  pg_query_free_plpgsql_parse_result(result);
+  return ends;
 }
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
@@ -916,9 +966,12 @@ ParsedSql parse_statements(std::string_view sql) {
       out.no_language_statement = std::move(change->no_statement);
       out.relations = std::move(change->relations);
     }
-    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
+    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.outside_transaction = outside_transaction(kind, *node);
-    out.transaction_control = kind == "TransactionStmt";
+    // SET TRANSACTION too: PostgreSQL takes it only before the transaction's first query.
+    out.transaction_control =
+        kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
+    out.block_ends_transaction = kind == "DoStmt" && block_ends_transaction(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "CreateExtensionStmt") {

@@ -120,7 +120,8 @@ struct SqlStatement {
   bool maintenance = false;
   // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
   std::string outside_transaction;
-  bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...
+  bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET TRANSACTION, ...
+  bool block_ends_transaction = false;  // a DO block that commits or rolls back: only outside a transaction
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
