@@ -181,6 +181,14 @@ std::optional<Change> table_change(const std::string& table, const Json& command
 // would change behind its back. Nothing for views, functions, triggers, policies, grants and
 // the other objects the compiler does not model.
 std::optional<Change> change_of(const std::string& kind, const Json& node) {
+  // A temporary table or sequence lives in its session's own schema, and ends with it.
+  const auto temporary = [](const Json& relation) { return text_field(relation, "relpersistence") == "t"; };
+  if ((kind == "CreateStmt" && temporary(node.value("relation", Json::object()))) ||
+      (kind == "CreateSeqStmt" && temporary(node.value("sequence", Json::object()))) ||
+      (kind == "CreateTableAsStmt" && temporary(node.value("into", Json::object()).value("rel", Json::object()))) ||
+      (kind == "SelectStmt" && temporary(node.value("intoClause", Json::object()).value("rel", Json::object())))) {
+    return std::nullopt;
+  }
   if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
   if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
       (kind == "SelectStmt" && node.contains("intoClause"))) {

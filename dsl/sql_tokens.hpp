@@ -26,6 +26,10 @@ constexpr int max_nesting = 100;
 std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
                                 std::size_t& too_deep_at);
 
+// The name a `U&"..."` identifier stands for, its escapes (`\XXXX`, `\+XXXXXX`, `\\`)
+// decoded as UTF-8.
+std::string unicode_escaped_name(std::string_view token);
+
 // The names SQL text uses, by PostgreSQL's lexer: each identifier or keyword outside strings
 // and comments, as PostgreSQL folds it (quoted names as written), and those of dollar-quoted
 // bodies, read as SQL in turn. Whether a fragment or raw step names a column is read from
