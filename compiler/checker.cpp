@@ -979,6 +979,15 @@ class StatementChecker {
       const Column* found = find_column(*table, column);
       if (found == nullptr || !assignable(*table, *found, column, given)) return;
     }
+    for (const Column& column : table->columns) {
+      const auto domain = column.type.user_defined ? schema_.domains().find(column.type.name) : schema_.domains().end();
+      const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
+                          (domain != schema_.domains().end() && domain->second.default_sql);
+      if (!column.not_null || filled || given.contains(column.name)) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullNotGiven, at(node.table.span), table->name, column.name);
+      diagnostic.notes.push_back({{}, "PostgreSQL would refuse each row: null value violates the not-null constraint"});
+      return;
+    }
     op::InsertRows insert{table->name, {}, {}, {}, {}, {}};
     for (const auto& row : node.rows) {
       if (row.size() != node.columns.size()) {
@@ -988,7 +997,8 @@ class StatementChecker {
       std::vector<std::string> values;
       for (std::size_t i = 0; i < row.size(); ++i) {
         auto sql = expression_sql(row[i], "an inserted value", nullptr, false, true);
-        if (!sql || !value_fits(row[i], *sql, table->find_column(node.columns[i].text)->type)) return;
+        const Column& column = *table->find_column(node.columns[i].text);
+        if (!sql || !value_fits(row[i], *sql, column.type, column.not_null)) return;
         values.push_back(std::move(*sql));
       }
       insert.rows.push_back(std::move(values));
@@ -1332,7 +1342,7 @@ class StatementChecker {
       const Column* column = find_column(table, assignment.column);
       if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
-      if (!sql || !value_fits(assignment.value, *sql, column->type)) return std::nullopt;
+      if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null)) return std::nullopt;
       checked.push_back({column->name, std::move(*sql)});
     }
     return checked;
@@ -1846,9 +1856,14 @@ class StatementChecker {
   // A constant given to a column (a default, an inserted value) must be a value of its type, as
   // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
   // more than a constant is PostgreSQL's to judge.
-  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type) {
+  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type, bool not_null = false) {
     const auto constant = constant_of(sql);
     if (!constant || constant->casts.size() > 1) return true;
+    if (not_null && constant->kind == SqlConstant::Kind::null) {
+      diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), column_type.sql(),
+                          "the column is not null");
+      return false;
+    }
     ColumnType type = column_type;
     if (constant->casts.size() == 1) {
       const auto& names = constant->casts[0];
