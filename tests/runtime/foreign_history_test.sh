@@ -120,6 +120,12 @@ left_at migc_foreign_flyway_undo 2 "$flyway_table;
   $(flyway_row 1 "'1'" SQL V1__accounts.sql true); $(flyway_row 2 "'2'" SQL V2__orders.sql true);
   $(flyway_row 3 "'3'" SQL V3__note.sql true); $(flyway_row 4 "'3'" UNDO_SQL U3__note.sql true)"
 adopted Flyway migc_foreign_flyway_undo 2 "2:stamp,3:upgrade,20240101120000:upgrade"
+# A baseline migration (B2__...) stands for 1 and 2; `flyway repair`'s DELETE row takes 3 back,
+# as Flyway then runs it again.
+left_at migc_foreign_flyway_delete 2 "$flyway_table;
+  $(flyway_row 1 "'2'" SQL_BASELINE B2__base.sql true); $(flyway_row 2 "'3'" SQL V3__note.sql true);
+  $(flyway_row 3 "'3'" DELETE V3__note.sql true)"
+adopted Flyway migc_foreign_flyway_delete 2 "2:stamp,3:upgrade,20240101120000:upgrade"
 
 # --- --json names the tool and the table.
 left_at migc_foreign_json 3 "$dbmate_table; INSERT INTO schema_migrations VALUES ('1'), ('2'), ('3')"
