@@ -403,7 +403,17 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   if (graph.order().empty() || syntax_errors) return std::nullopt;
 
   std::vector<RevisionSource> sources;
-  for (const auto& file : parsed) sources.push_back({file.syntax.header.id.value, file.file, &file.syntax});
+  std::map<std::string, std::size_t> index_of;
+  for (std::size_t i = 0; i < parsed.size(); ++i) index_of.emplace(parsed[i].syntax.header.id.value, i);
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const auto applied_before = [&graph, &index_of, i](const std::string& other) {
+      const auto found = index_of.find(other);
+      if (found == index_of.end()) return false;
+      const auto ancestry = graph.ancestry(i);
+      return std::find(ancestry.begin(), ancestry.end(), found->second) != ancestry.end();
+    };
+    sources.push_back({parsed[i].syntax.header.id.value, parsed[i].file, &parsed[i].syntax, applied_before});
+  }
   const CreationSites sites = find_creation_sites(sources);
 
   CompiledChain chain;

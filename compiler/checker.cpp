@@ -1942,8 +1942,7 @@ class StatementChecker {
       for (auto& other : names_of(schema_.composites())) candidates.push_back(std::move(other));
       const std::string guess = closest_match(to_string(name), candidates);
       if (const auto site = sites_.types.find(name); site != sites_.types.end()) {
-        diagnostic.notes.push_back({site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                                                    name, site->second.revision, revision_.id)});
+        diagnostic.notes.push_back({site->second.where, created_elsewhere(to_string(name), site->second.revision)});
       } else if (const auto extension = extension_of_type(type.names.back()); !extension.empty()) {
         diagnostic.notes.push_back({{}, extension_note(extension)});
       } else if (!guess.empty()) {
@@ -2464,6 +2463,17 @@ class StatementChecker {
     return false;
   }
 
+  // Why an object that revision `creator` creates is not there: that revision comes later or on
+  // another branch, or it came before and the object has gone since.
+  std::string created_elsewhere(const std::string& shown, const std::string& creator) const {
+    if (revision_.applied_before && revision_.applied_before(creator)) {
+      return fmt::format("`{}` is created by revision {}, applied before revision {}: it was dropped or renamed since, or its "
+                         "statement failed",
+                         shown, creator, revision_.id);
+    }
+    return fmt::format("`{}` is created by revision {}, which is not applied before revision {}", shown, creator, revision_.id);
+  }
+
   // `site`: where the object is created elsewhere in the chain, if it is.
   void report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
                       const Origin* site) {
@@ -2471,8 +2481,7 @@ class StatementChecker {
     if (site != nullptr && site->revision == revision_.id) {
       diagnostic.notes.push_back({site->where, fmt::format("`{}` would be created here, but that statement failed", shown)});
     } else if (site != nullptr) {
-      diagnostic.notes.push_back({site->where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                                           shown, site->revision, revision_.id)});
+      diagnostic.notes.push_back({site->where, created_elsewhere(shown, site->revision)});
     } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
