@@ -1,0 +1,201 @@
+// SQL statements into the language. A modelled change is tried as written, then as PostgreSQL's
+// deparser writes it in the language's terms (sql_parser.cpp's spell_statements), and kept in
+// the first form the language's grammar reads whole; the checker judges it when the chain builds.
+#include "compiler/sql_translate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/authoring.hpp"
+#include "compiler/render_language.hpp"
+#include "compiler/sql_parser.hpp"
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
+#include "dsl/grammar.hpp"
+#include "postgres/sql_text.hpp"
+
+namespace migc {
+namespace {
+
+// Whether the language's grammar reads `statement` whole, as one statement.
+bool language_reads(const std::string& statement) {
+  const SourceFile file("import.mig", "revision 'import' revises base;\n" + statement + ";\n");
+  Diagnostics diagnostics;
+  const auto parsed = parse_revision_file(file, diagnostics);
+  return parsed && diagnostics.error_count() == 0 && parsed->statements.size() == 1;
+}
+
+// The first spelling whose every statement the language reads; empty when none.
+std::vector<std::string> language_spelling(const SqlSpelling& statement) {
+  for (const auto& spelling : statement.spellings) {
+    if (!spelling.empty() && std::all_of(spelling.begin(), spelling.end(), language_reads)) return spelling;
+  }
+  return {};
+}
+
+std::size_t line_of(const SqlSection& section, std::size_t offset) {
+  const std::string_view before = std::string_view(section.text).substr(0, std::min(offset, section.text.size()));
+  return section.first_line + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+}
+
+std::string place_of(const SqlSection& section, std::size_t offset) {
+  return fmt::format("{}:{}", section.file, line_of(section, offset));
+}
+
+// Writes one migration's revision, collecting what it cannot say.
+class RevisionWriter {
+ public:
+  RevisionWriter(const ToolMigration& migration, std::vector<HumanNeeded>& needs_human)
+      : migration_(migration), needs_human_(needs_human) {}
+
+  std::string body() {
+    std::optional<SpelledSql> down;
+    if (migration_.down) {
+      down = spell_statements(migration_.down->text);
+      if (down->error) {
+        human(*migration_.down, down->error->offset, "", "PostgreSQL's parser rejects it: " + down->error->message);
+        down.reset();
+      } else if (std::all_of(down->statements.begin(), down->statements.end(),
+                             [](const SqlSpelling& s) { return s.kind == SqlSpelling::Kind::transaction_control; })) {
+        // A down file with nothing to run (golang-migrate wants one per up): the compiler
+        // derives the down instead, as no human wrote one.
+        down.reset();
+      }
+    }
+    const SpelledSql up = spell_statements(migration_.up.text);
+    if (up.error) {
+      human(migration_.up, up.error->offset, "", "PostgreSQL's parser rejects it: " + up.error->message);
+      return out_;
+    }
+    if (migration_.no_transaction) {
+      out_ += "-- The tool ran this migration outside a transaction; the statements below run in the revision's.\n";
+    }
+    if (write_outside_transaction(up, down)) return out_;
+    const bool down_block = down.has_value();
+    for (const auto& statement : up.statements) write_up(statement, down_block);
+    if (down_block) {
+      out_ += "\ndown {\n";
+      for (const auto& statement : down->statements) write_down(statement);
+      out_ += "}\n";
+    }
+    return out_;
+  }
+
+ private:
+  void human(const SqlSection& section, std::size_t offset, const std::string& statement, const std::string& why) {
+    HumanNeeded needed{place_of(section, offset), statement, why};
+    out_ += "-- needs a human: " + sql_comment_text(needed.place + ": " + why) + "\n";
+    if (!statement.empty()) out_ += "--   " + sql_comment_text(statement) + "\n";
+    needs_human_.push_back(std::move(needed));
+  }
+
+  // A migration of statements that PostgreSQL runs only outside a transaction (other than
+  // `create index concurrently`, a statement of the language): one raw step outside the
+  // revision's transaction, which must then be alone in it.
+  bool write_outside_transaction(const SpelledSql& up, const std::optional<SpelledSql>& down) {
+    const auto raw_outside = [](const SqlSpelling& s) { return !s.outside_transaction.empty() && s.kind != SqlSpelling::Kind::modelled; };
+    if (std::none_of(up.statements.begin(), up.statements.end(), raw_outside)) return false;
+    std::string body;
+    bool maintenance = true;
+    for (const auto& statement : up.statements) {
+      if (statement.kind == SqlSpelling::Kind::transaction_control) continue;
+      if (statement.kind == SqlSpelling::Kind::modelled) {
+        human(migration_.up, statement.offset, statement.text,
+              "a change the language must say, in a migration that also runs statements outside a transaction: split the migration");
+        continue;
+      }
+      maintenance = maintenance && statement.maintenance;
+      body += (body.empty() ? "" : ";\n") + statement.text;
+    }
+    out_ += "execute outside transaction " + dollar_quote("\n" + body + "\n");
+    if (down) {
+      std::string undo;
+      for (const auto& statement : down->statements) {
+        if (statement.kind == SqlSpelling::Kind::transaction_control) continue;
+        undo += (undo.empty() ? "" : ";\n") + statement.text;
+      }
+      out_ += " down " + dollar_quote("\n" + undo + "\n");
+    } else if (!maintenance) {
+      out_ += " irreversible";
+    }
+    out_ += ";\n";
+    return true;
+  }
+
+  void write_raw(const SqlSpelling& statement, std::string_view suffix) {
+    out_ += "execute " + dollar_quote("\n" + statement.text + "\n") + std::string(suffix) + ";\n";
+  }
+
+  void write_modelled(const SqlSection& section, const SqlSpelling& statement, std::string_view indent = "") {
+    if (statement.spellings.empty()) {
+      human(section, statement.offset, statement.text, statement.no_language_statement);
+      return;
+    }
+    const auto spelling = language_spelling(statement);
+    if (spelling.empty()) {
+      human(section, statement.offset, statement.text, "the language cannot say this statement as written");
+      return;
+    }
+    for (std::size_t i = 0; i < spelling.size(); ++i) out_ += std::string(i == 0 ? "" : indent) + spelling[i] + ";\n";
+  }
+
+  void write_up(const SqlSpelling& statement, bool down_block) {
+    switch (statement.kind) {
+      case SqlSpelling::Kind::transaction_control: return;  // the revision's own transaction stands for it
+      case SqlSpelling::Kind::modelled: write_modelled(migration_.up, statement); return;
+      case SqlSpelling::Kind::data:
+        // An insert the language reads is checked against the schema; without the tool's down,
+        // a data step is irreversible, as no down was written for it.
+        if (down_block) {
+          if (const auto spelling = language_spelling(statement); !spelling.empty()) {
+            for (const auto& text : spelling) out_ += text + ";\n";
+            return;
+          }
+        }
+        write_raw(statement, down_block ? "" : " irreversible");
+        return;
+      case SqlSpelling::Kind::other: write_raw(statement, down_block || statement.maintenance ? "" : " irreversible"); return;
+    }
+  }
+
+  void write_down(const SqlSpelling& statement) {
+    out_ += "  ";
+    switch (statement.kind) {
+      case SqlSpelling::Kind::transaction_control: out_.resize(out_.size() - 2); return;
+      case SqlSpelling::Kind::modelled: write_modelled(*migration_.down, statement, "  "); return;
+      case SqlSpelling::Kind::data:
+      case SqlSpelling::Kind::other:
+        if (!statement.outside_transaction.empty()) {
+          human(*migration_.down, statement.offset, statement.text, "runs only outside a transaction, in a down with other statements");
+          return;
+        }
+        write_raw(statement, "");
+        return;
+    }
+  }
+
+  const ToolMigration& migration_;
+  std::vector<HumanNeeded>& needs_human_;
+  std::string out_;
+};
+
+}  // namespace
+
+ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations) {
+  ImportResult result;
+  std::string parent;
+  for (const auto& migration : migrations) {
+    const std::string message = migration.message.empty() ? migration.up.file : migration.message;
+    std::string text = revision_file_text(migration.id, parent.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent}, message);
+    std::string origin = fmt::format("Imported by `migc import {}` from {}", import_format_name(format), migration.up.file);
+    if (migration.down && migration.down->file != migration.up.file) origin += " and " + migration.down->file;
+    text += "-- " + sql_comment_text(origin) + "\n";
+    text += RevisionWriter(migration, result.needs_human).body();
+    result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text)});
+    parent = migration.id;
+  }
+  return result;
+}
+
+}  // namespace migc
