@@ -68,10 +68,10 @@ class RevisionWriter {
       human(migration_.up, up.error->offset, "", "PostgreSQL's parser rejects it: " + up.error->message);
       return out_;
     }
+    if (write_outside_transaction(up, down)) return out_;
     if (migration_.no_transaction) {
       out_ += "-- The tool ran this migration outside a transaction; the statements below run in the revision's.\n";
     }
-    if (write_outside_transaction(up, down)) return out_;
     const bool down_block = down.has_value();
     for (const auto& statement : up.statements) write_up(statement, down_block);
     if (down_block) {
