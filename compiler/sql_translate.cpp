@@ -70,7 +70,8 @@ class RevisionWriter {
     }
     if (write_outside_transaction(up, down)) return out_;
     if (migration_.no_transaction) {
-      out_ += "-- The tool ran this migration outside a transaction; the statements below run in the revision's.\n";
+      out_ += "-- The tool ran this migration outside a transaction: here a `concurrently` statement runs outside one, alone in "
+              "its revision, and other statements in the revision's transaction.\n";
     }
     const bool down_block = down.has_value();
     for (const auto& statement : up.statements) write_up(statement, down_block);

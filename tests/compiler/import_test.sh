@@ -31,24 +31,54 @@ dump() {
     grep -v -E '^--|^\\(un)?restrict|^$'
 }
 
-# The tool's order and ids, read from the file names here, independently of migc.
-migrations=()
+# The tool's order and ids, read from the file names here, independently of migc: one line
+# per migration, "<id> <file>".
 case $format in
-  golang-migrate)
-    while IFS= read -r file; do migrations+=("$file"); done < <(ls "$source_dir" | grep -E '^[0-9]+_.*\.up\.sql$' | sort -n)
-    ;;
+  golang-migrate) files=$(ls "$source_dir" | grep -E '^[0-9]+_.*\.up\.sql$') ;;
+  goose) files=$(ls "$source_dir" | grep -E '^[0-9]+_.*\.sql$') ;;
+  sqlx) files=$(ls "$source_dir" | grep -E '^[0-9]+_.*\.sql$' | grep -v '\.down\.sql$') ;;
+  dbmate) files=$(ls "$source_dir" | grep -E '^[0-9]+.*\.sql$') ;;
+  flyway) files=$(ls "$source_dir" | grep -E '^V[0-9.]+__.*\.sql$') ;;
 esac
-version_of() { local prefix=${1%%_*}; echo $((10#$prefix)); }
+id_of() {
+  case $format in
+    dbmate) echo "${1%%[!0-9]*}" ;;                     # the digits as written
+    flyway) local v=${1#V}; echo "${v%%__*}" ;;          # the version as written
+    *) local prefix=${1%%_*}; echo $((10#$prefix)) ;;   # an integer
+  esac
+}
+mapfile -t migrations < <(for file in $files; do echo "$(id_of "$file") $file"; done | sort -V -k1,1)
 
-# As the tool runs one migration: golang-migrate sends the whole file as one query (PostgreSQL
-# runs it as one implicit transaction), then records the version in schema_migrations.
+# One migration, as the tool runs it, by the tool's rules:
+# - golang-migrate sends the whole file as one query, which PostgreSQL runs as one implicit
+#   transaction, and records the version in schema_migrations;
+# - dbmate runs the `-- migrate:up` section in a transaction, unless it says transaction:false;
+# - goose the `-- +goose Up` section, statement by statement, in a transaction unless the file
+#   says `-- +goose NO TRANSACTION`;
+# - sqlx the file in a transaction unless it starts with `-- no-transaction`;
+# - Flyway the V file in a transaction, unless it holds a statement that cannot run in one.
+# psql reads dollar quotes and goose's StatementBegin/End comments as the tools do.
 apply_original() {
+  local file=$source_dir/$1 single=-1
   case $format in
     golang-migrate)
-      psql "$server dbname=$original" -XAtq -v ON_ERROR_STOP=1 -c "$(cat "$source_dir/$1")" >/dev/null &&
-        sql "$original" "TRUNCATE schema_migrations; INSERT INTO schema_migrations VALUES ($(version_of "$1"), false)"
-      ;;
+      psql "$server dbname=$original" -XAtq -v ON_ERROR_STOP=1 -c "$(cat "$file")" >/dev/null &&
+        sql "$original" "TRUNCATE schema_migrations; INSERT INTO schema_migrations VALUES ($2, false)"
+      return ;;
+    dbmate)
+      grep -q -- '-- migrate:up.*transaction:false' "$file" && single=
+      sed -n '/^-- migrate:up/,/^-- migrate:down/p' "$file" >"$work/section.sql" ;;
+    goose)
+      grep -q -- '-- +goose NO TRANSACTION' "$file" && single=
+      sed -n '/^-- +goose Up/,/^-- +goose Down/p' "$file" >"$work/section.sql" ;;
+    sqlx)
+      head -1 "$file" | grep -q -- '^-- no-transaction' && single=
+      cp "$file" "$work/section.sql" ;;
+    flyway)
+      grep -qi 'concurrently' "$file" && single=
+      cp "$file" "$work/section.sql" ;;
   esac
+  psql "$server dbname=$original" -XAtq -v ON_ERROR_STOP=1 $single -f "$work/section.sql" >/dev/null
 }
 
 fresh "$original" >/dev/null
@@ -56,9 +86,10 @@ fresh "$imported" >/dev/null
 sql "$original" "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"
 versions=()
 [ ${#migrations[@]} -ge 10 ] || { echo "FAILED: only ${#migrations[@]} migrations found"; failures=$((failures + 1)); }
-for file in "${migrations[@]}"; do
-  version=$(version_of "$file")
-  apply_original "$file" || { echo "FAILED: the tool's own migration $file does not apply"; failures=$((failures + 1)); break; }
+for line in "${migrations[@]}"; do
+  version=${line%% *}
+  file=${line#* }
+  apply_original "$file" "$version" || { echo "FAILED: the tool's own migration $file does not apply"; failures=$((failures + 1)); break; }
   out=$("$migrate" --url "$server dbname=$imported" upgrade "$version" 2>&1); status=$?
   check_status "the imported chain upgrades to $version" 0 $status
   [ $status -eq 0 ] || { echo "$out" | sed 's/^/    /'; break; }
@@ -74,6 +105,8 @@ done
 # gives back the database the original had at the version before, sequence positions aside
 # (nextval() is not rolled back, and no down puts a sequence back).
 positions() { grep -v 'pg_catalog\.setval' "$@"; }
+# (sqlx's simple migrations have no down: the chain stops at its first raw step.)
+[ "$format" = sqlx ] && versions=()
 for ((i = ${#versions[@]} - 2; i >= 0; i--)); do
   version=${versions[$i]}
   out=$("$migrate" --url "$server dbname=$imported" downgrade "$version" 2>&1); status=$?
@@ -85,8 +118,10 @@ for ((i = ${#versions[@]} - 2; i >= 0; i--)); do
     echo "FAILED: down at $version, the databases differ (< original, > imported):"; sed 's/^/    /' "$work/diff"; failures=$((failures + 1))
   fi
 done
-out=$("$migrate" --url "$server dbname=$imported" downgrade base 2>&1); status=$?
-check_status "the imported chain downgrades to base" 0 $status
+if [ "$format" != sqlx ]; then
+  out=$("$migrate" --url "$server dbname=$imported" downgrade base 2>&1); status=$?
+  check_status "the imported chain downgrades to base" 0 $status
+fi
 
 # Bad input: a clear error naming the file, exit 1, no crash.
 out=$("$migc" import "$format" "$work/nowhere" --dir "$work/none" 2>&1); status=$?
