@@ -271,7 +271,8 @@ std::vector<ToolMigration> read_sqlx(const std::vector<ToolFile>& files) {
 
 // Flyway: `V<version>__<description>.sql`, undo `U<version>__...`, the version's parts separated
 // by `.` or `_` and compared as numbers (1.0 is 1); flyway_schema_history.version holds it with
-// dots. Repeatable `R__` migrations have no version to keep: refused.
+// dots. Repeatable `R__` migrations have no version to keep, and placeholders (`${name}`) no
+// value an import can know: both refused.
 using FlywayKey = std::vector<std::uint64_t>;
 std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
   Versions<FlywayKey> versions;
@@ -301,6 +302,12 @@ std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
       start = dot + 1;
     }
     while (key.size() > 1 && key.back() == 0) key.pop_back();
+    if (const auto placeholder = file.text.find("${"); placeholder != std::string::npos) {
+      const auto line = 1 + std::count(file.text.begin(), file.text.begin() + static_cast<std::ptrdiff_t>(placeholder), '\n');
+      throw ImportError(fmt::format("{}:{}: Flyway replaces placeholders `${{...}}` with its configuration's values, which an import "
+                                    "cannot know: replace them first",
+                                    file.name, line));
+    }
     const std::string message = words(name.substr(separator + 2, name.size() - separator - 2 - 4));
     if (prefix == 'U') {
       versions.add_down(key, version, SqlSection{file.name, file.text, 1});

@@ -386,7 +386,16 @@ int run_import(const Options& options) {
   }
   migc::Diagnostics diagnostics;
   migc::compile_chain(sources, diagnostics);
-  print_diagnostics(diagnostics);
+  for (const auto& diagnostic : diagnostics.all()) {
+    auto located = diagnostic;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (diagnostic.where.file != &sources[i]) continue;
+      if (const auto place = migc::origin_at(imported.revisions[i], diagnostic.where.span.begin); !place.empty()) {
+        located.notes.push_back({{}, "imported from " + place});
+      }
+    }
+    print_diagnostic(located);
+  }
   if (!imported.needs_human.empty() || diagnostics.error_count() > 0) {
     std::cerr << fmt::format("migc: {} statement(s) need a human, and the imported chain has {} error(s)\n", imported.needs_human.size(),
                              diagnostics.error_count());

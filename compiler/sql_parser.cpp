@@ -1159,6 +1159,26 @@ std::vector<std::string> deparsed_for_language(PgQuery__RawStmt* statement) {
   return {deparse(statement)};
 }
 
+// Where the first token of valid SQL starts, past the whitespace and comments before it.
+std::size_t first_token(const std::string& text) {
+  std::size_t start = 0;
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
+        start = static_cast<std::size_t>(token.start);
+        break;
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  return start;
+}
+
 std::string_view without_space(std::string_view text) {
   const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   while (!text.empty() && space(text.front())) text.remove_prefix(1);
@@ -1189,7 +1209,7 @@ SpelledSql spell_statements(std::string_view sql) {
     const std::size_t length = statements[i].value("stmt_len", sql.size() - out.offset);
     const std::string_view written = sql.substr(out.offset, length);
     out.text = std::string(without_space(written));
-    out.offset += static_cast<std::size_t>(written.find_first_not_of(" \t\r\n"));
+    out.offset += first_token(std::string(written));
     out.outside_transaction = outside_transaction(kind, *node);
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
     if (kind == "TransactionStmt") {

@@ -147,8 +147,8 @@ struct SqlSpelling {
     other,                // a raw step: functions, views, triggers, grants, DO blocks, SET, ...
   };
   Kind kind = Kind::other;
-  std::size_t offset = 0;  // into the text given
-  std::string text;        // as written, without the whitespace around it and its `;`
+  std::size_t offset = 0;  // into the text given, of its first token (past the comments before it)
+  std::string text;        // as written, comments before it included, without the whitespace around it and its `;`
   // For a modelled change (and an insert): the spellings to try, in order, each a list of the language's
   // statements (without `;`) that together say it: as written; then PostgreSQL's own deparsed
   // form without what the language leaves implicit (`if not exists`, where the compiler knows

@@ -46,8 +46,9 @@ std::string place_of(const SqlSection& section, std::size_t offset) {
 // Writes one migration's revision, collecting what it cannot say.
 class RevisionWriter {
  public:
-  RevisionWriter(const ToolMigration& migration, std::vector<HumanNeeded>& needs_human)
-      : migration_(migration), needs_human_(needs_human) {}
+  RevisionWriter(const ToolMigration& migration, std::size_t base, std::vector<StatementOrigin>& origins,
+                 std::vector<HumanNeeded>& needs_human)
+      : migration_(migration), base_(base), origins_(origins), needs_human_(needs_human) {}
 
   std::string body() {
     std::optional<SpelledSql> down;
@@ -101,6 +102,7 @@ class RevisionWriter {
     bool maintenance = true;
     for (const auto& statement : up.statements) {
       if (statement.kind == SqlSpelling::Kind::transaction_control) continue;
+      if (body.empty()) from(migration_.up, statement.offset);
       if (statement.kind == SqlSpelling::Kind::modelled) {
         human(migration_.up, statement.offset, statement.text,
               "a change the language must say, in a migration that also runs statements outside a transaction: split the migration");
@@ -142,6 +144,7 @@ class RevisionWriter {
   }
 
   void write_up(const SqlSpelling& statement, bool down_block) {
+    from(migration_.up, statement.offset);
     switch (statement.kind) {
       case SqlSpelling::Kind::transaction_control: return;  // the revision's own transaction stands for it
       case SqlSpelling::Kind::modelled: write_modelled(migration_.up, statement); return;
@@ -161,6 +164,7 @@ class RevisionWriter {
   }
 
   void write_down(const SqlSpelling& statement) {
+    from(*migration_.down, statement.offset);
     out_ += "  ";
     switch (statement.kind) {
       case SqlSpelling::Kind::transaction_control: out_.resize(out_.size() - 2); return;
@@ -176,12 +180,26 @@ class RevisionWriter {
     }
   }
 
+  // Notes that what is written next comes from `offset` of `section`.
+  void from(const SqlSection& section, std::size_t offset) { origins_.push_back({base_ + out_.size(), place_of(section, offset)}); }
+
   const ToolMigration& migration_;
+  std::size_t base_;
+  std::vector<StatementOrigin>& origins_;
   std::vector<HumanNeeded>& needs_human_;
   std::string out_;
 };
 
 }  // namespace
+
+std::string origin_at(const ImportedRevision& revision, std::size_t offset) {
+  std::string place;
+  for (const auto& origin : revision.origins) {
+    if (origin.offset > offset) break;
+    place = origin.place;
+  }
+  return place;
+}
 
 ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations) {
   ImportResult result;
@@ -192,8 +210,9 @@ ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMig
     std::string origin = fmt::format("Imported by `migc import {}` from {}", import_format_name(format), migration.up.file);
     if (migration.down && migration.down->file != migration.up.file) origin += " and " + migration.down->file;
     text += "-- " + sql_comment_text(origin) + "\n";
-    text += RevisionWriter(migration, result.needs_human).body();
-    result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text)});
+    std::vector<StatementOrigin> origins;
+    text += RevisionWriter(migration, text.size(), origins, result.needs_human).body();
+    result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text), std::move(origins)});
     parent = migration.id;
   }
   return result;

@@ -10,11 +10,23 @@
 
 namespace migc {
 
+// Where a statement of a revision came from: its byte offset in the revision's text, and
+// `<file>:<line>` in the original.
+struct StatementOrigin {
+  std::size_t offset = 0;
+  std::string place;
+};
+
 struct ImportedRevision {
   std::string id;
   std::string file_name;  // <id>_<slug>.mig
   std::string text;
+  std::vector<StatementOrigin> origins;  // in the order of their offsets
 };
+
+// The original place of what lies at `offset` of an imported revision: of the last statement
+// that starts at or before it; empty before the first.
+std::string origin_at(const ImportedRevision& revision, std::size_t offset);
 
 // A statement the import could not translate: `place` is `<file>:<line>` in the original.
 struct HumanNeeded {

@@ -140,6 +140,8 @@ TEST(ImportFlyway, RefusesRepeatableDuplicateAndMalformedVersions) {
   EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1a__a.sql", ""}}), "V1a__a.sql: `1a` is not a version (numbers separated by `.` or `_`)");
   EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1_a.sql", ""}}), "V1_a.sql: no `__` between the version and the description");
   EXPECT_EQ(error_of(ImportFormat::flyway, {{"U3__a.sql", ""}}), "U3__a.sql: a down migration without its up");
+  EXPECT_NE(error_of(ImportFormat::flyway, {{"V1__a.sql", "SELECT 1;\nGRANT SELECT ON t TO ${reader};"}}).find("V1__a.sql:2: Flyway replaces placeholders"),
+            std::string::npos);
 }
 
 TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
@@ -174,6 +176,20 @@ TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
   ASSERT_EQ(result.needs_human.size(), 1u);
   EXPECT_EQ(result.needs_human[0].place, "1_a.sql:4");
   EXPECT_EQ(result.needs_human[0].statement, "ALTER TABLE t SET UNLOGGED");
+}
+
+TEST(ImportTranslate, EachStatementKnowsItsPlaceInTheOriginal) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::dbmate, {{"7_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t ADD b int, ADD c int;\n-- migrate:down\nDROP TABLE t;\n"}});
+  const auto result = translate_migrations(ImportFormat::dbmate, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  const auto& revision = result.revisions[0];
+  const auto at = [&](std::string_view text) { return origin_at(revision, revision.text.find(text)); };
+  EXPECT_EQ(at("CREATE TABLE t"), "7_a.sql:2");
+  EXPECT_EQ(at("ALTER TABLE t ADD COLUMN b"), "7_a.sql:4");
+  EXPECT_EQ(at("ALTER TABLE t ADD COLUMN c"), "7_a.sql:4");
+  EXPECT_EQ(at("DROP TABLE t"), "7_a.sql:6");
+  EXPECT_EQ(at("revision"), "");
 }
 
 TEST(ImportTranslate, StatementsOutsideATransactionTakeTheNonTransactionalForm) {

@@ -154,6 +154,11 @@ case $format in
     check_status "a change the language has no statement for fails the import" 1 $status
     check "at its place in the original" "000100_human.up.sql:3: error: needs a human: the language has no statement for it" "$out"
     check "and the rest is written" "ALTER TABLE t SET LOGGED" "$(cat "$work"/bad_out2/100_human.mig)"
+    printf -- '-- fill later\nALTER TABLE users\n  ADD COLUMN nickname text NOT NULL;\n' >"$work/bad/000100_human.up.sql"
+    out=$("$migc" import "$format" "$work/bad" --dir "$work/bad_out3" 2>&1); status=$?
+    check_status "a statement the compiler refuses fails the import" 1 $status
+    check "with the compiler's diagnostic" "[NotNullWithoutDefault]" "$out"
+    check "and its place in the original" "note: imported from 000100_human.up.sql:2" "$out"
     ;;
 esac
 
