@@ -51,6 +51,14 @@ class RevisionWriter {
       : migration_(migration), base_(base), origins_(origins), needs_human_(needs_human) {}
 
   std::string body() {
+    // PostgreSQL's parser, as libpq, would read the text only up to a NUL byte.
+    for (const SqlSection* section : {&migration_.up, migration_.down ? &*migration_.down : nullptr}) {
+      if (section == nullptr) continue;
+      if (const auto nul = section->text.find('\0'); nul != std::string::npos) {
+        human(*section, nul, "", "the file holds a NUL byte, which PostgreSQL takes as the end of the text");
+        return out_;
+      }
+    }
     std::optional<SpelledSql> down;
     if (migration_.down) {
       down = spell_statements(migration_.down->text);

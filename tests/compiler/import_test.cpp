@@ -178,6 +178,17 @@ TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
   EXPECT_EQ(result.needs_human[0].statement, "ALTER TABLE t SET UNLOGGED");
 }
 
+TEST(ImportTranslate, ANulByteOrTextThatIsNotUtf8NeedsAHuman) {
+  const auto migrations = read_tool_migrations(ImportFormat::golang_migrate, {{"1_a.up.sql", std::string("SELECT 1;\n\0DROP TABLE t;", 24)},
+                                                                               {"2_b.up.sql", "SELECT 1;\nSELECT '\xff';\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.needs_human.size(), 2u);
+  EXPECT_EQ(result.needs_human[0].place, "1_a.up.sql:2");
+  EXPECT_EQ(result.needs_human[0].why, "the file holds a NUL byte, which PostgreSQL takes as the end of the text");
+  EXPECT_EQ(result.needs_human[1].why, "PostgreSQL's parser rejects it: the text is not UTF-8");
+  EXPECT_EQ(result.revisions[0].text.find("SELECT 1"), std::string::npos);
+}
+
 TEST(ImportTranslate, EachStatementKnowsItsPlaceInTheOriginal) {
   const auto migrations = read_tool_migrations(
       ImportFormat::dbmate, {{"7_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t ADD b int, ADD c int;\n-- migrate:down\nDROP TABLE t;\n"}});
