@@ -1159,24 +1159,31 @@ std::vector<std::string> deparsed_for_language(PgQuery__RawStmt* statement) {
   return {deparse(statement)};
 }
 
-// Where the first token of valid SQL starts, past the whitespace and comments before it.
-std::size_t first_token(const std::string& text) {
-  std::size_t start = 0;
+// Where the first token of valid SQL starts, past the whitespace and comments before it, and
+// whether a `--` comment ends it (which would swallow anything written after it on its line).
+struct Ends {
+  std::size_t first = 0;
+  bool line_comment_last = false;
+};
+Ends token_ends(const std::string& text) {
+  Ends ends;
   const PgQueryScanResult result = pg_query_scan(text.c_str());
   if (result.error == nullptr) {
     if (PgQuery__ScanResult* scanned =
             pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      bool found = false;
       for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
         const PgQuery__ScanToken& token = *scanned->tokens[i];
         if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
-        start = static_cast<std::size_t>(token.start);
-        break;
+        if (!found) ends.first = static_cast<std::size_t>(token.start);
+        found = true;
       }
+      ends.line_comment_last = scanned->n_tokens > 0 && scanned->tokens[scanned->n_tokens - 1]->token == PG_QUERY__TOKEN__SQL_COMMENT;
       pg_query__scan_result__free_unpacked(scanned, nullptr);
     }
   }
   pg_query_free_scan_result(result);
-  return start;
+  return ends;
 }
 
 std::string_view without_space(std::string_view text) {
@@ -1209,16 +1216,18 @@ SpelledSql spell_statements(std::string_view sql) {
     const std::size_t length = statements[i].value("stmt_len", sql.size() - out.offset);
     const std::string_view written = sql.substr(out.offset, length);
     out.text = std::string(without_space(written));
-    out.offset += first_token(std::string(written));
+    out.offset += token_ends(std::string(written)).first;
+    // What is written after the statement (`;`, `irreversible`) must not land in its comment.
+    if (token_ends(out.text).line_comment_last) out.text += '\n';
     out.outside_transaction = outside_transaction(kind, *node);
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
     if (kind == "TransactionStmt") {
       out.kind = SqlSpelling::Kind::transaction_control;
     } else if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt") {
-      // The language's insert is checked against the schema; its update and delete take
-      // conditions on their own table only, which SQL does not promise: those stay raw.
+      // As written, where the language reads it (its data steps take what SQL's do, but for
+      // `update ... from`, `returning`, aliases, ...: those stay raw steps).
       out.kind = SqlSpelling::Kind::data;
-      if (kind == "InsertStmt") out.spellings.push_back({out.text});
+      out.spellings.push_back({out.text});
     } else if (auto change = change_of(kind, *node)) {
       out.kind = SqlSpelling::Kind::modelled;
       if (change->statement.empty()) {

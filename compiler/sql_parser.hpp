@@ -148,8 +148,10 @@ struct SqlSpelling {
   };
   Kind kind = Kind::other;
   std::size_t offset = 0;  // into the text given, of its first token (past the comments before it)
-  std::string text;        // as written, comments before it included, without the whitespace around it and its `;`
-  // For a modelled change (and an insert): the spellings to try, in order, each a list of the language's
+  // As written, comments before it included, without the whitespace around it and its `;`; a
+  // line break last where it ends in a `--` comment.
+  std::string text;
+  // For a modelled change (and a data step): the spellings to try, in order, each a list of the language's
   // statements (without `;`) that together say it: as written; then PostgreSQL's own deparsed
   // form without what the language leaves implicit (`if not exists`, where the compiler knows
   // what exists), one statement per action of an `alter table` and per object of a `drop`.

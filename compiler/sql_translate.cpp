@@ -135,7 +135,8 @@ class RevisionWriter {
   }
 
   void write_raw(const SqlSpelling& statement, std::string_view suffix) {
-    out_ += "execute " + dollar_quote("\n" + statement.text + "\n") + std::string(suffix) + ";\n";
+    const bool line_ended = !statement.text.empty() && statement.text.back() == '\n';
+    out_ += "execute " + dollar_quote("\n" + statement.text + (line_ended ? "" : "\n")) + std::string(suffix) + ";\n";
   }
 
   void write_modelled(const SqlSection& section, const SqlSpelling& statement, std::string_view indent = "") {
@@ -156,17 +157,17 @@ class RevisionWriter {
     switch (statement.kind) {
       case SqlSpelling::Kind::transaction_control: return;  // the revision's own transaction stands for it
       case SqlSpelling::Kind::modelled: write_modelled(migration_.up, statement); return;
-      case SqlSpelling::Kind::data:
-        // An insert the language reads is checked against the schema; without the tool's down,
-        // a data step is irreversible, as no down was written for it.
-        if (down_block) {
-          if (const auto spelling = language_spelling(statement); !spelling.empty()) {
-            for (const auto& text : spelling) out_ += text + ";\n";
-            return;
-          }
+      case SqlSpelling::Kind::data: {
+        // A data step the language reads is checked against the schema at its revision; without
+        // the tool's down it is irreversible, as nobody wrote its way back.
+        const std::string suffix = down_block ? "" : " irreversible";
+        if (!statement.spellings.empty() && language_reads(statement.text + suffix)) {
+          out_ += statement.text + suffix + ";\n";
+          return;
         }
-        write_raw(statement, down_block ? "" : " irreversible");
+        write_raw(statement, suffix);
         return;
+      }
       case SqlSpelling::Kind::other: write_raw(statement, down_block || statement.maintenance ? "" : " irreversible"); return;
     }
   }

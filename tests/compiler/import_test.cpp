@@ -163,7 +163,7 @@ TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
             "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nalter table t drop column a;\n"
             "CREATE INDEX ON t USING btree ((lower(c::text)));\n"
             "execute $$\nCREATE VIEW v AS SELECT id FROM t\n$$ irreversible;\n"
-            "execute $$\nINSERT INTO t (id) VALUES (1)\n$$ irreversible;\n");
+            "INSERT INTO t (id) VALUES (1) irreversible;\n");
   EXPECT_NE(result.revisions[1].text.find("DROP TABLE t;\nDROP TABLE u;\n\ndown {\n  CREATE TABLE t (id int PRIMARY KEY);\n}\n"),
             std::string::npos);
   EXPECT_TRUE(result.needs_human.empty());
@@ -187,6 +187,18 @@ TEST(ImportTranslate, ANulByteOrTextThatIsNotUtf8NeedsAHuman) {
   EXPECT_EQ(result.needs_human[0].why, "the file holds a NUL byte, which PostgreSQL takes as the end of the text");
   EXPECT_EQ(result.needs_human[1].why, "PostgreSQL's parser rejects it: the text is not UTF-8");
   EXPECT_EQ(result.revisions[0].text.find("SELECT 1"), std::string::npos);
+}
+
+TEST(ImportTranslate, NothingWrittenAfterAStatementLandsInItsComment) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::sqlx, {{"1_a.sql", "CREATE TABLE t (a int PRIMARY KEY) -- the table\n;\nINSERT INTO t (a) VALUES (1) -- one row\n;\n"}});
+  const auto result = translate_migrations(ImportFormat::sqlx, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  EXPECT_NE(result.revisions[0].text.find("CREATE TABLE t (a int PRIMARY KEY) -- the table\n;\nINSERT INTO t (a) VALUES (1) -- one row\n irreversible;\n"),
+            std::string::npos)
+      << result.revisions[0].text;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
 TEST(ImportTranslate, EachStatementKnowsItsPlaceInTheOriginal) {
