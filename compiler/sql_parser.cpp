@@ -1112,10 +1112,29 @@ std::vector<std::string> deparsed_for_language(PgQuery__RawStmt* statement) {
     case PG_QUERY__NODE__NODE_CREATE_STMT: node->create_stmt->if_not_exists = 0; break;
     case PG_QUERY__NODE__NODE_INDEX_STMT: node->index_stmt->if_not_exists = 0; return {index_for_language(statement)};
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: node->create_seq_stmt->if_not_exists = 0; break;
-    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: node->create_extension_stmt->if_not_exists = 0; break;
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: {
+      // `with schema public` says where an extension goes by default; the language says no more.
+      PgQuery__CreateExtensionStmt* extension = node->create_extension_stmt;
+      extension->if_not_exists = 0;
+      const std::size_t count = extension->n_options;
+      const auto in_public = [](const PgQuery__Node* option) {
+        const PgQuery__DefElem* element = option->def_elem;
+        return element != nullptr && std::string_view(element->defname) == "schema" && element->arg != nullptr &&
+               element->arg->string != nullptr && std::string_view(element->arg->string->sval) == "public";
+      };
+      if (count == 1 && extension->options[0]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && in_public(extension->options[0])) {
+        extension->n_options = 0;
+      }
+      std::string text = deparse(statement);
+      extension->n_options = count;
+      return {text};
+    }
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: node->alter_enum_stmt->skip_if_new_val_exists = 0; break;
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: node->create_schema_stmt->if_not_exists = 0; break;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
       PgQuery__AlterTableStmt* alter = node->alter_table_stmt;
+      // `only`: the language's tables have no children for it to leave out.
+      if (alter->relation != nullptr) alter->relation->inh = 1;
       const std::size_t count = alter->n_cmds;
       PgQuery__Node** commands = alter->cmds;
       std::vector<std::string> out;

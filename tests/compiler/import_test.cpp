@@ -169,6 +169,24 @@ TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
   EXPECT_TRUE(result.needs_human.empty());
 }
 
+TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::goose, {{"1_dump.sql",
+                             "-- +goose Up\nCREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;\n"
+                             "CREATE TABLE public.t (id integer NOT NULL);\n"
+                             "ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n"
+                             "CREATE TYPE mood AS ENUM ('a');\nALTER TYPE mood ADD VALUE IF NOT EXISTS 'b';\n"}});
+  const auto result = translate_migrations(ImportFormat::goose, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  EXPECT_TRUE(result.needs_human.empty());
+  const std::string& text = result.revisions[0].text;
+  EXPECT_NE(text.find("\nCREATE EXTENSION pgcrypto;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nALTER TYPE mood ADD VALUE 'b';\n"), std::string::npos) << text;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
 TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
   const auto migrations = read_tool_migrations(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t SET UNLOGGED;\n"
                                                                                   "-- migrate:down\nDROP TABLE t;\n"}});
