@@ -1247,8 +1247,9 @@ SpelledSql spell_statements(std::string_view sql) {
       // `update ... from`, `returning`, aliases, ...: those stay raw steps).
       out.kind = SqlSpelling::Kind::data;
       out.spellings.push_back({out.text});
-    } else if (auto change = change_of(kind, *node)) {
+    } else if (auto change = modelled_change(kind, *node)) {
       out.kind = SqlSpelling::Kind::modelled;
+      out.relations = std::move(change->relations);
       if (change->statement.empty()) {
         out.no_language_statement = change->no_statement;
       } else {
@@ -1258,6 +1259,14 @@ SpelledSql spell_statements(std::string_view sql) {
           out.spellings.push_back(std::move(deparsed));
         }
       }
+    }
+    if (kind == "ViewStmt") {
+      out.created_relation = relation_names(*node, "view");
+    } else if (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") {
+      out.created_relation = relation_names(node->value("into", Json::object()), "rel");
+    } else if (kind == "IndexStmt" && !text_field(*node, "idxname").empty()) {
+      out.created_relation = relation_names(*node);
+      out.created_relation.back() = text_field(*node, "idxname");
     }
     spelled.statements.push_back(std::move(out));
   }

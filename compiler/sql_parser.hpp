@@ -157,6 +157,11 @@ struct SqlSpelling {
   // what exists), one statement per action of an `alter table` and per object of a `drop`.
   std::vector<std::vector<std::string>> spellings;
   std::string no_language_statement;  // why the language cannot say a modelled change
+  // The relations a modelled change acts on by name (schema first when qualified), as
+  // SqlStatement's; and the relation it creates where that may be no table of the compiler's:
+  // a view, a materialized view, an index (which may be a view's).
+  std::vector<std::vector<std::string>> relations;
+  std::vector<std::string> created_relation;
   std::string outside_transaction;    // as SqlStatement's
   bool maintenance = false;
 };

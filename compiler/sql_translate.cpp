@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "compiler/authoring.hpp"
 #include "compiler/render_language.hpp"
@@ -47,8 +48,8 @@ std::string place_of(const SqlSection& section, std::size_t offset) {
 class RevisionWriter {
  public:
   RevisionWriter(const ToolMigration& migration, std::size_t base, std::vector<StatementOrigin>& origins,
-                 std::vector<HumanNeeded>& needs_human)
-      : migration_(migration), base_(base), origins_(origins), needs_human_(needs_human) {}
+                 std::vector<HumanNeeded>& needs_human, std::set<QualifiedName>& views)
+      : migration_(migration), base_(base), origins_(origins), needs_human_(needs_human), views_(views) {}
 
   std::string body() {
     // PostgreSQL's parser, as libpq, would read the text only up to a NUL byte.
@@ -154,6 +155,11 @@ class RevisionWriter {
 
   void write_up(const SqlSpelling& statement, bool down_block) {
     from(migration_.up, statement.offset);
+    note_view(statement);
+    if (statement.kind == SqlSpelling::Kind::modelled && on_views_only(statement)) {
+      write_raw(statement, down_block ? "" : " irreversible");
+      return;
+    }
     switch (statement.kind) {
       case SqlSpelling::Kind::transaction_control: return;  // the revision's own transaction stands for it
       case SqlSpelling::Kind::modelled: write_modelled(migration_.up, statement); return;
@@ -175,6 +181,10 @@ class RevisionWriter {
   void write_down(const SqlSpelling& statement) {
     from(*migration_.down, statement.offset);
     out_ += "  ";
+    if (statement.kind == SqlSpelling::Kind::modelled && on_views_only(statement)) {
+      write_raw(statement, "");
+      return;
+    }
     switch (statement.kind) {
       case SqlSpelling::Kind::transaction_control: out_.resize(out_.size() - 2); return;
       case SqlSpelling::Kind::modelled: write_modelled(*migration_.down, statement, "  "); return;
@@ -192,10 +202,29 @@ class RevisionWriter {
   // Notes that what is written next comes from `offset` of `section`.
   void from(const SqlSection& section, std::size_t offset) { origins_.push_back({base_ + out_.size(), place_of(section, offset)}); }
 
+  // Whether a modelled change acts only on views the chain's raw SQL created (or their indexes):
+  // no object of the compiler's, so a raw step, as the checker takes it.
+  bool on_views_only(const SqlSpelling& statement) const {
+    if (statement.relations.empty()) return false;
+    return std::all_of(statement.relations.begin(), statement.relations.end(),
+                       [&](const std::vector<std::string>& names) { return views_.contains(qualified(names)); });
+  }
+  // Notes the views a raw statement creates, and the indexes of views.
+  void note_view(const SqlSpelling& statement) {
+    if (statement.created_relation.empty()) return;
+    if (statement.kind != SqlSpelling::Kind::modelled || on_views_only(statement)) views_.insert(qualified(statement.created_relation));
+  }
+  static QualifiedName qualified(const std::vector<std::string>& names) {
+    std::string schema = names.size() > 1 ? names[names.size() - 2] : std::string();
+    if (schema == "public") schema.clear();
+    return QualifiedName{std::move(schema), names.back()};
+  }
+
   const ToolMigration& migration_;
   std::size_t base_;
   std::vector<StatementOrigin>& origins_;
   std::vector<HumanNeeded>& needs_human_;
+  std::set<QualifiedName>& views_;
   std::string out_;
 };
 
@@ -213,6 +242,7 @@ std::string origin_at(const ImportedRevision& revision, std::size_t offset) {
 ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations) {
   ImportResult result;
   std::string parent;
+  std::set<QualifiedName> views;  // created by raw SQL so far, and their indexes
   for (const auto& migration : migrations) {
     const std::string message = migration.message.empty() ? migration.up.file : migration.message;
     std::string text = revision_file_text(migration.id, parent.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent}, message);
@@ -220,7 +250,7 @@ ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMig
     if (migration.down && migration.down->file != migration.up.file) origin += " and " + migration.down->file;
     text += "-- " + sql_comment_text(origin) + "\n";
     std::vector<StatementOrigin> origins;
-    text += RevisionWriter(migration, text.size(), origins, result.needs_human).body();
+    text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
     result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text), std::move(origins)});
     parent = migration.id;
   }

@@ -187,6 +187,23 @@ TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
+TEST(ImportTranslate, ChangesToViewsOfRawSqlStayRaw) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::golang_migrate,
+      {{"1_t.up.sql", "CREATE TABLE t (a int);\nCREATE MATERIALIZED VIEW public.totals AS SELECT count(*) AS n FROM t;\n"},
+       {"2_index.up.sql", "CREATE UNIQUE INDEX totals_n ON totals (n);\nCOMMENT ON COLUMN totals.n IS 'rows';\nCREATE INDEX t_a ON t (a);\n"},
+       {"2_index.down.sql", "DROP INDEX t_a;\nDROP INDEX totals_n;\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.revisions.size(), 2u);
+  const std::string& text = result.revisions[1].text;
+  EXPECT_NE(text.find("execute $$\nCREATE UNIQUE INDEX totals_n ON totals (n)\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("execute $$\nCOMMENT ON COLUMN totals.n IS 'rows'\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nCREATE INDEX t_a ON t (a);\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  DROP INDEX t_a;\n  execute $$\nDROP INDEX totals_n\n$$;\n"), std::string::npos) << text;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
 TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
   const auto migrations = read_tool_migrations(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t SET UNLOGGED;\n"
                                                                                   "-- migrate:down\nDROP TABLE t;\n"}});
