@@ -130,6 +130,7 @@ class StatementChecker {
     table.name = node.name;
     table.origin = {revision_.id, at(node.name.span)};
     std::vector<PendingConstraint> pending;
+    table.columns.reserve(node.columns.size());
     for (const auto& column : node.columns) {
       if (!add_column(table, column, pending)) return;
     }

@@ -900,6 +900,23 @@ struct get_info<expect_directive<sequence<Left, Right>>> {
   std::string operator()(const expect_directive<sequence<Left, Right>>& parser) const { return what(parser.subject); }
 };
 
+// A list is described by its element; an optional part, by what it would be.
+template <typename Left, typename Right>
+struct get_info<list<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const list<Left, Right>& parser) const { return what(parser.left); }
+};
+template <typename Subject>
+struct get_info<optional<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const optional<Subject>& parser) const { return what(parser.subject); }
+};
+template <typename T, unsigned Radix, unsigned MinDigits, int MaxDigits>
+struct get_info<int_parser<T, Radix, MinDigits, MaxDigits>> {
+  using result_type = std::string;
+  std::string operator()(const int_parser<T, Radix, MinDigits, MaxDigits>&) const { return "an integer"; }
+};
+
 template <>
 struct get_info<migc::grammar::keyword_parser> {
   using result_type = std::string;
