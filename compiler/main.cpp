@@ -21,10 +21,12 @@
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
 #include "compiler/diagnostic_kind.hpp"
+#include "compiler/import.hpp"
 #include "compiler/introspect.hpp"
 #include "compiler/parallel.hpp"
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
+#include "compiler/sql_translate.hpp"
 #include "postgres/connection.hpp"
 #include "postgres/ephemeral.hpp"
 #include "postgres/sql_text.hpp"
@@ -70,6 +72,8 @@ struct Options {
   std::string state_file;    // throwaway-postgres
   std::string reuse_variable;  // throwaway-postgres start: a variable naming a server to use instead
   std::vector<std::string> server_settings;
+  std::string import_format;  // import: golang-migrate, dbmate, goose, sqlx or flyway
+  std::string import_source;  // import: the tool's directory
 };
 
 std::string read_file(const std::string& path) {
@@ -383,6 +387,55 @@ int run_introspect(Options options) {
   return 0;
 }
 
+// One revision per migration of another tool's directory, then the chain built as `check` would:
+// what needs a human is listed with its place in the original files, and exits 1.
+int run_import(const Options& options) {
+  const auto format = migc::import_format(options.import_format);
+  if (!format) throw std::runtime_error(fmt::format("unknown format `{}`: golang-migrate, dbmate, goose, sqlx or flyway", options.import_format));
+  if (fs::exists(options.directory) && !expand_inputs({options.directory}).empty()) {
+    throw std::runtime_error(fmt::format("{} already holds revisions; `import` writes a whole chain: give it an empty --dir", options.directory));
+  }
+  std::vector<migc::ToolMigration> migrations;
+  try {
+    migrations = migc::read_tool_directory(*format, options.import_source);
+  } catch (const migc::ImportError& error) {
+    std::cerr << "migc: error: " << error.what() << "\n";
+    return exit_chain_errors;
+  }
+  const auto imported = migc::translate_migrations(*format, migrations);
+  fs::create_directories(options.directory);
+  std::vector<migc::SourceFile> sources;
+  for (const auto& revision : imported.revisions) {
+    const fs::path path = fs::path(options.directory) / revision.file_name;
+    write_if_changed(path, revision.text);
+    sources.emplace_back(path.string(), revision.text);
+  }
+  std::cout << fmt::format("migc: wrote {} revisions to {} ({} to {})\n", imported.revisions.size(), options.directory,
+                           imported.revisions.front().id, imported.revisions.back().id);
+  for (const auto& needed : imported.needs_human) {
+    std::cerr << fmt::format("{}: error: needs a human: {}\n", needed.place, needed.why);
+    if (!needed.statement.empty()) std::cerr << "    " << migc::sql_comment_text(needed.statement) << "\n";
+  }
+  migc::Diagnostics diagnostics;
+  migc::compile_chain(sources, diagnostics);
+  for (const auto& diagnostic : diagnostics.all()) {
+    auto located = diagnostic;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (diagnostic.where.file != &sources[i]) continue;
+      if (const auto place = migc::origin_at(imported.revisions[i], diagnostic.where.span.begin); !place.empty()) {
+        located.notes.push_back({{}, "imported from " + place});
+      }
+    }
+    print_diagnostic(located);
+  }
+  if (!imported.needs_human.empty() || diagnostics.error_count() > 0) {
+    std::cerr << fmt::format("migc: {} statement(s) need a human, and the imported chain has {} error(s)\n", imported.needs_human.size(),
+                             diagnostics.error_count());
+    return exit_chain_errors;
+  }
+  return 0;
+}
+
 // The chain's revision graph, even with several heads; nullopt (having said why) when the chain
 // has any other error.
 std::optional<migc::ChainGraph> read_chain_graph(const Options& options, std::vector<migc::SourceFile>& sources) {
@@ -670,6 +723,10 @@ int main(int argc, char** argv) {
   introspect_command->add_option("--schema", options.schema,
                                  "read only this schema, its objects unqualified (a tenant's, for the migrator's --schema)");
 
+  auto* import_command = app.add_subcommand("import", "write one revision per migration of another tool's directory of SQL files");
+  import_command->add_option("format", options.import_format, "golang-migrate, dbmate, goose, sqlx or flyway")->required();
+  import_command->add_option("source", options.import_source, "the tool's migrations directory")->required();
+
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
   merge_command->add_option("revisions", options.merge_parents, "`heads`, or the heads to merge (ids or unique prefixes)")
       ->required();
@@ -713,6 +770,7 @@ int main(int argc, char** argv) {
     if (*merge_command) return run_merge(options);
     if (*init_command) return run_init(options);
     if (*introspect_command) return run_introspect(options);
+    if (*import_command) return run_import(options);
     if (*heads_command) return run_heads(options);
     if (*history_command) return run_history(options);
     if (*graph_command) return run_graph(options);
