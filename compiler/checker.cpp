@@ -2066,6 +2066,15 @@ class StatementChecker {
                                               "a failure rolls the whole revision back"});
         return std::nullopt;
       }
+      if (!statement.session_change.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), statement.session_change);
+        diagnostic.notes.push_back({{}, statement.session_change == "search_path"
+                                            ? "the compiler's statements name objects as the migrator's search path finds them: "
+                                              "qualify names in raw SQL instead, or give a function its own `set search_path`"
+                                            : "the migrator keeps one session for the whole run, with the role and schema it was "
+                                              "given: use `set local role` inside a step, or the migrator's `--role`"});
+        return std::nullopt;
+      }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
         diagnostic.notes.push_back({{}, statement.language_statement.empty()

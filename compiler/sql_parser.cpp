@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -390,22 +391,99 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
   return "";
 }
 
-// Whether a DO block commits or rolls back: PostgreSQL refuses that inside a transaction block
-// ("invalid transaction termination") only once the block runs.
-bool block_ends_transaction(const Json& node, std::string_view statement) {
+// Which session setting a statement changes for what runs after it in the same connection: the
+// schema names resolve in (`search_path`, even SET LOCAL: the rest of the revision), the role
+// objects are made by (past the transaction), or all of them; `set_config()` as well.
+std::string session_change(const std::string& kind, const Json& node, std::string_view statement) {
+  if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "all" : "";
+  if (kind == "VariableSetStmt") {
+    const std::string variable_kind = text_field(node, "kind");
+    if (variable_kind == "VAR_RESET_ALL") return "all";
+    const std::string name = text_field(node, "name");
+    if (name == "search_path") return name;
+    if ((name == "role" || name == "session_authorization") && !flag(node, "is_local")) return name;
+    return "";
+  }
+  if (statement.find("set_config") == std::string_view::npos) return "";
+  std::string found;
+  const std::function<void(const Json&)> visit = [&](const Json& value) {
+    if (!found.empty()) return;
+    if (value.is_array()) {
+      for (const auto& element : value) visit(element);
+      return;
+    }
+    if (!value.is_object()) return;
+    if (const auto call = value.find("FuncCall"); call != value.end()) {
+      const auto names = string_list(call->value("funcname", Json::array()));
+      const Json& arguments = call->value("args", Json::array());
+      if (!names.empty() && names.back() == "set_config" && !arguments.empty()) {
+        const Json& first = arguments[0].value("A_Const", Json::object()).value("sval", Json::object());
+        const std::string setting = first.value("sval", "");
+        // Whether it is local is the third argument's business: the search path matters either way.
+        if (setting == "search_path" || setting == "role" || setting == "session_authorization") found = setting;
+      }
+    }
+    for (const auto& [key, child] : value.items()) visit(child);
+  };
+  visit(node);
+  return found;
+}
+
+// What a PL/pgSQL DO block runs, read by libpg_query's PL/pgSQL parser: whether it commits or
+// rolls back (PostgreSQL refuses that inside a transaction block, "invalid transaction
+// termination", only once the block runs), and the SQL it runs, as written or as a constant
+// EXECUTE string. What an EXECUTE builds at run time is not known here.
+struct BlockFacts {
+  bool ends_transaction = false;
+  std::vector<std::string> statements;
+};
+
+// Where a block's statement is a constant string (`EXECUTE 'alter table ...'`), that string.
+std::optional<std::string> constant_string(const std::string& expression) {
+  const auto constant = constant_of(expression);
+  if (!constant || constant->kind != SqlConstant::Kind::string || !constant->casts.empty()) return std::nullopt;
+  return constant->value;
+}
+
+void collect_block_statements(const Json& node, BlockFacts& facts) {
+  if (node.is_array()) {
+    for (const auto& element : node) collect_block_statements(element, facts);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "PLpgSQL_stmt_commit" || key == "PLpgSQL_stmt_rollback") facts.ends_transaction = true;
+    if (key == "PLpgSQL_stmt_execsql") {
+      const std::string query = value.value("sqlstmt", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+      if (!query.empty()) facts.statements.push_back(query);
+    }
+    if (key == "PLpgSQL_stmt_perform") {
+      const std::string query = value.value("expr", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+      if (!query.empty()) facts.statements.push_back(query);
+    }
+    if (key == "PLpgSQL_stmt_dynexecute") {
+      const std::string query = value.value("query", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+      if (auto text = constant_string(query)) facts.statements.push_back(std::move(*text));
+    }
+    collect_block_statements(value, facts);
+  }
+}
+
+BlockFacts read_block(const Json& node, std::string_view statement) {
+  BlockFacts facts;
   for (const auto& argument : node.value("args", Json::array())) {
     const Json& option = argument.value("DefElem", Json::object());
     if (option.value("defname", "") == "language" &&
         option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
-      return false;
+      return facts;
     }
   }
   const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(std::string(statement).c_str());
-  const std::string_view tree = result.error == nullptr && result.plpgsql_funcs != nullptr ? result.plpgsql_funcs : "";
-  const bool ends = tree.find("{\"PLpgSQL_stmt_commit\":") != std::string_view::npos ||
-                    tree.find("{\"PLpgSQL_stmt_rollback\":") != std::string_view::npos;
+  if (result.error == nullptr && result.plpgsql_funcs != nullptr) {
+    collect_block_statements(Json::parse(result.plpgsql_funcs, nullptr, false), facts);
+  }
   pg_query_free_plpgsql_parse_result(result);
-  return ends;
+  return facts;
 }
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
@@ -957,7 +1035,7 @@ std::vector<SqlExpressionNode> expression_nodes(std::string_view text) {
   return nodes;
 }
 
-ParsedSql parse_statements(std::string_view sql) {
+ParsedSql parse_statements(std::string_view sql, int depth) {
   ParsedSql parsed;
   const Tree tree = parse(std::string(sql));
   if (tree.error) {
@@ -976,11 +1054,26 @@ ParsedSql parse_statements(std::string_view sql) {
       out.relations = std::move(change->relations);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
+    out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
     out.outside_transaction = outside_transaction(kind, *node);
     // SET TRANSACTION too: PostgreSQL takes it only before the transaction's first query.
     out.transaction_control =
         kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
-    out.block_ends_transaction = kind == "DoStmt" && block_ends_transaction(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
+    if (kind == "DoStmt" && depth < max_block_depth) {
+      const BlockFacts block = read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
+      out.block_ends_transaction = block.ends_transaction;
+      // A block that changes a modelled object changes it as the statement would on its own.
+      for (const auto& inner_text : block.statements) {
+        for (const auto& inner : parse_statements(inner_text, depth + 1).statements) {
+          if (out.session_change.empty()) out.session_change = inner.session_change;
+          if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
+          out.modelled_change = inner.modelled_change + " in a DO block";
+          out.language_statement = inner.language_statement;
+          out.no_language_statement = inner.no_language_statement;
+          out.relations = inner.relations;
+        }
+      }
+    }
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "CreateExtensionStmt") {

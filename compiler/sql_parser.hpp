@@ -122,6 +122,9 @@ struct SqlStatement {
   std::string outside_transaction;
   bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET TRANSACTION, ...
   bool block_ends_transaction = false;  // a DO block that commits or rolls back: only outside a transaction
+  // The setting of the session it changes for the statements after it, later revisions' and
+  // the migrator's own ("search_path", "role", "all" for RESET ALL and DISCARD ALL), or empty.
+  std::string session_change;
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
@@ -132,8 +135,10 @@ struct ParsedSql {
   std::optional<SqlError> error;
 };
 
-// Splits `sql` into statements by PostgreSQL's parser and says what each does.
-ParsedSql parse_statements(std::string_view sql);
+// Splits `sql` into statements by PostgreSQL's parser and says what each does; a DO block by
+// the statements it runs, read `depth` blocks deep (a block may EXECUTE another).
+constexpr int max_block_depth = 8;
+ParsedSql parse_statements(std::string_view sql, int depth = 0);
 
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
