@@ -26,6 +26,10 @@ constexpr int max_nesting = 100;
 std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
                                 std::size_t& too_deep_at);
 
+// The length of the query `text` begins with (a view's): it runs, outside parentheses, up to
+// a `;`, or a `with [no] data` that ends a materialized view's definition. npos as above.
+std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at);
+
 // The names SQL text uses, by PostgreSQL's lexer: each identifier or keyword outside strings
 // and comments, as PostgreSQL folds it (quoted names as written), and those of dollar-quoted
 // bodies, read as SQL in turn. Whether a fragment or raw step names a column is read from
