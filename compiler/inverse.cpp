@@ -36,10 +36,14 @@ class Inverter {
     return way_back;
   }
 
-  // The view it replaced, or none.
+  // The view it replaced, or none. PostgreSQL's `create or replace` cannot take back the columns
+  // a replacement added: the view is then made again, with the views that read it.
   Inverse operator()(const op::CreateView& o) const {
     if (const auto old = before_.views().find(o.view.name); old != before_.views().end()) {
-      return {{op::CreateView{old->second, true}}};
+      if (old->second.columns.size() == o.view.columns.size()) return {{op::CreateView{old->second, true}}};
+      Inverse way_back{{op::DropView{o.view.name, false, true}, op::CreateView{old->second, false}}};
+      for (View& reader : dependent_views(before_, o.view.name)) way_back.operations.push_back(op::CreateView{std::move(reader), false});
+      return way_back;
     }
     return {{op::DropView{o.view.name, o.view.materialized, false}}};
   }
