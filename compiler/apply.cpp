@@ -485,11 +485,22 @@ QualifiedName relation_named(const std::vector<std::string>& names) {
 std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to) {
   const QueryFacts facts = read_query(query);
   if (facts.error) return query;
-  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, length of each name to replace
+  // Each name to replace: its offset, its length, and the new name as it is written there (with
+  // the schema it was written with, so that a rename and its way back give the query back).
+  struct Replacement {
+    std::size_t offset;
+    std::size_t length;
+    std::string text;
+    bool operator<(const Replacement& other) const { return offset < other.offset; }
+  };
+  std::vector<Replacement> replacements;
+  const auto written = [&](const std::vector<std::string>& names) {
+    return names.size() > 1 ? quote_identifier(names[0]) + "." + quote_identifier(to.name) : quote_identifier(to.name);
+  };
   std::set<std::string> unaliased;  // how `from` is written where it is read without an alias
   for (const auto& relation : facts.relations) {
     if (relation_named(relation.names) != from) continue;
-    spans.emplace_back(relation.offset, written_name_length(query, relation.offset, relation.names.size()));
+    replacements.push_back({relation.offset, written_name_length(query, relation.offset, relation.names.size()), written(relation.names)});
     if (relation.alias.empty()) unaliased.insert(relation.names.back());
   }
   for (const auto& column : facts.columns) {
@@ -497,15 +508,15 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
     if (column.names.size() < 2 || column.names.size() > 3 || !unaliased.contains(column.names[column.names.size() - 2])) continue;
     const std::vector<std::string> qualifier(column.names.begin(), column.names.end() - 1);
     if (relation_named(qualifier) != from) continue;
-    spans.emplace_back(column.offset, written_name_length(query, column.offset, qualifier.size()));
+    replacements.push_back({column.offset, written_name_length(query, column.offset, qualifier.size()), written(qualifier)});
   }
-  std::sort(spans.begin(), spans.end());
+  std::sort(replacements.begin(), replacements.end());
   std::string out;
   std::size_t at = 0;
-  for (const auto& [offset, length] : spans) {
-    if (offset < at) continue;
-    out += query.substr(at, offset - at) + quote_qualified(to);
-    at = offset + length;
+  for (const auto& replacement : replacements) {
+    if (replacement.offset < at) continue;
+    out += query.substr(at, replacement.offset - at) + replacement.text;
+    at = replacement.offset + replacement.length;
   }
   return out + query.substr(at);
 }
