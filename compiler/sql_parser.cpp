@@ -785,7 +785,11 @@ QueryFacts read_query(std::string_view text) {
   if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
   collect_query(*node, facts, ctes);
   const Json* first = node;
-  while (first->contains("larg")) first = &first->at("larg").at("SelectStmt");
+  // A set operation's columns are its first branch's (the tree holds the branch unwrapped).
+  while (first->contains("larg") && first->at("larg").is_object()) {
+    const Json& left = first->at("larg");
+    first = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
+  }
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
