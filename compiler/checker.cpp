@@ -2166,14 +2166,17 @@ class StatementChecker {
   }
 
   // Whether a raw statement's change is the compiler's business: it creates, or acts on a
-  // relation the compiler models at this revision (not a view, a materialized view's index, or
-  // a table made outside the chain).
+  // relation the compiler models at this revision (not a materialized view's index, a view's
+  // comment, or a table made outside the chain).
   bool changes_a_modelled_relation(const SqlStatement& statement) const {
     if (statement.relations.empty()) return true;
     return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
       if (names.empty() || names.size() > 2) return false;
       const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
-      return schema_.relation_kind(name) != nullptr;
+      const char* kind = schema_.relation_kind(name);
+      if (kind == nullptr) return false;
+      // Of a view, the compiler models the view itself, not its indexes or comments.
+      return !std::string_view(kind).ends_with("view") || statement.modelled_change.find("view") != std::string::npos;
     });
   }
 
