@@ -1098,7 +1098,8 @@ class StatementChecker {
     };
     for (const std::string& object : {first_in(schema_.tables(), "table"), first_in(schema_.enums(), "type"),
                                       first_in(schema_.domains(), "domain"), first_in(schema_.composites(), "type"),
-                                      first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index")}) {
+                                      first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index"),
+                                      first_in(schema_.views(), "view")}) {
       if (object.empty()) continue;
       diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
       return;
