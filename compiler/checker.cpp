@@ -78,6 +78,21 @@ const BuiltinType* find_builtin(const QualifiedName& name) {
   return builtin == builtin_types.end() ? nullptr : &*builtin;
 }
 
+// A built-in type by the name the parser gives it in pg_catalog (`int8` for bigint, `bpchar`
+// for character, `timestamptz`, ...).
+const BuiltinType* find_builtin_by_internal_name(const std::string& name) {
+  static const std::pair<std::string_view, std::string_view> internal[] = {
+      {"int2", "smallint"}, {"int4", "integer"}, {"int8", "bigint"}, {"float4", "real"}, {"float8", "double precision"},
+      {"bool", "boolean"}, {"varchar", "character varying"}, {"bpchar", "character"}, {"numeric", "numeric"},
+      {"timestamp", "timestamp without time zone"}, {"timestamptz", "timestamp with time zone"},
+      {"time", "time without time zone"}, {"timetz", "time with time zone"}, {"interval", "interval"}, {"bit", "bit"},
+      {"varbit", "bit varying"}};
+  for (const auto& [written, canonical] : internal) {
+    if (written == name) return find_builtin({"", std::string(canonical)});
+  }
+  return nullptr;
+}
+
 bool is_serial(const ast::TypeRef& type) {
   const BuiltinType* builtin = find_builtin(type.name);
   return builtin != nullptr && builtin->serial;
@@ -2705,6 +2720,13 @@ class StatementChecker {
       ViewColumn column{output.name, std::nullopt};
       if (!output.column.empty()) {
         if (const auto found = place(output.column, output.offset, false)) column.type = found->second->type;
+      } else if (!output.cast_type.empty()) {
+        // A cast to a built-in type without modifiers: PostgreSQL's parser names it in pg_catalog.
+        const auto& names = output.cast_type;
+        const QualifiedName type{"", names.back()};
+        const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
+        if (builtin == nullptr && names.size() == 1) builtin = find_builtin(type);
+        if (builtin != nullptr && !builtin->serial) column.type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
       }
       view.columns.push_back(std::move(column));
     }

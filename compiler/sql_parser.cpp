@@ -793,7 +793,7 @@ QueryFacts read_query(std::string_view text) {
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
-    for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, 0});
+    for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, {}, 0});
   }
   for (const auto& target : first->value("targetList", Json::array())) {
     const Json& res = target.value("ResTarget", Json::object());
@@ -805,6 +805,10 @@ QueryFacts read_query(std::string_view text) {
         if (field.contains("String")) column.column.push_back(field["String"].value("sval", ""));
         if (field.contains("A_Star")) column.star = true;
       }
+    }
+    if (value.contains("TypeCast")) {
+      const Json& type = value["TypeCast"].value("typeName", Json::object());
+      if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
     }
     if (res.contains("name")) {
       column.name = res.value("name", "");

@@ -112,6 +112,9 @@ struct QueryColumn {
   std::string name;                  // what PostgreSQL names the column (FigureColname), or "?column?"
   std::vector<std::string> column;   // the column it is, when it is one (`c`, `t.c`)
   bool star = false;                 // `*` or `t.*`: `column` holds the qualifier, if any
+  // The type it is cast to, when it is a cast to a type named without modifiers (`x::bigint`:
+  // pg_catalog.int8), which is then its type.
+  std::vector<std::string> cast_type;
   std::size_t offset = 0;
 };
 struct QueryFacts {
