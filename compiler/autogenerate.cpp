@@ -42,7 +42,7 @@ class Differ {
     std::set<QualifiedName> replaced_views;
     for (const auto& [name, view] : head_.views()) {
       const auto model = model_.views().find(name);
-      if (model != model_.views().end() && same_view(view, model->second)) continue;
+      if (model != model_.views().end() && same_view(view, model->second) && !loses_what_it_uses(view)) continue;
       replaced_views.insert(name);
       for (const View& reader : dependent_views(head_, name)) replaced_views.insert(reader.name);
     }
@@ -120,6 +120,21 @@ class Differ {
   }
 
  private:
+  // Whether the model drops or retypes a column the view uses, or drops a table it reads:
+  // PostgreSQL refuses both under a view, which is then made again after.
+  bool loses_what_it_uses(const View& view) const {
+    for (const auto& [relation, column] : view.uses) {
+      const Table* before = head_.find_table(relation);
+      if (before == nullptr) continue;
+      const Table* after = model_.find_table(relation);
+      if (after == nullptr) return true;
+      const Column* was = before->find_column(column);
+      const Column* is = after->find_column(column);
+      if (was != nullptr && (is == nullptr || !(is->type == was->type))) return true;
+    }
+    return false;
+  }
+
   void add(const Operation& operation) { render_language(operation, result_.statements); }
   void warn(std::string warning) { result_.warnings.push_back(std::move(warning)); }
 
