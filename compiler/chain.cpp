@@ -8,10 +8,12 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
 #include "compiler/diagnostic_kind.hpp"
+#include "compiler/parallel.hpp"
 #include "compiler/revision_graph.hpp"
 #include "dsl/grammar.hpp"
 #include "postgres/sql_text.hpp"
@@ -351,9 +353,14 @@ class BranchJoin {
 }  // namespace
 
 std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  // Files parse on their own: on every core, each into its own slots, gathered in file order.
+  std::vector<std::optional<ast::File>> syntaxes(files.size());
+  std::vector<Diagnostics> file_diagnostics(files.size());
+  for_each_index_in_parallel(files.size(), [&](std::size_t i) { syntaxes[i] = parse_revision_file(files[i], file_diagnostics[i]); });
   std::vector<ParsedFile> parsed;
-  for (const auto& file : files) {
-    if (auto syntax = parse_revision_file(file, diagnostics)) parsed.push_back({&file, std::move(*syntax)});
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    diagnostics.append(std::move(file_diagnostics[i]));
+    if (syntaxes[i]) parsed.push_back({&files[i], std::move(*syntaxes[i])});
   }
   if (files.empty()) {
     diagnostics.report(DiagnosticKind::NoRevisions, {}, "the given files");
@@ -396,7 +403,17 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   if (graph.order().empty() || syntax_errors) return std::nullopt;
 
   std::vector<RevisionSource> sources;
-  for (const auto& file : parsed) sources.push_back({file.syntax.header.id.value, file.file, &file.syntax});
+  std::map<std::string, std::size_t> index_of;
+  for (std::size_t i = 0; i < parsed.size(); ++i) index_of.emplace(parsed[i].syntax.header.id.value, i);
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const auto applied_before = [&graph, &index_of, i](const std::string& other) {
+      const auto found = index_of.find(other);
+      if (found == index_of.end()) return false;
+      const auto ancestry = graph.ancestry(i);
+      return std::find(ancestry.begin(), ancestry.end(), found->second) != ancestry.end();
+    };
+    sources.push_back({parsed[i].syntax.header.id.value, parsed[i].file, &parsed[i].syntax, applied_before});
+  }
   const CreationSites sites = find_creation_sites(sources);
 
   CompiledChain chain;

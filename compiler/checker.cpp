@@ -145,6 +145,7 @@ class StatementChecker {
     table.name = node.name;
     table.origin = {revision_.id, at(node.name.span)};
     std::vector<PendingConstraint> pending;
+    table.columns.reserve(node.columns.size());
     for (const auto& column : node.columns) {
       if (!add_column(table, column, pending)) return;
     }
@@ -1020,6 +1021,15 @@ class StatementChecker {
       const Column* found = find_column(*table, column);
       if (found == nullptr || !assignable(*table, *found, column, given)) return;
     }
+    for (const Column& column : table->columns) {
+      const auto domain = column.type.user_defined ? schema_.domains().find(column.type.name) : schema_.domains().end();
+      const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
+                          (domain != schema_.domains().end() && domain->second.default_sql);
+      if (!column.not_null || filled || given.contains(column.name)) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullNotGiven, at(node.table.span), table->name, column.name);
+      diagnostic.notes.push_back({{}, "PostgreSQL would refuse each row: null value violates the not-null constraint"});
+      return;
+    }
     op::InsertRows insert{table->name, {}, {}, {}, {}, {}};
     for (const auto& row : node.rows) {
       if (row.size() != node.columns.size()) {
@@ -1029,7 +1039,8 @@ class StatementChecker {
       std::vector<std::string> values;
       for (std::size_t i = 0; i < row.size(); ++i) {
         auto sql = expression_sql(row[i], "an inserted value", nullptr, false, true);
-        if (!sql || !value_fits(row[i], *sql, table->find_column(node.columns[i].text)->type)) return;
+        const Column& column = *table->find_column(node.columns[i].text);
+        if (!sql || !value_fits(row[i], *sql, column.type, column.not_null)) return;
         values.push_back(std::move(*sql));
       }
       insert.rows.push_back(std::move(values));
@@ -1448,7 +1459,7 @@ class StatementChecker {
       const Column* column = find_column(table, assignment.column);
       if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
-      if (!sql || !value_fits(assignment.value, *sql, column->type)) return std::nullopt;
+      if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null)) return std::nullopt;
       checked.push_back({column->name, std::move(*sql)});
     }
     return checked;
@@ -1962,9 +1973,14 @@ class StatementChecker {
   // A constant given to a column (a default, an inserted value) must be a value of its type, as
   // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
   // more than a constant is PostgreSQL's to judge.
-  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type) {
+  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type, bool not_null = false) {
     const auto constant = constant_of(sql);
     if (!constant || constant->casts.size() > 1) return true;
+    if (not_null && constant->kind == SqlConstant::Kind::null) {
+      diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), column_type.sql(),
+                          "the column is not null");
+      return false;
+    }
     ColumnType type = column_type;
     if (constant->casts.size() == 1) {
       const auto& names = constant->casts[0];
@@ -2043,8 +2059,7 @@ class StatementChecker {
       for (auto& other : names_of(schema_.composites())) candidates.push_back(std::move(other));
       const std::string guess = closest_match(to_string(name), candidates);
       if (const auto site = sites_.types.find(name); site != sites_.types.end()) {
-        diagnostic.notes.push_back({site->second.where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                                                    name, site->second.revision, revision_.id)});
+        diagnostic.notes.push_back({site->second.where, created_elsewhere(to_string(name), site->second.revision)});
       } else if (const auto extension = extension_of_type(type.names.back()); !extension.empty()) {
         diagnostic.notes.push_back({{}, extension_note(extension)});
       } else if (!guess.empty()) {
@@ -2153,6 +2168,12 @@ class StatementChecker {
       const Span span{within(text, statement.offset + lead).begin,
                       std::min(text.end, static_cast<std::uint32_t>(within(text, statement.offset + lead).begin + shown.size()))};
       facts.maintenance_only = facts.maintenance_only && statement.maintenance;
+      if (statement.block_ends_transaction && !outside_transaction) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
+        diagnostic.notes.push_back({{}, "PostgreSQL lets a block commit only outside a transaction block: declare the step "
+                                        "`execute outside transaction $$ ... $$`, where each statement runs on its own"});
+        return std::nullopt;
+      }
       if (statement.transaction_control) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
         diagnostic.notes.push_back({{}, outside_transaction
@@ -2562,6 +2583,17 @@ class StatementChecker {
     return false;
   }
 
+  // Why an object that revision `creator` creates is not there: that revision comes later or on
+  // another branch, or it came before and the object has gone since.
+  std::string created_elsewhere(const std::string& shown, const std::string& creator) const {
+    if (revision_.applied_before && revision_.applied_before(creator)) {
+      return fmt::format("`{}` is created by revision {}, applied before revision {}: it was dropped or renamed since, or its "
+                         "statement failed",
+                         shown, creator, revision_.id);
+    }
+    return fmt::format("`{}` is created by revision {}, which is not applied before revision {}", shown, creator, revision_.id);
+  }
+
   // `site`: where the object is created elsewhere in the chain, if it is.
   void report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
                       const Origin* site) {
@@ -2569,8 +2601,7 @@ class StatementChecker {
     if (site != nullptr && site->revision == revision_.id) {
       diagnostic.notes.push_back({site->where, fmt::format("`{}` would be created here, but that statement failed", shown)});
     } else if (site != nullptr) {
-      diagnostic.notes.push_back({site->where, fmt::format("`{}` is created by revision {}, which is not applied before revision {}",
-                                                           shown, site->revision, revision_.id)});
+      diagnostic.notes.push_back({site->where, created_elsewhere(shown, site->revision)});
     } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }

@@ -20,6 +20,8 @@ struct RevisionSource {
   std::string id;
   const SourceFile* file = nullptr;
   const ast::File* syntax = nullptr;
+  // Whether the revision of that id is applied before this one (asked only to explain an error).
+  std::function<bool(const std::string&)> applied_before = {};
 };
 
 // Where each named object is first created anywhere in the chain, to explain a reference to

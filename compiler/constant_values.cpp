@@ -129,6 +129,77 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   return std::nullopt;
 }
 
+// The text a constant gives a character column: a string's own, or what the assignment cast
+// of a number or boolean writes. Nothing for an integer the tree leaves unwritten.
+std::optional<std::string> as_text(const SqlConstant& constant) {
+  if (constant.kind == Kind::integer && constant.value.empty()) return std::nullopt;
+  return constant.value;
+}
+
+std::size_t characters(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+// varchar(n) and char(n) refuse a longer value, unless what is past n is only spaces (which they
+// cut off).
+std::optional<std::string> length_refused(const SqlConstant& constant, const ColumnType& type) {
+  if (type.modifiers.empty()) return std::nullopt;
+  const auto text = as_text(constant);
+  if (!text) return std::nullopt;
+  const auto limit = static_cast<std::size_t>(std::max(type.modifiers[0], 0));
+  if (characters(*text) <= limit) return std::nullopt;
+  // The bytes of the first `limit` characters.
+  std::size_t kept = 0;
+  for (std::size_t seen = 0; kept < text->size(); ++kept) {
+    if ((static_cast<unsigned char>((*text)[kept]) & 0xc0) != 0x80 && seen++ == limit) break;
+  }
+  if (text->find_first_not_of(' ', kept) == std::string::npos) return std::nullopt;
+  return fmt::format("value too long for type {}", type.sql());
+}
+
+// numeric(p, s): the value rounded to s decimals must have at most p - s digits before the point.
+std::optional<std::string> precision_refused(const SqlConstant& constant, const ColumnType& type) {
+  if (type.modifiers.empty() || (constant.kind != Kind::integer && constant.kind != Kind::number && constant.kind != Kind::string)) {
+    return std::nullopt;
+  }
+  const std::int32_t precision = type.modifiers[0];
+  const std::int32_t scale = type.modifiers.size() > 1 ? type.modifiers[1] : 0;
+  std::string text = trimmed_lower(constant.value);
+  static const std::regex number(R"([+-]?([0-9]*)\.?([0-9]*)(e([+-]?[0-9]+))?)");
+  std::smatch parts;
+  if (!std::regex_match(text, parts, number) || (parts[1].length() == 0 && parts[2].length() == 0)) return std::nullopt;
+  std::string digits = parts[1].str() + parts[2].str();
+  long exponent = 0;
+  if (parts[4].matched) {
+    const std::string written = parts[4].str();
+    std::from_chars(written.data() + (written[0] == '+' ? 1 : 0), written.data() + written.size(), exponent);
+    if (std::abs(exponent) > 100000) return std::nullopt;  // PostgreSQL's own limits say more
+  }
+  long point = static_cast<long>(parts[1].length()) + exponent;  // digits before the decimal point
+  // Rounded half away from zero at `scale` decimals.
+  const long keep = point + scale;
+  if (keep < 0) return std::nullopt;
+  if (keep < static_cast<long>(digits.size())) {
+    const bool up = digits[static_cast<std::size_t>(keep)] >= '5';
+    digits.resize(static_cast<std::size_t>(keep));
+    if (up) {
+      long i = keep - 1;
+      for (; i >= 0 && digits[static_cast<std::size_t>(i)] == '9'; --i) digits[static_cast<std::size_t>(i)] = '0';
+      if (i >= 0) {
+        ++digits[static_cast<std::size_t>(i)];
+      } else {
+        digits.insert(digits.begin(), '1');
+        ++point;
+      }
+    }
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  const long integer_digits = first == std::string::npos ? 0 : std::max(0L, point - static_cast<long>(first));
+  if (integer_digits <= precision - scale) return std::nullopt;
+  return fmt::format("numeric field overflow: a field with precision {}, scale {} must round to an absolute value less than {}",
+                     precision, scale, precision - scale <= 0 ? std::string("1") : fmt::format("10^{}", precision - scale));
+}
+
 }  // namespace
 
 std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
@@ -146,7 +217,15 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   if (name == "smallint") return integer_refused(constant, name, -32768.0L, 32767.0L);
   if (name == "integer") return integer_refused(constant, name, -2147483648.0L, 2147483647.0L);
   if (name == "bigint") return integer_refused(constant, name, -9223372036854775808.0L, 9223372036854775807.0L);
-  if (name == "numeric" || name == "real" || name == "double precision") return number_refused(constant, name);
+  if (name == "character varying" || name == "character" || name == "bit varying" || name == "bit") {
+    if (name.starts_with("bit")) return std::nullopt;
+    return length_refused(constant, type);
+  }
+  if (name == "numeric") {
+    if (auto refused = number_refused(constant, name)) return refused;
+    return precision_refused(constant, type);
+  }
+  if (name == "real" || name == "double precision") return number_refused(constant, name);
   if (name == "boolean") return boolean_refused(constant);
   if (name == "uuid") return uuid_refused(constant);
   if (name == "json" || name == "jsonb") return json_refused(constant, name);

@@ -12,6 +12,7 @@
 #include "compiler/operations.hpp"
 #include "compiler/render_sql.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/history_tables.hpp"
 #include "postgres/scratch_schema.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -31,7 +32,7 @@ WITH user_namespace AS (
 ), user_class AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, n.nspname
   FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
-  WHERE c.relname NOT LIKE 'migc\_%' AND c.relname NOT LIKE 'alembic\_version%'
+  WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ), user_table AS (
   SELECT * FROM user_class WHERE relkind IN ('r', 'p')

@@ -19,8 +19,8 @@ struct Introspected {
 };
 
 // Every user schema, or with `only_schema` just that one, its objects named as if it were
-// `public` (unqualified). migc's own tables and Alembic's alembic_version are not read, nor
-// objects that belong to an extension.
+// `public` (unqualified). migc's own tables and other tools' history tables
+// (postgres/history_tables.hpp) are not read, nor objects that belong to an extension.
 Introspected introspect(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
 // The head schema as PostgreSQL itself spells it: built in a scratch schema inside a transaction

@@ -210,7 +210,7 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     down_syntax.header = revision.syntax->header;
     down_syntax.statements = hand_written->statements;
     down_syntax.allowed = hand_written->allowed;
-    const RevisionSource down_source{revision.id, revision.file, &down_syntax};
+    const RevisionSource down_source{revision.id, revision.file, &down_syntax, revision.applied_before};
     lowered.irreversible = false;
     check_statements(down_source, CheckRole::hand_written_down, schema, sites, diagnostics, [&](PlannedOperation planned) {
       apply_operation(planned.operation, schema);

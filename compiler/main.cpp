@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,9 +21,12 @@
 #include "compiler/autogenerate.hpp"
 #include "compiler/chain.hpp"
 #include "compiler/diagnostic_kind.hpp"
+#include "compiler/import.hpp"
 #include "compiler/introspect.hpp"
+#include "compiler/parallel.hpp"
 #include "compiler/plan_writer.hpp"
 #include "compiler/schema.hpp"
+#include "compiler/sql_translate.hpp"
 #include "postgres/connection.hpp"
 #include "postgres/ephemeral.hpp"
 #include "postgres/sql_text.hpp"
@@ -68,6 +72,8 @@ struct Options {
   std::string state_file;    // throwaway-postgres
   std::string reuse_variable;  // throwaway-postgres start: a variable naming a server to use instead
   std::vector<std::string> server_settings;
+  std::string import_format;  // import: golang-migrate, dbmate, goose, sqlx or flyway
+  std::string import_source;  // import: the tool's directory
 };
 
 std::string read_file(const std::string& path) {
@@ -78,12 +84,25 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+// Whether the file holds exactly `content`, read a block at a time: a plan of thousands of
+// revisions is tens of megabytes, not worth holding twice.
+bool same_bytes(const fs::path& path, std::string_view content) {
+  std::error_code error;
+  if (fs::file_size(path, error) != content.size() || error) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 1 << 16> block;
+  for (std::size_t at = 0; at < content.size();) {
+    in.read(block.data(), static_cast<std::streamsize>(std::min(block.size(), content.size() - at)));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0 || content.compare(at, got, std::string_view(block.data(), got)) != 0) return false;
+    at += got;
+  }
+  return true;
+}
+
 // Rewrites only when the bytes differ, so Ninja's restat can skip what depends on the file.
 void write_if_changed(const fs::path& path, const std::string& content) {
-  std::error_code error;
-  if (fs::exists(path, error)) {
-    if (read_file(path.string()) == content) return;
-  }
+  if (same_bytes(path, content)) return;
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
@@ -121,6 +140,25 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   return files;
 }
 
+// Freeing a compiled chain of thousands of revisions, object by object, takes longer than the
+// kernel takes to drop the whole process: `compile` leaves it to the kernel. Reachable from a
+// static pointer, it is no leak to LeakSanitizer.
+const std::optional<migc::CompiledChain>& kept_until_exit(std::optional<migc::CompiledChain> chain) {
+  static const std::optional<migc::CompiledChain>* kept = nullptr;
+  kept = new std::optional<migc::CompiledChain>(std::move(chain));
+  return *kept;
+}
+
+// Each file read on its own, on every core: a chain of thousands of revisions is as many files.
+std::vector<migc::SourceFile> read_sources(const std::vector<std::string>& paths) {
+  std::vector<std::string> texts(paths.size());
+  migc::for_each_index_in_parallel(paths.size(), [&](std::size_t i) { texts[i] = read_file(paths[i]); });
+  std::vector<migc::SourceFile> sources;
+  sources.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) sources.emplace_back(paths[i], std::move(texts[i]));
+  return sources;
+}
+
 // The files given, or else the --dir directory; a directory that is not there is said to be.
 std::vector<std::string> chain_files(const Options& options) {
   if (options.files.empty() && !fs::is_directory(options.directory)) {
@@ -131,7 +169,7 @@ std::vector<std::string> chain_files(const Options& options) {
 }
 
 std::optional<migc::CompiledChain> compile(const Options& options, std::vector<migc::SourceFile>& sources) {
-  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
+  sources = read_sources(chain_files(options));
   migc::Diagnostics diagnostics;
   if (options.werror) diagnostics.treat_warnings_as_errors();
   auto chain = migc::compile_chain(sources, diagnostics);
@@ -169,7 +207,7 @@ std::string schema_file_text(const migc::CompiledChain& chain, const Options& op
 
 std::optional<migc::Schema> compile_model_dir(const std::string& directory, std::vector<migc::SourceFile>& sources,
                                               migc::Diagnostics& diagnostics) {
-  for (const auto& path : expand_inputs({directory})) sources.emplace_back(path, read_file(path));
+  sources = read_sources(expand_inputs({directory}));
   return migc::compile_model(sources, diagnostics);
 }
 
@@ -201,8 +239,7 @@ migc::SourceFile read_source(const std::string& path) { return {path, fs::exists
 // Every check reports to one sink, and nothing is written unless all of them pass: a plan must
 // not be left beside a stale schema.sql, a changed locked revision or a model it does not match.
 int run_compile(const Options& options) {
-  std::vector<migc::SourceFile> sources;
-  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
+  std::vector<migc::SourceFile> sources = read_sources(chain_files(options));
   // Diagnostics point into these files: they live until the diagnostics are printed.
   std::vector<migc::SourceFile> model_sources;
   const migc::SourceFile lock = read_source(options.lock_file);
@@ -210,7 +247,7 @@ int run_compile(const Options& options) {
   // A first build: there is nothing to be stale yet. Review starts with the next change.
   const bool first_schema_sql = !options.schema_sql.empty() && !fs::exists(options.schema_sql);
   migc::Diagnostics diagnostics;
-  const auto chain = migc::compile_chain(sources, diagnostics);
+  const auto& chain = kept_until_exit(migc::compile_chain(sources, diagnostics));
   if (chain) {
     // A released revision was linted while it was written; its warnings, repeated by every
     // build after, would only teach people to skip warnings. `migc check` still lints it.
@@ -266,8 +303,7 @@ int write_revision(const Options& options, const std::vector<std::string>& paren
 
 int run_revision(Options options) {
   options.files.clear();
-  std::vector<migc::SourceFile> sources;
-  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
+  std::vector<migc::SourceFile> sources = read_sources(chain_files(options));
   if (sources.empty()) return write_revision(options, {});
   migc::Diagnostics diagnostics;
   const auto chain = migc::compile_chain(sources, diagnostics);
@@ -351,10 +387,59 @@ int run_introspect(Options options) {
   return 0;
 }
 
+// One revision per migration of another tool's directory, then the chain built as `check` would:
+// what needs a human is listed with its place in the original files, and exits 1.
+int run_import(const Options& options) {
+  const auto format = migc::import_format(options.import_format);
+  if (!format) throw std::runtime_error(fmt::format("unknown format `{}`: golang-migrate, dbmate, goose, sqlx or flyway", options.import_format));
+  if (fs::exists(options.directory) && !expand_inputs({options.directory}).empty()) {
+    throw std::runtime_error(fmt::format("{} already holds revisions; `import` writes a whole chain: give it an empty --dir", options.directory));
+  }
+  std::vector<migc::ToolMigration> migrations;
+  try {
+    migrations = migc::read_tool_directory(*format, options.import_source);
+  } catch (const migc::ImportError& error) {
+    std::cerr << "migc: error: " << error.what() << "\n";
+    return exit_chain_errors;
+  }
+  const auto imported = migc::translate_migrations(*format, migrations);
+  fs::create_directories(options.directory);
+  std::vector<migc::SourceFile> sources;
+  for (const auto& revision : imported.revisions) {
+    const fs::path path = fs::path(options.directory) / revision.file_name;
+    write_if_changed(path, revision.text);
+    sources.emplace_back(path.string(), revision.text);
+  }
+  std::cout << fmt::format("migc: wrote {} revisions to {} ({} to {})\n", imported.revisions.size(), options.directory,
+                           imported.revisions.front().id, imported.revisions.back().id);
+  for (const auto& needed : imported.needs_human) {
+    std::cerr << fmt::format("{}: error: needs a human: {}\n", needed.place, needed.why);
+    if (!needed.statement.empty()) std::cerr << "    " << migc::sql_comment_text(needed.statement) << "\n";
+  }
+  migc::Diagnostics diagnostics;
+  migc::compile_chain(sources, diagnostics);
+  for (const auto& diagnostic : diagnostics.all()) {
+    auto located = diagnostic;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (diagnostic.where.file != &sources[i]) continue;
+      if (const auto place = migc::origin_at(imported.revisions[i], diagnostic.where.span.begin); !place.empty()) {
+        located.notes.push_back({{}, "imported from " + place});
+      }
+    }
+    print_diagnostic(located);
+  }
+  if (!imported.needs_human.empty() || diagnostics.error_count() > 0) {
+    std::cerr << fmt::format("migc: {} statement(s) need a human, and the imported chain has {} error(s)\n", imported.needs_human.size(),
+                             diagnostics.error_count());
+    return exit_chain_errors;
+  }
+  return 0;
+}
+
 // The chain's revision graph, even with several heads; nullopt (having said why) when the chain
 // has any other error.
 std::optional<migc::ChainGraph> read_chain_graph(const Options& options, std::vector<migc::SourceFile>& sources) {
-  for (const auto& path : chain_files(options)) sources.emplace_back(path, read_file(path));
+  sources = read_sources(chain_files(options));
   migc::Diagnostics diagnostics;
   migc::compile_chain(sources, diagnostics);
   bool other_errors = false;
@@ -638,6 +723,10 @@ int main(int argc, char** argv) {
   introspect_command->add_option("--schema", options.schema,
                                  "read only this schema, its objects unqualified (a tenant's, for the migrator's --schema)");
 
+  auto* import_command = app.add_subcommand("import", "write one revision per migration of another tool's directory of SQL files");
+  import_command->add_option("format", options.import_format, "golang-migrate, dbmate, goose, sqlx or flyway")->required();
+  import_command->add_option("source", options.import_source, "the tool's migrations directory")->required();
+
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
   merge_command->add_option("revisions", options.merge_parents, "`heads`, or the heads to merge (ids or unique prefixes)")
       ->required();
@@ -681,6 +770,7 @@ int main(int argc, char** argv) {
     if (*merge_command) return run_merge(options);
     if (*init_command) return run_init(options);
     if (*introspect_command) return run_introspect(options);
+    if (*import_command) return run_import(options);
     if (*heads_command) return run_heads(options);
     if (*history_command) return run_history(options);
     if (*graph_command) return run_graph(options);

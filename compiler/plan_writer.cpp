@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <deque>
 #include <filesystem>
+#include <future>
+#include <iterator>
 
 #include "compiler/schema.hpp"
 #include "postgres/visible_text.hpp"
@@ -18,9 +21,8 @@ namespace {
 // `?` (no trigraph, `??/` being a backslash, whatever the compiler's mode), and every byte
 // visible_length() refuses, in octal (the same bytes in a literal; no bidirectional control
 // or line separator in the source, which GCC warns about and a reviewer cannot see).
-std::string cpp_quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
+void append_cpp_quoted(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size() + 2);
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
     // Plain ASCII, the bulk of any plan, is copied a run at a time.
@@ -53,7 +55,13 @@ std::string cpp_quoted(std::string_view text) {
       ++i;
     }
   }
-  return out + '"';
+  out += '"';
+}
+
+std::string cpp_quoted(std::string_view text) {
+  std::string out;
+  append_cpp_quoted(out, text);
+  return out;
 }
 
 }  // namespace
@@ -94,29 +102,60 @@ namespace {
 
 // Every string of the plan, one after another in one character array, which the tables point
 // into by offset and size: data without a pointer needs no relocation when the migrator starts.
+// The array is written after the tables, straight into the plan's text: the largest part of a
+// plan is never copied.
 class TextBlob {
  public:
-  // `{offset, size}` of `text`, appended; the empty string is {0, 0}.
-  std::string add(std::string_view text) {
-    if (text.empty()) return "{0, 0}";
-    const std::size_t offset = size_;
+  struct Slice {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  // Where `text` will be; the empty string is {0, 0}. `text` must outlive the blob.
+  Slice add(std::string_view text) {
+    if (text.empty()) return {};
+    const Slice slice{size_, text.size()};
     size_ += text.size();
-    // One literal a string: adjacent literals join into one array, each escaped on its own.
-    literals_ += "    " + cpp_comment_text(text) + "\n";
-    return fmt::format("{{{}, {}}}", offset, text.size());
+    pieces_.push_back(text);
+    return slice;
   }
+  // A string made for the plan, which the blob keeps.
+  Slice add_made(std::string text) { return add(made_.emplace_back(std::move(text))); }
   std::size_t size() const { return size_; }
-  // The array's initializer; a plan with no strings still needs one character.
-  std::string literals() const { return literals_.empty() ? "    \"\"\n" : literals_; }
+  // Bytes the array's initializer takes, at the least.
+  std::size_t literals_size() const { return size_ + pieces_.size() * 8 + 8; }
+  // The array's initializer: one literal a string (adjacent literals join into one array, each
+  // escaped on its own); a plan with no strings still needs one character.
+  void write_literals(std::string& out) const {
+    if (pieces_.empty()) out += "    \"\"\n";
+    for (const std::string_view piece : pieces_) {
+      out += "    ";
+      append_cpp_quoted(out, piece);
+      out += '\n';
+    }
+  }
 
  private:
-  std::string literals_;
+  std::vector<std::string_view> pieces_;
+  std::deque<std::string> made_;  // a deque: adding does not move what is kept
   std::size_t size_ = 0;
 };
 
 }  // namespace
+}  // namespace migc
+
+template <>
+struct fmt::formatter<migc::TextBlob::Slice> : fmt::formatter<std::string_view> {
+  auto format(const migc::TextBlob::Slice& slice, format_context& context) const {
+    return fmt::format_to(context.out(), "{{{}, {}}}", slice.offset, slice.size);
+  }
+};
+
+namespace migc {
 
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root) {
+  // The head schema's SQL is written on another core meanwhile: the chain no longer changes.
+  auto head_schema = std::async(std::launch::async | std::launch::deferred,
+                                [&chain] { return cpp_string_literal(schema_sql(chain.head)); });
   TextBlob text;
   std::string steps;
   std::string parents;
@@ -131,15 +170,15 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
   for (const auto& revision : chain.revisions) {
     const std::size_t parents_begin = parent_count;
     for (const auto& parent : revision.parents) {
-      parents += fmt::format("    {},  // {}\n", index_of.at(parent), cpp_comment_text(parent));
+      fmt::format_to(std::back_inserter(parents), "    {},  // {}\n", index_of.at(parent), cpp_comment_text(parent));
       ++parent_count;
     }
     const auto emit_steps = [&](const std::vector<LoweredStep>& lowered) {
       const std::size_t begin = step_count;
       for (const auto& step : lowered) {
-        const std::string sql = text.add(step.sql);
-        const std::string concurrent_index = text.add(step.concurrent_index);
-        steps += fmt::format("    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
+        const auto sql = text.add(step.sql);
+        const auto concurrent_index = text.add(step.concurrent_index);
+        fmt::format_to(std::back_inserter(steps), "    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
                              sql, step.line, step.transactional, concurrent_index, step.creates_index);
         ++step_count;
       }
@@ -148,21 +187,22 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
     // Strings are added one statement at a time: the order of a call's arguments is unspecified,
     // and the plan must come out the same whichever compiler built migc. Designated initializers:
     // a field written to the wrong slot does not compile.
-    const std::string id = text.add(revision.id);
-    const std::string message = text.add(revision.message);
-    const std::string source = text.add(relative_source_path(revision.file->path(), source_root));
-    const std::string checksum = text.add(revision.checksum);
-    const std::string lock_timeout = text.add(revision.lock_timeout);
-    const std::string statement_timeout = text.add(revision.statement_timeout);
+    const auto id = text.add(revision.id);
+    const auto message = text.add(revision.message);
+    const auto source = text.add_made(relative_source_path(revision.file->path(), source_root));
+    const auto checksum = text.add(revision.checksum);
+    const auto lock_timeout = text.add(revision.lock_timeout);
+    const auto statement_timeout = text.add(revision.statement_timeout);
     const std::size_t up_begin = emit_steps(revision.lowered.up);
     const std::size_t down_begin = emit_steps(revision.lowered.down);
     const std::size_t changes_begin = change_count;
     for (const auto& [key, sql] : revision.schema_changes) {
-      const std::string key_text = text.add(key);
-      schema_changes += fmt::format("    {{.key = {}, .sql = {}}},\n", key_text, text.add(sql));
+      const auto key_text = text.add(key);
+      const auto sql_text = text.add(sql);
+      fmt::format_to(std::back_inserter(schema_changes), "    {{.key = {}, .sql = {}}},\n", key_text, sql_text);
       ++change_count;
     }
-    revisions += fmt::format(
+    fmt::format_to(std::back_inserter(revisions),
         "    {{.id = {}, .message = {}, .source = {}, .line = {}, .parents_begin = {}, .parents_count = {}, "
         ".up_begin = {}, .up_count = {}, .down_begin = {}, .down_count = {}, .irreversible = {}, .checksum = {}, "
         ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},  // {}\n",
@@ -175,17 +215,15 @@ std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, st
   if (steps.empty()) steps = "    {},  // unused\n";
   if (schema_changes.empty()) schema_changes = "    {},  // unused\n";
 
-  return fmt::format(R"(// Generated by migc from the {} revision(s) of chain {}. Do not edit: edit the .mig files.
+  const std::string head = head_schema.get();
+  std::string out;
+  out.reserve(steps.size() + parents.size() + revisions.size() + schema_changes.size() + text.literals_size() + head.size() + 4096);
+  fmt::format_to(std::back_inserter(out), R"(// Generated by migc from the {} revision(s) of chain {}. Do not edit: edit the .mig files.
 #include "plan/plan.hpp"
 
 namespace {{
 using namespace std::string_view_literals;
 namespace stored = migc::runtime::stored;
-
-// Every string the tables below name by {{offset, size}}.
-constexpr char text[] =
-{};
-constexpr std::string_view blob(text, {});
 
 constexpr stored::Step steps[] = {{
 {}}};
@@ -198,6 +236,14 @@ constexpr stored::Revision revisions[] = {{
 
 constexpr stored::SchemaChange schema_changes[] = {{
 {}}};
+
+// Every string the tables above name by {{offset, size}}.
+constexpr char text[] =
+)",
+                 chain.revisions.size(), cpp_comment_text(name), steps, parents, revisions, schema_changes);
+  text.write_literals(out);
+  fmt::format_to(std::back_inserter(out), R"(;
+constexpr std::string_view blob(text, {});
 
 constexpr std::string_view head_schema = {};
 }}  // namespace
@@ -212,9 +258,9 @@ const Plan& linked_plan() {{
 }}
 }}  // namespace migc::runtime
 )",
-                     chain.revisions.size(), cpp_comment_text(name), text.literals(), text.size(), steps, parents, revisions,
-                     schema_changes, cpp_string_literal(schema_sql(chain.head)), cpp_string_literal(name), parent_count,
-                     step_count, change_count, cpp_string_literal(entry_sum(chain)));
+                 text.size(), head, cpp_string_literal(name), parent_count, step_count, change_count,
+                 cpp_string_literal(entry_sum(chain)));
+  return out;
 }
 
 }  // namespace migc

@@ -1,7 +1,8 @@
-// libpg_query, read through its JSON parse tree.
+// libpg_query, read through its JSON parse tree (and its protobuf tree, to deparse statements).
 #include "compiler/sql_parser.hpp"
 
 #include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -182,6 +183,14 @@ std::optional<Change> table_change(const std::string& table, const Json& command
 // would change behind its back. Nothing for views, functions, triggers, policies, grants and
 // the other objects the compiler does not model.
 std::optional<Change> change_of(const std::string& kind, const Json& node) {
+  // A temporary table or sequence lives in its session's own schema, and ends with it.
+  const auto temporary = [](const Json& relation) { return text_field(relation, "relpersistence") == "t"; };
+  if ((kind == "CreateStmt" && temporary(node.value("relation", Json::object()))) ||
+      (kind == "CreateSeqStmt" && temporary(node.value("sequence", Json::object()))) ||
+      (kind == "CreateTableAsStmt" && temporary(node.value("into", Json::object()).value("rel", Json::object()))) ||
+      (kind == "SelectStmt" && temporary(node.value("intoClause", Json::object()).value("rel", Json::object())))) {
+    return std::nullopt;
+  }
   if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
   if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
       (kind == "SelectStmt" && node.contains("intoClause"))) {
@@ -356,12 +365,62 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
       if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "concurrently") return "reindex concurrently";
     }
   }
+  if (kind == "ReindexStmt") {
+    const std::string object = text_field(node, "kind");
+    if (object == "REINDEX_OBJECT_SCHEMA") return "reindex schema";
+    if (object == "REINDEX_OBJECT_SYSTEM") return "reindex system";
+    if (object == "REINDEX_OBJECT_DATABASE") return "reindex database";
+  }
+  if (kind == "ClusterStmt" && !node.contains("relation")) return "cluster (of every table)";
+  if (kind == "DiscardStmt" && text_field(node, "target") == "DISCARD_ALL") return "discard all";
+  if (kind == "CreateSubscriptionStmt") {
+    // Only creating its replication slot, which it does unless told not to connect or not to.
+    for (const auto& option : node.value("options", Json::array())) {
+      const Json& element = option.value("DefElem", Json::object());
+      const std::string name = element.value("defname", "");
+      const Json& value = element.value("arg", Json::object());
+      // `false` is a string to the grammar, `off` a type name, `0` an integer.
+      std::string given;
+      if (value.contains("String")) given = value["String"].value("sval", "");
+      if (value.contains("TypeName")) {
+        const auto names = string_list(value["TypeName"].value("names", Json::array()));
+        if (!names.empty()) given = names.back();
+      }
+      if (value.contains("Integer")) given = std::to_string(value["Integer"].value("ival", 0));
+      if ((name == "create_slot" || name == "connect") && (given == "false" || given == "off" || given == "0")) return "";
+    }
+    return "create subscription";
+  }
+  if (kind == "DropSubscriptionStmt") return "drop subscription";
+  if (kind == "AlterDatabaseStmt") {
+    for (const auto& option : node.value("options", Json::array())) {
+      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "tablespace") return "alter database ... set tablespace";
+    }
+  }
   if (kind == "CreatedbStmt") return "create database";
   if (kind == "DropdbStmt") return "drop database";
   if (kind == "AlterSystemStmt") return "alter system";
   if (kind == "CreateTableSpaceStmt") return "create tablespace";
   if (kind == "DropTableSpaceStmt") return "drop tablespace";
   return "";
+}
+
+// Whether a DO block commits or rolls back: PostgreSQL refuses that inside a transaction block
+// ("invalid transaction termination") only once the block runs.
+bool block_ends_transaction(const Json& node, std::string_view statement) {
+  for (const auto& argument : node.value("args", Json::array())) {
+    const Json& option = argument.value("DefElem", Json::object());
+    if (option.value("defname", "") == "language" &&
+        option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
+      return false;
+    }
+  }
+  const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(std::string(statement).c_str());
+  const std::string_view tree = result.error == nullptr && result.plpgsql_funcs != nullptr ? result.plpgsql_funcs : "";
+  const bool ends = tree.find("{\"PLpgSQL_stmt_commit\":") != std::string_view::npos ||
+                    tree.find("{\"PLpgSQL_stmt_rollback\":") != std::string_view::npos;
+  pg_query_free_plpgsql_parse_result(result);
+  return ends;
 }
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
@@ -1027,9 +1086,12 @@ ParsedSql parse_statements(std::string_view sql) {
       out.no_language_statement = std::move(change->no_statement);
       out.relations = std::move(change->relations);
     }
-    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
+    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.outside_transaction = outside_transaction(kind, *node);
-    out.transaction_control = kind == "TransactionStmt";
+    // SET TRANSACTION too: PostgreSQL takes it only before the transaction's first query.
+    out.transaction_control =
+        kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
+    out.block_ends_transaction = kind == "DoStmt" && block_ends_transaction(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "CreateExtensionStmt") {
@@ -1111,6 +1173,279 @@ RowExpressionNames row_expression_names(std::string_view text) {
   std::sort(found.columns.begin(), found.columns.end(), by_offset);
   std::sort(found.tables.begin(), found.tables.end(), by_offset);
   return found;
+}
+
+}  // namespace migc
+
+// Spelling a file of SQL as the language: libpg_query's protobuf tree, edited where the language
+// is stricter than SQL, then deparsed by libpg_query.
+namespace migc {
+namespace {
+
+// Owns libpg_query's protobuf tree of a text, unpacked.
+struct ProtobufTree {
+  PgQuery__ParseResult* result = nullptr;
+  explicit ProtobufTree(const std::string& sql) {
+    PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(sql.c_str());
+    if (parsed.error == nullptr) {
+      result = pg_query__parse_result__unpack(nullptr, parsed.parse_tree.len, reinterpret_cast<const std::uint8_t*>(parsed.parse_tree.data));
+    }
+    pg_query_free_protobuf_parse_result(parsed);
+  }
+  ~ProtobufTree() {
+    if (result != nullptr) pg_query__parse_result__free_unpacked(result, nullptr);
+  }
+  ProtobufTree(const ProtobufTree&) = delete;
+  ProtobufTree& operator=(const ProtobufTree&) = delete;
+};
+
+// One statement as PostgreSQL's deparser writes it; empty where it cannot.
+std::string deparse(PgQuery__RawStmt* statement) {
+  PgQuery__ParseResult one = PG_QUERY__PARSE_RESULT__INIT;
+  one.version = PG_VERSION_NUM;
+  one.n_stmts = 1;
+  one.stmts = &statement;
+  std::string buffer(pg_query__parse_result__get_packed_size(&one), '\0');
+  pg_query__parse_result__pack(&one, reinterpret_cast<std::uint8_t*>(buffer.data()));
+  PgQueryProtobuf protobuf{buffer.size(), buffer.data()};
+  const PgQueryDeparseResult result = pg_query_deparse_protobuf(protobuf);
+  std::string text = result.error == nullptr && result.query != nullptr ? result.query : "";
+  pg_query_free_deparse_result(result);
+  return text;
+}
+
+// An expression as the deparser writes it, through `SELECT <expression>`.
+std::string deparse_expression(PgQuery__Node* expression) {
+  PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
+  target.val = expression;
+  PgQuery__Node target_node = PG_QUERY__NODE__INIT;
+  target_node.node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+  target_node.res_target = &target;
+  PgQuery__Node* targets[] = {&target_node};
+  PgQuery__SelectStmt select = PG_QUERY__SELECT_STMT__INIT;
+  select.n_target_list = 1;
+  select.target_list = targets;
+  select.limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+  select.op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+  PgQuery__Node select_node = PG_QUERY__NODE__INIT;
+  select_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+  select_node.select_stmt = &select;
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = &select_node;
+  const std::string text = deparse(&raw);
+  constexpr std::string_view prefix = "SELECT ";
+  return text.starts_with(prefix) ? text.substr(prefix.size()) : "";
+}
+
+// CREATE INDEX as deparsed, each expression key in parentheses, as the language writes every
+// expression key (the deparser leaves a function call bare, as SQL allows): each such key is
+// deparsed as a column of a placeholder name, which is then replaced.
+std::string index_for_language(PgQuery__RawStmt* statement) {
+  PgQuery__IndexStmt* index = statement->stmt->index_stmt;
+  std::vector<std::pair<std::string, std::string>> keys;  // placeholder, expression
+  struct Edited {
+    PgQuery__IndexElem* element;
+    PgQuery__Node* expression;
+    char* name;
+  };
+  std::vector<Edited> edited;
+  std::vector<std::string> placeholders(index->n_index_params);
+  for (std::size_t i = 0; i < index->n_index_params; ++i) {
+    PgQuery__IndexElem* element = index->index_params[i]->index_elem;
+    if (element == nullptr || element->expr == nullptr) continue;
+    const std::string expression = deparse_expression(element->expr);
+    if (expression.empty()) return "";
+    placeholders[i] = "migc_import_key_" + std::to_string(i);
+    keys.emplace_back(placeholders[i], "(" + expression + ")");
+    edited.push_back({element, element->expr, element->name});
+    element->name = placeholders[i].data();
+    element->expr = nullptr;
+  }
+  std::string text = deparse(statement);
+  for (const auto& restore : edited) {
+    restore.element->expr = restore.expression;
+    restore.element->name = restore.name;
+  }
+  for (const auto& [placeholder, expression] : keys) {
+    const auto at = text.find(placeholder);
+    if (at == std::string::npos) return "";
+    text.replace(at, placeholder.size(), expression);
+  }
+  return text;
+}
+
+// The deparsed statements that say `statement` in the language's terms: without `if not exists`
+// (the compiler knows what exists at each revision, and says so where it does), one per action
+// of an ALTER TABLE and per object of a DROP, which the language takes one at a time.
+std::vector<std::string> deparsed_for_language(PgQuery__RawStmt* statement) {
+  PgQuery__Node* node = statement->stmt;
+  if (node == nullptr) return {};
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT: node->create_stmt->if_not_exists = 0; break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT: node->index_stmt->if_not_exists = 0; return {index_for_language(statement)};
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: node->create_seq_stmt->if_not_exists = 0; break;
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: {
+      // `with schema public` says where an extension goes by default; the language says no more.
+      PgQuery__CreateExtensionStmt* extension = node->create_extension_stmt;
+      extension->if_not_exists = 0;
+      const std::size_t count = extension->n_options;
+      const auto in_public = [](const PgQuery__Node* option) {
+        const PgQuery__DefElem* element = option->def_elem;
+        return element != nullptr && std::string_view(element->defname) == "schema" && element->arg != nullptr &&
+               element->arg->string != nullptr && std::string_view(element->arg->string->sval) == "public";
+      };
+      if (count == 1 && extension->options[0]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && in_public(extension->options[0])) {
+        extension->n_options = 0;
+      }
+      std::string text = deparse(statement);
+      extension->n_options = count;
+      return {text};
+    }
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: node->alter_enum_stmt->skip_if_new_val_exists = 0; break;
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: node->create_schema_stmt->if_not_exists = 0; break;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
+      PgQuery__AlterTableStmt* alter = node->alter_table_stmt;
+      // `only`: the language's tables have no children for it to leave out.
+      if (alter->relation != nullptr) alter->relation->inh = 1;
+      const std::size_t count = alter->n_cmds;
+      PgQuery__Node** commands = alter->cmds;
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < count; ++i) {
+        PgQuery__AlterTableCmd* command = commands[i]->alter_table_cmd;
+        if (command != nullptr && command->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn) {
+          // The deparser writes `DROP c`; the language wants the word COLUMN.
+          std::string table = alter->relation->schemaname != nullptr && *alter->relation->schemaname != '\0'
+                                  ? quote_identifier(alter->relation->schemaname) + "."
+                                  : "";
+          table += quote_identifier(alter->relation->relname);
+          out.push_back("alter table " + table + " drop column " + (command->missing_ok ? "if exists " : "") +
+                        quote_identifier(command->name) + (command->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE ? " cascade" : ""));
+          continue;
+        }
+        if (command != nullptr && command->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn) command->missing_ok = 0;
+        alter->n_cmds = 1;
+        alter->cmds = &commands[i];
+        out.push_back(deparse(statement));
+        alter->n_cmds = count;
+        alter->cmds = commands;
+      }
+      return out;
+    }
+    case PG_QUERY__NODE__NODE_DROP_STMT: {
+      PgQuery__DropStmt* drop = node->drop_stmt;
+      const std::size_t count = drop->n_objects;
+      PgQuery__Node** objects = drop->objects;
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < count; ++i) {
+        drop->n_objects = 1;
+        drop->objects = &objects[i];
+        out.push_back(deparse(statement));
+      }
+      drop->n_objects = count;
+      drop->objects = objects;
+      return out;
+    }
+    default: break;
+  }
+  return {deparse(statement)};
+}
+
+// Where the first token of valid SQL starts, past the whitespace and comments before it, and
+// whether a `--` comment ends it (which would swallow anything written after it on its line).
+struct Ends {
+  std::size_t first = 0;
+  bool line_comment_last = false;
+};
+Ends token_ends(const std::string& text) {
+  Ends ends;
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      bool found = false;
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
+        if (!found) ends.first = static_cast<std::size_t>(token.start);
+        found = true;
+      }
+      ends.line_comment_last = scanned->n_tokens > 0 && scanned->tokens[scanned->n_tokens - 1]->token == PG_QUERY__TOKEN__SQL_COMMENT;
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  return ends;
+}
+
+std::string_view without_space(std::string_view text) {
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && (space(text.back()) || text.back() == ';')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+SpelledSql spell_statements(std::string_view sql) {
+  SpelledSql spelled;
+  const std::string text(sql);
+  const Tree tree = parse(text);
+  if (tree.error) {
+    spelled.error = tree.error;
+    return spelled;
+  }
+  const ProtobufTree protobuf(text);
+  const auto& statements = tree.json.at("stmts");
+  if (protobuf.result == nullptr || protobuf.result->n_stmts != statements.size()) {
+    spelled.error = SqlError{0, "libpg_query's two trees of the text disagree"};
+    return spelled;
+  }
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto [kind, node] = node_of(statements[i]);
+    SqlSpelling out;
+    out.offset = statements[i].value("stmt_location", std::size_t{0});
+    const std::size_t length = statements[i].value("stmt_len", sql.size() - out.offset);
+    const std::string_view written = sql.substr(out.offset, length);
+    out.text = std::string(without_space(written));
+    out.offset += token_ends(std::string(written)).first;
+    // What is written after the statement (`;`, `irreversible`) must not land in its comment.
+    if (token_ends(out.text).line_comment_last) out.text += '\n';
+    out.outside_transaction = outside_transaction(kind, *node);
+    out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt";
+    if (kind == "TransactionStmt") {
+      out.kind = SqlSpelling::Kind::transaction_control;
+    } else if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt") {
+      // As written, where the language reads it (its data steps take what SQL's do, but for
+      // `update ... from`, `returning`, aliases, ...: those stay raw steps).
+      out.kind = SqlSpelling::Kind::data;
+      out.spellings.push_back({out.text});
+    } else if (auto change = modelled_change(kind, *node)) {
+      out.kind = SqlSpelling::Kind::modelled;
+      out.relations = std::move(change->relations);
+      if (change->statement.empty()) {
+        out.no_language_statement = change->no_statement;
+      } else {
+        out.spellings.push_back({out.text});
+        auto deparsed = deparsed_for_language(protobuf.result->stmts[i]);
+        if (!deparsed.empty() && std::none_of(deparsed.begin(), deparsed.end(), [](const std::string& s) { return s.empty(); })) {
+          out.spellings.push_back(std::move(deparsed));
+        }
+      }
+    }
+    const std::string object_type = text_field(*node, kind == "DropStmt" ? "removeType" : "renameType");
+    out.view_statement = kind == "ViewStmt" || (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") ||
+                         ((kind == "DropStmt" || kind == "RenameStmt") && (object_type == "OBJECT_VIEW" || object_type == "OBJECT_MATVIEW"));
+    if (kind == "ViewStmt") {
+      out.created_relation = relation_names(*node, "view");
+    } else if (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") {
+      out.created_relation = relation_names(node->value("into", Json::object()), "rel");
+    } else if (kind == "IndexStmt" && !text_field(*node, "idxname").empty()) {
+      out.created_relation = relation_names(*node);
+      out.created_relation.back() = text_field(*node, "idxname");
+    }
+    spelled.statements.push_back(std::move(out));
+  }
+  return spelled;
 }
 
 }  // namespace migc

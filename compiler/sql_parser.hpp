@@ -147,7 +147,8 @@ struct SqlStatement {
   bool maintenance = false;
   // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
   std::string outside_transaction;
-  bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ...
+  bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET TRANSACTION, ...
+  bool block_ends_transaction = false;  // a DO block that commits or rolls back: only outside a transaction
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
@@ -163,6 +164,41 @@ ParsedSql parse_statements(std::string_view sql);
 
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
+
+// One statement of a file of SQL, and the ways the language may say it: what `migc import`
+// translates a tool's migration with.
+struct SqlSpelling {
+  enum class Kind {
+    modelled,             // changes an object the compiler models: a statement of the language, or a human
+    data,                 // insert, update, delete
+    transaction_control,  // BEGIN, COMMIT, ...: the migrator's transaction stands for them
+    other,                // a raw step: functions, views, triggers, grants, DO blocks, SET, ...
+  };
+  Kind kind = Kind::other;
+  std::size_t offset = 0;  // into the text given, of its first token (past the comments before it)
+  // As written, comments before it included, without the whitespace around it and its `;`; a
+  // line break last where it ends in a `--` comment.
+  std::string text;
+  // For a modelled change (and a data step): the spellings to try, in order, each a list of the language's
+  // statements (without `;`) that together say it: as written; then PostgreSQL's own deparsed
+  // form without what the language leaves implicit (`if not exists`, where the compiler knows
+  // what exists), one statement per action of an `alter table` and per object of a `drop`.
+  std::vector<std::vector<std::string>> spellings;
+  std::string no_language_statement;  // why the language cannot say a modelled change
+  // The relations a modelled change acts on by name (schema first when qualified), as
+  // SqlStatement's; and the relation it creates where that may be no table of the compiler's:
+  // a view, a materialized view, an index (which may be a view's).
+  std::vector<std::vector<std::string>> relations;
+  std::vector<std::string> created_relation;
+  bool view_statement = false;        // creates, replaces, drops or renames a view: the language's
+  std::string outside_transaction;    // as SqlStatement's
+  bool maintenance = false;
+};
+struct SpelledSql {
+  std::vector<SqlSpelling> statements;
+  std::optional<SqlError> error;
+};
+SpelledSql spell_statements(std::string_view sql);
 
 }  // namespace migc
 

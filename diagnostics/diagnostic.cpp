@@ -76,6 +76,16 @@ Diagnostic& Diagnostics::add(const DiagnosticKindInfo& kind, Location where, std
   return diagnostics_.emplace_back(Diagnostic{&kind, severity, where, std::move(message), {}});
 }
 
+void Diagnostics::append(Diagnostics&& other) {
+  for (Diagnostic& diagnostic : other.diagnostics_) {
+    if (diagnostic.severity == Severity::warning && warnings_are_errors_) diagnostic.severity = Severity::error;
+    if (diagnostic.severity == Severity::error) ++error_count_;
+    if (diagnostic.severity == Severity::warning) ++warning_count_;
+    diagnostics_.push_back(std::move(diagnostic));
+  }
+  other = Diagnostics();
+}
+
 std::string format_diagnostic(const Diagnostic& diagnostic) {
   std::string out = fmt::format("{}: {}: {} [{}]\n", format_place(diagnostic.where),
                                 severity_name(diagnostic.severity), diagnostic.message,

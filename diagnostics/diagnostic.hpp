@@ -60,6 +60,9 @@ class Diagnostics {
     return add(info, where, fmt::format(fmt::runtime(info.format), args...));
   }
 
+  // Takes over what `other` collected (a file checked on its own, say), after what is here.
+  void append(Diagnostics&& other);
+
   bool had_errors() const { return error_count_ > 0; }
   std::size_t error_count() const { return error_count_; }
   std::size_t warning_count() const { return warning_count_; }

@@ -50,7 +50,11 @@ struct located_gen {
 };
 constexpr located_gen located{};
 
-inline bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+// PostgreSQL's identifier characters: any byte past ASCII is a letter (a UTF-8 name's bytes).
+inline bool is_word_char(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
+}
 
 // A case-insensitive keyword that must not run on into a longer word; prints as `word`.
 struct keyword_parser : x3::parser<keyword_parser> {
@@ -440,11 +444,20 @@ const auto fold_case = [](auto& context) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   x3::_val(context) = std::move(text);
 };
+// Bytes past ASCII, which PostgreSQL's lexer takes as letters of a name, as folding leaves them.
+const auto non_ascii_byte = x3::char_("\x80-\xff");
 const auto unquoted_identifier =
-    as<std::string>("identifier", x3::lexeme[x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_$")]);
+    as<std::string>("identifier", x3::lexeme[(x3::char_("a-zA-Z_") | non_ascii_byte) >> *(x3::char_("a-zA-Z0-9_$") | non_ascii_byte)]);
 const auto quoted_identifier = as<std::string>(
     "quoted identifier", x3::lexeme[lit('"') >> +((lit("\"\"") >> x3::attr('"')) | ~x3::char_('"')) > lit('"')]);
-const auto identifier_def = unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
+// `U&"d\0061ta"`, as PostgreSQL writes a name with escapes; before an unquoted name, which
+// would take its `U`.
+const auto unicode_quoted_identifier = as<std::string>(
+    "quoted identifier",
+    x3::raw[x3::lexeme[x3::no_case[lit('u')] >> lit('&') >> lit('"') >> *(lit("\"\"") | ~x3::char_('"')) > lit('"')]]);
+const auto decode_unicode_name = [](auto& context) { x3::_val(context) = unicode_escaped_name(x3::_attr(context)); };
+const auto identifier_def =
+    unicode_quoted_identifier[decode_unicode_name] | unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
 const auto name_def = located[identifier[assign(&ast::Name::text)]];
 // `schema.name`: the name read first was the schema. A name in `public` has no schema.
 const auto qualify = [](auto& context) {
@@ -947,6 +960,23 @@ template <typename Left, typename Right>
 struct get_info<expect_directive<sequence<Left, Right>>> {
   using result_type = std::string;
   std::string operator()(const expect_directive<sequence<Left, Right>>& parser) const { return what(parser.subject); }
+};
+
+// A list is described by its element; an optional part, by what it would be.
+template <typename Left, typename Right>
+struct get_info<list<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const list<Left, Right>& parser) const { return what(parser.left); }
+};
+template <typename Subject>
+struct get_info<optional<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const optional<Subject>& parser) const { return what(parser.subject); }
+};
+template <typename T, unsigned Radix, unsigned MinDigits, int MaxDigits>
+struct get_info<int_parser<T, Radix, MinDigits, MaxDigits>> {
+  using result_type = std::string;
+  std::string operator()(const int_parser<T, Radix, MinDigits, MaxDigits>&) const { return "an integer"; }
 };
 
 template <>

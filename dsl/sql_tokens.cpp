@@ -25,6 +25,80 @@ std::string folded(std::string_view text) {
   return word;
 }
 
+// Where a Unicode-escaped string or name (`U&'...'`, `U&"..."`) that begins at `start` ends:
+// libpg_query reports such a token as ending where it begins, or a byte on. Its quotes are
+// doubled inside it; a backslash there starts an escape, never ends it.
+std::size_t unicode_escaped_end(std::string_view text, std::size_t start) {
+  std::size_t i = start + 2;
+  if (i >= text.size()) return text.size();
+  const char quote = text[i];
+  for (++i; i < text.size(); ++i) {
+    if (text[i] != quote) continue;
+    if (i + 1 < text.size() && text[i + 1] == quote) {
+      ++i;
+      continue;
+    }
+    return i + 1;
+  }
+  return text.size();
+}
+
+void append_utf8(std::string& out, std::uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xc0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xe0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  }
+}
+
+// The name `U&"..."` stands for, with its escapes (`\XXXX`, `\+XXXXXX`, `\\`) as UTF-8. (A
+// `UESCAPE` character of its own is left as written: such a name is compared as written.)
+std::string decoded_unicode_name(std::string_view token) {
+  std::string name;
+  const std::string_view inside = token.size() >= 4 ? token.substr(3, token.size() - 4) : std::string_view();
+  const auto hex = [&](std::size_t at, std::size_t digits, std::uint32_t& code) {
+    if (at + digits > inside.size()) return false;
+    code = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      const char c = inside[i];
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+      code = code * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10);
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < inside.size(); ++i) {
+    std::uint32_t code = 0;
+    if (inside[i] == '"' && i + 1 < inside.size() && inside[i + 1] == '"') {
+      name += '"';
+      ++i;
+    } else if (inside[i] != '\\' || i + 1 >= inside.size()) {
+      name += inside[i];
+    } else if (inside[i + 1] == '\\') {
+      name += '\\';
+      ++i;
+    } else if (inside[i + 1] == '+' && hex(i + 2, 6, code)) {
+      append_utf8(name, code);
+      i += 7;
+    } else if (hex(i + 1, 4, code)) {
+      append_utf8(name, code);
+      i += 4;
+    } else {
+      name += inside[i];
+    }
+  }
+  return name;
+}
+
 // The tokens of `text`; where the lexer fails (an unterminated string or comment), those before
 // the failure, and `complete` false.
 std::vector<Token> scan(std::string_view text, bool& complete) {
@@ -43,8 +117,10 @@ std::vector<Token> scan(std::string_view text, bool& complete) {
       for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
         const PgQuery__ScanToken& token = *scanned->tokens[i];
         if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
-        tokens.push_back({static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end), token.token,
-                          token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD});
+        const auto start = static_cast<std::size_t>(token.start);
+        const bool unicode_escaped = token.token == PG_QUERY__TOKEN__USCONST || token.token == PG_QUERY__TOKEN__UIDENT;
+        tokens.push_back({start, unicode_escaped ? unicode_escaped_end(text, start) : static_cast<std::size_t>(token.end),
+                          token.token, token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD});
       }
       pg_query__scan_result__free_unpacked(scanned, nullptr);
     }
@@ -158,6 +234,8 @@ std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
   return depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : query_end;
 }
 
+std::string unicode_escaped_name(std::string_view token) { return decoded_unicode_name(token); }
+
 std::vector<std::string> sql_words(std::string_view sql) {
   bool complete = true;
   const std::vector<Token> tokens = scan(sql, complete);
@@ -172,6 +250,8 @@ std::vector<std::string> sql_words(std::string_view sql) {
         if (text[i] == '"') ++i;  // a doubled quote stands for one
       }
       words.push_back(std::move(name));
+    } else if (token.kind == PG_QUERY__TOKEN__UIDENT) {
+      words.push_back(decoded_unicode_name(text));
     } else if (token.kind == PG_QUERY__TOKEN__IDENT || token.keyword) {
       words.push_back(folded(text));
     } else if (token.kind == PG_QUERY__TOKEN__SCONST && text.starts_with('$')) {

@@ -30,6 +30,10 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
 // a `;`, or a `with [no] data` that ends a materialized view's definition. npos as above.
 std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at);
 
+// The name a `U&"..."` identifier stands for, its escapes (`\XXXX`, `\+XXXXXX`, `\\`)
+// decoded as UTF-8.
+std::string unicode_escaped_name(std::string_view token);
+
 // The names SQL text uses, by PostgreSQL's lexer: each identifier or keyword outside strings
 // and comments, as PostgreSQL folds it (quoted names as written), and those of dollar-quoted
 // bodies, read as SQL in turn. Whether a fragment or raw step names a column is read from

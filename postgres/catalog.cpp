@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "postgres/history_tables.hpp"
+
 namespace migc {
 namespace {
 
@@ -18,8 +20,7 @@ WITH user_namespace AS (
              ELSE nspname = $1::text END
 ), user_class AS (
   SELECT c.*, n.nspname, n.real_nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
-  WHERE c.relname NOT LIKE 'migc\_%' AND c.relname NOT LIKE 'alembic\_version%'
-)
+  WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql()
 SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
               string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder))
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid

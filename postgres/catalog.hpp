@@ -10,8 +10,9 @@
 
 namespace migc {
 
-// migc's own tables (migc_*) and Alembic's alembic_version are left out: they record the
-// schema, they are not part of it. With `only_schema`, just that schema, its names unqualified.
+// migc's own tables (migc_*) and the history tables of the tools a migrator adopts are left
+// out (history_tables.hpp): they record the schema, they are not part of it. With
+// `only_schema`, just that schema, its names unqualified.
 std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
 }  // namespace migc

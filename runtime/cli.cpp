@@ -244,10 +244,17 @@ int move(const Plan& plan, const Options& options, Direction direction, Output& 
                moved(session.database, ids(plan, heads), ids(plan, heads)), exit_ok);
     return exit_ok;
   }
-  if (const auto adopted = session.migrator.prepare(); !adopted.empty()) {
+  if (const auto adopted = session.migrator.prepare(); adopted.tool == "Alembic" && !adopted.revisions.empty()) {
     out.note(fmt::format("adopted a database migrated by Alembic, at {}; alembic_version stays up to date",
-                         fmt::join(adopted, ", ")),
-             "adopted_alembic", {{"database", session.database}, {"revisions", adopted}});
+                         fmt::join(adopted.revisions, ", ")),
+             "adopted_alembic", {{"database", session.database}, {"revisions", adopted.revisions}});
+  } else if (!adopted.revisions.empty()) {
+    // Only Alembic's table is kept current: the other tools' record more than a version (Flyway
+    // and sqlx a checksum of each file), which migc cannot write for them.
+    out.note(fmt::format("adopted a database migrated by {}, at {}; {} is left as {} left it",
+                         adopted.tool, fmt::join(adopted.revisions, ", "), adopted.table, adopted.tool),
+             "adopted_history", {{"database", session.database}, {"tool", adopted.tool}, {"table", adopted.table},
+                                 {"revisions", adopted.revisions}});
   }
   // Read under the lock: a migrator that waited sees what the one before it did.
   const std::vector<bool> applied = session.migrator.applied();

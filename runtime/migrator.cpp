@@ -159,17 +159,33 @@ bool Migrator::alembic_table() {
   return *alembic_;
 }
 
-std::vector<std::size_t> Migrator::alembic_heads() {
-  const Result rows = connection_.execute("SELECT version_num::text FROM alembic_version ORDER BY 1");
-  std::vector<std::size_t> heads;
-  for (int row = 0; row < rows.rows(); ++row) {
-    const auto found = index_of(rows.value(row, 0));
+std::vector<std::size_t> Migrator::adoption_heads(const ForeignHistory& history) {
+  std::vector<bool> applied(plan_.revisions.size(), false);
+  for (const RecordedVersion& version : history.applied) {
+    const auto found = index_of(version.id);
     if (!found) {
-      throw StateError(fmt::format("alembic_version records revision `{}`, which this plan does not contain; "
+      throw StateError(fmt::format("{} records {} `{}`, which this plan does not contain; "
                                    "this database cannot be adopted at that revision",
-                                   rows.value(row, 0)));
+                                   history.table, history.noun, version.id));
     }
-    heads.push_back(*found);
+    if (!version.with_ancestors) {
+      applied[*found] = true;
+      continue;
+    }
+    const auto up_to = ancestry(plan_, {*found});
+    for (std::size_t i = 0; i < applied.size(); ++i) applied[i] = applied[i] || up_to[i];
+  }
+  // Exactly the plan's revisions up to the heads: a revision skipped before a recorded one was
+  // never applied, and whatever builds on it may not fit the schema.
+  const auto heads = applied_heads(plan_, applied);
+  for (std::size_t head : heads) {
+    const auto up_to = ancestry(plan_, {head});
+    for (std::size_t i = 0; i < up_to.size(); ++i) {
+      if (!up_to[i] || applied[i]) continue;
+      throw StateError(fmt::format("{} records {} `{}` but not `{}`, which comes before it in this plan; "
+                                   "this database cannot be adopted with a gap in its history",
+                                   history.table, history.noun, plan_.revisions[head].id, plan_.revisions[i].id));
+    }
   }
   return heads;
 }
@@ -197,19 +213,21 @@ bool Migrator::version_table_current() {
   return columns.value(0, 1) == "1";
 }
 
-std::vector<std::string> Migrator::prepare_tables(bool adopt_alembic) {
+Adoption Migrator::prepare_tables(bool adopt) {
   // Behind a lock of live traffic on alembic_version, say, for no longer than a revision waits.
   connection_.execute("SELECT set_config('lock_timeout', $1, true)", {settings_.lock_timeout});
   if (alembic_table()) widen_alembic_version();
-  std::vector<std::string> adopted;
+  Adoption adopted;
   if (has_table(connection_, "migc_version")) {
     if (!version_table_current()) connection_.execute(version_table_upgrade_sql);
   } else {
     connection_.execute_script(version_table_sql);
-    if (adopt_alembic && alembic_table()) {
-      // A database Alembic migrated: take it over at the revisions it records, or not at all.
-      const auto heads = alembic_heads();
-      for (std::size_t head : heads) adopted.emplace_back(plan_.revisions[head].id);
+    // A database another tool migrated: take it over at the revisions it records, or not at all.
+    if (const auto history = adopt ? read_foreign_history(connection_) : std::nullopt) {
+      const auto heads = adoption_heads(*history);
+      adopted.tool = history->tool;
+      adopted.table = history->table;
+      for (std::size_t head : heads) adopted.revisions.emplace_back(plan_.revisions[head].id);
       if (!heads.empty()) write_stamp(heads);
     }
   }
@@ -217,10 +235,10 @@ std::vector<std::string> Migrator::prepare_tables(bool adopt_alembic) {
   return adopted;
 }
 
-std::vector<std::string> Migrator::prepare(bool adopt_alembic) {
+Adoption Migrator::prepare(bool adopt) {
   std::optional<Transaction> transaction;
   if (!settings_.in_callers_transaction) transaction.emplace(connection_);
-  auto adopted = prepare_tables(adopt_alembic);
+  auto adopted = prepare_tables(adopt);
   if (transaction) transaction->commit();
   return adopted;
 }
@@ -238,11 +256,12 @@ std::vector<AppliedRevision> Migrator::recorded() {
   if (recorded_) return *recorded_;
   std::vector<AppliedRevision> revisions;
   if (!has_table(connection_, "migc_version")) {
-    // Not yet adopted: what Alembic records, as the first run will adopt it.
-    if (alembic_table()) {
-      const auto applied = ancestry(plan_, alembic_heads());
+    // Not yet adopted: what another tool records, as the first run will adopt it.
+    if (const auto history = read_foreign_history(connection_)) {
+      const auto applied = ancestry(plan_, adoption_heads(*history));
+      const std::string by = fmt::format("{} (not yet adopted by migc)", history->tool);
       for (std::size_t i = 0; i < plan_.revisions.size(); ++i) {
-        if (applied[i]) revisions.push_back({std::string(plan_.revisions[i].id), std::string(plan_.revisions[i].checksum), "", 0, "Alembic (not yet adopted by migc)"});
+        if (applied[i]) revisions.push_back({std::string(plan_.revisions[i].id), std::string(plan_.revisions[i].checksum), "", 0, by});
       }
     }
     recorded_ = revisions;

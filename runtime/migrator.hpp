@@ -13,6 +13,7 @@
 
 #include "plan/plan.hpp"
 #include "postgres/connection.hpp"
+#include "runtime/foreign_history.hpp"
 
 namespace migc::runtime {
 
@@ -89,6 +90,13 @@ struct AppliedRevision {
   std::string migrator;
 };
 
+// A database another migration tool migrated, taken over where that tool left it.
+struct Adoption {
+  std::string tool;                    // "Alembic", "goose", ...; empty when nothing was adopted
+  std::string table;                   // the tool's history table
+  std::vector<std::string> revisions;  // the heads the database was adopted at
+};
+
 class Migrator {
  public:
   Migrator(const Plan& plan, Connection& connection, RunSettings settings = {})
@@ -99,12 +107,12 @@ class Migrator {
   // lock_holder) once that second has passed.
   void lock(std::chrono::milliseconds wait, const std::function<void(const std::string& holder)>& waiting = {});
   // Creates the version and history tables when missing (or brings those of an older migrator up
-  // to date), adopting an Alembic database when `alembic_version` names revisions of the plan:
-  // all in one transaction, so that a refusal or a crash leaves nothing behind. Returns the
-  // adopted revisions, if any.
-  std::vector<std::string> prepare(bool adopt_alembic = true);
-  // Every revision the version table records, in the order they were applied; for an Alembic
-  // database not yet adopted, what alembic_version implies.
+  // to date), adopting a database another tool migrated (foreign_history.hpp) when its history
+  // table records exactly the plan's revisions up to some revision: all in one transaction, so
+  // that a refusal or a crash leaves nothing behind. Returns what it adopted, if anything.
+  Adoption prepare(bool adopt = true);
+  // Every revision the version table records, in the order they were applied; for a database
+  // another tool migrated and migc has not yet adopted, what that tool's history implies.
   std::vector<AppliedRevision> recorded();
   // The applied set; throws StateError for a recorded revision the plan does not know.
   std::vector<bool> applied();
@@ -125,7 +133,7 @@ class Migrator {
 
  private:
   void write_stamp(const std::vector<std::size_t>& heads);
-  std::vector<std::string> prepare_tables(bool adopt_alembic);
+  Adoption prepare_tables(bool adopt);
   // Throws StateError for a version table migc did not make; false when it lacks entry_bits.
   bool version_table_current();
   // False when another session held the lock for all of `wait`.
@@ -133,7 +141,9 @@ class Migrator {
   // A step outside a transaction, after looking in the catalog for what an interrupted run left:
   // a finished index is taken as done, an INVALID one is dropped and built again.
   void run_concurrently(std::size_t revision, Direction direction, const Step& step, const std::vector<bool>& applied);
-  std::vector<std::size_t> alembic_heads();
+  // The heads a foreign history puts the database at; throws StateError for a version the plan
+  // lacks, or for a history that skips a revision before one it records.
+  std::vector<std::size_t> adoption_heads(const ForeignHistory& history);
   void widen_alembic_version();
   void throw_if_interrupted(const std::vector<bool>& applied, std::string_view where);
   void move(const std::vector<std::size_t>& revisions, Direction direction, const std::function<void(const Progress&)>& report);

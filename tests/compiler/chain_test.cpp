@@ -1,7 +1,11 @@
 // Whole chains compiled in memory: ordering across branches, dependencies, merges.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "compiler/chain.hpp"
+#include "dsl/grammar.hpp"
 
 namespace migc {
 namespace {
@@ -10,6 +14,35 @@ std::vector<std::string> order_of(const CompiledChain& chain) {
   std::vector<std::string> ids;
   for (const auto& revision : chain.revisions) ids.push_back(revision.id);
   return ids;
+}
+
+// Files are parsed on every core; what they report must be what parsing each alone reports, in
+// the order of the files, however the threads ran.
+TEST(Chain, ManyFilesReportInFileOrder) {
+  std::vector<SourceFile> files;
+  const std::set<int> broken{3, 150, 151, 152, 400, 599};
+  for (int i = 0; i < 600; ++i) {
+    const std::string id = fmt::format("{:04}", i);
+    const std::string parent = i == 0 ? "base" : fmt::format("'{:04}'", i - 1);
+    std::string text = fmt::format("revision '{}' revises {};\ncreate table t{} (id integer primary key);\n", id, parent, i);
+    if (broken.contains(i)) text += fmt::format("create table u{} (id integer primary key,, name text);\nalter table t{} add colum x text;\n", i, i);
+    files.emplace_back(id + "_x.mig", text);
+  }
+  std::string alone;
+  for (const auto& file : files) {
+    Diagnostics diagnostics;
+    parse_revision_file(file, diagnostics);
+    for (const auto& diagnostic : diagnostics.all()) alone += format_diagnostic(diagnostic);
+  }
+  ASSERT_NE(alone, "");
+  for (int run = 0; run < 5; ++run) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(compile_chain(files, diagnostics));
+    std::string together;
+    for (const auto& diagnostic : diagnostics.all()) together += format_diagnostic(diagnostic);
+    EXPECT_EQ(together, alone);
+    EXPECT_EQ(diagnostics.error_count(), diagnostics.all().size());
+  }
 }
 
 TEST(Chain, DependsOnOrdersAcrossBranches) {

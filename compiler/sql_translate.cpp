@@ -1,0 +1,263 @@
+// SQL statements into the language. A modelled change is tried as written, then as PostgreSQL's
+// deparser writes it in the language's terms (sql_parser.cpp's spell_statements), and kept in
+// the first form the language's grammar reads whole; the checker judges it when the chain builds.
+#include "compiler/sql_translate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "compiler/authoring.hpp"
+#include "compiler/render_language.hpp"
+#include "compiler/sql_parser.hpp"
+#include "diagnostics/diagnostic.hpp"
+#include "diagnostics/source.hpp"
+#include "dsl/grammar.hpp"
+#include "postgres/sql_text.hpp"
+
+namespace migc {
+namespace {
+
+// Whether the language's grammar reads `statement` whole, as one statement.
+bool language_reads(const std::string& statement) {
+  const SourceFile file("import.mig", "revision 'import' revises base;\n" + statement + ";\n");
+  Diagnostics diagnostics;
+  const auto parsed = parse_revision_file(file, diagnostics);
+  return parsed && diagnostics.error_count() == 0 && parsed->statements.size() == 1;
+}
+
+// The first spelling whose every statement the language reads; empty when none.
+std::vector<std::string> language_spelling(const SqlSpelling& statement) {
+  for (const auto& spelling : statement.spellings) {
+    if (!spelling.empty() && std::all_of(spelling.begin(), spelling.end(), language_reads)) return spelling;
+  }
+  return {};
+}
+
+std::size_t line_of(const SqlSection& section, std::size_t offset) {
+  const std::string_view before = std::string_view(section.text).substr(0, std::min(offset, section.text.size()));
+  return section.first_line + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+}
+
+std::string place_of(const SqlSection& section, std::size_t offset) {
+  return fmt::format("{}:{}", section.file, line_of(section, offset));
+}
+
+// Writes one migration's revision, collecting what it cannot say.
+class RevisionWriter {
+ public:
+  RevisionWriter(const ToolMigration& migration, std::size_t base, std::vector<StatementOrigin>& origins,
+                 std::vector<HumanNeeded>& needs_human, std::set<QualifiedName>& views)
+      : migration_(migration), base_(base), origins_(origins), needs_human_(needs_human), views_(views) {}
+
+  std::string body() {
+    // PostgreSQL's parser, as libpq, would read the text only up to a NUL byte.
+    for (const SqlSection* section : {&migration_.up, migration_.down ? &*migration_.down : nullptr}) {
+      if (section == nullptr) continue;
+      if (const auto nul = section->text.find('\0'); nul != std::string::npos) {
+        human(*section, nul, "", "the file holds a NUL byte, which PostgreSQL takes as the end of the text");
+        return out_;
+      }
+    }
+    std::optional<SpelledSql> down;
+    if (migration_.down) {
+      down = spell_statements(migration_.down->text);
+      if (down->error) {
+        human(*migration_.down, down->error->offset, "", "PostgreSQL's parser rejects it: " + down->error->message);
+        down.reset();
+      } else if (std::all_of(down->statements.begin(), down->statements.end(),
+                             [](const SqlSpelling& s) { return s.kind == SqlSpelling::Kind::transaction_control; })) {
+        // A down file with nothing to run (golang-migrate wants one per up): the compiler
+        // derives the down instead, as no human wrote one.
+        down.reset();
+      }
+    }
+    const SpelledSql up = spell_statements(migration_.up.text);
+    if (up.error) {
+      human(migration_.up, up.error->offset, "", "PostgreSQL's parser rejects it: " + up.error->message);
+      return out_;
+    }
+    if (write_outside_transaction(up, down)) return out_;
+    if (migration_.no_transaction) {
+      out_ += "-- The tool ran this migration outside a transaction: here a `concurrently` statement runs outside one, alone in "
+              "its revision, and other statements in the revision's transaction.\n";
+    }
+    const bool down_block = down.has_value();
+    for (const auto& statement : up.statements) write_up(statement, down_block);
+    if (down_block) {
+      out_ += "\ndown {\n";
+      for (const auto& statement : down->statements) write_down(statement);
+      out_ += "}\n";
+    }
+    return out_;
+  }
+
+ private:
+  void human(const SqlSection& section, std::size_t offset, const std::string& statement, const std::string& why) {
+    HumanNeeded needed{place_of(section, offset), statement, why};
+    out_ += "-- needs a human: " + sql_comment_text(needed.place + ": " + why) + "\n";
+    if (!statement.empty()) out_ += "--   " + sql_comment_text(statement) + "\n";
+    needs_human_.push_back(std::move(needed));
+  }
+
+  // A migration of statements that PostgreSQL runs only outside a transaction (other than
+  // `create index concurrently`, a statement of the language): one raw step outside the
+  // revision's transaction, which must then be alone in it.
+  bool write_outside_transaction(const SpelledSql& up, const std::optional<SpelledSql>& down) {
+    const auto raw_outside = [](const SqlSpelling& s) { return !s.outside_transaction.empty() && s.kind != SqlSpelling::Kind::modelled; };
+    if (std::none_of(up.statements.begin(), up.statements.end(), raw_outside)) return false;
+    std::string body;
+    bool maintenance = true;
+    for (const auto& statement : up.statements) {
+      if (statement.kind == SqlSpelling::Kind::transaction_control) continue;
+      if (body.empty()) from(migration_.up, statement.offset);
+      if (statement.kind == SqlSpelling::Kind::modelled) {
+        human(migration_.up, statement.offset, statement.text,
+              "a change the language must say, in a migration that also runs statements outside a transaction: split the migration");
+        continue;
+      }
+      maintenance = maintenance && statement.maintenance;
+      body += (body.empty() ? "" : ";\n") + statement.text;
+    }
+    out_ += "execute outside transaction " + dollar_quote("\n" + body + "\n");
+    if (down) {
+      std::string undo;
+      for (const auto& statement : down->statements) {
+        if (statement.kind == SqlSpelling::Kind::transaction_control) continue;
+        undo += (undo.empty() ? "" : ";\n") + statement.text;
+      }
+      out_ += " down " + dollar_quote("\n" + undo + "\n");
+    } else if (!maintenance) {
+      out_ += " irreversible";
+    }
+    out_ += ";\n";
+    return true;
+  }
+
+  void write_raw(const SqlSpelling& statement, std::string_view suffix) {
+    const bool line_ended = !statement.text.empty() && statement.text.back() == '\n';
+    out_ += "execute " + dollar_quote("\n" + statement.text + (line_ended ? "" : "\n")) + std::string(suffix) + ";\n";
+  }
+
+  void write_modelled(const SqlSection& section, const SqlSpelling& statement, std::string_view indent = "") {
+    if (statement.spellings.empty()) {
+      human(section, statement.offset, statement.text, statement.no_language_statement);
+      return;
+    }
+    const auto spelling = language_spelling(statement);
+    if (spelling.empty()) {
+      human(section, statement.offset, statement.text, "the language cannot say this statement as written");
+      return;
+    }
+    for (std::size_t i = 0; i < spelling.size(); ++i) out_ += std::string(i == 0 ? "" : indent) + spelling[i] + ";\n";
+  }
+
+  void write_up(const SqlSpelling& statement, bool down_block) {
+    from(migration_.up, statement.offset);
+    note_view(statement);
+    if (statement.kind == SqlSpelling::Kind::modelled && on_views_only(statement)) {
+      write_raw(statement, down_block ? "" : " irreversible");
+      return;
+    }
+    switch (statement.kind) {
+      case SqlSpelling::Kind::transaction_control: return;  // the revision's own transaction stands for it
+      case SqlSpelling::Kind::modelled: write_modelled(migration_.up, statement); return;
+      case SqlSpelling::Kind::data: {
+        // A data step the language reads is checked against the schema at its revision; without
+        // the tool's down it is irreversible, as nobody wrote its way back.
+        const std::string suffix = down_block ? "" : " irreversible";
+        if (!statement.spellings.empty() && language_reads(statement.text + suffix)) {
+          out_ += statement.text + suffix + ";\n";
+          return;
+        }
+        write_raw(statement, suffix);
+        return;
+      }
+      case SqlSpelling::Kind::other: write_raw(statement, down_block || statement.maintenance ? "" : " irreversible"); return;
+    }
+  }
+
+  void write_down(const SqlSpelling& statement) {
+    from(*migration_.down, statement.offset);
+    out_ += "  ";
+    if (statement.kind == SqlSpelling::Kind::modelled && on_views_only(statement)) {
+      write_raw(statement, "");
+      return;
+    }
+    switch (statement.kind) {
+      case SqlSpelling::Kind::transaction_control: out_.resize(out_.size() - 2); return;
+      case SqlSpelling::Kind::modelled: write_modelled(*migration_.down, statement, "  "); return;
+      case SqlSpelling::Kind::data:
+      case SqlSpelling::Kind::other:
+        if (!statement.outside_transaction.empty()) {
+          human(*migration_.down, statement.offset, statement.text, "runs only outside a transaction, in a down with other statements");
+          return;
+        }
+        write_raw(statement, "");
+        return;
+    }
+  }
+
+  // Notes that what is written next comes from `offset` of `section`.
+  void from(const SqlSection& section, std::size_t offset) { origins_.push_back({base_ + out_.size(), place_of(section, offset)}); }
+
+  // Whether a modelled change acts only on views the chain created (or their indexes), and is
+  // none of the language's statements for views (an index on a materialized view, a comment on
+  // a view's column): no object of the compiler's, so a raw step, as the checker takes it.
+  bool on_views_only(const SqlSpelling& statement) const {
+    if (statement.relations.empty() || statement.view_statement) return false;
+    return std::all_of(statement.relations.begin(), statement.relations.end(),
+                       [&](const std::vector<std::string>& names) { return views_.contains(qualified(names)); });
+  }
+  // Notes the views a statement creates, and the indexes of views.
+  void note_view(const SqlSpelling& statement) {
+    if (statement.created_relation.empty()) return;
+    if (statement.view_statement || statement.kind != SqlSpelling::Kind::modelled || on_views_only(statement)) {
+      views_.insert(qualified(statement.created_relation));
+    }
+  }
+  static QualifiedName qualified(const std::vector<std::string>& names) {
+    std::string schema = names.size() > 1 ? names[names.size() - 2] : std::string();
+    if (schema == "public") schema.clear();
+    return QualifiedName{std::move(schema), names.back()};
+  }
+
+  const ToolMigration& migration_;
+  std::size_t base_;
+  std::vector<StatementOrigin>& origins_;
+  std::vector<HumanNeeded>& needs_human_;
+  std::set<QualifiedName>& views_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string origin_at(const ImportedRevision& revision, std::size_t offset) {
+  std::string place;
+  for (const auto& origin : revision.origins) {
+    if (origin.offset > offset) break;
+    place = origin.place;
+  }
+  return place;
+}
+
+ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations) {
+  ImportResult result;
+  std::string parent;
+  std::set<QualifiedName> views;  // created so far, and their indexes
+  for (const auto& migration : migrations) {
+    const std::string message = migration.message.empty() ? migration.up.file : migration.message;
+    std::string text = revision_file_text(migration.id, parent.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent}, message);
+    std::string origin = fmt::format("Imported by `migc import {}` from {}", import_format_name(format), migration.up.file);
+    if (migration.down && migration.down->file != migration.up.file) origin += " and " + migration.down->file;
+    text += "-- " + sql_comment_text(origin) + "\n";
+    std::vector<StatementOrigin> origins;
+    text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
+    result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text), std::move(origins)});
+    parent = migration.id;
+  }
+  return result;
+}
+
+}  // namespace migc

@@ -1,0 +1,273 @@
+// `migc import`'s readers of each tool's directory (names, sections, order, bad input) on
+// in-memory files, and the translation of their statements into the language, which must build.
+#include <gtest/gtest.h>
+
+#include "compiler/chain.hpp"
+#include "compiler/import.hpp"
+#include "compiler/sql_translate.hpp"
+
+namespace migc {
+namespace {
+
+std::vector<std::string> ids(const std::vector<ToolMigration>& migrations) {
+  std::vector<std::string> out;
+  for (const auto& migration : migrations) out.push_back(migration.id);
+  return out;
+}
+
+std::string error_of(ImportFormat format, const std::vector<ToolFile>& files) {
+  try {
+    read_tool_migrations(format, files);
+  } catch (const ImportError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+// The revisions translated, and the chain they make compiled: its error count.
+std::size_t chain_errors(const ImportResult& result, std::string* printed = nullptr) {
+  std::vector<SourceFile> sources;
+  for (const auto& revision : result.revisions) sources.emplace_back(revision.file_name, revision.text);
+  Diagnostics diagnostics;
+  compile_chain(sources, diagnostics);
+  if (printed != nullptr) {
+    for (const auto& diagnostic : diagnostics.all()) *printed += format_diagnostic(diagnostic);
+  }
+  return diagnostics.error_count();
+}
+
+TEST(ImportGolangMigrate, OrdersByNumberAndDropsLeadingZeros) {
+  const auto migrations = read_tool_migrations(ImportFormat::golang_migrate,
+                                               {{"10_ten.up.sql", "SELECT 10;"},
+                                                {"9_nine.up.sql", "SELECT 9;"},
+                                                {"9_nine.down.sql", "SELECT -9;"},
+                                                {"0001_first_one.up.sql", "SELECT 1;"},
+                                                {"README.md", "not a migration"},
+                                                {"0001_first_one.down.json", "ignored: not .sql"}});
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"1", "9", "10"}));
+  EXPECT_EQ(migrations[0].message, "first one");
+  EXPECT_FALSE(migrations[0].down.has_value());
+  ASSERT_TRUE(migrations[1].down.has_value());
+  EXPECT_EQ(migrations[1].down->file, "9_nine.down.sql");
+}
+
+TEST(ImportGolangMigrate, RefusesDuplicatesAndOrphanDowns) {
+  EXPECT_EQ(error_of(ImportFormat::golang_migrate, {{"1_a.up.sql", ""}, {"001_b.up.sql", ""}}),
+            "001_b.up.sql: version 1 is also 1_a.up.sql's");
+  EXPECT_EQ(error_of(ImportFormat::golang_migrate, {{"1_a.up.sql", ""}, {"2_b.down.sql", ""}}), "2_b.down.sql: a down migration without its up");
+  EXPECT_EQ(error_of(ImportFormat::golang_migrate, {{"99999999999999999999_a.up.sql", ""}}),
+            "99999999999999999999_a.up.sql: the version is too large for golang-migrate");
+}
+
+TEST(ImportDbmate, KeepsTheVersionAsWrittenAndReadsBothSections) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::dbmate,
+      {{"20240102000000_second.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n"},
+       {"20240101000000_create_t.sql", "-- a comment first is fine\n-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE t;\n"}});
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"20240101000000", "20240102000000"}));
+  EXPECT_EQ(migrations[0].message, "create t");
+  EXPECT_EQ(migrations[0].up.first_line, 2u);
+  EXPECT_EQ(migrations[0].up.text, "\nCREATE TABLE t (a int);\n\n");
+  ASSERT_TRUE(migrations[0].down.has_value());
+  EXPECT_EQ(migrations[0].down->first_line, 5u);
+  EXPECT_FALSE(migrations[0].no_transaction);
+  EXPECT_TRUE(migrations[1].no_transaction);
+  EXPECT_FALSE(migrations[1].down.has_value());
+}
+
+TEST(ImportDbmate, RefusesMissingOrMisplacedSections) {
+  EXPECT_EQ(error_of(ImportFormat::dbmate, {{"1_a.sql", "CREATE TABLE t (a int);\n"}}), "1_a.sql:1: SQL before `-- migrate:up`, which dbmate refuses");
+  EXPECT_EQ(error_of(ImportFormat::dbmate, {{"1_a.sql", "-- nothing\n"}}), "1_a.sql: no `-- migrate:up` section");
+  EXPECT_EQ(error_of(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:down\n-- migrate:up\n"}}),
+            "1_a.sql:1: `-- migrate:down` before `-- migrate:up`");
+  EXPECT_EQ(error_of(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\n"}, {"1_b.sql", "-- migrate:up\n"}}), "1_b.sql: version 1 is also 1_a.sql's");
+}
+
+TEST(ImportGoose, ReadsAnnotationsAndKeepsLineNumbers) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::goose,
+      {{"00002_index.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose Down\nDROP INDEX CONCURRENTLY i;\n"},
+       {"00001_create_t.sql",
+        "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1; ';\n-- +goose StatementEnd\n"
+        "-- +goose Down\nDROP FUNCTION f();\n"}});
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(migrations[0].up.text, "\n\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1; ';\n\n");
+  EXPECT_EQ(migrations[0].up.first_line, 1u);
+  ASSERT_TRUE(migrations[0].down.has_value());
+  EXPECT_EQ(migrations[0].down->first_line, 5u);
+  EXPECT_TRUE(migrations[1].no_transaction);
+}
+
+TEST(ImportGoose, RefusesWhatGooseRefusesOrAnImportCannotKnow) {
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"1_a.sql", "CREATE TABLE t (a int);\n"}}), "1_a.sql:1: SQL before `-- +goose Up`, which goose refuses");
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"1_a.sql", "-- just a comment\n"}}), "1_a.sql: no `-- +goose Up` annotation");
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"1_a.go", ""}}), "1_a.go: a Go migration, which only goose itself can run");
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"0_a.sql", "-- +goose Up\n"}}), "0_a.sql: the version is not a positive integer");
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"1_a.sql", "-- +goose Up\n-- +goose ENVSUB ON\n"}}),
+            "1_a.sql:2: `-- +goose ENVSUB` substitutes environment variables, which an import cannot know");
+  EXPECT_EQ(error_of(ImportFormat::goose, {{"1_a.sql", "-- +goose Up\n"}, {"01_b.sql", "-- +goose Up\n"}}), "01_b.sql: version 1 is also 1_a.sql's");
+}
+
+TEST(ImportSqlx, ReadsSimpleAndReversibleMigrations) {
+  const auto migrations = read_tool_migrations(ImportFormat::sqlx, {{"20240102_add_b.up.sql", "ALTER TABLE t ADD COLUMN b int;"},
+                                                                    {"20240102_add_b.down.sql", "ALTER TABLE t DROP COLUMN b;"},
+                                                                    {"20240101_create_t.sql", "CREATE TABLE t (a int);"},
+                                                                    {"20240103_index.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);"},
+                                                                    {"notes.sql", "ignored, as sqlx ignores it"}});
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"20240101", "20240102", "20240103"}));
+  EXPECT_EQ(migrations[1].message, "add b");
+  EXPECT_TRUE(migrations[1].down.has_value());
+  EXPECT_FALSE(migrations[0].down.has_value());
+  EXPECT_TRUE(migrations[2].no_transaction);
+  EXPECT_EQ(error_of(ImportFormat::sqlx, {{"1_a.sql", ""}, {"1_a.up.sql", ""}}), "1_a.up.sql: version 1 is also 1_a.sql's");
+}
+
+TEST(ImportFlyway, OrdersVersionsNumericallyAndPairsUndoFiles) {
+  const auto migrations = read_tool_migrations(ImportFormat::flyway, {{"V1_10__later.sql", "SELECT 3;"},
+                                                                      {"V1.2__second.sql", "SELECT 2;"},
+                                                                      {"sub/V1__First_one.sql", "SELECT 1;"},
+                                                                      {"U1.2__second.sql", "SELECT -2;"},
+                                                                      {"flyway.conf", "ignored"}});
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"1", "1.2", "1.10"}));
+  EXPECT_EQ(migrations[0].message, "First one");
+  ASSERT_TRUE(migrations[1].down.has_value());
+  EXPECT_EQ(migrations[1].down->file, "U1.2__second.sql");
+}
+
+TEST(ImportFlyway, RefusesRepeatableDuplicateAndMalformedVersions) {
+  EXPECT_NE(error_of(ImportFormat::flyway, {{"R__views.sql", ""}}).find("R__views.sql: a repeatable migration"), std::string::npos);
+  EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1__a.sql", ""}, {"V1.0__b.sql", ""}}), "V1.0__b.sql: version 1.0 is also V1__a.sql's");
+  EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1a__a.sql", ""}}), "V1a__a.sql: `1a` is not a version (numbers separated by `.` or `_`)");
+  EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1_a.sql", ""}}), "V1_a.sql: no `__` between the version and the description");
+  EXPECT_EQ(error_of(ImportFormat::flyway, {{"U3__a.sql", ""}}), "U3__a.sql: a down migration without its up");
+  EXPECT_NE(error_of(ImportFormat::flyway, {{"V1__a.sql", "SELECT 1;\nGRANT SELECT ON t TO ${reader};"}}).find("V1__a.sql:2: Flyway replaces placeholders"),
+            std::string::npos);
+}
+
+TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::golang_migrate,
+      {{"1_init.up.sql",
+        "BEGIN;\nCREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, a text);\n"
+        "ALTER TABLE t ADD b int, ADD COLUMN c int, DROP a;\nCREATE INDEX ON t (lower(c::text));\n"
+        "CREATE VIEW v AS SELECT id FROM t;\nINSERT INTO t (id) VALUES (1);\nCOMMIT;\n"},
+       {"2_more.up.sql", "DROP TABLE t, u;\n"},
+       {"2_more.down.sql", "CREATE TABLE t (id int PRIMARY KEY);\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.revisions.size(), 2u);
+  EXPECT_EQ(result.revisions[0].file_name, "1_init.mig");
+  EXPECT_EQ(result.revisions[0].text,
+            "revision '1' revises base\n  message 'init';\n\n"
+            "-- Imported by `migc import golang-migrate` from 1_init.up.sql\n"
+            "CREATE TABLE t (id int PRIMARY KEY, a text);\n"
+            "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nalter table t drop column a;\n"
+            "CREATE INDEX ON t USING btree ((lower(c::text)));\n"
+            "CREATE VIEW v AS SELECT id FROM t;\n"
+            "INSERT INTO t (id) VALUES (1) irreversible;\n");
+  EXPECT_NE(result.revisions[1].text.find("DROP TABLE t;\nDROP TABLE u;\n\ndown {\n  CREATE TABLE t (id int PRIMARY KEY);\n}\n"),
+            std::string::npos);
+  EXPECT_TRUE(result.needs_human.empty());
+}
+
+TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::goose, {{"1_dump.sql",
+                             "-- +goose Up\nCREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;\n"
+                             "CREATE TABLE public.t (id integer NOT NULL);\n"
+                             "ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n"
+                             "CREATE TYPE mood AS ENUM ('a');\nALTER TYPE mood ADD VALUE IF NOT EXISTS 'b';\n"}});
+  const auto result = translate_migrations(ImportFormat::goose, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  EXPECT_TRUE(result.needs_human.empty());
+  const std::string& text = result.revisions[0].text;
+  EXPECT_NE(text.find("\nCREATE EXTENSION pgcrypto;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nALTER TYPE mood ADD VALUE 'b';\n"), std::string::npos) << text;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
+TEST(ImportTranslate, ViewsBecomeTheLanguageAndWhatItDoesNotSayOfThemStaysRaw) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::golang_migrate,
+      {{"1_t.up.sql", "CREATE TABLE t (a int);\nCREATE MATERIALIZED VIEW public.totals AS SELECT count(*) AS n FROM t;\n"},
+       {"2_index.up.sql", "CREATE UNIQUE INDEX totals_n ON totals (n);\nCOMMENT ON COLUMN totals.n IS 'rows';\nCREATE INDEX t_a ON t (a);\n"},
+       {"2_index.down.sql", "DROP INDEX t_a;\nDROP INDEX totals_n;\n"},
+       {"3_drop.up.sql", "ALTER MATERIALIZED VIEW totals RENAME TO sums;\nDROP MATERIALIZED VIEW sums;\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.revisions.size(), 3u);
+  const std::string& text = result.revisions[1].text;
+  EXPECT_NE(text.find("execute $$\nCREATE UNIQUE INDEX totals_n ON totals (n)\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("execute $$\nCOMMENT ON COLUMN totals.n IS 'rows'\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nCREATE INDEX t_a ON t (a);\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  DROP INDEX t_a;\n  execute $$\nDROP INDEX totals_n\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(result.revisions[0].text.find("\nCREATE MATERIALIZED VIEW public.totals AS SELECT count(*) AS n FROM t;\n"), std::string::npos)
+      << result.revisions[0].text;
+  const std::string& renamed = result.revisions[2].text;
+  EXPECT_NE(renamed.find("\nALTER MATERIALIZED VIEW totals RENAME TO sums;\nDROP MATERIALIZED VIEW sums;\n"), std::string::npos) << renamed;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
+TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
+  const auto migrations = read_tool_migrations(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t SET UNLOGGED;\n"
+                                                                                  "-- migrate:down\nDROP TABLE t;\n"}});
+  const auto result = translate_migrations(ImportFormat::dbmate, migrations);
+  ASSERT_EQ(result.needs_human.size(), 1u);
+  EXPECT_EQ(result.needs_human[0].place, "1_a.sql:4");
+  EXPECT_EQ(result.needs_human[0].statement, "ALTER TABLE t SET UNLOGGED");
+}
+
+TEST(ImportTranslate, ANulByteOrTextThatIsNotUtf8NeedsAHuman) {
+  const auto migrations = read_tool_migrations(ImportFormat::golang_migrate, {{"1_a.up.sql", std::string("SELECT 1;\n\0DROP TABLE t;", 24)},
+                                                                               {"2_b.up.sql", "SELECT 1;\nSELECT '\xff';\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.needs_human.size(), 2u);
+  EXPECT_EQ(result.needs_human[0].place, "1_a.up.sql:2");
+  EXPECT_EQ(result.needs_human[0].why, "the file holds a NUL byte, which PostgreSQL takes as the end of the text");
+  EXPECT_EQ(result.needs_human[1].why, "PostgreSQL's parser rejects it: the text is not UTF-8");
+  EXPECT_EQ(result.revisions[0].text.find("SELECT 1"), std::string::npos);
+}
+
+TEST(ImportTranslate, NothingWrittenAfterAStatementLandsInItsComment) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::sqlx, {{"1_a.sql", "CREATE TABLE t (a int PRIMARY KEY) -- the table\n;\nINSERT INTO t (a) VALUES (1) -- one row\n;\n"}});
+  const auto result = translate_migrations(ImportFormat::sqlx, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  EXPECT_NE(result.revisions[0].text.find("CREATE TABLE t (a int PRIMARY KEY) -- the table\n;\nINSERT INTO t (a) VALUES (1) -- one row\n irreversible;\n"),
+            std::string::npos)
+      << result.revisions[0].text;
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
+TEST(ImportTranslate, EachStatementKnowsItsPlaceInTheOriginal) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::dbmate, {{"7_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t ADD b int, ADD c int;\n-- migrate:down\nDROP TABLE t;\n"}});
+  const auto result = translate_migrations(ImportFormat::dbmate, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  const auto& revision = result.revisions[0];
+  const auto at = [&](std::string_view text) { return origin_at(revision, revision.text.find(text)); };
+  EXPECT_EQ(at("CREATE TABLE t"), "7_a.sql:2");
+  EXPECT_EQ(at("ALTER TABLE t ADD COLUMN b"), "7_a.sql:4");
+  EXPECT_EQ(at("ALTER TABLE t ADD COLUMN c"), "7_a.sql:4");
+  EXPECT_EQ(at("DROP TABLE t"), "7_a.sql:6");
+  EXPECT_EQ(at("revision"), "");
+}
+
+TEST(ImportTranslate, StatementsOutsideATransactionTakeTheNonTransactionalForm) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::goose,
+      {{"1_t.sql", "-- +goose Up\nCREATE TABLE t (a int);\n-- +goose Down\nDROP TABLE t;\n"},
+       {"2_index.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n-- +goose Down\nDROP INDEX CONCURRENTLY t_a;\n"},
+       {"3_vacuum.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nVACUUM t;\nANALYZE t;\n"}});
+  const auto result = translate_migrations(ImportFormat::goose, migrations);
+  ASSERT_EQ(result.revisions.size(), 3u);
+  EXPECT_NE(result.revisions[1].text.find("\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n"), std::string::npos);
+  EXPECT_NE(result.revisions[2].text.find("execute outside transaction $$\nVACUUM t;\nANALYZE t\n$$;\n"), std::string::npos);
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
+}  // namespace
+}  // namespace migc

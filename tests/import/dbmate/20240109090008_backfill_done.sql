@@ -1,0 +1,6 @@
+-- migrate:up
+UPDATE tasks SET done = true WHERE due < DATE '2020-01-01';
+ALTER TABLE tasks ALTER COLUMN title SET DEFAULT '';
+
+-- migrate:down
+ALTER TABLE tasks ALTER COLUMN title DROP DEFAULT;

@@ -1,0 +1,4 @@
+CREATE TYPE project_status AS ENUM ('active', 'archived');
+ALTER TABLE projects
+    ADD COLUMN status project_status NOT NULL DEFAULT 'active',
+    ADD COLUMN archived_at timestamptz;

@@ -1,0 +1,4 @@
+COMMENT ON COLUMN tasks.due IS NULL;
+COMMENT ON TABLE tasks IS NULL;
+ALTER TABLE users DROP COLUMN backup_email;
+DROP DOMAIN email_address;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY idx_users_created ON users (created_at);

@@ -1,0 +1,4 @@
+-- +goose Up
+ALTER TYPE project_status ADD VALUE 'paused' AFTER 'active';
+
+-- +goose Down

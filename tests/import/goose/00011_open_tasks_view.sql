@@ -1,0 +1,6 @@
+-- +goose Up
+CREATE VIEW open_tasks AS
+    SELECT id, project_id, title FROM tasks WHERE NOT done;
+
+-- +goose Down
+DROP VIEW open_tasks;

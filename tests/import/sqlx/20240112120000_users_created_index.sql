@@ -1,0 +1,2 @@
+-- no-transaction
+CREATE INDEX CONCURRENTLY idx_users_created ON users (created_at);
