@@ -1,9 +1,11 @@
 // The one place a schema changes: each operation's effect on the model.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
 #include "compiler/operations.hpp"
+#include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -26,6 +28,9 @@ class SchemaMutator {
       schema_.put_table(std::move(other));
     }
     schema_.erase_table(o.name);
+    if (o.cascade) {
+      for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
+    }
   }
 
   void operator()(const op::RenameTable& o) {
@@ -53,6 +58,34 @@ class SchemaMutator {
       schema_.put_index(std::move(index));
     }
     schema_.put_table(std::move(table));
+    follow_rename(o.from, to);
+  }
+
+  void operator()(const op::CreateView& o) { schema_.put_view(o.view); }
+
+  void operator()(const op::DropView& o) {
+    if (o.cascade) {
+      for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
+    }
+    schema_.erase_view(o.name);
+  }
+
+  void operator()(const op::RenameView& o) {
+    const auto found = schema_.views().find(o.from);
+    if (found == schema_.views().end()) return;
+    View view = found->second;
+    view.name = beside(o.from, o.to);
+    schema_.erase_view(o.from);
+    schema_.put_view(view);
+    follow_rename(o.from, view.name);
+  }
+
+  void operator()(const op::RefreshView& o) {
+    const auto found = schema_.views().find(o.name);
+    if (found == schema_.views().end()) return;
+    View view = found->second;
+    view.with_data = o.with_data;
+    schema_.put_view(std::move(view));
   }
 
   void operator()(const op::AddColumn& o) {
@@ -399,8 +432,110 @@ class SchemaMutator {
     });
   }
 
+  // The views reading a renamed relation name it by its new name, as PostgreSQL prints them.
+  void follow_rename(const QualifiedName& from, const QualifiedName& to) {
+    for (const View* reader : schema_.views_reading(from)) {
+      View view = *reader;
+      view.query = query_renaming(view.query, from, to);
+      view.reads.erase(from);
+      view.reads.insert(to);
+      std::set<std::pair<QualifiedName, std::string>> uses;
+      for (const auto& [relation, column] : view.uses) uses.insert({relation == from ? to : relation, column});
+      view.uses = std::move(uses);
+      schema_.put_view(std::move(view));
+    }
+  }
+
   Schema& schema_;
 };
+
+namespace {
+// The length of the name written at `offset` of `text`: `parts` identifiers joined by dots.
+std::size_t written_name_length(const std::string& text, std::size_t offset, std::size_t parts) {
+  std::size_t at = offset;
+  for (std::size_t part = 0; part < parts && at < text.size(); ++part) {
+    if (part > 0) {
+      while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+      if (at >= text.size() || text[at] != '.') break;
+      ++at;
+      while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+    }
+    if (at < text.size() && text[at] == '"') {
+      for (++at; at < text.size(); ++at) {
+        if (text[at] == '"' && (at + 1 >= text.size() || text[at + 1] != '"')) break;
+        if (text[at] == '"') ++at;
+      }
+      ++at;
+    } else {
+      while (at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) || text[at] == '_' || text[at] == '$' ||
+                                  static_cast<unsigned char>(text[at]) >= 0x80)) {
+        ++at;
+      }
+    }
+  }
+  return at - offset;
+}
+
+QualifiedName relation_named(const std::vector<std::string>& names) {
+  if (names.size() == 2 && names[0] != "public") return {names[0], names[1]};
+  return {{}, names.empty() ? std::string() : names.back()};
+}
+}  // namespace
+
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to) {
+  const QueryFacts facts = read_query(query);
+  if (facts.error) return query;
+  // Each name to replace: its offset, its length, and the new name as it is written there (with
+  // the schema it was written with, so that a rename and its way back give the query back).
+  struct Replacement {
+    std::size_t offset;
+    std::size_t length;
+    std::string text;
+    bool operator<(const Replacement& other) const { return offset < other.offset; }
+  };
+  std::vector<Replacement> replacements;
+  const auto written = [&](const std::vector<std::string>& names) {
+    return names.size() > 1 ? quote_identifier(names[0]) + "." + quote_identifier(to.name) : quote_identifier(to.name);
+  };
+  std::set<std::string> unaliased;  // how `from` is written where it is read without an alias
+  for (const auto& relation : facts.relations) {
+    if (relation_named(relation.names) != from) continue;
+    replacements.push_back({relation.offset, written_name_length(query, relation.offset, relation.names.size()), written(relation.names)});
+    if (relation.alias.empty()) unaliased.insert(relation.names.back());
+  }
+  for (const auto& column : facts.columns) {
+    // `t.c` or `s.t.c` naming the renamed relation by its name.
+    if (column.names.size() < 2 || column.names.size() > 3 || !unaliased.contains(column.names[column.names.size() - 2])) continue;
+    const std::vector<std::string> qualifier(column.names.begin(), column.names.end() - 1);
+    if (relation_named(qualifier) != from) continue;
+    replacements.push_back({column.offset, written_name_length(query, column.offset, qualifier.size()), written(qualifier)});
+  }
+  std::sort(replacements.begin(), replacements.end());
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& replacement : replacements) {
+    if (replacement.offset < at) continue;
+    out += query.substr(at, replacement.offset - at) + replacement.text;
+    at = replacement.offset + replacement.length;
+  }
+  return out + query.substr(at);
+}
+
+std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation) {
+  std::set<QualifiedName> found;
+  std::vector<QualifiedName> pending{relation};
+  while (!pending.empty()) {
+    const QualifiedName name = pending.back();
+    pending.pop_back();
+    for (const View* view : schema.views_reading(name)) {
+      if (found.insert(view->name).second) pending.push_back(view->name);
+    }
+  }
+  std::vector<View> views;
+  for (const auto& name : found) views.push_back(schema.views().at(name));
+  std::stable_sort(views.begin(), views.end(), [](const View& a, const View& b) { return a.depth < b.depth; });
+  return views;
+}
 
 bool constraint_uses_column(const Constraint& constraint, const std::string& column) {
   return std::find(constraint.columns.begin(), constraint.columns.end(), column) != constraint.columns.end() ||

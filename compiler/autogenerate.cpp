@@ -22,6 +22,10 @@ bool same_constraint(const Constraint& a, const Constraint& b) {
          a.initially_deferred == b.initially_deferred;
 }
 
+bool same_view(const View& a, const View& b) {
+  return a.materialized == b.materialized && a.query == b.query && a.column_names == b.column_names && a.with_data == b.with_data;
+}
+
 class Differ {
  public:
   Differ(const Schema& head, const Schema& model) : head_(head), model_(model) {}
@@ -33,6 +37,19 @@ class Differ {
     for (const auto& [name, _] : model_.extensions()) {
       if (!head_.extensions().contains(name)) add(op::CreateExtension{Extension{name, {}}});
     }
+    // Views that go or change are dropped first (readers before what they read), so that no
+    // change to a table is blocked by one; the model's new and changed ones come last.
+    std::set<QualifiedName> replaced_views;
+    for (const auto& [name, view] : head_.views()) {
+      const auto model = model_.views().find(name);
+      if (model != model_.views().end() && same_view(view, model->second) && !loses_what_it_uses(view)) continue;
+      replaced_views.insert(name);
+      for (const View& reader : dependent_views(head_, name)) replaced_views.insert(reader.name);
+    }
+    std::vector<const View*> dropped;
+    for (const auto& name : replaced_views) dropped.push_back(&head_.views().at(name));
+    std::stable_sort(dropped.begin(), dropped.end(), [](const View* a, const View* b) { return a->depth > b->depth; });
+    for (const View* view : dropped) add(op::DropView{view->name, view->materialized, false});
     enums();
     domains();
     for (const auto& [name, type] : model_.composites()) {
@@ -90,6 +107,12 @@ class Differ {
     for (const auto& [name, _] : head_.extensions()) {
       if (!model_.extensions().contains(name)) add(op::DropExtension{name});
     }
+    std::vector<const View*> created;
+    for (const auto& [name, view] : model_.views()) {
+      if (!head_.views().contains(name) || replaced_views.contains(name)) created.push_back(&view);
+    }
+    std::stable_sort(created.begin(), created.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
+    for (const View* view : created) add(op::CreateView{*view, false});
     for (const auto& [name, _] : head_.schemas()) {
       if (!model_.schemas().contains(name)) add(op::DropSchema{name});
     }
@@ -97,6 +120,21 @@ class Differ {
   }
 
  private:
+  // Whether the model drops or retypes a column the view uses, or drops a table it reads:
+  // PostgreSQL refuses both under a view, which is then made again after.
+  bool loses_what_it_uses(const View& view) const {
+    for (const auto& [relation, column] : view.uses) {
+      const Table* before = head_.find_table(relation);
+      if (before == nullptr) continue;
+      const Table* after = model_.find_table(relation);
+      if (after == nullptr) return true;
+      const Column* was = before->find_column(column);
+      const Column* is = after->find_column(column);
+      if (was != nullptr && (is == nullptr || !(is->type == was->type))) return true;
+    }
+    return false;
+  }
+
   void add(const Operation& operation) { render_language(operation, result_.statements); }
   void warn(std::string warning) { result_.warnings.push_back(std::move(warning)); }
 

@@ -78,6 +78,21 @@ const BuiltinType* find_builtin(const QualifiedName& name) {
   return builtin == builtin_types.end() ? nullptr : &*builtin;
 }
 
+// A built-in type by the name the parser gives it in pg_catalog (`int8` for bigint, `bpchar`
+// for character, `timestamptz`, ...).
+const BuiltinType* find_builtin_by_internal_name(const std::string& name) {
+  static const std::pair<std::string_view, std::string_view> internal[] = {
+      {"int2", "smallint"}, {"int4", "integer"}, {"int8", "bigint"}, {"float4", "real"}, {"float8", "double precision"},
+      {"bool", "boolean"}, {"varchar", "character varying"}, {"bpchar", "character"}, {"numeric", "numeric"},
+      {"timestamp", "timestamp without time zone"}, {"timestamptz", "timestamp with time zone"},
+      {"time", "time without time zone"}, {"timetz", "time with time zone"}, {"interval", "interval"}, {"bit", "bit"},
+      {"varbit", "bit varying"}};
+  for (const auto& [written, canonical] : internal) {
+    if (written == name) return find_builtin({"", std::string(canonical)});
+  }
+  return nullptr;
+}
+
 bool is_serial(const ast::TypeRef& type) {
   const BuiltinType* builtin = find_builtin(type.name);
   return builtin != nullptr && builtin->serial;
@@ -162,6 +177,12 @@ class StatementChecker {
           diagnostic.notes.push_back({{}, "drop that foreign key first, or write `drop table ... cascade`"});
           return;
         }
+      }
+      if (const auto readers = schema_.views_reading(table->name); !readers.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "table", table->name,
+                                               fmt::format("view `{}`", readers.front()->name));
+        diagnostic.notes.push_back({{}, "drop that view first, or write `drop table ... cascade`"});
+        return;
       }
     }
     if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
@@ -641,6 +662,12 @@ class StatementChecker {
     }
     if (!find_column(*table, node.column)) return;
     if (!check_drop_column(*table, node.column.text, node.column.span)) return;
+    if (const View* view = view_using(table->name, node.column.text)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), node.column.text, table->name, view->name,
+                                             "PostgreSQL cannot drop it while the view exists");
+      diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay"});
+      return;
+    }
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
@@ -669,6 +696,14 @@ class StatementChecker {
     }
     // Expressions are kept as text, so a column they name cannot be renamed under them.
     if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
+    // PostgreSQL would follow the rename in the view's stored tree; the compiler keeps a view's
+    // query as text, and does not rewrite a column's name in it.
+    if (const View* view = view_using(table->name, from)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), from, table->name, view->name,
+                                             "migc keeps a view's query as written, and does not follow a column's rename into it");
+      diagnostic.notes.push_back({{}, "drop the view first, and create it again after with the new name"});
+      return;
+    }
     if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", fmt::format("{}.{}", table->name, from));
     emit(op::RenameColumn{table->name, from, to});
   }
@@ -680,6 +715,13 @@ class StatementChecker {
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
+    // PostgreSQL: "cannot alter type of a column used by a view or rule" (0A000).
+    if (const View* view = view_using(table->name, column->name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), column->name, table->name, view->name,
+                                             "PostgreSQL cannot change its type while the view exists");
+      diagnostic.notes.push_back({{}, "drop the view first, and create it again after"});
+      return;
+    }
     if (column->generated_sql && node.using_expression) {
       diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.using_expression->span), column->name, table->name,
                           "takes no `using`: PostgreSQL computes it again from its expression");
@@ -1082,7 +1124,8 @@ class StatementChecker {
     };
     for (const std::string& object : {first_in(schema_.tables(), "table"), first_in(schema_.enums(), "type"),
                                       first_in(schema_.domains(), "domain"), first_in(schema_.composites(), "type"),
-                                      first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index")}) {
+                                      first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index"),
+                                      first_in(schema_.views(), "view")}) {
       if (object.empty()) continue;
       diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
       return;
@@ -1222,6 +1265,80 @@ class StatementChecker {
     // SQL that names a column just added empty is taken to fill it.
     std::erase_if(unfilled_, [&](const auto& added) { return mentions_identifier(node.up.value, added.second); });
     emit(op::RawSql{trimmed(node.up.value), own_down(node, up->maintenance_only), node.outside_transaction});
+  }
+
+  void operator()(const ast::CreateView& node) {
+    if (!check_name(node.name)) return;
+    const auto old = schema_.views().find(node.name);
+    if (node.or_replace && node.materialized) {
+      diagnostics_.report(DiagnosticKind::WrongViewKind, at(node.name.span), to_string(node.name), "materialized view",
+                          "PostgreSQL has no `create or replace materialized view`: drop it and create it again");
+      return;
+    }
+    if (!node.or_replace || old == schema_.views().end()) {
+      if (!check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) return;
+      if (!check_not_a_type(node.name.span, node.name)) return;
+    } else if (old->second.materialized) {
+      diagnostics_.report(DiagnosticKind::WrongViewKind, at(node.name.span), to_string(node.name), "materialized view",
+                          "`create or replace view` replaces only a view: drop it and create it again");
+      return;
+    }
+    View view;
+    view.name = node.name;
+    view.materialized = node.materialized;
+    view.with_data = node.with_data;
+    view.origin = {revision_.id, at(node.name.span)};
+    for (const auto& column : node.columns) {
+      if (!check_name(column)) return;
+      view.column_names.push_back(column.text);
+    }
+    if (!resolve_view_query(node, view)) return;
+    if (node.or_replace && old != schema_.views().end() && !check_replaced_columns(node, old->second, view)) return;
+    emit(op::CreateView{std::move(view), node.or_replace && old != schema_.views().end()});
+  }
+
+  void operator()(const ast::DropView& node) {
+    const char* kind = node.materialized ? "materialized view" : "view";
+    const auto found = schema_.views().find(node.name);
+    if (node.if_exists && found == schema_.views().end()) {
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("{} `{}` does not exist", kind, shown), shown, names_of(schema_.views()));
+    }
+    const View* view = find_view(node.name, node.materialized);
+    if (view == nullptr) return;
+    if (!node.cascade) {
+      if (const auto readers = schema_.views_reading(view->name); !readers.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, view->name,
+                                               fmt::format("view `{}`", readers.front()->name));
+        diagnostic.notes.push_back({{}, fmt::format("drop that view first, or write `drop {} ... cascade`", kind)});
+        return;
+      }
+    }
+    emit(op::DropView{view->name, view->materialized, node.cascade});
+  }
+
+  void operator()(const ast::RenameView& node) {
+    const View* view = find_view(node.view, node.materialized);
+    if (view == nullptr) return;
+    const QualifiedName new_name = beside(view->name, node.new_name.text);
+    if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
+    if (!check_not_a_type(node.new_name.span, new_name)) return;
+    emit(op::RenameView{view->name, node.new_name.text, view->materialized});
+  }
+
+  void operator()(const ast::RefreshView& node) {
+    const View* view = find_view(node.name, true);
+    if (view == nullptr) return;
+    if (node.concurrently) {
+      // PostgreSQL refreshes concurrently only a populated materialized view with a unique index
+      // on plain columns, and the language cannot index a materialized view.
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.span),
+                          fmt::format("`refresh materialized view concurrently` needs a unique index on `{}`, which the language "
+                                      "cannot create: refresh it without `concurrently`",
+                                      view->name));
+      return;
+    }
+    emit(op::RefreshView{view->name, false, node.with_data});
   }
 
  private:
@@ -1383,7 +1500,7 @@ class StatementChecker {
     }
     for (const auto& read : names.tables) {
       const QualifiedName name = qualified(read.names);
-      if (schema_.find_table(name) != nullptr || schema_.sequences().contains(name)) continue;
+      if (schema_.find_table(name) != nullptr || schema_.sequences().contains(name) || schema_.views().contains(name)) continue;
       const Span where = name_at(expression.span, text, read.offset);
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where), name, revision_.id);
       if (const std::string guess = closest_match(to_string(name), names_of(schema_.tables())); !guess.empty()) {
@@ -2095,14 +2212,17 @@ class StatementChecker {
   }
 
   // Whether a raw statement's change is the compiler's business: it creates, or acts on a
-  // relation the compiler models at this revision (not a view, a materialized view's index, or
-  // a table made outside the chain).
+  // relation the compiler models at this revision (not a materialized view's index, a view's
+  // comment, or a table made outside the chain).
   bool changes_a_modelled_relation(const SqlStatement& statement) const {
     if (statement.relations.empty()) return true;
     return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
       if (names.empty() || names.size() > 2) return false;
       const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
-      return schema_.relation_kind(name) != nullptr;
+      const char* kind = schema_.relation_kind(name);
+      if (kind == nullptr) return false;
+      // Of a view, the compiler models the view itself, not its indexes or comments.
+      return !std::string_view(kind).ends_with("view") || statement.modelled_change.find("view") != std::string::npos;
     });
   }
 
@@ -2504,6 +2624,199 @@ class StatementChecker {
 
   void report_unknown(DiagnosticKind kind, const ast::Name& name, const std::vector<std::string>& candidates) {
     report_unknown(kind, name.span, name.text, candidates, nullptr);
+  }
+
+  // The view `name`, of the kind the statement says (`materialized`), or an error naming what it is.
+  const View* find_view(const ast::ObjectName& name, bool materialized) {
+    const char* kind = materialized ? "materialized view" : "view";
+    const auto found = schema_.views().find(name);
+    if (found == schema_.views().end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownView, at(name.span), kind, to_string(name), revision_.id);
+      std::vector<std::string> candidates;
+      for (const auto& [view_name, view] : schema_.views()) {
+        if (view.materialized == materialized) candidates.push_back(to_string(view_name));
+      }
+      if (const std::string guess = closest_match(to_string(name), candidates); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      if (const char* other = schema_.relation_kind(name)) diagnostic.notes.push_back({{}, fmt::format("`{}` is a {}", to_string(name), other)});
+      return nullptr;
+    }
+    if (found->second.materialized != materialized) {
+      diagnostics_.report(DiagnosticKind::WrongViewKind, at(name.span), to_string(name), found->second.materialized ? "materialized view" : "view",
+                          fmt::format("write `{}view`", found->second.materialized ? "materialized " : ""));
+      return nullptr;
+    }
+    return &found->second;
+  }
+
+  // A relation a view's query reads: its name as the query names it, and its columns.
+  struct QuerySource {
+    QualifiedName name;
+    std::string alias;  // or its bare name, where it has none
+    std::vector<ViewColumn> columns;
+  };
+
+  // The tables and views a view's query reads exist, and the columns it names are theirs (as
+  // far as the compiler can place them); fills the view's columns and what it depends on.
+  bool resolve_view_query(const ast::CreateView& node, View& view) {
+    const std::string text(revision_.file->slice(node.query.span));
+    view.query = text;
+    const QueryFacts facts = read_query(text);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, facts.error->offset)), "a view's query", facts.error->message);
+      return false;
+    }
+    std::vector<QuerySource> sources;
+    bool known = true;
+    for (const auto& relation : facts.relations) {
+      const QualifiedName name = qualified(relation.names);
+      QuerySource source{name, relation.alias.empty() ? name.name : relation.alias, {}};
+      if (const Table* table = schema_.find_table(name)) {
+        for (const auto& column : table->columns) source.columns.push_back({column.name, column.type});
+      } else if (const auto other = schema_.views().find(name); other != schema_.views().end()) {
+        source.columns = other->second.columns;
+        view.depth = std::max(view.depth, other->second.depth + 1);
+      } else {
+        const Span where = name_at(node.query.span, text, relation.offset);
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where), name, revision_.id);
+        std::vector<std::string> candidates = names_of(schema_.tables());
+        for (auto& other : names_of(schema_.views())) candidates.push_back(std::move(other));
+        if (const std::string guess = closest_match(to_string(name), candidates); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        known = false;
+        continue;
+      }
+      view.reads.insert(name);
+      sources.push_back(std::move(source));
+    }
+    if (!known) return false;
+    std::set<std::string> output_names;
+    for (const auto& output : facts.outputs) {
+      if (output.column.empty() || output.column.back() != output.name) output_names.insert(output.name);
+    }
+    // Where a column reference leads: the source and its column, or none (reported, unless the
+    // compiler cannot see every column the query has).
+    const auto place = [&](const std::vector<std::string>& names, std::size_t offset, bool report) -> std::optional<std::pair<const QuerySource*, const ViewColumn*>> {
+      const std::string& column = names.back();
+      const std::vector<std::string> qualifier(names.begin(), names.end() - 1);
+      for (const auto& source : sources) {
+        if (!qualifier.empty()) {
+          const bool by_alias = qualifier.size() == 1 && qualifier[0] == source.alias;
+          const bool by_name = source.alias == source.name.name && qualified(qualifier) == source.name;
+          if (!by_alias && !by_name) continue;
+        }
+        for (const auto& candidate : source.columns) {
+          if (candidate.name == column) return std::pair(&source, &candidate);
+        }
+        if (!qualifier.empty() && report && !facts.opaque_sources) {
+          ast::Name written;
+          written.text = column;
+          const std::size_t last = text.find(column, offset);
+          written.span = name_at(node.query.span, text, last == std::string::npos ? offset : last);
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(written.span), column, source.name, revision_.id);
+          std::vector<std::string> candidates;
+          for (const auto& c : source.columns) candidates.push_back(c.name);
+          if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+            diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+          }
+          known = false;
+          return std::nullopt;
+        }
+      }
+      // A bare name no source has: a column of a source the compiler cannot see, an output's
+      // name (ORDER BY), or a mistake.
+      if (report && qualifier.empty() && !facts.opaque_sources && !output_names.contains(column) && !sources.empty()) {
+        const Span where = name_at(node.query.span, text, offset);
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, sources.front().name, revision_.id);
+        std::vector<std::string> candidates;
+        for (const auto& source : sources) {
+          for (const auto& c : source.columns) candidates.push_back(c.name);
+        }
+        if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        known = false;
+      }
+      return std::nullopt;
+    };
+    for (const auto& reference : facts.columns) {
+      if (reference.names.empty() || reference.names.size() > 3) continue;
+      if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
+    }
+    if (!known) return false;
+    for (const auto& output : facts.outputs) {
+      if (output.star) {
+        for (const auto& source : sources) {
+          if (!output.column.empty() && output.column.back() != source.alias) continue;
+          for (const auto& column : source.columns) {
+            view.columns.push_back(column);
+            view.uses.insert({source.name, column.name});
+          }
+        }
+        continue;
+      }
+      ViewColumn column{output.name, std::nullopt};
+      if (!output.column.empty()) {
+        if (const auto found = place(output.column, output.offset, false)) column.type = found->second->type;
+      } else if (!output.cast_type.empty()) {
+        // A cast to a built-in type without modifiers: PostgreSQL's parser names it in pg_catalog.
+        const auto& names = output.cast_type;
+        const QualifiedName type{"", names.back()};
+        const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
+        if (builtin == nullptr && names.size() == 1) builtin = find_builtin(type);
+        if (builtin != nullptr && !builtin->serial) column.type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+      }
+      view.columns.push_back(std::move(column));
+    }
+    if (view.column_names.size() > view.columns.size()) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.name.span), "a view",
+                          fmt::format("it names {} columns, but its query has {}", view.column_names.size(), view.columns.size()));
+      return false;
+    }
+    for (std::size_t i = 0; i < view.column_names.size(); ++i) view.columns[i].name = view.column_names[i];
+    std::set<std::string> seen;
+    for (const auto& column : view.columns) {
+      if (!seen.insert(column.name).second) {
+        diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.query.span), column.name, view.name);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // PostgreSQL's checkViewColumns(): a replaced view keeps its columns, in order, by name and
+  // type; it may add columns after them.
+  bool check_replaced_columns(const ast::CreateView& node, const View& old, const View& view) {
+    const auto refuse = [&](const std::string& what) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ViewColumnsChanged, at(node.query.span), what);
+      diagnostic.notes.push_back({{}, "add columns only at the end; to change others, drop the view and create it again"});
+      return false;
+    };
+    if (view.columns.size() < old.columns.size()) {
+      return refuse(fmt::format("drop column `{}` of view `{}`", old.columns[view.columns.size()].name, old.name));
+    }
+    for (std::size_t i = 0; i < old.columns.size(); ++i) {
+      const ViewColumn& before = old.columns[i];
+      const ViewColumn& after = view.columns[i];
+      if (before.name != after.name) {
+        return refuse(fmt::format("change the name of column `{}` of view `{}` to `{}`", before.name, old.name, after.name));
+      }
+      if (before.type && after.type && *before.type != *after.type) {
+        return refuse(fmt::format("change the type of column `{}` of view `{}` from {} to {}", before.name, old.name,
+                                  before.type->sql(), after.type->sql()));
+      }
+    }
+    return true;
+  }
+
+  // A view that uses column `column` of `relation`, or none.
+  const View* view_using(const QualifiedName& relation, const std::string& column) const {
+    for (const View* view : schema_.views_reading(relation)) {
+      if (view->uses.contains({relation, column})) return view;
+    }
+    return nullptr;
   }
 
   const Table* find_table(const ast::ObjectName& name) {

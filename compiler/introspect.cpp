@@ -164,11 +164,33 @@ WHERE k.i <= i.indnkeyatts
 ORDER BY ic.relname, k.i
 )sql";
 
+// Views and materialized views, their columns, and the relations and columns each one's query
+// depends on (through its rewrite rule).
+constexpr std::string_view views_sql = R"sql(
+SELECT c.oid, c.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), pg_class.relispopulated
+FROM user_class c JOIN pg_class ON pg_class.oid = c.oid WHERE c.relkind IN ('v', 'm') ORDER BY 2, 3
+)sql";
+
+constexpr std::string_view view_columns_sql = R"sql(
+SELECT a.attrelid, a.attname FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
+WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum
+)sql";
+
+constexpr std::string_view view_dependencies_sql = R"sql(
+SELECT DISTINCT v.oid, rn.nspname, r.relname, COALESCE(a.attname, '')
+FROM user_class v JOIN pg_rewrite rw ON rw.ev_class = v.oid
+JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
+                AND d.refobjid <> v.oid
+JOIN pg_class r ON r.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = r.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+WHERE v.relkind IN ('v', 'm')
+ORDER BY 1, 2, 3, 4
+)sql";
+
 // What the language cannot say yet, named for the user.
 constexpr std::string_view left_out_sql = R"sql(
-SELECT format('%s %I.%I', CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END,
-              nspname, relname)
-  FROM user_class WHERE relkind IN ('v', 'm', 'f')
+SELECT format('foreign table %I.%I', nspname, relname)
+  FROM user_class WHERE relkind = 'f'
 UNION ALL
 SELECT format('function %I.%s(%s)', n.nspname, quote_ident(p.proname), pg_get_function_identity_arguments(p.oid))
   FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
@@ -306,6 +328,7 @@ class Reader {
       apply_operation(op::CreateSequence{sequence}, result_.schema);
     }
     read_indexes();
+    read_views();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
     return std::move(result_);
   }
@@ -329,6 +352,51 @@ class Reader {
   }
 
   void left_out(std::string what) { result_.left_out.push_back(std::move(what)); }
+
+  // Each view as PostgreSQL prints its query, made after those it reads.
+  void read_views() {
+    std::map<std::string, View> views;  // by oid
+    for (const auto& row : rows(views_sql)) {
+      View& view = views[row[0]];
+      view.name = name_in(row[1], row[2]);
+      view.materialized = row[3] == "t";
+      std::string query = row[4];
+      const auto begin = query.find_first_not_of(" \t\r\n");
+      const auto end = query.find_last_not_of(" \t\r\n;");
+      view.query = begin == std::string::npos ? std::string() : query.substr(begin, end - begin + 1);
+      view.with_data = row[5] == "t";
+    }
+    for (const auto& row : rows(view_columns_sql)) {
+      if (const auto view = views.find(row[0]); view != views.end()) view->second.columns.push_back({row[1], std::nullopt});
+    }
+    for (const auto& row : rows(view_dependencies_sql)) {
+      const auto view = views.find(row[0]);
+      if (view == views.end()) continue;
+      const QualifiedName relation = name_in(row[1], row[2]);
+      view->second.reads.insert(relation);
+      if (!row[3].empty()) view->second.uses.insert({relation, row[3]});
+    }
+    std::map<QualifiedName, View*> by_name;
+    for (auto& [_, view] : views) by_name[view.name] = &view;
+    // Depths, until none changes: a view is one deeper than the deepest view it reads.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto& [_, view] : views) {
+        for (const auto& read : view.reads) {
+          const auto other = by_name.find(read);
+          if (other == by_name.end() || other->second == &view) continue;
+          if (other->second->depth + 1 > view.depth && view.depth <= views.size()) {
+            view.depth = other->second->depth + 1;
+            changed = true;
+          }
+        }
+      }
+    }
+    std::vector<View*> ordered;
+    for (auto& [_, view] : views) ordered.push_back(&view);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
+    for (View* view : ordered) apply_operation(op::CreateView{std::move(*view), false}, result_.schema);
+  }
 
   // Composite types' names come first: a domain or an attribute may be of one.
   void read_user_types() {

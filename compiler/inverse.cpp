@@ -30,7 +30,42 @@ class Inverter {
         }
       }
     }
+    if (o.cascade) {
+      for (View& view : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(view), false});
+    }
     return way_back;
+  }
+
+  // The view it replaced, or none. PostgreSQL's `create or replace` cannot take back the columns
+  // a replacement added: the view is then made again, with the views that read it.
+  Inverse operator()(const op::CreateView& o) const {
+    if (const auto old = before_.views().find(o.view.name); old != before_.views().end()) {
+      if (old->second.columns.size() == o.view.columns.size()) return {{op::CreateView{old->second, true}}};
+      Inverse way_back{{op::DropView{o.view.name, false, true}, op::CreateView{old->second, false}}};
+      for (View& reader : dependent_views(before_, o.view.name)) way_back.operations.push_back(op::CreateView{std::move(reader), false});
+      return way_back;
+    }
+    return {{op::DropView{o.view.name, o.view.materialized, false}}};
+  }
+
+  // The view, then those its `cascade` dropped, readers after what they read.
+  Inverse operator()(const op::DropView& o) const {
+    const auto view = before_.views().find(o.name);
+    if (view == before_.views().end()) return {};
+    Inverse way_back{{op::CreateView{view->second, false}}};
+    if (o.cascade) {
+      for (View& other : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(other), false});
+    }
+    return way_back;
+  }
+
+  Inverse operator()(const op::RenameView& o) const { return {{op::RenameView{beside(o.from, o.to), o.from.name, o.materialized}}}; }
+
+  // A refresh changes rows, not the schema: its way back only empties a view it filled.
+  Inverse operator()(const op::RefreshView& o) const {
+    const auto view = before_.views().find(o.name);
+    if (view == before_.views().end() || view->second.with_data == o.with_data) return {};
+    return {{op::RefreshView{o.name, false, view->second.with_data}}};
   }
 
   Inverse operator()(const op::RenameTable& o) const { return {{op::RenameTable{beside(o.from, o.to), o.from.name}}}; }

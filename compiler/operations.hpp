@@ -119,6 +119,15 @@ struct DropSchema { std::string name; };
 struct CreateExtension { Extension extension; };
 struct DropExtension { std::string name; };
 
+// A view made, or (`replace`) one of that name given a new query keeping its columns first.
+struct CreateView { View view; bool replace = false; };
+// `cascade` drops the views that read it too, as PostgreSQL does.
+struct DropView { QualifiedName name; bool materialized = false; bool cascade = false; };
+// RENAME TO keeps the schema; the views that read it follow.
+struct RenameView { QualifiedName from; std::string to; bool materialized = false; };
+// Runs a materialized view's query again (`with_data`), or empties it.
+struct RefreshView { QualifiedName name; bool concurrently = false; bool with_data = true; };
+
 // What a data step's way back is: its own SQL, nothing it can be undone by, or nothing
 // derived (a `down { }` block says the revision's whole down, or this step is part of one).
 struct DataDown {
@@ -163,7 +172,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
-                               op::UpdateRows, op::DeleteRows>;
+                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {
@@ -182,5 +191,11 @@ struct Inverse {
   bool irreversible = false;          // nothing can undo it: a downgrade past it must refuse
 };
 Inverse inverse(const Operation& operation, const Schema& before);
+
+// The views that read `relation`, through other views too, in an order they can be created in.
+std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation);
+// A view's query with each mention of relation `from` renamed to `to`, as PostgreSQL, which
+// binds a view to what it reads, prints it after the rename.
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to);
 
 }  // namespace migc

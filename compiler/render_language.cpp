@@ -283,6 +283,23 @@ class LanguageRenderer {
   void operator()(const op::UpdateRows& o) {
     add(fmt::format("update {} set {}{}{};", quote_qualified(o.table), assignments_sql(o.assignments), where(o.where_sql), data_down(o.down)));
   }
+  void operator()(const op::CreateView& o) {
+    std::string columns;
+    for (const auto& column : o.view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
+    add(fmt::format("create {}{}view {}{} as {}{};", o.replace ? "or replace " : "", o.view.materialized ? "materialized " : "",
+                    quote_qualified(o.view.name), columns.empty() ? "" : " (" + columns + ")", o.view.query,
+                    o.view.materialized && !o.view.with_data ? " with no data" : ""));
+  }
+  void operator()(const op::DropView& o) {
+    add(fmt::format("drop {}view {}{};", o.materialized ? "materialized " : "", quote_qualified(o.name), o.cascade ? " cascade" : ""));
+  }
+  void operator()(const op::RenameView& o) {
+    add(fmt::format("alter {}view {} rename to {};", o.materialized ? "materialized " : "", quote_qualified(o.from), quote_identifier(o.to)));
+  }
+  void operator()(const op::RefreshView& o) {
+    add(fmt::format("refresh materialized view {}{}{};", o.concurrently ? "concurrently " : "", quote_qualified(o.name),
+                    o.with_data ? "" : " with no data"));
+  }
   void operator()(const op::DeleteRows& o) {
     add(fmt::format("delete from {}{}{};", quote_qualified(o.table), where(o.where_sql), data_down(o.down)));
   }

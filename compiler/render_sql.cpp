@@ -248,6 +248,14 @@ std::string create_sequence_sql(const Sequence& sequence) {
   return "CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false));
 }
 
+std::string create_view_sql(const View& view, bool replace) {
+  std::string columns;
+  for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
+  return fmt::format("CREATE {}{}VIEW {}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
+                     quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")", view.query,
+                     view.materialized && !view.with_data ? " WITH NO DATA" : "");
+}
+
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
   const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
                                                : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
@@ -267,6 +275,7 @@ int creation_rank(ObjectKind kind) {
     case ObjectKind::table: return 5;
     case ObjectKind::index: return 6;
     case ObjectKind::foreign_key: return 7;
+    case ObjectKind::view: return 8;
   }
   return 7;
 }
@@ -282,14 +291,19 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::table: return "table";
     case ObjectKind::index: return "index";
     case ObjectKind::foreign_key: return "foreign key";
+    case ObjectKind::view: return "view";
   }
   return "object";
 }
 
-ObjectKey key_of(ObjectKind kind, QualifiedName name) { return {kind, std::move(name), {}}; }
-ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, name}, {}}; }
+ObjectKey key_of(ObjectKind kind, QualifiedName name) { return {kind, std::move(name), {}, 0}; }
+ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, name}, {}, 0}; }
 ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constraint) {
-  return {ObjectKind::foreign_key, table, constraint.name};
+  return {ObjectKind::foreign_key, table, constraint.name, 0};
+}
+// Every view: few, and what one reads may have changed under it (a rename, a cascade).
+void add_views(const Schema& schema, SchemaObjects& objects) {
+  for (const auto& [name, view] : schema.views()) objects[{ObjectKind::view, name, {}, view.depth}] = create_view_sql(view);
 }
 
 std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
@@ -320,6 +334,10 @@ std::string ObjectKey::description() const {
 std::string ObjectKey::serialised() const {
   std::string out = fmt::format("{}{}{} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', kind_word(kind),
                                 quote_qualified(name));
+  // Views sort after those they read: by depth, then name.
+  if (kind == ObjectKind::view) {
+    out = fmt::format("{}{}view {:04} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
+  }
   if (kind == ObjectKind::foreign_key) out += " " + quote_identifier(constraint);
   return out;
 }
@@ -333,6 +351,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [name, type] : schema.composites()) objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type);
   for (const auto& [name, sequence] : schema.sequences()) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
+  add_views(schema, objects);
   return objects;
 }
 
@@ -380,6 +399,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
       if (constraint.kind == ConstraintKind::foreign_key) objects[foreign_key_of(name, constraint)] = add_constraint_sql(name, constraint);
     }
   }
+  add_views(schema, objects);
   return objects;
 }
 
@@ -557,6 +577,18 @@ class SqlRenderer {
   }
   void operator()(const op::UpdateRows& o) {
     emit(fmt::format("UPDATE {} SET {}{}", quote_qualified(o.table), assignments_sql(o.assignments), where(o.where_sql)));
+  }
+  void operator()(const op::CreateView& o) { emit(create_view_sql(o.view, o.replace)); }
+  void operator()(const op::DropView& o) {
+    emit(fmt::format("DROP {}VIEW {}{}", o.materialized ? "MATERIALIZED " : "", quote_qualified(o.name), o.cascade ? " CASCADE" : ""));
+  }
+  void operator()(const op::RenameView& o) {
+    emit(fmt::format("ALTER {}VIEW {} RENAME TO {}", o.materialized ? "MATERIALIZED " : "", quote_qualified(o.from),
+                     quote_identifier(o.to)));
+  }
+  void operator()(const op::RefreshView& o) {
+    emit(fmt::format("REFRESH MATERIALIZED VIEW {}{}{}", o.concurrently ? "CONCURRENTLY " : "", quote_qualified(o.name),
+                     o.with_data ? "" : " WITH NO DATA"));
   }
   void operator()(const op::DeleteRows& o) { emit(fmt::format("DELETE FROM {}{}", quote_qualified(o.table), where(o.where_sql))); }
   void operator()(const op::RawSql& o) {

@@ -3,6 +3,8 @@
 // them (the revisions' ups and downs).
 #pragma once
 
+#include <tuple>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -77,13 +79,17 @@ std::string create_domain_sql(const Domain& domain);
 std::string domain_constraint_sql(const DomainConstraint& constraint);
 std::string create_composite_sql(const CompositeType& type);
 std::string create_sequence_sql(const Sequence& sequence);
+// CREATE [OR REPLACE] [MATERIALIZED] VIEW ... AS <query> [WITH NO DATA].
+std::string create_view_sql(const View& view, bool replace = false);
+
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
 
 // The kinds of schema objects, in an order in which they can be created: extensions and
 // schemas, enum types, domains (which may be over an enum), composite types (whose attributes
-// may be of either), sequences, tables, indexes, then foreign keys (which may point anywhere).
-enum class ObjectKind { extension, schema, type, domain, composite, sequence, table, index, foreign_key };
+// may be of either), sequences, tables, indexes, foreign keys (which may point anywhere), then
+// views, each after those it reads (by depth).
+enum class ObjectKind { extension, schema, type, domain, composite, sequence, table, index, foreign_key, view };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.
@@ -91,8 +97,12 @@ struct ObjectKey {
   ObjectKind kind = ObjectKind::table;
   QualifiedName name;
   std::string constraint;  // a foreign key's own name
+  std::uint32_t depth = 0;  // a view's (View::depth): views come after those they read
 
-  friend auto operator<=>(const ObjectKey&, const ObjectKey&) = default;
+  friend auto operator<=>(const ObjectKey& a, const ObjectKey& b) {
+    return std::tie(a.kind, a.depth, a.name, a.constraint) <=> std::tie(b.kind, b.depth, b.name, b.constraint);
+  }
+  friend bool operator==(const ObjectKey&, const ObjectKey&) = default;
 
   // Whether the object is outside the default schema: a schema itself, or an object in one.
   bool outside_default_schema() const;

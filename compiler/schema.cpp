@@ -166,6 +166,8 @@ void Schema::roll_back(Savepoint savepoint) {
             previous.value ? put_sequence(std::move(*previous.value)) : erase_sequence(key);
           } else if constexpr (std::is_same_v<Value, Extension>) {
             previous.value ? put_extension(std::move(*previous.value)) : erase_extension(key);
+          } else if constexpr (std::is_same_v<Value, View>) {
+            previous.value ? put_view(std::move(*previous.value)) : erase_view(key);
           } else {
             previous.value ? put_schema(key, std::move(*previous.value)) : erase_schema(key);
           }
@@ -326,8 +328,28 @@ const std::set<QualifiedName>& Schema::indexes_of(const QualifiedName& table) co
   return found == indexes_by_table_.end() ? none : found->second;
 }
 
+void Schema::put_view(View view) {
+  remember(views_, view.name);
+  const QualifiedName name = view.name;
+  views_.insert_or_assign(name, std::move(view));
+}
+
+void Schema::erase_view(const QualifiedName& name) {
+  remember(views_, name);
+  views_.erase(name);
+}
+
+std::vector<const View*> Schema::views_reading(const QualifiedName& relation) const {
+  std::vector<const View*> found;
+  for (const auto& [_, view] : views_) {
+    if (view.reads.contains(relation)) found.push_back(&view);
+  }
+  return found;
+}
+
 const char* Schema::relation_kind(const QualifiedName& name) const {
   if (tables_.contains(name)) return "table";
+  if (const auto view = views_.find(name); view != views_.end()) return view->second.materialized ? "materialized view" : "view";
   if (indexes_.contains(name)) return "index";
   if (sequences_.contains(name) || owned_sequences_.contains(name)) return "sequence";
   if (constraint_indexes_.contains(name)) return "index";

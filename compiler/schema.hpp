@@ -180,6 +180,29 @@ struct Extension {
   Origin origin;
 };
 
+// A view's column: its name, and its type where the compiler knows it (a column it shows as is).
+struct ViewColumn {
+  std::string name;
+  std::optional<ColumnType> type;
+  bool operator==(const ViewColumn&) const = default;
+};
+
+// A view or materialized view. PostgreSQL keeps its query as a tree bound to the objects it
+// reads: they cannot be dropped or retyped under it, and a rename of one it reads is followed
+// (`query` is rewritten to the new name, as PostgreSQL would print it).
+struct View {
+  QualifiedName name;
+  bool materialized = false;
+  std::vector<std::string> column_names;  // as written after its name; empty: its query's
+  std::string query;
+  bool with_data = true;
+  std::vector<ViewColumn> columns;
+  std::set<QualifiedName> reads;                          // the tables and views it names
+  std::set<std::pair<QualifiedName, std::string>> uses;  // the columns of those it depends on
+  std::uint32_t depth = 0;  // 0: it reads tables only; else 1 + the deepest view it reads
+  Origin origin;
+};
+
 class SchemaMutator;
 
 // The schema's objects by name. Read freely; only apply_operation() (compiler/operations.hpp) writes, so
@@ -195,6 +218,9 @@ class Schema {
   const std::map<QualifiedName, Sequence>& sequences() const { return sequences_; }
   const std::map<std::string, Extension>& extensions() const { return extensions_; }
   const std::map<std::string, Origin>& schemas() const { return schemas_; }  // beside `public`, which always exists
+  const std::map<QualifiedName, View>& views() const { return views_; }
+  // The views that read `relation` (a table or a view), directly.
+  std::vector<const View*> views_reading(const QualifiedName& relation) const;
 
   const Table* find_table(const QualifiedName& name) const;
   // The names of the indexes on `table` (not those behind its constraints).
@@ -245,6 +271,8 @@ class Schema {
   void erase_extension(const std::string& name);
   void put_schema(const std::string& name, Origin origin);
   void erase_schema(const std::string& name);
+  void put_view(View view);
+  void erase_view(const QualifiedName& name);
 
   // The object a name held before a change: restored as it was on roll back.
   template <typename Key, typename Value>
@@ -255,7 +283,8 @@ class Schema {
   using JournalEntry = std::variant<Previous<QualifiedName, Table>, Previous<QualifiedName, Index>,
                                     Previous<QualifiedName, EnumType>, Previous<QualifiedName, Domain>,
                                     Previous<QualifiedName, CompositeType>, Previous<QualifiedName, Sequence>,
-                                    Previous<std::string, Extension>, Previous<std::string, Origin>>;
+                                    Previous<std::string, Extension>, Previous<std::string, Origin>,
+                                    Previous<QualifiedName, View>>;
   template <typename Key, typename Value>
   void remember(std::map<Key, Value>& map, const Key& key);
 
@@ -269,6 +298,7 @@ class Schema {
   std::map<QualifiedName, Sequence> sequences_;
   std::map<std::string, Extension> extensions_;
   std::map<std::string, Origin> schemas_;
+  std::map<QualifiedName, View> views_;
 
   std::vector<JournalEntry> journal_;
   std::size_t open_savepoints_ = 0;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <unordered_map>
 
 #include "postgres/sql_text.hpp"
@@ -200,6 +201,14 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
                   "the language has no `create table ... as`: write `create table " + table +
                       " (...);`, then fill it with `execute $$ insert into " + table + " select ... $$`"};
   }
+  if (kind == "ViewStmt") {
+    return Change{flag(node, "replace") ? "create or replace view" : "create view",
+                  std::string("create ") + (flag(node, "replace") ? "or replace " : "") + "view " + relation_name(node, "view") + " as ..."};
+  }
+  if (kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_MATVIEW") {
+    return Change{"create materialized view",
+                  "create materialized view " + relation_name(node.value("into", Json::object()), "rel") + " as ..."};
+  }
   if (kind == "IndexStmt") {
     const bool unique = flag(node, "unique");
     const std::string name = text_field(node, "idxname");
@@ -260,7 +269,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     static const std::pair<std::string_view, std::string_view> drops[] = {
         {"OBJECT_TABLE", "table"},         {"OBJECT_INDEX", "index"},   {"OBJECT_TYPE", "type"},
         {"OBJECT_DOMAIN", "domain"},       {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_SCHEMA", "schema"},
-        {"OBJECT_EXTENSION", "extension"},
+        {"OBJECT_EXTENSION", "extension"}, {"OBJECT_VIEW", "view"}, {"OBJECT_MATVIEW", "materialized view"},
     };
     const std::string type = text_field(node, "removeType");
     for (const auto& [objtype, word] : drops) {
@@ -284,6 +293,10 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       return Change{"alter table ... rename constraint", "alter table " + relation_name(node) + " rename constraint " + from + " to " + to};
     }
     if (type == "OBJECT_INDEX") return Change{"alter index ... rename to", "alter index " + relation_name(node) + " rename to " + to};
+    if (type == "OBJECT_VIEW") return Change{"alter view ... rename to", "alter view " + relation_name(node) + " rename to " + to};
+    if (type == "OBJECT_MATVIEW") {
+      return Change{"alter materialized view ... rename to", "alter materialized view " + relation_name(node) + " rename to " + to};
+    }
     if (type == "OBJECT_DOMAIN") {
       return Change{"alter domain ... rename to", "alter domain " + object_name(node.value("object", Json::object())) + " rename to " + to};
     }
@@ -322,7 +335,9 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
   if (kind == "CommentStmt" || kind == "DropStmt") {
     std::vector<std::vector<std::string>> relations;
     const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
-    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX") return {};
+    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX" && type != "OBJECT_VIEW" && type != "OBJECT_MATVIEW") {
+      return {};
+    }
     const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
     for (const auto& object : objects) {
       auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
@@ -845,6 +860,102 @@ int figure_column_name(const Json& node, std::string& name) {
   return named ? 2 : 0;
 }
 }  // namespace
+
+namespace {
+void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& ctes) {
+  if (value.is_array()) {
+    for (const auto& item : value) collect_query(item, facts, ctes);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& body = it.value();
+    if (key == "CommonTableExpr") {
+      ctes.insert(body.value("ctename", ""));
+      facts.opaque_sources = true;
+    } else if (key == "RangeVar") {
+      QueryRelation relation;
+      if (body.contains("schemaname")) relation.names.push_back(body.value("schemaname", ""));
+      relation.names.push_back(body.value("relname", ""));
+      relation.alias = body.value("alias", Json::object()).value("aliasname", "");
+      relation.offset = static_cast<std::size_t>(body.value("location", 0));
+      if (relation.names.size() == 1 && ctes.contains(relation.names[0])) continue;
+      facts.relations.push_back(std::move(relation));
+      continue;
+    } else if (key == "RangeSubselect" || key == "RangeFunction" || key == "RangeTableFunc" || key == "JoinExpr") {
+      if (key != "JoinExpr" || body.contains("usingClause") || flag(body, "isNatural")) facts.opaque_sources = true;
+    } else if (key == "ColumnRef") {
+      std::vector<std::string> names;
+      bool star = false;
+      for (const auto& field : body.value("fields", Json::array())) {
+        if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
+        if (field.contains("A_Star")) star = true;
+      }
+      if (!star) facts.columns.push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
+      continue;
+    }
+    collect_query(body, facts, ctes);
+  }
+}
+}  // namespace
+
+QueryFacts read_query(std::string_view text) {
+  QueryFacts facts;
+  const Tree tree = parse(std::string(text));
+  if (tree.error) {
+    facts.error = tree.error;
+    return facts;
+  }
+  const Json& statements = tree.json.value("stmts", Json::array());
+  if (statements.size() != 1) {
+    facts.error = SqlError{0, statements.empty() ? "it is empty" : "it holds more than one statement"};
+    return facts;
+  }
+  const auto [kind, node] = node_of(statements[0]);
+  if (kind != "SelectStmt" || node->contains("intoClause")) {
+    facts.error = SqlError{0, "a view's query must be one SELECT"};
+    return facts;
+  }
+  std::set<std::string> ctes;
+  // WITH queries first, so that the names they define are not taken for tables.
+  if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
+  collect_query(*node, facts, ctes);
+  const Json* first = node;
+  // A set operation's columns are its first branch's (the tree holds the branch unwrapped).
+  while (first->contains("larg") && first->at("larg").is_object()) {
+    const Json& left = first->at("larg");
+    first = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
+  }
+  if (first->contains("valuesLists")) {
+    const auto& rows = first->at("valuesLists");
+    const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
+    for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, {}, 0});
+  }
+  for (const auto& target : first->value("targetList", Json::array())) {
+    const Json& res = target.value("ResTarget", Json::object());
+    const Json& value = res.value("val", Json::object());
+    QueryColumn column;
+    column.offset = static_cast<std::size_t>(res.value("location", 0));
+    if (value.contains("ColumnRef")) {
+      for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
+        if (field.contains("String")) column.column.push_back(field["String"].value("sval", ""));
+        if (field.contains("A_Star")) column.star = true;
+      }
+    }
+    if (value.contains("TypeCast")) {
+      const Json& type = value["TypeCast"].value("typeName", Json::object());
+      if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
+    }
+    if (res.contains("name")) {
+      column.name = res.value("name", "");
+    } else if (figure_column_name(value, column.name) == 0) {
+      column.name = "?column?";
+    }
+    facts.outputs.push_back(std::move(column));
+  }
+  return facts;
+}
 
 std::string index_column_name(std::string_view expression) {
   const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
@@ -1414,6 +1525,9 @@ SpelledSql spell_statements(std::string_view sql) {
         }
       }
     }
+    const std::string object_type = text_field(*node, kind == "DropStmt" ? "removeType" : "renameType");
+    out.view_statement = kind == "ViewStmt" || (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") ||
+                         ((kind == "DropStmt" || kind == "RenameStmt") && (object_type == "OBJECT_VIEW" || object_type == "OBJECT_MATVIEW"));
     if (kind == "ViewStmt") {
       out.created_relation = relation_names(*node, "view");
     } else if (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") {

@@ -102,6 +102,33 @@ std::vector<SqlExpressionNode> expression_nodes(std::string_view text);
 // unquoted parts folded to lower case. Empty when it is not a name.
 std::vector<std::string> regclass_names(std::string_view text);
 
+// What PostgreSQL's parser makes of a view's query.
+struct QueryRelation {
+  std::vector<std::string> names;  // schema first when qualified
+  std::string alias;
+  std::size_t offset = 0;          // where its name is written
+};
+struct QueryColumn {
+  std::string name;                  // what PostgreSQL names the column (FigureColname), or "?column?"
+  std::vector<std::string> column;   // the column it is, when it is one (`c`, `t.c`)
+  bool star = false;                 // `*` or `t.*`: `column` holds the qualifier, if any
+  // The type it is cast to, when it is a cast to a type named without modifiers (`x::bigint`:
+  // pg_catalog.int8), which is then its type.
+  std::vector<std::string> cast_type;
+  std::size_t offset = 0;
+};
+struct QueryFacts {
+  std::optional<SqlError> error;
+  std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
+  std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
+  std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
+  // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
+  // a WITH query, a join's USING): a name it cannot place is then not an error.
+  bool opaque_sources = false;
+};
+// An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
+QueryFacts read_query(std::string_view text);
+
 // What a raw statement does, as far as a revision's checks care.
 struct SqlStatement {
   std::size_t offset = 0;  // into the text given
@@ -168,6 +195,7 @@ struct SqlSpelling {
   // a view, a materialized view, an index (which may be a view's).
   std::vector<std::vector<std::string>> relations;
   std::vector<std::string> created_relation;
+  bool view_statement = false;        // creates, replaces, drops or renames a view: the language's
   std::string outside_transaction;    // as SqlStatement's
   bool maintenance = false;
 };

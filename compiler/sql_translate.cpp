@@ -202,17 +202,20 @@ class RevisionWriter {
   // Notes that what is written next comes from `offset` of `section`.
   void from(const SqlSection& section, std::size_t offset) { origins_.push_back({base_ + out_.size(), place_of(section, offset)}); }
 
-  // Whether a modelled change acts only on views the chain's raw SQL created (or their indexes):
-  // no object of the compiler's, so a raw step, as the checker takes it.
+  // Whether a modelled change acts only on views the chain created (or their indexes), and is
+  // none of the language's statements for views (an index on a materialized view, a comment on
+  // a view's column): no object of the compiler's, so a raw step, as the checker takes it.
   bool on_views_only(const SqlSpelling& statement) const {
-    if (statement.relations.empty()) return false;
+    if (statement.relations.empty() || statement.view_statement) return false;
     return std::all_of(statement.relations.begin(), statement.relations.end(),
                        [&](const std::vector<std::string>& names) { return views_.contains(qualified(names)); });
   }
-  // Notes the views a raw statement creates, and the indexes of views.
+  // Notes the views a statement creates, and the indexes of views.
   void note_view(const SqlSpelling& statement) {
     if (statement.created_relation.empty()) return;
-    if (statement.kind != SqlSpelling::Kind::modelled || on_views_only(statement)) views_.insert(qualified(statement.created_relation));
+    if (statement.view_statement || statement.kind != SqlSpelling::Kind::modelled || on_views_only(statement)) {
+      views_.insert(qualified(statement.created_relation));
+    }
   }
   static QualifiedName qualified(const std::vector<std::string>& names) {
     std::string schema = names.size() > 1 ? names[names.size() - 2] : std::string();
@@ -242,7 +245,7 @@ std::string origin_at(const ImportedRevision& revision, std::size_t offset) {
 ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations) {
   ImportResult result;
   std::string parent;
-  std::set<QualifiedName> views;  // created by raw SQL so far, and their indexes
+  std::set<QualifiedName> views;  // created so far, and their indexes
   for (const auto& migration : migrations) {
     const std::string message = migration.message.empty() ? migration.up.file : migration.message;
     std::string text = revision_file_text(migration.id, parent.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent}, message);

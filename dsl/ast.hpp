@@ -434,6 +434,38 @@ struct Comment : Located {
   std::optional<StringLiteral> text;
 };
 
+// `create [or replace] view v [(columns)] as <query>`, `create materialized view v as <query>
+// [with [no] data]`: the query is SQL captured by PostgreSQL's lexer up to the statement's end.
+struct CreateView : Located {
+  bool or_replace = false;
+  bool materialized = false;
+  ObjectName name;
+  std::vector<Name> columns;
+  Expression query;
+  bool with_data = true;
+};
+
+struct DropView : Located {
+  bool materialized = false;
+  bool if_exists = false;
+  ObjectName name;
+  bool cascade = false;
+};
+
+// alter [materialized] view v rename to w: w stays in v's schema.
+struct RenameView : Located {
+  bool materialized = false;
+  ObjectName view;
+  Name new_name;
+};
+
+// refresh materialized view [concurrently] v: a data step, whose way back is nothing.
+struct RefreshView : Located {
+  bool concurrently = false;
+  ObjectName name;
+  bool with_data = true;  // `with no data` empties it
+};
+
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
 // `execute outside transaction $$...$$` runs each of its statements on its own, outside any
 // transaction (for `vacuum` and its kin), and so stands alone in its revision.
@@ -450,7 +482,8 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
-                               DropAttribute, RenameAttribute, UpdateRows, DeleteRows>;
+                               DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
+                               RefreshView>;
 
 struct Header : Located {
   StringLiteral id;

@@ -157,6 +157,26 @@ constexpr sql_fragment_parser<false> assignment_fragment{{}, assignment_words};
 constexpr sql_fragment_parser<false> condition_fragment{{}, condition_words};
 
 
+// A view's query, up to the statement's end (or a materialized view's `with [no] data`).
+struct sql_query_parser : x3::parser<sql_query_parser> {
+  using attribute_type = x3::unused_type;
+  static constexpr bool has_attribute = false;
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
+    x3::skip_over(first, last, context);
+    if (first == last || *first == ';') return false;
+    const std::string_view text(&*first, static_cast<std::size_t>(last - first));
+    std::size_t too_deep_at = 0;
+    const std::size_t length = sql_query_length(text, too_deep_at);
+    if (too_deep_at != std::string_view::npos) throw nesting_too_deep<Iterator>{first + static_cast<std::ptrdiff_t>(too_deep_at)};
+    if (length == std::string_view::npos) throw x3::expectation_failure<Iterator>(first, "the end of the query (`;`)");
+    first += static_cast<std::ptrdiff_t>(length);
+    return true;
+  }
+};
+constexpr sql_query_parser sql_query{};
+
 // Semantic-action helpers: each names the one AST field it sets.
 template <typename Member>
 auto assign(Member member) {
@@ -384,20 +404,30 @@ const x3::rule<alter_domain_target_id, AlterTable> alter_domain_target = "`domai
 const x3::rule<add_attribute_id, ast::AddAttribute> add_attribute = "`attribute`";
 const x3::rule<drop_attribute_id, ast::DropAttribute> drop_attribute = "`attribute`";
 const x3::rule<rename_attribute_id, ast::RenameAttribute> rename_attribute = "`attribute`";
+struct view_query_id;
+struct create_view_id;
+struct drop_view_id;
+struct alter_view_id;
+struct refresh_view_id;
+const x3::rule<view_query_id, ast::Expression> view_query = "query";
+const x3::rule<create_view_id, ast::CreateView> create_view = "`view`";
+const x3::rule<drop_view_id, ast::DropView> drop_view = "`view`";
+const x3::rule<alter_view_id, ast::RenameView> alter_view = "`view`";
+const x3::rule<refresh_view_id, ast::RefreshView> refresh_view = "`refresh materialized view`";
 const x3::rule<create_target_id, ast::Statement> create_target =
-    "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension` or `schema`";
+    "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view` or `materialized view`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target =
-    "`table`, `index`, `type`, `domain`, `sequence`, `extension` or `schema`";
+    "`table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view` or `materialized view`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
-    "statement (`create`, `drop`, `alter`, `insert`, `update`, `delete`, `comment` or `execute`)";
+    "statement (`create`, `drop`, `alter`, `insert`, `update`, `delete`, `refresh`, `comment` or `execute`)";
 struct allow_id;
 const x3::rule<allow_id, std::vector<ast::Name>> allow = "`@allow(...)`";
 const x3::rule<header_id, ast::Header> header = "revision header (`revision '<id>' revises ...`)";
@@ -613,7 +643,25 @@ const auto create_sequence_def = located[
 const auto alter_sequence_def = located[
     kw("sequence") > qualified_name[assign(&ast::AlterSequence::name)] >
     alter_sequence_options[assign(&ast::AlterSequence::options)]];
-const auto create_target_def = omit[create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
+const auto view_query_def = located[sql_query];
+const auto create_view_def = located[
+    -(kw("or") > kw("replace"))[set(&ast::CreateView::or_replace, true)] >>
+    -kw("materialized")[set(&ast::CreateView::materialized, true)] >> kw("view") >
+    qualified_name[assign(&ast::CreateView::name)] >> -column_list[assign(&ast::CreateView::columns)] > kw("as") >
+    view_query[assign(&ast::CreateView::query)] >>
+    -(kw("with") > (kw("data") | (kw("no") > kw("data"))[set(&ast::CreateView::with_data, false)]))];
+const auto drop_view_def = located[
+    -kw("materialized")[set(&ast::DropView::materialized, true)] >> kw("view") >
+    -(kw("if") > kw("exists"))[set(&ast::DropView::if_exists, true)] > qualified_name[assign(&ast::DropView::name)] >>
+    -kw("cascade")[set(&ast::DropView::cascade, true)]];
+const auto alter_view_def = located[
+    -kw("materialized")[set(&ast::RenameView::materialized, true)] >> kw("view") >
+    qualified_name[assign(&ast::RenameView::view)] > kw("rename") > kw("to") > name[assign(&ast::RenameView::new_name)]];
+const auto refresh_view_def = located[
+    kw("refresh") > kw("materialized") > kw("view") > -kw("concurrently")[set(&ast::RefreshView::concurrently, true)] >
+    qualified_name[assign(&ast::RefreshView::name)] >>
+    -(kw("with") > (kw("data") | (kw("no") > kw("data"))[set(&ast::RefreshView::with_data, false)]))];
+const auto create_target_def = omit[create_view[assign_val()] | create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
                                     create_domain[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
@@ -655,7 +703,7 @@ const auto drop_schema_def = located[
 const auto drop_domain_def = located[
     kw("domain") > qualified_name[assign(&ast::DropDomain::name)] >> -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
 const auto drop_target_def = omit[
-    drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
+    drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
     drop_extension[assign_val()] |
     drop_sequence[assign_val()] | drop_schema[assign_val()]];
 
@@ -849,8 +897,8 @@ const auto execute_sql_def = located[
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
      (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_domain_target[finish_alter_domain] |
-                     alter_sequence[assign_val()] | alter_index_target[assign_val()])) |
-     insert_rows[assign_val()] | update_rows[assign_val()] | delete_rows[assign_val()] | comment[assign_val()] |
+                     alter_sequence[assign_val()] | alter_index_target[assign_val()] | alter_view[assign_val()])) |
+     insert_rows[assign_val()] | update_rows[assign_val()] | refresh_view[assign_val()] | delete_rows[assign_val()] | comment[assign_val()] |
      execute_sql[assign_val()]) > lit(';')];
 
 // `@allow(LockingIndexBuild)` before a statement silences that lint for it.
@@ -866,6 +914,7 @@ const auto header_def = located[
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];
 
+BOOST_SPIRIT_DEFINE(view_query, create_view, drop_view, alter_view, refresh_view)
 BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, on_conflict, update_rows, delete_rows)
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
                     drop_extension, alter_index_target)

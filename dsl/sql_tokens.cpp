@@ -209,6 +209,31 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
   return parenthesized || depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : fragment_end;
 }
 
+std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
+  too_deep_at = std::string_view::npos;
+  std::size_t offset = 0;
+  std::span<const Token> tokens;
+  const ScannedFile& scanned = tokens_from(text, tokens, offset);
+  const std::string_view file(text.data() - offset, text.size() + offset);
+  static constexpr std::string_view data_words[] = {"data", "no"};
+  int depth = 0;
+  bool any_token = false;
+  std::size_t query_end = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& token = tokens[i];
+    const PgQuery__Token kind = token.kind;
+    if (depth == 0 && kind == PG_QUERY__TOKEN__ASCII_59) return any_token ? query_end : std::string_view::npos;
+    if (depth == 0 && any_token && kind == PG_QUERY__TOKEN__WITH && i + 1 < tokens.size() && is_stop(file, tokens[i + 1], data_words)) {
+      return query_end;
+    }
+    if (kind == PG_QUERY__TOKEN__ASCII_40 && ++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = token.end - offset;
+    if (kind == PG_QUERY__TOKEN__ASCII_41) --depth;
+    any_token = true;
+    query_end = token.end - offset;
+  }
+  return depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : query_end;
+}
+
 std::string unicode_escaped_name(std::string_view token) { return decoded_unicode_name(token); }
 
 std::vector<std::string> sql_words(std::string_view sql) {

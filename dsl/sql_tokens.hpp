@@ -26,6 +26,10 @@ constexpr int max_nesting = 100;
 std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::span<const std::string_view> stops,
                                 std::size_t& too_deep_at);
 
+// The length of the query `text` begins with (a view's): it runs, outside parentheses, up to
+// a `;`, or a `with [no] data` that ends a materialized view's definition. npos as above.
+std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at);
+
 // The name a `U&"..."` identifier stands for, its escapes (`\XXXX`, `\+XXXXXX`, `\\`)
 // decoded as UTF-8.
 std::string unicode_escaped_name(std::string_view token);

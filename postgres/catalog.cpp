@@ -37,6 +37,11 @@ UNION ALL
 SELECT format('relation %s%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'c')
 UNION ALL
+-- A view's query as PostgreSQL prints it (on one line), and whether a materialized view holds rows.
+SELECT format('view %s%I as %s%s', c.nspname, c.relname, btrim(regexp_replace(pg_get_viewdef(c.oid), '\s+', ' ', 'g')),
+              CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' (no data)' ELSE '' END)
+  FROM user_class c WHERE c.relkind IN ('v', 'm')
+UNION ALL
 SELECT format('column %s%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
               COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END

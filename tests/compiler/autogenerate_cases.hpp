@@ -55,6 +55,12 @@ inline std::string model_text(const Case& c) {
 
 inline std::vector<Case> model_changes() {
   return {
+      Case{"add_views", {}, "create view named_grid (grid, label) as select id, name from grid;\ncreate view a_big_grid as select grid from named_grid where grid > 10;\n", ""},
+      Case{"drop_view", {}, "", "", "create view named_grid as select id, name from grid;\n"},
+      Case{"change_view", {}, "create view named_grid as select id, name from grid where size > 0;\n", "",
+           "create view named_grid as select id from grid;\n"},
+      Case{"retype_a_column_a_view_uses", {{"size integer default 0", "size bigint default 0"}},
+           "create view sizes as select id, size from grid;\n", "", "create view sizes as select id, size from grid;\n"},
       Case{"add_table", {}, "create table atlas (id integer primary key, grid_id integer references grid (id));\n", ""},
       Case{"drop_table", {{"create table square (id bigserial primary key, grid_id integer references grid (id) on delete cascade, note text);\ncreate index idx_square_grid on square (grid_id);\n", ""}}, "", ""},
       Case{"drop_referenced_tables", {{"create table grid (", "create table unused ("}, {"create table square (id bigserial primary key, grid_id integer references grid (id) on delete cascade, note text);\ncreate index idx_square_grid on square (grid_id);\n", ""}}, "", ""},

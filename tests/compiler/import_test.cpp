@@ -162,7 +162,7 @@ TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
             "CREATE TABLE t (id int PRIMARY KEY, a text);\n"
             "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nalter table t drop column a;\n"
             "CREATE INDEX ON t USING btree ((lower(c::text)));\n"
-            "execute $$\nCREATE VIEW v AS SELECT id FROM t\n$$ irreversible;\n"
+            "CREATE VIEW v AS SELECT id FROM t;\n"
             "INSERT INTO t (id) VALUES (1) irreversible;\n");
   EXPECT_NE(result.revisions[1].text.find("DROP TABLE t;\nDROP TABLE u;\n\ndown {\n  CREATE TABLE t (id int PRIMARY KEY);\n}\n"),
             std::string::npos);
@@ -187,19 +187,24 @@ TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
-TEST(ImportTranslate, ChangesToViewsOfRawSqlStayRaw) {
+TEST(ImportTranslate, ViewsBecomeTheLanguageAndWhatItDoesNotSayOfThemStaysRaw) {
   const auto migrations = read_tool_migrations(
       ImportFormat::golang_migrate,
       {{"1_t.up.sql", "CREATE TABLE t (a int);\nCREATE MATERIALIZED VIEW public.totals AS SELECT count(*) AS n FROM t;\n"},
        {"2_index.up.sql", "CREATE UNIQUE INDEX totals_n ON totals (n);\nCOMMENT ON COLUMN totals.n IS 'rows';\nCREATE INDEX t_a ON t (a);\n"},
-       {"2_index.down.sql", "DROP INDEX t_a;\nDROP INDEX totals_n;\n"}});
+       {"2_index.down.sql", "DROP INDEX t_a;\nDROP INDEX totals_n;\n"},
+       {"3_drop.up.sql", "ALTER MATERIALIZED VIEW totals RENAME TO sums;\nDROP MATERIALIZED VIEW sums;\n"}});
   const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
-  ASSERT_EQ(result.revisions.size(), 2u);
+  ASSERT_EQ(result.revisions.size(), 3u);
   const std::string& text = result.revisions[1].text;
   EXPECT_NE(text.find("execute $$\nCREATE UNIQUE INDEX totals_n ON totals (n)\n$$;\n"), std::string::npos) << text;
   EXPECT_NE(text.find("execute $$\nCOMMENT ON COLUMN totals.n IS 'rows'\n$$;\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nCREATE INDEX t_a ON t (a);\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  DROP INDEX t_a;\n  execute $$\nDROP INDEX totals_n\n$$;\n"), std::string::npos) << text;
+  EXPECT_NE(result.revisions[0].text.find("\nCREATE MATERIALIZED VIEW public.totals AS SELECT count(*) AS n FROM t;\n"), std::string::npos)
+      << result.revisions[0].text;
+  const std::string& renamed = result.revisions[2].text;
+  EXPECT_NE(renamed.find("\nALTER MATERIALIZED VIEW totals RENAME TO sums;\nDROP MATERIALIZED VIEW sums;\n"), std::string::npos) << renamed;
   std::string printed;
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }

@@ -693,6 +693,47 @@ TEST(Lowering, CompositeTypes) {
                            "ALTER TYPE pair ADD ATTRIBUTE first integer", "ALTER TYPE pair DROP ATTRIBUTE third"}));
 }
 
+TEST(Lowering, Views) {
+  const auto sql = lower("create table account (id integer primary key, name text);\n"
+                         "create view named (who) as select name from account;",
+                         "create or replace view named (who) as select name from account where id > 0;\n"
+                         "create materialized view counts as select count(*) as n from named with no data;\n"
+                         "refresh materialized view counts;\n"
+                         "alter view named rename to \"Named\";\n"
+                         "alter table account rename to client;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE OR REPLACE VIEW named (who) AS select name from account where id > 0",
+                         "CREATE MATERIALIZED VIEW counts AS select count(*) as n from named WITH NO DATA",
+                         "REFRESH MATERIALIZED VIEW counts", "ALTER VIEW named RENAME TO \"Named\"",
+                         "ALTER TABLE account RENAME TO client"}));
+  // The previous query comes back, naming the table by its name again.
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE client RENAME TO account", "ALTER VIEW \"Named\" RENAME TO named",
+                           "REFRESH MATERIALIZED VIEW counts WITH NO DATA", "DROP MATERIALIZED VIEW counts",
+                           "CREATE OR REPLACE VIEW named (who) AS select name from account"}));
+}
+
+TEST(Lowering, DroppedViewsComeBackAfterWhatTheyRead) {
+  const auto sql = lower("create table account (id integer primary key, name text);\n"
+                         "create view named as select a.id, a.name from account a;\n"
+                         "create view ids as select id from named;",
+                         "drop table account cascade;\n");
+  EXPECT_EQ(sql.up, (Sql{"DROP TABLE account CASCADE"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE TABLE account (\n"
+                           "    id integer NOT NULL,\n"
+                           "    name text,\n"
+                           "    CONSTRAINT account_pkey PRIMARY KEY (id)\n"
+                           ")",
+                           "CREATE VIEW named AS select a.id, a.name from account a", "CREATE VIEW ids AS select id from named"}));
+}
+
+TEST(Lowering, ARenamedTableIsRenamedInTheQueriesOfItsViews) {
+  const auto sql = lower("create table account (id integer primary key, name text);\n"
+                         "create view named as select account.name, public.account.id from public.account where account.id > 0;",
+                         "alter table account rename to \"Client\";\n"
+                         "drop view named;");
+  EXPECT_EQ(sql.down.front(),
+            "CREATE VIEW named AS select \"Client\".name, public.\"Client\".id from public.\"Client\" where \"Client\".id > 0");
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");

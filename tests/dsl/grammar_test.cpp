@@ -192,7 +192,8 @@ TEST(Grammar, RecoversAtTheNextStatement) {
   ASSERT_TRUE(file);
   EXPECT_EQ(diagnostics.error_count(), 2u);
   EXPECT_EQ(file->statements.size(), 2u);
-  EXPECT_EQ(diagnostics.all()[1].message, "expected `table`, `index`, `type`, `domain`, `sequence`, `extension` or `schema`, got `frobnicate`");
+  EXPECT_EQ(diagnostics.all()[1].message,
+            "expected `table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view` or `materialized view`, got `frobnicate`");
 }
 
 std::string nested_calls(std::size_t depth) {

@@ -35,6 +35,26 @@ out=$("$every" --url "$url" check 2>&1); status=$?
 check_status "a sequence widened by hand is drift" 7 $status
 check "its type is compared" "missing     sequence counter_id_seq integer" "$out"
 
+# Views are compared by their definitions: one changed by hand, one dropped, one added are drift.
+fresh migc_views >/dev/null
+url="$server dbname=migc_views"
+"$every" --url "$url" upgrade head >/dev/null 2>&1
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "no drift with the views the migrator made" 0 $status
+sql migc_views "CREATE OR REPLACE VIEW large_entries AS SELECT id, account, amount FROM entry_journal WHERE amount >= 8 ORDER BY id"
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "a view whose query was changed by hand is drift" 7 $status
+check "its definition is compared" "unexpected  view large_entries as SELECT entry_journal.id, entry_journal.account, entry_journal.amount FROM entry_journal WHERE (entry_journal.amount >= (8)::numeric) ORDER BY entry_journal.id;" "$out"
+sql migc_views "CREATE OR REPLACE VIEW large_entries AS SELECT id, account, amount FROM entry_journal WHERE amount >= 7 ORDER BY id"
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "and none once it is put back" 0 $status
+sql migc_views "DROP VIEW book_accounts; CREATE VIEW by_hand AS SELECT 1 AS one"
+out=$("$every" --url "$url" check 2>&1); status=$?
+check_status "a dropped view and an extra one are drift" 7 $status
+check "the dropped one is missing" "missing     relation book_accounts kind v" "$out"
+check "the extra one is unexpected" "unexpected  relation by_hand kind v" "$out"
+
 sql postgres "DROP DATABASE migc_dotted" >/dev/null
 sql postgres "DROP DATABASE migc_widened" >/dev/null
+sql postgres "DROP DATABASE migc_views" >/dev/null
 [ $failures -eq 0 ]

@@ -1,0 +1,92 @@
+// The compiler's verdict on statements about views, and on changes to what views read, against
+// PostgreSQL's own: what the server refuses must fail the build, and what it takes must build.
+#include <gtest/gtest.h>
+
+#include "compiler/chain.hpp"
+#include "tests/postgres/scratch_database.hpp"
+
+namespace migc {
+namespace {
+
+// Written the same in the language and in SQL.
+constexpr std::string_view setup = R"sql(
+create table account (id integer primary key, name text, balance numeric);
+create view rich as select id, name from account where balance > 100;
+create view richer as select r.id from rich r;
+create materialized view names as select name from account;
+)sql";
+
+struct Case {
+  std::string statement;
+  bool taken;
+};
+
+const std::vector<Case> cases = {
+    {"create or replace view rich as select id, name, balance from account", true},
+    {"create or replace view rich as select id from account", false},
+    {"create or replace view rich as select name, id from account", false},
+    {"create or replace view rich as select id::bigint as id, name from account", false},
+    {"create or replace view rich as select id::integer as id, name::text as name from account", true},
+    {"create or replace view rich as select id, name::varchar as name from account", false},
+    {"create or replace view names as select name from account", false},
+    {"create view rich as select 1", false},
+    {"create view poor as select * from acount", false},
+    {"create view poor as select nme from account", false},
+    {"create view poor as select a.nme from account a", false},
+    {"create view poor as select a.id, r.name from account a join rich r on r.id = a.id", true},
+    {"create view poor as select * from names", true},
+    {"drop table account", false},
+    {"drop table account cascade", true},
+    {"drop view rich", false},
+    {"drop view rich cascade", true},
+    {"drop view names", false},
+    {"drop materialized view names", true},
+    {"drop materialized view rich", false},
+    {"alter table account drop column name", false},
+    {"alter table account drop column balance", false},
+    {"alter table account alter column id type bigint", false},
+    {"alter table account alter column balance type integer", false},
+    {"alter table account rename to client", true},
+    {"alter view rich rename to wealthy", true},
+    {"alter materialized view names rename to labels", true},
+    {"refresh materialized view names", true},
+    {"alter table account add column extra integer", true},
+};
+
+bool builds(const std::string& statement, std::string& errors) {
+  std::vector<SourceFile> files;
+  files.emplace_back("001_root.mig", "revision '001' revises base;\n" + std::string(setup) + statement + ";\n");
+  Diagnostics diagnostics;
+  const auto chain = compile_chain(files, diagnostics);
+  for (const auto& diagnostic : diagnostics.all()) errors += format_diagnostic(diagnostic);
+  return chain.has_value();
+}
+
+bool server_takes(Connection& connection, const std::string& statement, std::string& error) {
+  bool taken = true;
+  try {
+    connection.execute_script("BEGIN;\n" + std::string(setup) + statement + ";\n");
+  } catch (const std::exception& refused) {
+    taken = false;
+    error = refused.what();
+  }
+  connection.execute("ROLLBACK");
+  return taken;
+}
+
+TEST(ViewChecksOnServer, TheBuildRefusesExactlyWhatPostgresRefuses) {
+  testing::ScratchDatabase database("view_checks");
+  for (const auto& [statement, expected] : cases) {
+    std::string errors;
+    std::string refused;
+    const bool built = builds(statement, errors);
+    const bool taken = server_takes(database.connection(), statement, refused);
+    EXPECT_EQ(built, taken) << statement << "\nmigc: " << (errors.empty() ? "builds" : errors)
+                            << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+    // The list says what each case is, so that both halves stay what they claim.
+    EXPECT_EQ(taken, expected) << statement << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+  }
+}
+
+}  // namespace
+}  // namespace migc
