@@ -1509,7 +1509,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "a view or table made by raw SQL is not known to the compiler: write such a step as `execute $$ ... $$`"});
       known = false;
     }
-    if (!known) return std::nullopt;
+    if (!known || !compared_constants_fit(expression.span, text, table)) return std::nullopt;
     return text;
   }
 
@@ -1840,7 +1840,94 @@ class StatementChecker {
       name.span = where;
       if (find_column(*table, name) == nullptr) return std::nullopt;
     }
+    if (table != nullptr && !compared_constants_fit(expression.span, text, *table)) return std::nullopt;
     return text;
+  }
+
+  // A string constant compared with a column (`=`, `<>`, `<`, ..., `in`, `between`) is read by
+  // the column type's input function, as PostgreSQL resolves the operator: `status = 'bogus'`
+  // of an enum, `n = 'abc'` of an integer fail at deploy. Only the expression's own logic is
+  // looked at, not a subquery's, whose columns may be another table's.
+  bool compared_constants_fit(Span span, std::string_view text, const Table& table) {
+    if (text.find('\'') == std::string_view::npos && text.find('$') == std::string_view::npos) return true;
+    const auto nodes = expression_nodes(text);
+    static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">=", "BETWEEN", "NOT BETWEEN",
+                                                       "BETWEEN SYMMETRIC", "NOT BETWEEN SYMMETRIC"};
+    bool fits = true;
+    std::vector<std::size_t> pending;
+    if (!nodes.empty()) pending.push_back(0);
+    while (!pending.empty()) {
+      const SqlExpressionNode& node = nodes[pending.back()];
+      pending.pop_back();
+      if (node.kind != SqlExpressionNode::Kind::operation && node.kind != SqlExpressionNode::Kind::boolean) continue;
+      pending.insert(pending.end(), node.children.begin(), node.children.end());
+      if (node.names.size() != 1 || std::find(std::begin(comparisons), std::end(comparisons), node.names[0]) == std::end(comparisons)) continue;
+      // The list of an `in` or `between` is a node of its own.
+      std::vector<std::size_t> operands;
+      for (const std::size_t child : node.children) {
+        if (nodes[child].kind == SqlExpressionNode::Kind::other && node.kind == SqlExpressionNode::Kind::boolean) {
+          operands.insert(operands.end(), nodes[child].children.begin(), nodes[child].children.end());
+        } else {
+          operands.push_back(child);
+        }
+      }
+      const Column* column = nullptr;
+      std::size_t columns = 0;
+      for (const std::size_t child : operands) {
+        const SqlExpressionNode& part = nodes[child];
+        if (part.kind != SqlExpressionNode::Kind::column) continue;
+        ++columns;
+        if (part.names.size() == 1 || (part.names.size() == 2 && part.names[0] == table.name.name)) column = table.find_column(part.names.back());
+      }
+      if (columns != 1 || column == nullptr) continue;
+      ColumnType type = column->type;
+      for (int depth = 0; type.user_defined && depth < 16; ++depth) {
+        const auto domain = schema_.domains().find(type.name);
+        if (domain == schema_.domains().end()) break;
+        type = domain->second.type;
+      }
+      const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
+      const std::vector<std::string>* values = found != schema_.enums().end() ? &found->second.values : nullptr;
+      for (const std::size_t child : operands) {
+        const SqlExpressionNode& part = nodes[child];
+        if (part.kind != SqlExpressionNode::Kind::constant || part.constant != SqlConstant::Kind::string) continue;
+        const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, part.value, {}}, type, values);
+        if (!refused) continue;
+        const Span where = within(span, part.offset);
+        const Span literal{where.begin, std::min(span.end, where.begin + static_cast<std::uint32_t>(string_constant_length(text, part.offset)))};
+        diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type.sql(), *refused);
+        fits = false;
+      }
+    }
+    return fits;
+  }
+
+  // The length of the string constant written at `offset` of `text`: '...' (with '' inside),
+  // E'...' (with \' too), U&'...', $tag$...$tag$.
+  static std::size_t string_constant_length(std::string_view text, std::size_t offset) {
+    if (offset >= text.size()) return 1;
+    const std::string_view rest = text.substr(offset);
+    if (rest.front() == '$') {
+      const std::size_t tag_end = rest.find('$', 1);
+      if (tag_end == std::string_view::npos) return 1;
+      const std::size_t close = rest.find(rest.substr(0, tag_end + 1), tag_end + 1);
+      return close == std::string_view::npos ? rest.size() : close + tag_end + 1;
+    }
+    const std::size_t open = rest.find('\'');
+    if (open == std::string_view::npos || open > 2) return 1;
+    const bool backslashes = open > 0 && (rest.front() == 'E' || rest.front() == 'e');
+    for (std::size_t i = open + 1; i < rest.size(); ++i) {
+      if (backslashes && rest[i] == '\\') {
+        ++i;
+      } else if (rest[i] == '\'') {
+        if (i + 1 < rest.size() && rest[i + 1] == '\'') {
+          ++i;
+        } else {
+          return i + 1;
+        }
+      }
+    }
+    return rest.size();
   }
 
   // What PostgreSQL knows of an expression's types, where this knows it too: see expression_types.hpp.

@@ -1034,11 +1034,13 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
   }
   if (type == "A_Const") {
     node.kind = NodeKind::constant;
+    node.offset = offset(body);
     using Constant = SqlConstant::Kind;
     if (body.value("isnull", false)) {
       node.constant = Constant::null;
     } else if (body.contains("sval")) {
       node.constant = Constant::string;
+      node.value = body["sval"].value("sval", "");
     } else if (body.contains("ival")) {
       node.constant = Constant::integer;
     } else if (body.contains("fval")) {
@@ -1076,6 +1078,10 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       return children;
     }
     if (kind != "AEXPR_NULLIF") node.kind = NodeKind::boolean;
+    // `x in (...)` compares with `=` (`not in`, `<>`), `between` as its name says.
+    if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN")) {
+      node.names = string_list(body.value("name", Json::array()));
+    }
   } else if (type == "FuncCall") {
     node.kind = NodeKind::function;
     node.names = string_list(body.value("funcname", Json::array()));

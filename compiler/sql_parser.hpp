@@ -88,11 +88,12 @@ struct SqlExpressionNode {
   Kind kind = Kind::other;
   std::vector<std::string> names;
   SqlConstant::Kind constant = SqlConstant::Kind::string;
-  std::string value;  // a number's digits, as written
+  std::string value;  // a number's digits, as written; a string's text
   bool array = false;
   bool prefix = false;
   std::vector<std::size_t> children;
-  // Where the node is named in the expression's text: a cast's type, an operator, a function.
+  // Where the node is named in the expression's text: a cast's type, an operator, a function, a
+  // column, a constant. An `in` or `between` (boolean) has its operator's name.
   std::size_t offset = 0;
 };
 // The nodes of a valid expression, the whole expression first; none when it is not one.
