@@ -13,7 +13,7 @@ try:
     from alembic.operations import Operations
     from alembic.script import ScriptDirectory
 except ImportError as error:
-    print(f"Alembic is not installed for {sys.executable} ({error}): install Debian's python3-alembic", file=sys.stderr)
+    print(f"Alembic is not installed for {sys.executable} ({error}): install Debian's python3-alembic, or set MIGC_PYTHON to a Python that has Alembic", file=sys.stderr)
     sys.exit(3)
 
 

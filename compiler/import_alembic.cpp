@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "compiler/alembic_export_script.hpp"
@@ -92,10 +93,14 @@ std::vector<ToolMigration> read_alembic_export(std::string_view json) {
 
 std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& versions, const std::string& config) {
   // Debian's interpreter, not the first python3 on PATH: python3-alembic installs for it alone.
-  const char* const python = "/usr/bin/python3";
+  // MIGC_PYTHON names another (a virtualenv's, holding the project's Alembic).
+  const char* const chosen = std::getenv("MIGC_PYTHON");
+  const char* const python = chosen != nullptr && *chosen != '\0' ? chosen : "/usr/bin/python3";
   std::error_code error;
   if (!std::filesystem::is_directory(versions, error)) throw ImportError(fmt::format("{}: not a directory that can be read", versions.string()));
-  if (::access(python, X_OK) != 0) throw ImportError(fmt::format("{} is missing: importing Alembic needs Debian's python3 and python3-alembic", python));
+  if (::access(python, X_OK) != 0) {
+    throw ImportError(fmt::format("{} is missing: importing Alembic needs Debian's python3 and python3-alembic (or MIGC_PYTHON naming a Python with Alembic)", python));
+  }
   FILE* out = std::tmpfile();
   FILE* err = std::tmpfile();
   if (out == nullptr || err == nullptr) throw ImportError("cannot create a temporary file for Alembic's output");

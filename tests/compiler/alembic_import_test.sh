@@ -98,6 +98,17 @@ out=$("$migc" import alembic "$work/bad/versions" --dir "$work/bad_out" 2>&1); s
 check_status "a revision offline mode cannot run fails the import" 1 $status
 check "naming the revision and why" "revision cfd0e1f2a312: its upgrade raised in Alembic's offline mode:" "$out"
 check "and what is not done" "importing through a throwaway server is not done yet" "$out"
+ls "$work/bad_out"/cfd0e1f2a312_*.mig >/dev/null 2>&1 || { echo "FAILED: the revision offline mode cannot run is not written"; failures=$((failures + 1)); }
+check "the rest is written" "revision 'becfd0e1f211'" "$(cat "$work"/bad_out/becfd0e1f211_*.mig)"
+# Without Alembic (here: Python without its site packages), the import says what to install.
+printf '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n' >"$work/no_alembic" && chmod +x "$work/no_alembic"
+out=$(MIGC_PYTHON=$work/no_alembic "$migc" import alembic "$project/versions" --dir "$work/no_alembic_out" 2>&1); status=$?
+check_status "without Alembic the import fails" 1 $status
+check "saying what to install" "Alembic is not installed for /usr/bin/python3" "$out"
+check "naming the package" "install Debian's python3-alembic" "$out"
+out=$(MIGC_PYTHON=$work/nowhere/python3 "$migc" import alembic "$project/versions" --dir "$work/no_python_out" 2>&1); status=$?
+check_status "without Python the import fails" 1 $status
+check "saying so" "$work/nowhere/python3 is missing: importing Alembic needs Debian's python3 and python3-alembic" "$out"
 echo "revision = 'x'" >"$work/bad/versions/broken.py"
 echo "syntax error (" >>"$work/bad/versions/broken.py"
 out=$("$migc" import alembic "$work/bad/versions" --dir "$work/bad_out2" 2>&1); status=$?
