@@ -2184,7 +2184,9 @@ class StatementChecker {
         return std::nullopt;
       }
       if (!statement.session_change.empty()) {
-        auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), statement.session_change);
+        const std::string setting =
+            statement.session_change == "settings" ? "settings, all of them" : fmt::format("`{}`", statement.session_change);
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), setting);
         diagnostic.notes.push_back({{}, statement.session_change == "search_path"
                                             ? "the compiler's statements name objects as the migrator's search path finds them: "
                                               "qualify names in raw SQL instead, or give a function its own `set search_path`"
@@ -2194,6 +2196,7 @@ class StatementChecker {
       }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
+        if (statement.change_in_block) diagnostic.notes.push_back({{}, "the DO block runs it"});
         diagnostic.notes.push_back({{}, statement.language_statement.empty()
                                             ? statement.no_language_statement
                                             : fmt::format("write `{};` instead: the language's statement, which the compiler "

@@ -410,10 +410,10 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
 // schema names resolve in (`search_path`, even SET LOCAL: the rest of the revision), the role
 // objects are made by (past the transaction), or all of them; `set_config()` as well.
 std::string session_change(const std::string& kind, const Json& node, std::string_view statement) {
-  if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "all" : "";
+  if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "settings" : "";
   if (kind == "VariableSetStmt") {
     const std::string variable_kind = text_field(node, "kind");
-    if (variable_kind == "VAR_RESET_ALL") return "all";
+    if (variable_kind == "VAR_RESET_ALL") return "settings";
     const std::string name = text_field(node, "name");
     if (name == "search_path") return name;
     if ((name == "role" || name == "session_authorization") && !flag(node, "is_local")) return name;
@@ -1178,7 +1178,8 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
         for (const auto& inner : parse_statements(inner_text, depth + 1).statements) {
           if (out.session_change.empty()) out.session_change = inner.session_change;
           if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
-          out.modelled_change = inner.modelled_change + " in a DO block";
+          out.modelled_change = inner.modelled_change;
+          out.change_in_block = true;
           out.language_statement = inner.language_statement;
           out.no_language_statement = inner.no_language_statement;
           out.relations = inner.relations;

@@ -139,6 +139,7 @@ struct SqlStatement {
   std::string modelled_change;
   std::string language_statement;
   std::string no_language_statement;
+  bool change_in_block = false;  // the change is made by SQL a DO block runs
   // The relations it changes by name (schema first when qualified), where it acts on existing
   // ones: a change to a relation the compiler does not model (a view) is none of its business.
   std::vector<std::vector<std::string>> relations;
@@ -150,7 +151,7 @@ struct SqlStatement {
   bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET TRANSACTION, ...
   bool block_ends_transaction = false;  // a DO block that commits or rolls back: only outside a transaction
   // The setting of the session it changes for the statements after it, later revisions' and
-  // the migrator's own ("search_path", "role", "all" for RESET ALL and DISCARD ALL), or empty.
+  // the migrator's own ("search_path", "role", "settings" for RESET ALL and DISCARD ALL), or empty.
   std::string session_change;
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
