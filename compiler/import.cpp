@@ -91,7 +91,7 @@ std::vector<ToolMigration> read_golang_migrate(const std::vector<ToolFile>& file
     const std::string id = std::to_string(*version);
     if (up) {
       const std::string rest = name.substr(separator + 1, name.size() - separator - 1 - 7);
-      versions.add_up(*version, ToolMigration{id, words(rest), SqlSection{name, file.text, 1}, {}, false});
+      versions.add_up(*version, ToolMigration{id, words(rest), SqlSection{name, file.text, 1}, {}, false, {}, {}});
     } else {
       versions.add_down(*version, id, SqlSection{name, file.text, 1});
     }
@@ -263,7 +263,7 @@ std::vector<ToolMigration> read_sqlx(const std::vector<ToolFile>& files) {
       continue;
     }
     ToolMigration migration{id, words(name.substr(separator + 1, name.size() - separator - 1 - suffix)), SqlSection{name, file.text, 1}, {},
-                            std::string_view(file.text).starts_with("-- no-transaction")};
+                            std::string_view(file.text).starts_with("-- no-transaction"), {}, {}};
     versions.add_up(*version, std::move(migration));
   }
   return versions.in_order();
@@ -312,7 +312,7 @@ std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
     if (prefix == 'U') {
       versions.add_down(key, version, SqlSection{file.name, file.text, 1});
     } else {
-      versions.add_up(key, ToolMigration{version, message, SqlSection{file.name, file.text, 1}, {}, false});
+      versions.add_up(key, ToolMigration{version, message, SqlSection{file.name, file.text, 1}, {}, false, {}, {}});
     }
   }
   return versions.in_order();
@@ -329,7 +329,7 @@ std::string read_bytes(const fs::path& path) {
 }  // namespace
 
 std::optional<ImportFormat> import_format(std::string_view name) {
-  for (const auto format : {ImportFormat::golang_migrate, ImportFormat::dbmate, ImportFormat::goose, ImportFormat::sqlx, ImportFormat::flyway}) {
+  for (const auto format : {ImportFormat::golang_migrate, ImportFormat::dbmate, ImportFormat::goose, ImportFormat::sqlx, ImportFormat::flyway, ImportFormat::alembic}) {
     if (import_format_name(format) == name) return format;
   }
   return std::nullopt;
@@ -342,6 +342,7 @@ std::string_view import_format_name(ImportFormat format) {
     case ImportFormat::goose: return "goose";
     case ImportFormat::sqlx: return "sqlx";
     case ImportFormat::flyway: return "flyway";
+    case ImportFormat::alembic: return "alembic";
   }
   return "";
 }
@@ -353,6 +354,7 @@ std::vector<ToolMigration> read_tool_migrations(ImportFormat format, const std::
     case ImportFormat::goose: return read_goose(files);
     case ImportFormat::sqlx: return read_sqlx(files);
     case ImportFormat::flyway: return read_flyway(files);
+    case ImportFormat::alembic: throw ImportError("alembic revisions are Python, read by read_alembic_directory");
   }
   return {};
 }

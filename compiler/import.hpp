@@ -11,7 +11,7 @@
 
 namespace migc {
 
-enum class ImportFormat { golang_migrate, dbmate, goose, sqlx, flyway };
+enum class ImportFormat { golang_migrate, dbmate, goose, sqlx, flyway, alembic };
 
 // "golang-migrate" -> ImportFormat::golang_migrate; nothing for a name that is none of them.
 std::optional<ImportFormat> import_format(std::string_view name);
@@ -31,6 +31,11 @@ struct ToolMigration {
   SqlSection up;
   std::optional<SqlSection> down;  // none where the tool has no down for it
   bool no_transaction = false;     // the tool runs it outside a transaction
+  // The revisions it revises: empty for the one before it (none for the first); several for a
+  // merge (Alembic's down_revision tuple, and its depends_on).
+  std::vector<std::string> parents;
+  // Why the tool could not give its SQL (Alembic's offline mode raising), for a human.
+  std::string unreadable;
 };
 
 // A file of the directory: its name and its bytes.
@@ -52,5 +57,14 @@ std::vector<ToolMigration> read_tool_migrations(ImportFormat format, const std::
 // The same, reading the directory's regular files (not its subdirectories, except Flyway's, which
 // it searches recursively).
 std::vector<ToolMigration> read_tool_directory(ImportFormat format, const std::filesystem::path& directory);
+
+// An Alembic chain, from the JSON compiler/alembic_export.py prints: its revisions base first,
+// each with the SQL its upgrade and downgrade emit in offline mode. Throws ImportError.
+std::vector<ToolMigration> read_alembic_export(std::string_view json);
+
+// Runs compiler/alembic_export.py (built into migc) with Debian's /usr/bin/python3 on a versions
+// directory (and alembic.ini, when given), and reads its output. Throws ImportError, saying when
+// Alembic is missing.
+std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& versions, const std::string& config);
 
 }  // namespace migc

@@ -74,6 +74,7 @@ struct Options {
   std::vector<std::string> server_settings;
   std::string import_format;  // import: golang-migrate, dbmate, goose, sqlx or flyway
   std::string import_source;  // import: the tool's directory
+  std::string import_config;  // import alembic: alembic.ini
 };
 
 std::string read_file(const std::string& path) {
@@ -402,13 +403,14 @@ int run_introspect(Options options) {
 // what needs a human is listed with its place in the original files, and exits 1.
 int run_import(const Options& options) {
   const auto format = migc::import_format(options.import_format);
-  if (!format) throw std::runtime_error(fmt::format("unknown format `{}`: golang-migrate, dbmate, goose, sqlx or flyway", options.import_format));
+  if (!format) throw std::runtime_error(fmt::format("unknown format `{}`: alembic, golang-migrate, dbmate, goose, sqlx or flyway", options.import_format));
   if (fs::exists(options.directory) && !expand_inputs({options.directory}).empty()) {
     throw std::runtime_error(fmt::format("{} already holds revisions; `import` writes a whole chain: give it an empty --dir", options.directory));
   }
   std::vector<migc::ToolMigration> migrations;
   try {
-    migrations = migc::read_tool_directory(*format, options.import_source);
+    migrations = *format == migc::ImportFormat::alembic ? migc::read_alembic_directory(options.import_source, options.import_config)
+                                                        : migc::read_tool_directory(*format, options.import_source);
   } catch (const migc::ImportError& error) {
     std::cerr << "migc: error: " << error.what() << "\n";
     return exit_chain_errors;
@@ -735,8 +737,9 @@ int main(int argc, char** argv) {
                                  "read only this schema, its objects unqualified (a tenant's, for the migrator's --schema)");
 
   auto* import_command = app.add_subcommand("import", "write one revision per migration of another tool's directory of SQL files");
-  import_command->add_option("format", options.import_format, "golang-migrate, dbmate, goose, sqlx or flyway")->required();
-  import_command->add_option("source", options.import_source, "the tool's migrations directory")->required();
+  import_command->add_option("format", options.import_format, "alembic, golang-migrate, dbmate, goose, sqlx or flyway")->required();
+  import_command->add_option("source", options.import_source, "the tool's migrations directory (Alembic's versions directory)")->required();
+  import_command->add_option("--config", options.import_config, "alembic: the project's alembic.ini (its script_location and version_locations)");
 
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");
   merge_command->add_option("revisions", options.merge_parents, "`heads`, or the heads to merge (ids or unique prefixes)")

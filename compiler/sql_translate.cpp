@@ -248,11 +248,19 @@ ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMig
   std::set<QualifiedName> views;  // created so far, and their indexes
   for (const auto& migration : migrations) {
     const std::string message = migration.message.empty() ? migration.up.file : migration.message;
-    std::string text = revision_file_text(migration.id, parent.empty() ? std::vector<std::string>{} : std::vector<std::string>{parent}, message);
+    std::vector<std::string> parents = migration.parents;
+    if (parents.empty() && !parent.empty()) parents.push_back(parent);
+    std::string text = revision_file_text(migration.id, parents, message);
     std::string origin = fmt::format("Imported by `migc import {}` from {}", import_format_name(format), migration.up.file);
-    if (migration.down && migration.down->file != migration.up.file) origin += " and " + migration.down->file;
+    if (migration.down && migration.down->file != migration.up.file && format != ImportFormat::alembic) origin += " and " + migration.down->file;
     text += "-- " + sql_comment_text(origin) + "\n";
     std::vector<StatementOrigin> origins;
+    if (!migration.unreadable.empty()) {
+      // Applying the chain up to it on a throwaway server and diffing would import it; not yet.
+      result.needs_human.push_back({migration.up.file, "",
+                                    fmt::format("revision {}: {}; write it by hand (importing through a throwaway server is not done yet)",
+                                                migration.id, migration.unreadable)});
+    }
     text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
     result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text), std::move(origins)});
     parent = migration.id;

@@ -40,7 +40,8 @@ struct ImportResult {
   std::vector<HumanNeeded> needs_human;
 };
 
-// One revision per migration, in the tool's order, each revising the one before.
+// One revision per migration, in the tool's order, each revising its parents (the one before,
+// when it names none).
 ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMigration>& migrations);
 
 }  // namespace migc

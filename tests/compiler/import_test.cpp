@@ -269,5 +269,80 @@ TEST(ImportTranslate, StatementsOutsideATransactionTakeTheNonTransactionalForm) 
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
+// What compiler/alembic_export.py prints, as Alembic 1.8 does for a chain with two branches and
+// their merge, read into migrations: ids, every parent, messages, and each direction's SQL.
+constexpr const char* alembic_json = R"({"alembic": "1.8.1", "revisions": [
+  {"id": "a1", "parents": [], "depends_on": [], "message": "create t", "file": "a1_create_t.py",
+   "upgrade": "CREATE TABLE t (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n);\n\n", "downgrade": "DROP TABLE t;\n\n"},
+  {"id": "b2", "parents": ["a1"], "depends_on": [], "message": "add b", "file": "b2_add_b.py",
+   "upgrade": "ALTER TABLE t ADD COLUMN b TEXT;\n\n", "downgrade": "ALTER TABLE t DROP COLUMN b;\n\n"},
+  {"id": "c3", "parents": ["a1"], "depends_on": [], "message": "add c", "file": "c3_add_c.py",
+   "upgrade": "ALTER TABLE t ADD COLUMN c TEXT;\n\n", "downgrade": "ALTER TABLE t DROP COLUMN c;\n\n"},
+  {"id": "d4", "parents": ["b2", "c3"], "depends_on": [], "message": "merge", "file": "d4_merge.py",
+   "upgrade": "", "downgrade": ""}]})";
+
+TEST(ImportAlembic, ReadsIdsParentsMessagesAndBothDirections) {
+  const auto migrations = read_alembic_export(alembic_json);
+  EXPECT_EQ(ids(migrations), (std::vector<std::string>{"a1", "b2", "c3", "d4"}));
+  EXPECT_TRUE(migrations[0].parents.empty());
+  EXPECT_EQ(migrations[2].parents, (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(migrations[3].parents, (std::vector<std::string>{"b2", "c3"}));
+  EXPECT_EQ(migrations[1].message, "add b");
+  EXPECT_EQ(migrations[1].up.text, "ALTER TABLE t ADD COLUMN b TEXT;\n\n");
+  ASSERT_TRUE(migrations[1].down.has_value());
+  EXPECT_EQ(migrations[1].down->text, "ALTER TABLE t DROP COLUMN b;\n\n");
+  EXPECT_EQ(migrations[1].up.file, "b2_add_b.py (offline upgrade SQL)");
+  EXPECT_TRUE(migrations[1].unreadable.empty());
+}
+
+TEST(ImportAlembic, BranchesAndTheirMergeNameTheirParentsAndBuild) {
+  const auto result = translate_migrations(ImportFormat::alembic, read_alembic_export(alembic_json));
+  ASSERT_EQ(result.revisions.size(), 4u);
+  EXPECT_TRUE(result.needs_human.empty());
+  // c3 follows b2 in graph order but revises a1, not the revision before it.
+  EXPECT_EQ(result.revisions[2].text.substr(0, result.revisions[2].text.find('\n')), "revision 'c3' revises 'a1'");
+  EXPECT_EQ(result.revisions[3].text.substr(0, result.revisions[3].text.find('\n')), "revision 'd4' merges 'b2', 'c3'");
+  std::string printed;
+  EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
+}
+
+TEST(ImportAlembic, DependsOnIsAParentToo) {
+  const auto migrations = read_alembic_export(R"({"revisions": [
+    {"id": "a1", "parents": [], "message": "", "file": "a1.py", "upgrade": "", "downgrade": ""},
+    {"id": "b2", "parents": ["a1"], "depends_on": ["x9"], "message": "", "file": "b2.py", "upgrade": "", "downgrade": ""}]})");
+  EXPECT_EQ(migrations[1].parents, (std::vector<std::string>{"a1", "x9"}));
+}
+
+TEST(ImportAlembic, ARevisionOfflineModeCannotRunNeedsAHuman) {
+  const auto migrations = read_alembic_export(R"({"revisions": [
+    {"id": "a1", "parents": [], "message": "backfill", "file": "a1_backfill.py", "upgrade": null,
+     "upgrade_error": "AttributeError: 'MockConnection' object has no attribute 'execute'", "downgrade": ""}]})");
+  const auto result = translate_migrations(ImportFormat::alembic, migrations);
+  ASSERT_EQ(result.needs_human.size(), 1u);
+  EXPECT_EQ(result.needs_human[0].place, "a1_backfill.py (offline upgrade SQL)");
+  EXPECT_EQ(result.needs_human[0].why,
+            "revision a1: its upgrade raised in Alembic's offline mode: AttributeError: 'MockConnection' object has no attribute "
+            "'execute'; write it by hand (importing through a throwaway server is not done yet)");
+}
+
+TEST(ImportAlembic, BadOutputIsAnImportError) {
+  const auto error_of_json = [](const char* json) -> std::string {
+    try {
+      read_alembic_export(json);
+    } catch (const ImportError& error) {
+      return error.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_NE(error_of_json("not json").find("alembic export: not JSON"), std::string::npos);
+  EXPECT_EQ(error_of_json("{}"), "alembic export: no `revisions` list");
+  EXPECT_EQ(error_of_json(R"({"revisions": []})"), "alembic: no revisions");
+  EXPECT_EQ(error_of_json(R"({"revisions": [{"parents": []}]})"), "alembic export: a revision without an id");
+  EXPECT_EQ(error_of_json(R"({"revisions": [{"id": 7}]})"), "alembic export: `id` is not a string");
+  EXPECT_EQ(error_of_json(R"({"revisions": [{"id": "a", "parents": "b"}]})"), "alembic export: `parents` is not a list");
+  EXPECT_EQ(error_of_json(R"({"revisions": [{"id": "a"}, {"id": "b"}]})"),
+            "alembic revision b: a second root (down_revision = None); migc chains have one");
+}
+
 }  // namespace
 }  // namespace migc
