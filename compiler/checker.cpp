@@ -1827,16 +1827,27 @@ class StatementChecker {
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
     if (immutable_only && !casts_and_operators_immutable(expression.span, text, what, table)) return std::nullopt;
     if (!facts.references_columns) return text;
-    for (const auto& reference : column_references(text)) {
+    // A subquery's columns are of the tables it reads, not of the expression's.
+    for (const auto& reference : column_references(text, !subquery_allowed)) {
       const Span where = reference_span(expression, reference);
       if (table == nullptr) {
         diagnostics_.report(DiagnosticKind::ColumnNotAllowed, at(where), what, reference.names.back());
         return std::nullopt;
       }
-      // `table.column` of another table is PostgreSQL's to refuse; a bare name must be a column here.
-      if (reference.names.size() != 1) continue;
+      // A qualified name must name this table (`grid.n`, `public.grid.n`): PostgreSQL finds no
+      // other in a stored expression ("missing FROM-clause entry").
+      const std::vector<std::string>& parts = reference.names;
+      const bool this_table = parts.size() == 1 || (parts.size() == 2 && parts[0] == table->name.name) ||
+                              (parts.size() == 3 && parts[0] == (table->name.schema.empty() ? "public" : table->name.schema) &&
+                               parts[1] == table->name.name);
+      if (!this_table) {
+        if (parts.size() > 3 || parts.back() == "*") continue;  // PostgreSQL's parser says what is wrong with those
+        diagnostics_.report(DiagnosticKind::ForeignReference, at(where), what, table->name, std::string(),
+                            fmt::format("{}", fmt::join(parts.begin(), parts.end() - 1, ".")));
+        return std::nullopt;
+      }
       ast::Name name;
-      name.text = reference.names[0];
+      name.text = parts.back();
       name.span = where;
       if (find_column(*table, name) == nullptr) return std::nullopt;
     }
@@ -2274,11 +2285,17 @@ class StatementChecker {
         const std::string setting =
             statement.session_change == "settings" ? "settings, all of them" : fmt::format("`{}`", statement.session_change);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), setting);
-        diagnostic.notes.push_back({{}, statement.session_change == "search_path"
-                                            ? "the compiler's statements name objects as the migrator's search path finds them: "
-                                              "qualify names in raw SQL instead, or give a function its own `set search_path`"
-                                            : "the migrator keeps one session for the whole run, with the role and schema it was "
-                                              "given: use `set local role` inside a step, or the migrator's `--role`"});
+        const std::string& changed = statement.session_change;
+        diagnostic.notes.push_back(
+            {{}, changed == "search_path"
+                     ? "the compiler's statements name objects as the migrator's search path finds them: "
+                       "qualify names in raw SQL instead, or give a function its own `set search_path`"
+                 : is_session_parameter(changed)
+                     ? fmt::format("the migrator sets `{}` on every connection and the plan's SQL is written for that "
+                                   "value; a function that needs another can say `set {} = ...` in its definition",
+                                   changed, changed)
+                     : "the migrator keeps one session for the whole run, with the role and schema it was "
+                       "given: use `set local role` inside a step, or the migrator's `--role`"});
         return std::nullopt;
       }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {

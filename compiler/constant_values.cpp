@@ -97,9 +97,28 @@ std::optional<std::string> uuid_refused(const SqlConstant& constant) {
   return std::nullopt;
 }
 
+// The text with every exponent's digits made `0`: PostgreSQL's json keeps a number as written
+// (`1e999999` included) where nlohmann's reader turns it into a double and refuses what
+// overflows one. Inside a string the change keeps the string a string, so syntax is unchanged.
+std::string with_small_exponents(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if ((text[i] != 'e' && text[i] != 'E') || i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) continue;
+    std::size_t digits = i + 1;
+    if (digits < text.size() && (text[digits] == '+' || text[digits] == '-')) out += text[digits++];
+    std::size_t end = digits;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    if (end > digits) out += '0';
+    i = end - 1;
+  }
+  return out;
+}
+
 std::optional<std::string> json_refused(const SqlConstant& constant, const std::string& type) {
   if (constant.kind != Kind::string) return fmt::format("a {} is not {}: write it as a string, '{}'", kind_name(constant.kind), type, constant.value);
-  if (!nlohmann::json::accept(constant.value)) return invalid_syntax(type, constant.value);
+  if (!nlohmann::json::accept(with_small_exponents(constant.value))) return invalid_syntax(type, constant.value);
   return std::nullopt;
 }
 

@@ -80,6 +80,17 @@ std::pair<std::string, const Json*> node_of(const Json& statement) {
   return {first.key(), &first.value()};
 }
 
+// The statement that runs: EXPLAIN ANALYZE runs the one it explains, so its change is that
+// statement's (plain EXPLAIN does not, but has no place in a revision: it is held to the same).
+std::pair<std::string, const Json*> statement_run(const Json& statement) {
+  auto [kind, node] = node_of(statement);
+  if (kind == "ExplainStmt") {
+    const auto query = node->find("query");
+    if (query != node->end() && query->is_object() && !query->empty()) return {query->begin().key(), &query->begin().value()};
+  }
+  return {kind, node};
+}
+
 std::string text_field(const Json& node, const char* field) {
   const auto found = node.find(field);
   return found != node.end() && found->is_string() ? found->get<std::string>() : std::string();
@@ -179,18 +190,39 @@ std::optional<Change> table_change(const std::string& table, const Json& command
   return std::nullopt;
 }
 
+// The relation a statement creates in the session's temporary schema, or null.
+const Json* temporary_relation(const std::string& kind, const Json& node) {
+  const auto member = [](const Json& object, const char* name) -> const Json* {
+    if (!object.is_object()) return nullptr;
+    const auto found = object.find(name);
+    return found == object.end() ? nullptr : &*found;
+  };
+  const Json* relation = nullptr;
+  if (kind == "CreateStmt") relation = member(node, "relation");
+  if (kind == "CreateSeqStmt") relation = member(node, "sequence");
+  if (kind == "CreateTableAsStmt" || kind == "SelectStmt") {
+    if (const Json* into = member(node, kind == "SelectStmt" ? "intoClause" : "into")) relation = member(*into, "rel");
+  }
+  if (relation == nullptr || !relation->is_object()) return nullptr;
+  return text_field(*relation, "relpersistence") == "t" ? relation : nullptr;
+}
+
 // The change to a modelled object (tables, indexes, types, domains, sequences, schemas,
 // extensions, comments on tables and columns): the kinds the compiler simulates, which raw SQL
 // would change behind its back. Nothing for views, functions, triggers, policies, grants and
 // the other objects the compiler does not model.
 std::optional<Change> change_of(const std::string& kind, const Json& node) {
-  // A temporary table or sequence lives in its session's own schema, and ends with it.
-  const auto temporary = [](const Json& relation) { return text_field(relation, "relpersistence") == "t"; };
-  if ((kind == "CreateStmt" && temporary(node.value("relation", Json::object()))) ||
-      (kind == "CreateSeqStmt" && temporary(node.value("sequence", Json::object()))) ||
-      (kind == "CreateTableAsStmt" && temporary(node.value("into", Json::object()).value("rel", Json::object()))) ||
-      (kind == "SelectStmt" && temporary(node.value("intoClause", Json::object()).value("rel", Json::object())))) {
-    return std::nullopt;
+  // A temporary table or sequence lives in its session's own schema, and ends with it; but that
+  // schema comes first in the search path, so one named as a modelled relation hides it from
+  // every statement after it (relations_of names it for that check).
+  if (temporary_relation(kind, node)) {
+    return Change{kind == "CreateSeqStmt" ? "create temporary sequence" : "create temporary table", "",
+                  "a temporary relation comes first in the search path, and one of this name would stand for the "
+                  "chain's in every statement after it: give it a name of its own"};
+  }
+  if (kind == "DropOwnedStmt") {
+    return Change{"drop owned", "", "it drops whatever the roles own, the chain's objects among them: drop each with the "
+                                    "language's statement, which the compiler follows and inverts"};
   }
   if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
   if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
@@ -329,6 +361,11 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
 
 // The relations a change acts on by name.
 std::vector<std::vector<std::string>> relations_of(const std::string& kind, const Json& node) {
+  if (const Json* temporary = temporary_relation(kind, node)) {
+    // Whatever schema it is written in (pg_temp or none), it hides a relation of that name.
+    const std::string name = temporary->value("relname", "");
+    return {{name}};
+  }
   if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt") {
     if (node.contains("relation")) return {relation_names(node)};
   }
@@ -408,14 +445,23 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
 
 // Which session setting a statement changes for what runs after it in the same connection: the
 // schema names resolve in (`search_path`, even SET LOCAL: the rest of the revision), the role
-// objects are made by (past the transaction), or all of them; `set_config()` as well.
+// objects are made by (past the transaction), one the plan's SQL is written for (with
+// standard_conforming_strings off a backslash in a literal is an escape, and the text the compiler
+// read as one constraint is two statements to the server), or all of them; `set_config()` as well.
 std::string session_change(const std::string& kind, const Json& node, std::string_view statement) {
   if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "settings" : "";
+  if (kind == "AlterDatabaseSetStmt" || kind == "AlterRoleSetStmt") {
+    // The database's or a role's default, which the migrator's next connection starts with.
+    // The settings the migrator sets on every connection it sets again; the search path it takes.
+    const auto set = node.find("setstmt");
+    if (set == node.end() || !set->is_object() || text_field(*set, "name") != "search_path") return "";
+    return "search_path";
+  }
   if (kind == "VariableSetStmt") {
     const std::string variable_kind = text_field(node, "kind");
     if (variable_kind == "VAR_RESET_ALL") return "settings";
     const std::string name = text_field(node, "name");
-    if (name == "search_path") return name;
+    if (name == "search_path" || is_session_parameter(name)) return name;
     if ((name == "role" || name == "session_authorization") && !flag(node, "is_local")) return name;
     return "";
   }
@@ -435,7 +481,10 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
         const Json& first = arguments[0].value("A_Const", Json::object()).value("sval", Json::object());
         const std::string setting = first.value("sval", "");
         // Whether it is local is the third argument's business: the search path matters either way.
-        if (setting == "search_path" || setting == "role" || setting == "session_authorization") found = setting;
+        if (setting == "search_path" || setting == "role" || setting == "session_authorization" ||
+            is_session_parameter(setting)) {
+          found = setting;
+        }
       }
     }
     for (const auto& [key, child] : value.items()) visit(child);
@@ -969,7 +1018,7 @@ std::string index_column_name(std::string_view expression) {
   return figure_column_name(targets[0]["ResTarget"].value("val", Json::object()), name) > 0 ? name : "expr";
 }
 
-std::vector<SqlColumnReference> column_references(std::string_view text) {
+std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries) {
   static constexpr std::string_view prefix = "SELECT (";
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
   std::vector<SqlColumnReference> found;
@@ -988,6 +1037,11 @@ std::vector<SqlColumnReference> column_references(std::string_view text) {
         const std::size_t location = ref->value("location", prefix.size());
         reference.offset = location < prefix.size() ? 0 : location - prefix.size();
         if (!reference.names.empty()) found.push_back(std::move(reference));
+        continue;
+      }
+      if (const auto sublink = node.find("SubLink"); !within_subqueries && sublink != node.end() && sublink->is_object()) {
+        // `x in (select ...)`: x is the expression's, the rest the subquery's.
+        if (const auto test = sublink->find("testexpr"); test != sublink->end()) pending.push_back(&*test);
         continue;
       }
       for (const auto& [_, value] : node.items()) pending.push_back(&value);
@@ -1160,7 +1214,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     return parsed;
   }
   for (const auto& statement : tree.json.at("stmts")) {
-    const auto [kind, node] = node_of(statement);
+    const auto [kind, node] = statement_run(statement);
     SqlStatement out;
     out.offset = statement.value("stmt_location", std::size_t{0});
     out.length = statement.value("stmt_len", sql.size() - out.offset);
@@ -1519,7 +1573,8 @@ SpelledSql spell_statements(std::string_view sql) {
       // `update ... from`, `returning`, aliases, ...: those stay raw steps).
       out.kind = SqlSpelling::Kind::data;
       out.spellings.push_back({out.text});
-    } else if (auto change = modelled_change(kind, *node)) {
+    } else if (auto change = temporary_relation(kind, *node) != nullptr ? std::nullopt : modelled_change(kind, *node)) {
+      // A temporary relation is the step's own business, kept raw (the compiler refuses one that hides the chain's).
       out.kind = SqlSpelling::Kind::modelled;
       out.relations = std::move(change->relations);
       if (change->statement.empty()) {

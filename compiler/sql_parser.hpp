@@ -70,7 +70,7 @@ struct SqlColumnReference {
   std::size_t offset = 0;
 };
 // The columns a valid expression names, in the order written.
-std::vector<SqlColumnReference> column_references(std::string_view text);
+std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries = true);
 
 // An expression's parse tree as the type inference reads it (compiler/expression_types.cpp),
 // flattened: each node's children come after it, so that a walk from the last node to the first

@@ -282,6 +282,7 @@ struct alter_index_target_id;
 struct table_constraint_id;
 struct column_list_id;
 struct parenthesized_expression_id;
+struct function_call_expression_id;
 struct index_element_id;
 struct rename_column_id;
 struct alter_column_id;
@@ -354,6 +355,7 @@ const x3::rule<drop_extension_id, ast::DropExtension> drop_extension = "`extensi
 const x3::rule<alter_index_target_id, ast::RenameIndex> alter_index_target = "`index`";
 const x3::rule<column_list_id, std::vector<ast::Name>> column_list = "column list";
 const x3::rule<parenthesized_expression_id, ast::Expression> parenthesized_expression = "parenthesized expression";
+const x3::rule<function_call_expression_id, ast::Expression> function_call_expression = "function call";
 const x3::rule<index_element_id, ast::IndexElement> index_element = "column or (expression)";
 const x3::rule<rename_column_id, ast::RenameColumn> rename_column = "`column`";
 const x3::rule<alter_column_id, ast::Statement> alter_column =
@@ -496,6 +498,8 @@ const auto type_ref_def =
 // where one ends by PostgreSQL's token rules. In a column's definition it ends at the next
 // constraint's word, as PostgreSQL's own grammar has it; elsewhere at `,`, `)` or `;`.
 const auto parenthesized_expression_def = located[parenthesized];
+// `lower(email)`, which PostgreSQL takes as an index element without parentheses of its own.
+const auto function_call_expression_def = located[omit[name % '.'] >> &lit('(') >> parenthesized];
 const auto expression_def = located[column_expression_fragment];
 const auto open_expression_def = located[expression_fragment];
 
@@ -597,7 +601,8 @@ const auto create_table_def = located[
     ((table_constraint[append(&ast::CreateTable::constraints)] |
       column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
 const auto index_element_def = located[
-    (name[assign(&ast::IndexElement::column)] | parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
+    (function_call_expression[assign(&ast::IndexElement::expression)] | name[assign(&ast::IndexElement::column)] |
+     parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
     -(!(kw("asc") | kw("desc")) >> name[assign(&ast::IndexElement::operator_class)]) >>
     -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)])];
 const auto create_index_def = located[
@@ -920,7 +925,7 @@ BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constrai
                     drop_extension, alter_index_target)
 BOOST_SPIRIT_DEFINE(type_body, enum_body, composite_body, composite_attribute, domain_check, create_domain, drop_domain,
                     alter_domain, alter_domain_target, add_attribute, drop_attribute, rename_attribute)
-BOOST_SPIRIT_DEFINE(parenthesized_expression, index_element, rename_column, alter_column, add_enum_value,
+BOOST_SPIRIT_DEFINE(parenthesized_expression, function_call_expression, index_element, rename_column, alter_column, add_enum_value,
                     rename_enum_value, drop_enum_value, alter_type, alter_type_target, alter_column_clause, insert_rows,
                     create_extension, create_sequence, alter_sequence, sequence_options, alter_sequence_options,
                     identity_sequence_options, alter_identity, add_identity, comment)

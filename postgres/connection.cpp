@@ -8,29 +8,6 @@
 
 namespace migc {
 
-std::span<const SessionParameter> session_parameters() {
-  static constexpr SessionParameter parameters[] = {
-      // quote_literal() doubles quotes only: with this off, a backslash in a literal is an escape.
-      {"standard_conforming_strings", "on"},
-      // The plan's text is UTF-8; another client encoding would have the server convert it.
-      {"client_encoding", "UTF8"},
-      // How date, time and interval literals are read ('01/02/2026', '-1 2:00'), and how the
-      // catalog prints them back to `check` and `migc introspect`.
-      {"DateStyle", "ISO, MDY"},
-      {"IntervalStyle", "postgres"},
-      // How the catalog prints float and bytea constants back.
-      {"extra_float_digits", "1"},
-      {"bytea_output", "hex"},
-      // How xml and array literals, and `= NULL`, are read.
-      {"xmloption", "content"},
-      {"array_nulls", "on"},
-      {"transform_null_equals", "off"},
-      // A function an `execute` step creates is checked when it is created, on every server alike.
-      {"check_function_bodies", "on"},
-  };
-  return parameters;
-}
-
 namespace {
 
 constexpr std::string_view spaces = " \t\n\r\f\v";

@@ -14,17 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "postgres/sql_text.hpp"
+
 namespace migc {
 
-// A setting that generated SQL is written for. A database or a role can change any of these
-// (ALTER DATABASE ... SET), and each would change what the plan's text means or how the catalog
-// reads back, so every connection sets them all right after it opens and checks that they took,
-// and the offline script sets them at its top.
-struct SessionParameter {
-  std::string_view name;
-  std::string_view value;
-};
-std::span<const SessionParameter> session_parameters();
 
 // A connection string as a user gave it (--url, DATABASE_URL, `migc introspect <url>`), read
 // by libpq's own parser. The one place that decides what of it may be printed: the database,

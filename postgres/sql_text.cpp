@@ -2,6 +2,7 @@
 #include "postgres/sql_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <unordered_set>
 
@@ -102,6 +103,38 @@ std::string sql_comment_text(std::string_view text) {
     }
   }
   return out;
+}
+
+std::span<const SessionParameter> session_parameters() {
+  static constexpr SessionParameter parameters[] = {
+      // quote_literal() doubles quotes only: with this off, a backslash in a literal is an escape.
+      {"standard_conforming_strings", "on"},
+      // The plan's text is UTF-8; another client encoding would have the server convert it.
+      {"client_encoding", "UTF8"},
+      // How date, time and interval literals are read ('01/02/2026', '-1 2:00'), and how the
+      // catalog prints them back to `check` and `migc introspect`.
+      {"DateStyle", "ISO, MDY"},
+      {"IntervalStyle", "postgres"},
+      // How the catalog prints float and bytea constants back.
+      {"extra_float_digits", "1"},
+      {"bytea_output", "hex"},
+      // How xml and array literals, and `= NULL`, are read.
+      {"xmloption", "content"},
+      {"array_nulls", "on"},
+      {"transform_null_equals", "off"},
+      // A function an `execute` step creates is checked when it is created, on every server alike.
+      {"check_function_bodies", "on"},
+  };
+  return parameters;
+}
+
+bool is_session_parameter(std::string_view name) {
+  return std::any_of(session_parameters().begin(), session_parameters().end(), [&](const SessionParameter& parameter) {
+    return parameter.name.size() == name.size() &&
+           std::equal(name.begin(), name.end(), parameter.name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  });
 }
 
 }  // namespace migc

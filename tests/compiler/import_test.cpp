@@ -161,7 +161,7 @@ TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
             "-- Imported by `migc import golang-migrate` from 1_init.up.sql\n"
             "CREATE TABLE t (id int PRIMARY KEY, a text);\n"
             "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nalter table t drop column a;\n"
-            "CREATE INDEX ON t USING btree ((lower(c::text)));\n"
+            "CREATE INDEX ON t (lower(c::text));\n"
             "CREATE VIEW v AS SELECT id FROM t;\n"
             "INSERT INTO t (id) VALUES (1) irreversible;\n");
   EXPECT_NE(result.revisions[1].text.find("DROP TABLE t;\nDROP TABLE u;\n\ndown {\n  CREATE TABLE t (id int PRIMARY KEY);\n}\n"),

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/chain.hpp"
+#include "compiler/diagnostic_kind.hpp"
 #include "compiler/sql_parser.hpp"
 
 namespace migc {
@@ -91,6 +92,30 @@ TEST(Smuggling, ExpressionsAsDeepAsTheyAreLongAreRead) {
   const ParsedSql parsed = parse_statements("select " + terms);
   EXPECT_FALSE(parsed.error);
   EXPECT_EQ(parsed.statements.size(), 1u);
+}
+
+// With standard_conforming_strings off, the server reads `'\'` as an unfinished string where the
+// compiler read a backslash: a raw step that turns it off (or any setting the plan's SQL is
+// written for) is refused, so the literals after it mean what the compiler read.
+TEST(Smuggling, NoRawStepChangesHowTheServerReadsLiterals) {
+  for (const std::string setting : {"set standard_conforming_strings = off", "set session standard_conforming_strings to off",
+                                    "select set_config('standard_conforming_strings', 'off', false)",
+                                    "do $b$ begin set standard_conforming_strings = off; end $b$",
+                                    "set local standard_conforming_strings = off"}) {
+    SCOPED_TRACE(setting);
+    std::vector<SourceFile> files;
+    files.emplace_back("001_setup.mig", "revision '001' revises base;\n"
+                                        "create table victim (id integer primary key);\n"
+                                        "create table grid (id integer primary key, note text);\n");
+    files.emplace_back("002_body.mig", "revision '002' revises '001';\nexecute $m$ " + setting +
+                                           " $m$ irreversible;\n"
+                                           "alter table grid add constraint c check (note <> 'a\\');\n");
+    Diagnostics diagnostics;
+    EXPECT_FALSE(compile_chain(files, diagnostics));
+    bool refused_setting = false;
+    for (const auto& diagnostic : diagnostics.all()) refused_setting |= diagnostic.is(DiagnosticKind::SessionChange);
+    EXPECT_TRUE(refused_setting);
+  }
 }
 
 TEST(Smuggling, FragmentsThatHidePunctuationInQuotesAndCommentsStillBuild) {
