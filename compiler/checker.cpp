@@ -1799,6 +1799,12 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
       return std::nullopt;
     }
+    for (const auto& function : facts.functions) {
+      if (!function.names.empty() && function.names.back() == "set_config") {
+        diagnostics_.report(DiagnosticKind::SettingInExpression, at(within(expression.span, function.offset)), what);
+        return std::nullopt;
+      }
+    }
     if (facts.nesting > most_expression_nesting) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NestingTooDeep, at(expression.span), most_expression_nesting);
       diagnostic.notes.push_back({{}, "PostgreSQL analyses an expression recursively: at its default max_stack_depth (2 MB) "
@@ -2282,14 +2288,17 @@ class StatementChecker {
         return std::nullopt;
       }
       if (!statement.session_change.empty()) {
-        const std::string setting =
-            statement.session_change == "settings" ? "settings, all of them" : fmt::format("`{}`", statement.session_change);
+        const std::string setting = statement.session_change == "settings"                           ? "settings, all of them"
+                                    : statement.session_change.find(' ') != std::string::npos ? statement.session_change
+                                                                                               : fmt::format("`{}`", statement.session_change);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), setting);
         const std::string& changed = statement.session_change;
         diagnostic.notes.push_back(
             {{}, changed == "search_path"
                      ? "the compiler's statements name objects as the migrator's search path finds them: "
                        "qualify names in raw SQL instead, or give a function its own `set search_path`"
+                 : changed.find(' ') != std::string::npos
+                     ? "name the setting as a constant, `set_config('name', ...)`, so that the compiler can tell which it is"
                  : is_session_parameter(changed)
                      ? fmt::format("the migrator sets `{}` on every connection and the plan's SQL is written for that "
                                    "value; a function that needs another can say `set {} = ...` in its definition",

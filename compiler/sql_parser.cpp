@@ -443,6 +443,11 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
   return "";
 }
 
+std::string lowered(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 // Which session setting a statement changes for what runs after it in the same connection: the
 // schema names resolve in (`search_path`, even SET LOCAL: the rest of the revision), the role
 // objects are made by (past the transaction), one the plan's SQL is written for (with
@@ -457,15 +462,18 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
     if (set == node.end() || !set->is_object() || text_field(*set, "name") != "search_path") return "";
     return "search_path";
   }
+  if (kind == "UpdateStmt" && node.contains("relation") && text_field(node.at("relation"), "relname") == "pg_settings") {
+    return "settings";  // an update of pg_settings is a SET
+  }
   if (kind == "VariableSetStmt") {
     const std::string variable_kind = text_field(node, "kind");
     if (variable_kind == "VAR_RESET_ALL") return "settings";
-    const std::string name = text_field(node, "name");
+    const std::string name = lowered(text_field(node, "name"));  // "Search_Path" is the setting too
     if (name == "search_path" || is_session_parameter(name)) return name;
     if ((name == "role" || name == "session_authorization") && !flag(node, "is_local")) return name;
     return "";
   }
-  if (statement.find("set_config") == std::string_view::npos) return "";
+  if (lowered(std::string(statement)).find("set_config") == std::string::npos) return "";
   std::string found;
   const std::function<void(const Json&)> visit = [&](const Json& value) {
     if (!found.empty()) return;
@@ -478,11 +486,16 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
       const auto names = string_list(call->value("funcname", Json::array()));
       const Json& arguments = call->value("args", Json::array());
       if (!names.empty() && names.back() == "set_config" && !arguments.empty()) {
-        const Json& first = arguments[0].value("A_Const", Json::object()).value("sval", Json::object());
-        const std::string setting = first.value("sval", "");
-        // Whether it is local is the third argument's business: the search path matters either way.
-        if (setting == "search_path" || setting == "role" || setting == "session_authorization" ||
-            is_session_parameter(setting)) {
+        // Setting names are read without regard to case. Whether it is local is the third
+        // argument's business: the search path matters either way.
+        const auto constant = arguments[0].find("A_Const");
+        const bool named_as_written = constant != arguments[0].end() && constant->contains("sval");
+        const std::string setting =
+            named_as_written ? lowered(constant->value("sval", Json::object()).value("sval", "")) : std::string();
+        if (!named_as_written) {
+          found = "settings, one named only when it runs";
+        } else if (setting == "search_path" || setting == "role" || setting == "session_authorization" ||
+                   is_session_parameter(setting)) {
           found = setting;
         }
       }

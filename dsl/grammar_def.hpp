@@ -456,7 +456,7 @@ const auto quoted_identifier = as<std::string>(
 // would take its `U`.
 const auto unicode_quoted_identifier = as<std::string>(
     "quoted identifier",
-    x3::raw[x3::lexeme[x3::no_case[lit('u')] >> lit('&') >> lit('"') >> *(lit("\"\"") | ~x3::char_('"')) > lit('"')]]);
+    x3::raw[x3::lexeme[(lit('u') | lit('U')) >> lit('&') >> lit('"') >> *(lit("\"\"") | ~x3::char_('"')) > lit('"')]]);
 const auto decode_unicode_name = [](auto& context) { x3::_val(context) = unicode_escaped_name(x3::_attr(context)); };
 const auto identifier_def =
     unicode_quoted_identifier[decode_unicode_name] | unquoted_identifier[fold_case] | quoted_identifier[assign_val()];
@@ -935,7 +935,9 @@ BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, 
                     drop_type, drop_target, alter_table, alter_action, execute_sql, statement, allow, header)
 
 // Whitespace and `--` comments.
-const auto skipper = x3::space | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi));
+// Spirit's x3::space and no_case hand a byte to std::isspace/tolower as a signed char, which a
+// byte past ASCII makes negative: undefined behaviour (Boost asserts it in debug builds).
+const auto skipper = x3::char_(" \t\n\r\f\v") | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi));
 
 }  // namespace migc::grammar
 
