@@ -2,6 +2,12 @@
 # the SQL its upgrade and downgrade emit in Alembic's offline mode. Run by `migc import alembic`
 # with Debian's interpreter (/usr/bin/python3, python3-alembic); env.py is never run, so no
 # database is needed. argv: <versions dir> [<alembic.ini>]
+#
+# With --online, for revisions offline mode cannot run: runs the upgrades of the revisions named,
+# in the order named, each in its own transaction, on a database (a throwaway server's, which migc
+# introspects between them), and prints the statements each ran.
+# argv: --online <versions dir> <alembic.ini or ""> <database> <revision>...; the server's libpq
+# conninfo in MIGC_IMPORT_CONNINFO.
 import io
 import json
 import os
@@ -28,6 +34,14 @@ def offline_sql(function):
     return buffer.getvalue()
 
 
+def create_date(docstring):
+    # Alembic writes it into the docstring only ("Create Date: 2024-02-03 11:00:00.123456").
+    for line in docstring.splitlines():
+        if line.strip().startswith("Create Date:"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
 def as_list(value):
     if value is None:
         return []
@@ -36,13 +50,54 @@ def as_list(value):
     return [value]
 
 
+def script_directory(versions, config):
+    versions = os.path.abspath(versions)
+    if config:
+        return ScriptDirectory.from_config(Config(config))
+    return ScriptDirectory(os.path.dirname(versions), version_locations=[versions])
+
+
+def online(versions, config, database, ids):
+    conninfo = os.environ["MIGC_IMPORT_CONNINFO"]
+    try:
+        import psycopg2
+        from sqlalchemy import create_engine, event
+    except ImportError as error:
+        print(f"importing a revision through a server needs psycopg2 for {sys.executable} ({error}): install Debian's python3-psycopg2", file=sys.stderr)
+        sys.exit(3)
+    script = script_directory(versions, config)
+    # psycopg2 hands libpq the conninfo as given (URL or key=value), the database overriding its own.
+    engine = create_engine("postgresql+psycopg2://", creator=lambda: psycopg2.connect(conninfo, dbname=database))
+    ran = []
+    current = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        for one in (parameters if executemany else [parameters]):
+            current.append(cursor.mogrify(statement, one).decode() if one else statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    with engine.connect() as connection:
+        for id in ids:
+            current.clear()
+            try:
+                upgrade = getattr(script.get_revision(id).module, "upgrade", None)
+                with connection.begin():
+                    context = MigrationContext.configure(connection=connection)
+                    with Operations.context(context):
+                        if upgrade is not None:
+                            upgrade()
+            except Exception as error:
+                json.dump({"ran": ran, "failed": {"id": id, "error": f"{type(error).__name__}: {error}"}}, sys.stdout)
+                return
+            ran.append({"id": id, "statements": list(current)})
+    json.dump({"ran": ran}, sys.stdout)
+
+
 def main():
-    versions = os.path.abspath(sys.argv[1])
-    if len(sys.argv) > 2 and sys.argv[2]:
-        config = Config(sys.argv[2])
-        script = ScriptDirectory.from_config(config)
-    else:
-        script = ScriptDirectory(os.path.dirname(versions), version_locations=[versions])
+    if sys.argv[1] == "--online":
+        online(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+        return
+    script = script_directory(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
     revisions = list(script.walk_revisions("base", "heads"))
     revisions.reverse()
     out = []
@@ -53,6 +108,7 @@ def main():
             "depends_on": as_list(revision.dependencies),
             "message": (revision.doc or "").strip(),
             "file": os.path.basename(revision.path),
+            "created": create_date(revision.module.__doc__ or ""),
         }
         for direction in ("upgrade", "downgrade"):
             function = getattr(revision.module, direction, None)

@@ -15,6 +15,15 @@
 namespace migc {
 namespace {
 
+ToolMigration migration_of(std::string id, std::string message, SqlSection up, bool no_transaction = false) {
+  ToolMigration migration;
+  migration.id = std::move(id);
+  migration.message = std::move(message);
+  migration.up = std::move(up);
+  migration.no_transaction = no_transaction;
+  return migration;
+}
+
 namespace fs = std::filesystem;
 
 bool all_digits(std::string_view text) {
@@ -91,7 +100,7 @@ std::vector<ToolMigration> read_golang_migrate(const std::vector<ToolFile>& file
     const std::string id = std::to_string(*version);
     if (up) {
       const std::string rest = name.substr(separator + 1, name.size() - separator - 1 - 7);
-      versions.add_up(*version, ToolMigration{id, words(rest), SqlSection{name, file.text, 1}, {}, false, {}, {}});
+      versions.add_up(*version, migration_of(id, words(rest), SqlSection{name, file.text, 1}));
     } else {
       versions.add_down(*version, id, SqlSection{name, file.text, 1});
     }
@@ -262,8 +271,8 @@ std::vector<ToolMigration> read_sqlx(const std::vector<ToolFile>& files) {
       versions.add_down(*version, id, SqlSection{name, file.text, 1});
       continue;
     }
-    ToolMigration migration{id, words(name.substr(separator + 1, name.size() - separator - 1 - suffix)), SqlSection{name, file.text, 1}, {},
-                            std::string_view(file.text).starts_with("-- no-transaction"), {}, {}};
+    ToolMigration migration = migration_of(id, words(name.substr(separator + 1, name.size() - separator - 1 - suffix)),
+                                           SqlSection{name, file.text, 1}, std::string_view(file.text).starts_with("-- no-transaction"));
     versions.add_up(*version, std::move(migration));
   }
   return versions.in_order();
@@ -312,7 +321,7 @@ std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
     if (prefix == 'U') {
       versions.add_down(key, version, SqlSection{file.name, file.text, 1});
     } else {
-      versions.add_up(key, ToolMigration{version, message, SqlSection{file.name, file.text, 1}, {}, false, {}, {}});
+      versions.add_up(key, migration_of(version, message, SqlSection{file.name, file.text, 1}));
     }
   }
   return versions.in_order();

@@ -34,8 +34,22 @@ struct ToolMigration {
   // The revisions it revises: empty for the one before it (none for the first); several for a
   // merge (Alembic's down_revision tuple, and its depends_on).
   std::vector<std::string> parents;
-  // Why the tool could not give its SQL (Alembic's offline mode raising), for a human.
-  std::string unreadable;
+  std::string created;   // when its author made it, as the tool wrote it (Alembic's Create Date)
+  // Why the tool could not give the SQL of each direction (Alembic's offline mode raising).
+  std::string up_error, down_error;
+  // A revision whose up SQL the tool could not give, applied on a server instead and its schema
+  // compared before and after (import_through_server): the language's statements that make the
+  // same change, and undo it, and what that comparison cannot see, for a human to review.
+  struct Diffed {
+    std::vector<std::string> up, down;
+    std::vector<std::string> review;
+    // Statements its upgrade ran that the comparison cannot see (rows changed, functions made).
+    std::vector<std::string> not_carried;
+  };
+  std::optional<Diffed> diffed;
+  // Its up SQL is what its upgrade ran on a server, where that read nothing from the database
+  // (offline mode raised only on printing a value): the same statements on every database.
+  bool ran_on_server = false;
 };
 
 // A file of the directory: its name and its bytes.
@@ -62,9 +76,29 @@ std::vector<ToolMigration> read_tool_directory(ImportFormat format, const std::f
 // each with the SQL its upgrade and downgrade emit in offline mode. Throws ImportError.
 std::vector<ToolMigration> read_alembic_export(std::string_view json);
 
+// An Alembic project: its versions directory, and alembic.ini when given (else empty).
+struct AlembicProject {
+  std::filesystem::path versions;
+  std::string config;
+};
+
 // Runs compiler/alembic_export.py (built into migc) with Debian's /usr/bin/python3 on a versions
 // directory (and alembic.ini, when given), and reads its output. Throws ImportError, saying when
 // Alembic is missing.
-std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& versions, const std::string& config);
+std::vector<ToolMigration> read_alembic_directory(const AlembicProject& project);
+
+// What running revisions' upgrades online did: the statements each ran (queries too), by id;
+// and the revision whose upgrade raised, with the exception, where one did (the ones after it
+// are not run).
+struct AlembicOnlineRun {
+  std::vector<std::pair<std::string, std::vector<std::string>>> ran;
+  std::string failed, error;
+};
+
+// Runs the upgrades of `ids`, in that order, each in its own transaction, on `database` of the
+// server `conninfo` names, by Alembic itself (compiler/alembic_export.py --online). Throws
+// ImportError where Python, Alembic or psycopg2 cannot run.
+AlembicOnlineRun run_alembic_online(const AlembicProject& project, const std::string& conninfo, const std::string& database,
+                                    const std::vector<std::string>& ids);
 
 }  // namespace migc

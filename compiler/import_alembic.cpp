@@ -76,12 +76,10 @@ std::vector<ToolMigration> read_alembic_export(std::string_view json) {
     if (revision.contains("downgrade") && !revision["downgrade"].is_null()) {
       migration.down = SqlSection{file + " (offline downgrade SQL)", string_at(revision, "downgrade"), 1};
     }
-    for (const char* direction : {"upgrade", "downgrade"}) {
-      const std::string error = string_at(revision, (std::string(direction) + "_error").c_str());
-      if (error.empty()) continue;
-      if (!migration.unreadable.empty()) migration.unreadable += "; ";
-      migration.unreadable += fmt::format("its {} raised in Alembic's offline mode: {}", direction, error);
-    }
+    migration.created = string_at(revision, "created");
+    migration.up_error = string_at(revision, "upgrade_error");
+    if (!migration.up_error.empty()) migration.up.file = file;
+    migration.down_error = string_at(revision, "downgrade_error");
     if (migration.parents.empty() && !migrations.empty()) {
       throw ImportError(fmt::format("alembic revision {}: a second root (down_revision = None); migc chains have one", migration.id));
     }
@@ -91,13 +89,15 @@ std::vector<ToolMigration> read_alembic_export(std::string_view json) {
   return migrations;
 }
 
-std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& versions, const std::string& config) {
+namespace {
+
+// Runs compiler/alembic_export.py with `arguments`, and `environment` added to migc's own; its
+// standard output. Throws ImportError with what it printed on failure.
+std::string run_alembic_script(const std::vector<std::string>& arguments, const std::vector<std::pair<std::string, std::string>>& environment) {
   // Debian's interpreter, not the first python3 on PATH: python3-alembic installs for it alone.
   // MIGC_PYTHON names another (a virtualenv's, holding the project's Alembic).
   const char* const chosen = std::getenv("MIGC_PYTHON");
   const char* const python = chosen != nullptr && *chosen != '\0' ? chosen : "/usr/bin/python3";
-  std::error_code error;
-  if (!std::filesystem::is_directory(versions, error)) throw ImportError(fmt::format("{}: not a directory that can be read", versions.string()));
   if (::access(python, X_OK) != 0) {
     throw ImportError(fmt::format("{} is missing: importing Alembic needs Debian's python3 and python3-alembic (or MIGC_PYTHON naming a Python with Alembic)", python));
   }
@@ -105,13 +105,14 @@ std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& v
   FILE* err = std::tmpfile();
   if (out == nullptr || err == nullptr) throw ImportError("cannot create a temporary file for Alembic's output");
   const std::string script(alembic_export_script);
-  const std::string versions_text = versions.string();
+  std::vector<char*> argv{const_cast<char*>(python), const_cast<char*>("-c"), const_cast<char*>(script.c_str())};
+  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
   const pid_t child = ::fork();
   if (child == 0) {
     ::dup2(::fileno(out), 1);
     ::dup2(::fileno(err), 2);
-    std::vector<char*> argv{const_cast<char*>(python), const_cast<char*>("-c"), const_cast<char*>(script.c_str()),
-                            const_cast<char*>(versions_text.c_str()), const_cast<char*>(config.c_str()), nullptr};
+    for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
     ::execv(python, argv.data());
     ::_exit(127);
   }
@@ -121,15 +122,55 @@ std::vector<ToolMigration> read_alembic_directory(const std::filesystem::path& v
     std::fclose(err);
     throw ImportError(fmt::format("cannot run {}", python));
   }
-  const std::string output = read_all(::fileno(out));
+  std::string output = read_all(::fileno(out));
   std::string diagnostics = read_all(::fileno(err));
   std::fclose(out);
   std::fclose(err);
   while (!diagnostics.empty() && (diagnostics.back() == '\n' || diagnostics.back() == '\r')) diagnostics.pop_back();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw ImportError(fmt::format("{}: {}", versions_text, diagnostics.empty() ? fmt::format("{} failed", python) : diagnostics));
+    throw ImportError(diagnostics.empty() ? fmt::format("{} failed", python) : diagnostics);
   }
-  return read_alembic_export(output);
+  return output;
+}
+
+}  // namespace
+
+std::vector<ToolMigration> read_alembic_directory(const AlembicProject& project) {
+  const std::string versions = project.versions.string();
+  std::error_code error;
+  if (!std::filesystem::is_directory(project.versions, error)) throw ImportError(fmt::format("{}: not a directory that can be read", versions));
+  try {
+    return read_alembic_export(run_alembic_script({versions, project.config}, {}));
+  } catch (const ImportError& failure) {
+    if (std::string_view(failure.what()).find(" is missing: ") != std::string_view::npos) throw;
+    throw ImportError(fmt::format("{}: {}", versions, failure.what()));
+  }
+}
+
+AlembicOnlineRun run_alembic_online(const AlembicProject& project, const std::string& conninfo, const std::string& database,
+                                    const std::vector<std::string>& ids) {
+  std::vector<std::string> arguments{"--online", project.versions.string(), project.config, database};
+  arguments.insert(arguments.end(), ids.begin(), ids.end());
+  // The conninfo, which may hold a password, goes by the environment, which only this user may
+  // read, rather than the command line, which every user of the machine may.
+  const std::string output = run_alembic_script(arguments, {{"MIGC_IMPORT_CONNINFO", conninfo}});
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(output);
+  } catch (const nlohmann::json::exception& error) {
+    throw ImportError(fmt::format("alembic online run: not JSON: {}", error.what()));
+  }
+  AlembicOnlineRun run;
+  if (!parsed.is_object() || !parsed.contains("ran") || !parsed["ran"].is_array()) throw ImportError("alembic online run: no `ran` list");
+  for (const auto& entry : parsed["ran"]) {
+    if (!entry.is_object()) throw ImportError("alembic online run: an entry is not an object");
+    run.ran.emplace_back(string_at(entry, "id"), strings_at(entry, "statements"));
+  }
+  if (parsed.contains("failed") && parsed["failed"].is_object()) {
+    run.failed = string_at(parsed["failed"], "id");
+    run.error = string_at(parsed["failed"], "error");
+  }
+  return run;
 }
 
 }  // namespace migc

@@ -22,6 +22,7 @@
 #include "compiler/chain.hpp"
 #include "compiler/diagnostic_kind.hpp"
 #include "compiler/import.hpp"
+#include "compiler/import_server.hpp"
 #include "compiler/introspect.hpp"
 #include "compiler/parallel.hpp"
 #include "compiler/plan_writer.hpp"
@@ -399,6 +400,38 @@ int run_introspect(Options options) {
   return 0;
 }
 
+// Revisions whose upgrade Alembic's offline mode cannot run, imported by running the chain on the
+// server --url names (a scratch database of its own), or else a throwaway one; each said.
+void import_offline_failures(std::vector<migc::ToolMigration>& migrations, const migc::AlembicProject& project, const std::string& url) {
+  std::optional<migc::EphemeralServer> throwaway;
+  std::string conninfo = url;
+  if (conninfo.empty()) {
+    try {
+      throwaway.emplace();
+      conninfo = throwaway->conninfo();
+    } catch (const std::exception& error) {
+      for (auto& migration : migrations) {
+        if (!migration.up_error.empty()) {
+          migration.up_error += fmt::format("; importing it through a server needs one: give --url, or install PostgreSQL's server for a throwaway one ({})", error.what());
+        }
+      }
+      return;
+    }
+  }
+  const std::string server = migc::import_through_server(migrations, project, conninfo);
+  const std::string where = throwaway ? fmt::format("a throwaway PostgreSQL {}", throwaway->version()) : "a scratch database beside " + server;
+  for (const auto& migration : migrations) {
+    if (migration.ran_on_server) {
+      std::cout << fmt::format("migc: revision {}: Alembic's offline mode could not run its upgrade; imported from the statements it ran on {}, "
+                               "where it queried nothing\n", migration.id, where);
+    }
+    if (!migration.diffed) continue;
+    std::cout << fmt::format("migc: revision {}: Alembic's offline mode could not run its upgrade; imported by running it on {} and comparing the schema before and after: review it\n",
+                             migration.id, where);
+    for (const auto& review : migration.diffed->review) std::cout << fmt::format("migc: review {}: {}\n", migration.id, review);
+  }
+}
+
 // One revision per migration of another tool's directory, then the chain built as `check` would:
 // what needs a human is listed with its place in the original files, and exits 1.
 int run_import(const Options& options) {
@@ -408,13 +441,16 @@ int run_import(const Options& options) {
     throw std::runtime_error(fmt::format("{} already holds revisions; `import` writes a whole chain: give it an empty --dir", options.directory));
   }
   std::vector<migc::ToolMigration> migrations;
+  const migc::AlembicProject project{options.import_source, options.import_config};
   try {
-    migrations = *format == migc::ImportFormat::alembic ? migc::read_alembic_directory(options.import_source, options.import_config)
+    migrations = *format == migc::ImportFormat::alembic ? migc::read_alembic_directory(project)
                                                         : migc::read_tool_directory(*format, options.import_source);
   } catch (const migc::ImportError& error) {
     std::cerr << "migc: error: " << error.what() << "\n";
     return exit_chain_errors;
   }
+  const auto offline_failed = [](const migc::ToolMigration& m) { return !m.up_error.empty(); };
+  if (std::any_of(migrations.begin(), migrations.end(), offline_failed)) import_offline_failures(migrations, project, options.url);
   const auto imported = migc::translate_migrations(*format, migrations);
   fs::create_directories(options.directory);
   std::vector<migc::SourceFile> sources;
@@ -423,8 +459,17 @@ int run_import(const Options& options) {
     write_if_changed(path, revision.text);
     sources.emplace_back(path.string(), revision.text);
   }
-  std::cout << fmt::format("migc: wrote {} revisions to {} ({} to {})\n", imported.revisions.size(), options.directory,
-                           imported.revisions.front().id, imported.revisions.back().id);
+  std::string how;
+  if (*format == migc::ImportFormat::alembic) {
+    const auto diffed = std::count_if(migrations.begin(), migrations.end(), [](const migc::ToolMigration& m) { return m.diffed.has_value(); });
+    const auto offline = std::count_if(migrations.begin(), migrations.end(), [](const migc::ToolMigration& m) { return m.up_error.empty(); });
+    how = fmt::format(": {} from Alembic's offline SQL", offline);
+    const auto ran = std::count_if(migrations.begin(), migrations.end(), [](const migc::ToolMigration& m) { return m.ran_on_server; });
+    if (ran > 0) how += fmt::format(", {} from the SQL it ran on a server", ran);
+    if (diffed > 0) how += fmt::format(", {} by comparing the schema on a server", diffed);
+  }
+  std::cout << fmt::format("migc: wrote {} revisions to {} ({} to {}){}\n", imported.revisions.size(), options.directory,
+                           imported.revisions.front().id, imported.revisions.back().id, how);
   for (const auto& needed : imported.needs_human) {
     std::cerr << fmt::format("{}: error: needs a human: {}\n", needed.place, needed.why);
     if (!needed.statement.empty()) std::cerr << "    " << migc::sql_comment_text(needed.statement) << "\n";
@@ -739,6 +784,9 @@ int main(int argc, char** argv) {
   auto* import_command = app.add_subcommand("import", "write one revision per migration of another tool's directory of SQL files");
   import_command->add_option("format", options.import_format, "alembic, golang-migrate, dbmate, goose, sqlx or flyway")->required();
   import_command->add_option("source", options.import_source, "the tool's migrations directory (Alembic's versions directory)")->required();
+  import_command->add_option("--url", options.url,
+                             "alembic: a server on which to run, in a scratch database, revisions offline mode cannot "
+                             "(default: a throwaway one)");
   import_command->add_option("--config", options.import_config, "alembic: the project's alembic.ini (its script_location and version_locations)");
 
   auto* merge_command = app.add_subcommand("merge", "write a revision that merges heads");

@@ -233,6 +233,40 @@ class RevisionWriter {
 
 }  // namespace
 
+namespace {
+
+// A revision imported by comparing the schema on a server before and after its upgrade ran: the
+// statements that comparison gave, what it cannot see as comments for the reviewer, and the
+// tool's own down where it could give one (else the comparison's, reversed).
+std::string write_diffed(const ToolMigration& migration, std::vector<StatementOrigin>& origins, std::vector<HumanNeeded>& needs_human,
+                         std::set<QualifiedName>& views, std::size_t base) {
+  const auto& diffed = *migration.diffed;
+  std::string out = "-- " + sql_comment_text(fmt::format("Alembic's offline mode could not run its upgrade ({}): imported by applying it on "
+                                                         "a server and comparing the schema before and after", migration.up_error)) + "\n";
+  for (const auto& review : diffed.review) out += "-- review: " + sql_comment_text(review) + "\n";
+  for (const auto& statement : diffed.not_carried) {
+    HumanNeeded needed{migration.up.file, statement,
+                       "its upgrade ran this on the server, and comparing the schema does not carry it (it changes rows, or what the "
+                       "language cannot say): write it into the revision"};
+    out += "-- needs a human: " + sql_comment_text(needed.why) + "\n--   " + sql_comment_text(statement) + "\n";
+    needs_human.push_back(std::move(needed));
+  }
+  origins.push_back({base + out.size(), migration.up.file});
+  for (const auto& statement : diffed.up) out += statement + "\n";
+  if (migration.down) {
+    ToolMigration down_only = migration;
+    down_only.up.text.clear();
+    out += RevisionWriter(down_only, base + out.size(), origins, needs_human, views).body();
+  } else if (!diffed.down.empty()) {
+    out += "\ndown {\n";
+    for (const auto& statement : diffed.down) out += "  " + statement + "\n";
+    out += "}\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string origin_at(const ImportedRevision& revision, std::size_t offset) {
   std::string place;
   for (const auto& origin : revision.origins) {
@@ -253,15 +287,25 @@ ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMig
     std::string text = revision_file_text(migration.id, parents, message);
     std::string origin = fmt::format("Imported by `migc import {}` from {}", import_format_name(format), migration.up.file);
     if (migration.down && migration.down->file != migration.up.file && format != ImportFormat::alembic) origin += " and " + migration.down->file;
+    if (!migration.created.empty()) origin += "; created " + migration.created;
     text += "-- " + sql_comment_text(origin) + "\n";
     std::vector<StatementOrigin> origins;
-    if (!migration.unreadable.empty()) {
-      // Applying the chain up to it on a throwaway server and diffing would import it; not yet.
+    if (migration.diffed) {
+      text += write_diffed(migration, origins, result.needs_human, views, text.size());
+    } else if (migration.ran_on_server) {
+      text += "-- " + sql_comment_text(fmt::format("Alembic's offline mode could not run its upgrade ({}): these are the statements it ran on "
+                                                   "a server, where it queried nothing", migration.up_error)) + "\n";
+      text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
+    } else if (!migration.up_error.empty()) {
       result.needs_human.push_back({migration.up.file, "",
-                                    fmt::format("revision {}: {}; write it by hand (importing through a throwaway server is not done yet)",
-                                                migration.id, migration.unreadable)});
+                                    fmt::format("revision {}: its upgrade raised in Alembic's offline mode: {}; write it by hand",
+                                                migration.id, migration.up_error)});
+    } else {
+      if (!migration.down_error.empty()) {
+        text += "-- " + sql_comment_text(fmt::format("Its downgrade raised in Alembic's offline mode ({}): the compiler derives the down", migration.down_error)) + "\n";
+      }
+      text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
     }
-    text += RevisionWriter(migration, text.size(), origins, result.needs_human, views).body();
     result.revisions.push_back({migration.id, migration.id + "_" + slug(message) + ".mig", std::move(text), std::move(origins)});
     parent = migration.id;
   }

@@ -21,16 +21,25 @@ adopted=migc_alembic_adopted_$$
 trap 'for d in $original $imported $adopted; do sql postgres "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null; done; rm -rf "$work"' EXIT
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-out=$("$migc" import alembic "$project/versions" --dir "$work/imported" 2>&1); status=$?
+# cfd0e1f2a312 reads the catalog while upgrading, which offline mode cannot: the import runs the
+# chain on the test server (a scratch database of its own) and compares the schema around it.
+out=$("$migc" import alembic "$project/versions" --url "$server" --dir "$work/imported" 2>&1); status=$?
 check_status "import succeeds" 0 $status
 [ $status -eq 0 ] || echo "$out" | sed 's/^/    /'
+check "saying which revision went through the server" "revision cfd0e1f2a312: Alembic's offline mode could not run its upgrade; imported by running it on a scratch database beside database" "$out"
+check "and which ran no query there" "revision d0e1f2a3b413: Alembic's offline mode could not run its upgrade; imported from the statements it ran on a scratch database beside database" "$out"
+check "and that the rest did not" "11 from Alembic's offline SQL, 1 from the SQL it ran on a server, 1 by comparing the schema on a server" "$out"
+scratch=$(sql postgres "SELECT string_agg(datname, ' ') FROM pg_database WHERE datname LIKE 'migc\_import\_scratch\_%'")
+[ -z "$scratch" ] && echo "ok: no scratch database is left behind" || { echo "FAILED: scratch databases left behind: $scratch"; failures=$((failures + 1)); }
 if diff -r "$golden" "$work/imported" >"$work/diff"; then
   echo "ok: the import writes exactly the checked-in chain"
 else
   echo "FAILED: the import differs from the checked-in chain:"; sed 's/^/    /' "$work/diff"; failures=$((failures + 1))
 fi
+# Without --url, a throwaway server of its own.
 out=$("$migc" import alembic "$project/versions" --config "$project/alembic.ini" --dir "$work/imported_ini" 2>&1); status=$?
 check_status "import through alembic.ini succeeds" 0 $status
+check "on a throwaway server" "imported by running it on a throwaway PostgreSQL" "$out"
 diff -r "$golden" "$work/imported_ini" >/dev/null || { echo "FAILED: the import through alembic.ini differs"; failures=$((failures + 1)); }
 
 alembic() { (cd "$project" && "$python" -m alembic -c "$project/alembic.ini" -x "conninfo=$server dbname=$1" "${@:2}"); }
@@ -92,31 +101,43 @@ else
   echo "FAILED: the adopted database differs from Alembic's at the head:"; sed 's/^/    /' "$work/diff"; failures=$((failures + 1))
 fi
 
-# A revision whose upgrade queries the database cannot run offline: named, with the exception.
+# A revision whose upgrade changes rows by what it reads: the schema comparison cannot carry that,
+# so the statements it ran on the server are named for a human, and the import fails.
 mkdir -p "$work/bad/versions" && cp "$project"/versions/*.py "$work/bad/versions/"
-cat >"$work/bad/versions/cfd0e1f2a312_backfill.py" <<'PY'
+cat >"$work/bad/versions/e1f2a3b4c514_backfill.py" <<'PY'
 """backfill from the database"""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "cfd0e1f2a312"
-down_revision = "becfd0e1f211"
+revision = "e1f2a3b4c514"
+down_revision = "d0e1f2a3b413"
 
 
 def upgrade():
-    for (n,) in op.get_bind().execute(sa.text("SELECT id FROM users")).fetchall():
-        op.execute(f"UPDATE users SET email = lower(email) WHERE id = {n}")
+    for (n, email) in op.get_bind().execute(sa.text("SELECT id, email FROM users ORDER BY id")).fetchall():
+        name = email.split("@")[0].replace("'", "''")
+        op.execute(f"UPDATE users SET display_name = '{name}' WHERE id = {n}")
 
 
 def downgrade():
     pass
 PY
-out=$("$migc" import alembic "$work/bad/versions" --dir "$work/bad_out" 2>&1); status=$?
-check_status "a revision offline mode cannot run fails the import" 1 $status
-check "naming the revision and why" "revision cfd0e1f2a312: its upgrade raised in Alembic's offline mode:" "$out"
-check "and what is not done" "importing through a throwaway server is not done yet" "$out"
-ls "$work/bad_out"/cfd0e1f2a312_*.mig >/dev/null 2>&1 || { echo "FAILED: the revision offline mode cannot run is not written"; failures=$((failures + 1)); }
+out=$("$migc" import alembic "$work/bad/versions" --url "$server" --dir "$work/bad_out" 2>&1); status=$?
+check_status "a revision that changes rows by what it reads fails the import" 1 $status
+check "naming the statements it ran" "e1f2a3b4c514_backfill.py: error: needs a human: its upgrade ran this on the server, and comparing the schema does not carry it" "$out"
+check "each of them" "UPDATE users SET display_name = 'o''brien' WHERE id = 2" "$out"
+check "the revision is written, with them in comments" "--   UPDATE users SET display_name = 'admin' WHERE id = 1" "$(cat "$work"/bad_out/e1f2a3b4c514_*.mig)"
 check "the rest is written" "revision 'becfd0e1f211'" "$(cat "$work"/bad_out/becfd0e1f211_*.mig)"
+# One whose upgrade raises on the server too: named, with both exceptions.
+sed -i 's/^    for (n, email).*$/    raise RuntimeError("no users to backfill")/; /^        name = /d; /^        op.execute/d' "$work/bad/versions/e1f2a3b4c514_backfill.py"
+out=$("$migc" import alembic "$work/bad/versions" --url "$server" --dir "$work/bad_out3" 2>&1); status=$?
+check_status "a revision that raises on the server fails the import" 1 $status
+check "naming it, and why" "revision e1f2a3b4c514: its upgrade raised in Alembic's offline mode: RuntimeError: no users to backfill; on the server, the upgrade of revision e1f2a3b4c514 raised too: RuntimeError: no users to backfill; write it by hand" "$out"
+# A server that cannot be reached: said, with the password masked.
+out=$("$migc" import alembic "$work/bad/versions" --url "postgresql://postgres:s3cretpw@/postgres?host=$work/nowhere" --dir "$work/bad_out4" 2>&1); status=$?
+check_status "a server that cannot be reached fails the import" 1 $status
+check "saying so" "importing it through the server failed" "$out"
+case $out in *s3cretpw*) echo "FAILED: the password is printed"; failures=$((failures + 1)) ;; *) echo "ok: the password is not printed" ;; esac
 # Without Alembic (here: Python without its site packages), the import says what to install.
 printf '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n' >"$work/no_alembic" && chmod +x "$work/no_alembic"
 out=$(MIGC_PYTHON=$work/no_alembic "$migc" import alembic "$project/versions" --dir "$work/no_alembic_out" 2>&1); status=$?

@@ -292,7 +292,8 @@ TEST(ImportAlembic, ReadsIdsParentsMessagesAndBothDirections) {
   ASSERT_TRUE(migrations[1].down.has_value());
   EXPECT_EQ(migrations[1].down->text, "ALTER TABLE t DROP COLUMN b;\n\n");
   EXPECT_EQ(migrations[1].up.file, "b2_add_b.py (offline upgrade SQL)");
-  EXPECT_TRUE(migrations[1].unreadable.empty());
+  EXPECT_TRUE(migrations[1].up_error.empty());
+  EXPECT_TRUE(migrations[1].down_error.empty());
 }
 
 TEST(ImportAlembic, BranchesAndTheirMergeNameTheirParentsAndBuild) {
