@@ -320,10 +320,29 @@ TEST(ImportAlembic, ARevisionOfflineModeCannotRunNeedsAHuman) {
      "upgrade_error": "AttributeError: 'MockConnection' object has no attribute 'execute'", "downgrade": ""}]})");
   const auto result = translate_migrations(ImportFormat::alembic, migrations);
   ASSERT_EQ(result.needs_human.size(), 1u);
-  EXPECT_EQ(result.needs_human[0].place, "a1_backfill.py (offline upgrade SQL)");
+  EXPECT_EQ(result.needs_human[0].place, "a1_backfill.py");
   EXPECT_EQ(result.needs_human[0].why,
             "revision a1: its upgrade raised in Alembic's offline mode: AttributeError: 'MockConnection' object has no attribute "
-            "'execute'; write it by hand (importing through a throwaway server is not done yet)");
+            "'execute'; write it by hand");
+}
+
+TEST(ImportAlembic, ARevisionComparedOnAServerSaysSoAndNamesWhatItCannotCarry) {
+  auto migrations = read_alembic_export(R"({"revisions": [
+    {"id": "a1", "parents": [], "message": "backfill", "file": "a1_backfill.py", "created": "2024-01-02 03:04:05", "upgrade": null,
+     "upgrade_error": "AttributeError: no execute", "downgrade": null, "downgrade_error": "AttributeError: no execute"}]})");
+  ASSERT_EQ(migrations.size(), 1u);
+  migrations[0].diffed = ToolMigration::Diffed{{"create table t (a integer);"}, {"drop table t;"}, {"a rename looks like drop and add"},
+                                               {"UPDATE t SET a = 1 WHERE a = 2"}};
+  const auto result = translate_migrations(ImportFormat::alembic, migrations);
+  ASSERT_EQ(result.needs_human.size(), 1u);
+  EXPECT_EQ(result.needs_human[0].place, "a1_backfill.py");
+  EXPECT_EQ(result.needs_human[0].statement, "UPDATE t SET a = 1 WHERE a = 2");
+  const std::string& text = result.revisions[0].text;
+  EXPECT_NE(text.find("from a1_backfill.py; created 2024-01-02 03:04:05\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("imported by applying it on a server and comparing the schema before and after"), std::string::npos) << text;
+  EXPECT_NE(text.find("-- review: a rename looks like drop and add\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("--   UPDATE t SET a = 1 WHERE a = 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("create table t (a integer);\n\ndown {\n  drop table t;\n}\n"), std::string::npos) << text;
 }
 
 TEST(ImportAlembic, BadOutputIsAnImportError) {
