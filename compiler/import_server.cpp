@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <set>
@@ -42,10 +43,22 @@ class ScratchDatabase {
 // What the schema comparison does not carry, of the statements an upgrade ran: queries read,
 // and the changes to modelled objects are what the comparison sees; anything else (rows changed,
 // functions made) is lost unless a human writes it.
+bool is_read(const std::string& statement) {
+  if (!read_query(statement).error) return true;
+  // SHOW, which no other statement starts with.
+  std::string head;
+  for (const char c : statement) {
+    if (head.empty() && std::isspace(static_cast<unsigned char>(c))) continue;
+    if (!std::isalpha(static_cast<unsigned char>(c))) break;
+    head += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return head == "show";
+}
+
 std::vector<std::string> not_carried(const std::vector<std::string>& ran) {
   std::vector<std::string> out;
   for (const auto& statement : ran) {
-    if (!read_query(statement).error) continue;
+    if (is_read(statement)) continue;
     const SpelledSql spelled = spell_statements(statement);
     const bool seen = !spelled.error && std::all_of(spelled.statements.begin(), spelled.statements.end(), [](const SqlSpelling& s) {
       return s.kind == SqlSpelling::Kind::modelled || s.kind == SqlSpelling::Kind::transaction_control;
@@ -104,7 +117,7 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
       const Introspected before = schema_now();
       const std::vector<std::string> ran = run({migration.id});
       const Introspected after = schema_now();
-      if (std::none_of(ran.begin(), ran.end(), [](const std::string& statement) { return !read_query(statement).error; })) {
+      if (std::none_of(ran.begin(), ran.end(), is_read)) {
         // It read nothing (a value offline mode cannot print, as a datetime in bulk_insert):
         // what it ran is what it runs on every database, and is translated like offline SQL.
         migration.up.text.clear();
