@@ -1814,6 +1814,28 @@ class StatementChecker {
     return facts;
   }
 
+  static bool table_has_column(const Table& table, const std::string& name) {
+    return std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& column) { return column.name == name; });
+  }
+
+  // What a name of this table's that is none of its columns may still be: a system column, or
+  // (unqualified) the table's whole row, as PostgreSQL resolves them.
+  static std::optional<std::string_view> row_reference_kind(const Table& table, const std::vector<std::string>& parts) {
+    static constexpr std::string_view system_columns[] = {"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"};
+    if (std::find(std::begin(system_columns), std::end(system_columns), parts.back()) != std::end(system_columns)) return "system column";
+    if (parts.size() == 1 && parts[0] == table.name.name) return "whole-row reference";
+    return std::nullopt;
+  }
+
+  // PostgreSQL 15's rules: an index may use no system column; a check or a generation
+  // expression `tableoid` alone; a generation expression no whole row (it would depend on
+  // itself); a `using` expression reads the row as a query does.
+  static bool row_reference_allowed(std::string_view kind, std::string_view name, std::string_view what) {
+    if (what == "a `using` expression") return true;
+    if (kind == "whole-row reference") return what != "a generation expression";
+    return name == "tableoid" && (what == "a check constraint" || what == "a generation expression");
+  }
+
   // An SQL expression's text, once PostgreSQL's parser has read it as exactly one expression:
   // what is written in it, quotes and comments included, cannot reach past it. The columns it
   // names must be those of `table`; with none (a default, an inserted value), it may name none.
@@ -1851,6 +1873,15 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::ForeignReference, at(where), what, table->name, std::string(),
                             fmt::format("{}", fmt::join(parts.begin(), parts.end() - 1, ".")));
         return std::nullopt;
+      }
+      if (!table_has_column(*table, parts.back())) {
+        if (const auto row_reference = row_reference_kind(*table, parts)) {
+          if (!row_reference_allowed(*row_reference, parts.back(), what)) {
+            diagnostics_.report(DiagnosticKind::RowReferenceNotAllowed, at(where), what, *row_reference, parts.back());
+            return std::nullopt;
+          }
+          continue;
+        }
       }
       ast::Name name;
       name.text = parts.back();
