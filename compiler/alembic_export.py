@@ -81,8 +81,9 @@ def online(versions, config, database, ids):
             current.clear()
             try:
                 upgrade = getattr(script.get_revision(id).module, "upgrade", None)
-                with connection.begin():
-                    context = MigrationContext.configure(connection=connection)
+                # Alembic's own transaction, as env.py's begin_transaction() gives: autocommit_block() needs it.
+                context = MigrationContext.configure(connection=connection)
+                with context.begin_transaction():
                     with Operations.context(context):
                         if upgrade is not None:
                             upgrade()

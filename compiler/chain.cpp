@@ -19,14 +19,6 @@
 #include "postgres/sql_text.hpp"
 
 namespace migc {
-namespace {
-
-struct ParsedFile {
-  const SourceFile* file;
-  ast::File syntax;
-};
-
-bool is_reserved_id(const std::string& id) { return id == "base" || id == "head" || id == "heads"; }
 
 // An id names its file, which CMake globs, and is typed as a migrator target (`<rev>+1`,
 // `from:to`): letters (any script), digits, `_` and `.` are safe in both; the first other
@@ -41,6 +33,15 @@ std::optional<std::string> unsafe_in_id(const std::string& id) {
   }
   return std::nullopt;
 }
+
+namespace {
+
+struct ParsedFile {
+  const SourceFile* file;
+  ast::File syntax;
+};
+
+bool is_reserved_id(const std::string& id) { return id == "base" || id == "head" || id == "heads"; }
 
 // `<id>`, `<id>_<slug>`, or `<date>-<id>_<slug>` as `migc revision` writes it.
 void check_file_name(const ParsedFile& parsed, Diagnostics& diagnostics) {

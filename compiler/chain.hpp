@@ -55,4 +55,8 @@ std::string updated_lock_file(const SourceFile& lock, const CompiledChain& chain
 // A stable 64-bit FNV-1a digest, as 16 hex digits.
 std::string checksum_of(const LoweredRevision& lowered);
 
+// What makes `id` unusable as a revision id (it names its file, which CMake globs, and is typed
+// as a migrator target), as "`/`" or "nothing"; nothing when it is fine.
+std::optional<std::string> unsafe_in_id(const std::string& id);
+
 }  // namespace migc

@@ -8,10 +8,12 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <set>
 
 #include "compiler/autogenerate.hpp"
 #include "compiler/introspect.hpp"
+#include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/connection.hpp"
 #include "postgres/sql_text.hpp"
@@ -43,9 +45,21 @@ class ScratchDatabase {
 // What the schema comparison does not carry, of the statements an upgrade ran: queries read,
 // and the changes to modelled objects are what the comparison sees; anything else (rows changed,
 // functions made) is lost unless a human writes it.
-bool is_read(const std::string& statement) {
-  if (!read_query(statement).error) return true;
-  // SHOW, which no other statement starts with.
+// The statement's words, lower-cased, outside nothing: a conservative look (a word inside a
+// string counts too), which errs towards naming a statement for a human.
+bool has_word(const std::string& statement, std::string_view word) {
+  std::string lowered(statement);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto identifier = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (std::size_t at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
+    const bool starts = at == 0 || !identifier(lowered[at - 1]);
+    const bool ends = at + word.size() == lowered.size() || !identifier(lowered[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+bool is_show(const std::string& statement) {
   std::string head;
   for (const char c : statement) {
     if (head.empty() && std::isspace(static_cast<unsigned char>(c))) continue;
@@ -55,10 +69,37 @@ bool is_read(const std::string& statement) {
   return head == "show";
 }
 
+// Whether it gave the upgrade rows to act on: a query, SHOW, or anything RETURNING.
+bool returns_rows(const std::string& statement) {
+  return is_show(statement) || !read_query(statement).error || has_word(statement, "returning");
+}
+
+// Whether it only read: SHOW, or a query with no data-changing WITH, calling only PostgreSQL's
+// built-in functions other than those that change state (a function of the chain's may write).
+bool only_reads(const std::string& statement) {
+  if (is_show(statement)) return true;
+  if (read_query(statement).error) return false;
+  for (const char* changes : {"insert", "update", "delete", "merge", "into"}) {
+    if (has_word(statement, changes)) return false;
+  }
+  const ExpressionFacts facts = read_expression("(" + statement + ")");
+  if (facts.error) return false;
+  static constexpr std::string_view writing[] = {"setval", "nextval", "set_config", "pg_notify", "lo_import", "lo_export", "lo_unlink",
+                                                 "lo_create", "lo_from_bytea", "lo_put", "pg_terminate_backend", "pg_cancel_backend",
+                                                 "pg_reload_conf", "pg_switch_wal", "txid_current", "pg_current_xact_id"};
+  for (const auto& function : facts.functions) {
+    const std::string& name = function.names.back();
+    if (std::find(std::begin(writing), std::end(writing), name) != std::end(writing) || name.starts_with("pg_advisory")) return false;
+    const auto known = catalog_functions(name);
+    if (std::none_of(known.begin(), known.end(), [](const CatalogFunction& f) { return f.extension.empty(); })) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> not_carried(const std::vector<std::string>& ran) {
   std::vector<std::string> out;
   for (const auto& statement : ran) {
-    if (is_read(statement)) continue;
+    if (only_reads(statement)) continue;
     const SpelledSql spelled = spell_statements(statement);
     const bool seen = !spelled.error && std::all_of(spelled.statements.begin(), spelled.statements.end(), [](const SqlSpelling& s) {
       return s.kind == SqlSpelling::Kind::modelled || s.kind == SqlSpelling::Kind::transaction_control;
@@ -86,10 +127,15 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
       if (!migration.up_error.empty() && !migration.diffed) migration.up_error += "; " + secrets.mask(why);
     }
   };
-  std::string where;
+  std::optional<Connection> reached;
   try {
-    Connection server(conninfo);
-    where = server.description();
+    reached.emplace(conninfo);
+  } catch (const ConnectionError& error) {
+    throw ImportError(fmt::format("the server to run revisions on cannot be reached: {}", secrets.mask(error.what())));
+  }
+  Connection& server = *reached;
+  const std::string where = server.description();
+  try {
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count() % 1000000;
     ScratchDatabase database(server, fmt::format("migc_import_scratch_{}_{}", ::getpid(), stamp));
     const std::string libpq_text = secrets.libpq_text();
@@ -117,8 +163,8 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
       const Introspected before = schema_now();
       const std::vector<std::string> ran = run({migration.id});
       const Introspected after = schema_now();
-      if (std::none_of(ran.begin(), ran.end(), is_read)) {
-        // It read nothing (a value offline mode cannot print, as a datetime in bulk_insert):
+      if (std::none_of(ran.begin(), ran.end(), returns_rows)) {
+        // It was given no rows (a value offline mode cannot print, as a datetime in bulk_insert):
         // what it ran is what it runs on every database, and is translated like offline SQL.
         migration.up.text.clear();
         for (const auto& statement : ran) migration.up.text += statement + ";\n";

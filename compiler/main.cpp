@@ -449,8 +449,21 @@ int run_import(const Options& options) {
     std::cerr << "migc: error: " << error.what() << "\n";
     return exit_chain_errors;
   }
+  // An id names its file: one that could name another place is refused before anything is written.
+  for (const auto& migration : migrations) {
+    if (const auto unsafe = migc::unsafe_in_id(migration.id)) {
+      std::cerr << fmt::format("migc: error: `{}` cannot be a revision id, which may hold letters, digits, `_` and `.` only: it holds {}\n",
+                               migc::sql_comment_text(migration.id), *unsafe);
+      return exit_chain_errors;
+    }
+  }
   const auto offline_failed = [](const migc::ToolMigration& m) { return !m.up_error.empty(); };
-  if (std::any_of(migrations.begin(), migrations.end(), offline_failed)) import_offline_failures(migrations, project, options.url);
+  try {
+    if (std::any_of(migrations.begin(), migrations.end(), offline_failed)) import_offline_failures(migrations, project, options.url);
+  } catch (const migc::ImportError& error) {
+    std::cerr << "migc: error: " << error.what() << "\n";
+    return exit_chain_errors;
+  }
   const auto imported = migc::translate_migrations(*format, migrations);
   fs::create_directories(options.directory);
   std::vector<migc::SourceFile> sources;
