@@ -2,6 +2,9 @@
 // Flyway) by that tool's own naming, sectioning and ordering rules: what `migc import` translates.
 #pragma once
 
+#include <signal.h>
+
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -75,6 +78,26 @@ std::vector<ToolMigration> read_tool_directory(ImportFormat format, const std::f
 // An Alembic chain, from the JSON compiler/alembic_export.py prints: its revisions base first,
 // each with the SQL its upgrade and downgrade emit in offline mode. Throws ImportError.
 std::vector<ToolMigration> read_alembic_export(std::string_view json);
+
+// SIGINT or SIGTERM while the import ran revisions on a server: thrown once the Python it ran has
+// stopped, so that what it made there is removed on the way out.
+struct ImportInterrupted : ImportError {
+  using ImportError::ImportError;
+};
+
+// While one lives, SIGINT and SIGTERM are noted instead of ending migc; run_alembic_online and
+// throw_if_interrupted() then throw ImportInterrupted.
+class ImportInterruptions {
+ public:
+  ImportInterruptions();
+  ~ImportInterruptions();
+  ImportInterruptions(const ImportInterruptions&) = delete;
+  ImportInterruptions& operator=(const ImportInterruptions&) = delete;
+  static void throw_if_interrupted();
+
+ private:
+  std::array<struct sigaction, 2> previous_{};  // of SIGINT and SIGTERM
+};
 
 // An Alembic project: its versions directory, and alembic.ini when given (else empty).
 struct AlembicProject {

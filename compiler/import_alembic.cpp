@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -91,6 +93,31 @@ std::vector<ToolMigration> read_alembic_export(std::string_view json) {
 
 namespace {
 
+volatile std::sig_atomic_t interrupted_by = 0;
+extern "C" void note_interruption(int signal) { interrupted_by = signal; }
+constexpr int noted_signals[] = {SIGINT, SIGTERM};
+
+}  // namespace
+
+ImportInterruptions::ImportInterruptions() {
+  interrupted_by = 0;
+  struct sigaction action {};
+  action.sa_handler = note_interruption;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: waitpid() returns, and the import stops its child
+  for (std::size_t i = 0; i < std::size(noted_signals); ++i) ::sigaction(noted_signals[i], &action, &previous_[i]);
+}
+
+ImportInterruptions::~ImportInterruptions() {
+  for (std::size_t i = 0; i < std::size(noted_signals); ++i) ::sigaction(noted_signals[i], &previous_[i], nullptr);
+}
+
+void ImportInterruptions::throw_if_interrupted() {
+  if (interrupted_by != 0) throw ImportInterrupted(fmt::format("interrupted (signal {}): nothing written", static_cast<int>(interrupted_by)));
+}
+
+namespace {
+
 // Runs compiler/alembic_export.py with `arguments`, and `environment` added to migc's own; its
 // standard output. Throws ImportError with what it printed on failure.
 std::string run_alembic_script(const std::vector<std::string>& arguments, const std::vector<std::pair<std::string, std::string>>& environment) {
@@ -117,10 +144,20 @@ std::string run_alembic_script(const std::vector<std::string>& arguments, const 
     ::_exit(127);
   }
   int status = 0;
-  if (child < 0 || ::waitpid(child, &status, 0) != child) {
+  pid_t waited = child < 0 ? -1 : ::waitpid(child, &status, 0);
+  while (waited < 0 && child > 0 && errno == EINTR) {
+    if (interrupted_by != 0) ::kill(child, SIGTERM);
+    waited = ::waitpid(child, &status, 0);
+  }
+  if (waited != child) {
     std::fclose(out);
     std::fclose(err);
     throw ImportError(fmt::format("cannot run {}", python));
+  }
+  if (interrupted_by != 0) {
+    std::fclose(out);
+    std::fclose(err);
+    ImportInterruptions::throw_if_interrupted();
   }
   std::string output = read_all(::fileno(out));
   std::string diagnostics = read_all(::fileno(err));

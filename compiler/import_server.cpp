@@ -59,15 +59,17 @@ bool has_word(const std::string& statement, std::string_view word) {
   return false;
 }
 
-bool is_show(const std::string& statement) {
+std::string first_word(const std::string& statement) {
   std::string head;
   for (const char c : statement) {
     if (head.empty() && std::isspace(static_cast<unsigned char>(c))) continue;
     if (!std::isalpha(static_cast<unsigned char>(c))) break;
     head += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return head == "show";
+  return head;
 }
+
+bool is_show(const std::string& statement) { return first_word(statement) == "show"; }
 
 // Whether it gave the upgrade rows to act on: a query, SHOW, or anything RETURNING.
 bool returns_rows(const std::string& statement) {
@@ -100,6 +102,9 @@ std::vector<std::string> not_carried(const std::vector<std::string>& ran) {
   std::vector<std::string> out;
   for (const auto& statement : ran) {
     if (only_reads(statement)) continue;
+    // A setting changes how the statements after it act (the schema they create in, say), which
+    // the comparison sees in what they made; it leaves nothing of its own.
+    if (const std::string word = first_word(statement); word == "set" || word == "reset") continue;
     const SpelledSql spelled = spell_statements(statement);
     const bool seen = !spelled.error && std::all_of(spelled.statements.begin(), spelled.statements.end(), [](const SqlSpelling& s) {
       return s.kind == SqlSpelling::Kind::modelled || s.kind == SqlSpelling::Kind::transaction_control;
@@ -135,6 +140,7 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
   }
   Connection& server = *reached;
   const std::string where = server.description();
+  const ImportInterruptions interruptions;
   try {
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count() % 1000000;
     ScratchDatabase database(server, fmt::format("migc_import_scratch_{}_{}", ::getpid(), stamp));
@@ -160,9 +166,11 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
       }
       if (!batch.empty()) run(batch);
       batch.clear();
+      ImportInterruptions::throw_if_interrupted();
       const Introspected before = schema_now();
       const std::vector<std::string> ran = run({migration.id});
       const Introspected after = schema_now();
+      ImportInterruptions::throw_if_interrupted();
       if (std::none_of(ran.begin(), ran.end(), returns_rows)) {
         // It was given no rows (a value offline mode cannot print, as a datetime in bulk_insert):
         // what it ran is what it runs on every database, and is translated like offline SQL.
@@ -191,6 +199,8 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
     unimported(fmt::format("importing it through the server failed: {}", error.what()));
   } catch (const DatabaseError& error) {
     unimported(fmt::format("importing it through the server failed: {}", error.what()));
+  } catch (const ImportInterrupted&) {
+    throw;  // past the scratch database, which is dropped on the way
   } catch (const ImportError& error) {
     unimported(error.what());
   }

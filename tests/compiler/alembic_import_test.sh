@@ -135,6 +135,68 @@ sed -i 's/^    for (n, email).*$/    raise RuntimeError("no users to backfill")/
 out=$("$migc" import alembic "$work/bad/versions" --url "$server" --dir "$work/bad_out3" 2>&1); status=$?
 check_status "a revision that raises on the server fails the import" 1 $status
 check "naming it, and why" "revision e1f2a3b4c514: its upgrade raised in Alembic's offline mode: RuntimeError: no users to backfill; on the server, the upgrade of revision e1f2a3b4c514 raised too: RuntimeError: no users to backfill; write it by hand" "$out"
+# Alembic's own idioms online: autocommit_block() (ALTER TYPE ... ADD VALUE), and a search_path
+# set for a few statements, whose effect the comparison sees and which needs nobody.
+mkdir -p "$work/idioms/versions" && cp "$project/versions/1a2b3c4d5e01_create_users.py" "$work/idioms/versions/"
+cat >"$work/idioms/versions/f2a3b4c5d615_moods.py" <<'PY'
+"""moods, in a schema of their own"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "f2a3b4c5d615"
+down_revision = "1a2b3c4d5e01"
+
+
+def upgrade():
+    if op.get_bind().execute(sa.text("SELECT count(*) FROM users")).scalar() == 0:
+        op.execute("CREATE TYPE mood AS ENUM ('calm')")
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TYPE mood ADD VALUE 'busy'")
+    op.execute("CREATE SCHEMA moods")
+    op.execute("SET search_path TO moods, public")
+    op.create_table("entries", sa.Column("id", sa.Integer, primary_key=True), sa.Column("m", sa.Text))
+    op.execute("RESET search_path")
+
+
+def downgrade():
+    pass
+PY
+out=$("$migc" import alembic "$work/idioms/versions" --url "$server" --dir "$work/idioms_out" 2>&1); status=$?
+check_status "autocommit_block and a search_path for a few statements import" 0 $status
+[ $status -eq 0 ] || echo "$out" | sed 's/^/    /'
+idioms=$(cat "$work"/idioms_out/f2a3b4c5d615_*.mig 2>/dev/null)
+check "the enum with the value autocommit_block added" "create type mood as enum ('calm', 'busy');" "$idioms"
+check "the table in the schema search_path chose" "create table moods.entries (" "$idioms"
+# Killed while a revision runs on the server: the import stops its Python, drops its scratch
+# database, and writes nothing.
+cat >"$work/idioms/versions/a3b4c5d6e716_slow.py" <<'PY'
+"""slow"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "a3b4c5d6e716"
+down_revision = "f2a3b4c5d615"
+
+
+def upgrade():
+    op.get_bind().execute(sa.text("SELECT pg_sleep(60)")).scalar()
+
+
+def downgrade():
+    pass
+PY
+"$migc" import alembic "$work/idioms/versions" --url "$server" --dir "$work/killed_out" >"$work/killed.log" 2>&1 &
+importer=$!
+for _ in $(seq 1 100); do
+  [ "$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")" = 1 ] && break
+  sleep 0.2
+done
+kill -TERM $importer; wait $importer; status=$?
+check_status "an import killed while a revision runs exits 1" 1 $status
+check "saying it was interrupted" "interrupted (signal 15): nothing written" "$(cat "$work/killed.log")"
+[ ! -e "$work/killed_out" ] && echo "ok: nothing is written" || { echo "FAILED: the killed import wrote $work/killed_out"; failures=$((failures + 1)); }
+scratch=$(sql postgres "SELECT string_agg(datname, ' ') FROM pg_database WHERE datname LIKE 'migc\_import\_scratch\_%'")
+[ -z "$scratch" ] && echo "ok: the killed import leaves no scratch database" || { echo "FAILED: scratch databases left behind: $scratch"; failures=$((failures + 1)); }
 # A server that cannot be reached: said, with the password masked.
 out=$("$migc" import alembic "$work/bad/versions" --url "postgresql://postgres:s3cretpw@/postgres?host=$work/nowhere" --dir "$work/bad_out4" 2>&1); status=$?
 check_status "a server that cannot be reached fails the import" 1 $status
