@@ -258,7 +258,9 @@ std::string write_diffed(const ToolMigration& migration, std::vector<StatementOr
     down_only.up.text.clear();
     out += RevisionWriter(down_only, base + out.size(), origins, needs_human, views).body();
   } else if (!diffed.down.empty()) {
-    out += "\ndown {\n";
+    out += "\n-- " + sql_comment_text(fmt::format("Its down is the comparison reversed: Alembic's offline mode could not run its downgrade ({})",
+                                                   migration.down_error)) + "\n";
+    out += "down {\n";
     for (const auto& statement : diffed.down) out += "  " + statement + "\n";
     out += "}\n";
   }

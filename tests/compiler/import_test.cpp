@@ -342,7 +342,10 @@ TEST(ImportAlembic, ARevisionComparedOnAServerSaysSoAndNamesWhatItCannotCarry) {
   EXPECT_NE(text.find("imported by applying it on a server and comparing the schema before and after"), std::string::npos) << text;
   EXPECT_NE(text.find("-- review: a rename looks like drop and add\n"), std::string::npos) << text;
   EXPECT_NE(text.find("--   UPDATE t SET a = 1 WHERE a = 2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("create table t (a integer);\n\ndown {\n  drop table t;\n}\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("create table t (a integer);\n\n-- Its down is the comparison reversed: Alembic's offline mode could not run its "
+                      "downgrade (AttributeError: no execute)\ndown {\n  drop table t;\n}\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(ImportAlembic, BadOutputIsAnImportError) {
