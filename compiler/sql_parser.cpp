@@ -506,6 +506,17 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
   return found;
 }
 
+// An A_Const's text, as PostgreSQL's JSON gives it (a zero or false field is left out).
+std::optional<std::string> constant_text(const Json& value) {
+  const auto constant = value.find("A_Const");
+  if (constant == value.end() || !constant->is_object() || constant->contains("isnull")) return std::nullopt;
+  if (const auto text = constant->find("sval"); text != constant->end()) return text->value("sval", "");
+  if (const auto number = constant->find("ival"); number != constant->end()) return std::to_string(number->value("ival", 0));
+  if (const auto number = constant->find("fval"); number != constant->end()) return number->value("fval", "");
+  if (const auto truth = constant->find("boolval"); truth != constant->end()) return truth->value("boolval", false) ? "true" : "false";
+  return std::nullopt;
+}
+
 // What a PL/pgSQL DO block runs, read by libpg_query's PL/pgSQL parser: whether it commits or
 // rolls back (PostgreSQL refuses that inside a transaction block, "invalid transaction
 // termination", only once the block runs), and the SQL it runs, as written or as a constant
@@ -1614,6 +1625,45 @@ SpelledSql spell_statements(std::string_view sql) {
     spelled.statements.push_back(std::move(out));
   }
   return spelled;
+}
+
+std::optional<SettingAssignment> setting_assignment(std::string_view statement) {
+  const Tree tree = parse(std::string(statement));
+  if (tree.error || tree.json.at("stmts").size() != 1) return std::nullopt;
+  const auto [kind, node] = node_of(tree.json.at("stmts")[0]);
+  SettingAssignment assignment;
+  if (kind == "VariableSetStmt") {
+    if (text_field(*node, "kind") != "VAR_SET_VALUE") return std::nullopt;
+    assignment.name = lowered(text_field(*node, "name"));
+    assignment.local = flag(*node, "is_local");
+    for (const auto& argument : node->value("args", Json::array())) {
+      const auto text = constant_text(argument);
+      if (!text) return std::nullopt;
+      assignment.value += (assignment.value.empty() ? "" : ", ") + *text;
+    }
+    return assignment;
+  }
+  if (kind != "SelectStmt") return std::nullopt;
+  for (const auto& [key, _] : node->items()) {
+    if (key != "targetList" && key != "limitOption" && key != "op") return std::nullopt;
+  }
+  const Json& targets = node->value("targetList", Json::array());
+  if (targets.size() != 1) return std::nullopt;
+  const Json& value = targets[0].value("ResTarget", Json::object()).value("val", Json::object());
+  const auto call = value.find("FuncCall");
+  if (call == value.end()) return std::nullopt;
+  const auto names = string_list(call->value("funcname", Json::array()));
+  if (names.empty() || names.back() != "set_config" || (names.size() == 2 && names[0] != "pg_catalog") || names.size() > 2) return std::nullopt;
+  const Json& arguments = call->value("args", Json::array());
+  if (arguments.size() != 3) return std::nullopt;
+  const auto name = constant_text(arguments[0]);
+  const auto setting = constant_text(arguments[1]);
+  const auto local = constant_text(arguments[2]);
+  if (!name || !setting || !local) return std::nullopt;
+  assignment.name = lowered(*name);
+  assignment.value = *setting;
+  assignment.local = *local == "true" || *local == "t" || *local == "on";
+  return assignment;
 }
 
 }  // namespace migc

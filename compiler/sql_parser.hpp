@@ -172,6 +172,17 @@ ParsedSql parse_statements(std::string_view sql, int depth = 0);
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
 
+// A statement that does nothing but assign a setting for the session or the transaction:
+// `SET [LOCAL] name = value`, or a query of one `[pg_catalog.]set_config('name', 'value', local)`
+// with constant arguments. The name lower-cased; the value as the setting is given it, its
+// constants' text joined by ", " ("" for `= ''`).
+struct SettingAssignment {
+  std::string name;
+  std::string value;
+  bool local = false;
+};
+std::optional<SettingAssignment> setting_assignment(std::string_view statement);
+
 // One statement of a file of SQL, and the ways the language may say it: what `migc import`
 // translates a tool's migration with.
 struct SqlSpelling {

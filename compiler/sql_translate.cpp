@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "compiler/authoring.hpp"
@@ -18,6 +19,45 @@
 
 namespace migc {
 namespace {
+
+// `text` lower-cased without its spaces, for comparing settings' values as PostgreSQL reads them.
+std::string squeezed(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c != ' ') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// A statement's text without the `--` lines before it, which SqlSpelling keeps.
+std::string without_leading_comments(std::string text) {
+  for (;;) {
+    const auto start = text.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos) return {};
+    if (text.compare(start, 2, "--") != 0) return text.substr(start);
+    const auto end = text.find('\n', start);
+    if (end == std::string::npos) return {};
+    text.erase(0, end + 1);
+  }
+}
+
+// Whether a setting a tool's migration assigned for its session is one the migrator's session
+// stands for: one the migrator sets itself, to the same value; the default search path, or an
+// empty one (pg_dump's, under which every name is qualified already); or one that changes how
+// long or how loudly statements run, not what they do.
+bool needless_setting(const SettingAssignment& setting) {
+  for (const auto& parameter : session_parameters()) {
+    if (squeezed(parameter.name) == setting.name) return squeezed(parameter.value) == squeezed(setting.value);
+  }
+  const std::string value = squeezed(setting.value);
+  if (setting.name == "search_path") return value.empty() || value == "public" || value == "$user,public" || value == "\"$user\",public";
+  if (setting.name == "default_tablespace") return value.empty();
+  if (setting.name == "default_table_access_method") return value == "heap";
+  static constexpr std::string_view timing[] = {"statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "idle_session_timeout",
+                                                "client_min_messages", "row_security", "application_name", "synchronous_commit",
+                                                "maintenance_work_mem", "work_mem"};
+  return std::find(std::begin(timing), std::end(timing), setting.name) != std::end(timing);
+}
 
 // Whether the language's grammar reads `statement` whole, as one statement.
 bool language_reads(const std::string& statement) {
@@ -174,7 +214,13 @@ class RevisionWriter {
         write_raw(statement, suffix);
         return;
       }
-      case SqlSpelling::Kind::other: write_raw(statement, down_block || statement.maintenance ? "" : " irreversible"); return;
+      case SqlSpelling::Kind::other:
+        if (const auto setting = setting_assignment(statement.text); setting && needless_setting(*setting)) {
+          out_ += "-- " + sql_comment_text("Left out, as the migrator's session stands for it: " + without_leading_comments(statement.text)) + "\n";
+          return;
+        }
+        write_raw(statement, down_block || statement.maintenance ? "" : " irreversible");
+        return;
     }
   }
 

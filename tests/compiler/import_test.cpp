@@ -187,6 +187,30 @@ TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
+TEST(ImportTranslate, SettingsTheMigratorsSessionStandsForAreLeftOut) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::flyway, {{"V1__dump.sql",
+                              "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\nSET client_encoding = 'UTF8';\n"
+                              "SET standard_conforming_strings = on;\nSELECT pg_catalog.set_config('search_path', '', false);\n"
+                              "SET default_tablespace = '';\nSET default_table_access_method = heap;\n"
+                              "SET search_path = \"$user\", public;\nCREATE TABLE public.t (id integer NOT NULL);\n"
+                              "SET standard_conforming_strings = off;\nSET search_path = other;\nSET datestyle = 'DMY';\n"}});
+  const auto result = translate_migrations(ImportFormat::flyway, migrations);
+  ASSERT_EQ(result.revisions.size(), 1u);
+  const std::string& text = result.revisions[0].text;
+  for (const char* left_out : {"SET statement_timeout = 0", "SET client_encoding = 'UTF8'", "SET standard_conforming_strings = on",
+                               "SELECT pg_catalog.set_config('search_path', '', false)", "SET default_tablespace = ''",
+                               "SET default_table_access_method = heap", "SET search_path = \"$user\", public"}) {
+    EXPECT_NE(text.find(std::string("-- Left out, as the migrator's session stands for it: ") + left_out + "\n"), std::string::npos)
+        << left_out << "\n" << text;
+  }
+  // What would change how the statements after it act stays, for the compiler to refuse.
+  for (const char* kept : {"SET standard_conforming_strings = off", "SET search_path = other", "SET datestyle = 'DMY'"}) {
+    EXPECT_NE(text.find(std::string("execute $$\n") + kept + "\n$$"), std::string::npos) << kept << "\n" << text;
+  }
+  EXPECT_EQ(chain_errors(result), 3u);
+}
+
 TEST(ImportTranslate, ViewsBecomeTheLanguageAndWhatItDoesNotSayOfThemStaysRaw) {
   const auto migrations = read_tool_migrations(
       ImportFormat::golang_migrate,
