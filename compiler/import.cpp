@@ -356,7 +356,12 @@ std::string_view import_format_name(ImportFormat format) {
   return "";
 }
 
-std::vector<ToolMigration> read_tool_migrations(ImportFormat format, const std::vector<ToolFile>& files) {
+std::vector<ToolMigration> read_tool_migrations(ImportFormat format, const std::vector<ToolFile>& given) {
+  // A UTF-8 byte order mark, as Windows editors write one, is no SQL: the tools skip it.
+  std::vector<ToolFile> files = given;
+  for (auto& file : files) {
+    if (file.text.starts_with("\xEF\xBB\xBF")) file.text.erase(0, 3);
+  }
   switch (format) {
     case ImportFormat::golang_migrate: return read_golang_migrate(files);
     case ImportFormat::dbmate: return read_dbmate(files);

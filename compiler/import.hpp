@@ -79,13 +79,13 @@ std::vector<ToolMigration> read_tool_directory(ImportFormat format, const std::f
 // each with the SQL its upgrade and downgrade emit in offline mode. Throws ImportError.
 std::vector<ToolMigration> read_alembic_export(std::string_view json);
 
-// SIGINT or SIGTERM while the import ran revisions on a server: thrown once the Python it ran has
+// SIGHUP, SIGINT or SIGTERM while the import ran revisions on a server: thrown once the Python it ran has
 // stopped, so that what it made there is removed on the way out.
 struct ImportInterrupted : ImportError {
   using ImportError::ImportError;
 };
 
-// While one lives, SIGINT and SIGTERM are noted instead of ending migc; run_alembic_online and
+// While one lives, SIGHUP, SIGINT and SIGTERM are noted instead of ending migc; run_alembic_online and
 // throw_if_interrupted() then throw ImportInterrupted.
 class ImportInterruptions {
  public:
@@ -96,7 +96,7 @@ class ImportInterruptions {
   static void throw_if_interrupted();
 
  private:
-  std::array<struct sigaction, 2> previous_{};  // of SIGINT and SIGTERM
+  std::array<struct sigaction, 3> previous_{};  // of SIGHUP, SIGINT and SIGTERM
 };
 
 // An Alembic project: its versions directory, and alembic.ini when given (else empty).

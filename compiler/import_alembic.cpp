@@ -95,7 +95,7 @@ namespace {
 
 volatile std::sig_atomic_t interrupted_by = 0;
 extern "C" void note_interruption(int signal) { interrupted_by = signal; }
-constexpr int noted_signals[] = {SIGINT, SIGTERM};
+constexpr int noted_signals[] = {SIGHUP, SIGINT, SIGTERM};
 
 }  // namespace
 

@@ -129,7 +129,10 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
   const ConnectionString secrets(conninfo);
   const auto unimported = [&](const std::string& why) {
     for (auto& migration : migrations) {
-      if (!migration.up_error.empty() && !migration.diffed) migration.up_error += "; " + secrets.mask(why);
+      if (!migration.up_error.empty() && !migration.diffed && !migration.ran_on_server &&
+          migration.up_error.find("; on the server, its upgrade raised too") == std::string::npos) {
+        migration.up_error += "; " + secrets.mask(why);
+      }
     }
   };
   std::optional<Connection> reached;
@@ -141,9 +144,15 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
   Connection& server = *reached;
   const std::string where = server.description();
   const ImportInterruptions interruptions;
+  const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count() % 1000000;
+  std::optional<ScratchDatabase> scratch;
   try {
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count() % 1000000;
-    ScratchDatabase database(server, fmt::format("migc_import_scratch_{}_{}", ::getpid(), stamp));
+    scratch.emplace(server, fmt::format("migc_import_scratch_{}_{}", ::getpid(), stamp));
+  } catch (const DatabaseError& error) {
+    throw ImportError(fmt::format("a scratch database cannot be made on the server ({}): {}", where, secrets.mask(error.what())));
+  }
+  const ScratchDatabase& database = *scratch;
+  try {
     const std::string libpq_text = secrets.libpq_text();
     const auto schema_now = [&] {
       Connection connection(conninfo, database.name());
@@ -155,7 +164,13 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
     const auto run = [&](const std::vector<std::string>& ids) -> std::vector<std::string> {
       const AlembicOnlineRun result = run_alembic_online(project, libpq_text, database.name(), ids);
       if (!result.failed.empty()) {
-        throw ImportError(fmt::format("on the server, the upgrade of revision {} raised too: {}", result.failed, result.error));
+        for (auto& migration : migrations) {
+          if (migration.id == result.failed && !migration.up_error.empty()) {
+            migration.up_error += "; on the server, its upgrade raised too: " + secrets.mask(result.error);
+          }
+        }
+        throw ImportError(fmt::format("not run on the server: the upgrade of revision {} before it raised there: {}", result.failed,
+                                      secrets.mask(result.error)));
       }
       return result.ran.empty() ? std::vector<std::string>{} : result.ran.back().second;
     };
@@ -192,7 +207,6 @@ std::string import_through_server(std::vector<ToolMigration>& migrations, const 
         diffed.review.push_back("it removed what the language cannot say and the comparison leaves out, " + removed + ": write it as an `execute` step");
       }
       diffed.not_carried = not_carried(ran);
-      if (diffed.up.empty() && diffed.not_carried.empty()) diffed.review.push_back("the comparison saw no change to the schema");
       migration.diffed = std::move(diffed);
     }
   } catch (const ConnectionError& error) {

@@ -428,7 +428,6 @@ void import_offline_failures(std::vector<migc::ToolMigration>& migrations, const
     if (!migration.diffed) continue;
     std::cout << fmt::format("migc: revision {}: Alembic's offline mode could not run its upgrade; imported by running it on {} and comparing the schema before and after: review it\n",
                              migration.id, where);
-    for (const auto& review : migration.diffed->review) std::cout << fmt::format("migc: review {}: {}\n", migration.id, review);
   }
 }
 

@@ -289,7 +289,14 @@ std::string write_diffed(const ToolMigration& migration, std::vector<StatementOr
   const auto& diffed = *migration.diffed;
   std::string out = "-- " + sql_comment_text(fmt::format("Alembic's offline mode could not run its upgrade ({}): imported by applying it on "
                                                          "a server and comparing the schema before and after", migration.up_error)) + "\n";
-  for (const auto& review : diffed.review) out += "-- review: " + sql_comment_text(review) + "\n";
+  // What the comparison cannot tell (a rename from a drop and an add) or leaves out may make the
+  // revision differ from the original: a human decides.
+  for (const auto& review : diffed.review) {
+    HumanNeeded needed{migration.up.file, "", "comparing the schema: " + review};
+    out += "-- needs a human: " + sql_comment_text(needed.why) + "\n";
+    needs_human.push_back(std::move(needed));
+  }
+  if (diffed.up.empty() && diffed.not_carried.empty()) out += "-- The comparison saw no change to the schema.\n";
   for (const auto& statement : diffed.not_carried) {
     HumanNeeded needed{migration.up.file, statement,
                        "its upgrade ran this on the server, and comparing the schema does not carry it (it changes rows, or what the "
@@ -348,6 +355,7 @@ ImportResult translate_migrations(ImportFormat format, const std::vector<ToolMig
       result.needs_human.push_back({migration.up.file, "",
                                     fmt::format("revision {}: its upgrade raised in Alembic's offline mode: {}; write it by hand",
                                                 migration.id, migration.up_error)});
+      text += "-- needs a human: " + sql_comment_text(result.needs_human.back().why) + "\n";
     } else {
       if (!migration.down_error.empty()) {
         text += "-- " + sql_comment_text(fmt::format("Its downgrade raised in Alembic's offline mode ({}): the compiler derives the down", migration.down_error)) + "\n";

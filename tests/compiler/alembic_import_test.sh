@@ -134,7 +134,7 @@ check "the rest is written" "revision 'becfd0e1f211'" "$(cat "$work"/bad_out/bec
 sed -i 's/^    for (n, email).*$/    raise RuntimeError("no users to backfill")/; /^        name = /d; /^        op.execute/d' "$work/bad/versions/e1f2a3b4c514_backfill.py"
 out=$("$migc" import alembic "$work/bad/versions" --url "$server" --dir "$work/bad_out3" 2>&1); status=$?
 check_status "a revision that raises on the server fails the import" 1 $status
-check "naming it, and why" "revision e1f2a3b4c514: its upgrade raised in Alembic's offline mode: RuntimeError: no users to backfill; on the server, the upgrade of revision e1f2a3b4c514 raised too: RuntimeError: no users to backfill; write it by hand" "$out"
+check "naming it, and why" "revision e1f2a3b4c514: its upgrade raised in Alembic's offline mode: RuntimeError: no users to backfill; on the server, its upgrade raised too: RuntimeError: no users to backfill; write it by hand" "$out"
 # Alembic's own idioms online: autocommit_block() (ALTER TYPE ... ADD VALUE), and a search_path
 # set for a few statements, whose effect the comparison sees and which needs nobody.
 mkdir -p "$work/idioms/versions" && cp "$project/versions/1a2b3c4d5e01_create_users.py" "$work/idioms/versions/"

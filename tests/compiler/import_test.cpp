@@ -187,6 +187,13 @@ TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
+TEST(ImportTranslate, AByteOrderMarkIsNoSql) {
+  const auto migrations = read_tool_migrations(ImportFormat::golang_migrate, {{"1_a.up.sql", "\xEF\xBB\xBF" "CREATE TABLE t (id integer);\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  EXPECT_TRUE(result.needs_human.empty());
+  EXPECT_NE(result.revisions.at(0).text.find("\nCREATE TABLE t (id integer);\n"), std::string::npos) << result.revisions[0].text;
+}
+
 TEST(ImportTranslate, SettingsTheMigratorsSessionStandsForAreLeftOut) {
   const auto migrations = read_tool_migrations(
       ImportFormat::flyway, {{"V1__dump.sql",
@@ -358,13 +365,14 @@ TEST(ImportAlembic, ARevisionComparedOnAServerSaysSoAndNamesWhatItCannotCarry) {
   migrations[0].diffed = ToolMigration::Diffed{{"create table t (a integer);"}, {"drop table t;"}, {"a rename looks like drop and add"},
                                                {"UPDATE t SET a = 1 WHERE a = 2"}};
   const auto result = translate_migrations(ImportFormat::alembic, migrations);
-  ASSERT_EQ(result.needs_human.size(), 1u);
+  ASSERT_EQ(result.needs_human.size(), 2u);
   EXPECT_EQ(result.needs_human[0].place, "a1_backfill.py");
-  EXPECT_EQ(result.needs_human[0].statement, "UPDATE t SET a = 1 WHERE a = 2");
+  EXPECT_EQ(result.needs_human[0].why, "comparing the schema: a rename looks like drop and add");
+  EXPECT_EQ(result.needs_human[1].statement, "UPDATE t SET a = 1 WHERE a = 2");
   const std::string& text = result.revisions[0].text;
   EXPECT_NE(text.find("from a1_backfill.py; created 2024-01-02 03:04:05\n"), std::string::npos) << text;
   EXPECT_NE(text.find("imported by applying it on a server and comparing the schema before and after"), std::string::npos) << text;
-  EXPECT_NE(text.find("-- review: a rename looks like drop and add\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("-- needs a human: comparing the schema: a rename looks like drop and add\n"), std::string::npos) << text;
   EXPECT_NE(text.find("--   UPDATE t SET a = 1 WHERE a = 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("create table t (a integer);\n\n-- Its down is the comparison reversed: Alembic's offline mode could not run its "
                       "downgrade (AttributeError: no execute)\ndown {\n  drop table t;\n}\n"),
