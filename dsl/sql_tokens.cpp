@@ -186,19 +186,22 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
   const ScannedFile& scanned = tokens_from(text, tokens, offset);
   const std::string_view file(text.data() - offset, text.size() + offset);
   int depth = 0;
+  int brackets = 0;  // `array[1, 2]`, `a[1:2]`: commas inside end nothing
   int cases = 0;
   bool any_token = false;
   std::size_t fragment_end = 0;
   for (const Token& token : tokens) {
     const std::size_t end = token.end - offset;
-    const bool top = depth == 0 && cases == 0;
+    const bool top = depth == 0 && brackets == 0 && cases == 0;
     const PgQuery__Token kind = token.kind;
     if (parenthesized && !any_token && kind != PG_QUERY__TOKEN__ASCII_40) return std::string_view::npos;
-    if (!parenthesized && depth == 0 &&
-        (kind == PG_QUERY__TOKEN__ASCII_44 || kind == PG_QUERY__TOKEN__ASCII_41 || kind == PG_QUERY__TOKEN__ASCII_59)) {
+    if (!parenthesized && depth == 0 && (kind == PG_QUERY__TOKEN__ASCII_41 || kind == PG_QUERY__TOKEN__ASCII_59 ||
+                                         (kind == PG_QUERY__TOKEN__ASCII_44 && brackets == 0))) {
       return any_token ? fragment_end : std::string_view::npos;
     }
     if (!parenthesized && top && any_token && is_stop(file, token, stops)) return fragment_end;
+    if (kind == PG_QUERY__TOKEN__ASCII_91) ++brackets;
+    if (kind == PG_QUERY__TOKEN__ASCII_93 && brackets > 0) --brackets;
     if (kind == PG_QUERY__TOKEN__CASE) ++cases;
     if (kind == PG_QUERY__TOKEN__END_P && cases > 0) --cases;
     if (kind == PG_QUERY__TOKEN__ASCII_40 && ++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = end;

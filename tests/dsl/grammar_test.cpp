@@ -290,6 +290,26 @@ TEST(Grammar, DataStepsEndTheirExpressionsAtTheirClauses) {
   EXPECT_TRUE(ignore.on_conflict->assignments.empty());
 }
 
+TEST(Grammar, CommasInsideBracketsSeparateNoValues) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("revision '1' revises base;\n"
+                          "insert into t (id, tags, n) values (1, ARRAY['a', 'b'], m[1:2]), (2, array[[1, 2], [3, 4]], 3);\n"
+                          "update t set tags = array['c', 'd'], n = 1;",
+                          diagnostics, source);
+  ASSERT_FALSE(diagnostics.had_errors());
+  const auto& insert = std::get<ast::InsertRows>(file->statements.at(0));
+  ASSERT_EQ(insert.rows.size(), 2u);
+  ASSERT_EQ(insert.rows[0].size(), 3u);
+  EXPECT_EQ(source->slice(insert.rows[0][1].span), "ARRAY['a', 'b']");
+  EXPECT_EQ(source->slice(insert.rows[0][2].span), "m[1:2]");
+  ASSERT_EQ(insert.rows[1].size(), 3u);
+  EXPECT_EQ(source->slice(insert.rows[1][1].span), "array[[1, 2], [3, 4]]");
+  const auto& update = std::get<ast::UpdateRows>(file->statements.at(1));
+  ASSERT_EQ(update.assignments.size(), 2u);
+  EXPECT_EQ(source->slice(update.assignments[0].value.span), "array['c', 'd']");
+}
+
 TEST(Grammar, DeleteWithoutFromSaysWhatItExpected) {
   Diagnostics diagnostics;
   const SourceFile* source = nullptr;
