@@ -30,7 +30,7 @@ WITH user_namespace AS (
              ELSE n.nspname = $1::text END
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 ), user_class AS (
-  SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, n.nspname
+  SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, c.relpersistence, c.reloptions, n.nspname
   FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
   WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -215,6 +215,12 @@ UNION ALL
 SELECT format('row level security of %I.%I', nspname, relname) FROM user_table WHERE relrowsecurity
 UNION ALL
 SELECT format('policy %I on %I.%I', p.polname, ut.nspname, ut.relname) FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
+UNION ALL
+SELECT format('unlogged %s %I.%I', CASE relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, nspname, relname)
+  FROM user_class WHERE relpersistence = 'u' AND relkind IN ('r', 'p', 'S')
+UNION ALL
+SELECT format('storage parameters of %I.%I (%s)', nspname, relname, array_to_string(reloptions, ', '))
+  FROM user_class WHERE reloptions IS NOT NULL
 ORDER BY 1
 )sql";
 

@@ -259,6 +259,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE TABLE counter (id serial PRIMARY KEY, hits serial);
     ALTER TABLE counter ALTER COLUMN id TYPE bigint;
     ALTER SEQUENCE counter_hits_seq CACHE 20;
+    CREATE UNLOGGED TABLE cache (id integer) WITH (fillfactor = 70);
+    CREATE UNLOGGED SEQUENCE cache_seq;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -273,7 +275,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid", "row level security of public.grid",
                                "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
-                               "OWNED BY of sequence orphan",
+                               "OWNED BY of sequence orphan", "unlogged table public.cache", "unlogged sequence public.cache_seq",
+                               "storage parameters of public.cache (fillfactor=70)",
                                "the type of the sequence of serial column counter.id (integer; it comes back bigint, as the column)",
                                "the options of the sequence of serial column counter.hits (it comes back with PostgreSQL's defaults)"}) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
