@@ -115,13 +115,31 @@ class RevisionWriter {
     }
     const SpelledSql up = spell_statements(migration_.up.text);
     if (up.error) {
+      // One statement the parser rejects leaves where the others begin unknown: the whole file,
+      // as written, for the human.
       human(migration_.up, up.error->offset, "", "PostgreSQL's parser rejects it: " + up.error->message);
+      out_ += "-- " + sql_comment_text(migration_.up.file) + " as written:\n";
+      std::size_t begin = 0;
+      while (begin < migration_.up.text.size()) {
+        const auto end = std::min(migration_.up.text.find('\n', begin), migration_.up.text.size());
+        out_ += "--   " + sql_comment_text(std::string_view(migration_.up.text).substr(begin, end - begin)) + "\n";
+        begin = end + 1;
+      }
       return out_;
     }
     if (write_outside_transaction(up, down)) return out_;
     if (migration_.no_transaction) {
-      out_ += "-- The tool ran this migration outside a transaction: here a `concurrently` statement runs outside one, alone in "
-              "its revision, and other statements in the revision's transaction.\n";
+      const auto runs = [](const SqlSpelling& s) { return s.kind != SqlSpelling::Kind::transaction_control; };
+      const auto concurrently = std::find_if(up.statements.begin(), up.statements.end(),
+                                             [](const SqlSpelling& s) { return !s.outside_transaction.empty(); });
+      if (concurrently != up.statements.end() && std::count_if(up.statements.begin(), up.statements.end(), runs) > 1) {
+        human(migration_.up, concurrently->offset, concurrently->text,
+              "the tool ran this migration outside a transaction; a revision runs its `concurrently` statement outside one only "
+              "alone: split the migration, this statement in a revision of its own");
+      } else {
+        out_ += "-- The tool ran this migration outside a transaction: here a `concurrently` statement runs outside one, alone in "
+                "its revision, and other statements in the revision's transaction.\n";
+      }
     }
     const bool down_block = down.has_value();
     for (const auto& statement : up.statements) write_up(statement, down_block);

@@ -187,6 +187,29 @@ TEST(ImportTranslate, DumpStyleStatementsLoseWhatTheLanguageLeavesImplicit) {
   EXPECT_EQ(chain_errors(result, &printed), 0u) << printed;
 }
 
+TEST(ImportTranslate, AConcurrentlyStatementAmongOthersOutsideATransactionNeedsAHuman) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::goose, {{"1_a.sql", "-- +goose Up\nCREATE TABLE a (s text);\n"},
+                            {"2_b.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nALTER TABLE a ADD COLUMN t text;\n"
+                                        "CREATE INDEX CONCURRENTLY a_s ON a (s);\n"}});
+  const auto result = translate_migrations(ImportFormat::goose, migrations);
+  ASSERT_EQ(result.needs_human.size(), 1u);
+  EXPECT_EQ(result.needs_human[0].place, "2_b.sql:4");
+  EXPECT_NE(result.needs_human[0].why.find("split the migration"), std::string::npos) << result.needs_human[0].why;
+}
+
+TEST(ImportTranslate, AFileTheParserRejectsIsKeptAsWrittenForTheHuman) {
+  const auto migrations = read_tool_migrations(
+      ImportFormat::golang_migrate,
+      {{"1_a.up.sql", "CREATE TABLE c (id int PRIMARY KEY);\nCREATE TABLE d (id int PRIMARY KEY;\nCREATE TABLE e (id int);\n"}});
+  const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
+  ASSERT_EQ(result.needs_human.size(), 1u);
+  const std::string& text = result.revisions.at(0).text;
+  for (const char* line : {"--   CREATE TABLE c (id int PRIMARY KEY);\n", "--   CREATE TABLE d (id int PRIMARY KEY;\n", "--   CREATE TABLE e (id int);\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+}
+
 TEST(ImportTranslate, AByteOrderMarkIsNoSql) {
   const auto migrations = read_tool_migrations(ImportFormat::golang_migrate, {{"1_a.up.sql", "\xEF\xBB\xBF" "CREATE TABLE t (id integer);\n"}});
   const auto result = translate_migrations(ImportFormat::golang_migrate, migrations);
