@@ -283,11 +283,40 @@ std::vector<ToolMigration> read_sqlx(const std::vector<ToolFile>& files) {
 // dots. Repeatable `R__` migrations have no version to keep, and placeholders (`${name}`) no
 // value an import can know: both refused.
 using FlywayKey = std::vector<std::uint64_t>;
+// A migration's `<file>.conf`: whether it runs in a transaction, the one setting an import can
+// honour; any other setting changes what Flyway runs in ways it cannot (encodings, conditions).
+bool flyway_in_transaction(const ToolFile& conf) {
+  bool in_transaction = true;
+  std::size_t begin = 0;
+  while (begin < conf.text.size()) {
+    const auto end = std::min(conf.text.find('\n', begin), conf.text.size());
+    std::string line = conf.text.substr(begin, end - begin);
+    begin = end + 1;
+    line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }), line.end());
+    if (line.empty() || line[0] == '#') continue;
+    if (line == "executeInTransaction=false") {
+      in_transaction = false;
+    } else if (line != "executeInTransaction=true") {
+      throw ImportError(fmt::format("{}: `{}`: of a migration's settings an import takes executeInTransaction alone", conf.name, line));
+    }
+  }
+  return in_transaction;
+}
+
 std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
   Versions<FlywayKey> versions;
+  std::map<std::string, const ToolFile*> confs;  // by the migration's file
+  for (const auto& file : files) {
+    if (ends_with(file.name, ".sql.conf")) confs[file.name.substr(0, file.name.size() - 5)] = &file;
+  }
   for (const auto& file : files) {
     const std::string name = fs::path(file.name).filename().string();
     if (!ends_with(name, ".sql") || name.size() < 2) continue;
+    if (name.starts_with("before") || name.starts_with("after")) {
+      throw ImportError(fmt::format("{}: a Flyway callback, which Flyway runs around migrations: migc has none, so it is not imported; "
+                                    "put what it does into a migration, and move it out of the directory",
+                                    file.name));
+    }
     const char prefix = name[0];
     if (prefix == 'R' && name.starts_with("R__")) {
       throw ImportError(fmt::format("{}: a repeatable migration, which runs again whenever it changes and has no version: "
@@ -321,7 +350,9 @@ std::vector<ToolMigration> read_flyway(const std::vector<ToolFile>& files) {
     if (prefix == 'U') {
       versions.add_down(key, version, SqlSection{file.name, file.text, 1});
     } else {
-      versions.add_up(key, migration_of(version, message, SqlSection{file.name, file.text, 1}));
+      const auto conf = confs.find(file.name);
+      versions.add_up(key, migration_of(version, message, SqlSection{file.name, file.text, 1},
+                                        conf != confs.end() && !flyway_in_transaction(*conf->second)));
     }
   }
   return versions.in_order();

@@ -144,6 +144,20 @@ TEST(ImportFlyway, RefusesRepeatableDuplicateAndMalformedVersions) {
             std::string::npos);
 }
 
+TEST(ImportFlyway, CallbacksAreRefusedAndAConfSaysWhetherATransactionRuns) {
+  EXPECT_NE(error_of(ImportFormat::flyway, {{"V1__a.sql", ""}, {"afterMigrate.sql", "GRANT SELECT ON t TO reader;"}})
+                .find("afterMigrate.sql: a Flyway callback"),
+            std::string::npos);
+  EXPECT_EQ(error_of(ImportFormat::flyway, {{"V1__a.sql", ""}, {"V1__a.sql.conf", "encoding=ISO_8859_1\n"}}),
+            "V1__a.sql.conf: `encoding=ISO_8859_1`: of a migration's settings an import takes executeInTransaction alone");
+  const auto migrations = read_tool_migrations(ImportFormat::flyway, {{"V1__a.sql", "SELECT 1;"},
+                                                                      {"V2__b.sql", "SELECT 2;"},
+                                                                      {"V2__b.sql.conf", "# Flyway\nexecuteInTransaction = false\n"}});
+  ASSERT_EQ(migrations.size(), 2u);
+  EXPECT_FALSE(migrations[0].no_transaction);
+  EXPECT_TRUE(migrations[1].no_transaction);
+}
+
 TEST(ImportTranslate, ModelledStatementsBecomeTheLanguageAndTheRestRawSteps) {
   const auto migrations = read_tool_migrations(
       ImportFormat::golang_migrate,
