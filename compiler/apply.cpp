@@ -27,6 +27,7 @@ class SchemaMutator {
       });
       schema_.put_table(std::move(other));
     }
+    for (const Trigger* trigger : schema_.triggers_on(o.name)) schema_.erase_trigger(TriggerKey(trigger->key));
     schema_.erase_table(o.name);
     if (o.cascade) {
       for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
@@ -58,7 +59,30 @@ class SchemaMutator {
       schema_.put_index(std::move(index));
     }
     schema_.put_table(std::move(table));
+    for (const Trigger* found_trigger : schema_.triggers_on(o.from)) {
+      Trigger trigger = *found_trigger;
+      schema_.erase_trigger(TriggerKey(trigger.key));
+      trigger.key.table = to;
+      schema_.put_trigger(std::move(trigger));
+    }
     follow_rename(o.from, to);
+  }
+
+  void operator()(const op::CreateRoutine& o) { schema_.put_routine(o.routine); }
+  void operator()(const op::DropRoutine& o) {
+    if (o.cascade) {
+      for (const Trigger* trigger : schema_.triggers_calling(o.key)) schema_.erase_trigger(TriggerKey(trigger->key));
+    }
+    schema_.erase_routine(o.key);
+  }
+  void operator()(const op::CreateTrigger& o) { schema_.put_trigger(o.trigger); }
+  void operator()(const op::DropTrigger& o) { schema_.erase_trigger(o.key); }
+  void operator()(const op::EnableTrigger& o) {
+    const auto found = schema_.triggers().find(o.key);
+    if (found == schema_.triggers().end()) return;
+    Trigger trigger = found->second;
+    trigger.enabled = o.enabled;
+    schema_.put_trigger(std::move(trigger));
   }
 
   void operator()(const op::CreateView& o) { schema_.put_view(o.view); }

@@ -9,6 +9,7 @@
 
 #include "compiler/lowering.hpp"
 #include "compiler/render_language.hpp"
+#include "compiler/sql_parser.hpp"
 #include "dsl/grammar.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -50,6 +51,28 @@ class Differ {
     for (const auto& name : replaced_views) dropped.push_back(&head_.views().at(name));
     std::stable_sort(dropped.begin(), dropped.end(), [](const View* a, const View* b) { return a->depth > b->depth; });
     for (const View* view : dropped) add(op::DropView{view->name, view->materialized, false});
+    // Functions a table's default or check may call come before the tables; those whose
+    // signature names a table's row type after them. One `create or replace` cannot change is
+    // dropped first, after the triggers calling it.
+    std::set<RoutineKey> remade_routines;
+    for (const auto& [key, routine] : head_.routines()) {
+      const auto model = model_.routines().find(key);
+      if (model == model_.routines().end() || same_routine(model->second, routine)) continue;
+      if (model->second.procedure != routine.procedure || model->second.returns != routine.returns ||
+          model->second.argument_names != routine.argument_names) {
+        remade_routines.insert(key);
+      }
+    }
+    // Triggers that go or change go first; the model's come last, after their tables and functions.
+    std::set<TriggerKey> replaced_triggers;
+    for (const auto& [key, trigger] : head_.triggers()) {
+      const auto model = model_.triggers().find(key);
+      if (model != model_.triggers().end() && same_trigger(trigger, model->second) && !remade_routines.contains(trigger.function)) continue;
+      replaced_triggers.insert(key);
+      add(op::DropTrigger{key});
+    }
+    for (const auto& key : remade_routines) add(op::DropRoutine{key, head_.routines().at(key).procedure, false});
+    routines(false, remade_routines);
     enums();
     domains();
     for (const auto& [name, type] : model_.composites()) {
@@ -88,6 +111,7 @@ class Differ {
     }
     for (const auto& foreign_key : foreign_keys) add(foreign_key);
     indexes();
+    routines(true, remade_routines);
     for (const auto& [name, _] : head_.tables()) {
       // cascade: the foreign keys of other tables into it go too, and come back on the way down.
       if (!model_.tables().contains(name)) add(op::DropTable{name, true});
@@ -104,6 +128,9 @@ class Differ {
     for (const auto& [name, _] : head_.enums()) {
       if (!model_.enums().contains(name)) add(op::DropType{name});
     }
+    for (const auto& [key, routine] : head_.routines()) {
+      if (!model_.routines().contains(key)) add(op::DropRoutine{key, routine.procedure, false});
+    }
     for (const auto& [name, _] : head_.extensions()) {
       if (!model_.extensions().contains(name)) add(op::DropExtension{name});
     }
@@ -113,6 +140,17 @@ class Differ {
     }
     std::stable_sort(created.begin(), created.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
     for (const View* view : created) add(op::CreateView{*view, false});
+    for (const auto& [key, trigger] : model_.triggers()) {
+      const auto old = head_.triggers().find(key);
+      if (old == head_.triggers().end() || replaced_triggers.contains(key)) {
+        Trigger enabled = trigger;
+        enabled.enabled = true;
+        add(op::CreateTrigger{std::move(enabled), false});
+        if (!trigger.enabled) add(op::EnableTrigger{key, false});
+      } else if (old->second.enabled != trigger.enabled) {
+        add(op::EnableTrigger{key, trigger.enabled});
+      }
+    }
     for (const auto& [name, _] : head_.schemas()) {
       if (!model_.schemas().contains(name)) add(op::DropSchema{name});
     }
@@ -120,6 +158,59 @@ class Differ {
   }
 
  private:
+  // The functions the model's defaults, checks, generated columns and indexes call: those are
+  // made before the tables. The rest come after the tables and before the views, so that an SQL
+  // function's body, which PostgreSQL checks when it is made, finds the tables it reads.
+  std::set<QualifiedName> called_by_tables() const {
+    std::set<QualifiedName> called;
+    const auto collect = [&](const std::string& sql) {
+      if (sql.empty()) return;
+      for (const auto& function : read_expression(sql).functions) {
+        const auto& names = function.names;
+        if (names.empty()) continue;
+        const std::string schema = names.size() > 1 && names[names.size() - 2] != "public" ? names[names.size() - 2] : "";
+        called.insert(QualifiedName{schema, names.back()});
+      }
+    };
+    for (const auto& [_, table] : model_.tables()) {
+      for (const auto& column : table.columns) {
+        collect(column.default_sql.value_or(""));
+        collect(column.generated_sql.value_or(""));
+      }
+      for (const auto& constraint : table.constraints) collect(constraint.check_sql);
+    }
+    for (const auto& [_, index] : model_.indexes()) {
+      for (const auto& key : index.keys) collect(key.expression);
+      collect(index.where_sql);
+    }
+    return called;
+  }
+
+  // The model's functions new or changed: those the tables call first, or the rest.
+  void routines(bool after_tables, const std::set<RoutineKey>& remade) {
+    const std::set<QualifiedName> early = called_by_tables();
+    for (const auto& [key, routine] : model_.routines()) {
+      const bool late = routine.reads_row_types || !early.contains(key.name);
+      if (late != after_tables) continue;
+      const auto old = head_.routines().find(key);
+      if (old == head_.routines().end() || remade.contains(key)) {
+        add(op::CreateRoutine{routine, false});
+      } else if (!same_routine(old->second, routine)) {
+        add(op::CreateRoutine{routine, true});
+      }
+    }
+  }
+
+  // As PostgreSQL keeps it, however its definition was spelled.
+  static bool same_routine(const Routine& a, const Routine& b) {
+    return a.body == b.body && a.language == b.language && a.volatility == b.volatility && a.returns == b.returns &&
+           a.procedure == b.procedure && a.argument_names == b.argument_names;
+  }
+
+  static bool same_trigger(const Trigger& a, const Trigger& b) {
+    return a.before_table == b.before_table && a.after_table == b.after_table && a.function == b.function;
+  }
+
   // Whether the model drops or retypes a column the view uses, or drops a table it reads:
   // PostgreSQL refuses both under a view, which is then made again after.
   bool loses_what_it_uses(const View& view) const {

@@ -168,6 +168,12 @@ class StatementChecker {
     }
     const Table* table = find_table(node.name);
     if (table == nullptr) return;
+    if (const Routine* routine = routine_of_row_type(table->name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "table", table->name,
+                                             fmt::format("function `{}`, which uses its row type,", to_string(routine->key)));
+      diagnostic.notes.push_back({{}, "drop the function first"});
+      return;
+    }
     if (!node.cascade) {
       for (const auto& name : schema_.referencing(table->name)) {
         for (const auto& constraint : schema_.tables().at(name).constraints) {
@@ -668,6 +674,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay"});
       return;
     }
+    if (used_by_trigger(*table, node.column, "PostgreSQL cannot drop it while the trigger exists")) return;
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
@@ -680,6 +687,13 @@ class StatementChecker {
     // RENAME TO takes a bare name: the table stays in its schema.
     const QualifiedName new_name = beside(found->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
+    if (const Routine* routine = routine_of_row_type(found->name)) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.table.span),
+                          fmt::format("function `{}` uses the row type of table `{}`, and migc keeps its definition as written: "
+                                      "drop the function first, and create it again after the rename",
+                                      to_string(routine->key), found->name));
+      return;
+    }
     if (existed_before(found->name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", found->name);
     if (!check_not_a_type(node.new_name.span, new_name)) return;
     emit(op::RenameTable{found->name, node.new_name.text});
@@ -704,6 +718,9 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after with the new name"});
       return;
     }
+    if (used_by_trigger(*table, node.column, "migc keeps a trigger's definition as written, and does not follow a column's rename into it")) {
+      return;
+    }
     if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", fmt::format("{}.{}", table->name, from));
     emit(op::RenameColumn{table->name, from, to});
   }
@@ -722,6 +739,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after"});
       return;
     }
+    if (used_by_trigger(*table, node.column, "PostgreSQL cannot change the type of a column used in a trigger definition")) return;
     if (column->generated_sql && node.using_expression) {
       diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.using_expression->span), column->name, table->name,
                           "takes no `using`: PostgreSQL computes it again from its expression");
@@ -1117,6 +1135,10 @@ class StatementChecker {
       report_unknown(DiagnosticKind::UnknownSchema, node.name, names_of(schema_.schemas()));
       return;
     }
+    const auto routine_in = [&](const std::string& in) -> std::string {
+      const auto it = schema_.routines().lower_bound(RoutineKey{QualifiedName{in, ""}, ""});
+      return it != schema_.routines().end() && it->first.name.schema == in ? fmt::format("function `{}`", to_string(it->first)) : "";
+    };
     // Names order by schema first: the first at or after (name, "") is in the schema, if any is.
     const auto first_in = [&](const auto& map, std::string_view kind) -> std::string {
       const auto it = map.lower_bound(QualifiedName{name, ""});
@@ -1125,7 +1147,7 @@ class StatementChecker {
     for (const std::string& object : {first_in(schema_.tables(), "table"), first_in(schema_.enums(), "type"),
                                       first_in(schema_.domains(), "domain"), first_in(schema_.composites(), "type"),
                                       first_in(schema_.sequences(), "sequence"), first_in(schema_.indexes(), "index"),
-                                      first_in(schema_.views(), "view")}) {
+                                      first_in(schema_.views(), "view"), routine_in(name)}) {
       if (object.empty()) continue;
       diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "schema", name, object);
       return;
@@ -1315,6 +1337,366 @@ class StatementChecker {
       }
     }
     emit(op::DropView{view->name, view->materialized, node.cascade});
+  }
+
+  // A type of a routine's signature as format_type() prints it (the default schema's types
+  // bare), pseudo-types too; none, reported, where it does not exist. `row_type`: it is a
+  // table's row type.
+  std::optional<std::string> routine_type(const SqlTypeName& type, Span definition, std::set<QualifiedName>& row_types) {
+    const Span where = within(definition, type.offset);
+    std::string out;
+    if (type.names.empty()) return std::nullopt;
+    if (type.percent_type) {
+      // `t.c%type`: the column's type, as PostgreSQL resolves it when the routine is made.
+      if (type.names.size() < 2) return std::nullopt;
+      const QualifiedName table_name = qualified({type.names.begin(), type.names.end() - 1});
+      const Table* table = schema_.find_table(table_name);
+      if (table == nullptr) {
+        report_unknown(DiagnosticKind::UnknownTable, where, to_string(table_name), names_of(schema_.tables()), nullptr);
+        return std::nullopt;
+      }
+      const Column* column = table->find_column(type.names.back());
+      if (column == nullptr) {
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), type.names.back(), table->name, revision_.id);
+        return std::nullopt;
+      }
+      out = column->type.sql();
+      for (std::size_t i = 0; i < type.array_dimensions; ++i) out += "[]";
+      return out;
+    }
+    static constexpr std::string_view pseudo_types[] = {
+        "trigger", "event_trigger", "void", "record", "anyelement", "anyarray", "anynonarray", "anyenum", "anyrange",
+        "anymultirange", "anycompatible", "anycompatiblearray", "anycompatiblenonarray", "anycompatiblerange",
+        "anycompatiblemultirange", "cstring", "internal"};
+    const QualifiedName name = qualified(type.names);
+    const bool catalog = name.schema.empty() || name.schema == "pg_catalog";
+    if (const BuiltinType* builtin = catalog ? find_builtin_by_internal_name(name.name) : nullptr;
+        builtin != nullptr && name.schema == "pg_catalog") {
+      out = builtin->canonical;
+    } else if (const BuiltinType* spelled = catalog ? find_builtin({"", name.name}) : nullptr; spelled != nullptr && !spelled->serial) {
+      out = spelled->canonical;
+    } else if (catalog && std::find(std::begin(pseudo_types), std::end(pseudo_types), name.name) != std::end(pseudo_types)) {
+      out = name.name;
+    } else if (const QualifiedName user{name.schema == "pg_catalog" ? "" : name.schema, name.name}; type_kind(user) != nullptr) {
+      out = quote_qualified(user);
+    } else if (schema_.find_table(user) != nullptr || (schema_.views().contains(user))) {
+      row_types.insert(user);
+      out = quote_qualified(user);
+    } else if (const auto extension = catalog ? column_type_source(name.name) : std::nullopt;
+               extension && (extension->empty() || schema_.extensions().contains(*extension))) {
+      out = name.name;
+    } else {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(where), to_string(name), revision_.id);
+      if (extension && !extension->empty()) diagnostic.notes.push_back({{}, extension_note(*extension)});
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < type.array_dimensions; ++i) out += "[]";
+    return out;
+  }
+
+  const Routine* routine_of_row_type(const QualifiedName& table) const {
+    for (const auto& [_, routine] : schema_.routines()) {
+      if (routine.row_types.contains(table)) return &routine;
+    }
+    return nullptr;
+  }
+
+  static std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& part : parts) out += (out.empty() ? "" : ", ") + part;
+    return out;
+  }
+
+  // The routines of a name, every overload.
+  std::vector<const Routine*> routines_named(const QualifiedName& name) const {
+    std::vector<const Routine*> found;
+    for (auto it = schema_.routines().lower_bound(RoutineKey{name, ""}); it != schema_.routines().end() && it->first.name == name; ++it) {
+      found.push_back(&it->second);
+    }
+    return found;
+  }
+
+  void operator()(const ast::CreateRoutine& node) {
+    if (!check_name(node.name)) return;
+    const char* kind = node.procedure ? "procedure" : "function";
+    const Span span = node.definition.span;
+    const std::string definition(revision_.file->slice(span));
+    const RoutineFacts facts = read_routine(definition, node.procedure);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)),
+                          fmt::format("{} `{}`", kind, to_string(node.name)), facts.error->message);
+      return;
+    }
+    if (facts.language != "sql" && facts.language != "plpgsql" && !schema_.extensions().contains(facts.language)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownLanguage, at(within(span, facts.language_offset)), facts.language,
+                                             revision_.id);
+      diagnostic.notes.push_back(
+          {{}, facts.language == "c" || facts.language == "internal"
+                   ? std::string("its code lives in the server's own files, which a revision cannot ship: an extension can")
+                   : fmt::format("a procedural language comes with its extension: `create extension {};` first",
+                                 quote_identifier(facts.language))});
+      return;
+    }
+    Routine routine;
+    routine.procedure = node.procedure;
+    routine.definition = definition;
+    routine.language = facts.language;
+    routine.volatility = facts.volatility;
+    routine.body = facts.body;
+    routine.origin = {revision_.id, at(node.name.span)};
+    std::vector<std::string> identity;
+    std::vector<std::string> outputs;
+    for (const auto& argument : facts.arguments) {
+      const auto type = routine_type(argument.type, span, routine.row_types);
+      if (!type) return;
+      const bool input = argument.mode == 'i' || argument.mode == 'b' || argument.mode == 'v' || (node.procedure && argument.mode == 'o');
+      if (input) {
+        identity.push_back(*type);
+        routine.argument_names.push_back(argument.name);
+      }
+      if (argument.mode == 'o' || argument.mode == 'b' || argument.mode == 't') outputs.push_back(*type);
+    }
+    if (!node.procedure) {
+      if (facts.returns) {
+        const auto type = routine_type(*facts.returns, span, routine.row_types);
+        if (!type) return;
+        routine.returns = (facts.returns->setof ? "SETOF " : "") + *type;
+      } else {
+        routine.returns = outputs.size() == 1 ? outputs[0] : "record";
+      }
+      if (routine.returns == "trigger" && !identity.empty()) {
+        diagnostics_.report(DiagnosticKind::NotATriggerFunction, at(node.name.span), to_string(node.name),
+                            "a trigger function cannot have declared arguments (a trigger passes its own in TG_ARGV)");
+        return;
+      }
+    }
+    routine.reads_row_types = !routine.row_types.empty();
+    routine.key = RoutineKey{node.name, joined(identity)};
+    const auto old = schema_.routines().find(routine.key);
+    if (old != schema_.routines().end()) {
+      const Routine& before = old->second;
+      const char* old_kind = before.procedure ? "procedure" : "function";
+      if (!node.or_replace) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateRoutine, at(node.name.span), old_kind, to_string(routine.key), revision_.id);
+        diagnostic.notes.push_back({before.origin.where, fmt::format("created here, by revision {}", before.origin.revision)});
+        diagnostic.notes.push_back({{}, "write `create or replace` to give it a new definition"});
+        return;
+      }
+      const auto refuse = [&](const std::string& what) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::RoutineChange, at(node.name.span), old_kind, to_string(routine.key), what);
+        diagnostic.notes.push_back({{}, fmt::format("drop it and create it again: `drop {} {}({});` first", old_kind,
+                                                    quote_qualified(routine.key.name), routine.key.arguments)});
+      };
+      if (before.procedure != node.procedure) return refuse(fmt::format("make it a {}", kind));
+      if (before.returns != routine.returns) {
+        return refuse(fmt::format("change the result type (from `{}` to `{}`)", before.returns, routine.returns));
+      }
+      for (std::size_t i = 0; i < before.argument_names.size() && i < routine.argument_names.size(); ++i) {
+        if (!before.argument_names[i].empty() && before.argument_names[i] != routine.argument_names[i]) {
+          return refuse(fmt::format("rename argument `{}`", before.argument_names[i]));
+        }
+      }
+    }
+    emit(op::CreateRoutine{std::move(routine), old != schema_.routines().end()});
+  }
+
+  void operator()(const ast::DropRoutine& node) {
+    const char* kind = node.procedure ? "procedure" : "function";
+    const std::vector<const Routine*> named = routines_named(node.name);
+    const auto candidates = [&] {
+      std::vector<std::string> names;
+      for (const auto& [key, _] : schema_.routines()) names.push_back(to_string(key.name));
+      return names;
+    };
+    const Routine* routine = nullptr;
+    std::string shown = to_string(node.name);
+    if (node.arguments) {
+      const Span span = node.arguments->span;
+      const ArgumentTypes types = read_argument_types(revision_.file->slice(span), node.procedure);
+      if (types.error) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, types.error->offset)), fmt::format("{} `{}`'s arguments", kind, shown),
+                            types.error->message);
+        return;
+      }
+      std::vector<std::string> identity;
+      std::set<QualifiedName> row_types;
+      for (const auto& type : types.types) {
+        const auto resolved = routine_type(type, span, row_types);
+        if (!resolved) return;
+        identity.push_back(*resolved);
+      }
+      const RoutineKey key{node.name, joined(identity)};
+      shown = to_string(key);
+      if (const auto found = schema_.routines().find(key); found != schema_.routines().end()) routine = &found->second;
+    } else if (named.size() > 1) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousRoutine, at(node.name.span), kind, shown, revision_.id);
+      for (const Routine* overload : named) diagnostic.notes.push_back({overload->origin.where, fmt::format("`{}` is one", to_string(overload->key))});
+      return;
+    } else if (named.size() == 1) {
+      routine = named[0];
+    }
+    if (routine == nullptr) {
+      if (node.if_exists) return nothing_to_drop(node.name.span, fmt::format("{} `{}` does not exist", kind, shown), node.name.name, candidates());
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(node.name.span), kind, shown, revision_.id);
+      for (const Routine* overload : named) diagnostic.notes.push_back({overload->origin.where, fmt::format("`{}` exists", to_string(overload->key))});
+      if (named.empty()) {
+        if (const std::string guess = closest_match(to_string(node.name), candidates()); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+      }
+      return;
+    }
+    if (routine->procedure != node.procedure) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(node.name.span), kind, shown, revision_.id);
+      diagnostic.notes.push_back({routine->origin.where, fmt::format("`{}` is a {}: write `drop {}`", to_string(routine->key),
+                                                                     routine->procedure ? "procedure" : "function",
+                                                                     routine->procedure ? "procedure" : "function")});
+      return;
+    }
+    const auto triggers = schema_.triggers_calling(routine->key);
+    if (!triggers.empty() && !node.cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, to_string(routine->key),
+                                             fmt::format("trigger `{}` on `{}`", triggers.front()->key.name, triggers.front()->key.table));
+      diagnostic.notes.push_back({{}, fmt::format("drop the trigger first, or write `drop {} ... cascade`, whose way back makes it again", kind)});
+      return;
+    }
+    // PostgreSQL records what a default, a check, an index or a view calls. Which overload a
+    // call binds to is its to say: while another of the name remains, the call may be to that.
+    const QualifiedName& name = routine->key.name;
+    if (named.size() > 1) {
+      emit(op::DropRoutine{routine->key, routine->procedure, node.cascade});
+      return;
+    }
+    const auto calls = [&](const std::vector<SqlNameReference>& functions) {
+      return std::any_of(functions.begin(), functions.end(), [&](const SqlNameReference& used) { return qualified(used.names) == name; });
+    };
+    const auto users = expressions_using([&](const ExpressionFacts& facts) { return calls(facts.functions); });
+    std::string user = users.empty() ? std::string() : users[0].owner;
+    for (const auto& [view_name, view] : schema_.views()) {
+      if (user.empty() && mentions_identifier(view.query, name.name)) user = fmt::format("view `{}`", view_name);
+    }
+    if (!user.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, to_string(routine->key), user);
+      diagnostic.notes.push_back({{}, "change or drop that first"});
+      return;
+    }
+    emit(op::DropRoutine{routine->key, routine->procedure, node.cascade});
+  }
+
+  void operator()(const ast::CreateTrigger& node) {
+    if (!check_name(node.name)) return;
+    const Span span = node.definition.span;
+    const std::string definition(revision_.file->slice(span));
+    const TriggerFacts facts = read_trigger(definition);
+    if (facts.error) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)), fmt::format("trigger `{}`", node.name.text),
+                          facts.error->message);
+      return;
+    }
+    const QualifiedName table_name = qualified(facts.table);
+    const Span table_span{within(span, facts.table_offset).begin, std::max(within(span, facts.table_offset).end,
+                                                                           within(span, facts.table_end > 0 ? facts.table_end - 1 : 0).end)};
+    const Table* table = schema_.find_table(table_name);
+    if (table == nullptr) {
+      if (schema_.views().contains(table_name)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(table_span), to_string(table_name), revision_.id);
+        diagnostic.notes.push_back({{}, "it is a view: the language makes triggers on tables; one on a view stays a raw step"});
+        return;
+      }
+      report_unknown(DiagnosticKind::UnknownTable, table_span, to_string(table_name), names_of(schema_.tables()),
+                     sites_.relations.contains(table_name) ? &sites_.relations.at(table_name) : nullptr);
+      return;
+    }
+    if (facts.instead_of) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.name.span), fmt::format("trigger `{}`", node.name.text),
+                          "an INSTEAD OF trigger is a view's; a table's fires BEFORE or AFTER");
+      return;
+    }
+    Trigger trigger;
+    trigger.key = TriggerKey{table->name, node.name.text};
+    for (const auto& column : facts.columns) {
+      if (table->find_column(column) == nullptr) {
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(node.name.span), column, table->name, revision_.id);
+        return;
+      }
+      trigger.columns.insert(column);
+    }
+    for (const auto& reference : facts.when) {
+      const bool row = reference.names.size() == 2 && (reference.names[0] == "new" || reference.names[0] == "old");
+      if (!row || !facts.row) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, reference.offset)), fmt::format("trigger `{}`", node.name.text),
+                            facts.row ? "a trigger's WHEN condition reads its row's columns as NEW.column or OLD.column"
+                                      : "a statement trigger's WHEN condition cannot read column values");
+        return;
+      }
+      if (table->find_column(reference.names[1]) == nullptr) {
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), reference.names[1], table->name, revision_.id);
+        return;
+      }
+      trigger.columns.insert(reference.names[1]);
+    }
+    const QualifiedName function_name = qualified(facts.function);
+    const Span function_span = within(span, facts.function_offset);
+    const auto function = schema_.routines().find(RoutineKey{function_name, ""});
+    if (function == schema_.routines().end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownFunction, at(function_span), to_string(function_name) + "()", revision_.id);
+      diagnostic.notes.push_back({{}, "a trigger's function is the chain's own: `create function ... returns trigger` first"});
+      return;
+    }
+    if (function->second.procedure || function->second.returns != "trigger") {
+      diagnostics_.report(DiagnosticKind::NotATriggerFunction, at(function_span), to_string(function->first),
+                          function->second.procedure ? std::string("it is a procedure")
+                                                     : fmt::format("it returns `{}`, not `trigger`", function->second.returns));
+      return;
+    }
+    trigger.function = function->first;
+    const auto trim = [](std::string_view text) {
+      const auto begin = text.find_first_not_of(" \t\r\n");
+      if (begin == std::string_view::npos) return std::string();
+      return std::string(text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1));
+    };
+    trigger.before_table = trim(std::string_view(definition).substr(0, facts.table_offset));
+    trigger.after_table = trim(std::string_view(definition).substr(std::min(facts.table_end, definition.size())));
+    trigger.origin = {revision_.id, at(node.name.span)};
+    const auto old = schema_.triggers().find(trigger.key);
+    if (old != schema_.triggers().end() && !node.or_replace) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateTrigger, at(node.name.span), node.name.text, table->name, revision_.id);
+      diagnostic.notes.push_back({old->second.origin.where, fmt::format("created here, by revision {}", old->second.origin.revision)});
+      return;
+    }
+    emit(op::CreateTrigger{std::move(trigger), old != schema_.triggers().end()});
+  }
+
+  const Trigger* find_trigger(const Table& table, const ast::Name& name, bool if_exists) {
+    const auto found = schema_.triggers().find(TriggerKey{table.name, name.text});
+    if (found != schema_.triggers().end()) return &found->second;
+    std::vector<std::string> names;
+    for (const Trigger* trigger : schema_.triggers_on(table.name)) names.push_back(trigger->key.name);
+    if (if_exists) {
+      nothing_to_drop(name.span, fmt::format("table `{}` has no trigger `{}`", table.name, name.text), name.text, names);
+      return nullptr;
+    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTrigger, at(name.span), name.text, table.name, revision_.id);
+    if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+    return nullptr;
+  }
+
+  void operator()(const ast::DropTrigger& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const Trigger* trigger = find_trigger(*table, node.name, node.if_exists);
+    if (trigger == nullptr) return;
+    emit(op::DropTrigger{trigger->key});
+  }
+
+  void operator()(const ast::EnableTrigger& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const Trigger* trigger = find_trigger(*table, node.trigger, false);
+    if (trigger == nullptr) return;
+    emit(op::EnableTrigger{trigger->key, node.enabled});
   }
 
   void operator()(const ast::RenameView& node) {
@@ -2248,6 +2630,13 @@ class StatementChecker {
         found.in_extension = entry.extension;
       }
     }
+    if (schema != "pg_catalog") {
+      for (const Routine* routine : routines_named(qualified(names))) {
+        if (routine->procedure) continue;
+        found.exists = true;
+        found.immutable = found.immutable || routine->volatility == "immutable";
+      }
+    }
     if (!found.exists && schema != "pg_catalog" && sites_.raw_functions.contains(name)) {
       found.exists = true;
       found.immutable = true;  // its declaration is PostgreSQL's to check
@@ -2961,6 +3350,16 @@ class StatementChecker {
   }
 
   // A view that uses column `column` of `relation`, or none.
+  bool used_by_trigger(const Table& table, const ast::Name& column, std::string_view why) {
+    for (const Trigger* trigger : schema_.triggers_on(table.name)) {
+      if (!trigger->columns.contains(column.text)) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByTrigger, at(column.span), column.text, table.name, trigger->key.name, why);
+      diagnostic.notes.push_back({{}, "drop the trigger first, and create it again after"});
+      return true;
+    }
+    return false;
+  }
+
   const View* view_using(const QualifiedName& relation, const std::string& column) const {
     for (const View* view : schema_.views_reading(relation)) {
       if (view->uses.contains({relation, column})) return view;

@@ -11,6 +11,7 @@
 
 #include "compiler/operations.hpp"
 #include "compiler/render_sql.hpp"
+#include "compiler/sql_parser.hpp"
 #include "dsl/grammar.hpp"
 #include "postgres/history_tables.hpp"
 #include "postgres/scratch_schema.hpp"
@@ -187,17 +188,43 @@ WHERE v.relkind IN ('v', 'm')
 ORDER BY 1, 2, 3, 4
 )sql";
 
+// Functions and procedures, their definitions after their names (`(a integer) RETURNS ...`),
+// and their argument types as the compiler keys them.
+constexpr std::string_view routines_sql = R"sql(
+SELECT n.nspname, p.proname, p.prokind = 'p',
+       rtrim(substr(def, length(format('CREATE OR REPLACE %s %I.%I', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                                       n.nspname, p.proname)) + 1), E' \n'),
+       COALESCE((SELECT string_agg(format_type(a.t, NULL), ', ' ORDER BY a.i) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, i)), ''),
+       CASE WHEN p.prokind = 'p' THEN '' ELSE CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL) END,
+       EXISTS (SELECT 1 FROM pg_class rc WHERE rc.reltype = ANY (p.proargtypes::oid[] || p.prorettype) AND rc.relkind IN ('r', 'p', 'v', 'm'))
+FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace, LATERAL (SELECT pg_get_functiondef(p.oid) AS def) f
+WHERE p.prokind IN ('f', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 5
+)sql";
+
+// Triggers on tables, each as PostgreSQL prints it after its name.
+constexpr std::string_view triggers_sql = R"sql(
+SELECT ut.nspname, ut.relname, t.tgname,
+       substr(pg_get_triggerdef(t.oid), length(format('CREATE TRIGGER %I ', t.tgname)) + 1), t.tgenabled
+FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinternal AND NOT t.tgisinternal
+ORDER BY 1, 2, 3
+)sql";
+
 // What the language cannot say yet, named for the user.
 constexpr std::string_view left_out_sql = R"sql(
 SELECT format('foreign table %I.%I', nspname, relname)
   FROM user_class WHERE relkind = 'f'
 UNION ALL
-SELECT format('function %I.%s(%s)', n.nspname, quote_ident(p.proname), pg_get_function_identity_arguments(p.oid))
-  FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
-  WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+SELECT format('trigger %I on %I.%I', t.tgname, c.nspname, c.relname)
+  FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND c.relkind NOT IN ('r', 'p')
 UNION ALL
-SELECT format('trigger %I on %I.%I', t.tgname, ut.nspname, ut.relname)
-  FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinternal
+SELECT format('%s trigger %I on %I.%I', CASE t.tgenabled WHEN 'R' THEN 'replica' ELSE 'always' END, t.tgname, ut.nspname, ut.relname)
+  FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinternal AND t.tgenabled IN ('R', 'A')
+UNION ALL
+SELECT format('disabled foreign key triggers of %I.%I (disable trigger all)', ut.nspname, ut.relname)
+  FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE t.tgisinternal AND t.tgenabled = 'D'
+  GROUP BY ut.nspname, ut.relname
 UNION ALL
 SELECT format('range type %I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
@@ -335,6 +362,7 @@ class Reader {
     }
     read_indexes();
     read_views();
+    read_routines_and_triggers();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
     return std::move(result_);
   }
@@ -402,6 +430,58 @@ class Reader {
     for (auto& [_, view] : views) ordered.push_back(&view);
     std::stable_sort(ordered.begin(), ordered.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
     for (View* view : ordered) apply_operation(op::CreateView{std::move(*view), false}, result_.schema);
+  }
+
+  // What the compiler keeps of a routine, read back from its definition as PostgreSQL prints it.
+  void read_routines_and_triggers() {
+    for (const auto& row : rows(routines_sql)) {
+      const bool procedure = row[2] == "t";
+      const RoutineFacts facts = read_routine(row[3], procedure);
+      const QualifiedName name = name_in(row[0], row[1]);
+      if (facts.error) {
+        left_out(fmt::format("{} {}({}): {}", procedure ? "procedure" : "function", name, row[4], facts.error->message));
+        continue;
+      }
+      Routine routine;
+      routine.key = RoutineKey{name, row[4]};
+      routine.procedure = procedure;
+      routine.definition = row[3];
+      routine.language = facts.language;
+      routine.volatility = facts.volatility;
+      routine.body = facts.body;
+      for (const auto& argument : facts.arguments) {
+        if (argument.mode == 'i' || argument.mode == 'b' || argument.mode == 'v' || (procedure && argument.mode == 'o')) {
+          routine.argument_names.push_back(argument.name);
+        }
+      }
+      routine.returns = row[5];
+      routine.reads_row_types = row[6] == "t";
+      apply_operation(op::CreateRoutine{std::move(routine), false}, result_.schema);
+    }
+    for (const auto& row : rows(triggers_sql)) {
+      const TriggerFacts facts = read_trigger(row[3]);
+      if (facts.error) {
+        left_out(fmt::format("trigger {} on {}: {}", row[2], name_in(row[0], row[1]), facts.error->message));
+        continue;
+      }
+      Trigger trigger;
+      trigger.key = TriggerKey{name_in(row[0], row[1]), row[2]};
+      const auto trim = [](std::string_view text) {
+        const auto begin = text.find_first_not_of(" \t\r\n");
+        if (begin == std::string_view::npos) return std::string();
+        return std::string(text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1));
+      };
+      trigger.before_table = trim(std::string_view(row[3]).substr(0, facts.table_offset));
+      trigger.after_table = trim(std::string_view(row[3]).substr(std::min(facts.table_end, row[3].size())));
+      std::vector<std::string> function = facts.function;
+      trigger.function = RoutineKey{function.size() > 1 ? name_in(function[0], function.back()) : QualifiedName{"", function.back()}, ""};
+      for (const auto& column : facts.columns) trigger.columns.insert(column);
+      for (const auto& reference : facts.when) {
+        if (reference.names.size() == 2) trigger.columns.insert(reference.names[1]);
+      }
+      trigger.enabled = row[4] != "D";
+      apply_operation(op::CreateTrigger{std::move(trigger), false}, result_.schema);
+    }
   }
 
   // Composite types' names come first: a domain or an attribute may be of one.

@@ -17,6 +17,15 @@ class Inverter {
 
   Inverse operator()(const op::CreateTable& o) const { return {{op::DropTable{o.table.name, false}}}; }
 
+  // A trigger as it was, disabled again if it was.
+  // (CREATE TRIGGER, `or replace` too, makes it enabled.)
+  static void make_again(const Trigger& trigger, Inverse& way_back, bool replace = false) {
+    Trigger enabled = trigger;
+    enabled.enabled = true;
+    way_back.operations.push_back(op::CreateTrigger{std::move(enabled), replace});
+    if (!trigger.enabled) way_back.operations.push_back(op::EnableTrigger{trigger.key, false});
+  }
+
   // The table, then its indexes, then the foreign keys of other tables that pointed at it.
   Inverse operator()(const op::DropTable& o) const {
     const Table* table = before_.find_table(o.name);
@@ -33,7 +42,50 @@ class Inverter {
     if (o.cascade) {
       for (View& view : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(view), false});
     }
+    for (const Trigger* trigger : before_.triggers_on(o.name)) make_again(*trigger, way_back);
     return way_back;
+  }
+
+  // The definition it replaced, or none.
+  Inverse operator()(const op::CreateRoutine& o) const {
+    if (const auto old = before_.routines().find(o.routine.key); old != before_.routines().end()) {
+      return {{op::CreateRoutine{old->second, true}}};
+    }
+    return {{op::DropRoutine{o.routine.key, o.routine.procedure, false}}};
+  }
+
+  // The routine, then the triggers its `cascade` dropped.
+  Inverse operator()(const op::DropRoutine& o) const {
+    const auto routine = before_.routines().find(o.key);
+    if (routine == before_.routines().end()) return {};
+    Inverse way_back{{op::CreateRoutine{routine->second, false}}};
+    if (o.cascade) {
+      for (const Trigger* trigger : before_.triggers_calling(o.key)) make_again(*trigger, way_back);
+    }
+    return way_back;
+  }
+
+  Inverse operator()(const op::CreateTrigger& o) const {
+    if (const auto old = before_.triggers().find(o.trigger.key); old != before_.triggers().end()) {
+      Inverse way_back;
+      make_again(old->second, way_back, true);
+      return way_back;
+    }
+    return {{op::DropTrigger{o.trigger.key}}};
+  }
+
+  Inverse operator()(const op::DropTrigger& o) const {
+    const auto trigger = before_.triggers().find(o.key);
+    if (trigger == before_.triggers().end()) return {};
+    Inverse way_back;
+    make_again(trigger->second, way_back);
+    return way_back;
+  }
+
+  Inverse operator()(const op::EnableTrigger& o) const {
+    const auto trigger = before_.triggers().find(o.key);
+    if (trigger == before_.triggers().end() || trigger->second.enabled == o.enabled) return {};
+    return {{op::EnableTrigger{o.key, trigger->second.enabled}}};
   }
 
   // The view it replaced, or none. PostgreSQL's `create or replace` cannot take back the columns

@@ -128,6 +128,15 @@ struct RenameView { QualifiedName from; std::string to; bool materialized = fals
 // Runs a materialized view's query again (`with_data`), or empties it.
 struct RefreshView { QualifiedName name; bool concurrently = false; bool with_data = true; };
 
+// A function or procedure made, or (`replace`) one of the same name and argument types given a
+// new definition.
+struct CreateRoutine { Routine routine; bool replace = false; };
+// `cascade` drops the triggers that call it too, as PostgreSQL does.
+struct DropRoutine { RoutineKey key; bool procedure = false; bool cascade = false; };
+struct CreateTrigger { Trigger trigger; bool replace = false; };
+struct DropTrigger { TriggerKey key; };
+struct EnableTrigger { TriggerKey key; bool enabled = true; };
+
 // What a data step's way back is: its own SQL, nothing it can be undone by, or nothing
 // derived (a `down { }` block says the revision's whole down, or this step is part of one).
 struct DataDown {
@@ -172,7 +181,8 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
-                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView>;
+                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView,
+                               op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {

@@ -300,6 +300,25 @@ class LanguageRenderer {
     add(fmt::format("refresh materialized view {}{}{};", o.concurrently ? "concurrently " : "", quote_qualified(o.name),
                     o.with_data ? "" : " with no data"));
   }
+  void operator()(const op::CreateRoutine& o) {
+    add(line_ended(fmt::format("create {}{} {}{}", o.replace ? "or replace " : "", o.routine.procedure ? "procedure" : "function",
+                          quote_qualified(o.routine.key.name), o.routine.definition)) + ";");
+  }
+  void operator()(const op::DropRoutine& o) {
+    add(fmt::format("drop {} {}({}){};", o.procedure ? "procedure" : "function", quote_qualified(o.key.name), o.key.arguments,
+                    o.cascade ? " cascade" : ""));
+  }
+  void operator()(const op::CreateTrigger& o) {
+    add(line_ended(fmt::format("create {}trigger {} {} {} {}", o.replace ? "or replace " : "", quote_identifier(o.trigger.key.name),
+                          o.trigger.before_table, quote_qualified(o.trigger.key.table), o.trigger.after_table)) + ";");
+  }
+  void operator()(const op::DropTrigger& o) {
+    add(fmt::format("drop trigger {} on {};", quote_identifier(o.key.name), quote_qualified(o.key.table)));
+  }
+  void operator()(const op::EnableTrigger& o) {
+    add(fmt::format("alter table {} {} trigger {};", quote_qualified(o.key.table), o.enabled ? "enable" : "disable",
+                    quote_identifier(o.key.name)));
+  }
   void operator()(const op::DeleteRows& o) {
     add(fmt::format("delete from {}{}{};", quote_qualified(o.table), where(o.where_sql), data_down(o.down)));
   }
@@ -314,6 +333,7 @@ class LanguageRenderer {
   static std::string alter_domain(const QualifiedName& domain) { return "alter domain " + quote_qualified(domain) + " "; }
   static std::string where(const std::optional<std::string>& condition) { return condition ? " where " + *condition : ""; }
   void add(std::string statement) { statements_.push_back(std::move(statement)); }
+
 
   std::vector<std::string>& statements_;
 };

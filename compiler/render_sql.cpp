@@ -256,6 +256,27 @@ std::string create_view_sql(const View& view, bool replace) {
                      view.materialized && !view.with_data ? " WITH NO DATA" : "");
 }
 
+std::string line_ended(std::string sql) {
+  const std::size_t last_line = sql.rfind('\n');
+  if (sql.find("--", last_line == std::string::npos ? 0 : last_line) != std::string::npos) sql += '\n';
+  return sql;
+}
+
+std::string create_routine_sql(const Routine& routine, bool replace) {
+  return line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
+                           quote_qualified(routine.key.name), routine.definition));
+}
+
+std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade) {
+  return fmt::format("DROP {} {}({}){}", procedure ? "PROCEDURE" : "FUNCTION", quote_qualified(key.name), key.arguments,
+                     cascade ? " CASCADE" : "");
+}
+
+std::string create_trigger_sql(const Trigger& trigger, bool replace) {
+  return line_ended(fmt::format("CREATE {}TRIGGER {} {} {} {}", replace ? "OR REPLACE " : "", quote_identifier(trigger.key.name),
+                           trigger.before_table, quote_qualified(trigger.key.table), trigger.after_table));
+}
+
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
   const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
                                                : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
@@ -264,8 +285,10 @@ std::string comment_sql(const QualifiedName& table, const std::string* column, c
 
 namespace {
 
-int creation_rank(ObjectKind kind) {
+int creation_rank(ObjectKind kind, std::uint32_t depth) {
   switch (kind) {
+    case ObjectKind::routine: return depth == 0 ? 4 : 8;
+    case ObjectKind::trigger: return 9;
     case ObjectKind::extension:
     case ObjectKind::schema: return 0;
     case ObjectKind::type: return 1;
@@ -292,6 +315,8 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::index: return "index";
     case ObjectKind::foreign_key: return "foreign key";
     case ObjectKind::view: return "view";
+    case ObjectKind::routine: return "function";
+    case ObjectKind::trigger: return "trigger";
   }
   return "object";
 }
@@ -304,6 +329,17 @@ ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constrain
 // Every view: few, and what one reads may have changed under it (a rename, a cascade).
 void add_views(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [name, view] : schema.views()) objects[{ObjectKind::view, name, {}, view.depth}] = create_view_sql(view);
+}
+// Every routine and trigger, as every view.
+void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
+  for (const auto& [key, routine] : schema.routines()) {
+    objects[{ObjectKind::routine, key.name, key.arguments, routine.reads_row_types ? 1u : 0u}] = create_routine_sql(routine);
+  }
+  for (const auto& [key, trigger] : schema.triggers()) {
+    std::string sql = create_trigger_sql(trigger);
+    if (!trigger.enabled) sql += ";\nALTER TABLE " + quote_qualified(key.table) + " DISABLE TRIGGER " + quote_identifier(key.name);
+    objects[{ObjectKind::trigger, key.table, key.name, 0}] = std::move(sql);
+  }
 }
 
 std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
@@ -326,19 +362,24 @@ void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& 
 
 bool ObjectKey::outside_default_schema() const { return kind == ObjectKind::schema || !name.schema.empty(); }
 
+int ObjectKey::rank() const { return creation_rank(kind, depth); }
+
 std::string ObjectKey::description() const {
   if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
+  if (kind == ObjectKind::trigger) return fmt::format("trigger {} on table {}", constraint, name);
+  if (kind == ObjectKind::routine) return fmt::format("function {}({})", name, constraint);
   return fmt::format("{} {}", kind_word(kind), name);
 }
 
 std::string ObjectKey::serialised() const {
-  std::string out = fmt::format("{}{}{} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', kind_word(kind),
+  std::string out = fmt::format("{}{}{} {}", rank(), outside_default_schema() ? '*' : ' ', kind_word(kind),
                                 quote_qualified(name));
   // Views sort after those they read: by depth, then name.
   if (kind == ObjectKind::view) {
-    out = fmt::format("{}{}view {:04} {}", creation_rank(kind), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
+    out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   }
-  if (kind == ObjectKind::foreign_key) out += " " + quote_identifier(constraint);
+  if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger) out += " " + quote_identifier(constraint);
+  if (kind == ObjectKind::routine) out += "(" + constraint + ")";
   return out;
 }
 
@@ -352,6 +393,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [name, sequence] : schema.sequences()) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
   add_views(schema, objects);
+  add_routines_and_triggers(schema, objects);
   return objects;
 }
 
@@ -400,11 +442,13 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
     }
   }
   add_views(schema, objects);
+  add_routines_and_triggers(schema, objects);
   return objects;
 }
 
 std::string schema_sql(const Schema& schema) {
-  std::string out;
+  // As the migrator's check rebuilds it: a function's body is checked when it runs.
+  std::string out = schema.routines().empty() ? "" : "SET check_function_bodies = off;\n\n";
   for (const auto& [_, sql] : schema_objects(schema)) out += sql + ";\n\n";
   if (out.ends_with("\n\n")) out.pop_back();
   return out;
@@ -591,11 +635,21 @@ class SqlRenderer {
                      o.with_data ? "" : " WITH NO DATA"));
   }
   void operator()(const op::DeleteRows& o) { emit(fmt::format("DELETE FROM {}{}", quote_qualified(o.table), where(o.where_sql))); }
+  void operator()(const op::CreateRoutine& o) { emit(create_routine_sql(o.routine, o.replace)); }
+  void operator()(const op::DropRoutine& o) { emit(drop_routine_sql(o.key, o.procedure, o.cascade)); }
+  void operator()(const op::CreateTrigger& o) { emit(create_trigger_sql(o.trigger, o.replace)); }
+  void operator()(const op::DropTrigger& o) {
+    emit(fmt::format("DROP TRIGGER {} ON {}", quote_identifier(o.key.name), quote_qualified(o.key.table)));
+  }
+  void operator()(const op::EnableTrigger& o) {
+    emit(fmt::format("ALTER TABLE {} {} TRIGGER {}", quote_qualified(o.key.table), o.enabled ? "ENABLE" : "DISABLE",
+                     quote_identifier(o.key.name)));
+  }
   void operator()(const op::RawSql& o) {
-    if (!o.outside_transaction) return emit(ended(o.sql));
+    if (!o.outside_transaction) return emit(line_ended(o.sql));
     // PostgreSQL runs a message of several statements as one transaction, which `vacuum` and
     // its kin refuse: each statement is a step of its own, run on its own.
-    for (auto& sql : split_statements(o.sql)) steps_.push_back({ended(std::move(sql)), line_, false, {}, false});
+    for (auto& sql : split_statements(o.sql)) steps_.push_back({line_ended(std::move(sql)), line_, false, {}, false});
   }
 
  private:
@@ -605,14 +659,6 @@ class SqlRenderer {
 
   static std::string alter_domain(const QualifiedName& domain) { return "ALTER DOMAIN " + quote_qualified(domain) + " "; }
   static std::string where(const std::optional<std::string>& condition) { return condition ? " WHERE " + *condition : ""; }
-
-  // Raw SQL whose last line may end in a `--` comment ends with a line end: the `;` the
-  // migrator and the offline script write after each step would be inside the comment.
-  static std::string ended(std::string sql) {
-    const std::size_t last_line = sql.rfind('\n');
-    if (sql.find("--", last_line == std::string::npos ? 0 : last_line) != std::string::npos) sql += '\n';
-    return sql;
-  }
 
   void emit(std::string sql) { steps_.push_back({std::move(sql), line_, true, {}, false}); }
 

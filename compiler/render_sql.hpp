@@ -82,6 +82,16 @@ std::string create_sequence_sql(const Sequence& sequence);
 // CREATE [OR REPLACE] [MATERIALIZED] VIEW ... AS <query> [WITH NO DATA].
 std::string create_view_sql(const View& view, bool replace = false);
 
+// SQL as written, whose last line may end in a `--` comment, with a line end after it: a `;`
+// written after would be inside the comment.
+std::string line_ended(std::string sql);
+
+// CREATE [OR REPLACE] FUNCTION|PROCEDURE name <definition as written>.
+std::string create_routine_sql(const Routine& routine, bool replace = false);
+std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade = false);
+// CREATE [OR REPLACE] TRIGGER name <as written> ON table <as written>.
+std::string create_trigger_sql(const Trigger& trigger, bool replace = false);
+
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
 
@@ -89,18 +99,23 @@ std::string comment_sql(const QualifiedName& table, const std::string* column, c
 // schemas, enum types, domains (which may be over an enum), composite types (whose attributes
 // may be of either), sequences, tables, indexes, foreign keys (which may point anywhere), then
 // views, each after those it reads (by depth).
-enum class ObjectKind { extension, schema, type, domain, composite, sequence, table, index, foreign_key, view };
+// Functions come before the tables whose defaults and checks may call them, unless their
+// signature names a table's row type (depth 1): then after the tables. Triggers come last.
+enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, view, trigger };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.
 struct ObjectKey {
   ObjectKind kind = ObjectKind::table;
   QualifiedName name;
-  std::string constraint;  // a foreign key's own name
+  std::string constraint;  // a foreign key's own name, a trigger's, a routine's argument types
   std::uint32_t depth = 0;  // a view's (View::depth): views come after those they read
 
+  // The digit its serialised key starts with.
+  int rank() const;
   friend auto operator<=>(const ObjectKey& a, const ObjectKey& b) {
-    return std::tie(a.kind, a.depth, a.name, a.constraint) <=> std::tie(b.kind, b.depth, b.name, b.constraint);
+    return std::tuple(a.rank(), a.kind, a.depth, std::tie(a.name, a.constraint)) <=>
+           std::tuple(b.rank(), b.kind, b.depth, std::tie(b.name, b.constraint));
   }
   friend bool operator==(const ObjectKey&, const ObjectKey&) = default;
 

@@ -168,6 +168,10 @@ void Schema::roll_back(Savepoint savepoint) {
             previous.value ? put_extension(std::move(*previous.value)) : erase_extension(key);
           } else if constexpr (std::is_same_v<Value, View>) {
             previous.value ? put_view(std::move(*previous.value)) : erase_view(key);
+          } else if constexpr (std::is_same_v<Value, Routine>) {
+            previous.value ? put_routine(std::move(*previous.value)) : erase_routine(key);
+          } else if constexpr (std::is_same_v<Value, Trigger>) {
+            previous.value ? put_trigger(std::move(*previous.value)) : erase_trigger(key);
           } else {
             previous.value ? put_schema(key, std::move(*previous.value)) : erase_schema(key);
           }
@@ -337,6 +341,42 @@ void Schema::put_view(View view) {
 void Schema::erase_view(const QualifiedName& name) {
   remember(views_, name);
   views_.erase(name);
+}
+
+void Schema::put_routine(Routine routine) {
+  remember(routines_, routine.key);
+  const RoutineKey key = routine.key;
+  routines_.insert_or_assign(key, std::move(routine));
+}
+
+void Schema::erase_routine(const RoutineKey& key) {
+  remember(routines_, key);
+  routines_.erase(key);
+}
+
+void Schema::put_trigger(Trigger trigger) {
+  remember(triggers_, trigger.key);
+  const TriggerKey key = trigger.key;
+  triggers_.insert_or_assign(key, std::move(trigger));
+}
+
+void Schema::erase_trigger(const TriggerKey& key) {
+  remember(triggers_, key);
+  triggers_.erase(key);
+}
+
+std::vector<const Trigger*> Schema::triggers_on(const QualifiedName& table) const {
+  std::vector<const Trigger*> found;
+  for (auto it = triggers_.lower_bound({table, ""}); it != triggers_.end() && it->first.table == table; ++it) found.push_back(&it->second);
+  return found;
+}
+
+std::vector<const Trigger*> Schema::triggers_calling(const RoutineKey& routine) const {
+  std::vector<const Trigger*> found;
+  for (const auto& [_, trigger] : triggers_) {
+    if (trigger.function == routine) found.push_back(&trigger);
+  }
+  return found;
 }
 
 std::vector<const View*> Schema::views_reading(const QualifiedName& relation) const {

@@ -203,6 +203,45 @@ struct View {
   Origin origin;
 };
 
+// A function or procedure. PostgreSQL tells overloads apart by the types of their arguments.
+struct RoutineKey {
+  QualifiedName name;
+  std::string arguments;  // the identity argument types as format_type() prints them, ", " between
+  friend auto operator<=>(const RoutineKey&, const RoutineKey&) = default;
+};
+inline std::string to_string(const RoutineKey& key) { return to_string(key.name) + "(" + key.arguments + ")"; }
+
+struct Routine {
+  RoutineKey key;
+  bool procedure = false;
+  std::string definition;  // as written after its name: arguments, `returns`, language, body...
+  std::string returns;     // as format_type() prints it, `setof` first; empty for a procedure
+  std::string language;
+  std::string volatility;
+  std::string body;  // the text of its AS clause, however quoted
+  std::vector<std::string> argument_names;  // of its identity arguments, "" where unnamed
+  bool reads_row_types = false;  // a table's row type is among its argument or result types
+  std::set<QualifiedName> row_types;  // those tables (or views), where the compiler knows them
+  Origin origin;
+};
+
+// A trigger, known by its name and its table. Its definition is kept as written around the
+// table's name, so that a rename of the table is followed as PostgreSQL follows it.
+struct TriggerKey {
+  QualifiedName table;
+  std::string name;
+  friend auto operator<=>(const TriggerKey&, const TriggerKey&) = default;
+};
+struct Trigger {
+  TriggerKey key;
+  std::string before_table;  // `before update of a on`
+  std::string after_table;   // `for each row execute function touch()`
+  RoutineKey function;
+  std::set<std::string> columns;  // the table's columns it names (`update of`, `when`)
+  bool enabled = true;
+  Origin origin;
+};
+
 class SchemaMutator;
 
 // The schema's objects by name. Read freely; only apply_operation() (compiler/operations.hpp) writes, so
@@ -219,6 +258,10 @@ class Schema {
   const std::map<std::string, Extension>& extensions() const { return extensions_; }
   const std::map<std::string, Origin>& schemas() const { return schemas_; }  // beside `public`, which always exists
   const std::map<QualifiedName, View>& views() const { return views_; }
+  const std::map<RoutineKey, Routine>& routines() const { return routines_; }
+  const std::map<TriggerKey, Trigger>& triggers() const { return triggers_; }
+  std::vector<const Trigger*> triggers_on(const QualifiedName& table) const;
+  std::vector<const Trigger*> triggers_calling(const RoutineKey& routine) const;
   // The views that read `relation` (a table or a view), directly.
   std::vector<const View*> views_reading(const QualifiedName& relation) const;
 
@@ -273,6 +316,10 @@ class Schema {
   void erase_schema(const std::string& name);
   void put_view(View view);
   void erase_view(const QualifiedName& name);
+  void put_routine(Routine routine);
+  void erase_routine(const RoutineKey& key);
+  void put_trigger(Trigger trigger);
+  void erase_trigger(const TriggerKey& key);
 
   // The object a name held before a change: restored as it was on roll back.
   template <typename Key, typename Value>
@@ -284,7 +331,8 @@ class Schema {
                                     Previous<QualifiedName, EnumType>, Previous<QualifiedName, Domain>,
                                     Previous<QualifiedName, CompositeType>, Previous<QualifiedName, Sequence>,
                                     Previous<std::string, Extension>, Previous<std::string, Origin>,
-                                    Previous<QualifiedName, View>>;
+                                    Previous<QualifiedName, View>, Previous<RoutineKey, Routine>,
+                                    Previous<TriggerKey, Trigger>>;
   template <typename Key, typename Value>
   void remember(std::map<Key, Value>& map, const Key& key);
 
@@ -299,6 +347,8 @@ class Schema {
   std::map<std::string, Extension> extensions_;
   std::map<std::string, Origin> schemas_;
   std::map<QualifiedName, View> views_;
+  std::map<RoutineKey, Routine> routines_;
+  std::map<TriggerKey, Trigger> triggers_;
 
   std::vector<JournalEntry> journal_;
   std::size_t open_savepoints_ = 0;

@@ -181,6 +181,11 @@ std::optional<Change> table_change(const std::string& table, const Json& command
     return Change{"alter table ... validate constraint", "alter table " + table + " validate constraint " + column};
   }
   if (subtype == "AT_AlterConstraint") return Change{"alter table ... alter constraint", "", no_statement_kept_apart};
+  if (subtype == "AT_EnableTrig") return Change{"alter table ... enable trigger", "alter table " + table + " enable trigger " + column};
+  if (subtype == "AT_DisableTrig") return Change{"alter table ... disable trigger", "alter table " + table + " disable trigger " + column};
+  if (subtype == "AT_EnableAlwaysTrig" || subtype == "AT_EnableReplicaTrig") {
+    return Change{"alter table ... enable always/replica trigger", "", no_statement_kept_apart};
+  }
   if (subtype == "AT_AddIndexConstraint" || subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition" ||
       subtype == "AT_DetachPartitionFinalize" || subtype == "AT_AddInherit" || subtype == "AT_DropInherit" ||
       subtype == "AT_AddOf" || subtype == "AT_DropOf" || subtype == "AT_SetLogged" || subtype == "AT_SetUnLogged" ||
@@ -273,6 +278,18 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (subtype == "X") return Change{"alter domain ... drop constraint", domain + "drop constraint " + quote_identifier(text_field(node, "name"))};
     return Change{"alter domain", "", no_statement_kept_apart};
   }
+  if (kind == "CreateFunctionStmt") {
+    const bool procedure = flag(node, "is_procedure");
+    return Change{std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure" : "function"),
+                  std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure " : "function ") +
+                      written_names(string_list(node.value("funcname", Json::array()))) + "(...) ..."};
+  }
+  if (kind == "CreateTrigStmt") {
+    if (flag(node, "isconstraint")) return Change{"create constraint trigger", "", no_statement_kept_apart};
+    return Change{std::string("create ") + (flag(node, "replace") ? "or replace " : "") + "trigger",
+                  std::string("create ") + (flag(node, "replace") ? "or replace " : "") + "trigger " +
+                      quote_identifier(text_field(node, "trigname")) + " ... on " + relation_name(node) + " ..."};
+  }
   if (kind == "CreateSeqStmt") return Change{"create sequence", "create sequence " + relation_name(node, "sequence") + " ..."};
   if (kind == "AlterSeqStmt") return Change{"alter sequence", "alter sequence " + relation_name(node, "sequence") + " ..."};
   if (kind == "CreateSchemaStmt") return Change{"create schema", "create schema " + quote_identifier(text_field(node, "schemaname"))};
@@ -302,8 +319,23 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
         {"OBJECT_TABLE", "table"},         {"OBJECT_INDEX", "index"},   {"OBJECT_TYPE", "type"},
         {"OBJECT_DOMAIN", "domain"},       {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_SCHEMA", "schema"},
         {"OBJECT_EXTENSION", "extension"}, {"OBJECT_VIEW", "view"}, {"OBJECT_MATVIEW", "materialized view"},
+        {"OBJECT_FUNCTION", "function"},   {"OBJECT_PROCEDURE", "procedure"}, {"OBJECT_TRIGGER", "trigger"},
     };
     const std::string type = text_field(node, "removeType");
+    if (type == "OBJECT_TRIGGER" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
+      const Json& object = node.value("objects", Json::array()).empty() ? Json::object() : node["objects"][0];
+      std::string statement;
+      if (type == "OBJECT_TRIGGER") {
+        auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
+        const std::string trigger = names.empty() ? "..." : quote_identifier(names.back());
+        if (!names.empty()) names.pop_back();
+        statement = "drop trigger " + trigger + " on " + written_names(names);
+      } else {
+        statement = std::string("drop ") + (type == "OBJECT_FUNCTION" ? "function " : "procedure ") +
+                    written_names(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array()))) + "(...)";
+      }
+      return Change{type == "OBJECT_TRIGGER" ? "drop trigger" : type == "OBJECT_FUNCTION" ? "drop function" : "drop procedure", statement};
+    }
     for (const auto& [objtype, word] : drops) {
       if (type != objtype) continue;
       std::string statement = "drop " + std::string(word) + (flag(node, "concurrent") ? " concurrently " : " ") +
@@ -366,19 +398,20 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
     const std::string name = temporary->value("relname", "");
     return {{name}};
   }
-  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt") {
+  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt" || kind == "CreateTrigStmt") {
     if (node.contains("relation")) return {relation_names(node)};
   }
   if (kind == "CommentStmt" || kind == "DropStmt") {
     std::vector<std::vector<std::string>> relations;
     const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
-    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX" && type != "OBJECT_VIEW" && type != "OBJECT_MATVIEW") {
+    if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX" && type != "OBJECT_VIEW" && type != "OBJECT_MATVIEW" &&
+        type != "OBJECT_TRIGGER") {
       return {};
     }
     const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
     for (const auto& object : objects) {
       auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
-      if (type == "OBJECT_COLUMN" && !names.empty()) names.pop_back();
+      if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER") && !names.empty()) names.pop_back();
       if (!names.empty()) relations.push_back(std::move(names));
     }
     return relations;
@@ -1664,6 +1697,222 @@ std::optional<SettingAssignment> setting_assignment(std::string_view statement) 
   assignment.value = *setting;
   assignment.local = *local == "true" || *local == "t" || *local == "on";
   return assignment;
+}
+
+
+namespace {
+
+SqlTypeName type_name_of(const Json& type, std::size_t prefix) {
+  SqlTypeName out;
+  out.names = string_list(type.value("names", Json::array()));
+  out.array_dimensions = type.value("arrayBounds", Json::array()).size();
+  out.setof = flag(type, "setof");
+  out.percent_type = flag(type, "pct_type");
+  const auto location = type.value("location", 0);
+  out.offset = location >= static_cast<int>(prefix) ? static_cast<std::size_t>(location) - prefix : 0;
+  return out;
+}
+
+char parameter_mode(const std::string& mode) {
+  if (mode == "FUNC_PARAM_OUT") return 'o';
+  if (mode == "FUNC_PARAM_INOUT") return 'b';
+  if (mode == "FUNC_PARAM_VARIADIC") return 'v';
+  if (mode == "FUNC_PARAM_TABLE") return 't';
+  return 'i';
+}
+
+std::optional<SqlError> error_within(const std::optional<SqlError>& error, std::size_t prefix, std::size_t length) {
+  if (!error) return std::nullopt;
+  return SqlError{error->offset >= prefix ? std::min(error->offset - prefix, length) : 0, error->message};
+}
+
+// The one statement of `text`, of kind `expected`, or why not.
+const Json* only_statement(const Tree& tree, std::string_view expected, std::optional<SqlError>& error) {
+  static const Json none = Json::array();
+  const auto found = tree.json.find("stmts");
+  const Json& statements = found != tree.json.end() && found->is_array() ? *found : none;
+  if (statements.size() != 1) {
+    error = SqlError{0, statements.empty() ? "it is empty" : "it holds more than one statement"};
+    return nullptr;
+  }
+  const auto [kind, node] = node_of(statements[0]);
+  if (kind != expected) {
+    error = SqlError{0, "it is not one definition"};
+    return nullptr;
+  }
+  return node;
+}
+
+// Where the PL/pgSQL parser's complaint points in the text: it names the token it stopped at
+// (`syntax error at or near "retrun"`) but gives no position.
+std::size_t plpgsql_error_offset(const std::string& text, const std::string& message, std::size_t from) {
+  const auto open = message.find("near \"");
+  if (open == std::string::npos) return from;
+  const auto close = message.find('"', open + 6);
+  if (close == std::string::npos) return from;
+  const auto found = text.find(message.substr(open + 6, close - open - 6), from);
+  return found == std::string::npos ? from : found;
+}
+
+// The columns `new.x` and `old.x` a trigger's WHEN condition names.
+void collect_row_columns(const Json& node, std::vector<SqlColumnReference>& out, std::size_t prefix) {
+  if (node.is_object()) {
+    if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
+      const auto fields = string_list(ref->value("fields", Json::array()));
+      const auto location = ref->value("location", 0);
+      out.push_back({fields, location >= static_cast<int>(prefix) ? static_cast<std::size_t>(location) - prefix : 0});
+      return;
+    }
+    for (const auto& [_, value] : node.items()) collect_row_columns(value, out, prefix);
+  } else if (node.is_array()) {
+    for (const auto& value : node) collect_row_columns(value, out, prefix);
+  }
+}
+
+// Where the relation name that starts at `start` ends: its parts and the dots between them, by
+// PostgreSQL's lexer.
+std::size_t name_end(const std::string& text, std::size_t start) {
+  std::size_t end = start;
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      bool in_name = false;
+      bool after_dot = false;
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token == PG_QUERY__TOKEN__SQL_COMMENT || token.token == PG_QUERY__TOKEN__C_COMMENT) continue;
+        if (!in_name) {
+          if (static_cast<std::size_t>(token.start) != start) continue;
+          in_name = true;
+          end = static_cast<std::size_t>(token.end);
+        } else if (token.token == PG_QUERY__TOKEN__ASCII_46 && !after_dot) {
+          after_dot = true;
+        } else if (after_dot) {
+          end = static_cast<std::size_t>(token.end);
+          after_dot = false;
+        } else {
+          break;
+        }
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  return end;
+}
+
+}  // namespace
+
+RoutineFacts read_routine(std::string_view definition, bool procedure) {
+  RoutineFacts facts;
+  const std::string prefix = procedure ? "CREATE PROCEDURE routine " : "CREATE FUNCTION routine ";
+  const std::string text = prefix + std::string(definition);
+  const Tree tree = parse(text);
+  if (tree.error) {
+    facts.error = error_within(tree.error, prefix.size(), definition.size());
+    return facts;
+  }
+  const Json* node = only_statement(tree, "CreateFunctionStmt", facts.error);
+  if (node == nullptr) return facts;
+  for (const auto& parameter : node->value("parameters", Json::array())) {
+    const Json& p = parameter.value("FunctionParameter", Json::object());
+    RoutineArgument argument;
+    argument.name = text_field(p, "name");
+    argument.mode = parameter_mode(text_field(p, "mode"));
+    argument.type = type_name_of(p.value("argType", Json::object()), prefix.size());
+    argument.has_default = p.contains("defexpr");
+    facts.arguments.push_back(std::move(argument));
+  }
+  if (node->contains("returnType")) facts.returns = type_name_of(node->at("returnType"), prefix.size());
+  std::optional<std::size_t> body_at;
+  std::set<std::string> given;
+  for (const auto& option : node->value("options", Json::array())) {
+    const Json& element = option.value("DefElem", Json::object());
+    const std::string name = text_field(element, "defname");
+    const auto location = static_cast<std::size_t>(std::max(0, element.value("location", 0)));
+    // PostgreSQL refuses the statement when it runs, not when it parses it.
+    if (name != "set" && !given.insert(name).second) {
+      facts.error = SqlError{location >= prefix.size() ? location - prefix.size() : 0, "conflicting or redundant options"};
+      return facts;
+    }
+    const Json& argument = element.value("arg", Json::object());
+    if (name == "language") {
+      facts.language = lowered(argument.value("String", Json::object()).value("sval", ""));
+      facts.language_offset = location >= prefix.size() ? location - prefix.size() : 0;
+    } else if (name == "volatility") {
+      facts.volatility = argument.value("String", Json::object()).value("sval", "volatile");
+    } else if (name == "as") {
+      body_at = location;
+      const auto items = argument.value("List", Json::object()).value("items", Json::array());
+      if (!items.empty()) facts.body = items[0].value("String", Json::object()).value("sval", "");
+    }
+  }
+  if (node->contains("sql_body")) facts.language = "sql";
+  if (facts.language.empty()) {
+    facts.error = SqlError{definition.size(), "it names no language (`language sql`, `language plpgsql`, ...)"};
+    return facts;
+  }
+  if (facts.language == "plpgsql") {
+    const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
+    if (result.error != nullptr) {
+      const std::string message = result.error->message;
+      const std::size_t at = plpgsql_error_offset(text, message, body_at.value_or(prefix.size()));
+      facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "PL/pgSQL: " + message};
+    }
+    pg_query_free_plpgsql_parse_result(result);
+  }
+  return facts;
+}
+
+ArgumentTypes read_argument_types(std::string_view arguments, bool procedure) {
+  ArgumentTypes out;
+  const std::string prefix = procedure ? "DROP PROCEDURE routine" : "DROP FUNCTION routine";
+  const std::string text = prefix + std::string(arguments);
+  const Tree tree = parse(text);
+  if (tree.error) {
+    out.error = error_within(tree.error, prefix.size(), arguments.size());
+    return out;
+  }
+  const Json* node = only_statement(tree, "DropStmt", out.error);
+  if (node == nullptr) return out;
+  for (const auto& object : node->value("objects", Json::array())) {
+    for (const auto& argument : object.value("ObjectWithArgs", Json::object()).value("objargs", Json::array())) {
+      out.types.push_back(type_name_of(argument.value("TypeName", Json::object()), prefix.size()));
+    }
+  }
+  return out;
+}
+
+TriggerFacts read_trigger(std::string_view definition) {
+  TriggerFacts facts;
+  const std::string prefix = "CREATE TRIGGER routine ";
+  const std::string text = prefix + std::string(definition);
+  const Tree tree = parse(text);
+  if (tree.error) {
+    facts.error = error_within(tree.error, prefix.size(), definition.size());
+    return facts;
+  }
+  const Json* node = only_statement(tree, "CreateTrigStmt", facts.error);
+  if (node == nullptr) return facts;
+  if (flag(*node, "isconstraint")) {
+    facts.error = SqlError{0, "a constraint trigger is not a trigger the language makes"};
+    return facts;
+  }
+  facts.table = relation_names(*node);
+  const auto location = static_cast<std::size_t>(std::max(0, node->value("relation", Json::object()).value("location", 0)));
+  facts.table_offset = location - std::min(location, prefix.size());
+  facts.table_end = name_end(text, location) - std::min(name_end(text, location), prefix.size());
+  facts.function = string_list(node->value("funcname", Json::array()));
+  facts.columns = string_list(node->value("columns", Json::array()));
+  if (node->contains("whenClause")) collect_row_columns(node->at("whenClause"), facts.when, prefix.size());
+  facts.row = flag(*node, "row");
+  facts.instead_of = (node->value("timing", 0) & 64) != 0;
+  facts.transition_tables = node->contains("transitionRels");
+  // The function's name, where written: after the last EXECUTE.
+  const auto function_at = text.rfind(facts.function.back());
+  facts.function_offset = function_at == std::string::npos || function_at < prefix.size() ? 0 : function_at - prefix.size();
+  return facts;
 }
 
 }  // namespace migc

@@ -130,6 +130,59 @@ struct QueryFacts {
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);
 
+// A type as PostgreSQL's parser names it in a routine's signature: `int` is pg_catalog.int4.
+struct SqlTypeName {
+  std::vector<std::string> names;
+  std::size_t array_dimensions = 0;
+  bool setof = false;
+  bool percent_type = false;  // `t.c%type`: names are the column's
+  std::size_t offset = 0;
+};
+struct RoutineArgument {
+  std::string name;
+  // 'i' in, 'o' out, 'b' inout, 'v' variadic, 't' a column of `returns table (...)`.
+  char mode = 'i';
+  SqlTypeName type;
+  bool has_default = false;
+};
+// What PostgreSQL's parser makes of a function's or procedure's definition: the text after its
+// name, `(a integer) returns integer language sql as $$ select a $$`. A PL/pgSQL body is read
+// by PostgreSQL's PL/pgSQL parser too.
+struct RoutineFacts {
+  std::optional<SqlError> error;
+  std::vector<RoutineArgument> arguments;
+  std::optional<SqlTypeName> returns;  // none for a procedure
+  std::string language;                // lower case; "sql" for a body in SQL's own syntax
+  std::size_t language_offset = 0;
+  std::string volatility = "volatile";
+  std::string body;  // the AS clause's text; empty for a body in SQL's own syntax
+};
+RoutineFacts read_routine(std::string_view definition, bool procedure);
+
+// The argument types a `drop function f(...)` names (OUT arguments left out, as PostgreSQL
+// does): `arguments` is the text with its parentheses.
+struct ArgumentTypes {
+  std::optional<SqlError> error;
+  std::vector<SqlTypeName> types;
+};
+ArgumentTypes read_argument_types(std::string_view arguments, bool procedure);
+
+// What PostgreSQL's parser makes of a trigger's definition: the text after its name,
+// `before update on tasks for each row execute function touch()`.
+struct TriggerFacts {
+  std::optional<SqlError> error;
+  std::vector<std::string> table;  // schema first when qualified
+  std::size_t table_offset = 0, table_end = 0;
+  std::vector<std::string> function;
+  std::size_t function_offset = 0;
+  std::vector<std::string> columns;       // `update of a, b`
+  std::vector<SqlColumnReference> when;   // the columns its WHEN condition reads, `new.a`
+  bool row = false;
+  bool instead_of = false;
+  bool transition_tables = false;  // `referencing new table as ...`
+};
+TriggerFacts read_trigger(std::string_view definition);
+
 // What a raw statement does, as far as a revision's checks care.
 struct SqlStatement {
   std::size_t offset = 0;  // into the text given

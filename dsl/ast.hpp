@@ -466,6 +466,47 @@ struct RefreshView : Located {
   bool with_data = true;  // `with no data` empties it
 };
 
+// `create [or replace] function|procedure f <definition>`: the definition (arguments, `returns`,
+// `language`, the body and the rest) is PostgreSQL's SQL, captured by its lexer up to the
+// statement's end and read by its parser.
+struct CreateRoutine : Located {
+  bool or_replace = false;
+  bool procedure = false;
+  ObjectName name;
+  Expression definition;
+};
+
+// `drop function|procedure [if exists] f [(argument types)] [cascade]`.
+struct DropRoutine : Located {
+  bool procedure = false;
+  bool if_exists = false;
+  ObjectName name;
+  std::optional<Expression> arguments;  // with its parentheses
+  bool cascade = false;
+};
+
+// `create [or replace] trigger t <definition>`: `before update on tasks for each row execute
+// function f()`, PostgreSQL's SQL from the trigger's name to the statement's end.
+struct CreateTrigger : Located {
+  bool or_replace = false;
+  Name name;
+  Expression definition;
+};
+
+struct DropTrigger : Located {
+  bool if_exists = false;
+  Name name;
+  ObjectName table;
+  bool cascade = false;
+};
+
+// alter table t enable|disable trigger x.
+struct EnableTrigger : Located {
+  ObjectName table;
+  Name trigger;
+  bool enabled = true;
+};
+
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
 // `execute outside transaction $$...$$` runs each of its statements on its own, outside any
 // transaction (for `vacuum` and its kin), and so stands alone in its revision.
@@ -483,7 +524,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
-                               RefreshView>;
+                               RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger>;
 
 struct Header : Located {
   StringLiteral id;

@@ -416,16 +416,29 @@ const x3::rule<create_view_id, ast::CreateView> create_view = "`view`";
 const x3::rule<drop_view_id, ast::DropView> drop_view = "`view`";
 const x3::rule<alter_view_id, ast::RenameView> alter_view = "`view`";
 const x3::rule<refresh_view_id, ast::RefreshView> refresh_view = "`refresh materialized view`";
+struct sql_definition_id;
+struct create_routine_id;
+struct drop_routine_id;
+struct create_trigger_id;
+struct drop_trigger_id;
+const x3::rule<sql_definition_id, ast::Expression> sql_definition = "definition";
+const x3::rule<create_routine_id, ast::CreateRoutine> create_routine = "`function` or `procedure`";
+const x3::rule<drop_routine_id, ast::DropRoutine> drop_routine = "`function` or `procedure`";
+const x3::rule<create_trigger_id, ast::CreateTrigger> create_trigger = "`trigger`";
+const x3::rule<drop_trigger_id, ast::DropTrigger> drop_trigger = "`trigger`";
 const x3::rule<create_target_id, ast::Statement> create_target =
-    "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view` or `materialized view`";
+    "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, "
+    "`function`, `procedure` or `trigger`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target =
-    "`table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view` or `materialized view`";
+    "`table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, `function`, "
+    "`procedure` or `trigger`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
-    "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `rename` or `alter column`";
+    "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `enable trigger`, "
+    "`disable trigger`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
@@ -666,7 +679,26 @@ const auto refresh_view_def = located[
     kw("refresh") > kw("materialized") > kw("view") > -kw("concurrently")[set(&ast::RefreshView::concurrently, true)] >
     qualified_name[assign(&ast::RefreshView::name)] >>
     -(kw("with") > (kw("data") | (kw("no") > kw("data"))[set(&ast::RefreshView::with_data, false)]))];
-const auto create_target_def = omit[create_view[assign_val()] | create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
+// The routine's definition and the trigger's are SQL to the statement's end, read by
+// PostgreSQL's parser in the checker.
+const auto sql_definition_def = located[sql_query];
+const auto create_routine_def = located[
+    -(kw("or") > kw("replace"))[set(&ast::CreateRoutine::or_replace, true)] >>
+    (kw("function") | kw("procedure")[set(&ast::CreateRoutine::procedure, true)]) >
+    qualified_name[assign(&ast::CreateRoutine::name)] > &lit('(') > sql_definition[assign(&ast::CreateRoutine::definition)]];
+const auto create_trigger_def = located[
+    -(kw("or") > kw("replace"))[set(&ast::CreateTrigger::or_replace, true)] >> kw("trigger") >
+    name[assign(&ast::CreateTrigger::name)] > sql_definition[assign(&ast::CreateTrigger::definition)]];
+const auto drop_routine_def = located[
+    (kw("function") | kw("procedure")[set(&ast::DropRoutine::procedure, true)]) >
+    -(kw("if") > kw("exists"))[set(&ast::DropRoutine::if_exists, true)] > qualified_name[assign(&ast::DropRoutine::name)] >>
+    -parenthesized_expression[assign(&ast::DropRoutine::arguments)] >>
+    -(kw("cascade")[set(&ast::DropRoutine::cascade, true)] | kw("restrict"))];
+const auto drop_trigger_def = located[
+    kw("trigger") > -(kw("if") > kw("exists"))[set(&ast::DropTrigger::if_exists, true)] > name[assign(&ast::DropTrigger::name)] >
+    kw("on") > qualified_name[assign(&ast::DropTrigger::table)] >>
+    -(kw("cascade")[set(&ast::DropTrigger::cascade, true)] | kw("restrict"))];
+const auto create_target_def = omit[create_routine[assign_val()] | create_trigger[assign_val()] | create_view[assign_val()] | create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
                                     create_domain[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
@@ -708,7 +740,7 @@ const auto drop_schema_def = located[
 const auto drop_domain_def = located[
     kw("domain") > qualified_name[assign(&ast::DropDomain::name)] >> -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
 const auto drop_target_def = omit[
-    drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
+    drop_routine[assign_val()] | drop_trigger[assign_val()] | drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
     drop_extension[assign_val()] |
     drop_sequence[assign_val()] | drop_schema[assign_val()]];
 
@@ -785,6 +817,14 @@ const auto alter_action_def = omit[
     (kw("drop") > ((kw("column") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropColumn>(&ast::DropColumn::column)]) |
                    (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
     (kw("validate") > kw("constraint") > name[named<ast::ValidateConstraint>(&ast::ValidateConstraint::name)]) |
+    (kw("enable") > kw("trigger") > name[named<ast::EnableTrigger>(&ast::EnableTrigger::trigger)]) |
+    (kw("disable") > kw("trigger") > name[([](auto& context) {
+       ast::EnableTrigger node;
+       node.span = x3::_attr(context).span;
+       node.trigger = std::move(x3::_attr(context));
+       node.enabled = false;
+       x3::_val(context) = std::move(node);
+     })]) |
     (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
                      rename_constraint[as_statement<ast::RenameConstraint>()] |
                      rename_column[as_statement<ast::RenameColumn>()])) |
@@ -920,6 +960,7 @@ const auto header_def = located[
     lit(';')];
 
 BOOST_SPIRIT_DEFINE(view_query, create_view, drop_view, alter_view, refresh_view)
+BOOST_SPIRIT_DEFINE(sql_definition, create_routine, drop_routine, create_trigger, drop_trigger)
 BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, on_conflict, update_rows, delete_rows)
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
                     drop_extension, alter_index_target)

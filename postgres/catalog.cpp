@@ -34,7 +34,11 @@ SELECT format('constraint on domain %s%I.%I %s', n.nspname, t.typname, co.connam
   FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
 UNION ALL
 -- A composite type is a relation of kind c, its attributes its columns.
-SELECT format('relation %s%I kind %s', c.nspname, c.relname, c.relkind) FROM user_class c
+-- An unlogged relation loses its rows in a crash; row level security filters them.
+SELECT format('relation %s%I kind %s%s%s%s', c.nspname, c.relname, c.relkind,
+              CASE WHEN c.relpersistence = 'u' THEN ' unlogged' ELSE '' END,
+              CASE WHEN c.relrowsecurity THEN ' row level security' ELSE '' END,
+              CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END) FROM user_class c
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'c')
 UNION ALL
 -- A view's query as PostgreSQL prints it (on one line), and whether a materialized view holds rows.
@@ -42,13 +46,15 @@ SELECT format('view %s%I as %s%s', c.nspname, c.relname, btrim(regexp_replace(pg
               CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' (no data)' ELSE '' END)
   FROM user_class c WHERE c.relkind IN ('v', 'm')
 UNION ALL
-SELECT format('column %s%I.%I %s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+SELECT format('column %s%I.%I %s%s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+              CASE WHEN a.attcollation <> t.typcollation THEN (SELECT format(' collate %I', collname) FROM pg_collation
+                                                                WHERE oid = a.attcollation) ELSE '' END,
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
               COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END
                        || pg_get_expr(d.adbin, d.adrelid), ''),
               CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
               COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), ''))
-  FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
+  FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
@@ -67,6 +73,28 @@ SELECT format('index %s%s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.in
                             END,
               CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END)
   FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
+UNION ALL
+-- A function or procedure as PostgreSQL prints it (line ends escaped); not an extension's.
+SELECT 'function ' || replace(replace(
+         CASE WHEN $1::text IS NOT NULL AND starts_with(def, head || quote_ident(n.real_nspname) || '.')
+              THEN head || substr(def, length(head || quote_ident(n.real_nspname) || '.') + 1) ELSE def END,
+         '\', '\\'), E'\n', '\n')
+  FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace,
+       LATERAL (SELECT pg_get_functiondef(p.oid) AS def,
+                       'CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END AS head) f
+  WHERE p.prokind IN ('f', 'p')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+UNION ALL
+-- A trigger, and whether it fires; the internal triggers behind foreign keys only where
+-- disabled (`disable trigger all`), which switches the keys' checks off.
+SELECT format('trigger %s%s', CASE WHEN $1::text IS NULL THEN pg_get_triggerdef(t.oid)
+                               ELSE replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ') END,
+              CASE t.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (replica)' WHEN 'A' THEN ' (always)' ELSE '' END)
+  FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
+UNION ALL
+SELECT format('internal triggers of %s%I disabled: %s', c.nspname, c.relname, count(*))
+  FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE t.tgisinternal AND t.tgenabled = 'D'
+  GROUP BY c.nspname, c.relname
 UNION ALL
 SELECT format('sequence %s%I %s start %s increment %s min %s max %s cache %s%s owned by %s', c.nspname, c.relname,
               format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
