@@ -76,6 +76,9 @@ class SchemaMutator {
     schema_.erase_routine(o.key);
   }
   void operator()(const op::CreateTrigger& o) { schema_.put_trigger(o.trigger); }
+  void operator()(const op::SetRowSecurity& o) {
+    change_table(o.table, [&](Table& table) { (o.forced ? table.force_row_security : table.row_security) = o.on; });
+  }
   void operator()(const op::DropTrigger& o) { schema_.erase_trigger(o.key); }
   void operator()(const op::EnableTrigger& o) {
     const auto found = schema_.triggers().find(o.key);

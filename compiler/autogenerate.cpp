@@ -104,7 +104,12 @@ class Differ {
         foreign_keys.push_back(op::AddConstraint{created_name, constraint});
         return true;
       });
+      const bool row_security = created.row_security;
+      const bool force_row_security = created.force_row_security;
+      created.row_security = created.force_row_security = false;  // CREATE TABLE makes neither
       add(op::CreateTable{std::move(created)});
+      if (row_security) add(op::SetRowSecurity{name, false, true});
+      if (force_row_security) add(op::SetRowSecurity{name, true, true});
     }
     for (const auto& [name, table] : model_.tables()) {
       if (const auto old = head_.tables().find(name); old != head_.tables().end()) alter_table(old->second, table, foreign_keys);
@@ -326,6 +331,8 @@ class Differ {
   }
 
   void alter_table(const Table& old, const Table& table, std::vector<Operation>& foreign_keys) {
+    if (old.row_security != table.row_security) add(op::SetRowSecurity{table.name, false, table.row_security});
+    if (old.force_row_security != table.force_row_security) add(op::SetRowSecurity{table.name, true, table.force_row_security});
     // Constraints that change or go are dropped first: they may hold on to columns that go.
     for (const auto& constraint : old.constraints) {
       const auto now = std::find_if(table.constraints.begin(), table.constraints.end(),

@@ -1691,6 +1691,14 @@ class StatementChecker {
     emit(op::DropTrigger{trigger->key});
   }
 
+  void operator()(const ast::SetRowSecurity& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    using Change = ast::SetRowSecurity::Change;
+    const bool forced = node.change == Change::force || node.change == Change::no_force;
+    emit(op::SetRowSecurity{table->name, forced, node.change == Change::enable || node.change == Change::force});
+  }
+
   void operator()(const ast::EnableTrigger& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;

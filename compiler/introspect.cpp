@@ -31,7 +31,8 @@ WITH user_namespace AS (
              ELSE n.nspname = $1::text END
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 ), user_class AS (
-  SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, c.relpersistence, c.reloptions, n.nspname
+  SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relacl, c.relrowsecurity, c.relforcerowsecurity, c.relpersistence,
+         c.reloptions, n.nspname
   FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
   WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -94,7 +95,8 @@ ORDER BY 1, 2
 )sql";
 
 constexpr std::string_view tables_sql = R"sql(
-SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispartition FROM user_table ORDER BY 2, 3
+SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispartition, relrowsecurity, relforcerowsecurity
+FROM user_table ORDER BY 2, 3
 )sql";
 
 constexpr std::string_view columns_sql = R"sql(
@@ -238,8 +240,6 @@ SELECT format('inheritance of table %I.%I', ut.nspname, ut.relname)
   FROM pg_inherits i JOIN user_table ut ON ut.oid = i.inhrelid WHERE NOT ut.relispartition
 UNION ALL
 SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class WHERE relacl IS NOT NULL
-UNION ALL
-SELECT format('row level security of %I.%I', nspname, relname) FROM user_table WHERE relrowsecurity
 UNION ALL
 SELECT format('policy %I on %I.%I', p.polname, ut.nspname, ut.relname) FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
 UNION ALL
@@ -545,6 +545,8 @@ class Reader {
       Table table;
       table.name = name_in(row[1], row[2]);
       if (!row[3].empty()) table.comment = row[3];
+      table.row_security = row[6] == "t";
+      table.force_row_security = row[7] == "t";
       if (row[4] == "p" || row[5] == "t") left_out(fmt::format("partitioning of table {}", table.name));
       table_oids_[row[0]] = table.name;
       tables_.emplace(row[0], std::move(table));

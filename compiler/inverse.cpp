@@ -30,7 +30,11 @@ class Inverter {
   Inverse operator()(const op::DropTable& o) const {
     const Table* table = before_.find_table(o.name);
     if (table == nullptr) return {};
-    Inverse way_back{{op::CreateTable{*table}}};
+    Table created = *table;
+    created.row_security = created.force_row_security = false;  // CREATE TABLE makes neither
+    Inverse way_back{{op::CreateTable{std::move(created)}}};
+    if (table->row_security) way_back.operations.push_back(op::SetRowSecurity{o.name, false, true});
+    if (table->force_row_security) way_back.operations.push_back(op::SetRowSecurity{o.name, true, true});
     for (const QualifiedName& name : before_.indexes_of(o.name)) way_back.operations.push_back(op::CreateIndex{before_.indexes().at(name), false});
     for (const QualifiedName& name : before_.referencing(o.name)) {
       for (const auto& constraint : before_.tables().at(name).constraints) {
@@ -80,6 +84,12 @@ class Inverter {
     Inverse way_back;
     make_again(trigger->second, way_back);
     return way_back;
+  }
+
+  Inverse operator()(const op::SetRowSecurity& o) const {
+    const Table* table = before_.find_table(o.table);
+    if (table == nullptr || (o.forced ? table->force_row_security : table->row_security) == o.on) return {};
+    return {{op::SetRowSecurity{o.table, o.forced, !o.on}}};
   }
 
   Inverse operator()(const op::EnableTrigger& o) const {

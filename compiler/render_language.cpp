@@ -312,6 +312,10 @@ class LanguageRenderer {
     add(line_ended(fmt::format("create {}trigger {} {} {} {}", o.replace ? "or replace " : "", quote_identifier(o.trigger.key.name),
                           o.trigger.before_table, quote_qualified(o.trigger.key.table), o.trigger.after_table)) + ";");
   }
+  void operator()(const op::SetRowSecurity& o) {
+    add(fmt::format("alter table {} {} row level security;", quote_qualified(o.table),
+                    o.forced ? (o.on ? "force" : "no force") : (o.on ? "enable" : "disable")));
+  }
   void operator()(const op::DropTrigger& o) {
     add(fmt::format("drop trigger {} on {};", quote_identifier(o.key.name), quote_qualified(o.key.table)));
   }

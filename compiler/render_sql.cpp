@@ -262,6 +262,11 @@ std::string line_ended(std::string sql) {
   return sql;
 }
 
+std::string row_security_sql(const op::SetRowSecurity& change) {
+  return fmt::format("ALTER TABLE {} {} ROW LEVEL SECURITY", quote_qualified(change.table),
+                     change.forced ? (change.on ? "FORCE" : "NO FORCE") : (change.on ? "ENABLE" : "DISABLE"));
+}
+
 std::string create_routine_sql(const Routine& routine, bool replace) {
   return line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
                            quote_qualified(routine.key.name), routine.definition));
@@ -347,7 +352,10 @@ std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA "
 std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
 
 void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
-  objects[key_of(ObjectKind::table, table.name)] = create_table_sql(table, false);
+  std::string sql = create_table_sql(table, false);
+  if (table.row_security) sql += ";\n" + row_security_sql({table.name, false, true});
+  if (table.force_row_security) sql += ";\n" + row_security_sql({table.name, true, true});
+  objects[key_of(ObjectKind::table, table.name)] = std::move(sql);
   for (const auto& constraint : table.constraints) {
     if (constraint.kind == ConstraintKind::foreign_key) {
       objects[foreign_key_of(table.name, constraint)] = add_constraint_sql(table.name, constraint);
@@ -638,6 +646,7 @@ class SqlRenderer {
   void operator()(const op::CreateRoutine& o) { emit(create_routine_sql(o.routine, o.replace)); }
   void operator()(const op::DropRoutine& o) { emit(drop_routine_sql(o.key, o.procedure, o.cascade)); }
   void operator()(const op::CreateTrigger& o) { emit(create_trigger_sql(o.trigger, o.replace)); }
+  void operator()(const op::SetRowSecurity& o) { emit(row_security_sql(o)); }
   void operator()(const op::DropTrigger& o) {
     emit(fmt::format("DROP TRIGGER {} ON {}", quote_identifier(o.key.name), quote_qualified(o.key.table)));
   }

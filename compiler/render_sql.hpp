@@ -86,6 +86,9 @@ std::string create_view_sql(const View& view, bool replace = false);
 // written after would be inside the comment.
 std::string line_ended(std::string sql);
 
+// ALTER TABLE ... ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY.
+std::string row_security_sql(const op::SetRowSecurity& change);
+
 // CREATE [OR REPLACE] FUNCTION|PROCEDURE name <definition as written>.
 std::string create_routine_sql(const Routine& routine, bool replace = false);
 std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade = false);

@@ -110,6 +110,8 @@ struct Table {
   Origin origin;
   bool has_rows = false;  // some revision inserted rows (raw SQL is not looked into)
   std::optional<std::string> comment;
+  bool row_security = false;        // `enable row level security`: its policies filter rows
+  bool force_row_security = false;  // and its owner's too
 
   const Column* find_column(const std::string& column) const;
   const Constraint* primary_key() const;

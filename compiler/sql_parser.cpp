@@ -181,6 +181,10 @@ std::optional<Change> table_change(const std::string& table, const Json& command
     return Change{"alter table ... validate constraint", "alter table " + table + " validate constraint " + column};
   }
   if (subtype == "AT_AlterConstraint") return Change{"alter table ... alter constraint", "", no_statement_kept_apart};
+  if (subtype == "AT_EnableRowSecurity") return Change{"alter table ... enable row level security", "alter table " + table + " enable row level security"};
+  if (subtype == "AT_DisableRowSecurity") return Change{"alter table ... disable row level security", "alter table " + table + " disable row level security"};
+  if (subtype == "AT_ForceRowSecurity") return Change{"alter table ... force row level security", "alter table " + table + " force row level security"};
+  if (subtype == "AT_NoForceRowSecurity") return Change{"alter table ... no force row level security", "alter table " + table + " no force row level security"};
   if (subtype == "AT_EnableTrig") return Change{"alter table ... enable trigger", "alter table " + table + " enable trigger " + column};
   if (subtype == "AT_DisableTrig") return Change{"alter table ... disable trigger", "alter table " + table + " disable trigger " + column};
   if (subtype == "AT_EnableAlwaysTrig" || subtype == "AT_EnableReplicaTrig") {

@@ -500,6 +500,13 @@ struct DropTrigger : Located {
   bool cascade = false;
 };
 
+// alter table t enable|disable|force|no force row level security.
+struct SetRowSecurity : Located {
+  enum class Change { enable, disable, force, no_force };
+  ObjectName table;
+  Change change = Change::enable;
+};
+
 // alter table t enable|disable trigger x.
 struct EnableTrigger : Located {
   ObjectName table;
@@ -524,7 +531,8 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
-                               RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger>;
+                               RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
+                               SetRowSecurity>;
 
 struct Header : Located {
   StringLiteral id;

@@ -438,7 +438,7 @@ const x3::rule<drop_target_id, ast::Statement> drop_target =
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `enable trigger`, "
-    "`disable trigger`, `rename` or `alter column`";
+    "`disable trigger`, `enable`, `disable` or `[no] force row level security`, `rename` or `alter column`";
 const x3::rule<alter_table_id, AlterTable> alter_table = "`table`";
 const x3::rule<execute_sql_id, ast::ExecuteSql> execute_sql = "`execute`";
 const x3::rule<statement_id, ast::Statement> statement =
@@ -801,6 +801,16 @@ const auto alter_column_def = omit[
                       std::get<ast::DropIdentity>(x3::_val(context)).if_exists = true;
                     })]) |
                    kw("expression")[([](auto& context) { x3::_val(context) = ast::DropExpression{}; })]))];
+// `row level security`, located: the alter action it ends.
+const auto row_level_security = as<ast::Name>("`row level security`", located[kw("row") > kw("level") > kw("security")]);
+const auto row_security = [](ast::SetRowSecurity::Change change) {
+  return [change](auto& context) {
+    ast::SetRowSecurity node;
+    node.span = x3::_attr(context).span;
+    node.change = change;
+    x3::_val(context) = std::move(node);
+  };
+};
 const auto alter_action_def = omit[
     (kw("add") > ((kw("column") > column_definition[([](auto& context) {
                      ast::AddColumn node;
@@ -817,14 +827,18 @@ const auto alter_action_def = omit[
     (kw("drop") > ((kw("column") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropColumn>(&ast::DropColumn::column)]) |
                    (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
     (kw("validate") > kw("constraint") > name[named<ast::ValidateConstraint>(&ast::ValidateConstraint::name)]) |
-    (kw("enable") > kw("trigger") > name[named<ast::EnableTrigger>(&ast::EnableTrigger::trigger)]) |
-    (kw("disable") > kw("trigger") > name[([](auto& context) {
-       ast::EnableTrigger node;
-       node.span = x3::_attr(context).span;
-       node.trigger = std::move(x3::_attr(context));
-       node.enabled = false;
-       x3::_val(context) = std::move(node);
-     })]) |
+    (kw("enable") > ((kw("trigger") > name[named<ast::EnableTrigger>(&ast::EnableTrigger::trigger)]) |
+                     row_level_security[row_security(ast::SetRowSecurity::Change::enable)])) |
+    (kw("disable") > ((kw("trigger") > name[([](auto& context) {
+                         ast::EnableTrigger node;
+                         node.span = x3::_attr(context).span;
+                         node.trigger = std::move(x3::_attr(context));
+                         node.enabled = false;
+                         x3::_val(context) = std::move(node);
+                       })]) |
+                      row_level_security[row_security(ast::SetRowSecurity::Change::disable)])) |
+    (kw("force") > row_level_security[row_security(ast::SetRowSecurity::Change::force)]) |
+    (kw("no") > kw("force") > row_level_security[row_security(ast::SetRowSecurity::Change::no_force)]) |
     (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
                      rename_constraint[as_statement<ast::RenameConstraint>()] |
                      rename_column[as_statement<ast::RenameColumn>()])) |

@@ -309,7 +309,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   for (const char* expected : {"the collation of column tag.name", "MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "the collation of a key of index idx_tag_posix",
-                               "inheritance of table public.special_grid", "row level security of public.grid",
+                               "inheritance of table public.special_grid",
                                "policy grid_all on public.grid", "privileges (GRANT) on public.grid",
                                "OWNED BY of sequence orphan", "unlogged table public.cache", "unlogged sequence public.cache_seq",
                                "storage parameters of public.cache (fillfactor=70)",
@@ -318,6 +318,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
   }
   EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));
+  EXPECT_TRUE(introspected.schema.tables().at({"", "grid"}).row_security);  // read, unlike its policy
   // A key's operator class is not left out: it comes back with the key.
   EXPECT_EQ(left_out.find("idx_tag_prefix"), std::string::npos) << left_out;
   const auto prefix = introspected.schema.indexes().find({"", "idx_tag_prefix"});

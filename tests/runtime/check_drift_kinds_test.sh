@@ -46,8 +46,8 @@ drift "an index added" "CREATE INDEX by_hand ON support_case (title)" "unexpecte
 drift "an index left INVALID" "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'graded_a'::regclass" "(INVALID)"
 drift "an identity's options changed" "ALTER TABLE booking ALTER COLUMN id SET INCREMENT BY 7" "unexpected  sequence booking_id_seq bigint start 1000 increment 7"
 drift "an unlogged table" "ALTER TABLE support_case SET UNLOGGED" "unexpected  relation support_case kind r unlogged"
-drift "row level security enabled" "ALTER TABLE support_case ENABLE ROW LEVEL SECURITY" "unexpected  relation support_case kind r row level security"
-drift "row level security forced" "ALTER TABLE support_case FORCE ROW LEVEL SECURITY" "unexpected  relation support_case kind r forced"
+drift "row level security disabled" "ALTER TABLE support_case DISABLE ROW LEVEL SECURITY" "missing     relation support_case kind r row level security"
+drift "row level security forced" "ALTER TABLE support_case FORCE ROW LEVEL SECURITY" "unexpected  relation support_case kind r row level security forced"
 # Types, sequences, extensions.
 drift "an enum value added" "ALTER TYPE grade ADD VALUE 'd'" "unexpected  type grade enum ('a', 'b', 'c', 'd')"
 drift "a domain's constraint dropped" "ALTER DOMAIN positive_amount DROP CONSTRAINT positive_amount_check" "missing     constraint on domain positive_amount.positive_amount_check"
