@@ -28,6 +28,7 @@ class SchemaMutator {
       schema_.put_table(std::move(other));
     }
     for (const Trigger* trigger : schema_.triggers_on(o.name)) schema_.erase_trigger(TriggerKey(trigger->key));
+    for (const Policy* policy : schema_.policies_on(o.name)) schema_.erase_policy(PolicyKey(policy->key));
     schema_.erase_table(o.name);
     if (o.cascade) {
       for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
@@ -59,6 +60,12 @@ class SchemaMutator {
       schema_.put_index(std::move(index));
     }
     schema_.put_table(std::move(table));
+    for (const Policy* found_policy : schema_.policies_on(o.from)) {
+      Policy policy = *found_policy;
+      schema_.erase_policy(PolicyKey(policy.key));
+      policy.key.table = to;
+      schema_.put_policy(std::move(policy));
+    }
     for (const Trigger* found_trigger : schema_.triggers_on(o.from)) {
       Trigger trigger = *found_trigger;
       schema_.erase_trigger(TriggerKey(trigger.key));
@@ -76,6 +83,8 @@ class SchemaMutator {
     schema_.erase_routine(o.key);
   }
   void operator()(const op::CreateTrigger& o) { schema_.put_trigger(o.trigger); }
+  void operator()(const op::CreatePolicy& o) { schema_.put_policy(o.policy); }
+  void operator()(const op::DropPolicy& o) { schema_.erase_policy(o.key); }
   void operator()(const op::SetRowSecurity& o) {
     change_table(o.table, [&](Table& table) { (o.forced ? table.force_row_security : table.row_security) = o.on; });
   }

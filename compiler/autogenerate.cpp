@@ -63,6 +63,14 @@ class Differ {
         remade_routines.insert(key);
       }
     }
+    // Policies that go or change go first, then triggers; the model's come last.
+    std::set<PolicyKey> replaced_policies;
+    for (const auto& [key, policy] : head_.policies()) {
+      const auto model = model_.policies().find(key);
+      if (model != model_.policies().end() && model->second.definition == policy.definition) continue;
+      replaced_policies.insert(key);
+      add(op::DropPolicy{key});
+    }
     // Triggers that go or change go first; the model's come last, after their tables and functions.
     std::set<TriggerKey> replaced_triggers;
     for (const auto& [key, trigger] : head_.triggers()) {
@@ -145,6 +153,9 @@ class Differ {
     }
     std::stable_sort(created.begin(), created.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
     for (const View* view : created) add(op::CreateView{*view, false});
+    for (const auto& [key, policy] : model_.policies()) {
+      if (!head_.policies().contains(key) || replaced_policies.contains(key)) add(op::CreatePolicy{policy});
+    }
     for (const auto& [key, trigger] : model_.triggers()) {
       const auto old = head_.triggers().find(key);
       if (old == head_.triggers().end() || replaced_triggers.contains(key)) {

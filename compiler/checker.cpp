@@ -674,7 +674,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay"});
       return;
     }
-    if (used_by_trigger(*table, node.column, "PostgreSQL cannot drop it while the trigger exists")) return;
+    if (used_by_trigger(*table, node.column, "PostgreSQL cannot drop it while the {} exists")) return;
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
@@ -718,7 +718,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after with the new name"});
       return;
     }
-    if (used_by_trigger(*table, node.column, "migc keeps a trigger's definition as written, and does not follow a column's rename into it")) {
+    if (used_by_trigger(*table, node.column, "migc keeps a {}'s definition as written, and does not follow a column's rename into it")) {
       return;
     }
     if (existed_before(table->name)) lint(DiagnosticKind::RenameInUse, node.column.span, "column", fmt::format("{}.{}", table->name, from));
@@ -739,7 +739,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after"});
       return;
     }
-    if (used_by_trigger(*table, node.column, "PostgreSQL cannot change the type of a column used in a trigger definition")) return;
+    if (used_by_trigger(*table, node.column, "PostgreSQL cannot change the type of a column used in a {} definition")) return;
     if (column->generated_sql && node.using_expression) {
       diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.using_expression->span), column->name, table->name,
                           "takes no `using`: PostgreSQL computes it again from its expression");
@@ -1689,6 +1689,75 @@ class StatementChecker {
     const Trigger* trigger = find_trigger(*table, node.name, node.if_exists);
     if (trigger == nullptr) return;
     emit(op::DropTrigger{trigger->key});
+  }
+
+  void operator()(const ast::CreatePolicy& node) {
+    if (!check_name(node.name)) return;
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    Policy policy;
+    policy.key = PolicyKey{table->name, node.name.text};
+    policy.origin = {revision_.id, at(node.name.span)};
+    if (node.definition) {
+      const Span span = node.definition->span;
+      policy.definition = std::string(revision_.file->slice(span));
+      const PolicyFacts facts = read_policy(policy.definition);
+      const std::string what = fmt::format("policy `{}`", node.name.text);
+      if (facts.error) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)), what, facts.error->message);
+        return;
+      }
+      // PostgreSQL's rules for which expressions a command's policy takes.
+      if (facts.check_expression && (facts.command == "select" || facts.command == "delete")) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(span), what, "a SELECT or DELETE policy takes only a USING expression");
+        return;
+      }
+      if (facts.using_expression && facts.command == "insert") {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(span), what, "an INSERT policy takes only a WITH CHECK expression");
+        return;
+      }
+      for (const auto& reference : facts.columns) {
+        const auto& names = reference.names;
+        const bool own = names.size() == 1 || (names.size() == 2 && names[0] == table->name.name);
+        if (!own) continue;
+        if (table->find_column(names.back()) == nullptr) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), names.back(),
+                                                 table->name, revision_.id);
+          std::vector<std::string> columns;
+          for (const auto& column : table->columns) columns.push_back(column.name);
+          if (const std::string guess = closest_match(names.back(), columns); !guess.empty()) {
+            diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+          }
+          return;
+        }
+        policy.columns.insert(names.back());
+      }
+    }
+    if (const auto old = schema_.policies().find(policy.key); old != schema_.policies().end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicatePolicy, at(node.name.span), node.name.text, table->name, revision_.id);
+      diagnostic.notes.push_back({old->second.origin.where, fmt::format("created here, by revision {}", old->second.origin.revision)});
+      return;
+    }
+    emit(op::CreatePolicy{std::move(policy)});
+  }
+
+  void operator()(const ast::DropPolicy& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const auto found = schema_.policies().find(PolicyKey{table->name, node.name.text});
+    if (found == schema_.policies().end()) {
+      std::vector<std::string> names;
+      for (const Policy* policy : schema_.policies_on(table->name)) names.push_back(policy->key.name);
+      if (node.if_exists) {
+        return nothing_to_drop(node.name.span, fmt::format("table `{}` has no policy `{}`", table->name, node.name.text), node.name.text, names);
+      }
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownPolicy, at(node.name.span), node.name.text, table->name, revision_.id);
+      if (const std::string guess = closest_match(node.name.text, names); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      return;
+    }
+    emit(op::DropPolicy{found->first});
   }
 
   void operator()(const ast::SetRowSecurity& node) {
@@ -3358,12 +3427,19 @@ class StatementChecker {
   }
 
   // A view that uses column `column` of `relation`, or none.
+  // A trigger or policy that names the column: PostgreSQL binds both to it.
   bool used_by_trigger(const Table& table, const ast::Name& column, std::string_view why) {
-    for (const Trigger* trigger : schema_.triggers_on(table.name)) {
-      if (!trigger->columns.contains(column.text)) continue;
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByTrigger, at(column.span), column.text, table.name, trigger->key.name, why);
-      diagnostic.notes.push_back({{}, "drop the trigger first, and create it again after"});
+    const auto report = [&](std::string_view kind, const std::string& name) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ColumnInUse, at(column.span), column.text, table.name,
+                                             fmt::format("{} `{}`", kind, name), fmt::format(fmt::runtime(std::string(why)), kind));
+      diagnostic.notes.push_back({{}, fmt::format("drop the {} first, and create it again after", kind)});
       return true;
+    };
+    for (const Trigger* trigger : schema_.triggers_on(table.name)) {
+      if (trigger->columns.contains(column.text)) return report("trigger", trigger->key.name);
+    }
+    for (const Policy* policy : schema_.policies_on(table.name)) {
+      if (policy->columns.contains(column.text)) return report("policy", policy->key.name);
     }
     return false;
   }

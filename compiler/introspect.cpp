@@ -213,6 +213,20 @@ FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid WHERE NOT t.tgisinter
 ORDER BY 1, 2, 3
 )sql";
 
+// Policies, each as the language writes it after its table's name.
+constexpr std::string_view policies_sql = R"sql(
+SELECT ut.nspname, ut.relname, p.polname,
+       concat_ws(' ', CASE WHEN NOT p.polpermissive THEN 'as restrictive' END,
+                 CASE p.polcmd WHEN 'r' THEN 'for select' WHEN 'a' THEN 'for insert' WHEN 'w' THEN 'for update'
+                               WHEN 'd' THEN 'for delete' END,
+                 'to ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END, ', ')
+                             FROM unnest(p.polroles) r),
+                 'using (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+                 'with check (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
+ORDER BY 1, 2, 3
+)sql";
+
 // What the language cannot say yet, named for the user.
 constexpr std::string_view left_out_sql = R"sql(
 SELECT format('foreign table %I.%I', nspname, relname)
@@ -240,8 +254,6 @@ SELECT format('inheritance of table %I.%I', ut.nspname, ut.relname)
   FROM pg_inherits i JOIN user_table ut ON ut.oid = i.inhrelid WHERE NOT ut.relispartition
 UNION ALL
 SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class WHERE relacl IS NOT NULL
-UNION ALL
-SELECT format('policy %I on %I.%I', p.polname, ut.nspname, ut.relname) FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
 UNION ALL
 SELECT format('unlogged %s %I.%I', CASE relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, nspname, relname)
   FROM user_class WHERE relpersistence = 'u' AND relkind IN ('r', 'p', 'S')
@@ -481,6 +493,13 @@ class Reader {
       }
       trigger.enabled = row[4] != "D";
       apply_operation(op::CreateTrigger{std::move(trigger), false}, result_.schema);
+    }
+    for (const auto& row : rows(policies_sql)) {
+      Policy policy;
+      policy.key = PolicyKey{name_in(row[0], row[1]), row[2]};
+      policy.definition = row[3];
+      for (const auto& reference : read_policy(row[3]).columns) policy.columns.insert(reference.names.back());
+      apply_operation(op::CreatePolicy{std::move(policy)}, result_.schema);
     }
   }
 

@@ -47,6 +47,7 @@ class Inverter {
       for (View& view : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(view), false});
     }
     for (const Trigger* trigger : before_.triggers_on(o.name)) make_again(*trigger, way_back);
+    for (const Policy* policy : before_.policies_on(o.name)) way_back.operations.push_back(op::CreatePolicy{*policy});
     return way_back;
   }
 
@@ -84,6 +85,13 @@ class Inverter {
     Inverse way_back;
     make_again(trigger->second, way_back);
     return way_back;
+  }
+
+  Inverse operator()(const op::CreatePolicy& o) const { return {{op::DropPolicy{o.policy.key}}}; }
+  Inverse operator()(const op::DropPolicy& o) const {
+    const auto policy = before_.policies().find(o.key);
+    if (policy == before_.policies().end()) return {};
+    return {{op::CreatePolicy{policy->second}}};
   }
 
   Inverse operator()(const op::SetRowSecurity& o) const {

@@ -312,6 +312,13 @@ class LanguageRenderer {
     add(line_ended(fmt::format("create {}trigger {} {} {} {}", o.replace ? "or replace " : "", quote_identifier(o.trigger.key.name),
                           o.trigger.before_table, quote_qualified(o.trigger.key.table), o.trigger.after_table)) + ";");
   }
+  void operator()(const op::CreatePolicy& o) {
+    add(line_ended(fmt::format("create policy {} on {}{}{}", quote_identifier(o.policy.key.name), quote_qualified(o.policy.key.table),
+                               o.policy.definition.empty() ? "" : " ", o.policy.definition)) + ";");
+  }
+  void operator()(const op::DropPolicy& o) {
+    add(fmt::format("drop policy {} on {};", quote_identifier(o.key.name), quote_qualified(o.key.table)));
+  }
   void operator()(const op::SetRowSecurity& o) {
     add(fmt::format("alter table {} {} row level security;", quote_qualified(o.table),
                     o.forced ? (o.on ? "force" : "no force") : (o.on ? "enable" : "disable")));

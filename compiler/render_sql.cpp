@@ -262,6 +262,11 @@ std::string line_ended(std::string sql) {
   return sql;
 }
 
+std::string create_policy_sql(const Policy& policy) {
+  return line_ended(fmt::format("CREATE POLICY {} ON {}{}{}", quote_identifier(policy.key.name), quote_qualified(policy.key.table),
+                                policy.definition.empty() ? "" : " ", policy.definition));
+}
+
 std::string row_security_sql(const op::SetRowSecurity& change) {
   return fmt::format("ALTER TABLE {} {} ROW LEVEL SECURITY", quote_qualified(change.table),
                      change.forced ? (change.on ? "FORCE" : "NO FORCE") : (change.on ? "ENABLE" : "DISABLE"));
@@ -293,7 +298,8 @@ namespace {
 int creation_rank(ObjectKind kind, std::uint32_t depth) {
   switch (kind) {
     case ObjectKind::routine: return depth == 0 ? 4 : 8;
-    case ObjectKind::trigger: return 9;
+    case ObjectKind::trigger:
+    case ObjectKind::policy: return 9;
     case ObjectKind::extension:
     case ObjectKind::schema: return 0;
     case ObjectKind::type: return 1;
@@ -322,6 +328,7 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::view: return "view";
     case ObjectKind::routine: return "function";
     case ObjectKind::trigger: return "trigger";
+    case ObjectKind::policy: return "policy";
   }
   return "object";
 }
@@ -345,6 +352,7 @@ void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
     if (!trigger.enabled) sql += ";\nALTER TABLE " + quote_qualified(key.table) + " DISABLE TRIGGER " + quote_identifier(key.name);
     objects[{ObjectKind::trigger, key.table, key.name, 0}] = std::move(sql);
   }
+  for (const auto& [key, policy] : schema.policies()) objects[{ObjectKind::policy, key.table, key.name, 0}] = create_policy_sql(policy);
 }
 
 std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
@@ -375,6 +383,7 @@ int ObjectKey::rank() const { return creation_rank(kind, depth); }
 std::string ObjectKey::description() const {
   if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
   if (kind == ObjectKind::trigger) return fmt::format("trigger {} on table {}", constraint, name);
+  if (kind == ObjectKind::policy) return fmt::format("policy {} on table {}", constraint, name);
   if (kind == ObjectKind::routine) return fmt::format("function {}({})", name, constraint);
   return fmt::format("{} {}", kind_word(kind), name);
 }
@@ -386,7 +395,7 @@ std::string ObjectKey::serialised() const {
   if (kind == ObjectKind::view) {
     out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   }
-  if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger) out += " " + quote_identifier(constraint);
+  if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy) out += " " + quote_identifier(constraint);
   if (kind == ObjectKind::routine) out += "(" + constraint + ")";
   return out;
 }
@@ -647,6 +656,10 @@ class SqlRenderer {
   void operator()(const op::DropRoutine& o) { emit(drop_routine_sql(o.key, o.procedure, o.cascade)); }
   void operator()(const op::CreateTrigger& o) { emit(create_trigger_sql(o.trigger, o.replace)); }
   void operator()(const op::SetRowSecurity& o) { emit(row_security_sql(o)); }
+  void operator()(const op::CreatePolicy& o) { emit(create_policy_sql(o.policy)); }
+  void operator()(const op::DropPolicy& o) {
+    emit(fmt::format("DROP POLICY {} ON {}", quote_identifier(o.key.name), quote_qualified(o.key.table)));
+  }
   void operator()(const op::DropTrigger& o) {
     emit(fmt::format("DROP TRIGGER {} ON {}", quote_identifier(o.key.name), quote_qualified(o.key.table)));
   }

@@ -86,6 +86,9 @@ std::string create_view_sql(const View& view, bool replace = false);
 // written after would be inside the comment.
 std::string line_ended(std::string sql);
 
+// CREATE POLICY name ON table <definition as written>.
+std::string create_policy_sql(const Policy& policy);
+
 // ALTER TABLE ... ENABLE|DISABLE|FORCE|NO FORCE ROW LEVEL SECURITY.
 std::string row_security_sql(const op::SetRowSecurity& change);
 
@@ -104,7 +107,8 @@ std::string comment_sql(const QualifiedName& table, const std::string* column, c
 // views, each after those it reads (by depth).
 // Functions come before the tables whose defaults and checks may call them, unless their
 // signature names a table's row type (depth 1): then after the tables. Triggers come last.
-enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, view, trigger };
+enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, view, trigger,
+                        policy };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.

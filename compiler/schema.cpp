@@ -172,6 +172,8 @@ void Schema::roll_back(Savepoint savepoint) {
             previous.value ? put_routine(std::move(*previous.value)) : erase_routine(key);
           } else if constexpr (std::is_same_v<Value, Trigger>) {
             previous.value ? put_trigger(std::move(*previous.value)) : erase_trigger(key);
+          } else if constexpr (std::is_same_v<Value, Policy>) {
+            previous.value ? put_policy(std::move(*previous.value)) : erase_policy(key);
           } else {
             previous.value ? put_schema(key, std::move(*previous.value)) : erase_schema(key);
           }
@@ -363,6 +365,23 @@ void Schema::put_trigger(Trigger trigger) {
 void Schema::erase_trigger(const TriggerKey& key) {
   remember(triggers_, key);
   triggers_.erase(key);
+}
+
+void Schema::put_policy(Policy policy) {
+  remember(policies_, policy.key);
+  const TriggerKey key = policy.key;
+  policies_.insert_or_assign(key, std::move(policy));
+}
+
+void Schema::erase_policy(const TriggerKey& key) {
+  remember(policies_, key);
+  policies_.erase(key);
+}
+
+std::vector<const Policy*> Schema::policies_on(const QualifiedName& table) const {
+  std::vector<const Policy*> found;
+  for (auto it = policies_.lower_bound({table, ""}); it != policies_.end() && it->first.table == table; ++it) found.push_back(&it->second);
+  return found;
 }
 
 std::vector<const Trigger*> Schema::triggers_on(const QualifiedName& table) const {

@@ -244,6 +244,16 @@ struct Trigger {
   Origin origin;
 };
 
+// A row level security policy, known by its name and its table; its definition is kept as
+// written after the table's name.
+using PolicyKey = TriggerKey;  // its table and its name, as a trigger's
+struct Policy {
+  PolicyKey key;
+  std::string definition;
+  std::set<std::string> columns;  // the table's columns its expressions name
+  Origin origin;
+};
+
 class SchemaMutator;
 
 // The schema's objects by name. Read freely; only apply_operation() (compiler/operations.hpp) writes, so
@@ -262,6 +272,8 @@ class Schema {
   const std::map<QualifiedName, View>& views() const { return views_; }
   const std::map<RoutineKey, Routine>& routines() const { return routines_; }
   const std::map<TriggerKey, Trigger>& triggers() const { return triggers_; }
+  const std::map<TriggerKey, Policy>& policies() const { return policies_; }
+  std::vector<const Policy*> policies_on(const QualifiedName& table) const;
   std::vector<const Trigger*> triggers_on(const QualifiedName& table) const;
   std::vector<const Trigger*> triggers_calling(const RoutineKey& routine) const;
   // The views that read `relation` (a table or a view), directly.
@@ -322,6 +334,8 @@ class Schema {
   void erase_routine(const RoutineKey& key);
   void put_trigger(Trigger trigger);
   void erase_trigger(const TriggerKey& key);
+  void put_policy(Policy policy);
+  void erase_policy(const TriggerKey& key);
 
   // The object a name held before a change: restored as it was on roll back.
   template <typename Key, typename Value>
@@ -334,7 +348,7 @@ class Schema {
                                     Previous<QualifiedName, CompositeType>, Previous<QualifiedName, Sequence>,
                                     Previous<std::string, Extension>, Previous<std::string, Origin>,
                                     Previous<QualifiedName, View>, Previous<RoutineKey, Routine>,
-                                    Previous<TriggerKey, Trigger>>;
+                                    Previous<TriggerKey, Trigger>, Previous<TriggerKey, Policy>>;
   template <typename Key, typename Value>
   void remember(std::map<Key, Value>& map, const Key& key);
 
@@ -351,6 +365,7 @@ class Schema {
   std::map<QualifiedName, View> views_;
   std::map<RoutineKey, Routine> routines_;
   std::map<TriggerKey, Trigger> triggers_;
+  std::map<TriggerKey, Policy> policies_;
 
   std::vector<JournalEntry> journal_;
   std::size_t open_savepoints_ = 0;

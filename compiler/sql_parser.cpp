@@ -288,6 +288,12 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
                   std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure " : "function ") +
                       written_names(string_list(node.value("funcname", Json::array()))) + "(...) ..."};
   }
+  if (kind == "CreatePolicyStmt") {
+    return Change{"create policy", "create policy " + quote_identifier(text_field(node, "policy_name")) + " on " + relation_name(node, "table") + " ..."};
+  }
+  if (kind == "AlterPolicyStmt") {
+    return Change{"alter policy", "", "the language has no `alter policy`: drop the policy and create it again"};
+  }
   if (kind == "CreateTrigStmt") {
     if (flag(node, "isconstraint")) return Change{"create constraint trigger", "", no_statement_kept_apart};
     return Change{std::string("create ") + (flag(node, "replace") ? "or replace " : "") + "trigger",
@@ -326,19 +332,23 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
         {"OBJECT_FUNCTION", "function"},   {"OBJECT_PROCEDURE", "procedure"}, {"OBJECT_TRIGGER", "trigger"},
     };
     const std::string type = text_field(node, "removeType");
-    if (type == "OBJECT_TRIGGER" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
+    if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
       const Json& object = node.value("objects", Json::array()).empty() ? Json::object() : node["objects"][0];
       std::string statement;
-      if (type == "OBJECT_TRIGGER") {
+      if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY") {
         auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
         const std::string trigger = names.empty() ? "..." : quote_identifier(names.back());
         if (!names.empty()) names.pop_back();
-        statement = "drop trigger " + trigger + " on " + written_names(names);
+        statement = std::string(type == "OBJECT_TRIGGER" ? "drop trigger " : "drop policy ") + trigger + " on " + written_names(names);
       } else {
         statement = std::string("drop ") + (type == "OBJECT_FUNCTION" ? "function " : "procedure ") +
                     written_names(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array()))) + "(...)";
       }
-      return Change{type == "OBJECT_TRIGGER" ? "drop trigger" : type == "OBJECT_FUNCTION" ? "drop function" : "drop procedure", statement};
+      return Change{type == "OBJECT_TRIGGER"    ? "drop trigger"
+                    : type == "OBJECT_POLICY"   ? "drop policy"
+                    : type == "OBJECT_FUNCTION" ? "drop function"
+                                                : "drop procedure",
+                    statement};
     }
     for (const auto& [objtype, word] : drops) {
       if (type != objtype) continue;
@@ -405,17 +415,18 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
   if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt" || kind == "CreateTrigStmt") {
     if (node.contains("relation")) return {relation_names(node)};
   }
+  if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return {relation_names(node, "table")};
   if (kind == "CommentStmt" || kind == "DropStmt") {
     std::vector<std::vector<std::string>> relations;
     const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
     if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX" && type != "OBJECT_VIEW" && type != "OBJECT_MATVIEW" &&
-        type != "OBJECT_TRIGGER") {
+        type != "OBJECT_TRIGGER" && type != "OBJECT_POLICY") {
       return {};
     }
     const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
     for (const auto& object : objects) {
       auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
-      if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER") && !names.empty()) names.pop_back();
+      if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY") && !names.empty()) names.pop_back();
       if (!names.empty()) relations.push_back(std::move(names));
     }
     return relations;
@@ -1886,6 +1897,45 @@ ArgumentTypes read_argument_types(std::string_view arguments, bool procedure) {
     }
   }
   return out;
+}
+
+namespace {
+
+// The columns an expression's tree names, outside its subqueries.
+void collect_outer_columns(const Json& node, std::vector<SqlColumnReference>& out, std::size_t prefix) {
+  if (node.is_object()) {
+    if (node.contains("SubLink")) return;
+    if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
+      const auto fields = string_list(ref->value("fields", Json::array()));
+      const auto location = ref->value("location", 0);
+      out.push_back({fields, location >= static_cast<int>(prefix) ? static_cast<std::size_t>(location) - prefix : 0});
+      return;
+    }
+    for (const auto& [_, value] : node.items()) collect_outer_columns(value, out, prefix);
+  } else if (node.is_array()) {
+    for (const auto& value : node) collect_outer_columns(value, out, prefix);
+  }
+}
+
+}  // namespace
+
+PolicyFacts read_policy(std::string_view definition) {
+  PolicyFacts facts;
+  const std::string prefix = "CREATE POLICY policy ON policy_table ";
+  const std::string text = prefix + std::string(definition);
+  const Tree tree = parse(text);
+  if (tree.error) {
+    facts.error = error_within(tree.error, prefix.size(), definition.size());
+    return facts;
+  }
+  const Json* node = only_statement(tree, "CreatePolicyStmt", facts.error);
+  if (node == nullptr) return facts;
+  facts.command = text_field(*node, "cmd_name");
+  facts.using_expression = node->contains("qual");
+  facts.check_expression = node->contains("with_check");
+  if (facts.using_expression) collect_outer_columns(node->at("qual"), facts.columns, prefix.size());
+  if (facts.check_expression) collect_outer_columns(node->at("with_check"), facts.columns, prefix.size());
+  return facts;
 }
 
 TriggerFacts read_trigger(std::string_view definition) {

@@ -183,6 +183,18 @@ struct TriggerFacts {
 };
 TriggerFacts read_trigger(std::string_view definition);
 
+// What PostgreSQL's parser makes of a policy's definition: the text after its table's name,
+// `for select to app using (owner = current_user)`.
+struct PolicyFacts {
+  std::optional<SqlError> error;
+  std::string command = "all";  // all, select, insert, update or delete
+  bool using_expression = false;
+  bool check_expression = false;
+  // The columns its expressions name outside subqueries (`c`, `t.c`), and where.
+  std::vector<SqlColumnReference> columns;
+};
+PolicyFacts read_policy(std::string_view definition);
+
 // What a raw statement does, as far as a revision's checks care.
 struct SqlStatement {
   std::size_t offset = 0;  // into the text given

@@ -500,6 +500,20 @@ struct DropTrigger : Located {
   bool cascade = false;
 };
 
+// `create policy p on t <definition>`: the definition (`for select to app using (...)`) is
+// PostgreSQL's SQL after the table's name, and may be empty.
+struct CreatePolicy : Located {
+  Name name;
+  ObjectName table;
+  std::optional<Expression> definition;
+};
+
+struct DropPolicy : Located {
+  bool if_exists = false;
+  Name name;
+  ObjectName table;
+};
+
 // alter table t enable|disable|force|no force row level security.
 struct SetRowSecurity : Located {
   enum class Change { enable, disable, force, no_force };
@@ -532,7 +546,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
                                RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
-                               SetRowSecurity>;
+                               SetRowSecurity, CreatePolicy, DropPolicy>;
 
 struct Header : Located {
   StringLiteral id;

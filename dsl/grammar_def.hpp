@@ -421,6 +421,10 @@ struct create_routine_id;
 struct drop_routine_id;
 struct create_trigger_id;
 struct drop_trigger_id;
+struct create_policy_id;
+struct drop_policy_id;
+const x3::rule<create_policy_id, ast::CreatePolicy> create_policy = "`policy`";
+const x3::rule<drop_policy_id, ast::DropPolicy> drop_policy = "`policy`";
 const x3::rule<sql_definition_id, ast::Expression> sql_definition = "definition";
 const x3::rule<create_routine_id, ast::CreateRoutine> create_routine = "`function` or `procedure`";
 const x3::rule<drop_routine_id, ast::DropRoutine> drop_routine = "`function` or `procedure`";
@@ -428,13 +432,13 @@ const x3::rule<create_trigger_id, ast::CreateTrigger> create_trigger = "`trigger
 const x3::rule<drop_trigger_id, ast::DropTrigger> drop_trigger = "`trigger`";
 const x3::rule<create_target_id, ast::Statement> create_target =
     "`table`, `index`, `unique index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, "
-    "`function`, `procedure` or `trigger`";
+    "`function`, `procedure`, `trigger` or `policy`";
 const x3::rule<drop_table_id, ast::DropTable> drop_table = "`table`";
 const x3::rule<drop_index_id, ast::DropIndex> drop_index = "`index`";
 const x3::rule<drop_type_id, ast::DropType> drop_type = "`type`";
 const x3::rule<drop_target_id, ast::Statement> drop_target =
     "`table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, `function`, "
-    "`procedure` or `trigger`";
+    "`procedure`, `trigger` or `policy`";
 
 const x3::rule<alter_action_id, ast::Statement> alter_action =
     "`add column`, `add constraint`, `drop column`, `drop constraint`, `validate constraint`, `enable trigger`, "
@@ -698,7 +702,13 @@ const auto drop_trigger_def = located[
     kw("trigger") > -(kw("if") > kw("exists"))[set(&ast::DropTrigger::if_exists, true)] > name[assign(&ast::DropTrigger::name)] >
     kw("on") > qualified_name[assign(&ast::DropTrigger::table)] >>
     -(kw("cascade")[set(&ast::DropTrigger::cascade, true)] | kw("restrict"))];
-const auto create_target_def = omit[create_routine[assign_val()] | create_trigger[assign_val()] | create_view[assign_val()] | create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
+const auto create_policy_def = located[
+    kw("policy") > name[assign(&ast::CreatePolicy::name)] > kw("on") > qualified_name[assign(&ast::CreatePolicy::table)] >>
+    -sql_definition[assign(&ast::CreatePolicy::definition)]];
+const auto drop_policy_def = located[
+    kw("policy") > -(kw("if") > kw("exists"))[set(&ast::DropPolicy::if_exists, true)] > name[assign(&ast::DropPolicy::name)] >
+    kw("on") > qualified_name[assign(&ast::DropPolicy::table)]];
+const auto create_target_def = omit[create_policy[assign_val()] | create_routine[assign_val()] | create_trigger[assign_val()] | create_view[assign_val()] | create_table[assign_val()] | create_index[assign_val()] | create_type[finish_create_type] |
                                     create_domain[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
@@ -740,7 +750,7 @@ const auto drop_schema_def = located[
 const auto drop_domain_def = located[
     kw("domain") > qualified_name[assign(&ast::DropDomain::name)] >> -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
 const auto drop_target_def = omit[
-    drop_routine[assign_val()] | drop_trigger[assign_val()] | drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
+    drop_policy[assign_val()] | drop_routine[assign_val()] | drop_trigger[assign_val()] | drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
     drop_extension[assign_val()] |
     drop_sequence[assign_val()] | drop_schema[assign_val()]];
 
@@ -974,6 +984,7 @@ const auto header_def = located[
     lit(';')];
 
 BOOST_SPIRIT_DEFINE(view_query, create_view, drop_view, alter_view, refresh_view)
+BOOST_SPIRIT_DEFINE(create_policy, drop_policy)
 BOOST_SPIRIT_DEFINE(sql_definition, create_routine, drop_routine, create_trigger, drop_trigger)
 BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, on_conflict, update_rows, delete_rows)
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,

@@ -92,6 +92,15 @@ SELECT format('trigger %s%s', CASE WHEN $1::text IS NULL THEN pg_get_triggerdef(
               CASE t.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (replica)' WHEN 'A' THEN ' (always)' ELSE '' END)
   FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
 UNION ALL
+-- A policy: whom and which commands it is for, and its expressions as PostgreSQL prints them.
+SELECT format('policy %I on %s%I as %s for %s to %s using %s with check %s', p.polname, c.nspname, c.relname,
+              CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END,
+              CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END,
+              (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END, ', ' ORDER BY 1)
+                 FROM unnest(p.polroles) r),
+              COALESCE(pg_get_expr(p.polqual, p.polrelid), '-'), COALESCE(pg_get_expr(p.polwithcheck, p.polrelid), '-'))
+  FROM pg_policy p JOIN user_class c ON c.oid = p.polrelid
+UNION ALL
 SELECT format('internal triggers of %s%I disabled: %s', c.nspname, c.relname, count(*))
   FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE t.tgisinternal AND t.tgenabled = 'D'
   GROUP BY c.nspname, c.relname

@@ -734,6 +734,42 @@ TEST(Lowering, ARenamedTableIsRenamedInTheQueriesOfItsViews) {
             "CREATE VIEW named AS select \"Client\".name, public.\"Client\".id from public.\"Client\" where \"Client\".id > 0");
 }
 
+TEST(Lowering, FunctionsAndTriggers) {
+  const auto sql = lower("create table ticket (id integer primary key, title text, touched timestamptz);\n"
+                         "create function touch() returns trigger language plpgsql as $$ begin new.touched := now(); return new; end $$;\n"
+                         "create function label(n integer) returns text language sql as $$ select 'T-' || n $$;",
+                         "create or replace function label(n integer) returns text language sql immutable as $$ select 'L-' || n $$;\n"
+                         "create trigger ticket_touch before update of title on ticket for each row execute function touch();\n"
+                         "alter table ticket disable trigger ticket_touch;\n"
+                         "create procedure tidy() language sql as $$ delete from ticket $$ -- its body, as written\n;\n"
+                         "alter table ticket rename to \"Ticket\";\n"
+                         "drop function touch() cascade;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE OR REPLACE FUNCTION label(n integer) returns text language sql immutable as $$ select 'L-' || n $$",
+                         "CREATE TRIGGER ticket_touch before update of title on ticket for each row execute function touch()",
+                         "ALTER TABLE ticket DISABLE TRIGGER ticket_touch",
+                         "CREATE PROCEDURE tidy() language sql as $$ delete from ticket $$",  // the comment after it is not its
+                         "ALTER TABLE ticket RENAME TO \"Ticket\"", "DROP FUNCTION touch() CASCADE"}));
+  // The trigger comes back on the table's name at that point, disabled as it was.
+  EXPECT_EQ(sql.down, (Sql{"CREATE FUNCTION touch() returns trigger language plpgsql as $$ begin new.touched := now(); return new; end $$",
+                           "CREATE TRIGGER ticket_touch before update of title on \"Ticket\" for each row execute function touch()",
+                           "ALTER TABLE \"Ticket\" DISABLE TRIGGER ticket_touch", "ALTER TABLE \"Ticket\" RENAME TO ticket",
+                           "DROP PROCEDURE tidy()", "ALTER TABLE ticket ENABLE TRIGGER ticket_touch", "DROP TRIGGER ticket_touch ON ticket",
+                           "CREATE OR REPLACE FUNCTION label(n integer) returns text language sql as $$ select 'T-' || n $$"}));
+}
+
+TEST(Lowering, RowSecurityAndPolicies) {
+  const auto sql = lower("create table note (id integer primary key, author text);",
+                         "alter table note enable row level security;\n"
+                         "create policy own on note for select using (author = current_user);\n"
+                         "create policy open on note;\n"
+                         "drop policy open on note;\n"
+                         "alter table note force row level security;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE note ENABLE ROW LEVEL SECURITY", "CREATE POLICY own ON note for select using (author = current_user)",
+                         "CREATE POLICY open ON note", "DROP POLICY open ON note", "ALTER TABLE note FORCE ROW LEVEL SECURITY"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE note NO FORCE ROW LEVEL SECURITY", "CREATE POLICY open ON note", "DROP POLICY open ON note",
+                           "DROP POLICY own ON note", "ALTER TABLE note DISABLE ROW LEVEL SECURITY"}));
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");

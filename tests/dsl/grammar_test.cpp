@@ -193,7 +193,7 @@ TEST(Grammar, RecoversAtTheNextStatement) {
   EXPECT_EQ(diagnostics.error_count(), 2u);
   EXPECT_EQ(file->statements.size(), 2u);
   EXPECT_EQ(diagnostics.all()[1].message,
-            "expected `table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, `function`, `procedure` or `trigger`, got `frobnicate`");
+            "expected `table`, `index`, `type`, `domain`, `sequence`, `extension`, `schema`, `view`, `materialized view`, `function`, `procedure`, `trigger` or `policy`, got `frobnicate`");
 }
 
 std::string nested_calls(std::size_t depth) {

@@ -33,7 +33,7 @@ drift "a table added" "CREATE TABLE by_hand (id integer)" "unexpected  relation 
 drift "a table dropped" "DROP TABLE contact_card" "missing     relation contact_card kind r"
 drift "a column added" "ALTER TABLE support_case ADD COLUMN extra integer" "unexpected  column support_case.extra integer"
 drift "a column dropped" "ALTER TABLE support_case DROP COLUMN label" "missing     column support_case.label text default ticket_label(0)"
-drift "a column's type changed" "ALTER TABLE support_case ALTER COLUMN touches TYPE bigint" "unexpected  column support_case.touches bigint"
+drift "a column's type changed" "ALTER TABLE support_case ALTER COLUMN updated_at TYPE timestamp" "unexpected  column support_case.updated_at timestamp without time zone"
 drift "a column made nullable" "ALTER TABLE support_case ALTER COLUMN title DROP NOT NULL" "unexpected  column support_case.title text"
 drift "a column's default changed" "ALTER TABLE support_case ALTER COLUMN touches SET DEFAULT 5" "unexpected  column support_case.touches integer not null default 5"
 drift "a column's collation changed" "ALTER TABLE contact_card ALTER COLUMN email TYPE text COLLATE \"C\"" 'unexpected  column contact_card.email text collate "C" not null'
@@ -70,6 +70,10 @@ drift "a trigger set to fire on replicas only" "ALTER TABLE support_case ENABLE 
 drift "a trigger dropped" "DROP TRIGGER ticket_touch ON support_case" "missing     trigger CREATE TRIGGER ticket_touch BEFORE UPDATE OF title ON support_case"
 drift "a trigger added" "CREATE TRIGGER by_hand BEFORE INSERT ON support_case FOR EACH ROW EXECUTE FUNCTION ticket_touched()" "unexpected  trigger CREATE TRIGGER by_hand BEFORE INSERT ON support_case"
 drift "a trigger's condition changed" "DROP TRIGGER ticket_touch ON support_case; CREATE TRIGGER ticket_touch BEFORE UPDATE OF title ON support_case FOR EACH ROW EXECUTE FUNCTION ticket_touched()" "unexpected  trigger CREATE TRIGGER ticket_touch BEFORE UPDATE OF title ON support_case FOR EACH ROW EXECUTE FUNCTION ticket_touched()"
+drift "a policy dropped" "DROP POLICY own_cases ON support_case" "missing     policy own_cases on support_case as permissive for select to public using (touches >= 0) with check -"
+drift "a policy added" "CREATE POLICY by_hand ON support_case USING (true)" "unexpected  policy by_hand on support_case as permissive for all to public using true with check -"
+drift "a policy's expression changed" "ALTER POLICY by_author ON team_note USING (true)" "unexpected  policy by_author on team_note as permissive for all to public using true"
+drift "a policy's roles changed" "ALTER POLICY own_cases ON support_case TO CURRENT_USER" "unexpected  policy own_cases on support_case as permissive for select to "
 drift "foreign keys switched off" "ALTER TABLE booking_note DISABLE TRIGGER ALL" "unexpected  internal triggers of booking_note disabled: 2"
 
 [ $kinds -ge 30 ] && echo "ok: $kinds kinds of drift" || { echo "FAILED: only $kinds kinds"; failures=$((failures + 1)); }
