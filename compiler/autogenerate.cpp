@@ -80,7 +80,7 @@ class Differ {
       add(op::DropTrigger{key});
     }
     for (const auto& key : remade_routines) add(op::DropRoutine{key, head_.routines().at(key).procedure, false});
-    routines(false, remade_routines);
+    routines(0, remade_routines);
     enums();
     domains();
     for (const auto& [name, type] : model_.composites()) {
@@ -124,7 +124,7 @@ class Differ {
     }
     for (const auto& foreign_key : foreign_keys) add(foreign_key);
     indexes();
-    routines(true, remade_routines);
+    routines(1, remade_routines);
     for (const auto& [name, _] : head_.tables()) {
       // cascade: the foreign keys of other tables into it go too, and come back on the way down.
       if (!model_.tables().contains(name)) add(op::DropTable{name, true});
@@ -153,6 +153,7 @@ class Differ {
     }
     std::stable_sort(created.begin(), created.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
     for (const View* view : created) add(op::CreateView{*view, false});
+    routines(2, remade_routines);
     for (const auto& [key, policy] : model_.policies()) {
       if (!head_.policies().contains(key) || replaced_policies.contains(key)) add(op::CreatePolicy{policy});
     }
@@ -202,12 +203,13 @@ class Differ {
     return called;
   }
 
-  // The model's functions new or changed: those the tables call first, or the rest.
-  void routines(bool after_tables, const std::set<RoutineKey>& remade) {
+  // The model's functions new or changed: those the tables call (phase 0), the rest after the
+  // tables (1), those naming a view's row type after the views (2).
+  void routines(int phase, const std::set<RoutineKey>& remade) {
     const std::set<QualifiedName> early = called_by_tables();
     for (const auto& [key, routine] : model_.routines()) {
-      const bool late = routine.reads_row_types || !early.contains(key.name);
-      if (late != after_tables) continue;
+      const int its_phase = routine.reads_view_row_types ? 2 : routine.reads_row_types || !early.contains(key.name) ? 1 : 0;
+      if (its_phase != phase) continue;
       const auto old = head_.routines().find(key);
       if (old == head_.routines().end() || remade.contains(key)) {
         add(op::CreateRoutine{routine, false});

@@ -1328,6 +1328,12 @@ class StatementChecker {
     }
     const View* view = find_view(node.name, node.materialized);
     if (view == nullptr) return;
+    if (const Routine* routine = routine_of_row_type(view->name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, view->name,
+                                             fmt::format("function `{}`, which uses its row type,", to_string(routine->key)));
+      diagnostic.notes.push_back({{}, "drop the function first"});
+      return;
+    }
     if (!node.cascade) {
       if (const auto readers = schema_.views_reading(view->name); !readers.empty()) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, view->name,
@@ -1342,27 +1348,18 @@ class StatementChecker {
   // A type of a routine's signature as format_type() prints it (the default schema's types
   // bare), pseudo-types too; none, reported, where it does not exist. `row_type`: it is a
   // table's row type.
-  std::optional<std::string> routine_type(const SqlTypeName& type, Span definition, std::set<QualifiedName>& row_types) {
+  std::optional<std::string> routine_type(const SqlTypeName& type, Span definition, std::set<QualifiedName>& row_types,
+                                          std::set<QualifiedName>& types) {
     const Span where = within(definition, type.offset);
     std::string out;
     if (type.names.empty()) return std::nullopt;
     if (type.percent_type) {
-      // `t.c%type`: the column's type, as PostgreSQL resolves it when the routine is made.
-      if (type.names.size() < 2) return std::nullopt;
-      const QualifiedName table_name = qualified({type.names.begin(), type.names.end() - 1});
-      const Table* table = schema_.find_table(table_name);
-      if (table == nullptr) {
-        report_unknown(DiagnosticKind::UnknownTable, where, to_string(table_name), names_of(schema_.tables()), nullptr);
-        return std::nullopt;
-      }
-      const Column* column = table->find_column(type.names.back());
-      if (column == nullptr) {
-        diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), type.names.back(), table->name, revision_.id);
-        return std::nullopt;
-      }
-      out = column->type.sql();
-      for (std::size_t i = 0; i < type.array_dimensions; ++i) out += "[]";
-      return out;
+      // PostgreSQL resolves `t.c%type` once, when it makes the function; migc keeps the
+      // definition as written, which a later rename or retype of the column would change.
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(where),
+                          "`%type` names a column's type as it is when the function is made, and migc keeps the definition "
+                          "as written, which would mean another type after the column changes: write the type itself");
+      return std::nullopt;
     }
     static constexpr std::string_view pseudo_types[] = {
         "trigger", "event_trigger", "void", "record", "anyelement", "anyarray", "anynonarray", "anyenum", "anyrange",
@@ -1370,7 +1367,10 @@ class StatementChecker {
         "anycompatiblemultirange", "cstring", "internal"};
     const QualifiedName name = qualified(type.names);
     const bool catalog = name.schema.empty() || name.schema == "pg_catalog";
-    if (const BuiltinType* builtin = catalog ? find_builtin_by_internal_name(name.name) : nullptr;
+    // `char` unquoted is pg_catalog.bpchar; quoted, the one-byte type of its own.
+    if (type.names.size() == 1 && name.name == "char") {
+      out = "\"char\"";
+    } else if (const BuiltinType* builtin = catalog ? find_builtin_by_internal_name(name.name) : nullptr;
         builtin != nullptr && name.schema == "pg_catalog") {
       out = builtin->canonical;
     } else if (const BuiltinType* spelled = catalog ? find_builtin({"", name.name}) : nullptr; spelled != nullptr && !spelled->serial) {
@@ -1378,6 +1378,7 @@ class StatementChecker {
     } else if (catalog && std::find(std::begin(pseudo_types), std::end(pseudo_types), name.name) != std::end(pseudo_types)) {
       out = name.name;
     } else if (const QualifiedName user{name.schema == "pg_catalog" ? "" : name.schema, name.name}; type_kind(user) != nullptr) {
+      types.insert(user);
       out = quote_qualified(user);
     } else if (schema_.find_table(user) != nullptr || (schema_.views().contains(user))) {
       row_types.insert(user);
@@ -1446,24 +1447,60 @@ class StatementChecker {
     routine.origin = {revision_.id, at(node.name.span)};
     std::vector<std::string> identity;
     std::vector<std::string> outputs;
+    routine.defaults = facts.defaults;
+    const auto refuse_definition = [&](const std::string& why) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(span), fmt::format("{} `{}`", kind, to_string(node.name)), why);
+    };
+    // PostgreSQL's rules for a signature, which it applies when it makes the routine.
+    std::set<std::string> argument_names;
+    bool defaulted = false;
+    for (std::size_t i = 0; i < facts.arguments.size(); ++i) {
+      const auto& argument = facts.arguments[i];
+      const bool input = argument.mode == 'i' || argument.mode == 'b' || argument.mode == 'v';
+      if (!argument.name.empty() && !argument_names.insert(argument.name.substr(0, max_identifier_bytes)).second) {
+        return refuse_definition(fmt::format("argument name `{}` is used more than once", argument.name));
+      }
+      if (input && defaulted && !argument.has_default) {
+        return refuse_definition("an input argument after one with a default must have a default too");
+      }
+      defaulted = defaulted || argument.has_default;
+      if (argument.mode == 'v') {
+        const bool last_input = std::none_of(facts.arguments.begin() + static_cast<std::ptrdiff_t>(i) + 1, facts.arguments.end(),
+                                             [](const RoutineArgument& a) { return a.mode == 'i' || a.mode == 'b' || a.mode == 'v'; });
+        if (!last_input) return refuse_definition("a VARIADIC argument must be the last input argument");
+        if (argument.type.array_dimensions == 0) return refuse_definition("a VARIADIC argument must be an array");
+      }
+    }
     for (const auto& argument : facts.arguments) {
-      const auto type = routine_type(argument.type, span, routine.row_types);
+      const auto type = routine_type(argument.type, span, routine.row_types, routine.types);
       if (!type) return;
       const bool input = argument.mode == 'i' || argument.mode == 'b' || argument.mode == 'v' || (node.procedure && argument.mode == 'o');
       if (input) {
         identity.push_back(*type);
         routine.argument_names.push_back(argument.name);
       }
-      if (argument.mode == 'o' || argument.mode == 'b' || argument.mode == 't') outputs.push_back(*type);
+      if (argument.mode == 'o' || argument.mode == 'b' || argument.mode == 't') {
+        outputs.push_back(*type);
+        routine.outputs += (routine.outputs.empty() ? "" : ", ") + argument.name + " " + *type;
+      }
     }
     if (!node.procedure) {
       if (facts.returns) {
-        const auto type = routine_type(*facts.returns, span, routine.row_types);
+        const auto type = routine_type(*facts.returns, span, routine.row_types, routine.types);
         if (!type) return;
         routine.returns = (facts.returns->setof ? "SETOF " : "") + *type;
+        const bool table_function = std::any_of(facts.arguments.begin(), facts.arguments.end(), [](const RoutineArgument& a) { return a.mode == 't'; });
+        const std::string declared = outputs.empty() || table_function ? routine.returns
+                                     : outputs.size() == 1              ? outputs[0]
+                                                                        : std::string("record");
+        const std::string result = routine.returns.starts_with("SETOF ") ? routine.returns.substr(6) : routine.returns;
+        if (!outputs.empty() && !table_function && declared != result) {
+          return refuse_definition(fmt::format("its OUT arguments make its result `{}`, not `{}`", declared, routine.returns));
+        }
       } else {
         routine.returns = outputs.size() == 1 ? outputs[0] : "record";
       }
+      if (routine.returns == "trigger" && facts.language == "sql") return refuse_definition("an SQL function cannot return `trigger`");
       if (routine.returns == "trigger" && !identity.empty()) {
         diagnostics_.report(DiagnosticKind::NotATriggerFunction, at(node.name.span), to_string(node.name),
                             "a trigger function cannot have declared arguments (a trigger passes its own in TG_ARGV)");
@@ -1471,6 +1508,8 @@ class StatementChecker {
       }
     }
     routine.reads_row_types = !routine.row_types.empty();
+    routine.reads_view_row_types = std::any_of(routine.row_types.begin(), routine.row_types.end(),
+                                               [&](const QualifiedName& name) { return schema_.views().contains(name); });
     routine.key = RoutineKey{node.name, joined(identity)};
     const auto old = schema_.routines().find(routine.key);
     if (old != schema_.routines().end()) {
@@ -1488,9 +1527,12 @@ class StatementChecker {
                                                     quote_qualified(routine.key.name), routine.key.arguments)});
       };
       if (before.procedure != node.procedure) return refuse(fmt::format("make it a {}", kind));
-      if (before.returns != routine.returns) {
-        return refuse(fmt::format("change the result type (from `{}` to `{}`)", before.returns, routine.returns));
+      if (before.returns != routine.returns || before.outputs != routine.outputs) {
+        return refuse(before.returns != routine.returns
+                          ? fmt::format("change the result type (from `{}` to `{}`)", before.returns, routine.returns)
+                          : std::string("change its OUT or TABLE arguments"));
       }
+      if (routine.defaults < before.defaults) return refuse("take away an argument's default");
       for (std::size_t i = 0; i < before.argument_names.size() && i < routine.argument_names.size(); ++i) {
         if (!before.argument_names[i].empty() && before.argument_names[i] != routine.argument_names[i]) {
           return refuse(fmt::format("rename argument `{}`", before.argument_names[i]));
@@ -1519,9 +1561,9 @@ class StatementChecker {
         return;
       }
       std::vector<std::string> identity;
-      std::set<QualifiedName> row_types;
+      std::set<QualifiedName> row_types, user_types;
       for (const auto& type : types.types) {
-        const auto resolved = routine_type(type, span, row_types);
+        const auto resolved = routine_type(type, span, row_types, user_types);
         if (!resolved) return;
         identity.push_back(*resolved);
       }
@@ -1607,10 +1649,19 @@ class StatementChecker {
                      sites_.relations.contains(table_name) ? &sites_.relations.at(table_name) : nullptr);
       return;
     }
-    if (facts.instead_of) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.name.span), fmt::format("trigger `{}`", node.name.text),
-                          "an INSTEAD OF trigger is a view's; a table's fires BEFORE or AFTER");
-      return;
+    const std::string what = fmt::format("trigger `{}`", node.name.text);
+    // PostgreSQL's rules for a table's trigger, which it applies when it makes it.
+    const auto refuse = [&](Span where, const std::string& why) { diagnostics_.report(DiagnosticKind::InvalidSql, at(where), what, why); };
+    if (facts.instead_of) return refuse(node.name.span, "an INSTEAD OF trigger is a view's; a table's fires BEFORE or AFTER");
+    if (facts.when_subquery) return refuse(within(span, *facts.when_subquery), "a trigger's WHEN condition cannot hold a subquery");
+    if (facts.on_truncate && facts.row) return refuse(span, "a TRUNCATE trigger fires FOR EACH STATEMENT only");
+    if (facts.transition_tables) {
+      const int events = int{facts.on_insert} + int{facts.on_update} + int{facts.on_delete};
+      if (facts.before) return refuse(span, "only an AFTER trigger can have transition tables (REFERENCING)");
+      if (!facts.columns.empty()) return refuse(span, "a trigger with transition tables cannot name columns (`update of`)");
+      if (events > 1) return refuse(span, "a trigger with transition tables fires on one event only");
+      if (facts.old_table && !facts.on_update && !facts.on_delete) return refuse(span, "OLD TABLE is for an UPDATE or DELETE trigger");
+      if (facts.new_table && !facts.on_insert && !facts.on_update) return refuse(span, "NEW TABLE is for an INSERT or UPDATE trigger");
     }
     Trigger trigger;
     trigger.key = TriggerKey{table->name, node.name.text};
@@ -1619,19 +1670,36 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::UnknownColumn, at(node.name.span), column, table->name, revision_.id);
         return;
       }
-      trigger.columns.insert(column);
+      if (!trigger.columns.insert(column).second) return refuse(span, fmt::format("`update of` names column `{}` twice", column));
     }
+    static constexpr std::string_view system_columns[] = {"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"};
     for (const auto& reference : facts.when) {
-      const bool row = reference.names.size() == 2 && (reference.names[0] == "new" || reference.names[0] == "old");
+      const bool row = !reference.names.empty() && reference.names.size() <= 2 && (reference.names[0] == "new" || reference.names[0] == "old");
+      if (row && facts.row && reference.names[0] == "old" && facts.on_insert) {
+        return refuse(within(span, reference.offset), "an INSERT trigger's WHEN condition cannot read OLD");
+      }
+      if (row && facts.row && reference.names[0] == "new" && facts.on_delete) {
+        return refuse(within(span, reference.offset), "a DELETE trigger's WHEN condition cannot read NEW");
+      }
+      // `new.*`: the whole row.
+      if (row && facts.row && reference.names.size() == 1) continue;
+      if (row && facts.row &&
+          std::find(std::begin(system_columns), std::end(system_columns), reference.names[1]) != std::end(system_columns)) {
+        continue;
+      }
       if (!row || !facts.row) {
         diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, reference.offset)), fmt::format("trigger `{}`", node.name.text),
                             facts.row ? "a trigger's WHEN condition reads its row's columns as NEW.column or OLD.column"
                                       : "a statement trigger's WHEN condition cannot read column values");
         return;
       }
-      if (table->find_column(reference.names[1]) == nullptr) {
+      const Column* column = table->find_column(reference.names[1]);
+      if (column == nullptr) {
         diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), reference.names[1], table->name, revision_.id);
         return;
+      }
+      if (facts.before && reference.names[0] == "new" && column->generated_sql) {
+        return refuse(within(span, reference.offset), "a BEFORE trigger's WHEN condition cannot read a generated column of NEW");
       }
       trigger.columns.insert(reference.names[1]);
     }
@@ -1771,6 +1839,18 @@ class StatementChecker {
   void operator()(const ast::EnableTrigger& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    const bool named_so = schema_.triggers().contains(TriggerKey{table->name, node.trigger.text});
+    if (!named_so && node.trigger.text == "user") {
+      for (const Trigger* trigger : schema_.triggers_on(table->name)) emit(op::EnableTrigger{trigger->key, node.enabled});
+      return;
+    }
+    if (!named_so && node.trigger.text == "all") {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.trigger.span),
+                          fmt::format("`{} trigger all` switches the triggers behind the foreign keys too, which migc does not "
+                                      "model: name the triggers, or write `{} trigger user`",
+                                      node.enabled ? "enable" : "disable", node.enabled ? "enable" : "disable"));
+      return;
+    }
     const Trigger* trigger = find_trigger(*table, node.trigger, false);
     if (trigger == nullptr) return;
     emit(op::EnableTrigger{trigger->key, node.enabled});
@@ -2991,7 +3071,10 @@ class StatementChecker {
   // Domains over `type` and composite types with an attribute of it: PostgreSQL drops them only
   // with the type, and the language drops no such thing by cascade.
   bool check_no_type_dependents(Span span, std::string_view kind, const QualifiedName& type) {
-    const std::string dependent = type_dependent(type);
+    std::string dependent = type_dependent(type);
+    for (const auto& [key, routine] : schema_.routines()) {
+      if (dependent.empty() && routine.types.contains(type)) dependent = fmt::format("function `{}`", to_string(key));
+    }
     if (dependent.empty()) return true;
     auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, type, dependent);
     diagnostic.notes.push_back({{}, "drop or change it first"});
@@ -3409,6 +3492,15 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "add columns only at the end; to change others, drop the view and create it again"});
       return false;
     };
+    // Its way back drops and makes the view again, which would take the function with it.
+    if (view.columns.size() > old.columns.size()) {
+      if (const Routine* routine = routine_of_row_type(old.name)) {
+        diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.query.span),
+                            fmt::format("function `{}` uses the row type of view `{}`, whose columns this would change: drop the "
+                                        "function first, and create it again after", to_string(routine->key), old.name));
+        return false;
+      }
+    }
     if (view.columns.size() < old.columns.size()) {
       return refuse(fmt::format("drop column `{}` of view `{}`", old.columns[view.columns.size()].name, old.name));
     }

@@ -198,7 +198,8 @@ SELECT n.nspname, p.proname, p.prokind = 'p',
                                        n.nspname, p.proname)) + 1), E' \n'),
        COALESCE((SELECT string_agg(format_type(a.t, NULL), ', ' ORDER BY a.i) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, i)), ''),
        CASE WHEN p.prokind = 'p' THEN '' ELSE CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL) END,
-       EXISTS (SELECT 1 FROM pg_class rc WHERE rc.reltype = ANY (p.proargtypes::oid[] || p.prorettype) AND rc.relkind IN ('r', 'p', 'v', 'm'))
+       EXISTS (SELECT 1 FROM pg_class rc WHERE rc.reltype = ANY (p.proargtypes::oid[] || p.prorettype) AND rc.relkind IN ('r', 'p', 'v', 'm')),
+       EXISTS (SELECT 1 FROM pg_class rc WHERE rc.reltype = ANY (p.proargtypes::oid[] || p.prorettype) AND rc.relkind IN ('v', 'm'))
 FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace, LATERAL (SELECT pg_get_functiondef(p.oid) AS def) f
 WHERE p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
@@ -468,6 +469,8 @@ class Reader {
       }
       routine.returns = row[5];
       routine.reads_row_types = row[6] == "t";
+      routine.reads_view_row_types = row[7] == "t";
+      routine.defaults = facts.defaults;
       apply_operation(op::CreateRoutine{std::move(routine), false}, result_.schema);
     }
     for (const auto& row : rows(triggers_sql)) {

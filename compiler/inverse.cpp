@@ -54,7 +54,11 @@ class Inverter {
   // The definition it replaced, or none.
   Inverse operator()(const op::CreateRoutine& o) const {
     if (const auto old = before_.routines().find(o.routine.key); old != before_.routines().end()) {
-      return {{op::CreateRoutine{old->second, true}}};
+      // PostgreSQL's `create or replace` cannot take back a default or an argument's name.
+      if (old->second.defaults < o.routine.defaults || old->second.argument_names != o.routine.argument_names) {
+        return {{op::DropRoutine{o.routine.key, o.routine.procedure, false}, op::CreateRoutine{old->second, false, true}}};
+      }
+      return {{op::CreateRoutine{old->second, true, true}}};
     }
     return {{op::DropRoutine{o.routine.key, o.routine.procedure, false}}};
   }
@@ -63,7 +67,7 @@ class Inverter {
   Inverse operator()(const op::DropRoutine& o) const {
     const auto routine = before_.routines().find(o.key);
     if (routine == before_.routines().end()) return {};
-    Inverse way_back{{op::CreateRoutine{routine->second, false}}};
+    Inverse way_back{{op::CreateRoutine{routine->second, false, true}}};
     if (o.cascade) {
       for (const Trigger* trigger : before_.triggers_calling(o.key)) make_again(*trigger, way_back);
     }
@@ -334,6 +338,19 @@ class Inverter {
   Inverse operator()(const op::AddEnumValue& o) const {
     const auto type = before_.enums().find(o.type);
     if (type == before_.enums().end()) return {};
+    // Rebuilding the type would have to drop the functions that name it, and the triggers on
+    // its columns: nothing takes the value back then but a hand-written down.
+    for (const auto& [_, routine] : before_.routines()) {
+      if (routine.types.contains(o.type)) return {{}, true};
+    }
+    for (const auto& [table, column] : before_.columns_of_type(o.type)) {
+      for (const Trigger* trigger : before_.triggers_on(table)) {
+        if (trigger->columns.contains(column)) return {{}, true};
+      }
+      for (const Policy* policy : before_.policies_on(table)) {
+        if (policy->columns.contains(column)) return {{}, true};
+      }
+    }
     op::RebuildEnum rebuild{type->second, {}, {}, {}};
     const auto columns = before_.columns_of_type(o.type);
     std::set<QualifiedName> tables;

@@ -130,7 +130,9 @@ struct RefreshView { QualifiedName name; bool concurrently = false; bool with_da
 
 // A function or procedure made, or (`replace`) one of the same name and argument types given a
 // new definition.
-struct CreateRoutine { Routine routine; bool replace = false; };
+// `unchecked`: made again on a way back, where what its body reads may not be there yet, as
+// pg_dump makes functions: PostgreSQL does not check the body when it is made.
+struct CreateRoutine { Routine routine; bool replace = false; bool unchecked = false; };
 // `cascade` drops the triggers that call it too, as PostgreSQL does.
 struct DropRoutine { RoutineKey key; bool procedure = false; bool cascade = false; };
 struct CreateTrigger { Trigger trigger; bool replace = false; };

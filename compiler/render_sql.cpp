@@ -297,7 +297,7 @@ namespace {
 
 int creation_rank(ObjectKind kind, std::uint32_t depth) {
   switch (kind) {
-    case ObjectKind::routine: return depth == 0 ? 4 : 8;
+    case ObjectKind::routine: return depth == 0 ? 4 : depth == 1 ? 8 : 9;
     case ObjectKind::trigger:
     case ObjectKind::policy: return 9;
     case ObjectKind::extension:
@@ -345,7 +345,8 @@ void add_views(const Schema& schema, SchemaObjects& objects) {
 // Every routine and trigger, as every view.
 void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [key, routine] : schema.routines()) {
-    objects[{ObjectKind::routine, key.name, key.arguments, routine.reads_row_types ? 1u : 0u}] = create_routine_sql(routine);
+    const std::uint32_t after = routine.reads_view_row_types ? 2u : routine.reads_row_types ? 1u : 0u;
+    objects[{ObjectKind::routine, key.name, key.arguments, after}] = create_routine_sql(routine);
   }
   for (const auto& [key, trigger] : schema.triggers()) {
     std::string sql = create_trigger_sql(trigger);
@@ -652,7 +653,10 @@ class SqlRenderer {
                      o.with_data ? "" : " WITH NO DATA"));
   }
   void operator()(const op::DeleteRows& o) { emit(fmt::format("DELETE FROM {}{}", quote_qualified(o.table), where(o.where_sql))); }
-  void operator()(const op::CreateRoutine& o) { emit(create_routine_sql(o.routine, o.replace)); }
+  void operator()(const op::CreateRoutine& o) {
+    if (!o.unchecked) return emit(create_routine_sql(o.routine, o.replace));
+    emit("SET LOCAL check_function_bodies = off;\n" + create_routine_sql(o.routine, o.replace) + ";\nSET LOCAL check_function_bodies = on");
+  }
   void operator()(const op::DropRoutine& o) { emit(drop_routine_sql(o.key, o.procedure, o.cascade)); }
   void operator()(const op::CreateTrigger& o) { emit(create_trigger_sql(o.trigger, o.replace)); }
   void operator()(const op::SetRowSecurity& o) { emit(row_security_sql(o)); }

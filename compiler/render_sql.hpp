@@ -106,7 +106,8 @@ std::string comment_sql(const QualifiedName& table, const std::string* column, c
 // may be of either), sequences, tables, indexes, foreign keys (which may point anywhere), then
 // views, each after those it reads (by depth).
 // Functions come before the tables whose defaults and checks may call them, unless their
-// signature names a table's row type (depth 1): then after the tables. Triggers come last.
+// signature names a table's row type (depth 1: after the tables) or a view's (depth 2: after
+// the views). Triggers and policies come last.
 enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, view, trigger,
                         policy };
 

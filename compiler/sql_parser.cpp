@@ -288,6 +288,9 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
                   std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure " : "function ") +
                       written_names(string_list(node.value("funcname", Json::array()))) + "(...) ..."};
   }
+  if (kind == "AlterFunctionStmt") {
+    return Change{"alter function", "", "the language has no `alter function`: write `create or replace function` with the whole definition"};
+  }
   if (kind == "CreatePolicyStmt") {
     return Change{"create policy", "create policy " + quote_identifier(text_field(node, "policy_name")) + " on " + relation_name(node, "table") + " ..."};
   }
@@ -332,7 +335,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
         {"OBJECT_FUNCTION", "function"},   {"OBJECT_PROCEDURE", "procedure"}, {"OBJECT_TRIGGER", "trigger"},
     };
     const std::string type = text_field(node, "removeType");
-    if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
+    if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" ||
+        type == "OBJECT_ROUTINE") {
       const Json& object = node.value("objects", Json::array()).empty() ? Json::object() : node["objects"][0];
       std::string statement;
       if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY") {
@@ -341,12 +345,13 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
         if (!names.empty()) names.pop_back();
         statement = std::string(type == "OBJECT_TRIGGER" ? "drop trigger " : "drop policy ") + trigger + " on " + written_names(names);
       } else {
-        statement = std::string("drop ") + (type == "OBJECT_FUNCTION" ? "function " : "procedure ") +
+        statement = std::string("drop ") + (type == "OBJECT_PROCEDURE" ? "procedure " : "function ") +
                     written_names(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array()))) + "(...)";
       }
       return Change{type == "OBJECT_TRIGGER"    ? "drop trigger"
                     : type == "OBJECT_POLICY"   ? "drop policy"
                     : type == "OBJECT_FUNCTION" ? "drop function"
+                    : type == "OBJECT_ROUTINE"  ? "drop routine"
                                                 : "drop procedure",
                     statement};
     }
@@ -381,7 +386,9 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (type == "OBJECT_ATTRIBUTE") {
       return Change{"alter type ... rename attribute", "alter type " + relation_name(node) + " rename attribute " + from + " to " + to};
     }
-    if (type == "OBJECT_TYPE" || type == "OBJECT_SEQUENCE" || type == "OBJECT_SCHEMA" || type == "OBJECT_DOMCONSTRAINT") {
+    if (type == "OBJECT_TYPE" || type == "OBJECT_SEQUENCE" || type == "OBJECT_SCHEMA" || type == "OBJECT_DOMCONSTRAINT" ||
+        type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" || type == "OBJECT_ROUTINE" || type == "OBJECT_TRIGGER" ||
+        type == "OBJECT_POLICY") {
       return Change{"rename (" + type.substr(7) + ")", "", no_statement_kept_apart};
     }
     return std::nullopt;
@@ -389,7 +396,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "AlterObjectSchemaStmt") {
     const std::string type = text_field(node, "objectType");
     if (type == "OBJECT_TABLE" || type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN" || type == "OBJECT_SEQUENCE" ||
-        type == "OBJECT_INDEX" || type == "OBJECT_EXTENSION") {
+        type == "OBJECT_INDEX" || type == "OBJECT_EXTENSION" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" ||
+        type == "OBJECT_ROUTINE") {
       return Change{"set schema", "", no_statement_kept_apart};
     }
     return std::nullopt;
@@ -1837,6 +1845,7 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
     argument.mode = parameter_mode(text_field(p, "mode"));
     argument.type = type_name_of(p.value("argType", Json::object()), prefix.size());
     argument.has_default = p.contains("defexpr");
+    if (argument.has_default) ++facts.defaults;
     facts.arguments.push_back(std::move(argument));
   }
   if (node->contains("returnType")) facts.returns = type_name_of(node->at("returnType"), prefix.size());
@@ -1867,6 +1876,18 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   if (facts.language.empty()) {
     facts.error = SqlError{definition.size(), "it names no language (`language sql`, `language plpgsql`, ...)"};
     return facts;
+  }
+  // PostgreSQL parses an SQL body when it makes the function (check_function_bodies is on in
+  // the migrator's sessions): a body that is not SQL fails the deploy.
+  if (facts.language == "sql" && body_at && !facts.body.empty()) {
+    const std::size_t body_offset = text.find(facts.body, *body_at);
+    const Tree body = parse(facts.body);
+    if (body.error) {
+      // Where the body is written as it is (dollar-quoted); else at its AS.
+      const std::size_t at = body_offset != std::string::npos ? body_offset + body.error->offset : *body_at;
+      facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "its body: " + body.error->message};
+      return facts;
+    }
   }
   if (facts.language == "plpgsql") {
     const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
@@ -1961,9 +1982,36 @@ TriggerFacts read_trigger(std::string_view definition) {
   facts.columns = string_list(node->value("columns", Json::array()));
   if (node->contains("whenClause")) collect_row_columns(node->at("whenClause"), facts.when, prefix.size());
   facts.row = flag(*node, "row");
-  facts.instead_of = (node->value("timing", 0) & 64) != 0;
+  const int timing = node->value("timing", 0);
+  facts.before = (timing & 2) != 0;
+  facts.instead_of = (timing & 64) != 0;
+  const int events = node->value("events", 0);
+  facts.on_insert = (events & 4) != 0;
+  facts.on_delete = (events & 8) != 0;
+  facts.on_update = (events & 16) != 0;
+  facts.on_truncate = (events & 32) != 0;
   facts.transition_tables = node->contains("transitionRels");
+  for (const auto& relation : node->value("transitionRels", Json::array())) {
+    const Json& transition = relation.value("TriggerTransition", Json::object());
+    (flag(transition, "isNew") ? facts.new_table : facts.old_table) = true;
+  }
+  if (node->contains("whenClause")) {
+    const std::string when = node->at("whenClause").dump();
+    if (const auto sublink = when.find("\"SubLink\""); sublink != std::string::npos) {
+      facts.when_subquery = 0;
+      // Its location, the first after the marker.
+      const auto location = when.find("\"location\":", sublink);
+      if (location != std::string::npos) {
+        const auto at = static_cast<std::size_t>(std::strtol(when.c_str() + location + 11, nullptr, 10));
+        facts.when_subquery = at >= prefix.size() ? at - prefix.size() : 0;
+      }
+    }
+  }
   // The function's name, where written: after the last EXECUTE.
+  if (facts.function.empty()) {
+    facts.error = SqlError{0, "it names no function to execute"};
+    return facts;
+  }
   const auto function_at = text.rfind(facts.function.back());
   facts.function_offset = function_at == std::string::npos || function_at < prefix.size() ? 0 : function_at - prefix.size();
   return facts;

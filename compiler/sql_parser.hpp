@@ -156,6 +156,7 @@ struct RoutineFacts {
   std::size_t language_offset = 0;
   std::string volatility = "volatile";
   std::string body;  // the AS clause's text; empty for a body in SQL's own syntax
+  std::size_t defaults = 0;  // arguments with a default
 };
 RoutineFacts read_routine(std::string_view definition, bool procedure);
 
@@ -178,8 +179,13 @@ struct TriggerFacts {
   std::vector<std::string> columns;       // `update of a, b`
   std::vector<SqlColumnReference> when;   // the columns its WHEN condition reads, `new.a`
   bool row = false;
+  bool before = false;
   bool instead_of = false;
   bool transition_tables = false;  // `referencing new table as ...`
+  bool old_table = false, new_table = false;
+  // The events it fires on: insert, update, delete, truncate.
+  bool on_insert = false, on_update = false, on_delete = false, on_truncate = false;
+  std::optional<std::size_t> when_subquery;  // where its WHEN condition has a subquery
 };
 TriggerFacts read_trigger(std::string_view definition);
 
