@@ -736,7 +736,8 @@ int run_throwaway_stop(const Options& options) {
   in.close();
   fs::remove(options.state_file);
   fs::remove(record);
-  migc::stop_released_server(directory, keeper);
+  const std::string timings = migc::stop_released_server(directory, keeper);
+  std::cout << fmt::format("migc: the throwaway server in {} is gone ({})\n", directory, timings);
   return 0;
 }
 

@@ -195,7 +195,19 @@ std::string conf_string(std::string_view text) {
   return out + "'";
 }
 
-std::string shut_down_locked(const std::string& directory) {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// The postmaster's pid, from the first line of postmaster.pid; 0 when there is none.
+pid_t postmaster_pid(const std::string& data) {
+  std::ifstream in(data + "/postmaster.pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) return 0;
+  return static_cast<pid_t>(pid);
+}
+
+std::string shut_down_locked(const std::string& directory, std::string& timings) {
   std::string failures;
   struct stat owner {};
   const std::string data = directory + "/data";
@@ -204,29 +216,36 @@ std::string shut_down_locked(const std::string& directory) {
     const passwd* account = getpwuid(owner.st_uid);
     const Account as{owner.st_uid, owner.st_gid, account != nullptr ? account->pw_name : ""};
     const std::string log = directory + "/stop.log";
+    const auto started = Clock::now();
     try {
-      if (run({find_bindir() + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "60", "stop"}, as, log) != 0) {
+      if (run({find_bindir() + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "30", "stop"}, as, log) != 0) {
         failures = "pg_ctl stop failed:\n" + read_log(log);
       }
     } catch (const std::exception& error) {
       failures = error.what();
     }
+    // An immediate stop is a SIGQUIT the postmaster may not get to on a starved machine; what
+    // it would have done anyway, sooner: its children notice its death and exit.
+    if (!failures.empty()) {
+      if (const pid_t pid = postmaster_pid(data); pid > 0 && kill(pid, SIGKILL) == 0) {
+        failures += fmt::format("\nkilled the postmaster (pid {})", pid);
+      }
+    }
+    timings += fmt::format("stopped in {:.1f} s", seconds_since(started));
   }
   // Deleted even when the stop failed: a server whose directory is gone shuts itself down
   // within a minute, when it next checks its lock file.
   // An initdb the owner started may still be writing there as it goes (a signal that ended the
   // owner need not have reached it): deleted again until it stays gone, for up to a minute.
+  const auto deleting = Clock::now();
   std::error_code error;
-  for (int attempt = 0; attempt < 600; ++attempt) {
+  while (seconds_since(deleting) < 60) {
     error.clear();
     fs::remove_all(directory, error);
-    if (!error) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (!fs::exists(directory)) break;
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!error && !fs::exists(directory)) break;
   }
+  timings += fmt::format("{}deleted in {:.1f} s", timings.empty() ? "" : ", ", seconds_since(deleting));
   if (error || fs::exists(directory)) {
     failures += fmt::format("{}cannot delete {}: {}", failures.empty() ? "" : "\n", directory,
                             error ? error.message() : std::string("something keeps writing there"));
@@ -236,15 +255,26 @@ std::string shut_down_locked(const std::string& directory) {
 
 // Stops the server in `directory` if it runs and deletes the directory; what failed, or empty.
 // The one way a throwaway server ends: from stop(), from the keeper, from stop_released_server().
-std::string shut_down(const std::string& directory) {
+// `timings` says how long each part took, for a caller that shows it.
+std::string shut_down(const std::string& directory, std::string& timings) {
   // One at a time: the keeper's and stop()'s can meet, and each would undo the other's work.
   const int lock = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (lock < 0) return {};  // already gone
-  while (flock(lock, LOCK_EX) != 0 && errno == EINTR) {
+  // Bounded: a shutdown stuck elsewhere must not hold this one forever (the other holder only
+  // deletes what this one would).
+  const auto waiting = Clock::now();
+  while (flock(lock, LOCK_EX | LOCK_NB) != 0 && (errno == EWOULDBLOCK || errno == EINTR) && seconds_since(waiting) < 60) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::string failures = shut_down_locked(directory);
+  if (seconds_since(waiting) >= 1) timings += fmt::format("waited {:.1f} s for another shutdown, ", seconds_since(waiting));
+  std::string failures = shut_down_locked(directory, timings);
   close(lock);
   return failures;
+}
+
+std::string shut_down(const std::string& directory) {
+  std::string timings;
+  return shut_down(directory, timings);
 }
 
 // The keeper: waits, in a session of its own (so that a Ctrl-C meant for the owner's terminal
@@ -385,8 +415,9 @@ EphemeralServer::~EphemeralServer() {
   }
 }
 
-void stop_released_server(const std::string& directory, pid_t keeper) {
-  const std::string failures = shut_down(directory);
+std::string stop_released_server(const std::string& directory, pid_t keeper) {
+  std::string timings;
+  const std::string failures = shut_down(directory, timings);
   // The keeper only if it still is one: its pid could have been reused since.
   if (const int handle = pidfd_open(keeper); handle >= 0) {
     std::string name;
@@ -394,7 +425,10 @@ void stop_released_server(const std::string& directory, pid_t keeper) {
     if (name == keeper_name) syscall(SYS_pidfd_send_signal, handle, SIGKILL, nullptr, 0U);
     close(handle);
   }
-  if (!failures.empty()) throw std::runtime_error(fmt::format("the throwaway server in {} did not stop cleanly: {}", directory, failures));
+  if (!failures.empty()) {
+    throw std::runtime_error(fmt::format("the throwaway server in {} did not stop cleanly ({}): {}", directory, timings, failures));
+  }
+  return timings;
 }
 
 }  // namespace migc

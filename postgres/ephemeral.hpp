@@ -46,7 +46,8 @@ class EphemeralServer {
   bool stopped_ = false;
 };
 
-// Stops a released server, given its directory and keeper; throws saying what could not be done.
-void stop_released_server(const std::string& directory, pid_t keeper);
+// Stops a released server, given its directory and keeper, and says how long each part took;
+// throws saying what could not be done.
+std::string stop_released_server(const std::string& directory, pid_t keeper);
 
 }  // namespace migc

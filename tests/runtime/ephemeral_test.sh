@@ -60,6 +60,7 @@ same "nothing listens on TCP" "" "$("$bindir/psql" "$(cat "$state")" -XAtc "SELE
 reachable_only_by_us "throwaway-postgres" "$dir"
 out=$("$migc" throwaway-postgres stop "$state" 2>&1); status=$?
 check_status "throwaway-postgres stop" 0 $status
+check "and says how long it took" "migc: the throwaway server in $dir is gone (stopped in" "$out"
 gone "throwaway-postgres stop" "$dir"
 same "its keeper is gone" "" "$(ps -o stat= -p "$keeper" | grep -v '^Z')"
 
@@ -70,7 +71,8 @@ postmaster=$(head -n 1 "$dir/data/postmaster.pid")
 kill -KILL "$postmaster"
 out=$("$migc" throwaway-postgres stop "$state" 2>&1); status=$?
 check_status "a stop that fails exits 2" 2 $status
-check "and says so" "error: the throwaway server in $dir did not stop cleanly: pg_ctl stop failed" "$out"
+check "and says so" "error: the throwaway server in $dir did not stop cleanly (stopped in" "$out"
+check "and what failed" "): pg_ctl stop failed" "$out"
 gone "a failed stop" "$dir"
 
 # Its owner (CTest, a script) dies without `stop`: the keeper stops the server.
