@@ -13,6 +13,9 @@
 #     [TESTS <bool>]                        register round-trip tests (label `postgres`)
 #     [CHECKER]                             build <name>-roundtrip without registering tests
 #     [WERROR]                              lint warnings fail the build
+#     [CHECK_EXCLUDE <pattern>...]          objects the migrator's `check` leaves to other tools
+#                                           (`[kind:]name`, the name a glob: `table:legacy_*`,
+#                                           `function:pgq_*`); see docs/migrator.md
 #     [OUTPUT_DIRECTORY <dir>]              where the migrator is written (default: CMake's for
 #                                           any executable: CMAKE_RUNTIME_OUTPUT_DIRECTORY, else
 #                                           the current binary directory)
@@ -75,7 +78,7 @@ endfunction()
 
 function(add_migrations name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "CHECKER;WERROR"
-    "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS;OUTPUT_DIRECTORY;STATIC_RUNTIME" "SOURCES")
+    "DIRECTORY;MIGRATOR;SCHEMA_SQL;LOCK_FILE;MODEL;TESTS;OUTPUT_DIRECTORY;STATIC_RUNTIME" "SOURCES;CHECK_EXCLUDE")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -127,6 +130,10 @@ function(add_migrations name)
     set(werror_args --werror)
   endif()
   set(outputs ${plan_cpp} ${revisions_txt})
+  set(exclude_args)
+  foreach(pattern IN LISTS arg_CHECK_EXCLUDE)
+    list(APPEND exclude_args --check-exclude ${pattern})
+  endforeach()
   set(model_args)
   set(model_depends)
   if(arg_MODEL)
@@ -151,7 +158,7 @@ function(add_migrations name)
 
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND ${compiler} compile ${common_args} ${werror_args} ${schema_args} ${lock_args} ${model_args} --out-dir ${out} ${sources}
+    COMMAND ${compiler} compile ${common_args} ${werror_args} ${schema_args} ${lock_args} ${model_args} ${exclude_args} --out-dir ${out} ${sources}
     DEPENDS ${compiler} ${sources} ${schema_depends} ${lock_depends} ${model_depends}
     COMMENT "migc: compiling ${name} migrations"
     VERBATIM)

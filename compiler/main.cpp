@@ -30,6 +30,7 @@
 #include "compiler/sql_translate.hpp"
 #include "postgres/connection.hpp"
 #include "postgres/ephemeral.hpp"
+#include "postgres/object_pattern.hpp"
 #include "postgres/sql_text.hpp"
 
 #ifndef MIGC_VERSION
@@ -73,6 +74,7 @@ struct Options {
   std::string state_file;    // throwaway-postgres
   std::string reuse_variable;  // throwaway-postgres start: a variable naming a server to use instead
   std::vector<std::string> server_settings;
+  std::vector<std::string> check_exclude;  // compile: patterns the migrator's `check` leaves out
   std::string import_format;  // import: golang-migrate, dbmate, goose, sqlx or flyway
   std::string import_source;  // import: the tool's directory
   std::string import_config;  // import alembic: alembic.ini
@@ -252,6 +254,14 @@ migc::SourceFile read_source(const std::string& path) { return {path, fs::exists
 // Every check reports to one sink, and nothing is written unless all of them pass: a plan must
 // not be left beside a stale schema.sql, a changed locked revision or a model it does not match.
 int run_compile(const Options& options) {
+  for (const auto& pattern : options.check_exclude) {
+    try {
+      migc::parse_object_pattern(pattern);
+    } catch (const std::invalid_argument& error) {
+      std::cerr << fmt::format("migc: error: --check-exclude: {}\n", error.what());
+      return exit_usage;
+    }
+  }
   std::vector<migc::SourceFile> sources = read_sources(chain_files(options));
   // Diagnostics point into these files: they live until the diagnostics are printed.
   std::vector<migc::SourceFile> model_sources;
@@ -279,7 +289,7 @@ int run_compile(const Options& options) {
   }
   if (!options.out_dir.empty()) {
     const fs::path out(options.out_dir);
-    write_if_changed(out / (options.name + "_plan.cpp"), migc::write_plan_cpp(*chain, options.name, options.source_root));
+    write_if_changed(out / (options.name + "_plan.cpp"), migc::write_plan_cpp(*chain, options.name, options.source_root, options.check_exclude));
     std::string ids;
     for (const auto& revision : chain->revisions) ids += revision.id + "\n";
     write_if_changed(out / (options.name + "_revisions.txt"), ids);
@@ -765,6 +775,8 @@ int main(int argc, char** argv) {
   compile_command->add_option("--build-dir", options.build_dir, "the build directory that fixes printed in messages name");
   compile_command->add_option("--model", options.model, "a directory of model files the head schema must equal")
       ->each([&](const std::string&) { options.check_model = true; });
+  compile_command->add_option("--check-exclude", options.check_exclude,
+                              "objects the migrator's `check` leaves to other tools: [kind:]name, the name a glob (repeatable)");
   compile_command->add_option("--lock-file", options.lock_file, "revisions.lock: released revisions that must not change");
   compile_command->add_option("--lock-target", options.lock_target, "the build target that locks new revisions");
   compile_command->add_flag("--update-lock", options.update_lock, "add every revision not yet in the lock file to it");

@@ -152,7 +152,10 @@ struct fmt::formatter<migc::TextBlob::Slice> : fmt::formatter<std::string_view> 
 
 namespace migc {
 
-std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root) {
+std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
+                           const std::vector<std::string>& check_excluded) {
+  std::string excluded;
+  for (const auto& pattern : check_excluded) excluded += pattern + "\n";
   // The head schema's SQL is written on another core meanwhile: the chain no longer changes.
   auto head_schema = std::async(std::launch::async | std::launch::deferred,
                                 [&chain] { return cpp_string_literal(schema_sql(chain.head)); });
@@ -253,13 +256,13 @@ const Plan& linked_plan() {{
   static constexpr Plan plan{{.name = {}, .revisions = {{blob, revisions}}, .parents = std::span<const std::uint32_t>(parents, {}),
                              .steps = {{blob, std::span<const stored::Step>(steps, {})}}, .head_schema_sql = head_schema,
                              .schema_changes = {{blob, std::span<const stored::SchemaChange>(schema_changes, {})}},
-                             .entry_sum = {}}};
+                             .entry_sum = {}, .check_excluded = {}}};
   return plan;
 }}
 }}  // namespace migc::runtime
 )",
                  text.size(), head, cpp_string_literal(name), parent_count, step_count, change_count,
-                 cpp_string_literal(entry_sum(chain)));
+                 cpp_string_literal(entry_sum(chain)), cpp_string_literal(excluded));
   return out;
 }
 

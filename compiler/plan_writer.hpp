@@ -9,7 +9,9 @@
 namespace migc {
 
 // `source_root` is stripped from file paths so the output holds no absolute path.
-std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root);
+// `check_excluded`: exclusion patterns the migrator's `check` applies (postgres/object_pattern.hpp).
+std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
+                           const std::vector<std::string>& check_excluded = {});
 
 // A C++ string literal for `text`, with an `sv` suffix (see STACK.md: plain literals in large
 // constexpr arrays hit GCC's constexpr operation limit).

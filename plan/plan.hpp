@@ -142,6 +142,9 @@ struct Plan {
   // "<id> <checksum>", as migc_version computes them): what the start-up check compares with
   // one aggregate, without reading the revisions themselves.
   std::string_view entry_sum{};
+  // What `check` leaves to others: add_migrations' CHECK_EXCLUDE patterns, one per line
+  // (postgres/object_pattern.hpp).
+  std::string_view check_excluded{};
 
   std::span<const std::uint32_t> parents_of(std::size_t revision) const {
     const stored::Revision& r = revisions.record(revision);

@@ -9,28 +9,47 @@
 namespace migc {
 namespace {
 
+// One row per line: the line, then the object it describes (kind and name, as exclusion
+// patterns name them) and, for a part of another object (a column, an index, an owned sequence,
+// a trigger), that object. Names are raw, schema-qualified when the snapshot spans schemas.
 constexpr std::string_view snapshot_sql = R"sql(
 WITH user_namespace AS (
   SELECT oid, CASE WHEN $1::text IS NULL THEN quote_ident(nspname) || '.' ELSE '' END AS nspname,
-         nspname AS real_nspname
+         nspname AS real_nspname, CASE WHEN $1::text IS NULL THEN nspname || '.' ELSE '' END AS prefix
   FROM pg_namespace
   WHERE CASE WHEN $1::text IS NULL
              THEN nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%'
                   AND nspname NOT LIKE 'pg\_temp%' AND nspname <> 'migc_check'
              ELSE nspname = $1::text END
-), user_class AS (
-  SELECT c.*, n.nspname, n.real_nspname FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
+), relation_kind(relkind, kind) AS (
+  VALUES ('r'::"char", 'table'), ('p', 'table'), ('v', 'view'), ('m', 'materialized_view'), ('f', 'foreign_table'),
+         ('S', 'sequence'), ('c', 'type'), ('i', 'index'), ('I', 'index')
+), named_class AS (
+  SELECT c.*, n.nspname, n.real_nspname, n.prefix, n.prefix || c.relname AS object_name, k.kind AS object_kind,
+         -- What an index or an owned sequence belongs to: it goes where that goes.
+         COALESCE((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.oid),
+                  (SELECT d.refobjid FROM pg_depend d
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+                     AND d.deptype IN ('a', 'i') LIMIT 1)) AS owner_oid
+  FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace JOIN relation_kind k ON k.relkind = c.relkind
   WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql()
+, user_class AS (
+  SELECT c.*, ok.kind AS owner_kind, c.prefix || o.relname AS owner_name
+  FROM named_class c LEFT JOIN pg_class o ON o.oid = c.owner_oid LEFT JOIN relation_kind ok ON ok.relkind = o.relkind
+)
 SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
-              string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder))
+              string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)),
+       'type', n.prefix || t.typname, NULL, NULL
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
-  GROUP BY n.nspname, t.typname
+  GROUP BY n.nspname, n.prefix, t.typname
 UNION ALL
 SELECT format('domain %s%I %s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
-              CASE WHEN t.typnotnull THEN ' not null' ELSE '' END, COALESCE(' default ' || pg_get_expr(t.typdefaultbin, 0), ''))
+              CASE WHEN t.typnotnull THEN ' not null' ELSE '' END, COALESCE(' default ' || pg_get_expr(t.typdefaultbin, 0), '')),
+       'domain', n.prefix || t.typname, NULL, NULL
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd'
 UNION ALL
-SELECT format('constraint on domain %s%I.%I %s', n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid))
+SELECT format('constraint on domain %s%I.%I %s', n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid)),
+       'constraint', n.prefix || t.typname || '.' || co.conname, 'domain', n.prefix || t.typname
   FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
 UNION ALL
 -- A composite type is a relation of kind c, its attributes its columns.
@@ -38,12 +57,14 @@ UNION ALL
 SELECT format('relation %s%I kind %s%s%s%s', c.nspname, c.relname, c.relkind,
               CASE WHEN c.relpersistence = 'u' THEN ' unlogged' ELSE '' END,
               CASE WHEN c.relrowsecurity THEN ' row level security' ELSE '' END,
-              CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END) FROM user_class c
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'c')
+              CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END),
+       c.object_kind, c.object_name, c.owner_kind, c.owner_name
+  FROM user_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'c')
 UNION ALL
 -- A view's query as PostgreSQL prints it (on one line), and whether a materialized view holds rows.
 SELECT format('view %s%I as %s%s', c.nspname, c.relname, btrim(regexp_replace(pg_get_viewdef(c.oid), '\s+', ' ', 'g')),
-              CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' (no data)' ELSE '' END)
+              CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' (no data)' ELSE '' END),
+       c.object_kind, c.object_name, NULL, NULL
   FROM user_class c WHERE c.relkind IN ('v', 'm')
 UNION ALL
 SELECT format('column %s%I.%I %s%s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
@@ -53,17 +74,20 @@ SELECT format('column %s%I.%I %s%s%s%s%s%s', c.nspname, c.relname, a.attname, fo
               COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END
                        || pg_get_expr(d.adbin, d.adrelid), ''),
               CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
-              COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), ''))
+              COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), '')),
+       'column', c.object_name || '.' || a.attname, c.object_kind, c.object_name
   FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT format('comment on %s%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class')))
+SELECT format('comment on %s%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class'))),
+       c.object_kind, c.object_name, c.owner_kind, c.owner_name
   FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL
 UNION ALL
-SELECT format('extension %I', e.extname) FROM pg_extension e WHERE e.extname <> 'plpgsql'
+SELECT format('extension %I', e.extname), 'extension', e.extname, NULL, NULL FROM pg_extension e WHERE e.extname <> 'plpgsql'
 UNION ALL
-SELECT format('constraint %s%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid))
+SELECT format('constraint %s%I.%I %s', c.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid)),
+       'constraint', c.object_name || '.' || co.conname, c.object_kind, c.object_name
   FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
 UNION ALL
 -- pg_get_indexdef() always qualifies the table; a one-schema snapshot leaves names bare.
@@ -71,14 +95,16 @@ UNION ALL
 SELECT format('index %s%s', CASE WHEN $1::text IS NULL THEN pg_get_indexdef(i.indexrelid)
                             ELSE replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ')
                             END,
-              CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END)
+              CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END),
+       c.object_kind, c.object_name, c.owner_kind, c.owner_name
   FROM pg_index i JOIN user_class c ON c.oid = i.indexrelid
 UNION ALL
 -- A function or procedure as PostgreSQL prints it (line ends escaped); not an extension's.
 SELECT 'function ' || replace(replace(
          CASE WHEN $1::text IS NOT NULL AND starts_with(def, head || quote_ident(n.real_nspname) || '.')
               THEN head || substr(def, length(head || quote_ident(n.real_nspname) || '.') + 1) ELSE def END,
-         '\', '\\'), E'\n', '\n')
+         '\', '\\'), E'\n', '\n'),
+       CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.prefix || p.proname, NULL, NULL
   FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace,
        LATERAL (SELECT pg_get_functiondef(p.oid) AS def,
                        'CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END AS head) f
@@ -89,7 +115,8 @@ UNION ALL
 -- disabled (`disable trigger all`), which switches the keys' checks off.
 SELECT format('trigger %s%s', CASE WHEN $1::text IS NULL THEN pg_get_triggerdef(t.oid)
                                ELSE replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(c.real_nspname) || '.', ' ON ') END,
-              CASE t.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (replica)' WHEN 'A' THEN ' (always)' ELSE '' END)
+              CASE t.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (replica)' WHEN 'A' THEN ' (always)' ELSE '' END),
+       'trigger', c.object_name || '.' || t.tgname, c.object_kind, c.object_name
   FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
 UNION ALL
 -- A policy: whom and which commands it is for, and its expressions as PostgreSQL prints them.
@@ -98,12 +125,14 @@ SELECT format('policy %I on %s%I as %s for %s to %s using %s with check %s', p.p
               CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END,
               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END, ', ' ORDER BY 1)
                  FROM unnest(p.polroles) r),
-              COALESCE(pg_get_expr(p.polqual, p.polrelid), '-'), COALESCE(pg_get_expr(p.polwithcheck, p.polrelid), '-'))
+              COALESCE(pg_get_expr(p.polqual, p.polrelid), '-'), COALESCE(pg_get_expr(p.polwithcheck, p.polrelid), '-')),
+       'policy', c.object_name || '.' || p.polname, c.object_kind, c.object_name
   FROM pg_policy p JOIN user_class c ON c.oid = p.polrelid
 UNION ALL
-SELECT format('internal triggers of %s%I disabled: %s', c.nspname, c.relname, count(*))
+SELECT format('internal triggers of %s%I disabled: %s', c.nspname, c.relname, count(*)),
+       c.object_kind, c.object_name, NULL, NULL
   FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE t.tgisinternal AND t.tgenabled = 'D'
-  GROUP BY c.nspname, c.relname
+  GROUP BY c.nspname, c.relname, c.object_kind, c.object_name
 UNION ALL
 SELECT format('sequence %s%I %s start %s increment %s min %s max %s cache %s%s owned by %s', c.nspname, c.relname,
               format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
@@ -112,19 +141,129 @@ SELECT format('sequence %s%I %s start %s increment %s min %s max %s cache %s%s o
                           JOIN pg_class oc ON oc.oid = dep.refobjid
                           JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
                         WHERE dep.objid = c.oid AND dep.classid = 'pg_class'::regclass AND dep.deptype = 'a'),
-                       'nothing'))
+                       'nothing')),
+       c.object_kind, c.object_name, c.owner_kind, c.owner_name
   FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
+)sql";
+
+// Kinds of object migc does not model, in one schema (and the database-wide ones): the line,
+// the object's kind and name as exclusion patterns name them. Extension members are the
+// extension's, and not listed.
+constexpr std::string_view unmodelled_sql = R"sql(
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1::text),
+members AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e')
+SELECT format('%s %I(%s)', CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, p.proname,
+              pg_get_function_identity_arguments(p.oid)),
+       'aggregate', p.proname
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.prokind IN ('a', 'w')
+    AND (p.tableoid, p.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('rule %I on %I', r.rulename, c.relname), 'rule', c.relname || '.' || r.rulename
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+  WHERE c.relnamespace IN (SELECT oid FROM ns) AND r.rulename <> '_RETURN'
+UNION ALL
+SELECT format('statistics %I', s.stxname), 'statistics', s.stxname
+  FROM pg_statistic_ext s WHERE s.stxnamespace IN (SELECT oid FROM ns)
+UNION ALL
+SELECT format('operator %s(%s, %s)', o.oprname, COALESCE(format_type(o.oprleft, NULL), 'none'),
+              COALESCE(format_type(o.oprright, NULL), 'none')), 'operator', o.oprname
+  FROM pg_operator o WHERE o.oprnamespace IN (SELECT oid FROM ns) AND (o.tableoid, o.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('operator class %I using %s', o.opcname, a.amname), 'operator_class', o.opcname
+  FROM pg_opclass o JOIN pg_am a ON a.oid = o.opcmethod
+  WHERE o.opcnamespace IN (SELECT oid FROM ns) AND (o.tableoid, o.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('collation %I', c.collname), 'collation', c.collname
+  FROM pg_collation c WHERE c.collnamespace IN (SELECT oid FROM ns) AND (c.tableoid, c.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('text search configuration %I', c.cfgname), 'text_search', c.cfgname
+  FROM pg_ts_config c WHERE c.cfgnamespace IN (SELECT oid FROM ns) AND (c.tableoid, c.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('text search dictionary %I', d.dictname), 'text_search', d.dictname
+  FROM pg_ts_dict d WHERE d.dictnamespace IN (SELECT oid FROM ns) AND (d.tableoid, d.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('conversion %I', c.conname), 'conversion', c.conname
+  FROM pg_conversion c WHERE c.connamespace IN (SELECT oid FROM ns) AND (c.tableoid, c.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+-- Range and base types; a range's multirange and every array type come with it.
+SELECT format('type %I (%s)', t.typname, CASE t.typtype WHEN 'r' THEN 'range' ELSE 'base' END), 'type', t.typname
+  FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typtype IN ('r', 'b') AND t.typcategory <> 'A'
+    AND (t.tableoid, t.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('event trigger %I on %s', e.evtname, e.evtevent), 'event_trigger', e.evtname
+  FROM pg_event_trigger e WHERE (e.tableoid, e.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('publication %I', p.pubname), 'publication', p.pubname FROM pg_publication p
+UNION ALL
+-- Grants: who may do what, as PostgreSQL prints the access list.
+SELECT format('privileges on %s %I: %s', k.kind, c.relname, array_to_string(c.relacl, ', ')), k.kind, c.relname
+  FROM pg_class c JOIN (VALUES ('r'::"char", 'table'), ('p', 'table'), ('v', 'view'), ('m', 'materialized_view'),
+                               ('f', 'foreign_table'), ('S', 'sequence')) k(relkind, kind) ON k.relkind = c.relkind
+  WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relacl IS NOT NULL
+UNION ALL
+SELECT format('privileges on %s %I(%s): %s', CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname,
+              pg_get_function_identity_arguments(p.oid), array_to_string(p.proacl, ', ')),
+       CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.proacl IS NOT NULL
+    AND (p.tableoid, p.oid) NOT IN (SELECT * FROM members)
+UNION ALL
+SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, ', ')),
+       CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typname
+  FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typacl IS NOT NULL
+UNION ALL
+-- Comments other than on tables, views, sequences, indexes and columns, which snapshots compare.
+SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.description)), k.kind, k.raw
+  FROM pg_description d,
+       LATERAL (SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END AS kind,
+                       format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) AS name, p.proname AS raw
+                  FROM pg_proc p WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid AND p.pronamespace IN (SELECT oid FROM ns)
+                UNION ALL
+                SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, format('%I', t.typname), t.typname
+                  FROM pg_type t WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typnamespace IN (SELECT oid FROM ns)
+                UNION ALL
+                SELECT 'trigger', format('%I on %I', t.tgname, c.relname), c.relname || '.' || t.tgname
+                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
+                UNION ALL
+                SELECT 'policy', format('%I on %I', p.polname, c.relname), c.relname || '.' || p.polname
+                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
+                UNION ALL
+                SELECT 'constraint', format('%I on %I', co.conname, COALESCE(c.relname, t.typname)),
+                       COALESCE(c.relname, t.typname) || '.' || co.conname
+                  FROM pg_constraint co LEFT JOIN pg_class c ON c.oid = co.conrelid LEFT JOIN pg_type t ON t.oid = co.contypid
+                  WHERE d.classoid = 'pg_constraint'::regclass AND co.oid = d.objoid AND co.connamespace IN (SELECT oid FROM ns)
+               ) k(kind, name, raw)
+  WHERE d.objsubid = 0
 )sql";
 
 }  // namespace
 
-std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema) {
+std::vector<CatalogLine> catalog_lines(Connection& connection, const std::optional<std::string>& only_schema) {
   const Result result = connection.execute(snapshot_sql, {only_schema});
-  std::vector<std::string> lines;
-  for (int row = 0; row < result.rows(); ++row) lines.emplace_back(result.value(row, 0));
-  std::sort(lines.begin(), lines.end());
+  std::vector<CatalogLine> lines;
+  for (int row = 0; row < result.rows(); ++row) {
+    lines.push_back({std::string(result.value(row, 0)),
+                     {std::string(result.value(row, 1)), std::string(result.value(row, 2))},
+                     {std::string(result.value(row, 3)), std::string(result.value(row, 4))}});
+  }
+  std::sort(lines.begin(), lines.end(), [](const CatalogLine& a, const CatalogLine& b) { return a.text < b.text; });
+  return lines;
+}
+
+std::vector<CatalogLine> unmodelled_lines(Connection& connection, const std::string& schema) {
+  const Result result = connection.execute(unmodelled_sql, {std::optional<std::string>(schema)});
+  std::vector<CatalogLine> lines;
+  for (int row = 0; row < result.rows(); ++row) {
+    lines.push_back({std::string(result.value(row, 0)), {std::string(result.value(row, 1)), std::string(result.value(row, 2))}, {}});
+  }
+  std::sort(lines.begin(), lines.end(), [](const CatalogLine& a, const CatalogLine& b) { return a.text < b.text; });
+  return lines;
+}
+
+std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema) {
   std::string snapshot;
-  for (const auto& line : lines) snapshot += line + "\n";
+  for (const auto& line : catalog_lines(connection, only_schema)) snapshot += line.text + "\n";
   return snapshot;
 }
 

@@ -5,14 +5,36 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "postgres/connection.hpp"
 
 namespace migc {
 
+// One object, as an exclusion pattern names it (object_pattern.hpp); empty for none.
+struct CatalogObject {
+  std::string kind;
+  std::string name;
+};
+
+// One line of a snapshot: the object it describes and, for a part of another object (a column,
+// an index, an owned sequence, a trigger), that object.
+struct CatalogLine {
+  std::string text;
+  CatalogObject object;
+  CatalogObject owner;
+};
+
 // migc's own tables (migc_*) and the history tables of the tools a migrator adopts are left
 // out (history_tables.hpp): they record the schema, they are not part of it. With
 // `only_schema`, just that schema, its names unqualified.
 std::string catalog_snapshot(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
+// The same, line by line, sorted.
+std::vector<CatalogLine> catalog_lines(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
+
+// What the schema `schema` holds that no snapshot line describes, because migc does not model
+// it (aggregates, rules, operators, grants, comments on functions...), and the database-wide
+// objects of that sort (event triggers, publications): listed, never compared. Sorted.
+std::vector<CatalogLine> unmodelled_lines(Connection& connection, const std::string& schema);
 
 }  // namespace migc

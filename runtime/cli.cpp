@@ -15,6 +15,7 @@
 
 #include "postgres/connection.hpp"
 #include "postgres/ephemeral.hpp"
+#include "postgres/object_pattern.hpp"
 #include "postgres/sql_text.hpp"
 #include "runtime/drift.hpp"
 #include "runtime/interrupt.hpp"
@@ -44,6 +45,7 @@ struct Options {
   std::string schema;     // the schema the chain lives in (default: the connection's current schema)
   std::string role;       // SET ROLE to this before anything: objects are created owned by it
   std::string program;    // the executable's name: how the connection shows in pg_stat_activity
+  std::vector<std::string> check_exclude;  // patterns `check` leaves out, besides the plan's
   RunSettings settings;
 };
 
@@ -453,6 +455,12 @@ int check(const Plan& plan, const Options& given, Output& out) {
   Options options = given;
   options.role.clear();
   lock_wait(options);
+  std::vector<ObjectPattern> excluded;
+  try {
+    excluded = check_exclusions(plan, options.check_exclude);
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(fmt::format("--exclude: {}", error.what()));
+  }
   Session session(plan, options);
   // Not while a migrator is half-way through a revision that runs outside a transaction, or
   // between its statements: the lock is held for the comparison.
@@ -462,18 +470,26 @@ int check(const Plan& plan, const Options& given, Output& out) {
   lock(session, options, out);
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
-  const Drift drift = find_drift(session.connection, plan, applied);
+  const Drift drift = find_drift(session.connection, plan, applied, excluded);
   const int status = drift.empty() ? exit_ok : exit_drift;
   if (out.json()) {
     out.result("check", "", {{"database", session.database}, {"heads", ids(plan, applied_heads(plan, applied))},
-                             {"drift", !drift.empty()}, {"missing", drift.missing}, {"unexpected", drift.unexpected}}, status);
-  } else if (drift.empty()) {
+                             {"drift", !drift.empty()}, {"missing", drift.missing}, {"unexpected", drift.unexpected},
+                             {"unmodelled", drift.unmodelled}, {"excluded", drift.excluded}}, status);
+    return status;
+  }
+  if (drift.empty()) {
     out.note(fmt::format("{} matches the schema of revision {}: no drift", session.database, at));
   } else {
     out.note(fmt::format("{} differs from the schema of revision {}:", session.database, at));
     for (const auto& line : drift.missing) out.line("  missing     " + line);
     for (const auto& line : drift.unexpected) out.line("  unexpected  " + line);
   }
+  if (!drift.unmodelled.empty()) {
+    out.note("not modelled by the chain, so not compared (add_migrations' CHECK_EXCLUDE or --exclude leaves them out):");
+    for (const auto& line : drift.unmodelled) out.line("  unmodelled  " + line);
+  }
+  if (drift.excluded > 0) out.note(fmt::format("{} catalog line(s) left out by exclusion patterns", drift.excluded));
   return status;
 }
 
@@ -681,7 +697,10 @@ int run_migrator(const Plan& plan, int argc, char** argv) {
   app.add_subcommand("branches", "show where the chain branched");
   auto* show_command = app.add_subcommand("show", "show a revision: message, parents, source, up and down SQL");
   show_command->add_option("revision", options.target, "a revision id or unique prefix")->required();
-  app.add_subcommand("check", "compare the live schema with the plan's at the database's revision");
+  auto* check_command = app.add_subcommand("check", "compare the live schema with the plan's at the database's revision");
+  check_command->add_option("--exclude", options.check_exclude,
+                            "leave out objects other tools own: [kind:]name, the name a glob (repeatable; the chain's "
+                            "CHECK_EXCLUDE patterns apply too)");
   auto* stamp_command = app.add_subcommand("stamp", "record a revision as applied without running anything");
   stamp_command->add_option("revision", options.target, "a revision id or prefix, head, or base")->required();
   stamp_command->add_flag("--purge", options.purge, "replace whatever the database records, even unknown revisions");

@@ -76,13 +76,49 @@ std::optional<std::string> planned_index_definition(Connection& connection, cons
   return planned->definition;
 }
 
-Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied) {
+std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<std::string>& extra) {
+  std::vector<ObjectPattern> patterns;
+  for (std::string_view rest = plan.check_excluded; !rest.empty();) {
+    const auto end = rest.find('\n');
+    if (end != 0) patterns.push_back(parse_object_pattern(rest.substr(0, end)));
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  for (const auto& text : extra) patterns.push_back(parse_object_pattern(text));
+  return patterns;
+}
+
+Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
+                 std::span<const ObjectPattern> excluded) {
+  std::size_t left_out = 0;
+  const auto compared = [&](const std::vector<CatalogLine>& lines) {
+    std::string text;
+    for (const auto& line : lines) {
+      if (covers(excluded, line.object.kind, line.object.name) || covers(excluded, line.owner.kind, line.owner.name)) {
+        ++left_out;
+      } else {
+        text += line.text + "\n";
+      }
+    }
+    return text;
+  };
   // The live snapshot comes first, on the search path the connection has: what the scratch
   // schema's script creates may add extensions to the database.
-  const std::string live = catalog_snapshot(connection, std::string(connection.execute("SELECT current_schema()").value(0, 0)));
+  const std::string schema(connection.execute("SELECT current_schema()").value(0, 0));
+  const std::string live = compared(catalog_lines(connection, schema));
+  std::vector<std::string> unmodelled;
+  for (const auto& line : unmodelled_lines(connection, schema)) {
+    if (covers(excluded, line.object.kind, line.object.name)) {
+      ++left_out;
+    } else {
+      unmodelled.push_back(line.text);
+    }
+  }
   const ScratchSchema scratch(connection, "migc_check");
   connection.execute_script(predicted_schema_sql(plan, applied, true));
-  return compare_snapshots(catalog_snapshot(connection, std::string("migc_check")), live);
+  Drift drift = compare_snapshots(compared(catalog_lines(connection, std::string("migc_check"))), live);
+  drift.unmodelled = std::move(unmodelled);
+  drift.excluded = left_out;
+  return drift;
 }
 
 }  // namespace migc::runtime

@@ -8,6 +8,7 @@
 
 #include "plan/plan.hpp"
 #include "postgres/connection.hpp"
+#include "postgres/object_pattern.hpp"
 
 namespace migc::runtime {
 
@@ -18,13 +19,19 @@ std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& appl
 struct Drift {
   std::vector<std::string> missing;     // predicted, not in the database
   std::vector<std::string> unexpected;  // in the database, not predicted
+  std::vector<std::string> unmodelled;  // in the database, of a kind migc does not model: not compared
+  std::size_t excluded = 0;             // lines an exclusion pattern left out, on either side
   bool empty() const { return missing.empty() && unexpected.empty(); }
 };
 
+// The plan's exclusion patterns (add_migrations' CHECK_EXCLUDE) and `extra` ones.
+std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<std::string>& extra);
+
 // Builds the predicted schema in a scratch schema inside a transaction that is always rolled
 // back, and compares catalogs. Changes nothing; needs the right to create a schema. Objects in
-// other schemas than the current one are not compared.
-Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied);
+// other schemas than the current one are not compared, nor those `excluded` covers.
+Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
+                 std::span<const ObjectPattern> excluded = {});
 
 // An index as the catalog has it, looked up by its name as SQL text (resolved on the search
 // path, as the statement that made it was). The definition leaves its own schema out.

@@ -1,0 +1,51 @@
+#include "postgres/object_pattern.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace migc {
+namespace {
+
+constexpr std::array<std::string_view, 25> kinds = {
+    "table",     "view",      "materialized_view", "foreign_table", "sequence",  "index",
+    "type",      "domain",    "constraint",        "column",        "function",  "procedure",
+    "trigger",   "policy",    "extension",         "aggregate",     "rule",      "statistics",
+    "operator",  "collation", "text_search",       "conversion",    "operator_class", "event_trigger",
+    "publication"};
+
+}  // namespace
+
+std::string_view object_pattern_kinds() {
+  return "table, view, materialized_view, foreign_table, sequence, index, type, domain, constraint, column, function, "
+         "procedure, trigger, policy, extension, aggregate, rule, statistics, operator, collation, text_search, "
+         "conversion, operator_class, event_trigger, publication";
+}
+
+ObjectPattern parse_object_pattern(std::string_view text) {
+  ObjectPattern pattern;
+  std::string_view name = text;
+  if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+    pattern.kind = std::string(text.substr(0, colon));
+    name = text.substr(colon + 1);
+    if (std::find(kinds.begin(), kinds.end(), pattern.kind) == kinds.end()) {
+      throw std::invalid_argument("what comes before `:` is not a kind of object: one of " + std::string(object_pattern_kinds()));
+    }
+  }
+  if (name.empty()) throw std::invalid_argument("no name: write [kind:]name, the name a glob such as legacy_*");
+  if (name.find_first_of("\n\r") != std::string_view::npos) throw std::invalid_argument("a line break in a name");
+  pattern.name = std::string(name);
+  return pattern;
+}
+
+bool covers(std::span<const ObjectPattern> patterns, std::string_view kind, std::string_view name) {
+  if (name.empty()) return false;
+  const std::string subject(name);
+  return std::any_of(patterns.begin(), patterns.end(), [&](const ObjectPattern& pattern) {
+    return (pattern.kind.empty() || pattern.kind == kind) && fnmatch(pattern.name.c_str(), subject.c_str(), 0) == 0;
+  });
+}
+
+}  // namespace migc
