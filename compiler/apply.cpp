@@ -75,14 +75,15 @@ class SchemaMutator {
     follow_rename(o.from, to);
   }
 
-  void operator()(const op::CreateRoutine& o) { schema_.put_routine(o.routine); }
+  // `create or replace` keeps the object, and so its comment.
+  void operator()(const op::CreateRoutine& o) { schema_.put_routine(keeping_comment(schema_.routines(), o.routine.key, o.routine, o.replace)); }
   void operator()(const op::DropRoutine& o) {
     if (o.cascade) {
       for (const Trigger* trigger : schema_.triggers_calling(o.key)) schema_.erase_trigger(TriggerKey(trigger->key));
     }
     schema_.erase_routine(o.key);
   }
-  void operator()(const op::CreateTrigger& o) { schema_.put_trigger(o.trigger); }
+  void operator()(const op::CreateTrigger& o) { schema_.put_trigger(keeping_comment(schema_.triggers(), o.trigger.key, o.trigger, o.replace)); }
   void operator()(const op::CreatePolicy& o) { schema_.put_policy(o.policy); }
   void operator()(const op::DropPolicy& o) { schema_.erase_policy(o.key); }
   void operator()(const op::SetRowSecurity& o) {
@@ -97,7 +98,7 @@ class SchemaMutator {
     schema_.put_trigger(std::move(trigger));
   }
 
-  void operator()(const op::CreateView& o) { schema_.put_view(o.view); }
+  void operator()(const op::CreateView& o) { schema_.put_view(keeping_comment(schema_.views(), o.view.name, o.view, o.replace)); }
 
   void operator()(const op::DropView& o) {
     if (o.cascade) {
@@ -218,10 +219,29 @@ class SchemaMutator {
   }
 
   void operator()(const op::Comment& o) {
-    if (!o.column) {
-      change_table(o.table, [&](Table& table) { table.comment = o.text; });
-    } else {
-      change_column(o.table, *o.column, [&](Column& column) { column.comment = o.text; });
+    using Kind = ast::CommentKind;
+    const auto set = [&](auto& object) { object.comment = o.text; };
+    switch (o.kind) {
+      case Kind::table: return change_table(o.object, set);
+      case Kind::column: return change_column(o.object, o.member, set);
+      case Kind::constraint:
+        return change_table(o.object, [&](Table& table) {
+          for (auto& constraint : table.constraints) {
+            if (constraint.name == o.member) constraint.comment = o.text;
+          }
+        });
+      case Kind::view:
+      case Kind::materialized_view: return change_entry(schema_.views(), o.object, &Schema::put_view, set);
+      case Kind::index: return change_entry(schema_.indexes(), o.object, &Schema::put_index, set);
+      case Kind::sequence: return change_entry(schema_.sequences(), o.object, &Schema::put_sequence, set);
+      case Kind::domain: return change_domain(o.object, set);
+      case Kind::type:
+        change_entry(schema_.enums(), o.object, &Schema::put_enum, set);
+        return change_composite(o.object, set);
+      case Kind::function:
+      case Kind::procedure: return change_entry(schema_.routines(), RoutineKey{o.object, o.member}, &Schema::put_routine, set);
+      case Kind::trigger: return change_entry(schema_.triggers(), TriggerKey{o.object, o.member}, &Schema::put_trigger, set);
+      case Kind::policy: return change_entry(schema_.policies(), PolicyKey{o.object, o.member}, &Schema::put_policy, set);
     }
   }
 
@@ -432,6 +452,22 @@ class SchemaMutator {
   void operator()(const op::DeleteRows&) {}
 
  private:
+  template <typename Map, typename Key, typename Value>
+  static Value keeping_comment(const Map& map, const Key& key, Value value, bool replace) {
+    if (const auto old = map.find(key); replace && old != map.end()) value.comment = old->second.comment;
+    return value;
+  }
+
+  // The object `key` names in `map`, changed and put back with `put`; nothing when there is none.
+  template <typename Map, typename Key, typename Value, typename Change>
+  void change_entry(const Map& map, const Key& key, void (Schema::*put)(Value), Change change) {
+    const auto found = map.find(key);
+    if (found == map.end()) return;
+    Value value = found->second;
+    change(value);
+    (schema_.*put)(std::move(value));
+  }
+
   template <typename Change>
   void change_table(const QualifiedName& name, Change change) {
     const Table* found = schema_.find_table(name);

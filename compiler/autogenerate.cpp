@@ -168,6 +168,7 @@ class Differ {
         add(op::EnableTrigger{key, trigger.enabled});
       }
     }
+    kept_comments(replaced_views, remade_routines, replaced_triggers, replaced_policies);
     for (const auto& [name, _] : head_.schemas()) {
       if (!model_.schemas().contains(name)) add(op::DropSchema{name});
     }
@@ -214,7 +215,9 @@ class Differ {
       if (old == head_.routines().end() || remade.contains(key)) {
         add(op::CreateRoutine{routine, false});
       } else if (!same_routine(old->second, routine)) {
-        add(op::CreateRoutine{routine, true});
+        Routine replaced = routine;
+        replaced.comment.reset();  // `create or replace` keeps the comment: kept_comments() gives the model's
+        add(op::CreateRoutine{std::move(replaced), true});
       }
     }
   }
@@ -336,11 +339,57 @@ class Differ {
 
   // Comments the model gives `table` (and its columns) that `old` does not have, or removes.
   void comments(const Table& old, const Table& table) {
-    if (table.comment != old.comment) add(op::Comment{table.name, std::nullopt, table.comment});
+    if (table.comment != old.comment) add(op::Comment{ast::CommentKind::table, table.name, {}, table.comment});
     for (const auto& column : table.columns) {
       const Column* before = old.find_column(column.name);
-      if (column.comment != (before ? before->comment : std::nullopt)) add(op::Comment{table.name, column.name, column.comment});
+      if (column.comment != (before ? before->comment : std::nullopt)) add(op::Comment{ast::CommentKind::column, table.name, column.name, column.comment});
     }
+  }
+
+  // The comments on objects that stay (those made again carry the model's): each the model's.
+  void kept_comments(const std::set<QualifiedName>& replaced_views, const std::set<RoutineKey>& remade_routines,
+                     const std::set<TriggerKey>& replaced_triggers, const std::set<PolicyKey>& replaced_policies) {
+    using Kind = ast::CommentKind;
+    const auto compare = [&](Kind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& now) {
+      const std::optional<std::string>* before = head_.comment_on(kind, object, member);
+      if (before != nullptr && *before != now) add(op::Comment{kind, object, member, now});
+    };
+    for (const auto& [name, table] : model_.tables()) {
+      const Table* old = head_.find_table(name);
+      if (old == nullptr) continue;
+      for (const auto& constraint : table.constraints) {
+        const auto before = std::find_if(old->constraints.begin(), old->constraints.end(),
+                                         [&](const Constraint& c) { return c.name == constraint.name; });
+        if (before != old->constraints.end() && same_constraint(*before, constraint)) compare(Kind::constraint, name, constraint.name, constraint.comment);
+      }
+    }
+    for (const auto& [name, view] : model_.views()) {
+      if (!replaced_views.contains(name)) compare(view.materialized ? Kind::materialized_view : Kind::view, name, {}, view.comment);
+    }
+    for (const auto& [name, index] : model_.indexes()) {
+      const auto before = head_.indexes().find(name);
+      if (before != head_.indexes().end() && same_index(before->second, index)) compare(Kind::index, name, {}, index.comment);
+    }
+    for (const auto& [name, sequence] : model_.sequences()) compare(Kind::sequence, name, {}, sequence.comment);
+    for (const auto& [name, type] : model_.enums()) compare(Kind::type, name, {}, type.comment);
+    for (const auto& [name, type] : model_.composites()) compare(Kind::type, name, {}, type.comment);
+    for (const auto& [name, domain] : model_.domains()) compare(Kind::domain, name, {}, domain.comment);
+    for (const auto& [key, routine] : model_.routines()) {
+      if (!remade_routines.contains(key)) compare(routine.procedure ? Kind::procedure : Kind::function, key.name, key.arguments, routine.comment);
+    }
+    for (const auto& [key, trigger] : model_.triggers()) {
+      if (!replaced_triggers.contains(key)) compare(Kind::trigger, key.table, key.name, trigger.comment);
+    }
+    for (const auto& [key, policy] : model_.policies()) {
+      if (!replaced_policies.contains(key)) compare(Kind::policy, key.table, key.name, policy.comment);
+    }
+  }
+
+  // The same index, whatever its comment.
+  static bool same_index(Index a, Index b) {
+    a.comment.reset();
+    b.comment.reset();
+    return create_index_sql(a) == create_index_sql(b);
   }
 
   void alter_table(const Table& old, const Table& table, std::vector<Operation>& foreign_keys) {
@@ -461,13 +510,13 @@ class Differ {
     for (const auto& [name, index] : head_.indexes()) {
       const auto now = model_.indexes().find(name);
       const bool table_goes = !model_.tables().contains(index.table);
-      if (!table_goes && (now == model_.indexes().end() || create_index_sql(now->second) != create_index_sql(index))) {
+      if (!table_goes && (now == model_.indexes().end() || !same_index(now->second, index))) {
         add(op::DropIndex{name, false});
       }
     }
     for (const auto& [name, index] : model_.indexes()) {
       const auto before = head_.indexes().find(name);
-      if (before == head_.indexes().end() || create_index_sql(before->second) != create_index_sql(index)) add(op::CreateIndex{index, false});
+      if (before == head_.indexes().end() || !same_index(before->second, index)) add(op::CreateIndex{index, false});
     }
   }
 

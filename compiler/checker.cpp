@@ -1268,16 +1268,112 @@ class StatementChecker {
   }
 
   void operator()(const ast::Comment& node) {
-    const Table* table = find_table(node.table);
-    if (table == nullptr) return;
-    std::optional<std::string> column;
-    if (node.column) {
-      if (find_column(*table, *node.column) == nullptr) return;
-      column = node.column->text;
-    }
+    using Kind = ast::CommentKind;
     std::optional<std::string> text;
     if (node.text) text = node.text->value;
-    emit(op::Comment{table->name, std::move(column), std::move(text)});
+    switch (node.kind) {
+      case Kind::table:
+      case Kind::column:
+      case Kind::constraint: {
+        const Table* table = find_table(node.object);
+        if (table == nullptr) return;
+        if (node.kind == Kind::column && find_column(*table, *node.member) == nullptr) return;
+        if (node.kind == Kind::constraint) {
+          const bool exists = std::any_of(table->constraints.begin(), table->constraints.end(),
+                                          [&](const Constraint& c) { return c.name == node.member->text; });
+          if (!exists) return report_unknown_constraint(*table, *node.member);
+        }
+        emit(op::Comment{node.kind, table->name, node.member ? node.member->text : std::string(), std::move(text)});
+        return;
+      }
+      case Kind::trigger: {
+        const Table* table = find_table(node.object);
+        if (table == nullptr) return;
+        const Trigger* trigger = find_trigger(*table, *node.member, false);
+        if (trigger == nullptr) return;
+        emit(op::Comment{node.kind, table->name, trigger->key.name, std::move(text)});
+        return;
+      }
+      case Kind::policy: {
+        const Table* table = find_table(node.object);
+        if (table == nullptr) return;
+        const auto found = schema_.policies().find(PolicyKey{table->name, node.member->text});
+        if (found == schema_.policies().end()) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownPolicy, at(node.member->span), node.member->text, table->name, revision_.id);
+          std::vector<std::string> names;
+          for (const Policy* policy : schema_.policies_on(table->name)) names.push_back(policy->key.name);
+          if (const std::string guess = closest_match(node.member->text, names); !guess.empty()) {
+            diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+          }
+          return;
+        }
+        emit(op::Comment{node.kind, table->name, found->first.name, std::move(text)});
+        return;
+      }
+      case Kind::view:
+      case Kind::materialized_view: {
+        const View* view = find_view(node.object, node.kind == Kind::materialized_view);
+        if (view == nullptr) return;
+        emit(op::Comment{node.kind, view->name, {}, std::move(text)});
+        return;
+      }
+      case Kind::index: {
+        const auto index = schema_.indexes().find(node.object);
+        if (index == schema_.indexes().end()) {
+          if (const Table* owner = table_of_constraint_index(node.object)) {
+            auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownIndex, at(node.object.span), to_string(node.object), revision_.id);
+            diagnostic.notes.push_back({{}, fmt::format("it is the index behind a constraint of `{}`: comment on the constraint, "
+                                                        "`comment on constraint {} on {}`", owner->name, node.object.name, owner->name)});
+            return;
+          }
+          report_unknown(DiagnosticKind::UnknownIndex, node.object, names_of(schema_.indexes()), sites_.relations);
+          return;
+        }
+        emit(op::Comment{node.kind, index->first, {}, std::move(text)});
+        return;
+      }
+      case Kind::sequence: {
+        const auto sequence = schema_.sequences().find(node.object);
+        if (sequence == schema_.sequences().end()) {
+          report_unknown(DiagnosticKind::UnknownSequence, node.object, names_of(schema_.sequences()), sites_.relations);
+          return;
+        }
+        emit(op::Comment{node.kind, sequence->first, {}, std::move(text)});
+        return;
+      }
+      case Kind::type:
+      case Kind::domain: {
+        // COMMENT ON TYPE takes a domain too; COMMENT ON DOMAIN only a domain.
+        if (const auto domain = schema_.domains().find(node.object); domain != schema_.domains().end()) {
+          emit(op::Comment{Kind::domain, domain->first, {}, std::move(text)});
+          return;
+        }
+        if (node.kind == Kind::domain) {
+          find_domain(node.object);
+          return;
+        }
+        if (const auto type = schema_.enums().find(node.object); type != schema_.enums().end()) {
+          emit(op::Comment{Kind::type, type->first, {}, std::move(text)});
+          return;
+        }
+        if (const auto type = schema_.composites().find(node.object); type != schema_.composites().end()) {
+          emit(op::Comment{Kind::type, type->first, {}, std::move(text)});
+          return;
+        }
+        std::vector<std::string> candidates = names_of(schema_.enums());
+        for (auto& name : names_of(schema_.composites())) candidates.push_back(std::move(name));
+        for (auto& name : names_of(schema_.domains())) candidates.push_back(std::move(name));
+        report_unknown(DiagnosticKind::UnknownType, node.object, candidates, sites_.types);
+        return;
+      }
+      case Kind::function:
+      case Kind::procedure: {
+        const Routine* routine = find_routine(node.object, node.arguments, node.kind == Kind::procedure, false, "comment on");
+        if (routine == nullptr) return;
+        emit(op::Comment{node.kind, routine->key.name, routine->key.arguments, std::move(text)});
+        return;
+      }
+    }
   }
 
   void operator()(const ast::ExecuteSql& node) {
@@ -1542,59 +1638,73 @@ class StatementChecker {
     emit(op::CreateRoutine{std::move(routine), old != schema_.routines().end()});
   }
 
-  void operator()(const ast::DropRoutine& node) {
-    const char* kind = node.procedure ? "procedure" : "function";
-    const std::vector<const Routine*> named = routines_named(node.name);
+  // The function or procedure `name` names (by its argument types when written), of the kind
+  // written; null, reported (a lint only when `if_exists`), when there is none. `statement`
+  // ("drop", "comment on") is what a note tells to write instead.
+  const Routine* find_routine(const ast::ObjectName& name, const std::optional<ast::Expression>& arguments, bool procedure, bool if_exists,
+                              std::string_view statement) {
+    const char* kind = procedure ? "procedure" : "function";
+    const std::vector<const Routine*> named = routines_named(name);
     const auto candidates = [&] {
       std::vector<std::string> names;
       for (const auto& [key, _] : schema_.routines()) names.push_back(to_string(key.name));
       return names;
     };
     const Routine* routine = nullptr;
-    std::string shown = to_string(node.name);
-    if (node.arguments) {
-      const Span span = node.arguments->span;
-      const ArgumentTypes types = read_argument_types(revision_.file->slice(span), node.procedure);
+    std::string shown = to_string(name);
+    if (arguments) {
+      const Span span = arguments->span;
+      const ArgumentTypes types = read_argument_types(revision_.file->slice(span), procedure);
       if (types.error) {
         diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, types.error->offset)), fmt::format("{} `{}`'s arguments", kind, shown),
                             types.error->message);
-        return;
+        return nullptr;
       }
       std::vector<std::string> identity;
       std::set<QualifiedName> row_types, user_types;
       for (const auto& type : types.types) {
         const auto resolved = routine_type(type, span, row_types, user_types);
-        if (!resolved) return;
+        if (!resolved) return nullptr;
         identity.push_back(*resolved);
       }
-      const RoutineKey key{node.name, joined(identity)};
+      const RoutineKey key{name, joined(identity)};
       shown = to_string(key);
       if (const auto found = schema_.routines().find(key); found != schema_.routines().end()) routine = &found->second;
     } else if (named.size() > 1) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousRoutine, at(node.name.span), kind, shown, revision_.id);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousRoutine, at(name.span), kind, shown, revision_.id);
       for (const Routine* overload : named) diagnostic.notes.push_back({overload->origin.where, fmt::format("`{}` is one", to_string(overload->key))});
-      return;
+      return nullptr;
     } else if (named.size() == 1) {
       routine = named[0];
     }
     if (routine == nullptr) {
-      if (node.if_exists) return nothing_to_drop(node.name.span, fmt::format("{} `{}` does not exist", kind, shown), node.name.name, candidates());
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(node.name.span), kind, shown, revision_.id);
+      if (if_exists) {
+        nothing_to_drop(name.span, fmt::format("{} `{}` does not exist", kind, shown), name.name, candidates());
+        return nullptr;
+      }
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(name.span), kind, shown, revision_.id);
       for (const Routine* overload : named) diagnostic.notes.push_back({overload->origin.where, fmt::format("`{}` exists", to_string(overload->key))});
       if (named.empty()) {
-        if (const std::string guess = closest_match(to_string(node.name), candidates()); !guess.empty()) {
+        if (const std::string guess = closest_match(to_string(name), candidates()); !guess.empty()) {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
         }
       }
-      return;
+      return nullptr;
     }
-    if (routine->procedure != node.procedure) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(node.name.span), kind, shown, revision_.id);
-      diagnostic.notes.push_back({routine->origin.where, fmt::format("`{}` is a {}: write `drop {}`", to_string(routine->key),
-                                                                     routine->procedure ? "procedure" : "function",
+    if (routine->procedure != procedure) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownRoutine, at(name.span), kind, shown, revision_.id);
+      diagnostic.notes.push_back({routine->origin.where, fmt::format("`{}` is a {}: write `{} {}`", to_string(routine->key),
+                                                                     routine->procedure ? "procedure" : "function", statement,
                                                                      routine->procedure ? "procedure" : "function")});
-      return;
+      return nullptr;
     }
+    return routine;
+  }
+
+  void operator()(const ast::DropRoutine& node) {
+    const char* kind = node.procedure ? "procedure" : "function";
+    const Routine* routine = find_routine(node.name, node.arguments, node.procedure, node.if_exists, "drop");
+    if (routine == nullptr) return;
     const auto triggers = schema_.triggers_calling(routine->key);
     if (!triggers.empty() && !node.cascade) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, to_string(routine->key),
@@ -1605,7 +1715,7 @@ class StatementChecker {
     // PostgreSQL records what a default, a check, an index or a view calls. Which overload a
     // call binds to is its to say: while another of the name remains, the call may be to that.
     const QualifiedName& name = routine->key.name;
-    if (named.size() > 1) {
+    if (routines_named(node.name).size() > 1) {
       emit(op::DropRoutine{routine->key, routine->procedure, node.cascade});
       return;
     }

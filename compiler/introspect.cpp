@@ -206,6 +206,40 @@ WHERE p.prokind IN ('f', 'p')
 ORDER BY 1, 2, 5
 )sql";
 
+// Comments on what is not a table or a column (those are read with them): the kind of object as
+// `comment on` names it, its schema and name, the member (a trigger's, policy's or constraint's
+// name, a routine's identity arguments), the comment.
+constexpr std::string_view comments_sql = R"sql(
+SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' ELSE 'sequence' END,
+       c.nspname, c.relname, '', obj_description(c.oid, 'pg_class')
+  FROM user_class c WHERE c.relkind IN ('v', 'm', 'i', 'S') AND obj_description(c.oid, 'pg_class') IS NOT NULL
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typname, '', d.description
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+  JOIN pg_description d ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid AND d.objsubid = 0
+  WHERE t.typtype IN ('e', 'c', 'd')
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname, p.proname,
+       COALESCE((SELECT string_agg(format_type(a.t, NULL), ', ' ORDER BY a.i) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, i)), ''),
+       d.description
+  FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
+  JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
+  WHERE p.prokind IN ('f', 'p')
+UNION ALL
+SELECT 'trigger', ut.nspname, ut.relname, t.tgname, d.description
+  FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid
+  JOIN pg_description d ON d.classoid = 'pg_trigger'::regclass AND d.objoid = t.oid
+UNION ALL
+SELECT 'policy', ut.nspname, ut.relname, p.polname, d.description
+  FROM pg_policy p JOIN user_table ut ON ut.oid = p.polrelid
+  JOIN pg_description d ON d.classoid = 'pg_policy'::regclass AND d.objoid = p.oid
+UNION ALL
+SELECT 'constraint', ut.nspname, ut.relname, co.conname, d.description
+  FROM pg_constraint co JOIN user_table ut ON ut.oid = co.conrelid
+  JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = co.oid
+ORDER BY 1, 2, 3, 4
+)sql";
+
 // Triggers on tables, each as PostgreSQL prints it after its name.
 constexpr std::string_view triggers_sql = R"sql(
 SELECT ut.nspname, ut.relname, t.tgname,
@@ -376,6 +410,7 @@ class Reader {
     read_indexes();
     read_views();
     read_routines_and_triggers();
+    read_comments();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
     return std::move(result_);
   }
@@ -503,6 +538,18 @@ class Reader {
       policy.definition = row[3];
       for (const auto& reference : read_policy(row[3]).columns) policy.columns.insert(reference.names.back());
       apply_operation(op::CreatePolicy{std::move(policy)}, result_.schema);
+    }
+  }
+
+  // On objects read above; one on an object left out goes with it.
+  void read_comments() {
+    using Kind = ast::CommentKind;
+    static const std::map<std::string, Kind, std::less<>> kinds = {
+        {"view", Kind::view},     {"materialized view", Kind::materialized_view}, {"index", Kind::index},
+        {"sequence", Kind::sequence}, {"type", Kind::type},   {"domain", Kind::domain}, {"function", Kind::function},
+        {"procedure", Kind::procedure}, {"trigger", Kind::trigger}, {"policy", Kind::policy}, {"constraint", Kind::constraint}};
+    for (const auto& row : rows(comments_sql)) {
+      apply_operation(op::Comment{kinds.at(row[0]), name_in(row[1], row[2]), row[3], row[4]}, result_.schema);
     }
   }
 

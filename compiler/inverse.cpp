@@ -230,12 +230,9 @@ class Inverter {
   }
 
   Inverse operator()(const op::Comment& o) const {
-    const Table* table = before_.find_table(o.table);
-    if (table == nullptr) return {};
-    if (!o.column) return {{op::Comment{o.table, std::nullopt, table->comment}}};
-    const Column* column = table->find_column(*o.column);
-    if (column == nullptr) return {};
-    return {{op::Comment{o.table, o.column, column->comment}}};
+    const std::optional<std::string>* comment = before_.comment_on(o.kind, o.object, o.member);
+    if (comment == nullptr) return {};
+    return {{op::Comment{o.kind, o.object, o.member, *comment}}};
   }
 
   // Dropping a primary key leaves its columns NOT NULL: those that were nullable become so again.

@@ -101,7 +101,19 @@ Touched touched_by(const ast::File& file, const Schema& before) {
         [&](const auto& node) {
           using Node = std::decay_t<decltype(node)>;
           if constexpr (requires { node.table; }) touched.tables.insert(node.table);
-          if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
+          if constexpr (std::is_same_v<Node, ast::Comment>) {
+            // Views, routines, triggers and policies are always among a revision's objects.
+            switch (node.kind) {
+              case ast::CommentKind::table:
+              case ast::CommentKind::column:
+              case ast::CommentKind::constraint: touched.tables.insert(node.object); break;
+              case ast::CommentKind::index: touched.indexes.insert(node.object); break;
+              case ast::CommentKind::sequence: touched.sequences.insert(node.object); break;
+              case ast::CommentKind::type:
+              case ast::CommentKind::domain: touched.types.insert(node.object); break;
+              default: break;
+            }
+          } else if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
             touched.tables.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {
             touched.tables.insert(beside(node.table, node.new_name.text));  // renamed within its schema

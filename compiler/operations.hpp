@@ -59,7 +59,14 @@ struct DropIdentity { QualifiedName table; std::string column; bool if_exists = 
 // A stored generated column becomes a plain one, keeping its values.
 struct DropExpression { QualifiedName table; std::string column; };
 // The comment of a table, or of one of its columns; none removes it.
-struct Comment { QualifiedName table; std::optional<std::string> column; std::optional<std::string> text; };
+// `object` is the table of a column, trigger, policy or constraint, whose name is `member`;
+// for a function or procedure, `member` is its identity arguments (RoutineKey).
+struct Comment {
+  ast::CommentKind kind = ast::CommentKind::table;
+  QualifiedName object;
+  std::string member;
+  std::optional<std::string> text;
+};
 
 struct AddConstraint { QualifiedName table; Constraint constraint; };
 struct DropConstraint { QualifiedName table; std::string name; };

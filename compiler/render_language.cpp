@@ -105,7 +105,6 @@ std::string domain_check_dsl(const DomainConstraint& constraint) {
   return "constraint " + quote_identifier(constraint.name) + " check " + constraint.check_sql;
 }
 
-std::string comment_text(const std::optional<std::string>& text) { return text ? quote_literal(*text) : std::string("null"); }
 
 std::string data_down(const op::DataDown& down) {
   if (down.sql) return " down " + dollar_quote(*down.sql);
@@ -122,10 +121,9 @@ class LanguageRenderer {
     for (const auto& column : o.table.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_dsl(column);
     for (const auto& constraint : o.table.constraints) body += (body.empty() ? "\n  " : ",\n  ") + constraint_dsl(constraint);
     add(fmt::format("create table {} ({}\n);", quote_qualified(o.table.name), body));
-    if (o.table.comment) (*this)(op::Comment{o.table.name, std::nullopt, o.table.comment});
-    for (const auto& column : o.table.columns) {
-      if (column.comment) (*this)(op::Comment{o.table.name, column.name, column.comment});
-    }
+    comment(ast::CommentKind::table, o.table.name, {}, o.table.comment);
+    for (const auto& column : o.table.columns) comment(ast::CommentKind::column, o.table.name, column.name, column.comment);
+    for (const auto& constraint : o.table.constraints) comment(ast::CommentKind::constraint, o.table.name, constraint.name, constraint.comment);
   }
   void operator()(const op::DropTable& o) { add("drop table " + quote_qualified(o.name) + (o.cascade ? " cascade;" : ";")); }
   void operator()(const op::RenameTable& o) {
@@ -145,7 +143,7 @@ class LanguageRenderer {
     for (const auto& constraint : o.constraints) {
       if (constraint.not_valid) (*this)(op::AddConstraint{o.table, constraint});
     }
-    if (o.column.comment) (*this)(op::Comment{o.table, o.column.name, o.column.comment});
+    comment(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
   }
   void operator()(const op::DropColumn& o) {
     add(fmt::format("alter table {} drop column {};", quote_qualified(o.table), quote_identifier(o.column)));
@@ -169,16 +167,11 @@ class LanguageRenderer {
     add(alter_column(o.table, o.column) + (o.if_exists ? "drop identity if exists;" : "drop identity;"));
   }
   void operator()(const op::DropExpression& o) { add(alter_column(o.table, o.column) + "drop expression;"); }
-  void operator()(const op::Comment& o) {
-    if (o.column) {
-      add(fmt::format("comment on column {}.{} is {};", quote_qualified(o.table), quote_identifier(*o.column), comment_text(o.text)));
-    } else {
-      add(fmt::format("comment on table {} is {};", quote_qualified(o.table), comment_text(o.text)));
-    }
-  }
+  void operator()(const op::Comment& o) { add(comment_statement(o.kind, o.object, o.member, o.text, false) + ";"); }
 
   void operator()(const op::AddConstraint& o) {
     add(fmt::format("alter table {} add {};", quote_qualified(o.table), constraint_dsl(o.constraint)));
+    comment(ast::CommentKind::constraint, o.table, o.constraint.name, o.constraint.comment);
   }
   void operator()(const op::DropConstraint& o) {
     add(fmt::format("alter table {} drop constraint {};", quote_qualified(o.table), quote_identifier(o.name)));
@@ -194,13 +187,17 @@ class LanguageRenderer {
     add(fmt::format("alter index {} rename to {};", quote_qualified(o.from), quote_identifier(o.to)));
   }
 
-  void operator()(const op::CreateIndex& o) { add(index_dsl(o.index, o.concurrently)); }
+  void operator()(const op::CreateIndex& o) {
+    add(index_dsl(o.index, o.concurrently));
+    comment(ast::CommentKind::index, o.index.name, {}, o.index.comment);
+  }
   void operator()(const op::DropIndex& o) { add(std::string(o.concurrently ? "drop index concurrently " : "drop index ") + quote_qualified(o.name) + ";"); }
 
   void operator()(const op::CreateEnum& o) {
     std::string values;
     for (const auto& value : o.type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
     add(fmt::format("create type {} as enum ({});", quote_qualified(o.type.name), values));
+    comment(ast::CommentKind::type, o.type.name, {}, o.type.comment);
   }
   void operator()(const op::DropType& o) { add("drop type " + quote_qualified(o.name) + ";"); }
   void operator()(const op::AddEnumValue& o) {
@@ -227,6 +224,7 @@ class LanguageRenderer {
     if (o.domain.not_null) out += " not null";
     for (const auto& constraint : o.domain.constraints) out += " " + domain_check_dsl(constraint);
     add(out + ";");
+    comment(ast::CommentKind::domain, o.domain.name, {}, o.domain.comment);
   }
   void operator()(const op::DropDomain& o) { add("drop domain " + quote_qualified(o.name) + ";"); }
   void operator()(const op::SetDomainDefault& o) {
@@ -243,6 +241,7 @@ class LanguageRenderer {
       attributes += (attributes.empty() ? "" : ", ") + quote_identifier(attribute.name) + " " + type_dsl(attribute.type);
     }
     add(fmt::format("create type {} as ({});", quote_qualified(o.type.name), attributes));
+    comment(ast::CommentKind::type, o.type.name, {}, o.type.comment);
   }
   void operator()(const op::AddAttribute& o) {
     add(fmt::format("alter type {} add attribute {} {};", quote_qualified(o.type), quote_identifier(o.attribute.name),
@@ -258,6 +257,7 @@ class LanguageRenderer {
 
   void operator()(const op::CreateSequence& o) {
     add("create sequence " + quote_qualified(o.sequence.name) + " " + clauses_dsl(new_sequence_clauses(o.sequence, false)) + ";");
+    comment(ast::CommentKind::sequence, o.sequence.name, {}, o.sequence.comment);
   }
   void operator()(const op::AlterSequence& o) {
     add("alter sequence " + quote_qualified(o.name) + " " + clauses_dsl(alter_sequence_clauses(o)) + ";");
@@ -289,6 +289,7 @@ class LanguageRenderer {
     add(fmt::format("create {}{}view {}{} as {}{};", o.replace ? "or replace " : "", o.view.materialized ? "materialized " : "",
                     quote_qualified(o.view.name), columns.empty() ? "" : " (" + columns + ")", o.view.query,
                     o.view.materialized && !o.view.with_data ? " with no data" : ""));
+    comment(o.view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, o.view.name, {}, o.view.comment);
   }
   void operator()(const op::DropView& o) {
     add(fmt::format("drop {}view {}{};", o.materialized ? "materialized " : "", quote_qualified(o.name), o.cascade ? " cascade" : ""));
@@ -303,6 +304,8 @@ class LanguageRenderer {
   void operator()(const op::CreateRoutine& o) {
     add(line_ended(fmt::format("create {}{} {}{}", o.replace ? "or replace " : "", o.routine.procedure ? "procedure" : "function",
                           quote_qualified(o.routine.key.name), o.routine.definition)) + ";");
+    comment(o.routine.procedure ? ast::CommentKind::procedure : ast::CommentKind::function, o.routine.key.name, o.routine.key.arguments,
+            o.routine.comment);
   }
   void operator()(const op::DropRoutine& o) {
     add(fmt::format("drop {} {}({}){};", o.procedure ? "procedure" : "function", quote_qualified(o.key.name), o.key.arguments,
@@ -311,10 +314,12 @@ class LanguageRenderer {
   void operator()(const op::CreateTrigger& o) {
     add(line_ended(fmt::format("create {}trigger {} {} {} {}", o.replace ? "or replace " : "", quote_identifier(o.trigger.key.name),
                           o.trigger.before_table, quote_qualified(o.trigger.key.table), o.trigger.after_table)) + ";");
+    comment(ast::CommentKind::trigger, o.trigger.key.table, o.trigger.key.name, o.trigger.comment);
   }
   void operator()(const op::CreatePolicy& o) {
     add(line_ended(fmt::format("create policy {} on {}{}{}", quote_identifier(o.policy.key.name), quote_qualified(o.policy.key.table),
                                o.policy.definition.empty() ? "" : " ", o.policy.definition)) + ";");
+    comment(ast::CommentKind::policy, o.policy.key.table, o.policy.key.name, o.policy.comment);
   }
   void operator()(const op::DropPolicy& o) {
     add(fmt::format("drop policy {} on {};", quote_identifier(o.key.name), quote_qualified(o.key.table)));
@@ -344,6 +349,9 @@ class LanguageRenderer {
   static std::string alter_domain(const QualifiedName& domain) { return "alter domain " + quote_qualified(domain) + " "; }
   static std::string where(const std::optional<std::string>& condition) { return condition ? " where " + *condition : ""; }
   void add(std::string statement) { statements_.push_back(std::move(statement)); }
+  void comment(ast::CommentKind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& text) {
+    if (text) (*this)(op::Comment{kind, object, member, text});
+  }
 
 
   std::vector<std::string>& statements_;

@@ -107,7 +107,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     first = false;
   };
   for (const auto& column : table.columns) {
-    if (column.comment) after += ";\n" + comment_sql(table.name, &column.name, column.comment);
+    if (column.comment) after += ";\n" + comment_sql(ast::CommentKind::column, table.name, column.name, column.comment);
     const ColumnSql parts = column_parts(table.name, column);
     before += parts.before;
     element(parts.definition);
@@ -122,14 +122,15 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
       continue;
     }
     element(constraint_sql(constraint));
+    if (constraint.comment) after += ";\n" + comment_sql(ast::CommentKind::constraint, table.name, constraint.name, constraint.comment);
   }
-  if (table.comment) after = ";\n" + comment_sql(table.name, nullptr, table.comment) + after;
+  if (table.comment) after = ";\n" + comment_sql(ast::CommentKind::table, table.name, {}, table.comment) + after;
   return before + out + "\n)" + after;
 }
 
 std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
-  return "ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) +
-         (constraint.not_valid ? " NOT VALID" : "");
+  return with_comment("ALTER TABLE " + quote_qualified(table) + " ADD " + constraint_sql(constraint) + (constraint.not_valid ? " NOT VALID" : ""),
+                      ast::CommentKind::constraint, table, constraint.name, constraint.comment);
 }
 
 std::string create_index_sql(const Index& index, bool concurrently) {
@@ -146,13 +147,15 @@ std::string create_index_sql(const Index& index, bool concurrently) {
   if (!index.include.empty()) sql += " INCLUDE (" + quote_identifiers(index.include) + ")";
   if (index.nulls_not_distinct) sql += " NULLS NOT DISTINCT";
   if (!index.where_sql.empty()) sql += " WHERE " + index.where_sql;
-  return sql;
+  // Not after a concurrent build, which must be a statement of its own.
+  return concurrently ? sql : with_comment(std::move(sql), ast::CommentKind::index, index.name, {}, index.comment);
 }
 
 std::string create_enum_sql(const EnumType& type) {
   std::string values;
   for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
-  return fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values);
+  return with_comment(fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values), ast::CommentKind::type, type.name, {},
+                      type.comment);
 }
 
 std::vector<SequenceClause> new_sequence_clauses(const SequenceOptions& options, bool identity) {
@@ -233,7 +236,7 @@ std::string create_domain_sql(const Domain& domain) {
   for (const auto& constraint : domain.constraints) checks.push_back(&constraint);
   std::sort(checks.begin(), checks.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
   for (const auto* constraint : checks) sql += " " + domain_constraint_sql(*constraint);
-  return sql;
+  return with_comment(std::move(sql), ast::CommentKind::domain, domain.name, {}, domain.comment);
 }
 
 std::string create_composite_sql(const CompositeType& type) {
@@ -241,19 +244,22 @@ std::string create_composite_sql(const CompositeType& type) {
   for (const auto& attribute : type.attributes) {
     attributes += (attributes.empty() ? "" : ", ") + quote_identifier(attribute.name) + " " + attribute.type.sql();
   }
-  return fmt::format("CREATE TYPE {} AS ({})", quote_qualified(type.name), attributes);
+  return with_comment(fmt::format("CREATE TYPE {} AS ({})", quote_qualified(type.name), attributes), ast::CommentKind::type, type.name, {},
+                      type.comment);
 }
 
 std::string create_sequence_sql(const Sequence& sequence) {
-  return "CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false));
+  return with_comment("CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false)),
+                      ast::CommentKind::sequence, sequence.name, {}, sequence.comment);
 }
 
 std::string create_view_sql(const View& view, bool replace) {
   std::string columns;
   for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
-  return fmt::format("CREATE {}{}VIEW {}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
-                     quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")", view.query,
-                     view.materialized && !view.with_data ? " WITH NO DATA" : "");
+  return with_comment(fmt::format("CREATE {}{}VIEW {}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
+                                  quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")", view.query,
+                                  view.materialized && !view.with_data ? " WITH NO DATA" : ""),
+                      view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, view.name, {}, view.comment);
 }
 
 std::string line_ended(std::string sql) {
@@ -263,8 +269,9 @@ std::string line_ended(std::string sql) {
 }
 
 std::string create_policy_sql(const Policy& policy) {
-  return line_ended(fmt::format("CREATE POLICY {} ON {}{}{}", quote_identifier(policy.key.name), quote_qualified(policy.key.table),
-                                policy.definition.empty() ? "" : " ", policy.definition));
+  return with_comment(line_ended(fmt::format("CREATE POLICY {} ON {}{}{}", quote_identifier(policy.key.name), quote_qualified(policy.key.table),
+                                             policy.definition.empty() ? "" : " ", policy.definition)),
+                      ast::CommentKind::policy, policy.key.table, policy.key.name, policy.comment);
 }
 
 std::string row_security_sql(const op::SetRowSecurity& change) {
@@ -273,8 +280,10 @@ std::string row_security_sql(const op::SetRowSecurity& change) {
 }
 
 std::string create_routine_sql(const Routine& routine, bool replace) {
-  return line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
-                           quote_qualified(routine.key.name), routine.definition));
+  return with_comment(line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
+                                             quote_qualified(routine.key.name), routine.definition)),
+                      routine.procedure ? ast::CommentKind::procedure : ast::CommentKind::function, routine.key.name, routine.key.arguments,
+                      routine.comment);
 }
 
 std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade) {
@@ -283,14 +292,48 @@ std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade
 }
 
 std::string create_trigger_sql(const Trigger& trigger, bool replace) {
-  return line_ended(fmt::format("CREATE {}TRIGGER {} {} {} {}", replace ? "OR REPLACE " : "", quote_identifier(trigger.key.name),
-                           trigger.before_table, quote_qualified(trigger.key.table), trigger.after_table));
+  return with_comment(line_ended(fmt::format("CREATE {}TRIGGER {} {} {} {}", replace ? "OR REPLACE " : "", quote_identifier(trigger.key.name),
+                                             trigger.before_table, quote_qualified(trigger.key.table), trigger.after_table)),
+                      ast::CommentKind::trigger, trigger.key.table, trigger.key.name, trigger.comment);
 }
 
-std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text) {
-  const std::string target = column == nullptr ? "TABLE " + quote_qualified(table)
-                                               : "COLUMN " + quote_qualified(table) + "." + quote_identifier(*column);
-  return fmt::format("COMMENT ON {} IS {}", target, text ? quote_literal(*text) : "NULL");
+std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
+                              const std::optional<std::string>& text, bool upper_case) {
+  using Kind = ast::CommentKind;
+  const auto keywords = [upper_case](std::string words) {
+    if (upper_case) std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return words;
+  };
+  const std::string name = quote_qualified(object);
+  std::string target;
+  switch (kind) {
+    case Kind::table: target = keywords("table ") + name; break;
+    case Kind::column: target = keywords("column ") + name + "." + quote_identifier(member); break;
+    case Kind::constraint: target = keywords("constraint ") + quote_identifier(member) + keywords(" on ") + name; break;
+    case Kind::trigger: target = keywords("trigger ") + quote_identifier(member) + keywords(" on ") + name; break;
+    case Kind::policy: target = keywords("policy ") + quote_identifier(member) + keywords(" on ") + name; break;
+    case Kind::view: target = keywords("view ") + name; break;
+    case Kind::materialized_view: target = keywords("materialized view ") + name; break;
+    case Kind::index: target = keywords("index ") + name; break;
+    case Kind::sequence: target = keywords("sequence ") + name; break;
+    case Kind::type: target = keywords("type ") + name; break;
+    case Kind::domain: target = keywords("domain ") + name; break;
+    // The identity arguments are types as format_type() prints them: SQL already.
+    case Kind::function: target = keywords("function ") + name + "(" + member + ")"; break;
+    case Kind::procedure: target = keywords("procedure ") + name + "(" + member + ")"; break;
+  }
+  return keywords("comment on ") + target + keywords(" is ") + (text ? quote_literal(*text) : keywords("null"));
+}
+
+std::string comment_sql(ast::CommentKind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& text) {
+  return comment_statement(kind, object, member, text, true);
+}
+
+std::string with_comment(std::string sql, ast::CommentKind kind, const QualifiedName& object, const std::string& member,
+                         const std::optional<std::string>& comment) {
+  // A definition may end in a `--` comment, which would swallow what follows on its line.
+  if (comment) sql = line_ended(std::move(sql)) + ";\n" + comment_sql(kind, object, member, comment);
+  return sql;
 }
 
 namespace {
@@ -497,7 +540,7 @@ class SqlRenderer {
         sql += ", ADD " + constraint_sql(constraint);
       }
     }
-    if (o.column.comment) after += ";\n" + comment_sql(o.table, &o.column.name, o.column.comment);
+    if (o.column.comment) after += ";\n" + comment_sql(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
     emit(sql + after);
   }
   void operator()(const op::DropColumn& o) {
@@ -530,7 +573,7 @@ class SqlRenderer {
     emit(std::move(sql));
   }
   void operator()(const op::DropIdentity& o) { emit(alter_column(o.table, o.column) + (o.if_exists ? "DROP IDENTITY IF EXISTS" : "DROP IDENTITY")); }
-  void operator()(const op::Comment& o) { emit(comment_sql(o.table, o.column ? &*o.column : nullptr, o.text)); }
+  void operator()(const op::Comment& o) { emit(comment_sql(o.kind, o.object, o.member, o.text)); }
   void operator()(const op::DropExpression& o) { emit(alter_column(o.table, o.column) + "DROP EXPRESSION"); }
 
   void operator()(const op::AddConstraint& o) { emit(add_constraint_sql(o.table, o.constraint)); }

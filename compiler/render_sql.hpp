@@ -99,7 +99,14 @@ std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade
 std::string create_trigger_sql(const Trigger& trigger, bool replace = false);
 
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
-std::string comment_sql(const QualifiedName& table, const std::string* column, const std::optional<std::string>& text);
+// COMMENT ON the object op::Comment names (`text` null: removes it), its keywords in upper case
+// (SQL) or lower (the language's statement, which is the same).
+std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
+                              const std::optional<std::string>& text, bool upper_case);
+std::string comment_sql(ast::CommentKind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& text);
+// `sql`, then the comment on the object it makes, when there is one.
+std::string with_comment(std::string sql, ast::CommentKind kind, const QualifiedName& object, const std::string& member,
+                         const std::optional<std::string>& comment);
 
 // The kinds of schema objects, in an order in which they can be created: extensions and
 // schemas, enum types, domains (which may be over an enum), composite types (whose attributes

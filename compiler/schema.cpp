@@ -202,6 +202,43 @@ void Schema::erase_table(const QualifiedName& name) {
   tables_.erase(table);
 }
 
+const std::optional<std::string>* Schema::comment_on(ast::CommentKind kind, const QualifiedName& object, const std::string& member) const {
+  using Kind = ast::CommentKind;
+  const auto in = [](const auto& map, const auto& key) -> const std::optional<std::string>* {
+    const auto found = map.find(key);
+    return found == map.end() ? nullptr : &found->second.comment;
+  };
+  switch (kind) {
+    case Kind::table: return in(tables_, object);
+    case Kind::column:
+    case Kind::constraint: {
+      const Table* table = find_table(object);
+      if (table == nullptr) return nullptr;
+      if (kind == Kind::column) {
+        const Column* column = table->find_column(member);
+        return column == nullptr ? nullptr : &column->comment;
+      }
+      for (const auto& constraint : table->constraints) {
+        if (constraint.name == member) return &constraint.comment;
+      }
+      return nullptr;
+    }
+    case Kind::view:
+    case Kind::materialized_view: return in(views_, object);
+    case Kind::index: return in(indexes_, object);
+    case Kind::sequence: return in(sequences_, object);
+    case Kind::domain: return in(domains_, object);
+    case Kind::type:
+      if (const auto* comment = in(enums_, object)) return comment;
+      return in(composites_, object);
+    case Kind::function:
+    case Kind::procedure: return in(routines_, RoutineKey{object, member});
+    case Kind::trigger: return in(triggers_, TriggerKey{object, member});
+    case Kind::policy: return in(policies_, PolicyKey{object, member});
+  }
+  return nullptr;
+}
+
 const Table* Schema::find_table(const QualifiedName& name) const {
   const auto table = tables_.find(name);
   return table == tables_.end() ? nullptr : &table->second;

@@ -101,6 +101,7 @@ struct Constraint {
   // Unique, primary key and foreign key constraints only: PostgreSQL checks a check at once.
   bool deferrable = false;
   bool initially_deferred = false;
+  std::optional<std::string> comment;
 };
 
 struct Table {
@@ -133,6 +134,7 @@ struct Index {
   std::vector<std::string> include;  // columns stored in the index without being keys
   bool nulls_not_distinct = false;
   std::string where_sql;  // a partial index's predicate, in its parentheses
+  std::optional<std::string> comment;
   Origin origin;
 
   bool uses_column(const std::string& column) const;
@@ -141,6 +143,7 @@ struct Index {
 struct EnumType {
   QualifiedName name;
   std::vector<std::string> values;
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -157,6 +160,7 @@ struct Domain {
   std::optional<std::string> default_sql;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -169,11 +173,13 @@ struct Attribute {
 struct CompositeType {
   QualifiedName name;
   std::vector<Attribute> attributes;
+  std::optional<std::string> comment;
   Origin origin;
 };
 
 struct Sequence : SequenceOptions {
   QualifiedName name;
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -202,6 +208,7 @@ struct View {
   std::set<QualifiedName> reads;                          // the tables and views it names
   std::set<std::pair<QualifiedName, std::string>> uses;  // the columns of those it depends on
   std::uint32_t depth = 0;  // 0: it reads tables only; else 1 + the deepest view it reads
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -228,6 +235,7 @@ struct Routine {
   std::set<QualifiedName> types;      // the chain's enums, domains and composite types it names
   std::size_t defaults = 0;           // how many of its arguments have a default
   std::string outputs;                // its OUT and TABLE arguments, names and types
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -245,6 +253,7 @@ struct Trigger {
   RoutineKey function;
   std::set<std::string> columns;  // the table's columns it names (`update of`, `when`)
   bool enabled = true;
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -255,6 +264,7 @@ struct Policy {
   PolicyKey key;
   std::string definition;
   std::set<std::string> columns;  // the table's columns its expressions name
+  std::optional<std::string> comment;
   Origin origin;
 };
 
@@ -284,6 +294,10 @@ class Schema {
   std::vector<const View*> views_reading(const QualifiedName& relation) const;
 
   const Table* find_table(const QualifiedName& name) const;
+  // The comment on an object as `comment on` names it (op::Comment: `member` is a column's,
+  // constraint's, trigger's or policy's name, or a routine's identity arguments); null when
+  // there is no such object.
+  const std::optional<std::string>* comment_on(ast::CommentKind kind, const QualifiedName& object, const std::string& member) const;
   // The names of the indexes on `table` (not those behind its constraints).
   const std::set<QualifiedName>& indexes_of(const QualifiedName& table) const;
   // The tables whose foreign keys reference `table` (itself excluded).

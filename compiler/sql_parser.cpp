@@ -408,6 +408,26 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const std::string object = object_name(node.value("object", Json::object()));
     if (type == "OBJECT_TABLE") return Change{"comment on table", "comment on table " + object + " is " + text};
     if (type == "OBJECT_COLUMN") return Change{"comment on column", "comment on column " + object + " is " + text};
+    static const std::map<std::string, std::string, std::less<>> plain = {
+        {"OBJECT_VIEW", "view"},         {"OBJECT_MATVIEW", "materialized view"}, {"OBJECT_INDEX", "index"},
+        {"OBJECT_SEQUENCE", "sequence"}, {"OBJECT_TYPE", "type"},                 {"OBJECT_DOMAIN", "domain"}};
+    if (const auto kind_word = plain.find(type); kind_word != plain.end()) {
+      return Change{"comment on " + kind_word->second, "comment on " + kind_word->second + " " + object + " is " + text};
+    }
+    if (type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
+      const std::string word = type == "OBJECT_FUNCTION" ? "function" : "procedure";
+      const Json routine = node.value("object", Json::object()).value("ObjectWithArgs", Json::object());
+      const std::string name = written_names(string_list(routine.value("objname", Json::array())));
+      return Change{"comment on " + word, "comment on " + word + " " + name + (routine.contains("objargs") ? "(...)" : "") + " is " + text};
+    }
+    if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_TABCONSTRAINT") {
+      const std::string word = type == "OBJECT_TRIGGER" ? "trigger" : type == "OBJECT_POLICY" ? "policy" : "constraint";
+      auto names = string_list(node.value("object", Json::object()).value("List", Json::object()).value("items", Json::array()));
+      if (names.size() < 2) return std::nullopt;
+      const std::string member = quote_identifier(names.back());
+      names.pop_back();
+      return Change{"comment on " + word, "comment on " + word + " " + member + " on " + written_names(names) + " is " + text};
+    }
     return std::nullopt;
   }
   return std::nullopt;
@@ -428,13 +448,15 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
     std::vector<std::vector<std::string>> relations;
     const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");
     if (type != "OBJECT_TABLE" && type != "OBJECT_COLUMN" && type != "OBJECT_INDEX" && type != "OBJECT_VIEW" && type != "OBJECT_MATVIEW" &&
-        type != "OBJECT_TRIGGER" && type != "OBJECT_POLICY") {
+        type != "OBJECT_TRIGGER" && type != "OBJECT_POLICY" && type != "OBJECT_TABCONSTRAINT" && type != "OBJECT_SEQUENCE") {
       return {};
     }
     const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
     for (const auto& object : objects) {
       auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
-      if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY") && !names.empty()) names.pop_back();
+      if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_TABCONSTRAINT") && !names.empty()) {
+        names.pop_back();
+      }
       if (!names.empty()) relations.push_back(std::move(names));
     }
     return relations;

@@ -427,10 +427,16 @@ struct DropSequence : Located {
   bool if_exists = false;
 };
 
-// comment on table t is '...'; comment on column t.c is '...' (or `is null` to remove it).
+// What `comment on` names.
+enum class CommentKind { table, column, view, materialized_view, index, sequence, type, domain, function, procedure, trigger, policy, constraint };
+
+// `comment on <kind> <object> is '...'` (or `is null` to remove it): `table t`, `column t.c`,
+// `view v`, `index i`, `function f[(types)]`, `trigger x on t`, `policy p on t`, `constraint c on t`...
 struct Comment : Located {
-  ObjectName table;
-  std::optional<Name> column;
+  CommentKind kind = CommentKind::table;
+  ObjectName object;                    // the object, or the table its column, trigger, policy or constraint is of
+  std::optional<Name> member;           // that column's, trigger's, policy's or constraint's name
+  std::optional<Expression> arguments;  // a function's or procedure's argument types, with their parentheses
   std::optional<StringLiteral> text;
 };
 

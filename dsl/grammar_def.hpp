@@ -712,10 +712,14 @@ const auto create_target_def = omit[create_policy[assign_val()] | create_routine
                                     create_domain[assign_val()] |
                                     create_extension[assign_val()] | create_sequence[assign_val()] |
                                     (kw("schema") > name[named<ast::CreateSchema>(&ast::CreateSchema::name)])];
+template <ast::CommentKind kind>
+auto comment_kind() {
+  return set(&ast::Comment::kind, kind);
+}
 const auto comment_def = located[
     kw("comment") > kw("on") >
-    ((kw("table") > qualified_name[assign(&ast::Comment::table)]) |
-     (kw("column") > (name % '.')[([](auto& context) {
+    ((kw("table")[comment_kind<ast::CommentKind::table>()] > qualified_name[assign(&ast::Comment::object)]) |
+     (kw("column")[comment_kind<ast::CommentKind::column>()] > (name % '.')[([](auto& context) {
         // table.column or schema.table.column
         auto& parts = x3::_attr(context);
         auto& node = x3::_val(context);
@@ -723,12 +727,22 @@ const auto comment_def = located[
           x3::_pass(context) = false;
           return;
         }
-        node.column = parts.back();
+        node.member = parts.back();
         const ast::Name& table = parts[parts.size() - 2];
-        node.table.span = table.span;
-        node.table.name = table.text;
-        if (parts.size() == 3 && parts[0].text != "public") node.table.schema = parts[0].text;
-      })])) >
+        node.object.span = table.span;
+        node.object.name = table.text;
+        if (parts.size() == 3 && parts[0].text != "public") node.object.schema = parts[0].text;
+      })]) |
+     (((kw("materialized") > kw("view"))[comment_kind<ast::CommentKind::materialized_view>()] |
+       kw("view")[comment_kind<ast::CommentKind::view>()] | kw("index")[comment_kind<ast::CommentKind::index>()] |
+       kw("sequence")[comment_kind<ast::CommentKind::sequence>()] | kw("type")[comment_kind<ast::CommentKind::type>()] |
+       kw("domain")[comment_kind<ast::CommentKind::domain>()]) >
+      qualified_name[assign(&ast::Comment::object)]) |
+     ((kw("function")[comment_kind<ast::CommentKind::function>()] | kw("procedure")[comment_kind<ast::CommentKind::procedure>()]) >
+      qualified_name[assign(&ast::Comment::object)] >> -parenthesized_expression[assign(&ast::Comment::arguments)]) |
+     ((kw("trigger")[comment_kind<ast::CommentKind::trigger>()] | kw("policy")[comment_kind<ast::CommentKind::policy>()] |
+       kw("constraint")[comment_kind<ast::CommentKind::constraint>()]) >
+      name[assign(&ast::Comment::member)] > kw("on") > qualified_name[assign(&ast::Comment::object)])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
 const auto if_exists = kw("if") > kw("exists");

@@ -129,6 +129,37 @@ SELECT format('policy %I on %s%I as %s for %s to %s using %s with check %s', p.p
        'policy', c.object_name || '.' || p.polname, c.object_kind, c.object_name
   FROM pg_policy p JOIN user_class c ON c.oid = p.polrelid
 UNION ALL
+-- Comments on what is not a relation or a column (those are on their lines above).
+SELECT format('comment on %s %s %s', k.kind, k.shown, quote_literal(d.description)), k.kind, k.name, k.owner_kind, k.owner_name
+  FROM pg_description d,
+       LATERAL (SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+                       format('%s%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)), n.prefix || p.proname,
+                       NULL, NULL
+                  FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
+                  WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid AND p.prokind IN ('f', 'p')
+                UNION ALL
+                SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, format('%s%I', n.nspname, t.typname), n.prefix || t.typname,
+                       NULL, NULL
+                  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+                  WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid
+                UNION ALL
+                SELECT 'trigger', format('%I on %s%I', t.tgname, c.nspname, c.relname), c.object_name || '.' || t.tgname,
+                       c.object_kind, c.object_name
+                  FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid
+                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid
+                UNION ALL
+                SELECT 'policy', format('%I on %s%I', p.polname, c.nspname, c.relname), c.object_name || '.' || p.polname,
+                       c.object_kind, c.object_name
+                  FROM pg_policy p JOIN user_class c ON c.oid = p.polrelid
+                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid
+                UNION ALL
+                SELECT 'constraint', format('%I on %s%I', co.conname, c.nspname, c.relname), c.object_name || '.' || co.conname,
+                       c.object_kind, c.object_name
+                  FROM pg_constraint co JOIN user_class c ON c.oid = co.conrelid
+                  WHERE d.classoid = 'pg_constraint'::regclass AND co.oid = d.objoid
+               ) k(kind, shown, name, owner_kind, owner_name)
+  WHERE d.objsubid = 0
+UNION ALL
 SELECT format('internal triggers of %s%I disabled: %s', c.nspname, c.relname, count(*)),
        c.object_kind, c.object_name, NULL, NULL
   FROM pg_trigger t JOIN user_class c ON c.oid = t.tgrelid WHERE t.tgisinternal AND t.tgenabled = 'D'
@@ -211,27 +242,15 @@ SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, 
        CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typname
   FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typacl IS NOT NULL
 UNION ALL
--- Comments other than on tables, views, sequences, indexes and columns, which snapshots compare.
+-- Comments on what snapshots do not hold: aggregates, and domains' constraints.
 SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.description)), k.kind, k.raw
   FROM pg_description d,
-       LATERAL (SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END AS kind,
-                       format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) AS name, p.proname AS raw
+       LATERAL (SELECT 'aggregate', format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proname
                   FROM pg_proc p WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid AND p.pronamespace IN (SELECT oid FROM ns)
+                    AND p.prokind IN ('a', 'w')
                 UNION ALL
-                SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, format('%I', t.typname), t.typname
-                  FROM pg_type t WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typnamespace IN (SELECT oid FROM ns)
-                UNION ALL
-                SELECT 'trigger', format('%I on %I', t.tgname, c.relname), c.relname || '.' || t.tgname
-                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
-                UNION ALL
-                SELECT 'policy', format('%I on %I', p.polname, c.relname), c.relname || '.' || p.polname
-                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
-                UNION ALL
-                SELECT 'constraint', format('%I on %I', co.conname, COALESCE(c.relname, t.typname)),
-                       COALESCE(c.relname, t.typname) || '.' || co.conname
-                  FROM pg_constraint co LEFT JOIN pg_class c ON c.oid = co.conrelid LEFT JOIN pg_type t ON t.oid = co.contypid
+                SELECT 'constraint', format('%I on domain %I', co.conname, t.typname), t.typname || '.' || co.conname
+                  FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid
                   WHERE d.classoid = 'pg_constraint'::regclass AND co.oid = d.objoid AND co.connamespace IN (SELECT oid FROM ns)
                ) k(kind, name, raw)
   WHERE d.objsubid = 0

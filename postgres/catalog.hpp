@@ -33,7 +33,7 @@ std::string catalog_snapshot(Connection& connection, const std::optional<std::st
 std::vector<CatalogLine> catalog_lines(Connection& connection, const std::optional<std::string>& only_schema = std::nullopt);
 
 // What the schema `schema` holds that no snapshot line describes, because migc does not model
-// it (aggregates, rules, operators, grants, comments on functions...), and the database-wide
+// it (aggregates, rules, operators, grants, comments on aggregates...), and the database-wide
 // objects of that sort (event triggers, publications): listed, never compared. Sorted.
 std::vector<CatalogLine> unmodelled_lines(Connection& connection, const std::string& schema);
 

@@ -55,6 +55,23 @@ inline std::string model_text(const Case& c) {
 
 inline std::vector<Case> model_changes() {
   return {
+      // Comments: on new objects, added to, changed on and removed from kept ones; an index or
+      // function whose comment alone changes is kept.
+      Case{"comments_on_new_objects", {},
+           "create view named_grid as select id, name from grid;\ncomment on view named_grid is 'Grids by name';\n"
+           "create function grid_size(n integer) returns integer language sql as 'select n';\n"
+           "comment on function grid_size is 'Its size';\n"
+           "create sequence ticket_number;\ncomment on sequence ticket_number is 'Numbers';\n",
+           ""},
+      Case{"comments_on_kept_objects", {},
+           "comment on type status is 'Where it is';\ncomment on index idx_square_grid is 'By grid';\n"
+           "comment on constraint square_grid_id_fkey on square is 'Its grid';\ncomment on constraint grid_pkey on grid is 'Its key';\n"
+           "create view named_grid as select id, name from grid;\ncomment on view named_grid is 'Changed';\n"
+           "create function grid_size(n integer) returns integer language sql as 'select n';\n",
+           "",
+           "comment on index idx_square_grid is 'Old';\ncreate view named_grid as select id, name from grid;\n"
+           "comment on view named_grid is 'Old';\ncreate function grid_size(n integer) returns integer language sql as 'select n';\n"
+           "comment on function grid_size is 'Removed';\n"},
       Case{"add_views", {}, "create view named_grid (grid, label) as select id, name from grid;\ncreate view a_big_grid as select grid from named_grid where grid > 10;\n", ""},
       Case{"drop_view", {}, "", "", "create view named_grid as select id, name from grid;\n"},
       Case{"change_view", {}, "create view named_grid as select id, name from grid where size > 0;\n", "",

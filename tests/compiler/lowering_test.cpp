@@ -775,6 +775,30 @@ TEST(Lowering, RowSecurityAndPolicies) {
                            "DROP POLICY own ON note", "ALTER TABLE note DISABLE ROW LEVEL SECURITY"}));
 }
 
+// Each kind of object as COMMENT ON names it; the way back gives each its previous comment, and
+// an object made again on the way back comes with its comment.
+TEST(Lowering, CommentsOnEveryKind) {
+  const auto sql = lower("create table note (id integer constraint note_key primary key, body text);\n"
+                         "create view note_view as select id from note;\n"
+                         "create index note_body on note (body);\n"
+                         "create function f(n integer) returns integer language sql as 'select n';\n"
+                         "create type \"Mood\" as enum ('ok');",
+                         "comment on view note_view is 'A view';\n"
+                         "comment on constraint note_key on note is 'The key';\n"
+                         "comment on function f is 'It''s f';\n"
+                         "comment on type \"Mood\" is 'Moods';\n"
+                         "comment on index note_body is 'Goes';\n"
+                         "drop index note_body;\n"
+                         "comment on view note_view is null;");
+  EXPECT_EQ(sql.up, (Sql{"COMMENT ON VIEW note_view IS 'A view'", "COMMENT ON CONSTRAINT note_key ON note IS 'The key'",
+                         "COMMENT ON FUNCTION f(integer) IS 'It''s f'", "COMMENT ON TYPE \"Mood\" IS 'Moods'",
+                         "COMMENT ON INDEX note_body IS 'Goes'", "DROP INDEX note_body", "COMMENT ON VIEW note_view IS NULL"}));
+  EXPECT_EQ(sql.down, (Sql{"COMMENT ON VIEW note_view IS 'A view'",
+                           "CREATE INDEX note_body ON note USING btree (body);\nCOMMENT ON INDEX note_body IS 'Goes'",
+                           "COMMENT ON INDEX note_body IS NULL", "COMMENT ON TYPE \"Mood\" IS NULL", "COMMENT ON FUNCTION f(integer) IS NULL",
+                           "COMMENT ON CONSTRAINT note_key ON note IS NULL", "COMMENT ON VIEW note_view IS NULL"}));
+}
+
 TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_identifier("grid"), "grid");
   EXPECT_EQ(quote_identifier("Grid"), "\"Grid\"");

@@ -130,7 +130,7 @@ TEST(Grammar, ObjectNamesKeepTheirSchemaApart) {
   EXPECT_EQ(name_of(1), (QualifiedName{"", "c.d"}));
   EXPECT_EQ(name_of(2), (QualifiedName{"s", "e.f"}));
   EXPECT_EQ(std::get<ast::CreateTable>(file->statements.at(2)).columns[0].type.name, (QualifiedName{"s", "my.type"}));
-  EXPECT_EQ(static_cast<const QualifiedName&>(std::get<ast::Comment>(file->statements.at(3)).table), (QualifiedName{"s", "e.f"}));
+  EXPECT_EQ(static_cast<const QualifiedName&>(std::get<ast::Comment>(file->statements.at(3)).object), (QualifiedName{"s", "e.f"}));
   EXPECT_EQ(to_string(name_of(0)), "\"a.b\"");
   EXPECT_EQ(to_string(name_of(2)), "s.\"e.f\"");
 }

@@ -74,6 +74,13 @@ drift "a policy dropped" "DROP POLICY own_cases ON support_case" "missing     po
 drift "a policy added" "CREATE POLICY by_hand ON support_case USING (true)" "unexpected  policy by_hand on support_case as permissive for all to public using true with check -"
 drift "a policy's expression changed" "ALTER POLICY by_author ON team_note USING (true)" "unexpected  policy by_author on team_note as permissive for all to public using true"
 drift "a policy's roles changed" "ALTER POLICY own_cases ON support_case TO CURRENT_USER" "unexpected  policy own_cases on support_case as permissive for select to "
+# Comments on what is not a table or a column.
+drift "a view's comment removed" "COMMENT ON VIEW large_entries IS NULL" "missing     comment on large_entries 'Entries of 8 and more'"
+drift "a function's comment changed" "COMMENT ON FUNCTION ticket_touched() IS 'by hand'" "unexpected  comment on function ticket_touched() 'by hand'"
+drift "a trigger's comment changed" "COMMENT ON TRIGGER ticket_touch ON support_case IS 'by hand'" "unexpected  comment on trigger ticket_touch on support_case 'by hand'"
+drift "a constraint's comment changed" "COMMENT ON CONSTRAINT helpdesk_ticket_pkey ON support_case IS 'by hand'" "unexpected  comment on constraint helpdesk_ticket_pkey on support_case 'by hand'"
+drift "a type's comment removed" "COMMENT ON TYPE grade IS NULL" "missing     comment on type grade 'Grades'"
+drift "a policy's comment added" "COMMENT ON POLICY by_author ON team_note IS 'by hand'" "unexpected  comment on policy by_author on team_note 'by hand'"
 drift "foreign keys switched off" "ALTER TABLE booking_note DISABLE TRIGGER ALL" "unexpected  internal triggers of booking_note disabled: 2"
 
 [ $kinds -ge 30 ] && echo "ok: $kinds kinds of drift" || { echo "FAILED: only $kinds kinds"; failures=$((failures + 1)); }

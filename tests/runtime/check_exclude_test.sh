@@ -17,7 +17,7 @@ fresh migc_exclude >/dev/null
 sql migc_exclude "CREATE AGGREGATE total_of(integer) (SFUNC = int4pl, STYPE = integer);
   CREATE RULE no_deletes AS ON DELETE TO booking_note DO INSTEAD NOTHING;
   CREATE STATISTICS booking_stats ON booking_id, note FROM booking_note;
-  COMMENT ON FUNCTION ticket_touched() IS 'by hand';
+  COMMENT ON AGGREGATE total_of(integer) IS 'by hand';
   GRANT SELECT ON support_case TO pg_monitor;
   CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');" >/dev/null
 out=$("$every" --url "$db" check 2>&1); status=$?
@@ -26,7 +26,7 @@ check "no drift" "no drift" "$out"
 check "an aggregate is listed as unmodelled" "unmodelled  aggregate total_of(integer)" "$out"
 check "a rule" "unmodelled  rule no_deletes on booking_note" "$out"
 check "a statistics object" "unmodelled  statistics booking_stats" "$out"
-check "a comment on a function" "unmodelled  comment on function ticket_touched(): 'by hand'" "$out"
+check "a comment on an aggregate" "unmodelled  comment on aggregate total_of(integer): 'by hand'" "$out"
 check "a grant" "unmodelled  privileges on table support_case: " "$out"
 check "a collation" "unmodelled  collation by_hand_collation" "$out"
 json=$("$every" --url "$db" --json check 2>/dev/null)
