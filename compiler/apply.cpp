@@ -86,6 +86,9 @@ class SchemaMutator {
   void operator()(const op::CreateTrigger& o) { schema_.put_trigger(keeping_comment(schema_.triggers(), o.trigger.key, o.trigger, o.replace)); }
   void operator()(const op::CreatePolicy& o) { schema_.put_policy(o.policy); }
   void operator()(const op::DropPolicy& o) { schema_.erase_policy(o.key); }
+  void operator()(const op::SetLogged& o) {
+    change_table(o.table, [&](Table& table) { table.unlogged = !o.logged; });
+  }
   void operator()(const op::SetRowSecurity& o) {
     change_table(o.table, [&](Table& table) { (o.forced ? table.force_row_security : table.row_security) = o.on; });
   }

@@ -393,6 +393,7 @@ class Differ {
   }
 
   void alter_table(const Table& old, const Table& table, std::vector<Operation>& foreign_keys) {
+    if (old.unlogged != table.unlogged) add(op::SetLogged{table.name, !table.unlogged});
     if (old.row_security != table.row_security) add(op::SetRowSecurity{table.name, false, table.row_security});
     if (old.force_row_security != table.force_row_security) add(op::SetRowSecurity{table.name, true, table.force_row_security});
     // Constraints that change or go are dropped first: they may hold on to columns that go.

@@ -143,6 +143,7 @@ class StatementChecker {
     if (!check_not_a_type(node.name.span, node.name)) return;
     Table table;
     table.name = node.name;
+    table.unlogged = node.unlogged;
     table.origin = {revision_.id, at(node.name.span)};
     std::vector<PendingConstraint> pending;
     table.columns.reserve(node.columns.size());
@@ -497,6 +498,13 @@ class StatementChecker {
     }
     for (const auto& [table, column] : users) {
       if (!check_drop_column(*schema_.find_table(table), column, span)) return;
+      // PostgreSQL's cascade would take the view too: the revision says so itself.
+      if (const View* view = view_using(table, column)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(span), column, table, view->name,
+                                               fmt::format("`drop {} ... cascade` would drop the view with it", kind));
+        diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay"});
+        return;
+      }
       if (existed_before(table)) lint(DiagnosticKind::DataLoss, span, "column", fmt::format("{}.{}", table, column), "values", "column");
       emit(op::DropColumn{table, column});
     }
@@ -1938,6 +1946,40 @@ class StatementChecker {
     emit(op::DropPolicy{found->first});
   }
 
+  // PostgreSQL keeps foreign keys between a logged table and an unlogged one from being made
+  // either way (ATPrepChangePersistence): a key to itself does not count.
+  void operator()(const ast::SetLogged& node) {
+    const Table* table = find_table(node.table);
+    if (table == nullptr) return;
+    const bool changes = table->unlogged == node.logged;
+    if (changes && node.logged) {
+      for (const auto& constraint : table->constraints) {
+        if (constraint.kind != ConstraintKind::foreign_key || constraint.referenced_table == table->name) continue;
+        const Table* target = schema_.find_table(constraint.referenced_table);
+        if (target != nullptr && target->unlogged) {
+          diagnostics_.report(DiagnosticKind::UnloggedReference, at(node.span),
+                              fmt::format("`{}` cannot be made logged: its foreign key `{}` references unlogged table `{}`", table->name,
+                                          constraint.name, target->name));
+          return;
+        }
+      }
+    } else if (changes) {
+      for (const auto& name : schema_.referencing(table->name)) {
+        const Table* other = schema_.find_table(name);
+        if (other == nullptr || other->unlogged) continue;
+        for (const auto& constraint : other->constraints) {
+          if (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name) {
+            diagnostics_.report(DiagnosticKind::UnloggedReference, at(node.span),
+                                fmt::format("`{}` cannot be made unlogged: logged table `{}` references it (foreign key `{}`)", table->name,
+                                            name, constraint.name));
+            return;
+          }
+        }
+      }
+    }
+    emit(op::SetLogged{table->name, node.logged});
+  }
+
   void operator()(const ast::SetRowSecurity& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
@@ -3026,8 +3068,14 @@ class StatementChecker {
       const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
       const char* kind = schema_.relation_kind(name);
       if (kind == nullptr) return false;
-      // Of a view, the compiler models the view itself, not its indexes or comments.
-      return !std::string_view(kind).ends_with("view") || statement.modelled_change.find("view") != std::string::npos;
+      // Comments the language cannot give: on a column of a view or composite type, on an
+      // identity's or serial's sequence, on a constraint's index.
+      const std::string& change = statement.modelled_change;
+      if (change == "comment on column" && std::string_view(kind) != "table") return false;
+      if (change == "comment on sequence" && !schema_.sequences().contains(name)) return false;
+      if (change == "comment on index" && !schema_.indexes().contains(name)) return false;
+      // Of a view, the compiler models the view itself and its comment, not its indexes.
+      return !std::string_view(kind).ends_with("view") || change.find("view") != std::string::npos;
     });
   }
 
@@ -4000,6 +4048,13 @@ class StatementChecker {
   bool resolve_references(const Table& table, const ast::References& references, Constraint& constraint) {
     const Table* target = references.table == table.name ? &table : find_table(references.table);
     if (target == nullptr) return false;
+    if (!table.unlogged && target->unlogged) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnloggedReference, at(references.span),
+                                             fmt::format("logged table `{}` cannot reference unlogged table `{}`", table.name, target->name));
+      diagnostic.notes.push_back({{}, fmt::format("make `{}` unlogged too, or `{}` logged first: `alter table {} set logged`", table.name,
+                                                  target->name, target->name)});
+      return false;
+    }
     constraint.referenced_table = target->name;
     if (references.columns.empty()) {
       const Constraint* key = target->primary_key();

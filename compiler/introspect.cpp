@@ -95,7 +95,8 @@ ORDER BY 1, 2
 )sql";
 
 constexpr std::string_view tables_sql = R"sql(
-SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispartition, relrowsecurity, relforcerowsecurity
+SELECT oid, nspname, relname, obj_description(oid, 'pg_class'), relkind, relispartition, relrowsecurity, relforcerowsecurity,
+       relpersistence = 'u'
 FROM user_table ORDER BY 2, 3
 )sql";
 
@@ -202,7 +203,7 @@ SELECT n.nspname, p.proname, p.prokind = 'p',
        EXISTS (SELECT 1 FROM pg_class rc WHERE rc.reltype = ANY (p.proargtypes::oid[] || p.prorettype) AND rc.relkind IN ('v', 'm'))
 FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace, LATERAL (SELECT pg_get_functiondef(p.oid) AS def) f
 WHERE p.prokind IN ('f', 'p')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
 ORDER BY 1, 2, 5
 )sql";
 
@@ -290,8 +291,11 @@ SELECT format('inheritance of table %I.%I', ut.nspname, ut.relname)
 UNION ALL
 SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class WHERE relacl IS NOT NULL
 UNION ALL
-SELECT format('unlogged %s %I.%I', CASE relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, nspname, relname)
-  FROM user_class WHERE relpersistence = 'u' AND relkind IN ('r', 'p', 'S')
+-- An unlogged table's own sequences are unlogged with it.
+SELECT format('unlogged sequence %I.%I', c.nspname, c.relname)
+  FROM user_class c WHERE c.relpersistence = 'u' AND c.relkind = 'S'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND t.relpersistence = 'u')
 UNION ALL
 SELECT format('storage parameters of %I.%I (%s)', nspname, relname, array_to_string(reloptions, ', '))
   FROM user_class WHERE reloptions IS NOT NULL
@@ -616,6 +620,7 @@ class Reader {
       if (!row[3].empty()) table.comment = row[3];
       table.row_security = row[6] == "t";
       table.force_row_security = row[7] == "t";
+      table.unlogged = row[8] == "t";
       if (row[4] == "p" || row[5] == "t") left_out(fmt::format("partitioning of table {}", table.name));
       table_oids_[row[0]] = table.name;
       tables_.emplace(row[0], std::move(table));

@@ -98,6 +98,12 @@ class Inverter {
     return {{op::CreatePolicy{policy->second}}};
   }
 
+  Inverse operator()(const op::SetLogged& o) const {
+    const Table* table = before_.find_table(o.table);
+    if (table == nullptr || table->unlogged != o.logged) return {};
+    return {{op::SetLogged{o.table, !o.logged}}};
+  }
+
   Inverse operator()(const op::SetRowSecurity& o) const {
     const Table* table = before_.find_table(o.table);
     if (table == nullptr || (o.forced ? table->force_row_security : table->row_security) == o.on) return {};

@@ -9,9 +9,11 @@ namespace migc {
 namespace {
 
 // A table's SQL as the proof compares it: column order aside, as PostgreSQL cannot put a column
-// back where it was, and no catalog comparison of ours looks at it.
+// back where it was, and no catalog comparison of ours looks at it; constraint order too, which
+// means nothing to PostgreSQL (one dropped and added back comes last).
 std::string comparable_table_sql(Table table) {
   std::sort(table.columns.begin(), table.columns.end(), [](const Column& a, const Column& b) { return a.name < b.name; });
+  std::sort(table.constraints.begin(), table.constraints.end(), [](const Constraint& a, const Constraint& b) { return a.name < b.name; });
   return create_table_sql(table, false);
 }
 

@@ -148,6 +148,7 @@ struct EnableTrigger { TriggerKey key; bool enabled = true; };
 // Row level security switched on or off (`forced`: whether it holds for the table's owner too).
 struct SetRowSecurity { QualifiedName table; bool forced = false; bool on = true; };
 struct CreatePolicy { Policy policy; };
+struct SetLogged { QualifiedName table; bool logged = true; };
 struct DropPolicy { PolicyKey key; };
 
 // What a data step's way back is: its own SQL, nothing it can be undone by, or nothing
@@ -196,7 +197,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
                                op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView,
                                op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger,
-                               op::SetRowSecurity, op::CreatePolicy, op::DropPolicy>;
+                               op::SetRowSecurity, op::CreatePolicy, op::DropPolicy, op::SetLogged>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {

@@ -120,7 +120,7 @@ class LanguageRenderer {
     std::string body;
     for (const auto& column : o.table.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_dsl(column);
     for (const auto& constraint : o.table.constraints) body += (body.empty() ? "\n  " : ",\n  ") + constraint_dsl(constraint);
-    add(fmt::format("create table {} ({}\n);", quote_qualified(o.table.name), body));
+    add(fmt::format("create {}table {} ({}\n);", o.table.unlogged ? "unlogged " : "", quote_qualified(o.table.name), body));
     comment(ast::CommentKind::table, o.table.name, {}, o.table.comment);
     for (const auto& column : o.table.columns) comment(ast::CommentKind::column, o.table.name, column.name, column.comment);
     for (const auto& constraint : o.table.constraints) comment(ast::CommentKind::constraint, o.table.name, constraint.name, constraint.comment);
@@ -141,7 +141,11 @@ class LanguageRenderer {
     }
     add(fmt::format("alter table {} add column {};", quote_qualified(o.table), definition));
     for (const auto& constraint : o.constraints) {
-      if (constraint.not_valid) (*this)(op::AddConstraint{o.table, constraint});
+      if (constraint.not_valid) {
+        (*this)(op::AddConstraint{o.table, constraint});
+      } else {
+        comment(ast::CommentKind::constraint, o.table, constraint.name, constraint.comment);
+      }
     }
     comment(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
   }
@@ -323,6 +327,9 @@ class LanguageRenderer {
   }
   void operator()(const op::DropPolicy& o) {
     add(fmt::format("drop policy {} on {};", quote_identifier(o.key.name), quote_qualified(o.key.table)));
+  }
+  void operator()(const op::SetLogged& o) {
+    add(fmt::format("alter table {} set {};", quote_qualified(o.table), o.logged ? "logged" : "unlogged"));
   }
   void operator()(const op::SetRowSecurity& o) {
     add(fmt::format("alter table {} {} row level security;", quote_qualified(o.table),

@@ -99,7 +99,7 @@ std::string constraint_sql(const Constraint& constraint) {
 std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   std::string before;  // statements the table needs first
   std::string after;   // and those that complete it
-  std::string out = "CREATE TABLE " + quote_qualified(table.name) + " (";
+  std::string out = (table.unlogged ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + quote_qualified(table.name) + " (";
   bool first = true;
   const auto element = [&](const std::string& text) {
     out += first ? "\n    " : ",\n    ";
@@ -538,6 +538,7 @@ class SqlRenderer {
         after += ";\n" + add_constraint_sql(o.table, constraint);
       } else {
         sql += ", ADD " + constraint_sql(constraint);
+        if (constraint.comment) after += ";\n" + comment_sql(ast::CommentKind::constraint, o.table, constraint.name, constraint.comment);
       }
     }
     if (o.column.comment) after += ";\n" + comment_sql(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
@@ -703,6 +704,7 @@ class SqlRenderer {
   void operator()(const op::DropRoutine& o) { emit(drop_routine_sql(o.key, o.procedure, o.cascade)); }
   void operator()(const op::CreateTrigger& o) { emit(create_trigger_sql(o.trigger, o.replace)); }
   void operator()(const op::SetRowSecurity& o) { emit(row_security_sql(o)); }
+  void operator()(const op::SetLogged& o) { emit(fmt::format("ALTER TABLE {} SET {}", quote_qualified(o.table), o.logged ? "LOGGED" : "UNLOGGED")); }
   void operator()(const op::CreatePolicy& o) { emit(create_policy_sql(o.policy)); }
   void operator()(const op::DropPolicy& o) {
     emit(fmt::format("DROP POLICY {} ON {}", quote_identifier(o.key.name), quote_qualified(o.key.table)));

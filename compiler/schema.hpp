@@ -113,6 +113,7 @@ struct Table {
   std::optional<std::string> comment;
   bool row_security = false;        // `enable row level security`: its policies filter rows
   bool force_row_security = false;  // and its owner's too
+  bool unlogged = false;            // not written to the WAL: emptied by a crash, not replicated
 
   const Column* find_column(const std::string& column) const;
   const Constraint* primary_key() const;

@@ -181,6 +181,8 @@ std::optional<Change> table_change(const std::string& table, const Json& command
     return Change{"alter table ... validate constraint", "alter table " + table + " validate constraint " + column};
   }
   if (subtype == "AT_AlterConstraint") return Change{"alter table ... alter constraint", "", no_statement_kept_apart};
+  if (subtype == "AT_SetLogged") return Change{"alter table ... set logged", "alter table " + table + " set logged"};
+  if (subtype == "AT_SetUnLogged") return Change{"alter table ... set unlogged", "alter table " + table + " set unlogged"};
   if (subtype == "AT_EnableRowSecurity") return Change{"alter table ... enable row level security", "alter table " + table + " enable row level security"};
   if (subtype == "AT_DisableRowSecurity") return Change{"alter table ... disable row level security", "alter table " + table + " disable row level security"};
   if (subtype == "AT_ForceRowSecurity") return Change{"alter table ... force row level security", "alter table " + table + " force row level security"};
@@ -192,7 +194,7 @@ std::optional<Change> table_change(const std::string& table, const Json& command
   }
   if (subtype == "AT_AddIndexConstraint" || subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition" ||
       subtype == "AT_DetachPartitionFinalize" || subtype == "AT_AddInherit" || subtype == "AT_DropInherit" ||
-      subtype == "AT_AddOf" || subtype == "AT_DropOf" || subtype == "AT_SetLogged" || subtype == "AT_SetUnLogged" ||
+      subtype == "AT_AddOf" || subtype == "AT_DropOf" ||
       subtype == "AT_SetCompression" || subtype == "AT_SetAccessMethod") {
     return Change{"alter table ... (" + subtype.substr(3) + ")", "", no_statement_kept_apart};
   }

@@ -110,6 +110,7 @@ struct ColumnDefinition : Located {
 };
 
 struct CreateTable : Located {
+  bool unlogged = false;  // `create unlogged table`: not written to the WAL, emptied by a crash
   ObjectName name;
   std::vector<ColumnDefinition> columns;
   std::vector<TableConstraint> constraints;
@@ -520,6 +521,12 @@ struct DropPolicy : Located {
   ObjectName table;
 };
 
+// alter table t set logged|unlogged.
+struct SetLogged : Located {
+  ObjectName table;
+  bool logged = true;
+};
+
 // alter table t enable|disable|force|no force row level security.
 struct SetRowSecurity : Located {
   enum class Change { enable, disable, force, no_force };
@@ -552,7 +559,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
                                RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
-                               SetRowSecurity, CreatePolicy, DropPolicy>;
+                               SetRowSecurity, CreatePolicy, DropPolicy, SetLogged>;
 
 struct Header : Located {
   StringLiteral id;

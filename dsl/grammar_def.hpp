@@ -614,7 +614,7 @@ const auto table_constraint_def = located[
 
 // Statements.
 const auto create_table_def = located[
-    kw("table") > qualified_name[assign(&ast::CreateTable::name)] > lit('(') >
+    -kw("unlogged")[set(&ast::CreateTable::unlogged, true)] >> kw("table") > qualified_name[assign(&ast::CreateTable::name)] > lit('(') >
     ((table_constraint[append(&ast::CreateTable::constraints)] |
       column_definition[append(&ast::CreateTable::columns)]) % ',') > lit(')')];
 const auto index_element_def = located[
@@ -835,6 +835,16 @@ const auto row_security = [](ast::SetRowSecurity::Change change) {
     x3::_val(context) = std::move(node);
   };
 };
+const auto logged_keyword = as<ast::Name>("`logged`", located[kw("logged")]);
+const auto unlogged_keyword = as<ast::Name>("`unlogged`", located[kw("unlogged")]);
+const auto set_logged = [](bool logged) {
+  return [logged](auto& context) {
+    ast::SetLogged node;
+    node.span = x3::_attr(context).span;
+    node.logged = logged;
+    x3::_val(context) = std::move(node);
+  };
+};
 const auto alter_action_def = omit[
     (kw("add") > ((kw("column") > column_definition[([](auto& context) {
                      ast::AddColumn node;
@@ -862,6 +872,7 @@ const auto alter_action_def = omit[
                        })]) |
                       row_level_security[row_security(ast::SetRowSecurity::Change::disable)])) |
     (kw("force") > row_level_security[row_security(ast::SetRowSecurity::Change::force)]) |
+    (kw("set") > (logged_keyword[set_logged(true)] | unlogged_keyword[set_logged(false)])) |
     (kw("no") > kw("force") > row_level_security[row_security(ast::SetRowSecurity::Change::no_force)]) |
     (kw("rename") > ((kw("to") > name[named<ast::RenameTable>(&ast::RenameTable::new_name)]) |
                      rename_constraint[as_statement<ast::RenameConstraint>()] |

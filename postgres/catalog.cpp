@@ -74,7 +74,9 @@ SELECT format('column %s%I.%I %s%s%s%s%s%s', c.nspname, c.relname, a.attname, fo
               COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END
                        || pg_get_expr(d.adbin, d.adrelid), ''),
               CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END,
-              COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), '')),
+              -- The language comments on a table's columns only: other comments are listed as unmodelled.
+              CASE WHEN c.relkind IN ('r', 'p', 'f') THEN COALESCE(' comment ' || quote_literal(col_description(c.oid, a.attnum)), '')
+                   ELSE '' END),
        'column', c.object_name || '.' || a.attname, c.object_kind, c.object_name
   FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -83,6 +85,10 @@ UNION ALL
 SELECT format('comment on %s%I %s', c.nspname, c.relname, quote_literal(obj_description(c.oid, 'pg_class'))),
        c.object_kind, c.object_name, c.owner_kind, c.owner_name
   FROM user_class c WHERE obj_description(c.oid, 'pg_class') IS NOT NULL
+    -- Not on what the language comments on through its owner: an identity's or serial's sequence,
+    -- a constraint's index.
+    AND NOT (c.relkind = 'S' AND c.owner_oid IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint ci WHERE ci.conindid = c.oid AND ci.contype IN ('p', 'u', 'x'))
 UNION ALL
 SELECT format('extension %I', e.extname), 'extension', e.extname, NULL, NULL FROM pg_extension e WHERE e.extname <> 'plpgsql'
 UNION ALL
@@ -109,7 +115,7 @@ SELECT 'function ' || replace(replace(
        LATERAL (SELECT pg_get_functiondef(p.oid) AS def,
                        'CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END AS head) f
   WHERE p.prokind IN ('f', 'p')
-    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
 UNION ALL
 -- A trigger, and whether it fires; the internal triggers behind foreign keys only where
 -- disabled (`disable trigger all`), which switches the keys' checks off.
@@ -141,7 +147,7 @@ SELECT format('comment on %s %s %s', k.kind, k.shown, quote_literal(d.descriptio
                 SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, format('%s%I', n.nspname, t.typname), n.prefix || t.typname,
                        NULL, NULL
                   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
-                  WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid
+                  WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typtype IN ('e', 'c', 'd')
                 UNION ALL
                 SELECT 'trigger', format('%I on %s%I', t.tgname, c.nspname, c.relname), c.object_name || '.' || t.tgname,
                        c.object_kind, c.object_name
@@ -242,7 +248,8 @@ SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, 
        CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typname
   FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typacl IS NOT NULL
 UNION ALL
--- Comments on what snapshots do not hold: aggregates, and domains' constraints.
+-- Comments on what snapshots do not hold: aggregates, domains' constraints, range and base types,
+-- columns of views and composite types, identity and serial sequences, constraints' indexes.
 SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.description)), k.kind, k.raw
   FROM pg_description d,
        LATERAL (SELECT 'aggregate', format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proname
@@ -252,8 +259,24 @@ SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.descriptio
                 SELECT 'constraint', format('%I on domain %I', co.conname, t.typname), t.typname || '.' || co.conname
                   FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid
                   WHERE d.classoid = 'pg_constraint'::regclass AND co.oid = d.objoid AND co.connamespace IN (SELECT oid FROM ns)
+                UNION ALL
+                SELECT 'type', format('%I', t.typname), t.typname
+                  FROM pg_type t WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typnamespace IN (SELECT oid FROM ns)
+                    AND t.typtype NOT IN ('e', 'c', 'd')
+                UNION ALL
+                SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'index' END, format('%I', c.relname), c.relname
+                  FROM pg_class c WHERE d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
+                    AND ((c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                                                        AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')))
+                         OR EXISTS (SELECT 1 FROM pg_constraint ci WHERE ci.conindid = c.oid AND ci.contype IN ('p', 'u', 'x')))
                ) k(kind, name, raw)
   WHERE d.objsubid = 0
+UNION ALL
+SELECT format('comment on column %I.%I: %s', c.relname, a.attname, quote_literal(d.description)),
+       CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' ELSE 'type' END, c.relname
+  FROM pg_description d JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+  WHERE d.objsubid > 0 AND c.relkind IN ('v', 'm', 'c') AND c.relnamespace IN (SELECT oid FROM ns)
 )sql";
 
 }  // namespace

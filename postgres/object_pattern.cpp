@@ -40,12 +40,13 @@ ObjectPattern parse_object_pattern(std::string_view text) {
   return pattern;
 }
 
-bool covers(std::span<const ObjectPattern> patterns, std::string_view kind, std::string_view name) {
-  if (name.empty()) return false;
+const ObjectPattern* covering(std::span<const ObjectPattern> patterns, std::string_view kind, std::string_view name) {
+  if (name.empty()) return nullptr;
   const std::string subject(name);
-  return std::any_of(patterns.begin(), patterns.end(), [&](const ObjectPattern& pattern) {
-    return (pattern.kind.empty() || pattern.kind == kind) && fnmatch(pattern.name.c_str(), subject.c_str(), 0) == 0;
-  });
+  for (const auto& pattern : patterns) {
+    if ((pattern.kind.empty() || pattern.kind == kind) && fnmatch(pattern.name.c_str(), subject.c_str(), 0) == 0) return &pattern;
+  }
+  return nullptr;
 }
 
 }  // namespace migc

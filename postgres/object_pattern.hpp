@@ -23,7 +23,7 @@ std::string_view object_pattern_kinds();
 // Throws std::invalid_argument saying what is wrong with `text`.
 ObjectPattern parse_object_pattern(std::string_view text);
 
-// Whether a pattern covers the object `kind` `name`.
-bool covers(std::span<const ObjectPattern> patterns, std::string_view kind, std::string_view name);
+// The first pattern that covers the object `kind` `name`, or null.
+const ObjectPattern* covering(std::span<const ObjectPattern> patterns, std::string_view kind, std::string_view name);
 
 }  // namespace migc

@@ -90,13 +90,24 @@ std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
                  std::span<const ObjectPattern> excluded) {
   std::size_t left_out = 0;
-  const auto compared = [&](const std::vector<CatalogLine>& lines) {
+  std::set<const ObjectPattern*> used;
+  std::set<std::string> own_left_out;
+  // `own`: the lines of the schema the chain predicts.
+  const auto compared = [&](const std::vector<CatalogLine>& lines, bool own) {
     std::string text;
     for (const auto& line : lines) {
-      if (covers(excluded, line.object.kind, line.object.name) || covers(excluded, line.owner.kind, line.owner.name)) {
-        ++left_out;
-      } else {
+      const ObjectPattern* pattern = covering(excluded, line.object.kind, line.object.name);
+      const bool by_owner = pattern == nullptr;
+      if (by_owner) pattern = covering(excluded, line.owner.kind, line.owner.name);
+      if (pattern == nullptr) {
         text += line.text + "\n";
+        continue;
+      }
+      ++left_out;
+      used.insert(pattern);
+      if (own) {
+        const CatalogObject& object = by_owner ? line.owner : line.object;
+        own_left_out.insert(object.kind + " " + object.name);
       }
     }
     return text;
@@ -104,20 +115,25 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
   // The live snapshot comes first, on the search path the connection has: what the scratch
   // schema's script creates may add extensions to the database.
   const std::string schema(connection.execute("SELECT current_schema()").value(0, 0));
-  const std::string live = compared(catalog_lines(connection, schema));
+  const std::string live = compared(catalog_lines(connection, schema), false);
   std::vector<std::string> unmodelled;
   for (const auto& line : unmodelled_lines(connection, schema)) {
-    if (covers(excluded, line.object.kind, line.object.name)) {
+    if (const ObjectPattern* pattern = covering(excluded, line.object.kind, line.object.name)) {
       ++left_out;
+      used.insert(pattern);
     } else {
       unmodelled.push_back(line.text);
     }
   }
   const ScratchSchema scratch(connection, "migc_check");
   connection.execute_script(predicted_schema_sql(plan, applied, true));
-  Drift drift = compare_snapshots(compared(catalog_lines(connection, std::string("migc_check"))), live);
+  Drift drift = compare_snapshots(compared(catalog_lines(connection, std::string("migc_check")), true), live);
   drift.unmodelled = std::move(unmodelled);
   drift.excluded = left_out;
+  drift.excluded_own.assign(own_left_out.begin(), own_left_out.end());
+  for (const auto& pattern : excluded) {
+    if (!used.contains(&pattern)) drift.unmatched_patterns.push_back(pattern.kind.empty() ? pattern.name : pattern.kind + ":" + pattern.name);
+  }
   return drift;
 }
 

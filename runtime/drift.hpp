@@ -21,6 +21,8 @@ struct Drift {
   std::vector<std::string> unexpected;  // in the database, not predicted
   std::vector<std::string> unmodelled;  // in the database, of a kind migc does not model: not compared
   std::size_t excluded = 0;             // lines an exclusion pattern left out, on either side
+  std::vector<std::string> excluded_own;      // objects of the chain's own schema a pattern left out
+  std::vector<std::string> unmatched_patterns;  // patterns that left out nothing, as written
   bool empty() const { return missing.empty() && unexpected.empty(); }
 };
 

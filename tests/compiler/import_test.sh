@@ -145,15 +145,15 @@ case $format in
     check_status "a down without its up is an error" 1 $status
     check "naming it" "000099_orphan.down.sql: a down migration without its up" "$out"
     rm "$work/bad/000099_orphan.down.sql"
-    printf 'CREATE TABLE t (a int);\n\nALTER TABLE t SET LOGGED;\nSELEC 1;\n' >"$work/bad/000100_human.up.sql"
+    printf 'CREATE TABLE t (a int);\n\nALTER TABLE t SET ACCESS METHOD heap;\nSELEC 1;\n' >"$work/bad/000100_human.up.sql"
     out=$("$migc" import "$format" "$work/bad" --dir "$work/bad_out" 2>&1); status=$?
     check_status "a statement the language cannot say fails the import" 1 $status
     check "at its place in the original" "000100_human.up.sql:4: error: needs a human: PostgreSQL's parser rejects it" "$out"
-    printf 'CREATE TABLE t (a int);\n\nALTER TABLE t SET LOGGED;\n' >"$work/bad/000100_human.up.sql"
+    printf 'CREATE TABLE t (a int);\n\nALTER TABLE t SET ACCESS METHOD heap;\n' >"$work/bad/000100_human.up.sql"
     out=$("$migc" import "$format" "$work/bad" --dir "$work/bad_out2" 2>&1); status=$?
     check_status "a change the language has no statement for fails the import" 1 $status
     check "at its place in the original" "000100_human.up.sql:3: error: needs a human: the language has no statement for it" "$out"
-    check "and the rest is written" "ALTER TABLE t SET LOGGED" "$(cat "$work"/bad_out2/100_human.mig)"
+    check "and the rest is written" "ALTER TABLE t SET ACCESS METHOD heap" "$(cat "$work"/bad_out2/100_human.mig)"
     printf -- '-- fill later\nALTER TABLE users\n  ADD COLUMN nickname text NOT NULL;\n' >"$work/bad/000100_human.up.sql"
     out=$("$migc" import "$format" "$work/bad" --dir "$work/bad_out3" 2>&1); status=$?
     check_status "a statement the compiler refuses fails the import" 1 $status

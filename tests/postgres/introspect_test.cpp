@@ -311,7 +311,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
                                "privileges (GRANT) on public.grid",
-                               "OWNED BY of sequence orphan", "unlogged table public.cache", "unlogged sequence public.cache_seq",
+                               "OWNED BY of sequence orphan", "unlogged sequence public.cache_seq",
                                "storage parameters of public.cache (fillfactor=70)",
                                "the type of the sequence of serial column counter.id (integer; it comes back bigint, as the column)",
                                "the options of the sequence of serial column counter.hits (it comes back with PostgreSQL's defaults)"}) {

@@ -19,7 +19,12 @@ sql migc_exclude "CREATE AGGREGATE total_of(integer) (SFUNC = int4pl, STYPE = in
   CREATE STATISTICS booking_stats ON booking_id, note FROM booking_note;
   COMMENT ON AGGREGATE total_of(integer) IS 'by hand';
   GRANT SELECT ON support_case TO pg_monitor;
-  CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');" >/dev/null
+  CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');
+  CREATE TYPE by_hand_range AS RANGE (subtype = integer);
+  COMMENT ON TYPE by_hand_range IS 'by hand';
+  COMMENT ON COLUMN large_entries.account IS 'by hand';
+  COMMENT ON COLUMN address.line1 IS 'by hand';
+  COMMENT ON INDEX helpdesk_ticket_pkey IS 'by hand';" >/dev/null
 out=$("$every" --url "$db" check 2>&1); status=$?
 check_status "objects migc does not model are not drift" 0 $status
 check "no drift" "no drift" "$out"
@@ -29,6 +34,11 @@ check "a statistics object" "unmodelled  statistics booking_stats" "$out"
 check "a comment on an aggregate" "unmodelled  comment on aggregate total_of(integer): 'by hand'" "$out"
 check "a grant" "unmodelled  privileges on table support_case: " "$out"
 check "a collation" "unmodelled  collation by_hand_collation" "$out"
+check "a range type (its constructor functions are its own, not drift)" "unmodelled  type by_hand_range (range)" "$out"
+check "a comment on a range type" "unmodelled  comment on type by_hand_range: 'by hand'" "$out"
+check "a comment on a view's column" "unmodelled  comment on column large_entries.account: 'by hand'" "$out"
+check "a comment on a composite type's attribute" "unmodelled  comment on column address.line1: 'by hand'" "$out"
+check "a comment on a constraint's index" "unmodelled  comment on index helpdesk_ticket_pkey: 'by hand'" "$out"
 json=$("$every" --url "$db" --json check 2>/dev/null)
 check "--json lists them" '"unmodelled":["aggregate total_of(integer)"' "$json"
 
@@ -57,6 +67,10 @@ sql migc_exclude "ALTER TABLE support_case ADD COLUMN extra integer" >/dev/null
 out=$("$every" --url "$db" check --exclude 'pgq_*' 2>&1); status=$?
 check_status "drift elsewhere is still drift" 7 $status
 check "and named" "unexpected  column support_case.extra integer" "$out"
+out=$("$every" --url "$db" check --exclude 'support_*' --exclude 'nothing_like_this' 2>&1)
+check "a pattern that covers the chain's own objects is warned about" "exclusion patterns leave out objects the chain itself makes" "$out"
+check "naming them" "table support_case" "$out"
+check "a pattern that leaves out nothing is warned about" "exclusion pattern \`nothing_like_this\` leaves out nothing" "$out"
 out=$("$every" --url "$db" check --exclude 'nonsense:x' 2>&1); status=$?
 check_status "an unknown kind is a usage error" 2 $status
 check "that says which kinds there are" "not a kind of object: one of table, view" "$out"
