@@ -278,12 +278,12 @@ TEST(ImportTranslate, ViewsBecomeTheLanguageAndWhatItDoesNotSayOfThemStaysRaw) {
 }
 
 TEST(ImportTranslate, WhatTheLanguageCannotSayIsNamedAtItsPlace) {
-  const auto migrations = read_tool_migrations(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t SET UNLOGGED;\n"
+  const auto migrations = read_tool_migrations(ImportFormat::dbmate, {{"1_a.sql", "-- migrate:up\nCREATE TABLE t (a int);\n\nALTER TABLE t SET ACCESS METHOD heap;\n"
                                                                                   "-- migrate:down\nDROP TABLE t;\n"}});
   const auto result = translate_migrations(ImportFormat::dbmate, migrations);
   ASSERT_EQ(result.needs_human.size(), 1u);
   EXPECT_EQ(result.needs_human[0].place, "1_a.sql:4");
-  EXPECT_EQ(result.needs_human[0].statement, "ALTER TABLE t SET UNLOGGED");
+  EXPECT_EQ(result.needs_human[0].statement, "ALTER TABLE t SET ACCESS METHOD heap");
 }
 
 TEST(ImportTranslate, ANulByteOrTextThatIsNotUtf8NeedsAHuman) {
