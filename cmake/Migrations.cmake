@@ -48,7 +48,9 @@ function(_migc_test_postgres compiler)
   add_test(NAME migc.postgres.start COMMAND ${compiler} throwaway-postgres start --reuse-from-env MIGC_TEST_DATABASE_URL ${state})
   add_test(NAME migc.postgres.stop COMMAND ${compiler} throwaway-postgres stop ${state})
   set_tests_properties(migc.postgres.start PROPERTIES FIXTURES_SETUP migc_postgres LABELS postgres)
-  set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres)
+  # The stop bounds each of its parts itself (at most about 150 s in all); CTest's default of
+  # 300 s is not a bound to race with on a machine the other tests keep busy.
+  set_tests_properties(migc.postgres.stop PROPERTIES FIXTURES_CLEANUP migc_postgres LABELS postgres TIMEOUT 900)
   set_property(GLOBAL PROPERTY MIGC_TEST_POSTGRES_URL_FILE ${state})
 endfunction()
 

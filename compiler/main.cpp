@@ -746,7 +746,10 @@ int run_throwaway_stop(const Options& options) {
   in.close();
   fs::remove(options.state_file);
   fs::remove(record);
-  const std::string timings = migc::stop_released_server(directory, keeper);
+  // Each part as it starts, flushed: a stop cut short by a timeout still says where it was.
+  const std::string timings = migc::stop_released_server(directory, keeper, [&](std::string_view part) {
+    std::cout << fmt::format("migc: {}\n", part) << std::flush;
+  });
   std::cout << fmt::format("migc: the throwaway server in {} is gone ({})\n", directory, timings);
   return 0;
 }

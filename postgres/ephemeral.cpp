@@ -207,7 +207,7 @@ pid_t postmaster_pid(const std::string& data) {
   return static_cast<pid_t>(pid);
 }
 
-std::string shut_down_locked(const std::string& directory, std::string& timings) {
+std::string shut_down_locked(const std::string& directory, std::string& timings, const ShutdownProgress& progress) {
   std::string failures;
   struct stat owner {};
   const std::string data = directory + "/data";
@@ -217,6 +217,7 @@ std::string shut_down_locked(const std::string& directory, std::string& timings)
     const Account as{owner.st_uid, owner.st_gid, account != nullptr ? account->pw_name : ""};
     const std::string log = directory + "/stop.log";
     const auto started = Clock::now();
+    progress("stopping the server (pg_ctl stop -m immediate, at most 30 s)");
     try {
       if (run({find_bindir() + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "30", "stop"}, as, log) != 0) {
         failures = "pg_ctl stop failed:\n" + read_log(log);
@@ -237,6 +238,7 @@ std::string shut_down_locked(const std::string& directory, std::string& timings)
   // within a minute, when it next checks its lock file.
   // An initdb the owner started may still be writing there as it goes (a signal that ended the
   // owner need not have reached it): deleted again until it stays gone, for up to a minute.
+  progress(fmt::format("deleting {} (at most 60 s)", directory));
   const auto deleting = Clock::now();
   std::error_code error;
   while (seconds_since(deleting) < 60) {
@@ -256,25 +258,26 @@ std::string shut_down_locked(const std::string& directory, std::string& timings)
 // Stops the server in `directory` if it runs and deletes the directory; what failed, or empty.
 // The one way a throwaway server ends: from stop(), from the keeper, from stop_released_server().
 // `timings` says how long each part took, for a caller that shows it.
-std::string shut_down(const std::string& directory, std::string& timings) {
+std::string shut_down(const std::string& directory, std::string& timings, const ShutdownProgress& progress) {
   // One at a time: the keeper's and stop()'s can meet, and each would undo the other's work.
   const int lock = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (lock < 0) return {};  // already gone
   // Bounded: a shutdown stuck elsewhere must not hold this one forever (the other holder only
   // deletes what this one would).
   const auto waiting = Clock::now();
+  if (flock(lock, LOCK_EX | LOCK_NB) != 0) progress("waiting for another shutdown of it to end (at most 60 s)");
   while (flock(lock, LOCK_EX | LOCK_NB) != 0 && (errno == EWOULDBLOCK || errno == EINTR) && seconds_since(waiting) < 60) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (seconds_since(waiting) >= 1) timings += fmt::format("waited {:.1f} s for another shutdown, ", seconds_since(waiting));
-  std::string failures = shut_down_locked(directory, timings);
+  std::string failures = shut_down_locked(directory, timings, progress);
   close(lock);
   return failures;
 }
 
 std::string shut_down(const std::string& directory) {
   std::string timings;
-  return shut_down(directory, timings);
+  return shut_down(directory, timings, [](std::string_view) {});
 }
 
 // The keeper: waits, in a session of its own (so that a Ctrl-C meant for the owner's terminal
@@ -415,9 +418,9 @@ EphemeralServer::~EphemeralServer() {
   }
 }
 
-std::string stop_released_server(const std::string& directory, pid_t keeper) {
+std::string stop_released_server(const std::string& directory, pid_t keeper, const ShutdownProgress& progress) {
   std::string timings;
-  const std::string failures = shut_down(directory, timings);
+  const std::string failures = shut_down(directory, timings, progress);
   // The keeper only if it still is one: its pid could have been reused since.
   if (const int handle = pidfd_open(keeper); handle >= 0) {
     std::string name;

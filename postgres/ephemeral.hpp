@@ -6,7 +6,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migc {
@@ -46,8 +48,11 @@ class EphemeralServer {
   bool stopped_ = false;
 };
 
+// Told before each part of a shutdown that can take long, so that a log shows where a slow one was.
+using ShutdownProgress = std::function<void(std::string_view)>;
+
 // Stops a released server, given its directory and keeper, and says how long each part took;
 // throws saying what could not be done.
-std::string stop_released_server(const std::string& directory, pid_t keeper);
+std::string stop_released_server(const std::string& directory, pid_t keeper, const ShutdownProgress& progress);
 
 }  // namespace migc
