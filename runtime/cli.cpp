@@ -476,7 +476,7 @@ int check(const Plan& plan, const Options& given, Output& out) {
     out.result("check", "", {{"database", session.database}, {"heads", ids(plan, applied_heads(plan, applied))},
                              {"drift", !drift.empty()}, {"missing", drift.missing}, {"unexpected", drift.unexpected},
                              {"unmodelled", drift.unmodelled}, {"excluded", drift.excluded}, {"excluded_own", drift.excluded_own},
-                             {"unmatched_patterns", drift.unmatched_patterns}}, status);
+                             {"unmatched_patterns", drift.unmatched_patterns}, {"uncompared_schemas", drift.uncompared_schemas}}, status);
     return status;
   }
   if (drift.empty()) {
@@ -497,8 +497,14 @@ int check(const Plan& plan, const Options& given, Output& out) {
                             printable(fmt::format("{}", fmt::join(drift.excluded_own, ", ")))));
   }
   for (const auto& pattern : drift.unmatched_patterns) {
-    out.warning(fmt::format("exclusion pattern `{}` leaves out nothing (names are matched in the chain's schema, unqualified)",
+    out.warning(fmt::format("exclusion pattern `{}` leaves out nothing (names are matched unqualified in the connection's "
+                            "schema, as `schema.name` in the chain's other schemas)",
                             printable(pattern)));
+  }
+  for (const auto& schema : drift.uncompared_schemas) {
+    out.warning(fmt::format("schema {} is not compared: check builds the predicted one under its name, setting the live "
+                            "one aside in a transaction it rolls back, which needs the live one's ownership",
+                            printable(schema)));
   }
   return status;
 }

@@ -1,11 +1,16 @@
 // Drift detection.
 #include "runtime/drift.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "postgres/catalog.hpp"
+#include "postgres/sql_text.hpp"
 #include "postgres/scratch_schema.hpp"
 
 namespace migc::runtime {
@@ -20,7 +25,36 @@ std::set<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied, bool current_schema_only) {
+std::string_view quoted_schema_of_key(std::string_view key) {
+  if (key.size() < 2 || key[1] != '*') return {};
+  // ObjectKey::serialised: kind words and a view's depth (lower-case letters, digits, spaces),
+  // then the name, schema first; an unquoted name is a plain word, never with a space.
+  std::size_t start = 2;
+  std::size_t at = 2;
+  for (; at < key.size(); ++at) {
+    const char c = key[at];
+    if (c == ' ') {
+      start = at + 1;
+    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      break;
+    }
+  }
+  if (at < key.size() && key[at] == '"') {
+    for (++at; at < key.size(); ++at) {
+      if (key[at] != '"') continue;
+      if (at + 1 < key.size() && key[at + 1] == '"') {
+        ++at;
+      } else {
+        ++at;
+        break;
+      }
+    }
+  }
+  return key.substr(start, at - start);
+}
+
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied,
+                                 const std::optional<std::set<std::string>>& other_schemas) {
   std::map<std::string_view, std::string_view> objects;
   for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
     if (!applied[i]) continue;
@@ -36,9 +70,10 @@ std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& appl
   // whose defaults may call it): its body is checked when it runs, not when it is made.
   std::string sql = "SET check_function_bodies = off;\n";
   for (const auto& [key, statement] : objects) {
-    // The compiler flags a schema, and an object in one, by the second character of its key
-    // (`"5*table archive.grid"`; `"5 table grid"` is in the default schema): names are not read.
-    if (current_schema_only && key.size() > 1 && key[1] == '*') continue;
+    if (const std::string_view schema = quoted_schema_of_key(key);
+        other_schemas && !schema.empty() && !other_schemas->contains(std::string(schema))) {
+      continue;
+    }
     sql += std::string(statement) + ";\n";
   }
   return sql + "SET check_function_bodies = on;\n";
@@ -70,7 +105,7 @@ std::optional<IndexState> find_index(Connection& connection, std::string_view in
 std::optional<std::string> planned_index_definition(Connection& connection, const Plan& plan,
                                                     const std::vector<bool>& applied, std::string_view index) {
   const ScratchSchema scratch(connection, "migc_check");
-  connection.execute_script(predicted_schema_sql(plan, applied, true));
+  connection.execute_script(predicted_schema_sql(plan, applied, std::set<std::string>()));
   const auto planned = find_index(connection, index);
   if (!planned || planned->schema != "migc_check") return std::nullopt;
   return planned->definition;
@@ -86,6 +121,43 @@ std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<
   for (const auto& text : extra) patterns.push_back(parse_object_pattern(text));
   return patterns;
 }
+
+namespace {
+
+// The schemas other than the connection's that the chain has created once `applied` have run,
+// as SQL quotes them.
+std::set<std::string> chain_schemas(const Plan& plan, const std::vector<bool>& applied) {
+  std::set<std::string> schemas;
+  for (std::size_t i = 0; i < plan.revisions.size(); ++i) {
+    if (!applied[i]) continue;
+    for (const SchemaChange& change : plan.changes(i)) {
+      if (change.key.substr(1).starts_with("*schema ")) {
+        if (change.sql.empty()) {
+          schemas.erase(std::string(quoted_schema_of_key(change.key)));
+        } else {
+          schemas.insert(std::string(quoted_schema_of_key(change.key)));
+        }
+      }
+    }
+  }
+  return schemas;
+}
+
+// The lines of another schema than the connection's: each says where it is, and names its
+// objects as a pattern does there (`archive.events`). Database-wide lines (extensions) are the
+// connection's schema's.
+std::vector<CatalogLine> other_schema_lines(std::vector<CatalogLine> lines, const std::string& schema) {
+  std::erase_if(lines, [](const CatalogLine& line) { return line.object.kind == "extension"; });
+  for (auto& line : lines) {
+    line.text = fmt::format("in schema {}: {}", quote_identifier(schema), line.text);
+    if (!line.object.name.empty()) line.object.name = schema + "." + line.object.name;
+    if (!line.owner.name.empty()) line.owner.name = schema + "." + line.owner.name;
+  }
+  lines.push_back({fmt::format("schema {}", quote_identifier(schema)), {"schema", schema}, {}});
+  return lines;
+}
+
+}  // namespace
 
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
                  std::span<const ObjectPattern> excluded) {
@@ -115,9 +187,44 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
   // The live snapshot comes first, on the search path the connection has: what the scratch
   // schema's script creates may add extensions to the database.
   const std::string schema(connection.execute("SELECT current_schema()").value(0, 0));
-  const std::string live = compared(catalog_lines(connection, schema), false);
+  std::vector<CatalogLine> live_lines = catalog_lines(connection, schema);
+  std::vector<CatalogLine> unmodelled_found = unmodelled_lines(connection, schema);
+  // The chain's other schemas, by their names (PostgreSQL reads the quoted form); a pattern
+  // `schema:<name>` leaves one out whole.
+  struct OtherSchema {
+    std::string name;
+    std::string quoted;
+    bool live;
+    std::vector<CatalogLine> live_lines;
+  };
+  std::vector<OtherSchema> others;
+  Drift drift;
+  for (const auto& quoted : chain_schemas(plan, applied)) {
+    const Result row = connection.execute(
+        "SELECT (parse_ident($1))[1], EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = (parse_ident($1))[1])", {quoted});
+    OtherSchema other{std::string(row.value(0, 0)), quoted, row.value(0, 1) == "t", {}};
+    if (other.name == schema) continue;
+    if (const ObjectPattern* pattern = covering(excluded, "schema", other.name)) {
+      used.insert(pattern);
+      own_left_out.insert("schema " + other.name);
+      ++left_out;
+      continue;
+    }
+    if (other.live) {
+      other.live_lines = other_schema_lines(catalog_lines(connection, other.name), other.name);
+      std::set<std::string> database_wide;
+      for (const auto& line : unmodelled_found) database_wide.insert(line.text);
+      for (auto& line : unmodelled_lines(connection, other.name)) {
+        if (database_wide.contains(line.text)) continue;
+        line.text = fmt::format("in schema {}: {}", quote_identifier(other.name), line.text);
+        line.object.name = other.name + "." + line.object.name;
+        unmodelled_found.push_back(std::move(line));
+      }
+    }
+    others.push_back(std::move(other));
+  }
   std::vector<std::string> unmodelled;
-  for (const auto& line : unmodelled_lines(connection, schema)) {
+  for (const auto& line : unmodelled_found) {
     if (const ObjectPattern* pattern = covering(excluded, line.object.kind, line.object.name)) {
       ++left_out;
       used.insert(pattern);
@@ -126,8 +233,36 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
     }
   }
   const ScratchSchema scratch(connection, "migc_check");
-  connection.execute_script(predicted_schema_sql(plan, applied, true));
-  Drift drift = compare_snapshots(compared(catalog_lines(connection, std::string("migc_check")), true), live);
+  // Each live schema of the chain's is set aside under another name for the transaction, which
+  // is never committed, so that the predicted one is built under its own name: what refers to
+  // it (a column's type, a foreign key) then prints as it does in the database.
+  std::set<std::string> rebuilt;
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const OtherSchema& other = others[i];
+    if (other.live) {
+      connection.execute("SAVEPOINT migc_set_aside");
+      try {
+        connection.execute(fmt::format("ALTER SCHEMA {} RENAME TO {}", other.quoted, quote_identifier(fmt::format("migc_check_live_{}", i))));
+        connection.execute("RELEASE SAVEPOINT migc_set_aside");
+      } catch (const DatabaseError& error) {
+        connection.execute("ROLLBACK TO SAVEPOINT migc_set_aside");
+        drift.uncompared_schemas.push_back(fmt::format("{} ({})", other.name, error.what()));
+        continue;
+      }
+    }
+    rebuilt.insert(other.quoted);
+  }
+  connection.execute_script(predicted_schema_sql(plan, applied, rebuilt));
+  std::vector<CatalogLine> predicted_lines = catalog_lines(connection, std::string("migc_check"));
+  for (auto& other : others) {
+    if (!rebuilt.contains(other.quoted)) continue;
+    std::ranges::move(other.live_lines, std::back_inserter(live_lines));
+    std::ranges::move(other_schema_lines(catalog_lines(connection, other.name), other.name), std::back_inserter(predicted_lines));
+  }
+  std::vector<std::string> uncompared = std::move(drift.uncompared_schemas);
+  const std::string live = compared(live_lines, false);
+  drift = compare_snapshots(compared(predicted_lines, true), live);
+  drift.uncompared_schemas = std::move(uncompared);
   drift.unmodelled = std::move(unmodelled);
   drift.excluded = left_out;
   drift.excluded_own.assign(own_left_out.begin(), own_left_out.end());

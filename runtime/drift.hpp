@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,15 @@
 namespace migc::runtime {
 
 // The schema the compiler predicts once `applied` revisions have run, as one SQL script,
-// rebuilt from each revision's schema changes; optionally only what lies in the current schema.
-std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied, bool current_schema_only = false);
+// rebuilt from each revision's schema changes. With `other_schemas`, of what lies outside the
+// current schema only what lies in those (named as SQL quotes them).
+std::string predicted_schema_sql(const Plan& plan, const std::vector<bool>& applied,
+                                 const std::optional<std::set<std::string>>& other_schemas = std::nullopt);
+
+// The schema of an object the plan puts outside the connection's own, as its key quotes it
+// (`archive` for `5*table archive.events`, the schema itself for `0*schema archive`); empty for
+// one in the connection's schema.
+std::string_view quoted_schema_of_key(std::string_view key);
 
 struct Drift {
   std::vector<std::string> missing;     // predicted, not in the database
@@ -23,6 +31,7 @@ struct Drift {
   std::size_t excluded = 0;             // lines an exclusion pattern left out, on either side
   std::vector<std::string> excluded_own;      // objects of the chain's own schema a pattern left out
   std::vector<std::string> unmatched_patterns;  // patterns that left out nothing, as written
+  std::vector<std::string> uncompared_schemas;  // the chain's other schemas not compared: `name (why)`
   bool empty() const { return missing.empty() && unexpected.empty(); }
 };
 
@@ -30,8 +39,9 @@ struct Drift {
 std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<std::string>& extra);
 
 // Builds the predicted schema in a scratch schema inside a transaction that is always rolled
-// back, and compares catalogs. Changes nothing; needs the right to create a schema. Objects in
-// other schemas than the current one are not compared, nor those `excluded` covers.
+// back, and compares catalogs. Changes nothing; needs the right to create a schema. The
+// connection's schema is compared, and every other schema the chain creates (set aside under
+// another name inside that transaction, which needs its ownership); not what `excluded` covers.
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
                  std::span<const ObjectPattern> excluded = {});
 

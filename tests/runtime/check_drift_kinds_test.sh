@@ -82,6 +82,13 @@ drift "a constraint's comment changed" "COMMENT ON CONSTRAINT helpdesk_ticket_pk
 drift "a type's comment removed" "COMMENT ON TYPE grade IS NULL" "missing     comment on type grade 'Grades'"
 drift "a policy's comment added" "COMMENT ON POLICY by_author ON team_note IS 'by hand'" "unexpected  comment on policy by_author on team_note 'by hand'"
 drift "foreign keys switched off" "ALTER TABLE booking_note DISABLE TRIGGER ALL" "unexpected  internal triggers of booking_note disabled: 2"
+# The chain's other schema (`reporting`), compared as the connection's own is.
+drift "a column added in another schema" "ALTER TABLE reporting.summary ADD COLUMN extra integer" "unexpected  in schema reporting: column summary.extra integer"
+drift "an enum value added in another schema" "ALTER TYPE reporting.period ADD VALUE 'month'" "unexpected  in schema reporting: type period enum ('day', 'week', 'month')"
+drift "an index dropped in another schema" "DROP INDEX reporting.idx_summary_period" "missing     in schema reporting: index CREATE INDEX idx_summary_period ON summary USING btree (period)"
+drift "a table's comment changed in another schema" "COMMENT ON TABLE reporting.summary IS 'by hand'" "unexpected  in schema reporting: comment on summary 'by hand'"
+drift "a table added in another schema" "CREATE TABLE reporting.by_hand (id integer)" "unexpected  in schema reporting: relation by_hand kind r"
+drift "another schema dropped" "DROP SCHEMA reporting CASCADE" "missing     schema reporting"
 
 [ $kinds -ge 30 ] && echo "ok: $kinds kinds of drift" || { echo "FAILED: only $kinds kinds"; failures=$((failures + 1)); }
 sql postgres "DROP DATABASE IF EXISTS migc_drift_copy" >/dev/null

@@ -7,9 +7,8 @@ every=$2
 server=$(cat "$3")
 source "$(dirname "$0")/checks.sh"
 
-# check rebuilds the default schema alone and leaves out the other schemas: it tells them apart
-# by the flag in each plan key, not by reading names, so a table named "a.b" in public is
-# compared like any other, while table b of schema a is not.
+# check compares the default schema and the chain's other schemas, each object in its own: a
+# table named "a.b" in public is public's, table "b.c" of schema a is a's.
 fresh migc_dotted >/dev/null
 url="$server dbname=migc_dotted"
 "$hostile" --url "$url" upgrade head >/dev/null 2>&1
@@ -22,7 +21,15 @@ check_status "a column added to public.\"a.b\" is drift" 7 $status
 check "and named" 'unexpected  column "a.b".added_by_hand integer' "$out"
 sql migc_dotted 'ALTER TABLE public."a.b" DROP COLUMN added_by_hand; ALTER TABLE a."b.c" ADD COLUMN elsewhere integer'
 out=$("$hostile" --url "$url" check 2>&1); status=$?
-check_status "schema a is not compared" 0 $status
+check_status "a column added to a.\"b.c\" is drift" 7 $status
+check "and named in its schema" 'unexpected  in schema a: column "b.c".elsewhere integer' "$out"
+sql migc_dotted 'ALTER TABLE a."b.c" DROP COLUMN elsewhere'
+out=$("$hostile" --url "$url" check 2>&1); status=$?
+check_status "no drift once it is dropped again" 0 $status
+sql migc_dotted 'ALTER TYPE "x.y"."e.num" ADD VALUE '"'u.v'"
+out=$("$hostile" --url "$url" check 2>&1); status=$?
+check_status "an enum value added in schema \"x.y\" is drift" 7 $status
+check "and named in its schema" "unexpected  in schema \"x.y\": type \"e.num\" enum ('p.q', 'r', 's.t', 'u.v')" "$out"
 
 # A widened serial column keeps its integer sequence, in the database as in the prediction.
 fresh migc_widened >/dev/null
