@@ -180,6 +180,7 @@ class SchemaMutator {
   void operator()(const op::AlterColumnType& o) {
     change_column(o.table, o.column, [&](Column& column) {
       column.type = o.type;
+      column.collation = o.collation;
       // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
       if (column.identity != Identity::none) column.owned_sequence_options = retyped(column.owned_sequence_options, column.type.name.name);
     });

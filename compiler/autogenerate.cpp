@@ -425,7 +425,9 @@ class Differ {
           continue;
         }
       }
-      if (!(before->type == column.type)) add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt});
+      if (!(before->type == column.type) || before->collation != column.collation) {
+        add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt, column.collation});
+      }
       const bool serials = before->owned_sequence && column.owned_sequence && column.identity == Identity::none;
       if (serials && before->owned_sequence_options.type != column.owned_sequence_options.type) {
         warn(fmt::format("the sequence of serial column `{}.{}` stays {} where the model's is {}: PostgreSQL keeps a "

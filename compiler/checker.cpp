@@ -782,12 +782,14 @@ class StatementChecker {
     if (existed_before(table->name) && rewrites_table(column->type, *type)) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
+    const auto collation = column_collation(node.collation, *type, node.type);
+    if (!collation) return;
     std::optional<std::string> using_sql;
     if (node.using_expression) {
       using_sql = expression_sql(*node.using_expression, "a `using` expression", table);
       if (!using_sql) return;
     }
-    emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql)});
+    emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql), *collation});
   }
 
   void operator()(const ast::SetNotNull& node) {
@@ -3884,6 +3886,32 @@ class StatementChecker {
     return column;
   }
 
+  // Whether PostgreSQL gives a column of this type a collation: string types, domains over them
+  // and arrays of either.
+  bool collatable(const ColumnType& type) const {
+    if (!type.user_defined) {
+      const CatalogType* entry = catalog_type_formatted(type.name.name);
+      return entry != nullptr && entry->category == 'S';
+    }
+    const auto domain = schema_.domains().find(type.name);
+    return domain != schema_.domains().end() && collatable(domain->second.type);
+  }
+
+  // `collate <name>` on a column of `type`: the collation, or nullopt after reporting why not.
+  // Which collations a server has is its own (libc locales, ICU): the name is taken as written.
+  std::optional<std::optional<QualifiedName>> column_collation(const std::optional<ast::ObjectName>& collation,
+                                                               const ColumnType& type, const ast::TypeRef& type_syntax) {
+    if (!collation) return std::optional<QualifiedName>();
+    if (!collatable(type)) {
+      diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(collation->span), type_syntax.name,
+                          "cannot have a collation: only string types (text, varchar, char) and domains over them have one");
+      return std::nullopt;
+    }
+    QualifiedName name = *collation;
+    if (name.schema == "pg_catalog") name.schema.clear();  // where every built-in collation is, on every search path
+    return std::optional<QualifiedName>(std::move(name));
+  }
+
   bool add_column(Table& table, const ast::ColumnDefinition& syntax, std::vector<PendingConstraint>& pending) {
     if (!check_name(syntax.name)) return false;
     if (table.find_column(syntax.name.text) != nullptr) {
@@ -3896,6 +3924,9 @@ class StatementChecker {
     column.name = syntax.name.text;
     column.type = std::move(*type);
     column.not_null = syntax.not_null;
+    const auto collation = column_collation(syntax.collation, column.type, syntax.type);
+    if (!collation) return false;
+    column.collation = *collation;
     if (syntax.default_value) {
       column.default_sql = expression_sql(*syntax.default_value, "a default", nullptr);
       if (!column.default_sql || !value_fits(*syntax.default_value, *column.default_sql, column.type)) return false;

@@ -103,7 +103,7 @@ FROM user_table ORDER BY 2, 3
 constexpr std::string_view columns_sql = R"sql(
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid),
        a.attidentity, col_description(a.attrelid, a.attnum), et.typtype, etn.nspname, et.typname, seq.nspname,
-       seq.relname, a.attgenerated, a.attcollation <> 0 AND a.attcollation <> t.typcollation
+       seq.relname, a.attgenerated, coll.nspname, coll.collname
 FROM pg_attribute a
 JOIN user_table ut ON ut.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
@@ -116,6 +116,10 @@ LEFT JOIN LATERAL (
   WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
     AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
   LIMIT 1) seq ON true
+-- A collation other than the type's own.
+LEFT JOIN LATERAL (
+  SELECT cn.nspname, co.collname FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+  WHERE co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> t.typcollation) coll ON true
 WHERE a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
 )sql";
@@ -667,7 +671,8 @@ class Reader {
     } else if (!default_sql.empty()) {
       column.default_sql = as_expression(without_own_cast(default_sql, column.type.sql()));
     }
-    if (row[13] == "t") left_out(fmt::format("the collation of column {}.{}", table.name, column.name));
+    // Built-in collations are on every search path, written bare.
+    if (!row[14].empty()) column.collation = row[13] == "pg_catalog" ? QualifiedName{"", row[14]} : name_in(row[13], row[14]);
     if (!row[6].empty()) column.comment = row[6];
     table.columns.push_back(std::move(column));
   }

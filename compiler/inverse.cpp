@@ -177,7 +177,7 @@ class Inverter {
     if (column == nullptr) return {};
     std::optional<std::string> cast;
     if (!column->generated_sql) cast = quote_identifier(o.column) + "::" + column->type.sql();
-    return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast)}}};
+    return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast), column->collation}}};
   }
 
   // Setting what already holds changes nothing, and its way back must change nothing either.

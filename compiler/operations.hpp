@@ -29,7 +29,13 @@ struct RenameTable { QualifiedName from; std::string to; };  // RENAME TO keeps 
 struct AddColumn { QualifiedName table; Column column; std::vector<Constraint> constraints; };
 struct DropColumn { QualifiedName table; std::string column; };
 struct RenameColumn { QualifiedName table; std::string from; std::string to; };
-struct AlterColumnType { QualifiedName table; std::string column; ColumnType type; std::optional<std::string> using_sql; };
+struct AlterColumnType {
+  QualifiedName table;
+  std::string column;
+  ColumnType type;
+  std::optional<std::string> using_sql;
+  std::optional<QualifiedName> collation;  // none: the new type's default, as in PostgreSQL
+};
 struct SetNotNull { QualifiedName table; std::string column; bool not_null = true; };
 struct SetDefault { QualifiedName table; std::string column; std::optional<std::string> value; };
 // An identity column's kind and its sequence's options, from and to; `restart` as AlterSequence's.

@@ -55,6 +55,7 @@ std::string column_dsl(const Column& column) {
     out += column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
   } else {
     out += type_dsl(column.type);
+    if (column.collation) out += " collate " + quote_qualified(*column.collation);
     if (column.generated_sql) out += " generated always as " + *column.generated_sql + " stored";
     if (column.not_null) out += " not null";
     if (column.default_sql) out += " default " + *column.default_sql;
@@ -156,7 +157,8 @@ class LanguageRenderer {
     add(fmt::format("alter table {} rename column {} to {};", quote_qualified(o.table), quote_identifier(o.from), quote_identifier(o.to)));
   }
   void operator()(const op::AlterColumnType& o) {
-    add(alter_column(o.table, o.column) + "type " + type_dsl(o.type) + (o.using_sql ? " using " + *o.using_sql : "") + ";");
+    add(alter_column(o.table, o.column) + "type " + type_dsl(o.type) + (o.collation ? " collate " + quote_qualified(*o.collation) : "") +
+        (o.using_sql ? " using " + *o.using_sql : "") + ";");
   }
   void operator()(const op::SetNotNull& o) { add(alter_column(o.table, o.column) + (o.not_null ? "set not null;" : "drop not null;")); }
   void operator()(const op::SetDefault& o) {

@@ -54,6 +54,7 @@ std::string column_sql(const Column& column) {
     return fmt::format("{} {} NOT NULL", quote_identifier(column.name), serial);
   }
   std::string out = quote_identifier(column.name) + " " + column.type.sql();
+  if (column.collation) out += " COLLATE " + quote_qualified(*column.collation);
   if (column.generated_sql) out += " GENERATED ALWAYS AS " + *column.generated_sql + " STORED";
   if (column.default_sql) out += " DEFAULT " + *column.default_sql;
   if (column.not_null) out += " NOT NULL";
@@ -552,6 +553,7 @@ class SqlRenderer {
   }
   void operator()(const op::AlterColumnType& o) {
     std::string sql = alter_column(o.table, o.column) + "TYPE " + o.type.sql();
+    if (o.collation) sql += " COLLATE " + quote_qualified(*o.collation);
     if (o.using_sql) sql += " USING " + *o.using_sql;
     emit(sql);
   }

@@ -82,6 +82,8 @@ struct Column {
   // A stored generated column's expression, in its parentheses: PostgreSQL computes the column
   // from the other columns of its row, and it has no default.
   std::optional<std::string> generated_sql;
+  // `collate`: none for the type's own (PostgreSQL's default collation for a string type).
+  std::optional<QualifiedName> collation;
 };
 
 using ConstraintKind = ast::ConstraintKind;

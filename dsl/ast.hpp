@@ -107,6 +107,7 @@ struct ColumnDefinition : Located {
   std::vector<TableConstraint> constraints;  // primary key, unique, references, check
   // `generated always as (<expression>) stored`: the expression, in its parentheses.
   std::optional<Expression> generated;
+  std::optional<ObjectName> collation;  // `collate "C"`
 };
 
 struct CreateTable : Located {
@@ -268,6 +269,8 @@ struct AlterColumnType : Located {
   ObjectName table;
   Name column;
   TypeRef type;
+  // Without one, PostgreSQL gives the column the new type's default collation.
+  std::optional<ObjectName> collation;
   std::optional<Expression> using_expression;
 };
 

@@ -590,6 +590,7 @@ const auto column_definition_def = located[
                           (kw("by") > kw("default") > kw("as") >
                            kw("identity")[set(&ast::ColumnDefinition::identity, ast::Identity::by_default)] >>
                            -identity_sequence_options[assign(&ast::ColumnDefinition::identity_options)]))) |
+      (kw("collate") > qualified_name)[assign(&ast::ColumnDefinition::collation)] |
       column_constraint[append(&ast::ColumnDefinition::constraints)])];
 
 const auto constraint_body_def = located[
@@ -804,6 +805,9 @@ const auto alter_column_def = omit[
        node.type = std::move(x3::_attr(context));
        x3::_val(context) = std::move(node);
      })] >>
+     -(kw("collate") > qualified_name[([](auto& context) {
+         std::get<ast::AlterColumnType>(x3::_val(context)).collation = std::move(x3::_attr(context));
+       })]) >>
      -(kw("using") > open_expression[([](auto& context) {
          std::get<ast::AlterColumnType>(x3::_val(context)).using_expression = std::move(x3::_attr(context));
        })])) |

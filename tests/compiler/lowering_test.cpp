@@ -807,5 +807,20 @@ TEST(SqlText, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(quote_literal("it's"), "'it''s'");
 }
 
+// A column's collation as written, quoted; a type change without one resets the column to its
+// new type's default, as PostgreSQL does, and the way back restores type and collation together.
+TEST(Lowering, ColumnCollations) {
+  const auto sql = lower("create table person (id integer primary key, name text collate \"C\");",
+                         "alter table person add column nick varchar(20) collate pg_catalog.\"POSIX\";\n"
+                         "alter table person alter column name type varchar(50);\n"
+                         "alter table person alter column nick type text collate \"C\";");
+  EXPECT_EQ(sql.up, (Sql{"ALTER TABLE person ADD COLUMN nick character varying(20) COLLATE \"POSIX\"",
+                         "ALTER TABLE person ALTER COLUMN name TYPE character varying(50)",
+                         "ALTER TABLE person ALTER COLUMN nick TYPE text COLLATE \"C\""}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE person ALTER COLUMN nick TYPE character varying(20) COLLATE \"POSIX\" USING nick::character varying(20)",
+                           "ALTER TABLE person ALTER COLUMN name TYPE text COLLATE \"C\" USING name::text",
+                           "ALTER TABLE person DROP COLUMN nick"}));
+}
+
 }  // namespace
 }  // namespace migc
