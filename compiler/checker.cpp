@@ -1285,6 +1285,13 @@ class StatementChecker {
       case Kind::table:
       case Kind::column:
       case Kind::constraint: {
+        if (node.on_domain) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.on_domain->span),
+                                                 "a comment on a domain's constraint is not in the language");
+          diagnostic.notes.push_back({{}, "write it as raw SQL (`execute $$ comment on constraint ... on domain ... $$`); `check` "
+                                          "lists such comments as unmodelled"});
+          return;
+        }
         const Table* table = find_table(node.object);
         if (table == nullptr) return;
         if (node.kind == Kind::column && find_column(*table, *node.member) == nullptr) return;
@@ -3705,6 +3712,12 @@ class StatementChecker {
 
   const Table* find_table(const ast::ObjectName& name) {
     if (const Table* table = schema_.find_table(name)) return table;
+    // A view or a sequence of that name: what it is says more than a guess at another table.
+    if (const char* other = schema_.relation_kind(name)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(name.span), to_string(name), revision_.id);
+      diagnostic.notes.push_back({{}, fmt::format("`{}` is a {}, not a table", to_string(name), other)});
+      return nullptr;
+    }
     report_unknown(DiagnosticKind::UnknownTable, name, names_of(schema_.tables()), sites_.relations);
     return nullptr;
   }

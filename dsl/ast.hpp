@@ -442,6 +442,8 @@ struct Comment : Located {
   std::optional<Name> member;           // that column's, trigger's, policy's or constraint's name
   std::optional<Expression> arguments;  // a function's or procedure's argument types, with their parentheses
   std::optional<StringLiteral> text;
+  // `comment on constraint c on domain d`, which the language does not model: said so, located.
+  std::optional<Name> on_domain;
 };
 
 // `create [or replace] view v [(columns)] as <query>`, `create materialized view v as <query>

@@ -743,7 +743,10 @@ const auto comment_def = located[
       qualified_name[assign(&ast::Comment::object)] >> -parenthesized_expression[assign(&ast::Comment::arguments)]) |
      ((kw("trigger")[comment_kind<ast::CommentKind::trigger>()] | kw("policy")[comment_kind<ast::CommentKind::policy>()] |
        kw("constraint")[comment_kind<ast::CommentKind::constraint>()]) >
-      name[assign(&ast::Comment::member)] > kw("on") > qualified_name[assign(&ast::Comment::object)])) >
+      name[assign(&ast::Comment::member)] > kw("on") >>
+      // `domain` only before a name, `is` after it: a table may be called domain.
+      -(&(kw("domain") >> qualified_name >> kw("is")) >> as<ast::Name>("`domain`", located[kw("domain")])[assign(&ast::Comment::on_domain)]) >
+      qualified_name[assign(&ast::Comment::object)])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
 const auto if_exists = kw("if") > kw("exists");

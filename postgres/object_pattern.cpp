@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <string>
 #include <stdexcept>
 
 namespace migc {
@@ -19,16 +21,22 @@ constexpr std::array<std::string_view, 26> kinds = {
 }  // namespace
 
 std::string_view object_pattern_kinds() {
-  return "table, view, materialized_view, foreign_table, sequence, index, type, domain, constraint, column, function, "
-         "procedure, trigger, policy, extension, aggregate, rule, statistics, operator, collation, text_search, "
-         "conversion, operator_class, event_trigger, publication";
+  static const std::string listed = [] {
+    std::string out;
+    for (const auto kind : kinds) out += (out.empty() ? "" : ", ") + std::string(kind);
+    return out;
+  }();
+  return listed;
 }
 
 ObjectPattern parse_object_pattern(std::string_view text) {
   ObjectPattern pattern;
   std::string_view name = text;
   if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+    // Kinds are words, read in any case as SQL's are.
     pattern.kind = std::string(text.substr(0, colon));
+    std::transform(pattern.kind.begin(), pattern.kind.end(), pattern.kind.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     name = text.substr(colon + 1);
     if (std::find(kinds.begin(), kinds.end(), pattern.kind) == kinds.end()) {
       throw std::invalid_argument("what comes before `:` is not a kind of object: one of " + std::string(object_pattern_kinds()));

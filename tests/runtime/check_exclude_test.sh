@@ -58,6 +58,8 @@ check_status "with both patterns: no drift" 0 $status
 check "and it says how much was left out" "catalog line(s) left out by exclusion patterns" "$out"
 out=$("$every" --url "$db" check --exclude 'pgq_*' 2>&1); status=$?
 check_status "a pattern without a kind covers every kind" 0 $status
+out=$("$every" --url "$db" check --exclude 'TABLE:pgq_*' --exclude 'Function:pgq_*' 2>&1); status=$?
+check_status "a kind is read in any case" 0 $status
 out=$("$every" --url "$db" check --exclude 'view:pgq_*' --exclude 'function:pgq_*' 2>&1); status=$?
 check_status "a pattern of another kind covers nothing" 7 $status
 out=$("$every" --url "$db" check --exclude 'aggregate:total_*' --exclude 'pgq_*' 2>&1)
@@ -74,6 +76,7 @@ check "a pattern that leaves out nothing is warned about" "exclusion pattern \`n
 out=$("$every" --url "$db" check --exclude 'nonsense:x' 2>&1); status=$?
 check_status "an unknown kind is a usage error" 2 $status
 check "that says which kinds there are" "not a kind of object: one of table, view" "$out"
+check "every one of them" "publication, schema" "$out"
 out=$("$every" --url "$db" check --exclude 'table:' 2>&1); status=$?
 check_status "a pattern without a name is a usage error" 2 $status
 
