@@ -3922,6 +3922,8 @@ class StatementChecker {
     }
     QualifiedName name = *collation;
     if (name.schema == "pg_catalog") name.schema.clear();  // where every built-in collation is, on every search path
+    // The type's own, stored as none.
+    if (name.schema.empty() && name.name == "default") return std::optional<QualifiedName>();
     return std::optional<QualifiedName>(std::move(name));
   }
 

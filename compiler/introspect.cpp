@@ -55,7 +55,7 @@ ORDER BY n.nspname, t.typname, e.enumsortorder
 // A domain's type, like a column's: its printed name, and the element type's kind and name.
 constexpr std::string_view domains_sql = R"sql(
 SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0),
-       et.typtype, etn.nspname, et.typname
+       et.typtype, etn.nspname, et.typname, t.typcollation <> b.typcollation
 FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
 JOIN pg_type b ON b.oid = t.typbasetype
 JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typtype <> 'd' THEN b.typelem ELSE b.oid END
@@ -576,6 +576,7 @@ class Reader {
       domain.type = read_type(row[2], row[5], row[6], row[7], fmt::format("domain {}", domain.name));
       domain.not_null = row[3] == "t";
       if (!row[4].empty()) domain.default_sql = as_expression(without_own_cast(row[4], domain.type.sql()));
+      if (row[8] == "t") left_out(fmt::format("the collation of domain {} (the language gives a domain none)", domain.name));
     }
     for (const auto& row : rows(domain_constraints_sql)) {
       const auto domain = domains.find(name_in(row[0], row[1]));
@@ -672,7 +673,14 @@ class Reader {
       column.default_sql = as_expression(without_own_cast(default_sql, column.type.sql()));
     }
     // Built-in collations are on every search path, written bare.
-    if (!row[14].empty()) column.collation = row[13] == "pg_catalog" ? QualifiedName{"", row[14]} : name_in(row[13], row[14]);
+    if (!row[14].empty()) {
+      column.collation = row[13] == "pg_catalog" ? QualifiedName{"", row[14]} : name_in(row[13], row[14]);
+      if (row[13] != "pg_catalog") {
+        left_out(fmt::format("collation {}.{} of column {}.{}, which the revision uses and does not create (the language "
+                             "has no `create collation`: make it first)",
+                             row[13], row[14], table.name, column.name));
+      }
+    }
     if (!row[6].empty()) column.comment = row[6];
     table.columns.push_back(std::move(column));
   }

@@ -597,6 +597,9 @@ class SqlRenderer {
   void operator()(const op::CreateIndex& o) {
     if (o.concurrently) {
       steps_.push_back({create_index_sql(o.index, true), line_, false, quote_qualified(o.index.name), true});
+      // A concurrent build is a statement of its own, run before the revision's transaction; the
+      // comment an index comes back with (a down) is set in that transaction.
+      if (o.index.comment) emit(comment_sql(ast::CommentKind::index, o.index.name, {}, o.index.comment));
     } else {
       emit(create_index_sql(o.index, false));
     }

@@ -43,7 +43,9 @@ SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
   GROUP BY n.nspname, n.prefix, t.typname
 UNION ALL
-SELECT format('domain %s%I %s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
+SELECT format('domain %s%I %s%s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
+              CASE WHEN t.typcollation <> (SELECT b.typcollation FROM pg_type b WHERE b.oid = t.typbasetype)
+                   THEN format(' collate %s', t.typcollation::regcollation) ELSE '' END,
               CASE WHEN t.typnotnull THEN ' not null' ELSE '' END, COALESCE(' default ' || pg_get_expr(t.typdefaultbin, 0), '')),
        'domain', n.prefix || t.typname, NULL, NULL
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd'
@@ -68,8 +70,12 @@ SELECT format('view %s%I as %s%s', c.nspname, c.relname, btrim(regexp_replace(pg
   FROM user_class c WHERE c.relkind IN ('v', 'm')
 UNION ALL
 SELECT format('column %s%I.%I %s%s%s%s%s%s', c.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-              CASE WHEN a.attcollation <> t.typcollation THEN (SELECT format(' collate %I', collname) FROM pg_collation
-                                                                WHERE oid = a.attcollation) ELSE '' END,
+              -- Qualified outside pg_catalog: a collation of one name may be in several schemas.
+              CASE WHEN a.attcollation <> t.typcollation
+                   THEN (SELECT format(' collate %s', CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+                                                           ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END)
+                         FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)
+                   ELSE '' END,
               CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
               COALESCE(CASE WHEN a.attgenerated = 's' THEN ' generated always as ' ELSE ' default ' END
                        || pg_get_expr(d.adbin, d.adrelid), ''),

@@ -480,7 +480,8 @@ int check(const Plan& plan, const Options& given, Output& out) {
     return status;
   }
   if (drift.empty()) {
-    out.note(fmt::format("{} matches the schema of revision {}: no drift", session.database, at));
+    out.note(fmt::format("{} matches the schema of revision {}{}: no drift", session.database, at,
+                         drift.uncompared_schemas.empty() ? "" : " in the schemas compared"));
   } else {
     out.note(fmt::format("{} differs from the schema of revision {}:", session.database, at));
     for (const auto& line : drift.missing) out.line("  missing     " + line);
@@ -503,7 +504,7 @@ int check(const Plan& plan, const Options& given, Output& out) {
   }
   for (const auto& schema : drift.uncompared_schemas) {
     out.warning(fmt::format("schema {} is not compared: check builds the predicted one under its name, setting the live "
-                            "one aside in a transaction it rolls back, which needs the live one's ownership",
+                            "one aside (renamed, in a transaction it rolls back, as its owner), and could not",
                             printable(schema)));
   }
   return status;

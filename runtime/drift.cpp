@@ -184,11 +184,22 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
     }
     return text;
   };
-  // The live snapshot comes first, on the search path the connection has: what the scratch
-  // schema's script creates may add extensions to the database.
+  // The live snapshot comes first: what the scratch schema's script creates may add extensions
+  // to the database. It is read on a search path of the current schema alone, as the predicted
+  // one is read on the scratch schema's: a name of another schema prints qualified on both sides,
+  // whatever else the connection's path holds.
   const std::string schema(connection.execute("SELECT current_schema()").value(0, 0));
-  std::vector<CatalogLine> live_lines = catalog_lines(connection, schema);
-  std::vector<CatalogLine> unmodelled_found = unmodelled_lines(connection, schema);
+  const std::string search_path(connection.execute("SELECT current_setting('search_path')").value(0, 0));
+  connection.execute("SELECT set_config('search_path', $1, false)", {quote_identifier(schema)});
+  std::vector<CatalogLine> live_lines;
+  std::vector<CatalogLine> unmodelled_found;
+  try {
+    live_lines = catalog_lines(connection, schema);
+    unmodelled_found = unmodelled_lines(connection, schema);
+  } catch (...) {
+    connection.execute("SELECT set_config('search_path', $1, false)", {search_path});
+    throw;
+  }
   // The chain's other schemas, by their names (PostgreSQL reads the quoted form); a pattern
   // `schema:<name>` leaves one out whole.
   struct OtherSchema {
@@ -223,6 +234,7 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
     }
     others.push_back(std::move(other));
   }
+  connection.execute("SELECT set_config('search_path', $1, false)", {search_path});
   std::vector<std::string> unmodelled;
   for (const auto& line : unmodelled_found) {
     if (const ObjectPattern* pattern = covering(excluded, line.object.kind, line.object.name)) {
@@ -240,9 +252,16 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
   for (std::size_t i = 0; i < others.size(); ++i) {
     const OtherSchema& other = others[i];
     if (other.live) {
+      // Under a name no schema has; waiting at most a few seconds for the lock the rename takes
+      // (a transaction making objects in that schema holds it), not for ever.
+      const std::string aside(connection.execute(
+          "SELECT format('migc_check_aside_%s', n) FROM generate_series($1::int, $1::int + 1000) n "
+          "WHERE NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = format('migc_check_aside_%s', n)) LIMIT 1",
+          {std::to_string(i)}).value(0, 0));
       connection.execute("SAVEPOINT migc_set_aside");
       try {
-        connection.execute(fmt::format("ALTER SCHEMA {} RENAME TO {}", other.quoted, quote_identifier(fmt::format("migc_check_live_{}", i))));
+        connection.execute("SET LOCAL lock_timeout = '5s'");
+        connection.execute(fmt::format("ALTER SCHEMA {} RENAME TO {}", other.quoted, quote_identifier(aside)));
         connection.execute("RELEASE SAVEPOINT migc_set_aside");
       } catch (const DatabaseError& error) {
         connection.execute("ROLLBACK TO SAVEPOINT migc_set_aside");

@@ -150,8 +150,9 @@ judge() {  # judge <db> <phase> <what>; the recorded position goes to `recorded`
   # A `concurrently` step runs outside the revision's transaction: interrupted, it may leave the
   # next revision's index built (VALID or INVALID) or already dropped while that revision is not
   # recorded. The next run takes the index as it finds it (checks a VALID one is the plan's,
-  # builds an INVALID one again, skips a drop already done); only that index is left out of the
-  # comparison, and the completed run below is compared whole.
+  # builds an INVALID one again, skips a drop already done); only that index (and its comment,
+  # set in the revision's transaction) is left out of the comparison, and the completed run
+  # below is compared whole.
   local next concurrent="" invalid
   next=$([ "$phase" = upgrade ] && echo $((at + 1)) || echo "$at")
   if [ "$next" -ge 0 ] && [ "$next" -lt ${#chain[@]} ]; then
@@ -165,7 +166,7 @@ judge() {  # judge <db> <phase> <what>; the recorded position goes to `recorded`
   without_concurrent() {
     local text
     text=$(cat)
-    for name in $concurrent; do text=$(grep -v -E "INDEX $name ON" <<<"$text"); done
+    for name in $concurrent; do text=$(grep -v -E "INDEX $name ON|COMMENT ON INDEX ([a-z_0-9]+\.)?$name IS" <<<"$text"); done
     printf '%s' "$text"
   }
   local live
