@@ -75,7 +75,7 @@ class SchemaMutator {
     follow_rename(o.from, to);
   }
 
-  // `create or replace` keeps the object, and so its comment.
+  // `create or replace` keeps the object, and so its comment and privileges.
   void operator()(const op::CreateRoutine& o) { schema_.put_routine(keeping_comment(schema_.routines(), o.routine.key, o.routine, o.replace)); }
   void operator()(const op::DropRoutine& o) {
     if (o.cascade) {
@@ -220,6 +220,27 @@ class SchemaMutator {
 
   void operator()(const op::DropExpression& o) {
     change_column(o.table, o.column, [&](Column& column) { column.generated_sql.reset(); });
+  }
+
+  void operator()(const op::SetPrivileges& o) {
+    using Kind = ast::GrantTargetKind;
+    const auto set = [&](auto& object) {
+      if (o.after.empty()) {
+        object.privileges.erase(o.role);
+      } else {
+        object.privileges[o.role] = o.after;
+      }
+    };
+    switch (o.target.kind) {
+      case Kind::table:
+        if (schema_.views().contains(o.target.name)) return change_entry(schema_.views(), o.target.name, &Schema::put_view, set);
+        return change_table(o.target.name, set);
+      case Kind::sequence: return change_entry(schema_.sequences(), o.target.name, &Schema::put_sequence, set);
+      case Kind::function:
+      case Kind::procedure:
+        return change_entry(schema_.routines(), RoutineKey{o.target.name, o.target.arguments}, &Schema::put_routine, set);
+      case Kind::schema: return;
+    }
   }
 
   void operator()(const op::Comment& o) {
@@ -458,7 +479,10 @@ class SchemaMutator {
  private:
   template <typename Map, typename Key, typename Value>
   static Value keeping_comment(const Map& map, const Key& key, Value value, bool replace) {
-    if (const auto old = map.find(key); replace && old != map.end()) value.comment = old->second.comment;
+    if (const auto old = map.find(key); replace && old != map.end()) {
+      value.comment = old->second.comment;
+      if constexpr (requires { value.privileges; }) value.privileges = old->second.privileges;
+    }
     return value;
   }
 

@@ -169,6 +169,7 @@ class Differ {
       }
     }
     kept_comments(replaced_views, remade_routines, replaced_triggers, replaced_policies);
+    kept_privileges(replaced_views, remade_routines);
     for (const auto& [name, _] : head_.schemas()) {
       if (!model_.schemas().contains(name)) add(op::DropSchema{name});
     }
@@ -382,6 +383,34 @@ class Differ {
     }
     for (const auto& [key, policy] : model_.policies()) {
       if (!replaced_policies.contains(key)) compare(Kind::policy, key.table, key.name, policy.comment);
+    }
+  }
+
+  // The privileges on objects that stay (those made again carry the model's): each role's the
+  // model's.
+  void kept_privileges(const std::set<QualifiedName>& replaced_views, const std::set<RoutineKey>& remade_routines) {
+    using Kind = ast::GrantTargetKind;
+    const auto compare = [&](const GrantTarget& target, const Privileges& now) {
+      const Privileges* before = head_.privileges_on(target);
+      if (before == nullptr) return;
+      std::set<std::string> roles;
+      for (const auto& [role, _] : *before) roles.insert(role);
+      for (const auto& [role, _] : now) roles.insert(role);
+      for (const auto& role : roles) {
+        const auto from = before->find(role);
+        const auto to = now.find(role);
+        RolePrivileges old_privileges = from == before->end() ? RolePrivileges{} : from->second;
+        RolePrivileges new_privileges = to == now.end() ? RolePrivileges{} : to->second;
+        if (old_privileges != new_privileges) add(op::SetPrivileges{target, role, std::move(old_privileges), std::move(new_privileges)});
+      }
+    };
+    for (const auto& [name, table] : model_.tables()) compare({Kind::table, name, {}}, table.privileges);
+    for (const auto& [name, view] : model_.views()) {
+      if (!replaced_views.contains(name)) compare({Kind::table, name, {}}, view.privileges);
+    }
+    for (const auto& [name, sequence] : model_.sequences()) compare({Kind::sequence, name, {}}, sequence.privileges);
+    for (const auto& [key, routine] : model_.routines()) {
+      if (!remade_routines.contains(key)) compare({routine.procedure ? Kind::procedure : Kind::function, key.name, key.arguments}, routine.privileges);
     }
   }
 

@@ -1393,6 +1393,127 @@ class StatementChecker {
     }
   }
 
+  // Each object's privileges, for each role, as PostgreSQL leaves them after the statement: a
+  // grant adds (keeping a grant option given before), a revoke takes away, `grant option for`
+  // only the option. What changes nothing emits nothing.
+  void operator()(const ast::Grant& node) {
+    using Kind = ast::GrantTargetKind;
+    if (node.kind == Kind::schema) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.objects.front().span),
+                                             "privileges on a schema are not in the language yet");
+      diagnostic.notes.push_back({{}, "write them as raw SQL (`execute $$ grant usage on schema ... $$ down $$ revoke ... $$`); "
+                                      "`check` lists them as unmodelled"});
+      return;
+    }
+    const auto privileges = granted_privileges(node);
+    if (!privileges) return;
+    std::vector<std::string> roles;
+    for (const auto& role : node.roles) {
+      if (role.text == "current_user" || role.text == "current_role" || role.text == "session_user") {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(role.span),
+                                               fmt::format("`{}` is whoever runs the migrator, which the compiler cannot know", role.text));
+        diagnostic.notes.push_back({{}, "name the role"});
+        return;
+      }
+      if (!check_name(role)) return;
+      roles.push_back(role.text);
+    }
+    for (const auto& object : node.objects) {
+      const auto target = grant_target(node.kind, object, node.revoke ? "revoke ... on" : "grant ... on");
+      if (!target) continue;
+      for (const auto& role : roles) {
+        const Privileges* held = schema_.privileges_on(*target);
+        if (held == nullptr) break;
+        const auto found = held->find(role);
+        const RolePrivileges before = found == held->end() ? RolePrivileges{} : found->second;
+        RolePrivileges after = before;
+        for (const auto& privilege : *privileges) {
+          if (!node.revoke) {
+            after[privilege] = after[privilege] || node.grant_option;
+          } else if (node.grant_option) {
+            if (const auto kept = after.find(privilege); kept != after.end()) kept->second = false;
+          } else {
+            after.erase(privilege);
+          }
+        }
+        if (after != before) emit(op::SetPrivileges{*target, role, before, std::move(after)});
+      }
+    }
+  }
+
+  // The privileges a grant or revoke names, upper case as GRANT spells them (`all` is every one
+  // of the kind's); nullopt after reporting one the kind of object does not have.
+  std::optional<std::vector<std::string>> granted_privileges(const ast::Grant& node) {
+    using Kind = ast::GrantTargetKind;
+    static const std::vector<std::string> table = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"};
+    static const std::vector<std::string> sequence = {"USAGE", "SELECT", "UPDATE"};
+    static const std::vector<std::string> routine = {"EXECUTE"};
+    const std::vector<std::string>& valid = node.kind == Kind::table ? table : node.kind == Kind::sequence ? sequence : routine;
+    const char* kind = node.kind == Kind::table ? "table or view" : node.kind == Kind::sequence ? "sequence"
+                       : node.kind == Kind::procedure ? "procedure" : "function";
+    std::vector<std::string> privileges;
+    for (const auto& written : node.privileges) {
+      if (written.text == "all") return valid;
+      std::string privilege = written.text;
+      std::transform(privilege.begin(), privilege.end(), privilege.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      if (std::find(valid.begin(), valid.end(), privilege) == valid.end()) {
+        std::string lower;
+        for (std::string name : valid) {
+          std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+          lower += (lower.empty() ? "" : ", ") + fmt::format("`{}`", name);
+        }
+        diagnostics_.report(DiagnosticKind::InvalidPrivilege, at(written.span), written.text, kind, "it has " + lower + " and `all`");
+        return std::nullopt;
+      }
+      privileges.push_back(std::move(privilege));
+    }
+    return privileges;
+  }
+
+  // What a grant or revoke names, or nullopt after reporting that it does not exist.
+  std::optional<GrantTarget> grant_target(ast::GrantTargetKind kind, const ast::GrantObject& object, std::string_view node_verb) {
+    using Kind = ast::GrantTargetKind;
+    switch (kind) {
+      case Kind::table: {
+        if (schema_.find_table(object.name) != nullptr || schema_.views().contains(object.name)) {
+          return GrantTarget{kind, object.name, {}};
+        }
+        if (schema_.sequences().contains(object.name)) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(object.name.span), to_string(object.name), revision_.id);
+          diagnostic.notes.push_back({{}, fmt::format("`{}` is a sequence: write `on sequence {}`", to_string(object.name), to_string(object.name))});
+          return std::nullopt;
+        }
+        std::vector<std::string> candidates = names_of(schema_.tables());
+        for (auto& name : names_of(schema_.views())) candidates.push_back(std::move(name));
+        report_unknown(DiagnosticKind::UnknownTable, object.name, candidates, sites_.relations);
+        return std::nullopt;
+      }
+      case Kind::sequence:
+        if (schema_.sequences().contains(object.name)) return GrantTarget{kind, object.name, {}};
+        for (const auto& [table_name, table] : schema_.tables()) {
+          for (const auto& column : table.columns) {
+            if (column.owned_sequence != QualifiedName(object.name)) continue;
+            auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.name.span),
+                                                   fmt::format("privileges on the sequence of column `{}.{}` are not in the language yet",
+                                                               to_string(table_name), column.name));
+            diagnostic.notes.push_back({{}, "an identity column's inserts need none; for a serial column's, write them as raw SQL "
+                                            "(`execute $$ grant usage on sequence ... $$ down $$ revoke ... $$`)"});
+            return std::nullopt;
+          }
+        }
+        report_unknown(DiagnosticKind::UnknownSequence, object.name, names_of(schema_.sequences()), sites_.relations);
+        return std::nullopt;
+      case Kind::function:
+      case Kind::procedure: {
+        const Routine* routine = find_routine(object.name, object.arguments, kind == Kind::procedure, false, node_verb);
+        if (routine == nullptr) return std::nullopt;
+        return GrantTarget{kind, routine->key.name, routine->key.arguments};
+      }
+      case Kind::schema: return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   void operator()(const ast::ExecuteSql& node) {
     const auto up = check_raw_sql(node.up, true, node.outside_transaction);
     if (!up) return;
@@ -2701,18 +2822,21 @@ class StatementChecker {
     return type_expression(text, context);
   }
 
+  // A built-in type's catalog entry, by the name format_type() prints or pg_type's own (a column
+  // of `bpchar` is `character`).
+  static const CatalogType* builtin_catalog_type(const ColumnType& type) {
+    if (const CatalogType* entry = catalog_type_formatted(type.name.name)) return entry;
+    const auto entries = catalog_types(type.name.name);
+    return entries.empty() ? nullptr : &entries.front();
+  }
+
   // A column's type as the type inference knows it: a domain's is its base type's, as
   // PostgreSQL takes it when resolving casts and operators.
   std::optional<SqlType> sql_type(const ColumnType& type, int depth = 0) const {
     if (!type.user_defined) {
-      // The catalog's name for it, as format_type() prints it (a column of `bpchar` is `character`).
-      std::string name = type.name.name;
-      if (catalog_type_formatted(name) == nullptr) {
-        const auto entries = catalog_types(name);
-        if (entries.empty()) return std::nullopt;
-        name = std::string(entries.front().formatted);
-      }
-      return SqlType{name + (type.array_dimensions > 0 ? "[]" : "")};
+      const CatalogType* entry = builtin_catalog_type(type);
+      if (entry == nullptr) return std::nullopt;
+      return SqlType{std::string(entry->formatted) + (type.array_dimensions > 0 ? "[]" : "")};
     }
     if (type.array_dimensions > 0 || depth > 16) return std::nullopt;
     if (schema_.enums().contains(type.name)) return SqlType{to_string(type.name), true};
@@ -3083,6 +3207,8 @@ class StatementChecker {
       if (change == "comment on column" && std::string_view(kind) != "table") return false;
       if (change == "comment on sequence" && !schema_.sequences().contains(name)) return false;
       if (change == "comment on index" && !schema_.indexes().contains(name)) return false;
+      // Privileges on tables, views and sequences, but not on a serial column's sequence.
+      if (change == "grant" || change == "revoke") return std::string_view(kind) != "sequence" || schema_.sequences().contains(name);
       // Of a view, the compiler models the view itself and its comment, not its indexes.
       return !std::string_view(kind).ends_with("view") || change.find("view") != std::string::npos;
     });
@@ -3903,7 +4029,7 @@ class StatementChecker {
   // and arrays of either.
   bool collatable(const ColumnType& type) const {
     if (!type.user_defined) {
-      const CatalogType* entry = catalog_type_formatted(type.name.name);
+      const CatalogType* entry = builtin_catalog_type(type);
       return entry != nullptr && entry->category == 'S';
     }
     const auto domain = schema_.domains().find(type.name);

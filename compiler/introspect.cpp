@@ -13,6 +13,7 @@
 #include "compiler/render_sql.hpp"
 #include "compiler/sql_parser.hpp"
 #include "dsl/grammar.hpp"
+#include "postgres/catalog.hpp"
 #include "postgres/history_tables.hpp"
 #include "postgres/scratch_schema.hpp"
 #include "postgres/sql_text.hpp"
@@ -211,6 +212,29 @@ WHERE p.prokind IN ('f', 'p')
 ORDER BY 1, 2, 5
 )sql";
 
+// Who may do what with the tables, views, sequences and routines besides their owners, for those
+// whose privileges are not their kind's default: the kind (as `grant ... on` names it), schema,
+// name, a routine's argument types as the compiler keys them, then a role ('public' for every
+// role), a privilege and whether with grant option; those three NULL for an object whose
+// non-default privileges are its owner's only.
+constexpr std::string_view privileges_sql = R"sql(
+SELECT o.kind, o.nspname, o.name, o.arguments,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable
+FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS kind, c.nspname, c.relname AS name, '' AS arguments,
+             c.relacl AS acl, r.relowner AS owner
+        FROM user_class c JOIN pg_class r ON r.oid = c.oid WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL
+      UNION ALL
+      SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname, p.proname,
+             COALESCE((SELECT string_agg(format_type(t.t, NULL), ', ' ORDER BY t.i) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY t(t, i)), ''),
+             p.proacl, p.proowner
+        FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
+     ) o
+     LEFT JOIN LATERAL (SELECT * FROM aclexplode(o.acl) x WHERE x.grantee <> o.owner) a ON true
+ORDER BY 1, 2, 3, 4, 5, 6
+)sql";
+
 // Comments on what is not a table or a column (those are read with them): the kind of object as
 // `comment on` names it, its schema and name, the member (a trigger's, policy's or constraint's
 // name, a routine's identity arguments), the comment.
@@ -293,7 +317,23 @@ UNION ALL
 SELECT format('inheritance of table %I.%I', ut.nspname, ut.relname)
   FROM pg_inherits i JOIN user_table ut ON ut.oid = i.inhrelid WHERE NOT ut.relispartition
 UNION ALL
-SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class WHERE relacl IS NOT NULL
+-- Those on tables, views, sequences and routines are read (privileges_sql), but not the owner's own.
+SELECT format('privileges (GRANT) on %I.%I', nspname, relname) FROM user_class
+  WHERE relacl IS NOT NULL AND relkind NOT IN ('r', 'p', 'v', 'm', 'S')
+UNION ALL
+SELECT format('privileges of the owner on %I.%I (its own revoked)', c.nspname, c.relname) FROM user_class c
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_class r, aclexplode(acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", r.relowner)) x
+                WHERE r.oid = c.oid AND (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(c.relacl) y))
+UNION ALL
+SELECT format('privileges (GRANT) on type %I.%I', n.nspname, t.typname)
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
+UNION ALL
+SELECT format('privileges (GRANT) on schema %I', n.nspname)
+  FROM pg_namespace n JOIN user_namespace u ON u.oid = n.oid WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public'
+UNION ALL
+SELECT format('column privileges (GRANT ... (column)) on %I.%I', c.nspname, c.relname) FROM user_class c
+  WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL)
 UNION ALL
 -- An unlogged table's own sequences are unlogged with it.
 SELECT format('unlogged sequence %I.%I', c.nspname, c.relname)
@@ -378,6 +418,7 @@ class Reader {
       : connection_(connection), only_schema_(only_schema) {}
 
   Introspected run() {
+    without_jit(connection_);
     std::set<QualifiedName> owned_sequences;  // OWNED BY a column
     if (!only_schema_) {
       for (const auto& row : rows(schemas_sql)) apply_operation(op::CreateSchema{row[0], Origin{}}, result_.schema);
@@ -419,6 +460,7 @@ class Reader {
     read_views();
     read_routines_and_triggers();
     read_comments();
+    read_privileges();
     for (const auto& row : rows(left_out_sql)) result_.left_out.push_back(row[0]);
     return std::move(result_);
   }
@@ -486,6 +528,35 @@ class Reader {
     for (auto& [_, view] : views) ordered.push_back(&view);
     std::stable_sort(ordered.begin(), ordered.end(), [](const View* a, const View* b) { return a->depth < b->depth; });
     for (View* view : ordered) apply_operation(op::CreateView{std::move(*view), false}, result_.schema);
+  }
+
+  // Each object's privileges as the server has them, in place of its kind's default.
+  void read_privileges() {
+    std::map<GrantTarget, Privileges> found;
+    for (const auto& row : rows(privileges_sql)) {
+      using Kind = ast::GrantTargetKind;
+      const Kind kind = row[0] == "sequence" ? Kind::sequence : row[0] == "function" ? Kind::function
+                        : row[0] == "procedure" ? Kind::procedure : Kind::table;
+      Privileges& privileges = found[GrantTarget{kind, name_in(row[1], row[2]), row[3]}];
+      if (row[4].empty()) continue;
+      bool& grant_option = privileges[row[4]][row[5]];
+      grant_option = grant_option || row[6] == "t";  // granted by several roles, one with the option
+    }
+    for (const auto& [target, privileges] : found) {
+      const Privileges* held = result_.schema.privileges_on(target);
+      if (held == nullptr) continue;  // an object left out
+      std::set<std::string> roles;
+      for (const auto& [role, _] : *held) roles.insert(role);
+      for (const auto& [role, _] : privileges) roles.insert(role);
+      for (const auto& role : roles) {
+        const auto from = held->find(role);
+        const auto to = privileges.find(role);
+        RolePrivileges before = from == held->end() ? RolePrivileges{} : from->second;
+        RolePrivileges after = to == privileges.end() ? RolePrivileges{} : to->second;
+        if (before != after) apply_operation(op::SetPrivileges{target, role, std::move(before), std::move(after)}, result_.schema);
+        held = result_.schema.privileges_on(target);
+      }
+    }
   }
 
   // What the compiler keeps of a routine, read back from its definition as PostgreSQL prints it.

@@ -235,6 +235,8 @@ class Inverter {
     return way_back;
   }
 
+  Inverse operator()(const op::SetPrivileges& o) const { return {{op::SetPrivileges{o.target, o.role, o.after, o.before}}}; }
+
   Inverse operator()(const op::Comment& o) const {
     const std::optional<std::string>* comment = before_.comment_on(o.kind, o.object, o.member);
     if (comment == nullptr) return {};

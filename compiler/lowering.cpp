@@ -115,6 +115,11 @@ Touched touched_by(const ast::File& file, const Schema& before) {
               case ast::CommentKind::domain: touched.types.insert(node.object); break;
               default: break;
             }
+          } else if constexpr (std::is_same_v<Node, ast::Grant>) {
+            for (const auto& object : node.objects) {
+              if (node.kind == ast::GrantTargetKind::table) touched.tables.insert(object.name);
+              if (node.kind == ast::GrantTargetKind::sequence) touched.sequences.insert(object.name);
+            }
           } else if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
             touched.tables.insert(node.name);
           } else if constexpr (std::is_same_v<Node, ast::RenameTable>) {

@@ -74,6 +74,15 @@ struct Comment {
   std::optional<std::string> text;
 };
 
+// One role's privileges on one object, as a `grant` or `revoke` leaves them; the way back swaps
+// `before` and `after`.
+struct SetPrivileges {
+  GrantTarget target;
+  std::string role;
+  RolePrivileges before;
+  RolePrivileges after;
+};
+
 struct AddConstraint { QualifiedName table; Constraint constraint; };
 struct DropConstraint { QualifiedName table; std::string name; };
 struct ValidateConstraint { QualifiedName table; std::string name; };
@@ -203,7 +212,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
                                op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView,
                                op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger,
-                               op::SetRowSecurity, op::CreatePolicy, op::DropPolicy, op::SetLogged>;
+                               op::SetRowSecurity, op::CreatePolicy, op::DropPolicy, op::SetLogged, op::SetPrivileges>;
 
 // An operation and the line of the statement it came from, which runtime errors name.
 struct PlannedOperation {

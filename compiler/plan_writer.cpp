@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <future>
 #include <iterator>
+#include <set>
 
 #include "compiler/schema.hpp"
 #include "postgres/visible_text.hpp"
@@ -152,6 +153,25 @@ struct fmt::formatter<migc::TextBlob::Slice> : fmt::formatter<std::string_view> 
 
 namespace migc {
 
+// The roles the chain's revisions grant to or revoke from, `public` aside, each ended by a NUL
+// byte: a quoted name may hold a line end, never a NUL (no revision may).
+std::string granted_roles(const CompiledChain& chain) {
+  std::set<std::string> roles;
+  for (const auto& revision : chain.revisions) {
+    for (const auto& operation : revision.lowered.operations) {
+      if (const auto* change = std::get_if<op::SetPrivileges>(&operation); change != nullptr && change->role != "public") {
+        roles.insert(change->role);
+      }
+    }
+  }
+  std::string lines;
+  for (const auto& role : roles) {
+    lines += role;
+    lines += '\0';
+  }
+  return lines;
+}
+
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
                            const std::vector<std::string>& check_excluded) {
   std::string excluded;
@@ -256,13 +276,13 @@ const Plan& linked_plan() {{
   static constexpr Plan plan{{.name = {}, .revisions = {{blob, revisions}}, .parents = std::span<const std::uint32_t>(parents, {}),
                              .steps = {{blob, std::span<const stored::Step>(steps, {})}}, .head_schema_sql = head_schema,
                              .schema_changes = {{blob, std::span<const stored::SchemaChange>(schema_changes, {})}},
-                             .entry_sum = {}, .check_excluded = {}}};
+                             .entry_sum = {}, .check_excluded = {}, .roles = {}}};
   return plan;
 }}
 }}  // namespace migc::runtime
 )",
                  text.size(), head, cpp_string_literal(name), parent_count, step_count, change_count,
-                 cpp_string_literal(entry_sum(chain)), cpp_string_literal(excluded));
+                 cpp_string_literal(entry_sum(chain)), cpp_string_literal(excluded), cpp_string_literal(granted_roles(chain)));
   return out;
 }
 

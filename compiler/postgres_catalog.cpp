@@ -1,6 +1,7 @@
 #include "compiler/postgres_catalog.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace migc {
 namespace {
@@ -14,6 +15,8 @@ namespace {
 #define MIGC_INDEX_METHOD(...)
 #define MIGC_OPERATOR_CLASS(...)
 
+// The rows are constant arrays, not vector initializer lists: GCC took minutes over a list of
+// thousands of braced elements and seconds over the same rows as an array.
 template <typename Entry, typename Key>
 std::vector<Entry> sorted(std::vector<Entry> entries, Key key) {
   std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
@@ -22,26 +25,30 @@ std::vector<Entry> sorted(std::vector<Entry> entries, Key key) {
 
 constexpr auto by_name = [](const auto& entry) { return entry.name; };
 
-const std::vector<CatalogFunction>& functions() {
 #undef MIGC_FUNCTION
 #define MIGC_FUNCTION(name, extension, immutable) {name, extension, immutable},
-  static const std::vector<CatalogFunction> all = sorted(std::vector<CatalogFunction>{
+constexpr CatalogFunction functions_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, by_name);
+};
 #undef MIGC_FUNCTION
 #define MIGC_FUNCTION(...)
+
+const std::vector<CatalogFunction>& functions() {
+  static const std::vector<CatalogFunction> all = sorted(std::vector<CatalogFunction>(std::begin(functions_rows), std::end(functions_rows)), by_name);
   return all;
 }
 
-const std::vector<CatalogType>& types() {
 #undef MIGC_TYPE
 #define MIGC_TYPE(name, extension, formatted, category, preferred, input, output) \
   {name, extension, formatted, category, preferred, input, output},
-  static const std::vector<CatalogType> all = sorted(std::vector<CatalogType>{
+constexpr CatalogType types_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, by_name);
+};
 #undef MIGC_TYPE
 #define MIGC_TYPE(...)
+
+const std::vector<CatalogType>& types() {
+  static const std::vector<CatalogType> all = sorted(std::vector<CatalogType>(std::begin(types_rows), std::end(types_rows)), by_name);
   return all;
 }
 
@@ -50,58 +57,68 @@ const std::vector<CatalogType>& types_formatted() {
   return all;
 }
 
-const std::vector<CatalogCast>& casts() {
 #undef MIGC_CAST
 #define MIGC_CAST(source, target, method, immutable, function, extension) {source, target, method, immutable, function, extension},
-  static const std::vector<CatalogCast> all = sorted(std::vector<CatalogCast>{
+constexpr CatalogCast casts_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, [](const CatalogCast& cast) { return cast.source; });
+};
 #undef MIGC_CAST
 #define MIGC_CAST(...)
+
+const std::vector<CatalogCast>& casts() {
+  static const std::vector<CatalogCast> all = sorted(std::vector<CatalogCast>(std::begin(casts_rows), std::end(casts_rows)), [](const CatalogCast& cast) { return cast.source; });
   return all;
 }
 
-const std::vector<CatalogOperator>& operators() {
 #undef MIGC_OPERATOR
 #define MIGC_OPERATOR(name, left, right, result, immutable, extension) {name, left, right, result, immutable, extension},
-  static const std::vector<CatalogOperator> all = sorted(std::vector<CatalogOperator>{
+constexpr CatalogOperator operators_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, by_name);
+};
 #undef MIGC_OPERATOR
 #define MIGC_OPERATOR(...)
+
+const std::vector<CatalogOperator>& operators() {
+  static const std::vector<CatalogOperator> all = sorted(std::vector<CatalogOperator>(std::begin(operators_rows), std::end(operators_rows)), by_name);
   return all;
 }
 
-const std::vector<CatalogOverload>& overloads() {
 #undef MIGC_OVERLOAD
 #define MIGC_OVERLOAD(name, arguments, result, immutable, extension) {name, arguments, result, immutable, extension},
-  static const std::vector<CatalogOverload> all = sorted(std::vector<CatalogOverload>{
+constexpr CatalogOverload overloads_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, by_name);
+};
 #undef MIGC_OVERLOAD
 #define MIGC_OVERLOAD(...)
+
+const std::vector<CatalogOverload>& overloads() {
+  static const std::vector<CatalogOverload> all = sorted(std::vector<CatalogOverload>(std::begin(overloads_rows), std::end(overloads_rows)), by_name);
   return all;
 }
 
-const std::vector<CatalogIndexMethod>& index_methods() {
 #undef MIGC_INDEX_METHOD
 #define MIGC_INDEX_METHOD(name, unique, multiple, order, extension) {name, unique, multiple, order, extension},
-  static const std::vector<CatalogIndexMethod> all = sorted(std::vector<CatalogIndexMethod>{
+constexpr CatalogIndexMethod index_methods_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, by_name);
+};
 #undef MIGC_INDEX_METHOD
 #define MIGC_INDEX_METHOD(...)
+
+const std::vector<CatalogIndexMethod>& index_methods() {
+  static const std::vector<CatalogIndexMethod> all = sorted(std::vector<CatalogIndexMethod>(std::begin(index_methods_rows), std::end(index_methods_rows)), by_name);
   return all;
 }
 
-const std::vector<CatalogOperatorClass>& operator_classes() {
 #undef MIGC_OPERATOR_CLASS
 #define MIGC_OPERATOR_CLASS(name, method, type, is_default, extension) {name, method, type, is_default, extension},
-  static const std::vector<CatalogOperatorClass> all = sorted(std::vector<CatalogOperatorClass>{
+constexpr CatalogOperatorClass operator_classes_rows[] = {
 #include "compiler/postgres_catalog.inc"
-  }, [](const CatalogOperatorClass& entry) { return entry.method; });
+};
 #undef MIGC_OPERATOR_CLASS
 #define MIGC_OPERATOR_CLASS(...)
+
+const std::vector<CatalogOperatorClass>& operator_classes() {
+  static const std::vector<CatalogOperatorClass> all = sorted(std::vector<CatalogOperatorClass>(std::begin(operator_classes_rows), std::end(operator_classes_rows)), [](const CatalogOperatorClass& entry) { return entry.method; });
   return all;
 }
 

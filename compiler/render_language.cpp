@@ -125,6 +125,7 @@ class LanguageRenderer {
     comment(ast::CommentKind::table, o.table.name, {}, o.table.comment);
     for (const auto& column : o.table.columns) comment(ast::CommentKind::column, o.table.name, column.name, column.comment);
     for (const auto& constraint : o.table.constraints) comment(ast::CommentKind::constraint, o.table.name, constraint.name, constraint.comment);
+    privileges({ast::GrantTargetKind::table, o.table.name, {}}, o.table.privileges);
   }
   void operator()(const op::DropTable& o) { add("drop table " + quote_qualified(o.name) + (o.cascade ? " cascade;" : ";")); }
   void operator()(const op::RenameTable& o) {
@@ -174,6 +175,9 @@ class LanguageRenderer {
   }
   void operator()(const op::DropExpression& o) { add(alter_column(o.table, o.column) + "drop expression;"); }
   void operator()(const op::Comment& o) { add(comment_statement(o.kind, o.object, o.member, o.text, false) + ";"); }
+  void operator()(const op::SetPrivileges& o) {
+    for (const auto& statement : privileges_statements(o.target, o.role, o.before, o.after, false)) add(statement + ";");
+  }
 
   void operator()(const op::AddConstraint& o) {
     add(fmt::format("alter table {} add {};", quote_qualified(o.table), constraint_dsl(o.constraint)));
@@ -264,6 +268,7 @@ class LanguageRenderer {
   void operator()(const op::CreateSequence& o) {
     add("create sequence " + quote_qualified(o.sequence.name) + " " + clauses_dsl(new_sequence_clauses(o.sequence, false)) + ";");
     comment(ast::CommentKind::sequence, o.sequence.name, {}, o.sequence.comment);
+    privileges({ast::GrantTargetKind::sequence, o.sequence.name, {}}, o.sequence.privileges);
   }
   void operator()(const op::AlterSequence& o) {
     add("alter sequence " + quote_qualified(o.name) + " " + clauses_dsl(alter_sequence_clauses(o)) + ";");
@@ -296,6 +301,7 @@ class LanguageRenderer {
                     quote_qualified(o.view.name), columns.empty() ? "" : " (" + columns + ")", o.view.query,
                     o.view.materialized && !o.view.with_data ? " with no data" : ""));
     comment(o.view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, o.view.name, {}, o.view.comment);
+    if (!o.replace) privileges({ast::GrantTargetKind::table, o.view.name, {}}, o.view.privileges);
   }
   void operator()(const op::DropView& o) {
     add(fmt::format("drop {}view {}{};", o.materialized ? "materialized " : "", quote_qualified(o.name), o.cascade ? " cascade" : ""));
@@ -312,6 +318,11 @@ class LanguageRenderer {
                           quote_qualified(o.routine.key.name), o.routine.definition)) + ";");
     comment(o.routine.procedure ? ast::CommentKind::procedure : ast::CommentKind::function, o.routine.key.name, o.routine.key.arguments,
             o.routine.comment);
+    if (!o.replace) {
+      privileges({o.routine.procedure ? ast::GrantTargetKind::procedure : ast::GrantTargetKind::function, o.routine.key.name,
+                  o.routine.key.arguments},
+                 o.routine.privileges);
+    }
   }
   void operator()(const op::DropRoutine& o) {
     add(fmt::format("drop {} {}({}){};", o.procedure ? "procedure" : "function", quote_qualified(o.key.name), o.key.arguments,
@@ -360,6 +371,9 @@ class LanguageRenderer {
   void add(std::string statement) { statements_.push_back(std::move(statement)); }
   void comment(ast::CommentKind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& text) {
     if (text) (*this)(op::Comment{kind, object, member, text});
+  }
+  void privileges(const GrantTarget& target, const Privileges& privileges) {
+    for (const auto& statement : granting_statements(target, privileges, false)) add(statement + ";");
   }
 
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
@@ -126,7 +127,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     if (constraint.comment) after += ";\n" + comment_sql(ast::CommentKind::constraint, table.name, constraint.name, constraint.comment);
   }
   if (table.comment) after = ";\n" + comment_sql(ast::CommentKind::table, table.name, {}, table.comment) + after;
-  return before + out + "\n)" + after;
+  return with_privileges(before + out + "\n)" + after, GrantTarget{ast::GrantTargetKind::table, table.name, {}}, table.privileges);
 }
 
 std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
@@ -250,17 +251,20 @@ std::string create_composite_sql(const CompositeType& type) {
 }
 
 std::string create_sequence_sql(const Sequence& sequence) {
-  return with_comment("CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false)),
-                      ast::CommentKind::sequence, sequence.name, {}, sequence.comment);
+  return with_privileges(with_comment("CREATE SEQUENCE " + quote_qualified(sequence.name) + " " + clauses_sql(new_sequence_clauses(sequence, false)),
+                                      ast::CommentKind::sequence, sequence.name, {}, sequence.comment),
+                         GrantTarget{ast::GrantTargetKind::sequence, sequence.name, {}}, sequence.privileges);
 }
 
 std::string create_view_sql(const View& view, bool replace) {
   std::string columns;
   for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
-  return with_comment(fmt::format("CREATE {}{}VIEW {}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
-                                  quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")", view.query,
-                                  view.materialized && !view.with_data ? " WITH NO DATA" : ""),
-                      view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, view.name, {}, view.comment);
+  return with_privileges(
+      with_comment(fmt::format("CREATE {}{}VIEW {}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
+                               quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")", view.query,
+                               view.materialized && !view.with_data ? " WITH NO DATA" : ""),
+                   view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, view.name, {}, view.comment),
+      GrantTarget{ast::GrantTargetKind::table, view.name, {}}, view.privileges);
 }
 
 std::string line_ended(std::string sql) {
@@ -281,10 +285,13 @@ std::string row_security_sql(const op::SetRowSecurity& change) {
 }
 
 std::string create_routine_sql(const Routine& routine, bool replace) {
-  return with_comment(line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
-                                             quote_qualified(routine.key.name), routine.definition)),
-                      routine.procedure ? ast::CommentKind::procedure : ast::CommentKind::function, routine.key.name, routine.key.arguments,
-                      routine.comment);
+  return with_privileges(
+      with_comment(line_ended(fmt::format("CREATE {}{} {}{}", replace ? "OR REPLACE " : "", routine.procedure ? "PROCEDURE" : "FUNCTION",
+                                          quote_qualified(routine.key.name), routine.definition)),
+                   routine.procedure ? ast::CommentKind::procedure : ast::CommentKind::function, routine.key.name, routine.key.arguments,
+                   routine.comment),
+      GrantTarget{routine.procedure ? ast::GrantTargetKind::procedure : ast::GrantTargetKind::function, routine.key.name, routine.key.arguments},
+      routine.privileges);
 }
 
 std::string drop_routine_sql(const RoutineKey& key, bool procedure, bool cascade) {
@@ -296,6 +303,76 @@ std::string create_trigger_sql(const Trigger& trigger, bool replace) {
   return with_comment(line_ended(fmt::format("CREATE {}TRIGGER {} {} {} {}", replace ? "OR REPLACE " : "", quote_identifier(trigger.key.name),
                                              trigger.before_table, quote_qualified(trigger.key.table), trigger.after_table)),
                       ast::CommentKind::trigger, trigger.key.table, trigger.key.name, trigger.comment);
+}
+
+std::vector<std::string> privileges_statements(const GrantTarget& target, const std::string& role, const RolePrivileges& before,
+                                               const RolePrivileges& after, bool upper_case) {
+  using Kind = ast::GrantTargetKind;
+  const auto keywords = [upper_case](std::string words) {
+    if (!upper_case) std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return words;
+  };
+  std::string object;
+  switch (target.kind) {
+    case Kind::table: object = keywords("TABLE ") + quote_qualified(target.name); break;
+    case Kind::sequence: object = keywords("SEQUENCE ") + quote_qualified(target.name); break;
+    case Kind::schema: object = keywords("SCHEMA ") + quote_identifier(target.name.name); break;
+    // The identity arguments are types as format_type() prints them: SQL already.
+    case Kind::function: object = keywords("FUNCTION ") + quote_qualified(target.name) + "(" + target.arguments + ")"; break;
+    case Kind::procedure: object = keywords("PROCEDURE ") + quote_qualified(target.name) + "(" + target.arguments + ")"; break;
+  }
+  const std::string grantee = role == "public" ? keywords("PUBLIC") : quote_identifier(role);
+  std::vector<std::string> revoked, option_revoked, granted, granted_with_option;
+  for (const auto& [privilege, option] : before) {
+    const auto kept = after.find(privilege);
+    if (kept == after.end()) {
+      revoked.push_back(keywords(privilege));
+    } else if (option && !kept->second) {
+      option_revoked.push_back(keywords(privilege));
+    }
+  }
+  for (const auto& [privilege, option] : after) {
+    const auto had = before.find(privilege);
+    if (option && (had == before.end() || !had->second)) {
+      granted_with_option.push_back(keywords(privilege));
+    } else if (!option && had == before.end()) {
+      granted.push_back(keywords(privilege));
+    }
+  }
+  std::vector<std::string> statements;
+  const auto list = [](const std::vector<std::string>& privileges) { return fmt::format("{}", fmt::join(privileges, ", ")); };
+  if (!revoked.empty()) statements.push_back(keywords("REVOKE ") + list(revoked) + keywords(" ON ") + object + keywords(" FROM ") + grantee);
+  if (!option_revoked.empty()) {
+    statements.push_back(keywords("REVOKE GRANT OPTION FOR ") + list(option_revoked) + keywords(" ON ") + object + keywords(" FROM ") + grantee);
+  }
+  if (!granted.empty()) statements.push_back(keywords("GRANT ") + list(granted) + keywords(" ON ") + object + keywords(" TO ") + grantee);
+  if (!granted_with_option.empty()) {
+    statements.push_back(keywords("GRANT ") + list(granted_with_option) + keywords(" ON ") + object + keywords(" TO ") + grantee +
+                         keywords(" WITH GRANT OPTION"));
+  }
+  return statements;
+}
+
+std::vector<std::string> granting_statements(const GrantTarget& target, const Privileges& privileges, bool upper_case) {
+  const Privileges defaults = default_privileges(target.kind);
+  std::set<std::string> roles;
+  for (const auto& [role, granted] : defaults) roles.insert(role);
+  for (const auto& [role, granted] : privileges) roles.insert(role);
+  std::vector<std::string> statements;
+  for (const auto& role : roles) {
+    const auto from = defaults.find(role);
+    const auto to = privileges.find(role);
+    for (auto& statement : privileges_statements(target, role, from == defaults.end() ? RolePrivileges{} : from->second,
+                                                 to == privileges.end() ? RolePrivileges{} : to->second, upper_case)) {
+      statements.push_back(std::move(statement));
+    }
+  }
+  return statements;
+}
+
+std::string with_privileges(std::string sql, const GrantTarget& target, const Privileges& privileges) {
+  for (const auto& statement : granting_statements(target, privileges, true)) sql = line_ended(std::move(sql)) + ";\n" + statement;
+  return sql;
 }
 
 std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
@@ -577,6 +654,9 @@ class SqlRenderer {
   }
   void operator()(const op::DropIdentity& o) { emit(alter_column(o.table, o.column) + (o.if_exists ? "DROP IDENTITY IF EXISTS" : "DROP IDENTITY")); }
   void operator()(const op::Comment& o) { emit(comment_sql(o.kind, o.object, o.member, o.text)); }
+  void operator()(const op::SetPrivileges& o) {
+    for (auto& statement : privileges_statements(o.target, o.role, o.before, o.after, true)) emit(std::move(statement));
+  }
   void operator()(const op::DropExpression& o) { emit(alter_column(o.table, o.column) + "DROP EXPRESSION"); }
 
   void operator()(const op::AddConstraint& o) { emit(add_constraint_sql(o.table, o.constraint)); }

@@ -101,6 +101,15 @@ std::string create_trigger_sql(const Trigger& trigger, bool replace = false);
 // COMMENT ON TABLE/COLUMN; `text` none removes the comment.
 // COMMENT ON the object op::Comment names (`text` null: removes it), its keywords in upper case
 // (SQL) or lower (the language's statement, which is the same).
+// The `grant` and `revoke` statements that take `role`'s privileges on `target` from `before` to
+// `after`, without their semicolons; keywords in upper case for SQL, lower for the language.
+std::vector<std::string> privileges_statements(const GrantTarget& target, const std::string& role, const RolePrivileges& before,
+                                               const RolePrivileges& after, bool upper_case);
+// The statements that give a new `target` `privileges` from its kind's default.
+std::vector<std::string> granting_statements(const GrantTarget& target, const Privileges& privileges, bool upper_case);
+// `sql` creating `target`, then those statements.
+std::string with_privileges(std::string sql, const GrantTarget& target, const Privileges& privileges);
+
 std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
                               const std::optional<std::string>& text, bool upper_case);
 std::string comment_sql(ast::CommentKind kind, const QualifiedName& object, const std::string& member, const std::optional<std::string>& text);

@@ -239,6 +239,34 @@ const std::optional<std::string>* Schema::comment_on(ast::CommentKind kind, cons
   return nullptr;
 }
 
+Privileges default_privileges(ast::GrantTargetKind kind) {
+  using Kind = ast::GrantTargetKind;
+  if (kind == Kind::function || kind == Kind::procedure) return {{"public", {{"EXECUTE", false}}}};
+  return {};
+}
+
+const Privileges* Schema::privileges_on(const GrantTarget& target) const {
+  using Kind = ast::GrantTargetKind;
+  switch (target.kind) {
+    case Kind::table:
+      if (const auto table = tables_.find(target.name); table != tables_.end()) return &table->second.privileges;
+      if (const auto view = views_.find(target.name); view != views_.end()) return &view->second.privileges;
+      return nullptr;
+    case Kind::sequence: {
+      const auto sequence = sequences_.find(target.name);
+      return sequence == sequences_.end() ? nullptr : &sequence->second.privileges;
+    }
+    case Kind::function:
+    case Kind::procedure: {
+      const auto routine = routines_.find(RoutineKey{target.name, target.arguments});
+      return routine == routines_.end() || routine->second.procedure != (target.kind == Kind::procedure) ? nullptr
+                                                                                                         : &routine->second.privileges;
+    }
+    case Kind::schema: return nullptr;
+  }
+  return nullptr;
+}
+
 const Table* Schema::find_table(const QualifiedName& name) const {
   const auto table = tables_.find(name);
   return table == tables_.end() ? nullptr : &table->second;

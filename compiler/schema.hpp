@@ -67,6 +67,13 @@ SequenceOptions retyped(SequenceOptions options, const std::string& type);
 
 using Identity = ast::Identity;
 
+// What roles may do with an object besides its owner: role ("public" for every role) →
+// privilege, as GRANT spells it ("SELECT") → whether the role may grant it on. A new object has
+// its kind's default (every role may execute a function), as PostgreSQL's acldefault() gives it.
+using RolePrivileges = std::map<std::string, bool>;
+using Privileges = std::map<std::string, RolePrivileges>;
+Privileges default_privileges(ast::GrantTargetKind kind);
+
 struct Column {
   std::string name;
   ColumnType type;
@@ -116,6 +123,7 @@ struct Table {
   bool row_security = false;        // `enable row level security`: its policies filter rows
   bool force_row_security = false;  // and its owner's too
   bool unlogged = false;            // not written to the WAL: emptied by a crash, not replicated
+  Privileges privileges;
 
   const Column* find_column(const std::string& column) const;
   const Constraint* primary_key() const;
@@ -183,6 +191,7 @@ struct CompositeType {
 struct Sequence : SequenceOptions {
   QualifiedName name;
   std::optional<std::string> comment;
+  Privileges privileges;
   Origin origin;
 };
 
@@ -212,6 +221,7 @@ struct View {
   std::set<std::pair<QualifiedName, std::string>> uses;  // the columns of those it depends on
   std::uint32_t depth = 0;  // 0: it reads tables only; else 1 + the deepest view it reads
   std::optional<std::string> comment;
+  Privileges privileges;
   Origin origin;
 };
 
@@ -222,6 +232,15 @@ struct RoutineKey {
   friend auto operator<=>(const RoutineKey&, const RoutineKey&) = default;
 };
 inline std::string to_string(const RoutineKey& key) { return to_string(key.name) + "(" + key.arguments + ")"; }
+
+// What `grant` and `revoke` change the privileges of: a table (or view, or materialized view),
+// sequence, function or procedure (`arguments`: its identity arguments, as RoutineKey's).
+struct GrantTarget {
+  ast::GrantTargetKind kind = ast::GrantTargetKind::table;
+  QualifiedName name;
+  std::string arguments;
+  friend auto operator<=>(const GrantTarget&, const GrantTarget&) = default;
+};
 
 struct Routine {
   RoutineKey key;
@@ -239,6 +258,7 @@ struct Routine {
   std::size_t defaults = 0;           // how many of its arguments have a default
   std::string outputs;                // its OUT and TABLE arguments, names and types
   std::optional<std::string> comment;
+  Privileges privileges = default_privileges(ast::GrantTargetKind::function);
   Origin origin;
 };
 
@@ -301,6 +321,8 @@ class Schema {
   // constraint's, trigger's or policy's name, or a routine's identity arguments); null when
   // there is no such object.
   const std::optional<std::string>* comment_on(ast::CommentKind kind, const QualifiedName& object, const std::string& member) const;
+  // The privileges on what `grant` names so (a table's kind covers views), or null.
+  const Privileges* privileges_on(const GrantTarget& target) const;
   // The names of the indexes on `table` (not those behind its constraints).
   const std::set<QualifiedName>& indexes_of(const QualifiedName& table) const;
   // The tables whose foreign keys reference `table` (itself excluded).

@@ -219,9 +219,9 @@ const Json* temporary_relation(const std::string& kind, const Json& node) {
 }
 
 // The change to a modelled object (tables, indexes, types, domains, sequences, schemas,
-// extensions, comments on tables and columns): the kinds the compiler simulates, which raw SQL
-// would change behind its back. Nothing for views, functions, triggers, policies, grants and
-// the other objects the compiler does not model.
+// extensions, comments on tables and columns, privileges on them): the kinds the compiler
+// simulates, which raw SQL would change behind its back. Nothing for the objects the compiler
+// does not model.
 std::optional<Change> change_of(const std::string& kind, const Json& node) {
   // A temporary table or sequence lives in its session's own schema, and ends with it; but that
   // schema comes first in the search path, so one named as a modelled relation hides it from
@@ -298,6 +298,29 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   }
   if (kind == "AlterPolicyStmt") {
     return Change{"alter policy", "", "the language has no `alter policy`: drop the policy and create it again"};
+  }
+  if (kind == "GrantStmt") {
+    const std::string objtype = text_field(node, "objtype");
+    const char* object_kind = objtype == "OBJECT_TABLE" ? "table" : objtype == "OBJECT_SEQUENCE" ? "sequence"
+                              : objtype == "OBJECT_FUNCTION" ? "function" : objtype == "OBJECT_PROCEDURE" ? "procedure" : nullptr;
+    if (object_kind == nullptr) return std::nullopt;  // schemas, types, databases...: not modelled
+    const Json& privileges = node.value("privileges", Json::array());
+    // Column privileges live apart from the table's own.
+    const bool columns_only = !privileges.empty() && std::all_of(privileges.begin(), privileges.end(), [](const Json& privilege) {
+      return privilege.value("AccessPriv", Json::object()).contains("cols");
+    });
+    if (columns_only) return std::nullopt;
+    const bool grant = flag(node, "is_grant");
+    const std::string what = grant ? "grant" : "revoke";
+    if (text_field(node, "targtype") != "ACL_TARGET_OBJECT") {
+      return Change{what + " ... on all " + object_kind + "s in schema", "",
+                    "name the objects, which the compiler knows at the revision: `" + what + " ... on " + object_kind + " <name>, ...`"};
+    }
+    return Change{what, what + " ... on " + object_kind + " ..."};
+  }
+  if (kind == "AlterDefaultPrivilegesStmt") {
+    return Change{"alter default privileges", "",
+                  "the chain's later objects would be made with privileges the compiler does not see: grant on each object"};
   }
   if (kind == "CreateTrigStmt") {
     if (flag(node, "isconstraint")) return Change{"create constraint trigger", "", no_statement_kept_apart};
@@ -446,6 +469,13 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
     if (node.contains("relation")) return {relation_names(node)};
   }
   if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return {relation_names(node, "table")};
+  if (kind == "GrantStmt" && text_field(node, "targtype") == "ACL_TARGET_OBJECT") {
+    std::vector<std::vector<std::string>> relations;
+    for (const auto& object : node.value("objects", Json::array())) {
+      if (object.contains("RangeVar")) relations.push_back(relation_names(object, "RangeVar"));
+    }
+    return relations;
+  }
   if (kind == "CommentStmt" || kind == "DropStmt") {
     std::vector<std::vector<std::string>> relations;
     const std::string type = text_field(node, kind == "CommentStmt" ? "objtype" : "removeType");

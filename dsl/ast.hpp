@@ -546,6 +546,27 @@ struct EnableTrigger : Located {
   bool enabled = true;
 };
 
+// What `grant` and `revoke` name their objects as: `on [table] t`, `on sequence s`,
+// `on schema s`, `on function f(types)`, `on procedure p(types)`.
+enum class GrantTargetKind { table, sequence, schema, function, procedure };
+
+struct GrantObject : Located {
+  ObjectName name;
+  std::optional<Expression> arguments;  // a function's or procedure's argument types, with their parentheses
+};
+
+// `grant <privileges> on <objects> to <roles> [with grant option]`, and
+// `revoke [grant option for] <privileges> on <objects> from <roles>`. A privilege is a word as
+// written (`select`, `all`); a role `public` is every role.
+struct Grant : Located {
+  bool revoke = false;
+  bool grant_option = false;  // `with grant option`; revoking: `grant option for`
+  std::vector<Name> privileges;
+  GrantTargetKind kind = GrantTargetKind::table;
+  std::vector<GrantObject> objects;
+  std::vector<Name> roles;
+};
+
 // Raw SQL: it cannot be inverted by the compiler, so it carries its down or says it has none.
 // `execute outside transaction $$...$$` runs each of its statements on its own, outside any
 // transaction (for `vacuum` and its kin), and so stands alone in its revision.
@@ -564,7 +585,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
                                RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
-                               SetRowSecurity, CreatePolicy, DropPolicy, SetLogged>;
+                               SetRowSecurity, CreatePolicy, DropPolicy, SetLogged, Grant>;
 
 struct Header : Located {
   StringLiteral id;

@@ -95,6 +95,10 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
     const Span span = describe_token(source, failure.where).second;
     diagnostics.report(SyntaxKind::NestingTooDeep, {&source, span}, grammar::max_nesting);
     it = failure.where;
+  } catch (const grammar::clause_repeated<Iterator>& failure) {
+    const Span span = describe_token(source, failure.where).second;
+    diagnostics.report(SyntaxKind::RepeatedClause, {&source, span}, failure.clause);
+    it = failure.where;
   }
   return false;
 }
@@ -233,6 +237,8 @@ bool is_expression(const std::string& text) {
     return false;
   } catch (const grammar::nesting_too_deep<Iterator>&) {
     return false;  // in parentheses, the text is passed through whole
+  } catch (const grammar::clause_repeated<Iterator>&) {
+    return false;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace migc::runtime {
 
@@ -145,6 +146,17 @@ struct Plan {
   // What `check` leaves to others: add_migrations' CHECK_EXCLUDE patterns, one per line
   // (postgres/object_pattern.hpp).
   std::string_view check_excluded{};
+  // The roles its revisions grant privileges to (`public` aside), each ended by a NUL byte: they
+  // must exist on the server, which the round-trip tests and a throwaway server see to.
+  std::string_view roles{};
+
+  std::vector<std::string_view> granted_roles() const {
+    std::vector<std::string_view> names;
+    for (std::size_t begin = 0, end; (end = roles.find('\0', begin)) != std::string_view::npos; begin = end + 1) {
+      names.push_back(roles.substr(begin, end - begin));
+    }
+    return names;
+  }
 
   std::span<const std::uint32_t> parents_of(std::size_t revision) const {
     const stored::Revision& r = revisions.record(revision);

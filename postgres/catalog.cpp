@@ -141,6 +141,33 @@ SELECT format('policy %I on %s%I as %s for %s to %s using %s with check %s', p.p
        'policy', c.object_name || '.' || p.polname, c.object_kind, c.object_name
   FROM pg_policy p JOIN user_class c ON c.oid = p.polrelid
 UNION ALL
+-- Privileges, one line per object and role, as they differ from their kind's default
+-- (acldefault()): `+PRIVILEGE` given, `-PRIVILEGE` taken from the default. An object never
+-- granted on and one granted on and revoked back read alike, whoever made the grants.
+SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.shown,
+              CASE WHEN e.grantee = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(e.grantee)) END,
+              string_agg(e.entry, ', ' ORDER BY e.entry)),
+       o.object_kind, o.object_name, o.owner_kind, o.owner_name
+  FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS kind_word, c.nspname, quote_ident(c.relname) AS shown,
+               c.relacl AS acl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS defaults,
+               c.object_kind, c.object_name, c.owner_kind, c.owner_name
+          FROM user_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL
+        UNION ALL
+        SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
+               format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proacl, acldefault('f', p.proowner),
+               CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.prefix || p.proname, NULL, NULL
+          FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
+          WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i'))
+       ) o,
+       LATERAL (SELECT d.grantee, d.sign || d.privilege_type || CASE WHEN d.is_grantable THEN ' with grant option' ELSE '' END AS entry
+                  FROM ((SELECT '+' AS sign, a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.acl) a
+                         EXCEPT SELECT '+', a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.defaults) a)
+                        UNION ALL
+                        (SELECT '-', a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.defaults) a
+                         EXCEPT SELECT '-', a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.acl) a)) d) e
+  GROUP BY o.kind_word, o.nspname, o.shown, e.grantee, o.object_kind, o.object_name, o.owner_kind, o.owner_name
+UNION ALL
 -- Comments on what is not a relation or a column (those are on their lines above).
 SELECT format('comment on %s %s %s', k.kind, k.shown, quote_literal(d.description)), k.kind, k.name, k.owner_kind, k.owner_name
   FROM pg_description d,
@@ -238,18 +265,8 @@ SELECT format('event trigger %I on %s', e.evtname, e.evtevent), 'event_trigger',
 UNION ALL
 SELECT format('publication %I', p.pubname), 'publication', p.pubname FROM pg_publication p
 UNION ALL
--- Grants: who may do what, as PostgreSQL prints the access list.
-SELECT format('privileges on %s %I: %s', k.kind, c.relname, array_to_string(c.relacl, ', ')), k.kind, c.relname
-  FROM pg_class c JOIN (VALUES ('r'::"char", 'table'), ('p', 'table'), ('v', 'view'), ('m', 'materialized_view'),
-                               ('f', 'foreign_table'), ('S', 'sequence')) k(relkind, kind) ON k.relkind = c.relkind
-  WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relacl IS NOT NULL
-UNION ALL
-SELECT format('privileges on %s %I(%s): %s', CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname,
-              pg_get_function_identity_arguments(p.oid), array_to_string(p.proacl, ', ')),
-       CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.proname
-  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns) AND p.proacl IS NOT NULL
-    AND (p.tableoid, p.oid) NOT IN (SELECT * FROM members)
-UNION ALL
+-- Grants on types: who may use them, as PostgreSQL prints the access list (those on tables,
+-- views, sequences and routines are the language's).
 SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, ', ')),
        CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typname
   FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typacl IS NOT NULL
@@ -287,7 +304,10 @@ SELECT format('comment on column %I.%I: %s', c.relname, a.attname, quote_literal
 
 }  // namespace
 
+void without_jit(Connection& connection) { connection.execute("SET jit = off"); }
+
 std::vector<CatalogLine> catalog_lines(Connection& connection, const std::optional<std::string>& only_schema) {
+  without_jit(connection);
   const Result result = connection.execute(snapshot_sql, {only_schema});
   std::vector<CatalogLine> lines;
   for (int row = 0; row < result.rows(); ++row) {
@@ -300,6 +320,7 @@ std::vector<CatalogLine> catalog_lines(Connection& connection, const std::option
 }
 
 std::vector<CatalogLine> unmodelled_lines(Connection& connection, const std::string& schema) {
+  without_jit(connection);
   const Result result = connection.execute(unmodelled_sql, {std::optional<std::string>(schema)});
   std::vector<CatalogLine> lines;
   for (int row = 0; row < result.rows(); ++row) {

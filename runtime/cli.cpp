@@ -612,6 +612,10 @@ int run_verb(const Plan& plan, Options& options, const CLI::App& app, Output& ou
       out.note(fmt::format("started a throwaway PostgreSQL {} on {}; it is deleted when this command ends",
                            server->version(), server->directory()),
                "server_started", {{"version", server->version()}, {"directory", server->directory()}});
+      Connection admin(options.url);
+      for (const auto& role : create_missing_roles(admin, plan)) {
+        out.note(fmt::format("made role {} (nologin), which the chain grants to", quote_identifier(role)), "role_created", {{"role", role}});
+      }
     }
     if (app.got_subcommand("upgrade")) return move(plan, options, Direction::up, out);
     if (app.got_subcommand("downgrade")) return move(plan, options, Direction::down, out);

@@ -720,4 +720,19 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
   return script;
 }
 
+std::vector<std::string> create_missing_roles(Connection& connection, const Plan& plan) {
+  std::vector<std::string> made;
+  for (const std::string_view role : plan.granted_roles()) {
+    const std::string name(role);
+    if (connection.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", {name}).rows() > 0) continue;
+    try {
+      connection.execute("CREATE ROLE " + quote_identifier(name) + " NOLOGIN");
+      made.push_back(name);
+    } catch (const DatabaseError& error) {
+      if (error.sqlstate() != "42710") throw;  // made meanwhile, by another test on the server
+    }
+  }
+  return made;
+}
+
 }  // namespace migc::runtime

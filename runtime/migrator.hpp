@@ -167,4 +167,8 @@ class Migrator {
 std::string offline_script(const Plan& plan, const std::vector<std::size_t>& revisions, Direction direction,
                            std::vector<bool> applied, const RunSettings& settings);
 
+// Makes the roles the plan grants to that the server lacks (NOLOGIN, nothing else), for a
+// server that exists to run the plan: a throwaway one, or the round-trip tests'. Returns them.
+std::vector<std::string> create_missing_roles(Connection& connection, const Plan& plan);
+
 }  // namespace migc::runtime

@@ -148,6 +148,10 @@ int run_roundtrip(const Plan& plan, int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const std::string conninfo = url_file.empty() ? url : read_conninfo(url_file);
+    {
+      Connection admin(conninfo);
+      for (const auto& role : create_missing_roles(admin, plan)) std::cout << "made role " << quote_identifier(role) << " (nologin)\n";
+    }
     if (chain) {
       check_chain(plan, conninfo);
     } else if (!revision.empty()) {

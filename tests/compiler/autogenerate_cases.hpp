@@ -72,6 +72,21 @@ inline std::vector<Case> model_changes() {
            "comment on index idx_square_grid is 'Old';\ncreate view named_grid as select id, name from grid;\n"
            "comment on view named_grid is 'Old';\ncreate function grid_size(n integer) returns integer language sql as 'select n';\n"
            "comment on function grid_size is 'Removed';\n"},
+      // Privileges: on new objects, and granted, revoked and changed on kept ones (predefined
+      // roles: the test server has them).
+      Case{"privileges_on_new_objects", {},
+           "create view named_grid as select id, name from grid;\ngrant select on named_grid to pg_monitor with grant option;\n"
+           "create function grid_size(n integer) returns integer language sql as 'select n';\n"
+           "revoke execute on function grid_size from public;\ngrant execute on function grid_size to pg_monitor;\n"
+           "create sequence ticket_number;\ngrant usage on sequence ticket_number to pg_read_all_data;\n",
+           ""},
+      Case{"privileges_on_kept_objects", {},
+           "grant select, insert on grid to pg_monitor with grant option;\ngrant delete on square to public;\n"
+           "create function grid_size(n integer) returns integer language sql as 'select n';\n",
+           "",
+           "grant update, select on grid to pg_monitor;\ngrant select on square to pg_read_all_data;\n"
+           "create function grid_size(n integer) returns integer language sql as 'select n';\n"
+           "revoke execute on function grid_size from public;\n"},
       Case{"add_views", {}, "create view named_grid (grid, label) as select id, name from grid;\ncreate view a_big_grid as select grid from named_grid where grid > 10;\n", ""},
       Case{"drop_view", {}, "", "", "create view named_grid as select id, name from grid;\n"},
       Case{"change_view", {}, "create view named_grid as select id, name from grid where size > 0;\n", "",

@@ -822,5 +822,43 @@ TEST(Lowering, ColumnCollations) {
                            "ALTER TABLE person DROP COLUMN nick"}));
 }
 
+// Each role's privileges go from what they were to what the statement leaves, and back: a
+// grant option given before stays, a revoke of what was never granted lowers to nothing.
+TEST(Lowering, Privileges) {
+  const auto sql = lower("create table t (id integer primary key);\n"
+                         "create function f(x integer) returns integer language sql immutable as $$ select x $$;\n"
+                         "grant select on t to app with grant option;",
+                         "grant select, insert on table t to app, \"Odd \"\"role\"\"\";\n"
+                         "revoke grant option for select on t from app;\n"
+                         "revoke delete on t from app;\n"
+                         "revoke all on function f(integer) from public;\n"
+                         "grant execute on function f to public;");
+  EXPECT_EQ(sql.up, (Sql{"GRANT INSERT ON TABLE t TO app",
+                         "GRANT INSERT, SELECT ON TABLE t TO \"Odd \"\"role\"\"\"",
+                         "REVOKE GRANT OPTION FOR SELECT ON TABLE t FROM app",
+                         "REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC",
+                         "GRANT EXECUTE ON FUNCTION f(integer) TO PUBLIC"}));
+  EXPECT_EQ(sql.down, (Sql{"REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC",
+                           "GRANT EXECUTE ON FUNCTION f(integer) TO PUBLIC",
+                           "GRANT SELECT ON TABLE t TO app WITH GRANT OPTION",
+                           "REVOKE INSERT, SELECT ON TABLE t FROM \"Odd \"\"role\"\"\"",
+                           "REVOKE INSERT ON TABLE t FROM app"}));
+}
+
+// A dropped table comes back with its privileges, and a function's revoked default with it.
+TEST(Lowering, DroppedObjectsComeBackWithTheirPrivileges) {
+  const auto sql = lower("create table t (id integer primary key);\n"
+                         "create function f() returns integer language sql immutable as $$ select 1 $$;\n"
+                         "grant select, references on t to app with grant option;\n"
+                         "revoke execute on function f from public;",
+                         "drop table t;\ndrop function f;");
+  EXPECT_EQ(sql.down, (Sql{"SET LOCAL check_function_bodies = off;\n"
+                           "CREATE FUNCTION f() returns integer language sql immutable as $$ select 1 $$;\n"
+                           "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;\n"
+                           "SET LOCAL check_function_bodies = on",
+                           "CREATE TABLE t (\n    id integer NOT NULL,\n    CONSTRAINT t_pkey PRIMARY KEY (id)\n);\n"
+                           "GRANT REFERENCES, SELECT ON TABLE t TO app WITH GRANT OPTION"}));
+}
+
 }  // namespace
 }  // namespace migc

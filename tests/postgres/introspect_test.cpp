@@ -289,6 +289,10 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     ALTER TABLE grid ENABLE ROW LEVEL SECURITY;
     CREATE POLICY grid_all ON grid USING (true);
     GRANT SELECT ON grid TO PUBLIC;
+    GRANT SELECT (name) ON tag TO PUBLIC;
+    GRANT USAGE ON TYPE floatrange TO PUBLIC;
+    CREATE SCHEMA tenant;
+    GRANT USAGE ON SCHEMA tenant TO PUBLIC;
     CREATE SEQUENCE orphan OWNED BY tag.name;
     CREATE TABLE counter (id serial PRIMARY KEY, hits serial);
     ALTER TABLE counter ALTER COLUMN id TYPE bigint;
@@ -314,7 +318,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
-                               "privileges (GRANT) on public.grid",
+                               "column privileges (GRANT ... (column)) on public.tag",
+                               "privileges (GRANT) on type public.floatrange", "privileges (GRANT) on schema tenant",
                                "OWNED BY of sequence orphan", "unlogged sequence public.cache_seq",
                                "storage parameters of public.cache (fillfactor=70)",
                                "the type of the sequence of serial column counter.id (integer; it comes back bigint, as the column)",
@@ -323,6 +328,9 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   }
   EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));
   EXPECT_TRUE(introspected.schema.tables().at({"", "grid"}).row_security);
+  // Privileges on a table are read, not left out.
+  EXPECT_EQ(left_out.find("on public.grid"), std::string::npos) << left_out;
+  EXPECT_EQ(introspected.schema.tables().at({"", "grid"}).privileges, (Privileges{{"public", {{"SELECT", false}}}}));
   EXPECT_TRUE(introspected.schema.policies().contains(PolicyKey{{"", "grid"}, "grid_all"}));
   // A key's operator class is not left out: it comes back with the key.
   EXPECT_EQ(left_out.find("idx_tag_prefix"), std::string::npos) << left_out;

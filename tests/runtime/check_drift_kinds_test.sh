@@ -74,6 +74,13 @@ drift "a policy dropped" "DROP POLICY own_cases ON support_case" "missing     po
 drift "a policy added" "CREATE POLICY by_hand ON support_case USING (true)" "unexpected  policy by_hand on support_case as permissive for all to public using true with check -"
 drift "a policy's expression changed" "ALTER POLICY by_author ON team_note USING (true)" "unexpected  policy by_author on team_note as permissive for all to public using true"
 drift "a policy's roles changed" "ALTER POLICY own_cases ON support_case TO CURRENT_USER" "unexpected  policy own_cases on support_case as permissive for select to "
+# Privileges.
+drift "a grant on a table" "GRANT DELETE ON support_case TO pg_monitor" "unexpected  privileges on table support_case for pg_monitor: +DELETE, +SELECT"
+drift "a grant revoked from a view" "REVOKE SELECT ON large_entries FROM pg_read_all_data" "missing     privileges on table large_entries for pg_read_all_data: "
+drift "a grant option taken away" "REVOKE GRANT OPTION FOR SELECT ON account_sums FROM pg_read_all_data" "unexpected  privileges on table account_sums for pg_read_all_data: "
+drift "a grant on a sequence" "GRANT UPDATE ON SEQUENCE plain TO public" "unexpected  privileges on sequence plain for public: +UPDATE"
+drift "a function's default execute revoked" "REVOKE EXECUTE ON FUNCTION ticket_touched() FROM public" "unexpected  privileges on function ticket_touched() for public: -EXECUTE"
+drift "a procedure's execute given back" "GRANT EXECUTE ON PROCEDURE reset_touches(integer) TO public" "missing     privileges on procedure reset_touches(IN n integer) for public: -EXECUTE"
 # Comments on what is not a table or a column.
 drift "a view's comment removed" "COMMENT ON VIEW large_entries IS NULL" "missing     comment on large_entries 'Entries of 8 and more'"
 drift "a function's comment changed" "COMMENT ON FUNCTION ticket_touched() IS 'by hand'" "unexpected  comment on function ticket_touched() 'by hand'"

@@ -18,7 +18,7 @@ sql migc_exclude "CREATE AGGREGATE total_of(integer) (SFUNC = int4pl, STYPE = in
   CREATE RULE no_deletes AS ON DELETE TO booking_note DO INSTEAD NOTHING;
   CREATE STATISTICS booking_stats ON booking_id, note FROM booking_note;
   COMMENT ON AGGREGATE total_of(integer) IS 'by hand';
-  GRANT SELECT ON support_case TO pg_monitor;
+  GRANT USAGE ON TYPE grade TO pg_monitor;
   CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');
   CREATE TYPE by_hand_range AS RANGE (subtype = integer);
   COMMENT ON TYPE by_hand_range IS 'by hand';
@@ -32,7 +32,7 @@ check "an aggregate is listed as unmodelled" "unmodelled  aggregate total_of(int
 check "a rule" "unmodelled  rule no_deletes on booking_note" "$out"
 check "a statistics object" "unmodelled  statistics booking_stats" "$out"
 check "a comment on an aggregate" "unmodelled  comment on aggregate total_of(integer): 'by hand'" "$out"
-check "a grant" "unmodelled  privileges on table support_case: " "$out"
+check "a grant on a type" "unmodelled  privileges on type grade: " "$out"
 check "a collation" "unmodelled  collation by_hand_collation" "$out"
 check "a range type (its constructor functions are its own, not drift)" "unmodelled  type by_hand_range (range)" "$out"
 check "a comment on a range type" "unmodelled  comment on type by_hand_range: 'by hand'" "$out"
