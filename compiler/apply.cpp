@@ -644,4 +644,19 @@ bool constraint_uses_column(const Constraint& constraint, const std::string& col
 
 void apply_operation(const Operation& operation, Schema& schema) { std::visit(SchemaMutator(schema), operation); }
 
+std::vector<op::SetPrivileges> privilege_changes(const GrantTarget& target, const Privileges& before, const Privileges& after) {
+  std::set<std::string> roles;
+  for (const auto& [role, _] : before) roles.insert(role);
+  for (const auto& [role, _] : after) roles.insert(role);
+  std::vector<op::SetPrivileges> changes;
+  for (const auto& role : roles) {
+    const auto from = before.find(role);
+    const auto to = after.find(role);
+    RolePrivileges old_privileges = from == before.end() ? RolePrivileges{} : from->second;
+    RolePrivileges new_privileges = to == after.end() ? RolePrivileges{} : to->second;
+    if (old_privileges != new_privileges) changes.push_back({target, role, std::move(old_privileges), std::move(new_privileges)});
+  }
+  return changes;
+}
+
 }  // namespace migc

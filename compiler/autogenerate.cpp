@@ -393,16 +393,7 @@ class Differ {
     const auto compare = [&](const GrantTarget& target, const Privileges& now) {
       const Privileges* before = head_.privileges_on(target);
       if (before == nullptr) return;
-      std::set<std::string> roles;
-      for (const auto& [role, _] : *before) roles.insert(role);
-      for (const auto& [role, _] : now) roles.insert(role);
-      for (const auto& role : roles) {
-        const auto from = before->find(role);
-        const auto to = now.find(role);
-        RolePrivileges old_privileges = from == before->end() ? RolePrivileges{} : from->second;
-        RolePrivileges new_privileges = to == now.end() ? RolePrivileges{} : to->second;
-        if (old_privileges != new_privileges) add(op::SetPrivileges{target, role, std::move(old_privileges), std::move(new_privileges)});
-      }
+      for (auto& change : privilege_changes(target, *before, now)) add(std::move(change));
     };
     for (const auto& [name, table] : model_.tables()) compare({Kind::table, name, {}}, table.privileges);
     for (const auto& [name, view] : model_.views()) {

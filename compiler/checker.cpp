@@ -1415,6 +1415,15 @@ class StatementChecker {
         diagnostic.notes.push_back({{}, "name the role"});
         return;
       }
+      if (role.text == "none") {
+        diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(role.span), "role name `none` is reserved: PostgreSQL has no such role");
+        return;
+      }
+      if (role.text == "public" && node.grant_option && !node.revoke) {
+        diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(role.span),
+                            "a grant option goes to roles, not to `public`: PostgreSQL refuses it");
+        return;
+      }
       if (!check_name(role)) return;
       roles.push_back(role.text);
     }
@@ -1473,6 +1482,12 @@ class StatementChecker {
   // What a grant or revoke names, or nullopt after reporting that it does not exist.
   std::optional<GrantTarget> grant_target(ast::GrantTargetKind kind, const ast::GrantObject& object, std::string_view node_verb) {
     using Kind = ast::GrantTargetKind;
+    if (object.arguments && kind != Kind::function && kind != Kind::procedure) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.arguments->span),
+                                             "only a function or procedure is named with a list after its name");
+      diagnostic.notes.push_back({{}, "privileges on columns (`grant select (a, b) on t`) are not in the language yet: write them as raw SQL"});
+      return std::nullopt;
+    }
     switch (kind) {
       case Kind::table: {
         if (schema_.find_table(object.name) != nullptr || schema_.views().contains(object.name)) {

@@ -544,18 +544,17 @@ class Reader {
     }
     for (const auto& [target, privileges] : found) {
       const Privileges* held = result_.schema.privileges_on(target);
-      if (held == nullptr) continue;  // an object left out
-      std::set<std::string> roles;
-      for (const auto& [role, _] : *held) roles.insert(role);
-      for (const auto& [role, _] : privileges) roles.insert(role);
-      for (const auto& role : roles) {
-        const auto from = held->find(role);
-        const auto to = privileges.find(role);
-        RolePrivileges before = from == held->end() ? RolePrivileges{} : from->second;
-        RolePrivileges after = to == privileges.end() ? RolePrivileges{} : to->second;
-        if (before != after) apply_operation(op::SetPrivileges{target, role, std::move(before), std::move(after)}, result_.schema);
-        held = result_.schema.privileges_on(target);
+      if (held == nullptr) {  // a serial or identity column's sequence, or an object left out
+        if (!privileges.empty()) {
+          const char* kind = target.kind == ast::GrantTargetKind::sequence ? "sequence" : target.kind == ast::GrantTargetKind::table ? "table"
+                             : target.kind == ast::GrantTargetKind::procedure ? "procedure" : "function";
+          left_out(fmt::format("privileges (GRANT) on {} {}{}", kind, to_string(target.name),
+                               target.kind == ast::GrantTargetKind::function || target.kind == ast::GrantTargetKind::procedure
+                                   ? "(" + target.arguments + ")" : ""));
+        }
+        continue;
       }
+      for (auto& change : privilege_changes(target, *held, privileges)) apply_operation(std::move(change), result_.schema);
     }
   }
 

@@ -225,6 +225,9 @@ struct PlannedOperation {
 // reports the difference.
 void apply_operation(const Operation& operation, Schema& schema);
 
+// The changes that take each role's privileges on `target` from `before` to `after`.
+std::vector<op::SetPrivileges> privilege_changes(const GrantTarget& target, const Privileges& before, const Privileges& after);
+
 // The way back from `operation`, applied to the schema it was applied to (`before`).
 struct Inverse {
   std::vector<Operation> operations;  // to apply in order

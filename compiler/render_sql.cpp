@@ -354,16 +354,9 @@ std::vector<std::string> privileges_statements(const GrantTarget& target, const 
 }
 
 std::vector<std::string> granting_statements(const GrantTarget& target, const Privileges& privileges, bool upper_case) {
-  const Privileges defaults = default_privileges(target.kind);
-  std::set<std::string> roles;
-  for (const auto& [role, granted] : defaults) roles.insert(role);
-  for (const auto& [role, granted] : privileges) roles.insert(role);
   std::vector<std::string> statements;
-  for (const auto& role : roles) {
-    const auto from = defaults.find(role);
-    const auto to = privileges.find(role);
-    for (auto& statement : privileges_statements(target, role, from == defaults.end() ? RolePrivileges{} : from->second,
-                                                 to == privileges.end() ? RolePrivileges{} : to->second, upper_case)) {
+  for (const auto& change : privilege_changes(target, default_privileges(target.kind), privileges)) {
+    for (auto& statement : privileges_statements(target, change.role, change.before, change.after, upper_case)) {
       statements.push_back(std::move(statement));
     }
   }

@@ -302,7 +302,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "GrantStmt") {
     const std::string objtype = text_field(node, "objtype");
     const char* object_kind = objtype == "OBJECT_TABLE" ? "table" : objtype == "OBJECT_SEQUENCE" ? "sequence"
-                              : objtype == "OBJECT_FUNCTION" ? "function" : objtype == "OBJECT_PROCEDURE" ? "procedure" : nullptr;
+                              : objtype == "OBJECT_FUNCTION" ? "function" : objtype == "OBJECT_PROCEDURE" ? "procedure"
+                              : objtype == "OBJECT_ROUTINE" ? "routine" : nullptr;
     if (object_kind == nullptr) return std::nullopt;  // schemas, types, databases...: not modelled
     const Json& privileges = node.value("privileges", Json::array());
     // Column privileges live apart from the table's own.
@@ -316,9 +317,20 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       return Change{what + " ... on all " + object_kind + "s in schema", "",
                     "name the objects, which the compiler knows at the revision: `" + what + " ... on " + object_kind + " <name>, ...`"};
     }
-    return Change{what, what + " ... on " + object_kind + " ..."};
+    return Change{what, what + " ... on " + (objtype == "OBJECT_ROUTINE" ? std::string("function") : std::string(object_kind)) + " ..."};
   }
   if (kind == "AlterDefaultPrivilegesStmt") {
+    // Only those of the kinds the compiler models, for the role that runs the migrator.
+    const Json& action = node.value("action", Json::object());
+    const std::string objtype = text_field(action, "objtype");
+    bool other_role = false;
+    for (const auto& option : node.value("options", Json::array())) {
+      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "roles") other_role = true;
+    }
+    if (other_role || (objtype != "OBJECT_TABLE" && objtype != "OBJECT_SEQUENCE" && objtype != "OBJECT_FUNCTION" &&
+                       objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE")) {
+      return std::nullopt;
+    }
     return Change{"alter default privileges", "",
                   "the chain's later objects would be made with privileges the compiler does not see: grant on each object"};
   }

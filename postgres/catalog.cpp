@@ -152,6 +152,8 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
                c.relacl AS acl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS defaults,
                c.object_kind, c.object_name, c.owner_kind, c.owner_name
           FROM user_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL
+            -- Not a serial or identity column's sequence: the language gives those none (unmodelled).
+            AND NOT (c.relkind = 'S' AND c.owner_oid IS NOT NULL)
         UNION ALL
         SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
                format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proacl, acldefault('f', p.proowner),
@@ -264,6 +266,38 @@ SELECT format('event trigger %I on %s', e.evtname, e.evtevent), 'event_trigger',
   FROM pg_event_trigger e WHERE (e.tableoid, e.oid) NOT IN (SELECT * FROM members)
 UNION ALL
 SELECT format('publication %I', p.pubname), 'publication', p.pubname FROM pg_publication p
+UNION ALL
+-- Privileges the language does not give, as PostgreSQL prints the access list: on a serial or
+-- identity column's sequence, on columns, on the schema itself (where they are not its
+-- default, or for `public` what initdb gives it); and the default privileges that objects
+-- made later get, which the compiler's schema cannot know of.
+SELECT format('privileges on sequence %I: %s', c.relname, array_to_string(c.relacl, ', ')), 'sequence', c.relname
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'S' AND c.relacl IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT format('privileges on column %I.%I: %s', c.relname, a.attname, array_to_string(a.attacl, ', ')), 'column', c.relname || '.' || a.attname
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  WHERE c.relnamespace IN (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+UNION ALL
+SELECT format('privileges on schema %I: %s', n.nspname, array_to_string(n.nspacl, ', ')), 'schema', n.nspname
+  FROM pg_namespace n
+  WHERE n.oid IN (SELECT oid FROM ns) AND n.nspacl IS NOT NULL
+    AND (SELECT array_agg(e ORDER BY e) FROM (SELECT x.grantee::text || ' ' || x.privilege_type AS e FROM aclexplode(n.nspacl) x) y)
+        IS DISTINCT FROM
+        CASE WHEN n.nspname = 'public'
+             THEN (SELECT array_agg(e ORDER BY e) FROM unnest(ARRAY['0 USAGE', n.nspowner::text || ' CREATE', n.nspowner::text || ' USAGE']) e)
+             ELSE (SELECT array_agg(e ORDER BY e)
+                   FROM (SELECT x.grantee::text || ' ' || x.privilege_type AS e FROM aclexplode(acldefault('n', n.nspowner)) x) y) END
+UNION ALL
+SELECT format('default privileges of role %I%s on %s: %s', pg_get_userbyid(d.defaclrole),
+              CASE WHEN d.defaclnamespace = 0 THEN '' ELSE format(' in schema %I', n.nspname) END,
+              CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                   WHEN 'T' THEN 'types' ELSE 'schemas' END,
+              array_to_string(d.defaclacl, ', ')),
+       'default_privileges', pg_get_userbyid(d.defaclrole)
+  FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+  WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns)
 UNION ALL
 -- Grants on types: who may use them, as PostgreSQL prints the access list (those on tables,
 -- views, sequences and routines are the language's).

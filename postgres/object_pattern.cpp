@@ -11,12 +11,12 @@
 namespace migc {
 namespace {
 
-constexpr std::array<std::string_view, 26> kinds = {
+constexpr std::array<std::string_view, 27> kinds = {
     "table",     "view",      "materialized_view", "foreign_table", "sequence",  "index",
     "type",      "domain",    "constraint",        "column",        "function",  "procedure",
     "trigger",   "policy",    "extension",         "aggregate",     "rule",      "statistics",
     "operator",  "collation", "text_search",       "conversion",    "operator_class", "event_trigger",
-    "publication", "schema"};
+    "publication", "schema",    "default_privileges"};
 
 }  // namespace
 

@@ -297,6 +297,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE TABLE counter (id serial PRIMARY KEY, hits serial);
     ALTER TABLE counter ALTER COLUMN id TYPE bigint;
     ALTER SEQUENCE counter_hits_seq CACHE 20;
+    GRANT USAGE ON SEQUENCE counter_hits_seq TO PUBLIC;
     CREATE UNLOGGED TABLE cache (id integer) WITH (fillfactor = 70);
     CREATE UNLOGGED SEQUENCE cache_seq;
   )sql");
@@ -320,6 +321,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "inheritance of table public.special_grid",
                                "column privileges (GRANT ... (column)) on public.tag",
                                "privileges (GRANT) on type public.floatrange", "privileges (GRANT) on schema tenant",
+                               "privileges (GRANT) on sequence counter_hits_seq",
                                "OWNED BY of sequence orphan", "unlogged sequence public.cache_seq",
                                "storage parameters of public.cache (fillfactor=70)",
                                "the type of the sequence of serial column counter.id (integer; it comes back bigint, as the column)",

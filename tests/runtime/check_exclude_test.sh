@@ -19,6 +19,10 @@ sql migc_exclude "CREATE AGGREGATE total_of(integer) (SFUNC = int4pl, STYPE = in
   CREATE STATISTICS booking_stats ON booking_id, note FROM booking_note;
   COMMENT ON AGGREGATE total_of(integer) IS 'by hand';
   GRANT USAGE ON TYPE grade TO pg_monitor;
+  GRANT SELECT (title) ON support_case TO pg_monitor;
+  GRANT USAGE ON SEQUENCE booking_id_seq TO pg_monitor;
+  GRANT USAGE ON SCHEMA public TO pg_monitor;
+  ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;
   CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');
   CREATE TYPE by_hand_range AS RANGE (subtype = integer);
   COMMENT ON TYPE by_hand_range IS 'by hand';
@@ -33,6 +37,10 @@ check "a rule" "unmodelled  rule no_deletes on booking_note" "$out"
 check "a statistics object" "unmodelled  statistics booking_stats" "$out"
 check "a comment on an aggregate" "unmodelled  comment on aggregate total_of(integer): 'by hand'" "$out"
 check "a grant on a type" "unmodelled  privileges on type grade: " "$out"
+check "a grant on a column" "unmodelled  privileges on column support_case.title: " "$out"
+check "a grant on an identity's sequence" "unmodelled  privileges on sequence booking_id_seq: " "$out"
+check "a grant on the schema" "unmodelled  privileges on schema public: " "$out"
+check "default privileges, which objects made later get" "unmodelled  default privileges of role " "$out"
 check "a collation" "unmodelled  collation by_hand_collation" "$out"
 check "a range type (its constructor functions are its own, not drift)" "unmodelled  type by_hand_range (range)" "$out"
 check "a comment on a range type" "unmodelled  comment on type by_hand_range: 'by hand'" "$out"
