@@ -3210,6 +3210,13 @@ class StatementChecker {
   // relation the compiler models at this revision (not a materialized view's index, a view's
   // comment, or a table made outside the chain).
   bool changes_a_modelled_relation(const SqlStatement& statement) const {
+    // A grant on routines: those the chain makes, not an extension's or PostgreSQL's own.
+    if (!statement.routines.empty()) {
+      return std::any_of(statement.routines.begin(), statement.routines.end(), [&](const std::vector<std::string>& names) {
+        if (names.empty() || names.size() > 2) return false;
+        return !routines_named({names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()}).empty();
+      });
+    }
     if (statement.relations.empty()) return true;
     return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
       if (names.empty() || names.size() > 2) return false;

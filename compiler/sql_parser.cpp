@@ -508,6 +508,20 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
   return {};
 }
 
+// The functions and procedures a GRANT or REVOKE names: each a list of names.
+std::vector<std::vector<std::string>> routines_of(const std::string& kind, const Json& node) {
+  std::vector<std::vector<std::string>> routines;
+  const std::string objtype = text_field(node, "objtype");
+  if (kind != "GrantStmt" || text_field(node, "targtype") != "ACL_TARGET_OBJECT" ||
+      (objtype != "OBJECT_FUNCTION" && objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE")) {
+    return routines;
+  }
+  for (const auto& object : node.value("objects", Json::array())) {
+    routines.push_back(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array())));
+  }
+  return routines;
+}
+
 std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
   auto change = change_of(kind, node);
   if (change) change->relations = relations_of(kind, node);
@@ -1369,6 +1383,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.language_statement = std::move(change->statement);
       out.no_language_statement = std::move(change->no_statement);
       out.relations = std::move(change->relations);
+      out.routines = routines_of(kind, *node);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
@@ -1389,6 +1404,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
           out.language_statement = inner.language_statement;
           out.no_language_statement = inner.no_language_statement;
           out.relations = inner.relations;
+          out.routines = inner.routines;
         }
       }
     }
