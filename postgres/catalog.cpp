@@ -273,7 +273,7 @@ UNION ALL
 -- made later get, which the compiler's schema cannot know of.
 SELECT format('privileges on sequence %I: %s', c.relname, array_to_string(c.relacl, ', ')), 'sequence', c.relname
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'S' AND c.relacl IS NOT NULL
-    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+    AND )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
 UNION ALL
 SELECT format('privileges on column %I.%I: %s', c.relname, a.attname, array_to_string(a.attacl, ', ')), 'column', c.relname || '.' || a.attname

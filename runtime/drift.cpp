@@ -124,6 +124,23 @@ std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<
 
 namespace {
 
+// Default privileges of this role in one schema (`alter default privileges in schema`) gave the
+// live objects there privileges the chain does not write; the predicted objects, made in
+// another schema, get them here, as if made under them. Those of the role everywhere reach
+// both sides by themselves.
+void grant_default_privileges(Connection& connection, const std::string& live_schema, const std::string& predicted_schema) {
+  const Result grants = connection.execute(
+      "SELECT format('GRANT %s ON ALL %s IN SCHEMA %I TO %s%s', x.privilege_type, "
+      "              CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' ELSE 'ROUTINES' END, $2::text, "
+      "              CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END, "
+      "              CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) "
+      "FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) x "
+      "WHERE d.defaclrole = current_user::regrole AND d.defaclobjtype IN ('r', 'S', 'f') AND x.grantee <> d.defaclrole "
+      "  AND d.defaclnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::text)",
+      {live_schema, predicted_schema});
+  for (int row = 0; row < grants.rows(); ++row) connection.execute(std::string(grants.value(row, 0)));
+}
+
 // The schemas other than the connection's that the chain has created once `applied` have run,
 // as SQL quotes them.
 std::set<std::string> chain_schemas(const Plan& plan, const std::vector<bool>& applied) {
@@ -249,6 +266,7 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
   // is never committed, so that the predicted one is built under its own name: what refers to
   // it (a column's type, a foreign key) then prints as it does in the database.
   std::set<std::string> rebuilt;
+  std::vector<std::pair<std::string, std::string>> live_and_predicted{{schema, "migc_check"}};
   for (std::size_t i = 0; i < others.size(); ++i) {
     const OtherSchema& other = others[i];
     if (other.live) {
@@ -263,6 +281,7 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
         connection.execute("SET LOCAL lock_timeout = '5s'");
         connection.execute(fmt::format("ALTER SCHEMA {} RENAME TO {}", other.quoted, quote_identifier(aside)));
         connection.execute("RELEASE SAVEPOINT migc_set_aside");
+        live_and_predicted.emplace_back(aside, other.name);
       } catch (const DatabaseError& error) {
         connection.execute("ROLLBACK TO SAVEPOINT migc_set_aside");
         drift.uncompared_schemas.push_back(fmt::format("{} ({})", other.name, error.what()));
@@ -272,6 +291,7 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
     rebuilt.insert(other.quoted);
   }
   connection.execute_script(predicted_schema_sql(plan, applied, rebuilt));
+  for (const auto& [live_name, predicted_name] : live_and_predicted) grant_default_privileges(connection, live_name, predicted_name);
   std::vector<CatalogLine> predicted_lines = catalog_lines(connection, std::string("migc_check"));
   for (auto& other : others) {
     if (!rebuilt.contains(other.quoted)) continue;
