@@ -35,6 +35,18 @@ class SchemaMutator {
     }
   }
 
+  template <typename Change>
+  void change_sequence_owners(Change change) {
+    std::vector<Sequence> changed;
+    for (const auto& [_, sequence] : schema_.sequences()) {
+      if (!sequence.owner) continue;
+      Sequence copy = sequence;
+      change(*copy.owner);
+      if (copy.owner != sequence.owner) changed.push_back(std::move(copy));
+    }
+    for (auto& sequence : changed) schema_.put_sequence(std::move(sequence));
+  }
+
   void operator()(const op::RenameTable& o) {
     const Table* found = schema_.find_table(o.from);
     if (found == nullptr) return;
@@ -72,6 +84,9 @@ class SchemaMutator {
       trigger.key.table = to;
       schema_.put_trigger(std::move(trigger));
     }
+    change_sequence_owners([&](SequenceOwner& owner) {
+      if (owner.table == o.from) owner.table = to;
+    });
     follow_rename(o.from, to);
   }
 
@@ -167,6 +182,9 @@ class SchemaMutator {
         }
       });
     }
+    change_sequence_owners([&](SequenceOwner& owner) {
+      if (owner.table == o.table && owner.column == o.from) owner.column = o.to;
+    });
     for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.table))) {
       Index index = schema_.indexes().at(name);
       for (auto& key : index.keys) {
@@ -463,6 +481,13 @@ class SchemaMutator {
     schema_.put_sequence(std::move(sequence));
   }
   void operator()(const op::DropSequence& o) { schema_.erase_sequence(o.name); }
+  void operator()(const op::SetSequenceOwner& o) {
+    const auto found = schema_.sequences().find(o.name);
+    if (found == schema_.sequences().end()) return;
+    Sequence sequence = found->second;
+    sequence.owner = o.to;
+    schema_.put_sequence(std::move(sequence));
+  }
   void operator()(const op::CreateSchema& o) { schema_.put_schema(o.name, o.origin); }
   void operator()(const op::DropSchema& o) { schema_.erase_schema(o.name); }
   void operator()(const op::CreateExtension& o) { schema_.put_extension(o.extension); }

@@ -91,14 +91,23 @@ class Differ {
         attributes(old->second, type);
       }
     }
+    // A sequence is owned (`owned by`) once the tables are made; one owned elsewhere is let go first,
+    // so that dropping its old owner does not take it.
+    std::vector<Operation> owners;
     for (const auto& [name, sequence] : model_.sequences()) {
       const auto old = head_.sequences().find(name);
+      const std::optional<SequenceOwner> old_owner = old == head_.sequences().end() ? std::nullopt : old->second.owner;
       if (old == head_.sequences().end()) {
-        add(op::CreateSequence{sequence});
+        Sequence created = sequence;
+        created.owner.reset();
+        add(op::CreateSequence{std::move(created)});
       } else if (!(static_cast<const SequenceOptions&>(old->second) == sequence)) {
         add(op::AlterSequence{name, old->second, sequence, false, std::nullopt});
         warn_if_narrower(fmt::format("{}", name), old->second, sequence);
       }
+      if (old_owner == sequence.owner) continue;
+      if (old_owner) add(op::SetSequenceOwner{name, old_owner, std::nullopt});
+      if (sequence.owner) owners.push_back(op::SetSequenceOwner{name, std::nullopt, sequence.owner});
     }
     // New tables first without foreign keys, so that they may point at each other in any order.
     std::vector<Operation> foreign_keys;
@@ -123,14 +132,21 @@ class Differ {
       if (const auto old = head_.tables().find(name); old != head_.tables().end()) alter_table(old->second, table, foreign_keys);
     }
     for (const auto& foreign_key : foreign_keys) add(foreign_key);
+    for (const auto& owner : owners) add(owner);
     indexes();
     routines(1, remade_routines);
     for (const auto& [name, _] : head_.tables()) {
       // cascade: the foreign keys of other tables into it go too, and come back on the way down.
       if (!model_.tables().contains(name)) add(op::DropTable{name, true});
     }
-    for (const auto& [name, _] : head_.sequences()) {
-      if (!model_.sequences().contains(name)) add(op::DropSequence{name});
+    for (const auto& [name, sequence] : head_.sequences()) {
+      if (model_.sequences().contains(name)) continue;
+      // One owned by a table or column that goes has gone with it.
+      if (sequence.owner) {
+        const auto owner = model_.tables().find(sequence.owner->table);
+        if (owner == model_.tables().end() || owner->second.find_column(sequence.owner->column) == nullptr) continue;
+      }
+      add(op::DropSequence{name});
     }
     for (const auto& [name, _] : head_.composites()) {
       if (!model_.composites().contains(name)) add(op::DropType{name});

@@ -193,7 +193,51 @@ class StatementChecker {
       }
     }
     if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
-    emit(op::DropTable{table->name, node.cascade});
+    const QualifiedName dropped = table->name;
+    with_owned_sequences(dropped, {}, node.name.span, [&] { emit(op::DropTable{dropped, node.cascade}); });
+  }
+
+  // PostgreSQL drops a sequence with the column (or, `column` empty, the table) that owns it.
+  // Written out as ending the ownership, the drop, then dropping the sequence: the way down then
+  // makes the sequence before the table whose defaults may call it, and owns it again after.
+  template <typename Drop>
+  void with_owned_sequences(const QualifiedName& table, const std::string& column, Span span, Drop drop) {
+    std::vector<Sequence> owned;
+    for (const auto& [_, sequence] : schema_.sequences()) {
+      if (sequence.owner && sequence.owner->table == table && (column.empty() || sequence.owner->column == column)) owned.push_back(sequence);
+    }
+    for (const auto& sequence : owned) emit(op::SetSequenceOwner{sequence.name, sequence.owner, std::nullopt});
+    drop();
+    for (const auto& sequence : owned) {
+      if (const auto users = sequence_users(sequence.name); !users.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", sequence.name, users[0].owner);
+        diagnostic.notes.push_back({{}, fmt::format("it is owned by column `{}.{}`, and goes with it; {} calls nextval() of it",
+                                                    sequence.owner->table, sequence.owner->column, users[0].owner)});
+        continue;
+      }
+      emit(op::DropSequence{sequence.name});
+    }
+  }
+
+  auto sequence_users(const QualifiedName& sequence) {
+    return expressions_using([&](const ExpressionFacts& facts) {
+      return std::any_of(facts.sequences.begin(), facts.sequences.end(),
+                         [&](const SqlNameReference& used) { return qualified(used.names) == sequence; });
+    });
+  }
+
+  // `owned by`: a column of a table in the sequence's schema, as PostgreSQL requires; none for
+  // `owned by none`, nothing when reported.
+  std::optional<std::optional<SequenceOwner>> resolve_owner(const QualifiedName& sequence, const ast::SequenceOwnedBy& owned_by) {
+    if (!owned_by.table) return std::optional<SequenceOwner>();
+    const Table* table = find_table(*owned_by.table);
+    if (table == nullptr || !find_column(*table, owned_by.column)) return std::nullopt;
+    if (table->name.schema != sequence.schema) {
+      diagnostics_.report(DiagnosticKind::InvalidSequenceOptions, at(owned_by.span), sequence,
+                          fmt::format("it is not in the schema of table `{}`, which would own it", table->name));
+      return std::nullopt;
+    }
+    return std::optional<SequenceOwner>(SequenceOwner{table->name, owned_by.column.text});
   }
 
   void operator()(const ast::CreateIndex& node) {
@@ -686,7 +730,8 @@ class StatementChecker {
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
-    emit(op::DropColumn{table->name, node.column.text});
+    const QualifiedName name = table->name;
+    with_owned_sequences(name, node.column.text, node.column.span, [&] { emit(op::DropColumn{name, node.column.text}); });
   }
 
   void operator()(const ast::RenameTable& node) {
@@ -1239,6 +1284,11 @@ class StatementChecker {
     static_cast<SequenceOptions&>(sequence) = std::move(*options);
     sequence.name = node.name;
     sequence.origin = {revision_.id, at(node.name.span)};
+    if (node.options.owned_by) {
+      auto owner = resolve_owner(sequence.name, *node.options.owned_by);
+      if (!owner) return;
+      sequence.owner = std::move(*owner);
+    }
     emit(op::CreateSequence{std::move(sequence)});
   }
 
@@ -1251,7 +1301,14 @@ class StatementChecker {
     const SequenceOptions& before = sequence->second;
     auto options = resolve_sequence_options(sequence->first, before, false, false, node.options, node.name.span);
     if (!options) return;
-    emit(op::AlterSequence{sequence->first, before, std::move(*options), node.options.restart, node.options.restart_with});
+    std::optional<std::optional<SequenceOwner>> owner;
+    if (node.options.owned_by && !(owner = resolve_owner(sequence->first, *node.options.owned_by))) return;
+    const QualifiedName name = sequence->first;
+    const std::optional<SequenceOwner> owner_before = sequence->second.owner;
+    if (*options != before || node.options.restart) {
+      emit(op::AlterSequence{name, before, std::move(*options), node.options.restart, node.options.restart_with});
+    }
+    if (owner && *owner != owner_before) emit(op::SetSequenceOwner{name, owner_before, std::move(*owner)});
   }
 
   void operator()(const ast::DropSequence& node) {
@@ -1265,11 +1322,7 @@ class StatementChecker {
       return;
     }
     const QualifiedName dropped = sequence->first;
-    const auto users = expressions_using([&](const ExpressionFacts& facts) {
-      return std::any_of(facts.sequences.begin(), facts.sequences.end(),
-                         [&](const SqlNameReference& used) { return qualified(used.names) == dropped; });
-    });
-    if (!users.empty()) {
+    if (const auto users = sequence_users(dropped); !users.empty()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "sequence", dropped, users[0].owner);
       diagnostic.notes.push_back({{}, "it calls nextval() of it: change or drop that first"});
       return;

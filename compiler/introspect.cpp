@@ -90,8 +90,13 @@ ORDER BY c.nspname, c.relname, a.attnum
 // columns that own them are read.
 constexpr std::string_view sequences_sql = R"sql(
 SELECT c.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache,
-       s.seqcycle, EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a')
+       s.seqcycle, COALESCE(o.relname, ''), COALESCE(a.attname, '')
 FROM pg_sequence s JOIN user_class c ON c.oid = s.seqrelid
+  -- OWNED BY: a column of a table in the sequence's schema.
+  LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a'
+                       AND d.refclassid = 'pg_class'::regclass
+  LEFT JOIN pg_class o ON o.oid = d.refobjid
+  LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
 ORDER BY 1, 2
 )sql";
 
@@ -419,7 +424,6 @@ class Reader {
 
   Introspected run() {
     without_jit(connection_);
-    std::set<QualifiedName> owned_sequences;  // OWNED BY a column
     if (!only_schema_) {
       for (const auto& row : rows(schemas_sql)) apply_operation(op::CreateSchema{row[0], Origin{}}, result_.schema);
     }
@@ -442,7 +446,7 @@ class Reader {
       sequence.max = std::stoll(row[6]);
       sequence.cache = std::stoll(row[7]);
       sequence.cycle = row[8] == "t";
-      if (row[9] == "t") owned_sequences.insert(sequence.name);
+      if (!row[9].empty()) sequence.owner = SequenceOwner{name_in(row[0], row[9]), row[10]};
       sequences_.emplace(sequence.name, sequence);
     }
     read_tables();
@@ -453,7 +457,6 @@ class Reader {
       }
     }
     for (const auto& [name, sequence] : sequences_) {
-      if (owned_sequences.contains(name)) left_out(fmt::format("OWNED BY of sequence {} (not a column's default)", name));
       apply_operation(op::CreateSequence{sequence}, result_.schema);
     }
     read_indexes();
@@ -721,21 +724,11 @@ class Reader {
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
       column.owned_sequence = sequence;
-    } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)") {
+    } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)" && column.not_null &&
+               column.owned_sequence_options == default_sequence_options(column.type.name.name)) {
+      // What `serial` makes. Otherwise (nullable, or a sequence of its own type or options) the
+      // sequence comes back as itself, `owned by` the column, and the column's default calls it.
       column.owned_sequence = sequence;
-      if (!column.not_null) left_out(fmt::format("the nullability of serial column {}.{} (it comes back not null)", table.name, column.name));
-      if (column.owned_sequence_options.type != column.type.name.name) {
-        left_out(fmt::format("the type of the sequence of serial column {}.{} ({}; it comes back {}, as the column)", table.name,
-                             column.name, column.owned_sequence_options.type, column.type.sql()));
-      }
-      // The language gives a serial's sequence PostgreSQL's defaults, and no way to change them.
-      const SequenceOptions defaults = default_sequence_options(column.owned_sequence_options.type);
-      if (column.owned_sequence_options != defaults) {
-        left_out(fmt::format("the options of the sequence of serial column {}.{} (it comes back with PostgreSQL's defaults)",
-                             table.name, column.name));
-        column.owned_sequence_options = defaults;
-      }
-      column.not_null = true;
     } else if (row[12] == "s") {
       // The catalog keeps the generation expression where a default would be.
       column.generated_sql = "(" + default_sql + ")";

@@ -414,6 +414,7 @@ class Inverter {
     return {{op::AlterSequence{o.name, o.to, before, false, std::nullopt}}};
   }
 
+  Inverse operator()(const op::SetSequenceOwner& o) const { return {{op::SetSequenceOwner{o.name, o.to, o.from}}}; }
   Inverse operator()(const op::DropSequence& o) const {
     const auto sequence = before_.sequences().find(o.name);
     if (sequence == before_.sequences().end()) return {};

@@ -136,6 +136,12 @@ struct AlterSequence {
   std::optional<std::int64_t> restart_with;  // none: its start
 };
 struct DropSequence { QualifiedName name; };
+// `alter sequence ... owned by`: from one owner (or none) to another.
+struct SetSequenceOwner {
+  QualifiedName name;
+  std::optional<SequenceOwner> from;
+  std::optional<SequenceOwner> to;
+};
 struct CreateSchema { std::string name; Origin origin; };
 struct DropSchema { std::string name; };
 struct CreateExtension { Extension extension; };
@@ -205,7 +211,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::AlterColumnType, op::SetNotNull, op::SetDefault, op::AlterIdentity, op::AddIdentity, op::DropIdentity, op::Comment,
                                op::AddConstraint, op::DropConstraint, op::ValidateConstraint, op::RenameConstraint, op::CreateIndex, op::DropIndex,
                                op::RenameIndex, op::CreateEnum, op::DropType, op::AddEnumValue, op::RenameEnumValue, op::RebuildEnum, op::CreateSequence,
-                               op::AlterSequence,
+                               op::AlterSequence, op::SetSequenceOwner,
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,

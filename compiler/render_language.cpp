@@ -266,7 +266,10 @@ class LanguageRenderer {
   }
 
   void operator()(const op::CreateSequence& o) {
-    add("create sequence " + quote_qualified(o.sequence.name) + " " + clauses_dsl(new_sequence_clauses(o.sequence, false)) + ";");
+    const std::string owner = o.sequence.owner ? fmt::format(" owned by {}.{}", quote_qualified(o.sequence.owner->table),
+                                                             quote_identifier(o.sequence.owner->column))
+                                               : "";
+    add("create sequence " + quote_qualified(o.sequence.name) + " " + clauses_dsl(new_sequence_clauses(o.sequence, false)) + owner + ";");
     comment(ast::CommentKind::sequence, o.sequence.name, {}, o.sequence.comment);
     privileges({ast::GrantTargetKind::sequence, o.sequence.name, {}}, o.sequence.privileges);
   }
@@ -274,6 +277,7 @@ class LanguageRenderer {
     add("alter sequence " + quote_qualified(o.name) + " " + clauses_dsl(alter_sequence_clauses(o)) + ";");
   }
   void operator()(const op::DropSequence& o) { add("drop sequence " + quote_qualified(o.name) + ";"); }
+  void operator()(const op::SetSequenceOwner& o) { add(sequence_owner_statement(o.name, o.to, false) + ";"); }
   void operator()(const op::CreateSchema& o) { add("create schema " + quote_identifier(o.name) + ";"); }
   void operator()(const op::DropSchema& o) { add("drop schema " + quote_identifier(o.name) + ";"); }
   void operator()(const op::CreateExtension& o) { add("create extension " + quote_identifier(o.extension.name) + ";"); }

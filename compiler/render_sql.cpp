@@ -256,6 +256,12 @@ std::string create_sequence_sql(const Sequence& sequence) {
                          GrantTarget{ast::GrantTargetKind::sequence, sequence.name, {}}, sequence.privileges);
 }
 
+std::string sequence_owner_statement(const QualifiedName& sequence, const std::optional<SequenceOwner>& owner, bool upper_case) {
+  const std::string target = owner ? quote_qualified(owner->table) + "." + quote_identifier(owner->column) : (upper_case ? "NONE" : "none");
+  return fmt::format("{} {} {} {}", upper_case ? "ALTER SEQUENCE" : "alter sequence", quote_qualified(sequence),
+                     upper_case ? "OWNED BY" : "owned by", target);
+}
+
 std::string create_view_sql(const View& view, bool replace) {
   std::string columns;
   for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
@@ -422,7 +428,8 @@ int creation_rank(ObjectKind kind, std::uint32_t depth) {
     case ObjectKind::sequence: return 4;
     case ObjectKind::table: return 5;
     case ObjectKind::index: return 6;
-    case ObjectKind::foreign_key: return 7;
+    case ObjectKind::foreign_key:
+    case ObjectKind::sequence_owner: return 7;
     case ObjectKind::view: return 8;
   }
   return 7;
@@ -439,6 +446,7 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::table: return "table";
     case ObjectKind::index: return "index";
     case ObjectKind::foreign_key: return "foreign key";
+    case ObjectKind::sequence_owner: return "sequence owner";
     case ObjectKind::view: return "view";
     case ObjectKind::routine: return "function";
     case ObjectKind::trigger: return "trigger";
@@ -473,6 +481,11 @@ void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
 std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
 // IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
 std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
+
+void add_sequence_objects(const Sequence& sequence, SchemaObjects& objects) {
+  objects[key_of(ObjectKind::sequence, sequence.name)] = create_sequence_sql(sequence);
+  if (sequence.owner) objects[key_of(ObjectKind::sequence_owner, sequence.name)] = sequence_owner_statement(sequence.name, sequence.owner, true);
+}
 
 void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
   std::string sql = create_table_sql(table, false);
@@ -522,7 +535,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [name, type] : schema.enums()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
   for (const auto& [name, domain] : schema.domains()) objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain);
   for (const auto& [name, type] : schema.composites()) objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type);
-  for (const auto& [name, sequence] : schema.sequences()) objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence);
+  for (const auto& [_, sequence] : schema.sequences()) add_sequence_objects(sequence, objects);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
   add_views(schema, objects);
   add_routines_and_triggers(schema, objects);
@@ -548,10 +561,13 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
     }
     for (const auto& [table, _] : schema.columns_of_type(name)) tables.insert(table);
   }
-  for (const auto& name : touched.sequences) {
-    if (const auto sequence = schema.sequences().find(name); sequence != schema.sequences().end()) {
-      objects[key_of(ObjectKind::sequence, name)] = create_sequence_sql(sequence->second);
-    }
+  // A sequence goes with the table that owns it.
+  std::set<QualifiedName> sequences = touched.sequences;
+  for (const auto& [name, sequence] : schema.sequences()) {
+    if (sequence.owner && touched.tables.contains(sequence.owner->table)) sequences.insert(name);
+  }
+  for (const auto& name : sequences) {
+    if (const auto sequence = schema.sequences().find(name); sequence != schema.sequences().end()) add_sequence_objects(sequence->second, objects);
   }
   for (const auto& name : touched.indexes) {
     if (const auto index = schema.indexes().find(name); index != schema.indexes().end()) {
@@ -738,7 +754,11 @@ class SqlRenderer {
                      quote_identifier(o.to)));
   }
 
-  void operator()(const op::CreateSequence& o) { emit(create_sequence_sql(o.sequence)); }
+  void operator()(const op::CreateSequence& o) {
+    emit(create_sequence_sql(o.sequence));
+    if (o.sequence.owner) emit(sequence_owner_statement(o.sequence.name, o.sequence.owner, true));
+  }
+  void operator()(const op::SetSequenceOwner& o) { emit(sequence_owner_statement(o.name, o.to, true)); }
   void operator()(const op::AlterSequence& o) {
     emit("ALTER SEQUENCE " + quote_qualified(o.name) + " " + clauses_sql(alter_sequence_clauses(o)));
   }

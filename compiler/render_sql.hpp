@@ -79,6 +79,8 @@ std::string create_domain_sql(const Domain& domain);
 std::string domain_constraint_sql(const DomainConstraint& constraint);
 std::string create_composite_sql(const CompositeType& type);
 std::string create_sequence_sql(const Sequence& sequence);
+// `alter sequence <name> owned by <table>.<column>` (or `none`), keywords upper case for SQL.
+std::string sequence_owner_statement(const QualifiedName& sequence, const std::optional<SequenceOwner>& owner, bool upper_case);
 // CREATE [OR REPLACE] [MATERIALIZED] VIEW ... AS <query> [WITH NO DATA].
 std::string create_view_sql(const View& view, bool replace = false);
 
@@ -124,8 +126,9 @@ std::string with_comment(std::string sql, ast::CommentKind kind, const Qualified
 // Functions come before the tables whose defaults and checks may call them, unless their
 // signature names a table's row type (depth 1: after the tables) or a view's (depth 2: after
 // the views). Triggers and policies come last.
-enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, view, trigger,
-                        policy };
+// A sequence's owner (`owned by`) comes after the tables, as foreign keys do.
+enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, sequence_owner,
+                        view, trigger, policy };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.

@@ -188,8 +188,16 @@ struct CompositeType {
   Origin origin;
 };
 
+// The column a sequence belongs to (`owned by`): it goes when the column or its table does.
+struct SequenceOwner {
+  QualifiedName table;
+  std::string column;
+  friend auto operator<=>(const SequenceOwner&, const SequenceOwner&) = default;
+};
+
 struct Sequence : SequenceOptions {
   QualifiedName name;
+  std::optional<SequenceOwner> owner;
   std::optional<std::string> comment;
   Privileges privileges;
   Origin origin;

@@ -52,6 +52,13 @@ struct References : Located {
   ReferentialAction on_update = ReferentialAction::no_action;
 };
 
+// `owned by t.c`: the sequence goes when the column or its table does; `owned by none` (no
+// table) ends that.
+struct SequenceOwnedBy : Located {
+  std::optional<ObjectName> table;
+  Name column;
+};
+
 // PostgreSQL's sequence options, as written: what is not written keeps its default (create) or
 // its value (alter). `no minvalue`/`no maxvalue` ask for the default bound again.
 struct SequenceOptions : Located {
@@ -67,6 +74,8 @@ struct SequenceOptions : Located {
   // alter only: `restart [with n]` moves the sequence's position (to its start, or n).
   bool restart = false;
   std::optional<std::int64_t> restart_with;
+  // `create sequence` and `alter sequence` only.
+  std::optional<SequenceOwnedBy> owned_by;
 };
 
 enum class Identity { none, always, by_default };

@@ -405,7 +405,7 @@ const x3::rule<identity_sequence_options_id, ast::SequenceOptions> identity_sequ
 const x3::rule<alter_identity_id, ast::AlterIdentity> alter_identity = "`set generated`, `set <sequence option>` or `restart`";
 const x3::rule<add_identity_id, ast::AddIdentity> add_identity = "`add generated`";
 const x3::rule<alter_sequence_options_id, ast::SequenceOptions> alter_sequence_options =
-    "`restart`, `as`, `increment`, `minvalue`, `maxvalue`, `start`, `cache`, `cycle` or `no`";
+    "`restart`, `owned by`, `as`, `increment`, `minvalue`, `maxvalue`, `start`, `cache`, `cycle` or `no`";
 const x3::rule<comment_id, ast::Comment> comment = "`comment on`";
 struct grant_id;
 struct revoke_id;
@@ -572,9 +572,34 @@ const auto sequence_option =
 // Only where a sequence exists already.
 const auto restart_option = kw("restart")[set_option(&ast::SequenceOptions::restart, true)] >>
                             -(-kw("with") >> x3::int64[assign_option(&ast::SequenceOptions::restart_with)]);
-const auto sequence_options_def = located[*sequence_option];
+// `owned by [schema.]table.column` or `owned by none`: `create sequence` and `alter sequence` only.
+const auto owned_by_option =
+    kw("owned") > kw("by") >
+    ((kw("none") >> !lit('.'))[([](auto& context) {
+       auto& options = sequence_options_of(x3::_val(context));
+       options.owned_by = ast::SequenceOwnedBy{};
+       options.owned_by->span = options.span;
+     })] |
+     (name % '.')[([](auto& context) {
+       auto& parts = x3::_attr(context);
+       if (parts.size() < 2 || parts.size() > 3) {
+         x3::_pass(context) = false;
+         return;
+       }
+       ast::SequenceOwnedBy owned_by;
+       owned_by.column = parts.back();
+       const ast::Name& table = parts[parts.size() - 2];
+       owned_by.span = {parts.front().span.begin, parts.back().span.end};
+       ast::ObjectName object;
+       object.span = table.span;
+       object.name = table.text;
+       if (parts.size() == 3 && parts[0].text != "public") object.schema = parts[0].text;
+       owned_by.table = std::move(object);
+       sequence_options_of(x3::_val(context)).owned_by = std::move(owned_by);
+     })]);
+const auto sequence_options_def = located[*(owned_by_option | sequence_option)];
 const auto identity_sequence_options_def = located[lit('(') > +sequence_option > lit(')')];
-const auto alter_sequence_options_def = located[+(restart_option | sequence_option)];
+const auto alter_sequence_options_def = located[+(restart_option | owned_by_option | sequence_option)];
 
 // `not deferrable` without an expectation after `not`: a column's `not null` may follow.
 const auto deferral_def = located[

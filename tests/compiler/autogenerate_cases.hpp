@@ -87,6 +87,17 @@ inline std::vector<Case> model_changes() {
            "grant update, select on grid to pg_monitor;\ngrant select on square to pg_read_all_data;\n"
            "create function grid_size(n integer) returns integer language sql as 'select n';\n"
            "revoke execute on function grid_size from public;\n"},
+      // Sequences owned by a column (`owned by`): a new one owned once its table is made, a kept
+      // one moved or let go, one that goes with its column.
+      Case{"owned_sequence_of_a_new_table", {},
+           "create sequence ticket_number;\ncreate table ticket (id integer primary key, number integer default nextval('ticket_number'));\n"
+           "alter sequence ticket_number owned by ticket.number;\n",
+           ""},
+      Case{"owned_sequence_moved", {}, "create sequence counter owned by square.grid_id;\n", "",
+           "create sequence counter owned by grid.size;\n"},
+      Case{"owned_sequence_let_go", {}, "create sequence counter;\n", "", "create sequence counter owned by grid.size;\n"},
+      Case{"owned_sequence_goes_with_its_column", {{",\n  size integer default 0", ""}}, "", "",
+           "create sequence counter owned by grid.size;\n"},
       Case{"add_views", {}, "create view named_grid (grid, label) as select id, name from grid;\ncreate view a_big_grid as select grid from named_grid where grid > 10;\n", ""},
       Case{"drop_view", {}, "", "", "create view named_grid as select id, name from grid;\n"},
       Case{"change_view", {}, "create view named_grid as select id, name from grid where size > 0;\n", "",

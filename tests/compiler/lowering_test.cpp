@@ -860,5 +860,27 @@ TEST(Lowering, DroppedObjectsComeBackWithTheirPrivileges) {
                            "GRANT REFERENCES, SELECT ON TABLE t TO app WITH GRANT OPTION"}));
 }
 
+// A sequence owned by a column goes with its table: the ownership ends first, so that the way
+// down makes the sequence before the table whose default calls it, and owns it again after.
+TEST(Lowering, OwnedSequenceGoesWithItsTableAndComesBackOwned) {
+  const auto sql = lower("create sequence n;\ncreate table t (id integer primary key, n integer default nextval('n'));\n"
+                         "alter sequence n owned by t.n;",
+                         "drop table t;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER SEQUENCE n OWNED BY NONE", "DROP TABLE t", "DROP SEQUENCE n"}));
+  ASSERT_EQ(sql.down.size(), 3u);
+  EXPECT_TRUE(sql.down[0].starts_with("CREATE SEQUENCE n AS bigint")) << sql.down[0];
+  EXPECT_TRUE(sql.down[1].starts_with("CREATE TABLE t (")) << sql.down[1];
+  EXPECT_EQ(sql.down[2], "ALTER SEQUENCE n OWNED BY t.n");
+}
+
+TEST(Lowering, SequenceOwner) {
+  const auto sql = lower("create table t (id integer primary key, n integer);",
+                         "create sequence s owned by t.n;\nalter sequence s increment by 2 owned by t.id;\nalter sequence s owned by none;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE SEQUENCE s AS bigint INCREMENT BY 1 START WITH 1", "ALTER SEQUENCE s OWNED BY t.n",
+                         "ALTER SEQUENCE s INCREMENT BY 2", "ALTER SEQUENCE s OWNED BY t.id", "ALTER SEQUENCE s OWNED BY NONE"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER SEQUENCE s OWNED BY t.id", "ALTER SEQUENCE s OWNED BY t.n", "ALTER SEQUENCE s INCREMENT BY 1",
+                           "DROP SEQUENCE s"}));
+}
+
 }  // namespace
 }  // namespace migc

@@ -54,6 +54,8 @@ drift "a domain's constraint dropped" "ALTER DOMAIN positive_amount DROP CONSTRA
 drift "a domain's default set" "ALTER DOMAIN nickname SET DEFAULT 'x'" "unexpected  domain nickname character varying(30) default 'x'::character varying"
 drift "a composite type's attribute added" "ALTER TYPE address ADD ATTRIBUTE extra integer" "unexpected  column address.extra integer"
 drift "a sequence's options changed" "ALTER SEQUENCE plain INCREMENT BY 3" "unexpected  sequence plain integer start 1 increment 3"
+drift "a sequence let go of its column" "ALTER SEQUENCE consignment_line OWNED BY NONE" "unexpected  sequence consignment_line bigint start 1 increment 1 min 1 max 9223372036854775807 cache 1 owned by nothing"
+drift "a sequence given to a column" "ALTER SEQUENCE parcel_counter OWNED BY consignment.parcel_no" "unexpected  sequence parcel_counter bigint start 1 increment 2 min 1 max 9223372036854775807 cache 1 owned by consignment.parcel_no"
 drift "an index dropped" "DROP INDEX graded_a" "missing     index CREATE INDEX graded_a ON graded USING btree (id) WHERE (g = 'a'::grade)"
 # Views.
 drift "a view's query changed" "CREATE OR REPLACE VIEW large_entries AS SELECT id, account, amount FROM entry_journal WHERE amount >= 8 ORDER BY id" "unexpected  view large_entries as"
