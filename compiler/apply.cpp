@@ -257,7 +257,13 @@ class SchemaMutator {
       case Kind::function:
       case Kind::procedure:
         return change_entry(schema_.routines(), RoutineKey{o.target.name, o.target.arguments}, &Schema::put_routine, set);
-      case Kind::schema: return;
+      case Kind::schema: {
+        const auto found = schema_.schemas().find(o.target.name.name);
+        if (found == schema_.schemas().end()) return;
+        ChainSchema changed = found->second;
+        set(changed);
+        return schema_.put_schema(o.target.name.name, std::move(changed));
+      }
     }
   }
 
@@ -488,7 +494,7 @@ class SchemaMutator {
     sequence.owner = o.to;
     schema_.put_sequence(std::move(sequence));
   }
-  void operator()(const op::CreateSchema& o) { schema_.put_schema(o.name, o.origin); }
+  void operator()(const op::CreateSchema& o) { schema_.put_schema(o.name, {o.privileges, o.origin}); }
   void operator()(const op::DropSchema& o) { schema_.erase_schema(o.name); }
   void operator()(const op::CreateExtension& o) { schema_.put_extension(o.extension); }
   void operator()(const op::DropExtension& o) { schema_.erase_extension(o.name); }

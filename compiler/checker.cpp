@@ -1173,7 +1173,7 @@ class StatementChecker {
     if (name == "public" || schema_.schemas().contains(name)) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicateSchema, at(node.name.span), name, revision_.id);
       if (const auto existing = schema_.schemas().find(name); existing != schema_.schemas().end()) {
-        diagnostic.notes.push_back({existing->second.where, fmt::format("created here, by revision {}", existing->second.revision)});
+        diagnostic.notes.push_back({existing->second.origin.where, fmt::format("created here, by revision {}", existing->second.origin.revision)});
       }
       return;
     }
@@ -1450,14 +1450,6 @@ class StatementChecker {
   // grant adds (keeping a grant option given before), a revoke takes away, `grant option for`
   // only the option. What changes nothing emits nothing.
   void operator()(const ast::Grant& node) {
-    using Kind = ast::GrantTargetKind;
-    if (node.kind == Kind::schema) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.objects.front().span),
-                                             "privileges on a schema are not in the language yet");
-      diagnostic.notes.push_back({{}, "write them as raw SQL (`execute $$ grant usage on schema ... $$ down $$ revoke ... $$`); "
-                                      "`check` lists them as unmodelled"});
-      return;
-    }
     const auto privileges = granted_privileges(node);
     if (!privileges) return;
     std::vector<std::string> roles;
@@ -1510,9 +1502,13 @@ class StatementChecker {
     static const std::vector<std::string> table = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"};
     static const std::vector<std::string> sequence = {"USAGE", "SELECT", "UPDATE"};
     static const std::vector<std::string> routine = {"EXECUTE"};
-    const std::vector<std::string>& valid = node.kind == Kind::table ? table : node.kind == Kind::sequence ? sequence : routine;
+    static const std::vector<std::string> schema = {"USAGE", "CREATE"};
+    const std::vector<std::string>& valid = node.kind == Kind::table      ? table
+                                            : node.kind == Kind::sequence ? sequence
+                                            : node.kind == Kind::schema   ? schema
+                                                                          : routine;
     const char* kind = node.kind == Kind::table ? "table or view" : node.kind == Kind::sequence ? "sequence"
-                       : node.kind == Kind::procedure ? "procedure" : "function";
+                       : node.kind == Kind::schema ? "schema" : node.kind == Kind::procedure ? "procedure" : "function";
     std::vector<std::string> privileges;
     for (const auto& written : node.privileges) {
       if (written.text == "all") return valid;
@@ -1577,7 +1573,19 @@ class StatementChecker {
         if (routine == nullptr) return std::nullopt;
         return GrantTarget{kind, routine->key.name, routine->key.arguments};
       }
-      case Kind::schema: return std::nullopt;
+      case Kind::schema: {
+        const std::string shown = to_string(object.name);
+        if (object.name.schema.empty() && schema_.schemas().contains(object.name.name)) return GrantTarget{kind, {{}, object.name.name}, {}};
+        if (shown == "public") {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.name.span),
+                                                 "schema `public` is the database's, not the chain's: its privileges are not in the language");
+          diagnostic.notes.push_back({{}, "write them as raw SQL (`execute $$ grant usage on schema public ... $$ down $$ revoke ... $$`); "
+                                          "`check` lists them as unmodelled"});
+          return std::nullopt;
+        }
+        report_unknown(DiagnosticKind::UnknownSchema, object.name.span, shown, names_of(schema_.schemas()), nullptr);
+        return std::nullopt;
+      }
     }
     return std::nullopt;
   }
@@ -3269,6 +3277,11 @@ class StatementChecker {
         if (names.empty() || names.size() > 2) return false;
         return !routines_named({names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()}).empty();
       });
+    }
+    // A grant on schemas: those the chain makes, not `public`.
+    if (!statement.schemas.empty()) {
+      return std::any_of(statement.schemas.begin(), statement.schemas.end(),
+                         [&](const std::string& name) { return schema_.schemas().contains(name); });
     }
     if (statement.relations.empty()) return true;
     return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {

@@ -235,6 +235,9 @@ FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS kind,
         FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
         WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
+      UNION ALL
+      SELECT 'schema', '', s.nspname, '', s.nspacl, s.nspowner
+        FROM pg_namespace s JOIN user_namespace u ON u.oid = s.oid WHERE s.nspacl IS NOT NULL AND s.nspname <> 'public'
      ) o
      LEFT JOIN LATERAL (SELECT * FROM aclexplode(o.acl) x WHERE x.grantee <> o.owner) a ON true
 ORDER BY 1, 2, 3, 4, 5, 6
@@ -333,9 +336,6 @@ SELECT format('privileges of the owner on %I.%I (its own revoked)', c.nspname, c
 UNION ALL
 SELECT format('privileges (GRANT) on type %I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
-UNION ALL
-SELECT format('privileges (GRANT) on schema %I', n.nspname)
-  FROM pg_namespace n JOIN user_namespace u ON u.oid = n.oid WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public'
 UNION ALL
 SELECT format('column privileges (GRANT ... (column)) on %I.%I', c.nspname, c.relname) FROM user_class c
   WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL)
@@ -539,8 +539,8 @@ class Reader {
     for (const auto& row : rows(privileges_sql)) {
       using Kind = ast::GrantTargetKind;
       const Kind kind = row[0] == "sequence" ? Kind::sequence : row[0] == "function" ? Kind::function
-                        : row[0] == "procedure" ? Kind::procedure : Kind::table;
-      Privileges& privileges = found[GrantTarget{kind, name_in(row[1], row[2]), row[3]}];
+                        : row[0] == "procedure" ? Kind::procedure : row[0] == "schema" ? Kind::schema : Kind::table;
+      Privileges& privileges = found[GrantTarget{kind, kind == Kind::schema ? QualifiedName{"", row[2]} : name_in(row[1], row[2]), row[3]}];
       if (row[4].empty()) continue;
       bool& grant_option = privileges[row[4]][row[5]];
       grant_option = grant_option || row[6] == "t";  // granted by several roles, one with the option
@@ -549,8 +549,11 @@ class Reader {
       const Privileges* held = result_.schema.privileges_on(target);
       if (held == nullptr) {  // a serial or identity column's sequence, or an object left out
         if (!privileges.empty()) {
-          const char* kind = target.kind == ast::GrantTargetKind::sequence ? "sequence" : target.kind == ast::GrantTargetKind::table ? "table"
-                             : target.kind == ast::GrantTargetKind::procedure ? "procedure" : "function";
+          const char* kind = target.kind == ast::GrantTargetKind::sequence    ? "sequence"
+                             : target.kind == ast::GrantTargetKind::table     ? "table"
+                             : target.kind == ast::GrantTargetKind::schema    ? "schema"
+                             : target.kind == ast::GrantTargetKind::procedure ? "procedure"
+                                                                              : "function";
           left_out(fmt::format("privileges (GRANT) on {} {}{}", kind, to_string(target.name),
                                target.kind == ast::GrantTargetKind::function || target.kind == ast::GrantTargetKind::procedure
                                    ? "(" + target.arguments + ")" : ""));

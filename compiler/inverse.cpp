@@ -425,7 +425,8 @@ class Inverter {
 
   Inverse operator()(const op::DropSchema& o) const {
     const auto schema = before_.schemas().find(o.name);
-    return {{op::CreateSchema{o.name, schema == before_.schemas().end() ? Origin{} : schema->second}}};
+    if (schema == before_.schemas().end()) return {{op::CreateSchema{o.name, Origin{}}}};
+    return {{op::CreateSchema{o.name, schema->second.origin, schema->second.privileges}}};
   }
 
   Inverse operator()(const op::CreateExtension& o) const { return {{op::DropExtension{o.extension.name}}}; }

@@ -119,6 +119,7 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             for (const auto& object : node.objects) {
               if (node.kind == ast::GrantTargetKind::table) touched.tables.insert(object.name);
               if (node.kind == ast::GrantTargetKind::sequence) touched.sequences.insert(object.name);
+              if (node.kind == ast::GrantTargetKind::schema) touched.schemas.insert(object.name.name);
             }
           } else if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
             touched.tables.insert(node.name);

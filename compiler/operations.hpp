@@ -142,7 +142,11 @@ struct SetSequenceOwner {
   std::optional<SequenceOwner> from;
   std::optional<SequenceOwner> to;
 };
-struct CreateSchema { std::string name; Origin origin; };
+struct CreateSchema {
+  std::string name;
+  Origin origin;
+  Privileges privileges = {};
+};
 struct DropSchema { std::string name; };
 struct CreateExtension { Extension extension; };
 struct DropExtension { std::string name; };

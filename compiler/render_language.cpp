@@ -278,7 +278,10 @@ class LanguageRenderer {
   }
   void operator()(const op::DropSequence& o) { add("drop sequence " + quote_qualified(o.name) + ";"); }
   void operator()(const op::SetSequenceOwner& o) { add(sequence_owner_statement(o.name, o.to, false) + ";"); }
-  void operator()(const op::CreateSchema& o) { add("create schema " + quote_identifier(o.name) + ";"); }
+  void operator()(const op::CreateSchema& o) {
+    add("create schema " + quote_identifier(o.name) + ";");
+    privileges({ast::GrantTargetKind::schema, {{}, o.name}, {}}, o.privileges);
+  }
   void operator()(const op::DropSchema& o) { add("drop schema " + quote_identifier(o.name) + ";"); }
   void operator()(const op::CreateExtension& o) { add("create extension " + quote_identifier(o.extension.name) + ";"); }
   void operator()(const op::DropExtension& o) { add("drop extension " + quote_identifier(o.name) + ";"); }

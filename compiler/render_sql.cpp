@@ -478,7 +478,9 @@ void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [key, policy] : schema.policies()) objects[{ObjectKind::policy, key.table, key.name, 0}] = create_policy_sql(policy);
 }
 
-std::string create_schema_sql(const std::string& name) { return "CREATE SCHEMA " + quote_identifier(name); }
+std::string create_schema_sql(const std::string& name, const Privileges& privileges) {
+  return with_privileges("CREATE SCHEMA " + quote_identifier(name), GrantTarget{ast::GrantTargetKind::schema, {{}, name}, {}}, privileges);
+}
 // IF NOT EXISTS: extensions belong to the database, and a schema may be rebuilt beside a live one.
 std::string create_extension_sql(const std::string& name) { return "CREATE EXTENSION IF NOT EXISTS " + quote_identifier(name); }
 
@@ -530,7 +532,7 @@ std::string ObjectKey::serialised() const {
 
 SchemaObjects schema_objects(const Schema& schema) {
   SchemaObjects objects;
-  for (const auto& [name, _] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
+  for (const auto& [name, created] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name, created.privileges);
   for (const auto& [name, _] : schema.extensions()) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
   for (const auto& [name, type] : schema.enums()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
   for (const auto& [name, domain] : schema.domains()) objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain);
@@ -545,7 +547,9 @@ SchemaObjects schema_objects(const Schema& schema) {
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   SchemaObjects objects;
   for (const auto& name : touched.schemas) {
-    if (schema.schemas().contains(name)) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name);
+    if (const auto created = schema.schemas().find(name); created != schema.schemas().end()) {
+      objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name, created->second.privileges);
+    }
   }
   for (const auto& name : touched.extensions) {
     if (schema.extensions().contains(name)) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
@@ -763,7 +767,7 @@ class SqlRenderer {
     emit("ALTER SEQUENCE " + quote_qualified(o.name) + " " + clauses_sql(alter_sequence_clauses(o)));
   }
   void operator()(const op::DropSequence& o) { emit("DROP SEQUENCE " + quote_qualified(o.name)); }
-  void operator()(const op::CreateSchema& o) { emit("CREATE SCHEMA " + quote_identifier(o.name)); }
+  void operator()(const op::CreateSchema& o) { emit(create_schema_sql(o.name, o.privileges)); }
   void operator()(const op::DropSchema& o) { emit("DROP SCHEMA " + quote_identifier(o.name)); }
   void operator()(const op::CreateExtension& o) { emit("CREATE EXTENSION " + quote_identifier(o.extension.name)); }
   void operator()(const op::DropExtension& o) { emit("DROP EXTENSION " + quote_identifier(o.name)); }

@@ -262,7 +262,10 @@ const Privileges* Schema::privileges_on(const GrantTarget& target) const {
       return routine == routines_.end() || routine->second.procedure != (target.kind == Kind::procedure) ? nullptr
                                                                                                          : &routine->second.privileges;
     }
-    case Kind::schema: return nullptr;
+    case Kind::schema: {
+      const auto schema = schemas_.find(target.name.name);
+      return schema == schemas_.end() ? nullptr : &schema->second.privileges;
+    }
   }
   return nullptr;
 }
@@ -383,9 +386,9 @@ void Schema::erase_extension(const std::string& name) {
   extensions_.erase(name);
 }
 
-void Schema::put_schema(const std::string& name, Origin origin) {
+void Schema::put_schema(const std::string& name, ChainSchema schema) {
   remember(schemas_, name);
-  schemas_.insert_or_assign(name, std::move(origin));
+  schemas_.insert_or_assign(name, std::move(schema));
 }
 
 void Schema::erase_schema(const std::string& name) {

@@ -74,6 +74,13 @@ using RolePrivileges = std::map<std::string, bool>;
 using Privileges = std::map<std::string, RolePrivileges>;
 Privileges default_privileges(ast::GrantTargetKind kind);
 
+// A schema the chain makes, beside `public` (which always exists): only its owner may use it
+// until a grant says otherwise.
+struct ChainSchema {
+  Privileges privileges;
+  Origin origin;
+};
+
 struct Column {
   std::string name;
   ColumnType type;
@@ -313,7 +320,7 @@ class Schema {
   const std::map<QualifiedName, CompositeType>& composites() const { return composites_; }
   const std::map<QualifiedName, Sequence>& sequences() const { return sequences_; }
   const std::map<std::string, Extension>& extensions() const { return extensions_; }
-  const std::map<std::string, Origin>& schemas() const { return schemas_; }  // beside `public`, which always exists
+  const std::map<std::string, ChainSchema>& schemas() const { return schemas_; }
   const std::map<QualifiedName, View>& views() const { return views_; }
   const std::map<RoutineKey, Routine>& routines() const { return routines_; }
   const std::map<TriggerKey, Trigger>& triggers() const { return triggers_; }
@@ -377,7 +384,7 @@ class Schema {
   void erase_sequence(const QualifiedName& name);
   void put_extension(Extension extension);
   void erase_extension(const std::string& name);
-  void put_schema(const std::string& name, Origin origin);
+  void put_schema(const std::string& name, ChainSchema schema);
   void erase_schema(const std::string& name);
   void put_view(View view);
   void erase_view(const QualifiedName& name);
@@ -397,7 +404,7 @@ class Schema {
   using JournalEntry = std::variant<Previous<QualifiedName, Table>, Previous<QualifiedName, Index>,
                                     Previous<QualifiedName, EnumType>, Previous<QualifiedName, Domain>,
                                     Previous<QualifiedName, CompositeType>, Previous<QualifiedName, Sequence>,
-                                    Previous<std::string, Extension>, Previous<std::string, Origin>,
+                                    Previous<std::string, Extension>, Previous<std::string, ChainSchema>,
                                     Previous<QualifiedName, View>, Previous<RoutineKey, Routine>,
                                     Previous<TriggerKey, Trigger>, Previous<TriggerKey, Policy>>;
   template <typename Key, typename Value>
@@ -412,7 +419,7 @@ class Schema {
   std::map<QualifiedName, CompositeType> composites_;
   std::map<QualifiedName, Sequence> sequences_;
   std::map<std::string, Extension> extensions_;
-  std::map<std::string, Origin> schemas_;
+  std::map<std::string, ChainSchema> schemas_;
   std::map<QualifiedName, View> views_;
   std::map<RoutineKey, Routine> routines_;
   std::map<TriggerKey, Trigger> triggers_;

@@ -303,8 +303,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const std::string objtype = text_field(node, "objtype");
     const char* object_kind = objtype == "OBJECT_TABLE" ? "table" : objtype == "OBJECT_SEQUENCE" ? "sequence"
                               : objtype == "OBJECT_FUNCTION" ? "function" : objtype == "OBJECT_PROCEDURE" ? "procedure"
-                              : objtype == "OBJECT_ROUTINE" ? "routine" : nullptr;
-    if (object_kind == nullptr) return std::nullopt;  // schemas, types, databases...: not modelled
+                              : objtype == "OBJECT_ROUTINE" ? "routine" : objtype == "OBJECT_SCHEMA" ? "schema" : nullptr;
+    if (object_kind == nullptr) return std::nullopt;  // types, databases...: not modelled
     const Json& privileges = node.value("privileges", Json::array());
     // Column privileges live apart from the table's own.
     const bool columns_only = !privileges.empty() && std::all_of(privileges.begin(), privileges.end(), [](const Json& privilege) {
@@ -520,6 +520,14 @@ std::vector<std::vector<std::string>> routines_of(const std::string& kind, const
     routines.push_back(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array())));
   }
   return routines;
+}
+
+// The schemas a GRANT or REVOKE names.
+std::vector<std::string> schemas_of(const std::string& kind, const Json& node) {
+  std::vector<std::string> schemas;
+  if (kind != "GrantStmt" || text_field(node, "objtype") != "OBJECT_SCHEMA") return schemas;
+  for (const auto& object : node.value("objects", Json::array())) schemas.push_back(object.value("String", Json::object()).value("sval", ""));
+  return schemas;
 }
 
 std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
@@ -1384,6 +1392,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.no_language_statement = std::move(change->no_statement);
       out.relations = std::move(change->relations);
       out.routines = routines_of(kind, *node);
+      out.schemas = schemas_of(kind, *node);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
@@ -1405,6 +1414,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
           out.no_language_statement = inner.no_language_statement;
           out.relations = inner.relations;
           out.routines = inner.routines;
+          out.schemas = inner.schemas;
         }
       }
     }

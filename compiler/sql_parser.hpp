@@ -215,8 +215,9 @@ struct SqlStatement {
   // The relations it changes by name (schema first when qualified), where it acts on existing
   // ones: a change to a relation the compiler does not model (a view) is none of its business.
   std::vector<std::vector<std::string>> relations;
-  // Likewise the functions and procedures a grant or revoke names.
+  // Likewise the functions and procedures a grant or revoke names, and the schemas.
   std::vector<std::vector<std::string>> routines;
+  std::vector<std::string> schemas;
   // Maintenance that changes neither schema nor data (vacuum, analyze, reindex, checkpoint):
   // nothing to undo. Not `cluster`, which marks the index it orders by.
   bool maintenance = false;

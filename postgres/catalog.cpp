@@ -161,6 +161,12 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
           FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
           WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i'))
+        UNION ALL
+        -- A schema other than the current one (the connection's, or the scratch schema standing
+        -- in for it), which is the database's: one the chain makes.
+        SELECT 'schema', '', quote_ident(n.real_nspname), s.nspacl, acldefault('n', s.nspowner), 'schema', n.real_nspname, NULL, NULL
+          FROM pg_namespace s JOIN user_namespace n ON n.oid = s.oid
+          WHERE s.nspacl IS NOT NULL AND s.nspname <> current_schema()
        ) o,
        LATERAL (SELECT d.grantee, d.sign || d.privilege_type || CASE WHEN d.is_grantable THEN ' with grant option' ELSE '' END AS entry
                   FROM ((SELECT '+' AS sign, a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.acl) a
@@ -282,7 +288,8 @@ SELECT format('privileges on column %I.%I: %s', c.relname, a.attname, array_to_s
 UNION ALL
 SELECT format('privileges on schema %I: %s', n.nspname, array_to_string(n.nspacl, ', ')), 'schema', n.nspname
   FROM pg_namespace n
-  WHERE n.oid IN (SELECT oid FROM ns) AND n.nspacl IS NOT NULL
+  -- The current schema's: those of a schema the chain makes are in the snapshot.
+  WHERE n.oid IN (SELECT oid FROM ns) AND n.nspacl IS NOT NULL AND n.nspname = current_schema()
     AND (SELECT array_agg(e ORDER BY e) FROM (SELECT x.grantee::text || ' ' || x.privilege_type AS e FROM aclexplode(n.nspacl) x) y)
         IS DISTINCT FROM
         CASE WHEN n.nspname = 'public'

@@ -87,6 +87,9 @@ inline std::vector<Case> model_changes() {
            "grant update, select on grid to pg_monitor;\ngrant select on square to pg_read_all_data;\n"
            "create function grid_size(n integer) returns integer language sql as 'select n';\n"
            "revoke execute on function grid_size from public;\n"},
+      Case{"privileges_on_schemas", {},
+           "create schema app;\ngrant create on schema app to pg_monitor;\ncreate schema fresh;\ngrant usage on schema fresh to public;\n", "",
+           "create schema app;\ngrant usage on schema app to pg_monitor;\n"},
       // Sequences owned by a column (`owned by`): a new one owned once its table is made, a kept
       // one moved or let go, one that goes with its column.
       Case{"owned_sequence_of_a_new_table", {},

@@ -882,5 +882,12 @@ TEST(Lowering, SequenceOwner) {
                            "DROP SEQUENCE s"}));
 }
 
+// A schema the chain makes takes grants; dropped, it comes back with them.
+TEST(Lowering, SchemaPrivileges) {
+  const auto sql = lower("create schema app;", "grant usage on schema app to reader with grant option;\ndrop schema app;");
+  EXPECT_EQ(sql.up, (Sql{"GRANT USAGE ON SCHEMA app TO reader WITH GRANT OPTION", "DROP SCHEMA app"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE SCHEMA app;\nGRANT USAGE ON SCHEMA app TO reader WITH GRANT OPTION", "REVOKE USAGE ON SCHEMA app FROM reader"}));
+}
+
 }  // namespace
 }  // namespace migc

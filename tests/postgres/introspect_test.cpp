@@ -320,7 +320,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
                                "column privileges (GRANT ... (column)) on public.tag",
-                               "privileges (GRANT) on type public.floatrange", "privileges (GRANT) on schema tenant",
+                               "privileges (GRANT) on type public.floatrange",
                                "unlogged sequence public.cache_seq",
                                "storage parameters of public.cache (fillfactor=70)"}) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
@@ -329,6 +329,10 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   // what `serial` makes (another type, other options) comes back as that sequence, owned by its
   // column, and the column's default calling it.
   EXPECT_EQ(left_out.find("OWNED BY"), std::string::npos) << left_out;
+  // Privileges on a schema beside public are read.
+  EXPECT_EQ(left_out.find("on schema"), std::string::npos) << left_out;
+  ASSERT_TRUE(introspected.schema.schemas().contains("tenant"));
+  EXPECT_EQ(introspected.schema.schemas().at("tenant").privileges, (Privileges{{"public", {{"USAGE", false}}}}));
   EXPECT_EQ(left_out.find("serial column"), std::string::npos) << left_out;
   EXPECT_EQ(left_out.find("on sequence counter_hits_seq"), std::string::npos) << left_out;
   const auto& sequences = introspected.schema.sequences();

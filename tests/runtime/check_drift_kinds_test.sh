@@ -81,6 +81,8 @@ drift "a grant on a table" "GRANT DELETE ON support_case TO pg_monitor" "unexpec
 drift "a grant revoked from a view" "REVOKE SELECT ON large_entries FROM pg_read_all_data" "missing     privileges on table large_entries for pg_read_all_data: "
 drift "a grant option taken away" "REVOKE GRANT OPTION FOR SELECT ON account_sums FROM pg_read_all_data" "unexpected  privileges on table account_sums for pg_read_all_data: "
 drift "a grant on a sequence" "GRANT UPDATE ON SEQUENCE plain TO public" "unexpected  privileges on sequence plain for public: +UPDATE"
+drift "a grant on a schema the chain makes" "GRANT CREATE ON SCHEMA reporting TO pg_monitor" "unexpected  in schema reporting: privileges on schema reporting for pg_monitor: +CREATE"
+drift "a schema's grant revoked" "REVOKE USAGE ON SCHEMA inbox FROM public" "missing     in schema inbox: privileges on schema inbox for public: +USAGE"
 drift "a function's default execute revoked" "REVOKE EXECUTE ON FUNCTION ticket_touched() FROM public" "unexpected  privileges on function ticket_touched() for public: -EXECUTE"
 drift "a procedure's execute given back" "GRANT EXECUTE ON PROCEDURE reset_touches(integer) TO public" "missing     privileges on procedure reset_touches(IN n integer) for public: -EXECUTE"
 # Comments on what is not a table or a column.
