@@ -210,20 +210,34 @@ class StatementChecker {
     drop();
     for (const auto& sequence : owned) {
       if (const auto users = sequence_users(sequence.name); !users.empty()) {
-        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", sequence.name, users[0].owner);
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", sequence.name, users[0]);
         diagnostic.notes.push_back({{}, fmt::format("it is owned by column `{}.{}`, and goes with it; {} calls nextval() of it",
-                                                    sequence.owner->table, sequence.owner->column, users[0].owner)});
+                                                    sequence.owner->table, sequence.owner->column, users[0])});
         continue;
       }
       emit(op::DropSequence{sequence.name});
     }
   }
 
-  auto sequence_users(const QualifiedName& sequence) {
-    return expressions_using([&](const ExpressionFacts& facts) {
-      return std::any_of(facts.sequences.begin(), facts.sequences.end(),
-                         [&](const SqlNameReference& used) { return qualified(used.names) == sequence; });
-    });
+  // What calls nextval() (or currval, setval) of `sequence`, as PostgreSQL records it: a
+  // column's default or another stored expression, a view, a domain's default or check.
+  std::vector<std::string> sequence_users(const QualifiedName& sequence) const {
+    const auto names_it = [&](const std::vector<SqlNameReference>& sequences) {
+      return std::any_of(sequences.begin(), sequences.end(), [&](const SqlNameReference& used) { return qualified(used.names) == sequence; });
+    };
+    std::vector<std::string> users;
+    for (const auto& expression : expressions_using([&](const ExpressionFacts& facts) { return names_it(facts.sequences); })) {
+      users.push_back(expression.owner);
+    }
+    for (const auto& [name, view] : schema_.views()) {
+      if (names_it(read_query(view.query).sequences)) users.push_back(fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", name));
+    }
+    for (const auto& [name, domain] : schema_.domains()) {
+      bool uses = domain.default_sql && names_it(read_expression(*domain.default_sql).sequences);
+      for (const auto& constraint : domain.constraints) uses = uses || names_it(read_expression(constraint.check_sql).sequences);
+      if (uses) users.push_back(fmt::format("domain `{}`", name));
+    }
+    return users;
   }
 
   // `owned by`: a column of a table in the sequence's schema, as PostgreSQL requires; none for
@@ -1323,7 +1337,7 @@ class StatementChecker {
     }
     const QualifiedName dropped = sequence->first;
     if (const auto users = sequence_users(dropped); !users.empty()) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "sequence", dropped, users[0].owner);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "sequence", dropped, users[0]);
       diagnostic.notes.push_back({{}, "it calls nextval() of it: change or drop that first"});
       return;
     }
@@ -1553,7 +1567,17 @@ class StatementChecker {
         return std::nullopt;
       }
       case Kind::sequence:
-        if (schema_.sequences().contains(object.name)) return GrantTarget{kind, object.name, {}};
+        if (const auto found = schema_.sequences().find(object.name); found != schema_.sequences().end()) {
+          if (!found->second.owner) return GrantTarget{kind, object.name, {}};
+          // PostgreSQL's catalog cannot tell it from a serial column's, whose privileges `check` lists apart.
+          auto& diagnostic = diagnostics_.report(
+              DiagnosticKind::UnsupportedAlteration, at(object.name.span),
+              fmt::format("privileges on sequence `{}`, owned by column `{}.{}`, are not in the language yet", to_string(object.name),
+                          to_string(found->second.owner->table), found->second.owner->column));
+          diagnostic.notes.push_back({{}, "write them as raw SQL (`execute $$ grant usage on sequence ... $$ down $$ revoke ... $$`), "
+                                          "as for a serial column's; `check` lists them as unmodelled"});
+          return std::nullopt;
+        }
         for (const auto& [table_name, table] : schema_.tables()) {
           for (const auto& column : table.columns) {
             if (column.owned_sequence != QualifiedName(object.name)) continue;
@@ -3295,8 +3319,12 @@ class StatementChecker {
       if (change == "comment on column" && std::string_view(kind) != "table") return false;
       if (change == "comment on sequence" && !schema_.sequences().contains(name)) return false;
       if (change == "comment on index" && !schema_.indexes().contains(name)) return false;
-      // Privileges on tables, views and sequences, but not on a serial column's sequence.
-      if (change == "grant" || change == "revoke") return std::string_view(kind) != "sequence" || schema_.sequences().contains(name);
+      // Privileges on tables, views and sequences, but not on a sequence owned by a column (a serial's).
+      if (change == "grant" || change == "revoke") {
+        if (std::string_view(kind) != "sequence") return true;
+        const auto sequence = schema_.sequences().find(name);
+        return sequence != schema_.sequences().end() && !sequence->second.owner;
+      }
       // Of a view, the compiler models the view itself and its comment, not its indexes.
       return !std::string_view(kind).ends_with("view") || change.find("view") != std::string::npos;
     });

@@ -334,6 +334,12 @@ SELECT format('privileges of the owner on %I.%I (its own revoked)', c.nspname, c
     AND EXISTS (SELECT 1 FROM pg_class r, aclexplode(acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", r.relowner)) x
                 WHERE r.oid = c.oid AND (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(c.relacl) y))
 UNION ALL
+SELECT format('privileges of the owner on schema %I (its own revoked)', s.nspname)
+  FROM pg_namespace s JOIN user_namespace u ON u.oid = s.oid
+  WHERE s.nspacl IS NOT NULL AND s.nspname <> 'public'
+    AND EXISTS (SELECT 1 FROM aclexplode(acldefault('n', s.nspowner)) x
+                WHERE (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(s.nspacl) y))
+UNION ALL
 SELECT format('privileges (GRANT) on type %I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
 UNION ALL
@@ -547,6 +553,10 @@ class Reader {
     }
     for (const auto& [target, privileges] : found) {
       const Privileges* held = result_.schema.privileges_on(target);
+      if (const auto sequence = result_.schema.sequences().find(target.name);
+          target.kind == ast::GrantTargetKind::sequence && sequence != result_.schema.sequences().end() && sequence->second.owner) {
+        held = nullptr;  // owned by a column: not in the language yet, as a serial's
+      }
       if (held == nullptr) {  // a serial or identity column's sequence, or an object left out
         if (!privileges.empty()) {
           const char* kind = target.kind == ast::GrantTargetKind::sequence    ? "sequence"
@@ -728,9 +738,10 @@ class Reader {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
       column.owned_sequence = sequence;
     } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)" && column.not_null &&
-               column.owned_sequence_options == default_sequence_options(column.type.name.name)) {
-      // What `serial` makes. Otherwise (nullable, or a sequence of its own type or options) the
-      // sequence comes back as itself, `owned by` the column, and the column's default calls it.
+               column.owned_sequence_options == default_sequence_options(column.type.name.name) &&
+               *sequence == beside(table.name, make_object_name(table.name.name, column.name, "seq"))) {
+      // What `serial` makes. Otherwise (nullable, a sequence of its own name, type or options)
+      // the sequence comes back as itself, `owned by` the column, and the column's default calls it.
       column.owned_sequence = sequence;
     } else if (row[12] == "s") {
       // The catalog keeps the generation expression where a default would be.

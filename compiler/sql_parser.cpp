@@ -328,7 +328,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "roles") other_role = true;
     }
     if (other_role || (objtype != "OBJECT_TABLE" && objtype != "OBJECT_SEQUENCE" && objtype != "OBJECT_FUNCTION" &&
-                       objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE")) {
+                       objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE" && objtype != "OBJECT_SCHEMA")) {
       return std::nullopt;
     }
     return Change{"alter default privileges", "",
@@ -1138,6 +1138,9 @@ QueryFacts read_query(std::string_view text) {
   // WITH queries first, so that the names they define are not taken for tables.
   if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
   collect_query(*node, facts, ctes);
+  ExpressionFacts names;
+  collect_names(*node, 0, names);
+  facts.sequences = std::move(names.sequences);
   const Json* first = node;
   // A set operation's columns are its first branch's (the tree holds the branch unwrapped).
   while (first->contains("larg") && first->at("larg").is_object()) {

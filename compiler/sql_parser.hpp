@@ -123,6 +123,8 @@ struct QueryFacts {
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
+  // Named in the text of `nextval('...')`, `currval` or `setval`, as ExpressionFacts' are.
+  std::vector<SqlNameReference> sequences;
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;

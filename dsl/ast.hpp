@@ -112,6 +112,7 @@ struct ColumnDefinition : Located {
   Identity identity = Identity::none;
   std::optional<SequenceOptions> identity_options;  // `as identity (...)`
   bool not_null = false;
+  bool nullability_given = false;  // `null` or `not null` written
   std::optional<Expression> default_value;
   std::vector<TableConstraint> constraints;  // primary key, unique, references, check
   // `generated always as (<expression>) stored`: the expression, in its parentheses.

@@ -470,7 +470,7 @@ int check(const Plan& plan, const Options& given, Output& out) {
   lock(session, options, out);
   const std::vector<bool> applied = session.migrator.applied();
   const std::string at = heads_text(plan, applied_heads(plan, applied));
-  const Drift drift = find_drift(session.connection, plan, applied, excluded);
+  const Drift drift = find_drift(session.connection, plan, applied, excluded, given.role);
   const int status = drift.empty() ? exit_ok : exit_drift;
   if (out.json()) {
     out.result("check", "", {{"database", session.database}, {"heads", ids(plan, applied_heads(plan, applied))},

@@ -42,8 +42,10 @@ std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<
 // back, and compares catalogs. Changes nothing; needs the right to create a schema. The
 // connection's schema is compared, and every other schema the chain creates (set aside under
 // another name inside that transaction, which needs its ownership); not what `excluded` covers.
+// `owner`: the role the migrator makes objects as (`--role`), when not the connection's user:
+// its default privileges are the ones predicted.
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
-                 std::span<const ObjectPattern> excluded = {});
+                 std::span<const ObjectPattern> excluded = {}, const std::string& owner = {});
 
 // An index as the catalog has it, looked up by its name as SQL text (resolved on the search
 // path, as the statement that made it was). The definition leaves its own schema out.

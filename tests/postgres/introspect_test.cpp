@@ -300,6 +300,14 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     GRANT USAGE ON SEQUENCE counter_hits_seq TO PUBLIC;
     CREATE UNLOGGED TABLE cache (id integer) WITH (fillfactor = 70);
     CREATE UNLOGGED SEQUENCE cache_seq;
+    CREATE TABLE first_name (id serial PRIMARY KEY);
+    ALTER TABLE first_name RENAME TO second_name;
+    CREATE SEQUENCE order_numbers;
+    CREATE TABLE orders (no bigint NOT NULL DEFAULT nextval('order_numbers'), note text);
+    ALTER SEQUENCE order_numbers OWNED BY orders.no;
+    GRANT USAGE ON SEQUENCE order_numbers TO PUBLIC;
+    CREATE SCHEMA own_revoked;
+    REVOKE CREATE ON SCHEMA own_revoked FROM CURRENT_USER;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -322,6 +330,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "column privileges (GRANT ... (column)) on public.tag",
                                "privileges (GRANT) on type public.floatrange",
                                "unlogged sequence public.cache_seq",
+                               "privileges (GRANT) on sequence order_numbers",
+                               "privileges of the owner on schema own_revoked (its own revoked)",
                                "storage parameters of public.cache (fillfactor=70)"}) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
   }
@@ -330,12 +340,16 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   // column, and the column's default calling it.
   EXPECT_EQ(left_out.find("OWNED BY"), std::string::npos) << left_out;
   // Privileges on a schema beside public are read.
-  EXPECT_EQ(left_out.find("on schema"), std::string::npos) << left_out;
+  EXPECT_EQ(left_out.find("privileges (GRANT) on schema"), std::string::npos) << left_out;
   ASSERT_TRUE(introspected.schema.schemas().contains("tenant"));
   EXPECT_EQ(introspected.schema.schemas().at("tenant").privileges, (Privileges{{"public", {{"USAGE", false}}}}));
   EXPECT_EQ(left_out.find("serial column"), std::string::npos) << left_out;
-  EXPECT_EQ(left_out.find("on sequence counter_hits_seq"), std::string::npos) << left_out;
   const auto& sequences = introspected.schema.sequences();
+  // A serial whose table was renamed, and a sequence made by hand for a column, keep their names.
+  ASSERT_TRUE(sequences.contains({"", "first_name_id_seq"}));
+  EXPECT_EQ(sequences.at({"", "first_name_id_seq"}).owner, (SequenceOwner{{"", "second_name"}, "id"}));
+  ASSERT_TRUE(sequences.contains({"", "order_numbers"}));
+  EXPECT_FALSE(sequences.contains({"", "orders_no_seq"}));
   ASSERT_TRUE(sequences.contains({"", "orphan"}));
   EXPECT_EQ(sequences.at({"", "orphan"}).owner, (SequenceOwner{{"", "tag"}, "name"}));
   ASSERT_TRUE(sequences.contains({"", "counter_id_seq"}));
@@ -343,7 +357,10 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(sequences.at({"", "counter_id_seq"}).owner, (SequenceOwner{{"", "counter"}, "id"}));
   ASSERT_TRUE(sequences.contains({"", "counter_hits_seq"}));
   EXPECT_EQ(sequences.at({"", "counter_hits_seq"}).cache, 20);
-  EXPECT_EQ(sequences.at({"", "counter_hits_seq"}).privileges.at("public"), (RolePrivileges{{"USAGE", false}}));
+  // Privileges on a sequence owned by a column are not in the language (the catalog cannot tell
+  // it from a serial's): left out, not written.
+  EXPECT_NE(left_out.find("privileges (GRANT) on sequence counter_hits_seq"), std::string::npos) << left_out;
+  EXPECT_TRUE(sequences.at({"", "counter_hits_seq"}).privileges.empty());
   EXPECT_EQ(introspected.schema.find_table({"", "counter"})->find_column("hits")->default_sql,
             std::optional<std::string>("nextval('counter_hits_seq'::regclass)"));
   EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));

@@ -37,4 +37,20 @@ check "named, in the connection's schema" "privileges on table support_case for 
 check "and in another" "in schema reporting: privileges on table summary for pg_monitor" "$out"
 
 sql postgres "DROP DATABASE migc_default_privileges" >/dev/null
+
+# The objects' owner (`--role`) with a name that needs quoting: its default privileges, in a
+# schema and everywhere (a grant, and a revoke of the hardwired default), are the ones predicted.
+fresh migc_default_privileges >/dev/null
+sql postgres "DO \$\$ BEGIN CREATE ROLE \"Mig Rator\" SUPERUSER NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" >/dev/null
+sql migc_default_privileges "ALTER DEFAULT PRIVILEGES FOR ROLE \"Mig Rator\" IN SCHEMA public GRANT SELECT ON TABLES TO pg_monitor;
+  ALTER DEFAULT PRIVILEGES FOR ROLE \"Mig Rator\" GRANT USAGE ON SEQUENCES TO pg_monitor;
+  ALTER DEFAULT PRIVILEGES FOR ROLE \"Mig Rator\" REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC" >/dev/null
+"$every" --url "$db" --role "Mig Rator" upgrade head >/dev/null 2>&1
+check "the objects are the role's, with what its default privileges gave" "t" \
+  "$(sql migc_default_privileges "SELECT pg_get_userbyid(relowner) = 'Mig Rator' AND has_table_privilege('pg_monitor', 'support_case', 'SELECT') FROM pg_class WHERE relname = 'support_case'")"
+out=$("$every" --url "$db" --role "Mig Rator" check 2>&1); status=$?
+check_status "check as that role finds no drift" 0 $status
+check "no drift, for a role whose name needs quoting" "no drift" "$out"
+sql postgres "DROP DATABASE migc_default_privileges" >/dev/null
+sql postgres "DROP ROLE \"Mig Rator\"" >/dev/null
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
