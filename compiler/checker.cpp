@@ -14,6 +14,7 @@
 #include "compiler/constant_values.hpp"
 #include "compiler/expression_types.hpp"
 #include "compiler/postgres_catalog.hpp"
+#include "compiler/render_sql.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -211,7 +212,7 @@ class StatementChecker {
     for (const auto& sequence : owned) {
       if (const auto users = sequence_users(sequence.name); !users.empty()) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", sequence.name, users[0]);
-        diagnostic.notes.push_back({{}, fmt::format("it is owned by column `{}.{}`, and goes with it; {} calls nextval() of it",
+        diagnostic.notes.push_back({{}, fmt::format("it is owned by column `{}.{}`, and goes with it; {} uses it",
                                                     sequence.owner->table, sequence.owner->column, users[0])});
         continue;
       }
@@ -236,6 +237,15 @@ class StatementChecker {
       bool uses = domain.default_sql && names_it(read_expression(*domain.default_sql).sequences);
       for (const auto& constraint : domain.constraints) uses = uses || names_it(read_expression(constraint.check_sql).sequences);
       if (uses) users.push_back(fmt::format("domain `{}`", name));
+    }
+    for (const auto& [key, policy] : schema_.policies()) {
+      if (names_it(sequences_named(create_policy_sql(policy)))) users.push_back(fmt::format("policy `{}` on table `{}`", key.name, key.table));
+    }
+    for (const auto& [key, trigger] : schema_.triggers()) {
+      if (names_it(sequences_named(create_trigger_sql(trigger)))) users.push_back(fmt::format("trigger `{}` on table `{}`", key.name, key.table));
+    }
+    for (const auto& [key, routine] : schema_.routines()) {
+      if (names_it(sequences_named(create_routine_sql(routine)))) users.push_back(fmt::format("function `{}`", to_string(key)));
     }
     return users;
   }

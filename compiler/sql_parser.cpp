@@ -323,9 +323,15 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     // Only those of the kinds the compiler models, for the role that runs the migrator.
     const Json& action = node.value("action", Json::object());
     const std::string objtype = text_field(action, "objtype");
+    // `for role current_user` (or current_role, session_user) is the migrator's own.
     bool other_role = false;
     for (const auto& option : node.value("options", Json::array())) {
-      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "roles") other_role = true;
+      if (!option.contains("DefElem") || option["DefElem"].value("defname", "") != "roles") continue;
+      const Json& roles = option["DefElem"].value("arg", Json::object()).value("List", Json::object()).value("items", Json::array());
+      other_role = std::none_of(roles.begin(), roles.end(), [](const Json& role) {
+        const std::string type = role.value("RoleSpec", Json::object()).value("roletype", "");
+        return type == "ROLESPEC_CURRENT_USER" || type == "ROLESPEC_CURRENT_ROLE" || type == "ROLESPEC_SESSION_USER";
+      });
     }
     if (other_role || (objtype != "OBJECT_TABLE" && objtype != "OBJECT_SEQUENCE" && objtype != "OBJECT_FUNCTION" &&
                        objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE" && objtype != "OBJECT_SCHEMA")) {
@@ -857,6 +863,14 @@ ExpressionFacts failed(SqlError error) {
   return facts;
 }
 }  // namespace
+
+std::vector<SqlNameReference> sequences_named(std::string_view sql) {
+  const Tree tree = parse(std::string(sql));
+  if (tree.error) return {};
+  ExpressionFacts names;
+  collect_names(tree.json, 0, names);
+  return std::move(names.sequences);
+}
 
 ExpressionFacts read_expression(std::string_view text) {
   static ShortFragmentMemo<ExpressionFacts> known_good;

@@ -38,6 +38,10 @@ struct ExpressionFacts {
   std::size_t nesting = 0;              // how many levels deep its operators and calls nest
 };
 ExpressionFacts read_expression(std::string_view text);
+// The sequences the statements of `sql` name in `nextval('...')`, `currval` or `setval` calls
+// PostgreSQL parses: an argument's default, a policy's or trigger's condition, not a function's
+// body, which is a string to it.
+std::vector<SqlNameReference> sequences_named(std::string_view sql);
 inline std::optional<SqlError> check_expression(std::string_view text) { return read_expression(text).error; }
 
 // Whether a valid expression can stand as it is after DEFAULT in a column's definition, where

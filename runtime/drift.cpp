@@ -127,31 +127,18 @@ namespace {
 // Default privileges of the role that makes the objects, in one schema (`alter default
 // privileges in schema`), gave the live objects there privileges the chain does not write; the
 // predicted objects, made in another schema, get them here, as if made under them. Those of
-// the role everywhere reach both sides by themselves when it is the connection's user; for
-// another (`owner`, the migrator's `--role`) they are given here too, revokes included.
-void grant_default_privileges(Connection& connection, const std::string& owner, const std::string& live_schema,
-                              const std::string& predicted_schema) {
+// the role everywhere reach both sides by themselves: the predicted objects are made as it.
+void grant_default_privileges(Connection& connection, const std::string& live_schema, const std::string& predicted_schema) {
   const Result grants = connection.execute(R"sql(
-SELECT format('%s %s ON ALL %s IN SCHEMA %I %s %s%s', CASE WHEN e.granted THEN 'GRANT' ELSE 'REVOKE' END, e.privilege_type,
+SELECT format('GRANT %s ON ALL %s IN SCHEMA %I TO %s%s', x.privilege_type,
               CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' ELSE 'ROUTINES' END, $2::text,
-              CASE WHEN e.granted THEN 'TO' ELSE 'FROM' END,
-              CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END,
-              CASE WHEN e.granted AND e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-  FROM pg_default_acl d,
-       LATERAL (SELECT acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) AS hardwired) h,
-       -- One in a schema adds to what objects get; one everywhere replaces the kind's hardwired default.
-       LATERAL ((SELECT true AS granted, x.grantee, x.privilege_type, x.is_grantable FROM aclexplode(d.defaclacl) x
-                 EXCEPT SELECT true, x.grantee, x.privilege_type, x.is_grantable FROM aclexplode(h.hardwired) x
-                          WHERE d.defaclnamespace = 0)
-                UNION ALL
-                (SELECT false, x.grantee, x.privilege_type, x.is_grantable FROM aclexplode(h.hardwired) x WHERE d.defaclnamespace = 0
-                 EXCEPT SELECT false, x.grantee, x.privilege_type, x.is_grantable FROM aclexplode(d.defaclacl) x)) e
- WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = COALESCE($3::text, current_user))
-   AND d.defaclobjtype IN ('r', 'S', 'f') AND e.grantee <> d.defaclrole
-   AND (d.defaclnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::text)
-        OR (d.defaclnamespace = 0 AND COALESCE($3::text, current_user) <> current_user))
+              CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END,
+              CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+  FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) x
+ WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclobjtype IN ('r', 'S', 'f')
+   AND x.grantee <> d.defaclrole AND d.defaclnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::text)
 )sql",
-      {live_schema, predicted_schema, owner.empty() ? std::optional<std::string>() : std::optional<std::string>(owner)});
+                                           {live_schema, predicted_schema});
   for (int row = 0; row < grants.rows(); ++row) connection.execute(std::string(grants.value(row, 0)));
 }
 
@@ -304,8 +291,14 @@ Drift find_drift(Connection& connection, const Plan& plan, const std::vector<boo
     }
     rebuilt.insert(other.quoted);
   }
+  // Made as the migrator makes them (`--role`): owned by that role, under its default
+  // privileges; the scratch schema is the connection's user's, and lets it in.
+  if (!owner.empty()) {
+    connection.execute("GRANT CREATE, USAGE ON SCHEMA migc_check TO " + quote_identifier(owner));
+    connection.execute("SET LOCAL ROLE " + quote_identifier(owner));
+  }
   connection.execute_script(predicted_schema_sql(plan, applied, rebuilt));
-  for (const auto& [live_name, predicted_name] : live_and_predicted) grant_default_privileges(connection, owner, live_name, predicted_name);
+  for (const auto& [live_name, predicted_name] : live_and_predicted) grant_default_privileges(connection, live_name, predicted_name);
   std::vector<CatalogLine> predicted_lines = catalog_lines(connection, std::string("migc_check"));
   for (auto& other : others) {
     if (!rebuilt.contains(other.quoted)) continue;

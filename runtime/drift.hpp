@@ -43,7 +43,8 @@ std::vector<ObjectPattern> check_exclusions(const Plan& plan, const std::vector<
 // connection's schema is compared, and every other schema the chain creates (set aside under
 // another name inside that transaction, which needs its ownership); not what `excluded` covers.
 // `owner`: the role the migrator makes objects as (`--role`), when not the connection's user:
-// its default privileges are the ones predicted.
+// the predicted objects are made as it (it needs what `upgrade` needs), under its default
+// privileges.
 Drift find_drift(Connection& connection, const Plan& plan, const std::vector<bool>& applied,
                  std::span<const ObjectPattern> excluded = {}, const std::string& owner = {});
 
