@@ -264,6 +264,11 @@ class SchemaMutator {
         set(changed);
         return schema_.put_schema(o.target.name.name, std::move(changed));
       }
+      case Kind::type:
+      case Kind::domain:
+        if (schema_.enums().contains(o.target.name)) return change_entry(schema_.enums(), o.target.name, &Schema::put_enum, set);
+        if (schema_.domains().contains(o.target.name)) return change_entry(schema_.domains(), o.target.name, &Schema::put_domain, set);
+        return change_entry(schema_.composites(), o.target.name, &Schema::put_composite, set);
     }
   }
 

@@ -417,6 +417,9 @@ class Differ {
     }
     for (const auto& [name, sequence] : model_.sequences()) compare({Kind::sequence, name, {}}, sequence.privileges);
     for (const auto& [name, schema] : model_.schemas()) compare({Kind::schema, {{}, name}, {}}, schema.privileges);
+    for (const auto& [name, type] : model_.enums()) compare({Kind::type, name, {}}, type.privileges);
+    for (const auto& [name, domain] : model_.domains()) compare({Kind::type, name, {}}, domain.privileges);
+    for (const auto& [name, type] : model_.composites()) compare({Kind::type, name, {}}, type.privileges);
     for (const auto& [key, routine] : model_.routines()) {
       if (!remade_routines.contains(key)) compare({routine.procedure ? Kind::procedure : Kind::function, key.name, key.arguments}, routine.privileges);
     }

@@ -238,6 +238,9 @@ FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS kind,
       UNION ALL
       SELECT 'schema', '', s.nspname, '', s.nspacl, s.nspowner
         FROM pg_namespace s JOIN user_namespace u ON u.oid = s.oid WHERE s.nspacl IS NOT NULL AND s.nspname <> 'public'
+      UNION ALL
+      SELECT 'type', n.nspname, t.typname, '', t.typacl, t.typowner
+        FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
      ) o
      LEFT JOIN LATERAL (SELECT * FROM aclexplode(o.acl) x WHERE x.grantee <> o.owner) a ON true
 ORDER BY 1, 2, 3, 4, 5, 6
@@ -340,8 +343,11 @@ SELECT format('privileges of the owner on schema %I (its own revoked)', s.nspnam
     AND EXISTS (SELECT 1 FROM aclexplode(acldefault('n', s.nspowner)) x
                 WHERE (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(s.nspacl) y))
 UNION ALL
-SELECT format('privileges (GRANT) on type %I.%I', n.nspname, t.typname)
-  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
+SELECT format('privileges of the owner on type %I.%I (its own revoked)', n.nspname, t.typname)
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+  WHERE t.typacl IS NOT NULL
+    AND EXISTS (SELECT 1 FROM aclexplode(acldefault('T', t.typowner)) x
+                WHERE x.grantee = t.typowner AND (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(t.typacl) y))
 UNION ALL
 SELECT format('column privileges (GRANT ... (column)) on %I.%I', c.nspname, c.relname) FROM user_class c
   WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL)
@@ -545,7 +551,8 @@ class Reader {
     for (const auto& row : rows(privileges_sql)) {
       using Kind = ast::GrantTargetKind;
       const Kind kind = row[0] == "sequence" ? Kind::sequence : row[0] == "function" ? Kind::function
-                        : row[0] == "procedure" ? Kind::procedure : row[0] == "schema" ? Kind::schema : Kind::table;
+                        : row[0] == "procedure" ? Kind::procedure : row[0] == "schema" ? Kind::schema
+                        : row[0] == "type" ? Kind::type : Kind::table;
       Privileges& privileges = found[GrantTarget{kind, kind == Kind::schema ? QualifiedName{"", row[2]} : name_in(row[1], row[2]), row[3]}];
       if (row[4].empty()) continue;
       bool& grant_option = privileges[row[4]][row[5]];
@@ -562,6 +569,7 @@ class Reader {
           const char* kind = target.kind == ast::GrantTargetKind::sequence    ? "sequence"
                              : target.kind == ast::GrantTargetKind::table     ? "table"
                              : target.kind == ast::GrantTargetKind::schema    ? "schema"
+                             : target.kind == ast::GrantTargetKind::type      ? "type"
                              : target.kind == ast::GrantTargetKind::procedure ? "procedure"
                                                                               : "function";
           left_out(fmt::format("privileges (GRANT) on {} {}{}", kind, to_string(target.name),

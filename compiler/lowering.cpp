@@ -120,6 +120,7 @@ Touched touched_by(const ast::File& file, const Schema& before) {
               if (node.kind == ast::GrantTargetKind::table) touched.tables.insert(object.name);
               if (node.kind == ast::GrantTargetKind::sequence) touched.sequences.insert(object.name);
               if (node.kind == ast::GrantTargetKind::schema) touched.schemas.insert(object.name.name);
+              if (node.kind == ast::GrantTargetKind::type || node.kind == ast::GrantTargetKind::domain) touched.types.insert(object.name);
             }
           } else if constexpr (std::is_same_v<Node, ast::CreateTable> || std::is_same_v<Node, ast::DropTable>) {
             touched.tables.insert(node.name);

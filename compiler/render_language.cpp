@@ -208,6 +208,7 @@ class LanguageRenderer {
     for (const auto& value : o.type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
     add(fmt::format("create type {} as enum ({});", quote_qualified(o.type.name), values));
     comment(ast::CommentKind::type, o.type.name, {}, o.type.comment);
+    privileges({ast::GrantTargetKind::type, o.type.name, {}}, o.type.privileges);
   }
   void operator()(const op::DropType& o) { add("drop type " + quote_qualified(o.name) + ";"); }
   void operator()(const op::AddEnumValue& o) {
@@ -235,6 +236,7 @@ class LanguageRenderer {
     for (const auto& constraint : o.domain.constraints) out += " " + domain_check_dsl(constraint);
     add(out + ";");
     comment(ast::CommentKind::domain, o.domain.name, {}, o.domain.comment);
+    privileges({ast::GrantTargetKind::type, o.domain.name, {}}, o.domain.privileges);
   }
   void operator()(const op::DropDomain& o) { add("drop domain " + quote_qualified(o.name) + ";"); }
   void operator()(const op::SetDomainDefault& o) {
@@ -252,6 +254,7 @@ class LanguageRenderer {
     }
     add(fmt::format("create type {} as ({});", quote_qualified(o.type.name), attributes));
     comment(ast::CommentKind::type, o.type.name, {}, o.type.comment);
+    privileges({ast::GrantTargetKind::type, o.type.name, {}}, o.type.privileges);
   }
   void operator()(const op::AddAttribute& o) {
     add(fmt::format("alter type {} add attribute {} {};", quote_qualified(o.type), quote_identifier(o.attribute.name),

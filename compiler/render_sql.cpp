@@ -156,8 +156,9 @@ std::string create_index_sql(const Index& index, bool concurrently) {
 std::string create_enum_sql(const EnumType& type) {
   std::string values;
   for (const auto& value : type.values) values += (values.empty() ? "" : ", ") + quote_literal(value);
-  return with_comment(fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values), ast::CommentKind::type, type.name, {},
-                      type.comment);
+  return with_privileges(with_comment(fmt::format("CREATE TYPE {} AS ENUM ({})", quote_qualified(type.name), values), ast::CommentKind::type,
+                                      type.name, {}, type.comment),
+                         GrantTarget{ast::GrantTargetKind::type, type.name, {}}, type.privileges);
 }
 
 std::vector<SequenceClause> new_sequence_clauses(const SequenceOptions& options, bool identity) {
@@ -238,7 +239,8 @@ std::string create_domain_sql(const Domain& domain) {
   for (const auto& constraint : domain.constraints) checks.push_back(&constraint);
   std::sort(checks.begin(), checks.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
   for (const auto* constraint : checks) sql += " " + domain_constraint_sql(*constraint);
-  return with_comment(std::move(sql), ast::CommentKind::domain, domain.name, {}, domain.comment);
+  return with_privileges(with_comment(std::move(sql), ast::CommentKind::domain, domain.name, {}, domain.comment),
+                         GrantTarget{ast::GrantTargetKind::type, domain.name, {}}, domain.privileges);
 }
 
 std::string create_composite_sql(const CompositeType& type) {
@@ -246,8 +248,9 @@ std::string create_composite_sql(const CompositeType& type) {
   for (const auto& attribute : type.attributes) {
     attributes += (attributes.empty() ? "" : ", ") + quote_identifier(attribute.name) + " " + attribute.type.sql();
   }
-  return with_comment(fmt::format("CREATE TYPE {} AS ({})", quote_qualified(type.name), attributes), ast::CommentKind::type, type.name, {},
-                      type.comment);
+  return with_privileges(with_comment(fmt::format("CREATE TYPE {} AS ({})", quote_qualified(type.name), attributes), ast::CommentKind::type,
+                                      type.name, {}, type.comment),
+                         GrantTarget{ast::GrantTargetKind::type, type.name, {}}, type.privileges);
 }
 
 std::string create_sequence_sql(const Sequence& sequence) {
@@ -323,6 +326,9 @@ std::vector<std::string> privileges_statements(const GrantTarget& target, const 
     case Kind::table: object = keywords("TABLE ") + quote_qualified(target.name); break;
     case Kind::sequence: object = keywords("SEQUENCE ") + quote_qualified(target.name); break;
     case Kind::schema: object = keywords("SCHEMA ") + quote_identifier(target.name.name); break;
+    // TYPE names a domain too.
+    case Kind::type:
+    case Kind::domain: object = keywords("TYPE ") + quote_qualified(target.name); break;
     // The identity arguments are types as format_type() prints them: SQL already.
     case Kind::function: object = keywords("FUNCTION ") + quote_qualified(target.name) + "(" + target.arguments + ")"; break;
     case Kind::procedure: object = keywords("PROCEDURE ") + quote_qualified(target.name) + "(" + target.arguments + ")"; break;

@@ -242,6 +242,7 @@ const std::optional<std::string>* Schema::comment_on(ast::CommentKind kind, cons
 Privileges default_privileges(ast::GrantTargetKind kind) {
   using Kind = ast::GrantTargetKind;
   if (kind == Kind::function || kind == Kind::procedure) return {{"public", {{"EXECUTE", false}}}};
+  if (kind == Kind::type || kind == Kind::domain) return {{"public", {{"USAGE", false}}}};
   return {};
 }
 
@@ -266,6 +267,12 @@ const Privileges* Schema::privileges_on(const GrantTarget& target) const {
       const auto schema = schemas_.find(target.name.name);
       return schema == schemas_.end() ? nullptr : &schema->second.privileges;
     }
+    case Kind::type:
+    case Kind::domain:
+      if (const auto type = enums_.find(target.name); type != enums_.end()) return &type->second.privileges;
+      if (const auto domain = domains_.find(target.name); domain != domains_.end()) return &domain->second.privileges;
+      if (const auto type = composites_.find(target.name); type != composites_.end()) return &type->second.privileges;
+      return nullptr;
   }
   return nullptr;
 }

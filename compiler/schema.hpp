@@ -163,6 +163,7 @@ struct EnumType {
   std::vector<std::string> values;
   std::optional<std::string> comment;
   Origin origin;
+  Privileges privileges = default_privileges(ast::GrantTargetKind::type);
 };
 
 // A domain's check, about `value`; the expression in its parentheses.
@@ -180,6 +181,7 @@ struct Domain {
   std::vector<DomainConstraint> constraints;
   std::optional<std::string> comment;
   Origin origin;
+  Privileges privileges = default_privileges(ast::GrantTargetKind::type);
 };
 
 struct Attribute {
@@ -193,6 +195,7 @@ struct CompositeType {
   std::vector<Attribute> attributes;
   std::optional<std::string> comment;
   Origin origin;
+  Privileges privileges = default_privileges(ast::GrantTargetKind::type);
 };
 
 // The column a sequence belongs to (`owned by`): it goes when the column or its table does.
@@ -249,7 +252,9 @@ struct RoutineKey {
 inline std::string to_string(const RoutineKey& key) { return to_string(key.name) + "(" + key.arguments + ")"; }
 
 // What `grant` and `revoke` change the privileges of: a table (or view, or materialized view),
-// sequence, function or procedure (`arguments`: its identity arguments, as RoutineKey's).
+// sequence, schema, function or procedure (`arguments`: its identity arguments, as
+// RoutineKey's), or type (an enum, a domain or a composite type; never `domain`, which only
+// narrows what `grant ... on domain` may name).
 struct GrantTarget {
   ast::GrantTargetKind kind = ast::GrantTargetKind::table;
   QualifiedName name;

@@ -303,8 +303,9 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const std::string objtype = text_field(node, "objtype");
     const char* object_kind = objtype == "OBJECT_TABLE" ? "table" : objtype == "OBJECT_SEQUENCE" ? "sequence"
                               : objtype == "OBJECT_FUNCTION" ? "function" : objtype == "OBJECT_PROCEDURE" ? "procedure"
-                              : objtype == "OBJECT_ROUTINE" ? "routine" : objtype == "OBJECT_SCHEMA" ? "schema" : nullptr;
-    if (object_kind == nullptr) return std::nullopt;  // types, databases...: not modelled
+                              : objtype == "OBJECT_ROUTINE" ? "routine" : objtype == "OBJECT_SCHEMA" ? "schema"
+                              : objtype == "OBJECT_TYPE" ? "type" : objtype == "OBJECT_DOMAIN" ? "domain" : nullptr;
+    if (object_kind == nullptr) return std::nullopt;  // databases, languages...: not modelled
     const Json& privileges = node.value("privileges", Json::array());
     // Column privileges live apart from the table's own.
     const bool columns_only = !privileges.empty() && std::all_of(privileges.begin(), privileges.end(), [](const Json& privilege) {
@@ -334,7 +335,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       });
     }
     if (other_role || (objtype != "OBJECT_TABLE" && objtype != "OBJECT_SEQUENCE" && objtype != "OBJECT_FUNCTION" &&
-                       objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE" && objtype != "OBJECT_SCHEMA")) {
+                       objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE" && objtype != "OBJECT_SCHEMA" &&
+                       objtype != "OBJECT_TYPE")) {
       return std::nullopt;
     }
     return Change{"alter default privileges", "",
@@ -534,6 +536,15 @@ std::vector<std::string> schemas_of(const std::string& kind, const Json& node) {
   if (kind != "GrantStmt" || text_field(node, "objtype") != "OBJECT_SCHEMA") return schemas;
   for (const auto& object : node.value("objects", Json::array())) schemas.push_back(object.value("String", Json::object()).value("sval", ""));
   return schemas;
+}
+
+// The types a GRANT or REVOKE names (ON TYPE, ON DOMAIN).
+std::vector<std::vector<std::string>> types_of(const std::string& kind, const Json& node) {
+  std::vector<std::vector<std::string>> types;
+  const std::string objtype = text_field(node, "objtype");
+  if (kind != "GrantStmt" || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
+  for (const auto& object : node.value("objects", Json::array())) types.push_back(string_list(object.value("List", Json::object()).value("items", Json::array())));
+  return types;
 }
 
 std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
@@ -1410,6 +1421,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.relations = std::move(change->relations);
       out.routines = routines_of(kind, *node);
       out.schemas = schemas_of(kind, *node);
+      out.types = types_of(kind, *node);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));

@@ -221,9 +221,11 @@ struct SqlStatement {
   // The relations it changes by name (schema first when qualified), where it acts on existing
   // ones: a change to a relation the compiler does not model (a view) is none of its business.
   std::vector<std::vector<std::string>> relations;
-  // Likewise the functions and procedures a grant or revoke names, and the schemas.
+  // Likewise the functions and procedures a grant or revoke names, the schemas and the types
+  // (enums, domains, composite types).
   std::vector<std::vector<std::string>> routines;
   std::vector<std::string> schemas;
+  std::vector<std::vector<std::string>> types;
   // Maintenance that changes neither schema nor data (vacuum, analyze, reindex, checkpoint):
   // nothing to undo. Not `cluster`, which marks the index it orders by.
   bool maintenance = false;

@@ -557,8 +557,9 @@ struct EnableTrigger : Located {
 };
 
 // What `grant` and `revoke` name their objects as: `on [table] t`, `on sequence s`,
-// `on schema s`, `on function f(types)`, `on procedure p(types)`.
-enum class GrantTargetKind { table, sequence, schema, function, procedure };
+// `on schema s`, `on function f(types)`, `on procedure p(types)`, `on type t` (an enum, a
+// domain or a composite type), `on domain d` (a domain only).
+enum class GrantTargetKind { table, sequence, schema, function, procedure, type, domain };
 
 struct GrantObject : Located {
   ObjectName name;

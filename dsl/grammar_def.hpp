@@ -825,7 +825,8 @@ const auto grant_object_def = located[
 const auto grant_objects = kw("on") >
     -(kw("table")[grant_kind<ast::GrantTargetKind::table>()] | kw("sequence")[grant_kind<ast::GrantTargetKind::sequence>()] |
       kw("schema")[grant_kind<ast::GrantTargetKind::schema>()] | kw("function")[grant_kind<ast::GrantTargetKind::function>()] |
-      kw("procedure")[grant_kind<ast::GrantTargetKind::procedure>()]) >
+      kw("procedure")[grant_kind<ast::GrantTargetKind::procedure>()] | kw("type")[grant_kind<ast::GrantTargetKind::type>()] |
+      kw("domain")[grant_kind<ast::GrantTargetKind::domain>()]) >
     (grant_object[append(&ast::Grant::objects)] % ',');
 const auto grant_def = located[
     kw("grant") > grant_privileges > grant_objects > kw("to") > (name[append(&ast::Grant::roles)] % ',') >>

@@ -167,6 +167,13 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
         SELECT 'schema', '', quote_ident(n.real_nspname), s.nspacl, acldefault('n', s.nspowner), 'schema', n.real_nspname, NULL, NULL
           FROM pg_namespace s JOIN user_namespace n ON n.oid = s.oid
           WHERE s.nspacl IS NOT NULL AND s.nspname <> current_schema()
+        UNION ALL
+        -- An enum, domain or composite type (a table's row type takes no grants of its own).
+        SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, quote_ident(t.typname), t.typacl, acldefault('T', t.typowner),
+               CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.prefix || t.typname, NULL, NULL
+          FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+          WHERE t.typacl IS NOT NULL
+            AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c'))
        ) o,
        LATERAL (SELECT d.grantee, d.sign || d.privilege_type || CASE WHEN d.is_grantable THEN ' with grant option' ELSE '' END AS entry
                   FROM ((SELECT '+' AS sign, a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(o.acl) a
@@ -306,11 +313,11 @@ SELECT format('default privileges of role %I%s on %s: %s', pg_get_userbyid(d.def
   FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
   WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns)
 UNION ALL
--- Grants on types: who may use them, as PostgreSQL prints the access list (those on tables,
--- views, sequences and routines are the language's).
-SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, ', ')),
-       CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typname
+-- Grants on range and base types and on tables' row types, as PostgreSQL prints the access list
+-- (those on enums, domains and composite types are the language's).
+SELECT format('privileges on type %I: %s', t.typname, array_to_string(t.typacl, ', ')), 'type', t.typname
   FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns) AND t.typacl IS NOT NULL
+    AND NOT (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c'))
 UNION ALL
 -- Comments on what snapshots do not hold: aggregates, domains' constraints, range and base types,
 -- columns of views and composite types, identity and serial sequences, constraints' indexes.

@@ -130,13 +130,22 @@ namespace {
 // the role everywhere reach both sides by themselves: the predicted objects are made as it.
 void grant_default_privileges(Connection& connection, const std::string& live_schema, const std::string& predicted_schema) {
   const Result grants = connection.execute(R"sql(
-SELECT format('GRANT %s ON ALL %s IN SCHEMA %I TO %s%s', x.privilege_type,
-              CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' ELSE 'ROUTINES' END, $2::text,
-              CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END,
-              CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-  FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) x
- WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclobjtype IN ('r', 'S', 'f')
-   AND x.grantee <> d.defaclrole AND d.defaclnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::text)
+WITH given AS (
+  SELECT d.defaclobjtype AS kind, x.privilege_type,
+         CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END AS grantee,
+         CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS option
+    FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) x
+   WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclobjtype IN ('r', 'S', 'f', 'T')
+     AND x.grantee <> d.defaclrole AND d.defaclnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::text)
+)
+SELECT format('GRANT %s ON ALL %s IN SCHEMA %I TO %s%s', g.privilege_type,
+              CASE g.kind WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' ELSE 'ROUTINES' END, $2::text, g.grantee, g.option)
+  FROM given g WHERE g.kind <> 'T'
+UNION ALL
+-- GRANT has no ON ALL TYPES: each enum, domain and composite type (not a table's row type).
+SELECT format('GRANT %s ON TYPE %I.%I TO %s%s', g.privilege_type, $2::text, t.typname, g.grantee, g.option)
+  FROM given g JOIN pg_type t ON g.kind = 'T' AND t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $2::text)
+ WHERE t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
 )sql",
                                            {live_schema, predicted_schema});
   for (int row = 0; row < grants.rows(); ++row) connection.execute(std::string(grants.value(row, 0)));

@@ -90,6 +90,12 @@ inline std::vector<Case> model_changes() {
       Case{"privileges_on_schemas", {},
            "create schema app;\ngrant create on schema app to pg_monitor;\ncreate schema fresh;\ngrant usage on schema fresh to public;\n", "",
            "create schema app;\ngrant usage on schema app to pg_monitor;\n"},
+      Case{"privileges_on_types", {},
+           "create type shade as enum ('dark');\nrevoke usage on type shade from public;\ncreate domain hue as integer;\n"
+           "grant usage on domain hue to pg_monitor;\ncreate type tint as (hue hue);\nrevoke usage on type tint from public;\n"
+           "create type new_shade as enum ('light');\ngrant usage on type new_shade to pg_monitor with grant option;\n", "",
+           "create type shade as enum ('dark');\ncreate domain hue as integer;\ncreate type tint as (hue hue);\n"
+           "grant usage on type tint to pg_read_all_data;\n"},
       // Sequences owned by a column (`owned by`): a new one owned once its table is made, a kept
       // one moved or let go, one that goes with its column.
       Case{"owned_sequence_of_a_new_table", {},

@@ -889,5 +889,13 @@ TEST(Lowering, SchemaPrivileges) {
   EXPECT_EQ(sql.down, (Sql{"CREATE SCHEMA app;\nGRANT USAGE ON SCHEMA app TO reader WITH GRANT OPTION", "REVOKE USAGE ON SCHEMA app FROM reader"}));
 }
 
+TEST(Lowering, TypePrivileges) {
+  const auto sql = lower("create type mood as enum ('ok');\ncreate domain positive as integer check (value > 0);",
+                         "revoke usage on type mood from public;\ngrant usage on domain positive to reader;\ndrop type mood;");
+  EXPECT_EQ(sql.up, (Sql{"REVOKE USAGE ON TYPE mood FROM PUBLIC", "GRANT USAGE ON TYPE positive TO reader", "DROP TYPE mood"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE TYPE mood AS ENUM ('ok');\nREVOKE USAGE ON TYPE mood FROM PUBLIC", "REVOKE USAGE ON TYPE positive FROM reader",
+                           "GRANT USAGE ON TYPE mood TO PUBLIC"}));
+}
+
 }  // namespace
 }  // namespace migc

@@ -308,6 +308,12 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     GRANT USAGE ON SEQUENCE order_numbers TO PUBLIC;
     CREATE SCHEMA own_revoked;
     REVOKE CREATE ON SCHEMA own_revoked FROM CURRENT_USER;
+    CREATE TYPE mood AS ENUM ('ok');
+    REVOKE USAGE ON TYPE mood FROM PUBLIC;
+    GRANT USAGE ON TYPE mood TO pg_monitor WITH GRANT OPTION;
+    CREATE DOMAIN code AS text;
+    GRANT USAGE ON DOMAIN code TO pg_monitor;
+    GRANT USAGE ON TYPE grid TO pg_monitor;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -328,7 +334,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
                                "column privileges (GRANT ... (column)) on public.tag",
-                               "privileges (GRANT) on type public.floatrange",
+                               "privileges (GRANT) on type floatrange",
                                "unlogged sequence public.cache_seq",
                                "privileges (GRANT) on sequence order_numbers",
                                "privileges of the owner on schema own_revoked (its own revoked)",
@@ -341,6 +347,13 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(left_out.find("OWNED BY"), std::string::npos) << left_out;
   // Privileges on a schema beside public are read.
   EXPECT_EQ(left_out.find("privileges (GRANT) on schema"), std::string::npos) << left_out;
+  // And those on enums, domains and composite types; not those on a table's row type.
+  ASSERT_TRUE(introspected.schema.enums().contains({"", "mood"}));
+  EXPECT_EQ(introspected.schema.enums().at({"", "mood"}).privileges, (Privileges{{"pg_monitor", {{"USAGE", true}}}}));
+  ASSERT_TRUE(introspected.schema.domains().contains({"", "code"}));
+  EXPECT_EQ(introspected.schema.domains().at({"", "code"}).privileges,
+            (Privileges{{"public", {{"USAGE", false}}}, {"pg_monitor", {{"USAGE", false}}}}));
+  EXPECT_NE(left_out.find("privileges (GRANT) on type grid"), std::string::npos) << left_out;
   ASSERT_TRUE(introspected.schema.schemas().contains("tenant"));
   EXPECT_EQ(introspected.schema.schemas().at("tenant").privileges, (Privileges{{"public", {{"USAGE", false}}}}));
   EXPECT_EQ(left_out.find("serial column"), std::string::npos) << left_out;

@@ -83,6 +83,9 @@ drift "a grant option taken away" "REVOKE GRANT OPTION FOR SELECT ON account_sum
 drift "a grant on a sequence" "GRANT UPDATE ON SEQUENCE plain TO public" "unexpected  privileges on sequence plain for public: +UPDATE"
 drift "a grant on a schema the chain makes" "GRANT CREATE ON SCHEMA reporting TO pg_monitor" "unexpected  in schema reporting: privileges on schema reporting for pg_monitor: +CREATE"
 drift "a schema's grant revoked" "REVOKE USAGE ON SCHEMA inbox FROM public" "missing     in schema inbox: privileges on schema inbox for public: +USAGE"
+drift "a grant on a type" "GRANT USAGE ON TYPE badge_scan TO pg_read_all_data" "unexpected  privileges on type badge_scan for pg_read_all_data: +USAGE"
+drift "a type's default usage given back" "GRANT USAGE ON TYPE clearance TO public" "missing     privileges on type clearance for public: -USAGE"
+drift "a domain's grant revoked" "REVOKE USAGE ON DOMAIN staff_badge FROM pg_monitor" "missing     privileges on domain staff_badge for pg_monitor: +USAGE"
 drift "a function's default execute revoked" "REVOKE EXECUTE ON FUNCTION ticket_touched() FROM public" "unexpected  privileges on function ticket_touched() for public: -EXECUTE"
 drift "a procedure's execute given back" "GRANT EXECUTE ON PROCEDURE reset_touches(integer) TO public" "missing     privileges on procedure reset_touches(IN n integer) for public: -EXECUTE"
 # Comments on what is not a table or a column.
