@@ -251,6 +251,7 @@ class SchemaMutator {
     };
     switch (o.target.kind) {
       case Kind::table:
+        if (!o.target.column.empty()) return change_column(o.target.name, o.target.column, set);
         if (schema_.views().contains(o.target.name)) return change_entry(schema_.views(), o.target.name, &Schema::put_view, set);
         return change_table(o.target.name, set);
       case Kind::sequence: return change_entry(schema_.sequences(), o.target.name, &Schema::put_sequence, set);

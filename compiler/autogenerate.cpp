@@ -411,7 +411,32 @@ class Differ {
       if (before == nullptr) return;
       for (auto& change : privilege_changes(target, *before, now)) add(std::move(change));
     };
-    for (const auto& [name, table] : model_.tables()) compare({Kind::table, name, {}}, table.privileges);
+    for (const auto& [name, table] : model_.tables()) {
+      compare({Kind::table, name, {}}, table.privileges);
+      const Table* old = head_.find_table(name);
+      if (old == nullptr) continue;
+      for (const auto& column : table.columns) {
+        const Column* was = old->find_column(column.name);
+        if (was == nullptr) continue;
+        // What the table's privileges lose, its columns lose with them (REVOKE on a table).
+        Privileges before = was->privileges;
+        for (auto& [role, held] : before) {
+          const auto had = old->privileges.find(role);
+          if (had == old->privileges.end()) continue;
+          const auto has = table.privileges.find(role);
+          for (const auto& [privilege, option] : had->second) {
+            const bool kept = has != table.privileges.end() && has->second.contains(privilege);
+            if (!kept) {
+              held.erase(privilege);
+            } else if (option && !has->second.at(privilege) && held.contains(privilege)) {
+              held[privilege] = false;
+            }
+          }
+        }
+        std::erase_if(before, [](const auto& entry) { return entry.second.empty(); });
+        for (auto& change : privilege_changes({Kind::table, name, {}, column.name}, before, column.privileges)) add(std::move(change));
+      }
+    }
     for (const auto& [name, view] : model_.views()) {
       if (!replaced_views.contains(name)) compare({Kind::table, name, {}}, view.privileges);
     }

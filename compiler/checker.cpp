@@ -1472,10 +1472,29 @@ class StatementChecker {
 
   // Each object's privileges, for each role, as PostgreSQL leaves them after the statement: a
   // grant adds (keeping a grant option given before), a revoke takes away, `grant option for`
-  // only the option. What changes nothing emits nothing.
+  // only the option. What changes nothing emits nothing. Privileges written with columns are on
+  // those columns alone; revoking one on the table revokes it on each of its columns too, as in
+  // PostgreSQL.
   void operator()(const ast::Grant& node) {
-    const auto privileges = granted_privileges(node);
-    if (!privileges) return;
+    using Kind = ast::GrantTargetKind;
+    std::vector<std::string> on_object;
+    std::vector<std::pair<const ast::Name*, std::vector<std::string>>> on_columns;
+    for (std::size_t i = 0; i < node.privileges.size(); ++i) {
+      static const std::vector<ast::Name> none;
+      const std::vector<ast::Name>& columns = i < node.privilege_columns.size() ? node.privilege_columns[i] : none;
+      if (!columns.empty() && node.kind != Kind::table) {
+        diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(columns.front().span),
+                            "only a table's columns take privileges of their own: PostgreSQL refuses a column list here");
+        return;
+      }
+      const auto privileges = granted_privileges(node.privileges[i], columns.empty() ? node.kind : std::optional<Kind>{});
+      if (!privileges) return;
+      if (columns.empty()) {
+        on_object.insert(on_object.end(), privileges->begin(), privileges->end());
+      } else {
+        for (const auto& column : columns) on_columns.push_back({&column, *privileges});
+      }
+    }
     std::vector<std::string> roles;
     for (const auto& role : node.roles) {
       if (role.text == "current_user" || role.text == "current_role" || role.text == "session_user") {
@@ -1496,16 +1515,14 @@ class StatementChecker {
       if (!check_name(role)) return;
       roles.push_back(role.text);
     }
-    for (const auto& object : node.objects) {
-      const auto target = grant_target(node.kind, object, node.revoke ? "revoke ... on" : "grant ... on");
-      if (!target) continue;
+    const auto change = [&](const GrantTarget& target, const std::vector<std::string>& privileges) {
       for (const auto& role : roles) {
-        const Privileges* held = schema_.privileges_on(*target);
-        if (held == nullptr) break;
+        const Privileges* held = schema_.privileges_on(target);
+        if (held == nullptr) return;
         const auto found = held->find(role);
         const RolePrivileges before = found == held->end() ? RolePrivileges{} : found->second;
         RolePrivileges after = before;
-        for (const auto& privilege : *privileges) {
+        for (const auto& privilege : privileges) {
           if (!node.revoke) {
             after[privilege] = after[privilege] || node.grant_option;
           } else if (node.grant_option) {
@@ -1514,45 +1531,69 @@ class StatementChecker {
             after.erase(privilege);
           }
         }
-        if (after != before) emit(op::SetPrivileges{*target, role, before, std::move(after)});
+        if (after != before) emit(op::SetPrivileges{target, role, before, std::move(after)});
+      }
+    };
+    for (const auto& object : node.objects) {
+      const auto target = grant_target(node.kind, object, node.revoke ? "revoke ... on" : "grant ... on");
+      if (!target) continue;
+      if (!on_object.empty()) {
+        change(*target, on_object);
+        if (const Table* table = node.kind == Kind::table ? schema_.find_table(target->name) : nullptr; node.revoke && table != nullptr) {
+          // Copied: each change replaces the table in the schema.
+          std::vector<std::string> columns;
+          for (const auto& column : table->columns) columns.push_back(column.name);
+          for (const auto& column : columns) change(GrantTarget{Kind::table, target->name, {}, column}, on_object);
+        }
+      }
+      const Table* table = node.kind == Kind::table ? schema_.find_table(target->name) : nullptr;
+      for (const auto& [column, privileges] : on_columns) {
+        if (table == nullptr) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(column->span),
+                                                 fmt::format("privileges on the columns of view `{}` are not in the language yet", to_string(target->name)));
+          diagnostic.notes.push_back({{}, "grant on the view itself, or write them as raw SQL; `check` lists them as unmodelled"});
+          return;
+        }
+        if (find_column(*table, *column) == nullptr) return;
+        change(GrantTarget{Kind::table, target->name, {}, column->text}, privileges);
+        table = schema_.find_table(target->name);
       }
     }
   }
 
-  // The privileges a grant or revoke names, upper case as GRANT spells them (`all` is every one
-  // of the kind's); nullopt after reporting one the kind of object does not have.
-  std::optional<std::vector<std::string>> granted_privileges(const ast::Grant& node) {
+  // The privileges a grant or revoke names by `written`, upper case as GRANT spells them (`all`
+  // is every one of the kind's); `kind` none for a column's. nullopt after reporting one the kind
+  // of object does not have.
+  std::optional<std::vector<std::string>> granted_privileges(const ast::Name& written, std::optional<ast::GrantTargetKind> kind) {
     using Kind = ast::GrantTargetKind;
     static const std::vector<std::string> table = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"};
+    static const std::vector<std::string> column = {"SELECT", "INSERT", "UPDATE", "REFERENCES"};
     static const std::vector<std::string> sequence = {"USAGE", "SELECT", "UPDATE"};
     static const std::vector<std::string> routine = {"EXECUTE"};
     static const std::vector<std::string> schema = {"USAGE", "CREATE"};
     static const std::vector<std::string> type = {"USAGE"};
-    const std::vector<std::string>& valid = node.kind == Kind::table                                ? table
-                                            : node.kind == Kind::sequence                           ? sequence
-                                            : node.kind == Kind::schema                             ? schema
-                                            : node.kind == Kind::type || node.kind == Kind::domain ? type
-                                                                                                    : routine;
-    const char* kind = node.kind == Kind::table ? "table or view" : node.kind == Kind::sequence ? "sequence"
-                       : node.kind == Kind::schema ? "schema" : node.kind == Kind::type ? "type" : node.kind == Kind::domain ? "domain"
-                       : node.kind == Kind::procedure ? "procedure" : "function";
-    std::vector<std::string> privileges;
-    for (const auto& written : node.privileges) {
-      if (written.text == "all") return valid;
-      std::string privilege = written.text;
-      std::transform(privilege.begin(), privilege.end(), privilege.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      if (std::find(valid.begin(), valid.end(), privilege) == valid.end()) {
-        std::string lower;
-        for (std::string name : valid) {
-          std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-          lower += (lower.empty() ? "" : ", ") + fmt::format("`{}`", name);
-        }
-        diagnostics_.report(DiagnosticKind::InvalidPrivilege, at(written.span), written.text, kind, "it has " + lower + " and `all`");
-        return std::nullopt;
+    const std::vector<std::string>& valid = !kind                                         ? column
+                                            : *kind == Kind::table                        ? table
+                                            : *kind == Kind::sequence                     ? sequence
+                                            : *kind == Kind::schema                       ? schema
+                                            : *kind == Kind::type || *kind == Kind::domain ? type
+                                                                                          : routine;
+    const char* shown = !kind ? "column" : *kind == Kind::table ? "table or view" : *kind == Kind::sequence ? "sequence"
+                        : *kind == Kind::schema ? "schema" : *kind == Kind::type ? "type" : *kind == Kind::domain ? "domain"
+                        : *kind == Kind::procedure ? "procedure" : "function";
+    if (written.text == "all") return valid;
+    std::string privilege = written.text;
+    std::transform(privilege.begin(), privilege.end(), privilege.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (std::find(valid.begin(), valid.end(), privilege) == valid.end()) {
+      std::string lower;
+      for (std::string name : valid) {
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        lower += (lower.empty() ? "" : ", ") + fmt::format("`{}`", name);
       }
-      privileges.push_back(std::move(privilege));
+      diagnostics_.report(DiagnosticKind::InvalidPrivilege, at(written.span), written.text, shown, "it has " + lower + " and `all`");
+      return std::nullopt;
     }
-    return privileges;
+    return std::vector<std::string>{std::move(privilege)};
   }
 
   // What a grant or revoke names, or nullopt after reporting that it does not exist.
@@ -1561,7 +1602,7 @@ class StatementChecker {
     if (object.arguments && kind != Kind::function && kind != Kind::procedure) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.arguments->span),
                                              "only a function or procedure is named with a list after its name");
-      diagnostic.notes.push_back({{}, "privileges on columns (`grant select (a, b) on t`) are not in the language yet: write them as raw SQL"});
+      diagnostic.notes.push_back({{}, "privileges on columns are written after the privilege: `grant select (a, b) on t`"});
       return std::nullopt;
     }
     switch (kind) {
@@ -3362,6 +3403,8 @@ class StatementChecker {
       if (change == "comment on column" && std::string_view(kind) != "table") return false;
       if (change == "comment on sequence" && !schema_.sequences().contains(name)) return false;
       if (change == "comment on index" && !schema_.indexes().contains(name)) return false;
+      // Privileges on a table's columns (a view's are not modelled).
+      if (change == "grant ... (columns)" || change == "revoke ... (columns)") return std::string_view(kind) == "table";
       // Privileges on tables, views and sequences, but not on a sequence owned by a column (a serial's).
       if (change == "grant" || change == "revoke") {
         if (std::string_view(kind) != "sequence") return true;

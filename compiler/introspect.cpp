@@ -241,6 +241,11 @@ FROM (SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS kind,
       UNION ALL
       SELECT 'type', n.nspname, t.typname, '', t.typacl, t.typowner
         FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
+      UNION ALL
+      -- A table's column: its name where a routine's arguments go.
+      SELECT 'column', c.nspname, c.relname, a.attname, a.attacl, r.relowner
+        FROM user_class c JOIN pg_class r ON r.oid = c.oid JOIN pg_attribute a ON a.attrelid = c.oid
+        WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
      ) o
      LEFT JOIN LATERAL (SELECT * FROM aclexplode(o.acl) x WHERE x.grantee <> o.owner) a ON true
 ORDER BY 1, 2, 3, 4, 5, 6
@@ -350,7 +355,7 @@ SELECT format('privileges of the owner on type %I.%I (its own revoked)', n.nspna
                 WHERE x.grantee = t.typowner AND (x.grantee, x.privilege_type) NOT IN (SELECT y.grantee, y.privilege_type FROM aclexplode(t.typacl) y))
 UNION ALL
 SELECT format('column privileges (GRANT ... (column)) on %I.%I', c.nspname, c.relname) FROM user_class c
-  WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL)
+  WHERE c.relkind NOT IN ('r', 'p') AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL)
 UNION ALL
 -- An unlogged table's own sequences are unlogged with it.
 SELECT format('unlogged sequence %I.%I', c.nspname, c.relname)
@@ -553,7 +558,8 @@ class Reader {
       const Kind kind = row[0] == "sequence" ? Kind::sequence : row[0] == "function" ? Kind::function
                         : row[0] == "procedure" ? Kind::procedure : row[0] == "schema" ? Kind::schema
                         : row[0] == "type" ? Kind::type : Kind::table;
-      Privileges& privileges = found[GrantTarget{kind, kind == Kind::schema ? QualifiedName{"", row[2]} : name_in(row[1], row[2]), row[3]}];
+      const QualifiedName name = kind == Kind::schema ? QualifiedName{"", row[2]} : name_in(row[1], row[2]);
+      Privileges& privileges = found[row[0] == "column" ? GrantTarget{kind, name, {}, row[3]} : GrantTarget{kind, name, row[3]}];
       if (row[4].empty()) continue;
       bool& grant_option = privileges[row[4]][row[5]];
       grant_option = grant_option || row[6] == "t";  // granted by several roles, one with the option
@@ -567,6 +573,7 @@ class Reader {
       if (held == nullptr) {  // a serial or identity column's sequence, or an object left out
         if (!privileges.empty()) {
           const char* kind = target.kind == ast::GrantTargetKind::sequence    ? "sequence"
+                             : !target.column.empty()                         ? "column"
                              : target.kind == ast::GrantTargetKind::table     ? "table"
                              : target.kind == ast::GrantTargetKind::schema    ? "schema"
                              : target.kind == ast::GrantTargetKind::type      ? "type"
@@ -574,7 +581,8 @@ class Reader {
                                                                               : "function";
           left_out(fmt::format("privileges (GRANT) on {} {}{}", kind, to_string(target.name),
                                target.kind == ast::GrantTargetKind::function || target.kind == ast::GrantTargetKind::procedure
-                                   ? "(" + target.arguments + ")" : ""));
+                                   ? "(" + target.arguments + ")"
+                                   : target.column.empty() ? "" : "." + target.column));
         }
         continue;
       }

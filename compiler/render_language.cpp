@@ -126,6 +126,7 @@ class LanguageRenderer {
     for (const auto& column : o.table.columns) comment(ast::CommentKind::column, o.table.name, column.name, column.comment);
     for (const auto& constraint : o.table.constraints) comment(ast::CommentKind::constraint, o.table.name, constraint.name, constraint.comment);
     privileges({ast::GrantTargetKind::table, o.table.name, {}}, o.table.privileges);
+    for (const auto& column : o.table.columns) privileges({ast::GrantTargetKind::table, o.table.name, {}, column.name}, column.privileges);
   }
   void operator()(const op::DropTable& o) { add("drop table " + quote_qualified(o.name) + (o.cascade ? " cascade;" : ";")); }
   void operator()(const op::RenameTable& o) {
@@ -150,6 +151,7 @@ class LanguageRenderer {
       }
     }
     comment(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
+    privileges({ast::GrantTargetKind::table, o.table, {}, o.column.name}, o.column.privileges);
   }
   void operator()(const op::DropColumn& o) {
     add(fmt::format("alter table {} drop column {};", quote_qualified(o.table), quote_identifier(o.column)));

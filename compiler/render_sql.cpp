@@ -127,7 +127,11 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
     if (constraint.comment) after += ";\n" + comment_sql(ast::CommentKind::constraint, table.name, constraint.name, constraint.comment);
   }
   if (table.comment) after = ";\n" + comment_sql(ast::CommentKind::table, table.name, {}, table.comment) + after;
-  return with_privileges(before + out + "\n)" + after, GrantTarget{ast::GrantTargetKind::table, table.name, {}}, table.privileges);
+  std::string sql = with_privileges(before + out + "\n)" + after, GrantTarget{ast::GrantTargetKind::table, table.name, {}}, table.privileges);
+  for (const auto& column : table.columns) {
+    sql = with_privileges(std::move(sql), GrantTarget{ast::GrantTargetKind::table, table.name, {}, column.name}, column.privileges);
+  }
+  return sql;
 }
 
 std::string add_constraint_sql(const QualifiedName& table, const Constraint& constraint) {
@@ -334,21 +338,23 @@ std::vector<std::string> privileges_statements(const GrantTarget& target, const 
     case Kind::procedure: object = keywords("PROCEDURE ") + quote_qualified(target.name) + "(" + target.arguments + ")"; break;
   }
   const std::string grantee = role == "public" ? keywords("PUBLIC") : quote_identifier(role);
+  // On a column: `SELECT (c)`.
+  const std::string on_column = target.column.empty() ? "" : " (" + quote_identifier(target.column) + ")";
   std::vector<std::string> revoked, option_revoked, granted, granted_with_option;
   for (const auto& [privilege, option] : before) {
     const auto kept = after.find(privilege);
     if (kept == after.end()) {
-      revoked.push_back(keywords(privilege));
+      revoked.push_back(keywords(privilege) + on_column);
     } else if (option && !kept->second) {
-      option_revoked.push_back(keywords(privilege));
+      option_revoked.push_back(keywords(privilege) + on_column);
     }
   }
   for (const auto& [privilege, option] : after) {
     const auto had = before.find(privilege);
     if (option && (had == before.end() || !had->second)) {
-      granted_with_option.push_back(keywords(privilege));
+      granted_with_option.push_back(keywords(privilege) + on_column);
     } else if (!option && had == before.end()) {
-      granted.push_back(keywords(privilege));
+      granted.push_back(keywords(privilege) + on_column);
     }
   }
   std::vector<std::string> statements;
@@ -639,7 +645,7 @@ class SqlRenderer {
       }
     }
     if (o.column.comment) after += ";\n" + comment_sql(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
-    emit(sql + after);
+    emit(with_privileges(sql + after, GrantTarget{ast::GrantTargetKind::table, o.table, {}, o.column.name}, o.column.privileges));
   }
   void operator()(const op::DropColumn& o) {
     emit(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(o.table), quote_identifier(o.column)));

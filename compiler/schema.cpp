@@ -250,7 +250,12 @@ const Privileges* Schema::privileges_on(const GrantTarget& target) const {
   using Kind = ast::GrantTargetKind;
   switch (target.kind) {
     case Kind::table:
-      if (const auto table = tables_.find(target.name); table != tables_.end()) return &table->second.privileges;
+      if (const auto table = tables_.find(target.name); table != tables_.end()) {
+        if (target.column.empty()) return &table->second.privileges;
+        const Column* column = table->second.find_column(target.column);
+        return column == nullptr ? nullptr : &column->privileges;
+      }
+      if (!target.column.empty()) return nullptr;  // a view's columns: not in the language
       if (const auto view = views_.find(target.name); view != views_.end()) return &view->second.privileges;
       return nullptr;
     case Kind::sequence: {

@@ -98,6 +98,8 @@ struct Column {
   std::optional<std::string> generated_sql;
   // `collate`: none for the type's own (PostgreSQL's default collation for a string type).
   std::optional<QualifiedName> collation;
+  // Privileges on the column alone (`grant select (c) on t`), beside those on its table.
+  Privileges privileges;
 };
 
 using ConstraintKind = ast::ConstraintKind;
@@ -254,11 +256,12 @@ inline std::string to_string(const RoutineKey& key) { return to_string(key.name)
 // What `grant` and `revoke` change the privileges of: a table (or view, or materialized view),
 // sequence, schema, function or procedure (`arguments`: its identity arguments, as
 // RoutineKey's), or type (an enum, a domain or a composite type; never `domain`, which only
-// narrows what `grant ... on domain` may name).
+// narrows what `grant ... on domain` may name); or a table's column.
 struct GrantTarget {
   ast::GrantTargetKind kind = ast::GrantTargetKind::table;
   QualifiedName name;
   std::string arguments;
+  std::string column = {};  // a table's column, for privileges on it alone
   friend auto operator<=>(const GrantTarget&, const GrantTarget&) = default;
 };
 

@@ -311,9 +311,9 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const bool columns_only = !privileges.empty() && std::all_of(privileges.begin(), privileges.end(), [](const Json& privilege) {
       return privilege.value("AccessPriv", Json::object()).contains("cols");
     });
-    if (columns_only) return std::nullopt;
     const bool grant = flag(node, "is_grant");
     const std::string what = grant ? "grant" : "revoke";
+    if (columns_only) return Change{what + " ... (columns)", what + " ... (<columns>) on table ..."};
     if (text_field(node, "targtype") != "ACL_TARGET_OBJECT") {
       return Change{what + " ... on all " + object_kind + "s in schema", "",
                     "name the objects, which the compiler knows at the revision: `" + what + " ... on " + object_kind + " <name>, ...`"};

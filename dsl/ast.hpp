@@ -568,11 +568,13 @@ struct GrantObject : Located {
 
 // `grant <privileges> on <objects> to <roles> [with grant option]`, and
 // `revoke [grant option for] <privileges> on <objects> from <roles>`. A privilege is a word as
-// written (`select`, `all`); a role `public` is every role.
+// written (`select`, `all`), on the table's columns listed after it (`select (a, b)`) if any; a
+// role `public` is every role.
 struct Grant : Located {
   bool revoke = false;
   bool grant_option = false;  // `with grant option`; revoking: `grant option for`
   std::vector<Name> privileges;
+  std::vector<std::vector<Name>> privilege_columns;  // one list for each privilege, empty when on the object itself
   GrantTargetKind kind = GrantTargetKind::table;
   std::vector<GrantObject> objects;
   std::vector<Name> roles;

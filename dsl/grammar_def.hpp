@@ -813,9 +813,14 @@ const auto comment_def = located[
       qualified_name[assign(&ast::Comment::object)])) >
     kw("is") > (kw("null") | string_literal[assign(&ast::Comment::text)])];
 
-// `grant` and `revoke`: privileges (`all [privileges]` or words), `on [<kind>] <objects>`, roles.
-const auto grant_privileges = (&kw("all") >> name[append(&ast::Grant::privileges)] >> -kw("privileges")) |
-                              (name[append(&ast::Grant::privileges)] % ',');
+// `grant` and `revoke`: privileges (`all [privileges]` or words, each with the columns it is
+// on, if any), `on [<kind>] <objects>`, roles.
+const auto privilege_columns = [](auto& context) {
+  auto& columns = x3::_attr(context);
+  x3::_val(context).privilege_columns.push_back(columns ? std::move(*columns) : std::vector<ast::Name>{});
+};
+const auto grant_privileges = (&kw("all") >> name[append(&ast::Grant::privileges)] >> -kw("privileges") >> (-column_list)[privilege_columns]) |
+                              ((name[append(&ast::Grant::privileges)] >> (-column_list)[privilege_columns]) % ',');
 template <ast::GrantTargetKind kind>
 auto grant_kind() {
   return set(&ast::Grant::kind, kind);

@@ -168,6 +168,12 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
           FROM pg_namespace s JOIN user_namespace n ON n.oid = s.oid
           WHERE s.nspacl IS NOT NULL AND s.nspname <> current_schema()
         UNION ALL
+        -- A table's column: its own, beside its table's.
+        SELECT 'column', c.nspname, format('%I.%I', c.relname, a.attname), a.attacl, acldefault('c', c.relowner),
+               'column', c.object_name || '.' || a.attname, c.object_kind, c.object_name
+          FROM user_class c JOIN pg_attribute a ON a.attrelid = c.oid
+          WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+        UNION ALL
         -- An enum, domain or composite type (a table's row type takes no grants of its own).
         SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, quote_ident(t.typname), t.typacl, acldefault('T', t.typowner),
                CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.prefix || t.typname, NULL, NULL
@@ -281,7 +287,7 @@ UNION ALL
 SELECT format('publication %I', p.pubname), 'publication', p.pubname FROM pg_publication p
 UNION ALL
 -- Privileges the language does not give, as PostgreSQL prints the access list: on a serial or
--- identity column's sequence, on columns, on the schema itself (where they are not its
+-- identity column's sequence, on the columns of views, on the schema itself (where they are not its
 -- default, or for `public` what initdb gives it); and the default privileges that objects
 -- made later get, which the compiler's schema cannot know of.
 SELECT format('privileges on sequence %I: %s', c.relname, array_to_string(c.relacl, ', ')), 'sequence', c.relname
@@ -291,7 +297,9 @@ SELECT format('privileges on sequence %I: %s', c.relname, array_to_string(c.rela
 UNION ALL
 SELECT format('privileges on column %I.%I: %s', c.relname, a.attname, array_to_string(a.attacl, ', ')), 'column', c.relname || '.' || a.attname
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  -- Of a view, a materialized view or a foreign table: a table's are in the snapshot.
   WHERE c.relnamespace IN (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+    AND c.relkind NOT IN ('r', 'p')
 UNION ALL
 SELECT format('privileges on schema %I: %s', n.nspname, array_to_string(n.nspacl, ', ')), 'schema', n.nspname
   FROM pg_namespace n

@@ -90,6 +90,12 @@ inline std::vector<Case> model_changes() {
       Case{"privileges_on_schemas", {},
            "create schema app;\ngrant create on schema app to pg_monitor;\ncreate schema fresh;\ngrant usage on schema fresh to public;\n", "",
            "create schema app;\ngrant usage on schema app to pg_monitor;\n"},
+      // Column privileges: a new one, one taken away, one kept while its table's privilege (whose
+      // revoke takes it from the columns too) goes.
+      Case{"privileges_on_columns", {},
+           "grant select (id, name), update (size) on grid to pg_monitor;\ngrant select (note) on square to pg_read_all_data;\n", "",
+           "grant select on grid to pg_monitor;\ngrant select (id) on grid to pg_monitor;\ngrant insert (name) on grid to pg_monitor;\n"
+           "grant select (note), update (note) on square to pg_read_all_data;\n"},
       Case{"privileges_on_types", {},
            "create type shade as enum ('dark');\nrevoke usage on type shade from public;\ncreate domain hue as integer;\n"
            "grant usage on domain hue to pg_monitor;\ncreate type tint as (hue hue);\nrevoke usage on type tint from public;\n"

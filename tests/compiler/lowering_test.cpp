@@ -897,5 +897,15 @@ TEST(Lowering, TypePrivileges) {
                            "GRANT USAGE ON TYPE mood TO PUBLIC"}));
 }
 
+TEST(Lowering, ColumnPrivileges) {
+  const auto sql = lower("create table t (a integer, b text);\ngrant select (a, b) on t to reader;",
+                         "grant update (b), insert on t to writer;\nrevoke select on t from reader;\nalter table t drop column b;");
+  EXPECT_EQ(sql.up, (Sql{"GRANT INSERT ON TABLE t TO writer", "GRANT UPDATE (b) ON TABLE t TO writer",
+                         "REVOKE SELECT (a) ON TABLE t FROM reader", "REVOKE SELECT (b) ON TABLE t FROM reader", "ALTER TABLE t DROP COLUMN b"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE t ADD COLUMN b text;\nGRANT UPDATE (b) ON TABLE t TO writer", "GRANT SELECT (b) ON TABLE t TO reader",
+                           "GRANT SELECT (a) ON TABLE t TO reader", "REVOKE UPDATE (b) ON TABLE t FROM writer",
+                           "REVOKE INSERT ON TABLE t FROM writer"}));
+}
+
 }  // namespace
 }  // namespace migc
