@@ -242,19 +242,27 @@ class SchemaMutator {
 
   void operator()(const op::SetPrivileges& o) {
     using Kind = ast::GrantTargetKind;
-    const auto set = [&](auto& object) {
+    const auto set_on = [&](Privileges& privileges) {
       if (o.after.empty()) {
-        object.privileges.erase(o.role);
+        privileges.erase(o.role);
       } else {
-        object.privileges[o.role] = o.after;
+        privileges[o.role] = o.after;
       }
     };
+    const auto set = [&](auto& object) { set_on(object.privileges); };
     switch (o.target.kind) {
       case Kind::table:
         if (!o.target.column.empty()) return change_column(o.target.name, o.target.column, set);
         if (schema_.views().contains(o.target.name)) return change_entry(schema_.views(), o.target.name, &Schema::put_view, set);
         return change_table(o.target.name, set);
-      case Kind::sequence: return change_entry(schema_.sequences(), o.target.name, &Schema::put_sequence, set);
+      case Kind::sequence: {
+        if (schema_.sequences().contains(o.target.name)) return change_entry(schema_.sequences(), o.target.name, &Schema::put_sequence, set);
+        const auto [table, column] = schema_.column_of_sequence(o.target.name);
+        if (column == nullptr) return;
+        const QualifiedName table_name = table->name;  // copied: the change replaces the table
+        const std::string column_name = column->name;
+        return change_column(table_name, column_name, [&](Column& serial) { set_on(serial.owned_sequence_privileges); });
+      }
       case Kind::function:
       case Kind::procedure:
         return change_entry(schema_.routines(), RoutineKey{o.target.name, o.target.arguments}, &Schema::put_routine, set);

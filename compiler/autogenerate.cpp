@@ -435,6 +435,13 @@ class Differ {
         }
         std::erase_if(before, [](const auto& entry) { return entry.second.empty(); });
         for (auto& change : privilege_changes({Kind::table, name, {}, column.name}, before, column.privileges)) add(std::move(change));
+        // A serial's sequence, as the head has it.
+        if (was->owned_sequence && was->identity == Identity::none && column.owned_sequence && column.identity == Identity::none) {
+          for (auto& change : privilege_changes({Kind::sequence, *was->owned_sequence, {}}, was->owned_sequence_privileges,
+                                                column.owned_sequence_privileges)) {
+            add(std::move(change));
+          }
+        }
       }
     }
     for (const auto& [name, view] : model_.views()) {

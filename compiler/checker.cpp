@@ -1621,27 +1621,16 @@ class StatementChecker {
         return std::nullopt;
       }
       case Kind::sequence:
-        if (const auto found = schema_.sequences().find(object.name); found != schema_.sequences().end()) {
-          if (!found->second.owner) return GrantTarget{kind, object.name, {}};
-          // PostgreSQL's catalog cannot tell it from a serial column's, whose privileges `check` lists apart.
-          auto& diagnostic = diagnostics_.report(
-              DiagnosticKind::UnsupportedAlteration, at(object.name.span),
-              fmt::format("privileges on sequence `{}`, owned by column `{}.{}`, are not in the language yet", to_string(object.name),
-                          to_string(found->second.owner->table), found->second.owner->column));
-          diagnostic.notes.push_back({{}, "write them as raw SQL (`execute $$ grant usage on sequence ... $$ down $$ revoke ... $$`), "
-                                          "as for a serial column's; `check` lists them as unmodelled"});
+        if (schema_.sequences().contains(object.name)) return GrantTarget{kind, object.name, {}};
+        if (const auto [table, column] = schema_.column_of_sequence(object.name); column != nullptr) {
+          if (column->identity == Identity::none) return GrantTarget{kind, object.name, {}};  // a serial's
+          // PostgreSQL's catalog tells an identity's sequence apart, and inserting needs no privilege on it.
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.name.span),
+                                                 fmt::format("privileges on the sequence of identity column `{}.{}` are not in the language",
+                                                             to_string(table->name), column->name));
+          diagnostic.notes.push_back({{}, "inserting into the column needs none; write them as raw SQL if something else calls the "
+                                          "sequence (`check` lists them as unmodelled)"});
           return std::nullopt;
-        }
-        for (const auto& [table_name, table] : schema_.tables()) {
-          for (const auto& column : table.columns) {
-            if (column.owned_sequence != QualifiedName(object.name)) continue;
-            auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(object.name.span),
-                                                   fmt::format("privileges on the sequence of column `{}.{}` are not in the language yet",
-                                                               to_string(table_name), column.name));
-            diagnostic.notes.push_back({{}, "an identity column's inserts need none; for a serial column's, write them as raw SQL "
-                                            "(`execute $$ grant usage on sequence ... $$ down $$ revoke ... $$`)"});
-            return std::nullopt;
-          }
         }
         report_unknown(DiagnosticKind::UnknownSequence, object.name, names_of(schema_.sequences()), sites_.relations);
         return std::nullopt;
@@ -3405,11 +3394,11 @@ class StatementChecker {
       if (change == "comment on index" && !schema_.indexes().contains(name)) return false;
       // Privileges on a table's columns (a view's are not modelled).
       if (change == "grant ... (columns)" || change == "revoke ... (columns)") return std::string_view(kind) == "table";
-      // Privileges on tables, views and sequences, but not on a sequence owned by a column (a serial's).
+      // Privileges on tables, views and sequences, but not on an identity column's sequence.
       if (change == "grant" || change == "revoke") {
-        if (std::string_view(kind) != "sequence") return true;
-        const auto sequence = schema_.sequences().find(name);
-        return sequence != schema_.sequences().end() && !sequence->second.owner;
+        if (std::string_view(kind) != "sequence" || schema_.sequences().contains(name)) return true;
+        const Column* column = schema_.column_of_sequence(name).second;
+        return column != nullptr && column->identity == Identity::none;
       }
       // Of a view, the compiler models the view itself and its comment, not its indexes.
       return !std::string_view(kind).ends_with("view") || change.find("view") != std::string::npos;

@@ -566,11 +566,7 @@ class Reader {
     }
     for (const auto& [target, privileges] : found) {
       const Privileges* held = result_.schema.privileges_on(target);
-      if (const auto sequence = result_.schema.sequences().find(target.name);
-          target.kind == ast::GrantTargetKind::sequence && sequence != result_.schema.sequences().end() && sequence->second.owner) {
-        held = nullptr;  // owned by a column: not in the language yet, as a serial's
-      }
-      if (held == nullptr) {  // a serial or identity column's sequence, or an object left out
+      if (held == nullptr) {  // an identity column's sequence, or an object left out
         if (!privileges.empty()) {
           const char* kind = target.kind == ast::GrantTargetKind::sequence    ? "sequence"
                              : !target.column.empty()                         ? "column"

@@ -126,7 +126,7 @@ class LanguageRenderer {
     for (const auto& column : o.table.columns) comment(ast::CommentKind::column, o.table.name, column.name, column.comment);
     for (const auto& constraint : o.table.constraints) comment(ast::CommentKind::constraint, o.table.name, constraint.name, constraint.comment);
     privileges({ast::GrantTargetKind::table, o.table.name, {}}, o.table.privileges);
-    for (const auto& column : o.table.columns) privileges({ast::GrantTargetKind::table, o.table.name, {}, column.name}, column.privileges);
+    for (const auto& column : o.table.columns) column_privileges(o.table.name, column);
   }
   void operator()(const op::DropTable& o) { add("drop table " + quote_qualified(o.name) + (o.cascade ? " cascade;" : ";")); }
   void operator()(const op::RenameTable& o) {
@@ -151,7 +151,7 @@ class LanguageRenderer {
       }
     }
     comment(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
-    privileges({ast::GrantTargetKind::table, o.table, {}, o.column.name}, o.column.privileges);
+    column_privileges(o.table, o.column);
   }
   void operator()(const op::DropColumn& o) {
     add(fmt::format("alter table {} drop column {};", quote_qualified(o.table), quote_identifier(o.column)));
@@ -386,6 +386,10 @@ class LanguageRenderer {
   }
   void privileges(const GrantTarget& target, const Privileges& privileges) {
     for (const auto& statement : granting_statements(target, privileges, false)) add(statement + ";");
+  }
+  void column_privileges(const QualifiedName& table, const Column& column) {
+    privileges({ast::GrantTargetKind::table, table, {}, column.name}, column.privileges);
+    if (column.owned_sequence) privileges({ast::GrantTargetKind::sequence, *column.owned_sequence, {}}, column.owned_sequence_privileges);
   }
 
 

@@ -128,9 +128,7 @@ std::string create_table_sql(const Table& table, bool with_foreign_keys) {
   }
   if (table.comment) after = ";\n" + comment_sql(ast::CommentKind::table, table.name, {}, table.comment) + after;
   std::string sql = with_privileges(before + out + "\n)" + after, GrantTarget{ast::GrantTargetKind::table, table.name, {}}, table.privileges);
-  for (const auto& column : table.columns) {
-    sql = with_privileges(std::move(sql), GrantTarget{ast::GrantTargetKind::table, table.name, {}, column.name}, column.privileges);
-  }
+  for (const auto& column : table.columns) sql = with_column_privileges(std::move(sql), table.name, column);
   return sql;
 }
 
@@ -384,6 +382,12 @@ std::vector<std::string> granting_statements(const GrantTarget& target, const Pr
 std::string with_privileges(std::string sql, const GrantTarget& target, const Privileges& privileges) {
   for (const auto& statement : granting_statements(target, privileges, true)) sql = line_ended(std::move(sql)) + ";\n" + statement;
   return sql;
+}
+
+std::string with_column_privileges(std::string sql, const QualifiedName& table, const Column& column) {
+  sql = with_privileges(std::move(sql), GrantTarget{ast::GrantTargetKind::table, table, {}, column.name}, column.privileges);
+  if (!column.owned_sequence) return sql;
+  return with_privileges(std::move(sql), GrantTarget{ast::GrantTargetKind::sequence, *column.owned_sequence, {}}, column.owned_sequence_privileges);
 }
 
 std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
@@ -645,7 +649,7 @@ class SqlRenderer {
       }
     }
     if (o.column.comment) after += ";\n" + comment_sql(ast::CommentKind::column, o.table, o.column.name, o.column.comment);
-    emit(with_privileges(sql + after, GrantTarget{ast::GrantTargetKind::table, o.table, {}, o.column.name}, o.column.privileges));
+    emit(with_column_privileges(sql + after, o.table, o.column));
   }
   void operator()(const op::DropColumn& o) {
     emit(fmt::format("ALTER TABLE {} DROP COLUMN {}", quote_qualified(o.table), quote_identifier(o.column)));

@@ -111,6 +111,8 @@ std::vector<std::string> privileges_statements(const GrantTarget& target, const 
 std::vector<std::string> granting_statements(const GrantTarget& target, const Privileges& privileges, bool upper_case);
 // `sql` creating `target`, then those statements.
 std::string with_privileges(std::string sql, const GrantTarget& target, const Privileges& privileges);
+// Then those on its column alone, and on a serial column's sequence.
+std::string with_column_privileges(std::string sql, const QualifiedName& table, const Column& column);
 
 std::string comment_statement(ast::CommentKind kind, const QualifiedName& object, const std::string& member,
                               const std::optional<std::string>& text, bool upper_case);

@@ -119,7 +119,7 @@ void Schema::index(const Table& table, int delta) {
     }
     if (!column.owned_sequence) continue;
     if (delta > 0) {
-      owned_sequences_.insert(*column.owned_sequence);
+      owned_sequences_.insert_or_assign(*column.owned_sequence, table.name);
     } else {
       owned_sequences_.erase(*column.owned_sequence);
     }
@@ -259,8 +259,9 @@ const Privileges* Schema::privileges_on(const GrantTarget& target) const {
       if (const auto view = views_.find(target.name); view != views_.end()) return &view->second.privileges;
       return nullptr;
     case Kind::sequence: {
-      const auto sequence = sequences_.find(target.name);
-      return sequence == sequences_.end() ? nullptr : &sequence->second.privileges;
+      if (const auto sequence = sequences_.find(target.name); sequence != sequences_.end()) return &sequence->second.privileges;
+      const Column* column = column_of_sequence(target.name).second;
+      return column == nullptr || column->identity != Identity::none ? nullptr : &column->owned_sequence_privileges;
     }
     case Kind::function:
     case Kind::procedure: {
@@ -497,6 +498,17 @@ const char* Schema::relation_kind(const QualifiedName& name) const {
 }
 
 bool Schema::constraint_name_taken(const QualifiedName& name) const { return constraint_names_.contains(name); }
+
+std::pair<const Table*, const Column*> Schema::column_of_sequence(const QualifiedName& sequence) const {
+  const auto owner = owned_sequences_.find(sequence);
+  if (owner == owned_sequences_.end()) return {nullptr, nullptr};
+  const Table* table = find_table(owner->second);
+  if (table == nullptr) return {nullptr, nullptr};
+  for (const auto& column : table->columns) {
+    if (column.owned_sequence == sequence) return {table, &column};
+  }
+  return {nullptr, nullptr};
+}
 
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
   std::size_t overhead = 0;

@@ -91,6 +91,7 @@ struct Column {
   // was created with (serial: integer) when the column is widened, as in PostgreSQL. A serial's
   // other options are PostgreSQL's defaults: the language cannot change them.
   SequenceOptions owned_sequence_options;
+  Privileges owned_sequence_privileges;  // a serial's sequence's (an identity's take none)
   Identity identity = Identity::none;
   std::optional<std::string> comment;
   // A stored generated column's expression, in its parentheses: PostgreSQL computes the column
@@ -361,6 +362,8 @@ class Schema {
   // Relations share one namespace per schema in PostgreSQL: tables, indexes, sequences, the
   // indexes behind primary key and unique constraints, and composite types. Returns what holds `name`, or null.
   const char* relation_kind(const QualifiedName& name) const;
+  // The serial or identity column whose sequence `sequence` is, with its table; nulls for none.
+  std::pair<const Table*, const Column*> column_of_sequence(const QualifiedName& sequence) const;
   // Constraint names are chosen per schema, as PostgreSQL chooses them: `name` is the
   // constraint's name in its table's schema.
   bool constraint_name_taken(const QualifiedName& name) const;
@@ -442,7 +445,7 @@ class Schema {
 
   NameMap<int> constraint_names_;  // constraint name -> tables using it
   NameSet constraint_indexes_;     // names of primary key and unique indexes
-  NameSet owned_sequences_;        // of serial and identity columns
+  NameMap<QualifiedName> owned_sequences_;  // of serial and identity columns, to their tables
   NameMap<std::set<QualifiedName>> referencing_;
   NameMap<std::set<QualifiedName>> indexes_by_table_;
   NameMap<std::set<QualifiedName>> tables_by_type_;  // user-defined type -> tables with a column of it

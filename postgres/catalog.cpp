@@ -152,8 +152,9 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
                c.relacl AS acl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS defaults,
                c.object_kind, c.object_name, c.owner_kind, c.owner_name
           FROM user_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL
-            -- Not a serial or identity column's sequence: the language gives those none (unmodelled).
-            AND NOT (c.relkind = 'S' AND c.owner_oid IS NOT NULL)
+            -- Not an identity column's sequence: the language gives those none (unmodelled).
+            AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                                  AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i'))
         UNION ALL
         SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
                format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proacl, acldefault('f', p.proowner),
@@ -286,14 +287,14 @@ SELECT format('event trigger %I on %s', e.evtname, e.evtevent), 'event_trigger',
 UNION ALL
 SELECT format('publication %I', p.pubname), 'publication', p.pubname FROM pg_publication p
 UNION ALL
--- Privileges the language does not give, as PostgreSQL prints the access list: on a serial or
--- identity column's sequence, on the columns of views, on the schema itself (where they are not its
+-- Privileges the language does not give, as PostgreSQL prints the access list: on an identity
+-- column's sequence, on the columns of views, on the schema itself (where they are not its
 -- default, or for `public` what initdb gives it); and the default privileges that objects
 -- made later get, which the compiler's schema cannot know of.
 SELECT format('privileges on sequence %I: %s', c.relname, array_to_string(c.relacl, ', ')), 'sequence', c.relname
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'S' AND c.relacl IS NOT NULL
     AND )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+                  AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')
 UNION ALL
 SELECT format('privileges on column %I.%I: %s', c.relname, a.attname, array_to_string(a.attacl, ', ')), 'column', c.relname || '.' || a.attname
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid

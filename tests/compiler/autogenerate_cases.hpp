@@ -96,6 +96,12 @@ inline std::vector<Case> model_changes() {
            "grant select (id, name), update (size) on grid to pg_monitor;\ngrant select (note) on square to pg_read_all_data;\n", "",
            "grant select on grid to pg_monitor;\ngrant select (id) on grid to pg_monitor;\ngrant insert (name) on grid to pg_monitor;\n"
            "grant select (note), update (note) on square to pg_read_all_data;\n"},
+      // A serial's sequence and one owned by a column.
+      Case{"privileges_on_owned_sequences", {},
+           "grant usage on sequence square_id_seq to pg_monitor;\ncreate sequence grid_counter owned by grid.size;\n"
+           "grant update on sequence grid_counter to pg_monitor;\n", "",
+           "grant select on sequence square_id_seq to pg_read_all_data;\ncreate sequence grid_counter owned by grid.size;\n"
+           "grant usage on sequence grid_counter to pg_monitor;\n"},
       Case{"privileges_on_types", {},
            "create type shade as enum ('dark');\nrevoke usage on type shade from public;\ncreate domain hue as integer;\n"
            "grant usage on domain hue to pg_monitor;\ncreate type tint as (hue hue);\nrevoke usage on type tint from public;\n"

@@ -907,5 +907,14 @@ TEST(Lowering, ColumnPrivileges) {
                            "REVOKE INSERT ON TABLE t FROM writer"}));
 }
 
+TEST(Lowering, SerialSequencePrivileges) {
+  const auto sql = lower("create table t (id serial primary key);",
+                         "grant usage, select on sequence t_id_seq to writer;\ndrop table t;");
+  EXPECT_EQ(sql.up, (Sql{"GRANT SELECT, USAGE ON SEQUENCE t_id_seq TO writer", "DROP TABLE t"}));
+  ASSERT_EQ(sql.down.size(), 2u);
+  EXPECT_TRUE(sql.down[0].ends_with(";\nGRANT SELECT, USAGE ON SEQUENCE t_id_seq TO writer")) << sql.down[0];
+  EXPECT_EQ(sql.down[1], "REVOKE SELECT, USAGE ON SEQUENCE t_id_seq FROM writer");
+}
+
 }  // namespace
 }  // namespace migc

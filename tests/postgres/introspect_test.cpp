@@ -314,6 +314,10 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE DOMAIN code AS text;
     GRANT USAGE ON DOMAIN code TO pg_monitor;
     GRANT USAGE ON TYPE grid TO pg_monitor;
+    CREATE TABLE plain_serial (id serial PRIMARY KEY);
+    GRANT SELECT ON SEQUENCE plain_serial_id_seq TO pg_monitor;
+    CREATE TABLE ident (id integer GENERATED ALWAYS AS IDENTITY);
+    GRANT USAGE ON SEQUENCE ident_id_seq TO pg_monitor;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -335,7 +339,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                                "inheritance of table public.special_grid",
                                "privileges (GRANT) on type floatrange",
                                "unlogged sequence public.cache_seq",
-                               "privileges (GRANT) on sequence order_numbers",
+                               "privileges (GRANT) on sequence ident_id_seq",
                                "privileges of the owner on schema own_revoked (its own revoked)",
                                "storage parameters of public.cache (fillfactor=70)"}) {
     EXPECT_NE(left_out.find(expected), std::string::npos) << expected << " is not in:\n" << left_out;
@@ -372,10 +376,13 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(sequences.at({"", "counter_id_seq"}).owner, (SequenceOwner{{"", "counter"}, "id"}));
   ASSERT_TRUE(sequences.contains({"", "counter_hits_seq"}));
   EXPECT_EQ(sequences.at({"", "counter_hits_seq"}).cache, 20);
-  // Privileges on a sequence owned by a column are not in the language (the catalog cannot tell
-  // it from a serial's): left out, not written.
-  EXPECT_NE(left_out.find("privileges (GRANT) on sequence counter_hits_seq"), std::string::npos) << left_out;
-  EXPECT_TRUE(sequences.at({"", "counter_hits_seq"}).privileges.empty());
+  // Privileges on a sequence owned by a column and on a serial's are read; an identity's are not
+  // in the language.
+  EXPECT_EQ(left_out.find("privileges (GRANT) on sequence counter_hits_seq"), std::string::npos) << left_out;
+  EXPECT_EQ(sequences.at({"", "counter_hits_seq"}).privileges, (Privileges{{"public", {{"USAGE", false}}}}));
+  EXPECT_EQ(sequences.at({"", "order_numbers"}).privileges, (Privileges{{"public", {{"USAGE", false}}}}));
+  EXPECT_EQ(introspected.schema.find_table({"", "plain_serial"})->find_column("id")->owned_sequence_privileges,
+            (Privileges{{"pg_monitor", {{"SELECT", false}}}}));
   EXPECT_EQ(introspected.schema.find_table({"", "counter"})->find_column("hits")->default_sql,
             std::optional<std::string>("nextval('counter_hits_seq'::regclass)"));
   EXPECT_TRUE(introspected.schema.tables().contains({"", "grid"}));
