@@ -667,6 +667,15 @@ class StatementChecker {
     if (domain == nullptr) return;
     const QualifiedName new_name = beside(domain->name, node.new_name.text);  // RENAME TO keeps the schema
     if (!check_name(node.new_name) || !check_new_type(node.new_name.span, new_name)) return;
+    // A routine names its types as written: PostgreSQL follows the rename, the kept text would not.
+    for (const auto& [key, routine] : schema_.routines()) {
+      if (!routine.types.contains(domain->name)) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.domain.span),
+                                             fmt::format("renaming domain `{}`, which {} `{}` names: the compiler keeps routines as written",
+                                                         to_string(domain->name), routine.procedure ? "procedure" : "function", to_string(key)));
+      diagnostic.notes.push_back({routine.origin.where, "drop it first and create it again naming the new name"});
+      return;
+    }
     emit(op::RenameDomain{domain->name, node.new_name.text});
   }
 
@@ -1319,7 +1328,9 @@ class StatementChecker {
   void operator()(const ast::AlterSequence& node) {
     const auto sequence = schema_.sequences().find(node.name);
     if (sequence == schema_.sequences().end()) {
-      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
+      if (!report_column_sequence(node.name, "alter sequence")) {
+        report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
+      }
       return;
     }
     const SequenceOptions& before = sequence->second;
@@ -1342,7 +1353,9 @@ class StatementChecker {
       return nothing_to_drop(node.name.span, fmt::format("sequence `{}` does not exist", shown), shown, names_of(schema_.sequences()));
     }
     if (sequence == schema_.sequences().end()) {
-      report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
+      if (!report_column_sequence(node.name, "drop sequence")) {
+        report_unknown(DiagnosticKind::UnknownSequence, node.name, names_of(schema_.sequences()), sites_.relations);
+      }
       return;
     }
     const QualifiedName dropped = sequence->first;
@@ -1352,6 +1365,22 @@ class StatementChecker {
       return;
     }
     emit(op::DropSequence{dropped});
+  }
+
+  // A serial or identity column's sequence, named where the language takes a sequence of its own:
+  // reported, with what to write instead; false for none.
+  bool report_column_sequence(const ast::ObjectName& name, std::string_view statement) {
+    const auto [table, column] = schema_.column_of_sequence(name);
+    if (column == nullptr) return false;
+    const bool identity = column->identity != Identity::none;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(name.span),
+                                           fmt::format("sequence `{}` is {} column `{}.{}`'s: `{}` does not take it", to_string(name),
+                                                       identity ? "identity" : "serial", to_string(table->name), column->name, statement));
+    diagnostic.notes.push_back({{}, identity ? fmt::format("change it through its column: `alter table {} alter column {} set ...`",
+                                                           to_string(table->name), column->name)
+                                             : std::string("it goes with its column; for a sequence of other options, or one to move, "
+                                                           "create a sequence of its own (`create sequence ... owned by`) and a default calling it")});
+    return true;
   }
 
   void operator()(const ast::Comment& node) {

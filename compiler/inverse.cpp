@@ -235,7 +235,30 @@ class Inverter {
     return way_back;
   }
 
-  Inverse operator()(const op::SetPrivileges& o) const { return {{op::SetPrivileges{o.target, o.role, o.after, o.before}}}; }
+  // Revoking on a table revokes on its columns too (PostgreSQL): what the role held on them
+  // before is given back after.
+  Inverse operator()(const op::SetPrivileges& o) const {
+    Inverse way_back{{op::SetPrivileges{o.target, o.role, o.after, o.before}}};
+    const Table* table = o.target.kind == ast::GrantTargetKind::table && o.target.column.empty() ? before_.find_table(o.target.name) : nullptr;
+    if (table == nullptr) return way_back;
+    for (const auto& column : table->columns) {
+      const auto held = column.privileges.find(o.role);
+      if (held == column.privileges.end()) continue;
+      RolePrivileges cascaded = held->second;  // as the revoke leaves it
+      for (const auto& [privilege, option] : o.after) {
+        const auto kept = o.before.find(privilege);
+        if (kept == o.before.end()) {
+          cascaded.erase(privilege);
+        } else if (option && !kept->second && cascaded.contains(privilege)) {
+          cascaded[privilege] = false;
+        }
+      }
+      if (cascaded != held->second) {
+        way_back.operations.push_back(op::SetPrivileges{{o.target.kind, o.target.name, {}, column.name}, o.role, cascaded, held->second});
+      }
+    }
+    return way_back;
+  }
 
   Inverse operator()(const op::Comment& o) const {
     const std::optional<std::string>* comment = before_.comment_on(o.kind, o.object, o.member);

@@ -172,6 +172,16 @@ Touched touched_by(const ast::File& file, const Schema& before) {
           } else if constexpr (std::is_same_v<Node, ast::RenameDomain>) {
             touched.types.insert(node.domain);
             touched.types.insert(beside(node.domain, node.new_name.text));  // renamed within its schema
+            // The composite types and domains over it name it anew.
+            const auto over = [&](const ColumnType& type) { return type.user_defined && type.name == node.domain; };
+            for (const auto& [name, type] : before.composites()) {
+              if (std::any_of(type.attributes.begin(), type.attributes.end(), [&](const Attribute& a) { return over(a.type); })) {
+                touched.types.insert(name);
+              }
+            }
+            for (const auto& [name, domain] : before.domains()) {
+              if (over(domain.type)) touched.types.insert(name);
+            }
           } else if constexpr (requires { { node.domain } -> std::convertible_to<const QualifiedName&>; }) {
             touched.types.insert(node.domain);
           } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {

@@ -216,6 +216,9 @@ template <typename Member, typename Value>
 auto set_option(Member member, Value value) {
   return [member, value](auto& context) { (sequence_options_of(x3::_val(context)).*member) = value; };
 }
+// A sequence option written twice (PostgreSQL: "conflicting or redundant options").
+template <typename Given>
+auto sequence_option_once(Given given, const char* clause);
 // On a clause's keyword: `given` tells whether the node has the clause already.
 template <typename Given>
 auto given_once(Given given, const char* clause) {
@@ -223,6 +226,10 @@ auto given_once(Given given, const char* clause) {
     using Iterator = std::decay_t<decltype(x3::_where(context).begin())>;
     if (given(x3::_val(context))) throw clause_repeated<Iterator>{x3::_where(context).begin(), clause};
   };
+}
+template <typename Given>
+auto sequence_option_once(Given given, const char* clause) {
+  return given_once([given](auto& node) { return given(sequence_options_of(node)); }, clause);
 }
 // `null` or `not null`, written once or again alike: PostgreSQL refuses the two together.
 inline auto set_nullability(bool not_null) {
@@ -568,23 +575,31 @@ const auto references_def = located[
 
 // PostgreSQL's sequence options, in any order, for `create sequence`, `alter sequence` and
 // identity columns: each sets a field of the node's own options (sequence_options_of).
+const auto min_once = sequence_option_once([](const ast::SequenceOptions& o) { return o.min.has_value() || o.no_min; }, "minvalue");
+const auto max_once = sequence_option_once([](const ast::SequenceOptions& o) { return o.max.has_value() || o.no_max; }, "maxvalue");
+const auto cycle_once = sequence_option_once([](const ast::SequenceOptions& o) { return o.cycle.has_value(); }, "cycle");
 const auto sequence_option =
-    (kw("as") > type_ref[assign_option(&ast::SequenceOptions::type)]) |
-    (kw("increment") > -kw("by") > x3::int64[assign_option(&ast::SequenceOptions::increment)]) |
-    (kw("minvalue") > x3::int64[assign_option(&ast::SequenceOptions::min)]) |
-    (kw("maxvalue") > x3::int64[assign_option(&ast::SequenceOptions::max)]) |
-    (kw("start") > -kw("with") > x3::int64[assign_option(&ast::SequenceOptions::start)]) |
-    (kw("cache") > x3::int64[assign_option(&ast::SequenceOptions::cache)]) |
-    kw("cycle")[set_option(&ast::SequenceOptions::cycle, true)] |
-    (kw("no") > (kw("minvalue")[set_option(&ast::SequenceOptions::no_min, true)] |
-                 kw("maxvalue")[set_option(&ast::SequenceOptions::no_max, true)] |
-                 kw("cycle")[set_option(&ast::SequenceOptions::cycle, false)]));
+    (kw("as")[sequence_option_once([](const ast::SequenceOptions& o) { return o.type.has_value(); }, "as")] >
+     type_ref[assign_option(&ast::SequenceOptions::type)]) |
+    (kw("increment")[sequence_option_once([](const ast::SequenceOptions& o) { return o.increment.has_value(); }, "increment")] >
+     -kw("by") > x3::int64[assign_option(&ast::SequenceOptions::increment)]) |
+    (kw("minvalue")[min_once] > x3::int64[assign_option(&ast::SequenceOptions::min)]) |
+    (kw("maxvalue")[max_once] > x3::int64[assign_option(&ast::SequenceOptions::max)]) |
+    (kw("start")[sequence_option_once([](const ast::SequenceOptions& o) { return o.start.has_value(); }, "start")] > -kw("with") >
+     x3::int64[assign_option(&ast::SequenceOptions::start)]) |
+    (kw("cache")[sequence_option_once([](const ast::SequenceOptions& o) { return o.cache.has_value(); }, "cache")] >
+     x3::int64[assign_option(&ast::SequenceOptions::cache)]) |
+    kw("cycle")[cycle_once][set_option(&ast::SequenceOptions::cycle, true)] |
+    (kw("no") > (kw("minvalue")[min_once][set_option(&ast::SequenceOptions::no_min, true)] |
+                 kw("maxvalue")[max_once][set_option(&ast::SequenceOptions::no_max, true)] |
+                 kw("cycle")[cycle_once][set_option(&ast::SequenceOptions::cycle, false)]));
 // Only where a sequence exists already.
-const auto restart_option = kw("restart")[set_option(&ast::SequenceOptions::restart, true)] >>
+const auto restart_option = kw("restart")[sequence_option_once([](const ast::SequenceOptions& o) { return o.restart; }, "restart")]
+                                           [set_option(&ast::SequenceOptions::restart, true)] >>
                             -(-kw("with") >> x3::int64[assign_option(&ast::SequenceOptions::restart_with)]);
 // `owned by [schema.]table.column` or `owned by none`: `create sequence` and `alter sequence` only.
 const auto owned_by_option =
-    kw("owned") > kw("by") >
+    kw("owned")[sequence_option_once([](const ast::SequenceOptions& o) { return o.owned_by.has_value(); }, "owned by")] > kw("by") >
     ((kw("none") >> !lit('.'))[([](auto& context) {
        auto& options = sequence_options_of(x3::_val(context));
        options.owned_by = ast::SequenceOwnedBy{};

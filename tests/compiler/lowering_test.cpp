@@ -916,5 +916,13 @@ TEST(Lowering, SerialSequencePrivileges) {
   EXPECT_EQ(sql.down[1], "REVOKE SELECT, USAGE ON SEQUENCE t_id_seq FROM writer");
 }
 
+TEST(Lowering, TableGrantDownGivesColumnPrivilegesBack) {
+  const auto sql = lower("create table t (a integer, b text);\ngrant select (a), update (b) on t to reader;",
+                         "grant select, update on t to reader;");
+  EXPECT_EQ(sql.up, (Sql{"GRANT SELECT, UPDATE ON TABLE t TO reader"}));
+  EXPECT_EQ(sql.down, (Sql{"REVOKE SELECT, UPDATE ON TABLE t FROM reader", "GRANT SELECT (a) ON TABLE t TO reader",
+                           "GRANT UPDATE (b) ON TABLE t TO reader"}));
+}
+
 }  // namespace
 }  // namespace migc

@@ -88,7 +88,7 @@ drift "a type's default usage given back" "GRANT USAGE ON TYPE clearance TO publ
 drift "a domain's grant revoked" "REVOKE USAGE ON DOMAIN staff_badge FROM pg_monitor" "missing     privileges on domain staff_badge for pg_monitor: +USAGE"
 drift "a grant on a column" "GRANT UPDATE (remarks) ON badge_holder TO pg_read_all_data" "unexpected  privileges on column badge_holder.remarks for pg_read_all_data: +UPDATE"
 drift "a column's grant revoked" "REVOKE SELECT (name) ON badge_holder FROM pg_monitor" "missing     privileges on column badge_holder.name for pg_monitor: +INSERT, +SELECT"
-drift "a grant on a serial's sequence revoked" "REVOKE SELECT ON SEQUENCE ticket_stub_id_seq FROM pg_monitor" "missing     privileges on sequence ticket_stub_id_seq for pg_monitor: +SELECT"
+drift "a grant on a serial's sequence revoked" "REVOKE UPDATE ON SEQUENCE ticket_stub_id_seq FROM pg_read_all_data" "missing     privileges on sequence ticket_stub_id_seq for pg_read_all_data: +UPDATE"
 drift "a grant on a sequence owned by a column" "GRANT UPDATE ON SEQUENCE ticket_batch TO pg_read_all_data" "unexpected  privileges on sequence ticket_batch for pg_read_all_data: +UPDATE"
 drift "a function's default execute revoked" "REVOKE EXECUTE ON FUNCTION ticket_touched() FROM public" "unexpected  privileges on function ticket_touched() for public: -EXECUTE"
 drift "a procedure's execute given back" "GRANT EXECUTE ON PROCEDURE reset_touches(integer) TO public" "missing     privileges on procedure reset_touches(IN n integer) for public: -EXECUTE"

@@ -18,11 +18,11 @@ sql migc_exclude "CREATE AGGREGATE total_of(integer) (SFUNC = int4pl, STYPE = in
   CREATE RULE no_deletes AS ON DELETE TO booking_note DO INSTEAD NOTHING;
   CREATE STATISTICS booking_stats ON booking_id, note FROM booking_note;
   COMMENT ON AGGREGATE total_of(integer) IS 'by hand';
-  GRANT USAGE ON TYPE grade TO pg_monitor;
-  GRANT SELECT (title) ON support_case TO pg_monitor;
+  GRANT USAGE ON TYPE support_case TO pg_monitor;
+  GRANT SELECT (account) ON large_entries TO pg_monitor;
   GRANT USAGE ON SEQUENCE booking_id_seq TO pg_monitor;
   GRANT USAGE ON SCHEMA public TO pg_monitor;
-  ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;
+  ALTER DEFAULT PRIVILEGES FOR ROLE pg_monitor REVOKE USAGE ON TYPES FROM PUBLIC;
   CREATE COLLATION by_hand_collation (provider = icu, locale = 'de-DE');
   CREATE TYPE by_hand_range AS RANGE (subtype = integer);
   COMMENT ON TYPE by_hand_range IS 'by hand';
@@ -36,8 +36,8 @@ check "an aggregate is listed as unmodelled" "unmodelled  aggregate total_of(int
 check "a rule" "unmodelled  rule no_deletes on booking_note" "$out"
 check "a statistics object" "unmodelled  statistics booking_stats" "$out"
 check "a comment on an aggregate" "unmodelled  comment on aggregate total_of(integer): 'by hand'" "$out"
-check "a grant on a type" "unmodelled  privileges on type grade: " "$out"
-check "a grant on a column" "unmodelled  privileges on column support_case.title: " "$out"
+check "a grant on a table's row type" "unmodelled  privileges on type support_case: " "$out"
+check "a grant on a view's column" "unmodelled  privileges on column large_entries.account: " "$out"
 check "a grant on an identity's sequence" "unmodelled  privileges on sequence booking_id_seq: " "$out"
 check "a grant on the schema" "unmodelled  privileges on schema public: " "$out"
 check "default privileges, which objects made later get" "unmodelled  default privileges of role " "$out"
