@@ -753,17 +753,31 @@ class StatementChecker {
     }
     if (!find_column(*table, node.column)) return;
     if (!check_drop_column(*table, node.column.text, node.column.span)) return;
-    if (const View* view = view_using(table->name, node.column.text)) {
+    std::vector<View> cascaded;  // the views using the column, and those reading them, in an order they can be made in
+    if (const View* view = view_using(table->name, node.column.text); view != nullptr && !node.cascade) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), node.column.text, table->name, view->name,
                                              "PostgreSQL cannot drop it while the view exists");
-      diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay"});
+      diagnostic.notes.push_back({{}, "drop the view first, and create it again after if it should stay; or write `drop column ... "
+                                      "cascade`, which drops the views with it (and makes them again on the way down)"});
       return;
+    } else if (view != nullptr) {
+      std::set<QualifiedName> taken;
+      for (const View* user : schema_.views_reading(table->name)) {
+        if (!user->uses.contains({table->name, node.column.text})) continue;
+        if (taken.insert(user->name).second) cascaded.push_back(*user);
+        for (const View& reader : dependent_views(schema_, user->name)) {
+          if (taken.insert(reader.name).second) cascaded.push_back(reader);
+        }
+      }
+      std::stable_sort(cascaded.begin(), cascaded.end(), [](const View& a, const View& b) { return a.depth < b.depth; });
     }
     if (used_by_trigger(*table, node.column, "PostgreSQL cannot drop it while the {} exists")) return;
     if (existed_before(table->name)) {
       lint(DiagnosticKind::DataLoss, node.column.span, "column", fmt::format("{}.{}", table->name, node.column.text), "values", "column");
     }
     const QualifiedName name = table->name;
+    // Readers first; the way down makes them again after the column.
+    for (auto view = cascaded.rbegin(); view != cascaded.rend(); ++view) emit(op::DropView{view->name, view->materialized, false});
     with_owned_sequences(name, node.column.text, node.column.span, [&] { emit(op::DropColumn{name, node.column.text}); });
   }
 

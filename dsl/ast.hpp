@@ -261,6 +261,7 @@ struct DropColumn : Located {
   ObjectName table;
   Name column;
   bool if_exists = false;
+  bool cascade = false;  // the views that use the column go with it
 };
 
 struct RenameTable : Located {

@@ -972,7 +972,8 @@ const auto alter_action_def = omit[
                     node.constraint = std::move(x3::_attr(context));
                     x3::_val(context) = std::move(node);
                   })])) |
-    (kw("drop") > ((kw("column") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropColumn>(&ast::DropColumn::column)]) |
+    (kw("drop") > ((kw("column") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropColumn>(&ast::DropColumn::column)] >>
+                    -kw("cascade")[([](auto& context) { std::get<ast::DropColumn>(x3::_val(context)).cascade = true; })]) |
                    (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropConstraint>(&ast::DropConstraint::name)]))) |
     (kw("validate") > kw("constraint") > name[named<ast::ValidateConstraint>(&ast::ValidateConstraint::name)]) |
     (kw("enable") > ((kw("trigger") > name[named<ast::EnableTrigger>(&ast::EnableTrigger::trigger)]) |

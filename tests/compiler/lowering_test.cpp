@@ -924,5 +924,15 @@ TEST(Lowering, TableGrantDownGivesColumnPrivilegesBack) {
                            "GRANT UPDATE (b) ON TABLE t TO reader"}));
 }
 
+TEST(Lowering, DropColumnCascadeTakesItsViewsAndBringsThemBack) {
+  const auto sql = lower("create table t (id integer, a text);\ncreate view v as select a from t;\ncreate view w as select a from v;",
+                         "alter table t drop column a cascade;");
+  EXPECT_EQ(sql.up, (Sql{"DROP VIEW w", "DROP VIEW v", "ALTER TABLE t DROP COLUMN a"}));
+  ASSERT_EQ(sql.down.size(), 3u);
+  EXPECT_EQ(sql.down[0], "ALTER TABLE t ADD COLUMN a text");
+  EXPECT_TRUE(sql.down[1].starts_with("CREATE VIEW v")) << sql.down[1];
+  EXPECT_TRUE(sql.down[2].starts_with("CREATE VIEW w")) << sql.down[2];
+}
+
 }  // namespace
 }  // namespace migc
