@@ -440,7 +440,8 @@ class SchemaMutator {
     std::replace(type.values.begin(), type.values.end(), o.from, o.to);
     schema_.put_enum(std::move(type));
     // PostgreSQL stores the value itself, not its label, wherever an expression holds it: the
-    // defaults, checks and index expressions of the tables using the type follow the rename.
+    // defaults, checks, generated columns and index expressions of the tables using the type
+    // follow the rename.
     const std::string from = quote_literal(o.from);
     const std::string to = quote_literal(o.to);
     // The domains over the type, and over those, hold it as well.
@@ -464,6 +465,7 @@ class SchemaMutator {
       change_table(table, [&](Table& changed) {
         for (auto& column : changed.columns) {
           if (column.default_sql) column.default_sql = with_literal_renamed(*column.default_sql, from, to);
+          if (column.generated_sql) column.generated_sql = with_literal_renamed(*column.generated_sql, from, to);
         }
         for (auto& constraint : changed.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
       });

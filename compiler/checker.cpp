@@ -676,6 +676,12 @@ class StatementChecker {
       diagnostic.notes.push_back({routine.origin.where, "drop it first and create it again naming the new name"});
       return;
     }
+    const QualifiedName renamed = domain->name;
+    const bool unheld = rename_unheld(node.domain.span, fmt::format("domain `{}`", to_string(renamed)), kept_expressions(), [&](const std::string& sql) {
+      const ExpressionFacts facts = read_expression(sql);
+      return std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& type) { return qualified(type.names) == renamed; });
+    });
+    if (!unheld) return;
     emit(op::RenameDomain{domain->name, node.new_name.text});
   }
 
@@ -716,6 +722,13 @@ class StatementChecker {
         return;
       }
     }
+    const std::string& attribute = node.attribute.text;
+    const bool unheld = rename_unheld(node.attribute.span, fmt::format("attribute `{}` of type `{}`", attribute, to_string(type->name)), kept_expressions(),
+                                      [&](const std::string& sql) {
+                                        const ExpressionFacts facts = read_expression(sql);
+                                        return std::find(facts.fields.begin(), facts.fields.end(), attribute) != facts.fields.end();
+                                      });
+    if (!unheld) return;
     emit(op::RenameAttribute{type->name, node.attribute.text, node.new_name.text});
   }
 
@@ -796,6 +809,15 @@ class StatementChecker {
     }
     if (existed_before(found->name)) lint(DiagnosticKind::RenameInUse, node.table.span, "table", found->name);
     if (!check_not_a_type(node.new_name.span, new_name)) return;
+    // `t.c` in the table's own checks, defaults, generated columns and indexes.
+    const std::string& old_name = found->name.name;
+    const bool unheld = rename_unheld(node.table.span, fmt::format("table `{}`", found->name), kept_expressions(&found->name), [&](const std::string& sql) {
+      for (const auto& reference : column_references(sql, false)) {
+        if (reference.names.size() >= 2 && reference.names[reference.names.size() - 2] == old_name) return true;
+      }
+      return false;
+    });
+    if (!unheld) return;
     emit(op::RenameTable{found->name, node.new_name.text});
   }
 
@@ -863,6 +885,11 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::InvalidSequenceOptions, at(node.type.span), *column->owned_sequence, *why);
         return;
       }
+    }
+    if (!node.using_expression && !converts_on_assignment(column->type, *type)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NoAutomaticCast, at(node.type.span), column->name, type->sql(), column->type.sql());
+      diagnostic.notes.push_back({{}, fmt::format("say how its values become {0}, e.g. `using ({1}::{0})`", type->sql(), quote_identifier(column->name))});
+      return;
     }
     if (column->default_sql && !column->owned_sequence && !default_converts(column->type, *type)) {
       auto& diagnostic = diagnostics_.report(
@@ -3130,6 +3157,50 @@ class StatementChecker {
     return found;
   }
 
+  // Every expression the schema keeps as written, whose it is: PostgreSQL keeps them by the
+  // objects' identities, so a rename it follows would leave the kept text naming the old name.
+  std::vector<std::pair<std::string, std::string>> kept_expressions(const QualifiedName* only_table = nullptr) const {
+    std::vector<std::pair<std::string, std::string>> found;
+    for (const auto& [name, table] : schema_.tables()) {
+      if (only_table != nullptr && name != *only_table) continue;
+      for (const auto& column : table.columns) {
+        if (column.default_sql && !column.owned_sequence) found.emplace_back(fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql);
+        if (column.generated_sql) found.emplace_back(fmt::format("generated column `{}.{}`", name, column.name), *column.generated_sql);
+      }
+      for (const auto& constraint : table.constraints) {
+        if (constraint.kind == ConstraintKind::check) found.emplace_back(fmt::format("check `{}` on table `{}`", constraint.name, name), constraint.check_sql);
+      }
+      for (const QualifiedName& index_name : schema_.indexes_of(name)) {
+        const Index& index = schema_.indexes().at(index_name);
+        for (const auto& key : index.keys) {
+          if (!key.expression.empty()) found.emplace_back(fmt::format("index `{}`", index_name), key.expression);
+        }
+        if (!index.where_sql.empty()) found.emplace_back(fmt::format("index `{}`", index_name), index.where_sql);
+      }
+    }
+    if (only_table != nullptr) return found;
+    for (const auto& [name, domain] : schema_.domains()) {
+      if (domain.default_sql) found.emplace_back(fmt::format("the default of domain `{}`", name), *domain.default_sql);
+      for (const auto& constraint : domain.constraints) found.emplace_back(fmt::format("check `{}` on domain `{}`", constraint.name, name), constraint.check_sql);
+    }
+    return found;
+  }
+
+  // Refuses a rename PostgreSQL would follow into an expression the compiler keeps as written.
+  bool rename_unheld(Span at_name, std::string_view renaming, const std::vector<std::pair<std::string, std::string>>& expressions,
+                     const std::function<bool(const std::string&)>& names_it) {
+    for (const auto& [owner, sql] : expressions) {
+      if (!names_it(sql)) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(at_name),
+                                             fmt::format("renaming {}, which the expression of {} names: PostgreSQL would follow the "
+                                                         "rename, but the compiler keeps the expression as written",
+                                                         renaming, owner));
+      diagnostic.notes.push_back({{}, "drop that expression first and write it again with the new name after the rename"});
+      return false;
+    }
+    return true;
+  }
+
   // The stored expressions that use what `uses` says of an expression's facts.
   std::vector<StoredExpression> expressions_using(const std::function<bool(const ExpressionFacts&)>& uses) const {
     std::vector<StoredExpression> found;
@@ -3184,7 +3255,7 @@ class StatementChecker {
       end = text.find('"', end + 1);
       end = end == std::string_view::npos ? text.size() : end + 1;
     } else {
-      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.' ||
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.' || text[end] == '$' ||
                                    text[end] == '\'' || static_cast<unsigned char>(text[end]) >= 0x80)) {
         ++end;
       }
@@ -3197,6 +3268,20 @@ class StatementChecker {
   // an extension created by now, or the chain's own (what raw SQL creates is taken at its word).
   bool names_exist(Span span, std::string_view text, const ExpressionFacts& facts, std::string_view what, bool immutable_only) {
     bool exist = true;
+    // Checks, defaults, index and generation expressions, inserted and updated values and their
+    // conditions are evaluated one row at a time: PostgreSQL refuses what needs a group of rows
+    // or makes several (42803, 0A000, 42P02), outside a subquery.
+    const auto refuse = [&](std::optional<std::size_t> offset, std::string_view kinds) {
+      if (!offset) return;
+      const Span where = name_at(span, text, *offset);
+      diagnostics_.report(DiagnosticKind::CallNotAllowed, at(where), what, revision_.file->slice(where), kinds);
+      exist = false;
+    };
+    refuse(facts.window_call, "window functions");
+    refuse(facts.aggregate_call, "aggregate functions");
+    refuse(facts.grouping, "grouping()");
+    refuse(facts.parameter, "parameters");
+    if (!exist) return false;
     if (immutable_only && facts.value_function) {
       const Span where = name_at(span, text, *facts.value_function);
       diagnostics_.report(DiagnosticKind::NotImmutable, at(where), revision_.file->slice(where), what);
@@ -3213,6 +3298,8 @@ class StatementChecker {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
         }
         exist = false;
+      } else if (!function.in_subquery && found.kind != 'f') {
+        refuse(function.offset, found.kind == 'a' ? "aggregate functions" : found.kind == 'w' ? "window functions" : "set-returning functions");
       } else if (immutable_only && !found.immutable) {
         diagnostics_.report(DiagnosticKind::NotImmutable, at(where), function.names.back(), what);
         exist = false;
@@ -3263,6 +3350,9 @@ class StatementChecker {
     bool exists = false;
     bool immutable = false;        // some overload is: which one PostgreSQL picks is its to say
     std::string_view in_extension;  // where an unknown one would come from
+    // 'a', 'w', 's' when every overload it may be is an aggregate, a window function, or returns
+    // a set (CatalogFunction::kind); else 'f'.
+    char kind = 'f';
   };
   FunctionFound find_function(const std::vector<std::string>& names) const {
     FunctionFound found;
@@ -3274,6 +3364,7 @@ class StatementChecker {
                                                            (schema_.extensions().contains(std::string(entry.extension)) ||
                                                             sites_.raw_extensions.contains(std::string(entry.extension)));
       if (available) {
+        found.kind = !found.exists || found.kind == entry.kind ? entry.kind : 'f';
         found.exists = true;
         found.immutable = found.immutable || entry.some_overload_immutable;
       } else if (!entry.extension.empty() && found.in_extension.empty()) {
@@ -3283,10 +3374,12 @@ class StatementChecker {
     if (schema != "pg_catalog") {
       for (const Routine* routine : routines_named(qualified(names))) {
         if (routine->procedure) continue;
+        found.kind = 'f';
         found.exists = true;
         found.immutable = found.immutable || routine->volatility == "immutable";
       }
     }
+    if (schema != "pg_catalog" && sites_.raw_functions.contains(name)) found.kind = 'f';
     if (!found.exists && schema != "pg_catalog" && sites_.raw_functions.contains(name)) {
       found.exists = true;
       found.immutable = true;  // its declaration is PostgreSQL's to check
@@ -3361,7 +3454,7 @@ class StatementChecker {
       }
       if (!statement.session_change.empty()) {
         const std::string setting = statement.session_change == "settings"                           ? "settings, all of them"
-                                    : statement.session_change.find(' ') != std::string::npos ? statement.session_change
+                                    : statement.session_change.starts_with("settings") ? statement.session_change
                                                                                                : fmt::format("`{}`", statement.session_change);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::SessionChange, at(span), setting);
         const std::string& changed = statement.session_change;
@@ -3369,14 +3462,17 @@ class StatementChecker {
             {{}, changed == "search_path"
                      ? "the compiler's statements name objects as the migrator's search path finds them: "
                        "qualify names in raw SQL instead, or give a function its own `set search_path`"
-                 : changed.find(' ') != std::string::npos
+                 : changed.starts_with("settings")
                      ? "name the setting as a constant, `set_config('name', ...)`, so that the compiler can tell which it is"
                  : is_session_parameter(changed)
                      ? fmt::format("the migrator sets `{}` on every connection and the plan's SQL is written for that "
                                    "value; a function that needs another can say `set {} = ...` in its definition",
                                    changed, changed)
-                     : "the migrator keeps one session for the whole run, with the role and schema it was "
-                       "given: use `set local role` inside a step, or the migrator's `--role`"});
+                 : changed == "role" || changed == "session_authorization"
+                     ? "the migrator keeps one session for the whole run, with the role and schema it was "
+                       "given: use `set local role` inside a step, or the migrator's `--role`"
+                     : "the revisions after this one would run with it, in the same session: write `set local ...` "
+                       "(or `set_config(..., true)`), which ends with this revision's transaction"});
         return std::nullopt;
       }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
@@ -3406,15 +3502,17 @@ class StatementChecker {
     // A grant on routines: those the chain makes, not an extension's or PostgreSQL's own.
     if (!statement.routines.empty()) {
       return std::any_of(statement.routines.begin(), statement.routines.end(), [&](const std::vector<std::string>& names) {
-        if (names.empty() || names.size() > 2) return false;
-        return !routines_named({names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()}).empty();
+        if (names.empty() || names.size() > 3) return false;
+        const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
+        return !routines_named({schema != "public" ? schema : std::string(), names.back()}).empty();
       });
     }
     // A grant on types: those the chain makes, not PostgreSQL's own or an extension's.
     if (!statement.types.empty()) {
       return std::any_of(statement.types.begin(), statement.types.end(), [&](const std::vector<std::string>& names) {
-        if (names.empty() || names.size() > 2) return false;
-        const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
+        if (names.empty() || names.size() > 3) return false;
+        const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
+        const QualifiedName name{schema != "public" ? schema : std::string(), names.back()};
         return schema_.enums().contains(name) || schema_.domains().contains(name) || schema_.composites().contains(name);
       });
     }
@@ -3425,8 +3523,10 @@ class StatementChecker {
     }
     if (statement.relations.empty()) return true;
     return std::any_of(statement.relations.begin(), statement.relations.end(), [&](const std::vector<std::string>& names) {
-      if (names.empty() || names.size() > 2) return false;
-      const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : std::string(), names.back()};
+      // `db.schema.name`: PostgreSQL takes a database's name only as the current one's.
+      if (names.empty() || names.size() > 3) return false;
+      const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
+      const QualifiedName name{schema != "public" ? schema : std::string(), names.back()};
       const char* kind = schema_.relation_kind(name);
       if (kind == nullptr) return false;
       // Comments the language cannot give: on a column of a view or composite type, on an
@@ -3443,8 +3543,9 @@ class StatementChecker {
         const Column* column = schema_.column_of_sequence(name).second;
         return column != nullptr && column->identity == Identity::none;
       }
-      // Of a view, the compiler models the view itself and its comment, not its indexes.
-      return !std::string_view(kind).ends_with("view") || change.find("view") != std::string::npos;
+      // Of a view, the compiler models the view itself, its columns and its comment, not the
+      // indexes of a materialized one.
+      return !std::string_view(kind).ends_with("view") || change.find("index") == std::string::npos;
     });
   }
 
@@ -3474,6 +3575,43 @@ class StatementChecker {
     };
     const std::string_view to_family = family(to);
     return to_family == "string" || (!to_family.empty() && to_family == family(from));
+  }
+
+  // A domain's base type, through domains over domains; any other type as it is.
+  ColumnType base_type(ColumnType type) const {
+    for (int depth = 0; depth < 32 && type.user_defined && type.array_dimensions == 0; ++depth) {
+      const auto domain = schema_.domains().find(type.name);
+      if (domain == schema_.domains().end()) break;
+      type = domain->second.type;
+    }
+    return type;
+  }
+
+  // Whether ALTER COLUMN ... TYPE converts the column's values without `using`: PostgreSQL
+  // coerces them as on assignment (can_coerce_type() with COERCION_ASSIGNMENT): the same type
+  // with other modifiers, a cast PostgreSQL applies on assignment, any value to a string type
+  // through its text form, an array's elements so. A type the compiler cannot place is not judged.
+  bool converts_on_assignment(const ColumnType& from_written, const ColumnType& to_written, int depth = 0) const {
+    const ColumnType from = base_type(from_written);
+    const ColumnType to = base_type(to_written);
+    if (from.name == to.name && from.user_defined == to.user_defined && from.array_dimensions == to.array_dimensions) return true;
+    const CatalogType* target = to.user_defined ? nullptr : builtin_catalog_type(to);
+    if (to.array_dimensions == 0 && target != nullptr && target->category == 'S') return true;
+    if ((from.array_dimensions > 0) != (to.array_dimensions > 0)) return false;
+    if (from.array_dimensions > 0) {
+      ColumnType from_element = from;
+      ColumnType to_element = to;
+      from_element.array_dimensions = 0;
+      to_element.array_dimensions = 0;
+      return depth < 4 && converts_on_assignment(from_element, to_element, depth + 1);
+    }
+    if (from.user_defined || to.user_defined) return false;
+    const CatalogType* source = builtin_catalog_type(from);
+    if (source == nullptr || target == nullptr) return true;
+    for (const auto& cast : catalog_casts(source->formatted)) {
+      if (cast.target == target->formatted && cast.context != 'e') return true;
+    }
+    return false;
   }
 
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
@@ -3882,6 +4020,57 @@ class StatementChecker {
     std::vector<ViewColumn> columns;
   };
 
+  static const QueryFromItem* from_item_named(const QueryFromItem& item, const std::string& alias) {
+    if (item.alias == alias) return &item;
+    for (const auto& part : item.parts) {
+      if (const QueryFromItem* found = from_item_named(part, alias)) return found;
+    }
+    return nullptr;
+  }
+
+  // The columns `*` takes from a FROM item, in PostgreSQL's order: a join's merged columns
+  // (USING's, or a natural join's common ones) once, first, then each side's others. Each comes
+  // with the source it is a column of, where it is one. A function's or WITH query's columns the
+  // compiler cannot see: none.
+  static std::vector<std::pair<ViewColumn, const QuerySource*>> from_item_columns(const QueryFromItem& item,
+                                                                                 const std::vector<QuerySource>& sources) {
+    std::vector<std::pair<ViewColumn, const QuerySource*>> columns;
+    if (item.opaque) return columns;
+    if (!item.names.empty()) {
+      for (const auto& source : sources) {
+        if (source.alias != item.alias || source.name.name != item.names.back()) continue;
+        for (const auto& column : source.columns) columns.emplace_back(column, &source);
+        break;
+      }
+      return columns;
+    }
+    if (item.parts.size() != 2) {
+      for (const auto& name : item.columns) columns.emplace_back(ViewColumn{name, std::nullopt}, nullptr);
+      return columns;
+    }
+    auto left = from_item_columns(item.parts[0], sources);
+    auto right = from_item_columns(item.parts[1], sources);
+    std::vector<std::string> merged = item.using_columns;
+    if (item.natural) {
+      for (const auto& [column, source] : left) {
+        const bool common = std::any_of(right.begin(), right.end(), [&](const auto& other) { return other.first.name == column.name; });
+        if (common) merged.push_back(column.name);
+      }
+    }
+    const auto is_merged = [&](const std::string& name) { return std::find(merged.begin(), merged.end(), name) != merged.end(); };
+    for (const auto& name : merged) {
+      const auto found = std::find_if(left.begin(), left.end(), [&](const auto& entry) { return entry.first.name == name; });
+      if (found != left.end()) columns.push_back(*found);
+    }
+    for (auto& entry : left) {
+      if (!is_merged(entry.first.name)) columns.push_back(std::move(entry));
+    }
+    for (auto& entry : right) {
+      if (!is_merged(entry.first.name)) columns.push_back(std::move(entry));
+    }
+    return columns;
+  }
+
   // The tables and views a view's query reads exist, and the columns it names are theirs (as
   // far as the compiler can place them); fills the view's columns and what it depends on.
   bool resolve_view_query(const ast::CreateView& node, View& view) {
@@ -3973,11 +4162,18 @@ class StatementChecker {
     if (!known) return false;
     for (const auto& output : facts.outputs) {
       if (output.star) {
-        for (const auto& source : sources) {
-          if (!output.column.empty() && output.column.back() != source.alias) continue;
-          for (const auto& column : source.columns) {
-            view.columns.push_back(column);
-            view.uses.insert({source.name, column.name});
+        std::vector<const QueryFromItem*> items;
+        for (const auto& item : facts.from) {
+          if (output.column.empty()) {
+            items.push_back(&item);
+          } else if (const QueryFromItem* named = from_item_named(item, output.column.back())) {
+            items.push_back(named);
+          }
+        }
+        for (const QueryFromItem* item : items) {
+          for (auto& [column, source] : from_item_columns(*item, sources)) {
+            if (source != nullptr) view.uses.insert({source->name, column.name});
+            view.columns.push_back(std::move(column));
           }
         }
         continue;

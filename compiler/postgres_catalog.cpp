@@ -26,7 +26,7 @@ std::vector<Entry> sorted(std::vector<Entry> entries, Key key) {
 constexpr auto by_name = [](const auto& entry) { return entry.name; };
 
 #undef MIGC_FUNCTION
-#define MIGC_FUNCTION(name, extension, immutable) {name, extension, immutable},
+#define MIGC_FUNCTION(name, extension, immutable, kind) {name, extension, immutable, kind},
 constexpr CatalogFunction functions_rows[] = {
 #include "compiler/postgres_catalog.inc"
 };
@@ -58,7 +58,7 @@ const std::vector<CatalogType>& types_formatted() {
 }
 
 #undef MIGC_CAST
-#define MIGC_CAST(source, target, method, immutable, function, extension) {source, target, method, immutable, function, extension},
+#define MIGC_CAST(source, target, method, context, immutable, function, extension) {source, target, method, context, immutable, function, extension},
 constexpr CatalogCast casts_rows[] = {
 #include "compiler/postgres_catalog.inc"
 };

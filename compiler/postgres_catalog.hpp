@@ -16,6 +16,9 @@ struct CatalogFunction {
   std::string_view name;
   std::string_view extension;  // empty: built in
   bool some_overload_immutable = false;
+  // What every overload is: 'a' an aggregate, 'w' a window function, 's' set-returning; else 'f'.
+  // PostgreSQL refuses the first three in checks, defaults, index and generated expressions.
+  char kind = 'f';
 };
 
 struct CatalogType {
@@ -32,6 +35,7 @@ struct CatalogCast {
   std::string_view source;
   std::string_view target;
   char method = 'f';  // 'f' a function, 'b' binary coercible, 'i' through the types' text forms
+  char context = 'e';  // 'e' only when written, 'a' also on assignment (a stored value), 'i' anywhere
   bool immutable = false;  // its function's; true without one
   std::string_view function;
   std::string_view extension;

@@ -57,9 +57,42 @@ PgQueryParseResult parse_on_a_deep_stack(const std::string& sql) {
   return call.result;
 }
 
+// How deep a parse tree's JSON nests, strings aside.
+std::size_t json_depth(std::string_view json) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Tree parse(const std::string& sql) {
   const PgQueryParseResult result = parse_on_a_deep_stack(sql);
   Tree tree;
+  // The walks over a tree recurse: one nested deeper than any SQL a revision needs (a view of
+  // `n+n+...` with 20,000 terms) would overflow the stack. An expression's level is two or three
+  // of the tree's; expressions themselves stop at 1,000 levels (NestingTooDeep).
+  constexpr std::size_t deepest_tree = 4000;
+  if (result.error == nullptr && json_depth(result.parse_tree) > deepest_tree) {
+    pg_query_free_parse_result(result);
+    tree.error = SqlError{0, "it nests deeper than the compiler reads (" + std::to_string(deepest_tree) + " levels of its parse tree)"};
+    return tree;
+  }
   if (result.error != nullptr) {
     // cursorpos counts characters from 1; 0 means at the end of the text.
     const int cursor = result.error->cursorpos;
@@ -189,6 +222,13 @@ std::optional<Change> table_change(const std::string& table, const Json& command
   if (subtype == "AT_NoForceRowSecurity") return Change{"alter table ... no force row level security", "alter table " + table + " no force row level security"};
   if (subtype == "AT_EnableTrig") return Change{"alter table ... enable trigger", "alter table " + table + " enable trigger " + column};
   if (subtype == "AT_DisableTrig") return Change{"alter table ... disable trigger", "alter table " + table + " disable trigger " + column};
+  if (subtype == "AT_EnableTrigAll" || subtype == "AT_DisableTrigAll" || subtype == "AT_EnableTrigUser" || subtype == "AT_DisableTrigUser") {
+    const bool enable = subtype.starts_with("AT_Enable");
+    return Change{std::string("alter table ... ") + (enable ? "enable" : "disable") + " trigger " + (subtype.ends_with("All") ? "all" : "user"), "",
+                  std::string("name each of the chain's triggers: `alter table ") + table + (enable ? " enable" : " disable") +
+                      " trigger <name>`; for a bulk load that must not fire them, `set local session_replication_role = replica` "
+                      "holds for the revision's transaction only"};
+  }
   if (subtype == "AT_EnableAlwaysTrig" || subtype == "AT_EnableReplicaTrig") {
     return Change{"alter table ... enable always/replica trigger", "", no_statement_kept_apart};
   }
@@ -442,8 +482,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const std::string type = text_field(node, "objectType");
     if (type == "OBJECT_TABLE" || type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN" || type == "OBJECT_SEQUENCE" ||
         type == "OBJECT_INDEX" || type == "OBJECT_EXTENSION" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" ||
-        type == "OBJECT_ROUTINE") {
-      return Change{"set schema", "", no_statement_kept_apart};
+        type == "OBJECT_ROUTINE" || type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
+      return Change{type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" ? "set schema (view)" : "set schema", "", no_statement_kept_apart};
     }
     return std::nullopt;
   }
@@ -614,6 +654,18 @@ std::string lowered(std::string text) {
 // objects are made by (past the transaction), one the plan's SQL is written for (with
 // standard_conforming_strings off a backslash in a literal is an escape, and the text the compiler
 // read as one constraint is two statements to the server), or all of them; `set_config()` as well.
+// Settings that, kept by the session past the revision's transaction, make the revisions after
+// it fail or run unchecked: read-only transactions, replication mode (no triggers, no foreign
+// keys), a session killed while idle. `set local` confines one to its revision.
+std::optional<std::string> constant_text(const Json& value);
+
+bool outlives_the_revision(std::string_view name) {
+  static constexpr std::string_view settings[] = {"default_transaction_read_only", "transaction_read_only",
+                                                  "session_replication_role",      "idle_in_transaction_session_timeout",
+                                                  "idle_session_timeout",          "session characteristics"};
+  return std::find(std::begin(settings), std::end(settings), name) != std::end(settings);
+}
+
 std::string session_change(const std::string& kind, const Json& node, std::string_view statement) {
   if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "settings" : "";
   if (kind == "AlterDatabaseSetStmt" || kind == "AlterRoleSetStmt") {
@@ -631,7 +683,7 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
     if (variable_kind == "VAR_RESET_ALL") return "settings";
     const std::string name = lowered(text_field(node, "name"));  // "Search_Path" is the setting too
     if (name == "search_path" || is_session_parameter(name)) return name;
-    if ((name == "role" || name == "session_authorization") && !flag(node, "is_local")) return name;
+    if ((name == "role" || name == "session_authorization" || outlives_the_revision(name)) && !flag(node, "is_local")) return name;
     return "";
   }
   if (lowered(std::string(statement)).find("set_config") == std::string::npos) return "";
@@ -658,6 +710,9 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
         } else if (setting == "search_path" || setting == "role" || setting == "session_authorization" ||
                    is_session_parameter(setting)) {
           found = setting;
+        } else if (outlives_the_revision(setting)) {
+          const auto local = arguments.size() > 2 ? constant_text(arguments[2]) : std::nullopt;
+          if (!local || (*local != "true" && *local != "t" && *local != "on")) found = setting;
         }
       }
     }
@@ -788,13 +843,21 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts)
     const std::size_t location = node.value("location", prefix);
     return location < prefix ? 0 : location - prefix;
   };
-  std::vector<const Json*> pending{&root};
+  const auto first = [](std::optional<std::size_t>& kept, std::size_t at) { kept = std::min(kept.value_or(at), at); };
+  std::vector<std::pair<const Json*, bool>> pending{{&root, false}};  // a node, and whether it is in a subquery
   while (!pending.empty()) {
-    const Json& node = *pending.back();
+    const auto [node_pointer, in_subquery] = pending.back();
+    const Json& node = *node_pointer;
     pending.pop_back();
+    bool below_in_subquery = in_subquery;
     if (node.is_object()) {
       if (const auto call = node.find("FuncCall"); call != node.end()) {
-        SqlNameReference function{string_list(call->value("funcname", Json::array())), offset(*call)};
+        SqlNameReference function{string_list(call->value("funcname", Json::array())), offset(*call), in_subquery};
+        if (!in_subquery && call->contains("over")) first(facts.window_call, offset(*call));
+        if (!in_subquery && (call->contains("agg_filter") || call->contains("agg_within_group") || flag(*call, "agg_star") ||
+                             flag(*call, "agg_distinct") || call->contains("agg_order"))) {
+          first(facts.aggregate_call, offset(*call));
+        }
         const std::string& name = function.names.empty() ? std::string() : function.names.back();
         if ((name == "nextval" || name == "currval" || name == "setval") && call->contains("args") && !(*call)["args"].empty()) {
           if (const auto text = string_constant(&(*call)["args"][0])) {
@@ -810,10 +873,19 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts)
         if (!facts.value_function) facts.value_function = offset(*value);
       } else if (const auto query = node.find("SubLink"); query != node.end()) {
         facts.subquery = std::min(facts.subquery.value_or(std::numeric_limits<std::size_t>::max()), offset(*query));
+        below_in_subquery = true;
+      } else if (const auto grouping = node.find("GroupingFunc"); grouping != node.end() && !in_subquery) {
+        first(facts.grouping, offset(*grouping));
+      } else if (const auto parameter = node.find("ParamRef"); parameter != node.end() && !in_subquery) {
+        first(facts.parameter, offset(*parameter));
+      } else if (const auto selection = node.find("A_Indirection"); selection != node.end()) {
+        for (const auto& step : selection->value("indirection", Json::array())) {
+          if (step.contains("String")) facts.fields.push_back(step["String"].value("sval", ""));
+        }
       }
-      for (const auto& [_, child] : node.items()) pending.push_back(&child);
+      for (const auto& [_, child] : node.items()) pending.push_back({&child, below_in_subquery});
     } else if (node.is_array()) {
-      for (const auto& child : node) pending.push_back(&child);
+      for (const auto& child : node) pending.push_back({&child, in_subquery});
     }
   }
   const auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };
@@ -905,7 +977,9 @@ ExpressionFacts read_expression(std::string_view text) {
       facts.references_columns = tree.find("{\"ColumnRef\":") != std::string_view::npos;
       // Most fragments are a constant or a column: the tree is read only when it names more.
       if (tree.find("{\"FuncCall\":") != std::string_view::npos || tree.find("{\"TypeCast\":") != std::string_view::npos ||
-          tree.find("{\"SQLValueFunction\":") != std::string_view::npos || tree.find("{\"SubLink\":") != std::string_view::npos) {
+          tree.find("{\"SQLValueFunction\":") != std::string_view::npos || tree.find("{\"SubLink\":") != std::string_view::npos ||
+          tree.find("{\"ParamRef\":") != std::string_view::npos || tree.find("{\"GroupingFunc\":") != std::string_view::npos ||
+          tree.find("{\"A_Indirection\":") != std::string_view::npos) {
         collect_names(Json::parse(tree, nullptr, false), prefix.size(), facts);
       }
     }
@@ -1142,6 +1216,60 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
 }
 }  // namespace
 
+namespace {
+
+QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
+  QueryFromItem item;
+  if (!value.is_object() || value.empty()) {
+    item.opaque = true;
+    return item;
+  }
+  const std::string& kind = value.begin().key();
+  const Json* body = &value.begin().value();
+  item.alias = body->value("alias", Json::object()).value("aliasname", "");
+  if (kind == "RangeVar") {
+    if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
+    item.names.push_back(body->value("relname", ""));
+    if (item.alias.empty()) item.alias = item.names.back();
+    item.opaque = item.names.size() == 1 && ctes.contains(item.names[0]);
+  } else if (kind == "JoinExpr") {
+    item.parts.push_back(from_item(body->value("larg", Json::object()), ctes));
+    item.parts.push_back(from_item(body->value("rarg", Json::object()), ctes));
+    item.natural = flag(*body, "isNatural");
+    item.using_columns = string_list(body->value("usingClause", Json::array()));
+  } else if (kind == "RangeSubselect") {
+    const Json& subquery = body->value("subquery", Json::object());
+    const Json* inner = subquery.contains("SelectStmt") ? &subquery.at("SelectStmt") : nullptr;
+    // A set operation's columns are its first branch's.
+    while (inner != nullptr && inner->contains("larg") && inner->at("larg").is_object()) {
+      const Json& left = inner->at("larg");
+      inner = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
+    }
+    item.opaque = inner == nullptr || !inner->contains("targetList");
+    for (const auto& target : item.opaque ? Json::array() : inner->at("targetList")) {
+      const Json& res = target.value("ResTarget", Json::object());
+      const Json& value = res.value("val", Json::object());
+      std::string name = res.value("name", "");
+      if (name.empty() && value.contains("ColumnRef")) {
+        for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
+          if (field.contains("A_Star")) item.opaque = true;
+        }
+      }
+      if (name.empty() && figure_column_name(value, name) == 0) name = "?column?";
+      item.columns.push_back(std::move(name));
+    }
+  } else {
+    item.opaque = true;
+  }
+  // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
+  const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
+  if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
+  const std::vector<std::string> names = string_list(renamed);
+  for (std::size_t i = 0; i < names.size() && i < item.columns.size(); ++i) item.columns[i] = names[i];
+  return item;
+}
+}  // namespace
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text));
@@ -1172,6 +1300,7 @@ QueryFacts read_query(std::string_view text) {
     const Json& left = first->at("larg");
     first = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
   }
+  for (const auto& item : first->value("fromClause", Json::array())) facts.from.push_back(from_item(item, ctes));
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();

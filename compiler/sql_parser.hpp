@@ -24,6 +24,7 @@ struct SqlError {
 struct SqlNameReference {
   std::vector<std::string> names;
   std::size_t offset = 0;
+  bool in_subquery = false;  // a function called inside a subquery, not by the expression itself
 };
 struct ExpressionFacts {
   std::optional<SqlError> error;
@@ -35,6 +36,13 @@ struct ExpressionFacts {
   // `current_timestamp`, `current_user`, ...: SQL's value functions, stable and never immutable.
   std::optional<std::size_t> value_function;
   std::optional<std::size_t> subquery;  // the first `(select ...)`, `exists (...)`, `in (select ...)`
+  // Outside any subquery: the first call with `over (...)`, `filter (...)` or `within group`, the
+  // first `grouping(...)`, the first `$1`, which a stored expression cannot hold.
+  std::optional<std::size_t> window_call;
+  std::optional<std::size_t> aggregate_call;
+  std::optional<std::size_t> grouping;
+  std::optional<std::size_t> parameter;
+  std::vector<std::string> fields;  // selected from a composite value: `(home).street` gives street
   std::size_t nesting = 0;              // how many levels deep its operators and calls nest
 };
 ExpressionFacts read_expression(std::string_view text);
@@ -113,6 +121,17 @@ struct QueryRelation {
   std::string alias;
   std::size_t offset = 0;          // where its name is written
 };
+// An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
+struct QueryFromItem {
+  std::string alias;                // what `alias.*` selects it by; a join without an alias has none
+  std::vector<std::string> names;   // a table or view: its name as written
+  // A subquery's columns, by name, when the compiler can tell them (its target list has no `*`).
+  std::vector<std::string> columns;
+  std::vector<QueryFromItem> parts;  // a join: its left and right sides
+  bool natural = false;
+  std::vector<std::string> using_columns;
+  bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
+};
 struct QueryColumn {
   std::string name;                  // what PostgreSQL names the column (FigureColname), or "?column?"
   std::vector<std::string> column;   // the column it is, when it is one (`c`, `t.c`)
@@ -127,6 +146,7 @@ struct QueryFacts {
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
+  std::vector<QueryFromItem> from;            // the first branch's FROM list
   // Named in the text of `nextval('...')`, `currval` or `setval`, as ExpressionFacts' are.
   std::vector<SqlNameReference> sequences;
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,

@@ -249,6 +249,23 @@ void Connection::check_connected() {
   set_session_parameters();
 }
 
+// A revision may have changed a setting SQL is read under, for the session, where no compiler
+// sees it (a DO block's dynamic `set standard_conforming_strings = off`): the server reports
+// such settings with each reply, so they are set again before anything more is sent. Without
+// this, a backslash before a quote in a later literal would end it early.
+void Connection::keep_session_parameters() {
+  if (setting_parameters_ || !connection_) return;
+  const PGTransactionStatusType state = PQtransactionStatus(connection_.get());
+  if (state != PQTRANS_IDLE && state != PQTRANS_INTRANS) return;  // a failed transaction takes only ROLLBACK
+  for (const auto& parameter : session_parameters()) {
+    const char* reported = PQparameterStatus(connection_.get(), std::string(parameter.name).c_str());
+    if (reported != nullptr && std::string_view(reported) != parameter.value) {
+      set_session_parameters();
+      return;
+    }
+  }
+}
+
 void Connection::set_session_parameters() {
   // One round trip: set_config() returns the value the setting has after it, which is the check.
   std::string sql = "SELECT ";
@@ -260,6 +277,11 @@ void Connection::set_session_parameters() {
   }
   const auto set = [&] {
     try {
+      setting_parameters_ = true;  // execute() would otherwise come back here
+      struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+      } done{setting_parameters_};
       return execute(sql, values);
     } catch (const DatabaseError& error) {
       throw ConnectionError(fmt::format("cannot set the session parameters generated SQL is written for: {} {}",
@@ -289,11 +311,13 @@ Result Connection::check(PGresult* raw, std::string_view sql) {
 }
 
 Result Connection::execute(std::string_view sql) {
+  keep_session_parameters();
   const std::string text(sql);
   return check(PQexecParams(connection_.get(), text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), sql);
 }
 
 Result Connection::execute(std::string_view sql, const std::vector<std::optional<std::string>>& parameters) {
+  keep_session_parameters();
   const std::string text(sql);
   std::vector<const char*> values;
   for (const auto& parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
@@ -303,6 +327,7 @@ Result Connection::execute(std::string_view sql, const std::vector<std::optional
 }
 
 void Connection::execute_script(std::string_view sql, const std::function<void(std::string_view)>& on_marker) {
+  keep_session_parameters();
   const std::string text(sql);
   if (PQsendQuery(connection_.get(), text.c_str()) == 0) {
     throw ConnectionError(conninfo_.mask(trimmed(PQerrorMessage(connection_.get()))));

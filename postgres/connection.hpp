@@ -152,6 +152,8 @@ class Connection {
   Result check(PGresult* result, std::string_view sql);
   void check_connected();
   void set_session_parameters();
+  void keep_session_parameters();
+  bool setting_parameters_ = false;
 
   struct CancelDeleter {
     void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }

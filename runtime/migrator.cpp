@@ -683,10 +683,11 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
                 : "-- Each revision commits on its own. Run it with psql -v ON_ERROR_STOP=1 -f <file>, which stops at\n"
                   "-- the first failure and leaves the database at the revision before it. psql -1 does not make it one\n"
                   "-- transaction (each revision's COMMIT ends psql's); --single-transaction writes one that is.\n";
-  script += "\n-- The session settings this SQL is written for, whatever the database's or role's defaults.\n";
+  std::string settings_lines;
   for (const auto& parameter : session_parameters()) {
-    script += fmt::format("SET {} = {};\n", parameter.name, quote_literal(parameter.value));
+    settings_lines += fmt::format("SET {} = {};\n", parameter.name, quote_literal(parameter.value));
   }
+  script += "\n-- The session settings this SQL is written for, whatever the database's or role's defaults.\n" + settings_lines;
   script += one_transaction ? "\nBEGIN;\n\n" : "\n";
   script += std::string(version_table_sql) + ";\n\n";
   for (std::size_t revision : revisions) {
@@ -695,6 +696,9 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
     script += fmt::format("-- Running {} {}: {} ({}:{})\n\n", operation_name(direction), sql_comment_text(meta.id),
                           sql_comment_text(meta.message), sql_comment_text(meta.source), meta.line);
     const auto steps = direction == Direction::up ? plan.up(revision) : plan.down(revision);
+    // Set again before each revision: one before may have changed them for the session where no
+    // compiler sees it (a DO block's dynamic SET), and psql reads what follows by them.
+    if (revision != revisions.front()) script += settings_lines + "\n";
     for (const Step& step : steps) {
       if (!step.transactional) script += std::string(step.sql) + ";\n\n";
     }

@@ -47,6 +47,8 @@ fresh migc_settings_reference
 check_status "the hostile chain upgrades a database with the defaults" 0 $?
 reference=$(dump migc_settings_reference)
 check "where keeper keeps its row" "kept \\ with a backslash" "$(sql migc_settings_reference "SELECT note FROM keeper")"
+check "keeper survived a revision that turned standard_conforming_strings off for the session" \
+  "kept \\'; drop table keeper; --" "$(sql migc_settings_reference "SELECT obj_description('keeper'::regclass, 'pg_class')")"
 
 # Settings of the database.
 fresh migc_settings_database
@@ -90,6 +92,7 @@ env -u DATABASE_URL "$migrate" upgrade head --sql >"$work/upgrade.sql"
 out=$(PGCLIENTENCODING=LATIN1 psql "$server dbname=migc_settings_script" -X -q -v ON_ERROR_STOP=1 -f "$work/upgrade.sql" 2>&1); status=$?
 check_status "psql runs the offline script on a database whose settings differ" 0 $status
 check_same "which stores exactly what the migrator stores on a database with the defaults" "$reference" "$(dump migc_settings_script)"
+check "keeper survived there too" "1" "$(sql migc_settings_script "SELECT count(*) FROM keeper")"
 
 sql postgres "DROP DATABASE migc_settings_role_db"
 sql postgres "DROP ROLE migc_settings_role"
