@@ -452,6 +452,16 @@ class StatementChecker {
 
   void operator()(const ast::DropIndex& node) {
     const auto index = schema_.indexes().find(node.name);
+    // The index behind a primary key or unique constraint exists, but is the constraint's
+    // (PostgreSQL: "cannot drop index ... because constraint ... requires it", 2BP01).
+    if (const Table* owner = index == schema_.indexes().end() ? table_of_constraint_index(node.name) : nullptr) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.name.span),
+                                             fmt::format("index `{}` belongs to the constraint of that name on table `{}`: PostgreSQL "
+                                                         "drops it only with the constraint",
+                                                         to_string(node.name), owner->name));
+      diagnostic.notes.push_back({{}, fmt::format("write `alter table {} drop constraint {};`", owner->name, quote_identifier(node.name.name))});
+      return;
+    }
     if (index == schema_.indexes().end() && node.if_exists) {
       const std::string shown = to_string(node.name);
       return nothing_to_drop(node.name.span, fmt::format("index `{}` does not exist", shown), shown, names_of(schema_.indexes()));
@@ -599,7 +609,7 @@ class StatementChecker {
     domain.not_null = node.not_null;
     if (node.default_value) {
       domain.default_sql = expression_sql(*node.default_value, "a default", nullptr);
-      if (!domain.default_sql) return;
+      if (!domain.default_sql || !value_fits(*node.default_value, *domain.default_sql, domain.type)) return;
     }
     for (const auto& check : node.checks) {
       auto constraint = domain_constraint(domain, check);
@@ -610,6 +620,10 @@ class StatementChecker {
   }
 
   void operator()(const ast::DropDomain& node) {
+    if (node.if_exists && !schema_.domains().contains(node.name)) {
+      const std::string shown = to_string(node.name);
+      return nothing_to_drop(node.name.span, fmt::format("domain `{}` does not exist", shown), shown, names_of(schema_.domains()));
+    }
     const Domain* domain = find_domain(node.name);
     if (domain == nullptr) return;
     const QualifiedName dropped = domain->name;
@@ -623,7 +637,7 @@ class StatementChecker {
     std::optional<std::string> value;
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
-      if (!value) return;
+      if (!value || !value_fits(*node.value, *value, domain->type)) return;
     }
     emit(op::SetDomainDefault{domain->name, std::move(value)});
   }
@@ -3213,9 +3227,11 @@ class StatementChecker {
   // A constant given to a column (a default, an inserted value) must be a value of its type, as
   // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
   // more than a constant is PostgreSQL's to judge.
-  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& column_type, bool not_null = false) {
+  bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& written_type, bool not_null = false) {
     const auto constant = constant_of(sql);
     if (!constant || constant->casts.size() > 1) return true;
+    // A domain's value is first one of its base type (its checks are PostgreSQL's to run).
+    const ColumnType column_type = base_type(written_type);
     if (not_null && constant->kind == SqlConstant::Kind::null) {
       diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), column_type.sql(),
                           "the column is not null");
@@ -3229,6 +3245,8 @@ class StatementChecker {
         type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
       } else if (schema_.enums().contains(qualified(names))) {
         type = ColumnType{qualified(names), {}, 0, true};
+      } else if (schema_.domains().contains(qualified(names))) {
+        type = base_type(ColumnType{qualified(names), {}, 0, true});
       } else {
         return true;
       }
@@ -3298,6 +3316,8 @@ class StatementChecker {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
         }
         exist = false;
+      } else if (const auto change = schema_change_of_call(function.names)) {
+        exist = report_routine_change(where, *change);
       } else if (!function.in_subquery && found.kind != 'f') {
         refuse(function.offset, found.kind == 'a' ? "aggregate functions" : found.kind == 'w' ? "window functions" : "set-returning functions");
       } else if (immutable_only && !found.immutable) {
@@ -3475,6 +3495,16 @@ class StatementChecker {
                        "(or `set_config(..., true)`), which ends with this revision's transaction"});
         return std::nullopt;
       }
+      if (statement.modelled_change.empty() && statement.created_function.empty()) {
+        std::optional<RoutineChange> change;
+        for (const auto& called : routines_called(whole)) {
+          if ((change = schema_change_of_call(called))) break;
+        }
+        if (change) {
+          report_routine_change(span, *change);
+          return std::nullopt;
+        }
+      }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
         if (statement.change_in_block) diagnostic.notes.push_back({{}, "the DO block runs it"});
@@ -3498,6 +3528,48 @@ class StatementChecker {
   // Whether a raw statement's change is the compiler's business: it creates, or acts on a
   // relation the compiler models at this revision (not a materialized view's index, a view's
   // comment, or a table made outside the chain).
+  // What a chain routine named `names` changes of what the compiler models when it runs, itself
+  // or through the SQL-language routines it calls: the first such statement, or none. Called by
+  // a data step, a default or raw SQL during a migration, it would change the schema behind the
+  // compiler's back as raw SQL would.
+  struct RoutineChange {
+    std::string routine;
+    SqlStatement statement;
+  };
+  std::optional<RoutineChange> schema_change_of_call(const std::vector<std::string>& names, int depth = 0) const {
+    if (names.empty() || names.size() > 3 || depth > 4) return std::nullopt;
+    const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
+    if (schema == "pg_catalog") return std::nullopt;
+    for (const Routine* routine : routines_named({schema != "public" ? schema : std::string(), names.back()})) {
+      const ParsedSql body = parse_routine_body(routine->language, routine->body);
+      for (const auto& statement : body.statements) {
+        const bool ends_transaction = statement.block_ends_transaction || statement.transaction_control;
+        if (ends_transaction || (!statement.modelled_change.empty() && changes_a_modelled_relation(statement))) {
+          return RoutineChange{to_string(routine->key), statement};
+        }
+      }
+      if (routine->language != "sql") continue;
+      for (const auto& called : routines_called(routine->body)) {
+        if (auto change = schema_change_of_call(called, depth + 1)) return change;
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool report_routine_change(Span where, const RoutineChange& change) {
+    if (change.statement.modelled_change.empty()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(where), revision_.file->slice(where));
+      diagnostic.notes.push_back({{}, fmt::format("`{}` commits or rolls back when called; the migrator runs each revision in one "
+                                                  "transaction, and records the revision in it",
+                                                  change.routine)});
+      return false;
+    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(where), change.statement.modelled_change);
+    diagnostic.notes.push_back({{}, fmt::format("`{}` runs it when called", change.routine)});
+    diagnostic.notes.push_back({{}, "change the schema with the language's statements, in the revision itself"});
+    return false;
+  }
+
   bool changes_a_modelled_relation(const SqlStatement& statement) const {
     // A grant on routines: those the chain makes, not an extension's or PostgreSQL's own.
     if (!statement.routines.empty()) {

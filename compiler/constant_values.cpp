@@ -178,8 +178,10 @@ std::optional<std::string> json_refused(const SqlConstant& constant, const std::
 std::optional<std::string> datetime_refused(const SqlConstant& constant, const std::string& type) {
   if (constant.kind != Kind::string) return fmt::format("a {} is not a {}", kind_name(constant.kind), type);
   const std::string text = trimmed_lower(constant.value);
+  const bool time_of_day = type == "time without time zone" || type == "time with time zone";
   for (const char* special : {"epoch", "infinity", "-infinity", "now", "today", "tomorrow", "yesterday", "allballs"}) {
-    if (text == special) return std::nullopt;
+    // `allballs` is midnight: a time's word only.
+    if (text == special && (time_of_day || std::string_view(special) != "allballs")) return std::nullopt;
   }
   if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);
@@ -193,6 +195,17 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
+      return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+  }
+  // A time of day: 24:00:00 is the latest PostgreSQL takes (and a leap second, :60).
+  static const std::regex clock(R"((^|[ t])([0-9]{1,2}):([0-9]{2})(:([0-9]{2})(\.[0-9]+)?)?)");
+  if (type != "date" && std::regex_search(text, parts, clock)) {
+    const int hour = std::stoi(parts[2]);
+    const int minute = std::stoi(parts[3]);
+    const int second = parts[5].matched ? std::stoi(parts[5]) : 0;
+    const bool fraction = parts[6].matched && parts[6].str().find_first_not_of(".0") != std::string::npos;
+    if (hour > 24 || minute > 59 || second > 60 || (hour == 24 && (minute > 0 || second > 0 || fraction))) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
     }
   }

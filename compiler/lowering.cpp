@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <concepts>
+#include <set>
+#include <type_traits>
 
 namespace migc {
 namespace {
@@ -208,6 +211,85 @@ Touched touched_by(const ast::File& file, const Schema& before) {
   return touched;
 }
 
+namespace {
+
+// The table whose rows a data step writes; none for raw SQL, which may write any.
+std::optional<QualifiedName> rows_written(const Operation& operation) {
+  if (const auto* insert = std::get_if<op::InsertRows>(&operation)) return insert->table;
+  if (const auto* update = std::get_if<op::UpdateRows>(&operation)) return update->table;
+  if (const auto* remove = std::get_if<op::DeleteRows>(&operation)) return remove->table;
+  return std::nullopt;
+}
+
+// The table a schema change alters, drops or indexes, which PostgreSQL first checks has no
+// pending trigger events.
+std::optional<QualifiedName> table_changed(const Operation& operation, const Schema& schema) {
+  return std::visit(
+      [&](const auto& o) -> std::optional<QualifiedName> {
+        using Op = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<Op, op::InsertRows> || std::is_same_v<Op, op::UpdateRows> || std::is_same_v<Op, op::DeleteRows>) {
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<Op, op::DropTable>) {
+          return o.name;
+        } else if constexpr (std::is_same_v<Op, op::RenameTable>) {
+          return o.from;
+        } else if constexpr (std::is_same_v<Op, op::CreateIndex>) {
+          return o.index.table;
+        } else if constexpr (std::is_same_v<Op, op::DropIndex>) {
+          const auto index = schema.indexes().find(o.name);
+          return index == schema.indexes().end() ? std::nullopt : std::optional<QualifiedName>(index->second.table);
+        } else if constexpr (requires { { o.table } -> std::convertible_to<QualifiedName>; }) {
+          return o.table;
+        } else {
+          return std::nullopt;
+        }
+      },
+      operation);
+}
+
+// Whether writing `table`'s rows may leave checks waiting for commit: it has an `initially
+// deferred` constraint, or an `initially deferred` foreign key references it.
+bool has_deferred_checks(const Schema& schema, const QualifiedName& table) {
+  for (const auto& [name, other] : schema.tables()) {
+    for (const auto& constraint : other.constraints) {
+      if (!constraint.initially_deferred) continue;
+      if (name == table || (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table)) return true;
+    }
+  }
+  return false;
+}
+
+// Rows written under an `initially deferred` constraint leave its checks pending until commit,
+// and PostgreSQL then refuses to alter, index or drop that table (55006, "pending trigger
+// events"): a data step followed by such a change in one revision, or a derived down doing
+// the same in reverse, would fail at deploy. The checks are run at once just before; the
+// outcome at commit is the same, only earlier. Revisions without such a sequence are lowered
+// exactly as before.
+class DeferredChecks {
+ public:
+  void before(const Operation& operation, const Schema& schema, std::uint32_t line, std::vector<LoweredStep>& steps) {
+    if (const auto written = rows_written(operation)) {
+      if (has_deferred_checks(schema, *written)) written_.insert(*written);
+      return;
+    }
+    if (std::holds_alternative<op::RawSql>(operation)) {
+      raw_ = true;
+      return;
+    }
+    const auto changed = table_changed(operation, schema);
+    if (!changed || (!written_.contains(*changed) && !(raw_ && has_deferred_checks(schema, *changed)))) return;
+    steps.push_back({"SET CONSTRAINTS ALL IMMEDIATE", line});
+    written_.clear();
+    raw_ = false;
+  }
+
+ private:
+  std::set<QualifiedName> written_;
+  bool raw_ = false;  // raw SQL ran: it may have written any table
+};
+
+}  // namespace
+
 LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                Diagnostics& diagnostics, const InverseOf& inverse_of) {
   const Touched touched = touched_by(*revision.syntax, schema);
@@ -222,7 +304,9 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
 
   LoweredRevision lowered;
   std::vector<std::vector<PlannedOperation>> inverses;  // of each operation, in the order applied
+  DeferredChecks deferred_up;
   check_statements(revision, CheckRole::revision, schema, sites, diagnostics, [&](PlannedOperation planned) {
+    deferred_up.before(planned.operation, schema, planned.line, lowered.up);
     Inverse way_back = inverse_of(planned.operation, schema);
     lowered.irreversible = lowered.irreversible || way_back.irreversible;
     auto& operations = inverses.emplace_back();
@@ -243,14 +327,18 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     down_syntax.allowed = hand_written->allowed;
     const RevisionSource down_source{revision.id, revision.file, &down_syntax, revision.applied_before};
     lowered.irreversible = false;
+    DeferredChecks deferred_down;
     check_statements(down_source, CheckRole::hand_written_down, schema, sites, diagnostics, [&](PlannedOperation planned) {
+      deferred_down.before(planned.operation, schema, planned.line, lowered.down);
       apply_operation(planned.operation, schema);
       render_sql(planned, lowered.down);
     });
   } else {
     // The derived down: the inverses, last to first.
+    DeferredChecks deferred_down;
     for (auto operations = inverses.rbegin(); operations != inverses.rend(); ++operations) {
       for (const auto& planned : *operations) {
+        deferred_down.before(planned.operation, schema, planned.line, lowered.down);
         apply_operation(planned.operation, schema);
         render_sql(planned, lowered.down);
       }

@@ -81,14 +81,16 @@ std::size_t json_depth(std::string_view json) {
   return deepest;
 }
 
-Tree parse(const std::string& sql) {
+// A tree that the recursive walks over views', policies' and triggers' SQL read: one nested
+// deeper than any revision needs (a view of `n+n+...` with 20,000 terms) would overflow the
+// stack. An expression's level is two or three of the tree's; expressions themselves stop at
+// 1,000 levels (NestingTooDeep). The other readers walk without recursing.
+constexpr std::size_t deepest_walked_tree = 4000;
+
+Tree parse(const std::string& sql, std::size_t deepest_tree = std::numeric_limits<std::size_t>::max()) {
   const PgQueryParseResult result = parse_on_a_deep_stack(sql);
   Tree tree;
-  // The walks over a tree recurse: one nested deeper than any SQL a revision needs (a view of
-  // `n+n+...` with 20,000 terms) would overflow the stack. An expression's level is two or three
-  // of the tree's; expressions themselves stop at 1,000 levels (NestingTooDeep).
-  constexpr std::size_t deepest_tree = 4000;
-  if (result.error == nullptr && json_depth(result.parse_tree) > deepest_tree) {
+  if (result.error == nullptr && deepest_tree != std::numeric_limits<std::size_t>::max() && json_depth(result.parse_tree) > deepest_tree) {
     pg_query_free_parse_result(result);
     tree.error = SqlError{0, "it nests deeper than the compiler reads (" + std::to_string(deepest_tree) + " levels of its parse tree)"};
     return tree;
@@ -955,6 +957,30 @@ std::vector<SqlNameReference> sequences_named(std::string_view sql) {
   return std::move(names.sequences);
 }
 
+std::vector<std::vector<std::string>> routines_called(std::string_view sql) {
+  const Tree tree = parse(std::string(sql));
+  if (tree.error) return {};
+  ExpressionFacts names;
+  collect_names(tree.json, 0, names);
+  std::vector<std::vector<std::string>> called;
+  for (auto& function : names.functions) called.push_back(std::move(function.names));
+  // CALL's call is a FuncCall without its node's name.
+  for (const auto& statement : tree.json.value("stmts", Json::array())) {
+    const auto [kind, node] = node_of(statement);
+    if (kind == "CallStmt") called.push_back(string_list(node->value("funccall", Json::object()).value("funcname", Json::array())));
+  }
+  return called;
+}
+
+ParsedSql parse_routine_body(std::string_view language, std::string_view body) {
+  if (language == "sql") return parse_statements(body);
+  if (language != "plpgsql") return {};
+  // A PL/pgSQL body is read as the DO block it would be, in a dollar quote its text does not hold.
+  std::string tag = "$migc_body$";
+  for (int n = 0; body.find(tag) != std::string_view::npos; ++n) tag = "$migc_body" + std::to_string(n) + "$";
+  return parse_statements("DO " + tag + std::string(body) + tag);
+}
+
 ExpressionFacts read_expression(std::string_view text) {
   static ShortFragmentMemo<ExpressionFacts> known_good;
   if (const ExpressionFacts* known = known_good.find(text)) return *known;
@@ -1272,7 +1298,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
 
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
-  const Tree tree = parse(std::string(text));
+  const Tree tree = parse(std::string(text), deepest_walked_tree);
   if (tree.error) {
     facts.error = tree.error;
     return facts;
@@ -2194,7 +2220,7 @@ PolicyFacts read_policy(std::string_view definition) {
   PolicyFacts facts;
   const std::string prefix = "CREATE POLICY policy ON policy_table ";
   const std::string text = prefix + std::string(definition);
-  const Tree tree = parse(text);
+  const Tree tree = parse(text, deepest_walked_tree);
   if (tree.error) {
     facts.error = error_within(tree.error, prefix.size(), definition.size());
     return facts;
@@ -2213,7 +2239,7 @@ TriggerFacts read_trigger(std::string_view definition) {
   TriggerFacts facts;
   const std::string prefix = "CREATE TRIGGER routine ";
   const std::string text = prefix + std::string(definition);
-  const Tree tree = parse(text);
+  const Tree tree = parse(text, deepest_walked_tree);
   if (tree.error) {
     facts.error = error_within(tree.error, prefix.size(), definition.size());
     return facts;

@@ -271,6 +271,13 @@ struct ParsedSql {
 constexpr int max_block_depth = 8;
 ParsedSql parse_statements(std::string_view sql, int depth = 0);
 
+// What a function's or procedure's body runs, as parse_statements() says of raw SQL: SQL's own
+// statements, or a PL/pgSQL body's as its DO block's. Nothing for other languages.
+ParsedSql parse_routine_body(std::string_view language, std::string_view body);
+// The functions and procedures `sql` calls by name (`select f()`, `call p()`), schema first
+// when qualified; none where it does not parse.
+std::vector<std::vector<std::string>> routines_called(std::string_view sql);
+
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
 

@@ -195,6 +195,7 @@ struct CreateDomain : Located {
 
 struct DropDomain : Located {
   ObjectName name;
+  bool if_exists = false;
   bool cascade = false;
 };
 

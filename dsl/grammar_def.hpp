@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -873,7 +874,8 @@ const auto drop_sequence_def = located[
 const auto drop_schema_def = located[
     kw("schema") > -if_exists[set(&ast::DropSchema::if_exists, true)] > name[assign(&ast::DropSchema::name)]];
 const auto drop_domain_def = located[
-    kw("domain") > qualified_name[assign(&ast::DropDomain::name)] >> -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
+    kw("domain") > -if_exists[set(&ast::DropDomain::if_exists, true)] > qualified_name[assign(&ast::DropDomain::name)] >>
+    -kw("cascade")[set(&ast::DropDomain::cascade, true)]];
 const auto drop_target_def = omit[
     drop_policy[assign_val()] | drop_routine[assign_val()] | drop_trigger[assign_val()] | drop_view[assign_val()] | drop_table[assign_val()] | drop_index[assign_val()] | drop_type[assign_val()] | drop_domain[assign_val()] |
     drop_extension[assign_val()] |
@@ -1140,10 +1142,39 @@ BOOST_SPIRIT_DEFINE(identifier, name, qualified_name, string_literal, sql_body, 
                     column_list, create_table, create_index, create_type, create_target, drop_table, drop_index,
                     drop_type, drop_target, alter_table, alter_action, execute_sql, statement, allow, header)
 
-// Whitespace and `--` comments.
+// A `/* ... */` comment, nested as PostgreSQL nests them, counted rather than recursed into: a
+// revision may nest thousands deep. An unterminated one is no comment (the `/` is then a syntax
+// error where it stands).
+struct block_comment_parser : x3::parser<block_comment_parser> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+    const auto opens = [&](Iterator at, char a, char b) { return at != last && *at == a && std::next(at) != last && *std::next(at) == b; };
+    if (!opens(first, '/', '*')) return false;
+    Iterator at = std::next(first, 2);
+    for (std::size_t depth = 1; depth > 0;) {
+      if (at == last) return false;
+      if (opens(at, '/', '*')) {
+        ++depth;
+        std::advance(at, 2);
+      } else if (opens(at, '*', '/')) {
+        --depth;
+        std::advance(at, 2);
+      } else {
+        ++at;
+      }
+    }
+    first = at;
+    return true;
+  }
+};
+const block_comment_parser block_comment{};
+
+// Whitespace and comments, `--` and `/* */`, as PostgreSQL's own between a statement's words.
 // Spirit's x3::space and no_case hand a byte to std::isspace/tolower as a signed char, which a
 // byte past ASCII makes negative: undefined behaviour (Boost asserts it in debug builds).
-const auto skipper = x3::char_(" \t\n\r\f\v") | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi));
+const auto skipper = x3::char_(" \t\n\r\f\v") | (lit("--") >> *(x3::char_ - x3::eol) >> (x3::eol | x3::eoi)) | block_comment;
 
 }  // namespace migc::grammar
 

@@ -934,5 +934,17 @@ TEST(Lowering, DropColumnCascadeTakesItsViewsAndBringsThemBack) {
   EXPECT_TRUE(sql.down[2].starts_with("CREATE VIEW w")) << sql.down[2];
 }
 
+TEST(Lowering, RowsUnderDeferredChecksAreCheckedBeforeTheTableChanges) {
+  // PostgreSQL refuses ALTER TABLE on a table with deferred checks pending (55006).
+  const auto sql = lower("create table p (id integer primary key);\n"
+                         "create table c (id integer primary key, p_id integer references p (id) deferrable initially deferred);",
+                         "insert into c (id, p_id) values (1, null);\nalter table c add column note text;");
+  EXPECT_EQ(sql.up, (Sql{"INSERT INTO c (id, p_id) VALUES (1, null)", "SET CONSTRAINTS ALL IMMEDIATE", "ALTER TABLE c ADD COLUMN note text"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER TABLE c DROP COLUMN note", "DELETE FROM c WHERE id IN (CAST(1 AS integer))"}));
+  // Without an initially deferred constraint nothing waits: nothing is added.
+  const auto plain = lower("create table q (id integer primary key);", "insert into q (id) values (1);\nalter table q add column note text;");
+  EXPECT_EQ(plain.up, (Sql{"INSERT INTO q (id) VALUES (1)", "ALTER TABLE q ADD COLUMN note text"}));
+}
+
 }  // namespace
 }  // namespace migc
