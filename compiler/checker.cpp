@@ -3394,7 +3394,9 @@ class StatementChecker {
     if (schema != "pg_catalog") {
       for (const Routine* routine : routines_named(qualified(names))) {
         if (routine->procedure) continue;
-        found.kind = 'f';
+        // `returns setof ...` and `returns table (...)`: set-returning, as PostgreSQL's own.
+        const char kind = routine->returns.starts_with("setof ") || routine->returns.starts_with("SETOF ") ? 's' : 'f';
+        found.kind = !found.exists || found.kind == kind ? kind : 'f';
         found.exists = true;
         found.immutable = found.immutable || routine->volatility == "immutable";
       }
@@ -3680,6 +3682,7 @@ class StatementChecker {
     if (from.user_defined || to.user_defined) return false;
     const CatalogType* source = builtin_catalog_type(from);
     if (source == nullptr || target == nullptr) return true;
+    if (source->formatted == target->formatted) return true;  // `pg_catalog.int4` is `integer`
     for (const auto& cast : catalog_casts(source->formatted)) {
       if (cast.target == target->formatted && cast.context != 'e') return true;
     }
@@ -4118,6 +4121,18 @@ class StatementChecker {
     }
     if (item.parts.size() != 2) {
       for (const auto& name : item.columns) columns.emplace_back(ViewColumn{name, std::nullopt}, nullptr);
+      // A subquery whose select list has `*`: each entry in turn, `*` over its own FROM list.
+      for (const auto& entry : item.select_list) {
+        if (!entry.star) {
+          columns.emplace_back(ViewColumn{entry.name, std::nullopt}, nullptr);
+          continue;
+        }
+        for (const auto& from : item.subquery_from) {
+          const QueryFromItem* chosen = entry.column.empty() ? &from : from_item_named(from, entry.column.back());
+          if (chosen == nullptr) continue;
+          for (auto& column : from_item_columns(*chosen, sources)) columns.push_back(std::move(column));
+        }
+      }
       return columns;
     }
     auto left = from_item_columns(item.parts[0], sources);

@@ -664,7 +664,8 @@ std::optional<std::string> constant_text(const Json& value);
 bool outlives_the_revision(std::string_view name) {
   static constexpr std::string_view settings[] = {"default_transaction_read_only", "transaction_read_only",
                                                   "session_replication_role",      "idle_in_transaction_session_timeout",
-                                                  "idle_session_timeout",          "session characteristics"};
+                                                  "idle_session_timeout",          "session characteristics",
+                                                  "exit_on_error"};
   return std::find(std::begin(settings), std::end(settings), name) != std::end(settings);
 }
 
@@ -672,10 +673,12 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
   if (kind == "DiscardStmt") return text_field(node, "target") == "DISCARD_ALL" ? "settings" : "";
   if (kind == "AlterDatabaseSetStmt" || kind == "AlterRoleSetStmt") {
     // The database's or a role's default, which the migrator's next connection starts with.
-    // The settings the migrator sets on every connection it sets again; the search path it takes.
+    // The settings the migrator sets on every connection it sets again; the search path it
+    // takes, and those that break the revisions after, it would suffer.
     const auto set = node.find("setstmt");
-    if (set == node.end() || !set->is_object() || text_field(*set, "name") != "search_path") return "";
-    return "search_path";
+    if (set == node.end() || !set->is_object()) return "";
+    const std::string name = lowered(text_field(*set, "name"));
+    return name == "search_path" || outlives_the_revision(name) ? name : "";
   }
   if (kind == "UpdateStmt" && node.contains("relation") && text_field(node.at("relation"), "relname") == "pg_settings") {
     return "settings";  // an update of pg_settings is a SET
@@ -1244,6 +1247,30 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
 
 namespace {
 
+// A select list's entry: its name, the column it is, `*`, the type it is cast to.
+QueryColumn query_column(const Json& target) {
+  const Json& res = target.value("ResTarget", Json::object());
+  const Json& value = res.value("val", Json::object());
+  QueryColumn column;
+  column.offset = static_cast<std::size_t>(res.value("location", 0));
+  if (value.contains("ColumnRef")) {
+    for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
+      if (field.contains("String")) column.column.push_back(field["String"].value("sval", ""));
+      if (field.contains("A_Star")) column.star = true;
+    }
+  }
+  if (value.contains("TypeCast")) {
+    const Json& type = value["TypeCast"].value("typeName", Json::object());
+    if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
+  }
+  if (res.contains("name")) {
+    column.name = res.value("name", "");
+  } else if (figure_column_name(value, column.name) == 0) {
+    column.name = "?column?";
+  }
+  return column;
+}
+
 QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   QueryFromItem item;
   if (!value.is_object() || value.empty()) {
@@ -1272,17 +1299,18 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
       inner = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
     }
     item.opaque = inner == nullptr || !inner->contains("targetList");
+    bool star = false;
     for (const auto& target : item.opaque ? Json::array() : inner->at("targetList")) {
-      const Json& res = target.value("ResTarget", Json::object());
-      const Json& value = res.value("val", Json::object());
-      std::string name = res.value("name", "");
-      if (name.empty() && value.contains("ColumnRef")) {
-        for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
-          if (field.contains("A_Star")) item.opaque = true;
-        }
-      }
-      if (name.empty() && figure_column_name(value, name) == 0) name = "?column?";
-      item.columns.push_back(std::move(name));
+      QueryColumn column = query_column(target);
+      star = star || column.star;
+      item.columns.push_back(column.name);
+      item.select_list.push_back(std::move(column));
+    }
+    if (star) {
+      item.columns.clear();
+      for (const auto& from : inner->value("fromClause", Json::array())) item.subquery_from.push_back(from_item(from, ctes));
+    } else {
+      item.select_list.clear();
     }
   } else {
     item.opaque = true;
@@ -1332,28 +1360,7 @@ QueryFacts read_query(std::string_view text) {
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
     for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, {}, 0});
   }
-  for (const auto& target : first->value("targetList", Json::array())) {
-    const Json& res = target.value("ResTarget", Json::object());
-    const Json& value = res.value("val", Json::object());
-    QueryColumn column;
-    column.offset = static_cast<std::size_t>(res.value("location", 0));
-    if (value.contains("ColumnRef")) {
-      for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
-        if (field.contains("String")) column.column.push_back(field["String"].value("sval", ""));
-        if (field.contains("A_Star")) column.star = true;
-      }
-    }
-    if (value.contains("TypeCast")) {
-      const Json& type = value["TypeCast"].value("typeName", Json::object());
-      if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
-    }
-    if (res.contains("name")) {
-      column.name = res.value("name", "");
-    } else if (figure_column_name(value, column.name) == 0) {
-      column.name = "?column?";
-    }
-    facts.outputs.push_back(std::move(column));
-  }
+  for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
   return facts;
 }
 

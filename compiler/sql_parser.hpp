@@ -121,17 +121,6 @@ struct QueryRelation {
   std::string alias;
   std::size_t offset = 0;          // where its name is written
 };
-// An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
-struct QueryFromItem {
-  std::string alias;                // what `alias.*` selects it by; a join without an alias has none
-  std::vector<std::string> names;   // a table or view: its name as written
-  // A subquery's columns, by name, when the compiler can tell them (its target list has no `*`).
-  std::vector<std::string> columns;
-  std::vector<QueryFromItem> parts;  // a join: its left and right sides
-  bool natural = false;
-  std::vector<std::string> using_columns;
-  bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
-};
 struct QueryColumn {
   std::string name;                  // what PostgreSQL names the column (FigureColname), or "?column?"
   std::vector<std::string> column;   // the column it is, when it is one (`c`, `t.c`)
@@ -140,6 +129,20 @@ struct QueryColumn {
   // pg_catalog.int8), which is then its type.
   std::vector<std::string> cast_type;
   std::size_t offset = 0;
+};
+// An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
+struct QueryFromItem {
+  std::string alias;                // what `alias.*` selects it by; a join without an alias has none
+  std::vector<std::string> names;   // a table or view: its name as written
+  // A subquery's columns, by name, where its select list names them; with `*` in it, the select
+  // list and the subquery's own FROM list, which the `*` expands.
+  std::vector<std::string> columns;
+  std::vector<QueryColumn> select_list;
+  std::vector<QueryFromItem> subquery_from;
+  std::vector<QueryFromItem> parts;  // a join: its left and right sides
+  bool natural = false;
+  std::vector<std::string> using_columns;
+  bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
 };
 struct QueryFacts {
   std::optional<SqlError> error;

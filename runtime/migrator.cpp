@@ -706,8 +706,12 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
     script += fmt::format("SET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
                           quote_literal(meta.lock_timeout.empty() ? settings.lock_timeout : std::string(meta.lock_timeout)),
                           quote_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
-    for (const Step& step : steps) {
-      if (step.transactional) script += std::string(step.sql) + ";\n\n";
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (!steps[i].transactional) continue;
+      script += std::string(steps[i].sql) + ";\n\n";
+      // psql reads each statement after the one before has run: a step that changed a setting
+      // for the session would change how it reads the next.
+      if (i + 1 < steps.size()) script += settings_lines + "\n";
     }
     if (direction == Direction::up) {
       script += fmt::format("INSERT INTO migc_version (revision, checksum, migrator) VALUES ({}, {}, 'offline script');\n",
