@@ -691,10 +691,11 @@ class StatementChecker {
       return;
     }
     const QualifiedName renamed = domain->name;
-    const bool unheld = rename_unheld(node.domain.span, fmt::format("domain `{}`", to_string(renamed)), kept_expressions(), [&](const std::string& sql) {
-      const ExpressionFacts facts = read_expression(sql);
+    const auto casts_to_it = [&](const ExpressionFacts& facts) {
       return std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& type) { return qualified(type.names) == renamed; });
-    });
+    };
+    const bool unheld = rename_unheld(node.domain.span, fmt::format("domain `{}`", to_string(renamed)), kept_expressions(),
+                                      [&](const std::string& sql) { return casts_to_it(read_expression(sql)); }, casts_to_it);
     if (!unheld) return;
     emit(op::RenameDomain{domain->name, node.new_name.text});
   }
@@ -737,11 +738,11 @@ class StatementChecker {
       }
     }
     const std::string& attribute = node.attribute.text;
-    const bool unheld = rename_unheld(node.attribute.span, fmt::format("attribute `{}` of type `{}`", attribute, to_string(type->name)), kept_expressions(),
-                                      [&](const std::string& sql) {
-                                        const ExpressionFacts facts = read_expression(sql);
-                                        return std::find(facts.fields.begin(), facts.fields.end(), attribute) != facts.fields.end();
-                                      });
+    const auto selects_it = [&](const ExpressionFacts& facts) {
+      return std::find(facts.fields.begin(), facts.fields.end(), attribute) != facts.fields.end();
+    };
+    const bool unheld = rename_unheld(node.attribute.span, fmt::format("attribute `{}` of type `{}`", attribute, to_string(type->name)),
+                                      kept_expressions(), [&](const std::string& sql) { return selects_it(read_expression(sql)); }, selects_it);
     if (!unheld) return;
     emit(op::RenameAttribute{type->name, node.attribute.text, node.new_name.text});
   }
@@ -3200,19 +3201,48 @@ class StatementChecker {
     return found;
   }
 
-  // Refuses a rename PostgreSQL would follow into an expression the compiler keeps as written.
-  bool rename_unheld(Span at_name, std::string_view renaming, const std::vector<std::pair<std::string, std::string>>& expressions,
-                     const std::function<bool(const std::string&)>& names_it) {
-    for (const auto& [owner, sql] : expressions) {
-      if (!names_it(sql)) continue;
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(at_name),
-                                             fmt::format("renaming {}, which the expression of {} names: PostgreSQL would follow the "
-                                                         "rename, but the compiler keeps the expression as written",
-                                                         renaming, owner));
-      diagnostic.notes.push_back({{}, "drop that expression first and write it again with the new name after the rename"});
-      return false;
+  // The views, policies and triggers, whose SQL the compiler keeps as written too: whose each
+  // is, and what its statement names.
+  std::vector<std::pair<std::string, ExpressionFacts>> kept_statement_names() const {
+    std::vector<std::pair<std::string, ExpressionFacts>> found;
+    for (const auto& [name, view] : schema_.views()) found.emplace_back(fmt::format("view `{}`", name), names_in_statements(view.query));
+    for (const auto& [key, policy] : schema_.policies()) {
+      found.emplace_back(fmt::format("policy `{}` on table `{}`", key.name, key.table),
+                         names_in_statements("CREATE POLICY p ON t " + policy.definition));
     }
-    return true;
+    for (const auto& [key, trigger] : schema_.triggers()) {
+      found.emplace_back(fmt::format("trigger `{}` on table `{}`", key.name, key.table),
+                         names_in_statements("CREATE TRIGGER t " + trigger.before_table + " t " + trigger.after_table));
+    }
+    return found;
+  }
+
+  // Refuses a rename PostgreSQL would follow into an expression the compiler keeps as written.
+  // `expression_names_it` judges an expression's text; `statement_names_it`, where given, what a
+  // view's, policy's or trigger's statement names.
+  bool rename_unheld(Span at_name, std::string_view renaming, const std::vector<std::pair<std::string, std::string>>& expressions,
+                     const std::function<bool(const std::string&)>& expression_names_it,
+                     const std::function<bool(const ExpressionFacts&)>& statement_names_it = {}) {
+    std::optional<std::string> holder;
+    for (const auto& [owner, sql] : expressions) {
+      if (expression_names_it(sql)) {
+        holder = "the expression of " + owner;
+        break;
+      }
+    }
+    for (const auto& [owner, facts] : statement_names_it && !holder ? kept_statement_names() : decltype(kept_statement_names()){}) {
+      if (statement_names_it(facts)) {
+        holder = owner;
+        break;
+      }
+    }
+    if (!holder) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(at_name),
+                                           fmt::format("renaming {}, which {} names: PostgreSQL would follow the rename, but the "
+                                                       "compiler keeps its SQL as written",
+                                                       renaming, *holder));
+    diagnostic.notes.push_back({{}, "drop it first and write it again with the new name after the rename"});
+    return false;
   }
 
   // The stored expressions that use what `uses` says of an expression's facts.

@@ -960,6 +960,13 @@ std::vector<SqlNameReference> sequences_named(std::string_view sql) {
   return std::move(names.sequences);
 }
 
+ExpressionFacts names_in_statements(std::string_view sql) {
+  const Tree tree = parse(std::string(sql));
+  ExpressionFacts names;
+  if (!tree.error) collect_names(tree.json, 0, names);
+  return names;
+}
+
 std::vector<std::vector<std::string>> routines_called(std::string_view sql) {
   const Tree tree = parse(std::string(sql));
   if (tree.error) return {};
