@@ -2133,6 +2133,9 @@ class StatementChecker {
                           facts.error->message);
       return;
     }
+    // The functions and types of its condition exist; what PostgreSQL refuses in one is refused.
+    const std::string prefix = "CREATE TRIGGER t ";
+    if (!names_exist(span, definition, names_in_statements(prefix + definition, prefix.size()), "a trigger's condition", false)) return;
     const QualifiedName table_name = qualified(facts.table);
     const Span table_span{within(span, facts.table_offset).begin, std::max(within(span, facts.table_offset).end,
                                                                            within(span, facts.table_end > 0 ? facts.table_end - 1 : 0).end)};
@@ -2298,6 +2301,9 @@ class StatementChecker {
         }
         policy.columns.insert(names.back());
       }
+      // Its functions and types exist; what PostgreSQL refuses in a policy's expressions is refused.
+      const std::string prefix = "CREATE POLICY p ON t ";
+      if (!names_exist(span, policy.definition, names_in_statements(prefix + policy.definition, prefix.size()), what, false)) return;
     }
     if (const auto old = schema_.policies().find(policy.key); old != schema_.policies().end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicatePolicy, at(node.name.span), node.name.text, table->name, revision_.id);

@@ -960,10 +960,10 @@ std::vector<SqlNameReference> sequences_named(std::string_view sql) {
   return std::move(names.sequences);
 }
 
-ExpressionFacts names_in_statements(std::string_view sql) {
+ExpressionFacts names_in_statements(std::string_view sql, std::size_t prefix) {
   const Tree tree = parse(std::string(sql));
   ExpressionFacts names;
-  if (!tree.error) collect_names(tree.json, 0, names);
+  if (!tree.error) collect_names(tree.json, prefix, names);
   return names;
 }
 

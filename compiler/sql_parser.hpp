@@ -278,8 +278,8 @@ ParsedSql parse_statements(std::string_view sql, int depth = 0);
 // statements, or a PL/pgSQL body's as its DO block's. Nothing for other languages.
 ParsedSql parse_routine_body(std::string_view language, std::string_view body);
 // The functions, types and fields the statements of `sql` name, as read_expression() finds
-// them in an expression; nothing where it does not parse.
-ExpressionFacts names_in_statements(std::string_view sql);
+// them in an expression, at offsets past its first `prefix` bytes; nothing where it does not parse.
+ExpressionFacts names_in_statements(std::string_view sql, std::size_t prefix = 0);
 // The functions and procedures `sql` calls by name (`select f()`, `call p()`), schema first
 // when qualified; none where it does not parse.
 std::vector<std::vector<std::string>> routines_called(std::string_view sql);
