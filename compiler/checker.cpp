@@ -4175,9 +4175,10 @@ class StatementChecker {
     auto right = from_item_columns(item.parts[1], sources);
     std::vector<std::string> merged = item.using_columns;
     if (item.natural) {
-      for (const auto& [column, source] : left) {
-        const bool common = std::any_of(right.begin(), right.end(), [&](const auto& other) { return other.first.name == column.name; });
-        if (common) merged.push_back(column.name);
+      for (const auto& entry : left) {
+        const std::string& name = entry.first.name;
+        const bool common = std::any_of(right.begin(), right.end(), [&](const auto& other) { return other.first.name == name; });
+        if (common) merged.push_back(name);
       }
     }
     const auto is_merged = [&](const std::string& name) { return std::find(merged.begin(), merged.end(), name) != merged.end(); };
