@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <thread>
@@ -37,6 +38,48 @@ std::string without_concurrently(std::string_view sql) {
 constexpr std::string_view version_table_upgrade_sql =
     "ALTER TABLE migc_version DROP COLUMN IF EXISTS checksum_bits, "
     "ADD COLUMN IF NOT EXISTS entry_bits bigint GENERATED ALWAYS AS (" ENTRY_BITS_SQL ") STORED";
+
+// A run in one transaction (--single-transaction, --rehearse) has no commit between revisions,
+// where PostgreSQL would check what a revision deferred and the next would start with every
+// constraint in its declared mode. This does both at the end of each revision. Without it, rows
+// one revision writes under an `initially deferred` key stay pending, and the next revision's
+// ALTER TABLE of their table fails (55006) where a run revision by revision succeeds. A name
+// some constraint of its schema declares immediate is left immediate: PostgreSQL refuses to
+// defer it (SET CONSTRAINTS takes every constraint of that name in the schema).
+constexpr std::string_view end_of_revision_checks_sql = R"(DO $migc$
+DECLARE
+  deferred record;
+BEGIN
+  SET CONSTRAINTS ALL IMMEDIATE;
+  FOR deferred IN
+    SELECT n.nspname, k.conname
+    FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_namespace n ON n.oid = k.connamespace
+    WHERE NOT pg_catalog.pg_is_other_temp_schema(k.connamespace)
+    GROUP BY n.nspname, k.conname
+    HAVING bool_and(k.condeferred)
+  LOOP
+    EXECUTE pg_catalog.format('SET CONSTRAINTS %I.%I DEFERRED', deferred.nspname, deferred.conname);
+  END LOOP;
+END
+$migc$)";
+
+// Whether a revision of the chain may create an initially deferred constraint: PostgreSQL's
+// keyword is in its SQL, raw SQL's included. Most chains have none, and their runs in one
+// transaction skip end_of_revision_checks_sql unless the database has one already.
+bool chain_may_defer_checks(const Plan& plan) {
+  constexpr std::string_view keyword = "deferred";
+  for (std::size_t revision = 0; revision < plan.revisions.size(); ++revision) {
+    for (const auto& steps : {plan.up(revision), plan.down(revision)}) {
+      for (const Step& step : steps) {
+        const std::string_view sql = step.sql;
+        const auto found = std::search(sql.begin(), sql.end(), keyword.begin(), keyword.end(),
+                                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+        if (found != sql.end()) return true;
+      }
+    }
+  }
+  return false;
+}
 
 constexpr std::string_view version_table_sql =
     "CREATE TABLE IF NOT EXISTS migc_version (\n"
@@ -333,7 +376,7 @@ bool Migrator::at_plan_head() {
   return row.value(0, 0) == std::to_string(plan_.revisions.size()) && row.value(0, 1) == plan_.entry_sum;
 }
 
-void Migrator::run_steps(std::size_t revision, Direction direction) {
+void Migrator::run_steps(std::size_t revision, Direction direction, bool deferred_checks) {
   const Revision& meta = plan_.revisions[revision];
   std::optional<Step> current;
   try {
@@ -342,8 +385,13 @@ void Migrator::run_steps(std::size_t revision, Direction direction) {
       current = step;
       connection_.execute_script(step.sql);
     }
+    // A violation found here is the revision's, as at its commit: no statement of it is named.
+    current.reset();
+    if (deferred_checks) connection_.execute(end_of_revision_checks_sql);
   } catch (const DatabaseError& error) {
-    throw MigrationError(meta, direction, current ? &*current : nullptr, error);
+    if (current) throw MigrationError(meta, direction, &*current, error);
+    // The revision's, as at a commit: the migrator's own statement is not the user's to read.
+    throw MigrationError(meta, direction, nullptr, DatabaseError(error.sqlstate(), error.what(), error.detail(), error.hint(), std::string()));
   }
 }
 
@@ -433,6 +481,9 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
     return;
   }
   require_transactional(plan_, revisions, direction);
+  const bool deferred_checks =
+      chain_may_defer_checks(plan_) ||
+      connection_.execute("SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE condeferred)").value(0, 0) == "t";
   const std::vector<bool> applied_before = applied;
   std::optional<Transaction> whole_run;
   if (settings_.single_transaction && !settings_.in_callers_transaction) whole_run.emplace(connection_);
@@ -451,7 +502,7 @@ void Migrator::move(const std::vector<std::size_t>& revisions, Direction directi
       connection_.execute("SELECT set_config('statement_timeout', $1, true)",
                           {meta.statement_timeout.empty() ? settings_.statement_timeout : std::string(meta.statement_timeout)});
       try {
-        run_steps(revision, direction);
+        run_steps(revision, direction, deferred_checks);
         const double duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         record(revision, direction, applied, duration_ms);
         connection_.execute("RELEASE SAVEPOINT " + savepoint);
@@ -675,6 +726,8 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
                            std::vector<bool> applied, const RunSettings& settings) {
   const bool one_transaction = settings.single_transaction;
   if (one_transaction) require_transactional(plan, revisions, direction);
+  // Without a database to ask, only what the revisions create is known (see move()).
+  const bool deferred_checks = one_transaction && chain_may_defer_checks(plan);
   std::string script = fmt::format("-- {} of chain `{}`, written by its migrator for review.\n",
                                    direction == Direction::up ? "Upgrade" : "Downgrade", sql_comment_text(plan.name));
   script += one_transaction
@@ -713,6 +766,7 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
       // for the session would change how it reads the next.
       if (i + 1 < steps.size()) script += settings_lines + "\n";
     }
+    if (deferred_checks) script += std::string(end_of_revision_checks_sql) + ";\n\n";
     if (direction == Direction::up) {
       script += fmt::format("INSERT INTO migc_version (revision, checksum, migrator) VALUES ({}, {}, 'offline script');\n",
                             quote_literal(meta.id), quote_literal(meta.checksum));

@@ -147,7 +147,9 @@ class Migrator {
   void widen_alembic_version();
   void throw_if_interrupted(const std::vector<bool>& applied, std::string_view where);
   void move(const std::vector<std::size_t>& revisions, Direction direction, const std::function<void(const Progress&)>& report);
-  void run_steps(std::size_t revision, Direction direction);
+  // `deferred_checks`: end with end_of_revision_checks_sql (migrator.cpp), as a run in one
+  // transaction has no commit to check what the revision deferred.
+  void run_steps(std::size_t revision, Direction direction, bool deferred_checks);
   void record(std::size_t revision, Direction direction, std::vector<bool>& applied, double duration_ms);
   // One revision as one message: BEGIN, its settings, its steps, its version rows, COMMIT.
   void run_as_one_message(std::size_t revision, Direction direction, bool durable, std::vector<bool>& applied);
