@@ -424,6 +424,15 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   std::vector<const LoweredRevision*> lowered(parsed.size());  // of each revision compiled
   std::optional<std::size_t> previous;
   const BranchJoin join(graph, sources, sites, lowered, branch_points);
+  // In a chain without branches no schema is ever rebuilt from a revision's operations, nor its
+  // statements checked again: they go once it is lowered, but for the grants the plan lists. A table's copy in its `create table` was a
+  // sixth of the memory a long chain's compile touched, and first touches of memory were a third
+  // of its time.
+  std::size_t roots = 0;
+  const bool one_line = std::all_of(graph.order().begin(), graph.order().end(), [&](std::size_t revision) {
+    roots += graph.parents(revision).empty() ? 1 : 0;
+    return graph.parents(revision).size() <= 1 && graph.children(revision).size() <= 1 && roots <= 1;
+  });
   for (const std::size_t revision : graph.order()) {
     const auto& parents = graph.parents(revision);
     const bool follows_previous = previous && std::find(parents.begin(), parents.end(), *previous) != parents.end();
@@ -449,6 +458,16 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     compiled.lowered = lower_revision(sources[revision], schema, sites, diagnostics);
     compiled.checksum = checksum_of(compiled.lowered);
     compiled.schema_changes = std::move(compiled.lowered.schema_changes);
+    if (one_line) {
+      // Nor is a revision's syntax read again: its memory serves the revisions after it.
+      auto& syntax = parsed[revision].syntax;
+      std::vector<ast::Statement>().swap(syntax.statements);
+      std::vector<std::vector<ast::Name>>().swap(syntax.allowed);
+      syntax.down.reset();
+      auto& operations = compiled.lowered.operations;
+      std::erase_if(operations, [](const Operation& operation) { return !std::holds_alternative<op::SetPrivileges>(operation); });
+      operations.shrink_to_fit();
+    }
     chain.revisions.push_back(std::move(compiled));
     lowered[revision] = &chain.revisions.back().lowered;
     if (graph.children(revision).size() > 1) branch_points[revision] = schema;

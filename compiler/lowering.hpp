@@ -19,7 +19,7 @@ struct LoweredRevision {
   std::vector<LoweredStep> down;
   bool irreversible = false;  // some step has no down: downgrading past it must refuse
   // What the up does to the schema: applied again, without checks, where a merge needs the
-  // schema a branch left.
+  // schema a branch left. In a chain without branches, compile_chain() keeps only the grants.
   std::vector<Operation> operations;
   // The objects the revision changed, as the plan carries them: (serialised key, SQL), the SQL
   // empty for an object it dropped.

@@ -105,6 +105,8 @@ namespace {
 // into by offset and size: data without a pointer needs no relocation when the migrator starts.
 // The array is written after the tables, straight into the plan's text: the largest part of a
 // plan is never copied.
+class PlanText;
+
 class TextBlob {
  public:
   struct Slice {
@@ -122,24 +124,47 @@ class TextBlob {
   // A string made for the plan, which the blob keeps.
   Slice add_made(std::string text) { return add(made_.emplace_back(std::move(text))); }
   std::size_t size() const { return size_; }
-  // Bytes the array's initializer takes, at the least.
-  std::size_t literals_size() const { return size_ + pieces_.size() * 8 + 8; }
   // The array's initializer: one literal a string (adjacent literals join into one array, each
   // escaped on its own); a plan with no strings still needs one character.
-  void write_literals(std::string& out) const {
-    if (pieces_.empty()) out += "    \"\"\n";
-    for (const std::string_view piece : pieces_) {
-      out += "    ";
-      append_cpp_quoted(out, piece);
-      out += '\n';
-    }
-  }
+  void write_literals(PlanText& out) const;
 
  private:
   std::vector<std::string_view> pieces_;
   std::deque<std::string> made_;  // a deque: adding does not move what is kept
   std::size_t size_ = 0;
 };
+
+// The plan's text, handed to the sink a block at a time: a plan of 10,000 revisions is tens of
+// megabytes, which neither this writer nor its caller need hold whole.
+class PlanText {
+ public:
+  explicit PlanText(const PlanSink& sink) : sink_(sink) { block_.reserve(2 * block_size); }
+  std::string& block() { return block_; }
+  auto out() { return std::back_inserter(block_); }
+  // Called between items: the block goes once it is full.
+  void next() {
+    if (block_.size() >= block_size) flush();
+  }
+  void flush() {
+    if (!block_.empty()) sink_(block_);
+    block_.clear();
+  }
+
+ private:
+  static constexpr std::size_t block_size = 1 << 16;
+  const PlanSink& sink_;
+  std::string block_;
+};
+
+void TextBlob::write_literals(PlanText& out) const {
+  if (pieces_.empty()) out.block() += "    \"\"\n";
+  for (const std::string_view piece : pieces_) {
+    out.block() += "    ";
+    append_cpp_quoted(out.block(), piece);
+    out.block() += '\n';
+    out.next();
+  }
+}
 
 }  // namespace
 }  // namespace migc
@@ -172,76 +197,56 @@ std::string granted_roles(const CompiledChain& chain) {
   return lines;
 }
 
-std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
-                           const std::vector<std::string>& check_excluded) {
+void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
+                    const std::vector<std::string>& check_excluded, const PlanSink& sink) {
   std::string excluded;
   for (const auto& pattern : check_excluded) excluded += pattern + "\n";
   // The head schema's SQL is written on another core meanwhile: the chain no longer changes.
   auto head_schema = std::async(std::launch::async | std::launch::deferred,
                                 [&chain] { return cpp_string_literal(schema_sql(chain.head)); });
+  // Where each string will be in the text array, first: the tables before it name them by offset.
+  // Strings are added one statement at a time: the order of a call's arguments is unspecified,
+  // and the plan must come out the same whichever compiler built migc.
+  struct RevisionText {
+    TextBlob::Slice id, message, source, checksum, lock_timeout, statement_timeout;
+  };
+  struct StepText {
+    TextBlob::Slice sql, concurrent_index;
+  };
+  struct ChangeText {
+    TextBlob::Slice key, sql;
+  };
   TextBlob text;
-  std::string steps;
-  std::string parents;
-  std::string revisions;
-  std::string schema_changes;
-  std::size_t step_count = 0;
-  std::size_t parent_count = 0;
-  std::size_t change_count = 0;
+  std::vector<RevisionText> revision_texts;
+  std::vector<StepText> step_texts;
+  std::vector<ChangeText> change_texts;
+  revision_texts.reserve(chain.revisions.size());
+  for (const auto& revision : chain.revisions) {
+    RevisionText& strings = revision_texts.emplace_back();
+    strings.id = text.add(revision.id);
+    strings.message = text.add(revision.message);
+    strings.source = text.add_made(relative_source_path(revision.file->path(), source_root));
+    strings.checksum = text.add(revision.checksum);
+    strings.lock_timeout = text.add(revision.lock_timeout);
+    strings.statement_timeout = text.add(revision.statement_timeout);
+    for (const auto* steps : {&revision.lowered.up, &revision.lowered.down}) {
+      for (const auto& step : *steps) {
+        StepText& step_text = step_texts.emplace_back();
+        step_text.sql = text.add(step.sql);
+        step_text.concurrent_index = text.add(step.concurrent_index);
+      }
+    }
+    for (const auto& [key, sql] : revision.schema_changes) {
+      ChangeText& change = change_texts.emplace_back();
+      change.key = text.add(key);
+      change.sql = text.add(sql);
+    }
+  }
   std::map<std::string, std::size_t> index_of;
   for (std::size_t i = 0; i < chain.revisions.size(); ++i) index_of[chain.revisions[i].id] = i;
 
-  for (const auto& revision : chain.revisions) {
-    const std::size_t parents_begin = parent_count;
-    for (const auto& parent : revision.parents) {
-      fmt::format_to(std::back_inserter(parents), "    {},  // {}\n", index_of.at(parent), cpp_comment_text(parent));
-      ++parent_count;
-    }
-    const auto emit_steps = [&](const std::vector<LoweredStep>& lowered) {
-      const std::size_t begin = step_count;
-      for (const auto& step : lowered) {
-        const auto sql = text.add(step.sql);
-        const auto concurrent_index = text.add(step.concurrent_index);
-        fmt::format_to(std::back_inserter(steps), "    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
-                             sql, step.line, step.transactional, concurrent_index, step.creates_index);
-        ++step_count;
-      }
-      return begin;
-    };
-    // Strings are added one statement at a time: the order of a call's arguments is unspecified,
-    // and the plan must come out the same whichever compiler built migc. Designated initializers:
-    // a field written to the wrong slot does not compile.
-    const auto id = text.add(revision.id);
-    const auto message = text.add(revision.message);
-    const auto source = text.add_made(relative_source_path(revision.file->path(), source_root));
-    const auto checksum = text.add(revision.checksum);
-    const auto lock_timeout = text.add(revision.lock_timeout);
-    const auto statement_timeout = text.add(revision.statement_timeout);
-    const std::size_t up_begin = emit_steps(revision.lowered.up);
-    const std::size_t down_begin = emit_steps(revision.lowered.down);
-    const std::size_t changes_begin = change_count;
-    for (const auto& [key, sql] : revision.schema_changes) {
-      const auto key_text = text.add(key);
-      const auto sql_text = text.add(sql);
-      fmt::format_to(std::back_inserter(schema_changes), "    {{.key = {}, .sql = {}}},\n", key_text, sql_text);
-      ++change_count;
-    }
-    fmt::format_to(std::back_inserter(revisions),
-        "    {{.id = {}, .message = {}, .source = {}, .line = {}, .parents_begin = {}, .parents_count = {}, "
-        ".up_begin = {}, .up_count = {}, .down_begin = {}, .down_count = {}, .irreversible = {}, .checksum = {}, "
-        ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},  // {}\n",
-        id, message, source, revision.line, parents_begin, revision.parents.size(), up_begin, revision.lowered.up.size(),
-        down_begin, revision.lowered.down.size(), revision.lowered.irreversible, checksum, lock_timeout, statement_timeout,
-        changes_begin, revision.schema_changes.size(), cpp_comment_text(revision.id));
-  }
-  // Zero-length arrays are not C++: keep one unused element where a chain has none.
-  if (parents.empty()) parents = "    0,  // unused\n";
-  if (steps.empty()) steps = "    {},  // unused\n";
-  if (schema_changes.empty()) schema_changes = "    {},  // unused\n";
-
-  const std::string head = head_schema.get();
-  std::string out;
-  out.reserve(steps.size() + parents.size() + revisions.size() + schema_changes.size() + text.literals_size() + head.size() + 4096);
-  fmt::format_to(std::back_inserter(out), R"(// Generated by migc from the {} revision(s) of chain {}. Do not edit: edit the .mig files.
+  PlanText out(sink);
+  fmt::format_to(out.out(), R"(// Generated by migc from the {} revision(s) of chain {}. Do not edit: edit the .mig files.
 #include "plan/plan.hpp"
 
 namespace {{
@@ -249,23 +254,62 @@ using namespace std::string_view_literals;
 namespace stored = migc::runtime::stored;
 
 constexpr stored::Step steps[] = {{
-{}}};
-
-constexpr std::uint32_t parents[] = {{
-{}}};
-
-constexpr stored::Revision revisions[] = {{
-{}}};
-
-constexpr stored::SchemaChange schema_changes[] = {{
-{}}};
-
-// Every string the tables above name by {{offset, size}}.
-constexpr char text[] =
 )",
-                 chain.revisions.size(), cpp_comment_text(name), steps, parents, revisions, schema_changes);
+                 chain.revisions.size(), cpp_comment_text(name));
+  // Zero-length arrays are not C++: one unused element where a chain has none.
+  std::size_t step_count = 0;
+  for (const auto& revision : chain.revisions) {
+    for (const auto* steps : {&revision.lowered.up, &revision.lowered.down}) {
+      for (const auto& step : *steps) {
+        const StepText& strings = step_texts[step_count++];
+        // Designated initializers: a field written to the wrong slot does not compile.
+        fmt::format_to(out.out(), "    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
+                       strings.sql, step.line, step.transactional, strings.concurrent_index, step.creates_index);
+        out.next();
+      }
+    }
+  }
+  if (step_count == 0) out.block() += "    {},  // unused\n";
+  out.block() += "};\n\nconstexpr std::uint32_t parents[] = {\n";
+  std::size_t parent_count = 0;
+  for (const auto& revision : chain.revisions) {
+    for (const auto& parent : revision.parents) {
+      fmt::format_to(out.out(), "    {},  // {}\n", index_of.at(parent), cpp_comment_text(parent));
+      ++parent_count;
+    }
+    out.next();
+  }
+  if (parent_count == 0) out.block() += "    0,  // unused\n";
+  out.block() += "};\n\nconstexpr stored::Revision revisions[] = {\n";
+  std::size_t parents_begin = 0;
+  std::size_t steps_begin = 0;
+  std::size_t changes_begin = 0;
+  for (std::size_t i = 0; i < chain.revisions.size(); ++i) {
+    const CompiledRevision& revision = chain.revisions[i];
+    const RevisionText& strings = revision_texts[i];
+    const std::size_t up_begin = steps_begin;
+    const std::size_t down_begin = up_begin + revision.lowered.up.size();
+    fmt::format_to(out.out(),
+        "    {{.id = {}, .message = {}, .source = {}, .line = {}, .parents_begin = {}, .parents_count = {}, "
+        ".up_begin = {}, .up_count = {}, .down_begin = {}, .down_count = {}, .irreversible = {}, .checksum = {}, "
+        ".lock_timeout = {}, .statement_timeout = {}, .changes_begin = {}, .changes_count = {}}},  // {}\n",
+        strings.id, strings.message, strings.source, revision.line, parents_begin, revision.parents.size(), up_begin,
+        revision.lowered.up.size(), down_begin, revision.lowered.down.size(), revision.lowered.irreversible, strings.checksum,
+        strings.lock_timeout, strings.statement_timeout, changes_begin, revision.schema_changes.size(), cpp_comment_text(revision.id));
+    parents_begin += revision.parents.size();
+    steps_begin = down_begin + revision.lowered.down.size();
+    changes_begin += revision.schema_changes.size();
+    out.next();
+  }
+  out.block() += "};\n\nconstexpr stored::SchemaChange schema_changes[] = {\n";
+  for (const ChangeText& change : change_texts) {
+    fmt::format_to(out.out(), "    {{.key = {}, .sql = {}}},\n", change.key, change.sql);
+    out.next();
+  }
+  if (change_texts.empty()) out.block() += "    {},  // unused\n";
+  out.block() += "};\n\n// Every string the tables above name by {offset, size}.\nconstexpr char text[] =\n";
   text.write_literals(out);
-  fmt::format_to(std::back_inserter(out), R"(;
+  fmt::format_to(out.out(), R"(;
 constexpr std::string_view blob(text, {});
 
 constexpr std::string_view head_schema = {};
@@ -281,9 +325,16 @@ const Plan& linked_plan() {{
 }}
 }}  // namespace migc::runtime
 )",
-                 text.size(), head, cpp_string_literal(name), parent_count, step_count, change_count,
+                 text.size(), head_schema.get(), cpp_string_literal(name), parent_count, step_count, change_texts.size(),
                  cpp_string_literal(entry_sum(chain)), cpp_string_literal(excluded), cpp_string_literal(granted_roles(chain)));
-  return out;
+  out.flush();
+}
+
+std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
+                           const std::vector<std::string>& check_excluded) {
+  std::string plan;
+  write_plan_cpp(chain, name, source_root, check_excluded, [&plan](std::string_view block) { plan += block; });
+  return plan;
 }
 
 }  // namespace migc

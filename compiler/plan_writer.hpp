@@ -1,6 +1,7 @@
 // Emits a compiled chain as C++ source: constant arrays that the runtime reads as a Plan.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,10 @@ namespace migc {
 // `check_excluded`: exclusion patterns the migrator's `check` applies (postgres/object_pattern.hpp).
 std::string write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
                            const std::vector<std::string>& check_excluded = {});
+// The same text, handed to `sink` a block at a time as it is made.
+using PlanSink = std::function<void(std::string_view)>;
+void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::string_view source_root,
+                    const std::vector<std::string>& check_excluded, const PlanSink& sink);
 
 // A C++ string literal for `text`, with an `sv` suffix (see STACK.md: plain literals in large
 // constexpr arrays hit GCC's constexpr operation limit).

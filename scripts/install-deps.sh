@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build libboost-dev libfmt-dev libpq-dev libssl-dev postgresql-15 postgresql-client-15
-          libcli11-dev libgtest-dev libpg-query-dev libprotobuf-c-dev nlohmann-json3-dev util-linux procps python3 clang libclang-rt-14-dev
+          libcli11-dev libgtest-dev libpg-query-dev libprotobuf-c-dev libmimalloc-dev nlohmann-json3-dev util-linux procps python3 clang libclang-rt-14-dev
           python3-alembic python3-psycopg2)  # `migc import alembic` and its test, for /usr/bin/python3
 
 have_everything() {
@@ -13,7 +13,7 @@ have_everything() {
     command -v clang++ >/dev/null && ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 &&
     [ -f /usr/include/boost/spirit/home/x3.hpp ] && [ -f /usr/include/fmt/format.h ] &&
     [ -f /usr/include/postgresql/libpq-fe.h ] && [ -f /usr/include/openssl/evp.h ] && [ -f /usr/include/CLI/CLI.hpp ] &&
-    [ -f /usr/include/gtest/gtest.h ] && [ -f /usr/include/pg_query.h ] && [ -f /usr/include/protobuf-c/protobuf-c.h ] && [ -f /usr/include/nlohmann/json.hpp ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 &&
+    [ -f /usr/include/gtest/gtest.h ] && [ -f /usr/include/pg_query.h ] && [ -f /usr/include/protobuf-c/protobuf-c.h ] && [ -f /usr/include/nlohmann/json.hpp ] && [ -f /usr/include/mimalloc.h ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 &&
     /usr/bin/python3 -c "import alembic, psycopg2" 2>/dev/null
 }
 
