@@ -464,7 +464,9 @@ class SchemaMutator {
     for (const auto& table : tables) {
       change_table(table, [&](Table& changed) {
         for (auto& column : changed.columns) {
-          if (column.default_sql) column.default_sql = with_literal_renamed(*column.default_sql, from, to);
+          // A default is of its column's type: `'a'` of a text column stays `'a'`.
+          const bool holds_type = column.type.user_defined && types.contains(column.type.name);
+          if (column.default_sql && holds_type) column.default_sql = with_literal_renamed(*column.default_sql, from, to);
           if (column.generated_sql) column.generated_sql = with_literal_renamed(*column.generated_sql, from, to);
         }
         for (auto& constraint : changed.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);

@@ -3501,6 +3501,14 @@ class StatementChecker {
                                         "`execute outside transaction $$ ... $$`, where each statement runs on its own"});
         return std::nullopt;
       }
+      if (statement.client_copy) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                               "`copy ... from stdin` and `to stdout` send rows through the client, and a migrator "
+                                               "has none to send or take");
+        diagnostic.notes.push_back({{}, "write the rows as an `insert` step, or copy from a file the server reads (`copy t from "
+                                        "'/path'`, which needs pg_read_server_files)"});
+        return std::nullopt;
+      }
       if (statement.transaction_control) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::TransactionControl, at(span), shown);
         diagnostic.notes.push_back({{}, outside_transaction
@@ -4431,7 +4439,20 @@ class StatementChecker {
     ColumnType type;
     type.modifiers = syntax.modifiers;
     type.array_dimensions = syntax.array_dimensions;
-    if (const BuiltinType* builtin = find_builtin(syntax.name)) {
+    // `pg_catalog.int4` is `integer`; `pg_catalog.serial` is nothing (serial is a shorthand, no type).
+    const BuiltinType* builtin = find_builtin(syntax.name);
+    if (syntax.name.schema == "pg_catalog") {
+      builtin = find_builtin({"", syntax.name.name});
+      if (builtin != nullptr && builtin->serial) builtin = nullptr;
+    }
+    const bool catalog_type = builtin != nullptr || (type_kind(syntax.name) == nullptr &&
+                                                     column_type_source(syntax.name.name).value_or("x").empty());
+    if (syntax.in_public && catalog_type) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownType, at(syntax.span), "public." + to_string(syntax.name), revision_.id);
+      diagnostic.notes.push_back({{}, fmt::format("PostgreSQL's own types are in pg_catalog: write `{}`", to_string(syntax.name))});
+      return std::nullopt;
+    }
+    if (builtin != nullptr) {
       type.name.name = builtin->canonical;
       if (syntax.modifiers.size() > builtin->max_modifiers) {
         diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(syntax.span), syntax.name,

@@ -249,10 +249,12 @@ std::optional<QualifiedName> table_changed(const Operation& operation, const Sch
 
 // Whether writing `table`'s rows may leave checks waiting for commit: it has an `initially
 // deferred` constraint, or an `initially deferred` foreign key references it.
-bool has_deferred_checks(const Schema& schema, const QualifiedName& table) {
+// `deferrable`: any constraint that may be deferred counts, as after raw SQL, which may have run
+// `set constraints ... deferred`.
+bool has_deferred_checks(const Schema& schema, const QualifiedName& table, bool deferrable = false) {
   for (const auto& [name, other] : schema.tables()) {
     for (const auto& constraint : other.constraints) {
-      if (!constraint.initially_deferred) continue;
+      if (!constraint.initially_deferred && !(deferrable && constraint.deferrable)) continue;
       if (name == table || (constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table)) return true;
     }
   }
@@ -269,7 +271,7 @@ class DeferredChecks {
  public:
   void before(const Operation& operation, const Schema& schema, std::uint32_t line, std::vector<LoweredStep>& steps) {
     if (const auto written = rows_written(operation)) {
-      if (has_deferred_checks(schema, *written)) written_.insert(*written);
+      if (has_deferred_checks(schema, *written, raw_)) written_.insert(*written);
       return;
     }
     if (std::holds_alternative<op::RawSql>(operation)) {
@@ -277,7 +279,7 @@ class DeferredChecks {
       return;
     }
     const auto changed = table_changed(operation, schema);
-    if (!changed || (!written_.contains(*changed) && !(raw_ && has_deferred_checks(schema, *changed)))) return;
+    if (!changed || (!written_.contains(*changed) && !(raw_ && has_deferred_checks(schema, *changed, true)))) return;
     steps.push_back({"SET CONSTRAINTS ALL IMMEDIATE", line});
     written_.clear();
     raw_ = false;

@@ -1593,6 +1593,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.types = types_of(kind, *node);
     }
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
+    out.client_copy = kind == "CopyStmt" && !node->contains("filename");
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
     out.outside_transaction = outside_transaction(kind, *node);
     // SET TRANSACTION too: PostgreSQL takes it only before the transaction's first query.

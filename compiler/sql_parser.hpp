@@ -252,6 +252,8 @@ struct SqlStatement {
   // Maintenance that changes neither schema nor data (vacuum, analyze, reindex, checkpoint):
   // nothing to undo. Not `cluster`, which marks the index it orders by.
   bool maintenance = false;
+  // `copy ... from stdin` or `to stdout`: rows through the client, which a migrator has none of.
+  bool client_copy = false;
   // Why it cannot run inside a transaction (it is "vacuum", "create index concurrently", ...), or empty.
   std::string outside_transaction;
   bool transaction_control = false;  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET TRANSACTION, ...

@@ -36,6 +36,9 @@ struct TypeRef : Located {
   QualifiedName name;
   std::vector<std::int32_t> modifiers;
   std::uint32_t array_dimensions = 0;
+  // Written `public.<name>`: the name holds no schema, as any name in public, but PostgreSQL's
+  // own types are not there (they are in pg_catalog).
+  bool in_public = false;
 };
 
 // An SQL expression (a default, a check, an index predicate). The grammar checks its shape

@@ -536,6 +536,12 @@ const auto sql_body_def = located[dollar_quoted[assign(&ast::StringLiteral::valu
 const auto time_zone_suffix = as<std::string>("`with time zone` or `without time zone`", (kw("with") > kw("time") > kw("zone") > x3::attr(std::string(" with time zone"))) |
                               (kw("without") > kw("time") > kw("zone") > x3::attr(std::string(" without time zone"))));
 const auto append_suffix = [](auto& context) { x3::_val(context).name += x3::_attr(context); };
+// `schema.name` of a type: `public` kept, for type_ref to see (ast::TypeRef::in_public).
+const auto qualify_type = [](auto& context) {
+  auto& name = x3::_val(context);
+  name.schema = std::move(name.name);
+  name.name = std::move(x3::_attr(context));
+};
 const auto type_name_def =
     // PostgreSQL's one-byte internal type, which only the quotes tell from `char`, character(1).
     lit("\"char\"")[set_name("\"char\"")] |
@@ -544,10 +550,19 @@ const auto type_name_def =
     (kw("bit") >> kw("varying"))[set_name("bit varying")] |
     (kw("timestamp")[set_name("timestamp")] >> -time_zone_suffix[append_suffix]) |
     (kw("time")[set_name("time")] >> -time_zone_suffix[append_suffix]) |
-    (identifier[assign(&QualifiedName::name)] >> -(lit('.') >> identifier[qualify]));
+    (identifier[assign(&QualifiedName::name)] >> -(lit('.') >> identifier[qualify_type]));
 const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimensions; };
+// As `qualify`, but the type remembers that `public` was written (ast::TypeRef::in_public).
+const auto assign_type_name = [](auto& context) {
+  auto& type = x3::_val(context);
+  type.name = std::move(x3::_attr(context));
+  if (type.name.schema == "public") {
+    type.name.schema.clear();
+    type.in_public = true;
+  }
+};
 const auto type_ref_def =
-    located[type_name[assign(&ast::TypeRef::name)] >>
+    located[type_name[assign_type_name] >>
          -(lit('(') > (x3::int_ % ',')[assign(&ast::TypeRef::modifiers)] > lit(')')) >>
          -time_zone_suffix[([](auto& context) { x3::_val(context).name.name += x3::_attr(context); })] >>  // timestamp(3) with time zone
          *(lit('[') > lit(']'))[count_dimension]];

@@ -337,6 +337,19 @@ void Connection::execute_script(std::string_view sql, const std::function<void(s
   while (PGresult* raw = PQgetResult(connection_.get())) {
     Result result(raw);
     const ExecStatusType status = PQresultStatus(raw);
+    // COPY through the client (the compiler refuses it in a revision; SQL from elsewhere may hold
+    // it): the server waits for rows, or sends them, until the client ends the copy. Ended here,
+    // or the connection would wait for ever: rows to send become the server's error, rows sent
+    // are dropped.
+    if (status == PGRES_COPY_IN) {
+      PQputCopyEnd(connection_.get(), "the migrator sends no rows to COPY FROM STDIN");
+      continue;
+    }
+    if (status == PGRES_COPY_OUT) {
+      char* row = nullptr;
+      while (PQgetCopyData(connection_.get(), &row, 0) > 0) PQfreemem(row);
+      continue;
+    }
     if (status == PGRES_TUPLES_OK && !failed && on_marker && PQnfields(raw) == 1 && PQntuples(raw) == 1 &&
         std::string_view(PQfname(raw, 0)) == "migc_step") {
       on_marker(result.value(0, 0));
