@@ -171,7 +171,16 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
   std::vector<ast::Statement>* statements = &file.statements;
   std::vector<std::vector<ast::Name>>* allowed_lists = &file.allowed;
   bool in_down = false;
+  // Past this many, more errors tell nothing new, and reading on costs more with each: every
+  // recovery may scan an unclosed `/*` comment to the end of the file again.
+  constexpr std::size_t most_errors = 50;
+  const std::size_t errors_before = diagnostics.error_count();
   for (it = skip_blanks(it, end); it != end; it = skip_blanks(it, end)) {
+    if (diagnostics.error_count() - errors_before >= most_errors) {
+      const auto at = offset_of(source, it);
+      diagnostics.report(SyntaxKind::TooManyErrors, {&source, {at, at + 1}}, most_errors);
+      return;
+    }
     if (in_down && *it == '}') {
       in_down = false;
       it = skip_blanks(it + 1, end);

@@ -193,10 +193,11 @@ rm -f /tmp/migc_state_retry.$$
 # leaves the database as Alembic left it; behind a lock it gives up at the lock timeout.
 alembic migc_state_alembic_stamp 002
 url="$server dbname=migc_state_alembic_stamp"
-hold "$url" "LOCK TABLE alembic_version IN EXCLUSIVE MODE" 3
-"$migrate" --url "$url" stamp 002 >/dev/null 2>&1 &
+hold "$url" "LOCK TABLE alembic_version IN EXCLUSIVE MODE" 10
+"$migrate" --url "$url application_name=migc_state_stamp" stamp 002 >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
+# Killed once it waits for the lock, not after a fixed pause a loaded machine may outlast.
+wait_for_lock_wait migc_state_alembic_stamp migc_state_stamp
 kill -TERM $pid
 wait $pid; status=$?
 wait $holder
