@@ -11,7 +11,7 @@ namespace {
 TEST(ConnectionDb, CopyThroughTheClientEndsAndTheConnectionGoesOn) {
   testing::ScratchDatabase database("client_copy");
   Connection& connection = database.connection();
-  connection.execute("CREATE TABLE grid (id integer PRIMARY KEY); INSERT INTO grid VALUES (1), (2)");
+  connection.execute_script("CREATE TABLE grid (id integer PRIMARY KEY); INSERT INTO grid VALUES (1), (2)");
   try {
     connection.execute_script("COPY grid FROM STDIN");
     FAIL() << "COPY FROM STDIN did not fail";
