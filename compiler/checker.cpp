@@ -1178,6 +1178,8 @@ class StatementChecker {
   void operator()(const ast::InsertRows& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    // The derived down deletes what was inserted.
+    if (!triggers_keep_schema(node.table.span, *table, {"insert", "update", "delete"})) return;
     std::set<std::string> given;
     for (const auto& column : node.columns) {
       const Column* found = find_column(*table, column);
@@ -1224,6 +1226,7 @@ class StatementChecker {
   void operator()(const ast::UpdateRows& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    if (!triggers_keep_schema(node.table.span, *table, {"update"})) return;
     auto assignments = check_assignments(*table, node.assignments, "an updated value", {});
     if (!assignments) return;
     std::optional<std::string> where;
@@ -1247,6 +1250,8 @@ class StatementChecker {
   void operator()(const ast::DeleteRows& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    // The derived down inserts what was deleted.
+    if (!triggers_keep_schema(node.table.span, *table, {"delete", "insert"})) return;
     std::optional<std::string> where;
     if (node.where) {
       where = row_expression_sql(*node.where, "a delete's condition", *table, {});
@@ -3541,15 +3546,16 @@ class StatementChecker {
                        "(or `set_config(..., true)`), which ends with this revision's transaction"});
         return std::nullopt;
       }
-      if (statement.modelled_change.empty() && statement.created_function.empty()) {
-        std::optional<RoutineChange> change;
-        for (const auto& called : routines_called(whole)) {
-          if ((change = schema_change_of_call(called))) break;
-        }
-        if (change) {
+      if (statement.created_function.empty()) {
+        if (auto change = schema_change_by_calls(statement, whole)) {
           report_routine_change(span, *change);
           return std::nullopt;
         }
+      }
+      if (auto written = catalog_write(statement)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), *written);
+        diagnostic.notes.push_back({{}, std::string(catalog_write_note)});
+        return std::nullopt;
       }
       if (!statement.modelled_change.empty() && changes_a_modelled_relation(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), statement.modelled_change);
@@ -3581,6 +3587,7 @@ class StatementChecker {
   struct RoutineChange {
     std::string routine;
     SqlStatement statement;
+    std::string fired_by;  // the trigger that runs the routine, if one does
   };
   std::optional<RoutineChange> schema_change_of_call(const std::vector<std::string>& names, int depth = 0) const {
     if (names.empty() || names.size() > 3 || depth > 4) return std::nullopt;
@@ -3591,15 +3598,94 @@ class StatementChecker {
       for (const auto& statement : body.statements) {
         const bool ends_transaction = statement.block_ends_transaction || statement.transaction_control;
         if (ends_transaction || (!statement.modelled_change.empty() && changes_a_modelled_relation(statement))) {
-          return RoutineChange{to_string(routine->key), statement};
+          return RoutineChange{to_string(routine->key), statement, {}};
         }
-      }
-      if (routine->language != "sql") continue;
-      for (const auto& called : routines_called(routine->body)) {
-        if (auto change = schema_change_of_call(called, depth + 1)) return change;
+        if (auto written = catalog_write(statement)) {
+          SqlStatement change = statement;
+          change.modelled_change = std::move(*written);
+          return RoutineChange{to_string(routine->key), std::move(change), {}};
+        }
+        // A PL/pgSQL body is read as a DO block: what it calls and writes is the block's.
+        const std::string_view text = std::string_view(routine->body).substr(std::min(statement.offset, routine->body.size()));
+        if (auto change = schema_change_by_calls(statement, routine->language == "sql" ? text.substr(0, statement.length) : std::string_view(), depth + 1)) {
+          return change;
+        }
       }
     }
     return std::nullopt;
+  }
+
+  // What the routines a statement calls change, and the trigger functions its writes fire.
+  std::optional<RoutineChange> schema_change_by_calls(const SqlStatement& statement, std::string_view text, int depth = 0) const {
+    if (depth > 4) return std::nullopt;
+    if (!text.empty()) {
+      for (const auto& called : routines_called(text)) {
+        if (auto change = schema_change_of_call(called, depth)) return change;
+      }
+    }
+    for (const auto& called : statement.block_calls) {
+      if (auto change = schema_change_of_call(called, depth)) return change;
+    }
+    for (const auto& write : statement.writes) {
+      if (auto change = schema_change_of_triggers(write.relation, write.events, depth)) return change;
+    }
+    return std::nullopt;
+  }
+
+  // What the chain's triggers on table `names` run when rows are written by `events`
+  // ("insert", "update", "delete", "truncate"): a trigger function that changes the schema
+  // would change it behind the compiler's back as a called one would.
+  std::optional<RoutineChange> schema_change_of_triggers(const std::vector<std::string>& names, const std::vector<std::string>& events,
+                                                         int depth = 0) const {
+    if (names.empty() || names.size() > 3 || depth > 4) return std::nullopt;
+    const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
+    const QualifiedName table{schema != "public" ? schema : std::string(), names.back()};
+    for (const auto& [key, trigger] : schema_.triggers()) {
+      if (key.table != table || !trigger.enabled) continue;
+      // The events are words of what comes before the table's name: `before insert or update of a on`.
+      std::string words = " ";
+      for (const char c : trigger.before_table) {
+        words += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : ' ';
+      }
+      words += ' ';
+      const bool fired = std::any_of(events.begin(), events.end(),
+                                     [&](const std::string& event) { return words.find(" " + event + " ") != std::string::npos; });
+      if (!fired) continue;
+      std::vector<std::string> function;
+      if (!trigger.function.name.schema.empty()) function.push_back(trigger.function.name.schema);
+      function.push_back(trigger.function.name.name);
+      if (auto change = schema_change_of_call(function, depth + 1)) {
+        change->fired_by = to_string(key.table) + "." + key.name;
+        return change;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A write to PostgreSQL's catalog (`update pg_attribute set ...`): it changes objects behind
+  // the checks of PostgreSQL's own statements, and the compiler's. The statement that makes it.
+  static std::optional<std::string> catalog_write(const SqlStatement& statement) {
+    for (const auto& write : statement.writes) {
+      if (write.relation.empty() || write.relation.size() > 3) continue;
+      const bool catalog = write.relation.size() >= 2 ? write.relation[write.relation.size() - 2] == "pg_catalog"
+                                                      : write.relation.back().starts_with("pg_");
+      if (!catalog) continue;
+      const std::string& event = write.events.front();
+      return fmt::format("{} pg_catalog.{}", event == "insert" ? "insert into" : event == "delete" ? "delete from" : event, write.relation.back());
+    }
+    return std::nullopt;
+  }
+  static constexpr std::string_view catalog_write_note =
+      "PostgreSQL's catalog is its own to write, through the statements that check what they change: write the "
+      "language's statement for the change";
+
+  // Whether the chain's triggers a data step fires on `table` leave the schema alone.
+  bool triggers_keep_schema(Span where, const Table& table, const std::vector<std::string>& events) {
+    std::vector<std::string> names;
+    if (!table.name.schema.empty()) names.push_back(table.name.schema);
+    names.push_back(table.name.name);
+    const auto change = schema_change_of_triggers(names, events);
+    return !change || report_routine_change(where, *change);
   }
 
   bool report_routine_change(Span where, const RoutineChange& change) {
@@ -3611,7 +3697,8 @@ class StatementChecker {
       return false;
     }
     auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(where), change.statement.modelled_change);
-    diagnostic.notes.push_back({{}, fmt::format("`{}` runs it when called", change.routine)});
+    diagnostic.notes.push_back({{}, change.fired_by.empty() ? fmt::format("`{}` runs it when called", change.routine)
+                                                            : fmt::format("trigger `{}` runs `{}`, which runs it", change.fired_by, change.routine)});
     diagnostic.notes.push_back({{}, "change the schema with the language's statements, in the revision itself"});
     return false;
   }

@@ -277,6 +277,13 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     return Change{"drop owned", "", "it drops whatever the roles own, the chain's objects among them: drop each with the "
                                     "language's statement, which the compiler follows and inverts"};
   }
+  if (kind == "RuleStmt") {
+    // `_RETURN` on select makes the table a view; any other rewrites what a statement on the
+    // table does, the compiler's own data steps and downs among them.
+    return Change{std::string("create ") + (flag(node, "replace") ? "or replace " : "") + "rule", "",
+                  "a rule rewrites the statements on its table, the chain's data steps and downs among them, and the "
+                  "compiler does not model rules: write a trigger (`create trigger ... execute function ...`)"};
+  }
   if (kind == "CreateStmt") return Change{"create table", "create table " + relation_name(node) + " (...)"};
   if ((kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_TABLE") ||
       (kind == "SelectStmt" && node.contains("intoClause"))) {
@@ -527,7 +534,7 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
     const std::string name = temporary->value("relname", "");
     return {{name}};
   }
-  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt" || kind == "CreateTrigStmt") {
+  if (kind == "IndexStmt" || kind == "AlterTableStmt" || kind == "RenameStmt" || kind == "CreateTrigStmt" || kind == "RuleStmt") {
     if (node.contains("relation")) return {relation_names(node)};
   }
   if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return {relation_names(node, "table")};
@@ -587,6 +594,44 @@ std::vector<std::vector<std::string>> types_of(const std::string& kind, const Js
   if (kind != "GrantStmt" || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
   for (const auto& object : node.value("objects", Json::array())) types.push_back(string_list(object.value("List", Json::object()).value("items", Json::array())));
   return types;
+}
+
+// The tables a statement writes rows of, and the events that fire their triggers: its own, and
+// those of the statements in its WITH (`with moved as (delete from t returning *) insert ...`).
+void add_writes(const std::string& kind, const Json& node, std::vector<SqlStatement::Write>& writes) {
+  const auto write = [&](const char* field, std::vector<std::string> events) {
+    if (node.contains(field) && node[field].is_object()) writes.push_back({relation_names(node, field), std::move(events)});
+  };
+  if (kind == "InsertStmt") {
+    write("relation", node.contains("onConflictClause") ? std::vector<std::string>{"insert", "update"} : std::vector<std::string>{"insert"});
+  }
+  if (kind == "UpdateStmt") write("relation", {"update"});
+  if (kind == "DeleteStmt") write("relation", {"delete"});
+  if (kind == "MergeStmt") write("relation", {"insert", "update", "delete"});
+  if (kind == "CopyStmt" && flag(node, "is_from")) write("relation", {"insert"});
+  if (kind == "TruncateStmt") {
+    for (const auto& relation : node.value("relations", Json::array())) {
+      if (relation.contains("RangeVar")) writes.push_back({relation_names(relation, "RangeVar"), {"truncate"}});
+    }
+  }
+}
+std::vector<SqlStatement::Write> writes_of(const std::string& kind, const Json& node) {
+  std::vector<SqlStatement::Write> writes;
+  add_writes(kind, node, writes);
+  std::vector<const Json*> pending{&node};
+  while (!pending.empty()) {
+    const Json& next = *pending.back();
+    pending.pop_back();
+    if (next.is_array()) {
+      for (const auto& child : next) pending.push_back(&child);
+    } else if (next.is_object()) {
+      for (const auto& [key, child] : next.items()) {
+        if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") add_writes(key, child, writes);
+        pending.push_back(&child);
+      }
+    }
+  }
+  return writes;
 }
 
 std::optional<Change> modelled_change(const std::string& kind, const Json& node) {
@@ -745,6 +790,9 @@ std::optional<std::string> constant_text(const Json& value) {
 struct BlockFacts {
   bool ends_transaction = false;
   std::vector<std::string> statements;
+  // Every expression and statement of the block, as PL/pgSQL keeps it: `SELECT f()` (PERFORM),
+  // `v := f()` (an assignment), `f()` (a condition), `select ... into v`.
+  std::vector<std::string> expressions;
 };
 
 // Where a block's statement is a constant string (`EXECUTE 'alter table ...'`), that string.
@@ -762,6 +810,9 @@ void collect_block_statements(const Json& node, BlockFacts& facts) {
   if (!node.is_object()) return;
   for (const auto& [key, value] : node.items()) {
     if (key == "PLpgSQL_stmt_commit" || key == "PLpgSQL_stmt_rollback") facts.ends_transaction = true;
+    if (key == "PLpgSQL_expr" && value.is_object()) {
+      if (std::string query = value.value("query", ""); !query.empty()) facts.expressions.push_back(std::move(query));
+    }
     if (key == "PLpgSQL_stmt_execsql") {
       const std::string query = value.value("sqlstmt", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
       if (!query.empty()) facts.statements.push_back(query);
@@ -980,6 +1031,30 @@ std::vector<std::vector<std::string>> routines_called(std::string_view sql) {
     if (kind == "CallStmt") called.push_back(string_list(node->value("funccall", Json::object()).value("funcname", Json::array())));
   }
   return called;
+}
+
+// The routines a PL/pgSQL expression calls. PL/pgSQL keeps a condition without its SELECT and an
+// assignment with its target (`v := f()`, `r.a[1] = f()`): read as the SELECT it runs.
+std::vector<std::vector<std::string>> routines_called_in_block_expression(const std::string& expression) {
+  if (!parse(expression).error) return routines_called(expression);
+  if (const std::string selected = "SELECT " + expression; !parse(selected).error) return routines_called(selected);
+  std::size_t assigned = std::string::npos;
+  const PgQueryScanResult result = pg_query_scan(expression.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      for (std::size_t i = 0; i < scanned->n_tokens && assigned == std::string::npos; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token == PG_QUERY__TOKEN__COLON_EQUALS || token.token == PG_QUERY__TOKEN__ASCII_61) {
+          assigned = static_cast<std::size_t>(token.end);
+        }
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  if (assigned == std::string::npos) return {};
+  return routines_called("SELECT " + expression.substr(assigned));
 }
 
 ParsedSql parse_routine_body(std::string_view language, std::string_view body) {
@@ -1592,6 +1667,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.schemas = schemas_of(kind, *node);
       out.types = types_of(kind, *node);
     }
+    out.writes = writes_of(kind, *node);
     out.maintenance = kind == "VacuumStmt" || kind == "ReindexStmt" || kind == "CheckPointStmt" || kind == "DiscardStmt";
     out.client_copy = kind == "CopyStmt" && !node->contains("filename");
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
@@ -1602,10 +1678,18 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     if (kind == "DoStmt" && depth < max_block_depth) {
       const BlockFacts block = read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
       out.block_ends_transaction = block.ends_transaction;
+      for (const auto& expression : block.expressions) {
+        for (auto& called : routines_called_in_block_expression(expression)) out.block_calls.push_back(std::move(called));
+      }
+      for (const auto& inner_text : block.statements) {
+        for (auto& called : routines_called(inner_text)) out.block_calls.push_back(std::move(called));
+      }
       // A block that changes a modelled object changes it as the statement would on its own.
       for (const auto& inner_text : block.statements) {
-        for (const auto& inner : parse_statements(inner_text, depth + 1).statements) {
+        for (auto& inner : parse_statements(inner_text, depth + 1).statements) {
           if (out.session_change.empty()) out.session_change = inner.session_change;
+          for (auto& write : inner.writes) out.writes.push_back(std::move(write));
+          for (auto& called : inner.block_calls) out.block_calls.push_back(std::move(called));
           if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
           out.modelled_change = inner.modelled_change;
           out.change_in_block = true;

@@ -264,6 +264,16 @@ struct SqlStatement {
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
+  // The routines a DO block's statements and expressions call (`perform f()`, `v := f()`,
+  // `if f() then`), which the block's own text holds only as a string.
+  std::vector<std::vector<std::string>> block_calls;
+  // The tables whose rows it writes, and how ("insert", "update", "delete", "truncate"): what
+  // fires their triggers.
+  struct Write {
+    std::vector<std::string> relation;
+    std::vector<std::string> events;
+  };
+  std::vector<Write> writes;
 };
 
 struct ParsedSql {
