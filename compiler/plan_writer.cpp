@@ -12,6 +12,7 @@
 #include <set>
 
 #include "compiler/schema.hpp"
+#include "compiler/sql_parser.hpp"
 #include "postgres/visible_text.hpp"
 
 namespace migc {
@@ -122,7 +123,7 @@ class TextBlob {
     return slice;
   }
   // A string made for the plan, which the blob keeps.
-  Slice add_made(std::string text) { return add(made_.emplace_back(std::move(text))); }
+  Slice add_made(std::string text) { return text.empty() ? Slice{} : add(made_.emplace_back(std::move(text))); }
   std::size_t size() const { return size_; }
   // The array's initializer: one literal a string (adjacent literals join into one array, each
   // escaped on its own); a plan with no strings still needs one character.
@@ -211,7 +212,7 @@ void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::stri
     TextBlob::Slice id, message, source, checksum, lock_timeout, statement_timeout;
   };
   struct StepText {
-    TextBlob::Slice sql, concurrent_index;
+    TextBlob::Slice sql, concurrent_index, psql_sql;
   };
   struct ChangeText {
     TextBlob::Slice key, sql;
@@ -234,6 +235,7 @@ void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::stri
         StepText& step_text = step_texts.emplace_back();
         step_text.sql = text.add(step.sql);
         step_text.concurrent_index = text.add(step.concurrent_index);
+        step_text.psql_sql = text.add_made(sql_for_psql(step.sql));
       }
     }
     for (const auto& [key, sql] : revision.schema_changes) {
@@ -263,8 +265,10 @@ constexpr stored::Step steps[] = {{
       for (const auto& step : *steps) {
         const StepText& strings = step_texts[step_count++];
         // Designated initializers: a field written to the wrong slot does not compile.
-        fmt::format_to(out.out(), "    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}}},\n",
+        fmt::format_to(out.out(), "    {{.sql = {}, .line = {}, .transactional = {}, .concurrent_index = {}, .creates_index = {}",
                        strings.sql, step.line, step.transactional, strings.concurrent_index, step.creates_index);
+        if (strings.psql_sql.size != 0) fmt::format_to(out.out(), ", .psql_sql = {}", strings.psql_sql);
+        out.block() += "},\n";
         out.next();
       }
     }

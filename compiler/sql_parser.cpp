@@ -1717,6 +1717,46 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
   return parsed;
 }
 
+std::string sql_for_psql(std::string_view sql) {
+  // psql's `variable_char`, and the quotes that begin its quoted forms.
+  const auto starts_variable = [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) != 0 || c == '_' || byte >= 0x80 || c == '\'' || c == '"' || c == '{';
+  };
+  // Most SQL has no colon but in `::` casts: the scanner runs only on SQL that may need it.
+  bool may_need = false;
+  for (std::size_t at = sql.find(':'); at != std::string_view::npos && !may_need; at = sql.find(':', at + 1)) {
+    may_need = at + 1 < sql.size() && starts_variable(sql[at + 1]);
+  }
+  if (!may_need) return {};
+  std::vector<std::size_t> spaces;  // where one goes: after a colon token that a name, quote or number follows at once
+  const std::string text(sql);
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        const auto end = static_cast<std::size_t>(token.end);
+        if (token.token == PG_QUERY__TOKEN__ASCII_58 && end < text.size() && starts_variable(text[end])) spaces.push_back(end);
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  if (spaces.empty()) return {};
+  std::string spaced;
+  spaced.reserve(text.size() + spaces.size());
+  std::size_t from = 0;
+  for (const std::size_t at : spaces) {
+    spaced.append(text, from, at - from);
+    spaced += ' ';
+    from = at;
+  }
+  spaced.append(text, from);
+  return spaced;
+}
+
 std::vector<std::string> split_statements(std::string_view sql) {
   std::vector<std::string> texts;
   for (const auto& statement : parse_statements(sql).statements) {

@@ -299,6 +299,13 @@ std::vector<std::vector<std::string>> routines_called(std::string_view sql);
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
 
+// `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
+// that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with
+// its variables (PORT, USER, DBNAME, ... are always set, `-v` sets more), and cannot be told not
+// to: `arr[1:"PORT"]` would reach the server as `arr[1"5432"]`. A space after such a colon means
+// the same to PostgreSQL and nothing to psql.
+std::string sql_for_psql(std::string_view sql);
+
 // A statement that does nothing but assign a setting for the session or the transaction:
 // `SET [LOCAL] name = value`, or a query of one `[pg_catalog.]set_config('name', 'value', local)`
 // with constant arguments. The name lower-cased; the value as the setting is given it, its

@@ -33,6 +33,9 @@ struct BasicStep {
   // which the next run sees whether it happened.
   Text concurrent_index{};
   bool creates_index = false;
+  // The SQL as the offline script writes it for psql, where that differs from `sql` (psql would
+  // read `:name` in it as its variable); empty where it does not.
+  Text psql_sql{};
 };
 
 // One schema object a revision created, changed (`sql` is its new SQL) or removed (`sql` empty).
@@ -70,7 +73,7 @@ using Revision = BasicRevision<std::string_view>;
 
 constexpr std::string_view resolve(std::string_view text, TextRef ref) { return text.substr(ref.offset, ref.size); }
 constexpr Step resolve(std::string_view text, const stored::Step& s) {
-  return {resolve(text, s.sql), s.line, s.transactional, resolve(text, s.concurrent_index), s.creates_index};
+  return {resolve(text, s.sql), s.line, s.transactional, resolve(text, s.concurrent_index), s.creates_index, resolve(text, s.psql_sql)};
 }
 constexpr SchemaChange resolve(std::string_view text, const stored::SchemaChange& s) {
   return {resolve(text, s.key), resolve(text, s.sql)};

@@ -752,8 +752,9 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
     // Set again before each revision: one before may have changed them for the session where no
     // compiler sees it (a DO block's dynamic SET), and psql reads what follows by them.
     if (revision != revisions.front()) script += settings_lines + "\n";
+    const auto for_psql = [](const Step& step) { return std::string(step.psql_sql.empty() ? step.sql : step.psql_sql); };
     for (const Step& step : steps) {
-      if (!step.transactional) script += std::string(step.sql) + ";\n\n";
+      if (!step.transactional) script += for_psql(step) + ";\n\n";
     }
     if (!one_transaction) script += "BEGIN;\n";
     script += fmt::format("SET LOCAL lock_timeout = {};\nSET LOCAL statement_timeout = {};\n\n",
@@ -761,7 +762,7 @@ std::string offline_script(const Plan& plan, const std::vector<std::size_t>& rev
                           quote_literal(meta.statement_timeout.empty() ? settings.statement_timeout : std::string(meta.statement_timeout)));
     for (std::size_t i = 0; i < steps.size(); ++i) {
       if (!steps[i].transactional) continue;
-      script += std::string(steps[i].sql) + ";\n\n";
+      script += for_psql(steps[i]) + ";\n\n";
       // psql reads each statement after the one before has run: a step that changed a setting
       // for the session would change how it reads the next.
       if (i + 1 < steps.size()) script += settings_lines + "\n";
