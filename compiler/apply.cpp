@@ -440,10 +440,8 @@ class SchemaMutator {
     std::replace(type.values.begin(), type.values.end(), o.from, o.to);
     schema_.put_enum(std::move(type));
     // PostgreSQL stores the value itself, not its label, wherever an expression holds it: the
-    // defaults, checks, generated columns and index expressions of the tables using the type
-    // follow the rename.
-    const std::string from = quote_literal(o.from);
-    const std::string to = quote_literal(o.to);
+    // defaults, checks, generated columns, index expressions and views that hold a constant of
+    // the type show the new label. A constant of another type holding the same text stays.
     // The domains over the type, and over those, hold it as well.
     std::set<QualifiedName> types{o.type};
     for (bool grew = true; grew;) {
@@ -452,46 +450,63 @@ class SchemaMutator {
         if (domain.type.user_defined && types.contains(domain.type.name) && types.insert(name).second) grew = true;
       }
     }
+    EnumTyped typed;
+    for (const auto& type : types) typed.types.insert(type.name);
+    const auto renamed = [&](const std::string& sql, std::set<std::string> columns, bool whole, bool query = false) {
+      EnumTyped here = typed;
+      here.columns = std::move(columns);
+      here.whole = whole;
+      return with_enum_label_renamed(sql, o.from, o.to, here, query);
+    };
+    const auto holds_type = [&](const ColumnType& type) { return type.user_defined && types.contains(type.name); };
     std::set<QualifiedName> tables;
     for (const auto& type : types) {
       for (const auto& [table, column] : schema_.columns_of_type(type)) tables.insert(table);
       if (type == o.type) continue;
       Domain domain = schema_.domains().at(type);
-      if (domain.default_sql) domain.default_sql = with_literal_renamed(*domain.default_sql, from, to);
-      for (auto& constraint : domain.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
+      if (domain.default_sql) domain.default_sql = renamed(*domain.default_sql, {}, true);
+      for (auto& constraint : domain.constraints) constraint.check_sql = renamed(constraint.check_sql, {"value"}, false);
       schema_.put_domain(std::move(domain));
     }
+    std::set<std::pair<QualifiedName, std::string>> typed_columns;
     for (const auto& table : tables) {
+      std::set<std::string> columns;
+      for (const Column& column : schema_.find_table(table)->columns) {
+        if (holds_type(column.type)) columns.insert(column.name);
+      }
+      for (const auto& column : columns) typed_columns.emplace(table, column);
       change_table(table, [&](Table& changed) {
         for (auto& column : changed.columns) {
-          // A default is of its column's type: `'a'` of a text column stays `'a'`.
-          const bool holds_type = column.type.user_defined && types.contains(column.type.name);
-          if (column.default_sql && holds_type) column.default_sql = with_literal_renamed(*column.default_sql, from, to);
-          if (column.generated_sql) column.generated_sql = with_literal_renamed(*column.generated_sql, from, to);
+          if (column.default_sql) column.default_sql = renamed(*column.default_sql, columns, holds_type(column.type));
+          if (column.generated_sql) column.generated_sql = renamed(*column.generated_sql, columns, holds_type(column.type));
         }
-        for (auto& constraint : changed.constraints) constraint.check_sql = with_literal_renamed(constraint.check_sql, from, to);
+        for (auto& constraint : changed.constraints) constraint.check_sql = renamed(constraint.check_sql, columns, false);
       });
       for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table))) {  // put_index() changes the set
         Index index = schema_.indexes().at(name);
-        index.where_sql = with_literal_renamed(index.where_sql, from, to);
-        for (auto& key : index.keys) key.expression = with_literal_renamed(key.expression, from, to);
+        index.where_sql = renamed(index.where_sql, columns, false);
+        for (auto& key : index.keys) key.expression = renamed(key.expression, columns, false);
         schema_.put_index(std::move(index));
       }
     }
-  }
-
-  // `sql` with each string constant `from` (a whole literal, quotes included) written `to`.
-  static std::string with_literal_renamed(const std::string& sql, const std::string& from, const std::string& to) {
-    std::string out;
-    std::size_t done = 0;
-    for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + 1)) {
-      // A literal of its own: not the end of a longer one (`'a''green'`), nor followed by a quote.
-      const bool whole = (at == 0 || sql[at - 1] != '\'') && (at + from.size() == sql.size() || sql[at + from.size()] != '\'');
-      if (!whole || at < done) continue;
-      out += sql.substr(done, at - done) + to;
-      done = at + from.size();
+    // A view's query names the columns of the tables and views it reads; those of the type
+    // among them, by name.
+    for (const auto& [name, view] : schema_.views()) {
+      for (const auto& column : view.columns) {
+        if (column.type && holds_type(*column.type)) typed_columns.emplace(name, column.name);
+      }
     }
-    return out + sql.substr(done);
+    for (const auto& [name, view] : std::map<QualifiedName, View>(schema_.views())) {
+      std::set<std::string> columns;
+      for (const auto& used : view.uses) {
+        if (typed_columns.contains(used)) columns.insert(used.second);
+      }
+      std::string query = renamed(view.query, columns, false, true);
+      if (query == view.query) continue;
+      View changed = view;
+      changed.query = std::move(query);
+      schema_.put_view(std::move(changed));
+    }
   }
 
   void operator()(const op::RebuildEnum& o) { schema_.put_enum(o.type); }

@@ -1717,6 +1717,173 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
   return parsed;
 }
 
+std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
+                                    bool query) {
+  if (sql.find(from) == std::string_view::npos && sql.find('$') == std::string_view::npos && sql.find('\\') == std::string_view::npos &&
+      from.find('\'') == std::string::npos) {
+    return std::string(sql);  // no constant could hold the label
+  }
+  static constexpr std::string_view expression_prefix = "SELECT (";
+  const std::string_view prefix = query ? std::string_view() : expression_prefix;
+  const std::string text = std::string(prefix) + std::string(sql) + (query ? "" : "\n)");
+  const Tree tree = parse(text);
+  if (tree.error) return std::string(sql);
+  const auto is_type = [&](const Json& cast) {
+    const auto names = string_list(cast.value("typeName", Json::object()).value("names", Json::array()));
+    return !names.empty() && typed.types.contains(names.back());
+  };
+  // Members by reference into the tree (value() would copy), a null node where one is missing.
+  static const Json none;
+  const auto member = [](const Json& object, const char* name) -> const Json& {
+    if (!object.is_object()) return none;
+    const auto found = object.find(name);
+    return found == object.end() ? none : *found;
+  };
+  // Whether `node` is of the type by itself: a column of it, or a cast to it.
+  const auto of_type = [&](const Json& node) {
+    if (!node.is_object()) return false;
+    if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
+      const auto fields = string_list(ref->value("fields", Json::array()));
+      return !fields.empty() && typed.columns.contains(fields.back());
+    }
+    if (const auto cast = node.find("TypeCast"); cast != node.end()) return is_type(*cast);
+    // COALESCE, GREATEST or LEAST of one.
+    const Json& list = member(node, "CoalesceExpr").is_null() ? member(node, "MinMaxExpr") : member(node, "CoalesceExpr");
+    const Json& args = member(list, "args");
+    return args.is_array() && std::any_of(args.begin(), args.end(), [&](const Json& arg) {
+      if (const auto ref = arg.find("ColumnRef"); arg.is_object() && ref != arg.end()) {
+        const auto fields = string_list(ref->value("fields", Json::array()));
+        return !fields.empty() && typed.columns.contains(fields.back());
+      }
+      const auto cast = arg.is_object() ? arg.find("TypeCast") : arg.end();
+      return arg.is_object() && cast != arg.end() && is_type(*cast);
+    });
+  };
+  // Whether an element of a list (`in (...)`, an array's) is.
+  const auto any_of_type = [&](const Json& list) {
+    const Json& items = list.is_array() ? list : member(member(list, "List"), "items");
+    return items.is_array() && std::any_of(items.begin(), items.end(), [&](const Json& item) { return of_type(item); });
+  };
+  std::vector<std::size_t> constants;  // where each constant to rewrite starts in `text`
+  // A node, and whether a string constant there is of the type. An expression is the one target
+  // of its SELECT.
+  std::vector<std::pair<const Json*, bool>> pending{{&tree.json, false}};
+  if (!query) {
+    // Pointers into the tree itself: value() would copy.
+    const Json* target = &tree.json;
+    for (const char* step : {"stmts", "0", "stmt", "SelectStmt", "targetList", "0", "ResTarget", "val"}) {
+      if (target->is_array() && !target->empty() && step[0] == '0') {
+        target = &(*target)[0];
+      } else if (const auto found = target->is_object() ? target->find(step) : target->end(); target->is_object() && found != target->end()) {
+        target = &*found;
+      } else {
+        return std::string(sql);
+      }
+    }
+    pending = {{target, typed.whole}};
+  }
+  while (!pending.empty()) {
+    const auto [node, typed_here] = pending.back();
+    pending.pop_back();
+    if (node->is_array()) {
+      for (const auto& child : *node) pending.emplace_back(&child, typed_here);
+      continue;
+    }
+    if (!node->is_object()) continue;
+    if (const auto constant = node->find("A_Const"); constant != node->end()) {
+      if (typed_here && constant->contains("sval") && (*constant)["sval"].value("sval", "") == from) {
+        constants.push_back(constant->value("location", std::size_t{0}));
+      }
+      continue;
+    }
+    if (const auto cast = node->find("TypeCast"); cast != node->end()) {
+      if (const auto arg = cast->find("arg"); arg != cast->end()) pending.emplace_back(&*arg, is_type(*cast));
+      continue;
+    }
+    if (const Json& items = member(member(*node, "List"), "items"); !items.is_null()) {
+      pending.emplace_back(&items, typed_here);
+      continue;
+    }
+    if (const Json& expr = member(*node, "A_Expr"); !expr.is_null()) {
+      const Json& left = member(expr, "lexpr");
+      const Json& right = member(expr, "rexpr");
+      const std::string kind = text_field(expr, "kind");
+      if (kind == "AEXPR_OP" || kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT" || kind == "AEXPR_NULLIF" ||
+          kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL" || kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN")) {
+        const bool right_typed = of_type(right) || any_of_type(right);
+        const bool left_typed = of_type(left) || (kind == "AEXPR_NULLIF" && typed_here);
+        pending.emplace_back(&left, right_typed);
+        pending.emplace_back(&right, left_typed);
+      } else {
+        pending.emplace_back(&left, false);
+        pending.emplace_back(&right, false);
+      }
+      continue;
+    }
+    if (const Json& array = member(*node, "A_ArrayExpr"); !array.is_null()) {
+      const Json& elements = member(array, "elements");
+      pending.emplace_back(&elements, typed_here || any_of_type(elements));
+      continue;
+    }
+    const Json& list = member(*node, "CoalesceExpr").is_null() ? member(*node, "MinMaxExpr") : member(*node, "CoalesceExpr");
+    if (!list.is_null()) {
+      const Json& args = member(list, "args");
+      pending.emplace_back(&args, typed_here || any_of_type(args));
+      continue;
+    }
+    if (const Json& when = member(*node, "CaseExpr"); !when.is_null()) {
+      const Json& arms = member(when, "args");
+      bool results_typed = typed_here || of_type(member(when, "defresult"));
+      if (arms.is_array()) {
+        for (const auto& arm : arms) results_typed = results_typed || of_type(member(member(arm, "CaseWhen"), "result"));
+      }
+      const Json& subject = member(when, "arg");
+      const bool subject_typed = of_type(subject);
+      pending.emplace_back(&subject, false);
+      pending.emplace_back(&member(when, "defresult"), results_typed);
+      if (arms.is_array()) {
+        for (const auto& arm : arms) {
+          const Json& branch = member(arm, "CaseWhen");
+          // `case mood when 'sad' then ...`: the condition is compared with the subject.
+          pending.emplace_back(&member(branch, "expr"), subject_typed);
+          pending.emplace_back(&member(branch, "result"), results_typed);
+        }
+      }
+      continue;
+    }
+    for (const auto& [_, child] : node->items()) pending.emplace_back(&child, false);
+  }
+  if (constants.empty()) return std::string(sql);
+  // Each constant's whole token, by PostgreSQL's lexer: `'sad'`, `E'sad'`, `$$sad$$`.
+  std::sort(constants.begin(), constants.end());
+  std::vector<std::pair<std::size_t, std::size_t>> tokens;
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        const auto start = static_cast<std::size_t>(token.start);
+        if ((token.token == PG_QUERY__TOKEN__SCONST || token.token == PG_QUERY__TOKEN__USCONST) &&
+            std::binary_search(constants.begin(), constants.end(), start)) {
+          tokens.emplace_back(start, static_cast<std::size_t>(token.end));
+        }
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  std::string renamed;
+  std::size_t done = prefix.size();
+  for (const auto& [start, end] : tokens) {
+    renamed.append(text, done, start - done);
+    renamed += quote_literal(to);
+    done = end;
+  }
+  renamed.append(text, done, text.size() - done - (query ? 0 : 2));
+  return renamed;
+}
+
 std::string sql_for_psql(std::string_view sql) {
   // psql's `variable_char`, and the quotes that begin its quoted forms.
   const auto starts_variable = [](char c) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -298,6 +299,25 @@ std::vector<std::vector<std::string>> routines_called(std::string_view sql);
 
 // The text of each statement of valid `sql`, without the whitespace around it and its `;`.
 std::vector<std::string> split_statements(std::string_view sql);
+
+// What holds a value of an enum type in an expression, for following a rename of one of its
+// labels: the row's columns of the type (or of a domain over it; `value` in a domain's check),
+// the type's and its domains' names (unqualified, as casts may write them), and whether the
+// whole expression is of the type (a default of such a column).
+struct EnumTyped {
+  std::set<std::string> columns;
+  std::set<std::string> types;
+  bool whole = false;
+};
+// `sql` (an expression, or with `query` a whole statement) with each string constant of the enum
+// type whose label is `from` written `to`, as PostgreSQL (which keeps the value, not its label)
+// shows it after `alter type ... rename value`; the rest, and constants of other types that hold
+// the same text, as written. A constant's type is read from where it stands: cast to the type,
+// compared with (or IN, BETWEEN, ANY of an array with) something of the type, among COALESCE,
+// GREATEST, LEAST or CASE branches with one, the whole of a typed expression. Where the type
+// comes from a function's argument it is not known, and the constant is left.
+std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
+                                    bool query = false);
 
 // `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
 // that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with
