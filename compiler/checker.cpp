@@ -2592,6 +2592,7 @@ class StatementChecker {
       known = false;
     }
     if (!known || !compared_constants_fit(expression.span, text, table)) return std::nullopt;
+    if (!is_boolean_where_required(expression.span, text, what, &table)) return std::nullopt;
     return text;
   }
 
@@ -2936,7 +2937,7 @@ class StatementChecker {
     }
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
     if (immutable_only && !casts_and_operators_immutable(expression.span, text, what, table)) return std::nullopt;
-    if (!facts.references_columns) return text;
+    if (!facts.references_columns) return is_boolean_where_required(expression.span, text, what, table) ? std::optional(text) : std::nullopt;
     // A subquery's columns are of the tables it reads, not of the expression's.
     for (const auto& reference : column_references(text, !subquery_allowed)) {
       const Span where = reference_span(expression, reference);
@@ -2973,7 +2974,20 @@ class StatementChecker {
       if (find_column(*table, name) == nullptr) return std::nullopt;
     }
     if (table != nullptr && !compared_constants_fit(expression.span, text, *table)) return std::nullopt;
+    if (!is_boolean_where_required(expression.span, text, what, table)) return std::nullopt;
     return text;
+  }
+
+  // A check, an index's predicate or a data step's condition is a boolean (42804 at deploy:
+  // "argument of CHECK must be type boolean"), where the expression's type is certain.
+  bool is_boolean_where_required(Span span, std::string_view text, std::string_view what, const Table* table) {
+    static constexpr std::string_view conditions[] = {"a check constraint", "an index predicate", "an update's condition",
+                                                      "a delete's condition", "an `on conflict` condition"};
+    if (std::find(std::begin(conditions), std::end(conditions), what) == std::end(conditions)) return true;
+    const auto type = typing(text, table).type;
+    if (!type || type->name == "boolean") return true;
+    diagnostics_.report(DiagnosticKind::NotBoolean, at(span), what, trimmed(std::string(text)), type->name);
+    return false;
   }
 
   // A string constant compared with a column (`=`, `<>`, `<`, ..., `in`, `between`) is read by

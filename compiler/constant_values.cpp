@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <charconv>
 #include <climits>
@@ -64,6 +67,104 @@ std::optional<std::string> number_refused(const SqlConstant& constant, const std
     if (text == special) return std::nullopt;
   }
   return invalid_syntax(type, constant.value);
+}
+
+// float4in()/float8in(): strtof()/strtod() of the text; a value that overflows, or underflows to
+// zero, is out of range (one that underflows to a subnormal is taken).
+std::optional<std::string> float_refused(const SqlConstant& constant, const std::string& type) {
+  if (auto refused = number_refused(constant, type)) return refused;
+  if (constant.kind == Kind::integer && constant.value.empty()) return std::nullopt;
+  const std::string text = trimmed_lower(constant.value);
+  if (text.find_first_of("0123456789") == std::string::npos) return std::nullopt;  // nan, infinity
+  errno = 0;
+  const double value = type == "real" ? static_cast<double>(std::strtof(text.c_str(), nullptr)) : std::strtod(text.c_str(), nullptr);
+  if (errno == ERANGE && (value == 0.0 || std::isinf(value))) return fmt::format("\"{}\" is out of range for type {}", constant.value, type);
+  return std::nullopt;
+}
+
+// interval_in() takes many spellings (`1 day`, `P1D`, `01:02`, `1.5`): none without a digit.
+std::optional<std::string> interval_refused(const SqlConstant& constant) {
+  if (constant.kind == Kind::boolean || constant.kind == Kind::bits) return fmt::format("a {} is not an interval", kind_name(constant.kind));
+  if (constant.kind != Kind::string) return std::nullopt;
+  if (constant.value.find_first_of("0123456789") == std::string::npos) return invalid_syntax("interval", constant.value);
+  return std::nullopt;
+}
+
+// inet_in()/cidr_in(): an IPv4 or IPv6 address, then `/bits` or not; no space around it. IPv4
+// takes abbreviations (`10/8`) that are not checked here, but four parts must be bytes; a cidr
+// has no bit set right of its mask.
+std::optional<std::string> network_refused(const SqlConstant& constant, const std::string& type) {
+  if (constant.kind != Kind::string) return fmt::format("a {} is not an {} address: write it as a string", kind_name(constant.kind), type);
+  const std::string& text = constant.value;
+  const auto refused = [&] { return invalid_syntax(type, text); };
+  if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF.:/") != std::string::npos) return refused();
+  const std::size_t slash = text.find('/');
+  const std::string address = text.substr(0, slash);
+  const bool ipv6 = address.find(':') != std::string::npos;
+  int bits = ipv6 ? 128 : 32;
+  if (slash != std::string::npos) {
+    const std::string written = text.substr(slash + 1);
+    if (written.empty() || written.size() > 3 || written.find_first_not_of("0123456789") != std::string::npos) return refused();
+    bits = std::stoi(written);
+    if (bits > (ipv6 ? 128 : 32)) return refused();
+  }
+  unsigned char bytes[16] = {};
+  if (ipv6) {
+    if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return refused();
+  } else {
+    std::vector<std::string> parts{""};
+    for (const char c : address) {
+      if (c == '.') {
+        parts.emplace_back();
+      } else if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
+        return refused();
+      } else {
+        parts.back() += c;
+      }
+    }
+    if (parts.size() > 4) return refused();
+    for (const auto& part : parts) {
+      if (part.empty() || part.size() > 3 || std::stoi(part) > 255) return refused();
+    }
+    if (parts.size() < 4) return std::nullopt;  // an abbreviation: its rules are inet_net_pton's
+    for (std::size_t i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(std::stoi(parts[i]));
+  }
+  if (type == "cidr") {
+    const int size = ipv6 ? 16 : 4;
+    for (int bit = bits; bit < size * 8; ++bit) {
+      if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0) return fmt::format("invalid cidr value: \"{}\"", text);
+    }
+  }
+  return std::nullopt;
+}
+
+// macaddr_in(): six bytes in hex, in one of its groupings, one separator throughout: six groups
+// of one or two digits (`:` or `-`), three of three or four (`.` or `-`), two of five or six
+// (`:` or `-`), or twelve digits.
+std::optional<std::string> macaddr_refused(const SqlConstant& constant) {
+  if (constant.kind != Kind::string) return fmt::format("a {} is not a macaddr: write it as a string", kind_name(constant.kind));
+  const std::string text = trimmed_lower(constant.value);
+  const auto refused = [&] { return invalid_syntax("macaddr", constant.value); };
+  if (text.empty() || text.find_first_not_of("0123456789abcdef:-.") != std::string::npos) return refused();
+  char separator = '\0';
+  std::vector<std::size_t> groups{0};
+  for (const char c : text) {
+    if (std::isxdigit(static_cast<unsigned char>(c)) != 0) {
+      ++groups.back();
+      continue;
+    }
+    if (separator != '\0' && c != separator) return refused();
+    separator = c;
+    groups.push_back(0);
+  }
+  const auto all = [&](std::size_t least, std::size_t most) {
+    return std::all_of(groups.begin(), groups.end(), [&](std::size_t digits) { return digits >= least && digits <= most; });
+  };
+  const bool fits = (groups.size() == 6 && (separator == ':' || separator == '-') && all(1, 2)) ||
+                    (groups.size() == 3 && (separator == '.' || separator == '-') && all(3, 4)) ||
+                    (groups.size() == 2 && (separator == ':' || separator == '-') && all(5, 6)) || (groups.size() == 1 && all(12, 12));
+  if (fits) return std::nullopt;
+  return refused();
 }
 
 // parse_bool(): a prefix of true/false/yes/no, on/off (two letters at least), 1 or 0.
@@ -283,11 +384,130 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
                      precision, scale, precision - scale <= 0 ? std::string("1") : fmt::format("10^{}", precision - scale));
 }
 
+// array_in(): `{...}` (after `[1:2]=` bounds, or not), elements bare (spaces around them
+// dropped, `NULL` in any case null) or in double quotes with backslash escapes, every element at
+// one depth and every sub-array at a depth of one length. The elements, or why it is malformed.
+struct ArrayElements {
+  std::vector<std::optional<std::string>> elements;
+  bool malformed = false;
+};
+ArrayElements array_elements(const std::string& text) {
+  ArrayElements out;
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  std::size_t at = 0;
+  while (at < text.size() && space(text[at])) ++at;
+  if (at < text.size() && text[at] == '[') {
+    at = text.find('=', at);
+    if (at == std::string::npos) return {{}, true};
+    ++at;
+    while (at < text.size() && space(text[at])) ++at;
+  }
+  if (at >= text.size() || text[at] != '{') return {{}, true};
+  std::vector<std::size_t> counts;         // elements or sub-arrays so far, at each open depth
+  std::vector<long> lengths;               // the length every sub-array at a depth has, -1 unknown
+  std::vector<bool> holds_arrays;          // whether a depth's items are sub-arrays
+  long leaf_depth = -1;
+  bool expect_item = true;                 // after `{` or `,`
+  for (; at < text.size(); ) {
+    const char c = text[at];
+    if (space(c)) {
+      ++at;
+      continue;
+    }
+    if (counts.empty() && !lengths.empty()) return {{}, true};  // text after the closing brace
+    if (c == '{') {
+      if (!expect_item && !counts.empty()) return {{}, true};
+      if (!counts.empty()) {
+        const std::size_t depth = counts.size() - 1;
+        if (counts[depth] > 0 && !holds_arrays[depth]) return {{}, true};
+        holds_arrays[depth] = true;
+        ++counts[depth];
+      }
+      counts.push_back(0);
+      if (lengths.size() < counts.size()) {
+        lengths.push_back(-1);
+        holds_arrays.push_back(false);
+      }
+      expect_item = true;
+      ++at;
+      continue;
+    }
+    if (counts.empty()) return {{}, true};
+    const std::size_t depth = counts.size() - 1;
+    if (c == '}') {
+      if (expect_item && counts[depth] > 0) return {{}, true};  // `{1,}`
+      long& length = lengths[depth];
+      if (length == -1) {
+        length = static_cast<long>(counts[depth]);
+      } else if (length != static_cast<long>(counts[depth])) {
+        return {{}, true};
+      }
+      counts.pop_back();
+      expect_item = false;
+      ++at;
+      continue;
+    }
+    if (c == ',') {
+      if (expect_item) return {{}, true};
+      expect_item = true;
+      ++at;
+      continue;
+    }
+    // An element.
+    if (!expect_item || holds_arrays[depth]) return {{}, true};
+    if (leaf_depth == -1) leaf_depth = static_cast<long>(depth);
+    if (leaf_depth != static_cast<long>(depth)) return {{}, true};
+    std::string value;
+    if (text[at] == '"') {
+      // Quoted: everything to the closing quote, backslashes escaping; then only spaces.
+      for (++at;; ++at) {
+        if (at >= text.size()) return {{}, true};
+        if (text[at] == '"') break;
+        if (text[at] == '\\' && ++at >= text.size()) return {{}, true};
+        value += text[at];
+      }
+      for (++at; at < text.size() && space(text[at]); ++at) {
+      }
+      if (at >= text.size() || (text[at] != ',' && text[at] != '}')) return {{}, true};
+      out.elements.emplace_back(std::move(value));
+    } else {
+      std::size_t trailing_space = 0;  // dropped
+      for (; at < text.size() && text[at] != ',' && text[at] != '}'; ++at) {
+        if (text[at] == '{' || text[at] == '"') return {{}, true};
+        if (text[at] == '\\' && ++at >= text.size()) return {{}, true};
+        value += text[at];
+        trailing_space = space(text[at]) && text[at - 1] != '\\' ? trailing_space + 1 : 0;
+      }
+      value.resize(value.size() - trailing_space);
+      std::string lowered = value;
+      for (char& l : lowered) l = static_cast<char>(std::tolower(static_cast<unsigned char>(l)));
+      out.elements.push_back(lowered == "null" ? std::nullopt : std::optional<std::string>(std::move(value)));
+    }
+    ++counts[depth];
+    expect_item = false;
+  }
+  if (!counts.empty() || lengths.empty()) return {{}, true};
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
                                             const std::vector<std::string>* enum_values) {
-  if (constant.kind == Kind::null || type.array_dimensions > 0) return std::nullopt;
+  if (constant.kind == Kind::null) return std::nullopt;
+  if (type.array_dimensions > 0) {
+    // box's elements are separated by `;`, and its values hold commas.
+    if (constant.kind != Kind::string || type.name.name == "box") return std::nullopt;
+    const ArrayElements array = array_elements(constant.value);
+    if (array.malformed) return fmt::format("malformed array literal: \"{}\"", constant.value);
+    ColumnType element = type;
+    element.array_dimensions = 0;
+    for (const auto& value : array.elements) {
+      if (!value) continue;
+      if (auto refused = constant_refused(SqlConstant{Kind::string, *value, {}}, element, enum_values)) return refused;
+    }
+    return std::nullopt;
+  }
   if (type.user_defined) {
     if (enum_values == nullptr) return std::nullopt;
     if (constant.kind != Kind::string) return fmt::format("a {} is not a value of an enum type: write one of its values as a string", kind_name(constant.kind));
@@ -308,7 +528,10 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
     if (auto refused = number_refused(constant, name)) return refused;
     return precision_refused(constant, type);
   }
-  if (name == "real" || name == "double precision") return number_refused(constant, name);
+  if (name == "real" || name == "double precision") return float_refused(constant, name);
+  if (name == "interval") return interval_refused(constant);
+  if (name == "inet" || name == "cidr") return network_refused(constant, name);
+  if (name == "macaddr") return macaddr_refused(constant);
   if (name == "boolean") return boolean_refused(constant);
   if (name == "uuid") return uuid_refused(constant);
   if (name == "json" || name == "jsonb") return json_refused(constant, name);

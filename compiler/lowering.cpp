@@ -280,7 +280,7 @@ class DeferredChecks {
     }
     const auto changed = table_changed(operation, schema);
     if (!changed || (!written_.contains(*changed) && !(raw_ && has_deferred_checks(schema, *changed, true)))) return;
-    steps.push_back({"SET CONSTRAINTS ALL IMMEDIATE", line});
+    steps.push_back({"SET CONSTRAINTS ALL IMMEDIATE", line, true, {}, false});
     written_.clear();
     raw_ = false;
   }

@@ -253,6 +253,7 @@ const Json* temporary_relation(const std::string& kind, const Json& node) {
   const Json* relation = nullptr;
   if (kind == "CreateStmt") relation = member(node, "relation");
   if (kind == "CreateSeqStmt") relation = member(node, "sequence");
+  if (kind == "ViewStmt") relation = member(node, "view");
   if (kind == "CreateTableAsStmt" || kind == "SelectStmt") {
     if (const Json* into = member(node, kind == "SelectStmt" ? "intoClause" : "into")) relation = member(*into, "rel");
   }
@@ -269,7 +270,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   // schema comes first in the search path, so one named as a modelled relation hides it from
   // every statement after it (relations_of names it for that check).
   if (temporary_relation(kind, node)) {
-    return Change{kind == "CreateSeqStmt" ? "create temporary sequence" : "create temporary table", "",
+    return Change{kind == "CreateSeqStmt" ? "create temporary sequence" : kind == "ViewStmt" ? "create temporary view" : "create temporary table", "",
                   "a temporary relation comes first in the search path, and one of this name would stand for the "
                   "chain's in every statement after it: give it a name of its own"};
   }
@@ -409,6 +410,16 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       const std::string subtype = text_field(cmd, "subtype");
       if (objtype == "OBJECT_TABLE") {
         if (auto change = table_change(name, cmd)) return change;
+      } else if (objtype == "OBJECT_VIEW" || objtype == "OBJECT_MATVIEW") {
+        // Of a view the compiler models its query, columns, comment and privileges: a column's
+        // default (which an insert through the view takes) and its options (`check_option`,
+        // `security_barrier`) it does not, and would not know of.
+        if (subtype == "AT_ColumnDefault" || subtype == "AT_SetRelOptions" || subtype == "AT_ResetRelOptions" ||
+            subtype == "AT_ReplaceRelOptions") {
+          const std::string what = std::string(objtype == "OBJECT_VIEW" ? "alter view" : "alter materialized view") +
+                                   (subtype == "AT_ColumnDefault" ? " ... alter column ... default" : subtype == "AT_ResetRelOptions" ? " ... reset (...)" : " ... set (...)");
+          return Change{what, "", no_statement_kept_apart};
+        }
       } else if (objtype == "OBJECT_TYPE") {
         const std::string attribute = quote_identifier(text_field(cmd, "name"));
         if (subtype == "AT_AddColumn") {
@@ -465,6 +476,10 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (type == "OBJECT_TABLE") return Change{"alter table ... rename to", "alter table " + relation_name(node) + " rename to " + to};
     if (type == "OBJECT_COLUMN" && text_field(node, "relationType") == "OBJECT_TABLE") {
       return Change{"alter table ... rename column", "alter table " + relation_name(node) + " rename column " + from + " to " + to};
+    }
+    if (type == "OBJECT_COLUMN" && (text_field(node, "relationType") == "OBJECT_VIEW" || text_field(node, "relationType") == "OBJECT_MATVIEW")) {
+      return Change{"alter view ... rename column", "",
+                    "the language has no `alter view ... rename column`, and `create or replace view` cannot rename one: drop the view and create it again"};
     }
     if (type == "OBJECT_TABCONSTRAINT") {
       return Change{"alter table ... rename constraint", "alter table " + relation_name(node) + " rename constraint " + from + " to " + to};

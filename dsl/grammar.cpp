@@ -219,11 +219,16 @@ void parse_statements(const SourceFile& source, Iterator it, ast::File& file, Di
   if (in_down) diagnostics.report(SyntaxKind::SyntaxError, {&source, file.down->span}, "`}` closing this `down {` block", "end of file");
 }
 
+// Editors on Windows begin a UTF-8 file with a byte order mark: nothing to the language.
+Iterator after_byte_order_mark(const SourceFile& source) {
+  return source.text().starts_with("\xEF\xBB\xBF") ? source.text().begin() + 3 : source.text().begin();
+}
+
 }  // namespace
 
 std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
   if (has_forbidden_bytes(source, diagnostics)) return std::nullopt;
-  Iterator it = source.text().begin();
+  Iterator it = after_byte_order_mark(source);
   ast::File file;
   if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
   parse_statements(source, it, file, diagnostics, FileKind::revision);
@@ -232,7 +237,7 @@ std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnosti
 
 ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
   ast::File file;
-  if (!has_forbidden_bytes(source, diagnostics)) parse_statements(source, source.text().begin(), file, diagnostics, FileKind::model);
+  if (!has_forbidden_bytes(source, diagnostics)) parse_statements(source, after_byte_order_mark(source), file, diagnostics, FileKind::model);
   return file;
 }
 

@@ -26,6 +26,20 @@ TEST(Grammar, HeaderWithParentAndMessage) {
   EXPECT_EQ(source->slice(file->header.id.span), "'002'");
 }
 
+// Editors on Windows write one at the top of a UTF-8 file; only there is it nothing.
+TEST(Grammar, AByteOrderMarkBeginsAFile) {
+  Diagnostics diagnostics;
+  const SourceFile* source = nullptr;
+  const auto file = parse("\xEF\xBB\xBFrevision '001' revises base;\ncreate table t (id integer);\n", diagnostics, source);
+  ASSERT_TRUE(file);
+  EXPECT_FALSE(diagnostics.had_errors());
+  EXPECT_EQ(file->header.id.value, "001");
+  EXPECT_EQ(file->statements.size(), 1u);
+  Diagnostics inside;
+  parse("revision '001' revises base;\n\xEF\xBB\xBF create table t (id integer);\n", inside, source);
+  EXPECT_TRUE(inside.had_errors());
+}
+
 TEST(Grammar, RootAndMergeHeaders) {
   Diagnostics diagnostics;
   const SourceFile* source = nullptr;
