@@ -3673,6 +3673,28 @@ class StatementChecker {
         return change;
       }
     }
+    // Rows deleted or updated here are deleted or updated in the tables whose foreign keys
+    // cascade from this one (or set null, or their default), and fire those tables' triggers.
+    const bool deletes = std::find(events.begin(), events.end(), "delete") != events.end();
+    const bool updates = std::find(events.begin(), events.end(), "update") != events.end();
+    if (!deletes && !updates) return std::nullopt;
+    for (const auto& [name, other] : schema_.tables()) {
+      for (const auto& constraint : other.constraints) {
+        if (constraint.kind != ConstraintKind::foreign_key || constraint.referenced_table != table) continue;
+        std::vector<std::string> reached;
+        const auto reach = [&](ReferentialAction action, const char* event) {
+          if (action == ReferentialAction::cascade) reached.emplace_back(event);
+          if (action == ReferentialAction::set_null || action == ReferentialAction::set_default) reached.emplace_back("update");
+        };
+        if (deletes) reach(constraint.on_delete, "delete");
+        if (updates) reach(constraint.on_update, "update");
+        if (reached.empty()) continue;
+        std::vector<std::string> child;
+        if (!name.schema.empty()) child.push_back(name.schema);
+        child.push_back(name.name);
+        if (auto change = schema_change_of_triggers(child, reached, depth + 1)) return change;
+      }
+    }
     return std::nullopt;
   }
 

@@ -278,6 +278,11 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     return Change{"drop owned", "", "it drops whatever the roles own, the chain's objects among them: drop each with the "
                                     "language's statement, which the compiler follows and inverts"};
   }
+  if (kind == "CreateEventTrigStmt" || kind == "AlterEventTrigStmt") {
+    return Change{kind == "CreateEventTrigStmt" ? "create event trigger" : "alter event trigger", "",
+                  "an event trigger runs its function on the chain's own statements, from this revision on, where the "
+                  "compiler would not follow it: keep event triggers out of the chain, or make them outside it"};
+  }
   if (kind == "RuleStmt") {
     // `_RETURN` on select makes the table a view; any other rewrites what a statement on the
     // table does, the compiler's own data steps and downs among them.
@@ -1908,6 +1913,10 @@ std::string sql_for_psql(std::string_view sql) {
   // Most SQL has no colon but in `::` casts: the scanner runs only on SQL that may need it.
   bool may_need = false;
   for (std::size_t at = sql.find(':'); at != std::string_view::npos && !may_need; at = sql.find(':', at + 1)) {
+    if (at + 1 < sql.size() && sql[at + 1] == ':') {
+      ++at;  // a `::` cast, which psql reads as one
+      continue;
+    }
     may_need = at + 1 < sql.size() && starts_variable(sql[at + 1]);
   }
   if (!may_need) return {};
