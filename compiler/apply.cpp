@@ -452,40 +452,52 @@ class SchemaMutator {
     }
     EnumTyped typed;
     for (const auto& type : types) typed.types.insert(type.name);
-    const auto renamed = [&](const std::string& sql, std::set<std::string> columns, bool whole, bool query = false) {
+    const auto holds_type = [&](const ColumnType& type) { return type.user_defined && types.contains(type.name) && type.array_dimensions == 0; };
+    const auto holds_array = [&](const ColumnType& type) { return type.user_defined && types.contains(type.name) && type.array_dimensions > 0; };
+    // `columns`: the row's, those of the type and those of arrays of it.
+    const auto renamed = [&](const std::string& sql, const std::pair<std::set<std::string>, std::set<std::string>>& columns,
+                             const ColumnType* whole, bool query = false) {
       EnumTyped here = typed;
-      here.columns = std::move(columns);
-      here.whole = whole;
+      here.columns = columns.first;
+      here.array_columns = columns.second;
+      here.whole = whole != nullptr && holds_type(*whole);
+      here.whole_array = whole != nullptr && holds_array(*whole);
       return with_enum_label_renamed(sql, o.from, o.to, here, query);
     };
-    const auto holds_type = [&](const ColumnType& type) { return type.user_defined && types.contains(type.name); };
     std::set<QualifiedName> tables;
     for (const auto& type : types) {
       for (const auto& [table, column] : schema_.columns_of_type(type)) tables.insert(table);
       if (type == o.type) continue;
       Domain domain = schema_.domains().at(type);
-      if (domain.default_sql) domain.default_sql = renamed(*domain.default_sql, {}, true);
-      for (auto& constraint : domain.constraints) constraint.check_sql = renamed(constraint.check_sql, {"value"}, false);
+      // A domain's own type is the enum, or an array of it, through the domains it is over.
+      const ColumnType self{type, {}, domain.type.array_dimensions, true};
+      const std::pair<std::set<std::string>, std::set<std::string>> value =
+          holds_array(self) ? std::pair<std::set<std::string>, std::set<std::string>>{{}, {"value"}}
+                            : std::pair<std::set<std::string>, std::set<std::string>>{{"value"}, {}};
+      if (domain.default_sql) domain.default_sql = renamed(*domain.default_sql, value, &self);
+      for (auto& constraint : domain.constraints) constraint.check_sql = renamed(constraint.check_sql, value, nullptr);
       schema_.put_domain(std::move(domain));
     }
-    std::set<std::pair<QualifiedName, std::string>> typed_columns;
+    std::set<std::pair<QualifiedName, std::string>> typed_columns, array_columns;
     for (const auto& table : tables) {
-      std::set<std::string> columns;
+      std::pair<std::set<std::string>, std::set<std::string>> columns;
       for (const Column& column : schema_.find_table(table)->columns) {
-        if (holds_type(column.type)) columns.insert(column.name);
+        if (holds_type(column.type)) columns.first.insert(column.name);
+        if (holds_array(column.type)) columns.second.insert(column.name);
       }
-      for (const auto& column : columns) typed_columns.emplace(table, column);
+      for (const auto& column : columns.first) typed_columns.emplace(table, column);
+      for (const auto& column : columns.second) array_columns.emplace(table, column);
       change_table(table, [&](Table& changed) {
         for (auto& column : changed.columns) {
-          if (column.default_sql) column.default_sql = renamed(*column.default_sql, columns, holds_type(column.type));
-          if (column.generated_sql) column.generated_sql = renamed(*column.generated_sql, columns, holds_type(column.type));
+          if (column.default_sql) column.default_sql = renamed(*column.default_sql, columns, &column.type);
+          if (column.generated_sql) column.generated_sql = renamed(*column.generated_sql, columns, &column.type);
         }
-        for (auto& constraint : changed.constraints) constraint.check_sql = renamed(constraint.check_sql, columns, false);
+        for (auto& constraint : changed.constraints) constraint.check_sql = renamed(constraint.check_sql, columns, nullptr);
       });
       for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(table))) {  // put_index() changes the set
         Index index = schema_.indexes().at(name);
-        index.where_sql = renamed(index.where_sql, columns, false);
-        for (auto& key : index.keys) key.expression = renamed(key.expression, columns, false);
+        index.where_sql = renamed(index.where_sql, columns, nullptr);
+        for (auto& key : index.keys) key.expression = renamed(key.expression, columns, nullptr);
         schema_.put_index(std::move(index));
       }
     }
@@ -494,14 +506,16 @@ class SchemaMutator {
     for (const auto& [name, view] : schema_.views()) {
       for (const auto& column : view.columns) {
         if (column.type && holds_type(*column.type)) typed_columns.emplace(name, column.name);
+        if (column.type && holds_array(*column.type)) array_columns.emplace(name, column.name);
       }
     }
     for (const auto& [name, view] : std::map<QualifiedName, View>(schema_.views())) {
-      std::set<std::string> columns;
+      std::pair<std::set<std::string>, std::set<std::string>> columns;
       for (const auto& used : view.uses) {
-        if (typed_columns.contains(used)) columns.insert(used.second);
+        if (typed_columns.contains(used)) columns.first.insert(used.second);
+        if (array_columns.contains(used)) columns.second.insert(used.second);
       }
-      std::string query = renamed(view.query, columns, false, true);
+      std::string query = renamed(view.query, columns, nullptr, true);
       if (query == view.query) continue;
       View changed = view;
       changed.query = std::move(query);

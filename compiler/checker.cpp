@@ -1162,6 +1162,30 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
       return;
     }
+    // The rename is followed into every expression holding the label (see apply.cpp), one string
+    // constant at a time: one written in pieces, which PostgreSQL joins, cannot come back as
+    // written on the way down.
+    for (const auto& [table, column] : schema_.columns_of_type(type->name)) {
+      const Table& holder = *schema_.find_table(table);
+      std::vector<std::string> texts;
+      for (const auto& each : holder.columns) {
+        if (each.default_sql) texts.push_back(*each.default_sql);
+        if (each.generated_sql) texts.push_back(*each.generated_sql);
+      }
+      for (const auto& constraint : holder.constraints) texts.push_back(constraint.check_sql);
+      for (const auto& index : schema_.indexes_of(table)) {
+        texts.push_back(schema_.indexes().at(index).where_sql);
+        for (const auto& key : schema_.indexes().at(index).keys) texts.push_back(key.expression);
+      }
+      if (std::none_of(texts.begin(), texts.end(), [](const std::string& text) { return string_in_pieces(text); })) continue;
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::UnsupportedAlteration, at(node.value.span),
+          fmt::format("table `{}` writes a string constant in pieces (`'a'` and `'b'` on the next line, which PostgreSQL "
+                      "joins): the rename of an enum value cannot be followed into it and back",
+                      table));
+      diagnostic.notes.push_back({{}, "write that constant as one string first"});
+      return;
+    }
     emit(op::RenameEnumValue{type->name, node.value.value, node.new_value.value});
   }
 
@@ -2984,6 +3008,16 @@ class StatementChecker {
     static constexpr std::string_view conditions[] = {"a check constraint", "an index predicate", "an update's condition",
                                                       "a delete's condition", "an `on conflict` condition"};
     if (std::find(std::begin(conditions), std::end(conditions), what) == std::end(conditions)) return true;
+    // A string constant is read as a boolean: `check ('maybe')` is not one.
+    if (const auto constant = constant_of(text); constant && constant->kind == SqlConstant::Kind::string && constant->casts.empty()) {
+      ColumnType boolean;
+      boolean.name = QualifiedName{"", "boolean"};
+      if (const auto refused = constant_refused(*constant, boolean, nullptr)) {
+        diagnostics_.report(DiagnosticKind::InvalidValue, at(span), trimmed(std::string(text)), "boolean", *refused);
+        return false;
+      }
+      return true;
+    }
     const auto type = typing(text, table).type;
     if (!type || type->name == "boolean") return true;
     diagnostics_.report(DiagnosticKind::NotBoolean, at(span), what, trimmed(std::string(text)), type->name);

@@ -63,6 +63,9 @@ std::optional<std::string> number_refused(const SqlConstant& constant, const std
   const std::string text = trimmed_lower(constant.value);
   static const std::regex number(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?)");
   if (std::regex_match(text, number)) return std::nullopt;
+  // real and double precision are read by strtod(), which takes hexadecimal too.
+  static const std::regex hexadecimal(R"([+-]?0x([0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(p[+-]?[0-9]+)?)");
+  if (type != "numeric" && std::regex_match(text, hexadecimal)) return std::nullopt;
   for (const char* special : {"nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"}) {
     if (text == special) return std::nullopt;
   }
@@ -126,7 +129,11 @@ std::optional<std::string> network_refused(const SqlConstant& constant, const st
     for (const auto& part : parts) {
       if (part.empty() || part.size() > 3 || std::stoi(part) > 255) return refused();
     }
-    if (parts.size() < 4) return std::nullopt;  // an abbreviation: its rules are inet_net_pton's
+    // An abbreviation (`10/8`) needs its mask, but for a cidr, whose rules are inet_net_pton's.
+    if (parts.size() < 4) {
+      if (type == "inet" && slash == std::string::npos) return refused();
+      return std::nullopt;
+    }
     for (std::size_t i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(std::stoi(parts[i]));
   }
   if (type == "cidr") {
@@ -271,6 +278,14 @@ std::optional<std::string> json_refused(const SqlConstant& constant, const std::
   if (constant.kind != Kind::string) return fmt::format("a {} is not {}: write it as a string, '{}'", kind_name(constant.kind), type, constant.value);
   if (!nlohmann::json::accept(with_small_exponents(constant.value))) return invalid_syntax(type, constant.value);
   if (type == "jsonb" && jsonb_number_overflows(constant.value)) return std::string("value overflows numeric format");
+  // jsonb keeps text as PostgreSQL's text, which holds no NUL: `\u0000` is refused (json keeps it as written).
+  if (type == "jsonb") {
+    for (std::size_t at = constant.value.find("\\u0000"); at != std::string::npos; at = constant.value.find("\\u0000", at + 1)) {
+      std::size_t backslashes = 0;
+      while (backslashes < at && constant.value[at - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return std::string("unsupported Unicode escape sequence");
+    }
+  }
   return std::nullopt;
 }
 
@@ -295,7 +310,19 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     const int day = std::stoi(parts[3]);
     constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
+    if (year == 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
+      return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+  }
+  // Month first, as the migrator's DateStyle (ISO, MDY) reads `1/18/1999`.
+  static const std::regex month_first(R"(([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})([ t].*)?)");
+  if (type != "time without time zone" && type != "time with time zone" && std::regex_match(text, parts, month_first)) {
+    const int month = std::stoi(parts[1]);
+    const int day = std::stoi(parts[2]);
+    const int year = std::stoi(parts[3]);
+    constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year == 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
     }
   }
@@ -396,10 +423,22 @@ ArrayElements array_elements(const std::string& text) {
   const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   std::size_t at = 0;
   while (at < text.size() && space(text[at])) ++at;
+  // `[1:3]=`: bounds, whose lengths the literal's must match; one pair for each dimension.
+  std::vector<long> bounds;
   if (at < text.size() && text[at] == '[') {
-    at = text.find('=', at);
-    if (at == std::string::npos) return {{}, true};
-    ++at;
+    const std::size_t equals = text.find('=', at);
+    if (equals == std::string::npos) return {{}, true};
+    static const std::regex pair(R"(\[\s*([+-]?[0-9]{1,9})\s*(:\s*([+-]?[0-9]{1,9})\s*)?\])");
+    std::string declared = text.substr(at, equals - at);
+    while (!declared.empty() && space(declared.back())) declared.pop_back();
+    for (std::sregex_iterator it(declared.begin(), declared.end(), pair), end; it != end; ++it) {
+      const long lower = (*it)[3].matched ? std::stol((*it)[1]) : 1;
+      const long upper = std::stol((*it)[3].matched ? (*it)[3].str() : (*it)[1].str());
+      if (upper < lower) return {{}, true};
+      bounds.push_back(upper - lower + 1);
+    }
+    if (bounds.empty()) return {{}, true};
+    at = equals + 1;
     while (at < text.size() && space(text[at])) ++at;
   }
   if (at >= text.size() || text[at] != '{') return {{}, true};
@@ -487,6 +526,13 @@ ArrayElements array_elements(const std::string& text) {
     expect_item = false;
   }
   if (!counts.empty() || lengths.empty()) return {{}, true};
+  // The bounds given, if any, are the literal's own dimensions.
+  if (!bounds.empty()) {
+    if (bounds.size() != lengths.size()) return {{}, true};
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      if (bounds[i] != lengths[i]) return {{}, true};
+    }
+  }
   return out;
 }
 

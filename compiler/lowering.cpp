@@ -185,6 +185,15 @@ Touched touched_by(const ast::File& file, const Schema& before) {
             for (const auto& [name, domain] : before.domains()) {
               if (over(domain.type)) touched.types.insert(name);
             }
+          } else if constexpr (std::is_same_v<Node, ast::RenameEnumValue>) {
+            // The rename is followed into the defaults and checks of the domains over the type.
+            touched.types.insert(node.type);
+            for (bool grew = true; grew;) {
+              grew = false;
+              for (const auto& [name, domain] : before.domains()) {
+                if (domain.type.user_defined && touched.types.contains(domain.type.name) && touched.types.insert(name).second) grew = true;
+              }
+            }
           } else if constexpr (requires { { node.domain } -> std::convertible_to<const QualifiedName&>; }) {
             touched.types.insert(node.domain);
           } else if constexpr (requires { { node.type } -> std::convertible_to<const QualifiedName&>; }) {

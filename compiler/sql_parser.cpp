@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -277,6 +278,11 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "DropOwnedStmt") {
     return Change{"drop owned", "", "it drops whatever the roles own, the chain's objects among them: drop each with the "
                                     "language's statement, which the compiler follows and inverts"};
+  }
+  if (kind == "AlterExtensionContentsStmt") {
+    return Change{node.value("action", 0) == 1 ? "alter extension ... add" : "alter extension ... drop", "",
+                  "an object an extension holds cannot be dropped on its own, and goes with the extension: the compiler's "
+                  "drops and downs would fail at deploy"};
   }
   if (kind == "CreateEventTrigStmt" || kind == "AlterEventTrigStmt") {
     return Change{kind == "CreateEventTrigStmt" ? "create event trigger" : "alter event trigger", "",
@@ -614,6 +620,29 @@ std::vector<std::vector<std::string>> types_of(const std::string& kind, const Js
   if (kind != "GrantStmt" || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
   for (const auto& object : node.value("objects", Json::array())) types.push_back(string_list(object.value("List", Json::object()).value("items", Json::array())));
   return types;
+}
+
+// The functions a statement makes run later: a trigger's, an operator's, an aggregate's (its
+// state and final functions ...), a cast's.
+std::vector<std::vector<std::string>> routines_made_callable(const std::string& kind, const Json& node) {
+  std::vector<std::vector<std::string>> routines;
+  if (kind == "CreateTrigStmt") routines.push_back(string_list(node.value("funcname", Json::array())));
+  if (kind == "CreateCastStmt") {
+    routines.push_back(string_list(node.value("func", Json::object()).value("objname", Json::array())));
+  }
+  if (kind == "DefineStmt") {
+    for (const auto& definition : node.value("definition", Json::array())) {
+      const Json& element = definition.value("DefElem", Json::object());
+      const Json& argument = element.value("arg", Json::object());
+      std::vector<std::string> names;
+      if (argument.contains("TypeName")) names = string_list(argument["TypeName"].value("names", Json::array()));
+      if (argument.contains("List")) names = string_list(argument["List"].value("items", Json::array()));
+      if (argument.contains("String")) names = {argument["String"].value("sval", "")};
+      if (!names.empty()) routines.push_back(std::move(names));
+    }
+  }
+  std::erase_if(routines, [](const std::vector<std::string>& names) { return names.empty(); });
+  return routines;
 }
 
 // The tables a statement writes rows of, and the events that fire their triggers: its own, and
@@ -1721,6 +1750,9 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
         }
       }
     }
+    // A trigger, operator, aggregate or cast made by raw SQL runs its function where the SQL after
+    // it (the compiler's data steps too) fires, uses or casts: as good as a call.
+    for (auto& routine : routines_made_callable(kind, *node)) out.block_calls.push_back(std::move(routine));
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "CreateExtensionStmt") {
@@ -1737,157 +1769,297 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
   return parsed;
 }
 
+namespace {
+
+// `value` as a string constant written in the style of `original` (a whole constant's text:
+// `'...'`, `E'...'`, `$tag$...$tag$`).
+std::string constant_in_style_of(std::string_view original, const std::string& value) {
+  if (!original.empty() && (original.front() == 'E' || original.front() == 'e')) {
+    std::string written = "E'";
+    for (const char c : value) {
+      if (c == '\\' || c == '\'') written += c;
+      written += c;
+    }
+    return written + "'";
+  }
+  if (!original.empty() && original.front() == '$') {
+    const std::size_t tag_end = original.find('$', 1);
+    if (tag_end != std::string_view::npos) {
+      const std::string tag(original.substr(0, tag_end + 1));
+      if (value.find(tag) == std::string::npos && !value.ends_with("$")) return tag + value + tag;
+    }
+  }
+  return quote_literal(value);
+}
+
+// An array literal's text with each element `from` written `to`, each element in its own
+// style (bare or double-quoted), or nothing where it is not a plain one-dimensional literal.
+std::optional<std::string> array_literal_renamed(const std::string& literal, const std::string& from, const std::string& to) {
+  std::size_t open = literal.find_first_not_of(" \t\n\r");
+  if (open == std::string::npos || literal[open] != '{') return std::nullopt;
+  std::string out = literal.substr(0, open + 1);
+  bool changed = false;
+  std::size_t at = open + 1;
+  const auto needs_quotes = [](const std::string& value) {
+    if (value.empty()) return true;
+    std::string lowered = value;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lowered == "null" || value.find_first_of("{},\"\\ \t\n\r") != std::string::npos;
+  };
+  while (at < literal.size()) {
+    const std::size_t start = at;
+    while (at < literal.size() && std::isspace(static_cast<unsigned char>(literal[at]))) ++at;
+    if (at >= literal.size() || literal[at] == '{') return std::nullopt;
+    std::string value;
+    bool quoted = false;
+    std::size_t element_begin = at;
+    if (literal[at] == '"') {
+      quoted = true;
+      for (++at; at < literal.size() && literal[at] != '"'; ++at) {
+        if (literal[at] == '\\' && ++at >= literal.size()) return std::nullopt;
+        value += literal[at];
+      }
+      if (at >= literal.size()) return std::nullopt;
+      ++at;
+    } else {
+      for (; at < literal.size() && literal[at] != ',' && literal[at] != '}'; ++at) {
+        if (literal[at] == '"' || literal[at] == '\\' || literal[at] == '{') return std::nullopt;
+        value += literal[at];
+      }
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+    }
+    const std::size_t element_end = quoted ? at : element_begin + value.size();
+    out.append(literal, start, element_begin - start);
+    if (value == from && !(quoted == false && from == "")) {
+      changed = true;
+      if (quoted || needs_quotes(to)) {
+        out += '"';
+        for (const char c : to) {
+          if (c == '"' || c == '\\') out += '\\';
+          out += c;
+        }
+        out += '"';
+      } else {
+        out += to;
+      }
+    } else {
+      out.append(literal, element_begin, element_end - element_begin);
+    }
+    at = element_end;
+    const std::size_t separator = literal.find_first_of(",}", at);
+    if (separator == std::string::npos || literal.find_first_not_of(" \t\n\r", at) != separator) return std::nullopt;
+    out.append(literal, at, separator + 1 - at);
+    at = separator + 1;
+    if (literal[separator] == '}') {
+      if (literal.find_first_not_of(" \t\n\r", at) != std::string::npos) return std::nullopt;
+      out.append(literal, at);
+      return changed ? std::optional(out) : std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
                                     bool query) {
-  if (sql.find(from) == std::string_view::npos && sql.find('$') == std::string_view::npos && sql.find('\\') == std::string_view::npos &&
-      from.find('\'') == std::string::npos) {
-    return std::string(sql);  // no constant could hold the label
-  }
   static constexpr std::string_view expression_prefix = "SELECT (";
   const std::string_view prefix = query ? std::string_view() : expression_prefix;
   const std::string text = std::string(prefix) + std::string(sql) + (query ? "" : "\n)");
   const Tree tree = parse(text);
   if (tree.error) return std::string(sql);
-  const auto is_type = [&](const Json& cast) {
-    const auto names = string_list(cast.value("typeName", Json::object()).value("names", Json::array()));
-    return !names.empty() && typed.types.contains(names.back());
-  };
-  // Members by reference into the tree (value() would copy), a null node where one is missing.
+  // What a string constant at a place is: nothing known, a value of the type, or an array of them.
+  enum Typing { untyped, scalar, array };
   static const Json none;
+  // Members by reference into the tree (value() would copy), a null node where one is missing.
   const auto member = [](const Json& object, const char* name) -> const Json& {
     if (!object.is_object()) return none;
     const auto found = object.find(name);
     return found == object.end() ? none : *found;
   };
-  // Whether `node` is of the type by itself: a column of it, or a cast to it.
-  const auto of_type = [&](const Json& node) {
-    if (!node.is_object()) return false;
-    if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
-      const auto fields = string_list(ref->value("fields", Json::array()));
-      return !fields.empty() && typed.columns.contains(fields.back());
-    }
-    if (const auto cast = node.find("TypeCast"); cast != node.end()) return is_type(*cast);
-    // COALESCE, GREATEST or LEAST of one.
+  const auto cast_typing = [&](const Json& cast) {
+    const auto names = string_list(member(cast, "typeName").value("names", Json::array()));
+    if (names.empty() || !typed.types.contains(names.back())) return untyped;
+    return member(member(cast, "typeName"), "arrayBounds").is_null() ? scalar : array;
+  };
+  // What `node` is by itself: a column of the type (or of arrays of it), a cast to it, COALESCE
+  // of one.
+  const auto node_typing = [&](const Json& node) {
+    const auto column_typing = [&](const Json& item) {
+      if (const Json& ref = member(item, "ColumnRef"); !ref.is_null()) {
+        const auto fields = string_list(ref.value("fields", Json::array()));
+        if (fields.empty()) return untyped;
+        if (typed.columns.contains(fields.back())) return scalar;
+        if (typed.array_columns.contains(fields.back())) return array;
+        return untyped;
+      }
+      if (const Json& cast = member(item, "TypeCast"); !cast.is_null()) return cast_typing(cast);
+      return untyped;
+    };
+    if (const Typing direct = column_typing(node); direct != untyped) return direct;
     const Json& list = member(node, "CoalesceExpr").is_null() ? member(node, "MinMaxExpr") : member(node, "CoalesceExpr");
     const Json& args = member(list, "args");
-    return args.is_array() && std::any_of(args.begin(), args.end(), [&](const Json& arg) {
-      if (const auto ref = arg.find("ColumnRef"); arg.is_object() && ref != arg.end()) {
-        const auto fields = string_list(ref->value("fields", Json::array()));
-        return !fields.empty() && typed.columns.contains(fields.back());
+    if (args.is_array()) {
+      for (const auto& arg : args) {
+        if (const Typing found = column_typing(arg); found != untyped) return found;
       }
-      const auto cast = arg.is_object() ? arg.find("TypeCast") : arg.end();
-      return arg.is_object() && cast != arg.end() && is_type(*cast);
-    });
+    }
+    return untyped;
   };
-  // Whether an element of a list (`in (...)`, an array's) is.
-  const auto any_of_type = [&](const Json& list) {
+  // The typing of a list's elements (`in (...)`, an array's), from the first that has one.
+  const auto list_typing = [&](const Json& list) {
     const Json& items = list.is_array() ? list : member(member(list, "List"), "items");
-    return items.is_array() && std::any_of(items.begin(), items.end(), [&](const Json& item) { return of_type(item); });
+    if (items.is_array()) {
+      for (const auto& item : items) {
+        if (const Typing found = node_typing(item); found != untyped) return found;
+      }
+    }
+    return untyped;
   };
-  std::vector<std::size_t> constants;  // where each constant to rewrite starts in `text`
-  // A node, and whether a string constant there is of the type. An expression is the one target
-  // of its SELECT.
-  std::vector<std::pair<const Json*, bool>> pending{{&tree.json, false}};
+  std::vector<std::size_t> scalars, arrays;  // where each constant to rewrite starts in `text`
+  // A node, and what a string constant there is. An expression is the one target of its SELECT.
+  std::vector<std::pair<const Json*, Typing>> pending{{&tree.json, untyped}};
   if (!query) {
-    // Pointers into the tree itself: value() would copy.
     const Json* target = &tree.json;
     for (const char* step : {"stmts", "0", "stmt", "SelectStmt", "targetList", "0", "ResTarget", "val"}) {
       if (target->is_array() && !target->empty() && step[0] == '0') {
         target = &(*target)[0];
-      } else if (const auto found = target->is_object() ? target->find(step) : target->end(); target->is_object() && found != target->end()) {
-        target = &*found;
+      } else if (const Json& next = member(*target, step); !next.is_null()) {
+        target = &next;
       } else {
         return std::string(sql);
       }
     }
-    pending = {{target, typed.whole}};
+    pending = {{target, typed.whole_array ? array : typed.whole ? scalar : untyped}};
   }
   while (!pending.empty()) {
-    const auto [node, typed_here] = pending.back();
+    const auto [node, here] = pending.back();
     pending.pop_back();
     if (node->is_array()) {
-      for (const auto& child : *node) pending.emplace_back(&child, typed_here);
+      for (const auto& child : *node) pending.emplace_back(&child, here);
       continue;
     }
     if (!node->is_object()) continue;
-    if (const auto constant = node->find("A_Const"); constant != node->end()) {
-      if (typed_here && constant->contains("sval") && (*constant)["sval"].value("sval", "") == from) {
-        constants.push_back(constant->value("location", std::size_t{0}));
+    if (const Json& constant = member(*node, "A_Const"); !constant.is_null()) {
+      if (here != untyped && constant.contains("sval")) {
+        (here == scalar ? scalars : arrays).push_back(constant.value("location", std::size_t{0}));
       }
       continue;
     }
-    if (const auto cast = node->find("TypeCast"); cast != node->end()) {
-      if (const auto arg = cast->find("arg"); arg != cast->end()) pending.emplace_back(&*arg, is_type(*cast));
+    if (const Json& cast = member(*node, "TypeCast"); !cast.is_null()) {
+      pending.emplace_back(&member(cast, "arg"), cast_typing(cast));
       continue;
     }
     if (const Json& items = member(member(*node, "List"), "items"); !items.is_null()) {
-      pending.emplace_back(&items, typed_here);
+      pending.emplace_back(&items, here);
       continue;
     }
     if (const Json& expr = member(*node, "A_Expr"); !expr.is_null()) {
       const Json& left = member(expr, "lexpr");
       const Json& right = member(expr, "rexpr");
       const std::string kind = text_field(expr, "kind");
-      if (kind == "AEXPR_OP" || kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT" || kind == "AEXPR_NULLIF" ||
-          kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL" || kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN")) {
-        const bool right_typed = of_type(right) || any_of_type(right);
-        const bool left_typed = of_type(left) || (kind == "AEXPR_NULLIF" && typed_here);
-        pending.emplace_back(&left, right_typed);
-        pending.emplace_back(&right, left_typed);
+      const bool compares = kind == "AEXPR_OP" || kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT" ||
+                            kind == "AEXPR_NULLIF" || kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") ||
+                            kind.starts_with("AEXPR_NOT_BETWEEN");
+      const bool quantified = kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL";
+      const Json& left_row = member(member(left, "RowExpr"), "args");
+      const Json& right_row = member(member(right, "RowExpr"), "args");
+      if (compares && left_row.is_array() && right_row.is_array() && left_row.size() == right_row.size()) {
+        // `(a, b) = ('x', 'y')`: pair by pair.
+        for (std::size_t i = 0; i < left_row.size(); ++i) {
+          pending.emplace_back(&left_row[i], node_typing(right_row[i]));
+          pending.emplace_back(&right_row[i], node_typing(left_row[i]));
+        }
+      } else if (compares || quantified) {
+        Typing right_typing = node_typing(right);
+        if (right_typing == untyped) right_typing = list_typing(right);
+        Typing left_typing = node_typing(left);
+        if (left_typing == untyped && kind == "AEXPR_NULLIF") left_typing = here;
+        // `x = any (<array>)`: the array holds values of x's type.
+        if (quantified) {
+          pending.emplace_back(&left, right_typing == array ? scalar : untyped);
+          pending.emplace_back(&right, left_typing == scalar ? array : untyped);
+        } else {
+          pending.emplace_back(&left, right_typing);
+          pending.emplace_back(&right, left_typing);
+        }
       } else {
-        pending.emplace_back(&left, false);
-        pending.emplace_back(&right, false);
+        pending.emplace_back(&left, untyped);
+        pending.emplace_back(&right, untyped);
       }
       continue;
     }
-    if (const Json& array = member(*node, "A_ArrayExpr"); !array.is_null()) {
-      const Json& elements = member(array, "elements");
-      pending.emplace_back(&elements, typed_here || any_of_type(elements));
+    if (const Json& array_expression = member(*node, "A_ArrayExpr"); !array_expression.is_null()) {
+      const Json& elements = member(array_expression, "elements");
+      // ARRAY['sad'] of an array of the type holds values of it.
+      Typing elements_typing = here == array ? scalar : list_typing(elements) == scalar ? scalar : untyped;
+      pending.emplace_back(&elements, elements_typing);
       continue;
     }
     const Json& list = member(*node, "CoalesceExpr").is_null() ? member(*node, "MinMaxExpr") : member(*node, "CoalesceExpr");
     if (!list.is_null()) {
       const Json& args = member(list, "args");
-      pending.emplace_back(&args, typed_here || any_of_type(args));
+      pending.emplace_back(&args, here != untyped ? here : list_typing(args));
       continue;
     }
     if (const Json& when = member(*node, "CaseExpr"); !when.is_null()) {
       const Json& arms = member(when, "args");
-      bool results_typed = typed_here || of_type(member(when, "defresult"));
+      Typing results = here != untyped ? here : node_typing(member(when, "defresult"));
       if (arms.is_array()) {
-        for (const auto& arm : arms) results_typed = results_typed || of_type(member(member(arm, "CaseWhen"), "result"));
+        for (const auto& arm : arms) {
+          if (results == untyped) results = node_typing(member(member(arm, "CaseWhen"), "result"));
+        }
       }
       const Json& subject = member(when, "arg");
-      const bool subject_typed = of_type(subject);
-      pending.emplace_back(&subject, false);
-      pending.emplace_back(&member(when, "defresult"), results_typed);
+      const Typing subject_typing = node_typing(subject);
+      pending.emplace_back(&subject, untyped);
+      pending.emplace_back(&member(when, "defresult"), results);
       if (arms.is_array()) {
         for (const auto& arm : arms) {
           const Json& branch = member(arm, "CaseWhen");
           // `case mood when 'sad' then ...`: the condition is compared with the subject.
-          pending.emplace_back(&member(branch, "expr"), subject_typed);
-          pending.emplace_back(&member(branch, "result"), results_typed);
+          pending.emplace_back(&member(branch, "expr"), subject_typing);
+          pending.emplace_back(&member(branch, "result"), results);
         }
       }
       continue;
     }
-    for (const auto& [_, child] : node->items()) pending.emplace_back(&child, false);
+    for (const auto& [_, child] : node->items()) pending.emplace_back(&child, untyped);
   }
-  if (constants.empty()) return std::string(sql);
-  // Each constant's whole token, by PostgreSQL's lexer: `'sad'`, `E'sad'`, `$$sad$$`.
-  std::sort(constants.begin(), constants.end());
-  std::vector<std::pair<std::size_t, std::size_t>> tokens;
+  if (scalars.empty() && arrays.empty()) return std::string(sql);
+  std::sort(scalars.begin(), scalars.end());
+  std::sort(arrays.begin(), arrays.end());
+  // Each constant's text, by PostgreSQL's lexer: one string token, or several that continue one
+  // another across line ends (`'sa'` then `'d'` on the next line), and what replaces it.
+  std::vector<std::tuple<std::size_t, std::size_t, std::string>> replacements;
   const PgQueryScanResult result = pg_query_scan(text.c_str());
   if (result.error == nullptr) {
     if (PgQuery__ScanResult* scanned =
             pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      const auto is_string = [&](std::size_t i) {
+        return scanned->tokens[i]->token == PG_QUERY__TOKEN__SCONST || scanned->tokens[i]->token == PG_QUERY__TOKEN__USCONST;
+      };
       for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
-        const PgQuery__ScanToken& token = *scanned->tokens[i];
-        const auto start = static_cast<std::size_t>(token.start);
-        if ((token.token == PG_QUERY__TOKEN__SCONST || token.token == PG_QUERY__TOKEN__USCONST) &&
-            std::binary_search(constants.begin(), constants.end(), start)) {
-          tokens.emplace_back(start, static_cast<std::size_t>(token.end));
+        if (!is_string(i)) continue;
+        const auto start = static_cast<std::size_t>(scanned->tokens[i]->start);
+        const bool as_scalar = std::binary_search(scalars.begin(), scalars.end(), start);
+        const bool as_array = std::binary_search(arrays.begin(), arrays.end(), start);
+        if (!as_scalar && !as_array) continue;
+        std::size_t last = i;
+        while (last + 1 < scanned->n_tokens && is_string(last + 1)) ++last;
+        const std::size_t end = static_cast<std::size_t>(scanned->tokens[last]->end);
+        const std::string_view original(text.data() + start, end - start);
+        // The constant's value: what the tree holds, read again for this one.
+        std::string value;
+        if (const auto constant = constant_of(original); constant && constant->kind == SqlConstant::Kind::string) value = constant->value;
+        if (as_scalar && value == from) {
+          replacements.emplace_back(start, end, last == i ? constant_in_style_of(original, to) : quote_literal(to));
+        } else if (as_array) {
+          if (auto renamed = array_literal_renamed(value, from, to)) {
+            replacements.emplace_back(start, end, last == i ? constant_in_style_of(original, *renamed) : quote_literal(*renamed));
+          }
         }
+        i = last;
       }
       pg_query__scan_result__free_unpacked(scanned, nullptr);
     }
@@ -1895,13 +2067,39 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   pg_query_free_scan_result(result);
   std::string renamed;
   std::size_t done = prefix.size();
-  for (const auto& [start, end] : tokens) {
+  for (const auto& [start, end, replacement] : replacements) {
     renamed.append(text, done, start - done);
-    renamed += quote_literal(to);
+    renamed += replacement;
     done = end;
   }
   renamed.append(text, done, text.size() - done - (query ? 0 : 2));
   return renamed;
+}
+
+bool string_in_pieces(std::string_view sql) {
+  // Two quotes apart by a line end at least, or no piece can follow another.
+  const std::size_t first = sql.find_first_of("'$");
+  if (first == std::string_view::npos || sql.find('\n', first) == std::string_view::npos) return false;
+  bool found = false;
+  const std::string text(sql);
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      // The lexer joins the pieces into one token: a quote, then space holding a line end, then
+      // a quote, inside it.
+      static const std::regex joined(R"('[ \t\r\f]*\n[ \t\n\r\f]*')");
+      for (std::size_t i = 0; i < scanned->n_tokens && !found; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token != PG_QUERY__TOKEN__SCONST && token.token != PG_QUERY__TOKEN__USCONST) continue;
+        const std::string piece = text.substr(static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end - token.start));
+        found = piece.front() != '$' && std::regex_search(piece, joined);
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  return found;
 }
 
 std::string sql_for_psql(std::string_view sql) {

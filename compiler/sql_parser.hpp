@@ -306,18 +306,26 @@ std::vector<std::string> split_statements(std::string_view sql);
 // whole expression is of the type (a default of such a column).
 struct EnumTyped {
   std::set<std::string> columns;
+  std::set<std::string> array_columns;  // of arrays of the type
   std::set<std::string> types;
   bool whole = false;
+  bool whole_array = false;  // the whole expression is an array of the type
 };
 // `sql` (an expression, or with `query` a whole statement) with each string constant of the enum
 // type whose label is `from` written `to`, as PostgreSQL (which keeps the value, not its label)
 // shows it after `alter type ... rename value`; the rest, and constants of other types that hold
 // the same text, as written. A constant's type is read from where it stands: cast to the type,
 // compared with (or IN, BETWEEN, ANY of an array with) something of the type, among COALESCE,
-// GREATEST, LEAST or CASE branches with one, the whole of a typed expression. Where the type
+// GREATEST, LEAST or CASE branches with one, the whole of a typed expression; and the elements
+// of an array's literal (`'{sad,ok}'`) where the array is of the type. Each is written in the
+// style it was (`E'...'`, `$$...$$`), so that renaming back gives back the text. Where the type
 // comes from a function's argument it is not known, and the constant is left.
 std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
                                     bool query = false);
+
+// Whether `sql` writes a string constant in pieces (`'sa'`, then `'d'` on the next line), which
+// PostgreSQL joins into one.
+bool string_in_pieces(std::string_view sql);
 
 // `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
 // that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with

@@ -43,13 +43,17 @@ const std::vector<Case> cases = {
     {"text[]", "'{\"a\",NULL, b }'"}, {"text[]", "'{\"a\\\"b\"}'"}, {"text[]", "'{a b}'"}, {"text[]", "'{\"unterminated}'"},
     {"text[]", "'{\"a\"b}'"}, {"grade[]", "'{a,b}'"}, {"grade[]", "'{a,c}'"}, {"date[]", "'{2024-01-01,2024-02-30}'"},
     {"varchar(2)[]", "'{ab,abc}'"}, {"boolean[]", "'{t,maybe}'"},
+    {"date", "'0000-01-01'"}, {"date", "'18/1/1999'"}, {"date", "'1/18/1999'"}, {"date", "'2/30/2024'"}, {"date", "'1999-01-08 BC'"},
+    {"inet", "'1.2.3'"}, {"inet", "'10'"}, {"inet", "'1.2.3/24'"}, {"integer[]", "'[1:3]={1,2}'"}, {"integer[]", "'[0:1]={1,2}'"},
+    {"integer[]", "'[1:2][1:2]={{1,2},{3,4}}'"}, {"integer[]", "'[1:2][1:3]={{1,2},{3,4}}'"},
+    {"jsonb", "'\"\\u0000\"'"}, {"json", "'\"\\u0000\"'"}, {"jsonb", "'\"\\\\u0000\"'"}, {"real", "'0x10'"},
+    {"double precision", "'0x1p3'"}, {"numeric", "'0x10'"},
 };
 
 // The server refuses these, and the build does not tell: abbreviations and spellings only the
 // input functions' own rules decide.
 const std::set<std::pair<std::string, std::string>> not_told = {
     {"interval", "'1 fortnight'"},
-    {"inet", "'10.1'"},
 };
 
 bool builds(const Case& c, std::string& errors) {
@@ -112,7 +116,7 @@ const std::vector<std::string> conditions = {
     "name like 'a%'", "ids", "tag", "ok", "f", "not ok", "ok and n > 0", "n > 0 or name is null", "seen", "num * 2",
     "lower(name)", "n is distinct from 1", "ids @> array[1]", "name ~ '^a'", "status = 'a'", "coalesce(ok, false)",
     "case when n > 0 then true else false end", "case when n > 0 then 1 else 0 end", "n::text", "nullif(ok, true)",
-    "upper(tag)", "abs(n)", "now() > seen", "ok::int", "'yes'::boolean", "(n > 0) = ok",
+    "upper(tag)", "abs(n)", "now() > seen", "ok::int", "'yes'::boolean", "(n > 0) = ok", "'x'", "'maybe'", "'on'", "E'f'",
 };
 
 // PostgreSQL refuses these, and the build does not tell: their type needs an implicit coercion
