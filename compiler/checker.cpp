@@ -1162,28 +1162,24 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
       return;
     }
-    // The rename is followed into every expression holding the label (see apply.cpp), one string
-    // constant at a time: one written in pieces, which PostgreSQL joins, cannot come back as
-    // written on the way down.
-    for (const auto& [table, column] : schema_.columns_of_type(type->name)) {
-      const Table& holder = *schema_.find_table(table);
-      std::vector<std::string> texts;
-      for (const auto& each : holder.columns) {
-        if (each.default_sql) texts.push_back(*each.default_sql);
-        if (each.generated_sql) texts.push_back(*each.generated_sql);
-      }
-      for (const auto& constraint : holder.constraints) texts.push_back(constraint.check_sql);
-      for (const auto& index : schema_.indexes_of(table)) {
-        texts.push_back(schema_.indexes().at(index).where_sql);
-        for (const auto& key : schema_.indexes().at(index).keys) texts.push_back(key.expression);
-      }
-      if (std::none_of(texts.begin(), texts.end(), [](const std::string& text) { return string_in_pieces(text); })) continue;
+    // The rename is followed into every constant of the type (apply.cpp), each in its own
+    // spelling; the derived down renames back, and must give back each text as written. Some
+    // spellings cannot come back (a constant in pieces across lines, an escape, an array element
+    // that the new label makes quoted): tried here, on a copy.
+    Schema trial = schema_;
+    apply_operation(op::RenameEnumValue{type->name, node.value.value, node.new_value.value}, trial);
+    apply_operation(op::RenameEnumValue{type->name, node.new_value.value, node.value.value}, trial);
+    const SchemaObjects before = schema_objects(schema_);
+    const SchemaObjects back = schema_objects(trial);
+    for (const auto& [key, sql] : before) {
+      const auto again = back.find(key);
+      if (again != back.end() && again->second == sql) continue;
       auto& diagnostic = diagnostics_.report(
           DiagnosticKind::UnsupportedAlteration, at(node.value.span),
-          fmt::format("table `{}` writes a string constant in pieces (`'a'` and `'b'` on the next line, which PostgreSQL "
-                      "joins): the rename of an enum value cannot be followed into it and back",
-                      table));
-      diagnostic.notes.push_back({{}, "write that constant as one string first"});
+          fmt::format("`{}` holds '{}' written so that renaming the value back would not give back its text (a string in pieces "
+                      "across lines, an escape, a quote, an array element the new value must quote)",
+                      to_string(key.name), node.value.value));
+      diagnostic.notes.push_back({{}, "write the value there as a plain string constant first"});
       return;
     }
     emit(op::RenameEnumValue{type->name, node.value.value, node.new_value.value});
@@ -3328,7 +3324,9 @@ class StatementChecker {
     }
     ColumnType type = column_type;
     if (constant->casts.size() == 1) {
-      const auto& names = constant->casts[0];
+      auto names = constant->casts[0];
+      const bool to_array = !names.empty() && names.back().ends_with("[]");
+      if (to_array) names.back().resize(names.back().size() - 2);
       const BuiltinType* builtin = names.empty() ? nullptr : find_builtin(QualifiedName{"", names.back()});
       if (builtin != nullptr && (names.size() == 1 || names[0] == "pg_catalog")) {
         type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
@@ -3338,6 +3336,10 @@ class StatementChecker {
         type = base_type(ColumnType{qualified(names), {}, 0, true});
       } else {
         return true;
+      }
+      if (to_array) {
+        if (type.array_dimensions > 0) return true;  // a domain over an array, as an array's element
+        type.array_dimensions = 1;
       }
     }
     const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();

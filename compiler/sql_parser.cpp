@@ -11,7 +11,6 @@
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -1234,7 +1233,10 @@ std::optional<SqlConstant> read_constant(std::string_view text) {
   }
   SqlConstant constant;
   while (node->contains("TypeCast")) {
-    constant.casts.insert(constant.casts.begin(), string_list((*node)["TypeCast"]["typeName"].value("names", Json::array())));
+    auto names = string_list((*node)["TypeCast"]["typeName"].value("names", Json::array()));
+    // `::integer[]`, `::int array`: the last name says so.
+    if (!names.empty() && (*node)["TypeCast"]["typeName"].contains("arrayBounds")) names.back() += "[]";
+    constant.casts.insert(constant.casts.begin(), std::move(names));
     node = &(*node)["TypeCast"]["arg"];
   }
   if (!node->contains("A_Const")) return std::nullopt;
@@ -2074,32 +2076,6 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   }
   renamed.append(text, done, text.size() - done - (query ? 0 : 2));
   return renamed;
-}
-
-bool string_in_pieces(std::string_view sql) {
-  // Two quotes apart by a line end at least, or no piece can follow another.
-  const std::size_t first = sql.find_first_of("'$");
-  if (first == std::string_view::npos || sql.find('\n', first) == std::string_view::npos) return false;
-  bool found = false;
-  const std::string text(sql);
-  const PgQueryScanResult result = pg_query_scan(text.c_str());
-  if (result.error == nullptr) {
-    if (PgQuery__ScanResult* scanned =
-            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
-      // The lexer joins the pieces into one token: a quote, then space holding a line end, then
-      // a quote, inside it.
-      static const std::regex joined(R"('[ \t\r\f]*\n[ \t\n\r\f]*')");
-      for (std::size_t i = 0; i < scanned->n_tokens && !found; ++i) {
-        const PgQuery__ScanToken& token = *scanned->tokens[i];
-        if (token.token != PG_QUERY__TOKEN__SCONST && token.token != PG_QUERY__TOKEN__USCONST) continue;
-        const std::string piece = text.substr(static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end - token.start));
-        found = piece.front() != '$' && std::regex_search(piece, joined);
-      }
-      pg_query__scan_result__free_unpacked(scanned, nullptr);
-    }
-  }
-  pg_query_free_scan_result(result);
-  return found;
 }
 
 std::string sql_for_psql(std::string_view sql) {

@@ -67,7 +67,7 @@ struct SqlConstant {
   enum class Kind { string, integer, number, boolean, null, bits };
   Kind kind = Kind::string;
   std::string value;  // a string's text, a number as written, "true"/"false"; empty for an integer the tree leaves unnamed (libpg_query writes no value for a negative one)
-  std::vector<std::vector<std::string>> casts;
+  std::vector<std::vector<std::string>> casts;  // innermost first; a cast to an array type's last name ends in `[]`
 };
 // The constant a valid expression is, or nothing when it is more than one.
 std::optional<SqlConstant> constant_of(std::string_view text);
@@ -322,10 +322,6 @@ struct EnumTyped {
 // comes from a function's argument it is not known, and the constant is left.
 std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
                                     bool query = false);
-
-// Whether `sql` writes a string constant in pieces (`'sa'`, then `'d'` on the next line), which
-// PostgreSQL joins into one.
-bool string_in_pieces(std::string_view sql);
 
 // `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
 // that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with

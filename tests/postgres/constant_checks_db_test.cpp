@@ -48,6 +48,8 @@ const std::vector<Case> cases = {
     {"integer[]", "'[1:2][1:2]={{1,2},{3,4}}'"}, {"integer[]", "'[1:2][1:3]={{1,2},{3,4}}'"},
     {"jsonb", "'\"\\u0000\"'"}, {"json", "'\"\\u0000\"'"}, {"jsonb", "'\"\\\\u0000\"'"}, {"real", "'0x10'"},
     {"double precision", "'0x1p3'"}, {"numeric", "'0x10'"},
+    {"integer[]", "'{}'::integer[]"}, {"integer[]", "'{1,x}'::integer[]"}, {"integer[]", "cast('{1,2}' as int[])"},
+    {"integer[]", "'{1,2}'::int array"}, {"uuid[]", "'{}'::uuid[]"}, {"smallint[]", "'{70000}'::smallint[]"},
 };
 
 // The server refuses these, and the build does not tell: abbreviations and spellings only the
