@@ -12,7 +12,7 @@ namespace migc {
 
 class SchemaMutator {
  public:
-  explicit SchemaMutator(Schema& schema) : schema_(schema) {}
+  explicit SchemaMutator(Schema& schema, std::string* unsure = nullptr) : schema_(schema), unsure_(unsure) {}
 
   void operator()(const op::CreateTable& o) { schema_.put_table(o.table); }
 
@@ -462,7 +462,8 @@ class SchemaMutator {
       here.array_columns = columns.second;
       here.whole = whole != nullptr && holds_type(*whole);
       here.whole_array = whole != nullptr && holds_array(*whole);
-      return with_enum_label_renamed(sql, o.from, o.to, here, query);
+      here.whole_unknown = whole != nullptr && whole->user_defined && schema_.composites().contains(whole->name);
+      return with_enum_label_renamed(sql, o.from, o.to, here, query, unsure_);
     };
     std::set<QualifiedName> tables;
     for (const auto& type : types) {
@@ -625,6 +626,7 @@ class SchemaMutator {
   }
 
   Schema& schema_;
+  std::string* unsure_ = nullptr;  // the expression where an enum value rename met a constant it cannot type
 };
 
 namespace {
@@ -721,6 +723,8 @@ bool constraint_uses_column(const Constraint& constraint, const std::string& col
 }
 
 void apply_operation(const Operation& operation, Schema& schema) { std::visit(SchemaMutator(schema), operation); }
+
+void rename_enum_value(const op::RenameEnumValue& rename, Schema& schema, std::string& unsure) { SchemaMutator(schema, &unsure)(rename); }
 
 std::vector<op::SetPrivileges> privilege_changes(const GrantTarget& target, const Privileges& before, const Privileges& after) {
   std::set<std::string> roles;

@@ -1162,13 +1162,64 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::DuplicateEnumValue, at(node.new_value.span), node.new_value.value, type->name);
       return;
     }
+    // PostgreSQL follows the rename into triggers' conditions, policies and the SQL-standard
+    // bodies and argument defaults of functions too, which the compiler keeps as written.
+    {
+      std::set<QualifiedName> types{type->name};
+      for (bool grew = true; grew;) {
+        grew = false;
+        for (const auto& [name, domain] : schema_.domains()) {
+          if (domain.type.user_defined && types.contains(domain.type.name) && types.insert(name).second) grew = true;
+        }
+      }
+      std::set<QualifiedName> tables;
+      for (const auto& held : types) {
+        for (const auto& [table, _] : schema_.columns_of_type(held)) tables.insert(table);
+      }
+      std::string holder;
+      for (const auto& [key, trigger] : schema_.triggers()) {
+        if (holder.empty() && tables.contains(key.table) &&
+            holds_string_constant(trigger.before_table + " t " + trigger.after_table, node.value.value)) {
+          holder = fmt::format("trigger `{}` on `{}`", key.name, key.table);
+        }
+      }
+      for (const auto& [key, policy] : schema_.policies()) {
+        if (holder.empty() && tables.contains(key.table) && holds_string_constant(policy.definition, node.value.value)) {
+          holder = fmt::format("policy `{}` on `{}`", key.name, key.table);
+        }
+      }
+      for (const auto& [key, routine] : schema_.routines()) {
+        const bool typed = std::any_of(routine.types.begin(), routine.types.end(), [&](const QualifiedName& name) { return types.contains(name); });
+        if (holder.empty() && typed && holds_string_constant(routine.definition, node.value.value)) {
+          holder = fmt::format("function `{}`", to_string(key));
+        }
+      }
+      if (!holder.empty()) {
+        auto& diagnostic = diagnostics_.report(
+            DiagnosticKind::UnsupportedAlteration, at(node.value.span),
+            fmt::format("{} holds '{}', which PostgreSQL would rename there too and the compiler keeps as written", holder,
+                        node.value.value));
+        diagnostic.notes.push_back({{}, "drop it before the rename and create it again after, with the new value"});
+        return;
+      }
+    }
     // The rename is followed into every constant of the type (apply.cpp), each in its own
     // spelling; the derived down renames back, and must give back each text as written. Some
     // spellings cannot come back (a constant in pieces across lines, an escape, an array element
     // that the new label makes quoted): tried here, on a copy.
     Schema trial = schema_;
-    apply_operation(op::RenameEnumValue{type->name, node.value.value, node.new_value.value}, trial);
-    apply_operation(op::RenameEnumValue{type->name, node.new_value.value, node.value.value}, trial);
+    std::string unsure;
+    rename_enum_value(op::RenameEnumValue{type->name, node.value.value, node.new_value.value}, trial, unsure);
+    if (!unsure.empty()) {
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::UnsupportedAlteration, at(node.value.span),
+          fmt::format("`{}` holds '{}' where the compiler cannot tell whether it is a value of `{}` (an argument of a function, "
+                      "an element of an array, a field of a row): PostgreSQL would rename it if it is",
+                      trimmed(unsure), node.value.value, type->name));
+      diagnostic.notes.push_back({{}, "cast it where it stands (`'...'::type`), or drop what holds it before the rename and create it again after"});
+      return;
+    }
+    rename_enum_value(op::RenameEnumValue{type->name, node.new_value.value, node.value.value}, trial, unsure);
     const SchemaObjects before = schema_objects(schema_);
     const SchemaObjects back = schema_objects(trial);
     for (const auto& [key, sql] : before) {

@@ -234,6 +234,9 @@ struct PlannedOperation {
 // cannot take (an inverse with a bug, say) changes what it can and never fails: the down proof
 // reports the difference.
 void apply_operation(const Operation& operation, Schema& schema);
+// The rename's apply_operation(); `unsure` is set to the expression where it meets a constant
+// holding the label whose type it cannot tell, and leaves as written.
+void rename_enum_value(const op::RenameEnumValue& rename, Schema& schema, std::string& unsure);
 
 // The changes that take each role's privileges on `target` from `before` to `after`.
 std::vector<op::SetPrivileges> privilege_changes(const GrantTarget& target, const Privileges& before, const Privileges& after);

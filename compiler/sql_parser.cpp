@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -1864,14 +1865,19 @@ std::optional<std::string> array_literal_renamed(const std::string& literal, con
 }  // namespace
 
 std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
-                                    bool query) {
+                                    bool query, std::string* unsure) {
   static constexpr std::string_view expression_prefix = "SELECT (";
   const std::string_view prefix = query ? std::string_view() : expression_prefix;
   const std::string text = std::string(prefix) + std::string(sql) + (query ? "" : "\n)");
   const Tree tree = parse(text);
-  if (tree.error) return std::string(sql);
-  // What a string constant at a place is: nothing known, a value of the type, or an array of them.
-  enum Typing { untyped, scalar, array };
+  if (tree.error) {
+    if (unsure != nullptr && unsure->empty() && holds_string_constant(sql, from)) *unsure = std::string(sql);
+    return std::string(sql);
+  }
+  // What a string constant at a place is: not known, of another type, a value of the type, or an
+  // array of them; `set_operand` marks a SELECT of a UNION (whose constants take the other
+  // side's type).
+  enum Typing { untyped, other, scalar, array, set_operand };
   static const Json none;
   // Members by reference into the tree (value() would copy), a null node where one is missing.
   const auto member = [](const Json& object, const char* name) -> const Json& {
@@ -1881,7 +1887,7 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   };
   const auto cast_typing = [&](const Json& cast) {
     const auto names = string_list(member(cast, "typeName").value("names", Json::array()));
-    if (names.empty() || !typed.types.contains(names.back())) return untyped;
+    if (names.empty() || !typed.types.contains(names.back())) return other;
     return member(member(cast, "typeName"), "arrayBounds").is_null() ? scalar : array;
   };
   // What `node` is by itself: a column of the type (or of arrays of it), a cast to it, COALESCE
@@ -1893,17 +1899,17 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
         if (fields.empty()) return untyped;
         if (typed.columns.contains(fields.back())) return scalar;
         if (typed.array_columns.contains(fields.back())) return array;
-        return untyped;
+        return other;  // a column of another type: the compiler knows those of the type
       }
       if (const Json& cast = member(item, "TypeCast"); !cast.is_null()) return cast_typing(cast);
       return untyped;
     };
-    if (const Typing direct = column_typing(node); direct != untyped) return direct;
+    if (const Typing direct = column_typing(node); direct != untyped) return direct;  // a column or a cast
     const Json& list = member(node, "CoalesceExpr").is_null() ? member(node, "MinMaxExpr") : member(node, "CoalesceExpr");
     const Json& args = member(list, "args");
     if (args.is_array()) {
       for (const auto& arg : args) {
-        if (const Typing found = column_typing(arg); found != untyped) return found;
+        if (const Typing found = column_typing(arg); found == scalar || found == array) return found;
       }
     }
     return untyped;
@@ -1911,14 +1917,17 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   // The typing of a list's elements (`in (...)`, an array's), from the first that has one.
   const auto list_typing = [&](const Json& list) {
     const Json& items = list.is_array() ? list : member(member(list, "List"), "items");
+    Typing found = untyped;
     if (items.is_array()) {
       for (const auto& item : items) {
-        if (const Typing found = node_typing(item); found != untyped) return found;
+        const Typing each = node_typing(item);
+        if (each == scalar || each == array) return each;
+        if (each == other) found = other;
       }
     }
-    return untyped;
+    return found;
   };
-  std::vector<std::size_t> scalars, arrays;  // where each constant to rewrite starts in `text`
+  std::map<std::size_t, std::string> scalars, arrays;  // where each constant to rewrite starts in `text`, and its value
   // A node, and what a string constant there is. An expression is the one target of its SELECT.
   std::vector<std::pair<const Json*, Typing>> pending{{&tree.json, untyped}};
   if (!query) {
@@ -1932,7 +1941,7 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
         return std::string(sql);
       }
     }
-    pending = {{target, typed.whole_array ? array : typed.whole ? scalar : untyped}};
+    pending = {{target, typed.whole_array ? array : typed.whole ? scalar : typed.whole_unknown ? untyped : other}};
   }
   while (!pending.empty()) {
     const auto [node, here] = pending.back();
@@ -1943,9 +1952,39 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
     }
     if (!node->is_object()) continue;
     if (const Json& constant = member(*node, "A_Const"); !constant.is_null()) {
-      if (here != untyped && constant.contains("sval")) {
-        (here == scalar ? scalars : arrays).push_back(constant.value("location", std::size_t{0}));
+      if (!constant.contains("sval")) continue;
+      if (here == scalar || here == array) {
+        (here == scalar ? scalars : arrays)[constant.value("location", std::size_t{0})] = constant.value("sval", Json::object()).value("sval", "");
+      } else if (here != other && unsure != nullptr) {
+        // Of a type the compiler cannot tell: the label, or an array's or a row's literal holding
+        // it (`'{sad,ok}'`, `'(sad,1)'`), may be one.
+        const std::string value = constant.value("sval", Json::object()).value("sval", "");
+        if (value.find(from) != std::string::npos && unsure->empty()) *unsure = std::string(sql);
       }
+      continue;
+    }
+    if (const Json& select = member(*node, "SelectStmt"); !select.is_null()) {
+      // A SELECT's own constant target is text, unless it is one side of a UNION.
+      for (const auto& [key, child] : select.items()) {
+        if (key == "larg" || key == "rarg") {
+          pending.emplace_back(&child, set_operand);
+        } else if (key == "targetList" && child.is_array()) {
+          for (const auto& target : child) {
+            const Json& value = member(member(target, "ResTarget"), "val");
+            pending.emplace_back(&target, !member(value, "A_Const").is_null() && here != set_operand ? other : untyped);
+          }
+        } else {
+          pending.emplace_back(&child, untyped);
+        }
+      }
+      continue;
+    }
+    if (const Json& target = member(*node, "ResTarget"); !target.is_null()) {
+      pending.emplace_back(&member(target, "val"), here == other ? other : untyped);
+      continue;
+    }
+    if (const Json& logic = member(*node, "BoolExpr"); !logic.is_null()) {
+      pending.emplace_back(&member(logic, "args"), other);  // booleans
       continue;
     }
     if (const Json& cast = member(*node, "TypeCast"); !cast.is_null()) {
@@ -1976,11 +2015,11 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
         Typing right_typing = node_typing(right);
         if (right_typing == untyped) right_typing = list_typing(right);
         Typing left_typing = node_typing(left);
-        if (left_typing == untyped && kind == "AEXPR_NULLIF") left_typing = here;
+        if ((left_typing == untyped || left_typing == other) && kind == "AEXPR_NULLIF") left_typing = here;
         // `x = any (<array>)`: the array holds values of x's type.
         if (quantified) {
-          pending.emplace_back(&left, right_typing == array ? scalar : untyped);
-          pending.emplace_back(&right, left_typing == scalar ? array : untyped);
+          pending.emplace_back(&left, right_typing == array ? scalar : right_typing == other ? other : untyped);
+          pending.emplace_back(&right, left_typing == scalar ? array : left_typing == other ? other : untyped);
         } else {
           pending.emplace_back(&left, right_typing);
           pending.emplace_back(&right, left_typing);
@@ -1994,24 +2033,33 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
     if (const Json& array_expression = member(*node, "A_ArrayExpr"); !array_expression.is_null()) {
       const Json& elements = member(array_expression, "elements");
       // ARRAY['sad'] of an array of the type holds values of it.
-      Typing elements_typing = here == array ? scalar : list_typing(elements) == scalar ? scalar : untyped;
+      const Typing listed = list_typing(elements);
+      const Typing elements_typing = here == array || listed == scalar ? scalar : here == other || listed == other ? other : untyped;
       pending.emplace_back(&elements, elements_typing);
       continue;
     }
     const Json& list = member(*node, "CoalesceExpr").is_null() ? member(*node, "MinMaxExpr") : member(*node, "CoalesceExpr");
     if (!list.is_null()) {
       const Json& args = member(list, "args");
-      pending.emplace_back(&args, here != untyped ? here : list_typing(args));
+      pending.emplace_back(&args, here == scalar || here == array ? here : list_typing(args) != untyped ? list_typing(args) : here);
       continue;
     }
     if (const Json& when = member(*node, "CaseExpr"); !when.is_null()) {
       const Json& arms = member(when, "args");
-      Typing results = here != untyped ? here : node_typing(member(when, "defresult"));
+      Typing results = here == scalar || here == array ? here : node_typing(member(when, "defresult"));
       if (arms.is_array()) {
         for (const auto& arm : arms) {
-          if (results == untyped) results = node_typing(member(member(arm, "CaseWhen"), "result"));
+          const Typing each = node_typing(member(member(arm, "CaseWhen"), "result"));
+          if (results != scalar && results != array && each != untyped) results = each;
         }
       }
+      // Of constants only, PostgreSQL makes it text.
+      const auto constant_or_none = [&](const Json& result) { return result.is_null() || !member(result, "A_Const").is_null(); };
+      bool constants_only = constant_or_none(member(when, "defresult"));
+      if (arms.is_array()) {
+        for (const auto& arm : arms) constants_only = constants_only && constant_or_none(member(member(arm, "CaseWhen"), "result"));
+      }
+      if (results == untyped && (here == other || constants_only)) results = other;
       const Json& subject = member(when, "arg");
       const Typing subject_typing = node_typing(subject);
       pending.emplace_back(&subject, untyped);
@@ -2029,8 +2077,6 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
     for (const auto& [_, child] : node->items()) pending.emplace_back(&child, untyped);
   }
   if (scalars.empty() && arrays.empty()) return std::string(sql);
-  std::sort(scalars.begin(), scalars.end());
-  std::sort(arrays.begin(), arrays.end());
   // Each constant's text, by PostgreSQL's lexer: one string token, or several that continue one
   // another across line ends (`'sa'` then `'d'` on the next line), and what replaces it.
   std::vector<std::tuple<std::size_t, std::size_t, std::string>> replacements;
@@ -2044,16 +2090,15 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
       for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
         if (!is_string(i)) continue;
         const auto start = static_cast<std::size_t>(scanned->tokens[i]->start);
-        const bool as_scalar = std::binary_search(scalars.begin(), scalars.end(), start);
-        const bool as_array = std::binary_search(arrays.begin(), arrays.end(), start);
+        const bool as_scalar = scalars.contains(start);
+        const bool as_array = arrays.contains(start);
         if (!as_scalar && !as_array) continue;
         std::size_t last = i;
         while (last + 1 < scanned->n_tokens && is_string(last + 1)) ++last;
         const std::size_t end = static_cast<std::size_t>(scanned->tokens[last]->end);
         const std::string_view original(text.data() + start, end - start);
-        // The constant's value: what the tree holds, read again for this one.
-        std::string value;
-        if (const auto constant = constant_of(original); constant && constant->kind == SqlConstant::Kind::string) value = constant->value;
+        // The constant's value, as the tree holds it (`U&'s\0061d'` is `sad`).
+        const std::string& value = as_scalar ? scalars[start] : arrays[start];
         if (as_scalar && value == from) {
           replacements.emplace_back(start, end, last == i ? constant_in_style_of(original, to) : quote_literal(to));
         } else if (as_array) {
@@ -2076,6 +2121,27 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   }
   renamed.append(text, done, text.size() - done - (query ? 0 : 2));
   return renamed;
+}
+
+bool holds_string_constant(std::string_view sql, const std::string& value) {
+  bool found = false;
+  const std::string text(sql);
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      for (std::size_t i = 0; i < scanned->n_tokens && !found; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        if (token.token != PG_QUERY__TOKEN__SCONST && token.token != PG_QUERY__TOKEN__USCONST) continue;
+        const auto constant = constant_of(std::string_view(text).substr(static_cast<std::size_t>(token.start),
+                                                                         static_cast<std::size_t>(token.end - token.start)));
+        found = constant && constant->kind == SqlConstant::Kind::string && constant->value == value;
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
+    }
+  }
+  pg_query_free_scan_result(result);
+  return found;
 }
 
 std::string sql_for_psql(std::string_view sql) {

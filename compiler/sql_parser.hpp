@@ -310,6 +310,7 @@ struct EnumTyped {
   std::set<std::string> types;
   bool whole = false;
   bool whole_array = false;  // the whole expression is an array of the type
+  bool whole_unknown = false;  // its type may hold the type (a composite type's value); else it is another
 };
 // `sql` (an expression, or with `query` a whole statement) with each string constant of the enum
 // type whose label is `from` written `to`, as PostgreSQL (which keeps the value, not its label)
@@ -320,8 +321,14 @@ struct EnumTyped {
 // of an array's literal (`'{sad,ok}'`) where the array is of the type. Each is written in the
 // style it was (`E'...'`, `$$...$$`), so that renaming back gives back the text. Where the type
 // comes from a function's argument it is not known, and the constant is left.
+// `unsure`, when given and empty, is set to `sql` where a constant holding the label has a type
+// this cannot tell (an argument of a function, an element of an array column, ...): left as
+// written, which PostgreSQL may not have.
 std::string with_enum_label_renamed(std::string_view sql, const std::string& from, const std::string& to, const EnumTyped& typed,
-                                    bool query = false);
+                                    bool query = false, std::string* unsure = nullptr);
+
+// Whether `sql` (any SQL text, not necessarily whole) holds a string constant whose value is `value`.
+bool holds_string_constant(std::string_view sql, const std::string& value);
 
 // `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
 // that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with
