@@ -3695,7 +3695,7 @@ class StatementChecker {
     const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
     if (schema == "pg_catalog") return std::nullopt;
     for (const Routine* routine : routines_named({schema != "public" ? schema : std::string(), names.back()})) {
-      const ParsedSql body = parse_routine_body(routine->language, routine->body);
+      const ParsedSql body = parse_routine_body(routine->language, routine->body, routine->procedure, routine->definition);
       for (const auto& statement : body.statements) {
         const bool ends_transaction = statement.block_ends_transaction || statement.transaction_control;
         if (ends_transaction || (!statement.modelled_change.empty() && changes_a_modelled_relation(statement))) {
@@ -4422,6 +4422,11 @@ class StatementChecker {
     if (facts.error) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, facts.error->offset)), "a view's query", facts.error->message);
       return false;
+    }
+    // Whatever reads the view (raw SQL, a data step, a refresh; a materialized view's creation)
+    // runs the functions its query calls.
+    for (const auto& function : names_in_statements(text).functions) {
+      if (const auto change = schema_change_of_call(function.names)) return report_routine_change(name_at(node.query.span, text, function.offset), *change);
     }
     std::vector<QuerySource> sources;
     bool known = true;

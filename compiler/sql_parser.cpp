@@ -878,21 +878,29 @@ void collect_block_statements(const Json& node, BlockFacts& facts) {
   }
 }
 
+// `statement`: a DO block, or a CREATE FUNCTION or PROCEDURE whose signature declares the
+// names its body uses (its arguments; NEW and OLD in a trigger function). Empty where it does
+// not parse.
+std::optional<BlockFacts> read_plpgsql(const std::string& statement) {
+  std::optional<BlockFacts> facts;
+  const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(statement.c_str());
+  if (result.error == nullptr && result.plpgsql_funcs != nullptr) {
+    facts.emplace();
+    collect_block_statements(Json::parse(result.plpgsql_funcs, nullptr, false), *facts);
+  }
+  pg_query_free_plpgsql_parse_result(result);
+  return facts;
+}
+
 BlockFacts read_block(const Json& node, std::string_view statement) {
-  BlockFacts facts;
   for (const auto& argument : node.value("args", Json::array())) {
     const Json& option = argument.value("DefElem", Json::object());
     if (option.value("defname", "") == "language" &&
         option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
-      return facts;
+      return {};
     }
   }
-  const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(std::string(statement).c_str());
-  if (result.error == nullptr && result.plpgsql_funcs != nullptr) {
-    collect_block_statements(Json::parse(result.plpgsql_funcs, nullptr, false), facts);
-  }
-  pg_query_free_plpgsql_parse_result(result);
-  return facts;
+  return read_plpgsql(std::string(statement)).value_or(BlockFacts{});
 }
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
@@ -940,10 +948,22 @@ std::optional<std::string> string_constant(const Json* node) {
   return constant["sval"].value("sval", "");
 }
 
+// PostgreSQL's (and dblink's) functions that parse and run a query given as text.
+bool runs_query_text(const std::vector<std::string>& names) {
+  if (names.empty() || (names.size() == 2 && names[0] != "pg_catalog" && !names.back().starts_with("dblink"))) return false;
+  static const std::set<std::string, std::less<>> runners{"query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema",
+                                                          "ts_stat",      "ts_rewrite",         "dblink",
+                                                          "dblink_exec",  "dblink_send_query",  "dblink_open"};
+  return runners.contains(names.back());
+}
+// How deep query texts inside query texts are followed (each in its own dollar quote, they may
+// nest as deep as the text is long).
+constexpr int max_query_text_depth = 8;
+
 // The functions, types, sequences and value functions of an expression's tree (that of
 // `SELECT (<expression>)`, `prefix` bytes before the expression). Without recursion: an
 // expression may nest as deep as its text is long.
-void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts) {
+void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts, int query_text_depth = 0) {
   const auto offset = [&](const Json& node) {
     const std::size_t location = node.value("location", prefix);
     return location < prefix ? 0 : location - prefix;
@@ -967,6 +987,18 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts)
         if ((name == "nextval" || name == "currval" || name == "setval") && call->contains("args") && !(*call)["args"].empty()) {
           if (const auto text = string_constant(&(*call)["args"][0])) {
             facts.sequences.push_back({regclass_names(*text), offset((*call)["args"][0].begin().value())});
+          }
+        }
+        // PostgreSQL's functions that run a query given as text run what it calls, as a subquery would.
+        if (runs_query_text(function.names) && call->contains("args") && query_text_depth < max_query_text_depth) {
+          for (const auto& argument : (*call)["args"]) {
+            const auto text = string_constant(&argument);
+            if (!text) continue;
+            const Tree query = parse(*text, deepest_walked_tree);
+            if (query.error) continue;
+            ExpressionFacts inner;
+            collect_names(query.json, 0, inner, query_text_depth + 1);
+            for (auto& called : inner.functions) facts.functions.push_back({std::move(called.names), function.offset, true});
           }
         }
         facts.functions.push_back(std::move(function));
@@ -1104,15 +1136,6 @@ std::vector<std::vector<std::string>> routines_called_in_block_expression(const 
   pg_query_free_scan_result(result);
   if (assigned == std::string::npos) return {};
   return routines_called("SELECT " + expression.substr(assigned));
-}
-
-ParsedSql parse_routine_body(std::string_view language, std::string_view body) {
-  if (language == "sql") return parse_statements(body);
-  if (language != "plpgsql") return {};
-  // A PL/pgSQL body is read as the DO block it would be, in a dollar quote its text does not hold.
-  std::string tag = "$migc_body$";
-  for (int n = 0; body.find(tag) != std::string_view::npos; ++n) tag = "$migc_body" + std::to_string(n) + "$";
-  return parse_statements("DO " + tag + std::string(body) + tag);
 }
 
 ExpressionFacts read_expression(std::string_view text) {
@@ -1698,6 +1721,37 @@ std::vector<SqlExpressionNode> expression_nodes(std::string_view text) {
   return nodes;
 }
 
+namespace {
+
+// What a PL/pgSQL block runs, as the statement `out` that runs it: a block that changes a
+// modelled object changes it as the statement would on its own.
+void take_block(const BlockFacts& block, int depth, SqlStatement& out) {
+  out.block_ends_transaction = block.ends_transaction;
+  for (const auto& expression : block.expressions) {
+    for (auto& called : routines_called_in_block_expression(expression)) out.block_calls.push_back(std::move(called));
+  }
+  for (const auto& inner_text : block.statements) {
+    for (auto& called : routines_called(inner_text)) out.block_calls.push_back(std::move(called));
+  }
+  for (const auto& inner_text : block.statements) {
+    for (auto& inner : parse_statements(inner_text, depth + 1).statements) {
+      if (out.session_change.empty()) out.session_change = inner.session_change;
+      for (auto& write : inner.writes) out.writes.push_back(std::move(write));
+      for (auto& called : inner.block_calls) out.block_calls.push_back(std::move(called));
+      if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
+      out.modelled_change = inner.modelled_change;
+      out.change_in_block = true;
+      out.language_statement = inner.language_statement;
+      out.no_language_statement = inner.no_language_statement;
+      out.relations = inner.relations;
+      out.routines = inner.routines;
+      out.schemas = inner.schemas;
+    }
+  }
+}
+
+}  // namespace
+
 ParsedSql parse_statements(std::string_view sql, int depth) {
   ParsedSql parsed;
   const Tree tree = parse(std::string(sql));
@@ -1728,30 +1782,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     out.transaction_control =
         kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
     if (kind == "DoStmt" && depth < max_block_depth) {
-      const BlockFacts block = read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length));
-      out.block_ends_transaction = block.ends_transaction;
-      for (const auto& expression : block.expressions) {
-        for (auto& called : routines_called_in_block_expression(expression)) out.block_calls.push_back(std::move(called));
-      }
-      for (const auto& inner_text : block.statements) {
-        for (auto& called : routines_called(inner_text)) out.block_calls.push_back(std::move(called));
-      }
-      // A block that changes a modelled object changes it as the statement would on its own.
-      for (const auto& inner_text : block.statements) {
-        for (auto& inner : parse_statements(inner_text, depth + 1).statements) {
-          if (out.session_change.empty()) out.session_change = inner.session_change;
-          for (auto& write : inner.writes) out.writes.push_back(std::move(write));
-          for (auto& called : inner.block_calls) out.block_calls.push_back(std::move(called));
-          if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
-          out.modelled_change = inner.modelled_change;
-          out.change_in_block = true;
-          out.language_statement = inner.language_statement;
-          out.no_language_statement = inner.no_language_statement;
-          out.relations = inner.relations;
-          out.routines = inner.routines;
-          out.schemas = inner.schemas;
-        }
-      }
+      take_block(read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length)), depth, out);
     }
     // A trigger, operator, aggregate or cast made by raw SQL runs its function where the SQL after
     // it (the compiler's data steps too) fires, uses or casts: as good as a call.
@@ -1770,6 +1801,26 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     parsed.statements.push_back(std::move(out));
   }
   return parsed;
+}
+
+ParsedSql parse_routine_body(std::string_view language, std::string_view body, bool procedure, std::string_view definition) {
+  if (language == "sql") return parse_statements(body);
+  if (language != "plpgsql") return {};
+  // Read with its signature, which declares the names its body assigns (`new.total := ...` in a
+  // trigger function, an argument): as a DO block, that body does not parse.
+  const std::string statement = std::string(procedure ? "CREATE PROCEDURE migc_routine" : "CREATE FUNCTION migc_routine") + std::string(definition);
+  if (auto block = read_plpgsql(statement)) {
+    ParsedSql parsed;
+    SqlStatement& whole = parsed.statements.emplace_back();
+    whole.length = body.size();
+    take_block(*block, 1, whole);
+    return parsed;
+  }
+  // A body read alone (PostgreSQL refuses the routine's definition): as the DO block it would be,
+  // in a dollar quote its text does not hold.
+  std::string tag = "$migc_body$";
+  for (int n = 0; body.find(tag) != std::string_view::npos; ++n) tag = "$migc_body" + std::to_string(n) + "$";
+  return parse_statements("DO " + tag + std::string(body) + tag);
 }
 
 namespace {

@@ -288,8 +288,9 @@ constexpr int max_block_depth = 8;
 ParsedSql parse_statements(std::string_view sql, int depth = 0);
 
 // What a function's or procedure's body runs, as parse_statements() says of raw SQL: SQL's own
-// statements, or a PL/pgSQL body's as its DO block's. Nothing for other languages.
-ParsedSql parse_routine_body(std::string_view language, std::string_view body);
+// statements, or a PL/pgSQL body's as one statement, as a DO block's. Nothing for other
+// languages. `definition`: the routine's, as written after its name (arguments, result, body).
+ParsedSql parse_routine_body(std::string_view language, std::string_view body, bool procedure, std::string_view definition);
 // The functions, types and fields the statements of `sql` name, as read_expression() finds
 // them in an expression, at offsets past its first `prefix` bytes; nothing where it does not parse.
 ExpressionFacts names_in_statements(std::string_view sql, std::size_t prefix = 0);
