@@ -37,6 +37,8 @@ WITH user_namespace AS (
   FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace
   WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    -- An extension's composite type is its member by its pg_type row.
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = c.reltype AND d.deptype = 'e')
 ), user_table AS (
   SELECT * FROM user_class WHERE relkind IN ('r', 'p')
 )
@@ -70,6 +72,7 @@ constexpr std::string_view domain_constraints_sql = R"sql(
 SELECT n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid), co.convalidated
 FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
 WHERE co.contype = 'c'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 ORDER BY 1, 2, 3
 )sql";
 
@@ -263,6 +266,7 @@ SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typna
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
   JOIN pg_description d ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid AND d.objsubid = 0
   WHERE t.typtype IN ('e', 'c', 'd')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname, p.proname,
        COALESCE((SELECT string_agg(format_type(a.t, NULL), ', ' ORDER BY a.i) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, i)), ''),
@@ -270,6 +274,7 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname, 
   FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
   JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
   WHERE p.prokind IN ('f', 'p')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i'))
 UNION ALL
 SELECT 'trigger', ut.nspname, ut.relname, t.tgname, d.description
   FROM pg_trigger t JOIN user_table ut ON ut.oid = t.tgrelid

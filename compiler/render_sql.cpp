@@ -546,6 +546,17 @@ std::string ObjectKey::serialised() const {
   return out;
 }
 
+namespace {
+
+// Each object as `check` builds it in its scratch schema, where a name the user qualified with
+// the connection's schema (`'ok'::public.mood`, `from public.t`) would name the live object.
+SchemaObjects as_checked(SchemaObjects objects) {
+  for (auto& [_, sql] : objects) sql = without_public_qualifier(sql);
+  return objects;
+}
+
+}  // namespace
+
 SchemaObjects schema_objects(const Schema& schema) {
   SchemaObjects objects;
   for (const auto& [name, created] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name, created.privileges);
@@ -557,7 +568,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
   add_views(schema, objects);
   add_routines_and_triggers(schema, objects);
-  return objects;
+  return as_checked(std::move(objects));
 }
 
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
@@ -611,7 +622,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   }
   add_views(schema, objects);
   add_routines_and_triggers(schema, objects);
-  return objects;
+  return as_checked(std::move(objects));
 }
 
 std::string schema_sql(const Schema& schema) {

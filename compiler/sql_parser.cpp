@@ -2174,25 +2174,69 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   return renamed;
 }
 
-bool holds_string_constant(std::string_view sql, const std::string& value) {
-  bool found = false;
-  const std::string text(sql);
+namespace {
+
+struct Token {
+  PgQuery__Token kind;
+  std::size_t start;
+  std::size_t end;
+};
+
+// PostgreSQL's lexer's tokens of `text`, in order; none where it cannot read it.
+std::vector<Token> tokens_of(const std::string& text) {
+  std::vector<Token> tokens;
   const PgQueryScanResult result = pg_query_scan(text.c_str());
   if (result.error == nullptr) {
     if (PgQuery__ScanResult* scanned =
             pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
-      for (std::size_t i = 0; i < scanned->n_tokens && !found; ++i) {
+      tokens.reserve(scanned->n_tokens);
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
         const PgQuery__ScanToken& token = *scanned->tokens[i];
-        if (token.token != PG_QUERY__TOKEN__SCONST && token.token != PG_QUERY__TOKEN__USCONST) continue;
-        const auto constant = constant_of(std::string_view(text).substr(static_cast<std::size_t>(token.start),
-                                                                         static_cast<std::size_t>(token.end - token.start)));
-        found = constant && constant->kind == SqlConstant::Kind::string && constant->value == value;
+        tokens.push_back({token.token, static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end)});
       }
       pg_query__scan_result__free_unpacked(scanned, nullptr);
     }
   }
   pg_query_free_scan_result(result);
-  return found;
+  return tokens;
+}
+
+}  // namespace
+
+bool holds_string_constant(std::string_view sql, const std::string& value) {
+  const std::string text(sql);
+  return std::ranges::any_of(tokens_of(text), [&](const Token& token) {
+    if (token.kind != PG_QUERY__TOKEN__SCONST && token.kind != PG_QUERY__TOKEN__USCONST) return false;
+    const auto constant = constant_of(std::string_view(text).substr(token.start, token.end - token.start));
+    return constant && constant->kind == SqlConstant::Kind::string && constant->value == value;
+  });
+}
+
+std::string without_public_qualifier(std::string_view sql) {
+  static constexpr std::string_view public_schema = "public";
+  const auto spelled_public = [](std::string_view word) {
+    if (word.size() == public_schema.size() + 2 && word.front() == '"') return word.substr(1, public_schema.size()) == public_schema;
+    return std::ranges::equal(word, public_schema, [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  // Most SQL names no schema: the lexer runs only on SQL that may.
+  bool may_name = false;
+  for (std::size_t at = 0; at + public_schema.size() <= sql.size() && !may_name; ++at) may_name = spelled_public(sql.substr(at, public_schema.size()));
+  if (!may_name) return std::string(sql);
+  const std::string text(sql);
+  const std::vector<Token> tokens = tokens_of(text);
+  std::string out;
+  std::size_t done = 0;
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const Token& name = tokens[i];
+    // `public.` that begins a name: not a field or column of something before it.
+    if (name.kind != PG_QUERY__TOKEN__IDENT || tokens[i + 1].kind != PG_QUERY__TOKEN__ASCII_46) continue;
+    if (i > 0 && tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_46) continue;
+    if (!spelled_public(std::string_view(text).substr(name.start, name.end - name.start))) continue;
+    out.append(text, done, name.start - done);
+    done = tokens[i + 1].end;
+  }
+  out.append(text, done);
+  return out;
 }
 
 std::string sql_for_psql(std::string_view sql) {

@@ -330,6 +330,10 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
 
 // Whether `sql` (any SQL text, not necessarily whole) holds a string constant whose value is `value`.
 bool holds_string_constant(std::string_view sql, const std::string& value);
+// `sql` without the `public.` (or `"public".`) that qualifies names in it, outside strings and
+// comments: the schema the connection's search path resolves them in. The migrator's `check`
+// builds the predicted schema in a scratch schema, where `public.mood` would name the live type.
+std::string without_public_qualifier(std::string_view sql);
 
 // `sql` as a script for psql must hold it to reach the server unchanged, or empty where it is
 // that already. psql replaces `:name`, `:'name'` and `:"name"` outside quotes and comments with

@@ -21,6 +21,9 @@ WITH user_namespace AS (
              THEN nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_toast%'
                   AND nspname NOT LIKE 'pg\_temp%' AND nspname <> 'migc_check'
              ELSE nspname = $1::text END
+), extension_member AS (
+  -- What an extension made is the extension's, however it is named: not listed.
+  SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 ), relation_kind(relkind, kind) AS (
   VALUES ('r'::"char", 'table'), ('p', 'table'), ('v', 'view'), ('m', 'materialized_view'), ('f', 'foreign_table'),
          ('S', 'sequence'), ('c', 'type'), ('i', 'index'), ('I', 'index')
@@ -32,15 +35,21 @@ WITH user_namespace AS (
                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
                      AND d.deptype IN ('a', 'i') LIMIT 1)) AS owner_oid
   FROM pg_class c JOIN user_namespace n ON n.oid = c.relnamespace JOIN relation_kind k ON k.relkind = c.relkind
-  WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql()
+  WHERE )sql" MIGC_NOT_HISTORY_RELATION_SQL R"sql(
+    -- An extension's relation, composite type (a member by its pg_type row), or their indexes.
+    AND ('pg_class'::regclass, c.oid) NOT IN (SELECT * FROM extension_member)
+    AND ('pg_type'::regclass, c.reltype) NOT IN (SELECT * FROM extension_member)
+)
 , user_class AS (
   SELECT c.*, ok.kind AS owner_kind, c.prefix || o.relname AS owner_name
   FROM named_class c LEFT JOIN pg_class o ON o.oid = c.owner_oid LEFT JOIN relation_kind ok ON ok.relkind = o.relkind
+  WHERE c.owner_oid IS NULL OR ('pg_class'::regclass, c.owner_oid) NOT IN (SELECT * FROM extension_member)
 )
 SELECT format('type %s%I enum (%s)', n.nspname, t.typname,
               string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)),
        'type', n.prefix || t.typname, NULL, NULL
   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+  WHERE ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_member)
   GROUP BY n.nspname, n.prefix, t.typname
 UNION ALL
 SELECT format('domain %s%I %s%s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
@@ -48,11 +57,13 @@ SELECT format('domain %s%I %s%s%s%s', n.nspname, t.typname, format_type(t.typbas
                    THEN format(' collate %s', t.typcollation::regcollation) ELSE '' END,
               CASE WHEN t.typnotnull THEN ' not null' ELSE '' END, COALESCE(' default ' || pg_get_expr(t.typdefaultbin, 0), '')),
        'domain', n.prefix || t.typname, NULL, NULL
-  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd'
+  FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
+  WHERE t.typtype = 'd' AND ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_member)
 UNION ALL
 SELECT format('constraint on domain %s%I.%I %s', n.nspname, t.typname, co.conname, pg_get_constraintdef(co.oid)),
        'constraint', n.prefix || t.typname || '.' || co.conname, 'domain', n.prefix || t.typname
   FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN user_namespace n ON n.oid = t.typnamespace
+  WHERE ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_member)
 UNION ALL
 -- A composite type is a relation of kind c, its attributes its columns.
 -- An unlogged relation loses its rows in a crash; row level security filters them.
@@ -179,7 +190,7 @@ SELECT format('privileges on %s %s%s for %s: %s', o.kind_word, o.nspname, o.show
         SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, quote_ident(t.typname), t.typacl, acldefault('T', t.typowner),
                CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.prefix || t.typname, NULL, NULL
           FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
-          WHERE t.typacl IS NOT NULL
+          WHERE t.typacl IS NOT NULL AND ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_member)
             AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c'))
        ) o,
        LATERAL (SELECT d.grantee, d.sign || d.privilege_type || CASE WHEN d.is_grantable THEN ' with grant option' ELSE '' END AS entry
@@ -198,11 +209,13 @@ SELECT format('comment on %s %s %s', k.kind, k.shown, quote_literal(d.descriptio
                        NULL, NULL
                   FROM pg_proc p JOIN user_namespace n ON n.oid = p.pronamespace
                   WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid AND p.prokind IN ('f', 'p')
+                    AND ('pg_proc'::regclass, p.oid) NOT IN (SELECT * FROM extension_member)
                 UNION ALL
                 SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, format('%s%I', n.nspname, t.typname), n.prefix || t.typname,
                        NULL, NULL
                   FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
                   WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typtype IN ('e', 'c', 'd')
+                    AND ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_member)
                 UNION ALL
                 SELECT 'trigger', format('%I on %s%I', t.tgname, c.nspname, c.relname), c.object_name || '.' || t.tgname,
                        c.object_kind, c.object_name
@@ -334,7 +347,7 @@ SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.descriptio
   FROM pg_description d,
        LATERAL (SELECT 'aggregate', format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), p.proname
                   FROM pg_proc p WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid AND p.pronamespace IN (SELECT oid FROM ns)
-                    AND p.prokind IN ('a', 'w')
+                    AND p.prokind IN ('a', 'w') AND (p.tableoid, p.oid) NOT IN (SELECT * FROM members)
                 UNION ALL
                 SELECT 'constraint', format('%I on domain %I', co.conname, t.typname), t.typname || '.' || co.conname
                   FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid
@@ -342,7 +355,7 @@ SELECT format('comment on %s %s: %s', k.kind, k.name, quote_literal(d.descriptio
                 UNION ALL
                 SELECT 'type', format('%I', t.typname), t.typname
                   FROM pg_type t WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid AND t.typnamespace IN (SELECT oid FROM ns)
-                    AND t.typtype NOT IN ('e', 'c', 'd')
+                    AND t.typtype NOT IN ('e', 'c', 'd') AND (t.tableoid, t.oid) NOT IN (SELECT * FROM members)
                 UNION ALL
                 SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'index' END, format('%I', c.relname), c.relname
                   FROM pg_class c WHERE d.classoid = 'pg_class'::regclass AND c.oid = d.objoid AND c.relnamespace IN (SELECT oid FROM ns)
@@ -357,6 +370,7 @@ SELECT format('comment on column %I.%I: %s', c.relname, a.attname, quote_literal
   FROM pg_description d JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
   WHERE d.objsubid > 0 AND c.relkind IN ('v', 'm', 'c') AND c.relnamespace IN (SELECT oid FROM ns)
+    AND (c.tableoid, c.oid) NOT IN (SELECT * FROM members) AND ('pg_type'::regclass, c.reltype) NOT IN (SELECT * FROM members)
 )sql";
 
 }  // namespace
