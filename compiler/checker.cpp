@@ -3100,11 +3100,20 @@ class StatementChecker {
       }
       const Column* column = nullptr;
       std::size_t columns = 0;
+      bool compares_domain_over_enum = false;
       for (const std::size_t child : operands) {
         const SqlExpressionNode& part = nodes[child];
         if (part.kind != SqlExpressionNode::Kind::column) continue;
         ++columns;
-        if (part.names.size() == 1 || (part.names.size() == 2 && part.names[0] == table.name.name)) column = table.find_column(part.names.back());
+        const Column* named = part.names.size() == 1 || (part.names.size() == 2 && part.names[0] == table.name.name)
+                                  ? table.find_column(part.names.back())
+                                  : nullptr;
+        if (named != nullptr && !compares_domain_over_enum) compares_domain_over_enum = !domain_over_enum_fits(span, text, node, part, *named);
+        column = named;
+      }
+      if (compares_domain_over_enum) {
+        fits = false;
+        continue;
       }
       if (columns != 1 || column == nullptr) continue;
       ColumnType type = column->type;
@@ -3127,6 +3136,27 @@ class StatementChecker {
       }
     }
     return fits;
+  }
+
+  // PostgreSQL's comparisons of enums take `anyenum`, which a domain over an enum is not: `d <>
+  // 'sad'` of such a column has no operator (42883), though the enum's own values are its.
+  bool domain_over_enum_fits(Span span, std::string_view text, const SqlExpressionNode& comparison, const SqlExpressionNode& operand,
+                             const Column& column) {
+    if (!column.type.user_defined || column.type.array_dimensions > 0) return true;
+    const auto domain = schema_.domains().find(column.type.name);
+    if (domain == schema_.domains().end()) return true;
+    ColumnType base = domain->second.type;
+    for (int depth = 0; base.user_defined && base.array_dimensions == 0 && depth < 16; ++depth) {
+      const auto inner = schema_.domains().find(base.name);
+      if (inner == schema_.domains().end()) break;
+      base = inner->second.type;
+    }
+    if (!base.user_defined || base.array_dimensions > 0 || !schema_.enums().contains(base.name)) return true;
+    const Span where = name_at(span, text, comparison.offset);
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), comparison.names.front(), to_string(domain->first));
+    diagnostic.notes.push_back({{}, fmt::format("the enum's comparisons take any enum type, and a domain over one is not: compare `{}::{}`",
+                                                fmt::join(operand.names, "."), to_string(base.name))});
+    return false;
   }
 
   // The length of the string constant written at `offset` of `text`: '...' (with '' inside),

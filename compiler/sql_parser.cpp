@@ -1647,8 +1647,9 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       return children;
     }
     if (kind != "AEXPR_NULLIF") node.kind = NodeKind::boolean;
-    // `x in (...)` compares with `=` (`not in`, `<>`), `between` as its name says.
-    if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN")) {
+    // `x in (...)` compares with `=` (`not in`, `<>`), `between` as its name says, `is [not] distinct from` with `=`.
+    if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN") || kind == "AEXPR_DISTINCT" ||
+        kind == "AEXPR_NOT_DISTINCT") {
       node.names = string_list(body.value("name", Json::array()));
     }
   } else if (type == "FuncCall") {

@@ -106,7 +106,7 @@ struct SqlExpressionNode {
   bool prefix = false;
   std::vector<std::size_t> children;
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
-  // column, a constant. An `in` or `between` (boolean) has its operator's name.
+  // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
 };
 // The nodes of a valid expression, the whole expression first; none when it is not one.
