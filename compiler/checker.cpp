@@ -50,6 +50,17 @@ constexpr std::array builtin_types = {
     BuiltinType{"time with time zone", "time with time zone", 1},
     BuiltinType{"timetz", "time with time zone", 1},
     BuiltinType{"interval", "interval", 1},        BuiltinType{"json", "json", 0},
+    // An interval restricted to fields; a precision only where they end in seconds.
+    BuiltinType{"interval year", "interval year", 0}, BuiltinType{"interval month", "interval month", 0},
+    BuiltinType{"interval day", "interval day", 0}, BuiltinType{"interval hour", "interval hour", 0},
+    BuiltinType{"interval minute", "interval minute", 0}, BuiltinType{"interval second", "interval second", 1},
+    BuiltinType{"interval year to month", "interval year to month", 0},
+    BuiltinType{"interval day to hour", "interval day to hour", 0},
+    BuiltinType{"interval day to minute", "interval day to minute", 0},
+    BuiltinType{"interval day to second", "interval day to second", 1},
+    BuiltinType{"interval hour to minute", "interval hour to minute", 0},
+    BuiltinType{"interval hour to second", "interval hour to second", 1},
+    BuiltinType{"interval minute to second", "interval minute to second", 1},
     BuiltinType{"jsonb", "jsonb", 0},              BuiltinType{"uuid", "uuid", 0},
     BuiltinType{"bytea", "bytea", 0},              BuiltinType{"\"char\"", "\"char\"", 0},
     // Network addresses, text search, bit strings, geometry, ranges and the rest of the core.
@@ -3390,12 +3401,29 @@ class StatementChecker {
     return found;
   }
 
+  // A value of a type the inference is certain of goes into a column as on assignment: `integer
+  // default now()` fails at deploy (42804), `date default now()` casts.
+  bool assigns_to(const ast::Expression& expression, const std::optional<SqlType>& value_type, const ColumnType& column_type) {
+    if (!value_type || value_type->enumeration) return true;
+    std::string name = value_type->name;
+    std::uint32_t dimensions = 0;
+    for (; name.ends_with("[]"); name.resize(name.size() - 2)) ++dimensions;
+    const BuiltinType* builtin = find_builtin(QualifiedName{"", name});
+    if (builtin == nullptr) return true;
+    const ColumnType from{{"", std::string(builtin->canonical)}, {}, dimensions, false};
+    if (converts_on_assignment(from, column_type)) return true;
+    diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), column_type.sql(),
+                        fmt::format("it is of type {}, which PostgreSQL does not convert to {} on assignment (42804)", from.sql(), column_type.sql()));
+    return false;
+  }
+
   // A constant given to a column (a default, an inserted value) must be a value of its type, as
   // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
   // more than a constant is PostgreSQL's to judge.
   bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& written_type, bool not_null = false) {
     const auto constant = constant_of(sql);
-    if (!constant || constant->casts.size() > 1) return true;
+    if (!constant) return assigns_to(expression, typing(sql, nullptr).type, written_type);
+    if (constant->casts.size() > 1) return true;
     // A domain's value is first one of its base type (its checks are PostgreSQL's to run).
     const ColumnType column_type = base_type(written_type);
     if (not_null && constant->kind == SqlConstant::Kind::null) {
@@ -3429,6 +3457,7 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), type.sql(), *refused);
       return false;
     }
+    if (constant->casts.size() == 1 && !assigns_to(expression, SqlType{type.sql(), type.user_defined}, written_type)) return false;
     if (values != nullptr && constant->kind == SqlConstant::Kind::string && values_added_here_.contains({type.name, constant->value})) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), type.sql(),
                                              "the value is added by this revision, and PostgreSQL cannot use an enum value in the transaction that added it");

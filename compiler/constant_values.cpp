@@ -11,8 +11,10 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 namespace migc {
 namespace {
@@ -85,11 +87,41 @@ std::optional<std::string> float_refused(const SqlConstant& constant, const std:
   return std::nullopt;
 }
 
-// interval_in() takes many spellings (`1 day`, `P1D`, `01:02`, `1.5`): none without a digit.
+// interval_in() takes many spellings (`1 day`, `P1D`, `01:02`, `1.5`): none without a digit
+// but ISO 8601's empty `PT`, exactly so.
 std::optional<std::string> interval_refused(const SqlConstant& constant) {
   if (constant.kind == Kind::boolean || constant.kind == Kind::bits) return fmt::format("a {} is not an interval", kind_name(constant.kind));
   if (constant.kind != Kind::string) return std::nullopt;
-  if (constant.value.find_first_of("0123456789") == std::string::npos) return invalid_syntax("interval", constant.value);
+  if (constant.value.find_first_of("0123456789") == std::string::npos && constant.value != "PT") return invalid_syntax("interval", constant.value);
+  // Each unit once (`1 day 1 day` is no interval); days and months are 32-bit counts.
+  static const std::regex unit(R"(([0-9]+)(\.[0-9]*)?\s*([a-z]+))");
+  static const std::map<std::string, std::string, std::less<>> units{
+      {"year", "year"}, {"years", "year"}, {"y", "year"}, {"yr", "year"}, {"yrs", "year"},
+      {"month", "month"}, {"months", "month"}, {"mon", "month"}, {"mons", "month"},
+      {"week", "week"}, {"weeks", "week"}, {"w", "week"},
+      {"day", "day"}, {"days", "day"}, {"d", "day"},
+      {"hour", "hour"}, {"hours", "hour"}, {"h", "hour"}, {"hr", "hour"}, {"hrs", "hour"},
+      {"minute", "minute"}, {"minutes", "minute"}, {"min", "minute"}, {"mins", "minute"}, {"m", "minute"},
+      {"second", "second"}, {"seconds", "second"}, {"sec", "second"}, {"secs", "second"}, {"s", "second"},
+      {"millisecond", "millisecond"}, {"milliseconds", "millisecond"}, {"ms", "millisecond"}, {"msec", "millisecond"},
+      {"msecs", "millisecond"}, {"microsecond", "microsecond"}, {"microseconds", "microsecond"}, {"us", "microsecond"},
+      {"usec", "microsecond"}, {"usecs", "microsecond"}, {"decade", "decade"}, {"decades", "decade"},
+      {"century", "century"}, {"centuries", "century"}, {"millennium", "millennium"}, {"millennia", "millennium"}};
+  std::string text = constant.value;
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // ISO 8601 (`P1D`) and SQL's `1-2` spellings are read by other rules.
+  if (text.find('p') != std::string::npos && text.find_first_of("0123456789") > text.find('p')) return std::nullopt;
+  std::set<std::string> seen;
+  for (std::sregex_iterator it(text.begin(), text.end(), unit), end; it != end; ++it) {
+    const auto found = units.find((*it)[3].str());
+    if (found == units.end()) continue;
+    if (!seen.insert(found->second).second) return invalid_syntax("interval", constant.value);
+    const std::string digits = (*it)[1].str();
+    const bool counted = found->second == "day" || found->second == "month";
+    if (counted && !(*it)[2].matched && (digits.size() > 10 || (digits.size() == 10 && digits > "2147483647"))) {
+      return fmt::format("interval field value out of range: \"{}\"", constant.value);
+    }
+  }
   return std::nullopt;
 }
 
@@ -302,8 +334,9 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);
   }
-  static const std::regex iso(R"(([0-9]{4})-([0-9]{2})-([0-9]{2})([ t].*)?)");
+  static const std::regex iso(R"(([0-9]{4,9})-([0-9]{2})-([0-9]{2})([ t].*)?)");
   std::smatch parts;
+  const bool before_christ = text.ends_with(" bc");
   if (type != "time without time zone" && type != "time with time zone" && std::regex_match(text, parts, iso)) {
     const int year = std::stoi(parts[1]);
     const int month = std::stoi(parts[2]);
@@ -313,6 +346,10 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     if (year == 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
     }
+    // From Julian day 0, 24 November 4714 BC, to 294276 AD (a timestamp) or 5874897 AD (a date).
+    const bool too_early = before_christ && (year > 4714 || (year == 4714 && (month < 11 || (month == 11 && day < 24))));
+    const bool too_late = !before_christ && year > (type == "date" ? 5874897 : 294276);
+    if (too_early || too_late) return fmt::format("{} out of range: \"{}\"", type == "date" ? "date" : "timestamp", constant.value);
   }
   // Month first, as the migrator's DateStyle (ISO, MDY) reads `1/18/1999`.
   static const std::regex month_first(R"(([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})([ t].*)?)");
@@ -335,6 +372,19 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     const bool fraction = parts[6].matched && parts[6].str().find_first_not_of(".0") != std::string::npos;
     if (hour > 24 || minute > 59 || second > 60 || (hour == 24 && (minute > 0 || second > 0 || fraction))) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+    // A 12-hour clock: `16:05 PM` is no time.
+    static const std::regex meridiem(R"(\s?[ap]\.?m\.?(\s|$))");
+    if (hour > 12 && std::regex_search(text.substr(static_cast<std::size_t>(parts.position(0) + parts.length(0))), meridiem)) {
+      return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+    // A zone written as an offset right after the time: at most 15:59:59 either way.
+    static const std::regex offset(R"(^\s*[+-]([0-9]{1,2})(:?[0-9]{2}(:?[0-9]{2})?)?(\s|$))");
+    std::smatch zone;
+    const std::string after = text.substr(static_cast<std::size_t>(parts.position(0) + parts.length(0)));
+    if (type != "date" && type != "timestamp without time zone" && type != "time without time zone" &&
+        std::regex_search(after, zone, offset) && std::stoi(zone[1]) > 15) {
+      return fmt::format("time zone displacement out of range: \"{}\"", constant.value);
     }
   }
   return std::nullopt;
@@ -368,6 +418,30 @@ std::optional<std::string> length_refused(const SqlConstant& constant, const Col
   return fmt::format("value too long for type {}", type.sql());
 }
 
+// bit_in(): `B'1011'` (the tree's `b1011`), `X'1F'`, or a string of binary digits, `x` first
+// for hexadecimal ones. bit(n) takes exactly n bits (`bit` is bit(1)), bit varying(n) at most n.
+std::optional<std::string> bits_refused(const SqlConstant& constant, const ColumnType& type) {
+  if (constant.kind != Kind::string && constant.kind != Kind::bits) return std::nullopt;
+  std::string_view digits = constant.value;
+  bool hexadecimal = false;
+  if (!digits.empty() && (digits[0] == 'b' || digits[0] == 'B' || digits[0] == 'x' || digits[0] == 'X')) {
+    hexadecimal = digits[0] == 'x' || digits[0] == 'X';
+    digits.remove_prefix(1);
+  }
+  for (const char c : digits) {
+    const bool valid = hexadecimal ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : c == '0' || c == '1';
+    if (!valid) return fmt::format("\"{}\" is not a valid {} digit", c, hexadecimal ? "hexadecimal" : "binary");
+  }
+  const std::size_t length = digits.size() * (hexadecimal ? 4 : 1);
+  if (type.name.name == "bit") {
+    const std::size_t wanted = type.modifiers.empty() ? 1 : static_cast<std::size_t>(std::max(type.modifiers[0], 0));
+    if (length != wanted) return fmt::format("bit string length {} does not match type bit({})", length, wanted);
+  } else if (!type.modifiers.empty() && length > static_cast<std::size_t>(std::max(type.modifiers[0], 0))) {
+    return fmt::format("bit string too long for type bit varying({})", type.modifiers[0]);
+  }
+  return std::nullopt;
+}
+
 // numeric(p, s): the value rounded to s decimals must have at most p - s digits before the point.
 std::optional<std::string> precision_refused(const SqlConstant& constant, const ColumnType& type) {
   if (type.modifiers.empty() || (constant.kind != Kind::integer && constant.kind != Kind::number && constant.kind != Kind::string)) {
@@ -376,6 +450,10 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
   const std::int32_t precision = type.modifiers[0];
   const std::int32_t scale = type.modifiers.size() > 1 ? type.modifiers[1] : 0;
   std::string text = trimmed_lower(constant.value);
+  // A numeric of limited precision holds no infinity (NaN it does).
+  for (const char* infinite : {"infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"}) {
+    if (constant.kind == Kind::string && text == infinite) return std::string("numeric field overflow");
+  }
   static const std::regex number(R"([+-]?([0-9]*)\.?([0-9]*)(e([+-]?[0-9]+))?)");
   std::smatch parts;
   if (!std::regex_match(text, parts, number) || (parts[1].length() == 0 && parts[2].length() == 0)) return std::nullopt;
@@ -475,6 +553,7 @@ ArrayElements array_elements(const std::string& text) {
     const std::size_t depth = counts.size() - 1;
     if (c == '}') {
       if (expect_item && counts[depth] > 0) return {{}, true};  // `{1,}`
+      if (counts[depth] == 0 && depth > 0) return {{}, true};   // `{{}}`: only the whole array may be empty
       long& length = lengths[depth];
       if (length == -1) {
         length = static_cast<long>(counts[depth]);
@@ -566,8 +645,8 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   if (name == "smallint") return integer_refused(constant, name, -32768.0L, 32767.0L);
   if (name == "integer") return integer_refused(constant, name, -2147483648.0L, 2147483647.0L);
   if (name == "bigint") return integer_refused(constant, name, -9223372036854775808.0L, 9223372036854775807.0L);
-  if (name == "character varying" || name == "character" || name == "bit varying" || name == "bit") {
-    if (name.starts_with("bit")) return std::nullopt;
+  if (name == "bit varying" || name == "bit") return bits_refused(constant, type);
+  if (name == "character varying" || name == "character") {
     return length_refused(constant, type);
   }
   if (name == "numeric") {

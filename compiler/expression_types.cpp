@@ -121,9 +121,24 @@ class Inference {
       case NodeKind::operation: return operation(node, inputs);
       case NodeKind::function: return function(node, inputs);
       case NodeKind::boolean: return known({"boolean"});
+      case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
+      case NodeKind::array: return array(inputs);
       case NodeKind::other: return {};
     }
     return {};
+  }
+
+  // transformArrayExpr(): the elements' common type; untyped literals alone are text.
+  static Typed array(const std::vector<Typed>& elements) {
+    if (elements.empty()) return {};
+    std::optional<SqlType> common;
+    for (const auto& element : elements) {
+      if (element.state == Typed::State::unsure) return {};
+      if (element.state == Typed::State::literal) continue;
+      if (element.type.enumeration || is_array(element.type.name) || (common && *common != element.type)) return {};
+      common = element.type;
+    }
+    return known({(common ? common->name : std::string("text")) + "[]"});
   }
 
   static Typed constant(const SqlExpressionNode& node) {

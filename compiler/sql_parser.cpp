@@ -1624,6 +1624,32 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     }
     return children;
   }
+  if (type == "SQLValueFunction") {
+    // current_date and the like: a value of the type each one gives.
+    static const std::map<std::string, std::string, std::less<>> types{
+        {"SVFOP_CURRENT_DATE", "date"},
+        {"SVFOP_CURRENT_TIME", "time with time zone"},
+        {"SVFOP_CURRENT_TIME_N", "time with time zone"},
+        {"SVFOP_CURRENT_TIMESTAMP", "timestamp with time zone"},
+        {"SVFOP_CURRENT_TIMESTAMP_N", "timestamp with time zone"},
+        {"SVFOP_LOCALTIME", "time without time zone"},
+        {"SVFOP_LOCALTIME_N", "time without time zone"},
+        {"SVFOP_LOCALTIMESTAMP", "timestamp without time zone"},
+        {"SVFOP_LOCALTIMESTAMP_N", "timestamp without time zone"}};
+    const auto found = types.find(text_field(body, "op"));
+    node.kind = found != types.end() ? NodeKind::value : NodeKind::other;
+    if (found != types.end()) node.names = {found->second};
+    node.offset = offset(body);
+    return children;
+  }
+  if (type == "A_ArrayExpr") {
+    node.kind = NodeKind::array;
+    node.offset = offset(body);
+    if (const auto elements = body.find("elements"); elements != body.end() && elements->is_array()) {
+      for (const auto& element : *elements) children.push_back(&element);
+    }
+    return children;
+  }
   if (type == "TypeCast") {
     node.kind = NodeKind::cast;
     const Json& type_name = body.value("typeName", Json::object());

@@ -96,6 +96,8 @@ struct SqlExpressionNode {
     operation,  // names: the operator, schema first when qualified; children: left (unless prefix), right
     function,   // names: the function; children: the arguments, in order
     boolean,    // AND, OR, NOT, IS [NOT] NULL, IS [NOT] TRUE, IN, BETWEEN...: a boolean, whatever its parts
+    value,      // names: the type of the value it gives (`current_date`: date)
+    array,      // ARRAY[...]; children: its elements
     other,      // anything else: its children are the expressions inside it
   };
   Kind kind = Kind::other;

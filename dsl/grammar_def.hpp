@@ -536,6 +536,18 @@ const auto sql_body_def = located[dollar_quoted[assign(&ast::StringLiteral::valu
 const auto time_zone_suffix = as<std::string>("`with time zone` or `without time zone`", (kw("with") > kw("time") > kw("zone") > x3::attr(std::string(" with time zone"))) |
                               (kw("without") > kw("time") > kw("zone") > x3::attr(std::string(" without time zone"))));
 const auto append_suffix = [](auto& context) { x3::_val(context).name += x3::_attr(context); };
+// An interval's fields, as format_type() prints them after `interval`: a precision follows only
+// a field that ends in `second`.
+const auto field = [](std::string_view word, const char* spelled) { return kw(word) > x3::attr(std::string(spelled)); };
+const auto interval_fields = as<std::string>(
+    "interval fields",
+    (kw("year") >> ((kw("to") > field("month", " year to month")) | x3::attr(std::string(" year")))) |
+        field("month", " month") |
+        (kw("day") >> ((kw("to") > (field("hour", " day to hour") | field("minute", " day to minute") | field("second", " day to second"))) |
+                       x3::attr(std::string(" day")))) |
+        (kw("hour") >> ((kw("to") > (field("minute", " hour to minute") | field("second", " hour to second"))) | x3::attr(std::string(" hour")))) |
+        (kw("minute") >> ((kw("to") > field("second", " minute to second")) | x3::attr(std::string(" minute")))) |
+        field("second", " second"));
 // `schema.name` of a type: `public` kept, for type_ref to see (ast::TypeRef::in_public).
 const auto qualify_type = [](auto& context) {
   auto& name = x3::_val(context);
@@ -550,6 +562,7 @@ const auto type_name_def =
     (kw("bit") >> kw("varying"))[set_name("bit varying")] |
     (kw("timestamp")[set_name("timestamp")] >> -time_zone_suffix[append_suffix]) |
     (kw("time")[set_name("time")] >> -time_zone_suffix[append_suffix]) |
+    (kw("interval")[set_name("interval")] >> -interval_fields[append_suffix]) |
     (identifier[assign(&QualifiedName::name)] >> -(lit('.') >> identifier[qualify_type]));
 const auto count_dimension = [](auto& context) { ++x3::_val(context).array_dimensions; };
 // As `qualify`, but the type remembers that `public` was written (ast::TypeRef::in_public).
