@@ -226,7 +226,7 @@ class Differ {
   void routines(int phase, const std::set<RoutineKey>& remade) {
     const std::set<QualifiedName> early = called_by_tables();
     for (const auto& [key, routine] : model_.routines()) {
-      const int its_phase = routine.reads_view_row_types ? 2 : routine.reads_row_types || !early.contains(key.name) ? 1 : 0;
+      const int its_phase = routine.reads_view_row_types || routine.standard_body ? 2 : routine.reads_row_types || !early.contains(key.name) ? 1 : 0;
       if (its_phase != phase) continue;
       const auto old = head_.routines().find(key);
       if (old == head_.routines().end() || remade.contains(key)) {

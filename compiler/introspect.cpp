@@ -616,6 +616,7 @@ class Reader {
       routine.returns = row[5];
       routine.reads_row_types = row[6] == "t";
       routine.reads_view_row_types = row[7] == "t";
+      routine.standard_body = facts.standard_body;
       routine.defaults = facts.defaults;
       apply_operation(op::CreateRoutine{std::move(routine), false}, result_.schema);
     }

@@ -483,7 +483,7 @@ void add_views(const Schema& schema, SchemaObjects& objects) {
 // Every routine and trigger, as every view.
 void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [key, routine] : schema.routines()) {
-    const std::uint32_t after = routine.reads_view_row_types ? 2u : routine.reads_row_types ? 1u : 0u;
+    const std::uint32_t after = routine.reads_view_row_types || routine.standard_body ? 2u : routine.reads_row_types ? 1u : 0u;
     objects[{ObjectKind::routine, key.name, key.arguments, after}] = create_routine_sql(routine);
   }
   for (const auto& [key, trigger] : schema.triggers()) {

@@ -278,6 +278,7 @@ struct Routine {
   bool reads_row_types = false;  // a table's row type is among its argument or result types
   std::set<QualifiedName> row_types;  // those tables (or views), where the compiler knows them
   bool reads_view_row_types = false;  // a view's: it is made after the views
+  bool standard_body = false;  // `begin atomic`: bound to the tables and views it names when made, so after them
   std::set<QualifiedName> types;      // the chain's enums, domains and composite types it names
   std::size_t defaults = 0;           // how many of its arguments have a default
   std::string outputs;                // its OUT and TABLE arguments, names and types

@@ -2795,6 +2795,31 @@ std::size_t name_end(const std::string& text, std::size_t start) {
 
 }  // namespace
 
+namespace {
+
+// The statements of an SQL-standard body, `begin atomic ... end` (or `return <expression>`, as
+// the SELECT it runs), for what they call and write to be read as a quoted body's are.
+std::string standard_body(const std::string& statement) {
+  const std::vector<Token> tokens = tokens_of(statement);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == PG_QUERY__TOKEN__BEGIN_P && i + 1 < tokens.size() && tokens[i + 1].kind == PG_QUERY__TOKEN__ATOMIC) {
+      const std::size_t from = tokens[i + 1].end;
+      std::size_t to = statement.size();
+      for (std::size_t last = tokens.size(); last-- > i + 1;) {
+        if (tokens[last].kind == PG_QUERY__TOKEN__END_P) {
+          to = tokens[last].start;
+          break;
+        }
+      }
+      return statement.substr(from, to - from);
+    }
+    if (tokens[i].kind == PG_QUERY__TOKEN__RETURN) return "SELECT " + statement.substr(tokens[i].end);
+  }
+  return {};
+}
+
+}  // namespace
+
 RoutineFacts read_routine(std::string_view definition, bool procedure) {
   RoutineFacts facts;
   const std::string prefix = procedure ? "CREATE PROCEDURE routine " : "CREATE FUNCTION routine ";
@@ -2840,7 +2865,11 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
       if (!items.empty()) facts.body = items[0].value("String", Json::object()).value("sval", "");
     }
   }
-  if (node->contains("sql_body")) facts.language = "sql";
+  if (node->contains("sql_body")) {
+    facts.language = "sql";
+    facts.body = standard_body(text);
+    facts.standard_body = true;
+  }
   if (facts.language.empty()) {
     facts.error = SqlError{definition.size(), "it names no language (`language sql`, `language plpgsql`, ...)"};
     return facts;

@@ -187,7 +187,9 @@ struct RoutineFacts {
   std::string language;                // lower case; "sql" for a body in SQL's own syntax
   std::size_t language_offset = 0;
   std::string volatility = "volatile";
-  std::string body;  // the AS clause's text; empty for a body in SQL's own syntax
+  std::string body;  // the AS clause's text; a body in SQL's own syntax, its statements
+  // `begin atomic ... end` or `return ...`: PostgreSQL resolves its names when it makes the routine.
+  bool standard_body = false;
   std::size_t defaults = 0;  // arguments with a default
 };
 RoutineFacts read_routine(std::string_view definition, bool procedure);

@@ -220,12 +220,27 @@ std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
   const std::string_view file(text.data() - offset, text.size() + offset);
   static constexpr std::string_view data_words[] = {"data", "no"};
   int depth = 0;
+  // A routine's `begin atomic ... end` body holds statements, and their semicolons: as psql
+  // does, `case` inside it is counted so that only the body's own `end` closes it.
+  int atomic_depth = 0;
+  int case_depth = 0;
   bool any_token = false;
   std::size_t query_end = 0;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& token = tokens[i];
     const PgQuery__Token kind = token.kind;
-    if (depth == 0 && kind == PG_QUERY__TOKEN__ASCII_59) return any_token ? query_end : std::string_view::npos;
+    if (kind == PG_QUERY__TOKEN__BEGIN_P && i + 1 < tokens.size() && tokens[i + 1].kind == PG_QUERY__TOKEN__ATOMIC) {
+      ++atomic_depth;
+    } else if (atomic_depth > 0 && kind == PG_QUERY__TOKEN__CASE) {
+      ++case_depth;
+    } else if (atomic_depth > 0 && kind == PG_QUERY__TOKEN__END_P) {
+      if (case_depth > 0) {
+        --case_depth;
+      } else {
+        --atomic_depth;
+      }
+    }
+    if (depth == 0 && atomic_depth == 0 && kind == PG_QUERY__TOKEN__ASCII_59) return any_token ? query_end : std::string_view::npos;
     if (depth == 0 && any_token && kind == PG_QUERY__TOKEN__WITH && i + 1 < tokens.size() && is_stop(file, tokens[i + 1], data_words)) {
       return query_end;
     }
@@ -234,7 +249,7 @@ std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
     any_token = true;
     query_end = token.end - offset;
   }
-  return depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : query_end;
+  return depth > 0 || atomic_depth > 0 || !any_token || !scanned.complete ? std::string_view::npos : query_end;
 }
 
 std::string unicode_escaped_name(std::string_view token) { return decoded_unicode_name(token); }

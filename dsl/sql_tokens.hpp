@@ -27,7 +27,8 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
                                 std::size_t& too_deep_at);
 
 // The length of the query `text` begins with (a view's): it runs, outside parentheses, up to
-// a `;`, or a `with [no] data` that ends a materialized view's definition. npos as above.
+// a `;` (not one inside a routine's `begin atomic ... end` body), or a `with [no] data` that
+// ends a materialized view's definition. npos as above.
 std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at);
 
 // The name a `U&"..."` identifier stands for, its escapes (`\XXXX`, `\+XXXXXX`, `\\`)
