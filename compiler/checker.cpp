@@ -4266,7 +4266,8 @@ class StatementChecker {
         return false;
       }
     }
-    return true;
+    const Column* generated = table.find_column(syntax.name.text);
+    return generated == nullptr || assigns_to(*syntax.generated, typing(*text, &table).type, generated->type);
   }
 
   // Where a column reference is written in an expression: its last name.

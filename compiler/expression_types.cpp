@@ -123,22 +123,30 @@ class Inference {
       case NodeKind::boolean: return known({"boolean"});
       case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
       case NodeKind::array: return array(inputs);
+      case NodeKind::choice: return common_type({inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))});
       case NodeKind::other: return {};
     }
     return {};
   }
 
-  // transformArrayExpr(): the elements' common type; untyped literals alone are text.
-  static Typed array(const std::vector<Typed>& elements) {
-    if (elements.empty()) return {};
+  // select_common_type(), where it is certain: every value of one known type, or untyped
+  // literals (text when all are). A CASE's results, an ARRAY's elements.
+  static Typed common_type(const std::vector<Typed>& values) {
+    if (values.empty()) return {};
     std::optional<SqlType> common;
-    for (const auto& element : elements) {
-      if (element.state == Typed::State::unsure) return {};
-      if (element.state == Typed::State::literal) continue;
-      if (element.type.enumeration || is_array(element.type.name) || (common && *common != element.type)) return {};
-      common = element.type;
+    for (const auto& value : values) {
+      if (value.state == Typed::State::unsure) return {};
+      if (value.state == Typed::State::literal) continue;
+      if (value.type.enumeration || (common && *common != value.type)) return {};
+      common = value.type;
     }
-    return known({(common ? common->name : std::string("text")) + "[]"});
+    return known(common ? *common : SqlType{"text"});
+  }
+
+  static Typed array(const std::vector<Typed>& elements) {
+    const Typed element = common_type(elements);
+    if (element.state != Typed::State::known || is_array(element.type.name)) return {};
+    return known({element.type.name + "[]"});
   }
 
   static Typed constant(const SqlExpressionNode& node) {

@@ -1642,6 +1642,24 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     node.offset = offset(body);
     return children;
   }
+  if (type == "CaseExpr") {
+    node.kind = NodeKind::choice;
+    node.offset = offset(body);
+    std::vector<const Json*> rest;
+    if (const auto tested = body.find("arg"); tested != body.end()) rest.push_back(&*tested);
+    if (const auto branches = body.find("args"); branches != body.end() && branches->is_array()) {
+      for (const auto& branch : *branches) {
+        const auto when = branch.find("CaseWhen");
+        if (when == branch.end()) continue;
+        if (const auto result = when->find("result"); result != when->end()) children.push_back(&*result);
+        if (const auto condition = when->find("expr"); condition != when->end()) rest.push_back(&*condition);
+      }
+    }
+    if (const auto otherwise = body.find("defresult"); otherwise != body.end()) children.push_back(&*otherwise);
+    node.results = children.size();
+    children.insert(children.end(), rest.begin(), rest.end());
+    return children;
+  }
   if (type == "A_ArrayExpr") {
     node.kind = NodeKind::array;
     node.offset = offset(body);

@@ -98,6 +98,7 @@ struct SqlExpressionNode {
     boolean,    // AND, OR, NOT, IS [NOT] NULL, IS [NOT] TRUE, IN, BETWEEN...: a boolean, whatever its parts
     value,      // names: the type of the value it gives (`current_date`: date)
     array,      // ARRAY[...]; children: its elements
+    choice,     // CASE; children: its results (`results` of them, the ELSE's last), then the rest
     other,      // anything else: its children are the expressions inside it
   };
   Kind kind = Kind::other;
@@ -107,6 +108,7 @@ struct SqlExpressionNode {
   bool array = false;
   bool prefix = false;
   std::vector<std::size_t> children;
+  std::size_t results = 0;  // a choice's
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;

@@ -65,6 +65,8 @@ const std::vector<Case> cases = {
     {"boolean", "'t'::text"}, {"varchar(3)", "now()::text"}, {"numeric(5,2)", "random()"}, {"smallint", "length('x')"},
     {"bigint", "array_length('{1}'::int[], 1)"}, {"integer[]", "array[1, null]"}, {"bigint[]", "array[1,2]"}, {"uuid", "gen_random_uuid()"},
     {"date", "current_timestamp"}, {"time", "current_time"}, {"integer", "1.5"}, {"integer", "'1'::bigint"}, {"real", "1::numeric"},
+    {"boolean", "case when true then 't' else 'f' end"}, {"boolean", "case when true then true end"},
+    {"text", "case when true then 'x' end"}, {"integer", "case when true then 1 else '2' end"},
     {"integer", "now()"}, {"integer", "current_date"}, {"date", "now()"}, {"text", "now()"}, {"boolean", "1 + 1"},
 };
 
@@ -136,11 +138,12 @@ const std::vector<std::string> conditions = {
     "lower(name)", "n is distinct from 1", "ids @> array[1]", "name ~ '^a'", "status = 'a'", "coalesce(ok, false)",
     "case when n > 0 then true else false end", "case when n > 0 then 1 else 0 end", "n::text", "nullif(ok, true)",
     "upper(tag)", "abs(n)", "now() > seen", "ok::int", "'yes'::boolean", "(n > 0) = ok", "'x'", "'maybe'", "'on'", "E'f'",
+    "case when n > 0 then 't' else 'f' end", "case n when 1 then true end", "case when ok then n end", "case when ok then null end",
 };
 
 // PostgreSQL refuses these, and the build does not tell: their type needs an implicit coercion
-// (numeric * integer) or a CASE's resolution, which the compiler's typing does not do.
-const std::set<std::string> condition_not_told = {"num * 2", "case when n > 0 then 1 else 0 end"};
+// (numeric * integer), which the compiler's typing does not do.
+const std::set<std::string> condition_not_told = {"num * 2"};
 
 bool condition_builds(const std::string& condition, std::string& errors) {
   std::vector<SourceFile> files;
