@@ -197,11 +197,34 @@ class SchemaMutator {
 
   void operator()(const op::AlterColumnType& o) {
     change_column(o.table, o.column, [&](Column& column) {
+      column.default_sql = retyped_default(column.default_sql, column.type, o.type);
       column.type = o.type;
       column.collation = o.collation;
       // As PostgreSQL does: an identity's sequence follows its column; a serial's keeps its type.
       if (column.identity != Identity::none) column.owned_sequence_options = retyped(column.owned_sequence_options, column.type.name.name);
     });
+  }
+
+  // PostgreSQL keeps a default through a type change as the value it was, of the old type, cast
+  // on assignment to the new one; a string constant's old type then shows where it prints. Back
+  // to that type, the cast goes again (ATExecAlterColumnType strips implicit casts first).
+  static std::optional<std::string> retyped_default(const std::optional<std::string>& sql, const ColumnType& from, const ColumnType& to) {
+    if (!sql || from.name == to.name) return sql;
+    const auto plain = [](ColumnType type) {
+      type.modifiers.clear();
+      return type.sql();
+    };
+    static constexpr std::string_view cast_begin = "CAST(";
+    const std::string cast_end = " AS " + plain(to) + ")";
+    if (sql->starts_with(cast_begin) && sql->ends_with(cast_end)) {
+      const std::string inside = sql->substr(cast_begin.size(), sql->size() - cast_begin.size() - cast_end.size());
+      if (const auto constant = constant_of(inside); constant && constant->kind == SqlConstant::Kind::string && constant->casts.empty()) {
+        return inside;
+      }
+    }
+    const auto constant = constant_of(*sql);
+    if (!constant || constant->kind != SqlConstant::Kind::string || !constant->casts.empty()) return sql;
+    return std::string(cast_begin) + *sql + " AS " + plain(from) + ")";
   }
 
   void operator()(const op::AlterIdentity& o) {

@@ -2079,7 +2079,7 @@ class StatementChecker {
       }
     }
     routine.reads_row_types = !routine.row_types.empty();
-    routine.standard_body = facts.standard_body;
+    routine.standard_body = facts.standard_body && names_a_relation(schema_, routine.body);
     routine.reads_view_row_types = std::any_of(routine.row_types.begin(), routine.row_types.end(),
                                                [&](const QualifiedName& name) { return schema_.views().contains(name); });
     routine.key = RoutineKey{node.name, joined(identity)};
@@ -3959,6 +3959,7 @@ class StatementChecker {
       for (const std::string_view time : {"date", "timestamp without time zone", "timestamp with time zone"}) {
         if (type.is(time)) return "datetime";
       }
+      if (type.name.name.starts_with("interval")) return "interval";  // of any fields
       return "";
     };
     const std::string_view to_family = family(to);

@@ -616,7 +616,7 @@ class Reader {
       routine.returns = row[5];
       routine.reads_row_types = row[6] == "t";
       routine.reads_view_row_types = row[7] == "t";
-      routine.standard_body = facts.standard_body;
+      routine.standard_body = facts.standard_body && names_a_table(facts.body);
       routine.defaults = facts.defaults;
       apply_operation(op::CreateRoutine{std::move(routine), false}, result_.schema);
     }
@@ -720,6 +720,16 @@ class Reader {
       left_out(fmt::format("the type of {} ({}): the language has no such type; it is written with it as is", of, printed));
     }
     return type;
+  }
+
+  // Whether `sql` names a table of the database's or a view read so far; read before the tables.
+  bool names_a_table(const std::string& sql) {
+    if (!table_names_) {
+      table_names_.emplace();
+      for (const auto& row : rows(tables_sql)) table_names_->push_back(row[2]);
+    }
+    return names_a_relation(result_.schema, sql) ||
+           std::any_of(table_names_->begin(), table_names_->end(), [&](const std::string& name) { return mentions_identifier(sql, name); });
   }
 
   void read_tables() {
@@ -856,6 +866,7 @@ class Reader {
   Connection& connection_;
   const std::optional<std::string> only_schema_;
   Introspected result_;
+  std::optional<std::vector<std::string>> table_names_;  // the database's, once names_a_table() asks
   std::map<QualifiedName, Sequence> sequences_;  // read before the columns that may own them
   std::set<QualifiedName> composite_names_;       // read before any type that may name one
   std::map<std::string, Table> tables_;  // by oid, while their columns and constraints are read

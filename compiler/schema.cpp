@@ -68,6 +68,13 @@ bool mentions_identifier(std::string_view sql, const std::string& identifier) {
   return std::find(found->second.begin(), found->second.end(), identifier) != found->second.end();
 }
 
+bool names_a_relation(const Schema& schema, std::string_view sql) {
+  const auto named = [&](const auto& relations) {
+    return std::any_of(relations.begin(), relations.end(), [&](const auto& relation) { return mentions_identifier(sql, relation.first.name); });
+  };
+  return named(schema.tables()) || named(schema.views());
+}
+
 bool Index::uses_column(const std::string& column) const {
   for (const auto& key : keys) {
     if (key.column == column || (!key.expression.empty() && mentions_identifier(key.expression, column))) return true;

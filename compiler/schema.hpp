@@ -278,7 +278,9 @@ struct Routine {
   bool reads_row_types = false;  // a table's row type is among its argument or result types
   std::set<QualifiedName> row_types;  // those tables (or views), where the compiler knows them
   bool reads_view_row_types = false;  // a view's: it is made after the views
-  bool standard_body = false;  // `begin atomic`: bound to the tables and views it names when made, so after them
+  // An SQL-standard body (`begin atomic`) naming tables or views: PostgreSQL binds it to them
+  // when it makes the routine, which must then come after them.
+  bool standard_body = false;
   std::set<QualifiedName> types;      // the chain's enums, domains and composite types it names
   std::size_t defaults = 0;           // how many of its arguments have a default
   std::string outputs;                // its OUT and TABLE arguments, names and types
@@ -454,6 +456,8 @@ class Schema {
 
 // Whether SQL text names `identifier` (outside strings and comments), by PostgreSQL's lexer.
 bool mentions_identifier(std::string_view sql, const std::string& identifier);
+// Whether `sql` names one of the schema's tables or views (by its name's last part).
+bool names_a_relation(const Schema& schema, std::string_view sql);
 // Whether a constraint is on `column`, or its check names it: PostgreSQL drops it with the column.
 bool constraint_uses_column(const Constraint& constraint, const std::string& column);
 

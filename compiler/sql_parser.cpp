@@ -2271,8 +2271,27 @@ std::string without_public_qualifier(std::string_view sql) {
   const std::vector<Token> tokens = tokens_of(text);
   std::string out;
   std::size_t done = 0;
+  const auto word = [&](std::size_t i) { return lowered(text.substr(tokens[i].start, tokens[i].end - tokens[i].start)); };
   for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
     const Token& name = tokens[i];
+    // A relation named in a string, `nextval('public.s')`, `'public.t'::regclass`: the name after
+    // `public.`, where nothing but the quote comes before it.
+    if (name.kind == PG_QUERY__TOKEN__SCONST && text[name.start] == '\'') {
+      const bool sequence_argument = i >= 2 && tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_40 &&
+                                     (word(i - 2) == "nextval" || word(i - 2) == "currval" || word(i - 2) == "setval");
+      const bool as_regclass = i + 2 < tokens.size() && tokens[i + 1].kind == PG_QUERY__TOKEN__TYPECAST && word(i + 2) == "regclass";
+      const std::string_view inside = std::string_view(text).substr(name.start + 1);
+      for (const std::string_view schema : {std::string_view("public."), std::string_view("\"public\".")}) {
+        if (!(sequence_argument || as_regclass)) break;
+        const bool spelled = schema.front() == '"' ? inside.starts_with(schema) : spelled_public(inside.substr(0, public_schema.size())) &&
+                                                                                  inside.substr(public_schema.size()).starts_with('.');
+        if (!spelled) continue;
+        out.append(text, done, name.start + 1 - done);
+        done = name.start + 1 + schema.size();
+        break;
+      }
+      continue;
+    }
     // `public.` that begins a name: not a field or column of something before it.
     if (name.kind != PG_QUERY__TOKEN__IDENT || tokens[i + 1].kind != PG_QUERY__TOKEN__ASCII_46) continue;
     if (i > 0 && tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_46) continue;
@@ -2906,7 +2925,9 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   }
   if (facts.language == "plpgsql") {
     const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
-    if (result.error != nullptr) {
+    // libpg_query's PL/pgSQL parser has no catalog: what it says of types (a refcursor, a
+    // variable of a table's row type, OUT arguments) may be wrong. Its syntax errors are not.
+    if (result.error != nullptr && std::string_view(result.error->message).starts_with("syntax error")) {
       const std::string message = result.error->message;
       const std::size_t at = plpgsql_error_offset(text, message, body_at.value_or(prefix.size()));
       facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "PL/pgSQL: " + message};
