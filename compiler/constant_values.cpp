@@ -117,9 +117,13 @@ std::optional<std::string> interval_refused(const SqlConstant& constant) {
     if (found == units.end()) continue;
     if (!seen.insert(found->second).second) return invalid_syntax("interval", constant.value);
     const std::string digits = (*it)[1].str();
-    const bool counted = found->second == "day" || found->second == "month";
+    const bool counted = found->second == "day" || found->second == "month" || found->second == "year";
     if (counted && !(*it)[2].matched && (digits.size() > 10 || (digits.size() == 10 && digits > "2147483647"))) {
       return fmt::format("interval field value out of range: \"{}\"", constant.value);
+    }
+    // Years are kept as months.
+    if (found->second == "year" && !(*it)[2].matched && (digits.size() > 9 || (digits.size() == 9 && digits > "178956970"))) {
+      return std::string("interval out of range");
     }
   }
   return std::nullopt;
@@ -361,6 +365,27 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (year == 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
+  }
+  // A month by its name, before or after the day: `Jan 8, 1999`, `08-Jan-1999`, `8 Jan 1999`.
+  static const std::regex named_month_first(R"(([a-z]{3,9})\.?[ -]([0-9]{1,2}),?[ -]([0-9]{4})([ t].*)?)");
+  static const std::regex named_month_second(R"(([0-9]{1,2})[ -]([a-z]{3,9})\.?[ -]([0-9]{4})([ t].*)?)");
+  if (type != "time without time zone" && type != "time with time zone") {
+    const bool first = std::regex_match(text, parts, named_month_first);
+    if (first || std::regex_match(text, parts, named_month_second)) {
+      static constexpr std::string_view names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+      const std::string written = parts[first ? 1 : 2].str();
+      const auto name = std::find_if(std::begin(names), std::end(names), [&](std::string_view n) { return written.starts_with(n); });
+      if (name != std::end(names)) {
+        const int month = static_cast<int>(name - std::begin(names)) + 1;
+        const int day = std::stoi(parts[first ? 2 : 1]);
+        const int year = std::stoi(parts[3]);
+        constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        if (year == 0 || day < 1 || day > days[month - 1] || (month == 2 && day == 29 && !leap)) {
+          return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+        }
+      }
     }
   }
   // A time of day: 24:00:00 is the latest PostgreSQL takes (and a leap second, :60).

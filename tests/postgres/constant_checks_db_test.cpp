@@ -67,6 +67,9 @@ const std::vector<Case> cases = {
     {"date", "current_timestamp"}, {"time", "current_time"}, {"integer", "1.5"}, {"integer", "'1'::bigint"}, {"real", "1::numeric"},
     {"boolean", "case when true then 't' else 'f' end"}, {"boolean", "case when true then true end"},
     {"text", "case when true then 'x' end"}, {"integer", "case when true then 1 else '2' end"},
+    {"date", "'Jan 32 2020'"}, {"date", "'Feb 29 2021'"}, {"date", "'Feb 29 2020'"}, {"date", "'January 8, 1999'"},
+    {"date", "'08-Jan-1999'"}, {"date", "'31 Apr 2020'"}, {"date", "'Sept 31 2020'"}, {"timestamp", "'Sep 30 2020 10:00'"},
+    {"interval", "'178956970 years'"}, {"interval", "'178956971 years'"}, {"interval", "'9999999999 years'"},
     {"integer", "now()"}, {"integer", "current_date"}, {"date", "now()"}, {"text", "now()"}, {"boolean", "1 + 1"},
 };
 
