@@ -1733,7 +1733,21 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
 
 }  // namespace
 
+namespace {
+std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text);
+}  // namespace
+
 std::vector<SqlExpressionNode> expression_nodes(std::string_view text) {
+  // Defaults and values repeat (`now()`, `0`): each short one is read once.
+  static ShortFragmentMemo<std::vector<SqlExpressionNode>> known;
+  if (const auto* nodes = known.find(text)) return *nodes;
+  auto nodes = read_expression_nodes(text);
+  known.keep(text, nodes);
+  return nodes;
+}
+
+namespace {
+std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
   static constexpr std::string_view prefix = "SELECT (";
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");
   std::vector<SqlExpressionNode> nodes;
@@ -1765,6 +1779,7 @@ std::vector<SqlExpressionNode> expression_nodes(std::string_view text) {
   }
   return nodes;
 }
+}  // namespace
 
 namespace {
 
@@ -2263,9 +2278,16 @@ std::string without_public_qualifier(std::string_view sql) {
     if (word.size() == public_schema.size() + 2 && word.front() == '"') return word.substr(1, public_schema.size()) == public_schema;
     return std::ranges::equal(word, public_schema, [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   };
-  // Most SQL names no schema: the lexer runs only on SQL that may.
+  // Most SQL names no schema: the lexer runs only on SQL that may. (`| 0x20` folds an ASCII
+  // letter to lower case; no other byte becomes one of these letters.)
   bool may_name = false;
-  for (std::size_t at = 0; at + public_schema.size() <= sql.size() && !may_name; ++at) may_name = spelled_public(sql.substr(at, public_schema.size()));
+  for (const char first : {'p', 'P'}) {
+    for (std::size_t at = sql.find(first); at != std::string_view::npos && !may_name; at = sql.find(first, at + 1)) {
+      if (at + public_schema.size() > sql.size()) break;
+      may_name = true;
+      for (std::size_t i = 1; i < public_schema.size() && may_name; ++i) may_name = (sql[at + i] | 0x20) == public_schema[i];
+    }
+  }
   if (!may_name) return std::string(sql);
   const std::string text(sql);
   const std::vector<Token> tokens = tokens_of(text);
