@@ -917,14 +917,14 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, fmt::format("say how its values become {0}, e.g. `using ({1}::{0})`", type->sql(), quote_identifier(column->name))});
       return;
     }
-    if (column->default_sql && !column->owned_sequence && !default_converts(column->type, *type)) {
+    if (column->default_sql && !column->owned_sequence && !default_converts(base_type(column->type), base_type(*type))) {
       auto& diagnostic = diagnostics_.report(
           DiagnosticKind::UnsupportedAlteration, at(node.type.span),
           fmt::format("the default of column `{}` ({}) cannot be cast to {} automatically", column->name, *column->default_sql, type->sql()));
       diagnostic.notes.push_back({{}, "drop the default first (`alter column ... drop default`), then set one of the new type after"});
       return;
     }
-    if (existed_before(table->name) && rewrites_table(column->type, *type)) {
+    if (existed_before(table->name) && rewrites_table(base_type(column->type), base_type(*type))) {
       lint(DiagnosticKind::TableRewrite, node.type.span, table->name, column->name, column->type.sql(), type->sql());
     }
     const auto collation = column_collation(node.collation, *type, node.type);
@@ -1139,9 +1139,10 @@ class StatementChecker {
       return;
     }
     // The derived way down rebuilds the type under a new name and drops the old one, which a
-    // domain or composite type over it would keep PostgreSQL from dropping.
-    if (const std::string dependent = type_dependent(type->name);
-        !dependent.empty() && role_ == CheckRole::revision && !revision_.syntax->down) {
+    // domain or composite type over it, or a view using a column of it, would keep PostgreSQL from doing.
+    std::string dependent = type_dependent(type->name);
+    if (dependent.empty()) dependent = view_over_column_of(type->name);
+    if (!dependent.empty() && role_ == CheckRole::revision && !revision_.syntax->down) {
       auto& diagnostic = diagnostics_.report(
           DiagnosticKind::UnsupportedAlteration, at(node.value.span),
           fmt::format("the way down from adding '{}' to `{}` rebuilds the type, which {} keeps PostgreSQL from dropping",
@@ -3303,6 +3304,10 @@ class StatementChecker {
           found.push_back({fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql,
                            op::SetDefault{name, column.name, std::nullopt}});
         }
+        // PostgreSQL's `cascade` takes a generated column with what its expression uses.
+        if (column.generated_sql) {
+          found.push_back({fmt::format("generated column `{}.{}`", name, column.name), *column.generated_sql, op::DropColumn{name, column.name}});
+        }
       }
       for (const auto& constraint : table.constraints) {
         if (constraint.kind == ConstraintKind::check) {
@@ -3316,6 +3321,15 @@ class StatementChecker {
         if (!key.expression.empty()) found.push_back({fmt::format("index `{}`", name), key.expression, op::DropIndex{name, false}});
       }
       if (!index.where_sql.empty()) found.push_back({fmt::format("index `{}`", name), index.where_sql, op::DropIndex{name, false}});
+    }
+    for (const auto& [name, domain] : schema_.domains()) {
+      if (domain.default_sql) {
+        found.push_back({fmt::format("the default of domain `{}`", name), *domain.default_sql, op::SetDomainDefault{name, std::nullopt}});
+      }
+      for (const auto& constraint : domain.constraints) {
+        found.push_back({fmt::format("check `{}` on domain `{}`", constraint.name, name), constraint.check_sql,
+                         op::DropDomainConstraint{name, constraint.name}});
+      }
     }
     return found;
   }
@@ -3440,6 +3454,8 @@ class StatementChecker {
       const BuiltinType* builtin = names.empty() ? nullptr : find_builtin(QualifiedName{"", names.back()});
       if (builtin != nullptr && (names.size() == 1 || names[0] == "pg_catalog")) {
         type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+        // A cast's length is not among its names: a bit string's is then not known.
+        if (type.is("bit") || type.is("bit varying")) type.modifiers = {-1};
       } else if (schema_.enums().contains(qualified(names))) {
         type = ColumnType{qualified(names), {}, 0, true};
       } else if (schema_.domains().contains(qualified(names))) {
@@ -3960,6 +3976,7 @@ class StatementChecker {
         if (type.is(time)) return "datetime";
       }
       if (type.name.name.starts_with("interval")) return "interval";  // of any fields
+      if (type.is("json") || type.is("jsonb")) return "json";
       return "";
     };
     const std::string_view to_family = family(to);
@@ -4150,6 +4167,18 @@ class StatementChecker {
       }
     }
     return dependent;
+  }
+
+  // A view that uses a column of `type`: PostgreSQL changes no column's type under a view.
+  std::string view_over_column_of(const QualifiedName& type) const {
+    for (const auto& [table, column] : schema_.columns_of_type(type)) {
+      for (const auto& [name, view] : schema_.views()) {
+        if (view.reads.contains(table) && mentions_identifier(view.query, column)) {
+          return fmt::format("view `{}` (through column `{}.{}`)", name, table, column);
+        }
+      }
+    }
+    return {};
   }
 
   // PostgreSQL adds a constraint (or not null) to a domain only while no column holds its values

@@ -458,6 +458,7 @@ std::optional<std::string> bits_refused(const SqlConstant& constant, const Colum
     if (!valid) return fmt::format("\"{}\" is not a valid {} digit", c, hexadecimal ? "hexadecimal" : "binary");
   }
   const std::size_t length = digits.size() * (hexadecimal ? 4 : 1);
+  if (!type.modifiers.empty() && type.modifiers[0] < 0) return std::nullopt;  // a length not known
   if (type.name.name == "bit") {
     const std::size_t wanted = type.modifiers.empty() ? 1 : static_cast<std::size_t>(std::max(type.modifiers[0], 0));
     if (length != wanted) return fmt::format("bit string length {} does not match type bit({})", length, wanted);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <regex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -2948,8 +2949,11 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   if (facts.language == "plpgsql") {
     const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
     // libpg_query's PL/pgSQL parser has no catalog: what it says of types (a refcursor, a
-    // variable of a table's row type, OUT arguments) may be wrong. Its syntax errors are not.
-    if (result.error != nullptr && std::string_view(result.error->message).starts_with("syntax error")) {
+    // variable of a table's row type, OUT arguments) may be wrong. Its syntax errors are not,
+    // but for a FOR loop over a bound cursor, which it does not take.
+    static const std::regex bound_cursor(R"(\bcursor\b)", std::regex::icase);
+    if (result.error != nullptr && std::string_view(result.error->message).starts_with("syntax error") &&
+        !std::regex_search(facts.body, bound_cursor)) {
       const std::string message = result.error->message;
       const std::size_t at = plpgsql_error_offset(text, message, body_at.value_or(prefix.size()));
       facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "PL/pgSQL: " + message};

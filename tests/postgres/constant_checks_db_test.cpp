@@ -70,6 +70,8 @@ const std::vector<Case> cases = {
     {"date", "'Jan 32 2020'"}, {"date", "'Feb 29 2021'"}, {"date", "'Feb 29 2020'"}, {"date", "'January 8, 1999'"},
     {"date", "'08-Jan-1999'"}, {"date", "'31 Apr 2020'"}, {"date", "'Sept 31 2020'"}, {"timestamp", "'Sep 30 2020 10:00'"},
     {"interval", "'178956970 years'"}, {"interval", "'178956971 years'"}, {"interval", "'9999999999 years'"},
+    {"bit(3)", "B'101'::bit(3)"}, {"bit(4)", "'0101'::\"bit\""}, {"bit(3)", "cast('101' as bit(3))"}, {"bit(3)", "X'7'::bit(3)"},
+    {"bit(3)", "'12'::bit(3)"},
     {"integer", "now()"}, {"integer", "current_date"}, {"date", "now()"}, {"text", "now()"}, {"boolean", "1 + 1"},
 };
 
