@@ -187,6 +187,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the function first"});
       return;
     }
+    if (!no_bound_routine(node.name.span, table->name, {}, "PostgreSQL would not drop the table under it, or with `cascade` would drop the routine too")) return;
     if (!node.cascade) {
       for (const auto& name : schema_.referencing(table->name)) {
         for (const auto& constraint : schema_.tables().at(name).constraints) {
@@ -792,6 +793,10 @@ class StatementChecker {
     }
     if (!find_column(*table, node.column)) return;
     if (!check_drop_column(*table, node.column.text, node.column.span)) return;
+    if (!no_bound_routine(node.column.span, table->name, node.column.text,
+                          "PostgreSQL would not drop the column under it, or with `cascade` would drop the routine too")) {
+      return;
+    }
     std::vector<View> cascaded;  // the views using the column, and those reading them, in an order they can be made in
     if (const View* view = view_using(table->name, node.column.text); view != nullptr && !node.cascade) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), node.column.text, table->name, view->name,
@@ -826,6 +831,7 @@ class StatementChecker {
     // RENAME TO takes a bare name: the table stays in its schema.
     const QualifiedName new_name = beside(found->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
+    if (!no_bound_routine(node.table.span, found->name, {}, "migc keeps the body as written, and does not follow the rename into it")) return;
     if (const Routine* routine = routine_of_row_type(found->name)) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.table.span),
                           fmt::format("function `{}` uses the row type of table `{}`, and migc keeps its definition as written: "
@@ -858,6 +864,7 @@ class StatementChecker {
     }
     // Expressions are kept as text, so a column they name cannot be renamed under them.
     if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
+    if (!no_bound_routine(node.column.span, table->name, from, "migc keeps the body as written, and does not follow the rename into it")) return;
     // PostgreSQL would follow the rename in the view's stored tree; the compiler keeps a view's
     // query as text, and does not rewrite a column's name in it.
     if (const View* view = view_using(table->name, from)) {
@@ -880,6 +887,7 @@ class StatementChecker {
     if (column == nullptr) return;
     auto type = resolve_type(node.type);
     if (!type) return;
+    if (!no_bound_routine(node.column.span, table->name, column->name, "PostgreSQL would not change the column's type under it")) return;
     // PostgreSQL: "cannot alter type of a column used by a view or rule" (0A000).
     if (const View* view = view_using(table->name, column->name)) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(node.column.span), column->name, table->name, view->name,
@@ -4695,6 +4703,22 @@ class StatementChecker {
       if (policy->columns.contains(column.text)) return report("policy", policy->key.name);
     }
     return false;
+  }
+
+  // Whether no routine's SQL-standard body (`begin atomic`) names `table` (its `column`, where
+  // one is given): PostgreSQL binds such a body to what it names, as a view's query.
+  bool no_bound_routine(Span span, const QualifiedName& table, const std::string& column, std::string_view why) {
+    for (const auto& [key, routine] : schema_.routines()) {
+      if (!routine.standard_body || !mentions_identifier(routine.body, table.name)) continue;
+      if (!column.empty() && !mentions_identifier(routine.body, column)) continue;
+      const std::string named = column.empty() ? fmt::format("table `{}`", table) : fmt::format("column `{}.{}`", table, column);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                             fmt::format("{} `{}` names {} in its SQL-standard body, which PostgreSQL binds to it: {}",
+                                                         routine.procedure ? "procedure" : "function", to_string(key), named, why));
+      diagnostic.notes.push_back({{}, "drop the routine first, and create it again after"});
+      return false;
+    }
+    return true;
   }
 
   const View* view_using(const QualifiedName& relation, const std::string& column) const {
