@@ -443,7 +443,7 @@ int creation_rank(ObjectKind kind, std::uint32_t depth) {
     case ObjectKind::composite: return 3;
     case ObjectKind::sequence: return 4;
     case ObjectKind::table: return 5;
-    case ObjectKind::index: return 6;
+    case ObjectKind::index: return depth == 0 ? 6 : 9;
     case ObjectKind::foreign_key:
     case ObjectKind::sequence_owner: return 7;
     case ObjectKind::view: return 8;
@@ -476,6 +476,23 @@ ObjectKey key_of(ObjectKind kind, const std::string& name) { return {kind, {{}, 
 ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constraint) {
   return {ObjectKind::foreign_key, table, constraint.name, 0};
 }
+// An index whose expressions call a routine made after the tables (one naming a table's row
+// type, or with an SQL-standard body) is made after the routines.
+ObjectKey index_key(const Schema& schema, const Index& index) {
+  const auto calls_late_routine = [&](const std::string& sql) {
+    if (sql.empty()) return false;
+    for (const auto& function : read_expression(sql).functions) {
+      for (const auto& [key, routine] : schema.routines()) {
+        if (!function.names.empty() && key.name.name == function.names.back() && (routine.reads_row_types || routine.standard_body)) return true;
+      }
+    }
+    return false;
+  };
+  bool late = calls_late_routine(index.where_sql);
+  for (const auto& key : index.keys) late = late || calls_late_routine(key.expression);
+  return {ObjectKind::index, index.name, {}, late ? 1u : 0u};
+}
+
 // Every view: few, and what one reads may have changed under it (a rename, a cascade).
 void add_views(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [name, view] : schema.views()) objects[{ObjectKind::view, name, {}, view.depth}] = create_view_sql(view);
@@ -516,7 +533,7 @@ void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& 
     }
   }
   for (const auto& name : schema.indexes_of(table.name)) {
-    objects[key_of(ObjectKind::index, name)] = create_index_sql(schema.indexes().at(name));
+    objects[index_key(schema, schema.indexes().at(name))] = create_index_sql(schema.indexes().at(name));
   }
 }
 
@@ -602,7 +619,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   }
   for (const auto& name : touched.indexes) {
     if (const auto index = schema.indexes().find(name); index != schema.indexes().end()) {
-      objects[key_of(ObjectKind::index, name)] = create_index_sql(index->second);
+      objects[index_key(schema, index->second)] = create_index_sql(index->second);
       tables.insert(index->second.table);
     }
   }
