@@ -941,8 +941,94 @@ class StatementChecker {
     if (node.using_expression) {
       using_sql = expression_sql(*node.using_expression, "a `using` expression", table);
       if (!using_sql) return;
+      // Its value is assigned to the new type (42804: "result of USING clause ... cannot be cast automatically").
+      if (!assigns_to(*node.using_expression, typing(*using_sql, table).type, *type)) return;
     }
+    if (!dependents_take_type(*table, column->name, *type, node.type.span)) return;
     emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql), *collation});
+  }
+
+  // What PostgreSQL reads again when a column's type changes: its table's checks and indexes,
+  // whose operators and functions must take the new type, and the foreign keys on either side
+  // of it, whose columns must still be comparable.
+  bool dependents_take_type(const Table& table, const std::string& column, const ColumnType& type, Span span) {
+    Table retyped = table;
+    for (auto& each : retyped.columns) {
+      if (each.name == column) each.type = type;
+    }
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind == ConstraintKind::check &&
+          !calls_match(span, constraint.check_sql, &retyped, fmt::format("in check constraint `{}`: {}", constraint.name, constraint.check_sql))) {
+        return false;
+      }
+    }
+    for (const auto& [name, index] : schema_.indexes()) {
+      if (index.table != table.name) continue;
+      std::vector<std::string> expressions;
+      for (const auto& key : index.keys) {
+        if (!key.expression.empty()) expressions.push_back(key.expression);
+      }
+      if (!index.where_sql.empty()) expressions.push_back(index.where_sql);
+      for (const auto& expression : expressions) {
+        if (!calls_match(span, expression, &retyped, fmt::format("in index `{}`: {}", name, expression))) return false;
+      }
+    }
+    const auto refuse = [&](const std::string& local, const ColumnType& local_type, const QualifiedName& target, const std::string& remote,
+                            const ColumnType& remote_type) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ForeignKeyTypeMismatch, at(span), local, local_type.sql(), target, remote, remote_type.sql());
+      diagnostic.notes.push_back({{}, "PostgreSQL has no equality of the two types to check the key with (42804 at deploy): change both columns' types"});
+      return false;
+    };
+    for (const auto& constraint : table.constraints) {
+      if (constraint.kind != ConstraintKind::foreign_key) continue;
+      for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
+        if (constraint.columns[i] != column) continue;
+        const Table* target = constraint.referenced_table == table.name ? &retyped : schema_.find_table(constraint.referenced_table);
+        const Column* remote = target == nullptr ? nullptr : target->find_column(constraint.referenced_columns[i]);
+        if (remote != nullptr && !keys_comparable(type, remote->type)) return refuse(column, type, target->name, remote->name, remote->type);
+      }
+    }
+    std::set<QualifiedName> tables = schema_.referencing(table.name);
+    tables.erase(table.name);
+    for (const auto& name : tables) {
+      const Table& referencing = schema_.tables().at(name);
+      for (const auto& constraint : referencing.constraints) {
+        if (constraint.kind != ConstraintKind::foreign_key || constraint.referenced_table != table.name) continue;
+        for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
+          if (constraint.referenced_columns[i] != column) continue;
+          const Column* local = referencing.find_column(constraint.columns[i]);
+          if (local != nullptr && !keys_comparable(local->type, type)) return refuse(local->name, local->type, table.name, column, type);
+        }
+      }
+    }
+    return true;
+  }
+
+  // Whether PostgreSQL finds an equality for a foreign key from a column of type `referencing`
+  // to one of type `referenced` (ATAddForeignKeyConstraint()): the same type; types of one
+  // btree family with cross-type operators (smallint, integer and bigint; real and double
+  // precision; date and the timestamps; text, varchar and name); or an implicit cast from the
+  // referencing type to the one the referenced key's operator class takes. Types of the
+  // chain's own are not judged.
+  bool keys_comparable(const ColumnType& referencing_written, const ColumnType& referenced_written) const {
+    const ColumnType referencing = base_type(referencing_written);
+    const ColumnType referenced = base_type(referenced_written);
+    if (referencing.name == referenced.name && referencing.array_dimensions == referenced.array_dimensions) return true;
+    if (referencing.user_defined || referenced.user_defined || referencing.array_dimensions > 0 || referenced.array_dimensions > 0) return true;
+    const CatalogType* from = builtin_catalog_type(referencing);
+    const CatalogType* to = builtin_catalog_type(referenced);
+    if (from == nullptr || to == nullptr) return true;
+    static const std::vector<std::set<std::string_view>> families = {
+        {"smallint", "integer", "bigint"},
+        {"real", "double precision"},
+        {"date", "timestamp without time zone", "timestamp with time zone"},
+        {"text", "character varying", "name"}};
+    for (const auto& family : families) {
+      if (family.contains(from->formatted) && family.contains(to->formatted)) return true;
+    }
+    const std::string_view key_class_type = to->formatted == "character varying" ? "text" : to->formatted;
+    const auto casts = catalog_casts(from->formatted);
+    return std::any_of(casts.begin(), casts.end(), [&](const CatalogCast& cast) { return cast.target == key_class_type && cast.context == 'i'; });
   }
 
   void operator()(const ast::SetNotNull& node) {
@@ -2120,7 +2206,34 @@ class StatementChecker {
         }
       }
     }
+    const bool polymorphic = std::any_of(identity.begin(), identity.end(), [](const std::string& type) { return type.starts_with("any"); });
+    if (routine.language == "sql" && (facts.standard_body || !polymorphic) && !body_relations_exist(routine, span, definition)) return;
     emit(op::CreateRoutine{std::move(routine), old != schema_.routines().end()});
+  }
+
+  // PostgreSQL analyses an SQL routine's statements as it makes it (check_function_bodies, on
+  // by default; a standard body always; a quoted one not when an argument is polymorphic):
+  // every table or view they name must exist by then. pg_dump's order, functions before
+  // tables, fails here as it would at deploy.
+  bool body_relations_exist(const Routine& routine, Span span, std::string_view definition) {
+    const std::size_t body_at = definition.find(routine.body);
+    for (const auto& relation : relations_in_routine_body(routine.body)) {
+      const auto& names = relation.names;
+      if (names.size() > 2 || (names.size() == 1 && names[0].starts_with("pg_"))) continue;  // the catalog's, or another database's
+      if (names.size() == 2 && (names[0] == "pg_catalog" || names[0] == "information_schema" || names[0].starts_with("pg_"))) continue;
+      const QualifiedName name = qualified(names);
+      if (schema_.find_table(name) != nullptr || schema_.views().contains(name) || schema_.sequences().contains(name)) continue;
+      // A standard body is kept as PostgreSQL's parser reads it, not as written: its name's first place in the definition.
+      const std::size_t written_at = body_at != std::string_view::npos ? body_at + relation.offset : definition.rfind(names.back());
+      const Span where = written_at == std::string_view::npos ? span : name_at(span, definition, written_at);
+      const auto site = sites_.relations.find(name);
+      auto& diagnostic = report_unknown(DiagnosticKind::UnknownTable, where, to_string(name), names_of(schema_.tables()),
+                                        site == sites_.relations.end() ? nullptr : &site->second);
+      diagnostic.notes.push_back({{}, "PostgreSQL reads an SQL function's statements when it makes the function: create what they "
+                                      "name first (a PL/pgSQL body is read only when it runs)"});
+      return false;
+    }
+    return true;
   }
 
   // The function or procedure `name` names (by its argument types when written), of the kind
@@ -2683,7 +2796,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "a view or table made by raw SQL is not known to the compiler: write such a step as `execute $$ ... $$`"});
       known = false;
     }
-    if (!known || !compared_constants_fit(expression.span, text, table)) return std::nullopt;
+    if (!known || !calls_match(expression.span, text, &table) || !compared_constants_fit(expression.span, text, table)) return std::nullopt;
     if (!is_boolean_where_required(expression.span, text, what, &table)) return std::nullopt;
     return text;
   }
@@ -3028,6 +3141,7 @@ class StatementChecker {
       return std::nullopt;
     }
     if (!names_exist(expression.span, text, facts, what, immutable_only)) return std::nullopt;
+    if (!calls_match(expression.span, text, table)) return std::nullopt;
     if (immutable_only && !casts_and_operators_immutable(expression.span, text, what, table)) return std::nullopt;
     if (!facts.references_columns) return is_boolean_where_required(expression.span, text, what, table) ? std::optional(text) : std::nullopt;
     // A subquery's columns are of the tables it reads, not of the expression's.
@@ -3226,6 +3340,19 @@ class StatementChecker {
       return schema_.extensions().contains(std::string(extension)) || sites_.raw_extensions.contains(std::string(extension));
     };
     context.chain_function = [&](const std::string& name) { return sites_.raw_functions.contains(name); };
+    context.chain_signatures = [&](const std::string& name) -> std::optional<std::vector<std::string>> {
+      std::vector<std::string> signatures;
+      for (const Routine* routine : routines_named(QualifiedName{"", name})) {
+        if (routine->procedure) continue;
+        // A last argument that is an array may be VARIADIC, which the identity does not say.
+        if (routine->defaults > 0 || routine->key.arguments.ends_with("[]")) return std::nullopt;
+        std::string joined = routine->key.arguments;
+        for (std::size_t at = joined.find(", "); at != std::string::npos; at = joined.find(", ", at)) joined.erase(at + 1, 1);
+        signatures.push_back(std::move(joined));
+      }
+      return signatures;
+    };
+    context.chain_operators_or_casts = sites_.raw_operators_or_casts;
     return type_expression(text, context);
   }
 
@@ -3249,6 +3376,29 @@ class StatementChecker {
     if (schema_.enums().contains(type.name)) return SqlType{to_string(type.name), true};
     if (const auto domain = schema_.domains().find(type.name); domain != schema_.domains().end()) return sql_type(domain->second.type, depth + 1);
     return std::nullopt;
+  }
+
+  // Every operator and function call has an overload that takes its arguments' types, as
+  // PostgreSQL demands when it reads the expression (42883 at deploy): `name > 0` of a text
+  // column, `length(id)` of an integer one, `upper(x, 1)`.
+  bool calls_match(Span span, std::string_view text, const Table* table, const std::string& where = "") {
+    const ExpressionTyping typed = typing(text, table);
+    if (typed.unmatched.empty()) return true;
+    const UnmatchedCall& call = typed.unmatched.front();
+    const Span at_call = call.function ? name_at(span, text, call.offset)
+                                       : Span{within(span, call.offset).begin,
+                                              std::min(span.end, within(span, call.offset).begin + static_cast<std::uint32_t>(call.length))};
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::NoMatchingOverload, at(where.empty() ? at_call : span),
+                                           call.function ? "function" : "operator", call.what);
+    if (!where.empty()) diagnostic.notes.push_back({{}, where});
+    constexpr std::size_t most_listed = 8;
+    if (call.overloads.size() <= most_listed) {
+      diagnostic.notes.push_back({{}, fmt::format("there is {}", fmt::join(call.overloads, ", "))});
+    } else {
+      diagnostic.notes.push_back({{}, fmt::format("none of its {} overloads takes these types, even through an implicit cast", call.overloads.size())});
+    }
+    diagnostic.notes.push_back({{}, "cast an argument to the type meant (`x::integer`, `n::text`)"});
+    return false;
   }
 
   // The casts, operators and functions PostgreSQL would pick for an index's or a generated
@@ -4395,8 +4545,8 @@ class StatementChecker {
   }
 
   // `site`: where the object is created elsewhere in the chain, if it is.
-  void report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
-                      const Origin* site) {
+  Diagnostic& report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
+                             const Origin* site) {
     auto& diagnostic = diagnostics_.report(kind, at(span), shown, revision_.id);
     if (site != nullptr && site->revision == revision_.id) {
       diagnostic.notes.push_back({site->where, fmt::format("`{}` would be created here, but that statement failed", shown)});
@@ -4405,6 +4555,7 @@ class StatementChecker {
     } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
+    return diagnostic;
   }
 
   void report_unknown(DiagnosticKind kind, const ast::ObjectName& name, const std::vector<std::string>& candidates,
@@ -5154,9 +5305,7 @@ class StatementChecker {
     for (std::size_t i = 0; i < constraint.columns.size(); ++i) {
       const Column* local = table.find_column(constraint.columns[i]);
       const Column* remote = target->find_column(constraint.referenced_columns[i]);
-      // Stricter than PostgreSQL, which accepts any pair with an equality operator: a key and
-      // its reference should be the same type (lengths and precisions aside).
-      if (local->type.name != remote->type.name || local->type.array_dimensions != remote->type.array_dimensions) {
+      if (!keys_comparable(local->type, remote->type)) {
         ColumnType local_type = local->type;
         ColumnType remote_type = remote->type;
         local_type.modifiers.clear();
@@ -5227,6 +5376,7 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
           if (!created.created_function.empty()) sites.raw_functions.insert(created.created_function.back());
           if (!created.created_type.empty()) sites.raw_types.insert(created.created_type.back());
           if (!created.created_extension.empty()) sites.raw_extensions.insert(created.created_extension.back());
+          sites.raw_operators_or_casts = sites.raw_operators_or_casts || created.changes_call_resolution;
         }
       } else if (const auto* domain = std::get_if<ast::CreateDomain>(&statement)) {
         sites.types.emplace(domain->name, Origin{revision.id, {revision.file, domain->name.span}});

@@ -5,6 +5,7 @@
 #include "compiler/expression_types.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -104,6 +105,8 @@ class Inference {
     if (!typed.empty() && typed[0].state == Typed::State::known) result.type = typed[0].type;
     std::sort(found_.begin(), found_.end(), [](const MutablePart& a, const MutablePart& b) { return a.offset < b.offset; });
     result.mutable_parts = std::move(found_);
+    std::sort(unmatched_.begin(), unmatched_.end(), [](const UnmatchedCall& a, const UnmatchedCall& b) { return a.offset < b.offset; });
+    result.unmatched = std::move(unmatched_);
     return result;
   }
 
@@ -113,6 +116,7 @@ class Inference {
     for (const std::size_t child : node.children) inputs.push_back(typed[child]);
     switch (node.kind) {
       case NodeKind::column: {
+        if (node.in_query) return {};  // maybe a column of a table the subquery reads
         const auto type = context_.column_type(node.names);
         return type ? known(*type) : Typed{};
       }
@@ -264,7 +268,14 @@ class Inference {
       }
     }
     if (chosen == nullptr) chosen = choose(candidates, inputs);
-    if (chosen == nullptr) return {};
+    if (chosen == nullptr) {
+      if (!context_.chain_operators_or_casts) {
+        unmatched(node, name.size(), candidates, inputs, [&](const std::vector<std::string_view>& types) {
+          return node.prefix ? fmt::format("{} {}", name, types[0]) : fmt::format("{} {} {}", types[0], name, types[1]);
+        });
+      }
+      return {};
+    }
     if (!chosen->immutable) {
       const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
@@ -280,6 +291,12 @@ class Inference {
     const std::string schema = node.names.size() == 2 ? node.names[0] : std::string();
     if (schema != "" && schema != "pg_catalog" && schema != "public") return {};
     if (context_.chain_function(name)) return {};
+    std::vector<Candidate> chain;
+    if (schema != "pg_catalog" && context_.chain_signatures) {
+      const auto signatures = context_.chain_signatures(name);
+      if (!signatures) return {};
+      for (const auto& arguments : *signatures) chain.push_back({split_types(arguments), {}, false});
+    }
     // func_get_detail(): `date('2024-01-01')`, a type's name called on a literal, is a cast of it.
     if (inputs.size() == 1 && inputs[0].state == Typed::State::literal) {
       SqlExpressionNode as_cast = node;
@@ -293,8 +310,18 @@ class Inference {
       if (schema == "public" && entry.extension.empty()) continue;
       candidates.push_back({split_types(entry.arguments), entry.result, entry.immutable});
     }
+    const auto call = [&](const std::vector<std::string_view>& types) { return fmt::format("{}({})", name, fmt::join(types, ", ")); };
+    if (!chain.empty()) {
+      // The chain's own overloads' types and volatility are its statements' to check.
+      candidates.insert(candidates.end(), chain.begin(), chain.end());
+      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call);
+      return {};
+    }
     const Candidate* chosen = choose(candidates, inputs);
-    if (chosen == nullptr) return {};
+    if (chosen == nullptr) {
+      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call);
+      return {};
+    }
     if (!chosen->immutable) {
       std::string arguments;
       for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
@@ -304,9 +331,73 @@ class Inference {
     return type ? known(*type) : Typed{};
   }
 
+  // can_coerce_type() with implicit casts only: whether PostgreSQL may pass a value of `from`
+  // where `to` is taken. A type the catalog does not know may be anything.
+  bool coercible(const SqlType& from, std::string_view to) const {
+    if (to.starts_with("any") || to == "\"any\"" || to == "record") return polymorphic_takes(from, to);
+    if (from.enumeration) return from.name == to || catalog_type_formatted(to) == nullptr;
+    if (from.name == to) return true;
+    if (is_array(from.name) != is_array(to)) {
+      // An array and a type that is not one, both known: no cast makes one the other.
+      const auto element = [](std::string_view type) { return is_array(type) ? type.substr(0, type.size() - 2) : type; };
+      return catalog_type_formatted(element(from.name)) == nullptr || catalog_type_formatted(element(to)) == nullptr;
+    }
+    if (is_array(to)) {
+      // An array coerces as its elements do.
+      const std::string_view element(to.substr(0, to.size() - 2));
+      return coercible(SqlType{from.name.substr(0, from.name.size() - 2)}, element);
+    }
+    if (catalog_type_formatted(from.name) == nullptr || catalog_type_formatted(to) == nullptr) return true;
+    for (const auto& cast : catalog_casts(from.name)) {
+      if (cast.target == to && cast.context == 'i' && available(cast.extension)) return true;
+    }
+    return false;
+  }
+
+  // check_generic_type_consistency(), one argument at a time: what each polymorphic type
+  // takes. Whether several arguments agree is not judged.
+  static bool polymorphic_takes(const SqlType& from, std::string_view to) {
+    const CatalogType* entry = from.enumeration || is_array(from.name) ? nullptr : catalog_type_formatted(from.name);
+    if (to == "anyarray" || to == "anycompatiblearray") return is_array(from.name);
+    if (to == "anynonarray" || to == "anycompatiblenonarray") return !is_array(from.name);
+    if (to == "anyenum") return from.enumeration;
+    if (to == "anyrange" || to == "anycompatiblerange" || to == "anymultirange" || to == "anycompatiblemultirange") {
+      return !from.enumeration && !is_array(from.name) && (entry == nullptr || entry->category == 'R');
+    }
+    // A row of a table or a composite type, which the catalog does not hold.
+    if (to == "record") return !from.enumeration && !is_array(from.name) && entry == nullptr;
+    return true;
+  }
+
+  // func_get_detail() and oper_select_candidate() finding no candidate at all: every argument's
+  // type is known (an untyped literal goes anywhere), and no overload takes them, however cast.
+  void unmatched(const SqlExpressionNode& node, std::size_t length, const std::vector<Candidate>& candidates,
+                 const std::vector<Typed>& inputs, const std::function<std::string(const std::vector<std::string_view>&)>& spell) {
+    if (candidates.empty()) return;  // not one PostgreSQL knows: said elsewhere
+    std::vector<std::string_view> types;
+    for (const auto& input : inputs) {
+      if (input.state == Typed::State::unsure) return;
+      types.push_back(input.state == Typed::State::literal ? std::string_view("unknown") : std::string_view(input.type.name));
+    }
+    for (const auto& candidate : candidates) {
+      if (candidate.parameters.size() != inputs.size()) continue;
+      bool takes = true;
+      for (std::size_t i = 0; takes && i < inputs.size(); ++i) {
+        takes = inputs[i].state == Typed::State::literal || coercible(inputs[i].type, candidate.parameters[i]);
+      }
+      if (takes) return;
+    }
+    UnmatchedCall call{node.offset, length, spell(types), length == 0, {}};
+    for (const auto& candidate : candidates) call.overloads.push_back(spell(candidate.parameters));
+    std::sort(call.overloads.begin(), call.overloads.end());
+    call.overloads.erase(std::unique(call.overloads.begin(), call.overloads.end()), call.overloads.end());
+    unmatched_.push_back(std::move(call));
+  }
+
   const std::vector<SqlExpressionNode>& nodes_;
   const TypingContext& context_;
   std::vector<MutablePart> found_;
+  std::vector<UnmatchedCall> unmatched_;
 };
 
 }  // namespace

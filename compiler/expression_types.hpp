@@ -32,6 +32,11 @@ struct TypingContext {
   std::function<bool(std::string_view extension)> extension_available;
   // Whether the chain creates a function of that name by raw SQL: calls to it are not resolved.
   std::function<bool(const std::string& function)> chain_function;
+  // The identity argument types (joined by ',') of each function of that name the chain's own
+  // statements create; nothing when a call to one is beyond this (defaults, variadic).
+  std::function<std::optional<std::vector<std::string>>(const std::string& function)> chain_signatures;
+  // Whether the chain creates operators or casts by raw SQL: no call is then said to match nothing.
+  bool chain_operators_or_casts = false;
 };
 
 // A cast, operator or function call that is not immutable.
@@ -42,9 +47,20 @@ struct MutablePart {
   std::string why;   // what PostgreSQL calls for it that is not immutable
 };
 
+// An operator or a function call no overload of which takes its arguments' types, even through
+// the implicit casts PostgreSQL would apply (42883 at deploy): `text_column > 0`, `length(1)`.
+struct UnmatchedCall {
+  std::size_t offset = 0;  // in the expression's text: the operator, the function
+  std::size_t length = 0;  // an operator's; a function's is its name, left to the caller
+  std::string what;        // "text > integer", "length(integer)"
+  bool function = false;
+  std::vector<std::string> overloads;  // what there is: "text > text", "length(text)", ...
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
+  std::vector<UnmatchedCall> unmatched;    // in the order written
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);

@@ -1522,6 +1522,41 @@ QueryFacts read_query(std::string_view text) {
   return facts;
 }
 
+std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
+  const Tree tree = parse(std::string(body), deepest_walked_tree);
+  if (tree.error) return {};
+  std::vector<QueryRelation> relations;
+  for (const auto& statement : tree.json.value("stmts", Json::array())) {
+    const auto [kind, node] = node_of(statement);
+    if (kind != "SelectStmt" && kind != "InsertStmt" && kind != "UpdateStmt" && kind != "DeleteStmt" && kind != "MergeStmt") continue;
+    QueryFacts facts;
+    std::set<std::string> ctes;
+    if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
+    collect_query(*node, facts, ctes);
+    for (auto& relation : facts.relations) relations.push_back(std::move(relation));
+    // The table a data-changing statement writes is its bare `relation`, here or in a WITH query.
+    std::vector<std::pair<std::string, const Json*>> pending{{kind, node}};
+    while (!pending.empty()) {
+      const auto [key, value] = pending.back();
+      pending.pop_back();
+      if ((key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") && value->is_object() &&
+          value->contains("relation") && value->at("relation").is_object()) {
+        const Json& target = value->at("relation");
+        QueryRelation relation;
+        relation.names = relation_names(*value);
+        relation.offset = static_cast<std::size_t>(target.value("location", 0));
+        if (!(relation.names.size() == 1 && ctes.contains(relation.names[0]))) relations.push_back(std::move(relation));
+      }
+      if (value->is_object()) {
+        for (auto it = value->begin(); it != value->end(); ++it) pending.emplace_back(it.key(), &it.value());
+      } else if (value->is_array()) {
+        for (const auto& item : *value) pending.emplace_back(std::string(), &item);
+      }
+    }
+  }
+  return relations;
+}
+
 std::string index_column_name(std::string_view expression) {
   const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
   if (tree.error) return "expr";
@@ -1765,6 +1800,7 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
   }
   // Without recursion: an expression may nest as deep as its text is long.
   std::vector<std::pair<const Json*, std::size_t>> pending{{root, SIZE_MAX}};
+  std::vector<bool> subquery;  // by node
   while (!pending.empty()) {
     const auto [value, parent] = pending.back();
     pending.pop_back();
@@ -1773,7 +1809,11 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
     if (body == nullptr) continue;
     const std::size_t index = nodes.size();
     nodes.emplace_back();
-    if (parent != SIZE_MAX) nodes[parent].children.push_back(index);
+    subquery.push_back(type == "SubLink");
+    if (parent != SIZE_MAX) {
+      nodes[parent].children.push_back(index);
+      nodes[index].in_query = nodes[parent].in_query || subquery[parent];
+    }
     const auto children = read_node(type, *body, prefix.size(), nodes[index]);
     // Pushed last first, so that children are numbered in order.
     for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, index);
@@ -1848,6 +1888,7 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     // A trigger, operator, aggregate or cast made by raw SQL runs its function where the SQL after
     // it (the compiler's data steps too) fires, uses or casts: as good as a call.
     for (auto& routine : routines_made_callable(kind, *node)) out.block_calls.push_back(std::move(routine));
+    out.changes_call_resolution = kind == "CreateCastStmt" || (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_OPERATOR");
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "CreateExtensionStmt") {

@@ -109,6 +109,7 @@ struct SqlExpressionNode {
   bool prefix = false;
   std::vector<std::size_t> children;
   std::size_t results = 0;  // a choice's
+  bool in_query = false;    // inside a subquery, whose columns may be another table's
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
@@ -163,6 +164,11 @@ struct QueryFacts {
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);
+
+// The tables and views that the statements of an SQL routine's body name where PostgreSQL
+// analyses them as it makes the routine (SELECT, INSERT, UPDATE, DELETE, MERGE, and those
+// inside them): not their WITH queries' names. Offsets into `body`; none when it does not parse.
+std::vector<QueryRelation> relations_in_routine_body(std::string_view body);
 
 // A type as PostgreSQL's parser names it in a routine's signature: `int` is pg_catalog.int4.
 struct SqlTypeName {
@@ -271,6 +277,8 @@ struct SqlStatement {
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
+  // A CREATE OPERATOR or CREATE CAST: what PostgreSQL finds for an operator or a call changes.
+  bool changes_call_resolution = false;
   // The routines a DO block's statements and expressions call (`perform f()`, `v := f()`,
   // `if f() then`), which the block's own text holds only as a string.
   std::vector<std::vector<std::string>> block_calls;

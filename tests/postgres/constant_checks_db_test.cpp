@@ -144,11 +144,24 @@ const std::vector<std::string> conditions = {
     "case when n > 0 then true else false end", "case when n > 0 then 1 else 0 end", "n::text", "nullif(ok, true)",
     "upper(tag)", "abs(n)", "now() > seen", "ok::int", "'yes'::boolean", "(n > 0) = ok", "'x'", "'maybe'", "'on'", "E'f'",
     "case when n > 0 then 't' else 'f' end", "case n when 1 then true end", "case when ok then n end", "case when ok then null end",
+    // Operators and functions with no overload for the arguments' types (42883), and their neighbours that have one.
+    "name > 0", "name > '0'", "tag > 0", "tag > '0'", "length(n) > 0", "length(name) > 0", "length(tag) > 0", "lower(1) = 'a'",
+    "lower('A') = 'a'", "upper(name, 1) = 'a'", "ids = 1", "ids = array[1]", "1 = any(ids)", "seen > 0", "seen + 1 > seen",
+    "seen > now() - interval '1 day'", "md5(n) = 'x'", "md5(name) = 'x'", "n::text || name = 'x'", "n || name = 'x'", "n ~ 'a'",
+    "name ~ 'a'", "abs(name) > 0", "abs(n) > 0", "round(num, 2) > 0", "extract(year from name) > 0", "extract(year from seen) > 0",
+    "status > 'a'", "status = name", "lower(status) = 'a'", "status::text = name", "array_length(name, 1) > 0",
+    "array_length(ids, 1) > 0", "cardinality(ids) > 0", "to_tsvector(n) @@ to_tsquery('a')", "to_tsvector(name) @@ to_tsquery('a')",
+    "position('a' in n) > 0", "position('a' in name) > 0", "substr(n, 1) = 'a'", "substr(name, 1) = 'a'", "n + num > 0",
+    "n = num", "n > 1.5", "n between 1 and 2", "name in ('a', 'b')", "n in (select id from t where name > '0')",
+    "exists (select 1 from t where length(name) > 0)", "date_trunc('day', seen) > seen", "age(seen) > interval '1 day'",
+    "coalesce(n, 0) > 0 and lower(name) <> ''", "n > 0 and length(n) > 0", "name in (1, 2)", "n between 1 and name",
+    "name = any(ids)", "not n",
 };
 
 // PostgreSQL refuses these, and the build does not tell: their type needs an implicit coercion
 // (numeric * integer), which the compiler's typing does not do.
-const std::set<std::string> condition_not_told = {"num * 2"};
+// Or their operator's types are checked in a form the compiler does not read operator by operator.
+const std::set<std::string> condition_not_told = {"num * 2", "name in (1, 2)", "n between 1 and name", "name = any(ids)", "not n"};
 
 bool condition_builds(const std::string& condition, std::string& errors) {
   std::vector<SourceFile> files;
