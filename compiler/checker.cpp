@@ -2216,6 +2216,8 @@ class StatementChecker {
   // every table or view they name must exist by then. pg_dump's order, functions before
   // tables, fails here as it would at deploy.
   bool body_relations_exist(const Routine& routine, Span span, std::string_view definition) {
+    // `set search_path = ...` of its own: its unqualified names are looked for there, not in the chain's schema.
+    if (mentions_identifier(definition, "search_path")) return true;
     const std::size_t body_at = definition.find(routine.body);
     for (const auto& relation : relations_in_routine_body(routine.body)) {
       const auto& names = relation.names;
@@ -3224,10 +3226,12 @@ class StatementChecker {
       if (node.kind != SqlExpressionNode::Kind::operation && node.kind != SqlExpressionNode::Kind::boolean) continue;
       pending.insert(pending.end(), node.children.begin(), node.children.end());
       if (node.names.size() != 1 || std::find(std::begin(comparisons), std::end(comparisons), node.names[0]) == std::end(comparisons)) continue;
+      if (node.comparison == SqlExpressionNode::Comparison::each_element) continue;  // its constant is an array of them
       // The list of an `in` or `between` is a node of its own.
       std::vector<std::size_t> operands;
       for (const std::size_t child : node.children) {
-        if (nodes[child].kind == SqlExpressionNode::Kind::other && node.kind == SqlExpressionNode::Kind::boolean) {
+        if (nodes[child].kind == SqlExpressionNode::Kind::other && node.kind == SqlExpressionNode::Kind::boolean &&
+            node.comparison == SqlExpressionNode::Comparison::none) {
           operands.insert(operands.end(), nodes[child].children.begin(), nodes[child].children.end());
         } else {
           operands.push_back(child);
@@ -3385,7 +3389,7 @@ class StatementChecker {
     const ExpressionTyping typed = typing(text, table);
     if (typed.unmatched.empty()) return true;
     const UnmatchedCall& call = typed.unmatched.front();
-    const Span at_call = call.function ? name_at(span, text, call.offset)
+    const Span at_call = call.length == 0 ? name_at(span, text, call.offset)
                                        : Span{within(span, call.offset).begin,
                                               std::min(span.end, within(span, call.offset).begin + static_cast<std::uint32_t>(call.length))};
     auto& diagnostic = diagnostics_.report(DiagnosticKind::NoMatchingOverload, at(where.empty() ? at_call : span),

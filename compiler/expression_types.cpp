@@ -124,7 +124,9 @@ class Inference {
       case NodeKind::cast: return cast(node, inputs.empty() ? Typed{} : inputs[0]);
       case NodeKind::operation: return operation(node, inputs);
       case NodeKind::function: return function(node, inputs);
-      case NodeKind::boolean: return known({"boolean"});
+      case NodeKind::boolean:
+        compared(node, inputs);
+        return known({"boolean"});
       case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
       case NodeKind::array: return array(inputs);
       case NodeKind::choice: return common_type({inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))});
@@ -246,6 +248,37 @@ class Inference {
     return SqlType{std::string(result)};
   }
 
+  // `in`, `between`, `is distinct from`, `= any (...)`: each comparison they make needs its
+  // operator, as PostgreSQL resolves it (transformAExprIn(), transformAExprBetween(), ...).
+  void compared(const SqlExpressionNode& node, const std::vector<Typed>& inputs) {
+    using Comparison = SqlExpressionNode::Comparison;
+    if (node.comparison == Comparison::none || node.names.empty() || node.names.size() > 2 || inputs.size() < 2) return;
+    if (context_.chain_operators_or_casts || (node.names.size() == 2 && node.names[0] != "pg_catalog")) return;
+    const std::string& form = node.names.back();
+    const auto compare = [&](const std::string& name, const Typed& left, const Typed& right) {
+      std::vector<Candidate> candidates;
+      for (const auto& entry : catalog_operators(name)) {
+        if (!entry.left.empty() && available(entry.extension)) candidates.push_back({{entry.left, entry.right}, entry.result, entry.immutable});
+      }
+      unmatched(node, 0, candidates, {left, right}, [&](const std::vector<std::string_view>& types) {
+        return fmt::format("{} {} {}", types[0], name, types[1]);
+      }, false);
+    };
+    if (node.comparison == Comparison::each_element) {
+      // Of an array whose type is known: a subquery's rows, or an untyped '{...}', are PostgreSQL's to judge.
+      if (inputs[1].state != Typed::State::known || !is_array(inputs[1].type.name)) return;
+      const std::string& array = inputs[1].type.name;
+      compare(form, inputs[0], known({array.substr(0, array.size() - 2)}));
+    } else if (form.find("BETWEEN") != std::string::npos) {
+      if (inputs.size() != 3) return;
+      const bool negated = form.starts_with("NOT");
+      compare(negated ? "<" : ">=", inputs[0], inputs[1]);
+      compare(negated ? ">" : "<=", inputs[0], inputs[2]);
+    } else {
+      for (std::size_t i = 1; i < inputs.size(); ++i) compare(form, inputs[0], inputs[i]);
+    }
+  }
+
   Typed operation(const SqlExpressionNode& node, std::vector<Typed> inputs) {
     if (node.names.empty() || (node.names.size() == 2 && node.names[0] != "pg_catalog") || node.names.size() > 2) return {};
     const std::string& name = node.names.back();
@@ -272,7 +305,7 @@ class Inference {
       if (!context_.chain_operators_or_casts) {
         unmatched(node, name.size(), candidates, inputs, [&](const std::vector<std::string_view>& types) {
           return node.prefix ? fmt::format("{} {}", name, types[0]) : fmt::format("{} {} {}", types[0], name, types[1]);
-        });
+        }, false);
       }
       return {};
     }
@@ -314,12 +347,12 @@ class Inference {
     if (!chain.empty()) {
       // The chain's own overloads' types and volatility are its statements' to check.
       candidates.insert(candidates.end(), chain.begin(), chain.end());
-      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call);
+      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
     const Candidate* chosen = choose(candidates, inputs);
     if (chosen == nullptr) {
-      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call);
+      if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
     if (!chosen->immutable) {
@@ -372,7 +405,8 @@ class Inference {
   // func_get_detail() and oper_select_candidate() finding no candidate at all: every argument's
   // type is known (an untyped literal goes anywhere), and no overload takes them, however cast.
   void unmatched(const SqlExpressionNode& node, std::size_t length, const std::vector<Candidate>& candidates,
-                 const std::vector<Typed>& inputs, const std::function<std::string(const std::vector<std::string_view>&)>& spell) {
+                 const std::vector<Typed>& inputs, const std::function<std::string(const std::vector<std::string_view>&)>& spell,
+                 bool function) {
     if (candidates.empty()) return;  // not one PostgreSQL knows: said elsewhere
     std::vector<std::string_view> types;
     for (const auto& input : inputs) {
@@ -387,7 +421,7 @@ class Inference {
       }
       if (takes) return;
     }
-    UnmatchedCall call{node.offset, length, spell(types), length == 0, {}};
+    UnmatchedCall call{node.offset, length, spell(types), function, {}};
     for (const auto& candidate : candidates) call.overloads.push_back(spell(candidate.parameters));
     std::sort(call.overloads.begin(), call.overloads.end());
     call.overloads.erase(std::unique(call.overloads.begin(), call.overloads.end()), call.overloads.end());

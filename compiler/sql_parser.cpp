@@ -1482,6 +1482,26 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
 }
 }  // namespace
 
+// The names of the WITH queries anywhere in a statement, a subquery's too: a name one of them
+// defines is not a table wherever it is read (a name shadowed only in part is not judged).
+std::set<std::string> with_query_names(const Json& statement) {
+  std::set<std::string> names;
+  std::vector<const Json*> pending{&statement};
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it.key() == "CommonTableExpr" && it.value().is_object()) names.insert(it.value().value("ctename", ""));
+        pending.push_back(&it.value());
+      }
+    } else if (value.is_array()) {
+      for (const auto& item : value) pending.push_back(&item);
+    }
+  }
+  return names;
+}
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
@@ -1499,9 +1519,8 @@ QueryFacts read_query(std::string_view text) {
     facts.error = SqlError{0, "a view's query must be one SELECT"};
     return facts;
   }
-  std::set<std::string> ctes;
-  // WITH queries first, so that the names they define are not taken for tables.
-  if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
+  // WITH queries' names first, so that they are not taken for tables.
+  std::set<std::string> ctes = with_query_names(*node);
   collect_query(*node, facts, ctes);
   ExpressionFacts names;
   collect_names(*node, 0, names);
@@ -1530,8 +1549,7 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
     const auto [kind, node] = node_of(statement);
     if (kind != "SelectStmt" && kind != "InsertStmt" && kind != "UpdateStmt" && kind != "DeleteStmt" && kind != "MergeStmt") continue;
     QueryFacts facts;
-    std::set<std::string> ctes;
-    if (node->contains("withClause")) collect_query(node->at("withClause"), facts, ctes);
+    std::set<std::string> ctes = with_query_names(*node);
     collect_query(*node, facts, ctes);
     for (auto& relation : facts.relations) relations.push_back(std::move(relation));
     // The table a data-changing statement writes is its bare `relation`, here or in a WITH query.
@@ -1728,9 +1746,23 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     }
     if (kind != "AEXPR_NULLIF") node.kind = NodeKind::boolean;
     // `x in (...)` compares with `=` (`not in`, `<>`), `between` as its name says, `is [not] distinct from` with `=`.
+    const bool quantified = kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL";
     if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN") || kind == "AEXPR_DISTINCT" ||
-        kind == "AEXPR_NOT_DISTINCT") {
+        kind == "AEXPR_NOT_DISTINCT" || quantified) {
       node.names = string_list(body.value("name", Json::array()));
+      node.comparison = quantified ? SqlExpressionNode::Comparison::each_element : SqlExpressionNode::Comparison::each_operand;
+      // The left operand first, then each of the list's (or the array, or the other side).
+      if (body.contains("lexpr")) children.push_back(&body["lexpr"]);
+      if (const auto right = body.find("rexpr"); right != body.end()) {
+        if (const auto list = right->find("List"); list != right->end()) {
+          if (const auto items = list->find("items"); items != list->end() && items->is_array()) {
+            for (const auto& item : *items) children.push_back(&item);
+          }
+        } else {
+          children.push_back(&*right);
+        }
+      }
+      return children;
     }
   } else if (type == "FuncCall") {
     node.kind = NodeKind::function;

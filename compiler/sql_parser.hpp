@@ -110,6 +110,11 @@ struct SqlExpressionNode {
   std::vector<std::size_t> children;
   std::size_t results = 0;  // a choice's
   bool in_query = false;    // inside a subquery, whose columns may be another table's
+  // A boolean that compares its first child with each of the others by its operator (`in`:
+  // `=`; `between`: `>=` and `<=`; `is distinct from`: `=`), or with each element of its
+  // second, an array (`= any (...)`, `all`). Its children are then exactly those operands.
+  enum class Comparison { none, each_operand, each_element };
+  Comparison comparison = Comparison::none;
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
