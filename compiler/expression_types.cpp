@@ -324,9 +324,11 @@ class Inference {
     const std::string schema = node.names.size() == 2 ? node.names[0] : std::string();
     if (schema != "" && schema != "pg_catalog" && schema != "public") return {};
     if (context_.chain_function(name)) return {};
+    // The candidates' types view these texts, which must outlive them.
+    std::optional<std::vector<std::string>> signatures;
     std::vector<Candidate> chain;
     if (schema != "pg_catalog" && context_.chain_signatures) {
-      const auto signatures = context_.chain_signatures(name);
+      signatures = context_.chain_signatures(name);
       if (!signatures) return {};
       for (const auto& arguments : *signatures) chain.push_back({split_types(arguments), {}, false});
     }
