@@ -745,6 +745,14 @@ bool constraint_uses_column(const Constraint& constraint, const std::string& col
          (!constraint.check_sql.empty() && mentions_identifier(constraint.check_sql, column));
 }
 
+std::vector<Constraint> checks_using_column(const Table& table, const std::string& column) {
+  std::vector<Constraint> checks;
+  for (const auto& constraint : table.constraints) {
+    if (constraint.kind == ConstraintKind::check && constraint_uses_column(constraint, column)) checks.push_back(constraint);
+  }
+  return checks;
+}
+
 void apply_operation(const Operation& operation, Schema& schema) { std::visit(SchemaMutator(schema), operation); }
 
 void rename_enum_value(const op::RenameEnumValue& rename, Schema& schema, std::string& unsure) { SchemaMutator(schema, &unsure)(rename); }

@@ -500,7 +500,7 @@ class Differ {
         }
       }
       if (!(before->type == column.type) || before->collation != column.collation) {
-        add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt, column.collation});
+        add(op::AlterColumnType{table.name, column.name, column.type, std::nullopt, column.collation, {}});
       }
       const bool serials = before->owned_sequence && column.owned_sequence && column.identity == Identity::none;
       if (serials && before->owned_sequence_options.type != column.owned_sequence_options.type) {

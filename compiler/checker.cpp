@@ -396,8 +396,8 @@ class StatementChecker {
     if (indexed == "anynonarray" || indexed == "anycompatiblenonarray") return !array;
     if (indexed.starts_with("any") || indexed == "record") {
       const CatalogType* entry = type.enumeration || array ? nullptr : catalog_type_formatted(type.name);
-      // anyrange, anymultirange: any range or multirange type; record: composites, which have no SqlType.
-      return entry != nullptr && (entry->category == 'R' || indexed == "record");
+      // anyrange, anymultirange: any range or multirange type; record: a composite.
+      return entry != nullptr && entry->category == (indexed == "record" ? 'C' : 'R');
     }
     if (type.enumeration) return false;
     for (const auto& cast : catalog_casts(type.name)) {
@@ -945,7 +945,29 @@ class StatementChecker {
       if (!assigns_to(*node.using_expression, typing(*using_sql, table).type, *type)) return;
     }
     if (!dependents_take_type(*table, column->name, *type, node.type.span)) return;
-    emit(op::AlterColumnType{table->name, column->name, std::move(*type), std::move(using_sql), *collation});
+    // The derived down casts the column back (`using c::old`), which must parse.
+    if (role_ == CheckRole::revision && !revision_.syntax->down && !column->generated_sql && !casts_explicitly(*type, column->type)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NoCastBack, at(node.type.span), column->name, type->sql(), column->type.sql());
+      diagnostic.notes.push_back({{}, fmt::format("write the revision's down in a `down {{ }}` block, with a `using` that makes {} of {}",
+                                                  column->type.sql(), type->sql())});
+      return;
+    }
+    // An index whose expression or predicate holds a constant on the column is made again from
+    // its text, for the reason its checks are (op::AlterColumnType::checks); PostgreSQL rebuilds
+    // it anyway but where no row is rewritten.
+    std::vector<Index> indexes_again;
+    for (const QualifiedName& name : schema_.indexes_of(table->name)) {
+      const Index& index = schema_.indexes().at(name);
+      const auto typed_again = [&](const std::string& sql) { return mentions_identifier(sql, column->name) && holds_constant(sql); };
+      if (typed_again(index.where_sql) ||
+          std::ranges::any_of(index.keys, [&](const IndexKey& key) { return typed_again(key.expression); })) {
+        indexes_again.push_back(index);
+      }
+    }
+    op::AlterColumnType change{table->name, column->name, std::move(*type), std::move(using_sql), *collation, checks_using_column(*table, column->name)};
+    for (const Index& index : indexes_again) emit(op::DropIndex{index.name});
+    emit(std::move(change));
+    for (Index& index : indexes_again) emit(op::CreateIndex{std::move(index)});
   }
 
   // What PostgreSQL reads again when a column's type changes: its table's checks and indexes,
@@ -973,6 +995,7 @@ class StatementChecker {
         if (!calls_match(span, expression, &retyped, fmt::format("in index `{}`: {}", name, expression))) return false;
       }
     }
+    if (!keys_take_type(table, column, type, span)) return false;
     const auto refuse = [&](const std::string& local, const ColumnType& local_type, const QualifiedName& target, const std::string& remote,
                             const ColumnType& remote_type) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::ForeignKeyTypeMismatch, at(span), local, local_type.sql(), target, remote, remote_type.sql());
@@ -1004,6 +1027,55 @@ class StatementChecker {
     return true;
   }
 
+  // Why a key of `type` cannot be indexed by `method` with the operator class `named` (none:
+  // the method's default for the type); nothing where it can, or the class is not known.
+  std::optional<std::string> class_refuses(const std::string& method, const std::string& named, const SqlType& type) const {
+    const auto classes = catalog_operator_classes(method);
+    if (named.empty()) {
+      const bool found = std::ranges::any_of(classes, [&](const CatalogOperatorClass& c) {
+        return c.is_default && accepts(c, type) && extension_available(c.extension);
+      });
+      if (found) return std::nullopt;
+      return fmt::format("type `{}` has no default operator class for index method `{}`", type.name, method);
+    }
+    bool known = false;
+    for (const auto& operator_class : classes) {
+      if (operator_class.name != named || !extension_available(operator_class.extension)) continue;
+      if (accepts(operator_class, type)) return std::nullopt;
+      known = true;
+    }
+    if (!known) return std::nullopt;
+    return fmt::format("operator class `{}` of index method `{}` does not index `{}`", named, method, type.name);
+  }
+
+  // The indexes whose keys are the column, its table's unique and primary keys' among them,
+  // index the new type with their operator class, named or their method's default (42704 and
+  // 42804 as the indexes are made again at deploy).
+  bool keys_take_type(const Table& table, const std::string& column, const ColumnType& written, Span span) {
+    const std::optional<SqlType> type = sql_type(written);
+    if (!type) return true;
+    const auto refused = [&](const std::string& method, const std::string& named) { return class_refuses(method, named, *type); };
+    const auto refuse = [&](const std::string& what, const std::string& why) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                             fmt::format("column `{}` is a key of {}, and {}", column, what, why));
+      diagnostic.notes.push_back({{}, "drop the index (or constraint) first, and make one that indexes the new type after"});
+      return false;
+    };
+    for (const auto& constraint : table.constraints) {
+      const bool keyed = constraint.kind == ConstraintKind::unique || constraint.kind == ConstraintKind::primary_key;
+      if (!keyed || std::ranges::find(constraint.columns, column) == constraint.columns.end()) continue;
+      if (const auto why = refused("btree", "")) return refuse(fmt::format("constraint `{}`", constraint.name), *why);
+    }
+    for (const QualifiedName& name : schema_.indexes_of(table.name)) {
+      const Index& index = schema_.indexes().at(name);
+      for (const auto& key : index.keys) {
+        if (key.column != column) continue;
+        if (const auto why = refused(index.method, key.operator_class)) return refuse(fmt::format("index `{}`", name), *why);
+      }
+    }
+    return true;
+  }
+
   // Whether PostgreSQL finds an equality for a foreign key from a column of type `referencing`
   // to one of type `referenced` (ATAddForeignKeyConstraint()): the same type; types of one
   // btree family with cross-type operators (smallint, integer and bigint; real and double
@@ -1014,6 +1086,8 @@ class StatementChecker {
     const ColumnType referencing = base_type(referencing_written);
     const ColumnType referenced = base_type(referenced_written);
     if (referencing.name == referenced.name && referencing.array_dimensions == referenced.array_dimensions) return true;
+    // An enum's only equality is with itself: no cast to or from it is implicit.
+    if (schema_.enums().contains(referencing.name) || schema_.enums().contains(referenced.name)) return false;
     if (referencing.user_defined || referenced.user_defined || referencing.array_dimensions > 0 || referenced.array_dimensions > 0) return true;
     const CatalogType* from = builtin_catalog_type(referencing);
     const CatalogType* to = builtin_catalog_type(referenced);
@@ -4183,6 +4257,38 @@ class StatementChecker {
     return false;
   }
 
+  // Whether `(x)::to` of a value of type `from` parses: a cast in any context, an array's
+  // element by element, or the I/O conversion every type has to and from the string types. The
+  // chain's enums and composite types have no other; extensions' types are not judged.
+  bool casts_explicitly(const ColumnType& from_written, const ColumnType& to_written, int depth = 0) const {
+    const ColumnType from = base_type(from_written);
+    const ColumnType to = base_type(to_written);
+    if (converts_on_assignment(from, to)) return true;
+    const auto string = [](const ColumnType& type) {
+      const CatalogType* entry = type.user_defined || type.array_dimensions > 0 ? nullptr : builtin_catalog_type(type);
+      return entry != nullptr && entry->category == 'S';
+    };
+    if (string(from) || string(to)) return true;
+    if ((from.array_dimensions > 0) != (to.array_dimensions > 0)) return false;
+    if (from.array_dimensions > 0) {
+      ColumnType from_element = from;
+      ColumnType to_element = to;
+      from_element.array_dimensions = 0;
+      to_element.array_dimensions = 0;
+      return depth < 4 && casts_explicitly(from_element, to_element, depth + 1);
+    }
+    const auto chains_own = [&](const ColumnType& type) {
+      return type.user_defined && (schema_.enums().contains(type.name) || schema_.composites().contains(type.name));
+    };
+    if (chains_own(from) || chains_own(to)) return false;
+    if (from.user_defined || to.user_defined) return true;
+    const CatalogType* source = builtin_catalog_type(from);
+    const CatalogType* target = builtin_catalog_type(to);
+    if (source == nullptr || target == nullptr) return true;
+    const auto casts = catalog_casts(source->formatted);
+    return std::ranges::any_of(casts, [&](const CatalogCast& cast) { return cast.target == target->formatted; });
+  }
+
   // Whether PostgreSQL must rewrite every row: anything but widening a length or precision, or
   // dropping a varchar's limit, rewrites.
   static bool rewrites_table(const ColumnType& from, const ColumnType& to) {
@@ -5204,6 +5310,18 @@ class StatementChecker {
         constraint.not_valid = item.syntax->not_valid;
         constraint.nulls_not_distinct = item.syntax->nulls && item.syntax->nulls->not_distinct;
         if (item.syntax->deferral && !resolve_deferral(*item.syntax->deferral, constraint)) return false;
+        if (item.kind == ConstraintKind::primary_key || item.kind == ConstraintKind::unique) {
+          // Its index is a btree's: each column's type needs the method's default operator class.
+          for (const auto& name : constraint.columns) {
+            const Column* column = table.find_column(name);
+            const std::optional<SqlType> type = column == nullptr ? std::nullopt : sql_type(column->type);
+            if (type && class_refuses("btree", "", *type)) {
+              auto& diagnostic = diagnostics_.report(DiagnosticKind::NoDefaultOperatorClass, at(span), type->name, "btree");
+              diagnostic.notes.push_back({{}, fmt::format("column `{}` is a key of this constraint, which PostgreSQL indexes with a btree", name)});
+              return false;
+            }
+          }
+        }
         if (item.kind == ConstraintKind::primary_key) {
           if (table.primary_key() != nullptr) {
             diagnostics_.report(DiagnosticKind::MultiplePrimaryKeys, at(span), table.name);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "compiler/operations.hpp"
@@ -20,6 +21,29 @@
 
 namespace migc {
 namespace {
+
+// PostgreSQL prints `label in ('a', 'b')` of a varchar column as `(label)::text = ANY
+// ((ARRAY['a'::character varying, 'b'::character varying])::text[])`, which it reads back as
+// another expression (`ARRAY[('a'::character varying)::text, ...]`): a database made from the
+// printed text would differ from the one read. The list is written back as the `in` it was.
+std::string varchar_lists_as_in(const std::string& sql) {
+  if (sql.find("::character varying])::text[])") == std::string::npos) return sql;
+  static const std::regex list(
+      R"re(\(((?:[A-Za-z_][A-Za-z0-9_$]*\.)?(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"))\)::text (=|<>) (?:ANY|ALL) \(\(ARRAY\[((?:'(?:[^']|'')*'::character varying, )*'(?:[^']|'')*'::character varying)\]\)::text\[\]\))re");
+  static const std::regex typed("'((?:[^']|'')*)'::character varying");
+  std::string out;
+  auto from = sql.cbegin();
+  for (std::sregex_iterator it(sql.begin(), sql.end(), list), end; it != end; ++it) {
+    const std::smatch& match = *it;
+    out.append(from, match[0].first);
+    const std::string items = std::regex_replace(match[3].str(), typed, "'$1'");
+    out += match[1].str() + (match[2] == "=" ? " IN (" : " NOT IN (") + items + ")";
+    from = match[0].second;
+  }
+  out.append(from, sql.cend());
+  return out;
+}
+
 
 // $1: the one schema to read, or NULL for every user schema. Objects owned by an extension are
 // the extension's: `create extension` brings them back.
@@ -691,7 +715,7 @@ class Reader {
         if (definition.ends_with(" NOT VALID")) definition.resize(definition.size() - std::string_view(" NOT VALID").size());
       }
       if (definition.starts_with("CHECK ")) definition = definition.substr(6);
-      domain->second.constraints.push_back({row[2], definition});
+      domain->second.constraints.push_back({row[2], varchar_lists_as_in(definition)});
     }
     for (const auto& row : rows(attributes_sql)) {
       CompositeType& type = composites.at(name_in(row[0], row[1]));
@@ -825,7 +849,7 @@ class Reader {
           left_out(fmt::format("NO INHERIT of check constraint {} on {}", constraint.name, table.name));
           definition.resize(definition.size() - std::string_view(" NO INHERIT").size());
         }
-        constraint.check_sql = definition;
+        constraint.check_sql = varchar_lists_as_in(definition);
       }
     }
     table.constraints.push_back(std::move(constraint));
@@ -840,7 +864,7 @@ class Reader {
         index.name = beside(index.table, row[2]);
         index.unique = row[3] == "t";
         index.method = row[4];
-        if (!row[5].empty()) index.where_sql = "(" + row[5] + ")";
+        if (!row[5].empty()) index.where_sql = "(" + varchar_lists_as_in(row[5]) + ")";
         if (row[6] == "t") index.include = split_names(row[14]);
         index.nulls_not_distinct = row[15] == "true";
       }

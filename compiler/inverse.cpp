@@ -177,7 +177,8 @@ class Inverter {
     if (column == nullptr) return {};
     std::optional<std::string> cast;
     if (!column->generated_sql) cast = quote_identifier(o.column) + "::" + column->type.sql();
-    return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast), column->collation}}};
+    return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast), column->collation,
+                                 checks_using_column(*before_.find_table(o.table), o.column)}}};
   }
 
   // Setting what already holds changes nothing, and its way back must change nothing either.

@@ -35,6 +35,12 @@ struct AlterColumnType {
   ColumnType type;
   std::optional<std::string> using_sql;
   std::optional<QualifiedName> collation;  // none: the new type's default, as in PostgreSQL
+  // The table's checks on the column, dropped and added again from their text in the same
+  // statement: PostgreSQL would read again the expression it stored for the old type, whose
+  // constants keep that type (`p = ANY (ARRAY[1, 2])` under a bigint `p in (1, 2)`), and the
+  // table would then differ from one made at this revision. One statement checks them in the
+  // one pass PostgreSQL's own re-adding takes.
+  std::vector<Constraint> checks;
 };
 struct SetNotNull { QualifiedName table; std::string column; bool not_null = true; };
 struct SetDefault { QualifiedName table; std::string column; std::optional<std::string> value; };

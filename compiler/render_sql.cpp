@@ -686,10 +686,17 @@ class SqlRenderer {
     emit(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_qualified(o.table), quote_identifier(o.from), quote_identifier(o.to)));
   }
   void operator()(const op::AlterColumnType& o) {
-    std::string sql = alter_column(o.table, o.column) + "TYPE " + o.type.sql();
+    std::string sql = "ALTER TABLE " + quote_qualified(o.table) + " ";
+    std::string after;
+    for (const auto& check : o.checks) sql += "DROP CONSTRAINT " + quote_identifier(check.name) + ", ";
+    sql += "ALTER COLUMN " + quote_identifier(o.column) + " TYPE " + o.type.sql();
     if (o.collation) sql += " COLLATE " + quote_qualified(*o.collation);
     if (o.using_sql) sql += " USING " + *o.using_sql;
-    emit(sql);
+    for (const auto& check : o.checks) {
+      sql += ", ADD " + constraint_sql(check) + (check.not_valid ? " NOT VALID" : "");
+      if (check.comment) after += ";\n" + comment_sql(ast::CommentKind::constraint, o.table, check.name, check.comment);
+    }
+    emit(sql + after);
   }
   void operator()(const op::SetNotNull& o) { emit(alter_column(o.table, o.column) + (o.not_null ? "SET NOT NULL" : "DROP NOT NULL")); }
   void operator()(const op::SetDefault& o) {

@@ -460,6 +460,8 @@ bool mentions_identifier(std::string_view sql, const std::string& identifier);
 bool names_a_relation(const Schema& schema, std::string_view sql);
 // Whether a constraint is on `column`, or its check names it: PostgreSQL drops it with the column.
 bool constraint_uses_column(const Constraint& constraint, const std::string& column);
+// The table's check constraints whose expressions name `column`.
+std::vector<Constraint> checks_using_column(const Table& table, const std::string& column);
 
 // PostgreSQL's makeObjectName(): "name1_name2_label", shortened to fit 63 bytes the way the server does.
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);

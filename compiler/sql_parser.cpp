@@ -2337,6 +2337,23 @@ std::vector<Token> tokens_of(const std::string& text) {
 
 }  // namespace
 
+bool holds_constant(std::string_view sql) {
+  return std::ranges::any_of(tokens_of(std::string(sql)), [](const Token& token) {
+    switch (token.kind) {
+      case PG_QUERY__TOKEN__SCONST:
+      case PG_QUERY__TOKEN__USCONST:
+      case PG_QUERY__TOKEN__ICONST:
+      case PG_QUERY__TOKEN__FCONST:
+      case PG_QUERY__TOKEN__BCONST:
+      case PG_QUERY__TOKEN__XCONST:
+      case PG_QUERY__TOKEN__TRUE_P:
+      case PG_QUERY__TOKEN__FALSE_P:
+      case PG_QUERY__TOKEN__NULL_P: return true;
+      default: return false;
+    }
+  });
+}
+
 bool holds_string_constant(std::string_view sql, const std::string& value) {
   const std::string text(sql);
   return std::ranges::any_of(tokens_of(text), [&](const Token& token) {
