@@ -967,7 +967,14 @@ class StatementChecker {
     op::AlterColumnType change{table->name, column->name, std::move(*type), std::move(using_sql), *collation, checks_using_column(*table, column->name)};
     for (const Index& index : indexes_again) emit(op::DropIndex{index.name});
     emit(std::move(change));
-    for (Index& index : indexes_again) emit(op::CreateIndex{std::move(index)});
+    // Its comment apart, as `comment on index` would have set it: the same steps either way.
+    for (Index& index : indexes_again) {
+      std::optional<std::string> comment = std::move(index.comment);
+      index.comment.reset();
+      const QualifiedName name = index.name;
+      emit(op::CreateIndex{std::move(index)});
+      if (comment) emit(op::Comment{ast::CommentKind::index, name, {}, std::move(comment)});
+    }
   }
 
   // What PostgreSQL reads again when a column's type changes: its table's checks and indexes,
@@ -2208,7 +2215,10 @@ class StatementChecker {
         const bool last_input = std::none_of(facts.arguments.begin() + static_cast<std::ptrdiff_t>(i) + 1, facts.arguments.end(),
                                              [](const RoutineArgument& a) { return a.mode == 'i' || a.mode == 'b' || a.mode == 'v'; });
         if (!last_input) return refuse_definition("a VARIADIC argument must be the last input argument");
-        if (argument.type.array_dimensions == 0) return refuse_definition("a VARIADIC argument must be an array");
+        // The polymorphic arrays and "any" take a list too (interpret_function_parameter_list()).
+        const std::string_view base = argument.type.names.empty() ? std::string_view() : std::string_view(argument.type.names.back());
+        const bool polymorphic = base == "anyarray" || base == "anycompatiblearray" || base == "any";
+        if (argument.type.array_dimensions == 0 && !polymorphic) return refuse_definition("a VARIADIC argument must be an array");
       }
     }
     for (const auto& argument : facts.arguments) {
@@ -3422,8 +3432,11 @@ class StatementChecker {
       std::vector<std::string> signatures;
       for (const Routine* routine : routines_named(QualifiedName{"", name})) {
         if (routine->procedure) continue;
-        // A last argument that is an array may be VARIADIC, which the identity does not say.
-        if (routine->defaults > 0 || routine->key.arguments.ends_with("[]")) return std::nullopt;
+        // A last argument that is an array (or "any") may be VARIADIC, which the identity does not say.
+        const std::string& last = routine->key.arguments;
+        if (routine->defaults > 0 || last.ends_with("[]") || last.ends_with("anyarray") || last.ends_with("any") || last.ends_with("\"any\"")) {
+          return std::nullopt;
+        }
         std::string joined = routine->key.arguments;
         for (std::size_t at = joined.find(", "); at != std::string::npos; at = joined.find(", ", at)) joined.erase(at + 1, 1);
         signatures.push_back(std::move(joined));
@@ -4658,8 +4671,13 @@ class StatementChecker {
   Diagnostic& report_unknown(DiagnosticKind kind, Span span, const std::string& shown, const std::vector<std::string>& candidates,
                              const Origin* site) {
     auto& diagnostic = diagnostics_.report(kind, at(span), shown, revision_.id);
-    if (site != nullptr && site->revision == revision_.id) {
-      diagnostic.notes.push_back({site->where, fmt::format("`{}` would be created here, but that statement failed", shown)});
+    if (site != nullptr && site->revision == revision_.id && site->where.file == revision_.file && site->where.span.begin > span.begin) {
+      diagnostic.notes.push_back({site->where, fmt::format("`{}` is created later in this revision, here: create it first", shown)});
+    } else if (site != nullptr && site->revision == revision_.id) {
+      diagnostic.notes.push_back(
+          {site->where, fmt::format("`{}` is created earlier in this revision, here, but that statement failed, or it was dropped "
+                                    "or renamed since",
+                                    shown)});
     } else if (site != nullptr) {
       diagnostic.notes.push_back({site->where, created_elsewhere(shown, site->revision)});
     } else if (const std::string guess = closest_match(shown, candidates); !guess.empty()) {

@@ -5,16 +5,19 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <utility>
 
 namespace migc {
 namespace {
@@ -641,6 +644,65 @@ ArrayElements array_elements(const std::string& text) {
   return out;
 }
 
+// range_in(): `empty`, or a bracket, two bounds (either may be left out: unbounded) with a
+// comma between, and a bracket; a bound may be double-quoted, with backslash escapes. Each bound
+// must be a value of the range's element type, and the lower no greater than the upper.
+std::optional<std::string> range_refused(const SqlConstant& constant, const std::string& type, const std::string& element) {
+  if (constant.kind != Kind::string) return std::nullopt;
+  const std::string& text = constant.value;
+  const auto malformed = [&] { return fmt::format("malformed range literal: \"{}\"", text); };
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::size_t at = 0;
+  while (at < text.size() && space(text[at])) ++at;
+  if (std::string rest = trimmed_lower(text.substr(at)); rest == "empty") return std::nullopt;
+  if (at >= text.size() || (text[at] != '[' && text[at] != '(')) return malformed();
+  ++at;
+  std::array<std::optional<std::string>, 2> bounds;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto ends = [](char c) { return c == ',' || c == ')' || c == ']'; };
+    if (at < text.size() && !ends(text[at])) {
+      std::string value;
+      for (bool quoted = false; at >= text.size() || quoted || !ends(text[at]);) {
+        if (at >= text.size()) return malformed();
+        const char c = text[at++];
+        if (c == '\\') {
+          if (at >= text.size()) return malformed();
+          value += text[at++];
+        } else if (c == '"' && quoted && at < text.size() && text[at] == '"') {
+          value += text[at++];
+        } else if (c == '"') {
+          quoted = !quoted;
+        } else {
+          value += c;
+        }
+      }
+      bounds[i] = std::move(value);
+    }
+    // A comma after the lower bound, a bracket after the upper.
+    if (at >= text.size() || (i == 0 ? text[at] != ',' : text[at] == ',')) return malformed();
+    ++at;
+  }
+  while (at < text.size() && space(text[at])) ++at;
+  if (at != text.size()) return malformed();
+  ColumnType element_type;
+  element_type.name.name = element;
+  for (const auto& bound : bounds) {
+    if (!bound) continue;
+    if (auto refused = constant_refused(SqlConstant{Kind::string, *bound, {}}, element_type, nullptr)) return refused;
+  }
+  if (bounds[0] && bounds[1] && (type == "int4range" || type == "int8range" || type == "numrange")) {
+    // numeric sorts NaN above every number, infinity included.
+    const auto value = [](const std::string& bound) {
+      const bool nan = trimmed_lower(bound) == "nan";
+      return std::pair(nan, nan ? 0.0L : std::strtold(bound.c_str(), nullptr));
+    };
+    if (value(*bounds[0]) > value(*bounds[1])) {
+      return std::string("range lower bound must be less than or equal to range upper bound");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
@@ -687,6 +749,12 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   if (name == "uuid") return uuid_refused(constant);
   if (name == "json" || name == "jsonb") return json_refused(constant, name);
   if (name == "date" || name.starts_with("timestamp") || name.starts_with("time ")) return datetime_refused(constant, name);
+  static const std::map<std::string_view, std::string_view> range_elements = {
+      {"int4range", "integer"}, {"int8range", "bigint"}, {"numrange", "numeric"}, {"daterange", "date"},
+      {"tsrange", "timestamp without time zone"}, {"tstzrange", "timestamp with time zone"}};
+  if (const auto range = range_elements.find(name); range != range_elements.end()) {
+    return range_refused(constant, name, std::string(range->second));
+  }
   return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 
 #include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
@@ -404,6 +405,39 @@ class Inference {
     return true;
   }
 
+  // check_generic_type_consistency() across arguments: the typed ones at anyelement,
+  // anynonarray, anyenum, anyarray and anyrange positions name one element type, not cast
+  // (`int4range @> bigint`, `varchar[] && text[]` have no overload). The anycompatible family,
+  // which casts to a common type, is not judged; nor a range the catalog below does not hold.
+  static bool polymorphic_agree(const Candidate& candidate, const std::vector<Typed>& inputs) {
+    static const std::map<std::string_view, std::string_view> range_elements = {
+        {"int4range", "integer"},   {"int8range", "bigint"}, {"numrange", "numeric"}, {"daterange", "date"},
+        {"tsrange", "timestamp without time zone"},          {"tstzrange", "timestamp with time zone"},
+        {"int4multirange", "integer"}, {"int8multirange", "bigint"}, {"nummultirange", "numeric"}, {"datemultirange", "date"},
+        {"tsmultirange", "timestamp without time zone"},     {"tstzmultirange", "timestamp with time zone"}};
+    std::optional<std::string> element;
+    for (std::size_t i = 0; i < inputs.size() && i < candidate.parameters.size(); ++i) {
+      if (inputs[i].state != Typed::State::known) continue;
+      const std::string_view parameter = candidate.parameters[i];
+      const std::string& type = inputs[i].type.name;
+      std::string implied;
+      if (parameter == "anyelement" || parameter == "anynonarray" || parameter == "anyenum") {
+        implied = type;
+      } else if (parameter == "anyarray" && is_array(type)) {
+        implied = type.substr(0, type.size() - 2);
+      } else if (parameter == "anyrange" || parameter == "anymultirange") {
+        const auto found = range_elements.find(type);
+        if (found == range_elements.end()) continue;
+        implied = found->second;
+      } else {
+        continue;
+      }
+      if (element && *element != implied) return false;
+      element = std::move(implied);
+    }
+    return true;
+  }
+
   // func_get_detail() and oper_select_candidate() finding no candidate at all: every argument's
   // type is known (an untyped literal goes anywhere), and no overload takes them, however cast.
   void unmatched(const SqlExpressionNode& node, std::size_t length, const std::vector<Candidate>& candidates,
@@ -421,7 +455,7 @@ class Inference {
       for (std::size_t i = 0; takes && i < inputs.size(); ++i) {
         takes = inputs[i].state == Typed::State::literal || coercible(inputs[i].type, candidate.parameters[i]);
       }
-      if (takes) return;
+      if (takes && polymorphic_agree(candidate, inputs)) return;
     }
     UnmatchedCall call{node.offset, length, spell(types), function, {}};
     for (const auto& candidate : candidates) call.overloads.push_back(spell(candidate.parameters));

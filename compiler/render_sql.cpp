@@ -435,7 +435,9 @@ int creation_rank(ObjectKind kind, std::uint32_t depth) {
   switch (kind) {
     case ObjectKind::routine: return depth == 0 ? 4 : depth == 1 ? 8 : 9;
     case ObjectKind::trigger:
-    case ObjectKind::policy: return 9;
+    case ObjectKind::policy:
+    case ObjectKind::late_check:
+    case ObjectKind::late_default: return 9;
     case ObjectKind::extension:
     case ObjectKind::schema: return 0;
     case ObjectKind::type: return 1;
@@ -467,6 +469,8 @@ std::string_view kind_word(ObjectKind kind) {
     case ObjectKind::routine: return "function";
     case ObjectKind::trigger: return "trigger";
     case ObjectKind::policy: return "policy";
+    case ObjectKind::late_check: return "late check";
+    case ObjectKind::late_default: return "late default";
   }
   return "object";
 }
@@ -478,18 +482,19 @@ ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constrain
 }
 // An index whose expressions call a routine made after the tables (one naming a table's row
 // type, or with an SQL-standard body) is made after the routines.
-ObjectKey index_key(const Schema& schema, const Index& index) {
-  const auto calls_late_routine = [&](const std::string& sql) {
-    if (sql.empty()) return false;
-    for (const auto& function : read_expression(sql).functions) {
-      for (const auto& [key, routine] : schema.routines()) {
-        if (!function.names.empty() && key.name.name == function.names.back() && (routine.reads_row_types || routine.standard_body)) return true;
-      }
+bool calls_late_routine(const Schema& schema, const std::string& sql) {
+  if (sql.empty()) return false;
+  for (const auto& function : read_expression(sql).functions) {
+    for (const auto& [key, routine] : schema.routines()) {
+      if (!function.names.empty() && key.name.name == function.names.back() && (routine.reads_row_types || routine.standard_body)) return true;
     }
-    return false;
-  };
-  bool late = calls_late_routine(index.where_sql);
-  for (const auto& key : index.keys) late = late || calls_late_routine(key.expression);
+  }
+  return false;
+}
+
+ObjectKey index_key(const Schema& schema, const Index& index) {
+  bool late = calls_late_routine(schema, index.where_sql);
+  for (const auto& key : index.keys) late = late || calls_late_routine(schema, key.expression);
   return {ObjectKind::index, index.name, {}, late ? 1u : 0u};
 }
 
@@ -522,7 +527,19 @@ void add_sequence_objects(const Sequence& sequence, SchemaObjects& objects) {
   if (sequence.owner) objects[key_of(ObjectKind::sequence_owner, sequence.name)] = sequence_owner_statement(sequence.name, sequence.owner, true);
 }
 
-void add_table_objects(const Schema& schema, const Table& table, SchemaObjects& objects) {
+void add_table_objects(const Schema& schema, const Table& written, SchemaObjects& objects) {
+  Table table = written;
+  for (auto& column : table.columns) {
+    if (column.owned_sequence || !column.default_sql || !calls_late_routine(schema, *column.default_sql)) continue;
+    objects[{ObjectKind::late_default, table.name, column.name, 0}] =
+        fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", quote_qualified(table.name), quote_identifier(column.name), *column.default_sql);
+    column.default_sql.reset();
+  }
+  std::erase_if(table.constraints, [&](const Constraint& constraint) {
+    if (constraint.kind != ConstraintKind::check || !calls_late_routine(schema, constraint.check_sql)) return false;
+    objects[{ObjectKind::late_check, table.name, constraint.name, 0}] = add_constraint_sql(table.name, constraint);
+    return true;
+  });
   std::string sql = create_table_sql(table, false);
   if (table.row_security) sql += ";\n" + row_security_sql({table.name, false, true});
   if (table.force_row_security) sql += ";\n" + row_security_sql({table.name, true, true});
@@ -547,6 +564,8 @@ std::string ObjectKey::description() const {
   if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
   if (kind == ObjectKind::trigger) return fmt::format("trigger {} on table {}", constraint, name);
   if (kind == ObjectKind::policy) return fmt::format("policy {} on table {}", constraint, name);
+  if (kind == ObjectKind::late_check) return fmt::format("check {} of table {}", constraint, name);
+  if (kind == ObjectKind::late_default) return fmt::format("default of column {} of table {}", constraint, name);
   if (kind == ObjectKind::routine) return fmt::format("function {}({})", name, constraint);
   return fmt::format("{} {}", kind_word(kind), name);
 }
@@ -558,7 +577,10 @@ std::string ObjectKey::serialised() const {
   if (kind == ObjectKind::view) {
     out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   }
-  if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy) out += " " + quote_identifier(constraint);
+  if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy || kind == ObjectKind::late_check ||
+      kind == ObjectKind::late_default) {
+    out += " " + quote_identifier(constraint);
+  }
   if (kind == ObjectKind::routine) out += "(" + constraint + ")";
   return out;
 }

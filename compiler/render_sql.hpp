@@ -129,15 +129,18 @@ std::string with_comment(std::string sql, ast::CommentKind kind, const Qualified
 // signature names a table's row type (depth 1: after the tables) or a view's (depth 2: after
 // the views). Triggers and policies come last.
 // A sequence's owner (`owned by`) comes after the tables, as foreign keys do.
+// late_check, late_default: a table's check or column default that calls a routine made after
+// the tables, set once the routine is there. Serialised keys sort as strings in the migrator:
+// "9 late check" comes after "9 function".
 enum class ObjectKind { extension, schema, type, domain, composite, sequence, routine, table, index, foreign_key, sequence_owner,
-                        view, trigger, policy };
+                        view, trigger, policy, late_check, late_default };
 
 // One schema object. Keys order as the objects can be created, and name them without any
 // string to split: an extension or schema by `name.name`, a foreign key by its table and name.
 struct ObjectKey {
   ObjectKind kind = ObjectKind::table;
   QualifiedName name;
-  std::string constraint;  // a foreign key's own name, a trigger's, a routine's argument types
+  std::string constraint;  // a foreign key's or check's own name, a trigger's, a routine's argument types, a default's column
   std::uint32_t depth = 0;  // a view's (View::depth): views come after those they read
 
   // The digit its serialised key starts with.

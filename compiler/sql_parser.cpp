@@ -753,14 +753,15 @@ std::string lowered(std::string text) {
 // read as one constraint is two statements to the server), or all of them; `set_config()` as well.
 // Settings that, kept by the session past the revision's transaction, make the revisions after
 // it fail or run unchecked: read-only transactions, replication mode (no triggers, no foreign
-// keys), a session killed while idle. `set local` confines one to its revision.
+// keys), a session killed while idle, a time zone that moves every later timestamptz constant
+// from what the compiler's schema and `check` hold. `set local` confines one to its revision.
 std::optional<std::string> constant_text(const Json& value);
 
 bool outlives_the_revision(std::string_view name) {
   static constexpr std::string_view settings[] = {"default_transaction_read_only", "transaction_read_only",
                                                   "session_replication_role",      "idle_in_transaction_session_timeout",
                                                   "idle_session_timeout",          "session characteristics",
-                                                  "exit_on_error"};
+                                                  "exit_on_error",                 "timezone"};
   return std::find(std::begin(settings), std::end(settings), name) != std::end(settings);
 }
 

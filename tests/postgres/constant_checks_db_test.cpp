@@ -48,6 +48,11 @@ const std::vector<Case> cases = {
     {"integer[]", "'[1:2][1:2]={{1,2},{3,4}}'"}, {"integer[]", "'[1:2][1:3]={{1,2},{3,4}}'"},
     {"jsonb", "'\"\\u0000\"'"}, {"json", "'\"\\u0000\"'"}, {"jsonb", "'\"\\\\u0000\"'"}, {"real", "'0x10'"},
     {"double precision", "'0x1p3'"}, {"numeric", "'0x10'"},
+    {"int4range", "'[1,5)'"}, {"int4range", "'[5,1)'"}, {"int4range", "'empty'"}, {"int4range", "' EMPTY '"}, {"int4range", "'(,)'"},
+    {"int4range", "'[1,)'"}, {"int4range", "'[x,2)'"}, {"int4range", "'1,2'"}, {"int4range", "'[1,2'"}, {"int4range", "'[1,2,3]'"},
+    {"int4range", "'[\"1\",\"2\"]'"}, {"int4range", "'[1,2] x'"}, {"int4range", "'[99999999999,1)'"}, {"int8range", "'[3,2]'"},
+    {"numrange", "'[1.5,1.25)'"}, {"numrange", "'(nan,1)'"}, {"daterange", "'[2024-01-01,2024-02-30)'"},
+    {"tstzrange", "'[2024-01-01 00:00,2024-01-02 00:00)'"}, {"tsrange", "'[\"2024-01-01 00:00\",)'"}, {"int4range", "'[,5]'"},
     {"integer[]", "'{}'::integer[]"}, {"integer[]", "'{1,x}'::integer[]"}, {"integer[]", "cast('{1,2}' as int[])"},
     {"integer[]", "'{1,2}'::int array"}, {"uuid[]", "'{}'::uuid[]"}, {"smallint[]", "'{70000}'::smallint[]"},
     {"interval", "'PT'"}, {"interval", "'P'"}, {"interval year to month", "'1 year'"}, {"interval second(3)", "'1.2345'"},
@@ -157,6 +162,10 @@ const std::vector<std::string> conditions = {
     "coalesce(n, 0) > 0 and lower(name) <> ''", "n > 0 and length(n) > 0", "name in (1, 2)", "n between 1 and name",
     "name = any(ids)", "not n", "n in (1, name)", "seen between 1 and 2", "n is distinct from name", "status = any(array['a', 'b'])",
     "status in ('a', 'b')", "n = any(array[1.5, 2])", "n not between 1 and 2",
+    // Polymorphic arguments name one element type, not cast.
+    "int4range(1, 2) @> n", "int4range(1, 2) @> n::bigint", "int4range(1, 2) @> 5", "tsrange(now()::timestamp, null) @> seen",
+    "tstzrange(seen, null) @> seen", "ids && array[1]", "ids && array[n::bigint]", "ids @> array[1::smallint]",
+    "array[name::varchar] && array[name]", "array[name] && array[name]",
 
 };
 
