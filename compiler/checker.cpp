@@ -1039,6 +1039,13 @@ class StatementChecker {
   std::optional<std::string> class_refuses(const std::string& method, const std::string& named, const SqlType& type) const {
     const auto classes = catalog_operator_classes(method);
     if (named.empty()) {
+      // Asked for every primary key's column: PostgreSQL's own classes' answer, per type, once.
+      thread_local std::map<std::pair<std::string, std::string>, bool> built_in_default;
+      const auto [known, fresh] = built_in_default.try_emplace({method, type.name + (type.enumeration ? " enum" : "")}, false);
+      if (fresh) {
+        known->second = std::ranges::any_of(classes, [&](const CatalogOperatorClass& c) { return c.is_default && c.extension.empty() && accepts(c, type); });
+      }
+      if (known->second) return std::nullopt;
       const bool found = std::ranges::any_of(classes, [&](const CatalogOperatorClass& c) {
         return c.is_default && accepts(c, type) && extension_available(c.extension);
       });

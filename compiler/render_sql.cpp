@@ -482,6 +482,8 @@ ObjectKey foreign_key_of(const QualifiedName& table, const Constraint& constrain
 }
 // An index whose expressions call a routine made after the tables (one naming a table's row
 // type, or with an SQL-standard body) is made after the routines.
+void add_table_objects_as_written(const Schema& schema, const Table& table, SchemaObjects& objects);
+
 bool calls_late_routine(const Schema& schema, const std::string& sql) {
   if (sql.empty()) return false;
   for (const auto& function : read_expression(sql).functions) {
@@ -528,6 +530,10 @@ void add_sequence_objects(const Sequence& sequence, SchemaObjects& objects) {
 }
 
 void add_table_objects(const Schema& schema, const Table& written, SchemaObjects& objects) {
+  const bool late_routines = std::ranges::any_of(schema.routines(), [](const auto& entry) {
+    return entry.second.reads_row_types || entry.second.standard_body;
+  });
+  if (!late_routines) return add_table_objects_as_written(schema, written, objects);  // most schemas: no copy
   Table table = written;
   for (auto& column : table.columns) {
     if (column.owned_sequence || !column.default_sql || !calls_late_routine(schema, *column.default_sql)) continue;
@@ -540,6 +546,10 @@ void add_table_objects(const Schema& schema, const Table& written, SchemaObjects
     objects[{ObjectKind::late_check, table.name, constraint.name, 0}] = add_constraint_sql(table.name, constraint);
     return true;
   });
+  add_table_objects_as_written(schema, table, objects);
+}
+
+void add_table_objects_as_written(const Schema& schema, const Table& table, SchemaObjects& objects) {
   std::string sql = create_table_sql(table, false);
   if (table.row_security) sql += ";\n" + row_security_sql({table.name, false, true});
   if (table.force_row_security) sql += ";\n" + row_security_sql({table.name, true, true});
