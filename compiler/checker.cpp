@@ -986,8 +986,9 @@ class StatementChecker {
       if (each.name == column) each.type = type;
     }
     for (const auto& constraint : table.constraints) {
-      if (constraint.kind == ConstraintKind::check &&
-          !calls_match(span, constraint.check_sql, &retyped, fmt::format("in check constraint `{}`: {}", constraint.name, constraint.check_sql))) {
+      if (constraint.kind != ConstraintKind::check) continue;
+      const std::string where = fmt::format("in check constraint `{}`: {}", constraint.name, constraint.check_sql);
+      if (!calls_match(span, constraint.check_sql, &retyped, where) || !compared_constants_fit(span, constraint.check_sql, retyped, where)) {
         return false;
       }
     }
@@ -999,7 +1000,8 @@ class StatementChecker {
       }
       if (!index.where_sql.empty()) expressions.push_back(index.where_sql);
       for (const auto& expression : expressions) {
-        if (!calls_match(span, expression, &retyped, fmt::format("in index `{}`: {}", name, expression))) return false;
+        const std::string where = fmt::format("in index `{}`: {}", name, expression);
+        if (!calls_match(span, expression, &retyped, where) || !compared_constants_fit(span, expression, retyped, where)) return false;
       }
     }
     if (!keys_take_type(table, column, type, span)) return false;
@@ -3303,7 +3305,9 @@ class StatementChecker {
   // the column type's input function, as PostgreSQL resolves the operator: `status = 'bogus'`
   // of an enum, `n = 'abc'` of an integer fail at deploy. Only the expression's own logic is
   // looked at, not a subquery's, whose columns may be another table's.
-  bool compared_constants_fit(Span span, std::string_view text, const Table& table) {
+  // `where`: the expression is not at `span` but stored (a check a type change reads again),
+  // and is said in a note.
+  bool compared_constants_fit(Span span, std::string_view text, const Table& table, const std::string& where = "") {
     if (text.find('\'') == std::string_view::npos && text.find('$') == std::string_view::npos) return true;
     const auto nodes = expression_nodes(text);
     static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">=", "BETWEEN", "NOT BETWEEN",
@@ -3359,10 +3363,16 @@ class StatementChecker {
         if (part.kind != SqlExpressionNode::Kind::constant || part.constant != SqlConstant::Kind::string) continue;
         const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, part.value, {}}, type, values);
         if (!refused) continue;
-        const Span where = within(span, part.offset);
-        const Span literal{where.begin, std::min(span.end, where.begin + static_cast<std::uint32_t>(string_constant_length(text, part.offset)))};
-        diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type.sql(), *refused);
         fits = false;
+        if (!where.empty()) {
+          const std::string written(text.substr(part.offset, string_constant_length(text, part.offset)));
+          diagnostics_.report(DiagnosticKind::InvalidValue, at(span), written, type.sql(), *refused).notes.push_back({{}, where});
+          continue;
+        }
+        const Span at_constant = within(span, part.offset);
+        const Span literal{at_constant.begin,
+                           std::min(span.end, at_constant.begin + static_cast<std::uint32_t>(string_constant_length(text, part.offset)))};
+        diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type.sql(), *refused);
       }
     }
     return fits;
