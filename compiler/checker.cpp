@@ -3308,7 +3308,8 @@ class StatementChecker {
   // `where`: the expression is not at `span` but stored (a check a type change reads again),
   // and is said in a note.
   bool compared_constants_fit(Span span, std::string_view text, const Table& table, const std::string& where = "") {
-    if (text.find('\'') == std::string_view::npos && text.find('$') == std::string_view::npos) return true;
+    const bool constants = text.find('\'') != std::string_view::npos || text.find('$') != std::string_view::npos;
+    if (!constants && std::ranges::none_of(table.columns, [&](const Column& column) { return over_enum_domain(column.type).has_value(); })) return true;
     const auto nodes = expression_nodes(text);
     static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">=", "BETWEEN", "NOT BETWEEN",
                                                        "BETWEEN SYMMETRIC", "NOT BETWEEN SYMMETRIC"};
@@ -3380,22 +3381,29 @@ class StatementChecker {
 
   // PostgreSQL's comparisons of enums take `anyenum`, which a domain over an enum is not: `d <>
   // 'sad'` of such a column has no operator (42883), though the enum's own values are its.
-  bool domain_over_enum_fits(Span span, std::string_view text, const SqlExpressionNode& comparison, const SqlExpressionNode& operand,
-                             const Column& column) {
-    if (!column.type.user_defined || column.type.array_dimensions > 0) return true;
-    const auto domain = schema_.domains().find(column.type.name);
-    if (domain == schema_.domains().end()) return true;
+  // The enum a domain (over domains) over one is of; nothing for any other type.
+  std::optional<QualifiedName> over_enum_domain(const ColumnType& type) const {
+    if (!type.user_defined || type.array_dimensions > 0) return std::nullopt;
+    const auto domain = schema_.domains().find(type.name);
+    if (domain == schema_.domains().end()) return std::nullopt;
     ColumnType base = domain->second.type;
     for (int depth = 0; base.user_defined && base.array_dimensions == 0 && depth < 16; ++depth) {
       const auto inner = schema_.domains().find(base.name);
       if (inner == schema_.domains().end()) break;
       base = inner->second.type;
     }
-    if (!base.user_defined || base.array_dimensions > 0 || !schema_.enums().contains(base.name)) return true;
+    if (!base.user_defined || base.array_dimensions > 0 || !schema_.enums().contains(base.name)) return std::nullopt;
+    return base.name;
+  }
+
+  bool domain_over_enum_fits(Span span, std::string_view text, const SqlExpressionNode& comparison, const SqlExpressionNode& operand,
+                             const Column& column) {
+    const std::optional<QualifiedName> base = over_enum_domain(column.type);
+    if (!base) return true;
     const Span where = name_at(span, text, comparison.offset);
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), comparison.names.front(), to_string(domain->first));
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), comparison.names.front(), to_string(column.type.name));
     diagnostic.notes.push_back({{}, fmt::format("the enum's comparisons take any enum type, and a domain over one is not: compare `{}::{}`",
-                                                fmt::join(operand.names, "."), to_string(base.name))});
+                                                fmt::join(operand.names, "."), to_string(*base))});
     return false;
   }
 
