@@ -215,9 +215,10 @@ class Differ {
   }
 
  private:
-  // The functions the model's defaults, checks, generated columns and indexes call: those are
-  // made before the tables. The rest come after the tables and before the views, so that an SQL
-  // function's body, which PostgreSQL checks when it is made, finds the tables it reads.
+
+  // The functions the model's defaults, checks, generated columns, indexes and domains call:
+  // those are made before the tables. The rest come after the tables and before the views, so
+  // that an SQL function's body, which PostgreSQL checks when it is made, finds the tables it reads.
   std::set<QualifiedName> called_by_tables() const {
     std::set<QualifiedName> called;
     const auto collect = [&](const std::string& sql) {
@@ -239,6 +240,12 @@ class Differ {
     for (const auto& [_, index] : model_.indexes()) {
       for (const auto& key : index.keys) collect(key.expression);
       collect(index.where_sql);
+    }
+    // A domain's too: the domains are made before the tables (a routine that reads a table is
+    // made after them all the same).
+    for (const auto& [_, domain] : model_.domains()) {
+      collect(domain.default_sql.value_or(""));
+      for (const auto& constraint : domain.constraints) collect(constraint.check_sql);
     }
     return called;
   }

@@ -400,8 +400,9 @@ class StatementChecker {
       return entry != nullptr && entry->category == (indexed == "record" ? 'C' : 'R');
     }
     if (type.enumeration) return false;
+    // IsBinaryCoercible(): without a function, and implicit (xml's cast to text is neither).
     for (const auto& cast : catalog_casts(type.name)) {
-      if (cast.target == indexed && cast.method == 'b') return true;
+      if (cast.target == indexed && cast.method == 'b' && cast.context == 'i') return true;
     }
     return false;
   }
@@ -952,13 +953,15 @@ class StatementChecker {
                                                   column->type.sql(), type->sql())});
       return;
     }
-    // An index whose expression or predicate holds a constant on the column is made again from
-    // its text, for the reason its checks are (op::AlterColumnType::checks); PostgreSQL rebuilds
-    // it anyway but where no row is rewritten.
+    // An index whose expression or predicate names the column is made again from its text, for
+    // the reason its checks are (op::AlterColumnType::checks): PostgreSQL would make it from its
+    // printed definition, where the old type's implicit casts are written out (`sqrt((v)::double
+    // precision)` under a numeric v). It rebuilds such an index anyway but where no row is
+    // rewritten.
     std::vector<Index> indexes_again;
     for (const QualifiedName& name : schema_.indexes_of(table->name)) {
       const Index& index = schema_.indexes().at(name);
-      const auto typed_again = [&](const std::string& sql) { return mentions_identifier(sql, column->name) && holds_constant(sql); };
+      const auto typed_again = [&](const std::string& sql) { return mentions_identifier(sql, column->name); };
       if (typed_again(index.where_sql) ||
           std::ranges::any_of(index.keys, [&](const IndexKey& key) { return typed_again(key.expression); })) {
         indexes_again.push_back(index);
@@ -3459,7 +3462,8 @@ class StatementChecker {
         if (routine->procedure) continue;
         // A last argument that is an array (or "any") may be VARIADIC, which the identity does not say.
         const std::string& last = routine->key.arguments;
-        if (routine->defaults > 0 || last.ends_with("[]") || last.ends_with("anyarray") || last.ends_with("any") || last.ends_with("\"any\"")) {
+        if (routine->defaults > 0 || last.ends_with("[]") || last.ends_with("anyarray") || last.ends_with("anycompatiblearray") ||
+            last.ends_with("any") || last.ends_with("\"any\"")) {
           return std::nullopt;
         }
         std::string joined = routine->key.arguments;
@@ -3984,6 +3988,9 @@ class StatementChecker {
             {{}, changed == "search_path"
                      ? "the compiler's statements name objects as the migrator's search path finds them: "
                        "qualify names in raw SQL instead, or give a function its own `set search_path`"
+                 : changed == "timezone"
+                     ? "the compiler's schema and `check` read timestamptz constants in the migrator's time zone, which later "
+                       "statements would not: convert in the expression instead (`'2024-01-01 00:00' at time zone 'Europe/Paris'`)"
                  : changed.starts_with("settings")
                      ? "name the setting as a constant, `set_config('name', ...)`, so that the compiler can tell which it is"
                  : is_session_parameter(changed)

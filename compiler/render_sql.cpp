@@ -494,6 +494,33 @@ bool calls_late_routine(const Schema& schema, const std::string& sql) {
   return false;
 }
 
+// A domain is made before every routine: its default or check calling one of the chain's is
+// set after them all, or the name would resolve to the live schema's routine in check's scratch
+// schema.
+void add_domain_objects(const Schema& schema, const Domain& written, SchemaObjects& objects) {
+  const auto calls_chain_routine = [&](const std::string& sql) {
+    if (sql.empty() || schema.routines().empty()) return false;
+    for (const auto& function : read_expression(sql).functions) {
+      for (const auto& [key, _] : schema.routines()) {
+        if (!function.names.empty() && key.name.name == function.names.back()) return true;
+      }
+    }
+    return false;
+  };
+  Domain domain = written;
+  if (domain.default_sql && calls_chain_routine(*domain.default_sql)) {
+    objects[{ObjectKind::late_default, domain.name, {}, 0}] = fmt::format("ALTER DOMAIN {} SET DEFAULT {}", quote_qualified(domain.name), *domain.default_sql);
+    domain.default_sql.reset();
+  }
+  std::erase_if(domain.constraints, [&](const DomainConstraint& constraint) {
+    if (!calls_chain_routine(constraint.check_sql)) return false;
+    objects[{ObjectKind::late_check, domain.name, constraint.name, 0}] =
+        fmt::format("ALTER DOMAIN {} ADD {}", quote_qualified(domain.name), domain_constraint_sql(constraint));
+    return true;
+  });
+  objects[key_of(ObjectKind::domain, domain.name)] = create_domain_sql(domain);
+}
+
 ObjectKey index_key(const Schema& schema, const Index& index) {
   bool late = calls_late_routine(schema, index.where_sql);
   for (const auto& key : index.keys) late = late || calls_late_routine(schema, key.expression);
@@ -574,8 +601,9 @@ std::string ObjectKey::description() const {
   if (kind == ObjectKind::foreign_key) return fmt::format("foreign key {} of table {}", constraint, name);
   if (kind == ObjectKind::trigger) return fmt::format("trigger {} on table {}", constraint, name);
   if (kind == ObjectKind::policy) return fmt::format("policy {} on table {}", constraint, name);
-  if (kind == ObjectKind::late_check) return fmt::format("check {} of table {}", constraint, name);
-  if (kind == ObjectKind::late_default) return fmt::format("default of column {} of table {}", constraint, name);
+  if (kind == ObjectKind::late_check) return fmt::format("check {} of {}", constraint, name);
+  if (kind == ObjectKind::late_default) return constraint.empty() ? fmt::format("default of domain {}", name)
+                                                                  : fmt::format("default of column {} of table {}", constraint, name);
   if (kind == ObjectKind::routine) return fmt::format("function {}({})", name, constraint);
   return fmt::format("{} {}", kind_word(kind), name);
 }
@@ -588,7 +616,7 @@ std::string ObjectKey::serialised() const {
     out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   }
   if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy || kind == ObjectKind::late_check ||
-      kind == ObjectKind::late_default) {
+      (kind == ObjectKind::late_default && !constraint.empty())) {
     out += " " + quote_identifier(constraint);
   }
   if (kind == ObjectKind::routine) out += "(" + constraint + ")";
@@ -611,7 +639,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [name, created] : schema.schemas()) objects[key_of(ObjectKind::schema, name)] = create_schema_sql(name, created.privileges);
   for (const auto& [name, _] : schema.extensions()) objects[key_of(ObjectKind::extension, name)] = create_extension_sql(name);
   for (const auto& [name, type] : schema.enums()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type);
-  for (const auto& [name, domain] : schema.domains()) objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain);
+  for (const auto& [_, domain] : schema.domains()) add_domain_objects(schema, domain, objects);
   for (const auto& [name, type] : schema.composites()) objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type);
   for (const auto& [_, sequence] : schema.sequences()) add_sequence_objects(sequence, objects);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
@@ -634,7 +662,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   for (const auto& name : touched.types) {
     if (const auto type = schema.enums().find(name); type != schema.enums().end()) objects[key_of(ObjectKind::type, name)] = create_enum_sql(type->second);
     if (const auto domain = schema.domains().find(name); domain != schema.domains().end()) {
-      objects[key_of(ObjectKind::domain, name)] = create_domain_sql(domain->second);
+      add_domain_objects(schema, domain->second, objects);
     }
     if (const auto type = schema.composites().find(name); type != schema.composites().end()) {
       objects[key_of(ObjectKind::composite, name)] = create_composite_sql(type->second);

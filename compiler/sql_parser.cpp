@@ -783,7 +783,8 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
     const std::string variable_kind = text_field(node, "kind");
     if (variable_kind == "VAR_RESET_ALL") return "settings";
     const std::string name = lowered(text_field(node, "name"));  // "Search_Path" is the setting too
-    if (name == "search_path" || is_session_parameter(name)) return name;
+    // The time zone, even SET LOCAL: the timestamptz constants after it in the revision too.
+    if (name == "search_path" || name == "timezone" || is_session_parameter(name)) return name;
     if ((name == "role" || name == "session_authorization" || outlives_the_revision(name)) && !flag(node, "is_local")) return name;
     return "";
   }
@@ -808,7 +809,7 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
             named_as_written ? lowered(constant->value("sval", Json::object()).value("sval", "")) : std::string();
         if (!named_as_written) {
           found = "settings, one named only when it runs";
-        } else if (setting == "search_path" || setting == "role" || setting == "session_authorization" ||
+        } else if (setting == "search_path" || setting == "timezone" || setting == "role" || setting == "session_authorization" ||
                    is_session_parameter(setting)) {
           found = setting;
         } else if (outlives_the_revision(setting)) {
@@ -2337,23 +2338,6 @@ std::vector<Token> tokens_of(const std::string& text) {
 }
 
 }  // namespace
-
-bool holds_constant(std::string_view sql) {
-  return std::ranges::any_of(tokens_of(std::string(sql)), [](const Token& token) {
-    switch (token.kind) {
-      case PG_QUERY__TOKEN__SCONST:
-      case PG_QUERY__TOKEN__USCONST:
-      case PG_QUERY__TOKEN__ICONST:
-      case PG_QUERY__TOKEN__FCONST:
-      case PG_QUERY__TOKEN__BCONST:
-      case PG_QUERY__TOKEN__XCONST:
-      case PG_QUERY__TOKEN__TRUE_P:
-      case PG_QUERY__TOKEN__FALSE_P:
-      case PG_QUERY__TOKEN__NULL_P: return true;
-      default: return false;
-    }
-  });
-}
 
 bool holds_string_constant(std::string_view sql, const std::string& value) {
   const std::string text(sql);

@@ -349,8 +349,6 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
 
 // Whether `sql` (any SQL text, not necessarily whole) holds a string constant whose value is `value`.
 bool holds_string_constant(std::string_view sql, const std::string& value);
-// Whether `sql` holds any constant: a string, number, bit string, `true`, `false` or `null`.
-bool holds_constant(std::string_view sql);
 // `sql` without the `public.` (or `"public".`) that qualifies names in it, outside strings and
 // comments: the schema the connection's search path resolves them in. The migrator's `check`
 // builds the predicted schema in a scratch schema, where `public.mood` would name the live type.
