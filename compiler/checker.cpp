@@ -3503,6 +3503,13 @@ class StatementChecker {
   // column, `length(id)` of an integer one, `upper(x, 1)`.
   bool calls_match(Span span, std::string_view text, const Table* table, const std::string& where = "") {
     const ExpressionTyping typed = typing(text, table);
+    if (!typed.impossible_casts.empty()) {
+      const ImpossibleCast& cast = typed.impossible_casts.front();
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NoCast, at(where.empty() ? name_at(span, text, cast.offset) : span), cast.from, cast.to);
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
+      diagnostic.notes.push_back({{}, "convert through a function or an expression that PostgreSQL has (`(x::text)::jsonb`, a `case`)"});
+      return false;
+    }
     if (typed.unmatched.empty()) return true;
     const UnmatchedCall& call = typed.unmatched.front();
     const Span at_call = call.length == 0 ? name_at(span, text, call.offset)

@@ -108,6 +108,7 @@ class Inference {
     result.mutable_parts = std::move(found_);
     std::sort(unmatched_.begin(), unmatched_.end(), [](const UnmatchedCall& a, const UnmatchedCall& b) { return a.offset < b.offset; });
     result.unmatched = std::move(unmatched_);
+    result.impossible_casts = std::move(impossible_casts_);
     return result;
   }
 
@@ -226,8 +227,20 @@ class Inference {
     }
     // Without a cast of its own, PostgreSQL casts to or from a string type through text.
     const auto category = [](const SqlType& type) { return type.enumeration ? 'E' : category_of(type.name).first; };
-    if (category(*target) == 'S' || category(source) == 'S') through_text(node, what, source, *target);
+    if (category(*target) == 'S' || category(source) == 'S') {
+      through_text(node, what, source, *target);
+    } else if (!context_.chain_operators_or_casts && known_to_catalog(source) && known_to_catalog(*target)) {
+      impossible_casts_.push_back({node.offset, source.name, target->name});
+    }
     return known(*target);
+  }
+
+  // A type whose casts the catalog holds all of: PostgreSQL's own, or the chain's enums (which
+  // have none but through text). An extension's types may have casts of the extension's.
+  static bool known_to_catalog(const SqlType& type) {
+    if (type.enumeration) return true;
+    const CatalogType* entry = catalog_type_formatted(type.name);
+    return entry != nullptr && entry->extension.empty();
   }
 
   void through_text(const SqlExpressionNode& node, const std::string& what, const SqlType& source, const SqlType& target) {
@@ -468,6 +481,7 @@ class Inference {
   const TypingContext& context_;
   std::vector<MutablePart> found_;
   std::vector<UnmatchedCall> unmatched_;
+  std::vector<ImpossibleCast> impossible_casts_;
 };
 
 }  // namespace

@@ -57,10 +57,19 @@ struct UnmatchedCall {
   std::vector<std::string> overloads;  // what there is: "text > text", "length(text)", ...
 };
 
+// A cast of a value whose type is certain to a type PostgreSQL has no cast to from it, in any
+// context, nor through text (42846 at deploy): `integer_column::jsonb`, `enum_column::integer`.
+struct ImpossibleCast {
+  std::size_t offset = 0;  // in the expression's text: the type cast to
+  std::string from;
+  std::string to;
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
   std::vector<UnmatchedCall> unmatched;    // in the order written
+  std::vector<ImpossibleCast> impossible_casts;
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);

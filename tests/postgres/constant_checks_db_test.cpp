@@ -166,6 +166,9 @@ const std::vector<std::string> conditions = {
     "int4range(1, 2) @> n", "int4range(1, 2) @> n::bigint", "int4range(1, 2) @> 5", "tsrange(now()::timestamp, null) @> seen",
     "tstzrange(seen, null) @> seen", "ids && array[1]", "ids && array[n::bigint]", "ids @> array[1::smallint]",
     "array[name::varchar] && array[name]", "array[name] && array[name]",
+    // Casts PostgreSQL has, or has not (42846), through text too.
+    "n::jsonb is not null", "status::integer > 0", "n::date is null", "seen::integer > 0", "ok::integer > 0", "n::uuid is null",
+    "num::integer > 0", "status::text <> ''", "name::jsonb is not null", "seen::date is null", "n::money is null", "tag::integer > 0",
 
 };
 
