@@ -276,6 +276,12 @@ out=$("$migrate" --url "$locks" --lock-timeout 100ms --retries 0 upgrade +1 2>&1
 check_status "with no retries, a lock timeout fails the revision" 1 $status
 check "the lock timeout is named" "55P03 canceling statement due to lock timeout" "$out"
 check "nothing was applied" "6e6302f1ccb6" "$("$migrate" --url "$locks" current)"
+# A holder of its own: under load (sanitizers) the first one's sleep could end before this
+# run reaches the table, and there would be nothing to retry.
+wait $holder
+psql "$locks" -Xq -c "BEGIN; LOCK TABLE gridsquare IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+wait_for_sleeper "$locks"
 out=$("$migrate" --url "$locks" --lock-timeout 200ms --retries 4 upgrade +1 2>&1); status=$?
 check_status "with retries, the revision goes through once the lock is released" 0 $status
 check "the retries are reported" "lock retr" "$out"
