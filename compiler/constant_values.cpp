@@ -644,20 +644,74 @@ ArrayElements array_elements(const std::string& text) {
   return out;
 }
 
+// Where a range bound sorts among its element type's values, when it is written in a form read
+// here: a number (numeric sorts NaN above everything, infinity included), or an ISO date or
+// timestamp, with a numeric zone offset counted for timestamptz only (timestamp and date drop
+// it, as PostgreSQL does). Nothing for other spellings: those are not compared.
+struct BoundOrder {
+  bool known = false;
+  bool nan = false;
+  long double value = 0;
+  auto key() const { return std::pair(nan, value); }
+};
+
+BoundOrder bound_order(const std::string& bound, const std::string& element) {
+  const std::string text = trimmed_lower(bound);
+  if (element == "integer" || element == "bigint" || element == "numeric") {
+    const bool nan = text == "nan";
+    return {true, nan, nan ? 0.0L : std::strtold(text.c_str(), nullptr)};
+  }
+  if (text == "infinity" || text == "-infinity") {
+    const long double infinity = std::numeric_limits<long double>::infinity();
+    return {true, false, text[0] == '-' ? -infinity : infinity};
+  }
+  static const std::regex iso(
+      R"(([0-9]{4,9})-([0-9]{2})-([0-9]{2})(?:[ t]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]+)?))?)?\s*(z|utc|[+-][0-9]{1,2}(?::?[0-9]{2})?)?)");
+  std::smatch parts;
+  if (!std::regex_match(text, parts, iso)) return {};
+  // Days since 1970-01-01 in the proleptic Gregorian calendar (Hinnant's days_from_civil).
+  const long year = std::stol(parts[1]) - (std::stoi(parts[2]) <= 2 ? 1 : 0);
+  const long month = std::stol(parts[2]);
+  const long era = year / 400;
+  const long year_of_era = year - era * 400;
+  const long day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + std::stol(parts[3]) - 1;
+  const long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  long double seconds = static_cast<long double>(era * 146097 + day_of_era - 719468) * 86400.0L;
+  if (element == "date") return {true, false, seconds};
+  if (parts[4].matched) {
+    seconds += std::stol(parts[4]) * 3600.0L + std::stol(parts[5]) * 60.0L;
+    if (parts[6].matched) seconds += std::strtold(parts[6].str().c_str(), nullptr);
+  }
+  const std::string zone = parts[7].str();
+  if (element == "timestamp with time zone" && !zone.empty() && zone != "z" && zone != "utc") {
+    // +hh, +hhmm, +hh:mm: the local time is the offset ahead of UTC.
+    std::string digits;
+    for (const char c : zone.substr(1)) {
+      if (c != ':') digits += c;
+    }
+    const long double hours = std::stol(digits.size() > 2 ? digits.substr(0, digits.size() - 2) : digits);
+    const long double minutes = digits.size() > 2 ? std::stol(digits.substr(digits.size() - 2)) : 0;
+    seconds -= (zone[0] == '-' ? -1 : 1) * (hours * 3600.0L + minutes * 60.0L);
+  }
+  return {true, false, seconds};
+}
+
 // range_in(): `empty`, or a bracket, two bounds (either may be left out: unbounded) with a
 // comma between, and a bracket; a bound may be double-quoted, with backslash escapes. Each bound
-// must be a value of the range's element type, and the lower no greater than the upper.
-std::optional<std::string> range_refused(const SqlConstant& constant, const std::string& type, const std::string& element) {
-  if (constant.kind != Kind::string) return std::nullopt;
-  const std::string& text = constant.value;
+// must be a value of the range's element type, and the lower no greater than the upper. A
+// discrete range then moves an inclusive upper and an exclusive lower bound one step up, which
+// the largest value cannot take.
+std::optional<std::string> range_refused(const std::string& text, const std::string& element) {
   const auto malformed = [&] { return fmt::format("malformed range literal: \"{}\"", text); };
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
   std::size_t at = 0;
   while (at < text.size() && space(text[at])) ++at;
   if (std::string rest = trimmed_lower(text.substr(at)); rest == "empty") return std::nullopt;
   if (at >= text.size() || (text[at] != '[' && text[at] != '(')) return malformed();
+  const bool lower_inclusive = text[at] == '[';
   ++at;
   std::array<std::optional<std::string>, 2> bounds;
+  bool upper_inclusive = false;
   for (std::size_t i = 0; i < 2; ++i) {
     const auto ends = [](char c) { return c == ',' || c == ')' || c == ']'; };
     if (at < text.size() && !ends(text[at])) {
@@ -680,6 +734,7 @@ std::optional<std::string> range_refused(const SqlConstant& constant, const std:
     }
     // A comma after the lower bound, a bracket after the upper.
     if (at >= text.size() || (i == 0 ? text[at] != ',' : text[at] == ',')) return malformed();
+    if (i == 1) upper_inclusive = text[at] == ']';
     ++at;
   }
   while (at < text.size() && space(text[at])) ++at;
@@ -690,16 +745,62 @@ std::optional<std::string> range_refused(const SqlConstant& constant, const std:
     if (!bound) continue;
     if (auto refused = constant_refused(SqlConstant{Kind::string, *bound, {}}, element_type, nullptr)) return refused;
   }
-  if (bounds[0] && bounds[1] && (type == "int4range" || type == "int8range" || type == "numrange")) {
-    // numeric sorts NaN above every number, infinity included.
-    const auto value = [](const std::string& bound) {
-      const bool nan = trimmed_lower(bound) == "nan";
-      return std::pair(nan, nan ? 0.0L : std::strtold(bound.c_str(), nullptr));
-    };
-    if (value(*bounds[0]) > value(*bounds[1])) {
-      return std::string("range lower bound must be less than or equal to range upper bound");
-    }
+  const BoundOrder lower = bounds[0] ? bound_order(*bounds[0], element) : BoundOrder{};
+  const BoundOrder upper = bounds[1] ? bound_order(*bounds[1], element) : BoundOrder{};
+  if (lower.known && upper.known) {
+    if (lower.key() > upper.key()) return std::string("range lower bound must be less than or equal to range upper bound");
+    if (lower.key() == upper.key() && !(lower_inclusive && upper_inclusive)) return std::nullopt;  // empty
   }
+  const auto largest = [&]() -> std::optional<std::pair<long double, std::string>> {
+    if (element == "integer") return std::pair(2147483647.0L, "integer out of range");
+    if (element == "bigint") return std::pair(9223372036854775807.0L, "bigint out of range");
+    if (element == "date") return std::pair(bound_order("5874897-12-31", "date").value, "date out of range");
+    return std::nullopt;
+  }();
+  if (largest && ((lower.known && !lower_inclusive && lower.value == largest->first) ||
+                  (upper.known && upper_inclusive && upper.value == largest->first))) {
+    return largest->second;
+  }
+  return std::nullopt;
+}
+
+// multirange_in(): ranges, comma-separated, in braces.
+std::optional<std::string> multirange_refused(const std::string& text, const std::string& element) {
+  const auto malformed = [&] { return fmt::format("malformed multirange literal: \"{}\"", text); };
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::size_t at = 0;
+  while (at < text.size() && space(text[at])) ++at;
+  if (at >= text.size() || text[at] != '{') return malformed();
+  ++at;
+  for (bool first = true;; first = false) {
+    while (at < text.size() && space(text[at])) ++at;
+    if (first && at < text.size() && text[at] == '}') break;
+    // One range: to its closing bracket outside quotes, or the word `empty`.
+    const std::size_t start = at;
+    for (bool quoted = false; at < text.size(); ++at) {
+      const char c = text[at];
+      if (c == '\\') {
+        ++at;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (c == ')' || c == ']')) {
+        ++at;
+        break;
+      } else if (!quoted && (c == ',' || c == '}') && text[start] != '[' && text[start] != '(') {
+        break;
+      }
+    }
+    if (at > text.size() || at == start) return malformed();
+    if (auto refused = range_refused(text.substr(start, at - start), element)) return refused;
+    while (at < text.size() && space(text[at])) ++at;
+    if (at >= text.size()) return malformed();
+    if (text[at] == '}') break;
+    if (text[at] != ',') return malformed();
+    ++at;
+  }
+  ++at;
+  while (at < text.size() && space(text[at])) ++at;
+  if (at != text.size()) return malformed();
   return std::nullopt;
 }
 
@@ -752,8 +853,16 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   static const std::map<std::string_view, std::string_view> range_elements = {
       {"int4range", "integer"}, {"int8range", "bigint"}, {"numrange", "numeric"}, {"daterange", "date"},
       {"tsrange", "timestamp without time zone"}, {"tstzrange", "timestamp with time zone"}};
+  if (constant.kind != Kind::string) return std::nullopt;
   if (const auto range = range_elements.find(name); range != range_elements.end()) {
-    return range_refused(constant, name, std::string(range->second));
+    return range_refused(constant.value, std::string(range->second));
+  }
+  if (name.ends_with("multirange")) {
+    std::string range = name;
+    range.replace(range.size() - std::string_view("multirange").size(), std::string_view("multi").size(), "");
+    if (const auto element = range_elements.find(range); element != range_elements.end()) {
+      return multirange_refused(constant.value, std::string(element->second));
+    }
   }
   return std::nullopt;
 }
