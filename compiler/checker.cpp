@@ -2207,6 +2207,7 @@ class StatementChecker {
     std::vector<std::string> identity;
     std::vector<std::string> outputs;
     routine.defaults = facts.defaults;
+    routine.variadic = std::any_of(facts.arguments.begin(), facts.arguments.end(), [](const RoutineArgument& argument) { return argument.mode == 'v'; });
     const auto refuse_definition = [&](const std::string& why) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(span), fmt::format("{} `{}`", kind, to_string(node.name)), why);
     };
@@ -3460,12 +3461,8 @@ class StatementChecker {
       std::vector<std::string> signatures;
       for (const Routine* routine : routines_named(QualifiedName{"", name})) {
         if (routine->procedure) continue;
-        // A last argument that is an array (or "any") may be VARIADIC, which the identity does not say.
-        const std::string& last = routine->key.arguments;
-        if (routine->defaults > 0 || last.ends_with("[]") || last.ends_with("anyarray") || last.ends_with("anycompatiblearray") ||
-            last.ends_with("any") || last.ends_with("\"any\"")) {
-          return std::nullopt;
-        }
+        // Arguments left out or spread: not judged.
+        if (routine->defaults > 0 || routine->variadic) return std::nullopt;
         std::string joined = routine->key.arguments;
         for (std::size_t at = joined.find(", "); at != std::string::npos; at = joined.find(", ", at)) joined.erase(at + 1, 1);
         signatures.push_back(std::move(joined));
@@ -3508,6 +3505,26 @@ class StatementChecker {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NoCast, at(where.empty() ? name_at(span, text, cast.offset) : span), cast.from, cast.to);
       if (!where.empty()) diagnostic.notes.push_back({{}, where});
       diagnostic.notes.push_back({{}, "convert through a function or an expression that PostgreSQL has (`(x::text)::jsonb`, a `case`)"});
+      return false;
+    }
+    if (!typed.not_boolean.empty()) {
+      const NotBooleanOperand& operand = typed.not_boolean.front();
+      // From its first name to its last, and the parentheses that closes.
+      const std::size_t begin = std::min(operand.first, text.size());
+      const Span last = name_at(span, text, operand.last);
+      std::size_t end = std::min(text.size(), std::max(begin, operand.last + (last.end - last.begin)));
+      while (end < text.size()) {
+        const std::string_view written = text.substr(begin, end - begin);
+        if (std::count(written.begin(), written.end(), '(') <= std::count(written.begin(), written.end(), ')')) break;
+        const std::size_t close = text.find(')', end);
+        end = close == std::string_view::npos ? text.size() : close + 1;
+      }
+      const std::uint32_t operand_begin = within(span, begin).begin;
+      const Span operand_span{operand_begin, std::min(span.end, operand_begin + static_cast<std::uint32_t>(end - begin))};
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotBoolean, at(where.empty() ? operand_span : span),
+                                             fmt::format("an argument of {}", operand.logic),
+                                             trimmed(std::string(text.substr(begin, end - begin))), operand.type);
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
       return false;
     }
     if (typed.unmatched.empty()) return true;

@@ -109,6 +109,7 @@ class Inference {
     std::sort(unmatched_.begin(), unmatched_.end(), [](const UnmatchedCall& a, const UnmatchedCall& b) { return a.offset < b.offset; });
     result.unmatched = std::move(unmatched_);
     result.impossible_casts = std::move(impossible_casts_);
+    result.not_boolean = std::move(not_boolean_);
     return result;
   }
 
@@ -128,6 +129,20 @@ class Inference {
       case NodeKind::function: return function(node, inputs);
       case NodeKind::boolean:
         compared(node, inputs);
+        for (std::size_t i = 0; node.logic && !node.names.empty() && i < inputs.size() && i < node.children.size(); ++i) {
+          if (inputs[i].state == Typed::State::known && inputs[i].type.name != "boolean") {
+            std::size_t first = std::string::npos;
+            std::size_t last = 0;
+            for (std::vector<std::size_t> pending{node.children[i]}; !pending.empty();) {
+              const SqlExpressionNode& part = nodes_[pending.back()];
+              pending.pop_back();
+              first = std::min(first, part.offset);
+              last = std::max(last, part.offset);
+              pending.insert(pending.end(), part.children.begin(), part.children.end());
+            }
+            not_boolean_.push_back({first, last, node.names[0], inputs[i].type.name});
+          }
+        }
         return known({"boolean"});
       case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
       case NodeKind::array: return array(inputs);
@@ -367,7 +382,7 @@ class Inference {
       return {};
     }
     const Candidate* chosen = choose(candidates, inputs);
-    if (chosen == nullptr) {
+    if (chosen == nullptr || !polymorphic_agree(*chosen, inputs)) {
       if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
@@ -419,7 +434,8 @@ class Inference {
   }
 
   // check_generic_type_consistency() across arguments: the typed ones at anyelement,
-  // anynonarray, anyenum, anyarray and anyrange positions name one element type, not cast
+  // anynonarray, anyenum, anyarray and anyrange positions name one element type, not cast,
+  // and at least one is typed
   // (`int4range @> bigint`, `varchar[] && text[]` have no overload). The anycompatible family,
   // which casts to a common type, is not judged; nor a range the catalog below does not hold.
   static bool polymorphic_agree(const Candidate& candidate, const std::vector<Typed>& inputs) {
@@ -429,9 +445,17 @@ class Inference {
         {"int4multirange", "integer"}, {"int8multirange", "bigint"}, {"nummultirange", "numeric"}, {"datemultirange", "date"},
         {"tsmultirange", "timestamp without time zone"},     {"tstzmultirange", "timestamp with time zone"}};
     std::optional<std::string> element;
+    // Only untyped literals (or nulls) at those positions leave the type undetermined (42804).
+    bool polymorphic = false;
+    bool typed = false;
     for (std::size_t i = 0; i < inputs.size() && i < candidate.parameters.size(); ++i) {
-      if (inputs[i].state != Typed::State::known) continue;
       const std::string_view parameter = candidate.parameters[i];
+      if (parameter == "anyelement" || parameter == "anynonarray" || parameter == "anyenum" || parameter == "anyarray" ||
+          parameter == "anyrange" || parameter == "anymultirange") {
+        polymorphic = true;
+        typed = typed || inputs[i].state != Typed::State::literal;
+      }
+      if (inputs[i].state != Typed::State::known) continue;
       const std::string& type = inputs[i].type.name;
       std::string implied;
       if (parameter == "anyelement" || parameter == "anynonarray" || parameter == "anyenum") {
@@ -448,7 +472,7 @@ class Inference {
       if (element && *element != implied) return false;
       element = std::move(implied);
     }
-    return true;
+    return !polymorphic || typed;
   }
 
   // func_get_detail() and oper_select_candidate() finding no candidate at all: every argument's
@@ -482,6 +506,7 @@ class Inference {
   std::vector<MutablePart> found_;
   std::vector<UnmatchedCall> unmatched_;
   std::vector<ImpossibleCast> impossible_casts_;
+  std::vector<NotBooleanOperand> not_boolean_;
 };
 
 }  // namespace

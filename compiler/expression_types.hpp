@@ -65,11 +65,22 @@ struct ImpossibleCast {
   std::string to;
 };
 
+// An operand of AND, OR or NOT whose type is certain and not boolean (42804 at deploy).
+struct NotBooleanOperand {
+  // In the expression's text: where the operand's first and last nodes are named (its
+  // parentheses, the tree does not place).
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::string logic;  // AND, OR, NOT
+  std::string type;
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
   std::vector<UnmatchedCall> unmatched;    // in the order written
   std::vector<ImpossibleCast> impossible_casts;
+  std::vector<NotBooleanOperand> not_boolean;
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);

@@ -283,6 +283,7 @@ struct Routine {
   bool standard_body = false;
   std::set<QualifiedName> types;      // the chain's enums, domains and composite types it names
   std::size_t defaults = 0;           // how many of its arguments have a default
+  bool variadic = false;              // its last input argument is VARIADIC
   std::string outputs;                // its OUT and TABLE arguments, names and types
   std::optional<std::string> comment;
   Privileges privileges = default_privileges(ast::GrantTargetKind::function);

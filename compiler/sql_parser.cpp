@@ -1783,6 +1783,12 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     children.clear();
   } else if (type == "BoolExpr" || type == "NullTest" || type == "BooleanTest") {
     node.kind = NodeKind::boolean;
+    if (type == "BoolExpr") {
+      node.logic = true;
+      const std::string operation = body.value("boolop", "");
+      node.names = {operation.substr(0, operation.find('_'))};
+      node.offset = offset(body);
+    }
   }
   // Any other node: the expressions anywhere inside it are its children.
   std::vector<const Json*> pending{&body};

@@ -115,6 +115,8 @@ struct SqlExpressionNode {
   // second, an array (`= any (...)`, `all`). Its children are then exactly those operands.
   enum class Comparison { none, each_operand, each_element };
   Comparison comparison = Comparison::none;
+  // AND, OR, NOT (names: `AND`...): each child must be a boolean.
+  bool logic = false;
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
