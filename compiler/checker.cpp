@@ -3461,10 +3461,11 @@ class StatementChecker {
       std::vector<std::string> signatures;
       for (const Routine* routine : routines_named(QualifiedName{"", name})) {
         if (routine->procedure) continue;
-        // Arguments left out or spread: not judged.
-        if (routine->defaults > 0 || routine->variadic) return std::nullopt;
+        // Arguments left out: not judged.
+        if (routine->defaults > 0) return std::nullopt;
         std::string joined = routine->key.arguments;
         for (std::size_t at = joined.find(", "); at != std::string::npos; at = joined.find(", ", at)) joined.erase(at + 1, 1);
+        if (routine->variadic) joined.insert(joined.rfind(',') == std::string::npos ? 0 : joined.rfind(',') + 1, "variadic ");
         signatures.push_back(std::move(joined));
       }
       return signatures;

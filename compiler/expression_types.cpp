@@ -51,6 +51,7 @@ struct Candidate {
   std::vector<std::string_view> parameters;
   std::string_view result;
   bool immutable = false;
+  std::string_view declared;  // its arguments as declared, where the parameters spread them
 };
 
 bool matches_exactly(const Typed& input, std::string_view parameter) {
@@ -359,7 +360,28 @@ class Inference {
     if (schema != "pg_catalog" && context_.chain_signatures) {
       signatures = context_.chain_signatures(name);
       if (!signatures) return {};
-      for (const auto& arguments : *signatures) chain.push_back({split_types(arguments), {}, false});
+      for (const auto& arguments : *signatures) {
+        std::vector<std::string_view> parameters = split_types(arguments);
+        constexpr std::string_view variadic = "variadic ";
+        if (parameters.empty() || !parameters.back().starts_with(variadic)) {
+          chain.push_back({std::move(parameters), {}, false});
+          continue;
+        }
+        // Called without VARIADIC, as one: each argument past the others is an element of its
+        // array (`variadic xs anyarray` takes no array: no array of arrays).
+        std::string_view spread = parameters.back().substr(variadic.size());
+        parameters.pop_back();
+        if (spread == "anyarray") {
+          spread = "anynonarray";
+        } else if (spread == "anycompatiblearray") {
+          spread = "anycompatiblenonarray";
+        } else if (spread.ends_with("[]")) {
+          spread.remove_suffix(2);
+        }
+        if (inputs.size() <= parameters.size()) continue;
+        parameters.resize(inputs.size(), spread);
+        chain.push_back({std::move(parameters), {}, false, arguments});
+      }
     }
     // func_get_detail(): `date('2024-01-01')`, a type's name called on a literal, is a cast of it.
     if (inputs.size() == 1 && inputs[0].state == Typed::State::literal) {
@@ -475,6 +497,32 @@ class Inference {
     return !polymorphic || typed;
   }
 
+  // select_common_type_from_oids() for the anycompatible family: the typed arguments there (an
+  // array's elements at anycompatiblearray) are of one category, and one type takes all the
+  // others through implicit casts (`f(integer, text)` has none). Types the catalog does not
+  // know are not judged.
+  bool compatible_agree(const Candidate& candidate, const std::vector<Typed>& inputs) const {
+    std::vector<SqlType> types;
+    for (std::size_t i = 0; i < inputs.size() && i < candidate.parameters.size(); ++i) {
+      if (inputs[i].state != Typed::State::known) continue;
+      const std::string_view parameter = candidate.parameters[i];
+      const std::string& type = inputs[i].type.name;
+      if (parameter == "anycompatible" || parameter == "anycompatiblenonarray") {
+        types.push_back(inputs[i].type);
+      } else if (parameter == "anycompatiblearray" && is_array(type)) {
+        types.push_back(SqlType{type.substr(0, type.size() - 2)});
+      }
+    }
+    const auto category = [](const SqlType& type) { return type.enumeration ? 'E' : category_of(type.name).first; };
+    for (const auto& type : types) {
+      if (category(type) == '\0') return true;
+      if (category(type) != category(types.front())) return false;
+    }
+    return types.empty() || std::any_of(types.begin(), types.end(), [&](const SqlType& common) {
+      return std::all_of(types.begin(), types.end(), [&](const SqlType& type) { return coercible(type, common.name); });
+    });
+  }
+
   // func_get_detail() and oper_select_candidate() finding no candidate at all: every argument's
   // type is known (an untyped literal goes anywhere), and no overload takes them, however cast.
   void unmatched(const SqlExpressionNode& node, std::size_t length, const std::vector<Candidate>& candidates,
@@ -492,10 +540,12 @@ class Inference {
       for (std::size_t i = 0; takes && i < inputs.size(); ++i) {
         takes = inputs[i].state == Typed::State::literal || coercible(inputs[i].type, candidate.parameters[i]);
       }
-      if (takes && polymorphic_agree(candidate, inputs)) return;
+      if (takes && polymorphic_agree(candidate, inputs) && compatible_agree(candidate, inputs)) return;
     }
     UnmatchedCall call{node.offset, length, spell(types), function, {}};
-    for (const auto& candidate : candidates) call.overloads.push_back(spell(candidate.parameters));
+    for (const auto& candidate : candidates) {
+      call.overloads.push_back(spell(candidate.declared.empty() ? candidate.parameters : split_types(candidate.declared)));
+    }
     std::sort(call.overloads.begin(), call.overloads.end());
     call.overloads.erase(std::unique(call.overloads.begin(), call.overloads.end()), call.overloads.end());
     unmatched_.push_back(std::move(call));

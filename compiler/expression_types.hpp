@@ -33,7 +33,8 @@ struct TypingContext {
   // Whether the chain creates a function of that name by raw SQL: calls to it are not resolved.
   std::function<bool(const std::string& function)> chain_function;
   // The identity argument types (joined by ',') of each function of that name the chain's own
-  // statements create; nothing when a call to one is beyond this (defaults, variadic).
+  // statements create, `variadic ` before a VARIADIC one's last; nothing when a call to one is
+  // beyond this (arguments with defaults).
   std::function<std::optional<std::vector<std::string>>(const std::string& function)> chain_signatures;
   // Whether the chain creates operators or casts by raw SQL: no call is then said to match nothing.
   bool chain_operators_or_casts = false;

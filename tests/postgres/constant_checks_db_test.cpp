@@ -154,6 +154,9 @@ constexpr std::string_view condition_setup =
     "create function f_ac(a anycompatible, b anycompatible) returns integer language sql immutable as $$ select 1 $$;\n"
     "create function f_arr(a anyarray, b anyarray) returns integer language sql immutable as $$ select 1 $$;\n"
     "create function f_arr_el(a anyarray, b anyelement) returns integer language sql immutable as $$ select 1 $$;\n"
+    "create function f_var(variadic xs anyarray) returns integer language sql immutable as $$ select 1 $$;\n"
+    "create function f_vac(variadic xs anycompatiblearray) returns integer language sql immutable as $$ select 1 $$;\n"
+    "create function f_vi(l text, variadic xs integer[]) returns integer language sql immutable as $$ select 1 $$;\n"
     "create table t (id integer primary key, n integer, name text, ok boolean, f flag, tag label, status grade, ids integer[], "
     "seen timestamptz, num numeric);\n";
 
@@ -184,6 +187,12 @@ const std::vector<std::string> conditions = {
     "f_ae(n, n) = 1", "f_ae(n, n::bigint) = 1", "f_ae('a', 'b') = 1", "f_ae(n, 1) = 1", "f_ac('a', 'b') = 1", "f_ac(n, n::bigint) = 1",
     "f_arr(ids, ids) = 1", "f_arr(ids, array[n::bigint]) = 1", "f_arr('{1}', ids) = 1", "f_arr_el('{1}', 2) = 1",
     "f_arr_el('{1}', 'x') = 1", "array_length('{1,2}', 1) = 2", "array_cat('{1}', '{2}') is not null",
+    "f_var(n, n) = 1", "f_var(n, n::bigint) = 1", "f_var(ids) = 1", "f_var(n) = 1", "f_vac(n, n::bigint) = 1", "f_vac(n, name) = 1",
+    "f_vi('a', 1, 2::smallint) = 1", "f_vi('a', ids) = 1", "f_vi('a', n, name) = 1", "f_vi(name, n) = 1", "f_vi(n, n) = 1",
+    "f_var(variadic ids) = 1",
+    "array_position(ids, name) > 0", "array_position(ids, n::bigint) > 0", "array_positions(ids, seen) is not null",
+    "array_position(ids, num) > 0", "f_ac(num, n) = 1", "f_ac(seen, n) = 1",
+    "f_ac(ok, f) = 1", "f_ac(tag, name) = 1", "f_ac(status, name) = 1",
     // AND, OR and NOT take booleans (42804).
     "not name", "ok and n", "ok or status", "not f", "f and ok", "not (n > 0)", "not tag", "ok and (n + 1)", "not lower(name)",
     "ok and 't'", "not null", "ok or ids",
