@@ -396,11 +396,22 @@ class Differ {
     }
   }
 
+  // A new domain over another new domain comes after its base.
+  void create_domain(const Domain& domain, std::set<QualifiedName>& made) {
+    if (!made.insert(domain.name).second) return;
+    if (domain.type.user_defined) {
+      const auto base = model_.domains().find(domain.type.name);
+      if (base != model_.domains().end() && !head_.domains().contains(base->first)) create_domain(base->second, made);
+    }
+    add(op::CreateDomain{domain});
+  }
+
   void domains() {
+    std::set<QualifiedName> made;
     for (const auto& [name, domain] : model_.domains()) {
       const auto found = head_.domains().find(name);
       if (found == head_.domains().end()) {
-        add(op::CreateDomain{domain});
+        create_domain(domain, made);
         continue;
       }
       const Domain& old = found->second;

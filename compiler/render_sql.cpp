@@ -518,7 +518,14 @@ void add_domain_objects(const Schema& schema, const Domain& written, SchemaObjec
         fmt::format("ALTER DOMAIN {} ADD {}", quote_qualified(domain.name), domain_constraint_sql(constraint));
     return true;
   });
-  objects[key_of(ObjectKind::domain, domain.name)] = create_domain_sql(domain);
+  // One over another of the chain's domains comes after it.
+  std::uint32_t depth = 0;
+  for (const ColumnType* base = &domain.type; base->user_defined && depth < 64; ++depth) {
+    const auto found = schema.domains().find(base->name);
+    if (found == schema.domains().end()) break;
+    base = &found->second.type;
+  }
+  objects[{ObjectKind::domain, domain.name, {}, depth}] = create_domain_sql(domain);
 }
 
 ObjectKey index_key(const Schema& schema, const Index& index) {
@@ -611,9 +618,12 @@ std::string ObjectKey::description() const {
 std::string ObjectKey::serialised() const {
   std::string out = fmt::format("{}{}{} {}", rank(), outside_default_schema() ? '*' : ' ', kind_word(kind),
                                 quote_qualified(name));
-  // Views sort after those they read: by depth, then name.
+  // Views sort after those they read: by depth, then name. So do domains over domains, after
+  // every other (`_` sorts after the space).
   if (kind == ObjectKind::view) {
     out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
+  } else if (kind == ObjectKind::domain && depth > 0) {
+    out = fmt::format("{}{}domain_{:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   }
   if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy || kind == ObjectKind::late_check ||
       (kind == ObjectKind::late_default && !constraint.empty())) {
