@@ -622,7 +622,7 @@ class StatementChecker {
     domain.not_null = node.not_null;
     if (node.default_value) {
       domain.default_sql = expression_sql(*node.default_value, "a default", nullptr);
-      if (!domain.default_sql || !value_fits(*node.default_value, *domain.default_sql, domain.type)) return;
+      if (!domain.default_sql || !default_fits(*node.default_value, *domain.default_sql, domain.type)) return;
     }
     for (const auto& check : node.checks) {
       auto constraint = domain_constraint(domain, check);
@@ -650,7 +650,7 @@ class StatementChecker {
     std::optional<std::string> value;
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
-      if (!value || !value_fits(*node.value, *value, domain->type)) return;
+      if (!value || !default_fits(*node.value, *value, domain->type)) return;
     }
     emit(op::SetDomainDefault{domain->name, std::move(value)});
   }
@@ -1216,7 +1216,7 @@ class StatementChecker {
     std::optional<std::string> value;
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
-      if (!value || !value_fits(*node.value, *value, column->type)) return;
+      if (!value || !default_fits(*node.value, *value, column->type)) return;
       // It is written again after DEFAULT in CREATE TABLE and ADD COLUMN (the schema, a derived down).
       if (!fits_column_default(*value)) value = "(" + *value + ")";
     }
@@ -3738,6 +3738,33 @@ class StatementChecker {
   // A constant given to a column (a default, an inserted value) must be a value of its type, as
   // PostgreSQL's input function reads it at deploy; so must a constant cast to a type. Anything
   // more than a constant is PostgreSQL's to judge.
+  // A default: a value of the column's type, and not `'now'`, `'today'`... of a date or time,
+  // which PostgreSQL reads when it stores the default, not when a row takes it (and which
+  // `check` would then see as another moment than the compiler's rebuilt schema).
+  bool default_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& type) {
+    if (const auto constant = constant_of(sql); constant && constant->kind == SqlConstant::Kind::string && constant->casts.size() <= 1) {
+      ColumnType stored = base_type(type);
+      if (constant->casts.size() == 1 && !constant->casts[0].empty()) {
+        const BuiltinType* builtin = find_builtin(QualifiedName{"", constant->casts[0].back()});
+        stored = builtin == nullptr ? ColumnType{} : ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+      }
+      std::string word = trimmed(constant->value);
+      for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      static const std::map<std::string_view, std::string_view> instead = {
+          {"now", "now()"}, {"today", "current_date"}, {"tomorrow", "current_date + 1"}, {"yesterday", "current_date - 1"}};
+      const std::string& name = stored.name.name;
+      const bool moment = !stored.user_defined && stored.array_dimensions == 0 &&
+                          (name == "date" || name.starts_with("timestamp") || name.starts_with("time "));
+      if (const auto found = instead.find(word); moment && found != instead.end()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::FrozenTimeLiteral, at(expression.span), revision_.file->slice(expression.span),
+                                               stored.sql());
+        diagnostic.notes.push_back({{}, fmt::format("write `{}`, which PostgreSQL evaluates for each row", found->second)});
+        return false;
+      }
+    }
+    return value_fits(expression, sql, type);
+  }
+
   bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& written_type, bool not_null = false) {
     const auto constant = constant_of(sql);
     if (!constant) return assigns_to(expression, typing(sql, nullptr).type, written_type);
@@ -5311,7 +5338,7 @@ class StatementChecker {
     column.collation = *collation;
     if (syntax.default_value) {
       column.default_sql = expression_sql(*syntax.default_value, "a default", nullptr);
-      if (!column.default_sql || !value_fits(*syntax.default_value, *column.default_sql, column.type)) return false;
+      if (!column.default_sql || !default_fits(*syntax.default_value, *column.default_sql, column.type)) return false;
       // PostgreSQL's grammar takes less after DEFAULT than the language does (`now() at time zone 'utc'`).
       if (!fits_column_default(*column.default_sql)) column.default_sql = "(" + *column.default_sql + ")";
     }
