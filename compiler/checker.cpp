@@ -769,9 +769,9 @@ class StatementChecker {
     if (node.column.generated && !check_generated(table, node.column)) return;
     const Column& added = table.columns.back();
     // A default of NULL gives the rows no value.
-    const bool fills_itself =
-        (added.default_sql && !is_null_constant(*added.default_sql)) || added.owned_sequence || added.generated_sql;
-    if (added.not_null && !fills_itself && may_have_rows(table) &&
+    const bool fills_itself = (added.default_sql && !is_null_constant(*added.default_sql)) || added.owned_sequence ||
+                              added.generated_sql || (!added.default_sql && domain_default(added.type));
+    if ((added.not_null || domain_not_null(added.type)) && !fills_itself && may_have_rows(table) &&
         !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.name.span, added.name, table)) {
       return;
     }
@@ -1456,10 +1456,9 @@ class StatementChecker {
       if (found == nullptr || !assignable(*table, *found, column, given)) return;
     }
     for (const Column& column : table->columns) {
-      const auto domain = column.type.user_defined ? schema_.domains().find(column.type.name) : schema_.domains().end();
       const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
-                          (domain != schema_.domains().end() && domain->second.default_sql);
-      if (!column.not_null || filled || given.contains(column.name)) continue;
+                          domain_default(column.type);
+      if (!(column.not_null || domain_not_null(column.type)) || filled || given.contains(column.name)) continue;
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullNotGiven, at(node.table.span), table->name, column.name);
       diagnostic.notes.push_back({{}, "PostgreSQL would refuse each row: null value violates the not-null constraint"});
       return;
@@ -1474,7 +1473,7 @@ class StatementChecker {
       for (std::size_t i = 0; i < row.size(); ++i) {
         auto sql = expression_sql(row[i], "an inserted value", nullptr, false, true);
         const Column& column = *table->find_column(node.columns[i].text);
-        if (!sql || !value_fits(row[i], *sql, column.type, column.not_null)) return;
+        if (!sql || !value_fits(row[i], *sql, column.type, column.not_null || domain_not_null(column.type))) return;
         values.push_back(std::move(*sql));
       }
       insert.rows.push_back(std::move(values));
@@ -2845,7 +2844,7 @@ class StatementChecker {
       const Column* column = find_column(table, assignment.column);
       if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
-      if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null)) return std::nullopt;
+      if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null || domain_not_null(column->type))) return std::nullopt;
       checked.push_back({column->name, std::move(*sql)});
     }
     return checked;
@@ -3162,6 +3161,28 @@ class StatementChecker {
     }
     diagnostic.notes.push_back({{}, fmt::format("or, if `{}` is empty wherever this runs, put `@allow({})` before the statement",
                                                 table.name, kind_name(kind))});
+    return false;
+  }
+
+  // A domain's NOT NULL and default hold for its columns, through the domains it is over.
+  bool domain_not_null(const ColumnType& type) const {
+    const ColumnType* at = &type;
+    for (int depth = 0; at->user_defined && at->array_dimensions == 0 && depth < 16; ++depth) {
+      const auto domain = schema_.domains().find(at->name);
+      if (domain == schema_.domains().end()) return false;
+      if (domain->second.not_null) return true;
+      at = &domain->second.type;
+    }
+    return false;
+  }
+  bool domain_default(const ColumnType& type) const {
+    const ColumnType* at = &type;
+    for (int depth = 0; at->user_defined && at->array_dimensions == 0 && depth < 16; ++depth) {
+      const auto domain = schema_.domains().find(at->name);
+      if (domain == schema_.domains().end()) return false;
+      if (domain->second.default_sql) return !is_null_constant(*domain->second.default_sql);
+      at = &domain->second.type;
+    }
     return false;
   }
 
