@@ -210,8 +210,12 @@ class SchemaMutator {
   // to that type, the cast goes again (ATExecAlterColumnType strips implicit casts first).
   static std::optional<std::string> retyped_default(const std::optional<std::string>& sql, const ColumnType& from, const ColumnType& to) {
     if (!sql || from.name == to.name) return sql;
+    // The type without its modifiers, as the constant had it: `character` alone is character(1),
+    // and `bit` bit(1); PostgreSQL's own names for the unbounded ones are bpchar and "bit".
     const auto plain = [](ColumnType type) {
       type.modifiers.clear();
+      if (!type.user_defined && type.array_dimensions == 0 && type.name.name == "character") return std::string("bpchar");
+      if (!type.user_defined && type.array_dimensions == 0 && type.name.name == "bit") return std::string("\"bit\"");
       return type.sql();
     };
     static constexpr std::string_view cast_begin = "CAST(";
