@@ -2271,6 +2271,7 @@ class StatementChecker {
     }
     routine.reads_row_types = !routine.row_types.empty();
     routine.standard_body = facts.standard_body && names_a_relation(schema_, routine.body);
+    routine.written_standard = facts.standard_body;
     routine.reads_view_row_types = std::any_of(routine.row_types.begin(), routine.row_types.end(),
                                                [&](const QualifiedName& name) { return schema_.views().contains(name); });
     routine.key = RoutineKey{node.name, joined(identity)};

@@ -641,6 +641,7 @@ class Reader {
       routine.reads_row_types = row[6] == "t";
       routine.reads_view_row_types = row[7] == "t";
       routine.standard_body = facts.standard_body && names_a_table(facts.body);
+      routine.written_standard = facts.standard_body;
       routine.defaults = facts.defaults;
       routine.variadic = std::any_of(facts.arguments.begin(), facts.arguments.end(), [](const RoutineArgument& argument) { return argument.mode == 'v'; });
       apply_operation(op::CreateRoutine{std::move(routine), false}, result_.schema);

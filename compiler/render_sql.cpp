@@ -433,7 +433,9 @@ namespace {
 
 int creation_rank(ObjectKind kind, std::uint32_t depth) {
   switch (kind) {
-    case ObjectKind::routine: return depth == 0 ? 4 : depth == 1 ? 8 : 9;
+    // A routine's depth: its place (0 before the tables, 1 after, 2 after the views), plus 3 for
+    // each level of the chain's routines its SQL body calls.
+    case ObjectKind::routine: return depth % 3 == 0 ? 4 : depth % 3 == 1 ? 8 : 9;
     case ObjectKind::trigger:
     case ObjectKind::policy:
     case ObjectKind::late_check:
@@ -540,9 +542,28 @@ void add_views(const Schema& schema, SchemaObjects& objects) {
 }
 // Every routine and trigger, as every view.
 void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
+  // An SQL-standard body (`return sq(3)`) is bound to the routines it calls when it is made: in
+  // check's scratch schema they must come first, or it binds to the live schema's. Each such
+  // routine comes after those whose names its body mentions, in its place or a later one.
+  std::map<RoutineKey, std::pair<std::uint32_t, std::uint32_t>> placed;  // place, level
+  const std::function<std::pair<std::uint32_t, std::uint32_t>(const Routine&, int)> place = [&](const Routine& routine, int guard) {
+    if (const auto found = placed.find(routine.key); found != placed.end()) return found->second;
+    std::uint32_t after = routine.reads_view_row_types || routine.standard_body ? 2u : routine.reads_row_types ? 1u : 0u;
+    std::uint32_t level = 0;
+    if (routine.written_standard && guard < 16) {
+      for (const auto& [key, called] : schema.routines()) {
+        if (key.name == routine.key.name || !mentions_identifier(routine.body, key.name.name)) continue;
+        const auto [called_after, called_level] = place(called, guard + 1);
+        after = std::max(after, called_after);
+        level = std::max(level, called_level + 1);
+      }
+    }
+    placed[routine.key] = {after, level};
+    return std::pair(after, level);
+  };
   for (const auto& [key, routine] : schema.routines()) {
-    const std::uint32_t after = routine.reads_view_row_types || routine.standard_body ? 2u : routine.reads_row_types ? 1u : 0u;
-    objects[{ObjectKind::routine, key.name, key.arguments, after}] = create_routine_sql(routine);
+    const auto [after, level] = place(routine, 0);
+    objects[{ObjectKind::routine, key.name, key.arguments, after + 3 * level}] = create_routine_sql(routine);
   }
   for (const auto& [key, trigger] : schema.triggers()) {
     std::string sql = create_trigger_sql(trigger);
@@ -624,6 +645,8 @@ std::string ObjectKey::serialised() const {
     out = fmt::format("{}{}view {:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
   } else if (kind == ObjectKind::domain && depth > 0) {
     out = fmt::format("{}{}domain_{:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth, quote_qualified(name));
+  } else if (kind == ObjectKind::routine && depth >= 3) {
+    out = fmt::format("{}{}function_{:04} {}", rank(), outside_default_schema() ? '*' : ' ', depth / 3, quote_qualified(name));
   }
   if (kind == ObjectKind::foreign_key || kind == ObjectKind::trigger || kind == ObjectKind::policy || kind == ObjectKind::late_check ||
       (kind == ObjectKind::late_default && !constraint.empty())) {

@@ -281,6 +281,7 @@ struct Routine {
   // An SQL-standard body (`begin atomic`) naming tables or views: PostgreSQL binds it to them
   // when it makes the routine, which must then come after them.
   bool standard_body = false;
+  bool written_standard = false;  // its body is SQL-standard (`return ...`, `begin atomic`), naming relations or not
   std::set<QualifiedName> types;      // the chain's enums, domains and composite types it names
   std::size_t defaults = 0;           // how many of its arguments have a default
   bool variadic = false;              // its last input argument is VARIADIC
