@@ -848,9 +848,16 @@ struct BlockFacts {
 };
 
 // Where a block's statement is a constant string (`EXECUTE 'alter table ...'`), that string.
+// A cast to a string type (`'drop table t'::text`) keeps it one.
 std::optional<std::string> constant_string(const std::string& expression) {
   const auto constant = constant_of(expression);
-  if (!constant || constant->kind != SqlConstant::Kind::string || !constant->casts.empty()) return std::nullopt;
+  if (!constant || constant->kind != SqlConstant::Kind::string) return std::nullopt;
+  for (const auto& cast : constant->casts) {
+    static const std::set<std::string_view> strings = {"text", "varchar", "character varying", "bpchar", "character", "char", "name"};
+    if (cast.empty() || cast.size() > 2 || (cast.size() == 2 && cast[0] != "pg_catalog") || !strings.contains(cast.back())) {
+      return std::nullopt;
+    }
+  }
   return constant->value;
 }
 
@@ -873,9 +880,13 @@ void collect_block_statements(const Json& node, BlockFacts& facts) {
       const std::string query = value.value("expr", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
       if (!query.empty()) facts.statements.push_back(query);
     }
-    if (key == "PLpgSQL_stmt_dynexecute") {
-      const std::string query = value.value("query", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
-      if (auto text = constant_string(query)) facts.statements.push_back(std::move(*text));
+    // EXECUTE, FOR ... IN EXECUTE, OPEN ... FOR EXECUTE, RETURN QUERY EXECUTE.
+    if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors" || key == "PLpgSQL_stmt_open" ||
+        key == "PLpgSQL_stmt_return_query") {
+      for (const char* field : {"query", "dynquery"}) {
+        const std::string query = value.value(field, Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+        if (auto text = constant_string(query)) facts.statements.push_back(std::move(*text));
+      }
     }
     collect_block_statements(value, facts);
   }
@@ -884,26 +895,29 @@ void collect_block_statements(const Json& node, BlockFacts& facts) {
 // `statement`: a DO block, or a CREATE FUNCTION or PROCEDURE whose signature declares the
 // names its body uses (its arguments; NEW and OLD in a trigger function). Empty where it does
 // not parse.
-std::optional<BlockFacts> read_plpgsql(const std::string& statement) {
+std::optional<BlockFacts> read_plpgsql(const std::string& statement, std::string* error = nullptr) {
   std::optional<BlockFacts> facts;
   const PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(statement.c_str());
   if (result.error == nullptr && result.plpgsql_funcs != nullptr) {
     facts.emplace();
     collect_block_statements(Json::parse(result.plpgsql_funcs, nullptr, false), *facts);
+  } else if (error != nullptr) {
+    *error = result.error != nullptr ? result.error->message : "PL/pgSQL's parser gave nothing";
   }
   pg_query_free_plpgsql_parse_result(result);
   return facts;
 }
 
-BlockFacts read_block(const Json& node, std::string_view statement) {
+// A plpgsql block's facts; nothing, with PL/pgSQL's error, where it does not parse.
+std::optional<BlockFacts> read_block(const Json& node, std::string_view statement, std::string& error) {
   for (const auto& argument : node.value("args", Json::array())) {
     const Json& option = argument.value("DefElem", Json::object());
     if (option.value("defname", "") == "language" &&
         option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
-      return {};
+      return BlockFacts{};
     }
   }
-  return read_plpgsql(std::string(statement)).value_or(BlockFacts{});
+  return read_plpgsql(std::string(statement), &error);
 }
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
@@ -1923,7 +1937,15 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     out.transaction_control =
         kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
     if (kind == "DoStmt" && depth < max_block_depth) {
-      take_block(read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length)), depth, out);
+      // A block PL/pgSQL's parser (which has no catalog: a refcursor OPENed trips it) cannot
+      // read may run anything: not taken unread.
+      std::string error;
+      if (const auto block = read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length), error)) {
+        take_block(*block, depth, out);
+      } else if (!parsed.error) {
+        parsed.error = SqlError{out.offset, fmt::format("the compiler cannot read this DO block ({}), so it cannot check what it runs: "
+                                                        "write its statements as the language's or plain SQL", error)};
+      }
     }
     // A trigger, operator, aggregate or cast made by raw SQL runs its function where the SQL after
     // it (the compiler's data steps too) fires, uses or casts: as good as a call.
@@ -1962,7 +1984,8 @@ ParsedSql parse_routine_body(std::string_view language, std::string_view body, b
   // in a dollar quote its text does not hold.
   std::string tag = "$migc_body$";
   for (int n = 0; body.find(tag) != std::string_view::npos; ++n) tag = "$migc_body" + std::to_string(n) + "$";
-  return parse_statements("DO " + tag + std::string(body) + tag);
+  // What it runs when called is judged where it is called; one PL/pgSQL cannot read is left so.
+  return ParsedSql{parse_statements("DO " + tag + std::string(body) + tag).statements, std::nullopt};
 }
 
 namespace {
