@@ -1943,8 +1943,10 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       if (const auto block = read_block(*node, sql.substr(std::min(out.offset, sql.size()), out.length), error)) {
         take_block(*block, depth, out);
       } else if (!parsed.error) {
-        parsed.error = SqlError{out.offset, fmt::format("the compiler cannot read this DO block ({}), so it cannot check what it runs: "
-                                                        "write its statements as the language's or plain SQL", error)};
+        parsed.error = SqlError{out.offset, fmt::format("the compiler's PL/pgSQL parser, which has no catalog, cannot read this DO block "
+                                                        "({}), so nothing checks what it runs: loop over a query (`for r in select ... "
+                                                        "loop`) rather than a cursor, or write its statements as the language's or plain SQL",
+                                                        error)};
       }
     }
     // A trigger, operator, aggregate or cast made by raw SQL runs its function where the SQL after
