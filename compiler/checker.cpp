@@ -3854,13 +3854,14 @@ class StatementChecker {
 
   // The functions, types and sequences an expression names exist at this revision: built in, from
   // an extension created by now, or the chain's own (what raw SQL creates is taken at its word).
-  bool names_exist(Span span, std::string_view text, const ExpressionFacts& facts, std::string_view what, bool immutable_only) {
+  bool names_exist(Span span, std::string_view text, const ExpressionFacts& facts, std::string_view what, bool immutable_only,
+                   bool one_row_at_a_time = true) {
     bool exist = true;
     // Checks, defaults, index and generation expressions, inserted and updated values and their
     // conditions are evaluated one row at a time: PostgreSQL refuses what needs a group of rows
     // or makes several (42803, 0A000, 42P02), outside a subquery.
     const auto refuse = [&](std::optional<std::size_t> offset, std::string_view kinds) {
-      if (!offset) return;
+      if (!offset || !one_row_at_a_time) return;
       const Span where = name_at(span, text, *offset);
       diagnostics_.report(DiagnosticKind::CallNotAllowed, at(where), what, revision_.file->slice(where), kinds);
       exist = false;
@@ -4907,11 +4908,10 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, facts.error->offset)), "a view's query", facts.error->message);
       return false;
     }
-    // Whatever reads the view (raw SQL, a data step, a refresh; a materialized view's creation)
+    // The functions and types it names exist (PostgreSQL resolves them when it makes the view);
+    // whatever reads the view (raw SQL, a data step, a refresh; a materialized view's creation)
     // runs the functions its query calls.
-    for (const auto& function : names_in_statements(text).functions) {
-      if (const auto change = schema_change_of_call(function.names)) return report_routine_change(name_at(node.query.span, text, function.offset), *change);
-    }
+    if (!names_exist(node.query.span, text, names_in_statements(text), "a view's query", false, false)) return false;
     std::vector<QuerySource> sources;
     bool known = true;
     for (const auto& relation : facts.relations) {
