@@ -2424,6 +2424,16 @@ class StatementChecker {
     for (const auto& [view_name, view] : schema_.views()) {
       if (user.empty() && mentions_identifier(view.query, name.name)) user = fmt::format("view `{}`", view_name);
     }
+    // A policy's or a trigger's condition, and an SQL-standard body, which PostgreSQL binds too.
+    // (With `cascade` they go as the triggers calling it do.)
+    for (const auto& [owner, facts] : user.empty() && !node.cascade ? kept_statement_names() : decltype(kept_statement_names()){}) {
+      if (user.empty() && calls(facts.functions)) user = owner;
+    }
+    for (const auto& [key, other] : schema_.routines()) {
+      if (user.empty() && !node.cascade && other.written_standard && key.name != name && mentions_identifier(other.body, name.name)) {
+        user = fmt::format("function `{}`", to_string(key));
+      }
+    }
     if (!user.empty()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, to_string(routine->key), user);
       diagnostic.notes.push_back({{}, "change or drop that first"});
