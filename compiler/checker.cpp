@@ -566,11 +566,20 @@ class StatementChecker {
   // the checks of dropping a column and its own way back, as PostgreSQL drops them.
   void drop_columns_of_type(Span span, const QualifiedName& dropped, bool cascade, std::string_view kind) {
     const auto users = schema_.columns_of_type(dropped);
-    const auto casts = expressions_using([&](const ExpressionFacts& facts) {
+    const auto names_it = [&](const ExpressionFacts& facts) {
       return std::any_of(facts.types.begin(), facts.types.end(), [&](const SqlNameReference& used) { return qualified(used.names) == dropped; });
-    });
-    if (!casts.empty() && !cascade) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, dropped, casts[0].owner);
+    };
+    const auto casts = expressions_using(names_it);
+    std::string caster = casts.empty() ? std::string() : casts[0].owner;
+    // A view's query, a policy's or trigger's condition and an SQL-standard body are bound to it too.
+    for (const auto& [owner, facts] : caster.empty() && !cascade ? kept_statement_names() : decltype(kept_statement_names()){}) {
+      if (caster.empty() && names_it(facts)) caster = owner;
+    }
+    for (const auto& [key, routine] : caster.empty() && !cascade ? schema_.routines() : decltype(schema_.routines()){}) {
+      if (caster.empty() && routine.written_standard && names_it(names_in_statements(routine.body))) caster = fmt::format("function `{}`", to_string(key));
+    }
+    if (!caster.empty() && !cascade) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), kind, dropped, caster);
       diagnostic.notes.push_back(
           {{}, fmt::format("it casts a value to the type: change or drop that first, or write `drop {} ... cascade`", kind)});
       return;
