@@ -5122,6 +5122,20 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the routine first, and create it again after"});
       return false;
     }
+    // A policy on another table reading this one in a subquery is bound to it the same way (and
+    // `cascade` would drop the policy).
+    for (const auto& [key, policy] : schema_.policies()) {
+      if (key.table == table || !mentions_identifier(policy.definition, table.name)) continue;
+      if (!column.empty() && !mentions_identifier(policy.definition, column)) continue;
+      const std::string named = column.empty() ? fmt::format("table `{}`", table) : fmt::format("column `{}.{}`", table, column);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                             fmt::format("policy `{}` on table `{}` reads {} in a subquery, which PostgreSQL binds to "
+                                                         "it: migc keeps the policy as written, and PostgreSQL would not drop or change "
+                                                         "what it reads under it",
+                                                         key.name, key.table, named));
+      diagnostic.notes.push_back({{}, "drop the policy first, and create it again after"});
+      return false;
+    }
     return true;
   }
 
