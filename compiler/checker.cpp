@@ -4577,11 +4577,29 @@ class StatementChecker {
   }
 
   // A view that uses a column of `type`: PostgreSQL changes no column's type under a view.
+  // What keeps PostgreSQL from changing the type of a column of `type` (the derived down of
+  // `add value` does): a view, a generated column, a policy or a trigger's condition using it.
   std::string view_over_column_of(const QualifiedName& type) const {
     for (const auto& [table, column] : schema_.columns_of_type(type)) {
       for (const auto& [name, view] : schema_.views()) {
         if (view.reads.contains(table) && mentions_identifier(view.query, column)) {
           return fmt::format("view `{}` (through column `{}.{}`)", name, table, column);
+        }
+      }
+      const Table* owner = schema_.find_table(table);
+      for (const Column& other : owner == nullptr ? std::vector<Column>{} : owner->columns) {
+        if (other.generated_sql && mentions_identifier(*other.generated_sql, column)) {
+          return fmt::format("generated column `{}.{}` (through column `{}.{}`)", table, other.name, table, column);
+        }
+      }
+      for (const auto& [key, policy] : schema_.policies()) {
+        if (key.table == table && policy.columns.contains(column)) {
+          return fmt::format("policy `{}` on `{}` (through column `{}.{}`)", key.name, key.table, table, column);
+        }
+      }
+      for (const auto& [key, trigger] : schema_.triggers()) {
+        if (key.table == table && trigger.columns.contains(column)) {
+          return fmt::format("trigger `{}` on `{}` (through column `{}.{}`)", key.name, key.table, table, column);
         }
       }
     }
