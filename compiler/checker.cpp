@@ -1241,6 +1241,33 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::NotGeneratedColumn, at(node.column.span), column->name, table->name);
       return;
     }
+    // The derived down drops the column and adds it back generated, which what uses the column
+    // keeps PostgreSQL from doing (2BP01), or would drop with it.
+    std::string dependent;
+    if (const View* view = view_using(table->name, column->name)) dependent = fmt::format("view `{}`", view->name);
+    for (const auto& [key, policy] : schema_.policies()) {
+      if (dependent.empty() && key.table == table->name && policy.columns.contains(column->name)) dependent = fmt::format("policy `{}`", key.name);
+    }
+    for (const auto& [key, trigger] : schema_.triggers()) {
+      if (dependent.empty() && key.table == table->name && trigger.columns.contains(column->name)) dependent = fmt::format("trigger `{}`", key.name);
+    }
+    for (const auto& name : schema_.referencing(table->name)) {
+      for (const auto& constraint : schema_.tables().at(name).constraints) {
+        const auto& columns = constraint.referenced_columns;
+        if (dependent.empty() && constraint.kind == ConstraintKind::foreign_key && constraint.referenced_table == table->name &&
+            std::find(columns.begin(), columns.end(), column->name) != columns.end()) {
+          dependent = fmt::format("foreign key `{}` on table `{}`", constraint.name, name);
+        }
+      }
+    }
+    if (!dependent.empty() && role_ == CheckRole::revision && !revision_.syntax->down) {
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::UnsupportedAlteration, at(node.column.span),
+          fmt::format("the way down from `drop expression` drops column `{}.{}` and adds it back generated, which {} keeps PostgreSQL from doing",
+                      table->name, column->name, dependent));
+      diagnostic.notes.push_back({{}, "write the revision's down in a `down { }` block"});
+      return;
+    }
     emit(op::DropExpression{table->name, column->name});
   }
 
