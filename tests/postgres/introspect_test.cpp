@@ -318,6 +318,9 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     GRANT SELECT ON SEQUENCE plain_serial_id_seq TO pg_monitor;
     CREATE TABLE ident (id integer GENERATED ALWAYS AS IDENTITY);
     GRANT USAGE ON SEQUENCE ident_id_seq TO pg_monitor;
+    CREATE TABLE tenant_site (id integer, region text, PRIMARY KEY (id, region));
+    CREATE TABLE tenant_item (id integer PRIMARY KEY, site integer, region text,
+                              FOREIGN KEY (site, region) REFERENCES tenant_site ON DELETE SET NULL (region));
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -334,6 +337,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   ASSERT_NE(introspected.schema.find_table({"", "tag"}), nullptr);
   EXPECT_EQ(introspected.schema.find_table({"", "tag"})->find_column("name")->collation, (QualifiedName{"", "C"}));
   for (const char* expected : {"MATCH FULL of foreign key tag_grid_id_fkey on tag",
+                               "the column list of ON DELETE SET NULL/DEFAULT of foreign key tenant_item_site_region_fkey on tenant_item",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
