@@ -321,6 +321,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
     CREATE TABLE tenant_site (id integer, region text, PRIMARY KEY (id, region));
     CREATE TABLE tenant_item (id integer PRIMARY KEY, site integer, region text,
                               FOREIGN KEY (site, region) REFERENCES tenant_site ON DELETE SET NULL (region));
+    CREATE MATERIALIZED VIEW grid_names AS SELECT id, name FROM grid;
+    CREATE UNIQUE INDEX grid_names_id ON grid_names (id);
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -338,6 +340,7 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(introspected.schema.find_table({"", "tag"})->find_column("name")->collation, (QualifiedName{"", "C"}));
   for (const char* expected : {"MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the column list of ON DELETE SET NULL/DEFAULT of foreign key tenant_item_site_region_fkey on tenant_item",
+                               "index grid_names_id on materialized view grid_names",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
