@@ -171,12 +171,16 @@ class Inverter {
   Inverse operator()(const op::RenameColumn& o) const { return {{op::RenameColumn{o.table, o.to, o.from}}}; }
 
   // Back through an explicit cast, which exists wherever the way up had one; a generated column
-  // takes no cast, as PostgreSQL computes it again.
+  // takes no cast, as PostgreSQL computes it again. Back to the same type with other modifiers
+  // (a varchar narrowed again), PostgreSQL's own assignment cast refuses a value that no longer
+  // fits, where an explicit one would cut it short.
   Inverse operator()(const op::AlterColumnType& o) const {
     const Column* column = find_column(o.table, o.column);
     if (column == nullptr) return {};
+    const bool same_type = !column->type.user_defined && !o.type.user_defined && column->type.name == o.type.name &&
+                           column->type.array_dimensions == o.type.array_dimensions;
     std::optional<std::string> cast;
-    if (!column->generated_sql) cast = quote_identifier(o.column) + "::" + column->type.sql();
+    if (!column->generated_sql && !same_type) cast = quote_identifier(o.column) + "::" + column->type.sql();
     return {{op::AlterColumnType{o.table, o.column, column->type, std::move(cast), column->collation,
                                  checks_using_column(*before_.find_table(o.table), o.column)}}};
   }
