@@ -625,6 +625,15 @@ TEST(Lowering, DropExpressionUnderAForeignKeyNeedsADownBlock) {
   EXPECT_NE(errors.find("[UnsupportedAlteration]"), std::string::npos) << errors;
 }
 
+// Back to the same type with other modifiers: PostgreSQL's assignment cast refuses what no
+// longer fits, where an explicit cast would cut it short.
+TEST(Lowering, WideningsWayBackHasNoExplicitCast) {
+  const auto sql = lower("create table label (id integer primary key, text varchar(5));",
+                         "alter table label alter column text type varchar(50);");
+  EXPECT_EQ(sql.up, Sql{"ALTER TABLE label ALTER COLUMN text TYPE character varying(50)"});
+  EXPECT_EQ(sql.down, Sql{"ALTER TABLE label ALTER COLUMN text TYPE character varying(5)"});
+}
+
 TEST(Lowering, GeneratedColumnChangesTypeWithoutCastBothWays) {
   const auto sql = lower("create table invoice (net integer, gross integer generated always as (net * 2) stored);",
                          "@allow(TableRewrite)\nalter table invoice alter column gross type bigint;");
