@@ -827,7 +827,16 @@ int main(int argc, char** argv) {
   auto* compile_command = app.add_subcommand("compile", "check the chain and generate the plan");
   compile_command->add_option("inputs", options.files, ".mig files or directories holding them (default: --dir)");
   compile_command->add_flag("--werror", options.werror, "treat lint warnings as errors");
-  compile_command->add_option("--name", options.name, "the chain's name, used in generated file names");
+  compile_command->add_option("--name", options.name, "the chain's name, used in generated file names")
+      ->check(CLI::Validator(
+          [](std::string& name) -> std::string {
+            // A file name in --out-dir, not a path out of it.
+            if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.starts_with(".")) {
+              return "a chain's name is a file name's start: no `/`, `\\`, nor a leading `.`";
+            }
+            return {};
+          },
+          "NAME"));
   compile_command->add_option("--out-dir", options.out_dir, "where to write <name>_plan.cpp and <name>_revisions.txt");
   compile_command->add_option("--source-root", options.source_root, "paths in the plan are relative to this");
   compile_command->add_option("--schema-sql", options.schema_sql, "checked-in head schema to verify (or refresh)");

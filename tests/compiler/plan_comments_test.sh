@@ -36,4 +36,18 @@ for unsafe in '`\`' '`"`' '`?`' 'the control character \x0a'; do
 done
 if [ -e "$work/out/hostile_ids_plan.cpp" ]; then echo "FAILED: a plan was generated"; failures=$((failures + 1)); else echo "ok: nothing generated"; fi
 
+# A chain's name starts the generated files' names: one that is a path out of --out-dir is refused.
+mkdir -p "$work/safe/chain" "$work/safe/out/a/b"
+printf "revision '1' revises base;\ncreate table t (id integer);\n" >"$work/safe/chain/1_x.mig"
+for name in '../escaped' '/tmp/escaped' '.hidden' 'a\b'; do
+  if "$migc" compile --name "$name" --out-dir "$work/safe/out/a/b" "$work/safe/chain" >/dev/null 2>&1; then
+    echo "FAILED: --name $name accepted"; failures=$((failures + 1))
+  else
+    echo "ok: --name $name refused"
+  fi
+done
+if [ -n "$(find "$work/safe" -name '*_plan.cpp')" ] || [ -e /tmp/escaped_plan.cpp ]; then
+  echo "FAILED: a plan was written"; failures=$((failures + 1))
+fi
+
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
