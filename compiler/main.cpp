@@ -357,6 +357,12 @@ int run_schema(const Options& options) {
   std::vector<migc::SourceFile> sources;
   const auto chain = compile(options, sources);
   if (!chain) return exit_chain_errors;
+  const auto& revisions = chain->revisions;
+  if (!options.at.empty() && options.at != "base" &&
+      std::none_of(revisions.begin(), revisions.end(), [&](const auto& revision) { return revision.id == options.at; })) {
+    std::cerr << fmt::format("migc: error: no revision `{}` in the chain\n", options.at);
+    return exit_usage;
+  }
   std::cout << (options.at.empty() ? migc::schema_sql(chain->head) : migc::schema_sql_at(*chain, options.at));
   return 0;
 }

@@ -60,6 +60,11 @@ check "graph draws the merge" "\"m1\" -> \"b7\";" "$("$migc" graph "$work/migrat
 at=$("$migc" schema --at 002 "$work/migrations" 2>&1)
 check "schema --at 002 has 002's index" "CREATE INDEX idx_gridsquare_acquisition_datetime_status" "$at"
 if grep -q agentsession <<<"$at"; then echo "FAILED: schema --at 002 has 004's tables"; failures=$((failures + 1)); else echo "ok: schema --at 002 stops at 002"; fi
+if "$migc" schema --at nosuch "$work/migrations" >/dev/null 2>&1; then
+  echo "FAILED: schema --at a revision the chain lacks succeeded"; failures=$((failures + 1))
+else
+  echo "ok: schema --at a revision the chain lacks fails"
+fi
 # Autogenerate from a model, and the build's check that head and model agree.
 tree=$(mktemp -d)
 mkdir -p "$tree/migrations" "$tree/model"
