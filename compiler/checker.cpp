@@ -188,6 +188,18 @@ class StatementChecker {
       return;
     }
     if (!no_bound_routine(node.name.span, table->name, {}, "PostgreSQL would not drop the table under it, or with `cascade` would drop the routine too")) return;
+    if (node.cascade) {
+      // The views `cascade` drops, and the derived down makes again: not what is bound to them.
+      for (const View& reader : dependent_views(schema_, table->name)) {
+        if (!no_bound_routine(node.name.span, reader.name, {}, "`cascade` would drop it with the view")) return;
+        if (const Routine* routine = routine_of_row_type(reader.name)) {
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "view", reader.name,
+                                                 fmt::format("function `{}`, which uses its row type,", to_string(routine->key)));
+          diagnostic.notes.push_back({{}, "drop the function first"});
+          return;
+        }
+      }
+    }
     if (!node.cascade) {
       for (const auto& name : schema_.referencing(table->name)) {
         for (const auto& constraint : schema_.tables().at(name).constraints) {
@@ -2128,6 +2140,19 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the function first"});
       return;
     }
+    std::vector<QualifiedName> dropped{view->name};
+    if (node.cascade) {
+      for (const View& reader : dependent_views(schema_, view->name)) dropped.push_back(reader.name);
+    }
+    for (const QualifiedName& name : dropped) {
+      if (!no_bound_routine(node.name.span, name, {}, "PostgreSQL would not drop the view under it, or with `cascade` would drop it too")) return;
+      if (const Routine* routine = name == view->name ? nullptr : routine_of_row_type(name)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, name,
+                                               fmt::format("function `{}`, which uses its row type,", to_string(routine->key)));
+        diagnostic.notes.push_back({{}, "drop the function first"});
+        return;
+      }
+    }
     if (!node.cascade) {
       if (const auto readers = schema_.views_reading(view->name); !readers.empty()) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), kind, view->name,
@@ -2341,6 +2366,16 @@ class StatementChecker {
     }
     const bool polymorphic = std::any_of(identity.begin(), identity.end(), [](const std::string& type) { return type.starts_with("any"); });
     if (routine.language == "sql" && (facts.standard_body || !polymorphic) && !body_relations_exist(routine, span, definition)) return;
+    if (facts.standard_body) {
+      // PostgreSQL keeps a standard body as it analysed it: its stars written out.
+      const std::size_t body_at = routine.definition.find(routine.body);
+      if (body_at != std::string::npos) {
+        auto body = with_stars_expanded(routine.body, select_stars(routine.body), span, "an SQL-standard body", 0, body_at);
+        if (!body) return;
+        routine.definition.replace(body_at, routine.body.size(), *body);
+        routine.body = std::move(*body);
+      }
+    }
     emit(op::CreateRoutine{std::move(routine), old != schema_.routines().end()});
   }
 
@@ -2659,6 +2694,9 @@ class StatementChecker {
       // Its functions and types exist; what PostgreSQL refuses in a policy's expressions is refused.
       const std::string prefix = "CREATE POLICY p ON t ";
       if (!names_exist(span, policy.definition, names_in_statements(prefix + policy.definition, prefix.size()), what, false)) return;
+      auto expanded = with_stars_expanded(policy.definition, select_stars(prefix + policy.definition), span, "a policy", prefix.size());
+      if (!expanded) return;
+      policy.definition = std::move(*expanded);
     }
     if (const auto old = schema_.policies().find(policy.key); old != schema_.policies().end()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::DuplicatePolicy, at(node.name.span), node.name.text, table->name, revision_.id);
@@ -4962,6 +5000,161 @@ class StatementChecker {
     return columns;
   }
 
+  // The columns a FROM item gives a `*` that PostgreSQL would freeze, each with the text that
+  // names it: `alias.column` for a table's or view's, `alias.*` for a subquery's, function's or WITH
+  // query's, whose columns are fixed by their own text. Nothing where the compiler cannot name
+  // them all (a USING or natural join over columns it cannot see); `frozen` says whether a
+  // table or view is under the item.
+  struct StarColumn {
+    std::string name;  // empty for `alias.*`
+    std::string text;
+  };
+  std::optional<std::vector<StarColumn>> star_columns(const QueryFromItem& item, bool& frozen, std::string& why) const {
+    if (!item.names.empty() && !item.opaque) {
+      frozen = true;
+      const QualifiedName name = qualified(item.names);
+      std::vector<std::string> names;
+      if (const Table* table = schema_.find_table(name)) {
+        for (const auto& column : table->columns) names.push_back(column.name);
+      } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+        for (const auto& column : view->second.columns) names.push_back(column.name);
+      } else {
+        why = fmt::format("`{}`, which is not a table or view the compiler knows", to_string(name));
+        return std::nullopt;
+      }
+      std::vector<StarColumn> columns;
+      for (auto& column : names) columns.push_back({column, quote_identifier(item.alias) + "." + quote_identifier(column)});
+      return columns;
+    }
+    if (item.parts.size() != 2) {
+      if (item.alias.empty()) {
+        why = "a FROM item without an alias";
+        return std::nullopt;
+      }
+      // Named one by one only where a join must merge them; otherwise fixed by its own text.
+      if (item.columns.empty() || item.opaque) return std::vector<StarColumn>{{"", quote_identifier(item.alias) + ".*"}};
+      std::vector<StarColumn> columns;
+      for (const auto& column : item.columns) columns.push_back({column, quote_identifier(item.alias) + "." + quote_identifier(column)});
+      return columns;
+    }
+    auto left = star_columns(item.parts[0], frozen, why);
+    auto right = star_columns(item.parts[1], frozen, why);
+    if (!left || !right) return std::nullopt;
+    if (!item.natural && item.using_columns.empty()) {
+      for (auto& column : *right) left->push_back(std::move(column));
+      return left;
+    }
+    const auto unnamed = [](const StarColumn& column) { return column.name.empty(); };
+    if (std::any_of(left->begin(), left->end(), unnamed) || std::any_of(right->begin(), right->end(), unnamed)) {
+      why = "a USING or natural join over a subquery, function or WITH query";
+      return std::nullopt;
+    }
+    std::vector<std::string> merged = item.using_columns;
+    if (item.natural) {
+      for (const auto& column : *left) {
+        if (std::any_of(right->begin(), right->end(), [&](const auto& other) { return other.name == column.name; })) merged.push_back(column.name);
+      }
+    }
+    const auto is_merged = [&](const std::string& name) { return std::find(merged.begin(), merged.end(), name) != merged.end(); };
+    // A merged column is the join's: named through the join's alias, or by its bare name.
+    std::vector<StarColumn> columns;
+    for (const auto& name : merged) {
+      columns.push_back({name, item.alias.empty() ? quote_identifier(name) : quote_identifier(item.alias) + "." + quote_identifier(name)});
+    }
+    for (auto& column : *left) {
+      if (!is_merged(column.name)) columns.push_back(std::move(column));
+    }
+    for (auto& column : *right) {
+      if (!is_merged(column.name)) columns.push_back(std::move(column));
+    }
+    return columns;
+  }
+
+  // `text` with each select list's `*` over a table or view written out as PostgreSQL expands it
+  // when it makes `what` (a view, a policy, a function): it keeps that list, so a column the
+  // table gains later is not the object's. Nothing, reported, where the compiler cannot list them.
+  // `shift`: where `text` starts in the text the stars were found in; `located_at`: where it
+  // starts in `span`.
+  std::optional<std::string> with_stars_expanded(const std::string& text, std::vector<SelectStar> stars, const Span& span,
+                                                 const std::string& what, std::size_t shift = 0, std::size_t located_at = 0) {
+    for (auto& star : stars) {
+      star.begin = std::min(text.size(), star.begin - std::min(star.begin, shift));
+      star.end = std::min(text.size(), star.end - std::min(star.end, shift));
+    }
+    std::vector<std::pair<const SelectStar*, std::string>> replacements;
+    for (const auto& star : stars) {
+      if (star.natural_join) {
+        const QueryFromItem& join = star.from.front();
+        bool frozen = false;
+        std::string why;
+        const auto left = join.parts.size() == 2 ? star_columns(join.parts[0], frozen, why) : std::nullopt;
+        const auto right = join.parts.size() == 2 ? star_columns(join.parts[1], frozen, why) : std::nullopt;
+        if (!frozen) continue;
+        std::string common;
+        for (const auto& column : left ? *left : std::vector<StarColumn>{}) {
+          if (column.name.empty() || !right) continue;
+          if (std::any_of(right->begin(), right->end(), [&](const StarColumn& other) { return other.name == column.name; })) {
+            common += (common.empty() ? "" : ", ") + quote_identifier(column.name);
+          }
+        }
+        diagnostics_.report(DiagnosticKind::NaturalJoinFrozen, at(within(span, located_at + star.begin)), what,
+                            common.empty() ? "<the columns>" : common);
+        return std::nullopt;
+      }
+      std::vector<const QueryFromItem*> items;
+      for (const auto& item : star.from) {
+        if (star.qualifier.empty()) {
+          items.push_back(&item);
+        } else if (const QueryFromItem* named = from_item_named(item, star.qualifier.back())) {
+          items.push_back(named);
+        }
+      }
+      bool frozen = false;
+      std::string why;
+      std::vector<std::string> columns;
+      bool listed = true;
+      for (const QueryFromItem* item : items) {
+        const auto found = star_columns(*item, frozen, why);
+        if (!found) {
+          listed = false;
+          continue;
+        }
+        for (const auto& column : *found) columns.push_back(column.text);
+      }
+      if (!frozen) continue;
+      if (!listed || columns.empty()) {
+        if (why.empty()) why = "a FROM list whose tables have no columns";
+        std::vector<std::string> relations;
+        std::vector<const QueryFromItem*> pending(items.rbegin(), items.rend());
+        while (!pending.empty()) {
+          const QueryFromItem* item = pending.back();
+          pending.pop_back();
+          if (!item->names.empty() && !item->opaque) relations.push_back("`" + to_string(qualified(item->names)) + "`");
+          for (auto part = item->parts.rbegin(); part != item->parts.rend(); ++part) pending.push_back(&*part);
+        }
+        std::string listed_relations;
+        for (std::size_t i = 0; i < relations.size(); ++i) {
+          listed_relations += (i == 0 ? "" : i + 1 == relations.size() ? " and " : ", ") + relations[i];
+        }
+        diagnostics_.report(DiagnosticKind::UnexpandableStar, at(within(span, located_at + star.begin)), listed_relations, what, why);
+        return std::nullopt;
+      }
+      std::string list;
+      for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
+      replacements.emplace_back(&star, std::move(list));
+    }
+    std::string expanded;
+    std::size_t done = 0;
+    std::sort(replacements.begin(), replacements.end(), [](const auto& a, const auto& b) { return a.first->begin < b.first->begin; });
+    for (const auto& [star, list] : replacements) {
+      expanded.append(text, done, star->begin - done);
+      expanded += list;
+      done = star->end;
+    }
+    expanded.append(text, done);
+    return expanded;
+  }
+
   // The tables and views a view's query reads exist, and the columns it names are theirs (as
   // far as the compiler can place them); fills the view's columns and what it depends on.
   bool resolve_view_query(const ast::CreateView& node, View& view) {
@@ -5099,6 +5292,9 @@ class StatementChecker {
         return false;
       }
     }
+    auto expanded = with_stars_expanded(text, facts.stars, node.query.span, view.materialized ? "a materialized view" : "a view");
+    if (!expanded) return false;
+    view.query = std::move(*expanded);
     return true;
   }
 
@@ -5110,13 +5306,35 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "add columns only at the end; to change others, drop the view and create it again"});
       return false;
     };
-    // Its way back drops and makes the view again, which would take the function with it.
+    // Its way back drops and makes the view again, with the views that read it, which would take
+    // the function with it; a routine or policy bound to one of them too, unless the down is written.
     if (view.columns.size() > old.columns.size()) {
       if (const Routine* routine = routine_of_row_type(old.name)) {
         diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.query.span),
                             fmt::format("function `{}` uses the row type of view `{}`, whose columns this would change: drop the "
                                         "function first, and create it again after", to_string(routine->key), old.name));
         return false;
+      }
+      if (role_ == CheckRole::revision && !revision_.syntax->down) {
+        std::vector<QualifiedName> remade{old.name};
+        for (const View& reader : dependent_views(schema_, old.name)) remade.push_back(reader.name);
+        for (const QualifiedName& name : remade) {
+          const std::string why =
+              name == old.name ? fmt::format("the derived down drops view `{}` with `cascade` to take back the columns this adds", name)
+                               : fmt::format("the derived down drops view `{}` with `cascade` to take back the columns this adds, "
+                                             "and view `{}` with it",
+                                             old.name, name);
+          if (!no_bound_routine(node.query.span, name, {}, why, "write the revision's down in a `down { }` block")) return false;
+          if (name == old.name) continue;
+          if (const Routine* routine = routine_of_row_type(name)) {
+            auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.query.span),
+                                                   fmt::format("function `{}` uses the row type of view `{}`, which the derived down "
+                                                               "drops with `cascade` and makes again",
+                                                               to_string(routine->key), name));
+            diagnostic.notes.push_back({{}, "write the revision's down in a `down { }` block"});
+            return false;
+          }
+        }
       }
     }
     if (view.columns.size() < old.columns.size()) {
@@ -5156,15 +5374,18 @@ class StatementChecker {
 
   // Whether no routine's SQL-standard body (`begin atomic`) names `table` (its `column`, where
   // one is given): PostgreSQL binds such a body to what it names, as a view's query.
-  bool no_bound_routine(Span span, const QualifiedName& table, const std::string& column, std::string_view why) {
+  // `note`: what to do instead, where dropping the routine or policy first is not it.
+  bool no_bound_routine(Span span, const QualifiedName& table, const std::string& column, std::string_view why,
+                        const char* note = nullptr) {
     for (const auto& [key, routine] : schema_.routines()) {
       if (!routine.standard_body || !mentions_identifier(routine.body, table.name)) continue;
       if (!column.empty() && !mentions_identifier(routine.body, column)) continue;
-      const std::string named = column.empty() ? fmt::format("table `{}`", table) : fmt::format("column `{}.{}`", table, column);
+      const std::string named = column.empty() ? fmt::format("{} `{}`", schema_.views().contains(table) ? "view" : "table", table)
+                                               : fmt::format("column `{}.{}`", table, column);
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
                                              fmt::format("{} `{}` names {} in its SQL-standard body, which PostgreSQL binds to it: {}",
                                                          routine.procedure ? "procedure" : "function", to_string(key), named, why));
-      diagnostic.notes.push_back({{}, "drop the routine first, and create it again after"});
+      diagnostic.notes.push_back({{}, note != nullptr ? note : "drop the routine first, and create it again after"});
       return false;
     }
     // A policy on another table reading this one in a subquery is bound to it the same way (and
@@ -5172,13 +5393,14 @@ class StatementChecker {
     for (const auto& [key, policy] : schema_.policies()) {
       if (key.table == table || !mentions_identifier(policy.definition, table.name)) continue;
       if (!column.empty() && !mentions_identifier(policy.definition, column)) continue;
-      const std::string named = column.empty() ? fmt::format("table `{}`", table) : fmt::format("column `{}.{}`", table, column);
+      const std::string named = column.empty() ? fmt::format("{} `{}`", schema_.views().contains(table) ? "view" : "table", table)
+                                               : fmt::format("column `{}.{}`", table, column);
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
                                              fmt::format("policy `{}` on table `{}` reads {} in a subquery, which PostgreSQL binds to "
                                                          "it: migc keeps the policy as written, and PostgreSQL would not drop or change "
                                                          "what it reads under it",
                                                          key.name, key.table, named));
-      diagnostic.notes.push_back({{}, "drop the policy first, and create it again after"});
+      diagnostic.notes.push_back({{}, note != nullptr ? note : "drop the policy first, and create it again after"});
       return false;
     }
     return true;

@@ -1518,6 +1518,80 @@ std::set<std::string> with_query_names(const Json& statement) {
   return names;
 }
 
+namespace {
+// Where the `*` that a ColumnRef written at `at` ends: past its qualifier's identifiers and dots.
+std::size_t star_end(std::string_view text, std::size_t at) {
+  while (at < text.size()) {
+    const char c = text[at];
+    if (c == '*') return at + 1;
+    if (c == '"') {
+      for (++at; at < text.size(); ++at) {
+        if (text[at] != '"') continue;
+        if (at + 1 < text.size() && text[at + 1] == '"') {
+          ++at;
+        } else {
+          break;
+        }
+      }
+    }
+    ++at;
+  }
+  return text.size();
+}
+
+void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
+  if (value.is_array()) {
+    for (const auto& item : value) collect_stars(item, text, ctes, stars);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SelectStmt" && it.value().is_object()) {
+      const Json& select = it.value();
+      std::vector<QueryFromItem> from;
+      bool read_from = false;
+      for (const auto& target : select.value("targetList", Json::array())) {
+        const QueryColumn column = query_column(target);
+        if (!column.star) continue;
+        if (!read_from) {
+          for (const auto& item : select.value("fromClause", Json::array())) from.push_back(from_item(item, ctes));
+          read_from = true;
+        }
+        const Json& reference = target.value("ResTarget", Json::object()).value("val", Json::object()).value("ColumnRef", Json::object());
+        const auto begin = static_cast<std::size_t>(reference.value("location", 0));
+        stars.push_back({begin, star_end(text, begin), column.column, from});
+      }
+    }
+    if (it.key() == "JoinExpr" && it.value().is_object() && flag(it.value(), "isNatural")) {
+      // Its right side's first name: where the join is written.
+      std::size_t at = std::string::npos;
+      std::vector<const Json*> pending{&it.value().at("rarg")};
+      while (!pending.empty() && at == std::string::npos) {
+        const Json* next = pending.back();
+        pending.pop_back();
+        if (next->is_array()) {
+          for (auto child = next->rbegin(); child != next->rend(); ++child) pending.push_back(&*child);
+        }
+        if (!next->is_object()) continue;
+        if (next->contains("location") && next->at("location").is_number()) at = next->at("location").get<std::size_t>();
+        for (auto child = next->begin(); child != next->end(); ++child) pending.push_back(&child.value());
+      }
+      stars.push_back({at == std::string::npos ? 0 : at, 0, {}, {from_item(value, ctes)}, true});
+    }
+    collect_stars(it.value(), text, ctes, stars);
+  }
+}
+}  // namespace
+
+std::vector<SelectStar> select_stars(std::string_view text) {
+  std::vector<SelectStar> stars;
+  const Tree tree = parse(std::string(text), deepest_walked_tree);
+  if (tree.error) return stars;
+  const Json& statements = tree.json.value("stmts", Json::array());
+  collect_stars(statements, text, with_query_names(statements), stars);
+  return stars;
+}
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
@@ -1538,6 +1612,7 @@ QueryFacts read_query(std::string_view text) {
   // WITH queries' names first, so that they are not taken for tables.
   std::set<std::string> ctes = with_query_names(*node);
   collect_query(*node, facts, ctes);
+  collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;
   collect_names(*node, 0, names);
   facts.sequences = std::move(names.sequences);

@@ -157,6 +157,17 @@ struct QueryFromItem {
   std::vector<std::string> using_columns;
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
 };
+// A `*` (or `t.*`) of a select list anywhere in a statement: a subquery's, a WITH query's, a set
+// operation's branch's. PostgreSQL expands it into the columns of its SELECT's FROM list when it
+// makes a view, a policy or an SQL-standard body, and keeps that list when a table gains columns.
+struct SelectStar {
+  std::size_t begin = 0;  // the text of `*` or `t.*`
+  std::size_t end = 0;
+  std::vector<std::string> qualifier;
+  std::vector<QueryFromItem> from;  // its SELECT's FROM list
+  // A natural join instead (`from` holds it): PostgreSQL fixes its common columns the same way.
+  bool natural_join = false;
+};
 struct QueryFacts {
   std::optional<SqlError> error;
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
@@ -168,9 +179,13 @@ struct QueryFacts {
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
+  std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);
+// The select lists' stars and the natural joins of every statement in `text` (none when it
+// does not parse).
+std::vector<SelectStar> select_stars(std::string_view text);
 
 // The tables and views that the statements of an SQL routine's body name where PostgreSQL
 // analyses them as it makes the routine (SELECT, INSERT, UPDATE, DELETE, MERGE, and those
