@@ -401,6 +401,10 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     if (hour > 24 || minute > 59 || second > 60 || (hour == 24 && (minute > 0 || second > 0 || fraction))) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
     }
+    // A time of day past 24:00:00 (a leap second's fraction), a timestamp's too.
+    if (hour == 23 && minute == 59 && second == 60 && fraction) {
+      return fmt::format("date/time field value out of range: \"{}\"", constant.value);
+    }
     // A 12-hour clock: `16:05 PM` is no time.
     static const std::regex meridiem(R"(\s?[ap]\.?m\.?(\s|$))");
     if (hour > 12 && std::regex_search(text.substr(static_cast<std::size_t>(parts.position(0) + parts.length(0))), meridiem)) {
@@ -524,6 +528,7 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
 struct ArrayElements {
   std::vector<std::optional<std::string>> elements;
   bool malformed = false;
+  std::size_t dimensions = 0;
 };
 ArrayElements array_elements(const std::string& text) {
   ArrayElements out;
@@ -634,6 +639,7 @@ ArrayElements array_elements(const std::string& text) {
     expect_item = false;
   }
   if (!counts.empty() || lengths.empty()) return {{}, true};
+  out.dimensions = lengths.size();
   // The bounds given, if any, are the literal's own dimensions.
   if (!bounds.empty()) {
     if (bounds.size() != lengths.size()) return {{}, true};
@@ -814,6 +820,7 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
     if (constant.kind != Kind::string || type.name.name == "box") return std::nullopt;
     const ArrayElements array = array_elements(constant.value);
     if (array.malformed) return fmt::format("malformed array literal: \"{}\"", constant.value);
+    if (array.dimensions > 6) return fmt::format("number of array dimensions ({}) exceeds the maximum allowed (6)", array.dimensions);
     ColumnType element = type;
     element.array_dimensions = 0;
     for (const auto& value : array.elements) {
@@ -847,6 +854,16 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   if (name == "inet" || name == "cidr") return network_refused(constant, name);
   if (name == "macaddr") return macaddr_refused(constant);
   if (name == "boolean") return boolean_refused(constant);
+  // oidin(): an unsigned 32-bit number, or a negative one a signed one would hold.
+  const bool whole = constant.kind == Kind::number && constant.value.find_first_not_of("0123456789") == std::string::npos;
+  if (name == "oid" && (constant.kind == Kind::string || constant.kind == Kind::integer || whole)) {
+    return integer_refused(constant, name, -2147483648.0L, 4294967295.0L);
+  }
+  if (name == "pg_lsn" && constant.kind == Kind::string) {
+    static const std::regex lsn(R"([0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8})");
+    if (!std::regex_match(constant.value, lsn)) return invalid_syntax(name, constant.value);
+    return std::nullopt;
+  }
   if (name == "uuid") return uuid_refused(constant);
   if (name == "json" || name == "jsonb") return json_refused(constant, name);
   if (name == "date" || name.starts_with("timestamp") || name.starts_with("time ")) return datetime_refused(constant, name);

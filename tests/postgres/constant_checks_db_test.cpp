@@ -89,6 +89,12 @@ const std::vector<Case> cases = {
     {"bit(3)", "B'101'::bit(3)"}, {"bit(4)", "'0101'::\"bit\""}, {"bit(3)", "cast('101' as bit(3))"}, {"bit(3)", "X'7'::bit(3)"},
     {"bit(3)", "'12'::bit(3)"},
     {"integer", "now()"}, {"integer", "current_date"}, {"date", "now()"}, {"text", "now()"}, {"boolean", "1 + 1"},
+    {"time", "'23:59:60.5'"}, {"time", "'23:59:60'"}, {"time", "'12:00:60.5'"}, {"timestamp", "'2020-01-01 23:59:60.5'"},
+    {"timestamp", "'2020-01-01 23:59:60'"}, {"timetz", "'23:59:60.5+02'"},
+    {"integer[]", "'{{{{{{{1}}}}}}}'"}, {"integer[]", "'{{{{{{1}}}}}}'"}, {"text[]", "'[1:1][1:1][1:1][1:1][1:1][1:1][1:1]={{{{{{{a}}}}}}}'"},
+    {"oid", "'4294967295'"}, {"oid", "'4294967296'"}, {"oid", "'-1'"}, {"oid", "'-2147483649'"}, {"oid", "' 12 '"}, {"oid", "'x'"},
+    {"oid", "5000000000"}, {"oid", "12"},
+    {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
 };
 
 // The server refuses these, and the build does not tell: abbreviations and spellings only the
