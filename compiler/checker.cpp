@@ -3917,7 +3917,63 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "use it in a later revision"});
       return false;
     }
+    // The checks of the domains it is stored as, where they read a constant plainly.
+    ColumnType domain = written_type;
+    if (constant->casts.size() == 1) {
+      domain = schema_.domains().contains(qualified(constant->casts[0])) ? ColumnType{qualified(constant->casts[0]), {}, 0, true} : ColumnType{};
+    }
+    SqlConstant stored = *constant;
+    if (stored.kind == SqlConstant::Kind::integer && stored.value.empty()) {
+      // The tree leaves out a zero's or negative integer's value: the first number of its text.
+      const std::size_t first = sql.find_first_of("-0123456789");
+      std::size_t end = first == std::string::npos ? first : sql.find_first_not_of("0123456789", first + 1);
+      if (first != std::string::npos) {
+        std::string text = sql.substr(first, end == std::string::npos ? std::string::npos : end - first);
+        if (text != "-") stored.value = std::move(text);
+      }
+    }
+    if (const auto violated = domain_check_violated(domain, stored)) {
+      diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), domain.sql(), *violated);
+      return false;
+    }
     return true;
+  }
+
+  // Why PostgreSQL would refuse a constant as a value of a domain (or a domain over it) for one of
+  // its checks, where the compiler can tell.
+  std::optional<std::string> domain_check_violated(const ColumnType& type, const SqlConstant& constant) const {
+    using Kind = SqlConstant::Kind;
+    if (constant.kind != Kind::string && constant.kind != Kind::integer && constant.kind != Kind::number) return std::nullopt;
+    if (constant.value.empty()) return std::nullopt;
+    const ColumnType base = base_type(type);
+    if (base.array_dimensions > 0 || base.user_defined) return std::nullopt;
+    const std::string& name = base.name.name;
+    const bool integral = name == "smallint" || name == "integer" || name == "bigint";
+    const bool numeric = integral || name == "real" || name == "double precision" || name == "numeric";
+    const bool textual = name == "text" || name == "character varying";
+    if (!numeric && !textual) return std::nullopt;
+    // A value the column's type rounds (`1.5` into an integer, into numeric(5,1)) is not judged.
+    const auto is_whole = [](std::string text) {
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+      const std::size_t first = text.find_first_not_of(" \t\n\r\f\v");
+      if (first == std::string::npos) return false;
+      std::size_t digits = first + (text[first] == '+' || text[first] == '-' ? 1 : 0);
+      return digits < text.size() && text.find_first_not_of("0123456789", digits) == std::string::npos;
+    };
+    if (numeric && (integral || !base.modifiers.empty()) && !is_whole(constant.value)) return std::nullopt;
+    if (textual && constant.kind != Kind::string) return std::nullopt;
+    const ColumnType* at = &type;
+    for (int depth = 0; at->user_defined && at->array_dimensions == 0 && depth < 16; ++depth) {
+      const auto domain = schema_.domains().find(at->name);
+      if (domain == schema_.domains().end()) return std::nullopt;
+      for (const auto& check : domain->second.constraints) {
+        if (domain_check_holds(check.check_sql, constant.value, numeric) == false) {
+          return fmt::format("value for domain {} violates check constraint \"{}\"", domain->second.name, check.name);
+        }
+      }
+      at = &domain->second.type;
+    }
+    return std::nullopt;
   }
 
   // The span of the name at `offset` in an expression's text (its first word, or quoted name).

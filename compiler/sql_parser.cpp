@@ -1666,6 +1666,192 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
   return relations;
 }
 
+namespace {
+// An operand of a domain's check, as the evaluation reads it: a number, a string, or VALUE's length.
+struct CheckOperand {
+  std::optional<long double> number;
+  std::optional<std::string> text;
+};
+
+std::size_t characters_in(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::optional<long double> number_in(const std::string& text) {
+  static const std::regex number(R"(\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*)");
+  if (!std::regex_match(text, number)) return std::nullopt;
+  return std::strtold(text.c_str(), nullptr);
+}
+
+class CheckEvaluation {
+ public:
+  CheckEvaluation(std::string_view sql, const std::string& value, bool numeric) : sql_(sql), value_(value), numeric_(numeric) {}
+
+  std::optional<bool> truth(const Json& node) const {
+    if (!node.is_object() || node.size() != 1) return std::nullopt;
+    const std::string& kind = node.begin().key();
+    const Json& body = node.begin().value();
+    if (kind == "BoolExpr") {
+      const std::string op = body.value("boolop", "");
+      const Json& args = body.value("args", Json::array());
+      if (op == "NOT_EXPR") {
+        if (args.size() != 1) return std::nullopt;
+        const auto inner = truth(args[0]);
+        return inner ? std::optional<bool>(!*inner) : std::nullopt;
+      }
+      // Three-valued: one false decides AND, one true decides OR.
+      const bool conjunction = op == "AND_EXPR";
+      bool unknown = false;
+      for (const auto& arg : args) {
+        const auto part = truth(arg);
+        if (!part) {
+          unknown = true;
+        } else if (*part != conjunction) {
+          return !conjunction;
+        }
+      }
+      if (unknown) return std::nullopt;
+      return conjunction;
+    }
+    if (kind == "NullTest") {
+      if (!is_value(body.value("arg", Json::object()))) return std::nullopt;
+      return body.value("nulltesttype", "") == "IS_NOT_NULL";
+    }
+    if (kind != "A_Expr") return std::nullopt;
+    const std::string expression_kind = body.value("kind", "");
+    const auto names = body.value("name", Json::array());
+    const std::string op = names.size() == 1 ? names[0].value("String", Json::object()).value("sval", "") : "";
+    const auto left = operand(body.value("lexpr", Json::object()));
+    if (!left) return std::nullopt;
+    const Json& right = body.value("rexpr", Json::object());
+    if (expression_kind == "AEXPR_OP") {
+      const auto other = operand(right);
+      return other ? compare(*left, op, *other) : std::nullopt;
+    }
+    const Json& items = right.value("List", Json::object()).value("items", Json::array());
+    if (expression_kind == "AEXPR_IN") {
+      bool unknown = false;
+      for (const auto& item : items) {
+        const auto other = operand(item);
+        const auto equal = other ? compare(*left, "=", *other) : std::nullopt;
+        if (!equal) {
+          unknown = true;
+        } else if (*equal) {
+          return op == "=";
+        }
+      }
+      if (unknown) return std::nullopt;
+      return op != "=";
+    }
+    if (expression_kind == "AEXPR_BETWEEN" || expression_kind == "AEXPR_NOT_BETWEEN") {
+      if (items.size() != 2) return std::nullopt;
+      const auto low = operand(items[0]);
+      const auto high = operand(items[1]);
+      if (!low || !high) return std::nullopt;
+      const auto above = compare(*left, ">=", *low);
+      const auto below = compare(*left, "<=", *high);
+      if (!above || !below) return std::nullopt;
+      return (*above && *below) == (expression_kind == "AEXPR_BETWEEN");
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static bool is_value(const Json& node) {
+    const Json& fields = node.value("ColumnRef", Json::object()).value("fields", Json::array());
+    return fields.size() == 1 && fields[0].value("String", Json::object()).value("sval", "") == "value";
+  }
+
+  std::optional<CheckOperand> operand(const Json& node) const {
+    if (is_value(node)) {
+      if (numeric_) {
+        const auto number = number_in(value_);
+        if (!number) return std::nullopt;
+        return CheckOperand{number, std::nullopt};
+      }
+      return CheckOperand{std::nullopt, value_};
+    }
+    if (node.contains("FuncCall") && !numeric_) {
+      const Json& call = node["FuncCall"];
+      const auto names = string_list(call.value("funcname", Json::array()));
+      const Json& args = call.value("args", Json::array());
+      const std::string name = names.empty() ? "" : names.back();
+      if ((names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) && args.size() == 1 && is_value(args[0]) &&
+          (name == "length" || name == "char_length" || name == "character_length") && call.size() <= 4) {
+        return CheckOperand{static_cast<long double>(characters_in(value_)), std::nullopt};
+      }
+      return std::nullopt;
+    }
+    if (!node.contains("A_Const")) return std::nullopt;
+    const Json& constant = node["A_Const"];
+    if (constant.contains("sval")) {
+      const std::string text = constant["sval"].value("sval", "");
+      if (numeric_) {
+        const auto number = number_in(text);
+        if (!number) return std::nullopt;
+        return CheckOperand{number, std::nullopt};
+      }
+      return CheckOperand{std::nullopt, text};
+    }
+    std::string written;
+    if (constant.contains("fval")) {
+      written = constant["fval"].value("fval", "");
+    } else if (constant.contains("ival")) {
+      // The tree leaves out a negative (or zero) integer's value: its text says it.
+      if (constant["ival"].contains("ival")) {
+        written = std::to_string(constant["ival"]["ival"].get<std::int64_t>());
+      } else {
+        std::size_t at = constant.value("location", std::size_t{0});
+        std::size_t end = at;
+        if (end < sql_.size() && (sql_[end] == '-' || sql_[end] == '+')) ++end;
+        while (end < sql_.size() && std::isdigit(static_cast<unsigned char>(sql_[end]))) ++end;
+        written = std::string(sql_.substr(at, end - at));
+      }
+    } else {
+      return std::nullopt;
+    }
+    const auto number = number_in(written);
+    if (!number) return std::nullopt;
+    return CheckOperand{number, std::nullopt};
+  }
+
+  static std::optional<bool> compare(const CheckOperand& left, const std::string& op, const CheckOperand& right) {
+    if (left.number && right.number) {
+      const long double a = *left.number;
+      const long double b = *right.number;
+      if (op == "=") return a == b;
+      if (op == "<>" || op == "!=") return a != b;
+      if (op == "<") return a < b;
+      if (op == "<=") return a <= b;
+      if (op == ">") return a > b;
+      if (op == ">=") return a >= b;
+      return std::nullopt;
+    }
+    if (left.text && right.text) {
+      if (op == "=") return *left.text == *right.text;
+      if (op == "<>" || op == "!=") return *left.text != *right.text;
+    }
+    return std::nullopt;
+  }
+
+  std::string_view sql_;
+  const std::string& value_;
+  bool numeric_;
+};
+}  // namespace
+
+std::optional<bool> domain_check_holds(std::string_view check, const std::string& value, bool numeric) {
+  const std::string sql = "SELECT (" + std::string(check) + "\n)";
+  const Tree tree = parse(sql);
+  if (tree.error) return std::nullopt;
+  const Json& statements = tree.json.value("stmts", Json::array());
+  if (statements.size() != 1) return std::nullopt;
+  const auto [kind, node] = node_of(statements[0]);
+  const Json& targets = node->value("targetList", Json::array());
+  if (kind != "SelectStmt" || targets.size() != 1) return std::nullopt;
+  return CheckEvaluation(sql, value, numeric).truth(targets[0].value("ResTarget", Json::object()).value("val", Json::object()));
+}
+
 std::string index_column_name(std::string_view expression) {
   const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
   if (tree.error) return "expr";

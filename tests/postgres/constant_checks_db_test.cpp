@@ -13,7 +13,15 @@ namespace migc {
 namespace {
 
 // Written the same in the language and in SQL.
-constexpr std::string_view setup = "create type grade as enum ('a', 'b');\n";
+constexpr std::string_view setup =
+    "create type grade as enum ('a', 'b');\n"
+    "create domain posint as integer check (value > 0);\n"
+    "create domain small_posint as posint check (value < 100 and value is not null);\n"
+    "create domain code as text check (value in ('a', 'b') or length(value) > 3);\n"
+    "create domain above_minus_five as bigint check (not (value <= -5));\n"
+    "create domain price as numeric(6,2) check (value >= 0);\n"
+    "create domain ratio as double precision check (value between 0 and 1);\n"
+    "create domain shout as varchar(10) check (value <> 'x' and value = upper(value));\n";
 
 struct Case {
   std::string type;
@@ -94,6 +102,11 @@ const std::vector<Case> cases = {
     {"integer[]", "'{{{{{{{1}}}}}}}'"}, {"integer[]", "'{{{{{{1}}}}}}'"}, {"text[]", "'[1:1][1:1][1:1][1:1][1:1][1:1][1:1]={{{{{{{a}}}}}}}'"},
     {"oid", "'4294967295'"}, {"oid", "'4294967296'"}, {"oid", "'-1'"}, {"oid", "'-2147483649'"}, {"oid", "' 12 '"}, {"oid", "'x'"},
     {"oid", "5000000000"}, {"oid", "12"},
+    {"posint", "0"}, {"posint", "1"}, {"posint", "'-3'"}, {"posint", "'7'"}, {"small_posint", "150"}, {"small_posint", "99"},
+    {"small_posint", "-1"}, {"code", "'a'"}, {"code", "'x'"}, {"code", "'long'"}, {"code", "'él'"}, {"code", "'élan'"},
+    {"above_minus_five", "-4"}, {"above_minus_five", "-5"}, {"above_minus_five", "'-6'"}, {"price", "-0.001"}, {"price", "-1"},
+    {"price", "0"}, {"ratio", "1.5"}, {"ratio", "'0.5'"}, {"ratio", "-1e-3"}, {"shout", "'x'"}, {"shout", "'X'"},
+    {"posint", "0::posint"}, {"posint", "5::posint"},
     {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
 };
 
