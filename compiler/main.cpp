@@ -425,12 +425,25 @@ int run_revision(Options options) {
     std::cout << fmt::format("migc: the head schema already is the {}; no revision written\n", options.from_db.empty() ? "model" : "database's");
     return 0;
   }
+  std::vector<std::string> parents = migc::chain_heads(*chain);
+  if (generated.own_revision > 0 && generated.own_revision < generated.statements.size()) {
+    Options values = options;
+    values.id = migc::new_revision_id();
+    values.message = options.message + " (new enum values)";
+    std::string first = body +
+                        "-- PostgreSQL cannot use an enum value in the transaction that added it: the values the next revision "
+                        "uses come first, in a revision of their own.\n";
+    for (std::size_t i = 0; i < generated.own_revision; ++i) first += generated.statements[i] + "\n";
+    if (const int written = write_revision(values, parents, first); written != 0) return written;
+    generated.statements.erase(generated.statements.begin(), generated.statements.begin() + static_cast<std::ptrdiff_t>(generated.own_revision));
+    parents = {values.id};
+  }
   for (const auto& warning : generated.warnings) {
     std::cerr << "migc: warning: " << warning << "\n";
     body += "-- warning: " + migc::sql_comment_text(warning) + "\n";
   }
   for (const auto& statement : generated.statements) body += statement + "\n";
-  return write_revision(options, migc::chain_heads(*chain), body);
+  return write_revision(options, parents, body);
 }
 
 // A root revision that recreates a database's schema, for a database that predates migc.

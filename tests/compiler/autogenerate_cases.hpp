@@ -155,6 +155,8 @@ inline std::vector<Case> model_changes() {
       Case{"partial_unique_index", {}, "create unique index idx_grid_name_new on grid (name) where (status = 'new');\n", ""},
       Case{"add_enum_and_column", {{"note text", "note text, kind kind default 'a'"}, {"create type status", "create type kind as enum ('a', 'b');\ncreate type status"}}, "", ""},
       Case{"add_enum_value", {{"('new', 'done')", "('new', 'running', 'done')"}}, "", ""},
+      Case{"add_enum_value_and_use_it",
+           {{"('new', 'done')", "('new', 'running', 'done')"}, {"status status not null default 'new'", "status status not null default 'running'"}}, "", ""},
       Case{"drop_enum_and_column", {{",\n  status status not null default 'new'", ""}, {"create type status as enum ('new', 'done');\n", ""}}, "", ""},
       Case{"add_sequence", {}, "create sequence ticket as integer increment by 5 start with 100;\n", ""},
       Case{"add_extension", {}, "create extension pgcrypto;\n", ""},
@@ -243,10 +245,17 @@ inline Generated generate(const Case& c) {
     return out;
   }
   out.diff = autogenerate(out.before->head, *out.model);
-  out.revision = "revision '002' revises '001';\n";
-  for (const auto& statement : out.diff.statements) out.revision += statement + "\n";
+  // New enum values a later statement uses come in a revision of their own, as `migc revision` writes them.
+  if (out.diff.own_revision > 0) {
+    std::string values = "revision '002' revises '001';\n";
+    for (std::size_t i = 0; i < out.diff.own_revision; ++i) values += out.diff.statements[i] + "\n";
+    files.emplace_back("002_values.mig", std::move(values));
+  }
+  const std::string generated_file = out.diff.own_revision > 0 ? "003_generated.mig" : "002_generated.mig";
+  out.revision = out.diff.own_revision > 0 ? "revision '003' revises '002';\n" : "revision '002' revises '001';\n";
+  for (std::size_t i = out.diff.own_revision; i < out.diff.statements.size(); ++i) out.revision += out.diff.statements[i] + "\n";
   if (!c.fill.first.empty()) {
-    files.emplace_back("002_generated.mig", out.revision);
+    files.emplace_back(generated_file, out.revision);
     Diagnostics unfilled;
     compile_chain(files, unfilled);
     out.unfilled_errors = errors_of(unfilled);
@@ -255,7 +264,7 @@ inline Generated generate(const Case& c) {
     EXPECT_NE(at, std::string::npos) << c.name << ": no `" << c.fill.first << "` in\n" << out.revision;
     if (at != std::string::npos) out.revision.replace(at, c.fill.first.size(), c.fill.second);
   }
-  files.emplace_back("002_generated.mig", out.revision);
+  files.emplace_back(generated_file, out.revision);
   out.after = compile_chain(files, diagnostics);
   out.errors = errors_of(diagnostics) + "\n" + out.revision;
   return out;

@@ -51,6 +51,23 @@ TEST(Autogenerate, NothingToDoWhenTheHeadIsTheModel) {
   EXPECT_TRUE(autogenerate(*model, *model).statements.empty());
 }
 
+// PostgreSQL cannot use an enum value in the transaction that added it: a new value a default
+// uses comes first, to be a revision of its own; one nothing uses stays with the rest.
+TEST(Autogenerate, ANewEnumValueInUseComesInARevisionOfItsOwn) {
+  for (const auto& c : model_changes()) {
+    if (c.name != "add_enum_value_and_use_it" && c.name != "add_enum_value") continue;
+    const Generated generated = generate(c);
+    ASSERT_TRUE(generated.after) << generated.errors;
+    if (c.name == "add_enum_value") {
+      EXPECT_EQ(generated.diff.own_revision, 0u);
+      continue;
+    }
+    ASSERT_EQ(generated.diff.own_revision, 1u);
+    EXPECT_EQ(generated.diff.statements[0].rfind("alter type status add value 'running'", 0), 0u) << generated.diff.statements[0];
+    EXPECT_EQ(generated.after->revisions.size(), 3u);
+  }
+}
+
 // The fill left to write names the column in comments: a name holding a line end stays in them.
 TEST(Autogenerate, TheFillToWriteKeepsNamesInsideItsComments) {
   std::vector<SourceFile> files;
