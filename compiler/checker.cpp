@@ -5304,6 +5304,35 @@ class StatementChecker {
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     if (!known) return false;
+    // A grouped query's columns outside aggregates are grouped, or functionally dependent on a
+    // table's grouped primary key (PostgreSQL's check_ungrouped_columns()), where the compiler
+    // can place every GROUP BY column.
+    const QueryGrouping& grouping = facts.grouping;
+    if (grouping.grouped && grouping.plain && !facts.opaque_sources) {
+      std::set<std::pair<const QuerySource*, std::string>> grouped;
+      bool placed = true;
+      for (const auto& names : grouping.group_by) {
+        const auto found = names.size() <= 3 ? place(names, 0, false) : std::nullopt;
+        if (!found) {
+          placed = false;
+          break;
+        }
+        grouped.insert({found->first, found->second->name});
+      }
+      const auto key_grouped = [&](const QuerySource* source) {
+        const Table* table = schema_.find_table(source->name);
+        const Constraint* key = table == nullptr ? nullptr : table->primary_key();
+        return key != nullptr && std::all_of(key->columns.begin(), key->columns.end(),
+                                             [&](const std::string& column) { return grouped.contains({source, column}); });
+      };
+      for (const auto& reference : placed ? grouping.outside_aggregates : std::vector<SqlColumnReference>{}) {
+        const auto found = reference.names.size() <= 3 ? place(reference.names, reference.offset, false) : std::nullopt;
+        if (!found || grouped.contains({found->first, found->second->name}) || key_grouped(found->first)) continue;
+        diagnostics_.report(DiagnosticKind::UngroupedColumn, at(name_at(node.query.span, text, reference.offset)),
+                            fmt::format("{}.{}", found->first->alias, found->second->name), view.materialized ? "a materialized view" : "a view");
+        return false;
+      }
+    }
     for (const auto& output : facts.outputs) {
       if (output.star) {
         std::vector<const QueryFromItem*> items;

@@ -16,6 +16,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "compiler/postgres_catalog.hpp"
 #include "postgres/sql_text.hpp"
 
 namespace migc {
@@ -1592,6 +1593,69 @@ std::vector<SelectStar> select_stars(std::string_view text) {
   return stars;
 }
 
+namespace {
+bool is_aggregate_call(const Json& call) {
+  if (call.contains("over")) return false;
+  if (flag(call, "agg_star") || call.contains("agg_within_group") || call.contains("agg_filter") || call.contains("agg_order") ||
+      flag(call, "agg_distinct")) {
+    return true;
+  }
+  const auto names = string_list(call.value("funcname", Json::array()));
+  if (names.empty() || names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
+  const auto functions = catalog_functions(names.back());
+  return !functions.empty() && functions.front().kind == 'a';
+}
+
+// Column references outside aggregates' arguments and subqueries; whether an aggregate is called.
+void ungrouped_candidates(const Json& value, QueryGrouping& grouping) {
+  if (value.is_array()) {
+    for (const auto& item : value) ungrouped_candidates(item, grouping);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SubLink") continue;
+    if (it.key() == "FuncCall" && it.value().is_object() && is_aggregate_call(it.value())) {
+      grouping.grouped = true;
+      continue;
+    }
+    if (it.key() == "ColumnRef" && it.value().is_object()) {
+      std::vector<std::string> names;
+      bool star = false;
+      for (const auto& field : it.value().value("fields", Json::array())) {
+        if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
+        if (field.contains("A_Star")) star = true;
+      }
+      if (!star) grouping.outside_aggregates.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+      continue;
+    }
+    ungrouped_candidates(it.value(), grouping);
+  }
+}
+
+QueryGrouping grouping_of(const Json& select) {
+  QueryGrouping grouping;
+  ungrouped_candidates(select.value("targetList", Json::array()), grouping);
+  if (select.contains("havingClause")) {
+    grouping.grouped = true;
+    ungrouped_candidates(select.at("havingClause"), grouping);
+  }
+  for (const auto& item : select.value("groupClause", Json::array())) {
+    grouping.grouped = true;
+    const Json& fields = item.value("ColumnRef", Json::object()).value("fields", Json::array());
+    std::vector<std::string> names;
+    for (const auto& field : fields) {
+      if (!field.contains("String")) grouping.plain = false;
+      names.push_back(field.value("String", Json::object()).value("sval", ""));
+    }
+    if (names.empty()) grouping.plain = false;
+    grouping.group_by.push_back(std::move(names));
+  }
+  if (!grouping.grouped) grouping.outside_aggregates.clear();
+  return grouping;
+}
+}  // namespace
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
@@ -1629,6 +1693,7 @@ QueryFacts read_query(std::string_view text) {
     for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, {}, 0});
   }
   for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
+  facts.grouping = grouping_of(*first);
   return facts;
 }
 

@@ -174,8 +174,18 @@ struct SelectStar {
   // A natural join instead (`from` holds it): PostgreSQL fixes its common columns the same way.
   bool natural_join = false;
 };
+// A grouped SELECT (GROUP BY, HAVING or an aggregate call): what PostgreSQL's
+// check_ungrouped_columns() reads. `plain`: GROUP BY names only columns.
+struct QueryGrouping {
+  bool grouped = false;
+  bool plain = true;
+  std::vector<std::vector<std::string>> group_by;
+  // The columns its select list and HAVING name outside aggregates' arguments and subqueries.
+  std::vector<SqlColumnReference> outside_aggregates;
+};
 struct QueryFacts {
   std::optional<SqlError> error;
+  QueryGrouping grouping;                     // the first branch's
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)

@@ -51,6 +51,19 @@ const std::vector<Case> cases = {
     {"alter materialized view names rename to labels", true},
     {"refresh materialized view names", true},
     {"alter table account add column extra integer", true},
+    // Grouping: a column outside aggregates is grouped, or its table's primary key is.
+    {"create view poor as select name, count(*) from account group by name", true},
+    {"create view poor as select id, name, count(*) from account group by id", true},
+    {"create view poor as select name, balance, count(*) from account group by name", false},
+    {"create view poor as select a.name, count(*) from account a", false},
+    {"create view poor as select name, max(balance) from account group by name having max(balance) > 1", true},
+    {"create view poor as select name, count(*) from account group by name having balance > 1", false},
+    {"create view poor as select lower(name) as l, count(*) from account group by l", true},
+    {"create view poor as select r.name, a.balance, count(*) from account a join rich r on r.id = a.id group by a.id, r.name", true},
+    {"create view poor as select r.name, count(*) from account a join rich r on r.id = a.id group by r.id", false},
+    {"create view poor as select name, sum(balance) over () from account group by name", false},
+    {"create view poor as select name, count(*) from account group by 1", true},
+    {"create materialized view poor as select name, balance from account group by name", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
