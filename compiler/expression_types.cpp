@@ -288,7 +288,7 @@ class Inference {
     const auto compare = [&](const std::string& name, const Typed& left, const Typed& right) {
       std::vector<Candidate> candidates;
       for (const auto& entry : catalog_operators(name)) {
-        if (!entry.left.empty() && available(entry.extension)) candidates.push_back({{entry.left, entry.right}, entry.result, entry.immutable});
+        if (!entry.left.empty() && available(entry.extension)) candidates.push_back({{entry.left, entry.right}, entry.result, entry.immutable, {}});
       }
       unmatched(node, 0, candidates, {left, right}, [&](const std::vector<std::string_view>& types) {
         return fmt::format("{} {} {}", types[0], name, types[1]);
@@ -315,7 +315,7 @@ class Inference {
     std::vector<Candidate> candidates;
     for (const auto& entry : catalog_operators(name)) {
       if (entry.left.empty() != node.prefix || !available(entry.extension)) continue;
-      Candidate candidate{{}, entry.result, entry.immutable};
+      Candidate candidate{{}, entry.result, entry.immutable, {}};
       if (!node.prefix) candidate.parameters.push_back(entry.left);
       candidate.parameters.push_back(entry.right);
       candidates.push_back(std::move(candidate));
@@ -364,7 +364,7 @@ class Inference {
         std::vector<std::string_view> parameters = split_types(arguments);
         constexpr std::string_view variadic = "variadic ";
         if (parameters.empty() || !parameters.back().starts_with(variadic)) {
-          chain.push_back({std::move(parameters), {}, false});
+          chain.push_back({std::move(parameters), {}, false, {}});
           continue;
         }
         // Called without VARIADIC, as one: each argument past the others is an element of its
@@ -394,7 +394,7 @@ class Inference {
       if (!available(entry.extension)) continue;
       if (schema == "pg_catalog" && !entry.extension.empty()) continue;
       if (schema == "public" && entry.extension.empty()) continue;
-      candidates.push_back({split_types(entry.arguments), entry.result, entry.immutable});
+      candidates.push_back({split_types(entry.arguments), entry.result, entry.immutable, {}});
     }
     const auto call = [&](const std::vector<std::string_view>& types) { return fmt::format("{}({})", name, fmt::join(types, ", ")); };
     if (!chain.empty()) {
