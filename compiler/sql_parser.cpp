@@ -1489,6 +1489,13 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     }
   } else {
     item.opaque = true;
+    // A function without an alias is named by the function (one function, not ROWS FROM (...)).
+    const Json& functions = body->value("functions", Json::array());
+    if (kind == "RangeFunction" && item.alias.empty() && functions.size() == 1) {
+      const Json& items = functions[0].value("List", Json::object()).value("items", Json::array());
+      const auto names = items.empty() ? std::vector<std::string>{} : string_list(items[0].value("FuncCall", Json::object()).value("funcname", Json::array()));
+      if (!names.empty()) item.alias = names.back();
+    }
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
