@@ -326,6 +326,7 @@ class StatementChecker {
       if (element.operator_class) key.operator_class = element.operator_class->text;
       if (!operator_class_fits(element, index.method, type)) return;
       key.descending = element.descending;
+      key.nulls_reversed = element.nulls_first && *element.nulls_first != element.descending;
       index.keys.push_back(std::move(key));
     }
     if (!named) {
@@ -383,8 +384,9 @@ class StatementChecker {
       return false;
     }
     for (const auto& element : node.elements) {
-      if (element.descending && !method->can_order) {
-        diagnostics_.report(DiagnosticKind::IndexMethodUnsupported, at(element.span), method_name, "`desc`: it keeps no order");
+      if ((element.descending || element.nulls_first) && !method->can_order) {
+        diagnostics_.report(DiagnosticKind::IndexMethodUnsupported, at(element.span), method_name,
+                            element.descending ? "`desc`: it keeps no order" : "`nulls first` or `nulls last`: it keeps no order");
         return false;
       }
     }

@@ -898,7 +898,7 @@ class Reader {
       }
       key.descending = row[11] == "t";
       // NULLS FIRST is the default for descending keys only.
-      if ((row[12] == "t") != key.descending) left_out(fmt::format("the NULLS FIRST/LAST order of index {}", index.name));
+      key.nulls_reversed = (row[12] == "t") != key.descending;
       index.keys.push_back(std::move(key));
     }
     for (auto& [_, index] : indexes) apply_operation(op::CreateIndex{std::move(index), false}, result_.schema);

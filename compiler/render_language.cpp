@@ -93,6 +93,7 @@ std::string index_dsl(const Index& index, bool concurrently) {
     keys += (keys.empty() ? "" : ", ") + (key.column.empty() ? key.expression : quote_identifier(key.column));
     if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " desc";
+    if (key.nulls_reversed) keys += key.descending ? " nulls last" : " nulls first";
   }
   std::string out = fmt::format("create {}index {}{} on {} using {} ({})", index.unique ? "unique " : "",
                                 concurrently ? "concurrently " : "", quote_identifier(index.name.name), quote_qualified(index.table), index.method, keys);

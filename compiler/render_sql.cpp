@@ -144,6 +144,7 @@ std::string create_index_sql(const Index& index, bool concurrently) {
     keys += key.column.empty() ? key.expression : quote_identifier(key.column);
     if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " DESC";
+    if (key.nulls_reversed) keys += key.descending ? " NULLS LAST" : " NULLS FIRST";
   }
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
                                 concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),

@@ -144,6 +144,8 @@ struct IndexKey {
   std::string expression;  // an expression, in its parentheses
   std::string operator_class;  // empty: the method's default for the key's type
   bool descending = false;
+  // NULLS FIRST of an ascending key, NULLS LAST of a descending one: not the default order.
+  bool nulls_reversed = false;
 };
 
 struct Index {

@@ -145,6 +145,7 @@ struct IndexElement : Located {
   std::optional<Expression> expression;
   std::optional<Name> operator_class;
   bool descending = false;
+  std::optional<bool> nulls_first;  // written: `nulls first` or `nulls last`
 };
 
 struct CreateIndex : Located {

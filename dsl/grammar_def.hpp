@@ -729,8 +729,10 @@ const auto create_table_def = located[
 const auto index_element_def = located[
     (function_call_expression[assign(&ast::IndexElement::expression)] | name[assign(&ast::IndexElement::column)] |
      parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
-    -(!(kw("asc") | kw("desc")) >> name[assign(&ast::IndexElement::operator_class)]) >>
-    -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)])];
+    -(!(kw("asc") | kw("desc") | kw("nulls")) >> name[assign(&ast::IndexElement::operator_class)]) >>
+    -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)]) >>
+    -(kw("nulls") > (kw("first")[set(&ast::IndexElement::nulls_first, std::optional<bool>(true))] |
+                     kw("last")[set(&ast::IndexElement::nulls_first, std::optional<bool>(false))]))];
 const auto create_index_def = located[
     -kw("unique")[set(&ast::CreateIndex::unique, true)] >> kw("index") >
     -kw("concurrently")[set(&ast::CreateIndex::concurrently, true)] >> -(!kw("on") >> name[assign(&ast::CreateIndex::name)]) >

@@ -467,6 +467,19 @@ TEST(Lowering, IndexKeysWithOperatorClasses) {
   EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_email", "DROP INDEX idx_body"}));
 }
 
+// A key's NULLS order is written only where it is not the default (last ascending, first
+// descending), as PostgreSQL prints it.
+TEST(Lowering, IndexKeysWithTheirNullsOrder) {
+  const auto sql = lower("create table note (id integer primary key, rank integer, email text);",
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_rank on note (rank nulls first, email desc nulls last);\n"
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_plain on note (rank asc nulls last, email desc nulls first);");
+  EXPECT_EQ(sql.up, (Sql{"CREATE INDEX idx_rank ON note USING btree (rank NULLS FIRST, email DESC NULLS LAST)",
+                         "CREATE INDEX idx_plain ON note USING btree (rank, email DESC)"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_plain", "DROP INDEX idx_rank"}));
+}
+
 // A column an index includes goes with the index, and comes back with it; a rename follows it.
 TEST(Lowering, IncludedColumnsAreColumnsTheIndexUses) {
   const auto sql = lower("create table shelf (id integer primary key, code text, label text);\n"
