@@ -3951,7 +3951,8 @@ class StatementChecker {
     if (base.array_dimensions > 0 || base.user_defined) return std::nullopt;
     const std::string& name = base.name.name;
     const bool integral = name == "smallint" || name == "integer" || name == "bigint";
-    const bool numeric = integral || name == "real" || name == "double precision" || name == "numeric";
+    // real and double precision compare in binary floating point, which decimals do not model.
+    const bool numeric = integral || name == "numeric";
     const bool textual = name == "text" || name == "character varying";
     if (!numeric && !textual) return std::nullopt;
     // A value the column's type rounds (`1.5` into an integer, into numeric(5,1)) is not judged.
@@ -5058,6 +5059,20 @@ class StatementChecker {
     return columns;
   }
 
+  // Whether from_item_columns() gives every column of a FROM item.
+  bool item_columns_known(const QueryFromItem& item) const {
+    if (item.opaque) return false;
+    if (!item.names.empty()) {
+      const auto view = schema_.views().find(qualified(item.names));
+      return view == schema_.views().end() || view->second.columns_known;
+    }
+    if (item.parts.size() == 2) return item_columns_known(item.parts[0]) && item_columns_known(item.parts[1]);
+    for (const auto& from : item.subquery_from) {
+      if (!item_columns_known(from)) return false;
+    }
+    return true;
+  }
+
   // The columns a FROM item gives a `*` that PostgreSQL would freeze, each with the text that
   // names it: `alias.column` for a table's or view's, `alias.*` for a subquery's, function's or WITH
   // query's, whose columns are fixed by their own text. Nothing where the compiler cannot name
@@ -5068,18 +5083,28 @@ class StatementChecker {
     std::string text;
   };
   std::optional<std::vector<StarColumn>> star_columns(const QueryFromItem& item, bool& frozen, std::string& why) const {
-    if (!item.names.empty() && !item.opaque) {
-      frozen = true;
+    if (!item.names.empty() && (!item.opaque || !item.renamed.empty())) {
       const QualifiedName name = qualified(item.names);
       std::vector<std::string> names;
       if (const Table* table = schema_.find_table(name)) {
         for (const auto& column : table->columns) names.push_back(column.name);
       } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+        // A view whose columns the compiler cannot all name: left as PostgreSQL will expand it.
+        if (!view->second.columns_known) {
+          if (!item.renamed.empty()) {
+            why = fmt::format("view `{}`, whose columns come from where the compiler cannot see, renamed by a column alias list", name);
+            frozen = true;
+            return std::nullopt;
+          }
+          return std::vector<StarColumn>{{"", quote_identifier(item.alias) + ".*"}};
+        }
         for (const auto& column : view->second.columns) names.push_back(column.name);
       } else {
         why = fmt::format("`{}`, which is not a table or view the compiler knows", to_string(name));
         return std::nullopt;
       }
+      frozen = true;
+      for (std::size_t i = 0; i < item.renamed.size() && i < names.size(); ++i) names[i] = item.renamed[i];
       std::vector<StarColumn> columns;
       for (auto& column : names) columns.push_back({column, quote_identifier(item.alias) + "." + quote_identifier(column)});
       return columns;
@@ -5098,9 +5123,25 @@ class StatementChecker {
     auto left = star_columns(item.parts[0], frozen, why);
     auto right = star_columns(item.parts[1], frozen, why);
     if (!left || !right) return std::nullopt;
+    // A join's alias hides the names of its sides: every column is the alias's.
+    const auto through_alias = [&](std::vector<StarColumn> columns) -> std::optional<std::vector<StarColumn>> {
+      if (item.alias.empty()) return columns;
+      if (item.opaque) {
+        why = "a join with a column alias list";
+        return std::nullopt;
+      }
+      for (auto& column : columns) {
+        if (column.name.empty()) {
+          why = "an aliased join over a subquery, function or WITH query";
+          return std::nullopt;
+        }
+        column.text = quote_identifier(item.alias) + "." + quote_identifier(column.name);
+      }
+      return columns;
+    };
     if (!item.natural && item.using_columns.empty()) {
       for (auto& column : *right) left->push_back(std::move(column));
-      return left;
+      return through_alias(std::move(*left));
     }
     const auto unnamed = [](const StarColumn& column) { return column.name.empty(); };
     if (std::any_of(left->begin(), left->end(), unnamed) || std::any_of(right->begin(), right->end(), unnamed)) {
@@ -5125,7 +5166,7 @@ class StatementChecker {
     for (auto& column : *right) {
       if (!is_merged(column.name)) columns.push_back(std::move(column));
     }
-    return columns;
+    return through_alias(std::move(columns));
   }
 
   // `text` with each select list's `*` over a table or view written out as PostgreSQL expands it
@@ -5346,7 +5387,9 @@ class StatementChecker {
           }
         }
         for (const QueryFromItem* item : items) {
-          for (auto& [column, source] : from_item_columns(*item, sources)) {
+          auto columns = from_item_columns(*item, sources);
+          if (columns.empty() || !item_columns_known(*item)) view.columns_known = false;
+          for (auto& [column, source] : columns) {
             if (source != nullptr) view.uses.insert({source->name, column.name});
             view.columns.push_back(std::move(column));
           }

@@ -240,6 +240,7 @@ struct View {
   std::string query;
   bool with_data = true;
   std::vector<ViewColumn> columns;
+  bool columns_known = true;  // false: some come from where the compiler cannot see (a function, a WITH query)
   std::set<QualifiedName> reads;                          // the tables and views it names
   std::set<std::pair<QualifiedName, std::string>> uses;  // the columns of those it depends on
   std::uint32_t depth = 0;  // 0: it reads tables only; else 1 + the deepest view it reads

@@ -1400,6 +1400,8 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       relation.names.push_back(body.value("relname", ""));
       relation.alias = body.value("alias", Json::object()).value("aliasname", "");
       relation.offset = static_cast<std::size_t>(body.value("location", 0));
+      // `t AS a (x, y)` renames t's columns, which name resolution does not follow.
+      if (!body.value("alias", Json::object()).value("colnames", Json::array()).empty()) facts.opaque_sources = true;
       if (relation.names.size() == 1 && ctes.contains(relation.names[0])) continue;
       facts.relations.push_back(std::move(relation));
       continue;
@@ -1454,6 +1456,8 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   }
   const std::string& kind = value.begin().key();
   const Json* body = &value.begin().value();
+  // `t TABLESAMPLE ...` reads t's columns.
+  if (kind == "RangeTableSample" && body->contains("relation")) return from_item(body->at("relation"), ctes);
   item.alias = body->value("alias", Json::object()).value("aliasname", "");
   if (kind == "RangeVar") {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
@@ -1499,6 +1503,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
+  if (!renamed.empty() && kind == "RangeVar" && !item.opaque) item.renamed = string_list(renamed);
   if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
   const std::vector<std::string> names = string_list(renamed);
   for (std::size_t i = 0; i < names.size() && i < item.columns.size(); ++i) item.columns[i] = names[i];
@@ -1528,7 +1533,8 @@ std::set<std::string> with_query_names(const Json& statement) {
 
 namespace {
 // Where the `*` that a ColumnRef written at `at` ends: past its qualifier's identifiers and dots.
-std::size_t star_end(std::string_view text, std::size_t at) {
+// Nothing where no `*` is written there (`TABLE t` stands for `SELECT * FROM t`).
+std::optional<std::size_t> star_end(std::string_view text, std::size_t at) {
   while (at < text.size()) {
     const char c = text[at];
     if (c == '*') return at + 1;
@@ -1541,10 +1547,13 @@ std::size_t star_end(std::string_view text, std::size_t at) {
           break;
         }
       }
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.' ||
+                 std::isspace(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80)) {
+      return std::nullopt;
     }
     ++at;
   }
-  return text.size();
+  return std::nullopt;
 }
 
 void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
@@ -1554,7 +1563,9 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
   }
   if (!value.is_object()) return;
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "SelectStmt" && it.value().is_object()) {
+    // A set operation's branches are SELECTs held unwrapped.
+    const bool branch = (it.key() == "larg" || it.key() == "rarg") && it.value().is_object() && it.value().contains("targetList");
+    if ((it.key() == "SelectStmt" || branch) && it.value().is_object()) {
       const Json& select = it.value();
       std::vector<QueryFromItem> from;
       bool read_from = false;
@@ -1566,8 +1577,11 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
           read_from = true;
         }
         const Json& reference = target.value("ResTarget", Json::object()).value("val", Json::object()).value("ColumnRef", Json::object());
-        const auto begin = static_cast<std::size_t>(reference.value("location", 0));
-        stars.push_back({begin, star_end(text, begin), column.column, from});
+        // `TABLE t` stands for `SELECT * FROM t` with no `*` written (and no location).
+        const long long location = reference.value("location", -1LL);
+        if (location < 0) continue;
+        const auto begin = static_cast<std::size_t>(location);
+        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, from});
       }
     }
     if (it.key() == "JoinExpr" && it.value().is_object() && flag(it.value(), "isNatural")) {

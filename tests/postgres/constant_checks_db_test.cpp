@@ -115,6 +115,8 @@ const std::vector<Case> cases = {
 const std::set<std::pair<std::string, std::string>> not_told = {
     {"interval", "'1 fortnight'"}, {"timestamptz", "'2024-01-01 12:00 Mars/Olympus'"},
     {"varchar(3)", "now()::text"},  // the value's length, known when it is computed
+    // A floating-point domain's checks compare in binary, which the build does not judge.
+    {"ratio", "1.5"}, {"ratio", "-1e-3"},
 };
 
 bool builds(const Case& c, std::string& errors) {
