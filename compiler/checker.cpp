@@ -3906,9 +3906,19 @@ class StatementChecker {
         type.array_dimensions = 1;
       }
     }
+    SqlConstant stored = *constant;
+    if (stored.kind == SqlConstant::Kind::integer && stored.value.empty()) {
+      // The tree leaves out a zero's or negative integer's value: the first number of its text.
+      const std::size_t first = sql.find_first_of("-0123456789");
+      std::size_t end = first == std::string::npos ? first : sql.find_first_not_of("0123456789", first + 1);
+      if (first != std::string::npos) {
+        std::string text = sql.substr(first, end == std::string::npos ? std::string::npos : end - first);
+        if (text != "-") stored.value = std::move(text);
+      }
+    }
     const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
     const std::vector<std::string>* values = found != schema_.enums().end() ? &found->second.values : nullptr;
-    if (auto refused = constant_refused(*constant, type, values)) {
+    if (auto refused = constant_refused(stored, type, values)) {
       diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), type.sql(), *refused);
       return false;
     }
@@ -3923,16 +3933,6 @@ class StatementChecker {
     ColumnType domain = written_type;
     if (constant->casts.size() == 1) {
       domain = schema_.domains().contains(qualified(constant->casts[0])) ? ColumnType{qualified(constant->casts[0]), {}, 0, true} : ColumnType{};
-    }
-    SqlConstant stored = *constant;
-    if (stored.kind == SqlConstant::Kind::integer && stored.value.empty()) {
-      // The tree leaves out a zero's or negative integer's value: the first number of its text.
-      const std::size_t first = sql.find_first_of("-0123456789");
-      std::size_t end = first == std::string::npos ? first : sql.find_first_not_of("0123456789", first + 1);
-      if (first != std::string::npos) {
-        std::string text = sql.substr(first, end == std::string::npos ? std::string::npos : end - first);
-        if (text != "-") stored.value = std::move(text);
-      }
     }
     if (const auto violated = domain_check_violated(domain, stored)) {
       diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), domain.sql(), *violated);

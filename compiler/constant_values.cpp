@@ -855,7 +855,8 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   if (name == "macaddr") return macaddr_refused(constant);
   if (name == "boolean") return boolean_refused(constant);
   // oidin(): an unsigned 32-bit number, or a negative one a signed one would hold.
-  const bool whole = constant.kind == Kind::number && constant.value.find_first_not_of("0123456789") == std::string::npos;
+  const bool whole = constant.kind == Kind::number && !constant.value.empty() &&
+                     constant.value.find_first_not_of("0123456789", constant.value[0] == '-' ? 1 : 0) == std::string::npos;
   if (name == "oid" && (constant.kind == Kind::string || constant.kind == Kind::integer || whole)) {
     return integer_refused(constant, name, -2147483648.0L, 4294967295.0L);
   }

@@ -107,6 +107,8 @@ const std::vector<Case> cases = {
     {"above_minus_five", "-4"}, {"above_minus_five", "-5"}, {"above_minus_five", "'-6'"}, {"price", "-0.001"}, {"price", "-1"},
     {"price", "0"}, {"ratio", "1.5"}, {"ratio", "'0.5'"}, {"ratio", "-1e-3"}, {"shout", "'x'"}, {"shout", "'X'"},
     {"posint", "0::posint"}, {"posint", "5::posint"},
+    {"smallint", "-70000"}, {"smallint", "-32768"}, {"smallint", "(-32769)"}, {"integer", "-2147483648"}, {"oid", "-3000000000"},
+    {"oid", "-2147483648"},
     {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
 };
 
