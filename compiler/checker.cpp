@@ -12,6 +12,7 @@
 #include <set>
 
 #include "compiler/constant_values.hpp"
+#include "compiler/decimal.hpp"
 #include "compiler/expression_types.hpp"
 #include "compiler/postgres_catalog.hpp"
 #include "compiler/render_sql.hpp"
@@ -3875,7 +3876,14 @@ class StatementChecker {
 
   bool value_fits(const ast::Expression& expression, const std::string& sql, const ColumnType& written_type, bool not_null = false) {
     const auto constant = constant_of(sql);
-    if (!constant) return assigns_to(expression, typing(sql, nullptr).type, written_type);
+    if (!constant) {
+      if (const std::size_t dimensions = constructed_dimensions(sql); dimensions > 6) {
+        diagnostics_.report(DiagnosticKind::InvalidValue, at(expression.span), revision_.file->slice(expression.span), written_type.sql(),
+                            fmt::format("number of array dimensions ({}) exceeds the maximum allowed (6)", dimensions));
+        return false;
+      }
+      return assigns_to(expression, typing(sql, nullptr).type, written_type);
+    }
     if (constant->casts.size() > 1) return true;
     // A domain's value is first one of its base type (its checks are PostgreSQL's to run).
     const ColumnType column_type = base_type(written_type);
@@ -3941,6 +3949,22 @@ class StatementChecker {
     return true;
   }
 
+  // How many dimensions an expression's outer ARRAY[...] builds: one per level of brackets
+  // directly inside brackets (PostgreSQL builds no more than 6, and says so when it evaluates it).
+  static std::size_t constructed_dimensions(std::string_view sql) {
+    if (sql.find('[') == std::string_view::npos) return 0;
+    const auto nodes = expression_nodes(sql);
+    std::size_t deepest = 0;
+    for (std::vector<std::pair<std::size_t, std::size_t>> pending{{0, 1}}; !pending.empty();) {
+      const auto [at, depth] = pending.back();
+      pending.pop_back();
+      if (at >= nodes.size() || nodes[at].kind != SqlExpressionNode::Kind::array) continue;
+      deepest = std::max(deepest, depth);
+      for (const std::size_t child : nodes[at].children) pending.emplace_back(child, depth + 1);
+    }
+    return deepest;
+  }
+
   // Why PostgreSQL would refuse a constant as a value of a domain (or a domain over it) for one of
   // its checks, where the compiler can tell.
   std::optional<std::string> domain_check_violated(const ColumnType& type, const SqlConstant& constant) const {
@@ -3955,22 +3979,25 @@ class StatementChecker {
     const bool numeric = integral || name == "numeric";
     const bool textual = name == "text" || name == "character varying";
     if (!numeric && !textual) return std::nullopt;
-    // A value the column's type rounds (`1.5` into an integer, into numeric(5,1)) is not judged.
-    const auto is_whole = [](std::string text) {
-      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-      const std::size_t first = text.find_first_not_of(" \t\n\r\f\v");
-      if (first == std::string::npos) return false;
-      std::size_t digits = first + (text[first] == '+' || text[first] == '-' ? 1 : 0);
-      return digits < text.size() && text.find_first_not_of("0123456789", digits) == std::string::npos;
-    };
-    if (numeric && (integral || !base.modifiers.empty()) && !is_whole(constant.value)) return std::nullopt;
     if (textual && constant.kind != Kind::string) return std::nullopt;
+    // Judged as stored: rounded to the type's scale (`0.4` into an integer is 0), cut to its
+    // length where only spaces go (`'ab  '` into varchar(3) is `'ab '`).
+    std::string stored = constant.value;
+    if (numeric) {
+      const auto number = Decimal::parse(stored);
+      if (!number) return std::nullopt;
+      const bool unconstrained = !integral && base.modifiers.empty();
+      const long scale = integral || base.modifiers.size() < 2 ? 0 : base.modifiers[1];
+      stored = unconstrained ? number->text() : number->rounded(scale).text();
+    } else if (!base.modifiers.empty() && base.modifiers[0] >= 0) {
+      stored = std::string(first_characters(stored, static_cast<std::size_t>(base.modifiers[0])));
+    }
     const ColumnType* at = &type;
     for (int depth = 0; at->user_defined && at->array_dimensions == 0 && depth < 16; ++depth) {
       const auto domain = schema_.domains().find(at->name);
       if (domain == schema_.domains().end()) return std::nullopt;
       for (const auto& check : domain->second.constraints) {
-        if (domain_check_holds(check.check_sql, constant.value, numeric) == false) {
+        if (domain_check_holds(check.check_sql, stored, numeric) == false) {
           return fmt::format("value for domain {} violates check constraint \"{}\"", domain->second.name, check.name);
         }
       }

@@ -1,5 +1,7 @@
 #include "compiler/constant_values.hpp"
 
+#include "compiler/decimal.hpp"
+
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -429,10 +431,6 @@ std::optional<std::string> as_text(const SqlConstant& constant) {
   return constant.value;
 }
 
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
 // varchar(n) and char(n) refuse a longer value, unless what is past n is only spaces (which they
 // cut off).
 std::optional<std::string> length_refused(const SqlConstant& constant, const ColumnType& type) {
@@ -440,7 +438,7 @@ std::optional<std::string> length_refused(const SqlConstant& constant, const Col
   const auto text = as_text(constant);
   if (!text) return std::nullopt;
   const auto limit = static_cast<std::size_t>(std::max(type.modifiers[0], 0));
-  if (characters(*text) <= limit) return std::nullopt;
+  if (characters_in(*text) <= limit) return std::nullopt;
   // The bytes of the first `limit` characters.
   std::size_t kept = 0;
   for (std::size_t seen = 0; kept < text->size(); ++kept) {
@@ -487,36 +485,9 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
   for (const char* infinite : {"infinity", "+infinity", "-infinity", "inf", "+inf", "-inf"}) {
     if (constant.kind == Kind::string && text == infinite) return std::string("numeric field overflow");
   }
-  static const std::regex number(R"([+-]?([0-9]*)\.?([0-9]*)(e([+-]?[0-9]+))?)");
-  std::smatch parts;
-  if (!std::regex_match(text, parts, number) || (parts[1].length() == 0 && parts[2].length() == 0)) return std::nullopt;
-  std::string digits = parts[1].str() + parts[2].str();
-  long exponent = 0;
-  if (parts[4].matched) {
-    const std::string written = parts[4].str();
-    std::from_chars(written.data() + (written[0] == '+' ? 1 : 0), written.data() + written.size(), exponent);
-    if (std::abs(exponent) > 100000) return std::nullopt;  // PostgreSQL's own limits say more
-  }
-  long point = static_cast<long>(parts[1].length()) + exponent;  // digits before the decimal point
-  // Rounded half away from zero at `scale` decimals.
-  const long keep = point + scale;
-  if (keep < 0) return std::nullopt;
-  if (keep < static_cast<long>(digits.size())) {
-    const bool up = digits[static_cast<std::size_t>(keep)] >= '5';
-    digits.resize(static_cast<std::size_t>(keep));
-    if (up) {
-      long i = keep - 1;
-      for (; i >= 0 && digits[static_cast<std::size_t>(i)] == '9'; --i) digits[static_cast<std::size_t>(i)] = '0';
-      if (i >= 0) {
-        ++digits[static_cast<std::size_t>(i)];
-      } else {
-        digits.insert(digits.begin(), '1');
-        ++point;
-      }
-    }
-  }
-  const std::size_t first = digits.find_first_not_of('0');
-  const long integer_digits = first == std::string::npos ? 0 : std::max(0L, point - static_cast<long>(first));
+  const auto number = Decimal::parse(text);
+  if (!number) return std::nullopt;
+  const long integer_digits = number->rounded(scale).integer_digits();
   if (integer_digits <= precision - scale) return std::nullopt;
   return fmt::format("numeric field overflow: a field with precision {}, scale {} must round to an absolute value less than {}",
                      precision, scale, precision - scale <= 0 ? std::string("1") : fmt::format("10^{}", precision - scale));
@@ -857,6 +828,9 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   // oidin(): an unsigned 32-bit number, or a negative one a signed one would hold.
   const bool whole = constant.kind == Kind::number && !constant.value.empty() &&
                      constant.value.find_first_not_of("0123456789", constant.value[0] == '-' ? 1 : 0) == std::string::npos;
+  if (name == "oid" && constant.kind == Kind::number && !whole) {
+    return fmt::format("{} is a numeric, and PostgreSQL has no assignment cast from numeric to oid", constant.value);
+  }
   if (name == "oid" && (constant.kind == Kind::string || constant.kind == Kind::integer || whole)) {
     return integer_refused(constant, name, -2147483648.0L, 4294967295.0L);
   }

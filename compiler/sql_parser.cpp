@@ -16,6 +16,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "compiler/decimal.hpp"
 #include "compiler/postgres_catalog.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -1755,19 +1756,9 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
 namespace {
 // An operand of a domain's check, as the evaluation reads it: a number, a string, or VALUE's length.
 struct CheckOperand {
-  std::optional<long double> number;
+  std::optional<Decimal> number;
   std::optional<std::string> text;
 };
-
-std::size_t characters_in(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-std::optional<long double> number_in(const std::string& text) {
-  static const std::regex number(R"(\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*)");
-  if (!std::regex_match(text, number)) return std::nullopt;
-  return std::strtold(text.c_str(), nullptr);
-}
 
 class CheckEvaluation {
  public:
@@ -1851,7 +1842,7 @@ class CheckEvaluation {
   std::optional<CheckOperand> operand(const Json& node) const {
     if (is_value(node)) {
       if (numeric_) {
-        const auto number = number_in(value_);
+        const auto number = Decimal::parse(value_);
         if (!number) return std::nullopt;
         return CheckOperand{number, std::nullopt};
       }
@@ -1864,7 +1855,7 @@ class CheckEvaluation {
       const std::string name = names.empty() ? "" : names.back();
       if ((names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) && args.size() == 1 && is_value(args[0]) &&
           (name == "length" || name == "char_length" || name == "character_length") && call.size() <= 4) {
-        return CheckOperand{static_cast<long double>(characters_in(value_)), std::nullopt};
+        return CheckOperand{Decimal::of(static_cast<long long>(characters_in(value_))), std::nullopt};
       }
       return std::nullopt;
     }
@@ -1873,7 +1864,7 @@ class CheckEvaluation {
     if (constant.contains("sval")) {
       const std::string text = constant["sval"].value("sval", "");
       if (numeric_) {
-        const auto number = number_in(text);
+        const auto number = Decimal::parse(text);
         if (!number) return std::nullopt;
         return CheckOperand{number, std::nullopt};
       }
@@ -1896,15 +1887,15 @@ class CheckEvaluation {
     } else {
       return std::nullopt;
     }
-    const auto number = number_in(written);
+    const auto number = Decimal::parse(written);
     if (!number) return std::nullopt;
     return CheckOperand{number, std::nullopt};
   }
 
   static std::optional<bool> compare(const CheckOperand& left, const std::string& op, const CheckOperand& right) {
     if (left.number && right.number) {
-      const long double a = *left.number;
-      const long double b = *right.number;
+      const Decimal& a = *left.number;
+      const Decimal& b = *right.number;
       if (op == "=") return a == b;
       if (op == "<>" || op == "!=") return a != b;
       if (op == "<") return a < b;
@@ -1925,6 +1916,18 @@ class CheckEvaluation {
   bool numeric_;
 };
 }  // namespace
+
+std::size_t characters_in(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string_view first_characters(std::string_view text, std::size_t count) {
+  std::size_t at = 0;
+  for (std::size_t seen = 0; at < text.size(); ++at) {
+    if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80 && seen++ == count) break;
+  }
+  return text.substr(0, at);
+}
 
 std::optional<bool> domain_check_holds(std::string_view check, const std::string& value, bool numeric) {
   const std::string sql = "SELECT (" + std::string(check) + "\n)";

@@ -72,6 +72,10 @@ struct SqlConstant {
 // The constant a valid expression is, or nothing when it is more than one.
 std::optional<SqlConstant> constant_of(std::string_view text);
 
+// How many characters a UTF-8 text has, and its first `count` of them.
+std::size_t characters_in(std::string_view text);
+std::string_view first_characters(std::string_view text, std::size_t count);
+
 // Whether a domain's CHECK holds for a value (not null) of it: true, false, or nothing where the
 // compiler cannot tell. Read: VALUE (or its length, for a string type) compared with constants,
 // IN, BETWEEN, IS [NOT] NULL, AND, OR and NOT; `numeric`: the domain is over a number type, so

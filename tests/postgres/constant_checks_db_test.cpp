@@ -21,7 +21,9 @@ constexpr std::string_view setup =
     "create domain above_minus_five as bigint check (not (value <= -5));\n"
     "create domain price as numeric(6,2) check (value >= 0);\n"
     "create domain ratio as double precision check (value between 0 and 1);\n"
-    "create domain shout as varchar(10) check (value <> 'x' and value = upper(value));\n";
+    "create domain shout as varchar(10) check (value <> 'x' and value = upper(value));\n"
+    "create domain above_tenth as numeric check (value > 0.1);\n"
+    "create domain padded as varchar(3) check (value = 'ab ');\n";
 
 struct Case {
   std::string type;
@@ -109,6 +111,11 @@ const std::vector<Case> cases = {
     {"posint", "0::posint"}, {"posint", "5::posint"},
     {"smallint", "-70000"}, {"smallint", "-32768"}, {"smallint", "(-32769)"}, {"integer", "-2147483648"}, {"oid", "-3000000000"},
     {"oid", "-2147483648"},
+    // Judged as stored: rounded to the type's scale, cut to its length where only spaces go.
+    {"posint", "0.4"}, {"posint", "0.5"}, {"posint", "'0.4'"}, {"price", "-0.004"}, {"price", "-0.005"}, {"small_posint", "99.5"},
+    {"small_posint", "99.49"}, {"above_tenth", "0.10000000000000000001"}, {"above_tenth", "0.1"}, {"above_tenth", "1e-1"},
+    {"padded", "'ab    '"}, {"padded", "'ab'"}, {"padded", "'ab '"}, {"oid", "1.5"}, {"integer[]", "array[[[[[[[1]]]]]]]"},
+    {"integer[]", "array[[[[[[1]]]]]]"}, {"integer[]", "'{{{{{{{}}}}}}}'"},
     {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
 };
 
