@@ -462,6 +462,13 @@ class StatementChecker {
       return true;
     }
     if (!type) return true;
+    // Most keys are of a type with a default class of its own: found without judging casts.
+    for (const auto& operator_class : classes) {
+      if (operator_class.is_default && operator_class.type == type->name && !type->enumeration &&
+          extension_available(operator_class.extension)) {
+        return true;
+      }
+    }
     std::string_view in_extension;
     for (const auto& operator_class : classes) {
       if (!operator_class.is_default || !accepts(operator_class, *type)) continue;
