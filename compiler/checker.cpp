@@ -5160,15 +5160,17 @@ class StatementChecker {
     // A join's alias hides the names of its sides: every column is the alias's.
     const auto through_alias = [&](std::vector<StarColumn> columns) -> std::optional<std::vector<StarColumn>> {
       if (item.alias.empty()) return columns;
-      if (item.opaque) {
+      if (item.opaque && item.renamed.empty()) {
         why = "a join with a column alias list";
         return std::nullopt;
       }
-      for (auto& column : columns) {
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        auto& column = columns[i];
         if (column.name.empty()) {
           why = "an aliased join over a subquery, function or WITH query";
           return std::nullopt;
         }
+        if (i < item.renamed.size()) column.name = item.renamed[i];
         column.text = quote_identifier(item.alias) + "." + quote_identifier(column.name);
       }
       return columns;
@@ -5242,6 +5244,7 @@ class StatementChecker {
           items.push_back(named);
         }
       }
+      if (star.whole_row && items.empty()) continue;
       bool frozen = false;
       std::string why;
       std::vector<std::string> columns;
@@ -5274,7 +5277,7 @@ class StatementChecker {
       }
       std::string list;
       for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
-      replacements.emplace_back(&star, std::move(list));
+      replacements.emplace_back(&star, star.table_command ? "SELECT " + list + " FROM" : std::move(list));
     }
     std::string expanded;
     std::size_t done = 0;

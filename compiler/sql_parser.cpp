@@ -1504,7 +1504,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
-  if (!renamed.empty() && kind == "RangeVar" && !item.opaque) item.renamed = string_list(renamed);
+  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr")) item.renamed = string_list(renamed);
   if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
   const std::vector<std::string> names = string_list(renamed);
   for (std::size_t i = 0; i < names.size() && i < item.columns.size(); ++i) item.columns[i] = names[i];
@@ -1535,10 +1535,14 @@ std::set<std::string> with_query_names(const Json& statement) {
 namespace {
 // Where the `*` that a ColumnRef written at `at` ends: past its qualifier's identifiers and dots.
 // Nothing where no `*` is written there (`TABLE t` stands for `SELECT * FROM t`).
-std::optional<std::size_t> star_end(std::string_view text, std::size_t at) {
+std::optional<std::size_t> star_end(std::string_view text, std::size_t at, bool parenthesized = false) {
   while (at < text.size()) {
     const char c = text[at];
     if (c == '*') return at + 1;
+    if (parenthesized && c == ')') {
+      ++at;
+      continue;
+    }
     if (c == '"') {
       for (++at; at < text.size(); ++at) {
         if (text[at] != '"') continue;
@@ -1555,6 +1559,32 @@ std::optional<std::size_t> star_end(std::string_view text, std::size_t at) {
     ++at;
   }
   return std::nullopt;
+}
+
+// Where the keyword `TABLE` of `TABLE [ONLY] [(] t` begins, `t` being named at `named_at`.
+std::optional<std::size_t> table_keyword_before(std::string_view text, std::size_t named_at) {
+  const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80; };
+  std::size_t at = std::min(named_at, text.size());
+  const auto skip_spaces = [&] {
+    while (at > 0 && std::isspace(static_cast<unsigned char>(text[at - 1]))) --at;
+  };
+  const auto word_before = [&](std::string_view word) {
+    if (at < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(text[at - word.size() + i])) != word[i]) return false;
+    }
+    if (at > word.size() && is_word(text[at - word.size() - 1])) return false;
+    at -= word.size();
+    return true;
+  };
+  skip_spaces();
+  if (at > 0 && text[at - 1] == '(') {
+    --at;
+    skip_spaces();
+  }
+  if (word_before("only")) skip_spaces();
+  if (!word_before("table")) return std::nullopt;
+  return at;
 }
 
 void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
@@ -1578,11 +1608,42 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
           read_from = true;
         }
         const Json& reference = target.value("ResTarget", Json::object()).value("val", Json::object()).value("ColumnRef", Json::object());
-        // `TABLE t` stands for `SELECT * FROM t` with no `*` written (and no location).
         const long long location = reference.value("location", -1LL);
-        if (location < 0) continue;
+        if (location < 0) {
+          // `TABLE t` stands for `SELECT * FROM t` with no `*` written (and no location): its
+          // keyword is what the columns' SELECT ... FROM replaces.
+          const Json& relation = select.value("fromClause", Json::array()).empty() ? Json::object() : select["fromClause"][0];
+          const long long named_at = relation.value("RangeVar", Json::object()).value("location", -1LL);
+          if (const auto keyword = named_at < 0 ? std::nullopt : table_keyword_before(text, static_cast<std::size_t>(named_at))) {
+            SelectStar star{*keyword, *keyword + 5, {}, from};
+            star.table_command = true;
+            stars.push_back(std::move(star));
+          }
+          continue;
+        }
         const auto begin = static_cast<std::size_t>(location);
         if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, from});
+      }
+      // `(t).*`: the row of a FROM item, which PostgreSQL writes out as its columns too.
+      for (const auto& target : select.value("targetList", Json::array())) {
+        const Json& result = target.value("ResTarget", Json::object());
+        const Json& indirection = result.value("val", Json::object()).value("A_Indirection", Json::object());
+        const Json& steps = indirection.value("indirection", Json::array());
+        if (steps.size() != 1 || !steps[0].contains("A_Star")) continue;
+        const Json& row = indirection.value("arg", Json::object()).value("ColumnRef", Json::object());
+        const auto names = string_list(row.value("fields", Json::array()));
+        const long long begin = result.value("location", -1LL);
+        const long long named_at = row.value("location", -1LL);
+        if (names.size() != 1 || begin < 0 || named_at < begin) continue;
+        if (!read_from) {
+          for (const auto& item : select.value("fromClause", Json::array())) from.push_back(from_item(item, ctes));
+          read_from = true;
+        }
+        if (const auto end = star_end(text, static_cast<std::size_t>(named_at), true)) {
+          SelectStar star{static_cast<std::size_t>(begin), *end, names, from};
+          star.whole_row = true;
+          stars.push_back(std::move(star));
+        }
       }
     }
     if (it.key() == "JoinExpr" && it.value().is_object() && flag(it.value(), "isNatural")) {

@@ -180,6 +180,10 @@ struct SelectStar {
   std::vector<QueryFromItem> from;  // its SELECT's FROM list
   // A natural join instead (`from` holds it): PostgreSQL fixes its common columns the same way.
   bool natural_join = false;
+  // `TABLE t`: the text is its keyword, which `SELECT <the columns> FROM` replaces.
+  bool table_command = false;
+  // `(t).*`: the text is all of it; left as written where `t` is not a FROM item (a column's row).
+  bool whole_row = false;
 };
 // A grouped SELECT (GROUP BY, HAVING or an aggregate call): what PostgreSQL's
 // check_ungrouped_columns() reads. `plain`: GROUP BY names only columns.
