@@ -5291,6 +5291,41 @@ class StatementChecker {
     return expanded;
   }
 
+  // Each `t.c` of a SELECT's own clauses names an item of its FROM list, by its alias where it
+  // has one: PostgreSQL hides the table's name then, and takes `t` for no column's row either
+  // (`spot.shelf` of a composite column is written `(spot).shelf`).
+  bool from_entries_named(const ast::CreateView& node, const std::string& text, const QueryFacts& facts, std::string_view what) {
+    for (const auto& scope : facts.scopes) {
+      std::set<std::string> visible;
+      std::set<std::string> hidden;  // tables' names their aliases hide
+      bool unnamed = false;          // an item the compiler cannot name (ROWS FROM without an alias)
+      std::vector<std::pair<const QueryFromItem*, bool>> pending;  // and whether a join's alias hides it
+      for (const auto& item : scope.from) pending.emplace_back(&item, false);
+      while (!pending.empty()) {
+        const auto [item, behind_alias] = pending.back();
+        pending.pop_back();
+        unnamed = unnamed || (item->parts.empty() && item->alias.empty());
+        if (behind_alias) {
+          if (!item->alias.empty()) hidden.insert(item->alias);
+        } else {
+          if (!item->alias.empty()) visible.insert(item->alias);
+          if (!item->names.empty() && item->alias != item->names.back()) hidden.insert(item->names.back());
+        }
+        for (const auto& part : item->parts) pending.emplace_back(&part, behind_alias || !item->alias.empty());
+      }
+      if (unnamed) continue;
+      for (const auto& reference : scope.qualified) {
+        const std::string& qualifier = reference.names[0];
+        if (visible.contains(qualifier)) continue;
+        diagnostics_.report(DiagnosticKind::MissingFromEntry, at(name_at(node.query.span, text, reference.offset)),
+                            fmt::format("{}.{}", qualifier, reference.names[1]), what,
+                            hidden.contains(qualifier) ? "invalid reference to" : "missing", qualifier);
+        return false;
+      }
+    }
+    return true;
+  }
+
   // The tables and views a view's query reads exist, and the columns it names are theirs (as
   // far as the compiler can place them); fills the view's columns and what it depends on.
   bool resolve_view_query(const ast::CreateView& node, View& view) {
@@ -5384,6 +5419,7 @@ class StatementChecker {
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     if (!known) return false;
+    if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
     // A grouped query's columns outside aggregates are grouped, or functionally dependent on a
     // table's grouped primary key (PostgreSQL's check_ungrouped_columns()), where the compiler
     // can place every GROUP BY column.

@@ -1716,12 +1716,91 @@ void ungrouped_candidates(const Json& value, QueryGrouping& grouping) {
   }
 }
 
+// The columns a subquery names that are not its own: `t.c` where no FROM item inside it is
+// called `t`, and a bare name where it reads no table at all (`(select c)`).
+void outer_references(const Json& subquery, QueryGrouping& grouping) {
+  std::set<std::string> inner;
+  bool reads_any = false;
+  std::vector<const Json*> pending{&subquery};
+  std::vector<SqlColumnReference> references;
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_array()) {
+      for (const auto& item : value) pending.push_back(&item);
+      continue;
+    }
+    if (!value.is_object()) continue;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it.value().is_object() && !it.value().is_array()) continue;
+      if (it.key() == "RangeVar" || it.key() == "RangeSubselect" || it.key() == "RangeFunction" || it.key() == "RangeTableFunc" ||
+          it.key() == "JoinExpr") {
+        reads_any = true;
+        const Json& alias = it.value().value("alias", Json::object());
+        if (alias.contains("aliasname")) inner.insert(alias.value("aliasname", ""));
+        if (it.key() == "RangeVar") inner.insert(it.value().value("relname", ""));
+        if (it.key() == "RangeFunction") return;  // a function's columns: not known here
+      }
+      if (it.key() == "CommonTableExpr") return;
+      // An aggregate over outer columns only is the outer query's, and groups them.
+      if (it.key() == "FuncCall" && is_aggregate_call(it.value())) continue;
+      if (it.key() == "ColumnRef") {
+        std::vector<std::string> names;
+        bool star = false;
+        for (const auto& field : it.value().value("fields", Json::array())) {
+          if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
+          if (field.contains("A_Star")) star = true;
+        }
+        if (!star && !names.empty()) references.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+        continue;
+      }
+      pending.push_back(&it.value());
+    }
+  }
+  for (auto& reference : references) {
+    const bool outer = reference.names.size() == 2 ? !inner.contains(reference.names[0]) : reference.names.size() == 1 && !reads_any;
+    if (outer) grouping.outside_aggregates.push_back(std::move(reference));
+  }
+}
+
+// Column references outside aggregates' arguments (and the outer ones of subqueries there).
+void grouped_clause_candidates(const Json& value, QueryGrouping& grouping) {
+  ungrouped_candidates(value, grouping);
+  std::vector<const Json*> pending{&value};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_array()) {
+      for (const auto& item : node) pending.push_back(&item);
+      continue;
+    }
+    if (!node.is_object()) continue;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "FuncCall" && it.value().is_object() && is_aggregate_call(it.value())) continue;
+      if (it.key() == "SubLink" && it.value().is_object()) {
+        outer_references(it.value().value("subselect", Json::object()), grouping);
+        continue;
+      }
+      pending.push_back(&it.value());
+    }
+  }
+}
+
 QueryGrouping grouping_of(const Json& select) {
   QueryGrouping grouping;
-  ungrouped_candidates(select.value("targetList", Json::array()), grouping);
+  grouped_clause_candidates(select.value("targetList", Json::array()), grouping);
   if (select.contains("havingClause")) {
     grouping.grouped = true;
-    ungrouped_candidates(select.at("havingClause"), grouping);
+    grouped_clause_candidates(select.at("havingClause"), grouping);
+  }
+  // ORDER BY of a grouped query too, but for a bare name of an output column (which it sorts by).
+  std::set<std::string> outputs;
+  for (const auto& target : select.value("targetList", Json::array())) outputs.insert(query_column(target).name);
+  for (const auto& item : select.value("sortClause", Json::array())) {
+    const Json& sorted = item.value("SortBy", Json::object()).value("node", Json::object());
+    const auto names = string_list(sorted.value("ColumnRef", Json::object()).value("fields", Json::array()));
+    if (names.size() == 1 && outputs.contains(names[0])) continue;
+    grouped_clause_candidates(sorted, grouping);
   }
   for (const auto& item : select.value("groupClause", Json::array())) {
     grouping.grouped = true;
@@ -1738,6 +1817,43 @@ QueryGrouping grouping_of(const Json& select) {
   return grouping;
 }
 }  // namespace
+
+// The qualified column references of a clause outside its subqueries.
+void qualified_references(const Json& value, std::vector<SqlColumnReference>& references) {
+  if (value.is_array()) {
+    for (const auto& item : value) qualified_references(item, references);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SubLink") continue;
+    if (it.key() == "ColumnRef" && it.value().is_object()) {
+      std::vector<std::string> names;
+      for (const auto& field : it.value().value("fields", Json::array())) {
+        names.push_back(field.contains("A_Star") ? "*" : field.value("String", Json::object()).value("sval", ""));
+      }
+      if (names.size() == 2) references.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+      continue;
+    }
+    qualified_references(it.value(), references);
+  }
+}
+
+void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::vector<QueryScope>& scopes) {
+  if (select.contains("larg") && select.at("larg").is_object()) {
+    for (const char* side : {"larg", "rarg"}) {
+      const Json& branch = select.value(side, Json::object());
+      collect_scopes(branch.contains("SelectStmt") ? branch.at("SelectStmt") : branch, ctes, scopes);
+    }
+    return;
+  }
+  QueryScope scope;
+  for (const auto& item : select.value("fromClause", Json::array())) scope.from.push_back(from_item(item, ctes));
+  for (const char* clause : {"targetList", "whereClause", "groupClause", "havingClause", "sortClause"}) {
+    if (select.contains(clause)) qualified_references(select.at(clause), scope.qualified);
+  }
+  scopes.push_back(std::move(scope));
+}
 
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
@@ -1777,6 +1893,7 @@ QueryFacts read_query(std::string_view text) {
   }
   for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
   facts.grouping = grouping_of(*first);
+  collect_scopes(*node, ctes, facts.scopes);
   return facts;
 }
 

@@ -194,6 +194,12 @@ struct QueryGrouping {
   // The columns its select list and HAVING name outside aggregates' arguments and subqueries.
   std::vector<SqlColumnReference> outside_aggregates;
 };
+// One SELECT of a query (each branch of a set operation): its FROM list and the `t.c` (or
+// `t.*`) its clauses write outside subqueries, where `t` must be one of that list's items.
+struct QueryScope {
+  std::vector<QueryFromItem> from;
+  std::vector<SqlColumnReference> qualified;
+};
 struct QueryFacts {
   std::optional<SqlError> error;
   QueryGrouping grouping;                     // the first branch's
@@ -207,6 +213,7 @@ struct QueryFacts {
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
+  std::vector<QueryScope> scopes;      // the statement's own SELECTs, not its subqueries
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);

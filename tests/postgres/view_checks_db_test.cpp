@@ -64,6 +64,22 @@ const std::vector<Case> cases = {
     {"create view poor as select name, sum(balance) over () from account group by name", false},
     {"create view poor as select name, count(*) from account group by 1", true},
     {"create materialized view poor as select name, balance from account group by name", false},
+    {"create view poor as select name from account group by name order by balance", false},
+    {"create view poor as select name as balance from account group by name order by balance", true},
+    {"create view poor as select a.name from account a group by a.id order by a.balance", true},
+    {"create view poor as select name, (select account.balance) from account group by name", false},
+    {"create view poor as select name from account group by name having exists (select 1 from rich where rich.id = account.id)", false},
+    {"create view poor as select name, (select count(account.balance) from rich) from account group by name", true},
+    {"create view poor as select id, (select r.name from rich r where r.id = account.id) from account group by id", true},
+    // Each `t.c` names an item of its own FROM list, by its alias where it has one.
+    {"create view poor as select zz.name from account", false},
+    {"create view poor as select account.name from account a", false},
+    {"create view poor as select name from account group by zz.name", false},
+    {"create view poor as select a.id from account a where zz.balance > 0", false},
+    {"create view poor as select zz.* from account", false},
+    {"create view poor as select j.balance from (account cross join names n) as j", true},
+    {"create view poor as select account.name from (account cross join names n) as j", false},
+    {"create view poor as select a.id from account a union all select zz.id from rich", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
