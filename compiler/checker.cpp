@@ -3266,6 +3266,10 @@ class StatementChecker {
       const auto domain = schema_.domains().find(at->name);
       if (domain == schema_.domains().end()) return false;
       if (domain->second.not_null) return true;
+      // `check (value is not null)` refuses a NULL as NOT NULL does.
+      for (const auto& check : domain->second.constraints) {
+        if (domain_check_holds(check.check_sql, std::nullopt, false) == false) return true;
+      }
       at = &domain->second.type;
     }
     return false;

@@ -399,7 +399,8 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     const int hour = std::stoi(parts[2]);
     const int minute = std::stoi(parts[3]);
     const int second = parts[5].matched ? std::stoi(parts[5]) : 0;
-    const bool fraction = parts[6].matched && parts[6].str().find_first_not_of(".0") != std::string::npos;
+    // Seconds are kept to the microsecond: a fraction that rounds to none is none.
+    const bool fraction = parts[6].matched && !Decimal::parse("0" + parts[6].str())->rounded(6).digits.empty();
     if (hour > 24 || minute > 59 || second > 60 || (hour == 24 && (minute > 0 || second > 0 || fraction))) {
       return fmt::format("date/time field value out of range: \"{}\"", constant.value);
     }

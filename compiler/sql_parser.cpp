@@ -1940,7 +1940,7 @@ struct CheckOperand {
 
 class CheckEvaluation {
  public:
-  CheckEvaluation(std::string_view sql, const std::string& value, bool numeric) : sql_(sql), value_(value), numeric_(numeric) {}
+  CheckEvaluation(std::string_view sql, const std::optional<std::string>& value, bool numeric) : sql_(sql), value_(value), numeric_(numeric) {}
 
   std::optional<bool> truth(const Json& node) const {
     if (!node.is_object() || node.size() != 1) return std::nullopt;
@@ -1970,7 +1970,7 @@ class CheckEvaluation {
     }
     if (kind == "NullTest") {
       if (!is_value(body.value("arg", Json::object()))) return std::nullopt;
-      return body.value("nulltesttype", "") == "IS_NOT_NULL";
+      return body.value("nulltesttype", "") == (value_ ? "IS_NOT_NULL" : "IS_NULL");
     }
     if (kind != "A_Expr") return std::nullopt;
     const std::string expression_kind = body.value("kind", "");
@@ -2019,12 +2019,13 @@ class CheckEvaluation {
 
   std::optional<CheckOperand> operand(const Json& node) const {
     if (is_value(node)) {
+      if (!value_) return std::nullopt;
       if (numeric_) {
-        const auto number = Decimal::parse(value_);
+        const auto number = Decimal::parse(*value_);
         if (!number) return std::nullopt;
         return CheckOperand{number, std::nullopt};
       }
-      return CheckOperand{std::nullopt, value_};
+      return CheckOperand{std::nullopt, *value_};
     }
     if (node.contains("FuncCall") && !numeric_) {
       const Json& call = node["FuncCall"];
@@ -2033,7 +2034,8 @@ class CheckEvaluation {
       const std::string name = names.empty() ? "" : names.back();
       if ((names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) && args.size() == 1 && is_value(args[0]) &&
           (name == "length" || name == "char_length" || name == "character_length") && call.size() <= 4) {
-        return CheckOperand{Decimal::of(static_cast<long long>(characters_in(value_))), std::nullopt};
+        if (!value_) return std::nullopt;
+        return CheckOperand{Decimal::of(static_cast<long long>(characters_in(*value_))), std::nullopt};
       }
       return std::nullopt;
     }
@@ -2090,7 +2092,7 @@ class CheckEvaluation {
   }
 
   std::string_view sql_;
-  const std::string& value_;
+  const std::optional<std::string>& value_;  // nothing: NULL, which any comparison leaves unknown
   bool numeric_;
 };
 }  // namespace
@@ -2107,7 +2109,7 @@ std::string_view first_characters(std::string_view text, std::size_t count) {
   return text.substr(0, at);
 }
 
-std::optional<bool> domain_check_holds(std::string_view check, const std::string& value, bool numeric) {
+std::optional<bool> domain_check_holds(std::string_view check, const std::optional<std::string>& value, bool numeric) {
   const std::string sql = "SELECT (" + std::string(check) + "\n)";
   const Tree tree = parse(sql);
   if (tree.error) return std::nullopt;

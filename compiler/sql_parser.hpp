@@ -76,11 +76,11 @@ std::optional<SqlConstant> constant_of(std::string_view text);
 std::size_t characters_in(std::string_view text);
 std::string_view first_characters(std::string_view text, std::size_t count);
 
-// Whether a domain's CHECK holds for a value (not null) of it: true, false, or nothing where the
-// compiler cannot tell. Read: VALUE (or its length, for a string type) compared with constants,
+// Whether a domain's CHECK holds for a value of it (nothing: NULL): true, false, or nothing where
+// the compiler cannot tell (or SQL's answer is unknown, which a CHECK takes). Read: VALUE (or its length, for a string type) compared with constants,
 // IN, BETWEEN, IS [NOT] NULL, AND, OR and NOT; `numeric`: the domain is over a number type, so
 // values compare as numbers (a string type's only as equal or not: its order is its collation's).
-std::optional<bool> domain_check_holds(std::string_view check, const std::string& value, bool numeric);
+std::optional<bool> domain_check_holds(std::string_view check, const std::optional<std::string>& value, bool numeric);
 
 // What PostgreSQL names an index's column that is this valid expression (FigureIndexColname()):
 // the function it calls, the column it reads, the type it casts to, ..., or "expr".
