@@ -5584,9 +5584,17 @@ class StatementChecker {
   // `note`: what to do instead, where dropping the routine or policy first is not it.
   bool no_bound_routine(Span span, const QualifiedName& table, const std::string& column, std::string_view why,
                         const char* note = nullptr) {
+    // A body's WITH query of the same name is not the table (unless the body reads it too).
+    const auto reads_only_a_namesake = [&](const std::string& body) {
+      std::set<std::string> with_queries;
+      const auto relations = relations_in_routine_body(body, &with_queries);
+      return with_queries.contains(table.name) &&
+             std::none_of(relations.begin(), relations.end(), [&](const QueryRelation& relation) { return qualified(relation.names) == table; });
+    };
     for (const auto& [key, routine] : schema_.routines()) {
       if (!routine.standard_body || !mentions_identifier(routine.body, table.name)) continue;
       if (!column.empty() && !mentions_identifier(routine.body, column)) continue;
+      if (column.empty() && reads_only_a_namesake(routine.body)) continue;
       const std::string named = column.empty() ? fmt::format("{} `{}`", schema_.views().contains(table) ? "view" : "table", table)
                                                : fmt::format("column `{}.{}`", table, column);
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),

@@ -1897,7 +1897,7 @@ QueryFacts read_query(std::string_view text) {
   return facts;
 }
 
-std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
+std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std::set<std::string>* with_queries) {
   const Tree tree = parse(std::string(body), deepest_walked_tree);
   if (tree.error) return {};
   std::vector<QueryRelation> relations;
@@ -1907,6 +1907,7 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body) {
     QueryFacts facts;
     std::set<std::string> ctes = with_query_names(*node);
     collect_query(*node, facts, ctes);
+    if (with_queries != nullptr) with_queries->insert(ctes.begin(), ctes.end());
     for (auto& relation : facts.relations) relations.push_back(std::move(relation));
     // The table a data-changing statement writes is its bare `relation`, here or in a WITH query.
     std::vector<std::pair<std::string, const Json*>> pending{{kind, node}};

@@ -224,7 +224,7 @@ std::vector<SelectStar> select_stars(std::string_view text);
 // The tables and views that the statements of an SQL routine's body name where PostgreSQL
 // analyses them as it makes the routine (SELECT, INSERT, UPDATE, DELETE, MERGE, and those
 // inside them): not their WITH queries' names. Offsets into `body`; none when it does not parse.
-std::vector<QueryRelation> relations_in_routine_body(std::string_view body);
+std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std::set<std::string>* with_queries = nullptr);
 
 // A type as PostgreSQL's parser names it in a routine's signature: `int` is pg_catalog.int4.
 struct SqlTypeName {

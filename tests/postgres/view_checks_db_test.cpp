@@ -39,6 +39,9 @@ const std::vector<Case> cases = {
     {"drop table account cascade", true},
     {"drop view rich", false},
     {"drop view rich cascade", true},
+    {"create function f() returns bigint language sql stable begin atomic with richer as (select 1 as id) select count(*) from richer; end; "
+     "drop view richer", true},
+    {"create function f() returns bigint language sql stable begin atomic select count(*) from richer; end; drop view richer", false},
     {"drop view names", false},
     {"drop materialized view names", true},
     {"drop materialized view rich", false},
