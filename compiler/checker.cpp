@@ -324,6 +324,11 @@ class StatementChecker {
         key.expression = *expression;
         type = typing(key.expression, table).type;
       }
+      if (element.collation) {
+        const auto collation = key_collation(*element.collation, type);
+        if (!collation) return;
+        key.collation = *collation;
+      }
       if (element.operator_class) key.operator_class = element.operator_class->text;
       if (!operator_class_fits(element, index.method, type)) return;
       key.descending = element.descending;
@@ -5839,6 +5844,26 @@ class StatementChecker {
     }
     const auto domain = schema_.domains().find(type.name);
     return domain != schema_.domains().end() && collatable(domain->second.type);
+  }
+
+  // `collate <name>` on an index key of `type` (where the compiler knows it): the collation
+  // (none for the type's own), or nullopt after reporting why not.
+  std::optional<std::optional<QualifiedName>> key_collation(const ast::ObjectName& collation, const std::optional<SqlType>& type) {
+    if (type) {
+      std::string element = type->name;
+      while (element.ends_with("[]")) element.resize(element.size() - 2);
+      // A built-in type of another category, or an enum; a domain's is its base type's.
+      const CatalogType* entry = type->enumeration ? nullptr : catalog_type_formatted(element);
+      if (type->enumeration || (entry != nullptr && entry->category != 'S')) {
+        diagnostics_.report(DiagnosticKind::InvalidTypeModifier, at(collation.span), type->name,
+                            "cannot have a collation: only string types (text, varchar, char) and domains over them have one");
+        return std::nullopt;
+      }
+    }
+    QualifiedName name = collation;
+    if (name.schema == "pg_catalog") name.schema.clear();  // where every built-in collation is, on every search path
+    if (name.schema.empty() && name.name == "default") return std::optional<QualifiedName>();
+    return std::optional<QualifiedName>(std::move(name));
   }
 
   // `collate <name>` on a column of `type`: the collation, or nullopt after reporting why not.

@@ -192,13 +192,17 @@ SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_ex
        (SELECT CASE WHEN opc.opcdefault THEN 'default' WHEN opn.nspname IN ('pg_catalog', 'public') THEN 'named' ELSE 'elsewhere' END
           FROM pg_opclass opc
           JOIN pg_namespace opn ON opn.oid = opc.opcnamespace WHERE opc.oid = i.indclass[k.i - 1]),
-       i.indcollation[k.i - 1] <> COALESCE(a.attcollation, i.indcollation[k.i - 1])
+       i.indcollation[k.i - 1] <> COALESCE(a.attcollation, ty.typcollation, i.indcollation[k.i - 1]),
+       (SELECT cn.nspname FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = i.indcollation[k.i - 1]),
+       (SELECT co.collname FROM pg_collation co WHERE co.oid = i.indcollation[k.i - 1])
 FROM pg_index i
 JOIN user_table ut ON ut.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, i)
 LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0
+LEFT JOIN pg_attribute ka ON ka.attrelid = i.indexrelid AND ka.attnum = k.i
+LEFT JOIN pg_type ty ON ty.oid = ka.atttypid
 WHERE k.i <= i.indnkeyatts
   AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
                                                   AND co.contype IN ('p', 'u', 'x'))
@@ -890,7 +894,9 @@ class Reader {
       // those of PostgreSQL and its extensions, in no schema but theirs.
       if (row[17] == "named") key.operator_class = row[16];
       if (row[17] == "elsewhere") left_out(fmt::format("the operator class of a key of index {}", index.name));
-      if (row[18] == "t") left_out(fmt::format("the collation of a key of index {}", index.name));
+      // An expression key's collation is compared with its type's: one its column gives it
+      // (`lower(name)` of a column collated "C") comes out written.
+      if (row[18] == "t") key.collation = QualifiedName{row[19] == "pg_catalog" ? "" : row[19], row[20]};
       if (row[8] != "0") {
         key.column = row[9];
       } else {

@@ -91,6 +91,7 @@ std::string index_dsl(const Index& index, bool concurrently) {
   std::string keys;
   for (const auto& key : index.keys) {
     keys += (keys.empty() ? "" : ", ") + (key.column.empty() ? key.expression : quote_identifier(key.column));
+    if (key.collation) keys += " collate " + quote_qualified(*key.collation);
     if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " desc";
     if (key.nulls_reversed) keys += key.descending ? " nulls last" : " nulls first";

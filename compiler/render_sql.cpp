@@ -142,6 +142,7 @@ std::string create_index_sql(const Index& index, bool concurrently) {
   for (const auto& key : index.keys) {
     if (!keys.empty()) keys += ", ";
     keys += key.column.empty() ? key.expression : quote_identifier(key.column);
+    if (key.collation) keys += " COLLATE " + quote_qualified(*key.collation);
     if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
     if (key.descending) keys += " DESC";
     if (key.nulls_reversed) keys += key.descending ? " NULLS LAST" : " NULLS FIRST";

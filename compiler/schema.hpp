@@ -142,6 +142,7 @@ struct Table {
 struct IndexKey {
   std::string column;      // a column, or
   std::string expression;  // an expression, in its parentheses
+  std::optional<QualifiedName> collation;  // none: its column's, or its type's
   std::string operator_class;  // empty: the method's default for the key's type
   bool descending = false;
   // NULLS FIRST of an ascending key, NULLS LAST of a descending one: not the default order.

@@ -143,6 +143,7 @@ struct DropTable : Located {
 struct IndexElement : Located {
   std::optional<Name> column;
   std::optional<Expression> expression;
+  std::optional<ObjectName> collation;  // `collate "C"`
   std::optional<Name> operator_class;
   bool descending = false;
   std::optional<bool> nulls_first;  // written: `nulls first` or `nulls last`

@@ -729,6 +729,7 @@ const auto create_table_def = located[
 const auto index_element_def = located[
     (function_call_expression[assign(&ast::IndexElement::expression)] | name[assign(&ast::IndexElement::column)] |
      parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
+    -(kw("collate") > qualified_name[assign(&ast::IndexElement::collation)]) >>
     -(!(kw("asc") | kw("desc") | kw("nulls")) >> name[assign(&ast::IndexElement::operator_class)]) >>
     -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)]) >>
     -(kw("nulls") > (kw("first")[set(&ast::IndexElement::nulls_first, std::optional<bool>(true))] |

@@ -480,6 +480,19 @@ TEST(Lowering, IndexKeysWithTheirNullsOrder) {
   EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_plain", "DROP INDEX idx_rank"}));
 }
 
+// A key's own collation is written after it, before its operator class, as PostgreSQL prints
+// it; the type's own (`default`) is none.
+TEST(Lowering, IndexKeysWithTheirCollations) {
+  const auto sql = lower("create table note (id integer primary key, email text);",
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_email on note (email collate \"C\" text_pattern_ops desc, (lower(email)) collate pg_catalog.\"POSIX\");\n"
+                         "@allow(LockingIndexBuild)\n"
+                         "create index idx_plain on note (email collate \"default\");");
+  EXPECT_EQ(sql.up, (Sql{"CREATE INDEX idx_email ON note USING btree (email COLLATE \"C\" text_pattern_ops DESC, (lower(email)) COLLATE \"POSIX\")",
+                         "CREATE INDEX idx_plain ON note USING btree (email)"}));
+  EXPECT_EQ(sql.down, (Sql{"DROP INDEX idx_plain", "DROP INDEX idx_email"}));
+}
+
 // A column an index includes goes with the index, and comes back with it; a rename follows it.
 TEST(Lowering, IncludedColumnsAreColumnsTheIndexUses) {
   const auto sql = lower("create table shelf (id integer primary key, code text, label text);\n"

@@ -334,15 +334,16 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_TRUE(introspected.schema.routines().contains(RoutineKey{{"", "touch"}, ""}));
   EXPECT_TRUE(introspected.schema.triggers().contains(TriggerKey{{"", "grid"}, "grid_touch"}));
   EXPECT_NE(left_out.find("range type public.floatrange"), std::string::npos) << left_out;
-  // A column's collation is read; an index key's own is not.
-  EXPECT_EQ(left_out.find("the collation of column"), std::string::npos) << left_out;
+  // A column's collation is read, and an index key's own.
+  EXPECT_EQ(left_out.find("the collation of"), std::string::npos) << left_out;
   ASSERT_NE(introspected.schema.find_table({"", "tag"}), nullptr);
   EXPECT_EQ(introspected.schema.find_table({"", "tag"})->find_column("name")->collation, (QualifiedName{"", "C"}));
+  ASSERT_TRUE(introspected.schema.indexes().contains({"", "idx_tag_posix"}));
+  EXPECT_EQ(introspected.schema.indexes().at({"", "idx_tag_posix"}).keys.at(0).collation, (QualifiedName{"", "POSIX"}));
   for (const char* expected : {"MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the column list of ON DELETE SET NULL/DEFAULT of foreign key tenant_item_site_region_fkey on tenant_item",
                                "index grid_names_id on materialized view grid_names",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
-                               "the collation of a key of index idx_tag_posix",
                                "inheritance of table public.special_grid",
                                "privileges (GRANT) on type floatrange",
                                "unlogged sequence public.cache_seq",
