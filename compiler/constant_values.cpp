@@ -488,8 +488,9 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
   }
   const auto number = Decimal::parse(text);
   if (!number) return std::nullopt;
-  const long integer_digits = number->rounded(scale).integer_digits();
-  if (integer_digits <= precision - scale) return std::nullopt;
+  // Its absolute value must be below 10^(p - s) (below 1, 0.1, ... where s is p or more).
+  const Decimal rounded = number->rounded(scale);
+  if (rounded.digits.empty() || rounded.point <= precision - scale) return std::nullopt;
   return fmt::format("numeric field overflow: a field with precision {}, scale {} must round to an absolute value less than {}",
                      precision, scale, precision - scale <= 0 ? std::string("1") : fmt::format("10^{}", precision - scale));
 }

@@ -1561,30 +1561,42 @@ std::optional<std::size_t> star_end(std::string_view text, std::size_t at, bool 
   return std::nullopt;
 }
 
-// Where the keyword `TABLE` of `TABLE [ONLY] [(] t` begins, `t` being named at `named_at`.
-std::optional<std::size_t> table_keyword_before(std::string_view text, std::size_t named_at) {
-  const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80; };
-  std::size_t at = std::min(named_at, text.size());
-  const auto skip_spaces = [&] {
-    while (at > 0 && std::isspace(static_cast<unsigned char>(text[at - 1]))) --at;
-  };
-  const auto word_before = [&](std::string_view word) {
-    if (at < word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(text[at - word.size() + i])) != word[i]) return false;
+struct Token {
+  PgQuery__Token kind;
+  std::size_t start;
+  std::size_t end;
+};
+
+// PostgreSQL's lexer's tokens of `text`, in order; none where it cannot read it.
+std::vector<Token> tokens_of(const std::string& text) {
+  std::vector<Token> tokens;
+  const PgQueryScanResult result = pg_query_scan(text.c_str());
+  if (result.error == nullptr) {
+    if (PgQuery__ScanResult* scanned =
+            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
+      tokens.reserve(scanned->n_tokens);
+      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
+        const PgQuery__ScanToken& token = *scanned->tokens[i];
+        tokens.push_back({token.token, static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end)});
+      }
+      pg_query__scan_result__free_unpacked(scanned, nullptr);
     }
-    if (at > word.size() && is_word(text[at - word.size() - 1])) return false;
-    at -= word.size();
-    return true;
-  };
-  skip_spaces();
-  if (at > 0 && text[at - 1] == '(') {
-    --at;
-    skip_spaces();
   }
-  if (word_before("only")) skip_spaces();
-  if (!word_before("table")) return std::nullopt;
-  return at;
+  pg_query_free_scan_result(result);
+  return tokens;
+}
+
+// Where the keyword `TABLE` of `TABLE [ONLY] [(] t` begins, `t` being named at `named_at`
+// (comments between them are PostgreSQL's lexer's to skip).
+std::optional<std::size_t> table_keyword_before(std::string_view text, std::size_t named_at) {
+  std::vector<Token> tokens = tokens_of(std::string(text));
+  std::erase_if(tokens, [&](const Token& token) {
+    return token.start >= named_at || token.kind == PG_QUERY__TOKEN__SQL_COMMENT || token.kind == PG_QUERY__TOKEN__C_COMMENT;
+  });
+  if (!tokens.empty() && tokens.back().kind == PG_QUERY__TOKEN__ASCII_40) tokens.pop_back();
+  if (!tokens.empty() && tokens.back().kind == PG_QUERY__TOKEN__ONLY) tokens.pop_back();
+  if (tokens.empty() || tokens.back().kind != PG_QUERY__TOKEN__TABLE) return std::nullopt;
+  return tokens.back().start;
 }
 
 void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
@@ -2873,31 +2885,6 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
 }
 
 namespace {
-
-struct Token {
-  PgQuery__Token kind;
-  std::size_t start;
-  std::size_t end;
-};
-
-// PostgreSQL's lexer's tokens of `text`, in order; none where it cannot read it.
-std::vector<Token> tokens_of(const std::string& text) {
-  std::vector<Token> tokens;
-  const PgQueryScanResult result = pg_query_scan(text.c_str());
-  if (result.error == nullptr) {
-    if (PgQuery__ScanResult* scanned =
-            pg_query__scan_result__unpack(nullptr, result.pbuf.len, reinterpret_cast<const std::uint8_t*>(result.pbuf.data))) {
-      tokens.reserve(scanned->n_tokens);
-      for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
-        const PgQuery__ScanToken& token = *scanned->tokens[i];
-        tokens.push_back({token.token, static_cast<std::size_t>(token.start), static_cast<std::size_t>(token.end)});
-      }
-      pg_query__scan_result__free_unpacked(scanned, nullptr);
-    }
-  }
-  pg_query_free_scan_result(result);
-  return tokens;
-}
 
 }  // namespace
 

@@ -84,6 +84,8 @@ const std::vector<Case> cases = {
     {"timestamptz", "'2024-01-01 12:00 Europe/Paris'"}, {"timestamptz", "'2024-01-01 12:00+05:30'"},
     {"time", "'16:05 PM'"}, {"time", "'04:05 PM'"}, {"time", "'24:00'"}, {"time", "'24:00:01'"}, {"time", "'12:60'"},
     {"interval", "'1 day 1 day'"}, {"interval", "'2147483648 days'"}, {"interval", "'2147483647 days'"},
+    {"numeric(2,3)", "0.012"}, {"numeric(2,3)", "0.099"}, {"numeric(2,3)", "0.0995"}, {"numeric(2,3)", "0.1"}, {"numeric(3,-1)", "9994"},
+    {"numeric(3,-1)", "9995"},
     {"numeric(5,2)", "'Infinity'"}, {"numeric", "'Infinity'"}, {"numeric(5,2)", "'NaN'"}, {"numeric(5,2)", "'1234.5'"},
     {"bit(3)", "B'1011'"}, {"bit(3)", "B'101'"}, {"bit(3)", "B'10'"}, {"bit varying(3)", "B'1011'"}, {"bit(3)", "'1011'"},
     {"integer[]", "'{{}}'"}, {"integer[]", "array['1','x']"}, {"integer[]", "array['1','2']"}, {"integer[]", "array[1,2]"},
