@@ -2383,11 +2383,13 @@ class StatementChecker {
     if (routine.language == "sql" && (facts.standard_body || !polymorphic) && !body_relations_exist(routine, span, definition)) return;
     if (facts.standard_body) {
       // PostgreSQL keeps a standard body as it analysed it: its stars written out.
-      const std::size_t body_at = routine.definition.find(routine.body);
-      if (body_at != std::string::npos) {
-        auto body = with_stars_expanded(routine.body, select_stars(routine.body), span, "an SQL-standard body", 0, body_at);
+      // A `RETURN expr` body is held as the `SELECT expr` it runs: its expression is what is written.
+      const std::size_t read_as = routine.body.starts_with("SELECT ") && routine.definition.find(routine.body) == std::string::npos ? 7 : 0;
+      const std::size_t body_at = routine.definition.rfind(std::string_view(routine.body).substr(read_as));
+      if (body_at != std::string::npos && body_at >= read_as) {
+        auto body = with_stars_expanded(routine.body, select_stars(routine.body), span, "an SQL-standard body", 0, body_at - read_as);
         if (!body) return;
-        routine.definition.replace(body_at, routine.body.size(), *body);
+        routine.definition.replace(body_at, routine.body.size() - read_as, std::string_view(*body).substr(read_as));
         routine.body = std::move(*body);
       }
     }
