@@ -3664,6 +3664,11 @@ class StatementChecker {
                                            call.function ? "function" : "operator", call.what);
     if (!where.empty()) diagnostic.notes.push_back({{}, where});
     constexpr std::size_t most_listed = 8;
+    if (call.overloads.empty()) {
+      diagnostic.notes.push_back({{}, "none has that name: PostgreSQL reads a run of operator characters as one operator, so "
+                                      "write a space between two (`c != -1`)"});
+      return false;
+    }
     if (call.overloads.size() <= most_listed) {
       diagnostic.notes.push_back({{}, fmt::format("there is {}", fmt::join(call.overloads, ", "))});
     } else {

@@ -312,6 +312,12 @@ class Inference {
   Typed operation(const SqlExpressionNode& node, std::vector<Typed> inputs) {
     if (node.names.empty() || (node.names.size() == 2 && node.names[0] != "pg_catalog") || node.names.size() > 2) return {};
     const std::string& name = node.names.back();
+    // No operator of that name at all: often a run of operator characters the lexer reads as
+    // one (`c !=-1` is `c !=- 1`).
+    if (catalog_operators(name).empty() && !context_.chain_operators_or_casts) {
+      unmatched_.push_back(UnmatchedCall{node.offset, name.size(), name, false, {}});
+      return {};
+    }
     std::vector<Candidate> candidates;
     for (const auto& entry : catalog_operators(name)) {
       if (entry.left.empty() != node.prefix || !available(entry.extension)) continue;
