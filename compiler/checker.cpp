@@ -5083,6 +5083,8 @@ class StatementChecker {
           for (auto& column : from_item_columns(*chosen, sources)) columns.push_back(std::move(column));
         }
       }
+      // `(...) AS s (a, b)` renames its first columns, those of its `*` too.
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i].first.name = item.renamed[i];
       return columns;
     }
     auto left = from_item_columns(item.parts[0], sources);
@@ -5390,16 +5392,20 @@ class StatementChecker {
     const auto place = [&](const std::vector<std::string>& names, std::size_t offset, bool report) -> std::optional<std::pair<const QuerySource*, const ViewColumn*>> {
       const std::string& column = names.back();
       const std::vector<std::string> qualifier(names.begin(), names.end() - 1);
+      const auto named = [&](const QuerySource& source) {
+        const bool by_alias = qualifier.size() == 1 && qualifier[0] == source.alias;
+        const bool by_name = source.alias == source.name.name && qualified(qualifier) == source.name;
+        return by_alias || by_name;
+      };
+      // A subquery may reuse an alias of the query around it: which one a name means is then
+      // left to PostgreSQL's scoping, unless only one of them has the column.
+      const bool one_named = qualifier.empty() || std::count_if(sources.begin(), sources.end(), named) == 1;
       for (const auto& source : sources) {
-        if (!qualifier.empty()) {
-          const bool by_alias = qualifier.size() == 1 && qualifier[0] == source.alias;
-          const bool by_name = source.alias == source.name.name && qualified(qualifier) == source.name;
-          if (!by_alias && !by_name) continue;
-        }
+        if (!qualifier.empty() && !named(source)) continue;
         for (const auto& candidate : source.columns) {
           if (candidate.name == column) return std::pair(&source, &candidate);
         }
-        if (!qualifier.empty() && report && !facts.opaque_sources) {
+        if (!qualifier.empty() && report && !facts.opaque_sources && one_named) {
           ast::Name written;
           written.text = column;
           const std::size_t last = text.find(column, offset);

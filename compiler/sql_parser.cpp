@@ -1504,7 +1504,9 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
-  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr")) item.renamed = string_list(renamed);
+  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || kind == "RangeSubselect")) {
+    item.renamed = string_list(renamed);
+  }
   if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
   const std::vector<std::string> names = string_list(renamed);
   for (std::size_t i = 0; i < names.size() && i < item.columns.size(); ++i) item.columns[i] = names[i];

@@ -157,8 +157,8 @@ struct QueryColumn {
 struct QueryFromItem {
   std::string alias;                // what `alias.*` selects it by; a join without an alias has none
   std::vector<std::string> names;   // a table or view: its name as written
-  // A table's or view's first columns, renamed by `AS a (x, y)` (the item is then opaque to
-  // the rest, which does not follow the new names).
+  // Its first columns (a table's, a view's, a join's or a subquery's), renamed by `AS a (x, y)`
+  // (a table or join is then opaque to the rest, which does not follow the new names).
   std::vector<std::string> renamed;
   // A subquery's columns, by name, where its select list names them; with `*` in it, the select
   // list and the subquery's own FROM list, which the `*` expands.

@@ -74,6 +74,12 @@ const std::vector<Case> cases = {
     {"create view poor as select name from account group by name having exists (select 1 from rich where rich.id = account.id)", false},
     {"create view poor as select name, (select count(account.balance) from rich) from account group by name", true},
     {"create view poor as select id, (select r.name from rich r where r.id = account.id) from account group by id", true},
+    // A subquery may reuse the alias of a table around it.
+    {"create view poor as select a.id from rich a where exists (select 1 from account a where a.balance > 1)", true},
+    // A subquery's alias list renames the columns its `*` gives.
+    {"create view poor as select * from (select * from account) l(aid); create view poorer as select aid from poor", true},
+    {"create view poor as select * from account a, (select * from rich) l(rid, rname)", true},
+    {"create view poor as select * from account a, (select * from rich) l(rid)", false},
     // Each `t.c` names an item of its own FROM list, by its alias where it has one.
     {"create view poor as select zz.name from account", false},
     {"create view poor as select account.name from account a", false},
