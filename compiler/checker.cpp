@@ -5327,6 +5327,8 @@ class StatementChecker {
           if (!item->alias.empty()) hidden.insert(item->alias);
         } else {
           if (!item->alias.empty()) visible.insert(item->alias);
+          // A join's alias hides its USING alias too.
+          if (!item->using_alias.empty() && item->alias.empty()) visible.insert(item->using_alias);
           if (!item->names.empty() && item->alias != item->names.back()) hidden.insert(item->names.back());
         }
         for (const auto& part : item->parts) pending.emplace_back(&part, behind_alias || !item->alias.empty());

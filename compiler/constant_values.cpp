@@ -492,7 +492,7 @@ std::optional<std::string> precision_refused(const SqlConstant& constant, const 
   const Decimal rounded = number->rounded(scale);
   if (rounded.digits.empty() || rounded.point <= precision - scale) return std::nullopt;
   return fmt::format("numeric field overflow: a field with precision {}, scale {} must round to an absolute value less than {}",
-                     precision, scale, precision - scale <= 0 ? std::string("1") : fmt::format("10^{}", precision - scale));
+                     precision, scale, precision == scale ? std::string("1") : fmt::format("10^{}", precision - scale));
 }
 
 // array_in(): `{...}` (after `[1:2]=` bounds, or not), elements bare (spaces around them

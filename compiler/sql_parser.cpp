@@ -1470,6 +1470,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     item.parts.push_back(from_item(body->value("rarg", Json::object()), ctes));
     item.natural = flag(*body, "isNatural");
     item.using_columns = string_list(body->value("usingClause", Json::array()));
+    item.using_alias = body->value("join_using_alias", Json::object()).value("aliasname", "");
   } else if (kind == "RangeSubselect") {
     const Json& subquery = body->value("subquery", Json::object());
     const Json* inner = subquery.contains("SelectStmt") ? &subquery.at("SelectStmt") : nullptr;

@@ -168,6 +168,7 @@ struct QueryFromItem {
   std::vector<QueryFromItem> parts;  // a join: its left and right sides
   bool natural = false;
   std::vector<std::string> using_columns;
+  std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
 };
 // A `*` (or `t.*`) of a select list anywhere in a statement: a subquery's, a WITH query's, a set

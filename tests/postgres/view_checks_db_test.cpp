@@ -89,6 +89,8 @@ const std::vector<Case> cases = {
     {"create view poor as select j.balance from (account cross join names n) as j", true},
     {"create view poor as select account.name from (account cross join names n) as j", false},
     {"create view poor as select a.id from account a union all select zz.id from rich", false},
+    {"create view poor as select j.id, r.name from account join rich r using (id) as j", true},
+    {"create view poor as select j.id from (account join rich r using (id) as j) as k", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
