@@ -2580,7 +2580,6 @@ class StatementChecker {
       }
       if (!trigger.columns.insert(column).second) return refuse(span, fmt::format("`update of` names column `{}` twice", column));
     }
-    static constexpr std::string_view system_columns[] = {"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"};
     for (const auto& reference : facts.when) {
       const bool row = !reference.names.empty() && reference.names.size() <= 2 && (reference.names[0] == "new" || reference.names[0] == "old");
       if (row && facts.row && reference.names[0] == "old" && facts.on_insert) {
@@ -2591,10 +2590,7 @@ class StatementChecker {
       }
       // `new.*`: the whole row.
       if (row && facts.row && reference.names.size() == 1) continue;
-      if (row && facts.row &&
-          std::find(std::begin(system_columns), std::end(system_columns), reference.names[1]) != std::end(system_columns)) {
-        continue;
-      }
+      if (row && facts.row && is_system_column(reference.names[1])) continue;
       if (!row || !facts.row) {
         diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, reference.offset)), fmt::format("trigger `{}`", node.name.text),
                             facts.row ? "a trigger's WHEN condition reads its row's columns as NEW.column or OLD.column"
@@ -3332,11 +3328,15 @@ class StatementChecker {
     return std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& column) { return column.name == name; });
   }
 
+  static bool is_system_column(std::string_view name) {
+    static constexpr std::string_view system_columns[] = {"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"};
+    return std::find(std::begin(system_columns), std::end(system_columns), name) != std::end(system_columns);
+  }
+
   // What a name of this table's that is none of its columns may still be: a system column, or
   // (unqualified) the table's whole row, as PostgreSQL resolves them.
   static std::optional<std::string_view> row_reference_kind(const Table& table, const std::vector<std::string>& parts) {
-    static constexpr std::string_view system_columns[] = {"tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"};
-    if (std::find(std::begin(system_columns), std::end(system_columns), parts.back()) != std::end(system_columns)) return "system column";
+    if (is_system_column(parts.back())) return "system column";
     if (parts.size() == 1 && parts[0] == table.name.name) return "whole-row reference";
     return std::nullopt;
   }
@@ -5309,41 +5309,108 @@ class StatementChecker {
     return expanded;
   }
 
-  // Each `t.c` of a SELECT's own clauses names an item of its FROM list, by its alias where it
-  // has one: PostgreSQL hides the table's name then, and takes `t` for no column's row either
-  // (`spot.shelf` of a composite column is written `(spot).shelf`).
-  bool from_entries_named(const ast::CreateView& node, const std::string& text, const QueryFacts& facts, std::string_view what) {
-    for (const auto& scope : facts.scopes) {
-      std::set<std::string> visible;
-      std::set<std::string> hidden;  // tables' names their aliases hide
-      bool unnamed = false;          // an item the compiler cannot name (ROWS FROM without an alias)
-      std::vector<std::pair<const QueryFromItem*, bool>> pending;  // and whether a join's alias hides it
-      for (const auto& item : scope.from) pending.emplace_back(&item, false);
-      while (!pending.empty()) {
-        const auto [item, behind_alias] = pending.back();
-        pending.pop_back();
-        unnamed = unnamed || (item->parts.empty() && item->alias.empty());
-        if (behind_alias) {
-          if (!item->alias.empty()) hidden.insert(item->alias);
-        } else {
-          if (!item->alias.empty()) visible.insert(item->alias);
-          // A join's alias hides its USING alias too.
-          if (!item->using_alias.empty() && item->alias.empty()) visible.insert(item->using_alias);
-          if (!item->names.empty() && item->alias != item->names.back()) hidden.insert(item->names.back());
-        }
-        for (const auto& part : item->parts) pending.emplace_back(&part, behind_alias || !item->alias.empty());
+  // What the FROM items of one scope let a qualified reference name.
+  struct ScopeNames {
+    std::map<std::string, const QueryFromItem*> visible;  // by alias, or by table name without one
+    std::set<std::string> hidden;                         // tables' names their aliases hide
+    std::set<QualifiedName> relations;                    // tables and views without an alias: `s.t.c`
+    std::set<QualifiedName> hidden_relations;
+    bool unnamed = false;  // an item the compiler cannot name (ROWS FROM without an alias)
+  };
+
+  static ScopeNames scope_names(const QueryScope& scope) {
+    ScopeNames names;
+    std::vector<std::pair<const QueryFromItem*, bool>> pending;  // and whether a join's alias hides it
+    for (const auto& item : scope.from) pending.emplace_back(&item, false);
+    while (!pending.empty()) {
+      const auto [item, behind_alias] = pending.back();
+      pending.pop_back();
+      names.unnamed = names.unnamed || (item->parts.empty() && item->alias.empty());
+      const bool aliased = !item->names.empty() && item->alias != item->names.back();
+      if (behind_alias) {
+        if (!item->alias.empty()) names.hidden.insert(item->alias);
+        if (!item->names.empty()) names.hidden_relations.insert(qualified(item->names));
+      } else {
+        if (!item->alias.empty()) names.visible.emplace(item->alias, item);
+        // A join's alias hides its USING alias too.
+        if (!item->using_alias.empty() && item->alias.empty()) names.visible.emplace(item->using_alias, item);
+        if (aliased) names.hidden.insert(item->names.back());
+        if (!item->names.empty()) (aliased ? names.hidden_relations : names.relations).insert(qualified(item->names));
       }
-      if (unnamed) continue;
-      for (const auto& reference : scope.qualified) {
-        const std::string& qualifier = reference.names[0];
-        if (visible.contains(qualifier)) continue;
-        diagnostics_.report(DiagnosticKind::MissingFromEntry, at(name_at(node.query.span, text, reference.offset)),
-                            fmt::format("{}.{}", qualifier, reference.names[1]), what,
-                            hidden.contains(qualifier) ? "invalid reference to" : "missing", qualifier);
-        return false;
+      for (const auto& part : item->parts) pending.emplace_back(&part, behind_alias || !item->alias.empty());
+    }
+    return names;
+  }
+
+  // Each `t.c` names an item of its own SELECT's FROM list or of a level around it (the nearest
+  // that has one: PostgreSQL does not look further when that item lacks the column), by its
+  // alias where it has one: PostgreSQL hides the table's name then, and takes `t` for no
+  // column's row either (`spot.shelf` of a composite column is written `(spot).shelf`). A join's
+  // ON sees only its two sides; a subquery in FROM does not see its neighbours unless LATERAL.
+  bool from_entries_named(const ast::CreateView& node, const std::string& text, const QueryFacts& facts, std::string_view what) {
+    std::vector<ScopeNames> names;
+    for (const auto& scope : facts.scopes) names.push_back(scope_names(scope));
+    for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
+      for (const auto& reference : facts.scopes[index].qualified) {
+        const bool schema_qualified = reference.names.size() == 3;
+        const std::string& qualifier = reference.names[reference.names.size() - 2];
+        const QualifiedName relation = qualified({reference.names.begin(), reference.names.end() - 1});
+        bool placed = false;
+        bool hidden = false;
+        const QueryFromItem* item = nullptr;
+        for (std::optional<std::size_t> level = index; level && !placed; level = facts.scopes[*level].outer) {
+          const ScopeNames& here = names[*level];
+          if (schema_qualified) {
+            placed = here.unnamed || here.relations.contains(relation);
+            hidden = hidden || here.hidden_relations.contains(relation);
+          } else if (const auto found = here.visible.find(qualifier); found != here.visible.end()) {
+            placed = true;
+            item = found->second;
+          } else {
+            placed = here.unnamed;
+            hidden = hidden || here.hidden.contains(qualifier);
+          }
+          if (const auto unreachable = facts.scopes[*level].unreachable; !placed && unreachable) {
+            const ScopeNames& there = names[*unreachable];
+            hidden = hidden || (schema_qualified ? there.relations.contains(relation) : there.visible.contains(qualifier));
+          }
+        }
+        if (!placed) {
+          diagnostics_.report(DiagnosticKind::MissingFromEntry, at(name_at(node.query.span, text, reference.offset)),
+                              fmt::format("{}.{}", qualifier, reference.names.back()), what,
+                              hidden ? "invalid reference to" : "missing", qualifier);
+          return false;
+        }
+        if (item != nullptr && !column_of_from_item(node, text, *item, reference)) return false;
       }
     }
     return true;
+  }
+
+  // `t.c`, where `t` is a table or view of the FROM list: one of its columns. (A column of the
+  // same name in a table of the same alias a level out does not count: PostgreSQL stops at the
+  // nearest `t`.)
+  bool column_of_from_item(const ast::CreateView& node, const std::string& text, const QueryFromItem& item, const SqlColumnReference& reference) {
+    const std::string& column = reference.names.back();
+    if (item.names.empty() || item.opaque || !item.renamed.empty() || column == "*" || is_system_column(column)) return true;
+    const QualifiedName name = qualified(item.names);
+    std::vector<std::string> candidates;
+    if (const Table* table = schema_.find_table(name)) {
+      for (const auto& c : table->columns) candidates.push_back(c.name);
+    } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+      for (const auto& c : view->second.columns) candidates.push_back(c.name);
+    } else {
+      return true;
+    }
+    if (std::find(candidates.begin(), candidates.end(), column) != candidates.end()) return true;
+    const std::size_t last = text.find(column, reference.offset);
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn,
+                                           at(name_at(node.query.span, text, last == std::string::npos ? reference.offset : last)),
+                                           column, name, revision_.id);
+    if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+    return false;
   }
 
   // The tables and views a view's query reads exist, and the columns it names are theirs (as

@@ -140,6 +140,14 @@ bool flag(const Json& node, const char* field) {
   return found != node.end() && found->is_boolean() && found->get<bool>();
 }
 
+// A member by reference into the tree (value() would copy it), a null node where it is missing.
+const Json& member(const Json& object, const char* name) {
+  static const Json none;
+  if (!object.is_object()) return none;
+  const auto found = object.find(name);
+  return found == object.end() ? none : *found;
+}
+
 std::vector<std::string> string_list(const Json& list);
 
 // Names as the language takes them back: each part quoted where it must be.
@@ -1602,6 +1610,34 @@ std::optional<std::size_t> table_keyword_before(std::string_view text, std::size
   return tokens.back().start;
 }
 
+// The `t.*` of the row constructors in a clause, outside its subqueries (their SELECTs have
+// their own FROM lists).
+template <typename FromList>
+void row_stars(const Json& value, std::string_view text, const FromList& from, std::vector<SelectStar>& stars) {
+  if (value.is_array()) {
+    for (const auto& item : value) row_stars(item, text, from, stars);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SubLink") continue;
+    if (it.key() == "RowExpr") {
+      for (const auto& argument : member(it.value(), "args")) {
+        const Json& reference = member(argument, "ColumnRef");
+        const Json& fields = member(reference, "fields");
+        if (!fields.is_array() || fields.size() != 2 || !fields[1].contains("A_Star") || !member(reference, "location").is_number()) continue;
+        const auto begin = member(reference, "location").get<std::size_t>();
+        if (const auto end = star_end(text, begin)) {
+          SelectStar star{begin, *end, {text_field(member(fields[0], "String"), "sval")}, from()};
+          star.whole_row = true;
+          stars.push_back(std::move(star));
+        }
+      }
+    }
+    row_stars(it.value(), text, from, stars);
+  }
+}
+
 void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
   if (value.is_array()) {
     for (const auto& item : value) collect_stars(item, text, ctes, stars);
@@ -1659,6 +1695,19 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
           star.whole_row = true;
           stars.push_back(std::move(star));
         }
+      }
+    }
+    if (it.key() == "SelectStmt" || branch) {
+      // `ROW(t.*)` and `(t.*, x)` anywhere in a SELECT's own clauses: PostgreSQL writes the row
+      // out as its columns there too (not `f(t.*)`, `ARRAY[t.*]` or `(t.*)::text`).
+      std::vector<QueryFromItem> from;
+      for (const char* clause : {"targetList", "whereClause", "havingClause", "groupClause", "sortClause", "distinctClause", "windowClause"}) {
+        row_stars(member(it.value(), clause), text, [&]() -> const std::vector<QueryFromItem>& {
+          if (from.empty()) {
+            for (const auto& item : member(it.value(), "fromClause")) from.push_back(from_item(item, ctes));
+          }
+          return from;
+        }, stars);
       }
     }
     if (it.key() == "JoinExpr" && it.value().is_object() && flag(it.value(), "isNatural")) {
@@ -1833,41 +1882,102 @@ QueryGrouping grouping_of(const Json& select) {
 }
 }  // namespace
 
-// The qualified column references of a clause outside its subqueries.
-void qualified_references(const Json& value, std::vector<SqlColumnReference>& references) {
+// The qualified column references (`t.c`, `t.*`, `s.t.c`) of a clause outside its subqueries,
+// and those subqueries' SELECTs.
+void qualified_references(const Json& value, std::vector<SqlColumnReference>& references, std::vector<const Json*>& subqueries) {
   if (value.is_array()) {
-    for (const auto& item : value) qualified_references(item, references);
+    for (const auto& item : value) qualified_references(item, references, subqueries);
     return;
   }
   if (!value.is_object()) return;
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "SubLink") continue;
+    if (it.key() == "SubLink" && it.value().is_object()) {
+      if (const Json& subselect = member(member(it.value(), "subselect"), "SelectStmt"); subselect.is_object()) subqueries.push_back(&subselect);
+      qualified_references(member(it.value(), "testexpr"), references, subqueries);
+      continue;
+    }
     if (it.key() == "ColumnRef" && it.value().is_object()) {
       std::vector<std::string> names;
       for (const auto& field : it.value().value("fields", Json::array())) {
         names.push_back(field.contains("A_Star") ? "*" : field.value("String", Json::object()).value("sval", ""));
       }
-      if (names.size() == 2) references.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+      if (names.size() == 2 || names.size() == 3) references.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
       continue;
     }
-    qualified_references(it.value(), references);
+    qualified_references(it.value(), references, subqueries);
   }
 }
 
-void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::vector<QueryScope>& scopes) {
+const Json& select_of(const Json& value) { return value.contains("SelectStmt") ? value.at("SelectStmt") : value; }
+
+std::size_t add_scope(std::vector<QueryScope>& scopes, QueryScope scope) {
+  scopes.push_back(std::move(scope));
+  return scopes.size() - 1;
+}
+
+void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::optional<std::size_t> outer,
+                    std::optional<std::size_t> unreachable, std::vector<QueryScope>& scopes);
+
+// The scopes inside a FROM item of the SELECT whose scope is `own` (seen from `outer`): a join's
+// ON sees its two sides and the levels around the SELECT, not the SELECT's other items; a
+// subquery sees the levels around, and its neighbours only when LATERAL; a function's arguments
+// may read the items before it.
+void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, std::size_t own, std::optional<std::size_t> outer,
+                         std::vector<QueryScope>& scopes) {
+  if (!value.is_object() || value.empty()) return;
+  const std::string& kind = value.begin().key();
+  const Json& body = value.begin().value();
+  if (!body.is_object()) return;
+  if (kind == "JoinExpr") {
+    for (const char* side : {"larg", "rarg"}) collect_from_scopes(member(body, side), ctes, own, outer, scopes);
+    if (!body.contains("quals")) return;
+    QueryScope on;
+    on.from = {from_item(body.value("larg", Json::object()), ctes), from_item(body.value("rarg", Json::object()), ctes)};
+    on.outer = outer;
+    on.unreachable = own;
+    std::vector<const Json*> subqueries;
+    qualified_references(body.at("quals"), on.qualified, subqueries);
+    const std::size_t index = add_scope(scopes, std::move(on));
+    for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
+  } else if (kind == "RangeSubselect") {
+    const bool lateral = flag(body, "lateral");
+    collect_scopes(select_of(member(body, "subquery")), ctes, lateral ? std::optional(own) : outer,
+                   lateral ? std::nullopt : std::optional(own), scopes);
+  } else if (kind == "RangeFunction") {
+    QueryScope arguments;
+    arguments.outer = own;
+    std::vector<const Json*> subqueries;
+    qualified_references(member(body, "functions"), arguments.qualified, subqueries);
+    const std::size_t index = add_scope(scopes, std::move(arguments));
+    for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
+  } else if (kind == "RangeTableSample") {
+    collect_from_scopes(member(body, "relation"), ctes, own, outer, scopes);
+  }
+}
+
+// Every SELECT of a statement, subqueries' too, with the levels whose names each may read.
+void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::optional<std::size_t> outer,
+                    std::optional<std::size_t> unreachable, std::vector<QueryScope>& scopes) {
+  if (!select.is_object()) return;
+  // A WITH query sees the levels around its statement, not the statement's FROM list.
+  for (const auto& cte : member(member(select, "withClause"), "ctes")) {
+    collect_scopes(select_of(member(member(cte, "CommonTableExpr"), "ctequery")), ctes, outer, std::nullopt, scopes);
+  }
   if (select.contains("larg") && select.at("larg").is_object()) {
-    for (const char* side : {"larg", "rarg"}) {
-      const Json& branch = select.value(side, Json::object());
-      collect_scopes(branch.contains("SelectStmt") ? branch.at("SelectStmt") : branch, ctes, scopes);
-    }
+    for (const char* side : {"larg", "rarg"}) collect_scopes(select_of(member(select, side)), ctes, outer, unreachable, scopes);
     return;
   }
   QueryScope scope;
   for (const auto& item : select.value("fromClause", Json::array())) scope.from.push_back(from_item(item, ctes));
-  for (const char* clause : {"targetList", "whereClause", "groupClause", "havingClause", "sortClause"}) {
-    if (select.contains(clause)) qualified_references(select.at(clause), scope.qualified);
+  scope.outer = outer;
+  scope.unreachable = unreachable;
+  std::vector<const Json*> subqueries;
+  for (const char* clause : {"targetList", "whereClause", "groupClause", "havingClause", "sortClause", "distinctClause", "windowClause", "valuesLists"}) {
+    if (select.contains(clause)) qualified_references(select.at(clause), scope.qualified, subqueries);
   }
-  scopes.push_back(std::move(scope));
+  const std::size_t index = add_scope(scopes, std::move(scope));
+  for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
+  for (const auto& item : select.value("fromClause", Json::array())) collect_from_scopes(item, ctes, index, outer, scopes);
 }
 
 QueryFacts read_query(std::string_view text) {
@@ -1908,7 +2018,7 @@ QueryFacts read_query(std::string_view text) {
   }
   for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
   facts.grouping = grouping_of(*first);
-  collect_scopes(*node, ctes, facts.scopes);
+  collect_scopes(*node, ctes, std::nullopt, std::nullopt, facts.scopes);
   return facts;
 }
 
@@ -2642,13 +2752,6 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   // array of them; `set_operand` marks a SELECT of a UNION (whose constants take the other
   // side's type).
   enum Typing { untyped, other, scalar, array, set_operand };
-  static const Json none;
-  // Members by reference into the tree (value() would copy), a null node where one is missing.
-  const auto member = [](const Json& object, const char* name) -> const Json& {
-    if (!object.is_object()) return none;
-    const auto found = object.find(name);
-    return found == object.end() ? none : *found;
-  };
   const auto cast_typing = [&](const Json& cast) {
     const auto names = string_list(member(cast, "typeName").value("names", Json::array()));
     if (names.empty() || !typed.types.contains(names.back())) return other;

@@ -183,7 +183,8 @@ struct SelectStar {
   bool natural_join = false;
   // `TABLE t`: the text is its keyword, which `SELECT <the columns> FROM` replaces.
   bool table_command = false;
-  // `(t).*`: the text is all of it; left as written where `t` is not a FROM item (a column's row).
+  // `(t).*`, or `t.*` in a row constructor: left as written where `t` is not a FROM item of its
+  // SELECT (a column's row, a level around it).
   bool whole_row = false;
 };
 // A grouped SELECT (GROUP BY, HAVING or an aggregate call): what PostgreSQL's
@@ -195,11 +196,15 @@ struct QueryGrouping {
   // The columns its select list and HAVING name outside aggregates' arguments and subqueries.
   std::vector<SqlColumnReference> outside_aggregates;
 };
-// One SELECT of a query (each branch of a set operation): its FROM list and the `t.c` (or
-// `t.*`) its clauses write outside subqueries, where `t` must be one of that list's items.
+// One SELECT of a query (each branch of a set operation, each subquery, each WITH query), a
+// join's ON or a FROM function's arguments: the FROM items it names and the `t.c`, `t.*` or
+// `s.t.c` it writes outside its subqueries, where `t` must name one of those items or one of a
+// level around it.
 struct QueryScope {
   std::vector<QueryFromItem> from;
   std::vector<SqlColumnReference> qualified;
+  std::optional<std::size_t> outer;        // the scope around it, whose names it may read
+  std::optional<std::size_t> unreachable;  // one whose names it may not read (for the message)
 };
 struct QueryFacts {
   std::optional<SqlError> error;
@@ -214,7 +219,7 @@ struct QueryFacts {
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
-  std::vector<QueryScope> scopes;      // the statement's own SELECTs, not its subqueries
+  std::vector<QueryScope> scopes;      // every SELECT's, outermost first
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);

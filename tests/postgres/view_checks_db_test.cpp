@@ -91,6 +91,31 @@ const std::vector<Case> cases = {
     {"create view poor as select a.id from account a union all select zz.id from rich", false},
     {"create view poor as select j.id, r.name from account join rich r using (id) as j", true},
     {"create view poor as select j.id from (account join rich r using (id) as j) as k", false},
+    // ... or of a level around it that the clause may see: a join's ON sees its two sides, a
+    // subquery in FROM its neighbours only when LATERAL, a WITH query not the main FROM list.
+    {"create view poor as select 1 as one from account a join rich r on r.id = zz.id", false},
+    {"create view poor as select 1 as one from account a, rich r join names n on a.name = n.name", false},
+    {"create view poor as select 1 as one from account a join (rich r join names n on a.name = n.name) on true", false},
+    {"create view poor as select 1 as one from account a join (rich r join names n on r.name = n.name) on a.id = r.id", true},
+    {"create view poor as select a.id from account a where exists (select 1 from rich where acount.id = rich.id)", false},
+    {"create view poor as select a.id from account a where exists (select 1 from rich where a.id = rich.id)", true},
+    {"create view poor as select a.id from account a where exists (select 1 from rich r join names n on a.name = n.name)", true},
+    {"create view poor as select 1 as one from account a, (select * from rich where rich.id = a.id) s", false},
+    {"create view poor as select 1 as one from account a, lateral (select * from rich where rich.id = a.id) s", true},
+    {"create view poor as select 1 as one from account a, generate_series(1, a.id) g", true},
+    {"create view poor as select a.id from account a where exists (select 1 from (select 1 from rich where rich.id = a.id) s)", true},
+    {"create view poor as select distinct on (zz.id) a.id from account a", false},
+    {"create view poor as select a.id, rank() over w from account a window w as (partition by zz.id)", false},
+    {"create view poor as with q as (select a.id from rich) select 1 as one from account a", false},
+    {"create view poor as with q as (select r.id from rich r) select q.id from q", true},
+    {"create view poor as select (select a.id from rich limit 1) as x from account a", true},
+    {"create view poor as select public.account.id from account", true},
+    {"create view poor as select public.account.id from account a", false},
+    {"create view poor as select public.rich.id from account a where exists (select 1 from rich where public.rich.id = a.id)", false},
+    {"create view poor as select a.id from account a where exists (select 1 from rich where public.rich.id = a.id)", true},
+    // PostgreSQL stops at the nearest item of that name, whether or not it has the column.
+    {"create view poor as select a.id from account a where exists (select 1 from rich a where a.balance > 1)", false},
+    {"create view poor as select a.id from rich a where exists (select 1 from account a where a.ctid is not null)", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
