@@ -5490,8 +5490,9 @@ class StatementChecker {
         }
       }
       // A bare name no source has: a column of a source the compiler cannot see, an output's
-      // name (ORDER BY), or a mistake.
-      if (report && qualifier.empty() && !facts.opaque_sources && !output_names.contains(column) && !sources.empty()) {
+      // name (ORDER BY), a FROM item's whole row (`(c).id`), or a mistake.
+      const bool whole_row = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) { return source.alias == column; });
+      if (report && qualifier.empty() && !facts.opaque_sources && !output_names.contains(column) && !sources.empty() && !whole_row) {
         const Span where = name_at(node.query.span, text, offset);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, sources.front().name, revision_.id);
         std::vector<std::string> candidates;
@@ -5507,6 +5508,13 @@ class StatementChecker {
     };
     for (const auto& reference : facts.columns) {
       if (reference.names.empty() || reference.names.size() > 3) continue;
+      if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
+    }
+    for (const auto& reference : facts.row_fields) {
+      const bool a_column = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) {
+        return std::any_of(source.columns.begin(), source.columns.end(), [&](const ViewColumn& column) { return column.name == reference.names[0]; });
+      });
+      if (a_column) continue;
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     if (!known) return false;

@@ -1425,6 +1425,14 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       }
       if (!star) facts.columns.push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
       continue;
+    } else if (key == "A_Indirection") {
+      const Json& reference = member(member(body, "arg"), "ColumnRef");
+      const Json& fields = member(reference, "fields");
+      const Json& steps = member(body, "indirection");
+      if (fields.is_array() && fields.size() == 1 && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
+        facts.row_fields.push_back({{text_field(member(fields[0], "String"), "sval"), text_field(member(steps[0], "String"), "sval")},
+                                    static_cast<std::size_t>(member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0)});
+      }
     }
     collect_query(body, facts, ctes);
   }

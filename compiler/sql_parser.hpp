@@ -211,6 +211,8 @@ struct QueryFacts {
   QueryGrouping grouping;                     // the first branch's
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
+  // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row).
+  std::vector<SqlColumnReference> row_fields;
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
   std::vector<QueryFromItem> from;            // the first branch's FROM list
   // Named in the text of `nextval('...')`, `currval` or `setval`, as ExpressionFacts' are.

@@ -113,6 +113,10 @@ const std::vector<Case> cases = {
     {"create view poor as select public.account.id from account a", false},
     {"create view poor as select public.rich.id from account a where exists (select 1 from rich where public.rich.id = a.id)", false},
     {"create view poor as select a.id from account a where exists (select 1 from rich where public.rich.id = a.id)", true},
+    // A FROM item's name alone is its whole row.
+    {"create view poor as select (a).id, (a).name as n from account a", true},
+    {"create view poor as select (account).balance from account", true},
+    {"create view poor as select (a).nme from account a", false},
     // PostgreSQL stops at the nearest item of that name, whether or not it has the column.
     {"create view poor as select a.id from account a where exists (select 1 from rich a where a.balance > 1)", false},
     {"create view poor as select a.id from rich a where exists (select 1 from account a where a.ctid is not null)", true},
