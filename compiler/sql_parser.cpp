@@ -2110,6 +2110,24 @@ class CheckEvaluation {
     const std::string expression_kind = body.value("kind", "");
     const auto names = body.value("name", Json::array());
     const std::string op = names.size() == 1 ? names[0].value("String", Json::object()).value("sval", "") : "";
+    if (expression_kind == "AEXPR_DISTINCT" || expression_kind == "AEXPR_NOT_DISTINCT") {
+      // NULL is not distinct from NULL, and distinct from any value.
+      const Json& one = member(body, "lexpr");
+      const Json& other = member(body, "rexpr");
+      const bool one_null = is_null(one);
+      const bool other_null = is_null(other);
+      std::optional<bool> distinct;
+      if (one_null || other_null) {
+        distinct = one_null != other_null;
+      } else {
+        const auto a = operand(one);
+        const auto b = operand(other);
+        const auto equal = a && b ? compare(*a, "=", *b) : std::nullopt;
+        if (equal) distinct = !*equal;
+      }
+      if (!distinct) return std::nullopt;
+      return *distinct == (expression_kind == "AEXPR_DISTINCT");
+    }
     const auto left = operand(body.value("lexpr", Json::object()));
     if (!left) return std::nullopt;
     const Json& right = body.value("rexpr", Json::object());
@@ -2151,7 +2169,19 @@ class CheckEvaluation {
     return fields.size() == 1 && fields[0].value("String", Json::object()).value("sval", "") == "value";
   }
 
+  // VALUE when it is NULL, or a NULL constant; nothing else is known to be.
+  bool is_null(const Json& node) const { return (is_value(node) && !value_) || flag(member(node, "A_Const"), "isnull"); }
+
   std::optional<CheckOperand> operand(const Json& node) const {
+    if (const Json& coalesce = member(node, "CoalesceExpr"); coalesce.is_object()) {
+      // Its first argument that is not NULL, where the evaluation knows which that is.
+      for (const auto& argument : member(coalesce, "args")) {
+        if (is_null(argument)) continue;
+        if (is_value(argument) || argument.contains("A_Const")) return operand(argument);
+        return std::nullopt;
+      }
+      return std::nullopt;
+    }
     if (is_value(node)) {
       if (!value_) return std::nullopt;
       if (numeric_) {
