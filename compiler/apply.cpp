@@ -166,13 +166,20 @@ class SchemaMutator {
     const Table* table = schema_.find_table(o.table);
     if (table == nullptr) return;
     const auto rename = [&](std::vector<std::string>& names) { std::replace(names.begin(), names.end(), o.from, o.to); };
+    // PostgreSQL follows the rename into the table's expressions (the checker refused those it
+    // could not follow exactly).
+    const auto rename_in = [&](std::string& expression) {
+      if (!expression.empty()) expression = with_column_renamed(expression, o.from, o.to).value_or(expression);
+    };
     change_table(o.table, [&](Table& changed) {
       for (auto& column : changed.columns) {
         if (column.name == o.from) column.name = o.to;
+        if (column.generated_sql) rename_in(*column.generated_sql);
       }
       for (auto& constraint : changed.constraints) {
         rename(constraint.columns);
         if (constraint.referenced_table == o.table) rename(constraint.referenced_columns);
+        rename_in(constraint.check_sql);
       }
     });
     for (const QualifiedName& name : std::set<QualifiedName>(schema_.referencing(o.table))) {
@@ -189,7 +196,9 @@ class SchemaMutator {
       Index index = schema_.indexes().at(name);
       for (auto& key : index.keys) {
         if (key.column == o.from) key.column = o.to;
+        rename_in(key.expression);
       }
+      rename_in(index.where_sql);
       rename(index.include);
       schema_.put_index(std::move(index));
     }

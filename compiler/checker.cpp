@@ -899,8 +899,7 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.new_name.span), to, table->name);
       return;
     }
-    // Expressions are kept as text, so a column they name cannot be renamed under them.
-    if (!check_not_in_expressions(*table, from, node.column.span, "drop or recreate")) return;
+    if (!check_renamable_in_expressions(*table, from, to, node.column.span)) return;
     if (!no_bound_routine(node.column.span, table->name, from, "migc keeps the body as written, and does not follow the rename into it")) return;
     // PostgreSQL would follow the rename in the view's stored tree; the compiler keeps a view's
     // query as text, and does not rewrite a column's name in it.
@@ -4905,30 +4904,29 @@ class StatementChecker {
     return {begin, std::min(expression.span.end, begin + static_cast<std::uint32_t>(reference.names.back().size()))};
   }
 
-  // Reports ExpressionUsesColumn when a check constraint or index expression names the column.
-  bool check_not_in_expressions(const Table& table, const std::string& column, Span span, std::string_view fix) {
-    if (const Column* generated = generated_user(table, column)) {
-      diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("generated column `{}`", generated->name), fix);
-      return false;
+  // PostgreSQL follows a column's rename into the table's checks, index keys and predicates and
+  // generated columns, and so does the compiler, where it can give the text back exactly when
+  // renaming back; where an expression names the column otherwise (qualified, quoted without
+  // need, in capitals), reports ExpressionUsesColumn.
+  bool check_renamable_in_expressions(const Table& table, const std::string& column, const std::string& to, Span span) {
+    const auto held = [&](const std::string& sql) { return !sql.empty() && mentions_identifier(sql, column) && !with_column_renamed(sql, column, to); };
+    std::string user;
+    for (const auto& other : table.columns) {
+      if (user.empty() && other.generated_sql && held(*other.generated_sql)) user = fmt::format("generated column `{}`", other.name);
     }
     for (const auto& constraint : table.constraints) {
-      if (!constraint.check_sql.empty() && mentions_identifier(constraint.check_sql, column)) {
-        diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column,
-                            fmt::format("check constraint `{}`", constraint.name), fix);
-        return false;
-      }
+      if (user.empty() && held(constraint.check_sql)) user = fmt::format("check constraint `{}`", constraint.name);
     }
     for (const auto& name : schema_.indexes_of(table.name)) {
       const Index& index = schema_.indexes().at(name);
-      const bool in_expression = std::any_of(index.keys.begin(), index.keys.end(), [&](const IndexKey& key) {
-        return !key.expression.empty() && mentions_identifier(key.expression, column);
-      });
-      if (in_expression || (!index.where_sql.empty() && mentions_identifier(index.where_sql, column))) {
-        diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("index `{}`", name), fix);
-        return false;
-      }
+      const bool in_expression = std::any_of(index.keys.begin(), index.keys.end(), [&](const IndexKey& key) { return held(key.expression); });
+      if (user.empty() && (in_expression || held(index.where_sql))) user = fmt::format("index `{}`", name);
     }
-    return true;
+    if (user.empty()) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, user, "drop or recreate");
+    diagnostic.notes.push_back({{}, fmt::format("PostgreSQL follows the rename; the compiler does too where the expression writes the column "
+                                                "as `{}`, unqualified", quote_identifier(column))});
+    return false;
   }
 
   bool check_name(const ast::Name& name) { return check_length(name.text, name.span); }

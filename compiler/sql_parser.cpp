@@ -2332,6 +2332,26 @@ std::vector<SqlColumnReference> column_references(std::string_view text, bool wi
   return found;
 }
 
+std::optional<std::string> with_column_renamed(std::string_view expression, const std::string& from, const std::string& to) {
+  const std::string written = quote_identifier(from);
+  std::string renamed;
+  std::size_t done = 0;
+  for (const auto& reference : column_references(expression)) {
+    if (std::find(reference.names.begin(), reference.names.end(), from) == reference.names.end()) continue;
+    const std::size_t at = reference.offset;
+    const std::size_t end = at + written.size();
+    const bool exact = reference.names.size() == 1 && expression.substr(at, written.size()) == written &&
+                       (end == expression.size() || !(std::isalnum(static_cast<unsigned char>(expression[end])) || expression[end] == '_' ||
+                                                      expression[end] == '$' || static_cast<unsigned char>(expression[end]) >= 0x80));
+    if (!exact) return std::nullopt;
+    renamed.append(expression, done, at - done);
+    renamed += quote_identifier(to);
+    done = end;
+  }
+  renamed.append(expression, done);
+  return renamed;
+}
+
 namespace {
 
 // A parse tree node is an object of one key, the node's type: {"A_Const": {...}}. Other objects

@@ -94,6 +94,11 @@ struct SqlColumnReference {
 };
 // The columns a valid expression names, in the order written.
 std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries = true);
+// `expression` (a table's check, index key or predicate, generated column) with each reference
+// to its column `from` renamed `to`, as PostgreSQL follows a rename; nothing when one is written
+// otherwise than `from` quoted as needed (qualified, quoted without need, in capitals), where
+// renaming back would not give the text back.
+std::optional<std::string> with_column_renamed(std::string_view expression, const std::string& from, const std::string& to);
 
 // An expression's parse tree as the type inference reads it (compiler/expression_types.cpp),
 // flattened: each node's children come after it, so that a walk from the last node to the first
