@@ -1620,8 +1620,7 @@ std::optional<std::size_t> table_keyword_before(std::string_view text, std::size
 
 // The `t.*` of the row constructors in a clause, outside its subqueries (their SELECTs have
 // their own FROM lists).
-template <typename FromList>
-void row_stars(const Json& value, std::string_view text, const FromList& from, std::vector<SelectStar>& stars) {
+void row_stars(const Json& value, std::string_view text, const std::vector<QueryFromItem>& from, std::vector<SelectStar>& stars) {
   if (value.is_array()) {
     for (const auto& item : value) row_stars(item, text, from, stars);
     return;
@@ -1636,7 +1635,7 @@ void row_stars(const Json& value, std::string_view text, const FromList& from, s
         if (!fields.is_array() || fields.size() != 2 || !fields[1].contains("A_Star") || !member(reference, "location").is_number()) continue;
         const auto begin = member(reference, "location").get<std::size_t>();
         if (const auto end = star_end(text, begin)) {
-          SelectStar star{begin, *end, {text_field(member(fields[0], "String"), "sval")}, from()};
+          SelectStar star{begin, *end, {text_field(member(fields[0], "String"), "sval")}, from};
           star.whole_row = true;
           stars.push_back(std::move(star));
         }
@@ -1646,76 +1645,79 @@ void row_stars(const Json& value, std::string_view text, const FromList& from, s
   }
 }
 
-void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars) {
+// `outer`: the FROM items of the SELECTs around `value`, nearest first, which a `t.*` in it may
+// name (a LATERAL subquery's, or a correlated one's).
+void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars,
+                   const std::vector<QueryFromItem>& outer = {}) {
   if (value.is_array()) {
-    for (const auto& item : value) collect_stars(item, text, ctes, stars);
+    for (const auto& item : value) collect_stars(item, text, ctes, stars, outer);
     return;
   }
   if (!value.is_object()) return;
   for (auto it = value.begin(); it != value.end(); ++it) {
     // A set operation's branches are SELECTs held unwrapped.
     const bool branch = (it.key() == "larg" || it.key() == "rarg") && it.value().is_object() && it.value().contains("targetList");
-    if ((it.key() == "SelectStmt" || branch) && it.value().is_object()) {
+    const bool is_select = (it.key() == "SelectStmt" || branch) && it.value().is_object();
+    std::vector<QueryFromItem> visible;  // its own FROM items, then those around it
+    if (is_select) {
       const Json& select = it.value();
       std::vector<QueryFromItem> from;
-      bool read_from = false;
-      for (const auto& target : select.value("targetList", Json::array())) {
+      for (const auto& item : member(select, "fromClause")) from.push_back(from_item(item, ctes));
+      visible = from;
+      visible.insert(visible.end(), outer.begin(), outer.end());
+      for (const auto& target : member(select, "targetList")) {
         const QueryColumn column = query_column(target);
         if (!column.star) continue;
-        if (!read_from) {
-          for (const auto& item : select.value("fromClause", Json::array())) from.push_back(from_item(item, ctes));
-          read_from = true;
-        }
-        const Json& reference = target.value("ResTarget", Json::object()).value("val", Json::object()).value("ColumnRef", Json::object());
-        const long long location = reference.value("location", -1LL);
-        if (location < 0) {
+        const Json& reference = member(member(member(target, "ResTarget"), "val"), "ColumnRef");
+        const Json& location = member(reference, "location");
+        if (!location.is_number() || location.get<long long>() < 0) {
           // `TABLE t` stands for `SELECT * FROM t` with no `*` written (and no location): its
           // keyword is what the columns' SELECT ... FROM replaces.
-          const Json& relation = select.value("fromClause", Json::array()).empty() ? Json::object() : select["fromClause"][0];
-          const long long named_at = relation.value("RangeVar", Json::object()).value("location", -1LL);
-          if (const auto keyword = named_at < 0 ? std::nullopt : table_keyword_before(text, static_cast<std::size_t>(named_at))) {
+          const Json& clause = member(select, "fromClause");
+          const Json& named_at = clause.empty() ? member(clause, "") : member(member(clause[0], "RangeVar"), "location");
+          const auto keyword = !named_at.is_number() || named_at.get<long long>() < 0 ? std::nullopt
+                                                                                    : table_keyword_before(text, named_at.get<std::size_t>());
+          if (keyword) {
             SelectStar star{*keyword, *keyword + 5, {}, from};
             star.table_command = true;
             stars.push_back(std::move(star));
           }
           continue;
         }
-        const auto begin = static_cast<std::size_t>(location);
-        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, from});
+        const auto begin = location.get<std::size_t>();
+        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, column.column.empty() ? from : visible});
       }
       // `(t).*`: the row of a FROM item, which PostgreSQL writes out as its columns too.
-      for (const auto& target : select.value("targetList", Json::array())) {
-        const Json& result = target.value("ResTarget", Json::object());
-        const Json& indirection = result.value("val", Json::object()).value("A_Indirection", Json::object());
-        const Json& steps = indirection.value("indirection", Json::array());
-        if (steps.size() != 1 || !steps[0].contains("A_Star")) continue;
-        const Json& row = indirection.value("arg", Json::object()).value("ColumnRef", Json::object());
-        const auto names = string_list(row.value("fields", Json::array()));
-        const long long begin = result.value("location", -1LL);
-        const long long named_at = row.value("location", -1LL);
+      for (const auto& target : member(select, "targetList")) {
+        const Json& result = member(target, "ResTarget");
+        const Json& indirection = member(member(result, "val"), "A_Indirection");
+        const Json& steps = member(indirection, "indirection");
+        if (!steps.is_array() || steps.size() != 1 || !steps[0].contains("A_Star")) continue;
+        const Json& row = member(member(indirection, "arg"), "ColumnRef");
+        const auto names = string_list(member(row, "fields"));
+        const long long begin = member(result, "location").is_number() ? member(result, "location").get<long long>() : -1;
+        const long long named_at = member(row, "location").is_number() ? member(row, "location").get<long long>() : -1;
         if (names.size() != 1 || begin < 0 || named_at < begin) continue;
-        if (!read_from) {
-          for (const auto& item : select.value("fromClause", Json::array())) from.push_back(from_item(item, ctes));
-          read_from = true;
-        }
         if (const auto end = star_end(text, static_cast<std::size_t>(named_at), true)) {
-          SelectStar star{static_cast<std::size_t>(begin), *end, names, from};
+          SelectStar star{static_cast<std::size_t>(begin), *end, names, visible};
           star.whole_row = true;
           stars.push_back(std::move(star));
         }
       }
-    }
-    if (it.key() == "SelectStmt" || branch) {
+      // `VALUES (t.*)`: a row of t's columns, written out as in a select list.
+      for (const auto& row : member(select, "valuesLists")) {
+        for (const auto& item : member(member(row, "List"), "items")) {
+          const Json& reference = member(item, "ColumnRef");
+          const Json& fields = member(reference, "fields");
+          if (!fields.is_array() || fields.size() != 2 || !fields[1].contains("A_Star") || !member(reference, "location").is_number()) continue;
+          const auto begin = member(reference, "location").get<std::size_t>();
+          if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, {text_field(member(fields[0], "String"), "sval")}, visible});
+        }
+      }
       // `ROW(t.*)` and `(t.*, x)` anywhere in a SELECT's own clauses: PostgreSQL writes the row
       // out as its columns there too (not `f(t.*)`, `ARRAY[t.*]` or `(t.*)::text`).
-      std::vector<QueryFromItem> from;
       for (const char* clause : {"targetList", "whereClause", "havingClause", "groupClause", "sortClause", "distinctClause", "windowClause"}) {
-        row_stars(member(it.value(), clause), text, [&]() -> const std::vector<QueryFromItem>& {
-          if (from.empty()) {
-            for (const auto& item : member(it.value(), "fromClause")) from.push_back(from_item(item, ctes));
-          }
-          return from;
-        }, stars);
+        row_stars(member(select, clause), text, visible, stars);
       }
     }
     if (it.key() == "JoinExpr" && it.value().is_object() && flag(it.value(), "isNatural")) {
@@ -1734,7 +1736,7 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
       }
       stars.push_back({at == std::string::npos ? 0 : at, 0, {}, {from_item(value, ctes)}, true});
     }
-    collect_stars(it.value(), text, ctes, stars);
+    collect_stars(it.value(), text, ctes, stars, is_select ? visible : outer);
   }
 }
 }  // namespace
