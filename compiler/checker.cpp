@@ -5385,6 +5385,86 @@ class StatementChecker {
     return true;
   }
 
+  // The columns of a FROM item where the compiler knows them all: a table's, a view's, or a join's
+  // sides'.
+  std::optional<std::vector<std::string>> known_columns(const QueryFromItem& item) const {
+    if (item.opaque || !item.renamed.empty()) return std::nullopt;
+    std::vector<std::string> columns;
+    if (item.parts.size() == 2) {
+      if (item.natural) return std::nullopt;
+      // A USING join's merged columns come once, first.
+      columns = item.using_columns;
+      for (const auto& part : item.parts) {
+        auto side = known_columns(part);
+        if (!side) return std::nullopt;
+        for (auto& column : *side) {
+          if (std::find(item.using_columns.begin(), item.using_columns.end(), column) == item.using_columns.end()) columns.push_back(std::move(column));
+        }
+      }
+      return columns;
+    }
+    if (item.names.empty()) return std::nullopt;
+    const QualifiedName name = qualified(item.names);
+    if (const Table* table = schema_.find_table(name)) {
+      for (const auto& c : table->columns) columns.push_back(c.name);
+    } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+      for (const auto& c : view->second.columns) columns.push_back(c.name);
+    } else {
+      return std::nullopt;
+    }
+    return columns;
+  }
+
+  // Each column of a join's USING is a column of both its sides (42703).
+  bool using_columns_exist(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
+    std::vector<const QueryFromItem*> pending;
+    for (const auto& scope : facts.scopes) {
+      for (const auto& item : scope.from) pending.push_back(&item);
+    }
+    while (!pending.empty()) {
+      const QueryFromItem* item = pending.back();
+      pending.pop_back();
+      for (const auto& part : item->parts) pending.push_back(&part);
+      if (item->parts.size() != 2 || item->using_columns.empty()) continue;
+      for (std::size_t side = 0; side < 2; ++side) {
+        const auto columns = known_columns(item->parts[side]);
+        if (!columns) continue;
+        for (const auto& column : item->using_columns) {
+          const auto count = std::count(columns->begin(), columns->end(), column);
+          if (count == 1) continue;
+          // Where the name is written: in the list after a USING.
+          std::string lowered = text;
+          for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          std::size_t written = 0;
+          for (std::size_t found = lowered.find("using"); found != std::string::npos; found = lowered.find("using", found + 5)) {
+            const std::size_t listed = text.find(column, found);
+            if (listed != std::string::npos) {
+              written = listed;
+              break;
+            }
+          }
+          if (count > 1) {
+            diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written)), "a view's query",
+                                fmt::format("common column name \"{}\" appears more than once in {} table", column, side == 0 ? "left" : "right"));
+            return false;
+          }
+          // The side's first table names it.
+          const QueryFromItem* first = &item->parts[side];
+          while (first->parts.size() == 2) first = &first->parts[0];
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name_at(node.query.span, text, written)), column,
+                                                 qualified(first->names), revision_.id);
+          diagnostic.notes.push_back({{}, fmt::format("a join's USING names a column of both its sides; its {} side has none of that name",
+                                                      side == 0 ? "left" : "right")});
+          if (const std::string guess = closest_match(column, *columns); !guess.empty()) {
+            diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+          }
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   // `t.c`, where `t` is a table or view of the FROM list: one of its columns. (A column of the
   // same name in a table of the same alias a level out does not count: PostgreSQL stops at the
   // nearest `t`.)
@@ -5450,10 +5530,8 @@ class StatementChecker {
       sources.push_back(std::move(source));
     }
     if (!known) return false;
-    std::set<std::string> output_names;
-    for (const auto& output : facts.outputs) {
-      if (output.column.empty() || output.column.back() != output.name) output_names.insert(output.name);
-    }
+    std::set<std::size_t> output_name_references;
+    for (const auto& scope : facts.scopes) output_name_references.insert(scope.by_output_name.begin(), scope.by_output_name.end());
     // Where a column reference leads: the source and its column, or none (reported, unless the
     // compiler cannot see every column the query has).
     const auto place = [&](const std::vector<std::string>& names, std::size_t offset, bool report) -> std::optional<std::pair<const QuerySource*, const ViewColumn*>> {
@@ -5490,7 +5568,7 @@ class StatementChecker {
       // A bare name no source has: a column of a source the compiler cannot see, an output's
       // name (ORDER BY), a FROM item's whole row (`(c).id`), or a mistake.
       const bool whole_row = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) { return source.alias == column; });
-      if (report && qualifier.empty() && !facts.opaque_sources && !output_names.contains(column) && !sources.empty() && !whole_row) {
+      if (report && qualifier.empty() && !facts.opaque_sources && !output_name_references.contains(offset) && !sources.empty() && !whole_row) {
         const Span where = name_at(node.query.span, text, offset);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, sources.front().name, revision_.id);
         std::vector<std::string> candidates;
@@ -5517,6 +5595,13 @@ class StatementChecker {
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
+    if (!using_columns_exist(node, text, facts)) return false;
+    for (const auto& output : facts.outputs) {
+      if (!output.anonymous_record) continue;
+      diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,
+                          view.materialized ? "a materialized view" : "a view");
+      return false;
+    }
     // A grouped query's columns outside aggregates are grouped, or functionally dependent on a
     // table's grouped primary key (PostgreSQL's check_ungrouped_columns()), where the compiler
     // can place every GROUP BY column.

@@ -1457,6 +1457,11 @@ QueryColumn query_column(const Json& target) {
     const Json& type = value["TypeCast"].value("typeName", Json::object());
     if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
   }
+  const Json& elements = member(member(value, "A_ArrayExpr"), "elements");
+  column.anonymous_record = value.contains("RowExpr") ||
+                            (elements.is_array() && !elements.empty() && std::all_of(elements.begin(), elements.end(), [](const Json& element) {
+                              return element.contains("RowExpr");
+                            }));
   if (res.contains("name")) {
     column.name = res.value("name", "");
   } else if (figure_column_name(value, column.name) == 0) {
@@ -1985,6 +1990,19 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
   for (const char* clause : {"targetList", "whereClause", "groupClause", "havingClause", "sortClause", "distinctClause", "windowClause", "valuesLists"}) {
     if (select.contains(clause)) qualified_references(select.at(clause), scope.qualified, subqueries);
   }
+  // A whole ORDER BY, GROUP BY or DISTINCT ON item may be an output column's bare name.
+  std::set<std::string> outputs;
+  for (const auto& target : member(select, "targetList")) outputs.insert(query_column(target).name);
+  const auto by_output_name = [&](const Json& item) {
+    const Json& reference = member(item, "ColumnRef");
+    const auto names = string_list(member(reference, "fields"));
+    if (names.size() == 1 && outputs.contains(names[0]) && member(reference, "location").is_number()) {
+      scope.by_output_name.push_back(member(reference, "location").get<std::size_t>());
+    }
+  };
+  for (const auto& item : member(select, "sortClause")) by_output_name(member(member(item, "SortBy"), "node"));
+  for (const auto& item : member(select, "groupClause")) by_output_name(item);
+  for (const auto& item : member(select, "distinctClause")) by_output_name(item);
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   for (const auto& item : select.value("fromClause", Json::array())) collect_from_scopes(item, ctes, index, outer, scopes);

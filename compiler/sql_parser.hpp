@@ -157,6 +157,7 @@ struct QueryColumn {
   // pg_catalog.int8), which is then its type.
   std::vector<std::string> cast_type;
   std::size_t offset = 0;
+  bool anonymous_record = false;     // `ROW(...)`, `(a, b)` or an array of them, not cast to a type
 };
 // An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
 struct QueryFromItem {
@@ -210,6 +211,9 @@ struct QueryScope {
   std::vector<SqlColumnReference> qualified;
   std::optional<std::size_t> outer;        // the scope around it, whose names it may read
   std::optional<std::size_t> unreachable;  // one whose names it may not read (for the message)
+  // Where a whole ORDER BY, GROUP BY or DISTINCT ON item is the bare name of one of its outputs:
+  // the one place an output's name is read.
+  std::vector<std::size_t> by_output_name;
 };
 struct QueryFacts {
   std::optional<SqlError> error;

@@ -113,6 +113,27 @@ const std::vector<Case> cases = {
     {"create view poor as select public.account.id from account a", false},
     {"create view poor as select public.rich.id from account a where exists (select 1 from rich where public.rich.id = a.id)", false},
     {"create view poor as select a.id from account a where exists (select 1 from rich where public.rich.id = a.id)", true},
+    // An output's name is read only as a whole ORDER BY, GROUP BY or DISTINCT ON item.
+    {"create view poor as select a.id as x from account a where x > 1", false},
+    {"create view poor as select a.id as x from account a order by x + 1", false},
+    {"create view poor as select a.id as x, x + 1 as y from account a", false},
+    {"create view poor as select a.id as x from account a group by x having x > 1", false},
+    {"create view poor as select a.id as x from account a order by x", true},
+    {"create view poor as select a.id as x from account a group by x", true},
+    {"create view poor as select distinct on (x) a.id as x from account a", true},
+    {"create view poor as select a.id from account a where a.id in (select r.id as y from rich r order by y)", true},
+    // A join's USING names a column of both sides.
+    {"create view poor as select 1 as one from account a join rich r using (nosuch)", false},
+    {"create view poor as select 1 as one from account a join rich r using (balance)", false},
+    {"create view poor as select 1 as one from account a join rich r using (id, name)", true},
+    {"create view poor as select 1 as one from (account a join rich r using (id)) join names n using (name)", false},
+    {"create view poor as select 1 as one from (account a join rich r using (id, name)) join names n using (name)", true},
+    {"create view poor as select 1 as one from (account a join rich r using (id)) join account b using (id)", true},
+    // A view's column has a type PostgreSQL can keep: not an anonymous record.
+    {"create view poor as select row(a.id, a.name) as r from account a", false},
+    {"create view poor as select (a.id, a.name) as p from account a", false},
+    {"create view poor as select array[row(1, 2)] as a", false},
+    {"create view poor as select row(a.id, a.name) = row(1, 'x') as same from account a", true},
     // A FROM item's name alone is its whole row.
     {"create view poor as select (a).id, (a).name as n from account a", true},
     {"create view poor as select (account).balance from account", true},
