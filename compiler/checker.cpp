@@ -5515,6 +5515,17 @@ class StatementChecker {
       } else if (const auto other = schema_.views().find(name); other != schema_.views().end()) {
         source.columns = other->second.columns;
         view.depth = std::max(view.depth, other->second.depth + 1);
+      } else if (const CatalogRelation* catalog = catalog_relation(relation.names.size() == 2 ? relation.names[0] : "", relation.names.back());
+                 catalog != nullptr && relation.names.size() <= 2) {
+        // PostgreSQL's own (`pg_stat_activity`, `information_schema.tables`): its columns are
+        // known, not their types, and nothing the chain does changes it.
+        for (std::string_view rest = catalog->columns; !rest.empty();) {
+          const std::size_t comma = rest.find(',');
+          source.columns.push_back({std::string(rest.substr(0, comma)), std::nullopt});
+          rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        sources.push_back(std::move(source));
+        continue;
       } else {
         const Span where = name_at(node.query.span, text, relation.offset);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where), name, revision_.id);
@@ -5550,6 +5561,8 @@ class StatementChecker {
         for (const auto& candidate : source.columns) {
           if (candidate.name == column) return std::pair(&source, &candidate);
         }
+        // A table's system columns (`c.ctid`, `tableoid`); a view has none.
+        if (is_system_column(column) && schema_.find_table(source.name) != nullptr) return std::nullopt;
         if (!qualifier.empty() && report && !facts.opaque_sources && one_named) {
           ast::Name written;
           written.text = column;

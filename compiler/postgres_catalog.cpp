@@ -14,6 +14,7 @@ namespace {
 #define MIGC_OVERLOAD(...)
 #define MIGC_INDEX_METHOD(...)
 #define MIGC_OPERATOR_CLASS(...)
+#define MIGC_RELATION(...)
 
 // The rows are constant arrays, not vector initializer lists: GCC took minutes over a list of
 // thousands of braced elements and seconds over the same rows as an array.
@@ -122,6 +123,19 @@ const std::vector<CatalogOperatorClass>& operator_classes() {
   return all;
 }
 
+#undef MIGC_RELATION
+#define MIGC_RELATION(schema, name, columns) {schema, name, columns},
+constexpr CatalogRelation relations_rows[] = {
+#include "compiler/postgres_catalog.inc"
+};
+#undef MIGC_RELATION
+#define MIGC_RELATION(...)
+
+const std::vector<CatalogRelation>& relations() {
+  static const std::vector<CatalogRelation> all = sorted(std::vector<CatalogRelation>(std::begin(relations_rows), std::end(relations_rows)), by_name);
+  return all;
+}
+
 #undef MIGC_FUNCTION
 #undef MIGC_TYPE
 #undef MIGC_CAST
@@ -129,6 +143,7 @@ const std::vector<CatalogOperatorClass>& operator_classes() {
 #undef MIGC_OVERLOAD
 #undef MIGC_INDEX_METHOD
 #undef MIGC_OPERATOR_CLASS
+#undef MIGC_RELATION
 
 // The entries whose key is `value`, in a vector sorted by that key.
 template <typename Entry, typename Key>
@@ -157,6 +172,13 @@ const CatalogIndexMethod* catalog_index_method(std::string_view name) {
 }
 std::span<const CatalogOperatorClass> catalog_operator_classes(std::string_view method) {
   return having(operator_classes(), method, [](const CatalogOperatorClass& entry) { return entry.method; });
+}
+
+const CatalogRelation* catalog_relation(std::string_view schema, std::string_view name) {
+  for (const auto& relation : having(relations(), name, by_name)) {
+    if (relation.schema == (schema.empty() ? "pg_catalog" : schema)) return &relation;
+  }
+  return nullptr;
 }
 
 const std::vector<std::string>& catalog_function_names() {

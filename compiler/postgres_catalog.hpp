@@ -76,6 +76,13 @@ struct CatalogOperatorClass {
   std::string_view extension;
 };
 
+// A table or view of PostgreSQL's own catalogs (pg_catalog, information_schema), which a view may read.
+struct CatalogRelation {
+  std::string_view schema;
+  std::string_view name;
+  std::string_view columns;  // joined by ','
+};
+
 // The entries of that name: one built in, one per extension that provides it, or none.
 std::span<const CatalogFunction> catalog_functions(std::string_view name);
 std::span<const CatalogType> catalog_types(std::string_view name);
@@ -87,6 +94,9 @@ std::span<const CatalogOperator> catalog_operators(std::string_view name);
 std::span<const CatalogOverload> catalog_overloads(std::string_view name);
 const CatalogIndexMethod* catalog_index_method(std::string_view name);
 std::span<const CatalogOperatorClass> catalog_operator_classes(std::string_view method);
+// The catalog relation of that name in that schema (empty: pg_catalog, which PostgreSQL searches
+// first), or null.
+const CatalogRelation* catalog_relation(std::string_view schema, std::string_view name);
 
 // Every function name, for "did you mean".
 const std::vector<std::string>& catalog_function_names();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Writes compiler/postgres_catalog.inc: the functions, types, casts, operators, index methods and
-# operator classes PostgreSQL provides, built in or through the extensions its server package
+# Writes compiler/postgres_catalog.inc: the functions, types, casts, operators, index methods,
+# operator classes and catalog relations (which a view may read) PostgreSQL provides, built in or through the extensions its server package
 # ships, as read from a real server. The compiler
 # resolves the names in a revision's SQL against it (plus what the chain creates), so that
 # `lowr(email)` or an index on `now()` fails the build rather than the deploy.
@@ -118,7 +118,15 @@ version=$(psql -c "SHOW server_version")
     LEFT JOIN pg_extension e ON e.oid = d.refobjid
     WHERE n.nspname IN ('pg_catalog', 'public')
     ORDER BY 1"
+  echo "// MIGC_RELATION(schema, name, its columns joined by ',')"
+  psql -c "
+    SELECT format('MIGC_RELATION(\"%s\", \"%s\", \"%s\")', n.nspname, c.relname,
+                  coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a
+                            WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), ''))
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+    ORDER BY 1"
 } >"$out"
 echo "wrote $out: $(grep -c MIGC_FUNCTION "$out") function names, $(grep -c MIGC_TYPE "$out") types," \
   "$(grep -c "MIGC_CAST(" "$out") casts, $(grep -c "MIGC_OPERATOR(" "$out") operators, $(grep -c "MIGC_OVERLOAD(" "$out") overloads," \
-  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes" >&2
+  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes, $(grep -c "MIGC_RELATION(" "$out") relations" >&2

@@ -134,6 +134,16 @@ const std::vector<Case> cases = {
     {"create view poor as select (a.id, a.name) as p from account a", false},
     {"create view poor as select array[row(1, 2)] as a", false},
     {"create view poor as select row(a.id, a.name) = row(1, 'x') as same from account a", true},
+    // A table's system columns, which a view has none of.
+    {"create view poor as select a.ctid, a.xmin, a.tableoid::regclass as t from account a", true},
+    {"create view poor as select tableoid from account", true},
+    {"create view poor as select r.ctid from rich r", false},
+    // PostgreSQL's own catalogs.
+    {"create view poor as select c.relname from pg_class c where c.relkind = 'r'", true},
+    {"create view poor as select pid, state from pg_stat_activity", true},
+    {"create view poor as select t.table_name from information_schema.tables t", true},
+    {"create view poor as select c.relnme from pg_class c", false},
+    {"create view poor as select 1 as one from pg_clas", false},
     // A FROM item's name alone is its whole row.
     {"create view poor as select (a).id, (a).name as n from account a", true},
     {"create view poor as select (account).balance from account", true},
