@@ -5226,8 +5226,10 @@ class StatementChecker {
   // table gains later is not the object's. Nothing, reported, where the compiler cannot list them.
   // `shift`: where `text` starts in the text the stars were found in; `located_at`: where it
   // starts in `span`.
+  // `qualifiers`: text to write before the names at those offsets (a view's bare column names).
   std::optional<std::string> with_stars_expanded(const std::string& text, std::vector<SelectStar> stars, const Span& span,
-                                                 const std::string& what, std::size_t shift = 0, std::size_t located_at = 0) {
+                                                 const std::string& what, std::size_t shift = 0, std::size_t located_at = 0,
+                                                 const std::map<std::size_t, std::string>& qualifiers = {}) {
     for (auto& star : stars) {
       star.begin = std::min(text.size(), star.begin - std::min(star.begin, shift));
       star.end = std::min(text.size(), star.end - std::min(star.end, shift));
@@ -5295,16 +5297,80 @@ class StatementChecker {
       for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
       replacements.emplace_back(&star, star.table_command ? "SELECT " + list + " FROM" : std::move(list));
     }
+    struct Edit {
+      std::size_t begin;
+      std::size_t end;
+      std::string text;
+    };
+    std::vector<Edit> edits;
+    for (auto& [star, list] : replacements) edits.push_back({star->begin, star->end, std::move(list)});
+    for (const auto& [offset, qualifier] : qualifiers) {
+      const bool in_star = std::any_of(replacements.begin(), replacements.end(), [&](const auto& replaced) {
+        return offset >= replaced.first->begin && offset < replaced.first->end;
+      });
+      if (!in_star && offset <= text.size()) edits.push_back({offset, offset, qualifier});
+    }
+    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
     std::string expanded;
     std::size_t done = 0;
-    std::sort(replacements.begin(), replacements.end(), [](const auto& a, const auto& b) { return a.first->begin < b.first->begin; });
-    for (const auto& [star, list] : replacements) {
-      expanded.append(text, done, star->begin - done);
-      expanded += list;
-      done = star->end;
+    for (const auto& edit : edits) {
+      expanded.append(text, done, edit.begin - done);
+      expanded += edit.text;
+      done = edit.end;
     }
     expanded.append(text, done);
     return expanded;
+  }
+
+  // The bare column names of a view's query that name a column of one FROM item among several
+  // (or of a level around): PostgreSQL binds each to that item when it makes the view and keeps
+  // it so, while the text alone would bind it again, after another item gains a column of that
+  // name, to that one or to none (ambiguous). Each, by offset, with the qualifier to write before
+  // it; none where the compiler cannot see every column at a level it passes.
+  std::map<std::size_t, std::string> bare_name_qualifiers(const QueryFacts& facts) const {
+    std::vector<ScopeNames> names;
+    for (const auto& scope : facts.scopes) names.push_back(scope_names(scope));
+    // A USING join's merged columns, which are the join's, not either side's.
+    const auto merged_at = [&](std::size_t level, const std::string& column) {
+      std::vector<const QueryFromItem*> pending;
+      for (const auto& item : facts.scopes[level].from) pending.push_back(&item);
+      while (!pending.empty()) {
+        const QueryFromItem* item = pending.back();
+        pending.pop_back();
+        if (item->natural || std::find(item->using_columns.begin(), item->using_columns.end(), column) != item->using_columns.end()) return true;
+        for (const auto& part : item->parts) pending.push_back(&part);
+      }
+      return false;
+    };
+    std::map<std::size_t, std::string> qualifiers;
+    for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
+      const QueryScope& scope = facts.scopes[index];
+      for (const auto& reference : scope.bare) {
+        if (std::find(scope.by_output_name.begin(), scope.by_output_name.end(), reference.offset) != scope.by_output_name.end()) continue;
+        const std::string& column = reference.names[0];
+        for (std::optional<std::size_t> level = index; level; level = facts.scopes[*level].outer) {
+          const ScopeNames& here = names[*level];
+          if (here.unnamed || merged_at(*level, column)) break;
+          std::vector<std::string> having;
+          bool unknown = false;
+          for (const auto& [name, item] : here.visible) {
+            const auto columns = known_columns(*item);
+            if (!columns) {
+              unknown = true;
+            } else if (std::find(columns->begin(), columns->end(), column) != columns->end()) {
+              having.push_back(name);
+            }
+          }
+          if (unknown || having.size() > 1) break;
+          if (having.size() == 1) {
+            // One item alone at its own level cannot be taken from: nothing to write.
+            if (*level != index || here.visible.size() > 1) qualifiers[reference.offset] = quote_identifier(having[0]) + ".";
+            break;
+          }
+        }
+      }
+    }
+    return qualifiers;
   }
 
   // What the FROM items of one scope let a qualified reference name.
@@ -5690,7 +5756,8 @@ class StatementChecker {
         return false;
       }
     }
-    auto expanded = with_stars_expanded(text, facts.stars, node.query.span, view.materialized ? "a materialized view" : "a view");
+    auto expanded = with_stars_expanded(text, facts.stars, node.query.span, view.materialized ? "a materialized view" : "a view", 0, 0,
+                                        bare_name_qualifiers(facts));
     if (!expanded) return false;
     view.query = std::move(*expanded);
     return true;

@@ -1899,16 +1899,16 @@ QueryGrouping grouping_of(const Json& select) {
 
 // The qualified column references (`t.c`, `t.*`, `s.t.c`) of a clause outside its subqueries,
 // and those subqueries' SELECTs.
-void qualified_references(const Json& value, std::vector<SqlColumnReference>& references, std::vector<const Json*>& subqueries) {
+void qualified_references(const Json& value, QueryScope& scope, std::vector<const Json*>& subqueries) {
   if (value.is_array()) {
-    for (const auto& item : value) qualified_references(item, references, subqueries);
+    for (const auto& item : value) qualified_references(item, scope, subqueries);
     return;
   }
   if (!value.is_object()) return;
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (it.key() == "SubLink" && it.value().is_object()) {
       if (const Json& subselect = member(member(it.value(), "subselect"), "SelectStmt"); subselect.is_object()) subqueries.push_back(&subselect);
-      qualified_references(member(it.value(), "testexpr"), references, subqueries);
+      qualified_references(member(it.value(), "testexpr"), scope, subqueries);
       continue;
     }
     if (it.key() == "ColumnRef" && it.value().is_object()) {
@@ -1916,10 +1916,12 @@ void qualified_references(const Json& value, std::vector<SqlColumnReference>& re
       for (const auto& field : it.value().value("fields", Json::array())) {
         names.push_back(field.contains("A_Star") ? "*" : field.value("String", Json::object()).value("sval", ""));
       }
-      if (names.size() == 2 || names.size() == 3) references.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+      const auto location = static_cast<std::size_t>(it.value().value("location", 0));
+      if (names.size() == 2 || names.size() == 3) scope.qualified.push_back({std::move(names), location});
+      if (names.size() == 1 && names[0] != "*") scope.bare.push_back({std::move(names), location});
       continue;
     }
-    qualified_references(it.value(), references, subqueries);
+    qualified_references(it.value(), scope, subqueries);
   }
 }
 
@@ -1951,7 +1953,7 @@ void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, s
     on.outer = outer;
     on.unreachable = own;
     std::vector<const Json*> subqueries;
-    qualified_references(body.at("quals"), on.qualified, subqueries);
+    qualified_references(body.at("quals"), on, subqueries);
     const std::size_t index = add_scope(scopes, std::move(on));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeSubselect") {
@@ -1962,7 +1964,7 @@ void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, s
     QueryScope arguments;
     arguments.outer = own;
     std::vector<const Json*> subqueries;
-    qualified_references(member(body, "functions"), arguments.qualified, subqueries);
+    qualified_references(member(body, "functions"), arguments, subqueries);
     const std::size_t index = add_scope(scopes, std::move(arguments));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeTableSample") {
@@ -1988,7 +1990,7 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
   scope.unreachable = unreachable;
   std::vector<const Json*> subqueries;
   for (const char* clause : {"targetList", "whereClause", "groupClause", "havingClause", "sortClause", "distinctClause", "windowClause", "valuesLists"}) {
-    if (select.contains(clause)) qualified_references(select.at(clause), scope.qualified, subqueries);
+    if (select.contains(clause)) qualified_references(select.at(clause), scope, subqueries);
   }
   // A whole ORDER BY, GROUP BY or DISTINCT ON item may be an output column's bare name.
   std::set<std::string> outputs;

@@ -209,6 +209,7 @@ struct QueryGrouping {
 struct QueryScope {
   std::vector<QueryFromItem> from;
   std::vector<SqlColumnReference> qualified;
+  std::vector<SqlColumnReference> bare;    // a column's name alone
   std::optional<std::size_t> outer;        // the scope around it, whose names it may read
   std::optional<std::size_t> unreachable;  // one whose names it may not read (for the message)
   // Where a whole ORDER BY, GROUP BY or DISTINCT ON item is the bare name of one of its outputs:
