@@ -5380,6 +5380,7 @@ class StatementChecker {
     std::set<QualifiedName> relations;                    // tables and views without an alias: `s.t.c`
     std::set<QualifiedName> hidden_relations;
     bool unnamed = false;  // an item the compiler cannot name (ROWS FROM without an alias)
+    std::string twice;     // a name two items of the level have (42712)
   };
 
   static ScopeNames scope_names(const QueryScope& scope) {
@@ -5395,7 +5396,7 @@ class StatementChecker {
         if (!item->alias.empty()) names.hidden.insert(item->alias);
         if (!item->names.empty()) names.hidden_relations.insert(qualified(item->names));
       } else {
-        if (!item->alias.empty()) names.visible.emplace(item->alias, item);
+        if (!item->alias.empty() && !names.visible.emplace(item->alias, item).second && names.twice.empty()) names.twice = item->alias;
         // A join's alias hides its USING alias too.
         if (!item->using_alias.empty() && item->alias.empty()) names.visible.emplace(item->using_alias, item);
         if (aliased) names.hidden.insert(item->names.back());
@@ -5414,6 +5415,12 @@ class StatementChecker {
   bool from_entries_named(const ast::CreateView& node, const std::string& text, const QueryFacts& facts, std::string_view what) {
     std::vector<ScopeNames> names;
     for (const auto& scope : facts.scopes) names.push_back(scope_names(scope));
+    for (const auto& level : names) {
+      if (level.twice.empty()) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.query.span), what,
+                          fmt::format("table name \"{}\" specified more than once (42712): give one of them another alias", level.twice));
+      return false;
+    }
     for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
       for (const auto& reference : facts.scopes[index].qualified) {
         const bool schema_qualified = reference.names.size() == 3;
@@ -5479,6 +5486,30 @@ class StatementChecker {
       return std::nullopt;
     }
     return columns;
+  }
+
+  // A column alias list names no more columns than its table or view has (42P10).
+  bool alias_lists_fit(const ast::CreateView& node, const QueryFacts& facts) {
+    std::vector<const QueryFromItem*> pending;
+    for (const auto& scope : facts.scopes) {
+      for (const auto& item : scope.from) pending.push_back(&item);
+    }
+    while (!pending.empty()) {
+      const QueryFromItem* item = pending.back();
+      pending.pop_back();
+      for (const auto& part : item->parts) pending.push_back(&part);
+      if (item->renamed.empty() || item->names.empty()) continue;
+      QueryFromItem plain = *item;
+      plain.renamed.clear();
+      plain.opaque = false;
+      const auto columns = known_columns(plain);
+      if (!columns || columns->size() >= item->renamed.size()) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.query.span), "a view's query",
+                          fmt::format("table \"{}\" has {} columns available but {} columns specified (42P10)", item->alias, columns->size(),
+                                      item->renamed.size()));
+      return false;
+    }
+    return true;
   }
 
   // Each column of a join's USING is a column of both its sides (42703).
@@ -5674,7 +5705,7 @@ class StatementChecker {
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
-    if (!using_columns_exist(node, text, facts)) return false;
+    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts)) return false;
     for (const auto& output : facts.outputs) {
       if (!output.anonymous_record) continue;
       diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,

@@ -1982,6 +1982,14 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
   }
   if (select.contains("larg") && select.at("larg").is_object()) {
     for (const char* side : {"larg", "rarg"}) collect_scopes(select_of(member(select, side)), ctes, outer, unreachable, scopes);
+    // A set operation's ORDER BY sees its columns' names and the levels around, no branch's FROM.
+    QueryScope sorted;
+    sorted.outer = outer;
+    std::vector<const Json*> subqueries;
+    qualified_references(member(select, "sortClause"), sorted, subqueries);
+    sorted.bare.clear();
+    const std::size_t index = add_scope(scopes, std::move(sorted));
+    for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
     return;
   }
   QueryScope scope;

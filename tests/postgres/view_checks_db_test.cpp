@@ -144,6 +144,15 @@ const std::vector<Case> cases = {
     {"create view poor as select t.table_name from information_schema.tables t", true},
     {"create view poor as select c.relnme from pg_class c", false},
     {"create view poor as select 1 as one from pg_clas", false},
+    // A level names each item once; an alias list fits its table; a set operation's ORDER BY
+    // sees no branch's FROM list.
+    {"create view poor as select 1 as one from account a, rich a", false},
+    {"create view poor as select 1 as one from account a join rich a on true", false},
+    {"create view poor as select 1 as one from account a where exists (select 1 from rich a)", true},
+    {"create view poor as select x.p from account x(p, q, r)", true},
+    {"create view poor as select x.p from account x(p, q, r, s)", false},
+    {"create view poor as select a.id from account a union select r.id from rich r order by a.id", false},
+    {"create view poor as select a.id from account a union select r.id from rich r order by id", true},
     // A FROM item's name alone is its whole row.
     {"create view poor as select (a).id, (a).name as n from account a", true},
     {"create view poor as select (account).balance from account", true},
