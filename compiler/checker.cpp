@@ -5327,7 +5327,7 @@ class StatementChecker {
   // it so, while the text alone would bind it again, after another item gains a column of that
   // name, to that one or to none (ambiguous). Each, by offset, with the qualifier to write before
   // it; none where the compiler cannot see every column at a level it passes.
-  std::map<std::size_t, std::string> bare_name_qualifiers(const QueryFacts& facts) const {
+  std::optional<std::map<std::size_t, std::string>> bare_name_qualifiers(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
     std::vector<ScopeNames> names;
     for (const auto& scope : facts.scopes) names.push_back(scope_names(scope));
     // A USING join's merged columns, which are the join's, not either side's.
@@ -5348,12 +5348,28 @@ class StatementChecker {
       for (const auto& reference : scope.bare) {
         if (std::find(scope.by_output_name.begin(), scope.by_output_name.end(), reference.offset) != scope.by_output_name.end()) continue;
         const std::string& column = reference.names[0];
+        // A system column is any table's: ambiguous over two of them, else left to PostgreSQL.
+        if (is_system_column(column)) {
+          std::vector<std::string> tables;
+          for (const auto& [name, item] : names[index].visible) {
+            if (!item->names.empty() && !item->opaque && !schema_.views().contains(qualified(item->names))) tables.push_back(name);
+          }
+          if (tables.size() > 1) {
+            auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(node.query.span, text, reference.offset)), column,
+                                                   view_kind(node));
+            diagnostic.notes.push_back({{}, fmt::format("write which: `{}.{}`", tables[0], column)});
+            return std::nullopt;
+          }
+          continue;
+        }
         for (std::optional<std::size_t> level = index; level; level = facts.scopes[*level].outer) {
           const ScopeNames& here = names[*level];
           if (here.unnamed || merged_at(*level, column)) break;
           std::vector<std::string> having;
           bool unknown = false;
           for (const auto& [name, item] : here.visible) {
+            // A USING join's alias names its merged columns only (merged_at above).
+            if (item->parts.size() == 2 && item->alias.empty() && name == item->using_alias) continue;
             const auto columns = known_columns(*item);
             if (!columns) {
               unknown = true;
@@ -5361,10 +5377,23 @@ class StatementChecker {
               having.push_back(name);
             }
           }
-          if (unknown || having.size() > 1) break;
+          if (unknown) break;
+          if (having.size() > 1) {
+            auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(node.query.span, text, reference.offset)), column,
+                                                   view_kind(node));
+            std::string listed;
+            for (const auto& name : having) listed += (listed.empty() ? "`" : ", `") + name + "." + column + "`";
+            diagnostic.notes.push_back({{}, "write which: " + listed});
+            return std::nullopt;
+          }
           if (having.size() == 1) {
-            // One item alone at its own level cannot be taken from: nothing to write.
-            if (*level != index || here.visible.size() > 1) qualifiers[reference.offset] = quote_identifier(having[0]) + ".";
+            // One item alone at its own level cannot be taken from: nothing to write. Nor can a
+            // name a level in between takes for its own item be written (`t.` would mean it).
+            bool shadowed = false;
+            for (std::optional<std::size_t> between = index; between && *between != *level; between = facts.scopes[*between].outer) {
+              shadowed = shadowed || names[*between].visible.contains(having[0]) || names[*between].hidden.contains(having[0]);
+            }
+            if (!shadowed && (*level != index || here.visible.size() > 1)) qualifiers[reference.offset] = quote_identifier(having[0]) + ".";
             break;
           }
         }
@@ -5372,6 +5401,8 @@ class StatementChecker {
     }
     return qualifiers;
   }
+
+  static std::string view_kind(const ast::CreateView& node) { return node.materialized ? "a materialized view" : "a view"; }
 
   // What the FROM items of one scope let a qualified reference name.
   struct ScopeNames {
@@ -5396,7 +5427,14 @@ class StatementChecker {
         if (!item->alias.empty()) names.hidden.insert(item->alias);
         if (!item->names.empty()) names.hidden_relations.insert(qualified(item->names));
       } else {
-        if (!item->alias.empty() && !names.visible.emplace(item->alias, item).second && names.twice.empty()) names.twice = item->alias;
+        if (!item->alias.empty()) {
+          const auto [present, added] = names.visible.emplace(item->alias, item);
+          // Two tables of one name in different schemas, neither aliased, do not conflict.
+          const auto unaliased = [](const QueryFromItem& one) { return !one.names.empty() && one.alias == one.names.back(); };
+          const bool distinct_tables = !added && unaliased(*item) && unaliased(*present->second) &&
+                                       qualified(item->names) != qualified(present->second->names);
+          if (!added && !distinct_tables && names.twice.empty()) names.twice = item->alias;
+        }
         // A join's alias hides its USING alias too.
         if (!item->using_alias.empty() && item->alias.empty()) names.visible.emplace(item->using_alias, item);
         if (aliased) names.hidden.insert(item->names.back());
@@ -5659,7 +5697,7 @@ class StatementChecker {
           if (candidate.name == column) return std::pair(&source, &candidate);
         }
         // A table's system columns (`c.ctid`, `tableoid`); a view has none.
-        if (is_system_column(column) && schema_.find_table(source.name) != nullptr) return std::nullopt;
+        if (is_system_column(column) && !schema_.views().contains(source.name)) return std::nullopt;
         if (!qualifier.empty() && report && !facts.opaque_sources && one_named) {
           ast::Name written;
           written.text = column;
@@ -5787,8 +5825,16 @@ class StatementChecker {
         return false;
       }
     }
-    auto expanded = with_stars_expanded(text, facts.stars, node.query.span, view.materialized ? "a materialized view" : "a view", 0, 0,
-                                        bare_name_qualifiers(facts));
+    const auto qualifiers = bare_name_qualifiers(node, text, facts);
+    if (!qualifiers) return false;
+    // A materialized view is a table, with system columns of its own.
+    for (const auto& column : view.materialized ? view.columns : std::vector<ViewColumn>{}) {
+      if (!is_system_column(column.name)) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.query.span), "a materialized view's query",
+                          fmt::format("column name \"{}\" conflicts with a system column name (42701)", column.name));
+      return false;
+    }
+    auto expanded = with_stars_expanded(text, facts.stars, node.query.span, view_kind(node), 0, 0, *qualifiers);
     if (!expanded) return false;
     view.query = std::move(*expanded);
     return true;

@@ -1357,6 +1357,26 @@ int figure_column_name(const Json& node, std::string& name) {
     const std::string type = fields.value("subLinkType", "");
     if (type == "EXISTS_SUBLINK") name = "exists";
     if (type == "ARRAY_SUBLINK") name = "array";
+    if (type == "EXPR_SUBLINK") {
+      // `(select t.label ...)`: its one column's name (a set operation's, its first branch's).
+      const Json* select = &member(member(fields, "subselect"), "SelectStmt");
+      while (select->is_object() && member(*select, "larg").is_object()) select = &member(*select, "larg");
+      if (member(*select, "valuesLists").is_array()) {
+        name = "column1";
+        return 2;
+      }
+      const Json& targets = member(*select, "targetList");
+      if (!targets.is_array() || targets.empty()) return 0;
+      const Json& target = member(targets[0], "ResTarget");
+      if (member(target, "name").is_string()) {
+        name = member(target, "name").get<std::string>();
+        return 2;
+      }
+      std::string inner;
+      if (figure_column_name(member(target, "val"), inner) == 0) return 0;
+      name = inner;
+      return 2;
+    }
     return type == "EXISTS_SUBLINK" || type == "ARRAY_SUBLINK" ? 2 : 0;
   }
   if (kind == "CaseExpr") {
@@ -1987,6 +2007,8 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
     sorted.outer = outer;
     std::vector<const Json*> subqueries;
     qualified_references(member(select, "sortClause"), sorted, subqueries);
+    // Its bare names are the result's columns (the first branch's names).
+    for (const auto& reference : sorted.bare) sorted.by_output_name.push_back(reference.offset);
     sorted.bare.clear();
     const std::size_t index = add_scope(scopes, std::move(sorted));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
@@ -2011,7 +2033,16 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
     }
   };
   for (const auto& item : member(select, "sortClause")) by_output_name(member(member(item, "SortBy"), "node"));
-  for (const auto& item : member(select, "groupClause")) by_output_name(item);
+  // ROLLUP, CUBE and GROUPING SETS items too, at any depth.
+  std::vector<const Json*> grouped;
+  for (const auto& item : member(select, "groupClause")) grouped.push_back(&item);
+  while (!grouped.empty()) {
+    const Json& item = *grouped.back();
+    grouped.pop_back();
+    by_output_name(item);
+    for (const auto& part : member(member(item, "GroupingSet"), "content")) grouped.push_back(&part);
+    for (const auto& part : member(member(item, "RowExpr"), "args")) grouped.push_back(&part);
+  }
   for (const auto& item : member(select, "distinctClause")) by_output_name(item);
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);

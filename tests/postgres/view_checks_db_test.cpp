@@ -153,6 +153,21 @@ const std::vector<Case> cases = {
     {"create view poor as select x.p from account x(p, q, r, s)", false},
     {"create view poor as select a.id from account a union select r.id from rich r order by a.id", false},
     {"create view poor as select a.id from account a union select r.id from rich r order by id", true},
+    // A bare name two items have is ambiguous; one an outer item has is written qualified, but
+    // not through an alias a subquery takes for its own item.
+    {"create view poor as select name, balance from account a join rich r on r.id = a.id", false},
+    {"create view poor as select ctid, r.name from account a, account r", false},
+    {"create view poor as select (select balance from rich a limit 1) as z, r.name from account a, rich r", true},
+    {"create view poor as select (select balance from rich account limit 1) as z from account, names", true},
+    {"create view poor as select a.id, (select count(*) from rich r where r.id = a.id), (select max(r.name) from rich r) from account a", true},
+    {"create view poor as select (select r.name from rich r where r.id = a.id), a.id, b.id as bid from account a, account b order by name, a.id", true},
+    {"create view poor as select a.name as title from account a union select r.name from rich r order by title", true},
+    {"create view poor as select a.name as nm, count(*) from account a, rich r group by rollup (nm)", true},
+    {"create view poor as select a.name as nm, count(*) from account a group by grouping sets ((nm), ())", true},
+    {"create view poor as select id from account, names n", true},
+    {"create view poor as select balance from account, rich", true},
+    {"create materialized view poor as select ctid, id from account", false},
+    {"create view poor as select oid, xmin, relname from pg_class", true},
     // A FROM item's name alone is its whole row.
     {"create view poor as select (a).id, (a).name as n from account a", true},
     {"create view poor as select (account).balance from account", true},
