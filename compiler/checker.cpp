@@ -5526,16 +5526,25 @@ class StatementChecker {
     return columns;
   }
 
-  // A column alias list names no more columns than its table or view has (42P10).
-  bool alias_lists_fit(const ast::CreateView& node, const QueryFacts& facts) {
+  // The FROM items of every level of a query, and the sides of its joins.
+  static std::vector<const QueryFromItem*> every_from_item(const QueryFacts& facts) {
     std::vector<const QueryFromItem*> pending;
     for (const auto& scope : facts.scopes) {
       for (const auto& item : scope.from) pending.push_back(&item);
     }
+    std::vector<const QueryFromItem*> items;
     while (!pending.empty()) {
       const QueryFromItem* item = pending.back();
       pending.pop_back();
+      items.push_back(item);
       for (const auto& part : item->parts) pending.push_back(&part);
+    }
+    return items;
+  }
+
+  // A column alias list names no more columns than its table or view has (42P10).
+  bool alias_lists_fit(const ast::CreateView& node, const QueryFacts& facts) {
+    for (const QueryFromItem* item : every_from_item(facts)) {
       if (item->renamed.empty() || item->names.empty()) continue;
       QueryFromItem plain = *item;
       plain.renamed.clear();
@@ -5552,14 +5561,7 @@ class StatementChecker {
 
   // Each column of a join's USING is a column of both its sides (42703).
   bool using_columns_exist(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
-    std::vector<const QueryFromItem*> pending;
-    for (const auto& scope : facts.scopes) {
-      for (const auto& item : scope.from) pending.push_back(&item);
-    }
-    while (!pending.empty()) {
-      const QueryFromItem* item = pending.back();
-      pending.pop_back();
-      for (const auto& part : item->parts) pending.push_back(&part);
+    for (const QueryFromItem* item : every_from_item(facts)) {
       if (item->parts.size() != 2 || item->using_columns.empty()) continue;
       for (std::size_t side = 0; side < 2; ++side) {
         const auto columns = known_columns(item->parts[side]);
