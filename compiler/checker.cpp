@@ -5304,11 +5304,12 @@ class StatementChecker {
     };
     std::vector<Edit> edits;
     for (auto& [star, list] : replacements) edits.push_back({star->begin, star->end, std::move(list)});
-    for (const auto& [offset, qualifier] : qualifiers) {
+    for (const auto& qualifier : qualifiers) {
+      const std::size_t offset = qualifier.first;
       const bool in_star = std::any_of(replacements.begin(), replacements.end(), [&](const auto& replaced) {
         return offset >= replaced.first->begin && offset < replaced.first->end;
       });
-      if (!in_star && offset <= text.size()) edits.push_back({offset, offset, qualifier});
+      if (!in_star && offset <= text.size()) edits.push_back({offset, offset, qualifier.second});
     }
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
     std::string expanded;
