@@ -111,21 +111,7 @@ std::string schema_sql_at(const CompiledChain& chain, std::string_view revision)
   for (auto it = chain.revisions.rbegin(); it != chain.revisions.rend(); ++it) {
     if (wanted.contains(it->id)) wanted.insert(it->parents.begin(), it->parents.end());
   }
-  std::map<std::string, std::string> objects;
-  for (const auto& compiled : chain.revisions) {
-    if (!wanted.contains(compiled.id)) continue;
-    for (const auto& [key, sql] : compiled.schema_changes) {
-      if (sql.empty()) {
-        objects.erase(key);
-      } else {
-        objects[key] = sql;
-      }
-    }
-  }
-  std::string out;
-  for (const auto& [_, sql] : objects) out += sql + ";\n\n";
-  if (out.ends_with("\n\n")) out.pop_back();
-  return out;
+  return replayed_schema_sql(chain, [&wanted](const CompiledRevision& compiled) { return wanted.contains(compiled.id); });
 }
 
 }  // namespace migc

@@ -5,12 +5,18 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "compiler/diagnostic_kind.hpp"
 #include "compiler/parallel.hpp"
@@ -353,24 +359,10 @@ class BranchJoin {
 
 }  // namespace
 
-std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
-  // Files parse on their own: on every core, each into its own slots, gathered in file order.
-  std::vector<std::optional<ast::File>> syntaxes(files.size());
-  std::vector<Diagnostics> file_diagnostics(files.size());
-  for_each_index_in_parallel(files.size(), [&](std::size_t i) { syntaxes[i] = parse_revision_file(files[i], file_diagnostics[i]); });
-  std::vector<ParsedFile> parsed;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    diagnostics.append(std::move(file_diagnostics[i]));
-    if (syntaxes[i]) parsed.push_back({&files[i], std::move(*syntaxes[i])});
-  }
-  if (files.empty()) {
-    diagnostics.report(DiagnosticKind::NoRevisions, {}, "the given files");
-    return std::nullopt;
-  }
-  // A file without a readable header would show up again as an unknown parent of its children.
-  if (parsed.size() != files.size()) return std::nullopt;
-  const bool syntax_errors = diagnostics.had_errors();
+namespace {
 
+// What the headers say, checked, as the graph takes it.
+std::vector<RevisionHeader> checked_headers(const std::vector<ParsedFile>& parsed, Diagnostics& diagnostics) {
   std::vector<RevisionHeader> headers;
   for (const auto& file : parsed) {
     check_file_name(file, diagnostics);
@@ -399,24 +391,30 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     }
     headers.push_back(std::move(node));
   }
-  const RevisionGraph graph = RevisionGraph::build(headers, diagnostics);
-  // Simulating a revision with a statement missing would report what the syntax error explains.
-  if (graph.order().empty() || syntax_errors) return std::nullopt;
+  return headers;
+}
 
+std::vector<RevisionSource> revision_sources(const std::vector<ParsedFile>& parsed, const RevisionGraph& graph) {
   std::vector<RevisionSource> sources;
-  std::map<std::string, std::size_t> index_of;
-  for (std::size_t i = 0; i < parsed.size(); ++i) index_of.emplace(parsed[i].syntax.header.id.value, i);
+  auto index_of = std::make_shared<std::map<std::string, std::size_t>>();
+  for (std::size_t i = 0; i < parsed.size(); ++i) index_of->emplace(parsed[i].syntax.header.id.value, i);
   for (std::size_t i = 0; i < parsed.size(); ++i) {
-    const auto applied_before = [&graph, &index_of, i](const std::string& other) {
-      const auto found = index_of.find(other);
-      if (found == index_of.end()) return false;
+    const auto applied_before = [&graph, index_of, i](const std::string& other) {
+      const auto found = index_of->find(other);
+      if (found == index_of->end()) return false;
       const auto ancestry = graph.ancestry(i);
       return std::find(ancestry.begin(), ancestry.end(), found->second) != ancestry.end();
     };
     sources.push_back({parsed[i].syntax.header.id.value, parsed[i].file, &parsed[i].syntax, applied_before});
   }
-  const CreationSites sites = find_creation_sites(sources);
+  return sources;
+}
 
+// Simulates and lowers every revision in graph order. `statements_ready(position)` is asked
+// before the revision at that position of the order is read, and may stop the compile.
+std::optional<CompiledChain> lower_chain(const RevisionGraph& graph, std::vector<ParsedFile>& parsed, const std::vector<RevisionHeader>& headers,
+                                         const std::vector<RevisionSource>& sources, const CreationSites& sites, Diagnostics& diagnostics,
+                                         const std::function<bool(std::size_t position)>& statements_ready) {
   CompiledChain chain;
   chain.revisions.reserve(graph.order().size());  // `lowered` points into it
   Schema schema;
@@ -433,7 +431,9 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
     roots += graph.parents(revision).empty() ? 1 : 0;
     return graph.parents(revision).size() <= 1 && graph.children(revision).size() <= 1 && roots <= 1;
   });
-  for (const std::size_t revision : graph.order()) {
+  for (std::size_t position = 0; position < graph.order().size(); ++position) {
+    if (!statements_ready(position)) return std::nullopt;
+    const std::size_t revision = graph.order()[position];
     const auto& parents = graph.parents(revision);
     const bool follows_previous = previous && std::find(parents.begin(), parents.end(), *previous) != parents.end();
     const auto saved = parents.size() == 1 ? branch_points.find(parents[0]) : branch_points.end();
@@ -475,7 +475,223 @@ std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files,
   }
   if (diagnostics.had_errors()) return std::nullopt;
   chain.head = std::move(schema);
+  chain.one_line = one_line;
   return chain;
+}
+
+// A raw step can create a function that any revision's expressions may call, before or after it
+// (CreationSites): a file that may have one is read whole before anything is simulated.
+bool may_execute_sql(const SourceFile& file) {
+  static constexpr std::string_view word = "execute";
+  const std::string& text = file.text();
+  const auto found = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+  return found != text.end();
+}
+
+// Reads revisions' statements in graph order on the other cores while the revisions before them
+// are simulated on this one, no more than `window` revisions ahead: a parsed revision not yet
+// simulated is memory touched for the first time, which costs as much as reading it.
+class StatementsAhead {
+ public:
+  StatementsAhead(std::vector<ParsedFile>& parsed, const std::vector<std::size_t>& statements_at, const std::vector<std::size_t>& order,
+                  const std::vector<bool>& already_read)
+      : parsed_(parsed), statements_at_(statements_at), order_(order), ready_(order.size()) {
+    for (std::size_t position = 0; position < order.size(); ++position) {
+      if (already_read[order[position]]) ready_[position].store(read, std::memory_order_relaxed);
+    }
+    const std::size_t helpers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 16) - 1;
+    for (std::size_t i = 0; i < helpers; ++i) {
+      try {
+        workers_.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        break;  // the simulating thread reads what no helper took
+      }
+    }
+  }
+  StatementsAhead(const StatementsAhead&) = delete;
+  StatementsAhead& operator=(const StatementsAhead&) = delete;
+  ~StatementsAhead() {
+    stopping_ = true;
+    consumed_.store(order_.size() + window);
+    consumed_.notify_all();
+    for (auto& worker : workers_) worker.join();
+  }
+
+  // Whether the statements of the revision at `position` were read without an error (nor any
+  // other revision's so far). Reads revisions itself while it waits.
+  bool await(std::size_t position) {
+    consumed_.store(position, std::memory_order_release);
+    consumed_.notify_all();
+    while (ready_[position].load(std::memory_order_acquire) == unread && !failed_) {
+      const std::size_t other = next_.fetch_add(1);
+      if (other < order_.size()) {
+        read_statements(other);
+      } else {
+        ready_[position].wait(unread, std::memory_order_acquire);
+      }
+    }
+    return !failed_ && ready_[position].load(std::memory_order_acquire) == read;
+  }
+
+ private:
+  static constexpr std::size_t window = 256;
+  static constexpr std::uint8_t unread = 0, read = 1, not_read = 2;
+
+  void work() {
+    while (!stopping_) {
+      const std::size_t position = next_.fetch_add(1);
+      if (position >= order_.size()) return;
+      for (std::size_t consumed = consumed_.load(); position >= consumed + window && !stopping_; consumed = consumed_.load()) {
+        consumed_.wait(consumed);
+      }
+      if (stopping_) return;
+      read_statements(position);
+    }
+  }
+
+  void read_statements(std::size_t position) {
+    std::uint8_t outcome = read;
+    if (ready_[position].load(std::memory_order_relaxed) == unread) {
+      const std::size_t file = order_[position];
+      Diagnostics errors;
+      try {
+        parse_revision_statements(*parsed_[file].file, statements_at_[file], parsed_[file].syntax, errors);
+      } catch (...) {
+        outcome = not_read;  // read again on the plain path, which reports what it was
+      }
+      if (errors.had_errors()) outcome = not_read;
+    }
+    if (outcome == not_read) failed_ = true;
+    ready_[position].store(outcome, std::memory_order_release);
+    ready_[position].notify_all();
+  }
+
+  std::vector<ParsedFile>& parsed_;
+  const std::vector<std::size_t>& statements_at_;
+  const std::vector<std::size_t>& order_;
+  std::vector<std::atomic<std::uint8_t>> ready_;  // of each position in the order
+  std::atomic<std::size_t> next_{0};              // the next position no thread has taken
+  std::atomic<std::size_t> consumed_{0};          // positions before it are simulated
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+};
+
+// The whole chain, reading statements while revisions are simulated; nothing when any file or
+// revision has an error (whose diagnostics want every file read first, with the creation sites
+// of the whole chain), which the plain path then reports.
+std::optional<CompiledChain> compile_chain_streamed(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  std::vector<std::optional<ast::File>> syntaxes(files.size());
+  std::vector<std::size_t> statements_at(files.size());
+  std::vector<std::uint8_t> read_whole(files.size());  // not a vector<bool>'s bits: each thread writes its own
+  std::vector<bool> already_read(files.size());
+  std::atomic<bool> file_errors{false};
+  for_each_index_in_parallel(files.size(), [&](std::size_t i) {
+    Diagnostics errors;
+    syntaxes[i] = parse_revision_header(files[i], errors, statements_at[i]);
+    if (syntaxes[i] && may_execute_sql(files[i])) {
+      parse_revision_statements(files[i], statements_at[i], *syntaxes[i], errors);
+      read_whole[i] = 1;
+    }
+    if (errors.had_errors()) file_errors = true;
+  });
+  if (file_errors) return std::nullopt;
+  std::vector<ParsedFile> parsed;
+  parsed.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    parsed.push_back({&files[i], std::move(*syntaxes[i])});
+    already_read[i] = read_whole[i] != 0;
+  }
+  const std::vector<RevisionHeader> headers = checked_headers(parsed, diagnostics);
+  const RevisionGraph graph = RevisionGraph::build(headers, diagnostics);
+  if (graph.order().empty() || diagnostics.had_errors()) return std::nullopt;
+  const std::vector<RevisionSource> sources = revision_sources(parsed, graph);
+  std::vector<RevisionSource> with_raw_sql;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (already_read[i]) with_raw_sql.push_back(sources[i]);
+  }
+  // Complete for what a revision may call; where objects are created is only told in errors.
+  const CreationSites sites = find_creation_sites(with_raw_sql);
+  StatementsAhead ahead(parsed, statements_at, graph.order(), already_read);
+  return lower_chain(graph, parsed, headers, sources, sites, diagnostics,
+                     [&](std::size_t position) { return ahead.await(position) && !diagnostics.had_errors(); });
+}
+
+// Every file read first, then the graph, then every revision simulated: the path that reports
+// every error there is.
+std::optional<CompiledChain> compile_chain_in_steps(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  // Files parse on their own: on every core, each into its own slots, gathered in file order.
+  std::vector<std::optional<ast::File>> syntaxes(files.size());
+  std::vector<Diagnostics> file_diagnostics(files.size());
+  for_each_index_in_parallel(files.size(), [&](std::size_t i) { syntaxes[i] = parse_revision_file(files[i], file_diagnostics[i]); });
+  std::vector<ParsedFile> parsed;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    diagnostics.append(std::move(file_diagnostics[i]));
+    if (syntaxes[i]) parsed.push_back({&files[i], std::move(*syntaxes[i])});
+  }
+  // A file without a readable header would show up again as an unknown parent of its children.
+  if (parsed.size() != files.size()) return std::nullopt;
+  const bool syntax_errors = diagnostics.had_errors();
+  const std::vector<RevisionHeader> headers = checked_headers(parsed, diagnostics);
+  const RevisionGraph graph = RevisionGraph::build(headers, diagnostics);
+  // Simulating a revision with a statement missing would report what the syntax error explains.
+  if (graph.order().empty() || syntax_errors) return std::nullopt;
+  const std::vector<RevisionSource> sources = revision_sources(parsed, graph);
+  const CreationSites sites = find_creation_sites(sources);
+  return lower_chain(graph, parsed, headers, sources, sites, diagnostics, [](std::size_t) { return true; });
+}
+
+}  // namespace
+
+std::string replayed_schema_sql(const CompiledChain& chain, const std::function<bool(const CompiledRevision&)>& wanted) {
+  std::map<ObjectKey, std::string_view> objects;
+  for (const auto& compiled : chain.revisions) {
+    if (!wanted(compiled)) continue;
+    for (const auto& [key, sql] : compiled.schema_changes) {
+      if (sql.empty()) {
+        objects.erase(key);
+      } else {
+        objects.insert_or_assign(key, sql);
+      }
+    }
+  }
+  std::vector<std::string_view> statements;
+  statements.reserve(objects.size());
+  bool has_routines = false;
+  for (const auto& [key, sql] : objects) {
+    statements.push_back(sql);
+    has_routines = has_routines || key.kind == ObjectKind::routine;
+  }
+  return schema_script(statements, has_routines);
+}
+
+std::string head_schema_sql(const CompiledChain& chain) {
+  if (!chain.one_line) return schema_sql(chain.head);
+  // Rendering every object of a long chain's head again cost as much as the rest of the plan.
+  std::string sql = replayed_schema_sql(chain, [](const CompiledRevision&) { return true; });
+#ifndef NDEBUG
+  // The migrator's check predicts a revision's schema by this replay: it must be what was simulated.
+  if (sql != schema_sql(chain.head)) throw std::logic_error("the revisions' changes do not replay to the head's schema");
+#endif
+  return sql;
+}
+
+std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  if (files.empty()) {
+    diagnostics.report(DiagnosticKind::NoRevisions, {}, "the given files");
+    return std::nullopt;
+  }
+  if (files.size() > 1 && std::thread::hardware_concurrency() > 1) {
+    Diagnostics streamed_diagnostics;
+    if (diagnostics.warnings_are_errors()) streamed_diagnostics.treat_warnings_as_errors();
+    if (auto chain = compile_chain_streamed(files, streamed_diagnostics)) {
+      diagnostics.append(std::move(streamed_diagnostics));
+      return chain;
+    }
+  }
+  return compile_chain_in_steps(files, diagnostics);
 }
 
 }  // namespace migc

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,16 +27,24 @@ struct CompiledRevision {
   std::uint32_t line = 0;
   LoweredRevision lowered;
   std::string checksum;      // of the lowered SQL: reformatting a file does not change it
-  // The schema objects this revision changed: serialised key (ObjectKey::serialised) -> SQL,
-  // empty SQL for an object it removed. Replayed in key order, they rebuild the predicted schema
-  // at any revision.
-  std::vector<std::pair<std::string, std::string>> schema_changes;
+  // The schema objects this revision changed, with their SQL after it, empty for an object it
+  // removed. Replayed in key order, they rebuild the predicted schema at any revision (the plan
+  // carries them for the migrator's check).
+  std::vector<std::pair<ObjectKey, std::string>> schema_changes;
 };
 
 struct CompiledChain {
   std::vector<CompiledRevision> revisions;  // parents before children
   Schema head;
+  bool one_line = false;  // no branches: each revision's parent is the one before it
 };
+
+// The schema at the head as one SQL script: schema_sql(chain.head), replayed from the revisions'
+// changes where there are no branches, rather than rendered again.
+std::string head_schema_sql(const CompiledChain& chain);
+// The schema after the revisions `wanted` picks (a revision and its ancestors), replayed from
+// their changes in chain order.
+std::string replayed_schema_sql(const CompiledChain& chain, const std::function<bool(const CompiledRevision&)>& wanted);
 
 std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
 

@@ -68,14 +68,14 @@ std::vector<std::string> differences(const SchemaObjects& before, const Unordere
   return found;
 }
 
-std::vector<std::pair<std::string, std::string>> changes(const SchemaObjects& before, const SchemaObjects& after) {
-  std::vector<std::pair<std::string, std::string>> changed;
+std::vector<std::pair<ObjectKey, std::string>> changes(const SchemaObjects& before, const SchemaObjects& after) {
+  std::vector<std::pair<ObjectKey, std::string>> changed;
   for (const auto& [key, sql] : before) {
-    if (!after.contains(key)) changed.emplace_back(key.serialised(), "");
+    if (!after.contains(key)) changed.emplace_back(key, "");
   }
   for (const auto& [key, sql] : after) {
     const auto old = before.find(key);
-    if (old == before.end() || old->second != sql) changed.emplace_back(key.serialised(), sql);
+    if (old == before.end() || old->second != sql) changed.emplace_back(key, sql);
   }
   return changed;
 }

@@ -21,9 +21,8 @@ struct LoweredRevision {
   // What the up does to the schema: applied again, without checks, where a merge needs the
   // schema a branch left. In a chain without branches, compile_chain() keeps only the grants.
   std::vector<Operation> operations;
-  // The objects the revision changed, as the plan carries them: (serialised key, SQL), the SQL
-  // empty for an object it dropped.
-  std::vector<std::pair<std::string, std::string>> schema_changes;
+  // The objects the revision changed, with their SQL after it, empty for an object it dropped.
+  std::vector<std::pair<ObjectKey, std::string>> schema_changes;
 };
 
 // The names a revision's statements (its down block's too) mention, by kind. An index is looked

@@ -204,7 +204,7 @@ void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::stri
   for (const auto& pattern : check_excluded) excluded += pattern + "\n";
   // The head schema's SQL is written on another core meanwhile: the chain no longer changes.
   auto head_schema = std::async(std::launch::async | std::launch::deferred,
-                                [&chain] { return cpp_string_literal(schema_sql(chain.head)); });
+                                [&chain] { return cpp_string_literal(head_schema_sql(chain)); });
   // Where each string will be in the text array, first: the tables before it name them by offset.
   // Strings are added one statement at a time: the order of a call's arguments is unspecified,
   // and the plan must come out the same whichever compiler built migc.
@@ -240,7 +240,7 @@ void write_plan_cpp(const CompiledChain& chain, std::string_view name, std::stri
     }
     for (const auto& [key, sql] : revision.schema_changes) {
       ChangeText& change = change_texts.emplace_back();
-      change.key = text.add(key);
+      change.key = text.add_made(key.serialised());
       change.sql = text.add(sql);
     }
   }

@@ -738,9 +738,23 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
 }
 
 std::string schema_sql(const Schema& schema) {
+  const SchemaObjects objects = schema_objects(schema);
+  std::vector<std::string_view> statements;
+  statements.reserve(objects.size());
+  for (const auto& [_, sql] : objects) statements.push_back(sql);
+  return schema_script(statements, !schema.routines().empty());
+}
+
+std::string schema_script(const std::vector<std::string_view>& statements, bool has_routines) {
   // As the migrator's check rebuilds it: a function's body is checked when it runs.
-  std::string out = schema.routines().empty() ? "" : "SET check_function_bodies = off;\n\n";
-  for (const auto& [_, sql] : schema_objects(schema)) out += sql + ";\n\n";
+  std::string out = has_routines ? "SET check_function_bodies = off;\n\n" : "";
+  std::size_t size = out.size();
+  for (const std::string_view sql : statements) size += sql.size() + 3;
+  out.reserve(size);
+  for (const std::string_view sql : statements) {
+    out += sql;
+    out += ";\n\n";
+  }
   if (out.ends_with("\n\n")) out.pop_back();
   return out;
 }

@@ -176,5 +176,7 @@ SchemaObjects schema_objects(const Schema& schema);
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched);
 // The whole schema as one SQL script, in that order.
 std::string schema_sql(const Schema& schema);
+// Objects' statements, in key order, as that script; `has_routines` as whether the schema has any.
+std::string schema_script(const std::vector<std::string_view>& statements, bool has_routines);
 
 }  // namespace migc

@@ -68,6 +68,7 @@ class Diagnostics {
   std::size_t warning_count() const { return warning_count_; }
   // --werror: every warning, reported so far or from now on, is an error.
   void treat_warnings_as_errors();
+  bool warnings_are_errors() const { return warnings_are_errors_; }
   // Drops the warnings reported in these files (those of released revisions).
   void forget_warnings_in(const std::set<const SourceFile*>& files);
   const std::vector<Diagnostic>& all() const { return diagnostics_; }

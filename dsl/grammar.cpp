@@ -227,12 +227,23 @@ Iterator after_byte_order_mark(const SourceFile& source) {
 }  // namespace
 
 std::optional<ast::File> parse_revision_file(const SourceFile& source, Diagnostics& diagnostics) {
+  std::size_t statements_at = 0;
+  auto file = parse_revision_header(source, diagnostics, statements_at);
+  if (file) parse_revision_statements(source, statements_at, *file, diagnostics);
+  return file;
+}
+
+std::optional<ast::File> parse_revision_header(const SourceFile& source, Diagnostics& diagnostics, std::size_t& statements_at) {
   if (has_forbidden_bytes(source, diagnostics)) return std::nullopt;
   Iterator it = after_byte_order_mark(source);
   ast::File file;
   if (!parse_one(source, it, grammar::header, file.header, diagnostics)) return std::nullopt;
-  parse_statements(source, it, file, diagnostics, FileKind::revision);
+  statements_at = static_cast<std::size_t>(it - source.text().begin());
   return file;
+}
+
+void parse_revision_statements(const SourceFile& source, std::size_t statements_at, ast::File& file, Diagnostics& diagnostics) {
+  parse_statements(source, source.text().begin() + static_cast<std::ptrdiff_t>(statements_at), file, diagnostics, FileKind::revision);
 }
 
 ast::File parse_model_file(const SourceFile& source, Diagnostics& diagnostics) {
