@@ -24,6 +24,9 @@ namespace {
 
 constexpr std::size_t max_identifier_bytes = 63;
 
+// Where UnknownColumn looked: a table's (or a view's) columns, said so.
+std::string in_table(const QualifiedName& name) { return fmt::format("table `{}`", name); }
+
 struct BuiltinType {
   std::string_view spelling;
   std::string_view canonical;
@@ -2574,7 +2577,7 @@ class StatementChecker {
     trigger.key = TriggerKey{table->name, node.name.text};
     for (const auto& column : facts.columns) {
       if (table->find_column(column) == nullptr) {
-        diagnostics_.report(DiagnosticKind::UnknownColumn, at(node.name.span), column, table->name, revision_.id);
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(node.name.span), column, in_table(table->name), revision_.id);
         return;
       }
       if (!trigger.columns.insert(column).second) return refuse(span, fmt::format("`update of` names column `{}` twice", column));
@@ -2598,7 +2601,7 @@ class StatementChecker {
       }
       const Column* column = table->find_column(reference.names[1]);
       if (column == nullptr) {
-        diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), reference.names[1], table->name, revision_.id);
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), reference.names[1], in_table(table->name), revision_.id);
         return;
       }
       if (facts.before && reference.names[0] == "new" && column->generated_sql) {
@@ -2693,7 +2696,7 @@ class StatementChecker {
         if (!own) continue;
         if (table->find_column(names.back()) == nullptr) {
           auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(within(span, reference.offset)), names.back(),
-                                                 table->name, revision_.id);
+                                                 in_table(table->name), revision_.id);
           std::vector<std::string> columns;
           for (const auto& column : table->columns) columns.push_back(column.name);
           if (const std::string guess = closest_match(names.back(), columns); !guess.empty()) {
@@ -4175,6 +4178,8 @@ class StatementChecker {
   bool type_exists(const std::vector<std::string>& names) const {
     const QualifiedName name = qualified(names);
     if (type_kind(name) != nullptr || sites_.raw_types.contains(name.name)) return true;
+    // Every table, view and sequence is also the type of its rows (`(c.*)::crate`).
+    if (schema_.find_table(name) != nullptr || schema_.views().contains(name) || schema_.sequences().contains(name)) return true;
     if (!name.schema.empty() && name.schema != "pg_catalog") return false;
     for (const auto& entry : catalog_types(name.name)) {
       if (entry.extension.empty() || schema_.extensions().contains(std::string(entry.extension)) ||
@@ -5461,6 +5466,15 @@ class StatementChecker {
       return false;
     }
     for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
+      for (const auto& locked : facts.scopes[index].locked) {
+        const bool found = locked.names.size() == 1 ? names[index].visible.contains(locked.names[0])
+                                                    : names[index].relations.contains(qualified(locked.names));
+        if (found) continue;
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, locked.offset)), what,
+                            fmt::format("relation \"{}\" in a FOR UPDATE or FOR SHARE clause is not in its FROM clause (42P01)",
+                                        fmt::join(locked.names, ".")));
+        return false;
+      }
       for (const auto& reference : facts.scopes[index].qualified) {
         const bool schema_qualified = reference.names.size() == 3;
         const std::string& qualifier = reference.names[reference.names.size() - 2];
@@ -5497,11 +5511,32 @@ class StatementChecker {
     return true;
   }
 
-  // The columns of a FROM item where the compiler knows them all: a table's, a view's, or a join's
-  // sides'.
+  // The columns of a FROM item where the compiler knows them all: a table's, a view's, a join's
+  // sides', or a subquery's select list's (its `*` expanded).
   std::optional<std::vector<std::string>> known_columns(const QueryFromItem& item) const {
-    if (item.opaque || !item.renamed.empty()) return std::nullopt;
+    if (item.opaque) return std::nullopt;
     std::vector<std::string> columns;
+    if (item.names.empty() && item.parts.empty()) {
+      if (item.select_list.empty()) return item.columns;  // its alias list already applied
+      for (const auto& output : item.select_list) {
+        if (!output.star) {
+          columns.push_back(output.name);
+          continue;
+        }
+        bool expanded = false;
+        for (const auto& from : item.subquery_from) {
+          if (!output.column.empty() && from.alias != output.column.back()) continue;
+          auto from_columns = known_columns(from);
+          if (!from_columns) return std::nullopt;
+          columns.insert(columns.end(), from_columns->begin(), from_columns->end());
+          expanded = true;
+        }
+        if (!expanded) return std::nullopt;
+      }
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
+      return columns;
+    }
+    if (!item.renamed.empty()) return std::nullopt;
     if (item.parts.size() == 2) {
       if (item.natural) return std::nullopt;
       // A USING join's merged columns come once, first.
@@ -5590,7 +5625,7 @@ class StatementChecker {
           const QueryFromItem* first = &item->parts[side];
           while (first->parts.size() == 2) first = &first->parts[0];
           auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name_at(node.query.span, text, written)), column,
-                                                 qualified(first->names), revision_.id);
+                                                 in_table(qualified(first->names)), revision_.id);
           diagnostic.notes.push_back({{}, fmt::format("a join's USING names a column of both its sides; its {} side has none of that name",
                                                       side == 0 ? "left" : "right")});
           if (const std::string guess = closest_match(column, *columns); !guess.empty()) {
@@ -5603,27 +5638,43 @@ class StatementChecker {
     return true;
   }
 
-  // `t.c`, where `t` is a table or view of the FROM list: one of its columns. (A column of the
-  // same name in a table of the same alias a level out does not count: PostgreSQL stops at the
-  // nearest `t`.)
+  // `(c).f` of a column `c` of a composite type: one of its attributes (42703).
+  bool composite_has_field(const ast::CreateView& node, const std::string& text, const std::optional<ColumnType>& type,
+                           const SqlColumnReference& reference) {
+    if (!type || !type->user_defined || type->array_dimensions != 0) return true;
+    const auto composite = schema_.composites().find(type->name);
+    if (composite == schema_.composites().end()) return true;
+    const std::string& field = reference.names[1];
+    std::vector<std::string> candidates;
+    for (const auto& attribute : composite->second.attributes) candidates.push_back(attribute.name);
+    if (std::find(candidates.begin(), candidates.end(), field) != candidates.end()) return true;
+    const std::size_t written = text.find(field, reference.offset + reference.names[0].size());
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn,
+                                           at(name_at(node.query.span, text, written == std::string::npos ? reference.offset : written)), field,
+                                           fmt::format("composite type `{}`", type->name), revision_.id);
+    if (const std::string guess = closest_match(field, candidates); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+    return false;
+  }
+
+  // `t.c`, where `t` is a table, view, subquery or join of the FROM list: one of its columns. (A
+  // column of the same name in an item of the same alias a level out does not count: PostgreSQL
+  // stops at the nearest `t`.)
   bool column_of_from_item(const ast::CreateView& node, const std::string& text, const QueryFromItem& item, const SqlColumnReference& reference) {
     const std::string& column = reference.names.back();
-    if (item.names.empty() || item.opaque || !item.renamed.empty() || column == "*" || is_system_column(column)) return true;
-    const QualifiedName name = qualified(item.names);
-    std::vector<std::string> candidates;
-    if (const Table* table = schema_.find_table(name)) {
-      for (const auto& c : table->columns) candidates.push_back(c.name);
-    } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
-      for (const auto& c : view->second.columns) candidates.push_back(c.name);
-    } else {
-      return true;
-    }
-    if (std::find(candidates.begin(), candidates.end(), column) != candidates.end()) return true;
+    if (column == "*") return true;
+    // A table's system columns; a subquery's or a join's has none, but PostgreSQL says so itself.
+    if (is_system_column(column)) return true;
+    const auto candidates = known_columns(item);
+    if (!candidates || std::find(candidates->begin(), candidates->end(), column) != candidates->end()) return true;
     const std::size_t last = text.find(column, reference.offset);
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn,
-                                           at(name_at(node.query.span, text, last == std::string::npos ? reference.offset : last)),
-                                           column, name, revision_.id);
-    if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+    const Span where = name_at(node.query.span, text, last == std::string::npos ? reference.offset : last);
+    const std::string item_kind = item.parts.empty() ? "subquery" : "join";
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column,
+                                           item.names.empty() ? fmt::format("{} `{}`", item_kind, item.alias) : in_table(qualified(item.names)),
+                                           revision_.id);
+    if (const std::string guess = closest_match(column, *candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
     return false;
@@ -5706,7 +5757,7 @@ class StatementChecker {
           written.text = column;
           const std::size_t last = text.find(column, offset);
           written.span = name_at(node.query.span, text, last == std::string::npos ? offset : last);
-          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(written.span), column, source.name, revision_.id);
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(written.span), column, in_table(source.name), revision_.id);
           std::vector<std::string> candidates;
           for (const auto& c : source.columns) candidates.push_back(c.name);
           if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
@@ -5721,7 +5772,7 @@ class StatementChecker {
       const bool whole_row = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) { return source.alias == column; });
       if (report && qualifier.empty() && !facts.opaque_sources && !output_name_references.contains(offset) && !sources.empty() && !whole_row) {
         const Span where = name_at(node.query.span, text, offset);
-        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, sources.front().name, revision_.id);
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, in_table(sources.front().name), revision_.id);
         std::vector<std::string> candidates;
         for (const auto& source : sources) {
           for (const auto& c : source.columns) candidates.push_back(c.name);
@@ -5738,10 +5789,17 @@ class StatementChecker {
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     for (const auto& reference : facts.row_fields) {
-      const bool a_column = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) {
-        return std::any_of(source.columns.begin(), source.columns.end(), [&](const ViewColumn& column) { return column.name == reference.names[0]; });
-      });
-      if (a_column) continue;
+      // PostgreSQL takes `c` for a column first, and for a FROM item's whole row only then.
+      const ViewColumn* row_column = nullptr;
+      for (const auto& source : sources) {
+        for (const auto& column : source.columns) {
+          if (row_column == nullptr && column.name == reference.names[0]) row_column = &column;
+        }
+      }
+      if (row_column != nullptr) {
+        if (!composite_has_field(node, text, row_column->type, reference)) known = false;
+        continue;
+      }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     if (!known) return false;
@@ -5980,7 +6038,7 @@ class StatementChecker {
 
   const Column* find_column(const Table& table, const ast::Name& name) {
     if (const Column* column = table.find_column(name.text)) return column;
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name.span), name.text, table.name, revision_.id);
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name.span), name.text, in_table(table.name), revision_.id);
     std::vector<std::string> names;
     for (const auto& column : table.columns) names.push_back(column.name);
     if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
@@ -6406,7 +6464,7 @@ class StatementChecker {
     if (references.columns.empty()) {
       const Constraint* key = target->primary_key();
       if (key == nullptr) {
-        diagnostics_.report(DiagnosticKind::UnknownColumn, at(references.table.span), "(primary key)", target->name, revision_.id);
+        diagnostics_.report(DiagnosticKind::UnknownColumn, at(references.table.span), "(primary key)", in_table(target->name), revision_.id);
         return false;
       }
       constraint.referenced_columns = key->columns;

@@ -1423,6 +1423,8 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
     if (key == "CommonTableExpr") {
       ctes.insert(body.value("ctename", ""));
       facts.opaque_sources = true;
+    } else if (key == "LockingClause") {
+      continue;  // it names FROM items (QueryScope::locked), not tables
     } else if (key == "RangeVar") {
       QueryRelation relation;
       if (body.contains("schemaname")) relation.names.push_back(body.value("schemaname", ""));
@@ -1959,14 +1961,33 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
 // ON sees its two sides and the levels around the SELECT, not the SELECT's other items; a
 // subquery sees the levels around, and its neighbours only when LATERAL; a function's arguments
 // may read the items before it.
+// What a LATERAL subquery or a FROM function may read of its own level: the items before it
+// (`left`), as a level of their own between it and the level around; the rest of its level is
+// there, but may not be read (42P01, "invalid reference to FROM-clause entry").
+std::size_t lateral_scope(const std::vector<const Json*>& left, const std::set<std::string>& ctes, std::size_t own,
+                          std::optional<std::size_t> outer, std::vector<QueryScope>& scopes) {
+  QueryScope before;
+  for (const Json* item : left) before.from.push_back(from_item(*item, ctes));
+  before.outer = outer;
+  before.unreachable = own;
+  return add_scope(scopes, std::move(before));
+}
+
+// `left`: the FROM items of level `own` before this one, which a LATERAL item may read.
 void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, std::size_t own, std::optional<std::size_t> outer,
-                         std::vector<QueryScope>& scopes) {
+                         const std::vector<const Json*>& left, std::vector<QueryScope>& scopes) {
   if (!value.is_object() || value.empty()) return;
   const std::string& kind = value.begin().key();
   const Json& body = value.begin().value();
   if (!body.is_object()) return;
   if (kind == "JoinExpr") {
-    for (const char* side : {"larg", "rarg"}) collect_from_scopes(member(body, side), ctes, own, outer, scopes);
+    collect_from_scopes(member(body, "larg"), ctes, own, outer, left, scopes);
+    // The right side of an inner or left join may read the left side; of a right or full join
+    // it may not, since its rows come first.
+    std::vector<const Json*> before_right = left;
+    const std::string join_type = body.value("jointype", "JOIN_INNER");
+    if (join_type == "JOIN_INNER" || join_type == "JOIN_LEFT") before_right.push_back(&member(body, "larg"));
+    collect_from_scopes(member(body, "rarg"), ctes, own, outer, before_right, scopes);
     if (!body.contains("quals")) return;
     QueryScope on;
     on.from = {from_item(body.value("larg", Json::object()), ctes), from_item(body.value("rarg", Json::object()), ctes)};
@@ -1977,18 +1998,20 @@ void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, s
     const std::size_t index = add_scope(scopes, std::move(on));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeSubselect") {
-    const bool lateral = flag(body, "lateral");
-    collect_scopes(select_of(member(body, "subquery")), ctes, lateral ? std::optional(own) : outer,
-                   lateral ? std::nullopt : std::optional(own), scopes);
+    if (flag(body, "lateral")) {
+      collect_scopes(select_of(member(body, "subquery")), ctes, lateral_scope(left, ctes, own, outer, scopes), std::nullopt, scopes);
+    } else {
+      collect_scopes(select_of(member(body, "subquery")), ctes, outer, own, scopes);
+    }
   } else if (kind == "RangeFunction") {
     QueryScope arguments;
-    arguments.outer = own;
+    arguments.outer = lateral_scope(left, ctes, own, outer, scopes);
     std::vector<const Json*> subqueries;
     qualified_references(member(body, "functions"), arguments, subqueries);
     const std::size_t index = add_scope(scopes, std::move(arguments));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeTableSample") {
-    collect_from_scopes(member(body, "relation"), ctes, own, outer, scopes);
+    collect_from_scopes(member(body, "relation"), ctes, own, outer, left, scopes);
   }
 }
 
@@ -2016,6 +2039,16 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
   }
   QueryScope scope;
   for (const auto& item : select.value("fromClause", Json::array())) scope.from.push_back(from_item(item, ctes));
+  for (const auto& clause : member(select, "lockingClause")) {
+    for (const auto& locked : member(member(clause, "LockingClause"), "lockedRels")) {
+      const Json& relation = member(locked, "RangeVar");
+      SqlColumnReference name;
+      if (relation.contains("schemaname")) name.names.push_back(relation.value("schemaname", ""));
+      name.names.push_back(relation.value("relname", ""));
+      name.offset = relation.value("location", std::size_t{0});
+      scope.locked.push_back(std::move(name));
+    }
+  }
   scope.outer = outer;
   scope.unreachable = unreachable;
   std::vector<const Json*> subqueries;
@@ -2046,8 +2079,120 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
   for (const auto& item : member(select, "distinctClause")) by_output_name(item);
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
-  for (const auto& item : select.value("fromClause", Json::array())) collect_from_scopes(item, ctes, index, outer, scopes);
+  std::vector<const Json*> left;
+  for (const auto& item : select.value("fromClause", Json::array())) {
+    collect_from_scopes(item, ctes, index, outer, left, scopes);
+    left.push_back(&item);
+  }
 }
+
+namespace {
+// Where the first aggregate (or window function, `window`) is called in `value`, its subqueries
+// aside, which are levels of their own.
+std::optional<std::size_t> first_call(const Json& value, bool window) {
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (const auto found = first_call(item, window)) return found;
+    }
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SubLink") continue;
+    if (it.key() == "FuncCall" && it.value().is_object() && (window ? it.value().contains("over") : is_aggregate_call(it.value()))) {
+      return it.value().value("location", std::size_t{0});
+    }
+    if (const auto found = first_call(it.value(), window)) return found;
+  }
+  return std::nullopt;
+}
+
+// How many columns a set operation's branch gives, unless a `*` leaves it to the tables.
+std::optional<std::size_t> branch_width(const Json& select) {
+  if (select.contains("larg") && select.at("larg").is_object()) return branch_width(select.at("larg"));
+  if (const Json& rows = member(select, "valuesLists"); rows.is_array() && !rows.empty()) return member(member(rows[0], "List"), "items").size();
+  std::size_t width = 0;
+  for (const auto& target : member(select, "targetList")) {
+    for (const auto& field : member(member(member(member(target, "ResTarget"), "val"), "ColumnRef"), "fields")) {
+      if (field.contains("A_Star")) return std::nullopt;
+    }
+    ++width;
+  }
+  return width;
+}
+
+std::optional<SqlError> misplaced_in(const Json& value);
+
+// What PostgreSQL refuses of one SELECT's clauses once it knows which calls aggregate
+// (parseCheckAggregates, transformSetOperationTree).
+std::optional<SqlError> misplaced_in_select(const Json& select) {
+  for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}}) {
+    if (const auto at = first_call(member(select, clause), false)) {
+      return SqlError{*at, fmt::format("aggregate functions are not allowed in {} (42803)", name)};
+    }
+  }
+  for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}, std::pair{"havingClause", "HAVING"}}) {
+    if (const auto at = first_call(member(select, clause), true)) {
+      return SqlError{*at, fmt::format("window functions are not allowed in {} (42P20)", name)};
+    }
+  }
+  // `GROUP BY 2`, `ORDER BY 3`: a position in the select list.
+  if (const auto width = branch_width(select)) {
+    for (const auto& [clause, name] : {std::pair{"groupClause", "GROUP BY"}, std::pair{"sortClause", "ORDER BY"}}) {
+      for (const auto& item : member(select, clause)) {
+        const Json& constant = member(member(item, "SortBy").is_object() ? member(member(item, "SortBy"), "node") : item, "A_Const");
+        if (!constant.contains("ival")) continue;
+        const Json& value = member(member(constant, "ival"), "ival");
+        const long long position = value.is_number_integer() ? value.get<long long>() : 0;
+        if (position >= 1 && static_cast<unsigned long long>(position) <= *width) continue;
+        const Json& location = member(constant, "location");
+        return SqlError{location.is_number() ? location.get<std::size_t>() : 0,
+                        fmt::format("{} position {} is not in select list (42P10)", name, position)};
+      }
+    }
+  }
+  const std::string operation = select.value("op", "SETOP_NONE");
+  if (operation != "SETOP_NONE" && select.contains("larg") && select.contains("rarg")) {
+    const auto left = branch_width(select.at("larg"));
+    const auto right = branch_width(select.at("rarg"));
+    if (left && right && *left != *right) {
+      const std::string word = operation == "SETOP_INTERSECT" ? "INTERSECT" : operation == "SETOP_EXCEPT" ? "EXCEPT" : "UNION";
+      const Json& targets = member(select.at("rarg"), "targetList");
+      const Json& location = targets.is_array() && !targets.empty() ? member(member(targets[0], "ResTarget"), "location") : Json();
+      const std::size_t at = location.is_number() ? location.get<std::size_t>() : 0;
+      return SqlError{at, fmt::format("each {} query must have the same number of columns (42601)", word)};
+    }
+  }
+  for (auto it = select.begin(); it != select.end(); ++it) {
+    const bool branch = (it.key() == "larg" || it.key() == "rarg") && it.value().is_object();
+    if (const auto found = branch ? misplaced_in_select(it.value()) : misplaced_in(it.value())) return found;
+  }
+  return std::nullopt;
+}
+
+std::optional<SqlError> misplaced_in(const Json& value) {
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (const auto found = misplaced_in(item)) return found;
+    }
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SelectStmt" && it.value().is_object()) {
+      if (const auto found = misplaced_in_select(it.value())) return found;
+      continue;
+    }
+    if (it.key() == "JoinExpr" && it.value().is_object()) {
+      const Json& on = member(it.value(), "quals");
+      if (const auto at = first_call(on, false)) return SqlError{*at, "aggregate functions are not allowed in JOIN conditions (42803)"};
+      if (const auto at = first_call(on, true)) return SqlError{*at, "window functions are not allowed in JOIN conditions (42P20)"};
+    }
+    if (const auto found = misplaced_in(it.value())) return found;
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
@@ -2064,6 +2209,10 @@ QueryFacts read_query(std::string_view text) {
   const auto [kind, node] = node_of(statements[0]);
   if (kind != "SelectStmt" || node->contains("intoClause")) {
     facts.error = SqlError{0, "a view's query must be one SELECT"};
+    return facts;
+  }
+  if (auto misplaced = misplaced_in(statements[0])) {
+    facts.error = std::move(misplaced);
     return facts;
   }
   // WITH queries' names first, so that they are not taken for tables.

@@ -215,6 +215,7 @@ struct QueryScope {
   // Where a whole ORDER BY, GROUP BY or DISTINCT ON item is the bare name of one of its outputs:
   // the one place an output's name is read.
   std::vector<std::size_t> by_output_name;
+  std::vector<SqlColumnReference> locked;  // FOR UPDATE / FOR SHARE OF: FROM items, by name
 };
 struct QueryFacts {
   std::optional<SqlError> error;
