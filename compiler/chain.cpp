@@ -523,7 +523,8 @@ class StatementsAhead {
   // other revision's so far). Reads revisions itself while it waits.
   bool await(std::size_t position) {
     consumed_.store(position, std::memory_order_release);
-    consumed_.notify_all();
+    // A reader waiting for the window wakes a batch at a time, not once a revision.
+    if (position % wake_every == 0) consumed_.notify_all();
     while (ready_[position].load(std::memory_order_acquire) == unread && !failed_) {
       const std::size_t other = next_.fetch_add(1);
       if (other < order_.size()) {
@@ -537,6 +538,7 @@ class StatementsAhead {
 
  private:
   static constexpr std::size_t window = 256;
+  static constexpr std::size_t wake_every = 32;
   static constexpr std::uint8_t unread = 0, read = 1, not_read = 2;
 
   void work() {
