@@ -2,6 +2,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "compiler/chain.hpp"
@@ -188,6 +191,74 @@ TEST(Chain, BranchesWhoseWayDownDependsOnTheOtherConflict) {
             (std::vector<std::string>{std::string("the branches merge revision `m` joins conflict: a database at revision `a` cannot take `b` | "
                                                   "after `a`: the way down of `b`, built for its own branch, would not give back the schema there | ") +
                                       resolution}));
+}
+
+std::vector<SourceFile> files_of(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (entry.path().extension() == ".mig") paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<SourceFile> files;
+  for (const auto& path : paths) {
+    std::ifstream in(path);
+    files.emplace_back(path.string(), std::string{std::istreambuf_iterator<char>(in), {}});
+  }
+  return files;
+}
+
+// The head schema the plan carries is replayed from the revisions' changes, as the migrator's
+// check replays them for any revision: it must be the schema the compiler simulated.
+TEST(Chain, ReplayedChangesGiveTheSimulatedHead) {
+  for (const char* chain_directory : {MIGC_TESTS_DIR "/chains/every_operation", MIGC_TESTS_DIR "/../migrations"}) {
+    SCOPED_TRACE(chain_directory);
+    const std::vector<SourceFile> files = files_of(chain_directory);
+    ASSERT_GE(files.size(), 3u);
+    Diagnostics diagnostics;
+    const auto chain = compile_chain(files, diagnostics);
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->one_line);
+    EXPECT_EQ(head_schema_sql(*chain), schema_sql(chain->head));
+    EXPECT_EQ(replayed_schema_sql(*chain, [](const CompiledRevision&) { return true; }), schema_sql(chain->head));
+  }
+}
+
+// Statements are read on other cores while earlier revisions are simulated: a type that raw SQL
+// makes in the last revision is known to the first (CreationSites), and an error or a warning far down the
+// chain is reported as the plain path reports it, the same on every run.
+TEST(Chain, ReadingAheadChangesNothingTheChainReports) {
+  std::vector<SourceFile> files;
+  constexpr int count = 700;
+  for (int i = 0; i < count; ++i) {
+    const std::string id = fmt::format("{:04}", i);
+    const std::string parent = i == 0 ? "base" : fmt::format("'{:04}'", i - 1);
+    std::string text = fmt::format("revision '{}' revises {};\ncreate table t{} (id integer primary key", id, parent, i);
+    text += i == 1 ? ", n integer check (n::text::span is not null));\n" : ");\n";
+    if (i == count - 1) text += "execute $$ create type span as range (subtype = integer) $$ irreversible;\n";
+    files.emplace_back(id + "_x.mig", text);
+  }
+  Diagnostics built;
+  ASSERT_TRUE(compile_chain(files, built));
+  EXPECT_EQ(built.all().size(), 0u);
+  files[count - 1] = SourceFile(files[count - 1].path(), fmt::format("revision '{:04}' revises '{:04}';\n", count - 1, count - 2));
+  Diagnostics unknown;
+  EXPECT_FALSE(compile_chain(files, unknown));
+  ASSERT_EQ(unknown.all().size(), 1u);
+  EXPECT_NE(format_diagnostic(unknown.all()[0]).find("[UnknownType]"), std::string::npos);
+
+  files[600] = SourceFile("0600_x.mig", "revision '0600' revises '0599';\nalter table t10 add column z integer not null;\n"
+                                        "create index t11_id on t11 (id);\nalter table t12 add column q integer references t99999 (id);\n");
+  std::string first;
+  for (int run = 0; run < 3; ++run) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(compile_chain(files, diagnostics));
+    std::string reported;
+    for (const auto& diagnostic : diagnostics.all()) reported += format_diagnostic(diagnostic);
+    EXPECT_NE(reported.find("t99999"), std::string::npos) << reported;
+    EXPECT_NE(reported.find("[LockingIndexBuild]"), std::string::npos) << reported;
+    if (run == 0) first = reported;
+    EXPECT_EQ(reported, first);
+  }
 }
 
 }  // namespace
