@@ -479,8 +479,9 @@ std::optional<CompiledChain> lower_chain(const RevisionGraph& graph, std::vector
   return chain;
 }
 
-// A raw step can create a function that any revision's expressions may call, before or after it
-// (CreationSites): a file that may have one is read whole before anything is simulated.
+// A raw step can create a type, an operator or a cast that any revision's expressions may use,
+// before or after it (CreationSites): a file that may have one is read whole before anything is
+// simulated.
 bool may_execute_sql(const SourceFile& file) {
   static constexpr std::string_view word = "execute";
   const std::string& text = file.text();

@@ -5667,7 +5667,17 @@ class StatementChecker {
     // A table's system columns; a subquery's or a join's has none, but PostgreSQL says so itself.
     if (is_system_column(column)) return true;
     const auto candidates = known_columns(item);
-    if (!candidates || std::find(candidates->begin(), candidates->end(), column) != candidates->end()) return true;
+    if (!candidates) return true;
+    if (const auto count = std::count(candidates->begin(), candidates->end(), column); count == 1) {
+      return true;
+    } else if (count > 1) {
+      // A join's two sides, or a subquery's two outputs, of that name.
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(node.query.span, text, reference.offset)),
+                                             fmt::format("{}.{}", reference.names[reference.names.size() - 2], column), view_kind(node));
+      diagnostic.notes.push_back({{}, item.parts.empty() ? "its subquery has two columns of that name: give one another"
+                                                         : "both sides of the join have it: name the side's own alias instead"});
+      return false;
+    }
     const std::size_t last = text.find(column, reference.offset);
     const Span where = name_at(node.query.span, text, last == std::string::npos ? reference.offset : last);
     const std::string item_kind = item.parts.empty() ? "subquery" : "join";
@@ -5720,7 +5730,11 @@ class StatementChecker {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where), name, revision_.id);
         std::vector<std::string> candidates = names_of(schema_.tables());
         for (auto& other : names_of(schema_.views())) candidates.push_back(std::move(other));
-        if (const std::string guess = closest_match(to_string(name), candidates); !guess.empty()) {
+        if (std::any_of(facts.later_with_queries.begin(), facts.later_with_queries.end(),
+                        [&](const QueryRelation& later) { return later.offset == relation.offset; })) {
+          diagnostic.notes.push_back({{}, fmt::format("the WITH query `{}` comes later in its list, or is this one: a WITH query sees only "
+                                                      "those before it, unless the list is `with recursive`", relation.names.back())});
+        } else if (const std::string guess = closest_match(to_string(name), candidates); !guess.empty()) {
           diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
         }
         known = false;
@@ -5729,6 +5743,7 @@ class StatementChecker {
       view.reads.insert(name);
       sources.push_back(std::move(source));
     }
+
     if (!known) return false;
     std::set<std::size_t> output_name_references;
     for (const auto& scope : facts.scopes) output_name_references.insert(scope.by_output_name.begin(), scope.by_output_name.end());

@@ -1522,9 +1522,15 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
       const Json& left = inner->at("larg");
       inner = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
     }
-    item.opaque = inner == nullptr || !inner->contains("targetList");
+    // `(values (1, 'a')) v`: columns column1, column2, ...
+    const Json* rows = inner == nullptr ? nullptr : &member(*inner, "valuesLists");
+    if (rows != nullptr && rows->is_array() && !rows->empty()) {
+      const std::size_t width = member(member((*rows)[0], "List"), "items").size();
+      for (std::size_t i = 0; i < width; ++i) item.columns.push_back("column" + std::to_string(i + 1));
+    }
+    item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
     bool star = false;
-    for (const auto& target : item.opaque ? Json::array() : inner->at("targetList")) {
+    for (const auto& target : item.opaque ? Json::array() : member(*inner, "targetList")) {
       QueryColumn column = query_column(target);
       star = star || column.star;
       item.columns.push_back(column.name);
@@ -2087,6 +2093,50 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
 }
 
 namespace {
+// The names each WITH query of a list without RECURSIVE reads that are defined only by itself or
+// one after it: not the WITH query, which it cannot see, but a table of that name.
+void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
+  if (value.is_array()) {
+    for (const auto& item : value) later_with_queries(item, found);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "withClause" && it.value().is_object() && !flag(it.value(), "recursive")) {
+      const Json& ctes = member(it.value(), "ctes");
+      for (std::size_t k = 0; ctes.is_array() && k < ctes.size(); ++k) {
+        const Json& query = member(member(ctes[k], "CommonTableExpr"), "ctequery");
+        // A WITH query inside it may define the name again: then it is that one.
+        const std::set<std::string> inner = with_query_names(query);
+        std::set<std::string> later;
+        for (std::size_t j = k; j < ctes.size(); ++j) {
+          const std::string name = member(ctes[j], "CommonTableExpr").value("ctename", "");
+          bool earlier = false;
+          for (std::size_t i = 0; i < k; ++i) earlier = earlier || member(ctes[i], "CommonTableExpr").value("ctename", "") == name;
+          if (!earlier && !inner.contains(name)) later.insert(name);
+        }
+        std::vector<const Json*> pending{&query};
+        while (!pending.empty()) {
+          const Json& node = *pending.back();
+          pending.pop_back();
+          if (node.is_array()) {
+            for (const auto& item : node) pending.push_back(&item);
+          } else if (node.is_object()) {
+            for (auto field = node.begin(); field != node.end(); ++field) {
+              const Json& relation = field.value();
+              if (field.key() == "RangeVar" && relation.is_object() && !relation.contains("schemaname") && later.contains(relation.value("relname", ""))) {
+                found.push_back({{relation.value("relname", "")}, "", relation.value("location", std::size_t{0})});
+              }
+              pending.push_back(&relation);
+            }
+          }
+        }
+      }
+    }
+    later_with_queries(it.value(), found);
+  }
+}
+
 // Where the first aggregate (or window function, `window`) is called in `value`, its subqueries
 // aside, which are levels of their own.
 std::optional<std::size_t> first_call(const Json& value, bool window) {
@@ -2218,6 +2268,8 @@ QueryFacts read_query(std::string_view text) {
   // WITH queries' names first, so that they are not taken for tables.
   std::set<std::string> ctes = with_query_names(*node);
   collect_query(*node, facts, ctes);
+  later_with_queries(statements[0], facts.later_with_queries);
+  facts.relations.insert(facts.relations.end(), facts.later_with_queries.begin(), facts.later_with_queries.end());
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;
   collect_names(*node, 0, names);

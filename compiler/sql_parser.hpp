@@ -221,6 +221,9 @@ struct QueryFacts {
   std::optional<SqlError> error;
   QueryGrouping grouping;                     // the first branch's
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
+  // A name a WITH query reads that only a later WITH query of its (not RECURSIVE) list defines:
+  // PostgreSQL takes it for a table, which must then exist (in `relations` too).
+  std::vector<QueryRelation> later_with_queries;
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
   // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row).
   std::vector<SqlColumnReference> row_fields;
