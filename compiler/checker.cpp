@@ -5638,17 +5638,17 @@ class StatementChecker {
     return true;
   }
 
-  // `(c).f` of a column `c` of a composite type: one of its attributes (42703).
+  // `(c).f` or `(t.c).f` of a column `c` of a composite type: one of its attributes (42703).
   bool composite_has_field(const ast::CreateView& node, const std::string& text, const std::optional<ColumnType>& type,
                            const SqlColumnReference& reference) {
     if (!type || !type->user_defined || type->array_dimensions != 0) return true;
     const auto composite = schema_.composites().find(type->name);
     if (composite == schema_.composites().end()) return true;
-    const std::string& field = reference.names[1];
+    const std::string& field = reference.names.back();
     std::vector<std::string> candidates;
     for (const auto& attribute : composite->second.attributes) candidates.push_back(attribute.name);
     if (std::find(candidates.begin(), candidates.end(), field) != candidates.end()) return true;
-    const std::size_t written = text.find(field, reference.offset + reference.names[0].size());
+    const std::size_t written = text.find(field, reference.offset + reference.names[reference.names.size() - 2].size());
     auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn,
                                            at(name_at(node.query.span, text, written == std::string::npos ? reference.offset : written)), field,
                                            fmt::format("composite type `{}`", type->name), revision_.id);
@@ -5806,10 +5806,16 @@ class StatementChecker {
     for (const auto& reference : facts.row_fields) {
       // PostgreSQL takes `c` for a column first, and for a FROM item's whole row only then.
       const ViewColumn* row_column = nullptr;
+      const bool qualified_column = reference.names.size() == 3;
       for (const auto& source : sources) {
+        if (qualified_column && source.alias != reference.names[0]) continue;
         for (const auto& column : source.columns) {
-          if (row_column == nullptr && column.name == reference.names[0]) row_column = &column;
+          if (row_column == nullptr && column.name == reference.names[qualified_column ? 1 : 0]) row_column = &column;
         }
+      }
+      if (qualified_column) {
+        if (row_column != nullptr && !composite_has_field(node, text, row_column->type, reference)) known = false;
+        continue;
       }
       if (row_column != nullptr) {
         if (!composite_has_field(node, text, row_column->type, reference)) known = false;

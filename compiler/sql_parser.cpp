@@ -1451,9 +1451,14 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       const Json& reference = member(member(body, "arg"), "ColumnRef");
       const Json& fields = member(reference, "fields");
       const Json& steps = member(body, "indirection");
-      if (fields.is_array() && fields.size() == 1 && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
-        facts.row_fields.push_back({{text_field(member(fields[0], "String"), "sval"), text_field(member(steps[0], "String"), "sval")},
-                                    static_cast<std::size_t>(member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0)});
+      const bool named = fields.is_array() && (fields.size() == 1 || fields.size() == 2) &&
+                         std::all_of(fields.begin(), fields.end(), [](const Json& field) { return field.contains("String"); });
+      if (named && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
+        SqlColumnReference field;
+        for (const auto& name : fields) field.names.push_back(text_field(member(name, "String"), "sval"));
+        field.names.push_back(text_field(member(steps[0], "String"), "sval"));
+        field.offset = member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0;
+        facts.row_fields.push_back(std::move(field));
       }
     }
     collect_query(body, facts, ctes);
@@ -2931,6 +2936,9 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     out.changes_call_resolution = kind == "CreateCastStmt" || (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_OPERATOR");
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
+    } else if (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_AGGREGATE") {
+      // The language has no aggregates: one raw SQL makes is called like a function.
+      out.created_function = string_list(node->value("defnames", Json::array()));
     } else if (kind == "CreateExtensionStmt") {
       out.created_extension = {text_field(*node, "extname")};
     } else if (kind == "CreateEnumStmt" || kind == "CreateDomainStmt" || kind == "CreateRangeStmt") {

@@ -225,7 +225,8 @@ struct QueryFacts {
   // PostgreSQL takes it for a table, which must then exist (in `relations` too).
   std::vector<QueryRelation> later_with_queries;
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
-  // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row).
+  // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row); `(t.c).f`:
+  // a field of t's column c.
   std::vector<SqlColumnReference> row_fields;
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
   std::vector<QueryFromItem> from;            // the first branch's FROM list

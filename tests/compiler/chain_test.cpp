@@ -261,5 +261,17 @@ TEST(Chain, ReadingAheadChangesNothingTheChainReports) {
   }
 }
 
+// The language makes no aggregates: one raw SQL makes is a function the chain may call.
+TEST(Chain, AnAggregateRawSqlMakesMayBeCalled) {
+  const std::vector<SourceFile> files{
+      {"001_root.mig", "revision '001' revises base;\ncreate table t (id integer primary key, c integer);\n"
+                       "execute $$ create aggregate my_sum(integer) (sfunc = int4pl, stype = integer) $$\n"
+                       "  down $$ drop aggregate my_sum(integer) $$;\n"},
+      {"002_view.mig", "revision '002' revises '001';\ncreate view totals as select my_sum(c) as total from t;\n"}};
+  Diagnostics diagnostics;
+  EXPECT_TRUE(compile_chain(files, diagnostics));
+  for (const auto& diagnostic : diagnostics.all()) ADD_FAILURE() << format_diagnostic(diagnostic);
+}
+
 }  // namespace
 }  // namespace migc

@@ -117,6 +117,10 @@ const std::vector<Case> cases = {
      "create view poor as select (place).shelv from box", false},
     {"create type spot as (shelf integer, bay integer); create table box (id integer primary key, place spot); "
      "create view poor as select (b).place from box b", true},
+    {"create type spot as (shelf integer, bay integer); create table box (id integer primary key, place spot); "
+     "create view poor as select (b.place).shelv from box b", false},
+    {"create type spot as (shelf integer, bay integer); create table box (id integer primary key, place spot); "
+     "create view poor as select (b.place).shelf, (box.place).bay from box b, box", true},
     // Aggregates and window functions where PostgreSQL refuses them; set operations' widths.
     {"create view poor as select id from account where count(*) > 1 group by id", false},
     {"create view poor as select id from account group by id having count(*) > 1", true},
