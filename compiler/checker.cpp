@@ -5514,6 +5514,13 @@ class StatementChecker {
   // The columns of a FROM item where the compiler knows them all: a table's, a view's, a join's
   // sides', or a subquery's select list's (its `*` expanded).
   std::optional<std::vector<std::string>> known_columns(const QueryFromItem& item) const {
+    if (!item.renamed.empty() && (!item.names.empty() || item.parts.size() == 2) && !item.with_query) {
+      // `t AS x (a, b)`: its first columns renamed.
+      auto columns = known_columns(without_alias_list(item));
+      if (!columns) return std::nullopt;
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns->size(); ++i) (*columns)[i] = item.renamed[i];
+      return columns;
+    }
     if (item.opaque) return std::nullopt;
     std::vector<std::string> columns;
     if (item.names.empty() && item.parts.empty()) {
@@ -5562,6 +5569,15 @@ class StatementChecker {
     return columns;
   }
 
+  // The item as it is before `AS x (a, b)` renames its columns.
+  static QueryFromItem without_alias_list(const QueryFromItem& item) {
+    QueryFromItem plain = item;
+    plain.renamed.clear();
+    // A table or join is opaque for its alias list alone; a subquery's names already took it.
+    if (!item.names.empty() || item.parts.size() == 2) plain.opaque = false;
+    return plain;
+  }
+
   // The FROM items of every level of a query, and the sides of its joins.
   static std::vector<const QueryFromItem*> every_from_item(const QueryFacts& facts) {
     std::vector<const QueryFromItem*> pending;
@@ -5581,11 +5597,8 @@ class StatementChecker {
   // A column alias list names no more columns than its table or view has (42P10).
   bool alias_lists_fit(const ast::CreateView& node, const QueryFacts& facts) {
     for (const QueryFromItem* item : every_from_item(facts)) {
-      if (item->renamed.empty() || item->names.empty()) continue;
-      QueryFromItem plain = *item;
-      plain.renamed.clear();
-      plain.opaque = false;
-      const auto columns = known_columns(plain);
+      if (item->renamed.empty() || item->with_query) continue;
+      const auto columns = known_columns(without_alias_list(*item));
       if (!columns || columns->size() >= item->renamed.size()) continue;
       diagnostics_.report(DiagnosticKind::InvalidSql, at(node.query.span), "a view's query",
                           fmt::format("table \"{}\" has {} columns available but {} columns specified (42P10)", item->alias, columns->size(),

@@ -1512,7 +1512,8 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
     item.names.push_back(body->value("relname", ""));
     if (item.alias.empty()) item.alias = item.names.back();
-    item.opaque = item.names.size() == 1 && ctes.contains(item.names[0]);
+    item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]);
+    item.opaque = item.with_query;
   } else if (kind == "JoinExpr") {
     item.parts.push_back(from_item(body->value("larg", Json::object()), ctes));
     item.parts.push_back(from_item(body->value("rarg", Json::object()), ctes));
@@ -2189,6 +2190,16 @@ std::optional<SqlError> misplaced_in_select(const Json& select) {
   for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}, std::pair{"havingClause", "HAVING"}}) {
     if (const auto at = first_call(member(select, clause), true)) {
       return SqlError{*at, fmt::format("window functions are not allowed in {} (42P20)", name)};
+    }
+  }
+  if (const Json& rows = member(select, "valuesLists"); rows.is_array()) {
+    for (const auto& row : rows) {
+      const Json& items = member(member(row, "List"), "items");
+      if (items.size() == member(member(rows[0], "List"), "items").size()) continue;
+      // Where the shorter or longer list's first value is written.
+      const Json& first = items.is_array() && !items.empty() && items[0].is_object() && !items[0].empty() ? items[0].begin().value() : rows[0];
+      const Json& location = member(first, "location");
+      return SqlError{location.is_number() ? location.get<std::size_t>() : 0, "VALUES lists must all be the same length (42601)"};
     }
   }
   // `GROUP BY 2`, `ORDER BY 3`: a position in the select list.

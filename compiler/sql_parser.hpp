@@ -176,6 +176,7 @@ struct QueryFromItem {
   std::vector<std::string> using_columns;
   std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
+  bool with_query = false;          // a WITH query's name, not a table's
 };
 // A `*` (or `t.*`) of a select list anywhere in a statement: a subquery's, a WITH query's, a set
 // operation's branch's. PostgreSQL expands it into the columns of its SELECT's FROM list when it

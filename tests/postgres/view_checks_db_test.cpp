@@ -169,6 +169,14 @@ const std::vector<Case> cases = {
     {"create view poor as select v.column3 from (values (1, 'a'), (2, 'b')) v", false},
     {"create view poor as select v.label from (values (1, 'a')) v(n, label)", true},
     {"create view poor as select v.column1 from (values (1, 'a')) v(n, label)", false},
+    {"create view poor as select v.column1 from (values (1, 2), (3)) v", false},
+    // An alias list renames a table's or a join's first columns, and may not name more than it has.
+    {"create view poor as select x.a, x.name from account as x(a)", true},
+    {"create view poor as select x.id from account as x(a)", false},
+    {"create view poor as select j.k from (account a join rich r using (id)) as j(k)", true},
+    {"create view poor as select j.id from (account a join rich r using (id)) as j(k)", false},
+    {"create view poor as select * from (select 1 as a) as x(b, c)", false},
+    {"create view poor as select a from account as x(a), rich", true},
     // A WITH query sees those before it in its list, unless RECURSIVE.
     {"create view poor as with a as (select * from b), b as (select 1 as x) select * from a", false},
     {"create view poor as with b as (select 1 as x), a as (select * from b) select * from a", true},
