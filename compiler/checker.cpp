@@ -5525,23 +5525,10 @@ class StatementChecker {
     std::vector<std::string> columns;
     if (item.names.empty() && item.parts.empty()) {
       if (item.select_list.empty()) return item.columns;  // its alias list already applied
-      for (const auto& output : item.select_list) {
-        if (!output.star) {
-          columns.push_back(output.name);
-          continue;
-        }
-        bool expanded = false;
-        for (const auto& from : item.subquery_from) {
-          if (!output.column.empty() && from.alias != output.column.back()) continue;
-          auto from_columns = known_columns(from);
-          if (!from_columns) return std::nullopt;
-          columns.insert(columns.end(), from_columns->begin(), from_columns->end());
-          expanded = true;
-        }
-        if (!expanded) return std::nullopt;
-      }
-      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
-      return columns;
+      auto listed = select_list_columns(item.select_list, item.subquery_from);
+      if (!listed) return std::nullopt;
+      for (std::size_t i = 0; i < item.renamed.size() && i < listed->size(); ++i) (*listed)[i] = item.renamed[i];
+      return listed;
     }
     if (!item.renamed.empty()) return std::nullopt;
     if (item.parts.size() == 2) {
@@ -5567,6 +5554,43 @@ class StatementChecker {
       return std::nullopt;
     }
     return columns;
+  }
+
+  // A select list's columns by name, each `*` written out from its FROM list, where the
+  // compiler knows every column it takes.
+  std::optional<std::vector<std::string>> select_list_columns(const std::vector<QueryColumn>& select_list,
+                                                              const std::vector<QueryFromItem>& from) const {
+    std::vector<std::string> columns;
+    for (const auto& output : select_list) {
+      if (!output.star) {
+        columns.push_back(output.name);
+        continue;
+      }
+      bool expanded = false;
+      for (const auto& item : from) {
+        if (!output.column.empty() && item.alias != output.column.back()) continue;
+        auto item_columns = known_columns(item);
+        if (!item_columns) return std::nullopt;
+        columns.insert(columns.end(), item_columns->begin(), item_columns->end());
+        expanded = true;
+      }
+      if (!expanded) return std::nullopt;
+    }
+    return columns;
+  }
+
+  // A set operation's branches give as many columns each (42601), counted through their `*`.
+  bool set_operations_even(const ast::CreateView& node, const QueryFacts& facts) {
+    for (const auto& operation : facts.starred_set_operations) {
+      const auto left = select_list_columns(operation.left.select_list, operation.left.from);
+      const auto right = select_list_columns(operation.right.select_list, operation.right.from);
+      if (!left || !right || left->size() == right->size()) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, operation.offset)), "a view's query",
+                          fmt::format("each {} query must have the same number of columns (42601): {} against {}", operation.word,
+                                      left->size(), right->size()));
+      return false;
+    }
+    return true;
   }
 
   // The item as it is before `AS x (a, b)` renames its columns.
@@ -5838,7 +5862,7 @@ class StatementChecker {
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
-    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts)) return false;
+    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !set_operations_even(node, facts)) return false;
     for (const auto& output : facts.outputs) {
       if (!output.anonymous_record) continue;
       diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,

@@ -2143,6 +2143,43 @@ void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
   }
 }
 
+std::optional<std::size_t> branch_width(const Json& select);
+
+// The set operations anywhere in `value` whose branches hold a `*` (the others are counted by
+// misplaced_in_select).
+void starred_set_operations(const Json& value, const std::set<std::string>& ctes, std::vector<QueryFacts::SetOperation>& found) {
+  if (value.is_array()) {
+    for (const auto& item : value) starred_set_operations(item, ctes, found);
+    return;
+  }
+  if (!value.is_object()) return;
+  const std::string operation = value.value("op", "");
+  if (!operation.empty() && operation != "SETOP_NONE" && value.contains("larg") && value.contains("rarg") && value.at("larg").is_object() &&
+      value.at("rarg").is_object() && (!branch_width(value.at("larg")) || !branch_width(value.at("rarg")))) {
+    const auto branch = [&](const Json& side) {
+      const Json* first = &side;
+      while (first->contains("larg") && first->at("larg").is_object()) first = &first->at("larg");
+      QueryFacts::SetOperationBranch out;
+      for (const auto& target : member(*first, "targetList")) out.select_list.push_back(query_column(target));
+      for (const auto& item : member(*first, "fromClause")) out.from.push_back(from_item(item, ctes));
+      // VALUES has no select list: its width is counted without a `*` (both sides are then known).
+      return out;
+    };
+    QueryFacts::SetOperation set_operation;
+    set_operation.word = operation == "SETOP_INTERSECT" ? "INTERSECT" : operation == "SETOP_EXCEPT" ? "EXCEPT" : "UNION";
+    set_operation.left = branch(value.at("larg"));
+    set_operation.right = branch(value.at("rarg"));
+    const Json& targets = member(value.at("rarg"), "targetList");
+    const Json& location = targets.is_array() && !targets.empty() ? member(member(targets[0], "ResTarget"), "location") : targets;
+    set_operation.offset = location.is_number() ? location.get<std::size_t>() : 0;
+    // A VALUES side is not a select list: leave such a pair to PostgreSQL.
+    if (!member(value.at("larg"), "valuesLists").is_array() && !member(value.at("rarg"), "valuesLists").is_array()) {
+      found.push_back(std::move(set_operation));
+    }
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) starred_set_operations(it.value(), ctes, found);
+}
+
 // Where the first aggregate (or window function, `window`) is called in `value`, its subqueries
 // aside, which are levels of their own.
 std::optional<std::size_t> first_call(const Json& value, bool window) {
@@ -2285,6 +2322,7 @@ QueryFacts read_query(std::string_view text) {
   std::set<std::string> ctes = with_query_names(*node);
   collect_query(*node, facts, ctes);
   later_with_queries(statements[0], facts.later_with_queries);
+  starred_set_operations(statements[0], ctes, facts.starred_set_operations);
   facts.relations.insert(facts.relations.end(), facts.later_with_queries.begin(), facts.later_with_queries.end());
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;

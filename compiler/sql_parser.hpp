@@ -236,6 +236,18 @@ struct QueryFacts {
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
+  // Each set operation whose branches' widths depend on what a `*` expands to: the first SELECT
+  // of each side (its select list and FROM list), for the checker to count.
+  struct SetOperationBranch {
+    std::vector<QueryColumn> select_list;
+    std::vector<QueryFromItem> from;
+  };
+  struct SetOperation {
+    std::string word;  // UNION, INTERSECT or EXCEPT
+    SetOperationBranch left, right;
+    std::size_t offset = 0;
+  };
+  std::vector<SetOperation> starred_set_operations;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
   std::vector<QueryScope> scopes;      // every SELECT's, outermost first
 };
