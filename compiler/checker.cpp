@@ -899,7 +899,7 @@ class StatementChecker {
     const std::string& from = node.column.text;
     const std::string& to = node.new_name.text;
     if (table->find_column(to) != nullptr) {
-      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.new_name.span), to, table->name);
+      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.new_name.span), to, in_table(table->name));
       return;
     }
     if (!check_renamable_in_expressions(*table, from, to, node.column.span)) return;
@@ -5046,6 +5046,7 @@ class StatementChecker {
     QualifiedName name;
     std::string alias;  // or its bare name, where it has none
     std::vector<ViewColumn> columns;
+    bool complete = true;  // false: a view some of whose columns come from where the compiler cannot see
   };
 
   static const QueryFromItem* from_item_named(const QueryFromItem& item, const std::string& alias) {
@@ -5060,9 +5061,18 @@ class StatementChecker {
   // (USING's, or a natural join's common ones) once, first, then each side's others. Each comes
   // with the source it is a column of, where it is one. A function's or WITH query's columns the
   // compiler cannot see: none.
-  static std::vector<std::pair<ViewColumn, const QuerySource*>> from_item_columns(const QueryFromItem& item,
-                                                                                 const std::vector<QuerySource>& sources) {
+  std::vector<std::pair<ViewColumn, const QuerySource*>> from_item_columns(const QueryFromItem& item, const std::vector<QuerySource>& sources) const {
     std::vector<std::pair<ViewColumn, const QuerySource*>> columns;
+    if (item.opaque && !item.renamed.empty() && (!item.names.empty() || item.parts.size() == 2) && !item.with_query) {
+      // `t AS x (a, b)`: its first columns renamed, no longer the source's by those names.
+      columns = from_item_columns(without_alias_list(item), sources);
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = {ViewColumn{item.renamed[i], columns[i].first.type}, nullptr};
+      return columns;
+    }
+    if (const auto called = function_columns(item)) {
+      for (const auto& name : *called) columns.emplace_back(ViewColumn{name, std::nullopt}, nullptr);
+      return columns;
+    }
     if (item.opaque) return columns;
     if (!item.names.empty()) {
       for (const auto& source : sources) {
@@ -5076,7 +5086,12 @@ class StatementChecker {
       for (const auto& name : item.columns) columns.emplace_back(ViewColumn{name, std::nullopt}, nullptr);
       // A subquery whose select list has `*`: each entry in turn, `*` over its own FROM list.
       for (const auto& entry : item.select_list) {
-        if (!entry.star) {
+        const RowFields fields = entry.row_star ? row_fields(entry.column, item.subquery_from) : RowFields{};
+        if (fields.composite != nullptr) {
+          for (const auto& attribute : fields.composite->attributes) columns.emplace_back(ViewColumn{attribute.name, attribute.type}, nullptr);
+          continue;
+        }
+        if (!entry.star && !(entry.row_star && !fields.column && entry.column.size() == 1)) {
           columns.emplace_back(ViewColumn{entry.name, std::nullopt}, nullptr);
           continue;
         }
@@ -5116,16 +5131,99 @@ class StatementChecker {
 
   // Whether from_item_columns() gives every column of a FROM item.
   bool item_columns_known(const QueryFromItem& item) const {
+    if (item.opaque && !item.renamed.empty() && (!item.names.empty() || item.parts.size() == 2) && !item.with_query) {
+      return item_columns_known(without_alias_list(item));
+    }
+    if (function_columns(item)) return true;
     if (item.opaque) return false;
     if (!item.names.empty()) {
       const auto view = schema_.views().find(qualified(item.names));
       return view == schema_.views().end() || view->second.columns_known;
     }
     if (item.parts.size() == 2) return item_columns_known(item.parts[0]) && item_columns_known(item.parts[1]);
+    for (const auto& entry : item.select_list) {
+      if (!entry.row_star) continue;
+      const RowFields fields = row_fields(entry.column, item.subquery_from);
+      if (fields.composite == nullptr && (fields.column || entry.column.size() != 1)) return false;
+    }
     for (const auto& from : item.subquery_from) {
       if (!item_columns_known(from)) return false;
     }
     return true;
+  }
+
+  // The columns of a call of one of PostgreSQL's functions as a FROM item, where every overload
+  // of its name gives the same (CatalogFunction::columns), or those its column definition list names.
+  std::optional<std::vector<std::string>> function_columns(const QueryFromItem& item) const {
+    if (item.function.empty()) return std::nullopt;
+    std::vector<std::string> columns = item.columns;
+    if (columns.empty()) {
+      const std::string& name = item.function.back();
+      if (item.function.size() > 2 || (item.function.size() == 2 && item.function[0] != "pg_catalog")) return std::nullopt;
+      // A function of the chain's of that name may be the one called.
+      if (sites_.raw_functions.contains(name)) return std::nullopt;
+      for (const auto& [key, routine] : schema_.routines()) {
+        if (key.name.name == name) return std::nullopt;
+      }
+      const auto entries = catalog_functions(name);
+      if (entries.empty()) return std::nullopt;
+      const std::string_view listed = entries.front().columns;
+      if (listed.empty() || std::any_of(entries.begin(), entries.end(), [&](const CatalogFunction& entry) { return entry.columns != listed; })) {
+        return std::nullopt;
+      }
+      if (listed == "=") {
+        columns.push_back(item.alias);
+      } else {
+        for (std::string_view rest = listed; !rest.empty();) {
+          const std::size_t comma = rest.find(',');
+          columns.emplace_back(rest.substr(0, comma));
+          rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+      }
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
+    }
+    if (item.ordinality) columns.push_back(item.renamed.size() > columns.size() ? item.renamed[columns.size()] : "ordinality");
+    return columns;
+  }
+
+  // What `(c).*` (or `(t.c).*`) is a row of. PostgreSQL takes `c` for a column of a FROM item
+  // before it takes it for an item's own row.
+  struct RowFields {
+    bool column = false;                       // a column of a table or view of the FROM list
+    const CompositeType* composite = nullptr;  // the column's type, where it is a composite type the chain made
+  };
+  RowFields row_fields(const std::vector<std::string>& names, const std::vector<QueryFromItem>& from) const {
+    RowFields fields;
+    if (names.empty() || names.size() > 2) return fields;
+    std::vector<const QueryFromItem*> pending;
+    for (const auto& item : from) pending.push_back(&item);
+    std::optional<ColumnType> type;
+    while (!pending.empty()) {
+      const QueryFromItem* item = pending.back();
+      pending.pop_back();
+      for (const auto& part : item->parts) pending.push_back(&part);
+      if (item->names.empty() || item->opaque || !item->renamed.empty()) continue;
+      if (names.size() == 2 && item->alias != names[0]) continue;
+      const QualifiedName name = qualified(item->names);
+      if (const Table* table = schema_.find_table(name)) {
+        if (const Column* column = table->find_column(names.back())) {
+          fields.column = true;
+          type = column->type;
+        }
+      } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+        for (const auto& column : view->second.columns) {
+          if (column.name != names.back()) continue;
+          fields.column = true;
+          type = column.type;
+        }
+      }
+    }
+    if (type && type->user_defined && type->array_dimensions == 0) {
+      if (const auto composite = schema_.composites().find(type->name); composite != schema_.composites().end()) {
+        fields.composite = &composite->second;
+      }
+    }
+    return fields;
   }
 
   // The columns a FROM item gives a `*` that PostgreSQL would freeze, each with the text that
@@ -5258,6 +5356,21 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::NaturalJoinFrozen, at(within(span, located_at + star.begin)), what,
                             common.empty() ? "<the columns>" : common);
         return std::nullopt;
+      }
+      if (star.whole_row) {
+        // `(c).*` of a column `c` of a composite type: its fields, which PostgreSQL writes out.
+        const RowFields fields = row_fields(star.qualifier, star.from);
+        if (fields.composite != nullptr) {
+          std::string row;
+          for (const auto& name : star.qualifier) row += (row.empty() ? "" : ".") + quote_identifier(name);
+          std::string list;
+          for (const auto& attribute : fields.composite->attributes) {
+            list += fmt::format("{}({}).{}", list.empty() ? "" : ", ", row, quote_identifier(attribute.name));
+          }
+          if (!list.empty()) replacements.emplace_back(&star, std::move(list));
+          continue;
+        }
+        if (fields.column || star.qualifier.size() != 1) continue;
       }
       std::vector<const QueryFromItem*> items;
       for (const auto& item : star.from) {
@@ -5521,6 +5634,7 @@ class StatementChecker {
       for (std::size_t i = 0; i < item.renamed.size() && i < columns->size(); ++i) (*columns)[i] = item.renamed[i];
       return columns;
     }
+    if (auto called = function_columns(item)) return called;
     if (item.opaque) return std::nullopt;
     std::vector<std::string> columns;
     if (item.names.empty() && item.parts.empty()) {
@@ -5549,6 +5663,7 @@ class StatementChecker {
     if (const Table* table = schema_.find_table(name)) {
       for (const auto& c : table->columns) columns.push_back(c.name);
     } else if (const auto view = schema_.views().find(name); view != schema_.views().end()) {
+      if (!view->second.columns_known) return std::nullopt;
       for (const auto& c : view->second.columns) columns.push_back(c.name);
     } else {
       return std::nullopt;
@@ -5562,7 +5677,14 @@ class StatementChecker {
                                                               const std::vector<QueryFromItem>& from) const {
     std::vector<std::string> columns;
     for (const auto& output : select_list) {
-      if (!output.star) {
+      if (output.row_star) {
+        const RowFields fields = row_fields(output.column, from);
+        if (fields.composite != nullptr) {
+          for (const auto& attribute : fields.composite->attributes) columns.push_back(attribute.name);
+          continue;
+        }
+        if (fields.column || output.column.size() != 1) return std::nullopt;
+      } else if (!output.star) {
         columns.push_back(output.name);
         continue;
       }
@@ -5750,6 +5872,7 @@ class StatementChecker {
         for (const auto& column : table->columns) source.columns.push_back({column.name, column.type});
       } else if (const auto other = schema_.views().find(name); other != schema_.views().end()) {
         source.columns = other->second.columns;
+        source.complete = other->second.columns_known;
         view.depth = std::max(view.depth, other->second.depth + 1);
       } else if (const CatalogRelation* catalog = catalog_relation(relation.names.size() == 2 ? relation.names[0] : "", relation.names.back());
                  catalog != nullptr && relation.names.size() <= 2) {
@@ -5804,7 +5927,7 @@ class StatementChecker {
         }
         // A table's system columns (`c.ctid`, `tableoid`); a view has none.
         if (is_system_column(column) && !schema_.views().contains(source.name)) return std::nullopt;
-        if (!qualifier.empty() && report && !facts.opaque_sources && one_named) {
+        if (!qualifier.empty() && report && !facts.opaque_sources && one_named && source.complete) {
           ast::Name written;
           written.text = column;
           const std::size_t last = text.find(column, offset);
@@ -5822,7 +5945,9 @@ class StatementChecker {
       // A bare name no source has: a column of a source the compiler cannot see, an output's
       // name (ORDER BY), a FROM item's whole row (`(c).id`), or a mistake.
       const bool whole_row = std::any_of(sources.begin(), sources.end(), [&](const QuerySource& source) { return source.alias == column; });
-      if (report && qualifier.empty() && !facts.opaque_sources && !output_name_references.contains(offset) && !sources.empty() && !whole_row) {
+      const bool all_complete = std::all_of(sources.begin(), sources.end(), [](const QuerySource& source) { return source.complete; });
+      if (report && qualifier.empty() && !facts.opaque_sources && !output_name_references.contains(offset) && !sources.empty() && !whole_row &&
+          all_complete) {
         const Span where = name_at(node.query.span, text, offset);
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, in_table(sources.front().name), revision_.id);
         std::vector<std::string> candidates;
@@ -5899,7 +6024,21 @@ class StatementChecker {
       }
     }
     for (const auto& output : facts.outputs) {
-      if (output.star) {
+      if (output.row_star) {
+        const RowFields fields = row_fields(output.column, facts.from);
+        if (fields.composite != nullptr) {
+          for (const auto& attribute : fields.composite->attributes) view.columns.push_back({attribute.name, attribute.type});
+          continue;
+        }
+        // Not a column: a FROM item's row, as `t.*`; or a row the compiler cannot see into.
+        if (fields.column || output.column.size() != 1 || !std::any_of(facts.from.begin(), facts.from.end(), [&](const QueryFromItem& item) {
+              return from_item_named(item, output.column[0]) != nullptr;
+            })) {
+          view.columns_known = false;
+          continue;
+        }
+      }
+      if (output.star || output.row_star) {
         std::vector<const QueryFromItem*> items;
         for (const auto& item : facts.from) {
           if (output.column.empty()) {
@@ -5931,16 +6070,16 @@ class StatementChecker {
       }
       view.columns.push_back(std::move(column));
     }
-    if (view.column_names.size() > view.columns.size()) {
+    if (view.column_names.size() > view.columns.size() && view.columns_known) {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(node.name.span), "a view",
                           fmt::format("it names {} columns, but its query has {}", view.column_names.size(), view.columns.size()));
       return false;
     }
-    for (std::size_t i = 0; i < view.column_names.size(); ++i) view.columns[i].name = view.column_names[i];
+    for (std::size_t i = 0; i < view.column_names.size() && i < view.columns.size(); ++i) view.columns[i].name = view.column_names[i];
     std::set<std::string> seen;
     for (const auto& column : view.columns) {
       if (!seen.insert(column.name).second) {
-        diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.query.span), column.name, view.name);
+        diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.query.span), column.name, fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name));
         return false;
       }
     }
@@ -5998,6 +6137,8 @@ class StatementChecker {
         }
       }
     }
+    // Where the compiler cannot see every column, the server judges.
+    if (!old.columns_known || !view.columns_known) return true;
     if (view.columns.size() < old.columns.size()) {
       return refuse(fmt::format("drop column `{}` of view `{}`", old.columns[view.columns.size()].name, old.name));
     }
@@ -6335,7 +6476,7 @@ class StatementChecker {
   bool add_column(Table& table, const ast::ColumnDefinition& syntax, std::vector<PendingConstraint>& pending) {
     if (!check_name(syntax.name)) return false;
     if (table.find_column(syntax.name.text) != nullptr) {
-      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(syntax.name.span), syntax.name.text, table.name);
+      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(syntax.name.span), syntax.name.text, in_table(table.name));
       return false;
     }
     auto type = resolve_type(syntax.type);

@@ -303,8 +303,22 @@ class DeferredChecks {
 
 LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, const CreationSites& sites,
                                Diagnostics& diagnostics, const InverseOf& inverse_of) {
-  const Touched touched = touched_by(*revision.syntax, schema);
-  const SchemaObjects before = schema_objects(schema, touched);
+  // Views are compared only where the revision changed them (as the journal of a savepoint
+  // open across it shows): a chain of many views would otherwise render each one per revision.
+  const Schema::Savepoint revision_start = schema.savepoint();
+  Touched touched = touched_by(*revision.syntax, schema);
+  touched.views.emplace();
+  SchemaObjects before = schema_objects(schema, touched);
+  const auto with_changed_views = [&](SchemaObjects objects) {
+    std::vector<const View*> were;
+    touched.views.emplace();
+    for (const auto& [name, view] : schema.views_changed_since(revision_start)) {
+      touched.views->insert(name);
+      if (view != nullptr) were.push_back(view);
+    }
+    objects.merge(view_objects(were));
+    return objects;
+  };
   std::map<QualifiedName, Table> before_tables;
   std::map<QualifiedName, CompositeType> before_composites;
   for (const auto& [key, _] : before) {
@@ -326,7 +340,8 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     render_sql(planned, lowered.up);
     lowered.operations.push_back(std::move(planned.operation));
   });
-  lowered.schema_changes = changes(before, schema_objects(schema, touched));
+  const SchemaObjects up_started_from = with_changed_views(before);  // names the views to render after
+  lowered.schema_changes = changes(up_started_from, schema_objects(schema, touched));
 
   // The down runs on the schema the up left, and is then taken back.
   const Schema::Savepoint after_up = schema.savepoint();
@@ -357,7 +372,8 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
   }
   // A revision with no way back is never downgraded past: there is nothing to prove.
   if (diagnostics.error_count() == errors_before && !lowered.irreversible) {
-    auto found = differences(before, {before_tables, before_composites}, schema_objects(schema, touched), schema);
+    const SchemaObjects started_from = with_changed_views(before);
+    auto found = differences(started_from, {before_tables, before_composites}, schema_objects(schema, touched), schema);
     if (!found.empty()) {
       auto& diagnostic = hand_written != nullptr
                              ? diagnostics.report(DiagnosticKind::DownDoesNotRestore, {revision.file, hand_written->span}, revision.id)
@@ -367,6 +383,7 @@ LoweredRevision lower_revision(const RevisionSource& revision, Schema& schema, c
     }
   }
   schema.roll_back(after_up);
+  schema.release(revision_start);
   return lowered;
 }
 

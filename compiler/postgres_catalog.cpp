@@ -27,7 +27,7 @@ std::vector<Entry> sorted(std::vector<Entry> entries, Key key) {
 constexpr auto by_name = [](const auto& entry) { return entry.name; };
 
 #undef MIGC_FUNCTION
-#define MIGC_FUNCTION(name, extension, immutable, kind) {name, extension, immutable, kind},
+#define MIGC_FUNCTION(name, extension, immutable, kind, columns) {name, extension, immutable, kind, columns},
 constexpr CatalogFunction functions_rows[] = {
 #include "compiler/postgres_catalog.inc"
 };

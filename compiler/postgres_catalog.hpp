@@ -19,6 +19,10 @@ struct CatalogFunction {
   // What every overload is: 'a' an aggregate, 'w' a window function, 's' set-returning; else 'f'.
   // PostgreSQL refuses the first three in checks, defaults, index and generated expressions.
   char kind = 'f';
+  // The columns it gives as a FROM item, the same for every overload: its OUT parameters' names
+  // joined by ','; "=" one column, named by the item's alias (or the function); empty where
+  // overloads differ or the type of a call decides (a composite or polymorphic result).
+  std::string_view columns;
 };
 
 struct CatalogType {

@@ -539,8 +539,9 @@ ObjectKey index_key(const Schema& schema, const Index& index) {
 }
 
 // Every view: few, and what one reads may have changed under it (a rename, a cascade).
+void add_view(const View& view, SchemaObjects& objects) { objects[{ObjectKind::view, view.name, {}, view.depth}] = create_view_sql(view); }
 void add_views(const Schema& schema, SchemaObjects& objects) {
-  for (const auto& [name, view] : schema.views()) objects[{ObjectKind::view, name, {}, view.depth}] = create_view_sql(view);
+  for (const auto& [_, view] : schema.views()) add_view(view, objects);
 }
 // Every routine and trigger, as every view.
 void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
@@ -732,8 +733,20 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
       if (constraint.kind == ConstraintKind::foreign_key) objects[foreign_key_of(name, constraint)] = add_constraint_sql(name, constraint);
     }
   }
-  add_views(schema, objects);
+  if (touched.views) {
+    for (const auto& name : *touched.views) {
+      if (const auto view = schema.views().find(name); view != schema.views().end()) add_view(view->second, objects);
+    }
+  } else {
+    add_views(schema, objects);
+  }
   add_routines_and_triggers(schema, objects);
+  return as_checked(std::move(objects));
+}
+
+SchemaObjects view_objects(const std::vector<const View*>& views) {
+  SchemaObjects objects;
+  for (const View* view : views) add_view(*view, objects);
   return as_checked(std::move(objects));
 }
 

@@ -170,10 +170,14 @@ using SchemaObjects = std::map<ObjectKey, std::string>;
 struct Touched {
   std::set<QualifiedName> tables, indexes, types, sequences;
   std::set<std::string> extensions, schemas;
+  // A view's SQL is its own alone: those named, where the caller knows which changed.
+  std::optional<std::set<QualifiedName>> views;
 };
 
 SchemaObjects schema_objects(const Schema& schema);
 SchemaObjects schema_objects(const Schema& schema, const Touched& touched);
+// Views as schema_objects() has them.
+SchemaObjects view_objects(const std::vector<const View*>& views);
 // The whole schema as one SQL script, in that order.
 std::string schema_sql(const Schema& schema);
 // Objects' statements, in key order, as that script; `has_routines` as whether the schema has any.

@@ -151,6 +151,17 @@ void Schema::release(Savepoint savepoint) {
   (void)savepoint;
 }
 
+std::map<QualifiedName, const View*> Schema::views_changed_since(Savepoint savepoint) const {
+  std::map<QualifiedName, const View*> changed;
+  for (std::size_t i = savepoint.position; i < journal_.size(); ++i) {
+    // The first change of each holds what it was at the savepoint.
+    if (const auto* previous = std::get_if<Previous<QualifiedName, View>>(&journal_[i])) {
+      changed.try_emplace(previous->key, previous->value ? &*previous->value : nullptr);
+    }
+  }
+  return changed;
+}
+
 void Schema::roll_back(Savepoint savepoint) {
   const std::size_t open = open_savepoints_;
   open_savepoints_ = 0;  // restoring is not itself a change to remember

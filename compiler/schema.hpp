@@ -386,6 +386,9 @@ class Schema {
   Savepoint savepoint();
   void roll_back(Savepoint savepoint);
   void release(Savepoint savepoint);
+  // The views changed since `savepoint` (which is still open), each as it was then: none where
+  // it did not exist. Valid until the next change.
+  std::map<QualifiedName, const View*> views_changed_since(Savepoint savepoint) const;
 
  private:
   friend class SchemaMutator;

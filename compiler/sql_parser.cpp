@@ -1480,6 +1480,12 @@ QueryColumn query_column(const Json& target) {
       if (field.contains("A_Star")) column.star = true;
     }
   }
+  const Json& steps = member(member(value, "A_Indirection"), "indirection");
+  if (steps.is_array() && !steps.empty() && steps.back().contains("A_Star")) {
+    column.row_star = true;
+    const Json& row = member(member(value["A_Indirection"], "arg"), "ColumnRef");
+    if (steps.size() == 1) column.column = string_list(member(row, "fields"));
+  }
   if (value.contains("TypeCast")) {
     const Json& type = value["TypeCast"].value("typeName", Json::object());
     if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
@@ -1538,7 +1544,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     bool star = false;
     for (const auto& target : item.opaque ? Json::array() : member(*inner, "targetList")) {
       QueryColumn column = query_column(target);
-      star = star || column.star;
+      star = star || column.star || column.row_star;
       item.columns.push_back(column.name);
       item.select_list.push_back(std::move(column));
     }
@@ -1552,15 +1558,19 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     item.opaque = true;
     // A function without an alias is named by the function (one function, not ROWS FROM (...)).
     const Json& functions = body->value("functions", Json::array());
-    if (kind == "RangeFunction" && item.alias.empty() && functions.size() == 1) {
+    if (kind == "RangeFunction" && functions.size() == 1 && !flag(*body, "is_rowsfrom")) {
       const Json& items = functions[0].value("List", Json::object()).value("items", Json::array());
       const auto names = items.empty() ? std::vector<std::string>{} : string_list(items[0].value("FuncCall", Json::object()).value("funcname", Json::array()));
-      if (!names.empty()) item.alias = names.back();
+      if (!names.empty() && item.alias.empty()) item.alias = names.back();
+      item.function = names;
+      item.ordinality = flag(*body, "ordinality");
+      for (const auto& definition : member(*body, "coldeflist")) item.columns.push_back(text_field(member(definition, "ColumnDef"), "colname"));
+      if (!item.columns.empty()) item.renamed.clear();
     }
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
-  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || kind == "RangeSubselect")) {
+  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || kind == "RangeSubselect" || !item.function.empty())) {
     item.renamed = string_list(renamed);
   }
   if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
@@ -1736,7 +1746,7 @@ void collect_stars(const Json& value, std::string_view text, const std::set<std:
         const auto names = string_list(member(row, "fields"));
         const long long begin = member(result, "location").is_number() ? member(result, "location").get<long long>() : -1;
         const long long named_at = member(row, "location").is_number() ? member(row, "location").get<long long>() : -1;
-        if (names.size() != 1 || begin < 0 || named_at < begin) continue;
+        if (names.empty() || names.size() > 2 || begin < 0 || named_at < begin) continue;
         if (const auto end = star_end(text, static_cast<std::size_t>(named_at), true)) {
           SelectStar star{static_cast<std::size_t>(begin), *end, names, visible};
           star.whole_row = true;
@@ -2338,7 +2348,11 @@ QueryFacts read_query(std::string_view text) {
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
-    for (std::size_t i = 0; i < width; ++i) facts.outputs.push_back({"column" + std::to_string(i + 1), {}, false, {}, 0});
+    for (std::size_t i = 0; i < width; ++i) {
+      QueryColumn column;
+      column.name = "column" + std::to_string(i + 1);
+      facts.outputs.push_back(std::move(column));
+    }
   }
   for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
   facts.grouping = grouping_of(*first);

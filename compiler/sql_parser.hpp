@@ -153,6 +153,9 @@ struct QueryColumn {
   std::string name;                  // what PostgreSQL names the column (FigureColname), or "?column?"
   std::vector<std::string> column;   // the column it is, when it is one (`c`, `t.c`)
   bool star = false;                 // `*` or `t.*`: `column` holds the qualifier, if any
+  // `(c).*` or `(t.c).*`: the fields of a row, written out as columns; `column` holds what
+  // names the row, where a column reference does (else it is a row the compiler cannot see).
+  bool row_star = false;
   // The type it is cast to, when it is a cast to a type named without modifiers (`x::bigint`:
   // pg_catalog.int8), which is then its type.
   std::vector<std::string> cast_type;
@@ -177,6 +180,10 @@ struct QueryFromItem {
   std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
   bool with_query = false;          // a WITH query's name, not a table's
+  // A call of one function (not ROWS FROM): its name as written; its column definition list's
+  // names in `columns`; `ordinality`: WITH ORDINALITY adds a last column.
+  std::vector<std::string> function;
+  bool ordinality = false;
 };
 // A `*` (or `t.*`) of a select list anywhere in a statement: a subquery's, a WITH query's, a set
 // operation's branch's. PostgreSQL expands it into the columns of its SELECT's FROM list when it

@@ -14,6 +14,8 @@ create table account (id integer primary key, name text, balance numeric);
 create view rich as select id, name from account where balance > 100;
 create view richer as select r.id from rich r;
 create materialized view names as select name from account;
+create type berth as (x integer, y integer);
+create table crate (id integer primary key, label text, place berth);
 )sql";
 
 struct Case {
@@ -264,6 +266,30 @@ const std::vector<Case> cases = {
     // PostgreSQL stops at the nearest item of that name, whether or not it has the column.
     {"create view poor as select a.id from account a where exists (select 1 from rich a where a.balance > 1)", false},
     {"create view poor as select a.id from rich a where exists (select 1 from account a where a.ctid is not null)", true},
+    // `(c).*` of a composite column is its fields, fixed when the view is made.
+    {"create view poor as select (c.place).* from crate c; create view poorer as select x, y from poor", true},
+    {"create view poor as select (place).* from crate; create view poorer as select z from poor", false},
+    {"create view poor as select (place).* from crate; alter type berth add attribute z integer; create view poorer as select z from poor", false},
+    {"create view poor as select (place).*, 1 as x from crate", false},
+    {"create view poor as select s.y from (select (place).* from crate) s", true},
+    {"create view poor as select (c).* from crate c; create view poorer as select label, place from poor", true},
+    // An alias list renames a table's or join's first columns, and keeps the rest.
+    {"create view poor as select * from (account a join rich r using (id)) as j(k)", false},
+    {"create view poor as select * from (account a join crate c using (id)) as j(k); create view poorer as select k, label from poor", true},
+    {"create view poor as select * from account as k(a, b); create view poorer as select a, balance from poor", true},
+    // A function's columns: its alias (a scalar result), or its OUT parameters, renamed by an
+    // alias list; WITH ORDINALITY's; a column definition list's.
+    {"create view poor as select * from crate c, generate_series(1, 3) as label", false},
+    {"create view poor as select * from crate c, generate_series(1, 3) as g; create view poorer as select g, label from poor", true},
+    {"create view poor as select j.key, j.value from json_each('{}') as j", true},
+    {"create view poor as select j.nokey from json_each('{}') as j", false},
+    {"create view poor as select * from json_each('{}') as j(k), account; create view poorer as select k, value, name from poor", true},
+    {"create view poor as select * from json_each('{}') as j(k), account a(value)", false},
+    {"create view poor as select * from generate_series(1, 3) with ordinality as g(n, i), crate; create view poorer as select n, i, label from poor", true},
+    {"create view poor as select * from generate_series(1, 3) with ordinality as g, account a(ordinality)", false},
+    {"create view poor as select t.a from json_to_record('{}') as t(a int, b text)", true},
+    {"create view poor as select t.c from json_to_record('{}') as t(a int, b text)", false},
+    {"create view poor as select * from unnest(array[1, 2]) as u, crate; create view poorer as select u, label from poor", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
