@@ -3120,10 +3120,27 @@ class StatementChecker {
         return {};
       }
       const auto position = static_cast<std::size_t>(given - node.columns.begin());
+      const Column* written = table.find_column(column);
+      const bool of_time = written != nullptr && !written->type.user_defined && (written->type.name.name == "date" || written->type.name.name.starts_with("time"));
       for (const auto& row : node.rows) {
         const std::string_view value = revision_.file->slice(row[position].span);
-        if (!constant_of(value)) {
+        const auto constant = constant_of(value);
+        if (!constant) {
           why_not = fmt::format("{}: `{}` is not a constant", derives, value);
+          return {};
+        }
+        // `'today'`, `'now'`: read when the statement runs, and again, to another value, when
+        // the down would.
+        std::string word;
+        for (const char c : constant->value) {
+          if (!std::isspace(static_cast<unsigned char>(c))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        const bool cast_to_time = std::any_of(constant->casts.begin(), constant->casts.end(), [](const std::vector<std::string>& cast) {
+          return !cast.empty() && (cast.back() == "date" || cast.back().starts_with("time"));
+        });
+        if (constant->kind == SqlConstant::Kind::string && (of_time || cast_to_time) &&
+            (word == "now" || word == "today" || word == "tomorrow" || word == "yesterday")) {
+          why_not = fmt::format("{}: `{}` is read as a different moment when the down runs", derives, value);
           return {};
         }
       }
@@ -4265,6 +4282,9 @@ class StatementChecker {
                        "statements would not: convert in the expression instead (`'2024-01-01 00:00' at time zone 'Europe/Paris'`)"
                  : changed.starts_with("settings")
                      ? "name the setting as a constant, `set_config('name', ...)`, so that the compiler can tell which it is"
+                 : changed.starts_with("transaction_")
+                     ? "a transaction's isolation, read-only and deferrable settings are taken only before its first query, and "
+                       "a read-only one would refuse the rest of the revision: the migrator runs each revision in its own transaction"
                  : is_session_parameter(changed)
                      ? fmt::format("the migrator sets `{}` on every connection and the plan's SQL is written for that "
                                    "value; a function that needs another can say `set {} = ...` in its definition",
@@ -4464,12 +4484,14 @@ class StatementChecker {
         return !routines_named({schema != "public" ? schema : std::string(), names.back()}).empty();
       });
     }
-    // A grant on types: those the chain makes, not PostgreSQL's own or an extension's.
+    // A grant on types, or a drop: those the chain makes, not PostgreSQL's own or an
+    // extension's; a type raw SQL made may go while no modelled column is of it.
     if (!statement.types.empty()) {
       return std::any_of(statement.types.begin(), statement.types.end(), [&](const std::vector<std::string>& names) {
         if (names.empty() || names.size() > 3) return false;
         const std::string& schema = names.size() >= 2 ? names[names.size() - 2] : std::string();
         const QualifiedName name{schema != "public" ? schema : std::string(), names.back()};
+        if (statement.modelled_change.starts_with("drop ") && !schema_.columns_of_type(name).empty()) return true;
         return schema_.enums().contains(name) || schema_.domains().contains(name) || schema_.composites().contains(name);
       });
     }
@@ -5158,6 +5180,12 @@ class StatementChecker {
     if (item.function.empty()) return std::nullopt;
     std::vector<std::string> columns = item.columns;
     if (columns.empty()) {
+      if (auto row = chain_function_row_columns(item.function)) {
+        columns = std::move(*row);
+        for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
+      }
+    }
+    if (columns.empty()) {
       const std::string& name = item.function.back();
       if (item.function.size() > 2 || (item.function.size() == 2 && item.function[0] != "pg_catalog")) return std::nullopt;
       // A function of the chain's of that name may be the one called.
@@ -5183,6 +5211,35 @@ class StatementChecker {
       for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
     }
     if (item.ordinality) columns.push_back(item.renamed.size() > columns.size() ? item.renamed[columns.size()] : "ordinality");
+    return columns;
+  }
+
+  // The columns of the row type a function of the chain returns (`returns setof t` of a table, a
+  // view or a composite type), where every overload of its name returns the same one: the
+  // columns it has now, which a `*` over the function takes, and a later column does not join.
+  std::optional<std::vector<std::string>> chain_function_row_columns(const std::vector<std::string>& function) const {
+    if (function.empty() || function.size() > 2) return std::nullopt;
+    const auto overloads = routines_named({function.size() == 2 && function[0] != "public" ? function[0] : "", function.back()});
+    if (overloads.empty() || std::any_of(overloads.begin(), overloads.end(), [&](const Routine* routine) {
+          return routine->returns != overloads.front()->returns;
+        })) {
+      return std::nullopt;
+    }
+    std::string_view returns = overloads.front()->returns;
+    if (returns.size() > 6 && (returns.starts_with("setof ") || returns.starts_with("SETOF "))) returns.remove_prefix(6);
+    const std::vector<std::string> names = regclass_names(returns);
+    if (names.empty() || names.size() > 2) return std::nullopt;
+    const QualifiedName type{names.size() == 2 && names[0] != "public" ? names[0] : "", names.back()};
+    std::vector<std::string> columns;
+    if (const Table* table = schema_.find_table(type)) {
+      for (const auto& column : table->columns) columns.push_back(column.name);
+    } else if (const auto view = schema_.views().find(type); view != schema_.views().end() && view->second.columns_known) {
+      for (const auto& column : view->second.columns) columns.push_back(column.name);
+    } else if (const auto composite = schema_.composites().find(type); composite != schema_.composites().end()) {
+      for (const auto& attribute : composite->second.attributes) columns.push_back(attribute.name);
+    } else {
+      return std::nullopt;
+    }
     return columns;
   }
 
@@ -5266,6 +5323,14 @@ class StatementChecker {
       if (item.alias.empty()) {
         why = "a FROM item without an alias";
         return std::nullopt;
+      }
+      // A function whose columns are known; one of the chain's returning a table's or a type's
+      // rows has their columns now, which PostgreSQL keeps.
+      if (const auto called = function_columns(item)) {
+        if (item.columns.empty() && chain_function_row_columns(item.function)) frozen = true;
+        std::vector<StarColumn> columns;
+        for (const auto& column : *called) columns.push_back({column, quote_identifier(item.alias) + "." + quote_identifier(column)});
+        return columns;
       }
       // Named one by one only where a join must merge them; otherwise fixed by its own text.
       if (item.columns.empty() || item.opaque) return std::vector<StarColumn>{{"", quote_identifier(item.alias) + ".*"}};
@@ -6024,6 +6089,13 @@ class StatementChecker {
       }
     }
     for (const auto& output : facts.outputs) {
+      if (output.row_star && !output.row_function.empty() && chain_function_row_columns(output.row_function)) {
+        // PostgreSQL writes `(f()).*` out as `(f()).a, (f()).b, ...`, the type's fields now.
+        diagnostics_.report(DiagnosticKind::UnexpandableStar, at(name_at(node.query.span, text, output.offset)),
+                            fmt::format("the row type function `{}` returns", to_string(qualified(output.row_function))), view_kind(node),
+                            "a function call's row (it can through `select f.* from f() f`)");
+        return false;
+      }
       if (output.row_star) {
         const RowFields fields = row_fields(output.column, facts.from);
         if (fields.composite != nullptr) {

@@ -393,9 +393,10 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
       }
     }
   }
-  // A time of day: 24:00:00 is the latest PostgreSQL takes (and a leap second, :60).
+  // A time of day: 24:00:00 is the latest PostgreSQL takes (and a leap second, :60); a date
+  // reads, and checks, the time a text gives before it drops it.
   static const std::regex clock(R"((^|[ t])([0-9]{1,2}):([0-9]{2})(:([0-9]{2})(\.[0-9]+)?)?)");
-  if (type != "date" && std::regex_search(text, parts, clock)) {
+  if (std::regex_search(text, parts, clock)) {
     const int hour = std::stoi(parts[2]);
     const int minute = std::stoi(parts[3]);
     const int second = parts[5].matched ? std::stoi(parts[5]) : 0;

@@ -228,8 +228,18 @@ class Inference {
     if (input.state != Typed::State::known) return input.state == Typed::State::literal ? known(*target) : Typed{};
     const SqlType& source = input.type;
     if (source == *target) return known(*target);  // at most a length coercion, all immutable
-    if (is_array(source.name) || is_array(target->name)) return known(*target);
     const std::string what = fmt::format("{}::{}", source.name, target->name);
+    if (is_array(source.name) != is_array(target->name)) {
+      // Between an array and a string type, through array_out or array_in: stable (they look
+      // up the element type's functions).
+      const bool through_array_io = is_array(source.name) ? category_of(target->name).first == 'S' : category_of(source.name).first == 'S';
+      if (through_array_io) {
+        report(node, 0, what, fmt::format("the cast goes through the array's text form, and array_{} is not immutable",
+                                          is_array(source.name) ? "out" : "in"));
+      }
+      return known(*target);
+    }
+    if (is_array(source.name)) return known(*target);
     if (!source.enumeration && !target->enumeration) {
       for (const auto& entry : catalog_casts(source.name)) {
         if (entry.target != target->name || !available(entry.extension)) continue;

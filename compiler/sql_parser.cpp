@@ -624,12 +624,15 @@ std::vector<std::string> schemas_of(const std::string& kind, const Json& node) {
   return schemas;
 }
 
-// The types a GRANT or REVOKE names (ON TYPE, ON DOMAIN).
+// The types a GRANT or REVOKE names (ON TYPE, ON DOMAIN), or a DROP TYPE or DROP DOMAIN drops.
 std::vector<std::vector<std::string>> types_of(const std::string& kind, const Json& node) {
   std::vector<std::vector<std::string>> types;
-  const std::string objtype = text_field(node, "objtype");
-  if (kind != "GrantStmt" || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
-  for (const auto& object : node.value("objects", Json::array())) types.push_back(string_list(object.value("List", Json::object()).value("items", Json::array())));
+  const std::string objtype = text_field(node, kind == "DropStmt" ? "removeType" : "objtype");
+  if ((kind != "GrantStmt" && kind != "DropStmt") || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
+  for (const auto& object : node.value("objects", Json::array())) {
+    types.push_back(object.contains("TypeName") ? string_list(member(object["TypeName"], "names"))
+                                                : string_list(object.value("List", Json::object()).value("items", Json::array())));
+  }
   return types;
 }
 
@@ -820,7 +823,7 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
         if (!named_as_written) {
           found = "settings, one named only when it runs";
         } else if (setting == "search_path" || setting == "timezone" || setting == "role" || setting == "session_authorization" ||
-                   is_session_parameter(setting)) {
+                   is_session_parameter(setting) || setting.starts_with("transaction_")) {
           found = setting;
         } else if (outlives_the_revision(setting)) {
           const auto local = arguments.size() > 2 ? constant_text(arguments[2]) : std::nullopt;
@@ -1485,6 +1488,7 @@ QueryColumn query_column(const Json& target) {
     column.row_star = true;
     const Json& row = member(member(value["A_Indirection"], "arg"), "ColumnRef");
     if (steps.size() == 1) column.column = string_list(member(row, "fields"));
+    column.row_function = string_list(member(member(member(value["A_Indirection"], "arg"), "FuncCall"), "funcname"));
   }
   if (value.contains("TypeCast")) {
     const Json& type = value["TypeCast"].value("typeName", Json::object());
@@ -2219,6 +2223,8 @@ std::optional<std::size_t> branch_width(const Json& select) {
     for (const auto& field : member(member(member(member(target, "ResTarget"), "val"), "ColumnRef"), "fields")) {
       if (field.contains("A_Star")) return std::nullopt;
     }
+    const Json& steps = member(member(member(member(target, "ResTarget"), "val"), "A_Indirection"), "indirection");
+    if (steps.is_array() && !steps.empty() && steps.back().contains("A_Star")) return std::nullopt;
     ++width;
   }
   return width;
@@ -2228,7 +2234,179 @@ std::optional<SqlError> misplaced_in(const Json& value);
 
 // What PostgreSQL refuses of one SELECT's clauses once it knows which calls aggregate
 // (parseCheckAggregates, transformSetOperationTree).
+// Where a node is written: its own location, or its first child's that has one.
+std::size_t location_in(const Json& value) {
+  std::vector<const Json*> pending{&value};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_object()) {
+      if (const Json& location = member(node, "location"); location.is_number() && location.get<long long>() >= 0) return location.get<std::size_t>();
+      for (auto it = node.end(); it != node.begin();) pending.push_back(&*--it);
+    } else if (node.is_array()) {
+      for (auto it = node.end(); it != node.begin();) pending.push_back(&*--it);
+    }
+  }
+  return 0;
+}
+
+// The last name of a plain column reference (`c`, `t.c`); empty for anything else.
+std::string column_named(const Json& node) {
+  const Json& fields = member(member(node, "ColumnRef"), "fields");
+  if (!fields.is_array() || fields.empty() || !fields.back().contains("String")) return "";
+  return text_field(member(fields.back(), "String"), "sval");
+}
+
+// PostgreSQL's transformDistinctOnClause(): the ORDER BY items that are DISTINCT ON items come
+// first, and every DISTINCT ON item is one of them once an ORDER BY item is not. Judged only
+// where every item is a plain column named as no output is (the compiler then tells them apart
+// as PostgreSQL does, by the column).
+std::optional<SqlError> distinct_on_unordered(const Json& select) {
+  const Json& distinct = member(select, "distinctClause");
+  const Json& order = member(select, "sortClause");
+  if (!distinct.is_array() || distinct.empty() || (distinct.size() == 1 && distinct[0].empty()) || !order.is_array() || order.empty()) {
+    return std::nullopt;
+  }
+  std::set<std::string> outputs;
+  for (const auto& target : member(select, "targetList")) {
+    if (member(target, "ResTarget").contains("name")) outputs.insert(text_field(member(target, "ResTarget"), "name"));
+  }
+  const auto plain = [&](const Json& node) {
+    const std::string name = column_named(node);
+    const bool bare = member(member(node, "ColumnRef"), "fields").size() == 1;
+    return name.empty() || (bare && outputs.contains(name)) ? std::string() : name;
+  };
+  std::vector<std::string> on;
+  for (const auto& item : distinct) {
+    on.push_back(plain(item));
+    if (on.back().empty()) return std::nullopt;
+  }
+  std::vector<std::string> sorted;
+  for (const auto& item : order) {
+    sorted.push_back(plain(member(member(item, "SortBy"), "node")));
+    if (sorted.back().empty()) return std::nullopt;
+  }
+  bool skipped = false;
+  const auto error = [&](const Json& at) {
+    return SqlError{location_in(at), "SELECT DISTINCT ON expressions must match initial ORDER BY expressions (42P10)"};
+  };
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (std::find(on.begin(), on.end(), sorted[i]) == on.end()) {
+      skipped = true;
+    } else if (skipped) {
+      return error(distinct[0]);
+    }
+  }
+  for (std::size_t i = 0; i < on.size(); ++i) {
+    if (std::find(sorted.begin(), sorted.end(), on[i]) == sorted.end() && skipped) return error(distinct[i]);
+  }
+  return std::nullopt;
+}
+
+// A set operation's ORDER BY names a result column, or a position (transformSetOperationStmt).
+std::optional<SqlError> set_operation_order_unknown(const Json& select) {
+  const std::string operation = select.value("op", "SETOP_NONE");
+  if (operation == "SETOP_NONE" || !select.contains("larg")) return std::nullopt;
+  const Json* first = &select;
+  while (first->contains("larg") && first->at("larg").is_object()) first = &first->at("larg");
+  std::set<std::string> names;
+  for (const auto& target : member(*first, "targetList")) {
+    const QueryColumn column = query_column(target);
+    if (column.star || column.row_star) return std::nullopt;
+    names.insert(column.name);
+  }
+  if (member(*first, "valuesLists").is_array()) return std::nullopt;
+  for (const auto& item : member(select, "sortClause")) {
+    const Json& node = member(member(item, "SortBy"), "node");
+    if (node.contains("A_Const")) continue;
+    const Json& fields = member(member(node, "ColumnRef"), "fields");
+    if (fields.is_array() && fields.size() > 1) continue;  // PostgreSQL names the missing FROM entry; judged elsewhere
+    const std::string name = column_named(node);
+    if (name.empty()) {
+      return SqlError{location_in(node), "invalid UNION/INTERSECT/EXCEPT ORDER BY clause: only result column names can be used (0A000)"};
+    }
+    if (!names.contains(name)) return SqlError{location_in(node), fmt::format("column \"{}\" does not exist (42703)", name)};
+  }
+  return std::nullopt;
+}
+
+// `over w` and `window x as (w ...)` name a window of the SELECT's own WINDOW clause, one
+// before it there (42704).
+std::optional<SqlError> unknown_window(const Json& select) {
+  std::set<std::string> defined;
+  const auto named = [&](const Json& definition, std::size_t at) -> std::optional<SqlError> {
+    const Json& window = definition.contains("WindowDef") ? definition.at("WindowDef") : definition;
+    for (const char* field : {"refname"}) {
+      const std::string name = window.value(field, "");
+      if (!name.empty() && !defined.contains(name)) return SqlError{at, fmt::format("window \"{}\" does not exist (42704)", name)};
+    }
+    return std::nullopt;
+  };
+  for (const auto& definition : member(select, "windowClause")) {
+    const Json& window = definition.contains("WindowDef") ? definition.at("WindowDef") : definition;
+    if (auto error = named(definition, location_in(definition))) return error;
+    defined.insert(window.value("name", ""));
+  }
+  std::vector<const Json*> pending;
+  for (const char* clause : {"targetList", "sortClause"}) pending.push_back(&member(select, clause));
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_array()) {
+      for (const auto& item : node) pending.push_back(&item);
+      continue;
+    }
+    if (!node.is_object()) continue;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "SubLink" || it.key() == "SelectStmt") continue;  // their own WINDOW clauses
+      if (it.key() == "FuncCall" && it.value().contains("over")) {
+        const Json& over = it.value().at("over");
+        const Json& window = over.contains("WindowDef") ? over.at("WindowDef") : over;
+        const std::string name = window.value("name", "");
+        const std::size_t at = member(it.value(), "location").is_number() ? member(it.value(), "location").get<std::size_t>() : 0;
+        if (!name.empty() && !defined.contains(name)) return SqlError{at, fmt::format("window \"{}\" does not exist (42704)", name)};
+        if (auto error = named(over, at)) return error;
+      }
+      pending.push_back(&it.value());
+    }
+  }
+  return std::nullopt;
+}
+
+// LIMIT and OFFSET given as strings are read as bigint when the statement is parsed (22P02).
+std::optional<SqlError> limit_unreadable(const Json& select) {
+  for (const char* clause : {"limitCount", "limitOffset"}) {
+    const Json& constant = member(member(select, clause), "A_Const");
+    if (!constant.contains("sval")) continue;
+    const std::string value = text_field(member(constant, "sval"), "sval");
+    std::size_t i = 0;
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+    if (i < value.size() && (value[i] == '+' || value[i] == '-')) ++i;
+    const std::size_t digits = i;
+    while (i < value.size() && std::isdigit(static_cast<unsigned char>(value[i]))) ++i;
+    const bool number = i > digits && i - digits <= 18;
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+    if (number && i == value.size()) continue;
+    const Json& location = member(constant, "location");
+    return SqlError{location.is_number() ? location.get<std::size_t>() : 0,
+                    fmt::format("invalid input syntax for type bigint: \"{}\" (22P02)", value)};
+  }
+  return std::nullopt;
+}
+
 std::optional<SqlError> misplaced_in_select(const Json& select) {
+  for (const auto check : {distinct_on_unordered, set_operation_order_unknown, unknown_window, limit_unreadable}) {
+    if (auto error = check(select)) return error;
+  }
+  std::set<std::string> with_queries;
+  for (const auto& item : member(member(select, "withClause"), "ctes")) {
+    const Json& query = member(item, "CommonTableExpr");
+    const std::string name = query.value("ctename", "");
+    if (with_queries.insert(name).second) continue;
+    const Json& location = member(query, "location");
+    return SqlError{location.is_number() ? location.get<std::size_t>() : 0,
+                    fmt::format("WITH query name \"{}\" specified more than once (42712)", name)};
+  }
   for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}}) {
     if (const auto at = first_call(member(select, clause), false)) {
       return SqlError{*at, fmt::format("aggregate functions are not allowed in {} (42803)", name)};
@@ -2295,6 +2473,22 @@ std::optional<SqlError> misplaced_in(const Json& value) {
     if (it.key() == "SelectStmt" && it.value().is_object()) {
       if (const auto found = misplaced_in_select(it.value())) return found;
       continue;
+    }
+    if (it.key() == "SubLink" && it.value().is_object()) {
+      // A subquery as a value, or compared with one: as many columns as it is compared with (42601).
+      const Json& link = it.value();
+      const std::string type = link.value("subLinkType", "");
+      const Json& query = member(member(link, "subselect"), "SelectStmt");
+      const auto width = query.is_object() ? branch_width(query) : std::nullopt;
+      const Json& test = member(link, "testexpr");
+      const std::size_t wanted = test.contains("RowExpr") ? member(test.at("RowExpr"), "args").size() : 1;
+      const std::size_t at = member(link, "location").is_number() ? member(link, "location").get<std::size_t>() : 0;
+      if (width && (type == "EXPR_SUBLINK" || type == "ARRAY_SUBLINK") && *width != 1) {
+        return SqlError{at, "subquery must return only one column (42601)"};
+      }
+      if (width && (type == "ANY_SUBLINK" || type == "ALL_SUBLINK") && *width != wanted) {
+        return SqlError{at, *width > wanted ? "subquery has too many columns (42601)" : "subquery has too few columns (42601)"};
+      }
     }
     if (it.key() == "JoinExpr" && it.value().is_object()) {
       const Json& on = member(it.value(), "quals");
@@ -2978,8 +3172,10 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     out.session_change = session_change(kind, *node, sql.substr(std::min(out.offset, sql.size()), out.length));
     out.outside_transaction = outside_transaction(kind, *node);
     // SET TRANSACTION too: PostgreSQL takes it only before the transaction's first query.
+    // `transaction_isolation`, `transaction_read_only` and `transaction_deferrable` are SET
+    // TRANSACTION's settings by name (and a read-only transaction would refuse the rest).
     out.transaction_control =
-        kind == "TransactionStmt" || (kind == "VariableSetStmt" && text_field(*node, "name").starts_with("TRANSACTION"));
+        kind == "TransactionStmt" || (kind == "VariableSetStmt" && lowered(text_field(*node, "name")).starts_with("transaction"));
     if (kind == "DoStmt" && depth < max_block_depth) {
       // A block PL/pgSQL's parser (which has no catalog: a refcursor OPENed trips it) cannot
       // read may run anything: not taken unread.

@@ -156,6 +156,7 @@ struct QueryColumn {
   // `(c).*` or `(t.c).*`: the fields of a row, written out as columns; `column` holds what
   // names the row, where a column reference does (else it is a row the compiler cannot see).
   bool row_star = false;
+  std::vector<std::string> row_function;  // `(f(...)).*`: the function called
   // The type it is cast to, when it is a cast to a type named without modifiers (`x::bigint`:
   // pg_catalog.int8), which is then its type.
   std::vector<std::string> cast_type;

@@ -273,5 +273,26 @@ TEST(Chain, AnAggregateRawSqlMakesMayBeCalled) {
   for (const auto& diagnostic : diagnostics.all()) ADD_FAILURE() << format_diagnostic(diagnostic);
 }
 
+// A type raw SQL made (one the language has no statement for) its down may drop; not one the
+// language made.
+TEST(Chain, ARawTypeMayBeDroppedButNotAModelledOne) {
+  const std::string made = "execute $$ create type floatrange as range (subtype = float8) $$ down $$ drop type floatrange $$;\n";
+  {
+    const std::vector<SourceFile> files{{"001_root.mig", "revision '001' revises base;\n" + made}};
+    Diagnostics diagnostics;
+    EXPECT_TRUE(compile_chain(files, diagnostics));
+    for (const auto& diagnostic : diagnostics.all()) ADD_FAILURE() << format_diagnostic(diagnostic);
+  }
+  const std::vector<SourceFile> files{
+      {"001_root.mig", "revision '001' revises base;\n" + made},
+      {"002_use.mig", "revision '002' revises '001';\ncreate type mood as enum ('calm');\n"
+                      "execute $$ drop type floatrange, mood $$ irreversible;\n"}};
+  Diagnostics diagnostics;
+  EXPECT_FALSE(compile_chain(files, diagnostics));
+  std::string reported;
+  for (const auto& diagnostic : diagnostics.all()) reported += format_diagnostic(diagnostic);
+  EXPECT_NE(reported.find("[RawSchemaChange]"), std::string::npos) << reported;
+}
+
 }  // namespace
 }  // namespace migc

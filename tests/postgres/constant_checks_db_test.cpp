@@ -80,6 +80,7 @@ const std::vector<Case> cases = {
     {"interval day to second(2)", "'1 day'"}, {"interval minute", "'PT'"},
     {"timestamp", "'294277-01-01'"}, {"timestamp", "'294276-12-31'"}, {"timestamp", "'4714-11-23 BC'"}, {"timestamp", "'4714-11-24 BC'"},
     {"date", "'5874898-01-01'"}, {"date", "'5874897-12-31'"}, {"date", "'4714-11-23 BC'"},
+    {"date", "'2024-01-01 25:00'"}, {"date", "'2024-01-01 23:59'"}, {"date", "'2024-01-01 16:05 PM'"}, {"date", "'2024-01-01T24:00'"},
     {"timestamptz", "'2024-01-01 12:00 Mars/Olympus'"}, {"timestamptz", "'2024-01-01 12:00+25'"},
     {"timestamptz", "'2024-01-01 12:00 Europe/Paris'"}, {"timestamptz", "'2024-01-01 12:00+05:30'"},
     {"time", "'16:05 PM'"}, {"time", "'04:05 PM'"}, {"time", "'24:00'"}, {"time", "'24:00:01'"}, {"time", "'12:60'"},

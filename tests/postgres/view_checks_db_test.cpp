@@ -290,6 +290,38 @@ const std::vector<Case> cases = {
     {"create view poor as select t.a from json_to_record('{}') as t(a int, b text)", true},
     {"create view poor as select t.c from json_to_record('{}') as t(a int, b text)", false},
     {"create view poor as select * from unnest(array[1, 2]) as u, crate; create view poorer as select u, label from poor", true},
+    // A `*` over a function returning a table's rows takes the columns the table has then.
+    {"create function allt() returns setof account language sql stable as $$ select * from account $$; "
+     "create view poor as select * from allt(); alter table account add column extra integer; create view poorer as select extra from poor", false},
+    {"create function allt() returns setof account language sql stable as $$ select * from account $$; "
+     "create view poor as select * from allt() a; alter table account add column extra integer; create view poorer as select a.id, balance from poor a", true},
+    {"create view poor as select * from crate join generate_series(1, 3) g(id) using (id)", true},
+    {"create view poor as select * from (crate cross join generate_series(1, 2) g) as j (a, b)", true},
+    // DISTINCT ON matches the first ORDER BY items; a set operation orders by its result's
+    // columns; a subquery gives as many columns as it is compared with; a window is defined;
+    // LIMIT and OFFSET strings are numbers.
+    {"create view poor as select distinct on (name) id from account order by id", false},
+    {"create view poor as select distinct on (name) id from account order by name, id", true},
+    {"create view poor as select distinct on (a.name, a.id) a.id from account a order by id, name, balance", true},
+    {"create view poor as select distinct on (name) id from account order by balance, name", false},
+    {"create view poor as select name from account union select name from rich order by id", false},
+    {"create view poor as select name from account union select name from rich order by lower(name)", false},
+    {"create view poor as select name from account union select name from rich order by name desc", true},
+    {"create view poor as select id from account where id in (select id, name from rich)", false},
+    {"create view poor as select id from account where (id, name) in (select id, name from rich)", true},
+    {"create view poor as select id from account where (id, name) in (select id from rich)", false},
+    {"create view poor as select (select id, name from rich limit 1) as r from account", false},
+    {"create view poor as select array(select id from rich) as ids from account", true},
+    {"create view poor as select sum(id) over w as s from account", false},
+    {"create view poor as select sum(id) over w as s from account window w as (order by id)", true},
+    {"create view poor as select sum(id) over (w rows 1 preceding) as s from account window w as (order by id)", true},
+    {"create view poor as select sum(id) over (v) as s from account window w as (order by id)", false},
+    {"create view poor as select id from account offset 'x'", false},
+    {"create view poor as select id from account limit '5' offset ' 2 '", true},
+    // A WITH list names each query once, at any level.
+    {"create view poor as with a as (select 1 as x), a as (select 2 as x) select x from a", false},
+    {"create view poor as select (with b as (select 1 as x), b as (select 2 as x) select x from b) as y", false},
+    {"create view poor as with a as (select 1 as x) select (with a as (select 2 as x) select x from a) as y from a", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
