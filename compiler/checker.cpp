@@ -4237,6 +4237,7 @@ class StatementChecker {
       return std::nullopt;
     }
     RawFacts facts;
+    std::set<std::string> made_here;  // relations the step's statements before make
     for (const auto& statement : parsed.statements) {
       const std::string_view whole = std::string_view(body.value).substr(statement.offset, statement.length);
       const std::string shown = trimmed(std::string(whole));
@@ -4302,6 +4303,8 @@ class StatementChecker {
           return std::nullopt;
         }
       }
+      if (!written_names_exist(statement, text, made_here)) return std::nullopt;
+      if (!statement.created_relation.empty()) made_here.insert(statement.created_relation.back());
       if (auto written = catalog_write(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), *written);
         diagnostic.notes.push_back({{}, std::string(catalog_write_note)});
@@ -4432,6 +4435,46 @@ class StatementChecker {
       }
     }
     return std::nullopt;
+  }
+
+  // A raw INSERT's or UPDATE's table and columns: a table's columns are the compiler's to know.
+  // A name that is no table of the chain is taken for one the compiler does not see (a
+  // temporary one, an extension's, one outside the chain) unless it is a likely misspelling
+  // of one of the chain's.
+  // `text`: the raw SQL's, which the statement's offsets are into.
+  bool written_names_exist(const SqlStatement& statement, Span text, const std::set<std::string>& made_here) {
+    const auto where = [&](std::size_t offset, std::size_t length) {
+      const Span start = within(text, offset);
+      return Span{start.begin, std::min(text.end, start.begin + static_cast<std::uint32_t>(length))};
+    };
+    for (const auto& write : statement.writes) {
+      if (!write.own || write.relation.empty() || write.relation.size() > 2) continue;
+      const std::string schema = write.relation.size() == 2 ? write.relation[0] : std::string();
+      if (schema == "pg_catalog" || schema == "information_schema" || write.relation.back().starts_with("pg_")) continue;
+      const QualifiedName name{schema != "public" ? schema : std::string(), write.relation.back()};
+      const Table* table = schema_.find_table(name);
+      if (table == nullptr) {
+        if (schema_.views().contains(name) || sites_.raw_relations.contains(name.name) || made_here.contains(name.name)) continue;
+        const std::string guess = closest_match(to_string(name), names_of(schema_.tables()));
+        if (guess.empty()) continue;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(where(write.relation_offset, write.relation.back().size())),
+                                               name, revision_.id);
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        return false;
+      }
+      for (const auto& [column, offset] : write.columns) {
+        if (column.empty() || table->find_column(column) != nullptr) continue;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where(offset, column.size())), column, in_table(table->name),
+                                               revision_.id);
+        std::vector<std::string> candidates;
+        for (const auto& other : table->columns) candidates.push_back(other.name);
+        if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        return false;
+      }
+    }
+    return true;
   }
 
   // A write to PostgreSQL's catalog (`update pg_attribute set ...`): it changes objects behind
@@ -6824,6 +6867,7 @@ CreationSites find_creation_sites(const std::vector<RevisionSource>& revisions) 
           if (!created.created_function.empty()) sites.raw_functions.insert(created.created_function.back());
           if (!created.created_type.empty()) sites.raw_types.insert(created.created_type.back());
           if (!created.created_extension.empty()) sites.raw_extensions.insert(created.created_extension.back());
+          if (!created.created_relation.empty()) sites.raw_relations.insert(created.created_relation.back());
           sites.raw_operators_or_casts = sites.raw_operators_or_casts || created.changes_call_resolution;
         }
       } else if (const auto* domain = std::get_if<ast::CreateDomain>(&statement)) {

@@ -31,7 +31,7 @@ struct CreationSites {
   std::map<QualifiedName, Origin> types;
   // What raw SQL creates anywhere in the chain, by name: its effect is not simulated, so an
   // expression may use it at any revision.
-  std::set<std::string> raw_functions, raw_types, raw_extensions;
+  std::set<std::string> raw_functions, raw_types, raw_extensions, raw_relations;
   // Whether raw SQL creates an operator or a cast: calls are then not judged by the catalog alone.
   bool raw_operators_or_casts = false;
 };

@@ -681,6 +681,17 @@ void add_writes(const std::string& kind, const Json& node, std::vector<SqlStatem
 std::vector<SqlStatement::Write> writes_of(const std::string& kind, const Json& node) {
   std::vector<SqlStatement::Write> writes;
   add_writes(kind, node, writes);
+  if ((kind == "InsertStmt" || kind == "UpdateStmt") && writes.size() == 1) {
+    auto& own = writes.front();
+    own.own = true;
+    const Json& location = member(member(node, "relation"), "location");
+    own.relation_offset = location.is_number() ? location.get<std::size_t>() : 0;
+    for (const auto& target : member(node, kind == "InsertStmt" ? "cols" : "targetList")) {
+      const Json& result = member(target, "ResTarget");
+      const Json& at = member(result, "location");
+      own.columns.emplace_back(text_field(result, "name"), at.is_number() ? at.get<std::size_t>() : own.relation_offset);
+    }
+  }
   std::vector<const Json*> pending{&node};
   while (!pending.empty()) {
     const Json& next = *pending.back();
@@ -3129,7 +3140,10 @@ void take_block(const BlockFacts& block, int depth, SqlStatement& out) {
   for (const auto& inner_text : block.statements) {
     for (auto& inner : parse_statements(inner_text, depth + 1).statements) {
       if (out.session_change.empty()) out.session_change = inner.session_change;
-      for (auto& write : inner.writes) out.writes.push_back(std::move(write));
+      for (auto& write : inner.writes) {
+        write.own = false;  // named in the block's text, not the statement's
+        out.writes.push_back(std::move(write));
+      }
       for (auto& called : inner.block_calls) out.block_calls.push_back(std::move(called));
       if (!out.modelled_change.empty() || inner.modelled_change.empty()) continue;
       out.modelled_change = inner.modelled_change;
@@ -3193,6 +3207,13 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
     // it (the compiler's data steps too) fires, uses or casts: as good as a call.
     for (auto& routine : routines_made_callable(kind, *node)) out.block_calls.push_back(std::move(routine));
     out.changes_call_resolution = kind == "CreateCastStmt" || (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_OPERATOR");
+    if (kind == "CreateStmt" || kind == "CreateForeignTableStmt") {
+      out.created_relation = relation_names(kind == "CreateForeignTableStmt" ? member(*node, "base") : *node);
+    } else if (kind == "CreateTableAsStmt") {
+      out.created_relation = relation_names(member(*node, "into"), "rel");
+    } else if (kind == "ViewStmt") {
+      out.created_relation = relation_names(*node, "view");
+    }
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));
     } else if (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_AGGREGATE") {

@@ -377,6 +377,7 @@ struct SqlStatement {
   // A function or procedure it creates (`create [or replace] function`), or an extension, or a
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
+  std::vector<std::string> created_relation;  // a temporary or foreign table, a table as a query's result
   // A CREATE OPERATOR or CREATE CAST: what PostgreSQL finds for an operator or a call changes.
   bool changes_call_resolution = false;
   // The routines a DO block's statements and expressions call (`perform f()`, `v := f()`,
@@ -387,6 +388,11 @@ struct SqlStatement {
   struct Write {
     std::vector<std::string> relation;
     std::vector<std::string> events;
+    // The statement's own INSERT or UPDATE (not one inside it): where the relation is named,
+    // and the columns it gives values, each with where it is named.
+    bool own = false;
+    std::size_t relation_offset = 0;
+    std::vector<std::pair<std::string, std::size_t>> columns;
   };
   std::vector<Write> writes;
 };
