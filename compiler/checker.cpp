@@ -765,9 +765,11 @@ class StatementChecker {
     emit(op::CreateComposite{std::move(type)});
   }
 
+  // PostgreSQL adds and drops a composite type's attributes while columns use it: their values
+  // gain a null, or lose the attribute's values.
   void operator()(const ast::AddAttribute& node) {
     const CompositeType* type = find_composite(node.type);
-    if (type == nullptr || !check_type_unused(node.type.span, type->name)) return;
+    if (type == nullptr) return;
     auto attribute = composite_attribute(*type, node.attribute);
     if (!attribute) return;
     emit(op::AddAttribute{type->name, std::move(*attribute)});
@@ -776,7 +778,38 @@ class StatementChecker {
   void operator()(const ast::DropAttribute& node) {
     const CompositeType* type = find_composite(node.type);
     if (type == nullptr || find_attribute(*type, node.attribute) == nullptr) return;
-    if (!check_type_unused(node.attribute.span, type->name)) return;
+    // Not one an expression selects (`(c).a` in a check, an index, a view): PostgreSQL binds it
+    // to the attribute (2BP01).
+    const std::string& attribute = node.attribute.text;
+    const auto selects_it = [&](const ExpressionFacts& facts) {
+      return std::find(facts.fields.begin(), facts.fields.end(), attribute) != facts.fields.end();
+    };
+    std::optional<std::string> holder;
+    for (const auto& [owner, sql] : kept_expressions()) {
+      if (selects_it(read_expression(sql))) {
+        holder = "the expression of " + owner;
+        break;
+      }
+    }
+    for (const auto& [owner, facts] : holder ? decltype(kept_statement_names()){} : kept_statement_names()) {
+      if (selects_it(facts)) {
+        holder = owner;
+        break;
+      }
+    }
+    if (holder) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.attribute.span),
+                                             fmt::format("dropping attribute `{}` of type `{}`, which {} selects: PostgreSQL refuses it (2BP01)",
+                                                         attribute, to_string(type->name), *holder));
+      diagnostic.notes.push_back({{}, "drop what selects it first"});
+      return;
+    }
+    for (const auto& [table, column] : schema_.columns_of_type(type->name)) {
+      if (!existed_before(table)) continue;
+      lint(DiagnosticKind::DataLoss, node.attribute.span, "attribute", fmt::format("{}.{}", to_string(type->name), attribute),
+           fmt::format("values in column `{}.{}`", table, column), "attribute");
+      break;
+    }
     emit(op::DropAttribute{type->name, node.attribute.text});
   }
 
@@ -4860,15 +4893,6 @@ class StatementChecker {
                                            "composite type: change that column first"
                                          : "the way down would add it back, which PostgreSQL refuses while the column holds values "
                                            "of the domain in an array or a composite type: change that column first"});
-    return false;
-  }
-
-  // PostgreSQL changes the attributes of a composite type only while no column uses it.
-  bool check_type_unused(Span span, const QualifiedName& type) {
-    const auto users = schema_.columns_of_type(type);
-    if (users.empty()) return true;
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::TypeInUse, at(span), type, fmt::format("{}.{}", users[0].first, users[0].second));
-    diagnostic.notes.push_back({{}, "drop or change that column first, and add it back after"});
     return false;
   }
 
