@@ -2601,6 +2601,56 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std:
 }
 
 namespace {
+// LIKE as PostgreSQL matches it (`%` any run, `_` one character, `\` escaping the next), on
+// characters; ILIKE folds ASCII letters only, so a text or pattern past ASCII is not judged.
+std::optional<bool> like(std::string_view text, std::string_view pattern, bool insensitive) {
+  const auto past_ascii = [](std::string_view s) { return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }); };
+  if (insensitive && (past_ascii(text) || past_ascii(pattern))) return std::nullopt;
+  const auto fold = [&](char c) { return insensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c; };
+  // One character of UTF-8 text: its lead byte and continuation bytes.
+  const auto length_at = [](std::string_view s, std::size_t at) {
+    std::size_t end = at + 1;
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+    return end - at;
+  };
+  // Matched positions of the pattern against the text, as a set of text offsets (no backtracking blow-up).
+  std::vector<char> reachable(text.size() + 1, 0);
+  reachable[0] = 1;
+  for (std::size_t p = 0; p < pattern.size();) {
+    std::vector<char> next(text.size() + 1, 0);
+    if (pattern[p] == '%') {
+      bool any = false;
+      for (std::size_t t = 0; t <= text.size(); t += t < text.size() ? length_at(text, t) : 1) {
+        any = any || reachable[t];
+        if (any) next[t] = 1;
+        if (t == text.size()) break;
+      }
+      ++p;
+    } else if (pattern[p] == '_') {
+      for (std::size_t t = 0; t < text.size(); t += length_at(text, t)) {
+        if (reachable[t]) next[t + length_at(text, t)] = 1;
+      }
+      ++p;
+    } else {
+      if (pattern[p] == '\\') {
+        if (p + 1 == pattern.size()) return std::nullopt;  // PostgreSQL: "LIKE pattern must not end with escape character"
+        ++p;
+      }
+      const std::size_t size = length_at(pattern, p);
+      const std::string_view wanted = pattern.substr(p, size);
+      for (std::size_t t = 0; t + size <= text.size(); t += length_at(text, t)) {
+        if (!reachable[t]) continue;
+        bool same = true;
+        for (std::size_t k = 0; k < size && same; ++k) same = fold(text[t + k]) == fold(wanted[k]);
+        if (same && (t + size == text.size() || (static_cast<unsigned char>(text[t + size]) & 0xC0) != 0x80)) next[t + size] = 1;
+      }
+      p += size;
+    }
+    reachable = std::move(next);
+  }
+  return reachable[text.size()] != 0;
+}
+
 // An operand of a domain's check, as the evaluation reads it: a number, a string, or VALUE's length.
 struct CheckOperand {
   std::optional<Decimal> number;
@@ -2669,6 +2719,13 @@ class CheckEvaluation {
     if (expression_kind == "AEXPR_OP") {
       const auto other = operand(right);
       return other ? compare(*left, op, *other) : std::nullopt;
+    }
+    if (expression_kind == "AEXPR_LIKE" || expression_kind == "AEXPR_ILIKE") {
+      const auto pattern = operand(right);
+      if (!pattern || !left->text || !pattern->text || left->number) return std::nullopt;
+      const bool negated = op.starts_with("!");
+      const auto matched = like(*left->text, *pattern->text, expression_kind == "AEXPR_ILIKE");
+      return matched ? std::optional<bool>(*matched != negated) : std::nullopt;
     }
     const Json& items = right.value("List", Json::object()).value("items", Json::array());
     if (expression_kind == "AEXPR_IN") {

@@ -23,7 +23,9 @@ constexpr std::string_view setup =
     "create domain ratio as double precision check (value between 0 and 1);\n"
     "create domain shout as varchar(10) check (value <> 'x' and value = upper(value));\n"
     "create domain above_tenth as numeric check (value > 0.1);\n"
-    "create domain padded as varchar(3) check (value = 'ab ');\n";
+    "create domain padded as varchar(3) check (value = 'ab ');\n"
+    "create domain email as text check (value like '%@%');\n"
+    "create domain tag_code as text check (value not ilike 'x\\_%' and value like '__-%');\n";
 
 struct Case {
   std::string type;
@@ -120,6 +122,8 @@ const std::vector<Case> cases = {
     {"small_posint", "99.49"}, {"above_tenth", "0.10000000000000000001"}, {"above_tenth", "0.1"}, {"above_tenth", "1e-1"},
     {"padded", "'ab    '"}, {"padded", "'ab'"}, {"padded", "'ab '"}, {"oid", "1.5"}, {"integer[]", "array[[[[[[[1]]]]]]]"},
     {"integer[]", "array[[[[[[1]]]]]]"}, {"integer[]", "'{{{{{{{}}}}}}}'"},
+    {"email", "'nobody'"}, {"email", "'a@b'"}, {"email", "'@'"}, {"tag_code", "'ab-1'"}, {"tag_code", "'X_-b'"}, {"tag_code", "'x--b'"},
+    {"tag_code", "'abc'"}, {"tag_code", "'ab-'"}, {"tag_code", "'é_-'"}, {"tag_code", "'éb-'"},
     {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
 };
 
