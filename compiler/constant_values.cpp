@@ -116,6 +116,16 @@ std::optional<std::string> interval_refused(const SqlConstant& constant) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   // ISO 8601 (`P1D`) and SQL's `1-2` spellings are read by other rules.
   if (text.find('p') != std::string::npos && text.find_first_of("0123456789") > text.find('p')) return std::nullopt;
+  // Every word is a unit (PostgreSQL's deltatktbl, matched on its first 10 letters) or `ago`.
+  static const std::set<std::string, std::less<>> words{
+      "ago", "c", "cent", "centuries", "century", "d", "day", "days", "dec", "decade", "decades", "decs", "h", "hour", "hours", "hr",
+      "hrs", "m", "microsecon", "mil", "millennia", "millennium", "millisecon", "mils", "min", "mins", "minute", "minutes", "mon",
+      "mons", "month", "months", "ms", "msec", "msecond", "mseconds", "msecs", "s", "sec", "second", "seconds", "secs", "us", "usec",
+      "usecond", "useconds", "usecs", "w", "week", "weeks", "y", "year", "years", "yr", "yrs"};
+  static const std::regex word(R"([a-z]+)");
+  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
+    if (!words.contains(it->str().substr(0, 10))) return invalid_syntax("interval", constant.value);
+  }
   std::set<std::string> seen;
   for (std::sregex_iterator it(text.begin(), text.end(), unit), end; it != end; ++it) {
     const auto found = units.find((*it)[3].str());
