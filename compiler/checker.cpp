@@ -154,6 +154,7 @@ class StatementChecker {
   }
 
   void operator()(const ast::CreateTable& node) {
+    statement_sequences_.clear();
     if (!check_name(node.name) || !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) return;
     // Every table also defines a row type of its name, so a table cannot share a type's name.
     if (!check_not_a_type(node.name.span, node.name)) return;
@@ -833,6 +834,7 @@ class StatementChecker {
   }
 
   void operator()(const ast::AddColumn& node) {
+    statement_sequences_.clear();
     const Table* found = find_table(node.table);
     if (found == nullptr) return;
     Table table = *found;
@@ -4168,6 +4170,7 @@ class StatementChecker {
       }
       const QualifiedName name = qualified(sequence.names);
       if (const char* kind = schema_.relation_kind(name); kind != nullptr && std::string_view(kind) == "sequence") continue;
+      if (statement_sequences_.contains(name)) continue;
       report_unknown(DiagnosticKind::UnknownSequence, where, to_string(name), names_of(schema_.sequences()),
                      sites_.relations.contains(name) ? &sites_.relations.at(name) : nullptr);
       exist = false;
@@ -6660,6 +6663,7 @@ class StatementChecker {
         return false;
       }
       const QualifiedName sequence = choose_sequence_name(table.name, column.name);
+      statement_sequences_.insert(sequence);
       column.not_null = true;
       column.owned_sequence = sequence;
       column.owned_sequence_options = default_sequence_options(column.type.name.name);
@@ -6864,6 +6868,9 @@ class StatementChecker {
   // (table, column) this revision created: its down drops them again. Forgotten once the
   // revision drops or renames the column or its table.
   std::set<std::pair<QualifiedName, std::string>> added_here_;
+  // The sequences of the serial and identity columns of the statement being checked: PostgreSQL
+  // makes them before its table, so its columns' defaults may name them.
+  std::set<QualifiedName> statement_sequences_;
   // Enum values this revision added: PostgreSQL refuses to use them in the same transaction.
   std::set<std::pair<QualifiedName, std::string>> values_added_here_;
 };

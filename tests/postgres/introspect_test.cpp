@@ -323,6 +323,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
                               FOREIGN KEY (site, region) REFERENCES tenant_site ON DELETE SET NULL (region));
     CREATE MATERIALIZED VIEW grid_names AS SELECT id, name FROM grid;
     CREATE UNIQUE INDEX grid_names_id ON grid_names (id);
+    CREATE TABLE first_ident (id integer GENERATED ALWAYS AS IDENTITY);
+    ALTER TABLE first_ident RENAME TO second_ident;
   )sql");
   const auto introspected = introspect(original.connection());
   std::string left_out;
@@ -340,7 +342,8 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(introspected.schema.find_table({"", "tag"})->find_column("name")->collation, (QualifiedName{"", "C"}));
   ASSERT_TRUE(introspected.schema.indexes().contains({"", "idx_tag_posix"}));
   EXPECT_EQ(introspected.schema.indexes().at({"", "idx_tag_posix"}).keys.at(0).collation, (QualifiedName{"", "POSIX"}));
-  for (const char* expected : {"MATCH FULL of foreign key tag_grid_id_fkey on tag",
+  for (const char* expected : {"the name first_ident_id_seq of the sequence behind identity column second_ident.id",
+                               "MATCH FULL of foreign key tag_grid_id_fkey on tag",
                                "the column list of ON DELETE SET NULL/DEFAULT of foreign key tenant_item_site_region_fkey on tenant_item",
                                "index grid_names_id on materialized view grid_names",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
