@@ -5836,9 +5836,79 @@ class StatementChecker {
     return columns;
   }
 
+  // The type of a select list's entry where it is a column of a table of `from` (`c`, `t.c`), or
+  // a cast to a built-in type: PostgreSQL's own types only.
+  std::optional<ColumnType> entry_type(const QueryColumn& entry, const std::vector<QueryFromItem>& from) const {
+    if (entry.star || entry.row_star) return std::nullopt;
+    if (!entry.cast_type.empty()) {
+      const auto& names = entry.cast_type;
+      const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
+      if (builtin == nullptr && names.size() == 1) builtin = find_builtin({"", names.back()});
+      if (builtin == nullptr || builtin->serial) return std::nullopt;
+      return ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+    }
+    if (entry.column.empty() || entry.column.size() > 2) return std::nullopt;
+    std::optional<ColumnType> found;
+    std::vector<const QueryFromItem*> pending;
+    for (const auto& item : from) pending.push_back(&item);
+    bool unseen = false;  // an item whose columns are not looked at here: the name may be its
+    int having = 0;
+    while (!pending.empty()) {
+      const QueryFromItem* item = pending.back();
+      pending.pop_back();
+      if (!item->parts.empty()) {
+        for (const auto& part : item->parts) pending.push_back(&part);
+        continue;
+      }
+      if (entry.column.size() == 2 && item->alias != entry.column[0]) continue;
+      const bool named = !item->names.empty() && !item->opaque && item->renamed.empty();
+      const Table* table = named ? schema_.find_table(qualified(item->names)) : nullptr;
+      const auto view = named ? schema_.views().find(qualified(item->names)) : schema_.views().end();
+      if (table != nullptr) {
+        if (const Column* column = table->find_column(entry.column.back())) {
+          found = column->type;
+          ++having;
+        }
+      } else if (view != schema_.views().end() && view->second.columns_known) {
+        for (const auto& column : view->second.columns) {
+          if (column.name != entry.column.back()) continue;
+          found = column.type;
+          ++having;
+        }
+      } else {
+        unseen = true;
+      }
+    }
+    if (unseen || having != 1 || !found || found->user_defined || found->array_dimensions != 0) return std::nullopt;
+    return found;
+  }
+
+  // A set operation's columns pair types of one category (select_common_type(), 42804):
+  // `integer` against `text` cannot be matched.
+  bool set_operation_types_match(const ast::CreateView& node, const QueryFacts& facts) {
+    for (const auto& operation : facts.set_operations) {
+      const auto& left = operation.left.select_list;
+      const auto& right = operation.right.select_list;
+      const bool starred = std::any_of(left.begin(), left.end(), [](const QueryColumn& c) { return c.star || c.row_star; }) ||
+                           std::any_of(right.begin(), right.end(), [](const QueryColumn& c) { return c.star || c.row_star; });
+      for (std::size_t i = 0; !starred && i < left.size() && i < right.size(); ++i) {
+        const auto one = entry_type(left[i], operation.left.from);
+        const auto other = entry_type(right[i], operation.right.from);
+        if (!one || !other) continue;
+        const CatalogType* one_type = catalog_type_formatted(one->name.name);
+        const CatalogType* other_type = catalog_type_formatted(other->name.name);
+        if (one_type == nullptr || other_type == nullptr || one_type->category == other_type->category) continue;
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, operation.offset)), "a view's query",
+                            fmt::format("{} types {} and {} cannot be matched (42804)", operation.word, one->sql(), other->sql()));
+        return false;
+      }
+    }
+    return true;
+  }
+
   // A set operation's branches give as many columns each (42601), counted through their `*`.
   bool set_operations_even(const ast::CreateView& node, const QueryFacts& facts) {
-    for (const auto& operation : facts.starred_set_operations) {
+    for (const auto& operation : facts.set_operations) {
       const auto left = select_list_columns(operation.left.select_list, operation.left.from);
       const auto right = select_list_columns(operation.right.select_list, operation.right.from);
       if (!left || !right || left->size() == right->size()) continue;
@@ -6122,7 +6192,10 @@ class StatementChecker {
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
-    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !set_operations_even(node, facts)) return false;
+    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !set_operations_even(node, facts) ||
+        !set_operation_types_match(node, facts)) {
+      return false;
+    }
     for (const auto& output : facts.outputs) {
       if (!output.anonymous_record) continue;
       diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,

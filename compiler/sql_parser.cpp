@@ -2170,17 +2170,17 @@ void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
 
 std::optional<std::size_t> branch_width(const Json& select);
 
-// The set operations anywhere in `value` whose branches hold a `*` (the others are counted by
-// misplaced_in_select).
-void starred_set_operations(const Json& value, const std::set<std::string>& ctes, std::vector<QueryFacts::SetOperation>& found) {
+// The set operations anywhere in `value` (those without a `*` are counted by misplaced_in_select
+// too).
+void set_operations(const Json& value, const std::set<std::string>& ctes, std::vector<QueryFacts::SetOperation>& found) {
   if (value.is_array()) {
-    for (const auto& item : value) starred_set_operations(item, ctes, found);
+    for (const auto& item : value) set_operations(item, ctes, found);
     return;
   }
   if (!value.is_object()) return;
   const std::string operation = value.value("op", "");
   if (!operation.empty() && operation != "SETOP_NONE" && value.contains("larg") && value.contains("rarg") && value.at("larg").is_object() &&
-      value.at("rarg").is_object() && (!branch_width(value.at("larg")) || !branch_width(value.at("rarg")))) {
+      value.at("rarg").is_object()) {
     const auto branch = [&](const Json& side) {
       const Json* first = &side;
       while (first->contains("larg") && first->at("larg").is_object()) first = &first->at("larg");
@@ -2202,7 +2202,7 @@ void starred_set_operations(const Json& value, const std::set<std::string>& ctes
       found.push_back(std::move(set_operation));
     }
   }
-  for (auto it = value.begin(); it != value.end(); ++it) starred_set_operations(it.value(), ctes, found);
+  for (auto it = value.begin(); it != value.end(); ++it) set_operations(it.value(), ctes, found);
 }
 
 // Where the first aggregate (or window function, `window`) is called in `value`, its subqueries
@@ -2537,7 +2537,7 @@ QueryFacts read_query(std::string_view text) {
   std::set<std::string> ctes = with_query_names(*node);
   collect_query(*node, facts, ctes);
   later_with_queries(statements[0], facts.later_with_queries);
-  starred_set_operations(statements[0], ctes, facts.starred_set_operations);
+  set_operations(statements[0], ctes, facts.set_operations);
   facts.relations.insert(facts.relations.end(), facts.later_with_queries.begin(), facts.later_with_queries.end());
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;

@@ -244,8 +244,8 @@ struct QueryFacts {
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
-  // Each set operation whose branches' widths depend on what a `*` expands to: the first SELECT
-  // of each side (its select list and FROM list), for the checker to count.
+  // Each set operation (not over VALUES): the first SELECT of each side (its select list and
+  // FROM list), for the checker to count through `*` and to match the columns' types.
   struct SetOperationBranch {
     std::vector<QueryColumn> select_list;
     std::vector<QueryFromItem> from;
@@ -255,7 +255,7 @@ struct QueryFacts {
     SetOperationBranch left, right;
     std::size_t offset = 0;
   };
-  std::vector<SetOperation> starred_set_operations;
+  std::vector<SetOperation> set_operations;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
   std::vector<QueryScope> scopes;      // every SELECT's, outermost first
 };

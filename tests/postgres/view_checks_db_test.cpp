@@ -318,6 +318,15 @@ const std::vector<Case> cases = {
     {"create view poor as select sum(id) over (v) as s from account window w as (order by id)", false},
     {"create view poor as select id from account offset 'x'", false},
     {"create view poor as select id from account limit '5' offset ' 2 '", true},
+    // A set operation's columns pair types of one category.
+    {"create view poor as select id from account union select name from account", false},
+    {"create view poor as select a.name from account a union all select r.id from rich r", false},
+    {"create view poor as select id, name from account union select id, name::varchar from rich", true},
+    {"create view poor as select id from account union select balance from account", true},
+    {"create view poor as select id::text as t from account except select name from account", true},
+    {"create view poor as select id from account union select '1' from account", true},
+    {"create view poor as select id from account union select c.id from account a join crate c using (id)", true},
+    {"create view poor as select balance from account union select x.id::boolean from account x", false},
     // A WITH list names each query once, at any level.
     {"create view poor as with a as (select 1 as x), a as (select 2 as x) select x from a", false},
     {"create view poor as select (with b as (select 1 as x), b as (select 2 as x) select x from b) as y", false},
