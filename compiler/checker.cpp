@@ -3054,12 +3054,41 @@ class StatementChecker {
       }
       if (!immediate_arbiter(table, *it, node.constraint->span)) return std::nullopt;
       conflict.constraint = it->name;
-    } else if (!node.columns.empty()) {
-      for (const auto& column : node.columns) {
-        if (find_column(table, column) == nullptr) return std::nullopt;
-        conflict.columns.push_back(column.text);
+    } else if (!node.keys.empty()) {
+      for (const auto& element : node.keys) {
+        if (element.descending || element.nulls_first) {
+          diagnostics_.report(DiagnosticKind::InvalidSql, at(element.span), "an `on conflict` target",
+                              element.descending ? "ASC/DESC is not allowed in ON CONFLICT clause (42601)"
+                                                 : "NULLS FIRST/LAST is not allowed in ON CONFLICT clause (42601)");
+          return std::nullopt;
+        }
+        IndexKey key;
+        std::optional<SqlType> type;
+        if (element.column) {
+          const Column* column = find_column(table, *element.column);
+          if (column == nullptr) return std::nullopt;
+          key.column = element.column->text;
+          type = sql_type(column->type);
+        } else {
+          const auto expression = expression_sql(*element.expression, "an `on conflict` target", &table, true);
+          if (!expression) return std::nullopt;
+          key.expression = *expression;
+          type = typing(key.expression, &table).type;
+        }
+        if (element.collation) {
+          const auto collation = key_collation(*element.collation, type);
+          if (!collation) return std::nullopt;
+          key.collation = *collation;
+        }
+        if (element.operator_class) key.operator_class = element.operator_class->text;
+        conflict.keys.push_back(std::move(key));
       }
-      if (!inferred_arbiter(table, node, conflict.columns)) return std::nullopt;
+      if (node.index_where) {
+        const auto predicate = expression_sql(*node.index_where, "an `on conflict` index predicate", &table, true);
+        if (!predicate) return std::nullopt;
+        conflict.index_where_sql = *predicate;
+      }
+      if (!inferred_arbiter(table, node, conflict)) return std::nullopt;
     } else if (!node.assignments.empty()) {
       diagnostics_.report(DiagnosticKind::ConflictTargetRequired, at(node.span));
       return std::nullopt;
@@ -3090,39 +3119,54 @@ class StatementChecker {
     return false;
   }
 
-  // The primary key, unique constraint or unique index `on conflict (columns)` finds. Where
-  // none does, the one meant is likely one that shares a column with those written.
-  bool inferred_arbiter(const Table& table, const ast::OnConflict& node, const std::vector<std::string>& columns) {
+  // The primary key, unique constraint or unique index `on conflict (keys) [where predicate]`
+  // finds (PostgreSQL's infer_arbiter_indexes()): one whose keys are those keys, as a set, each
+  // with the collation and operator class written; a partial one only with its own predicate
+  // (PostgreSQL takes any predicate that implies it; the compiler, the same one). Where none
+  // does, the one meant is likely one that shares a key with those written.
+  bool inferred_arbiter(const Table& table, const ast::OnConflict& node, const op::OnConflict& conflict) {
+    // An expression is written in its parentheses, a column's name quoted where it must be.
+    const auto identity = [](const IndexKey& key) { return key.column.empty() ? key.expression : quote_identifier(key.column); };
+    std::vector<std::string> written;
+    for (const auto& key : conflict.keys) written.push_back(identity(key));
+    const auto fits = [&](const IndexKey& key) {
+      return std::none_of(conflict.keys.begin(), conflict.keys.end(), [&](const IndexKey& target) {
+        return identity(target) == identity(key) && ((target.collation && target.collation != key.collation) ||
+                                                     (!target.operator_class.empty() && target.operator_class != key.operator_class));
+      });
+    };
+    const Span span{node.keys.front().span.begin, node.keys.back().span.end};
     std::vector<std::vector<std::string>> candidates;
-    std::string partial;  // a unique index on those columns that PostgreSQL infers only with its predicate
+    std::string partial;  // a unique index on those keys whose predicate is not the one written
     for (const auto& constraint : table.constraints) {
       if (!has_index(constraint)) continue;
-      if (same_columns(constraint.columns, columns)) return immediate_arbiter(table, constraint, node.columns.front().span);
-      candidates.push_back(constraint.columns);
+      const bool plain = std::all_of(conflict.keys.begin(), conflict.keys.end(),
+                                     [](const IndexKey& key) { return !key.collation && key.operator_class.empty(); });
+      std::vector<std::string> keys;
+      for (const auto& column : constraint.columns) keys.push_back(quote_identifier(column));
+      if (plain && same_columns(keys, written)) return immediate_arbiter(table, constraint, span);
+      candidates.push_back(std::move(keys));
     }
     for (const auto& name : schema_.indexes_of(table.name)) {
       const Index& index = schema_.indexes().at(name);
+      if (!index.unique) continue;
       std::vector<std::string> keys;
-      for (const auto& key : index.keys) keys.push_back(key.column);
-      const bool plain = std::none_of(keys.begin(), keys.end(), [](const std::string& key) { return key.empty(); });
-      if (!index.unique || !plain) continue;
-      if (!index.where_sql.empty()) {
-        if (same_columns(keys, columns)) partial = name.name;
+      for (const auto& key : index.keys) keys.push_back(identity(key));
+      const bool same = same_columns(keys, written) && std::all_of(index.keys.begin(), index.keys.end(), fits);
+      if (same && !index.where_sql.empty() && index.where_sql != conflict.index_where_sql) {
+        partial = fmt::format("unique index `{}` is on those keys, but partial: PostgreSQL takes it only where a predicate after the keys "
+                              "implies its own: `where {}`",
+                              name.name, index.where_sql);
         continue;
       }
-      if (same_columns(keys, columns)) return true;
+      if (same) return true;
       candidates.push_back(std::move(keys));
     }
-    const Span span{node.columns.front().span.begin, node.columns.back().span.end};
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::NoConflictArbiter, at(span), table.name, names_list(columns));
-    if (!partial.empty()) {
-      diagnostic.notes.push_back({{}, fmt::format("unique index `{}` is on those columns, but partial: PostgreSQL takes it only with "
-                                                  "its predicate after the columns, which the language does not write; use `execute $$ ... $$`",
-                                                  partial)});
-    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::NoConflictArbiter, at(span), table.name, names_list(written));
+    if (!partial.empty()) diagnostic.notes.push_back({{}, partial});
     const auto shares = std::find_if(candidates.begin(), candidates.end(), [&](const std::vector<std::string>& candidate) {
       return std::any_of(candidate.begin(), candidate.end(),
-                         [&](const std::string& column) { return std::find(columns.begin(), columns.end(), column) != columns.end(); });
+                         [&](const std::string& key) { return std::find(written.begin(), written.end(), key) != written.end(); });
     });
     if (shares != candidates.end()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `({})`?", names_list(*shares))});
@@ -5616,9 +5660,16 @@ class StatementChecker {
           }
           continue;
         }
+        // Where no level has the column, nor a FROM item of that name (its whole row), and the
+        // compiler sees every column of each: PostgreSQL's 42703. (Without WITH queries, USING
+        // joins or alias lists, resolve_view_query() already said so.)
+        bool resolved = false;
+        bool whole_row = false;
         for (std::optional<std::size_t> level = index; level; level = facts.scopes[*level].outer) {
           const ScopeNames& here = names[*level];
-          if (here.unnamed || merged_at(*level, column)) break;
+          resolved = here.unnamed || merged_at(*level, column);
+          if (resolved) break;
+          whole_row = whole_row || here.visible.contains(column);
           std::vector<std::string> having;
           bool unknown = false;
           for (const auto& [name, item] : here.visible) {
@@ -5631,6 +5682,7 @@ class StatementChecker {
               having.push_back(name);
             }
           }
+          resolved = unknown || !having.empty();
           if (unknown) break;
           if (having.size() > 1) {
             auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(node.query.span, text, reference.offset)), column,
@@ -5651,6 +5703,21 @@ class StatementChecker {
             break;
           }
         }
+        if (resolved || whole_row || !facts.opaque_sources) continue;
+        const auto& visible = names[index].visible;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name_at(node.query.span, text, reference.offset)), column,
+                                               visible.empty() ? std::string("the query") : from_item_kind(*visible.begin()->second),
+                                               revision_.id);
+        std::vector<std::string> candidates;
+        for (std::optional<std::size_t> level = index; level; level = facts.scopes[*level].outer) {
+          for (const auto& [name, item] : names[*level].visible) {
+            for (auto& candidate : known_columns(*item).value_or(std::vector<std::string>{})) candidates.push_back(std::move(candidate));
+          }
+        }
+        if (const std::string guess = closest_match(column, candidates); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        return std::nullopt;
       }
     }
     return qualifiers;
@@ -6022,6 +6089,13 @@ class StatementChecker {
     return false;
   }
 
+  // What a FROM item is, for a message: "table `t`", "subquery `s`", "WITH query `w`", "join `j`".
+  static std::string from_item_kind(const QueryFromItem& item) {
+    if (!item.names.empty()) return in_table(qualified(item.names));
+    const std::string_view kind = item.with_query ? "WITH query" : item.parts.empty() ? "subquery" : "join";
+    return fmt::format("{} `{}`", kind, item.alias);
+  }
+
   // `t.c`, where `t` is a table, view, subquery or join of the FROM list: one of its columns. (A
   // column of the same name in an item of the same alias a level out does not count: PostgreSQL
   // stops at the nearest `t`.)
@@ -6044,10 +6118,7 @@ class StatementChecker {
     }
     const std::size_t last = text.find(column, reference.offset);
     const Span where = name_at(node.query.span, text, last == std::string::npos ? reference.offset : last);
-    const std::string item_kind = item.parts.empty() ? "subquery" : "join";
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column,
-                                           item.names.empty() ? fmt::format("{} `{}`", item_kind, item.alias) : in_table(qualified(item.names)),
-                                           revision_.id);
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(where), column, from_item_kind(item), revision_.id);
     if (const std::string guess = closest_match(column, *candidates); !guess.empty()) {
       diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
@@ -6200,6 +6271,25 @@ class StatementChecker {
       if (!output.anonymous_record) continue;
       diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,
                           view.materialized ? "a materialized view" : "a view");
+      return false;
+    }
+    // A subquery's or WITH query's whole row (`select w from w`) is a record too.
+    for (const auto& output : facts.outputs) {
+      if (output.column.size() != 1 || output.star || output.row_star) continue;
+      const std::string& name = output.column[0];
+      bool a_column = false;
+      const QueryFromItem* row = nullptr;
+      for (const auto& item : facts.from) {
+        const auto columns = known_columns(item);
+        a_column = a_column || !columns || std::find(columns->begin(), columns->end(), name) != columns->end();
+        const QueryFromItem* named = from_item_named(item, name);
+        if (named != nullptr && named->names.empty() && named->parts.empty() && named->function.empty()) row = named;
+      }
+      if (a_column || row == nullptr) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,
+                                             view_kind(node));
+      diagnostic.notes.push_back({{}, fmt::format("`{}` is the whole row of {}: select its columns instead (`{}.*`)", name, from_item_kind(*row),
+                                                  quote_identifier(name))});
       return false;
     }
     // A grouped query's columns outside aggregates are grouped, or functionally dependent on a

@@ -193,7 +193,9 @@ struct Assignment { std::string column; std::string value; };
 // An insert's `on conflict`: its target (columns, a constraint, or none) and, unless it does
 // nothing, what it sets; `excluded` names the row that was not inserted.
 struct OnConflict {
-  std::vector<std::string> columns;
+  std::vector<IndexKey> keys;    // an arbiter index's, as its own are written
+  std::string index_where_sql;   // a partial arbiter index's predicate
+
   std::optional<std::string> constraint;
   std::vector<Assignment> assignments;  // empty: do nothing
   std::optional<std::string> where_sql;  // which conflicting rows `do update` changes

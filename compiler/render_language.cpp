@@ -87,15 +87,21 @@ std::string constraint_dsl(const Constraint& constraint) {
   return constraint_body_dsl(constraint, false) + (constraint.not_valid ? " not valid" : "");
 }
 
-std::string index_dsl(const Index& index, bool concurrently) {
-  std::string keys;
-  for (const auto& key : index.keys) {
-    keys += (keys.empty() ? "" : ", ") + (key.column.empty() ? key.expression : quote_identifier(key.column));
-    if (key.collation) keys += " collate " + quote_qualified(*key.collation);
-    if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
-    if (key.descending) keys += " desc";
-    if (key.nulls_reversed) keys += key.descending ? " nulls last" : " nulls first";
+// An index's keys, or an `on conflict` target's (which has no order).
+std::string index_keys_dsl(const std::vector<IndexKey>& keys) {
+  std::string out;
+  for (const auto& key : keys) {
+    out += (out.empty() ? "" : ", ") + (key.column.empty() ? key.expression : quote_identifier(key.column));
+    if (key.collation) out += " collate " + quote_qualified(*key.collation);
+    if (!key.operator_class.empty()) out += " " + quote_identifier(key.operator_class);
+    if (key.descending) out += " desc";
+    if (key.nulls_reversed) out += key.descending ? " nulls last" : " nulls first";
   }
+  return out;
+}
+
+std::string index_dsl(const Index& index, bool concurrently) {
+  const std::string keys = index_keys_dsl(index.keys);
   std::string out = fmt::format("create {}index {}{} on {} using {} ({})", index.unique ? "unique " : "",
                                 concurrently ? "concurrently " : "", quote_identifier(index.name.name), quote_qualified(index.table), index.method, keys);
   if (!index.include.empty()) out += " include (" + names(index.include) + ")";
@@ -297,7 +303,8 @@ class LanguageRenderer {
     std::string conflict;
     if (o.on_conflict) {
       conflict = " on conflict";
-      if (!o.on_conflict->columns.empty()) conflict += " (" + names(o.on_conflict->columns) + ")";
+      if (!o.on_conflict->keys.empty()) conflict += " (" + index_keys_dsl(o.on_conflict->keys) + ")";
+      if (!o.on_conflict->index_where_sql.empty()) conflict += " where " + o.on_conflict->index_where_sql;
       if (o.on_conflict->constraint) conflict += " on constraint " + quote_identifier(*o.on_conflict->constraint);
       conflict += o.on_conflict->assignments.empty() ? " do nothing" : " do update set " + assignments_sql(o.on_conflict->assignments);
       conflict += where(o.on_conflict->where_sql);

@@ -137,16 +137,24 @@ std::string add_constraint_sql(const QualifiedName& table, const Constraint& con
                       ast::CommentKind::constraint, table, constraint.name, constraint.comment);
 }
 
-std::string create_index_sql(const Index& index, bool concurrently) {
-  std::string keys;
-  for (const auto& key : index.keys) {
-    if (!keys.empty()) keys += ", ";
-    keys += key.column.empty() ? key.expression : quote_identifier(key.column);
-    if (key.collation) keys += " COLLATE " + quote_qualified(*key.collation);
-    if (!key.operator_class.empty()) keys += " " + quote_identifier(key.operator_class);
-    if (key.descending) keys += " DESC";
-    if (key.nulls_reversed) keys += key.descending ? " NULLS LAST" : " NULLS FIRST";
+namespace {
+// An index's keys, or an `ON CONFLICT` target's (which has no order).
+std::string index_keys_sql(const std::vector<IndexKey>& keys) {
+  std::string sql;
+  for (const auto& key : keys) {
+    if (!sql.empty()) sql += ", ";
+    sql += key.column.empty() ? key.expression : quote_identifier(key.column);
+    if (key.collation) sql += " COLLATE " + quote_qualified(*key.collation);
+    if (!key.operator_class.empty()) sql += " " + quote_identifier(key.operator_class);
+    if (key.descending) sql += " DESC";
+    if (key.nulls_reversed) sql += key.descending ? " NULLS LAST" : " NULLS FIRST";
   }
+  return sql;
+}
+}  // namespace
+
+std::string create_index_sql(const Index& index, bool concurrently) {
+  const std::string keys = index_keys_sql(index.keys);
   std::string sql = fmt::format("CREATE {}INDEX {}{} ON {} USING {} ({})", index.unique ? "UNIQUE " : "",
                                 concurrently ? "CONCURRENTLY " : "", quote_identifier(index.name.name),
                                 quote_qualified(index.table), index.method, keys);
@@ -949,7 +957,8 @@ class SqlRenderer {
     std::string sql = fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows));
     if (o.on_conflict) {
       sql += " ON CONFLICT";
-      if (!o.on_conflict->columns.empty()) sql += " (" + quote_identifiers(o.on_conflict->columns) + ")";
+      if (!o.on_conflict->keys.empty()) sql += " (" + index_keys_sql(o.on_conflict->keys) + ")";
+      if (!o.on_conflict->index_where_sql.empty()) sql += " WHERE " + o.on_conflict->index_where_sql;
       if (o.on_conflict->constraint) sql += " ON CONSTRAINT " + quote_identifier(*o.on_conflict->constraint);
       sql += o.on_conflict->assignments.empty() ? " DO NOTHING" : " DO UPDATE SET " + assignments_sql(o.on_conflict->assignments);
       sql += where(o.on_conflict->where_sql);

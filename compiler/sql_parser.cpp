@@ -1425,6 +1425,18 @@ int figure_column_name(const Json& node, std::string& name) {
 }  // namespace
 
 namespace {
+// The WITH queries of a statement, by name, anywhere in it: what a FROM item of that name reads
+// (null where two define the name: which one a reference means is left to PostgreSQL).
+struct WithQueries {
+  std::map<std::string, const Json*, std::less<>> queries;
+  // Those being read (a recursive one's name inside it stays opaque), and a bound on reads of
+  // one inside another: each reading the last twice would double the work at every level.
+  mutable std::vector<std::string> expanding;
+  mutable std::size_t nested_reads = 0;
+  static constexpr std::size_t nested_read_limit = 256;
+  bool contains(const std::string& name) const { return queries.contains(name); }
+};
+
 void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& ctes) {
   if (value.is_array()) {
     for (const auto& item : value) collect_query(item, facts, ctes);
@@ -1518,7 +1530,71 @@ QueryColumn query_column(const Json& target) {
   return column;
 }
 
-QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
+QueryFromItem from_item(const Json& value, const WithQueries& ctes);
+
+// A subquery's columns (or a WITH query's), from its select list (its first branch's).
+void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries& ctes) {
+  const Json* inner = subquery.contains("SelectStmt") ? &subquery.at("SelectStmt") : nullptr;
+  // A set operation's columns are its first branch's.
+  while (inner != nullptr && inner->contains("larg") && inner->at("larg").is_object()) {
+    const Json& left = inner->at("larg");
+    inner = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
+  }
+  // `(values (1, 'a')) v`: columns column1, column2, ...
+  const Json* rows = inner == nullptr ? nullptr : &member(*inner, "valuesLists");
+  if (rows != nullptr && rows->is_array() && !rows->empty()) {
+    const std::size_t width = member(member((*rows)[0], "List"), "items").size();
+    for (std::size_t i = 0; i < width; ++i) item.columns.push_back("column" + std::to_string(i + 1));
+  }
+  item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
+  bool star = false;
+  for (const auto& target : item.opaque ? Json::array() : member(*inner, "targetList")) {
+    QueryColumn column = query_column(target);
+    star = star || column.star || column.row_star;
+    item.columns.push_back(column.name);
+    item.select_list.push_back(std::move(column));
+  }
+  if (star) {
+    item.columns.clear();
+    for (const auto& from : inner->value("fromClause", Json::array())) item.subquery_from.push_back(from_item(from, ctes));
+  } else {
+    item.select_list.clear();
+  }
+}
+
+// A WITH query read by name: a subquery, its first columns renamed by its own alias list,
+// SEARCH and CYCLE adding theirs. Opaque where the compiler cannot tell which WITH query the
+// name means, or is reading it already (a recursive one's name inside it).
+void read_with_query(QueryFromItem& item, const WithQueries& ctes) {
+  const std::string& name = item.names[0];
+  const auto found = ctes.queries.find(name);
+  if (found == ctes.queries.end() || found->second == nullptr) return;
+  if (std::find(ctes.expanding.begin(), ctes.expanding.end(), name) != ctes.expanding.end()) return;
+  if (!ctes.expanding.empty() && ++ctes.nested_reads > WithQueries::nested_read_limit) return;
+  const Json& query = *found->second;
+  ctes.expanding.push_back(name);
+  QueryFromItem read;
+  read_subquery(read, member(query, "ctequery"), ctes);
+  ctes.expanding.pop_back();
+  const Json& search = member(query, "search_clause");
+  const Json& cycle = member(query, "cycle_clause");
+  if (read.opaque || (!read.select_list.empty() && (search.is_object() || cycle.is_object()))) return;
+  read.renamed = string_list(member(query, "aliascolnames"));
+  for (std::size_t i = 0; i < read.renamed.size() && i < read.columns.size(); ++i) read.columns[i] = read.renamed[i];
+  if (search.is_object()) read.columns.push_back(search.value("search_seq_column", ""));
+  if (cycle.is_object()) {
+    read.columns.push_back(cycle.value("cycle_mark_column", ""));
+    read.columns.push_back(cycle.value("cycle_path_column", ""));
+  }
+  item.columns = std::move(read.columns);
+  item.select_list = std::move(read.select_list);
+  item.subquery_from = std::move(read.subquery_from);
+  item.renamed = std::move(read.renamed);
+  item.names.clear();  // a subquery now, not a table
+  item.opaque = false;
+}
+
+QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
   QueryFromItem item;
   if (!value.is_object() || value.empty()) {
     item.opaque = true;
@@ -1535,6 +1611,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     if (item.alias.empty()) item.alias = item.names.back();
     item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]);
     item.opaque = item.with_query;
+    if (item.with_query) read_with_query(item, ctes);
   } else if (kind == "JoinExpr") {
     item.parts.push_back(from_item(body->value("larg", Json::object()), ctes));
     item.parts.push_back(from_item(body->value("rarg", Json::object()), ctes));
@@ -1542,33 +1619,7 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
     item.using_columns = string_list(body->value("usingClause", Json::array()));
     item.using_alias = body->value("join_using_alias", Json::object()).value("aliasname", "");
   } else if (kind == "RangeSubselect") {
-    const Json& subquery = body->value("subquery", Json::object());
-    const Json* inner = subquery.contains("SelectStmt") ? &subquery.at("SelectStmt") : nullptr;
-    // A set operation's columns are its first branch's.
-    while (inner != nullptr && inner->contains("larg") && inner->at("larg").is_object()) {
-      const Json& left = inner->at("larg");
-      inner = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
-    }
-    // `(values (1, 'a')) v`: columns column1, column2, ...
-    const Json* rows = inner == nullptr ? nullptr : &member(*inner, "valuesLists");
-    if (rows != nullptr && rows->is_array() && !rows->empty()) {
-      const std::size_t width = member(member((*rows)[0], "List"), "items").size();
-      for (std::size_t i = 0; i < width; ++i) item.columns.push_back("column" + std::to_string(i + 1));
-    }
-    item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
-    bool star = false;
-    for (const auto& target : item.opaque ? Json::array() : member(*inner, "targetList")) {
-      QueryColumn column = query_column(target);
-      star = star || column.star || column.row_star;
-      item.columns.push_back(column.name);
-      item.select_list.push_back(std::move(column));
-    }
-    if (star) {
-      item.columns.clear();
-      for (const auto& from : inner->value("fromClause", Json::array())) item.subquery_from.push_back(from_item(from, ctes));
-    } else {
-      item.select_list.clear();
-    }
+    read_subquery(item, body->value("subquery", Json::object()), ctes);
   } else {
     item.opaque = true;
     // A function without an alias is named by the function (one function, not ROWS FROM (...)).
@@ -1585,15 +1636,40 @@ QueryFromItem from_item(const Json& value, const std::set<std::string>& ctes) {
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
   const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
-  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || kind == "RangeSubselect" || !item.function.empty())) {
-    item.renamed = string_list(renamed);
-  }
-  if (!renamed.empty() && kind != "RangeSubselect") item.opaque = true;
+  const bool subquery = kind == "RangeSubselect" || (item.with_query && !item.opaque);
   const std::vector<std::string> names = string_list(renamed);
+  if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || subquery || !item.function.empty())) {
+    // Over a WITH query's own list, where that is longer.
+    item.renamed.resize(std::max(item.renamed.size(), names.size()));
+    std::copy(names.begin(), names.end(), item.renamed.begin());
+  }
+  if (!renamed.empty() && !subquery) item.opaque = true;
   for (std::size_t i = 0; i < names.size() && i < item.columns.size(); ++i) item.columns[i] = names[i];
   return item;
 }
 }  // namespace
+
+static WithQueries with_queries(const Json& statement) {
+  WithQueries found;
+  std::vector<const Json*> pending{&statement};
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it.key() == "CommonTableExpr" && it.value().is_object()) {
+          // Two of one name: which one a reference means is PostgreSQL's scoping.
+          const auto [at, added] = found.queries.emplace(it.value().value("ctename", ""), &it.value());
+          if (!added) at->second = nullptr;
+        }
+        pending.push_back(&it.value());
+      }
+    } else if (value.is_array()) {
+      for (const auto& item : value) pending.push_back(&item);
+    }
+  }
+  return found;
+}
 
 // The names of the WITH queries anywhere in a statement, a subquery's too: a name one of them
 // defines is not a table wherever it is read (a name shadowed only in part is not judged).
@@ -1711,7 +1787,7 @@ void row_stars(const Json& value, std::string_view text, const std::vector<Query
 
 // `outer`: the FROM items of the SELECTs around `value`, nearest first, which a `t.*` in it may
 // name (a LATERAL subquery's, or a correlated one's).
-void collect_stars(const Json& value, std::string_view text, const std::set<std::string>& ctes, std::vector<SelectStar>& stars,
+void collect_stars(const Json& value, std::string_view text, const WithQueries& ctes, std::vector<SelectStar>& stars,
                    const std::vector<QueryFromItem>& outer = {}) {
   if (value.is_array()) {
     for (const auto& item : value) collect_stars(item, text, ctes, stars, outer);
@@ -1810,7 +1886,7 @@ std::vector<SelectStar> select_stars(std::string_view text) {
   const Tree tree = parse(std::string(text), deepest_walked_tree);
   if (tree.error) return stars;
   const Json& statements = tree.json.value("stmts", Json::array());
-  collect_stars(statements, text, with_query_names(statements), stars);
+  collect_stars(statements, text, with_queries(statements), stars);
   return stars;
 }
 
@@ -1991,7 +2067,7 @@ std::size_t add_scope(std::vector<QueryScope>& scopes, QueryScope scope) {
   return scopes.size() - 1;
 }
 
-void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::optional<std::size_t> outer,
+void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<std::size_t> outer,
                     std::optional<std::size_t> unreachable, std::vector<QueryScope>& scopes);
 
 // The scopes inside a FROM item of the SELECT whose scope is `own` (seen from `outer`): a join's
@@ -2001,7 +2077,7 @@ void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::
 // What a LATERAL subquery or a FROM function may read of its own level: the items before it
 // (`left`), as a level of their own between it and the level around; the rest of its level is
 // there, but may not be read (42P01, "invalid reference to FROM-clause entry").
-std::size_t lateral_scope(const std::vector<const Json*>& left, const std::set<std::string>& ctes, std::size_t own,
+std::size_t lateral_scope(const std::vector<const Json*>& left, const WithQueries& ctes, std::size_t own,
                           std::optional<std::size_t> outer, std::vector<QueryScope>& scopes) {
   QueryScope before;
   for (const Json* item : left) before.from.push_back(from_item(*item, ctes));
@@ -2011,7 +2087,7 @@ std::size_t lateral_scope(const std::vector<const Json*>& left, const std::set<s
 }
 
 // `left`: the FROM items of level `own` before this one, which a LATERAL item may read.
-void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, std::size_t own, std::optional<std::size_t> outer,
+void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t own, std::optional<std::size_t> outer,
                          const std::vector<const Json*>& left, std::vector<QueryScope>& scopes) {
   if (!value.is_object() || value.empty()) return;
   const std::string& kind = value.begin().key();
@@ -2053,7 +2129,7 @@ void collect_from_scopes(const Json& value, const std::set<std::string>& ctes, s
 }
 
 // Every SELECT of a statement, subqueries' too, with the levels whose names each may read.
-void collect_scopes(const Json& select, const std::set<std::string>& ctes, std::optional<std::size_t> outer,
+void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<std::size_t> outer,
                     std::optional<std::size_t> unreachable, std::vector<QueryScope>& scopes) {
   if (!select.is_object()) return;
   // A WITH query sees the levels around its statement, not the statement's FROM list.
@@ -2172,7 +2248,7 @@ std::optional<std::size_t> branch_width(const Json& select);
 
 // The set operations anywhere in `value` (those without a `*` are counted by misplaced_in_select
 // too).
-void set_operations(const Json& value, const std::set<std::string>& ctes, std::vector<QueryFacts::SetOperation>& found) {
+void set_operations(const Json& value, const WithQueries& ctes, std::vector<QueryFacts::SetOperation>& found) {
   if (value.is_array()) {
     for (const auto& item : value) set_operations(item, ctes, found);
     return;
@@ -2534,8 +2610,9 @@ QueryFacts read_query(std::string_view text) {
     return facts;
   }
   // WITH queries' names first, so that they are not taken for tables.
-  std::set<std::string> ctes = with_query_names(*node);
-  collect_query(*node, facts, ctes);
+  std::set<std::string> names_of_with_queries = with_query_names(*node);
+  collect_query(*node, facts, names_of_with_queries);
+  const WithQueries ctes = with_queries(*node);
   later_with_queries(statements[0], facts.later_with_queries);
   set_operations(statements[0], ctes, facts.set_operations);
   facts.relations.insert(facts.relations.end(), facts.later_with_queries.begin(), facts.later_with_queries.end());

@@ -381,9 +381,11 @@ struct Assignment : Located {
   Expression value;
 };
 
-// `on conflict [(columns) | on constraint name] do nothing | do update set ... [where ...]`.
+// `on conflict [(keys) [where predicate] | on constraint name] do nothing | do update set ...
+// [where ...]`: keys are an index's (columns or expressions), the predicate a partial index's.
 struct OnConflict : Located {
-  std::vector<Name> columns;
+  std::vector<IndexElement> keys;
+  std::optional<Expression> index_where;
   std::optional<Name> constraint;
   std::vector<Assignment> assignments;  // empty: do nothing
   std::optional<Expression> where;      // which conflicting rows `do update` changes

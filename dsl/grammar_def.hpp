@@ -165,6 +165,9 @@ constexpr std::string_view assignment_words[] = {"where", "down", "irreversible"
 constexpr std::string_view condition_words[] = {"down", "irreversible"};
 constexpr sql_fragment_parser<false> assignment_fragment{{}, assignment_words};
 constexpr sql_fragment_parser<false> condition_fragment{{}, condition_words};
+// An `on conflict` target's index predicate ends where its action begins.
+constexpr std::string_view conflict_action_words[] = {"do"};
+constexpr sql_fragment_parser<false> conflict_predicate_fragment{{}, conflict_action_words};
 
 
 // A view's query, up to the statement's end (or a materialized view's `with [no] data`).
@@ -329,6 +332,7 @@ struct insert_rows_id;
 struct assignment_id;
 struct assigned_value_id;
 struct condition_id;
+struct conflict_predicate_id;
 struct on_conflict_id;
 struct update_rows_id;
 struct delete_rows_id;
@@ -409,6 +413,7 @@ const x3::rule<insert_rows_id, ast::InsertRows> insert_rows = "`insert into`";
 const x3::rule<assignment_id, ast::Assignment> assignment = "`<column> = <expression>`";
 const x3::rule<assigned_value_id, ast::Expression> assigned_value = "expression";
 const x3::rule<condition_id, ast::Expression> condition = "condition";
+const x3::rule<conflict_predicate_id, ast::Expression> conflict_predicate = "index predicate";
 const x3::rule<on_conflict_id, ast::OnConflict> on_conflict = "`on conflict`";
 const x3::rule<update_rows_id, ast::UpdateRows> update_rows = "`update`";
 const x3::rule<delete_rows_id, ast::DeleteRows> delete_rows = "`delete from`";
@@ -1107,10 +1112,13 @@ const auto finish_alter_domain = [](auto& context) {
 // Data steps: what follows their expressions is their own down, or `irreversible`.
 const auto assigned_value_def = located[assignment_fragment];
 const auto condition_def = located[condition_fragment];
+const auto conflict_predicate_def = located[conflict_predicate_fragment];
 const auto assignment_def = located[name[assign(&ast::Assignment::column)] > lit('=') > assigned_value[assign(&ast::Assignment::value)]];
 const auto on_conflict_def = located[
     kw("on") > kw("conflict") >>
-    -(column_list[assign(&ast::OnConflict::columns)] | (kw("on") > kw("constraint") > name[assign(&ast::OnConflict::constraint)])) >
+    -((lit('(') > (index_element % ',')[assign(&ast::OnConflict::keys)] > lit(')') >>
+       -(kw("where") > conflict_predicate[assign(&ast::OnConflict::index_where)])) |
+      (kw("on") > kw("constraint") > name[assign(&ast::OnConflict::constraint)])) >
     kw("do") > (kw("nothing") | (kw("update") > kw("set") > (assignment % ',')[assign(&ast::OnConflict::assignments)] >>
                                  -(kw("where") > condition[assign(&ast::OnConflict::where)])))];
 template <typename Node>
@@ -1159,7 +1167,7 @@ const auto header_def = located[
 BOOST_SPIRIT_DEFINE(view_query, create_view, drop_view, alter_view, refresh_view)
 BOOST_SPIRIT_DEFINE(create_policy, drop_policy)
 BOOST_SPIRIT_DEFINE(sql_definition, create_routine, drop_routine, create_trigger, drop_trigger)
-BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, on_conflict, update_rows, delete_rows)
+BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, conflict_predicate, on_conflict, update_rows, delete_rows)
 BOOST_SPIRIT_DEFINE(column_constraint, deferral, nulls_distinct, rename_constraint, drop_sequence, drop_schema,
                     drop_extension, alter_index_target)
 BOOST_SPIRIT_DEFINE(type_body, enum_body, composite_body, composite_attribute, domain_check, create_domain, drop_domain,

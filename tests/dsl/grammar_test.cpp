@@ -282,7 +282,8 @@ TEST(Grammar, DataStepsEndTheirExpressionsAtTheirClauses) {
                           "delete from t where case when a then 1 else 2 end = 1 irreversible;\n"
                           "delete from t;\n"
                           "insert into t (a) values (1) on conflict on constraint k do update set a = excluded.a where t.a < 2;\n"
-                          "insert into t (a) values (1) on conflict (a, b) do nothing;",
+                          "insert into t (a) values (1) on conflict (a, b) do nothing;"
+                          "insert into t (a) values (1) on conflict ((lower(a)), b collate \"C\") where a > 'do' and b do nothing;",
                           diagnostics, source);
   ASSERT_FALSE(diagnostics.had_errors());
   const auto& update = std::get<ast::UpdateRows>(file->statements.at(0));
@@ -300,8 +301,14 @@ TEST(Grammar, DataStepsEndTheirExpressionsAtTheirClauses) {
   EXPECT_EQ(source->slice(upsert.on_conflict->assignments.at(0).value.span), "excluded.a");
   EXPECT_EQ(source->slice(upsert.on_conflict->where->span), "t.a < 2");
   const auto& ignore = std::get<ast::InsertRows>(file->statements.at(4));
-  EXPECT_EQ(ignore.on_conflict->columns.size(), 2u);
+  EXPECT_EQ(ignore.on_conflict->keys.size(), 2u);
   EXPECT_TRUE(ignore.on_conflict->assignments.empty());
+  // A partial expression index's target: its predicate ends at `do`, not at a string's.
+  const auto& inferred = std::get<ast::InsertRows>(file->statements.at(5));
+  ASSERT_EQ(inferred.on_conflict->keys.size(), 2u);
+  EXPECT_EQ(source->slice(inferred.on_conflict->keys[0].expression->span), "(lower(a))");
+  EXPECT_EQ(inferred.on_conflict->keys[1].collation->name, "C");
+  EXPECT_EQ(source->slice(inferred.on_conflict->index_where->span), "a > 'do' and b");
 }
 
 TEST(Grammar, CommasInsideBracketsSeparateNoValues) {

@@ -331,6 +331,25 @@ const std::vector<Case> cases = {
     {"create view poor as with a as (select 1 as x), a as (select 2 as x) select x from a", false},
     {"create view poor as select (with b as (select 1 as x), b as (select 2 as x) select x from b) as y", false},
     {"create view poor as with a as (select 1 as x) select (with a as (select 2 as x) select x from a) as y from a", true},
+    // A WITH query read by name has the columns of its select list, renamed by its alias list.
+    {"create view poor as with w as (select 1 as a) select b from w", false},
+    {"create view poor as with w as (select id, name from account) select w.nme from w", false},
+    {"create view poor as with w (x) as (select id, name from account) select id from w", false},
+    {"create view poor as with w (x) as (select id, name from account) select x, name from w", true},
+    {"create view poor as with w as (select * from account) select balanse from w", false},
+    {"create view poor as with w as (select * from account) select balance, z.i from w as z (i)", true},
+    {"create view poor as with w as (select * from account) select z.id from w as z (i)", false},
+    {"create view poor as with w as (select id from account), u as (select * from w) select id from u", true},
+    {"create view poor as with w as (select id from account), u as (select * from w) select idd from u", false},
+    {"create view poor as with recursive r (n) as (select 1 union all select n + 1 from r where n < 5) select n from r", true},
+    {"create view poor as with recursive r (n) as (select 1 union all select n + 1 from r where n < 5) select m from r", false},
+    {"create view poor as with w as (select id from account) select (select name from account a where a.id = w.id) from w", true},
+    {"create view poor as with w as (select id from account) select x from w, lateral (select id as x) s", true},
+    {"create view poor as with w as (select id from account) select * from w join account using (id)", true},
+    {"create view poor as with w as (select 1 as w) select w from w", true},
+    {"create view poor as with w as (select id from account) select w from w", false},
+    {"create view poor as select s from (select 1 as a) s", false},
+    {"create view poor as select zz from account as x (a)", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
