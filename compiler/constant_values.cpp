@@ -1,6 +1,7 @@
 #include "compiler/constant_values.hpp"
 
 #include "compiler/decimal.hpp"
+#include "compiler/postgres_catalog.hpp"
 
 #include <fmt/format.h>
 
@@ -340,6 +341,47 @@ std::optional<std::string> json_refused(const SqlConstant& constant, const std::
   return std::nullopt;
 }
 
+// The words of a date/time text (PostgreSQL's ParseDateTime() fields): a word of letters alone
+// must be one of its keywords (months, days, `am`, `at`, ...), a zone abbreviation or a zone's
+// name; a word from a letter through a `/` (`Europe/London`) after the first, a zone's name, and
+// not in a time of day. The server's tzdata names the zones, as the catalog snapshot read them.
+std::optional<std::string> zone_word_refused(const std::string& text, const std::string& written, const std::string& type) {
+  static const std::set<std::string_view> keywords = {
+      "ad",     "allballs", "am",      "apr",       "april",    "at",   "aug",      "august",   "bc",       "d",       "dec",
+      "december", "dow",    "doy",     "dst",       "epoch",    "feb",  "february", "fri",      "friday",   "h",       "infinity",
+      "isodow", "isoyear",  "j",       "jan",       "january",  "jd",   "jul",      "julian",   "july",     "jun",     "june",
+      "m",      "mar",      "march",   "may",       "mm",       "mon",  "monday",   "nov",      "november", "now",     "oct",
+      "october", "on",      "pm",      "s",         "sat",      "saturday", "sep",  "sept",     "september", "sun",    "sunday",
+      "t",      "thu",      "thur",    "thurs",     "thursday", "today", "tomorrow", "tue",     "tues",     "tuesday", "wed",
+      "wednesday", "weds",  "y",       "yesterday", "z",        "zulu"};
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : text + " ") {
+    if (c == ' ' || c == ',' || c == '\t' || c == '\n') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  const auto letters = [](const std::string& w) {
+    return std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+  };
+  const bool time_of_day = type == "time without time zone" || type == "time with time zone";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (!std::isalpha(static_cast<unsigned char>(w[0]))) continue;
+    if (letters(w)) {
+      if (!keywords.contains(w) && !catalog_time_zone(w)) return invalid_syntax(type, written);
+    } else if (i > 0 && w.find('/') != std::string::npos) {
+      // A time of day takes no zone by name: which offset it has depends on the date.
+      if (time_of_day) return invalid_syntax(type, written);
+      if (!catalog_time_zone(w)) return fmt::format("time zone \"{}\" not recognized", w);
+    }
+  }
+  return std::nullopt;
+}
+
 // Dates and times take many spellings (and DateStyle decides some): only what no spelling takes
 // is refused: no digit and no special word, or an ISO date with no such day.
 std::optional<std::string> datetime_refused(const SqlConstant& constant, const std::string& type) {
@@ -353,6 +395,7 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);
   }
+  if (auto refused = zone_word_refused(text, constant.value, type)) return refused;
   static const std::regex iso(R"(([0-9]{4,9})-([0-9]{2})-([0-9]{2})([ t].*)?)");
   std::smatch parts;
   const bool before_christ = text.ends_with(" bc");

@@ -15,6 +15,7 @@ namespace {
 #define MIGC_INDEX_METHOD(...)
 #define MIGC_OPERATOR_CLASS(...)
 #define MIGC_RELATION(...)
+#define MIGC_TIME_ZONE(...)
 
 // The rows are constant arrays, not vector initializer lists: GCC took minutes over a list of
 // thousands of braced elements and seconds over the same rows as an array.
@@ -136,6 +137,14 @@ const std::vector<CatalogRelation>& relations() {
   return all;
 }
 
+#undef MIGC_TIME_ZONE
+#define MIGC_TIME_ZONE(name) std::string_view(name),
+constexpr std::string_view time_zone_rows[] = {
+#include "compiler/postgres_catalog.inc"
+};
+#undef MIGC_TIME_ZONE
+#define MIGC_TIME_ZONE(...)
+
 #undef MIGC_FUNCTION
 #undef MIGC_TYPE
 #undef MIGC_CAST
@@ -144,6 +153,7 @@ const std::vector<CatalogRelation>& relations() {
 #undef MIGC_INDEX_METHOD
 #undef MIGC_OPERATOR_CLASS
 #undef MIGC_RELATION
+#undef MIGC_TIME_ZONE
 
 // The entries whose key is `value`, in a vector sorted by that key.
 template <typename Entry, typename Key>
@@ -179,6 +189,12 @@ const CatalogRelation* catalog_relation(std::string_view schema, std::string_vie
     if (relation.schema == (schema.empty() ? "pg_catalog" : schema)) return &relation;
   }
   return nullptr;
+}
+
+bool catalog_time_zone(std::string_view lowered) {
+  static const std::vector<std::string_view> all = sorted(std::vector<std::string_view>(std::begin(time_zone_rows), std::end(time_zone_rows)),
+                                                          [](std::string_view name) { return name; });
+  return std::binary_search(all.begin(), all.end(), lowered);
 }
 
 const std::vector<std::string>& catalog_function_names() {

@@ -101,6 +101,9 @@ std::span<const CatalogOperatorClass> catalog_operator_classes(std::string_view 
 // The catalog relation of that name in that schema (empty: pg_catalog, which PostgreSQL searches
 // first), or null.
 const CatalogRelation* catalog_relation(std::string_view schema, std::string_view name);
+// Whether a date/time value may name this zone or abbreviation (in lower case, as PostgreSQL
+// compares them).
+bool catalog_time_zone(std::string_view lowered);
 
 // Every function name, for "did you mean".
 const std::vector<std::string>& catalog_function_names();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes compiler/postgres_catalog.inc: the functions, types, casts, operators, index methods,
-# operator classes and catalog relations (which a view may read) PostgreSQL provides, built in or through the extensions its server package
+# operator classes, catalog relations (which a view may read) and time zone names PostgreSQL provides, built in or through the extensions its server package
 # ships, as read from a real server. The compiler
 # resolves the names in a revision's SQL against it (plus what the chain creates), so that
 # `lowr(email)` or an index on `now()` fails the build rather than the deploy.
@@ -137,7 +137,14 @@ version=$(psql -c "SHOW server_version")
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
     ORDER BY 1"
+  echo "// MIGC_TIME_ZONE(name, lower case): the zones a date/time value may name (the server's tzdata) and"
+  echo "//               the abbreviations of its default timezone_abbreviations set"
+  psql -c "
+    SELECT DISTINCT format('MIGC_TIME_ZONE(\"%s\")', lower(name)) FROM pg_timezone_names
+    UNION SELECT DISTINCT format('MIGC_TIME_ZONE(\"%s\")', lower(abbrev)) FROM pg_timezone_abbrevs
+    ORDER BY 1"
 } >"$out"
 echo "wrote $out: $(grep -c MIGC_FUNCTION "$out") function names, $(grep -c MIGC_TYPE "$out") types," \
   "$(grep -c "MIGC_CAST(" "$out") casts, $(grep -c "MIGC_OPERATOR(" "$out") operators, $(grep -c "MIGC_OVERLOAD(" "$out") overloads," \
-  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes, $(grep -c "MIGC_RELATION(" "$out") relations" >&2
+  "$(grep -c "MIGC_OPERATOR_CLASS(" "$out") operator classes, $(grep -c "MIGC_RELATION(" "$out") relations," \
+  "$(grep -c "MIGC_TIME_ZONE(" "$out") time zones" >&2
