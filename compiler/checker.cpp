@@ -327,6 +327,13 @@ class StatementChecker {
         if (!expression) return;
         key.expression = *expression;
         type = typing(key.expression, table).type;
+        // An anonymous row (`row(a, b)`) has no type an index could keep.
+        if (anonymous_record(key.expression)) {
+          diagnostics_.report(DiagnosticKind::InvalidSql, at(element.span), "an index expression",
+                              fmt::format("column \"{}\" has pseudo-type record (42P16): cast the row to a composite type",
+                                          index_column_name(key.expression)));
+          return;
+        }
       }
       if (element.collation) {
         const auto collation = key_collation(*element.collation, type);

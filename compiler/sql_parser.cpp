@@ -2966,6 +2966,15 @@ std::string index_column_name(std::string_view expression) {
   return figure_column_name(targets[0]["ResTarget"].value("val", Json::object()), name) > 0 ? name : "expr";
 }
 
+bool anonymous_record(std::string_view expression) {
+  const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
+  const Json& statements = tree.json.value("stmts", Json::array());
+  if (tree.error || statements.size() != 1) return false;
+  const auto [kind, node] = node_of(statements[0]);
+  const Json& targets = node->value("targetList", Json::array());
+  return kind == "SelectStmt" && targets.size() == 1 && query_column(targets[0]).anonymous_record;
+}
+
 std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries) {
   static constexpr std::string_view prefix = "SELECT (";
   const Tree tree = parse(std::string(prefix) + std::string(text) + "\n)");

@@ -85,6 +85,9 @@ std::optional<bool> domain_check_holds(std::string_view check, const std::option
 // What PostgreSQL names an index's column that is this valid expression (FigureIndexColname()):
 // the function it calls, the column it reads, the type it casts to, ..., or "expr".
 std::string index_column_name(std::string_view expression);
+// Whether an expression is an anonymous row (`row(a, b)`, `(a, b)` or an array of them, not cast
+// to a type): PostgreSQL keeps no column, index key or view column of type record.
+bool anonymous_record(std::string_view expression);
 
 // A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
 // its byte offset in the expression.
