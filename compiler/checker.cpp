@@ -1254,7 +1254,9 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span), refused);
       return;
     }
-    const QualifiedName sequence = choose_sequence_name(table->name, column->name);
+    const auto chosen = identity_sequence_name(table->name, column->name, node.options);
+    if (!chosen) return;
+    const QualifiedName& sequence = *chosen;
     SequenceOptions options = default_sequence_options(column->type.name.name);
     if (node.options) {
       auto resolved = resolve_sequence_options(sequence, options, true, true, *node.options, node.column.span);
@@ -6721,6 +6723,20 @@ class StatementChecker {
     return sequence;
   }
 
+  // An identity's sequence: the one its options name (`sequence name s`, which must be a new
+  // relation's name), or the one PostgreSQL chooses. None where the name is refused.
+  std::optional<QualifiedName> identity_sequence_name(const QualifiedName& table, const std::string& column,
+                                                      const std::optional<ast::SequenceOptions>& options) {
+    if (!options || !options->sequence_name) return choose_sequence_name(table, column);
+    const ast::ObjectName& named = *options->sequence_name;
+    if (!check_name(named) || !check_new_relation(named.span, named, DiagnosticKind::DuplicateSequence)) return std::nullopt;
+    if (statement_sequences_.contains(named)) {
+      diagnostics_.report(DiagnosticKind::DuplicateSequence, at(named.span), "sequence", named, revision_.id);
+      return std::nullopt;
+    }
+    return QualifiedName(named);
+  }
+
   // The table and column an identity statement is about, if they exist and the column is an
   // identity column as `identity` asks (or is not, for adding one).
   const Column* identity_column(const ast::ObjectName& table_name, const ast::Name& column_name, bool identity, const Table*& table) {
@@ -6832,7 +6848,10 @@ class StatementChecker {
                             "cannot have a default or be an array: it is a sequence-backed integer");
         return false;
       }
-      const QualifiedName sequence = choose_sequence_name(table.name, column.name);
+      const auto chosen = syntax.identity != Identity::none ? identity_sequence_name(table.name, column.name, syntax.identity_options)
+                                                            : choose_sequence_name(table.name, column.name);
+      if (!chosen) return false;
+      const QualifiedName sequence = *chosen;
       statement_sequences_.insert(sequence);
       column.not_null = true;
       column.owned_sequence = sequence;

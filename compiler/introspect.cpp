@@ -804,15 +804,8 @@ class Reader {
     }
     if (row[5] == "a" || row[5] == "d") {
       column.identity = row[5] == "a" ? Identity::always : Identity::by_default;
+      // Named (`sequence name`) where it is not what PostgreSQL would choose.
       column.owned_sequence = sequence;
-      // The language names an identity's sequence as PostgreSQL first names it; one renamed
-      // since (or left behind by a rename of its table) comes back under that name.
-      const QualifiedName named = beside(table.name, make_object_name(table.name.name, column.name, "seq"));
-      if (sequence && *sequence != named) {
-        left_out(fmt::format("the name {} of the sequence behind identity column {}.{}: the revision makes it {} (the language "
-                             "cannot name an identity's sequence)",
-                             *sequence, table.name, column.name, named));
-      }
     } else if (sequence && default_sql == "nextval(" + quote_literal(quote_qualified(*sequence)) + "::regclass)" && column.not_null &&
                column.owned_sequence_options == default_sequence_options(column.type.name.name) &&
                *sequence == beside(table.name, make_object_name(table.name.name, column.name, "seq"))) {

@@ -41,16 +41,22 @@ std::string clauses_dsl(const std::vector<SequenceClause>& clauses) {
 
 std::string_view generated_dsl(Identity identity) { return identity == Identity::always ? "always" : "by default"; }
 
-// `generated ... as identity`, with its sequence's options where they are not the defaults.
-std::string identity_dsl(Identity identity, const SequenceOptions& options) {
-  const std::string clauses = clauses_dsl(new_sequence_clauses(options, true));
+// `generated ... as identity`, with its sequence's options where they are not the defaults, and
+// its sequence's name where it is not the one PostgreSQL would choose (the table renamed since,
+// or the name taken when it was made).
+std::string identity_dsl(const QualifiedName& table, const std::string& column, Identity identity, const SequenceOptions& options,
+                         const std::optional<QualifiedName>& sequence) {
+  std::string clauses = clauses_dsl(new_sequence_clauses(options, true));
+  if (sequence && *sequence != beside(table, make_object_name(table.name, column, "seq"))) {
+    clauses = "sequence name " + quote_qualified(*sequence) + (clauses.empty() ? "" : " " + clauses);
+  }
   return fmt::format("generated {} as identity{}", generated_dsl(identity), clauses.empty() ? "" : " (" + clauses + ")");
 }
 
-std::string column_dsl(const Column& column) {
+std::string column_dsl(const QualifiedName& table, const Column& column) {
   std::string out = quote_identifier(column.name) + " ";
   if (column.identity != Identity::none) {
-    out += type_dsl(column.type) + " " + identity_dsl(column.identity, column.owned_sequence_options);
+    out += type_dsl(column.type) + " " + identity_dsl(table, column.name, column.identity, column.owned_sequence_options, column.owned_sequence);
   } else if (column.owned_sequence) {
     out += column.type.is("bigint") ? "bigserial" : column.type.is("smallint") ? "smallserial" : "serial";
   } else {
@@ -127,7 +133,7 @@ class LanguageRenderer {
   // The table with its constraints, then its comments, which the language says apart.
   void operator()(const op::CreateTable& o) {
     std::string body;
-    for (const auto& column : o.table.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_dsl(column);
+    for (const auto& column : o.table.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_dsl(o.table.name, column);
     for (const auto& constraint : o.table.constraints) body += (body.empty() ? "\n  " : ",\n  ") + constraint_dsl(constraint);
     add(fmt::format("create {}table {} ({}\n);", o.table.unlogged ? "unlogged " : "", quote_qualified(o.table.name), body));
     comment(ast::CommentKind::table, o.table.name, {}, o.table.comment);
@@ -146,7 +152,7 @@ class LanguageRenderer {
   void operator()(const op::AddColumn& o) {
     Column column = o.column;
     column.comment.reset();
-    std::string definition = column_dsl(column);
+    std::string definition = column_dsl(o.table, column);
     for (const auto& constraint : o.constraints) {
       if (!constraint.not_valid) definition += " " + constraint_body_dsl(constraint, true);
     }
@@ -176,9 +182,8 @@ class LanguageRenderer {
     add(alter_column(o.table, o.column) + (o.value ? "set default " + *o.value + ";" : "drop default;"));
   }
   void operator()(const op::AlterIdentity& o) { add(alter_column(o.table, o.column) + clauses_dsl(alter_identity_clauses(o)) + ";"); }
-  // The checker names the sequence as PostgreSQL would; the language cannot name it.
   void operator()(const op::AddIdentity& o) {
-    add(alter_column(o.table, o.column) + "add " + identity_dsl(o.identity, o.options) + ";");
+    add(alter_column(o.table, o.column) + "add " + identity_dsl(o.table, o.column, o.identity, o.options, o.sequence) + ";");
   }
   void operator()(const op::DropIdentity& o) {
     add(alter_column(o.table, o.column) + (o.if_exists ? "drop identity if exists;" : "drop identity;"));

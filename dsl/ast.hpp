@@ -79,6 +79,9 @@ struct SequenceOptions : Located {
   std::optional<std::int64_t> restart_with;
   // `create sequence` and `alter sequence` only.
   std::optional<SequenceOwnedBy> owned_by;
+  // An identity's only (`sequence name s`): what its sequence is called, instead of the name
+  // PostgreSQL chooses.
+  std::optional<ObjectName> sequence_name;
 };
 
 enum class Identity { none, always, by_default };

@@ -657,7 +657,10 @@ const auto owned_by_option =
        sequence_options_of(x3::_val(context)).owned_by = std::move(owned_by);
      })]);
 const auto sequence_options_def = located[*(owned_by_option | sequence_option)];
-const auto identity_sequence_options_def = located[lit('(') > +sequence_option > lit(')')];
+const auto sequence_name_option =
+    kw("sequence")[sequence_option_once([](const ast::SequenceOptions& o) { return o.sequence_name.has_value(); }, "sequence name")] >
+    kw("name") > qualified_name[assign_option(&ast::SequenceOptions::sequence_name)];
+const auto identity_sequence_options_def = located[lit('(') > +(sequence_name_option | sequence_option) > lit(')')];
 const auto alter_sequence_options_def = located[+(restart_option | owned_by_option | sequence_option)];
 
 // `not deferrable` without an expectation after `not`: a column's `not null` may follow.
