@@ -178,6 +178,7 @@ class SchemaMutator {
       }
       for (auto& constraint : changed.constraints) {
         rename(constraint.columns);
+        rename(constraint.on_delete_columns);
         if (constraint.referenced_table == o.table) rename(constraint.referenced_columns);
         rename_in(constraint.check_sql);
       }

@@ -20,7 +20,7 @@ namespace {
 
 bool same_constraint(const Constraint& a, const Constraint& b) {
   return a.kind == b.kind && a.columns == b.columns && a.referenced_table == b.referenced_table &&
-         a.referenced_columns == b.referenced_columns && a.on_delete == b.on_delete && a.on_update == b.on_update &&
+         a.referenced_columns == b.referenced_columns && a.on_delete == b.on_delete && a.on_delete_columns == b.on_delete_columns && a.on_update == b.on_update &&
          a.check_sql == b.check_sql && a.nulls_not_distinct == b.nulls_not_distinct && a.deferrable == b.deferrable &&
          a.initially_deferred == b.initially_deferred;
 }

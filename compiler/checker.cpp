@@ -1617,9 +1617,20 @@ class StatementChecker {
     const bool only_added = std::all_of(assignments->begin(), assignments->end(), [&](const op::Assignment& assignment) {
       return added_here_.contains({table->name, assignment.column});
     });
+    // Unless a trigger fires on the update: what it does elsewhere stays.
+    std::string fired;
+    for (const auto& [key, trigger] : schema_.triggers()) {
+      std::string events = trigger.before_table;
+      for (char& c : events) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (key.table == table->name && trigger.enabled && mentions_identifier(events, "update")) fired = key.name;
+    }
     op::DataDown down;
-    if (!only_added || node.down || node.irreversible) {
-      down = own_down(node, false, "the compiler derives the down of an update that sets only columns this revision added, which its down drops");
+    if (!only_added || !fired.empty() || node.down || node.irreversible) {
+      down = own_down(node, false,
+                      fired.empty() ? "the compiler derives the down of an update that sets only columns this revision added, which its down drops"
+                                    : fmt::format("trigger `{}` fires on the update, and what it does is not undone by dropping the columns "
+                                                  "this revision added",
+                                                  fired));
     }
     for (const auto& assignment : *assignments) unfilled_.erase({table->name, assignment.column});
     emit(op::UpdateRows{table->name, std::move(*assignments), std::move(where), std::move(down)});
@@ -7039,6 +7050,25 @@ class StatementChecker {
     }
     constraint.on_delete = references.on_delete;
     constraint.on_update = references.on_update;
+    for (const auto& column : references.on_delete_columns) {
+      if (references.on_delete != ReferentialAction::set_null && references.on_delete != ReferentialAction::set_default) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(column.span), "a foreign key",
+                            "a column list is only supported for ON DELETE SET NULL and SET DEFAULT (42601)");
+        return false;
+      }
+      if (std::find(constraint.columns.begin(), constraint.columns.end(), column.text) == constraint.columns.end()) {
+        auto& diagnostic = diagnostics_.report(
+            DiagnosticKind::InvalidSql, at(column.span), "a foreign key",
+            table.find_column(column.text) == nullptr
+                ? fmt::format("column \"{}\" referenced in foreign key constraint does not exist (42703)", column.text)
+                : fmt::format("column \"{}\" referenced in ON DELETE SET action must be part of foreign key (42P10)", column.text));
+        if (const std::string guess = closest_match(column.text, constraint.columns); !guess.empty()) {
+          diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+        }
+        return false;
+      }
+      constraint.on_delete_columns.push_back(column.text);
+    }
     return true;
   }
 

@@ -169,7 +169,10 @@ SELECT co.conrelid, co.conname, co.contype,
        rc.oid IS NULL OR EXISTS (SELECT 1 FROM user_table r WHERE r.oid = rc.oid),
        co.condeferrable, co.confmatchtype, co.condeferred,
        (SELECT to_jsonb(ix) ->> 'indnullsnotdistinct' FROM pg_index ix WHERE ix.indexrelid = co.conindid),
-       co.contype IN ('p', 'u') AND (SELECT ix.indnkeyatts < ix.indnatts FROM pg_index ix WHERE ix.indexrelid = co.conindid)
+       co.contype IN ('p', 'u') AND (SELECT ix.indnkeyatts < ix.indnatts FROM pg_index ix WHERE ix.indexrelid = co.conindid),
+       (SELECT string_agg(a.attname, chr(31) ORDER BY k.i)
+          FROM jsonb_array_elements_text(coalesce(nullif(to_jsonb(co) -> 'confdelsetcols', 'null'), '[]')) WITH ORDINALITY k(num, i)
+          JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num::smallint)
 FROM pg_constraint co
 JOIN user_table ut ON ut.oid = co.conrelid
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid
@@ -856,11 +859,9 @@ class Reader {
         constraint.referenced_columns = split_names(row[6]);
         constraint.on_delete = action_of(row[7].empty() ? 'a' : row[7][0]);
         constraint.on_update = action_of(row[8].empty() ? 'a' : row[8][0]);
-        // PostgreSQL 15's `on delete set null (column, ...)`, which the language cannot write.
-        if (static const std::regex some_columns(R"(ON DELETE SET (NULL|DEFAULT) \()"); std::regex_search(row[10], some_columns)) {
-          left_out(fmt::format("the column list of ON DELETE SET NULL/DEFAULT of foreign key {} on {} (it sets them all)", constraint.name,
-                               table.name));
-        }
+        // PostgreSQL 15's `on delete set null (column, ...)` (confdelsetcols, read so that an
+        // older server, without it, answers too).
+        if (!row[17].empty()) constraint.on_delete_columns = split_names(row[17]);
         break;
       default: {
         constraint.kind = ConstraintKind::check;

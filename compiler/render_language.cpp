@@ -82,6 +82,7 @@ std::string constraint_body_dsl(const Constraint& constraint, bool on_column) {
       out = fmt::format("{}references {} ({})", on_column ? "" : "foreign key" + columns + " ",
                         quote_qualified(constraint.referenced_table), names(constraint.referenced_columns));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" on delete {}", action_dsl(constraint.on_delete));
+      if (!constraint.on_delete_columns.empty()) out += " (" + names(constraint.on_delete_columns) + ")";
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" on update {}", action_dsl(constraint.on_update));
       break;
   }

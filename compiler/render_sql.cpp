@@ -91,6 +91,7 @@ std::string constraint_sql(const Constraint& constraint) {
                          quote_identifiers(constraint.referenced_columns));
       if (constraint.on_update != ReferentialAction::no_action) out += fmt::format(" ON UPDATE {}", action_sql(constraint.on_update));
       if (constraint.on_delete != ReferentialAction::no_action) out += fmt::format(" ON DELETE {}", action_sql(constraint.on_delete));
+      if (!constraint.on_delete_columns.empty()) out += " (" + quote_identifiers(constraint.on_delete_columns) + ")";
       break;
     case ConstraintKind::check: return out + "CHECK " + constraint.check_sql;
   }

@@ -114,6 +114,8 @@ struct Constraint {
   std::vector<std::string> referenced_columns;
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
+  // `on delete set null (c, ...)` / `set default (c, ...)`: the columns it sets (all where empty).
+  std::vector<std::string> on_delete_columns;
   std::string check_sql;  // for check constraints: the expression, in its parentheses
   bool not_valid = false;
   bool nulls_not_distinct = false;  // unique: one NULL at most, as for any other value

@@ -52,6 +52,7 @@ struct References : Located {
   ObjectName table;
   std::vector<Name> columns;
   ReferentialAction on_delete = ReferentialAction::no_action;
+  std::vector<Name> on_delete_columns;  // `on delete set null (c, ...)`: those only
   ReferentialAction on_update = ReferentialAction::no_action;
 };
 

@@ -604,7 +604,8 @@ const auto referential_action_def =
 const auto column_list_def = lit('(') > (name % ',') > lit(')');
 const auto references_def = located[
     kw("references") > qualified_name[assign(&ast::References::table)] >> -column_list[assign(&ast::References::columns)] >>
-    *(kw("on") > ((kw("delete") > referential_action[assign(&ast::References::on_delete)]) |
+    *(kw("on") > ((kw("delete") > referential_action[assign(&ast::References::on_delete)] >>
+                   -column_list[assign(&ast::References::on_delete_columns)]) |
                   (kw("update") > referential_action[assign(&ast::References::on_update)])))];
 
 // PostgreSQL's sequence options, in any order, for `create sequence`, `alter sequence` and
