@@ -3242,6 +3242,17 @@ class StatementChecker {
           why_not = fmt::format("{}: `{}` is read as a different moment when the down runs", derives, value);
           return {};
         }
+        // A moment written without its zone is read in the session's: the down's may be another.
+        const bool zoned_column = written != nullptr && !written->type.user_defined && written->type.name.name.ends_with("with time zone");
+        const bool zoned_cast = std::any_of(constant->casts.begin(), constant->casts.end(), [](const std::vector<std::string>& cast) {
+          return !cast.empty() && (cast.back() == "timestamptz" || cast.back() == "timetz" || cast.back().ends_with("with time zone"));
+        });
+        if (constant->kind == SqlConstant::Kind::string && (zoned_column || zoned_cast) && !names_its_zone(constant->value)) {
+          why_not = fmt::format("{}: `{}` names no time zone, so it is read in the session's, which the down's may not share (write "
+                                "`+00` or a zone's name after it)",
+                                derives, value);
+          return {};
+        }
       }
     }
     return key->columns;
@@ -4417,7 +4428,7 @@ class StatementChecker {
                                             ? statement.no_language_statement
                                             : fmt::format("write `{};` instead: the language's statement, which the compiler "
                                                           "checks, follows and inverts",
-                                                          statement.language_statement)});
+                                                          for_relation_kind(statement))});
         return std::nullopt;
       }
       if (!statement.outside_transaction.empty() && !outside_transaction) {
@@ -4616,6 +4627,22 @@ class StatementChecker {
                                                             : fmt::format("trigger `{}` runs `{}`, which runs it", change.fired_by, change.routine)});
     diagnostic.notes.push_back({{}, "change the schema with the language's statements, in the revision itself"});
     return false;
+  }
+
+  // The language's statement for a raw one, named for the kind of relation it acts on:
+  // PostgreSQL renames an index, a view or a sequence by `alter table` too; the language does not.
+  std::string for_relation_kind(const SqlStatement& statement) const {
+    static constexpr std::string_view table = "alter table ";
+    const std::string& written = statement.language_statement;
+    if (statement.modelled_change != "alter table ... rename to" || !written.starts_with(table) || statement.relations.empty() ||
+        statement.relations.front().empty()) {
+      return written;
+    }
+    const auto& names = statement.relations.front();
+    const QualifiedName relation{names.size() >= 2 && names[names.size() - 2] != "public" ? names[names.size() - 2] : "", names.back()};
+    const char* kind = schema_.relation_kind(relation);
+    const bool renamed_by_language = kind != nullptr && (std::string_view(kind) == "index" || std::string_view(kind).ends_with("view"));
+    return renamed_by_language ? fmt::format("alter {} {}", kind, written.substr(table.size())) : written;
   }
 
   bool changes_a_modelled_relation(const SqlStatement& statement) const {

@@ -915,4 +915,15 @@ std::optional<std::string> constant_refused(const SqlConstant& constant, const C
   return std::nullopt;
 }
 
+bool names_its_zone(std::string_view text) {
+  static const std::regex zoned(
+      R"((^\s*[+-]?(infinity|epoch)\s*$)|([0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?\s*(z|[+-][0-9]{1,2}(:?[0-9]{2}(:?[0-9]{2})?)?)\s*$))",
+      std::regex::icase);
+  if (std::regex_search(std::string(text), zoned)) return true;
+  // Its last word a zone's name or abbreviation (`Europe/London`, `EST`, `UTC`).
+  const std::string lowered = trimmed_lower(std::string(text));
+  const std::size_t space = lowered.find_last_of(' ');
+  return space != std::string::npos && catalog_time_zone(std::string_view(lowered).substr(space + 1));
+}
+
 }  // namespace migc

@@ -17,4 +17,8 @@ namespace migc {
 std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
                                             const std::vector<std::string>* enum_values);
 
+// Whether a date/time text says its zone (an offset, `Z`, `UTC`, a zone's name) or is a moment
+// no zone moves (`epoch`, `infinity`): else the session's time zone decides which moment it is.
+bool names_its_zone(std::string_view text);
+
 }  // namespace migc
