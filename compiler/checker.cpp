@@ -1619,10 +1619,10 @@ class StatementChecker {
     });
     // Unless a trigger fires on the update: what it does elsewhere stays.
     std::string fired;
-    for (const auto& [key, trigger] : schema_.triggers()) {
-      std::string events = trigger.before_table;
+    for (const Trigger* trigger : schema_.triggers_on(table->name)) {
+      std::string events = trigger->before_table;
       for (char& c : events) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (key.table == table->name && trigger.enabled && mentions_identifier(events, "update")) fired = key.name;
+      if (trigger->enabled && mentions_identifier(events, "update")) fired = trigger->key.name;
     }
     op::DataDown down;
     if (!only_added || !fired.empty() || node.down || node.irreversible) {
@@ -6434,6 +6434,16 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::DuplicateColumn, at(node.query.span), column.name, fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name));
         return false;
       }
+    }
+    // DISTINCT and set operations compare rows: a type with no equality (`point`, `json`) fails.
+    for (const auto& column : facts.deduplicated ? view.columns : std::vector<ViewColumn>{}) {
+      const auto type = column.type && column.type->array_dimensions == 0 ? sql_type(*column.type) : std::nullopt;
+      if (!type || !class_refuses("btree", "", *type) || !class_refuses("hash", "", *type)) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(node.query.span), view_kind(node),
+                          fmt::format("could not identify an equality operator for type {} (42883): column `{}` is compared to "
+                                      "remove duplicates",
+                                      type->name, column.name));
+      return false;
     }
     const auto qualifiers = bare_name_qualifiers(node, text, facts);
     if (!qualifiers) return false;

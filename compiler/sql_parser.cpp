@@ -1675,19 +1675,7 @@ static WithQueries with_queries(const Json& statement) {
 // defines is not a table wherever it is read (a name shadowed only in part is not judged).
 std::set<std::string> with_query_names(const Json& statement) {
   std::set<std::string> names;
-  std::vector<const Json*> pending{&statement};
-  while (!pending.empty()) {
-    const Json& value = *pending.back();
-    pending.pop_back();
-    if (value.is_object()) {
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (it.key() == "CommonTableExpr" && it.value().is_object()) names.insert(it.value().value("ctename", ""));
-        pending.push_back(&it.value());
-      }
-    } else if (value.is_array()) {
-      for (const auto& item : value) pending.push_back(&item);
-    }
-  }
+  for (const auto& [name, query] : with_queries(statement).queries) names.insert(name);
   return names;
 }
 
@@ -2627,6 +2615,9 @@ QueryFacts read_query(std::string_view text) {
     first = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
   }
   for (const auto& item : first->value("fromClause", Json::array())) facts.from.push_back(from_item(item, ctes));
+  const Json& distinct = member(*first, "distinctClause");
+  facts.deduplicated = (distinct.is_array() && distinct.size() == 1 && distinct[0].is_object() && distinct[0].empty()) ||
+                       (node->value("op", "SETOP_NONE") != "SETOP_NONE" && !flag(*node, "all"));
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
     const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();

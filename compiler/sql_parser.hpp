@@ -247,6 +247,9 @@ struct QueryFacts {
   // Some columns may come from where the compiler cannot see (a subquery in FROM, a function,
   // a WITH query, a join's USING): a name it cannot place is then not an error.
   bool opaque_sources = false;
+  // SELECT DISTINCT (not ON), or a UNION, INTERSECT or EXCEPT without ALL: PostgreSQL compares
+  // its columns for equality, which each column's type must have.
+  bool deduplicated = false;
   // Each set operation (not over VALUES): the first SELECT of each side (its select list and
   // FROM list), for the checker to count through `*` and to match the columns' types.
   struct SetOperationBranch {

@@ -350,6 +350,14 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select id from account) select w from w", false},
     {"create view poor as select s from (select 1 as a) s", false},
     {"create view poor as select zz from account as x (a)", false},
+    // DISTINCT and set operations without ALL compare rows: each column's type needs equality.
+    {"create view poor as select distinct '(1,2)'::point as p from account", false},
+    {"create view poor as select '{}'::json as j union select '{}'::json", false},
+    {"create view poor as select '{}'::json as j union all select '{}'::json", true},
+    {"create view poor as select distinct '{}'::jsonb as j", true},
+    {"create view poor as select distinct on (id) id, '(1,2)'::point as p from account", true},
+    {"create view poor as select distinct c.place, c.label from crate c", true},
+    {"create view poor as select distinct '<a/>'::xml as x", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
