@@ -582,10 +582,13 @@ class StatementChecker {
     } else if (const auto composite = schema_.composites().find(node.name); composite != schema_.composites().end()) {
       dropped = composite->first;
     } else if (schema_.domains().contains(node.name)) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::WrongTypeKind, at(node.name.span), node.name, "a domain",
-                                             "an enum or composite type");
-      diagnostic.notes.push_back({{}, "write `drop domain`"});
-      return;
+      // PostgreSQL drops a domain by DROP TYPE too.
+      ast::DropDomain domain;
+      static_cast<ast::Located&>(domain) = node;
+      domain.name = node.name;
+      domain.if_exists = node.if_exists;
+      domain.cascade = node.cascade;
+      return (*this)(domain);
     } else {
       std::vector<std::string> candidates = names_of(schema_.enums());
       for (auto& name : names_of(schema_.composites())) candidates.push_back(std::move(name));
