@@ -4417,7 +4417,7 @@ class StatementChecker {
           return std::nullopt;
         }
       }
-      if (!written_names_exist(statement, text, made_here)) return std::nullopt;
+      if (!written_names_exist(statement, text, made_here) || !refreshes_a_materialized_view(statement, text, made_here)) return std::nullopt;
       if (!statement.created_relation.empty()) made_here.insert(statement.created_relation.back());
       if (auto written = catalog_write(statement)) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::RawSchemaChange, at(span), *written);
@@ -4589,6 +4589,34 @@ class StatementChecker {
       }
     }
     return true;
+  }
+
+  // REFRESH MATERIALIZED VIEW names a materialized view: not a view or a table (42809), nor a
+  // misspelt name (one the compiler cannot place may be made where it cannot see).
+  bool refreshes_a_materialized_view(const SqlStatement& statement, Span text, const std::set<std::string>& made_here) {
+    const auto& names = statement.refreshed;
+    if (names.empty() || names.size() > 2) return true;
+    const QualifiedName name{names.size() == 2 && names[0] != "public" ? names[0] : "", names.back()};
+    const Span start = within(text, statement.refreshed_offset);
+    const Span where{start.begin, std::min(text.end, start.begin + static_cast<std::uint32_t>(names.back().size()))};
+    const auto view = schema_.views().find(name);
+    if (view != schema_.views().end() && view->second.materialized) return true;
+    const char* kind = schema_.relation_kind(name);
+    if (kind != nullptr) {
+      diagnostics_.report(DiagnosticKind::WrongViewKind, at(where), to_string(name), kind,
+                          "only a materialized view is refreshed (42809)");
+      return false;
+    }
+    if (sites_.raw_relations.contains(name.name) || made_here.contains(name.name)) return true;
+    std::vector<std::string> candidates;
+    for (const auto& [view_name, other] : schema_.views()) {
+      if (other.materialized) candidates.push_back(to_string(view_name));
+    }
+    const std::string guess = closest_match(to_string(name), candidates);
+    if (guess.empty()) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownView, at(where), "materialized view", to_string(name), revision_.id);
+    diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    return false;
   }
 
   // A write to PostgreSQL's catalog (`update pg_attribute set ...`): it changes objects behind
@@ -5726,9 +5754,15 @@ class StatementChecker {
             // A USING join's alias names its merged columns only (merged_at above).
             if (item->parts.size() == 2 && item->alias.empty() && name == item->using_alias) continue;
             const auto columns = known_columns(*item);
+            const auto count = columns ? std::count(columns->begin(), columns->end(), column) : 0;
             if (!columns) {
               unknown = true;
-            } else if (std::find(columns->begin(), columns->end(), column) != columns->end()) {
+            } else if (count > 1) {
+              auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(node.query.span, text, reference.offset)),
+                                                     column, view_kind(node));
+              diagnostic.notes.push_back({{}, fmt::format("{} has two columns of that name: give one another", from_item_kind(*item))});
+              return std::nullopt;
+            } else if (count == 1) {
               having.push_back(name);
             }
           }

@@ -1429,6 +1429,17 @@ namespace {
 // (null where two define the name: which one a reference means is left to PostgreSQL).
 struct WithQueries {
   std::map<std::string, const Json*, std::less<>> queries;
+  // Where a name is a table's, not a WITH query's: in the bodies of a non-recursive list's WITH
+  // queries, those from the one being defined on (text offsets, end excluded).
+  struct Hidden {
+    std::string name;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+  };
+  std::vector<Hidden> hidden;
+  bool hides(const std::string& name, std::size_t at) const {
+    return std::any_of(hidden.begin(), hidden.end(), [&](const Hidden& h) { return h.name == name && h.begin <= at && at < h.end; });
+  }
   // Those being read (a recursive one's name inside it stays opaque), and a bound on reads of
   // one inside another: each reading the last twice would double the work at every level.
   mutable std::vector<std::string> expanding;
@@ -1609,7 +1620,9 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
     item.names.push_back(body->value("relname", ""));
     if (item.alias.empty()) item.alias = item.names.back();
-    item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]);
+    const Json& location = member(*body, "location");
+    item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]) &&
+                      !(location.is_number() && ctes.hides(item.names[0], location.get<std::size_t>()));
     item.opaque = item.with_query;
     if (item.with_query) read_with_query(item, ctes);
   } else if (kind == "JoinExpr") {
@@ -1649,6 +1662,28 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
 }
 }  // namespace
 
+// The smallest text offset a node's tree holds at or past `from`, outside its WITH list.
+static std::size_t first_location_from(const Json& node, std::size_t from) {
+  std::size_t first = std::numeric_limits<std::size_t>::max();
+  std::vector<const Json*> pending{&node};
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_array()) {
+      for (const auto& item : value) pending.push_back(&item);
+    } else if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it.key() == "withClause") continue;
+        if (it.key() == "location" && it.value().is_number_integer() && it.value().get<long long>() >= static_cast<long long>(from)) {
+          first = std::min(first, it.value().get<std::size_t>());
+        }
+        pending.push_back(&it.value());
+      }
+    }
+  }
+  return first;
+}
+
 static WithQueries with_queries(const Json& statement) {
   WithQueries found;
   std::vector<const Json*> pending{&statement};
@@ -1656,6 +1691,22 @@ static WithQueries with_queries(const Json& statement) {
     const Json& value = *pending.back();
     pending.pop_back();
     if (value.is_object()) {
+      // A non-recursive list: each WITH query's body reads the names of itself and those after
+      // it as tables'. Its body lies between its name and the next's (the last's, the query's).
+      if (const Json& with = member(value, "withClause"); with.is_object() && !flag(with, "recursive")) {
+        const Json& list = member(with, "ctes");
+        std::vector<std::size_t> starts;
+        for (const auto& cte : list) {
+          const Json& location = member(member(cte, "CommonTableExpr"), "location");
+          starts.push_back(location.is_number() ? location.get<std::size_t>() : 0);
+        }
+        for (std::size_t k = 0; k < starts.size(); ++k) {
+          const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : first_location_from(value, starts[k]);
+          for (std::size_t j = k; j < starts.size(); ++j) {
+            found.hidden.push_back({member(list[j], "CommonTableExpr").value("ctename", ""), starts[k], end});
+          }
+        }
+      }
       for (auto it = value.begin(); it != value.end(); ++it) {
         if (it.key() == "CommonTableExpr" && it.value().is_object()) {
           // Two of one name: which one a reference means is PostgreSQL's scoping.
@@ -2477,10 +2528,30 @@ std::optional<SqlError> misplaced_in_select(const Json& select) {
   for (const auto& item : member(member(select, "withClause"), "ctes")) {
     const Json& query = member(item, "CommonTableExpr");
     const std::string name = query.value("ctename", "");
-    if (with_queries.insert(name).second) continue;
     const Json& location = member(query, "location");
-    return SqlError{location.is_number() ? location.get<std::size_t>() : 0,
-                    fmt::format("WITH query name \"{}\" specified more than once (42712)", name)};
+    const std::size_t at = location.is_number() ? location.get<std::size_t>() : 0;
+    if (!with_queries.insert(name).second) return SqlError{at, fmt::format("WITH query name \"{}\" specified more than once (42712)", name)};
+    const Json& body = member(query, "ctequery");
+    if (!body.is_object() || !body.contains("SelectStmt")) {
+      if (!body.is_object() || body.empty()) continue;
+      return SqlError{at, fmt::format("WITH query \"{}\" changes data: a view's WITH queries only read (0A000)", name)};
+    }
+    // Its alias list names no more columns than its select list gives (its first branch's).
+    const Json* first = &body.at("SelectStmt");
+    while (first->contains("larg") && first->at("larg").is_object()) first = &select_of(first->at("larg"));
+    const Json& targets = member(*first, "targetList");
+    const Json& rows = member(*first, "valuesLists");
+    const bool starred = targets.is_array() && std::any_of(targets.begin(), targets.end(), [](const Json& target) {
+      const QueryColumn column = query_column(target);
+      return column.star || column.row_star;
+    });
+    const std::size_t width = targets.is_array() ? targets.size()
+                              : rows.is_array() && !rows.empty() ? member(member(rows[0], "List"), "items").size()
+                                                                 : 0;
+    const std::size_t named = member(query, "aliascolnames").size();
+    if (!starred && width > 0 && named > width) {
+      return SqlError{at, fmt::format("WITH query \"{}\" has {} columns available but {} columns specified (42P10)", name, width, named)};
+    }
   }
   for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}}) {
     if (const auto at = first_call(member(select, clause), false)) {
@@ -3347,6 +3418,10 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.created_relation = relation_names(member(*node, "into"), "rel");
     } else if (kind == "ViewStmt") {
       out.created_relation = relation_names(*node, "view");
+    } else if (kind == "RefreshMatViewStmt") {
+      out.refreshed = relation_names(*node);
+      const Json& location = member(member(*node, "relation"), "location");
+      out.refreshed_offset = location.is_number() ? location.get<std::size_t>() : 0;
     }
     if (kind == "CreateFunctionStmt") {
       out.created_function = string_list(node->value("funcname", Json::array()));

@@ -384,6 +384,9 @@ struct SqlStatement {
   // type of any kind: the names, schema first when qualified.
   std::vector<std::string> created_function, created_extension, created_type;
   std::vector<std::string> created_relation;  // a temporary or foreign table, a table as a query's result
+  // REFRESH MATERIALIZED VIEW: the relation it names, where its name is written.
+  std::vector<std::string> refreshed;
+  std::size_t refreshed_offset = 0;
   // A CREATE OPERATOR or CREATE CAST: what PostgreSQL finds for an operator or a call changes.
   bool changes_call_resolution = false;
   // The routines a DO block's statements and expressions call (`perform f()`, `v := f()`,

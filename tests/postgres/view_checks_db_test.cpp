@@ -350,6 +350,15 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select id from account) select w from w", false},
     {"create view poor as select s from (select 1 as a) s", false},
     {"create view poor as select zz from account as x (a)", false},
+    // A WITH query's body reads its own name, and those after it, as tables' (unless recursive).
+    {"create view poor as with account as (select id * 2 as id2 from account) select id2 from account", true},
+    {"create view poor as with a as (select id from rich), rich as (select 1 as x) select id from a", true},
+    {"create view poor as with a as (select x from rich), rich as (select 1 as x) select x from a", false},
+    {"create view poor as with w (x, y) as (select 1) select x from w", false},
+    {"create view poor as with w (x, y) as (select 1, 2) select x from w", true},
+    {"create view poor as with w as (delete from account returning id) select id from w", false},
+    {"create view poor as with w as (select id, name as id from account) select id from w", false},
+    {"create view poor as select id from (select id, name as id from account) s", false},
     // DISTINCT and set operations without ALL compare rows: each column's type needs equality.
     {"create view poor as select distinct '(1,2)'::point as p from account", false},
     {"create view poor as select '{}'::json as j union select '{}'::json", false},
