@@ -6813,10 +6813,23 @@ class StatementChecker {
   std::optional<QualifiedName> identity_sequence_name(const QualifiedName& table, const std::string& column,
                                                       const std::optional<ast::SequenceOptions>& options) {
     if (!options || !options->sequence_name) return choose_sequence_name(table, column);
-    const ast::ObjectName& named = *options->sequence_name;
+    const ast::ObjectName& written = *options->sequence_name;
+    // Unqualified, it is made in its table's schema; qualified, it must be that schema, where
+    // PostgreSQL looks for the table that owns it.
+    ast::ObjectName named = written;
+    if (written.schema.empty()) named.schema = table.schema;
+    if (named.schema != table.schema) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidSequenceOptions, at(written.span), named,
+                                             fmt::format("an identity's sequence is in its table's schema (`{}`): PostgreSQL looks for "
+                                                         "the table in the sequence's (42P01)",
+                                                         table.schema.empty() ? "public" : table.schema));
+      diagnostic.notes.push_back({{}, fmt::format("write `sequence name {}`", quote_identifier(written.name))});
+      return std::nullopt;
+    }
     if (!check_name(named) || !check_new_relation(named.span, named, DiagnosticKind::DuplicateSequence)) return std::nullopt;
-    if (statement_sequences_.contains(named)) {
-      diagnostics_.report(DiagnosticKind::DuplicateSequence, at(named.span), "sequence", named, revision_.id);
+    if (statement_sequences_.contains(named) || QualifiedName(named) == table) {
+      diagnostics_.report(DiagnosticKind::DuplicateSequence, at(named.span), QualifiedName(named) == table ? "table" : "sequence", named,
+                          revision_.id);
       return std::nullopt;
     }
     return QualifiedName(named);
@@ -6937,7 +6950,11 @@ class StatementChecker {
                                                             : choose_sequence_name(table.name, column.name);
       if (!chosen) return false;
       const QualifiedName sequence = *chosen;
-      statement_sequences_.insert(sequence);
+      // PostgreSQL chooses a serial's name before it makes the sequences the statement names.
+      if (!statement_sequences_.insert(sequence).second) {
+        diagnostics_.report(DiagnosticKind::DuplicateSequence, at(syntax.name.span), "sequence", sequence, revision_.id);
+        return false;
+      }
       column.not_null = true;
       column.owned_sequence = sequence;
       column.owned_sequence_options = default_sequence_options(column.type.name.name);
