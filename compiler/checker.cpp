@@ -3148,8 +3148,11 @@ class StatementChecker {
   // (PostgreSQL takes any predicate that implies it; the compiler, the same one). Where none
   // does, the one meant is likely one that shares a key with those written.
   bool inferred_arbiter(const Table& table, const ast::OnConflict& node, const op::OnConflict& conflict) {
-    // An expression is written in its parentheses, a column's name quoted where it must be.
-    const auto identity = [](const IndexKey& key) { return key.column.empty() ? key.expression : quote_identifier(key.column); };
+    // An expression as parsed (PostgreSQL compares trees), a column's name quoted where it must
+    // be; a bare function call's key is that call's.
+    const auto identity = [](const IndexKey& key) {
+      return key.column.empty() ? "(" + deparsed_expression(key.expression) + ")" : quote_identifier(key.column);
+    };
     std::vector<std::string> written;
     for (const auto& key : conflict.keys) written.push_back(identity(key));
     const auto fits = [&](const IndexKey& key) {
@@ -3176,7 +3179,8 @@ class StatementChecker {
       std::vector<std::string> keys;
       for (const auto& key : index.keys) keys.push_back(identity(key));
       const bool same = same_columns(keys, written) && std::all_of(index.keys.begin(), index.keys.end(), fits);
-      if (same && !index.where_sql.empty() && index.where_sql != conflict.index_where_sql) {
+      if (same && !index.where_sql.empty() &&
+          (conflict.index_where_sql.empty() || deparsed_expression(index.where_sql) != deparsed_expression(conflict.index_where_sql))) {
         partial = fmt::format("unique index `{}` is on those keys, but partial: PostgreSQL takes it only where a predicate after the keys "
                               "implies its own: `where {}`",
                               name.name, index.where_sql);

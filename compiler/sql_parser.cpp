@@ -4046,6 +4046,22 @@ std::string deparse_expression(PgQuery__Node* expression) {
   return text.starts_with(prefix) ? text.substr(prefix.size()) : "";
 }
 
+}  // namespace
+
+std::string deparsed_expression(std::string_view expression) {
+  ProtobufTree tree("SELECT (" + std::string(expression) + "\n)");
+  if (tree.result == nullptr || tree.result->n_stmts != 1) return std::string(expression);
+  PgQuery__Node* statement = tree.result->stmts[0]->stmt;
+  if (statement == nullptr || statement->node_case != PG_QUERY__NODE__NODE_SELECT_STMT || statement->select_stmt->n_target_list != 1) {
+    return std::string(expression);
+  }
+  PgQuery__Node* target = statement->select_stmt->target_list[0];
+  if (target->node_case != PG_QUERY__NODE__NODE_RES_TARGET || target->res_target->val == nullptr) return std::string(expression);
+  const std::string text = deparse_expression(target->res_target->val);
+  return text.empty() ? std::string(expression) : text;
+}
+
+namespace {
 // CREATE INDEX as deparsed, each expression key in parentheses, as the language writes every
 // expression key (the deparser leaves a function call bare, as SQL allows): each such key is
 // deparsed as a column of a placeholder name, which is then replaced.

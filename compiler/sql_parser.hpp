@@ -88,6 +88,9 @@ std::string index_column_name(std::string_view expression);
 // Whether an expression is an anonymous row (`row(a, b)`, `(a, b)` or an array of them, not cast
 // to a type): PostgreSQL keeps no column, index key or view column of type record.
 bool anonymous_record(std::string_view expression);
+// An expression as PostgreSQL's deparser writes it: the same for any spelling of one parse tree
+// (spaces, parentheses, `!=` or `<>`, keywords' case); as given where it does not parse.
+std::string deparsed_expression(std::string_view expression);
 
 // A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
 // its byte offset in the expression.
