@@ -389,9 +389,17 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   const std::string text = trimmed_lower(constant.value);
   const bool time_of_day = type == "time without time zone" || type == "time with time zone";
   for (const char* special : {"epoch", "infinity", "-infinity", "now", "today", "tomorrow", "yesterday", "allballs"}) {
-    // `allballs` is midnight: a time's word only.
-    if (text == special && (time_of_day || std::string_view(special) != "allballs")) return std::nullopt;
+    // `allballs` is midnight: a time's word only; a time of day takes `now` besides, no day's word.
+    const std::string_view word = special;
+    if (text == word && (time_of_day ? word == "now" || word == "allballs" : word != "allballs")) return std::nullopt;
   }
+  // A time of day is written with its clock: `10:00`, or its digits run together (`040506`).
+  static const std::regex run_together(R"(\s*[0-9]{4,6}(\.[0-9]*)?(\s*[+-][0-9:]+|\s+[a-z][a-z0-9/_+-]*)?\s*)");
+  if (time_of_day && text.find(':') == std::string::npos && !std::regex_match(text, run_together)) return invalid_syntax(type, constant.value);
+  // A date or timestamp is written with its date: numbers joined by `-`, `/` or `.`, a month's
+  // name, a Julian day, or its digits run together (`19990108`).
+  static const std::regex dated(R"(([0-9][-/.][0-9])|(^|[^a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(^|\s)j[0-9]|(^|[^0-9:.])[0-9]{6}([0-9]{2})?($|[^0-9]))");
+  if (!time_of_day && !std::regex_search(text, dated)) return invalid_syntax(type, constant.value);
   if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);
   }

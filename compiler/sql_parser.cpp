@@ -1505,6 +1505,34 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
 
 namespace {
 
+// An expression of type record: a row constructor, a cast to `record`, an array of such rows,
+// or a COALESCE, NULLIF or CASE whose every result is one.
+bool anonymous_row(const Json& value, int depth = 0) {
+  if (!value.is_object() || value.empty() || depth > 64) return false;
+  const std::string& kind = value.begin().key();
+  const Json& node = value.begin().value();
+  const auto all_rows = [&](const Json& list) {
+    return list.is_array() && !list.empty() &&
+           std::all_of(list.begin(), list.end(), [&](const Json& item) { return anonymous_row(item, depth + 1); });
+  };
+  if (kind == "RowExpr") return true;
+  if (kind == "A_ArrayExpr") return all_rows(member(node, "elements"));
+  if (kind == "CoalesceExpr") return all_rows(member(node, "args"));
+  if (kind == "TypeCast") {
+    const auto names = string_list(member(member(node, "typeName"), "names"));
+    return !names.empty() && names.back() == "record" && (names.size() == 1 || names[0] == "pg_catalog") &&
+           !member(member(node, "typeName"), "arrayBounds").is_array();
+  }
+  if (kind == "A_Expr" && text_field(node, "kind") == "AEXPR_NULLIF") return anonymous_row(member(node, "lexpr"), depth + 1);
+  if (kind == "CaseExpr") {
+    Json results = Json::array();
+    for (const auto& when : member(node, "args")) results.push_back(member(member(when, "CaseWhen"), "result"));
+    if (node.contains("defresult")) results.push_back(node.at("defresult"));
+    return all_rows(results);
+  }
+  return false;
+}
+
 // A select list's entry: its name, the column it is, `*`, the type it is cast to.
 QueryColumn query_column(const Json& target) {
   const Json& res = target.value("ResTarget", Json::object());
@@ -1528,11 +1556,7 @@ QueryColumn query_column(const Json& target) {
     const Json& type = value["TypeCast"].value("typeName", Json::object());
     if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
   }
-  const Json& elements = member(member(value, "A_ArrayExpr"), "elements");
-  column.anonymous_record = value.contains("RowExpr") ||
-                            (elements.is_array() && !elements.empty() && std::all_of(elements.begin(), elements.end(), [](const Json& element) {
-                              return element.contains("RowExpr");
-                            }));
+  column.anonymous_record = anonymous_row(value);
   if (res.contains("name")) {
     column.name = res.value("name", "");
   } else if (figure_column_name(value, column.name) == 0) {
@@ -1542,6 +1566,7 @@ QueryColumn query_column(const Json& target) {
 }
 
 QueryFromItem from_item(const Json& value, const WithQueries& ctes);
+
 
 // A subquery's columns (or a WITH query's), from its select list (its first branch's).
 void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries& ctes) {
@@ -2383,6 +2408,51 @@ std::string column_named(const Json& node) {
   return text_field(member(fields.back(), "String"), "sval");
 }
 
+// SELECT DISTINCT sorts by its outputs only (42P10): an ORDER BY item that names a column no
+// output is or names. Judged where every item of the select list is known (no `*`) and the
+// item is a plain column (an expression is left to PostgreSQL); columns compare by name.
+std::optional<SqlError> distinct_order_unselected(const Json& select) {
+  const Json& distinct = member(select, "distinctClause");
+  if (!distinct.is_array() || distinct.size() != 1 || !distinct[0].is_object() || !distinct[0].empty()) return std::nullopt;
+  std::set<std::string> selected;
+  for (const auto& target : member(select, "targetList")) {
+    const QueryColumn column = query_column(target);
+    if (column.star || column.row_star) return std::nullopt;
+    selected.insert(column.name);
+    if (!column.column.empty()) selected.insert(column.column.back());
+  }
+  for (const auto& item : member(select, "sortClause")) {
+    const Json& node = member(member(item, "SortBy"), "node");
+    const std::string name = column_named(node);
+    if (name.empty() || selected.contains(name)) continue;
+    return SqlError{location_in(node), "for SELECT DISTINCT, ORDER BY expressions must appear in select list (42P10)"};
+  }
+  return std::nullopt;
+}
+
+// GROUPING() belongs to a grouped query: one without GROUP BY refuses it (42803).
+std::optional<SqlError> grouping_ungrouped(const Json& select) {
+  if (member(select, "groupClause").is_array() && !member(select, "groupClause").empty()) return std::nullopt;
+  std::vector<const Json*> pending;
+  for (const char* clause : {"targetList", "havingClause", "sortClause"}) pending.push_back(&member(select, clause));
+  while (!pending.empty()) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_array()) {
+      for (const auto& item : value) pending.push_back(&item);
+    } else if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it.key() == "SubLink" || it.key() == "SelectStmt") continue;  // their own level
+        if (it.key() == "GroupingFunc") {
+          return SqlError{location_in(value), "arguments to GROUPING must be grouping expressions of the associated query level (42803)"};
+        }
+        pending.push_back(&it.value());
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // PostgreSQL's transformDistinctOnClause(): the ORDER BY items that are DISTINCT ON items come
 // first, and every DISTINCT ON item is one of them once an ORDER BY item is not. Judged only
 // where every item is a plain column named as no output is (the compiler then tells them apart
@@ -2521,7 +2591,8 @@ std::optional<SqlError> limit_unreadable(const Json& select) {
 }
 
 std::optional<SqlError> misplaced_in_select(const Json& select) {
-  for (const auto check : {distinct_on_unordered, set_operation_order_unknown, unknown_window, limit_unreadable}) {
+  for (const auto check : {distinct_on_unordered, distinct_order_unselected, grouping_ungrouped, set_operation_order_unknown, unknown_window,
+                           limit_unreadable}) {
     if (auto error = check(select)) return error;
   }
   std::set<std::string> with_queries;

@@ -350,6 +350,16 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select id from account) select w from w", false},
     {"create view poor as select s from (select 1 as a) s", false},
     {"create view poor as select zz from account as x (a)", false},
+    // SELECT DISTINCT sorts by its outputs; GROUPING() needs a GROUP BY; rows through COALESCE,
+    // CASE or `::record` are records.
+    {"create view poor as select distinct id from account order by name", false},
+    {"create view poor as select distinct id, name from account order by name", true},
+    {"create view poor as select distinct id as k from account order by k", true},
+    {"create view poor as select distinct id from account order by account.id", true},
+    {"create view poor as select grouping(id) from account", false},
+    {"create view poor as select grouping(id), count(*) from account group by id", true},
+    {"create view poor as select coalesce(row(id, name), row(1, 'x')) as r from account", false},
+    {"create view poor as select row(id, name)::record as r from account", false},
     // A WITH query's body reads its own name, and those after it, as tables' (unless recursive).
     {"create view poor as with account as (select id * 2 as id2 from account) select id2 from account", true},
     {"create view poor as with a as (select id from rich), rich as (select 1 as x) select id from a", true},
