@@ -1593,7 +1593,7 @@ class StatementChecker {
     for (const auto& column : node.columns) insert.columns.push_back(column.text);
     if (node.on_conflict) {
       insert.on_conflict = check_on_conflict(*table, *node.on_conflict);
-      if (!insert.on_conflict) return;
+      if (!insert.on_conflict || !rows_update_once(*table, node, *insert.on_conflict)) return;
     }
     if (node.down && !check_raw_sql(*node.down, false, false)) return;
     std::string why_not_derived;
@@ -3079,9 +3079,9 @@ class StatementChecker {
       conflict.constraint = it->name;
     } else if (!node.keys.empty()) {
       for (const auto& element : node.keys) {
-        if (element.descending || element.nulls_first) {
+        if (element.descending || element.ascending_written || element.nulls_first) {
           diagnostics_.report(DiagnosticKind::InvalidSql, at(element.span), "an `on conflict` target",
-                              element.descending ? "ASC/DESC is not allowed in ON CONFLICT clause (42601)"
+                              element.descending || element.ascending_written ? "ASC/DESC is not allowed in ON CONFLICT clause (42601)"
                                                  : "NULLS FIRST/LAST is not allowed in ON CONFLICT clause (42601)");
           return std::nullopt;
         }
@@ -3130,6 +3130,45 @@ class StatementChecker {
       if (!conflict.where_sql) return std::nullopt;
     }
     return conflict;
+  }
+
+  // `do update` changes a row once per statement (21000): no two rows of constants may give the
+  // same value to the arbiter's columns.
+  bool rows_update_once(const Table& table, const ast::InsertRows& node, const op::OnConflict& conflict) {
+    // A partial arbiter holds only the rows its predicate takes, which only the server can tell.
+    if (conflict.assignments.empty() || !conflict.index_where_sql.empty()) return true;
+    std::vector<std::string> key;
+    if (conflict.constraint) {
+      for (const auto& constraint : table.constraints) {
+        if (constraint.name == *conflict.constraint) key = constraint.columns;
+      }
+    }
+    for (const auto& target : conflict.keys) {
+      if (target.column.empty()) return true;  // an expression's value is the server's to compute
+      key.push_back(target.column);
+    }
+    std::vector<std::size_t> positions;
+    for (const auto& column : key) {
+      const auto given = std::find_if(node.columns.begin(), node.columns.end(), [&](const ast::Name& name) { return name.text == column; });
+      if (given == node.columns.end()) return true;
+      positions.push_back(static_cast<std::size_t>(given - node.columns.begin()));
+    }
+    std::map<std::vector<std::string>, std::size_t> seen;
+    for (std::size_t r = 0; r < node.rows.size(); ++r) {
+      std::vector<std::string> values;
+      for (const std::size_t position : positions) {
+        const std::string_view written = revision_.file->slice(node.rows[r][position].span);
+        const auto constant = constant_of(written);
+        // Casts may make two texts one value, or two values of one text: only bare constants count.
+        if (!constant || constant->kind == SqlConstant::Kind::null || !constant->casts.empty()) return true;
+        values.push_back(fmt::format("{}:{}", static_cast<int>(constant->kind), constant->value.empty() ? written : constant->value));
+      }
+      const auto [earlier, added] = seen.emplace(std::move(values), r);
+      if (added) continue;
+      diagnostics_.report(DiagnosticKind::ConflictRowTwice, at(Span{node.rows[r].front().span.begin, node.rows[r].back().span.end}), table.name.name, earlier->second + 1, r + 1, names_list(key));
+      return false;
+    }
+    return true;
   }
 
   // PostgreSQL refuses a deferrable constraint as an arbiter when the insert runs.

@@ -150,6 +150,7 @@ struct IndexElement : Located {
   std::optional<ObjectName> collation;  // `collate "C"`
   std::optional<Name> operator_class;
   bool descending = false;
+  bool ascending_written = false;   // `asc`, which an index takes and an `on conflict` target refuses
   std::optional<bool> nulls_first;  // written: `nulls first` or `nulls last`
 };
 

@@ -740,7 +740,7 @@ const auto index_element_def = located[
      parenthesized_expression[assign(&ast::IndexElement::expression)]) >>
     -(kw("collate") > qualified_name[assign(&ast::IndexElement::collation)]) >>
     -(!(kw("asc") | kw("desc") | kw("nulls")) >> name[assign(&ast::IndexElement::operator_class)]) >>
-    -(kw("asc") | kw("desc")[set(&ast::IndexElement::descending, true)]) >>
+    -(kw("asc")[set(&ast::IndexElement::ascending_written, true)] | kw("desc")[set(&ast::IndexElement::descending, true)]) >>
     -(kw("nulls") > (kw("first")[set(&ast::IndexElement::nulls_first, std::optional<bool>(true))] |
                      kw("last")[set(&ast::IndexElement::nulls_first, std::optional<bool>(false))]))];
 const auto create_index_def = located[
