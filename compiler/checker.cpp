@@ -6394,29 +6394,43 @@ class StatementChecker {
         !set_operation_types_match(node, facts)) {
       return false;
     }
+    // A record reaches a view's column from a row constructor, or from a subquery's or WITH
+    // query's record column or whole row, by name (`select r from w`, `array_agg(w)`).
+    const ColumnsOf columns_of = [this](const QueryFromItem& item) { return known_columns(item); };
     for (const auto& output : facts.outputs) {
-      if (!output.anonymous_record) continue;
-      diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,
-                          view.materialized ? "a materialized view" : "a view");
-      return false;
-    }
-    // A subquery's or WITH query's whole row (`select w from w`) is a record too.
-    for (const auto& output : facts.outputs) {
-      if (output.column.size() != 1 || output.star || output.row_star) continue;
-      const std::string& name = output.column[0];
-      bool a_column = false;
-      const QueryFromItem* row = nullptr;
-      for (const auto& item : facts.from) {
-        const auto columns = known_columns(item);
-        a_column = a_column || !columns || std::find(columns->begin(), columns->end(), name) != columns->end();
-        const QueryFromItem* named = from_item_named(item, name);
-        if (named != nullptr && named->names.empty() && named->parts.empty() && named->function.empty()) row = named;
+      const bool record = output.anonymous_record ||
+                          (!output.record_if.empty() && std::all_of(output.record_if.begin(), output.record_if.end(), [&](const std::vector<std::string>& reference) {
+                             return names_record(reference, facts.from, columns_of);
+                           }));
+      if (output.star && !output.row_star) {
+        for (const auto& item : facts.from) {
+          const QueryFromItem* starred = output.column.empty() ? &item : from_item_named(item, output.column.back());
+          const auto column = starred == nullptr ? std::nullopt : record_column(*starred);
+          if (!column) continue;
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), *column,
+                                                 view_kind(node));
+          diagnostic.notes.push_back({{}, fmt::format("`*` takes it from {}: cast it to a composite type there", from_item_kind(*starred))});
+          return false;
+        }
       }
-      if (a_column || row == nullptr) continue;
+      if (!record) continue;
       auto& diagnostic = diagnostics_.report(DiagnosticKind::RecordViewColumn, at(name_at(node.query.span, text, output.offset)), output.name,
                                              view_kind(node));
-      diagnostic.notes.push_back({{}, fmt::format("`{}` is the whole row of {}: select its columns instead (`{}.*`)", name, from_item_kind(*row),
-                                                  quote_identifier(name))});
+      if (!output.anonymous_record) {
+        const std::vector<std::string>& reference = output.record_if.front();
+        const QueryFromItem* row = nullptr;
+        for (const auto& item : facts.from) {
+          if (row == nullptr && reference.size() == 1) row = from_item_named(item, reference[0]);
+        }
+        const auto row_columns = row == nullptr ? std::nullopt : known_columns(*row);
+        if (row != nullptr && !(row_columns && std::ranges::count(*row_columns, reference[0]) > 0)) {
+          diagnostic.notes.push_back({{}, fmt::format("`{}` is the whole row of {}: select its columns instead (`{}.*`)", reference[0],
+                                                      from_item_kind(*row), quote_identifier(reference[0]))});
+        } else {
+          diagnostic.notes.push_back({{}, fmt::format("`{}` is a record there (a row constructor, or SEARCH's or CYCLE's column): cast it to a composite type",
+                                                      fmt::join(reference, "."))});
+        }
+      }
       return false;
     }
     // A grouped query's columns outside aggregates are grouped, or functionally dependent on a

@@ -1505,25 +1505,53 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
 
 namespace {
 
-// An expression of type record: a row constructor, a cast to `record`, an array of such rows,
-// or a COALESCE, NULLIF or CASE whose every result is one.
-bool anonymous_row(const Json& value, int depth = 0) {
+// Whether an expression can be of type record: a row constructor, a cast to `record`, an array
+// of such rows or array_agg() of one, or a COALESCE, NULLIF or CASE whose every result is one.
+// A column reference in such a place (`refs`) makes it a record when that column is one.
+void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries& ctes);
+
+// A scalar or ARRAY subquery of one column of type record (`ctes`: the WITH queries it may read,
+// where the caller can tell).
+bool row_leaves(const Json& value, std::vector<std::vector<std::string>>& refs, const WithQueries* ctes, int depth = 0) {
   if (!value.is_object() || value.empty() || depth > 64) return false;
   const std::string& kind = value.begin().key();
   const Json& node = value.begin().value();
   const auto all_rows = [&](const Json& list) {
     return list.is_array() && !list.empty() &&
-           std::all_of(list.begin(), list.end(), [&](const Json& item) { return anonymous_row(item, depth + 1); });
+           std::all_of(list.begin(), list.end(), [&](const Json& item) { return row_leaves(item, refs, ctes, depth + 1); });
   };
   if (kind == "RowExpr") return true;
+  if (kind == "ColumnRef") {
+    std::vector<std::string> reference;
+    for (const auto& field : member(node, "fields")) {
+      if (!field.contains("String")) return false;  // `t.*`
+      reference.push_back(field["String"].value("sval", ""));
+    }
+    if (reference.empty() || reference.size() > 2) return false;
+    refs.push_back(std::move(reference));
+    return true;
+  }
   if (kind == "A_ArrayExpr") return all_rows(member(node, "elements"));
+  if (kind == "SubLink" && ctes != nullptr) {
+    const std::string type = text_field(node, "subLinkType");
+    if (type != "EXPR_SUBLINK" && type != "ARRAY_SUBLINK") return false;
+    QueryFromItem subquery;
+    read_subquery(subquery, member(node, "subselect"), *ctes);
+    return !subquery.opaque && subquery.records.size() == 1 && subquery.records[0];
+  }
+  if (kind == "FuncCall") {
+    const auto names = string_list(member(node, "funcname"));
+    const Json& args = member(node, "args");
+    return !names.empty() && names.back() == "array_agg" && (names.size() == 1 || names[0] == "pg_catalog") && args.is_array() &&
+           args.size() == 1 && !flag(node, "agg_star") && row_leaves(args[0], refs, ctes, depth + 1);
+  }
   if (kind == "CoalesceExpr") return all_rows(member(node, "args"));
   if (kind == "TypeCast") {
     const auto names = string_list(member(member(node, "typeName"), "names"));
     return !names.empty() && names.back() == "record" && (names.size() == 1 || names[0] == "pg_catalog") &&
            !member(member(node, "typeName"), "arrayBounds").is_array();
   }
-  if (kind == "A_Expr" && text_field(node, "kind") == "AEXPR_NULLIF") return anonymous_row(member(node, "lexpr"), depth + 1);
+  if (kind == "A_Expr" && text_field(node, "kind") == "AEXPR_NULLIF") return row_leaves(member(node, "lexpr"), refs, ctes, depth + 1);
   if (kind == "CaseExpr") {
     Json results = Json::array();
     for (const auto& when : member(node, "args")) results.push_back(member(member(when, "CaseWhen"), "result"));
@@ -1534,7 +1562,7 @@ bool anonymous_row(const Json& value, int depth = 0) {
 }
 
 // A select list's entry: its name, the column it is, `*`, the type it is cast to.
-QueryColumn query_column(const Json& target) {
+QueryColumn query_column(const Json& target, const WithQueries* ctes = nullptr) {
   const Json& res = target.value("ResTarget", Json::object());
   const Json& value = res.value("val", Json::object());
   QueryColumn column;
@@ -1556,7 +1584,10 @@ QueryColumn query_column(const Json& target) {
     const Json& type = value["TypeCast"].value("typeName", Json::object());
     if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
   }
-  column.anonymous_record = anonymous_row(value);
+  if (std::vector<std::vector<std::string>> refs; row_leaves(value, refs, ctes)) {
+    column.anonymous_record = refs.empty();
+    column.record_if = std::move(refs);
+  }
   if (res.contains("name")) {
     column.name = res.value("name", "");
   } else if (figure_column_name(value, column.name) == 0) {
@@ -1581,18 +1612,31 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
   if (rows != nullptr && rows->is_array() && !rows->empty()) {
     const std::size_t width = member(member((*rows)[0], "List"), "items").size();
     for (std::size_t i = 0; i < width; ++i) item.columns.push_back("column" + std::to_string(i + 1));
+    item.records.resize(width, false);
   }
   item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
+  if (item.opaque) return;
+  std::vector<QueryFromItem> inner_from;
+  for (const auto& from : inner->value("fromClause", Json::array())) inner_from.push_back(from_item(from, ctes));
   bool star = false;
-  for (const auto& target : item.opaque ? Json::array() : member(*inner, "targetList")) {
-    QueryColumn column = query_column(target);
+  for (const auto& target : member(*inner, "targetList")) {
+    QueryColumn column = query_column(target, &ctes);
     star = star || column.star || column.row_star;
+    // A column that is a record of its own FROM list's (a WITH query's `row(...)`, a
+    // subquery's whole row) is one here too; a table's columns are not, whichever they are.
+    column.anonymous_record = column.anonymous_record ||
+                              (!column.record_if.empty() &&
+                               std::all_of(column.record_if.begin(), column.record_if.end(), [&](const std::vector<std::string>& reference) {
+                                 return names_record(reference, inner_from, [](const QueryFromItem&) { return std::nullopt; });
+                               }));
     item.columns.push_back(column.name);
+    item.records.push_back(column.anonymous_record);
     item.select_list.push_back(std::move(column));
   }
   if (star) {
     item.columns.clear();
-    for (const auto& from : inner->value("fromClause", Json::array())) item.subquery_from.push_back(from_item(from, ctes));
+    item.records.clear();
+    item.subquery_from = std::move(inner_from);
   } else {
     item.select_list.clear();
   }
@@ -1617,12 +1661,19 @@ void read_with_query(QueryFromItem& item, const WithQueries& ctes) {
   if (read.opaque || (!read.select_list.empty() && (search.is_object() || cycle.is_object()))) return;
   read.renamed = string_list(member(query, "aliascolnames"));
   for (std::size_t i = 0; i < read.renamed.size() && i < read.columns.size(); ++i) read.columns[i] = read.renamed[i];
-  if (search.is_object()) read.columns.push_back(search.value("search_seq_column", ""));
+  // SEARCH's sequence column is a record (breadth first) or record[]; CYCLE's path, record[].
+  if (search.is_object()) {
+    read.columns.push_back(search.value("search_seq_column", ""));
+    read.records.push_back(true);
+  }
   if (cycle.is_object()) {
     read.columns.push_back(cycle.value("cycle_mark_column", ""));
+    read.records.push_back(false);
     read.columns.push_back(cycle.value("cycle_path_column", ""));
+    read.records.push_back(true);
   }
   item.columns = std::move(read.columns);
+  item.records = std::move(read.records);
   item.select_list = std::move(read.select_list);
   item.subquery_from = std::move(read.subquery_from);
   item.renamed = std::move(read.renamed);
@@ -2769,7 +2820,7 @@ QueryFacts read_query(std::string_view text) {
       facts.outputs.push_back(std::move(column));
     }
   }
-  for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target));
+  for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target, &ctes));
   facts.grouping = grouping_of(*first);
   collect_scopes(*node, ctes, std::nullopt, std::nullopt, facts.scopes);
   return facts;
@@ -3106,6 +3157,101 @@ bool anonymous_record(std::string_view expression) {
   const auto [kind, node] = node_of(statements[0]);
   const Json& targets = node->value("targetList", Json::array());
   return kind == "SelectStmt" && targets.size() == 1 && query_column(targets[0]).anonymous_record;
+}
+
+namespace {
+const QueryFromItem* item_named(const QueryFromItem& item, const std::string& alias) {
+  if (item.alias == alias) return &item;
+  for (const auto& part : item.parts) {
+    if (const QueryFromItem* found = item_named(part, alias)) return found;
+  }
+  return nullptr;
+}
+
+// Whether `item` has a column `name` of type record: yes, no, or nullopt where it has no such
+// column or the compiler cannot tell (`unknown`).
+std::optional<bool> record_column_of(const QueryFromItem& item, const std::string& name, const ColumnsOf& columns_of, bool& unknown) {
+  if (item.parts.size() == 2) {
+    if (std::find(item.using_columns.begin(), item.using_columns.end(), name) != item.using_columns.end()) return false;
+    for (const auto& part : item.parts) {
+      if (const auto found = record_column_of(part, name, columns_of, unknown)) return found;
+    }
+    return std::nullopt;
+  }
+  const bool subquery = item.names.empty() && item.function.empty() && !item.opaque;
+  if (subquery && item.select_list.empty()) {
+    const auto at = std::find(item.columns.begin(), item.columns.end(), name);
+    if (at == item.columns.end()) return std::nullopt;
+    const auto position = static_cast<std::size_t>(at - item.columns.begin());
+    return position < item.records.size() && item.records[position];
+  }
+  if (subquery && item.renamed.empty()) {
+    for (const auto& output : item.select_list) {
+      if (output.row_star) {
+        unknown = true;
+      } else if (output.star) {
+        for (const auto& inner : item.subquery_from) {
+          const QueryFromItem* starred = output.column.empty() ? &inner : item_named(inner, output.column.back());
+          if (starred == nullptr) continue;
+          if (const auto found = record_column_of(*starred, name, columns_of, unknown)) return found;
+        }
+      } else if (output.name == name) {
+        return output.anonymous_record;
+      }
+    }
+    return std::nullopt;
+  }
+  if (!item.names.empty() && !item.opaque) {
+    if (const auto columns = columns_of(item)) {
+      if (std::find(columns->begin(), columns->end(), name) == columns->end()) return std::nullopt;
+      return false;
+    }
+  }
+  unknown = true;
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> record_column(const QueryFromItem& item, int depth) {
+  if (depth > 64) return std::nullopt;
+  for (const auto& part : item.parts) {
+    if (auto found = record_column(part, depth + 1)) return found;
+  }
+  if (!item.names.empty() || !item.function.empty() || item.opaque) return std::nullopt;
+  for (std::size_t i = 0; i < item.records.size() && i < item.columns.size(); ++i) {
+    if (item.records[i]) return item.columns[i];
+  }
+  for (const auto& output : item.select_list) {
+    if (output.anonymous_record && !output.star && !output.row_star) return output.name;
+    if (!output.star) continue;
+    for (const auto& inner : item.subquery_from) {
+      const QueryFromItem* starred = output.column.empty() ? &inner : item_named(inner, output.column.back());
+      if (starred == nullptr) continue;
+      if (auto found = record_column(*starred, depth + 1)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+bool names_record(const std::vector<std::string>& reference, const std::vector<QueryFromItem>& from, const ColumnsOf& columns_of) {
+  bool unknown = false;
+  if (reference.size() == 2) {
+    for (const auto& item : from) {
+      if (const QueryFromItem* named = item_named(item, reference[0])) return record_column_of(*named, reference[1], columns_of, unknown).value_or(false);
+    }
+    return false;
+  }
+  if (reference.size() != 1) return false;
+  for (const auto& item : from) {
+    if (const auto found = record_column_of(item, reference[0], columns_of, unknown)) return *found;
+  }
+  if (unknown) return false;
+  // No column has the name: it is an item's whole row, a record where the item is a subquery's.
+  for (const auto& item : from) {
+    const QueryFromItem* named = item_named(item, reference[0]);
+    if (named != nullptr) return named->names.empty() && named->parts.empty() && named->function.empty();
+  }
+  return false;
 }
 
 std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries) {

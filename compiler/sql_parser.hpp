@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -168,6 +169,8 @@ struct QueryColumn {
   std::vector<std::string> cast_type;
   std::size_t offset = 0;
   bool anonymous_record = false;     // `ROW(...)`, `(a, b)` or an array of them, not cast to a type
+  // A record where each of these column references is one (`w`, `array[s.r]`, `array_agg(w)`).
+  std::vector<std::vector<std::string>> record_if;
 };
 // An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
 struct QueryFromItem {
@@ -179,6 +182,7 @@ struct QueryFromItem {
   // A subquery's columns, by name, where its select list names them; with `*` in it, the select
   // list and the subquery's own FROM list, which the `*` expands.
   std::vector<std::string> columns;
+  std::vector<bool> records;        // with `columns`: which are of type record or record[]
   std::vector<QueryColumn> select_list;
   std::vector<QueryFromItem> subquery_from;
   std::vector<QueryFromItem> parts;  // a join: its left and right sides
@@ -192,6 +196,15 @@ struct QueryFromItem {
   std::vector<std::string> function;
   bool ordinality = false;
 };
+// A table's or view's columns, where the caller knows them.
+using ColumnsOf = std::function<std::optional<std::vector<std::string>>(const QueryFromItem&)>;
+// Whether a select list's column reference (`c`, `t.c`) among these FROM items is of type record
+// or record[]: a subquery's or WITH query's such column, SEARCH's or CYCLE's, or a subquery's
+// whole row. No where the compiler cannot tell.
+bool names_record(const std::vector<std::string>& reference, const std::vector<QueryFromItem>& from, const ColumnsOf& columns_of);
+// The first column of type record a FROM item's `*` takes, if any.
+std::optional<std::string> record_column(const QueryFromItem& item, int depth = 0);
+
 // A `*` (or `t.*`) of a select list anywhere in a statement: a subquery's, a WITH query's, a set
 // operation's branch's. PostgreSQL expands it into the columns of its SELECT's FROM list when it
 // makes a view, a policy or an SQL-standard body, and keeps that list when a table gains columns.
