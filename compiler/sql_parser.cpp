@@ -2641,6 +2641,167 @@ std::optional<SqlError> limit_unreadable(const Json& select) {
   return std::nullopt;
 }
 
+// Where a recursive WITH query reads itself, and what encloses that read (PostgreSQL's
+// checkWellFormedRecursionWalker() contexts).
+struct RecursiveRead {
+  std::size_t at = 0;
+  std::string_view within;  // "" where it may be; else what it must not appear within
+};
+
+// The reads of `name` in `value`. False where a nested WITH list defines the name again: which
+// reads are the query's own is then the server's to tell.
+bool recursive_reads(const Json& value, const std::string& name, std::string_view within, std::vector<RecursiveRead>& reads, int depth = 0) {
+  if (depth > 256) return false;
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (!recursive_reads(item, name, within, reads, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (!value.is_object()) return true;
+  // INTERSECT ALL and EXCEPT ALL may not read it on either side, EXCEPT not on its right.
+  const std::string operation = text_field(value, "op");
+  if (within.empty() && flag(value, "all")) {
+    if (operation == "SETOP_INTERSECT") within = "INTERSECT";
+    if (operation == "SETOP_EXCEPT") within = "EXCEPT";
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const Json& node = it.value();
+    if (it.key() == "rarg" && within.empty() && operation == "SETOP_EXCEPT") {
+      if (!recursive_reads(node, name, "EXCEPT", reads, depth + 1)) return false;
+      continue;
+    }
+    if (it.key() == "withClause") {
+      for (const auto& item : member(node, "ctes")) {
+        if (text_field(member(item, "CommonTableExpr"), "ctename") == name) return false;
+      }
+    }
+    if (it.key() == "RangeVar" && !node.contains("schemaname") && text_field(node, "relname") == name) {
+      const Json& location = member(node, "location");
+      reads.push_back({location.is_number() ? location.get<std::size_t>() : 0, within});
+      continue;
+    }
+    std::string_view inner = within;
+    if (it.key() == "SubLink") inner = "a subquery";
+    if (it.key() == "JoinExpr" && inner.empty()) {
+      const std::string type = text_field(node, "jointype");
+      for (const char* side : {"larg", "rarg"}) {
+        const bool nullable = type == "JOIN_FULL" || (type == "JOIN_LEFT" && std::string_view(side) == "rarg") ||
+                              (type == "JOIN_RIGHT" && std::string_view(side) == "larg");
+        if (!recursive_reads(member(node, side), name, nullable ? "an outer join" : "", reads, depth + 1)) return false;
+      }
+      if (!recursive_reads(member(node, "quals"), name, inner, reads, depth + 1)) return false;
+      continue;
+    }
+    if (!recursive_reads(node, name, inner, reads, depth + 1)) return false;
+  }
+  return true;
+}
+
+// A WITH RECURSIVE query that reads itself must be `<non-recursive term> UNION [ALL] <recursive
+// term>`, the second reading it once, outside subqueries, outer joins' nullable sides, INTERSECT
+// and EXCEPT; SEARCH and CYCLE need such a query and columns of its list (parse_cte.c).
+std::optional<SqlError> recursion_malformed(const Json& query, bool recursive_list) {
+  const std::string name = query.value("ctename", "");
+  const Json& location = member(query, "location");
+  const std::size_t at = location.is_number() ? location.get<std::size_t>() : 0;
+  const Json& body = member(member(query, "ctequery"), "SelectStmt");
+  if (!body.is_object()) return std::nullopt;
+  std::vector<RecursiveRead> reads;
+  if (recursive_list && !recursive_reads(body, name, "", reads)) return std::nullopt;
+  const Json& search = member(query, "search_clause");
+  const Json& cycle = member(query, "cycle_clause");
+  const Json& search_clause = member(search, "CTESearchClause").is_object() ? member(search, "CTESearchClause") : search;
+  const Json& cycle_clause = member(cycle, "CTECycleClause").is_object() ? member(cycle, "CTECycleClause") : cycle;
+  if (reads.empty()) {
+    if (search_clause.is_object() || cycle_clause.is_object()) {
+      const Json& where = member(search_clause.is_object() ? search_clause : cycle_clause, "location");
+      return SqlError{where.is_number() ? where.get<std::size_t>() : at, "WITH query is not recursive (42601)"};
+    }
+    return std::nullopt;
+  }
+  if (text_field(body, "op") != "SETOP_UNION") {
+    return SqlError{at, fmt::format("recursive query \"{}\" does not have the form non-recursive-term UNION [ALL] recursive-term (42P19)", name)};
+  }
+  std::vector<RecursiveRead> first_reads;
+  recursive_reads(member(body, "larg"), name, "", first_reads);
+  if (!first_reads.empty()) {
+    return SqlError{first_reads.front().at, fmt::format("recursive reference to query \"{}\" must not appear within its non-recursive term (42P19)", name)};
+  }
+  for (const auto& [clause, word] : {std::pair{"sortClause", "ORDER BY"}, std::pair{"limitOffset", "OFFSET"}, std::pair{"limitCount", "LIMIT"},
+                                     std::pair{"lockingClause", "FOR UPDATE/SHARE"}}) {
+    const Json& given = member(body, clause);
+    if (given.is_null() || (given.is_array() && given.empty())) continue;
+    return SqlError{at, fmt::format("{} in a recursive query is not implemented (0A000)", word)};
+  }
+  for (const auto& read : reads) {
+    if (!read.within.empty()) {
+      return SqlError{read.at, fmt::format("recursive reference to query \"{}\" must not appear within {} (42P19)", name, read.within)};
+    }
+  }
+  if (reads.size() > 1) return SqlError{reads[1].at, fmt::format("recursive reference to query \"{}\" must not appear more than once (42P19)", name)};
+  // The SELECT that reads it in its FROM list computes no aggregate.
+  const Json& recursive_term = select_of(member(body, "rarg"));
+  std::vector<RecursiveRead> direct;
+  for (const auto& item : member(recursive_term, "fromClause")) {
+    if (!item.contains("RangeSubselect")) recursive_reads(item, name, "", direct);
+  }
+  if (!direct.empty()) {
+    for (const char* clause : {"targetList", "havingClause"}) {
+      if (const auto call = first_call(member(recursive_term, clause), false)) {
+        return SqlError{*call, "aggregate functions are not allowed in a recursive query's recursive term (42P19)"};
+      }
+    }
+  }
+  if (!search_clause.is_object() && !cycle_clause.is_object()) return std::nullopt;
+  // SEARCH and CYCLE read a plain SELECT on each side, and the query's columns by name.
+  for (const char* side : {"larg", "rarg"}) {
+    if (text_field(select_of(member(body, side)), "op").empty() || text_field(select_of(member(body, side)), "op") == "SETOP_NONE") continue;
+    return SqlError{at, fmt::format("with a SEARCH or CYCLE clause, the {} side of the UNION must be a SELECT (0A000)",
+                                    std::string_view(side) == "larg" ? "left" : "right")};
+  }
+  std::vector<std::string> columns = string_list(member(query, "aliascolnames"));
+  if (columns.empty()) {
+    for (const auto& target : member(select_of(member(body, "larg")), "targetList")) {
+      const QueryColumn column = query_column(target);
+      if (column.star || column.row_star) return std::nullopt;
+      columns.push_back(column.name);
+    }
+  }
+  const auto listed = [&](const std::string& column) { return std::find(columns.begin(), columns.end(), column) != columns.end(); };
+  std::string sequence;
+  if (search_clause.is_object()) {
+    const Json& where = member(search_clause, "location");
+    const std::size_t search_at = where.is_number() ? where.get<std::size_t>() : at;
+    std::set<std::string> seen;
+    for (const auto& column : string_list(member(search_clause, "search_col_list"))) {
+      if (!listed(column)) return SqlError{search_at, fmt::format("search column \"{}\" not in WITH query column list (42703)", column)};
+      if (!seen.insert(column).second) return SqlError{search_at, fmt::format("search column \"{}\" specified more than once (42701)", column)};
+    }
+    sequence = text_field(search_clause, "search_seq_column");
+    if (listed(sequence)) {
+      return SqlError{search_at, fmt::format("search sequence column name \"{}\" already used in WITH query column list (42701)", sequence)};
+    }
+  }
+  if (cycle_clause.is_object()) {
+    const Json& where = member(cycle_clause, "location");
+    const std::size_t cycle_at = where.is_number() ? where.get<std::size_t>() : at;
+    std::set<std::string> seen;
+    for (const auto& column : string_list(member(cycle_clause, "cycle_col_list"))) {
+      if (!listed(column)) return SqlError{cycle_at, fmt::format("cycle column \"{}\" not in WITH query column list (42703)", column)};
+      if (!seen.insert(column).second) return SqlError{cycle_at, fmt::format("cycle column \"{}\" specified more than once (42701)", column)};
+    }
+    const std::string mark = text_field(cycle_clause, "cycle_mark_column");
+    const std::string path = text_field(cycle_clause, "cycle_path_column");
+    if (listed(mark)) return SqlError{cycle_at, fmt::format("cycle mark column name \"{}\" already used in WITH query column list (42701)", mark)};
+    if (listed(path)) return SqlError{cycle_at, fmt::format("cycle path column name \"{}\" already used in WITH query column list (42701)", path)};
+    if (mark == path) return SqlError{cycle_at, "cycle mark column name and cycle path column name are the same (42701)"};
+    if (!sequence.empty() && sequence == mark) return SqlError{cycle_at, "search sequence column name and cycle mark column name are the same (42701)"};
+    if (!sequence.empty() && sequence == path) return SqlError{cycle_at, "search sequence column name and cycle path column name are the same (42701)"};
+  }
+  return std::nullopt;
+}
+
 std::optional<SqlError> misplaced_in_select(const Json& select) {
   for (const auto check : {distinct_on_unordered, distinct_order_unselected, grouping_ungrouped, set_operation_order_unknown, unknown_window,
                            limit_unreadable}) {
@@ -2653,6 +2814,7 @@ std::optional<SqlError> misplaced_in_select(const Json& select) {
     const Json& location = member(query, "location");
     const std::size_t at = location.is_number() ? location.get<std::size_t>() : 0;
     if (!with_queries.insert(name).second) return SqlError{at, fmt::format("WITH query name \"{}\" specified more than once (42712)", name)};
+    if (auto error = recursion_malformed(query, flag(member(select, "withClause"), "recursive"))) return error;
     const Json& body = member(query, "ctequery");
     if (!body.is_object() || !body.contains("SelectStmt")) {
       if (!body.is_object() || body.empty()) continue;
