@@ -149,6 +149,7 @@ class StatementChecker {
       allowed_ = i < revision_.syntax->allowed.size() ? &revision_.syntax->allowed[i] : nullptr;
       check_allowances();
       forget_added_columns(statements[i]);
+      statement_sequences_.clear();
       std::visit(*this, statements[i]);
     }
   }
@@ -764,7 +765,11 @@ class StatementChecker {
   }
 
   void operator()(const ast::CreateComposite& node) {
-    if (!check_name(node.name) || !check_new_type(node.name.span, node.name)) return;
+    // A composite type is a relation too (pg_class), beside tables, indexes and sequences.
+    if (!check_name(node.name) || !check_new_type(node.name.span, node.name) ||
+        !check_new_relation(node.name.span, node.name, DiagnosticKind::DuplicateTable)) {
+      return;
+    }
     CompositeType type;
     type.name = node.name;
     type.origin = {revision_.id, at(node.name.span)};
@@ -5212,6 +5217,11 @@ class StatementChecker {
   // `name`: the relation as it will be stored, written at `span` (an index is named bare, and
   // lives in its table's schema).
   bool check_new_relation(Span span, const QualifiedName& name, DiagnosticKind kind) {
+    if (statement_sequences_.contains(name)) {
+      auto& diagnostic = diagnostics_.report(kind, at(span), "sequence", name, revision_.id);
+      diagnostic.notes.push_back({{}, "this statement makes it first, for an identity or serial column"});
+      return false;
+    }
     const char* existing = schema_.relation_kind(name);
     if (existing == nullptr) return true;
     auto& diagnostic = diagnostics_.report(kind, at(span), existing, name, revision_.id);
@@ -7093,7 +7103,7 @@ class StatementChecker {
             if (!check_new_relation(item.syntax->name->span, beside(table.name, constraint.name), DiagnosticKind::DuplicateIndex)) return false;
           }
         } else {
-          constraint.name = choose_constraint_name(schema_, table, constraint);
+          constraint.name = choose_constraint_name(schema_, table, constraint, statement_sequences_);
         }
         table.constraints.push_back(std::move(constraint));
       }

@@ -548,7 +548,8 @@ std::string make_object_name(const std::string& name1, const std::string& name2,
   return result;
 }
 
-std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint) {
+std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint,
+                                   const std::set<QualifiedName>& statement_relations) {
   std::string addition;
   std::string label;
   bool needs_relation_name = true;  // pkey and unique constraints create an index of that name
@@ -572,7 +573,7 @@ std::string choose_constraint_name(const Schema& schema, const Table& table, con
       if (other.name == candidate) return true;
     }
     const QualifiedName key = beside(table.name, candidate);
-    return schema.constraint_name_taken(key) || (needs_relation_name && schema.relation_kind(key));
+    return schema.constraint_name_taken(key) || (needs_relation_name && (schema.relation_kind(key) || statement_relations.contains(key)));
   };
   const std::string& table_name = table.name.name;
   std::string candidate = make_object_name(table_name, addition, label);

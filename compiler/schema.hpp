@@ -477,7 +477,10 @@ std::vector<Constraint> checks_using_column(const Table& table, const std::strin
 // PostgreSQL's makeObjectName(): "name1_name2_label", shortened to fit 63 bytes the way the server does.
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label);
 // PostgreSQL's ChooseRelationName()/ChooseConstraintName(): the first of name, name1, name2... not taken.
-std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint);
+// `statement_relations`: relations the same statement makes first (an identity's sequence),
+// which PostgreSQL's choice avoids too.
+std::string choose_constraint_name(const Schema& schema, const Table& table, const Constraint& constraint,
+                                   const std::set<QualifiedName>& statement_relations = {});
 // The name PostgreSQL gives an index created without one (ChooseIndexName()): its table's name,
 // its columns' names (keys, then included columns; "expr" or what PostgreSQL makes of an
 // expression), and "idx", made unique among the relations of the table's schema.
