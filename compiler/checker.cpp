@@ -6040,6 +6040,101 @@ class StatementChecker {
     return columns;
   }
 
+  // The type of a column a view's query names, where the compiler can tell: the scope that
+  // writes it reads it from exactly one table of its FROM list (not from a level around it).
+  std::optional<ColumnType> scoped_column_type(const QueryFacts& facts, const SqlColumnReference& reference) const {
+    const auto written_here = [&](const std::vector<SqlColumnReference>& references) {
+      return std::ranges::any_of(references, [&](const SqlColumnReference& other) { return other.offset == reference.offset; });
+    };
+    const auto scope = std::ranges::find_if(facts.scopes, [&](const QueryScope& s) { return written_here(s.bare) || written_here(s.qualified); });
+    if (scope == facts.scopes.end() || reference.names.empty() || reference.names.size() > 2) return std::nullopt;
+    const std::string& name = reference.names.back();
+    // Each level out, as PostgreSQL looks: the nearest that has the name decides.
+    for (std::optional<std::size_t> level = static_cast<std::size_t>(scope - facts.scopes.begin()); level; level = facts.scopes[*level].outer) {
+      const QueryScope& here = facts.scopes[*level];
+      const QueryFromItem* source = nullptr;
+      if (reference.names.size() == 2) {
+        for (const auto& item : here.from) {
+          if (source == nullptr) source = from_item_named(item, reference.names[0]);
+        }
+        if (source == nullptr) continue;
+      } else {
+        std::vector<const QueryFromItem*> pending;
+        for (const auto& item : here.from) pending.push_back(&item);
+        int having = 0;
+        while (!pending.empty()) {
+          const QueryFromItem* item = pending.back();
+          pending.pop_back();
+          if (item->parts.size() == 2 && item->alias.empty() && item->renamed.empty() && !item->natural) {
+            if (std::ranges::count(item->using_columns, name) > 0) return std::nullopt;
+            for (const auto& part : item->parts) pending.push_back(&part);
+            continue;
+          }
+          const auto columns = known_columns(*item);
+          if (!columns) return std::nullopt;
+          if (std::ranges::count(*columns, name) == 0) continue;
+          ++having;
+          source = item;
+        }
+        if (having == 0) continue;
+        if (having > 1) return std::nullopt;
+      }
+      if (source->names.empty() || source->with_query || !source->renamed.empty()) return std::nullopt;
+      const Table* table = schema_.find_table(qualified(source->names));
+      const Column* column = table == nullptr ? nullptr : table->find_column(name);
+      if (column == nullptr) return std::nullopt;
+      return column->type;
+    }
+    return std::nullopt;
+  }
+
+  // String constants of a view's query that PostgreSQL reads as a type when it makes the view
+  // (cast to it, or compared with a column of it) must be values of that type.
+  bool view_constants_fit(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
+    bool fit = true;
+    for (const auto& constant : facts.constants) {
+      std::optional<ColumnType> type;
+      if (!constant.cast.empty()) {
+        const auto& names = constant.cast;
+        if (names.size() <= 2 && names.back() != "record" && (names.size() == 1 || names[0] != "pg_catalog") && type_kind(qualified(names)) != nullptr) {
+          type = ColumnType{qualified(names), {}, 0, true};
+        } else {
+          const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
+          if (builtin == nullptr && names.size() == 1) builtin = find_builtin({"", names.back()});
+          if (builtin != nullptr && !builtin->serial) type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+        }
+      } else {
+        type = scoped_column_type(facts, constant.column);
+        if (type) type->modifiers.clear();  // a comparison reads it as the type, not the column's length or precision
+        if (const auto base = type ? over_enum_domain(*type) : std::nullopt) {
+          const Span where = name_at(node.query.span, text, constant.column.offset);
+          auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), constant.comparison, to_string(type->name));
+          diagnostic.notes.push_back({{}, fmt::format("the enum's comparisons take any enum type, and a domain over one is not: compare `{}::{}`",
+                                                      fmt::join(constant.column.names, "."), to_string(*base))});
+          fit = false;
+          continue;
+        }
+      }
+      if (!type) continue;
+      for (int depth = 0; type->user_defined && type->array_dimensions == 0 && depth < 16; ++depth) {
+        const auto domain = schema_.domains().find(type->name);
+        if (domain == schema_.domains().end() || !constant.cast.empty()) break;
+        type = domain->second.type;
+        type->modifiers.clear();
+      }
+      const auto found = type->user_defined ? schema_.enums().find(type->name) : schema_.enums().end();
+      if (type->user_defined && found == schema_.enums().end()) continue;
+      const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, constant.value, {}}, *type,
+                                            found != schema_.enums().end() ? &found->second.values : nullptr);
+      if (!refused) continue;
+      const Span start = within(node.query.span, constant.offset);
+      const Span literal{start.begin, std::min(node.query.span.end, start.begin + static_cast<std::uint32_t>(string_constant_length(text, constant.offset)))};
+      diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type->sql(), *refused);
+      fit = false;
+    }
+    return fit;
+  }
+
   // The type of a select list's entry where it is a column of a table of `from` (`c`, `t.c`), or
   // a cast to a built-in type: PostgreSQL's own types only.
   std::optional<ColumnType> entry_type(const QueryColumn& entry, const std::vector<QueryFromItem>& from) const {
@@ -6404,6 +6499,7 @@ class StatementChecker {
         !set_operation_types_match(node, facts)) {
       return false;
     }
+    if (!view_constants_fit(node, text, facts)) return false;
     // A record reaches a view's column from a row constructor, or from a subquery's or WITH
     // query's record column or whole row, by name (`select r from w`, `array_agg(w)`).
     const ColumnsOf columns_of = [this](const QueryFromItem& item) { return known_columns(item); };

@@ -1448,6 +1448,59 @@ struct WithQueries {
   bool contains(const std::string& name) const { return queries.contains(name); }
 };
 
+// A string constant, untyped: its text and where it is written.
+std::optional<std::pair<std::string, std::size_t>> string_constant(const Json& value) {
+  const Json& constant = member(value, "A_Const");
+  if (!constant.is_object() || !constant.contains("sval")) return std::nullopt;
+  const Json& location = member(constant, "location");
+  return std::pair{text_field(member(constant, "sval"), "sval"), location.is_number() ? location.get<std::size_t>() : 0};
+}
+
+void collect_constants(const std::string& key, const Json& body, std::vector<QueryConstant>& constants) {
+  if (key == "TypeCast") {
+    const Json& type = member(body, "typeName");
+    const auto constant = string_constant(member(body, "arg"));
+    if (!constant || type.contains("typmods") || type.contains("arrayBounds") || flag(type, "setof")) return;
+    constants.push_back({constant->first, constant->second, string_list(member(type, "names")), {}, {}});
+    return;
+  }
+  static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">="};
+  const std::string kind = text_field(body, "kind");
+  const auto names = string_list(member(body, "name"));
+  const bool compares = names.size() == 1 && std::find(std::begin(comparisons), std::end(comparisons), names[0]) != std::end(comparisons);
+  const bool listed = kind == "AEXPR_IN" || kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN" || kind == "AEXPR_BETWEEN_SYM" ||
+                      kind == "AEXPR_NOT_BETWEEN_SYM";
+  if (!(kind == "AEXPR_OP" && compares) && !listed) return;
+  const auto column_of = [](const Json& value) -> std::optional<SqlColumnReference> {
+    const Json& reference = member(value, "ColumnRef");
+    if (!reference.is_object()) return std::nullopt;
+    SqlColumnReference column;
+    for (const auto& field : member(reference, "fields")) {
+      if (!field.contains("String")) return std::nullopt;
+      column.names.push_back(text_field(member(field, "String"), "sval"));
+    }
+    const Json& location = member(reference, "location");
+    column.offset = location.is_number() ? location.get<std::size_t>() : 0;
+    return column;
+  };
+  const Json& left = member(body, "lexpr");
+  const Json& right = member(body, "rexpr");
+  if (listed) {
+    const auto column = column_of(left);
+    if (!column) return;
+    for (const auto& item : member(member(right, "List"), "items")) {
+      const std::string comparison = kind == "AEXPR_IN" ? (names.empty() ? "=" : names[0]) : kind.find("NOT") != std::string::npos ? "<" : ">=";
+      if (const auto constant = string_constant(item)) constants.push_back({constant->first, constant->second, {}, *column, comparison});
+    }
+    return;
+  }
+  for (const auto& [side, other] : {std::pair{&left, &right}, std::pair{&right, &left}}) {
+    const auto column = column_of(*side);
+    const auto constant = string_constant(*other);
+    if (column && constant) constants.push_back({constant->first, constant->second, {}, *column, names[0]});
+  }
+}
+
 void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& ctes) {
   if (value.is_array()) {
     for (const auto& item : value) collect_query(item, facts, ctes);
@@ -1484,6 +1537,8 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       }
       if (!star) facts.columns.push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
       continue;
+    } else if (key == "TypeCast" || key == "A_Expr") {
+      collect_constants(key, body, facts.constants);
     } else if (key == "A_Indirection") {
       const Json& reference = member(member(body, "arg"), "ColumnRef");
       const Json& fields = member(reference, "fields");

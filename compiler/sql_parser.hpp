@@ -245,8 +245,20 @@ struct QueryScope {
   std::vector<std::size_t> by_output_name;
   std::vector<SqlColumnReference> locked;  // FOR UPDATE / FOR SHARE OF: FROM items, by name
 };
+// A string constant PostgreSQL reads with a type's input function when it makes a view: one cast
+// to a type without modifiers (`'...'::timestamptz`, `timestamptz '...'`), or compared with a
+// column (`c = '...'`, `c in ('a', 'b')`, `c between '...' and '...'`), which reads it as the
+// column's type.
+struct QueryConstant {
+  std::string value;
+  std::size_t offset = 0;              // where it is written
+  std::vector<std::string> cast;       // the type it is cast to, or
+  SqlColumnReference column;           // the column it is compared with
+  std::string comparison;              // by this operator
+};
 struct QueryFacts {
   std::optional<SqlError> error;
+  std::vector<QueryConstant> constants;
   QueryGrouping grouping;                     // the first branch's
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
   // A name a WITH query reads that only a later WITH query of its (not RECURSIVE) list defines:

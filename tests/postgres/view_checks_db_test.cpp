@@ -349,6 +349,16 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select 1 as w) select w from w", true},
     {"create view poor as with w as (select id from account) select w from w", false},
     {"create view poor as select s from (select 1 as a) s", false},
+    // String constants read as a type: cast to it, or compared with a column of it.
+    {"create view poor as select id from account where id = 'abc'", false},
+    {"create view poor as select id from account where id = ' 12 ' and balance > '1e300' and name = 'x'", true},
+    {"create view poor as select id from account where balance between '1' and 'ten'", false},
+    {"create view poor as select id from account where id in ('1', '2x')", false},
+    {"create view poor as select '2024-02-30'::date as d", false},
+    {"create view poor as select timestamptz '2024-01-01 10:00 Europe/London' as t", true},
+    {"create view poor as select a.id from account a where exists (select 1 from crate c where a.id = 'x')", false},
+    {"create view poor as select a.id from account a where exists (select 1 from crate c where c.label = 'x')", true},
+    {"create view poor as select id from (select name as id from account) s where id = 'x'", true},
     // A recursive WITH query's shape, and SEARCH's and CYCLE's names.
     {"create view poor as with recursive w as (select * from w) select 1 as one from w", false},
     {"create view poor as with recursive w (n) as (select 1 union all select w.n + 1 from w left join account on true where w.n < 3) select n from w", true},
