@@ -4064,6 +4064,8 @@ class StatementChecker {
       for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       static const std::map<std::string_view, std::string_view> instead = {
           {"now", "now()"}, {"today", "current_date"}, {"tomorrow", "current_date + 1"}, {"yesterday", "current_date - 1"}};
+      // `today Europe/London`, `tomorrow allballs`: the day is still the deploy's.
+      word = word.substr(0, word.find_first_of(" \t\n"));
       const std::string& name = stored.name.name;
       const bool moment = !stored.user_defined && stored.array_dimensions == 0 &&
                           (name == "date" || name.starts_with("timestamp") || name.starts_with("time "));

@@ -356,8 +356,9 @@ std::optional<std::string> zone_word_refused(const std::string& text, const std:
       "wednesday", "weds",  "y",       "yesterday", "z",        "zulu"};
   std::vector<std::string> words;
   std::string word;
+  // Punctuation a field cannot hold separates fields, as spaces do.
   for (const char c : text + " ") {
-    if (c == ' ' || c == ',' || c == '\t' || c == '\n') {
+    if (c == ' ' || c == ',' || c == '\t' || c == '\n' || std::string_view("()[]{}!\"#$%&*;<=>?@\\^`|~'").find(c) != std::string_view::npos) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
     } else {
@@ -373,12 +374,103 @@ std::optional<std::string> zone_word_refused(const std::string& text, const std:
     if (!std::isalpha(static_cast<unsigned char>(w[0]))) continue;
     if (letters(w)) {
       if (!keywords.contains(w) && !catalog_time_zone(w)) return invalid_syntax(type, written);
+    } else if (i > 0 && w.find('.') != std::string::npos && std::none_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+      // Letters and dots (`a.m.`): one field, which after the date only a zone's name can be.
+      if (!catalog_time_zone(w)) return fmt::format("time zone \"{}\" not recognized", w);
     } else if (i > 0 && w.find('/') != std::string::npos) {
       // A time of day takes no zone by name: which offset it has depends on the date.
       if (time_of_day) return invalid_syntax(type, written);
       if (!catalog_time_zone(w)) return fmt::format("time zone \"{}\" not recognized", w);
     }
   }
+  return std::nullopt;
+}
+
+// Which of a date's year, month and day a date/time text gives, read as PostgreSQL's
+// ParseDateTime() splits it into fields and DecodeDate()/DecodeNumber() assign them under the
+// migrator's DateStyle (ISO, MDY). A date or timestamp needs all three (else DTERR_BAD_FORMAT),
+// and a date field read month first needs a month and a day in range. Nothing where a field is
+// one this does not follow (fractions, Julian days, run-together digits, special words).
+std::optional<std::string> date_fields_refused(const std::string& text, const std::string& written, const std::string& type) {
+  static const std::set<std::string_view> months = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may",
+                                                    "jun", "june", "jul", "july", "aug", "august", "sep", "sept", "september",
+                                                    "oct", "october", "nov", "november", "dec", "december"};
+  const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  const auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  int given = 0;  // of year, month and day
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (digit(c)) {
+      const std::size_t start = i;
+      while (i < text.size() && digit(text[i])) ++i;
+      const std::size_t length = i - start;
+      if (i < text.size() && text[i] == ':') {  // a time of day
+        while (i < text.size() && (digit(text[i]) || text[i] == ':' || text[i] == '.')) ++i;
+        continue;
+      }
+      if (i < text.size() && (text[i] == '-' || text[i] == '/' || text[i] == '.')) {
+        const char delimiter = text[i];
+        std::vector<std::string> parts{text.substr(start, length)};
+        std::string part;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == delimiter)) {
+          if (text[i] == delimiter) {
+            if (!part.empty() || parts.size() > 1) parts.push_back(part);
+            part.clear();
+          } else {
+            part += text[i];
+          }
+          ++i;
+        }
+        if (!part.empty()) parts.push_back(part);
+        // Digits, `.` and digits once: a fraction, which this does not follow.
+        if (delimiter == '.' && parts.size() < 3) return std::nullopt;
+        const bool numeric = std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
+          return !p.empty() && std::all_of(p.begin(), p.end(), digit);
+        });
+        if (!numeric || parts.size() > 3) return std::nullopt;
+        if (parts.size() == 3 && parts[0].size() <= 2) {
+          // Month, day, year, as DateStyle MDY orders a date whose first field has two digits.
+          const int month = std::stoi(parts[0].substr(0, 6));
+          const int day = std::stoi(parts[1].substr(0, 6));
+          if (month < 1 || month > 12 || day < 1 || day > 31) return fmt::format("date/time field value out of range: \"{}\"", written);
+        }
+        given += static_cast<int>(parts.size());
+        continue;
+      }
+      if (length > 4 || (i < text.size() && text[i] == '.')) return std::nullopt;  // run-together digits, a fraction
+      ++given;
+      continue;
+    }
+    if (c == '+' || c == '-') {  // a zone's offset, or `-infinity`
+      ++i;
+      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      if (i < text.size() && alpha(text[i])) return std::nullopt;
+      while (i < text.size() && (digit(text[i]) || text[i] == ':' || text[i] == '.' || text[i] == '-')) ++i;
+      continue;
+    }
+    if (alpha(c)) {
+      const std::size_t start = i;
+      while (i < text.size() && alpha(text[i])) ++i;
+      const std::string word = text.substr(start, i - start);
+      if (i < text.size() && (text[i] == '-' || text[i] == '/' || text[i] == '.' || text[i] == '+' || text[i] == '_' || digit(text[i]))) {
+        // `jan-08-1999`, a Julian day, a zone's name or rule: one field this does not follow,
+        // unless it is a zone's, which gives no date.
+        if (word == "j" || word == "t" || months.contains(word) || given < 2) return std::nullopt;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || std::string_view("+-/_.:").find(text[i]) != std::string_view::npos)) ++i;
+        continue;
+      }
+      if (months.contains(word)) {
+        ++given;
+      } else if (word == "epoch" || word == "now" || word == "today" || word == "tomorrow" || word == "yesterday" || word == "infinity" ||
+                 word == "j" || word == "julian" || word == "jd" || word == "y" || word == "m" || word == "d") {
+        return std::nullopt;  // a special date, or units this does not follow
+      }
+      continue;
+    }
+    ++i;  // spaces, commas: between fields
+  }
+  if (given < 3) return invalid_syntax(type, written);
   return std::nullopt;
 }
 
@@ -396,14 +488,16 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   // A time of day is written with its clock: `10:00`, or its digits run together (`040506`).
   static const std::regex run_together(R"(\s*[0-9]{4,6}(\.[0-9]*)?(\s*[+-][0-9:]+|\s+[a-z][a-z0-9/_+-]*)?\s*)");
   if (time_of_day && text.find(':') == std::string::npos && !std::regex_match(text, run_together)) return invalid_syntax(type, constant.value);
-  // A date or timestamp is written with its date: numbers joined by `-`, `/` or `.`, a month's
-  // name, a Julian day, or its digits run together (`19990108`).
-  static const std::regex dated(R"(([0-9][-/.][0-9])|(^|[^a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(^|\s)j[0-9]|(^|[^0-9:.])[0-9]{6}([0-9]{2})?($|[^0-9]))");
-  if (!time_of_day && !std::regex_search(text, dated)) return invalid_syntax(type, constant.value);
-  if (std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  // A special day followed by a time or a zone (`today Europe/London`, `epoch UTC`).
+  static const std::regex special_day(R"((^|\s)(epoch|now|today|tomorrow|yesterday)(\s|$))");
+  const bool special = !time_of_day && std::regex_search(text, special_day);
+  if (!special && std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);
   }
   if (auto refused = zone_word_refused(text, constant.value, type)) return refused;
+  if (!time_of_day) {
+    if (auto refused = date_fields_refused(text, constant.value, type)) return refused;
+  }
   static const std::regex iso(R"(([0-9]{4,9})-([0-9]{2})-([0-9]{2})([ t].*)?)");
   std::smatch parts;
   const bool before_christ = text.ends_with(" bc");
