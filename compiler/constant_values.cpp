@@ -341,11 +341,8 @@ std::optional<std::string> json_refused(const SqlConstant& constant, const std::
   return std::nullopt;
 }
 
-// The words of a date/time text (PostgreSQL's ParseDateTime() fields): a word of letters alone
-// must be one of its keywords (months, days, `am`, `at`, ...), a zone abbreviation or a zone's
-// name; a word from a letter through a `/` (`Europe/London`) after the first, a zone's name, and
-// not in a time of day. The server's tzdata names the zones, as the catalog snapshot read them.
-std::optional<std::string> zone_word_refused(const std::string& text, const std::string& written, const std::string& type) {
+// PostgreSQL's date/time keywords (datetktbl): months, days, `am`, `at`, units, special days.
+bool date_time_keyword(std::string_view word) {
   static const std::set<std::string_view> keywords = {
       "ad",     "allballs", "am",      "apr",       "april",    "at",   "aug",      "august",   "bc",       "d",       "dec",
       "december", "dow",    "doy",     "dst",       "epoch",    "feb",  "february", "fri",      "friday",   "h",       "infinity",
@@ -354,6 +351,14 @@ std::optional<std::string> zone_word_refused(const std::string& text, const std:
       "october", "on",      "pm",      "s",         "sat",      "saturday", "sep",  "sept",     "september", "sun",    "sunday",
       "t",      "thu",      "thur",    "thurs",     "thursday", "today", "tomorrow", "tue",     "tues",     "tuesday", "wed",
       "wednesday", "weds",  "y",       "yesterday", "z",        "zulu"};
+  return keywords.contains(word);
+}
+
+// The words of a date/time text (PostgreSQL's ParseDateTime() fields): a word of letters alone
+// must be one of its keywords (months, days, `am`, `at`, ...), a zone abbreviation or a zone's
+// name; a word from a letter through a `/` (`Europe/London`) after the first, a zone's name, and
+// not in a time of day. The server's tzdata names the zones, as the catalog snapshot read them.
+std::optional<std::string> zone_word_refused(const std::string& text, const std::string& written, const std::string& type) {
   std::vector<std::string> words;
   std::string word;
   // Punctuation a field cannot hold separates fields, as spaces do.
@@ -373,7 +378,7 @@ std::optional<std::string> zone_word_refused(const std::string& text, const std:
     const std::string& w = words[i];
     if (!std::isalpha(static_cast<unsigned char>(w[0]))) continue;
     if (letters(w)) {
-      if (!keywords.contains(w) && !catalog_time_zone(w)) return invalid_syntax(type, written);
+      if (!date_time_keyword(w) && !catalog_time_zone(w)) return invalid_syntax(type, written);
     } else if (i > 0 && w.find('.') != std::string::npos && std::none_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
       // Letters and dots (`a.m.`): one field, which after the date only a zone's name can be.
       if (!catalog_time_zone(w)) return fmt::format("time zone \"{}\" not recognized", w);
@@ -398,6 +403,7 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
   const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   const auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
   int given = 0;  // of year, month and day
+  int zones = 0;  // a time zone is one field: an offset, an abbreviation or a name, once
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
@@ -447,6 +453,7 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
       while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
       if (i < text.size() && alpha(text[i])) return std::nullopt;
       while (i < text.size() && (digit(text[i]) || text[i] == ':' || text[i] == '.' || text[i] == '-')) ++i;
+      ++zones;
       continue;
     }
     if (alpha(c)) {
@@ -458,6 +465,7 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
         // unless it is a zone's, which gives no date.
         if (word == "j" || word == "t" || months.contains(word) || given < 2) return std::nullopt;
         while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || std::string_view("+-/_.:").find(text[i]) != std::string_view::npos)) ++i;
+        ++zones;
         continue;
       }
       if (months.contains(word)) {
@@ -465,12 +473,14 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
       } else if (word == "epoch" || word == "now" || word == "today" || word == "tomorrow" || word == "yesterday" || word == "infinity" ||
                  word == "j" || word == "julian" || word == "jd" || word == "y" || word == "m" || word == "d") {
         return std::nullopt;  // a special date, or units this does not follow
+      } else if (!date_time_keyword(word) && catalog_time_zone(word)) {
+        ++zones;
       }
       continue;
     }
     ++i;  // spaces, commas: between fields
   }
-  if (given < 3) return invalid_syntax(type, written);
+  if (given < 3 || zones > 1) return invalid_syntax(type, written);
   return std::nullopt;
 }
 
@@ -573,8 +583,8 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
     static const std::regex offset(R"(^\s*[+-]([0-9]{1,2})(:?[0-9]{2}(:?[0-9]{2})?)?(\s|$))");
     std::smatch zone;
     const std::string after = text.substr(static_cast<std::size_t>(parts.position(0) + parts.length(0)));
-    if (type != "date" && type != "timestamp without time zone" && type != "time without time zone" &&
-        std::regex_search(after, zone, offset) && std::stoi(zone[1]) > 15) {
+    // Every type reads the zone it drops, and refuses one out of range.
+    if (std::regex_search(after, zone, offset) && std::stoi(zone[1]) > 15) {
       return fmt::format("time zone displacement out of range: \"{}\"", constant.value);
     }
   }
