@@ -4289,6 +4289,11 @@ class StatementChecker {
       }
       exist = false;
     }
+    // A constant cast to a type inside an expression (`now() + interval '5 minuts'`); one that
+    // is the whole expression is the value's own check's.
+    if (!facts.constants.empty() && !constant_of(text)) {
+      for (const auto& constant : facts.constants) exist = constant_reads_as(span, text, constant, cast_type(constant)) && exist;
+    }
     for (const auto& sequence : facts.sequences) {
       const Span where = name_at(span, text, sequence.offset);
       if (sequence.names.empty()) {
@@ -6097,14 +6102,7 @@ class StatementChecker {
     for (const auto& constant : facts.constants) {
       std::optional<ColumnType> type;
       if (!constant.cast.empty()) {
-        const auto& names = constant.cast;
-        if (names.size() <= 2 && names.back() != "record" && (names.size() == 1 || names[0] != "pg_catalog") && type_kind(qualified(names)) != nullptr) {
-          type = ColumnType{qualified(names), {}, 0, true};
-        } else {
-          const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
-          if (builtin == nullptr && names.size() == 1) builtin = find_builtin({"", names.back()});
-          if (builtin != nullptr && !builtin->serial) type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
-        }
+        type = cast_type(constant);
       } else {
         type = scoped_column_type(facts, constant.column);
         if (type) type->modifiers.clear();  // a comparison reads it as the type, not the column's length or precision
@@ -6117,25 +6115,51 @@ class StatementChecker {
           continue;
         }
       }
-      if (!type) continue;
-      for (int depth = 0; type->user_defined && type->array_dimensions == 0 && depth < 16; ++depth) {
-        const auto domain = schema_.domains().find(type->name);
-        if (domain == schema_.domains().end() || !constant.cast.empty()) break;
-        type = domain->second.type;
-        type->modifiers.clear();
-      }
-      const auto found = type->user_defined ? schema_.enums().find(type->name) : schema_.enums().end();
-      if (type->user_defined && found == schema_.enums().end()) continue;
-      const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, constant.value, {}}, *type,
-                                            found != schema_.enums().end() ? &found->second.values : nullptr);
-      if (!refused) continue;
-      const Span start = within(node.query.span, constant.offset);
-      const Span literal{start.begin, std::min(node.query.span.end, start.begin + static_cast<std::uint32_t>(string_constant_length(text, constant.offset)))};
-      diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type->sql(), *refused);
-      fit = false;
+      fit = constant_reads_as(node.query.span, text, constant, type) && fit;
     }
     return fit;
   }
+
+  // The type a constant is cast to, where the compiler reads that type's values: a built-in type
+  // (its modifiers aside), an enum, a domain over either, or an array of one.
+  std::optional<ColumnType> cast_type(const QueryConstant& constant) const {
+    const auto& names = constant.cast;
+    std::optional<ColumnType> type;
+    if (names.size() <= 2 && names.back() != "record" && (names.size() == 1 || names[0] != "pg_catalog") && type_kind(qualified(names)) != nullptr) {
+      type = ColumnType{qualified(names), {}, 0, true};
+    } else {
+      const bool catalog = names.size() == 2 && names[0] == "pg_catalog";
+      const BuiltinType* builtin = catalog ? find_builtin_by_internal_name(names[1]) : nullptr;
+      if (builtin == nullptr && (names.size() == 1 || catalog)) builtin = find_builtin({"", names.back()});
+      if (builtin != nullptr && !builtin->serial) type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+    }
+    if (type) type->array_dimensions = static_cast<std::uint32_t>(constant.cast_dimensions);
+    return type;
+  }
+
+  // Whether PostgreSQL reads a string constant of an expression at `span` as a value of `type`
+  // (a domain's values as its base type's, its checks aside); a located InvalidValue if not.
+  bool constant_reads_as(Span span, std::string_view text, const QueryConstant& constant, std::optional<ColumnType> type) {
+    if (!type) return true;
+    for (int depth = 0; type->user_defined && type->array_dimensions == 0 && depth < 16; ++depth) {
+      const auto domain = schema_.domains().find(type->name);
+      if (domain == schema_.domains().end()) break;
+      const std::uint32_t dimensions = type->array_dimensions;
+      type = domain->second.type;
+      type->modifiers.clear();
+      type->array_dimensions += dimensions;
+    }
+    const auto found = type->user_defined ? schema_.enums().find(type->name) : schema_.enums().end();
+    if (type->user_defined && found == schema_.enums().end()) return true;
+    const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, constant.value, {}}, *type,
+                                          found != schema_.enums().end() ? &found->second.values : nullptr);
+    if (!refused) return true;
+    const Span start = within(span, constant.offset);
+    const Span literal{start.begin, std::min(span.end, start.begin + static_cast<std::uint32_t>(string_constant_length(text, constant.offset)))};
+    diagnostics_.report(DiagnosticKind::InvalidValue, at(literal), revision_.file->slice(literal), type->sql(), *refused);
+    return false;
+  }
+
 
   // The type of a select list's entry where it is a column of a table of `from` (`c`, `t.c`), or
   // a cast to a built-in type: PostgreSQL's own types only.

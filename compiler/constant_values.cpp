@@ -441,7 +441,8 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
           const int day = std::stoi(parts[1].substr(0, 6));
           if (month < 1 || month > 12 || day < 1 || day > 31) return fmt::format("date/time field value out of range: \"{}\"", written);
         }
-        given += static_cast<int>(parts.size());
+        // Year and day of the year (`1999-008`): a whole date.
+        given += parts.size() == 2 && parts[0].size() >= 4 && parts[1].size() == 3 ? 3 : static_cast<int>(parts.size());
         continue;
       }
       if (length > 4 || (i < text.size() && text[i] == '.')) return std::nullopt;  // run-together digits, a fraction
@@ -452,6 +453,13 @@ std::optional<std::string> date_fields_refused(const std::string& text, const st
       ++i;
       while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
       if (i < text.size() && alpha(text[i])) return std::nullopt;
+      const std::size_t hours = i;
+      while (i < text.size() && digit(text[i])) ++i;
+      // DecodeTimezone(): `+hh`, `+hhmm` or `+hh:mm...`, at most 15 hours either way.
+      const std::size_t length = i - hours;
+      if ((length == 1 || length == 2 || length == 4) && std::stoi(text.substr(hours, 2 - (length == 1 ? 1 : 0))) > 15) {
+        return fmt::format("time zone displacement out of range: \"{}\"", written);
+      }
       while (i < text.size() && (digit(text[i]) || text[i] == ':' || text[i] == '.' || text[i] == '-')) ++i;
       ++zones;
       continue;
@@ -499,7 +507,7 @@ std::optional<std::string> datetime_refused(const SqlConstant& constant, const s
   static const std::regex run_together(R"(\s*[0-9]{4,6}(\.[0-9]*)?(\s*[+-][0-9:]+|\s+[a-z][a-z0-9/_+-]*)?\s*)");
   if (time_of_day && text.find(':') == std::string::npos && !std::regex_match(text, run_together)) return invalid_syntax(type, constant.value);
   // A special day followed by a time or a zone (`today Europe/London`, `epoch UTC`).
-  static const std::regex special_day(R"((^|\s)(epoch|now|today|tomorrow|yesterday)(\s|$))");
+  static const std::regex special_day(R"((^|\s)-?(epoch|today|tomorrow|yesterday|infinity)(\s|$))");
   const bool special = !time_of_day && std::regex_search(text, special_day);
   if (!special && std::none_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     return invalid_syntax(type, constant.value);

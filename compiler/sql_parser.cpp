@@ -1004,6 +1004,8 @@ constexpr int max_query_text_depth = 8;
 // The functions, types, sequences and value functions of an expression's tree (that of
 // `SELECT (<expression>)`, `prefix` bytes before the expression). Without recursion: an
 // expression may nest as deep as its text is long.
+void collect_constants(const std::string& key, const Json& body, std::vector<QueryConstant>& constants);
+
 void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts, int query_text_depth = 0) {
   const auto offset = [&](const Json& node) {
     const std::size_t location = node.value("location", prefix);
@@ -1047,6 +1049,13 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts,
         const Json& type = (*cast)["typeName"];
         auto names = string_list(type.value("names", Json::array()));
         if (!names.empty() && names[0] != "pg_catalog") facts.types.push_back({std::move(names), offset(type)});
+        if (!in_subquery) {
+          const std::size_t known = facts.constants.size();
+          collect_constants("TypeCast", *cast, facts.constants);
+          for (std::size_t i = known; i < facts.constants.size(); ++i) {
+            facts.constants[i].offset = facts.constants[i].offset < prefix ? 0 : facts.constants[i].offset - prefix;
+          }
+        }
       } else if (const auto value = node.find("SQLValueFunction"); value != node.end()) {
         if (!facts.value_function) facts.value_function = offset(*value);
       } else if (const auto query = node.find("SubLink"); query != node.end()) {
@@ -1419,6 +1428,20 @@ int figure_column_name(const Json& node, std::string& name) {
     name = found->second;
     return 2;
   }
+  // SQL/XML functions are named like functions; `x is document` is not.
+  if (kind == "XmlSerialize") {
+    name = "xmlserialize";
+    return 2;
+  }
+  if (kind == "XmlExpr") {
+    static const std::unordered_map<std::string, std::string> names = {
+        {"IS_XMLCONCAT", "xmlconcat"}, {"IS_XMLELEMENT", "xmlelement"}, {"IS_XMLFOREST", "xmlforest"}, {"IS_XMLPARSE", "xmlparse"},
+        {"IS_XMLPI", "xmlpi"},         {"IS_XMLROOT", "xmlroot"},       {"IS_XMLSERIALIZE", "xmlserialize"}};
+    const auto found = names.find(fields.value("op", ""));
+    if (found == names.end()) return 0;
+    name = found->second;
+    return 2;
+  }
   const bool named = kind == "A_ArrayExpr" || kind == "RowExpr" || kind == "CoalesceExpr" || kind == "MinMaxExpr" || kind == "GroupingFunc";
   return named ? 2 : 0;
 }
@@ -1449,7 +1472,7 @@ struct WithQueries {
 };
 
 // A string constant, untyped: its text and where it is written.
-std::optional<std::pair<std::string, std::size_t>> string_constant(const Json& value) {
+std::optional<std::pair<std::string, std::size_t>> located_string_constant(const Json& value) {
   const Json& constant = member(value, "A_Const");
   if (!constant.is_object() || !constant.contains("sval")) return std::nullopt;
   const Json& location = member(constant, "location");
@@ -1459,9 +1482,11 @@ std::optional<std::pair<std::string, std::size_t>> string_constant(const Json& v
 void collect_constants(const std::string& key, const Json& body, std::vector<QueryConstant>& constants) {
   if (key == "TypeCast") {
     const Json& type = member(body, "typeName");
-    const auto constant = string_constant(member(body, "arg"));
-    if (!constant || type.contains("typmods") || type.contains("arrayBounds") || flag(type, "setof")) return;
-    constants.push_back({constant->first, constant->second, string_list(member(type, "names")), {}, {}});
+    const auto constant = located_string_constant(member(body, "arg"));
+    if (!constant || flag(type, "setof")) return;
+    QueryConstant cast{.value = constant->first, .offset = constant->second, .cast = string_list(member(type, "names"))};
+    cast.cast_dimensions = member(type, "arrayBounds").is_array() ? member(type, "arrayBounds").size() : 0;
+    constants.push_back(std::move(cast));
     return;
   }
   static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">="};
@@ -1490,14 +1515,14 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
     if (!column) return;
     for (const auto& item : member(member(right, "List"), "items")) {
       const std::string comparison = kind == "AEXPR_IN" ? (names.empty() ? "=" : names[0]) : kind.find("NOT") != std::string::npos ? "<" : ">=";
-      if (const auto constant = string_constant(item)) constants.push_back({constant->first, constant->second, {}, *column, comparison});
+      if (const auto constant = located_string_constant(item)) constants.push_back({.value = constant->first, .offset = constant->second, .column = *column, .comparison = comparison});
     }
     return;
   }
   for (const auto& [side, other] : {std::pair{&left, &right}, std::pair{&right, &left}}) {
     const auto column = column_of(*side);
-    const auto constant = string_constant(*other);
-    if (column && constant) constants.push_back({constant->first, constant->second, {}, *column, names[0]});
+    const auto constant = located_string_constant(*other);
+    if (column && constant) constants.push_back({.value = constant->first, .offset = constant->second, .column = *column, .comparison = names[0]});
   }
 }
 
@@ -1602,9 +1627,14 @@ bool row_leaves(const Json& value, std::vector<std::vector<std::string>>& refs, 
   }
   if (kind == "CoalesceExpr") return all_rows(member(node, "args"));
   if (kind == "TypeCast") {
+    // `::record` keeps a named row type (`t::record` is still t's) and makes nothing else one
+    // but an untyped constant.
     const auto names = string_list(member(member(node, "typeName"), "names"));
-    return !names.empty() && names.back() == "record" && (names.size() == 1 || names[0] == "pg_catalog") &&
-           !member(member(node, "typeName"), "arrayBounds").is_array();
+    const bool to_record = !names.empty() && names.back() == "record" && (names.size() == 1 || names[0] == "pg_catalog") &&
+                           !member(member(node, "typeName"), "arrayBounds").is_array();
+    if (!to_record) return false;
+    const Json& argument = member(node, "arg");
+    return argument.contains("A_Const") || row_leaves(argument, refs, ctes, depth + 1);
   }
   if (kind == "A_Expr" && text_field(node, "kind") == "AEXPR_NULLIF") return row_leaves(member(node, "lexpr"), refs, ctes, depth + 1);
   if (kind == "CaseExpr") {

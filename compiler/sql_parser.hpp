@@ -28,6 +28,24 @@ struct SqlNameReference {
   std::size_t offset = 0;
   bool in_subquery = false;  // a function called inside a subquery, not by the expression itself
 };
+// A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
+// its byte offset in the expression.
+struct SqlColumnReference {
+  std::vector<std::string> names;
+  std::size_t offset = 0;
+};
+// A string constant PostgreSQL reads with a type's input function: one cast to a type
+// (`'...'::timestamptz`, `timestamptz '...'`, `'{1}'::int[]`; its modifiers aside, which an
+// explicit cast applies by cutting), or, in a view's query, compared with a column (`c = '...'`,
+// `c in ('a', 'b')`, `c between '...' and '...'`), which reads it as the column's type.
+struct QueryConstant {
+  std::string value;
+  std::size_t offset = 0;              // where it is written
+  std::vector<std::string> cast;       // the type it is cast to,
+  std::size_t cast_dimensions = 0;     // an array of it, or
+  SqlColumnReference column;           // the column it is compared with
+  std::string comparison;              // by this operator
+};
 struct ExpressionFacts {
   std::optional<SqlError> error;
   bool references_columns = false;
@@ -45,6 +63,7 @@ struct ExpressionFacts {
   std::optional<std::size_t> grouping;
   std::optional<std::size_t> parameter;
   std::vector<std::string> fields;  // selected from a composite value: `(home).street` gives street
+  std::vector<QueryConstant> constants;  // string constants cast to a type, outside subqueries
   std::size_t nesting = 0;              // how many levels deep its operators and calls nest
 };
 ExpressionFacts read_expression(std::string_view text);
@@ -93,12 +112,6 @@ bool anonymous_record(std::string_view expression);
 // (spaces, parentheses, `!=` or `<>`, keywords' case); as given where it does not parse.
 std::string deparsed_expression(std::string_view expression);
 
-// A column an expression names: `name`, or `table.name` (names as PostgreSQL folded them), and
-// its byte offset in the expression.
-struct SqlColumnReference {
-  std::vector<std::string> names;
-  std::size_t offset = 0;
-};
 // The columns a valid expression names, in the order written.
 std::vector<SqlColumnReference> column_references(std::string_view text, bool within_subqueries = true);
 // `expression` (a table's check, index key or predicate, generated column) with each reference
@@ -244,17 +257,6 @@ struct QueryScope {
   // the one place an output's name is read.
   std::vector<std::size_t> by_output_name;
   std::vector<SqlColumnReference> locked;  // FOR UPDATE / FOR SHARE OF: FROM items, by name
-};
-// A string constant PostgreSQL reads with a type's input function when it makes a view: one cast
-// to a type without modifiers (`'...'::timestamptz`, `timestamptz '...'`), or compared with a
-// column (`c = '...'`, `c in ('a', 'b')`, `c between '...' and '...'`), which reads it as the
-// column's type.
-struct QueryConstant {
-  std::string value;
-  std::size_t offset = 0;              // where it is written
-  std::vector<std::string> cast;       // the type it is cast to, or
-  SqlColumnReference column;           // the column it is compared with
-  std::string comparison;              // by this operator
 };
 struct QueryFacts {
   std::optional<SqlError> error;

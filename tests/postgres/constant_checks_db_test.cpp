@@ -115,6 +115,8 @@ const std::vector<Case> cases = {
     {"timestamptz", "'2024-01-01 10:00 Europe/London Europe/Paris'"}, {"timestamp", "'2024-01-01 10:00 PST PST'"},
     {"date", "'2024-01-01 10:00 +02 PST'"}, {"timestamptz", "'2024-01-01 10:00 PST8PDT'"}, {"date", "'2024-01-01 10:00 +16'"},
     {"timestamp", "'2024-01-01 10:00+16'"}, {"time", "'10:00+16'"}, {"time", "'10:00 +15'"},
+    {"date", "'1999-01-08 +16'"}, {"date", "'1999-01-08 +25'"}, {"timestamptz", "'2024-01-01 10:00 +1600'"},
+    {"timestamptz", "'2024-01-01 10:00 +1500'"}, {"date", "'1999-001'"}, {"date", "'2000-366'"}, {"timestamptz", "'infinity UTC'"},
     {"interval", "'5 minuts'"}, {"interval", "'2 days ago'"}, {"interval", "'1 microseconds'"}, {"interval", "'3 millenniums'"},
     {"interval", "'1 qtr'"}, {"interval", "'@ 1 hour'"}, {"interval", "'1day 2h'"}, {"interval", "'1 Day 2 HOURS 3 mins'"},
     {"interval", "'1 day 1 day'"}, {"interval", "'2147483648 days'"}, {"interval", "'2147483647 days'"},

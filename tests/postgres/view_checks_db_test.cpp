@@ -349,6 +349,9 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select 1 as w) select w from w", true},
     {"create view poor as with w as (select id from account) select w from w", false},
     {"create view poor as select s from (select 1 as a) s", false},
+    // SQL/XML functions name their columns as functions do.
+    {"create view poor as select xmlelement from (select xmlelement(name foo) from account) s", true},
+    {"create view poor as select xmlforest, xmlconcat from (select xmlforest(name), xmlconcat(null) from account) s", true},
     // String constants read as a type: cast to it, or compared with a column of it.
     {"create view poor as select id from account where id = 'abc'", false},
     {"create view poor as select id from account where id = ' 12 ' and balance > '1e300' and name = 'x'", true},
@@ -359,6 +362,13 @@ const std::vector<Case> cases = {
     {"create view poor as select a.id from account a where exists (select 1 from crate c where a.id = 'x')", false},
     {"create view poor as select a.id from account a where exists (select 1 from crate c where c.label = 'x')", true},
     {"create view poor as select id from (select name as id from account) s where id = 'x'", true},
+    {"create view poor as select 'x'::timestamp(0) as t", false},
+    {"create view poor as select '{1,x}'::int[] as a", false},
+    {"create view poor as select '{1,2}'::int[] as a, '12.5'::numeric(5,2) as n, 'abcdef'::varchar(2) as v", true},
+    {"create view poor as select 'x'::pg_catalog.date as d", false},
+    {"create view poor as select id from account where balance > '1' and now() - interval '1 dya' < now()", false},
+    {"create view poor as select t::record as r from account t", true},
+    {"create view poor as select null::record as r", false},
     // A recursive WITH query's shape, and SEARCH's and CYCLE's names.
     {"create view poor as with recursive w as (select * from w) select 1 as one from w", false},
     {"create view poor as with recursive w (n) as (select 1 union all select w.n + 1 from w left join account on true where w.n < 3) select n from w", true},
