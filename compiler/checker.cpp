@@ -3031,6 +3031,16 @@ class StatementChecker {
                                                                       std::find(aliases.begin(), aliases.end(), qualifier) != aliases.end())) ||
                             (parts.size() == 3 && parts[0] == (table.name.schema.empty() ? "public" : table.name.schema) &&
                              parts[1] == table.name.name);
+      // `on conflict do update` reads two rows with the table's columns: the table's and `excluded`.
+      if (parts.size() == 1 && !aliases.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(expression.span, text, reference.offset)),
+                                               parts[0], what);
+        diagnostic.notes.push_back({{}, fmt::format("the row in the table and `{}` both have it: write `{}.{}` or `{}.{}`", aliases.front(),
+                                                    quote_identifier(table.name.name), quote_identifier(parts[0]), aliases.front(),
+                                                    quote_identifier(parts[0]))});
+        known = false;
+        continue;
+      }
       if (!this_row) {
         const std::string shown = fmt::format("{}", fmt::join(parts.begin(), parts.end() - 1, "."));
         auto& diagnostic = diagnostics_.report(

@@ -2854,28 +2854,31 @@ std::optional<SqlError> recursion_malformed(const Json& query, bool recursive_li
     }
   }
   const auto listed = [&](const std::string& column) { return std::find(columns.begin(), columns.end(), column) != columns.end(); };
+  // SEARCH's and CYCLE's columns: the query's, each once.
+  const auto columns_listed_once = [&](const Json& clause, const char* list, std::string_view word) -> std::optional<SqlError> {
+    const Json& where = member(clause, "location");
+    const std::size_t clause_at = where.is_number() ? where.get<std::size_t>() : at;
+    std::set<std::string> seen;
+    for (const auto& column : string_list(member(clause, list))) {
+      if (!listed(column)) return SqlError{clause_at, fmt::format("{} column \"{}\" not in WITH query column list (42703)", word, column)};
+      if (!seen.insert(column).second) return SqlError{clause_at, fmt::format("{} column \"{}\" specified more than once (42701)", word, column)};
+    }
+    return std::nullopt;
+  };
   std::string sequence;
   if (search_clause.is_object()) {
-    const Json& where = member(search_clause, "location");
-    const std::size_t search_at = where.is_number() ? where.get<std::size_t>() : at;
-    std::set<std::string> seen;
-    for (const auto& column : string_list(member(search_clause, "search_col_list"))) {
-      if (!listed(column)) return SqlError{search_at, fmt::format("search column \"{}\" not in WITH query column list (42703)", column)};
-      if (!seen.insert(column).second) return SqlError{search_at, fmt::format("search column \"{}\" specified more than once (42701)", column)};
-    }
+    if (auto error = columns_listed_once(search_clause, "search_col_list", "search")) return error;
     sequence = text_field(search_clause, "search_seq_column");
     if (listed(sequence)) {
-      return SqlError{search_at, fmt::format("search sequence column name \"{}\" already used in WITH query column list (42701)", sequence)};
+      const Json& where = member(search_clause, "location");
+      return SqlError{where.is_number() ? where.get<std::size_t>() : at,
+                      fmt::format("search sequence column name \"{}\" already used in WITH query column list (42701)", sequence)};
     }
   }
   if (cycle_clause.is_object()) {
+    if (auto error = columns_listed_once(cycle_clause, "cycle_col_list", "cycle")) return error;
     const Json& where = member(cycle_clause, "location");
     const std::size_t cycle_at = where.is_number() ? where.get<std::size_t>() : at;
-    std::set<std::string> seen;
-    for (const auto& column : string_list(member(cycle_clause, "cycle_col_list"))) {
-      if (!listed(column)) return SqlError{cycle_at, fmt::format("cycle column \"{}\" not in WITH query column list (42703)", column)};
-      if (!seen.insert(column).second) return SqlError{cycle_at, fmt::format("cycle column \"{}\" specified more than once (42701)", column)};
-    }
     const std::string mark = text_field(cycle_clause, "cycle_mark_column");
     const std::string path = text_field(cycle_clause, "cycle_path_column");
     if (listed(mark)) return SqlError{cycle_at, fmt::format("cycle mark column name \"{}\" already used in WITH query column list (42701)", mark)};
