@@ -3758,12 +3758,18 @@ class StatementChecker {
 
   // What PostgreSQL knows of an expression's types, where this knows it too: see expression_types.hpp.
   ExpressionTyping typing(std::string_view text, const Table* table) const {
-    TypingContext context;
-    context.column_type = [&](const std::vector<std::string>& names) -> std::optional<SqlType> {
+    return type_expression(text, typing_context([&](const std::vector<std::string>& names) -> std::optional<SqlType> {
       if (table == nullptr || names.size() > 2 || (names.size() == 2 && names[0] != table->name.name)) return std::nullopt;
       const Column* column = table->find_column(names.back());
       return column == nullptr ? std::nullopt : sql_type(column->type);
-    };
+    }));
+  }
+
+  // The chain's types, functions and extensions at this revision, and the columns' types as
+  // `column_type` tells them.
+  TypingContext typing_context(std::function<std::optional<SqlType>(const std::vector<std::string>&)> column_type) const {
+    TypingContext context;
+    context.column_type = std::move(column_type);
     context.chain_type = [&](const std::vector<std::string>& names) -> std::optional<SqlType> {
       const QualifiedName name = qualified(names);
       if (schema_.enums().contains(name)) return SqlType{to_string(name), true};
@@ -3788,7 +3794,7 @@ class StatementChecker {
       return signatures;
     };
     context.chain_operators_or_casts = sites_.raw_operators_or_casts;
-    return type_expression(text, context);
+    return context;
   }
 
   // A built-in type's catalog entry, by the name format_type() prints or pg_type's own (a column
@@ -3817,7 +3823,12 @@ class StatementChecker {
   // PostgreSQL demands when it reads the expression (42883 at deploy): `name > 0` of a text
   // column, `length(id)` of an integer one, `upper(x, 1)`.
   bool calls_match(Span span, std::string_view text, const Table* table, const std::string& where = "") {
-    const ExpressionTyping typed = typing(text, table);
+    return typing_holds(span, text, typing(text, table), where);
+  }
+
+  // `typed`'s first impossible cast, operand of AND/OR/NOT that is no boolean or call without an
+  // overload, reported at its place in `text` (written at `span`); none: true.
+  bool typing_holds(Span span, std::string_view text, const ExpressionTyping& typed, const std::string& where = "") {
     if (!typed.impossible_casts.empty()) {
       const ImpossibleCast& cast = typed.impossible_casts.front();
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NoCast, at(where.empty() ? name_at(span, text, cast.offset) : span), cast.from, cast.to);
@@ -6064,15 +6075,22 @@ class StatementChecker {
       return std::ranges::any_of(references, [&](const SqlColumnReference& other) { return other.offset == reference.offset; });
     };
     const auto scope = std::ranges::find_if(facts.scopes, [&](const QueryScope& s) { return written_here(s.bare) || written_here(s.qualified); });
-    if (scope == facts.scopes.end() || reference.names.empty() || reference.names.size() > 2) return std::nullopt;
-    const std::string& name = reference.names.back();
+    if (scope == facts.scopes.end()) return std::nullopt;
+    return column_type_in_scope(facts, static_cast<std::size_t>(scope - facts.scopes.begin()), reference.names);
+  }
+
+  // The type of a column named at a level of a view's query, where the compiler can tell: the
+  // nearest level that has the name reads it from exactly one table or view of its FROM list.
+  std::optional<ColumnType> column_type_in_scope(const QueryFacts& facts, std::size_t scope, const std::vector<std::string>& names) const {
+    if (names.empty() || names.size() > 2) return std::nullopt;
+    const std::string& name = names.back();
     // Each level out, as PostgreSQL looks: the nearest that has the name decides.
-    for (std::optional<std::size_t> level = static_cast<std::size_t>(scope - facts.scopes.begin()); level; level = facts.scopes[*level].outer) {
+    for (std::optional<std::size_t> level = scope; level; level = facts.scopes[*level].outer) {
       const QueryScope& here = facts.scopes[*level];
       const QueryFromItem* source = nullptr;
-      if (reference.names.size() == 2) {
+      if (names.size() == 2) {
         for (const auto& item : here.from) {
-          if (source == nullptr) source = from_item_named(item, reference.names[0]);
+          if (source == nullptr) source = from_item_named(item, names[0]);
         }
         if (source == nullptr) continue;
       } else {
@@ -6097,12 +6115,46 @@ class StatementChecker {
         if (having > 1) return std::nullopt;
       }
       if (source->names.empty() || source->with_query || !source->renamed.empty()) return std::nullopt;
-      const Table* table = schema_.find_table(qualified(source->names));
-      const Column* column = table == nullptr ? nullptr : table->find_column(name);
-      if (column == nullptr) return std::nullopt;
-      return column->type;
+      if (const Table* table = schema_.find_table(qualified(source->names))) {
+        const Column* column = table->find_column(name);
+        return column == nullptr ? std::nullopt : std::optional(column->type);
+      }
+      const auto view = schema_.views().find(qualified(source->names));
+      if (view == schema_.views().end()) return std::nullopt;
+      for (const auto& column : view->second.columns) {
+        if (column.name == name) return column.type;
+      }
+      return std::nullopt;
     }
     return std::nullopt;
+  }
+
+  // A view's expressions, as PostgreSQL reads them when it makes the view: each operator and
+  // function takes its arguments' types, each cast exists, each condition is a boolean.
+  bool view_expressions_typed(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
+    for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
+      const TypingContext context = typing_context([this, &facts, index](const std::vector<std::string>& names) -> std::optional<SqlType> {
+        const auto type = column_type_in_scope(facts, index, names);
+        return type ? sql_type(*type) : std::nullopt;
+      });
+      for (const auto& expression : facts.scopes[index].expressions) {
+        ExpressionTyping typed = type_expression(expression.nodes, context);
+        if (!expression.clause.empty() && typed.type && typed.type->name != "boolean") {
+          // Where it is written: from its first named part to its last (the query's text
+          // starts with a keyword, so no part of it is at 0).
+          std::size_t first = std::string::npos;
+          std::size_t last = 0;
+          for (const auto& part : expression.nodes) {
+            if (part.offset == 0) continue;
+            first = std::min(first, part.offset);
+            last = std::max(last, part.offset);
+          }
+          if (first != std::string::npos) typed.not_boolean.insert(typed.not_boolean.begin(), {first, last, expression.clause, typed.type->name});
+        }
+        if (!typing_holds(node.query.span, text, typed)) return false;
+      }
+    }
+    return true;
   }
 
   // String constants of a view's query that PostgreSQL reads as a type when it makes the view
@@ -6535,7 +6587,7 @@ class StatementChecker {
         !set_operation_types_match(node, facts)) {
       return false;
     }
-    if (!view_constants_fit(node, text, facts)) return false;
+    if (!view_constants_fit(node, text, facts) || !view_expressions_typed(node, text, facts)) return false;
     // A record reaches a view's column from a row constructor, or from a subquery's or WITH
     // query's record column or whole row, by name (`select r from w`, `array_agg(w)`).
     const ColumnsOf columns_of = [this](const QueryFromItem& item) { return known_columns(item); };

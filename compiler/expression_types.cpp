@@ -582,4 +582,8 @@ ExpressionTyping type_expression(std::string_view text, const TypingContext& con
   return Inference(nodes, context).run();
 }
 
+ExpressionTyping type_expression(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context) {
+  return Inference(nodes, context).run();
+}
+
 }  // namespace migc

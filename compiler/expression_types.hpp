@@ -14,6 +14,8 @@
 
 namespace migc {
 
+struct SqlExpressionNode;
+
 // A type the inference knows: a built-in one (or an extension's), by the name format_type()
 // prints ("timestamp with time zone", "integer[]"), or an enum type of the chain, which
 // PostgreSQL reads and writes through enum_in and enum_out.
@@ -85,5 +87,7 @@ struct ExpressionTyping {
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);
+// Of an expression already read (a view's output or condition): offsets are its nodes'.
+ExpressionTyping type_expression(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context);
 
 }  // namespace migc

@@ -2262,6 +2262,8 @@ void qualified_references(const Json& value, QueryScope& scope, std::vector<cons
 
 const Json& select_of(const Json& value) { return value.contains("SelectStmt") ? value.at("SelectStmt") : value; }
 
+std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix);
+
 std::size_t add_scope(std::vector<QueryScope>& scopes, QueryScope scope) {
   scopes.push_back(std::move(scope));
   return scopes.size() - 1;
@@ -2308,6 +2310,7 @@ void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t
     on.unreachable = own;
     std::vector<const Json*> subqueries;
     qualified_references(body.at("quals"), on, subqueries);
+    on.expressions.push_back({flatten_expression(body.at("quals"), 0), "JOIN/ON"});
     const std::size_t index = add_scope(scopes, std::move(on));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeSubselect") {
@@ -2390,6 +2393,14 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
     for (const auto& part : member(member(item, "RowExpr"), "args")) grouped.push_back(&part);
   }
   for (const auto& item : member(select, "distinctClause")) by_output_name(item);
+  for (const auto& target : member(select, "targetList")) {
+    if (const Json& value = member(member(target, "ResTarget"), "val"); value.is_object()) scope.expressions.push_back({flatten_expression(value, 0), ""});
+  }
+  for (const char* clause : {"whereClause", "havingClause"}) {
+    if (const Json& value = member(select, clause); value.is_object()) {
+      scope.expressions.push_back({flatten_expression(value, 0), clause[0] == 'w' ? "WHERE" : "HAVING"});
+    }
+  }
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   std::vector<const Json*> left;
@@ -3773,8 +3784,14 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
       root = &(*root)[step];
     }
   }
+  return flatten_expression(*root, prefix.size());
+}
+}  // namespace
+
+std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix) {
+  std::vector<SqlExpressionNode> nodes;
   // Without recursion: an expression may nest as deep as its text is long.
-  std::vector<std::pair<const Json*, std::size_t>> pending{{root, SIZE_MAX}};
+  std::vector<std::pair<const Json*, std::size_t>> pending{{&root, SIZE_MAX}};
   std::vector<bool> subquery;  // by node
   while (!pending.empty()) {
     const auto [value, parent] = pending.back();
@@ -3789,12 +3806,13 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
       nodes[parent].children.push_back(index);
       nodes[index].in_query = nodes[parent].in_query || subquery[parent];
     }
-    const auto children = read_node(type, *body, prefix.size(), nodes[index]);
+    const auto children = read_node(type, *body, prefix, nodes[index]);
     // Pushed last first, so that children are numbered in order.
     for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, index);
   }
   return nodes;
 }
+namespace {
 }  // namespace
 
 namespace {

@@ -257,6 +257,13 @@ struct QueryScope {
   // the one place an output's name is read.
   std::vector<std::size_t> by_output_name;
   std::vector<SqlColumnReference> locked;  // FOR UPDATE / FOR SHARE OF: FROM items, by name
+  // What it computes, read by its own level's names: its outputs, its WHERE and HAVING, a
+  // join's ON. Offsets in the query's text.
+  struct Expression {
+    std::vector<SqlExpressionNode> nodes;
+    std::string clause;  // WHERE, HAVING or JOIN/ON, which must be boolean; empty for an output
+  };
+  std::vector<Expression> expressions;
 };
 struct QueryFacts {
   std::optional<SqlError> error;

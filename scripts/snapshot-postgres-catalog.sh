@@ -82,7 +82,7 @@ version=$(psql -c "SHOW server_version")
     WHERE n.nspname IN ('pg_catalog', 'public')
     ORDER BY 1"
   # Every overload of the functions a call can be resolved to by argument types alone: plain
-  # functions, without variadic or default arguments, sets, or internal types in their signature
+  # functions and aggregates (a view's `sum(x)`), without variadic or default arguments, sets, or internal types in their signature
   # (a name with any such overload is left out whole, so that the overloads of a name are all
   # there or none are). Operators' and types' plumbing (int4pl, date_in, ...) is left out too.
   echo "// MIGC_OVERLOAD(name, argument types joined by ',', result type, immutable, extension)"
@@ -100,7 +100,7 @@ version=$(psql -c "SHOW server_version")
       UNION SELECT typmodout FROM pg_type UNION SELECT typanalyze FROM pg_type),
     left_out AS (
       SELECT proname FROM functions f
-      WHERE prokind <> 'f' OR proretset OR provariadic <> 0 OR pronargdefaults > 0
+      WHERE prokind NOT IN ('f', 'a') OR proretset OR provariadic <> 0 OR pronargdefaults > 0
         OR EXISTS (SELECT 1 FROM unnest(f.proargtypes::oid[] || f.prorettype) a(oid) JOIN pg_type t ON t.oid = a.oid
                    WHERE t.typtype = 'p' AND t.typname NOT IN ('anyelement', 'anyarray', 'anynonarray', 'anyenum', 'anyrange',
                      'anymultirange', 'anycompatible', 'anycompatiblearray', 'anycompatiblenonarray', 'anycompatiblerange',

@@ -427,6 +427,25 @@ const std::vector<Case> cases = {
     {"create view poor as select distinct on (id) id, '(1,2)'::point as p from account", true},
     {"create view poor as select distinct c.place, c.label from crate c", true},
     {"create view poor as select distinct '<a/>'::xml as x", false},
+    // Expressions typed as PostgreSQL reads them, at each level of the query.
+    {"create view poor as select id from account where name > 0", false},
+    {"create view poor as select id from account where balance", false},
+    {"create view poor as select a.id from account a join rich r on a.id + 1", false},
+    {"create view poor as select sum(name) as s from account", false},
+    {"create view poor as select max(balance) as m, avg(account.id) as a, string_agg(account.name, ',') as s, min(r.name) as n from account, rich r", true},
+    {"create view poor as select name from account group by name having sum(balance)", false},
+    {"create view poor as select name from account group by name having sum(balance) > 1 and count(*) > 0", true},
+    {"create view poor as select length(id) as l from account", false},
+    {"create view poor as select name::integer as n from account", true},
+    {"create view poor as select balance::jsonb as j from account", false},
+    {"create view poor as select (c.place).x + 1 as x, c.place::text as p from crate c", true},
+    {"create view poor as select id from account where exists (select 1 from rich r where r.name + 1 > 0)", false},
+    {"create view poor as select id from account where exists (select 1 from crate c where account.name > 0)", false},
+    {"create view poor as select 1 as one from account a where exists (select 1 from crate a where a.label > 'x')", true},
+    {"create view poor as select 1 as one from account where exists (select 1 from crate where name > 0)", false},
+    {"create view poor as select 1 as one from crate where exists (select 1 from account where label > 0)", false},
+    {"create view poor as select 1 as one from account where exists (select 1 from rich where name > 'a')", true},
+    {"create view poor as select id from account where name = any(array['a', 'b']) and balance between 1 and 2", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
