@@ -3856,7 +3856,28 @@ class StatementChecker {
       if (!where.empty()) diagnostic.notes.push_back({{}, where});
       return false;
     }
-    if (typed.unmatched.empty()) return true;
+    if (!typed.mismatched.empty()) {
+      const MismatchedTypes& mismatch = typed.mismatched.front();
+      auto& diagnostic = diagnostics_.report(
+          DiagnosticKind::MismatchedTypes, at(where.empty() ? name_at(span, text, mismatch.offset) : span),
+          mismatch.conversion ? fmt::format("{} could not convert type {} to {}", mismatch.construct, mismatch.second, mismatch.first)
+                              : fmt::format("{} types {} and {} cannot be matched", mismatch.construct, mismatch.first, mismatch.second),
+          mismatch.conversion ? "42846" : "42804");
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
+      diagnostic.notes.push_back({{}, "cast the values to one type (`x::text`)"});
+      return false;
+    }
+    if (typed.unmatched.empty() && !typed.ambiguous.empty()) {
+      const UnmatchedCall& call = typed.ambiguous.front();
+      const Span at_call = call.length == 0 ? name_at(span, text, call.offset)
+                                         : Span{within(span, call.offset).begin,
+                                                std::min(span.end, within(span, call.offset).begin + static_cast<std::uint32_t>(call.length))};
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousCall, at(where.empty() ? at_call : span), call.function ? "function" : "operator", call.what);
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
+      diagnostic.notes.push_back({{}, "cast an argument to the type meant (`'1 day'::interval`)"});
+      return false;
+    }
+    if (typed.unmatched.empty()) return literals_fit(span, text, typed.literals, where);
     const UnmatchedCall& call = typed.unmatched.front();
     const Span at_call = call.length == 0 ? name_at(span, text, call.offset)
                                        : Span{within(span, call.offset).begin,
@@ -3877,6 +3898,34 @@ class StatementChecker {
     }
     diagnostic.notes.push_back({{}, "cast an argument to the type meant (`x::integer`, `n::text`)"});
     return false;
+  }
+
+  // String constants PostgreSQL reads as the type their call or CASE resolves to are values of it.
+  bool literals_fit(Span span, std::string_view text, const std::vector<CoercedLiteral>& literals, const std::string& where) {
+    bool fit = true;
+    for (const auto& literal : literals) {
+      ColumnType type;
+      const std::vector<std::string>* values = nullptr;
+      if (literal.type.enumeration) {
+        const auto found = std::ranges::find_if(schema_.enums(), [&](const auto& entry) { return to_string(entry.first) == literal.type.name; });
+        if (found == schema_.enums().end()) continue;
+        type = ColumnType{found->first, {}, 0, true};
+        values = &found->second.values;
+      } else {
+        const bool array = literal.type.name.ends_with("[]");
+        const BuiltinType* builtin = find_builtin({"", array ? literal.type.name.substr(0, literal.type.name.size() - 2) : literal.type.name});
+        if (builtin == nullptr || builtin->serial) continue;
+        type = ColumnType{{"", std::string(builtin->canonical)}, {}, array ? 1u : 0u, false};
+      }
+      const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, literal.value, {}}, type, values);
+      if (!refused) continue;
+      fit = false;
+      const Span at_constant = within(span, literal.offset);
+      const Span written{at_constant.begin, std::min(span.end, at_constant.begin + static_cast<std::uint32_t>(string_constant_length(text, literal.offset)))};
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidValue, at(where.empty() ? written : span), revision_.file->slice(written), type.sql(), *refused);
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
+    }
+    return fit;
   }
 
   // The casts, operators and functions PostgreSQL would pick for an index's or a generated
@@ -6082,7 +6131,31 @@ class StatementChecker {
   // The type of a column named at a level of a view's query, where the compiler can tell: the
   // nearest level that has the name reads it from exactly one table or view of its FROM list.
   std::optional<ColumnType> column_type_in_scope(const QueryFacts& facts, std::size_t scope, const std::vector<std::string>& names) const {
-    if (names.empty() || names.size() > 2) return std::nullopt;
+    const QueryFromItem* source = source_in_scope(facts, scope, names);
+    return source == nullptr ? std::nullopt : column_type_of(*source, names.back());
+  }
+
+  // The type of a table's or view's column read through a FROM item, where the compiler knows it.
+  std::optional<ColumnType> column_type_of(const QueryFromItem& source, const std::string& name) const {
+    if (source.names.empty() || source.with_query || !source.renamed.empty()) return std::nullopt;
+    if (const Table* table = schema_.find_table(qualified(source.names))) {
+      const Column* column = table->find_column(name);
+      return column == nullptr ? std::nullopt : std::optional(column->type);
+    }
+    const auto view = schema_.views().find(qualified(source.names));
+    if (view == schema_.views().end()) return std::nullopt;
+    for (const auto& column : view->second.columns) {
+      if (column.name == name) return column.type;
+    }
+    return std::nullopt;
+  }
+
+  // The FROM item a column named at a level of a view's query is read from, where the compiler
+  // can tell: the nearest level that has the name has exactly one item with it.
+  // `recursive`: the columns of the recursive WITH queries read from within themselves.
+  const QueryFromItem* source_in_scope(const QueryFacts& facts, std::size_t scope, const std::vector<std::string>& names,
+                                       const std::map<std::string, std::vector<std::string>>* recursive = nullptr) const {
+    if (names.empty() || names.size() > 2) return nullptr;
     const std::string& name = names.back();
     // Each level out, as PostgreSQL looks: the nearest that has the name decides.
     for (std::optional<std::size_t> level = scope; level; level = facts.scopes[*level].outer) {
@@ -6093,40 +6166,182 @@ class StatementChecker {
           if (source == nullptr) source = from_item_named(item, names[0]);
         }
         if (source == nullptr) continue;
-      } else {
-        std::vector<const QueryFromItem*> pending;
-        for (const auto& item : here.from) pending.push_back(&item);
-        int having = 0;
-        while (!pending.empty()) {
-          const QueryFromItem* item = pending.back();
-          pending.pop_back();
-          if (item->parts.size() == 2 && item->alias.empty() && item->renamed.empty() && !item->natural) {
-            if (std::ranges::count(item->using_columns, name) > 0) return std::nullopt;
-            for (const auto& part : item->parts) pending.push_back(&part);
-            continue;
-          }
-          const auto columns = known_columns(*item);
-          if (!columns) return std::nullopt;
-          if (std::ranges::count(*columns, name) == 0) continue;
-          ++having;
-          source = item;
+        return source;
+      }
+      std::vector<const QueryFromItem*> pending;
+      for (const auto& item : here.from) pending.push_back(&item);
+      int having = 0;
+      while (!pending.empty()) {
+        const QueryFromItem* item = pending.back();
+        pending.pop_back();
+        if (item->parts.size() == 2 && item->alias.empty() && item->renamed.empty() && !item->natural) {
+          if (std::ranges::count(item->using_columns, name) > 0) return nullptr;
+          for (const auto& part : item->parts) pending.push_back(&part);
+          continue;
         }
-        if (having == 0) continue;
-        if (having > 1) return std::nullopt;
+        auto columns = known_columns(*item);
+        if (!columns && recursive != nullptr && item->with_query) {
+          if (const auto found = recursive->find(item->with_query_name); found != recursive->end()) columns = found->second;
+        }
+        if (!columns) return nullptr;
+        if (std::ranges::count(*columns, name) == 0) continue;
+        ++having;
+        source = item;
       }
-      if (source->names.empty() || source->with_query || !source->renamed.empty()) return std::nullopt;
-      if (const Table* table = schema_.find_table(qualified(source->names))) {
-        const Column* column = table->find_column(name);
-        return column == nullptr ? std::nullopt : std::optional(column->type);
+      if (having == 1) return source;
+      if (having > 1) return nullptr;
+    }
+    return nullptr;
+  }
+
+  // What PostgreSQL makes of an output of a SELECT of a view's query: its type and type modifiers
+  // (a column's, a cast's; none for what an operator or function computes), or that it is an
+  // untyped literal; nothing where the compiler cannot tell.
+  struct OutputType {
+    std::optional<SqlType> type;
+    std::string modifiers;  // "50", "10,2"
+    bool literal = false;
+  };
+  // A recursive WITH query as its recursive term reads it: its columns and their types.
+  struct RecursiveColumns {
+    std::vector<std::string> names;
+    std::vector<OutputType> types;
+  };
+  OutputType output_type(const QueryFacts& facts, std::size_t scope, const std::vector<SqlExpressionNode>& nodes,
+                         const std::map<std::string, RecursiveColumns>& recursive) const {
+    if (nodes.empty()) return {};
+    std::map<std::string, std::vector<std::string>> recursive_names;
+    for (const auto& [name, columns] : recursive) recursive_names[name] = columns.names;
+    const auto column = [&](const std::vector<std::string>& names) -> std::optional<OutputType> {
+      const QueryFromItem* source = source_in_scope(facts, scope, names, &recursive_names);
+      if (source != nullptr && source->with_query) {
+        const auto found = recursive.find(source->with_query_name);
+        if (found == recursive.end()) return std::nullopt;
+        const std::vector<std::string> columns = known_columns(*source).value_or(found->second.names);
+        const auto at = static_cast<std::size_t>(std::ranges::find(columns, names.back()) - columns.begin());
+        return at < found->second.types.size() ? std::optional(found->second.types[at]) : std::nullopt;
       }
-      const auto view = schema_.views().find(qualified(source->names));
-      if (view == schema_.views().end()) return std::nullopt;
-      for (const auto& column : view->second.columns) {
-        if (column.name == name) return column.type;
+      const auto type = source == nullptr ? std::nullopt : column_type_of(*source, names.back());
+      if (!type) return std::nullopt;
+      return OutputType{sql_type(*type), fmt::format("{}", fmt::join(type->modifiers, ",")), false};
+    };
+    const SqlExpressionNode& root = nodes.front();
+    using Kind = SqlExpressionNode::Kind;
+    if (root.kind == Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
+      return {std::nullopt, "", true};
+    }
+    if (root.kind == Kind::column && !root.in_query) return column(root.names).value_or(OutputType{});
+    // CASE, COALESCE and ARRAY keep their values' modifiers when they share them.
+    if (root.kind == Kind::choice || root.kind == Kind::array || root.kind == Kind::other) return {};
+    if (root.kind == Kind::cast && root.modifiers.find('?') != std::string::npos) return {};
+    const ExpressionTyping typed = type_expression(nodes, typing_context([&](const std::vector<std::string>& names) -> std::optional<SqlType> {
+      const auto found = column(names);
+      return found ? found->type : std::nullopt;
+    }));
+    return {typed.type, root.kind == Kind::cast ? root.modifiers : "", false};
+  }
+
+  // PostgreSQL types a recursive WITH query's columns by its non-recursive term; the union of both
+  // terms must then give each column that same type and modifiers (42804).
+  bool recursive_terms_agree(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
+    const auto scope_of = [&](std::size_t first_output) -> std::optional<std::size_t> {
+      for (std::size_t i = 0; i < facts.scopes.size(); ++i) {
+        if (facts.scopes[i].first_output == first_output) return i;
       }
       return std::nullopt;
+    };
+    const auto outputs = [&](std::size_t scope) {
+      std::vector<const std::vector<SqlExpressionNode>*> found;
+      for (const auto& expression : facts.scopes[scope].expressions) {
+        if (expression.clause.empty()) found.push_back(&expression.nodes);
+      }
+      return found;
+    };
+    const auto shown = [](const SqlType& type, const std::string& modifiers) {
+      if (modifiers.empty()) return type.name;
+      const std::size_t space = type.name.starts_with("time") ? type.name.find(' ') : std::string::npos;
+      if (space != std::string::npos) return fmt::format("{}({}){}", type.name.substr(0, space), modifiers, type.name.substr(space));
+      return fmt::format("{}({})", type.name, modifiers);
+    };
+    const TypingContext context = typing_context([](const std::vector<std::string>&) { return std::optional<SqlType>(); });
+    for (const auto& query : facts.recursive_queries) {
+      const auto first = scope_of(query.first);
+      const auto recursive = scope_of(query.recursive);
+      if (!first || !recursive) continue;
+      const auto first_outputs = outputs(*first);
+      const auto recursive_outputs = outputs(*recursive);
+      if (first_outputs.size() != recursive_outputs.size() || query.columns.size() != first_outputs.size()) continue;
+      std::vector<OutputType> types;
+      for (const auto* nodes : first_outputs) types.push_back(output_type(facts, *first, *nodes, {}));
+      // The recursive term reads an untyped literal of the non-recursive term as text.
+      std::vector<OutputType> read = types;
+      for (auto& type : read) {
+        if (type.literal) type = {SqlType{"text"}, "", false};
+      }
+      const std::map<std::string, RecursiveColumns> reads_itself{{query.name, {query.columns, read}}};
+      for (std::size_t i = 0; i < types.size(); ++i) {
+        const OutputType& before = read[i];
+        const OutputType after = output_type(facts, *recursive, *recursive_outputs[i], reads_itself);
+        if (!before.type || (!after.type && !after.literal)) continue;
+        // select_common_type() and select_common_typmod(): a literal takes the other's type (the
+        // union sees the non-recursive term's as untyped), and modifiers are kept where both
+        // sides have the same type and the same modifiers.
+        const std::optional<SqlType> overall = types[i].literal ? (after.literal ? before.type : after.type)
+                                               : after.literal || *after.type == *before.type ? before.type
+                                                                                              : common_type(*before.type, *after.type, context);
+        if (!overall) continue;
+        const bool modifiers_kept = !after.literal && *after.type == *overall && *before.type == *overall && after.modifiers == before.modifiers;
+        if (*overall == *before.type && (before.modifiers.empty() || modifiers_kept)) continue;
+        std::size_t written = std::string::npos;
+        for (const auto& part : *first_outputs[i]) {
+          if (part.offset != 0) written = std::min(written, part.offset);
+        }
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written == std::string::npos ? 0 : written)),
+                                               view_kind(node),
+                                               fmt::format("recursive query \"{}\" column {} has type {} in non-recursive term but type {} overall (42804)",
+                                                           query.name, i + 1, shown(*before.type, before.modifiers), overall->name));
+        diagnostic.notes.push_back({{}, "cast the output of the non-recursive term to the type the recursive term gives it"});
+        return false;
+      }
     }
-    return std::nullopt;
+    return true;
+  }
+
+  // What a SELECT sorts by needs an ordering of its type, what it groups by an equality (42883):
+  // `order by location` of a point. An output's name or position is not looked into.
+  bool sortable(const ast::CreateView& node, const std::string& text, const QueryScope& scope, const QueryScope::Expression& expression,
+                const ExpressionTyping& typed, const TypingContext& context) {
+    if (expression.nodes.empty()) return true;
+    const SqlExpressionNode& root = expression.nodes.front();
+    std::optional<SqlType> type = typed.type;
+    // An output, by its position or (a whole bare name) its name.
+    const QueryScope::Expression* output = nullptr;
+    std::size_t position = 0;
+    for (const auto& candidate : scope.expressions) {
+      if (!candidate.clause.empty()) continue;
+      ++position;
+      const bool by_position = root.kind == SqlExpressionNode::Kind::constant && root.constant == SqlConstant::Kind::integer &&
+                               root.value == std::to_string(position);
+      // GROUP BY reads a bare name as an input column first: only ORDER BY's is surely the output.
+      const bool by_name = expression.clause == "ORDER BY" && root.kind == SqlExpressionNode::Kind::column && root.names.size() == 1 &&
+                           root.names[0] == candidate.name && std::ranges::count(scope.by_output_name, root.offset) > 0;
+      if (!by_position && !by_name) continue;
+      if (output != nullptr) return true;  // two outputs of that name: PostgreSQL says which
+      output = &candidate;
+    }
+    if (output != nullptr) type = type_expression(output->nodes, context).type;
+    if (output == nullptr && (root.kind == SqlExpressionNode::Kind::constant || std::ranges::count(scope.by_output_name, root.offset) > 0)) return true;
+    if (!type || type->name.ends_with("[]")) return true;
+    const bool sorting = expression.clause == "ORDER BY";
+    if (!class_refuses("btree", "", *type) || (!sorting && !class_refuses("hash", "", *type))) return true;
+    std::size_t written = std::string::npos;
+    for (const auto& part : expression.nodes) {
+      if (part.offset != 0) written = std::min(written, part.offset);
+    }
+    diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written == std::string::npos ? 0 : written)), view_kind(node),
+                        fmt::format("could not identify an {} operator for type {} (42883): {} needs one", sorting ? "ordering" : "equality",
+                                    type->name, expression.clause));
+    return false;
   }
 
   // A view's expressions, as PostgreSQL reads them when it makes the view: each operator and
@@ -6139,7 +6354,12 @@ class StatementChecker {
       });
       for (const auto& expression : facts.scopes[index].expressions) {
         ExpressionTyping typed = type_expression(expression.nodes, context);
-        if (!expression.clause.empty() && typed.type && typed.type->name != "boolean") {
+        const bool condition = expression.clause == "WHERE" || expression.clause == "HAVING" || expression.clause == "JOIN/ON";
+        if (!condition && !expression.clause.empty()) {
+          if (!typing_holds(node.query.span, text, typed) || !sortable(node, text, facts.scopes[index], expression, typed, context)) return false;
+          continue;
+        }
+        if (condition && typed.type && typed.type->name != "boolean") {
           // Where it is written: from its first named part to its last (the query's text
           // starts with a keyword, so no part of it is at 0).
           std::size_t first = std::string::npos;
@@ -6587,7 +6807,7 @@ class StatementChecker {
         !set_operation_types_match(node, facts)) {
       return false;
     }
-    if (!view_constants_fit(node, text, facts) || !view_expressions_typed(node, text, facts)) return false;
+    if (!view_constants_fit(node, text, facts) || !view_expressions_typed(node, text, facts) || !recursive_terms_agree(node, text, facts)) return false;
     // A record reaches a view's column from a row constructor, or from a subquery's or WITH
     // query's record column or whole row, by name (`select r from w`, `array_agg(w)`).
     const ColumnsOf columns_of = [this](const QueryFromItem& item) { return known_columns(item); };

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
@@ -58,43 +59,6 @@ bool matches_exactly(const Typed& input, std::string_view parameter) {
   return input.state == Typed::State::known && !input.type.enumeration && input.type.name == parameter;
 }
 
-// func_select_candidate(), as far as it goes without implicit coercions: the candidates whose
-// parameters are exactly the known arguments' types have the most exact matches; among them,
-// each untyped literal's position prefers the string category, then the category's preferred
-// type. One left is PostgreSQL's choice; more, or none, are beyond this inference.
-const Candidate* choose(const std::vector<Candidate>& candidates, const std::vector<Typed>& inputs) {
-  for (const auto& input : inputs) {
-    if (input.state == Typed::State::unsure) return nullptr;
-  }
-  std::vector<const Candidate*> kept;
-  for (const auto& candidate : candidates) {
-    bool exact = candidate.parameters.size() == inputs.size();
-    for (std::size_t i = 0; exact && i < inputs.size(); ++i) {
-      exact = inputs[i].state == Typed::State::literal || matches_exactly(inputs[i], candidate.parameters[i]);
-    }
-    if (exact) kept.push_back(&candidate);
-  }
-  for (std::size_t i = 0; i < inputs.size() && kept.size() > 1; ++i) {
-    if (inputs[i].state != Typed::State::literal) continue;
-    char chosen = '\0';
-    bool one_category = true;
-    for (const Candidate* candidate : kept) {
-      const char category = category_of(candidate->parameters[i]).first;
-      if (category == '\0') return nullptr;
-      if (category == 'S') chosen = 'S';
-      one_category = one_category && category == category_of(kept.front()->parameters[i]).first;
-    }
-    if (chosen == '\0') {
-      if (!one_category) return nullptr;
-      chosen = category_of(kept.front()->parameters[i]).first;
-    }
-    std::erase_if(kept, [&](const Candidate* c) { return category_of(c->parameters[i]).first != chosen; });
-    const bool some_preferred = std::any_of(kept.begin(), kept.end(), [&](const Candidate* c) { return category_of(c->parameters[i]).second; });
-    if (some_preferred) std::erase_if(kept, [&](const Candidate* c) { return !category_of(c->parameters[i]).second; });
-  }
-  return kept.size() == 1 ? kept.front() : nullptr;
-}
-
 class Inference {
  public:
   Inference(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context) : nodes_(nodes), context_(context) {}
@@ -111,7 +75,159 @@ class Inference {
     result.unmatched = std::move(unmatched_);
     result.impossible_casts = std::move(impossible_casts_);
     result.not_boolean = std::move(not_boolean_);
+    result.mismatched = std::move(mismatched_);
+    result.literals = std::move(literals_);
+    result.ambiguous = std::move(ambiguous_);
     return result;
+  }
+
+  // The string constants among `node`'s first `count` children, each read as the type
+  // `type_of_child` says (a built-in one, not polymorphic); unless `beside_columns`, only where
+  // none of them is a column (a column compared with constants is checked elsewhere).
+  void coerced(const SqlExpressionNode& node, std::size_t count, const std::function<std::optional<SqlType>(std::size_t)>& type_of_child,
+               bool beside_columns = false) {
+    for (std::size_t i = 0; i < count && i < node.children.size() && !beside_columns; ++i) {
+      if (nodes_[node.children[i]].kind == NodeKind::column) return;
+    }
+    for (std::size_t i = 0; i < count && i < node.children.size(); ++i) {
+      const SqlExpressionNode& child = nodes_[node.children[i]];
+      if (child.kind != NodeKind::constant || child.constant != SqlConstant::Kind::string || child.in_query) continue;
+      const auto type = type_of_child(i);
+      if (!type || type->name.starts_with("any") || type->name == "\"any\"" || type->name == "record" || type->name == "text") continue;
+      literals_.push_back({child.offset, child.value, *type});
+    }
+  }
+
+  // Arguments' types as PostgreSQL's messages spell them: an untyped literal is `unknown`.
+  static std::vector<std::string_view> spelled(const std::vector<Typed>& inputs) {
+    std::vector<std::string_view> types;
+    for (const auto& input : inputs) types.push_back(input.state == Typed::State::known ? std::string_view(input.type.name) : "unknown");
+    return types;
+  }
+
+  std::optional<SqlType> common_of(const SqlType& first, const SqlType& second) {
+    if (first != second && (category_of(first.name).first == '\0' || category_of(second.name).first == '\0')) return std::nullopt;
+    const Typed typed = common_type(SqlExpressionNode{}, {known(first), known(second)}, "");
+    if (typed.state != Typed::State::known || !mismatched_.empty()) return std::nullopt;
+    return typed.type;
+  }
+
+  // func_match_argtypes() and func_select_candidate(): the candidates that take the arguments
+  // through implicit casts; among several, those with the most exact matches, then the most
+  // preferred types of the arguments' categories where a cast is needed, then, for untyped
+  // literals, the string category (or the one category all take) and its preferred type; last,
+  // the candidate taking every argument as the one type the typed ones share. One left is
+  // PostgreSQL's choice; none, or several (42725, "is not unique"), are not chosen.
+  // `ambiguous`: set where PostgreSQL fails to choose among several (42725), as far as this can tell.
+  const Candidate* choose(const std::vector<Candidate>& candidates, const std::vector<Typed>& inputs, bool* ambiguous = nullptr) const {
+    for (const auto& input : inputs) {
+      if (input.state == Typed::State::unsure) return nullptr;
+    }
+    const auto literal = [&](std::size_t i) { return inputs[i].state == Typed::State::literal; };
+    std::vector<const Candidate*> kept;
+    for (const auto& candidate : candidates) {
+      bool takes = candidate.parameters.size() == inputs.size();
+      for (std::size_t i = 0; takes && i < inputs.size(); ++i) takes = literal(i) || coercible(inputs[i].type, candidate.parameters[i]);
+      if (takes && polymorphic_agree(candidate, inputs) && compatible_agree(candidate, inputs)) kept.push_back(&candidate);
+    }
+    // The most positions that score, of those whose parameters say something; all if none does.
+    const auto keep_best = [&](const std::function<bool(const Candidate&, std::size_t)>& scores) {
+      std::size_t best = 0;
+      std::vector<std::pair<const Candidate*, std::size_t>> counted;
+      for (const Candidate* candidate : kept) {
+        std::size_t count = 0;
+        for (std::size_t i = 0; i < inputs.size(); ++i) count += scores(*candidate, i) ? 1 : 0;
+        best = std::max(best, count);
+        counted.emplace_back(candidate, count);
+      }
+      if (best == 0) return;
+      kept.clear();
+      for (const auto& [candidate, count] : counted) {
+        if (count == best) kept.push_back(candidate);
+      }
+    };
+    if (kept.size() > 1) keep_best([&](const Candidate& c, std::size_t i) { return matches_exactly(inputs[i], c.parameters[i]); });
+    if (kept.size() > 1) {
+      keep_best([&](const Candidate& c, std::size_t i) {
+        if (literal(i)) return false;
+        if (matches_exactly(inputs[i], c.parameters[i])) return true;
+        const auto [category, preferred] = category_of(c.parameters[i]);
+        return preferred && category != '\0' && category == category_of(inputs[i].type.name).first && !inputs[i].type.enumeration;
+      });
+    }
+    if (kept.size() <= 1) return kept.empty() ? nullptr : kept.front();
+    std::vector<std::size_t> literals;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (literal(i)) literals.push_back(i);
+    }
+    const auto fails = [&]() -> const Candidate* {
+      // Polymorphic parameters, types the catalog does not know and enums: not followed closely enough.
+      bool certain = true;
+      for (const Candidate* c : kept) {
+        for (const auto parameter : c->parameters) certain = certain && category_of(parameter).first != '\0' && category_of(parameter).first != 'P';
+      }
+      for (const auto& input : inputs) certain = certain && (input.state == Typed::State::literal || (!input.type.enumeration && category_of(input.type.name).first != '\0'));
+      if (ambiguous != nullptr) *ambiguous = certain;
+      return nullptr;
+    };
+    if (literals.empty()) return fails();
+    std::vector<std::pair<char, bool>> slots;
+    bool resolved = true;
+    for (const std::size_t i : literals) {
+      char slot = '\0';
+      bool slot_preferred = false;
+      bool conflict = false;
+      for (std::size_t n = 0; n < kept.size(); ++n) {
+        const auto [category, preferred] = category_of(kept[n]->parameters[i]);
+        if (category == '\0') return nullptr;
+        if (n == 0) {
+          slot = category;
+          slot_preferred = preferred;
+        } else if (category == slot) {
+          slot_preferred = slot_preferred || preferred;
+        } else if (category == 'S') {
+          slot = category;
+          slot_preferred = preferred;
+        } else {
+          conflict = true;
+        }
+      }
+      if (conflict && slot != 'S') {
+        resolved = false;
+        break;
+      }
+      slots.emplace_back(slot, slot_preferred);
+    }
+    if (resolved) {
+      std::vector<const Candidate*> fitting = kept;
+      std::erase_if(fitting, [&](const Candidate* c) {
+        for (std::size_t n = 0; n < literals.size(); ++n) {
+          const auto [category, preferred] = category_of(c->parameters[literals[n]]);
+          if (category != slots[n].first || (slots[n].second && !preferred)) return true;
+        }
+        return false;
+      });
+      if (fitting.size() == 1) return fitting.front();
+      if (!fitting.empty()) kept = std::move(fitting);
+    }
+    // Last: the typed arguments share one type, and the literals are taken as it.
+    std::optional<SqlType> shared;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (literal(i)) continue;
+      if (shared && *shared != inputs[i].type) return fails();
+      shared = inputs[i].type;
+    }
+    if (!shared) return fails();
+    const std::vector<Typed> assumed(inputs.size(), known(*shared));
+    const Candidate* match = nullptr;
+    for (const Candidate* c : kept) {
+      bool takes = true;
+      for (std::size_t i = 0; takes && i < inputs.size(); ++i) takes = coercible(*shared, c->parameters[i]);
+      if (!takes || !polymorphic_agree(*c, assumed)) continue;
+      if (match != nullptr) return fails();
+      match = c;
+    }
+    return match != nullptr ? match : fails();
   }
 
  private:
@@ -146,30 +262,65 @@ class Inference {
         }
         return known({"boolean"});
       case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
-      case NodeKind::array: return array(inputs);
-      case NodeKind::choice: return common_type({inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))});
+      case NodeKind::array: return array(node, inputs);
+      case NodeKind::choice:
+        return common_type(node, {inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))},
+                           node.names.empty() ? "CASE" : node.names[0]);
       case NodeKind::other: return {};
     }
     return {};
   }
 
-  // select_common_type(), where it is certain: every value of one known type, or untyped
-  // literals (text when all are). A CASE's results, an ARRAY's elements.
-  static Typed common_type(const std::vector<Typed>& values) {
+  // select_common_type(): the type PostgreSQL gives a CASE's results, COALESCE's, GREATEST's or
+  // LEAST's arguments, an ARRAY's elements (`construct`). Values of two categories cannot be
+  // matched, whatever the others are; the type chosen is certain when every value's type is.
+  Typed common_type(const SqlExpressionNode& node, const std::vector<Typed>& values, std::string_view construct) {
     if (values.empty()) return {};
-    std::optional<SqlType> common;
+    const auto category = [](const SqlType& type) { return type.enumeration ? std::pair{'E', false} : category_of(type.name); };
+    const Typed* first = nullptr;
+    bool certain = true;
+    bool same = true;
     for (const auto& value : values) {
-      if (value.state == Typed::State::unsure) return {};
-      if (value.state == Typed::State::literal) continue;
-      if (value.type.enumeration || (common && *common != value.type)) return {};
-      common = value.type;
+      if (value.state == Typed::State::unsure) certain = false;
+      if (value.state != Typed::State::known) {
+        same = false;
+        continue;
+      }
+      if (first == nullptr) {
+        first = &value;
+      } else if (value.type != first->type) {
+        same = false;
+        const char known_category = category(first->type).first;
+        const char other = category(value.type).first;
+        if (known_category != '\0' && other != '\0' && known_category != other) {
+          mismatched_.push_back({node.offset, std::string(construct), first->type.name, value.type.name, false});
+          return {};
+        }
+      }
     }
-    return known(common ? *common : SqlType{"text"});
+    if (!certain) return {};
+    if (first == nullptr) return known({"text"});
+    if (same) return *first;
+    SqlType chosen = first->type;
+    for (const auto& value : values) {
+      if (value.state != Typed::State::known || value.type == chosen) continue;
+      if (!category(chosen).second && coercible(chosen, value.type.name) && !coercible(value.type, chosen.name)) chosen = value.type;
+    }
+    if (!construct.empty()) coerced(node, values.size(), [&](std::size_t) { return std::optional(chosen); }, true);
+    for (const auto& value : values) {
+      if (value.state != Typed::State::known || value.type == chosen) continue;
+      // An enum casts to no other: coercible() cannot tell the chain's types from one another.
+      if (!(value.type.enumeration && chosen.enumeration) && coercible(value.type, chosen.name)) continue;
+      mismatched_.push_back({node.offset, std::string(construct), chosen.name, value.type.name, true});
+      return {};
+    }
+    return known(chosen);
   }
 
-  static Typed array(const std::vector<Typed>& elements) {
-    const Typed element = common_type(elements);
-    if (element.state != Typed::State::known || is_array(element.type.name)) return {};
+  Typed array(const SqlExpressionNode& node, const std::vector<Typed>& elements) {
+    const Typed element = common_type(node, elements, "ARRAY");
+    // An array of an enum is not a type this names.
+    if (element.state != Typed::State::known || is_array(element.type.name) || element.type.enumeration) return {};
     return known({element.type.name + "[]"});
   }
 
@@ -329,12 +480,15 @@ class Inference {
       return {};
     }
     std::vector<Candidate> candidates;
-    for (const auto& entry : catalog_operators(name)) {
-      if (entry.left.empty() != node.prefix || !available(entry.extension)) continue;
-      Candidate candidate{{}, entry.result, entry.immutable, {}};
-      if (!node.prefix) candidate.parameters.push_back(entry.left);
-      candidate.parameters.push_back(entry.right);
-      candidates.push_back(std::move(candidate));
+    for (const bool built_in : {true, false}) {
+      for (const auto& entry : catalog_operators(name)) {
+        if (entry.extension.empty() != built_in || entry.left.empty() != node.prefix || !available(entry.extension)) continue;
+        Candidate candidate{{}, entry.result, entry.immutable, {}};
+        if (!node.prefix) candidate.parameters.push_back(entry.left);
+        candidate.parameters.push_back(entry.right);
+        if (std::ranges::any_of(candidates, [&](const Candidate& other) { return other.parameters == candidate.parameters; })) continue;
+        candidates.push_back(std::move(candidate));
+      }
     }
     const Candidate* chosen = nullptr;
     // binary_oper_exact(): an untyped literal beside a known type is first tried as that type.
@@ -346,7 +500,13 @@ class Inference {
         }
       }
     }
-    if (chosen == nullptr) chosen = choose(candidates, inputs);
+    bool ambiguous = false;
+    if (chosen == nullptr) chosen = choose(candidates, inputs, &ambiguous);
+    if (chosen == nullptr && ambiguous && !context_.chain_operators_or_casts) {
+      const std::vector<std::string_view> types = spelled(inputs);
+      ambiguous_.push_back({node.offset, name.size(), node.prefix ? fmt::format("{} {}", name, types[0]) : fmt::format("{} {} {}", types[0], name, types[1]), false, {}});
+      return {};
+    }
     if (chosen == nullptr) {
       if (!context_.chain_operators_or_casts) {
         unmatched(node, name.size(), candidates, inputs, [&](const std::vector<std::string_view>& types) {
@@ -355,6 +515,11 @@ class Inference {
       }
       return {};
     }
+    // A column compared with constants is checked where comparisons are.
+    static const std::set<std::string_view> comparisons{"=", "<>", "!=", "<", "<=", ">", ">="};
+    coerced(node, inputs.size(), [&](std::size_t i) {
+      return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
+    }, !comparisons.contains(name));
     if (!chosen->immutable) {
       const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
@@ -406,11 +571,17 @@ class Inference {
       if (const auto type = named_type(as_cast)) return known(*type);
     }
     std::vector<Candidate> candidates;
-    for (const auto& entry : catalog_overloads(name)) {
-      if (!available(entry.extension)) continue;
-      if (schema == "pg_catalog" && !entry.extension.empty()) continue;
-      if (schema == "public" && entry.extension.empty()) continue;
-      candidates.push_back({split_types(entry.arguments), entry.result, entry.immutable, {}});
+    // The search path reads pg_catalog first: an extension's overload with the same arguments as
+    // a built-in one (pgcrypto's gen_random_uuid()) is hidden by it.
+    for (const bool built_in : {true, false}) {
+      for (const auto& entry : catalog_overloads(name)) {
+        if (entry.extension.empty() != built_in || !available(entry.extension)) continue;
+        if (schema == "pg_catalog" && !entry.extension.empty()) continue;
+        if (schema == "public" && entry.extension.empty()) continue;
+        Candidate candidate{split_types(entry.arguments), entry.result, entry.immutable, {}};
+        if (std::ranges::any_of(candidates, [&](const Candidate& other) { return other.parameters == candidate.parameters; })) continue;
+        candidates.push_back(std::move(candidate));
+      }
     }
     const auto call = [&](const std::vector<std::string_view>& types) { return fmt::format("{}({})", name, fmt::join(types, ", ")); };
     if (!chain.empty()) {
@@ -419,11 +590,19 @@ class Inference {
       if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
-    const Candidate* chosen = choose(candidates, inputs);
+    bool ambiguous = false;
+    const Candidate* chosen = choose(candidates, inputs, &ambiguous);
+    if (chosen == nullptr && ambiguous && !context_.chain_operators_or_casts) {
+      ambiguous_.push_back({node.offset, 0, call(spelled(inputs)), true, {}});
+      return {};
+    }
     if (chosen == nullptr || !polymorphic_agree(*chosen, inputs)) {
       if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
+    coerced(node, inputs.size(), [&](std::size_t i) {
+      return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
+    }, true);
     if (!chosen->immutable) {
       std::string arguments;
       for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
@@ -573,6 +752,9 @@ class Inference {
   std::vector<UnmatchedCall> unmatched_;
   std::vector<ImpossibleCast> impossible_casts_;
   std::vector<NotBooleanOperand> not_boolean_;
+  std::vector<MismatchedTypes> mismatched_;
+  std::vector<CoercedLiteral> literals_;
+  std::vector<UnmatchedCall> ambiguous_;
 };
 
 }  // namespace
@@ -580,6 +762,11 @@ class Inference {
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context) {
   const auto nodes = expression_nodes(text);
   return Inference(nodes, context).run();
+}
+
+std::optional<SqlType> common_type(const SqlType& first, const SqlType& second, const TypingContext& context) {
+  const std::vector<SqlExpressionNode> none;
+  return Inference(none, context).common_of(first, second);
 }
 
 ExpressionTyping type_expression(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context) {

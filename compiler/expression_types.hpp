@@ -78,15 +78,41 @@ struct NotBooleanOperand {
   std::string type;
 };
 
+// Values a CASE, COALESCE, GREATEST, LEAST or ARRAY brings to one type, which cannot be: of two
+// type categories (42804, "CASE types integer and text cannot be matched"), or one without an
+// implicit cast to the type chosen (42846, "CASE could not convert type ...").
+struct MismatchedTypes {
+  std::size_t offset = 0;  // in the expression's text: the construct's keyword
+  std::string construct;   // CASE, COALESCE, GREATEST, LEAST, ARRAY
+  std::string first;       // the type chosen (so far)
+  std::string second;
+  bool conversion = false;  // `second` has no implicit cast to `first`
+};
+
+// An untyped string constant PostgreSQL reads as a value of the type a CASE, COALESCE, ARRAY...
+// or a call it is an argument of resolves to (`coalesce(n, 'x')`: integer, `now() - '1 day'`:
+// timestamp with time zone), beside no column of its own (those are compared elsewhere).
+struct CoercedLiteral {
+  std::size_t offset = 0;  // in the expression's text
+  std::string value;
+  SqlType type;
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
   std::vector<UnmatchedCall> unmatched;    // in the order written
+  std::vector<UnmatchedCall> ambiguous;    // calls several overloads take equally well (42725: "is not unique")
   std::vector<ImpossibleCast> impossible_casts;
   std::vector<NotBooleanOperand> not_boolean;
+  std::vector<MismatchedTypes> mismatched;
+  std::vector<CoercedLiteral> literals;
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);
+// select_common_type() of values of two known types, as PostgreSQL chooses it: none where they
+// cannot be matched, or where this cannot tell.
+std::optional<SqlType> common_type(const SqlType& first, const SqlType& second, const TypingContext& context);
 // Of an expression already read (a view's output or condition): offsets are its nodes'.
 ExpressionTyping type_expression(const std::vector<SqlExpressionNode>& nodes, const TypingContext& context);
 

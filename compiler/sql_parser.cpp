@@ -148,6 +148,11 @@ const Json& member(const Json& object, const char* name) {
   return found == object.end() ? none : *found;
 }
 
+const Json& first_element(const Json& array) {
+  static const Json none;
+  return array.is_array() && !array.empty() ? array.front() : none;
+}
+
 std::vector<std::string> string_list(const Json& list);
 
 // Names as the language takes them back: each part quoted where it must be.
@@ -1785,6 +1790,7 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
     item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]) &&
                       !(location.is_number() && ctes.hides(item.names[0], location.get<std::size_t>()));
     item.opaque = item.with_query;
+    if (item.with_query) item.with_query_name = item.names[0];
     if (item.with_query) read_with_query(item, ctes);
   } else if (kind == "JoinExpr") {
     item.parts.push_back(from_item(body->value("larg", Json::object()), ctes));
@@ -2393,13 +2399,28 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
     for (const auto& part : member(member(item, "RowExpr"), "args")) grouped.push_back(&part);
   }
   for (const auto& item : member(select, "distinctClause")) by_output_name(item);
+  if (const Json& first = member(first_element(member(select, "targetList")), "ResTarget"); member(first, "location").is_number()) {
+    scope.first_output = member(first, "location").get<std::size_t>();
+  }
   for (const auto& target : member(select, "targetList")) {
-    if (const Json& value = member(member(target, "ResTarget"), "val"); value.is_object()) scope.expressions.push_back({flatten_expression(value, 0), ""});
+    if (const Json& value = member(member(target, "ResTarget"), "val"); value.is_object()) {
+      scope.expressions.push_back({flatten_expression(value, 0), "", query_column(target).name});
+    }
   }
   for (const char* clause : {"whereClause", "havingClause"}) {
     if (const Json& value = member(select, clause); value.is_object()) {
       scope.expressions.push_back({flatten_expression(value, 0), clause[0] == 'w' ? "WHERE" : "HAVING"});
     }
+  }
+  // What it sorts and groups by, whose types need an ordering or an equality.
+  for (const auto& item : member(select, "sortClause")) {
+    const Json& sorted = member(item, "SortBy");
+    if (const Json& value = member(sorted, "node"); value.is_object() && !sorted.contains("useOp")) {
+      scope.expressions.push_back({flatten_expression(value, 0), "ORDER BY"});
+    }
+  }
+  for (const auto& item : member(select, "groupClause")) {
+    if (!item.contains("GroupingSet") && !item.contains("RowExpr")) scope.expressions.push_back({flatten_expression(item, 0), "GROUP BY"});
   }
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
@@ -3030,6 +3051,51 @@ std::optional<SqlError> misplaced_in(const Json& value) {
 }
 }  // namespace
 
+namespace {
+// The recursive WITH queries anywhere in a statement whose two terms are plain SELECTs without `*`.
+void recursive_queries(const Json& statement, std::vector<QueryFacts::RecursiveQuery>& found) {
+  const auto first_output = [](const Json& select) -> std::optional<std::size_t> {
+    if (!text_field(select, "op").empty() && text_field(select, "op") != "SETOP_NONE") return std::nullopt;
+    for (const auto& target : member(select, "targetList")) {
+      for (const auto& field : member(member(member(member(target, "ResTarget"), "val"), "ColumnRef"), "fields")) {
+        if (field.contains("A_Star")) return std::nullopt;
+      }
+    }
+    const Json& location = member(member(first_element(member(select, "targetList")), "ResTarget"), "location");
+    return location.is_number() ? std::optional(location.get<std::size_t>()) : std::nullopt;
+  };
+  // Without recursion: the tree may nest as deep as the text is long.
+  for (std::vector<const Json*> pending{&statement}; !pending.empty();) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    if (value.is_array()) {
+      for (const auto& part : value) pending.push_back(&part);
+      continue;
+    }
+    if (!value.is_object()) continue;
+    for (const auto& [key, part] : value.items()) {
+      if (key == "withClause" && flag(part, "recursive")) {
+        for (const auto& item : member(part, "ctes")) {
+          const Json& query = member(item, "CommonTableExpr");
+          const Json& body = member(member(query, "ctequery"), "SelectStmt");
+          std::vector<RecursiveRead> reads;
+          if (text_field(body, "op") != "SETOP_UNION" || !recursive_reads(body, query.value("ctename", ""), "", reads) || reads.empty()) continue;
+          const auto first = first_output(select_of(member(body, "larg")));
+          const auto recursive = first_output(select_of(member(body, "rarg")));
+          if (!first || !recursive) continue;
+          std::vector<std::string> columns = string_list(member(query, "aliascolnames"));
+          for (const auto& target : member(select_of(member(body, "larg")), "targetList")) {
+            if (columns.size() < member(select_of(member(body, "larg")), "targetList").size()) columns.push_back(query_column(target).name);
+          }
+          found.push_back({query.value("ctename", ""), std::move(columns), *first, *recursive});
+        }
+      }
+      pending.push_back(&part);
+    }
+  }
+}
+}  // namespace
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
@@ -3084,6 +3150,7 @@ QueryFacts read_query(std::string_view text) {
   for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target, &ctes));
   facts.grouping = grouping_of(*first);
   collect_scopes(*node, ctes, std::nullopt, std::nullopt, facts.scopes);
+  recursive_queries(*node, facts.recursive_queries);
   return facts;
 }
 
@@ -3614,6 +3681,8 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       node.value = body["sval"].value("sval", "");
     } else if (body.contains("ival")) {
       node.constant = Constant::integer;
+      const Json& number = member(body.at("ival"), "ival");
+      node.value = number.is_number() ? std::to_string(number.get<long long>()) : "0";
     } else if (body.contains("fval")) {
       node.constant = Constant::number;
       node.value = body["fval"].value("fval", "");
@@ -3657,9 +3726,20 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
         if (const auto condition = when->find("expr"); condition != when->end()) rest.push_back(&*condition);
       }
     }
-    if (const auto otherwise = body.find("defresult"); otherwise != body.end()) children.push_back(&*otherwise);
+    // transformCaseExpr() weighs the ELSE's type first.
+    if (const auto otherwise = body.find("defresult"); otherwise != body.end()) children.insert(children.begin(), &*otherwise);
     node.results = children.size();
     children.insert(children.end(), rest.begin(), rest.end());
+    return children;
+  }
+  if (type == "CoalesceExpr" || type == "MinMaxExpr") {
+    node.kind = NodeKind::choice;
+    node.names = {type == "CoalesceExpr" ? "COALESCE" : text_field(body, "op") == "IS_GREATEST" ? "GREATEST" : "LEAST"};
+    node.offset = offset(body);
+    if (const auto arguments = body.find("args"); arguments != body.end() && arguments->is_array()) {
+      for (const auto& argument : *arguments) children.push_back(&argument);
+    }
+    node.results = children.size();
     return children;
   }
   if (type == "A_ArrayExpr") {
@@ -3677,6 +3757,14 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     node.array = type_name.contains("arrayBounds");
     if (type_name.value("setof", false) || type_name.contains("pct_type")) node.kind = NodeKind::other;
     node.offset = offset(type_name);
+    for (const auto& modifier : type_name.value("typmods", Json::array())) {
+      const Json& number = member(member(member(modifier, "A_Const"), "ival"), "ival");
+      if (!node.modifiers.empty()) node.modifiers += ',';
+      // An integer constant's value is left out of the tree when it is 0.
+      node.modifiers += !member(modifier, "A_Const").is_object() || member(member(modifier, "A_Const"), "fval").is_object() ? "?"
+                        : number.is_number()                                                                             ? std::to_string(number.get<long long>())
+                                                                                                                         : "0";
+    }
     if (body.contains("arg")) children.push_back(&body["arg"]);
     return children;
   }

@@ -133,13 +133,13 @@ struct SqlExpressionNode {
     boolean,    // AND, OR, NOT, IS [NOT] NULL, IS [NOT] TRUE, IN, BETWEEN...: a boolean, whatever its parts
     value,      // names: the type of the value it gives (`current_date`: date)
     array,      // ARRAY[...]; children: its elements
-    choice,     // CASE; children: its results (`results` of them, the ELSE's last), then the rest
+    choice,     // CASE, COALESCE, GREATEST, LEAST (names: which, but CASE's); children: its results (`results` of them, the ELSE's first, as PostgreSQL weighs them), then the rest
     other,      // anything else: its children are the expressions inside it
   };
   Kind kind = Kind::other;
   std::vector<std::string> names;
   SqlConstant::Kind constant = SqlConstant::Kind::string;
-  std::string value;  // a number's digits, as written; a string's text
+  std::string value;  // a number's digits, as written (an integer's, as PostgreSQL reads it); a string's text
   bool array = false;
   bool prefix = false;
   std::vector<std::size_t> children;
@@ -155,6 +155,9 @@ struct SqlExpressionNode {
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
+  // A cast's type modifiers, as written (`varchar(5)`: "5"; `numeric(10, 2)`: "10,2"), "?" when
+  // they are not numbers.
+  std::string modifiers;
 };
 // The nodes of a valid expression, the whole expression first; none when it is not one.
 std::vector<SqlExpressionNode> expression_nodes(std::string_view text);
@@ -204,6 +207,7 @@ struct QueryFromItem {
   std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
   bool with_query = false;          // a WITH query's name, not a table's
+  std::string with_query_name;      // its name, when it is one
   // A call of one function (not ROWS FROM): its name as written; its column definition list's
   // names in `columns`; `ordinality`: WITH ORDINALITY adds a last column.
   std::vector<std::string> function;
@@ -258,12 +262,15 @@ struct QueryScope {
   std::vector<std::size_t> by_output_name;
   std::vector<SqlColumnReference> locked;  // FOR UPDATE / FOR SHARE OF: FROM items, by name
   // What it computes, read by its own level's names: its outputs, its WHERE and HAVING, a
-  // join's ON. Offsets in the query's text.
+  // join's ON, what it sorts (without USING) and groups by (outside grouping sets). Offsets in
+  // the query's text.
   struct Expression {
     std::vector<SqlExpressionNode> nodes;
-    std::string clause;  // WHERE, HAVING or JOIN/ON, which must be boolean; empty for an output
+    std::string clause;  // WHERE, HAVING, JOIN/ON (each a boolean), ORDER BY, GROUP BY; empty for an output
+    std::string name;    // an output's
   };
   std::vector<Expression> expressions;
+  std::optional<std::size_t> first_output;  // where its select list begins: which SELECT it is
 };
 struct QueryFacts {
   std::optional<SqlError> error;
@@ -301,6 +308,15 @@ struct QueryFacts {
   std::vector<SetOperation> set_operations;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
   std::vector<QueryScope> scopes;      // every SELECT's, outermost first
+  // Each recursive WITH query whose terms are one SELECT each, without `*`: where their select
+  // lists begin (QueryScope::first_output), the non-recursive term's first.
+  struct RecursiveQuery {
+    std::string name;
+    std::vector<std::string> columns;  // its alias list's, or its non-recursive term's names
+    std::size_t first = 0;
+    std::size_t recursive = 0;
+  };
+  std::vector<RecursiveQuery> recursive_queries;
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);

@@ -65,12 +65,23 @@ TEST(ExpressionTypes, ImmutableChoicesAndDoubtsSayNothing) {
   for (const char* text : {"seen > '2024-01-01'::timestamptz", "seen > '2024-01-01'", "n::bigint", "n::text", "lower(name)",
                            "date('2024-01-01')", "status = 'a'", "(seen at time zone 'UTC')::date",
                            // Beyond the inference: the chain's own function, an unknown column, a polymorphic call.
-                           "mine(seen)::date", "other::date", "coalesce(seen, seen)::date", "greatest(seen, seen) + interval '1 day'"}) {
+                           "mine(seen)::date", "other::date", "array_append(array[seen], seen)::text"}) {
     EXPECT_EQ(mutable_parts(text), std::vector<std::string>{}) << text;
   }
   EXPECT_EQ(type_of("mine(seen)"), "unsure");
-  EXPECT_EQ(type_of("coalesce(n, 0)"), "unsure");
-  EXPECT_EQ(type_of("n * 1.5"), "unsure");  // integer * numeric: an implicit coercion, which is PostgreSQL's to choose
+  EXPECT_EQ(type_of("coalesce(n, mine(seen))"), "unsure");
+}
+
+// select_common_type() and func_select_candidate(), through implicit casts.
+TEST(ExpressionTypes, CommonTypesAndCandidatesThroughImplicitCasts) {
+  EXPECT_EQ(type_of("coalesce(n, 0)"), "integer");
+  EXPECT_EQ(type_of("coalesce(n, n::bigint)"), "bigint");
+  EXPECT_EQ(type_of("case when n > 0 then n else 2.5 end"), "numeric");
+  EXPECT_EQ(type_of("n * 1.5"), "numeric");
+  EXPECT_EQ(type_of("abs('1')"), "double precision");
+  EXPECT_EQ(type_of("now() + '1 day'"), "timestamp with time zone");
+  EXPECT_EQ(mutable_parts("coalesce(seen, seen)::date"), (std::vector<std::string>{"timestamp with time zone::date"}));
+  EXPECT_EQ(mutable_parts("greatest(seen, seen) + interval '1 day'"), (std::vector<std::string>{"timestamp with time zone + interval"}));
 }
 
 }  // namespace

@@ -446,6 +446,31 @@ const std::vector<Case> cases = {
     {"create view poor as select 1 as one from crate where exists (select 1 from account where label > 0)", false},
     {"create view poor as select 1 as one from account where exists (select 1 from rich where name > 'a')", true},
     {"create view poor as select id from account where name = any(array['a', 'b']) and balance between 1 and 2", true},
+    // Values brought to one type: CASE, COALESCE, GREATEST, LEAST, ARRAY.
+    {"create view poor as select case when balance > 0 then id else name end as x from account", false},
+    {"create view poor as select coalesce(balance, name) as x from account", false},
+    {"create view poor as select greatest(id, 'x'::text) as x from account", false},
+    {"create view poor as select array[id, balance > 0] as x from account", false},
+    {"create view poor as select coalesce(array[id], array[name]) as x from account", false},
+    {"create view poor as select case when balance > 0 then id else 2.5 end + 1 as a, coalesce(a.name, 'x') || 'y' as b, "
+     "greatest(id, balance, 1) as c, array[id, 2.5] as d, least(r.name, a.name) as e from account a join rich r using (id)", true},
+    // ORDER BY needs an ordering of its type, GROUP BY an equality.
+    {"create view poor as select id from account order by ('(1,' || id || ')')::point", false},
+    {"create view poor as select count(*) as n from account group by ('(1,' || id || ')')::point", false},
+    {"create view poor as select count(*) as n from account group by name::json", false},
+    {"create view poor as select count(*) as n from account group by name::jsonb", true},
+    {"create view poor as select name from account order by name, balance desc, id + 1", true},
+    {"create view poor as select name::json as name from account order by name", false},
+    {"create view poor as select '(1,2)'::point as p from account order by 1", false},
+    // A recursive WITH query's columns keep its non-recursive term's types and modifiers.
+    {"create view poor as with recursive t(n) as (select id from account union all select n + 1::bigint from t where n < 3) select n from t", false},
+    {"create view poor as with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) select n from t", true},
+    {"create view poor as with recursive t(n) as (select name::varchar(5) from account union all select n || 'x' from t where false) select n from t", false},
+    {"create view poor as with recursive t(n) as (select balance from account union all select n * 2 from t where false) select n from t", true},
+    {"create view poor as with recursive t(n) as (select null union all select 1 from t where false) select n from t", false},
+    {"create view poor as with recursive t(n, s) as (select id, name from account union all select n + 1, s || 'x' from t where n < 3) select n, s from t", true},
+    {"create view poor as with recursive t(n) as (select balance::numeric(8, 2) from account union all select b.balance::numeric(8, 2) from t, account b "
+     "where false) select n from t", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
