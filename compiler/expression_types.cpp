@@ -98,6 +98,14 @@ class Inference {
     }
   }
 
+  // A polymorphic overload's volatility is not what PostgreSQL judges: `text || anynonarray` is
+  // a stable SQL function it inlines into an immutable cast and `||` before it looks.
+  static bool polymorphic(const Candidate& candidate) {
+    return std::ranges::any_of(candidate.parameters, [](std::string_view parameter) {
+      return parameter.starts_with("any") || parameter == "\"any\"" || parameter == "record";
+    });
+  }
+
   // Arguments' types as PostgreSQL's messages spell them: an untyped literal is `unknown`.
   static std::vector<std::string_view> spelled(const std::vector<Typed>& inputs) {
     std::vector<std::string_view> types;
@@ -520,7 +528,7 @@ class Inference {
     coerced(node, inputs.size(), [&](std::size_t i) {
       return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
     }, !comparisons.contains(name));
-    if (!chosen->immutable) {
+    if (!chosen->immutable && !polymorphic(*chosen)) {
       const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
       report(node, name.size(), what, "the function behind the operator is not immutable");
@@ -603,7 +611,7 @@ class Inference {
     coerced(node, inputs.size(), [&](std::size_t i) {
       return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
     }, true);
-    if (!chosen->immutable) {
+    if (!chosen->immutable && !polymorphic(*chosen)) {
       std::string arguments;
       for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
       report(node, 0, fmt::format("{}({})", name, arguments), "");
