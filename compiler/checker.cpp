@@ -3008,6 +3008,13 @@ class StatementChecker {
       if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
       if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null || domain_not_null(column->type))) return std::nullopt;
+      // Of the row's columns too (`set n = excluded.email`).
+      const auto row_column_type = [&](const std::vector<std::string>& names) -> std::optional<SqlType> {
+        const bool of_row = names.size() == 1 || (names.size() == 2 && (names[0] == table.name.name || std::ranges::count(aliases, names[0]) > 0));
+        const Column* found = of_row ? table.find_column(names.back()) : nullptr;
+        return found == nullptr ? std::nullopt : sql_type(found->type);
+      };
+      if (!assigns_to(assignment.value, type_expression(*sql, typing_context(row_column_type)).type, column->type)) return std::nullopt;
       checked.push_back({column->name, std::move(*sql)});
     }
     return checked;
