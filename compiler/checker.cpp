@@ -3685,6 +3685,7 @@ class StatementChecker {
         if (domain == schema_.domains().end()) break;
         type = domain->second.type;
       }
+      type = without_length(std::move(type));
       const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
       const std::vector<std::string>* values = found != schema_.enums().end() ? &found->second.values : nullptr;
       for (const std::size_t child : operands) {
@@ -3907,6 +3908,14 @@ class StatementChecker {
     return false;
   }
 
+  // A constant compared with a column (or cast, or brought to a common type) is read as the type
+  // without the column's length or precision: `char(3) <> 'abcdef'`, a bit(8) = '00000000'.
+  static ColumnType without_length(ColumnType type) {
+    type.modifiers.clear();
+    if (!type.user_defined && (type.is("bit") || type.is("bit varying"))) type.modifiers = {-1};  // not bit(1)
+    return type;
+  }
+
   // String constants PostgreSQL reads as the type their call or CASE resolves to are values of it.
   bool literals_fit(Span span, std::string_view text, const std::vector<CoercedLiteral>& literals, const std::string& where) {
     bool fit = true;
@@ -3922,7 +3931,7 @@ class StatementChecker {
         const bool array = literal.type.name.ends_with("[]");
         const BuiltinType* builtin = find_builtin({"", array ? literal.type.name.substr(0, literal.type.name.size() - 2) : literal.type.name});
         if (builtin == nullptr || builtin->serial) continue;
-        type = ColumnType{{"", std::string(builtin->canonical)}, {}, array ? 1u : 0u, false};
+        type = without_length(ColumnType{{"", std::string(builtin->canonical)}, {}, array ? 1u : 0u, false});
       }
       const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, literal.value, {}}, type, values);
       if (!refused) continue;
@@ -4195,6 +4204,11 @@ class StatementChecker {
         if (type.array_dimensions > 0) return true;  // a domain over an array, as an array's element
         type.array_dimensions = 1;
       }
+      // A number or boolean cast runs a cast function, not the type's input: `0::boolean`,
+      // `true::integer`, `1.5::integer` (rounded) are values.
+      const bool boolean_side = constant->kind == SqlConstant::Kind::boolean || type.is("boolean");
+      const bool rounded = constant->kind == SqlConstant::Kind::number && (type.is("integer") || type.is("smallint") || type.is("bigint"));
+      if (constant->kind != SqlConstant::Kind::string && constant->kind != SqlConstant::Kind::null && (boolean_side || rounded)) return true;
     }
     SqlConstant stored = *constant;
     if (stored.kind == SqlConstant::Kind::integer && stored.value.empty()) {
@@ -6394,7 +6408,7 @@ class StatementChecker {
         type = cast_type(constant);
       } else {
         type = scoped_column_type(facts, constant.column);
-        if (type) type->modifiers.clear();  // a comparison reads it as the type, not the column's length or precision
+        if (type) type = without_length(std::move(*type));
         if (const auto base = type ? over_enum_domain(*type) : std::nullopt) {
           const Span where = name_at(node.query.span, text, constant.column.offset);
           auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), constant.comparison, to_string(type->name));
@@ -6420,7 +6434,8 @@ class StatementChecker {
       const bool catalog = names.size() == 2 && names[0] == "pg_catalog";
       const BuiltinType* builtin = catalog ? find_builtin_by_internal_name(names[1]) : nullptr;
       if (builtin == nullptr && (names.size() == 1 || catalog)) builtin = find_builtin({"", names.back()});
-      if (builtin != nullptr && !builtin->serial) type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+      // The cast's length is not among its names: a bit string's is then not known.
+      if (builtin != nullptr && !builtin->serial) type = without_length(ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false});
     }
     if (type) type->array_dimensions = static_cast<std::uint32_t>(constant.cast_dimensions);
     return type;
