@@ -3038,6 +3038,10 @@ class StatementChecker {
                                                                       std::find(aliases.begin(), aliases.end(), qualifier) != aliases.end())) ||
                             (parts.size() == 3 && parts[0] == (table.name.schema.empty() ? "public" : table.name.schema) &&
                              parts[1] == table.name.name);
+      // The row itself (`row_to_json(t)`, `excluded`), where no column has its name.
+      if (parts.size() == 1 && (parts[0] == table.name.name || std::ranges::count(aliases, parts[0]) > 0) && table.find_column(parts[0]) == nullptr) {
+        continue;
+      }
       // `on conflict do update` reads two rows with the table's columns: the table's and `excluded`.
       if (parts.size() == 1 && !aliases.empty()) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::AmbiguousColumn, at(name_at(expression.span, text, reference.offset)),
