@@ -3854,11 +3854,17 @@ class StatementChecker {
       const std::size_t begin = std::min(operand.first, text.size());
       const Span last = name_at(span, text, operand.last);
       std::size_t end = std::min(text.size(), std::max(begin, operand.last + (last.end - last.begin)));
-      while (end < text.size()) {
-        const std::string_view written = text.substr(begin, end - begin);
-        if (std::count(written.begin(), written.end(), '(') <= std::count(written.begin(), written.end(), ')')) break;
-        const std::size_t close = text.find(')', end);
-        end = close == std::string_view::npos ? text.size() : close + 1;
+      for (;;) {
+        while (end < text.size()) {
+          const std::string_view written = text.substr(begin, end - begin);
+          if (std::count(written.begin(), written.end(), '(') <= std::count(written.begin(), written.end(), ')')) break;
+          const std::size_t close = text.find(')', end);
+          end = close == std::string_view::npos ? text.size() : close + 1;
+        }
+        // A call whose arguments name nothing (`count(*)`, `now()`) ends at its parentheses.
+        const std::size_t next = text.find_first_not_of(" \t\r\n", end);
+        if (next == std::string_view::npos || text[next] != '(') break;
+        end = next + 1;
       }
       const std::uint32_t operand_begin = within(span, begin).begin;
       const Span operand_span{operand_begin, std::min(span.end, operand_begin + static_cast<std::uint32_t>(end - begin))};
@@ -6356,16 +6362,23 @@ class StatementChecker {
     }
     if (output != nullptr) type = type_expression(output->nodes, context).type;
     if (output == nullptr && (root.kind == SqlExpressionNode::Kind::constant || std::ranges::count(scope.by_output_name, root.offset) > 0)) return true;
-    if (!type || type->name.ends_with("[]")) return true;
-    const bool sorting = expression.clause == "ORDER BY";
-    if (!class_refuses("btree", "", *type) || (!sorting && !class_refuses("hash", "", *type))) return true;
+    if (!type) return true;
     std::size_t written = std::string::npos;
     for (const auto& part : expression.nodes) {
       if (part.offset != 0) written = std::min(written, part.offset);
     }
-    diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written == std::string::npos ? 0 : written)), view_kind(node),
-                        fmt::format("could not identify an {} operator for type {} (42883): {} needs one", sorting ? "ordering" : "equality",
-                                    type->name, expression.clause));
+    return comparable(node, text, *type, expression.clause == "ORDER BY", expression.clause, written == std::string::npos ? 0 : written);
+  }
+
+  // PostgreSQL finds an ordering of a type in its default btree class, an equality there or in
+  // its default hash class (42883 if not). An array's are its elements'.
+  bool comparable(const ast::CreateView& node, const std::string& text, const SqlType& type, bool ordering, std::string_view clause,
+                  std::size_t written) {
+    if (type.name.ends_with("[]")) return true;
+    if (!class_refuses("btree", "", type) || (!ordering && !class_refuses("hash", "", type))) return true;
+    diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written)), view_kind(node),
+                        fmt::format("could not identify an {} operator for type {} (42883): {} needs one", ordering ? "ordering" : "equality",
+                                    type.name, clause));
     return false;
   }
 
@@ -6380,6 +6393,9 @@ class StatementChecker {
       for (const auto& expression : facts.scopes[index].expressions) {
         ExpressionTyping typed = type_expression(expression.nodes, context);
         const bool condition = expression.clause == "WHERE" || expression.clause == "HAVING" || expression.clause == "JOIN/ON";
+        for (const auto& part : typed.compared) {
+          if (!comparable(node, text, part.type, part.ordering, part.clause, part.offset)) return false;
+        }
         if (!condition && !expression.clause.empty()) {
           if (!typing_holds(node.query.span, text, typed) || !sortable(node, text, facts.scopes[index], expression, typed, context)) return false;
           continue;

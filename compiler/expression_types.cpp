@@ -67,6 +67,7 @@ class Inference {
     std::vector<Typed> typed(nodes_.size());
     // Children come after their parents: from the last node back, each meets its children typed.
     for (std::size_t i = nodes_.size(); i-- > 0;) typed[i] = type_of(nodes_[i], typed);
+    for (std::size_t i = 0; i < nodes_.size(); ++i) call_parts(nodes_[i], typed[i]);
     ExpressionTyping result;
     if (!typed.empty() && typed[0].state == Typed::State::known) result.type = typed[0].type;
     std::sort(found_.begin(), found_.end(), [](const MutablePart& a, const MutablePart& b) { return a.offset < b.offset; });
@@ -78,7 +79,31 @@ class Inference {
     result.mismatched = std::move(mismatched_);
     result.literals = std::move(literals_);
     result.ambiguous = std::move(ambiguous_);
+    result.compared = std::move(compared_);
     return result;
+  }
+
+  // Where a node of the expression is written: from its first named part to its last.
+  std::pair<std::size_t, std::size_t> written(std::size_t index) const {
+    std::size_t first = std::string::npos;
+    std::size_t last = 0;
+    for (std::vector<std::size_t> pending{index}; !pending.empty();) {
+      const SqlExpressionNode& part = nodes_[pending.back()];
+      pending.pop_back();
+      first = std::min(first, part.offset);
+      last = std::max(last, part.offset);
+      pending.insert(pending.end(), part.children.begin(), part.children.end());
+    }
+    return {first, last};
+  }
+
+  // A call's FILTER is a boolean; what its DISTINCT, its window's PARTITION BY and ORDER BY (or
+  // its own) compare needs an equality or an ordering of its type.
+  void call_parts(const SqlExpressionNode& node, const Typed& typed) {
+    if (typed.state != Typed::State::known || node.in_query) return;
+    const auto [first, last] = written(static_cast<std::size_t>(&node - nodes_.data()));
+    if (node.part == "FILTER" && typed.type.name != "boolean") not_boolean_.push_back({first, last, "FILTER", typed.type.name});
+    if (node.part == "PARTITION BY" || node.part == "ORDER BY") compared_.push_back({first, typed.type, node.part, node.part == "ORDER BY"});
   }
 
   // The string constants among `node`'s first `count` children, each read as the type
@@ -115,9 +140,74 @@ class Inference {
 
   std::optional<SqlType> common_of(const SqlType& first, const SqlType& second) {
     if (first != second && (category_of(first.name).first == '\0' || category_of(second.name).first == '\0')) return std::nullopt;
+    const std::size_t reported = mismatched_.size();
     const Typed typed = common_type(SqlExpressionNode{}, {known(first), known(second)}, "");
-    if (typed.state != Typed::State::known || !mismatched_.empty()) return std::nullopt;
+    const bool matched = mismatched_.size() == reported;
+    mismatched_.resize(reported);
+    if (typed.state != Typed::State::known || !matched) return std::nullopt;
     return typed.type;
+  }
+
+  // enforce_generic_type_consistency(): the types a chosen overload's polymorphic parameters and
+  // result take from the arguments: the anyelement family from the element type its typed
+  // arguments name, the anycompatible family from their common type (text where all are
+  // untyped literals). None where this cannot tell, nor for an array of an enum.
+  struct Resolved {
+    std::vector<std::optional<SqlType>> parameters;
+    std::optional<SqlType> result;
+  };
+  Resolved resolve(const Candidate& candidate, const std::vector<Typed>& inputs) {
+    static const std::set<std::string_view> element_family{"anyelement", "anynonarray", "anyenum", "anyarray"};
+    static const std::set<std::string_view> compatible_family{"anycompatible", "anycompatiblenonarray", "anycompatiblearray"};
+    std::optional<SqlType> element;
+    std::optional<SqlType> compatible;
+    bool element_certain = true;
+    bool compatible_certain = true;
+    bool compatible_used = false;
+    for (std::size_t i = 0; i < inputs.size() && i < candidate.parameters.size(); ++i) {
+      const std::string_view parameter = candidate.parameters[i];
+      const bool of_element = element_family.contains(parameter) || parameter == "anyrange" || parameter == "anymultirange";
+      const bool of_compatible = compatible_family.contains(parameter) || parameter.starts_with("anycompatible");
+      if (!of_element && !of_compatible) continue;
+      compatible_used = compatible_used || of_compatible;
+      bool& certain = of_element ? element_certain : compatible_certain;
+      if (inputs[i].state == Typed::State::literal) continue;
+      const SqlType& type = inputs[i].type;
+      if (inputs[i].state != Typed::State::known || parameter.ends_with("range") || (parameter.ends_with("array") && !is_array(type.name))) {
+        certain = false;
+        continue;
+      }
+      SqlType named = parameter.ends_with("array") ? SqlType{type.name.substr(0, type.name.size() - 2)} : type;
+      if (of_element) {
+        if (!element) element = std::move(named);
+      } else if (!compatible) {
+        compatible = std::move(named);
+      } else if (*compatible != named) {
+        compatible = common_of(*compatible, named);
+        if (!compatible) compatible_certain = false;
+      }
+    }
+    if (!element_certain) element.reset();
+    if (!compatible_certain) {
+      compatible.reset();
+    } else if (compatible_used && !compatible) {
+      compatible = SqlType{"text"};
+    }
+    const auto type_of = [&](std::string_view declared) -> std::optional<SqlType> {
+      const bool of_element = element_family.contains(declared);
+      if (!of_element && !compatible_family.contains(declared)) {
+        if (declared.starts_with("any") || declared == "\"any\"" || declared == "record" || declared == "void") return std::nullopt;
+        return SqlType{std::string(declared)};
+      }
+      const std::optional<SqlType>& resolved = of_element ? element : compatible;
+      if (!resolved || !declared.ends_with("array")) return resolved;
+      if (resolved->enumeration || is_array(resolved->name)) return std::nullopt;
+      return SqlType{resolved->name + "[]"};
+    };
+    Resolved resolved;
+    for (const auto& parameter : candidate.parameters) resolved.parameters.push_back(type_of(parameter));
+    resolved.result = type_of(candidate.result);
+    return resolved;
   }
 
   // func_match_argtypes() and func_select_candidate(): the candidates that take the arguments
@@ -241,7 +331,13 @@ class Inference {
  private:
   Typed type_of(const SqlExpressionNode& node, const std::vector<Typed>& typed) {
     std::vector<Typed> inputs;
-    for (const std::size_t child : node.children) inputs.push_back(typed[child]);
+    for (const std::size_t child : node.children) {
+      if (!nodes_[child].part.empty()) continue;  // not an argument of its call
+      inputs.push_back(typed[child]);
+      if (node.distinct && typed[child].state == Typed::State::known && !node.in_query) {
+        compared_.push_back({written(child).first, typed[child].type, "DISTINCT", false});
+      }
+    }
     switch (node.kind) {
       case NodeKind::column: {
         if (node.in_query) return {};  // maybe a column of a table the subquery reads
@@ -256,15 +352,7 @@ class Inference {
         compared(node, inputs);
         for (std::size_t i = 0; node.logic && !node.names.empty() && i < inputs.size() && i < node.children.size(); ++i) {
           if (inputs[i].state == Typed::State::known && inputs[i].type.name != "boolean") {
-            std::size_t first = std::string::npos;
-            std::size_t last = 0;
-            for (std::vector<std::size_t> pending{node.children[i]}; !pending.empty();) {
-              const SqlExpressionNode& part = nodes_[pending.back()];
-              pending.pop_back();
-              first = std::min(first, part.offset);
-              last = std::max(last, part.offset);
-              pending.insert(pending.end(), part.children.begin(), part.children.end());
-            }
+            const auto [first, last] = written(node.children[i]);
             not_boolean_.push_back({first, last, node.names[0], inputs[i].type.name});
           }
         }
@@ -441,12 +529,6 @@ class Inference {
     }
   }
 
-  static std::optional<SqlType> result_type(std::string_view result) {
-    // A polymorphic result's type depends on the arguments: beyond this inference.
-    if (result.starts_with("any") || result == "record" || result == "void" || result == "\"any\"") return std::nullopt;
-    return SqlType{std::string(result)};
-  }
-
   // `in`, `between`, `is distinct from`, `= any (...)`: each comparison they make needs its
   // operator, as PostgreSQL resolves it (transformAExprIn(), transformAExprBetween(), ...).
   void compared(const SqlExpressionNode& node, const std::vector<Typed>& inputs) {
@@ -525,16 +607,15 @@ class Inference {
     }
     // A column compared with constants is checked where comparisons are.
     static const std::set<std::string_view> comparisons{"=", "<>", "!=", "<", "<=", ">", ">="};
-    coerced(node, inputs.size(), [&](std::size_t i) {
-      return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
-    }, !comparisons.contains(name));
+    const Resolved resolved = resolve(*chosen, inputs);
+    coerced(node, inputs.size(), [&](std::size_t i) { return i < resolved.parameters.size() ? resolved.parameters[i] : std::nullopt; },
+            !comparisons.contains(name));
     if (!chosen->immutable && !polymorphic(*chosen)) {
       const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
       report(node, name.size(), what, "the function behind the operator is not immutable");
     }
-    const auto type = result_type(chosen->result);
-    return type ? known(*type) : Typed{};
+    return resolved.result ? known(*resolved.result) : Typed{};
   }
 
   Typed function(const SqlExpressionNode& node, const std::vector<Typed>& inputs) {
@@ -608,16 +689,14 @@ class Inference {
       if (!context_.chain_operators_or_casts) unmatched(node, 0, candidates, inputs, call, true);
       return {};
     }
-    coerced(node, inputs.size(), [&](std::size_t i) {
-      return i < chosen->parameters.size() ? std::optional(SqlType{std::string(chosen->parameters[i])}) : std::nullopt;
-    }, true);
+    const Resolved resolved = resolve(*chosen, inputs);
+    coerced(node, inputs.size(), [&](std::size_t i) { return i < resolved.parameters.size() ? resolved.parameters[i] : std::nullopt; }, true);
     if (!chosen->immutable && !polymorphic(*chosen)) {
       std::string arguments;
       for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
       report(node, 0, fmt::format("{}({})", name, arguments), "");
     }
-    const auto type = result_type(chosen->result);
-    return type ? known(*type) : Typed{};
+    return resolved.result ? known(*resolved.result) : Typed{};
   }
 
   // can_coerce_type() with implicit casts only: whether PostgreSQL may pass a value of `from`
@@ -762,6 +841,7 @@ class Inference {
   std::vector<NotBooleanOperand> not_boolean_;
   std::vector<MismatchedTypes> mismatched_;
   std::vector<CoercedLiteral> literals_;
+  std::vector<ComparedPart> compared_;
   std::vector<UnmatchedCall> ambiguous_;
 };
 

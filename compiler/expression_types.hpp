@@ -98,6 +98,16 @@ struct CoercedLiteral {
   SqlType type;
 };
 
+// What a call's DISTINCT, its window's PARTITION BY and ORDER BY, or its own ORDER BY
+// (`string_agg(x, ',' order by y)`) compare, of a known type: PostgreSQL needs an equality of it,
+// or an ordering (42883).
+struct ComparedPart {
+  std::size_t offset = 0;  // in the expression's text: where it is first named
+  SqlType type;
+  std::string clause;  // DISTINCT, PARTITION BY, ORDER BY
+  bool ordering = false;
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
@@ -107,6 +117,7 @@ struct ExpressionTyping {
   std::vector<NotBooleanOperand> not_boolean;
   std::vector<MismatchedTypes> mismatched;
   std::vector<CoercedLiteral> literals;
+  std::vector<ComparedPart> compared;
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);

@@ -3652,7 +3652,9 @@ const Json* node_body(const Json& value, std::string* type) {
 using NodeKind = SqlExpressionNode::Kind;
 
 // Reads one node of the tree into `node`, and says which parts of it are its children, in order.
-std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, SqlExpressionNode& node) {
+// A call's children past its arguments have their `parts` said (`parts` may be shorter).
+std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, SqlExpressionNode& node,
+                                   std::vector<const char*>* parts) {
   const auto offset = [&](const Json& where) {
     const std::size_t location = where.value("location", prefix);
     return location < prefix ? 0 : location - prefix;
@@ -3804,16 +3806,54 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     node.kind = NodeKind::function;
     node.names = string_list(body.value("funcname", Json::array()));
     node.offset = offset(body);
-    for (const char* unusual : {"agg_order", "agg_filter", "over", "agg_within_group", "agg_star", "agg_distinct", "func_variadic"}) {
-      if (body.contains(unusual)) node.kind = NodeKind::other;
-    }
+    // A window named in the query's WINDOW clause is that clause's to type.
+    const bool named_window = body.contains("over") && (body["over"].contains("name") || body["over"].contains("refname"));
+    if (body.contains("agg_within_group") || body.contains("func_variadic") || named_window) node.kind = NodeKind::other;
+    node.distinct = body.value("agg_distinct", false);
     if (const auto arguments = body.find("args"); arguments != body.end() && arguments->is_array()) {
       for (const auto& argument : *arguments) {
         if (argument.contains("NamedArgExpr")) node.kind = NodeKind::other;
         children.push_back(&argument);
       }
     }
-    if (node.kind == NodeKind::function) return children;
+    if (node.kind == NodeKind::function) {
+      // Pointers into the tree itself: no copy of a part of it may be read here.
+      const auto sorted = [&](const Json& list, const char* part) {
+        if (!list.is_array()) return;
+        for (const auto& item : list) {
+          const Json& sort = member(item, "SortBy");
+          if (sort.contains("node")) {
+            children.push_back(&sort["node"]);
+            parts->resize(children.size(), "");
+            parts->back() = part;
+          }
+        }
+      };
+      if (const auto filter = body.find("agg_filter"); filter != body.end()) {
+        children.push_back(&*filter);
+        parts->resize(children.size(), "");
+        parts->back() = "FILTER";
+      }
+      if (const auto order = body.find("agg_order"); order != body.end()) sorted(*order, "ORDER BY");
+      if (const auto over = body.find("over"); over != body.end()) {
+        const Json& window = *over;  // a WindowDef, whose field is not a node of any type
+        if (const auto partition = window.find("partitionClause"); partition != window.end() && partition->is_array()) {
+          for (const auto& item : *partition) {
+            children.push_back(&item);
+            parts->resize(children.size(), "");
+            parts->back() = "PARTITION BY";
+          }
+        }
+        if (window.contains("orderClause")) sorted(window["orderClause"], "ORDER BY");
+        for (const char* bound : {"startOffset", "endOffset"}) {
+          if (!window.contains(bound)) continue;
+          children.push_back(&window[bound]);
+          parts->resize(children.size(), "");
+          parts->back() = "frame";
+        }
+      }
+      return children;
+    }
     children.clear();
   } else if (type == "BoolExpr" || type == "NullTest" || type == "BooleanTest") {
     node.kind = NodeKind::boolean;
@@ -3879,24 +3919,32 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
 std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix) {
   std::vector<SqlExpressionNode> nodes;
   // Without recursion: an expression may nest as deep as its text is long.
-  std::vector<std::pair<const Json*, std::size_t>> pending{{&root, SIZE_MAX}};
+  struct Pending {
+    const Json* value;
+    std::size_t parent;
+    const char* part;
+  };
+  std::vector<Pending> pending{{&root, SIZE_MAX, ""}};
   std::vector<bool> subquery;  // by node
   while (!pending.empty()) {
-    const auto [value, parent] = pending.back();
+    const auto [value, parent, part] = pending.back();
     pending.pop_back();
     std::string type;
     const Json* body = node_body(*value, &type);
     if (body == nullptr) continue;
     const std::size_t index = nodes.size();
     nodes.emplace_back();
+    nodes[index].part = part;
     subquery.push_back(type == "SubLink");
     if (parent != SIZE_MAX) {
       nodes[parent].children.push_back(index);
       nodes[index].in_query = nodes[parent].in_query || subquery[parent];
     }
-    const auto children = read_node(type, *body, prefix, nodes[index]);
+    std::vector<const char*> parts;
+    const auto children = read_node(type, *body, prefix, nodes[index], &parts);
+    parts.resize(children.size(), "");
     // Pushed last first, so that children are numbered in order.
-    for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, index);
+    for (std::size_t child = children.size(); child-- > 0;) pending.push_back({children[child], index, parts[child]});
   }
   return nodes;
 }

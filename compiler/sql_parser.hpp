@@ -155,6 +155,11 @@ struct SqlExpressionNode {
   // Where the node is named in the expression's text: a cast's type, an operator, a function, a
   // column, a constant. An `in`, `between` or `is distinct from` (boolean) has its operator's name.
   std::size_t offset = 0;
+  // Of a call's child that is not one of its arguments: FILTER (a boolean), PARTITION BY (needs
+  // an equality of its type), ORDER BY (an ordering; an aggregate's or its window's), frame (a
+  // bound of the window's frame). Empty for an argument and any other node.
+  std::string part;
+  bool distinct = false;  // a call's: `count(distinct x)`, whose arguments need an equality
   // A cast's type modifiers, as written (`varchar(5)`: "5"; `numeric(10, 2)`: "10,2"), "?" when
   // they are not numbers.
   std::string modifiers;

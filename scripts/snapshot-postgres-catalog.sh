@@ -100,10 +100,10 @@ version=$(psql -c "SHOW server_version")
       UNION SELECT typmodout FROM pg_type UNION SELECT typanalyze FROM pg_type),
     left_out AS (
       SELECT proname FROM functions f
-      WHERE prokind NOT IN ('f', 'a') OR proretset OR provariadic <> 0 OR pronargdefaults > 0
+      WHERE prokind NOT IN ('f', 'a', 'w') OR proretset OR provariadic <> 0 OR pronargdefaults > 0
         OR EXISTS (SELECT 1 FROM unnest(f.proargtypes::oid[] || f.prorettype) a(oid) JOIN pg_type t ON t.oid = a.oid
                    WHERE t.typtype = 'p' AND t.typname NOT IN ('anyelement', 'anyarray', 'anynonarray', 'anyenum', 'anyrange',
-                     'anymultirange', 'anycompatible', 'anycompatiblearray', 'anycompatiblenonarray', 'anycompatiblerange',
+                     'anymultirange', 'anycompatible', 'anycompatiblearray', 'anycompatiblenonarray', 'anycompatiblerange', 'any',
                      'anycompatiblemultirange', 'void', 'record'))
       UNION SELECT proname FROM functions GROUP BY proname HAVING bool_and(oid IN (SELECT oid FROM plumbing)))
     SELECT format('MIGC_OVERLOAD(\"%s\", \"%s\", \"%s\", %s, \"%s\")', f.proname,

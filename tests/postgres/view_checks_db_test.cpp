@@ -471,6 +471,26 @@ const std::vector<Case> cases = {
     {"create view poor as with recursive t(n, s) as (select id, name from account union all select n + 1, s || 'x' from t where n < 3) select n, s from t", true},
     {"create view poor as with recursive t(n) as (select balance::numeric(8, 2) from account union all select b.balance::numeric(8, 2) from t, account b "
      "where false) select n from t", true},
+    // Window and aggregate calls: their arguments, FILTER, DISTINCT, PARTITION BY and ORDER BY.
+    {"create view poor as select id, sum(name) over () as s from account", false},
+    {"create view poor as select id, max(name::json) over () as s from account", false},
+    {"create view poor as select id, round(sum(id::float8) over (), 2) as s from account", false},
+    {"create view poor as select id, lag(balance, 1, 'x') over (order by id) as s from account", false},
+    {"create view poor as select id, lead(name, 1, 0) over (order by id) as s from account", false},
+    {"create view poor as select id, ntile('x') over () as s from account", false},
+    {"create view poor as select id, first_value(id) over () + 'x' as s from account", false},
+    {"create view poor as select id, row_number() over (partition by name::json) as q from account", false},
+    {"create view poor as select id, row_number() over (order by ('(1,' || id || ')')::point) as q from account", false},
+    {"create view poor as select count(distinct name::json) as c from account", false},
+    {"create view poor as select count(*) filter (where id) as c from account", false},
+    {"create view poor as select string_agg(name, ',' order by ('(1,' || id || ')')::point) as s from account", false},
+    {"create view poor as select name from account group by name having count(*)", false},
+    {"create view poor as select id, lag(balance, 1, 2) over (order by id) as a, lag(id, 1, 2.5) over (order by id) as b, "
+     "first_value(id) over () + '1' as c, ntile(4) over (partition by name order by balance desc) as d from account", true},
+    {"create view poor as select count(*) filter (where id > 0) as c, count(distinct name) as d, string_agg(name, ',' order by balance) as s, "
+     "array_length(array_agg(id), 1) as l, pg_typeof(max(id)) as t from account", true},
+    {"create view poor as select id, sum(balance) over w as s, first_value(name) over (order by id rows between 1 preceding and current row) as f "
+     "from account window w as (order by id)", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
