@@ -3819,6 +3819,20 @@ class StatementChecker {
 
   // A column's type as the type inference knows it: a domain's is its base type's, as
   // PostgreSQL takes it when resolving casts and operators.
+  // The column type an inferred type is (without modifiers), where the compiler has it: a
+  // built-in type or an array of one, or an enum of the chain.
+  std::optional<ColumnType> column_type(const SqlType& type) const {
+    if (type.enumeration) {
+      const auto found = std::ranges::find_if(schema_.enums(), [&](const auto& entry) { return to_string(entry.first) == type.name; });
+      if (found == schema_.enums().end()) return std::nullopt;
+      return ColumnType{found->first, {}, 0, true};
+    }
+    const bool array = type.name.ends_with("[]");
+    const BuiltinType* builtin = find_builtin({"", array ? type.name.substr(0, type.name.size() - 2) : type.name});
+    if (builtin == nullptr || builtin->serial) return std::nullopt;
+    return ColumnType{{"", std::string(builtin->canonical)}, {}, array ? 1u : 0u, false};
+  }
+
   std::optional<SqlType> sql_type(const ColumnType& type, int depth = 0) const {
     if (!type.user_defined) {
       const CatalogType* entry = builtin_catalog_type(type);
@@ -3930,19 +3944,11 @@ class StatementChecker {
   bool literals_fit(Span span, std::string_view text, const std::vector<CoercedLiteral>& literals, const std::string& where) {
     bool fit = true;
     for (const auto& literal : literals) {
-      ColumnType type;
-      const std::vector<std::string>* values = nullptr;
-      if (literal.type.enumeration) {
-        const auto found = std::ranges::find_if(schema_.enums(), [&](const auto& entry) { return to_string(entry.first) == literal.type.name; });
-        if (found == schema_.enums().end()) continue;
-        type = ColumnType{found->first, {}, 0, true};
-        values = &found->second.values;
-      } else {
-        const bool array = literal.type.name.ends_with("[]");
-        const BuiltinType* builtin = find_builtin({"", array ? literal.type.name.substr(0, literal.type.name.size() - 2) : literal.type.name});
-        if (builtin == nullptr || builtin->serial) continue;
-        type = without_length(ColumnType{{"", std::string(builtin->canonical)}, {}, array ? 1u : 0u, false});
-      }
+      auto known = column_type(literal.type);
+      if (!known) continue;
+      const ColumnType type = known->user_defined ? *known : without_length(std::move(*known));
+      const auto enumeration = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
+      const std::vector<std::string>* values = enumeration == schema_.enums().end() ? nullptr : &enumeration->second.values;
       const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, literal.value, {}}, type, values);
       if (!refused) continue;
       fit = false;
@@ -6166,6 +6172,63 @@ class StatementChecker {
     return source == nullptr ? std::nullopt : column_type_of(*source, names.back());
   }
 
+  // The type of a column named at a level of a view's query, where the compiler can tell: a
+  // table's or view's column's, or that of an output of a subquery or WITH query in FROM, typed
+  // in turn as PostgreSQL types it (an untyped literal there is text).
+  std::optional<SqlType> column_sql_type_in_scope(const QueryFacts& facts, std::size_t scope, const std::vector<std::string>& names,
+                                                  int depth = 0) const {
+    const QueryFromItem* source = source_in_scope(facts, scope, names);
+    if (source == nullptr) return std::nullopt;
+    if (!source->first_output) {
+      const auto type = column_type_of(*source, names.back());
+      return type ? sql_type(*type) : std::nullopt;
+    }
+    // Each level is typed as many times as it is read: a bound keeps that small.
+    constexpr int deepest = 8;
+    const auto columns = known_columns(*source);
+    if (depth > deepest || !source->select_list.empty() || !columns || std::ranges::count(*columns, names.back()) != 1) return std::nullopt;
+    const auto position = static_cast<std::size_t>(std::ranges::find(*columns, names.back()) - columns->begin());
+    const auto inner = std::ranges::find(facts.scopes, source->first_output, &QueryScope::first_output);
+    if (inner == facts.scopes.end()) return std::nullopt;
+    std::size_t output = 0;
+    for (const auto& expression : inner->expressions) {
+      if (!expression.clause.empty() || output++ != position) continue;
+      if (expression.nodes.empty()) return std::nullopt;
+      const SqlExpressionNode& root = expression.nodes.front();
+      if (root.kind == SqlExpressionNode::Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
+        return SqlType{"text"};
+      }
+      const auto level = static_cast<std::size_t>(inner - facts.scopes.begin());
+      return type_expression(expression.nodes, typing_context([&](const std::vector<std::string>& inside) {
+                               return column_sql_type_in_scope(facts, level, inside, depth + 1);
+                             })).type;
+    }
+    return std::nullopt;
+  }
+
+  // The type of a view's output that an operator, a function or a condition computes, as
+  // PostgreSQL infers it (never with modifiers: a function's result has none), where the
+  // compiler can tell; not for a set operation's, whose columns take their branches' common type.
+  std::optional<ColumnType> computed_output_type(const QueryFacts& facts, std::size_t position) const {
+    if (!facts.set_operations.empty() || facts.outputs.empty()) return std::nullopt;
+    const auto scope = std::ranges::find(facts.scopes, std::optional(facts.outputs.front().offset), &QueryScope::first_output);
+    if (scope == facts.scopes.end()) return std::nullopt;
+    std::size_t output = 0;
+    for (const auto& expression : scope->expressions) {
+      if (!expression.clause.empty() || output++ != position) continue;
+      using Kind = SqlExpressionNode::Kind;
+      if (expression.nodes.empty()) return std::nullopt;
+      const Kind kind = expression.nodes.front().kind;
+      if (kind != Kind::operation && kind != Kind::function && kind != Kind::boolean) return std::nullopt;
+      const auto level = static_cast<std::size_t>(scope - facts.scopes.begin());
+      const auto typed = type_expression(expression.nodes, typing_context([&](const std::vector<std::string>& names) {
+                                           return column_sql_type_in_scope(facts, level, names);
+                                         })).type;
+      return typed ? column_type(*typed) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   // The type of a table's or view's column read through a FROM item, where the compiler knows it.
   std::optional<ColumnType> column_type_of(const QueryFromItem& source, const std::string& name) const {
     if (source.names.empty() || source.with_query || !source.renamed.empty()) return std::nullopt;
@@ -6386,9 +6449,8 @@ class StatementChecker {
   // function takes its arguments' types, each cast exists, each condition is a boolean.
   bool view_expressions_typed(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
     for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
-      const TypingContext context = typing_context([this, &facts, index](const std::vector<std::string>& names) -> std::optional<SqlType> {
-        const auto type = column_type_in_scope(facts, index, names);
-        return type ? sql_type(*type) : std::nullopt;
+      const TypingContext context = typing_context([this, &facts, index](const std::vector<std::string>& names) {
+        return column_sql_type_in_scope(facts, index, names);
       });
       for (const auto& expression : facts.scopes[index].expressions) {
         ExpressionTyping typed = type_expression(expression.nodes, context);
@@ -6969,6 +7031,8 @@ class StatementChecker {
         const BuiltinType* builtin = names.size() == 2 && names[0] == "pg_catalog" ? find_builtin_by_internal_name(names[1]) : nullptr;
         if (builtin == nullptr && names.size() == 1) builtin = find_builtin(type);
         if (builtin != nullptr && !builtin->serial) column.type = ColumnType{{"", std::string(builtin->canonical)}, {}, 0, false};
+      } else {
+        column.type = computed_output_type(facts, static_cast<std::size_t>(&output - facts.outputs.data()));
       }
       view.columns.push_back(std::move(column));
     }

@@ -1729,6 +1729,8 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
     item.subquery_from = std::move(inner_from);
   } else {
     item.select_list.clear();
+    const Json& location = member(member(first_element(member(*inner, "targetList")), "ResTarget"), "location");
+    if (inner == &subquery.at("SelectStmt") && location.is_number()) item.first_output = location.get<std::size_t>();
   }
 }
 
@@ -1766,6 +1768,7 @@ void read_with_query(QueryFromItem& item, const WithQueries& ctes) {
   item.records = std::move(read.records);
   item.select_list = std::move(read.select_list);
   item.subquery_from = std::move(read.subquery_from);
+  item.first_output = read.first_output;
   item.renamed = std::move(read.renamed);
   item.names.clear();  // a subquery now, not a table
   item.opaque = false;

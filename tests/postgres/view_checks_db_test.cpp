@@ -491,6 +491,21 @@ const std::vector<Case> cases = {
      "array_length(array_agg(id), 1) as l, pg_typeof(max(id)) as t from account", true},
     {"create view poor as select id, sum(balance) over w as s, first_value(name) over (order by id rows between 1 preceding and current row) as f "
      "from account window w as (order by id)", true},
+    // Columns of subqueries and WITH queries in FROM, and views' computed columns, typed in turn.
+    {"create view poor as with w as (select id, name as nn from account) select id, nn * 2 as x from w", false},
+    {"create view poor as select s.id from (select id, name::json as j from account) s where s.j > 0", false},
+    {"create view poor as select t.id from account t left join lateral (select r.name as val from rich r where r.id = t.id) x on x.val", false},
+    {"create view poor as select x from (select 'a' as x) s where x > 0", false},
+    {"create view poor as with w as (select id, name from account), v as (select name as q from w) select q * 2 as d from v", false},
+    {"create view poor as select s.c from (select count(*) as c from account) s where s.c", false},
+    {"create view poor as select a + 1 as b from (select id, name from account) s(a, c)", true},
+    {"create view poor as select s.c + 1 as d, s.l || 'x' as e from (select count(*) as c, lower(name) as l from account group by name) s "
+     "where s.c > 1", true},
+    {"create view poor as select id, lower(name) as l from account; create view poorer as select l + 1 as m from poor", false},
+    {"create view poor as select id, balance * 2 as b from account; create view poorer as select id from poor where b", false},
+    {"create view poor as select id, balance * 2 as b, id > 1 as big from account; create view poorer as select b || 'x' as c from poor where big", true},
+    {"create view poor as select id, balance + 1 as b from account; create or replace view poor as select id, (balance + 1)::integer as b from account", false},
+    {"create view poor as select id, balance + 1 as b from account; create or replace view poor as select id, balance - 1 as b, 2 as c from account", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
