@@ -3651,13 +3651,19 @@ class StatementChecker {
     while (!pending.empty()) {
       const SqlExpressionNode& node = nodes[pending.back()];
       pending.pop_back();
-      if (node.kind != SqlExpressionNode::Kind::operation && node.kind != SqlExpressionNode::Kind::boolean) continue;
+      if (node.in_query) continue;  // its columns may be another table's
       pending.insert(pending.end(), node.children.begin(), node.children.end());
-      if (node.names.size() != 1 || std::find(std::begin(comparisons), std::end(comparisons), node.names[0]) == std::end(comparisons)) continue;
+      const bool simple_case = node.kind == SqlExpressionNode::Kind::choice && node.comparison == SqlExpressionNode::Comparison::each_operand;
+      if (node.kind != SqlExpressionNode::Kind::operation && node.kind != SqlExpressionNode::Kind::boolean && !simple_case) continue;
+      if (!simple_case &&
+          (node.names.size() != 1 || std::find(std::begin(comparisons), std::end(comparisons), node.names[0]) == std::end(comparisons))) {
+        continue;
+      }
       if (node.comparison == SqlExpressionNode::Comparison::each_element) continue;  // its constant is an array of them
-      // The list of an `in` or `between` is a node of its own.
+      // The list of an `in` or `between` is a node of its own; a simple CASE compares past its results.
       std::vector<std::size_t> operands;
-      for (const std::size_t child : node.children) {
+      for (std::size_t i = simple_case ? node.results : 0; i < node.children.size(); ++i) {
+        const std::size_t child = node.children[i];
         if (nodes[child].kind == SqlExpressionNode::Kind::other && node.kind == SqlExpressionNode::Kind::boolean &&
             node.comparison == SqlExpressionNode::Comparison::none) {
           operands.insert(operands.end(), nodes[child].children.begin(), nodes[child].children.end());
@@ -3734,7 +3740,8 @@ class StatementChecker {
     const std::optional<QualifiedName> base = over_enum_domain(column.type);
     if (!base) return true;
     const Span where = name_at(span, text, comparison.offset);
-    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), comparison.names.front(), to_string(column.type.name));
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownOperator, at(where), comparison.names.empty() ? "=" : comparison.names.front(),
+                                           to_string(column.type.name));
     diagnostic.notes.push_back({{}, fmt::format("the enum's comparisons take any enum type, and a domain over one is not: compare `{}::{}`",
                                                 fmt::join(operand.names, "."), to_string(*base))});
     return false;

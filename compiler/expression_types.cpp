@@ -360,6 +360,7 @@ class Inference {
       case NodeKind::value: return node.names.empty() ? Typed{} : known({node.names[0]});
       case NodeKind::array: return array(node, inputs);
       case NodeKind::choice:
+        compared(node, inputs);
         return common_type(node, {inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))},
                            node.names.empty() ? "CASE" : node.names[0]);
       case NodeKind::other: return {};
@@ -531,11 +532,13 @@ class Inference {
 
   // `in`, `between`, `is distinct from`, `= any (...)`: each comparison they make needs its
   // operator, as PostgreSQL resolves it (transformAExprIn(), transformAExprBetween(), ...).
-  void compared(const SqlExpressionNode& node, const std::vector<Typed>& inputs) {
+  void compared(const SqlExpressionNode& node, std::vector<Typed> inputs) {
     using Comparison = SqlExpressionNode::Comparison;
-    if (node.comparison == Comparison::none || node.names.empty() || node.names.size() > 2 || inputs.size() < 2) return;
+    const bool simple_case = node.kind == NodeKind::choice;
+    if (simple_case) inputs.erase(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size())));
+    if (node.comparison == Comparison::none || (node.names.empty() && !simple_case) || node.names.size() > 2 || inputs.size() < 2) return;
     if (context_.chain_operators_or_casts || (node.names.size() == 2 && node.names[0] != "pg_catalog")) return;
-    const std::string& form = node.names.back();
+    const std::string form = simple_case ? "=" : node.names.back();
     const auto compare = [&](const std::string& name, const Typed& left, const Typed& right) {
       std::vector<Candidate> candidates;
       for (const auto& entry : catalog_operators(name)) {
@@ -615,6 +618,7 @@ class Inference {
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
       report(node, name.size(), what, "the function behind the operator is not immutable");
     }
+    if (node.nullif) return !resolved.parameters.empty() && resolved.parameters[0] ? known(*resolved.parameters[0]) : Typed{};
     return resolved.result ? known(*resolved.result) : Typed{};
   }
 

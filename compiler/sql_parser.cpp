@@ -1500,7 +1500,10 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
   const bool compares = names.size() == 1 && std::find(std::begin(comparisons), std::end(comparisons), names[0]) != std::end(comparisons);
   const bool listed = kind == "AEXPR_IN" || kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN" || kind == "AEXPR_BETWEEN_SYM" ||
                       kind == "AEXPR_NOT_BETWEEN_SYM";
-  if (!(kind == "AEXPR_OP" && compares) && !listed) return;
+  // `is [not] distinct from` and `nullif` compare with `=`; so does a simple CASE, its subject
+  // with each WHEN.
+  const bool equal = kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT" || kind == "AEXPR_NULLIF" || key == "CaseExpr";
+  if (!(kind == "AEXPR_OP" && compares) && !listed && !equal) return;
   const auto column_of = [](const Json& value) -> std::optional<SqlColumnReference> {
     const Json& reference = member(value, "ColumnRef");
     if (!reference.is_object()) return std::nullopt;
@@ -1513,6 +1516,16 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
     column.offset = location.is_number() ? location.get<std::size_t>() : 0;
     return column;
   };
+  if (key == "CaseExpr") {
+    const auto column = column_of(member(body, "arg"));
+    if (!column) return;
+    for (const auto& when : member(body, "args")) {
+      if (const auto constant = located_string_constant(member(member(when, "CaseWhen"), "expr"))) {
+        constants.push_back({.value = constant->first, .offset = constant->second, .column = *column, .comparison = "="});
+      }
+    }
+    return;
+  }
   const Json& left = member(body, "lexpr");
   const Json& right = member(body, "rexpr");
   if (listed) {
@@ -1527,7 +1540,9 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
   for (const auto& [side, other] : {std::pair{&left, &right}, std::pair{&right, &left}}) {
     const auto column = column_of(*side);
     const auto constant = located_string_constant(*other);
-    if (column && constant) constants.push_back({.value = constant->first, .offset = constant->second, .column = *column, .comparison = names[0]});
+    if (column && constant) {
+      constants.push_back({.value = constant->first, .offset = constant->second, .column = *column, .comparison = equal ? "=" : names[0]});
+    }
   }
 }
 
@@ -1567,7 +1582,7 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       }
       if (!star) facts.columns.push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
       continue;
-    } else if (key == "TypeCast" || key == "A_Expr") {
+    } else if (key == "TypeCast" || key == "A_Expr" || key == "CaseExpr") {
       collect_constants(key, body, facts.constants);
     } else if (key == "A_Indirection") {
       const Json& reference = member(member(body, "arg"), "ColumnRef");
@@ -3722,7 +3737,11 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     node.kind = NodeKind::choice;
     node.offset = offset(body);
     std::vector<const Json*> rest;
-    if (const auto tested = body.find("arg"); tested != body.end()) rest.push_back(&*tested);
+    // A simple CASE compares its subject with each WHEN's value by `=`.
+    if (const auto tested = body.find("arg"); tested != body.end()) {
+      rest.push_back(&*tested);
+      node.comparison = SqlExpressionNode::Comparison::each_operand;
+    }
     if (const auto branches = body.find("args"); branches != body.end() && branches->is_array()) {
       for (const auto& branch : *branches) {
         const auto when = branch.find("CaseWhen");
@@ -3785,7 +3804,17 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       if (!body.contains("rexpr")) node.kind = NodeKind::other;
       return children;
     }
-    if (kind != "AEXPR_NULLIF") node.kind = NodeKind::boolean;
+    if (kind == "AEXPR_NULLIF") {
+      // Its `=` resolved as any operator's; it gives its first argument, as that operator takes it.
+      node.kind = NodeKind::operation;
+      node.names = string_list(body.value("name", Json::array()));
+      node.nullif = true;
+      node.offset = offset(body);
+      children.push_back(&member(body, "lexpr"));
+      children.push_back(&member(body, "rexpr"));
+      return children;
+    }
+    node.kind = NodeKind::boolean;
     // `x in (...)` compares with `=` (`not in`, `<>`), `between` as its name says, `is [not] distinct from` with `=`.
     const bool quantified = kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL";
     if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN") || kind == "AEXPR_DISTINCT" ||

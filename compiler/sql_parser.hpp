@@ -148,6 +148,7 @@ struct SqlExpressionNode {
   // A boolean that compares its first child with each of the others by its operator (`in`:
   // `=`; `between`: `>=` and `<=`; `is distinct from`: `=`), or with each element of its
   // second, an array (`= any (...)`, `all`). Its children are then exactly those operands.
+  // A simple CASE (a choice) compares its first child past its results with the others by `=`.
   enum class Comparison { none, each_operand, each_element };
   Comparison comparison = Comparison::none;
   // AND, OR, NOT (names: `AND`...): each child must be a boolean.
@@ -159,6 +160,7 @@ struct SqlExpressionNode {
   // an equality of its type), ORDER BY (an ordering; an aggregate's or its window's), frame (a
   // bound of the window's frame). Empty for an argument and any other node.
   std::string part;
+  bool nullif = false;    // an operation's: NULLIF, whose `=` gives its first operand
   bool distinct = false;  // a call's: `count(distinct x)`, whose arguments need an equality
   // A cast's type modifiers, as written (`varchar(5)`: "5"; `numeric(10, 2)`: "10,2"), "?" when
   // they are not numbers.

@@ -276,6 +276,10 @@ const std::vector<std::string> conditions = {
     // Casts PostgreSQL has, or has not (42846), through text too.
     "n::jsonb is not null", "status::integer > 0", "n::date is null", "seen::integer > 0", "ok::integer > 0", "n::uuid is null",
     "num::integer > 0", "status::text <> ''", "name::jsonb is not null", "seen::date is null", "n::money is null", "tag::integer > 0",
+    // NULLIF resolves its `=`, and gives its first argument as that takes it; a simple CASE compares with `=`.
+    "nullif(n, 'x') is null", "nullif(n, '1') is null", "nullif(n, seen) is null", "nullif(n, 1.5) + 'x' > 0", "nullif(n, 1.5) + '1' > 0",
+    "nullif(n, 1)", "nullif(name, 'x') = 'y'", "n is distinct from 'x'", "n is not distinct from '1'", "case n when 'x' then true end",
+    "case status when 'zz' then true end", "case status when 'a' then true end",
 
 };
 
