@@ -4199,6 +4199,11 @@ class StatementChecker {
       return assigns_to(expression, typing(sql, nullptr).type, written_type);
     }
     if (constant->casts.size() > 1) return true;
+    // A number or boolean is typed already (integer, bigint, numeric, boolean), and goes into the
+    // column as on assignment: `interval default 5`, `boolean default 1` fail at deploy (42804).
+    const bool typed_constant = constant->kind == SqlConstant::Kind::integer || constant->kind == SqlConstant::Kind::number ||
+                                constant->kind == SqlConstant::Kind::boolean;
+    if (typed_constant && constant->casts.empty() && !assigns_to(expression, typing(sql, nullptr).type, written_type)) return false;
     // A domain's value is first one of its base type (its checks are PostgreSQL's to run).
     const ColumnType column_type = base_type(written_type);
     if (not_null && constant->kind == SqlConstant::Kind::null) {

@@ -430,10 +430,14 @@ class Inference {
       case Constant::boolean: return known({"boolean"});
       case Constant::bits: return known({"bit"});
       case Constant::number: {
-        // make_const(): an integer too long for int4 is int8 where it fits, else numeric.
-        const bool integral = !node.value.empty() && node.value.find_first_not_of("0123456789") == std::string::npos;
-        const bool fits_int8 = integral && (node.value.size() < 19 || (node.value.size() == 19 && node.value <= "9223372036854775807"));
-        return known({fits_int8 ? "bigint" : "numeric"});
+        // make_const(): an integer too long for the lexer's int4 (the grammar negates one, so
+        // -2147483648 comes here) is int4 or int8 where it fits, else numeric.
+        const bool negative = node.value.starts_with('-');
+        const std::string_view digits = std::string_view(node.value).substr(negative ? 1 : 0);
+        const bool integral = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+        const auto within = [&](std::string_view limit) { return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit); };
+        if (integral && within(negative ? "2147483648" : "2147483647")) return known({"integer"});
+        return known({integral && within(negative ? "9223372036854775808" : "9223372036854775807") ? "bigint" : "numeric"});
       }
     }
     return {};

@@ -158,6 +158,10 @@ const std::vector<Case> cases = {
     {"email", "'nobody'"}, {"email", "'a@b'"}, {"email", "'@'"}, {"tag_code", "'ab-1'"}, {"tag_code", "'X_-b'"}, {"tag_code", "'x--b'"},
     {"tag_code", "'abc'"}, {"tag_code", "'ab-'"}, {"tag_code", "'é_-'"}, {"tag_code", "'éb-'"},
     {"pg_lsn", "'16/B374D848'"}, {"pg_lsn", "'16/B374D848 '"}, {"pg_lsn", "'123456789/0'"}, {"pg_lsn", "'0/0'"}, {"pg_lsn", "'G/0'"},
+    // A number or boolean is typed, and assigned to the column as any value is (42804 without an assignment cast).
+    {"interval", "5"}, {"boolean", "1"}, {"integer", "true"}, {"integer[]", "5"}, {"text", "5"}, {"text", "true"}, {"money", "5"},
+    {"integer", "1.5"}, {"bigint", "5000000000"}, {"date", "20240101"}, {"timestamp", "0"}, {"bit(3)", "5"}, {"posint", "true"},
+    {"numeric", "-9223372036854775808"}, {"smallint", "2147483648"}, {"jsonb", "1"}, {"uuid", "1"},
 };
 
 // The server refuses these, and the build does not tell: abbreviations and spellings only the
