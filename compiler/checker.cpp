@@ -674,6 +674,8 @@ class StatementChecker {
     if (node.default_value) {
       domain.default_sql = expression_sql(*node.default_value, "a default", nullptr);
       if (!domain.default_sql || !default_fits(*node.default_value, *domain.default_sql, domain.type)) return;
+      // CREATE DOMAIN's DEFAULT takes what a column's does.
+      if (!fits_column_default(*domain.default_sql)) domain.default_sql = "(" + *domain.default_sql + ")";
     }
     for (const auto& check : node.checks) {
       auto constraint = domain_constraint(domain, check);
@@ -702,6 +704,8 @@ class StatementChecker {
     if (node.value) {
       value = expression_sql(*node.value, "a default", nullptr);
       if (!value || !default_fits(*node.value, *value, domain->type)) return;
+      // Written again after DEFAULT in CREATE DOMAIN (the schema, a derived down).
+      if (!fits_column_default(*value)) value = "(" + *value + ")";
     }
     emit(op::SetDomainDefault{domain->name, std::move(value)});
   }
