@@ -6610,18 +6610,76 @@ class StatementChecker {
     return found;
   }
 
+  // The expression of a set operation's branch's output at `position`, read in its own scope.
+  std::optional<std::pair<std::size_t, const std::vector<SqlExpressionNode>*>> branch_output(const QueryFacts& facts,
+                                                                                             const std::vector<QueryColumn>& select_list,
+                                                                                             std::size_t position) const {
+    if (select_list.empty()) return std::nullopt;
+    const auto scope = std::ranges::find(facts.scopes, std::optional(select_list.front().offset), &QueryScope::first_output);
+    if (scope == facts.scopes.end()) return std::nullopt;
+    std::size_t output = 0;
+    for (const auto& expression : scope->expressions) {
+      if (!expression.clause.empty() || output++ != position) continue;
+      if (expression.nodes.empty()) return std::nullopt;
+      return std::pair{static_cast<std::size_t>(scope - facts.scopes.begin()), &expression.nodes};
+    }
+    return std::nullopt;
+  }
+
+  // An untyped string or NULL that a branch gives at `position`.
+  const SqlExpressionNode* branch_literal(const QueryFacts& facts, const std::vector<QueryColumn>& select_list, std::size_t position) const {
+    const auto output = branch_output(facts, select_list, position);
+    if (!output) return nullptr;
+    const SqlExpressionNode& root = output->second->front();
+    const bool literal = root.kind == SqlExpressionNode::Kind::constant &&
+                         (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null);
+    return literal ? &root : nullptr;
+  }
+
+  // The type of what a branch gives at `position`, as its scope types it.
+  std::optional<SqlType> branch_type(const QueryFacts& facts, const std::vector<QueryColumn>& select_list, std::size_t position) const {
+    const auto output = branch_output(facts, select_list, position);
+    if (!output) return std::nullopt;
+    const std::size_t level = output->first;
+    return type_expression(*output->second, typing_context([&](const std::vector<std::string>& names) {
+                             return column_sql_type_in_scope(facts, level, names);
+                           })).type;
+  }
+
   // A set operation's columns pair types of one category (select_common_type(), 42804):
-  // `integer` against `text` cannot be matched.
-  bool set_operation_types_match(const ast::CreateView& node, const QueryFacts& facts) {
+  // `integer` against `text` cannot be matched; an untyped string is read as the other's type.
+  bool set_operation_types_match(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
     for (const auto& operation : facts.set_operations) {
       const auto& left = operation.left.select_list;
       const auto& right = operation.right.select_list;
       const bool starred = std::any_of(left.begin(), left.end(), [](const QueryColumn& c) { return c.star || c.row_star; }) ||
                            std::any_of(right.begin(), right.end(), [](const QueryColumn& c) { return c.star || c.row_star; });
       for (std::size_t i = 0; !starred && i < left.size() && i < right.size(); ++i) {
+        // An untyped string beside a typed column takes its type, where no other branch joins them.
+        const SqlExpressionNode* left_literal = branch_literal(facts, left, i);
+        const SqlExpressionNode* right_literal = branch_literal(facts, right, i);
+        if (facts.set_operations.size() == 1 && (left_literal == nullptr) != (right_literal == nullptr)) {
+          const SqlExpressionNode& literal = left_literal != nullptr ? *left_literal : *right_literal;
+          const auto typed = left_literal != nullptr ? branch_type(facts, right, i) : branch_type(facts, left, i);
+          if (typed && literal.constant == SqlConstant::Kind::string &&
+              !literals_fit(node.query.span, text, {CoercedLiteral{literal.offset, literal.value, *typed}}, "")) {
+            return false;
+          }
+        }
         const auto one = entry_type(left[i], operation.left.from);
         const auto other = entry_type(right[i], operation.right.from);
-        if (!one || !other) continue;
+        if (!one || !other) {
+          const auto one_type = branch_type(facts, left, i);
+          const auto other_type = branch_type(facts, right, i);
+          if (!one_type || !other_type) continue;
+          const auto category = [](const SqlType& type) { return type.enumeration ? 'E' : catalog_type_formatted(type.name) ? catalog_type_formatted(type.name)->category : '\0'; };
+          const char one_category = one_type->name.ends_with("[]") ? 'A' : category(*one_type);
+          const char other_category = other_type->name.ends_with("[]") ? 'A' : category(*other_type);
+          if (one_category == '\0' || other_category == '\0' || one_category == other_category) continue;
+          diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, operation.offset)), "a view's query",
+                              fmt::format("{} types {} and {} cannot be matched (42804)", operation.word, one_type->name, other_type->name));
+          return false;
+        }
         const CatalogType* one_type = catalog_type_formatted(one->name.name);
         const CatalogType* other_type = catalog_type_formatted(other->name.name);
         if (one_type == nullptr || other_type == nullptr || one_type->category == other_type->category) continue;
@@ -6924,7 +6982,7 @@ class StatementChecker {
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
     if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !set_operations_even(node, facts) ||
-        !set_operation_types_match(node, facts)) {
+        !set_operation_types_match(node, text, facts)) {
       return false;
     }
     if (!view_constants_fit(node, text, facts) || !view_expressions_typed(node, text, facts) || !recursive_terms_agree(node, text, facts)) return false;

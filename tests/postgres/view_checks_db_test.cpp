@@ -506,6 +506,15 @@ const std::vector<Case> cases = {
     {"create view poor as select id, balance * 2 as b, id > 1 as big from account; create view poorer as select b || 'x' as c from poor where big", true},
     {"create view poor as select id, balance + 1 as b from account; create or replace view poor as select id, (balance + 1)::integer as b from account", false},
     {"create view poor as select id, balance + 1 as b from account; create or replace view poor as select id, balance - 1 as b, 2 as c from account", true},
+    // Set operations: branches' computed columns of one category; an untyped string read as the other branch's type.
+    {"create view poor as select id from account union select 'x'", false},
+    {"create view poor as select 'x' as a union select id from account", false},
+    {"create view poor as select id from account union select '5'", true},
+    {"create view poor as select lower(name) as a from account union select id + 1 from account", false},
+    {"create view poor as select count(*) as a from account union select max(balance) from account", true},
+    {"create view poor as select count(*) as a from account union all select max(name) from account", false},
+    {"create view poor as select array[id] as a from account union select id from account", false},
+    {"create view poor as select place as a from crate union select null", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
