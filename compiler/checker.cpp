@@ -6188,6 +6188,28 @@ class StatementChecker {
     return source == nullptr ? std::nullopt : column_type_of(*source, names.back());
   }
 
+  // How the expressions at a level of a view's query are typed: its columns by the nearest level
+  // that has them, its subqueries by their one output. `depth` bounds how many levels one
+  // expression's typing reads through (each is typed as many times as it is read).
+  TypingContext scoped_typing(const QueryFacts& facts, std::size_t level, int depth = 0) const {
+    TypingContext context = typing_context([this, &facts, level, depth](const std::vector<std::string>& names) {
+      return column_sql_type_in_scope(facts, level, names, depth);
+    });
+    context.subquery_type = [this, &facts, depth](std::size_t first_output) -> std::optional<SqlType> {
+      const auto inner = std::ranges::find(facts.scopes, std::optional(first_output), &QueryScope::first_output);
+      if (inner == facts.scopes.end() || depth > deepest_typing) return std::nullopt;
+      const auto output = std::ranges::find_if(inner->expressions, [](const QueryScope::Expression& e) { return e.clause.empty(); });
+      if (output == inner->expressions.end() || output->nodes.empty()) return std::nullopt;
+      const SqlExpressionNode& root = output->nodes.front();
+      if (root.kind == SqlExpressionNode::Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
+        return SqlType{"text"};
+      }
+      return type_expression(output->nodes, scoped_typing(facts, static_cast<std::size_t>(inner - facts.scopes.begin()), depth + 1)).type;
+    };
+    return context;
+  }
+  static constexpr int deepest_typing = 8;
+
   // The type of a column named at a level of a view's query, where the compiler can tell: a
   // table's or view's column's, or that of an output of a subquery or WITH query in FROM, typed
   // in turn as PostgreSQL types it (an untyped literal there is text).
@@ -6199,10 +6221,8 @@ class StatementChecker {
       const auto type = column_type_of(*source, names.back());
       return type ? sql_type(*type) : std::nullopt;
     }
-    // Each level is typed as many times as it is read: a bound keeps that small.
-    constexpr int deepest = 8;
     const auto columns = known_columns(*source);
-    if (depth > deepest || !source->select_list.empty() || !columns || std::ranges::count(*columns, names.back()) != 1) return std::nullopt;
+    if (depth > deepest_typing || !source->select_list.empty() || !columns || std::ranges::count(*columns, names.back()) != 1) return std::nullopt;
     const auto position = static_cast<std::size_t>(std::ranges::find(*columns, names.back()) - columns->begin());
     const auto inner = std::ranges::find(facts.scopes, source->first_output, &QueryScope::first_output);
     if (inner == facts.scopes.end()) return std::nullopt;
@@ -6214,10 +6234,7 @@ class StatementChecker {
       if (root.kind == SqlExpressionNode::Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
         return SqlType{"text"};
       }
-      const auto level = static_cast<std::size_t>(inner - facts.scopes.begin());
-      return type_expression(expression.nodes, typing_context([&](const std::vector<std::string>& inside) {
-                               return column_sql_type_in_scope(facts, level, inside, depth + 1);
-                             })).type;
+      return type_expression(expression.nodes, scoped_typing(facts, static_cast<std::size_t>(inner - facts.scopes.begin()), depth + 1)).type;
     }
     return std::nullopt;
   }
@@ -6236,10 +6253,7 @@ class StatementChecker {
       if (expression.nodes.empty()) return std::nullopt;
       const Kind kind = expression.nodes.front().kind;
       if (kind != Kind::operation && kind != Kind::function && kind != Kind::boolean) return std::nullopt;
-      const auto level = static_cast<std::size_t>(scope - facts.scopes.begin());
-      const auto typed = type_expression(expression.nodes, typing_context([&](const std::vector<std::string>& names) {
-                                           return column_sql_type_in_scope(facts, level, names);
-                                         })).type;
+      const auto typed = type_expression(expression.nodes, scoped_typing(facts, static_cast<std::size_t>(scope - facts.scopes.begin()))).type;
       return typed ? column_type(*typed) : std::nullopt;
     }
     return std::nullopt;
@@ -6465,9 +6479,7 @@ class StatementChecker {
   // function takes its arguments' types, each cast exists, each condition is a boolean.
   bool view_expressions_typed(const ast::CreateView& node, const std::string& text, const QueryFacts& facts) {
     for (std::size_t index = 0; index < facts.scopes.size(); ++index) {
-      const TypingContext context = typing_context([this, &facts, index](const std::vector<std::string>& names) {
-        return column_sql_type_in_scope(facts, index, names);
-      });
+      const TypingContext context = scoped_typing(facts, index);
       for (const auto& expression : facts.scopes[index].expressions) {
         ExpressionTyping typed = type_expression(expression.nodes, context);
         const bool condition = expression.clause == "WHERE" || expression.clause == "HAVING" || expression.clause == "JOIN/ON";
@@ -6640,10 +6652,7 @@ class StatementChecker {
   std::optional<SqlType> branch_type(const QueryFacts& facts, const std::vector<QueryColumn>& select_list, std::size_t position) const {
     const auto output = branch_output(facts, select_list, position);
     if (!output) return std::nullopt;
-    const std::size_t level = output->first;
-    return type_expression(*output->second, typing_context([&](const std::vector<std::string>& names) {
-                             return column_sql_type_in_scope(facts, level, names);
-                           })).type;
+    return type_expression(*output->second, scoped_typing(facts, output->first)).type;
   }
 
   // A set operation's columns pair types of one category (select_common_type(), 42804):

@@ -363,9 +363,28 @@ class Inference {
         compared(node, inputs);
         return common_type(node, {inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(std::min(node.results, inputs.size()))},
                            node.names.empty() ? "CASE" : node.names[0]);
-      case NodeKind::other: return {};
+      case NodeKind::other: return subquery(node, typed);
     }
     return {};
+  }
+
+  // A subquery's value: its one output's type (a scalar subquery), an array of it, or a boolean
+  // (EXISTS, IN, ANY, ALL, whose operator takes the test and the output as any operator would).
+  Typed subquery(const SqlExpressionNode& node, const std::vector<Typed>& typed) {
+    if (node.sublink.empty() || node.in_query) return {};
+    if (node.sublink == "EXISTS") return known({"boolean"});
+    std::optional<SqlType> output;
+    if (node.subquery_output && context_.subquery_type) output = context_.subquery_type(*node.subquery_output);
+    if (node.sublink == "EXPR") return output ? known(*output) : Typed{};
+    if (node.sublink == "ARRAY") return output && !output->enumeration && !is_array(output->name) ? known({output->name + "[]"}) : Typed{};
+    if (node.sublink != "ANY" && node.sublink != "ALL") return {};
+    if (output && !node.children.empty() && nodes_[node.children[0]].part == "test") {
+      SqlExpressionNode comparison = node;
+      comparison.kind = NodeKind::operation;
+      comparison.children = {node.children[0]};
+      operation(comparison, {typed[node.children[0]], known(*output)});
+    }
+    return known({"boolean"});
   }
 
   // select_common_type(): the type PostgreSQL gives a CASE's results, COALESCE's, GREATEST's or

@@ -38,6 +38,9 @@ struct TypingContext {
   // statements create, `variadic ` before a VARIADIC one's last; nothing when a call to one is
   // beyond this (arguments with defaults).
   std::function<std::optional<std::vector<std::string>>(const std::string& function)> chain_signatures;
+  // The type of the one output of the subquery whose select list begins at that offset (a view's
+  // query's scope), where known; unset where the expression has no subqueries to look into.
+  std::function<std::optional<SqlType>(std::size_t first_output)> subquery_type;
   // Whether the chain creates operators or casts by raw SQL: no call is then said to match nothing.
   bool chain_operators_or_casts = false;
 };

@@ -3792,6 +3792,39 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     if (body.contains("arg")) children.push_back(&body["arg"]);
     return children;
   }
+  if (type == "SubLink") {
+    // `(select ...)`, `array(select ...)`, `exists (...)`, `x in (select ...)`, `x > any (select ...)`.
+    const std::string kind = text_field(body, "subLinkType");
+    node.sublink = kind.substr(0, kind.find('_'));
+    node.offset = offset(body);
+    const Json& select = member(member(body, "subselect"), "SelectStmt");
+    const Json& location = member(member(first_element(member(select, "targetList")), "ResTarget"), "location");
+    if ((text_field(select, "op").empty() || text_field(select, "op") == "SETOP_NONE") && member(select, "targetList").size() == 1 &&
+        location.is_number() && location.get<std::size_t>() >= prefix) {
+      node.subquery_output = location.get<std::size_t>() - prefix;
+    }
+    node.names = string_list(member(body, "operName"));
+    if (node.sublink == "ANY" && node.names.empty()) node.names = {"="};  // IN
+    if (const auto test = body.find("testexpr"); test != body.end() && test->is_object()) {
+      children.push_back(&*test);
+      parts->resize(children.size(), "");
+      parts->back() = "test";
+    }
+    // The subquery's own expressions, its level's.
+    for (std::vector<const Json*> pending{&member(body, "subselect")}; !pending.empty();) {
+      const Json& value = *pending.back();
+      pending.pop_back();
+      std::string inner;
+      if (&value != &member(body, "subselect") && node_body(value, &inner) != nullptr) {
+        children.push_back(&value);
+      } else if (value.is_object()) {
+        for (const auto& [_, part] : value.items()) pending.push_back(&part);
+      } else if (value.is_array()) {
+        for (const auto& part : value) pending.push_back(&part);
+      }
+    }
+    return children;
+  }
   if (type == "A_Expr") {
     const std::string kind = text_field(body, "kind");
     if (kind == "AEXPR_OP" || kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
@@ -3970,7 +4003,8 @@ std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t 
     subquery.push_back(type == "SubLink");
     if (parent != SIZE_MAX) {
       nodes[parent].children.push_back(index);
-      nodes[index].in_query = nodes[parent].in_query || subquery[parent];
+      // A subquery's test (`x in (select ...)`) is its parent's level's.
+      nodes[index].in_query = nodes[parent].in_query || (subquery[parent] && std::string_view(part) != "test");
     }
     std::vector<const char*> parts;
     const auto children = read_node(type, *body, prefix, nodes[index], &parts);

@@ -161,6 +161,12 @@ struct SqlExpressionNode {
   // bound of the window's frame). Empty for an argument and any other node.
   std::string part;
   bool nullif = false;    // an operation's: NULLIF, whose `=` gives its first operand
+  // A subquery (kind other): EXPR (a scalar one), ARRAY, EXISTS, ANY (`in`, names: its
+  // operator), ALL...; its test (`x` of `x in (select ...)`) its first child, with part "test".
+  std::string sublink;
+  // Where the subquery's one output is written, when it is one plain SELECT of one column: the
+  // `first_output` of its scope.
+  std::optional<std::size_t> subquery_output;
   bool distinct = false;  // a call's: `count(distinct x)`, whose arguments need an equality
   // A cast's type modifiers, as written (`varchar(5)`: "5"; `numeric(10, 2)`: "10,2"), "?" when
   // they are not numbers.

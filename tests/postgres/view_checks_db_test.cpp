@@ -515,6 +515,16 @@ const std::vector<Case> cases = {
     {"create view poor as select count(*) as a from account union all select max(name) from account", false},
     {"create view poor as select array[id] as a from account union select id from account", false},
     {"create view poor as select place as a from crate union select null", true},
+    // Subqueries as values: a scalar one is its output's type, ARRAY(...) an array of it, IN / ANY / ALL compare with it.
+    {"create view poor as select id from account where id in (select name from account)", false},
+    {"create view poor as select id from account where id in (select r.id from rich r)", true},
+    {"create view poor as select id, id + (select max(name) from account) as s from account", false},
+    {"create view poor as select id, balance + (select max(id) from account) as s from account", true},
+    {"create view poor as select array(select name from account) || 5 as q", false},
+    {"create view poor as select id from account where (select count(*) from account)", false},
+    {"create view poor as select id from account where id in (select 'x')", false},
+    {"create view poor as select id from account where id > all (select balance from account) and exists (select 1 from rich)", true},
+    {"create view poor as select id from account where (id, name) in (select id, name from rich)", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
