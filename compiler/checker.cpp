@@ -3018,7 +3018,8 @@ class StatementChecker {
         const Column* found = of_row ? table.find_column(names.back()) : nullptr;
         return found == nullptr ? std::nullopt : sql_type(found->type);
       };
-      if (!assigns_to(assignment.value, type_expression(*sql, typing_context(row_column_type)).type, column->type)) return std::nullopt;
+      const ExpressionTyping typed = type_expression(*sql, typing_context(row_column_type));
+      if (!typing_holds(assignment.value.span, *sql, typed) || !assigns_to(assignment.value, typed.type, column->type)) return std::nullopt;
       checked.push_back({column->name, std::move(*sql)});
     }
     return checked;
