@@ -123,6 +123,22 @@ class Inference {
     }
   }
 
+  // The implicit cast PostgreSQL applies to bring a value of a known type to `target` (an
+  // argument to its parameter, a CASE's value to the common type) runs its cast function, whose
+  // volatility counts as the expression's: timestamp to timestamptz is stable.
+  void implicitly_cast(const SqlExpressionNode& node, std::size_t length, const Typed& value, const std::optional<SqlType>& target) {
+    if (value.state != Typed::State::known || !target || value.type == *target || value.type.enumeration || target->enumeration) return;
+    for (const auto& entry : catalog_casts(value.type.name)) {
+      if (entry.target != target->name || !available(entry.extension)) continue;
+      if (entry.method == 'f' && !entry.immutable) {
+        report(node, length, fmt::format("{}::{}", value.type.name, target->name),
+               fmt::format("PostgreSQL casts the {} to {} implicitly, and the cast calls function `{}`, which is not immutable", value.type.name,
+                           target->name, entry.function));
+      }
+      return;
+    }
+  }
+
   // A polymorphic overload's volatility is not what PostgreSQL judges: `text || anynonarray` is
   // a stable SQL function it inlines into an immutable cast and `||` before it looks.
   static bool polymorphic(const Candidate& candidate) {
@@ -423,6 +439,9 @@ class Inference {
       if (!category(chosen).second && coercible(chosen, value.type.name) && !coercible(value.type, chosen.name)) chosen = value.type;
     }
     if (!construct.empty()) coerced(node, values.size(), [&](std::size_t) { return std::optional(chosen); }, true);
+    if (!construct.empty()) {
+      for (const auto& value : values) implicitly_cast(node, construct == "CASE" ? 0 : construct.size(), value, chosen);
+    }
     for (const auto& value : values) {
       if (value.state != Typed::State::known || value.type == chosen) continue;
       // An enum casts to no other: coercible() cannot tell the chain's types from one another.
@@ -636,6 +655,7 @@ class Inference {
     const Resolved resolved = resolve(*chosen, inputs);
     coerced(node, inputs.size(), [&](std::size_t i) { return i < resolved.parameters.size() ? resolved.parameters[i] : std::nullopt; },
             !comparisons.contains(name));
+    for (std::size_t i = 0; i < inputs.size() && i < resolved.parameters.size(); ++i) implicitly_cast(node, name.size(), inputs[i], resolved.parameters[i]);
     if (!chosen->immutable && !polymorphic(*chosen)) {
       const std::string what = node.prefix ? fmt::format("{} {}", name, chosen->parameters[0])
                                            : fmt::format("{} {} {}", chosen->parameters[0], name, chosen->parameters[1]);
@@ -718,6 +738,7 @@ class Inference {
     }
     const Resolved resolved = resolve(*chosen, inputs);
     coerced(node, inputs.size(), [&](std::size_t i) { return i < resolved.parameters.size() ? resolved.parameters[i] : std::nullopt; }, true);
+    for (std::size_t i = 0; i < inputs.size() && i < resolved.parameters.size(); ++i) implicitly_cast(node, 0, inputs[i], resolved.parameters[i]);
     if (!chosen->immutable && !polymorphic(*chosen)) {
       std::string arguments;
       for (const auto& parameter : chosen->parameters) arguments += (arguments.empty() ? "" : ", ") + std::string(parameter);
