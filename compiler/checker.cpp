@@ -6455,7 +6455,9 @@ class StatementChecker {
       output = &candidate;
     }
     if (output != nullptr) type = type_expression(output->nodes, context).type;
-    if (output == nullptr && (root.kind == SqlExpressionNode::Kind::constant || std::ranges::count(scope.by_output_name, root.offset) > 0)) return true;
+    // A bare name GROUP BY reads as an input column where one has it (typed so), else an output's.
+    const bool bare_output_name = std::ranges::count(scope.by_output_name, root.offset) > 0 && !(expression.clause == "GROUP BY" && type);
+    if (output == nullptr && (root.kind == SqlExpressionNode::Kind::constant || bare_output_name)) return true;
     if (!type) return true;
     std::size_t written = std::string::npos;
     for (const auto& part : expression.nodes) {

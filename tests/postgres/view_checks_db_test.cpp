@@ -525,6 +525,11 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where id in (select 'x')", false},
     {"create view poor as select id from account where id > all (select balance from account) and exists (select 1 from rich)", true},
     {"create view poor as select id from account where (id, name) in (select id, name from rich)", true},
+    // GROUP BY reads a bare name as an input column first.
+    {"create table docs (id integer primary key, body json); create view poor as select body from docs group by body", false},
+    {"create table docs (id integer primary key, body json); create view poor as select body::jsonb as body from docs group by body", false},
+    {"create table docs (id integer primary key, body json); create view poor as select body::jsonb as b from docs group by b", true},
+    {"create view poor as select name as balance, count(*) as n from account group by balance, name", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
