@@ -3670,6 +3670,22 @@ const Json* node_body(const Json& value, std::string* type) {
 using NodeKind = SqlExpressionNode::Kind;
 
 // Reads one node of the tree into `node`, and says which parts of it are its children, in order.
+// The expression nodes inside `within` (not it), outermost first met: none inside another.
+void outermost_expressions(const Json& within, std::vector<const Json*>& found) {
+  for (std::vector<const Json*> pending{&within}; !pending.empty();) {
+    const Json& value = *pending.back();
+    pending.pop_back();
+    std::string inner;
+    if (&value != &within && node_body(value, &inner) != nullptr) {
+      found.push_back(&value);
+    } else if (value.is_object()) {
+      for (const auto& [_, part] : value.items()) pending.push_back(&part);
+    } else if (value.is_array()) {
+      for (const auto& part : value) pending.push_back(&part);
+    }
+  }
+}
+
 // A call's children past its arguments have their `parts` said (`parts` may be shorter).
 std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, SqlExpressionNode& node,
                                    std::vector<const char*>* parts) {
@@ -3811,18 +3827,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       parts->back() = "test";
     }
     // The subquery's own expressions, its level's.
-    for (std::vector<const Json*> pending{&member(body, "subselect")}; !pending.empty();) {
-      const Json& value = *pending.back();
-      pending.pop_back();
-      std::string inner;
-      if (&value != &member(body, "subselect") && node_body(value, &inner) != nullptr) {
-        children.push_back(&value);
-      } else if (value.is_object()) {
-        for (const auto& [_, part] : value.items()) pending.push_back(&part);
-      } else if (value.is_array()) {
-        for (const auto& part : value) pending.push_back(&part);
-      }
-    }
+    outermost_expressions(member(body, "subselect"), children);
     return children;
   }
   if (type == "A_Expr") {
@@ -3930,19 +3935,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     }
   }
   // Any other node: the expressions anywhere inside it are its children.
-  std::vector<const Json*> pending{&body};
-  while (!pending.empty()) {
-    const Json& value = *pending.back();
-    pending.pop_back();
-    std::string inner;
-    if (&value != &body && node_body(value, &inner) != nullptr) {
-      children.push_back(&value);
-    } else if (value.is_object()) {
-      for (const auto& [_, part] : value.items()) pending.push_back(&part);
-    } else if (value.is_array()) {
-      for (const auto& part : value) pending.push_back(&part);
-    }
-  }
+  outermost_expressions(body, children);
   return children;
 }
 
