@@ -6447,8 +6447,10 @@ class StatementChecker {
       ++position;
       const bool by_position = root.kind == SqlExpressionNode::Kind::constant && root.constant == SqlConstant::Kind::integer &&
                                root.value == std::to_string(position);
-      // GROUP BY reads a bare name as an input column first: only ORDER BY's is surely the output.
-      const bool by_name = expression.clause == "ORDER BY" && root.kind == SqlExpressionNode::Kind::column && root.names.size() == 1 &&
+      // GROUP BY reads a bare name as an input column first: only ORDER BY's (and DISTINCT ON's,
+      // which it reads the same way) is surely the output.
+      const bool by_name = (expression.clause == "ORDER BY" || expression.clause == "DISTINCT ON") && root.kind == SqlExpressionNode::Kind::column &&
+                           root.names.size() == 1 &&
                            root.names[0] == candidate.name && std::ranges::count(scope.by_output_name, root.offset) > 0;
       if (!by_position && !by_name) continue;
       if (output != nullptr) return true;  // two outputs of that name: PostgreSQL says which

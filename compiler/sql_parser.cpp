@@ -2440,6 +2440,10 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
   for (const auto& item : member(select, "groupClause")) {
     if (!item.contains("GroupingSet") && !item.contains("RowExpr")) scope.expressions.push_back({flatten_expression(item, 0), "GROUP BY"});
   }
+  // Plain DISTINCT's list holds one empty item.
+  for (const auto& item : member(select, "distinctClause")) {
+    if (item.is_object() && !item.empty()) scope.expressions.push_back({flatten_expression(item, 0), "DISTINCT ON"});
+  }
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   std::vector<const Json*> left;

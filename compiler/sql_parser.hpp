@@ -282,7 +282,7 @@ struct QueryScope {
   // the query's text.
   struct Expression {
     std::vector<SqlExpressionNode> nodes;
-    std::string clause;  // WHERE, HAVING, JOIN/ON (each a boolean), ORDER BY, GROUP BY; empty for an output
+    std::string clause;  // WHERE, HAVING, JOIN/ON (each a boolean), ORDER BY, GROUP BY, DISTINCT ON; empty for an output
     std::string name;    // an output's
   };
   std::vector<Expression> expressions;

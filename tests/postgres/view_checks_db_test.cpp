@@ -530,6 +530,11 @@ const std::vector<Case> cases = {
     {"create table docs (id integer primary key, body json); create view poor as select body::jsonb as body from docs group by body", false},
     {"create table docs (id integer primary key, body json); create view poor as select body::jsonb as b from docs group by b", true},
     {"create view poor as select name as balance, count(*) as n from account group by balance, name", true},
+    // DISTINCT ON needs an equality of what it compares; a bare name there is an output's first.
+    {"create table docs (id integer primary key, body json); create view poor as select distinct on (body) id from docs", false},
+    {"create table docs (id integer primary key, body json); create view poor as select distinct on (1) body from docs", false},
+    {"create table docs (id integer primary key, body json); create view poor as select distinct on (body) body::jsonb as body from docs", true},
+    {"create view poor as select distinct on (id) id, name from account order by id, balance", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
