@@ -6252,8 +6252,11 @@ class StatementChecker {
       if (!expression.clause.empty() || output++ != position) continue;
       using Kind = SqlExpressionNode::Kind;
       if (expression.nodes.empty()) return std::nullopt;
-      const Kind kind = expression.nodes.front().kind;
-      if (kind != Kind::operation && kind != Kind::function && kind != Kind::boolean) return std::nullopt;
+      const SqlExpressionNode& root = expression.nodes.front();
+      // A number or boolean constant is typed already (`1` integer, `1.5` numeric); a string's
+      // type is the context's.
+      const bool typed_constant = root.kind == Kind::constant && root.constant != SqlConstant::Kind::string && root.constant != SqlConstant::Kind::null;
+      if (root.kind != Kind::operation && root.kind != Kind::function && root.kind != Kind::boolean && !typed_constant) return std::nullopt;
       const auto typed = type_expression(expression.nodes, scoped_typing(facts, static_cast<std::size_t>(scope - facts.scopes.begin()))).type;
       return typed ? column_type(*typed) : std::nullopt;
     }

@@ -60,8 +60,14 @@ std::optional<std::string> integer_refused(const SqlConstant& constant, const st
     static const std::regex digits(R"([+-]?[0-9]+)");
     if (!std::regex_match(text, digits)) return invalid_syntax(type, constant.value);
   }
-  const long double value = std::strtold(text.c_str(), nullptr);
-  if (value < min - 0.5L || value >= max + 0.5L) return fmt::format("{} is out of range for type {}", constant.value, type);
+  // Exactly, as numeric rounds into the type (half away from zero): a long double would round
+  // 2147483647.499999999999 up to 2147483647.5.
+  const auto value = Decimal::parse(text);
+  if (!value) return std::nullopt;
+  const Decimal whole = value->rounded(0);
+  if (whole < Decimal::of(static_cast<long long>(min)) || whole > Decimal::of(static_cast<long long>(max))) {
+    return fmt::format("{} is out of range for type {}", constant.value, type);
+  }
   return std::nullopt;
 }
 

@@ -162,6 +162,9 @@ const std::vector<Case> cases = {
     {"interval", "5"}, {"boolean", "1"}, {"integer", "true"}, {"integer[]", "5"}, {"text", "5"}, {"text", "true"}, {"money", "5"},
     {"integer", "1.5"}, {"bigint", "5000000000"}, {"date", "20240101"}, {"timestamp", "0"}, {"bit(3)", "5"}, {"posint", "true"},
     {"numeric", "-9223372036854775808"}, {"smallint", "2147483648"}, {"jsonb", "1"}, {"uuid", "1"},
+    // Rounded as numeric rounds into the type, half away from zero, exactly.
+    {"integer", "2147483647.499999999999"}, {"integer", "2147483647.5"}, {"integer", "-2147483648.5"}, {"integer", "-2147483648.4"},
+    {"bigint", "9223372036854775807.4"}, {"bigint", "9223372036854775807.5"}, {"smallint", "-32768.5"}, {"smallint", "32767.49"},
 };
 
 // The server refuses these, and the build does not tell: abbreviations and spellings only the

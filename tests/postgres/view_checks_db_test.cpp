@@ -535,6 +535,8 @@ const std::vector<Case> cases = {
     {"create table docs (id integer primary key, body json); create view poor as select distinct on (1) body from docs", false},
     {"create table docs (id integer primary key, body json); create view poor as select distinct on (body) body::jsonb as body from docs", true},
     {"create view poor as select distinct on (id) id, name from account order by id, balance", true},
+    {"create view poor as select 1 as l; create or replace view poor as select 1.5 as l", false},
+    {"create view poor as select 1 as l, true as b; create or replace view poor as select 2 as l, false as b", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
