@@ -413,6 +413,20 @@ class SchemaMutator {
       std::erase_if(domain.constraints, [&](const DomainConstraint& c) { return c.name == o.name; });
     });
   }
+  void operator()(const op::RenameDomainConstraint& o) {
+    change_domain(o.domain, [&](Domain& domain) {
+      for (auto& constraint : domain.constraints) {
+        if (constraint.name == o.from) constraint.name = o.to;
+      }
+    });
+  }
+  void operator()(const op::ValidateDomainConstraint& o) {
+    change_domain(o.domain, [&](Domain& domain) {
+      for (auto& constraint : domain.constraints) {
+        if (constraint.name == o.name) constraint.not_valid = false;
+      }
+    });
+  }
 
   // The columns, domains and attributes of the type name it by its new name, as PostgreSQL's
   // catalog names it by oid.

@@ -463,10 +463,11 @@ class Differ {
         continue;
       }
       const Domain& old = found->second;
-      if (!(old.type == domain.type)) {
-        warn(fmt::format("domain `{}` is {} in the model and {} at the head; PostgreSQL cannot change a domain's type, so "
-                         "nothing was generated for it: create a new domain and move the columns to it by hand",
-                         name, domain.type.sql(), old.type.sql()));
+      if (!(old.type == domain.type) || old.collation != domain.collation) {
+        const auto shown = [](const Domain& d) { return d.type.sql() + (d.collation ? " collate " + quote_qualified(*d.collation) : ""); };
+        warn(fmt::format("domain `{}` is {} in the model and {} at the head; PostgreSQL cannot change a domain's type or "
+                         "collation, so nothing was generated for it: create a new domain and move the columns to it by hand",
+                         name, shown(domain), shown(old)));
       }
       if (old.default_sql != domain.default_sql) add(op::SetDomainDefault{name, domain.default_sql});
       if (old.not_null != domain.not_null) add(op::SetDomainNotNull{name, domain.not_null});
@@ -476,13 +477,21 @@ class Differ {
         }
         return nullptr;
       };
+      // Validating is the one change made in place.
+      const auto validated = [](const DomainConstraint* before, const DomainConstraint& now) {
+        return before != nullptr && before->not_valid && !now.not_valid && before->check_sql == now.check_sql;
+      };
       for (const auto& constraint : old.constraints) {
         const DomainConstraint* now = find(domain, constraint.name);
-        if (now == nullptr || !(*now == constraint)) add(op::DropDomainConstraint{name, constraint.name});
+        if (now == nullptr || !(*now == constraint || validated(&constraint, *now))) add(op::DropDomainConstraint{name, constraint.name});
       }
       for (const auto& constraint : domain.constraints) {
         const DomainConstraint* before = find(old, constraint.name);
-        if (before == nullptr || !(*before == constraint)) add(op::AddDomainConstraint{name, constraint});
+        if (validated(before, constraint)) {
+          add(op::ValidateDomainConstraint{name, constraint.name});
+        } else if (before == nullptr || !(*before == constraint)) {
+          add(op::AddDomainConstraint{name, constraint});
+        }
       }
     }
   }

@@ -670,6 +670,9 @@ class StatementChecker {
     auto type = resolve_type(node.type);
     if (!type) return;
     domain.type = std::move(*type);
+    const auto collation = column_collation(node.collation, domain.type, node.type);
+    if (!collation) return;
+    domain.collation = *collation;
     domain.not_null = node.not_null;
     if (node.default_value) {
       domain.default_sql = expression_sql(*node.default_value, "a default", nullptr);
@@ -719,10 +722,48 @@ class StatementChecker {
 
   void operator()(const ast::AddDomainConstraint& node) {
     const Domain* domain = find_domain(node.domain);
-    if (domain == nullptr || !check_domain_unheld(node.span, *domain, true)) return;
+    // `not valid` checks no stored value, so no column holding the domain's values is in the way.
+    if (domain == nullptr || (!node.not_valid && !check_domain_unheld(node.span, *domain, true))) return;
     auto constraint = domain_constraint(*domain, node.constraint);
     if (!constraint) return;
+    constraint->not_valid = node.not_valid;
     emit(op::AddDomainConstraint{domain->name, std::move(*constraint)});
+  }
+
+  // The constraint of `domain` that `name` names, or null after reporting that it has none.
+  const DomainConstraint* find_domain_constraint(const Domain& domain, const ast::Name& name) {
+    for (const auto& constraint : domain.constraints) {
+      if (constraint.name == name.text) return &constraint;
+    }
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownDomainConstraint, at(name.span), name.text, domain.name, revision_.id);
+    std::vector<std::string> names;
+    for (const auto& constraint : domain.constraints) names.push_back(constraint.name);
+    if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+    }
+    return nullptr;
+  }
+
+  void operator()(const ast::RenameDomainConstraint& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    const DomainConstraint* constraint = find_domain_constraint(*domain, node.name);
+    if (constraint == nullptr || !check_name(node.new_name)) return;
+    for (const auto& other : domain->constraints) {
+      if (other.name == node.new_name.text) {
+        diagnostics_.report(DiagnosticKind::DuplicateDomainConstraint, at(node.new_name.span), other.name, domain->name);
+        return;
+      }
+    }
+    emit(op::RenameDomainConstraint{domain->name, constraint->name, node.new_name.text});
+  }
+
+  void operator()(const ast::ValidateDomainConstraint& node) {
+    const Domain* domain = find_domain(node.domain);
+    if (domain == nullptr) return;
+    const DomainConstraint* constraint = find_domain_constraint(*domain, node.name);
+    if (constraint == nullptr || (constraint->not_valid && !check_domain_unheld(node.span, *domain, true))) return;
+    emit(op::ValidateDomainConstraint{domain->name, constraint->name});
   }
 
   void operator()(const ast::DropDomainConstraint& node) {
@@ -730,17 +771,13 @@ class StatementChecker {
     if (domain == nullptr) return;
     const bool exists = std::any_of(domain->constraints.begin(), domain->constraints.end(),
                                     [&](const DomainConstraint& c) { return c.name == node.name.text; });
-    if (!exists) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownDomainConstraint, at(node.name.span), node.name.text,
-                                             domain->name, revision_.id);
+    if (!exists && node.if_exists) {
       std::vector<std::string> names;
       for (const auto& constraint : domain->constraints) names.push_back(constraint.name);
-      if (const std::string guess = closest_match(node.name.text, names); !guess.empty()) {
-        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
-      }
-      return;
+      return nothing_to_drop(node.name.span, fmt::format("domain `{}` has no constraint `{}`", domain->name, node.name.text),
+                             node.name.text, names);
     }
-    if (!check_domain_unheld(node.span, *domain, false)) return;
+    if (find_domain_constraint(*domain, node.name) == nullptr || !check_domain_unheld(node.span, *domain, false)) return;
     emit(op::DropDomainConstraint{domain->name, node.name.text});
   }
 

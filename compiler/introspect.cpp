@@ -82,11 +82,15 @@ ORDER BY n.nspname, t.typname, e.enumsortorder
 // A domain's type, like a column's: its printed name, and the element type's kind and name.
 constexpr std::string_view domains_sql = R"sql(
 SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0),
-       et.typtype, etn.nspname, et.typname, t.typcollation <> b.typcollation
+       et.typtype, etn.nspname, et.typname, coll.nspname, coll.collname
 FROM pg_type t JOIN user_namespace n ON n.oid = t.typnamespace
 JOIN pg_type b ON b.oid = t.typbasetype
 JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typtype <> 'd' THEN b.typelem ELSE b.oid END
 JOIN pg_namespace etn ON etn.oid = et.typnamespace
+-- A collation other than its base type's.
+LEFT JOIN LATERAL (
+  SELECT cn.nspname, co.collname FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+  WHERE co.oid = t.typcollation AND t.typcollation <> 0 AND t.typcollation <> b.typcollation) coll ON true
 WHERE t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 ORDER BY 1, 2
@@ -723,18 +727,23 @@ class Reader {
       domain.type = read_type(row[2], row[5], row[6], row[7], fmt::format("domain {}", domain.name));
       domain.not_null = row[3] == "t";
       if (!row[4].empty()) domain.default_sql = as_expression(without_own_cast(row[4], domain.type.sql()));
-      if (row[8] == "t") left_out(fmt::format("the collation of domain {} (the language gives a domain none)", domain.name));
+      if (!row[9].empty()) {
+        domain.collation = row[8] == "pg_catalog" ? QualifiedName{"", row[9]} : name_in(row[8], row[9]);
+        if (row[8] != "pg_catalog") {
+          left_out(fmt::format("collation {}.{} of domain {}, which the revision uses and does not create (the language "
+                               "has no `create collation`: make it first)",
+                               row[8], row[9], domain.name));
+        }
+      }
     }
     for (const auto& row : rows(domain_constraints_sql)) {
       const auto domain = domains.find(name_in(row[0], row[1]));
       if (domain == domains.end()) continue;
       std::string definition = row[3];
-      if (row[4] == "f") {
-        left_out(fmt::format("NOT VALID of constraint {} on domain {} (it comes back validated)", row[2], domain->first));
-        if (definition.ends_with(" NOT VALID")) definition.resize(definition.size() - std::string_view(" NOT VALID").size());
-      }
+      const bool not_valid = row[4] == "f";
+      if (not_valid && definition.ends_with(" NOT VALID")) definition.resize(definition.size() - std::string_view(" NOT VALID").size());
       if (definition.starts_with("CHECK ")) definition = definition.substr(6);
-      domain->second.constraints.push_back({row[2], varchar_lists_as_in(definition)});
+      domain->second.constraints.push_back({row[2], varchar_lists_as_in(definition), not_valid});
     }
     for (const auto& row : rows(attributes_sql)) {
       CompositeType& type = composites.at(name_in(row[0], row[1]));

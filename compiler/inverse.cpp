@@ -348,6 +348,20 @@ class Inverter {
     return {};
   }
 
+  Inverse operator()(const op::RenameDomainConstraint& o) const { return {{op::RenameDomainConstraint{o.domain, o.to, o.from}}}; }
+
+  // No statement un-validates a constraint; putting it back unvalidated does.
+  Inverse operator()(const op::ValidateDomainConstraint& o) const {
+    const Domain* domain = find_domain(o.domain);
+    if (domain == nullptr) return {};
+    for (const auto& constraint : domain->constraints) {
+      if (constraint.name == o.name && constraint.not_valid) {
+        return {{op::DropDomainConstraint{o.domain, o.name}, op::AddDomainConstraint{o.domain, constraint}}};
+      }
+    }
+    return {};
+  }
+
   Inverse operator()(const op::RenameDomain& o) const { return {{op::RenameDomain{beside(o.from, o.to), o.from.name}}}; }
 
   Inverse operator()(const op::CreateComposite& o) const { return {{op::DropType{o.type.name}}}; }

@@ -122,6 +122,8 @@ struct SetDomainDefault { QualifiedName domain; std::optional<std::string> value
 struct SetDomainNotNull { QualifiedName domain; bool not_null = true; };
 struct AddDomainConstraint { QualifiedName domain; DomainConstraint constraint; };
 struct DropDomainConstraint { QualifiedName domain; std::string name; };
+struct RenameDomainConstraint { QualifiedName domain; std::string from; std::string to; };
+struct ValidateDomainConstraint { QualifiedName domain; std::string name; };
 // RENAME TO keeps the schema; the columns, domains and composite types of the type follow.
 struct RenameDomain { QualifiedName from; std::string to; };
 
@@ -226,7 +228,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::AlterSequence, op::SetSequenceOwner,
                                op::DropSequence, op::CreateSchema, op::DropSchema, op::CreateExtension, op::DropExtension,
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
-                               op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint,
+                               op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint, op::RenameDomainConstraint, op::ValidateDomainConstraint,
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
                                op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView,
                                op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger,

@@ -118,7 +118,7 @@ std::string index_dsl(const Index& index, bool concurrently) {
 }
 
 std::string domain_check_dsl(const DomainConstraint& constraint) {
-  return "constraint " + quote_identifier(constraint.name) + " check " + constraint.check_sql;
+  return "constraint " + quote_identifier(constraint.name) + " check " + constraint.check_sql + (constraint.not_valid ? " not valid" : "");
 }
 
 
@@ -247,10 +247,17 @@ class LanguageRenderer {
 
   void operator()(const op::CreateDomain& o) {
     std::string out = fmt::format("create domain {} as {}", quote_qualified(o.domain.name), type_dsl(o.domain.type));
+    if (o.domain.collation) out += " collate " + quote_qualified(*o.domain.collation);
     if (o.domain.default_sql) out += " default " + *o.domain.default_sql;
     if (o.domain.not_null) out += " not null";
-    for (const auto& constraint : o.domain.constraints) out += " " + domain_check_dsl(constraint);
+    for (const auto& constraint : o.domain.constraints) {
+      if (!constraint.not_valid) out += " " + domain_check_dsl(constraint);
+    }
     add(out + ";");
+    // `create domain` takes no `not valid`.
+    for (const auto& constraint : o.domain.constraints) {
+      if (constraint.not_valid) add(alter_domain(o.domain.name) + "add " + domain_check_dsl(constraint) + ";");
+    }
     comment(ast::CommentKind::domain, o.domain.name, {}, o.domain.comment);
     privileges({ast::GrantTargetKind::type, o.domain.name, {}}, o.domain.privileges);
   }
@@ -261,6 +268,10 @@ class LanguageRenderer {
   void operator()(const op::SetDomainNotNull& o) { add(alter_domain(o.domain) + (o.not_null ? "set not null;" : "drop not null;")); }
   void operator()(const op::AddDomainConstraint& o) { add(alter_domain(o.domain) + "add " + domain_check_dsl(o.constraint) + ";"); }
   void operator()(const op::DropDomainConstraint& o) { add(alter_domain(o.domain) + "drop constraint " + quote_identifier(o.name) + ";"); }
+  void operator()(const op::RenameDomainConstraint& o) {
+    add(alter_domain(o.domain) + "rename constraint " + quote_identifier(o.from) + " to " + quote_identifier(o.to) + ";");
+  }
+  void operator()(const op::ValidateDomainConstraint& o) { add(alter_domain(o.domain) + "validate constraint " + quote_identifier(o.name) + ";"); }
   void operator()(const op::RenameDomain& o) { add(alter_domain(o.from) + "rename to " + quote_identifier(o.to) + ";"); }
 
   void operator()(const op::CreateComposite& o) {

@@ -240,18 +240,25 @@ std::string clauses_sql(const std::vector<SequenceClause>& clauses) {
   return out;
 }
 
+// As ALTER DOMAIN ADD writes it: CREATE DOMAIN takes no NOT VALID.
 std::string domain_constraint_sql(const DomainConstraint& constraint) {
-  return "CONSTRAINT " + quote_identifier(constraint.name) + " CHECK " + constraint.check_sql;
+  return "CONSTRAINT " + quote_identifier(constraint.name) + " CHECK " + constraint.check_sql + (constraint.not_valid ? " NOT VALID" : "");
 }
 
 std::string create_domain_sql(const Domain& domain) {
   std::string sql = fmt::format("CREATE DOMAIN {} AS {}", quote_qualified(domain.name), domain.type.sql());
+  if (domain.collation) sql += " COLLATE " + quote_qualified(*domain.collation);
   if (domain.default_sql) sql += " DEFAULT " + *domain.default_sql;
   if (domain.not_null) sql += " NOT NULL";
   std::vector<const DomainConstraint*> checks;
   for (const auto& constraint : domain.constraints) checks.push_back(&constraint);
   std::sort(checks.begin(), checks.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
-  for (const auto* constraint : checks) sql += " " + domain_constraint_sql(*constraint);
+  for (const auto* constraint : checks) {
+    if (!constraint->not_valid) sql += " " + domain_constraint_sql(*constraint);
+  }
+  for (const auto* constraint : checks) {
+    if (constraint->not_valid) sql = line_ended(std::move(sql)) + ";\nALTER DOMAIN " + quote_qualified(domain.name) + " ADD " + domain_constraint_sql(*constraint);
+  }
   return with_privileges(with_comment(std::move(sql), ast::CommentKind::domain, domain.name, {}, domain.comment),
                          GrantTarget{ast::GrantTargetKind::type, domain.name, {}}, domain.privileges);
 }
@@ -925,6 +932,10 @@ class SqlRenderer {
   void operator()(const op::SetDomainNotNull& o) { emit(alter_domain(o.domain) + (o.not_null ? "SET NOT NULL" : "DROP NOT NULL")); }
   void operator()(const op::AddDomainConstraint& o) { emit(alter_domain(o.domain) + "ADD " + domain_constraint_sql(o.constraint)); }
   void operator()(const op::DropDomainConstraint& o) { emit(alter_domain(o.domain) + "DROP CONSTRAINT " + quote_identifier(o.name)); }
+  void operator()(const op::RenameDomainConstraint& o) {
+    emit(alter_domain(o.domain) + "RENAME CONSTRAINT " + quote_identifier(o.from) + " TO " + quote_identifier(o.to));
+  }
+  void operator()(const op::ValidateDomainConstraint& o) { emit(alter_domain(o.domain) + "VALIDATE CONSTRAINT " + quote_identifier(o.name)); }
   void operator()(const op::RenameDomain& o) { emit(alter_domain(o.from) + "RENAME TO " + quote_identifier(o.to)); }
 
   void operator()(const op::CreateComposite& o) { emit(create_composite_sql(o.type)); }

@@ -178,6 +178,7 @@ struct EnumType {
 struct DomainConstraint {
   std::string name;
   std::string check_sql;
+  bool not_valid = false;  // added `not valid`: values stored before it are not checked
   bool operator==(const DomainConstraint&) const = default;
 };
 
@@ -185,6 +186,8 @@ struct Domain {
   QualifiedName name;
   ColumnType type;
   std::optional<std::string> default_sql;
+  // `collate`: none for its type's own.
+  std::optional<QualifiedName> collation;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;
   std::optional<std::string> comment;

@@ -358,7 +358,11 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (subtype == "N") return Change{"alter domain ... drop not null", domain + "drop not null"};
     if (subtype == "O") return Change{"alter domain ... set not null", domain + "set not null"};
     if (subtype == "C") return Change{"alter domain ... add constraint", domain + "add ..."};
-    if (subtype == "X") return Change{"alter domain ... drop constraint", domain + "drop constraint " + quote_identifier(text_field(node, "name"))};
+    if (subtype == "X") {
+      return Change{"alter domain ... drop constraint",
+                    domain + "drop constraint " + (flag(node, "missing_ok") ? "if exists " : "") + quote_identifier(text_field(node, "name"))};
+    }
+    if (subtype == "V") return Change{"alter domain ... validate constraint", domain + "validate constraint " + quote_identifier(text_field(node, "name"))};
     return Change{"alter domain", "", no_statement_kept_apart};
   }
   if (kind == "CreateFunctionStmt") {
@@ -519,10 +523,14 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (type == "OBJECT_DOMAIN") {
       return Change{"alter domain ... rename to", "alter domain " + object_name(node.value("object", Json::object())) + " rename to " + to};
     }
+    if (type == "OBJECT_DOMCONSTRAINT") {
+      return Change{"alter domain ... rename constraint",
+                    "alter domain " + object_name(node.value("object", Json::object())) + " rename constraint " + from + " to " + to};
+    }
     if (type == "OBJECT_ATTRIBUTE") {
       return Change{"alter type ... rename attribute", "alter type " + relation_name(node) + " rename attribute " + from + " to " + to};
     }
-    if (type == "OBJECT_TYPE" || type == "OBJECT_SEQUENCE" || type == "OBJECT_SCHEMA" || type == "OBJECT_DOMCONSTRAINT" ||
+    if (type == "OBJECT_TYPE" || type == "OBJECT_SEQUENCE" || type == "OBJECT_SCHEMA" ||
         type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" || type == "OBJECT_ROUTINE" || type == "OBJECT_TRIGGER" ||
         type == "OBJECT_POLICY") {
       return Change{"rename (" + type.substr(7) + ")", "", no_statement_kept_apart};

@@ -199,6 +199,7 @@ struct CreateDomain : Located {
   ObjectName name;
   TypeRef type;
   std::optional<Expression> default_value;
+  std::optional<ObjectName> collation;
   bool not_null = false;
   std::vector<DomainCheck> checks;
 };
@@ -223,9 +224,22 @@ struct SetDomainNotNull : Located {
 struct AddDomainConstraint : Located {
   ObjectName domain;
   DomainCheck constraint;
+  bool not_valid = false;  // existing values are not checked until `validate constraint`
 };
 
 struct DropDomainConstraint : Located {
+  ObjectName domain;
+  Name name;
+  bool if_exists = false;
+};
+
+struct RenameDomainConstraint : Located {
+  ObjectName domain;
+  Name name;
+  Name new_name;
+};
+
+struct ValidateDomainConstraint : Located {
   ObjectName domain;
   Name name;
 };
@@ -609,7 +623,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                AddConstraint, DropConstraint, RenameConstraint, ValidateConstraint, AddEnumValue, RenameEnumValue, DropEnumValue,
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
-                               AddDomainConstraint, DropDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
+                               AddDomainConstraint, DropDomainConstraint, RenameDomainConstraint, ValidateDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
                                RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
                                SetRowSecurity, CreatePolicy, DropPolicy, SetLogged, Grant>;

@@ -778,7 +778,10 @@ const auto create_domain_def = located[
     kw("domain") > qualified_name[assign(&ast::CreateDomain::name)] > kw("as") > type_ref[assign(&ast::CreateDomain::type)] >>
     *((kw("not") > kw("null"))[set(&ast::CreateDomain::not_null, true)] |
       kw("null")[set(&ast::CreateDomain::not_null, false)] |
-      (kw("default") > expression)[assign(&ast::CreateDomain::default_value)] |
+      (kw("default")[given_once([](const ast::CreateDomain& domain) { return domain.default_value.has_value(); }, "default")] >
+       expression)[assign(&ast::CreateDomain::default_value)] |
+      (kw("collate")[given_once([](const ast::CreateDomain& domain) { return domain.collation.has_value(); }, "collate")] >
+       qualified_name)[assign(&ast::CreateDomain::collation)] |
       domain_check[append(&ast::CreateDomain::checks)])];
 const auto create_extension_def = located[kw("extension") > name[assign(&ast::CreateExtension::name)]];
 const auto create_sequence_def = located[
@@ -1083,7 +1086,8 @@ auto domain_change(Node node) {
   return [node](auto& context) { x3::_val(context) = node; };
 }
 const auto alter_domain_def = omit[
-    (kw("set") > ((kw("default") > expression[([](auto& context) {
+    // ALTER DOMAIN's SET DEFAULT takes any expression, CREATE DOMAIN's DEFAULT a column's.
+    (kw("set") > ((kw("default") > open_expression[([](auto& context) {
                      ast::SetDomainDefault node;
                      node.span = x3::_attr(context).span;
                      node.value = std::move(x3::_attr(context));
@@ -1092,14 +1096,25 @@ const auto alter_domain_def = omit[
                   (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{})])) |
     (kw("drop") > (kw("default")[domain_change(ast::SetDomainDefault{})] |
                    (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{{}, {}, false})] |
-                   (kw("constraint") > name[named<ast::DropDomainConstraint>(&ast::DropDomainConstraint::name)]))) |
-    (kw("add") > domain_check[([](auto& context) {
+                   (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropDomainConstraint>(&ast::DropDomainConstraint::name)]))) |
+    (kw("add") > (domain_check > x3::matches[kw("not") > kw("valid")])[([](auto& context) {
+       auto& parts = x3::_attr(context);
        ast::AddDomainConstraint node;
-       node.span = x3::_attr(context).span;
-       node.constraint = std::move(x3::_attr(context));
+       node.span = boost::fusion::at_c<0>(parts).span;
+       node.constraint = std::move(boost::fusion::at_c<0>(parts));
+       node.not_valid = boost::fusion::at_c<1>(parts);
        x3::_val(context) = std::move(node);
      })]) |
-    (kw("rename") > kw("to") > name[named<ast::RenameDomain>(&ast::RenameDomain::new_name)])];
+    (kw("validate") > kw("constraint") > name[named<ast::ValidateDomainConstraint>(&ast::ValidateDomainConstraint::name)]) |
+    (kw("rename") > ((kw("to") > name[named<ast::RenameDomain>(&ast::RenameDomain::new_name)]) |
+                     (kw("constraint") > (name > kw("to") > name)[([](auto& context) {
+                        auto& parts = x3::_attr(context);
+                        ast::RenameDomainConstraint node;
+                        node.span = boost::fusion::at_c<0>(parts).span;
+                        node.name = std::move(boost::fusion::at_c<0>(parts));
+                        node.new_name = std::move(boost::fusion::at_c<1>(parts));
+                        x3::_val(context) = std::move(node);
+                      })])))];
 const auto alter_domain_target_def =
     omit[kw("domain") > qualified_name[assign(&AlterTable::table)] > alter_domain[assign(&AlterTable::action)]];
 const auto finish_alter_domain = [](auto& context) {

@@ -263,6 +263,8 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
   int cases = 0;
   bool any_token = false;
   std::size_t fragment_end = 0;
+  PgQuery__Token previous = PG_QUERY__TOKEN__NUL;
+  PgQuery__Token before_previous = PG_QUERY__TOKEN__NUL;
   for (const Token& token : tokens) {
     const std::size_t end = token.end - offset;
     const bool top = depth == 0 && brackets == 0 && cases == 0;
@@ -272,7 +274,12 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
                                          (kind == PG_QUERY__TOKEN__ASCII_44 && brackets == 0))) {
       return any_token ? fragment_end : std::string_view::npos;
     }
-    if (!parenthesized && top && any_token && is_stop(file, token, stops)) return fragment_end;
+    // `is [not] null`, `is not distinct from`: words of the expression, not a next constraint.
+    const bool after_is = previous == PG_QUERY__TOKEN__IS || (previous == PG_QUERY__TOKEN__NOT_LA && before_previous == PG_QUERY__TOKEN__IS) ||
+                          (previous == PG_QUERY__TOKEN__NOT && before_previous == PG_QUERY__TOKEN__IS);
+    if (!parenthesized && top && any_token && !after_is && is_stop(file, token, stops)) return fragment_end;
+    before_previous = previous;
+    previous = kind;
     if (kind == PG_QUERY__TOKEN__ASCII_91) ++brackets;
     if (kind == PG_QUERY__TOKEN__ASCII_93 && brackets > 0) --brackets;
     if (kind == PG_QUERY__TOKEN__CASE) ++cases;

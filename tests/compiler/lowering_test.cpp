@@ -701,6 +701,35 @@ TEST(Lowering, DomainAlterationsAndTheirInverse) {
                            "ALTER DOMAIN amount SET NOT NULL", "ALTER DOMAIN amount SET DEFAULT 0"}));
 }
 
+TEST(Lowering, DomainConstraintsValidatedRenamedAndCollated) {
+  const auto sql = lower("create domain amount as integer constraint amount_positive check (value > 0);",
+                         "alter domain amount add constraint below_100 check (value < 100) not valid;\n"
+                         "alter domain amount rename constraint amount_positive to positive;\n"
+                         "alter domain amount drop constraint if exists no_such;\n"
+                         "create domain label as text collate \"C\" default 'x';\n"
+                         "create domain cents as integer constraint small check (value < 10);\n"
+                         "alter domain cents add constraint even check (value % 2 = 0) not valid;\n"
+                         "@allow(DataLoss)\ndrop domain cents;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER DOMAIN amount ADD CONSTRAINT below_100 CHECK (value < 100) NOT VALID",
+                         "ALTER DOMAIN amount RENAME CONSTRAINT amount_positive TO positive",
+                         "CREATE DOMAIN label AS text COLLATE \"C\" DEFAULT 'x'",
+                         "CREATE DOMAIN cents AS integer CONSTRAINT small CHECK (value < 10)",
+                         "ALTER DOMAIN cents ADD CONSTRAINT even CHECK (value % 2 = 0) NOT VALID", "DROP DOMAIN cents"}));
+  // Put back as it was: the constraint added `not valid` is added so again.
+  EXPECT_EQ(sql.down, (Sql{"CREATE DOMAIN cents AS integer CONSTRAINT small CHECK (value < 10);\n"
+                           "ALTER DOMAIN cents ADD CONSTRAINT even CHECK (value % 2 = 0) NOT VALID",
+                           "ALTER DOMAIN cents DROP CONSTRAINT even", "DROP DOMAIN cents", "DROP DOMAIN label",
+                           "ALTER DOMAIN amount RENAME CONSTRAINT positive TO amount_positive",
+                           "ALTER DOMAIN amount DROP CONSTRAINT below_100"}));
+}
+
+TEST(Lowering, ValidatingADomainConstraintComesDownAsNotValid) {
+  const auto sql = lower("create domain amount as integer;\nalter domain amount add constraint positive check (value > 0) not valid;",
+                         "alter domain amount validate constraint positive;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER DOMAIN amount VALIDATE CONSTRAINT positive"}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER DOMAIN amount DROP CONSTRAINT positive", "ALTER DOMAIN amount ADD CONSTRAINT positive CHECK (value > 0) NOT VALID"}));
+}
+
 TEST(Lowering, DropDomainCascadeDropsItsColumnsFirst) {
   const auto sql = lower("create domain amount as integer default 1;\ncreate table bill (id integer, total amount);",
                          "@allow(DataLoss)\ndrop domain amount cascade;");
