@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 
+#include "compiler/deep_stack.hpp"
 #include "compiler/diagnostic_kind.hpp"
 #include "compiler/parallel.hpp"
 #include "compiler/revision_graph.hpp"
@@ -681,7 +682,18 @@ std::string head_schema_sql(const CompiledChain& chain) {
   return sql;
 }
 
+// The checks walk PostgreSQL's parse trees recursively, as deep as an expression nests (PostgreSQL
+// itself takes some thousands of levels): a stack for that, whoever calls.
+constexpr std::size_t compiler_stack = std::size_t{256} << 20;
+
+static std::optional<CompiledChain> compile_chain_on_this_stack(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
+
 std::optional<CompiledChain> compile_chain(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+  auto compile = [&] { return compile_chain_on_this_stack(files, diagnostics); };
+  return on_a_deep_stack(compiler_stack, compile);
+}
+
+static std::optional<CompiledChain> compile_chain_on_this_stack(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
   if (files.empty()) {
     diagnostics.report(DiagnosticKind::NoRevisions, {}, "the given files");
     return std::nullopt;

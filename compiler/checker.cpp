@@ -3540,9 +3540,9 @@ class StatementChecker {
 
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
-  // Far past anything written by hand, and far below where PostgreSQL's stack runs out (between
-  // 5,000 and 10,000 levels of `1+1+...` at the default max_stack_depth).
-  static constexpr std::size_t most_expression_nesting = 1000;
+  // Below where PostgreSQL's stack runs out at its default max_stack_depth (`1+1+...` of 4,500
+  // terms), past what it takes of every kind of expression (4,000 terms, 2,000 nested calls).
+  static constexpr std::size_t most_expression_nesting = 4000;
 
   // What PostgreSQL's parser makes of a fragment (its `text`), if it is one expression the
   // server can analyse.

@@ -3,7 +3,6 @@
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
-#include <pthread.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +16,7 @@
 #include <unordered_map>
 
 #include "compiler/decimal.hpp"
+#include "compiler/deep_stack.hpp"
 #include "compiler/postgres_catalog.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -38,27 +38,9 @@ struct Tree {
 PgQueryParseResult parse_on_a_deep_stack(const std::string& sql) {
   constexpr std::size_t short_text = 16 * 1024;
   if (sql.size() <= short_text) return pg_query_parse(sql.c_str());
-  struct Call {
-    const std::string* sql;
-    PgQueryParseResult result;
-  } call{&sql, {}};
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
+  auto parse = [&] { return pg_query_parse(sql.c_str()); };
   // A frame of the tree's writer per term or so: 256 bytes a byte of input is ample.
-  pthread_attr_setstacksize(&attributes, std::max<std::size_t>(64 << 20, sql.size() * 256));
-  pthread_t thread;
-  const int started = pthread_create(
-      &thread, &attributes,
-      [](void* argument) -> void* {
-        auto* c = static_cast<Call*>(argument);
-        c->result = pg_query_parse(c->sql->c_str());
-        return nullptr;
-      },
-      &call);
-  pthread_attr_destroy(&attributes);
-  if (started != 0) return pg_query_parse(sql.c_str());
-  pthread_join(thread, nullptr);
-  return call.result;
+  return on_a_deep_stack(std::max<std::size_t>(64 << 20, sql.size() * 256), parse);
 }
 
 // How deep a parse tree's JSON nests, strings aside.
@@ -85,18 +67,19 @@ std::size_t json_depth(std::string_view json) {
   return deepest;
 }
 
-// A tree that the recursive walks over views', policies' and triggers' SQL read: one nested
-// deeper than any revision needs (a view of `n+n+...` with 20,000 terms) would overflow the
-// stack. An expression's level is two or three of the tree's; expressions themselves stop at
-// 1,000 levels (NestingTooDeep). The other readers walk without recursing.
-constexpr std::size_t deepest_walked_tree = 4000;
+// A tree that the recursive walks over views', policies' and triggers' SQL read (on the
+// compiler's deep stack): past what PostgreSQL analyses (a view of `n+n+...` with 20,000 terms
+// runs its stack out), one would overflow ours. An expression's level is two to six of the
+// tree's; expressions themselves stop at 4,000 levels (NestingTooDeep). The other readers walk
+// without recursing.
+constexpr std::size_t deepest_walked_tree = 40000;
 
 Tree parse(const std::string& sql, std::size_t deepest_tree = std::numeric_limits<std::size_t>::max()) {
   const PgQueryParseResult result = parse_on_a_deep_stack(sql);
   Tree tree;
   if (result.error == nullptr && deepest_tree != std::numeric_limits<std::size_t>::max() && json_depth(result.parse_tree) > deepest_tree) {
     pg_query_free_parse_result(result);
-    tree.error = SqlError{0, "it nests deeper than the compiler reads (" + std::to_string(deepest_tree) + " levels of its parse tree)"};
+    tree.error = SqlError{0, "it nests deeper than PostgreSQL's stack takes at deploy (past " + std::to_string(deepest_tree) + " levels of its parse tree)"};
     return tree;
   }
   if (result.error != nullptr) {
@@ -148,6 +131,21 @@ const Json& member(const Json& object, const char* name) {
   return found == object.end() ? none : *found;
 }
 
+// object[name], or an empty object (array) where there is none: what value(name, Json::object())
+// gives, without copying the subtree it finds.
+const Json& object_member(const Json& object, const char* name) {
+  static const Json empty = Json::object();
+  if (!object.is_object()) return empty;
+  const auto found = object.find(name);
+  return found == object.end() ? empty : *found;
+}
+const Json& array_member(const Json& object, const char* name) {
+  static const Json empty = Json::array();
+  if (!object.is_object()) return empty;
+  const auto found = object.find(name);
+  return found == object.end() ? empty : *found;
+}
+
 const Json& first_element(const Json& array) {
   static const Json none;
   return array.is_array() && !array.empty() ? array.front() : none;
@@ -174,15 +172,15 @@ std::string relation_name(const Json& node, const char* field = "relation") { re
 
 // One object of a DROP or COMMENT: a list of names, a type name or a bare name.
 std::string object_name(const Json& object) {
-  if (object.contains("List")) return written_names(string_list(object["List"].value("items", Json::array())));
-  if (object.contains("TypeName")) return written_names(string_list(object["TypeName"].value("names", Json::array())));
+  if (object.contains("List")) return written_names(string_list(array_member(object["List"], "items")));
+  if (object.contains("TypeName")) return written_names(string_list(array_member(object["TypeName"], "names")));
   if (object.contains("String")) return quote_identifier(object["String"].value("sval", ""));
   return "...";
 }
 
 std::string object_names(const Json& node) {
   std::string out;
-  for (const auto& object : node.value("objects", Json::array())) out += (out.empty() ? "" : ", ") + object_name(object);
+  for (const auto& object : array_member(node, "objects")) out += (out.empty() ? "" : ", ") + object_name(object);
   return out;
 }
 
@@ -204,9 +202,9 @@ std::optional<Change> table_change(const std::string& table, const Json& command
   const std::string subtype = text_field(command, "subtype");
   const std::string column = quote_identifier(text_field(command, "name"));
   const std::string alter_column = "alter table " + table + " alter column " + column + " ";
-  const Json& definition = command.value("def", Json::object());
+  const Json& definition = object_member(command, "def");
   if (subtype == "AT_AddColumn") {
-    const std::string added = quote_identifier(definition.value("ColumnDef", Json::object()).value("colname", ""));
+    const std::string added = quote_identifier(object_member(definition, "ColumnDef").value("colname", ""));
     return Change{"alter table ... add column", "alter table " + table + " add column " + added + " ..."};
   }
   if (subtype == "AT_DropColumn") return Change{"alter table ... drop column", "alter table " + table + " drop column " + column};
@@ -222,7 +220,7 @@ std::optional<Change> table_change(const std::string& table, const Json& command
   if (subtype == "AT_SetIdentity") return Change{"alter table ... alter column set (identity)", alter_column + "set ..."};
   if (subtype == "AT_DropIdentity") return Change{"alter table ... alter column drop identity", alter_column + "drop identity"};
   if (subtype == "AT_AddConstraint") {
-    const std::string name = definition.value("Constraint", Json::object()).value("conname", "");
+    const std::string name = object_member(definition, "Constraint").value("conname", "");
     return Change{"alter table ... add constraint",
                   "alter table " + table + " add " + (name.empty() ? std::string() : "constraint " + quote_identifier(name) + " ") + "..."};
   }
@@ -327,7 +325,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   }
   if (kind == "CreateTableAsStmt" && text_field(node, "objtype") == "OBJECT_MATVIEW") {
     return Change{"create materialized view",
-                  "create materialized view " + relation_name(node.value("into", Json::object()), "rel") + " as ..."};
+                  "create materialized view " + relation_name(object_member(node, "into"), "rel") + " as ..."};
   }
   if (kind == "IndexStmt") {
     const bool unique = flag(node, "unique");
@@ -337,14 +335,14 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
                       (name.empty() ? "<name>" : quote_identifier(name)) + " on " + relation_name(node) + " (...)"};
   }
   if (kind == "CreateEnumStmt") {
-    return Change{"create type ... as enum", "create type " + written_names(string_list(node.value("typeName", Json::array()))) + " as enum (...)"};
+    return Change{"create type ... as enum", "create type " + written_names(string_list(array_member(node, "typeName"))) + " as enum (...)"};
   }
   if (kind == "CompositeTypeStmt") return Change{"create type ... as", "create type " + relation_name(node, "typevar") + " as (...)"};
   if (kind == "CreateDomainStmt") {
-    return Change{"create domain", "create domain " + written_names(string_list(node.value("domainname", Json::array()))) + " as ..."};
+    return Change{"create domain", "create domain " + written_names(string_list(array_member(node, "domainname"))) + " as ..."};
   }
   if (kind == "AlterEnumStmt") {
-    const std::string type = written_names(string_list(node.value("typeName", Json::array())));
+    const std::string type = written_names(string_list(array_member(node, "typeName")));
     if (node.contains("oldVal")) {
       return Change{"alter type ... rename value", "alter type " + type + " rename value " + quote_literal(text_field(node, "oldVal")) +
                                                        " to " + quote_literal(text_field(node, "newVal"))};
@@ -352,7 +350,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     return Change{"alter type ... add value", "alter type " + type + " add value " + quote_literal(text_field(node, "newVal"))};
   }
   if (kind == "AlterDomainStmt") {
-    const std::string domain = "alter domain " + written_names(string_list(node.value("typeName", Json::array()))) + " ";
+    const std::string domain = "alter domain " + written_names(string_list(array_member(node, "typeName"))) + " ";
     const std::string subtype = text_field(node, "subtype");
     if (subtype == "T") return Change{"alter domain ... default", domain + (node.contains("def") ? "set default ..." : "drop default")};
     if (subtype == "N") return Change{"alter domain ... drop not null", domain + "drop not null"};
@@ -369,7 +367,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const bool procedure = flag(node, "is_procedure");
     return Change{std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure" : "function"),
                   std::string("create ") + (flag(node, "replace") ? "or replace " : "") + (procedure ? "procedure " : "function ") +
-                      written_names(string_list(node.value("funcname", Json::array()))) + "(...) ..."};
+                      written_names(string_list(array_member(node, "funcname"))) + "(...) ..."};
   }
   if (kind == "AlterFunctionStmt") {
     return Change{"alter function", "", "the language has no `alter function`: write `create or replace function` with the whole definition"};
@@ -387,10 +385,10 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
                               : objtype == "OBJECT_ROUTINE" ? "routine" : objtype == "OBJECT_SCHEMA" ? "schema"
                               : objtype == "OBJECT_TYPE" ? "type" : objtype == "OBJECT_DOMAIN" ? "domain" : nullptr;
     if (object_kind == nullptr) return std::nullopt;  // databases, languages...: not modelled
-    const Json& privileges = node.value("privileges", Json::array());
+    const Json& privileges = array_member(node, "privileges");
     // Column privileges live apart from the table's own.
     const bool columns_only = !privileges.empty() && std::all_of(privileges.begin(), privileges.end(), [](const Json& privilege) {
-      return privilege.value("AccessPriv", Json::object()).contains("cols");
+      return object_member(privilege, "AccessPriv").contains("cols");
     });
     const bool grant = flag(node, "is_grant");
     const std::string what = grant ? "grant" : "revoke";
@@ -403,15 +401,15 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   }
   if (kind == "AlterDefaultPrivilegesStmt") {
     // Only those of the kinds the compiler models, for the role that runs the migrator.
-    const Json& action = node.value("action", Json::object());
+    const Json& action = object_member(node, "action");
     const std::string objtype = text_field(action, "objtype");
     // `for role current_user` (or current_role, session_user) is the migrator's own.
     bool other_role = false;
-    for (const auto& option : node.value("options", Json::array())) {
+    for (const auto& option : array_member(node, "options")) {
       if (!option.contains("DefElem") || option["DefElem"].value("defname", "") != "roles") continue;
-      const Json& roles = option["DefElem"].value("arg", Json::object()).value("List", Json::object()).value("items", Json::array());
+      const Json& roles = array_member(object_member(object_member(option["DefElem"], "arg"), "List"), "items");
       other_role = std::none_of(roles.begin(), roles.end(), [](const Json& role) {
-        const std::string type = role.value("RoleSpec", Json::object()).value("roletype", "");
+        const std::string type = object_member(role, "RoleSpec").value("roletype", "");
         return type == "ROLESPEC_CURRENT_USER" || type == "ROLESPEC_CURRENT_ROLE" || type == "ROLESPEC_SESSION_USER";
       });
     }
@@ -436,8 +434,8 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "AlterTableStmt") {
     const std::string objtype = text_field(node, "objtype");
     const std::string name = relation_name(node);
-    for (const auto& command : node.value("cmds", Json::array())) {
-      const Json& cmd = command.value("AlterTableCmd", Json::object());
+    for (const auto& command : array_member(node, "cmds")) {
+      const Json& cmd = object_member(command, "AlterTableCmd");
       const std::string subtype = text_field(cmd, "subtype");
       if (objtype == "OBJECT_TABLE") {
         if (auto change = table_change(name, cmd)) return change;
@@ -454,7 +452,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       } else if (objtype == "OBJECT_TYPE") {
         const std::string attribute = quote_identifier(text_field(cmd, "name"));
         if (subtype == "AT_AddColumn") {
-          const std::string added = quote_identifier(cmd.value("def", Json::object()).value("ColumnDef", Json::object()).value("colname", ""));
+          const std::string added = quote_identifier(object_member(object_member(cmd, "def"), "ColumnDef").value("colname", ""));
           return Change{"alter type ... add attribute", "alter type " + name + " add attribute " + added + " ..."};
         }
         if (subtype == "AT_DropColumn") return Change{"alter type ... drop attribute", "alter type " + name + " drop attribute " + attribute};
@@ -473,16 +471,16 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     const std::string type = text_field(node, "removeType");
     if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" ||
         type == "OBJECT_ROUTINE") {
-      const Json& object = node.value("objects", Json::array()).empty() ? Json::object() : node["objects"][0];
+      const Json& object = array_member(node, "objects").empty() ? Json::object() : node["objects"][0];
       std::string statement;
       if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY") {
-        auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
+        auto names = string_list(array_member(object_member(object, "List"), "items"));
         const std::string trigger = names.empty() ? "..." : quote_identifier(names.back());
         if (!names.empty()) names.pop_back();
         statement = std::string(type == "OBJECT_TRIGGER" ? "drop trigger " : "drop policy ") + trigger + " on " + written_names(names);
       } else {
         statement = std::string("drop ") + (type == "OBJECT_PROCEDURE" ? "procedure " : "function ") +
-                    written_names(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array()))) + "(...)";
+                    written_names(string_list(array_member(object_member(object, "ObjectWithArgs"), "objname"))) + "(...)";
       }
       return Change{type == "OBJECT_TRIGGER"    ? "drop trigger"
                     : type == "OBJECT_POLICY"   ? "drop policy"
@@ -521,11 +519,11 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
       return Change{"alter materialized view ... rename to", "alter materialized view " + relation_name(node) + " rename to " + to};
     }
     if (type == "OBJECT_DOMAIN") {
-      return Change{"alter domain ... rename to", "alter domain " + object_name(node.value("object", Json::object())) + " rename to " + to};
+      return Change{"alter domain ... rename to", "alter domain " + object_name(object_member(node, "object")) + " rename to " + to};
     }
     if (type == "OBJECT_DOMCONSTRAINT") {
       return Change{"alter domain ... rename constraint",
-                    "alter domain " + object_name(node.value("object", Json::object())) + " rename constraint " + from + " to " + to};
+                    "alter domain " + object_name(object_member(node, "object")) + " rename constraint " + from + " to " + to};
     }
     if (type == "OBJECT_ATTRIBUTE") {
       return Change{"alter type ... rename attribute", "alter type " + relation_name(node) + " rename attribute " + from + " to " + to};
@@ -549,7 +547,7 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
   if (kind == "CommentStmt") {
     const std::string type = text_field(node, "objtype");
     const std::string text = node.contains("comment") ? quote_literal(text_field(node, "comment")) : "null";
-    const std::string object = object_name(node.value("object", Json::object()));
+    const std::string object = object_name(object_member(node, "object"));
     if (type == "OBJECT_TABLE") return Change{"comment on table", "comment on table " + object + " is " + text};
     if (type == "OBJECT_COLUMN") return Change{"comment on column", "comment on column " + object + " is " + text};
     static const std::map<std::string, std::string, std::less<>> plain = {
@@ -560,13 +558,13 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     }
     if (type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE") {
       const std::string word = type == "OBJECT_FUNCTION" ? "function" : "procedure";
-      const Json routine = node.value("object", Json::object()).value("ObjectWithArgs", Json::object());
-      const std::string name = written_names(string_list(routine.value("objname", Json::array())));
+      const Json routine = object_member(object_member(node, "object"), "ObjectWithArgs");
+      const std::string name = written_names(string_list(array_member(routine, "objname")));
       return Change{"comment on " + word, "comment on " + word + " " + name + (routine.contains("objargs") ? "(...)" : "") + " is " + text};
     }
     if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_TABCONSTRAINT") {
       const std::string word = type == "OBJECT_TRIGGER" ? "trigger" : type == "OBJECT_POLICY" ? "policy" : "constraint";
-      auto names = string_list(node.value("object", Json::object()).value("List", Json::object()).value("items", Json::array()));
+      auto names = string_list(array_member(object_member(object_member(node, "object"), "List"), "items"));
       if (names.size() < 2) return std::nullopt;
       const std::string member = quote_identifier(names.back());
       names.pop_back();
@@ -590,7 +588,7 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
   if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return {relation_names(node, "table")};
   if (kind == "GrantStmt" && text_field(node, "targtype") == "ACL_TARGET_OBJECT") {
     std::vector<std::vector<std::string>> relations;
-    for (const auto& object : node.value("objects", Json::array())) {
+    for (const auto& object : array_member(node, "objects")) {
       if (object.contains("RangeVar")) relations.push_back(relation_names(object, "RangeVar"));
     }
     return relations;
@@ -602,9 +600,9 @@ std::vector<std::vector<std::string>> relations_of(const std::string& kind, cons
         type != "OBJECT_TRIGGER" && type != "OBJECT_POLICY" && type != "OBJECT_TABCONSTRAINT" && type != "OBJECT_SEQUENCE") {
       return {};
     }
-    const auto objects = kind == "CommentStmt" ? Json::array({node.value("object", Json::object())}) : node.value("objects", Json::array());
+    const auto objects = kind == "CommentStmt" ? Json::array({object_member(node, "object")}) : array_member(node, "objects");
     for (const auto& object : objects) {
-      auto names = string_list(object.value("List", Json::object()).value("items", Json::array()));
+      auto names = string_list(array_member(object_member(object, "List"), "items"));
       if ((type == "OBJECT_COLUMN" || type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_TABCONSTRAINT") && !names.empty()) {
         names.pop_back();
       }
@@ -623,8 +621,8 @@ std::vector<std::vector<std::string>> routines_of(const std::string& kind, const
       (objtype != "OBJECT_FUNCTION" && objtype != "OBJECT_PROCEDURE" && objtype != "OBJECT_ROUTINE")) {
     return routines;
   }
-  for (const auto& object : node.value("objects", Json::array())) {
-    routines.push_back(string_list(object.value("ObjectWithArgs", Json::object()).value("objname", Json::array())));
+  for (const auto& object : array_member(node, "objects")) {
+    routines.push_back(string_list(array_member(object_member(object, "ObjectWithArgs"), "objname")));
   }
   return routines;
 }
@@ -633,7 +631,7 @@ std::vector<std::vector<std::string>> routines_of(const std::string& kind, const
 std::vector<std::string> schemas_of(const std::string& kind, const Json& node) {
   std::vector<std::string> schemas;
   if (kind != "GrantStmt" || text_field(node, "objtype") != "OBJECT_SCHEMA") return schemas;
-  for (const auto& object : node.value("objects", Json::array())) schemas.push_back(object.value("String", Json::object()).value("sval", ""));
+  for (const auto& object : array_member(node, "objects")) schemas.push_back(object_member(object, "String").value("sval", ""));
   return schemas;
 }
 
@@ -642,9 +640,9 @@ std::vector<std::vector<std::string>> types_of(const std::string& kind, const Js
   std::vector<std::vector<std::string>> types;
   const std::string objtype = text_field(node, kind == "DropStmt" ? "removeType" : "objtype");
   if ((kind != "GrantStmt" && kind != "DropStmt") || (objtype != "OBJECT_TYPE" && objtype != "OBJECT_DOMAIN")) return types;
-  for (const auto& object : node.value("objects", Json::array())) {
+  for (const auto& object : array_member(node, "objects")) {
     types.push_back(object.contains("TypeName") ? string_list(member(object["TypeName"], "names"))
-                                                : string_list(object.value("List", Json::object()).value("items", Json::array())));
+                                                : string_list(array_member(object_member(object, "List"), "items")));
   }
   return types;
 }
@@ -653,17 +651,17 @@ std::vector<std::vector<std::string>> types_of(const std::string& kind, const Js
 // state and final functions ...), a cast's.
 std::vector<std::vector<std::string>> routines_made_callable(const std::string& kind, const Json& node) {
   std::vector<std::vector<std::string>> routines;
-  if (kind == "CreateTrigStmt") routines.push_back(string_list(node.value("funcname", Json::array())));
+  if (kind == "CreateTrigStmt") routines.push_back(string_list(array_member(node, "funcname")));
   if (kind == "CreateCastStmt") {
-    routines.push_back(string_list(node.value("func", Json::object()).value("objname", Json::array())));
+    routines.push_back(string_list(array_member(object_member(node, "func"), "objname")));
   }
   if (kind == "DefineStmt") {
-    for (const auto& definition : node.value("definition", Json::array())) {
-      const Json& element = definition.value("DefElem", Json::object());
-      const Json& argument = element.value("arg", Json::object());
+    for (const auto& definition : array_member(node, "definition")) {
+      const Json& element = object_member(definition, "DefElem");
+      const Json& argument = object_member(element, "arg");
       std::vector<std::string> names;
-      if (argument.contains("TypeName")) names = string_list(argument["TypeName"].value("names", Json::array()));
-      if (argument.contains("List")) names = string_list(argument["List"].value("items", Json::array()));
+      if (argument.contains("TypeName")) names = string_list(array_member(argument["TypeName"], "names"));
+      if (argument.contains("List")) names = string_list(array_member(argument["List"], "items"));
       if (argument.contains("String")) names = {argument["String"].value("sval", "")};
       if (!names.empty()) routines.push_back(std::move(names));
     }
@@ -686,7 +684,7 @@ void add_writes(const std::string& kind, const Json& node, std::vector<SqlStatem
   if (kind == "MergeStmt") write("relation", {"insert", "update", "delete"});
   if (kind == "CopyStmt" && flag(node, "is_from")) write("relation", {"insert"});
   if (kind == "TruncateStmt") {
-    for (const auto& relation : node.value("relations", Json::array())) {
+    for (const auto& relation : array_member(node, "relations")) {
       if (relation.contains("RangeVar")) writes.push_back({relation_names(relation, "RangeVar"), {"truncate"}});
     }
   }
@@ -734,7 +732,7 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
   if (kind == "IndexStmt" && flag(node, "concurrent")) return "create index concurrently";
   if (kind == "DropStmt" && flag(node, "concurrent")) return "drop index concurrently";
   if (kind == "ReindexStmt") {
-    for (const auto& option : node.value("params", Json::array())) {
+    for (const auto& option : array_member(node, "params")) {
       if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "concurrently") return "reindex concurrently";
     }
   }
@@ -748,15 +746,15 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
   if (kind == "DiscardStmt" && text_field(node, "target") == "DISCARD_ALL") return "discard all";
   if (kind == "CreateSubscriptionStmt") {
     // Only creating its replication slot, which it does unless told not to connect or not to.
-    for (const auto& option : node.value("options", Json::array())) {
-      const Json& element = option.value("DefElem", Json::object());
+    for (const auto& option : array_member(node, "options")) {
+      const Json& element = object_member(option, "DefElem");
       const std::string name = element.value("defname", "");
-      const Json& value = element.value("arg", Json::object());
+      const Json& value = object_member(element, "arg");
       // `false` is a string to the grammar, `off` a type name, `0` an integer.
       std::string given;
       if (value.contains("String")) given = value["String"].value("sval", "");
       if (value.contains("TypeName")) {
-        const auto names = string_list(value["TypeName"].value("names", Json::array()));
+        const auto names = string_list(array_member(value["TypeName"], "names"));
         if (!names.empty()) given = names.back();
       }
       if (value.contains("Integer")) given = std::to_string(value["Integer"].value("ival", 0));
@@ -766,7 +764,7 @@ std::string outside_transaction(const std::string& kind, const Json& node) {
   }
   if (kind == "DropSubscriptionStmt") return "drop subscription";
   if (kind == "AlterDatabaseStmt") {
-    for (const auto& option : node.value("options", Json::array())) {
+    for (const auto& option : array_member(node, "options")) {
       if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "tablespace") return "alter database ... set tablespace";
     }
   }
@@ -835,15 +833,15 @@ std::string session_change(const std::string& kind, const Json& node, std::strin
     }
     if (!value.is_object()) return;
     if (const auto call = value.find("FuncCall"); call != value.end()) {
-      const auto names = string_list(call->value("funcname", Json::array()));
-      const Json& arguments = call->value("args", Json::array());
+      const auto names = string_list(array_member(*call, "funcname"));
+      const Json& arguments = array_member(*call, "args");
       if (!names.empty() && names.back() == "set_config" && !arguments.empty()) {
         // Setting names are read without regard to case. Whether it is local is the third
         // argument's business: the search path matters either way.
         const auto constant = arguments[0].find("A_Const");
         const bool named_as_written = constant != arguments[0].end() && constant->contains("sval");
         const std::string setting =
-            named_as_written ? lowered(constant->value("sval", Json::object()).value("sval", "")) : std::string();
+            named_as_written ? lowered(object_member(*constant, "sval").value("sval", "")) : std::string();
         if (!named_as_written) {
           found = "settings, one named only when it runs";
         } else if (setting == "search_path" || setting == "timezone" || setting == "role" || setting == "session_authorization" ||
@@ -910,18 +908,18 @@ void collect_block_statements(const Json& node, BlockFacts& facts) {
       if (std::string query = value.value("query", ""); !query.empty()) facts.expressions.push_back(std::move(query));
     }
     if (key == "PLpgSQL_stmt_execsql") {
-      const std::string query = value.value("sqlstmt", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+      const std::string query = object_member(object_member(value, "sqlstmt"), "PLpgSQL_expr").value("query", "");
       if (!query.empty()) facts.statements.push_back(query);
     }
     if (key == "PLpgSQL_stmt_perform") {
-      const std::string query = value.value("expr", Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+      const std::string query = object_member(object_member(value, "expr"), "PLpgSQL_expr").value("query", "");
       if (!query.empty()) facts.statements.push_back(query);
     }
     // EXECUTE, FOR ... IN EXECUTE, OPEN ... FOR EXECUTE, RETURN QUERY EXECUTE.
     if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors" || key == "PLpgSQL_stmt_open" ||
         key == "PLpgSQL_stmt_return_query") {
       for (const char* field : {"query", "dynquery"}) {
-        const std::string query = value.value(field, Json::object()).value("PLpgSQL_expr", Json::object()).value("query", "");
+        const std::string query = object_member(value.value(field, Json::object()), "PLpgSQL_expr").value("query", "");
         if (auto text = constant_string(query)) facts.statements.push_back(std::move(*text));
       }
     }
@@ -947,10 +945,10 @@ std::optional<BlockFacts> read_plpgsql(const std::string& statement, std::string
 
 // A plpgsql block's facts; nothing, with PL/pgSQL's error, where it does not parse.
 std::optional<BlockFacts> read_block(const Json& node, std::string_view statement, std::string& error) {
-  for (const auto& argument : node.value("args", Json::array())) {
-    const Json& option = argument.value("DefElem", Json::object());
+  for (const auto& argument : array_member(node, "args")) {
+    const Json& option = object_member(argument, "DefElem");
     if (option.value("defname", "") == "language" &&
-        option.value("arg", Json::object()).value("String", Json::object()).value("sval", "") != "plpgsql") {
+        object_member(object_member(option, "arg"), "String").value("sval", "") != "plpgsql") {
       return BlockFacts{};
     }
   }
@@ -1033,7 +1031,7 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts,
     bool below_in_subquery = in_subquery;
     if (node.is_object()) {
       if (const auto call = node.find("FuncCall"); call != node.end()) {
-        SqlNameReference function{string_list(call->value("funcname", Json::array())), offset(*call), in_subquery};
+        SqlNameReference function{string_list(array_member(*call, "funcname")), offset(*call), in_subquery};
         if (!in_subquery && call->contains("over")) first(facts.window_call, offset(*call));
         if (!in_subquery && (call->contains("agg_filter") || call->contains("agg_within_group") || flag(*call, "agg_star") ||
                              flag(*call, "agg_distinct") || call->contains("agg_order"))) {
@@ -1060,7 +1058,7 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts,
         facts.functions.push_back(std::move(function));
       } else if (const auto cast = node.find("TypeCast"); cast != node.end()) {
         const Json& type = (*cast)["typeName"];
-        auto names = string_list(type.value("names", Json::array()));
+        auto names = string_list(array_member(type, "names"));
         if (!names.empty() && names[0] != "pg_catalog") facts.types.push_back({std::move(names), offset(type)});
         if (!in_subquery) {
           const std::size_t known = facts.constants.size();
@@ -1079,7 +1077,7 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts,
       } else if (const auto parameter = node.find("ParamRef"); parameter != node.end() && !in_subquery) {
         first(facts.parameter, offset(*parameter));
       } else if (const auto selection = node.find("A_Indirection"); selection != node.end()) {
-        for (const auto& step : selection->value("indirection", Json::array())) {
+        for (const auto& step : array_member(*selection, "indirection")) {
           if (step.contains("String")) facts.fields.push_back(step["String"].value("sval", ""));
         }
       }
@@ -1170,9 +1168,9 @@ std::vector<std::vector<std::string>> routines_called(std::string_view sql) {
   std::vector<std::vector<std::string>> called;
   for (auto& function : names.functions) called.push_back(std::move(function.names));
   // CALL's call is a FuncCall without its node's name.
-  for (const auto& statement : tree.json.value("stmts", Json::array())) {
+  for (const auto& statement : array_member(tree.json, "stmts")) {
     const auto [kind, node] = node_of(statement);
-    if (kind == "CallStmt") called.push_back(string_list(node->value("funccall", Json::object()).value("funcname", Json::array())));
+    if (kind == "CallStmt") called.push_back(string_list(array_member(object_member(*node, "funccall"), "funcname")));
   }
   return called;
 }
@@ -1243,7 +1241,7 @@ ExpressionFacts read_expression(std::string_view text) {
                            "a second statement begins here: this takes one expression"});
   }
   const auto [kind, node] = node_of(statements[0]);
-  const Json& targets = node->value("targetList", Json::array());
+  const Json& targets = array_member(*node, "targetList");
   if (kind != "SelectStmt" || targets.size() != 1) {
     const std::size_t where = targets.size() > 1 ? targets[1]["ResTarget"].value("location", std::size_t{0}) : 0;
     return failed(SqlError{in_text(where), "a second expression begins here: this takes one expression"});
@@ -1320,7 +1318,7 @@ std::optional<SqlConstant> read_constant(std::string_view text) {
   }
   SqlConstant constant;
   while (node->contains("TypeCast")) {
-    auto names = string_list((*node)["TypeCast"]["typeName"].value("names", Json::array()));
+    auto names = string_list(array_member((*node)["TypeCast"]["typeName"], "names"));
     // `::integer[]`, `::int array`: the last name says so.
     if (!names.empty() && (*node)["TypeCast"]["typeName"].contains("arrayBounds")) names.back() += "[]";
     constant.casts.insert(constant.casts.begin(), std::move(names));
@@ -1370,12 +1368,12 @@ int figure_column_name(const Json& node, std::string& name) {
     }
     return any;
   };
-  if (kind == "ColumnRef") return last_string(fields.value("fields", Json::array()), name) ? 2 : 0;
+  if (kind == "ColumnRef") return last_string(array_member(fields, "fields"), name) ? 2 : 0;
   if (kind == "A_Indirection") {
-    if (last_string(fields.value("indirection", Json::array()), name)) return 2;
-    return figure_column_name(fields.value("arg", Json::object()), name);
+    if (last_string(array_member(fields, "indirection"), name)) return 2;
+    return figure_column_name(object_member(fields, "arg"), name);
   }
-  if (kind == "FuncCall") return last_string(fields.value("funcname", Json::array()), name) ? 2 : 0;
+  if (kind == "FuncCall") return last_string(array_member(fields, "funcname"), name) ? 2 : 0;
   if (kind == "A_Expr") {
     if (fields.value("kind", "") == "AEXPR_NULLIF") {
       name = "nullif";
@@ -1384,11 +1382,11 @@ int figure_column_name(const Json& node, std::string& name) {
     return 0;
   }
   if (kind == "TypeCast") {
-    const int strength = figure_column_name(fields.value("arg", Json::object()), name);
-    if (strength <= 1 && last_string(fields.value("typeName", Json::object()).value("names", Json::array()), name)) return 1;
+    const int strength = figure_column_name(object_member(fields, "arg"), name);
+    if (strength <= 1 && last_string(array_member(object_member(fields, "typeName"), "names"), name)) return 1;
     return strength;
   }
-  if (kind == "CollateClause") return figure_column_name(fields.value("arg", Json::object()), name);
+  if (kind == "CollateClause") return figure_column_name(object_member(fields, "arg"), name);
   if (kind == "SubLink") {
     const std::string type = fields.value("subLinkType", "");
     if (type == "EXISTS_SUBLINK") name = "exists";
@@ -1416,7 +1414,7 @@ int figure_column_name(const Json& node, std::string& name) {
     return type == "EXISTS_SUBLINK" || type == "ARRAY_SUBLINK" ? 2 : 0;
   }
   if (kind == "CaseExpr") {
-    const int strength = figure_column_name(fields.value("defresult", Json::object()), name);
+    const int strength = figure_column_name(object_member(fields, "defresult"), name);
     if (strength > 1) return strength;
     name = "case";
     return 1;
@@ -1572,10 +1570,10 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       QueryRelation relation;
       if (body.contains("schemaname")) relation.names.push_back(body.value("schemaname", ""));
       relation.names.push_back(body.value("relname", ""));
-      relation.alias = body.value("alias", Json::object()).value("aliasname", "");
+      relation.alias = object_member(body, "alias").value("aliasname", "");
       relation.offset = static_cast<std::size_t>(body.value("location", 0));
       // `t AS a (x, y)` renames t's columns, which name resolution does not follow.
-      if (!body.value("alias", Json::object()).value("colnames", Json::array()).empty()) facts.opaque_sources = true;
+      if (!array_member(object_member(body, "alias"), "colnames").empty()) facts.opaque_sources = true;
       if (relation.names.size() == 1 && ctes.contains(relation.names[0])) continue;
       facts.relations.push_back(std::move(relation));
       continue;
@@ -1584,7 +1582,7 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
     } else if (key == "ColumnRef") {
       std::vector<std::string> names;
       bool star = false;
-      for (const auto& field : body.value("fields", Json::array())) {
+      for (const auto& field : array_member(body, "fields")) {
         if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
         if (field.contains("A_Star")) star = true;
       }
@@ -1643,6 +1641,14 @@ bool row_leaves(const Json& value, std::vector<std::vector<std::string>>& refs, 
   if (kind == "SubLink" && ctes != nullptr) {
     const std::string type = text_field(node, "subLinkType");
     if (type != "EXPR_SUBLINK" && type != "ARRAY_SUBLINK") return false;
+    // Each level of nested subqueries would read all those under it again: a record is looked
+    // for a few levels down, no further.
+    thread_local int subqueries_read = 0;
+    if (subqueries_read >= 3) return false;
+    struct Reading {
+      Reading() { ++subqueries_read; }
+      ~Reading() { --subqueries_read; }
+    } reading;
     QueryFromItem subquery;
     read_subquery(subquery, member(node, "subselect"), *ctes);
     return !subquery.opaque && subquery.records.size() == 1 && subquery.records[0];
@@ -1676,12 +1682,12 @@ bool row_leaves(const Json& value, std::vector<std::vector<std::string>>& refs, 
 
 // A select list's entry: its name, the column it is, `*`, the type it is cast to.
 QueryColumn query_column(const Json& target, const WithQueries* ctes = nullptr) {
-  const Json& res = target.value("ResTarget", Json::object());
-  const Json& value = res.value("val", Json::object());
+  const Json& res = object_member(target, "ResTarget");
+  const Json& value = object_member(res, "val");
   QueryColumn column;
   column.offset = static_cast<std::size_t>(res.value("location", 0));
   if (value.contains("ColumnRef")) {
-    for (const auto& field : value["ColumnRef"].value("fields", Json::array())) {
+    for (const auto& field : array_member(value["ColumnRef"], "fields")) {
       if (field.contains("String")) column.column.push_back(field["String"].value("sval", ""));
       if (field.contains("A_Star")) column.star = true;
     }
@@ -1694,8 +1700,8 @@ QueryColumn query_column(const Json& target, const WithQueries* ctes = nullptr) 
     column.row_function = string_list(member(member(member(value["A_Indirection"], "arg"), "FuncCall"), "funcname"));
   }
   if (value.contains("TypeCast")) {
-    const Json& type = value["TypeCast"].value("typeName", Json::object());
-    if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(type.value("names", Json::array()));
+    const Json& type = object_member(value["TypeCast"], "typeName");
+    if (!type.contains("typmods") && !type.contains("arrayBounds")) column.cast_type = string_list(array_member(type, "names"));
   }
   if (std::vector<std::vector<std::string>> refs; row_leaves(value, refs, ctes)) {
     column.anonymous_record = refs.empty();
@@ -1730,7 +1736,7 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
   item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
   if (item.opaque) return;
   std::vector<QueryFromItem> inner_from;
-  for (const auto& from : inner->value("fromClause", Json::array())) inner_from.push_back(from_item(from, ctes));
+  for (const auto& from : array_member(*inner, "fromClause")) inner_from.push_back(from_item(from, ctes));
   bool star = false;
   for (const auto& target : member(*inner, "targetList")) {
     QueryColumn column = query_column(target, &ctes);
@@ -1807,7 +1813,7 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
   const Json* body = &value.begin().value();
   // `t TABLESAMPLE ...` reads t's columns.
   if (kind == "RangeTableSample" && body->contains("relation")) return from_item(body->at("relation"), ctes);
-  item.alias = body->value("alias", Json::object()).value("aliasname", "");
+  item.alias = object_member(*body, "alias").value("aliasname", "");
   if (kind == "RangeVar") {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
     item.names.push_back(body->value("relname", ""));
@@ -1819,20 +1825,20 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
     if (item.with_query) item.with_query_name = item.names[0];
     if (item.with_query) read_with_query(item, ctes);
   } else if (kind == "JoinExpr") {
-    item.parts.push_back(from_item(body->value("larg", Json::object()), ctes));
-    item.parts.push_back(from_item(body->value("rarg", Json::object()), ctes));
+    item.parts.push_back(from_item(object_member(*body, "larg"), ctes));
+    item.parts.push_back(from_item(object_member(*body, "rarg"), ctes));
     item.natural = flag(*body, "isNatural");
-    item.using_columns = string_list(body->value("usingClause", Json::array()));
-    item.using_alias = body->value("join_using_alias", Json::object()).value("aliasname", "");
+    item.using_columns = string_list(array_member(*body, "usingClause"));
+    item.using_alias = object_member(*body, "join_using_alias").value("aliasname", "");
   } else if (kind == "RangeSubselect") {
-    read_subquery(item, body->value("subquery", Json::object()), ctes);
+    read_subquery(item, object_member(*body, "subquery"), ctes);
   } else {
     item.opaque = true;
     // A function without an alias is named by the function (one function, not ROWS FROM (...)).
-    const Json& functions = body->value("functions", Json::array());
+    const Json& functions = array_member(*body, "functions");
     if (kind == "RangeFunction" && functions.size() == 1 && !flag(*body, "is_rowsfrom")) {
-      const Json& items = functions[0].value("List", Json::object()).value("items", Json::array());
-      const auto names = items.empty() ? std::vector<std::string>{} : string_list(items[0].value("FuncCall", Json::object()).value("funcname", Json::array()));
+      const Json& items = array_member(object_member(functions[0], "List"), "items");
+      const auto names = items.empty() ? std::vector<std::string>{} : string_list(array_member(object_member(items[0], "FuncCall"), "funcname"));
       if (!names.empty() && item.alias.empty()) item.alias = names.back();
       item.function = names;
       item.ordinality = flag(*body, "ordinality");
@@ -1841,7 +1847,7 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
     }
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.
-  const Json& renamed = body->value("alias", Json::object()).value("colnames", Json::array());
+  const Json& renamed = array_member(object_member(*body, "alias"), "colnames");
   const bool subquery = kind == "RangeSubselect" || (item.with_query && !item.opaque);
   const std::vector<std::string> names = string_list(renamed);
   if (!renamed.empty() && ((kind == "RangeVar" && !item.opaque) || kind == "JoinExpr" || subquery || !item.function.empty())) {
@@ -2117,7 +2123,7 @@ std::vector<SelectStar> select_stars(std::string_view text) {
   std::vector<SelectStar> stars;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
   if (tree.error) return stars;
-  const Json& statements = tree.json.value("stmts", Json::array());
+  const Json& statements = array_member(tree.json, "stmts");
   collect_stars(statements, text, with_queries(statements), stars);
   return stars;
 }
@@ -2129,7 +2135,7 @@ bool is_aggregate_call(const Json& call) {
       flag(call, "agg_distinct")) {
     return true;
   }
-  const auto names = string_list(call.value("funcname", Json::array()));
+  const auto names = string_list(array_member(call, "funcname"));
   if (names.empty() || names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
   const auto functions = catalog_functions(names.back());
   return !functions.empty() && functions.front().kind == 'a';
@@ -2151,7 +2157,7 @@ void ungrouped_candidates(const Json& value, QueryGrouping& grouping) {
     if (it.key() == "ColumnRef" && it.value().is_object()) {
       std::vector<std::string> names;
       bool star = false;
-      for (const auto& field : it.value().value("fields", Json::array())) {
+      for (const auto& field : array_member(it.value(), "fields")) {
         if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
         if (field.contains("A_Star")) star = true;
       }
@@ -2182,7 +2188,7 @@ void outer_references(const Json& subquery, QueryGrouping& grouping) {
       if (it.key() == "RangeVar" || it.key() == "RangeSubselect" || it.key() == "RangeFunction" || it.key() == "RangeTableFunc" ||
           it.key() == "JoinExpr") {
         reads_any = true;
-        const Json& alias = it.value().value("alias", Json::object());
+        const Json& alias = object_member(it.value(), "alias");
         if (alias.contains("aliasname")) inner.insert(alias.value("aliasname", ""));
         if (it.key() == "RangeVar") inner.insert(it.value().value("relname", ""));
         if (it.key() == "RangeFunction") return;  // a function's columns: not known here
@@ -2193,7 +2199,7 @@ void outer_references(const Json& subquery, QueryGrouping& grouping) {
       if (it.key() == "ColumnRef") {
         std::vector<std::string> names;
         bool star = false;
-        for (const auto& field : it.value().value("fields", Json::array())) {
+        for (const auto& field : array_member(it.value(), "fields")) {
           if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
           if (field.contains("A_Star")) star = true;
         }
@@ -2224,7 +2230,7 @@ void grouped_clause_candidates(const Json& value, QueryGrouping& grouping) {
     for (auto it = node.begin(); it != node.end(); ++it) {
       if (it.key() == "FuncCall" && it.value().is_object() && is_aggregate_call(it.value())) continue;
       if (it.key() == "SubLink" && it.value().is_object()) {
-        outer_references(it.value().value("subselect", Json::object()), grouping);
+        outer_references(object_member(it.value(), "subselect"), grouping);
         continue;
       }
       pending.push_back(&it.value());
@@ -2234,27 +2240,27 @@ void grouped_clause_candidates(const Json& value, QueryGrouping& grouping) {
 
 QueryGrouping grouping_of(const Json& select) {
   QueryGrouping grouping;
-  grouped_clause_candidates(select.value("targetList", Json::array()), grouping);
+  grouped_clause_candidates(array_member(select, "targetList"), grouping);
   if (select.contains("havingClause")) {
     grouping.grouped = true;
     grouped_clause_candidates(select.at("havingClause"), grouping);
   }
   // ORDER BY of a grouped query too, but for a bare name of an output column (which it sorts by).
   std::set<std::string> outputs;
-  for (const auto& target : select.value("targetList", Json::array())) outputs.insert(query_column(target).name);
-  for (const auto& item : select.value("sortClause", Json::array())) {
-    const Json& sorted = item.value("SortBy", Json::object()).value("node", Json::object());
-    const auto names = string_list(sorted.value("ColumnRef", Json::object()).value("fields", Json::array()));
+  for (const auto& target : array_member(select, "targetList")) outputs.insert(query_column(target).name);
+  for (const auto& item : array_member(select, "sortClause")) {
+    const Json& sorted = object_member(object_member(item, "SortBy"), "node");
+    const auto names = string_list(array_member(object_member(sorted, "ColumnRef"), "fields"));
     if (names.size() == 1 && outputs.contains(names[0])) continue;
     grouped_clause_candidates(sorted, grouping);
   }
-  for (const auto& item : select.value("groupClause", Json::array())) {
+  for (const auto& item : array_member(select, "groupClause")) {
     grouping.grouped = true;
-    const Json& fields = item.value("ColumnRef", Json::object()).value("fields", Json::array());
+    const Json& fields = array_member(object_member(item, "ColumnRef"), "fields");
     std::vector<std::string> names;
     for (const auto& field : fields) {
       if (!field.contains("String")) grouping.plain = false;
-      names.push_back(field.value("String", Json::object()).value("sval", ""));
+      names.push_back(object_member(field, "String").value("sval", ""));
     }
     if (names.empty()) grouping.plain = false;
     grouping.group_by.push_back(std::move(names));
@@ -2280,8 +2286,8 @@ void qualified_references(const Json& value, QueryScope& scope, std::vector<cons
     }
     if (it.key() == "ColumnRef" && it.value().is_object()) {
       std::vector<std::string> names;
-      for (const auto& field : it.value().value("fields", Json::array())) {
-        names.push_back(field.contains("A_Star") ? "*" : field.value("String", Json::object()).value("sval", ""));
+      for (const auto& field : array_member(it.value(), "fields")) {
+        names.push_back(field.contains("A_Star") ? "*" : object_member(field, "String").value("sval", ""));
       }
       const auto location = static_cast<std::size_t>(it.value().value("location", 0));
       if (names.size() == 2 || names.size() == 3) scope.qualified.push_back({std::move(names), location});
@@ -2294,7 +2300,9 @@ void qualified_references(const Json& value, QueryScope& scope, std::vector<cons
 
 const Json& select_of(const Json& value) { return value.contains("SelectStmt") ? value.at("SelectStmt") : value; }
 
-std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix);
+// `subqueries_apart`: a subquery's expressions are left to its own scope, not read again as the
+// enclosing expression's (which would make nested subqueries cost the square of their depth).
+std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix, bool subqueries_apart = false);
 
 std::size_t add_scope(std::vector<QueryScope>& scopes, QueryScope scope) {
   scopes.push_back(std::move(scope));
@@ -2337,12 +2345,12 @@ void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t
     collect_from_scopes(member(body, "rarg"), ctes, own, outer, before_right, scopes);
     if (!body.contains("quals")) return;
     QueryScope on;
-    on.from = {from_item(body.value("larg", Json::object()), ctes), from_item(body.value("rarg", Json::object()), ctes)};
+    on.from = {from_item(object_member(body, "larg"), ctes), from_item(object_member(body, "rarg"), ctes)};
     on.outer = outer;
     on.unreachable = own;
     std::vector<const Json*> subqueries;
     qualified_references(body.at("quals"), on, subqueries);
-    on.expressions.push_back({flatten_expression(body.at("quals"), 0), "JOIN/ON"});
+    on.expressions.push_back({flatten_expression(body.at("quals"), 0, true), "JOIN/ON"});
     const std::size_t index = add_scope(scopes, std::move(on));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeSubselect") {
@@ -2386,7 +2394,7 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
     return;
   }
   QueryScope scope;
-  for (const auto& item : select.value("fromClause", Json::array())) scope.from.push_back(from_item(item, ctes));
+  for (const auto& item : array_member(select, "fromClause")) scope.from.push_back(from_item(item, ctes));
   for (const auto& clause : member(select, "lockingClause")) {
     for (const auto& locked : member(member(clause, "LockingClause"), "lockedRels")) {
       const Json& relation = member(locked, "RangeVar");
@@ -2430,32 +2438,32 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
   }
   for (const auto& target : member(select, "targetList")) {
     if (const Json& value = member(member(target, "ResTarget"), "val"); value.is_object()) {
-      scope.expressions.push_back({flatten_expression(value, 0), "", query_column(target).name});
+      scope.expressions.push_back({flatten_expression(value, 0, true), "", query_column(target).name});
     }
   }
   for (const char* clause : {"whereClause", "havingClause"}) {
     if (const Json& value = member(select, clause); value.is_object()) {
-      scope.expressions.push_back({flatten_expression(value, 0), clause[0] == 'w' ? "WHERE" : "HAVING"});
+      scope.expressions.push_back({flatten_expression(value, 0, true), clause[0] == 'w' ? "WHERE" : "HAVING"});
     }
   }
   // What it sorts and groups by, whose types need an ordering or an equality.
   for (const auto& item : member(select, "sortClause")) {
     const Json& sorted = member(item, "SortBy");
     if (const Json& value = member(sorted, "node"); value.is_object() && !sorted.contains("useOp")) {
-      scope.expressions.push_back({flatten_expression(value, 0), "ORDER BY"});
+      scope.expressions.push_back({flatten_expression(value, 0, true), "ORDER BY"});
     }
   }
   for (const auto& item : member(select, "groupClause")) {
-    if (!item.contains("GroupingSet") && !item.contains("RowExpr")) scope.expressions.push_back({flatten_expression(item, 0), "GROUP BY"});
+    if (!item.contains("GroupingSet") && !item.contains("RowExpr")) scope.expressions.push_back({flatten_expression(item, 0, true), "GROUP BY"});
   }
   // Plain DISTINCT's list holds one empty item.
   for (const auto& item : member(select, "distinctClause")) {
-    if (item.is_object() && !item.empty()) scope.expressions.push_back({flatten_expression(item, 0), "DISTINCT ON"});
+    if (item.is_object() && !item.empty()) scope.expressions.push_back({flatten_expression(item, 0, true), "DISTINCT ON"});
   }
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   std::vector<const Json*> left;
-  for (const auto& item : select.value("fromClause", Json::array())) {
+  for (const auto& item : array_member(select, "fromClause")) {
     collect_from_scopes(item, ctes, index, outer, left, scopes);
     left.push_back(&item);
   }
@@ -3133,7 +3141,7 @@ QueryFacts read_query(std::string_view text) {
     facts.error = tree.error;
     return facts;
   }
-  const Json& statements = tree.json.value("stmts", Json::array());
+  const Json& statements = array_member(tree.json, "stmts");
   if (statements.size() != 1) {
     facts.error = SqlError{0, statements.empty() ? "it is empty" : "it holds more than one statement"};
     return facts;
@@ -3164,20 +3172,20 @@ QueryFacts read_query(std::string_view text) {
     const Json& left = first->at("larg");
     first = left.contains("SelectStmt") ? &left.at("SelectStmt") : &left;
   }
-  for (const auto& item : first->value("fromClause", Json::array())) facts.from.push_back(from_item(item, ctes));
+  for (const auto& item : array_member(*first, "fromClause")) facts.from.push_back(from_item(item, ctes));
   const Json& distinct = member(*first, "distinctClause");
   facts.deduplicated = (distinct.is_array() && distinct.size() == 1 && distinct[0].is_object() && distinct[0].empty()) ||
                        (node->value("op", "SETOP_NONE") != "SETOP_NONE" && !flag(*node, "all"));
   if (first->contains("valuesLists")) {
     const auto& rows = first->at("valuesLists");
-    const std::size_t width = rows.empty() ? 0 : rows[0].value("List", Json::object()).value("items", Json::array()).size();
+    const std::size_t width = rows.empty() ? 0 : array_member(object_member(rows[0], "List"), "items").size();
     for (std::size_t i = 0; i < width; ++i) {
       QueryColumn column;
       column.name = "column" + std::to_string(i + 1);
       facts.outputs.push_back(std::move(column));
     }
   }
-  for (const auto& target : first->value("targetList", Json::array())) facts.outputs.push_back(query_column(target, &ctes));
+  for (const auto& target : array_member(*first, "targetList")) facts.outputs.push_back(query_column(target, &ctes));
   facts.grouping = grouping_of(*first);
   collect_scopes(*node, ctes, std::nullopt, std::nullopt, facts.scopes);
   recursive_queries(*node, facts.recursive_queries);
@@ -3188,7 +3196,7 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std:
   const Tree tree = parse(std::string(body), deepest_walked_tree);
   if (tree.error) return {};
   std::vector<QueryRelation> relations;
-  for (const auto& statement : tree.json.value("stmts", Json::array())) {
+  for (const auto& statement : array_member(tree.json, "stmts")) {
     const auto [kind, node] = node_of(statement);
     if (kind != "SelectStmt" && kind != "InsertStmt" && kind != "UpdateStmt" && kind != "DeleteStmt" && kind != "MergeStmt") continue;
     QueryFacts facts;
@@ -3286,7 +3294,7 @@ class CheckEvaluation {
     const Json& body = node.begin().value();
     if (kind == "BoolExpr") {
       const std::string op = body.value("boolop", "");
-      const Json& args = body.value("args", Json::array());
+      const Json& args = array_member(body, "args");
       if (op == "NOT_EXPR") {
         if (args.size() != 1) return std::nullopt;
         const auto inner = truth(args[0]);
@@ -3307,13 +3315,13 @@ class CheckEvaluation {
       return conjunction;
     }
     if (kind == "NullTest") {
-      if (!is_value(body.value("arg", Json::object()))) return std::nullopt;
+      if (!is_value(object_member(body, "arg"))) return std::nullopt;
       return body.value("nulltesttype", "") == (value_ ? "IS_NOT_NULL" : "IS_NULL");
     }
     if (kind != "A_Expr") return std::nullopt;
     const std::string expression_kind = body.value("kind", "");
-    const auto names = body.value("name", Json::array());
-    const std::string op = names.size() == 1 ? names[0].value("String", Json::object()).value("sval", "") : "";
+    const auto names = array_member(body, "name");
+    const std::string op = names.size() == 1 ? object_member(names[0], "String").value("sval", "") : "";
     if (expression_kind == "AEXPR_DISTINCT" || expression_kind == "AEXPR_NOT_DISTINCT") {
       // NULL is not distinct from NULL, and distinct from any value.
       const Json& one = member(body, "lexpr");
@@ -3332,9 +3340,9 @@ class CheckEvaluation {
       if (!distinct) return std::nullopt;
       return *distinct == (expression_kind == "AEXPR_DISTINCT");
     }
-    const auto left = operand(body.value("lexpr", Json::object()));
+    const auto left = operand(object_member(body, "lexpr"));
     if (!left) return std::nullopt;
-    const Json& right = body.value("rexpr", Json::object());
+    const Json& right = object_member(body, "rexpr");
     if (expression_kind == "AEXPR_OP") {
       const auto other = operand(right);
       return other ? compare(*left, op, *other) : std::nullopt;
@@ -3346,7 +3354,7 @@ class CheckEvaluation {
       const auto matched = like(*left->text, *pattern->text, expression_kind == "AEXPR_ILIKE");
       return matched ? std::optional<bool>(*matched != negated) : std::nullopt;
     }
-    const Json& items = right.value("List", Json::object()).value("items", Json::array());
+    const Json& items = array_member(object_member(right, "List"), "items");
     if (expression_kind == "AEXPR_IN") {
       bool unknown = false;
       for (const auto& item : items) {
@@ -3376,8 +3384,8 @@ class CheckEvaluation {
 
  private:
   static bool is_value(const Json& node) {
-    const Json& fields = node.value("ColumnRef", Json::object()).value("fields", Json::array());
-    return fields.size() == 1 && fields[0].value("String", Json::object()).value("sval", "") == "value";
+    const Json& fields = array_member(object_member(node, "ColumnRef"), "fields");
+    return fields.size() == 1 && object_member(fields[0], "String").value("sval", "") == "value";
   }
 
   // VALUE when it is NULL, or a NULL constant; nothing else is known to be.
@@ -3404,8 +3412,8 @@ class CheckEvaluation {
     }
     if (node.contains("FuncCall") && !numeric_) {
       const Json& call = node["FuncCall"];
-      const auto names = string_list(call.value("funcname", Json::array()));
-      const Json& args = call.value("args", Json::array());
+      const auto names = string_list(array_member(call, "funcname"));
+      const Json& args = array_member(call, "args");
       const std::string name = names.empty() ? "" : names.back();
       if ((names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) && args.size() == 1 && is_value(args[0]) &&
           (name == "length" || name == "char_length" || name == "character_length") && call.size() <= 4) {
@@ -3488,32 +3496,32 @@ std::optional<bool> domain_check_holds(std::string_view check, const std::option
   const std::string sql = "SELECT (" + std::string(check) + "\n)";
   const Tree tree = parse(sql);
   if (tree.error) return std::nullopt;
-  const Json& statements = tree.json.value("stmts", Json::array());
+  const Json& statements = array_member(tree.json, "stmts");
   if (statements.size() != 1) return std::nullopt;
   const auto [kind, node] = node_of(statements[0]);
-  const Json& targets = node->value("targetList", Json::array());
+  const Json& targets = array_member(*node, "targetList");
   if (kind != "SelectStmt" || targets.size() != 1) return std::nullopt;
-  return CheckEvaluation(sql, value, numeric).truth(targets[0].value("ResTarget", Json::object()).value("val", Json::object()));
+  return CheckEvaluation(sql, value, numeric).truth(object_member(object_member(targets[0], "ResTarget"), "val"));
 }
 
 std::string index_column_name(std::string_view expression) {
   const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
   if (tree.error) return "expr";
-  const Json& statements = tree.json.value("stmts", Json::array());
+  const Json& statements = array_member(tree.json, "stmts");
   if (statements.size() != 1) return "expr";
   const auto [kind, node] = node_of(statements[0]);
-  const Json& targets = node->value("targetList", Json::array());
+  const Json& targets = array_member(*node, "targetList");
   if (kind != "SelectStmt" || targets.size() != 1) return "expr";
   std::string name;
-  return figure_column_name(targets[0]["ResTarget"].value("val", Json::object()), name) > 0 ? name : "expr";
+  return figure_column_name(object_member(targets[0]["ResTarget"], "val"), name) > 0 ? name : "expr";
 }
 
 bool anonymous_record(std::string_view expression) {
   const Tree tree = parse("SELECT (" + std::string(expression) + "\n)");
-  const Json& statements = tree.json.value("stmts", Json::array());
+  const Json& statements = array_member(tree.json, "stmts");
   if (tree.error || statements.size() != 1) return false;
   const auto [kind, node] = node_of(statements[0]);
-  const Json& targets = node->value("targetList", Json::array());
+  const Json& targets = array_member(*node, "targetList");
   return kind == "SelectStmt" && targets.size() == 1 && query_column(targets[0]).anonymous_record;
 }
 
@@ -3625,7 +3633,7 @@ std::vector<SqlColumnReference> column_references(std::string_view text, bool wi
     if (node.is_object()) {
       if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
         SqlColumnReference reference;
-        for (const auto& field : ref->value("fields", Json::array())) {
+        for (const auto& field : array_member(*ref, "fields")) {
           if (field.contains("String")) reference.names.push_back(field["String"].value("sval", ""));
         }
         const std::size_t location = ref->value("location", prefix.size());
@@ -3699,7 +3707,7 @@ void outermost_expressions(const Json& within, std::vector<const Json*>& found) 
 }
 
 // A call's children past its arguments have their `parts` said (`parts` may be shorter).
-std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, SqlExpressionNode& node,
+std::vector<const Json*> read_node(const std::string& type, const Json& body, std::size_t prefix, bool subqueries_apart, SqlExpressionNode& node,
                                    std::vector<const char*>* parts) {
   const auto offset = [&](const Json& where) {
     const std::size_t location = where.value("location", prefix);
@@ -3708,7 +3716,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
   std::vector<const Json*> children;
   if (type == "ColumnRef") {
     node.kind = NodeKind::column;
-    for (const auto& field : body.value("fields", Json::array())) {
+    for (const auto& field : array_member(body, "fields")) {
       if (!field.contains("String")) {
         node.kind = NodeKind::other;  // `t.*`
         return children;
@@ -3804,12 +3812,12 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
   }
   if (type == "TypeCast") {
     node.kind = NodeKind::cast;
-    const Json& type_name = body.value("typeName", Json::object());
-    node.names = string_list(type_name.value("names", Json::array()));
+    const Json& type_name = object_member(body, "typeName");
+    node.names = string_list(array_member(type_name, "names"));
     node.array = type_name.contains("arrayBounds");
     if (type_name.value("setof", false) || type_name.contains("pct_type")) node.kind = NodeKind::other;
     node.offset = offset(type_name);
-    for (const auto& modifier : type_name.value("typmods", Json::array())) {
+    for (const auto& modifier : array_member(type_name, "typmods")) {
       const Json& number = member(member(member(modifier, "A_Const"), "ival"), "ival");
       if (!node.modifiers.empty()) node.modifiers += ',';
       // An integer constant's value is left out of the tree when it is 0.
@@ -3839,14 +3847,14 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
       parts->back() = "test";
     }
     // The subquery's own expressions, its level's.
-    outermost_expressions(member(body, "subselect"), children);
+    if (!subqueries_apart) outermost_expressions(member(body, "subselect"), children);
     return children;
   }
   if (type == "A_Expr") {
     const std::string kind = text_field(body, "kind");
     if (kind == "AEXPR_OP" || kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
       node.kind = NodeKind::operation;
-      node.names = string_list(body.value("name", Json::array()));
+      node.names = string_list(array_member(body, "name"));
       node.prefix = !body.contains("lexpr");
       node.offset = offset(body);
       if (body.contains("lexpr")) children.push_back(&body["lexpr"]);
@@ -3857,7 +3865,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     if (kind == "AEXPR_NULLIF") {
       // Its `=` resolved as any operator's; it gives its first argument, as that operator takes it.
       node.kind = NodeKind::operation;
-      node.names = string_list(body.value("name", Json::array()));
+      node.names = string_list(array_member(body, "name"));
       node.nullif = true;
       node.offset = offset(body);
       children.push_back(&member(body, "lexpr"));
@@ -3869,7 +3877,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     const bool quantified = kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL";
     if (kind == "AEXPR_IN" || kind.starts_with("AEXPR_BETWEEN") || kind.starts_with("AEXPR_NOT_BETWEEN") || kind == "AEXPR_DISTINCT" ||
         kind == "AEXPR_NOT_DISTINCT" || quantified) {
-      node.names = string_list(body.value("name", Json::array()));
+      node.names = string_list(array_member(body, "name"));
       node.comparison = quantified ? SqlExpressionNode::Comparison::each_element : SqlExpressionNode::Comparison::each_operand;
       // The left operand first, then each of the list's (or the array, or the other side).
       if (body.contains("lexpr")) children.push_back(&body["lexpr"]);
@@ -3886,7 +3894,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
     }
   } else if (type == "FuncCall") {
     node.kind = NodeKind::function;
-    node.names = string_list(body.value("funcname", Json::array()));
+    node.names = string_list(array_member(body, "funcname"));
     node.offset = offset(body);
     // A window named in the query's WINDOW clause is that clause's to type.
     const bool named_window = body.contains("over") && (body["over"].contains("name") || body["over"].contains("refname"));
@@ -3986,7 +3994,7 @@ std::vector<SqlExpressionNode> read_expression_nodes(std::string_view text) {
 }
 }  // namespace
 
-std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix) {
+std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t prefix, bool subqueries_apart) {
   std::vector<SqlExpressionNode> nodes;
   // Without recursion: an expression may nest as deep as its text is long.
   struct Pending {
@@ -4012,7 +4020,7 @@ std::vector<SqlExpressionNode> flatten_expression(const Json& root, std::size_t 
       nodes[index].in_query = nodes[parent].in_query || (subquery[parent] && std::string_view(part) != "test");
     }
     std::vector<const char*> parts;
-    const auto children = read_node(type, *body, prefix, nodes[index], &parts);
+    const auto children = read_node(type, *body, prefix, subqueries_apart, nodes[index], &parts);
     parts.resize(children.size(), "");
     // Pushed last first, so that children are numbered in order.
     for (std::size_t child = children.size(); child-- > 0;) pending.push_back({children[child], index, parts[child]});
@@ -4116,16 +4124,16 @@ ParsedSql parse_statements(std::string_view sql, int depth) {
       out.refreshed_offset = location.is_number() ? location.get<std::size_t>() : 0;
     }
     if (kind == "CreateFunctionStmt") {
-      out.created_function = string_list(node->value("funcname", Json::array()));
+      out.created_function = string_list(array_member(*node, "funcname"));
     } else if (kind == "DefineStmt" && text_field(*node, "kind") == "OBJECT_AGGREGATE") {
       // The language has no aggregates: one raw SQL makes is called like a function.
-      out.created_function = string_list(node->value("defnames", Json::array()));
+      out.created_function = string_list(array_member(*node, "defnames"));
     } else if (kind == "CreateExtensionStmt") {
       out.created_extension = {text_field(*node, "extname")};
     } else if (kind == "CreateEnumStmt" || kind == "CreateDomainStmt" || kind == "CreateRangeStmt") {
       out.created_type = string_list(node->value(kind == "CreateDomainStmt" ? "domainname" : "typeName", Json::array()));
     } else if (kind == "CompositeTypeStmt") {
-      const Json& relation = node->value("typevar", Json::object());
+      const Json& relation = object_member(*node, "typevar");
       if (relation.contains("schemaname")) out.created_type.push_back(text_field(relation, "schemaname"));
       out.created_type.push_back(text_field(relation, "relname"));
     }
@@ -4262,7 +4270,7 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   // side's type).
   enum Typing { untyped, other, scalar, array, set_operand };
   const auto cast_typing = [&](const Json& cast) {
-    const auto names = string_list(member(cast, "typeName").value("names", Json::array()));
+    const auto names = string_list(array_member(member(cast, "typeName"), "names"));
     if (names.empty() || !typed.types.contains(names.back())) return other;
     return member(member(cast, "typeName"), "arrayBounds").is_null() ? scalar : array;
   };
@@ -4271,7 +4279,7 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
   const auto node_typing = [&](const Json& node) {
     const auto column_typing = [&](const Json& item) {
       if (const Json& ref = member(item, "ColumnRef"); !ref.is_null()) {
-        const auto fields = string_list(ref.value("fields", Json::array()));
+        const auto fields = string_list(array_member(ref, "fields"));
         if (fields.empty()) return untyped;
         if (typed.columns.contains(fields.back())) return scalar;
         if (typed.array_columns.contains(fields.back())) return array;
@@ -4330,11 +4338,11 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
     if (const Json& constant = member(*node, "A_Const"); !constant.is_null()) {
       if (!constant.contains("sval")) continue;
       if (here == scalar || here == array) {
-        (here == scalar ? scalars : arrays)[constant.value("location", std::size_t{0})] = constant.value("sval", Json::object()).value("sval", "");
+        (here == scalar ? scalars : arrays)[constant.value("location", std::size_t{0})] = object_member(constant, "sval").value("sval", "");
       } else if (here != other && unsure != nullptr) {
         // Of a type the compiler cannot tell: the label, or an array's or a row's literal holding
         // it (`'{sad,ok}'`, `'(sad,1)'`), may be one.
-        const std::string value = constant.value("sval", Json::object()).value("sval", "");
+        const std::string value = object_member(constant, "sval").value("sval", "");
         if (value.find(from) != std::string::npos && unsure->empty()) *unsure = std::string(sql);
       }
       continue;
@@ -4646,8 +4654,8 @@ RowExpressionNames row_expression_names(std::string_view text) {
     }
     if (!node->is_object()) continue;
     if (const auto ref = node->find("ColumnRef"); ref != node->end() && !inside) {
-      SqlColumnReference reference{string_list(ref->value("fields", Json::array())), offset(*ref)};
-      if (!reference.names.empty() && reference.names.size() == ref->value("fields", Json::array()).size()) {
+      SqlColumnReference reference{string_list(array_member(*ref, "fields")), offset(*ref)};
+      if (!reference.names.empty() && reference.names.size() == array_member(*ref, "fields").size()) {
         found.columns.push_back(std::move(reference));
       }
       continue;
@@ -4956,7 +4964,7 @@ SpelledSql spell_statements(std::string_view sql) {
     if (kind == "ViewStmt") {
       out.created_relation = relation_names(*node, "view");
     } else if (kind == "CreateTableAsStmt" && text_field(*node, "objtype") == "OBJECT_MATVIEW") {
-      out.created_relation = relation_names(node->value("into", Json::object()), "rel");
+      out.created_relation = relation_names(object_member(*node, "into"), "rel");
     } else if (kind == "IndexStmt" && !text_field(*node, "idxname").empty()) {
       out.created_relation = relation_names(*node);
       out.created_relation.back() = text_field(*node, "idxname");
@@ -4975,7 +4983,7 @@ std::optional<SettingAssignment> setting_assignment(std::string_view statement) 
     if (text_field(*node, "kind") != "VAR_SET_VALUE") return std::nullopt;
     assignment.name = lowered(text_field(*node, "name"));
     assignment.local = flag(*node, "is_local");
-    for (const auto& argument : node->value("args", Json::array())) {
+    for (const auto& argument : array_member(*node, "args")) {
       const auto text = constant_text(argument);
       if (!text) return std::nullopt;
       assignment.value += (assignment.value.empty() ? "" : ", ") + *text;
@@ -4986,14 +4994,14 @@ std::optional<SettingAssignment> setting_assignment(std::string_view statement) 
   for (const auto& [key, _] : node->items()) {
     if (key != "targetList" && key != "limitOption" && key != "op") return std::nullopt;
   }
-  const Json& targets = node->value("targetList", Json::array());
+  const Json& targets = array_member(*node, "targetList");
   if (targets.size() != 1) return std::nullopt;
-  const Json& value = targets[0].value("ResTarget", Json::object()).value("val", Json::object());
+  const Json& value = object_member(object_member(targets[0], "ResTarget"), "val");
   const auto call = value.find("FuncCall");
   if (call == value.end()) return std::nullopt;
-  const auto names = string_list(call->value("funcname", Json::array()));
+  const auto names = string_list(array_member(*call, "funcname"));
   if (names.empty() || names.back() != "set_config" || (names.size() == 2 && names[0] != "pg_catalog") || names.size() > 2) return std::nullopt;
-  const Json& arguments = call->value("args", Json::array());
+  const Json& arguments = array_member(*call, "args");
   if (arguments.size() != 3) return std::nullopt;
   const auto name = constant_text(arguments[0]);
   const auto setting = constant_text(arguments[1]);
@@ -5010,8 +5018,8 @@ namespace {
 
 SqlTypeName type_name_of(const Json& type, std::size_t prefix) {
   SqlTypeName out;
-  out.names = string_list(type.value("names", Json::array()));
-  out.array_dimensions = type.value("arrayBounds", Json::array()).size();
+  out.names = string_list(array_member(type, "names"));
+  out.array_dimensions = array_member(type, "arrayBounds").size();
   out.setof = flag(type, "setof");
   out.percent_type = flag(type, "pct_type");
   const auto location = type.value("location", 0);
@@ -5064,7 +5072,7 @@ std::size_t plpgsql_error_offset(const std::string& text, const std::string& mes
 void collect_row_columns(const Json& node, std::vector<SqlColumnReference>& out, std::size_t prefix) {
   if (node.is_object()) {
     if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
-      const auto fields = string_list(ref->value("fields", Json::array()));
+      const auto fields = string_list(array_member(*ref, "fields"));
       const auto location = ref->value("location", 0);
       out.push_back({fields, location >= static_cast<int>(prefix) ? static_cast<std::size_t>(location) - prefix : 0});
       return;
@@ -5146,12 +5154,12 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   }
   const Json* node = only_statement(tree, "CreateFunctionStmt", facts.error);
   if (node == nullptr) return facts;
-  for (const auto& parameter : node->value("parameters", Json::array())) {
-    const Json& p = parameter.value("FunctionParameter", Json::object());
+  for (const auto& parameter : array_member(*node, "parameters")) {
+    const Json& p = object_member(parameter, "FunctionParameter");
     RoutineArgument argument;
     argument.name = text_field(p, "name");
     argument.mode = parameter_mode(text_field(p, "mode"));
-    argument.type = type_name_of(p.value("argType", Json::object()), prefix.size());
+    argument.type = type_name_of(object_member(p, "argType"), prefix.size());
     argument.has_default = p.contains("defexpr");
     if (argument.has_default) ++facts.defaults;
     facts.arguments.push_back(std::move(argument));
@@ -5159,8 +5167,8 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   if (node->contains("returnType")) facts.returns = type_name_of(node->at("returnType"), prefix.size());
   std::optional<std::size_t> body_at;
   std::set<std::string> given;
-  for (const auto& option : node->value("options", Json::array())) {
-    const Json& element = option.value("DefElem", Json::object());
+  for (const auto& option : array_member(*node, "options")) {
+    const Json& element = object_member(option, "DefElem");
     const std::string name = text_field(element, "defname");
     const auto location = static_cast<std::size_t>(std::max(0, element.value("location", 0)));
     // PostgreSQL refuses the statement when it runs, not when it parses it.
@@ -5168,16 +5176,16 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
       facts.error = SqlError{location >= prefix.size() ? location - prefix.size() : 0, "conflicting or redundant options"};
       return facts;
     }
-    const Json& argument = element.value("arg", Json::object());
+    const Json& argument = object_member(element, "arg");
     if (name == "language") {
-      facts.language = lowered(argument.value("String", Json::object()).value("sval", ""));
+      facts.language = lowered(object_member(argument, "String").value("sval", ""));
       facts.language_offset = location >= prefix.size() ? location - prefix.size() : 0;
     } else if (name == "volatility") {
-      facts.volatility = argument.value("String", Json::object()).value("sval", "volatile");
+      facts.volatility = object_member(argument, "String").value("sval", "volatile");
     } else if (name == "as") {
       body_at = location;
-      const auto items = argument.value("List", Json::object()).value("items", Json::array());
-      if (!items.empty()) facts.body = items[0].value("String", Json::object()).value("sval", "");
+      const auto items = array_member(object_member(argument, "List"), "items");
+      if (!items.empty()) facts.body = object_member(items[0], "String").value("sval", "");
     }
   }
   if (node->contains("sql_body")) {
@@ -5229,9 +5237,9 @@ ArgumentTypes read_argument_types(std::string_view arguments, bool procedure) {
   }
   const Json* node = only_statement(tree, "DropStmt", out.error);
   if (node == nullptr) return out;
-  for (const auto& object : node->value("objects", Json::array())) {
-    for (const auto& argument : object.value("ObjectWithArgs", Json::object()).value("objargs", Json::array())) {
-      out.types.push_back(type_name_of(argument.value("TypeName", Json::object()), prefix.size()));
+  for (const auto& object : array_member(*node, "objects")) {
+    for (const auto& argument : array_member(object_member(object, "ObjectWithArgs"), "objargs")) {
+      out.types.push_back(type_name_of(object_member(argument, "TypeName"), prefix.size()));
     }
   }
   return out;
@@ -5244,7 +5252,7 @@ void collect_outer_columns(const Json& node, std::vector<SqlColumnReference>& ou
   if (node.is_object()) {
     if (node.contains("SubLink")) return;
     if (const auto ref = node.find("ColumnRef"); ref != node.end()) {
-      const auto fields = string_list(ref->value("fields", Json::array()));
+      const auto fields = string_list(array_member(*ref, "fields"));
       const auto location = ref->value("location", 0);
       out.push_back({fields, location >= static_cast<int>(prefix) ? static_cast<std::size_t>(location) - prefix : 0});
       return;
@@ -5292,11 +5300,11 @@ TriggerFacts read_trigger(std::string_view definition) {
     return facts;
   }
   facts.table = relation_names(*node);
-  const auto location = static_cast<std::size_t>(std::max(0, node->value("relation", Json::object()).value("location", 0)));
+  const auto location = static_cast<std::size_t>(std::max(0, object_member(*node, "relation").value("location", 0)));
   facts.table_offset = location - std::min(location, prefix.size());
   facts.table_end = name_end(text, location) - std::min(name_end(text, location), prefix.size());
-  facts.function = string_list(node->value("funcname", Json::array()));
-  facts.columns = string_list(node->value("columns", Json::array()));
+  facts.function = string_list(array_member(*node, "funcname"));
+  facts.columns = string_list(array_member(*node, "columns"));
   if (node->contains("whenClause")) collect_row_columns(node->at("whenClause"), facts.when, prefix.size());
   facts.row = flag(*node, "row");
   const int timing = node->value("timing", 0);
@@ -5308,8 +5316,8 @@ TriggerFacts read_trigger(std::string_view definition) {
   facts.on_update = (events & 16) != 0;
   facts.on_truncate = (events & 32) != 0;
   facts.transition_tables = node->contains("transitionRels");
-  for (const auto& relation : node->value("transitionRels", Json::array())) {
-    const Json& transition = relation.value("TriggerTransition", Json::object());
+  for (const auto& relation : array_member(*node, "transitionRels")) {
+    const Json& transition = object_member(relation, "TriggerTransition");
     (flag(transition, "isNew") ? facts.new_table : facts.old_table) = true;
   }
   if (node->contains("whenClause")) {

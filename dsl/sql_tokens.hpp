@@ -12,9 +12,9 @@
 
 namespace migc::grammar {
 
-// The nesting depth past which a fragment is refused: PostgreSQL's own stack would not take
-// much more at deploy.
-constexpr int max_nesting = 100;
+// The nesting depth past which a fragment is refused: PostgreSQL's parser runs out of room
+// there too ("memory exhausted" at 10,000 parentheses).
+constexpr int max_nesting = 10000;
 
 // The length of the SQL fragment `text` begins with: one balanced `( ... )` when
 // `parenthesized`; otherwise it runs, outside parentheses and `case ... end`, up to a `,`, `)`

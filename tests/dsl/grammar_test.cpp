@@ -238,8 +238,8 @@ TEST(Grammar, DeepNestingIsAnErrorNotACrash) {
   ASSERT_TRUE(file);
   ASSERT_EQ(diagnostics.error_count(), 1u);
   EXPECT_EQ(diagnostics.all()[0].kind->name, "NestingTooDeep");
-  EXPECT_EQ(diagnostics.all()[0].message, "expression nests deeper than 100 levels");
-  EXPECT_EQ(diagnostics.all()[0].where.span.begin, std::string_view("revision '1' revises base;\ncreate table t (a integer default ").size() + 2 * 101);
+  EXPECT_EQ(diagnostics.all()[0].message, "expression nests deeper than 10000 levels");
+  EXPECT_EQ(diagnostics.all()[0].where.span.begin, std::string_view("revision '1' revises base;\ncreate table t (a integer default ").size() + 2 * 10001);
   ASSERT_EQ(file->statements.size(), 1u);
   EXPECT_EQ(std::get<ast::CreateTable>(file->statements[0]).name.name, "u");
 }

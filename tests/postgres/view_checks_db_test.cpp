@@ -574,5 +574,36 @@ TEST(ViewChecksOnServer, TheBuildRefusesExactlyWhatPostgresRefuses) {
   }
 }
 
+std::string repeated(std::string_view text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
+// Generated SQL (ORMs, nested replace() chains) nests deep: as deep as PostgreSQL takes it, the
+// build takes it too, and past where PostgreSQL's parser runs out, refuses it.
+TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
+  testing::ScratchDatabase database("view_nesting");
+  const std::vector<Case> deep = {
+      {"create view v as select " + repeated("replace(", 1000) + "name" + repeated(", 'a', 'b')", 1000) + " as r from account", true},
+      {"create view v as select " + repeated("(", 3000) + "id" + repeated(")", 3000) + " as r from account", true},
+      {"create view v as select " + repeated("(select ", 1000) + "1" + repeated(")", 1000) + " as r", true},
+      {"create view v as select " + repeated("coalesce(", 2000) + "id" + repeated(", 1)", 2000) + " as r from account", true},
+      {"create table deep (id integer primary key, n integer default " + repeated("(", 3000) + "1" + repeated(")", 3000) + ")", true},
+      {"create table deep (id integer primary key, n integer check (" + repeated("coalesce(", 2000) + "n" + repeated(", 1)", 2000) + " > 0))", true},
+      {"create view v as select " + repeated("(", 10001) + "id" + repeated(")", 10001) + " as r from account", false},
+  };
+  for (const auto& [statement, expected] : deep) {
+    std::string errors;
+    std::string refused;
+    const bool built = builds(statement, errors);
+    const bool taken = server_takes(database.connection(), statement, refused);
+    const std::string shown = statement.substr(0, 80) + "...";
+    EXPECT_EQ(built, taken) << shown << "\nmigc: " << (errors.empty() ? "builds" : errors.substr(0, 300))
+                            << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+    EXPECT_EQ(taken, expected) << shown << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+  }
+}
+
 }  // namespace
 }  // namespace migc
