@@ -1606,12 +1606,13 @@ class StatementChecker {
   void operator()(const ast::InsertRows& node) {
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
+    if (node.columns.empty()) return insert_into_leading_columns(*table, node);
     // The derived down deletes what was inserted.
     if (!triggers_keep_schema(node.table.span, *table, {"insert", "update", "delete"})) return;
     std::set<std::string> given;
     for (const auto& column : node.columns) {
       const Column* found = find_column(*table, column);
-      if (found == nullptr || !assignable(*table, *found, column, given)) return;
+      if (found == nullptr || !assignable(*table, *found, column, given, node.overriding_system_value)) return;
     }
     for (const Column& column : table->columns) {
       const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
@@ -1637,6 +1638,7 @@ class StatementChecker {
       insert.rows.push_back(std::move(values));
     }
     for (const auto& column : node.columns) insert.columns.push_back(column.text);
+    insert.overriding_system_value = node.overriding_system_value;
     if (node.on_conflict) {
       insert.on_conflict = check_on_conflict(*table, *node.on_conflict);
       if (!insert.on_conflict || !rows_update_once(*table, node, *insert.on_conflict)) return;
@@ -1648,6 +1650,23 @@ class StatementChecker {
     }
     if (insert.key.empty()) insert.down = own_down(node, false, why_not_derived);
     emit(std::move(insert));
+  }
+
+  // `insert into t values (...)`: as PostgreSQL reads it, the values go into the table's first
+  // columns in order, as many as a row has; the statement is then checked and written with them.
+  void insert_into_leading_columns(const Table& table, const ast::InsertRows& node) {
+    std::size_t width = 0;
+    for (const auto& row : node.rows) width = std::max(width, row.size());
+    if (width > table.columns.size()) {
+      const auto& row = *std::ranges::find_if(node.rows, [&](const auto& r) { return r.size() == width; });
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::InsertArity, at(row[table.columns.size()].span), width, table.columns.size());
+      diagnostic.notes.push_back({{}, fmt::format("without a column list the values go into the columns of `{}` in order, and it has {}",
+                                                  table.name, table.columns.size())});
+      return;
+    }
+    ast::InsertRows named = node;
+    for (std::size_t i = 0; i < width; ++i) named.columns.push_back(ast::Name{{node.table.span}, table.columns[i].name});
+    (*this)(named);
   }
 
   void operator()(const ast::UpdateRows& node) {
@@ -3023,16 +3042,18 @@ class StatementChecker {
   }
 
   // A column a data step gives a value: once only, and not one PostgreSQL computes itself.
-  bool assignable(const Table& table, const Column& column, const ast::Name& name, std::set<std::string>& given) {
+  bool assignable(const Table& table, const Column& column, const ast::Name& name, std::set<std::string>& given,
+                  bool overriding_system_value = false) {
     if (!given.insert(column.name).second) {
       diagnostics_.report(DiagnosticKind::DuplicateAssignment, at(name.span), column.name);
       return false;
     }
     const char* computed = column.generated_sql ? "a generated column"
-                           : column.identity == Identity::always ? "an identity column `generated always`"
+                           : column.identity == Identity::always && !overriding_system_value ? "an identity column `generated always`"
                                                                  : nullptr;
     if (computed != nullptr) {
-      diagnostics_.report(DiagnosticKind::ColumnNotAssignable, at(name.span), column.name, table.name, computed);
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::ColumnNotAssignable, at(name.span), column.name, table.name, computed);
+      if (!column.generated_sql) diagnostic.notes.push_back({{}, "an insert gives it a value with `overriding system value` before `values`"});
       return false;
     }
     return true;

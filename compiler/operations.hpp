@@ -211,6 +211,7 @@ struct InsertRows {
   std::optional<OnConflict> on_conflict;
   DataDown down;
   std::vector<std::string> key;
+  bool overriding_system_value = false;
 };
 // The compiler cannot know the rows an update or delete changes: their way back is their own.
 struct UpdateRows { QualifiedName table; std::vector<Assignment> assignments; std::optional<std::string> where_sql; DataDown down; };

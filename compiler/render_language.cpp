@@ -326,8 +326,8 @@ class LanguageRenderer {
       conflict += o.on_conflict->assignments.empty() ? " do nothing" : " do update set " + assignments_sql(o.on_conflict->assignments);
       conflict += where(o.on_conflict->where_sql);
     }
-    add(fmt::format("insert into {} ({}) values {}{}{};", quote_qualified(o.table), names(o.columns), rows_sql(o.rows), conflict,
-                    data_down(o.down)));
+    add(fmt::format("insert into {} ({}){} values {}{}{};", quote_qualified(o.table), names(o.columns),
+                    o.overriding_system_value ? " overriding system value" : "", rows_sql(o.rows), conflict, data_down(o.down)));
   }
   void operator()(const op::UpdateRows& o) {
     add(fmt::format("update {} set {}{}{};", quote_qualified(o.table), assignments_sql(o.assignments), where(o.where_sql), data_down(o.down)));

@@ -966,7 +966,8 @@ class SqlRenderer {
   void operator()(const op::DropExtension& o) { emit("DROP EXTENSION " + quote_identifier(o.name)); }
 
   void operator()(const op::InsertRows& o) {
-    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns), rows_sql(o.rows));
+    std::string sql = fmt::format("INSERT INTO {} ({}){} VALUES {}", quote_qualified(o.table), quote_identifiers(o.columns),
+                                  o.overriding_system_value ? " OVERRIDING SYSTEM VALUE" : "", rows_sql(o.rows));
     if (o.on_conflict) {
       sql += " ON CONFLICT";
       if (!o.on_conflict->keys.empty()) sql += " (" + index_keys_sql(o.on_conflict->keys) + ")";

@@ -412,7 +412,8 @@ struct OnConflict : Located {
 
 struct InsertRows : Located {
   ObjectName table;
-  std::vector<Name> columns;
+  std::vector<Name> columns;  // none written: the table's, in order, as many as each row has
+  bool overriding_system_value = false;  // values for `generated always` identity columns
   std::vector<std::vector<Expression>> rows;
   std::optional<OnConflict> on_conflict;
   std::optional<StringLiteral> down;

@@ -1146,7 +1146,8 @@ auto data_down() {
 }
 const auto insert_rows_def = located[
     kw("insert") > kw("into") > qualified_name[assign(&ast::InsertRows::table)] >
-    column_list[assign(&ast::InsertRows::columns)] > kw("values") >
+    -column_list[assign(&ast::InsertRows::columns)] >>
+    -(kw("overriding") > kw("system") > kw("value"))[set(&ast::InsertRows::overriding_system_value, true)] > kw("values") >
     ((lit('(') > (open_expression % ',') > lit(')')) % ',')[assign(&ast::InsertRows::rows)] >>
     -on_conflict[assign(&ast::InsertRows::on_conflict)] > data_down<ast::InsertRows>()];
 const auto update_rows_def = located[

@@ -255,6 +255,17 @@ TEST(Lowering, InsertGivingItsKeyDerivesItsDown) {
                            "DELETE FROM reading WHERE id IN (CAST(1 AS integer), CAST(2.6 AS integer))"}));
 }
 
+TEST(Lowering, InsertWithoutColumnsFillsTheLeadingOnes) {
+  const auto sql = lower("create table reading (id integer primary key, label text, n integer default 0);\n"
+                         "create table counted (id integer generated always as identity primary key, label text);",
+                         "insert into reading values (1, 'a'), (2, 'b');\n"
+                         "insert into counted overriding system value values (7, 'x');");
+  EXPECT_EQ(sql.up, (Sql{"INSERT INTO reading (id, label) VALUES (1, 'a'), (2, 'b')",
+                         "INSERT INTO counted (id, label) OVERRIDING SYSTEM VALUE VALUES (7, 'x')"}));
+  EXPECT_EQ(sql.down, (Sql{"DELETE FROM counted WHERE id IN (CAST(7 AS integer))",
+                           "DELETE FROM reading WHERE id IN (CAST(1 AS integer), CAST(2 AS integer))"}));
+}
+
 TEST(Lowering, InsertOnConflict) {
   const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
                          "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"
