@@ -26,7 +26,8 @@ bool same_constraint(const Constraint& a, const Constraint& b) {
 }
 
 bool same_view(const View& a, const View& b) {
-  return a.materialized == b.materialized && a.query == b.query && a.column_names == b.column_names && a.with_data == b.with_data;
+  return a.materialized == b.materialized && a.query == b.query && a.column_names == b.column_names && a.with_data == b.with_data &&
+         a.options == b.options;
 }
 
 class Differ {

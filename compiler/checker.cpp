@@ -2260,9 +2260,65 @@ class StatementChecker {
       if (!check_name(column)) return;
       view.column_names.push_back(column.text);
     }
+    if (!view_options(node, view)) return;
     if (!resolve_view_query(node, view)) return;
     if (node.or_replace && old != schema_.views().end() && !check_replaced_columns(node, old->second, view)) return;
     emit(op::CreateView{std::move(view), node.or_replace && old != schema_.views().end()});
+  }
+
+  // `with (...)` and `with check option`, kept as PostgreSQL stores them (boolean values as
+  // `true` or `false`), by name; or nullopt after reporting what PostgreSQL would refuse.
+  bool view_options(const ast::CreateView& node, View& view) {
+    std::map<std::string, std::string> options;
+    for (const auto& option : node.options) {
+      const bool boolean = option.name == "security_barrier" || option.name == "security_invoker";
+      if (node.materialized || (!boolean && option.name != "check_option")) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name,
+                                               node.materialized ? "is not an option the language gives a materialized view (its storage "
+                                                                   "parameters are the server's business)"
+                                                                 : "is not an option of a view (22023)");
+        if (!node.materialized) diagnostic.notes.push_back({{}, "a view takes `security_barrier`, `security_invoker` and `check_option`"});
+        return false;
+      }
+      std::string value = option.value.value_or("true");
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (boolean) {
+        static const std::map<std::string_view, std::string_view> booleans = {
+            {"true", "true"}, {"on", "true"}, {"yes", "true"}, {"1", "true"}, {"false", "false"}, {"off", "false"}, {"no", "false"}, {"0", "false"}};
+        const auto found = booleans.find(value);
+        if (found == booleans.end()) {
+          diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name,
+                              fmt::format("takes a boolean, not `{}` (22023)", *option.value));
+          return false;
+        }
+        value = found->second;
+      } else if (!option.value || (value != "local" && value != "cascaded")) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name, "is `local` or `cascaded` (22023)");
+        return false;
+      }
+      if (!options.emplace(option.name, value).second) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name, "is given twice (42601)");
+        return false;
+      }
+    }
+    if (!node.check_option.empty()) {
+      if (node.materialized) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(node.name.span), "with check option", "is a view's: a materialized view takes no writes");
+        return false;
+      }
+      options["check_option"] = node.check_option;
+    }
+    if (const auto check = options.find("check_option"); check != options.end()) {
+      const std::string text(revision_.file->slice(node.query.span));
+      if (const auto why = not_automatically_updatable(text)) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidOption, at(node.name.span), "check option",
+                                               "is for automatically updatable views only (0A000)");
+        diagnostic.notes.push_back({{}, "this view's query " + *why});
+        return false;
+      }
+    }
+    view.options.assign(options.begin(), options.end());
+    return true;
   }
 
   void operator()(const ast::DropView& node) {

@@ -219,7 +219,8 @@ ORDER BY ic.relname, k.i
 // Views and materialized views, their columns, and the relations and columns each one's query
 // depends on (through its rewrite rule).
 constexpr std::string_view views_sql = R"sql(
-SELECT c.oid, c.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), pg_class.relispopulated
+SELECT c.oid, c.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), pg_class.relispopulated,
+       array_to_string(pg_class.reloptions, E'\n')
 FROM user_class c JOIN pg_class ON pg_class.oid = c.oid WHERE c.relkind IN ('v', 'm') ORDER BY 2, 3
 )sql";
 
@@ -411,7 +412,7 @@ SELECT format('unlogged sequence %I.%I', c.nspname, c.relname)
                     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND t.relpersistence = 'u')
 UNION ALL
 SELECT format('storage parameters of %I.%I (%s)', nspname, relname, array_to_string(reloptions, ', '))
-  FROM user_class WHERE reloptions IS NOT NULL
+  FROM user_class WHERE reloptions IS NOT NULL AND relkind <> 'v'  -- a view's: read with it
 ORDER BY 1
 )sql";
 
@@ -567,6 +568,29 @@ class Reader {
       const auto end = query.find_last_not_of(" \t\r\n;");
       view.query = begin == std::string::npos ? std::string() : query.substr(begin, end - begin + 1);
       view.with_data = row[5] == "t";
+      // `name=value` each; the language writes a view's three, not a materialized view's storage.
+      std::map<std::string, std::string> options;
+      for (std::size_t begin = 0; begin < row[6].size();) {
+        const std::size_t end = std::min(row[6].find('\n', begin), row[6].size());
+        const std::string option = row[6].substr(begin, end - begin);
+        begin = end + 1;
+        const std::size_t equals = option.find('=');
+        const std::string name = option.substr(0, equals);
+        std::string value = equals == std::string::npos ? "true" : option.substr(equals + 1);
+        // Stored as written: `security_barrier=on`.
+        static const std::map<std::string_view, std::string_view> booleans = {{"on", "true"}, {"yes", "true"}, {"1", "true"},
+                                                                              {"off", "false"}, {"no", "false"}, {"0", "false"}};
+        if (const auto spelled = booleans.find(value); spelled != booleans.end()) value = spelled->second;
+        const bool known = ((name == "security_barrier" || name == "security_invoker") && (value == "true" || value == "false")) ||
+                           (name == "check_option" && (value == "local" || value == "cascaded"));
+        if (view.materialized) continue;  // storage parameters, named with the tables'
+        if (known) {
+          options[name] = value;
+        } else {
+          left_out(fmt::format("option {} of {} {}", option, view.materialized ? "materialized view" : "view", view.name));
+        }
+      }
+      view.options.assign(options.begin(), options.end());
     }
     for (const auto& row : rows(view_columns_sql)) {
       if (const auto view = views.find(row[0]); view != views.end()) view->second.columns.push_back({row[1], std::nullopt});

@@ -335,8 +335,11 @@ class LanguageRenderer {
   void operator()(const op::CreateView& o) {
     std::string columns;
     for (const auto& column : o.view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
-    add(fmt::format("create {}{}view {}{} as {}{};", o.replace ? "or replace " : "", o.view.materialized ? "materialized " : "",
-                    quote_qualified(o.view.name), columns.empty() ? "" : " (" + columns + ")", o.view.query,
+    std::string options;
+    for (const auto& [name, value] : o.view.options) options += (options.empty() ? "" : ", ") + name + " = " + value;
+    add(fmt::format("create {}{}view {}{}{} as {}{};", o.replace ? "or replace " : "", o.view.materialized ? "materialized " : "",
+                    quote_qualified(o.view.name), columns.empty() ? "" : " (" + columns + ")",
+                    options.empty() ? "" : " with (" + options + ")", o.view.query,
                     o.view.materialized && !o.view.with_data ? " with no data" : ""));
     comment(o.view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, o.view.name, {}, o.view.comment);
     if (!o.replace) privileges({ast::GrantTargetKind::table, o.view.name, {}}, o.view.privileges);

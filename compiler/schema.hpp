@@ -245,6 +245,8 @@ struct View {
   std::vector<std::string> column_names;  // as written after its name; empty: its query's
   std::string query;
   bool with_data = true;
+  // Its options as PostgreSQL stores them (`security_barrier=true`, `check_option=local`), by name.
+  std::vector<std::pair<std::string, std::string>> options;
   std::vector<ViewColumn> columns;
   bool columns_known = true;  // false: some come from where the compiler cannot see (a function, a WITH query)
   std::set<QualifiedName> reads;                          // the tables and views it names

@@ -3134,6 +3134,46 @@ void recursive_queries(const Json& statement, std::vector<QueryFacts::RecursiveQ
 }
 }  // namespace
 
+std::optional<std::string> not_automatically_updatable(std::string_view query) {
+  const Tree tree = parse(std::string(query), deepest_walked_tree);
+  if (tree.error) return std::nullopt;
+  const Json& statements = array_member(tree.json, "stmts");
+  if (statements.size() != 1) return std::nullopt;
+  const Json& select = member(member(statements[0], "stmt"), "SelectStmt");
+  if (!select.is_object()) return std::nullopt;
+  if (text_field(select, "op") != "" && text_field(select, "op") != "SETOP_NONE") return "is a set operation";
+  if (select.contains("valuesLists")) return "is a VALUES list";
+  static constexpr std::pair<const char*, const char*> clauses[] = {
+      {"withClause", "has WITH"},        {"distinctClause", "has DISTINCT"}, {"groupClause", "has GROUP BY"},
+      {"havingClause", "has HAVING"},   {"limitCount", "has LIMIT"},        {"limitOffset", "has OFFSET"},
+      {"windowClause", "has a WINDOW clause"}};
+  for (const auto& [clause, why] : clauses) {
+    if (select.contains(clause)) return why;
+  }
+  const Json& from = member(select, "fromClause");
+  if (!from.is_array() || from.size() != 1 || !from[0].contains("RangeVar")) return "does not read exactly one table or view";
+  // An aggregate or window function anywhere in the select list (a subquery's are its own).
+  std::vector<const Json*> pending{&member(select, "targetList")};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_array()) {
+      for (const auto& item : node) pending.push_back(&item);
+      continue;
+    }
+    if (!node.is_object()) continue;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "SubLink") continue;
+      if (it.key() == "FuncCall" && it.value().is_object()) {
+        if (it.value().contains("over")) return "has a window function in its select list";
+        if (is_aggregate_call(it.value())) return "has an aggregate in its select list";
+      }
+      pending.push_back(&it.value());
+    }
+  }
+  return std::nullopt;
+}
+
 QueryFacts read_query(std::string_view text) {
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);

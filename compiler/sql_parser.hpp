@@ -336,6 +336,11 @@ struct QueryFacts {
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
 QueryFacts read_query(std::string_view text);
+
+// Why PostgreSQL would not update a view of this query itself (its view_query_is_auto_updatable:
+// one table or view in FROM, no WITH, DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET, set operation,
+// aggregate or window function), or nullopt where it would, or where the query does not parse.
+std::optional<std::string> not_automatically_updatable(std::string_view query);
 // The select lists' stars and the natural joins of every statement in `text` (none when it
 // does not parse).
 std::vector<SelectStar> select_stars(std::string_view text);

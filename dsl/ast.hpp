@@ -487,13 +487,21 @@ struct Comment : Located {
 
 // `create [or replace] view v [(columns)] as <query>`, `create materialized view v as <query>
 // [with [no] data]`: the query is SQL captured by PostgreSQL's lexer up to the statement's end.
+// `with (security_barrier)`, `with (check_option = local)`: a view's option, its value as written.
+struct ViewOption : Located {
+  std::string name;
+  std::optional<std::string> value;
+};
+
 struct CreateView : Located {
   bool or_replace = false;
   bool materialized = false;
   ObjectName name;
   std::vector<Name> columns;
+  std::vector<ViewOption> options;
   Expression query;
   bool with_data = true;
+  std::string check_option;  // `with [local | cascaded] check option`: "local" or "cascaded"
 };
 
 struct DropView : Located {

@@ -454,11 +454,13 @@ const x3::rule<drop_attribute_id, ast::DropAttribute> drop_attribute = "`attribu
 const x3::rule<rename_attribute_id, ast::RenameAttribute> rename_attribute = "`attribute`";
 struct view_query_id;
 struct create_view_id;
+struct view_option_id;
 struct drop_view_id;
 struct alter_view_id;
 struct refresh_view_id;
 const x3::rule<view_query_id, ast::Expression> view_query = "query";
 const x3::rule<create_view_id, ast::CreateView> create_view = "`view`";
+const x3::rule<view_option_id, ast::ViewOption> view_option = "a view's option";
 const x3::rule<drop_view_id, ast::DropView> drop_view = "`view`";
 const x3::rule<alter_view_id, ast::RenameView> alter_view = "`view`";
 const x3::rule<refresh_view_id, ast::RefreshView> refresh_view = "`refresh materialized view`";
@@ -790,12 +792,18 @@ const auto alter_sequence_def = located[
     kw("sequence") > qualified_name[assign(&ast::AlterSequence::name)] >
     alter_sequence_options[assign(&ast::AlterSequence::options)]];
 const auto view_query_def = located[sql_query];
+const auto option_value = as<std::string>("an option's value", quoted_string | x3::lexeme[+(x3::alnum | x3::char_("_.+-"))]);
+const auto view_option_def = located[identifier[assign(&ast::ViewOption::name)] >> -(lit('=') > option_value[assign(&ast::ViewOption::value)])];
 const auto create_view_def = located[
     -(kw("or") > kw("replace"))[set(&ast::CreateView::or_replace, true)] >>
     -kw("materialized")[set(&ast::CreateView::materialized, true)] >> kw("view") >
-    qualified_name[assign(&ast::CreateView::name)] >> -column_list[assign(&ast::CreateView::columns)] > kw("as") >
+    qualified_name[assign(&ast::CreateView::name)] >> -column_list[assign(&ast::CreateView::columns)] >>
+    -(kw("with") > lit('(') > (view_option % ',')[assign(&ast::CreateView::options)] > lit(')')) > kw("as") >
     view_query[assign(&ast::CreateView::query)] >>
-    -(kw("with") > (kw("data") | (kw("no") > kw("data"))[set(&ast::CreateView::with_data, false)]))];
+    -(kw("with") > (kw("data") | (kw("no") > kw("data"))[set(&ast::CreateView::with_data, false)] |
+                    (kw("local") > kw("check") > kw("option"))[set(&ast::CreateView::check_option, std::string("local"))] |
+                    (kw("cascaded") > kw("check") > kw("option"))[set(&ast::CreateView::check_option, std::string("cascaded"))] |
+                    (kw("check") > kw("option"))[set(&ast::CreateView::check_option, std::string("cascaded"))]))];
 const auto drop_view_def = located[
     -kw("materialized")[set(&ast::DropView::materialized, true)] >> kw("view") >
     -(kw("if") > kw("exists"))[set(&ast::DropView::if_exists, true)] > qualified_name[assign(&ast::DropView::name)] >>
@@ -1184,7 +1192,7 @@ const auto header_def = located[
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];
 
-BOOST_SPIRIT_DEFINE(view_query, create_view, drop_view, alter_view, refresh_view)
+BOOST_SPIRIT_DEFINE(view_query, view_option, create_view, drop_view, alter_view, refresh_view)
 BOOST_SPIRIT_DEFINE(create_policy, drop_policy)
 BOOST_SPIRIT_DEFINE(sql_definition, create_routine, drop_routine, create_trigger, drop_trigger)
 BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, conflict_predicate, on_conflict, update_rows, delete_rows)

@@ -298,7 +298,16 @@ std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
   std::span<const Token> tokens;
   const ScannedFile& scanned = tokens_from(text, tokens, offset);
   const std::string_view file(text.data() - offset, text.size() + offset);
+  // `with [no] data` after a materialized view's query; `with [local | cascaded] check option`
+  // after a view's.
   static constexpr std::string_view data_words[] = {"data", "no"};
+  static constexpr std::string_view check_levels[] = {"local", "cascaded"};
+  static constexpr std::string_view check_word[] = {"check"};
+  static constexpr std::string_view option_word[] = {"option"};
+  // `check option` from token `at` on (a policy's `with check (...)` is no view's).
+  const auto check_option_at = [&](std::size_t at) {
+    return at + 1 < tokens.size() && is_stop(file, tokens[at], check_word) && is_stop(file, tokens[at + 1], option_word);
+  };
   int depth = 0;
   // A routine's `begin atomic ... end` body holds statements, and their semicolons: as psql
   // does, `case` inside it is counted so that only the body's own `end` closes it.
@@ -321,7 +330,8 @@ std::size_t sql_query_length(std::string_view text, std::size_t& too_deep_at) {
       }
     }
     if (depth == 0 && atomic_depth == 0 && kind == PG_QUERY__TOKEN__ASCII_59) return any_token ? query_end : std::string_view::npos;
-    if (depth == 0 && any_token && kind == PG_QUERY__TOKEN__WITH && i + 1 < tokens.size() && is_stop(file, tokens[i + 1], data_words)) {
+    if (depth == 0 && any_token && kind == PG_QUERY__TOKEN__WITH && i + 1 < tokens.size() &&
+        (is_stop(file, tokens[i + 1], data_words) || check_option_at(i + 1) || (is_stop(file, tokens[i + 1], check_levels) && check_option_at(i + 2)))) {
       return query_end;
     }
     if (kind == PG_QUERY__TOKEN__ASCII_40 && ++depth > max_nesting && too_deep_at == std::string_view::npos) too_deep_at = token.end - offset;

@@ -266,6 +266,17 @@ TEST(Lowering, InsertWithoutColumnsFillsTheLeadingOnes) {
                            "DELETE FROM reading WHERE id IN (CAST(1 AS integer), CAST(2 AS integer))"}));
 }
 
+TEST(Lowering, ViewOptionsAndCheckOption) {
+  const auto sql = lower("create table reading (id integer primary key, label text);",
+                         "create view labelled with (security_barrier = on) as select id, label from reading where label is not null "
+                         "with local check option;\n"
+                         "create or replace view labelled with (security_invoker) as select id, label from reading;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE VIEW labelled WITH (check_option=local, security_barrier=true) AS select id, label from reading where label is not null",
+                         "CREATE OR REPLACE VIEW labelled WITH (security_invoker=true) AS select id, label from reading"}));
+  EXPECT_EQ(sql.down, (Sql{"CREATE OR REPLACE VIEW labelled WITH (check_option=local, security_barrier=true) AS select id, label from reading where label is not null",
+                           "DROP VIEW labelled"}));
+}
+
 TEST(Lowering, InsertOnConflict) {
   const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
                          "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"

@@ -537,6 +537,23 @@ const std::vector<Case> cases = {
     {"create view poor as select distinct on (id) id, name from account order by id, balance", true},
     {"create view poor as select 1 as l; create or replace view poor as select 1.5 as l", false},
     {"create view poor as select 1 as l, true as b; create or replace view poor as select 2 as l, false as b", true},
+    // A view's options, and WITH CHECK OPTION only where PostgreSQL would update the view itself.
+    {"create view guarded with (security_barrier) as select id, name from account", true},
+    {"create view guarded with (security_barrier = off, security_invoker = on) as select id from account where balance > 0 with local check option", true},
+    {"create view guarded as select id from account with check option", true},
+    {"create view guarded with (check_option = cascaded) as select id, name from account where id > 0", true},
+    {"create view guarded as select id, count(*) as n from account group by id with check option", false},
+    {"create view guarded with (check_option = local) as select distinct name from account", false},
+    {"create view guarded as select name from account union select name from account with check option", false},
+    {"create view guarded as select a.id from account a join account b using (id) with check option", false},
+    {"create view guarded as select id, sum(balance) over () as s from account with check option", false},
+    {"create view guarded as select max(id) as m from account with check option", false},
+    {"create view guarded as select id from account limit 5 with cascaded check option", false},
+    {"create view guarded with (fillfactor = 70) as select id from account", false},
+    {"create view guarded with (security_barrier = maybe) as select id from account", false},
+    {"create view guarded with (check_option = nearby) as select id from account", false},
+    {"create materialized view guarded with (security_barrier) as select id from account", false},
+    {"create view guarded as select id from account; create or replace view guarded with (security_barrier) as select id from account", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
