@@ -2129,6 +2129,28 @@ std::vector<SelectStar> select_stars(std::string_view text) {
 }
 
 namespace {
+enum class Walk { descend, skip, stop };
+// Calls visit(key, value) for every member of every object under `root`, without recursion (a
+// tree nests as deep as its text is long): `skip` leaves what is under the member, `stop` all.
+template <typename Visit>
+void walk_members(const Json& root, const Visit& visit) {
+  std::vector<const Json*> pending{&root};
+  while (!pending.empty()) {
+    const Json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_array()) {
+      for (const auto& item : node) pending.push_back(&item);
+      continue;
+    }
+    if (!node.is_object()) continue;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const Walk next = visit(it.key(), it.value());
+      if (next == Walk::stop) return;
+      if (next == Walk::descend) pending.push_back(&it.value());
+    }
+  }
+}
+
 bool is_aggregate_call(const Json& call) {
   if (call.contains("over")) return false;
   if (flag(call, "agg_star") || call.contains("agg_within_group") || call.contains("agg_filter") || call.contains("agg_order") ||
@@ -3153,25 +3175,15 @@ std::optional<std::string> not_automatically_updatable(std::string_view query) {
   const Json& from = member(select, "fromClause");
   if (!from.is_array() || from.size() != 1 || !from[0].contains("RangeVar")) return "does not read exactly one table or view";
   // An aggregate or window function anywhere in the select list (a subquery's are its own).
-  std::vector<const Json*> pending{&member(select, "targetList")};
-  while (!pending.empty()) {
-    const Json& node = *pending.back();
-    pending.pop_back();
-    if (node.is_array()) {
-      for (const auto& item : node) pending.push_back(&item);
-      continue;
-    }
-    if (!node.is_object()) continue;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == "SubLink") continue;
-      if (it.key() == "FuncCall" && it.value().is_object()) {
-        if (it.value().contains("over")) return "has a window function in its select list";
-        if (is_aggregate_call(it.value())) return "has an aggregate in its select list";
-      }
-      pending.push_back(&it.value());
-    }
-  }
-  return std::nullopt;
+  std::optional<std::string> why;
+  const auto look = [&](const std::string& key, const Json& value) {
+    if (key == "SubLink") return Walk::skip;
+    if (key == "FuncCall" && value.is_object() && value.contains("over")) why = "has a window function in its select list";
+    if (key == "FuncCall" && value.is_object() && !why && is_aggregate_call(value)) why = "has an aggregate in its select list";
+    return why ? Walk::stop : Walk::descend;
+  };
+  walk_members(member(select, "targetList"), look);
+  return why;
 }
 
 QueryFacts read_query(std::string_view text) {
