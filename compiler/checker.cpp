@@ -2270,14 +2270,48 @@ class StatementChecker {
   // `true` or `false`), by name; or nullopt after reporting what PostgreSQL would refuse.
   bool view_options(const ast::CreateView& node, View& view) {
     std::map<std::string, std::string> options;
-    for (const auto& option : node.options) {
+    if (!read_view_options(node.options, node.materialized, options)) return false;
+    if (!node.check_option.empty()) {
+      if (node.materialized) {
+        diagnostics_.report(DiagnosticKind::InvalidOption, at(node.name.span), "with check option", "is a view's: a materialized view takes no writes");
+        return false;
+      }
+      options["check_option"] = node.check_option;
+    }
+    if (options.contains("check_option") && !updatable_for_check_option(node.name.span, std::string(revision_.file->slice(node.query.span)))) {
+      return false;
+    }
+    view.options.assign(options.begin(), options.end());
+    return true;
+  }
+
+  // PostgreSQL checks a view's check option only where it updates the view itself.
+  bool updatable_for_check_option(Span span, const std::string& query) {
+    auto why = not_automatically_updatable(query);
+    if (!why) {
+      const QueryFacts facts = read_query(query);
+      const auto read = facts.scopes.empty() || facts.scopes[0].from.size() != 1 ? schema_.views().end()
+                                                                               : schema_.views().find(qualified(facts.scopes[0].from[0].names));
+      if (read != schema_.views().end() && read->second.materialized) why = "reads a materialized view";
+    }
+    if (!why) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidOption, at(span), "check option", "is for automatically updatable views only (0A000)");
+    diagnostic.notes.push_back({{}, "this view's query " + *why});
+    return false;
+  }
+
+  // `(name [= value], ...)` into `options`, values as PostgreSQL stores them; false after
+  // reporting one it would refuse.
+  bool read_view_options(const std::vector<ast::ViewOption>& written, bool materialized, std::map<std::string, std::string>& options) {
+    std::set<std::string> given;
+    for (const auto& option : written) {
       const bool boolean = option.name == "security_barrier" || option.name == "security_invoker";
-      if (node.materialized || (!boolean && option.name != "check_option")) {
+      if (materialized || (!boolean && option.name != "check_option")) {
         auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name,
-                                               node.materialized ? "is not an option the language gives a materialized view (its storage "
-                                                                   "parameters are the server's business)"
-                                                                 : "is not an option of a view (22023)");
-        if (!node.materialized) diagnostic.notes.push_back({{}, "a view takes `security_barrier`, `security_invoker` and `check_option`"});
+                                               materialized ? "is not an option the language gives a materialized view (its storage "
+                                                              "parameters are the server's business)"
+                                                            : "is not an option of a view (22023)");
+        if (!materialized) diagnostic.notes.push_back({{}, "a view takes `security_barrier`, `security_invoker` and `check_option`"});
         return false;
       }
       std::string value = option.value.value_or("true");
@@ -2296,29 +2330,27 @@ class StatementChecker {
         diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name, "is `local` or `cascaded` (22023)");
         return false;
       }
-      if (!options.emplace(option.name, value).second) {
+      if (!given.insert(option.name).second) {
         diagnostics_.report(DiagnosticKind::InvalidOption, at(option.span), option.name, "is given twice (42601)");
         return false;
       }
+      options[option.name] = value;
     }
-    if (!node.check_option.empty()) {
-      if (node.materialized) {
-        diagnostics_.report(DiagnosticKind::InvalidOption, at(node.name.span), "with check option", "is a view's: a materialized view takes no writes");
-        return false;
-      }
-      options["check_option"] = node.check_option;
-    }
-    if (const auto check = options.find("check_option"); check != options.end()) {
-      const std::string text(revision_.file->slice(node.query.span));
-      if (const auto why = not_automatically_updatable(text)) {
-        auto& diagnostic = diagnostics_.report(DiagnosticKind::InvalidOption, at(node.name.span), "check option",
-                                               "is for automatically updatable views only (0A000)");
-        diagnostic.notes.push_back({{}, "this view's query " + *why});
-        return false;
-      }
-    }
-    view.options.assign(options.begin(), options.end());
     return true;
+  }
+
+  // `alter view v set (...)` / `reset (...)`: written as the view made again with them.
+  void operator()(const ast::SetViewOptions& node) {
+    const View* found = find_view(node.view, false);
+    if (found == nullptr) return;
+    View view = *found;
+    std::map<std::string, std::string> options(view.options.begin(), view.options.end());
+    if (!read_view_options(node.options, false, options)) return;
+    // PostgreSQL resets a name it does not know as one that is not set: nothing.
+    for (const auto& name : node.reset) options.erase(name.text);
+    if (options.contains("check_option") && !updatable_for_check_option(node.view.span, view.query)) return;
+    view.options.assign(options.begin(), options.end());
+    emit(op::CreateView{std::move(view), true});
   }
 
   void operator()(const ast::DropView& node) {

@@ -1258,7 +1258,10 @@ ExpressionFacts read_expression(std::string_view text) {
 namespace {
 bool parses_as_column_default(std::string_view text) {
   const PgQueryParseResult result = parse_on_a_deep_stack("CREATE TABLE t (c text DEFAULT " + std::string(text) + "\n)");
-  const bool fits = result.error == nullptr;
+  // All of it the default: `'a' collate "C"` would be read as the column's own collation.
+  const std::string_view tree = result.error == nullptr ? std::string_view(result.parse_tree) : std::string_view();
+  const bool fits = result.error == nullptr && tree.find("\"collClause\"") == std::string_view::npos &&
+                    tree.find("\"contype\":\"CONSTR_") == tree.rfind("\"contype\":\"CONSTR_");
   pg_query_free_parse_result(result);
   return fits;
 }
@@ -3180,6 +3183,12 @@ std::optional<std::string> not_automatically_updatable(std::string_view query) {
     if (key == "SubLink") return Walk::skip;
     if (key == "FuncCall" && value.is_object() && value.contains("over")) why = "has a window function in its select list";
     if (key == "FuncCall" && value.is_object() && !why && is_aggregate_call(value)) why = "has an aggregate in its select list";
+    if (key == "FuncCall" && value.is_object() && !why) {
+      const auto names = string_list(array_member(value, "funcname"));
+      std::span<const CatalogFunction> functions;
+      if (!names.empty() && (names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog"))) functions = catalog_functions(names.back());
+      if (!functions.empty() && functions.front().kind == 's') why = "has a set-returning function in its select list";
+    }
     return why ? Walk::stop : Walk::descend;
   };
   walk_members(member(select, "targetList"), look);

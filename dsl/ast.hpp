@@ -512,6 +512,13 @@ struct DropView : Located {
 };
 
 // alter [materialized] view v rename to w: w stays in v's schema.
+// `alter view v set (...)` or `reset (...)`.
+struct SetViewOptions : Located {
+  ObjectName view;
+  std::vector<ViewOption> options;
+  std::vector<Name> reset;
+};
+
 struct RenameView : Located {
   bool materialized = false;
   ObjectName view;
@@ -633,7 +640,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                InsertRows, CreateSchema, DropSchema, CreateExtension, DropExtension, CreateSequence, AlterSequence, DropSequence, Comment,
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomainConstraint, ValidateDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
-                               DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView,
+                               DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView, SetViewOptions,
                                RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
                                SetRowSecurity, CreatePolicy, DropPolicy, SetLogged, Grant>;
 

@@ -554,6 +554,13 @@ const std::vector<Case> cases = {
     {"create view guarded with (check_option = nearby) as select id from account", false},
     {"create materialized view guarded with (security_barrier) as select id from account", false},
     {"create view guarded as select id from account; create or replace view guarded with (security_barrier) as select id from account", true},
+    {"create view guarded with (security_barrier) as select id from account; alter view guarded set (check_option = local, security_invoker); "
+     "alter view guarded reset (security_barrier)", true},
+    {"create view guarded as select id, count(*) as n from account group by id; alter view guarded set (check_option = local)", false},
+    {"create view guarded as select id from account; alter view guarded reset (fillfactor)", true},
+    {"create view guarded as select id, generate_series(1, 2) as g from account with check option", false},
+    {"create view guarded as select id, name from names with check option", false},
+    {"create view guarded as select id from account; alter view guarded set (security_invoker = perhaps)", false},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
