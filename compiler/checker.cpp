@@ -2471,8 +2471,7 @@ class StatementChecker {
     const std::string definition(revision_.file->slice(span));
     const RoutineFacts facts = read_routine(definition, node.procedure);
     if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)),
-                          fmt::format("{} `{}`", kind, to_string(node.name)), facts.error->message);
+      report_sql_error(span, fmt::format("{} `{}`", kind, to_string(node.name)), *facts.error);
       return;
     }
     if (facts.language != "sql" && facts.language != "plpgsql" && !schema_.extensions().contains(facts.language)) {
@@ -2749,8 +2748,7 @@ class StatementChecker {
     const std::string definition(revision_.file->slice(span));
     const TriggerFacts facts = read_trigger(definition);
     if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)), fmt::format("trigger `{}`", node.name.text),
-                          facts.error->message);
+      report_sql_error(span, fmt::format("trigger `{}`", node.name.text), *facts.error);
       return;
     }
     // The functions and types of its condition exist; what PostgreSQL refuses in one is refused.
@@ -2889,7 +2887,7 @@ class StatementChecker {
       const PolicyFacts facts = read_policy(policy.definition);
       const std::string what = fmt::format("policy `{}`", node.name.text);
       if (facts.error) {
-        diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, facts.error->offset)), what, facts.error->message);
+        report_sql_error(span, what, *facts.error);
         return;
       }
       // PostgreSQL's rules for which expressions a command's policy takes.
@@ -3649,16 +3647,24 @@ class StatementChecker {
 
   Location at(Span span) const { return {revision_.file, span}; }
   std::uint32_t line_of(Span span) const { return revision_.file->line_column(span.begin).line; }
-  // Below where PostgreSQL's stack runs out at its default max_stack_depth (`1+1+...` of 4,500
-  // terms), past what it takes of every kind of expression (4,000 terms, 2,000 nested calls).
-  static constexpr std::size_t most_expression_nesting = 4000;
+  // A fragment or statement PostgreSQL's parser refused, or one nesting past its stack at deploy.
+  void report_sql_error(Span span, std::string_view what, const SqlError& error) {
+    if (error.too_deep) return report_too_deep(span);
+    diagnostics_.report(DiagnosticKind::InvalidSql, at(within(span, error.offset)), what, error.message);
+  }
+
+  void report_too_deep(Span span) {
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::NestingTooDeep, at(span), most_expression_nesting);
+    diagnostic.notes.push_back({{}, "PostgreSQL analyses an expression recursively: at its default max_stack_depth (2 MB) "
+                                    "it fails with `stack depth limit exceeded` a few thousand levels deep"});
+  }
 
   // What PostgreSQL's parser makes of a fragment (its `text`), if it is one expression the
   // server can analyse.
   std::optional<ExpressionFacts> read_fragment(const ast::Expression& expression, std::string_view text, std::string_view what) {
     ExpressionFacts facts = read_expression(text);
     if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(expression.span, facts.error->offset)), what, facts.error->message);
+      report_sql_error(expression.span, what, *facts.error);
       return std::nullopt;
     }
     for (const auto& function : facts.functions) {
@@ -3668,9 +3674,7 @@ class StatementChecker {
       }
     }
     if (facts.nesting > most_expression_nesting) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::NestingTooDeep, at(expression.span), most_expression_nesting);
-      diagnostic.notes.push_back({{}, "PostgreSQL analyses an expression recursively: at its default max_stack_depth (2 MB) "
-                                      "it fails with `stack depth limit exceeded` a few thousand levels deep"});
+      report_too_deep(expression.span);
       return std::nullopt;
     }
     return facts;
@@ -4671,8 +4675,7 @@ class StatementChecker {
     const Span text{body.span.begin + static_cast<std::uint32_t>(written.find('$', 1) + 1), body.span.end};
     const ParsedSql parsed = parse_statements(body.value);
     if (parsed.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(text, parsed.error->offset)), up ? "a raw step" : "a raw step's down",
-                          parsed.error->message);
+      report_sql_error(text, up ? "a raw step" : "a raw step's down", *parsed.error);
       return std::nullopt;
     }
     RawFacts facts;
@@ -5370,8 +5373,16 @@ class StatementChecker {
     std::string text(revision_.file->slice(syntax.check.span));
     const ExpressionFacts facts = read_expression(text);
     if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(syntax.check.span, facts.error->offset)), "a domain's check",
-                          facts.error->message);
+      report_sql_error(syntax.check.span, "a domain's check", *facts.error);
+      return std::nullopt;
+    }
+    if (facts.nesting > most_expression_nesting) {
+      report_too_deep(syntax.check.span);
+      return std::nullopt;
+    }
+    // PostgreSQL checks a domain's values where no query can run (0A000).
+    if (facts.subquery) {
+      diagnostics_.report(DiagnosticKind::SubqueryNotAllowed, at(within(syntax.check.span, *facts.subquery)), "a domain's check");
       return std::nullopt;
     }
     if (!names_exist(syntax.check.span, text, facts, "a domain's check", false)) return std::nullopt;
@@ -7013,7 +7024,7 @@ class StatementChecker {
     view.query = text;
     const QueryFacts facts = read_query(text);
     if (facts.error) {
-      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, facts.error->offset)), "a view's query", facts.error->message);
+      report_sql_error(node.query.span, "a view's query", *facts.error);
       return false;
     }
     // The functions and types it names exist (PostgreSQL resolves them when it makes the view);

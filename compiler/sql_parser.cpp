@@ -67,6 +67,43 @@ std::size_t json_depth(std::string_view json) {
   return deepest;
 }
 
+// How deep a parse tree's expressions nest, counted as PostgreSQL's analysis recurses: a level
+// per node that holds expressions (`{"FuncCall":...}`), two for a subquery, whose analysis takes twice the stack (PostgreSQL 15 at its default
+// max_stack_depth: 4,000 nested calls or `+` are taken, 4,200 are not; 2,000 nested scalar
+// subqueries are, 2,200 not). Read from the JSON text, without building its tree.
+std::size_t expression_nesting(std::string_view json) {
+  // The query around an expression, and the leaves, which hold no expression.
+  static const std::set<std::string_view, std::less<>> not_a_level{"SelectStmt", "ResTarget", "A_Const", "ColumnRef", "String",
+                                                                  "Integer",    "Float",     "Boolean", "BitString", "A_Star",
+                                                                  "ParamRef",   "TypeName"};
+  std::vector<std::uint8_t> weights;
+  std::size_t level = 0;
+  std::size_t deepest = 0;
+  std::uint8_t next_weight = 0;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') {
+      const std::size_t begin = i + 1;
+      for (++i; i < json.size() && json[i] != '"'; ++i) {
+        if (json[i] == '\\') ++i;
+      }
+      // A node's type is a capitalized key whose value is an object; fields are camelCase.
+      const std::string_view key = json.substr(begin, std::min(i, json.size()) - begin);
+      if (i + 2 < json.size() && json[i + 1] == ':' && json[i + 2] == '{' && !key.empty() && key[0] >= 'A' && key[0] <= 'Z') {
+        next_weight = key == "SubLink" ? 2 : not_a_level.contains(key) ? 0 : 1;
+      }
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, level);
+      weights.push_back(std::exchange(next_weight, 0));
+      level += weights.back();
+    } else if ((c == '}' || c == ']') && !weights.empty()) {
+      level -= weights.back();
+      weights.pop_back();
+    }
+  }
+  return deepest;
+}
+
 // A tree that the recursive walks over views', policies' and triggers' SQL read (on the
 // compiler's deep stack): past what PostgreSQL analyses (a view of `n+n+...` with 20,000 terms
 // runs its stack out), one would overflow ours. An expression's level is two to six of the
@@ -77,9 +114,10 @@ constexpr std::size_t deepest_walked_tree = 40000;
 Tree parse(const std::string& sql, std::size_t deepest_tree = std::numeric_limits<std::size_t>::max()) {
   const PgQueryParseResult result = parse_on_a_deep_stack(sql);
   Tree tree;
-  if (result.error == nullptr && deepest_tree != std::numeric_limits<std::size_t>::max() && json_depth(result.parse_tree) > deepest_tree) {
+  if (result.error == nullptr && deepest_tree != std::numeric_limits<std::size_t>::max() &&
+      (json_depth(result.parse_tree) > deepest_tree || expression_nesting(result.parse_tree) > most_expression_nesting)) {
     pg_query_free_parse_result(result);
-    tree.error = SqlError{0, "it nests deeper than PostgreSQL's stack takes at deploy (past " + std::to_string(deepest_tree) + " levels of its parse tree)"};
+    tree.error = SqlError{0, "it nests deeper than PostgreSQL's stack takes at deploy", true};
     return tree;
   }
   if (result.error != nullptr) {
@@ -957,9 +995,8 @@ std::optional<BlockFacts> read_block(const Json& node, std::string_view statemen
 
 // The usual answer, read from the JSON text without building its tree, which would cost several
 // times the parse: the tree of `SELECT (<one expression>)` is one statement whose node holds
-// exactly one target, and nothing after it but the two fields every SELECT has. `nesting` is
-// how deep the target's tree nests.
-bool is_one_target_select(std::string_view json, std::size_t& nesting) {
+// exactly one target, and nothing after it but the two fields every SELECT has.
+bool is_one_target_select(std::string_view json) {
   static constexpr std::string_view head = R"({"version":150001,"stmts":[{"stmt":{"SelectStmt":{"targetList":[)";
   static constexpr std::string_view tail = R"(],"limitOption":"LIMIT_OPTION_DEFAULT","op":"SETOP_NONE"}}}]})";
   if (!json.starts_with(head) || !json.ends_with(tail)) return false;
@@ -973,7 +1010,7 @@ bool is_one_target_select(std::string_view json, std::size_t& nesting) {
         if (targets[i] == '\\') ++i;
       }
     } else if (c == '{' || c == '[') {
-      nesting = std::max(nesting, static_cast<std::size_t>(++depth));
+      ++depth;
     } else if (c == '}' || c == ']') {
       if (--depth < 0) return false;
     } else if (c == ',' && depth == 0) {
@@ -1211,13 +1248,11 @@ ExpressionFacts read_expression(std::string_view text) {
   {
     const PgQueryParseResult result = parse_on_a_deep_stack(sql);
     ExpressionFacts facts;
-    std::size_t nesting = 0;
-    const bool one = result.error == nullptr && is_one_target_select(result.parse_tree, nesting);
+    const bool one = result.error == nullptr && is_one_target_select(result.parse_tree);
     // As a key, never inside a string (whose quotes JSON escapes).
     if (one) {
-      // Each level of an expression is two levels of its tree ({"A_Expr":{"lexpr":...}}), or three.
-      facts.nesting = nesting / 2;
       const std::string_view tree(result.parse_tree);
+      facts.nesting = expression_nesting(tree);
       facts.references_columns = tree.find("{\"ColumnRef\":") != std::string_view::npos;
       // Most fragments are a constant or a column: the tree is read only when it names more.
       if (tree.find("{\"FuncCall\":") != std::string_view::npos || tree.find("{\"TypeCast\":") != std::string_view::npos ||
@@ -2596,6 +2631,74 @@ std::optional<std::size_t> first_call(const Json& value, bool window) {
   return std::nullopt;
 }
 
+// Where the first call of a built-in set-returning function is in `value`, its subqueries aside.
+std::optional<std::size_t> first_set_returning_call(const Json& value) {
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (const auto found = first_set_returning_call(item)) return found;
+    }
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "SubLink") continue;
+    if (it.key() == "FuncCall" && it.value().is_object() && !it.value().contains("over")) {
+      const auto names = string_list(array_member(it.value(), "funcname"));
+      if (!names.empty() && names.size() <= 2 && (names.size() == 1 || names[0] == "pg_catalog")) {
+        const auto functions = catalog_functions(names.back());
+        if (!functions.empty() && functions.front().kind == 's') return it.value().value("location", std::size_t{0});
+      }
+    }
+    if (const auto found = first_set_returning_call(it.value())) return found;
+  }
+  return std::nullopt;
+}
+
+// Where PostgreSQL takes no set-returning function in an expression node of a query
+// (check_srf_call_placement, transformCaseExpr, transformCoalesceExpr, coerce_to_boolean).
+std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json& node) {
+  const auto within = [&](const Json& part, std::string message) -> std::optional<SqlError> {
+    if (const auto at = first_set_returning_call(part)) return SqlError{*at, std::move(message)};
+    return std::nullopt;
+  };
+  if (key == "CaseExpr") {
+    for (const char* part : {"arg", "args", "defresult"}) {
+      if (auto error = within(member(node, part), "set-returning functions are not allowed in CASE (0A000)")) return error;
+    }
+  } else if (key == "CoalesceExpr") {
+    return within(member(node, "args"), "set-returning functions are not allowed in COALESCE (0A000)");
+  } else if (key == "BoolExpr") {
+    const std::string type = node.value("boolop", "");
+    const char* word = type == "AND_EXPR" ? "AND" : type == "OR_EXPR" ? "OR" : "NOT";
+    return within(member(node, "args"), fmt::format("argument of {} must not return a set (42804)", word));
+  } else if (key == "A_Expr" && node.value("kind", "") == "AEXPR_IN") {
+    return within(member(node, "rexpr"), "argument of IN must not return a set (42804)");
+  } else if (key == "FuncCall") {
+    if (auto error = within(member(node, "agg_filter"), "set-returning functions are not allowed in FILTER (0A000)")) return error;
+    const Json& over = member(node, "over");
+    const Json& window = over.contains("WindowDef") ? over.at("WindowDef") : over;
+    for (const char* bound : {"startOffset", "endOffset"}) {
+      if (auto error = within(member(window, bound), "set-returning functions are not allowed in window definitions (0A000)")) return error;
+    }
+    if (over.is_object() && !over.empty()) {
+      return within(member(node, "args"), "window function calls cannot contain set-returning function calls (0A000)");
+    }
+    if (is_aggregate_call(node)) {
+      for (const char* part : {"args", "agg_order"}) {
+        if (auto error = within(member(node, part), "aggregate function calls cannot contain set-returning function calls (0A000)")) return error;
+      }
+    }
+  } else if (key == "RangeFunction") {
+    // `from f(g(...))`: only the FROM item's own function may return a set.
+    for (const auto& item : member(node, "functions")) {
+      const Json& list = member(member(item, "List"), "items");
+      const Json& call = list.is_array() && !list.empty() ? member(list[0], "FuncCall") : Json();
+      if (auto error = within(member(call, "args"), "set-returning functions must appear at top level of FROM (0A000)")) return error;
+    }
+  }
+  return std::nullopt;
+}
+
 // How many columns a set operation's branch gives, unless a `*` leaves it to the tables.
 std::optional<std::size_t> branch_width(const Json& select) {
   if (select.contains("larg") && select.at("larg").is_object()) return branch_width(select.at("larg"));
@@ -3020,6 +3123,12 @@ std::optional<SqlError> misplaced_in_select(const Json& select) {
       return SqlError{at, fmt::format("WITH query \"{}\" has {} columns available but {} columns specified (42P10)", name, width, named)};
     }
   }
+  for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"havingClause", "HAVING"}, std::pair{"limitCount", "LIMIT"},
+                                     std::pair{"limitOffset", "OFFSET"}, std::pair{"valuesLists", "VALUES"}}) {
+    if (const auto at = first_set_returning_call(member(select, clause))) {
+      return SqlError{*at, fmt::format("set-returning functions are not allowed in {} (0A000)", name)};
+    }
+  }
   for (const auto& [clause, name] : {std::pair{"whereClause", "WHERE"}, std::pair{"groupClause", "GROUP BY"}}) {
     if (const auto at = first_call(member(select, clause), false)) {
       return SqlError{*at, fmt::format("aggregate functions are not allowed in {} (42803)", name)};
@@ -3107,6 +3216,10 @@ std::optional<SqlError> misplaced_in(const Json& value) {
       const Json& on = member(it.value(), "quals");
       if (const auto at = first_call(on, false)) return SqlError{*at, "aggregate functions are not allowed in JOIN conditions (42803)"};
       if (const auto at = first_call(on, true)) return SqlError{*at, "window functions are not allowed in JOIN conditions (42P20)"};
+      if (const auto at = first_set_returning_call(on)) return SqlError{*at, "set-returning functions are not allowed in JOIN conditions (0A000)"};
+    }
+    if (it.value().is_object()) {
+      if (auto error = set_returning_misplaced(it.key(), it.value())) return error;
     }
     if (const auto found = misplaced_in(it.value())) return found;
   }
@@ -4127,7 +4240,7 @@ void take_block(const BlockFacts& block, int depth, SqlStatement& out) {
 
 ParsedSql parse_statements(std::string_view sql, int depth) {
   ParsedSql parsed;
-  const Tree tree = parse(std::string(sql));
+  const Tree tree = parse(std::string(sql), deepest_walked_tree);
   if (tree.error) {
     parsed.error = tree.error;
     return parsed;
@@ -5098,7 +5211,7 @@ char parameter_mode(const std::string& mode) {
 
 std::optional<SqlError> error_within(const std::optional<SqlError>& error, std::size_t prefix, std::size_t length) {
   if (!error) return std::nullopt;
-  return SqlError{error->offset >= prefix ? std::min(error->offset - prefix, length) : 0, error->message};
+  return SqlError{error->offset >= prefix ? std::min(error->offset - prefix, length) : 0, error->message, error->too_deep};
 }
 
 // The one statement of `text`, of kind `expected`, or why not.
@@ -5208,7 +5321,7 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   RoutineFacts facts;
   const std::string prefix = procedure ? "CREATE PROCEDURE routine " : "CREATE FUNCTION routine ";
   const std::string text = prefix + std::string(definition);
-  const Tree tree = parse(text);
+  const Tree tree = parse(text, deepest_walked_tree);
   if (tree.error) {
     facts.error = error_within(tree.error, prefix.size(), definition.size());
     return facts;
@@ -5262,11 +5375,11 @@ RoutineFacts read_routine(std::string_view definition, bool procedure) {
   // the migrator's sessions): a body that is not SQL fails the deploy.
   if (facts.language == "sql" && body_at && !facts.body.empty()) {
     const std::size_t body_offset = text.find(facts.body, *body_at);
-    const Tree body = parse(facts.body);
+    const Tree body = parse(facts.body, deepest_walked_tree);
     if (body.error) {
       // Where the body is written as it is (dollar-quoted); else at its AS.
       const std::size_t at = body_offset != std::string::npos ? body_offset + body.error->offset : *body_at;
-      facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "its body: " + body.error->message};
+      facts.error = SqlError{at >= prefix.size() ? at - prefix.size() : 0, "its body: " + body.error->message, body.error->too_deep};
       return facts;
     }
   }

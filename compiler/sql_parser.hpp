@@ -16,7 +16,12 @@ namespace migc {
 struct SqlError {
   std::size_t offset = 0;
   std::string message;
+  bool too_deep = false;  // it parses, but nests past most_expression_nesting
 };
+
+// Below where PostgreSQL's stack runs out at its default max_stack_depth (4,200 nested calls or
+// `+`, 2,200 nested scalar subqueries), counted as expression_nesting counts.
+constexpr std::size_t most_expression_nesting = 4000;
 
 // What PostgreSQL's parser makes of one SQL expression, as a default, a check or an index
 // element is: an error where it is not exactly one (a syntax error, two expressions, a

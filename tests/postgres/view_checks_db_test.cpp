@@ -559,6 +559,29 @@ const std::vector<Case> cases = {
     {"create view guarded as select id, count(*) as n from account group by id; alter view guarded set (check_option = local)", false},
     {"create view guarded as select id from account; alter view guarded reset (fillfactor)", true},
     {"create view guarded as select id, generate_series(1, 2) as g from account with check option", false},
+    // Where a set-returning function may stand (0A000 elsewhere, 42804 as an operand of IN or NOT).
+    {"create view poor as select case when id > 0 then generate_series(1, 2) end as g from account", false},
+    {"create view poor as select case generate_series(1, 2) when 1 then 1 end as g from account", false},
+    {"create view poor as select coalesce(unnest(array[1]), 1) as g", false},
+    {"create view poor as select case when true then 1 else coalesce(2, generate_subscripts(array[1], 1)) end as g", false},
+    {"create view poor as select case when true then (select generate_series(1, 2)) end as g", true},
+    {"create view poor as select nullif(generate_series(1, 2), 1) as g, greatest(generate_series(1, 2), 1) as h", true},
+    {"create view poor as select id from account where generate_series(1, 2) > 0", false},
+    {"create view poor as select id from account group by generate_series(1, 2), id", true},
+    {"create view poor as select id from account order by generate_series(1, 2)", true},
+    {"create view poor as select count(generate_series(1, 2)) as n from account", false},
+    {"create view poor as select count(*) over (partition by generate_series(1, 2)) as n from account", true},
+    {"create view poor as select id from account group by id having generate_series(1, 2) > 0", false},
+    {"create view poor as select id from account limit generate_series(1, 2)", false},
+    {"create view poor as select * from (values (generate_series(1, 2))) x", false},
+    {"create view poor as select abs(generate_series(1, 2)) as a, generate_series(1, generate_series(1, 2)) as b, array[generate_series(1, 2)] as c", true},
+    {"create view poor as select 1 in (generate_series(1, 2)) as i", false},
+    {"create view poor as select not (generate_series(1, 2) > 0) as n", false},
+    {"create view poor as select a.id from account a join account b on generate_series(1, 2) > 0", false},
+    {"create view poor as select distinct on (generate_series(1, 2)) id from account", true},
+    {"create view poor as select count(*) filter (where generate_series(1, 2) > 0) as n from account", false},
+    {"create view poor as select * from abs(generate_series(1, 2))", false},
+    {"create view poor as select json_agg(x) as j from (select generate_series(1, 2) as x) s", true},
     {"create view guarded as select id, name from names with check option", false},
     {"create view guarded as select id from account; alter view guarded set (security_invoker = perhaps)", false},
 };
@@ -616,12 +639,43 @@ TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
       {"create table deep (id integer primary key, n integer default " + repeated("(", 3000) + "1" + repeated(")", 3000) + ")", true},
       {"create table deep (id integer primary key, n integer check (" + repeated("coalesce(", 2000) + "n" + repeated(", 1)", 2000) + " > 0))", true},
       {"create view v as select " + repeated("(", 10001) + "id" + repeated(")", 10001) + " as r from account", false},
+      {"create domain deep as integer check ((select 1) is not null)", false},
+      {"create domain deep as integer check (exists (select 1))", false},
   };
   for (const auto& [statement, expected] : deep) {
     std::string errors;
     std::string refused;
     const bool built = builds(statement, errors);
     const bool taken = server_takes(database.connection(), statement, refused);
+    const std::string shown = statement.substr(0, 80) + "...";
+    EXPECT_EQ(built, taken) << shown << "\nmigc: " << (errors.empty() ? "builds" : errors.substr(0, 300))
+                            << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+    EXPECT_EQ(taken, expected) << shown << "\nPostgreSQL: " << (taken ? "takes it" : refused);
+  }
+  // PostgreSQL makes a view or a default some levels deeper than it can then plan: the build
+  // refuses what cannot be used (a call or operator is a level, a subquery two).
+  struct Used {
+    std::string statement;
+    std::string use;
+    bool expected;
+  };
+  const std::vector<Used> used = {
+      {"create view v as select " + repeated("abs(", 4000) + "id" + repeated(")", 4000) + " as r from account", "select * from v", true},
+      {"create view v as select " + repeated("abs(", 4200) + "id" + repeated(")", 4200) + " as r from account", "select * from v", false},
+      {"create view v as select " + repeated("(select ", 2000) + "1" + repeated(")", 2000) + " as r", "select * from v", true},
+      {"create view v as select " + repeated("(select ", 2200) + "1" + repeated(")", 2200) + " as r", "select * from v", false},
+      {"create view v as select id" + repeated(" + id", 8000) + " as r from account", "select * from v", false},
+      {"create table deep (id integer primary key, n integer default " + repeated("abs(", 4000) + "1" + repeated(")", 4000) + ")",
+       "insert into deep (id) values (1)", true},
+      {"create table deep (id integer primary key, n integer default " + repeated("abs(", 4200) + "1" + repeated(")", 4200) + ")",
+       "insert into deep (id) values (1)", false},
+      {"create domain deep as integer check (value" + repeated(" + 1", 4200) + " > 0)", "select 1::deep", false},
+  };
+  for (const auto& [statement, use, expected] : used) {
+    std::string errors;
+    std::string refused;
+    const bool built = builds(statement, errors);
+    const bool taken = server_takes(database.connection(), statement + ";\n" + use, refused);
     const std::string shown = statement.substr(0, 80) + "...";
     EXPECT_EQ(built, taken) << shown << "\nmigc: " << (errors.empty() ? "builds" : errors.substr(0, 300))
                             << "\nPostgreSQL: " << (taken ? "takes it" : refused);
