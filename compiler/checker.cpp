@@ -1610,9 +1610,10 @@ class StatementChecker {
     // The derived down deletes what was inserted.
     if (!triggers_keep_schema(node.table.span, *table, {"insert", "update", "delete"})) return;
     std::set<std::string> given;
-    for (const auto& column : node.columns) {
-      const Column* found = find_column(*table, column);
-      if (found == nullptr || !assignable(*table, *found, column, given, node.overriding_system_value)) return;
+    for (std::size_t i = 0; i < node.columns.size(); ++i) {
+      const Column* found = find_column(*table, node.columns[i]);
+      const bool all_default = std::ranges::all_of(node.rows, [&](const auto& row) { return i < row.size() && is_default_keyword(row[i]); });
+      if (found == nullptr || !assignable(*table, *found, node.columns[i], given, node.overriding_system_value, all_default)) return;
     }
     for (const Column& column : table->columns) {
       const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
@@ -3127,19 +3128,28 @@ class StatementChecker {
     }, statement);
   }
 
+  bool is_default_keyword(const ast::Expression& expression) const {
+    std::string word;
+    for (const char c : trimmed(std::string(revision_.file->slice(expression.span)))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return word == "default";
+  }
+
   // A column a data step gives a value: once only, and not one PostgreSQL computes itself.
+  // `default` as the value: what PostgreSQL computes takes it.
   bool assignable(const Table& table, const Column& column, const ast::Name& name, std::set<std::string>& given,
-                  bool overriding_system_value = false) {
+                  bool overriding_system_value = false, bool given_default = false) {
     if (!given.insert(column.name).second) {
       diagnostics_.report(DiagnosticKind::DuplicateAssignment, at(name.span), column.name);
       return false;
     }
+    if (given_default) return true;
     const char* computed = column.generated_sql ? "a generated column"
                            : column.identity == Identity::always && !overriding_system_value ? "an identity column `generated always`"
                                                                  : nullptr;
     if (computed != nullptr) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::ColumnNotAssignable, at(name.span), column.name, table.name, computed);
-      if (!column.generated_sql) diagnostic.notes.push_back({{}, "an insert gives it a value with `overriding system value` before `values`"});
+      diagnostic.notes.push_back({{}, column.generated_sql ? "`default` is the one value it takes"
+                                                           : "give it `default`, or (in an insert) a value with `overriding system value` before `values`"});
       return false;
     }
     return true;
@@ -3153,7 +3163,7 @@ class StatementChecker {
     std::set<std::string> given;
     for (const auto& assignment : assignments) {
       const Column* column = find_column(table, assignment.column);
-      if (column == nullptr || !assignable(table, *column, assignment.column, given)) return std::nullopt;
+      if (column == nullptr || !assignable(table, *column, assignment.column, given, false, is_default_keyword(assignment.value))) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
       if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null || domain_not_null(column->type))) return std::nullopt;
       // Of the row's columns too (`set n = excluded.email`).

@@ -559,6 +559,12 @@ const std::vector<Case> cases = {
     {"create view guarded as select id, count(*) as n from account group by id; alter view guarded set (check_option = local)", false},
     {"create view guarded as select id from account; alter view guarded reset (fillfactor)", true},
     {"create view guarded as select id, generate_series(1, 2) as g from account with check option", false},
+    // What PostgreSQL computes takes `default`, and nothing else, from an insert.
+    {"create table gen (id integer primary key, g integer generated always as (id * 2) stored, k integer generated always as identity); insert into gen (id, g, k) values (1, default, default)", true},
+    {"create table gen (id integer primary key, g integer generated always as (id * 2) stored, k integer generated always as identity); insert into gen values (1, default, DEFAULT), (2, default, default)", true},
+    {"create table gen (id integer primary key, g integer generated always as (id * 2) stored, k integer generated always as identity); insert into gen (id, g) values (1, 2)", false},
+    {"create table gen (id integer primary key, g integer generated always as (id * 2) stored, k integer generated always as identity); insert into gen (id, k) values (1, 5)", false},
+    {"create table gen (id integer primary key, g integer generated always as (id * 2) stored, k integer generated always as identity); insert into gen (id, g) values (1, default), (2, 4)", false},
     // Where a set-returning function may stand (0A000 elsewhere, 42804 as an operand of IN or NOT).
     {"create view poor as select case when id > 0 then generate_series(1, 2) end as g from account", false},
     {"create view poor as select case generate_series(1, 2) when 1 then 1 end as g from account", false},
