@@ -135,6 +135,17 @@ class SchemaMutator {
     follow_rename(o.from, view.name);
   }
 
+  void operator()(const op::RenameViewColumn& o) {
+    const auto found = schema_.views().find(o.view);
+    if (found == schema_.views().end()) return;
+    View view = found->second;
+    view.column_names = o.names_after;
+    for (auto& column : view.columns) {
+      if (column.name == o.from) column.name = o.to;
+    }
+    schema_.put_view(view);
+  }
+
   void operator()(const op::RefreshView& o) {
     const auto found = schema_.views().find(o.name);
     if (found == schema_.views().end()) return;

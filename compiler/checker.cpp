@@ -3015,10 +3015,47 @@ class StatementChecker {
   void operator()(const ast::RenameView& node) {
     const View* view = find_view(node.view, node.materialized);
     if (view == nullptr) return;
+    if (node.column) return rename_view_column(*view, *node.column, node.new_name);
     const QualifiedName new_name = beside(view->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
     if (!check_not_a_type(node.new_name.span, new_name)) return;
     emit(op::RenameView{view->name, node.new_name.text, view->materialized});
+  }
+
+  void rename_view_column(const View& view, const ast::Name& column, const ast::Name& new_name) {
+    const auto named = [&](const std::string& name) {
+      return std::ranges::find(view.columns, name, &ViewColumn::name);
+    };
+    const auto found = named(column.text);
+    const std::string in_view = fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name);
+    if (found == view.columns.end()) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(column.span), column.text, in_view, revision_.id);
+      std::vector<std::string> names;
+      for (const auto& candidate : view.columns) names.push_back(candidate.name);
+      if (const std::string guess = closest_match(column.text, names); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      return;
+    }
+    if (!check_name(new_name)) return;
+    if (named(new_name.text) != view.columns.end()) {
+      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(new_name.span), new_name.text, in_view);
+      return;
+    }
+    // PostgreSQL would follow the rename in a reading view's stored tree; the compiler keeps its
+    // query as written, as for a table's column.
+    if (const View* reader = view_using(view.name, column.text)) {
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UsedByView, at(column.span), column.text, view.name, reader->name,
+                                             "migc keeps a view's query as written, and does not follow a column's rename into it");
+      diagnostic.notes.push_back({{}, "drop the view first, and create it again after with the new name"});
+      return;
+    }
+    // The view is then written with its column names after its own, up to the renamed one.
+    const auto position = static_cast<std::size_t>(found - view.columns.begin());
+    std::vector<std::string> names = view.column_names;
+    for (std::size_t i = names.size(); i <= position; ++i) names.push_back(view.columns[i].name);
+    names[position] = new_name.text;
+    emit(op::RenameViewColumn{view.name, column.text, new_name.text, view.materialized, view.column_names, std::move(names)});
   }
 
   void operator()(const ast::RefreshView& node) {

@@ -140,6 +140,9 @@ class Inverter {
   }
 
   Inverse operator()(const op::RenameView& o) const { return {{op::RenameView{beside(o.from, o.to), o.from.name, o.materialized}}}; }
+  Inverse operator()(const op::RenameViewColumn& o) const {
+    return {{op::RenameViewColumn{o.view, o.to, o.from, o.materialized, o.names_after, o.names_before}}};
+  }
 
   // A refresh changes rows, not the schema: its way back only empties a view it filled.
   Inverse operator()(const op::RefreshView& o) const {

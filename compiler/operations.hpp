@@ -165,6 +165,16 @@ struct CreateView { View view; bool replace = false; };
 struct DropView { QualifiedName name; bool materialized = false; bool cascade = false; };
 // RENAME TO keeps the schema; the views that read it follow.
 struct RenameView { QualifiedName from; std::string to; bool materialized = false; };
+// RENAME COLUMN: the names the view is then written with after its name (`create view v (a, b)`),
+// before and after, so that the way back restores the list exactly.
+struct RenameViewColumn {
+  QualifiedName view;
+  std::string from;
+  std::string to;
+  bool materialized = false;
+  std::vector<std::string> names_before;
+  std::vector<std::string> names_after;
+};
 // Runs a materialized view's query again (`with_data`), or empties it.
 struct RefreshView { QualifiedName name; bool concurrently = false; bool with_data = true; };
 
@@ -231,7 +241,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint, op::RenameDomainConstraint, op::ValidateDomainConstraint,
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
-                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RefreshView,
+                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RenameViewColumn, op::RefreshView,
                                op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger,
                                op::SetRowSecurity, op::CreatePolicy, op::DropPolicy, op::SetLogged, op::SetPrivileges>;
 

@@ -350,6 +350,10 @@ class LanguageRenderer {
   void operator()(const op::RenameView& o) {
     add(fmt::format("alter {}view {} rename to {};", o.materialized ? "materialized " : "", quote_qualified(o.from), quote_identifier(o.to)));
   }
+  void operator()(const op::RenameViewColumn& o) {
+    add(fmt::format("alter {}view {} rename column {} to {};", o.materialized ? "materialized " : "", quote_qualified(o.view),
+                    quote_identifier(o.from), quote_identifier(o.to)));
+  }
   void operator()(const op::RefreshView& o) {
     add(fmt::format("refresh materialized view {}{}{};", o.concurrently ? "concurrently " : "", quote_qualified(o.name),
                     o.with_data ? "" : " with no data"));

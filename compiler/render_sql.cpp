@@ -993,6 +993,10 @@ class SqlRenderer {
     emit(fmt::format("ALTER {}VIEW {} RENAME TO {}", o.materialized ? "MATERIALIZED " : "", quote_qualified(o.from),
                      quote_identifier(o.to)));
   }
+  void operator()(const op::RenameViewColumn& o) {
+    emit(fmt::format("ALTER {}VIEW {} RENAME COLUMN {} TO {}", o.materialized ? "MATERIALIZED " : "", quote_qualified(o.view),
+                     quote_identifier(o.from), quote_identifier(o.to)));
+  }
   void operator()(const op::RefreshView& o) {
     emit(fmt::format("REFRESH MATERIALIZED VIEW {}{}{}", o.concurrently ? "CONCURRENTLY " : "", quote_qualified(o.name),
                      o.with_data ? "" : " WITH NO DATA"));

@@ -544,9 +544,12 @@ std::optional<Change> change_of(const std::string& kind, const Json& node) {
     if (type == "OBJECT_COLUMN" && text_field(node, "relationType") == "OBJECT_TABLE") {
       return Change{"alter table ... rename column", "alter table " + relation_name(node) + " rename column " + from + " to " + to};
     }
-    if (type == "OBJECT_COLUMN" && (text_field(node, "relationType") == "OBJECT_VIEW" || text_field(node, "relationType") == "OBJECT_MATVIEW")) {
-      return Change{"alter view ... rename column", "",
-                    "the language has no `alter view ... rename column`, and `create or replace view` cannot rename one: drop the view and create it again"};
+    if (type == "OBJECT_COLUMN" && text_field(node, "relationType") == "OBJECT_VIEW") {
+      return Change{"alter view ... rename column", "alter view " + relation_name(node) + " rename column " + from + " to " + to};
+    }
+    if (type == "OBJECT_COLUMN" && text_field(node, "relationType") == "OBJECT_MATVIEW") {
+      return Change{"alter materialized view ... rename column",
+                    "alter materialized view " + relation_name(node) + " rename column " + from + " to " + to};
     }
     if (type == "OBJECT_TABCONSTRAINT") {
       return Change{"alter table ... rename constraint", "alter table " + relation_name(node) + " rename constraint " + from + " to " + to};

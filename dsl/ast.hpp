@@ -519,9 +519,11 @@ struct SetViewOptions : Located {
   std::vector<Name> reset;
 };
 
+// `alter [materialized] view v rename to w`, or (`column` given) `rename [column] c to d`.
 struct RenameView : Located {
   bool materialized = false;
   ObjectName view;
+  std::optional<Name> column;
   Name new_name;
 };
 

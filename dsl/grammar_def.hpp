@@ -816,7 +816,9 @@ const auto set_view_options_def = located[
      (kw("reset") > lit('(') > (name % ',')[assign(&ast::SetViewOptions::reset)] > lit(')')))];
 const auto alter_view_def = located[
     -kw("materialized")[set(&ast::RenameView::materialized, true)] >> kw("view") >
-    qualified_name[assign(&ast::RenameView::view)] > kw("rename") > kw("to") > name[assign(&ast::RenameView::new_name)]];
+    qualified_name[assign(&ast::RenameView::view)] > kw("rename") >
+    ((kw("to") > name[assign(&ast::RenameView::new_name)]) |
+     (-kw("column") > name[assign(&ast::RenameView::column)] > kw("to") > name[assign(&ast::RenameView::new_name)]))];
 const auto refresh_view_def = located[
     kw("refresh") > kw("materialized") > kw("view") > -kw("concurrently")[set(&ast::RefreshView::concurrently, true)] >
     qualified_name[assign(&ast::RefreshView::name)] >>

@@ -277,6 +277,15 @@ TEST(Lowering, ViewOptionsAndCheckOption) {
                            "DROP VIEW labelled"}));
 }
 
+TEST(Lowering, ViewColumnsRenamed) {
+  const auto sql = lower("create table reading (id integer primary key, label text, n integer);\n"
+                         "create view labelled as select id, label, n from reading;",
+                         "alter view labelled rename column label to title;\n"
+                         "alter view labelled rename id to \"Id\";");
+  EXPECT_EQ(sql.up, (Sql{"ALTER VIEW labelled RENAME COLUMN label TO title", "ALTER VIEW labelled RENAME COLUMN id TO \"Id\""}));
+  EXPECT_EQ(sql.down, (Sql{"ALTER VIEW labelled RENAME COLUMN \"Id\" TO id", "ALTER VIEW labelled RENAME COLUMN title TO label"}));
+}
+
 TEST(Lowering, InsertOnConflict) {
   const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
                          "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"
