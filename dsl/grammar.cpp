@@ -5,6 +5,8 @@
 #include "dsl/grammar_def.hpp"
 #include "dsl/syntax_diagnostics.hpp"
 
+#include <cctype>
+#include <optional>
 #include <regex>
 
 namespace migc {
@@ -73,12 +75,26 @@ Iterator recover_after_statement(Iterator it, Iterator end) {
   return end;
 }
 
+// PostgreSQL's forms of a data step the language does not take, and where they go instead.
+std::optional<std::string> data_step_forms_note(Iterator statement, Iterator end) {
+  std::string word;
+  for (Iterator c = statement; c != end && word.size() < 7 && std::isalpha(static_cast<unsigned char>(*c)); ++c) {
+    word += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  }
+  if (word != "insert" && word != "update" && word != "delete") return std::nullopt;
+  return "a data step is `insert into t [(c, ...)] [overriding system value] values (...), ... [on conflict ...]`, `update t "
+         "set c = e, ... [where ...]` or `delete from t [where ...]`; write PostgreSQL's other forms (`insert ... select`, "
+         "`update ... from`, `delete ... using`, `returning`, a table alias, `set (a, b) = ...`, `set c[1] = ...`) as "
+         "`execute $$ ... $$ down $$ ... $$`";
+}
+
 template <typename Rule, typename Attribute>
 bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribute& attribute,
                Diagnostics& diagnostics) {
   const Iterator begin = source.text().begin();
   const Iterator end = source.text().end();
   const auto parser = x3::with<grammar::source_begin_tag>(begin)[rule];
+  const Iterator statement_begin = skip_blanks(it, end);
   try {
     if (x3::phrase_parse(it, end, parser, grammar::skipper, attribute)) return true;
     const auto [got, span] = describe_token(source, skip_blanks(it, end));
@@ -88,7 +104,13 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
     if (failure.which().rfind("closing $", 0) == 0) {
       diagnostics.report(SyntaxKind::UnterminatedString, {&source, span}, "dollar-quoted string");
     } else {
-      diagnostics.report(SyntaxKind::SyntaxError, {&source, span}, readable(failure.which()), got);
+      const std::string expected = readable(failure.which());
+      auto& diagnostic = diagnostics.report(SyntaxKind::SyntaxError, {&source, span}, expected, got);
+      // Where PostgreSQL's other forms leave the language's: after the table, the column or the step.
+      static constexpr std::string_view form_points[] = {"`;`", "`values`", "`=`", "`set`", "`<column> = <expression>`"};
+      if (std::ranges::find(form_points, expected) != std::end(form_points)) {
+        if (const auto note = data_step_forms_note(statement_begin, end)) diagnostic.notes.push_back({{}, *note});
+      }
     }
     it = failure.where();
   } catch (const grammar::nesting_too_deep<Iterator>& failure) {

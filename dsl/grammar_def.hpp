@@ -160,9 +160,10 @@ constexpr std::string_view column_constraint_words[] = {"not", "null", "primary"
                                                        "constraint", "generated", "default", "deferrable", "initially", "collate"};
 constexpr sql_fragment_parser<false> column_expression_fragment{{}, column_constraint_words};
 constexpr sql_fragment_parser<false> expression_fragment{{}, {}};
-// Words that end an expression of a data step: its condition, or its down.
-constexpr std::string_view assignment_words[] = {"where", "down", "irreversible"};
-constexpr std::string_view condition_words[] = {"down", "irreversible"};
+// Words that end an expression of a data step: its condition, or its down; or the clauses of
+// PostgreSQL's own a data step does not take (`update ... from`, `returning`), said so.
+constexpr std::string_view assignment_words[] = {"where", "down", "irreversible", "from", "returning"};
+constexpr std::string_view condition_words[] = {"down", "irreversible", "returning"};
 constexpr sql_fragment_parser<false> assignment_fragment{{}, assignment_words};
 constexpr sql_fragment_parser<false> condition_fragment{{}, condition_words};
 // An `on conflict` target's index predicate ends where its action begins.

@@ -277,7 +277,9 @@ std::size_t sql_fragment_length(std::string_view text, bool parenthesized, std::
     // `is [not] null`, `is not distinct from`: words of the expression, not a next constraint.
     const bool after_is = previous == PG_QUERY__TOKEN__IS || (previous == PG_QUERY__TOKEN__NOT_LA && before_previous == PG_QUERY__TOKEN__IS) ||
                           (previous == PG_QUERY__TOKEN__NOT && before_previous == PG_QUERY__TOKEN__IS);
-    if (!parenthesized && top && any_token && !after_is && is_stop(file, token, stops)) return fragment_end;
+    // `is [not] distinct from`: its `from` is the expression's too.
+    const bool after_distinct = previous == PG_QUERY__TOKEN__DISTINCT;
+    if (!parenthesized && top && any_token && !after_is && !after_distinct && is_stop(file, token, stops)) return fragment_end;
     before_previous = previous;
     previous = kind;
     if (kind == PG_QUERY__TOKEN__ASCII_91) ++brackets;
