@@ -201,6 +201,7 @@ struct CreateDomain : Located {
   std::optional<Expression> default_value;
   std::optional<ObjectName> collation;
   bool not_null = false;
+  bool nullability_given = false;  // `null` or `not null` written: PostgreSQL refuses the other after it
   std::vector<DomainCheck> checks;
 };
 

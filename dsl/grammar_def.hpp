@@ -781,8 +781,7 @@ const auto domain_check_def = located[
     parenthesized_expression[assign(&ast::DomainCheck::check)]];
 const auto create_domain_def = located[
     kw("domain") > qualified_name[assign(&ast::CreateDomain::name)] > kw("as") > type_ref[assign(&ast::CreateDomain::type)] >>
-    *((kw("not") > kw("null"))[set(&ast::CreateDomain::not_null, true)] |
-      kw("null")[set(&ast::CreateDomain::not_null, false)] |
+    *((kw("not") > kw("null"))[set_nullability(true)] | kw("null")[set_nullability(false)] |
       (kw("default")[given_once([](const ast::CreateDomain& domain) { return domain.default_value.has_value(); }, "default")] >
        expression)[assign(&ast::CreateDomain::default_value)] |
       (kw("collate")[given_once([](const ast::CreateDomain& domain) { return domain.collation.has_value(); }, "collate")] >
@@ -1113,7 +1112,9 @@ const auto alter_domain_def = omit[
                   (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{})])) |
     (kw("drop") > (kw("default")[domain_change(ast::SetDomainDefault{})] |
                    (kw("not") > kw("null"))[domain_change(ast::SetDomainNotNull{{}, {}, false})] |
-                   (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropDomainConstraint>(&ast::DropDomainConstraint::name)]))) |
+                   // Nothing depends on a domain's constraint: `cascade` and `restrict` drop the same.
+                   (kw("constraint") > (x3::matches[if_exists] > name)[named_if_exists<ast::DropDomainConstraint>(&ast::DropDomainConstraint::name)] >>
+                    -(kw("cascade") | kw("restrict"))))) |
     (kw("add") > (domain_check > x3::matches[kw("not") > kw("valid")])[([](auto& context) {
        auto& parts = x3::_attr(context);
        ast::AddDomainConstraint node;
