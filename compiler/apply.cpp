@@ -334,7 +334,15 @@ class SchemaMutator {
     const auto set = [&](auto& object) { object.comment = o.text; };
     switch (o.kind) {
       case Kind::table: return change_table(o.object, set);
-      case Kind::column: return change_column(o.object, o.member, set);
+      case Kind::column:
+        if (schema_.views().contains(o.object)) {
+          return change_entry(schema_.views(), o.object, &Schema::put_view, [&](View& view) {
+            for (auto& column : view.columns) {
+              if (column.name == o.member) column.comment = o.text;
+            }
+          });
+        }
+        return change_column(o.object, o.member, set);
       case Kind::constraint:
         return change_table(o.object, [&](Table& table) {
           for (auto& constraint : table.constraints) {
@@ -623,6 +631,12 @@ class SchemaMutator {
     if (const auto old = map.find(key); replace && old != map.end()) {
       value.comment = old->second.comment;
       if constexpr (requires { value.privileges; }) value.privileges = old->second.privileges;
+      // CREATE OR REPLACE VIEW keeps the columns it keeps (by position), and their comments.
+      if constexpr (requires { value.columns[0].comment; old->second.materialized; }) {
+        for (std::size_t i = 0; i < value.columns.size() && i < old->second.columns.size(); ++i) {
+          value.columns[i].comment = old->second.columns[i].comment;
+        }
+      }
     }
     return value;
   }

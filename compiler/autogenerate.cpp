@@ -542,7 +542,9 @@ class Differ {
       }
     }
     for (const auto& [name, view] : model_.views()) {
-      if (!replaced_views.contains(name)) compare(view.materialized ? Kind::materialized_view : Kind::view, name, {}, view.comment);
+      if (replaced_views.contains(name)) continue;
+      compare(view.materialized ? Kind::materialized_view : Kind::view, name, {}, view.comment);
+      for (const auto& column : view.columns) compare(Kind::column, name, column.name, column.comment);
     }
     for (const auto& [name, index] : model_.indexes()) {
       const auto before = head_.indexes().find(name);

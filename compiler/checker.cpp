@@ -1917,6 +1917,12 @@ class StatementChecker {
                                           "lists such comments as unmodelled"});
           return;
         }
+        // A view's or materialized view's column takes a comment as a table's does.
+        if (const auto view = schema_.views().find(node.object); node.kind == Kind::column && view != schema_.views().end()) {
+          if (find_view_column(view->second, *node.member) == nullptr) return;
+          emit(op::Comment{node.kind, view->second.name, node.member->text, std::move(text)});
+          return;
+        }
         const Table* table = find_table(node.object);
         if (table == nullptr) return;
         if (node.kind == Kind::column && find_column(*table, *node.member) == nullptr) return;
@@ -3022,24 +3028,26 @@ class StatementChecker {
     emit(op::RenameView{view->name, node.new_name.text, view->materialized});
   }
 
-  void rename_view_column(const View& view, const ast::Name& column, const ast::Name& new_name) {
-    const auto named = [&](const std::string& name) {
-      return std::ranges::find(view.columns, name, &ViewColumn::name);
-    };
-    const auto found = named(column.text);
-    const std::string in_view = fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name);
-    if (found == view.columns.end()) {
-      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(column.span), column.text, in_view, revision_.id);
-      std::vector<std::string> names;
-      for (const auto& candidate : view.columns) names.push_back(candidate.name);
-      if (const std::string guess = closest_match(column.text, names); !guess.empty()) {
-        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
-      }
-      return;
+  static std::string in_view(const View& view) {
+    return fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name);
+  }
+
+  const ViewColumn* find_view_column(const View& view, const ast::Name& name) {
+    if (const auto found = std::ranges::find(view.columns, name.text, &ViewColumn::name); found != view.columns.end()) return &*found;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name.span), name.text, in_view(view), revision_.id);
+    std::vector<std::string> names;
+    for (const auto& candidate : view.columns) names.push_back(candidate.name);
+    if (const std::string guess = closest_match(name.text, names); !guess.empty()) {
+      diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
     }
-    if (!check_name(new_name)) return;
-    if (named(new_name.text) != view.columns.end()) {
-      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(new_name.span), new_name.text, in_view);
+    return nullptr;
+  }
+
+  void rename_view_column(const View& view, const ast::Name& column, const ast::Name& new_name) {
+    const ViewColumn* found = find_view_column(view, column);
+    if (found == nullptr || !check_name(new_name)) return;
+    if (std::ranges::find(view.columns, new_name.text, &ViewColumn::name) != view.columns.end()) {
+      diagnostics_.report(DiagnosticKind::DuplicateColumn, at(new_name.span), new_name.text, in_view(view));
       return;
     }
     // PostgreSQL would follow the rename in a reading view's stored tree; the compiler keeps its
@@ -3051,7 +3059,7 @@ class StatementChecker {
       return;
     }
     // The view is then written with its column names after its own, up to the renamed one.
-    const auto position = static_cast<std::size_t>(found - view.columns.begin());
+    const auto position = static_cast<std::size_t>(found - view.columns.data());
     std::vector<std::string> names = view.column_names;
     for (std::size_t i = names.size(); i <= position; ++i) names.push_back(view.columns[i].name);
     names[position] = new_name.text;

@@ -330,6 +330,11 @@ UNION ALL
 SELECT 'constraint', ut.nspname, ut.relname, co.conname, d.description
   FROM pg_constraint co JOIN user_table ut ON ut.oid = co.conrelid
   JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = co.oid
+UNION ALL
+SELECT 'column', c.nspname, c.relname, a.attname, d.description
+  FROM user_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = a.attnum
+  WHERE c.relkind IN ('v', 'm')
 ORDER BY 1, 2, 3, 4
 )sql";
 
@@ -730,7 +735,8 @@ class Reader {
     static const std::map<std::string, Kind, std::less<>> kinds = {
         {"view", Kind::view},     {"materialized view", Kind::materialized_view}, {"index", Kind::index},
         {"sequence", Kind::sequence}, {"type", Kind::type},   {"domain", Kind::domain}, {"function", Kind::function},
-        {"procedure", Kind::procedure}, {"trigger", Kind::trigger}, {"policy", Kind::policy}, {"constraint", Kind::constraint}};
+        {"procedure", Kind::procedure}, {"trigger", Kind::trigger}, {"policy", Kind::policy}, {"constraint", Kind::constraint},
+        {"column", Kind::column}};
     for (const auto& row : rows(comments_sql)) {
       apply_operation(op::Comment{kinds.at(row[0]), name_in(row[1], row[2]), row[3], row[4]}, result_.schema);
     }

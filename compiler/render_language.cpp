@@ -342,6 +342,7 @@ class LanguageRenderer {
                     options.empty() ? "" : " with (" + options + ")", o.view.query,
                     o.view.materialized && !o.view.with_data ? " with no data" : ""));
     comment(o.view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, o.view.name, {}, o.view.comment);
+    for (const auto& column : o.view.columns) comment(ast::CommentKind::column, o.view.name, column.name, column.comment);
     if (!o.replace) privileges({ast::GrantTargetKind::table, o.view.name, {}}, o.view.privileges);
   }
   void operator()(const op::DropView& o) {

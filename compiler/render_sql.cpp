@@ -286,6 +286,10 @@ std::string sequence_owner_statement(const QualifiedName& sequence, const std::o
 }
 
 std::string create_view_sql(const View& view, bool replace) {
+  std::string column_comments;
+  for (const auto& column : view.columns) {
+    if (column.comment) column_comments += ";\n" + comment_sql(ast::CommentKind::column, view.name, column.name, column.comment);
+  }
   std::string columns;
   for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
   // Names and values the compiler knows (`security_barrier`, `true`, `local`): no quoting needed.
@@ -295,7 +299,7 @@ std::string create_view_sql(const View& view, bool replace) {
       with_comment(fmt::format("CREATE {}{}VIEW {}{}{} AS {}{}", replace ? "OR REPLACE " : "", view.materialized ? "MATERIALIZED " : "",
                                quote_qualified(view.name), columns.empty() ? "" : " (" + columns + ")",
                                options.empty() ? "" : " WITH (" + options + ")", view.query,
-                               view.materialized && !view.with_data ? " WITH NO DATA" : ""),
+                               view.materialized && !view.with_data ? " WITH NO DATA" : "") + column_comments,
                    view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, view.name, {}, view.comment),
       GrantTarget{ast::GrantTargetKind::table, view.name, {}}, view.privileges);
 }

@@ -231,6 +231,12 @@ const std::optional<std::string>* Schema::comment_on(ast::CommentKind kind, cons
     case Kind::column:
     case Kind::constraint: {
       const Table* table = find_table(object);
+      if (const auto view = views_.find(object); table == nullptr && kind == Kind::column && view != views_.end()) {
+        for (const auto& column : view->second.columns) {
+          if (column.name == member) return &column.comment;
+        }
+        return nullptr;
+      }
       if (table == nullptr) return nullptr;
       if (kind == Kind::column) {
         const Column* column = table->find_column(member);

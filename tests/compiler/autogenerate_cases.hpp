@@ -72,6 +72,14 @@ inline std::vector<Case> model_changes() {
            "comment on index idx_square_grid is 'Old';\ncreate view named_grid as select id, name from grid;\n"
            "comment on view named_grid is 'Old';\ncreate function grid_size(n integer) returns integer language sql as 'select n';\n"
            "comment on function grid_size is 'Removed';\n"},
+      // A view's and a materialized view's columns: a comment on a new view, added, changed and removed.
+      Case{"comments_on_view_columns", {},
+           "create view named_grid as select id, name from grid;\ncomment on column named_grid.name is 'Its name';\n"
+           "create materialized view sized as select id, size from grid;\ncomment on column sized.size is 'Changed';\n"
+           "create view fresh as select id from grid;\ncomment on column fresh.id is 'New';\n",
+           "",
+           "create view named_grid as select id, name from grid;\ncomment on column named_grid.id is 'Removed';\n"
+           "create materialized view sized as select id, size from grid;\ncomment on column sized.size is 'Old';\n"},
       // Privileges: on new objects, and granted, revoked and changed on kept ones (predefined
       // roles: the test server has them).
       Case{"privileges_on_new_objects", {},
