@@ -1616,9 +1616,7 @@ class StatementChecker {
       if (found == nullptr || !assignable(*table, *found, node.columns[i], given, node.overriding_system_value, all_default)) return;
     }
     for (const Column& column : table->columns) {
-      const bool filled = column.default_sql || column.generated_sql || column.identity != Identity::none || column.owned_sequence ||
-                          domain_default(column.type);
-      if (!(column.not_null || domain_not_null(column.type)) || filled || given.contains(column.name)) continue;
+      if (default_fills(column) || given.contains(column.name)) continue;
       auto& diagnostic = diagnostics_.report(DiagnosticKind::NotNullNotGiven, at(node.table.span), table->name, column.name);
       diagnostic.notes.push_back({{}, "PostgreSQL would refuse each row: null value violates the not-null constraint"});
       return;
@@ -1633,6 +1631,7 @@ class StatementChecker {
       for (std::size_t i = 0; i < row.size(); ++i) {
         auto sql = expression_sql(row[i], "an inserted value", nullptr, false, true);
         const Column& column = *table->find_column(node.columns[i].text);
+        if (refused_default(*table, column, row[i])) return;
         if (!sql || !value_fits(row[i], *sql, column.type, column.not_null || domain_not_null(column.type))) return;
         values.push_back(std::move(*sql));
       }
@@ -3019,9 +3018,11 @@ class StatementChecker {
   }
 
   void operator()(const ast::RenameView& node) {
+    // ALTER VIEW and ALTER MATERIALIZED VIEW rename either's column alike.
+    const auto either = schema_.views().find(node.view);
+    if (node.column && either != schema_.views().end()) return rename_view_column(either->second, *node.column, node.new_name);
     const View* view = find_view(node.view, node.materialized);
     if (view == nullptr) return;
-    if (node.column) return rename_view_column(*view, *node.column, node.new_name);
     const QualifiedName new_name = beside(view->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
     if (!check_not_a_type(node.new_name.span, new_name)) return;
@@ -3058,6 +3059,7 @@ class StatementChecker {
       diagnostic.notes.push_back({{}, "drop the view first, and create it again after with the new name"});
       return;
     }
+    if (!no_bound_routine(column.span, view.name, column.text, "migc keeps the body as written, and does not follow the rename into it")) return;
     // The view is then written with its column names after its own, up to the renamed one.
     const auto position = static_cast<std::size_t>(found - view.columns.data());
     std::vector<std::string> names = view.column_names;
@@ -3173,9 +3175,26 @@ class StatementChecker {
     }, statement);
   }
 
+  // Whether a row given no value for `column` (or `default`) can be stored: it has a value to
+  // take, or may be null.
+  bool default_fills(const Column& column) const {
+    return !(column.not_null || domain_not_null(column.type)) || column.default_sql || column.generated_sql ||
+           column.identity != Identity::none || column.owned_sequence || domain_default(column.type);
+  }
+
+  bool refused_default(const Table& table, const Column& column, const ast::Expression& value) {
+    if (!is_default_keyword(value) || default_fills(column)) return false;
+    diagnostics_.report(DiagnosticKind::InvalidValue, at(value.span), revision_.file->slice(value.span), base_type(column.type).sql(),
+                        fmt::format("column `{}` of `{}` is not null and has no default: `default` is null there", column.name, table.name));
+    return true;
+  }
+
+  // `default`, or `(default)`, which PostgreSQL reads alike.
   bool is_default_keyword(const ast::Expression& expression) const {
     std::string word;
-    for (const char c : trimmed(std::string(revision_.file->slice(expression.span)))) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char c : std::string_view(revision_.file->slice(expression.span))) {
+      if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
     return word == "default";
   }
 
@@ -3209,6 +3228,7 @@ class StatementChecker {
     for (const auto& assignment : assignments) {
       const Column* column = find_column(table, assignment.column);
       if (column == nullptr || !assignable(table, *column, assignment.column, given, false, is_default_keyword(assignment.value))) return std::nullopt;
+      if (refused_default(table, *column, assignment.value)) return std::nullopt;
       auto sql = row_expression_sql(assignment.value, what, table, aliases);
       if (!sql || !value_fits(assignment.value, *sql, column->type, column->not_null || domain_not_null(column->type))) return std::nullopt;
       // Of the row's columns too (`set n = excluded.email`).
@@ -3720,6 +3740,12 @@ class StatementChecker {
     ExpressionFacts facts = read_expression(text);
     if (facts.error) {
       report_sql_error(expression.span, what, *facts.error);
+      return std::nullopt;
+    }
+    // A value given to a column may be its `default`; nothing else holds one (42601).
+    const bool value = what == "an inserted value" || what == "an updated value" || what == "an `on conflict` value";
+    if (facts.has_default && !(facts.is_default && value)) {
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(expression.span), what, "DEFAULT is not allowed in this context (42601)");
       return std::nullopt;
     }
     for (const auto& function : facts.functions) {

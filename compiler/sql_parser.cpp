@@ -1256,6 +1256,9 @@ ExpressionFacts read_expression(std::string_view text) {
     if (one) {
       const std::string_view tree(result.parse_tree);
       facts.nesting = expression_nesting(tree);
+      facts.has_default = tree.find("{\"SetToDefault\":") != std::string_view::npos;
+      facts.is_default = tree.find("{\"SetToDefault\":") == tree.rfind("{\"SetToDefault\":") &&
+                         tree.find("\"targetList\":[{\"ResTarget\":{\"val\":{\"SetToDefault\":") != std::string_view::npos;
       facts.references_columns = tree.find("{\"ColumnRef\":") != std::string_view::npos;
       // Most fragments are a constant or a column: the tree is read only when it names more.
       if (tree.find("{\"FuncCall\":") != std::string_view::npos || tree.find("{\"TypeCast\":") != std::string_view::npos ||
@@ -2676,6 +2679,12 @@ std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json
     return within(member(node, "args"), fmt::format("argument of {} must not return a set (42804)", word));
   } else if (key == "A_Expr" && node.value("kind", "") == "AEXPR_IN") {
     return within(member(node, "rexpr"), "argument of IN must not return a set (42804)");
+  } else if (key == "A_Expr" && node.value("kind", "").find("BETWEEN") != std::string::npos) {
+    // PostgreSQL reads `a between x and y` as `a >= x and a <= y`, NOT BETWEEN with OR.
+    const bool negated = node.value("kind", "").find("NOT_BETWEEN") != std::string::npos;
+    for (const char* part : {"lexpr", "rexpr"}) {
+      if (auto error = within(member(node, part), fmt::format("argument of {} must not return a set (42804)", negated ? "OR" : "AND"))) return error;
+    }
   } else if (key == "FuncCall") {
     if (auto error = within(member(node, "agg_filter"), "set-returning functions are not allowed in FILTER (0A000)")) return error;
     const Json& over = member(node, "over");

@@ -61,6 +61,8 @@ struct ExpressionFacts {
   // `current_timestamp`, `current_user`, ...: SQL's value functions, stable and never immutable.
   std::optional<std::size_t> value_function;
   std::optional<std::size_t> subquery;  // the first `(select ...)`, `exists (...)`, `in (select ...)`
+  bool has_default = false;       // `default` is written in it
+  bool is_default = false;        // it is `default` alone (or parenthesized)
   // Outside any subquery: the first call with `over (...)`, `filter (...)` or `within group`, the
   // first `grouping(...)`, the first `$1`, which a stored expression cannot hold.
   std::optional<std::size_t> window_call;
