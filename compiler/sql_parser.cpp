@@ -1509,22 +1509,31 @@ struct WithQueries {
   std::map<std::string, const Json*, std::less<>> queries;
   // Where a name is a table's, not a WITH query's: in the bodies of a non-recursive list's WITH
   // queries, those from the one being defined on (text offsets, end excluded).
-  struct Hidden {
-    std::string name;
+  struct Span {
     std::size_t begin = 0;
     std::size_t end = 0;
   };
-  std::vector<Hidden> hidden;
+  std::map<std::string, std::vector<Span>, std::less<>> hidden;
   bool hides(const std::string& name, std::size_t at) const {
-    return std::any_of(hidden.begin(), hidden.end(), [&](const Hidden& h) { return h.name == name && h.begin <= at && at < h.end; });
+    const auto spans = hidden.find(name);
+    return spans != hidden.end() && std::any_of(spans->second.begin(), spans->second.end(), [&](const Span& h) { return h.begin <= at && at < h.end; });
   }
   // Those being read (a recursive one's name inside it stays opaque), and a bound on reads of
   // one inside another: each reading the last twice would double the work at every level.
   mutable std::vector<std::string> expanding;
   mutable std::size_t nested_reads = 0;
+  // FROM items already read outside any WITH query's reading, by their node: each SELECT of a
+  // nested query reads the items of those under it, which would otherwise be read again at
+  // every level.
+  mutable std::unordered_map<const Json*, QueryFromItem> items_read;
   static constexpr std::size_t nested_read_limit = 256;
   bool contains(const std::string& name) const { return queries.contains(name); }
 };
+
+// Scalar subqueries being read for a record (row_leaves): each level of nested subqueries would
+// read all those under it again, so a record is looked for a few levels down, no further, and
+// what is read then is not what a FROM item reads on its own.
+thread_local int scalar_subqueries_read = 0;
 
 // A string constant, untyped: its text and where it is written.
 std::optional<std::pair<std::string, std::size_t>> located_string_constant(const Json& value) {
@@ -1685,13 +1694,10 @@ bool row_leaves(const Json& value, std::vector<std::vector<std::string>>& refs, 
   if (kind == "SubLink" && ctes != nullptr) {
     const std::string type = text_field(node, "subLinkType");
     if (type != "EXPR_SUBLINK" && type != "ARRAY_SUBLINK") return false;
-    // Each level of nested subqueries would read all those under it again: a record is looked
-    // for a few levels down, no further.
-    thread_local int subqueries_read = 0;
-    if (subqueries_read >= 3) return false;
+    if (scalar_subqueries_read >= 3) return false;
     struct Reading {
-      Reading() { ++subqueries_read; }
-      ~Reading() { --subqueries_read; }
+      Reading() { ++scalar_subqueries_read; }
+      ~Reading() { --scalar_subqueries_read; }
     } reading;
     QueryFromItem subquery;
     read_subquery(subquery, member(node, "subselect"), *ctes);
@@ -1847,7 +1853,17 @@ void read_with_query(QueryFromItem& item, const WithQueries& ctes) {
   item.opaque = false;
 }
 
+QueryFromItem read_from_item(const Json& value, const WithQueries& ctes);
+
 QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
+  if (!ctes.expanding.empty() || scalar_subqueries_read != 0) return read_from_item(value, ctes);
+  if (const auto read = ctes.items_read.find(&value); read != ctes.items_read.end()) return read->second;
+  QueryFromItem item = read_from_item(value, ctes);
+  ctes.items_read.emplace(&value, item);
+  return item;
+}
+
+QueryFromItem read_from_item(const Json& value, const WithQueries& ctes) {
   QueryFromItem item;
   if (!value.is_object() || value.empty()) {
     item.opaque = true;
@@ -1869,8 +1885,7 @@ QueryFromItem from_item(const Json& value, const WithQueries& ctes) {
     if (item.with_query) item.with_query_name = item.names[0];
     if (item.with_query) read_with_query(item, ctes);
   } else if (kind == "JoinExpr") {
-    item.parts.push_back(from_item(object_member(*body, "larg"), ctes));
-    item.parts.push_back(from_item(object_member(*body, "rarg"), ctes));
+    item.parts = std::vector{from_item(object_member(*body, "larg"), ctes), from_item(object_member(*body, "rarg"), ctes)};
     item.natural = flag(*body, "isNatural");
     item.using_columns = string_list(array_member(*body, "usingClause"));
     item.using_alias = object_member(*body, "join_using_alias").value("aliasname", "");
@@ -1943,11 +1958,10 @@ static WithQueries with_queries(const Json& statement) {
           const Json& location = member(member(cte, "CommonTableExpr"), "location");
           starts.push_back(location.is_number() ? location.get<std::size_t>() : 0);
         }
-        for (std::size_t k = 0; k < starts.size(); ++k) {
-          const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : first_location_from(value, starts[k]);
-          for (std::size_t j = k; j < starts.size(); ++j) {
-            found.hidden.push_back({member(list[j], "CommonTableExpr").value("ctename", ""), starts[k], end});
-          }
+        // The bodies that hide the j-th name are the first j + 1, which lie side by side.
+        for (std::size_t j = 0; j < starts.size(); ++j) {
+          const std::size_t end = j + 1 < starts.size() ? starts[j + 1] : first_location_from(value, starts[j]);
+          found.hidden[member(list[j], "CommonTableExpr").value("ctename", "")].push_back({starts[0], end});
         }
       }
       for (auto it = value.begin(); it != value.end(); ++it) {
@@ -2042,7 +2056,9 @@ std::optional<std::size_t> table_keyword_before(std::string_view text, std::size
 
 // The `t.*` of the row constructors in a clause, outside its subqueries (their SELECTs have
 // their own FROM lists).
-void row_stars(const Json& value, std::string_view text, const std::vector<QueryFromItem>& from, std::vector<SelectStar>& stars) {
+using VisibleItems = std::function<const std::vector<QueryFromItem>&()>;
+
+void row_stars(const Json& value, std::string_view text, const VisibleItems& from, std::vector<SelectStar>& stars) {
   if (value.is_array()) {
     for (const auto& item : value) row_stars(item, text, from, stars);
     return;
@@ -2057,7 +2073,7 @@ void row_stars(const Json& value, std::string_view text, const std::vector<Query
         if (!fields.is_array() || fields.size() != 2 || !fields[1].contains("A_Star") || !member(reference, "location").is_number()) continue;
         const auto begin = member(reference, "location").get<std::size_t>();
         if (const auto end = star_end(text, begin)) {
-          SelectStar star{begin, *end, {text_field(member(fields[0], "String"), "sval")}, from};
+          SelectStar star{begin, *end, {text_field(member(fields[0], "String"), "sval")}, from()};
           star.whole_row = true;
           stars.push_back(std::move(star));
         }
@@ -2067,10 +2083,22 @@ void row_stars(const Json& value, std::string_view text, const std::vector<Query
   }
 }
 
-// `outer`: the FROM items of the SELECTs around `value`, nearest first, which a `t.*` in it may
-// name (a LATERAL subquery's, or a correlated one's).
+// The FROM items of a SELECT and of those around it, linked rather than copied level by level
+// (a query n levels deep would copy n^2 items), and listed, nearest first, only for a `t.*`.
+struct SelectsAround {
+  const std::vector<QueryFromItem>* from = nullptr;
+  const SelectsAround* outer = nullptr;
+  std::vector<QueryFromItem> items() const {
+    std::vector<QueryFromItem> all;
+    for (const SelectsAround* level = this; level != nullptr; level = level->outer) all.insert(all.end(), level->from->begin(), level->from->end());
+    return all;
+  }
+};
+
+// `outer`: the SELECTs around `value`, whose FROM items a `t.*` in it may name (a LATERAL
+// subquery's, or a correlated one's).
 void collect_stars(const Json& value, std::string_view text, const WithQueries& ctes, std::vector<SelectStar>& stars,
-                   const std::vector<QueryFromItem>& outer = {}) {
+                   const SelectsAround* outer = nullptr) {
   if (value.is_array()) {
     for (const auto& item : value) collect_stars(item, text, ctes, stars, outer);
     return;
@@ -2080,13 +2108,16 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
     // A set operation's branches are SELECTs held unwrapped.
     const bool branch = (it.key() == "larg" || it.key() == "rarg") && it.value().is_object() && it.value().contains("targetList");
     const bool is_select = (it.key() == "SelectStmt" || branch) && it.value().is_object();
-    std::vector<QueryFromItem> visible;  // its own FROM items, then those around it
+    std::vector<QueryFromItem> from;
+    SelectsAround here{&from, outer};
     if (is_select) {
       const Json& select = it.value();
-      std::vector<QueryFromItem> from;
       for (const auto& item : member(select, "fromClause")) from.push_back(from_item(item, ctes));
-      visible = from;
-      visible.insert(visible.end(), outer.begin(), outer.end());
+      std::optional<std::vector<QueryFromItem>> listed;
+      const VisibleItems visible = [&]() -> const std::vector<QueryFromItem>& {
+        if (!listed) listed = here.items();
+        return *listed;
+      };
       for (const auto& target : member(select, "targetList")) {
         const QueryColumn column = query_column(target);
         if (!column.star) continue;
@@ -2107,7 +2138,7 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
           continue;
         }
         const auto begin = location.get<std::size_t>();
-        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, column.column.empty() ? from : visible});
+        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, column.column.empty() ? from : visible()});
       }
       // `(t).*`: the row of a FROM item, which PostgreSQL writes out as its columns too.
       for (const auto& target : member(select, "targetList")) {
@@ -2121,7 +2152,7 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
         const long long named_at = member(row, "location").is_number() ? member(row, "location").get<long long>() : -1;
         if (names.empty() || names.size() > 2 || begin < 0 || named_at < begin) continue;
         if (const auto end = star_end(text, static_cast<std::size_t>(named_at), true)) {
-          SelectStar star{static_cast<std::size_t>(begin), *end, names, visible};
+          SelectStar star{static_cast<std::size_t>(begin), *end, names, visible()};
           star.whole_row = true;
           stars.push_back(std::move(star));
         }
@@ -2133,7 +2164,7 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
           const Json& fields = member(reference, "fields");
           if (!fields.is_array() || fields.size() != 2 || !fields[1].contains("A_Star") || !member(reference, "location").is_number()) continue;
           const auto begin = member(reference, "location").get<std::size_t>();
-          if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, {text_field(member(fields[0], "String"), "sval")}, visible});
+          if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, {text_field(member(fields[0], "String"), "sval")}, visible()});
         }
       }
       // `ROW(t.*)` and `(t.*, x)` anywhere in a SELECT's own clauses: PostgreSQL writes the row
@@ -2158,7 +2189,7 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
       }
       stars.push_back({at == std::string::npos ? 0 : at, 0, {}, {from_item(value, ctes)}, true});
     }
-    collect_stars(it.value(), text, ctes, stars, is_select ? visible : outer);
+    collect_stars(it.value(), text, ctes, stars, is_select ? &here : outer);
   }
 }
 }  // namespace
@@ -2547,17 +2578,16 @@ void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (it.key() == "withClause" && it.value().is_object() && !flag(it.value(), "recursive")) {
       const Json& ctes = member(it.value(), "ctes");
+      std::map<std::string, std::size_t, std::less<>> first_defined;  // each name, by the first WITH query of it
+      for (std::size_t k = 0; ctes.is_array() && k < ctes.size(); ++k) first_defined.emplace(member(ctes[k], "CommonTableExpr").value("ctename", ""), k);
       for (std::size_t k = 0; ctes.is_array() && k < ctes.size(); ++k) {
         const Json& query = member(member(ctes[k], "CommonTableExpr"), "ctequery");
         // A WITH query inside it may define the name again: then it is that one.
         const std::set<std::string> inner = with_query_names(query);
-        std::set<std::string> later;
-        for (std::size_t j = k; j < ctes.size(); ++j) {
-          const std::string name = member(ctes[j], "CommonTableExpr").value("ctename", "");
-          bool earlier = false;
-          for (std::size_t i = 0; i < k; ++i) earlier = earlier || member(ctes[i], "CommonTableExpr").value("ctename", "") == name;
-          if (!earlier && !inner.contains(name)) later.insert(name);
-        }
+        const auto defined_later = [&](const std::string& name) {
+          const auto first = first_defined.find(name);
+          return first != first_defined.end() && first->second >= k && !inner.contains(name);
+        };
         std::vector<const Json*> pending{&query};
         while (!pending.empty()) {
           const Json& node = *pending.back();
@@ -2567,7 +2597,7 @@ void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
           } else if (node.is_object()) {
             for (auto field = node.begin(); field != node.end(); ++field) {
               const Json& relation = field.value();
-              if (field.key() == "RangeVar" && relation.is_object() && !relation.contains("schemaname") && later.contains(relation.value("relname", ""))) {
+              if (field.key() == "RangeVar" && relation.is_object() && !relation.contains("schemaname") && defined_later(relation.value("relname", ""))) {
                 found.push_back({{relation.value("relname", "")}, "", relation.value("location", std::size_t{0})});
               }
               pending.push_back(&relation);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -208,6 +209,27 @@ struct QueryColumn {
   // A record where each of these column references is one (`w`, `array[s.r]`, `array_agg(w)`).
   std::vector<std::vector<std::string>> record_if;
 };
+struct QueryFromItem;
+// The FROM items a subquery or a join holds. Shared, never changed once read: every level of a
+// nested query holds the levels under it, and copying them at each level would make a query n
+// levels deep cost n^3.
+class FromItems {
+ public:
+  FromItems() = default;
+  FromItems(std::vector<QueryFromItem> items);  // NOLINT(google-explicit-constructor): a list is one
+  const std::vector<QueryFromItem>& get() const;
+  operator const std::vector<QueryFromItem>&() const { return get(); }  // NOLINT(google-explicit-constructor)
+  auto begin() const { return get().begin(); }
+  auto end() const { return get().end(); }
+  auto rbegin() const { return get().rbegin(); }
+  auto rend() const { return get().rend(); }
+  std::size_t size() const { return get().size(); }
+  bool empty() const { return get().empty(); }
+  const QueryFromItem& operator[](std::size_t i) const { return get()[i]; }
+
+ private:
+  std::shared_ptr<const std::vector<QueryFromItem>> items_;
+};
 // An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
 struct QueryFromItem {
   std::string alias;                // what `alias.*` selects it by; a join without an alias has none
@@ -220,8 +242,8 @@ struct QueryFromItem {
   std::vector<std::string> columns;
   std::vector<bool> records;        // with `columns`: which are of type record or record[]
   std::vector<QueryColumn> select_list;
-  std::vector<QueryFromItem> subquery_from;
-  std::vector<QueryFromItem> parts;  // a join: its left and right sides
+  FromItems subquery_from;
+  FromItems parts;  // a join: its left and right sides
   bool natural = false;
   std::vector<std::string> using_columns;
   std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
@@ -236,6 +258,12 @@ struct QueryFromItem {
   std::vector<std::string> function;
   bool ordinality = false;
 };
+inline FromItems::FromItems(std::vector<QueryFromItem> items)
+    : items_(std::make_shared<const std::vector<QueryFromItem>>(std::move(items))) {}
+inline const std::vector<QueryFromItem>& FromItems::get() const {
+  static const std::vector<QueryFromItem> none;
+  return items_ ? *items_ : none;
+}
 // A table's or view's columns, where the caller knows them.
 using ColumnsOf = std::function<std::optional<std::vector<std::string>>(const QueryFromItem&)>;
 // Whether a select list's column reference (`c`, `t.c`) among these FROM items is of type record

@@ -1,6 +1,7 @@
 // The compiler's verdict on statements about views, and on changes to what views read, against
 // PostgreSQL's own: what the server refuses must fail the build, and what it takes must build.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 
 #include "compiler/chain.hpp"
 #include "tests/postgres/scratch_database.hpp"
@@ -644,6 +645,18 @@ std::string repeated(std::string_view text, int times) {
 
 // Generated SQL (ORMs, nested replace() chains) nests deep: as deep as PostgreSQL takes it, the
 // build takes it too, and past where PostgreSQL's parser runs out, refuses it.
+std::string nested_from_subqueries(int levels) {
+  std::string query = "select * from account";
+  for (int level = 0; level < levels; ++level) query = fmt::format("select * from ({}) s{}", query, level);
+  return query;
+}
+
+std::string chained_with_queries(int count) {
+  std::string query = "with w0 as (select * from account)";
+  for (int k = 1; k < count; ++k) query += fmt::format(", w{} as (select * from w{})", k, k - 1);
+  return query + fmt::format(" select * from w{}", count - 1);
+}
+
 TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
   testing::ScratchDatabase database("view_nesting");
   const std::vector<Case> deep = {
@@ -656,6 +669,8 @@ TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
       {"create view v as select " + repeated("(", 10001) + "id" + repeated(")", 10001) + " as r from account", false},
       {"create domain deep as integer check ((select 1) is not null)", false},
       {"create domain deep as integer check (exists (select 1))", false},
+      // Past about 1,700 levels PostgreSQL's parser runs out of stack ("memory exhausted").
+      {"create view v as " + nested_from_subqueries(1900), false},
   };
   for (const auto& [statement, expected] : deep) {
     std::string errors;
@@ -685,6 +700,10 @@ TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
       {"create table deep (id integer primary key, n integer default " + repeated("abs(", 4200) + "1" + repeated(")", 4200) + ")",
        "insert into deep (id) values (1)", false},
       {"create domain deep as integer check (value" + repeated(" + 1", 4200) + " > 0)", "select 1::deep", false},
+      // Each level of a nested FROM or WITH query names those under it: read once, not again at
+      // every level (600 levels once took 20 GB).
+      {"create view v as " + nested_from_subqueries(1600), "select * from v", true},
+      {"create view v as " + chained_with_queries(1000), "select * from v", true},
   };
   for (const auto& [statement, use, expected] : used) {
     std::string errors;
