@@ -7103,7 +7103,7 @@ class StatementChecker {
   bool resolve_view_query(const ast::CreateView& node, View& view) {
     const std::string text(revision_.file->slice(node.query.span));
     view.query = text;
-    const QueryFacts facts = read_query(text);
+    const QueryFacts facts = read_query(text, [&](const std::vector<std::string>& names) { return find_function(names).kind == 's'; });
     if (facts.error) {
       report_sql_error(node.query.span, "a view's query", *facts.error);
       return false;
@@ -7233,6 +7233,18 @@ class StatementChecker {
         continue;
       }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
+    }
+    // A `*` anywhere in it (a WITH query's, a subquery's, a set operation's branch's) is written
+    // out as its columns where PostgreSQL keeps the view, which then names each of them.
+    for (const auto& star : facts.stars) {
+      if (star.natural_join) continue;
+      for (const auto& item : star.from) {
+        const QueryFromItem* chosen = star.qualifier.empty() ? &item : from_item_named(item, star.qualifier.back());
+        if (chosen == nullptr) continue;
+        for (const auto& [column, source] : from_item_columns(*chosen, sources)) {
+          if (source != nullptr) view.uses.insert({source->name, column.name});
+        }
+      }
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;

@@ -1656,6 +1656,12 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
         field.offset = member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0;
         facts.row_fields.push_back(std::move(field));
       }
+      // `(t.*).c` is column c of t, as PostgreSQL reads it (ParseComplexProjection).
+      const bool whole_row = fields.is_array() && fields.size() == 2 && fields[0].contains("String") && fields[1].contains("A_Star");
+      if (whole_row && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
+        const std::size_t at = member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0;
+        facts.columns.push_back({{text_field(member(fields[0], "String"), "sval"), text_field(member(steps[0], "String"), "sval")}, at});
+      }
     }
     collect_query(body, facts, ctes);
   }
@@ -2233,7 +2239,7 @@ bool is_aggregate_call(const Json& call) {
     return true;
   }
   const auto names = string_list(array_member(call, "funcname"));
-  if (names.empty() || names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
+  if (names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
   const auto functions = catalog_functions(names.back());
   return !functions.empty() && functions.front().kind == 'a';
 }
@@ -2667,7 +2673,19 @@ std::optional<std::size_t> first_call(const Json& value, bool window) {
   return std::nullopt;
 }
 
-// Where the first call of a built-in set-returning function is in `value`, its subqueries aside.
+// What read_query() was told of set-returning functions, while it reads: the placement checks
+// ask deep in their walks, which would otherwise each carry it.
+thread_local const ReturnsSet* returns_set_while_reading = nullptr;
+
+bool returns_set(const std::vector<std::string>& names) {
+  if (names.empty()) return false;
+  if (returns_set_while_reading != nullptr && *returns_set_while_reading) return (*returns_set_while_reading)(names);
+  if (names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
+  const auto functions = catalog_functions(names.back());
+  return !functions.empty() && functions.front().kind == 's';
+}
+
+// Where the first call of a set-returning function is in `value`, its subqueries aside.
 std::optional<std::size_t> first_set_returning_call(const Json& value) {
   if (value.is_array()) {
     for (const auto& item : value) {
@@ -2679,11 +2697,7 @@ std::optional<std::size_t> first_set_returning_call(const Json& value) {
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (it.key() == "SubLink") continue;
     if (it.key() == "FuncCall" && it.value().is_object() && !it.value().contains("over")) {
-      const auto names = string_list(array_member(it.value(), "funcname"));
-      if (!names.empty() && names.size() <= 2 && (names.size() == 1 || names[0] == "pg_catalog")) {
-        const auto functions = catalog_functions(names.back());
-        if (!functions.empty() && functions.front().kind == 's') return it.value().value("location", std::size_t{0});
-      }
+      if (returns_set(string_list(array_member(it.value(), "funcname")))) return it.value().value("location", std::size_t{0});
     }
     if (const auto found = first_set_returning_call(it.value())) return found;
   }
@@ -3350,7 +3364,12 @@ std::optional<std::string> not_automatically_updatable(std::string_view query) {
   return why;
 }
 
-QueryFacts read_query(std::string_view text) {
+QueryFacts read_query(std::string_view text, const ReturnsSet& returns_set) {
+  struct Told {
+    explicit Told(const ReturnsSet* told) : before(returns_set_while_reading) { returns_set_while_reading = told; }
+    ~Told() { returns_set_while_reading = before; }
+    const ReturnsSet* before;
+  } told(&returns_set);
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
   if (tree.error) {

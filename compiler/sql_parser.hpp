@@ -370,7 +370,10 @@ struct QueryFacts {
   std::vector<RecursiveQuery> recursive_queries;
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
-QueryFacts read_query(std::string_view text);
+// Whether every function a call's name (as written) may mean returns a set. Without one, a
+// name is judged by PostgreSQL's catalog alone; the checker knows the chain's functions too.
+using ReturnsSet = std::function<bool(const std::vector<std::string>& name)>;
+QueryFacts read_query(std::string_view text, const ReturnsSet& returns_set = {});
 
 // Why PostgreSQL would not update a view of this query itself (its view_query_is_auto_updatable:
 // one table or view in FROM, no WITH, DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET, set operation,

@@ -597,6 +597,18 @@ const std::vector<Case> cases = {
     {"create view poor as select distinct on (generate_series(1, 2)) id from account", true},
     {"create view poor as select count(*) filter (where generate_series(1, 2) > 0) as n from account", false},
     {"create view poor as select * from abs(generate_series(1, 2))", false},
+    // The chain's own `returns setof` and `returns table` functions are set-returning too.
+    {"create function ids() returns setof integer language sql stable as $$ select id from account $$; "
+     "create view poor as select case when true then ids() end as g",
+     false},
+    {"create function ids() returns table (n integer) language sql stable as $$ select id from account $$; "
+     "create view poor as select 1 as one from account where public.ids() > 0",
+     false},
+    {"create function ids() returns setof integer language sql stable as $$ select id from account $$; "
+     "create view poor as select ids() as g, 1 + ids() as h",
+     true},
+    {"create function one() returns integer language sql stable as $$ select 1 $$; create view poor as select coalesce(one(), 1) as g",
+     true},
     {"create view poor as select json_agg(x) as j from (select generate_series(1, 2) as x) s", true},
     {"create view guarded as select id, name from names with check option", false},
     {"create view guarded as select id from account; alter view guarded set (security_invoker = perhaps)", false},
