@@ -2729,8 +2729,27 @@ std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json
     for (const char* part : {"lexpr", "rexpr"}) {
       if (auto error = within(member(node, part), fmt::format("argument of {} must not return a set (42804)", negated ? "OR" : "AND"))) return error;
     }
+  } else if (key == "A_Expr" && node.value("kind", "") == "AEXPR_OP" && member(node, "lexpr").contains("RowExpr") &&
+             member(node, "rexpr").contains("RowExpr")) {
+    // Two rows compared (make_row_comparison_op): column by column, each comparison one value.
+    for (const char* part : {"lexpr", "rexpr"}) {
+      if (auto error = within(member(node, part), "row comparison operator must not return a set (42804)")) return error;
+    }
+  } else if (key == "RangeTableSample") {
+    if (auto error = within(member(node, "args"), "argument of TABLESAMPLE must not return a set (42804)")) return error;
+    return within(member(node, "repeatable"), "argument of REPEATABLE must not return a set (42804)");
   } else if (key == "FuncCall") {
     if (auto error = within(member(node, "agg_filter"), "set-returning functions are not allowed in FILTER (0A000)")) return error;
+    // FILTER belongs to aggregates: a built-in function that is none refuses it (ParseFuncOrColumn).
+    const auto names = string_list(array_member(node, "funcname"));
+    const bool built_in = !names.empty() && (names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog"));
+    const auto functions = built_in ? catalog_functions(names.back()) : std::span<const CatalogFunction>();
+    const bool aggregate = std::any_of(functions.begin(), functions.end(), [](const auto& function) { return function.kind == 'a'; });
+    if (node.contains("agg_filter") && !functions.empty() && !aggregate) {
+      const std::size_t at = node.value("location", std::size_t{0});
+      if (node.contains("over")) return SqlError{at, "FILTER is not implemented for non-aggregate window functions (0A000)"};
+      return SqlError{at, fmt::format("FILTER specified, but {} is not an aggregate function (42809)", names.back())};
+    }
     const Json& over = member(node, "over");
     const Json& window = over.contains("WindowDef") ? over.at("WindowDef") : over;
     for (const char* bound : {"startOffset", "endOffset"}) {

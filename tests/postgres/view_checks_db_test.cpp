@@ -597,6 +597,16 @@ const std::vector<Case> cases = {
     {"create view poor as select distinct on (generate_series(1, 2)) id from account", true},
     {"create view poor as select count(*) filter (where generate_series(1, 2) > 0) as n from account", false},
     {"create view poor as select * from abs(generate_series(1, 2))", false},
+    {"create view poor as select (unnest(array[1]), 1) = (1, 1) as r", false},
+    {"create view poor as select (unnest(array[1]), 1) is distinct from (1, 1) as r", true},
+    {"create view poor as select (1, 2) < (3, 4) as r", true},
+    {"create view poor as select * from account tablesample system (generate_series(1, 2))", false},
+    {"create view poor as select * from account tablesample bernoulli (10) repeatable (generate_series(1, 2))", false},
+    {"create view poor as select * from account tablesample bernoulli (10) repeatable (1)", true},
+    {"create view poor as select abs(id) filter (where id > 0) as r from account", false},
+    {"create view poor as select row_number() filter (where id > 0) over () as r from account", false},
+    {"create view poor as select count(*) filter (where id > 0) as r from account", true},
+    {"create view poor as select sum(id) filter (where id > 0) over () as s from account", true},
     // The chain's own `returns setof` and `returns table` functions are set-returning too.
     {"create function ids() returns setof integer language sql stable as $$ select id from account $$; "
      "create view poor as select case when true then ids() end as g",
