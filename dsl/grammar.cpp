@@ -111,6 +111,10 @@ bool parse_one(const SourceFile& source, Iterator& it, const Rule& rule, Attribu
       if (std::ranges::find(form_points, expected) != std::end(form_points)) {
         if (const auto note = data_step_forms_note(statement_begin, end)) diagnostic.notes.push_back({{}, *note});
       }
+      if (expected == "`system`" && got == "`user`") {
+        diagnostic.notes.push_back({{}, "`overriding user value` throws away the values given for identity columns, which the "
+                                        "sequence numbers instead: leave those columns out of the insert"});
+      }
     }
     it = failure.where();
   } catch (const grammar::nesting_too_deep<Iterator>& failure) {
