@@ -233,7 +233,7 @@ struct Extension {
 struct ViewColumn {
   std::string name;
   std::optional<ColumnType> type;
-  std::optional<std::string> comment;
+  std::optional<std::string> comment = {};
   bool operator==(const ViewColumn&) const = default;
 };
 

@@ -346,7 +346,9 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
   EXPECT_EQ(left_out.find("ON DELETE SET NULL"), std::string::npos) << left_out;
   ASSERT_NE(introspected.schema.find_table({"", "tenant_item"}), nullptr);
   for (const auto& constraint : introspected.schema.find_table({"", "tenant_item"})->constraints) {
-    if (constraint.kind == ConstraintKind::foreign_key) EXPECT_EQ(constraint.on_delete_columns, std::vector<std::string>{"region"});
+    if (constraint.kind == ConstraintKind::foreign_key) {
+      EXPECT_EQ(constraint.on_delete_columns, std::vector<std::string>{"region"});
+    }
   }
   // An identity's sequence keeps its name through its table's rename (`sequence name`).
   EXPECT_EQ(left_out.find("first_ident_id_seq"), std::string::npos) << left_out;
