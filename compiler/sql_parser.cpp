@@ -2099,6 +2099,19 @@ struct SelectsAround {
     for (const SelectsAround* level = this; level != nullptr; level = level->outer) all.insert(all.end(), level->from->begin(), level->from->end());
     return all;
   }
+  // Those of the nearest level that has one named `alias` (itself or in a join), which is the
+  // one `alias.*` takes.
+  std::vector<QueryFromItem> named(const std::string& alias) const {
+    const std::function<bool(const QueryFromItem&)> names = [&](const QueryFromItem& item) {
+      return item.alias == alias || std::any_of(item.parts.begin(), item.parts.end(), names);
+    };
+    for (const SelectsAround* level = this; level != nullptr; level = level->outer) {
+      std::vector<QueryFromItem> found;
+      std::copy_if(level->from->begin(), level->from->end(), std::back_inserter(found), names);
+      if (!found.empty()) return found;
+    }
+    return {};
+  }
 };
 
 // `outer`: the SELECTs around `value`, whose FROM items a `t.*` in it may name (a LATERAL
@@ -2144,7 +2157,7 @@ void collect_stars(const Json& value, std::string_view text, const WithQueries& 
           continue;
         }
         const auto begin = location.get<std::size_t>();
-        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, column.column.empty() ? from : visible()});
+        if (const auto end = star_end(text, begin)) stars.push_back({begin, *end, column.column, column.column.empty() ? from : here.named(column.column.back())});
       }
       // `(t).*`: the row of a FROM item, which PostgreSQL writes out as its columns too.
       for (const auto& target : member(select, "targetList")) {
@@ -2422,30 +2435,45 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
 // What a LATERAL subquery or a FROM function may read of its own level: the items before it
 // (`left`), as a level of their own between it and the level around; the rest of its level is
 // there, but may not be read (42P01, "invalid reference to FROM-clause entry").
+// The last scope lateral_scope() made for a level's FROM list, and the items it reaches: a
+// later LATERAL item's scope holds only the items since, around that one. Each holding every
+// item to its left would make a list of n LATERAL items cost n^2.
+struct LateralChain {
+  std::optional<std::size_t> last;
+  std::vector<const Json*> reached;
+};
+
 std::size_t lateral_scope(const std::vector<const Json*>& left, const WithQueries& ctes, std::size_t own,
-                          std::optional<std::size_t> outer, std::vector<QueryScope>& scopes) {
+                          std::optional<std::size_t> outer, std::vector<QueryScope>& scopes, LateralChain& chain) {
   QueryScope before;
-  for (const Json* item : left) before.from.push_back(from_item(*item, ctes));
+  std::size_t first = 0;
+  if (chain.last && chain.reached.size() <= left.size() && std::equal(chain.reached.begin(), chain.reached.end(), left.begin())) {
+    first = chain.reached.size();
+    outer = chain.last;
+  }
+  for (std::size_t i = first; i < left.size(); ++i) before.from.push_back(from_item(*left[i], ctes));
   before.outer = outer;
   before.unreachable = own;
-  return add_scope(scopes, std::move(before));
+  chain.last = add_scope(scopes, std::move(before));
+  chain.reached = left;
+  return *chain.last;
 }
 
 // `left`: the FROM items of level `own` before this one, which a LATERAL item may read.
 void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t own, std::optional<std::size_t> outer,
-                         const std::vector<const Json*>& left, std::vector<QueryScope>& scopes) {
+                         const std::vector<const Json*>& left, std::vector<QueryScope>& scopes, LateralChain& chain) {
   if (!value.is_object() || value.empty()) return;
   const std::string& kind = value.begin().key();
   const Json& body = value.begin().value();
   if (!body.is_object()) return;
   if (kind == "JoinExpr") {
-    collect_from_scopes(member(body, "larg"), ctes, own, outer, left, scopes);
+    collect_from_scopes(member(body, "larg"), ctes, own, outer, left, scopes, chain);
     // The right side of an inner or left join may read the left side; of a right or full join
     // it may not, since its rows come first.
     std::vector<const Json*> before_right = left;
     const std::string join_type = body.value("jointype", "JOIN_INNER");
     if (join_type == "JOIN_INNER" || join_type == "JOIN_LEFT") before_right.push_back(&member(body, "larg"));
-    collect_from_scopes(member(body, "rarg"), ctes, own, outer, before_right, scopes);
+    collect_from_scopes(member(body, "rarg"), ctes, own, outer, before_right, scopes, chain);
     if (!body.contains("quals")) return;
     QueryScope on;
     on.from = {from_item(object_member(body, "larg"), ctes), from_item(object_member(body, "rarg"), ctes)};
@@ -2458,19 +2486,19 @@ void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeSubselect") {
     if (flag(body, "lateral")) {
-      collect_scopes(select_of(member(body, "subquery")), ctes, lateral_scope(left, ctes, own, outer, scopes), std::nullopt, scopes);
+      collect_scopes(select_of(member(body, "subquery")), ctes, lateral_scope(left, ctes, own, outer, scopes, chain), std::nullopt, scopes);
     } else {
       collect_scopes(select_of(member(body, "subquery")), ctes, outer, own, scopes);
     }
   } else if (kind == "RangeFunction") {
     QueryScope arguments;
-    arguments.outer = lateral_scope(left, ctes, own, outer, scopes);
+    arguments.outer = lateral_scope(left, ctes, own, outer, scopes, chain);
     std::vector<const Json*> subqueries;
     qualified_references(member(body, "functions"), arguments, subqueries);
     const std::size_t index = add_scope(scopes, std::move(arguments));
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeTableSample") {
-    collect_from_scopes(member(body, "relation"), ctes, own, outer, left, scopes);
+    collect_from_scopes(member(body, "relation"), ctes, own, outer, left, scopes, chain);
   }
 }
 
@@ -2566,8 +2594,9 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
   const std::size_t index = add_scope(scopes, std::move(scope));
   for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   std::vector<const Json*> left;
+  LateralChain chain;
   for (const auto& item : array_member(select, "fromClause")) {
-    collect_from_scopes(item, ctes, index, outer, left, scopes);
+    collect_from_scopes(item, ctes, index, outer, left, scopes, chain);
     left.push_back(&item);
   }
 }

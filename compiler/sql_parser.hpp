@@ -280,7 +280,8 @@ struct SelectStar {
   std::size_t begin = 0;  // the text of `*` or `t.*`
   std::size_t end = 0;
   std::vector<std::string> qualifier;
-  std::vector<QueryFromItem> from;  // its SELECT's FROM list
+  // Its SELECT's FROM list; for `t.*`, the items named t of the nearest level that has one.
+  std::vector<QueryFromItem> from;
   // A natural join instead (`from` holds it): PostgreSQL fixes its common columns the same way.
   bool natural_join = false;
   // `TABLE t`: the text is its keyword, which `SELECT <the columns> FROM` replaces.

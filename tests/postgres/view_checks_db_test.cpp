@@ -667,9 +667,15 @@ std::string repeated(std::string_view text, int times) {
 
 // Generated SQL (ORMs, nested replace() chains) nests deep: as deep as PostgreSQL takes it, the
 // build takes it too, and past where PostgreSQL's parser runs out, refuses it.
-std::string nested_from_subqueries(int levels) {
-  std::string query = "select * from account";
-  for (int level = 0; level < levels; ++level) query = fmt::format("select * from ({}) s{}", query, level);
+std::string nested_from_subqueries(int levels, std::string_view selected = "*") {
+  std::string query = fmt::format("select {} from account s", selected);
+  for (int level = 0; level < levels; ++level) query = fmt::format("select {} from ({}) s", selected, query);
+  return query;
+}
+
+std::string lateral_items(int count) {
+  std::string query = "select count(*) as n from account t0";
+  for (int k = 1; k < count; ++k) query += fmt::format(", lateral (select t{}.*) t{}", k - 1, k);
   return query;
 }
 
@@ -723,9 +729,11 @@ TEST(ViewChecksOnServer, NestingIsTakenAsDeepAsPostgresTakesIt) {
        "insert into deep (id) values (1)", false},
       {"create domain deep as integer check (value" + repeated(" + 1", 4200) + " > 0)", "select 1::deep", false},
       // Each level of a nested FROM or WITH query names those under it: read once, not again at
-      // every level (600 levels once took 20 GB).
-      {"create view v as " + nested_from_subqueries(1600), "select * from v", true},
-      {"create view v as " + chained_with_queries(1000), "select * from v", true},
+      // every level (600 levels once took 20 GB, 1,600 LATERAL items 5 GB).
+      {"create view v as " + nested_from_subqueries(1000), "select * from v", true},
+      {"create view v as " + chained_with_queries(300), "select * from v", true},
+      {"create view v as " + nested_from_subqueries(600, "s.*"), "select * from v", true},
+      {"create view v as " + lateral_items(600), "select * from v", true},
   };
   for (const auto& [statement, use, expected] : used) {
     std::string errors;
