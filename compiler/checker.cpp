@@ -4620,7 +4620,7 @@ class StatementChecker {
       } else if (const auto change = schema_change_of_call(function.names)) {
         exist = report_routine_change(where, *change);
       } else if (!function.in_subquery && found.kind != 'f') {
-        refuse(function.offset, found.kind == 'a' ? "aggregate functions" : found.kind == 'w' ? "window functions" : "set-returning functions");
+        refuse(function.offset, found.kind == 'a' ? "aggregate functions" : found.kind == 'w' || found.kind == 'h' ? "window functions" : "set-returning functions");
       } else if (immutable_only && !found.immutable) {
         diagnostics_.report(DiagnosticKind::NotImmutable, at(where), function.names.back(), what);
         exist = false;
@@ -7103,7 +7103,12 @@ class StatementChecker {
   bool resolve_view_query(const ast::CreateView& node, View& view) {
     const std::string text(revision_.file->slice(node.query.span));
     view.query = text;
-    const QueryFacts facts = read_query(text, [&](const std::vector<std::string>& names) { return find_function(names).kind == 's'; });
+    const QueryFacts facts = read_query(text, [&](const std::vector<std::string>& names) -> std::optional<char> {
+      // A function made by raw SQL may be an aggregate, whatever find_function() says of it.
+      const FunctionFound found = find_function(names);
+      if (!found.exists || sites_.raw_functions.contains(names.back())) return std::nullopt;
+      return found.kind;
+    });
     if (facts.error) {
       report_sql_error(node.query.span, "a view's query", *facts.error);
       return false;

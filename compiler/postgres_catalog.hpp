@@ -16,8 +16,9 @@ struct CatalogFunction {
   std::string_view name;
   std::string_view extension;  // empty: built in
   bool some_overload_immutable = false;
-  // What every overload is: 'a' an aggregate, 'w' a window function, 's' set-returning; else 'f'.
-  // PostgreSQL refuses the first three in checks, defaults, index and generated expressions.
+  // What every overload is: 'a' an aggregate, 'w' a window function, 'h' one or the other (rank
+  // and its kin: window functions and hypothetical-set aggregates), 's' set-returning; else 'f'.
+  // PostgreSQL refuses all but 'f' in checks, defaults, index and generated expressions.
   char kind = 'f';
   // The columns it gives as a FROM item, the same for every overload: its OUT parameters' names
   // joined by ','; "=" one column, named by the item's alias (or the function); empty where

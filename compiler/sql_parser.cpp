@@ -2704,14 +2704,32 @@ std::optional<std::size_t> first_call(const Json& value, bool window) {
 
 // What read_query() was told of set-returning functions, while it reads: the placement checks
 // ask deep in their walks, which would otherwise each carry it.
-thread_local const ReturnsSet* returns_set_while_reading = nullptr;
+thread_local const FunctionKind* function_kind_while_reading = nullptr;
+
+std::span<const CatalogFunction> built_in_functions(const std::vector<std::string>& names) {
+  if (names.empty() || names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return {};
+  return catalog_functions(names.back());
+}
 
 bool returns_set(const std::vector<std::string>& names) {
   if (names.empty()) return false;
-  if (returns_set_while_reading != nullptr && *returns_set_while_reading) return (*returns_set_while_reading)(names);
-  if (names.size() > 2 || (names.size() == 2 && names[0] != "pg_catalog")) return false;
-  const auto functions = catalog_functions(names.back());
+  if (function_kind_while_reading != nullptr && *function_kind_while_reading) return (*function_kind_while_reading)(names) == 's';
+  const auto functions = built_in_functions(names);
   return !functions.empty() && functions.front().kind == 's';
+}
+
+// What a call names where it is known to be no aggregate: a window function ('w') or another
+// ('f'). Any overload that aggregates makes it one PostgreSQL may pick.
+std::optional<char> not_aggregate(const std::vector<std::string>& names) {
+  if (names.empty()) return std::nullopt;
+  if (const auto functions = built_in_functions(names); !functions.empty()) {
+    if (std::any_of(functions.begin(), functions.end(), [](const CatalogFunction& f) { return f.kind == 'a' || f.kind == 'h'; })) return std::nullopt;
+    return std::all_of(functions.begin(), functions.end(), [](const CatalogFunction& f) { return f.kind == 'w'; }) ? 'w' : 'f';
+  }
+  if (function_kind_while_reading == nullptr || !*function_kind_while_reading) return std::nullopt;
+  const auto kind = (*function_kind_while_reading)(names);
+  if (!kind || *kind == 'a' || *kind == 'h') return std::nullopt;
+  return *kind == 'w' ? 'w' : 'f';
 }
 
 // Where the first call of a set-returning function is in `value`, its subqueries aside.
@@ -2769,15 +2787,24 @@ std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json
     return within(member(node, "repeatable"), "argument of REPEATABLE must not return a set (42804)");
   } else if (key == "FuncCall") {
     if (auto error = within(member(node, "agg_filter"), "set-returning functions are not allowed in FILTER (0A000)")) return error;
-    // FILTER belongs to aggregates: a built-in function that is none refuses it (ParseFuncOrColumn).
+    // What only an aggregate takes, in ParseFuncOrColumn's order, on a function that is none.
     const auto names = string_list(array_member(node, "funcname"));
-    const bool built_in = !names.empty() && (names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog"));
-    const auto functions = built_in ? catalog_functions(names.back()) : std::span<const CatalogFunction>();
-    const bool aggregate = std::any_of(functions.begin(), functions.end(), [](const auto& function) { return function.kind == 'a'; });
-    if (node.contains("agg_filter") && !functions.empty() && !aggregate) {
+    if (const auto kind = not_aggregate(names)) {
       const std::size_t at = node.value("location", std::size_t{0});
-      if (node.contains("over")) return SqlError{at, "FILTER is not implemented for non-aggregate window functions (0A000)"};
-      return SqlError{at, fmt::format("FILTER specified, but {} is not an aggregate function (42809)", names.back())};
+      const std::string& name = names.back();
+      if (*kind == 'w') {
+        if (node.contains("agg_filter")) return SqlError{at, "FILTER is not implemented for non-aggregate window functions (0A000)"};
+      } else {
+        const std::string_view clause = flag(node, "agg_star")               ? "*"
+                                        : flag(node, "agg_distinct")         ? "DISTINCT"
+                                        : flag(node, "agg_within_group")     ? "WITHIN GROUP"
+                                        : node.contains("agg_order")         ? "ORDER BY"
+                                        : node.contains("agg_filter")        ? "FILTER"
+                                                                             : "";
+        if (clause == "*") return SqlError{at, fmt::format("{0}(*) specified, but {0} is not an aggregate function (42809)", name)};
+        if (!clause.empty()) return SqlError{at, fmt::format("{} specified, but {} is not an aggregate function (42809)", clause, name)};
+        if (node.contains("over")) return SqlError{at, fmt::format("OVER specified, but {} is not a window function nor an aggregate function (42809)", name)};
+      }
     }
     const Json& over = member(node, "over");
     const Json& window = over.contains("WindowDef") ? over.at("WindowDef") : over;
@@ -3412,12 +3439,12 @@ std::optional<std::string> not_automatically_updatable(std::string_view query) {
   return why;
 }
 
-QueryFacts read_query(std::string_view text, const ReturnsSet& returns_set) {
+QueryFacts read_query(std::string_view text, const FunctionKind& function_kind) {
   struct Told {
-    explicit Told(const ReturnsSet* told) : before(returns_set_while_reading) { returns_set_while_reading = told; }
-    ~Told() { returns_set_while_reading = before; }
-    const ReturnsSet* before;
-  } told(&returns_set);
+    explicit Told(const FunctionKind* told) : before(function_kind_while_reading) { function_kind_while_reading = told; }
+    ~Told() { function_kind_while_reading = before; }
+    const FunctionKind* before;
+  } told(&function_kind);
   QueryFacts facts;
   const Tree tree = parse(std::string(text), deepest_walked_tree);
   if (tree.error) {

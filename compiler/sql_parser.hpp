@@ -371,10 +371,12 @@ struct QueryFacts {
   std::vector<RecursiveQuery> recursive_queries;
 };
 // An error unless `text` is exactly one SELECT (or VALUES) statement without INTO.
-// Whether every function a call's name (as written) may mean returns a set. Without one, a
-// name is judged by PostgreSQL's catalog alone; the checker knows the chain's functions too.
-using ReturnsSet = std::function<bool(const std::vector<std::string>& name)>;
-QueryFacts read_query(std::string_view text, const ReturnsSet& returns_set = {});
+// What every function a call's name (as written) may mean is, as CatalogFunction::kind ('a'
+// aggregate, 'w' window, 's' set-returning, 'f' else), where all are of one kind and the caller
+// knows them all; nothing where it does not. Without one, a name is judged by PostgreSQL's
+// catalog alone; the checker knows the chain's functions too.
+using FunctionKind = std::function<std::optional<char>(const std::vector<std::string>& name)>;
+QueryFacts read_query(std::string_view text, const FunctionKind& function_kind = {});
 
 // Why PostgreSQL would not update a view of this query itself (its view_query_is_auto_updatable:
 // one table or view in FROM, no WITH, DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET, set operation,

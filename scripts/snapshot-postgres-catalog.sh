@@ -37,6 +37,7 @@ version=$(psql -c "SHOW server_version")
       FROM pg_proc p JOIN pg_type t ON t.oid = p.prorettype)
     SELECT format('MIGC_FUNCTION(\"%s\", \"%s\", %s, ''%s'', \"%s\")', p.proname, coalesce(e.extname, ''), bool_or(p.provolatile = 'i')::text,
                   CASE WHEN bool_and(p.prokind = 'a') THEN 'a' WHEN bool_and(p.prokind = 'w') THEN 'w'
+                       WHEN bool_and(p.prokind IN ('a', 'w')) THEN 'h'
                        WHEN bool_and(p.proretset) THEN 's' ELSE 'f' END,
                   CASE WHEN count(DISTINCT coalesce(p.columns, '')) = 1 THEN coalesce(max(p.columns), '') ELSE '' END)
     FROM overload p JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -606,6 +606,14 @@ const std::vector<Case> cases = {
     {"create view poor as select abs(id) filter (where id > 0) as r from account", false},
     {"create view poor as select row_number() filter (where id > 0) over () as r from account", false},
     {"create view poor as select count(*) filter (where id > 0) as r from account", true},
+    {"create view poor as select abs(distinct id) as r from account", false},
+    {"create view poor as select abs(id order by id) as r from account", false},
+    {"create view poor as select abs(id) over () as r from account", false},
+    {"create view poor as select abs(id) within group (order by id) as r from account", false},
+    {"create view poor as select rank(1) within group (order by id) as r, percentile_cont(0.5) within group (order by id) as p from account", true},
+    {"create view poor as select string_agg(name, ',' order by name) as r from account", true},
+    {"create function one() returns integer language sql stable as $$ select 1 $$; create view poor as select one() filter (where true) as g",
+     false},
     {"create view poor as select sum(id) filter (where id > 0) over () as s from account", true},
     // The chain's own `returns setof` and `returns table` functions are set-returning too.
     {"create function ids() returns setof integer language sql stable as $$ select id from account $$; "
