@@ -217,15 +217,17 @@ class FromItems {
  public:
   FromItems() = default;
   FromItems(std::vector<QueryFromItem> items);  // NOLINT(google-explicit-constructor): a list is one
+  using const_iterator = std::vector<QueryFromItem>::const_iterator;
+  using const_reverse_iterator = std::vector<QueryFromItem>::const_reverse_iterator;
   const std::vector<QueryFromItem>& get() const;
   operator const std::vector<QueryFromItem>&() const { return get(); }  // NOLINT(google-explicit-constructor)
-  auto begin() const { return get().begin(); }
-  auto end() const { return get().end(); }
-  auto rbegin() const { return get().rbegin(); }
-  auto rend() const { return get().rend(); }
-  std::size_t size() const { return get().size(); }
-  bool empty() const { return get().empty(); }
-  const QueryFromItem& operator[](std::size_t i) const { return get()[i]; }
+  const_iterator begin() const;
+  const_iterator end() const;
+  const_reverse_iterator rbegin() const;
+  const_reverse_iterator rend() const;
+  std::size_t size() const;
+  bool empty() const;
+  const QueryFromItem& operator[](std::size_t i) const;
 
  private:
   std::shared_ptr<const std::vector<QueryFromItem>> items_;
@@ -264,6 +266,14 @@ inline const std::vector<QueryFromItem>& FromItems::get() const {
   static const std::vector<QueryFromItem> none;
   return items_ ? *items_ : none;
 }
+// Defined here, where QueryFromItem is complete, as vector's element access needs.
+inline FromItems::const_iterator FromItems::begin() const { return get().begin(); }
+inline FromItems::const_iterator FromItems::end() const { return get().end(); }
+inline FromItems::const_reverse_iterator FromItems::rbegin() const { return get().rbegin(); }
+inline FromItems::const_reverse_iterator FromItems::rend() const { return get().rend(); }
+inline std::size_t FromItems::size() const { return get().size(); }
+inline bool FromItems::empty() const { return get().empty(); }
+inline const QueryFromItem& FromItems::operator[](std::size_t i) const { return get()[i]; }
 // A table's or view's columns, where the caller knows them.
 using ColumnsOf = std::function<std::optional<std::vector<std::string>>(const QueryFromItem&)>;
 // Whether a select list's column reference (`c`, `t.c`) among these FROM items is of type record
