@@ -6209,6 +6209,23 @@ class StatementChecker {
             break;
           }
         }
+        if (!resolved && !whole_row) {
+          // A column of a FROM item this part of the query may not read (a subquery's
+          // neighbours without LATERAL, the sampled table in TABLESAMPLE's arguments).
+          for (std::optional<std::size_t> level = index; level; level = facts.scopes[*level].outer) {
+            const auto unreachable = facts.scopes[*level].unreachable;
+            if (!unreachable) continue;
+            for (const auto& [name, item] : names[*unreachable].visible) {
+              const auto columns = known_columns(*item);
+              if (!columns || std::ranges::count(*columns, column) == 0) continue;
+              auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name_at(node.query.span, text, reference.offset)), column,
+                                                     "this part of the query", revision_.id);
+              diagnostic.notes.push_back({{}, fmt::format("{} has a column `{}`, but it cannot be referenced from this part of the query (PostgreSQL's 42703)",
+                                                          from_item_kind(*item), column)});
+              return std::nullopt;
+            }
+          }
+        }
         if (resolved || whole_row || !facts.opaque_sources) continue;
         const auto& visible = names[index].visible;
         auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name_at(node.query.span, text, reference.offset)), column,
@@ -7219,6 +7236,7 @@ class StatementChecker {
       if (reference.names.empty() || reference.names.size() > 3) continue;
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
+    std::set<std::size_t> fields_of_columns;
     for (const auto& reference : facts.row_fields) {
       // PostgreSQL takes `c` for a column first, and for a FROM item's whole row only then.
       const ViewColumn* row_column = nullptr;
@@ -7229,6 +7247,7 @@ class StatementChecker {
           if (row_column == nullptr && column.name == reference.names[qualified_column ? 1 : 0]) row_column = &column;
         }
       }
+      if (row_column != nullptr) fields_of_columns.insert(reference.offset);
       if (qualified_column) {
         if (row_column != nullptr && !composite_has_field(node, text, row_column->type, reference)) known = false;
         continue;
@@ -7238,6 +7257,27 @@ class StatementChecker {
         continue;
       }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
+    }
+    // A field of a row the compiler does not follow to its type (a subquery's column, a call's
+    // result) may be a field of any table the query reads, or of the table a cast names.
+    // PostgreSQL keeps the field by its number where migc keeps its name: each is a use.
+    for (const auto& field : facts.record_fields) {
+      if (fields_of_columns.contains(field.offset)) continue;
+      std::vector<QualifiedName> rows;
+      if (field.cast.empty()) {
+        rows.assign(view.reads.begin(), view.reads.end());
+      } else {
+        rows.push_back(qualified(field.cast));
+      }
+      for (const auto& name : rows) {
+        bool has = false;
+        if (const Table* table = schema_.find_table(name)) {
+          has = table->find_column(field.field) != nullptr;
+        } else if (const auto other = schema_.views().find(name); other != schema_.views().end()) {
+          has = std::ranges::any_of(other->second.columns, [&](const ViewColumn& column) { return column.name == field.field; });
+        }
+        if (has) view.uses.insert({name, field.field});
+      }
     }
     // A `*` anywhere in it (a WITH query's, a subquery's, a set operation's branch's) is written
     // out as its columns where PostgreSQL keeps the view, which then names each of them.

@@ -1605,6 +1605,8 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
   }
 }
 
+std::size_t location_in(const Json& value);
+
 void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& ctes) {
   if (value.is_array()) {
     for (const auto& item : value) collect_query(item, facts, ctes);
@@ -1658,6 +1660,13 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       }
       // `(t.*).c` is column c of t, as PostgreSQL reads it (ParseComplexProjection).
       const bool whole_row = fields.is_array() && fields.size() == 2 && fields[0].contains("String") && fields[1].contains("A_Star");
+      if (!(named && fields.size() == 1) && !whole_row && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
+        const Json& arg = member(body, "arg");
+        const Json& type = object_member(member(arg, "TypeCast"), "typeName");
+        QueryFacts::RecordField field{text_field(member(steps[0], "String"), "sval"), {}, location_in(arg)};
+        if (!type.contains("arrayBounds")) field.cast = string_list(array_member(type, "names"));
+        facts.record_fields.push_back(std::move(field));
+      }
       if (whole_row && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
         const std::size_t at = member(reference, "location").is_number() ? member(reference, "location").get<std::size_t>() : 0;
         facts.columns.push_back({{text_field(member(fields[0], "String"), "sval"), text_field(member(steps[0], "String"), "sval")}, at});
@@ -2499,6 +2508,14 @@ void collect_from_scopes(const Json& value, const WithQueries& ctes, std::size_t
     for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   } else if (kind == "RangeTableSample") {
     collect_from_scopes(member(body, "relation"), ctes, own, outer, left, scopes, chain);
+    // Its arguments see the levels around the query, none of its own FROM items.
+    QueryScope arguments;
+    arguments.outer = outer;
+    arguments.unreachable = own;
+    std::vector<const Json*> subqueries;
+    for (const char* part : {"args", "repeatable"}) qualified_references(member(body, part), arguments, subqueries);
+    const std::size_t index = add_scope(scopes, std::move(arguments));
+    for (const Json* subquery : subqueries) collect_scopes(*subquery, ctes, index, std::nullopt, scopes);
   }
 }
 
@@ -2732,6 +2749,17 @@ std::optional<char> not_aggregate(const std::vector<std::string>& names) {
   return *kind == 'w' ? 'w' : 'f';
 }
 
+// Whether `value` reads a column of its own query level (contain_vars_of_level), subqueries aside.
+bool reads_a_column(const Json& value) {
+  if (value.is_array()) return std::ranges::any_of(value, [](const Json& item) { return reads_a_column(item); });
+  if (!value.is_object()) return false;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "ColumnRef") return true;
+    if (it.key() != "SubLink" && reads_a_column(it.value())) return true;
+  }
+  return false;
+}
+
 // Where the first call of a set-returning function is in `value`, its subqueries aside.
 std::optional<std::size_t> first_set_returning_call(const Json& value) {
   if (value.is_array()) {
@@ -2769,7 +2797,28 @@ std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json
     const char* word = type == "AND_EXPR" ? "AND" : type == "OR_EXPR" ? "OR" : "NOT";
     return within(member(node, "args"), fmt::format("argument of {} must not return a set (42804)", word));
   } else if (key == "A_Expr" && node.value("kind", "") == "AEXPR_IN") {
-    return within(member(node, "rexpr"), "argument of IN must not return a set (42804)");
+    // transformAExprIn: two or more elements that read no column become one `= ANY (ARRAY[...])`,
+    // which takes a set; every other element is compared with the left side on its own, and
+    // each comparison must be one value (row IN: row by row).
+    const Json& left = member(node, "lexpr");
+    const Json& items = array_member(object_member(member(node, "rexpr"), "List"), "items");
+    bool rows = left.contains("RowExpr");
+    std::vector<const Json*> reading, constant;
+    for (const auto& item : items) {
+      rows = rows || item.contains("RowExpr");
+      (reads_a_column(item) ? reading : constant).push_back(&item);
+    }
+    if (rows || constant.size() < 2) reading.insert(reading.end(), constant.begin(), constant.end());
+    if (reading.empty()) return std::nullopt;
+    const char* message = rows ? "row comparison operator must not return a set (42804)" : "argument of IN must not return a set (42804)";
+    if (auto error = within(left, message)) return error;
+    for (const Json* item : reading) {
+      if (auto error = within(*item, message)) return error;
+    }
+  } else if (key == "SubLink" && (node.value("subLinkType", "") == "ANY_SUBLINK" || node.value("subLinkType", "") == "ALL_SUBLINK" ||
+                                  node.value("subLinkType", "") == "ROWCOMPARE_SUBLINK")) {
+    // Compared with a subquery's rows through make_row_comparison_op, even for one column.
+    return within(member(node, "testexpr"), "row comparison operator must not return a set (42804)");
   } else if (key == "A_Expr" && node.value("kind", "").find("BETWEEN") != std::string::npos) {
     // PostgreSQL reads `a between x and y` as `a >= x and a <= y`, NOT BETWEEN with OR.
     const bool negated = node.value("kind", "").find("NOT_BETWEEN") != std::string::npos;
@@ -3341,6 +3390,13 @@ std::optional<SqlError> misplaced_in(const Json& value) {
       }
       if (width && (type == "ANY_SUBLINK" || type == "ALL_SUBLINK") && *width != wanted) {
         return SqlError{at, *width > wanted ? "subquery has too many columns (42601)" : "subquery has too few columns (42601)"};
+      }
+    }
+    if (it.key() == "RangeTableSample" && it.value().is_object()) {
+      for (const char* part : {"args", "repeatable"}) {
+        const Json& argument = member(it.value(), part);
+        if (const auto at = first_call(argument, false)) return SqlError{*at, "aggregate functions are not allowed in functions in FROM (42803)"};
+        if (const auto at = first_call(argument, true)) return SqlError{*at, "window functions are not allowed in functions in FROM (42P20)"};
       }
     }
     if (it.key() == "JoinExpr" && it.value().is_object()) {

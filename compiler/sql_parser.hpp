@@ -346,6 +346,14 @@ struct QueryFacts {
   // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row); `(t.c).f`:
   // a field of t's column c.
   std::vector<SqlColumnReference> row_fields;
+  // `(x).f` of any other row: a cast's (`((t.*)::t).f`, `cast` its type), a call's, a
+  // subquery's, a subquery's column's (`(s.x).f`: in row_fields too).
+  struct RecordField {
+    std::string field;
+    std::vector<std::string> cast;
+    std::size_t offset = 0;  // where the field's row is written
+  };
+  std::vector<RecordField> record_fields;
   std::vector<QueryColumn> outputs;           // its columns (the first branch's, of a union)
   std::vector<QueryFromItem> from;            // the first branch's FROM list
   // Named in the text of `nextval('...')`, `currval` or `setval`, as ExpressionFacts' are.
