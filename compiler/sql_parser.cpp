@@ -1506,17 +1506,20 @@ namespace {
 // The WITH queries of a statement, by name, anywhere in it: what a FROM item of that name reads
 // (null where two define the name: which one a reference means is left to PostgreSQL).
 struct WithQueries {
-  std::map<std::string, const Json*, std::less<>> queries;
-  // Where a name is a table's, not a WITH query's: in the bodies of a non-recursive list's WITH
-  // queries, those from the one being defined on (text offsets, end excluded).
-  struct Span {
-    std::size_t begin = 0;
-    std::size_t end = 0;
-  };
-  std::map<std::string, std::vector<Span>, std::less<>> hidden;
-  bool hides(const std::string& name, std::size_t at) const {
-    const auto spans = hidden.find(name);
-    return spans != hidden.end() && std::any_of(spans->second.begin(), spans->second.end(), [&](const Span& h) { return h.begin <= at && at < h.end; });
+  // Each name written as a table's (a RangeVar without schema, by where it is written) that
+  // means a WITH query: the nearest list around it that defines the name and that it may see
+  // (all of a RECURSIVE list; of another, those before the WITH query it is in; all of either
+  // from the list's own query). Any other name is a table's.
+  std::unordered_map<std::size_t, const Json*> named;
+  // Taken for tables, though a later WITH query of a list around them (not RECURSIVE) defines
+  // the name: PostgreSQL's hint.
+  std::vector<QueryRelation> defined_later;
+  // Every name a WITH query anywhere in the statement defines.
+  std::set<std::string> names;
+  const Json* query_at(const Json& range_var) const {
+    if (range_var.contains("schemaname")) return nullptr;
+    const auto found = named.find(range_var.value("location", std::size_t{0}));
+    return found == named.end() ? nullptr : found->second;
   }
   // Those being read (a recursive one's name inside it stays opaque), and a bound on reads of
   // one inside another: each reading the last twice would double the work at every level.
@@ -1527,7 +1530,6 @@ struct WithQueries {
   // every level.
   mutable std::unordered_map<const Json*, QueryFromItem> items_read;
   static constexpr std::size_t nested_read_limit = 256;
-  bool contains(const std::string& name) const { return queries.contains(name); }
 };
 
 // Scalar subqueries being read for a record (row_leaves): each level of nested subqueries would
@@ -1607,7 +1609,7 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
 
 std::size_t location_in(const Json& value);
 
-void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& ctes) {
+void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes) {
   if (value.is_array()) {
     for (const auto& item : value) collect_query(item, facts, ctes);
     return;
@@ -1617,7 +1619,6 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
     const std::string& key = it.key();
     const Json& body = it.value();
     if (key == "CommonTableExpr") {
-      ctes.insert(body.value("ctename", ""));
       facts.opaque_sources = true;
     } else if (key == "LockingClause") {
       continue;  // it names FROM items (QueryScope::locked), not tables
@@ -1629,7 +1630,7 @@ void collect_query(const Json& value, QueryFacts& facts, std::set<std::string>& 
       relation.offset = static_cast<std::size_t>(body.value("location", 0));
       // `t AS a (x, y)` renames t's columns, which name resolution does not follow.
       if (!array_member(object_member(body, "alias"), "colnames").empty()) facts.opaque_sources = true;
-      if (relation.names.size() == 1 && ctes.contains(relation.names[0])) continue;
+      if (ctes.query_at(body) != nullptr) continue;
       facts.relations.push_back(std::move(relation));
       continue;
     } else if (key == "RangeSubselect" || key == "RangeFunction" || key == "RangeTableFunc" || key == "JoinExpr") {
@@ -1831,13 +1832,10 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
 // A WITH query read by name: a subquery, its first columns renamed by its own alias list,
 // SEARCH and CYCLE adding theirs. Opaque where the compiler cannot tell which WITH query the
 // name means, or is reading it already (a recursive one's name inside it).
-void read_with_query(QueryFromItem& item, const WithQueries& ctes) {
+void read_with_query(QueryFromItem& item, const Json& query, const WithQueries& ctes) {
   const std::string& name = item.names[0];
-  const auto found = ctes.queries.find(name);
-  if (found == ctes.queries.end() || found->second == nullptr) return;
   if (std::find(ctes.expanding.begin(), ctes.expanding.end(), name) != ctes.expanding.end()) return;
   if (!ctes.expanding.empty() && ++ctes.nested_reads > WithQueries::nested_read_limit) return;
-  const Json& query = *found->second;
   ctes.expanding.push_back(name);
   QueryFromItem read;
   read_subquery(read, member(query, "ctequery"), ctes);
@@ -1893,12 +1891,11 @@ QueryFromItem read_from_item(const Json& value, const WithQueries& ctes) {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
     item.names.push_back(body->value("relname", ""));
     if (item.alias.empty()) item.alias = item.names.back();
-    const Json& location = member(*body, "location");
-    item.with_query = item.names.size() == 1 && ctes.contains(item.names[0]) &&
-                      !(location.is_number() && ctes.hides(item.names[0], location.get<std::size_t>()));
+    const Json* query = ctes.query_at(*body);
+    item.with_query = query != nullptr;
     item.opaque = item.with_query;
     if (item.with_query) item.with_query_name = item.names[0];
-    if (item.with_query) read_with_query(item, ctes);
+    if (item.with_query) read_with_query(item, *query, ctes);
   } else if (kind == "JoinExpr") {
     item.parts = std::vector{from_item(object_member(*body, "larg"), ctes), from_item(object_member(*body, "rarg"), ctes)};
     item.natural = flag(*body, "isNatural");
@@ -1935,71 +1932,76 @@ QueryFromItem read_from_item(const Json& value, const WithQueries& ctes) {
 }
 }  // namespace
 
-// The smallest text offset a node's tree holds at or past `from`, outside its WITH list.
-static std::size_t first_location_from(const Json& node, std::size_t from) {
-  std::size_t first = std::numeric_limits<std::size_t>::max();
-  std::vector<const Json*> pending{&node};
-  while (!pending.empty()) {
-    const Json& value = *pending.back();
-    pending.pop_back();
-    if (value.is_array()) {
-      for (const auto& item : value) pending.push_back(&item);
-    } else if (value.is_object()) {
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (it.key() == "withClause") continue;
-        if (it.key() == "location" && it.value().is_number_integer() && it.value().get<long long>() >= static_cast<long long>(from)) {
-          first = std::min(first, it.value().get<std::size_t>());
+namespace {
+// A WITH list around a node, and how many of its queries the node sees.
+struct WithScope {
+  const Json* list = nullptr;
+  std::size_t visible = 0;
+  const WithScope* outer = nullptr;
+};
+
+const std::string& cte_name(const Json& entry) { return member(member(entry, "CommonTableExpr"), "ctename").get_ref<const std::string&>(); }
+
+void resolve_with_names(const Json& value, const WithScope* scope, WithQueries& found) {
+  if (value.is_array()) {
+    for (const auto& item : value) resolve_with_names(item, scope, found);
+    return;
+  }
+  if (!value.is_object()) return;
+  const Json& with = member(value, "withClause");
+  const WithScope* inside = scope;
+  WithScope own;
+  if (with.is_object()) {
+    const Json& list = array_member(with, "ctes");
+    const bool recursive = flag(with, "recursive");
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      if (!member(member(list[k], "CommonTableExpr"), "ctename").is_string()) continue;
+      found.names.insert(cte_name(list[k]));
+      own = {&list, recursive ? list.size() : k, scope};
+      resolve_with_names(member(list[k], "CommonTableExpr"), &own, found);
+    }
+    own = {&list, list.size(), scope};
+    inside = &own;
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "withClause") continue;
+    const Json& relation = it.value();
+    if (it.key() == "RangeVar" && relation.is_object() && !relation.contains("schemaname") && relation.value("relname", "") != "") {
+      const std::string name = relation.value("relname", "");
+      const std::size_t at = relation.value("location", std::size_t{0});
+      const Json* query = nullptr;
+      bool later = false;
+      for (const WithScope* level = inside; level != nullptr && query == nullptr; level = level->outer) {
+        for (std::size_t k = 0; k < level->list->size(); ++k) {
+          if (member(member((*level->list)[k], "CommonTableExpr"), "ctename") != name) continue;
+          if (k < level->visible) {
+            query = &member((*level->list)[k], "CommonTableExpr");
+            break;
+          }
+          later = true;
         }
-        pending.push_back(&it.value());
+      }
+      if (query != nullptr) {
+        found.named.emplace(at, query);
+      } else if (later) {
+        found.defined_later.push_back({{name}, "", at});
       }
     }
+    resolve_with_names(relation, inside, found);
   }
-  return first;
 }
+}  // namespace
 
 static WithQueries with_queries(const Json& statement) {
   WithQueries found;
-  std::vector<const Json*> pending{&statement};
-  while (!pending.empty()) {
-    const Json& value = *pending.back();
-    pending.pop_back();
-    if (value.is_object()) {
-      // A non-recursive list: each WITH query's body reads the names of itself and those after
-      // it as tables'. Its body lies between its name and the next's (the last's, the query's).
-      if (const Json& with = member(value, "withClause"); with.is_object() && !flag(with, "recursive")) {
-        const Json& list = member(with, "ctes");
-        std::vector<std::size_t> starts;
-        for (const auto& cte : list) {
-          const Json& location = member(member(cte, "CommonTableExpr"), "location");
-          starts.push_back(location.is_number() ? location.get<std::size_t>() : 0);
-        }
-        // The bodies that hide the j-th name are the first j + 1, which lie side by side.
-        for (std::size_t j = 0; j < starts.size(); ++j) {
-          const std::size_t end = j + 1 < starts.size() ? starts[j + 1] : first_location_from(value, starts[j]);
-          found.hidden[member(list[j], "CommonTableExpr").value("ctename", "")].push_back({starts[0], end});
-        }
-      }
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (it.key() == "CommonTableExpr" && it.value().is_object()) {
-          // Two of one name: which one a reference means is PostgreSQL's scoping.
-          const auto [at, added] = found.queries.emplace(it.value().value("ctename", ""), &it.value());
-          if (!added) at->second = nullptr;
-        }
-        pending.push_back(&it.value());
-      }
-    } else if (value.is_array()) {
-      for (const auto& item : value) pending.push_back(&item);
-    }
-  }
+  resolve_with_names(statement, nullptr, found);
   return found;
 }
 
 // The names of the WITH queries anywhere in a statement, a subquery's too: a name one of them
 // defines is not a table wherever it is read (a name shadowed only in part is not judged).
 std::set<std::string> with_query_names(const Json& statement) {
-  std::set<std::string> names;
-  for (const auto& [name, query] : with_queries(statement).queries) names.insert(name);
-  return names;
+  return with_queries(statement).names;
 }
 
 namespace {
@@ -2619,49 +2621,6 @@ void collect_scopes(const Json& select, const WithQueries& ctes, std::optional<s
 }
 
 namespace {
-// The names each WITH query of a list without RECURSIVE reads that are defined only by itself or
-// one after it: not the WITH query, which it cannot see, but a table of that name.
-void later_with_queries(const Json& value, std::vector<QueryRelation>& found) {
-  if (value.is_array()) {
-    for (const auto& item : value) later_with_queries(item, found);
-    return;
-  }
-  if (!value.is_object()) return;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "withClause" && it.value().is_object() && !flag(it.value(), "recursive")) {
-      const Json& ctes = member(it.value(), "ctes");
-      std::map<std::string, std::size_t, std::less<>> first_defined;  // each name, by the first WITH query of it
-      for (std::size_t k = 0; ctes.is_array() && k < ctes.size(); ++k) first_defined.emplace(member(ctes[k], "CommonTableExpr").value("ctename", ""), k);
-      for (std::size_t k = 0; ctes.is_array() && k < ctes.size(); ++k) {
-        const Json& query = member(member(ctes[k], "CommonTableExpr"), "ctequery");
-        // A WITH query inside it may define the name again: then it is that one.
-        const std::set<std::string> inner = with_query_names(query);
-        const auto defined_later = [&](const std::string& name) {
-          const auto first = first_defined.find(name);
-          return first != first_defined.end() && first->second >= k && !inner.contains(name);
-        };
-        std::vector<const Json*> pending{&query};
-        while (!pending.empty()) {
-          const Json& node = *pending.back();
-          pending.pop_back();
-          if (node.is_array()) {
-            for (const auto& item : node) pending.push_back(&item);
-          } else if (node.is_object()) {
-            for (auto field = node.begin(); field != node.end(); ++field) {
-              const Json& relation = field.value();
-              if (field.key() == "RangeVar" && relation.is_object() && !relation.contains("schemaname") && defined_later(relation.value("relname", ""))) {
-                found.push_back({{relation.value("relname", "")}, "", relation.value("location", std::size_t{0})});
-              }
-              pending.push_back(&relation);
-            }
-          }
-        }
-      }
-    }
-    later_with_queries(it.value(), found);
-  }
-}
-
 std::optional<std::size_t> branch_width(const Json& select);
 
 // The set operations anywhere in `value` (those without a `*` are counted by misplaced_in_select
@@ -3521,13 +3480,11 @@ QueryFacts read_query(std::string_view text, const FunctionKind& function_kind) 
     facts.error = std::move(misplaced);
     return facts;
   }
-  // WITH queries' names first, so that they are not taken for tables.
-  std::set<std::string> names_of_with_queries = with_query_names(*node);
-  collect_query(*node, facts, names_of_with_queries);
+  // Which names mean WITH queries first, so that they are not taken for tables.
   const WithQueries ctes = with_queries(*node);
-  later_with_queries(statements[0], facts.later_with_queries);
+  collect_query(*node, facts, ctes);
+  facts.later_with_queries = ctes.defined_later;
   set_operations(statements[0], ctes, facts.set_operations);
-  facts.relations.insert(facts.relations.end(), facts.later_with_queries.begin(), facts.later_with_queries.end());
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;
   collect_names(*node, 0, names);
@@ -3566,9 +3523,9 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std:
     const auto [kind, node] = node_of(statement);
     if (kind != "SelectStmt" && kind != "InsertStmt" && kind != "UpdateStmt" && kind != "DeleteStmt" && kind != "MergeStmt") continue;
     QueryFacts facts;
-    std::set<std::string> ctes = with_query_names(*node);
+    const WithQueries ctes = migc::with_queries(*node);
     collect_query(*node, facts, ctes);
-    if (with_queries != nullptr) with_queries->insert(ctes.begin(), ctes.end());
+    if (with_queries != nullptr) with_queries->insert(ctes.names.begin(), ctes.names.end());
     for (auto& relation : facts.relations) relations.push_back(std::move(relation));
     // The table a data-changing statement writes is its bare `relation`, here or in a WITH query.
     std::vector<std::pair<std::string, const Json*>> pending{{kind, node}};
@@ -3581,7 +3538,7 @@ std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std:
         QueryRelation relation;
         relation.names = relation_names(*value);
         relation.offset = static_cast<std::size_t>(target.value("location", 0));
-        if (!(relation.names.size() == 1 && ctes.contains(relation.names[0]))) relations.push_back(std::move(relation));
+        if (!(relation.names.size() == 1 && ctes.names.contains(relation.names[0]))) relations.push_back(std::move(relation));
       }
       if (value->is_object()) {
         for (auto it = value->begin(); it != value->end(); ++it) pending.emplace_back(it.key(), &it.value());

@@ -651,6 +651,14 @@ const std::vector<Case> cases = {
     {"create view poor as select (s.x).label from (select c as x from crate c) s; alter table crate drop column label", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate alter column label type varchar(5)", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate drop column place", true},
+    // A WITH query defined inside a subquery names its rows there only.
+    {"create view poor as select * from crate where exists (with crate as (select 1 as zz) select 1); alter table crate drop column label", false},
+    {"create view poor as select * from crate, (with crate as (select 2 as zz) select zz as y from crate) s; "
+     "create view poorer as select zz from poor", false},
+    {"create view poor as select * from crate, (with crate as (select 2 as zz) select zz as y from crate) s; "
+     "create view poorer as select label, y from poor", true},
+    {"create view poor as select crate.label from crate where exists (with crate as (select 1 as zz) select zz from crate)", true},
+    {"create view poor as select * from crate, (with crate as (select 1 as zz) select * from crate) s", true},
     {"create view guarded as select id, name from names with check option", false},
     {"create view guarded as select id from account; alter view guarded set (security_invoker = perhaps)", false},
 };
@@ -698,6 +706,41 @@ std::string repeated(std::string_view text, int times) {
 
 // Generated SQL (ORMs, nested replace() chains) nests deep: as deep as PostgreSQL takes it, the
 // build takes it too, and past where PostgreSQL's parser runs out, refuses it.
+// What the build keeps of a view (its text, its `*` written out where PostgreSQL would freeze
+// it) must make the same view on the server: the chain's head schema runs, and the view reads.
+TEST(ViewChecksOnServer, TheKeptTextMakesTheView) {
+  testing::ScratchDatabase database("view_kept_text");
+  const std::vector<std::string> views = {
+      // A WITH query inside a subquery names its own rows there, a table's elsewhere.
+      "create view kept as with a as (select * from (with crate as (select 1 as x) select * from crate) s), crate as (select 2 as y) "
+      "select * from a",
+      "create view kept as select * from crate where exists (with crate as (select 1 as zz) select 1)",
+      "create view kept as select * from crate, (with crate as (select 2 as zz) select zz as y from crate) s",
+      "create view kept as select crate.label from crate where exists (with crate as (select 1 as zz) select zz from crate)",
+      "create view kept as select * from (with recursive crate as (select 1 as n union all select n + 1 from crate where n < 3) "
+      "select * from crate) s, crate",
+      "create view kept as select (s.x).label from (select c as x from crate c) s",
+  };
+  for (const auto& view : views) {
+    std::vector<SourceFile> files;
+    files.emplace_back("001_root.mig", "revision '001' revises base;\n" + std::string(setup) + view + ";\n");
+    Diagnostics diagnostics;
+    const auto chain = compile_chain(files, diagnostics);
+    std::string errors;
+    for (const auto& diagnostic : diagnostics.all()) errors += format_diagnostic(diagnostic);
+    ASSERT_TRUE(chain.has_value()) << view << "\n" << errors;
+    const std::string schema = head_schema_sql(*chain);
+    std::string failed;
+    try {
+      database.connection().execute_script("BEGIN;\n" + schema + "\nSELECT * FROM kept;\n");
+    } catch (const std::exception& refused) {
+      failed = refused.what();
+    }
+    database.connection().execute("ROLLBACK");
+    EXPECT_EQ(failed, "") << view << "\nkept as:\n" << schema.substr(schema.find("kept") == std::string::npos ? 0 : schema.find("kept"), 400);
+  }
+}
+
 std::string nested_from_subqueries(int levels, std::string_view selected = "*") {
   std::string query = fmt::format("select {} from account s", selected);
   for (int level = 0; level < levels; ++level) query = fmt::format("select {} from ({}) s", selected, query);
