@@ -6478,10 +6478,37 @@ class StatementChecker {
       return type ? sql_type(*type) : std::nullopt;
     }
     const auto columns = known_columns(*source);
-    if (depth > deepest_typing || !source->select_list.empty() || !columns || std::ranges::count(*columns, names.back()) != 1) return std::nullopt;
-    const auto position = static_cast<std::size_t>(std::ranges::find(*columns, names.back()) - columns->begin());
+    if (depth > deepest_typing || !columns || std::ranges::count(*columns, names.back()) != 1) return std::nullopt;
+    auto position = static_cast<std::size_t>(std::ranges::find(*columns, names.back()) - columns->begin());
     const auto inner = std::ranges::find(facts.scopes, source->first_output, &QueryScope::first_output);
     if (inner == facts.scopes.end()) return std::nullopt;
+    if (!source->select_list.empty()) {
+      // A `*` in its select list: a column it takes is typed as the inner level reads it; any
+      // other output is the expression written at its place in the list.
+      std::size_t reached = 0;
+      std::optional<std::size_t> written;
+      for (std::size_t entry = 0; entry < source->select_list.size() && !written; ++entry) {
+        const QueryColumn& output = source->select_list[entry];
+        if (output.row_star) return std::nullopt;
+        if (!output.star) {
+          if (reached++ == position) written = entry;
+          continue;
+        }
+        for (const auto& item : source->subquery_from) {
+          if (!output.column.empty() && item.alias != output.column.back()) continue;
+          const auto taken = known_columns(item);
+          if (!taken) return std::nullopt;
+          if (position < reached + taken->size()) {
+            std::vector<std::string> inner_names = output.column;
+            inner_names.push_back(names.back());
+            return column_sql_type_in_scope(facts, static_cast<std::size_t>(inner - facts.scopes.begin()), inner_names, depth + 1);
+          }
+          reached += taken->size();
+        }
+      }
+      if (!written) return std::nullopt;
+      position = *written;
+    }
     std::size_t output = 0;
     for (const auto& expression : inner->expressions) {
       if (!expression.clause.empty() || output++ != position) continue;

@@ -1824,9 +1824,9 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
     item.subquery_from = std::move(inner_from);
   } else {
     item.select_list.clear();
-    const Json& location = member(member(first_element(member(*inner, "targetList")), "ResTarget"), "location");
-    if (inner == &subquery.at("SelectStmt") && location.is_number()) item.first_output = location.get<std::size_t>();
   }
+  const Json& location = member(member(first_element(member(*inner, "targetList")), "ResTarget"), "location");
+  if (inner == &subquery.at("SelectStmt") && location.is_number()) item.first_output = location.get<std::size_t>();
 }
 
 // A WITH query read by name: a subquery, its first columns renamed by its own alias list,

@@ -651,6 +651,11 @@ const std::vector<Case> cases = {
     {"create view poor as select (s.x).label from (select c as x from crate c) s; alter table crate drop column label", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate alter column label type varchar(5)", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate drop column place", true},
+    // A column's type reaches through a `*`.
+    {"create view poor as select sum(name) as s from (select * from account) a", false},
+    {"create view poor as with w as (select * from account) select sum(name) as s from w", false},
+    {"create view poor as select sum(label) as s from (select c.*, a.* from crate c, account a where a.id = c.id) x", false},
+    {"create view poor as select sum(balance) as s, sum(one) as t from (select *, 1 as one from account) a", true},
     // A WITH query defined inside a subquery names its rows there only.
     {"create view poor as select * from crate where exists (with crate as (select 1 as zz) select 1); alter table crate drop column label", false},
     {"create view poor as select * from crate, (with crate as (select 2 as zz) select zz as y from crate) s; "
