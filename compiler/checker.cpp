@@ -2266,10 +2266,38 @@ class StatementChecker {
       if (!check_name(column)) return;
       view.column_names.push_back(column.text);
     }
-    if (!view_options(node, view)) return;
-    if (!resolve_view_query(node, view)) return;
+    // A recursive view is checked, and kept, as the view PostgreSQL makes of it: its query in a
+    // WITH RECURSIVE query of its name. Its span is moved back by what is written before the
+    // query, so that a place in the query is still its place in the file.
+    ast::CreateView expanded;
+    const ast::CreateView* checked = &node;
+    if (node.recursive) {
+      if (node.columns.empty()) {
+        diagnostics_.report(DiagnosticKind::InvalidSql, at(node.name.span), "a recursive view",
+                            "its columns must be listed after its name, `create recursive view v (c, ...) as ...`: they name the rows "
+                            "of the WITH RECURSIVE query it stands for (42601)");
+        return;
+      }
+      std::string columns;
+      for (const auto& column : node.columns) columns += (columns.empty() ? "" : ", ") + quote_identifier(column.text);
+      const std::string prefix = fmt::format("WITH RECURSIVE {}({}) AS (", quote_identifier(node.name.name), columns);
+      recursive_view_text_ = prefix + std::string(revision_.file->slice(node.query.span)) +
+                             fmt::format(") SELECT {} FROM {}", columns, quote_identifier(node.name.name));
+      expanded = node;
+      expanded.query.span.begin -= static_cast<std::uint32_t>(std::min<std::size_t>(prefix.size(), node.query.span.begin));
+      checked = &expanded;
+    }
+    const bool resolved = view_options(*checked, view) && resolve_view_query(*checked, view);
+    recursive_view_text_.reset();
+    if (!resolved) return;
     if (node.or_replace && old != schema_.views().end() && !check_replaced_columns(node, old->second, view)) return;
     emit(op::CreateView{std::move(view), node.or_replace && old != schema_.views().end()});
+  }
+
+  // A view's query as the checks read it: as written, or a recursive view's as PostgreSQL reads it.
+  std::optional<std::string> recursive_view_text_;
+  std::string view_query_text(const ast::CreateView& node) const {
+    return recursive_view_text_ ? *recursive_view_text_ : std::string(revision_.file->slice(node.query.span));
   }
 
   // `with (...)` and `with check option`, kept as PostgreSQL stores them (boolean values as
@@ -2284,7 +2312,7 @@ class StatementChecker {
       }
       options["check_option"] = node.check_option;
     }
-    if (options.contains("check_option") && !updatable_for_check_option(node.name.span, std::string(revision_.file->slice(node.query.span)))) {
+    if (options.contains("check_option") && !updatable_for_check_option(node.name.span, view_query_text(node))) {
       return false;
     }
     view.options.assign(options.begin(), options.end());
@@ -7145,7 +7173,7 @@ class StatementChecker {
   // The tables and views a view's query reads exist, and the columns it names are theirs (as
   // far as the compiler can place them); fills the view's columns and what it depends on.
   bool resolve_view_query(const ast::CreateView& node, View& view) {
-    const std::string text(revision_.file->slice(node.query.span));
+    const std::string text = view_query_text(node);
     view.query = text;
     const QueryFacts facts = read_query(text, [&](const std::vector<std::string>& names) -> std::optional<char> {
       // A function made by raw SQL may be an aggregate, whatever find_function() says of it.

@@ -496,6 +496,9 @@ struct ViewOption : Located {
 
 struct CreateView : Located {
   bool or_replace = false;
+  // `create recursive view v (c, ...) as q`: PostgreSQL's short form of
+  // `create view v (c, ...) as with recursive v (c, ...) as (q) select c, ... from v`.
+  bool recursive = false;
   bool materialized = false;
   ObjectName name;
   std::vector<Name> columns;

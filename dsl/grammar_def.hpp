@@ -798,7 +798,8 @@ const auto option_value = as<std::string>("an option's value", quoted_string | x
 const auto view_option_def = located[identifier[assign(&ast::ViewOption::name)] >> -(lit('=') > option_value[assign(&ast::ViewOption::value)])];
 const auto create_view_def = located[
     -(kw("or") > kw("replace"))[set(&ast::CreateView::or_replace, true)] >>
-    -kw("materialized")[set(&ast::CreateView::materialized, true)] >> kw("view") >
+    ((kw("recursive")[set(&ast::CreateView::recursive, true)] > kw("view")) |
+     (-kw("materialized")[set(&ast::CreateView::materialized, true)] >> kw("view"))) >
     qualified_name[assign(&ast::CreateView::name)] >> -column_list[assign(&ast::CreateView::columns)] >>
     -(kw("with") > lit('(') > (view_option % ',')[assign(&ast::CreateView::options)] > lit(')')) > kw("as") >
     view_query[assign(&ast::CreateView::query)] >>
