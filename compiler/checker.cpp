@@ -4159,6 +4159,14 @@ class StatementChecker {
       if (!where.empty()) diagnostic.notes.push_back({{}, where});
       return false;
     }
+    if (!typed.not_arrays.empty()) {
+      const NotAnArray& operation = typed.not_arrays.front();
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::NotAnArray, at(where.empty() ? name_at(span, text, operation.offset) : span),
+                                             operation.type);
+      if (!where.empty()) diagnostic.notes.push_back({{}, where});
+      diagnostic.notes.push_back({{}, "compare with each row of a subquery (`x = any (select ...)`, `x in (select ...)`), or with a list (`x in (a, b)`)"});
+      return false;
+    }
     if (!typed.mismatched.empty()) {
       const MismatchedTypes& mismatch = typed.mismatched.front();
       auto& diagnostic = diagnostics_.report(

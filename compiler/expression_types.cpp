@@ -80,6 +80,7 @@ class Inference {
     result.literals = std::move(literals_);
     result.ambiguous = std::move(ambiguous_);
     result.compared = std::move(compared_);
+    result.not_arrays = std::move(not_arrays_);
     return result;
   }
 
@@ -592,7 +593,13 @@ class Inference {
     };
     if (node.comparison == Comparison::each_element) {
       // Of an array whose type is known: a subquery's rows, or an untyped '{...}', are PostgreSQL's to judge.
-      if (inputs[1].state != Typed::State::known || !is_array(inputs[1].type.name)) return;
+      if (inputs[1].state != Typed::State::known) return;
+      if (!is_array(inputs[1].type.name)) {
+        // int2vector and oidvector are arrays to PostgreSQL too; a polymorphic type is whatever it is given.
+        const std::string& type = inputs[1].type.name;
+        if (type != "int2vector" && type != "oidvector" && !type.starts_with("any")) not_arrays_.push_back({node.offset, type});
+        return;
+      }
       const std::string& array = inputs[1].type.name;
       compare(form, inputs[0], known({array.substr(0, array.size() - 2)}));
     } else if (form.find("BETWEEN") != std::string::npos) {
@@ -891,6 +898,7 @@ class Inference {
   std::vector<CoercedLiteral> literals_;
   std::vector<ComparedPart> compared_;
   std::vector<UnmatchedCall> ambiguous_;
+  std::vector<NotAnArray> not_arrays_;
 };
 
 }  // namespace

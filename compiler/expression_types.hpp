@@ -111,6 +111,13 @@ struct ComparedPart {
   bool ordering = false;
 };
 
+// `x op ANY (a)` or `ALL (a)` whose `a` is of a known type that is no array (42809 at deploy:
+// "op ANY/ALL (array) requires array on right side").
+struct NotAnArray {
+  std::size_t offset = 0;  // in the expression's text: the operator
+  std::string type;
+};
+
 struct ExpressionTyping {
   std::optional<SqlType> type;  // of the whole expression, where certain
   std::vector<MutablePart> mutable_parts;  // in the order written
@@ -121,6 +128,7 @@ struct ExpressionTyping {
   std::vector<MismatchedTypes> mismatched;
   std::vector<CoercedLiteral> literals;
   std::vector<ComparedPart> compared;
+  std::vector<NotAnArray> not_arrays;
 };
 
 ExpressionTyping type_expression(std::string_view text, const TypingContext& context);

@@ -4202,6 +4202,7 @@ std::vector<const Json*> read_node(const std::string& type, const Json& body, st
         kind == "AEXPR_NOT_DISTINCT" || quantified) {
       node.names = string_list(array_member(body, "name"));
       node.comparison = quantified ? SqlExpressionNode::Comparison::each_element : SqlExpressionNode::Comparison::each_operand;
+      if (quantified) node.offset = offset(body);
       // The left operand first, then each of the list's (or the array, or the other side).
       if (body.contains("lexpr")) children.push_back(&body["lexpr"]);
       if (const auto right = body.find("rexpr"); right != body.end()) {

@@ -651,6 +651,9 @@ const std::vector<Case> cases = {
     {"create view poor as select (s.x).label from (select c as x from crate c) s; alter table crate drop column label", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate alter column label type varchar(5)", false},
     {"create view poor as select ((c.*)::crate).label from crate c; alter table crate drop column place", true},
+    // `op ANY/ALL (array)` takes an array only.
+    {"create view poor as select id from account where 1 = any (id)", false},
+    {"create view poor as select id from account where 1 = any (array[id]) and 'x' <> all (array[name])", true},
     // A column's type reaches through a `*`.
     {"create view poor as select sum(name) as s from (select * from account) a", false},
     {"create view poor as with w as (select * from account) select sum(name) as s from w", false},
