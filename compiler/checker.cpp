@@ -7327,10 +7327,17 @@ class StatementChecker {
     for (const auto& field : facts.record_fields) {
       if (fields_of_columns.contains(field.offset)) continue;
       std::vector<QualifiedName> rows;
-      if (field.cast.empty()) {
-        rows.assign(view.reads.begin(), view.reads.end());
-      } else {
+      if (!field.cast.empty()) {
         rows.push_back(qualified(field.cast));
+      } else {
+        rows.assign(view.reads.begin(), view.reads.end());
+        // A function of the chain's that returns a table's row (or a set of them).
+        for (const auto& [key, routine] : schema_.routines()) {
+          if (field.function.empty() || key.name.name != field.function.back()) continue;
+          std::string_view returned = routine.returns;
+          if (returned.starts_with("SETOF ")) returned.remove_prefix(6);
+          if (const auto names = regclass_names(returned); !names.empty()) rows.push_back(qualified(names));
+        }
       }
       for (const auto& name : rows) {
         bool has = false;
@@ -7339,7 +7346,42 @@ class StatementChecker {
         } else if (const auto other = schema_.views().find(name); other != schema_.views().end()) {
           has = std::ranges::any_of(other->second.columns, [&](const ViewColumn& column) { return column.name == field.field; });
         }
-        if (has) view.uses.insert({name, field.field});
+        // Its row type is then one the view depends on, as PostgreSQL records it.
+        if (has) {
+          view.uses.insert({name, field.field});
+          view.reads.insert(name);
+        }
+      }
+    }
+    // A USING join names its columns on both sides, wherever a side is a table or view.
+    for (const auto& scope : facts.scopes) {
+      std::vector<const QueryFromItem*> pending;
+      for (const auto& item : scope.from) pending.push_back(&item);
+      while (!pending.empty()) {
+        const QueryFromItem* item = pending.back();
+        pending.pop_back();
+        for (const auto& part : item->parts) {
+          pending.push_back(&part);
+          for (const auto& column : item->using_columns) {
+            const QueryFromItem* side = &part;
+            // The side's own table, under the joins it is made of: the leftmost or rightmost
+            // one that has the column is PostgreSQL's to find; each that has it is a use.
+            std::vector<const QueryFromItem*> under{side};
+            while (!under.empty()) {
+              const QueryFromItem* candidate = under.back();
+              under.pop_back();
+              for (const auto& inner : candidate->parts) under.push_back(&inner);
+              if (candidate->names.empty() || candidate->with_query || !candidate->renamed.empty()) continue;
+              const QualifiedName name = qualified(candidate->names);
+              if (const Table* table = schema_.find_table(name); table != nullptr && table->find_column(column) != nullptr) {
+                view.uses.insert({name, column});
+              } else if (const auto other = schema_.views().find(name); other != schema_.views().end() &&
+                                                                         std::ranges::any_of(other->second.columns, [&](const ViewColumn& c) { return c.name == column; })) {
+                view.uses.insert({name, column});
+              }
+            }
+          }
+        }
       }
     }
     // A `*` anywhere in it (a WITH query's, a subquery's, a set operation's branch's) is written

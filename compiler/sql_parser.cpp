@@ -1664,8 +1664,9 @@ void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes
       if (!(named && fields.size() == 1) && !whole_row && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
         const Json& arg = member(body, "arg");
         const Json& type = object_member(member(arg, "TypeCast"), "typeName");
-        QueryFacts::RecordField field{text_field(member(steps[0], "String"), "sval"), {}, location_in(arg)};
+        QueryFacts::RecordField field{text_field(member(steps[0], "String"), "sval"), {}, {}, location_in(arg)};
         if (!type.contains("arrayBounds")) field.cast = string_list(array_member(type, "names"));
+        field.function = string_list(array_member(object_member(arg, "FuncCall"), "funcname"));
         facts.record_fields.push_back(std::move(field));
       }
       if (whole_row && steps.is_array() && !steps.empty() && steps[0].contains("String")) {
@@ -2708,13 +2709,45 @@ std::optional<char> not_aggregate(const std::vector<std::string>& names) {
   return *kind == 'w' ? 'w' : 'f';
 }
 
-// Whether `value` reads a column of its own query level (contain_vars_of_level), subqueries aside.
-bool reads_a_column(const Json& value) {
-  if (value.is_array()) return std::ranges::any_of(value, [](const Json& item) { return reads_a_column(item); });
+// The names FROM items take anywhere in `value` (aliases, tables' own names).
+void from_item_names(const Json& value, std::set<std::string>& names) {
+  if (value.is_array()) {
+    for (const auto& item : value) from_item_names(item, names);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if ((it.key() == "RangeVar" || it.key() == "RangeSubselect" || it.key() == "RangeFunction") && it.value().is_object()) {
+      if (const std::string alias = object_member(it.value(), "alias").value("aliasname", ""); !alias.empty()) names.insert(alias);
+      if (it.key() == "RangeVar") names.insert(it.value().value("relname", ""));
+    }
+    from_item_names(it.value(), names);
+  }
+}
+
+// Whether `value` may read a column of its own query level (contain_vars_of_level): a column
+// named in it, or in a subquery in it unless qualified by a FROM item of that subquery.
+bool reads_a_column(const Json& value, const std::set<std::string>* inner = nullptr) {
+  if (value.is_array()) return std::ranges::any_of(value, [&](const Json& item) { return reads_a_column(item, inner); });
   if (!value.is_object()) return false;
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "ColumnRef") return true;
-    if (it.key() != "SubLink" && reads_a_column(it.value())) return true;
+    if (it.key() == "ColumnRef") {
+      if (inner == nullptr) return true;
+      // Its qualifier is the name before the last (a column's, or `*`); a bare `*` is the
+      // subquery's own, a bare name may be either level's.
+      const Json& fields = array_member(it.value(), "fields");
+      const auto names = string_list(fields);
+      if (fields.size() == 1 && fields[0].contains("A_Star")) continue;
+      if (fields.size() < 2 || names.size() < fields.size() - 1 || !inner->contains(names[fields.size() - 2])) return true;
+      continue;
+    }
+    if (it.key() == "SubLink" && it.value().is_object()) {
+      std::set<std::string> names = inner == nullptr ? std::set<std::string>() : *inner;
+      from_item_names(member(it.value(), "subselect"), names);
+      if (reads_a_column(member(it.value(), "testexpr"), inner) || reads_a_column(member(it.value(), "subselect"), &names)) return true;
+      continue;
+    }
+    if (reads_a_column(it.value(), inner)) return true;
   }
   return false;
 }
@@ -2751,6 +2784,17 @@ std::optional<SqlError> set_returning_misplaced(std::string_view key, const Json
     }
   } else if (key == "CoalesceExpr") {
     return within(member(node, "args"), "set-returning functions are not allowed in COALESCE (0A000)");
+  } else if (key == "BooleanTest") {
+    // transformBooleanTest: coerce_to_boolean, which takes no set (`1 in (f(), 2) is true`).
+    static constexpr std::pair<std::string_view, std::string_view> tests[] = {
+        {"IS_TRUE", "IS TRUE"}, {"IS_NOT_TRUE", "IS NOT TRUE"}, {"IS_FALSE", "IS FALSE"}, {"IS_NOT_FALSE", "IS NOT FALSE"},
+        {"IS_UNKNOWN", "IS UNKNOWN"}, {"IS_NOT_UNKNOWN", "IS NOT UNKNOWN"}};
+    const std::string type = node.value("booltesttype", "");
+    std::string_view test = "IS TRUE";
+    for (const auto& [name, written] : tests) {
+      if (name == type) test = written;
+    }
+    return within(member(node, "arg"), fmt::format("argument of {} must not return a set (42804)", test));
   } else if (key == "BoolExpr") {
     const std::string type = node.value("boolop", "");
     const char* word = type == "AND_EXPR" ? "AND" : type == "OR_EXPR" ? "OR" : "NOT";
@@ -3351,7 +3395,23 @@ std::optional<SqlError> misplaced_in(const Json& value) {
         return SqlError{at, *width > wanted ? "subquery has too many columns (42601)" : "subquery has too few columns (42601)"};
       }
     }
+    if (it.key() == "ParamRef" && it.value().is_object()) {
+      // A view's query is no prepared statement: nothing gives it parameters.
+      return SqlError{it.value().value("location", std::size_t{0}), fmt::format("there is no parameter ${} (42P02)", it.value().value("number", 0))};
+    }
     if (it.key() == "RangeTableSample" && it.value().is_object()) {
+      // PostgreSQL's two methods and its contrib modules' two each take one argument.
+      const auto method = string_list(array_member(it.value(), "method"));
+      const std::string& name = method.empty() ? std::string() : method.back();
+      const std::size_t at = it.value().value("location", std::size_t{0});
+      static constexpr std::string_view methods[] = {"bernoulli", "system", "system_rows", "system_time"};
+      if (method.size() > 2 || (method.size() == 2 && method[0] != "pg_catalog" && method[0] != "public") ||
+          std::ranges::find(methods, name) == std::end(methods)) {
+        return SqlError{at, fmt::format("tablesample method {} does not exist (42704)", fmt::join(method, "."))};
+      }
+      if (const std::size_t given = array_member(it.value(), "args").size(); given != 1) {
+        return SqlError{at, fmt::format("tablesample method {} requires 1 argument, not {} (22023)", name, given)};
+      }
       for (const char* part : {"args", "repeatable"}) {
         const Json& argument = member(it.value(), part);
         if (const auto at = first_call(argument, false)) return SqlError{*at, "aggregate functions are not allowed in functions in FROM (42803)"};

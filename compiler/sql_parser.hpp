@@ -351,6 +351,7 @@ struct QueryFacts {
   struct RecordField {
     std::string field;
     std::vector<std::string> cast;
+    std::vector<std::string> function;  // `(f()).c`: the function called
     std::size_t offset = 0;  // where the field's row is written
   };
   std::vector<RecordField> record_fields;

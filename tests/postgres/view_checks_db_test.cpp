@@ -640,6 +640,15 @@ const std::vector<Case> cases = {
     {"create view poor as select 1 in (generate_series(1, 2), 2, id) as c from account", true},
     {"create view poor as select 1 in (generate_series(1, 2), id) as c from account", false},
     {"create view poor as select generate_series(1, 2) in (1) as c", false},
+    {"create view poor as select 1 in (generate_series(1, 2), 2) is true as c", false},
+    {"create view poor as select 1 in (generate_series(1, 2), (select a.id from crate c limit 1)) as c from account a", false},
+    {"create view poor as select 1 in (generate_series(1, 2), (select c.id from crate c limit 1)) as c", true},
+    {"create view poor as select $1 as c", false},
+    {"create view poor as select id from account tablesample bernoulli (10, 20)", false},
+    {"create view poor as select id from account tablesample nosuch (10)", false},
+    {"create view poor as select c.label from crate c join (select id from account) a using (id); alter table crate drop column id", false},
+    {"create function top() returns crate language sql stable as $$ select * from crate limit 1 $$; "
+     "create view poor as select (top()).label; alter table crate drop column label", false},
     // TABLESAMPLE's arguments: no aggregate, window function or column of the query's own FROM.
     {"create view poor as select id from account tablesample bernoulli (count(*))", false},
     {"create view poor as select id from account tablesample system (10) repeatable (row_number() over ())", false},
