@@ -5,6 +5,7 @@
 #include <set>
 
 #include "compiler/operations.hpp"
+#include "compiler/postgres_catalog.hpp"
 #include "compiler/sql_parser.hpp"
 #include "postgres/sql_text.hpp"
 
@@ -687,11 +688,24 @@ class SchemaMutator {
     });
   }
 
+  // Whether a table or view that `view` reads has a column `name`.
+  bool reads_column(const View& view, const std::string& name) const {
+    for (const auto& relation : view.reads) {
+      if (const Table* table = schema_.find_table(relation)) {
+        if (std::any_of(table->columns.begin(), table->columns.end(), [&](const Column& column) { return column.name == name; })) return true;
+      }
+      if (const auto read = schema_.views().find(relation); read != schema_.views().end()) {
+        if (std::any_of(read->second.columns.begin(), read->second.columns.end(), [&](const ViewColumn& column) { return column.name == name; })) return true;
+      }
+    }
+    return false;
+  }
+
   // The views reading a renamed relation name it by its new name, as PostgreSQL prints them.
   void follow_rename(const QualifiedName& from, const QualifiedName& to) {
     for (const View* reader : schema_.views_reading(from)) {
       View view = *reader;
-      view.query = query_renaming(view.query, from, to);
+      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(view, name); });
       view.reads.erase(from);
       view.reads.insert(to);
       std::set<std::pair<QualifiedName, std::string>> uses;
@@ -738,11 +752,13 @@ QualifiedName relation_named(const std::vector<std::string>& names) {
 }
 }  // namespace
 
-std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to) {
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
+                           const std::function<bool(const std::string&)>& is_column) {
   const QueryFacts facts = read_query(query);
   if (facts.error) return query;
   // Each name to replace: its offset, its length, and the new name as it is written there (with
-  // the schema it was written with, so that a rename and its way back give the query back).
+  // the schema and the quoting it was written with, so that a rename and its way back give the
+  // query back).
   struct Replacement {
     std::size_t offset;
     std::size_t length;
@@ -750,21 +766,54 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
     bool operator<(const Replacement& other) const { return offset < other.offset; }
   };
   std::vector<Replacement> replacements;
-  const auto written = [&](const std::vector<std::string>& names) {
-    return names.size() > 1 ? quote_identifier(names[0]) + "." + quote_identifier(to.name) : quote_identifier(to.name);
+  const auto replace = [&](std::size_t offset, std::size_t parts) {
+    const std::size_t length = written_name_length(query, offset, parts);
+    // The last part's place: past the first parts, the dot and any space around it.
+    std::size_t last = offset + (parts > 1 ? written_name_length(query, offset, parts - 1) : 0);
+    while (parts > 1 && last < offset + length && (query[last] == '.' || std::isspace(static_cast<unsigned char>(query[last])))) ++last;
+    // Quotes the old name did not need were the author's choice, kept; others follow the name.
+    const bool chosen = last < query.size() && query[last] == '"' && quote_identifier(from.name) == from.name;
+    std::string name = chosen ? quote_identifier_always(to.name) : quote_identifier(to.name);
+    replacements.push_back({offset, length, query.substr(offset, last - offset) + name});
   };
   std::set<std::string> unaliased;  // how `from` is written where it is read without an alias
   for (const auto& relation : facts.relations) {
     if (relation_named(relation.names) != from) continue;
-    replacements.push_back({relation.offset, written_name_length(query, relation.offset, relation.names.size()), written(relation.names)});
+    replace(relation.offset, relation.names.size());
     if (relation.alias.empty()) unaliased.insert(relation.names.back());
   }
+  const auto names_from = [&](const std::vector<std::string>& qualifier) {
+    return !qualifier.empty() && qualifier.size() <= 2 && unaliased.contains(qualifier.back()) && relation_named(qualifier) == from;
+  };
   for (const auto& column : facts.columns) {
-    // `t.c` or `s.t.c` naming the renamed relation by its name.
-    if (column.names.size() < 2 || column.names.size() > 3 || !unaliased.contains(column.names[column.names.size() - 2])) continue;
+    // `t.c` or `s.t.c` naming the renamed relation by its name; `t` alone, its whole row, where
+    // no column has that name.
+    if (column.names.size() == 1 && names_from(column.names) && !is_column(column.names[0])) {
+      replace(column.offset, 1);
+      // The select list's column keeps the name it was made with: the old one, written as
+      // PostgreSQL prints it, and taken away again by the rename back.
+      Replacement& whole_row = replacements.back();
+      const std::string kept_name = " AS " + quote_identifier(to.name);
+      if (query.compare(whole_row.offset + whole_row.length, kept_name.size(), kept_name) == 0) {
+        whole_row.length += kept_name.size();
+      } else if (std::find(facts.bare_targets.begin(), facts.bare_targets.end(), column.offset) != facts.bare_targets.end()) {
+        whole_row.text += " AS " + quote_identifier(from.name);
+      }
+      continue;
+    }
+    if (column.names.size() < 2 || column.names.size() > 3) continue;
     const std::vector<std::string> qualifier(column.names.begin(), column.names.end() - 1);
-    if (relation_named(qualifier) != from) continue;
-    replacements.push_back({column.offset, written_name_length(query, column.offset, qualifier.size()), written(qualifier)});
+    if (names_from(qualifier)) replace(column.offset, qualifier.size());
+  }
+  for (const auto& star : facts.starred) {
+    if (names_from(star.names)) replace(star.offset, star.names.size());
+  }
+  // The relation's row type, as a cast or a column definition names it; unqualified, a built-in
+  // type of the name comes first (pg_catalog leads the search path).
+  for (const auto& type : facts.types) {
+    if (type.percent_type || relation_named(type.names) != from) continue;
+    if (type.names.size() == 1 && !catalog_types(type.names[0]).empty()) continue;
+    replace(type.offset, type.names.size());
   }
   std::sort(replacements.begin(), replacements.end());
   std::string out;

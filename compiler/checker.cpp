@@ -7026,8 +7026,9 @@ class StatementChecker {
     return true;
   }
 
-  // A set operation's branches give as many columns each (42601), counted through their `*`.
-  bool set_operations_even(const ast::CreateView& node, const QueryFacts& facts) {
+  // A set operation's branches give as many columns each, a subquery as many as it is used for
+  // (42601), counted through their `*`.
+  bool column_counts_fit(const ast::CreateView& node, const QueryFacts& facts) {
     for (const auto& operation : facts.set_operations) {
       const auto left = select_list_columns(operation.left.select_list, operation.left.from);
       const auto right = select_list_columns(operation.right.select_list, operation.right.from);
@@ -7035,6 +7036,16 @@ class StatementChecker {
       diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, operation.offset)), "a view's query",
                           fmt::format("each {} query must have the same number of columns (42601): {} against {}", operation.word,
                                       left->size(), right->size()));
+      return false;
+    }
+    for (const auto& subquery : facts.subquery_widths) {
+      const auto columns = select_list_columns(subquery.subquery.select_list, subquery.subquery.from);
+      if (!columns || columns->size() == subquery.wanted) continue;
+      const std::string message = !subquery.compared          ? "subquery must return only one column (42601)"
+                                  : columns->size() > subquery.wanted ? "subquery has too many columns (42601)"
+                                                                      : "subquery has too few columns (42601)";
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, subquery.offset)), "a view's query",
+                          fmt::format("{}: its `*` gives {}", message, columns->size()));
       return false;
     }
     return true;
@@ -7398,7 +7409,7 @@ class StatementChecker {
     }
     if (!known) return false;
     if (!from_entries_named(node, text, facts, view.materialized ? "a materialized view" : "a view")) return false;
-    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !set_operations_even(node, facts) ||
+    if (!using_columns_exist(node, text, facts) || !alias_lists_fit(node, facts) || !column_counts_fit(node, facts) ||
         !set_operation_types_match(node, text, facts)) {
       return false;
     }

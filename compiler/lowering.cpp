@@ -1,5 +1,6 @@
 // The path of one revision: check, apply, render, invert, prove.
 #include "compiler/lowering.hpp"
+#include "compiler/sql_parser.hpp"
 
 #include <fmt/format.h>
 
@@ -35,6 +36,7 @@ struct Unordered {
 bool same_object(const ObjectKey& key, const std::string& sql, const std::string& other_sql, const Unordered& one,
                  const Unordered& other) {
   if (sql == other_sql) return true;
+  if (key.kind == ObjectKind::view) return same_but_quoting(sql, other_sql);
   if (key.kind == ObjectKind::table) {
     return comparable_table_sql(one.tables.at(key.name)) == comparable_table_sql(other.tables.at(key.name));
   }

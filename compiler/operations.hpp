@@ -8,6 +8,7 @@
 // renderings.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -273,6 +274,8 @@ Inverse inverse(const Operation& operation, const Schema& before);
 std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation);
 // A view's query with each mention of relation `from` renamed to `to`, as PostgreSQL, which
 // binds a view to what it reads, prints it after the rename.
-std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to);
+// `is_column(n)`: whether `n` alone names a column rather than the relation's whole row.
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
+                           const std::function<bool(const std::string&)>& is_column);
 
 }  // namespace migc

@@ -1548,11 +1548,27 @@ std::optional<std::pair<std::string, std::size_t>> located_string_constant(const
 void collect_constants(const std::string& key, const Json& body, std::vector<QueryConstant>& constants) {
   if (key == "TypeCast") {
     const Json& type = member(body, "typeName");
-    const auto constant = located_string_constant(member(body, "arg"));
-    if (!constant || flag(type, "setof")) return;
-    QueryConstant cast{.value = constant->first, .offset = constant->second, .cast = string_list(member(type, "names"))};
-    cast.cast_dimensions = member(type, "arrayBounds").is_array() ? member(type, "arrayBounds").size() : 0;
-    constants.push_back(std::move(cast));
+    if (flag(type, "setof")) return;
+    const std::size_t dimensions = member(type, "arrayBounds").is_array() ? member(type, "arrayBounds").size() : 0;
+    if (const auto constant = located_string_constant(member(body, "arg"))) {
+      constants.push_back({.value = constant->first, .offset = constant->second, .cast = string_list(member(type, "names")),
+                           .cast_dimensions = dimensions});
+      return;
+    }
+    // `array['a', array['b']]::t[]`: PostgreSQL makes each element a value of t (an inner ARRAY
+    // a sub-array of them).
+    if (dimensions == 0) return;
+    std::vector<const Json*> pending{&member(member(body, "arg"), "A_ArrayExpr")};
+    while (!pending.empty()) {
+      const Json& array = *pending.back();
+      pending.pop_back();
+      for (const auto& element : array_member(array, "elements")) {
+        if (const Json& inner = member(element, "A_ArrayExpr"); inner.is_object()) pending.push_back(&inner);
+        if (const auto constant = located_string_constant(element)) {
+          constants.push_back({.value = constant->first, .offset = constant->second, .cast = string_list(member(type, "names"))});
+        }
+      }
+    }
     return;
   }
   static constexpr std::string_view comparisons[] = {"=", "<>", "!=", "<", ">", "<=", ">="};
@@ -1608,6 +1624,7 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
 }
 
 std::size_t location_in(const Json& value);
+SqlTypeName type_name_of(const Json& type, std::size_t prefix);
 
 void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes) {
   if (value.is_array()) {
@@ -1642,8 +1659,13 @@ void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes
         if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
         if (field.contains("A_Star")) star = true;
       }
-      if (!star) facts.columns.push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
+      (star ? facts.starred : facts.columns).push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
       continue;
+    } else if (key == "ResTarget" && !body.contains("name")) {
+      const Json& fields = array_member(object_member(member(body, "val"), "ColumnRef"), "fields");
+      if (fields.size() == 1 && fields[0].contains("String")) facts.bare_targets.push_back(location_in(member(body, "val")));
+    } else if (key == "typeName" && body.is_object()) {
+      facts.types.push_back(type_name_of(body, 0));
     } else if (key == "TypeCast" || key == "A_Expr" || key == "CaseExpr") {
       collect_constants(key, body, facts.constants);
     } else if (key == "A_Indirection") {
@@ -2626,37 +2648,55 @@ std::optional<std::size_t> branch_width(const Json& select);
 
 // The set operations anywhere in `value` (those without a `*` are counted by misplaced_in_select
 // too).
-void set_operations(const Json& value, const WithQueries& ctes, std::vector<QueryFacts::SetOperation>& found) {
+// A set operation's side, or a subquery: its first SELECT's select list and FROM list.
+QueryFacts::SetOperationBranch first_select_of(const Json& side, const WithQueries& ctes) {
+  const Json* first = &side;
+  while (first->contains("larg") && first->at("larg").is_object()) first = &first->at("larg");
+  QueryFacts::SetOperationBranch out;
+  for (const auto& target : member(*first, "targetList")) out.select_list.push_back(query_column(target));
+  for (const auto& item : member(*first, "fromClause")) out.from.push_back(from_item(item, ctes));
+  return out;
+}
+
+void set_operations(const Json& value, const WithQueries& ctes, QueryFacts& facts) {
   if (value.is_array()) {
-    for (const auto& item : value) set_operations(item, ctes, found);
+    for (const auto& item : value) set_operations(item, ctes, facts);
     return;
   }
   if (!value.is_object()) return;
   const std::string operation = value.value("op", "");
   if (!operation.empty() && operation != "SETOP_NONE" && value.contains("larg") && value.contains("rarg") && value.at("larg").is_object() &&
       value.at("rarg").is_object()) {
-    const auto branch = [&](const Json& side) {
-      const Json* first = &side;
-      while (first->contains("larg") && first->at("larg").is_object()) first = &first->at("larg");
-      QueryFacts::SetOperationBranch out;
-      for (const auto& target : member(*first, "targetList")) out.select_list.push_back(query_column(target));
-      for (const auto& item : member(*first, "fromClause")) out.from.push_back(from_item(item, ctes));
-      // VALUES has no select list: its width is counted without a `*` (both sides are then known).
-      return out;
-    };
     QueryFacts::SetOperation set_operation;
     set_operation.word = operation == "SETOP_INTERSECT" ? "INTERSECT" : operation == "SETOP_EXCEPT" ? "EXCEPT" : "UNION";
-    set_operation.left = branch(value.at("larg"));
-    set_operation.right = branch(value.at("rarg"));
+    set_operation.left = first_select_of(value.at("larg"), ctes);
+    set_operation.right = first_select_of(value.at("rarg"), ctes);
     const Json& targets = member(value.at("rarg"), "targetList");
     const Json& location = targets.is_array() && !targets.empty() ? member(member(targets[0], "ResTarget"), "location") : targets;
     set_operation.offset = location.is_number() ? location.get<std::size_t>() : 0;
     // A VALUES side is not a select list: leave such a pair to PostgreSQL.
     if (!member(value.at("larg"), "valuesLists").is_array() && !member(value.at("rarg"), "valuesLists").is_array()) {
-      found.push_back(std::move(set_operation));
+      facts.set_operations.push_back(std::move(set_operation));
     }
   }
-  for (auto it = value.begin(); it != value.end(); ++it) set_operations(it.value(), ctes, found);
+  if (const Json& link = member(value, "SubLink"); link.is_object()) {
+    // A subquery used as a value or compared with one, whose width only its `*` tells (the
+    // widths written out are misplaced_in's).
+    const std::string type = link.value("subLinkType", "");
+    const Json& query = member(member(link, "subselect"), "SelectStmt");
+    const bool compared = type == "ANY_SUBLINK" || type == "ALL_SUBLINK";
+    if (query.is_object() && !branch_width(query) && (compared || type == "EXPR_SUBLINK" || type == "ARRAY_SUBLINK") &&
+        !member(query, "valuesLists").is_array()) {
+      const Json& test = member(link, "testexpr");
+      QueryFacts::SubqueryWidth width;
+      width.subquery = first_select_of(query, ctes);
+      width.compared = compared;
+      width.wanted = compared && test.contains("RowExpr") ? member(test.at("RowExpr"), "args").size() : 1;
+      width.offset = member(link, "location").is_number() ? member(link, "location").get<std::size_t>() : 0;
+      facts.subquery_widths.push_back(std::move(width));
+    }
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) set_operations(it.value(), ctes, facts);
 }
 
 // Where the first aggregate (or window function, `window`) is called in `value`, its subqueries
@@ -3544,7 +3584,7 @@ QueryFacts read_query(std::string_view text, const FunctionKind& function_kind) 
   const WithQueries ctes = with_queries(*node);
   collect_query(*node, facts, ctes);
   facts.later_with_queries = ctes.defined_later;
-  set_operations(statements[0], ctes, facts.set_operations);
+  set_operations(statements[0], ctes, facts);
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;
   collect_names(*node, 0, names);
@@ -4895,6 +4935,32 @@ namespace {
 
 }  // namespace
 
+bool same_but_quoting(std::string_view one, std::string_view other) {
+  const std::string one_text(one);
+  const std::string other_text(other);
+  const std::vector<Token> one_tokens = tokens_of(one_text);
+  const std::vector<Token> other_tokens = tokens_of(other_text);
+  if (one_tokens.empty() || one_tokens.size() != other_tokens.size()) return false;
+  const auto name = [](std::string_view written) {
+    if (!written.starts_with('"')) return lowered(std::string(written));
+    std::string unquoted;
+    for (std::size_t at = 1; at + 1 < written.size(); ++at) {
+      unquoted += written[at];
+      if (written[at] == '"') ++at;
+    }
+    return unquoted;
+  };
+  for (std::size_t i = 0; i < one_tokens.size(); ++i) {
+    const Token& a = one_tokens[i];
+    const Token& b = other_tokens[i];
+    if (a.kind != b.kind) return false;
+    const std::string_view a_text = std::string_view(one_text).substr(a.start, a.end - a.start);
+    const std::string_view b_text = std::string_view(other_text).substr(b.start, b.end - b.start);
+    if (a.kind == PG_QUERY__TOKEN__IDENT ? name(a_text) != name(b_text) : a_text != b_text) return false;
+  }
+  return true;
+}
+
 bool holds_string_constant(std::string_view sql, const std::string& value) {
   const std::string text(sql);
   return std::ranges::any_of(tokens_of(text), [&](const Token& token) {
@@ -4950,6 +5016,13 @@ std::string without_public_qualifier(std::string_view sql) {
     if (name.kind != PG_QUERY__TOKEN__IDENT || tokens[i + 1].kind != PG_QUERY__TOKEN__ASCII_46) continue;
     if (i > 0 && tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_46) continue;
     if (!spelled_public(std::string_view(text).substr(name.start, name.end - name.start))) continue;
+    // Unqualified, a built-in type, function or relation of the name would come first
+    // (pg_catalog leads the search path): `public.text` must keep its schema.
+    if (i + 2 < tokens.size()) {
+      const std::string written = text.substr(tokens[i + 2].start, tokens[i + 2].end - tokens[i + 2].start);
+      const std::string after = written.starts_with('"') ? written.substr(1, written.size() - 2) : lowered(written);
+      if (!catalog_types(after).empty() || !catalog_functions(after).empty() || catalog_relation("pg_catalog", after) != nullptr) continue;
+    }
     out.append(text, done, name.start - done);
     done = tokens[i + 1].end;
   }

@@ -334,6 +334,13 @@ struct QueryScope {
   std::vector<Expression> expressions;
   std::optional<std::size_t> first_output;  // where its select list begins: which SELECT it is
 };
+struct SqlTypeName {
+  std::vector<std::string> names;
+  std::size_t array_dimensions = 0;
+  bool setof = false;
+  bool percent_type = false;  // `t.c%type`: names are the column's
+  std::size_t offset = 0;
+};
 struct QueryFacts {
   std::optional<SqlError> error;
   std::vector<QueryConstant> constants;
@@ -346,6 +353,12 @@ struct QueryFacts {
   // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row); `(t.c).f`:
   // a field of t's column c.
   std::vector<SqlColumnReference> row_fields;
+  // `t.*` wherever written (`count(t.*)`): the names before the star.
+  std::vector<SqlColumnReference> starred;
+  std::vector<SqlTypeName> types;  // every type it names (casts, column definition lists)
+  // Where a select list's item is a name alone, without AS (`select c`, `select t`): its
+  // column is named by what that name meant when the view was made.
+  std::vector<std::size_t> bare_targets;
   // `(x).f` of any other row: a cast's (`((t.*)::t).f`, `cast` its type), a call's, a
   // subquery's, a subquery's column's (`(s.x).f`: in row_fields too).
   struct RecordField {
@@ -377,6 +390,15 @@ struct QueryFacts {
     std::size_t offset = 0;
   };
   std::vector<SetOperation> set_operations;
+  // A subquery as a value (`(select * ...)`, ARRAY) or compared with one (IN, ANY, ALL) whose
+  // select list has a `*`: the checker counts its columns, which must be `wanted` (42601).
+  struct SubqueryWidth {
+    SetOperationBranch subquery;
+    bool compared = false;
+    std::size_t wanted = 1;
+    std::size_t offset = 0;
+  };
+  std::vector<SubqueryWidth> subquery_widths;
   std::vector<SelectStar> stars;       // every select list's `*`, subqueries' too, and natural join
   std::vector<QueryScope> scopes;      // every SELECT's, outermost first
   // Each recursive WITH query whose terms are one SELECT each, without `*`: where their select
@@ -411,13 +433,6 @@ std::vector<SelectStar> select_stars(std::string_view text);
 std::vector<QueryRelation> relations_in_routine_body(std::string_view body, std::set<std::string>* with_queries = nullptr);
 
 // A type as PostgreSQL's parser names it in a routine's signature: `int` is pg_catalog.int4.
-struct SqlTypeName {
-  std::vector<std::string> names;
-  std::size_t array_dimensions = 0;
-  bool setof = false;
-  bool percent_type = false;  // `t.c%type`: names are the column's
-  std::size_t offset = 0;
-};
 struct RoutineArgument {
   std::string name;
   // 'i' in, 'o' out, 'b' inout, 'v' variadic, 't' a column of `returns table (...)`.
@@ -592,6 +607,9 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
                                     bool query = false, std::string* unsure = nullptr);
 
 // Whether `sql` (any SQL text, not necessarily whole) holds a string constant whose value is `value`.
+// Whether two texts are the same tokens, identifiers compared by the names they give (`"t"` and
+// `t` alike): a view renamed there and back may come back quoted otherwise.
+bool same_but_quoting(std::string_view one, std::string_view other);
 bool holds_string_constant(std::string_view sql, const std::string& value);
 // `sql` without the `public.` (or `"public".`) that qualifies names in it, outside strings and
 // comments: the schema the connection's search path resolves them in. The migrator's `check`

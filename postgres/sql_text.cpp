@@ -52,6 +52,10 @@ bool is_keyword(std::string_view name) {
 
 std::string quote_identifier(std::string_view name) {
   if (is_plain_word(name) && !is_keyword(name)) return std::string(name);
+  return quote_identifier_always(name);
+}
+
+std::string quote_identifier_always(std::string_view name) {
   std::string quoted = "\"";
   for (char c : name) {
     if (c == '"') quoted += '"';

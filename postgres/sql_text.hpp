@@ -13,6 +13,8 @@ namespace migc {
 
 // As PostgreSQL's quote_ident(): bare when it is a plain lower-case word and not a keyword.
 std::string quote_identifier(std::string_view name);
+// In double quotes even where bare would do: to keep a name's quoting as it was written.
+std::string quote_identifier_always(std::string_view name);
 std::string quote_identifiers(const std::vector<std::string>& names);  // "a, b, c"
 // `name`, or `schema.name` outside the default schema, quoted part by part.
 std::string quote_qualified(const QualifiedName& name);

@@ -668,6 +668,21 @@ const std::vector<Case> cases = {
     {"create view poor as with w as (select * from account) select sum(name) as s from w", false},
     {"create view poor as select sum(label) as s from (select c.*, a.* from crate c, account a where a.id = c.id) x", false},
     {"create view poor as select sum(balance) as s, sum(one) as t from (select *, 1 as one from account) a", true},
+    // A subquery's width through its `*`: one column as a value, as many as compared in IN/ANY.
+    {"create view poor as select (select * from account limit 1) as a", false},
+    {"create view poor as select array(select * from rich) as a", false},
+    {"create view poor as select id from account where id in (select * from rich)", false},
+    {"create view poor as select id from account where (id, name, balance) = any (select * from rich)", false},
+    {"create view poor as select id from account where (id, name) in (select * from rich)", true},
+    {"create view poor as select (select * from names limit 1) as a", true},
+    {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // An ARRAY cast to an array type makes each element a value of its element type.
+    {"create view poor as select array['a']::integer[] as a", false},
+    {"create view poor as select array[array['1'], array['x']]::integer[] as a", false},
+    {"create view poor as select array['1', null, array['2']::text]::integer[] as a", true},
+    {"create view poor as select array['1', '2']::integer[] as a, array['{1}']::text[] as b", true},
+    // `public.` before a name pg_catalog has too stays: unqualified, it would be the built-in one.
+    {"create table text (id integer); create view poor as select (null::public.text).id as i", true},
     // A WITH query defined inside a subquery names its rows there only.
     {"create view poor as select * from crate where exists (with crate as (select 1 as zz) select 1); alter table crate drop column label", false},
     {"create view poor as select * from crate, (with crate as (select 2 as zz) select zz as y from crate) s; "
