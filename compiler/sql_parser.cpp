@@ -1521,6 +1521,25 @@ struct WithQueries {
     const auto found = named.find(range_var.value("location", std::size_t{0}));
     return found == named.end() ? nullptr : found->second;
   }
+  // Whether a WITH query (a CommonTableExpr) names itself inside: a recursive one.
+  bool reads_itself(const Json& query) const {
+    if (const auto known = recursive.find(&query); known != recursive.end()) return known->second;
+    bool found = false;
+    std::vector<const Json*> pending{&member(query, "ctequery")};
+    while (!pending.empty() && !found) {
+      const Json& node = *pending.back();
+      pending.pop_back();
+      if (node.is_object()) {
+        if (const auto range_var = node.find("RangeVar"); range_var != node.end() && query_at(*range_var) == &query) found = true;
+      }
+      if (node.is_structured()) {
+        for (const auto& child : node) pending.push_back(&child);
+      }
+    }
+    recursive.emplace(&query, found);
+    return found;
+  }
+  mutable std::unordered_map<const Json*, bool> recursive;
   // Those being read (a recursive one's name inside it stays opaque), and a bound on reads of
   // one inside another: each reading the last twice would double the work at every level.
   mutable std::vector<std::string> expanding;
@@ -1857,11 +1876,19 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
 // name means, or is reading it already (a recursive one's name inside it).
 void read_with_query(QueryFromItem& item, const Json& query, const WithQueries& ctes) {
   const std::string& name = item.names[0];
-  if (std::find(ctes.expanding.begin(), ctes.expanding.end(), name) != ctes.expanding.end()) return;
+  // Read inside itself, a recursive query's columns are its non-recursive term's (the first
+  // branch, which read_subquery reads), once: not again through another query it reads.
+  if (std::count(ctes.expanding.begin(), ctes.expanding.end(), name) > 1) return;
   if (!ctes.expanding.empty() && ++ctes.nested_reads > WithQueries::nested_read_limit) return;
   ctes.expanding.push_back(name);
   QueryFromItem read;
-  read_subquery(read, member(query, "ctequery"), ctes);
+  const Json& body = member(member(query, "ctequery"), "SelectStmt");
+  if (ctes.reads_itself(query) && text_field(body, "op") == "SETOP_UNION" && member(body, "larg").is_object()) {
+    // Its rows' types are the non-recursive term's, which the recursive one must keep.
+    read_subquery(read, Json{{"SelectStmt", body.at("larg")}}, ctes);
+  } else {
+    read_subquery(read, member(query, "ctequery"), ctes);
+  }
   ctes.expanding.pop_back();
   const Json& search = member(query, "search_clause");
   const Json& cycle = member(query, "cycle_clause");

@@ -676,6 +676,12 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // A recursive WITH query's columns have its non-recursive term's types, inside it and out.
+    {"create view poor as with recursive r(n) as (select name from account union all select n + 1 from r where n < 3) select n from r", false},
+    {"create view poor as with recursive r(n) as (select name from account union all select n from r) select sum(n) as s from r", false},
+    {"create view poor as with recursive r(n) as (select 'a' union all select n || 'b' from r where length(n) < 3) select n from r", true},
+    {"create view poor as with recursive r(n, m) as (select id, name from account union all select n + 1, m || 'x' from r where n < 3) "
+     "select n * 2 as d, upper(m) as u from r", true},
     // An ARRAY cast to an array type makes each element a value of its element type.
     {"create view poor as select array['a']::integer[] as a", false},
     {"create view poor as select array[array['1'], array['x']]::integer[] as a", false},
