@@ -6545,17 +6545,45 @@ class StatementChecker {
       if (!written) return std::nullopt;
       position = *written;
     }
-    std::size_t output = 0;
-    for (const auto& expression : inner->expressions) {
-      if (!expression.clause.empty() || output++ != position) continue;
-      if (expression.nodes.empty()) return std::nullopt;
-      const SqlExpressionNode& root = expression.nodes.front();
-      if (root.kind == SqlExpressionNode::Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
-        return SqlType{"text"};
+    // The output at `position` of a branch: its type, or none for an untyped literal.
+    struct BranchOutput {
+      bool typed = false;
+      std::optional<SqlType> type;
+    };
+    const auto branch_output = [&](std::vector<QueryScope>::const_iterator branch) -> std::optional<BranchOutput> {
+      std::size_t output = 0;
+      for (const auto& expression : branch->expressions) {
+        if (!expression.clause.empty() || output++ != position) continue;
+        if (expression.nodes.empty()) return std::nullopt;
+        const SqlExpressionNode& root = expression.nodes.front();
+        if (root.kind == SqlExpressionNode::Kind::constant && (root.constant == SqlConstant::Kind::string || root.constant == SqlConstant::Kind::null)) {
+          return BranchOutput{};
+        }
+        auto type = type_expression(expression.nodes, scoped_typing(facts, static_cast<std::size_t>(branch - facts.scopes.begin()), depth + 1)).type;
+        if (!type) return std::nullopt;
+        return BranchOutput{true, std::move(type)};
       }
-      return type_expression(expression.nodes, scoped_typing(facts, static_cast<std::size_t>(inner - facts.scopes.begin()), depth + 1)).type;
+      return std::nullopt;
+    };
+    auto found = branch_output(inner);
+    if (!found) return std::nullopt;
+    // A set operation's column: the common type of its branches' (select_common_type), untyped
+    // literals aside; text where all are.
+    for (const std::size_t other : source->other_branches) {
+      const auto branch = std::ranges::find(facts.scopes, std::optional(other), &QueryScope::first_output);
+      if (branch == facts.scopes.end()) return std::nullopt;
+      const auto next = branch_output(branch);
+      if (!next) return std::nullopt;
+      if (!next->typed) continue;
+      if (!found->typed) {
+        found = next;
+        continue;
+      }
+      if (*found->type == *next->type) continue;
+      found->type = common_type(*found->type, *next->type, typing_context([](const std::vector<std::string>&) { return std::optional<SqlType>(); }));
+      if (!found->type) return std::nullopt;
     }
-    return std::nullopt;
+    return found->typed ? found->type : SqlType{"text"};
   }
 
   // The type of a view's output that an operator, a function or a condition computes, as

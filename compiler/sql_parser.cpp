@@ -1868,7 +1868,40 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
     item.select_list.clear();
   }
   const Json& location = member(member(first_element(member(*inner, "targetList")), "ResTarget"), "location");
-  if (inner == &subquery.at("SelectStmt") && location.is_number()) item.first_output = location.get<std::size_t>();
+  if (!location.is_number()) return;
+  if (inner == &subquery.at("SelectStmt")) {
+    item.first_output = location.get<std::size_t>();
+    return;
+  }
+  // A set operation of SELECTs without `*`: each branch's outputs, for their common types.
+  if (star) return;
+  std::vector<std::size_t> branches;
+  std::vector<const Json*> pending{&subquery.at("SelectStmt")};
+  while (!pending.empty()) {
+    const Json& select = *pending.back();
+    pending.pop_back();
+    if (text_field(select, "op") != "SETOP_NONE" && !text_field(select, "op").empty()) {
+      for (const char* side : {"rarg", "larg"}) {
+        const Json& branch = member(select, side);
+        if (!branch.is_object()) return;
+        pending.push_back(branch.contains("SelectStmt") ? &branch.at("SelectStmt") : &branch);
+      }
+      continue;
+    }
+    const Json& targets = member(select, "targetList");
+    if (!targets.is_array() || targets.size() != item.columns.size()) return;
+    for (const auto& target : targets) {
+      const Json& reference = member(member(member(target, "ResTarget"), "val"), "ColumnRef");
+      for (const auto& field : array_member(reference, "fields")) {
+        if (field.contains("A_Star")) return;
+      }
+    }
+    const Json& first = member(member(targets[0], "ResTarget"), "location");
+    if (!first.is_number()) return;
+    branches.push_back(first.get<std::size_t>());
+  }
+  item.first_output = branches.front();
+  item.other_branches.assign(branches.begin() + 1, branches.end());
 }
 
 // A WITH query read by name: a subquery, its first columns renamed by its own alias list,
@@ -1911,6 +1944,7 @@ void read_with_query(QueryFromItem& item, const Json& query, const WithQueries& 
   item.select_list = std::move(read.select_list);
   item.subquery_from = std::move(read.subquery_from);
   item.first_output = read.first_output;
+  item.other_branches = std::move(read.other_branches);
   item.renamed = std::move(read.renamed);
   item.names.clear();  // a subquery now, not a table
   item.opaque = false;

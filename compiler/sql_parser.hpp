@@ -250,9 +250,13 @@ struct QueryFromItem {
   std::vector<std::string> using_columns;
   std::string using_alias;          // `join ... using (id) as j`: what names the merged columns
   bool opaque = false;              // a function, a WITH query, a subquery whose columns are unknown
-  // A subquery or WITH query that is one SELECT (no set operation, no `*`): where its select list
-  // begins, as its scope's `first_output`, whose outputs are its columns in order.
+  // A subquery or WITH query that is one SELECT, or a set operation of them, without `*`: where
+  // its (first) select list begins, as its scope's `first_output`, whose outputs are its columns
+  // in order.
   std::optional<std::size_t> first_output;
+  // A set operation's (`first_output` its first SELECT's): where the others' select lists begin,
+  // in order; each column's type is the common type of theirs.
+  std::vector<std::size_t> other_branches;
   bool with_query = false;          // a WITH query's name, not a table's
   std::string with_query_name;      // its name, when it is one
   // A call of one function (not ROWS FROM): its name as written; its column definition list's

@@ -676,6 +676,12 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // A set operation's columns have its branches' common type.
+    {"create view poor as select sum(n) as s from (select name as n from account union all select name from account) s", false},
+    {"create view poor as select n + 1 as s from (select 'a' as n union all select '1') s", false},
+    {"create view poor as with w as (select id as n from account union all select id from crate) select upper(n) as s from w", false},
+    {"create view poor as select sum(n) as s from (select id as n from account union all select 1.5 union select null) s", true},
+    {"create view poor as select upper(n) as s from (select name as n from account intersect select label from crate) s", true},
     // A recursive WITH query's columns have its non-recursive term's types, inside it and out.
     {"create view poor as with recursive r(n) as (select name from account union all select n + 1 from r where n < 3) select n from r", false},
     {"create view poor as with recursive r(n) as (select name from account union all select n from r) select sum(n) as s from r", false},
