@@ -7392,6 +7392,15 @@ class StatementChecker {
         }
       }
     }
+    // A table's or view's row type named as a type (`null::t`, `cast(x as t[])`): PostgreSQL
+    // records the view as depending on it, as on what it reads (no drop under it; a rename
+    // followed). Unqualified, a built-in type of the name comes first.
+    for (const auto& type : facts.types) {
+      if (type.percent_type || type.names.empty() || type.names.size() > 2) continue;
+      if (type.names.size() == 1 && !catalog_types(type.names[0]).empty()) continue;
+      const QualifiedName name = qualified(type.names);
+      if (name != view.name && (schema_.find_table(name) != nullptr || schema_.views().contains(name))) view.reads.insert(name);
+    }
     // A USING join names its columns on both sides, wherever a side is a table or view.
     for (const auto& scope : facts.scopes) {
       std::vector<const QueryFromItem*> pending;

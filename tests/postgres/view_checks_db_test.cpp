@@ -676,6 +676,9 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // A table's row type named as a type binds the view to the table.
+    {"create view poor as select null::crate as c; drop table crate", false},
+    {"create view poor as select (x).label from (select null::public.crate as x) s; drop table crate", false},
     // A set operation's columns have its branches' common type.
     {"create view poor as select sum(n) as s from (select name as n from account union all select name from account) s", false},
     {"create view poor as select n + 1 as s from (select 'a' as n union all select '1') s", false},
