@@ -10,6 +10,7 @@
 #include <functional>
 #include <span>
 #include <set>
+#include <unordered_map>
 
 #include "compiler/constant_values.hpp"
 #include "compiler/decimal.hpp"
@@ -7334,8 +7335,19 @@ class StatementChecker {
       }
       return std::nullopt;
     };
+    // The level each name is written at: one that a subquery or WITH query of its own or an
+    // outer level answers is no table's column, whichever tables have one of that name.
+    std::unordered_map<std::size_t, std::size_t> level_of;
+    for (std::size_t level = 0; level < facts.scopes.size(); ++level) {
+      for (const auto& reference : facts.scopes[level].bare) level_of.emplace(reference.offset, level);
+      for (const auto& reference : facts.scopes[level].qualified) level_of.emplace(reference.offset, level);
+    }
     for (const auto& reference : facts.columns) {
       if (reference.names.empty() || reference.names.size() > 3) continue;
+      if (const auto level = level_of.find(reference.offset); level != level_of.end() && reference.names.size() <= 2) {
+        const QueryFromItem* source = source_in_scope(facts, level->second, reference.names);
+        if (source != nullptr && source->names.empty() && source->parts.empty()) continue;
+      }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }
     std::set<std::size_t> fields_of_columns;

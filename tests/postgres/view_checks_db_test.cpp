@@ -676,6 +676,11 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // A name that a subquery of its own level or one around it answers is not a table's column.
+    {"create view poor as select label from (select 'q' as label) y union all select 'z' from crate; alter table crate drop column label", true},
+    {"create view poor as select (select label from (select 1 as label) y) as k from crate; alter table crate drop column label", true},
+    {"create view poor as select x.k from (select label as k from (select 'q' as label) y) x, crate; alter table crate drop column label", true},
+    {"create view poor as select (select label from names) as k from crate; alter table crate drop column label", false},
     // A table's row type named as a type binds the view to the table.
     {"create view poor as select null::crate as c; drop table crate", false},
     {"create view poor as select (x).label from (select null::public.crate as x) s; drop table crate", false},
