@@ -7278,6 +7278,14 @@ class StatementChecker {
       sources.push_back(std::move(source));
     }
 
+    for (const auto& sampled : facts.sampled) {
+      const QualifiedName name = qualified(sampled.names);
+      const auto view_sampled = schema_.views().find(name);
+      if (view_sampled == schema_.views().end() || view_sampled->second.materialized) continue;
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(within(node.query.span, sampled.offset)), "a view's query",
+                          fmt::format("TABLESAMPLE clause can only be applied to tables and materialized views (42809): `{}` is a view", name));
+      known = false;
+    }
     if (!known) return false;
     std::set<std::size_t> output_name_references;
     for (const auto& scope : facts.scopes) output_name_references.insert(scope.by_output_name.begin(), scope.by_output_name.end());

@@ -1680,6 +1680,22 @@ void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes
       }
       (star ? facts.starred : facts.columns).push_back({std::move(names), static_cast<std::size_t>(body.value("location", 0))});
       continue;
+    } else if (key == "RangeTableSample") {
+      // PostgreSQL samples a table or a materialized view only (42809): not a WITH query, nor a
+      // view (which the checker tells).
+      const Json& range_var = member(member(body, "relation"), "RangeVar");
+      if (range_var.is_object()) {
+        const std::size_t at = range_var.value("location", std::size_t{0});
+        if (ctes.query_at(range_var) != nullptr) {
+          if (!facts.error) facts.error = SqlError{at, "TABLESAMPLE clause can only be applied to tables and materialized views (42809)"};
+        } else {
+          QueryRelation sampled;
+          if (range_var.contains("schemaname")) sampled.names.push_back(range_var.value("schemaname", ""));
+          sampled.names.push_back(range_var.value("relname", ""));
+          sampled.offset = at;
+          facts.sampled.push_back(std::move(sampled));
+        }
+      }
     } else if (key == "ResTarget" && !body.contains("name")) {
       const Json& fields = array_member(object_member(member(body, "val"), "ColumnRef"), "fields");
       if (fields.size() == 1 && fields[0].contains("String")) facts.bare_targets.push_back(location_in(member(body, "val")));

@@ -350,6 +350,7 @@ struct QueryFacts {
   std::vector<QueryConstant> constants;
   QueryGrouping grouping;                     // the first branch's
   std::vector<QueryRelation> relations;       // the tables and views it reads, not its WITH queries
+  std::vector<QueryRelation> sampled;         // those of them TABLESAMPLE samples
   // A name a WITH query reads that only a later WITH query of its (not RECURSIVE) list defines:
   // PostgreSQL takes it for a table, which must then exist (in `relations` too).
   std::vector<QueryRelation> later_with_queries;

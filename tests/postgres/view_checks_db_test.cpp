@@ -676,6 +676,10 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // TABLESAMPLE samples a table or a materialized view only.
+    {"create view poor as select id from richer tablesample system (10)", false},
+    {"create view poor as with w as (select 1 as id) select id from w tablesample system (10)", false},
+    {"create view poor as select name from names tablesample bernoulli (10)", true},
     // A name that a subquery of its own level or one around it answers is not a table's column.
     {"create view poor as select label from (select 'q' as label) y union all select 'z' from crate; alter table crate drop column label", true},
     {"create view poor as select (select label from (select 1 as label) y) as k from crate; alter table crate drop column label", true},
