@@ -688,9 +688,11 @@ class SchemaMutator {
     });
   }
 
-  // Whether a table or view that `view` reads has a column `name`.
-  bool reads_column(const View& view, const std::string& name) const {
-    for (const auto& relation : view.reads) {
+  // Whether a table or view that `view` reads has a column `name` (`renamed`: one it reads by
+  // its old name, which the schema has under the new one by now).
+  bool reads_column(const View& view, const std::string& name, const std::pair<QualifiedName, QualifiedName>& renamed) const {
+    for (const auto& read : view.reads) {
+      const QualifiedName& relation = read == renamed.first ? renamed.second : read;
       if (const Table* table = schema_.find_table(relation)) {
         if (std::any_of(table->columns.begin(), table->columns.end(), [&](const Column& column) { return column.name == name; })) return true;
       }
@@ -705,7 +707,7 @@ class SchemaMutator {
   void follow_rename(const QualifiedName& from, const QualifiedName& to) {
     for (const View* reader : schema_.views_reading(from)) {
       View view = *reader;
-      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(view, name); });
+      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(view, name, {from, to}); });
       view.reads.erase(from);
       view.reads.insert(to);
       std::set<std::pair<QualifiedName, std::string>> uses;

@@ -2725,6 +2725,14 @@ std::optional<std::size_t> branch_width(const Json& select);
 
 // The set operations anywhere in `value` (those without a `*` are counted by misplaced_in_select
 // too).
+// `row(a, b) op (select ...)`: PostgreSQL compares the row with the subquery's one row, column
+// by column (a ROWCOMPARE sublink): the row's width, where `node` (an A_Expr's) is one.
+std::optional<std::size_t> row_compared_width(const Json& node) {
+  if (text_field(node, "kind") != "AEXPR_OP" || !member(node, "lexpr").contains("RowExpr")) return std::nullopt;
+  if (text_field(member(member(node, "rexpr"), "SubLink"), "subLinkType") != "EXPR_SUBLINK") return std::nullopt;
+  return array_member(member(member(node, "lexpr"), "RowExpr"), "args").size();
+}
+
 // A set operation's side, or a subquery: its first SELECT's select list and FROM list.
 QueryFacts::SetOperationBranch first_select_of(const Json& side, const WithQueries& ctes) {
   const Json* first = &side;
@@ -2756,22 +2764,32 @@ void set_operations(const Json& value, const WithQueries& ctes, QueryFacts& fact
       facts.set_operations.push_back(std::move(set_operation));
     }
   }
-  if (const Json& link = member(value, "SubLink"); link.is_object()) {
+  // A row compared with a subquery: as wide as the row, not one column.
+  const Json& comparison = member(value, "A_Expr");
+  const auto row = comparison.is_object() ? row_compared_width(comparison) : std::nullopt;
+  if (const Json& link = row ? comparison.at("rexpr").at("SubLink") : member(value, "SubLink"); link.is_object()) {
     // A subquery used as a value or compared with one, whose width only its `*` tells (the
     // widths written out are misplaced_in's).
     const std::string type = link.value("subLinkType", "");
     const Json& query = member(member(link, "subselect"), "SelectStmt");
-    const bool compared = type == "ANY_SUBLINK" || type == "ALL_SUBLINK";
+    const bool compared = type == "ANY_SUBLINK" || type == "ALL_SUBLINK" || row;
     if (query.is_object() && !branch_width(query) && (compared || type == "EXPR_SUBLINK" || type == "ARRAY_SUBLINK") &&
         !member(query, "valuesLists").is_array()) {
       const Json& test = member(link, "testexpr");
       QueryFacts::SubqueryWidth width;
       width.subquery = first_select_of(query, ctes);
       width.compared = compared;
-      width.wanted = compared && test.contains("RowExpr") ? member(test.at("RowExpr"), "args").size() : 1;
+      width.wanted = row                                   ? *row
+                     : compared && test.contains("RowExpr") ? member(test.at("RowExpr"), "args").size()
+                                                            : 1;
       width.offset = member(link, "location").is_number() ? member(link, "location").get<std::size_t>() : 0;
       facts.subquery_widths.push_back(std::move(width));
     }
+  }
+  if (row) {  // the subquery is the comparison's, not a value of its own
+    set_operations(member(comparison, "lexpr"), ctes, facts);
+    set_operations(member(comparison.at("rexpr").at("SubLink"), "subselect"), ctes, facts);
+    return;
   }
   for (auto it = value.begin(); it != value.end(); ++it) set_operations(it.value(), ctes, facts);
 }
@@ -3510,6 +3528,20 @@ std::optional<SqlError> misplaced_in(const Json& value) {
       }
       if (width && (type == "ANY_SUBLINK" || type == "ALL_SUBLINK") && *width != wanted) {
         return SqlError{at, *width > wanted ? "subquery has too many columns (42601)" : "subquery has too few columns (42601)"};
+      }
+    }
+    if (it.key() == "A_Expr" && it.value().is_object()) {
+      if (const auto row = row_compared_width(it.value())) {
+        const Json& link = it.value().at("rexpr").at("SubLink");
+        const Json& query = member(member(link, "subselect"), "SelectStmt");
+        const auto width = query.is_object() ? branch_width(query) : std::nullopt;
+        if (width && *width != *row) {
+          const std::size_t at = member(link, "location").is_number() ? member(link, "location").get<std::size_t>() : 0;
+          return SqlError{at, *width > *row ? "subquery has too many columns (42601)" : "subquery has too few columns (42601)"};
+        }
+        if (const auto found = misplaced_in(member(it.value(), "lexpr"))) return found;
+        if (const auto found = misplaced_in(member(link, "subselect"))) return found;
+        continue;
       }
     }
     if (it.key() == "ParamRef" && it.value().is_object()) {

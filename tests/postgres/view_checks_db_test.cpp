@@ -676,6 +676,10 @@ const std::vector<Case> cases = {
     {"create view poor as select id from account where (id, name) in (select * from rich)", true},
     {"create view poor as select (select * from names limit 1) as a", true},
     {"create view poor as select id from account where id in (select * from richer union select 1)", true},
+    // A row compared with a subquery takes as many columns as the row has.
+    {"create view poor as select 1 as k where row(1, 'a', 2.5) = (select * from account limit 1)", true},
+    {"create view poor as select 1 as k where (1, 'a') < (select id, name from account limit 1)", true},
+    {"create view poor as select 1 as k where (1, 'a') = (select * from account limit 1)", false},
     // TABLESAMPLE samples a table or a materialized view only.
     {"create view poor as select id from richer tablesample system (10)", false},
     {"create view poor as with w as (select 1 as id) select id from w tablesample system (10)", false},
