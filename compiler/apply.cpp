@@ -3,6 +3,9 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "compiler/operations.hpp"
 #include "compiler/postgres_catalog.hpp"
@@ -688,26 +691,11 @@ class SchemaMutator {
     });
   }
 
-  // Whether a table or view that `view` reads has a column `name` (`renamed`: one it reads by
-  // its old name, which the schema has under the new one by now).
-  bool reads_column(const View& view, const std::string& name, const std::pair<QualifiedName, QualifiedName>& renamed) const {
-    for (const auto& read : view.reads) {
-      const QualifiedName& relation = read == renamed.first ? renamed.second : read;
-      if (const Table* table = schema_.find_table(relation)) {
-        if (std::any_of(table->columns.begin(), table->columns.end(), [&](const Column& column) { return column.name == name; })) return true;
-      }
-      if (const auto read = schema_.views().find(relation); read != schema_.views().end()) {
-        if (std::any_of(read->second.columns.begin(), read->second.columns.end(), [&](const ViewColumn& column) { return column.name == name; })) return true;
-      }
-    }
-    return false;
-  }
-
   // The views reading a renamed relation name it by its new name, as PostgreSQL prints them.
   void follow_rename(const QualifiedName& from, const QualifiedName& to) {
     for (const View* reader : schema_.views_reading(from)) {
       View view = *reader;
-      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(view, name, {from, to}); });
+      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(schema_, view, name, {from, to}); });
       view.reads.erase(from);
       view.reads.insert(to);
       std::set<std::pair<QualifiedName, std::string>> uses;
@@ -754,21 +742,60 @@ QualifiedName relation_named(const std::vector<std::string>& names) {
 }
 }  // namespace
 
-std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
-                           const std::function<bool(const std::string&)>& is_column) {
+namespace {
+// The FROM item `qualifier` (`t` of `t.c`, `s.t` of `s.t.c`) names in `item`, where it does: an
+// alias, or a relation's own name; a join's alias hides what it joins.
+const QueryFromItem* item_named_in(const QueryFromItem& item, const std::vector<std::string>& qualifier) {
+  const bool named = qualifier.size() == 1 ? item.alias == qualifier[0]
+                                           : !item.aliased && !item.with_query && !item.names.empty() && relation_named(item.names) == relation_named(qualifier);
+  if (named) return &item;
+  if (item.aliased && !item.parts.empty()) return nullptr;
+  for (const auto& part : item.parts) {
+    if (const QueryFromItem* found = item_named_in(part, qualifier)) return found;
+  }
+  return nullptr;
+}
+
+// What `qualifier` names at a level of a query: as PostgreSQL looks, the nearest level out that
+// has an item of that name.
+const QueryFromItem* item_named_at(const QueryFacts& facts, std::optional<std::size_t> level, const std::vector<std::string>& qualifier) {
+  for (; level; level = facts.scopes[*level].outer) {
+    for (const auto& item : facts.scopes[*level].from) {
+      if (const QueryFromItem* found = item_named_in(item, qualifier)) return found;
+    }
+  }
+  return nullptr;
+}
+
+template <typename Visit>
+void each_from_item(const QueryFromItem& item, const Visit& visit) {
+  visit(item);
+  for (const auto& part : item.parts) each_from_item(part, visit);
+}
+
+struct Replacement {
+  std::size_t offset;
+  std::size_t length;
+  std::string text;
+  bool operator<(const Replacement& other) const { return offset < other.offset; }
+};
+
+// How a view's query follows the rename of relation `from` to `to`: the names to replace, or
+// why it cannot (a name the query already gives something else, which PostgreSQL would re-alias).
+struct Renaming {
+  std::vector<Replacement> replacements;
+  std::optional<std::string> conflict;
+};
+
+Renaming renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to, const std::function<bool(const std::string&)>& is_column) {
+  Renaming out;
   const QueryFacts facts = read_query(query);
-  if (facts.error) return query;
+  if (facts.error) return out;
   // Each name to replace: its offset, its length, and the new name as it is written there (with
   // the schema and the quoting it was written with, so that a rename and its way back give the
   // query back).
-  struct Replacement {
-    std::size_t offset;
-    std::size_t length;
-    std::string text;
-    bool operator<(const Replacement& other) const { return offset < other.offset; }
-  };
-  std::vector<Replacement> replacements;
-  const auto replace = [&](std::size_t offset, std::size_t parts) {
+  auto& replacements = out.replacements;
+  const auto replace = [&](std::size_t offset, std::size_t parts, bool shadowed = false) {
     const std::size_t length = written_name_length(query, offset, parts);
     // The last part's place: past the first parts, the dot and any space around it.
     std::size_t last = offset + (parts > 1 ? written_name_length(query, offset, parts - 1) : 0);
@@ -776,21 +803,51 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
     // Quotes the old name did not need were the author's choice, kept; others follow the name.
     const bool chosen = last < query.size() && query[last] == '"' && quote_identifier(from.name) == from.name;
     std::string name = chosen ? quote_identifier_always(to.name) : quote_identifier(to.name);
+    // Unqualified, a built-in of the new name would come first (pg_catalog leads the search path).
+    if (parts == 1 && shadowed) name = quote_identifier(to.schema.empty() ? std::string("public") : to.schema) + "." + name;
     replacements.push_back({offset, length, query.substr(offset, last - offset) + name});
   };
+  const auto is_renamed = [&](const QueryFromItem* item) {
+    return item != nullptr && !item->with_query && !item->aliased && !item->names.empty() && relation_named(item->names) == from;
+  };
+  // The level each name is written at, where the query's scopes know it.
+  std::unordered_map<std::size_t, std::size_t> level_of;
+  for (std::size_t level = 0; level < facts.scopes.size(); ++level) {
+    for (const auto& reference : facts.scopes[level].bare) level_of.emplace(reference.offset, level);
+    for (const auto& reference : facts.scopes[level].qualified) level_of.emplace(reference.offset, level);
+  }
   std::set<std::string> unaliased;  // how `from` is written where it is read without an alias
+  bool unqualified = false;
   for (const auto& relation : facts.relations) {
     if (relation_named(relation.names) != from) continue;
-    replace(relation.offset, relation.names.size());
+    replace(relation.offset, relation.names.size(), catalog_relation("", to.name) != nullptr);
     if (relation.alias.empty()) unaliased.insert(relation.names.back());
+    unqualified = unqualified || relation.names.size() == 1;
   }
-  const auto names_from = [&](const std::vector<std::string>& qualifier) {
-    return !qualifier.empty() && qualifier.size() <= 2 && unaliased.contains(qualifier.back()) && relation_named(qualifier) == from;
+  const auto names_from = [&](const std::vector<std::string>& qualifier, std::size_t offset) {
+    if (qualifier.empty() || qualifier.size() > 2) return false;
+    if (const auto level = level_of.find(offset); level != level_of.end()) return is_renamed(item_named_at(facts, level->second, qualifier));
+    return unaliased.contains(qualifier.back()) && relation_named(qualifier) == from;
   };
+  // A name alone is a column where any level has one of that name: a table's or a subquery's.
+  std::set<std::string> subquery_columns;
+  for (const auto& scope : facts.scopes) {
+    for (const auto& top : scope.from) {
+      each_from_item(top, [&](const QueryFromItem& item) {
+        if (!item.names.empty() && !item.with_query) return;
+        subquery_columns.insert(item.columns.begin(), item.columns.end());
+        subquery_columns.insert(item.renamed.begin(), item.renamed.end());
+        for (const auto& column : item.select_list) subquery_columns.insert(column.name);
+      });
+    }
+  }
+  const auto names_column = [&](const std::string& name) { return is_column(name) || subquery_columns.contains(name); };
+  bool whole_rows = false;
   for (const auto& column : facts.columns) {
     // `t.c` or `s.t.c` naming the renamed relation by its name; `t` alone, its whole row, where
     // no column has that name.
-    if (column.names.size() == 1 && names_from(column.names) && !is_column(column.names[0])) {
+    if (column.names.size() == 1 && !names_column(column.names[0]) && names_from(column.names, column.offset)) {
+      whole_rows = true;
       replace(column.offset, 1);
       // The select list's column keeps the name it was made with: the old one, written as
       // PostgreSQL prints it, and taken away again by the rename back.
@@ -800,23 +857,55 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
         whole_row.length += kept_name.size();
       } else if (std::find(facts.bare_targets.begin(), facts.bare_targets.end(), column.offset) != facts.bare_targets.end()) {
         whole_row.text += " AS " + quote_identifier(from.name);
+      } else if (const auto cast = std::ranges::find(facts.cast_targets, column.offset, &QueryFacts::CastTarget::column);
+                 cast != facts.cast_targets.end()) {
+        // `t::text` likewise, its AS after the cast.
+        const std::size_t end = select_item_end(query, cast->item);
+        if (!cast->named) {
+          replacements.push_back({end, 0, " AS " + quote_identifier(from.name)});
+        } else if (query.compare(end, kept_name.size(), kept_name) == 0) {
+          replacements.push_back({end, kept_name.size(), ""});
+        }
       }
       continue;
     }
     if (column.names.size() < 2 || column.names.size() > 3) continue;
     const std::vector<std::string> qualifier(column.names.begin(), column.names.end() - 1);
-    if (names_from(qualifier)) replace(column.offset, qualifier.size());
+    if (names_from(qualifier, column.offset)) replace(column.offset, qualifier.size());
   }
   for (const auto& star : facts.starred) {
-    if (names_from(star.names)) replace(star.offset, star.names.size());
+    if (names_from(star.names, star.offset)) replace(star.offset, star.names.size());
   }
   // The relation's row type, as a cast or a column definition names it; unqualified, a built-in
   // type of the name comes first (pg_catalog leads the search path).
   for (const auto& type : facts.types) {
     if (type.percent_type || relation_named(type.names) != from) continue;
     if (type.names.size() == 1 && !catalog_types(type.names[0]).empty()) continue;
-    replace(type.offset, type.names.size());
+    replace(type.offset, type.names.size(), !catalog_types(to.name).empty());
   }
+  // A name the query gives something else already would now mean two things.
+  for (const auto& scope : facts.scopes) {
+    for (const auto& top : scope.from) {
+      each_from_item(top, [&](const QueryFromItem& item) {
+        const bool the_relation = !item.with_query && !item.names.empty() && relation_named(item.names) == from;
+        if (out.conflict || the_relation || (item.alias != to.name && item.using_alias != to.name)) return;
+        out.conflict = fmt::format("its query already names {} `{}`", item.with_query ? "a WITH query" : "a FROM item", to.name);
+      });
+    }
+  }
+  if (!out.conflict && unqualified && facts.with_query_names.contains(to.name)) {
+    out.conflict = fmt::format("its query already has a WITH query named `{}`", to.name);
+  }
+  if (!out.conflict && whole_rows && names_column(to.name)) {
+    out.conflict = fmt::format("it names the table's whole row by its name, and `{}` is a column it reads", to.name);
+  }
+  return out;
+}
+}  // namespace
+
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
+                           const std::function<bool(const std::string&)>& is_column) {
+  std::vector<Replacement> replacements = renaming(query, from, to, is_column).replacements;
   std::sort(replacements.begin(), replacements.end());
   std::string out;
   std::size_t at = 0;
@@ -826,6 +915,24 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
     at = replacement.offset + replacement.length;
   }
   return out + query.substr(at);
+}
+
+std::optional<std::string> renaming_conflict(const std::string& query, const QualifiedName& from, const QualifiedName& to,
+                                             const std::function<bool(const std::string&)>& is_column) {
+  return renaming(query, from, to, is_column).conflict;
+}
+
+bool reads_column(const Schema& schema, const View& view, const std::string& name, const std::pair<QualifiedName, QualifiedName>& renamed) {
+  for (const auto& read : view.reads) {
+    const QualifiedName& relation = read == renamed.first ? renamed.second : read;
+    if (const Table* table = schema.find_table(relation)) {
+      if (std::any_of(table->columns.begin(), table->columns.end(), [&](const Column& column) { return column.name == name; })) return true;
+    }
+    if (const auto read = schema.views().find(relation); read != schema.views().end()) {
+      if (std::any_of(read->second.columns.begin(), read->second.columns.end(), [&](const ViewColumn& column) { return column.name == name; })) return true;
+    }
+  }
+  return false;
 }
 
 std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation) {

@@ -890,6 +890,30 @@ class StatementChecker {
     emit(op::RenameAttribute{type->name, node.attribute.text, node.new_name.text});
   }
 
+  // A view whose query names `table`'s row type as a type (`null::t`): PostgreSQL will not
+  // compute the table's rows again under it ("rule _RETURN on view v uses its row type").
+  const View* view_of_row_type(const QualifiedName& table) const {
+    for (const View* view : schema_.views_reading(table)) {
+      const QueryFacts facts = read_query(view->query);
+      for (const auto& type : facts.types) {
+        if (type.percent_type || type.names.empty() || type.names.size() > 2) continue;
+        if (type.names.size() == 1 && !catalog_types(type.names[0]).empty()) continue;
+        if (qualified(type.names) == table) return view;
+      }
+    }
+    return nullptr;
+  }
+  bool rows_unbound(Span span, const QualifiedName& table, std::string_view change) {
+    const View* view = view_of_row_type(table);
+    if (view == nullptr) return true;
+    auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                           fmt::format("{} of table `{}`: PostgreSQL computes the table's rows again, which it refuses while {} names "
+                                                       "their row type as a type",
+                                                       change, table, in_view(*view)));
+    diagnostic.notes.push_back({view->origin.where, "drop the view first, and create it again after"});
+    return false;
+  }
+
   void operator()(const ast::AddColumn& node) {
     statement_sequences_.clear();
     const Table* found = find_table(node.table);
@@ -904,6 +928,10 @@ class StatementChecker {
                               added.generated_sql || (!added.default_sql && domain_default(added.type));
     if ((added.not_null || domain_not_null(added.type)) && !fills_itself && may_have_rows(table) &&
         !allowed_or_report(DiagnosticKind::NotNullWithoutDefault, node.column.name.span, added.name, table)) {
+      return;
+    }
+    if ((fills_itself || added.identity != Identity::none || domain_constrained(added.type)) &&
+        !rows_unbound(node.column.name.span, table.name, fmt::format("adding column `{}` with a value", added.name))) {
       return;
     }
     // Added nullable without a default: every row the table has holds NULL until something fills it.
@@ -957,7 +985,32 @@ class StatementChecker {
     with_owned_sequences(name, node.column.text, node.column.span, [&] { emit(op::DropColumn{name, node.column.text}); });
   }
 
+  // Whether each view reading `from` can follow its rename to `to`: a name its query gives
+  // something else already would come to mean two things (PostgreSQL re-aliases one of them,
+  // `t2_1`, which the compiler does not).
+  bool views_follow_rename(Span at_name, const QualifiedName& from, const QualifiedName& to) {
+    for (const View* view : schema_.views_reading(from)) {
+      const auto conflict = renaming_conflict(view->query, from, to, [&](const std::string& name) { return reads_column(schema_, *view, name); });
+      if (!conflict) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(at_name),
+                                             fmt::format("renaming `{}` to `{}` under {}: {}", from, to.name, in_view(*view), *conflict));
+      diagnostic.notes.push_back({view->origin.where, fmt::format("drop the view first, and create it again after the rename; or make it give `{}` to nothing else", to.name)});
+      return false;
+    }
+    return true;
+  }
+
   void operator()(const ast::RenameTable& node) {
+    // ALTER TABLE renames a view too, as PostgreSQL lets it.
+    if (schema_.find_table(node.table) == nullptr && schema_.views().contains(node.table)) {
+      const View& view = schema_.views().at(node.table);
+      ast::RenameView as_view;
+      static_cast<ast::Located&>(as_view) = node;
+      as_view.materialized = view.materialized;
+      as_view.view = node.table;
+      as_view.new_name = node.new_name;
+      return (*this)(as_view);
+    }
     const Table* found = find_table(node.table);
     if (found == nullptr) return;
     // RENAME TO takes a bare name: the table stays in its schema.
@@ -981,7 +1034,7 @@ class StatementChecker {
       }
       return false;
     });
-    if (!unheld) return;
+    if (!unheld || !views_follow_rename(node.new_name.span, found->name, new_name)) return;
     emit(op::RenameTable{found->name, node.new_name.text});
   }
 
@@ -1027,6 +1080,7 @@ class StatementChecker {
       return;
     }
     if (used_by_trigger(*table, node.column, "PostgreSQL cannot change the type of a column used in a {} definition")) return;
+    if (!rows_unbound(node.column.span, table->name, fmt::format("changing the type of column `{}`", column->name))) return;
     if (column->generated_sql && node.using_expression) {
       diagnostics_.report(DiagnosticKind::GeneratedColumn, at(node.using_expression->span), column->name, table->name,
                           "takes no `using`: PostgreSQL computes it again from its expression");
@@ -3054,7 +3108,7 @@ class StatementChecker {
     if (view == nullptr) return;
     const QualifiedName new_name = beside(view->name, node.new_name.text);
     if (!check_name(node.new_name) || !check_new_relation(node.new_name.span, new_name, DiagnosticKind::DuplicateTable)) return;
-    if (!check_not_a_type(node.new_name.span, new_name)) return;
+    if (!check_not_a_type(node.new_name.span, new_name) || !views_follow_rename(node.new_name.span, view->name, new_name)) return;
     emit(op::RenameView{view->name, node.new_name.text, view->materialized});
   }
 
@@ -3727,6 +3781,18 @@ class StatementChecker {
       for (const auto& check : domain->second.constraints) {
         if (domain_check_holds(check.check_sql, std::nullopt, false) == false) return true;
       }
+      at = &domain->second.type;
+    }
+    return false;
+  }
+  // Whether a domain (or one it is over) has constraints, which PostgreSQL checks each row's
+  // value against when a column of it is added.
+  bool domain_constrained(const ColumnType& type) const {
+    const ColumnType* at = &type;
+    for (int depth = 0; at->user_defined && at->array_dimensions == 0 && depth < 16; ++depth) {
+      const auto domain = schema_.domains().find(at->name);
+      if (domain == schema_.domains().end()) return false;
+      if (domain->second.not_null || !domain->second.constraints.empty()) return true;
       at = &domain->second.type;
     }
     return false;
@@ -7165,10 +7231,17 @@ class StatementChecker {
   // `(c).f` or `(t.c).f` of a column `c` of a composite type: one of its attributes (42703).
   bool composite_has_field(const ast::CreateView& node, const std::string& text, const std::optional<ColumnType>& type,
                            const SqlColumnReference& reference) {
-    if (!type || !type->user_defined || type->array_dimensions != 0) return true;
+    if (!type) return true;
+    const std::string& field = reference.names.back();
+    // A built-in scalar, an array or an enum has no fields (42809).
+    if (!type->user_defined || type->array_dimensions != 0 || schema_.enums().contains(type->name)) {
+      const std::size_t written = text.find(field, reference.offset + reference.names[reference.names.size() - 2].size());
+      diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written == std::string::npos ? reference.offset : written)),
+                          "a view's query", fmt::format("column notation .{} applied to type {}, which is not a composite type (42809)", field, type->sql()));
+      return false;
+    }
     const auto composite = schema_.composites().find(type->name);
     if (composite == schema_.composites().end()) return true;
-    const std::string& field = reference.names.back();
     std::vector<std::string> candidates;
     for (const auto& attribute : composite->second.attributes) candidates.push_back(attribute.name);
     if (std::find(candidates.begin(), candidates.end(), field) != candidates.end()) return true;
@@ -7355,6 +7428,18 @@ class StatementChecker {
       if (const auto level = level_of.find(reference.offset); level != level_of.end() && reference.names.size() <= 2) {
         const QueryFromItem* source = source_in_scope(facts, level->second, reference.names);
         if (source != nullptr && source->names.empty() && source->parts.empty()) continue;
+        // The table or view the nearest level that has the name reads, not the first of the
+        // whole query having such a column (`where a in (select a from t)` is t's `a`).
+        if (source != nullptr && !source->with_query && source->renamed.empty()) {
+          const QualifiedName relation = qualified(source->names);
+          const auto read = std::ranges::find_if(sources, [&](const QuerySource& candidate) {
+            return candidate.name == relation && std::ranges::find(candidate.columns, reference.names.back(), &ViewColumn::name) != candidate.columns.end();
+          });
+          if (read != sources.end()) {
+            view.uses.insert({relation, reference.names.back()});
+            continue;
+          }
+        }
       }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }

@@ -1696,9 +1696,16 @@ void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes
           facts.sampled.push_back(std::move(sampled));
         }
       }
-    } else if (key == "ResTarget" && !body.contains("name")) {
+    } else if (key == "ResTarget" && body.contains("val")) {
       const Json& fields = array_member(object_member(member(body, "val"), "ColumnRef"), "fields");
-      if (fields.size() == 1 && fields[0].contains("String")) facts.bare_targets.push_back(location_in(member(body, "val")));
+      if (fields.size() == 1 && fields[0].contains("String") && !body.contains("name")) facts.bare_targets.push_back(location_in(member(body, "val")));
+      // `t::text`, `cast(t as text)`: PostgreSQL names the column after what is cast.
+      const Json* cast = &object_member(member(body, "val"), "TypeCast");
+      while (!cast->empty() && !object_member(member(*cast, "arg"), "TypeCast").empty()) cast = &object_member(member(*cast, "arg"), "TypeCast");
+      const Json& cast_fields = array_member(object_member(member(*cast, "arg"), "ColumnRef"), "fields");
+      if (!cast->empty() && cast_fields.size() == 1 && cast_fields[0].contains("String")) {
+        facts.cast_targets.push_back({location_in(member(*cast, "arg")), static_cast<std::size_t>(body.value("location", 0)), body.contains("name")});
+      }
     } else if (key == "typeName" && body.is_object()) {
       facts.types.push_back(type_name_of(body, 0));
     } else if (key == "TypeCast" || key == "A_Expr" || key == "CaseExpr") {
@@ -1987,6 +1994,7 @@ QueryFromItem read_from_item(const Json& value, const WithQueries& ctes) {
   // `t TABLESAMPLE ...` reads t's columns.
   if (kind == "RangeTableSample" && body->contains("relation")) return from_item(body->at("relation"), ctes);
   item.alias = object_member(*body, "alias").value("aliasname", "");
+  item.aliased = !item.alias.empty();
   if (kind == "RangeVar") {
     if (body->contains("schemaname")) item.names.push_back(body->value("schemaname", ""));
     item.names.push_back(body->value("relname", ""));
@@ -3693,6 +3701,7 @@ QueryFacts read_query(std::string_view text, const FunctionKind& function_kind) 
   const WithQueries ctes = with_queries(*node);
   collect_query(*node, facts, ctes);
   facts.later_with_queries = ctes.defined_later;
+  facts.with_query_names = ctes.names;
   set_operations(statements[0], ctes, facts);
   collect_stars(statements[0], text, ctes, facts.stars);
   ExpressionFacts names;
@@ -5043,6 +5052,36 @@ std::string with_enum_label_renamed(std::string_view sql, const std::string& fro
 namespace {
 
 }  // namespace
+
+std::size_t select_item_end(std::string_view query, std::size_t start) {
+  const std::string text(query);
+  std::size_t end = start;
+  int depth = 0;
+  for (const Token& token : tokens_of(text)) {
+    if (token.start < start) continue;
+    switch (token.kind) {
+      case PG_QUERY__TOKEN__ASCII_40:
+      case PG_QUERY__TOKEN__ASCII_91:
+        ++depth;
+        break;
+      case PG_QUERY__TOKEN__ASCII_41:
+      case PG_QUERY__TOKEN__ASCII_93:
+        if (depth-- == 0) return end;
+        break;
+      case PG_QUERY__TOKEN__ASCII_44: case PG_QUERY__TOKEN__ASCII_59: case PG_QUERY__TOKEN__AS: case PG_QUERY__TOKEN__FROM:
+      case PG_QUERY__TOKEN__INTO: case PG_QUERY__TOKEN__WHERE: case PG_QUERY__TOKEN__GROUP_P: case PG_QUERY__TOKEN__HAVING:
+      case PG_QUERY__TOKEN__WINDOW: case PG_QUERY__TOKEN__ORDER: case PG_QUERY__TOKEN__LIMIT: case PG_QUERY__TOKEN__OFFSET:
+      case PG_QUERY__TOKEN__FETCH: case PG_QUERY__TOKEN__FOR: case PG_QUERY__TOKEN__UNION: case PG_QUERY__TOKEN__INTERSECT:
+      case PG_QUERY__TOKEN__EXCEPT:
+        if (depth == 0) return end;
+        break;
+      default:
+        break;
+    }
+    end = token.end;
+  }
+  return end;
+}
 
 bool same_but_quoting(std::string_view one, std::string_view other) {
   const std::string one_text(one);

@@ -235,6 +235,7 @@ class FromItems {
 // An item of the FROM list of a view's query (its first branch's), which `*` expands in order.
 struct QueryFromItem {
   std::string alias;                // what `alias.*` selects it by; a join without an alias has none
+  bool aliased = false;             // the alias is written (`t AS t` too), not the relation's name
   std::vector<std::string> names;   // a table or view: its name as written
   // Its first columns (a table's, a view's, a join's or a subquery's), renamed by `AS a (x, y)`
   // (a table or join is then opaque to the rest, which does not follow the new names).
@@ -354,6 +355,7 @@ struct QueryFacts {
   // A name a WITH query reads that only a later WITH query of its (not RECURSIVE) list defines:
   // PostgreSQL takes it for a table, which must then exist (in `relations` too).
   std::vector<QueryRelation> later_with_queries;
+  std::set<std::string> with_query_names;     // every name a WITH query anywhere in it defines
   std::vector<SqlColumnReference> columns;    // every column it names, `*` aside
   // `(c).f`: a field of column c, or column f of the FROM item named c (its whole row); `(t.c).f`:
   // a field of t's column c.
@@ -364,6 +366,14 @@ struct QueryFacts {
   // Where a select list's item is a name alone, without AS (`select c`, `select t`): its
   // column is named by what that name meant when the view was made.
   std::vector<std::size_t> bare_targets;
+  // A select list's item that casts a name alone (`t::text`, `cast(t as text)`), which names its
+  // column (without AS): where the name and the item are written, and whether it has an AS.
+  struct CastTarget {
+    std::size_t column = 0;
+    std::size_t item = 0;
+    bool named = false;
+  };
+  std::vector<CastTarget> cast_targets;
   // `(x).f` of any other row: a cast's (`((t.*)::t).f`, `cast` its type), a call's, a
   // subquery's, a subquery's column's (`(s.x).f`: in row_fields too).
   struct RecordField {
@@ -423,6 +433,9 @@ struct QueryFacts {
 // catalog alone; the checker knows the chain's functions too.
 using FunctionKind = std::function<std::optional<char>(const std::vector<std::string>& name)>;
 QueryFacts read_query(std::string_view text, const FunctionKind& function_kind = {});
+// Where the select list's item written at `start` of `query` ends: before its AS, the comma
+// after it or the clause that follows.
+std::size_t select_item_end(std::string_view query, std::size_t start);
 
 // Why PostgreSQL would not update a view of this query itself (its view_query_is_auto_updatable:
 // one table or view in FROM, no WITH, DISTINCT, GROUP BY, HAVING, LIMIT, OFFSET, set operation,

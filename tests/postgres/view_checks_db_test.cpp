@@ -721,6 +721,31 @@ const std::vector<Case> cases = {
     {"create view poor as select * from crate, (with crate as (select 1 as zz) select * from crate) s", true},
     {"create view guarded as select id, name from names with check option", false},
     {"create view guarded as select id from account; alter view guarded set (security_invoker = perhaps)", false},
+    // A bare name in a subquery is its own FROM list's column first, whatever the levels around have.
+    {"create table lid (id integer, label text); create view poor as select (select label from lid limit 1) as q from crate; "
+     "alter table lid drop column label", false},
+    {"create table lid (id integer, label text); create view poor as select (select label from lid limit 1) as q from crate; "
+     "alter table crate drop column label", true},
+    {"create table lid (id integer, label text); create view poor as select 1 as k from crate where label in (select label from lid); "
+     "alter table lid alter column label type varchar(10)", false},
+    // A view naming a table's row type as a type: the table's rows may not be computed again.
+    {"create view poor as select null::crate as n; alter table crate alter column id type bigint", false},
+    {"create view poor as select cast(null as crate[]) as n; alter table crate add column extra integer default 1", false},
+    {"create view poor as select null::crate as n; alter table crate add column extra integer generated always as identity", false},
+    {"create view poor as select null::crate as n; alter table crate add column extra integer; alter table crate drop column label", true},
+    {"create view poor as select crate.label, row_to_json(crate) as j from crate; alter table crate alter column id type bigint", true},
+    // Field notation applies to a composite value only.
+    {"create view poor as select (id).id as x from crate", false},
+    {"create view poor as select (place).x as x from crate", true},
+    // ALTER TABLE renames a view too.
+    {"alter table rich rename to wealthy", true},
+    // A rename follows what names the table, not an inner alias or WITH query of its old name.
+    {"create view poor as select crate.id from crate where exists (select 1 from account crate where crate.id = 1); "
+     "alter table crate rename to box; drop view poor", true},
+    {"create view poor as select crate.id, s.x from crate, (select crate.id as x from account crate) s; "
+     "alter table crate rename to box; drop view poor", true},
+    {"create view poor as select x.crate from (select crate::text from crate) x; alter table crate rename to box; drop view poor", true},
+    {"create view poor as select null::crate as n, crate.id from crate; alter table crate rename to text; drop view poor", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
