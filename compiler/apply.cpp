@@ -883,6 +883,15 @@ Renaming renaming(const std::string& query, const QualifiedName& from, const Qua
     if (type.names.size() == 1 && !catalog_types(type.names[0]).empty()) continue;
     replace(type.offset, type.names.size(), !catalog_types(to.name).empty());
   }
+  // `'t'::regclass`, which PostgreSQL keeps as the relation itself and prints by its name.
+  for (const auto& constant : facts.constants) {
+    if (constant.cast_dimensions != 0 || constant.cast.empty() || constant.cast.back() != "regclass") continue;
+    const auto names = regclass_names(constant.value);
+    const std::string written = quote_literal(constant.value);
+    if (names.empty() || names.size() > 2 || relation_named(names) != from || query.compare(constant.offset, written.size(), written) != 0) continue;
+    const std::string name = (names.size() == 2 ? quote_identifier(names[0]) + "." : std::string()) + quote_identifier(to.name);
+    replacements.push_back({constant.offset, written.size(), quote_literal(name)});
+  }
   // A name the query gives something else already would now mean two things.
   for (const auto& scope : facts.scopes) {
     for (const auto& top : scope.from) {

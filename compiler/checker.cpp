@@ -7506,6 +7506,28 @@ class StatementChecker {
       const QualifiedName name = qualified(type.names);
       if (name != view.name && (schema_.find_table(name) != nullptr || schema_.views().contains(name))) view.reads.insert(name);
     }
+    // `'t'::regclass`: PostgreSQL looks the relation up as it makes the view (42P01 where there
+    // is none), and depends on a table or view as on what the view reads.
+    for (const auto& constant : facts.constants) {
+      if (constant.cast_dimensions != 0 || constant.cast.empty() || constant.cast.back() != "regclass") continue;
+      if (constant.cast.size() == 2 && constant.cast[0] != "pg_catalog") continue;
+      const auto names = regclass_names(constant.value);
+      if (names.empty() || names.size() > 2) continue;
+      const QualifiedName name = qualified(names);
+      if (schema_.relation_kind(name) != nullptr) {
+        if (name != view.name && (schema_.find_table(name) != nullptr || schema_.views().contains(name))) view.reads.insert(name);
+        continue;
+      }
+      if (catalog_relation(names.size() == 2 ? names[0] : "", names.back()) != nullptr) continue;
+      auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownTable, at(within(node.query.span, constant.offset)), name, revision_.id);
+      diagnostic.notes.push_back({{}, "a regclass constant names a relation, which PostgreSQL looks up as it makes the view (42P01)"});
+      std::vector<std::string> candidates = names_of(schema_.tables());
+      for (auto& other : names_of(schema_.views())) candidates.push_back(std::move(other));
+      if (const std::string guess = closest_match(to_string(name), candidates); !guess.empty()) {
+        diagnostic.notes.push_back({{}, fmt::format("did you mean `{}`?", guess)});
+      }
+      return false;
+    }
     // A USING join names its columns on both sides, wherever a side is a table or view.
     for (const auto& scope : facts.scopes) {
       std::vector<const QueryFromItem*> pending;
@@ -7616,8 +7638,28 @@ class StatementChecker {
         return key != nullptr && std::all_of(key->columns.begin(), key->columns.end(),
                                              [&](const std::string& column) { return grouped.contains({source, column}); });
       };
+      // A whole row (`t`, `t.*`, `row_to_json(t)`) is grouped by itself, or by its table's key.
+      const auto whole_row_grouped = [&](const SqlColumnReference& reference) {
+        const bool starred = reference.names.back() == "*";
+        const std::vector<std::string> row(reference.names.begin(), reference.names.end() - (starred ? 1 : 0));
+        if (row.size() != 1 || std::ranges::find(grouping.group_by, row) != grouping.group_by.end()) return true;
+        const QueryFromItem* item = nullptr;
+        for (const auto& top : facts.from) {
+          if (item == nullptr) item = from_item_named(top, row[0]);
+        }
+        if (item == nullptr || item->with_query || !item->renamed.empty()) return true;
+        if (item->names.empty()) return true;
+        const auto source = std::ranges::find_if(sources, [&](const QuerySource& candidate) {
+          return candidate.alias == row[0] && candidate.name == qualified(item->names);
+        });
+        if (source == sources.end() || key_grouped(&*source)) return true;
+        diagnostics_.report(DiagnosticKind::UngroupedColumn, at(name_at(node.query.span, text, reference.offset)), fmt::format("{}.*", row[0]),
+                            view.materialized ? "a materialized view" : "a view");
+        return false;
+      };
       for (const auto& reference : placed ? grouping.outside_aggregates : std::vector<SqlColumnReference>{}) {
         const auto found = reference.names.size() <= 3 ? place(reference.names, reference.offset, false) : std::nullopt;
+        if (!found && !whole_row_grouped(reference)) return false;
         if (!found || grouped.contains({found->first, found->second->name}) || key_grouped(found->first)) continue;
         diagnostics_.report(DiagnosticKind::UngroupedColumn, at(name_at(node.query.span, text, reference.offset)),
                             fmt::format("{}.{}", found->first->alias, found->second->name), view.materialized ? "a materialized view" : "a view");

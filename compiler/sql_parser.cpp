@@ -2396,7 +2396,8 @@ void ungrouped_candidates(const Json& value, QueryGrouping& grouping) {
         if (field.contains("String")) names.push_back(field["String"].value("sval", ""));
         if (field.contains("A_Star")) star = true;
       }
-      if (!star) grouping.outside_aggregates.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
+      if (star) names.push_back("*");
+      grouping.outside_aggregates.push_back({std::move(names), static_cast<std::size_t>(it.value().value("location", 0))});
       continue;
     }
     ungrouped_candidates(it.value(), grouping);
@@ -5104,7 +5105,13 @@ bool same_but_quoting(std::string_view one, std::string_view other) {
     if (a.kind != b.kind) return false;
     const std::string_view a_text = std::string_view(one_text).substr(a.start, a.end - a.start);
     const std::string_view b_text = std::string_view(other_text).substr(b.start, b.end - b.start);
-    if (a.kind == PG_QUERY__TOKEN__IDENT ? name(a_text) != name(b_text) : a_text != b_text) return false;
+    if (a.kind == PG_QUERY__TOKEN__IDENT ? name(a_text) == name(b_text) : a_text == b_text) continue;
+    // `'T'::regclass` and `'t'::regclass` name one relation.
+    const bool regclass = a.kind == PG_QUERY__TOKEN__SCONST && i + 2 < one_tokens.size() && one_tokens[i + 1].kind == PG_QUERY__TOKEN__TYPECAST &&
+                          lowered(one_text.substr(one_tokens[i + 2].start, one_tokens[i + 2].end - one_tokens[i + 2].start)) == "regclass";
+    const auto one_value = regclass ? constant_of(a_text) : std::nullopt;
+    const auto other_value = regclass ? constant_of(b_text) : std::nullopt;
+    if (!one_value || !other_value || regclass_names(one_value->value) != regclass_names(other_value->value)) return false;
   }
   return true;
 }

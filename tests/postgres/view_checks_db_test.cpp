@@ -746,6 +746,17 @@ const std::vector<Case> cases = {
      "alter table crate rename to box; drop view poor", true},
     {"create view poor as select x.crate from (select crate::text from crate) x; alter table crate rename to box; drop view poor", true},
     {"create view poor as select null::crate as n, crate.id from crate; alter table crate rename to text; drop view poor", true},
+    // A whole row outside aggregates is grouped by itself or by its table's primary key.
+    {"create view poor as select crate.id, row_to_json(crate) as j from crate group by crate.id", true},
+    {"create table lid (id integer, label text); create view poor as select lid.id, row_to_json(lid) as j from lid group by lid.id", false},
+    {"create table lid (id integer, label text); create view poor as select count(*) as c from lid group by lid.id having lid is not null", false},
+    {"create table lid (id integer, label text); create view poor as select lid.* from lid group by lid.id", false},
+    {"create table lid (id integer, label text); create view poor as select lid from lid group by lid", true},
+    // A regclass constant is the relation itself: it must exist, and it is followed and depended on.
+    {"create view poor as select 'crate'::regclass as r, 'pg_class'::regclass as c", true},
+    {"create view poor as select 'nosuch'::regclass as r", false},
+    {"create view poor as select 'crate'::regclass as r; drop table crate", false},
+    {"create view poor as select 'crate'::regclass as r, 'public.crate'::regclass as q; alter table crate rename to box; drop view poor", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
