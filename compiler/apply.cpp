@@ -695,7 +695,7 @@ class SchemaMutator {
   void follow_rename(const QualifiedName& from, const QualifiedName& to) {
     for (const View* reader : schema_.views_reading(from)) {
       View view = *reader;
-      view.query = query_renaming(view.query, from, to, [&](const std::string& name) { return reads_column(schema_, view, name, {from, to}); });
+      view.query = query_renaming(view.query, from, to, [&](const QualifiedName& relation, const std::string& name) { return has_column(schema_, relation, name); });
       view.reads.erase(from);
       view.reads.insert(to);
       std::set<std::pair<QualifiedName, std::string>> uses;
@@ -787,7 +787,7 @@ struct Renaming {
   std::optional<std::string> conflict;
 };
 
-Renaming renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to, const std::function<bool(const std::string&)>& is_column) {
+Renaming renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to, const ColumnLookup& has_column) {
   Renaming out;
   const QueryFacts facts = read_query(query);
   if (facts.error) return out;
@@ -829,24 +829,56 @@ Renaming renaming(const std::string& query, const QualifiedName& from, const Qua
     if (const auto level = level_of.find(offset); level != level_of.end()) return is_renamed(item_named_at(facts, level->second, qualifier));
     return unaliased.contains(qualifier.back()) && relation_named(qualifier) == from;
   };
-  // A name alone is a column where any level has one of that name: a table's or a subquery's.
-  std::set<std::string> subquery_columns;
+  // Whether a FROM item has a column of that name: a table's or view's (the renamed one's under
+  // either name, before or after the rename), a subquery's, a function's.
+  const auto relation_has = [&](const QualifiedName& relation, const std::string& name) {
+    return has_column(relation, name) || (relation == from && has_column(to, name));
+  };
+  const auto item_has_column = [&](const QueryFromItem& item, const std::string& name) {
+    if (std::ranges::find(item.renamed, name) != item.renamed.end()) return true;
+    if (!item.names.empty() && !item.with_query) return relation_has(relation_named(item.names), name);
+    if (std::ranges::find(item.columns, name) != item.columns.end()) return true;
+    if (std::ranges::find(item.select_list, name, &QueryColumn::name) != item.select_list.end()) return true;
+    return !item.function.empty() && item.columns.empty() && item.alias == name;
+  };
+  // A name alone is a column where a level it sees (its own, or one around) has one of that name.
+  const auto column_at = [&](std::optional<std::size_t> level, const std::string& name) {
+    bool found = false;
+    for (; level && !found; level = facts.scopes[*level].outer) {
+      for (const auto& top : facts.scopes[*level].from) {
+        each_from_item(top, [&](const QueryFromItem& item) { found = found || item_has_column(item, name); });
+      }
+    }
+    return found;
+  };
+  // Where the compiler does not know the level: any table the query reads, any subquery.
+  const auto names_column = [&](const std::string& name) {
+    if (std::ranges::any_of(facts.relations, [&](const QueryRelation& relation) { return relation_has(relation_named(relation.names), name); })) return true;
+    for (std::size_t level = 0; level < facts.scopes.size(); ++level) {
+      if (column_at(level, name)) return true;
+    }
+    return false;
+  };
+  // ORDER BY, GROUP BY and DISTINCT ON name an output by its name first.
+  std::set<std::size_t> output_names;
+  std::set<std::string> outputs;
   for (const auto& scope : facts.scopes) {
-    for (const auto& top : scope.from) {
-      each_from_item(top, [&](const QueryFromItem& item) {
-        if (!item.names.empty() && !item.with_query) return;
-        subquery_columns.insert(item.columns.begin(), item.columns.end());
-        subquery_columns.insert(item.renamed.begin(), item.renamed.end());
-        for (const auto& column : item.select_list) subquery_columns.insert(column.name);
-      });
+    output_names.insert(scope.by_output_name.begin(), scope.by_output_name.end());
+    for (const auto& expression : scope.expressions) {
+      if (expression.clause.empty()) outputs.insert(expression.name);
     }
   }
-  const auto names_column = [&](const std::string& name) { return is_column(name) || subquery_columns.contains(name); };
   bool whole_rows = false;
+  std::vector<std::size_t> whole_row_levels;
   for (const auto& column : facts.columns) {
     // `t.c` or `s.t.c` naming the renamed relation by its name; `t` alone, its whole row, where
     // no column has that name.
-    if (column.names.size() == 1 && !names_column(column.names[0]) && names_from(column.names, column.offset)) {
+    const auto level = level_of.find(column.offset);
+    const bool is_column = column.names.size() == 1 &&
+                           (output_names.contains(column.offset) ||
+                            (level != level_of.end() ? column_at(level->second, column.names[0]) : names_column(column.names[0])));
+    if (column.names.size() == 1 && !is_column && names_from(column.names, column.offset)) {
+      if (level != level_of.end()) whole_row_levels.push_back(level->second);
       whole_rows = true;
       replace(column.offset, 1);
       // The select list's column keeps the name it was made with: the old one, written as
@@ -896,8 +928,9 @@ Renaming renaming(const std::string& query, const QualifiedName& from, const Qua
   for (const auto& scope : facts.scopes) {
     for (const auto& top : scope.from) {
       each_from_item(top, [&](const QueryFromItem& item) {
-        const bool the_relation = !item.with_query && !item.names.empty() && relation_named(item.names) == from;
-        if (out.conflict || the_relation || (item.alias != to.name && item.using_alias != to.name)) return;
+        // The renamed relation under an alias of the new name conflicts with its own unaliased
+        // reads only (`from t, t t2`).
+        if (out.conflict || unaliased.empty() || is_renamed(&item) || (item.alias != to.name && item.using_alias != to.name)) return;
         out.conflict = fmt::format("its query already names {} `{}`", item.with_query ? "a WITH query" : "a FROM item", to.name);
       });
     }
@@ -905,16 +938,16 @@ Renaming renaming(const std::string& query, const QualifiedName& from, const Qua
   if (!out.conflict && unqualified && facts.with_query_names.contains(to.name)) {
     out.conflict = fmt::format("its query already has a WITH query named `{}`", to.name);
   }
-  if (!out.conflict && whole_rows && names_column(to.name)) {
-    out.conflict = fmt::format("it names the table's whole row by its name, and `{}` is a column it reads", to.name);
+  if (!out.conflict && whole_rows &&
+      (outputs.contains(to.name) || std::ranges::any_of(whole_row_levels, [&](std::size_t level) { return column_at(level, to.name); }))) {
+    out.conflict = fmt::format("it names the table's whole row by its name, and `{}` is a column or an output name there", to.name);
   }
   return out;
 }
 }  // namespace
 
-std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
-                           const std::function<bool(const std::string&)>& is_column) {
-  std::vector<Replacement> replacements = renaming(query, from, to, is_column).replacements;
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to, const ColumnLookup& has_column) {
+  std::vector<Replacement> replacements = renaming(query, from, to, has_column).replacements;
   std::sort(replacements.begin(), replacements.end());
   std::string out;
   std::size_t at = 0;
@@ -927,21 +960,14 @@ std::string query_renaming(const std::string& query, const QualifiedName& from, 
 }
 
 std::optional<std::string> renaming_conflict(const std::string& query, const QualifiedName& from, const QualifiedName& to,
-                                             const std::function<bool(const std::string&)>& is_column) {
-  return renaming(query, from, to, is_column).conflict;
+                                             const ColumnLookup& has_column) {
+  return renaming(query, from, to, has_column).conflict;
 }
 
-bool reads_column(const Schema& schema, const View& view, const std::string& name, const std::pair<QualifiedName, QualifiedName>& renamed) {
-  for (const auto& read : view.reads) {
-    const QualifiedName& relation = read == renamed.first ? renamed.second : read;
-    if (const Table* table = schema.find_table(relation)) {
-      if (std::any_of(table->columns.begin(), table->columns.end(), [&](const Column& column) { return column.name == name; })) return true;
-    }
-    if (const auto read = schema.views().find(relation); read != schema.views().end()) {
-      if (std::any_of(read->second.columns.begin(), read->second.columns.end(), [&](const ViewColumn& column) { return column.name == name; })) return true;
-    }
-  }
-  return false;
+bool has_column(const Schema& schema, const QualifiedName& relation, const std::string& name) {
+  if (const Table* table = schema.find_table(relation)) return table->find_column(name) != nullptr;
+  const auto view = schema.views().find(relation);
+  return view != schema.views().end() && std::ranges::find(view->second.columns, name, &ViewColumn::name) != view->second.columns.end();
 }
 
 std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation) {

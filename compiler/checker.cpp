@@ -990,7 +990,9 @@ class StatementChecker {
   // `t2_1`, which the compiler does not).
   bool views_follow_rename(Span at_name, const QualifiedName& from, const QualifiedName& to) {
     for (const View* view : schema_.views_reading(from)) {
-      const auto conflict = renaming_conflict(view->query, from, to, [&](const std::string& name) { return reads_column(schema_, *view, name); });
+      const auto conflict = renaming_conflict(view->query, from, to, [&](const QualifiedName& relation, const std::string& name) {
+        return has_column(schema_, relation, name);
+      });
       if (!conflict) continue;
       auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(at_name),
                                              fmt::format("renaming `{}` to `{}` under {}: {}", from, to.name, in_view(*view), *conflict));
@@ -5894,8 +5896,29 @@ class StatementChecker {
   // The columns of a call of one of PostgreSQL's functions as a FROM item, where every overload
   // of its name gives the same (CatalogFunction::columns), or those its column definition list names.
   std::optional<std::vector<std::string>> function_columns(const QueryFromItem& item) const {
+    if (!item.rows_from.empty()) {
+      // ROWS FROM (f(), g()): each function's columns in turn.
+      std::vector<std::string> columns;
+      for (const auto& call : item.rows_from) {
+        const auto called = function_columns(call);
+        if (!called) return std::nullopt;
+        columns.insert(columns.end(), called->begin(), called->end());
+      }
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
+      if (item.ordinality) columns.push_back(item.renamed.size() > columns.size() ? item.renamed[columns.size()] : "ordinality");
+      return columns;
+    }
     if (item.function.empty()) return std::nullopt;
     std::vector<std::string> columns = item.columns;
+    // `unnest(a, b)` in FROM is ROWS FROM (unnest(a), unnest(b)); `unnest(array[...])` is the
+    // array's (not a tsvector's or a multirange's).
+    const bool builtin = item.function.size() == 1 || (item.function.size() == 2 && item.function[0] == "pg_catalog");
+    if (columns.empty() && builtin && item.function.back() == "unnest" && (item.function_arguments > 1 || item.array_argument) &&
+        !sites_.raw_functions.contains("unnest") && std::ranges::none_of(schema_.routines(), [](const auto& routine) { return routine.first.name.name == "unnest"; })) {
+      columns.assign(item.function_arguments, "unnest");
+      if (item.function_arguments == 1) columns[0] = item.alias;
+      for (std::size_t i = 0; i < item.renamed.size() && i < columns.size(); ++i) columns[i] = item.renamed[i];
+    }
     if (columns.empty()) {
       if (auto row = chain_function_row_columns(item.function)) {
         columns = std::move(*row);
@@ -6959,7 +6982,10 @@ class StatementChecker {
   std::optional<ColumnType> cast_type(const QueryConstant& constant) const {
     const auto& names = constant.cast;
     std::optional<ColumnType> type;
-    if (names.size() <= 2 && names.back() != "record" && (names.size() == 1 || names[0] != "pg_catalog") && type_kind(qualified(names)) != nullptr) {
+    const bool row_type = names.size() <= 2 && (names.size() == 1 || names[0] != "pg_catalog") && schema_.find_table(qualified(names)) != nullptr &&
+                          (names.size() == 2 || catalog_types(names[0]).empty());
+    if (names.size() <= 2 && names.back() != "record" && (names.size() == 1 || names[0] != "pg_catalog") &&
+        (type_kind(qualified(names)) != nullptr || row_type)) {
       type = ColumnType{qualified(names), {}, 0, true};
     } else {
       const bool catalog = names.size() == 2 && names[0] == "pg_catalog";
@@ -6974,20 +7000,48 @@ class StatementChecker {
 
   // Whether PostgreSQL reads a string constant of an expression at `span` as a value of `type`
   // (a domain's values as its base type's, its checks aside); a located InvalidValue if not.
+  // Why PostgreSQL's input function for `type` would refuse `value`: a built-in type's, an
+  // enum's, a domain's base type's (its checks aside), a composite type's or a table's row's
+  // (record_in(), each field by its own type).
+  std::optional<std::string> value_refused(const std::string& value, ColumnType type, int depth = 0) const {
+    for (int level = 0; type.user_defined && type.array_dimensions == 0 && level < 16; ++level) {
+      const auto domain = schema_.domains().find(type.name);
+      if (domain == schema_.domains().end()) break;
+      type = domain->second.type;
+      type.modifiers.clear();
+    }
+    const auto found = type.user_defined ? schema_.enums().find(type.name) : schema_.enums().end();
+    if (type.user_defined && found == schema_.enums().end()) {
+      if (type.array_dimensions != 0 || depth > 16) return std::nullopt;
+      std::vector<ColumnType> fields;
+      if (const auto composite = schema_.composites().find(type.name); composite != schema_.composites().end()) {
+        for (const auto& attribute : composite->second.attributes) fields.push_back(attribute.type);
+      } else if (const Table* table = schema_.find_table(type.name)) {
+        for (const auto& column : table->columns) fields.push_back(column.type);
+      } else {
+        return std::nullopt;
+      }
+      RecordFields record = record_fields(value, fields.size());
+      if (record.refused) return record.refused;
+      for (std::size_t i = 0; i < fields.size() && i < record.fields.size(); ++i) {
+        if (!record.fields[i]) continue;
+        if (auto refused = value_refused(*record.fields[i], fields[i], depth + 1)) return refused;
+      }
+      return std::nullopt;
+    }
+    return constant_refused(SqlConstant{SqlConstant::Kind::string, value, {}}, type, found != schema_.enums().end() ? &found->second.values : nullptr);
+  }
+
   bool constant_reads_as(Span span, std::string_view text, const QueryConstant& constant, std::optional<ColumnType> type) {
     if (!type) return true;
+    // Named in the message as the type whose input function reads it: a domain's base type.
     for (int depth = 0; type->user_defined && type->array_dimensions == 0 && depth < 16; ++depth) {
       const auto domain = schema_.domains().find(type->name);
       if (domain == schema_.domains().end()) break;
-      const std::uint32_t dimensions = type->array_dimensions;
       type = domain->second.type;
       type->modifiers.clear();
-      type->array_dimensions += dimensions;
     }
-    const auto found = type->user_defined ? schema_.enums().find(type->name) : schema_.enums().end();
-    if (type->user_defined && found == schema_.enums().end()) return true;
-    const auto refused = constant_refused(SqlConstant{SqlConstant::Kind::string, constant.value, {}}, *type,
-                                          found != schema_.enums().end() ? &found->second.values : nullptr);
+    const auto refused = value_refused(constant.value, *type);
     if (!refused) return true;
     const Span start = within(span, constant.offset);
     const Span literal{start.begin, std::min(span.end, start.begin + static_cast<std::uint32_t>(string_constant_length(text, constant.offset)))};
@@ -7653,6 +7707,10 @@ class StatementChecker {
           return candidate.alias == row[0] && candidate.name == qualified(item->names);
         });
         if (source == sources.end() || key_grouped(&*source)) return true;
+        // `t.*` in a select list stands for its columns, each of which GROUP BY may hold.
+        if (starred && std::ranges::all_of(source->columns, [&](const ViewColumn& column) { return grouped.contains({&*source, column.name}); })) {
+          return true;
+        }
         diagnostics_.report(DiagnosticKind::UngroupedColumn, at(name_at(node.query.span, text, reference.offset)), fmt::format("{}.*", row[0]),
                             view.materialized ? "a materialized view" : "a view");
         return false;

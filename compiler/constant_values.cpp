@@ -1052,4 +1052,53 @@ bool names_its_zone(std::string_view text) {
   return space != std::string::npos && catalog_time_zone(std::string_view(lowered).substr(space + 1));
 }
 
+RecordFields record_fields(std::string_view text, std::size_t columns) {
+  RecordFields out;
+  const auto malformed = [&](std::string_view detail) {
+    out.refused = fmt::format("malformed record literal: \"{}\" ({})", text, detail);
+    return out;
+  };
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::size_t at = 0;
+  while (at < text.size() && space(text[at])) ++at;
+  if (at >= text.size() || text[at++] != '(') return malformed("Missing left parenthesis.");
+  for (std::size_t column = 0; column < columns; ++column) {
+    if (column > 0) {
+      if (at >= text.size() || text[at] != ',') return malformed("Too few columns.");
+      ++at;
+    }
+    // Nothing at all is NULL; quotes and backslashes only quote.
+    if (at < text.size() && (text[at] == ',' || text[at] == ')')) {
+      out.fields.emplace_back();
+      continue;
+    }
+    std::string value;
+    bool quoted = false;
+    while (quoted || (at < text.size() && text[at] != ',' && text[at] != ')')) {
+      if (at >= text.size()) return malformed("Unexpected end of input.");
+      const char c = text[at++];
+      if (c == '\\') {
+        if (at >= text.size()) return malformed("Unexpected end of input.");
+        value += text[at++];
+      } else if (c == '"') {
+        if (!quoted) {
+          quoted = true;
+        } else if (at < text.size() && text[at] == '"') {
+          value += '"';
+          ++at;
+        } else {
+          quoted = false;
+        }
+      } else {
+        value += c;
+      }
+    }
+    out.fields.emplace_back(std::move(value));
+  }
+  if (at >= text.size() || text[at++] != ')') return malformed("Too many columns.");
+  while (at < text.size() && space(text[at])) ++at;
+  if (at < text.size()) return malformed("Junk after right parenthesis.");
+  return out;
+}
+
 }  // namespace migc

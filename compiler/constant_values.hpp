@@ -17,6 +17,14 @@ namespace migc {
 std::optional<std::string> constant_refused(const SqlConstant& constant, const ColumnType& type,
                                             const std::vector<std::string>* enum_values);
 
+// The fields of a record literal as PostgreSQL's record_in() reads them for a row of `columns`
+// fields (`(1,"a b",)`: "1", "a b", NULL), or why it would refuse the text.
+struct RecordFields {
+  std::vector<std::optional<std::string>> fields;
+  std::optional<std::string> refused;
+};
+RecordFields record_fields(std::string_view text, std::size_t columns);
+
 // Whether a date/time text says its zone (an offset, `Z`, `UTC`, a zone's name) or is a moment
 // no zone moves (`epoch`, `infinity`): else the session's time zone decides which moment it is.
 bool names_its_zone(std::string_view text);

@@ -272,18 +272,15 @@ Inverse inverse(const Operation& operation, const Schema& before);
 
 // The views that read `relation`, through other views too, in an order they can be created in.
 std::vector<View> dependent_views(const Schema& schema, const QualifiedName& relation);
-// Whether a table or view that `view` reads has a column `name` (`renamed`: one it reads by its
-// old name, first, which the schema has under the new one, second, by now).
-bool reads_column(const Schema& schema, const View& view, const std::string& name,
-                  const std::pair<QualifiedName, QualifiedName>& renamed = {});
+// Whether a table or view has a column of that name.
+bool has_column(const Schema& schema, const QualifiedName& relation, const std::string& name);
+using ColumnLookup = std::function<bool(const QualifiedName& relation, const std::string& column)>;
 // A view's query with each mention of relation `from` renamed to `to`, as PostgreSQL, which
 // binds a view to what it reads, prints it after the rename.
-// `is_column(n)`: whether `n` alone names a column rather than the relation's whole row.
-std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to,
-                           const std::function<bool(const std::string&)>& is_column);
+std::string query_renaming(const std::string& query, const QualifiedName& from, const QualifiedName& to, const ColumnLookup& has_column);
 // Why the query cannot follow that rename, where it cannot: it already gives the new name to
 // something else (PostgreSQL would print that one under a made-up alias).
 std::optional<std::string> renaming_conflict(const std::string& query, const QualifiedName& from, const QualifiedName& to,
-                                             const std::function<bool(const std::string&)>& is_column);
+                                             const ColumnLookup& has_column);
 
 }  // namespace migc

@@ -1583,7 +1583,9 @@ void collect_constants(const std::string& key, const Json& body, std::vector<Que
       pending.pop_back();
       for (const auto& element : array_member(array, "elements")) {
         if (const Json& inner = member(element, "A_ArrayExpr"); inner.is_object()) pending.push_back(&inner);
-        if (const auto constant = located_string_constant(element)) {
+        // `'a' collate "C"`: still the literal, made a value of t.
+        const Json& collated = member(member(element, "CollateClause"), "arg");
+        if (const auto constant = located_string_constant(collated.is_object() ? collated : element)) {
           constants.push_back({.value = constant->first, .offset = constant->second, .cast = string_list(member(type, "names"))});
         }
       }
@@ -1864,7 +1866,8 @@ void read_subquery(QueryFromItem& item, const Json& subquery, const WithQueries&
     for (std::size_t i = 0; i < width; ++i) item.columns.push_back("column" + std::to_string(i + 1));
     item.records.resize(width, false);
   }
-  item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty());
+  // `(select) s` has no columns.
+  item.opaque = inner == nullptr || (!inner->contains("targetList") && item.columns.empty() && inner->contains("valuesLists"));
   if (item.opaque) return;
   std::vector<QueryFromItem> inner_from;
   for (const auto& from : array_member(*inner, "fromClause")) inner_from.push_back(from_item(from, ctes));
@@ -2015,14 +2018,39 @@ QueryFromItem read_from_item(const Json& value, const WithQueries& ctes) {
     item.opaque = true;
     // A function without an alias is named by the function (one function, not ROWS FROM (...)).
     const Json& functions = array_member(*body, "functions");
+    // The function a ROWS FROM item (or a plain one) calls: its name, how many arguments it
+    // takes, whether the first is an array written as one.
+    const auto called = [](const Json& function) {
+      QueryFromItem call;
+      const Json& items = array_member(object_member(function, "List"), "items");
+      const Json& body = object_member(first_element(items), "FuncCall");
+      call.function = string_list(array_member(body, "funcname"));
+      const Json& arguments = array_member(body, "args");
+      call.function_arguments = arguments.size();
+      const Json& first = first_element(arguments);
+      call.array_argument = member(first, "A_ArrayExpr").is_object() || !array_member(member(member(first, "TypeCast"), "typeName"), "arrayBounds").empty();
+      if (items.size() > 1) {
+        for (const auto& definition : array_member(object_member(items[1], "List"), "items")) {
+          call.columns.push_back(text_field(member(definition, "ColumnDef"), "colname"));
+        }
+      }
+      call.opaque = true;
+      return call;
+    };
     if (kind == "RangeFunction" && functions.size() == 1 && !flag(*body, "is_rowsfrom")) {
-      const Json& items = array_member(object_member(functions[0], "List"), "items");
-      const auto names = items.empty() ? std::vector<std::string>{} : string_list(array_member(object_member(items[0], "FuncCall"), "funcname"));
-      if (!names.empty() && item.alias.empty()) item.alias = names.back();
-      item.function = names;
+      QueryFromItem call = called(functions[0]);
+      if (!call.function.empty() && item.alias.empty()) item.alias = call.function.back();
+      item.function = std::move(call.function);
+      item.function_arguments = call.function_arguments;
+      item.array_argument = call.array_argument;
       item.ordinality = flag(*body, "ordinality");
       for (const auto& definition : member(*body, "coldeflist")) item.columns.push_back(text_field(member(definition, "ColumnDef"), "colname"));
       if (!item.columns.empty()) item.renamed.clear();
+    } else if (kind == "RangeFunction" && flag(*body, "is_rowsfrom")) {
+      std::vector<QueryFromItem> calls;
+      for (const auto& function : functions) calls.push_back(called(function));
+      item.rows_from = std::move(calls);
+      item.ordinality = flag(*body, "ordinality");
     }
   }
   // `(...) AS s (a, b)`: the alias's column names replace the first columns'.

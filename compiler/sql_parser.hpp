@@ -263,6 +263,9 @@ struct QueryFromItem {
   // A call of one function (not ROWS FROM): its name as written; its column definition list's
   // names in `columns`; `ordinality`: WITH ORDINALITY adds a last column.
   std::vector<std::string> function;
+  std::size_t function_arguments = 0;
+  bool array_argument = false;  // its first argument an ARRAY or a cast to an array type
+  FromItems rows_from;          // ROWS FROM (...): each function it calls, as items of their own
   bool ordinality = false;
 };
 inline FromItems::FromItems(std::vector<QueryFromItem> items)

@@ -757,6 +757,31 @@ const std::vector<Case> cases = {
     {"create view poor as select 'nosuch'::regclass as r", false},
     {"create view poor as select 'crate'::regclass as r; drop table crate", false},
     {"create view poor as select 'crate'::regclass as r, 'public.crate'::regclass as q; alter table crate rename to box; drop view poor", true},
+    // `*` over FROM functions and empty subqueries counts their columns.
+    {"create view poor as select (select * from unnest(array[1], array[2])) as q", false},
+    {"create view poor as select 1 as k where 1 in (select * from unnest(array[1]) with ordinality)", false},
+    {"create view poor as select 1 as k where 1 in (select * from unnest(array[1]))", true},
+    {"create view poor as select 1 as k where 1 in (select * from rows from (generate_series(1, 2), generate_series(1, 3)))", false},
+    {"create view poor as select 1 as k where 1 in (select * from rows from (generate_series(1, 2)))", true},
+    {"create view poor as select 1 as k where 1 in (select * from crate, lateral (select) s)", false},
+    {"create view poor as select 1 as k where 1 in (select * from (select) s)", false},
+    {"create view poor as select 1 as k where 1 in (select * from (select) s, (select 1) y)", true},
+    {"create view poor as select array['a' collate \"C\"]::integer[] as a", false},
+    // A record literal is read field by field, as the composite type's or the table's row's.
+    {"create view poor as select '(1,2)'::berth as b, ' (1, 2) '::berth as c, '(,)'::berth as d", true},
+    {"create view poor as select '(x,2)'::berth as b", false},
+    {"create view poor as select '(1,2,3)'::berth as b", false},
+    {"create view poor as select '(1)'::berth as b", false},
+    {"create view poor as select '(1,2)x'::berth as b", false},
+    {"create view poor as select '(1,\"a,b\",)'::crate as c, '(2,a,\"(1,2)\")'::crate as d", true},
+    {"create view poor as select '(1,a,\"(1,x)\")'::crate as c", false},
+    {"create view poor as select array['(1,2)']::berth[] as b", true},
+    // A bare name is an output's name in ORDER BY, and a column at its own level before a whole row.
+    {"create view poor as select crate.label as crate from crate order by crate limit 2; alter table crate rename to box; drop view poor", true},
+    {"create table lid (crate integer); create view poor as select crate::text as y from crate where exists (select 1 from lid); "
+     "alter table crate rename to box; drop view poor", true},
+    {"create view poor as select s.crate from (select crate::text, crate.id from crate) s; alter table crate rename to box; drop view poor", true},
+    {"create table lid (id integer, label text); create view poor as select lid.*, count(*) as c from lid group by lid.id, lid.label", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
