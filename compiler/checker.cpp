@@ -1500,7 +1500,36 @@ class StatementChecker {
         }
       }
     }
+    if (it->kind == ConstraintKind::primary_key) {
+      for (const View* view : schema_.views_reading(table->name)) {
+        if (!groups_by_key(*view, *table, *it)) continue;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "constraint", it->name,
+                                               fmt::format("{}, which groups by the key and reads other columns of `{}` by it,", in_view(*view), table->name));
+        diagnostic.notes.push_back({view->origin.where, "drop the view first, or group it by those columns too"});
+        return;
+      }
+    }
     emit(op::DropConstraint{table->name, it->name});
+  }
+
+  // Whether a grouped view reads columns (or the whole row) of `table` that only its grouped
+  // primary key determines: PostgreSQL then records the view as depending on the key.
+  static bool groups_by_key(const View& view, const Table& table, const Constraint& key) {
+    const QueryFacts facts = read_query(view.query);
+    const QueryGrouping& grouping = facts.grouping;
+    if (facts.error || !grouping.grouped) return false;
+    std::set<std::string> grouped;
+    for (const auto& names : grouping.group_by) {
+      if (!names.empty()) grouped.insert(names.back());
+    }
+    if (!std::ranges::all_of(key.columns, [&](const std::string& column) { return grouped.contains(column); })) return false;
+    return std::ranges::any_of(grouping.outside_aggregates, [&](const SqlColumnReference& reference) {
+      const std::string& last = reference.names.back();
+      if (last == "*" || (reference.names.size() == 1 && last == table.name.name && table.find_column(last) == nullptr)) {
+        return reference.names.size() == 1 || reference.names[reference.names.size() - 2] == table.name.name;
+      }
+      return table.find_column(last) != nullptr && !grouped.contains(last);
+    });
   }
 
   // A constraint behind an index (primary key, unique) renames its index too, as in PostgreSQL.
@@ -7287,8 +7316,10 @@ class StatementChecker {
                            const SqlColumnReference& reference) {
     if (!type) return true;
     const std::string& field = reference.names.back();
-    // A built-in scalar, an array or an enum has no fields (42809).
-    if (!type->user_defined || type->array_dimensions != 0 || schema_.enums().contains(type->name)) {
+    // A built-in scalar, an array or an enum has no fields (42809); `(x).f` may call f(x) then.
+    const bool function = !catalog_functions(field).empty() ||
+                          std::ranges::any_of(schema_.routines(), [&](const auto& routine) { return routine.first.name.name == field; });
+    if (!function && (!type->user_defined || type->array_dimensions != 0 || schema_.enums().contains(type->name))) {
       const std::size_t written = text.find(field, reference.offset + reference.names[reference.names.size() - 2].size());
       diagnostics_.report(DiagnosticKind::InvalidSql, at(name_at(node.query.span, text, written == std::string::npos ? reference.offset : written)),
                           "a view's query", fmt::format("column notation .{} applied to type {}, which is not a composite type (42809)", field, type->sql()));

@@ -737,6 +737,7 @@ const std::vector<Case> cases = {
     // Field notation applies to a composite value only.
     {"create view poor as select (id).id as x from crate", false},
     {"create view poor as select (place).x as x from crate", true},
+    {"create view poor as select (crate.label).length as l, (label).upper as u from crate", true},
     // ALTER TABLE renames a view too.
     {"alter table rich rename to wealthy", true},
     // A rename follows what names the table, not an inner alias or WITH query of its old name.
@@ -782,6 +783,11 @@ const std::vector<Case> cases = {
      "alter table crate rename to box; drop view poor", true},
     {"create view poor as select s.crate from (select crate::text, crate.id from crate) s; alter table crate rename to box; drop view poor", true},
     {"create table lid (id integer, label text); create view poor as select lid.*, count(*) as c from lid group by lid.id, lid.label", true},
+    // A view reading columns its grouped primary key determines depends on the key.
+    {"create table lid (id integer primary key, label text); create view poor as select lid.id, lid.label from lid group by lid.id; "
+     "alter table lid drop constraint lid_pkey", false},
+    {"create table lid (id integer primary key, label text); create view poor as select lid.id, count(*) as c from lid group by lid.id; "
+     "alter table lid drop constraint lid_pkey", true},
 };
 
 bool builds(const std::string& statement, std::string& errors) {
