@@ -1712,6 +1712,14 @@ void collect_query(const Json& value, QueryFacts& facts, const WithQueries& ctes
       facts.types.push_back(type_name_of(body, 0));
     } else if (key == "TypeCast" || key == "A_Expr" || key == "CaseExpr") {
       collect_constants(key, body, facts.constants);
+    } else if (key == "FuncCall" && body.is_object()) {
+      // `regclass('t')` is the cast written as a call: PostgreSQL reads it as `'t'::regclass`.
+      const auto names = string_list(member(body, "funcname"));
+      const Json& arguments = array_member(body, "args");
+      const bool regclass = (names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog")) && !names.empty() && names.back() == "regclass";
+      if (const auto constant = regclass && arguments.size() == 1 ? located_string_constant(arguments[0]) : std::nullopt) {
+        facts.constants.push_back({.value = constant->first, .offset = constant->second, .cast = {"regclass"}});
+      }
     } else if (key == "A_Indirection") {
       const Json& reference = member(member(body, "arg"), "ColumnRef");
       const Json& fields = member(reference, "fields");

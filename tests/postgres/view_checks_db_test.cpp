@@ -758,6 +758,9 @@ const std::vector<Case> cases = {
     {"create view poor as select 'nosuch'::regclass as r", false},
     {"create view poor as select 'crate'::regclass as r; drop table crate", false},
     {"create view poor as select 'crate'::regclass as r, 'public.crate'::regclass as q; alter table crate rename to box; drop view poor", true},
+    {"create view poor as select regclass('crate') as r; drop table crate", false},
+    {"create view poor as select regclass('nosuch') as r", false},
+    {"create view poor as select regclass('crate') as r; alter table crate rename to box; drop view poor", true},
     // `*` over FROM functions and empty subqueries counts their columns.
     {"create view poor as select (select * from unnest(array[1], array[2])) as q", false},
     {"create view poor as select 1 as k where 1 in (select * from unnest(array[1]) with ordinality)", false},
