@@ -1137,8 +1137,15 @@ void collect_names(const Json& root, std::size_t prefix, ExpressionFacts& facts,
 std::vector<std::string> regclass_names(std::string_view text) {
   std::vector<std::string> names(1);
   bool quoted = false;
+  bool ended = false;  // a part ended by white space, which only a dot may follow (SplitIdentifierString)
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
+      ended = ended || !names.back().empty() || (i > 0 && text[i - 1] == '"');
+      continue;
+    }
+    if (ended && c != '.') return {};
+    ended = false;
     if (c == '"') {
       if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
         names.back() += '"';
