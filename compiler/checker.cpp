@@ -7340,6 +7340,41 @@ class StatementChecker {
     return false;
   }
 
+  // Records which table's or view's column `column` of a FROM item is, where the compiler can
+  // tell: through an alias list (`t AS s (x, y)`: by position) and through a join (`j.a`: the
+  // side that has it; a USING column, both).
+  bool used_through(const QueryFromItem& item, const std::string& column, std::set<std::pair<QualifiedName, std::string>>& uses) const {
+    if (!item.names.empty() && !item.with_query) {
+      const QualifiedName relation = qualified(item.names);
+      std::vector<std::string> columns;
+      if (const Table* table = schema_.find_table(relation)) {
+        for (const auto& each : table->columns) columns.push_back(each.name);
+      } else if (const auto view = schema_.views().find(relation); view != schema_.views().end()) {
+        for (const auto& each : view->second.columns) columns.push_back(each.name);
+      }
+      // The list renames the first columns by position; a column it renamed has no old name.
+      std::size_t position = static_cast<std::size_t>(std::ranges::find(item.renamed, column) - item.renamed.begin());
+      if (position == item.renamed.size()) {
+        position = static_cast<std::size_t>(std::ranges::find(columns, column) - columns.begin());
+        if (position < item.renamed.size()) return false;
+      }
+      if (position >= columns.size()) return false;
+      uses.insert({relation, columns[position]});
+      return true;
+    }
+    if (item.parts.size() != 2 || !item.renamed.empty() || item.natural) return false;
+    if (std::ranges::find(item.using_columns, column) != item.using_columns.end()) {
+      bool any = false;
+      for (const auto& part : item.parts) any = used_through(part, column, uses) || any;
+      return any;
+    }
+    for (const auto& part : item.parts) {
+      const auto columns = known_columns(part);
+      if (columns && std::ranges::find(*columns, column) != columns->end()) return used_through(part, column, uses);
+    }
+    return false;
+  }
+
   // What a FROM item is, for a message: "table `t`", "subquery `s`", "WITH query `w`", "join `j`".
   static std::string from_item_kind(const QueryFromItem& item) {
     if (!item.names.empty()) return in_table(qualified(item.names));
@@ -7515,16 +7550,7 @@ class StatementChecker {
         if (source != nullptr && source->names.empty() && source->parts.empty()) continue;
         // The table or view the nearest level that has the name reads, not the first of the
         // whole query having such a column (`where a in (select a from t)` is t's `a`).
-        if (source != nullptr && !source->with_query && source->renamed.empty()) {
-          const QualifiedName relation = qualified(source->names);
-          const auto read = std::ranges::find_if(sources, [&](const QuerySource& candidate) {
-            return candidate.name == relation && std::ranges::find(candidate.columns, reference.names.back(), &ViewColumn::name) != candidate.columns.end();
-          });
-          if (read != sources.end()) {
-            view.uses.insert({relation, reference.names.back()});
-            continue;
-          }
-        }
+        if (source != nullptr && used_through(*source, reference.names.back(), view.uses)) continue;
       }
       if (const auto found = place(reference.names, reference.offset, true)) view.uses.insert({found->first->name, found->second->name});
     }

@@ -786,6 +786,15 @@ const std::vector<Case> cases = {
      "alter table crate rename to box; drop view poor", true},
     {"create view poor as select s.crate from (select crate::text, crate.id from crate) s; alter table crate rename to box; drop view poor", true},
     {"create table lid (id integer, label text); create view poor as select lid.*, count(*) as c from lid group by lid.id, lid.label", true},
+    // A column read through a join's alias or a table's alias list is the table's own.
+    {"create table lid (id integer, a integer, b integer); create view poor as select j.a from (lid join crate using (id)) j; "
+     "alter table lid drop column a", false},
+    {"create table lid (id integer, a integer, b integer); create view poor as select j.a from (lid join crate using (id)) j; "
+     "alter table lid drop column b", true},
+    {"create table lid (id integer, a integer, b integer); create view poor as select j.id from (lid join crate using (id)) j; "
+     "alter table crate alter column id type bigint", false},
+    {"create table lid (id integer, a integer, b integer); create view poor as select s.r from lid as s(q, r); alter table lid drop column a", false},
+    {"create table lid (id integer, a integer, b integer); create view poor as select s.r from lid as s(q, r); alter table lid drop column b", true},
     // A view reading columns its grouped primary key determines depends on the key.
     {"create table lid (id integer primary key, label text); create view poor as select lid.id, lid.label from lid group by lid.id; "
      "alter table lid drop constraint lid_pkey", false},
