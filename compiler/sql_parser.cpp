@@ -5214,12 +5214,18 @@ std::string without_public_qualifier(std::string_view sql) {
     if (name.kind != PG_QUERY__TOKEN__IDENT || tokens[i + 1].kind != PG_QUERY__TOKEN__ASCII_46) continue;
     if (i > 0 && tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_46) continue;
     if (!spelled_public(std::string_view(text).substr(name.start, name.end - name.start))) continue;
-    // Unqualified, a built-in type, function or relation of the name would come first
-    // (pg_catalog leads the search path): `public.text` must keep its schema.
+    // Unqualified, a built-in object of the name would come first (pg_catalog leads the search
+    // path): `public.text` must keep its schema where it names a type or a function. Where it
+    // names a relation only a catalog relation would: `from public.text` reads the table.
     if (i + 2 < tokens.size()) {
       const std::string written = text.substr(tokens[i + 2].start, tokens[i + 2].end - tokens[i + 2].start);
       const std::string after = written.starts_with('"') ? written.substr(1, written.size() - 2) : lowered(written);
-      if (!catalog_types(after).empty() || !catalog_functions(after).empty() || catalog_relation("pg_catalog", after) != nullptr) continue;
+      const bool called = i + 3 < tokens.size() && tokens[i + 3].kind == PG_QUERY__TOKEN__ASCII_40;
+      const bool of_relation = i + 3 < tokens.size() && tokens[i + 3].kind == PG_QUERY__TOKEN__ASCII_46;
+      static const std::set<std::string, std::less<>> before_relation = {"from", "join", "only", "lateral", "into", "update", "table", "references"};
+      const bool relation = !called && (of_relation || (i > 0 && (tokens[i - 1].kind == PG_QUERY__TOKEN__ASCII_44 || before_relation.contains(word(i - 1)))));
+      if (catalog_relation("pg_catalog", after) != nullptr) continue;
+      if (!relation && (!catalog_types(after).empty() || !catalog_functions(after).empty())) continue;
     }
     out.append(text, done, name.start - done);
     done = tokens[i + 1].end;
