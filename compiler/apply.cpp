@@ -150,6 +150,14 @@ class SchemaMutator {
     schema_.put_view(view);
   }
 
+  void operator()(const op::SetViewDefault& o) {
+    change_entry(schema_.views(), o.view, &Schema::put_view, [&](View& view) {
+      for (auto& column : view.columns) {
+        if (column.name == o.column) column.default_sql = o.value;
+      }
+    });
+  }
+
   void operator()(const op::RefreshView& o) {
     const auto found = schema_.views().find(o.name);
     if (found == schema_.views().end()) return;
@@ -635,10 +643,11 @@ class SchemaMutator {
     if (const auto old = map.find(key); replace && old != map.end()) {
       value.comment = old->second.comment;
       if constexpr (requires { value.privileges; }) value.privileges = old->second.privileges;
-      // CREATE OR REPLACE VIEW keeps the columns it keeps (by position), and their comments.
+      // CREATE OR REPLACE VIEW keeps the columns it keeps (by position), their comments and defaults.
       if constexpr (requires { value.columns[0].comment; old->second.materialized; }) {
         for (std::size_t i = 0; i < value.columns.size() && i < old->second.columns.size(); ++i) {
           value.columns[i].comment = old->second.columns[i].comment;
+          value.columns[i].default_sql = old->second.columns[i].default_sql;
         }
       }
     }

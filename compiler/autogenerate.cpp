@@ -249,6 +249,7 @@ class Differ {
         add(op::EnableTrigger{key, trigger.enabled});
       }
     }
+    kept_view_defaults(replaced_views);
     kept_comments(replaced_views, remade_routines, replaced_triggers, replaced_policies);
     kept_privileges(replaced_views, remade_routines);
     for (const auto& [name, _] : head_.schemas()) {
@@ -521,6 +522,20 @@ class Differ {
     for (const auto& column : table.columns) {
       const Column* before = old.find_column(column.name);
       if (column.comment != (before ? before->comment : std::nullopt)) add(op::Comment{ast::CommentKind::column, table.name, column.name, column.comment});
+    }
+  }
+
+  // The column defaults of views that stay (those made again carry the model's): each the model's.
+  void kept_view_defaults(const std::set<QualifiedName>& replaced_views) {
+    for (const auto& [name, view] : model_.views()) {
+      const auto old = head_.views().find(name);
+      if (old == head_.views().end() || replaced_views.contains(name)) continue;
+      for (const auto& column : view.columns) {
+        const auto before = std::ranges::find(old->second.columns, column.name, &ViewColumn::name);
+        if (before != old->second.columns.end() && before->default_sql != column.default_sql) {
+          add(op::SetViewDefault{name, column.name, column.default_sql});
+        }
+      }
     }
   }
 

@@ -1386,6 +1386,10 @@ class StatementChecker {
   }
 
   void operator()(const ast::SetDefault& node) {
+    // ALTER TABLE sets a view's column default as ALTER VIEW does.
+    if (schema_.find_table(node.table) == nullptr && schema_.views().contains(node.table)) {
+      return set_view_default(node.table, node.column, node.value, false);
+    }
     const Table* table = find_table(node.table);
     if (table == nullptr) return;
     const Column* column = find_column(*table, node.column);
@@ -3182,6 +3186,29 @@ class StatementChecker {
     emit(op::RenameViewColumn{view.name, column.text, new_name.text, view.materialized, view.column_names, std::move(names)});
   }
 
+  void operator()(const ast::SetViewDefault& node) { set_view_default(node.view, node.column, node.value, node.materialized); }
+
+  void set_view_default(const ast::ObjectName& name, const ast::Name& column_name, const std::optional<ast::Expression>& expression,
+                        bool materialized) {
+    const auto found = schema_.views().find(name);
+    if (found != schema_.views().end() && found->second.materialized) {
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(column_name.span),
+                          fmt::format("materialized view `{}` cannot have column defaults: nothing inserts through it", found->second.name));
+      return;
+    }
+    const View* view = find_view(name, materialized);
+    if (view == nullptr) return;
+    const ViewColumn* column = find_view_column(*view, column_name);
+    if (column == nullptr) return;
+    std::optional<std::string> value;
+    if (expression) {
+      value = expression_sql(*expression, "a default", nullptr);
+      if (!value || (column->type && !default_fits(*expression, *value, *column->type))) return;
+      if (!fits_column_default(*value)) value = "(" + *value + ")";
+    }
+    emit(op::SetViewDefault{view->name, column->name, std::move(value)});
+  }
+
   void operator()(const ast::RefreshView& node) {
     const View* view = find_view(node.name, true);
     if (view == nullptr) return;
@@ -4416,6 +4443,14 @@ class StatementChecker {
       }
       if (!index.where_sql.empty()) found.push_back({fmt::format("index `{}`", name), index.where_sql, op::DropIndex{name, false}});
     }
+    for (const auto& [name, view] : schema_.views()) {
+      for (const auto& column : view.columns) {
+        if (column.default_sql) {
+          found.push_back({fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql,
+                           op::SetViewDefault{name, column.name, std::nullopt}});
+        }
+      }
+    }
     for (const auto& [name, domain] : schema_.domains()) {
       if (domain.default_sql) {
         found.push_back({fmt::format("the default of domain `{}`", name), *domain.default_sql, op::SetDomainDefault{name, std::nullopt}});
@@ -4450,6 +4485,11 @@ class StatementChecker {
       }
     }
     if (only_table != nullptr) return found;
+    for (const auto& [name, view] : schema_.views()) {
+      for (const auto& column : view.columns) {
+        if (column.default_sql) found.emplace_back(fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql);
+      }
+    }
     for (const auto& [name, domain] : schema_.domains()) {
       if (domain.default_sql) found.emplace_back(fmt::format("the default of domain `{}`", name), *domain.default_sql);
       for (const auto& constraint : domain.constraints) found.emplace_back(fmt::format("check `{}` on domain `{}`", constraint.name, name), constraint.check_sql);

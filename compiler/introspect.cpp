@@ -232,7 +232,9 @@ WHERE c.relkind = 'm' ORDER BY 1, 2, 3
 )sql";
 
 constexpr std::string_view view_columns_sql = R"sql(
-SELECT a.attrelid, a.attname FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(ad.adbin, ad.adrelid)
+FROM pg_attribute a JOIN user_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum
 )sql";
 
@@ -598,7 +600,10 @@ class Reader {
       view.options.assign(options.begin(), options.end());
     }
     for (const auto& row : rows(view_columns_sql)) {
-      if (const auto view = views.find(row[0]); view != views.end()) view->second.columns.push_back({row[1], std::nullopt});
+      const auto view = views.find(row[0]);
+      if (view == views.end()) continue;
+      ViewColumn& column = view->second.columns.emplace_back(ViewColumn{row[1], std::nullopt});
+      if (!row[3].empty()) column.default_sql = as_expression(without_own_cast(row[3], row[2]));
     }
     for (const auto& row : rows(view_dependencies_sql)) {
       const auto view = views.find(row[0]);

@@ -144,6 +144,15 @@ class Inverter {
     return {{op::RenameViewColumn{o.view, o.to, o.from, o.materialized, o.names_after, o.names_before}}};
   }
 
+  Inverse operator()(const op::SetViewDefault& o) const {
+    const auto view = before_.views().find(o.view);
+    if (view == before_.views().end()) return {};
+    for (const auto& column : view->second.columns) {
+      if (column.name == o.column) return {{op::SetViewDefault{o.view, o.column, column.default_sql}}};
+    }
+    return {};
+  }
+
   // A refresh changes rows, not the schema: its way back only empties a view it filled.
   Inverse operator()(const op::RefreshView& o) const {
     const auto view = before_.views().find(o.name);

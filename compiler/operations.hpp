@@ -176,6 +176,8 @@ struct RenameViewColumn {
   std::vector<std::string> names_before;
   std::vector<std::string> names_after;
 };
+// ALTER VIEW ... ALTER COLUMN ... SET DEFAULT (none: DROP DEFAULT).
+struct SetViewDefault { QualifiedName view; std::string column; std::optional<std::string> value; };
 // Runs a materialized view's query again (`with_data`), or empties it.
 struct RefreshView { QualifiedName name; bool concurrently = false; bool with_data = true; };
 
@@ -242,7 +244,7 @@ using Operation = std::variant<op::CreateTable, op::DropTable, op::RenameTable, 
                                op::InsertRows, op::RawSql, op::DropExpression, op::CreateDomain, op::DropDomain,
                                op::SetDomainDefault, op::SetDomainNotNull, op::AddDomainConstraint, op::DropDomainConstraint, op::RenameDomainConstraint, op::ValidateDomainConstraint,
                                op::RenameDomain, op::CreateComposite, op::AddAttribute, op::DropAttribute, op::RenameAttribute,
-                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RenameViewColumn, op::RefreshView,
+                               op::UpdateRows, op::DeleteRows, op::CreateView, op::DropView, op::RenameView, op::RenameViewColumn, op::SetViewDefault, op::RefreshView,
                                op::CreateRoutine, op::DropRoutine, op::CreateTrigger, op::DropTrigger, op::EnableTrigger,
                                op::SetRowSecurity, op::CreatePolicy, op::DropPolicy, op::SetLogged, op::SetPrivileges>;
 

@@ -342,7 +342,10 @@ class LanguageRenderer {
                     options.empty() ? "" : " with (" + options + ")", o.view.query,
                     o.view.materialized && !o.view.with_data ? " with no data" : ""));
     comment(o.view.materialized ? ast::CommentKind::materialized_view : ast::CommentKind::view, o.view.name, {}, o.view.comment);
-    for (const auto& column : o.view.columns) comment(ast::CommentKind::column, o.view.name, column.name, column.comment);
+    for (const auto& column : o.view.columns) {
+      comment(ast::CommentKind::column, o.view.name, column.name, column.comment);
+      if (column.default_sql) (*this)(op::SetViewDefault{o.view.name, column.name, column.default_sql});
+    }
     if (!o.replace) privileges({ast::GrantTargetKind::table, o.view.name, {}}, o.view.privileges);
   }
   void operator()(const op::DropView& o) {
@@ -354,6 +357,10 @@ class LanguageRenderer {
   void operator()(const op::RenameViewColumn& o) {
     add(fmt::format("alter {}view {} rename column {} to {};", o.materialized ? "materialized " : "", quote_qualified(o.view),
                     quote_identifier(o.from), quote_identifier(o.to)));
+  }
+  void operator()(const op::SetViewDefault& o) {
+    add(fmt::format("alter view {} alter column {} {};", quote_qualified(o.view), quote_identifier(o.column),
+                    o.value ? "set default " + *o.value : "drop default"));
   }
   void operator()(const op::RefreshView& o) {
     add(fmt::format("refresh materialized view {}{}{};", o.concurrently ? "concurrently " : "", quote_qualified(o.name),

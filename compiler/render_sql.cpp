@@ -285,10 +285,16 @@ std::string sequence_owner_statement(const QualifiedName& sequence, const std::o
                      upper_case ? "OWNED BY" : "owned by", target);
 }
 
+std::string view_default_sql(const QualifiedName& view, const std::string& column, const std::optional<std::string>& value) {
+  return fmt::format("ALTER VIEW {} ALTER COLUMN {} {}", quote_qualified(view), quote_identifier(column),
+                     value ? "SET DEFAULT " + *value : "DROP DEFAULT");
+}
+
 std::string create_view_sql(const View& view, bool replace) {
   std::string column_comments;
   for (const auto& column : view.columns) {
     if (column.comment) column_comments += ";\n" + comment_sql(ast::CommentKind::column, view.name, column.name, column.comment);
+    if (column.default_sql) column_comments += ";\n" + view_default_sql(view.name, column.name, column.default_sql);
   }
   std::string columns;
   for (const auto& column : view.column_names) columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
@@ -1001,6 +1007,7 @@ class SqlRenderer {
     emit(fmt::format("ALTER {}VIEW {} RENAME COLUMN {} TO {}", o.materialized ? "MATERIALIZED " : "", quote_qualified(o.view),
                      quote_identifier(o.from), quote_identifier(o.to)));
   }
+  void operator()(const op::SetViewDefault& o) { emit(view_default_sql(o.view, o.column, o.value)); }
   void operator()(const op::RefreshView& o) {
     emit(fmt::format("REFRESH MATERIALIZED VIEW {}{}{}", o.concurrently ? "CONCURRENTLY " : "", quote_qualified(o.name),
                      o.with_data ? "" : " WITH NO DATA"));

@@ -83,6 +83,8 @@ std::string create_sequence_sql(const Sequence& sequence);
 std::string sequence_owner_statement(const QualifiedName& sequence, const std::optional<SequenceOwner>& owner, bool upper_case);
 // CREATE [OR REPLACE] [MATERIALIZED] VIEW ... AS <query> [WITH NO DATA].
 std::string create_view_sql(const View& view, bool replace = false);
+// ALTER VIEW ... ALTER COLUMN ... SET DEFAULT `value` (none: DROP DEFAULT).
+std::string view_default_sql(const QualifiedName& view, const std::string& column, const std::optional<std::string>& value);
 
 // SQL as written, whose last line may end in a `--` comment, with a line end after it: a `;`
 // written after would be inside the comment.

@@ -234,6 +234,7 @@ struct ViewColumn {
   std::string name;
   std::optional<ColumnType> type;
   std::optional<std::string> comment = {};
+  std::optional<std::string> default_sql = {};  // what an insert through the view gives it
   bool operator==(const ViewColumn&) const = default;
 };
 

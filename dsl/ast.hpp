@@ -531,6 +531,16 @@ struct RenameView : Located {
   Name new_name;
 };
 
+// `alter view v alter [column] c set default <expression>` (none: `drop default`): what an
+// insert through the view gives the column when it names none. (`materialized` only to say that
+// a materialized view has no defaults.)
+struct SetViewDefault : Located {
+  bool materialized = false;
+  ObjectName view;
+  Name column;
+  std::optional<Expression> value;
+};
+
 // refresh materialized view [concurrently] v: a data step, whose way back is nothing.
 struct RefreshView : Located {
   bool concurrently = false;
@@ -647,7 +657,7 @@ using Statement = std::variant<CreateTable, DropTable, CreateIndex, DropIndex, R
                                ExecuteSql, DropExpression, CreateDomain, DropDomain, SetDomainDefault, SetDomainNotNull,
                                AddDomainConstraint, DropDomainConstraint, RenameDomainConstraint, ValidateDomainConstraint, RenameDomain, CreateComposite, AddAttribute,
                                DropAttribute, RenameAttribute, UpdateRows, DeleteRows, CreateView, DropView, RenameView, SetViewOptions,
-                               RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
+                               SetViewDefault, RefreshView, CreateRoutine, DropRoutine, CreateTrigger, DropTrigger, EnableTrigger,
                                SetRowSecurity, CreatePolicy, DropPolicy, SetLogged, Grant>;
 
 struct Header : Located {

@@ -459,6 +459,7 @@ struct view_option_id;
 struct drop_view_id;
 struct alter_view_id;
 struct set_view_options_id;
+struct view_default_id;
 struct refresh_view_id;
 const x3::rule<view_query_id, ast::Expression> view_query = "query";
 const x3::rule<create_view_id, ast::CreateView> create_view = "`view`";
@@ -466,6 +467,7 @@ const x3::rule<view_option_id, ast::ViewOption> view_option = "a view's option";
 const x3::rule<drop_view_id, ast::DropView> drop_view = "`view`";
 const x3::rule<alter_view_id, ast::RenameView> alter_view = "`view`";
 const x3::rule<set_view_options_id, ast::SetViewOptions> set_view_options = "`view`";
+const x3::rule<view_default_id, ast::SetViewDefault> view_default = "`view`";
 const x3::rule<refresh_view_id, ast::RefreshView> refresh_view = "`refresh materialized view`";
 struct sql_definition_id;
 struct create_routine_id;
@@ -815,6 +817,10 @@ const auto set_view_options_def = located[
     kw("view") >> qualified_name[assign(&ast::SetViewOptions::view)] >>
     ((kw("set") > lit('(') > (view_option % ',')[assign(&ast::SetViewOptions::options)] > lit(')')) |
      (kw("reset") > lit('(') > (name % ',')[assign(&ast::SetViewOptions::reset)] > lit(')')))];
+const auto view_default_def = located[
+    -kw("materialized")[set(&ast::SetViewDefault::materialized, true)] >> kw("view") >> qualified_name[assign(&ast::SetViewDefault::view)] >>
+    kw("alter") > -kw("column") > name[assign(&ast::SetViewDefault::column)] >
+    ((kw("set") > kw("default") > open_expression[assign(&ast::SetViewDefault::value)]) | (kw("drop") > kw("default")))];
 const auto alter_view_def = located[
     -kw("materialized")[set(&ast::RenameView::materialized, true)] >> kw("view") >
     qualified_name[assign(&ast::RenameView::view)] > kw("rename") >
@@ -1186,7 +1192,8 @@ const auto execute_sql_def = located[
 const auto statement_def = omit[
     ((kw("create") > create_target[assign_val()]) | (kw("drop") > drop_target[assign_val()]) |
      (kw("alter") > (alter_table[finish_alter] | alter_type_target[finish_alter_type] | alter_domain_target[finish_alter_domain] |
-                     alter_sequence[assign_val()] | alter_index_target[assign_val()] | set_view_options[assign_val()] | alter_view[assign_val()])) |
+                     alter_sequence[assign_val()] | alter_index_target[assign_val()] | set_view_options[assign_val()] | view_default[assign_val()] |
+                     alter_view[assign_val()])) |
      insert_rows[assign_val()] | update_rows[assign_val()] | refresh_view[assign_val()] | delete_rows[assign_val()] | comment[assign_val()] |
      grant[assign_val()] | revoke[assign_val()] | execute_sql[assign_val()]) > lit(';')];
 
@@ -1203,7 +1210,7 @@ const auto header_def = located[
       (kw("statement") > kw("timeout") > string_literal[assign(&ast::Header::statement_timeout)])) >
     lit(';')];
 
-BOOST_SPIRIT_DEFINE(view_query, view_option, create_view, drop_view, set_view_options, alter_view, refresh_view)
+BOOST_SPIRIT_DEFINE(view_query, view_option, create_view, drop_view, set_view_options, view_default, alter_view, refresh_view)
 BOOST_SPIRIT_DEFINE(create_policy, drop_policy)
 BOOST_SPIRIT_DEFINE(sql_definition, create_routine, drop_routine, create_trigger, drop_trigger)
 BOOST_SPIRIT_DEFINE(assignment, assigned_value, condition, conflict_predicate, on_conflict, update_rows, delete_rows)

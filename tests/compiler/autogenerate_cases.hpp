@@ -80,6 +80,14 @@ inline std::vector<Case> model_changes() {
            "",
            "create view named_grid as select id, name from grid;\ncomment on column named_grid.id is 'Removed';\n"
            "create materialized view sized as select id, size from grid;\ncomment on column sized.size is 'Old';\n"},
+      // A view's column defaults: on a new view, added, changed and dropped on a kept one.
+      Case{"view_column_defaults", {},
+           "create view named_grid as select id, name, size from grid;\nalter view named_grid alter column name set default 'unnamed';\n"
+           "alter view named_grid alter column size set default 2;\n"
+           "create view fresh as select id from grid;\nalter view fresh alter column id set default 7;\n",
+           "",
+           "create view named_grid as select id, name, size from grid;\nalter view named_grid alter column id set default 1;\n"
+           "alter view named_grid alter column size set default 1;\n"},
       // Privileges: on new objects, and granted, revoked and changed on kept ones (predefined
       // roles: the test server has them).
       Case{"privileges_on_new_objects", {},

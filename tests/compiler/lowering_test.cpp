@@ -286,6 +286,26 @@ TEST(Lowering, ViewColumnsRenamed) {
   EXPECT_EQ(sql.down, (Sql{"ALTER VIEW labelled RENAME COLUMN \"Id\" TO id", "ALTER VIEW labelled RENAME COLUMN title TO label"}));
 }
 
+TEST(Lowering, ViewColumnDefaults) {
+  const auto sql = lower("create table reading (id integer primary key, label text);\n"
+                         "create view labelled as select id, label from reading;",
+                         "alter view labelled alter column label set default 'none';\n"
+                         "alter table labelled alter column id set default 0;\n"
+                         "alter view labelled alter id drop default;\n"
+                         "create or replace view labelled as select id, label, 1 as n from reading;\n"
+                         "drop view labelled;");
+  EXPECT_EQ(sql.up, (Sql{"ALTER VIEW labelled ALTER COLUMN label SET DEFAULT 'none'", "ALTER VIEW labelled ALTER COLUMN id SET DEFAULT 0",
+                         "ALTER VIEW labelled ALTER COLUMN id DROP DEFAULT",
+                         "CREATE OR REPLACE VIEW labelled AS select id, label, 1 as n from reading", "DROP VIEW labelled"}));
+  // The view made again on the way back has the default it had: the replaced one kept it.
+  EXPECT_EQ(sql.down, (Sql{"CREATE VIEW labelled AS select id, label, 1 as n from reading;\n"
+                           "ALTER VIEW labelled ALTER COLUMN label SET DEFAULT 'none'",
+                           "DROP VIEW labelled CASCADE", "CREATE VIEW labelled AS select id, label from reading;\n"
+                           "ALTER VIEW labelled ALTER COLUMN label SET DEFAULT 'none'",
+                           "ALTER VIEW labelled ALTER COLUMN id SET DEFAULT 0", "ALTER VIEW labelled ALTER COLUMN id DROP DEFAULT",
+                           "ALTER VIEW labelled ALTER COLUMN label DROP DEFAULT"}));
+}
+
 TEST(Lowering, InsertOnConflict) {
   const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
                          "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"
