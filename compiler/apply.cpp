@@ -35,8 +35,14 @@ class SchemaMutator {
     for (const Policy* policy : schema_.policies_on(o.name)) schema_.erase_policy(PolicyKey(policy->key));
     schema_.erase_table(o.name);
     if (o.cascade) {
-      for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
+      for (const View& view : dependent_views(schema_, o.name)) drop_view(view.name);
     }
+  }
+
+  // A materialized view goes with its indexes.
+  void drop_view(const QualifiedName& name) {
+    for (const QualifiedName& index : std::set<QualifiedName>(schema_.indexes_of(name))) schema_.erase_index(index);
+    schema_.erase_view(name);
   }
 
   template <typename Change>
@@ -124,9 +130,9 @@ class SchemaMutator {
 
   void operator()(const op::DropView& o) {
     if (o.cascade) {
-      for (const View& view : dependent_views(schema_, o.name)) schema_.erase_view(view.name);
+      for (const View& view : dependent_views(schema_, o.name)) drop_view(view.name);
     }
-    schema_.erase_view(o.name);
+    drop_view(o.name);
   }
 
   void operator()(const op::RenameView& o) {
@@ -136,6 +142,11 @@ class SchemaMutator {
     view.name = beside(o.from, o.to);
     schema_.erase_view(o.from);
     schema_.put_view(view);
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.from))) {
+      Index index = schema_.indexes().at(name);
+      index.table = view.name;
+      schema_.put_index(std::move(index));
+    }
     follow_rename(o.from, view.name);
   }
 
@@ -148,6 +159,15 @@ class SchemaMutator {
       if (column.name == o.from) column.name = o.to;
     }
     schema_.put_view(view);
+    // Its indexes follow, as a table's (the checker refused a rename their expressions name).
+    for (const QualifiedName& name : std::set<QualifiedName>(schema_.indexes_of(o.view))) {
+      Index index = schema_.indexes().at(name);
+      for (auto& key : index.keys) {
+        if (key.column == o.from) key.column = o.to;
+      }
+      std::replace(index.include.begin(), index.include.end(), o.from, o.to);
+      schema_.put_index(std::move(index));
+    }
   }
 
   void operator()(const op::SetViewDefault& o) {

@@ -261,8 +261,11 @@ class StatementChecker {
     for (const auto& expression : expressions_using([&](const ExpressionFacts& facts) { return names_it(facts.sequences); })) {
       users.push_back(expression.owner);
     }
+    // A view's `'s'::regclass` names it too: it is among what the view reads.
     for (const auto& [name, view] : schema_.views()) {
-      if (names_it(read_query(view.query).sequences)) users.push_back(fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", name));
+      if (view.reads.contains(sequence) || names_it(read_query(view.query).sequences)) {
+        users.push_back(fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", name));
+      }
     }
     for (const auto& [name, domain] : schema_.domains()) {
       bool uses = domain.default_sql && names_it(read_expression(*domain.default_sql).sequences);
@@ -298,7 +301,20 @@ class StatementChecker {
   void operator()(const ast::CreateIndex& node) {
     const bool named = !node.name.text.empty();
     if (named && !check_name(node.name)) return;
-    const Table* table = find_table(node.table);
+    // A materialized view is indexed as a table of its columns.
+    Table view_table;
+    const Table* table = nullptr;
+    const View* indexed_view = nullptr;
+    if (const auto view = schema_.views().find(node.table); view != schema_.views().end() && view->second.materialized) {
+      indexed_view = &view->second;
+      view_table.name = view->second.name;
+      for (const auto& column : view->second.columns) {
+        if (column.type) view_table.columns.push_back(Column{.name = column.name, .type = *column.type});
+      }
+      table = &view_table;
+    } else {
+      table = find_table(node.table);
+    }
     if (table == nullptr) return;
     const Span name_span = named ? node.name.span : node.table.span;
     QualifiedName name = beside(table->name, node.name.text);  // an index lives beside its table
@@ -320,6 +336,7 @@ class StatementChecker {
       IndexKey key;
       std::optional<SqlType> type;
       if (element.column) {
+        if (indexed_view != nullptr && find_view_column(*indexed_view, *element.column) == nullptr) return;
         const Column* column = find_column(*table, *element.column);
         if (column == nullptr) return;
         key.column = element.column->text;
@@ -365,6 +382,7 @@ class StatementChecker {
         return;
       }
       for (const auto& column : node.include) {
+        if (indexed_view != nullptr && find_view_column(*indexed_view, column) == nullptr) return;
         if (!find_column(*table, column)) return;
         index.include.push_back(column.text);
       }
@@ -382,7 +400,7 @@ class StatementChecker {
       if (!predicate) return;
       index.where_sql = *predicate;
     }
-    if (!node.concurrently && existed_before(table->name)) {
+    if (!node.concurrently && table != &view_table && existed_before(table->name)) {
       lint(DiagnosticKind::LockingIndexBuild, name_span, index.name, table->name);
     }
     emit(op::CreateIndex{std::move(index), node.concurrently});
@@ -1012,6 +1030,14 @@ class StatementChecker {
       as_view.view = node.table;
       as_view.new_name = node.new_name;
       return (*this)(as_view);
+    }
+    // And an index (one behind a constraint too).
+    if (schema_.find_table(node.table) == nullptr && (schema_.indexes().contains(node.table) || table_of_constraint_index(node.table) != nullptr)) {
+      ast::RenameIndex as_index;
+      static_cast<ast::Located&>(as_index) = node;
+      as_index.index = node.table;
+      as_index.new_name = node.new_name;
+      return (*this)(as_index);
     }
     const Table* found = find_table(node.table);
     if (found == nullptr) return;
@@ -3178,6 +3204,17 @@ class StatementChecker {
       return;
     }
     if (!no_bound_routine(column.span, view.name, column.text, "migc keeps the body as written, and does not follow the rename into it")) return;
+    for (const QualifiedName& index_name : schema_.indexes_of(view.name)) {
+      const Index& index = schema_.indexes().at(index_name);
+      const bool in_expression = mentions_identifier(index.where_sql, column.text) ||
+                                 std::ranges::any_of(index.keys, [&](const IndexKey& key) { return mentions_identifier(key.expression, column.text); });
+      if (!in_expression) continue;
+      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(column.span),
+                          fmt::format("column `{}` is named by an expression of index `{}`: drop the index first, and create it again after "
+                                      "with the new name",
+                                      column.text, index_name));
+      return;
+    }
     // The view is then written with its column names after its own, up to the renamed one.
     const auto position = static_cast<std::size_t>(found - view.columns.data());
     std::vector<std::string> names = view.column_names;
@@ -3214,14 +3251,22 @@ class StatementChecker {
     if (view == nullptr) return;
     if (node.concurrently) {
       // PostgreSQL refreshes concurrently only a populated materialized view with a unique index
-      // on plain columns, and the language cannot index a materialized view.
-      diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.span),
-                          fmt::format("`refresh materialized view concurrently` needs a unique index on `{}`, which the language "
-                                      "cannot create: refresh it without `concurrently`",
-                                      view->name));
-      return;
+      // on plain columns and all its rows (the rows are compared through it).
+      const auto& names = schema_.indexes_of(view->name);
+      const bool keyed = std::ranges::any_of(names, [&](const QualifiedName& name) {
+        const Index& index = schema_.indexes().at(name);
+        return index.unique && index.where_sql.empty() && std::ranges::all_of(index.keys, [](const IndexKey& key) { return key.expression.empty(); });
+      });
+      std::string refused;
+      if (!node.with_data) refused = "`concurrently` and `with no data` cannot be used together";
+      else if (!view->with_data) refused = fmt::format("`{}` is not populated (`with no data`): refresh it without `concurrently` first", view->name);
+      else if (!keyed) refused = fmt::format("`concurrently` needs a unique index on `{}` of plain columns, without `where`: create one first, or refresh it without `concurrently`", view->name);
+      if (!refused.empty()) {
+        diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.span), fmt::format("cannot refresh materialized view concurrently: {}", refused));
+        return;
+      }
     }
-    emit(op::RefreshView{view->name, false, node.with_data});
+    emit(op::RefreshView{view->name, node.concurrently, node.with_data});
   }
 
  private:
@@ -4393,8 +4438,9 @@ class StatementChecker {
       std::sort(b.begin(), b.end());
       return a == b;
     };
-    const Table& table = *schema_.find_table(index.table);
-    for (const auto& constraint : table.constraints) {
+    const Table* table = schema_.find_table(index.table);
+    if (table == nullptr) return "";  // a materialized view's: no foreign key checks through it
+    for (const auto& constraint : table->constraints) {
       if ((constraint.kind == ConstraintKind::primary_key || constraint.kind == ConstraintKind::unique) && same_set(constraint.columns, columns)) return "";
     }
     std::set<QualifiedName> tables = schema_.referencing(index.table);
@@ -4488,6 +4534,13 @@ class StatementChecker {
     for (const auto& [name, view] : schema_.views()) {
       for (const auto& column : view.columns) {
         if (column.default_sql) found.emplace_back(fmt::format("the default of column `{}.{}`", name, column.name), *column.default_sql);
+      }
+      for (const QualifiedName& index_name : schema_.indexes_of(name)) {
+        const Index& index = schema_.indexes().at(index_name);
+        for (const auto& key : index.keys) {
+          if (!key.expression.empty()) found.emplace_back(fmt::format("index `{}`", index_name), key.expression);
+        }
+        if (!index.where_sql.empty()) found.emplace_back(fmt::format("index `{}`", index_name), index.where_sql);
       }
     }
     for (const auto& [name, domain] : schema_.domains()) {

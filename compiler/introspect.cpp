@@ -201,9 +201,10 @@ SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_ex
           JOIN pg_namespace opn ON opn.oid = opc.opcnamespace WHERE opc.oid = i.indclass[k.i - 1]),
        i.indcollation[k.i - 1] <> COALESCE(a.attcollation, ty.typcollation, i.indcollation[k.i - 1]),
        (SELECT cn.nspname FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = i.indcollation[k.i - 1]),
-       (SELECT co.collname FROM pg_collation co WHERE co.oid = i.indcollation[k.i - 1])
+       (SELECT co.collname FROM pg_collation co WHERE co.oid = i.indcollation[k.i - 1]),
+       ut.nspname, ut.relname
 FROM pg_index i
-JOIN user_table ut ON ut.oid = i.indrelid
+JOIN user_class ut ON ut.oid = i.indrelid AND ut.relkind IN ('r', 'p', 'm')
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(num, i)
@@ -222,13 +223,6 @@ constexpr std::string_view views_sql = R"sql(
 SELECT c.oid, c.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), pg_class.relispopulated,
        array_to_string(pg_class.reloptions, E'\n')
 FROM user_class c JOIN pg_class ON pg_class.oid = c.oid WHERE c.relkind IN ('v', 'm') ORDER BY 2, 3
-)sql";
-
-// The language cannot index a materialized view (raw SQL does, unmodelled).
-constexpr std::string_view view_indexes_sql = R"sql(
-SELECT c.nspname, c.relname, ic.relname
-FROM user_class c JOIN pg_index i ON i.indrelid = c.oid JOIN pg_class ic ON ic.oid = i.indexrelid
-WHERE c.relkind = 'm' ORDER BY 1, 2, 3
 )sql";
 
 constexpr std::string_view view_columns_sql = R"sql(
@@ -531,8 +525,8 @@ class Reader {
     for (const auto& [name, sequence] : sequences_) {
       apply_operation(op::CreateSequence{sequence}, result_.schema);
     }
-    read_indexes();
     read_views();
+    read_indexes();
     read_routines_and_triggers();
     read_comments();
     read_privileges();
@@ -563,9 +557,6 @@ class Reader {
   // Each view as PostgreSQL prints its query, made after those it reads.
   void read_views() {
     std::map<std::string, View> views;  // by oid
-    for (const auto& row : rows(view_indexes_sql)) {
-      left_out(fmt::format("index {} on materialized view {}", row[2], name_in(row[0], row[1])));
-    }
     for (const auto& row : rows(views_sql)) {
       View& view = views[row[0]];
       view.name = name_in(row[1], row[2]);
@@ -927,7 +918,7 @@ class Reader {
     for (const auto& row : rows(indexes_sql)) {
       Index& index = indexes[row[0]];
       if (index.name.name.empty()) {
-        index.table = table_oids_.at(row[1]);
+        index.table = name_in(row[21], row[22]);  // a table's or a materialized view's
         index.name = beside(index.table, row[2]);
         index.unique = row[3] == "t";
         index.method = row[4];

@@ -44,7 +44,7 @@ class Inverter {
       }
     }
     if (o.cascade) {
-      for (View& view : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(view), false});
+      for (View& view : dependent_views(before_, o.name)) make_again(std::move(view), way_back);
     }
     for (const Trigger* trigger : before_.triggers_on(o.name)) make_again(*trigger, way_back);
     for (const Policy* policy : before_.policies_on(o.name)) way_back.operations.push_back(op::CreatePolicy{*policy});
@@ -121,8 +121,9 @@ class Inverter {
   Inverse operator()(const op::CreateView& o) const {
     if (const auto old = before_.views().find(o.view.name); old != before_.views().end()) {
       if (old->second.columns.size() == o.view.columns.size()) return {{op::CreateView{old->second, true}}};
-      Inverse way_back{{op::DropView{o.view.name, false, true}, op::CreateView{old->second, false}}};
-      for (View& reader : dependent_views(before_, o.view.name)) way_back.operations.push_back(op::CreateView{std::move(reader), false});
+      Inverse way_back{{op::DropView{o.view.name, false, true}}};
+      make_again(old->second, way_back);
+      for (View& reader : dependent_views(before_, o.view.name)) make_again(std::move(reader), way_back);
       return way_back;
     }
     return {{op::DropView{o.view.name, o.view.materialized, false}}};
@@ -132,11 +133,19 @@ class Inverter {
   Inverse operator()(const op::DropView& o) const {
     const auto view = before_.views().find(o.name);
     if (view == before_.views().end()) return {};
-    Inverse way_back{{op::CreateView{view->second, false}}};
+    Inverse way_back;
+    make_again(view->second, way_back);
     if (o.cascade) {
-      for (View& other : dependent_views(before_, o.name)) way_back.operations.push_back(op::CreateView{std::move(other), false});
+      for (View& other : dependent_views(before_, o.name)) make_again(std::move(other), way_back);
     }
     return way_back;
+  }
+
+  // A view dropped, made again with the indexes it had (a materialized view's).
+  void make_again(View view, Inverse& way_back) const {
+    const QualifiedName name = view.name;
+    way_back.operations.push_back(op::CreateView{std::move(view), false});
+    for (const QualifiedName& index : before_.indexes_of(name)) way_back.operations.push_back(op::CreateIndex{before_.indexes().at(index), false});
   }
 
   Inverse operator()(const op::RenameView& o) const { return {{op::RenameView{beside(o.from, o.to), o.from.name, o.materialized}}}; }

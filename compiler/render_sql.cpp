@@ -563,7 +563,8 @@ void add_domain_objects(const Schema& schema, const Domain& written, SchemaObjec
 }
 
 ObjectKey index_key(const Schema& schema, const Index& index) {
-  bool late = calls_late_routine(schema, index.where_sql);
+  // A materialized view's comes after the views.
+  bool late = schema.views().contains(index.table) || calls_late_routine(schema, index.where_sql);
   for (const auto& key : index.keys) late = late || calls_late_routine(schema, key.expression);
   return {ObjectKind::index, index.name, {}, late ? 1u : 0u};
 }
@@ -572,6 +573,13 @@ ObjectKey index_key(const Schema& schema, const Index& index) {
 void add_view(const View& view, SchemaObjects& objects) { objects[{ObjectKind::view, view.name, {}, view.depth}] = create_view_sql(view); }
 void add_views(const Schema& schema, SchemaObjects& objects) {
   for (const auto& [_, view] : schema.views()) add_view(view, objects);
+}
+// The indexes of materialized views, few: always among a revision's objects, as the views are.
+void add_view_indexes(const Schema& schema, SchemaObjects& objects) {
+  for (const auto& [name, view] : schema.views()) {
+    if (!view.materialized) continue;
+    for (const auto& index : schema.indexes_of(name)) objects[index_key(schema, schema.indexes().at(index))] = create_index_sql(schema.indexes().at(index));
+  }
 }
 // Every routine and trigger, as every view.
 void add_routines_and_triggers(const Schema& schema, SchemaObjects& objects) {
@@ -710,6 +718,7 @@ SchemaObjects schema_objects(const Schema& schema) {
   for (const auto& [_, sequence] : schema.sequences()) add_sequence_objects(sequence, objects);
   for (const auto& [_, table] : schema.tables()) add_table_objects(schema, table, objects);
   add_views(schema, objects);
+  add_view_indexes(schema, objects);
   add_routines_and_triggers(schema, objects);
   return as_checked(std::move(objects));
 }
@@ -770,6 +779,7 @@ SchemaObjects schema_objects(const Schema& schema, const Touched& touched) {
   } else {
     add_views(schema, objects);
   }
+  add_view_indexes(schema, objects);
   add_routines_and_triggers(schema, objects);
   return as_checked(std::move(objects));
 }

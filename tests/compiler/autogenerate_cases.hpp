@@ -80,6 +80,17 @@ inline std::vector<Case> model_changes() {
            "",
            "create view named_grid as select id, name from grid;\ncomment on column named_grid.id is 'Removed';\n"
            "create materialized view sized as select id, size from grid;\ncomment on column sized.size is 'Old';\n"},
+      // Indexes on materialized views: on a new one, added, changed and dropped on a kept one,
+      // and made again with one the model changes.
+      Case{"materialized_view_indexes", {},
+           "create materialized view sized as select id, size from grid;\ncreate unique index sized_id on sized (id);\n"
+           "create index sized_size on sized (size desc);\n"
+           "create materialized view named as select id, name from grid where id > 0;\ncreate unique index named_id on named (id);\n"
+           "create materialized view fresh as select id from grid;\ncreate unique index fresh_id on fresh (id);\n",
+           "",
+           "create materialized view sized as select id, size from grid;\ncreate unique index sized_id on sized (id);\n"
+           "create index sized_size on sized (size);\ncreate index sized_gone on sized (id, size);\n"
+           "create materialized view named as select id, name from grid;\ncreate unique index named_id on named (id);\n"},
       // A view's column defaults: on a new view, added, changed and dropped on a kept one.
       Case{"view_column_defaults", {},
            "create view named_grid as select id, name, size from grid;\nalter view named_grid alter column name set default 'unnamed';\n"

@@ -306,6 +306,19 @@ TEST(Lowering, ViewColumnDefaults) {
                            "ALTER VIEW labelled ALTER COLUMN label DROP DEFAULT"}));
 }
 
+TEST(Lowering, MaterializedViewIndexes) {
+  const auto sql = lower("create table reading (id integer primary key, label text);\n"
+                         "create materialized view labelled as select id, label from reading;",
+                         "create unique index labelled_id on labelled (id);\n"
+                         "refresh materialized view concurrently labelled;\n"
+                         "drop materialized view labelled;");
+  EXPECT_EQ(sql.up, (Sql{"CREATE UNIQUE INDEX labelled_id ON labelled USING btree (id)", "REFRESH MATERIALIZED VIEW CONCURRENTLY labelled",
+                         "DROP MATERIALIZED VIEW labelled"}));
+  // The view comes back with its index.
+  EXPECT_EQ(sql.down, (Sql{"CREATE MATERIALIZED VIEW labelled AS select id, label from reading",
+                           "CREATE UNIQUE INDEX labelled_id ON labelled USING btree (id)", "DROP INDEX labelled_id"}));
+}
+
 TEST(Lowering, InsertOnConflict) {
   const auto sql = lower("create table counter (name text constraint counter_name unique, hits integer not null);",
                          "insert into counter (name, hits) values ('a', 1) on conflict do nothing irreversible;\n"

@@ -350,12 +350,16 @@ TEST(Introspect, NamesWhatTheLanguageCannotSay) {
       EXPECT_EQ(constraint.on_delete_columns, std::vector<std::string>{"region"});
     }
   }
+  // A materialized view's index is read as a table's.
+  EXPECT_EQ(left_out.find("grid_names_id"), std::string::npos) << left_out;
+  ASSERT_TRUE(introspected.schema.indexes().contains({"", "grid_names_id"}));
+  EXPECT_EQ(introspected.schema.indexes().at({"", "grid_names_id"}).table, (QualifiedName{"", "grid_names"}));
+  EXPECT_TRUE(introspected.schema.indexes().at({"", "grid_names_id"}).unique);
   // An identity's sequence keeps its name through its table's rename (`sequence name`).
   EXPECT_EQ(left_out.find("first_ident_id_seq"), std::string::npos) << left_out;
   ASSERT_NE(introspected.schema.find_table({"", "second_ident"}), nullptr);
   EXPECT_EQ(introspected.schema.find_table({"", "second_ident"})->find_column("id")->owned_sequence, (QualifiedName{"", "first_ident_id_seq"}));
   for (const char* expected : {"MATCH FULL of foreign key tag_grid_id_fkey on tag",
-                               "index grid_names_id on materialized view grid_names",
                                "the INCLUDE columns of constraint tag_grid_id_name_key on tag",
                                "inheritance of table public.special_grid",
                                "privileges (GRANT) on type floatrange",
