@@ -224,6 +224,7 @@ class StatementChecker {
         return;
       }
     }
+    if (!owned_sequence_unread(*table, {}, node.name.span)) return;
     if (existed_before(table->name)) lint(DiagnosticKind::DataLoss, node.name.span, "table", table->name, "rows", "table");
     const QualifiedName dropped = table->name;
     with_owned_sequences(dropped, {}, node.name.span, [&] { emit(op::DropTable{dropped, node.cascade}); });
@@ -1403,6 +1404,7 @@ class StatementChecker {
     if (table == nullptr) return;
     const Column* column = find_column(*table, node.column);
     if (column == nullptr) return;
+    if (column->identity != Identity::none && !owned_sequence_unread(*table, column->name, node.column.span)) return;
     if (column->identity == Identity::none && !node.if_exists) {
       diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(node.column.span),
                           fmt::format("column `{}` is not an identity column (`drop identity if exists` allows that)", column->name));
@@ -1995,7 +1997,7 @@ class StatementChecker {
     const QualifiedName dropped = sequence->first;
     if (const auto users = sequence_users(dropped); !users.empty()) {
       auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(node.name.span), "sequence", dropped, users[0]);
-      diagnostic.notes.push_back({{}, "it calls nextval() of it: change or drop that first"});
+      diagnostic.notes.push_back({{}, "it calls nextval() of it, or names it: change or drop that first"});
       return;
     }
     emit(op::DropSequence{dropped});
@@ -3317,7 +3319,34 @@ class StatementChecker {
   }
 
   // What dropping `column` of `table` would break: a foreign key elsewhere that references it.
+  // The serial or identity column whose own sequence `sequence` is, if any.
+  const Column* column_owning(const QualifiedName& sequence) const {
+    for (const auto& [_, table] : schema_.tables()) {
+      for (const auto& column : table.columns) {
+        if (column.owned_sequence == sequence) return &column;
+      }
+    }
+    return nullptr;
+  }
+
+  // Whether the sequence of a serial or identity column of `table` (`column` empty: of any) can
+  // go with it: not while a view names it (`'t_id_seq'::regclass`).
+  bool owned_sequence_unread(const Table& table, const std::string& column, Span span) {
+    for (const auto& owner : table.columns) {
+      if (!owner.owned_sequence || (!column.empty() && owner.name != column)) continue;
+      if (const auto readers = schema_.views_reading(*owner.owned_sequence); !readers.empty()) {
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", *owner.owned_sequence,
+                                               fmt::format("view `{}`", readers.front()->name));
+        diagnostic.notes.push_back({{}, fmt::format("it is column `{}.{}`'s own sequence, and goes with it: drop or change that view first",
+                                                    table.name, owner.name)});
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool check_drop_column(const Table& table, const std::string& column, Span span) {
+    if (!owned_sequence_unread(table, column, span)) return false;
     if (const Column* generated = generated_user(table, column)) {
       diagnostics_.report(DiagnosticKind::ExpressionUsesColumn, at(span), column, fmt::format("generated column `{}`", generated->name),
                           "drop");
@@ -7719,7 +7748,12 @@ class StatementChecker {
       if (names.empty() || names.size() > 2) continue;
       const QualifiedName name = qualified(names);
       if (schema_.relation_kind(name) != nullptr) {
-        if (name != view.name && (schema_.find_table(name) != nullptr || schema_.views().contains(name))) view.reads.insert(name);
+        // A sequence's too (`pg_sequence_last_value('s'::regclass)`), a serial's or an identity's
+        // included: it cannot be dropped under the view.
+        if (name != view.name && (schema_.find_table(name) != nullptr || schema_.views().contains(name) || schema_.sequences().contains(name) ||
+                                  column_owning(name) != nullptr)) {
+          view.reads.insert(name);
+        }
         continue;
       }
       if (catalog_relation(names.size() == 2 ? names[0] : "", names.back()) != nullptr) continue;
