@@ -618,11 +618,22 @@ class SchemaMutator {
         if (typed_columns.contains(used)) columns.first.insert(used.second);
         if (array_columns.contains(used)) columns.second.insert(used.second);
       }
-      std::string query = renamed(view.query, columns, nullptr, true);
-      if (query == view.query) continue;
       View changed = view;
-      changed.query = std::move(query);
-      schema_.put_view(std::move(changed));
+      changed.query = renamed(view.query, columns, nullptr, true);
+      // Its columns' defaults, and a materialized view's indexes, as a table's.
+      std::pair<std::set<std::string>, std::set<std::string>> own;
+      for (auto& column : changed.columns) {
+        if (column.type && holds_type(*column.type)) own.first.insert(column.name);
+        if (column.type && holds_array(*column.type)) own.second.insert(column.name);
+        if (column.default_sql) column.default_sql = renamed(*column.default_sql, {}, column.type ? &*column.type : nullptr);
+      }
+      for (const QualifiedName& index_name : std::set<QualifiedName>(schema_.indexes_of(name))) {
+        Index index = schema_.indexes().at(index_name);
+        index.where_sql = renamed(index.where_sql, own, nullptr);
+        for (auto& key : index.keys) key.expression = renamed(key.expression, own, nullptr);
+        schema_.put_index(std::move(index));
+      }
+      if (changed.query != view.query || changed.columns != view.columns) schema_.put_view(std::move(changed));
     }
   }
 

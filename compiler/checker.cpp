@@ -337,7 +337,7 @@ class StatementChecker {
       IndexKey key;
       std::optional<SqlType> type;
       if (element.column) {
-        if (indexed_view != nullptr && find_view_column(*indexed_view, *element.column) == nullptr) return;
+        if (indexed_view != nullptr && !typed_view_column(*indexed_view, *element.column)) return;
         const Column* column = find_column(*table, *element.column);
         if (column == nullptr) return;
         key.column = element.column->text;
@@ -353,6 +353,20 @@ class StatementChecker {
                               fmt::format("column \"{}\" has pseudo-type record (42P16): cast the row to a composite type",
                                           index_column_name(key.expression)));
           return;
+        }
+        // `((c))`: PostgreSQL keeps a bare column written as an expression as the column.
+        std::string_view bare = key.expression;
+        while (bare.size() >= 2 && bare.front() == '(' && bare.back() == ')') {
+          bare = bare.substr(1, bare.size() - 2);
+          while (!bare.empty() && bare.front() == ' ') bare.remove_prefix(1);
+          while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
+        }
+        const bool plain_name = !bare.empty() && std::ranges::all_of(bare, [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; }) &&
+                                std::isdigit(static_cast<unsigned char>(bare.front())) == 0;
+        if (const Column* named = plain_name ? table->find_column(std::string(bare)) : nullptr) {
+          key.expression.clear();
+          key.column = named->name;
+          type = sql_type(named->type);
         }
       }
       if (element.collation) {
@@ -383,7 +397,7 @@ class StatementChecker {
         return;
       }
       for (const auto& column : node.include) {
-        if (indexed_view != nullptr && find_view_column(*indexed_view, column) == nullptr) return;
+        if (indexed_view != nullptr && !typed_view_column(*indexed_view, column)) return;
         if (!find_column(*table, column)) return;
         index.include.push_back(column.text);
       }
@@ -2409,7 +2423,35 @@ class StatementChecker {
     recursive_view_text_.reset();
     if (!resolved) return;
     if (node.or_replace && old != schema_.views().end() && !check_replaced_columns(node, old->second, view)) return;
+    if (view.materialized && view.with_data && !reads_populated(view, node.name.span)) return;
     emit(op::CreateView{std::move(view), node.or_replace && old != schema_.views().end()});
+  }
+
+  // Whether running `view`'s query reads no materialized view left `with no data` (directly or
+  // through plain views): PostgreSQL refuses to scan one (55000).
+  bool reads_populated(const View& view, Span span) {
+    std::set<QualifiedName> seen;
+    std::vector<const View*> pending{&view};
+    while (!pending.empty()) {
+      const View* reader = pending.back();
+      pending.pop_back();
+      for (const auto& read : reader->reads) {
+        const auto found = schema_.views().find(read);
+        if (found == schema_.views().end() || found->second.name == view.name || !seen.insert(read).second) continue;
+        if (!found->second.materialized) {
+          pending.push_back(&found->second);
+          continue;
+        }
+        if (found->second.with_data) continue;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(span),
+                                               fmt::format("materialized view `{}` has not been populated (`with no data`), and `{}` reads it: "
+                                                           "PostgreSQL cannot run the query (55000)",
+                                                           found->second.name, view.name));
+        diagnostic.notes.push_back({{}, fmt::format("refresh `{}` first, or make this one `with no data` too", found->second.name)});
+        return false;
+      }
+    }
+    return true;
   }
 
   // A view's query as the checks read it: as written, or a recursive view's as PostgreSQL reads it.
@@ -3179,6 +3221,18 @@ class StatementChecker {
     return fmt::format("{} `{}`", view.materialized ? "materialized view" : "view", view.name);
   }
 
+  // A column of a materialized view an index can name: one whose type the compiler knows.
+  bool typed_view_column(const View& view, const ast::Name& name) {
+    const ViewColumn* column = find_view_column(view, name);
+    if (column == nullptr) return false;
+    if (column->type) return true;
+    diagnostics_.report(DiagnosticKind::UnsupportedAlteration, at(name.span),
+                        fmt::format("migc cannot tell the type of column `{}` of {}, and so what indexes it: cast it in the view's "
+                                    "query (`(...)::integer as {}`) to index it",
+                                    column->name, in_view(view), column->name));
+    return false;
+  }
+
   const ViewColumn* find_view_column(const View& view, const ast::Name& name) {
     if (const auto found = std::ranges::find(view.columns, name.text, &ViewColumn::name); found != view.columns.end()) return &*found;
     auto& diagnostic = diagnostics_.report(DiagnosticKind::UnknownColumn, at(name.span), name.text, in_view(view), revision_.id);
@@ -3268,6 +3322,7 @@ class StatementChecker {
         return;
       }
     }
+    if (node.with_data && !reads_populated(*view, node.span)) return;
     emit(op::RefreshView{view->name, node.concurrently, node.with_data});
   }
 
@@ -3339,6 +3394,33 @@ class StatementChecker {
                                                fmt::format("view `{}`", readers.front()->name));
         diagnostic.notes.push_back({{}, fmt::format("it is column `{}.{}`'s own sequence, and goes with it: drop or change that view first",
                                                     table.name, owner.name)});
+        return false;
+      }
+      // A default (or other kept expression) calling nextval() of it, but those that go too.
+      const auto calls_it = [&](const ExpressionFacts& facts) {
+        return std::ranges::any_of(facts.sequences, [&](const SqlNameReference& used) { return qualified(used.names) == *owner.owned_sequence; });
+      };
+      for (const auto& expression : expressions_using(calls_it)) {
+        const bool goes_too = std::visit(
+            [&](const auto& removal) {
+              using Removal = std::decay_t<decltype(removal)>;
+              if constexpr (std::is_same_v<Removal, op::SetDefault> || std::is_same_v<Removal, op::DropColumn>) {
+                return removal.table == table.name && (column.empty() || removal.column == column);
+              } else if constexpr (std::is_same_v<Removal, op::DropConstraint>) {
+                return removal.table == table.name && column.empty();
+              } else if constexpr (std::is_same_v<Removal, op::DropIndex>) {
+                const auto index = schema_.indexes().find(removal.name);
+                return column.empty() && index != schema_.indexes().end() && index->second.table == table.name;
+              } else {
+                return false;
+              }
+            },
+            expression.removal);
+        if (goes_too) continue;
+        auto& diagnostic = diagnostics_.report(DiagnosticKind::StillReferenced, at(span), "sequence", *owner.owned_sequence, expression.owner);
+        diagnostic.notes.push_back({{}, fmt::format("it is column `{}.{}`'s own sequence, and goes with it; {} calls nextval() of it: change "
+                                                    "or drop that first",
+                                                    table.name, owner.name, expression.owner)});
         return false;
       }
     }
